@@ -1,0 +1,174 @@
+"""The MotionPlan contract: per-character timed tracks, the product's main output.
+
+Every event has a channel, start and end in seconds, the utterance it belongs to (if any), a
+`source` saying which rule or model put it there and why, and a plain-language description.
+The JSON Schema of `MotionPlan` is published (`motiondirector schema`) and versioned.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from motiondirector.plan.scene import Seconds, Word
+from motiondirector.plan.vocabulary import Emotion, GestureLexeme, Hand, HeadLexeme, PostureLexeme
+
+SCHEMA_VERSION = "1.0"
+
+Intensity = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Source(_Model):
+    planner: str = Field(description="rules | llm | hybrid | realizer")
+    rule: str = Field(description="The rule or model that put the event there.")
+    reason: str = Field(description="Why: the trigger in the script.")
+
+
+class SyncPoints(_Model):
+    """BML sync points; start <= ready <= stroke <= relax <= end."""
+
+    start: Seconds
+    ready: Seconds
+    stroke: Seconds
+    relax: Seconds
+    end: Seconds
+
+
+class Envelope(_Model):
+    """Onset from the event start to `apex_start`, apex until `apex_end`, offset to the end."""
+
+    apex_start: Seconds
+    apex_end: Seconds
+
+
+class _Event(_Model):
+    id: str
+    start: Seconds
+    end: Seconds
+    utterance_id: str | None = None
+    source: Source
+    description: str
+
+
+class FaceEvent(_Event):
+    channel: Literal["face"] = "face"
+    au: int
+    intensity: Intensity
+    envelope: Envelope
+
+
+class HeadEvent(_Event):
+    channel: Literal["head"] = "head"
+    lexeme: HeadLexeme
+    sync: SyncPoints
+    repetitions: int = Field(default=1, ge=1)
+    amplitude: Intensity = 0.5
+
+
+class GazeEvent(_Event):
+    channel: Literal["gaze"] = "gaze"
+    target: str = Field(description="A character name, or away | down | up | camera.")
+
+
+class GestureEvent(_Event):
+    channel: Literal["gesture"] = "gesture"
+    lexeme: GestureLexeme
+    hand: Hand
+    sync: SyncPoints
+    amplitude: Intensity = 0.5
+    target: str | None = Field(default=None, description="Whom or what it is aimed at.")
+
+
+class PostureEvent(_Event):
+    channel: Literal["posture"] = "posture"
+    lexeme: PostureLexeme
+
+
+Event = Annotated[
+    FaceEvent | HeadEvent | GazeEvent | GestureEvent | PostureEvent,
+    Field(discriminator="channel"),
+]
+
+
+class CodebookTokens(_Model):
+    codebook: str = Field(description="Codebook id.")
+    rate: float = Field(gt=0, description="Tokens per second.")
+    ids: tuple[int, ...]
+
+
+class EmotionLabel(_Model):
+    label: Emotion
+    intensity: Intensity
+
+
+class PlanUtterance(_Model):
+    id: str
+    speaker: str
+    addressees: tuple[str, ...]
+    text: str
+    start: Seconds
+    end: Seconds
+    words: tuple[Word, ...]
+    emotion: EmotionLabel
+    intent: str
+
+
+class PlanAction(_Model):
+    id: str
+    text: str
+    start: Seconds
+    end: Seconds
+
+
+class PlanBeat(_Model):
+    index: int
+    heading: str | None
+    start: Seconds
+    end: Seconds
+    characters: tuple[str, ...]
+
+
+class SceneInfo(_Model):
+    title: str | None
+    source: str | None
+    duration: Seconds
+    fps: int = Field(default=30, ge=1)
+    planner: str
+    seed: int
+
+
+class CharacterTrack(_Model):
+    name: str
+    events: tuple[Event, ...]
+    tokens: CodebookTokens | None = None
+
+
+class MotionPlan(_Model):
+    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    scene: SceneInfo
+    beats: tuple[PlanBeat, ...]
+    utterances: tuple[PlanUtterance, ...]
+    actions: tuple[PlanAction, ...] = ()
+    characters: tuple[CharacterTrack, ...]
+
+    def character(self, name: str) -> CharacterTrack:
+        for track in self.characters:
+            if track.name == name:
+                return track
+        raise KeyError(name)
+
+    def to_json(self) -> str:
+        """Canonical JSON: same plan, same bytes."""
+        return self.model_dump_json(indent=2) + "\n"
+
+
+def motion_plan_json_schema() -> dict[str, object]:
+    schema = MotionPlan.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = f"https://motiondirector.dev/schema/motion-plan-{SCHEMA_VERSION}.json"
+    return schema

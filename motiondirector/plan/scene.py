@@ -1,0 +1,85 @@
+"""The Scene contract: what `scene/` produces from a script and every planner reads.
+
+A Scene is the script reduced to what direction needs: characters, beats (scene headings),
+utterances with word timings, parentheticals and addressees, and action lines with times.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Seconds = Annotated[float, Field(ge=0.0, description="Time in seconds from the scene start.")]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Word(_Frozen):
+    text: str = Field(description="The word as written, with attached punctuation.")
+    start: Seconds
+    end: Seconds
+
+
+class Parenthetical(_Frozen):
+    text: str = Field(description="The wryly without brackets, e.g. 'smiling'.")
+    before_word: int = Field(
+        ge=0, description="Index of the word it precedes; len(words) when it ends the line."
+    )
+
+
+class Utterance(_Frozen):
+    id: str = Field(description="Stable id in script order: u1, u2, ...")
+    speaker: str = Field(description="Character name in upper case, as in the cue.")
+    addressees: tuple[str, ...] = Field(
+        default=(), description="Who the line is spoken to; inferred when the script is silent."
+    )
+    text: str = Field(description="The spoken text, markup removed.")
+    words: tuple[Word, ...]
+    start: Seconds
+    end: Seconds
+    parentheticals: tuple[Parenthetical, ...] = ()
+    extension: str | None = Field(default=None, description="Cue extension: V.O., O.S., CONT'D")
+    dual: bool = Field(default=False, description="Spoken at the same time as the previous line.")
+    beat: int = Field(default=0, ge=0, description="Index of the beat (scene) it belongs to.")
+    line: int | None = Field(default=None, description="1-based line in the source file.")
+
+
+class ActionLine(_Frozen):
+    id: str = Field(description="Stable id in script order: a1, a2, ...")
+    text: str
+    start: Seconds
+    end: Seconds
+    beat: int = Field(default=0, ge=0)
+    line: int | None = None
+
+
+class Beat(_Frozen):
+    index: int = Field(ge=0)
+    heading: str | None = Field(default=None, description="Scene heading, e.g. 'INT. KITCHEN - DAY'.")
+    start: Seconds
+    end: Seconds
+    characters: tuple[str, ...] = Field(
+        default=(), description="Characters on stage during the beat, in order of appearance."
+    )
+
+
+class Scene(_Frozen):
+    title: str | None = None
+    source: str | None = Field(default=None, description="File the scene was read from.")
+    characters: tuple[str, ...] = Field(description="Every character, in order of appearance.")
+    beats: tuple[Beat, ...]
+    utterances: tuple[Utterance, ...]
+    actions: tuple[ActionLine, ...] = ()
+    duration: Seconds
+
+    def utterance(self, utterance_id: str) -> Utterance:
+        for utterance in self.utterances:
+            if utterance.id == utterance_id:
+                return utterance
+        raise KeyError(utterance_id)
+
+    def on_stage(self, beat: int) -> tuple[str, ...]:
+        return self.beats[beat].characters if beat < len(self.beats) else self.characters
