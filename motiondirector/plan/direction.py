@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from motiondirector.plan.vocabulary import Channel, Emotion, Hand
 
-DIRECTION_SCHEMA_VERSION = "1.0"
+DIRECTION_SCHEMA_VERSION: Literal["1.0"] = "1.0"
 
 Intensity = Annotated[float, Field(ge=0.0, le=1.0, description="Strength from 0 to 1.")]
 

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from motiondirector.plan.scene import Seconds, Word
 from motiondirector.plan.vocabulary import Emotion, GestureLexeme, Hand, HeadLexeme, PostureLexeme
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION: Literal["1.0"] = "1.0"
 
 Intensity = Annotated[float, Field(ge=0.0, le=1.0)]
 
@@ -89,10 +89,8 @@ class PostureEvent(_Event):
     lexeme: PostureLexeme
 
 
-Event = Annotated[
-    FaceEvent | HeadEvent | GazeEvent | GestureEvent | PostureEvent,
-    Field(discriminator="channel"),
-]
+AnyEvent = FaceEvent | HeadEvent | GazeEvent | GestureEvent | PostureEvent
+Event = Annotated[AnyEvent, Field(discriminator="channel")]
 
 
 class CodebookTokens(_Model):

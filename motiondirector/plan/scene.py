@@ -58,7 +58,9 @@ class ActionLine(_Frozen):
 
 class Beat(_Frozen):
     index: int = Field(ge=0)
-    heading: str | None = Field(default=None, description="Scene heading, e.g. 'INT. KITCHEN - DAY'.")
+    heading: str | None = Field(
+        default=None, description="Scene heading, e.g. 'INT. KITCHEN - DAY'."
+    )
     start: Seconds
     end: Seconds
     characters: tuple[str, ...] = Field(

@@ -6,17 +6,16 @@ returned objects are immutable so callers cannot change them for each other.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from types import MappingProxyType
-from typing import Any, Literal, Mapping, get_args
+from typing import Any, Literal, get_args
 
 import yaml
 
-Emotion = Literal[
-    "neutral", "joy", "sadness", "anger", "fear", "surprise", "disgust", "contempt"
-]
+Emotion = Literal["neutral", "joy", "sadness", "anger", "fear", "surprise", "disgust", "contempt"]
 HeadLexeme = Literal["nod", "shake", "tilt", "toss", "lower", "turn_away"]
 GestureLexeme = Literal[
     "beat", "point", "self_point", "open_palms", "shrug", "wave", "bow", "thumbs_up", "clap",

@@ -1,0 +1,136 @@
+"""The realizer: Direction + Scene -> MotionPlan.
+
+Planners decide what happens and on which word; the realizer decides exactly when and how
+strongly: gesture phases with BML sync points, AU envelopes, head movements, continuous gaze
+and posture, blinks and idle behaviour. Same inputs and seed give the same plan, byte for byte.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from motiondirector.errors import PlanValidationError
+from motiondirector.plan.direction import Direction
+from motiondirector.plan.motion_plan import (
+    AnyEvent,
+    CharacterTrack,
+    EmotionLabel,
+    MotionPlan,
+    PlanAction,
+    PlanBeat,
+    PlanUtterance,
+    SceneInfo,
+)
+from motiondirector.plan.realizer.face import realize_blinks, realize_face
+from motiondirector.plan.realizer.gaze import realize_gaze
+from motiondirector.plan.realizer.gestures import realize_gestures, realize_head
+from motiondirector.plan.realizer.posture import realize_posture
+from motiondirector.plan.realizer.requests import Request
+from motiondirector.plan.scene import Scene
+
+__all__ = ["realize"]
+
+_CHANNEL_ORDER = {"posture": 0, "gaze": 1, "head": 2, "gesture": 3, "face": 4}
+
+
+def _requests(scene: Scene, direction: Direction) -> dict[str, list[Request]]:
+    by_character: dict[str, list[Request]] = defaultdict(list)
+    utterances = {u.id: u for u in scene.utterances}
+    actions = {a.id: a for a in scene.actions}
+    for item in direction.utterances:
+        for behaviour in item.behaviours:
+            request = Request(behaviour, direction.planner, utterance=utterances[item.utterance_id])
+            by_character[behaviour.character].append(request)
+    for action_direction in direction.actions:
+        action = actions[action_direction.action_id]
+        for behaviour in action_direction.behaviours:
+            request = Request(behaviour, direction.planner, action=action)
+            by_character[behaviour.character].append(request)
+    return by_character
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "character"
+
+
+def realize(scene: Scene, direction: Direction, *, fps: int = 30, seed: int = 0) -> MotionPlan:
+    """Turn a planner's Direction for `scene` into a timed, validated-shape MotionPlan."""
+    directed = {item.utterance_id: item for item in direction.utterances}
+    missing = [u.id for u in scene.utterances if u.id not in directed]
+    if missing:
+        raise PlanValidationError([f"utterance {uid} has no direction" for uid in missing])
+    by_character = _requests(scene, direction)
+    unknown = sorted(set(by_character) - set(scene.characters))
+    if unknown:
+        raise PlanValidationError([f"behaviour for unknown character {name!r}" for name in unknown])
+
+    tracks = []
+    for name in scene.characters:
+        requests = by_character.get(name, [])
+        by_channel: dict[str, list[Request]] = defaultdict(list)
+        for request in requests:
+            by_channel[request.behaviour.channel].append(request)
+        beats = [b for b in scene.beats if name in b.characters]
+        present = [(b.start, b.end) for b in beats]
+        speaking = [(u.start, u.end) for u in scene.utterances if u.speaker == name]
+        events: list[AnyEvent] = [
+            *realize_posture(by_channel["posture"], beats),
+            *realize_gaze(name, by_channel["gaze"], scene, beats),
+            *realize_head(by_channel["head"], scene.duration),
+            *realize_gestures(by_channel["gesture"], scene.duration),
+            *realize_face(name, by_channel["face"], scene, direction.planner),
+            *realize_blinks(name, present, speaking, seed),
+        ]
+        events.sort(
+            key=lambda e: (
+                e.start,
+                _CHANNEL_ORDER[e.channel],
+                e.end,
+                e.description,
+                e.source.rule,
+            )
+        )
+        slug = _slug(name)
+        numbered = tuple(
+            event.model_copy(update={"id": f"{slug}-{index + 1}"})
+            for index, event in enumerate(events)
+        )
+        tracks.append(CharacterTrack(name=name, events=numbered))
+
+    return MotionPlan(
+        scene=SceneInfo(
+            title=scene.title,
+            source=scene.source,
+            duration=scene.duration,
+            fps=fps,
+            planner=direction.planner,
+            seed=seed,
+        ),
+        beats=tuple(
+            PlanBeat(
+                index=b.index, heading=b.heading, start=b.start, end=b.end, characters=b.characters
+            )
+            for b in scene.beats
+        ),
+        utterances=tuple(
+            PlanUtterance(
+                id=u.id,
+                speaker=u.speaker,
+                addressees=u.addressees,
+                text=u.text,
+                start=u.start,
+                end=u.end,
+                words=u.words,
+                emotion=EmotionLabel(
+                    label=directed[u.id].emotion, intensity=directed[u.id].intensity
+                ),
+                intent=directed[u.id].intent,
+            )
+            for u in scene.utterances
+        ),
+        actions=tuple(
+            PlanAction(id=a.id, text=a.text, start=a.start, end=a.end) for a in scene.actions
+        ),
+        characters=tuple(tracks),
+    )

@@ -1,0 +1,156 @@
+"""Gesture and head channels: BML phases, hand allocation, holds and co-articulation.
+
+The stroke lands on the anchor word's onset; preparation comes before it and retraction after.
+Hands are allocated by priority (explicit direction, then dialogue cues, then beats): a gesture
+whose core (start..relax) would overlap another on the same hand moves to the free hand when it
+is one-handed and its hand was not directed, and is dropped otherwise. Gestures close together
+hold instead of retracting, flowing into the next one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from motiondirector.plan.motion_plan import GestureEvent, HeadEvent, SyncPoints
+from motiondirector.plan.realizer.describe import describe_gesture, describe_head
+from motiondirector.plan.realizer.requests import Request, resolve_target
+from motiondirector.plan.realizer.timing import (
+    GESTURE_PHASES,
+    HEAD_PHASES,
+    HOLD_GAP,
+    LISTENER_LATENCY,
+    PRE_STROKE_HOLD,
+    REPEATED_HEAD,
+    TWO_HANDED,
+    clamp_sync,
+    ms,
+)
+
+_OTHER = {"left": "right", "right": "left"}
+
+
+@dataclass(frozen=True)
+class _Placed:
+    request: Request
+    hand: str
+    sync: SyncPoints
+
+    @property
+    def hands(self) -> tuple[str, ...]:
+        return ("left", "right") if self.hand == "both" else (self.hand,)
+
+
+def _stroke_time(request: Request) -> float:
+    if request.utterance is not None and not request.is_speaker:
+        return request.anchor + LISTENER_LATENCY
+    return request.anchor
+
+
+def _gesture_sync(request: Request, duration: float) -> SyncPoints:
+    lexeme = request.behaviour.lexeme or "beat"
+    phases = GESTURE_PHASES[lexeme]
+    stroke = _stroke_time(request)
+    ready = stroke - PRE_STROKE_HOLD
+    relax = stroke + phases.stroke
+    if request.behaviour.until_word is not None:
+        relax = max(relax, request.span_end)
+    return clamp_sync([ready - phases.prep, ready, stroke, relax, relax + phases.retract], duration)
+
+
+def _overlaps(a: SyncPoints, b: SyncPoints) -> bool:
+    return a.start < b.relax and b.start < a.relax
+
+
+def realize_gestures(requests: list[Request], duration: float) -> list[GestureEvent]:
+    """Gesture events for one character's gesture requests."""
+    placed: list[_Placed] = []
+    ordered = sorted(requests, key=lambda r: (r.priority, _stroke_time(r), r.behaviour.rule))
+    for request in ordered:
+        lexeme = request.behaviour.lexeme or "beat"
+        directed = request.behaviour.hand
+        default = "both" if lexeme in TWO_HANDED else "right"
+        options = [directed or default]
+        if directed is None and default != "both":
+            options.append(_OTHER[default])
+        sync = _gesture_sync(request, duration)
+        for hand in options:
+            candidate = _Placed(request, hand, sync)
+            clash = any(
+                set(candidate.hands) & set(other.hands) and _overlaps(sync, other.sync)
+                for other in placed
+            )
+            if not clash:
+                placed.append(candidate)
+                break
+    placed.sort(key=lambda p: (p.sync.start, p.sync.stroke))
+    return [_hold_or_retract(item, placed) for item in placed]
+
+
+def _hold_or_retract(item: _Placed, placed: list[_Placed]) -> GestureEvent:
+    """Trim the retraction where the next gesture on a shared hand begins (co-articulation)."""
+    later = [
+        other.sync.start
+        for other in placed
+        if other is not item
+        and set(other.hands) & set(item.hands)
+        and other.sync.start >= item.sync.relax
+    ]
+    next_start = min(later, default=None)
+    held = next_start is not None and next_start - item.sync.relax < HOLD_GAP
+    sync = item.sync
+    if next_start is not None and (held or next_start < sync.end):
+        sync = sync.model_copy(update={"end": ms(max(sync.relax, next_start))})
+    request = item.request
+    lexeme = request.behaviour.lexeme or "beat"
+    target = resolve_target(request, request.behaviour.target)
+    return GestureEvent(
+        id="",
+        start=sync.start,
+        end=sync.end,
+        utterance_id=request.utterance_id,
+        source=request.source(),
+        description=describe_gesture(lexeme, item.hand, request.anchor_word, target, held),
+        lexeme=lexeme,
+        hand=item.hand,
+        sync=sync,
+        amplitude=round(request.behaviour.intensity, 3),
+        target=target,
+    )
+
+
+def realize_head(requests: list[Request], duration: float) -> list[HeadEvent]:
+    """Head events for one character: one movement at a time, higher priority first."""
+    placed: list[HeadEvent] = []
+    ordered = sorted(requests, key=lambda r: (r.priority, _stroke_time(r), r.behaviour.rule))
+    for request in ordered:
+        lexeme = request.behaviour.lexeme or "nod"
+        phases = HEAD_PHASES[lexeme]
+        intensity = request.behaviour.intensity
+        repetitions = 1 + round(intensity * 2) if lexeme in REPEATED_HEAD else 1
+        stroke = _stroke_time(request)
+        relax = stroke + phases.stroke * repetitions
+        if request.behaviour.until_word is not None and lexeme not in REPEATED_HEAD:
+            relax = max(relax, request.span_end)
+        ready = stroke - PRE_STROKE_HOLD / 2
+        sync = clamp_sync(
+            [ready - phases.prep, ready, stroke, relax, relax + phases.retract], duration
+        )
+        if sync.end - sync.start < 0.1 or any(
+            sync.start < other.end and other.start < sync.end for other in placed
+        ):
+            continue
+        placed.append(
+            HeadEvent(
+                id="",
+                start=sync.start,
+                end=sync.end,
+                utterance_id=request.utterance_id,
+                source=request.source(),
+                description=describe_head(lexeme, repetitions, request.anchor_word),
+                lexeme=lexeme,
+                sync=sync,
+                repetitions=repetitions,
+                amplitude=round(0.3 + 0.7 * intensity, 3),
+            )
+        )
+    return placed

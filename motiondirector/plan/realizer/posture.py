@@ -1,0 +1,79 @@
+"""Posture channel: a continuous posture for every character on stage, beat by beat.
+
+Postures from action lines persist until changed. Movements that end by themselves (walk, run,
+turn, jump) last their action line (at least a moment) and return to the resting posture.
+With no direction a character is `idle`: at rest, breathing, shifting weight, never frozen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from motiondirector.plan.motion_plan import PostureEvent, Source
+from motiondirector.plan.realizer.describe import describe_posture
+from motiondirector.plan.realizer.requests import Request
+from motiondirector.plan.realizer.timing import ms
+from motiondirector.plan.scene import Beat
+
+TRANSIENT_SECONDS = {"walk": 1.5, "run": 1.5, "turn": 1.0, "jump": 0.8}
+
+
+@dataclass(frozen=True)
+class _Change:
+    time: float
+    lexeme: str
+    source: Source
+    utterance_id: str | None
+
+
+def realize_posture(requests: list[Request], beats: list[Beat]) -> list[PostureEvent]:
+    idle = Source(planner="realizer", rule="realizer.idle", reason="no posture directed")
+    changes_all = sorted(
+        (
+            (
+                _Change(r.anchor, r.behaviour.lexeme or "idle", r.source(), r.utterance_id),
+                r.span_end,
+            )
+            for r in requests
+        ),
+        key=lambda item: (item[0].time, item[0].lexeme),
+    )
+    events: list[PostureEvent] = []
+    for beat in beats:
+        changes = [(c, e) for c, e in changes_all if beat.start <= c.time < beat.end]
+        resting = _Change(beat.start, "idle", idle, None)
+        timeline: list[_Change] = [resting]
+        for index, (change, span_end) in enumerate(changes):
+            timeline.append(change)
+            if change.lexeme in TRANSIENT_SECONDS:
+                until = max(span_end, change.time + TRANSIENT_SECONDS[change.lexeme])
+                next_time = changes[index + 1][0].time if index + 1 < len(changes) else beat.end
+                if until < next_time:
+                    timeline.append(_Change(until, resting.lexeme, resting.source, None))
+            else:
+                resting = change
+        events.extend(_segments(timeline, beat))
+    return events
+
+
+def _segments(timeline: list[_Change], beat: Beat) -> list[PostureEvent]:
+    merged: list[_Change] = []
+    for change in timeline:
+        if merged and change.time <= merged[-1].time:
+            merged[-1] = change
+        elif not merged or change.lexeme != merged[-1].lexeme:
+            merged.append(change)
+    ends = [c.time for c in merged[1:]] + [beat.end]
+    return [
+        PostureEvent(
+            id="",
+            start=ms(change.time),
+            end=ms(end),
+            utterance_id=change.utterance_id,
+            source=change.source,
+            description=describe_posture(change.lexeme),
+            lexeme=change.lexeme,
+        )
+        for change, end in zip(merged, ends, strict=True)
+        if ms(end) > ms(change.time)
+    ]

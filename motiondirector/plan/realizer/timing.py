@@ -1,0 +1,120 @@
+"""Phase durations and time helpers shared by the realizer's channel modules.
+
+The numbers are the realizer's defaults for gesture and head-movement phases (seconds), chosen
+from the ranges reported for conversational gestures (preparation ~0.3-0.6 s, strokes
+~0.2-1 s, retraction ~0.3-0.5 s; McNeill 1992, Kita et al. 1998) and kept in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from motiondirector.plan.direction import Behaviour
+from motiondirector.plan.motion_plan import SyncPoints
+from motiondirector.plan.scene import ActionLine, Utterance
+
+
+@dataclass(frozen=True)
+class Phases:
+    """Preparation, stroke (stroke -> relax) and retraction durations of one movement."""
+
+    prep: float
+    stroke: float
+    retract: float
+
+
+GESTURE_PHASES: dict[str, Phases] = {
+    "beat": Phases(0.25, 0.2, 0.3),
+    "point": Phases(0.35, 0.6, 0.4),
+    "self_point": Phases(0.35, 0.5, 0.4),
+    "open_palms": Phases(0.35, 0.7, 0.4),
+    "shrug": Phases(0.3, 0.6, 0.35),
+    "wave": Phases(0.35, 1.2, 0.4),
+    "bow": Phases(0.4, 0.8, 0.5),
+    "thumbs_up": Phases(0.35, 0.8, 0.4),
+    "clap": Phases(0.3, 1.0, 0.3),
+    "facepalm": Phases(0.35, 1.2, 0.5),
+    "cross_arms": Phases(0.6, 2.5, 0.6),
+    "hands_on_hips": Phases(0.6, 2.5, 0.6),
+    "head_scratch": Phases(0.4, 1.2, 0.4),
+    "chin_stroke": Phases(0.4, 1.5, 0.4),
+    "count": Phases(0.3, 1.2, 0.4),
+    "stop": Phases(0.25, 0.7, 0.4),
+    "beckon": Phases(0.3, 1.0, 0.35),
+    "fist_pump": Phases(0.25, 0.5, 0.35),
+    "fist_shake": Phases(0.3, 0.9, 0.4),
+    "cover_mouth": Phases(0.3, 1.0, 0.4),
+    "cover_face": Phases(0.4, 1.8, 0.5),
+    "hand_on_heart": Phases(0.4, 1.2, 0.5),
+    "shush": Phases(0.3, 0.8, 0.35),
+    "rub_hands": Phases(0.35, 1.2, 0.4),
+    "salute": Phases(0.35, 0.8, 0.4),
+    "handshake": Phases(0.5, 1.2, 0.5),
+    "hug": Phases(0.6, 2.0, 0.6),
+    "dismiss": Phases(0.25, 0.4, 0.3),
+}
+
+# Two-handed by nature; every other gesture defaults to the right hand.
+TWO_HANDED = frozenset(
+    {
+        "shrug", "open_palms", "clap", "cross_arms", "hands_on_hips", "cover_face",
+        "rub_hands", "hug", "count", "bow", "handshake",
+    }
+)  # fmt: skip
+# handshake is one hand, but the other hand rests clasped: allocating both keeps it tidy.
+
+# Head movements: stroke duration is per repetition for nods and shakes.
+HEAD_PHASES: dict[str, Phases] = {
+    "nod": Phases(0.1, 0.3, 0.15),
+    "shake": Phases(0.12, 0.35, 0.15),
+    "tilt": Phases(0.3, 1.0, 0.4),
+    "toss": Phases(0.1, 0.25, 0.2),
+    "lower": Phases(0.3, 1.2, 0.4),
+    "turn_away": Phases(0.35, 1.2, 0.45),
+}
+REPEATED_HEAD = frozenset({"nod", "shake"})
+
+PRE_STROKE_HOLD = 0.08  # ready -> stroke: the hand waits for the stressed syllable
+HOLD_GAP = 0.6  # gestures closer than this hold instead of retracting (co-articulation)
+ACTION_LEAD = 0.4  # behaviours from an action line stroke this long after it starts
+LISTENER_LATENCY = 0.3  # listeners react this long after the word that triggers them
+
+
+def ms(value: float) -> float:
+    """Round to milliseconds: plans are compared byte for byte."""
+    return round(value + 0.0, 3)
+
+
+def anchor_time(
+    behaviour: Behaviour, utterance: Utterance | None, action: ActionLine | None
+) -> float:
+    """The moment a behaviour is anchored to: its word's onset, or the action's start."""
+    if utterance is not None:
+        if behaviour.word is not None and behaviour.word < len(utterance.words):
+            return utterance.words[behaviour.word].start
+        return utterance.start
+    assert action is not None
+    return action.start + min(ACTION_LEAD, (action.end - action.start) / 2)
+
+
+def span_end(behaviour: Behaviour, utterance: Utterance | None, action: ActionLine | None) -> float:
+    """Where a behaviour that lasts ends: its until_word's end, the utterance or action end."""
+    if utterance is not None:
+        if behaviour.until_word is not None and behaviour.until_word < len(utterance.words):
+            return utterance.words[behaviour.until_word].end
+        if behaviour.word is None:
+            return utterance.end
+        return utterance.words[min(behaviour.word, len(utterance.words) - 1)].end
+    assert action is not None
+    return action.end
+
+
+def clamp_sync(points: list[float], duration: float) -> SyncPoints:
+    """Clamp sync points into the scene and keep them ordered (compressing phases if needed)."""
+    clamped = [min(max(p, 0.0), duration) for p in points]
+    for i in range(1, len(clamped)):
+        clamped[i] = max(clamped[i], clamped[i - 1])
+    for i in range(len(clamped) - 2, -1, -1):
+        clamped[i] = min(clamped[i], clamped[i + 1])
+    start, ready, stroke, relax, end = (ms(p) for p in clamped)
+    return SyncPoints(start=start, ready=ready, stroke=stroke, relax=relax, end=end)

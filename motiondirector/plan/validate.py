@@ -1,0 +1,194 @@
+"""Validation of plans and directions against the contract, reporting every violation.
+
+Pydantic checks shapes and ranges; this module checks what a schema cannot: times inside the
+scene, ordered sync points, one gesture per hand at a time, AU codes and gaze targets that exist,
+references between utterances and events. It never repairs anything: it only reports.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Iterable
+
+from pydantic import ValidationError
+
+from motiondirector.errors import PlanValidationError
+from motiondirector.plan.direction import Behaviour, Direction
+from motiondirector.plan.motion_plan import (
+    FaceEvent,
+    GazeEvent,
+    GestureEvent,
+    HeadEvent,
+    MotionPlan,
+)
+from motiondirector.plan.scene import Scene
+from motiondirector.plan.vocabulary import load_vocabulary
+
+# Times are rounded to milliseconds; comparisons allow for that rounding.
+_EPS = 1e-6
+GAZE_PLACES = ("away", "down", "up", "camera")
+
+
+def validate_plan(plan: MotionPlan) -> list[str]:
+    """Every violation in `plan`, as readable sentences; an empty list means valid."""
+    vocabulary = load_vocabulary()
+    problems: list[str] = []
+    duration = plan.scene.duration
+    names = {track.name for track in plan.characters}
+    utterance_ids = {u.id for u in plan.utterances}
+
+    def inside(what: str, start: float, end: float) -> None:
+        if start > end + _EPS:
+            problems.append(f"{what}: start {start} is after end {end}")
+        if start < -_EPS or end > duration + _EPS:
+            problems.append(f"{what}: [{start}, {end}] is outside the scene [0, {duration}]")
+
+    for utterance in plan.utterances:
+        what = f"utterance {utterance.id}"
+        inside(what, utterance.start, utterance.end)
+        if utterance.speaker not in names:
+            problems.append(f"{what}: speaker {utterance.speaker!r} has no character track")
+        for addressee in utterance.addressees:
+            if addressee not in names:
+                problems.append(f"{what}: addressee {addressee!r} is not a character")
+        previous_end = utterance.start
+        for index, word in enumerate(utterance.words):
+            if word.start + _EPS < previous_end or word.end + _EPS < word.start:
+                problems.append(f"{what}: word {index} {word.text!r} is out of order")
+            if word.end > utterance.end + _EPS:
+                problems.append(f"{what}: word {index} {word.text!r} ends after the utterance")
+            previous_end = word.end
+
+    seen_ids: set[str] = set()
+    for track in plan.characters:
+        hands: dict[str, list[tuple[float, float, str]]] = {"left": [], "right": []}
+        for event in track.events:
+            what = f"{track.name} {event.channel} event {event.id}"
+            if event.id in seen_ids:
+                problems.append(f"{what}: duplicate event id")
+            seen_ids.add(event.id)
+            inside(what, event.start, event.end)
+            if event.utterance_id is not None and event.utterance_id not in utterance_ids:
+                problems.append(f"{what}: unknown utterance {event.utterance_id!r}")
+            if isinstance(event, FaceEvent):
+                if event.au not in vocabulary.action_units:
+                    problems.append(f"{what}: AU {event.au} is not in the vocabulary")
+                env = event.envelope
+                if not (
+                    event.start - _EPS <= env.apex_start <= env.apex_end + _EPS
+                    and env.apex_end <= event.end + _EPS
+                ):
+                    problems.append(
+                        f"{what}: envelope is not start <= apex_start <= apex_end <= end"
+                    )
+            elif isinstance(event, HeadEvent | GestureEvent):
+                sync = event.sync
+                points = [sync.start, sync.ready, sync.stroke, sync.relax, sync.end]
+                if any(b + _EPS < a for a, b in itertools.pairwise(points)):
+                    problems.append(
+                        f"{what}: sync points not ordered start<=ready<=stroke<=relax<=end"
+                    )
+                if abs(sync.start - event.start) > _EPS or abs(sync.end - event.end) > _EPS:
+                    problems.append(f"{what}: sync start/end differ from the event's start/end")
+                if isinstance(event, GestureEvent):
+                    used = ("left", "right") if event.hand == "both" else (event.hand,)
+                    for hand in used:
+                        hands[hand].append((event.start, event.end, event.id))
+                    if event.target is not None:
+                        problems.extend(_target_problem(what, event.target, names))
+            elif isinstance(event, GazeEvent):
+                problems.extend(_target_problem(what, event.target, names))
+                if event.target == track.name:
+                    problems.append(f"{what}: a character cannot look at themself")
+        for hand, spans in hands.items():
+            spans.sort()
+            for (_, end_a, id_a), (start_b, _, id_b) in itertools.pairwise(spans):
+                if start_b + _EPS < end_a:
+                    problems.append(
+                        f"{track.name}: gestures {id_a} and {id_b} use the {hand} hand at once"
+                    )
+    return problems
+
+
+def _target_problem(what: str, target: str, names: Iterable[str]) -> list[str]:
+    if target in GAZE_PLACES or target in names:
+        return []
+    return [f"{what}: target {target!r} is neither a character nor one of {list(GAZE_PLACES)}"]
+
+
+def check_plan(plan: MotionPlan) -> MotionPlan:
+    """Return `plan` if valid, else raise PlanValidationError listing every violation."""
+    problems = validate_plan(plan)
+    if problems:
+        raise PlanValidationError(problems)
+    return plan
+
+
+def load_plan_json(text: str) -> MotionPlan:
+    """Parse and fully validate a plan; schema and semantic violations are all reported."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise PlanValidationError([f"not JSON: {error.msg} at line {error.lineno}"]) from None
+    try:
+        plan = MotionPlan.model_validate(data)
+    except ValidationError as error:
+        raise PlanValidationError(
+            [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()]
+        ) from None
+    return check_plan(plan)
+
+
+def validate_direction(direction: Direction, scene: Scene) -> list[str]:
+    """Every violation of `direction` against `scene` and the vocabulary."""
+    problems: list[str] = []
+    utterances = {u.id: u for u in scene.utterances}
+    actions = {a.id for a in scene.actions}
+    characters = set(scene.characters)
+    for item in direction.utterances:
+        utterance = utterances.get(item.utterance_id)
+        if utterance is None:
+            problems.append(f"utterance {item.utterance_id!r} is not in the scene")
+            continue
+        for index, behaviour in enumerate(item.behaviours):
+            where = f"utterance {item.utterance_id} behaviour {index}"
+            problems.extend(_behaviour_problems(where, behaviour, characters, len(utterance.words)))
+    for action in direction.actions:
+        if action.action_id not in actions:
+            problems.append(f"action {action.action_id!r} is not in the scene")
+        for index, behaviour in enumerate(action.behaviours):
+            where = f"action {action.action_id} behaviour {index}"
+            problems.extend(_behaviour_problems(where, behaviour, characters, None))
+    return problems
+
+
+def _behaviour_problems(
+    where: str, behaviour: Behaviour, characters: set[str], n_words: int | None
+) -> list[str]:
+    vocabulary = load_vocabulary()
+    problems: list[str] = []
+    channel = behaviour.channel
+    if behaviour.character not in characters:
+        problems.append(f"{where}: character {behaviour.character!r} is not in the scene")
+    if channel == "face":
+        if behaviour.au is None or behaviour.au not in vocabulary.action_units:
+            problems.append(f"{where}: face behaviour needs an AU from the vocabulary")
+    elif channel == "gaze":
+        allowed = characters | set(vocabulary.gaze_targets) - {"character"}
+        if behaviour.target not in allowed:
+            problems.append(f"{where}: gaze target {behaviour.target!r} is not valid")
+    elif behaviour.lexeme not in vocabulary.lexemes(channel):
+        problems.append(f"{where}: {channel} lexeme {behaviour.lexeme!r} is not in the vocabulary")
+    if n_words is not None:
+        for name in ("word", "until_word"):
+            value = getattr(behaviour, name)
+            if value is not None and value >= n_words:
+                problems.append(f"{where}: {name} {value} is past the last word ({n_words - 1})")
+        if (
+            behaviour.word is not None
+            and behaviour.until_word is not None
+            and behaviour.until_word < behaviour.word
+        ):
+            problems.append(f"{where}: until_word comes before word")
+    return problems

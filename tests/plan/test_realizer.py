@@ -1,0 +1,175 @@
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+
+import pytest
+
+from motiondirector.errors import PlanValidationError
+from motiondirector.plan.direction import Direction
+from motiondirector.plan.motion_plan import (
+    FaceEvent,
+    GazeEvent,
+    GestureEvent,
+    HeadEvent,
+    PostureEvent,
+)
+from motiondirector.plan.realizer import realize
+from motiondirector.plan.scene import Scene
+from motiondirector.plan.validate import validate_plan
+
+
+def test_realized_plan_is_valid_and_deterministic(
+    two_person_scene: Scene, direction: Direction
+) -> None:
+    plan = realize(two_person_scene, direction, seed=3)
+    assert validate_plan(plan) == []
+    assert plan.to_json() == realize(two_person_scene, direction, seed=3).to_json()
+    assert plan.to_json() != realize(two_person_scene, direction, seed=4).to_json()
+
+
+def test_gesture_stroke_lands_on_anchor_word(two_person_scene: Scene, direction: Direction) -> None:
+    plan = realize(two_person_scene, direction)
+    ana = plan.character("ANA")
+    point = next(e for e in ana.events if isinstance(e, GestureEvent) and e.lexeme == "point")
+    word = two_person_scene.utterances[0].words[6]
+    assert point.sync.stroke == word.start
+    assert (
+        point.sync.start
+        < point.sync.ready
+        <= point.sync.stroke
+        < point.sync.relax
+        <= point.sync.end
+    )
+    assert point.target == "BEN"  # "addressee" resolved to a name
+    assert "“the”" in point.description
+
+
+def test_close_gestures_hold_instead_of_retracting(
+    two_person_scene: Scene, direction: Direction
+) -> None:
+    plan = realize(two_person_scene, direction)
+    ben = [e for e in plan.character("BEN").events if isinstance(e, GestureEvent)]
+    # Non-overlap per hand holds for every pair (checked by the validator) ...
+    assert validate_plan(plan) == []
+    # ... and a gesture followed closely on the same hand ends exactly where the next starts.
+    held = [e for e in ben if "held into the next gesture" in e.description]
+    assert held, [e.description for e in ben]
+    for event in held:
+        assert any(other.start == event.end for other in ben if other is not event)
+
+
+def test_beat_gesture_moves_to_free_hand_or_is_dropped(
+    two_person_scene: Scene, direction: Direction
+) -> None:
+    plan = realize(two_person_scene, direction)
+    ana = [e for e in plan.character("ANA").events if isinstance(e, GestureEvent)]
+    lexemes = Counter(e.lexeme for e in ana)
+    # point (word 6) and beat (word 7) are 0.4 s apart: the beat goes to the left hand.
+    beat = next(e for e in ana if e.lexeme == "beat")
+    point = next(e for e in ana if e.lexeme == "point")
+    assert beat.hand == "left" and point.hand == "right"
+    assert lexemes["cross_arms"] == 1
+
+
+def test_face_envelopes_blend_and_speech_parts_lips(
+    two_person_scene: Scene, direction: Direction
+) -> None:
+    plan = realize(two_person_scene, direction)
+    ana_face = [e for e in plan.character("ANA").events if isinstance(e, FaceEvent)]
+    smiles = [e for e in ana_face if e.au == 12]
+    assert len(smiles) == 1 and smiles[0].intensity == 0.7
+    smile = smiles[0]
+    assert smile.start < smile.envelope.apex_start <= smile.envelope.apex_end < smile.end
+    lips = [e for e in ana_face if e.au == 25]
+    assert {e.utterance_id for e in lips} == {"u1", "u3"}
+
+
+def test_listener_reacts_after_the_trigger_word(
+    two_person_scene: Scene, direction: Direction
+) -> None:
+    plan = realize(two_person_scene, direction)
+    ben_smile = next(
+        e for e in plan.character("BEN").events if isinstance(e, FaceEvent) and e.au == 12
+    )
+    assert ben_smile.start > two_person_scene.utterances[0].words[2].start
+
+
+def test_every_on_stage_character_always_has_gaze(
+    two_person_scene: Scene, direction: Direction
+) -> None:
+    plan = realize(two_person_scene, direction)
+    for track in plan.characters:
+        gaze = sorted((e for e in track.events if isinstance(e, GazeEvent)), key=lambda e: e.start)
+        assert gaze[0].start == 0.0 and gaze[-1].end == plan.scene.duration
+        for a, b_ in itertools.pairwise(gaze):
+            assert a.end == b_.start and a.target != b_.target
+
+
+def test_long_turn_speaker_looks_away_then_back(
+    two_person_scene: Scene, direction: Direction
+) -> None:
+    plan = realize(two_person_scene, direction)
+    u2 = two_person_scene.utterances[1]
+    gaze = [
+        e
+        for e in plan.character("BEN").events
+        if isinstance(e, GazeEvent) and e.end > u2.start and e.start < u2.end
+    ]
+    targets = [e.target for e in gaze]
+    assert "away" in targets
+    last = [e for e in gaze if e.start <= u2.end - 0.5][-1]
+    assert last.target == "ANA"
+
+
+def test_listener_looks_at_speaker(two_person_scene: Scene, direction: Direction) -> None:
+    plan = realize(two_person_scene, direction)
+    u1 = two_person_scene.utterances[0]
+    mid = (u1.start + u1.end) / 2
+    at_mid = [
+        e
+        for e in plan.character("BEN").events
+        if isinstance(e, GazeEvent) and e.start <= mid < e.end
+    ]
+    assert [e.target for e in at_mid] == ["ANA"]
+
+
+def test_posture_persists_until_changed(two_person_scene: Scene, direction: Direction) -> None:
+    plan = realize(two_person_scene, direction)
+    postures = [e for e in plan.character("ANA").events if isinstance(e, PostureEvent)]
+    assert [p.lexeme for p in postures] == ["idle", "lean_back"]
+    assert postures[-1].end == plan.scene.duration
+    assert postures[-1].source.rule == "test.action"
+
+
+def test_blinks_at_a_natural_rate(two_person_scene: Scene, direction: Direction) -> None:
+    plan = realize(two_person_scene, direction)
+    for track in plan.characters:
+        blinks = [e for e in track.events if isinstance(e, FaceEvent) and e.au == 45]
+        per_minute = len(blinks) / plan.scene.duration * 60
+        assert 6 <= per_minute <= 40, per_minute
+
+
+def test_nod_repetitions_follow_intensity(two_person_scene: Scene, direction: Direction) -> None:
+    plan = realize(two_person_scene, direction)
+    nod = next(e for e in plan.character("ANA").events if isinstance(e, HeadEvent))
+    assert (
+        nod.lexeme == "nod"
+        and nod.repetitions == 3
+        and nod.description.startswith("nods three times")
+    )
+
+
+def test_every_event_has_source_and_description(
+    two_person_scene: Scene, direction: Direction
+) -> None:
+    plan = realize(two_person_scene, direction)
+    for track in plan.characters:
+        for event in track.events:
+            assert event.source.rule and event.description
+
+
+def test_undirected_utterance_is_refused(two_person_scene: Scene, direction: Direction) -> None:
+    partial = direction.model_copy(update={"utterances": direction.utterances[:2]})
+    with pytest.raises(PlanValidationError, match="u3 has no direction"):
+        realize(two_person_scene, partial)
