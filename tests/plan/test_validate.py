@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from motiondirector.errors import PlanValidationError
+from motiondirector.plan.direction import Direction
+from motiondirector.plan.motion_plan import GazeEvent, GestureEvent, MotionPlan
+from motiondirector.plan.realizer import realize
+from motiondirector.plan.scene import Scene
+from motiondirector.plan.validate import (
+    check_plan,
+    load_plan_json,
+    validate_direction,
+    validate_plan,
+)
+
+from .conftest import b
+
+
+def _replace_events(plan: MotionPlan, name: str, fn: object) -> MotionPlan:
+    tracks = tuple(
+        t.model_copy(update={"events": tuple(fn(e) for e in t.events)}) if t.name == name else t  # type: ignore[operator]
+        for t in plan.characters
+    )
+    return plan.model_copy(update={"characters": tracks})
+
+
+def test_every_violation_is_reported(two_person_scene: Scene, direction: Direction) -> None:
+    plan = realize(two_person_scene, direction)
+    duration = plan.scene.duration
+
+    def break_event(event: object) -> object:
+        if isinstance(event, GazeEvent):
+            return event.model_copy(update={"target": "NOBODY"})
+        if isinstance(event, GestureEvent) and event.lexeme == "point":
+            sync = event.sync.model_copy(
+                update={"stroke": event.sync.start, "ready": event.sync.relax}
+            )
+            return event.model_copy(update={"sync": sync, "end": duration + 5})
+        return event
+
+    broken = _replace_events(plan, "ANA", break_event)
+    problems = validate_plan(broken)
+    text = "\n".join(problems)
+    assert "target 'NOBODY'" in text
+    assert "sync points not ordered" in text
+    assert "outside the scene" in text
+    # every gaze event of ANA is reported, not just the first
+    n_gaze = sum(isinstance(e, GazeEvent) for e in plan.character("ANA").events)
+    assert sum("NOBODY" in p for p in problems) == n_gaze
+    with pytest.raises(PlanValidationError) as raised:
+        check_plan(broken)
+    assert raised.value.violations == problems
+
+
+def test_two_gestures_on_one_hand_at_once_is_a_violation(
+    two_person_scene: Scene, direction: Direction
+) -> None:
+    plan = realize(two_person_scene, direction)
+
+    def to_right(event: object) -> object:
+        if isinstance(event, GestureEvent):
+            return event.model_copy(update={"hand": "right"})
+        return event
+
+    problems = validate_plan(_replace_events(plan, "ANA", to_right))
+    assert any("use the right hand at once" in p for p in problems)
+
+
+def test_load_plan_json_reports_schema_errors_with_paths(
+    two_person_scene: Scene, direction: Direction
+) -> None:
+    data = json.loads(realize(two_person_scene, direction).to_json())
+    data["characters"][0]["events"][0]["lexeme"] = "moonwalk"
+    data["utterances"][0]["emotion"]["intensity"] = 3
+    with pytest.raises(PlanValidationError) as raised:
+        load_plan_json(json.dumps(data))
+    text = "\n".join(raised.value.violations)
+    assert "characters.0.events.0" in text and "utterances.0.emotion.intensity" in text
+    with pytest.raises(PlanValidationError, match="not JSON"):
+        load_plan_json("{nope")
+
+
+def test_valid_plan_round_trips(two_person_scene: Scene, direction: Direction) -> None:
+    plan = realize(two_person_scene, direction)
+    assert load_plan_json(plan.to_json()) == plan
+
+
+def test_direction_validation(two_person_scene: Scene, direction: Direction) -> None:
+    assert validate_direction(direction, two_person_scene) == []
+    first = direction.utterances[0]
+    bad = first.model_copy(
+        update={
+            "behaviours": (
+                b("ANA", "gesture", lexeme="moonwalk", word=0),
+                b("ZED", "head", lexeme="nod", word=0),
+                b("ANA", "face", au=99, word=0),
+                b("ANA", "gaze", target="NOBODY", word=0),
+                b("ANA", "head", lexeme="nod", word=40),
+            )
+        }
+    )
+    problems = validate_direction(
+        direction.model_copy(update={"utterances": (bad, *direction.utterances[1:])}),
+        two_person_scene,
+    )
+    assert len(problems) == 5, problems
