@@ -1,0 +1,82 @@
+"""The deterministic pipeline: script -> Scene -> Direction -> MotionPlan, validated.
+
+This is the one way every entry point (Python API, CLI, HTTP server) turns a script into a
+plan. It adds no behaviour of its own: parsing, planning and realizing live in their packages.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Literal
+
+from tqdm import tqdm
+
+from motiondirector.errors import PlanValidationError
+from motiondirector.plan.motion_plan import MotionPlan
+from motiondirector.plan.realizer import realize
+from motiondirector.plan.scene import Scene
+from motiondirector.plan.validate import check_plan, validate_direction
+from motiondirector.planners import Planner, get_planner
+from motiondirector.scene import DEFAULT_MAX_BYTES, TimingOptions, parse_script, read_script
+
+ScriptFormat = Literal["auto", "fountain", "json", "text"]
+FPS_CHOICES = (30, 60)
+
+
+def plan_scene(
+    scene: Scene,
+    *,
+    planner: str | Planner = "rules",
+    fps: int = 30,
+    seed: int = 0,
+    progress: bool = False,
+) -> MotionPlan:
+    """Plan a parsed Scene: direct it, realize the direction, validate the result."""
+    if fps not in FPS_CHOICES:
+        raise PlanValidationError([f"fps must be one of {FPS_CHOICES}, got {fps}"])
+    chosen = get_planner(planner) if isinstance(planner, str) else planner
+    with tqdm(total=3, disable=not progress, unit="stage", leave=False) as bar:
+        bar.set_description(f"planning {len(scene.utterances)} lines ({chosen.name})")
+        direction = chosen.plan(scene)
+        bar.update()
+        problems = validate_direction(direction, scene)
+        if problems:
+            raise PlanValidationError(problems)
+        bar.set_description("realizing")
+        plan = realize(scene, direction, fps=fps, seed=seed)
+        bar.update()
+        bar.set_description("validating")
+        check_plan(plan)
+        bar.update()
+    return plan
+
+
+def plan_script(
+    path: str | os.PathLike[str],
+    *,
+    planner: str | Planner = "rules",
+    format: ScriptFormat = "auto",
+    fps: int = 30,
+    seed: int = 0,
+    timing: TimingOptions | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    progress: bool = False,
+) -> MotionPlan:
+    """Read a script file (Fountain, dialogue JSON or `NAME: line` text) and plan it."""
+    scene = read_script(path, format=format, timing=timing, max_bytes=max_bytes)
+    return plan_scene(scene, planner=planner, fps=fps, seed=seed, progress=progress)
+
+
+def plan_text(
+    text: str,
+    *,
+    planner: str | Planner = "rules",
+    format: ScriptFormat = "auto",
+    fps: int = 30,
+    seed: int = 0,
+    timing: TimingOptions | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> MotionPlan:
+    """Plan a script given as text rather than a file."""
+    scene = parse_script(text, format=format, timing=timing, max_bytes=max_bytes)
+    return plan_scene(scene, planner=planner, fps=fps, seed=seed)

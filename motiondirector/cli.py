@@ -1,0 +1,151 @@
+"""The `motiondirector` command line: a thin shell over the pipeline and the exporters.
+
+Errors the user can fix are printed as one clear message (exit 2; 1 for an invalid plan),
+never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from motiondirector.errors import MotionDirectorError, PlanValidationError
+
+if TYPE_CHECKING:
+    from motiondirector.plan.motion_plan import MotionPlan
+
+EXPORT_CHOICES = ("json", "bml", "arkit-csv", "arkit-json", "vtt", "srt")
+
+
+def _add_planning_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("script", type=Path, help="Fountain, dialogue JSON or NAME: line text")
+    parser.add_argument(
+        "--input-format", default="auto", choices=("auto", "fountain", "json", "text")
+    )
+    parser.add_argument("--planner", default="rules", help="planner name (default: rules)")
+    parser.add_argument("--fps", type=int, default=30, choices=(30, 60))
+    parser.add_argument("--seed", type=int, default=0, help="seed for blinks and idle motion")
+    parser.add_argument("--max-bytes", type=int, default=None, help="script size limit in bytes")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="motiondirector",
+        description="Direct digital humans: plan word-timed face, head, gaze, gesture and "
+        "posture for every character in a script.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    plan = sub.add_parser("plan", help="plan a script and write the plan or an export")
+    _add_planning_options(plan)
+    plan.add_argument("-o", "--output", type=Path, help="output file (default: stdout)")
+    plan.add_argument("--format", default="json", choices=EXPORT_CHOICES)
+    plan.add_argument("--character", help="character for the ARKit formats (default: first)")
+
+    demo = sub.add_parser("demo", help="plan a script, write every export and print a summary")
+    _add_planning_options(demo)
+    demo.add_argument("--out", type=Path, default=Path("out"), help="output directory")
+
+    validate = sub.add_parser("validate", help="check a plan JSON against the contract")
+    validate.add_argument("plan", type=Path)
+
+    sub.add_parser("schema", help="print the MotionPlan JSON Schema")
+    sub.add_parser("vocabulary", help="print the controlled vocabulary as JSON")
+    return parser
+
+
+def _plan(args: argparse.Namespace) -> MotionPlan:
+    from motiondirector.agent.pipeline import plan_script
+    from motiondirector.scene import DEFAULT_MAX_BYTES
+
+    return plan_script(
+        args.script,
+        planner=args.planner,
+        format=args.input_format,
+        fps=args.fps,
+        seed=args.seed,
+        max_bytes=args.max_bytes or DEFAULT_MAX_BYTES,
+        progress=not args.quiet and sys.stderr.isatty(),
+    )
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    print(f"wrote {output}", file=sys.stderr)
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "schema":
+        from motiondirector.plan.motion_plan import motion_plan_json_schema
+
+        _write(json.dumps(motion_plan_json_schema(), indent=2) + "\n", None)
+        return 0
+    if args.command == "vocabulary":
+        from motiondirector.plan.vocabulary import load_vocabulary
+
+        v = load_vocabulary()
+        data = {
+            "version": v.version,
+            "emotions": dict(v.emotions),
+            "action_units": {str(k): au.name for k, au in v.action_units.items()},
+            "head": dict(v.head),
+            "gaze_targets": dict(v.gaze_targets),
+            "gestures": dict(v.gestures),
+            "postures": dict(v.postures),
+        }
+        _write(json.dumps(data, indent=2) + "\n", None)
+        return 0
+    if args.command == "validate":
+        from motiondirector.plan.validate import load_plan_json
+
+        try:
+            text = args.plan.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise MotionDirectorError(f"cannot read {args.plan}: {error}") from None
+        plan = load_plan_json(text)
+        events = sum(len(t.events) for t in plan.characters)
+        print(f"{args.plan}: valid ({len(plan.characters)} characters, {events} events)")
+        return 0
+    if args.command == "plan":
+        from motiondirector.export import export_plan
+
+        plan = _plan(args)
+        _write(export_plan(plan, args.format, fps=args.fps, character=args.character), args.output)
+        return 0
+    if args.command == "demo":
+        from motiondirector.export import write_exports
+        from motiondirector.summary import summarize_plan
+
+        plan = _plan(args)
+        paths = write_exports(plan, args.out, EXPORT_CHOICES, fps=args.fps)
+        print(summarize_plan(plan))
+        print(f"Wrote {len(paths)} files to {args.out}/: " + ", ".join(p.name for p in paths))
+        return 0
+    raise AssertionError(args.command)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _build_parser().parse_args(argv)
+    try:
+        return _run(args)
+    except PlanValidationError as error:
+        print(f"error: invalid plan: {error}", file=sys.stderr)
+        return 1
+    except MotionDirectorError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,44 @@
+"""A readable, plain-text summary of a MotionPlan: per character, events by channel and the
+emotion of each line. Used by `motiondirector demo` and handy in notebooks."""
+
+from __future__ import annotations
+
+import textwrap
+from collections import Counter
+
+from motiondirector.plan.motion_plan import MotionPlan
+
+_CHANNELS = ("face", "head", "gaze", "gesture", "posture")
+
+
+def summarize_plan(plan: MotionPlan, *, width: int = 88) -> str:
+    info = plan.scene
+    lines = [
+        f"{info.title or info.source or 'Untitled scene'}: {info.duration:.1f} s, "
+        f"{len(plan.beats)} beat(s), {len(plan.utterances)} line(s), planner {info.planner}",
+        "",
+        "Events per character and channel:",
+        f"  {'character':<16}" + "".join(f"{c:>9}" for c in _CHANNELS) + f"{'blinks':>9}",
+    ]
+    for track in plan.characters:
+        counts = Counter(e.channel for e in track.events)
+        blinks = sum(1 for e in track.events if e.channel == "face" and e.au == 45)
+        counts["face"] -= blinks
+        row = "".join(f"{counts[c]:>9}" for c in _CHANNELS)
+        lines.append(f"  {track.name:<16}{row}{blinks:>9}")
+    lines += ["", "Lines:"]
+    for utterance in plan.utterances:
+        emotion = f"{utterance.emotion.label} {utterance.emotion.intensity:.2f}"
+        head = f"  {utterance.start:6.1f}s {utterance.speaker:<10} [{emotion:<13}] "
+        text = textwrap.shorten(utterance.text, width=max(20, width - len(head)), placeholder="…")
+        lines.append(head + text)
+        gestures = [
+            e.lexeme
+            for track in plan.characters
+            if track.name == utterance.speaker
+            for e in track.events
+            if e.utterance_id == utterance.id and e.channel in ("gesture", "head")
+        ]
+        if gestures:
+            lines.append(" " * len(head) + "↳ " + ", ".join(gestures))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,87 @@
+"""The command line, in-process through `main` and once through the installed entry point."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from motiondirector.cli import main
+
+from .conftest import EXAMPLE_SCENE
+
+
+@pytest.fixture(scope="module")
+def plan_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("cli") / "plan.json"
+    assert main(["plan", str(EXAMPLE_SCENE), "-q", "-o", str(out)]) == 0
+    return out
+
+
+def test_plan_then_validate(plan_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(plan_file)]) == 0
+    assert "valid" in capsys.readouterr().out
+
+
+def test_validate_lists_every_violation(
+    plan_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = json.loads(plan_file.read_text())
+    data["characters"][0]["events"][0]["start"] = -1
+    data["utterances"][0]["emotion"]["label"] = "glee"
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps(data))
+    assert main(["validate", str(broken)]) == 1
+    err = capsys.readouterr().err
+    assert "2 violation(s)" in err and "glee" not in err.split("violation")[0]
+    assert "Traceback" not in err
+
+
+def test_schema_is_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert schema["title"] == "MotionPlan"
+
+
+def test_bml_to_stdout(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["plan", str(EXAMPLE_SCENE), "-q", "--format", "bml"]) == 0
+    root = ET.fromstring(capsys.readouterr().out)
+    assert root.iter()
+
+
+def test_demo_writes_exports_and_summary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["demo", str(EXAMPLE_SCENE), "-q", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "ANA" in out and "BEN" in out and "Lines:" in out
+    names = {p.name for p in tmp_path.iterdir()}
+    assert {"plan.json", "plan.bml.xml", "plan.vtt"} <= names
+
+
+def test_user_errors_are_one_line_not_tracebacks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["plan", str(tmp_path / "missing.fountain"), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error:") and "Traceback" not in err
+    big = tmp_path / "big.txt"
+    big.write_text("ANA: hello there.\n" * 100)
+    assert main(["plan", str(big), "-q", "--max-bytes", "100"]) == 2
+    assert "100" in capsys.readouterr().err
+
+
+def test_installed_entry_point(tmp_path: Path) -> None:
+    cli = Path(sys.executable).parent / "motiondirector"
+    result = subprocess.run(
+        [str(cli), "plan", str(EXAMPLE_SCENE), "-q", "--format", "vtt"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("WEBVTT")
