@@ -1,0 +1,24 @@
+"""Exports of a MotionPlan to the formats users' tools read.
+
+    json        the plan itself (`MotionPlan.to_json()`)
+    bml         BML 1.0 behaviour blocks with word sync points
+    arkit-csv   per character, ARKit-52 blendshape weights per frame (CSV)
+    arkit-json  the same as JSON
+    vtt, srt    subtitles of the lines, with speakers
+
+`export_plan` returns one format as text; `write_exports` writes several into a folder.
+"""
+
+from motiondirector.export.arkit import ARKIT_FPS, arkit_curves
+from motiondirector.export.errors import ExportError
+from motiondirector.export.files import write_exports
+from motiondirector.export.formats import EXPORT_FORMATS, export_plan
+
+__all__ = [
+    "ARKIT_FPS",
+    "EXPORT_FORMATS",
+    "ExportError",
+    "arkit_curves",
+    "export_plan",
+    "write_exports",
+]

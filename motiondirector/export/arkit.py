@@ -1,0 +1,267 @@
+"""ARKit-52 blendshape curves for one character of a MotionPlan, and their CSV and JSON exports.
+
+`arkit_curves` samples three layers on a regular frame grid and sums them, clipped to [0, 1]:
+
+- face events: each AU follows its onset/apex/offset envelope (smoothstep ramps) and is mapped
+  through `load_arkit_map().au_to_blendshapes`; overlapping events of one AU take the max;
+- speech: while the character speaks, the jaw and lips open and close once per syllable;
+- gaze: `down`, `up` and `away` targets turn the eyes, with short transitions.
+
+It also feeds the live frame stream, so it must stay vectorised: the Python loops here run
+over events, words and AUs, never over frames. It must not read files or mutate the plan.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from functools import cache, lru_cache
+
+import numpy as np
+import numpy.typing as npt
+
+from motiondirector.export.errors import ExportError
+from motiondirector.plan.motion_plan import FaceEvent, GazeEvent, MotionPlan
+from motiondirector.plan.vocabulary import load_arkit_map
+
+FloatArray = npt.NDArray[np.float64]
+
+ARKIT_FPS: tuple[int, ...] = (30, 60)
+ARKIT_JSON_FORMAT = "motiondirector-arkit-52"
+ARKIT_JSON_VERSION = "1.0"
+
+GAZE_TRANSITION_S = 0.12
+"""Eyes take this long to turn to a gaze target and back (saccade plus settle)."""
+
+# Blendshape amounts at the peak of a syllable, keyed by its first vowel letter. Open vowels
+# drop the jaw most; rounded ones funnel and pucker the lips; spread ones stretch them. The
+# smile shapes are left alone so speech never masks a planned smile.
+_VOWEL_SHAPES: dict[str, dict[str, float]] = {
+    "a": {"jawOpen": 0.35, "mouthLowerDownLeft": 0.25, "mouthLowerDownRight": 0.25},
+    "o": {"jawOpen": 0.28, "mouthFunnel": 0.35, "mouthPucker": 0.15, "mouthLowerDownLeft": 0.15,
+          "mouthLowerDownRight": 0.15},
+    "u": {"jawOpen": 0.18, "mouthPucker": 0.4, "mouthFunnel": 0.25},
+    "e": {"jawOpen": 0.24, "mouthStretchLeft": 0.2, "mouthStretchRight": 0.2,
+          "mouthLowerDownLeft": 0.2, "mouthLowerDownRight": 0.2},
+    "i": {"jawOpen": 0.16, "mouthStretchLeft": 0.3, "mouthStretchRight": 0.3},
+    "y": {"jawOpen": 0.16, "mouthStretchLeft": 0.25, "mouthStretchRight": 0.25},
+}  # fmt: skip
+_VOWELS = "".join(_VOWEL_SHAPES)
+_VOWEL_GROUP = re.compile(f"[{_VOWELS}]+")
+
+_GAZE_SHAPES: dict[str, dict[str, float]] = {
+    "down": {"eyeLookDownLeft": 0.5, "eyeLookDownRight": 0.5},
+    "up": {"eyeLookUpLeft": 0.4, "eyeLookUpRight": 0.4},
+    # Both eyes to the character's left: the left eye looks out, the right eye looks in.
+    "away": {"eyeLookOutLeft": 0.5, "eyeLookInRight": 0.5},
+}
+
+_EPS = 1e-9
+
+
+def frame_times(duration: float, fps: int) -> FloatArray:
+    """Frame i is at i / fps; the last frame is the first one at or after `duration`."""
+    count = math.ceil(duration * fps - 1e-6) + 1
+    return np.arange(max(count, 1), dtype=np.float64) / fps
+
+
+def arkit_curves(plan: MotionPlan, character: str, fps: int = 30) -> tuple[FloatArray, FloatArray]:
+    """Sample `character`'s ARKit-52 weights at `fps` over the whole scene.
+
+    Returns (times shape (n,), weights shape (n, 52)) with columns in the order of
+    `load_arkit_map().blendshapes` and n = ceil(duration * fps) + 1.
+    """
+    check_fps(fps)
+    names = load_arkit_map().blendshapes
+    column = {name: i for i, name in enumerate(names)}
+    times = frame_times(plan.scene.duration, fps)
+    events = _character_events(plan, character)
+
+    weights = _face_layer(times, [e for e in events if isinstance(e, FaceEvent)])
+    weights += _speech_layer(times, plan, character, column)
+    weights += _gaze_layer(times, [e for e in events if isinstance(e, GazeEvent)], column)
+    np.clip(weights, 0.0, 1.0, out=weights)
+    weights += 0.0  # turns -0.0 into 0.0 so formatted output never shows "-0.0000"
+    return times, weights
+
+
+def check_fps(fps: int) -> None:
+    if fps not in ARKIT_FPS:
+        rates = ", ".join(str(r) for r in ARKIT_FPS)
+        raise ExportError(f"ARKit exports run at {rates} fps, got {fps!r}")
+
+
+def arkit_csv(plan: MotionPlan, character: str, fps: int = 30) -> str:
+    """CSV: header `time,<52 blendshapes>`, one row per frame, 4-decimal floats, LF endings."""
+    times, weights = arkit_curves(plan, character, fps)
+    buffer = io.StringIO()
+    buffer.write(",".join(("time", *load_arkit_map().blendshapes)) + "\n")
+    np.savetxt(buffer, np.column_stack((times, weights)), fmt="%.4f", delimiter=",")
+    return buffer.getvalue()
+
+
+def arkit_json(plan: MotionPlan, character: str, fps: int = 30) -> str:
+    """JSON with one frame per line: [time, 52 weights], rounded to 4 decimals."""
+    times, weights = arkit_curves(plan, character, fps)
+    rows = np.round(np.column_stack((times, weights)), 4).tolist()
+    head = {
+        "format": ARKIT_JSON_FORMAT,
+        "version": ARKIT_JSON_VERSION,
+        "character": character,
+        "fps": fps,
+        "duration": plan.scene.duration,
+        "blendshapes": list(load_arkit_map().blendshapes),
+    }
+    lines = [f"  {json.dumps(key)}: {json.dumps(value)}," for key, value in head.items()]
+    frames = ",\n".join("    " + json.dumps(row, separators=(",", ":")) for row in rows)
+    return "{\n" + "\n".join(lines) + '\n  "frames": [\n' + frames + "\n  ]\n}\n"
+
+
+def _character_events(plan: MotionPlan, character: str) -> tuple[object, ...]:
+    for track in plan.characters:
+        if track.name == character:
+            return track.events
+    if any(u.speaker == character for u in plan.utterances):
+        return ()
+    known = ", ".join(repr(t.name) for t in plan.characters) or "none"
+    raise ExportError(f"no character {character!r} in the plan; characters: {known}")
+
+
+def _smoothstep(x: FloatArray) -> FloatArray:
+    x = np.clip(x, 0.0, 1.0)
+    return x * x * (3.0 - 2.0 * x)
+
+
+def _envelope(
+    t: FloatArray, start: float, apex_start: float, apex_end: float, end: float
+) -> FloatArray:
+    """0 at start, smooth rise to 1 at apex_start, hold to apex_end, smooth fall to 0 at end."""
+    rise = _smoothstep((t - start) / max(apex_start - start, _EPS))
+    fall = _smoothstep((end - t) / max(end - apex_end, _EPS))
+    return np.minimum(rise, fall)
+
+
+def _frames_within(times: FloatArray, start: float, end: float) -> slice:
+    first = int(np.searchsorted(times, start, side="left"))
+    last = int(np.searchsorted(times, end, side="right"))
+    return slice(first, max(first, last))
+
+
+@cache
+def _au_matrix() -> tuple[Mapping[int, int], FloatArray]:
+    """AU code -> row, and rows of blendshape weights per AU (the AU -> ARKit table)."""
+    table = load_arkit_map()
+    column = {name: i for i, name in enumerate(table.blendshapes)}
+    codes = sorted(table.au_to_blendshapes)
+    matrix = np.zeros((len(codes), len(table.blendshapes)), dtype=np.float64)
+    for row, code in enumerate(codes):
+        for name, weight in table.au_to_blendshapes[code].items():
+            matrix[row, column[name]] = weight
+    matrix.setflags(write=False)
+    return {code: row for row, code in enumerate(codes)}, matrix
+
+
+def _face_layer(times: FloatArray, events: Iterable[FaceEvent]) -> FloatArray:
+    rows, matrix = _au_matrix()
+    intensities = np.zeros((times.size, matrix.shape[0]), dtype=np.float64)
+    for event in events:
+        row = rows.get(event.au)
+        if row is None:  # an AU with no ARKit counterpart moves nothing here
+            continue
+        frames = _frames_within(times, event.start, event.end)
+        envelope = _envelope(
+            times[frames],
+            event.start,
+            event.envelope.apex_start,
+            event.envelope.apex_end,
+            event.end,
+        )
+        target = intensities[frames, row]  # a view: max in place
+        np.maximum(target, event.intensity * envelope, out=target)
+    return intensities @ matrix
+
+
+@lru_cache(maxsize=8192)
+def syllable_vowels(word: str) -> tuple[str, ...]:
+    """The first vowel letter of each syllable of `word`; at least one syllable per word."""
+    lower = word.lower()
+    letters = "".join(c for c in unicodedata.normalize("NFKD", lower) if "a" <= c <= "z")
+    groups = _VOWEL_GROUP.findall(letters)
+    # A silent final e ("time", "make") closes the syllable before it rather than adding one;
+    # an accented one ("café") is spoken.
+    written = [c for c in lower if c.isalpha()]
+    if len(groups) > 1 and groups[-1] == "e" and written[-1:] == ["e"]:
+        groups.pop()
+    return tuple(g[0] for g in groups) or ("a",)
+
+
+@cache
+def _vowel_table(names: tuple[str, ...]) -> tuple[Mapping[str, int], FloatArray]:
+    column = {name: i for i, name in enumerate(names)}
+    vowels = sorted(_VOWEL_SHAPES)
+    table = np.zeros((len(vowels), len(names)), dtype=np.float64)
+    for row, vowel in enumerate(vowels):
+        for name, amount in _VOWEL_SHAPES[vowel].items():
+            table[row, column[name]] = amount
+    table.setflags(write=False)
+    return {v: i for i, v in enumerate(vowels)}, table
+
+
+def _speech_layer(
+    times: FloatArray, plan: MotionPlan, character: str, column: Mapping[str, int]
+) -> FloatArray:
+    rows, table = _vowel_table(tuple(column))
+    starts: list[float] = []
+    ends: list[float] = []
+    shapes: list[int] = []
+    for utterance in plan.utterances:
+        if utterance.speaker != character:
+            continue
+        for word in utterance.words:
+            if word.end <= word.start:
+                continue
+            vowels = syllable_vowels(word.text)
+            step = (word.end - word.start) / len(vowels)
+            for k, vowel in enumerate(vowels):
+                starts.append(word.start + k * step)
+                ends.append(word.start + (k + 1) * step)
+                shapes.append(rows[vowel])
+    layer = np.zeros((times.size, len(column)), dtype=np.float64)
+    if not starts:
+        return layer
+    order = np.argsort(np.asarray(starts), kind="stable")
+    start = np.asarray(starts)[order]
+    end = np.asarray(ends)[order]
+    shape = np.asarray(shapes, dtype=np.intp)[order]
+    index = np.searchsorted(start, times, side="right") - 1
+    speaking = index >= 0
+    index = np.where(speaking, index, 0)
+    speaking &= times < end[index]
+    phase = (times - start[index]) / (end[index] - start[index])
+    # One open-close per syllable: 0 at its edges, full at its middle.
+    opening = np.where(speaking, np.sin(np.pi * np.clip(phase, 0.0, 1.0)), 0.0)
+    layer[speaking] = opening[speaking, None] * table[shape[index[speaking]]]
+    return layer
+
+
+def _gaze_layer(
+    times: FloatArray, events: Iterable[GazeEvent], column: Mapping[str, int]
+) -> FloatArray:
+    layer = np.zeros((times.size, len(column)), dtype=np.float64)
+    for event in events:
+        shape = _GAZE_SHAPES.get(event.target)
+        if shape is None:  # a character or the camera: the eyes stay centred
+            continue
+        frames = _frames_within(times, event.start, event.end)
+        ramp = min(GAZE_TRANSITION_S, (event.end - event.start) / 2.0)
+        envelope = _envelope(
+            times[frames], event.start, event.start + ramp, event.end - ramp, event.end
+        )
+        for name, amount in shape.items():
+            target = layer[frames, column[name]]  # a view: max in place
+            np.maximum(target, amount * envelope, out=target)
+    return layer

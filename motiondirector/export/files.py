@@ -1,0 +1,113 @@
+"""Writing exports to a folder: fixed file names, safe per-character names, atomic writes.
+
+A reader never sees a half-written file: each file is written to a temporary file in the same
+folder and moved over the target with `os.replace`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+
+from motiondirector.export.arkit import check_fps
+from motiondirector.export.errors import ExportError
+from motiondirector.export.formats import PER_CHARACTER_FORMATS, check_format, export_plan
+from motiondirector.plan.motion_plan import MotionPlan
+
+SCENE_FILE_NAMES = {
+    "json": "plan.json",
+    "bml": "plan.bml.xml",
+    "vtt": "plan.vtt",
+    "srt": "plan.srt",
+}
+CHARACTER_FILE_SUFFIXES = {"arkit-csv": ".arkit.csv", "arkit-json": ".arkit.json"}
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
+_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {
+    f"{p}{i}" for p in ("COM", "LPT") for i in range(1, 10)
+}
+_MAX_STEM = 80
+
+
+def write_exports(
+    plan: MotionPlan, out_dir: Path, formats: Sequence[str], *, fps: int = 30
+) -> list[Path]:
+    """Write each format into `out_dir` (created if missing); returns the paths written.
+
+    Scene formats go to `plan.json`, `plan.bml.xml`, `plan.vtt`, `plan.srt`; ARKit formats to
+    one `<character>.arkit.csv` / `.arkit.json` per character, the name made safe for any file
+    system. Every format is checked before anything is written.
+    """
+    wanted = list(dict.fromkeys(formats))
+    for format in wanted:
+        check_format(format)
+    if any(f in PER_CHARACTER_FORMATS for f in wanted):
+        check_fps(fps)
+    out_dir = Path(out_dir)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ExportError(f"cannot create the export folder {out_dir}: {error}") from error
+    stems = character_file_stems([track.name for track in plan.characters])
+    written: list[Path] = []
+    for format in wanted:
+        if format in PER_CHARACTER_FORMATS:
+            for name, stem in stems.items():
+                text = export_plan(plan, format, fps=fps, character=name)
+                path = out_dir / f"{stem}{CHARACTER_FILE_SUFFIXES[format]}"
+                written.append(write_text_atomic(path, text))
+        else:
+            path = out_dir / SCENE_FILE_NAMES[format]
+            written.append(write_text_atomic(path, export_plan(plan, format)))
+    return written
+
+
+def character_file_stems(names: Sequence[str]) -> dict[str, str]:
+    """Character name -> a file-name stem safe on every common file system, unique per name."""
+    stems: dict[str, str] = {}
+    taken: set[str] = set()
+    for index, name in enumerate(names, start=1):
+        if name in stems:
+            continue
+        ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+        stem = _UNSAFE.sub("_", ascii_name).strip("_-")[:_MAX_STEM]
+        if not any(c.isalnum() for c in stem):
+            stem = f"character-{index}"
+        if stem.upper() in _WINDOWS_RESERVED:
+            stem = f"{stem}_"
+        candidate, n = stem, 2
+        # Case-insensitive file systems would merge "Ana" and "ANA".
+        while candidate.lower() in taken:
+            candidate, n = f"{stem}-{n}", n + 1
+        taken.add(candidate.lower())
+        stems[name] = candidate
+    return stems
+
+
+def write_text_atomic(path: Path, text: str) -> Path:
+    """Write UTF-8 text with LF line ends via a temporary file and `os.replace`."""
+    try:
+        _replace_with(path, text)
+    except OSError as error:
+        raise ExportError(f"cannot write {path}: {error}") from error
+    return path
+
+
+def _replace_with(path: Path, text: str) -> None:
+    descriptor, temporary = tempfile.mkstemp(
+        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+    )
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(text.encode("utf-8"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, 0o644)  # mkstemp makes it owner-only; exports are for sharing
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,74 @@
+"""Which export formats exist and how one is produced: a MotionPlan in, text out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from motiondirector.export.arkit import arkit_csv, arkit_json, check_fps
+from motiondirector.export.bml import plan_to_bml
+from motiondirector.export.errors import ExportError
+from motiondirector.export.vtt import plan_to_srt, plan_to_vtt
+from motiondirector.plan.motion_plan import MotionPlan
+
+EXPORT_FORMATS: tuple[str, ...] = ("json", "bml", "arkit-csv", "arkit-json", "vtt", "srt")
+PER_CHARACTER_FORMATS: tuple[str, ...] = ("arkit-csv", "arkit-json")
+
+_ARKIT: dict[str, Callable[[MotionPlan, str, int], str]] = {
+    "arkit-csv": arkit_csv,
+    "arkit-json": arkit_json,
+}
+_SCENE: dict[str, Callable[[MotionPlan, str | None], str]] = {
+    "bml": plan_to_bml,
+    "vtt": plan_to_vtt,
+    "srt": plan_to_srt,
+}
+
+
+def check_format(format: str) -> None:
+    if format not in EXPORT_FORMATS:
+        raise ExportError(f"unknown export format {format!r}; formats: {', '.join(EXPORT_FORMATS)}")
+
+
+def export_plan(
+    plan: MotionPlan, format: str, *, fps: int = 30, character: str | None = None
+) -> str:
+    """The plan in one export format, as text.
+
+    `fps` is the frame rate of the ARKit formats (30 or 60). `character` picks the character
+    of an ARKit export (needed when the plan has several) and keeps only that character's
+    blocks (bml) or lines (vtt, srt); the json export is always the whole plan.
+    """
+    check_format(format)
+    if format == "json":
+        if character is not None:
+            raise ExportError("the json export is the whole plan; leave character out")
+        return plan.to_json()
+    if format in _ARKIT:
+        check_fps(fps)
+        return _ARKIT[format](plan, _arkit_character(plan, character), fps)
+    if character is not None and character not in _character_names(plan):
+        raise ExportError(_unknown_character(plan, character))
+    return _SCENE[format](plan, character)
+
+
+def _character_names(plan: MotionPlan) -> list[str]:
+    names = [track.name for track in plan.characters]
+    names += [u.speaker for u in plan.utterances if u.speaker not in names]
+    return list(dict.fromkeys(names))
+
+
+def _unknown_character(plan: MotionPlan, character: str) -> str:
+    known = ", ".join(repr(n) for n in _character_names(plan)) or "none"
+    return f"no character {character!r} in the plan; characters: {known}"
+
+
+def _arkit_character(plan: MotionPlan, character: str | None) -> str:
+    names = _character_names(plan)
+    if character is None:
+        if len(names) == 1:
+            return names[0]
+        known = ", ".join(repr(n) for n in names) or "none"
+        raise ExportError(f"an ARKit export is for one character; pick one of: {known}")
+    if character not in names:
+        raise ExportError(_unknown_character(plan, character))
+    return character

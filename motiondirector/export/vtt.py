@@ -1,0 +1,106 @@
+"""Subtitles of a MotionPlan's lines: WebVTT with `<v Speaker>` voice tags, and SRT.
+
+One cue per utterance, from its start to its end. An utterance longer than
+`MAX_CUE_SECONDS` is split at sentence ends (by its word timings) into cues of at most that
+length where it can be; a single sentence longer than that stays one cue. Cues are in start
+order, as WebVTT requires. This module formats text only; it must not change the plan.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from motiondirector.plan.motion_plan import MotionPlan, PlanUtterance
+
+MAX_CUE_SECONDS = 7.0
+
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
+_WHITESPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Cue:
+    id: str
+    speaker: str
+    start: float
+    end: float
+    text: str
+
+
+def plan_cues(plan: MotionPlan, character: str | None = None) -> list[Cue]:
+    """The subtitle cues of the plan in start order; `character` keeps only their lines."""
+    cues: list[Cue] = []
+    for utterance in plan.utterances:
+        if character is None or utterance.speaker == character:
+            cues.extend(_utterance_cues(utterance))
+    return sorted(cues, key=lambda c: c.start)  # stable: script order breaks ties
+
+
+def plan_to_vtt(plan: MotionPlan, character: str | None = None) -> str:
+    blocks = ["WEBVTT"]
+    for cue in plan_cues(plan, character):
+        timing = f"{_timestamp(cue.start, '.')} --> {_timestamp(cue.end, '.')}"
+        identifier = _one_line(cue.id).replace("-->", "->")
+        voice = _escape_vtt(_one_line(cue.speaker))
+        blocks.append(f"{identifier}\n{timing}\n<v {voice}>{_escape_vtt(cue.text)}")
+    return "\n\n".join(blocks) + "\n"
+
+
+def plan_to_srt(plan: MotionPlan, character: str | None = None) -> str:
+    """SRT has no escaping and no voice tag: the speaker's name leads the text."""
+    blocks = []
+    for number, cue in enumerate(plan_cues(plan, character), start=1):
+        timing = f"{_timestamp(cue.start, ',')} --> {_timestamp(cue.end, ',')}"
+        blocks.append(f"{number}\n{timing}\n{_one_line(cue.speaker)}: {cue.text}")
+    return "\n\n".join(blocks) + ("\n" if blocks else "")
+
+
+def _utterance_cues(utterance: PlanUtterance) -> list[Cue]:
+    words = utterance.words
+    if utterance.end - utterance.start <= MAX_CUE_SECONDS or not words:
+        return [_whole_cue(utterance)]
+    sentences: list[tuple[int, int]] = []  # word index ranges [first, last]
+    first = 0
+    for index, word in enumerate(words):
+        if _SENTENCE_END.search(word.text) or index == len(words) - 1:
+            sentences.append((first, index))
+            first = index + 1
+    chunks: list[tuple[int, int]] = []
+    for first, last in sentences:
+        if chunks and words[last].end - words[chunks[-1][0]].start <= MAX_CUE_SECONDS:
+            chunks[-1] = (chunks[-1][0], last)
+        else:
+            chunks.append((first, last))
+    if len(chunks) == 1:
+        return [_whole_cue(utterance)]
+    cues = []
+    for part, (first, last) in enumerate(chunks, start=1):
+        start = utterance.start if part == 1 else words[first].start
+        end = utterance.end if part == len(chunks) else words[last].end
+        text = _one_line(" ".join(w.text for w in words[first : last + 1]))
+        cues.append(Cue(f"{utterance.id}-{part}", utterance.speaker, start, end, text))
+    return cues
+
+
+def _whole_cue(utterance: PlanUtterance) -> Cue:
+    return Cue(
+        utterance.id, utterance.speaker, utterance.start, utterance.end, _one_line(utterance.text)
+    )
+
+
+def _one_line(text: str) -> str:
+    # A blank line would end the cue early; subtitles read as one line per cue here.
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def _escape_vtt(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _timestamp(seconds: float, separator: str) -> str:
+    millis = round(seconds * 1000)
+    hours, millis = divmod(millis, 3_600_000)
+    minutes, millis = divmod(millis, 60_000)
+    secs, millis = divmod(millis, 1000)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}{separator}{millis:03d}"

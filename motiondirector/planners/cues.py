@@ -1,0 +1,505 @@
+"""The rules planner's lexicons (package data `planners/data/cues.yaml`) and the dialogue matcher.
+
+Loads and checks the lexicons once, turns an utterance's words into normalised tokens, and finds
+dialogue cues ("no", "thank you", "I don't know", ...) in them. It decides which cue fires on
+which word; it does not build Behaviours (that is `rules.py`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from motiondirector.plan.scene import Word
+from motiondirector.plan.vocabulary import EMOTIONS, GAZE_KEYWORDS, load_vocabulary
+
+SPECIAL_TARGETS = frozenset({"$addressee", "$object", "$place", "$each_other"})
+WHERE_VALUES = frozenset({"any", "start", "alone", "end", "emphasis"})
+
+
+@dataclass(frozen=True, slots=True)
+class BehaviourTemplate:
+    """A behaviour before it is given a character and a word."""
+
+    channel: str
+    lexeme: str | None = None
+    au: int | None = None
+    target: str | None = None
+    intensity: float = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class ParentheticalCue:
+    phrases: tuple[str, ...]
+    emotion: str | None
+    emotion_intensity: float
+    behaviours: tuple[BehaviourTemplate, ...]
+    gesture_scale: float = 1.0
+    beats: bool = True
+    pause: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ActionEntry:
+    verb: str
+    forms: frozenset[str]
+    objects: tuple[tuple[str, ...], ...]
+    within: int
+    behaviours: tuple[BehaviourTemplate, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    words: tuple[str, ...]  # "*" matches any word
+    anchor: int
+    punctuation: str | None  # "!" or "?" required on the last word
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.words) + (self.punctuation or "")
+
+
+@dataclass(frozen=True, slots=True)
+class DialogueCategory:
+    name: str
+    priority: int
+    intent: str | None
+    intent_at_start: bool
+    phrases: tuple[Phrase, ...]
+    where: frozenset[str]
+    max_per_utterance: int | None
+    behaviours: tuple[BehaviourTemplate, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CueLexicon:
+    version: str
+    function_words: frozenset[str]
+    fillers: frozenset[str]
+    wh_words: frozenset[str]
+    imperative_verbs: frozenset[str]
+    intensifiers: Mapping[str, float]
+    parentheticals: tuple[ParentheticalCue, ...]
+    actions: tuple[ActionEntry, ...]
+    group_subjects: frozenset[str]
+    dialogue: tuple[DialogueCategory, ...]
+
+
+# --- loading ------------------------------------------------------------------------------------
+
+
+def _texts(raw: Iterable[Any], where: str) -> list[str]:
+    """Strings of a YAML list; YAML reads a bare yes/no/on/off as a boolean, so refuse those."""
+    items = list(raw)
+    for item in items:
+        if not isinstance(item, str):
+            raise ValueError(f"cues.yaml {where}: {item!r} is not a string (quote it)")
+    return items
+
+
+def _template(raw: Mapping[str, Any], where: str) -> BehaviourTemplate:
+    vocabulary = load_vocabulary()
+    channel = str(raw["channel"])
+    lexeme = raw.get("lexeme")
+    au = raw.get("au")
+    target = raw.get("target")
+    intensity = float(raw.get("intensity", 0.5))
+    if channel == "face":
+        if au not in vocabulary.action_units:
+            raise ValueError(f"cues.yaml {where}: AU {au!r} is not in the vocabulary")
+    elif channel == "gaze":
+        if target not in GAZE_KEYWORDS and target not in SPECIAL_TARGETS:
+            raise ValueError(f"cues.yaml {where}: gaze target {target!r} is not allowed")
+    elif lexeme not in vocabulary.lexemes(channel):
+        raise ValueError(f"cues.yaml {where}: {channel} lexeme {lexeme!r} is not in the vocabulary")
+    if target is not None and target not in GAZE_KEYWORDS and target not in SPECIAL_TARGETS:
+        raise ValueError(f"cues.yaml {where}: target {target!r} is not allowed")
+    if not 0.0 <= intensity <= 1.0:
+        raise ValueError(f"cues.yaml {where}: intensity {intensity} is outside 0-1")
+    return BehaviourTemplate(
+        channel=channel,
+        lexeme=None if lexeme is None else str(lexeme),
+        au=None if au is None else int(au),
+        target=None if target is None else str(target),
+        intensity=intensity,
+    )
+
+
+def _templates(
+    raw: Iterable[Mapping[str, Any]] | None, where: str
+) -> tuple[BehaviourTemplate, ...]:
+    return tuple(_template(item, where) for item in raw or ())
+
+
+def _phrase(text: str) -> Phrase:
+    words = text.lower().split()
+    punctuation = None
+    if words and words[-1][-1] in "!?." and len(words[-1]) > 1:
+        punctuation = words[-1][-1]
+        words[-1] = words[-1][:-1]
+    anchor = 0
+    for index, word in enumerate(words):
+        if word.startswith("^"):
+            anchor = index
+            words[index] = word[1:]
+    return Phrase(tuple(words), anchor, punctuation)
+
+
+def _where(raw: Any, category: str) -> frozenset[str]:
+    values = [raw] if isinstance(raw, str) else list(raw or ["any"])
+    unknown = set(values) - WHERE_VALUES
+    if unknown:
+        raise ValueError(f"cues.yaml dialogue.{category}: unknown where {sorted(unknown)}")
+    return frozenset(values)
+
+
+def _parenthetical(raw: Mapping[str, Any], index: int) -> ParentheticalCue:
+    where = f"parentheticals[{index}]"
+    emotion = raw.get("emotion") or {}
+    label = emotion.get("label")
+    if label is not None and label not in EMOTIONS:
+        raise ValueError(f"cues.yaml {where}: emotion {label!r} is not in the vocabulary")
+    style = raw.get("style") or {}
+    return ParentheticalCue(
+        phrases=tuple(normalise_phrase(p) for p in _texts(raw["match"], where)),
+        emotion=None if label is None else str(label),
+        emotion_intensity=float(emotion.get("intensity", 0.6)),
+        behaviours=_templates(raw.get("behaviours"), where),
+        gesture_scale=float(style.get("gesture_scale", 1.0)),
+        beats=bool(style.get("beats", True)),
+        pause=bool(raw.get("pause", False)),
+    )
+
+
+def _action(raw: Mapping[str, Any], index: int) -> ActionEntry:
+    verb = str(raw["verb"]).lower()
+    return ActionEntry(
+        verb=verb,
+        forms=frozenset(verb_forms(verb, raw.get("forms") or ())),
+        objects=tuple(tuple(o.lower().split()) for o in _texts(raw.get("object") or (), verb)),
+        within=int(raw.get("within", 4)),
+        behaviours=_templates(raw.get("behaviours"), f"actions[{index}] ({verb})"),
+    )
+
+
+def _category(name: str, raw: Mapping[str, Any]) -> DialogueCategory:
+    limit = raw.get("max_per_utterance")
+    return DialogueCategory(
+        name=name,
+        priority=int(raw["priority"]),
+        intent=raw.get("intent"),
+        intent_at_start=bool(raw.get("intent_at_start", False)),
+        phrases=tuple(_phrase(p) for p in _texts(raw["phrases"], name)),
+        where=_where(raw.get("where"), name),
+        max_per_utterance=None if limit is None else int(limit),
+        behaviours=_templates(raw.get("behaviours"), f"dialogue.{name}"),
+    )
+
+
+@cache
+def load_cue_lexicon() -> CueLexicon:
+    """The lexicons of `planners/data/cues.yaml`, checked against the vocabulary; cached."""
+    text = (
+        resources.files("motiondirector.planners").joinpath("data", "cues.yaml").read_text("utf-8")
+    )
+    data = yaml.safe_load(text)
+    if not isinstance(data, dict):
+        raise ValueError("cues.yaml is not a mapping")
+    return CueLexicon(
+        version=str(data["version"]),
+        function_words=frozenset(_texts(data["function_words"], "function_words")),
+        fillers=frozenset(_texts(data["fillers"], "fillers")),
+        wh_words=frozenset(_texts(data["wh_words"], "wh_words")),
+        imperative_verbs=frozenset(_texts(data["imperative_verbs"], "imperative_verbs")),
+        intensifiers={str(k): float(v) for k, v in data["intensifiers"].items()},
+        parentheticals=tuple(_parenthetical(p, i) for i, p in enumerate(data["parentheticals"])),
+        actions=tuple(_action(a, i) for i, a in enumerate(data["actions"])),
+        group_subjects=frozenset(_texts(data["group_subjects"], "group_subjects")),
+        dialogue=tuple(_category(str(k), v) for k, v in data["dialogue"].items()),
+    )
+
+
+# --- verb forms -----------------------------------------------------------------------------------
+
+_VOWELS = "aeiou"
+
+
+def _doubles_final_consonant(verb: str) -> bool:
+    """Short verbs ending consonant-vowel-consonant double it: nod -> nodded, slam -> slamming."""
+    if len(verb) < 3 or verb[-1] in "wxy" + _VOWELS:
+        return False
+    syllables = len(re.findall(r"[aeiou]+", verb))
+    return syllables == 1 and verb[-2] in _VOWELS and verb[-3] not in _VOWELS
+
+
+def verb_forms(verb: str, irregular: Iterable[str] = ()) -> set[str]:
+    """The base, -s, -ed and -ing forms of a verb, plus the irregular forms given."""
+    forms = {verb, *(str(f).lower() for f in irregular)}
+    if verb.endswith(("s", "x", "z", "ch", "sh", "o")):
+        forms.add(verb + "es")
+    elif verb.endswith("y") and verb[-2] not in _VOWELS:
+        forms.add(verb[:-1] + "ies")
+    else:
+        forms.add(verb + "s")
+    if verb.endswith("e"):
+        forms.add(verb + "d")
+    elif verb.endswith("y") and verb[-2] not in _VOWELS:
+        forms.add(verb[:-1] + "ied")
+    elif _doubles_final_consonant(verb):
+        forms.add(verb + verb[-1] + "ed")
+    else:
+        forms.add(verb + "ed")
+    if verb.endswith("ie"):
+        forms.add(verb[:-2] + "ying")
+    elif verb.endswith("e") and not verb.endswith("ee"):
+        forms.add(verb[:-1] + "ing")
+    elif _doubles_final_consonant(verb):
+        forms.add(verb + verb[-1] + "ing")
+    else:
+        forms.add(verb + "ing")
+    return forms
+
+
+# --- tokens ---------------------------------------------------------------------------------------
+
+_EDGE = re.compile(r"^[^\w']+|[^\w']+$")
+_MARKUP = re.compile(r"^[*_]+\w.*[*_]+[^\w]*$")
+_SENTENCE_END = re.compile(r"[.!?]")
+_CLAUSE_END = re.compile(r"[,;:\u2014]|--")
+_SPACES = re.compile(r"\s+")
+_PHRASE_PUNCT = re.compile(r"[^\w\s'\-]")
+
+
+def normalise_word(text: str) -> str:
+    """Lower case, curly quotes made straight, punctuation and markup stripped from the edges."""
+    return _EDGE.sub("", text.replace("\u2019", "'").replace("\u2018", "'").lower()).strip("'_")
+
+
+def normalise_phrase(text: str) -> str:
+    """A parenthetical or lexicon phrase reduced to lower-case words separated by one space."""
+    cleaned = _PHRASE_PUNCT.sub(" ", text.replace("\u2019", "'").lower())
+    return _SPACES.sub(" ", cleaned).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One word of an utterance, normalised, with what punctuation and stress say about it."""
+
+    index: int
+    text: str
+    norm: str
+    emphasis: bool
+    sentence: int
+    sentence_start: bool
+    clause_start: bool
+    sentence_end: bool
+    clause_end: bool
+    end_mark: str  # the sentence-ending mark after the word: "." "!" "?" or ""
+
+
+def tokenize(words: Sequence[Word]) -> tuple[Token, ...]:
+    """Tokens for an utterance's words (one token per word, so indices are word indices)."""
+    letters = [w.text for w in words if any(c.isalpha() for c in w.text)]
+    shouted = bool(letters) and all(t.upper() == t for t in letters)
+    tokens: list[Token] = []
+    sentence = 0
+    new_sentence = True
+    new_clause = True
+    for index, word in enumerate(words):
+        raw = word.text.replace("\u2019", "'")
+        norm = normalise_word(raw)
+        trailing = raw[len(raw.rstrip(".,!?;:\u2014-\u2026\"')*_")) :]
+        ends_sentence = bool(_SENTENCE_END.search(trailing)) or "\u2026" in trailing
+        ends_clause = ends_sentence or bool(_CLAUSE_END.search(trailing))
+        alpha = [c for c in norm if c.isalpha()]
+        caps = len(alpha) >= 2 and not shouted and raw.upper() == raw
+        marked = bool(_MARKUP.match(raw))
+        mark = ""
+        for char in reversed(trailing):
+            if char in "!?":
+                mark = char
+                break
+            if char in ".\u2026" and not mark:
+                mark = "."
+        tokens.append(
+            Token(
+                index=index,
+                text=word.text,
+                norm=norm,
+                emphasis=caps or marked,
+                sentence=sentence,
+                sentence_start=new_sentence,
+                clause_start=new_clause,
+                sentence_end=ends_sentence or index == len(words) - 1,
+                clause_end=ends_clause or index == len(words) - 1,
+                end_mark=mark if ends_sentence else "",
+            )
+        )
+        new_sentence = ends_sentence
+        new_clause = ends_clause
+        if ends_sentence:
+            sentence += 1
+    return tuple(tokens)
+
+
+def sentence_spans(tokens: Sequence[Token]) -> list[tuple[int, int]]:
+    """(first, last) token index of each sentence."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for token in tokens:
+        if token.sentence_end:
+            spans.append((start, token.index))
+            start = token.index + 1
+    if start < len(tokens):
+        spans.append((start, len(tokens) - 1))
+    return spans
+
+
+# --- dialogue matching ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CueMatch:
+    """A dialogue cue found in an utterance: tokens first..last, behaviours on `anchor`."""
+
+    category: DialogueCategory
+    phrase: Phrase
+    first: int
+    last: int
+    anchor: int
+
+    @property
+    def trigger(self) -> str:
+        return self.phrase.text
+
+
+class DialogueMatcher:
+    """Finds dialogue cues in tokens; overlapping matches go to the higher priority."""
+
+    def __init__(self, lexicon: CueLexicon) -> None:
+        self._fillers = lexicon.fillers
+        by_first: dict[str, list[tuple[DialogueCategory, Phrase]]] = {}
+        wildcard: list[tuple[DialogueCategory, Phrase]] = []
+        for category in lexicon.dialogue:
+            for phrase in category.phrases:
+                if phrase.words[0] == "*":
+                    wildcard.append((category, phrase))
+                else:
+                    by_first.setdefault(phrase.words[0], []).append((category, phrase))
+        self._by_first = by_first
+        self._wildcard = tuple(wildcard)
+
+    def find(self, tokens: Sequence[Token]) -> list[CueMatch]:
+        """Every accepted cue match, in word order."""
+        candidates: list[CueMatch] = []
+        for token in tokens:
+            for category, phrase in (*self._by_first.get(token.norm, ()), *self._wildcard):
+                last = self._match_at(tokens, token.index, phrase)
+                if last is not None and self._position_ok(
+                    tokens, token.index, last, phrase, category
+                ):
+                    anchor = min(token.index + phrase.anchor, last)
+                    candidates.append(CueMatch(category, phrase, token.index, last, anchor))
+        candidates.sort(key=lambda m: (-m.category.priority, -(m.last - m.first), m.first))
+        taken: list[CueMatch] = []
+        per_category: dict[str, int] = {}
+        for match in candidates:
+            if any(match.first <= t.last and t.first <= match.last for t in taken):
+                continue
+            limit = match.category.max_per_utterance
+            count = per_category.get(match.category.name, 0)
+            if limit is not None and count >= limit:
+                continue
+            per_category[match.category.name] = count + 1
+            taken.append(match)
+        return sorted(taken, key=lambda m: (m.first, m.anchor))
+
+    @staticmethod
+    def _match_at(tokens: Sequence[Token], first: int, phrase: Phrase) -> int | None:
+        last = first + len(phrase.words) - 1
+        if last >= len(tokens):
+            return None
+        for offset, word in enumerate(phrase.words):
+            token = tokens[first + offset]
+            if word != "*" and token.norm != word:
+                return None
+            if word == "*" and not token.norm:
+                return None
+            if token.sentence_end and first + offset < last:
+                return None  # phrases never run across a sentence end
+        if phrase.punctuation and tokens[last].end_mark != phrase.punctuation:
+            return None
+        return last
+
+    def _position_ok(
+        self,
+        tokens: Sequence[Token],
+        first: int,
+        last: int,
+        phrase: Phrase,
+        category: DialogueCategory,
+    ) -> bool:
+        if "any" in category.where:
+            return True
+        checks = {
+            "start": lambda: self._at_start(tokens, first),
+            "alone": lambda: self._alone(tokens, first, last),
+            "end": lambda: tokens[last].clause_end,
+            "emphasis": lambda: tokens[min(first + phrase.anchor, last)].emphasis,
+        }
+        return any(checks[where]() for where in category.where)
+
+    def _at_start(self, tokens: Sequence[Token], first: int) -> bool:
+        index = first
+        while index > 0 and not tokens[index].clause_start:
+            index -= 1
+            if tokens[index].norm not in self._fillers:
+                return False
+        return True
+
+    def _alone(self, tokens: Sequence[Token], first: int, last: int) -> bool:
+        if not self._at_start(tokens, first):
+            return False
+        sentence = tokens[first].sentence
+        rest = [
+            t
+            for t in tokens
+            if t.sentence == sentence and t.index > last and t.norm and t.norm not in self._fillers
+        ]
+        return len(rest) <= 1
+
+
+def find_enumeration(tokens: Sequence[Token], function_words: frozenset[str]) -> list[int]:
+    """First word of each item of a list: three or more short comma items with "and"/"or"
+    before the last, or four or more without ("Scorpio, the Boy Band, Sparrow, Point Blank")."""
+    anchors: list[int] = []
+    for first, last in sentence_spans(tokens):
+        items: list[tuple[list[Token], bool]] = [([], False)]
+        for token in tokens[first : last + 1]:
+            if token.norm in ("and", "or"):
+                items.append(([], True))
+                continue
+            if token.norm:
+                items[-1][0].append(token)
+            if token.clause_end and not token.sentence_end:
+                items.append(([], False))
+        items = [(words, joined) for words, joined in items if words]
+        run: list[tuple[list[Token], bool]] = []
+        for words, joined in [*items, ([], False)]:
+            if 1 <= len(words) <= 3 and any(t.norm not in function_words for t in words):
+                run.append((words, joined))
+                continue
+            texts = {" ".join(t.norm for t in w) for w, _ in run}
+            listed = len(run) >= 4 or (len(run) >= 3 and run[-1][1])
+            if listed and len(texts) == len(run):
+                # the first item may carry the lead-in ("We need eggs"): stroke on its last word
+                anchors.append(run[0][0][-1].index)
+                anchors.extend(w[0].index for w, _ in run[1:])
+            run = []
+    return anchors[:5]

@@ -1,0 +1,669 @@
+"""The offline default planner: a Scene in, a Direction out, by rules and lexicons.
+
+Precedence, strongest first: explicit direction (parentheticals, action lines) > dialogue cues
+("no" -> shake, "thank you" -> nod + hand on heart, questions -> raised brows, ...) > beat
+gestures. Emotion comes from a parenthetical when there is one, else from the emotion
+classifier (one batched call per scene). Listeners get gaze, backchannel nods and mirrored
+faces. The planner chooses behaviours and the words they anchor to; it never sets times.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol, cast
+
+from motiondirector.errors import BackendUnavailableError, MotionDirectorError
+from motiondirector.plan.direction import (
+    ActionDirection,
+    Behaviour,
+    Direction,
+    UtteranceDirection,
+)
+from motiondirector.plan.scene import ActionLine, Scene, Utterance
+from motiondirector.plan.vocabulary import CHANNELS, EMOTIONS, load_emfacs
+from motiondirector.planners.actions import ActionCue, ActionParser, NameIndex, ReferenceTracker
+from motiondirector.planners.beats import beat_gestures
+from motiondirector.planners.cues import (
+    BehaviourTemplate,
+    CueLexicon,
+    CueMatch,
+    DialogueMatcher,
+    ParentheticalCue,
+    Token,
+    find_enumeration,
+    load_cue_lexicon,
+    normalise_phrase,
+    sentence_spans,
+    tokenize,
+)
+from motiondirector.planners.listeners import listener_behaviours
+
+
+class EmotionPredictionLike(Protocol):
+    """What the planner reads from an emotion prediction."""
+
+    @property
+    def label(self) -> str: ...
+
+    @property
+    def confidence(self) -> float: ...
+
+
+class EmotionModel(Protocol):
+    """Anything that labels texts with an emotion, one prediction per text, in order."""
+
+    def predict(self, texts: Sequence[str]) -> Sequence[EmotionPredictionLike]: ...
+
+
+EXPLICIT_PRIORITY = 100
+QUESTION_PRIORITY = 30
+ENUMERATION_PRIORITY = 50
+NEUTRAL_INTENSITY = 0.3  # a confident "neutral" is still a calm face
+HEAD_MERGE_GAP = 2  # "no, no, no": one shake across the words, not three
+_EXCLUSIVE_CHANNELS = frozenset({"head", "gesture", "gaze", "posture"})
+_LABEL_ALIASES = {
+    "happiness": "joy",
+    "happy": "joy",
+    "sad": "sadness",
+    "angry": "anger",
+    "surprised": "surprise",
+    "fearful": "fear",
+    "disgusted": "disgust",
+    "contemptuous": "contempt",
+}
+_PART_SPLIT = re.compile(r"[,;/]|\s+and\s+|\s+then\s+", re.IGNORECASE)
+_ADDRESS = re.compile(r"^(?:to|at|toward|towards|re)\s+(.+)$")
+
+
+@dataclass(slots=True)
+class _Draft:
+    """A behaviour being assembled; frozen into a Behaviour at the end."""
+
+    character: str
+    channel: str
+    rule: str
+    reason: str
+    lexeme: str | None = None
+    au: int | None = None
+    target: str | None = None
+    hand: str | None = None
+    word: int | None = None
+    until_word: int | None = None
+    intensity: float = 0.5
+
+    def build(self) -> Behaviour:
+        return Behaviour.model_validate(
+            {
+                "character": self.character,
+                "channel": self.channel,
+                "lexeme": self.lexeme,
+                "au": self.au,
+                "target": self.target,
+                "hand": self.hand,
+                "word": self.word,
+                "until_word": self.until_word,
+                "intensity": round(min(1.0, max(0.0, self.intensity)), 3),
+                "rule": self.rule,
+                "reason": self.reason,
+            }
+        )
+
+
+@dataclass(slots=True)
+class _Explicit:
+    """What an utterance's parentheticals say."""
+
+    emotion: str | None = None
+    intensity: float = 0.0
+    reason: str = ""
+    addressee: str | None = None
+    gesture_scale: float = 1.0
+    beats: bool = True
+    drafts: list[tuple[int, _Draft]] = field(default_factory=list)  # (priority, draft)
+
+
+@dataclass(slots=True)
+class _Prepared:
+    utterance: Utterance
+    tokens: tuple[Token, ...]
+    explicit: _Explicit
+    listeners: tuple[str, ...]
+    vocative: str | None = None  # a listener named in the line ("You broke it, Ben.")
+
+
+def _clamp(value: float) -> float:
+    return min(1.0, max(0.0, value))
+
+
+def classifier_intensity(confidence: float, tokens: Sequence[Token]) -> float:
+    """Emotion intensity from a classifier's confidence, raised by "!" and stressed words."""
+    intensity = 0.3 + 0.6 * _clamp((confidence - 0.25) / 0.75)
+    if any(t.end_mark == "!" for t in tokens):
+        intensity += 0.1
+    if any(t.emphasis for t in tokens):
+        intensity += 0.1
+    return round(_clamp(intensity), 3)
+
+
+def _default_emotion_model() -> EmotionModel:
+    try:
+        module = importlib.import_module("motiondirector.planners.emotion")
+    except ImportError as error:
+        raise BackendUnavailableError(
+            f"the emotion classifier could not be imported ({error}); pass an emotion_model to "
+            "RulesPlanner"
+        ) from error
+    factory = cast(Callable[[], EmotionModel], module.get_emotion_classifier)
+    return factory()
+
+
+class RulesPlanner:
+    """Plans a Scene by rules. Deterministic: the same Scene gives the same Direction."""
+
+    name = "rules"
+
+    def __init__(
+        self, emotion_model: EmotionModel | None = None, *, lexicon: CueLexicon | None = None
+    ) -> None:
+        self._emotion_model = emotion_model
+        self._lexicon = lexicon or load_cue_lexicon()
+        self._matcher = DialogueMatcher(self._lexicon)
+        self._actions = ActionParser(self._lexicon)
+        self._parentheticals: dict[str, ParentheticalCue] = {
+            phrase: cue for cue in self._lexicon.parentheticals for phrase in cue.phrases
+        }
+        self._longest_parenthetical = max(len(p.split()) for p in self._parentheticals)
+        self._emfacs = load_emfacs()
+
+    # -- public ------------------------------------------------------------------------------
+
+    def plan(self, scene: Scene) -> Direction:
+        """The Direction for `scene`."""
+        names = NameIndex(scene.characters)
+        tracker = ReferenceTracker()
+        prepared: dict[str, _Prepared] = {}
+        action_cues: dict[str, list[ActionCue]] = {}
+        for item in self._in_script_order(scene):
+            if isinstance(item, Utterance):
+                on_stage = scene.on_stage(item.beat)
+                tracker.mention(item.speaker)
+                listeners = tuple(c for c in on_stage if c != item.speaker)
+                named = names.find(item.text)
+                prepared[item.id] = _Prepared(
+                    utterance=item,
+                    tokens=tokenize(item.words),
+                    explicit=self._read_parentheticals(item, names, tracker, on_stage),
+                    listeners=listeners,
+                    vocative=named if named in listeners else None,
+                )
+            else:
+                on_stage = scene.on_stage(item.beat)
+                action_cues[item.id] = self._actions.parse(item.text, names, tracker, on_stage)
+
+        emotions = self._emotions(list(prepared.values()))
+        utterances: list[UtteranceDirection] = []
+        previous: _Prepared | None = None
+        for utterance in scene.utterances:
+            current = prepared[utterance.id]
+            utterances.append(self._direct_utterance(current, emotions[utterance.id], previous))
+            previous = current
+        actions = tuple(
+            ActionDirection(
+                action_id=action.id,
+                behaviours=tuple(self._action_behaviour(cue) for cue in action_cues[action.id]),
+            )
+            for action in scene.actions
+        )
+        return Direction(planner=self.name, utterances=tuple(utterances), actions=actions)
+
+    # -- ordering and emotion ------------------------------------------------------------------
+
+    @staticmethod
+    def _in_script_order(scene: Scene) -> list[Utterance | ActionLine]:
+        items: list[tuple[tuple[float, int, int, int], Utterance | ActionLine]] = []
+        for index, utterance in enumerate(scene.utterances):
+            items.append(((utterance.start, utterance.line or 0, 1, index), utterance))
+        for index, action in enumerate(scene.actions):
+            items.append(((action.start, action.line or 0, 0, index), action))
+        items.sort(key=lambda pair: pair[0])
+        return [item for _, item in items]
+
+    def _model(self) -> EmotionModel:
+        if self._emotion_model is None:
+            self._emotion_model = _default_emotion_model()
+        return self._emotion_model
+
+    def _emotions(self, items: Sequence[_Prepared]) -> dict[str, tuple[str, float, str]]:
+        """(emotion, intensity, reason) per utterance id; one classifier call for the rest."""
+        result: dict[str, tuple[str, float, str]] = {}
+        pending: list[_Prepared] = []
+        for item in items:
+            explicit = item.explicit
+            if explicit.emotion is not None:
+                result[item.utterance.id] = (explicit.emotion, explicit.intensity, explicit.reason)
+            elif not item.tokens:
+                result[item.utterance.id] = ("neutral", 0.0, "no words")
+            else:
+                pending.append(item)
+        if pending:
+            predictions = list(self._model().predict([i.utterance.text for i in pending]))
+            if len(predictions) != len(pending):
+                raise MotionDirectorError(
+                    f"the emotion model returned {len(predictions)} predictions for "
+                    f"{len(pending)} texts"
+                )
+            for item, prediction in zip(pending, predictions, strict=True):
+                raw = str(prediction.label).lower()
+                label = _LABEL_ALIASES.get(raw, raw)
+                if label not in EMOTIONS:
+                    label = "neutral"
+                confidence = float(prediction.confidence)
+                intensity = classifier_intensity(confidence, item.tokens)
+                if label == "neutral":
+                    intensity = min(intensity, NEUTRAL_INTENSITY)
+                result[item.utterance.id] = (
+                    label,
+                    intensity,
+                    f"classifier: {raw} {confidence:.2f}",
+                )
+        return result
+
+    # -- parentheticals ------------------------------------------------------------------------
+
+    def _read_parentheticals(
+        self,
+        utterance: Utterance,
+        names: NameIndex,
+        tracker: ReferenceTracker,
+        on_stage: Sequence[str],
+    ) -> _Explicit:
+        explicit = _Explicit()
+        n_words = len(utterance.words)
+        positions = [p.before_word for p in utterance.parentheticals]
+        for number, parenthetical in enumerate(utterance.parentheticals):
+            anchor = min(parenthetical.before_word, n_words - 1) if n_words else None
+            later = [p for p in positions[number + 1 :] if p > parenthetical.before_word]
+            until = (min(later) - 1 if later else n_words - 1) if n_words else None
+            if anchor is not None and until is not None and until < anchor:
+                until = anchor
+            reason = f'parenthetical "({parenthetical.text})"'
+            cues, address, action = self._parse_parenthetical(
+                parenthetical.text, utterance.speaker, names, tracker, on_stage
+            )
+            if address is not None and address != utterance.speaker:
+                explicit.addressee = explicit.addressee or address
+                gaze = _Draft(utterance.speaker, "gaze", "rules.parenthetical", reason)
+                gaze.target, gaze.word = address, anchor
+                explicit.drafts.append((EXPLICIT_PRIORITY, gaze))
+            for cue, scale in cues:
+                if cue.pause:
+                    continue
+                if cue.emotion is not None and explicit.emotion is None:
+                    explicit.emotion = cue.emotion
+                    explicit.intensity = round(_clamp(cue.emotion_intensity * scale), 3)
+                    explicit.reason = reason
+                explicit.gesture_scale *= cue.gesture_scale
+                explicit.beats = explicit.beats and cue.beats
+                for template in cue.behaviours:
+                    draft = self._from_template(
+                        template, utterance.speaker, "rules.parenthetical", reason, anchor
+                    )
+                    draft.intensity = template.intensity * scale
+                    if template.channel == "face":
+                        draft.until_word = until
+                    explicit.drafts.append((EXPLICIT_PRIORITY, draft))
+            for action_cue in action:
+                draft = self._from_template(
+                    action_cue.template, action_cue.character, "rules.parenthetical", reason, anchor
+                )
+                draft.target = action_cue.target
+                if draft.channel == "face":
+                    draft.until_word = until
+                explicit.drafts.append((EXPLICIT_PRIORITY, draft))
+        return explicit
+
+    def _parse_parenthetical(
+        self,
+        text: str,
+        speaker: str,
+        names: NameIndex,
+        tracker: ReferenceTracker,
+        on_stage: Sequence[str],
+    ) -> tuple[list[tuple[ParentheticalCue, float]], str | None, list[ActionCue]]:
+        """Lexicon cues with intensity scales, an addressee hint, and action cues."""
+        whole = normalise_phrase(text)
+        if whole in self._parentheticals:
+            return [(self._parentheticals[whole], 1.0)], None, []
+        cues: list[tuple[ParentheticalCue, float]] = []
+        address: str | None = None
+        actions: list[ActionCue] = []
+        for raw_part in _PART_SPLIT.split(text):
+            part, scale = self._strip_intensifiers(normalise_phrase(raw_part))
+            if not part:
+                continue
+            if part in self._parentheticals:
+                cues.append((self._parentheticals[part], scale))
+                continue
+            addressed = _ADDRESS.match(part)
+            if addressed and (name := names.find(addressed.group(1))) is not None:
+                address = address or name
+                continue
+            found = self._actions.parse(part, names, tracker, on_stage, default_subject=speaker)
+            actions.extend(found)
+            contained = self._contained_cues(part)
+            covered = {(a.template.channel, a.template.lexeme, a.template.au) for a in found}
+            for cue in contained:
+                kept = tuple(
+                    t for t in cue.behaviours if (t.channel, t.lexeme, t.au) not in covered
+                )
+                if kept != cue.behaviours:
+                    cue = ParentheticalCue(
+                        cue.phrases,
+                        cue.emotion,
+                        cue.emotion_intensity,
+                        kept,
+                        cue.gesture_scale,
+                        cue.beats,
+                        cue.pause,
+                    )
+                cues.append((cue, scale))
+        return cues, address, actions
+
+    def _strip_intensifiers(self, part: str) -> tuple[str, float]:
+        scale = 1.0
+        changed = True
+        while changed:
+            changed = False
+            for word, factor in self._lexicon.intensifiers.items():
+                if part.startswith(word + " "):
+                    part = part[len(word) + 1 :]
+                    scale *= factor
+                    changed = True
+        return part, scale
+
+    def _contained_cues(self, part: str) -> list[ParentheticalCue]:
+        """Lexicon phrases inside a longer parenthetical ("still smiling broadly")."""
+        words = part.split()
+        found: list[ParentheticalCue] = []
+        index = 0
+        while index < len(words):
+            for length in range(min(self._longest_parenthetical, len(words) - index), 0, -1):
+                phrase = " ".join(words[index : index + length])
+                if phrase in self._parentheticals:
+                    found.append(self._parentheticals[phrase])
+                    index += length
+                    break
+            else:
+                index += 1
+        return found
+
+    @staticmethod
+    def _from_template(
+        template: BehaviourTemplate, character: str, rule: str, reason: str, word: int | None
+    ) -> _Draft:
+        return _Draft(
+            character=character,
+            channel=template.channel,
+            rule=rule,
+            reason=reason,
+            lexeme=template.lexeme,
+            au=template.au,
+            target=template.target,
+            word=word,
+            intensity=template.intensity,
+        )
+
+    # -- one utterance ---------------------------------------------------------------------------
+
+    def _direct_utterance(
+        self,
+        item: _Prepared,
+        emotion: tuple[str, float, str],
+        previous: _Prepared | None,
+    ) -> UtteranceDirection:
+        utterance, tokens, explicit = item.utterance, item.tokens, item.explicit
+        label, intensity, emotion_reason = emotion
+        speaker = utterance.speaker
+        addressee = self._addressee(utterance, explicit, item.listeners, item.vocative)
+        target_for = addressee or "addressee"
+        last = len(tokens) - 1
+
+        candidates: list[tuple[int, _Draft]] = list(explicit.drafts)
+        matches = self._matcher.find(tokens) if tokens else []
+        for match in matches:
+            reason = self._trigger(tokens, match)
+            for template in match.category.behaviours:
+                draft = self._from_template(
+                    template, speaker, f"rules.{match.category.name}", reason, match.anchor
+                )
+                if template.channel == "gesture":
+                    draft.intensity = template.intensity * explicit.gesture_scale
+                candidates.append((match.category.priority, draft))
+        candidates.extend(self._question_drafts(tokens, speaker))
+        for index in find_enumeration(tokens, self._lexicon.function_words):
+            draft = _Draft(
+                speaker, "gesture", "rules.enumeration", f'list item "{tokens[index].text}"'
+            )
+            draft.lexeme, draft.word = "count", index
+            candidates.append((ENUMERATION_PRIORITY, draft))
+
+        drafts: list[_Draft] = []
+        occupied: set[tuple[str, str, int | None]] = set()
+        for _, draft in sorted(candidates, key=lambda pair: -pair[0]):
+            if draft.target == "$addressee":
+                draft.target = target_for if draft.channel != "gaze" else addressee
+            if draft.channel == "gaze" and (draft.target is None or draft.target == speaker):
+                continue
+            key = (draft.character, draft.channel, draft.word)
+            if draft.channel in _EXCLUSIVE_CHANNELS and key in occupied:
+                continue
+            occupied.add(key)
+            drafts.append(draft)
+
+        if addressee is not None and (speaker, "gaze", 0) not in occupied and tokens:
+            gaze = _Draft(speaker, "gaze", "rules.gaze.addressee", f"speaking to {addressee}")
+            gaze.target, gaze.word = addressee, 0
+            drafts.append(gaze)
+        drafts.extend(self._emotion_face(speaker, label, intensity, emotion_reason, last))
+        drafts = self._merge_faces(drafts)
+        drafts = self._merge_heads(drafts)
+
+        behaviours = [d.build() for d in drafts]
+        if explicit.beats:
+            gestures_at = [
+                d.word for d in drafts if d.channel == "gesture" and d.character == speaker
+            ]
+            behaviours.extend(
+                beat_gestures(
+                    utterance,
+                    tokens,
+                    self._lexicon.function_words,
+                    [w for w in gestures_at if w is not None],
+                    scale=explicit.gesture_scale,
+                )
+            )
+        if not (utterance.extension and "V.O" in utterance.extension.upper()):
+            addressees = (addressee,) if addressee else utterance.addressees
+            behaviours.extend(
+                listener_behaviours(
+                    utterance,
+                    tokens,
+                    item.listeners,
+                    emotion=label,
+                    intensity=intensity,
+                    addressees=addressees,
+                )
+            )
+        behaviours.sort(key=lambda b: self._order(b, speaker))
+        return UtteranceDirection(
+            utterance_id=utterance.id,
+            intent=self._intent(tokens, matches, previous, utterance.speaker),
+            emotion=label,
+            intensity=round(_clamp(intensity), 3),
+            emotion_reason=emotion_reason,
+            behaviours=tuple(behaviours),
+        )
+
+    @staticmethod
+    def _addressee(
+        utterance: Utterance, explicit: _Explicit, listeners: Sequence[str], vocative: str | None
+    ) -> str | None:
+        """Who the line is aimed at: a "(to BEN)" hint, the scene's addressees, a listener named
+        in the line, or the only listener."""
+        if explicit.addressee is not None:
+            return explicit.addressee
+        for name in utterance.addressees:
+            if name != utterance.speaker:
+                return name
+        if vocative is not None:
+            return vocative
+        return listeners[0] if len(listeners) == 1 else None
+
+    @staticmethod
+    def _trigger(tokens: Sequence[Token], match: CueMatch) -> str:
+        words = " ".join(t.norm for t in tokens[match.first : match.last + 1])
+        return f'word "{words}"' if match.first == match.last else f'phrase "{words}"'
+
+    def _question_drafts(self, tokens: Sequence[Token], speaker: str) -> list[tuple[int, _Draft]]:
+        drafts: list[tuple[int, _Draft]] = []
+        for first, last in sentence_spans(tokens):
+            if tokens[last].end_mark != "?":
+                continue
+            reason = f'question ending "{tokens[last].text}"'
+            for au in (1, 2):
+                draft = _Draft(speaker, "face", "rules.question", reason)
+                draft.au, draft.word, draft.until_word = au, max(first, last - 2), last
+                draft.intensity = 0.5
+                drafts.append((QUESTION_PRIORITY, draft))
+            opener = next(
+                (t.norm for t in tokens[first : last + 1] if t.norm not in self._lexicon.fillers),
+                "",
+            )
+            if opener in self._lexicon.wh_words:
+                tilt = _Draft(speaker, "head", "rules.question", f'wh-question "{opener}"')
+                tilt.lexeme, tilt.word, tilt.intensity = "tilt", last, 0.4
+                drafts.append((QUESTION_PRIORITY, tilt))
+        return drafts
+
+    def _emotion_face(
+        self, speaker: str, label: str, intensity: float, reason: str, last: int
+    ) -> list[_Draft]:
+        if label == "neutral" or last < 0:
+            return []
+        drafts: list[_Draft] = []
+        for au, weight in sorted(self._emfacs.get(label, {}).items()):
+            value = round(weight * intensity, 3)
+            if value < 0.05:
+                continue
+            draft = _Draft(speaker, "face", "rules.emotion", f"{label} {intensity:.2f} ({reason})")
+            draft.au, draft.word, draft.until_word, draft.intensity = au, 0, last, value
+            drafts.append(draft)
+        return drafts
+
+    @staticmethod
+    def _merge_faces(drafts: list[_Draft]) -> list[_Draft]:
+        """One face behaviour per character, AU and span: the strongest."""
+        best: dict[tuple[str, int | None, int | None, int | None], _Draft] = {}
+        order: list[_Draft] = []
+        for draft in drafts:
+            if draft.channel != "face":
+                order.append(draft)
+                continue
+            key = (draft.character, draft.au, draft.word, draft.until_word)
+            kept = best.get(key)
+            if kept is None:
+                best[key] = draft
+                order.append(draft)
+            elif draft.intensity > kept.intensity:
+                kept.intensity = draft.intensity
+        return order
+
+    @staticmethod
+    def _merge_heads(drafts: list[_Draft]) -> list[_Draft]:
+        heads = sorted(
+            (d for d in drafts if d.channel == "head" and d.word is not None),
+            key=lambda d: (d.character, d.word or 0),
+        )
+        dropped: set[int] = set()
+        kept: _Draft | None = None
+        for draft in heads:
+            if (
+                kept is not None
+                and kept.character == draft.character
+                and kept.lexeme == draft.lexeme
+                and kept.rule == draft.rule
+                and (draft.word or 0) - (kept.until_word or kept.word or 0) <= HEAD_MERGE_GAP
+            ):
+                kept.until_word = draft.word
+                dropped.add(id(draft))
+                continue
+            kept = draft
+        return [d for d in drafts if id(d) not in dropped]
+
+    @staticmethod
+    def _order(behaviour: Behaviour, speaker: str) -> tuple[Any, ...]:
+        return (
+            behaviour.character != speaker,
+            behaviour.character,
+            -1 if behaviour.word is None else behaviour.word,
+            CHANNELS.index(behaviour.channel),
+            behaviour.lexeme or "",
+            behaviour.au or 0,
+            behaviour.rule,
+        )
+
+    # -- intent ----------------------------------------------------------------------------------
+
+    def _intent(
+        self,
+        tokens: Sequence[Token],
+        matches: Sequence[CueMatch],
+        previous: _Prepared | None,
+        speaker: str,
+    ) -> str:
+        fillers = self._lexicon.fillers
+        for match in sorted(matches, key=lambda m: (-m.category.priority, m.first)):
+            category = match.category
+            if category.intent is None:
+                continue
+            if category.intent_at_start and any(
+                t.norm not in fillers for t in tokens[: match.first]
+            ):
+                continue
+            return category.intent
+        if any(t.end_mark == "?" for t in tokens):
+            return "ask"
+        words = [t.norm for t in tokens if t.norm]
+        if words and (
+            words[0] in self._lexicon.imperative_verbs
+            or (words[0] in ("please", "don't") and len(words) > 1)
+        ):
+            return "command"
+        if (
+            previous is not None
+            and previous.utterance.speaker != speaker
+            and any(t.end_mark == "?" for t in previous.tokens)
+        ):
+            return "answer"
+        if tokens and tokens[-1].end_mark == "!":
+            return "exclaim"
+        return "inform"
+
+    # -- actions ---------------------------------------------------------------------------------
+
+    @staticmethod
+    def _action_behaviour(cue: ActionCue) -> Behaviour:
+        template = cue.template
+        return _Draft(
+            character=cue.character,
+            channel=template.channel,
+            rule="rules.action",
+            reason=f'action "{cue.trigger}"',
+            lexeme=template.lexeme,
+            au=template.au,
+            target=cue.target,
+            intensity=template.intensity,
+        ).build()

@@ -1,0 +1,227 @@
+"""ParsedScript -> Scene: beats, who is on stage, addressees and the timeline.
+
+Lays every element on one time axis in script order, in whole milliseconds:
+a beat with a heading opens with `heading_gap`; turns and action lines follow each other with
+`turn_gap` between them; a dual-dialogue turn starts with the turn it pairs with; turns with
+given word timings keep them, and the next estimated element starts after them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from motiondirector.errors import ScriptError
+from motiondirector.plan.scene import ActionLine, Beat, Scene, Utterance, Word
+from motiondirector.scene.addressees import infer_addressees
+from motiondirector.scene.elements import ParsedScript, RawAction, RawHeading, RawTurn
+from motiondirector.scene.names import NameMatcher
+from motiondirector.scene.speech import Speech, build_speech
+from motiondirector.scene.timing import TimingOptions, action_ms, to_ms, word_ms
+
+
+@dataclass
+class _BeatDraft:
+    heading: str | None
+    elements: list[RawTurn | RawAction] = field(default_factory=list)
+
+
+def _seconds(ms: int) -> float:
+    return ms / 1000
+
+
+def _is_voice_over(turn: RawTurn) -> bool:
+    return turn.extension is not None and "V.O" in turn.extension.replace(" ", "")
+
+
+def assemble_scene(
+    script: ParsedScript, *, timing: TimingOptions, file: str | None = None
+) -> Scene:
+    beats = _split_beats(script)
+    speeches = {
+        el: build_speech(el.segments)
+        for beat in beats
+        for el in beat.elements
+        if isinstance(el, RawTurn)
+    }
+    beats = [_without_silent_turns(beat, speeches) for beat in beats]
+    turns = [el for beat in beats for el in beat.elements if isinstance(el, RawTurn)]
+    if not turns and not script.declared_characters:
+        raise ScriptError(
+            "the script has no dialogue: no character speaks a line (declare the characters "
+            "to plan a scene of action alone)",
+            line=1,
+            file=file,
+        )
+    known = list(script.declared_characters)
+    for turn in turns:
+        known.append(turn.speaker)
+        known.extend(turn.addressees or ())
+    names = NameMatcher(known)
+    stages = [_on_stage(beat, script.declared_characters, names) for beat in beats]
+    layout = _Layout(timing)
+    scene_beats = []
+    for index, beat in enumerate(beats):
+        scene_beats.append(layout.beat(index, beat, stages[index], speeches, names))
+    characters = tuple(
+        dict.fromkeys([*script.declared_characters, *(c for s in stages for c in s), *known])
+    )
+    return Scene(
+        title=script.title,
+        source=file,
+        characters=characters,
+        beats=tuple(scene_beats),
+        utterances=tuple(layout.utterances),
+        actions=tuple(layout.actions),
+        duration=_seconds(layout.end),
+    )
+
+
+def _split_beats(script: ParsedScript) -> list[_BeatDraft]:
+    beats: list[_BeatDraft] = []
+    for element in script.elements:
+        if isinstance(element, RawHeading):
+            beats.append(_BeatDraft(element.text))
+        else:
+            if not beats:
+                beats.append(_BeatDraft(None))
+            beats[-1].elements.append(element)
+    return beats
+
+
+def _without_silent_turns(beat: _BeatDraft, speeches: dict[RawTurn, Speech]) -> _BeatDraft:
+    """A cue with only a parenthetical ("BRICK / (nods)") is action, not speech."""
+    elements: list[RawTurn | RawAction] = []
+    for element in beat.elements:
+        if isinstance(element, RawTurn) and not element.words:
+            speech = speeches[element]
+            if not speech.words:
+                wrylies = " ".join(p.text for p in speech.parentheticals)
+                if wrylies:
+                    elements.append(RawAction(f"{element.speaker} {wrylies}", element.line))
+                continue
+        elements.append(element)
+    return _BeatDraft(beat.heading, elements)
+
+
+def _on_stage(beat: _BeatDraft, declared: tuple[str, ...], names: NameMatcher) -> tuple[str, ...]:
+    present: dict[str, None] = dict.fromkeys(declared)
+    for element in beat.elements:
+        if isinstance(element, RawAction):
+            if not element.centered:
+                present.update(dict.fromkeys(names.mentions(element.text)))
+            continue
+        # A voice-over is heard, not seen: it alone does not bring the speaker on stage.
+        if not _is_voice_over(element):
+            present.setdefault(element.speaker, None)
+        present.update(dict.fromkeys(element.addressees or ()))
+    return tuple(present)
+
+
+class _Layout:
+    def __init__(self, timing: TimingOptions) -> None:
+        self.timing = timing
+        self.gap = to_ms(timing.turn_gap)
+        self.end = 0
+        self.utterances: list[Utterance] = []
+        self.actions: list[ActionLine] = []
+
+    def beat(
+        self,
+        index: int,
+        beat: _BeatDraft,
+        on_stage: tuple[str, ...],
+        speeches: dict[RawTurn, Speech],
+        names: NameMatcher,
+    ) -> Beat:
+        start = self.end
+        if beat.heading is not None:
+            self.end += to_ms(self.timing.heading_gap)
+        first = True
+        previous: Utterance | None = None
+        for element in beat.elements:
+            at = self.end if first else self.end + self.gap
+            first = False
+            if isinstance(element, RawAction):
+                self._action(element, index, at)
+                continue
+            speech = speeches[element]
+            addressees = element.addressees
+            if addressees is None:
+                previous_speaker = previous.speaker if previous is not None else None
+                addressees = infer_addressees(
+                    element.speaker, speech.text, on_stage, previous_speaker, names
+                )
+            dual = element.dual and previous is not None
+            if dual and previous is not None:
+                at = to_ms(previous.start)
+            previous = self._utterance(element, speech, addressees, dual, index, at)
+        return Beat(
+            index=index,
+            heading=beat.heading,
+            start=_seconds(start),
+            end=_seconds(self.end),
+            characters=on_stage,
+        )
+
+    def _action(self, action: RawAction, beat: int, at: int) -> None:
+        end = at + action_ms(len(action.text.split()), self.timing)
+        self.actions.append(
+            ActionLine(
+                id=f"a{len(self.actions) + 1}",
+                text=action.text,
+                start=_seconds(at),
+                end=_seconds(end),
+                beat=beat,
+                line=action.line,
+            )
+        )
+        self.end = max(self.end, end)
+
+    def _utterance(
+        self,
+        turn: RawTurn,
+        speech: Speech,
+        addressees: tuple[str, ...],
+        dual: bool,
+        beat: int,
+        at: int,
+    ) -> Utterance:
+        if turn.words:
+            words = tuple(Word(text=w.text, start=w.start, end=w.end) for w in turn.words)
+        else:
+            words = self._estimate_words(speech, at)
+        utterance = Utterance(
+            id=f"u{len(self.utterances) + 1}",
+            speaker=turn.speaker,
+            addressees=addressees,
+            text=speech.text,
+            words=words,
+            start=words[0].start,
+            end=max(word.end for word in words),
+            parentheticals=speech.parentheticals,
+            extension=turn.extension,
+            dual=dual,
+            beat=beat,
+            line=turn.line,
+        )
+        self.utterances.append(utterance)
+        self.end = max(self.end, to_ms(utterance.end))
+        return utterance
+
+    def _estimate_words(self, speech: Speech, at: int) -> tuple[Word, ...]:
+        timing = self.timing
+        pause_before = {
+            p.before_word: to_ms(timing.parenthetical_pause)
+            for p in speech.parentheticals
+            if 0 < p.before_word < len(speech.words)
+        }
+        words = []
+        cursor = at
+        for index, spoken in enumerate(speech.words):
+            if index > 0:
+                pause = timing.pause_ms(speech.words[index - 1].pause)
+                cursor += max(pause, pause_before.get(index, 0))
+            end = cursor + word_ms(spoken.text, timing)
+            words.append(Word(text=spoken.text, start=_seconds(cursor), end=_seconds(end)))
+            cursor = end
+        return tuple(words)

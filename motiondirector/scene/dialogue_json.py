@@ -1,0 +1,256 @@
+"""Dialogue JSON -> ParsedScript, validated with pydantic; errors name the JSON path and line.
+
+The format (documented with a full example in docs/input-formats.md):
+
+    {"title": "...", "characters": ["ANA", "BEN"],
+     "turns": [{"speaker": "ANA", "text": "Hi, Ben.", "addressees": ["BEN"],
+                "direction": "smiling", "words": [{"text": "Hi,", "start": 0.0, "end": 0.3}]},
+               {"action": "Ben sits down."},
+               {"heading": "INT. KITCHEN - NIGHT"}]}
+
+A bare array of turns is accepted too. Word timings, when given, are used as they are after
+checking that they are ordered and spell the turn's text.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from motiondirector.errors import ScriptError
+from motiondirector.scene.elements import (
+    Element,
+    GivenWord,
+    ParsedScript,
+    RawAction,
+    RawHeading,
+    RawTurn,
+    SpeechLine,
+    Wryly,
+)
+from motiondirector.scene.speech import build_speech, has_speech, normalize_space
+
+Path = tuple[str | int, ...]
+Model = TypeVar("Model", bound=BaseModel)
+_MAX_REPORTED_ERRORS = 5
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, str_strip_whitespace=True)
+
+
+class WordIn(_Input):
+    text: str = Field(min_length=1)
+    start: float = Field(ge=0.0)
+    end: float = Field(ge=0.0)
+
+
+class SpeechTurnIn(_Input):
+    speaker: str = Field(min_length=1)
+    text: str | None = None
+    addressees: list[str] | None = None
+    direction: str | None = None
+    extension: str | None = None
+    words: list[WordIn] | None = None
+
+
+class ActionTurnIn(_Input):
+    action: str = Field(min_length=1)
+
+
+class HeadingTurnIn(_Input):
+    heading: str = Field(min_length=1)
+
+
+class DialogueIn(_Input):
+    title: str | None = None
+    characters: list[str] = Field(default_factory=list)
+    turns: list[dict[str, Any]] = Field(min_length=1)
+
+
+def load_json(text: str, *, file: str | None = None) -> Any:
+    """json.loads with errors turned into ScriptError at the offending line."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ScriptError(f"invalid JSON: {error.msg}", line=error.lineno, file=file) from None
+    except RecursionError:
+        raise ScriptError("invalid JSON: nested too deeply", line=1, file=file) from None
+
+
+def parse_dialogue_json(text: str, *, file: str | None = None) -> ParsedScript:
+    data = load_json(text, file=file)
+    top_is_list = isinstance(data, list)
+    document = {"turns": data} if top_is_list else data
+    reader = _Reader(text, top_is_list, file)
+    dialogue = reader.validate(DialogueIn, document, ())
+    elements: list[Element] = []
+    for index, raw in enumerate(dialogue.turns):
+        path: Path = ("turns", index)
+        if "action" in raw:
+            action = reader.validate(ActionTurnIn, raw, path)
+            elements.append(RawAction(normalize_space(action.action), reader.line(path)))
+        elif "heading" in raw:
+            heading = reader.validate(HeadingTurnIn, raw, path)
+            elements.append(RawHeading(normalize_space(heading.heading), reader.line(path)))
+        else:
+            elements.append(reader.speech_turn(reader.validate(SpeechTurnIn, raw, path), path))
+    characters = tuple(dict.fromkeys(name.upper() for name in dialogue.characters if name))
+    return ParsedScript(
+        elements=tuple(elements), title=dialogue.title or None, declared_characters=characters
+    )
+
+
+class _Reader:
+    def __init__(self, text: str, top_is_list: bool, file: str | None) -> None:
+        self.text = text
+        self.top_is_list = top_is_list
+        self.file = file
+
+    def display(self, path: Path) -> str:
+        if self.top_is_list and path[:1] == ("turns",):
+            path = path[1:]
+        out = ""
+        for part in path:
+            out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+        return out or "(document)"
+
+    def line(self, path: Path) -> int:
+        if self.top_is_list and path[:1] == ("turns",):
+            path = path[1:]
+        return line_of_json_path(self.text, path)
+
+    def fail(self, message: str, path: Path) -> ScriptError:
+        return ScriptError(f"{self.display(path)}: {message}", line=self.line(path), file=self.file)
+
+    def validate(self, model: type[Model], data: Any, path: Path) -> Model:
+        try:
+            return model.model_validate(data)
+        except ValidationError as error:
+            problems = error.errors()
+            located = [(path + tuple(problem["loc"]), problem["msg"]) for problem in problems]
+            listing = "; ".join(
+                f"{self.display(where)}: {message}"
+                for where, message in located[:_MAX_REPORTED_ERRORS]
+            )
+            if len(located) > _MAX_REPORTED_ERRORS:
+                listing += f"; and {len(located) - _MAX_REPORTED_ERRORS} more"
+            raise ScriptError(
+                f"invalid dialogue JSON: {listing}", line=self.line(located[0][0]), file=self.file
+            ) from None
+
+    def speech_turn(self, turn: SpeechTurnIn, path: Path) -> RawTurn:
+        segments: list[SpeechLine | Wryly] = []
+        if turn.direction:
+            segments.append(Wryly(turn.direction))
+        text = turn.text
+        if text is None and turn.words:
+            text = " ".join(word.text for word in turn.words)
+        segments.extend(SpeechLine(line) for line in (text or "").split("\n"))
+        speech = build_speech(segments)
+        if not speech.words:
+            raise self.fail("the turn has no spoken text; give 'text' or 'words'", path)
+        given = self._given_words(turn, [word.text for word in speech.words], path)
+        addressees = None
+        if turn.addressees is not None:
+            addressees = tuple(dict.fromkeys(name.upper() for name in turn.addressees if name))
+        extension = turn.extension.upper() if turn.extension else None
+        speaker = normalize_space(turn.speaker).upper()
+        return RawTurn(
+            speaker, tuple(segments), self.line(path), extension, False, addressees, given
+        )
+
+    def _given_words(
+        self, turn: SpeechTurnIn, spoken: list[str], path: Path
+    ) -> tuple[GivenWord, ...] | None:
+        if turn.words is None:
+            return None
+        if not turn.words:
+            raise self.fail("'words' is empty; leave it out to have timings estimated", path)
+        words_path = (*path, "words")
+        previous: WordIn | None = None
+        for index, word in enumerate(turn.words):
+            if word.end < word.start:
+                raise self.fail(
+                    f"word {index} {word.text!r} ends ({word.end}) before it starts ({word.start})",
+                    (*words_path, index),
+                )
+            if previous is not None and word.start < previous.start:
+                raise self.fail(
+                    f"word {index} {word.text!r} starts at {word.start}, before word "
+                    f"{index - 1} ({previous.start}); timings must not decrease",
+                    (*words_path, index),
+                )
+            previous = word
+        given = [word.text for word in turn.words if has_speech(word.text)]
+        if [_comparable(word) for word in given] != [_comparable(word) for word in spoken]:
+            raise self.fail(
+                f"the words do not spell the turn's text: {_difference(given, spoken)}",
+                words_path,
+            )
+        return tuple(
+            GivenWord(word.text, round(word.start, 3), round(word.end, 3)) for word in turn.words
+        )
+
+
+def _difference(given: list[str], spoken: list[str]) -> str:
+    for index, (a, b) in enumerate(zip(given, spoken, strict=False)):
+        if _comparable(a) != _comparable(b):
+            return f"spoken word {index} is {a!r} in 'words' but {b!r} in the text"
+    return f"{len(given)} words given, {len(spoken)} in the text"
+
+
+def _comparable(word: str) -> str:
+    return "".join(char for char in word.casefold() if char.isalnum())
+
+
+def line_of_json_path(text: str, path: Path) -> int:
+    """1-based line where the value at `path` starts; the deepest part that can be found."""
+    decoder = json.JSONDecoder()
+    position = _skip_space(text, 0)
+    found = position
+    try:
+        for part in path:
+            if isinstance(part, int) and text[position] == "[":
+                position = _skip_space(text, position + 1)
+                for _ in range(part):
+                    _, position = decoder.raw_decode(text, position)
+                    position = _after_comma(text, position)
+                if text[position] == "]":
+                    break
+            elif isinstance(part, str) and text[position] == "{":
+                position = _find_key(text, position, part, decoder)
+            else:
+                break
+            found = position
+    except (ValueError, IndexError, LookupError, RecursionError):
+        pass
+    return text.count("\n", 0, found) + 1
+
+
+def _find_key(text: str, position: int, key: str, decoder: json.JSONDecoder) -> int:
+    position = _skip_space(text, position + 1)
+    while text[position] == '"':
+        name, position = decoder.raw_decode(text, position)
+        position = _skip_space(text, position)
+        position = _skip_space(text, position + 1)  # past ':'
+        if name == key:
+            return position
+        _, position = decoder.raw_decode(text, position)
+        position = _after_comma(text, position)
+    raise LookupError(key)
+
+
+def _after_comma(text: str, position: int) -> int:
+    position = _skip_space(text, position)
+    if text[position] == ",":
+        position = _skip_space(text, position + 1)
+    return position
+
+
+def _skip_space(text: str, position: int) -> int:
+    while position < len(text) and text[position] in " \t\r\n":
+        position += 1
+    return position

@@ -1,0 +1,69 @@
+"""The parsed form of a script, before timing: what each format parser hands the assembler.
+
+Every format (Fountain, dialogue JSON, plain text) reduces to the same few elements in script
+order: scene headings, action paragraphs and turns of speech. Nothing here knows about time
+except the word timings a dialogue JSON may bring along; `assemble` lays everything out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SpeechLine:
+    """One line of spoken text, emphasis markup already removed."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Wryly:
+    """A parenthetical direction between or before spoken lines, brackets removed."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class GivenWord:
+    """A word with timings supplied by the caller (e.g. from a TTS engine), in seconds."""
+
+    text: str
+    start: float
+    end: float
+
+
+@dataclass(frozen=True)
+class RawHeading:
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class RawAction:
+    text: str
+    line: int
+    # Centered text (title cards) takes screen time but does not put anyone on stage.
+    centered: bool = False
+
+
+@dataclass(frozen=True)
+class RawTurn:
+    speaker: str
+    segments: tuple[SpeechLine | Wryly, ...]
+    line: int
+    extension: str | None = None
+    dual: bool = False
+    addressees: tuple[str, ...] | None = None
+    words: tuple[GivenWord, ...] | None = None
+
+
+Element = RawHeading | RawAction | RawTurn
+
+
+@dataclass(frozen=True)
+class ParsedScript:
+    elements: tuple[Element, ...]
+    title: str | None = None
+    # Characters the script declares up front; they are on stage in every beat.
+    declared_characters: tuple[str, ...] = ()

@@ -1,0 +1,275 @@
+"""Fountain screenplay text -> ParsedScript, with the source line of every element.
+
+Follows the Fountain 1.1 syntax (fountain.io/syntax) for what direction needs: the title page
+(only its Title is kept), scene headings, action, character cues with extensions and dual
+dialogue, parentheticals, dialogue, lyrics, transitions and centered text. Sections,
+synopses and page breaks are read and dropped. Indentation is ignored. Transitions produce
+nothing: they are editing, not performance.
+
+Standalone lyrics (lines starting with `~` outside a speech) are sung by the last speaker of the
+beat, or read as action when nobody has spoken yet.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from motiondirector.scene.elements import (
+    Element,
+    ParsedScript,
+    RawAction,
+    RawHeading,
+    RawTurn,
+    SpeechLine,
+    Wryly,
+)
+from motiondirector.scene.markup import SourceLine, source_lines, strip_emphasis
+
+TITLE_PAGE_KEYS = frozenset(
+    {
+        "title",
+        "credit",
+        "author",
+        "authors",
+        "source",
+        "draft date",
+        "date",
+        "contact",
+        "copyright",
+        "notes",
+        "revision",
+        "format",
+    }
+)
+_TITLE_KEY = re.compile(r"([A-Za-z][A-Za-z ]{0,30}):")
+_HEADING = re.compile(r"(?:INT\.?/EXT|INT|EXT|EST|I/E|I\.?/E)[.\s]", re.IGNORECASE)
+_STANDARD_TRANSITIONS = frozenset({"FADE IN:", "FADE OUT.", "FADE OUT:", "FADE TO BLACK."})
+
+
+def parse_fountain(text: str, *, file: str | None = None) -> ParsedScript:
+    lines = source_lines(text, file=file)
+    title, body = _read_title_page(lines)
+    builder = _Builder()
+    for block in _blocks(body):
+        builder.add_block(block)
+    return ParsedScript(elements=tuple(builder.elements), title=title)
+
+
+def is_title_page_start(line: str) -> bool:
+    match = _TITLE_KEY.match(line)
+    return bool(match and match.group(1).strip().lower() in TITLE_PAGE_KEYS)
+
+
+def _read_title_page(lines: list[SourceLine]) -> tuple[str | None, list[SourceLine]]:
+    start = 0
+    while start < len(lines) and not lines[start].text.strip():
+        start += 1
+    if start == len(lines) or not is_title_page_start(lines[start].text):
+        return None, lines
+    values: dict[str, list[str]] = {}
+    key = ""
+    end = start
+    while end < len(lines) and lines[end].text.strip():
+        text = lines[end].text
+        match = _TITLE_KEY.match(text)
+        if match and not text[:1].isspace():
+            key = match.group(1).strip().lower()
+            values.setdefault(key, []).append(text[match.end() :])
+        else:
+            values.setdefault(key, []).append(text)
+        end += 1
+    parts = [normalize(strip_emphasis(value)) for value in values.get("title", [])]
+    title = " ".join(part for part in parts if part) or None
+    return title, lines[end:]
+
+
+def normalize(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _is_separator(stripped: str) -> bool:
+    # Blank lines, sections (#), synopses (=) and page breaks (===) all end a block.
+    return not stripped or stripped.startswith(("#", "="))
+
+
+def _blocks(lines: list[SourceLine]) -> list[list[SourceLine]]:
+    blocks: list[list[SourceLine]] = []
+    current: list[SourceLine] = []
+    for line in lines:
+        if _is_separator(line.text.strip()):
+            if current:
+                blocks.append(current)
+                current = []
+        else:
+            current.append(line)
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def is_heading(stripped: str) -> bool:
+    if stripped.startswith(".") and len(stripped) > 1:
+        return stripped[1] != "." and not stripped[1].isspace()
+    return bool(_HEADING.match(stripped))
+
+
+def heading_text(stripped: str) -> str:
+    if stripped.startswith("."):
+        stripped = stripped[1:]
+    # An optional scene number at the end: "INT. HOUSE - DAY #1A#".
+    if stripped.endswith("#"):
+        opening = stripped.rfind("#", 0, len(stripped) - 1)
+        if opening > 0:
+            stripped = stripped[:opening]
+    return normalize(strip_emphasis(stripped))
+
+
+def is_transition(stripped: str) -> bool:
+    if stripped.startswith(">") and not stripped.endswith("<"):
+        return True
+    upper = stripped == stripped.upper()
+    return upper and (stripped.endswith("TO:") or stripped in _STANDARD_TRANSITIONS)
+
+
+def is_centered(stripped: str) -> bool:
+    return len(stripped) >= 2 and stripped.startswith(">") and stripped.endswith("<")
+
+
+@dataclass(frozen=True)
+class Cue:
+    name: str
+    extension: str | None
+    dual: bool
+
+
+def parse_cue(stripped: str) -> Cue | None:
+    """A character cue ("STEEL", "BRICK ^", "@McClane", "ANA (V.O.)"), or None."""
+    forced = stripped.startswith("@")
+    text = stripped[1:] if forced else stripped
+    dual = text.endswith("^")
+    if dual:
+        text = text[:-1].rstrip()
+    extensions: list[str] = []
+    while text.endswith(")"):
+        opening = text.rfind("(")
+        inner = text[opening + 1 : -1]
+        if opening < 0 or ")" in inner:
+            break
+        extensions.insert(0, normalize(inner).upper())
+        text = text[:opening].rstrip()
+    name = normalize(strip_emphasis(text))
+    if not any(char.isalpha() for char in name):
+        return None
+    if not forced and (name != name.upper() or not any(char.isupper() for char in name)):
+        return None
+    if not forced and name.endswith((",", "!", "?", ":", ";")):
+        return None  # a shouted action line ("BOOM!"), not a name
+    extension = ", ".join(e for e in extensions if e) or None
+    return Cue(name=name.upper(), extension=extension, dual=dual)
+
+
+@dataclass
+class _Builder:
+    elements: list[Element] = field(default_factory=list)
+    last_speaker: str | None = None
+
+    def add_block(self, block: list[SourceLine]) -> None:
+        index = 0
+        at_start = True
+        while index < len(block):
+            line = block[index]
+            stripped = line.text.strip()
+            if stripped.startswith("!"):
+                self._action(block[index:], first_text=stripped[1:])
+                return
+            if at_start and is_heading(stripped):
+                self.elements.append(RawHeading(heading_text(stripped), line.number))
+                self.last_speaker = None
+                index += 1
+                continue
+            if is_centered(stripped):
+                index = self._centered(block, index)
+                at_start = False
+                continue
+            if at_start and is_transition(stripped):
+                index += 1
+                continue
+            if at_start and index + 1 < len(block):
+                cue = parse_cue(stripped)
+                if cue is not None:
+                    self._dialogue(cue, line.number, block[index + 1 :])
+                    return
+            if stripped.startswith("~"):
+                index = self._lyrics(block, index)
+                at_start = False
+                continue
+            self._action(block[index:], first_text=stripped)
+            return
+
+    def _action(self, lines: list[SourceLine], *, first_text: str) -> None:
+        texts = [first_text, *(line.text for line in lines[1:])]
+        text = normalize(strip_emphasis(" ".join(texts)))
+        if text:
+            self.elements.append(RawAction(text, lines[0].number))
+
+    def _centered(self, block: list[SourceLine], index: int) -> int:
+        first = index
+        texts = []
+        while index < len(block) and is_centered(stripped := block[index].text.strip()):
+            texts.append(stripped[1:-1])
+            index += 1
+        text = normalize(strip_emphasis(" ".join(texts)))
+        if text:
+            self.elements.append(RawAction(text, block[first].number, centered=True))
+        return index
+
+    def _lyrics(self, block: list[SourceLine], index: int) -> int:
+        first = index
+        lines: list[SpeechLine] = []
+        while index < len(block) and (stripped := block[index].text.strip()).startswith("~"):
+            lines.append(SpeechLine(normalize(strip_emphasis(stripped[1:]))))
+            index += 1
+        if self.last_speaker is None:
+            text = normalize(" ".join(line.text for line in lines))
+            if text:
+                self.elements.append(RawAction(text, block[first].number))
+        else:
+            self.elements.append(RawTurn(self.last_speaker, tuple(lines), block[first].number))
+        return index
+
+    def _dialogue(self, cue: Cue, number: int, body: list[SourceLine]) -> None:
+        segments: list[SpeechLine | Wryly] = []
+        index = 0
+        while index < len(body):
+            stripped = body[index].text.strip()
+            closing = _parenthetical_end(body, index) if stripped.startswith("(") else None
+            if closing is not None:
+                joined = " ".join(line.text.strip() for line in body[index : closing + 1])
+                segments.append(Wryly(normalize(strip_emphasis(joined[1:-1]))))
+                index = closing + 1
+                continue
+            if stripped.startswith("~"):
+                stripped = stripped[1:]
+            segments.append(SpeechLine(normalize(strip_emphasis(stripped))))
+            index += 1
+        self.elements.append(RawTurn(cue.name, tuple(segments), number, cue.extension, cue.dual))
+        self.last_speaker = cue.name
+
+
+def _parenthetical_end(body: list[SourceLine], index: int) -> int | None:
+    """Index of the line closing a parenthetical opened at `index` (it may wrap lines).
+
+    None when the line is speech that merely starts with a bracket: "(sighs) I know." is read
+    by the speech splitter as a parenthetical followed by words.
+    """
+    for end in range(index, len(body)):
+        stripped = body[end].text.strip()
+        if end > index and "(" in stripped:
+            return None
+        closing = stripped.find(")")
+        if closing == len(stripped) - 1:
+            return end
+        if closing >= 0:
+            return None
+    return None

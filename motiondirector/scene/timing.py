@@ -1,0 +1,197 @@
+"""The word-timing model: how long words, pauses, turns and action lines take.
+
+Speech is estimated from syllables. A word lasts `syllables * syllable_seconds`, where the
+syllable duration follows from the speaking rate (`words_per_minute`) and the average number of
+syllables in an English word, leaving room for the pauses at punctuation. All arithmetic is in
+whole milliseconds so that layouts are deterministic and never drift. The formulas are
+documented in docs/input-formats.md; keep the two in step.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Literal
+
+from motiondirector.errors import MotionDirectorError
+
+PauseKind = Literal["none", "comma", "sentence", "dash", "break"]
+
+_VOWEL_GROUP = re.compile(r"[aeiouy]+")
+_LATIN = frozenset("abcdefghijklmnopqrstuvwxyz")
+_SIBILANT_ES = ("ses", "xes", "zes", "ces", "ges", "ches", "shes")
+# A held letter ("Sssiiigh", "FIIIIRE") stretches the word; this much of a syllable per extra
+# letter, capped so a line of 200 I's stays a word and not a minute.
+_HELD_LETTER_SYLLABLES = 0.1
+_MAX_HELD_SYLLABLES = 4.0
+
+
+@dataclass(frozen=True)
+class TimingOptions:
+    """Rates and pauses for estimating when words are spoken. Times in seconds.
+
+    words_per_minute: speaking rate over running speech, pauses included.
+    syllables_per_word: average syllables per word of the language (English ~1.4).
+    pause_share: share of running speech spent in punctuation pauses; words are spoken that
+        much faster so that the overall rate stays near `words_per_minute` (0.05 gives
+        150 wpm on ordinary prose with the default pauses).
+    comma_pause: after , ; :  and at a line break inside a speech.
+    sentence_pause: after . ! ?
+    dash_pause: after dashes (-- — –) and ellipses (... …): a hesitation.
+    parenthetical_pause: before a word preceded by a parenthetical inside a speech.
+    turn_gap: between consecutive turns and action lines.
+    action_seconds_per_word, action_min_seconds, action_max_seconds: reading time of an action
+        line, clamped to [min, max].
+    heading_gap: at the start of a beat that has a scene heading.
+    """
+
+    words_per_minute: float = 150.0
+    syllables_per_word: float = 1.4
+    pause_share: float = 0.05
+    comma_pause: float = 0.15
+    sentence_pause: float = 0.35
+    dash_pause: float = 0.3
+    parenthetical_pause: float = 0.4
+    turn_gap: float = 0.25
+    action_seconds_per_word: float = 0.25
+    action_min_seconds: float = 1.0
+    action_max_seconds: float = 8.0
+    heading_gap: float = 1.0
+
+    def __post_init__(self) -> None:
+        for name in ("words_per_minute", "syllables_per_word"):
+            value = _number(self, name)
+            if not value > 0:
+                raise MotionDirectorError(f"TimingOptions.{name} must be > 0, got {value!r}")
+        for name in (
+            "comma_pause",
+            "sentence_pause",
+            "dash_pause",
+            "parenthetical_pause",
+            "turn_gap",
+            "action_seconds_per_word",
+            "action_min_seconds",
+            "action_max_seconds",
+            "heading_gap",
+        ):
+            value = _number(self, name)
+            if not 0 <= value <= 3600:
+                raise MotionDirectorError(
+                    f"TimingOptions.{name} must be between 0 and 3600 s, got {value!r}"
+                )
+        if not 0 <= _number(self, "pause_share") < 1:
+            raise MotionDirectorError(
+                f"TimingOptions.pause_share must be in [0, 1), got {self.pause_share!r}"
+            )
+        if self.action_min_seconds > self.action_max_seconds:
+            raise MotionDirectorError(
+                "TimingOptions.action_min_seconds must not exceed action_max_seconds"
+            )
+
+    @property
+    def syllable_seconds(self) -> float:
+        """Seconds per syllable: 60 (1 - pause_share) / (words_per_minute syllables_per_word)."""
+        return 60.0 * (1.0 - self.pause_share) / (self.words_per_minute * self.syllables_per_word)
+
+    def pause_ms(self, kind: PauseKind) -> int:
+        seconds = {
+            "none": 0.0,
+            "comma": self.comma_pause,
+            "break": self.comma_pause,
+            "sentence": self.sentence_pause,
+            "dash": self.dash_pause,
+        }[kind]
+        return to_ms(seconds)
+
+
+def _number(options: TimingOptions, name: str) -> float:
+    value = getattr(options, name)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise MotionDirectorError(f"TimingOptions.{name} must be a finite number, got {value!r}")
+    return float(value)
+
+
+def to_ms(seconds: float) -> int:
+    return round(seconds * 1000)
+
+
+def count_syllables(word: str) -> int:
+    """Syllables in a written word: vowel groups with a silent-e rule, digits spelled out.
+
+    A number counts `d + d // 2` syllables for `d` digits ("21" ~ twenty-one: 3). Letters
+    outside a-z count one syllable per wide (CJK) character and one per three other letters.
+    Any word with a letter or digit has at least one syllable; pure punctuation has none.
+    """
+    folded = unicodedata.normalize("NFKD", word.casefold())
+    digits = sum(1 for c in folded if c.isdigit())
+    latin = "".join(c for c in folded if c in _LATIN)
+    wide = sum(1 for c in folded if c.isalpha() and unicodedata.east_asian_width(c) in "WF")
+    other = sum(1 for c in folded if c.isalpha() and c not in _LATIN) - wide
+    syllables = digits + digits // 2 + wide + math.ceil(other / 3)
+    if latin:
+        syllables += _latin_syllables(latin)
+    has_content = digits or latin or wide or other
+    return max(1, syllables) if has_content else 0
+
+
+def _latin_syllables(letters: str) -> int:
+    count = len(_VOWEL_GROUP.findall(letters))
+    if count > 1 and _ends_in_silent_e(letters):
+        count -= 1
+    return max(1, count)
+
+
+def _ends_in_silent_e(letters: str) -> bool:
+    # The final e of "-e", "-ed", "-es" is silent after a consonant ("time", "retired",
+    # "bikes") but not in "-le", "-ted"/"-ded" or after a sibilant ("table", "wanted", "boxes").
+    before_e = letters[-2:-1] if letters.endswith("e") else letters[-3:-2]
+    if not before_e or before_e in "aeiouy":
+        return False
+    if letters.endswith("e"):
+        return not letters.endswith("le")
+    if letters.endswith("ed"):
+        return not letters.endswith(("ted", "ded"))
+    return letters.endswith("es") and not letters.endswith(_SIBILANT_ES)
+
+
+def held_letter_syllables(word: str) -> float:
+    """Extra syllable-time for letters held beyond two in a row ("Mooooan")."""
+    extra = 0
+    run = 1
+    previous = ""
+    for char in word.casefold():
+        run = run + 1 if char == previous and char.isalpha() else 1
+        if run > 2:
+            extra += 1
+        previous = char
+    return min(_MAX_HELD_SYLLABLES, extra * _HELD_LETTER_SYLLABLES)
+
+
+def word_ms(word: str, options: TimingOptions) -> int:
+    """How long a word takes to say, in whole milliseconds (at least 1 ms for any word)."""
+    syllables = max(1, count_syllables(word)) + held_letter_syllables(word)
+    return max(1, to_ms(syllables * options.syllable_seconds))
+
+
+def action_ms(word_count: int, options: TimingOptions) -> int:
+    """Reading time of an action line: seconds per word, clamped to [min, max]."""
+    seconds = word_count * options.action_seconds_per_word
+    seconds = min(options.action_max_seconds, max(options.action_min_seconds, seconds))
+    return max(1, to_ms(seconds))
+
+
+_CLOSERS = "\"'”’»)]}"
+
+
+def pause_after(word: str) -> PauseKind:
+    """The pause that punctuation at the end of a written word calls for."""
+    tail = word.rstrip(_CLOSERS)
+    if tail.endswith(("--", "—", "–", "...", "…")):
+        return "dash"
+    if tail.endswith((".", "!", "?")):
+        return "sentence"
+    if tail.endswith((",", ";", ":")):
+        return "comma"
+    return "none"

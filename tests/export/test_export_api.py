@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import motiondirector.export as export
+from motiondirector.errors import MotionDirectorError
+from motiondirector.export import EXPORT_FORMATS, ExportError, export_plan, write_exports
+from motiondirector.export.files import character_file_stems
+from motiondirector.plan.motion_plan import MotionPlan
+
+
+def test_public_surface() -> None:
+    assert EXPORT_FORMATS == ("json", "bml", "arkit-csv", "arkit-json", "vtt", "srt")
+    assert export.__all__ == sorted(export.__all__)
+    assert issubclass(ExportError, MotionDirectorError)
+
+
+def test_json_export_is_the_plan(plan: MotionPlan) -> None:
+    text = export_plan(plan, "json")
+    assert text == plan.to_json()
+    assert MotionPlan.model_validate_json(text) == plan
+
+
+def test_unknown_format_lists_the_formats(plan: MotionPlan) -> None:
+    with pytest.raises(MotionDirectorError) as caught:
+        export_plan(plan, "fbx")
+    assert "'fbx'" in str(caught.value)
+    assert all(f in str(caught.value) for f in EXPORT_FORMATS)
+
+
+def test_character_choice_errors(plan: MotionPlan) -> None:
+    with pytest.raises(ExportError, match="pick one of: 'ANA', 'BEN'"):
+        export_plan(plan, "arkit-csv")
+    with pytest.raises(ExportError, match="no character 'CARL'"):
+        export_plan(plan, "vtt", character="CARL")
+    with pytest.raises(ExportError, match="whole plan"):
+        export_plan(plan, "json", character="ANA")
+    with pytest.raises(ExportError, match="30, 60"):
+        export_plan(plan, "arkit-json", character="ANA", fps=24)
+
+
+def test_a_single_character_needs_no_name(plan: MotionPlan) -> None:
+    solo = plan.model_copy(
+        update={"characters": plan.characters[:1], "utterances": plan.utterances[:1]}
+    )
+    assert export_plan(solo, "arkit-csv") == export_plan(solo, "arkit-csv", character="ANA")
+
+
+def test_write_exports_writes_every_format(plan: MotionPlan, tmp_path: Path) -> None:
+    out = tmp_path / "new" / "folder"
+    paths = write_exports(plan, out, EXPORT_FORMATS, fps=60)
+    assert [p.name for p in paths] == [
+        "plan.json", "plan.bml.xml", "ANA.arkit.csv", "BEN.arkit.csv", "ANA.arkit.json",
+        "BEN.arkit.json", "plan.vtt", "plan.srt",
+    ]  # fmt: skip
+    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in paths)
+    assert (out / "plan.vtt").read_text("utf-8") == export_plan(plan, "vtt")
+    assert (out / "BEN.arkit.csv").read_bytes() == export_plan(
+        plan, "arkit-csv", fps=60, character="BEN"
+    ).encode("utf-8")
+    assert (out / "plan.json").stat().st_mode & 0o777 == 0o644
+
+
+def test_write_exports_replaces_and_repeats_byte_identically(
+    plan: MotionPlan, tmp_path: Path
+) -> None:
+    (tmp_path / "plan.srt").write_text("old", "utf-8")
+    first = [p.read_bytes() for p in write_exports(plan, tmp_path, ["srt", "bml", "srt"])]
+    second = [p.read_bytes() for p in write_exports(plan, tmp_path, ["srt", "bml"])]
+    assert first == second
+    assert (tmp_path / "plan.srt").read_text("utf-8").startswith("1\n")
+
+
+def test_unknown_format_writes_nothing(plan: MotionPlan, tmp_path: Path) -> None:
+    with pytest.raises(ExportError, match="'mp4'"):
+        write_exports(plan, tmp_path / "out", ["vtt", "mp4"])
+    assert not (tmp_path / "out").exists()
+
+
+def test_failed_write_is_an_export_error_and_leaves_no_temp_file(
+    plan: MotionPlan, tmp_path: Path
+) -> None:
+    (tmp_path / "plan.vtt").mkdir()  # a folder where the file should go: replace fails
+    with pytest.raises(ExportError, match=r"plan\.vtt"):
+        write_exports(plan, tmp_path, ["vtt"])
+    assert [p.name for p in tmp_path.iterdir()] == ["plan.vtt"]
+    blocked = tmp_path / "a-file"
+    blocked.write_text("x", "utf-8")
+    with pytest.raises(ExportError, match="export folder"):
+        write_exports(plan, blocked / "sub", ["vtt"])
+
+
+def test_file_names_are_safe_for_any_character_name(
+    plan_named: Callable[[str, str], MotionPlan], tmp_path: Path
+) -> None:
+    paths = write_exports(plan_named("../ÉVE/X", "CON"), tmp_path, ["arkit-csv"])
+    assert [p.name for p in paths] == ["EVE_X.arkit.csv", "CON_.arkit.csv"]
+    assert all(p.parent == tmp_path for p in paths)
+    assert character_file_stems(["Ana", "ANA", "李", "...", "a" * 300]) == {
+        "Ana": "Ana",
+        "ANA": "ANA-2",
+        "李": "character-3",
+        "...": "character-4",
+        "a" * 300: "a" * 80,
+    }

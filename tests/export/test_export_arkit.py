@@ -1,0 +1,215 @@
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+import numpy as np
+import pytest
+
+from motiondirector.errors import MotionDirectorError
+from motiondirector.export import ARKIT_FPS, ExportError, arkit_curves, export_plan
+from motiondirector.export.arkit import frame_times, syllable_vowels
+from motiondirector.plan.motion_plan import (
+    CharacterTrack,
+    Envelope,
+    FaceEvent,
+    MotionPlan,
+)
+from motiondirector.plan.vocabulary import load_arkit_map
+
+NAMES = load_arkit_map().blendshapes
+COL = {name: i for i, name in enumerate(NAMES)}
+
+
+def _at(times: np.ndarray, seconds: float) -> int:
+    index = int(np.argmin(np.abs(times - seconds)))
+    assert abs(times[index] - seconds) < 1e-9, f"{seconds} is not on the frame grid"
+    return index
+
+
+def _with_face_events(plan: MotionPlan, *events: FaceEvent) -> MotionPlan:
+    ana = plan.characters[0]
+    track = CharacterTrack(name=ana.name, events=(*ana.events, *events))
+    return plan.model_copy(update={"characters": (track, plan.characters[1])})
+
+
+def _face(template: FaceEvent, id: str, au: int, intensity: float) -> FaceEvent:
+    return template.model_copy(update={"id": id, "au": au, "intensity": intensity})
+
+
+def test_frame_grid_covers_the_scene_at_30_and_60_fps(plan: MotionPlan) -> None:
+    assert ARKIT_FPS == (30, 60)
+    for fps, frames in ((30, 181), (60, 361)):
+        times, weights = arkit_curves(plan, "ANA", fps)
+        assert times.shape == (frames,)
+        assert weights.shape == (frames, 52)
+        assert times[0] == 0.0
+        assert times[-1] == pytest.approx(6.0)
+        assert np.allclose(np.diff(times), 1 / fps)
+    assert frame_times(6.01, 30)[-1] >= 6.01
+
+
+def test_weights_stay_in_unit_range(plan: MotionPlan) -> None:
+    for name in ("ANA", "BEN"):
+        _, weights = arkit_curves(plan, name, 60)
+        assert weights.min() >= 0.0
+        assert weights.max() <= 1.0
+
+
+def test_smile_follows_its_envelope(plan: MotionPlan) -> None:
+    times, weights = arkit_curves(plan, "ANA", 30)
+    smile = weights[:, COL["mouthSmileLeft"]]
+    apex = (times >= 1.0) & (times <= 2.0)
+    assert np.allclose(smile[apex], 0.6, atol=1e-12)
+    assert np.array_equal(smile, weights[:, COL["mouthSmileRight"]])
+    outside = (times <= 0.5) | (times >= 2.5)
+    assert np.all(smile[outside] == 0.0)
+    onset = smile[(times >= 0.5) & (times <= 1.0)]
+    offset = smile[(times >= 2.0) & (times <= 2.5)]
+    assert np.all(np.diff(onset) > 0)
+    assert np.all(np.diff(offset) < 0)
+    # Smoothstep: half-way through the onset is half the intensity.
+    times, weights = arkit_curves(plan, "ANA", 60)
+    assert weights[_at(times, 0.75), COL["mouthSmileLeft"]] == pytest.approx(0.3)
+
+
+def test_au_maps_through_the_arkit_table(plan: MotionPlan) -> None:
+    times, weights = arkit_curves(plan, "ANA", 30)
+    i = _at(times, 1.5)
+    # AU6 at 0.4 drives cheekSquint at 1.0 and eyeSquint at 0.3.
+    assert weights[i, COL["cheekSquintLeft"]] == pytest.approx(0.4)
+    assert weights[i, COL["eyeSquintRight"]] == pytest.approx(0.12)
+    times, weights = arkit_curves(plan, "BEN", 30)
+    assert weights[_at(times, 4.0), COL["browDownLeft"]] == pytest.approx(0.5)
+    assert weights[_at(times, 5.6), COL["eyeBlinkLeft"]] == pytest.approx(1.0)
+    assert weights[_at(times, 5.0), COL["eyeBlinkLeft"]] == 0.0
+
+
+def test_overlapping_events_of_one_au_take_the_max(plan: MotionPlan) -> None:
+    smile = plan.characters[0].events[2]
+    assert isinstance(smile, FaceEvent) and smile.au == 12
+    weaker = _face(smile, "ana-smile-2", 12, 0.3)
+    times, weights = arkit_curves(_with_face_events(plan, weaker), "ANA", 30)
+    assert weights[_at(times, 1.5), COL["mouthSmileLeft"]] == pytest.approx(0.6)
+
+
+def test_summed_aus_are_clipped_to_one(plan: MotionPlan) -> None:
+    smile = plan.characters[0].events[2]
+    assert isinstance(smile, FaceEvent)
+    tight = _face(smile, "ana-lids", 7, 1.0)
+    cheeks = _face(smile, "ana-cheeks-full", 6, 1.0)
+    times, weights = arkit_curves(_with_face_events(plan, tight, cheeks), "ANA", 30)
+    assert weights[_at(times, 1.5), COL["eyeSquintLeft"]] == 1.0
+
+
+def test_zero_length_onset_is_a_step(plan: MotionPlan) -> None:
+    smile = plan.characters[0].events[2]
+    assert isinstance(smile, FaceEvent)
+    sudden = smile.model_copy(
+        update={"id": "ana-brow", "au": 1, "start": 3.0, "end": 4.0,
+                "envelope": Envelope(apex_start=3.0, apex_end=4.0)}
+    )  # fmt: skip
+    times, weights = arkit_curves(_with_face_events(plan, sudden), "ANA", 30)
+    brow = weights[:, COL["browInnerUp"]]
+    assert brow[_at(times, 3.0)] == 0.0
+    assert brow[_at(times, 3.0) + 1] == pytest.approx(0.6)
+
+
+def _word_spans(plan: MotionPlan, speaker: str) -> list[tuple[float, float]]:
+    return [(w.start, w.end) for u in plan.utterances if u.speaker == speaker for w in u.words]
+
+
+@pytest.mark.parametrize("fps", ARKIT_FPS)
+def test_jaw_moves_only_while_that_character_speaks(plan: MotionPlan, fps: int) -> None:
+    for name in ("ANA", "BEN"):
+        times, weights = arkit_curves(plan, name, fps)
+        jaw = weights[:, COL["jawOpen"]]
+        spans = _word_spans(plan, name)
+        inside = np.zeros(times.size, dtype=bool)
+        for start, end in spans:
+            inside |= (times > start) & (times < end)
+        assert np.all(jaw[~inside] == 0.0), name
+        assert 0.15 <= jaw.max() <= 0.35
+        for start, end in spans:
+            assert jaw[(times > start) & (times < end)].max() > 0.0, (name, start)
+        lips = weights[:, [COL["mouthFunnel"], COL["mouthLowerDownLeft"], COL["mouthPucker"]]]
+        assert np.all(lips[~inside] == 0.0)
+
+
+def test_mouth_opens_once_per_syllable(plan: MotionPlan) -> None:
+    assert syllable_vowels("Hello") == ("e", "o")
+    assert syllable_vowels("time") == ("i",)
+    assert syllable_vowels("&") == ("a",)
+    assert syllable_vowels("Café!") == ("a", "e")
+    times, weights = arkit_curves(plan, "ANA", 60)
+    word = (times > 0.5) & (times < 0.9)  # "Hello"
+    jaw = weights[word, COL["jawOpen"]]
+    peaks = np.flatnonzero((jaw[1:-1] > jaw[:-2]) & (jaw[1:-1] >= jaw[2:]))
+    assert len(peaks) == 2
+    rounded = weights[word, COL["mouthFunnel"]]
+    assert rounded[: len(rounded) // 2].max() == 0.0  # "he-" is spread
+    assert rounded[len(rounded) // 2 :].max() > 0.1  # "-llo" is rounded
+
+
+def test_gaze_turns_the_eyes(plan: MotionPlan) -> None:
+    times, ana = arkit_curves(plan, "ANA", 30)
+    down = ana[:, COL["eyeLookDownLeft"]]
+    assert down[_at(times, 4.5)] == pytest.approx(0.5)
+    assert ana[_at(times, 4.5), COL["eyeLookDownRight"]] == pytest.approx(0.5)
+    assert down[_at(times, 4.0)] == 0.0
+    assert 0.0 < down[_at(times, 4.0) + 2] < 0.5  # a short transition, not a jump
+    assert np.all(down[(times <= 4.0) | (times >= 5.0)] == 0.0)
+    look = np.array([COL[n] for n in NAMES if n.startswith("eyeLook")])
+    at_ben = (times >= 0.4) & (times <= 2.6)
+    assert np.all(ana[np.ix_(at_ben, look)] == 0.0)  # looking at a character: centred
+
+    times, ben = arkit_curves(plan, "BEN", 30)
+    i = _at(times, 3.5)
+    assert ben[i, COL["eyeLookOutLeft"]] == pytest.approx(0.5)
+    assert ben[i, COL["eyeLookInRight"]] == pytest.approx(0.5)
+    assert ben[i, COL["eyeLookOutRight"]] == 0.0
+
+
+def test_same_input_same_curves(plan: MotionPlan) -> None:
+    a = arkit_curves(plan, "BEN", 60)
+    b = arkit_curves(plan, "BEN", 60)
+    assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1])
+
+
+def test_unknown_character_and_rate_are_errors(plan: MotionPlan) -> None:
+    with pytest.raises(ExportError, match="'ANA', 'BEN'"):
+        arkit_curves(plan, "CARL")
+    with pytest.raises(MotionDirectorError, match="30, 60"):
+        arkit_curves(plan, "ANA", 25)
+
+
+def test_csv_layout(plan: MotionPlan) -> None:
+    text = export_plan(plan, "arkit-csv", character="ANA")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == ["time", *NAMES]
+    assert len(rows) == 1 + 181
+    number = re.compile(r"^\d\.\d{4}$")
+    assert all(len(row) == 53 and all(number.match(v) for v in row) for row in rows[1:])
+    assert [row[0] for row in rows[1:4]] == ["0.0000", "0.0333", "0.0667"]
+    assert rows[1 + 45][1 + COL["mouthSmileLeft"]] == "0.6000"  # t = 1.5 s
+    assert rows[-1][0] == "6.0000"
+    assert text.endswith("\n") and "\r" not in text
+    assert len(export_plan(plan, "arkit-csv", character="ANA", fps=60).splitlines()) == 362
+
+
+def test_json_layout(plan: MotionPlan) -> None:
+    text = export_plan(plan, "arkit-json", character="BEN", fps=60)
+    data = json.loads(text)
+    assert data["format"] == "motiondirector-arkit-52"
+    assert data["character"] == "BEN"
+    assert data["fps"] == 60
+    assert data["blendshapes"] == list(NAMES)
+    assert len(data["frames"]) == 361
+    assert all(len(frame) == 53 for frame in data["frames"])
+    frame = data["frames"][60 * 4]  # t = 4.0 s: BEN frowns at 0.5
+    assert frame[0] == 4.0
+    assert frame[1 + COL["browDownLeft"]] == 0.5
+    _, weights = arkit_curves(plan, "BEN", 60)
+    assert np.allclose(np.asarray(data["frames"])[:, 1:], weights, atol=5e-5)

@@ -1,0 +1,133 @@
+"""Action-line reading: verb forms, subjects, pronouns, groups, targets."""
+
+from __future__ import annotations
+
+import pytest
+
+from motiondirector.planners.actions import ActionParser, NameIndex, ReferenceTracker
+from motiondirector.planners.cues import load_cue_lexicon, verb_forms
+
+CAST = ("ANA", "BEN", "BRICK", "STEEL")
+
+
+def _face_or_gaze(au: int | None) -> str:
+    return "gaze" if au is None else f"AU{au}"
+
+
+def read(*lines: str, cast: tuple[str, ...] = CAST) -> list[list[tuple[str, str, str | None]]]:
+    """(character, lexeme-or-AU, target) per line, one tracker across the lines."""
+    parser = ActionParser(load_cue_lexicon())
+    names, tracker = NameIndex(cast), ReferenceTracker()
+    out = []
+    for line in lines:
+        cues = parser.parse(line, names, tracker, cast)
+        out.append(
+            [
+                (c.character, c.template.lexeme or _face_or_gaze(c.template.au), c.target)
+                for c in cues
+            ]
+        )
+    return out
+
+
+@pytest.mark.parametrize(
+    ("verb", "irregular", "forms"),
+    [
+        ("cross", (), {"cross", "crosses", "crossed", "crossing"}),
+        ("nod", (), {"nod", "nods", "nodded", "nodding"}),
+        ("wave", (), {"wave", "waves", "waved", "waving"}),
+        ("cry", (), {"cry", "cries", "cried", "crying"}),
+        ("beckon", (), {"beckon", "beckons", "beckoned", "beckoning"}),
+        ("sit", ("sat",), {"sit", "sits", "sat", "sitting"}),
+    ],
+)
+def test_verb_forms(verb: str, irregular: tuple[str, ...], forms: set[str]) -> None:
+    assert forms <= verb_forms(verb, irregular)
+
+
+@pytest.mark.parametrize("form", ["crosses", "crossed", "crossing"])
+def test_every_verb_form_is_read(form: str) -> None:
+    assert read(f"Ana {form} her arms.") == [[("ANA", "cross_arms", None)]]
+
+
+def test_the_object_picks_the_meaning() -> None:
+    assert read("Ben shakes his head.", "Ben shakes his fist.", "Ben shakes Ana's hand.") == [
+        [("BEN", "shake", None)],
+        [("BEN", "fist_shake", None)],
+        [("BEN", "handshake", "ANA")],
+    ]
+    assert read("Ben shakes his leg.") == [[]]
+
+
+def test_pronouns_follow_gender_learnt_from_earlier_lines() -> None:
+    lines = read("Ana crosses her arms.", "Ben looks at the map.", "She sighs. He nods.")
+    assert lines[2] == [("ANA", "lower", None), ("BEN", "nod", None)]
+
+
+def test_pronoun_without_gender_falls_back_to_the_last_mentioned() -> None:
+    assert read("Brick enters. Steel enters. He sits.")[0][-1] == ("STEEL", "sit", None)
+
+
+def test_object_pronoun_is_someone_else() -> None:
+    assert read("Ana cries. Ben hugs her.")[0][-1] == ("BEN", "hug", "ANA")
+
+
+def test_groups_are_everyone_on_stage() -> None:
+    cast = ("BRICK", "STEEL")
+    for line in ("They nod.", "The men nod.", "Both nod.", "The two of them nod."):
+        assert read(line, cast=cast) == [[("BRICK", "nod", None), ("STEEL", "nod", None)]]
+
+
+def test_coordinated_names_and_verbs() -> None:
+    assert read("Brick and Steel get into the car.", cast=("BRICK", "STEEL")) == [
+        [("BRICK", "sit", None), ("STEEL", "sit", None)]
+    ]
+    assert read("Ben turns and looks at Ana.")[0] == [("BEN", "turn", None), ("BEN", "gaze", "ANA")]
+
+
+def test_an_object_name_is_not_the_next_subject() -> None:
+    cues = read("Ben looks at Ana and smiles.")[0]
+    assert {c[0] for c in cues} == {"BEN"}
+
+
+def test_names_are_case_insensitive_and_full_names_match() -> None:
+    assert read("brick waves.")[0] == [("BRICK", "wave", None)]
+    assert read("BRICK BRADDOCK stands up.")[0] == [("BRICK", "stand", None)]
+
+
+def test_unknown_subjects_produce_nothing() -> None:
+    assert read("The dog runs to the door. A brick falls. Nobody moves.") == [[]]
+
+
+def test_negated_verbs_produce_nothing() -> None:
+    assert read("Ben does not nod.") == [[]]
+
+
+def test_nouns_are_not_verbs() -> None:
+    assert read("Ana gives him a look.") == [[]]
+
+
+def test_gaze_places() -> None:
+    assert read(
+        "Ana stares at the floor.", "Ben looks up.", "Ana looks at us.", "Ben looks out the window."
+    ) == [
+        [("ANA", "gaze", "down")],
+        [("BEN", "gaze", "up")],
+        [("ANA", "gaze", "camera")],
+        [("BEN", "gaze", "away")],
+    ]
+
+
+def test_each_other() -> None:
+    assert read("Ana and Ben look at each other.")[0] == [
+        ("ANA", "gaze", "BEN"),
+        ("BEN", "gaze", "ANA"),
+    ]
+
+
+def test_default_subject_for_parentheticals() -> None:
+    parser = ActionParser(load_cue_lexicon())
+    cues = parser.parse(
+        "pointing at Ben", NameIndex(CAST), ReferenceTracker(), CAST, default_subject="ANA"
+    )
+    assert [(c.character, c.template.lexeme, c.target) for c in cues] == [("ANA", "point", "BEN")]

@@ -1,0 +1,87 @@
+"""The cue lexicons and the dialogue matcher."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from motiondirector.plan.vocabulary import load_vocabulary
+from motiondirector.planners import cues as cues_module
+from motiondirector.planners.cues import (
+    DialogueMatcher,
+    find_enumeration,
+    load_cue_lexicon,
+    tokenize,
+)
+from tests.planners.conftest import timed
+
+
+def tokens(text: str) -> tuple[cues_module.Token, ...]:
+    return tokenize(timed(text, 0.0))
+
+
+def matched(text: str) -> list[tuple[str, int]]:
+    matcher = DialogueMatcher(load_cue_lexicon())
+    return [(m.category.name, m.anchor) for m in matcher.find(tokens(text))]
+
+
+def test_lexicon_uses_only_the_vocabulary() -> None:
+    lexicon = load_cue_lexicon()
+    vocabulary = load_vocabulary()
+    templates = [t for c in lexicon.dialogue for t in c.behaviours]
+    templates += [t for p in lexicon.parentheticals for t in p.behaviours]
+    templates += [t for a in lexicon.actions for t in a.behaviours]
+    for template in templates:
+        if template.channel in ("head", "gesture", "posture"):
+            assert template.lexeme in vocabulary.lexemes(template.channel)
+    assert len(lexicon.parentheticals) >= 60
+    assert {"no", "yes"} <= {p.words[0] for c in lexicon.dialogue for p in c.phrases}
+
+
+def test_bad_lexicon_entries_are_refused() -> None:
+    with pytest.raises(ValueError, match="not in the vocabulary"):
+        cues_module._template({"channel": "gesture", "lexeme": "moonwalk"}, "test")
+    with pytest.raises(ValueError, match="quote it"):
+        cues_module._texts(yaml.safe_load("[no, yes]"), "test")
+
+
+def test_tokens_know_sentences_and_emphasis() -> None:
+    toks = tokens("It was *me*, not HIM. Really?")
+    assert [t.norm for t in toks] == ["it", "was", "me", "not", "him", "really"]
+    assert [t.emphasis for t in toks] == [False, False, True, False, True, False]
+    assert [t.end_mark for t in toks] == ["", "", "", "", ".", "?"]
+    assert toks[5].sentence_start and toks[3].clause_start
+
+
+def test_shouted_lines_do_not_stress_every_word() -> None:
+    assert not any(t.emphasis for t in tokens("GET OUT OF HERE NOW!"))
+
+
+def test_longer_stronger_cue_wins_the_overlap() -> None:
+    assert matched("Never mind.") == [("dismissal", 0)]
+    assert matched("Thank you.") == [("thanks", 0)]  # "you" is not a point here
+
+
+def test_position_restrictions() -> None:
+    assert ("greeting", 0) in matched("Hi, Ben.")
+    assert not any(name == "greeting" for name, _ in matched("He said hi to me."))
+    assert ("praise", 0) in matched("Great!")
+    assert not any(name == "praise" for name, _ in matched("It was a great day for it."))
+
+
+def test_required_punctuation() -> None:
+    assert matched("Yes!")[0] == ("triumph", 0)
+    assert matched("Yes.")[0] == ("agreement", 0)
+
+
+def test_anchor_marker() -> None:
+    assert ("uncertainty", 2) in matched("I don't know.")
+
+
+def test_enumerations() -> None:
+    function_words = load_cue_lexicon().function_words
+    assert find_enumeration(tokens("We need eggs, milk, flour and sugar."), function_words) == [
+        2, 3, 4, 6,
+    ]  # fmt: skip
+    assert find_enumeration(tokens("No, no, no."), function_words) == []
+    assert find_enumeration(tokens("Yes, I know, fine."), function_words) == []

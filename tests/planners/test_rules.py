@@ -1,0 +1,304 @@
+"""RulesPlanner: precedence, emotion, dialogue cues, beats, listeners, intent, determinism."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+
+from motiondirector.errors import MotionDirectorError
+from motiondirector.plan.direction import Behaviour, Direction, UtteranceDirection
+from motiondirector.plan.validate import validate_direction
+from motiondirector.plan.vocabulary import load_emfacs
+from motiondirector.planners.beats import BEAT_MIN_SECONDS, beat_hand
+from motiondirector.planners.rules import RulesPlanner, classifier_intensity
+from motiondirector.scene import parse_script
+from tests.planners.conftest import KeywordEmotionModel, Prediction, make_scene
+
+
+def plan_one(*items: object, model: KeywordEmotionModel | None = None, **kw: object) -> Direction:
+    scene = make_scene(*items, **kw)  # type: ignore[arg-type]
+    direction = RulesPlanner(model or KeywordEmotionModel()).plan(scene)
+    assert validate_direction(direction, scene) == []
+    return direction
+
+
+def find(u: UtteranceDirection, character: str, channel: str, **fields: object) -> list[Behaviour]:
+    return [
+        b
+        for b in u.behaviours
+        if b.character == character
+        and b.channel == channel
+        and all(getattr(b, k) == v for k, v in fields.items())
+    ]
+
+
+def test_one_classifier_call_for_the_whole_scene(emotion_model: KeywordEmotionModel) -> None:
+    scene = make_scene(
+        ("ANA", "Hello there."),
+        ("BEN", "I hate Mondays."),
+        ("ANA", "Me too.", [(0, "smiling")]),
+    )
+    RulesPlanner(emotion_model).plan(scene)
+    # the line with an explicit emotion cue is not sent to the classifier
+    assert emotion_model.calls == [["Hello there.", "I hate Mondays."]]
+
+
+def test_explicit_emotion_overrides_the_classifier() -> None:
+    direction = plan_one(("ANA", "I hate this wonderful day.", [(0, "sadly")]))
+    u = direction.utterances[0]
+    assert (u.emotion, u.intensity) == ("sadness", 0.6)
+    assert u.emotion_reason == 'parenthetical "(sadly)"'
+
+
+def test_classifier_emotion_gives_emfacs_face_over_the_whole_line() -> None:
+    direction = plan_one(("BEN", "I hate waiting for the bus."))
+    u = direction.utterances[0]
+    assert u.emotion == "anger"
+    assert u.emotion_reason.startswith("classifier: anger 0.90")
+    faces = {b.au: b for b in find(u, "BEN", "face", rule="rules.emotion")}
+    assert set(faces) == set(load_emfacs()["anger"])
+    assert all(b.word == 0 and b.until_word == 5 for b in faces.values())
+    assert faces[4].intensity == pytest.approx(u.intensity * load_emfacs()["anger"][4], abs=1e-3)
+
+
+def test_neutral_lines_get_no_emotion_face() -> None:
+    u = plan_one(("BEN", "The bus leaves at nine.")).utterances[0]
+    assert u.emotion == "neutral"
+    assert find(u, "BEN", "face") == []
+
+
+def test_classifier_intensity_grows_with_confidence_and_exclamation() -> None:
+    low = classifier_intensity(0.3, [])
+    high = classifier_intensity(0.95, [])
+    assert 0.0 < low < high <= 1.0
+
+
+def test_unknown_classifier_label_falls_back_to_neutral() -> None:
+    class Odd:
+        def predict(self, texts: object) -> list[Prediction]:
+            return [Prediction("boredom", 0.9)]
+
+    direction = RulesPlanner(Odd()).plan(make_scene(("ANA", "Fine.")))
+    assert direction.utterances[0].emotion == "neutral"
+    assert "boredom" in direction.utterances[0].emotion_reason
+
+
+def test_a_model_returning_the_wrong_count_is_an_error() -> None:
+    class Short:
+        def predict(self, texts: object) -> list[Prediction]:
+            return []
+
+    with pytest.raises(MotionDirectorError, match="0 predictions for 1 texts"):
+        RulesPlanner(Short()).plan(make_scene(("ANA", "Fine.")))
+
+
+def test_negation_shakes_on_the_negative_word() -> None:
+    u = plan_one(("BEN", "I really can't stay here tonight.")).utterances[0]
+    (shake,) = find(u, "BEN", "head", lexeme="shake")
+    assert shake.word == 2
+    assert (shake.rule, shake.reason) == ("rules.negation", 'word "can\'t"')
+
+
+def test_repeated_negation_is_one_long_shake() -> None:
+    u = plan_one(("BEN", "No, no, no.")).utterances[0]
+    (shake,) = find(u, "BEN", "head", lexeme="shake")
+    assert (shake.word, shake.until_word) == (0, 2)
+
+
+def test_i_dont_know_is_a_shrug_not_a_negation() -> None:
+    u = plan_one(("ANA", "I don't know.")).utterances[0]
+    assert find(u, "ANA", "gesture", lexeme="shrug", word=2)
+    assert find(u, "ANA", "head", lexeme="shake") == []
+
+
+def test_question_raises_the_brows_on_the_last_words() -> None:
+    u = plan_one(("ANA", "Did you take my old red car?")).utterances[0]
+    brows = find(u, "ANA", "face", rule="rules.question")
+    assert {b.au for b in brows} == {1, 2}
+    assert all((b.word, b.until_word) == (4, 6) for b in brows)
+    assert find(u, "ANA", "head", lexeme="tilt") == []  # a yes/no question
+
+
+def test_wh_question_tilts_the_head_on_its_last_word() -> None:
+    u = plan_one(("ANA", "Oh, where did you park it?")).utterances[0]
+    (tilt,) = find(u, "ANA", "head", lexeme="tilt")
+    assert tilt.word == 5
+    assert u.intent == "ask"
+
+
+def test_gestures_do_not_stack_on_one_word() -> None:
+    # "yes!" is both triumph and agreement: only the stronger cue fires on the word
+    u = plan_one(("BEN", "Yes!")).utterances[0]
+    gestures = find(u, "BEN", "gesture", word=0)
+    assert [g.lexeme for g in gestures] == ["fist_pump"]
+    assert find(u, "BEN", "head", lexeme="nod") == []
+
+
+def test_explicit_gesture_beats_a_dialogue_cue_on_the_same_word() -> None:
+    u = plan_one(("ANA", "Hello, Ben.", [(0, "bowing")])).utterances[0]
+    assert [g.lexeme for g in find(u, "ANA", "gesture", word=0)] == ["bow"]
+    assert find(u, "ANA", "head", lexeme="nod", word=0)  # other channels still speak
+
+
+def test_you_points_at_the_addressee() -> None:
+    u = plan_one(("ANA", "This was all because of YOU.")).utterances[0]
+    (point,) = find(u, "ANA", "gesture", lexeme="point")
+    assert (point.word, point.target) == (5, "BEN")
+
+
+def test_addressee_hint_directs_gaze_and_pointing() -> None:
+    scene = make_scene(("ANA", "I blame you.", [(0, "to Cal")]), on_stage=("ANA", "BEN", "CAL"))
+    u = RulesPlanner(KeywordEmotionModel()).plan(scene).utterances[0]
+    assert find(u, "ANA", "gaze", target="CAL", word=0)
+    assert find(u, "ANA", "gesture", lexeme="point", target="CAL")
+
+
+def test_speaker_looks_at_the_addressee() -> None:
+    u = plan_one(("ANA", "The bus is late.")).utterances[0]
+    (gaze,) = find(u, "ANA", "gaze")
+    assert (gaze.target, gaze.word, gaze.rule) == ("BEN", 0, "rules.gaze.addressee")
+
+
+def test_pause_parentheticals_add_nothing() -> None:
+    plain = plan_one(("ANA", "I know. I just know.")).utterances[0]
+    paused = plan_one(("ANA", "I know. I just know.", [(2, "beat")])).utterances[0]
+    assert paused.behaviours == plain.behaviours
+
+
+def test_parenthetical_actions_use_the_speaker_as_subject() -> None:
+    u = plan_one(("BEN", "Fine.", [(0, "slowly crossing his arms")])).utterances[0]
+    (arms,) = find(u, "BEN", "gesture", lexeme="cross_arms")
+    assert (arms.word, arms.rule) == (0, "rules.parenthetical")
+    assert arms.reason == 'parenthetical "(slowly crossing his arms)"'
+
+
+def test_intensifiers_scale_explicit_emotion() -> None:
+    plain = plan_one(("ANA", "Stop that.", [(0, "angry")])).utterances[0]
+    very = plan_one(("ANA", "Stop that.", [(0, "very angry")])).utterances[0]
+    slight = plan_one(("ANA", "Stop that.", [(0, "slightly angry")])).utterances[0]
+    assert slight.intensity < plain.intensity < very.intensity
+
+
+def test_whispering_turns_beats_off() -> None:
+    text = (
+        "The guards change shifts at midnight and the eastern gate stays unlocked for ten minutes."
+    )
+    loud = plan_one(("ANA", text)).utterances[0]
+    quiet = plan_one(("ANA", text, [(0, "whispering")])).utterances[0]
+    assert find(loud, "ANA", "gesture", lexeme="beat")
+    assert find(quiet, "ANA", "gesture", lexeme="beat") == []
+
+
+def test_beats_are_rate_limited_and_avoid_gesture_words() -> None:
+    text = (
+        "Thank you, everybody, the harvest festival committee worked incredibly hard preparing "
+        "wonderful decorations, delicious food and spectacular fireworks for tonight's "
+        "celebration downtown."
+    )
+    scene = make_scene(("ANA", text))
+    u = RulesPlanner(KeywordEmotionModel()).plan(scene).utterances[0]
+    words = scene.utterances[0].words
+    beats = find(u, "ANA", "gesture", lexeme="beat")
+    strokes = sorted(g.word for g in find(u, "ANA", "gesture") if g.word is not None)
+    assert len(beats) >= 2
+    assert len(strokes) > len(beats)  # "thank you" carries a gesture of its own
+    for a, b in itertools.pairwise(strokes):
+        assert words[b].start - words[a].start >= BEAT_MIN_SECONDS
+    assert all(b.word is not None and b.hand == beat_hand("u1", b.word) for b in beats)
+    assert {b.rule for b in beats} == {"rules.beat"}
+
+
+def test_short_lines_get_no_beats() -> None:
+    u = plan_one(("ANA", "Bring the enormous ladder downstairs.")).utterances[0]
+    assert find(u, "ANA", "gesture", lexeme="beat") == []
+
+
+def test_listeners_look_at_the_speaker_and_nod_at_phrase_ends() -> None:
+    text = (
+        "So I walked down to the harbour, and the boats were all gone, and the old man at the "
+        "gate said he saw nothing, which I did not believe."
+    )
+    scene = make_scene(("ANA", text), on_stage=("ANA", "BEN", "CAL"))
+    u = RulesPlanner(KeywordEmotionModel()).plan(scene).utterances[0]
+    for listener in ("BEN", "CAL"):
+        assert find(u, listener, "gaze", target="ANA", word=0, rule="rules.listener.gaze")
+        nods = find(u, listener, "head", lexeme="nod", rule="rules.listener.backchannel")
+        assert 1 <= len(nods) <= 3
+        for nod in nods:
+            assert nod.word is not None
+            assert scene.utterances[0].words[nod.word].text.endswith((",", "."))
+    assert find(u, "ANA", "gaze", rule="rules.listener.gaze") == []
+
+
+def test_listeners_mirror_joy_and_raise_brows_at_exclamations() -> None:
+    u = plan_one(("ANA", "We won the great big prize!")).utterances[0]
+    assert u.emotion == "joy"
+    (smile,) = find(u, "BEN", "face", au=12)
+    assert smile.intensity == pytest.approx(0.5 * u.intensity, abs=1e-3)
+    assert {b.au for b in find(u, "BEN", "face", rule="rules.listener.brows")} == {1, 2}
+
+
+def test_listener_frowns_only_when_the_anger_is_aimed_at_them() -> None:
+    scene = make_scene(("ANA", "I hate what you did, Ben."), on_stage=("ANA", "BEN", "CAL"))
+    u = RulesPlanner(KeywordEmotionModel()).plan(scene).utterances[0]
+    assert find(u, "BEN", "face", au=4, rule="rules.listener.frown")
+    assert find(u, "CAL", "face", au=4) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("Hello, Ben.", "greet"),
+        ("Goodbye, Ben.", "farewell"),
+        ("Where is the key?", "ask"),
+        ("Yes, of course.", "agree"),
+        ("No, I won't.", "refuse"),
+        ("Thanks a lot.", "thank"),
+        ("I'm sorry.", "apologise"),
+        ("Great job!", "praise"),
+        ("You'll pay for this.", "threaten"),
+        ("Give me the key.", "command"),
+        ("What a day!", "exclaim"),
+        ("The key is under the mat.", "inform"),
+    ],
+)
+def test_intent(text: str, intent: str) -> None:
+    assert plan_one(("ANA", text)).utterances[0].intent == intent
+
+
+def test_an_answer_follows_a_question() -> None:
+    direction = plan_one(("ANA", "Where is it?"), ("BEN", "Under the mat."))
+    assert [u.intent for u in direction.utterances] == ["ask", "answer"]
+
+
+def test_action_lines_become_action_directions() -> None:
+    direction = plan_one("Ana crosses her arms. Ben sits down heavily.", ("ANA", "Well."))
+    (action,) = direction.actions
+    assert [(b.character, b.lexeme, b.rule) for b in action.behaviours] == [
+        ("ANA", "cross_arms", "rules.action"),
+        ("BEN", "sit", "rules.action"),
+    ]
+    assert action.behaviours[0].reason == 'action "crosses her arms"'
+
+
+def test_same_scene_same_direction(shared_data: Path) -> None:
+    text = (shared_data / "screenplays" / "brick_and_steel.fountain").read_text("utf-8")
+    body = text[text.index("EXT. BRICK'S PATIO") :]
+    scene = parse_script(body, format="fountain", file="brick_and_steel.fountain")
+    first = RulesPlanner(KeywordEmotionModel()).plan(scene)
+    second = RulesPlanner(KeywordEmotionModel()).plan(scene)
+    assert first.model_dump_json() == second.model_dump_json()
+    assert validate_direction(first, scene) == []
+    behaviours = {(b.character, b.lexeme) for a in first.actions for b in a.behaviours}
+    assert {("STEEL", "sit"), ("STEEL", "walk"), ("BRICK", "sit")} <= behaviours
+
+
+def test_the_default_emotion_model_is_loaded_lazily() -> None:
+    planner = RulesPlanner()  # nothing is loaded yet
+    scene = make_scene(("ANA", "Fine.", [(0, "smiling")]))
+    assert planner.plan(scene).utterances[0].emotion == "joy"  # no classifier needed
+    direction = planner.plan(make_scene(("ANA", "I hate you!")))
+    assert direction.utterances[0].emotion == "anger"
+    assert direction.utterances[0].emotion_reason.startswith("classifier:")

@@ -1,0 +1,68 @@
+"""Addressee inference: two-character beats, vocatives and mentions, previous speaker, all."""
+
+from __future__ import annotations
+
+from motiondirector.scene import parse_script
+from motiondirector.scene.addressees import infer_addressees
+from motiondirector.scene.names import NameMatcher
+
+
+def addressees(text: str) -> list[tuple[str, ...]]:
+    return [u.addressees for u in parse_script(text, format="text").utterances]
+
+
+def test_two_character_beat_addresses_the_other() -> None:
+    assert addressees("ANA: Hi.\nBEN: Hello.\nANA: Bye.\n") == [("BEN",), ("ANA",), ("BEN",)]
+
+
+def test_vocative_selects_the_named_character() -> None:
+    text = "ANA: Hi all.\nBEN: Hey.\nCLEO: Yo.\nANA: Ben, listen.\nCLEO: Is that so, Ana?\n"
+    assert addressees(text)[3:] == [("BEN",), ("ANA",)]
+
+
+def test_several_names_in_order_of_mention() -> None:
+    text = "ANA: Hi.\nBEN: Hey.\nCLEO: Cleo here.\nANA: Cleo and Ben, come.\n"
+    assert addressees(text)[-1] == ("CLEO", "BEN")
+
+
+def test_previous_speaker_when_nobody_is_named() -> None:
+    text = "ANA: Hi.\nBEN: Hey.\nCLEO: So?\nANA: Nothing.\n"
+    assert addressees(text)[2:] == [("BEN",), ("CLEO",)]
+
+
+def test_everyone_else_on_stage_otherwise() -> None:
+    text = (
+        "INT. A\nAna, Ben and Cleo sit.\nANA: Welcome.\nANA: Really, welcome.\n"
+        "INT. B\nBEN: Hm.\nCLEO: Hm.\n"
+    )
+    assert addressees(text)[:2] == [("BEN", "CLEO"), ("BEN", "CLEO")]
+
+
+def test_alone_on_stage_speaks_to_nobody() -> None:
+    assert addressees("NOB: Fire.\nNOB: Yes, fire.\n") == [(), ()]
+
+
+def test_names_of_characters_off_stage_do_not_count() -> None:
+    text = "INT. A\nANA: Hi.\nBEN: Hey.\nCLEO: Yo.\nINT. B\nDAN: Ana is gone.\nEVE: I know.\n"
+    assert addressees(text)[3:] == [("EVE",), ("DAN",)]
+
+
+def test_given_addressees_win() -> None:
+    scene = parse_script('[{"speaker": "A", "text": "Hi, Ben.", "addressees": ["C"]}]')
+    assert scene.utterances[0].addressees == ("C",)
+
+
+def test_rule_function_directly() -> None:
+    names = NameMatcher(["ANA", "BEN", "CLEO"])
+    stage = ("ANA", "BEN", "CLEO")
+    assert infer_addressees("ANA", "Ben's right.", stage, None, names) == ("BEN",)
+    assert infer_addressees("ANA", "Right.", stage, "ANA", names) == ("BEN", "CLEO")
+    assert infer_addressees("ANA", "Right.", ("ANA", "BEN"), None, names) == ("BEN",)
+
+
+def test_name_matcher_rules() -> None:
+    names = NameMatcher(["ANA LOPEZ", "THE BOY BAND", "PATRON ONE", "PATRON TWO", "STEEL"])
+    assert names.mentions("Steel's face. Ana waves.") == ["STEEL", "ANA LOPEZ"]
+    assert names.mentions("the band plays for the patron") == []
+    assert names.mentions("THE BOY BAND and Patron Two") == ["THE BOY BAND", "PATRON TWO"]
+    assert names.mentions("steely anarchy") == []

@@ -1,0 +1,166 @@
+"""Dialogue JSON: with and without word timings, directions, actions, headings and errors."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from typing import Any
+
+import pytest
+
+from motiondirector.errors import ScriptError
+from motiondirector.plan.scene import ActionLine, Utterance
+from motiondirector.scene import parse_script
+
+
+def as_json(document: Any) -> str:
+    return json.dumps(document, indent=2)
+
+
+TIMED = {
+    "title": "Hello",
+    "characters": ["Ana", "Ben"],
+    "turns": [
+        {
+            "speaker": "Ana",
+            "text": "Hi, Ben.",
+            "direction": "smiling",
+            "words": [
+                {"text": "Hi,", "start": 0.5, "end": 0.8},
+                {"text": "Ben.", "start": 0.9, "end": 1.2},
+            ],
+        },
+        {"action": "Ben sits down."},
+        {"speaker": "Ben", "text": "Hello there."},
+    ],
+}
+
+
+def test_timed_turns_keep_their_timings_and_untimed_ones_follow() -> None:
+    scene = parse_script(as_json(TIMED))
+    ana, ben = scene.utterances
+    assert scene.title == "Hello"
+    assert scene.characters == ("ANA", "BEN")
+    assert [(w.text, w.start, w.end) for w in ana.words] == [("Hi,", 0.5, 0.8), ("Ben.", 0.9, 1.2)]
+    assert (ana.start, ana.end, ana.speaker, ana.text) == (0.5, 1.2, "ANA", "Hi, Ben.")
+    assert [(p.text, p.before_word) for p in ana.parentheticals] == [("smiling", 0)]
+    action = scene.actions[0]
+    assert action.text == "Ben sits down."
+    assert action.start == pytest.approx(1.2 + 0.25)
+    assert ben.start == pytest.approx(action.end + 0.25)
+    assert ben.addressees == ("ANA",)
+    assert ana.addressees == ("BEN",)
+
+
+def test_untimed_dialogue_is_estimated_from_zero() -> None:
+    scene = parse_script(as_json({"turns": [{"speaker": "a", "text": "One two three."}]}))
+    words = scene.utterances[0].words
+    assert words[0].start == 0.0
+    assert [w.text for w in words] == ["One", "two", "three."]
+    assert all(b.start >= a.end for a, b in itertools.pairwise(words))
+
+
+def test_line_numbers_point_at_each_turn() -> None:
+    text = as_json(TIMED)
+    lines = text.splitlines()
+    scene = parse_script(text)
+    elements: list[tuple[Utterance | ActionLine, str]] = [
+        (scene.utterances[0], '"speaker": "Ana"'),
+        (scene.actions[0], '"action": "Ben sits down."'),
+        (scene.utterances[1], '"speaker": "Ben"'),
+    ]
+    for element, marker in elements:
+        assert element.line is not None
+        assert lines[element.line - 1].strip() == "{"
+        assert marker in lines[element.line]
+
+
+def test_bare_array_of_turns_and_given_addressees() -> None:
+    turns = [
+        {"speaker": "Ana", "text": "Go.", "addressees": ["cleo"]},
+        {"speaker": "Ben", "text": "No."},
+    ]
+    scene = parse_script(as_json(turns))
+    assert scene.utterances[0].addressees == ("CLEO",)
+    assert "CLEO" in scene.characters
+    assert scene.beats[0].characters == ("ANA", "CLEO", "BEN")
+
+
+def test_heading_turns_start_beats() -> None:
+    turns = [
+        {"heading": "INT. KITCHEN"},
+        {"speaker": "Ana", "text": "Hi."},
+        {"heading": "EXT. GARDEN"},
+        {"speaker": "Ben", "text": "Hi."},
+    ]
+    scene = parse_script(as_json({"turns": turns}))
+    assert [b.heading for b in scene.beats] == ["INT. KITCHEN", "EXT. GARDEN"]
+    assert [u.beat for u in scene.utterances] == [0, 1]
+
+
+def test_words_alone_give_the_text() -> None:
+    turn = {"speaker": "Ana", "words": [{"text": "Hey", "start": 0, "end": 0.2}]}
+    assert parse_script(as_json({"turns": [turn]})).utterances[0].text == "Hey"
+
+
+def error_for(document: Any) -> ScriptError:
+    with pytest.raises(ScriptError) as raised:
+        parse_script(as_json(document), file="d.json")
+    assert raised.value.file == "d.json"
+    return raised.value
+
+
+def test_pydantic_errors_name_the_path_and_line() -> None:
+    error = error_for({"turns": [{"speaker": "A", "text": "x"}, {"speaker": "B", "txt": "y"}]})
+    assert "turns[1].txt" in str(error)
+    assert error.line == 9
+    missing = error_for({"turns": [{"text": "x"}]})
+    assert "turns[0].speaker" in str(missing)
+    assert missing.line == 3
+    assert "turns" in str(error_for({"title": "no turns"}))
+
+
+def test_word_timings_are_validated_with_the_turn_index() -> None:
+    def turn(words: list[dict[str, Any]], text: str = "one two") -> dict[str, Any]:
+        return {
+            "turns": [
+                {"speaker": "A", "text": "ok"},
+                {"speaker": "A", "text": text, "words": words},
+            ]
+        }
+
+    backwards = error_for(
+        turn([{"text": "one", "start": 1, "end": 0.5}, {"text": "two", "start": 1, "end": 2}])
+    )
+    assert "turns[1].words[0]" in str(backwards) and "ends" in str(backwards)
+    decreasing = error_for(
+        turn([{"text": "one", "start": 1, "end": 1.5}, {"text": "two", "start": 0.5, "end": 2}])
+    )
+    assert "turns[1].words[1]" in str(decreasing)
+    mismatch = error_for(
+        turn([{"text": "one", "start": 0, "end": 1}, {"text": "six", "start": 1, "end": 2}])
+    )
+    assert "turns[1].words" in str(mismatch) and "'six'" in str(mismatch)
+    assert mismatch.line is not None and mismatch.line > 5
+    negative = error_for(
+        turn([{"text": "one", "start": -1, "end": 1}, {"text": "two", "start": 1, "end": 2}])
+    )
+    assert "turns[1].words[0].start" in str(negative)
+    assert "empty" in str(error_for(turn([])))
+
+
+def test_punctuation_and_case_do_not_count_when_matching_words() -> None:
+    words = [{"text": "hi", "start": 0, "end": 0.3}, {"text": "BEN", "start": 0.4, "end": 0.7}]
+    scene = parse_script(as_json({"turns": [{"speaker": "A", "text": "Hi, Ben!", "words": words}]}))
+    assert [w.text for w in scene.utterances[0].words] == ["hi", "BEN"]
+
+
+def test_malformed_json_reports_the_decoder_line() -> None:
+    with pytest.raises(ScriptError) as raised:
+        parse_script('{\n  "turns": [\n    {"speaker": "A",, "text": "x"}\n  ]\n}\n')
+    assert raised.value.line == 3
+    assert "invalid JSON" in str(raised.value)
+
+
+def test_turn_without_speech_is_an_error() -> None:
+    assert "no spoken text" in str(error_for({"turns": [{"speaker": "A", "text": "  "}]}))

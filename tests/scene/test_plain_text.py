@@ -1,0 +1,60 @@
+"""Plain `NAME: line` text and format detection."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from motiondirector.scene import parse_script
+from motiondirector.scene.source import detect_format
+
+
+def test_name_lines_parentheticals_actions_and_blank_lines() -> None:
+    scene = parse_script(
+        "Ana: Hi, Ben.\n\nBen sits down.\nBEN: (quietly) Hi.\nDr. Who (V.O.): Hello?\n",
+        format="text",
+    )
+    ana, ben, who = scene.utterances
+    assert (ana.speaker, ana.text, ana.line) == ("ANA", "Hi, Ben.", 1)
+    assert (ben.speaker, ben.text, ben.line) == ("BEN", "Hi.", 4)
+    assert [(p.text, p.before_word) for p in ben.parentheticals] == [("quietly", 0)]
+    assert (who.speaker, who.extension) == ("DR. WHO", "V.O.")
+    assert [(a.text, a.line) for a in scene.actions] == [("Ben sits down.", 3)]
+    assert ana.end < scene.actions[0].start < scene.actions[0].end < ben.start
+
+
+def test_lines_that_only_look_like_names_are_action() -> None:
+    scene = parse_script(
+        "Steel, on the phone: listen.\nlater that day: rain.\nANA: Hi.\n", format="text"
+    )
+    assert [u.speaker for u in scene.utterances] == ["ANA"]
+    assert len(scene.actions) == 2
+
+
+def test_headings_start_beats_in_plain_text() -> None:
+    scene = parse_script("INT. ROOM - DAY\nANA: Hi.\nEXT. YARD\nBEN: Yo.\n", format="text")
+    assert [b.heading for b in scene.beats] == ["INT. ROOM - DAY", "EXT. YARD"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ANA: Hi.\nBEN: Hello.\nThey sit.\n", "text"),
+        ("ANA\nHi.\n\nBEN\nHello.\n", "fountain"),
+        ("Title: T\nAuthor: Me\n\nANA\nHi.\n", "fountain"),
+        (json.dumps({"turns": [{"speaker": "A", "text": "x"}]}), "json"),
+        (json.dumps([{"speaker": "A", "text": "x"}]), "json"),
+        ("{not json", "json"),
+        ("[[A note]]\n\nANA\nHi.\n", "fountain"),
+        ("[1, 2]\n\nANA\nHi.\n", "fountain"),
+        ("One line with a colon: here.\nAnd two.\nAnd three.\nANA: Hi.\n", "fountain"),
+    ],
+)
+def test_format_detection(text: str, expected: str) -> None:
+    assert detect_format(text) == expected
+
+
+def test_auto_detects_plain_text_end_to_end() -> None:
+    scene = parse_script("Ana: Ben, listen.\nBen: What?\n")
+    assert [u.speaker for u in scene.utterances] == ["ANA", "BEN"]
