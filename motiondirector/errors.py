@@ -5,6 +5,7 @@
     ├── ScriptError            a script could not be read; carries file and line
     │   └── InputTooLargeError the script is over the configured size limit
     ├── PlanValidationError    a plan breaks the contract; lists every violation
+    ├── ExportError            a plan cannot be exported as asked (format, character, fps)
     └── BackendUnavailableError an optional backend is missing; says what to install
 """
 
@@ -41,6 +42,10 @@ class PlanValidationError(MotionDirectorError):
         self.violations = list(violations)
         listing = "\n".join(f"  - {v}" for v in self.violations)
         super().__init__(f"{len(self.violations)} violation(s):\n{listing}")
+
+
+class ExportError(MotionDirectorError):
+    """A plan could not be exported as asked: unknown format, character or frame rate."""
 
 
 class BackendUnavailableError(MotionDirectorError):

@@ -9,8 +9,8 @@
 `export_plan` returns one format as text; `write_exports` writes several into a folder.
 """
 
+from motiondirector.errors import ExportError
 from motiondirector.export.arkit import ARKIT_FPS, arkit_curves
-from motiondirector.export.errors import ExportError
 from motiondirector.export.files import write_exports
 from motiondirector.export.formats import EXPORT_FORMATS, export_plan
 

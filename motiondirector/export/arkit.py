@@ -24,7 +24,7 @@ from functools import cache, lru_cache
 import numpy as np
 import numpy.typing as npt
 
-from motiondirector.export.errors import ExportError
+from motiondirector.errors import ExportError
 from motiondirector.plan.motion_plan import FaceEvent, GazeEvent, MotionPlan
 from motiondirector.plan.vocabulary import load_arkit_map
 

@@ -13,8 +13,8 @@ import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
+from motiondirector.errors import ExportError
 from motiondirector.export.arkit import check_fps
-from motiondirector.export.errors import ExportError
 from motiondirector.export.formats import PER_CHARACTER_FORMATS, check_format, export_plan
 from motiondirector.plan.motion_plan import MotionPlan
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from motiondirector.errors import ExportError
 from motiondirector.export.arkit import arkit_csv, arkit_json, check_fps
 from motiondirector.export.bml import plan_to_bml
-from motiondirector.export.errors import ExportError
 from motiondirector.export.vtt import plan_to_srt, plan_to_vtt
 from motiondirector.plan.motion_plan import MotionPlan
 
