@@ -18,6 +18,8 @@ from motiondirector.plan.realizer import realize
 from motiondirector.plan.scene import Scene
 from motiondirector.plan.validate import validate_plan
 
+from .conftest import b
+
 
 def test_realized_plan_is_valid_and_deterministic(
     two_person_scene: Scene, direction: Direction
@@ -173,3 +175,26 @@ def test_undirected_utterance_is_refused(two_person_scene: Scene, direction: Dir
     partial = direction.model_copy(update={"utterances": direction.utterances[:2]})
     with pytest.raises(PlanValidationError, match="u3 has no direction"):
         realize(two_person_scene, partial)
+
+
+def test_same_gesture_twice_in_a_row_is_not_a_stutter(
+    two_person_scene: Scene, direction: Direction
+) -> None:
+    first = direction.utterances[0]
+    doubled = first.model_copy(
+        update={
+            "behaviours": (
+                b("ANA", "gesture", lexeme="chin_stroke", word=0),
+                b("ANA", "gesture", lexeme="chin_stroke", word=1),
+                b("ANA", "head", lexeme="tilt", word=0),
+                b("ANA", "head", lexeme="tilt", word=3),
+                b("ANA", "gesture", lexeme="chin_stroke", word=8),
+            )
+        }
+    )
+    changed = direction.model_copy(update={"utterances": (doubled, *direction.utterances[1:])})
+    events = realize(two_person_scene, changed).character("ANA").events
+    strokes = [e for e in events if isinstance(e, GestureEvent) and e.lexeme == "chin_stroke"]
+    tilts = [e for e in events if isinstance(e, HeadEvent) and e.lexeme == "tilt"]
+    assert len(strokes) == 2  # words 0 and 8 are 3.2 s apart; word 1 is a repeat
+    assert len(tilts) == 1

@@ -1,9 +1,10 @@
 """Gesture and head channels: BML phases, hand allocation, holds and co-articulation.
 
 The stroke lands on the anchor word's onset; preparation comes before it and retraction after.
-Hands are allocated by priority (explicit direction, then dialogue cues, then beats): a gesture
-whose core (start..relax) would overlap another on the same hand moves to the free hand when it
-is one-handed and its hand was not directed, and is dropped otherwise. Gestures close together
+Hands are allocated by priority (explicit direction, then dialogue cues, then beats). The same
+gesture or head movement again within 2.5 s is dropped as a stutter. A gesture whose core
+(start..relax) would overlap another on the same hand moves to the free hand when it is
+one-handed and its hand was not directed, and is dropped otherwise. Gestures close together
 hold instead of retracting, flowing into the next one.
 """
 
@@ -27,6 +28,8 @@ from motiondirector.plan.realizer.timing import (
 )
 
 _OTHER = {"left": "right", "right": "left"}
+# The same gesture or head movement again this soon reads as a stutter, not emphasis.
+REPEAT_WINDOW = 2.5
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,12 @@ def realize_gestures(requests: list[Request], duration: float) -> list[GestureEv
         if directed is None and default != "both":
             options.append(_OTHER[default])
         sync = _gesture_sync(request, duration)
+        if lexeme != "beat" and any(
+            other.request.behaviour.lexeme == lexeme
+            and abs(other.sync.stroke - sync.stroke) < REPEAT_WINDOW
+            for other in placed
+        ):
+            continue
         for hand in options:
             candidate = _Placed(request, hand, sync)
             clash = any(
@@ -136,7 +145,9 @@ def realize_head(requests: list[Request], duration: float) -> list[HeadEvent]:
             [ready - phases.prep, ready, stroke, relax, relax + phases.retract], duration
         )
         if sync.end - sync.start < 0.1 or any(
-            sync.start < other.end and other.start < sync.end for other in placed
+            (sync.start < other.end and other.start < sync.end)
+            or (other.lexeme == lexeme and abs(other.sync.stroke - sync.stroke) < REPEAT_WINDOW)
+            for other in placed
         ):
             continue
         placed.append(
