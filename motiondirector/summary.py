@@ -21,7 +21,7 @@ def summarize_plan(plan: MotionPlan, *, width: int = 88) -> str:
         f"  {'character':<16}" + "".join(f"{c:>9}" for c in _CHANNELS) + f"{'blinks':>9}",
     ]
     for track in plan.characters:
-        counts = Counter(e.channel for e in track.events)
+        counts: Counter[str] = Counter(e.channel for e in track.events)
         blinks = sum(1 for e in track.events if e.channel == "face" and e.au == 45)
         counts["face"] -= blinks
         row = "".join(f"{counts[c]:>9}" for c in _CHANNELS)
