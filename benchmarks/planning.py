@@ -28,7 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SCREENPLAYS = ROOT.parent / "shared" / "data" / "screenplays"
 DOC = ROOT / "docs" / "benchmarks.md"
 UTTERANCE = (
-    "I told you twice already, we cannot open the old studio tonight because the key is gone."
+    "I told you twice already, Ben, we cannot open the old studio tonight "
+    "because somebody took the only spare key."
 )
 
 

@@ -81,10 +81,16 @@ class NameIndex:
             if words:
                 self._names.append((words, name))
         self._names.sort(key=lambda item: -len(item[0]))  # longest name first
+        # Candidates by first and last word, so matching at a token costs a lookup, not a scan.
+        self._by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        self._by_last: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for words, name in self._names:
+            self._by_first.setdefault(words[0], []).append((words, name))
+            self._by_last.setdefault(words[-1], []).append((words, name))
 
     def match_ending(self, tokens: Sequence[_Tok], end: int) -> tuple[str, int] | None:
         """The character whose name ends at token `end`, and where the name starts."""
-        for words, name in self._names:
+        for words, name in self._by_last.get(tokens[end].low, ()):
             start = end - len(words) + 1
             if start < 0:
                 continue
@@ -96,7 +102,7 @@ class NameIndex:
 
     def match_starting(self, tokens: Sequence[_Tok], start: int) -> tuple[str, int] | None:
         """The character whose name starts at token `start`, and the index after it."""
-        for words, name in self._names:
+        for words, name in self._by_first.get(tokens[start].low, ()):
             stop = start + len(words)
             if stop > len(tokens):
                 continue

@@ -128,13 +128,22 @@ def realize_blinks(
     rng = np.random.default_rng([seed, zlib.crc32(character.encode("utf-8"))])
     source = Source(planner="realizer", rule="realizer.blink", reason="natural blink rate")
     events: list[FaceEvent] = []
-    end_of_presence = max((end for _, end in present), default=0.0)
+    spans = sorted(present)
+    talking = sorted(speaking)
+    span_index = talk_index = 0
     t = float(rng.uniform(0.3, 2.0))
-    while t + BLINK_DURATION <= end_of_presence:
-        if not any(start <= t and t + BLINK_DURATION <= end for start, end in present):
+    while span_index < len(spans):
+        # Blink times only grow, so each span list is walked once.
+        while span_index < len(spans) and spans[span_index][1] < t + BLINK_DURATION:
+            span_index += 1
+        if span_index == len(spans):
+            break
+        if t < spans[span_index][0]:
             t += BLINK_MIN_INTERVAL
             continue
-        is_speaking = any(start <= t < end for start, end in speaking)
+        while talk_index < len(talking) and talking[talk_index][1] <= t:
+            talk_index += 1
+        is_speaking = talk_index < len(talking) and talking[talk_index][0] <= t
         mean = BLINK_MEAN_INTERVAL["speaking" if is_speaking else "silent"]
         events.append(
             FaceEvent(
