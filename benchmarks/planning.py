@@ -44,8 +44,11 @@ def latency(repeats: int) -> dict[str, float]:
     from motiondirector.planners import get_planner
     from motiondirector.scene import parse_script
 
-    text = f"ANA: {UTTERANCE}\nBEN: Okay.\n"
-    scene = parse_script(text, format="text")
+    # One turn of a live conversation: ANA speaks, BEN listens.
+    text = json.dumps(
+        {"characters": ["ANA", "BEN"], "turns": [{"speaker": "ANA", "text": UTTERANCE}]}
+    )
+    scene = parse_script(text, format="json")
     planner = get_planner("rules")
     embedder = get_embedder()
     for _ in range(5):  # warm up: models loaded, caches hot
@@ -54,11 +57,11 @@ def latency(repeats: int) -> dict[str, float]:
     plan_ms, parse_plan_ms, embed_ms = [], [], []
     for _ in range(repeats):
         t0 = time.perf_counter()
-        embedder.embed([UTTERANCE, "Okay."])
+        embedder.embed([UTTERANCE])
         t1 = time.perf_counter()
         plan_scene(scene, planner=planner)
         t2 = time.perf_counter()
-        plan_scene(parse_script(text, format="text"), planner=planner)
+        plan_scene(parse_script(text, format="json"), planner=planner)
         t3 = time.perf_counter()
         embed_ms.append((t1 - t0) * 1000)
         plan_ms.append((t2 - t1) * 1000)

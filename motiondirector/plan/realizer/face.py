@@ -13,7 +13,7 @@ import numpy as np
 
 from motiondirector.plan.motion_plan import Envelope, FaceEvent, Source
 from motiondirector.plan.realizer.describe import describe_face
-from motiondirector.plan.realizer.requests import Request
+from motiondirector.plan.realizer.requests import EventIds, Request
 from motiondirector.plan.realizer.timing import LISTENER_LATENCY, ms
 from motiondirector.plan.scene import Scene
 
@@ -80,12 +80,12 @@ def _blend(spans: list[_Span]) -> list[_Span]:
     return merged
 
 
-def _to_event(span: _Span) -> FaceEvent:
+def _to_event(span: _Span, new_id: EventIds) -> FaceEvent:
     length = span.end - span.start
     attack = min(0.3, 0.25 * length)
     release = min(0.4, 0.3 * length)
     return FaceEvent(
-        id="",
+        id=new_id(),
         start=ms(span.start),
         end=ms(span.end),
         utterance_id=span.utterance_id,
@@ -98,7 +98,7 @@ def _to_event(span: _Span) -> FaceEvent:
 
 
 def realize_face(
-    character: str, requests: list[Request], scene: Scene, planner: str
+    character: str, requests: list[Request], scene: Scene, new_id: EventIds
 ) -> list[FaceEvent]:
     """AU events for one character: directed AUs plus lips parting while they speak."""
     spans = [s for r in requests if (s := _span_for(r, scene.duration)) is not None]
@@ -115,7 +115,7 @@ def realize_face(
                     "lips part while speaking",
                 )
             )
-    return [_to_event(span) for span in _blend(spans)]
+    return [_to_event(span, new_id) for span in _blend(spans)]
 
 
 def realize_blinks(
@@ -123,6 +123,7 @@ def realize_blinks(
     present: list[tuple[float, float]],
     speaking: list[tuple[float, float]],
     seed: int,
+    new_id: EventIds,
 ) -> list[FaceEvent]:
     """Blinks at a natural rate while on stage, faster while speaking; seeded per character."""
     rng = np.random.default_rng([seed, zlib.crc32(character.encode("utf-8"))])
@@ -147,7 +148,7 @@ def realize_blinks(
         mean = BLINK_MEAN_INTERVAL["speaking" if is_speaking else "silent"]
         events.append(
             FaceEvent(
-                id="",
+                id=new_id(),
                 start=ms(t),
                 end=ms(t + BLINK_DURATION),
                 source=source,

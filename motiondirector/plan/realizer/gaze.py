@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from motiondirector.plan.motion_plan import GazeEvent, Source
 from motiondirector.plan.realizer.describe import describe_gaze
-from motiondirector.plan.realizer.requests import BACKGROUND, Request, resolve_target
+from motiondirector.plan.realizer.requests import BACKGROUND, EventIds, Request, resolve_target
 from motiondirector.plan.realizer.timing import LISTENER_LATENCY, ms
 from motiondirector.plan.scene import Beat, Scene, Utterance
 
@@ -81,7 +81,11 @@ def _conversational_shifts(character: str, beat: Beat, scene: Scene) -> list[_Sh
 
 
 def realize_gaze(
-    character: str, requests: list[Request], scene: Scene, beats: list[Beat]
+    character: str,
+    requests: list[Request],
+    scene: Scene,
+    beats: list[Beat],
+    new_id: EventIds,
 ) -> list[GazeEvent]:
     """Contiguous gaze segments covering every beat in which `character` is on stage."""
     directed = [
@@ -103,11 +107,13 @@ def realize_gaze(
             if not any(0 <= s.time - d.time < DEFAULT_MASKED_AFTER_DIRECTED for d in inside)
         ]
         shifts = sorted(inside + defaults, key=lambda s: (max(s.time, beat.start), -s.priority))
-        events.extend(_segments(character, beat, shifts))
+        events.extend(_segments(character, beat, shifts, new_id))
     return events
 
 
-def _segments(character: str, beat: Beat, shifts: list[_Shift]) -> list[GazeEvent]:
+def _segments(
+    character: str, beat: Beat, shifts: list[_Shift], new_id: EventIds
+) -> list[GazeEvent]:
     others = [c for c in beat.characters if c != character]
     enter = _default("realizer.gaze.enter", "on stage")
     initial = _Shift(beat.start, others[0] if others else "down", BACKGROUND, enter, None)
@@ -131,7 +137,7 @@ def _segments(character: str, beat: Beat, shifts: list[_Shift]) -> list[GazeEven
     ends = [s.time for s in segments[1:]] + [beat.end]
     return [
         GazeEvent(
-            id="",
+            id=new_id(),
             start=ms(shift.time),
             end=ms(end),
             utterance_id=shift.utterance_id,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from motiondirector.plan.motion_plan import GestureEvent, HeadEvent, SyncPoints
 from motiondirector.plan.realizer.describe import describe_gesture, describe_head
-from motiondirector.plan.realizer.requests import Request, resolve_target
+from motiondirector.plan.realizer.requests import EventIds, Request, resolve_target
 from motiondirector.plan.realizer.timing import (
     GESTURE_PHASES,
     HEAD_PHASES,
@@ -64,7 +64,9 @@ def _overlaps(a: SyncPoints, b: SyncPoints) -> bool:
     return a.start < b.relax and b.start < a.relax
 
 
-def realize_gestures(requests: list[Request], duration: float) -> list[GestureEvent]:
+def realize_gestures(
+    requests: list[Request], duration: float, new_id: EventIds
+) -> list[GestureEvent]:
     """Gesture events for one character's gesture requests."""
     placed: list[_Placed] = []
     ordered = sorted(requests, key=lambda r: (r.priority, _stroke_time(r), r.behaviour.rule))
@@ -92,10 +94,10 @@ def realize_gestures(requests: list[Request], duration: float) -> list[GestureEv
                 placed.append(candidate)
                 break
     placed.sort(key=lambda p: (p.sync.start, p.sync.stroke))
-    return [_hold_or_retract(item, placed) for item in placed]
+    return [_hold_or_retract(item, placed, new_id) for item in placed]
 
 
-def _hold_or_retract(item: _Placed, placed: list[_Placed]) -> GestureEvent:
+def _hold_or_retract(item: _Placed, placed: list[_Placed], new_id: EventIds) -> GestureEvent:
     """Trim the retraction where the next gesture on a shared hand begins (co-articulation)."""
     later = [
         other.sync.start
@@ -113,7 +115,7 @@ def _hold_or_retract(item: _Placed, placed: list[_Placed]) -> GestureEvent:
     lexeme = request.behaviour.lexeme or "beat"
     target = resolve_target(request, request.behaviour.target)
     return GestureEvent(
-        id="",
+        id=new_id(),
         start=sync.start,
         end=sync.end,
         utterance_id=request.utterance_id,
@@ -127,7 +129,7 @@ def _hold_or_retract(item: _Placed, placed: list[_Placed]) -> GestureEvent:
     )
 
 
-def realize_head(requests: list[Request], duration: float) -> list[HeadEvent]:
+def realize_head(requests: list[Request], duration: float, new_id: EventIds) -> list[HeadEvent]:
     """Head events for one character: one movement at a time, higher priority first."""
     placed: list[HeadEvent] = []
     ordered = sorted(requests, key=lambda r: (r.priority, _stroke_time(r), r.behaviour.rule))
@@ -152,7 +154,7 @@ def realize_head(requests: list[Request], duration: float) -> list[HeadEvent]:
             continue
         placed.append(
             HeadEvent(
-                id="",
+                id=new_id(),
                 start=sync.start,
                 end=sync.end,
                 utterance_id=request.utterance_id,

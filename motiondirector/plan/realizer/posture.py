@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from motiondirector.plan.motion_plan import PostureEvent, Source
 from motiondirector.plan.realizer.describe import describe_posture
-from motiondirector.plan.realizer.requests import Request
+from motiondirector.plan.realizer.requests import EventIds, Request
 from motiondirector.plan.realizer.timing import ms
 from motiondirector.plan.scene import Beat
 
@@ -26,7 +26,9 @@ class _Change:
     utterance_id: str | None
 
 
-def realize_posture(requests: list[Request], beats: list[Beat]) -> list[PostureEvent]:
+def realize_posture(
+    requests: list[Request], beats: list[Beat], new_id: EventIds
+) -> list[PostureEvent]:
     idle = Source(planner="realizer", rule="realizer.idle", reason="no posture directed")
     changes_all = sorted(
         (
@@ -52,11 +54,11 @@ def realize_posture(requests: list[Request], beats: list[Beat]) -> list[PostureE
                     timeline.append(_Change(until, resting.lexeme, resting.source, None))
             else:
                 resting = change
-        events.extend(_segments(timeline, beat))
+        events.extend(_segments(timeline, beat, new_id))
     return events
 
 
-def _segments(timeline: list[_Change], beat: Beat) -> list[PostureEvent]:
+def _segments(timeline: list[_Change], beat: Beat, new_id: EventIds) -> list[PostureEvent]:
     merged: list[_Change] = []
     for change in timeline:
         if merged and change.time <= merged[-1].time:
@@ -66,7 +68,7 @@ def _segments(timeline: list[_Change], beat: Beat) -> list[PostureEvent]:
     ends = [c.time for c in merged[1:]] + [beat.end]
     return [
         PostureEvent(
-            id="",
+            id=new_id(),
             start=ms(change.time),
             end=ms(end),
             utterance_id=change.utterance_id,

@@ -68,6 +68,18 @@ class Request:
         return Source(planner=self.planner, rule=self.behaviour.rule, reason=self.behaviour.reason)
 
 
+class EventIds:
+    """Numbers one character's events (ana-1, ana-2, ...) in the order they are made."""
+
+    def __init__(self, prefix: str) -> None:
+        self._prefix = prefix
+        self._count = 0
+
+    def __call__(self) -> str:
+        self._count += 1
+        return f"{self._prefix}-{self._count}"
+
+
 def resolve_target(request: Request, target: str | None) -> str | None:
     """`addressee` and `speaker` become character names; a character never targets themself."""
     if target is None:
