@@ -1,0 +1,126 @@
+"""The built-in clip catalog: every variant of every lexeme, as `LibraryClip` records.
+
+Metadata (ids, descriptions, tags, phase times) comes from the keyframes alone and is cheap;
+a clip's `Motion` is synthesized the first time `motion()` is asked for, then cached.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+from motiondirector.motion.clip import Motion
+from motiondirector.motion.library.descriptions import describe
+from motiondirector.motion.library.keyframes import GestureLibraryError, load_library_data
+from motiondirector.motion.library.synthesis import lexeme_track, synthesize, variant_track
+
+# The variants every hand of every lexeme gets besides its styled ones: (amplitude, tempo).
+_PLAIN_VARIANTS: tuple[tuple[str, str], ...] = (
+    ("normal", "normal"),
+    ("small", "normal"),
+    ("large", "normal"),
+    ("normal", "slow"),
+    ("normal", "fast"),
+)
+
+
+@dataclass(frozen=True)
+class LibraryClip:
+    """One clip of the built-in library: a lexeme performed with one hand, amplitude, tempo and
+    emotional style. `phases` are the BML sync points (start, ready, stroke, relax, end) in
+    seconds from the clip's first frame; `duration` is in seconds at 30 fps."""
+
+    id: str
+    lexeme: str
+    channel: str
+    hand: str | None
+    amplitude: str
+    tempo: str
+    style: str
+    descriptions: tuple[str, ...]
+    tags: tuple[str, ...]
+    duration: float
+    phases: dict[str, float] = field(hash=False)
+    persistent: bool = False
+
+    @property
+    def emotion(self) -> str:
+        """The vocabulary emotion of the clip's style."""
+        return load_library_data().styles[self.style].emotion
+
+    def motion(self) -> Motion:
+        """The clip's motion on the canonical skeleton (synthesized once, then shared; its
+        arrays are read-only)."""
+        return _clip_motion(
+            self.lexeme, self.hand == "left", self.amplitude, self.tempo, self.style
+        )
+
+
+@cache
+def _clip_motion(lexeme: str, mirror: bool, amplitude: str, tempo: str, style: str) -> Motion:
+    motion = synthesize(variant_track(lexeme, mirror, amplitude, tempo), style)
+    motion.rotations.setflags(write=False)
+    motion.root_positions.setflags(write=False)
+    return motion
+
+
+def _clip_id(lexeme: str, hand: str | None, amplitude: str, tempo: str, style: str) -> str:
+    return ".".join([lexeme, *([hand] if hand else []), amplitude, tempo, style])
+
+
+def _variants() -> list[tuple[str, str, str]]:
+    styles = load_library_data().styles
+    styled = [(s.amplitude, s.tempo, s.name) for s in styles.values() if s.name != "neutral"]
+    return [(a, t, "neutral") for a, t in _PLAIN_VARIANTS] + styled
+
+
+@cache
+def builtin_library() -> tuple[LibraryClip, ...]:
+    """Every clip of the built-in library, sorted by id."""
+    data = load_library_data()
+    clips: list[LibraryClip] = []
+    for spec in data.lexemes.values():
+        hands = ("right", "left") if spec.hand == "right" else (spec.hand,)
+        for hand in hands:
+            for amplitude, tempo, style in _variants():
+                track = lexeme_track(spec.lexeme, tempo)
+                emotion = data.styles[style].emotion
+                tags = (spec.lexeme, spec.channel, hand, amplitude, tempo, style, emotion)
+                clips.append(
+                    LibraryClip(
+                        id=_clip_id(spec.lexeme, hand, amplitude, tempo, style),
+                        lexeme=spec.lexeme,
+                        channel=spec.channel,
+                        hand=hand,
+                        amplitude=amplitude,
+                        tempo=tempo,
+                        style=style,
+                        descriptions=describe(spec, data, hand, amplitude, tempo, style),
+                        tags=tuple(dict.fromkeys(tag for tag in tags if tag)),
+                        duration=track.duration,
+                        phases=dict(track.phases),
+                        persistent=spec.persistent,
+                    )
+                )
+    return tuple(sorted(clips, key=lambda clip: clip.id))
+
+
+@cache
+def _index() -> dict[str, LibraryClip]:
+    return {clip.id: clip for clip in builtin_library()}
+
+
+def get_clip(clip_id: str) -> LibraryClip:
+    """The clip with this id; `GestureLibraryError` if there is none."""
+    try:
+        return _index()[clip_id]
+    except KeyError:
+        raise GestureLibraryError(
+            f"the gesture library has no clip {clip_id!r}; ids look like "
+            "'wave.right.large.fast.happy' or 'nod.normal.normal.neutral'"
+        ) from None
+
+
+def clips_for(lexeme: str) -> tuple[LibraryClip, ...]:
+    """Every clip of one lexeme (sorted by id); empty for a lexeme the library lacks."""
+    return tuple(clip for clip in builtin_library() if clip.lexeme == lexeme)
