@@ -1,0 +1,217 @@
+"""Ingest clips as ClipRecords: the built-in gesture library and folders of BVH files.
+
+Labels for BVH clips come from the Bandai Motion Dataset adapter (its `cfg/` label lists and
+per-clip JSON), from a `labels.jsonl` sidecar in the folder (one object per clip: `file`,
+`descriptions`, optional `tags`), or, failing both, from the motion itself (pose descriptions).
+A file that cannot be read is skipped and reported with its line and reason; the rest is
+ingested. This module reads files and builds records; it does not embed or index them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import yaml
+from pydantic import ValidationError
+from tqdm import tqdm
+
+from motiondirector.errors import ScriptError
+from motiondirector.motion.bvh import read_bvh
+from motiondirector.motion.clip import Motion
+from motiondirector.motion.describe import summarize_motion
+from motiondirector.motion.retarget import retarget
+from motiondirector.retrieval.records import (
+    ClipRecord,
+    ClipSource,
+    ClipTags,
+    LibraryError,
+    MotionFeatures,
+)
+
+Labels = Literal["auto", "bandai", "sidecar", "motion"]
+SIDECAR = "labels.jsonl"
+_BANDAI_NAME = re.compile(r"^dataset-1_(?P<content>[a-z-]+)_(?P<style>[a-z-]+)_(?P<take>\d+)$")
+
+
+@dataclass(frozen=True)
+class Skipped:
+    file: str
+    line: int | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line is not None else self.file
+        return f"{where}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    records: tuple[ClipRecord, ...]
+    skipped: tuple[Skipped, ...]
+
+
+def motion_features(motion: Motion) -> MotionFeatures:
+    """First/last pose (joint positions relative to the pelvis' ground point) and velocities."""
+    positions = motion.joint_positions()
+    ground = positions[:, :1, :] * np.array([1.0, 0.0, 1.0])
+    local = positions - ground
+    first_velocity = (local[1] - local[0]) * motion.fps if motion.frames > 1 else local[0] * 0
+    last_velocity = (local[-1] - local[-2]) * motion.fps if motion.frames > 1 else local[0] * 0
+
+    def flat(values: np.ndarray) -> tuple[float, ...]:
+        return tuple(float(v) for v in np.round(values.reshape(-1), 4))
+
+    return MotionFeatures(
+        first_pose=flat(local[0]),
+        last_pose=flat(local[-1]),
+        first_velocity=flat(first_velocity),
+        last_velocity=flat(last_velocity),
+    )
+
+
+def ingest_builtin() -> IngestResult:
+    """Records for every clip of the built-in procedural gesture library."""
+    from motiondirector.motion.library import builtin_library
+
+    records = []
+    for clip in builtin_library():
+        records.append(
+            ClipRecord(
+                id=f"builtin/{clip.id}",
+                source=ClipSource(file=f"builtin:{clip.id}", start=0.0, end=clip.duration),
+                duration=clip.duration,
+                fps=clip.motion().fps,
+                descriptions=clip.descriptions,
+                tags=ClipTags(
+                    lexemes=(clip.lexeme,),
+                    emotion=clip.emotion,
+                    style=clip.style,
+                    hand=clip.hand,
+                    free=(clip.channel, clip.amplitude, clip.tempo),
+                ),
+                features=motion_features(clip.motion()),
+            )
+        )
+    return IngestResult(tuple(records), ())
+
+
+@cache
+def _bandai_table() -> Mapping[str, Any]:
+    text = resources.files("motiondirector.retrieval").joinpath("data", "bandai.yaml").read_text()
+    data: Mapping[str, Any] = yaml.safe_load(text)
+    return data
+
+
+def _is_bandai(folder: Path) -> bool:
+    return (folder / "cfg" / "content_label.txt").is_file()
+
+
+def _bandai_labels(path: Path) -> tuple[tuple[str, ...], ClipTags] | None:
+    match = _BANDAI_NAME.match(path.stem)
+    if match is None:
+        return None
+    table = _bandai_table()
+    content = table["contents"].get(match["content"])
+    style = table["styles"].get(match["style"])
+    if content is None or style is None:
+        return None
+    manner = f" {style['phrase']}" if style["phrase"] else ""
+    descriptions = tuple(f"{phrase}{manner}" for phrase in content["phrases"])
+    tags = ClipTags(
+        lexemes=tuple(content["lexemes"]),
+        emotion=style["emotion"],
+        style=match["style"],
+        free=(match["content"], "bandai"),
+    )
+    return descriptions, tags
+
+
+def _sidecar_labels(folder: Path) -> tuple[dict[str, dict[str, Any]], list[Skipped]]:
+    path = folder / SIDECAR
+    labels: dict[str, dict[str, Any]] = {}
+    problems: list[Skipped] = []
+    if not path.is_file():
+        return labels, problems
+    for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            labels[str(item["file"])] = item
+        except (json.JSONDecodeError, KeyError, TypeError) as error:
+            problems.append(Skipped(str(path), number, f"bad label line: {error}"))
+    return labels, problems
+
+
+def ingest_bvh_folder(
+    folder: str | Path, *, labels: Labels = "auto", progress: bool = False
+) -> IngestResult:
+    """Records for every `.bvh` under `folder`, retargeted to the canonical skeleton."""
+    root = Path(folder)
+    if not root.is_dir():
+        raise LibraryError(f"{root}: not a folder of BVH files")
+    files = sorted(root.rglob("*.bvh"))
+    if not files:
+        raise LibraryError(f"{root}: no .bvh files found")
+    use_bandai = labels == "bandai" or (labels == "auto" and _is_bandai(root))
+    sidecar, skipped = _sidecar_labels(root) if labels in ("auto", "sidecar") else ({}, [])
+    records: list[ClipRecord] = []
+    for path in tqdm(files, disable=not progress, unit="clip", desc="ingesting"):
+        try:
+            motion = retarget(read_bvh(path)).motion
+        except ScriptError as error:
+            skipped.append(Skipped(str(path), error.line, error.message))
+            continue
+        if motion.frames < 2:
+            skipped.append(Skipped(str(path), None, "fewer than two frames"))
+            continue
+        relative = path.relative_to(root).as_posix()
+        summary = summarize_motion(motion)
+        descriptions: tuple[str, ...] = (summary,)
+        tags = ClipTags()
+        label = sidecar.get(relative) or sidecar.get(path.name)
+        bandai = _bandai_labels(path) if use_bandai else None
+        try:
+            if label is not None:
+                descriptions = (*label.get("descriptions", ()), summary)
+                tags = ClipTags.model_validate(label.get("tags", {}))
+            elif bandai is not None:
+                descriptions = (*bandai[0], summary)
+                tags = bandai[1]
+            records.append(
+                ClipRecord(
+                    id=f"{root.name}/{Path(relative).with_suffix('').as_posix()}",
+                    source=ClipSource(file=str(path), start=0.0, end=motion.duration),
+                    duration=motion.duration,
+                    fps=motion.fps,
+                    descriptions=descriptions,
+                    tags=tags,
+                    features=motion_features(motion),
+                )
+            )
+        except ValidationError as error:
+            skipped.append(Skipped(str(path), None, f"bad labels: {error.errors()[0]['msg']}"))
+    return IngestResult(tuple(records), tuple(skipped))
+
+
+def ingest(sources: Iterable[str], *, progress: bool = False) -> IngestResult:
+    """Ingest several sources: `builtin` or BVH folders."""
+    records: list[ClipRecord] = []
+    skipped: list[Skipped] = []
+    for source in sources:
+        result = (
+            ingest_builtin()
+            if source == "builtin"
+            else ingest_bvh_folder(source, progress=progress)
+        )
+        records.extend(result.records)
+        skipped.extend(result.skipped)
+    return IngestResult(tuple(records), tuple(skipped))

@@ -1,0 +1,202 @@
+"""Scoring library clips for one plan event: semantic similarity + tag match + duration fit.
+
+`ClipQuery` is what a plan event asks of the library (built with `ClipQuery.from_event`);
+`search_clips` takes FAISS's nearest clips by meaning (more than asked for), scores each one
+and returns the best `k` as `Candidate`s, with the parts of the score and a short reason.
+
+    score = w.semantic * semantic + w.tag * tag + w.duration * duration_fit
+
+- semantic: cosine similarity of the query text and the clip's closest description;
+- tag (0..1): the share of the asked-for tags the clip carries, weighted lexeme 0.55 (exact
+  match of the plan's lexeme, so the right gesture wins over a merely similar text),
+  emotion or style 0.20, hand 0.15 (half for a two-handed clip or an unknown hand), channel 0.10
+  (the clip has some lexeme of the event's channel);
+- duration_fit (0..1): exp(-|ln(clip / wanted)|) = min/max of the two durations, so a clip
+  twice or half as long scores 0.5; 1 when no duration is asked.
+
+Ties are broken by record id, so the order is deterministic. This module must not write the
+library or embed anything itself; the library's cached `query_vector` does the embedding.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from motiondirector.plan.motion_plan import EmotionLabel, GestureEvent, HeadEvent, PostureEvent
+from motiondirector.plan.vocabulary import GESTURE_LEXEMES, HEAD_LEXEMES, POSTURE_LEXEMES
+from motiondirector.retrieval.records import ClipRecord
+from motiondirector.retrieval.store import ClipLibrary
+
+QueryChannel = Literal["gesture", "head", "posture"]
+_CHANNEL_LEXEMES: dict[str, frozenset[str]] = {
+    "gesture": frozenset(GESTURE_LEXEMES),
+    "head": frozenset(HEAD_LEXEMES),
+    "posture": frozenset(POSTURE_LEXEMES),
+}
+# Descriptions written by the realizer name the anchor word (` on “key”`); it says when, not
+# how, and dropping it lets repeated movements share one cached query embedding.
+_ANCHOR = re.compile(r"\s+on\s+“[^”]*”")
+# Clips fetched by meaning before scoring: this many per result asked for, at least the minimum,
+# so that a clip with the right tags but a weaker text match can still rise.
+CANDIDATES_PER_RESULT = 5
+MIN_CANDIDATES = 50
+
+
+@dataclass(frozen=True)
+class ScoreWeights:
+    """Weights of the score's three parts, and of the tags inside the tag part."""
+
+    semantic: float = 0.5
+    tag: float = 0.35
+    duration: float = 0.15
+    lexeme: float = 0.55
+    style: float = 0.20
+    hand: float = 0.15
+    channel: float = 0.10
+
+
+@dataclass(frozen=True)
+class ClipQuery:
+    """What a plan event asks of the clip library.
+
+    `text` is embedded; `lexeme`, `channel`, `emotion`, `style` and `hand` are matched against
+    the clip's tags; `duration` (seconds) is the wanted length. None means "not asked".
+    """
+
+    text: str
+    lexeme: str | None = None
+    channel: QueryChannel | None = None
+    emotion: str | None = None
+    style: str | None = None
+    hand: str | None = None
+    duration: float | None = None
+
+    def __post_init__(self) -> None:
+        if not self.text.strip():
+            raise ValueError("a clip query needs some text to embed")
+        if self.channel is not None and self.channel not in _CHANNEL_LEXEMES:
+            raise ValueError(f"channel must be one of {sorted(_CHANNEL_LEXEMES)}")
+        if self.duration is not None and not (self.duration > 0 and math.isfinite(self.duration)):
+            raise ValueError(f"duration must be a positive number of seconds, got {self.duration}")
+
+    @classmethod
+    def from_event(
+        cls,
+        event: GestureEvent | HeadEvent | PostureEvent,
+        *,
+        emotion: str | EmotionLabel | None = None,
+        style: str | None = None,
+    ) -> ClipQuery:
+        """The query for a gesture, head or posture event of a motion plan; `emotion` is the
+        emotion of the utterance the event belongs to."""
+        text = _ANCHOR.sub("", event.description).strip() or event.lexeme.replace("_", " ")
+        label = emotion.label if isinstance(emotion, EmotionLabel) else emotion
+        duration = event.end - event.start
+        return cls(
+            text=text,
+            lexeme=event.lexeme,
+            channel=event.channel,
+            emotion=label,
+            style=style,
+            hand=event.hand if isinstance(event, GestureEvent) else None,
+            duration=duration if duration > 0 else None,
+        )
+
+
+@dataclass(frozen=True)
+class Candidate:
+    record: ClipRecord
+    score: float
+    semantic: float
+    tag: float
+    duration_fit: float
+    rank: int
+    reason: str = field(compare=False)
+
+
+def duration_fit(clip: float, wanted: float | None) -> float:
+    """exp(-|ln(clip / wanted)|): 1 for the same length, 0.5 for twice or half as long."""
+    if wanted is None:
+        return 1.0
+    return min(clip, wanted) / max(clip, wanted)
+
+
+def tag_match(record: ClipRecord, query: ClipQuery, weights: ScoreWeights) -> tuple[float, str]:
+    """The share (0..1) of the query's asked-for tag weight that the record carries, and the
+    matches in words."""
+    tags = record.tags
+    asked = 0.0
+    got = 0.0
+    said: list[str] = []
+    if query.lexeme is not None:
+        asked += weights.lexeme
+        if query.lexeme in tags.lexemes:
+            got += weights.lexeme
+            said.append(f"lexeme {query.lexeme}")
+    if query.emotion is not None or query.style is not None:
+        asked += weights.style
+        # A clip without an emotion tag is played neutrally.
+        clip_emotion = tags.emotion or "neutral"
+        style_tags = {t.lower() for t in (*tags.free, tags.style or "")}
+        if query.emotion is not None and query.emotion == clip_emotion:
+            got += weights.style
+            said.append(f"emotion {query.emotion}")
+        elif query.style is not None and query.style.lower() in style_tags:
+            got += weights.style
+            said.append(f"style {query.style}")
+    if query.hand is not None:
+        asked += weights.hand
+        if tags.hand == query.hand:
+            got += weights.hand
+            said.append(f"{query.hand} hand")
+        elif tags.hand is None or "both" in (tags.hand, query.hand):
+            got += weights.hand / 2
+    if query.channel is not None:
+        asked += weights.channel
+        if _CHANNEL_LEXEMES[query.channel].intersection(tags.lexemes):
+            got += weights.channel
+    return (got / asked if asked else 0.0), ", ".join(said)
+
+
+def search_clips(
+    library: ClipLibrary,
+    query: ClipQuery,
+    k: int = 10,
+    *,
+    weights: ScoreWeights | None = None,
+) -> list[Candidate]:
+    """The `k` best clips of `library` for `query`, best first, ties by record id."""
+    if k <= 0:
+        return []
+    weights = weights or ScoreWeights()
+    pool = max(MIN_CANDIDATES, CANDIDATES_PER_RESULT * k)
+    hits = library.search_vector(library.query_vector(query.text), pool)
+    scored = []
+    for hit in hits:
+        tag, matched = tag_match(hit.record, query, weights)
+        fit = duration_fit(hit.record.duration, query.duration)
+        score = weights.semantic * hit.similarity + weights.tag * tag + weights.duration * fit
+        scored.append((score, hit.record.id, hit, tag, fit, matched))
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    candidates = []
+    for rank, (score, _, hit, tag, fit, matched) in enumerate(scored[:k], 1):
+        parts = [f"meaning {hit.similarity:.2f}"]
+        if matched:
+            parts.append(matched)
+        if query.duration is not None:
+            parts.append(f"{hit.record.duration:.1f}s for {query.duration:.1f}s")
+        candidates.append(
+            Candidate(
+                record=hit.record,
+                score=score,
+                semantic=hit.similarity,
+                tag=tag,
+                duration_fit=fit,
+                rank=rank,
+                reason="; ".join(parts),
+            )
+        )
+    return candidates

@@ -1,0 +1,147 @@
+"""The clip record contract: what the library knows about one clip, and the library's errors.
+
+A `ClipRecord` names where the clip comes from (file and in/out seconds), how long it runs, the
+plain-language descriptions that are embedded for semantic search, the tags that the query
+scoring matches exactly (lexemes from the controlled vocabulary, emotion, style, Action Units,
+hand, free tags), and optional motion features the sequencer uses for join costs.
+
+This module must not import FAISS or the embedder: records are plain data.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from motiondirector.errors import MotionDirectorError
+from motiondirector.plan.vocabulary import (
+    GESTURE_LEXEMES,
+    HEAD_LEXEMES,
+    POSTURE_LEXEMES,
+    Emotion,
+    Hand,
+    load_vocabulary,
+)
+
+RECORD_LEXEMES: frozenset[str] = frozenset(HEAD_LEXEMES + GESTURE_LEXEMES + POSTURE_LEXEMES)
+
+PositiveSeconds = Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
+Seconds = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
+Feature = tuple[float, ...]
+
+
+class LibraryError(MotionDirectorError):
+    """A clip library cannot be created, opened or changed as asked."""
+
+
+class LibraryNotFoundError(LibraryError):
+    """No clip library at the given path."""
+
+
+class CorruptLibraryError(LibraryError):
+    """A library file is missing, unreadable or does not match its checksum."""
+
+
+class LibraryMismatchError(LibraryError):
+    """The library was built with another embedding model or dimension than the one in use."""
+
+
+class LibraryConflictError(LibraryError):
+    """The library changed on disk since this handle opened it; reopen and try again."""
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ClipSource(_Record):
+    """Where the clip lives: a file (path or URI as the library's owner writes it) and the
+    in/out points in seconds inside it."""
+
+    file: str = Field(min_length=1)
+    start: Seconds = 0.0
+    end: PositiveSeconds
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> ClipSource:
+        if self.end <= self.start:
+            raise ValueError(f"source end {self.end} must be after start {self.start}")
+        return self
+
+
+class ClipTags(_Record):
+    """Exact-match tags. `lexemes` come from the controlled vocabulary (head, gesture or
+    posture); anything else belongs in `free`. `aus` are FACS Action Unit codes."""
+
+    lexemes: tuple[str, ...] = ()
+    emotion: Emotion | None = None
+    style: str | None = Field(default=None, description="Performance style, e.g. 'tired'.")
+    aus: tuple[int, ...] = ()
+    hand: Hand | None = None
+    free: tuple[str, ...] = ()
+
+    @field_validator("lexemes")
+    @classmethod
+    def _known_lexemes(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = sorted(set(value) - RECORD_LEXEMES)
+        if unknown:
+            raise ValueError(
+                f"lexemes {unknown} are not in the controlled vocabulary; put them in `free`"
+            )
+        return value
+
+    @field_validator("aus")
+    @classmethod
+    def _known_aus(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        unknown = sorted(set(value) - set(load_vocabulary().action_units))
+        if unknown:
+            raise ValueError(f"Action Units {unknown} are not in the vocabulary")
+        return value
+
+
+class MotionFeatures(_Record):
+    """Features for join costs between consecutive clips, on the canonical skeleton: the first
+    and last pose (e.g. joint positions flattened) and the velocities there. All optional."""
+
+    first_pose: Feature | None = None
+    last_pose: Feature | None = None
+    first_velocity: Feature | None = None
+    last_velocity: Feature | None = None
+
+    @model_validator(mode="after")
+    def _finite(self) -> MotionFeatures:
+        for name in ("first_pose", "last_pose", "first_velocity", "last_velocity"):
+            values = getattr(self, name)
+            if values is not None and not all(math.isfinite(v) for v in values):
+                raise ValueError(f"{name} contains NaN or infinite values")
+        return self
+
+
+class ClipRecord(_Record):
+    """One clip of the library. `descriptions` are embedded (each one a vector of its own), so
+    several phrasings of the same movement all find it."""
+
+    id: str = Field(min_length=1)
+    source: ClipSource
+    duration: PositiveSeconds
+    fps: float = Field(default=30.0, gt=0.0, allow_inf_nan=False)
+    descriptions: tuple[str, ...] = Field(min_length=1)
+    tags: ClipTags = ClipTags()
+    features: MotionFeatures | None = None
+
+    @field_validator("descriptions")
+    @classmethod
+    def _non_blank(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if any(not text.strip() for text in value):
+            raise ValueError("descriptions must not be blank")
+        return value
+
+    def to_json(self) -> str:
+        """One line of canonical JSON: the same record always gives the same bytes."""
+        return self.model_dump_json()
+
+    @classmethod
+    def from_json(cls, text: str) -> ClipRecord:
+        return cls.model_validate_json(text)

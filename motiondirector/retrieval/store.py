@@ -1,0 +1,656 @@
+"""`ClipLibrary`: clip records and their FAISS index, persisted to a directory.
+
+Layout (one directory per version, and a pointer to the live one):
+
+    library/
+      CURRENT            "v000003\\n": the live version, replaced atomically
+      v000002/           the previous version, kept for readers that read CURRENT just before
+      v000003/             a swap and open the files just after it
+        index.faiss      the FAISS index (one vector per description, ids = vector rows)
+        records.jsonl    one ClipRecord per line, in vector order
+        manifest.json    format version, model id, dimension, counts, index parameters,
+                         sha256 and size of each file
+      .lock              serialises writers (POSIX advisory lock)
+
+A write builds the new version in a hidden sibling directory, fsyncs every file and the
+directory, renames it to `vNNNNNN`, then replaces `CURRENT` with `os.replace`. A reader reads
+`CURRENT` once and loads that version fully into memory, so it sees the old or the new version,
+never a mix; a crash at any point leaves the old version live (half-built directories are
+removed by the next writer). After a swap, versions other than the new and the previous one are
+deleted. Opening verifies every checksum and refuses a library built with another model or
+dimension than the embedder in use.
+
+This module must not score clips for a plan event: that is `query.py`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import math
+import os
+import re
+import shutil
+import tempfile
+import threading
+from collections import Counter, OrderedDict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from motiondirector.retrieval.index import (
+    IndexKind,
+    IndexParams,
+    VectorIndex,
+    choose_index_kind,
+)
+from motiondirector.retrieval.records import (
+    ClipRecord,
+    CorruptLibraryError,
+    LibraryConflictError,
+    LibraryError,
+    LibraryMismatchError,
+    LibraryNotFoundError,
+)
+
+FORMAT_VERSION = 1
+CURRENT_FILE = "CURRENT"
+INDEX_FILE = "index.faiss"
+RECORDS_FILE = "records.jsonl"
+MANIFEST_FILE = "manifest.json"
+LOCK_FILE = ".lock"
+_BUILD_PREFIX = ".build-"
+_VERSION_NAME = re.compile(r"^v(\d{6,})$")
+_OPEN_ATTEMPTS = 3
+QUERY_CACHE_SIZE = 4096
+
+
+class Embedder(Protocol):
+    """What the library needs from an embedder (`motiondirector.embedding.SentenceEmbedder`)."""
+
+    @property
+    def model_id(self) -> str: ...
+
+    @property
+    def dimension(self) -> int: ...
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+class FileEntry(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    sha256: str
+    bytes: int
+
+
+class Manifest(BaseModel):
+    """The description of one library version, written last and read first."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    format_version: int
+    created_by: str
+    model_id: str
+    dimension: int
+    records: int
+    vectors: int
+    kind_policy: Literal["auto", "fixed"]
+    index: dict[str, Any]
+    files: dict[str, FileEntry]
+
+
+@dataclass(frozen=True)
+class LibraryInfo:
+    path: Path
+    version: str
+    records: int
+    vectors: int
+    kind: IndexKind
+    index_params: dict[str, Any]
+    model_id: str
+    dimension: int
+    bytes_on_disk: int
+
+
+@dataclass(frozen=True)
+class SemanticHit:
+    """A record and its best cosine similarity over its descriptions."""
+
+    record: ClipRecord
+    similarity: float
+
+
+@dataclass(frozen=True)
+class _State:
+    version: str
+    manifest: Manifest
+    records: tuple[ClipRecord, ...]
+    owners: np.ndarray
+    index: VectorIndex
+
+
+def _created_by() -> str:
+    try:
+        return f"motiondirector {version('motiondirector')}"
+    except PackageNotFoundError:
+        return "motiondirector"
+
+
+class QueryVectorCache:
+    """Least-recently-used cache of query embeddings keyed by (model id, text): plan events
+    repeat descriptions, and the embedding is most of a query's time."""
+
+    def __init__(self, size: int = QUERY_CACHE_SIZE) -> None:
+        self._size = size
+        self._items: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def vector(self, embedder: Embedder, text: str) -> np.ndarray:
+        key = (embedder.model_id, text)
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+                return found
+        vector: np.ndarray = np.asarray(embedder.embed([text])[0], dtype=np.float32)
+        vector.setflags(write=False)
+        with self._lock:
+            self._items[key] = vector
+            if len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return vector
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+QUERY_CACHE = QueryVectorCache()
+
+
+class ClipLibrary:
+    """A persisted clip library: records, their embeddings in a FAISS index, and a manifest.
+
+    Create one with `ClipLibrary.create`, open one with `ClipLibrary.open`. `add` and
+    `rebuild` write a new version and move this handle onto it; other handles stay on the
+    version they opened until they are reopened.
+    """
+
+    def __init__(self, path: Path, state: _State, embedder: Embedder) -> None:
+        self._path = path
+        self._state = state
+        self._embedder = embedder
+
+    # -- opening and creating -------------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls,
+        path: str | Path,
+        records: Iterable[ClipRecord],
+        *,
+        embedder: Embedder | None = None,
+        kind: IndexKind | None = None,
+        overwrite: bool = False,
+    ) -> ClipLibrary:
+        """Embed every description of `records`, index them and persist the library at `path`.
+
+        `kind` None chooses the index kind by size now and on every later add. An existing
+        library is refused unless `overwrite` is true (then the new one becomes a new version).
+        """
+        root = Path(path)
+        embedder = embedder or _default_embedder()
+        records = tuple(records)
+        _check_unique_ids(records)
+        root.mkdir(parents=True, exist_ok=True)
+        with _writer_lock(root):
+            current = _read_current(root)
+            if current is not None and not overwrite:
+                raise LibraryError(
+                    f"there is already a clip library at {root}; open it, or pass overwrite=True"
+                )
+            vectors = _embed_records(embedder, records)
+            index = VectorIndex.build(vectors, kind=kind, dimension=embedder.dimension)
+            policy: Literal["auto", "fixed"] = "auto" if kind is None else "fixed"
+            state = _commit(root, current, records, index, embedder, policy)
+        return cls(root, state, embedder)
+
+    @classmethod
+    def open(
+        cls, path: str | Path, *, embedder: Embedder | None = None, verify: bool = True
+    ) -> ClipLibrary:
+        """Open the live version at `path`, checking checksums (unless `verify` is false),
+        counts, and that the library was built with the model and dimension of `embedder`."""
+        root = Path(path)
+        embedder = embedder or _default_embedder()
+        state = _load_live(root, verify=verify, embedder=embedder)
+        return cls(root, state, embedder)
+
+    @classmethod
+    def reindex(
+        cls,
+        path: str | Path,
+        *,
+        embedder: Embedder | None = None,
+        kind: IndexKind | None = None,
+    ) -> ClipLibrary:
+        """Re-embed every record of the library at `path` with `embedder` (any model) and write
+        a new version: the way to move a library onto another embedding model."""
+        root = Path(path)
+        embedder = embedder or _default_embedder()
+        with _writer_lock(root):
+            current = _read_current(root)
+            if current is None:
+                raise LibraryNotFoundError(f"no clip library at {root}")
+            version_dir = root / current
+            manifest = _read_manifest(version_dir)
+            records = _read_records(version_dir, manifest, verify=True)
+            vectors = _embed_records(embedder, records)
+            index = VectorIndex.build(vectors, kind=kind, dimension=embedder.dimension)
+            policy: Literal["auto", "fixed"] = "auto" if kind is None else "fixed"
+            state = _commit(root, current, records, index, embedder, policy)
+        return cls(root, state, embedder)
+
+    # -- changing -------------------------------------------------------------------------
+
+    def add(self, records: Iterable[ClipRecord]) -> None:
+        """Add records in a new version. Existing vectors are kept; an IVF index adds the new
+        ones to its trained lists. When the kind is chosen by size and the new size calls for
+        another kind, the index is rebuilt from the stored vectors."""
+        new = tuple(records)
+        state = self._state
+        _check_unique_ids(state.records + new)
+        if not new:
+            return
+        with _writer_lock(self._path):
+            self._check_still_live(state)
+            vectors = _embed_records(self._embedder, new)
+            total = len(state.index) + vectors.shape[0]
+            wanted = choose_index_kind(total)
+            if state.manifest.kind_policy == "auto" and wanted != state.index.kind:
+                combined = np.concatenate([state.index.reconstruct_all(), vectors])
+                index = VectorIndex.build(combined, kind=wanted)
+            else:
+                index = state.index.copy()
+                index.add(vectors)
+            self._state = _commit(
+                self._path,
+                state.version,
+                state.records + new,
+                index,
+                self._embedder,
+                state.manifest.kind_policy,
+            )
+
+    def rebuild(self, *, kind: IndexKind | None = None, reembed: bool = False) -> None:
+        """Rebuild the index in a new version: retrain IVF, rebuild the HNSW graph, and
+        choose the kind again by size (or use `kind`, which then stays fixed). The vectors
+        are taken from the index, or embedded again if `reembed` is true."""
+        state = self._state
+        with _writer_lock(self._path):
+            self._check_still_live(state)
+            if reembed:
+                vectors = _embed_records(self._embedder, state.records)
+            else:
+                vectors = state.index.reconstruct_all()
+            if kind is None and state.manifest.kind_policy == "fixed":
+                kind = state.index.kind
+                policy: Literal["auto", "fixed"] = "fixed"
+            else:
+                policy = "auto" if kind is None else "fixed"
+            index = VectorIndex.build(vectors, kind=kind, dimension=self._embedder.dimension)
+            self._state = _commit(
+                self._path, state.version, state.records, index, self._embedder, policy
+            )
+
+    def _check_still_live(self, state: _State) -> None:
+        live = _read_current(self._path)
+        if live != state.version:
+            raise LibraryConflictError(
+                f"the clip library at {self._path} moved to {live} since this handle opened "
+                f"{state.version}; reopen it before changing it"
+            )
+
+    # -- reading --------------------------------------------------------------------------
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    @property
+    def version(self) -> str:
+        return self._state.version
+
+    @property
+    def embedder(self) -> Embedder:
+        return self._embedder
+
+    @property
+    def records(self) -> tuple[ClipRecord, ...]:
+        return self._state.records
+
+    def __len__(self) -> int:
+        return len(self._state.records)
+
+    def info(self) -> LibraryInfo:
+        state = self._state
+        manifest = state.manifest
+        return LibraryInfo(
+            path=self._path,
+            version=state.version,
+            records=manifest.records,
+            vectors=manifest.vectors,
+            kind=state.index.kind,
+            index_params=dict(manifest.index),
+            model_id=manifest.model_id,
+            dimension=manifest.dimension,
+            bytes_on_disk=sum(entry.bytes for entry in manifest.files.values())
+            + len(_manifest_bytes(manifest)),
+        )
+
+    def query_vector(self, text: str) -> np.ndarray:
+        """The embedding of `text`, from the process-wide LRU cache when it was seen."""
+        return QUERY_CACHE.vector(self._embedder, text)
+
+    def search(self, text: str, k: int = 10) -> list[SemanticHit]:
+        """The `k` records whose descriptions are closest in meaning to `text`."""
+        return self.search_vector(self.query_vector(text), k)
+
+    def search_vector(self, vector: np.ndarray, k: int = 10) -> list[SemanticHit]:
+        """The `k` records closest to `vector`, each once with its best description's score,
+        best first; ties by record id."""
+        state = self._state
+        if k <= 0 or not state.records:
+            return []
+        n_vectors = len(state.index)
+        per_record = n_vectors / len(state.records)
+        fetch = min(n_vectors, max(2 * k, math.ceil(2 * k * per_record)))
+        while True:
+            scores, ids = state.index.search(vector, fetch)
+            best: dict[int, float] = {}
+            for score, row in zip(scores[0].tolist(), ids[0].tolist(), strict=True):
+                if row < 0:
+                    continue
+                owner = int(state.owners[row])
+                if owner not in best or score > best[owner]:
+                    best[owner] = score
+            if len(best) >= k or fetch >= n_vectors:
+                break
+            fetch = min(n_vectors, fetch * 2)
+        hits = [SemanticHit(state.records[i], float(s)) for i, s in best.items()]
+        hits.sort(key=lambda hit: (-hit.similarity, hit.record.id))
+        return hits[:k]
+
+
+# -- helpers: embedding -------------------------------------------------------------------
+
+
+def _default_embedder() -> Embedder:
+    from motiondirector.embedding import get_embedder
+
+    return get_embedder()
+
+
+def _check_unique_ids(records: Sequence[ClipRecord]) -> None:
+    counts = Counter(record.id for record in records)
+    repeated = sorted(clip_id for clip_id, count in counts.items() if count > 1)
+    if repeated:
+        raise LibraryError(f"clip ids must be unique; repeated: {repeated[:10]}")
+
+
+def _embed_records(embedder: Embedder, records: Sequence[ClipRecord]) -> np.ndarray:
+    texts = [text for record in records for text in record.descriptions]
+    vectors = np.asarray(embedder.embed(texts), dtype=np.float32)
+    if vectors.shape != (len(texts), embedder.dimension):
+        raise LibraryError(
+            f"the embedder returned {vectors.shape} for {len(texts)} texts, "
+            f"expected ({len(texts)}, {embedder.dimension})"
+        )
+    return vectors
+
+
+def _owners(records: Sequence[ClipRecord]) -> np.ndarray:
+    counts = [len(record.descriptions) for record in records]
+    return np.repeat(np.arange(len(records), dtype=np.int64), counts)
+
+
+def _check_model(root: Path, manifest: Manifest, embedder: Embedder) -> None:
+    if manifest.model_id != embedder.model_id or manifest.dimension != embedder.dimension:
+        raise LibraryMismatchError(
+            f"the clip library at {root} was built with model {manifest.model_id!r} "
+            f"(dimension {manifest.dimension}), but the embedder in use is "
+            f"{embedder.model_id!r} (dimension {embedder.dimension}); re-embed it with "
+            f"ClipLibrary.reindex({str(root)!r}) or open it with the same model"
+        )
+
+
+# -- helpers: files -----------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _writer_lock(root: Path) -> Iterator[None]:
+    import fcntl
+
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / LOCK_FILE, "a+b") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _fsync_file(path: Path) -> None:
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_file(path: Path, data: bytes) -> FileEntry:
+    with open(path, "xb") as handle:
+        handle.write(data)
+    _fsync_file(path)
+    return FileEntry(sha256=hashlib.sha256(data).hexdigest(), bytes=len(data))
+
+
+def _manifest_bytes(manifest: Manifest) -> bytes:
+    return (json.dumps(manifest.model_dump(), indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+
+def _read_current(root: Path) -> str | None:
+    try:
+        name = (root / CURRENT_FILE).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise CorruptLibraryError(f"cannot read {root / CURRENT_FILE}: {exc}") from exc
+    if not _VERSION_NAME.match(name):
+        raise CorruptLibraryError(f"{root / CURRENT_FILE} does not name a version: {name!r}")
+    return name
+
+
+def _version_names(root: Path) -> list[str]:
+    return sorted(p.name for p in root.iterdir() if p.is_dir() and _VERSION_NAME.match(p.name))
+
+
+def _commit(
+    root: Path,
+    previous: str | None,
+    records: tuple[ClipRecord, ...],
+    index: VectorIndex,
+    embedder: Embedder,
+    policy: Literal["auto", "fixed"],
+) -> _State:
+    """Write a new version beside the live one and make it live. Called under the lock."""
+    if len(index) != sum(len(r.descriptions) for r in records):
+        raise LibraryError("internal: index size and description count differ")
+    for stale in root.glob(_BUILD_PREFIX + "*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    names = _version_names(root)
+    number = int(_VERSION_NAME.match(names[-1]).group(1)) + 1 if names else 1  # type: ignore[union-attr]
+    name = f"v{number:06d}"
+    building = Path(tempfile.mkdtemp(prefix=_BUILD_PREFIX, dir=root))
+    try:
+        files = {
+            INDEX_FILE: _write_file(building / INDEX_FILE, index.to_bytes()),
+            RECORDS_FILE: _write_file(
+                building / RECORDS_FILE,
+                "".join(r.to_json() + "\n" for r in records).encode("utf-8"),
+            ),
+        }
+        manifest = Manifest(
+            format_version=FORMAT_VERSION,
+            created_by=_created_by(),
+            model_id=embedder.model_id,
+            dimension=embedder.dimension,
+            records=len(records),
+            vectors=len(index),
+            kind_policy=policy,
+            index=index.params.to_dict(),
+            files=files,
+        )
+        _write_file(building / MANIFEST_FILE, _manifest_bytes(manifest))
+        _fsync_dir(building)
+        os.rename(building, root / name)
+        _fsync_dir(root)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    pointer = root / f".{CURRENT_FILE}.{name}"
+    pointer.write_text(name + "\n", encoding="utf-8")
+    _fsync_file(pointer)
+    os.replace(pointer, root / CURRENT_FILE)
+    _fsync_dir(root)
+    keep = {name, previous}
+    for old in _version_names(root):
+        if old not in keep:
+            shutil.rmtree(root / old, ignore_errors=True)
+    return _State(name, manifest, records, _owners(records), index)
+
+
+def _load_live(root: Path, *, verify: bool, embedder: Embedder) -> _State:
+    if not root.is_dir():
+        raise LibraryNotFoundError(f"no clip library at {root}: the directory does not exist")
+    for _ in range(_OPEN_ATTEMPTS):
+        name = _read_current(root)
+        if name is None:
+            raise LibraryNotFoundError(f"no clip library at {root}: {CURRENT_FILE} is missing")
+        try:
+            return _load_version(root, name, verify=verify, embedder=embedder)
+        except _VersionGone:
+            # Two writers swapped and pruned between reading CURRENT and opening the files.
+            continue
+    raise CorruptLibraryError(f"{root / CURRENT_FILE} names a version that does not exist")
+
+
+class _VersionGone(Exception):
+    pass
+
+
+def _read_manifest(version_dir: Path) -> Manifest:
+    path = version_dir / MANIFEST_FILE
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        if not version_dir.exists():
+            raise _VersionGone from exc
+        raise CorruptLibraryError(f"{path} is missing") from exc
+    try:
+        manifest = Manifest.model_validate(json.loads(data))
+    except (ValueError, ValidationError) as exc:
+        raise CorruptLibraryError(f"{path} is not a valid library manifest: {exc}") from exc
+    if manifest.format_version > FORMAT_VERSION:
+        raise LibraryMismatchError(
+            f"{path} has format version {manifest.format_version}; this motiondirector reads "
+            f"up to {FORMAT_VERSION}: upgrade motiondirector"
+        )
+    missing = {INDEX_FILE, RECORDS_FILE} - set(manifest.files)
+    if missing:
+        raise CorruptLibraryError(f"{path} lists no checksum for {sorted(missing)}")
+    return manifest
+
+
+def _read_checked(version_dir: Path, manifest: Manifest, name: str, verify: bool) -> bytes:
+    path = version_dir / name
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        if not version_dir.exists():
+            raise _VersionGone from exc
+        raise CorruptLibraryError(f"{path} is missing") from exc
+    entry = manifest.files[name]
+    if len(data) != entry.bytes:
+        raise CorruptLibraryError(
+            f"{path} has {len(data)} bytes, the manifest says {entry.bytes}: the file is "
+            f"truncated or was changed"
+        )
+    if verify and hashlib.sha256(data).hexdigest() != entry.sha256:
+        raise CorruptLibraryError(
+            f"{path} does not match its sha256 in the manifest: the file is corrupt"
+        )
+    return data
+
+
+def _read_records(version_dir: Path, manifest: Manifest, verify: bool) -> tuple[ClipRecord, ...]:
+    data = _read_checked(version_dir, manifest, RECORDS_FILE, verify)
+    records = []
+    for number, line in enumerate(data.decode("utf-8", errors="strict").splitlines(), 1):
+        try:
+            records.append(ClipRecord.from_json(line))
+        except ValidationError as exc:
+            raise CorruptLibraryError(
+                f"{version_dir / RECORDS_FILE}:{number}: not a valid clip record: {exc}"
+            ) from exc
+    if len(records) != manifest.records:
+        raise CorruptLibraryError(
+            f"{version_dir / RECORDS_FILE} holds {len(records)} records, "
+            f"the manifest says {manifest.records}"
+        )
+    return tuple(records)
+
+
+def _load_version(root: Path, name: str, *, verify: bool, embedder: Embedder) -> _State:
+    version_dir = root / name
+    if not version_dir.is_dir():
+        raise _VersionGone
+    manifest = _read_manifest(version_dir)
+    _check_model(root, manifest, embedder)
+    try:
+        records = _read_records(version_dir, manifest, verify)
+    except UnicodeDecodeError as exc:
+        raise CorruptLibraryError(f"{version_dir / RECORDS_FILE} is not UTF-8: {exc}") from exc
+    index_bytes = _read_checked(version_dir, manifest, INDEX_FILE, verify)
+    try:
+        params = IndexParams.from_dict(manifest.index)
+        index = VectorIndex.from_bytes(index_bytes, params)
+    except (TypeError, ValueError) as exc:
+        raise CorruptLibraryError(f"{version_dir / INDEX_FILE}: {exc}") from exc
+    vectors = sum(len(r.descriptions) for r in records)
+    if len(index) != manifest.vectors or vectors != manifest.vectors:
+        raise CorruptLibraryError(
+            f"{version_dir}: the index holds {len(index)} vectors and the records "
+            f"{vectors} descriptions, the manifest says {manifest.vectors}"
+        )
+    if index.dimension != manifest.dimension:
+        raise CorruptLibraryError(
+            f"{version_dir / INDEX_FILE} has dimension {index.dimension}, "
+            f"the manifest says {manifest.dimension}"
+        )
+    return _State(name, manifest, records, _owners(records), index)

@@ -1,0 +1,65 @@
+"""Ingest from the built-in library and from real BVH folders, skipping what cannot be read."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from motiondirector.retrieval.ingest import (
+    SIDECAR,
+    ingest,
+    ingest_builtin,
+    ingest_bvh_folder,
+)
+from motiondirector.retrieval.records import LibraryError
+
+from ..conftest import SHARED_DATA
+
+BANDAI = SHARED_DATA / "mocap" / "bandai-namco-1"
+
+
+def test_builtin_library_becomes_records() -> None:
+    result = ingest_builtin()
+    assert len(result.records) >= 150 and not result.skipped
+    wave = next(r for r in result.records if r.id == "builtin/wave.right.large.fast.happy")
+    assert wave.tags.lexemes == ("wave",) and wave.tags.hand == "right"
+    assert wave.tags.emotion == "joy"
+    assert wave.features is not None and len(wave.features.first_pose or ()) == 66
+
+
+def test_bandai_folder_uses_the_dataset_labels() -> None:
+    result = ingest_bvh_folder(BANDAI)
+    assert len(result.records) == 174 and not result.skipped
+    by_id = {r.id.rsplit("/", 1)[-1]: r for r in result.records}
+    bye = by_id["dataset-1_bye_sad_001"]
+    assert bye.tags.lexemes == ("wave",) and bye.tags.emotion == "sadness"
+    assert bye.tags.style == "sad" and "waves goodbye with one hand sadly" in bye.descriptions
+    assert bye.fps == 30 and bye.duration > 1
+
+
+def test_unreadable_files_are_skipped_with_line_and_reason(tmp_path: Path) -> None:
+    good = next(BANDAI.glob("data/dataset-1_walk_normal_*.bvh"))
+    shutil.copy(good, tmp_path / "good.bvh")
+    lines = good.read_text().splitlines()
+    (tmp_path / "truncated.bvh").write_text("\n".join(lines[: len(lines) // 2]) + "\n1.0 2.0\n")
+    (tmp_path / "garbage.bvh").write_bytes(b"\x00\x01 not a bvh")
+    (tmp_path / SIDECAR).write_text(
+        '{"file": "good.bvh", "descriptions": ["a calm stroll"], "tags": {"lexemes": ["walk"]}}\n'
+        "not json\n"
+    )
+    result = ingest_bvh_folder(tmp_path)
+    assert [r.id for r in result.records] == [f"{tmp_path.name}/good"]
+    assert result.records[0].descriptions[0] == "a calm stroll"
+    reasons = {Path(s.file).name: s for s in result.skipped}
+    assert set(reasons) == {"truncated.bvh", "garbage.bvh", SIDECAR}
+    assert reasons["truncated.bvh"].line is not None
+    assert reasons[SIDECAR].line == 2
+
+
+def test_missing_or_empty_folder_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(LibraryError, match=r"no \.bvh files"):
+        ingest_bvh_folder(tmp_path)
+    with pytest.raises(LibraryError, match="not a folder"):
+        ingest([str(tmp_path / "nope")])

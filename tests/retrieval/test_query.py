@@ -1,0 +1,162 @@
+"""search_clips: semantic similarity, tag match and duration fit rank clips as designed."""
+
+from __future__ import annotations
+
+import pytest
+
+from motiondirector.plan.motion_plan import (
+    EmotionLabel,
+    GestureEvent,
+    HeadEvent,
+    PostureEvent,
+    Source,
+    SyncPoints,
+)
+from motiondirector.retrieval import (
+    ClipLibrary,
+    ClipQuery,
+    ScoreWeights,
+    duration_fit,
+    search_clips,
+    tag_match,
+)
+
+from .conftest import CLIP_RECORDS
+
+SOURCE = Source(planner="rules", rule="test", reason="test")
+
+
+def sync(start: float, end: float) -> SyncPoints:
+    middle = (start + end) / 2
+    return SyncPoints(start=start, ready=middle, stroke=middle, relax=middle, end=end)
+
+
+def ids(candidates: list) -> list[str]:  # type: ignore[type-arg]
+    return [c.record.id for c in candidates]
+
+
+def test_duration_fit_is_the_ratio_of_the_shorter_to_the_longer() -> None:
+    assert duration_fit(2.0, 2.0) == 1.0
+    assert duration_fit(1.0, 2.0) == duration_fit(4.0, 2.0) == 0.5
+    assert duration_fit(3.0, None) == 1.0
+
+
+def test_query_from_a_gesture_event_takes_lexeme_hand_duration_and_emotion() -> None:
+    event = GestureEvent(
+        id="g1", start=1.0, end=2.5, source=SOURCE, lexeme="wave", hand="left", sync=sync(1, 2.5),
+        description="wave at BEN with the left hand (greeting), stroke on “bye”",
+    )  # fmt: skip
+    query = ClipQuery.from_event(event, emotion=EmotionLabel(label="joy", intensity=0.7))
+    assert query == ClipQuery(
+        text="wave at BEN with the left hand (greeting), stroke",
+        lexeme="wave", channel="gesture", emotion="joy", hand="left", duration=1.5,
+    )  # fmt: skip
+    head = HeadEvent(
+        id="h1", start=0.0, end=0.6, source=SOURCE, lexeme="nod", sync=sync(0, 0.6),
+        description="nods once on “yes”",
+    )  # fmt: skip
+    assert ClipQuery.from_event(head).text == "nods once"
+    assert ClipQuery.from_event(head).hand is None
+    sit = PostureEvent(id="p1", start=0, end=2, source=SOURCE, lexeme="sit", description="")
+    assert ClipQuery.from_event(sit, emotion="sadness").text == "sit"
+
+
+def test_event_queries_find_their_lexeme_first(built_library: ClipLibrary) -> None:
+    head = HeadEvent(
+        id="h1", start=0.0, end=0.6, source=SOURCE, lexeme="nod", sync=sync(0, 0.6),
+        description="nods once on “yes”",
+    )  # fmt: skip
+    assert ids(search_clips(built_library, ClipQuery.from_event(head), k=1)) == ["nod_01"]
+    sit = PostureEvent(
+        id="p1", start=0, end=2.5, source=SOURCE, lexeme="sit", description="sits down"
+    )
+    best = search_clips(built_library, ClipQuery.from_event(sit, emotion="sadness"), k=2)
+    assert ids(best) == ["sit_slump_02", "sit_01"]
+    assert "emotion sadness" in best[0].reason and "lexeme sit" in best[0].reason
+
+
+def test_lexeme_match_lifts_the_named_gesture_over_a_closer_text(
+    built_library: ClipLibrary,
+) -> None:
+    text = "raises the right hand towards someone"
+    plain = search_clips(built_library, ClipQuery(text), k=30)
+    tagged = search_clips(built_library, ClipQuery(text, lexeme="salute", channel="gesture"), k=30)
+    plain_rank = ids(plain).index("salute_01")
+    assert plain_rank > 0
+    assert ids(tagged)[0] == "salute_01"
+    assert tagged[0].tag == 1.0 and "lexeme salute" in tagged[0].reason
+
+
+def test_hand_and_emotion_tags_reorder_clips_of_the_same_lexeme(
+    built_library: ClipLibrary,
+) -> None:
+    left = search_clips(built_library, ClipQuery("waves", lexeme="wave", hand="left"), k=4)
+    right = search_clips(built_library, ClipQuery("waves", lexeme="wave", hand="right"), k=4)
+    assert ids(left)[0] == "wave_left_02"
+    assert ids(right)[0] != "wave_left_02"
+    plain = search_clips(built_library, ClipQuery("points", lexeme="point"), k=4)
+    angry = search_clips(built_library, ClipQuery("points", lexeme="point", emotion="anger"), k=4)
+
+    def score(found: list, clip: str) -> float:  # type: ignore[type-arg]
+        return float(next(c.score for c in found if c.record.id == clip))
+
+    # Asking for anger keeps the angry clip's score and lowers the neutral ones.
+    assert score(angry, "point_angry_03") == pytest.approx(score(plain, "point_angry_03"))
+    assert score(angry, "point_left_02") < score(plain, "point_left_02")
+    assert next(c for c in angry if c.record.id == "point_angry_03").tag == 1.0
+
+
+def test_duration_fit_picks_the_clip_of_the_wanted_length(built_library: ClipLibrary) -> None:
+    short = search_clips(built_library, ClipQuery("waves", lexeme="wave", duration=0.8), k=4)
+    long = search_clips(built_library, ClipQuery("waves", lexeme="wave", duration=2.4), k=4)
+    assert ids(short).index("wave_small_04") < ids(long).index("wave_small_04")
+    assert ids(long).index("wave_both_03") < ids(short).index("wave_both_03")
+    small = next(c for c in short if c.record.id == "wave_small_04")
+    assert small.duration_fit == 1.0 and "0.8s for 0.8s" in small.reason
+    # With the duration weighed at nothing the wanted length changes nothing.
+    no_duration = ScoreWeights(duration=0.0)
+    assert ids(
+        search_clips(
+            built_library, ClipQuery("waves", lexeme="wave", duration=0.8), 4, weights=no_duration
+        )
+    ) == ids(
+        search_clips(
+            built_library, ClipQuery("waves", lexeme="wave", duration=2.4), 4, weights=no_duration
+        )
+    )
+
+
+def test_scores_combine_the_parts_with_the_weights_and_ranks_are_ordered(
+    built_library: ClipLibrary,
+) -> None:
+    weights = ScoreWeights()
+    query = ClipQuery("sits down", lexeme="sit", channel="posture", duration=2.0)
+    found = search_clips(built_library, query, k=10, weights=weights)
+    assert [c.rank for c in found] == list(range(1, 11))
+    for candidate in found:
+        expected = (
+            weights.semantic * candidate.semantic
+            + weights.tag * candidate.tag
+            + weights.duration * candidate.duration_fit
+        )
+        assert candidate.score == pytest.approx(expected)
+        tag, _ = tag_match(candidate.record, query, weights)
+        assert candidate.tag == tag
+    assert [c.score for c in found] == sorted((c.score for c in found), reverse=True)
+    assert found == search_clips(built_library, query, k=10, weights=weights)
+
+
+def test_equal_scores_are_ordered_by_clip_id(built_library: ClipLibrary) -> None:
+    # Zero weights make every score equal: the order is then the ids' order.
+    flat = ScoreWeights(semantic=0.0, tag=0.0, duration=0.0)
+    found = search_clips(built_library, ClipQuery("anything at all"), k=30, weights=flat)
+    assert ids(found) == sorted(r.id for r in CLIP_RECORDS)
+
+
+def test_invalid_queries_are_refused() -> None:
+    with pytest.raises(ValueError, match="text"):
+        ClipQuery("  ")
+    with pytest.raises(ValueError, match="duration"):
+        ClipQuery("waves", duration=0.0)
+    with pytest.raises(ValueError, match="channel"):
+        ClipQuery("waves", channel="face")  # type: ignore[arg-type]
