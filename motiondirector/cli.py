@@ -54,6 +54,26 @@ def _build_parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="check a plan JSON against the contract")
     validate.add_argument("plan", type=Path)
 
+    index = sub.add_parser("index", help="build or inspect a clip library (FAISS index)")
+    index_sub = index.add_subparsers(dest="index_command", required=True)
+    build = index_sub.add_parser("build", help="ingest clips and build a library")
+    build.add_argument("sources", nargs="+", help='"builtin" or folders of BVH files')
+    build.add_argument("--out", type=Path, required=True, help="library directory")
+    build.add_argument("--kind", choices=("flat", "hnsw", "ivf"), help="FAISS index kind")
+    build.add_argument("--overwrite", action="store_true", help="replace an existing library")
+    build.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    info = index_sub.add_parser("info", help="describe a library")
+    info.add_argument("library", type=Path)
+
+    search = sub.add_parser("search", help="find clips in a library by description")
+    search.add_argument("library", type=Path)
+    search.add_argument("text", help='what the clip shows, e.g. "waves goodbye sadly"')
+    search.add_argument("-k", type=int, default=5, help="number of results")
+    search.add_argument("--lexeme", help="vocabulary lexeme to prefer, e.g. wave")
+    search.add_argument("--emotion", help="emotion to prefer, e.g. sadness")
+    search.add_argument("--hand", choices=("left", "right", "both"))
+    search.add_argument("--duration", type=float, help="wanted length in seconds")
+
     sub.add_parser("schema", help="print the MotionPlan JSON Schema")
     sub.add_parser("vocabulary", help="print the controlled vocabulary as JSON")
     return parser
@@ -130,7 +150,60 @@ def _run(args: argparse.Namespace) -> int:
         print(summarize_plan(plan))
         print(f"Wrote {len(paths)} files to {args.out}/: " + ", ".join(p.name for p in paths))
         return 0
+    if args.command == "index":
+        return _index(args)
+    if args.command == "search":
+        return _search(args)
     raise AssertionError(args.command)
+
+
+def _index(args: argparse.Namespace) -> int:
+    from motiondirector.retrieval import ClipLibrary
+
+    if args.index_command == "info":
+        info = ClipLibrary.open(args.library).info()
+        print(f"{info.path}: {info.records} clips, {info.vectors} vectors")
+        print(f"  index {info.kind} {info.index_params}, version {info.version}")
+        print(f"  model {info.model_id} ({info.dimension}-d), {info.bytes_on_disk / 1e6:.1f} MB")
+        return 0
+    from motiondirector.retrieval.ingest import ingest
+
+    result = ingest(args.sources, progress=not args.quiet and sys.stderr.isatty())
+    for skipped in result.skipped:
+        print(f"skipped {skipped}", file=sys.stderr)
+    if not result.records:
+        raise MotionDirectorError("nothing to index: every source was empty or unreadable")
+    library = ClipLibrary.create(args.out, result.records, kind=args.kind, overwrite=args.overwrite)
+    info = library.info()
+    print(
+        f"indexed {info.records} clips ({info.vectors} descriptions, {info.kind}) into "
+        f"{args.out}; skipped {len(result.skipped)}"
+    )
+    return 0
+
+
+def _search(args: argparse.Namespace) -> int:
+    from motiondirector.retrieval import ClipLibrary, ClipQuery, search_clips
+
+    try:
+        query = ClipQuery(
+            text=args.text,
+            lexeme=args.lexeme,
+            emotion=args.emotion,
+            hand=args.hand,
+            duration=args.duration,
+        )
+    except ValueError as error:
+        raise MotionDirectorError(str(error)) from None
+    library = ClipLibrary.open(args.library)
+    for candidate in search_clips(library, query, k=args.k):
+        record = candidate.record
+        print(
+            f"{candidate.rank:>3}  {candidate.score:.3f}  {record.id}  "
+            f"({record.duration:.1f} s)  {record.descriptions[0]}"
+        )
+        print(f"     {candidate.reason}")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

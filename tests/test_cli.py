@@ -85,3 +85,29 @@ def test_installed_entry_point(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("WEBVTT")
+
+
+def test_index_build_info_and_search(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+
+    from .conftest import SHARED_DATA
+
+    bandai = SHARED_DATA / "mocap" / "bandai-namco-1"
+    folder = tmp_path / "bandai"
+    (folder / "data").mkdir(parents=True)
+    shutil.copytree(bandai / "cfg", folder / "cfg")
+    for name in ("bye_sad_001", "walk_angry_001", "bow_normal_001"):
+        for suffix in (".bvh", ".json"):
+            shutil.copy(bandai / "data" / f"dataset-1_{name}{suffix}", folder / "data")
+    (folder / "data" / "broken.bvh").write_text("HIERARCHY\nROOT Hips\n{\n")
+    library = tmp_path / "lib"
+    assert main(["index", "build", str(folder), "--out", str(library), "-q"]) == 0
+    captured = capsys.readouterr()
+    assert "indexed 3 clips" in captured.out and "broken.bvh:" in captured.err
+    assert main(["index", "info", str(library)]) == 0
+    assert "3 clips" in capsys.readouterr().out
+    assert main(["search", str(library), "waves goodbye sadly", "-k", "2"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert "dataset-1_bye_sad_001" in first
+    assert main(["index", "build", str(folder), "--out", str(library), "-q"]) == 2
+    assert "overwrite" in capsys.readouterr().err

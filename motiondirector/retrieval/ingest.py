@@ -1,10 +1,11 @@
 """Ingest clips as ClipRecords: the built-in gesture library and folders of BVH files.
 
-Labels for BVH clips come from the Bandai Motion Dataset adapter (its `cfg/` label lists and
-per-clip JSON), from a `labels.jsonl` sidecar in the folder (one object per clip: `file`,
-`descriptions`, optional `tags`), or, failing both, from the motion itself (pose descriptions).
-A file that cannot be read is skipped and reported with its line and reason; the rest is
-ingested. This module reads files and builds records; it does not embed or index them.
+Labels for BVH clips come from the Bandai Motion Dataset adapter (content and style ids in each
+clip's JSON, named by the `cfg/` label lists, mapped to our vocabulary by data/bandai.yaml),
+from a `labels.jsonl` sidecar in the folder (one object per clip: `file`, `descriptions`,
+optional `tags`), or, failing both, from the motion itself (pose descriptions). A file that
+cannot be read is skipped and reported with its line and reason; the rest is ingested. This
+module reads files and builds records; it does not embed or index them.
 """
 
 from __future__ import annotations
@@ -110,17 +111,34 @@ def _bandai_table() -> Mapping[str, Any]:
     return data
 
 
-def _is_bandai(folder: Path) -> bool:
-    return (folder / "cfg" / "content_label.txt").is_file()
-
-
-def _bandai_labels(path: Path) -> tuple[tuple[str, ...], ClipTags] | None:
-    match = _BANDAI_NAME.match(path.stem)
-    if match is None:
+def _bandai_cfg(folder: Path) -> tuple[list[str], list[str]] | None:
+    """The dataset's content and style label lists (cfg/), without their `dataset-1_` prefix."""
+    cfg = folder / "cfg"
+    try:
+        lists = [
+            [line.strip().removeprefix("dataset-1_") for line in path.read_text().splitlines()]
+            for path in (cfg / "content_label.txt", cfg / "style_label.txt")
+        ]
+    except OSError:
         return None
+    return lists[0], lists[1]
+
+
+def _bandai_labels(
+    path: Path, cfg: tuple[list[str], list[str]]
+) -> tuple[tuple[str, ...], ClipTags] | None:
+    """Labels from the clip's JSON (content and style ids into the cfg lists), else its name."""
+    content_name = style_name = None
+    try:
+        ids = json.loads(path.with_suffix(".json").read_text())
+        content_name, style_name = cfg[0][int(ids["content"])], cfg[1][int(ids["style"])]
+    except (OSError, ValueError, KeyError, IndexError, TypeError):
+        match = _BANDAI_NAME.match(path.stem)
+        if match is not None:
+            content_name, style_name = match["content"], match["style"]
     table = _bandai_table()
-    content = table["contents"].get(match["content"])
-    style = table["styles"].get(match["style"])
+    content = table["contents"].get(content_name)
+    style = table["styles"].get(style_name)
     if content is None or style is None:
         return None
     manner = f" {style['phrase']}" if style["phrase"] else ""
@@ -128,8 +146,8 @@ def _bandai_labels(path: Path) -> tuple[tuple[str, ...], ClipTags] | None:
     tags = ClipTags(
         lexemes=tuple(content["lexemes"]),
         emotion=style["emotion"],
-        style=match["style"],
-        free=(match["content"], "bandai"),
+        style=style_name,
+        free=(str(content_name), "bandai"),
     )
     return descriptions, tags
 
@@ -161,7 +179,9 @@ def ingest_bvh_folder(
     files = sorted(root.rglob("*.bvh"))
     if not files:
         raise LibraryError(f"{root}: no .bvh files found")
-    use_bandai = labels == "bandai" or (labels == "auto" and _is_bandai(root))
+    bandai_cfg = _bandai_cfg(root) if labels in ("auto", "bandai") else None
+    if labels == "bandai" and bandai_cfg is None:
+        raise LibraryError(f"{root}: no Bandai label lists in {root / 'cfg'}")
     sidecar, skipped = _sidecar_labels(root) if labels in ("auto", "sidecar") else ({}, [])
     records: list[ClipRecord] = []
     for path in tqdm(files, disable=not progress, unit="clip", desc="ingesting"):
@@ -178,7 +198,7 @@ def ingest_bvh_folder(
         descriptions: tuple[str, ...] = (summary,)
         tags = ClipTags()
         label = sidecar.get(relative) or sidecar.get(path.name)
-        bandai = _bandai_labels(path) if use_bandai else None
+        bandai = _bandai_labels(path, bandai_cfg) if bandai_cfg is not None else None
         try:
             if label is not None:
                 descriptions = (*label.get("descriptions", ()), summary)
