@@ -1,0 +1,68 @@
+"""The Timeline contract: how a plan is realized as motion, per character, segment by segment.
+
+Each character's body motion is an ordered, non-overlapping sequence of segments covering the
+scene: a clip from a library (retrieval), a generated segment (a video model), or procedural
+motion (always available). Every segment says where its material comes from (source in/out),
+where it lands (target in/out), how it blends with the previous one, which plan events it
+realizes, and why it was chosen (scores, rank, reason).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from motiondirector.plan.scene import Seconds
+
+TIMELINE_SCHEMA_VERSION: Literal["1.0"] = "1.0"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Provenance(_Model):
+    reason: str = Field(description="Why this material was chosen, in plain words.")
+    score: float | None = Field(default=None, description="Total score of the choice.")
+    rank: int | None = Field(default=None, description="Rank among the candidates (1 = best).")
+    scores: dict[str, float] = Field(
+        default_factory=dict,
+        description="Parts of the score: semantic, tag, duration_fit, target_cost, join_cost.",
+    )
+    candidates: int = Field(default=0, ge=0, description="How many candidates were considered.")
+
+
+class Segment(_Model):
+    kind: Literal["clip", "generated", "procedural"]
+    clip_id: str | None = Field(default=None, description="Library clip id (kind clip).")
+    source: str | None = Field(default=None, description="File or URI the material comes from.")
+    source_in: Seconds
+    source_out: Seconds
+    target_in: Seconds
+    target_out: Seconds
+    blend_in: Seconds = Field(default=0.0, description="Crossfade from the previous segment.")
+    lexeme: str | None = None
+    event_ids: tuple[str, ...] = Field(default=(), description="Plan events it realizes.")
+    provenance: Provenance
+
+
+class CharacterTimeline(_Model):
+    name: str
+    segments: tuple[Segment, ...]
+
+
+class Timeline(_Model):
+    schema_version: Literal["1.0"] = TIMELINE_SCHEMA_VERSION
+    fps: int = Field(default=30, ge=1)
+    duration: Seconds
+    characters: tuple[CharacterTimeline, ...]
+
+    def character(self, name: str) -> CharacterTimeline:
+        for track in self.characters:
+            if track.name == name:
+                return track
+        raise KeyError(name)
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2) + "\n"
