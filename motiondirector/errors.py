@@ -6,6 +6,12 @@
     │   └── InputTooLargeError the script is over the configured size limit
     ├── PlanValidationError    a plan breaks the contract; lists every violation
     ├── ExportError            a plan cannot be exported as asked (format, character, fps)
+    ├── LibraryError           a clip library cannot be created, opened or changed as asked
+    │   ├── LibraryNotFoundError   no library at the path
+    │   ├── CorruptLibraryError    a file is missing, unreadable or fails its checksum
+    │   ├── LibraryMismatchError   built with another embedding model or dimension
+    │   └── LibraryConflictError   changed on disk since this handle opened it
+    ├── GestureLibraryError    the built-in gesture library lacks a clip or its data is bad
     └── BackendUnavailableError an optional backend is missing; says what to install
 """
 
@@ -46,6 +52,30 @@ class PlanValidationError(MotionDirectorError):
 
 class ExportError(MotionDirectorError):
     """A plan could not be exported as asked: unknown format, character or frame rate."""
+
+
+class LibraryError(MotionDirectorError):
+    """A clip library cannot be created, opened or changed as asked."""
+
+
+class LibraryNotFoundError(LibraryError):
+    """No clip library at the given path."""
+
+
+class CorruptLibraryError(LibraryError):
+    """A library file is missing, unreadable or does not match its checksum."""
+
+
+class LibraryMismatchError(LibraryError):
+    """The library was built with another embedding model or dimension than the one in use."""
+
+
+class LibraryConflictError(LibraryError):
+    """The library changed on disk since this handle opened it; reopen and try again."""
+
+
+class GestureLibraryError(MotionDirectorError):
+    """The built-in gesture library's data is malformed, or a clip was asked for that it lacks."""
 
 
 class BackendUnavailableError(MotionDirectorError):

@@ -15,7 +15,13 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from motiondirector.errors import MotionDirectorError
+from motiondirector.errors import (
+    CorruptLibraryError,
+    LibraryConflictError,
+    LibraryError,
+    LibraryMismatchError,
+    LibraryNotFoundError,
+)
 from motiondirector.plan.vocabulary import (
     GESTURE_LEXEMES,
     HEAD_LEXEMES,
@@ -25,31 +31,23 @@ from motiondirector.plan.vocabulary import (
     load_vocabulary,
 )
 
+__all__ = [
+    "ClipRecord",
+    "ClipSource",
+    "ClipTags",
+    "CorruptLibraryError",
+    "LibraryConflictError",
+    "LibraryError",
+    "LibraryMismatchError",
+    "LibraryNotFoundError",
+    "MotionFeatures",
+]
+
 RECORD_LEXEMES: frozenset[str] = frozenset(HEAD_LEXEMES + GESTURE_LEXEMES + POSTURE_LEXEMES)
 
 PositiveSeconds = Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
 Seconds = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
 Feature = tuple[float, ...]
-
-
-class LibraryError(MotionDirectorError):
-    """A clip library cannot be created, opened or changed as asked."""
-
-
-class LibraryNotFoundError(LibraryError):
-    """No clip library at the given path."""
-
-
-class CorruptLibraryError(LibraryError):
-    """A library file is missing, unreadable or does not match its checksum."""
-
-
-class LibraryMismatchError(LibraryError):
-    """The library was built with another embedding model or dimension than the one in use."""
-
-
-class LibraryConflictError(LibraryError):
-    """The library changed on disk since this handle opened it; reopen and try again."""
 
 
 class _Record(BaseModel):

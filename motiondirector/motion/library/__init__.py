@@ -6,13 +6,13 @@ Keyframes are package data (`data/*.yaml`); clips are synthesized on demand. See
 docs/gesture-library.md for the format and conventions.
 """
 
+from motiondirector.errors import GestureLibraryError
 from motiondirector.motion.library.catalog import (
     LibraryClip,
     builtin_library,
     clips_for,
     get_clip,
 )
-from motiondirector.motion.library.keyframes import GestureLibraryError
 from motiondirector.motion.library.synthesis import neutral_rotations
 
 __all__ = [

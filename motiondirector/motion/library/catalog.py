@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 
+from motiondirector.errors import GestureLibraryError
 from motiondirector.motion.clip import Motion
 from motiondirector.motion.library.descriptions import describe
-from motiondirector.motion.library.keyframes import GestureLibraryError, load_library_data
+from motiondirector.motion.library.keyframes import load_library_data
 from motiondirector.motion.library.synthesis import lexeme_track, synthesize, variant_track
 
 # The variants every hand of every lexeme gets besides its styled ones: (amplitude, tempo).

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import yaml
 
-from motiondirector.errors import MotionDirectorError
+from motiondirector.errors import GestureLibraryError
 from motiondirector.motion.skeleton import JOINT_INDEX, JOINTS
 
 PHASES: tuple[str, ...] = ("start", "ready", "stroke", "relax", "end")
@@ -28,10 +28,6 @@ CHANNEL_FILES: tuple[tuple[str, str], ...] = (
     ("posture", "postures.yaml"),
 )
 _HANDS = ("right", "both", None)
-
-
-class GestureLibraryError(MotionDirectorError):
-    """The built-in gesture library's data is malformed, or a clip was asked for that it lacks."""
 
 
 @dataclass(frozen=True)

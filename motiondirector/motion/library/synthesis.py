@@ -20,10 +20,10 @@ import numpy as np
 from scipy.interpolate import PchipInterpolator
 from scipy.spatial.transform import Rotation
 
+from motiondirector.errors import GestureLibraryError
 from motiondirector.motion.clip import Motion
 from motiondirector.motion.library.keyframes import (
     PHASES,
-    GestureLibraryError,
     Key,
     LexemeSpec,
     load_library_data,
