@@ -12,6 +12,7 @@
     │   ├── LibraryMismatchError   built with another embedding model or dimension
     │   └── LibraryConflictError   changed on disk since this handle opened it
     ├── GestureLibraryError    the built-in gesture library lacks a clip or its data is bad
+    ├── CodebookError          a motion codebook cannot be trained, read or applied
     └── BackendUnavailableError an optional backend is missing; says what to install
 """
 
@@ -76,6 +77,10 @@ class LibraryConflictError(LibraryError):
 
 class GestureLibraryError(MotionDirectorError):
     """The built-in gesture library's data is malformed, or a clip was asked for that it lacks."""
+
+
+class CodebookError(MotionDirectorError):
+    """A codebook could not be trained, read or applied as asked."""
 
 
 class BackendUnavailableError(MotionDirectorError):
