@@ -6,7 +6,11 @@ and returns the best `k` as `Candidate`s, with the parts of the score and a shor
 
     score = w.semantic * semantic + w.tag * tag + w.duration * duration_fit
 
-- semantic: cosine similarity of the query text and the clip's closest description;
+- semantic: (1 - w.lexical) * cosine similarity of the query text and the clip's closest
+  description + w.lexical * word overlap (the share of the query's content words, stemmed,
+  found in the clip's best-matching description). Sentence embeddings blur
+  near-opposites ("nods" / "shakes the head", "leans back" / "leans forward"); the words
+  keep them apart, as in hybrid dense + lexical search;
 - tag (0..1): the share of the asked-for tags the clip carries, weighted lexeme 0.55 (exact
   match of the plan's lexeme, so the right gesture wins over a merely similar text),
   emotion or style 0.20, hand 0.15 (half for a two-handed clip or an unknown hand), channel 0.10
@@ -23,7 +27,10 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
+
+import snowballstemmer
 
 from motiondirector.plan.motion_plan import EmotionLabel, GestureEvent, HeadEvent, PostureEvent
 from motiondirector.plan.vocabulary import GESTURE_LEXEMES, HEAD_LEXEMES, POSTURE_LEXEMES
@@ -50,6 +57,7 @@ class ScoreWeights:
     """Weights of the score's three parts, and of the tags inside the tag part."""
 
     semantic: float = 0.5
+    lexical: float = 0.25  # share of the semantic part given to word overlap
     tag: float = 0.35
     duration: float = 0.15
     lexeme: float = 0.55
@@ -115,6 +123,39 @@ class Candidate:
     duration_fit: float
     rank: int
     reason: str = field(compare=False)
+    lexical: float = 0.0
+
+
+_WORD = re.compile(r"[a-z]+")
+_STOPWORDS = frozenset(
+    {
+        "a", "an", "the", "and", "or", "with", "of", "to", "in", "on", "at", "by", "for", "from",
+        "their", "his", "her", "its", "them", "it", "is", "are", "be", "as", "that", "this",
+        "someone", "somebody", "person",
+    }
+)  # fmt: skip
+
+
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+def content_words(text: str) -> frozenset[str]:
+    """Lower-case, stemmed (Snowball) words that carry meaning, stop words dropped."""
+    words = [w for w in _WORD.findall(text.lower()) if w not in _STOPWORDS]
+    return frozenset(_STEMMER.stemWords(words))
+
+
+@lru_cache(maxsize=65536)
+def _description_words(descriptions: tuple[str, ...]) -> tuple[frozenset[str], ...]:
+    return tuple(content_words(text) for text in descriptions)
+
+
+def lexical_overlap(query_words: frozenset[str], record: ClipRecord) -> float:
+    """The share of the query's content words found in the record's best description."""
+    if not query_words:
+        return 0.0
+    best = max(len(query_words & words) for words in _description_words(record.descriptions))
+    return best / len(query_words)
 
 
 def duration_fit(clip: float, wanted: float | None) -> float:
@@ -174,16 +215,19 @@ def search_clips(
     weights = weights or ScoreWeights()
     pool = max(MIN_CANDIDATES, CANDIDATES_PER_RESULT * k)
     hits = library.search_vector(library.query_vector(query.text), pool)
+    words = content_words(query.text)
     scored = []
     for hit in hits:
         tag, matched = tag_match(hit.record, query, weights)
         fit = duration_fit(hit.record.duration, query.duration)
-        score = weights.semantic * hit.similarity + weights.tag * tag + weights.duration * fit
-        scored.append((score, hit.record.id, hit, tag, fit, matched))
+        lexical = lexical_overlap(words, hit.record)
+        semantic = (1 - weights.lexical) * hit.similarity + weights.lexical * lexical
+        score = weights.semantic * semantic + weights.tag * tag + weights.duration * fit
+        scored.append((score, hit.record.id, hit, tag, fit, matched, lexical))
     scored.sort(key=lambda item: (-item[0], item[1]))
     candidates = []
-    for rank, (score, _, hit, tag, fit, matched) in enumerate(scored[:k], 1):
-        parts = [f"meaning {hit.similarity:.2f}"]
+    for rank, (score, _, hit, tag, fit, matched, lexical) in enumerate(scored[:k], 1):
+        parts = [f"meaning {hit.similarity:.2f}", f"words {lexical:.2f}"]
         if matched:
             parts.append(matched)
         if query.duration is not None:
@@ -197,6 +241,7 @@ def search_clips(
                 duration_fit=fit,
                 rank=rank,
                 reason="; ".join(parts),
+                lexical=lexical,
             )
         )
     return candidates

@@ -134,8 +134,9 @@ def test_scores_combine_the_parts_with_the_weights_and_ranks_are_ordered(
     found = search_clips(built_library, query, k=10, weights=weights)
     assert [c.rank for c in found] == list(range(1, 11))
     for candidate in found:
+        meaning = (1 - weights.lexical) * candidate.semantic + weights.lexical * candidate.lexical
         expected = (
-            weights.semantic * candidate.semantic
+            weights.semantic * meaning
             + weights.tag * candidate.tag
             + weights.duration * candidate.duration_fit
         )

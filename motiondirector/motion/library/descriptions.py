@@ -1,13 +1,15 @@
 """Natural-language descriptions of library clips, for people and for text retrieval.
 
-Each clip gets three: a sentence ("waves with the right hand, large and quick, happily"), a
-noun phrase ("a cheerful, large, quick right-handed wave") and a plain labelled line that
-names the lexeme, hand and every variant in words. Pure string building; no motion here.
+Each clip gets four: a sentence ("waves with the right hand, large and quick, happily"), a
+noun phrase ("a cheerful, large, quick right-handed wave"), a plain labelled line that names
+the lexeme, hand and every variant in words, and the vocabulary's meaning of the lexeme ("wave:
+hand waves; greeting or farewell"). Pure string building; no motion here.
 """
 
 from __future__ import annotations
 
 from motiondirector.motion.library.keyframes import LexemeSpec, LibraryData
+from motiondirector.plan.vocabulary import load_vocabulary
 
 _WITH_HAND = {
     "right": "with the right hand",
@@ -48,4 +50,17 @@ def describe(
     labels = [f"{hand} hand"] if hand else []
     labels += [f"{amplitude} amplitude", f"{tempo} tempo", f"{style} style ({styled.emotion})"]
     label = f"{spec.lexeme.replace('_', ' ')} ({spec.channel}): {', '.join(labels)}"
-    return (sentence, f"{_article(phrase)} {phrase}", label)
+    # The vocabulary's own one-line meaning says what the movement is and what it means, which
+    # keeps near-opposites (nod/shake, lean forward/back, turn/turn away) apart.
+    meaning = f"{spec.noun}: {_meaning(spec)}"
+    return (sentence, f"{_article(phrase)} {phrase}", label, meaning)
+
+
+def _meaning(spec: LexemeSpec) -> str:
+    vocabulary = load_vocabulary()
+    table = {
+        "gesture": vocabulary.gestures,
+        "head": vocabulary.head,
+        "posture": vocabulary.postures,
+    }
+    return table[spec.channel][spec.lexeme]

@@ -1,0 +1,98 @@
+"""Export of a Timeline as OpenTimelineIO JSON (`.otio`), for editorial tools.
+
+One video track per character, named after the character; one Clip per segment, named after
+its lexeme (or kind), with an ExternalReference to its source (a file path, or `builtin:<clip
+id>` for the built-in library) and a source range starting at the segment's source in. A clip
+occupies its target length on the track; when the source was time-warped to fit, the clip
+carries a LinearTimeWarp effect with the rate (source seconds per target second). Gaps fill any
+time a track leaves empty. Each clip's metadata (`motiondirector`) keeps the exact seconds,
+kind, clip id, blend, event ids and the provenance of the choice.
+
+opentimelineio is imported when an export is made, not on import.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from motiondirector.errors import BackendUnavailableError
+from motiondirector.plan.timeline import Segment, Timeline
+
+METADATA_KEY = "motiondirector"
+
+
+def _otio() -> Any:
+    try:
+        import opentimelineio
+    except ImportError as error:  # pragma: no cover - it is a core dependency
+        raise BackendUnavailableError(
+            "OpenTimelineIO export needs opentimelineio: pip install opentimelineio"
+        ) from error
+    return opentimelineio
+
+
+def _segment_metadata(segment: Segment) -> dict[str, Any]:
+    return {
+        "kind": segment.kind,
+        "clip_id": segment.clip_id,
+        "lexeme": segment.lexeme,
+        "source_in": segment.source_in,
+        "source_out": segment.source_out,
+        "target_in": segment.target_in,
+        "target_out": segment.target_out,
+        "blend_in": segment.blend_in,
+        "event_ids": list(segment.event_ids),
+        "provenance": segment.provenance.model_dump(),
+    }
+
+
+def timeline_to_otio(timeline: Timeline, *, name: str = "motiondirector") -> Any:
+    """The Timeline as an `opentimelineio.schema.Timeline` object."""
+    otio = _otio()
+    fps = float(timeline.fps)
+
+    def frames(seconds: float) -> Any:
+        return otio.opentime.RationalTime(round(seconds * fps), fps)
+
+    result = otio.schema.Timeline(name=name)
+    result.metadata[METADATA_KEY] = {
+        "schema_version": timeline.schema_version,
+        "duration": timeline.duration,
+        "fps": timeline.fps,
+    }
+    for character in timeline.characters:
+        track = otio.schema.Track(name=character.name, kind=otio.schema.TrackKind.Video)
+        cursor = 0
+        for segment in character.segments:
+            start = round(segment.target_in * fps)
+            end = round(segment.target_out * fps)
+            if start > cursor:
+                track.append(
+                    otio.schema.Gap(duration=otio.opentime.RationalTime(start - cursor, fps))
+                )
+            if end <= start:
+                continue
+            clip = otio.schema.Clip(
+                name=segment.lexeme or segment.kind,
+                media_reference=otio.schema.ExternalReference(target_url=segment.source or ""),
+                source_range=otio.opentime.TimeRange(
+                    start_time=frames(segment.source_in),
+                    duration=otio.opentime.RationalTime(end - start, fps),
+                ),
+            )
+            target = segment.target_out - segment.target_in
+            rate = (segment.source_out - segment.source_in) / target if target > 0 else 1.0
+            if abs(rate - 1.0) > 1e-6:
+                clip.effects.append(otio.schema.LinearTimeWarp(name="fit", time_scalar=rate))
+            clip.metadata[METADATA_KEY] = _segment_metadata(segment)
+            track.append(clip)
+            cursor = end
+        result.tracks.append(track)
+    return result
+
+
+def timeline_to_otio_json(timeline: Timeline, *, name: str = "motiondirector") -> str:
+    """The Timeline as OpenTimelineIO JSON text (the `.otio` file format)."""
+    otio = _otio()
+    text: str = otio.adapters.write_to_string(timeline_to_otio(timeline, name=name), "otio_json")
+    return text if text.endswith("\n") else text + "\n"

@@ -1,0 +1,248 @@
+"""Assembling a Timeline into one body Motion per character on the canonical skeleton.
+
+Each segment's material is loaded (a built-in clip by its `builtin:<clip id>` source, a BVH file
+read and retargeted once per file), sampled between its source in/out and laid at its target
+in/out; when the two lengths differ the source is time-warped linearly to fit (the sequencer
+bounds the rate). Every segment is turned to face +Z at its first frame and its root travel is
+continued from where the previous segment left the character, so clips recorded anywhere on a
+stage join in place; the root height is kept as recorded.
+
+A segment fades in over its `blend_in` seconds from the previous segment, which meanwhile
+keeps playing (or holds its last frame): slerp of joint rotations and lerp of the root, with a
+smoothstep weight.
+
+Procedural segments loop the built-in idle clip. When their lexeme names a posture other than
+`idle` (a persistent posture in force, e.g. `sit`), they hold the pose the previous segment
+ended in and add the idle clip's breathing to it, so motion is never frozen.
+
+This module must not choose clips; it renders the choices of `retrieval/sequence.py`.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from motiondirector.errors import MotionDirectorError, ScriptError
+from motiondirector.motion.bvh import quat_apply, quat_conjugate, quat_multiply, read_bvh
+from motiondirector.motion.clip import Motion
+from motiondirector.motion.library import GestureLibraryError, get_clip
+from motiondirector.motion.retarget import retarget
+from motiondirector.motion.skeleton import CANONICAL_FPS, JOINTS, REST_OFFSETS
+from motiondirector.plan.timeline import CharacterTimeline, Segment, Timeline
+
+BUILTIN_PREFIX = "builtin:"
+IDLE_SOURCE = "builtin:idle.normal.normal.neutral"
+_BVH_CACHE_SIZE = 64
+
+
+class AssemblyError(MotionDirectorError):
+    """A timeline segment's material cannot be loaded or placed."""
+
+
+MotionLoader = Callable[[str], Motion]
+
+
+class MotionSourceCache:
+    """Loads segment sources as canonical Motion, keeping the last few BVH files retargeted."""
+
+    def __init__(self, size: int = _BVH_CACHE_SIZE) -> None:
+        self._size = size
+        self._files: OrderedDict[str, Motion] = OrderedDict()
+
+    def __call__(self, source: str) -> Motion:
+        if source.startswith(BUILTIN_PREFIX):
+            try:
+                return get_clip(source[len(BUILTIN_PREFIX) :]).motion()
+            except GestureLibraryError as error:
+                raise AssemblyError(f"segment source {source!r}: {error}") from error
+        found = self._files.get(source)
+        if found is not None:
+            self._files.move_to_end(source)
+            return found
+        path = Path(source)
+        if not path.is_file():
+            raise AssemblyError(f"segment source {source!r}: no such BVH file")
+        try:
+            motion = retarget(read_bvh(path)).motion
+        except ScriptError as error:
+            raise AssemblyError(f"segment source {source!r}: {error}") from error
+        if motion.frames < 2:
+            raise AssemblyError(f"segment source {source!r}: fewer than two frames")
+        self._files[source] = motion
+        if len(self._files) > self._size:
+            self._files.popitem(last=False)
+        return motion
+
+
+# -- sampling ------------------------------------------------------------------------------
+
+
+def _normalize(q: np.ndarray) -> np.ndarray:
+    out: np.ndarray = q / np.linalg.norm(q, axis=-1, keepdims=True)
+    return out
+
+
+def sample_motion(
+    motion: Motion, times: np.ndarray, *, loop: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """Rotations (n, 22, 4) and root positions (n, 3) at `times` seconds: clamped to the clip,
+    or wrapped when `loop`. Between frames: normalised lerp of rotations (at 30 fps it is
+    within a hair of slerp), linear root."""
+    last = motion.frames - 1
+    position = np.asarray(times, dtype=float) * motion.fps
+    if loop and last > 0:
+        position = np.mod(position, last)
+    position = np.clip(position, 0.0, float(last))
+    low = np.floor(position).astype(int)
+    high = np.minimum(low + 1, last)
+    frac = (position - low)[:, None]
+    qa, qb = motion.rotations[low], motion.rotations[high]
+    sign = np.where((qa * qb).sum(-1, keepdims=True) < 0, -1.0, 1.0)
+    rotations = _normalize(qa * (1 - frac[..., None]) + qb * sign * frac[..., None])
+    root = motion.root_positions[low] * (1 - frac) + motion.root_positions[high] * frac
+    return rotations, root
+
+
+def slerp(a: np.ndarray, b: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """Spherical interpolation of quaternion arrays (..., 4) with weights broadcast to (...)."""
+    dot = (a * b).sum(-1, keepdims=True)
+    b = np.where(dot < 0, -b, b)
+    dot = np.abs(dot).clip(0.0, 1.0)
+    w = np.asarray(weight, dtype=float)[..., None]
+    theta = np.arccos(dot)
+    sin = np.sin(theta)
+    small = sin < 1e-6
+    safe = np.where(small, 1.0, sin)
+    wa = np.where(small, 1 - w, np.sin((1 - w) * theta) / safe)
+    wb = np.where(small, w, np.sin(w * theta) / safe)
+    return _normalize(wa * a + wb * b)
+
+
+def _yaw_quaternion(angle: float) -> np.ndarray:
+    return np.array([0.0, np.sin(angle / 2), 0.0, np.cos(angle / 2)])
+
+
+def _heading(root_rotation: np.ndarray) -> float:
+    forward = quat_apply(root_rotation, np.array([0.0, 0.0, 1.0]))
+    if abs(forward[0]) < 1e-9 and abs(forward[2]) < 1e-9:
+        return 0.0
+    return float(np.arctan2(forward[0], forward[2]))
+
+
+# -- placing segments ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Placed:
+    """A segment with its material and the transform that places it on the stage."""
+
+    segment: Segment
+    motion: Motion
+    loop: bool
+    turn: np.ndarray  # yaw quaternion applied to the root
+    origin: np.ndarray  # clip root at source_in
+    anchor: np.ndarray  # stage xz where the segment starts (x, 0, z)
+    held: tuple[np.ndarray, np.ndarray] | None  # base pose for a held posture
+
+    def source_times(self, times: np.ndarray) -> np.ndarray:
+        seg = self.segment
+        span = seg.target_out - seg.target_in
+        rate = (seg.source_out - seg.source_in) / span if span > 0 else 1.0
+        return seg.source_in + (times - seg.target_in) * rate
+
+    def sample(self, times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        rotations, root = sample_motion(self.motion, self.source_times(times), loop=self.loop)
+        if self.held is not None:
+            base_rot, base_root = self.held
+            first_rot, first_root = sample_motion(self.motion, np.zeros(1), loop=True)
+            delta = quat_multiply(quat_conjugate(first_rot), rotations)
+            rotations = _normalize(quat_multiply(base_rot[None], delta))
+            return rotations, base_root[None] + (root - first_root)
+        rotations = rotations.copy()
+        rotations[:, 0] = quat_multiply(self.turn[None], rotations[:, 0])
+        travel = quat_apply(self.turn[None], root - self.origin * np.array([1.0, 0.0, 1.0]))
+        placed = travel + self.anchor
+        return rotations, placed
+
+
+def _place(
+    segment: Segment,
+    motion: Motion,
+    anchor: np.ndarray,
+    previous: tuple[np.ndarray, np.ndarray] | None,
+) -> _Placed:
+    loop = segment.kind == "procedural"
+    held = None
+    if loop and segment.lexeme not in (None, "idle") and previous is not None:
+        held = previous
+    first_rot, first_root = sample_motion(motion, np.array([segment.source_in]), loop=loop)
+    turn = _yaw_quaternion(-_heading(first_rot[0, 0]))
+    return _Placed(segment, motion, loop, turn, first_root[0], anchor, held)
+
+
+def assemble_character(
+    track: CharacterTimeline,
+    duration: float,
+    *,
+    fps: int = CANONICAL_FPS,
+    loader: MotionLoader | None = None,
+) -> Motion:
+    """The body motion of one character's timeline: round(duration * fps) + 1 frames."""
+    load = loader or MotionSourceCache()
+    count = round(duration * fps) + 1
+    rotations = np.zeros((count, len(JOINTS), 4))
+    rotations[..., 3] = 1.0
+    root = np.tile(REST_OFFSETS[0], (count, 1)).astype(float)
+    filled = np.zeros(count, dtype=bool)
+    previous: _Placed | None = None
+    anchor = np.zeros(3)
+    segments = track.segments
+    for index, segment in enumerate(segments):
+        if not segment.source:
+            raise AssemblyError(f"{track.name}: a {segment.kind} segment has no source to play")
+        first = min(count - 1, round(segment.target_in * fps))
+        last_segment = index == len(segments) - 1
+        # The last segment also owns the closing frame at its target out.
+        stop = min(count, round(segment.target_out * fps) + int(last_segment))
+        if stop <= first:
+            continue
+        held = None
+        if first > 0 and filled[first - 1]:
+            held = (rotations[first - 1].copy(), root[first - 1].copy())
+            anchor = root[first - 1] * np.array([1.0, 0.0, 1.0])
+        placed = _place(segment, load(segment.source), anchor, held)
+        times = np.arange(first, stop) / fps
+        seg_rot, seg_root = placed.sample(times)
+        fade = min(stop - first, round(segment.blend_in * fps))
+        if previous is not None and fade > 0:
+            prev_rot, prev_root = previous.sample(times[:fade])
+            x = (np.arange(fade) + 1) / (fade + 1)
+            weight = x * x * (3 - 2 * x)
+            seg_rot[:fade] = slerp(prev_rot, seg_rot[:fade], weight[:, None])
+            seg_root[:fade] = prev_root * (1 - weight[:, None]) + seg_root[:fade] * weight[:, None]
+        rotations[first:stop] = seg_rot
+        root[first:stop] = seg_root
+        filled[first:stop] = True
+        previous = placed
+    if not filled.all():
+        missing = int(np.argmin(filled))
+        raise AssemblyError(
+            f"{track.name}: the timeline leaves frame {missing} ({missing / fps:.2f} s) empty"
+        )
+    return Motion(rotations, root, float(fps))
+
+
+def assemble_timeline(
+    timeline: Timeline, *, loader: MotionLoader | None = None
+) -> dict[str, Motion]:
+    """Character name -> assembled body motion, for every character of the timeline."""
+    load = loader or MotionSourceCache()
+    return {
+        track.name: assemble_character(track, timeline.duration, fps=timeline.fps, loader=load)
+        for track in timeline.characters
+    }

@@ -1,0 +1,479 @@
+"""Sequencing: from a motion plan and a clip library to a Timeline, one clip per body slot.
+
+Per character, the plan's body events become **slots**, in time order:
+
+- gestures (priority 1), non-idle postures (priority 2) and head movements (priority 3).
+  A posture slot covers the posture's transition only (its first `POSTURE_WINDOW` seconds):
+  the rest of a posture is held by procedural fill. `idle` postures make no slot; fill covers
+  them. Head movements take a body slot only where no gesture or posture is playing: a head
+  clip would replace the arms of a gesture it overlapped, and the face/head channel of the plan
+  carries the head movement anyway.
+- Overlaps: a lower-priority slot is cut to start after the higher one, or dropped if less
+  than `MIN_SLOT` seconds remain; of two gestures, the earlier is cut to end where the later
+  starts (the later one is anchored to its word), or the later starts after it when that
+  would leave too little.
+
+Each slot asks the library with `ClipQuery.from_event` (the utterance's emotion, the slot's
+final length) and gets the top `k` candidates from `search_clips`. All distinct query texts of
+the scene are embedded in one bulk call first, and identical queries are searched once.
+
+The choice is a Viterbi pass over the slots of a character:
+
+    cost(slot i, candidate c) = (1 - c.score) + JOIN_WEIGHT * decay(gap) * join(prev, c)
+
+`join` (0..1) compares the previous clip's last pose and velocity with the next clip's first
+pose and velocity (`ClipRecord.features`: joint positions relative to the pelvis' ground point):
+1 - exp(-(pose_rms / POSE_SCALE + VELOCITY_SHARE * velocity_rms / VELOCITY_SCALE)). It is 0
+when either clip lacks features. `decay` halves the join weight for every second of fill
+between the two slots, since the fill absorbs the transition. Equal costs go to the smaller
+clip id.
+
+Gaps between slots become `procedural` segments that loop the built-in idle clip, or hold the
+pose of a persistent posture (sit, kneel, ...) that is in force, with the idle clip's breathing
+on top (`motion/assemble.py` renders them). Segments abut on the frame grid and cover the
+scene; each one blends in over `BLEND` seconds (at most half its own or the previous length).
+
+This module must not load or render motion; it only decides.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from motiondirector.motion.library import builtin_library
+from motiondirector.plan.motion_plan import (
+    GestureEvent,
+    HeadEvent,
+    MotionPlan,
+    PostureEvent,
+)
+from motiondirector.plan.timeline import CharacterTimeline, Provenance, Segment, Timeline
+from motiondirector.retrieval.query import Candidate, ClipQuery, ScoreWeights, search_clips
+from motiondirector.retrieval.records import ClipRecord
+from motiondirector.retrieval.store import QUERY_CACHE, QUERY_CACHE_SIZE, ClipLibrary
+
+BLEND = 0.2
+MIN_SLOT = 0.4
+POSTURE_WINDOW = 2.0
+# Time-warp bounds: a clip plays at most twice as fast or half as fast as recorded; beyond that
+# its tail is cut (too long) or it lands shorter than its slot and fill takes the rest.
+MAX_RATE = 2.0
+MIN_RATE = 0.5
+JOIN_WEIGHT = 0.5
+POSE_SCALE = 0.15  # metres RMS over joints: a clearly visible jump
+VELOCITY_SCALE = 1.0  # metres per second RMS over joints
+VELOCITY_SHARE = 0.5
+JOIN_HALF_LIFE = 1.0  # seconds of fill that halve the join weight
+DURATION_STEP = 0.1  # wanted durations are rounded to this, so near-equal queries share a search
+IDLE_CLIP = "idle.normal.normal.neutral"
+
+_PRIORITY = {"gesture": 1, "posture": 2, "head": 3}
+BodyEvent = GestureEvent | HeadEvent | PostureEvent
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A span of a character's body timeline that one library clip should fill."""
+
+    start: float
+    end: float
+    event: BodyEvent
+    priority: int
+
+    @property
+    def length(self) -> float:
+        return self.end - self.start
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The candidate chosen for a slot, with the costs that chose it."""
+
+    slot: Slot
+    candidate: Candidate
+    target_cost: float
+    join_cost: float
+    next_join_cost: float
+    candidates: int
+
+
+def persistent_lexemes() -> frozenset[str]:
+    """Posture lexemes whose clips end in a new posture that lasts (sit, kneel, ...)."""
+    return frozenset(clip.lexeme for clip in builtin_library() if clip.persistent)
+
+
+# -- slots ---------------------------------------------------------------------------------
+
+
+def body_slots(plan: MotionPlan, character: str, *, fps: int | None = None) -> list[Slot]:
+    """The body slots of one character, in time order, non-overlapping, on the frame grid."""
+    fps = fps or plan.scene.fps
+    raw: list[Slot] = []
+    for event in plan.character(character).events:
+        if isinstance(event, GestureEvent | HeadEvent):
+            start, end = event.start, event.end
+        elif isinstance(event, PostureEvent) and event.lexeme != "idle":
+            start, end = event.start, min(event.end, event.start + POSTURE_WINDOW)
+        else:
+            continue
+        start, end = _snap(start, fps), min(_snap(end, fps), plan.scene.duration)
+        if end - start >= MIN_SLOT - 1e-9:
+            raw.append(Slot(start, end, event, _PRIORITY[event.channel]))
+    raw.sort(key=lambda s: (s.start, s.priority, s.event.id))
+    return _resolve_overlaps(raw)
+
+
+def _snap(time: float, fps: int) -> float:
+    return round(round(time * fps) / fps, 6)
+
+
+def _resolve_overlaps(slots: Iterable[Slot]) -> list[Slot]:
+    accepted: list[Slot] = []
+    for slot in slots:
+        current: Slot | None = slot
+        while current is not None and accepted and accepted[-1].end > current.start + 1e-9:
+            prev = accepted[-1]
+            if current.priority > prev.priority:
+                # Less important: it may only start once the other is over.
+                current = replace(current, start=prev.end)
+                if current.length < MIN_SLOT - 1e-9:
+                    current = None
+            elif current.priority < prev.priority or current.start - prev.start >= MIN_SLOT:
+                trimmed = replace(prev, end=current.start)
+                accepted.pop()
+                if trimmed.length >= MIN_SLOT - 1e-9:
+                    accepted.append(trimmed)
+            else:
+                current = replace(current, start=prev.end)
+                if current.length < MIN_SLOT - 1e-9:
+                    current = None
+        if current is not None:
+            accepted.append(current)
+    return accepted
+
+
+def slot_query(slot: Slot, emotion: str | None) -> ClipQuery:
+    """The library query of a slot: its event's query, wanting the slot's (final) length."""
+    query = ClipQuery.from_event(slot.event, emotion=emotion)
+    wanted = max(DURATION_STEP, round(slot.length / DURATION_STEP) * DURATION_STEP)
+    return replace(query, duration=round(wanted, 3))
+
+
+# -- candidates ----------------------------------------------------------------------------
+
+
+class _Precomputed:
+    """Hands vectors embedded in one bulk call to the shared query cache, under the real
+    embedder's model id, so later per-query lookups hit the cache."""
+
+    def __init__(self, model_id: str, dimension: int, vectors: Mapping[str, np.ndarray]) -> None:
+        self._model_id = model_id
+        self._dimension = dimension
+        self._vectors = vectors
+
+    @property
+    def model_id(self) -> str:
+        return self._model_id
+
+    @property
+    def dimension(self) -> int:
+        return self._dimension
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        return np.stack([self._vectors[text] for text in texts])
+
+
+def fetch_candidates(
+    library: ClipLibrary,
+    queries: Iterable[ClipQuery],
+    k: int,
+    *,
+    weights: ScoreWeights | None = None,
+) -> dict[ClipQuery, list[Candidate]]:
+    """The top `k` candidates of every distinct query, embedding the texts in bulk."""
+    distinct = list(dict.fromkeys(queries))
+    found: dict[ClipQuery, list[Candidate]] = {}
+    embedder = library.embedder
+    # Keep each chunk well inside the LRU cache so primed vectors are still there when used.
+    chunk = max(1, QUERY_CACHE_SIZE // 2)
+    texts = list(dict.fromkeys(q.text for q in distinct))
+    for begin in range(0, len(texts), chunk):
+        part = texts[begin : begin + chunk]
+        vectors = np.asarray(embedder.embed(part), dtype=np.float32)
+        primer = _Precomputed(
+            embedder.model_id, embedder.dimension, dict(zip(part, vectors, strict=True))
+        )
+        for text in part:
+            QUERY_CACHE.vector(primer, text)
+        wanted = set(part)
+        for query in distinct:
+            if query.text in wanted:
+                found[query] = search_clips(library, query, k, weights=weights)
+    return found
+
+
+# -- join costs and the dynamic programme ---------------------------------------------------
+
+
+def _features(records: Sequence[ClipRecord], which: str) -> tuple[np.ndarray, np.ndarray]:
+    """(pose, velocity) rows for `which` = "first" or "last", and a mask of records that
+    have both; rows of missing records are zeros."""
+    rows: list[np.ndarray] = []
+    mask = np.zeros(len(records), dtype=bool)
+    size = 0
+    for i, record in enumerate(records):
+        f = record.features
+        pose = getattr(f, f"{which}_pose", None) if f else None
+        vel = getattr(f, f"{which}_velocity", None) if f else None
+        if pose is not None and vel is not None and len(pose) == len(vel):
+            rows.append(np.concatenate([pose, vel]))
+            mask[i] = True
+            size = len(pose)
+        else:
+            rows.append(np.zeros(0))
+    if not mask.any():
+        return np.zeros((len(records), 0)), mask
+    full = np.zeros((len(records), 2 * size))
+    for i, row in enumerate(rows):
+        if mask[i] and row.size == 2 * size:
+            full[i] = row
+        else:
+            mask[i] = False
+    return full, mask
+
+
+def join_costs(previous: Sequence[ClipRecord], following: Sequence[ClipRecord]) -> np.ndarray:
+    """Join cost (0..1) of every previous clip's end to every following clip's start,
+    shape (len(previous), len(following)); 0 where either lacks features."""
+    last, last_ok = _features(previous, "last")
+    first, first_ok = _features(following, "first")
+    out = np.zeros((len(previous), len(following)))
+    if last.shape[1] == 0 or first.shape[1] == 0 or last.shape[1] != first.shape[1]:
+        return out
+    half = last.shape[1] // 2
+    joints = max(1, half // 3)
+    diff = last[:, None, :] - first[None, :, :]
+    pose_rms = np.sqrt((diff[..., :half] ** 2).sum(-1) / joints)
+    velocity_rms = np.sqrt((diff[..., half:] ** 2).sum(-1) / joints)
+    cost = 1.0 - np.exp(-(pose_rms / POSE_SCALE + VELOCITY_SHARE * velocity_rms / VELOCITY_SCALE))
+    valid = last_ok[:, None] & first_ok[None, :]
+    return np.where(valid, cost, 0.0)
+
+
+def join_cost(previous: ClipRecord, following: ClipRecord) -> float:
+    """Join cost (0..1) of one clip's end to another's start; 0 without features."""
+    return float(join_costs([previous], [following])[0, 0])
+
+
+def choose_path(
+    candidates: Sequence[Sequence[Candidate]], gaps: Sequence[float]
+) -> list[tuple[int, float]]:
+    """Viterbi over slots: for each slot the index of the chosen candidate and its join cost
+    from the chosen previous clip. `gaps[i]` is the fill time between slot i-1 and slot i
+    (gaps[0] unused). Equal total costs go to the smaller clip id."""
+    if not candidates:
+        return []
+    orders = [sorted(range(len(c)), key=lambda j, c=c: c[j].record.id) for c in candidates]  # type: ignore[misc]
+    targets = [
+        np.array([1.0 - c[j].score for j in o]) for c, o in zip(candidates, orders, strict=True)
+    ]
+    records = [[c[j].record for j in o] for c, o in zip(candidates, orders, strict=True)]
+    totals = targets[0].copy()
+    back: list[np.ndarray] = []
+    joins: list[np.ndarray] = []
+    for i in range(1, len(candidates)):
+        weight = JOIN_WEIGHT * 0.5 ** (max(0.0, gaps[i]) / JOIN_HALF_LIFE)
+        matrix = join_costs(records[i - 1], records[i])
+        through = totals[:, None] + weight * matrix
+        best_prev = np.argmin(through, axis=0)  # first minimum: the smaller id wins ties
+        totals = through[best_prev, np.arange(len(best_prev))] + targets[i]
+        back.append(best_prev)
+        joins.append(matrix)
+    picks = [int(np.argmin(totals))]
+    for step in reversed(back):
+        picks.append(int(step[picks[-1]]))
+    picks.reverse()
+    return [
+        (orders[i][pick], 0.0 if i == 0 else float(joins[i - 1][picks[i - 1], pick]))
+        for i, pick in enumerate(picks)
+    ]
+
+
+# -- the timeline --------------------------------------------------------------------------
+
+
+def sequence_plan(
+    plan: MotionPlan,
+    library: ClipLibrary,
+    *,
+    k: int = 10,
+    weights: ScoreWeights | None = None,
+    blend: float = BLEND,
+) -> Timeline:
+    """The Timeline of `plan`: per character, library clips for its body slots chosen by
+    dynamic programming, procedural fill between them, blends and provenance."""
+    fps = plan.scene.fps
+    emotions = {u.id: u.emotion.label for u in plan.utterances}
+    slots = {track.name: body_slots(plan, track.name, fps=fps) for track in plan.characters}
+    queries = {
+        name: [slot_query(s, emotions.get(s.event.utterance_id or "")) for s in character_slots]
+        for name, character_slots in slots.items()
+    }
+    found = fetch_candidates(
+        library, (q for qs in queries.values() for q in qs), k, weights=weights
+    )
+    persistent = persistent_lexemes()
+    tracks = []
+    for track in plan.characters:
+        choices = _choose(slots[track.name], [found[q] for q in queries[track.name]])
+        postures = [
+            e for e in track.events if isinstance(e, PostureEvent) and e.lexeme in persistent
+        ]
+        segments = _segments(choices, postures, plan.scene.duration, fps, blend)
+        tracks.append(CharacterTimeline(name=track.name, segments=tuple(segments)))
+    return Timeline(fps=fps, duration=plan.scene.duration, characters=tuple(tracks))
+
+
+def _choose(slots: Sequence[Slot], candidates: Sequence[list[Candidate]]) -> list[Choice]:
+    usable = [(s, c) for s, c in zip(slots, candidates, strict=True) if c]
+    gaps = [0.0] + [b[0].start - a[0].end for a, b in itertools.pairwise(usable)]
+    path = choose_path([c for _, c in usable], gaps)
+    next_joins = [join for _, join in path[1:]] + [0.0] * bool(path)
+    return [
+        Choice(slot, cands[pick], 1.0 - cands[pick].score, join, after, len(cands))
+        for (slot, cands), (pick, join), after in zip(usable, path, next_joins, strict=True)
+    ]
+
+
+def _reason(choice: Choice) -> str:
+    cand = choice.candidate
+    lexeme = choice.slot.event.lexeme
+    if cand.rank == 1:
+        head = f"best match for '{lexeme}' (score {cand.score:.2f})"
+    else:
+        head = (
+            f"rank {cand.rank} for '{lexeme}' (score {cand.score:.2f}), chosen for smoother "
+            f"joins with its neighbours"
+        )
+    worst = max(choice.join_cost, choice.next_join_cost)
+    joined = (
+        "smooth join"
+        if worst < 0.25
+        else f"join cost in {choice.join_cost:.2f}, out {choice.next_join_cost:.2f}"
+    )
+    return f"{head}, {joined}; {cand.reason}"
+
+
+def _clip_segment(choice: Choice, fps: int) -> Segment:
+    slot, record = choice.slot, choice.candidate.record
+    source_in, source_out = record.source.start, record.source.end
+    target_in, target_out = slot.start, slot.end
+    rate = (source_out - source_in) / (target_out - target_in)
+    if rate > MAX_RATE:
+        source_out = source_in + (target_out - target_in) * MAX_RATE
+    elif rate < MIN_RATE:
+        target_out = max(
+            target_in + 1.0 / fps, _snap(target_in + (source_out - source_in) / MIN_RATE, fps)
+        )
+    cand = choice.candidate
+    return Segment(
+        kind="clip",
+        clip_id=record.id,
+        source=record.source.file,
+        source_in=source_in,
+        source_out=source_out,
+        target_in=target_in,
+        target_out=target_out,
+        lexeme=slot.event.lexeme,
+        event_ids=(slot.event.id,),
+        provenance=Provenance(
+            reason=_reason(choice),
+            score=round(cand.score, 6),
+            rank=cand.rank,
+            scores={
+                "semantic": round(cand.semantic, 6),
+                "tag": round(cand.tag, 6),
+                "duration_fit": round(cand.duration_fit, 6),
+                "target_cost": round(choice.target_cost, 6),
+                "join_cost": round(choice.join_cost, 6),
+            },
+            candidates=choice.candidates,
+        ),
+    )
+
+
+def _fill_segments(
+    start: float, end: float, postures: Sequence[PostureEvent], fps: int
+) -> list[Segment]:
+    """Procedural fill over [start, end], split where a persistent posture begins or ends."""
+    cuts = {start, end}
+    for p in postures:
+        for t in (_snap(p.start, fps), _snap(p.end, fps)):
+            if start < t < end:
+                cuts.add(t)
+    times = sorted(cuts)
+    idle = next(c for c in builtin_library() if c.id == IDLE_CLIP)
+    out = []
+    for a, b in itertools.pairwise(times):
+        if b - a < 0.5 / fps:
+            continue
+        mid = (a + b) / 2
+        held = next((p for p in postures if p.start <= mid < p.end), None)
+        lexeme = held.lexeme if held is not None else "idle"
+        reason = (
+            f"procedural fill: holds the '{held.lexeme}' posture with idle breathing"
+            if held is not None
+            else "procedural fill: idle stance loop, no plan event here"
+        )
+        source_in = round(math.fmod(a, idle.duration), 6)
+        out.append(
+            Segment(
+                kind="procedural",
+                clip_id=f"builtin/{idle.id}",
+                source=f"builtin:{idle.id}",
+                source_in=source_in,
+                source_out=round(source_in + (b - a), 6),
+                target_in=a,
+                target_out=b,
+                lexeme=lexeme,
+                event_ids=(held.id,) if held is not None else (),
+                provenance=Provenance(reason=reason),
+            )
+        )
+    return out
+
+
+def _segments(
+    choices: Sequence[Choice],
+    postures: Sequence[PostureEvent],
+    duration: float,
+    fps: int,
+    blend: float,
+) -> list[Segment]:
+    laid: list[Segment] = []
+    cursor = 0.0
+    for choice in choices:
+        segment = _clip_segment(choice, fps)
+        if segment.target_in > cursor + 1e-9:
+            laid.extend(_fill_segments(cursor, segment.target_in, postures, fps))
+        laid.append(segment)
+        cursor = segment.target_out
+    if duration > cursor + 1e-9:
+        laid.extend(_fill_segments(cursor, duration, postures, fps))
+    if laid and laid[-1].target_out < duration:
+        laid[-1] = laid[-1].model_copy(update={"target_out": duration})
+    out: list[Segment] = []
+    for i, segment in enumerate(laid):
+        if i == 0:
+            out.append(segment)
+            continue
+        length = segment.target_out - segment.target_in
+        prev_length = laid[i - 1].target_out - laid[i - 1].target_in
+        fade = round(max(0.0, min(blend, length / 2, prev_length / 2)), 6)
+        out.append(segment.model_copy(update={"blend_in": fade}))
+    return out

@@ -1,0 +1,96 @@
+"""`direct_scene`: plan, timeline, body motion and files for the example scene."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import opentimelineio as otio
+import pytest
+
+from motiondirector.agent.direct import DirectResult, builtin_clip_library, direct_scene
+from motiondirector.agent.pipeline import plan_script
+from motiondirector.motion.bvh import read_bvh
+from motiondirector.motion.retarget import load_rig_map, retarget
+from motiondirector.plan.motion_plan import GestureEvent, MotionPlan
+from motiondirector.plan.timeline import Timeline
+from motiondirector.retrieval import ClipLibrary
+from motiondirector.scene import read_script
+from tests.conftest import EXAMPLE_SCENE
+
+
+@pytest.fixture(scope="session")
+def builtin_clips(tmp_path_factory: pytest.TempPathFactory) -> ClipLibrary:
+    return builtin_clip_library(tmp_path_factory.getbasetemp() / "clip-cache")
+
+
+@pytest.fixture(scope="module")
+def directed(builtin_clips: ClipLibrary, tmp_path_factory: pytest.TempPathFactory) -> DirectResult:
+    out = tmp_path_factory.mktemp("direct")
+    return direct_scene(read_script(EXAMPLE_SCENE), library=builtin_clips, out_dir=out)
+
+
+def test_writes_plan_timeline_otio_and_a_bvh_per_character(directed: DirectResult) -> None:
+    paths = directed.paths
+    assert {p.name for p in paths.values()} == {
+        "plan.json", "timeline.json", "timeline.otio", "ANA.bvh", "BEN.bvh"
+    }  # fmt: skip
+    assert MotionPlan.model_validate_json(paths["plan"].read_text()) == directed.plan
+    assert Timeline.model_validate_json(paths["timeline"].read_text()) == directed.timeline
+    back = otio.adapters.read_from_string(paths["otio"].read_text(), "otio_json")
+    assert [t.name for t in back.tracks] == ["ANA", "BEN"]
+    for name in ("ANA", "BEN"):
+        motion = retarget(read_bvh(paths[f"bvh:{name}"]), load_rig_map("canonical")).motion
+        assert motion.frames == round(directed.plan.scene.duration * 30) + 1
+        assert np.allclose(
+            motion.joint_positions(), directed.motions[name].joint_positions(), atol=1e-3
+        )
+
+
+def gesture_match_share(result: DirectResult) -> float:
+    """The share of the plan's gesture events realised by a clip of the same lexeme."""
+    wanted = matched = 0
+    for track in result.plan.characters:
+        segments = result.timeline.character(track.name).segments
+        for event in track.events:
+            if not isinstance(event, GestureEvent):
+                continue
+            wanted += 1
+            matched += any(
+                s.kind == "clip" and event.id in s.event_ids and s.lexeme == event.lexeme
+                and s.clip_id is not None and f"/{event.lexeme}." in s.clip_id
+                for s in segments
+            )  # fmt: skip
+    return matched / wanted
+
+
+def test_gesture_events_get_clips_of_their_lexeme(directed: DirectResult) -> None:
+    share = gesture_match_share(directed)
+    print(f"gesture events realised by a clip of their lexeme: {share:.0%}")
+    # The rest lost their slot to an overlapping gesture that plays instead.
+    assert share >= 0.85
+
+
+def test_the_body_moves_during_gestures(directed: DirectResult) -> None:
+    motion = directed.motions["BEN"]
+    wrists = motion.joint_positions()[:, 20:22]
+    assert np.ptp(wrists, axis=0).max() > 0.3
+
+
+def test_direct_is_deterministic(builtin_clips: ClipLibrary, directed: DirectResult) -> None:
+    again = direct_scene(plan_script(EXAMPLE_SCENE), library=builtin_clips)
+    assert again.timeline.to_json() == directed.timeline.to_json()
+    assert again.paths == {}
+    for name, motion in again.motions.items():
+        assert np.array_equal(motion.rotations, directed.motions[name].rotations)
+
+
+def test_without_a_library_the_builtin_one_is_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, builtin_clips: ClipLibrary
+) -> None:
+    # The cache the fixture built stands in for the user cache: opened, not rebuilt.
+    monkeypatch.setenv("MOTIONDIRECTOR_CACHE_DIR", str(builtin_clips.path.parent))
+    plan = plan_script(EXAMPLE_SCENE)
+    result = direct_scene(plan)
+    assert result.plan is plan
+    assert any(s.kind == "clip" for t in result.timeline.characters for s in t.segments)

@@ -1,0 +1,82 @@
+"""OpenTimelineIO export of a Timeline, read back with OpenTimelineIO itself."""
+
+from __future__ import annotations
+
+import opentimelineio as otio
+import pytest
+
+from motiondirector.export.otio import METADATA_KEY, timeline_to_otio_json
+from motiondirector.plan.timeline import CharacterTimeline, Provenance, Segment, Timeline
+
+
+def _segment(kind: str, lexeme: str, source: str, s_in: float, s_out: float, t_in: float,
+             t_out: float) -> Segment:  # fmt: skip
+    return Segment(
+        kind=kind,
+        clip_id=f"lib/{lexeme}",
+        source=source,
+        source_in=s_in,
+        source_out=s_out,
+        target_in=t_in,
+        target_out=t_out,
+        blend_in=0.2 if t_in else 0.0,
+        lexeme=lexeme,
+        event_ids=(f"ana-{lexeme}",),
+        provenance=Provenance(
+            reason=f"best match for '{lexeme}'",
+            score=0.8,
+            rank=1,
+            scores={"semantic": 0.7},
+            candidates=10,
+        ),
+    )
+
+
+TIMELINE = Timeline(
+    duration=4.0,
+    characters=(
+        CharacterTimeline(
+            name="ANA",
+            segments=(
+                _segment("procedural", "idle", "builtin:idle", 0.0, 1.0, 0.0, 1.0),
+                # Source 2 s squeezed into 1.5 s of target.
+                _segment("clip", "wave", "/data/wave.bvh", 3.0, 5.0, 1.0, 2.5),
+                _segment("clip", "point", "builtin:point", 0.0, 1.0, 3.0, 4.0),
+            ),
+        ),
+        CharacterTimeline(
+            name="BEN",
+            segments=(_segment("procedural", "idle", "builtin:idle", 0.0, 4.0, 0.0, 4.0),),
+        ),
+    ),
+)
+
+
+def test_round_trip_keeps_tracks_clips_names_and_ranges() -> None:
+    back = otio.adapters.read_from_string(timeline_to_otio_json(TIMELINE), "otio_json")
+    assert [track.name for track in back.tracks] == ["ANA", "BEN"]
+    ana = back.tracks[0]
+    clips = list(ana.find_clips())
+    assert [c.name for c in clips] == ["idle", "wave", "point"]
+    assert [c.media_reference.target_url for c in clips] == [
+        "builtin:idle",
+        "/data/wave.bvh",
+        "builtin:point",
+    ]
+    wave = clips[1]
+    assert wave.source_range.start_time.to_seconds() == pytest.approx(3.0)
+    assert wave.source_range.duration.to_seconds() == pytest.approx(1.5)
+    assert wave.effects[0].time_scalar == pytest.approx(2.0 / 1.5)
+    # Placed at its target in, after the gap that the timeline leaves from 2.5 s to 3 s.
+    assert ana.range_of_child(clips[2]).start_time.to_seconds() == pytest.approx(3.0)
+    assert sum(isinstance(item, otio.schema.Gap) for item in ana) == 1
+    assert ana.duration().to_seconds() == pytest.approx(4.0)
+    meta = wave.metadata[METADATA_KEY]
+    assert meta["source_out"] == 5.0 and meta["target_in"] == 1.0
+    assert meta["provenance"]["reason"] == "best match for 'wave'"
+    assert list(meta["event_ids"]) == ["ana-wave"]
+    assert len(list(back.tracks[1].find_clips())) == 1
+
+
+def test_export_is_deterministic() -> None:
+    assert timeline_to_otio_json(TIMELINE) == timeline_to_otio_json(TIMELINE)

@@ -1,0 +1,141 @@
+"""Assembling a timeline into body motion: placement, time-warp, blends, fill, BVH."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from motiondirector.motion.assemble import (
+    AssemblyError,
+    assemble_character,
+    assemble_timeline,
+    sample_motion,
+    slerp,
+)
+from motiondirector.motion.bvh import motion_to_bvh, parse_bvh
+from motiondirector.motion.library import get_clip
+from motiondirector.motion.retarget import load_rig_map, retarget
+from motiondirector.plan.timeline import CharacterTimeline, Provenance, Segment, Timeline
+
+WAVE = "wave.right.normal.normal.neutral"
+SIT = "sit.normal.normal.neutral"
+IDLE = "idle.normal.normal.neutral"
+
+
+def _clip(clip_id: str, target_in: float, target_out: float, *, blend: float = 0.2,
+          source_out: float | None = None, lexeme: str | None = None,
+          kind: str = "clip") -> Segment:  # fmt: skip
+    clip = get_clip(clip_id)
+    return Segment(
+        kind=kind,
+        clip_id=f"builtin/{clip_id}",
+        source=f"builtin:{clip_id}",
+        source_in=0.0,
+        source_out=clip.duration if source_out is None else source_out,
+        target_in=target_in,
+        target_out=target_out,
+        blend_in=blend,
+        lexeme=lexeme or clip.lexeme,
+        provenance=Provenance(reason="test"),
+    )
+
+
+def _timeline(*segments: Segment, duration: float) -> Timeline:
+    track = CharacterTimeline(name="ANA", segments=segments)
+    return Timeline(duration=duration, characters=(track,))
+
+
+@pytest.fixture(scope="module")
+def scene() -> Timeline:
+    wave = get_clip(WAVE)
+    return _timeline(
+        _clip(IDLE, 0.0, 1.0, blend=0.0, kind="procedural", lexeme="idle"),
+        # Played slower than recorded: 1.5x its length.
+        _clip(WAVE, 1.0, 1.0 + 1.5 * wave.duration),
+        _clip(IDLE, 1.0 + 1.5 * wave.duration, 6.05, kind="procedural", lexeme="idle"),
+        duration=6.05,
+    )
+
+
+def test_frame_count_and_finite(scene: Timeline) -> None:
+    motion = assemble_timeline(scene)["ANA"]
+    assert motion.frames == round(6.05 * 30) + 1
+    assert motion.fps == 30
+    assert np.isfinite(motion.rotations).all() and np.isfinite(motion.root_positions).all()
+    assert np.allclose(np.linalg.norm(motion.rotations, axis=-1), 1.0)
+
+
+def test_a_segment_plays_its_source_time_warped_into_place(scene: Timeline) -> None:
+    motion = assemble_timeline(scene)["ANA"]
+    segment = scene.characters[0].segments[1]
+    middle = (segment.target_in + segment.target_out) / 2
+    frame = round(middle * 30)
+    rate = (segment.source_out - segment.source_in) / (segment.target_out - segment.target_in)
+    source_time = segment.source_in + (frame / 30 - segment.target_in) * rate
+    expected, _ = sample_motion(get_clip(WAVE).motion(), np.array([source_time]))
+    got = motion.rotations[frame, 1:]
+    # Same rotation up to sign: |dot| close to 1 for every non-root joint.
+    assert np.abs((got * expected[0, 1:]).sum(-1)).min() > 0.9999
+    # The wave raises the right wrist well above where the idle keeps it.
+    wrist = motion.joint_positions()[:, 21, 1]
+    assert wrist[frame - 5 : frame + 5].max() > wrist[:20].max() + 0.3
+
+
+def test_a_blend_spreads_a_pose_change_over_its_frames() -> None:
+    # Sitting, then a standing wave: a hard cut makes the pelvis jump up in one frame.
+    sit = get_clip(SIT)
+    boundary = round(sit.duration * 30)
+
+    def pelvis_steps(blend: float) -> np.ndarray:
+        timeline = _timeline(
+            _clip(SIT, 0.0, sit.duration, blend=0.0),
+            _clip(WAVE, sit.duration, 4.0, blend=blend),
+            duration=4.0,
+        )
+        root = assemble_timeline(timeline)["ANA"].root_positions
+        steps: np.ndarray = np.linalg.norm(
+            np.diff(root[boundary - 2 : boundary + 8], axis=0), axis=-1
+        )
+        return steps
+
+    cut, blended = pelvis_steps(0.0), pelvis_steps(0.2)
+    assert cut.max() > 0.05
+    assert blended.max() < cut.max() / 3
+
+
+def test_a_held_posture_keeps_the_pose_and_breathes() -> None:
+    sit = get_clip(SIT)
+    timeline = _timeline(
+        _clip(SIT, 0.0, sit.duration, blend=0.0),
+        _clip(IDLE, sit.duration, 6.0, kind="procedural", lexeme="sit"),
+        duration=6.0,
+    )
+    motion = assemble_timeline(timeline)["ANA"]
+    sat = sit.motion().root_positions[-1, 1]
+    held = motion.root_positions[round(sit.duration * 30) + 10 :, 1]
+    assert np.abs(held - sat).max() < 0.03
+    assert np.ptp(motion.rotations[-100:, 9], axis=0).max() > 1e-4  # spine3 still moves
+
+
+def test_assembled_motion_writes_bvh_that_reads_back(scene: Timeline) -> None:
+    motion = assemble_timeline(scene)["ANA"]
+    back = retarget(parse_bvh(motion_to_bvh(motion)), load_rig_map("canonical")).motion
+    assert back.frames == motion.frames
+    assert np.allclose(back.joint_positions(), motion.joint_positions(), atol=1e-3)
+
+
+def test_slerp_ends_and_middle() -> None:
+    a = np.array([0.0, 0.0, 0.0, 1.0])
+    b = np.array([0.0, np.sin(np.pi / 4), 0.0, np.cos(np.pi / 4)])  # 90 degrees about Y
+    out = slerp(np.stack([a, a, a]), np.stack([b, b, b]), np.array([0.0, 0.5, 1.0]))
+    assert np.allclose(out[0], a) and np.allclose(out[2], b)
+    assert np.allclose(out[1], [0.0, np.sin(np.pi / 8), 0.0, np.cos(np.pi / 8)])
+
+
+def test_missing_sources_and_gaps_are_clear_errors() -> None:
+    bad = _clip(WAVE, 0.0, 1.0).model_copy(update={"source": "nowhere/clip.bvh"})
+    with pytest.raises(AssemblyError, match=r"nowhere/clip\.bvh"):
+        assemble_timeline(_timeline(bad, duration=1.0))
+    track = CharacterTimeline(name="ANA", segments=(_clip(WAVE, 0.0, 1.0),))
+    with pytest.raises(AssemblyError, match="empty"):
+        assemble_character(track, 2.0)

@@ -1,0 +1,201 @@
+"""Sequencing: slots from a plan, the dynamic programme over candidates, and the timeline."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from motiondirector.agent.direct import builtin_clip_library
+from motiondirector.agent.pipeline import plan_script
+from motiondirector.plan.motion_plan import GestureEvent, MotionPlan, PostureEvent
+from motiondirector.plan.timeline import Timeline
+from motiondirector.retrieval import (
+    Candidate,
+    ClipLibrary,
+    ClipRecord,
+    ClipSource,
+    ClipTags,
+    MotionFeatures,
+)
+from motiondirector.retrieval.sequence import (
+    MIN_SLOT,
+    body_slots,
+    choose_path,
+    join_cost,
+    sequence_plan,
+)
+from tests.conftest import EXAMPLE_SCENE
+
+JOINTS = 22
+
+
+def _pose(height: float) -> tuple[float, ...]:
+    """A pose whose every joint sits at `height` metres: enough to tell poses apart."""
+    return tuple(float(v) for v in np.tile([0.0, height, 0.0], JOINTS))
+
+
+STILL = tuple(0.0 for _ in range(3 * JOINTS))
+
+
+def _record(clip_id: str, lexeme: str, first: float, last: float) -> ClipRecord:
+    return ClipRecord(
+        id=clip_id,
+        source=ClipSource(file=f"clips/{clip_id}.bvh", end=1.0),
+        duration=1.0,
+        descriptions=(f"{lexeme.replace('_', ' ')} gesture",),
+        tags=ClipTags(lexemes=(lexeme,)),
+        features=MotionFeatures(
+            first_pose=_pose(first),
+            last_pose=_pose(last),
+            first_velocity=STILL,
+            last_velocity=STILL,
+        ),
+    )
+
+
+# Six clips: the best wave ends with the hands high, where no point clip starts; the second
+# wave ends low, where the points start.
+RECORDS = {
+    r.id: r
+    for r in (
+        _record("wave_high", "wave", 1.0, 1.6),
+        _record("wave_low", "wave", 1.0, 1.0),
+        _record("wave_mid", "wave", 1.0, 1.3),
+        _record("point_a", "point", 1.0, 1.0),
+        _record("point_b", "point", 1.02, 1.0),
+        _record("shrug_a", "shrug", 1.0, 1.0),
+    )
+}
+
+
+def _candidates(scores: dict[str, float]) -> list[Candidate]:
+    ordered = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+    return [
+        Candidate(RECORDS[i], s, s, 1.0, 1.0, rank, reason="test")
+        for rank, (i, s) in enumerate(ordered, 1)
+    ]
+
+
+def test_join_cost_grows_with_the_pose_gap_and_is_zero_without_features() -> None:
+    assert join_cost(RECORDS["wave_low"], RECORDS["point_a"]) == pytest.approx(0.0)
+    near = join_cost(RECORDS["wave_mid"], RECORDS["point_a"])
+    far = join_cost(RECORDS["wave_high"], RECORDS["point_a"])
+    assert 0.0 < near < far < 1.0
+    bare = RECORDS["wave_high"].model_copy(update={"features": None})
+    assert join_cost(bare, RECORDS["point_a"]) == 0.0
+
+
+def test_the_programme_prefers_the_globally_cheaper_path() -> None:
+    waves = _candidates({"wave_high": 0.90, "wave_low": 0.86, "wave_mid": 0.80})
+    points = _candidates({"point_a": 0.85, "point_b": 0.84})
+    path = choose_path([waves, points], gaps=[0.0, 0.0])
+    # Greedy would take wave_high (best score) and pay a large join into either point.
+    assert [waves[path[0][0]].record.id, points[path[1][0]].record.id] == ["wave_low", "point_a"]
+    assert path[1][1] == pytest.approx(0.0)
+    # With a long fill between the slots the join hardly matters and the best wave wins.
+    far_apart = choose_path([waves, points], gaps=[0.0, 10.0])
+    assert waves[far_apart[0][0]].record.id == "wave_high"
+
+
+def test_equal_costs_go_to_the_smaller_clip_id() -> None:
+    points = _candidates({"point_b": 0.8, "point_a": 0.8})
+    ((pick, _),) = choose_path([points], gaps=[0.0])
+    assert points[pick].record.id == "point_a"
+
+
+@pytest.fixture(scope="session")
+def builtin_clips(tmp_path_factory: pytest.TempPathFactory) -> ClipLibrary:
+    return builtin_clip_library(tmp_path_factory.getbasetemp() / "clip-cache")
+
+
+@pytest.fixture(scope="module")
+def plan() -> MotionPlan:
+    return plan_script(EXAMPLE_SCENE)
+
+
+@pytest.fixture(scope="module")
+def timeline(plan: MotionPlan, builtin_clips: ClipLibrary) -> Timeline:
+    return sequence_plan(plan, builtin_clips, k=10)
+
+
+def test_slots_are_ordered_apart_and_skip_idle(plan: MotionPlan) -> None:
+    for track in plan.characters:
+        slots = body_slots(plan, track.name)
+        assert slots
+        for a, b in itertools.pairwise(slots):
+            assert a.end <= b.start + 1e-9
+        assert all(s.length >= MIN_SLOT - 1e-9 for s in slots)
+        assert not any(
+            isinstance(s.event, PostureEvent) and s.event.lexeme == "idle" for s in slots
+        )
+
+
+def test_segments_cover_the_scene_in_order_without_overlap(
+    plan: MotionPlan, timeline: Timeline
+) -> None:
+    assert [t.name for t in timeline.characters] == [t.name for t in plan.characters]
+    for track in timeline.characters:
+        segments = track.segments
+        assert segments[0].target_in == 0.0
+        assert segments[-1].target_out == pytest.approx(plan.scene.duration)
+        for a, b in itertools.pairwise(segments):
+            assert a.target_out == pytest.approx(b.target_in)
+            assert 0.0 <= b.blend_in <= 0.2 + 1e-9
+        assert all(s.target_out > s.target_in for s in segments)
+        assert {s.kind for s in segments} == {"clip", "procedural"}
+
+
+def test_every_clip_choice_carries_its_provenance(timeline: Timeline) -> None:
+    clips = [s for t in timeline.characters for s in t.segments if s.kind == "clip"]
+    assert clips
+    for segment in clips:
+        p = segment.provenance
+        assert p.rank is not None and 1 <= p.rank <= 10
+        assert p.candidates == 10
+        assert p.score is not None and p.score == pytest.approx(1 - p.scores["target_cost"])
+        assert set(p.scores) == {"semantic", "tag", "duration_fit", "target_cost", "join_cost"}
+        assert f"'{segment.lexeme}'" in p.reason
+        assert segment.clip_id and segment.clip_id.startswith("builtin/")
+        assert segment.source == "builtin:" + segment.clip_id.removeprefix("builtin/")
+        assert len(segment.event_ids) == 1
+    fills = [s for t in timeline.characters for s in t.segments if s.kind == "procedural"]
+    assert all(s.provenance.reason.startswith("procedural fill") for s in fills)
+
+
+def test_a_persistent_posture_is_held_by_the_fill(plan: MotionPlan, timeline: Timeline) -> None:
+    sits = [
+        e for t in plan.characters for e in t.events
+        if isinstance(e, PostureEvent) and e.lexeme == "sit"
+    ]  # fmt: skip
+    assert sits, "the example scene has ANA sit down"
+    sit = sits[0]
+    track = timeline.character("ANA")
+    inside = [
+        s for s in track.segments
+        if s.kind == "procedural" and sit.start + 2.0 < s.target_in < sit.end - 1.0
+    ]  # fmt: skip
+    assert inside and all(s.lexeme == "sit" and sit.id in s.event_ids for s in inside)
+
+
+def test_gesture_clips_match_their_lexeme(plan: MotionPlan, timeline: Timeline) -> None:
+    gestures = {e.id: e.lexeme for t in plan.characters for e in t.events
+                if isinstance(e, GestureEvent)}  # fmt: skip
+    realised = [
+        (gestures[s.event_ids[0]], s.clip_id)
+        for t in timeline.characters
+        for s in t.segments
+        if s.kind == "clip" and s.event_ids[0] in gestures
+    ]
+    assert len(realised) >= 0.85 * len(gestures)
+    for lexeme, clip_id in realised:
+        assert clip_id is not None and clip_id.startswith(f"builtin/{lexeme}.")
+
+
+def test_sequencing_is_deterministic(
+    plan: MotionPlan, builtin_clips: ClipLibrary, timeline: Timeline, tmp_path: Path
+) -> None:
+    again = sequence_plan(plan, builtin_clips, k=10)
+    assert again.to_json() == timeline.to_json()
