@@ -51,13 +51,27 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_planning_options(demo)
     demo.add_argument("--out", type=Path, default=Path("out"), help="output directory")
 
+    direct = sub.add_parser(
+        "direct", help="plan a script and realize it: timeline, body motion (BVH) per character"
+    )
+    _add_planning_options(direct)
+    direct.add_argument("--out", type=Path, required=True, help="output directory")
+    direct.add_argument(
+        "--library", type=Path, help="clip library (default: the built-in gesture library)"
+    )
+    direct.add_argument("-k", type=int, default=10, help="candidates per slot")
+
     validate = sub.add_parser("validate", help="check a plan JSON against the contract")
     validate.add_argument("plan", type=Path)
 
     index = sub.add_parser("index", help="build or inspect a clip library (FAISS index)")
     index_sub = index.add_subparsers(dest="index_command", required=True)
     build = index_sub.add_parser("build", help="ingest clips and build a library")
-    build.add_argument("sources", nargs="+", help='"builtin" or folders of BVH files')
+    build.add_argument(
+        "sources",
+        nargs="+",
+        help='"builtin", folders of BVH files, or video folders with a captions.jsonl',
+    )
     build.add_argument("--out", type=Path, required=True, help="library directory")
     build.add_argument("--kind", choices=("flat", "hnsw", "ivf"), help="FAISS index kind")
     build.add_argument("--overwrite", action="store_true", help="replace an existing library")
@@ -150,11 +164,30 @@ def _run(args: argparse.Namespace) -> int:
         print(summarize_plan(plan))
         print(f"Wrote {len(paths)} files to {args.out}/: " + ", ".join(p.name for p in paths))
         return 0
+    if args.command == "direct":
+        return _direct(args)
     if args.command == "index":
         return _index(args)
     if args.command == "search":
         return _search(args)
     raise AssertionError(args.command)
+
+
+def _direct(args: argparse.Namespace) -> int:
+    from collections import Counter
+
+    from motiondirector.agent.direct import direct_scene
+    from motiondirector.retrieval import ClipLibrary
+
+    library = ClipLibrary.open(args.library) if args.library else None
+    result = direct_scene(_plan(args), library=library, out_dir=args.out, k=args.k)
+    for track in result.timeline.characters:
+        kinds = Counter(segment.kind for segment in track.segments)
+        parts = ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items()))
+        print(f"{track.name:<16} {len(track.segments)} segments ({parts})")
+    names = ", ".join(path.name for path in result.paths.values())
+    print(f"Wrote {len(result.paths)} files to {args.out}/: {names}")
+    return 0
 
 
 def _index(args: argparse.Namespace) -> int:

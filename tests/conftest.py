@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from motiondirector.retrieval import ClipLibrary
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -15,6 +19,14 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
 EXAMPLE_SCENE = ROOT / "examples" / "the_key.fountain"
+
+
+@pytest.fixture(scope="session")
+def builtin_clips(tmp_path_factory: pytest.TempPathFactory) -> ClipLibrary:
+    """The built-in gesture library as a clip library, built once per test run."""
+    from motiondirector.agent.direct import builtin_clip_library
+
+    return builtin_clip_library(tmp_path_factory.getbasetemp() / "clip-cache")
 
 
 @pytest.fixture(scope="session")

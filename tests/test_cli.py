@@ -111,3 +111,22 @@ def test_index_build_info_and_search(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "dataset-1_bye_sad_001" in first
     assert main(["index", "build", str(folder), "--out", str(library), "-q"]) == 2
     assert "overwrite" in capsys.readouterr().err
+
+
+def test_direct_writes_timeline_and_motion(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    builtin_clips: object,
+) -> None:
+    from motiondirector.retrieval import ClipLibrary
+
+    assert isinstance(builtin_clips, ClipLibrary)
+    monkeypatch.setenv("MOTIONDIRECTOR_CACHE_DIR", str(builtin_clips.path.parent))
+    out = tmp_path / "scene"
+    assert main(["direct", str(EXAMPLE_SCENE), "-q", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "ANA" in printed and "clip" in printed
+    names = {p.name for p in out.iterdir()}
+    assert names == {"plan.json", "timeline.json", "timeline.otio", "ANA.bvh", "BEN.bvh"}
+    assert main(["validate", str(out / "plan.json")]) == 0

@@ -30,6 +30,7 @@ from motiondirector.export.otio import timeline_to_otio_json
 from motiondirector.motion.assemble import MotionSourceCache, assemble_timeline
 from motiondirector.motion.bvh import motion_to_bvh
 from motiondirector.motion.clip import Motion
+from motiondirector.motion.codebook import default_codebook
 from motiondirector.motion.library import builtin_library
 from motiondirector.plan.motion_plan import MotionPlan
 from motiondirector.plan.scene import Scene
@@ -123,13 +124,27 @@ def direct_scene(
 ) -> DirectResult:
     """Plan (when given a Scene), sequence clips of `library` (None: the built-in gesture
     library) into a timeline, assemble each character's body motion and, with `out_dir`,
-    write plan.json, timeline.json, timeline.otio and <CHARACTER>.bvh there."""
+    write plan.json, timeline.json, timeline.otio and <CHARACTER>.bvh there. The returned plan
+    carries each character's motion-codebook tokens."""
     plan = scene_or_plan if isinstance(scene_or_plan, MotionPlan) else plan_scene(scene_or_plan)
     chosen = library if library is not None else builtin_clip_library()
     timeline = sequence_plan(plan, chosen, k=k)
     motions = assemble_timeline(timeline, loader=MotionSourceCache())
+    plan = with_tokens(plan, motions)
     paths = write_direction(plan, timeline, motions, out_dir) if out_dir is not None else {}
     return DirectResult(plan=plan, timeline=timeline, motions=motions, paths=paths)
+
+
+def with_tokens(plan: MotionPlan, motions: dict[str, Motion]) -> MotionPlan:
+    """The plan with each character's assembled motion encoded as motion-codebook tokens."""
+    codebook = default_codebook()
+    tracks = tuple(
+        track.model_copy(update={"tokens": codebook.tokens(motions[track.name])})
+        if track.name in motions
+        else track
+        for track in plan.characters
+    )
+    return plan.model_copy(update={"characters": tracks})
 
 
 def write_direction(

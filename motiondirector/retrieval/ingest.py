@@ -223,15 +223,18 @@ def ingest_bvh_folder(
 
 
 def ingest(sources: Iterable[str], *, progress: bool = False) -> IngestResult:
-    """Ingest several sources: `builtin` or BVH folders."""
+    """Ingest several sources: `builtin`, BVH folders, or video folders with a captions file."""
+    from motiondirector.retrieval.video import CAPTIONS, ingest_video_folder
+
     records: list[ClipRecord] = []
     skipped: list[Skipped] = []
     for source in sources:
-        result = (
-            ingest_builtin()
-            if source == "builtin"
-            else ingest_bvh_folder(source, progress=progress)
-        )
+        if source == "builtin":
+            result = ingest_builtin()
+        elif (Path(source) / CAPTIONS).is_file():
+            result = ingest_video_folder(source, progress=progress)
+        else:
+            result = ingest_bvh_folder(source, progress=progress)
         records.extend(result.records)
         skipped.extend(result.skipped)
     return IngestResult(tuple(records), tuple(skipped))

@@ -8,7 +8,7 @@ import numpy as np
 import opentimelineio as otio
 import pytest
 
-from motiondirector.agent.direct import DirectResult, builtin_clip_library, direct_scene
+from motiondirector.agent.direct import DirectResult, direct_scene
 from motiondirector.agent.pipeline import plan_script
 from motiondirector.motion.bvh import read_bvh
 from motiondirector.motion.retarget import load_rig_map, retarget
@@ -17,11 +17,6 @@ from motiondirector.plan.timeline import Timeline
 from motiondirector.retrieval import ClipLibrary
 from motiondirector.scene import read_script
 from tests.conftest import EXAMPLE_SCENE
-
-
-@pytest.fixture(scope="session")
-def builtin_clips(tmp_path_factory: pytest.TempPathFactory) -> ClipLibrary:
-    return builtin_clip_library(tmp_path_factory.getbasetemp() / "clip-cache")
 
 
 @pytest.fixture(scope="module")
@@ -92,5 +87,18 @@ def test_without_a_library_the_builtin_one_is_used(
     monkeypatch.setenv("MOTIONDIRECTOR_CACHE_DIR", str(builtin_clips.path.parent))
     plan = plan_script(EXAMPLE_SCENE)
     result = direct_scene(plan)
-    assert result.plan is plan
+    assert result.plan.utterances == plan.utterances  # the given plan, tokens added
     assert any(s.kind == "clip" for t in result.timeline.characters for s in t.segments)
+
+
+def test_plan_carries_each_characters_motion_tokens(directed: DirectResult) -> None:
+    from motiondirector.motion.codebook import default_codebook
+
+    codebook = default_codebook()
+    for track in directed.plan.characters:
+        tokens = track.tokens
+        assert tokens is not None and tokens.codebook == codebook.id
+        assert tokens.rate == pytest.approx(codebook.rate)
+        motion = directed.motions[track.name]
+        assert list(tokens.ids) == codebook.encode(motion).tolist()
+        assert len(set(tokens.ids)) > 3  # the body moves: not one token repeated

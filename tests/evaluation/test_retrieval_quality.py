@@ -24,7 +24,7 @@ from motiondirector.motion.library import builtin_library
 from motiondirector.motion.library.descriptions import describe
 from motiondirector.motion.library.keyframes import load_library_data
 from motiondirector.retrieval import ClipLibrary
-from motiondirector.retrieval.ingest import ingest_builtin, ingest_bvh_folder
+from motiondirector.retrieval.ingest import ingest_bvh_folder
 
 from ..conftest import ROOT, SHARED_DATA
 
@@ -39,9 +39,8 @@ def bandai_library(tmp_path_factory: pytest.TempPathFactory) -> ClipLibrary:
 
 
 @pytest.fixture(scope="session")
-def builtin_clip_library(tmp_path_factory: pytest.TempPathFactory) -> ClipLibrary:
-    records = ingest_builtin().records
-    return ClipLibrary.create(tmp_path_factory.mktemp("quality") / "builtin", records)
+def builtin_clip_library(builtin_clips: ClipLibrary) -> ClipLibrary:
+    return builtin_clips
 
 
 def test_the_query_set_is_large_enough_and_names_real_labels() -> None:

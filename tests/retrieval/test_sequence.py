@@ -8,7 +8,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from motiondirector.agent.direct import builtin_clip_library
 from motiondirector.agent.pipeline import plan_script
 from motiondirector.plan.motion_plan import GestureEvent, MotionPlan, PostureEvent
 from motiondirector.plan.timeline import Timeline
@@ -104,11 +103,6 @@ def test_equal_costs_go_to_the_smaller_clip_id() -> None:
     points = _candidates({"point_b": 0.8, "point_a": 0.8})
     ((pick, _),) = choose_path([points], gaps=[0.0])
     assert points[pick].record.id == "point_a"
-
-
-@pytest.fixture(scope="session")
-def builtin_clips(tmp_path_factory: pytest.TempPathFactory) -> ClipLibrary:
-    return builtin_clip_library(tmp_path_factory.getbasetemp() / "clip-cache")
 
 
 @pytest.fixture(scope="module")
