@@ -79,6 +79,14 @@ def _build_parser() -> argparse.ArgumentParser:
     info = index_sub.add_parser("info", help="describe a library")
     info.add_argument("library", type=Path)
 
+    clips = sub.add_parser("library", help="list or export clips of the built-in gesture library")
+    clips_sub = clips.add_subparsers(dest="library_command", required=True)
+    listing = clips_sub.add_parser("list", help="list clip ids and descriptions")
+    listing.add_argument("--lexeme", help="only clips of this lexeme, e.g. wave")
+    export_clip = clips_sub.add_parser("export", help="write one clip as BVH")
+    export_clip.add_argument("clip_id", help="e.g. wave.right.large.fast.happy")
+    export_clip.add_argument("-o", "--output", type=Path, required=True, help="BVH file")
+
     search = sub.add_parser("search", help="find clips in a library by description")
     search.add_argument("library", type=Path)
     search.add_argument("text", help='what the clip shows, e.g. "waves goodbye sadly"')
@@ -168,6 +176,8 @@ def _run(args: argparse.Namespace) -> int:
         return _direct(args)
     if args.command == "index":
         return _index(args)
+    if args.command == "library":
+        return _library(args)
     if args.command == "search":
         return _search(args)
     raise AssertionError(args.command)
@@ -187,6 +197,25 @@ def _direct(args: argparse.Namespace) -> int:
         print(f"{track.name:<16} {len(track.segments)} segments ({parts})")
     names = ", ".join(path.name for path in result.paths.values())
     print(f"Wrote {len(result.paths)} files to {args.out}/: {names}")
+    return 0
+
+
+def _library(args: argparse.Namespace) -> int:
+    from motiondirector.motion.library import builtin_library, clips_for, get_clip
+
+    if args.library_command == "list":
+        chosen = clips_for(args.lexeme) if args.lexeme else builtin_library()
+        if not chosen:
+            raise MotionDirectorError(f"no built-in clips for lexeme {args.lexeme!r}")
+        for clip in chosen:
+            print(f"{clip.id:<40} {clip.duration:5.2f} s  {clip.descriptions[0]}")
+        return 0
+    from motiondirector.motion.bvh import write_bvh
+
+    clip = get_clip(args.clip_id.removeprefix("builtin/"))
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    write_bvh(clip.motion(), args.output)
+    print(f"wrote {args.output} ({clip.duration:.2f} s, {clip.motion().frames} frames)")
     return 0
 
 

@@ -130,3 +130,16 @@ def test_direct_writes_timeline_and_motion(
     names = {p.name for p in out.iterdir()}
     assert names == {"plan.json", "timeline.json", "timeline.otio", "ANA.bvh", "BEN.bvh"}
     assert main(["validate", str(out / "plan.json")]) == 0
+
+
+def test_library_list_and_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from motiondirector.motion.bvh import read_bvh
+
+    assert main(["library", "list", "--lexeme", "shrug"]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert listed and all(line.startswith("shrug.") for line in listed)
+    out = tmp_path / "shrug.bvh"
+    assert main(["library", "export", listed[0].split()[0], "-o", str(out)]) == 0
+    assert read_bvh(out).frames > 10
+    assert main(["library", "export", "moonwalk.left", "-o", str(out)]) == 2
+    assert "no clip" in capsys.readouterr().err
