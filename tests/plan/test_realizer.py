@@ -198,3 +198,14 @@ def test_same_gesture_twice_in_a_row_is_not_a_stutter(
     tilts = [e for e in events if isinstance(e, HeadEvent) and e.lexeme == "tilt"]
     assert len(strokes) == 2  # words 0 and 8 are 3.2 s apart; word 1 is a repeat
     assert len(tilts) == 1
+
+
+def test_event_ids_stay_unique_when_names_look_alike() -> None:
+    from motiondirector import plan_text
+
+    plan = plan_text("Á: Hola.\nÀ: Hola, hola.\nANA B: Hi.\nANA-B: Hi there.", format="text")
+    ids = [e.id for track in plan.characters for e in track.events]
+    assert len(ids) == len(set(ids))
+    first = {track.name: track.events[0].id for track in plan.characters}
+    assert first["ANA B"] == "ana-b-1" and first["ANA-B"] == "ana-b-4-1"
+    assert validate_plan(plan) == []

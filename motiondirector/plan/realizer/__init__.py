@@ -50,8 +50,17 @@ def _requests(scene: Scene, direction: Direction) -> dict[str, list[Request]]:
     return by_character
 
 
-def _slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "character"
+def _id_prefixes(names: tuple[str, ...]) -> dict[str, str]:
+    """A distinct event-id prefix per character ("ana"), numbered where names would clash."""
+    prefixes: dict[str, str] = {}
+    used: set[str] = set()
+    for index, name in enumerate(names, start=1):
+        prefix = re.sub(r"[\W_]+", "-", name.lower()).strip("-") or "character"
+        if prefix in used:
+            prefix = f"{prefix}-{index}"
+        used.add(prefix)
+        prefixes[name] = prefix
+    return prefixes
 
 
 def realize(scene: Scene, direction: Direction, *, fps: int = 30, seed: int = 0) -> MotionPlan:
@@ -66,6 +75,7 @@ def realize(scene: Scene, direction: Direction, *, fps: int = 30, seed: int = 0)
         raise PlanValidationError([f"behaviour for unknown character {name!r}" for name in unknown])
 
     tracks = []
+    prefixes = _id_prefixes(scene.characters)
     for name in scene.characters:
         requests = by_character.get(name, [])
         by_channel: dict[str, list[Request]] = defaultdict(list)
@@ -74,7 +84,7 @@ def realize(scene: Scene, direction: Direction, *, fps: int = 30, seed: int = 0)
         beats = [b for b in scene.beats if name in b.characters]
         present = [(b.start, b.end) for b in beats]
         speaking = [(u.start, u.end) for u in scene.utterances if u.speaker == name]
-        new_id = EventIds(_slug(name))
+        new_id = EventIds(prefixes[name])
         events: list[AnyEvent] = [
             *realize_posture(by_channel["posture"], beats, new_id),
             *realize_gaze(name, by_channel["gaze"], scene, beats, new_id),
