@@ -21,12 +21,13 @@ import sys
 import time
 from pathlib import Path
 
+from report import write_section  # benchmarks/report.py
+
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENPLAYS = ROOT.parent / "shared" / "data" / "screenplays"
-DOC = ROOT / "docs" / "benchmarks.md"
 UTTERANCE = (
     "I told you twice already, Ben, we cannot open the old studio tonight "
     "because somebody took the only spare key."
@@ -146,17 +147,6 @@ def cue_accuracy() -> dict[str, float]:
     }
 
 
-def write_section(markdown: str) -> None:
-    start, end = "<!-- planning:start -->", "<!-- planning:end -->"
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    block = f"{start}\n{markdown}\n{end}"
-    if start in text:
-        text = re.sub(re.escape(start) + ".*?" + re.escape(end), lambda _: block, text, flags=re.S)
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    DOC.write_text(text, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true")
@@ -189,7 +179,7 @@ one thread (`OMP_NUM_THREADS=1`), rules planner, models loaded unless said other
 | explicit cues honoured ({cues["cases"]:.0f} labelled cases) | {cues["explicit"]:.1%} | ≥ 95 % | |
 | implicit-cue recall (same set) | {cues["implicit"]:.1%} | reported | |
 """
-    write_section(markdown)
+    write_section("planning", markdown)
     print(markdown)
 
 

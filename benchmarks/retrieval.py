@@ -23,7 +23,6 @@ import argparse
 import gc
 import os
 import platform
-import re
 import statistics
 import sys
 import tempfile
@@ -35,9 +34,9 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import numpy as np
+from report import write_section  # benchmarks/report.py
 
 ROOT = Path(__file__).resolve().parents[1]
-DOC = ROOT / "docs" / "benchmarks.md"
 DIM = 384
 K = 10
 TARGET_RECALL = 0.95
@@ -290,17 +289,6 @@ def crossover(sizes: list[int]) -> tuple[int | None, list[dict[str, object]]]:
 # -- report -------------------------------------------------------------------------------
 
 
-def write_section(markdown: str) -> None:
-    start, end = "<!-- retrieval:start -->", "<!-- retrieval:end -->"
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    block = f"{start}\n{markdown}\n{end}"
-    if start in text:
-        text = re.sub(re.escape(start) + ".*?" + re.escape(end), lambda _: block, text, flags=re.S)
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    DOC.write_text(text, encoding="utf-8")
-
-
 def faiss_table(rows: list[dict[str, object]]) -> list[str]:
     lines = [
         "| vectors | kind | parameters | efSearch / nprobe | p50 search | recall@10 | build | index size | RSS growth |",
@@ -396,7 +384,7 @@ def main() -> None:
         f"`choose_index_kind` uses flat up to {FLAT_UP_TO:,} vectors, HNSW below "
         f"{IVF_FROM:,}, and IVF from there on.",
     ]
-    write_section("\n".join(lines))
+    write_section("retrieval", "\n".join(lines))
     print("\n".join(lines))
 
 

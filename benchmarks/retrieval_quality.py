@@ -16,30 +16,20 @@ from __future__ import annotations
 
 import os
 import platform
-import re
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from report import write_section  # benchmarks/report.py
+
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 ROOT = Path(__file__).resolve().parents[1]
-DOC = ROOT / "docs" / "benchmarks.md"
 QUERIES = ROOT / "tests" / "data" / "retrieval_queries.yaml"
 BANDAI = ROOT.parent / "shared" / "data" / "mocap" / "bandai-namco-1"
 START, END = "<!-- retrieval-quality:start -->", "<!-- retrieval-quality:end -->"
-
-
-def write_section(markdown: str) -> None:
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    block = f"{START}\n{markdown}\n{END}"
-    if START in text:
-        text = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: block, text, flags=re.S)
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    DOC.write_text(text, encoding="utf-8")
 
 
 def pct(value: float) -> str:
@@ -128,7 +118,7 @@ def main() -> None:
     ]
     markdown = "\n".join(lines)
     print(markdown)
-    write_section(markdown)
+    write_section("retrieval-quality", markdown)
 
 
 if __name__ == "__main__":

@@ -16,18 +16,18 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
-import re
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from report import write_section  # benchmarks/report.py
+
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 ROOT = Path(__file__).resolve().parents[1]
-DOC = ROOT / "docs" / "benchmarks.md"
 
 
 def _planning_module() -> object:
@@ -38,17 +38,6 @@ def _planning_module() -> object:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-def write_section(markdown: str) -> None:
-    start, end = "<!-- sequencing:start -->", "<!-- sequencing:end -->"
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    block = f"{start}\n{markdown}\n{end}"
-    if start in text:
-        text = re.sub(re.escape(start) + ".*?" + re.escape(end), lambda _: block, text, flags=re.S)
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    DOC.write_text(text, encoding="utf-8")
 
 
 def main() -> None:
@@ -129,7 +118,7 @@ the shared screenplays concatenated to {len(plan.utterances)} utterances
 The cold run embeds every distinct query text in one bulk call, then searches each distinct
 query once (events repeat: {len(queries)} slots ask {len(set(queries))} different questions).
 """
-    write_section(markdown)
+    write_section("sequencing", markdown)
     print(markdown)
 
 

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -167,27 +167,6 @@ def slot_query(slot: Slot, emotion: str | None) -> ClipQuery:
 # -- candidates ----------------------------------------------------------------------------
 
 
-class _Precomputed:
-    """Hands vectors embedded in one bulk call to the shared query cache, under the real
-    embedder's model id, so later per-query lookups hit the cache."""
-
-    def __init__(self, model_id: str, dimension: int, vectors: Mapping[str, np.ndarray]) -> None:
-        self._model_id = model_id
-        self._dimension = dimension
-        self._vectors = vectors
-
-    @property
-    def model_id(self) -> str:
-        return self._model_id
-
-    @property
-    def dimension(self) -> int:
-        return self._dimension
-
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        return np.stack([self._vectors[text] for text in texts])
-
-
 def fetch_candidates(
     library: ClipLibrary,
     queries: Iterable[ClipQuery],
@@ -204,12 +183,7 @@ def fetch_candidates(
     texts = list(dict.fromkeys(q.text for q in distinct))
     for begin in range(0, len(texts), chunk):
         part = texts[begin : begin + chunk]
-        vectors = np.asarray(embedder.embed(part), dtype=np.float32)
-        primer = _Precomputed(
-            embedder.model_id, embedder.dimension, dict(zip(part, vectors, strict=True))
-        )
-        for text in part:
-            QUERY_CACHE.vector(primer, text)
+        QUERY_CACHE.prime(embedder, part)
         wanted = set(part)
         for query in distinct:
             if query.text in wanted:

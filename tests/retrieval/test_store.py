@@ -241,3 +241,22 @@ def test_adding_past_the_flat_size_switches_the_kind(
     pinned.add(more)
     pinned.rebuild()
     assert pinned.info().kind == "flat"
+
+
+def test_query_cache_primes_in_one_bulk_call() -> None:
+    from motiondirector.retrieval.store import QueryVectorCache
+
+    calls: list[list[str]] = []
+
+    class Counting(HashEmbedder):
+        def embed(self, texts: Sequence[str]) -> np.ndarray:
+            calls.append(list(texts))
+            return super().embed(texts)
+
+    cache = QueryVectorCache(size=3)
+    embedder = Counting()
+    cache.prime(embedder, ["waves", "nods", "waves", "sits"])
+    assert calls == [["waves", "nods", "sits"]] and len(cache) == 3
+    assert np.array_equal(cache.vector(embedder, "nods"), HashEmbedder().embed(["nods"])[0])
+    cache.prime(embedder, ["nods", "bows"])  # only the new text is embedded; oldest evicted
+    assert calls[-1] == ["bows"] and len(cache) == 3
