@@ -12,16 +12,32 @@ from dataclasses import dataclass, replace
 
 from motiondirector.plan.motion_plan import GazeEvent, Source
 from motiondirector.plan.realizer.describe import describe_gaze
-from motiondirector.plan.realizer.requests import BACKGROUND, EventIds, Request, resolve_target
+from motiondirector.plan.realizer.requests import (
+    BACKGROUND,
+    EXPLICIT,
+    EventIds,
+    Request,
+    resolve_target,
+)
 from motiondirector.plan.realizer.timing import LISTENER_LATENCY, ms
 from motiondirector.plan.scene import Beat, Scene, Utterance
 
+GAZE_PLACES = ("away", "down", "up", "camera")
 PREVIOUS = "<previous>"  # a request to look back at whatever was looked at before
-LONG_TURN_WORDS = 10
-LONG_TURN_SECONDS = 3.0
+# Speakers look away at the start of a turn and at phrase breaks while planning speech, and
+# back at the listener to yield the turn (Kendon 1967; Argyle & Cook 1976: speakers look at
+# their listener roughly 40 % of their speaking time).
+TURN_AVERSION_WORDS = 5
+TURN_AVERSION_SECONDS = 1.5
+PHRASE_BREAKS = (",", ".", ";", ":", "!", "?", "—", "--", "…")
+PHRASE_AVERSION_SECONDS = 1.0
+MIN_LOOK_AT_ADDRESSEE = 1.0
+YIELD_SECONDS = 1.0
 LISTENER_GLANCE_TURN = 6.0
 LONG_SILENCE = 4.0
-DEFAULT_MASKED_AFTER_DIRECTED = 1.5  # defaults give way to directed gaze for this long
+# Defaults give way for this long to directed gaze that changes the picture: an explicit
+# direction, or a look away/down/up. A planner's plain "look at the addressee" does not.
+DEFAULT_MASKED_AFTER_DIRECTED = 1.5
 MIN_SEGMENT = 0.2
 
 
@@ -43,24 +59,42 @@ def _first_addressee(utterance: Utterance) -> str:
     return others[0] if others else "away"
 
 
+def _speaker_shifts(u: Utterance) -> list[_Shift]:
+    """Look at the addressee; look away to plan at the start of a turn and at phrase breaks
+    inside it; look back for the last second to yield the turn."""
+    addressee = _first_addressee(u)
+    length = u.end - u.start
+    turn = _default("realizer.gaze.turn", f"speaking to {addressee}")
+    shifts = [_Shift(u.start - 0.2, addressee, BACKGROUND, turn, u.id)]
+    if len(u.words) < TURN_AVERSION_WORDS or length < TURN_AVERSION_SECONDS:
+        return shifts
+    yield_at = u.end - YIELD_SECONDS
+    avert = _default("realizer.gaze.aversion", "looks away to plan the turn")
+    back_at = min(u.start + 0.35 * length, u.start + 1.8, yield_at)
+    shifts.append(_Shift(u.start + 0.05, "away", BACKGROUND, avert, u.id))
+    shifts.append(_Shift(back_at, addressee, BACKGROUND, turn, u.id))
+    pause = _default("realizer.gaze.phrase_break", "looks away at a phrase break")
+    last_back = back_at
+    for word in u.words[:-1]:
+        if not word.text.rstrip("\"')»”").endswith(PHRASE_BREAKS):
+            continue
+        until = min(word.end + PHRASE_AVERSION_SECONDS, yield_at)
+        if word.end - last_back >= MIN_LOOK_AT_ADDRESSEE and until - word.end >= 0.4:
+            shifts.append(_Shift(word.end, "away", BACKGROUND, pause, u.id))
+            shifts.append(_Shift(until, addressee, BACKGROUND, turn, u.id))
+            last_back = until
+    near_end = _default("realizer.gaze.turn_end", "looks back to yield the turn")
+    shifts.append(_Shift(max(last_back, yield_at), addressee, BACKGROUND, near_end, u.id))
+    return shifts
+
+
 def _conversational_shifts(character: str, beat: Beat, scene: Scene) -> list[_Shift]:
     shifts: list[_Shift] = []
     utterances = [u for u in scene.utterances if u.beat == beat.index]
     for u in utterances:
         length = u.end - u.start
         if u.speaker == character:
-            addressee = _first_addressee(u)
-            turn = _default("realizer.gaze.turn", f"speaking to {addressee}")
-            shifts.append(_Shift(u.start - 0.2, addressee, BACKGROUND, turn, u.id))
-            if len(u.words) >= LONG_TURN_WORDS and length >= LONG_TURN_SECONDS:
-                avert = _default("realizer.gaze.aversion", "looks away to plan a long turn")
-                back_at = min(u.start + 0.35 * length, u.start + 1.8)
-                shifts.append(_Shift(u.start + 0.05, "away", BACKGROUND, avert, u.id))
-                shifts.append(_Shift(back_at, addressee, BACKGROUND, turn, u.id))
-                near_end = _default("realizer.gaze.turn_end", "looks back to yield the turn")
-                shifts.append(
-                    _Shift(max(back_at, u.end - 1.0), addressee, BACKGROUND, near_end, u.id)
-                )
+            shifts.extend(_speaker_shifts(u))
         else:
             listen = _default("realizer.gaze.listen", f"listening to {u.speaker}")
             shifts.append(_Shift(u.start + LISTENER_LATENCY, u.speaker, BACKGROUND, listen, u.id))
@@ -101,10 +135,11 @@ def realize_gaze(
     events: list[GazeEvent] = []
     for beat in beats:
         inside = [s for s in directed if beat.start <= s.time < beat.end]
+        masking = [d for d in inside if d.priority == EXPLICIT or d.target in GAZE_PLACES]
         defaults = [
             s
             for s in _conversational_shifts(character, beat, scene)
-            if not any(0 <= s.time - d.time < DEFAULT_MASKED_AFTER_DIRECTED for d in inside)
+            if not any(0 <= s.time - d.time < DEFAULT_MASKED_AFTER_DIRECTED for d in masking)
         ]
         shifts = sorted(inside + defaults, key=lambda s: (max(s.time, beat.start), -s.priority))
         events.extend(_segments(character, beat, shifts, new_id))
