@@ -1,0 +1,435 @@
+"""The animatic preview: an H.264 MP4 (and a contact sheet) of a directed scene on the CPU.
+
+Every character is a coloured stick figure side by side facing the camera, with a simple face
+whose brows, lids, mouth and jaw follow the character's ARKit curves, a name label (the speaker
+highlighted), the current line as a subtitle and each beat's heading as a title card. Joint
+positions, projections and face curves are computed once for the whole scene; each frame is then
+only a few Pillow draw calls, so the preview renders faster than real time.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import av
+import numpy as np
+import numpy.typing as npt
+from PIL import Image, ImageDraw, ImageFont
+
+from motiondirector.errors import ExportError
+from motiondirector.export.arkit import arkit_curves, frame_times
+from motiondirector.generators.openpose import Camera, project
+from motiondirector.motion.clip import Motion
+from motiondirector.motion.skeleton import JOINT_INDEX, PARENTS
+from motiondirector.plan.motion_plan import MotionPlan
+from motiondirector.plan.vocabulary import load_arkit_map
+
+FloatArray = npt.NDArray[np.float64]
+Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
+
+TITLE_SECONDS = 1.5
+"""How long a beat's heading stays on screen from the beat's start."""
+
+SLOT_WIDTH_M = 1.9
+HEAD_RADIUS_M = 0.14
+CAMERA_DISTANCE_M = 8.0
+LOOK_AT_HEIGHT_M = 0.85
+CRF = 23
+
+BACKGROUND = (28, 30, 36)
+FLOOR = (60, 64, 74)
+SKIN = (214, 190, 170)
+INK = (30, 24, 24)
+SPEAKER = (255, 214, 64)
+LABEL = (170, 174, 184)
+CHARACTER_COLOURS: tuple[tuple[int, int, int], ...] = (
+    (86, 180, 233), (230, 159, 0), (0, 158, 115), (204, 121, 167), (240, 228, 66),
+    (213, 94, 0), (0, 114, 178), (180, 180, 180),
+)  # fmt: skip
+
+_BONES: tuple[tuple[int, int], ...] = tuple(
+    (parent, joint) for joint, parent in enumerate(PARENTS) if parent >= 0
+)
+_HEAD = JOINT_INDEX["head"]
+_FEET = (JOINT_INDEX["left_foot"], JOINT_INDEX["right_foot"])
+
+
+@dataclass(frozen=True)
+class PreviewResult:
+    """What `render_preview` wrote: the MP4 `path`, its frame count and duration (seconds)."""
+
+    path: Path
+    frames: int
+    duration: float
+
+
+@cache
+def _font(size: int) -> Font:
+    return ImageFont.load_default(size=max(size, 8))
+
+
+class _Figure:
+    """One character's pre-computed pixels and face weights for every output frame."""
+
+    def __init__(
+        self,
+        name: str,
+        colour: tuple[int, int, int],
+        joints: FloatArray,
+        head: FloatArray,
+        head_radius: float,
+        label_at: tuple[float, float],
+        face: FloatArray,
+    ) -> None:
+        self.name = name
+        self.colour = colour
+        self.joints = joints  # (frames, 22, 2) pixels
+        self.head = head  # (frames, 2) pixels
+        self.head_radius = head_radius
+        self.label_at = label_at
+        self.face = face  # (frames, 52)
+
+
+class _Renderer:
+    """Draws frames of one plan at one size and frame rate."""
+
+    def __init__(
+        self, plan: MotionPlan, motions: dict[str, Motion], size: tuple[int, int], fps: int
+    ) -> None:
+        width, height = size
+        self.plan, self.size, self.fps = plan, size, fps
+        self.times = frame_times(plan.scene.duration, fps)
+        names = [track.name for track in plan.characters] or sorted(motions)
+        count = max(len(names), 1)
+        scale = min(0.28 * height, 0.92 * width / (count * SLOT_WIDTH_M))
+        self.camera = Camera(
+            width,
+            height,
+            scale * CAMERA_DISTANCE_M,
+            (0.0, LOOK_AT_HEIGHT_M, CAMERA_DISTANCE_M),
+            (0.0, LOOK_AT_HEIGHT_M, 0.0),
+        )
+        self.scale = scale
+        self.stroke = max(1, round(height / 150))
+        self.figures = [self._figure(plan, motions, name, i, count) for i, name in enumerate(names)]
+        self.speaking = self._speaking()
+        self.titles = self._titles()
+        self.background = self._background()
+        self.small = _font(max(10, round(height / 30)))
+        self.subtitle_font = _font(max(10, round(height / 24)))
+        self.title_font = _font(max(12, round(height / 16)))
+        self.subtitle_line = max(10, round(height / 24)) + self.stroke * 2
+        self._wrapped: dict[int, list[str]] = {}
+
+    def _figure(
+        self, plan: MotionPlan, motions: dict[str, Motion], name: str, slot: int, count: int
+    ) -> _Figure:
+        motion = motions.get(name) or Motion.rest()
+        positions = motion.joint_positions()
+        index = np.minimum(np.rint(self.times * motion.fps).astype(int), motion.frames - 1)
+        positions = positions[index]
+        offset = np.array([(slot - (count - 1) / 2) * SLOT_WIDTH_M, 0.0, 0.0])
+        offset -= np.array([positions[0, 0, 0], 0.0, positions[0, 0, 2]])
+        positions = positions + offset
+        frames = len(self.times)
+        joints = project(positions.reshape(-1, 3), self.camera).reshape(frames, -1, 2)
+        head_centres = positions[:, _HEAD] + np.array([0.0, 0.06, 0.0])
+        head = project(head_centres, self.camera)
+        ground = np.array([[positions[0, 0, 0], 0.0, 0.0]])
+        label = project(ground, self.camera)[0]
+        face = self._face_curves(plan, name)
+        colour = CHARACTER_COLOURS[slot % len(CHARACTER_COLOURS)]
+        radius = HEAD_RADIUS_M * self.scale
+        return _Figure(name, colour, joints, head, radius, (label[0], label[1]), face)
+
+    def _face_curves(self, plan: MotionPlan, name: str) -> FloatArray:
+        if not any(track.name == name for track in plan.characters):
+            return np.zeros((len(self.times), len(load_arkit_map().blendshapes)))
+        curve_fps = 60 if self.fps > 30 else 30
+        _, weights = arkit_curves(plan, name, curve_fps)
+        index = np.minimum(np.rint(self.times * curve_fps).astype(int), len(weights) - 1)
+        sampled: FloatArray = weights[index]
+        return sampled
+
+    def _speaking(self) -> npt.NDArray[np.int64]:
+        """Index of the utterance being spoken at each frame, -1 for none."""
+        active = np.full(len(self.times), -1, dtype=np.int64)
+        for i, utterance in enumerate(self.plan.utterances):
+            active[(self.times >= utterance.start) & (self.times < utterance.end)] = i
+        return active
+
+    def _titles(self) -> npt.NDArray[np.int64]:
+        """Index of the beat whose heading is on screen at each frame, -1 for none."""
+        shown = np.full(len(self.times), -1, dtype=np.int64)
+        for i, beat in enumerate(self.plan.beats):
+            if beat.heading:
+                window = (self.times >= beat.start) & (self.times < beat.start + TITLE_SECONDS)
+                shown[window] = i
+        return shown
+
+    def _background(self) -> Image.Image:
+        width, height = self.size
+        image = Image.new("RGB", self.size, BACKGROUND)
+        floor_y = float(project(np.array([[0.0, 0.0, 0.0]]), self.camera)[0, 1])
+        ImageDraw.Draw(image).rectangle((0, floor_y, width, height), fill=FLOOR)
+        return image
+
+    def frame(self, index: int) -> Image.Image:
+        image = self.background.copy()
+        draw = ImageDraw.Draw(image)
+        utterance = int(self.speaking[index])
+        speaker = self.plan.utterances[utterance].speaker if utterance >= 0 else None
+        for figure in self.figures:
+            self._draw_figure(draw, figure, index, figure.name == speaker)
+        if utterance >= 0:
+            self._draw_subtitle(draw, utterance)
+        title = int(self.titles[index])
+        if title >= 0:
+            self._draw_title(draw, self.plan.beats[title].heading or "")
+        return image
+
+    def _draw_figure(
+        self, draw: ImageDraw.ImageDraw, figure: _Figure, index: int, speaking: bool
+    ) -> None:
+        points = figure.joints[index]
+        for parent, joint in _BONES:
+            a, b = points[parent], points[joint]
+            draw.line((a[0], a[1], b[0], b[1]), fill=figure.colour, width=self.stroke + 1)
+        self._draw_face(draw, figure, index, speaking)
+        x, y = figure.label_at
+        y += self.stroke * 3
+        colour = SPEAKER if speaking else LABEL
+        box = draw.textbbox((x, y), figure.name, font=self.small, anchor="mt")
+        if speaking:
+            pad = self.stroke * 2
+            draw.rectangle(
+                (box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad),
+                outline=SPEAKER,
+                width=self.stroke,
+            )
+        draw.text((x, y), figure.name, fill=colour, font=self.small, anchor="mt")
+
+    def _draw_face(
+        self, draw: ImageDraw.ImageDraw, figure: _Figure, index: int, speaking: bool
+    ) -> None:
+        w = figure.face[index]
+        column = _columns()
+        r = figure.head_radius
+        cx, cy = figure.head[index]
+
+        def get(name: str) -> float:
+            return float(w[column[name]])
+
+        jaw = min(
+            1.0, get("jawOpen") + 0.5 * (get("mouthLowerDownLeft") + get("mouthLowerDownRight")) / 2
+        )
+        outline = SPEAKER if speaking else figure.colour
+        draw.ellipse(
+            (cx - r, cy - r, cx + r, cy + r + jaw * 0.25 * r),
+            fill=SKIN,
+            outline=outline,
+            width=self.stroke + (1 if speaking else 0),
+        )
+        # The character faces the camera: its left side is on the image's right.
+        for side, sign in (("Left", 1.0), ("Right", -1.0)):
+            ex, ey = cx + sign * 0.38 * r, cy - 0.08 * r
+            open_ = max(0.1, 1.0 - get(f"eyeBlink{side}"))
+            eh, ew = 0.16 * r * open_, 0.14 * r
+            draw.ellipse((ex - ew, ey - eh, ex + ew, ey + eh), fill=INK)
+            inner_up = get("browInnerUp") * 0.3 * r
+            outer_up = get(f"browOuterUp{side}") * 0.25 * r
+            down = get(f"browDown{side}") * 0.2 * r
+            base = cy - 0.42 * r
+            inner = (cx + sign * 0.12 * r, base - inner_up + down)
+            outer = (cx + sign * 0.62 * r, base - outer_up + 0.3 * down)
+            draw.line((inner, outer), fill=INK, width=self.stroke)
+        my = cy + 0.45 * r
+        stretch = (get("mouthStretchLeft") + get("mouthStretchRight")) / 2
+        half = 0.3 * r * (1.0 + 0.4 * stretch - 0.4 * get("mouthPucker"))
+        lift_left = (get("mouthSmileLeft") - get("mouthFrownLeft")) * 0.2 * r
+        lift_right = (get("mouthSmileRight") - get("mouthFrownRight")) * 0.2 * r
+        left = (cx + half, my - lift_left)
+        right = (cx - half, my - lift_right)
+        opening = jaw * 0.6 * r
+        if opening >= 1.0:
+            draw.polygon(
+                [right, (cx, my - 0.15 * opening), left, (cx, my + opening)], fill=(90, 20, 30)
+            )
+        else:
+            draw.line((right, (cx, my), left), fill=INK, width=self.stroke)
+
+    def _wrap(self, utterance: int) -> list[str]:
+        lines = self._wrapped.get(utterance)
+        if lines is None:
+            spoken = self.plan.utterances[utterance]
+            lines = _wrap_text(
+                f"{spoken.speaker}: {spoken.text}",
+                self.subtitle_font,
+                self.size[0] * 0.9,
+                max_lines=2,
+            )
+            self._wrapped[utterance] = lines
+        return lines
+
+    def _draw_subtitle(self, draw: ImageDraw.ImageDraw, utterance: int) -> None:
+        width, height = self.size
+        lines = self._wrap(utterance)
+        line_height = self.subtitle_line
+        y = height - line_height * len(lines) - self.stroke * 3
+        for line in lines:
+            draw.text(
+                (width / 2, y),
+                line,
+                fill=(255, 255, 255),
+                font=self.subtitle_font,
+                anchor="mt",
+                stroke_width=self.stroke,
+                stroke_fill=(0, 0, 0),
+            )
+            y += line_height
+
+    def _draw_title(self, draw: ImageDraw.ImageDraw, heading: str) -> None:
+        width, height = self.size
+        box = draw.textbbox((width / 2, height * 0.12), heading, font=self.title_font, anchor="mm")
+        pad = self.stroke * 6
+        draw.rectangle((0, box[1] - pad, width, box[3] + pad), fill=(0, 0, 0))
+        draw.text(
+            (width / 2, height * 0.12),
+            heading,
+            fill=(255, 255, 255),
+            font=self.title_font,
+            anchor="mm",
+        )
+
+
+@cache
+def _columns() -> dict[str, int]:
+    return {name: i for i, name in enumerate(load_arkit_map().blendshapes)}
+
+
+def _wrap_text(text: str, font: Font, width: float, max_lines: int) -> list[str]:
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        candidate = f"{current} {word}".strip()
+        if current and font.getlength(candidate) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    if current:
+        lines.append(current)
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = lines[-1].rstrip(".,;:") + " ..."
+    return lines
+
+
+def _check_size(size: tuple[int, int], *, even: bool) -> None:
+    width, height = size
+    if width < 16 or height < 16:
+        raise ExportError(f"preview size must be at least 16x16 pixels, got {width}x{height}")
+    if even and (width % 2 or height % 2):
+        raise ExportError(f"H.264 preview needs even width and height, got {width}x{height}")
+
+
+def _progress(indices: range, enabled: bool) -> Iterable[int]:
+    if not enabled:
+        return indices
+    from tqdm import tqdm
+
+    return tqdm(indices, desc="preview", unit="frame")
+
+
+def render_preview(
+    plan: MotionPlan,
+    motions: dict[str, Motion],
+    out: Path,
+    *,
+    size: tuple[int, int] = (640, 360),
+    fps: int = 30,
+    progress: bool = False,
+) -> PreviewResult:
+    """Render the animatic preview of `plan` with each character's body `motions` to an H.264
+    MP4 at `out` (libx264, yuv420p, CRF 23). Frame i is at i / fps; the last frame is the first
+    at or after the scene's end, so there are ceil(duration * fps) + 1 frames."""
+    _check_size(size, even=True)
+    if not isinstance(fps, int) or fps <= 0:
+        raise ExportError(f"preview fps must be a positive whole number, got {fps!r}")
+    renderer = _Renderer(plan, motions, size, fps)
+    out = Path(out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        handle, scratch = tempfile.mkstemp(suffix=".mp4", dir=out.parent, prefix=".preview-")
+        os.close(handle)
+    except OSError as error:
+        raise ExportError(f"cannot write the preview to {out}: {error}") from error
+    try:
+        with av.open(scratch, "w", format="mp4") as container:
+            stream = container.add_stream("libx264", rate=fps)
+            stream.width, stream.height = size
+            stream.pix_fmt = "yuv420p"
+            stream.options = {"crf": str(CRF), "preset": "veryfast"}
+            for index in _progress(range(len(renderer.times)), progress):
+                frame = av.VideoFrame.from_ndarray(
+                    np.asarray(renderer.frame(index)), format="rgb24"
+                )
+                for packet in stream.encode(frame):
+                    container.mux(packet)
+            for packet in stream.encode():
+                container.mux(packet)
+        os.replace(scratch, out)
+    except (OSError, av.FFmpegError) as error:
+        Path(scratch).unlink(missing_ok=True)
+        raise ExportError(f"cannot write the preview to {out}: {error}") from error
+    frames = len(renderer.times)
+    return PreviewResult(path=out, frames=frames, duration=frames / fps)
+
+
+def contact_sheet(
+    plan: MotionPlan,
+    motions: dict[str, Motion],
+    out_png: Path,
+    *,
+    columns: int = 4,
+    thumb: tuple[int, int] = (320, 180),
+) -> Path:
+    """Write a PNG grid of one preview frame per utterance (at its midpoint), each tile labelled
+    with the speaker and the time, `columns` tiles of `thumb` (width, height) per row."""
+    _check_size(thumb, even=False)
+    if columns < 1:
+        raise ExportError(f"a contact sheet needs at least one column, got {columns}")
+    if not plan.utterances:
+        raise ExportError("the plan has no lines to put on a contact sheet")
+    renderer = _Renderer(plan, motions, thumb, 30)
+    rows = math.ceil(len(plan.utterances) / columns)
+    width, height = thumb
+    sheet = Image.new("RGB", (columns * width, rows * height), (0, 0, 0))
+    label_font = _font(max(10, round(height / 14)))
+    last = len(renderer.times) - 1
+    for i, utterance in enumerate(plan.utterances):
+        middle = (utterance.start + utterance.end) / 2
+        tile = renderer.frame(min(round(middle * renderer.fps), last))
+        draw = ImageDraw.Draw(tile)
+        draw.text(
+            (4, 4),
+            f"{utterance.speaker}  {middle:.1f} s",
+            fill=SPEAKER,
+            font=label_font,
+            stroke_width=1,
+            stroke_fill=(0, 0, 0),
+        )
+        sheet.paste(tile, ((i % columns) * width, (i // columns) * height))
+    out_png = Path(out_png)
+    try:
+        out_png.parent.mkdir(parents=True, exist_ok=True)
+        sheet.save(out_png, format="PNG")
+    except OSError as error:
+        raise ExportError(f"cannot write the contact sheet to {out_png}: {error}") from error
+    return out_png

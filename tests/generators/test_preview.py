@@ -1,0 +1,136 @@
+"""The animatic preview: MP4 frames, timing, motion, speech, title cards and the contact sheet."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import av
+import numpy as np
+import pytest
+from PIL import Image
+
+from motiondirector import plan_text
+from motiondirector.agent.direct import DirectResult, direct_scene
+from motiondirector.errors import ExportError
+from motiondirector.generators.preview import (
+    TITLE_SECONDS,
+    PreviewResult,
+    _Renderer,
+    contact_sheet,
+    render_preview,
+)
+
+if TYPE_CHECKING:
+    from motiondirector.retrieval import ClipLibrary
+
+SCRIPT = """INT. KITCHEN - DAY
+
+ANA
+Hello, Ben! How are you doing today?
+
+BEN
+(smiling)
+Fine, thanks. I missed you so much, you know.
+
+ANA
+No. I really do not believe that at all.
+"""
+SIZE = (320, 180)
+
+
+@pytest.fixture(scope="module")
+def directed(builtin_clips: ClipLibrary) -> DirectResult:
+    return direct_scene(plan_text(SCRIPT, format="fountain"), library=builtin_clips)
+
+
+@pytest.fixture(scope="module")
+def preview(directed: DirectResult, tmp_path_factory: pytest.TempPathFactory) -> PreviewResult:
+    out = tmp_path_factory.mktemp("preview") / "scene.mp4"
+    return render_preview(directed.plan, directed.motions, out, size=SIZE, fps=30)
+
+
+@pytest.fixture(scope="module")
+def decoded(preview: PreviewResult) -> np.ndarray:
+    with av.open(str(preview.path)) as container:
+        stream = container.streams.video[0]
+        assert stream.codec_context.name == "h264"
+        frames = [f.to_ndarray(format="rgb24") for f in container.decode(stream)]
+    return np.stack(frames).astype(np.int16)
+
+
+def test_video_has_one_frame_per_tick_over_the_scene(
+    directed: DirectResult, preview: PreviewResult, decoded: np.ndarray
+) -> None:
+    expected = math.ceil(directed.plan.scene.duration * 30 - 1e-6) + 1
+    assert preview.frames == expected == decoded.shape[0]
+    assert preview.duration == pytest.approx(expected / 30)
+    assert decoded.shape[1:] == (SIZE[1], SIZE[0], 3)
+    with av.open(str(preview.path)) as container:
+        stream = container.streams.video[0]
+        assert stream.average_rate == 30
+        assert stream.codec_context.pix_fmt == "yuv420p"
+
+
+def test_frames_differ_where_the_body_moves(directed: DirectResult, decoded: np.ndarray) -> None:
+    # The moment of largest body movement over one second, from the motions themselves.
+    best, best_at = 0.0, 0
+    for motion in directed.motions.values():
+        joints = motion.joint_positions()
+        step = round(motion.fps)
+        if joints.shape[0] <= step:
+            continue
+        moved = np.abs(joints[step:] - joints[:-step]).max(axis=(1, 2))
+        if moved.max() > best:
+            best, best_at = float(moved.max()), int(moved.argmax())
+    assert best > 0.05
+    a, b = min(best_at, decoded.shape[0] - 31), min(best_at, decoded.shape[0] - 31) + 30
+    assert np.abs(decoded[a] - decoded[b]).mean() > 0.05
+
+
+def test_speakers_mouth_moves_while_speaking(directed: DirectResult, decoded: np.ndarray) -> None:
+    renderer = _Renderer(directed.plan, directed.motions, SIZE, 30)
+    first = directed.plan.utterances[0]
+    figure = next(f for f in renderer.figures if f.name == first.speaker)
+    frames = range(math.ceil(first.start * 30), math.floor(first.end * 30))
+    crops = []
+    r = figure.head_radius
+    high, wide = round(1.1 * r), round(1.2 * r)
+    for index in frames:
+        x, y = figure.head[index]
+        top, left = round(y + 0.1 * r), round(x - 0.6 * r)
+        crops.append(decoded[index][top : top + high, left : left + wide])
+    assert crops and crops[0].size > 0
+    spread = max(float(np.abs(c - crops[0]).mean()) for c in crops)
+    assert spread > 2.0
+
+
+def test_heading_is_a_title_card_at_the_beats_start(decoded: np.ndarray) -> None:
+    band = decoded[:, round(SIZE[1] * 0.12), :, :]
+    edges = np.concatenate([band[:, :10], band[:, -10:]], axis=1)
+    assert (edges[0] < 8).all()  # a black card spans the width
+    after = round((TITLE_SECONDS + 0.5) * 30)
+    assert (edges[after] > 16).all()
+
+
+def test_contact_sheet_has_one_tile_per_line(directed: DirectResult, tmp_path: Path) -> None:
+    out = contact_sheet(directed.plan, directed.motions, tmp_path / "sheet.png", columns=2)
+    sheet = np.asarray(Image.open(out).convert("RGB")).astype(np.int16)
+    count = len(directed.plan.utterances)
+    assert count == 3
+    assert sheet.shape == (2 * 180, 2 * 320, 3)
+    tiles = [
+        sheet[r * 180 : (r + 1) * 180, c * 320 : (c + 1) * 320] for r in (0, 1) for c in (0, 1)
+    ]
+    assert all(tile.any() for tile in tiles[:count])
+    assert not tiles[count].any()  # the grid's last cell is left empty
+    assert not np.array_equal(tiles[0], tiles[1])
+
+
+def test_bad_sizes_are_refused(directed: DirectResult, tmp_path: Path) -> None:
+    with pytest.raises(ExportError, match="even"):
+        render_preview(directed.plan, directed.motions, tmp_path / "x.mp4", size=(321, 180))
+    with pytest.raises(ExportError, match="column"):
+        contact_sheet(directed.plan, directed.motions, tmp_path / "x.png", columns=0)
+    assert not (tmp_path / "x.mp4").exists()
