@@ -60,6 +60,10 @@ def _build_parser() -> argparse.ArgumentParser:
         "--library", type=Path, help="clip library (default: the built-in gesture library)"
     )
     direct.add_argument("-k", type=int, default=10, help="candidates per slot")
+    direct.add_argument(
+        "--preview", action="store_true", help="also write preview.mp4 and contact.png"
+    )
+    direct.add_argument("--size", default="640x360", help="preview size WIDTHxHEIGHT")
 
     validate = sub.add_parser("validate", help="check a plan JSON against the contract")
     validate.add_argument("plan", type=Path)
@@ -189,15 +193,32 @@ def _direct(args: argparse.Namespace) -> int:
     from motiondirector.agent.direct import direct_scene
     from motiondirector.retrieval import ClipLibrary
 
+    size = _size(args.size)  # refuse a bad size before any work
     library = ClipLibrary.open(args.library) if args.library else None
     result = direct_scene(_plan(args), library=library, out_dir=args.out, k=args.k)
     for track in result.timeline.characters:
         kinds = Counter(segment.kind for segment in track.segments)
         parts = ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items()))
         print(f"{track.name:<16} {len(track.segments)} segments ({parts})")
-    names = ", ".join(path.name for path in result.paths.values())
-    print(f"Wrote {len(result.paths)} files to {args.out}/: {names}")
+    paths = list(result.paths.values())
+    if args.preview:
+        from motiondirector.generators.preview import contact_sheet, render_preview
+
+        progress = not args.quiet and sys.stderr.isatty()
+        video = render_preview(
+            result.plan, result.motions, args.out / "preview.mp4", size=size, progress=progress
+        )
+        paths += [video.path, contact_sheet(result.plan, result.motions, args.out / "contact.png")]
+    print(f"Wrote {len(paths)} files to {args.out}/: " + ", ".join(p.name for p in paths))
     return 0
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise MotionDirectorError(f"--size must look like 640x360, got {text!r}") from None
+    return width, height
 
 
 def _library(args: argparse.Namespace) -> int:

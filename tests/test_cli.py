@@ -143,3 +143,28 @@ def test_library_list_and_export(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert read_bvh(out).frames > 10
     assert main(["library", "export", "moonwalk.left", "-o", str(out)]) == 2
     assert "no clip" in capsys.readouterr().err
+
+
+def test_direct_with_preview(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    builtin_clips: object,
+) -> None:
+    import av
+
+    from motiondirector.retrieval import ClipLibrary
+
+    assert isinstance(builtin_clips, ClipLibrary)
+    monkeypatch.setenv("MOTIONDIRECTOR_CACHE_DIR", str(builtin_clips.path.parent))
+    script = tmp_path / "two.txt"
+    script.write_text("ANA: Hello, Ben! Look at this.\nBEN: (smiling) Wow. Thank you.\n")
+    out = tmp_path / "scene"
+    argv = ["direct", str(script), "-q", "--out", str(out), "--preview", "--size", "320x180"]
+    assert main(argv) == 0
+    assert "preview.mp4" in capsys.readouterr().out
+    with av.open(str(out / "preview.mp4")) as container:
+        stream = container.streams.video[0]
+        assert (stream.codec_context.width, stream.codec_context.height) == (320, 180)
+    assert (out / "contact.png").stat().st_size > 0
+    assert main(["direct", str(script), "-q", "--out", str(out), "--size", "big", "--preview"]) == 2

@@ -384,6 +384,7 @@ def render_preview(
                     container.mux(packet)
             for packet in stream.encode():
                 container.mux(packet)
+        os.chmod(scratch, 0o644)  # mkstemp makes it owner-only; previews are for sharing
         os.replace(scratch, out)
     except (OSError, av.FFmpegError) as error:
         Path(scratch).unlink(missing_ok=True)
