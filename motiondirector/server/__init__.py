@@ -1,0 +1,11 @@
+"""The HTTP API: a FastAPI app over the deterministic pipeline, with keys, limits and
+problem-details errors. See docs/api.md.
+
+    from motiondirector.server import ServerSettings, create_app
+    app = create_app(ServerSettings.from_env())
+"""
+
+from motiondirector.server.app import create_app
+from motiondirector.server.settings import ServerSettings
+
+__all__ = ["ServerSettings", "create_app"]

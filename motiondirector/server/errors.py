@@ -1,0 +1,184 @@
+"""Every error answer as RFC 9457 problem details (application/problem+json).
+
+Library errors map to statuses by kind; anything unexpected becomes a generic 500 whose body
+says nothing of the code. Tracebacks go to the server log, never to the caller.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from motiondirector.errors import (
+    BackendUnavailableError,
+    ExportError,
+    InputTooLargeError,
+    MotionDirectorError,
+    PlanValidationError,
+    ScriptError,
+)
+
+PROBLEM_JSON = "application/problem+json"
+PROBLEM_BASE = "https://motiondirector.dev/problems/"
+log = logging.getLogger("motiondirector.server")
+
+
+class ProblemError(Exception):
+    """Raised inside the app to answer with a problem: status, type slug, detail, extras."""
+
+    def __init__(
+        self,
+        status: int,
+        kind: str,
+        detail: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.kind = kind
+        self.detail = detail
+        self.headers = dict(headers or {})
+        self.extra = extra
+
+
+def problem_response(
+    status: int,
+    kind: str | None,
+    detail: str,
+    *,
+    instance: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    """A problem-details response. `kind` None means the plain HTTP meaning ("about:blank")."""
+    body: dict[str, Any] = {
+        "type": PROBLEM_BASE + kind if kind else "about:blank",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+    }
+    if instance:
+        body["instance"] = instance
+    body.update(extra)
+    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
+
+
+def field_name(loc: Sequence[str | int]) -> str:
+    """`("body", "fps")` -> "fps"; `("query", "q")` -> "query.q"; the whole body -> "body"."""
+    parts = [str(p) for p in loc]
+    if parts and parts[0] == "body" and len(parts) > 1:
+        parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Answer every handled error as problem details."""
+
+    async def on_problem(request: Request, error: Exception) -> JSONResponse:
+        assert isinstance(error, ProblemError)
+        return problem_response(
+            error.status,
+            error.kind,
+            error.detail,
+            instance=request.url.path,
+            headers=error.headers,
+            **error.extra,
+        )
+
+    async def on_validation(request: Request, error: Exception) -> JSONResponse:
+        assert isinstance(error, RequestValidationError)
+        # The rejected input is left out on purpose: it may be a megabyte of script.
+        errors = [
+            {"field": field_name(e.get("loc", ())), "message": str(e.get("msg", "invalid"))}
+            for e in error.errors()
+        ]
+        detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or "invalid request"
+        return problem_response(
+            422, "invalid-request", detail, instance=request.url.path, errors=errors
+        )
+
+    async def on_http(request: Request, error: Exception) -> JSONResponse:
+        assert isinstance(error, StarletteHTTPException)
+        return problem_response(
+            error.status_code,
+            None,
+            str(error.detail),
+            instance=request.url.path,
+            headers=error.headers,
+        )
+
+    async def on_library(request: Request, error: Exception) -> JSONResponse:
+        assert isinstance(error, MotionDirectorError)
+        return library_problem(error, request.url.path)
+
+    app.add_exception_handler(ProblemError, on_problem)
+    app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(MotionDirectorError, on_library)
+
+
+def library_problem(error: MotionDirectorError, instance: str | None = None) -> JSONResponse:
+    """The problem answer for an error the library raised on purpose."""
+    if isinstance(error, InputTooLargeError):
+        return problem_response(413, "input-too-large", error.message, instance=instance)
+    if isinstance(error, ScriptError):
+        return problem_response(
+            422, "script-error", error.message, instance=instance, line=error.line
+        )
+    if isinstance(error, PlanValidationError):
+        return problem_response(
+            422,
+            "plan-invalid",
+            f"{len(error.violations)} violation(s) in the plan",
+            instance=instance,
+            violations=error.violations,
+        )
+    if isinstance(error, ExportError):
+        return problem_response(422, "export-error", str(error), instance=instance)
+    if isinstance(error, BackendUnavailableError):
+        return problem_response(503, "backend-unavailable", str(error), instance=instance)
+    return problem_response(422, "request-error", str(error), instance=instance)
+
+
+class UnexpectedErrorMiddleware:
+    """Turns any exception that escapes the app into a generic 500 problem.
+
+    Starlette's own last-resort handler re-raises after answering; catching here keeps the
+    answer a problem document and logs the traceback once.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception:
+            log.exception("unexpected error serving %s %s", scope.get("method"), scope["path"])
+            if started:
+                raise
+            response = problem_response(
+                500, "internal", "the server could not complete the request", instance=scope["path"]
+            )
+            await response(scope, receive, send)

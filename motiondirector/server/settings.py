@@ -1,0 +1,148 @@
+"""Server configuration: keys, limits and CORS, from code or the environment.
+
+Plain keys are hashed as soon as they are read and never kept. Environment variables
+(all optional):
+
+    MOTIONDIRECTOR_API_KEYS          comma-separated plain keys
+    MOTIONDIRECTOR_API_KEYS_FILE     file with one sha256 hex digest (or "sha256:<hex>") a line
+    MOTIONDIRECTOR_ALLOW_ANONYMOUS   "1"/"true" to serve without keys
+    MOTIONDIRECTOR_RATE              requests per second per key (float)
+    MOTIONDIRECTOR_BURST             bucket size per key (int)
+    MOTIONDIRECTOR_MAX_BODY_BYTES    request body limit in bytes
+    MOTIONDIRECTOR_MAX_SCRIPT_CHARS  script length limit in characters
+    MOTIONDIRECTOR_CORS_ORIGINS      comma-separated allowed origins
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import InitVar, dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+from motiondirector.errors import MotionDirectorError
+from motiondirector.server.security import Clock, hash_key
+
+_DIGEST = re.compile(r"^[0-9a-f]{64}$")
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("", "0", "false", "no", "off")
+T = TypeVar("T", int, float)
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    """What the server accepts and from whom.
+
+    api_keys: plain keys, hashed on construction (only `key_hashes` is kept).
+    key_hashes: sha256 hex digests of the accepted keys.
+    allow_anonymous: serve without keys; required to start when no key is configured.
+    rate_per_second, burst: the token bucket per key (per client address when anonymous).
+    max_body_bytes: request bodies larger than this get 413.
+    max_script_chars: `script` (or the serialized `dialogue`) longer than this gets 422.
+    cors_origins: origins allowed by CORS; empty means no CORS headers at all.
+    warm_up: load the planner and plan a tiny scene at startup before /readyz says ready.
+    clock: the limiter's monotonic clock (tests inject a fake one).
+    """
+
+    api_keys: InitVar[Iterable[str]] = ()
+    key_hashes: frozenset[str] = frozenset()
+    allow_anonymous: bool = False
+    rate_per_second: float = 10.0
+    burst: int = 20
+    max_body_bytes: int = 1_000_000
+    max_script_chars: int = 100_000
+    cors_origins: tuple[str, ...] = ()
+    warm_up: bool = True
+    clock: Clock = field(default=time.monotonic, repr=False, compare=False)
+
+    def __post_init__(self, api_keys: Iterable[str]) -> None:
+        if isinstance(api_keys, str):
+            raise MotionDirectorError("api_keys must be a list of keys, not one string")
+        digests = {_normal_digest(d) for d in self.key_hashes}
+        digests |= {hash_key(k) for k in api_keys if k}
+        object.__setattr__(self, "key_hashes", frozenset(digests))
+        object.__setattr__(self, "cors_origins", tuple(self.cors_origins))
+        if self.rate_per_second <= 0:
+            raise MotionDirectorError(f"rate_per_second must be > 0, got {self.rate_per_second}")
+        if self.burst < 1:
+            raise MotionDirectorError(f"burst must be >= 1, got {self.burst}")
+        if self.max_body_bytes < 1 or self.max_script_chars < 1:
+            raise MotionDirectorError("max_body_bytes and max_script_chars must be >= 1")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> ServerSettings:
+        """Settings from MOTIONDIRECTOR_* variables (see the module docstring)."""
+        env = os.environ if environ is None else environ
+        keys = [k.strip() for k in env.get("MOTIONDIRECTOR_API_KEYS", "").split(",")]
+        digests: set[str] = set()
+        keys_file = env.get("MOTIONDIRECTOR_API_KEYS_FILE", "").strip()
+        if keys_file:
+            digests |= read_keys_file(keys_file)
+        defaults = cls()
+        return cls(
+            api_keys=[k for k in keys if k],
+            key_hashes=frozenset(digests),
+            allow_anonymous=_flag(env, "MOTIONDIRECTOR_ALLOW_ANONYMOUS"),
+            rate_per_second=_number(env, "MOTIONDIRECTOR_RATE", float, defaults.rate_per_second),
+            burst=_number(env, "MOTIONDIRECTOR_BURST", int, defaults.burst),
+            max_body_bytes=_number(
+                env, "MOTIONDIRECTOR_MAX_BODY_BYTES", int, defaults.max_body_bytes
+            ),
+            max_script_chars=_number(
+                env, "MOTIONDIRECTOR_MAX_SCRIPT_CHARS", int, defaults.max_script_chars
+            ),
+            cors_origins=tuple(
+                o.strip()
+                for o in env.get("MOTIONDIRECTOR_CORS_ORIGINS", "").split(",")
+                if o.strip()
+            ),
+        )
+
+
+def read_keys_file(path: str | os.PathLike[str]) -> set[str]:
+    """Key digests from a file: one sha256 hex (or "sha256:<hex>") a line; # starts a comment."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise MotionDirectorError(f"cannot read the keys file {path}: {error}") from None
+    digests = set()
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        try:
+            digests.add(_normal_digest(line))
+        except MotionDirectorError:
+            raise MotionDirectorError(
+                f"{path}:{number}: expected a sha256 hex digest or 'sha256:<hex>'"
+            ) from None
+    return digests
+
+
+def _normal_digest(text: str) -> str:
+    digest = text.strip().lower().removeprefix("sha256:")
+    if not _DIGEST.match(digest):
+        raise MotionDirectorError("a key hash must be 64 hex digits, optionally 'sha256:'-prefixed")
+    return digest
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    value = env.get(name, "").strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise MotionDirectorError(f"{name} must be true or false, got {value!r}")
+
+
+def _number(env: Mapping[str, str], name: str, kind: type[T], default: T) -> T:
+    value = env.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return kind(value)
+    except ValueError:
+        raise MotionDirectorError(f"{name} must be a {kind.__name__}, got {value!r}") from None
