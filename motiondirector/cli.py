@@ -100,6 +100,10 @@ def _build_parser() -> argparse.ArgumentParser:
     search.add_argument("--hand", choices=("left", "right", "both"))
     search.add_argument("--duration", type=float, help="wanted length in seconds")
 
+    serve = sub.add_parser("serve", help="run the HTTP API (keys from MOTIONDIRECTOR_API_KEYS)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
+
     sub.add_parser("schema", help="print the MotionPlan JSON Schema")
     sub.add_parser("vocabulary", help="print the controlled vocabulary as JSON")
     return parser
@@ -178,6 +182,8 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if args.command == "direct":
         return _direct(args)
+    if args.command == "serve":
+        return _serve(args)
     if args.command == "index":
         return _index(args)
     if args.command == "library":
@@ -210,6 +216,16 @@ def _direct(args: argparse.Namespace) -> int:
         )
         paths += [video.path, contact_sheet(result.plan, result.motions, args.out / "contact.png")]
     print(f"Wrote {len(paths)} files to {args.out}/: " + ", ".join(p.name for p in paths))
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from motiondirector.server import create_app
+
+    app = create_app()  # refuses to start without keys unless anonymous access is set
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     return 0
 
 

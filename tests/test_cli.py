@@ -168,3 +168,56 @@ def test_direct_with_preview(
         assert (stream.codec_context.width, stream.codec_context.height) == (320, 180)
     assert (out / "contact.png").stat().st_size > 0
     assert main(["direct", str(script), "-q", "--out", str(out), "--size", "big", "--preview"]) == 2
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_serve_runs_a_real_server_on_loopback() -> None:
+    import os
+    import time
+
+    import httpx
+
+    cli = Path(sys.executable).parent / "motiondirector"
+    port = _free_port()
+    env = {**os.environ, "MOTIONDIRECTOR_API_KEYS": "test-key"}
+    server = subprocess.Popen(
+        [str(cli), "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            time.sleep(0.25)
+        else:
+            pytest.fail("the server did not become ready within 60 s")
+        body = {"script": "ANA: Hello, Ben!\nBEN: Hi, Ana.", "format": "text"}
+        ok = httpx.post(f"{base}/v1/plan", json=body, headers={"X-API-Key": "test-key"})
+        assert ok.status_code == 200 and ok.json()["utterances"][0]["speaker"] == "ANA"
+        refused = httpx.post(f"{base}/v1/plan", json=body)
+        assert refused.status_code == 401
+        assert refused.headers["content-type"].startswith("application/problem+json")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_serve_without_keys_refuses_to_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("MOTIONDIRECTOR_API_KEYS", raising=False)
+    monkeypatch.delenv("MOTIONDIRECTOR_API_KEYS_FILE", raising=False)
+    monkeypatch.delenv("MOTIONDIRECTOR_ALLOW_ANONYMOUS", raising=False)
+    assert main(["serve", "--port", "1"]) == 2
