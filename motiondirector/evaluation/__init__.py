@@ -3,10 +3,13 @@
 from motiondirector.evaluation import evaluate_bandai, load_queries, plan_metrics
 report = evaluate_bandai(library, load_queries("tests/data/retrieval_queries.yaml"))
 row = plan_metrics(plan)  # flat {name: float} scores of one MotionPlan
+result = run_suite("emotion")  # SuiteResult with pandas summary/items tables
+table = compare(result_a, result_b)  # per-metric deltas with bootstrap intervals
 """
 
 from __future__ import annotations
 
+from motiondirector.evaluation.compare import compare
 from motiondirector.evaluation.metrics import (
     HUMAN_RANGES,
     HumanRange,
@@ -24,6 +27,7 @@ from motiondirector.evaluation.metrics import (
     variety,
     violations,
 )
+from motiondirector.evaluation.report import load_report, write_report
 from motiondirector.evaluation.retrieval_quality import (
     BandaiQuery,
     ParaphraseMiss,
@@ -38,33 +42,48 @@ from motiondirector.evaluation.retrieval_quality import (
     load_queries,
     paraphrase,
 )
+from motiondirector.evaluation.suites import (
+    SUITES,
+    EvaluationError,
+    SuiteResult,
+    run_eval,
+    run_suite,
+)
 
 __all__ = [
     "HUMAN_RANGES",
+    "SUITES",
     "BandaiQuery",
+    "EvaluationError",
     "HumanRange",
     "ParaphraseMiss",
     "ParaphraseReport",
     "QueryOutcome",
     "QuerySetError",
     "RetrievalReport",
+    "SuiteResult",
     "au_emotion_consistency",
     "bandai_labels",
     "builtin_paraphrase_report",
+    "compare",
     "coverage",
     "evaluate_bandai",
     "evaluate_builtin_paraphrases",
     "events_inside_scene_share",
     "gaze_gap_share",
     "load_queries",
+    "load_report",
     "naturalness",
     "naturalness_in_human_range",
     "overlap_seconds_per_hand",
     "paraphrase",
     "plan_metrics",
+    "run_eval",
+    "run_suite",
     "schema_validity",
     "stroke_in_anchor_share",
     "utterance_au_consistency",
     "variety",
     "violations",
+    "write_report",
 ]

@@ -1,0 +1,75 @@
+"""Side-by-side comparison of two evaluation runs with per-metric deltas and bootstrap CIs.
+
+Method: for every metric in both summaries, `delta = b - a`. Where both runs hold per-item
+values for the metric (the `values` table of a SuiteResult, or a long frame with `metric`,
+`item`, `value`), the metric is the mean of those values and a percentile bootstrap gives a 95 %
+interval for the delta: `n_boot` times, items are drawn with replacement and the mean
+difference is recomputed. When both runs scored the same items (two planners on one data set)
+the draw is paired: the same item ids are drawn for both runs; otherwise each run's items are
+drawn independently. Metrics without per-item values (F1 scores, medians) get no interval.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from motiondirector.evaluation.suites import EvaluationError, SuiteResult
+
+COLUMNS = ["metric", "a", "b", "delta", "ci_low", "ci_high"]
+
+
+def _parts(run: SuiteResult | pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(summary with metric/value, per-item values with metric/item/value)."""
+    if isinstance(run, SuiteResult):
+        return run.summary, run.values
+    if not {"metric", "value"} <= set(run.columns):
+        raise EvaluationError("compare needs frames with `metric` and `value` columns")
+    if "item" in run.columns:
+        values = run[["metric", "item", "value"]]
+        summary = values.groupby("metric", sort=False)["value"].mean().reset_index()
+        return summary, values
+    return run, pd.DataFrame(columns=["metric", "item", "value"])
+
+
+def _bootstrap(
+    a: pd.Series, b: pd.Series, n_boot: int, rng: np.random.Generator
+) -> tuple[float, float]:
+    if a.index.is_unique and b.index.is_unique and set(a.index) == set(b.index):
+        b = b.reindex(a.index)
+        diff = b.to_numpy(float) - a.to_numpy(float)
+        draws = rng.integers(0, len(diff), size=(n_boot, len(diff)))
+        means = diff[draws].mean(axis=1)
+    else:
+        av, bv = a.to_numpy(float), b.to_numpy(float)
+        da = rng.integers(0, len(av), size=(n_boot, len(av)))
+        db = rng.integers(0, len(bv), size=(n_boot, len(bv)))
+        means = bv[db].mean(axis=1) - av[da].mean(axis=1)
+    low, high = np.percentile(means, [2.5, 97.5])
+    return float(low), float(high)
+
+
+def compare(
+    a: SuiteResult | pd.DataFrame,
+    b: SuiteResult | pd.DataFrame,
+    *,
+    n_boot: int = 1000,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Per-metric values of both runs, `delta = b - a`, and a 95 % bootstrap CI of the delta."""
+    summary_a, values_a = _parts(a)
+    summary_b, values_b = _parts(b)
+    b_values = dict(zip(summary_b["metric"], summary_b["value"], strict=True))
+    rng = np.random.default_rng(seed)
+    rows = []
+    for metric, value_a in zip(summary_a["metric"], summary_a["value"], strict=True):
+        if metric not in b_values:
+            continue
+        value_b = float(b_values[metric])
+        low = high = float("nan")
+        items_a = values_a[values_a["metric"] == metric].set_index("item")["value"]
+        items_b = values_b[values_b["metric"] == metric].set_index("item")["value"]
+        if len(items_a) and len(items_b):
+            low, high = _bootstrap(items_a, items_b, n_boot, rng)
+        rows.append([metric, float(value_a), value_b, value_b - float(value_a), low, high])
+    return pd.DataFrame(rows, columns=COLUMNS)

@@ -1,0 +1,524 @@
+"""Evaluation suites on real data, each returning pandas tables for reports and notebooks.
+
+from motiondirector.evaluation import run_suite
+result = run_suite("emotion")   # SuiteResult: summary, items, values, tables, source, licence
+
+Suites:
+- `emotion`: the emotion classifier against gold labels on MELD dev and GoEmotions dev
+  (single-label rows): weighted F1, macro F1, accuracy and a confusion matrix per data set.
+- `behaviours`: the planner against the labelled cue cases: explicit/implicit shares and
+  per-lexeme precision and recall.
+- `screenplays`: every shared screenplay planned end to end: `plan_metrics` per script, the
+  planning latency per utterance, and the stroke offset of each head/gesture event from the
+  onset of its nearest word.
+- `retrieval`: the Bandai query set against a clip library built from the Bandai clips.
+
+Every suite also fills `values`, a long table (metric, item, value) of the per-item values
+behind the metrics that are means over items; `compare` bootstraps over it.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from motiondirector.errors import MotionDirectorError
+
+SUITES = ("emotion", "behaviours", "screenplays", "retrieval")
+_REPO = Path(__file__).resolve().parents[2]
+DEFAULT_DATA_DIR = _REPO.parent / "shared" / "data"
+CUE_CASES = _REPO / "tests" / "data" / "cue_cases.yaml"
+RETRIEVAL_QUERIES = _REPO / "tests" / "data" / "retrieval_queries.yaml"
+
+MELD_LICENCE = "GPL-3.0 (MELD, Poria et al. 2019; research use)"
+GOEMOTIONS_LICENCE = "Apache-2.0 (GoEmotions, Demszky et al. 2020)"
+
+
+class EvaluationError(MotionDirectorError):
+    """A suite cannot run: unknown name, missing data, or unreadable data."""
+
+
+@dataclass(frozen=True)
+class SuiteResult:
+    """One suite's outcome.
+
+    `summary`: one row per metric (metric, value, n). `items`: one row per scored item.
+    `values`: long per-item values (metric, item, value) for the metrics that are item means.
+    `tables`: extra tables by name (confusion matrices, per-lexeme scores, timing offsets).
+    """
+
+    name: str
+    summary: pd.DataFrame
+    items: pd.DataFrame
+    source: str
+    licence: str
+    seconds: float
+    values: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["metric", "item", "value"])
+    )
+    tables: Mapping[str, pd.DataFrame] = field(default_factory=dict)
+
+
+def _summary(rows: Iterable[tuple[str, float, int]]) -> pd.DataFrame:
+    return pd.DataFrame(list(rows), columns=["metric", "value", "n"])
+
+
+def _data_dir(data_dir: str | os.PathLike[str] | None) -> Path:
+    root = Path(data_dir) if data_dir is not None else DEFAULT_DATA_DIR
+    if not root.is_dir():
+        raise EvaluationError(f"data folder {root} does not exist; pass data_dir=")
+    return root
+
+
+def _need(path: Path) -> Path:
+    if not path.exists():
+        raise EvaluationError(f"evaluation data missing: {path}")
+    return path
+
+
+# --- emotion ----------------------------------------------------------------------------------
+
+
+def load_meld_dev(data_dir: Path, limit: int | None = None) -> pd.DataFrame:
+    """MELD dev as (text, gold)."""
+    path = _need(data_dir / "emotion" / "meld" / "dev_sent_emo.csv")
+    frame = pd.read_csv(path, encoding="utf-8")
+    out = pd.DataFrame({"text": frame["Utterance"].astype(str), "gold": frame["Emotion"]})
+    return out.head(limit) if limit is not None else out
+
+
+def load_goemotions_dev(data_dir: Path, limit: int | None = None) -> pd.DataFrame:
+    """GoEmotions (Ekman mapping) dev rows with exactly one label, as (text, gold)."""
+    folder = data_dir / "emotion" / "goemotions_ekman"
+    labels = _need(folder / "labels.txt").read_text("utf-8").split()
+    rows: list[tuple[str, str]] = []
+    for line in _need(folder / "dev.tsv").read_text("utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) < 2 or "," in parts[1]:
+            continue
+        rows.append((parts[0], labels[int(parts[1])]))
+    out = pd.DataFrame(rows, columns=["text", "gold"])
+    return out.head(limit) if limit is not None else out
+
+
+def f1_scores(gold: Sequence[str], pred: Sequence[str]) -> dict[str, float]:
+    """Weighted F1, macro F1 (over the gold labels) and accuracy."""
+    from sklearn.metrics import accuracy_score, f1_score
+
+    labels = sorted(set(gold))
+    return {
+        "weighted_f1": float(
+            f1_score(gold, pred, labels=labels, average="weighted", zero_division=0)
+        ),
+        "macro_f1": float(f1_score(gold, pred, labels=labels, average="macro", zero_division=0)),
+        "accuracy": float(accuracy_score(gold, pred)),
+    }
+
+
+def confusion_table(items: pd.DataFrame, labels: Sequence[str]) -> pd.DataFrame:
+    """Counts with gold labels as rows and predicted labels as columns."""
+    table = pd.crosstab(items["gold"], items["pred"])
+    return table.reindex(index=list(labels), columns=list(labels), fill_value=0).astype(int)
+
+
+def _emotion_suite(data_dir: Path, planner: str, limit: int | None) -> SuiteResult:
+    from motiondirector.planners.emotion import get_emotion_classifier, normalise_text
+
+    classifier = get_emotion_classifier()
+    frames = []
+    summary: list[tuple[str, float, int]] = []
+    tables: dict[str, pd.DataFrame] = {}
+    for dataset, loader in (("meld", load_meld_dev), ("goemotions", load_goemotions_dev)):
+        data = loader(data_dir, limit)
+        predictions = classifier.predict([normalise_text(t) for t in data["text"]])
+        data = data.assign(
+            dataset=dataset,
+            item=[f"{dataset}:{i}" for i in range(len(data))],
+            pred=[p.label for p in predictions],
+            confidence=[p.confidence for p in predictions],
+        )
+        data["correct"] = (data["gold"] == data["pred"]).astype(float)
+        frames.append(data)
+        for name, value in f1_scores(list(data["gold"]), list(data["pred"])).items():
+            summary.append((f"{dataset}.{name}", value, len(data)))
+        tables[f"confusion_{dataset}"] = confusion_table(data, classifier.labels)
+    items = pd.concat(frames, ignore_index=True)[
+        ["dataset", "item", "text", "gold", "pred", "confidence", "correct"]
+    ]
+    values = pd.DataFrame(
+        {
+            "metric": items["dataset"] + ".accuracy",
+            "item": items["item"],
+            "value": items["correct"],
+        }
+    )
+    return SuiteResult(
+        name="emotion",
+        summary=_summary(summary),
+        items=items,
+        source="MELD dev (emotion/meld/dev_sent_emo.csv); GoEmotions Ekman dev, single-label "
+        "rows (emotion/goemotions_ekman/dev.tsv)",
+        licence=f"{MELD_LICENCE}; {GOEMOTIONS_LICENCE}",
+        seconds=0.0,
+        values=values,
+        tables=tables,
+    )
+
+
+# --- behaviours -------------------------------------------------------------------------------
+
+
+def behaviour_key(fields: Mapping[str, Any]) -> str | None:
+    """The lexeme an expectation or behaviour names: `face:AU12`, `gaze:down`, `head:nod`."""
+    channel = fields.get("channel")
+    if channel is None:
+        return None
+    if channel == "face" and fields.get("au") is not None:
+        return f"face:AU{fields['au']}"
+    if channel == "gaze" and fields.get("target") is not None:
+        return f"gaze:{fields['target']}"
+    if fields.get("lexeme") is not None:
+        return f"{channel}:{fields['lexeme']}"
+    return None
+
+
+def _behaviours_suite(data_dir: Path, planner: str, limit: int | None) -> SuiteResult:
+    from motiondirector.planners import get_planner
+    from motiondirector.planners.cue_eval import honoured, load_cue_cases
+
+    chosen = get_planner(planner)
+    cases = load_cue_cases(_need(CUE_CASES))
+    if limit is not None:
+        cases = cases[:limit]
+    rows: list[dict[str, Any]] = []
+    for case in cases:
+        direction = chosen.plan(case.scene)
+        expected: set[tuple[str, str]] = set()
+        for number, expectation in enumerate(case.expectations):
+            key = behaviour_key(expectation.fields)
+            if key is None:
+                key = ";".join(f"{k}:{v}" for k, v in expectation.fields.items())
+            else:
+                expected.add((expectation.character, key))
+            rows.append(
+                {
+                    "role": "expected",
+                    "case": case.id,
+                    "item": f"{case.id}#{number}",
+                    "kind": expectation.kind,
+                    "character": expectation.character,
+                    "key": key,
+                    "hit": float(honoured(expectation, case.scene, direction)),
+                }
+            )
+        produced: set[tuple[str, str]] = set()
+        behaviours = [b for u in direction.utterances for b in u.behaviours]
+        behaviours += [b for a in direction.actions for b in a.behaviours]
+        for behaviour in behaviours:
+            key = behaviour_key(
+                {n: getattr(behaviour, n, None) for n in ("channel", "au", "target", "lexeme")}
+            )
+            if key is not None:
+                produced.add((behaviour.character, key))
+        for character, key in sorted(produced):
+            rows.append(
+                {
+                    "role": "produced",
+                    "case": case.id,
+                    "item": f"{case.id}:{character}:{key}",
+                    "kind": case.kind,
+                    "character": character,
+                    "key": key,
+                    "hit": float((character, key) in expected),
+                }
+            )
+    items = pd.DataFrame(rows, columns=["role", "case", "item", "kind", "character", "key", "hit"])
+    lexemes = per_lexeme_scores(items)
+    expected_rows = items[items["role"] == "expected"]
+    produced_rows = items[items["role"] == "produced"]
+    summary: list[tuple[str, float, int]] = []
+    value_frames = []
+    for kind in ("explicit", "implicit"):
+        part = expected_rows[expected_rows["kind"] == kind]
+        summary.append((f"{kind}_honoured", float(part["hit"].mean()), len(part)))
+        value_frames.append(part.assign(metric=f"{kind}_honoured"))
+    summary.append(("micro_precision", float(produced_rows["hit"].mean()), len(produced_rows)))
+    value_frames.append(produced_rows.assign(metric="micro_precision"))
+    scored = lexemes[lexemes["expected"] > 0]
+    summary.append(("macro_recall", float(scored["recall"].mean()), len(scored)))
+    values = pd.concat(value_frames, ignore_index=True)[["metric", "item", "hit"]].rename(
+        columns={"hit": "value"}
+    )
+    return SuiteResult(
+        name="behaviours",
+        summary=_summary(summary),
+        items=items,
+        source=f"labelled cue cases ({CUE_CASES.relative_to(_REPO)}), planner {planner!r}",
+        licence="part of motiondirector (same licence as the package)",
+        seconds=0.0,
+        values=values,
+        tables={"lexemes": lexemes},
+    )
+
+
+def per_lexeme_scores(items: pd.DataFrame) -> pd.DataFrame:
+    """Recall and precision per lexeme key from the behaviours items.
+
+    Recall: share of expectations naming the key that the planner honoured (channel, lexeme and
+    anchor word). Precision: share of (case, character, key) the planner produced that the case
+    expects; the cases are not labelled exhaustively, so it is a lower bound.
+    """
+    expected = items[items["role"] == "expected"].groupby("key")["hit"].agg(["sum", "count"])
+    produced = items[items["role"] == "produced"].groupby("key")["hit"].agg(["sum", "count"])
+    keys = sorted(set(expected.index) | set(produced.index))
+    rows = []
+    for key in keys:
+        if ":" not in key or "emotion:" in key or "intent:" in key:
+            continue
+        e_hit, e_n = expected.loc[key] if key in expected.index else (0.0, 0)
+        p_hit, p_n = produced.loc[key] if key in produced.index else (0.0, 0)
+        rows.append(
+            {
+                "key": key,
+                "expected": int(e_n),
+                "produced": int(p_n),
+                "recall": float(e_hit / e_n) if e_n else float("nan"),
+                "precision": float(p_hit / p_n) if p_n else float("nan"),
+            }
+        )
+    return pd.DataFrame(rows, columns=["key", "expected", "produced", "recall", "precision"])
+
+
+# --- screenplays ------------------------------------------------------------------------------
+
+
+def stroke_offsets(plan: Any) -> list[dict[str, Any]]:
+    """Signed seconds from each head/gesture stroke to the onset of the nearest word.
+
+    The plan does not name the anchor word, so the word whose onset is nearest the stroke
+    stands for it: a stroke on its anchor's onset reads 0, a late one positive.
+    """
+    from motiondirector.plan.motion_plan import GestureEvent, HeadEvent
+
+    utterances = {u.id: u for u in plan.utterances}
+    rows = []
+    for track in plan.characters:
+        for event in track.events:
+            if not isinstance(event, HeadEvent | GestureEvent) or event.utterance_id is None:
+                continue
+            utterance = utterances.get(event.utterance_id)
+            if utterance is None or not utterance.words:
+                continue
+            onsets = np.array([w.start for w in utterance.words])
+            nearest = int(np.argmin(np.abs(onsets - event.sync.stroke)))
+            rows.append(
+                {
+                    "character": track.name,
+                    "event": event.id,
+                    "channel": event.channel,
+                    "lexeme": event.lexeme,
+                    "offset_s": float(event.sync.stroke - onsets[nearest]),
+                }
+            )
+    return rows
+
+
+def _screenplays_suite(data_dir: Path, planner: str, limit: int | None) -> SuiteResult:
+    from motiondirector.agent.pipeline import plan_scene
+    from motiondirector.evaluation.metrics import plan_metrics
+    from motiondirector.scene import read_script
+
+    folder = _need(data_dir / "screenplays")
+    scripts = sorted(folder.glob("*.fountain"))
+    if limit is not None:
+        scripts = scripts[:limit]
+    if not scripts:
+        raise EvaluationError(f"no .fountain screenplays in {folder}")
+    rows = []
+    offsets = []
+    for path in scripts:
+        scene = read_script(path)
+        began = time.perf_counter()
+        plan = plan_scene(scene, planner=planner)
+        seconds = time.perf_counter() - began
+        utterances = max(len(scene.utterances), 1)
+        row: dict[str, Any] = {
+            "item": path.name,
+            "utterances": len(scene.utterances),
+            "plan_seconds": seconds,
+            "latency_per_utterance_s": seconds / utterances,
+        }
+        row.update(plan_metrics(plan))
+        rows.append(row)
+        offsets += [{"script": path.name, **o} for o in stroke_offsets(plan)]
+    items = pd.DataFrame(rows)
+    timing = pd.DataFrame(
+        offsets, columns=["script", "character", "event", "channel", "lexeme", "offset_s"]
+    )
+    metric_columns = [c for c in items.columns if c not in ("item", "utterances")]
+    summary = [(c, float(items[c].mean()), len(items)) for c in metric_columns]
+    if len(timing):
+        summary.append(
+            ("stroke_offset_abs_mean_s", float(timing["offset_s"].abs().mean()), len(timing))
+        )
+    values = items.melt(id_vars="item", value_vars=metric_columns, var_name="metric")
+    values = values[["metric", "item", "value"]].astype({"value": float})
+    if len(timing):
+        values = pd.concat(
+            [
+                values,
+                pd.DataFrame(
+                    {
+                        "metric": "stroke_offset_abs_mean_s",
+                        "item": timing["script"] + ":" + timing["event"],
+                        "value": timing["offset_s"].abs(),
+                    }
+                ),
+            ],
+            ignore_index=True,
+        )
+    licence_file = folder / "LICENSE-ebScreenplays.txt"
+    licence = "public domain (Unlicense; see screenplays/LICENSE-ebScreenplays.txt)"
+    if not licence_file.exists():
+        licence = "unknown: no licence file next to the screenplays"
+    return SuiteResult(
+        name="screenplays",
+        summary=_summary(summary),
+        items=items,
+        source=f"{len(scripts)} Fountain screenplays in screenplays/ (ebScreenplays), "
+        f"planner {planner!r}",
+        licence=licence,
+        seconds=0.0,
+        values=values,
+        tables={"timing": timing},
+    )
+
+
+# --- retrieval --------------------------------------------------------------------------------
+
+
+def _retrieval_suite(data_dir: Path, planner: str, limit: int | None) -> SuiteResult:
+    from motiondirector.evaluation.retrieval_quality import evaluate_bandai, load_queries
+    from motiondirector.retrieval import ClipLibrary
+    from motiondirector.retrieval.ingest import ingest_bvh_folder
+
+    bandai = _need(data_dir / "mocap" / "bandai-namco-1")
+    queries = load_queries(_need(RETRIEVAL_QUERIES))
+    if limit is not None:
+        queries = queries[:limit]
+    records = ingest_bvh_folder(bandai).records
+    with tempfile.TemporaryDirectory() as folder:
+        library = ClipLibrary.create(Path(folder) / "bandai", records)
+        report = evaluate_bandai(library, queries)
+    items = pd.DataFrame(
+        [
+            {
+                "item": o.query.text,
+                "content": ",".join(o.query.content),
+                "style": ",".join(o.query.style),
+                "rank": o.rank,
+                "top_content": o.top_content,
+                "top_style": o.top_style,
+                "reciprocal_rank": 1.0 / o.rank if o.rank else 0.0,
+                "top1": float(o.rank == 1),
+            }
+            for o in report.per_query
+        ]
+    )
+    summary = [
+        ("top1_content", report.top1_content, report.queries),
+        ("r5_content", report.r5_content, report.queries),
+        ("top1_style", report.top1_style, report.styled_queries),
+        ("r5_style", report.r5_style, report.styled_queries),
+        ("top1_both", report.top1_both, report.queries),
+        ("mrr", report.mrr, report.queries),
+        ("median_rank", report.median_rank, report.queries),
+    ]
+    values = pd.DataFrame(
+        {"metric": "mrr", "item": items["item"], "value": items["reciprocal_rank"]}
+    )
+    return SuiteResult(
+        name="retrieval",
+        summary=_summary(summary),
+        items=items,
+        source=f"{len(records)} Bandai-Namco motion clips (mocap/bandai-namco-1), "
+        f"{len(queries)} queries ({RETRIEVAL_QUERIES.relative_to(_REPO)})",
+        licence="CC BY-NC 4.0 (Bandai Namco Research Motion Dataset)",
+        seconds=0.0,
+        values=values,
+    )
+
+
+_RUNNERS: Mapping[str, Callable[[Path, str, int | None], SuiteResult]] = {
+    "emotion": _emotion_suite,
+    "behaviours": _behaviours_suite,
+    "screenplays": _screenplays_suite,
+    "retrieval": _retrieval_suite,
+}
+
+
+def resolve_suites(names: Iterable[str]) -> tuple[str, ...]:
+    """Suite names with `all` expanded, in SUITES order; unknown names raise EvaluationError."""
+    wanted: set[str] = set()
+    for name in names:
+        if name == "all":
+            wanted |= set(SUITES)
+        elif name in SUITES:
+            wanted.add(name)
+        else:
+            raise EvaluationError(f"unknown suite {name!r}; choose from all, {', '.join(SUITES)}")
+    return tuple(s for s in SUITES if s in wanted)
+
+
+def run_suite(
+    name: str,
+    *,
+    planner: str = "rules",
+    data_dir: str | os.PathLike[str] | None = None,
+    limit: int | None = None,
+) -> SuiteResult:
+    """Run one suite. `limit` keeps the first items of each data set (for quick checks)."""
+    if name not in _RUNNERS:
+        raise EvaluationError(f"unknown suite {name!r}; choose from {', '.join(SUITES)}")
+    began = time.perf_counter()
+    result = _RUNNERS[name](_data_dir(data_dir), planner, limit)
+    return SuiteResult(
+        name=result.name,
+        summary=result.summary,
+        items=result.items,
+        source=result.source,
+        licence=result.licence,
+        seconds=time.perf_counter() - began,
+        values=result.values,
+        tables=result.tables,
+    )
+
+
+def run_eval(
+    suites: Iterable[str],
+    planner: str,
+    out_dir: str | os.PathLike[str],
+    compare_to: str | os.PathLike[str] | None = None,
+    progress: bool = False,
+    *,
+    data_dir: str | os.PathLike[str] | None = None,
+    limit: int | None = None,
+) -> Path:
+    """Run the suites (`all` for every one), write the report to `out_dir`, return report.md."""
+    from tqdm import tqdm
+
+    from motiondirector.evaluation.report import write_report
+
+    names = resolve_suites(suites)
+    results = []
+    for name in tqdm(names, disable=not progress, unit="suite"):
+        results.append(run_suite(name, planner=planner, data_dir=data_dir, limit=limit))
+    return write_report(results, out_dir, compare_to=compare_to)

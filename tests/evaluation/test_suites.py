@@ -1,0 +1,165 @@
+"""Evaluation suites on small slices of the real data, the bootstrap comparison, and reports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from motiondirector.evaluation import (
+    SUITES,
+    EvaluationError,
+    SuiteResult,
+    compare,
+    load_report,
+    run_suite,
+    write_report,
+)
+from motiondirector.evaluation.suites import behaviour_key, f1_scores, resolve_suites
+
+from ..conftest import SHARED_DATA
+
+
+@pytest.fixture(scope="module")
+def emotion() -> SuiteResult:
+    return run_suite("emotion", data_dir=SHARED_DATA, limit=100)
+
+
+@pytest.fixture(scope="module")
+def behaviours() -> SuiteResult:
+    return run_suite("behaviours", limit=12)
+
+
+@pytest.fixture(scope="module")
+def screenplays() -> SuiteResult:
+    return run_suite("screenplays", data_dir=SHARED_DATA)
+
+
+def test_emotion_scores_both_dev_sets_against_their_gold_labels(emotion: SuiteResult) -> None:
+    summary = emotion.summary.set_index("metric")
+    for dataset in ("meld", "goemotions"):
+        assert summary.loc[f"{dataset}.weighted_f1", "n"] == 100
+        # Far above the 1/7 a constant guess would give on accuracy.
+        assert 0.3 < summary.loc[f"{dataset}.accuracy", "value"] <= 1.0
+        confusion = emotion.tables[f"confusion_{dataset}"]
+        assert int(confusion.to_numpy().sum()) == 100
+        correct = emotion.items[emotion.items["dataset"] == dataset]["correct"].sum()
+        assert int(np.trace(confusion.to_numpy())) == int(correct)
+    assert "GPL-3.0" in emotion.licence and "Apache-2.0" in emotion.licence
+
+
+def test_f1_scores_match_a_hand_computed_case() -> None:
+    scores = f1_scores(["joy", "joy", "anger", "anger"], ["joy", "anger", "anger", "anger"])
+    # joy: P=1, R=0.5, F1=2/3; anger: P=2/3, R=1, F1=0.8.
+    assert scores["macro_f1"] == pytest.approx((2 / 3 + 0.8) / 2)
+    assert scores["accuracy"] == pytest.approx(0.75)
+
+
+def test_behaviours_give_per_lexeme_recall_and_precision(behaviours: SuiteResult) -> None:
+    summary = behaviours.summary.set_index("metric")
+    assert summary.loc["explicit_honoured", "value"] >= 0.9
+    lexemes = behaviours.tables["lexemes"].set_index("key")
+    # paren-smiling expects AU12 from the speaker and the listener.
+    assert lexemes.loc["face:AU12", "expected"] >= 2 and lexemes.loc["face:AU12", "recall"] > 0
+    assert ((lexemes["precision"].dropna() >= 0) & (lexemes["precision"].dropna() <= 1)).all()
+    assert set(behaviours.items["role"]) == {"expected", "produced"}
+
+
+def test_behaviour_keys_name_the_lexeme() -> None:
+    assert behaviour_key({"channel": "face", "au": 12}) == "face:AU12"
+    assert behaviour_key({"channel": "gaze", "target": "down"}) == "gaze:down"
+    assert behaviour_key({"channel": "head", "lexeme": "nod"}) == "head:nod"
+    assert behaviour_key({"emotion": "joy"}) is None
+
+
+def test_screenplays_plan_every_script_with_metrics_and_timing(screenplays: SuiteResult) -> None:
+    scripts = sorted(p.name for p in (SHARED_DATA / "screenplays").glob("*.fountain"))
+    assert list(screenplays.items["item"]) == scripts
+    summary = screenplays.summary.set_index("metric")
+    assert summary.loc["schema_validity", "value"] == 1.0
+    assert (screenplays.items["latency_per_utterance_s"] > 0).all()
+    timing = screenplays.tables["timing"]
+    assert len(timing) > 0 and timing["offset_s"].abs().max() < 5.0
+    assert "public domain" in screenplays.licence
+
+
+def test_retrieval_ranks_the_bandai_queries() -> None:
+    result = run_suite("retrieval", data_dir=SHARED_DATA, limit=5)
+    summary = result.summary.set_index("metric")
+    assert summary.loc["mrr", "n"] == 5 and summary.loc["mrr", "value"] > 0.5
+    assert len(result.items) == 5 and "CC BY-NC" in result.licence
+
+
+def test_unknown_suite_and_missing_data_raise_clear_errors(tmp_path: Path) -> None:
+    with pytest.raises(EvaluationError, match="unknown suite"):
+        run_suite("nonsense")
+    with pytest.raises(EvaluationError, match="missing"):
+        run_suite("screenplays", data_dir=tmp_path)
+    assert resolve_suites(["all"]) == SUITES
+    assert resolve_suites(["screenplays", "emotion"]) == ("emotion", "screenplays")
+
+
+def _synthetic(offset: float, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame(
+        {"metric": "score", "item": [f"i{i}" for i in range(400)], "value": rng.normal(size=400)}
+    ).assign(value=lambda f: f["value"] + offset)
+
+
+def test_compare_finds_a_known_delta_inside_its_interval() -> None:
+    a = _synthetic(0.0, seed=1)
+    b = a.assign(value=a["value"] + 0.5 + np.random.default_rng(2).normal(0, 0.1, 400))
+    row = compare(a, b, n_boot=500).set_index("metric").loc["score"]
+    assert row["delta"] == pytest.approx(0.5, abs=0.03)
+    assert row["ci_low"] < 0.5 < row["ci_high"] and row["ci_high"] - row["ci_low"] < 0.1
+    # Unpaired items: a wider interval that still holds the true shift.
+    unpaired = compare(
+        _synthetic(0.0, 3), _synthetic(0.3, 4).assign(item=lambda f: "j" + f["item"])
+    )
+    low, high = unpaired.loc[0, ["ci_low", "ci_high"]]
+    assert low < 0.3 < high and low > 0.0
+
+
+def test_compare_of_summaries_without_items_has_no_interval() -> None:
+    a = pd.DataFrame({"metric": ["f1"], "value": [0.5], "n": [10]})
+    b = pd.DataFrame({"metric": ["f1"], "value": [0.6], "n": [10]})
+    row = compare(a, b).loc[0]
+    assert row["delta"] == pytest.approx(0.1) and np.isnan(row["ci_low"])
+
+
+def test_write_report_writes_tables_plots_and_licences(
+    tmp_path: Path, emotion: SuiteResult, behaviours: SuiteResult, screenplays: SuiteResult
+) -> None:
+    results = [emotion, behaviours, screenplays]
+    path = write_report(results, tmp_path / "first")
+    text = path.read_text("utf-8")
+    for result in results:
+        assert f"## {result.name}" in text and result.licence in text
+        assert (tmp_path / "first" / f"{result.name}_items.csv").is_file()
+    for png in (
+        "emotion_confusion_meld.png",
+        "behaviours_lexemes.png",
+        "screenplays_timing.png",
+        "screenplays_latency.png",
+    ):
+        assert (tmp_path / "first" / png).read_bytes().startswith(b"\x89PNG")
+    tables = load_report(tmp_path / "first")
+    assert len(tables["emotion_items"]) == 200
+    assert tables["emotion_confusion_meld"].to_numpy().sum() == 100
+    second = write_report(results, tmp_path / "second", compare_to=tmp_path / "first")
+    comparison = load_report(second.parent)["comparison"]
+    assert set(comparison["suite"]) == {"emotion", "behaviours", "screenplays"}
+    assert np.allclose(
+        comparison["delta"]
+        .fillna(0)
+        .abs()
+        .where(~comparison["metric"].str.contains("seconds|latency"), 0),
+        0,
+    )
+
+
+def test_load_report_refuses_a_folder_without_a_report(tmp_path: Path) -> None:
+    with pytest.raises(EvaluationError, match="no report"):
+        load_report(tmp_path)
