@@ -100,6 +100,18 @@ def _build_parser() -> argparse.ArgumentParser:
     search.add_argument("--hand", choices=("left", "right", "both"))
     search.add_argument("--duration", type=float, help="wanted length in seconds")
 
+    evaluate = sub.add_parser("eval", help="score a planner on the evaluation suites")
+    evaluate.add_argument(
+        "--suite",
+        action="append",
+        default=None,
+        help="emotion, behaviours, screenplays, retrieval or all (repeatable; default all)",
+    )
+    evaluate.add_argument("--planner", default="rules")
+    evaluate.add_argument("--out", type=Path, required=True, help="report directory")
+    evaluate.add_argument("--compare", type=Path, help="an earlier report directory")
+    evaluate.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+
     serve = sub.add_parser("serve", help="run the HTTP API (keys from MOTIONDIRECTOR_API_KEYS)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
@@ -184,6 +196,18 @@ def _run(args: argparse.Namespace) -> int:
         return _direct(args)
     if args.command == "serve":
         return _serve(args)
+    if args.command == "eval":
+        from motiondirector.evaluation import run_eval
+
+        report = run_eval(
+            args.suite or ["all"],
+            args.planner,
+            args.out,
+            compare_to=args.compare,
+            progress=not args.quiet and sys.stderr.isatty(),
+        )
+        print(f"wrote {report}")
+        return 0
     if args.command == "index":
         return _index(args)
     if args.command == "library":

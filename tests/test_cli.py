@@ -221,3 +221,16 @@ def test_serve_without_keys_refuses_to_start(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.delenv("MOTIONDIRECTOR_API_KEYS_FILE", raising=False)
     monkeypatch.delenv("MOTIONDIRECTOR_ALLOW_ANONYMOUS", raising=False)
     assert main(["serve", "--port", "1"]) == 2
+
+
+def test_eval_writes_a_report_and_compares(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    assert main(["eval", "--suite", "screenplays", "--out", str(first), "-q"]) == 0
+    assert (first / "report.md").is_file() and "screenplays" in (first / "report.md").read_text()
+    argv = ["eval", "--suite", "screenplays", "--out", str(second), "--compare", str(first), "-q"]
+    assert main(argv) == 0
+    assert (second / "comparison.csv").is_file()
+    assert main(["eval", "--suite", "nope", "--out", str(second), "-q"]) == 2
+    assert "nope" in capsys.readouterr().err
