@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from motiondirector.cli import main
+from motiondirector.retrieval import ClipLibrary
 
 from .conftest import EXAMPLE_SCENE
 
@@ -113,16 +114,16 @@ def test_index_build_info_and_search(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "overwrite" in capsys.readouterr().err
 
 
-def test_direct_writes_timeline_and_motion(
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-    builtin_clips: object,
-) -> None:
-    from motiondirector.retrieval import ClipLibrary
-
-    assert isinstance(builtin_clips, ClipLibrary)
+@pytest.fixture
+def builtin_cache(monkeypatch: pytest.MonkeyPatch, builtin_clips: ClipLibrary) -> None:
+    """Point the CLI's built-in clip library cache at the one this test run built."""
     monkeypatch.setenv("MOTIONDIRECTOR_CACHE_DIR", str(builtin_clips.path.parent))
+
+
+@pytest.mark.usefixtures("builtin_cache")
+def test_direct_writes_timeline_and_motion(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "scene"
     assert main(["direct", str(EXAMPLE_SCENE), "-q", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
@@ -145,18 +146,10 @@ def test_library_list_and_export(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert "no clip" in capsys.readouterr().err
 
 
-def test_direct_with_preview(
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-    builtin_clips: object,
-) -> None:
+@pytest.mark.usefixtures("builtin_cache")
+def test_direct_with_preview(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     import av
 
-    from motiondirector.retrieval import ClipLibrary
-
-    assert isinstance(builtin_clips, ClipLibrary)
-    monkeypatch.setenv("MOTIONDIRECTOR_CACHE_DIR", str(builtin_clips.path.parent))
     script = tmp_path / "two.txt"
     script.write_text("ANA: Hello, Ben! Look at this.\nBEN: (smiling) Wow. Thank you.\n")
     out = tmp_path / "scene"
