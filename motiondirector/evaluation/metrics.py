@@ -214,23 +214,31 @@ def _union_seconds(spans: Iterable[tuple[float, float]]) -> float:
 
 
 def gaze_gap_share(plan: MotionPlan) -> float:
-    """Share of character time (scene duration x characters) with no gaze event covering it.
+    """Share of on-stage character time with no gaze event covering it.
 
-    A gap means the renderer must guess where the eyes go. Range [0, 1]; 0.0 for a plan with no
-    characters or zero duration.
+    A character is on stage in the beats that list them (the whole scene when the plan has no
+    beats). A gap means the renderer must guess where the eyes go. Range [0, 1]; 0.0 when no
+    character is ever on stage.
     """
     duration = plan.scene.duration
-    if duration <= 0 or not plan.characters:
-        return 0.0
-    uncovered = 0.0
+    on_stage_total = uncovered = 0.0
     for track in plan.characters:
-        spans = [
-            (max(0.0, e.start), min(duration, e.end))
+        stage = (
+            [(b.start, b.end) for b in plan.beats if track.name in b.characters]
+            if plan.beats
+            else [(0.0, duration)]
+        )
+        present = _union_seconds(s for s in stage if s[1] > s[0])
+        covered = _union_seconds(
+            (max(e.start, start), min(e.end, end))
             for e in track.events
             if isinstance(e, GazeEvent)
-        ]
-        uncovered += duration - _union_seconds(s for s in spans if s[1] > s[0])
-    return round(uncovered / (duration * len(plan.characters)), 6)
+            for start, end in stage
+            if min(e.end, end) > max(e.start, start)
+        )
+        on_stage_total += present
+        uncovered += max(0.0, present - covered)
+    return round(uncovered / on_stage_total, 6) if on_stage_total > 0 else 0.0
 
 
 # --- coverage -------------------------------------------------------------------------------

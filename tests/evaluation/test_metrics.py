@@ -398,3 +398,13 @@ def test_real_plan_of_the_key() -> None:
     assert 5.0 <= row["naturalness.blink_rate_per_min"] <= 40.0
     assert row["variety.distinct_gestures"] >= 2.0
     assert row["naturalness.gestures_per_word"] > 0.0
+
+
+def test_gaze_gaps_count_on_stage_time_only() -> None:
+    # Brick & Steel has eight beats and characters who leave: off-stage time is not a gap.
+    from motiondirector import plan_script
+    from tests.conftest import SHARED_DATA
+
+    plan = plan_script(SHARED_DATA / "screenplays" / "brick_and_steel.fountain")
+    assert any(len(b.characters) < len(plan.characters) for b in plan.beats)
+    assert gaze_gap_share(plan) == 0.0
