@@ -252,6 +252,14 @@ def _is_blink(event: AnyEvent) -> bool:
     return isinstance(event, FaceEvent) and event.au == BLINK_AU
 
 
+def _on_stage(plan: MotionPlan, time: float, names: list[str]) -> list[str]:
+    """Characters on stage at `time`: those its beat lists, or everyone without beats."""
+    for beat in plan.beats:
+        if beat.start - _EPS <= time < beat.end:
+            return [name for name in names if name in beat.characters]
+    return names if not plan.beats else []
+
+
 def coverage(plan: MotionPlan) -> dict[str, float]:
     """Shares of utterances in which the speaker, and the listeners, show behaviour.
 
@@ -260,9 +268,10 @@ def coverage(plan: MotionPlan) -> dict[str, float]:
     - `head_or_gaze`: share whose speaker has a head event, or a gaze event that starts during
       the utterance or is tied to it by `utterance_id`;
     - `gesture`: share whose speaker has a gesture event overlapping the utterance;
-    - `listener`: share of (utterance, listener) pairs, listeners being every other character
-      track, in which the listener has a face (not a blink), head or gesture event overlapping
-      the utterance, or a gaze event at the speaker overlapping it.
+    - `listener`: share of (utterance, listener) pairs, listeners being the other characters on
+      stage in the utterance's beat (every other character track when the plan has no beats),
+      in which the listener has a face (not a blink), head or gesture event overlapping the
+      utterance, or a gaze event at the speaker overlapping it.
 
     Range [0, 1] each; 0.0 when there are no utterances (or, for `listener`, no pairs).
     """
@@ -288,7 +297,7 @@ def coverage(plan: MotionPlan) -> dict[str, float]:
             counts["head_or_gaze"] += 1
         if any(isinstance(e, GestureEvent) and _overlaps(e, start, end) for e in speaker_events):
             counts["gesture"] += 1
-        for listener in names:
+        for listener in _on_stage(plan, utterance.start, names):
             if listener == utterance.speaker:
                 continue
             pairs += 1

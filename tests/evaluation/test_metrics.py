@@ -400,7 +400,7 @@ def test_real_plan_of_the_key() -> None:
     assert row["naturalness.gestures_per_word"] > 0.0
 
 
-def test_gaze_gaps_count_on_stage_time_only() -> None:
+def test_gaze_gaps_and_listeners_count_on_stage_characters_only() -> None:
     # Brick & Steel has eight beats and characters who leave: off-stage time is not a gap.
     from motiondirector import plan_script
     from tests.conftest import SHARED_DATA
@@ -408,3 +408,5 @@ def test_gaze_gaps_count_on_stage_time_only() -> None:
     plan = plan_script(SHARED_DATA / "screenplays" / "brick_and_steel.fountain")
     assert any(len(b.characters) < len(plan.characters) for b in plan.beats)
     assert gaze_gap_share(plan) == 0.0
+    # Listeners are the characters on stage in the line's beat, and every one of them listens.
+    assert coverage(plan)["listener"] == 1.0
