@@ -10,9 +10,13 @@
     │   ├── LibraryNotFoundError   no library at the path
     │   ├── CorruptLibraryError    a file is missing, unreadable or fails its checksum
     │   ├── LibraryMismatchError   built with another embedding model or dimension
-    │   └── LibraryConflictError   changed on disk since this handle opened it
+    │   ├── LibraryConflictError   changed on disk since this handle opened it
+    │   └── retrieval.video.VideoProbeError  a video cannot be opened or is truncated
     ├── GestureLibraryError    the built-in gesture library lacks a clip or its data is bad
     ├── CodebookError          a motion codebook cannot be trained, read or applied
+    ├── AssemblyError          a timeline segment's material cannot be loaded or placed
+    ├── EvaluationError        an evaluation suite cannot run (unknown name, missing data)
+    ├── QuerySetError          a retrieval query set cannot be read or is malformed
     └── BackendUnavailableError an optional backend is missing; says what to install
 """
 
@@ -81,6 +85,18 @@ class GestureLibraryError(MotionDirectorError):
 
 class CodebookError(MotionDirectorError):
     """A codebook could not be trained, read or applied as asked."""
+
+
+class AssemblyError(MotionDirectorError):
+    """A timeline segment's material cannot be loaded or placed."""
+
+
+class EvaluationError(MotionDirectorError):
+    """A suite cannot run: unknown name, missing data, or unreadable data."""
+
+
+class QuerySetError(MotionDirectorError):
+    """A retrieval query set cannot be read or is malformed."""
 
 
 class BackendUnavailableError(MotionDirectorError):

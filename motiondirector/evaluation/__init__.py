@@ -9,6 +9,7 @@ table = compare(result_a, result_b)  # per-metric deltas with bootstrap interval
 
 from __future__ import annotations
 
+from motiondirector.errors import EvaluationError, QuerySetError
 from motiondirector.evaluation.compare import compare
 from motiondirector.evaluation.metrics import (
     HUMAN_RANGES,
@@ -33,7 +34,6 @@ from motiondirector.evaluation.retrieval_quality import (
     ParaphraseMiss,
     ParaphraseReport,
     QueryOutcome,
-    QuerySetError,
     RetrievalReport,
     bandai_labels,
     builtin_paraphrase_report,
@@ -44,7 +44,6 @@ from motiondirector.evaluation.retrieval_quality import (
 )
 from motiondirector.evaluation.suites import (
     SUITES,
-    EvaluationError,
     SuiteResult,
     run_eval,
     run_suite,

@@ -14,7 +14,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from motiondirector.evaluation.suites import EvaluationError, SuiteResult
+from motiondirector.errors import EvaluationError
+from motiondirector.evaluation.suites import SuiteResult
 
 COLUMNS = ["metric", "a", "b", "delta", "ci_low", "ci_high"]
 

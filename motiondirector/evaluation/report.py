@@ -23,8 +23,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from motiondirector.errors import EvaluationError
 from motiondirector.evaluation.compare import compare
-from motiondirector.evaluation.suites import EvaluationError, SuiteResult
+from motiondirector.evaluation.suites import SuiteResult
 
 PARQUET = any(importlib.util.find_spec(n) is not None for n in ("pyarrow", "fastparquet"))
 

@@ -24,7 +24,7 @@ from typing import Literal
 
 import yaml
 
-from motiondirector.errors import MotionDirectorError
+from motiondirector.errors import QuerySetError
 from motiondirector.retrieval.query import ClipQuery, search_clips
 from motiondirector.retrieval.records import ClipRecord
 from motiondirector.retrieval.store import ClipLibrary
@@ -32,10 +32,6 @@ from motiondirector.retrieval.store import ClipLibrary
 Wording = Literal["named", "described"]
 RECALL_AT = 5
 _BANDAI_STEM = re.compile(r"^dataset-1_(?P<content>[a-z-]+)_(?P<style>[a-z-]+)_\d+$")
-
-
-class QuerySetError(MotionDirectorError):
-    """A retrieval query set cannot be read or is malformed."""
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from motiondirector.errors import MotionDirectorError
+from motiondirector.errors import EvaluationError
 
 SUITES = ("emotion", "behaviours", "screenplays", "retrieval")
 _REPO = Path(__file__).resolve().parents[2]
@@ -40,10 +40,6 @@ RETRIEVAL_QUERIES = _REPO / "tests" / "data" / "retrieval_queries.yaml"
 
 MELD_LICENCE = "GPL-3.0 (MELD, Poria et al. 2019; research use)"
 GOEMOTIONS_LICENCE = "Apache-2.0 (GoEmotions, Demszky et al. 2020)"
-
-
-class EvaluationError(MotionDirectorError):
-    """A suite cannot run: unknown name, missing data, or unreadable data."""
 
 
 @dataclass(frozen=True)

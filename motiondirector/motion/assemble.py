@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from motiondirector.errors import MotionDirectorError, ScriptError
+from motiondirector.errors import AssemblyError, ScriptError
 from motiondirector.motion.bvh import quat_apply, quat_conjugate, quat_multiply, read_bvh
 from motiondirector.motion.clip import Motion
 from motiondirector.motion.library import GestureLibraryError, get_clip
@@ -38,10 +38,6 @@ from motiondirector.plan.timeline import CharacterTimeline, Segment, Timeline
 BUILTIN_PREFIX = "builtin:"
 IDLE_SOURCE = "builtin:idle.normal.normal.neutral"
 _BVH_CACHE_SIZE = 64
-
-
-class AssemblyError(MotionDirectorError):
-    """A timeline segment's material cannot be loaded or placed."""
 
 
 MotionLoader = Callable[[str], Motion]
