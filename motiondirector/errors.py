@@ -17,7 +17,14 @@
     ├── AssemblyError          a timeline segment's material cannot be loaded or placed
     ├── EvaluationError        an evaluation suite cannot run (unknown name, missing data)
     ├── QuerySetError          a retrieval query set cannot be read or is malformed
-    └── BackendUnavailableError an optional backend is missing; says what to install
+    ├── TurnError              a live dialogue turn cannot be taken; names the field at fault
+    ├── RevisionError          a director's note cannot be read or applied to a direction
+    ├── AgentError             the LLM director agent ended without a usable plan
+    ├── BackendUnavailableError an optional backend is missing; says what to install
+    ├── GenerationError        a video generator backend failed to load or run
+    │   └── GenerationInputError  a generation request is invalid; names the argument
+    └── LLMError               an LLM call failed after retries (status, timeout, bad answers);
+                               carries the attempts
 """
 
 from __future__ import annotations
@@ -99,5 +106,45 @@ class QuerySetError(MotionDirectorError):
     """A retrieval query set cannot be read or is malformed."""
 
 
+class TurnError(MotionDirectorError):
+    """A live dialogue turn cannot be taken as given. `field` names the request field at fault
+    (e.g. "words[2]", "addressee")."""
+
+    def __init__(self, message: str, *, field: str) -> None:
+        self.message = message
+        self.field = field
+        super().__init__(f"{field}: {message}")
+
+
+class RevisionError(MotionDirectorError):
+    """A director's note cannot be turned into constraints, or they cannot be applied (unknown
+    character or line, no Direction to revise)."""
+
+
+class AgentError(MotionDirectorError):
+    """The LLM director agent ended without a usable plan (step limit, no plan made)."""
+
+
 class BackendUnavailableError(MotionDirectorError):
     """An optional backend cannot be used here; the message says what to install."""
+
+
+class GenerationError(MotionDirectorError):
+    """A video generator backend could not load its model or failed while generating."""
+
+
+class GenerationInputError(GenerationError):
+    """A generation request is invalid for the backend; `argument` names the bad field."""
+
+    def __init__(self, argument: str, message: str) -> None:
+        self.argument = argument
+        super().__init__(f"{argument}: {message}")
+
+
+class LLMError(MotionDirectorError):
+    """An LLM could not give a usable answer; `attempts` says what each try returned."""
+
+    def __init__(self, message: str, attempts: Sequence[str] = ()) -> None:
+        self.attempts = tuple(attempts)
+        detail = "".join(f"\n  attempt {i}: {a}" for i, a in enumerate(self.attempts, 1))
+        super().__init__(message + detail)

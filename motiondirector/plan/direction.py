@@ -16,6 +16,18 @@ from motiondirector.plan.vocabulary import Channel, Emotion, Hand
 
 DIRECTION_SCHEMA_VERSION: Literal["1.0"] = "1.0"
 
+EXPLICIT_RULE_KEYS = ("parenthetical", "action", "direction")
+
+
+def is_explicit_rule(rule: str) -> bool:
+    """Whether a behaviour's rule names explicit direction (a parenthetical or action line).
+
+    A convention every planner follows, read by the realizer (explicit beats cues) and by the
+    hybrid planner (explicit behaviours are kept whatever the LLM says).
+    """
+    return any(key in rule for key in EXPLICIT_RULE_KEYS)
+
+
 Intensity = Annotated[float, Field(ge=0.0, le=1.0, description="Strength from 0 to 1.")]
 
 

@@ -6,13 +6,16 @@ offline default.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from motiondirector.errors import MotionDirectorError
 from motiondirector.plan.direction import Direction
 from motiondirector.plan.scene import Scene
 
-PLANNERS = ("rules",)
+if TYPE_CHECKING:
+    from motiondirector.planners.llm_client import LLMConfig
+
+PLANNERS = ("rules", "llm", "hybrid")
 
 
 class Planner(Protocol):
@@ -21,15 +24,35 @@ class Planner(Protocol):
     def plan(self, scene: Scene) -> Direction: ...
 
 
-_cache: dict[str, Planner] = {}
+_cache: dict[tuple[str, str], Planner] = {}
 
 
-def get_planner(name: str) -> Planner:
-    """A planner by name, created once per process (models stay loaded between calls)."""
+def get_planner(name: str, llm: LLMConfig | None = None) -> Planner:
+    """A planner by name, created once per process and configuration (models stay loaded).
+
+    `llm` and `hybrid` need `llm`, the server and model to ask.
+    """
     if name not in PLANNERS:
         raise MotionDirectorError(f"unknown planner {name!r}; choose one of {', '.join(PLANNERS)}")
-    if name not in _cache:
+    if name != "rules" and llm is None:
+        raise MotionDirectorError(
+            f"the {name} planner needs an LLM: give a model (--llm-model) and, for a local "
+            "server, its address (--llm-base-url)"
+        )
+    key = (name, llm.model_dump_json() if llm is not None and name != "rules" else "")
+    if key not in _cache:
         from motiondirector.planners.rules import RulesPlanner
 
-        _cache[name] = RulesPlanner()
-    return _cache[name]
+        rules = _cache.get(("rules", ""))
+        if rules is None:
+            rules = _cache[("rules", "")] = RulesPlanner()
+        if name == "rules":
+            return rules
+        from motiondirector.planners.hybrid import HybridPlanner
+        from motiondirector.planners.llm import LLMPlanner
+
+        assert llm is not None
+        assert isinstance(rules, RulesPlanner)
+        planner = LLMPlanner(llm, fallback=rules)
+        _cache[key] = planner if name == "llm" else HybridPlanner(planner, rules)
+    return _cache[key]

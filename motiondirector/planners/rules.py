@@ -182,6 +182,37 @@ class RulesPlanner:
 
     def plan(self, scene: Scene) -> Direction:
         """The Direction for `scene`."""
+        prepared, action_cues = self._read(scene)
+        emotions = self._emotions(list(prepared.values()))
+        utterances: list[UtteranceDirection] = []
+        previous: _Prepared | None = None
+        for utterance in scene.utterances:
+            current = prepared[utterance.id]
+            utterances.append(self._direct_utterance(current, emotions[utterance.id], previous))
+            previous = current
+        return Direction(
+            planner=self.name,
+            utterances=tuple(utterances),
+            actions=self._direct_actions(scene, action_cues),
+        )
+
+    def plan_actions(self, scene: Scene) -> tuple[ActionDirection, ...]:
+        """Only the action lines' direction, as `plan` gives it (no emotion model call)."""
+        return self._direct_actions(scene, self._read(scene)[1])
+
+    def _direct_actions(
+        self, scene: Scene, action_cues: dict[str, list[ActionCue]]
+    ) -> tuple[ActionDirection, ...]:
+        return tuple(
+            ActionDirection(
+                action_id=action.id,
+                behaviours=tuple(self._action_behaviour(cue) for cue in action_cues[action.id]),
+            )
+            for action in scene.actions
+        )
+
+    def _read(self, scene: Scene) -> tuple[dict[str, _Prepared], dict[str, list[ActionCue]]]:
+        """Utterances and action lines read in script order (who was mentioned last matters)."""
         names = NameIndex(scene.characters)
         tracker = ReferenceTracker()
         prepared: dict[str, _Prepared] = {}
@@ -202,22 +233,7 @@ class RulesPlanner:
             else:
                 on_stage = scene.on_stage(item.beat)
                 action_cues[item.id] = self._actions.parse(item.text, names, tracker, on_stage)
-
-        emotions = self._emotions(list(prepared.values()))
-        utterances: list[UtteranceDirection] = []
-        previous: _Prepared | None = None
-        for utterance in scene.utterances:
-            current = prepared[utterance.id]
-            utterances.append(self._direct_utterance(current, emotions[utterance.id], previous))
-            previous = current
-        actions = tuple(
-            ActionDirection(
-                action_id=action.id,
-                behaviours=tuple(self._action_behaviour(cue) for cue in action_cues[action.id]),
-            )
-            for action in scene.actions
-        )
-        return Direction(planner=self.name, utterances=tuple(utterances), actions=actions)
+        return prepared, action_cues
 
     # -- ordering and emotion ------------------------------------------------------------------
 

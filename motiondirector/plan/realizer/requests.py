@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from motiondirector.plan.direction import Behaviour
+from motiondirector.plan.direction import Behaviour, is_explicit_rule
 from motiondirector.plan.motion_plan import Source
 from motiondirector.plan.realizer.timing import anchor_time, span_end
 from motiondirector.plan.scene import ActionLine, Utterance
@@ -43,7 +43,7 @@ class Request:
         parenthetical, action or direction are explicit; rules ending in `beat` are background.
         """
         rule = self.behaviour.rule
-        if any(key in rule for key in ("parenthetical", "action", "direction")):
+        if is_explicit_rule(rule):
             return EXPLICIT
         if rule.rsplit(".", 1)[-1].startswith("beat"):
             return BACKGROUND

@@ -1,0 +1,217 @@
+"""The LLM planner: a Scene in, a Direction out, chosen by a model through structured output.
+
+The scene goes out in chunks (by beat, a few lines each, the lines before as context), all
+chunks at once up to the configured concurrency. Each answer is checked line by line; lines with
+problems are asked for again with the problems fed back, a bounded number of times. A line the
+model still cannot direct — bad answers, a dead server, a timeout — is directed by the rules
+planner, and its `source` says so. Action lines are stage directions: the rules planner's action
+parser directs them for every planner.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from typing import Protocol
+
+from motiondirector.errors import LLMError
+from motiondirector.plan.direction import (
+    ActionDirection,
+    Behaviour,
+    Direction,
+    UtteranceDirection,
+)
+from motiondirector.plan.scene import Scene
+from motiondirector.planners.llm_client import (
+    LLMConfig,
+    LLMStats,
+    StructuredClient,
+    parse_json_object,
+    run_sync,
+)
+from motiondirector.planners.llm_prompt import (
+    SCHEMA_NAME,
+    Chunk,
+    answer_schema,
+    chunk_messages,
+    chunk_scene,
+    feedback_messages,
+    read_answer,
+)
+
+FALLBACK_RULE_PREFIX = "fallback"
+LLM_RULE = "llm"  # behaviours the model chose carry rules llm.<channel>
+
+
+class ChunkTurns:
+    """The conversation about one chunk: ask, read the answer, feed problems back, bounded.
+
+    Shared by every way of calling a model (HTTP servers, vLLM in process), so retries and
+    repair behave the same everywhere.
+    """
+
+    def __init__(self, scene: Scene, chunk: Chunk, max_attempts: int, stats: LLMStats) -> None:
+        self.scene = scene
+        self.chunk = chunk
+        self.schema = answer_schema(scene, chunk)
+        self.messages = chunk_messages(scene, chunk)
+        self.accepted: dict[str, UtteranceDirection] = {}
+        self.pending = set(chunk.ids)
+        self.attempts = 0
+        self._max_attempts = max_attempts
+        self._stats = stats
+        self._history: list[str] = []
+        self._failure: str | None = None
+
+    @property
+    def done(self) -> bool:
+        return not self.pending or self._failure is not None or self.attempts >= self._max_attempts
+
+    def take(self, content: str) -> None:
+        """Read one answer: keep the valid lines, prepare feedback for the rest."""
+        self.attempts += 1
+        try:
+            answer = parse_json_object(content)
+        except ValueError as error:
+            problems: list[str] = [str(error)]
+        else:
+            read = read_answer(answer, self.scene, self.chunk, LLM_RULE)
+            for uid in sorted(self.pending):
+                if uid in read.directions:
+                    self.accepted[uid] = read.directions[uid]
+                    self.pending.discard(uid)
+            problems = [
+                p
+                for uid in sorted(read.problems)
+                if uid not in self.accepted
+                for p in read.problems[uid]
+            ]
+        if self.pending:
+            self._stats.invalid_answers += 1
+            self._history.append("; ".join(problems[:3]) or "no usable lines")
+            self.messages = self.messages + feedback_messages(content, problems[:20])
+
+    def fail(self, why: str) -> None:
+        """The model could not be asked (the server failed): no more attempts."""
+        self.attempts += 1
+        self._failure = why
+
+    def failures(self) -> dict[str, str]:
+        """Why each line still pending was not taken from the model."""
+        if self._failure is not None:
+            why = self._failure
+        elif self._history:
+            why = f"no valid answer in {self.attempts} attempts ({self._history[-1]})"
+        else:
+            why = "not asked"
+        return {uid: why for uid in sorted(self.pending)}
+
+
+def assemble_direction(
+    scene: Scene,
+    turns: Sequence[ChunkTurns],
+    rules: _RulesLike,
+    stats: LLMStats,
+    planner: str = "llm",
+) -> Direction:
+    """The scene's Direction from its chunks; rules stand in where the model could not."""
+    directions: dict[str, UtteranceDirection] = {}
+    failures: dict[str, str] = {}
+    for turn in turns:
+        directions.update(turn.accepted)
+        failures.update(turn.failures())
+        stats.attempts_by_chunk.append(turn.attempts)
+    if failures:
+        ruled = rules.plan(scene)
+        actions = ruled.actions
+        stats.fallback_utterances += len(failures)
+        by_id = {u.utterance_id: u for u in ruled.utterances}
+        for uid, why in failures.items():
+            directions[uid] = fallback_line(by_id[uid], why)
+    else:
+        actions = rules.plan_actions(scene)
+    return Direction(
+        planner=planner,
+        utterances=tuple(directions[u.id] for u in scene.utterances),
+        actions=actions,
+    )
+
+
+class LLMPlanner:
+    """Plans with any OpenAI-compatible server; the rules planner covers what the model cannot."""
+
+    name = "llm"
+
+    def __init__(self, config: LLMConfig, fallback: _RulesLike | None = None) -> None:
+        self.config = config
+        self.stats = LLMStats()
+        self._fallback = fallback
+
+    def plan(self, scene: Scene) -> Direction:
+        """The Direction for `scene` (blocking)."""
+        result: Direction = run_sync(self.aplan(scene))
+        return result
+
+    def plan_many(self, scenes: Sequence[Scene]) -> list[Direction]:
+        """Several scenes at once, sharing the concurrency bound (blocking)."""
+        results: list[Direction] = run_sync(self.aplan_many(scenes))
+        return results
+
+    async def aplan_many(self, scenes: Sequence[Scene]) -> list[Direction]:
+        client = StructuredClient(self.config, self.stats)
+        return list(await asyncio.gather(*(self._plan(scene, client) for scene in scenes)))
+
+    async def aplan(self, scene: Scene) -> Direction:
+        return await self._plan(scene, StructuredClient(self.config, self.stats))
+
+    async def _plan(self, scene: Scene, client: StructuredClient) -> Direction:
+        chunks = chunk_scene(scene, self.config.chunk_utterances)
+        turns = [ChunkTurns(scene, c, self.config.max_attempts, self.stats) for c in chunks]
+        await asyncio.gather(*(self._converse(turn, client) for turn in turns))
+        return assemble_direction(scene, turns, self._rules(), self.stats, self.name)
+
+    async def _converse(self, turn: ChunkTurns, client: StructuredClient) -> None:
+        max_tokens = self.config.max_tokens_per_utterance * len(turn.chunk.utterances)
+        while not turn.done:
+            try:
+                content = await client.complete_text(
+                    turn.messages, turn.schema, SCHEMA_NAME, max_tokens=max_tokens
+                )
+            except LLMError as error:
+                # The server itself failed after the SDK's own retries: feedback would not help.
+                turn.fail(str(error).splitlines()[0])
+            else:
+                turn.take(content)
+
+    def _rules(self) -> _RulesLike:
+        if self._fallback is None:
+            from motiondirector.planners.rules import RulesPlanner
+
+            self._fallback = RulesPlanner()
+        return self._fallback
+
+
+class _RulesLike(Protocol):
+    def plan(self, scene: Scene) -> Direction: ...
+
+    def plan_actions(self, scene: Scene) -> tuple[ActionDirection, ...]: ...
+
+
+def fallback_line(line: UtteranceDirection, why: str) -> UtteranceDirection:
+    """A rules-planner line marked as standing in for the model, with the reason."""
+    note = f"rules stood in for the LLM: {why}"
+    return line.model_copy(
+        update={
+            "emotion_reason": f"{line.emotion_reason}; {note}",
+            "behaviours": tuple(_fallback_behaviour(b, note) for b in line.behaviours),
+        }
+    )
+
+
+def _fallback_behaviour(behaviour: Behaviour, note: str) -> Behaviour:
+    return behaviour.model_copy(
+        update={
+            "rule": f"{FALLBACK_RULE_PREFIX}.{behaviour.rule}",
+            "reason": f"{behaviour.reason}; {note}",
+        }
+    )

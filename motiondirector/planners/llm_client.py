@@ -1,0 +1,306 @@
+"""Structured JSON answers from any OpenAI-compatible server, in the dialect it speaks.
+
+One job: send chat messages with a JSON Schema and get back a parsed JSON object. The schema is
+passed the way the server understands it (`StructuredOutputMode`); HTTP timeouts and backoff on
+429/5xx and dropped connections are the `openai` SDK's own (`max_retries`); answers are cached on
+disk by (model, messages, schema, mode, sampling). It does not know what the JSON means: checking
+it against the scene is the planner's job.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import os
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from motiondirector.errors import LLMError, MotionDirectorError
+
+LOCAL_API_KEY = "not-needed"  # local servers (vLLM, llama.cpp) accept any key
+
+
+class StructuredOutputMode(StrEnum):
+    """How the JSON Schema is sent, by server."""
+
+    JSON_SCHEMA = "json_schema"
+    """OpenAI: `response_format={"type": "json_schema", "json_schema": {..., "strict": true}}`."""
+    STRUCTURED_OUTPUTS = "structured_outputs"
+    """vLLM >= 0.12: `structured_outputs={"json": schema}` in the request body."""
+    JSON_OBJECT = "json_object"
+    """llama-cpp-python's server: `response_format={"type": "json_object", "schema": schema}`."""
+
+
+class LLMConfig(BaseModel):
+    """Where the LLM is and how to call it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    model: str = Field(description="Model name as the server knows it, e.g. Qwen/Qwen3-8B.")
+    base_url: str | None = Field(
+        default=None, description="OpenAI-compatible endpoint, e.g. http://localhost:8000/v1."
+    )
+    api_key_env: str = Field(
+        default="OPENAI_API_KEY", description="Environment variable holding the API key."
+    )
+    mode: StructuredOutputMode = StructuredOutputMode.JSON_SCHEMA
+    temperature: float = Field(default=0.0, ge=0.0, le=2.0)
+    seed: int | None = Field(default=0, description="Sampling seed, for servers that honour it.")
+    timeout_s: float = Field(default=60.0, gt=0, description="Per HTTP request.")
+    max_retries: int = Field(
+        default=3, ge=0, description="HTTP retries with backoff on 429, 5xx, timeouts, drops."
+    )
+    max_attempts: int = Field(
+        default=3, ge=1, description="Answers asked for per chunk, invalid ones fed back."
+    )
+    max_concurrency: int = Field(default=4, ge=1, description="Requests in flight at once.")
+    chunk_utterances: int = Field(default=8, ge=1, description="Utterances per request.")
+    max_tokens_per_utterance: int = Field(default=400, ge=32)
+    cache_dir: Path | None = Field(
+        default=None, description="Where answers are cached; None: no disk cache."
+    )
+
+    def api_key(self) -> str:
+        key = os.environ.get(self.api_key_env)
+        if key:
+            return key
+        if self.base_url is None:
+            raise MotionDirectorError(
+                f"no API key: set {self.api_key_env} (or give --llm-base-url for a local server)"
+            )
+        return LOCAL_API_KEY
+
+
+@dataclass
+class LLMStats:
+    """Counters over a planner's life, read by benchmarks and evaluation reports."""
+
+    calls: int = 0
+    cache_hits: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    seconds_waiting: float = 0.0
+    invalid_answers: int = 0
+    fallback_utterances: int = 0
+    attempts_by_chunk: list[int] = field(default_factory=list)
+
+
+def request_options(
+    mode: StructuredOutputMode, schema: Mapping[str, Any], name: str
+) -> dict[str, Any]:
+    """The keyword arguments that carry `schema` to a server of this kind."""
+    if mode is StructuredOutputMode.JSON_SCHEMA:
+        return {
+            "response_format": {
+                "type": "json_schema",
+                "json_schema": {"name": name, "schema": dict(schema), "strict": True},
+            }
+        }
+    if mode is StructuredOutputMode.STRUCTURED_OUTPUTS:
+        return {"extra_body": {"structured_outputs": {"json": dict(schema)}}}
+    return {"response_format": {"type": "json_object", "schema": dict(schema)}}
+
+
+def _cache_key(config: LLMConfig, payload: Mapping[str, Any]) -> str:
+    material = {
+        "model": config.model,
+        "base_url": config.base_url,
+        "temperature": config.temperature,
+        "seed": config.seed,
+        **payload,
+    }
+    blob = json.dumps(material, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    return hashlib.sha256(blob).hexdigest()
+
+
+class AnswerCache:
+    """Answers on disk, one small JSON file per key; written atomically."""
+
+    def __init__(self, root: Path | None) -> None:
+        self._root = root
+        self._memory: dict[str, str] = {}
+
+    def get(self, key: str) -> str | None:
+        if key in self._memory:
+            return self._memory[key]
+        if self._root is None:
+            return None
+        path = self._root / f"{key}.json"
+        try:
+            content = json.loads(path.read_text("utf-8"))["content"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        if not isinstance(content, str):
+            return None
+        self._memory[key] = content
+        return content
+
+    def put(self, key: str, content: str) -> None:
+        self._memory[key] = content
+        if self._root is None:
+            return
+        self._root.mkdir(parents=True, exist_ok=True)
+        path = self._root / f"{key}.json"
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(json.dumps({"content": content}), "utf-8")
+        partial.replace(path)
+
+
+def parse_json_object(content: str) -> dict[str, Any]:
+    """The JSON object in an answer; tolerates a fenced code block around it."""
+    text = content.strip()
+    if text.startswith("```"):
+        text = text.strip("`")
+        text = text[text.find("\n") + 1 :] if "\n" in text else text
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValueError(
+            f"the answer is not valid JSON ({error.msg} at char {error.pos})"
+        ) from None
+    if not isinstance(value, dict):
+        raise ValueError(f"the answer is JSON but not an object (got {type(value).__name__})")
+    return value
+
+
+class StructuredClient:
+    """Chat completions that return a JSON object, against one configured server.
+
+    Create it inside the event loop that uses it (the underlying HTTP client binds to it), or
+    call `complete_json_sync` from plain code.
+    """
+
+    def __init__(self, config: LLMConfig, stats: LLMStats | None = None) -> None:
+        self.config = config
+        self.stats = stats if stats is not None else LLMStats()
+        self._cache = AnswerCache(config.cache_dir)
+        self._semaphore = asyncio.Semaphore(config.max_concurrency)
+
+    async def complete_json(
+        self,
+        messages: Sequence[Mapping[str, str]],
+        schema: Mapping[str, Any],
+        name: str,
+        *,
+        max_tokens: int | None = None,
+    ) -> dict[str, Any]:
+        """The parsed JSON answer; raises LLMError when the server or the answer fails."""
+        content = await self.complete_text(messages, schema, name, max_tokens=max_tokens)
+        try:
+            return parse_json_object(content)
+        except ValueError as error:
+            raise LLMError(f"{self.config.model} gave an unusable answer", [str(error)]) from None
+
+    async def complete_text(
+        self,
+        messages: Sequence[Mapping[str, str]],
+        schema: Mapping[str, Any],
+        name: str,
+        *,
+        max_tokens: int | None = None,
+    ) -> str:
+        """The raw answer text (cached when it parses as a JSON object)."""
+        import openai
+
+        config = self.config
+        options = request_options(config.mode, schema, name)
+        key = _cache_key(
+            config,
+            {"messages": list(messages), "options": options, "max_tokens": max_tokens},
+        )
+        cached = self._cache.get(key)
+        if cached is not None:
+            self.stats.cache_hits += 1
+            return cached
+        async with self._semaphore:
+            started = time.perf_counter()
+            try:
+                async with openai.AsyncOpenAI(
+                    api_key=config.api_key(),
+                    base_url=config.base_url,
+                    timeout=config.timeout_s,
+                    max_retries=config.max_retries,
+                ) as client:
+                    response = await client.chat.completions.create(
+                        model=config.model,
+                        messages=list(messages),  # type: ignore[arg-type]
+                        temperature=config.temperature,
+                        seed=config.seed,
+                        max_tokens=max_tokens,
+                        **options,
+                    )
+            except openai.APIStatusError as error:
+                raise LLMError(
+                    f"{config.model} at {config.base_url or 'api.openai.com'} answered HTTP "
+                    f"{error.status_code} after {config.max_retries + 1} tries",
+                    [_short(str(error))],
+                ) from None
+            except openai.APITimeoutError:
+                raise LLMError(
+                    f"{config.model} did not answer within {config.timeout_s:g} s "
+                    f"({config.max_retries + 1} tries)"
+                ) from None
+            except openai.APIConnectionError as error:
+                raise LLMError(
+                    f"cannot reach {config.base_url or 'api.openai.com'} "
+                    f"({config.max_retries + 1} tries): {_short(str(error))}"
+                ) from None
+            finally:
+                self.stats.seconds_waiting += time.perf_counter() - started
+        self.stats.calls += 1
+        if response.usage is not None:
+            self.stats.prompt_tokens += response.usage.prompt_tokens
+            self.stats.completion_tokens += response.usage.completion_tokens
+        if not response.choices:
+            raise LLMError(f"{config.model} returned no choices")
+        content = response.choices[0].message.content or ""
+        try:
+            parse_json_object(content)
+        except ValueError:
+            return content
+        self._cache.put(key, content)
+        return content
+
+    def complete_json_sync(
+        self,
+        messages: Sequence[Mapping[str, str]],
+        schema: Mapping[str, Any],
+        name: str,
+        *,
+        max_tokens: int | None = None,
+    ) -> dict[str, Any]:
+        """`complete_json` from synchronous code."""
+
+        async def call() -> dict[str, Any]:
+            # A fresh client and semaphore bound to this loop.
+            client = StructuredClient(self.config, self.stats)
+            client._cache = self._cache
+            return await client.complete_json(messages, schema, name, max_tokens=max_tokens)
+
+        answer: dict[str, Any] = run_sync(call())
+        return answer
+
+
+def run_sync(coroutine: Any) -> Any:
+    """Run a coroutine to completion from sync code, even when a loop is already running."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    # Inside a running loop (a notebook, an async server): run on a private loop in a thread.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+def _short(text: str, limit: int = 300) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,81 @@
+"""The hybrid planner's merge policy, line by line (docs/llm-planner.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from motiondirector.plan.direction import Behaviour, UtteranceDirection
+from motiondirector.planners.hybrid import merge_line
+from motiondirector.planners.llm import fallback_line
+
+
+def behaviour(
+    rule: str, channel: str = "gesture", word: int | None = 0, **fields: Any
+) -> Behaviour:
+    base: dict[str, Any] = {"character": "ANA", "channel": channel, "rule": rule, "reason": "r"}
+    if channel == "face":
+        base["au"] = fields.pop("au", 12)
+    elif channel == "gaze":
+        base["target"] = "BEN"
+    else:
+        base["lexeme"] = fields.pop("lexeme", {"gesture": "point", "head": "nod"}[channel])
+    return Behaviour(**base, word=word, **fields)
+
+
+def line(
+    emotion: str, reason: str, *behaviours: Behaviour, intent: str = "say"
+) -> UtteranceDirection:
+    return UtteranceDirection(
+        utterance_id="u1",
+        intent=intent,
+        emotion=emotion,
+        intensity=0.6,
+        emotion_reason=reason,
+        behaviours=behaviours,
+    )
+
+
+def test_explicit_direction_wins_and_clashing_llm_behaviours_are_dropped() -> None:
+    explicit = behaviour("rules.parenthetical.points", word=0, until_word=2)
+    ruled = line(
+        "anger",
+        'parenthetical "(angrily)"',
+        explicit,
+        behaviour("rules.negation", "head", word=3),
+        behaviour("rules.emotion", "face", au=4),
+    )
+    inferred = line(
+        "sadness",
+        "llm: chosen by the model",
+        behaviour("llm.gesture", word=1, lexeme="shrug"),  # same hand channel, overlapping words
+        behaviour("llm.gesture", word=5, lexeme="open_palms"),  # after the explicit one: kept
+        behaviour("llm.head", "head", word=3, lexeme="shake"),
+        behaviour("llm.face", "face", au=1),
+        intent="refuse",
+    )
+    merged = merge_line(ruled, inferred)
+    assert merged.intent == "refuse"
+    assert (merged.emotion, merged.emotion_reason) == ("anger", 'parenthetical "(angrily)"')
+    rules = [(b.rule, b.lexeme or b.au) for b in merged.behaviours]
+    assert rules == [
+        ("rules.parenthetical.points", "point"),
+        ("llm.gesture", "open_palms"),
+        ("llm.head", "shake"),
+        ("llm.face", 1),
+    ]
+
+
+def test_without_a_stated_emotion_the_llm_decides_it() -> None:
+    ruled = line("joy", "classifier: joy 0.80", behaviour("rules.beat", word=2))
+    inferred = line("fear", "llm: chosen by the model", behaviour("llm.face", "face", au=20))
+    merged = merge_line(ruled, inferred)
+    assert (merged.emotion, merged.emotion_reason) == ("fear", "llm: chosen by the model")
+    assert [b.rule for b in merged.behaviours] == ["llm.face"]  # cue-level rules give way
+
+
+def test_a_line_the_llm_could_not_direct_is_the_rules_line_whole() -> None:
+    ruled = line("joy", "classifier: joy 0.80", behaviour("rules.beat", word=2))
+    stood_in = fallback_line(ruled, "HTTP 500 after 4 tries")
+    merged = merge_line(ruled, stood_in)
+    assert merged == stood_in
+    assert merged.behaviours[0].rule == "fallback.rules.beat"

@@ -1,0 +1,83 @@
+"""The vLLM batch planner: batching rounds and repair with an in-process engine stand-in.
+
+vLLM needs a CUDA GPU, so the engine here is a small fake with `LLM.chat`'s shape; where vllm
+is importable the real sampling parameters are built and checked too.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from motiondirector.errors import BackendUnavailableError
+from motiondirector.planners.rules import RulesPlanner
+from motiondirector.planners.vllm_batch import VLLMBatchPlanner, vllm_sampling
+from motiondirector.scene import parse_script
+from tests.planners.conftest import KeywordEmotionModel
+from tests.planners.openai_server import valid_answer
+
+
+@dataclass
+class FakeEngine:
+    """Answers every conversation validly, except the first answer to ids in `spoil`."""
+
+    spoil: set[str] = field(default_factory=set)
+    batches: list[list[list[str]]] = field(default_factory=list)
+
+    def chat(self, messages: Any, sampling_params: Any = None, use_tqdm: bool = False) -> Any:
+        assert len(messages) == len(sampling_params)
+        self.batches.append(
+            [schema["properties"]["lines"]["required"] for schema in sampling_params]
+        )
+        outputs = []
+        for conversation, schema in zip(messages, sampling_params, strict=True):
+            answer = valid_answer(
+                {
+                    "messages": conversation,
+                    "response_format": {"type": "json_object", "schema": schema},
+                }
+            )
+            for uid in sorted(self.spoil & set(answer["lines"])):
+                answer["lines"][uid]["behaviours"][0]["word"] = 50
+                self.spoil.discard(uid)
+            completion = SimpleNamespace(text=json.dumps(answer), token_ids=[0] * 30)
+            outputs.append(SimpleNamespace(outputs=[completion], prompt_token_ids=[0] * 900))
+        return outputs
+
+
+def test_all_chunks_of_all_scenes_go_in_one_batch_and_only_wrong_ones_again() -> None:
+    first = parse_script("ANA: Hello Ben.\nBEN: Hi Ana.\nANA: How are you?")
+    second = parse_script("CLEO: It is late.\nDAN: I know, I know.")
+    engine = FakeEngine(spoil={"u2"})
+    planner = VLLMBatchPlanner(
+        "fake-model",
+        engine=engine,
+        sampling=lambda schema: schema,
+        chunk_utterances=2,
+        fallback=RulesPlanner(KeywordEmotionModel()),
+    )
+    directions = planner.plan_many([first, second])
+    assert [len(d.utterances) for d in directions] == [3, 2]
+    # Round 1: both chunks of the first scene and the one of the second; round 2: the chunk
+    # whose u2 was wrong, in both scenes (each has a u2).
+    assert engine.batches == [[["u1", "u2"], ["u3"], ["u1", "u2"]], [["u1", "u2"]]]
+    assert all(b.rule == "llm.head" for d in directions for u in d.utterances for b in u.behaviours)
+    assert planner.stats.calls == 4 and planner.stats.prompt_tokens == 3600
+
+
+def test_vllm_is_optional_and_says_how_to_install() -> None:
+    scene = parse_script("ANA: Hello.")
+    if importlib.util.find_spec("vllm") is None:
+        with pytest.raises(BackendUnavailableError, match=r"motiondirector\[gpu\]"):
+            VLLMBatchPlanner("Qwen/Qwen3-8B").plan(scene)
+        with pytest.raises(BackendUnavailableError, match="vllm"):
+            vllm_sampling(0.0, 0, 100)
+    else:
+        make = vllm_sampling(0.0, 0, 100)
+        params = make({"type": "object"})
+        assert params.structured_outputs.json == {"type": "object"}

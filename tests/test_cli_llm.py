@@ -1,0 +1,58 @@
+"""The LLM options of the CLI against a scripted OpenAI-compatible server on loopback."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from motiondirector.cli import main
+from tests.conftest import EXAMPLE_SCENE
+from tests.planners.openai_server import Reply, ScriptedServer, serve
+
+
+@pytest.fixture
+def server() -> Iterator[ScriptedServer]:
+    yield from serve()
+
+
+@pytest.mark.parametrize("planner", ["llm", "hybrid"])
+def test_plan_with_an_llm_planner(server: ScriptedServer, tmp_path: Path, planner: str) -> None:
+    out = tmp_path / "plan.json"
+    code = main(
+        [
+            "plan", str(EXAMPLE_SCENE), "--planner", planner, "-q", "-o", str(out),
+            "--llm-base-url", server.base_url, "--llm-model", f"cli-{planner}",
+            "--llm-mode", "structured_outputs", "--llm-no-cache",
+        ]
+    )  # fmt: skip
+    assert code == 0
+    plan = json.loads(out.read_text())
+    rules = {e["source"]["rule"] for c in plan["characters"] for e in c["events"]}
+    assert "llm.head" in rules
+    assert all("structured_outputs" in body for body in server.requests)
+
+
+def test_a_dead_llm_still_gives_a_plan_and_says_the_rules_stood_in(
+    server: ScriptedServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server.push(*[Reply.status_code(500)] * 20)
+    out = tmp_path / "plan.json"
+    code = main(
+        [
+            "plan", str(EXAMPLE_SCENE), "--planner", "llm", "-q", "-o", str(out),
+            "--llm-base-url", server.base_url, "--llm-model", "cli-dead", "--llm-no-cache",
+        ]
+    )  # fmt: skip
+    assert code == 0
+    assert "the rules planner did" in capsys.readouterr().err
+    plan = json.loads(out.read_text())
+    reasons = [e["source"]["reason"] for c in plan["characters"] for e in c["events"]]
+    assert any("HTTP 500" in reason for reason in reasons)
+
+
+def test_llm_planner_without_a_model_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["plan", str(EXAMPLE_SCENE), "--planner", "llm", "-q"]) == 2
+    assert "needs an LLM" in capsys.readouterr().err
