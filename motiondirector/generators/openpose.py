@@ -3,7 +3,9 @@
 The 18 keypoints are derived from the 22 canonical joints; nose, eyes and ears sit at fixed
 offsets in the head joint's frame. Frames are drawn like the reference OpenPose body renderer:
 black background, each limb a filled ellipse blended at 0.6 opacity, then each keypoint a
-filled circle of radius 4 in its standard colour.
+filled circle of radius 4 in its standard colour. Conditioning frames smooth the keypoints
+with the One Euro filter (`generators.smoothing`) in world space before projecting them, unless
+asked not to.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import numpy.typing as npt
 from PIL import Image, ImageDraw
 from scipy.spatial.transform import Rotation
 
+from motiondirector.generators.smoothing import OneEuroFilter, smooth_keypoints
 from motiondirector.motion.clip import Motion, forward_kinematics
 from motiondirector.motion.skeleton import JOINT_INDEX, PARENTS
 
@@ -170,15 +173,30 @@ def render_openpose(keypoints2d: npt.ArrayLike, width: int, height: int) -> npt.
     return np.asarray(image, dtype=np.uint8).copy()
 
 
+def conditioning_keypoints(
+    motion: Motion, *, smooth: bool = True, smoothing: OneEuroFilter | None = None
+) -> FloatArray:
+    """World positions (frames, 18, 3) of the COCO-18 keypoints of `motion`, One Euro filtered
+    with `smoothing` (default `OneEuroFilter()`, tuned for metres) unless `smooth` is False."""
+    keypoints = coco18_keypoints(motion)
+    return smooth_keypoints(keypoints, motion.fps, smoothing) if smooth else keypoints
+
+
 def openpose_frames(
-    motion: Motion, camera: Camera, size: tuple[int, int] | None = None
+    motion: Motion,
+    camera: Camera,
+    size: tuple[int, int] | None = None,
+    *,
+    smooth: bool = True,
+    smoothing: OneEuroFilter | None = None,
 ) -> Iterator[npt.NDArray[np.uint8]]:
     """One OpenPose-18 image per frame of `motion` seen by `camera`; `size` (width, height)
-    rescales the camera's image (default: the camera's own size)."""
+    rescales the camera's image (default: the camera's own size). The keypoints are smoothed
+    as `conditioning_keypoints` does (`smooth=False` draws them as they are)."""
     width, height = size if size is not None else (camera.width, camera.height)
     if width <= 0 or height <= 0:
         raise ValueError(f"frame size must be positive, got {width}x{height}")
     scale = np.array([width / camera.width, height / camera.height])
-    keypoints = coco18_keypoints(motion)
+    keypoints = conditioning_keypoints(motion, smooth=smooth, smoothing=smoothing)
     for frame in keypoints:
         yield render_openpose(project(frame, camera) * scale, width, height)

@@ -331,12 +331,12 @@ def _wrap_text(text: str, font: Font, width: float, max_lines: int) -> list[str]
     return lines
 
 
-def _check_size(size: tuple[int, int], *, even: bool) -> None:
+def _check_size(size: tuple[int, int], *, even: bool, what: str = "preview") -> None:
     width, height = size
     if width < 16 or height < 16:
-        raise ExportError(f"preview size must be at least 16x16 pixels, got {width}x{height}")
+        raise ExportError(f"{what} size must be at least 16x16 pixels, got {width}x{height}")
     if even and (width % 2 or height % 2):
-        raise ExportError(f"H.264 preview needs even width and height, got {width}x{height}")
+        raise ExportError(f"H.264 {what} needs even width and height, got {width}x{height}")
 
 
 def _progress(indices: range, enabled: bool) -> Iterable[int]:
@@ -360,37 +360,75 @@ def render_preview(
     MP4 at `out` (libx264, yuv420p, CRF 23). Frame i is at i / fps; the last frame is the first
     at or after the scene's end, so there are ceil(duration * fps) + 1 frames."""
     _check_size(size, even=True)
-    if not isinstance(fps, int) or fps <= 0:
-        raise ExportError(f"preview fps must be a positive whole number, got {fps!r}")
+    _check_fps(fps)
     renderer = _Renderer(plan, motions, size, fps)
+    images = (
+        np.asarray(renderer.frame(index))
+        for index in _progress(range(len(renderer.times)), progress)
+    )
+    frames = write_video(images, out, size=size, fps=fps, what="the preview")
+    return PreviewResult(path=Path(out), frames=frames, duration=frames / fps)
+
+
+def check_video_settings(size: tuple[int, int], fps: int) -> None:
+    """Raise `ExportError` unless `size` (width, height) and `fps` suit an H.264 video."""
+    _check_size(size, even=True, what="video")
+    _check_fps(fps)
+
+
+def _check_fps(fps: int) -> None:
+    if not isinstance(fps, int) or isinstance(fps, bool) or fps <= 0:
+        raise ExportError(f"frame rate must be a positive whole number, got {fps!r}")
+
+
+def write_video(
+    frames: Iterable[npt.NDArray[np.uint8]],
+    out: Path,
+    *,
+    size: tuple[int, int],
+    fps: int,
+    crf: int = CRF,
+    what: str = "the video",
+) -> int:
+    """Encode RGB `frames` ((height, width, 3) uint8, `size` = (width, height), both even) as
+    an H.264 MP4 (libx264, yuv420p, preset veryfast) at `out` and return the frame count. The
+    file appears at `out` only when complete; `what` names it in error messages."""
+    check_video_settings(size, fps)
+    width, height = size
     out = Path(out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        handle, scratch = tempfile.mkstemp(suffix=".mp4", dir=out.parent, prefix=".preview-")
+        handle, scratch = tempfile.mkstemp(suffix=".mp4", dir=out.parent, prefix=".video-")
         os.close(handle)
     except OSError as error:
-        raise ExportError(f"cannot write the preview to {out}: {error}") from error
+        raise ExportError(f"cannot write {what} to {out}: {error}") from error
+    count = 0
     try:
         with av.open(scratch, "w", format="mp4") as container:
             stream = container.add_stream("libx264", rate=fps)
             stream.width, stream.height = size
             stream.pix_fmt = "yuv420p"
-            stream.options = {"crf": str(CRF), "preset": "veryfast"}
-            for index in _progress(range(len(renderer.times)), progress):
-                frame = av.VideoFrame.from_ndarray(
-                    np.asarray(renderer.frame(index)), format="rgb24"
-                )
+            stream.options = {"crf": str(crf), "preset": "veryfast"}
+            for image in frames:
+                if image.shape != (height, width, 3):
+                    raise ExportError(
+                        f"frame {count} of {what} is {image.shape}, expected ({height}, {width}, 3)"
+                    )
+                frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(image), format="rgb24")
                 for packet in stream.encode(frame):
                     container.mux(packet)
+                count += 1
             for packet in stream.encode():
                 container.mux(packet)
-        os.chmod(scratch, 0o644)  # mkstemp makes it owner-only; previews are for sharing
+        os.chmod(scratch, 0o644)  # mkstemp makes it owner-only; videos are for sharing
         os.replace(scratch, out)
     except (OSError, av.FFmpegError) as error:
         Path(scratch).unlink(missing_ok=True)
-        raise ExportError(f"cannot write the preview to {out}: {error}") from error
-    frames = len(renderer.times)
-    return PreviewResult(path=out, frames=frames, duration=frames / fps)
+        raise ExportError(f"cannot write {what} to {out}: {error}") from error
+    except BaseException:
+        Path(scratch).unlink(missing_ok=True)
+        raise
+    return count
 
 
 def contact_sheet(

@@ -1,0 +1,254 @@
+"""Video generator backends: frames per second, the cost of the backend around its pipeline,
+chunked generation, peak memory, and how fast the pose conditioning renders.
+
+With a CUDA GPU and `--model`, one real backend is timed on its weights (e.g.
+`--backend wan-vace --model Wan-AI/Wan2.1-VACE-1.3B-diffusers`). Otherwise every backend is
+timed over its tiny random pipeline (on the GPU if there is one, else the CPU): those numbers
+measure our wrapper, chunking and conditioning, not the models. The section says which ran.
+
+Ratios are against a baseline in the same run: the bare diffusers pipeline call on the same
+chunk (backend overhead), and one chunk's time per frame (chunked generation).
+
+    .venv/bin/python benchmarks/generators.py [--backend NAME] [--model PATH] [--steps N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import platform
+import resource
+import time
+from collections.abc import Callable
+from typing import Any
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import numpy as np
+import torch
+from report import write_section
+
+from motiondirector.generators.backends import (
+    BACKEND_NAMES,
+    BACKENDS,
+    DiffusersBackend,
+    WanAnimateBackend,
+)
+from motiondirector.generators.backends.common import reference_pil, to_pil_frames
+from motiondirector.generators.backends.tiny import tiny_pipeline
+from motiondirector.generators.base import BackendOptions, GenerationRequest, cuda_status
+from motiondirector.generators.chunking import plan_chunks
+from motiondirector.motion.library import get_clip
+
+CLIP = "wave.right.large.fast.happy"
+TINY_SIZE = 64
+TINY_CHUNK = {"wan-animate": 9, "wan-vace": 9, "cogvideox-fun": 9, "animatediff": 8}
+OVERLAP = {"wan-animate": 1, "wan-vace": 2, "cogvideox-fun": 2, "animatediff": 2}
+REPEATS = 5
+
+
+def best_seconds(run: Callable[[], Any], repeats: int) -> float:
+    """The fastest of `repeats` runs: other load on the machine only ever adds time."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run()
+        if torch.cuda.is_available():
+            torch.cuda.synchronize()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def poses(backend: type[DiffusersBackend], frames: int, size: tuple[int, int]) -> np.ndarray:
+    rendered = backend.render_pose(get_clip(CLIP).motion(), size=size, fps=backend.native_fps)
+    return rendered[np.arange(frames) % len(rendered)]
+
+
+def request(
+    backend: DiffusersBackend, frames: int, size: tuple[int, int], steps: int, chunk: int
+) -> GenerationRequest:
+    fields: dict[str, Any] = {
+        "pose_frames": poses(type(backend), frames, size),
+        "num_inference_steps": steps,
+        "chunk_frames": chunk,
+        "overlap_frames": OVERLAP[backend.name],
+        "fps": float(backend.native_fps),
+    }
+    if backend.text_cleaner is not None and not _has(backend.text_cleaner):
+        # Wan cleans prompt text with ftfy; without it, give the text encoder's output shape.
+        width = backend.pipeline.transformer.config.text_dim
+        fields["prompt_embeds"] = np.random.default_rng(0).standard_normal((1, 16, width))
+        fields["negative_prompt_embeds"] = np.zeros((1, 16, width))
+    else:
+        fields["prompt"] = "a woman waves her right hand, full body, plain background"
+    if backend.name == "wan-animate":
+        fields["reference_image"] = np.full((size[1], size[0], 3), 128, dtype=np.uint8)
+    return GenerationRequest(**fields)
+
+
+def _has(module: str) -> bool:
+    try:
+        importlib.import_module(module)
+    except ImportError:
+        return False
+    return True
+
+
+def bare_call(backend: DiffusersBackend, asked: GenerationRequest) -> Callable[[], Any]:
+    """The diffusers pipeline called directly on the request's single chunk (the baseline)."""
+    settings = backend.settings(asked)
+    chunk = plan_chunks(settings.frames, settings.chunk_frames, settings.overlap_frames)[0]
+    kwargs = backend.prompt_inputs(asked, settings) | {
+        "height": settings.height,
+        "width": settings.width,
+        "num_inference_steps": settings.steps,
+        "guidance_scale": settings.guidance_scale,
+        "output_type": "np",
+    }
+    if isinstance(backend, WanAnimateBackend):
+        size = (settings.width, settings.height)
+        kwargs |= {
+            "image": reference_pil(asked.reference_image),
+            "pose_video": to_pil_frames(asked.pose_frames, size),
+            "face_video": backend.face_video(None, settings.frames),
+            "segment_frame_length": settings.chunk_frames,
+            "prev_segment_conditioning_frames": settings.overlap_frames,
+        }
+    else:
+        kwargs |= backend.chunk_inputs(asked, settings, chunk, None)
+
+    def run() -> Any:
+        kwargs["generator"] = torch.Generator("cpu").manual_seed(0)
+        return backend.pipeline(**kwargs)
+
+    return run
+
+
+def peak_memory_mb(device: str) -> float | None:
+    """Peak GPU memory since the last reset; None on the CPU, where only the process-wide
+    peak is known (reported once, below the table)."""
+    if device == "cuda":
+        return torch.cuda.max_memory_allocated() / 2**20
+    return None
+
+
+def process_peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def measure(
+    backend: DiffusersBackend, size: tuple[int, int], steps: int, chunk: int, repeats: int
+) -> dict[str, Any]:
+    single = request(backend, chunk, size, steps, chunk)
+    backend(single)  # warm up: first calls compile kernels and fill caches
+    if backend.device == "cuda":
+        torch.cuda.reset_peak_memory_stats()
+    bare = best_seconds(bare_call(backend, single), repeats)
+    one = best_seconds(lambda: backend(single), repeats)
+    total = chunk + 2 * (chunk - OVERLAP[backend.name])
+    long = request(backend, total, size, steps, chunk)
+    chunked = best_seconds(lambda: backend(long), repeats)
+    motion = get_clip(CLIP).motion()
+    start = time.perf_counter()
+    rendered = type(backend).render_pose(motion, size=backend.default_size)
+    render = time.perf_counter() - start
+    return {
+        "bare": bare,
+        "one": one,
+        "chunked": chunked,
+        "frames": total,
+        "chunk": chunk,
+        "peak": peak_memory_mb(backend.device),
+        "render_fps": len(rendered) / render,
+    }
+
+
+def row(name: str, m: dict[str, Any], native_fps: int, size: tuple[int, int]) -> str:
+    per_frame_one = m["one"] / m["chunk"]
+    per_frame_long = m["chunked"] / m["frames"]
+    ideal = 3 * m["chunk"] / m["frames"]  # frames generated over frames kept
+    return (
+        f"| {name} | {m['chunk']:.0f} | {m['chunk'] / m['one']:.1f} | {m['one'] / m['bare']:.2f}x "
+        f"| {m['frames']:.0f} (3 chunks) | {m['frames'] / m['chunked']:.1f} "
+        f"| {per_frame_long / per_frame_one:.2f}x (ideal {ideal:.2f}x) "
+        f"| {'n/a' if m['peak'] is None else format(m['peak'], '.0f')} "
+        f"| {m['render_fps']:.0f} at {size[0]}x{size[1]} ({m['render_fps'] / native_fps:.1f}x) |"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--backend", choices=BACKEND_NAMES, action="append")
+    parser.add_argument("--model", help="real weights (folder or hub id); needs a CUDA GPU")
+    parser.add_argument("--steps", type=int, help="denoising steps (default 2 tiny, 30 real)")
+    parser.add_argument("--dtype", default="auto", choices=("auto", "bf16", "fp16", "fp32"))
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    gpu = torch.cuda.is_available()
+    names = args.backend or list(BACKEND_NAMES)
+    rows = []
+    if args.model and gpu:
+        if len(names) != 1:
+            parser.error("--model times one backend: pass --backend NAME once")
+        name = names[0]
+        backend = BACKENDS[name].from_pretrained(
+            BackendOptions(model=args.model, device="cuda", dtype=args.dtype)
+        )
+        steps = args.steps or 30
+        chunk = 17 if name != "animatediff" else 16
+        size = BACKENDS[name].default_size
+        what = (
+            f"real weights `{args.model}` on {cuda_status()}, {steps} steps, "
+            f"{size[0]}x{size[1]}, chunks of {chunk} frames"
+        )
+        m = measure(backend, size, steps, chunk, 1)
+        rows.append(row(name, m, backend.native_fps, backend.default_size))
+        print(rows[-1])
+    else:
+        if args.model:
+            print(f"--model needs a CUDA GPU ({cuda_status()}); timing tiny pipelines instead")
+        device = "cuda" if gpu else "cpu"
+        steps = args.steps or 2
+        size = (TINY_SIZE, TINY_SIZE)
+        what = (
+            f"tiny random pipelines (built in code, about 1 MB of weights) on the {device}"
+            f" ({cuda_status() if gpu else f'{os.cpu_count()} cores, {platform.machine()}'}), "
+            f"{steps} steps, {TINY_SIZE}x{TINY_SIZE}: these measure the backend code, "
+            "chunking and conditioning, not the models"
+        )
+        for name in names:
+            backend = BACKENDS[name].from_components(tiny_pipeline(name), device=device)
+            m = measure(backend, size, steps, TINY_CHUNK[name], REPEATS)
+            rows.append(row(name, m, backend.native_fps, backend.default_size))
+            print(rows[-1])
+    memory = "peak GPU memory (MiB)"
+    markdown = "\n".join(
+        [
+            "## Video generator backends",
+            "",
+            f"Ran: {what}. Times are the best of {1 if args.model and gpu else REPEATS} runs "
+            "after a warm-up.",
+            "",
+            "- *overhead*: the backend's time for one chunk over the bare diffusers pipeline "
+            "call on the same inputs (conditioning, checks, stitching, uint8 conversion);",
+            "- *chunked cost*: time per frame of a three-chunk request over that of one chunk; "
+            "ideally frames generated over frames kept, as shared frames are generated twice;",
+            "- *pose render*: OpenPose-18 conditioning frames per second at the model's default "
+            "size, and that over the model's frame rate (x real time).",
+            "",
+            f"| backend | chunk | frames/s (one chunk) | overhead | long request "
+            f"| frames/s (long) | chunked cost | {memory} | pose render frames/s |",
+            "|---|---|---|---|---|---|---|---|---|",
+            *rows,
+            "",
+            f"Peak resident memory of the whole benchmark process: {process_peak_rss_mb():.0f} MiB.",
+        ]
+    )
+    write_section("generators", markdown)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,58 @@
+"""CogVideoX-Fun pose control (`CogVideoXFunControlPipeline`): the pose video is the control
+video.
+
+CogVideoX-Fun-V1.1-*-Pose was trained on OpenPose renderings as `control_video`. The pipeline
+cannot take frames to continue from, so consecutive chunks share `overlap_frames` frames that
+are crossfaded. Its VAE packs 4 frames per latent: chunks are 4k+1 frames (49 by default, at
+8 fps). There is no reference image input; the prompt says how the character looks.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from PIL import Image
+
+from motiondirector.generators.backends.common import (
+    DiffusersBackend,
+    FloatArray,
+    Settings,
+    to_pil_frames,
+)
+from motiondirector.generators.base import GenerationRequest
+from motiondirector.generators.chunking import Chunk
+
+
+class CogVideoXFunBackend(DiffusersBackend):
+    """Pose-driven video with CogVideoX-Fun; see the module docstring."""
+
+    name: ClassVar[str] = "cogvideox-fun"
+    pipeline_class_name: ClassVar[str] = "CogVideoXFunControlPipeline"
+    default_model: ClassVar[str] = "alibaba-pai/CogVideoX-Fun-V1.1-2b-Pose"
+    native_fps: ClassVar[int] = 8
+    default_size: ClassVar[tuple[int, int]] = (672, 384)
+    default_chunk_frames: ClassVar[int] = 49
+    default_overlap_frames: ClassVar[int] = 8
+    takes_reference: ClassVar[bool] = False
+    default_guidance_scale: ClassVar[float] = 6.0
+
+    def control_video(
+        self, request: GenerationRequest, settings: Settings, chunk: Chunk
+    ) -> list[Image.Image]:
+        """The control video of one chunk, padded to a length the VAE takes."""
+        size = (settings.width, settings.height)
+        frames = request.pose_frames[chunk.start : chunk.end]
+        return to_pil_frames(frames, size, length=self.chunk_length(chunk.length))
+
+    def chunk_inputs(
+        self,
+        request: GenerationRequest,
+        settings: Settings,
+        chunk: Chunk,
+        carried: FloatArray | None,
+    ) -> dict[str, Any]:
+        return {
+            "control_video": self.control_video(request, settings, chunk),
+            # The transformer's text positions are fixed: encode prompts to exactly that length.
+            "max_sequence_length": int(self.pipeline.transformer.config.max_text_seq_length),
+        }
