@@ -22,6 +22,7 @@ from motiondirector.errors import (
 )
 
 if TYPE_CHECKING:
+    from motiondirector.agent.director import Director
     from motiondirector.agent.pipeline import plan_scene, plan_script, plan_text
     from motiondirector.plan.direction import Direction
     from motiondirector.plan.motion_plan import MotionPlan
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 _LAZY = {
+    "Director": "motiondirector.agent.director",
     "Direction": "motiondirector.plan.direction",
     "MotionPlan": "motiondirector.plan.motion_plan",
     "Scene": "motiondirector.plan.scene",
@@ -44,6 +46,7 @@ _LAZY = {
 __all__ = [
     "BackendUnavailableError",
     "Direction",
+    "Director",
     "InputTooLargeError",
     "MotionDirectorError",
     "MotionPlan",

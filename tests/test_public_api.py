@@ -15,6 +15,7 @@ def test_exported_members() -> None:
     assert set(motiondirector.__all__) == {
         "BackendUnavailableError",
         "Direction",
+        "Director",
         "InputTooLargeError",
         "MotionDirectorError",
         "MotionPlan",

@@ -1,1 +1,1 @@
-"""The director: the deterministic pipeline from script to plan (and, later, the LLM agent)."""
+"""The director: the deterministic pipeline, the LLM agent over tools, revision by notes."""

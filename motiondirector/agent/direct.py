@@ -27,11 +27,12 @@ from motiondirector.agent.pipeline import plan_scene
 from motiondirector.errors import ExportError
 from motiondirector.export.files import character_file_stems, write_text_atomic
 from motiondirector.export.otio import timeline_to_otio_json
-from motiondirector.motion.assemble import MotionSourceCache, assemble_timeline
+from motiondirector.motion.assemble import MotionLoader, MotionSourceCache, assemble_timeline
 from motiondirector.motion.bvh import motion_to_bvh
 from motiondirector.motion.clip import Motion
 from motiondirector.motion.codebook import default_codebook
 from motiondirector.motion.library import builtin_library
+from motiondirector.plan.direction import Direction
 from motiondirector.plan.motion_plan import MotionPlan
 from motiondirector.plan.scene import Scene
 from motiondirector.plan.timeline import Timeline
@@ -51,12 +52,16 @@ _libraries_lock = threading.Lock()
 @dataclass(frozen=True)
 class DirectResult:
     """What `direct_scene` made: the plan, its timeline, the body motion per character, and the
-    files written (key -> path: "plan", "timeline", "otio", "bvh:<character>")."""
+    files written (key -> path: "plan", "timeline", "otio", "bvh:<character>"). `scene` and
+    `direction` are what the plan was realized from, when known (`Director` keeps them so a
+    revision can re-realize)."""
 
     plan: MotionPlan
     timeline: Timeline
     motions: dict[str, Motion]
     paths: dict[str, Path] = field(default_factory=dict)
+    scene: Scene | None = None
+    direction: Direction | None = None
 
 
 def user_cache_dir() -> Path:
@@ -129,7 +134,20 @@ def direct_scene(
     plan = scene_or_plan if isinstance(scene_or_plan, MotionPlan) else plan_scene(scene_or_plan)
     chosen = library if library is not None else builtin_clip_library()
     timeline = sequence_plan(plan, chosen, k=k)
-    motions = assemble_timeline(timeline, loader=MotionSourceCache())
+    return finish_direction(plan, timeline, out_dir=out_dir)
+
+
+def finish_direction(
+    plan: MotionPlan,
+    timeline: Timeline,
+    *,
+    out_dir: Path | None = None,
+    loader: MotionLoader | None = None,
+) -> DirectResult:
+    """Assemble the body motion of `timeline` (sources read by `loader`, default: built-in
+    clips and BVH files), add the codebook tokens to `plan` and, with `out_dir`, write the
+    files."""
+    motions = assemble_timeline(timeline, loader=loader or MotionSourceCache())
     plan = with_tokens(plan, motions)
     paths = write_direction(plan, timeline, motions, out_dir) if out_dir is not None else {}
     return DirectResult(plan=plan, timeline=timeline, motions=motions, paths=paths)
