@@ -56,3 +56,21 @@ def test_a_dead_llm_still_gives_a_plan_and_says_the_rules_stood_in(
 def test_llm_planner_without_a_model_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["plan", str(EXAMPLE_SCENE), "--planner", "llm", "-q"]) == 2
     assert "needs an LLM" in capsys.readouterr().err
+
+
+def test_eval_scores_an_llm_planner_and_records_its_tokens(
+    server: ScriptedServer, tmp_path: Path
+) -> None:
+    out = tmp_path / "report"
+    code = main(
+        [
+            "eval", "--suite", "behaviours", "--planner", "llm", "--limit", "6", "-q",
+            "--out", str(out), "--llm-base-url", server.base_url, "--llm-model", "cli-eval",
+            "--llm-no-cache",
+        ]
+    )  # fmt: skip
+    assert code == 0
+    assert server.requests, "the planner never asked the server"
+    report = (out / "report.md").read_text()
+    assert "llm" in report
+    assert "prompt_tokens" in report or "prompt tokens" in report

@@ -5,12 +5,17 @@ report = evaluate_bandai(library, load_queries("tests/data/retrieval_queries.yam
 row = plan_metrics(plan)  # flat {name: float} scores of one MotionPlan
 result = run_suite("emotion")  # SuiteResult with pandas summary/items tables
 table = compare(result_a, result_b)  # per-metric deltas with bootstrap intervals
+run_eval(["behaviours"], AblatedPlanner(get_planner("rules"), ["gesture"]), "reports/x")
+compare_reports("reports/rules", "reports/x")  # every suite of two report folders
 """
 
 from __future__ import annotations
 
 from motiondirector.errors import EvaluationError, QuerySetError
+from motiondirector.evaluation.ablation import AblatedPlanner
 from motiondirector.evaluation.compare import compare
+from motiondirector.evaluation.data import shared_data_dir
+from motiondirector.evaluation.latency import percentiles, plan_turns
 from motiondirector.evaluation.metrics import (
     HUMAN_RANGES,
     HumanRange,
@@ -28,7 +33,12 @@ from motiondirector.evaluation.metrics import (
     variety,
     violations,
 )
-from motiondirector.evaluation.report import load_report, write_report
+from motiondirector.evaluation.report import (
+    compare_reports,
+    load_report,
+    report_summaries,
+    write_report,
+)
 from motiondirector.evaluation.retrieval_quality import (
     BandaiQuery,
     ParaphraseMiss,
@@ -45,13 +55,16 @@ from motiondirector.evaluation.retrieval_quality import (
 from motiondirector.evaluation.suites import (
     SUITES,
     SuiteResult,
+    resolve_planner,
     run_eval,
     run_suite,
 )
+from motiondirector.evaluation.usage import usage_counters
 
 __all__ = [
     "HUMAN_RANGES",
     "SUITES",
+    "AblatedPlanner",
     "BandaiQuery",
     "EvaluationError",
     "HumanRange",
@@ -65,6 +78,7 @@ __all__ = [
     "bandai_labels",
     "builtin_paraphrase_report",
     "compare",
+    "compare_reports",
     "coverage",
     "evaluate_bandai",
     "evaluate_builtin_paraphrases",
@@ -76,11 +90,17 @@ __all__ = [
     "naturalness_in_human_range",
     "overlap_seconds_per_hand",
     "paraphrase",
+    "percentiles",
     "plan_metrics",
+    "plan_turns",
+    "report_summaries",
+    "resolve_planner",
     "run_eval",
     "run_suite",
     "schema_validity",
+    "shared_data_dir",
     "stroke_in_anchor_share",
+    "usage_counters",
     "utterance_au_consistency",
     "variety",
     "violations",

@@ -4,27 +4,37 @@ them back.
 write_report(results, "reports/rules") -> reports/rules/report.md, plus
 - `<suite>_summary.csv`, `<suite>_items.csv`, `<suite>_<table>.csv` for every table
   (Parquet copies too when pyarrow or fastparquet is importable),
+- `suites.csv`: per suite the planner, run time, data source and licence,
 - `emotion_confusion_<dataset>.png`, `behaviours_lexemes.png`, `screenplays_timing.png`,
-  `screenplays_latency.png` when those suites ran,
+  `screenplays_latency.png` (per-utterance latency with p50/p90/p99), `screenplays_tokens.png`
+  (when the planner reports tokens), `retrieval_recall.png` when those suites ran,
 - `comparison.csv` when `compare_to` names an earlier report folder.
-Plots use matplotlib `Figure` objects directly (Agg canvas), so the pyplot backend of a
-notebook is left alone. `load_report(folder)` returns the tables by file stem for notebooks
-and comparisons.
+Plots are `motiondirector.evaluation.plots` figures. `load_report(folder)` returns the tables
+by file stem for notebooks; `compare_reports(a, b)` compares two report folders and
+`report_summaries(tables)` stacks their summaries.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
 from motiondirector.errors import EvaluationError
-from motiondirector.evaluation.compare import compare
+from motiondirector.evaluation.compare import COLUMNS, compare
+from motiondirector.evaluation.latency import percentiles
+from motiondirector.evaluation.plots import (
+    confusion_figure,
+    histogram_figure,
+    latency_figure,
+    lexeme_figure,
+    recall_figure,
+    tokens_figure,
+)
 from motiondirector.evaluation.suites import SuiteResult
 
 PARQUET = any(importlib.util.find_spec(n) is not None for n in ("pyarrow", "fastparquet"))
@@ -46,45 +56,7 @@ def _write_table(frame: pd.DataFrame, out: Path, stem: str, *, index: bool = Fal
         frame.to_parquet(out / f"{stem}.parquet", index=index)
 
 
-def _confusion_png(table: pd.DataFrame, path: Path, title: str) -> None:
-    figure = Figure(figsize=(6, 5))
-    axes = figure.subplots()
-    image = axes.imshow(table.to_numpy(), cmap="Blues")
-    axes.set_xticks(range(len(table.columns)), [str(c) for c in table.columns], rotation=45)
-    axes.set_yticks(range(len(table.index)), [str(i) for i in table.index])
-    axes.set_xlabel("predicted")
-    axes.set_ylabel("gold")
-    for (row, column), count in np.ndenumerate(table.to_numpy()):
-        axes.text(column, row, str(count), ha="center", va="center", fontsize=7)
-    figure.colorbar(image, ax=axes)
-    axes.set_title(title)
-    figure.tight_layout()
-    figure.savefig(path, dpi=100)
-
-
-def _lexeme_png(lexemes: pd.DataFrame, path: Path) -> None:
-    shown = lexemes[lexemes["expected"] > 0]
-    figure = Figure(figsize=(max(6, 0.35 * len(shown)), 4))
-    axes = figure.subplots()
-    positions = range(len(shown))
-    axes.bar([p - 0.2 for p in positions], shown["recall"], width=0.4, label="recall")
-    axes.bar([p + 0.2 for p in positions], shown["precision"], width=0.4, label="precision")
-    axes.set_xticks(list(positions), list(shown["key"]), rotation=90)
-    axes.set_ylim(0, 1.05)
-    axes.legend()
-    axes.set_title("per-lexeme recall and precision (cue cases)")
-    figure.tight_layout()
-    figure.savefig(path, dpi=100)
-
-
-def _histogram_png(values: pd.Series, path: Path, title: str, xlabel: str) -> None:
-    figure = Figure(figsize=(6, 4))
-    axes = figure.subplots()
-    axes.hist(values.to_numpy(float), bins=30)
-    axes.set_xlabel(xlabel)
-    axes.set_ylabel("count")
-    axes.set_title(title)
-    figure.tight_layout()
+def _save(figure: Figure, path: Path) -> None:
     figure.savefig(path, dpi=100)
 
 
@@ -94,29 +66,53 @@ def _plots(result: SuiteResult, out: Path) -> list[str]:
         for key, table in result.tables.items():
             if key.startswith("confusion_"):
                 name = f"emotion_{key}.png"
-                _confusion_png(table, out / name, f"{key.removeprefix('confusion_')} dev")
+                title = f"{key.removeprefix('confusion_')} dev"
+                _save(confusion_figure(table, title), out / name)
                 names.append(name)
     elif result.name == "behaviours" and len(result.tables["lexemes"]):
-        _lexeme_png(result.tables["lexemes"], out / "behaviours_lexemes.png")
+        _save(lexeme_figure(result.tables["lexemes"]), out / "behaviours_lexemes.png")
         names.append("behaviours_lexemes.png")
     elif result.name == "screenplays":
         timing = result.tables["timing"]
         if len(timing):
-            _histogram_png(
-                timing["offset_s"],
-                out / "screenplays_timing.png",
-                "stroke offset from the nearest word onset",
-                "seconds",
+            figure = histogram_figure(
+                timing["offset_s"], "stroke offset from the nearest word onset", "seconds"
             )
+            _save(figure, out / "screenplays_timing.png")
             names.append("screenplays_timing.png")
-        _histogram_png(
-            result.items["latency_per_utterance_s"] * 1000,
-            out / "screenplays_latency.png",
-            "planning latency per utterance (one value per script)",
-            "milliseconds",
-        )
-        names.append("screenplays_latency.png")
+        latency = result.tables.get("latency")
+        if latency is not None and len(latency):
+            _save(latency_figure(latency), out / "screenplays_latency.png")
+            names.append("screenplays_latency.png")
+            if {"prompt_tokens", "completion_tokens"} & set(latency.columns):
+                _save(tokens_figure(latency), out / "screenplays_tokens.png")
+                names.append("screenplays_tokens.png")
+    elif result.name == "retrieval" and len(result.items):
+        _save(recall_figure(result.items), out / "retrieval_recall.png")
+        names.append("retrieval_recall.png")
     return names
+
+
+def _latency_lines(result: SuiteResult) -> list[str]:
+    """The per-utterance latency (and token) figures of the screenplays suite, in words."""
+    latency = result.tables.get("latency")
+    if latency is None or not len(latency):
+        return []
+    plan = percentiles(latency["plan_ms"])
+    turn = percentiles(latency["turn_ms"])
+    lines = [
+        f"Per-utterance latency over {len(latency)} lines, each planned as a turn of its own: "
+        f"planner p50 {plan['p50']:.1f} ms, p90 {plan['p90']:.1f} ms, p99 {plan['p99']:.1f} ms; "
+        f"plan + realize + validate p50 {turn['p50']:.1f} ms, p90 {turn['p90']:.1f} ms, "
+        f"p99 {turn['p99']:.1f} ms.",
+    ]
+    tokens = [c for c in ("prompt_tokens", "completion_tokens") if c in latency.columns]
+    if tokens:
+        means = ", ".join(f"{c.replace('_', ' ')} {latency[c].mean():.1f}" for c in tokens)
+        lines.append(f"Model tokens per utterance (mean): {means}.")
+    else:
+        lines.append("The planner reports no token usage.")
+    return [*lines, ""]
 
 
 def write_report(
@@ -127,13 +123,17 @@ def write_report(
 ) -> Path:
     """Write report.md, PNG plots and CSV tables for `results` into `out_dir`; return report.md.
 
-    With `compare_to` (an earlier report folder), each suite also gets a comparison table
-    against the earlier run (a = earlier, b = this run), written to `comparison.csv`.
+    With `compare_to` (an earlier report folder, from any planner), each suite also gets a
+    comparison table against the earlier run (a = earlier, b = this run), written to
+    `comparison.csv`.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     earlier = load_report(compare_to) if compare_to is not None else None
+    planners = sorted({r.planner for r in results if r.planner})
     lines = ["# Evaluation report", ""]
+    if planners:
+        lines += [f"Planner: {', '.join(planners)}.", ""]
     lines.append(
         "Tables are written as CSV"
         + (
@@ -142,12 +142,15 @@ def write_report(
             else " (Parquet skipped: neither pyarrow nor fastparquet is installed)."
         )
     )
+    lines.append("")
     comparisons = []
     for result in results:
         lines += [f"## {result.name}", ""]
         lines += [f"- Data source: {result.source}", f"- Licence: {result.licence}"]
         lines += [f"- Run time: {result.seconds:.1f} s", ""]
         lines += [_markdown(result.summary), ""]
+        if result.name == "screenplays":
+            lines += _latency_lines(result)
         _write_table(result.summary, out, f"{result.name}_summary")
         _write_table(result.items, out, f"{result.name}_items")
         _write_table(result.values, out, f"{result.name}_values")
@@ -164,15 +167,8 @@ def write_report(
         for name in _plots(result, out):
             lines += [f"![{name}]({name})", ""]
         if earlier is not None and f"{result.name}_summary" in earlier:
-            previous = earlier.get(f"{result.name}_values")
-            before = (
-                previous
-                if previous is not None and len(previous)
-                else earlier[f"{result.name}_summary"]
-            )
-            after = result.values if len(result.values) else result.summary
-            table = _merge_summary(
-                compare(before, after), earlier[f"{result.name}_summary"], result.summary
+            table = suite_comparison(
+                earlier, result.name, result.summary, result.values if len(result.values) else None
             )
             lines += [
                 f"Compared with {compare_to} (delta = this run - earlier, 95 % bootstrap CI):",
@@ -181,11 +177,87 @@ def write_report(
                 "",
             ]
             comparisons.append(table.assign(suite=result.name))
+    _write_table(_run_table(results), out, "suites")
     if comparisons:
         _write_table(pd.concat(comparisons, ignore_index=True), out, "comparison")
     path = out / "report.md"
     path.write_text("\n".join(lines) + "\n", "utf-8")
     return path
+
+
+def _run_table(results: Sequence[SuiteResult]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "suite": r.name,
+                "planner": r.planner,
+                "seconds": r.seconds,
+                "source": r.source,
+                "licence": r.licence,
+            }
+            for r in results
+        ],
+        columns=["suite", "planner", "seconds", "source", "licence"],
+    )
+
+
+def suite_comparison(
+    earlier: Mapping[str, pd.DataFrame],
+    suite: str,
+    summary: pd.DataFrame,
+    values: pd.DataFrame | None,
+    *,
+    n_boot: int = 1000,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """One suite of an earlier report (tables by stem) against a later run's summary/values.
+
+    Item-mean metrics get a bootstrap interval from the per-item values; the others (F1,
+    percentiles, medians) their delta alone."""
+    before_summary = earlier[f"{suite}_summary"]
+    previous = earlier.get(f"{suite}_values")
+    before = previous if previous is not None and len(previous) else before_summary
+    after = values if values is not None and len(values) else summary
+    table = compare(before, after, n_boot=n_boot, seed=seed)
+    return _merge_summary(table, before_summary, summary)
+
+
+def compare_reports(
+    a: str | os.PathLike[str] | Mapping[str, pd.DataFrame],
+    b: str | os.PathLike[str] | Mapping[str, pd.DataFrame],
+    *,
+    n_boot: int = 1000,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Every suite both reports hold: `suite, metric, a, b, delta, ci_low, ci_high`.
+
+    `a` and `b` are report folders (or `load_report` tables); `delta = b - a`. Two planners
+    evaluated on the same data give paired intervals (see `compare`)."""
+    tables_a = a if isinstance(a, Mapping) else load_report(a)
+    tables_b = b if isinstance(b, Mapping) else load_report(b)
+    frames = []
+    for stem in tables_b:
+        suite = stem.removesuffix("_summary")
+        if not stem.endswith("_summary") or stem not in tables_a:
+            continue
+        values = tables_b.get(f"{suite}_values")
+        table = suite_comparison(tables_a, suite, tables_b[stem], values, n_boot=n_boot, seed=seed)
+        frames.append(table.assign(suite=suite))
+    if not frames:
+        raise EvaluationError("the two reports have no suite in common")
+    return pd.concat(frames, ignore_index=True)[["suite", *COLUMNS]]
+
+
+def report_summaries(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """The summaries of every suite in a report as one table: `suite, metric, value, n`."""
+    frames = [
+        frame.assign(suite=stem.removesuffix("_summary"))
+        for stem, frame in tables.items()
+        if stem.endswith("_summary")
+    ]
+    if not frames:
+        raise EvaluationError("the report holds no suite summaries")
+    return pd.concat(frames, ignore_index=True)[["suite", "metric", "value", "n"]]
 
 
 def _merge_summary(table: pd.DataFrame, before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
@@ -203,7 +275,8 @@ def _merge_summary(table: pd.DataFrame, before: pd.DataFrame, after: pd.DataFram
 
 
 def load_report(out_dir: str | os.PathLike[str]) -> dict[str, pd.DataFrame]:
-    """Every CSV table of a report folder by file stem (`emotion_summary`, `screenplays_items`)."""
+    """Every CSV table of a report folder by file stem (`emotion_summary`, `screenplays_items`,
+    `screenplays_latency`, `suites`, `comparison`)."""
     folder = Path(out_dir)
     if not (folder / "report.md").is_file():
         raise EvaluationError(f"{folder} is not an evaluation report folder (no report.md)")

@@ -4,17 +4,24 @@ from motiondirector.evaluation import run_suite
 result = run_suite("emotion")   # SuiteResult: summary, items, values, tables, source, licence
 
 Suites:
-- `emotion`: the emotion classifier against gold labels on MELD dev and GoEmotions dev
-  (single-label rows): weighted F1, macro F1, accuracy and a confusion matrix per data set.
+- `emotion`: the planner's emotion for each sentence of MELD dev and GoEmotions dev
+  (single-label rows), each planned as a one-line scene, against the gold labels: weighted F1,
+  macro F1, accuracy and a confusion matrix per data set.
 - `behaviours`: the planner against the labelled cue cases: explicit/implicit shares and
   per-lexeme precision and recall.
 - `screenplays`: every shared screenplay planned end to end: `plan_metrics` per script, the
-  planning latency per utterance, and the stroke offset of each head/gesture event from the
-  onset of its nearest word.
+  stroke offset of each head/gesture event from the onset of its nearest word, and every line
+  planned again as a turn of its own for the per-utterance latency distribution (and tokens,
+  when the planner reports them).
 - `retrieval`: the Bandai query set against a clip library built from the Bandai clips.
 
 Every suite also fills `values`, a long table (metric, item, value) of the per-item values
 behind the metrics that are means over items; `compare` bootstraps over it.
+
+A planner is a name `motiondirector.planners.get_planner` accepts or any object with a `name`
+and a `plan(scene) -> Direction` method; the suites use nothing else of it, except two optional
+extras read with getattr: `plan_many(scenes)` (planning many sentences at once) and the
+counters of `motiondirector.evaluation.usage`.
 """
 
 from __future__ import annotations
@@ -23,18 +30,26 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from motiondirector.errors import EvaluationError
+from motiondirector.evaluation.usage import usage_counters, usage_delta
+
+if TYPE_CHECKING:
+    from motiondirector.plan.direction import Direction
+    from motiondirector.plan.scene import Scene
+    from motiondirector.planners import Planner
 
 SUITES = ("emotion", "behaviours", "screenplays", "retrieval")
 _REPO = Path(__file__).resolve().parents[2]
-DEFAULT_DATA_DIR = _REPO.parent / "shared" / "data"
+# Sentences handed to a planner's plan_many at once: enough for an LLM planner's concurrency,
+# few enough that a failure does not lose a whole data set's answers.
+PLAN_MANY_BATCH = 256
 CUE_CASES = _REPO / "tests" / "data" / "cue_cases.yaml"
 RETRIEVAL_QUERIES = _REPO / "tests" / "data" / "retrieval_queries.yaml"
 
@@ -48,7 +63,8 @@ class SuiteResult:
 
     `summary`: one row per metric (metric, value, n). `items`: one row per scored item.
     `values`: long per-item values (metric, item, value) for the metrics that are item means.
-    `tables`: extra tables by name (confusion matrices, per-lexeme scores, timing offsets).
+    `tables`: extra tables by name (confusion matrices, per-lexeme scores, timing offsets,
+    per-utterance latency). `planner`: the planner's name, empty for suites that use none.
     """
 
     name: str
@@ -61,6 +77,48 @@ class SuiteResult:
         default_factory=lambda: pd.DataFrame(columns=["metric", "item", "value"])
     )
     tables: Mapping[str, pd.DataFrame] = field(default_factory=dict)
+    planner: str = ""
+
+
+def resolve_planner(planner: str | Planner) -> Planner:
+    """A planner object: names go through `motiondirector.planners.get_planner`."""
+    if isinstance(planner, str):
+        from motiondirector.planners import get_planner
+
+        return get_planner(planner)
+    if not callable(getattr(planner, "plan", None)) or not isinstance(
+        getattr(planner, "name", None), str
+    ):
+        raise EvaluationError(
+            f"planner must be a planner name or an object with `name` and `plan(scene)`; "
+            f"got {type(planner).__name__}"
+        )
+    return planner
+
+
+def plan_all(planner: Planner, scenes: Sequence[Scene]) -> list[Direction]:
+    """Directions for `scenes`, through the planner's `plan_many` when it has one."""
+    plan_many = getattr(planner, "plan_many", None)
+    if not callable(plan_many):
+        return [planner.plan(scene) for scene in scenes]
+    directions: list[Direction] = []
+    for start in range(0, len(scenes), PLAN_MANY_BATCH):
+        batch = scenes[start : start + PLAN_MANY_BATCH]
+        answered = list(plan_many(batch))
+        if len(answered) != len(batch):
+            raise EvaluationError(
+                f"{planner.name}.plan_many returned {len(answered)} directions for "
+                f"{len(batch)} scenes"
+            )
+        directions += answered
+    return directions
+
+
+def _usage_rows(delta: Mapping[str, float], count: int) -> list[tuple[str, float, int]]:
+    """`<counter>_per_utterance` summary rows from counters summed over `count` utterances."""
+    return [
+        (f"{name}_per_utterance", value / max(count, 1), count) for name, value in delta.items()
+    ]
 
 
 def _summary(rows: Iterable[tuple[str, float, int]]) -> pd.DataFrame:
@@ -68,7 +126,11 @@ def _summary(rows: Iterable[tuple[str, float, int]]) -> pd.DataFrame:
 
 
 def _data_dir(data_dir: str | os.PathLike[str] | None) -> Path:
-    root = Path(data_dir) if data_dir is not None else DEFAULT_DATA_DIR
+    if data_dir is None:
+        from motiondirector.evaluation.data import shared_data_dir
+
+        return shared_data_dir(_REPO)
+    root = Path(data_dir)
     if not root.is_dir():
         raise EvaluationError(f"data folder {root} does not exist; pass data_dir=")
     return root
@@ -119,36 +181,48 @@ def f1_scores(gold: Sequence[str], pred: Sequence[str]) -> dict[str, float]:
     }
 
 
+def emotion_labels(*columns: Iterable[str]) -> list[str]:
+    """The labels that occur in `columns`, in vocabulary order (unknown ones last, sorted)."""
+    from motiondirector.plan.vocabulary import EMOTIONS
+
+    seen = {str(label) for column in columns for label in column}
+    return [e for e in EMOTIONS if e in seen] + sorted(seen - set(EMOTIONS))
+
+
 def confusion_table(items: pd.DataFrame, labels: Sequence[str]) -> pd.DataFrame:
     """Counts with gold labels as rows and predicted labels as columns."""
     table = pd.crosstab(items["gold"], items["pred"])
     return table.reindex(index=list(labels), columns=list(labels), fill_value=0).astype(int)
 
 
-def _emotion_suite(data_dir: Path, planner: str, limit: int | None) -> SuiteResult:
-    from motiondirector.planners.emotion import get_emotion_classifier, normalise_text
+def _emotion_suite(data_dir: Path, planner: Planner, limit: int | None) -> SuiteResult:
+    from motiondirector.evaluation.scenes import sentence_scene
 
-    classifier = get_emotion_classifier()
     frames = []
     summary: list[tuple[str, float, int]] = []
     tables: dict[str, pd.DataFrame] = {}
+    before = usage_counters(planner)
     for dataset, loader in (("meld", load_meld_dev), ("goemotions", load_goemotions_dev)):
         data = loader(data_dir, limit)
-        predictions = classifier.predict([normalise_text(t) for t in data["text"]])
+        directions = plan_all(planner, [sentence_scene(t) for t in data["text"]])
+        lines = [d.utterances[0] if d.utterances else None for d in directions]
         data = data.assign(
             dataset=dataset,
             item=[f"{dataset}:{i}" for i in range(len(data))],
-            pred=[p.label for p in predictions],
-            confidence=[p.confidence for p in predictions],
+            pred=[line.emotion if line else "neutral" for line in lines],
+            intensity=[line.intensity if line else 0.0 for line in lines],
+            emotion_reason=[line.emotion_reason if line else "no direction" for line in lines],
         )
         data["correct"] = (data["gold"] == data["pred"]).astype(float)
         frames.append(data)
         for name, value in f1_scores(list(data["gold"]), list(data["pred"])).items():
             summary.append((f"{dataset}.{name}", value, len(data)))
-        tables[f"confusion_{dataset}"] = confusion_table(data, classifier.labels)
+        labels = emotion_labels(data["gold"], data["pred"])
+        tables[f"confusion_{dataset}"] = confusion_table(data, labels)
     items = pd.concat(frames, ignore_index=True)[
-        ["dataset", "item", "text", "gold", "pred", "confidence", "correct"]
+        ["dataset", "item", "text", "gold", "pred", "intensity", "emotion_reason", "correct"]
     ]
+    summary += _usage_rows(usage_delta(before, usage_counters(planner)), len(items))
     values = pd.DataFrame(
         {
             "metric": items["dataset"] + ".accuracy",
@@ -161,11 +235,13 @@ def _emotion_suite(data_dir: Path, planner: str, limit: int | None) -> SuiteResu
         summary=_summary(summary),
         items=items,
         source="MELD dev (emotion/meld/dev_sent_emo.csv); GoEmotions Ekman dev, single-label "
-        "rows (emotion/goemotions_ekman/dev.tsv)",
+        f"rows (emotion/goemotions_ekman/dev.tsv); each sentence planned alone by planner "
+        f"{planner.name!r}",
         licence=f"{MELD_LICENCE}; {GOEMOTIONS_LICENCE}",
         seconds=0.0,
         values=values,
         tables=tables,
+        planner=planner.name,
     )
 
 
@@ -186,17 +262,17 @@ def behaviour_key(fields: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _behaviours_suite(data_dir: Path, planner: str, limit: int | None) -> SuiteResult:
-    from motiondirector.planners import get_planner
+def _behaviours_suite(data_dir: Path, planner: Planner, limit: int | None) -> SuiteResult:
     from motiondirector.planners.cue_eval import honoured, load_cue_cases
 
-    chosen = get_planner(planner)
     cases = load_cue_cases(_need(CUE_CASES))
     if limit is not None:
         cases = cases[:limit]
     rows: list[dict[str, Any]] = []
-    for case in cases:
-        direction = chosen.plan(case.scene)
+    before = usage_counters(planner)
+    directions = plan_all(planner, [case.scene for case in cases])
+    utterances = sum(len(case.scene.utterances) for case in cases)
+    for case, direction in zip(cases, directions, strict=True):
         expected: set[tuple[str, str]] = set()
         for number, expectation in enumerate(case.expectations):
             key = behaviour_key(expectation.fields)
@@ -250,6 +326,7 @@ def _behaviours_suite(data_dir: Path, planner: str, limit: int | None) -> SuiteR
     value_frames.append(produced_rows.assign(metric="micro_precision"))
     scored = lexemes[lexemes["expected"] > 0]
     summary.append(("macro_recall", float(scored["recall"].mean()), len(scored)))
+    summary += _usage_rows(usage_delta(before, usage_counters(planner)), utterances)
     values = pd.concat(value_frames, ignore_index=True)[["metric", "item", "hit"]].rename(
         columns={"hit": "value"}
     )
@@ -257,11 +334,12 @@ def _behaviours_suite(data_dir: Path, planner: str, limit: int | None) -> SuiteR
         name="behaviours",
         summary=_summary(summary),
         items=items,
-        source=f"labelled cue cases ({CUE_CASES.relative_to(_REPO)}), planner {planner!r}",
+        source=f"labelled cue cases ({CUE_CASES.relative_to(_REPO)}), planner {planner.name!r}",
         licence="part of motiondirector (same licence as the package)",
         seconds=0.0,
         values=values,
         tables={"lexemes": lexemes},
+        planner=planner.name,
     )
 
 
@@ -327,9 +405,42 @@ def stroke_offsets(plan: Any) -> list[dict[str, Any]]:
     return rows
 
 
-def _screenplays_suite(data_dir: Path, planner: str, limit: int | None) -> SuiteResult:
+WARM_UP_LINE = "Hello there, it is good to see you again."
+LATENCY_COLUMNS = ["item", "script", "utterance", "speaker", "words", "plan_ms", "turn_ms"]
+
+
+def latency_summary(latency: pd.DataFrame) -> list[tuple[str, float, int]]:
+    """Summary rows of the per-turn latency table: mean and p50/p90/p99 of the planner's own
+    time (`turn_plan_latency_*`) and of plan + realize + validate (`turn_latency_*`), in ms;
+    `<counter>_per_utterance` for every model counter the planner reported."""
+    from motiondirector.evaluation.latency import percentiles
+
+    rows: list[tuple[str, float, int]] = []
+    n = len(latency)
+    for column, prefix in (("plan_ms", "turn_plan_latency"), ("turn_ms", "turn_latency")):
+        rows.append((f"{prefix}_mean_ms", float(latency[column].mean()) if n else 0.0, n))
+        rows += [(f"{prefix}_{k}_ms", v, n) for k, v in percentiles(latency[column]).items()]
+    counters = [c for c in latency.columns if c not in LATENCY_COLUMNS]
+    rows += _usage_rows({c: float(latency[c].sum()) for c in counters}, n)
+    return rows
+
+
+def latency_values(latency: pd.DataFrame) -> pd.DataFrame:
+    """Per-turn values (metric, item, value) behind the mean rows of `latency_summary`."""
+    columns = {"plan_ms": "turn_plan_latency_mean_ms", "turn_ms": "turn_latency_mean_ms"}
+    columns |= {c: f"{c}_per_utterance" for c in latency.columns if c not in LATENCY_COLUMNS}
+    frames = [
+        pd.DataFrame({"metric": metric, "item": latency["item"], "value": latency[c]})
+        for c, metric in columns.items()
+    ]
+    return pd.concat(frames, ignore_index=True).astype({"value": float})
+
+
+def _screenplays_suite(data_dir: Path, planner: Planner, limit: int | None) -> SuiteResult:
     from motiondirector.agent.pipeline import plan_scene
+    from motiondirector.evaluation.latency import plan_turns
     from motiondirector.evaluation.metrics import plan_metrics
+    from motiondirector.evaluation.scenes import sentence_scene
     from motiondirector.scene import read_script
 
     folder = _need(data_dir / "screenplays")
@@ -338,10 +449,16 @@ def _screenplays_suite(data_dir: Path, planner: str, limit: int | None) -> Suite
         scripts = scripts[:limit]
     if not scripts:
         raise EvaluationError(f"no .fountain screenplays in {folder}")
+    # Models load and connections open on the first call: plan an unrelated line first so
+    # that no timed figure includes it (and no cache can answer a scored line from it).
+    plan_scene(sentence_scene(WARM_UP_LINE), planner=planner)
     rows = []
     offsets = []
+    turns: list[dict[str, Any]] = []
     for path in scripts:
         scene = read_script(path)
+        turns += plan_turns(scene, planner, script=path.name)
+        before = usage_counters(planner)
         began = time.perf_counter()
         plan = plan_scene(scene, planner=planner)
         seconds = time.perf_counter() - began
@@ -353,34 +470,43 @@ def _screenplays_suite(data_dir: Path, planner: str, limit: int | None) -> Suite
             "latency_per_utterance_s": seconds / utterances,
         }
         row.update(plan_metrics(plan))
+        # Whole-script counters stay in the items table; the summary's come from the turns.
+        delta = usage_delta(before, usage_counters(planner))
+        row.update({f"script_{name}": value for name, value in delta.items()})
         rows.append(row)
         offsets += [{"script": path.name, **o} for o in stroke_offsets(plan)]
     items = pd.DataFrame(rows)
+    latency = pd.DataFrame(turns)
+    if latency.empty:
+        latency = pd.DataFrame(columns=LATENCY_COLUMNS)
     timing = pd.DataFrame(
         offsets, columns=["script", "character", "event", "channel", "lexeme", "offset_s"]
     )
-    metric_columns = [c for c in items.columns if c not in ("item", "utterances")]
+    metric_columns = [
+        c for c in items.columns if c not in ("item", "utterances") and not c.startswith("script_")
+    ]
     summary = [(c, float(items[c].mean()), len(items)) for c in metric_columns]
     if len(timing):
         summary.append(
             ("stroke_offset_abs_mean_s", float(timing["offset_s"].abs().mean()), len(timing))
         )
+    summary += latency_summary(latency)
     values = items.melt(id_vars="item", value_vars=metric_columns, var_name="metric")
     values = values[["metric", "item", "value"]].astype({"value": float})
+    frames = [values]
     if len(timing):
-        values = pd.concat(
-            [
-                values,
-                pd.DataFrame(
-                    {
-                        "metric": "stroke_offset_abs_mean_s",
-                        "item": timing["script"] + ":" + timing["event"],
-                        "value": timing["offset_s"].abs(),
-                    }
-                ),
-            ],
-            ignore_index=True,
+        frames.append(
+            pd.DataFrame(
+                {
+                    "metric": "stroke_offset_abs_mean_s",
+                    "item": timing["script"] + ":" + timing["event"],
+                    "value": timing["offset_s"].abs(),
+                }
+            )
         )
+    if len(latency):
+        frames.append(latency_values(latency))
+    values = pd.concat(frames, ignore_index=True)
     licence_file = folder / "LICENSE-ebScreenplays.txt"
     licence = "public domain (Unlicense; see screenplays/LICENSE-ebScreenplays.txt)"
     if not licence_file.exists():
@@ -390,18 +516,20 @@ def _screenplays_suite(data_dir: Path, planner: str, limit: int | None) -> Suite
         summary=_summary(summary),
         items=items,
         source=f"{len(scripts)} Fountain screenplays in screenplays/ (ebScreenplays), "
-        f"planner {planner!r}",
+        f"planner {planner.name!r}; latency: each of {len(latency)} lines also planned as a "
+        "turn of its own",
         licence=licence,
         seconds=0.0,
         values=values,
-        tables={"timing": timing},
+        tables={"timing": timing, "latency": latency},
+        planner=planner.name,
     )
 
 
 # --- retrieval --------------------------------------------------------------------------------
 
 
-def _retrieval_suite(data_dir: Path, planner: str, limit: int | None) -> SuiteResult:
+def _retrieval_suite(data_dir: Path, planner: Planner, limit: int | None) -> SuiteResult:
     from motiondirector.evaluation.retrieval_quality import evaluate_bandai, load_queries
     from motiondirector.retrieval import ClipLibrary
     from motiondirector.retrieval.ingest import ingest_bvh_folder
@@ -421,10 +549,15 @@ def _retrieval_suite(data_dir: Path, planner: str, limit: int | None) -> SuiteRe
                 "content": ",".join(o.query.content),
                 "style": ",".join(o.query.style),
                 "rank": o.rank,
+                "content_rank": o.content_rank,
+                "style_rank": o.style_rank,
+                "top_id": o.top_id,
                 "top_content": o.top_content,
                 "top_style": o.top_style,
                 "reciprocal_rank": 1.0 / o.rank if o.rank else 0.0,
                 "top1": float(o.rank == 1),
+                "content_top1": float(o.content_rank == 1),
+                "content_top5": float(o.content_rank is not None and o.content_rank <= 5),
             }
             for o in report.per_query
         ]
@@ -434,12 +567,21 @@ def _retrieval_suite(data_dir: Path, planner: str, limit: int | None) -> SuiteRe
         ("r5_content", report.r5_content, report.queries),
         ("top1_style", report.top1_style, report.styled_queries),
         ("r5_style", report.r5_style, report.styled_queries),
-        ("top1_both", report.top1_both, report.queries),
+        ("top1_both", report.top1_both, report.styled_queries),
+        ("r5_both", report.r5_both, report.styled_queries),
         ("mrr", report.mrr, report.queries),
         ("median_rank", report.median_rank, report.queries),
     ]
-    values = pd.DataFrame(
-        {"metric": "mrr", "item": items["item"], "value": items["reciprocal_rank"]}
+    values = pd.concat(
+        [
+            pd.DataFrame({"metric": metric, "item": items["item"], "value": items[column]})
+            for metric, column in (
+                ("top1_content", "content_top1"),
+                ("r5_content", "content_top5"),
+                ("mrr", "reciprocal_rank"),
+            )
+        ],
+        ignore_index=True,
     )
     return SuiteResult(
         name="retrieval",
@@ -453,7 +595,7 @@ def _retrieval_suite(data_dir: Path, planner: str, limit: int | None) -> SuiteRe
     )
 
 
-_RUNNERS: Mapping[str, Callable[[Path, str, int | None], SuiteResult]] = {
+_RUNNERS: Mapping[str, Callable[[Path, Planner, int | None], SuiteResult]] = {
     "emotion": _emotion_suite,
     "behaviours": _behaviours_suite,
     "screenplays": _screenplays_suite,
@@ -477,30 +619,26 @@ def resolve_suites(names: Iterable[str]) -> tuple[str, ...]:
 def run_suite(
     name: str,
     *,
-    planner: str = "rules",
+    planner: str | Planner = "rules",
     data_dir: str | os.PathLike[str] | None = None,
     limit: int | None = None,
 ) -> SuiteResult:
-    """Run one suite. `limit` keeps the first items of each data set (for quick checks)."""
+    """Run one suite with `planner` (a name or a planner object). `limit` keeps the first items
+    of each data set (for quick checks)."""
     if name not in _RUNNERS:
         raise EvaluationError(f"unknown suite {name!r}; choose from {', '.join(SUITES)}")
+    if limit is not None and limit < 1:
+        raise EvaluationError(f"limit must be at least 1, got {limit}")
+    chosen = resolve_planner(planner)
+    folder = _data_dir(data_dir)
     began = time.perf_counter()
-    result = _RUNNERS[name](_data_dir(data_dir), planner, limit)
-    return SuiteResult(
-        name=result.name,
-        summary=result.summary,
-        items=result.items,
-        source=result.source,
-        licence=result.licence,
-        seconds=time.perf_counter() - began,
-        values=result.values,
-        tables=result.tables,
-    )
+    result = _RUNNERS[name](folder, chosen, limit)
+    return replace(result, seconds=time.perf_counter() - began)
 
 
 def run_eval(
     suites: Iterable[str],
-    planner: str,
+    planner: str | Planner,
     out_dir: str | os.PathLike[str],
     compare_to: str | os.PathLike[str] | None = None,
     progress: bool = False,
@@ -508,13 +646,18 @@ def run_eval(
     data_dir: str | os.PathLike[str] | None = None,
     limit: int | None = None,
 ) -> Path:
-    """Run the suites (`all` for every one), write the report to `out_dir`, return report.md."""
+    """Run the suites (`all` for every one) with `planner` (a name or a planner object), write
+    the report to `out_dir`, return report.md. With `compare_to` (an earlier report folder)
+    the report compares this run with it, whatever planners the two runs used."""
     from tqdm import tqdm
 
     from motiondirector.evaluation.report import write_report
 
     names = resolve_suites(suites)
+    # Resolved once, before any suite runs: a bad name fails at once, not after a long suite,
+    # and every suite shares one planner (and its counters).
+    chosen = resolve_planner(planner)
     results = []
     for name in tqdm(names, disable=not progress, unit="suite"):
-        results.append(run_suite(name, planner=planner, data_dir=data_dir, limit=limit))
+        results.append(run_suite(name, planner=chosen, data_dir=data_dir, limit=limit))
     return write_report(results, out_dir, compare_to=compare_to)
