@@ -1,5 +1,6 @@
-"""The HTTP API: a FastAPI app over the deterministic pipeline, with keys, limits and
-problem-details errors. See docs/api.md.
+"""The HTTP API: a FastAPI app over the deterministic pipeline — stateless planning, live
+conversation sessions, frame streams (SSE and WebSocket) and scene jobs kept in SQLite — with
+keys, limits and problem-details errors. See docs/api.md.
 
     from motiondirector.server import ServerSettings, create_app
     app = create_app(ServerSettings.from_env())

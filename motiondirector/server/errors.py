@@ -24,6 +24,7 @@ from motiondirector.errors import (
     MotionDirectorError,
     PlanValidationError,
     ScriptError,
+    TurnError,
 )
 
 PROBLEM_JSON = "application/problem+json"
@@ -61,6 +62,14 @@ def problem_response(
     **extra: Any,
 ) -> JSONResponse:
     """A problem-details response. `kind` None means the plain HTTP meaning ("about:blank")."""
+    body = problem_body(status, kind, detail, instance=instance, **extra)
+    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
+
+
+def problem_body(
+    status: int, kind: str | None, detail: str, *, instance: str | None = None, **extra: Any
+) -> dict[str, Any]:
+    """A problem-details document, for answers, stream `error` events and failed jobs."""
     body: dict[str, Any] = {
         "type": PROBLEM_BASE + kind if kind else "about:blank",
         "title": HTTPStatus(status).phrase,
@@ -70,7 +79,7 @@ def problem_response(
     if instance:
         body["instance"] = instance
     body.update(extra)
-    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
+    return body
 
 
 def field_name(loc: Sequence[str | int]) -> str:
@@ -97,15 +106,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def on_validation(request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, RequestValidationError)
-        # The rejected input is left out on purpose: it may be a megabyte of script.
-        errors = [
-            {"field": field_name(e.get("loc", ())), "message": str(e.get("msg", "invalid"))}
-            for e in error.errors()
-        ]
-        detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or "invalid request"
-        return problem_response(
-            422, "invalid-request", detail, instance=request.url.path, errors=errors
-        )
+        body = validation_problem_body(error.errors(), request.url.path)
+        return JSONResponse(body, status_code=422, media_type=PROBLEM_JSON)
 
     async def on_http(request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, StarletteHTTPException)
@@ -129,14 +131,18 @@ def install_error_handlers(app: FastAPI) -> None:
 
 def library_problem(error: MotionDirectorError, instance: str | None = None) -> JSONResponse:
     """The problem answer for an error the library raised on purpose."""
+    body = library_problem_body(error, instance)
+    return JSONResponse(body, status_code=body["status"], media_type=PROBLEM_JSON)
+
+
+def library_problem_body(error: MotionDirectorError, instance: str | None = None) -> dict[str, Any]:
+    """The problem document for an error the library raised on purpose."""
     if isinstance(error, InputTooLargeError):
-        return problem_response(413, "input-too-large", error.message, instance=instance)
+        return problem_body(413, "input-too-large", error.message, instance=instance)
     if isinstance(error, ScriptError):
-        return problem_response(
-            422, "script-error", error.message, instance=instance, line=error.line
-        )
+        return problem_body(422, "script-error", error.message, instance=instance, line=error.line)
     if isinstance(error, PlanValidationError):
-        return problem_response(
+        return problem_body(
             422,
             "plan-invalid",
             f"{len(error.violations)} violation(s) in the plan",
@@ -144,10 +150,46 @@ def library_problem(error: MotionDirectorError, instance: str | None = None) -> 
             violations=error.violations,
         )
     if isinstance(error, ExportError):
-        return problem_response(422, "export-error", str(error), instance=instance)
+        return problem_body(422, "export-error", str(error), instance=instance)
+    if isinstance(error, TurnError):
+        return invalid_request_body([(error.field, error.message)], instance)
     if isinstance(error, BackendUnavailableError):
-        return problem_response(503, "backend-unavailable", str(error), instance=instance)
-    return problem_response(422, "request-error", str(error), instance=instance)
+        return problem_body(503, "backend-unavailable", str(error), instance=instance)
+    return problem_body(422, "request-error", str(error), instance=instance)
+
+
+def validation_problem_body(
+    errors: Sequence[Mapping[str, Any]], instance: str | None = None
+) -> dict[str, Any]:
+    """The 422 document for pydantic/FastAPI validation errors, one entry per bad field."""
+    # The rejected input is left out on purpose: it may be a megabyte of script.
+    return invalid_request_body(
+        [(field_name(e.get("loc", ())), str(e.get("msg", "invalid"))) for e in errors], instance
+    )
+
+
+def invalid_request_body(
+    errors: Sequence[tuple[str, str]], instance: str | None = None
+) -> dict[str, Any]:
+    """The 422 `invalid-request` document naming each bad field."""
+    listed = [{"field": name, "message": message} for name, message in errors]
+    detail = "; ".join(f"{e['field']}: {e['message']}" for e in listed) or "invalid request"
+    return problem_body(422, "invalid-request", detail, instance=instance, errors=listed)
+
+
+def too_long(
+    field: str, limit: int, length: int, unit: str = "characters"
+) -> RequestValidationError:
+    """The validation error of a field over a limit that depends on the server's settings."""
+    return RequestValidationError(
+        [
+            {
+                "type": "too_long",
+                "loc": ("body", *field.split(".")),
+                "msg": f"at most {limit} {unit}, got {length}",
+            }
+        ]
+    )
 
 
 class UnexpectedErrorMiddleware:

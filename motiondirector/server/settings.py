@@ -11,6 +11,13 @@ Plain keys are hashed as soon as they are read and never kept. Environment varia
     MOTIONDIRECTOR_MAX_BODY_BYTES    request body limit in bytes
     MOTIONDIRECTOR_MAX_SCRIPT_CHARS  script length limit in characters
     MOTIONDIRECTOR_CORS_ORIGINS      comma-separated allowed origins
+    MOTIONDIRECTOR_JOBS_DB           SQLite file of scene jobs (default: the user cache dir)
+    MOTIONDIRECTOR_JOB_WORKERS       scene jobs run at once
+    MOTIONDIRECTOR_MAX_PENDING_JOBS  scene jobs queued or running before new ones get 503
+    MOTIONDIRECTOR_SESSION_TTL       seconds an idle session is kept
+    MOTIONDIRECTOR_MAX_SESSIONS      live sessions kept at once
+    MOTIONDIRECTOR_MAX_TURN_CHARS    length limit of one turn's text
+    MOTIONDIRECTOR_WARM_UP           "0"/"false" to skip loading models before /readyz
 """
 
 from __future__ import annotations
@@ -43,7 +50,18 @@ class ServerSettings:
     max_body_bytes: request bodies larger than this get 413.
     max_script_chars: `script` (or the serialized `dialogue`) longer than this gets 422.
     cors_origins: origins allowed by CORS; empty means no CORS headers at all.
-    warm_up: load the planner and plan a tiny scene at startup before /readyz says ready.
+    warm_up: load the planner and the clip library and plan a tiny scene at startup before
+        /readyz says ready.
+    jobs_db: the SQLite file scene jobs and their artifacts live in; None: `jobs.sqlite3` in
+        the user cache dir (`motiondirector.agent.direct.user_cache_dir()`).
+    job_workers: scene jobs run at once (a bounded thread pool).
+    max_pending_jobs: scene jobs queued or running at once; more get 503 with Retry-After.
+    session_ttl_s: a session unused this long is forgotten.
+    max_sessions: live sessions at once; a new one beyond gets 503 with Retry-After.
+    max_session_turns: turns one session takes; more get 422 naming `turns`.
+    max_session_characters: characters one session holds.
+    max_turn_chars, max_turn_words: limits of one turn's `text` and `words` (422 beyond).
+    clip_cache_dir: where the built-in clip library's index is cached (None: the user cache).
     clock: the limiter's monotonic clock (tests inject a fake one).
     """
 
@@ -56,6 +74,16 @@ class ServerSettings:
     max_script_chars: int = 100_000
     cors_origins: tuple[str, ...] = ()
     warm_up: bool = True
+    jobs_db: Path | None = None
+    job_workers: int = 2
+    max_pending_jobs: int = 100
+    session_ttl_s: float = 1800.0
+    max_sessions: int = 1000
+    max_session_turns: int = 10_000
+    max_session_characters: int = 20
+    max_turn_chars: int = 5_000
+    max_turn_words: int = 1_000
+    clip_cache_dir: Path | None = None
     clock: Clock = field(default=time.monotonic, repr=False, compare=False)
 
     def __post_init__(self, api_keys: Iterable[str]) -> None:
@@ -71,6 +99,28 @@ class ServerSettings:
             raise MotionDirectorError(f"burst must be >= 1, got {self.burst}")
         if self.max_body_bytes < 1 or self.max_script_chars < 1:
             raise MotionDirectorError("max_body_bytes and max_script_chars must be >= 1")
+        counts = {
+            "job_workers": self.job_workers,
+            "max_pending_jobs": self.max_pending_jobs,
+            "max_sessions": self.max_sessions,
+            "max_session_turns": self.max_session_turns,
+            "max_session_characters": self.max_session_characters,
+            "max_turn_chars": self.max_turn_chars,
+            "max_turn_words": self.max_turn_words,
+        }
+        for name, value in counts.items():
+            if value < 1:
+                raise MotionDirectorError(f"{name} must be >= 1, got {value}")
+        if self.session_ttl_s <= 0:
+            raise MotionDirectorError(f"session_ttl_s must be > 0, got {self.session_ttl_s}")
+
+    def jobs_db_path(self) -> Path:
+        """The jobs database file: `jobs_db`, or `jobs.sqlite3` in the user cache dir."""
+        if self.jobs_db is not None:
+            return Path(self.jobs_db)
+        from motiondirector.agent.direct import user_cache_dir
+
+        return user_cache_dir() / "jobs.sqlite3"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> ServerSettings:
@@ -82,6 +132,7 @@ class ServerSettings:
         if keys_file:
             digests |= read_keys_file(keys_file)
         defaults = cls()
+        jobs_db = env.get("MOTIONDIRECTOR_JOBS_DB", "").strip()
         return cls(
             api_keys=[k for k in keys if k],
             key_hashes=frozenset(digests),
@@ -98,6 +149,17 @@ class ServerSettings:
                 o.strip()
                 for o in env.get("MOTIONDIRECTOR_CORS_ORIGINS", "").split(",")
                 if o.strip()
+            ),
+            warm_up=_flag(env, "MOTIONDIRECTOR_WARM_UP", default=True),
+            jobs_db=Path(jobs_db) if jobs_db else None,
+            job_workers=_number(env, "MOTIONDIRECTOR_JOB_WORKERS", int, defaults.job_workers),
+            max_pending_jobs=_number(
+                env, "MOTIONDIRECTOR_MAX_PENDING_JOBS", int, defaults.max_pending_jobs
+            ),
+            session_ttl_s=_number(env, "MOTIONDIRECTOR_SESSION_TTL", float, defaults.session_ttl_s),
+            max_sessions=_number(env, "MOTIONDIRECTOR_MAX_SESSIONS", int, defaults.max_sessions),
+            max_turn_chars=_number(
+                env, "MOTIONDIRECTOR_MAX_TURN_CHARS", int, defaults.max_turn_chars
             ),
         )
 
@@ -129,8 +191,10 @@ def _normal_digest(text: str) -> str:
     return digest
 
 
-def _flag(env: Mapping[str, str], name: str) -> bool:
+def _flag(env: Mapping[str, str], name: str, *, default: bool = False) -> bool:
     value = env.get(name, "").strip().lower()
+    if not value:
+        return default
     if value in _TRUE:
         return True
     if value in _FALSE:

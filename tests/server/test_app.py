@@ -41,14 +41,22 @@ class FakeClock:
 
 
 def settings(**overrides: object) -> ServerSettings:
-    base: dict[str, object] = {"api_keys": [KEY], "rate_per_second": 1000.0, "burst": 1000}
+    base: dict[str, object] = {
+        "api_keys": [KEY],
+        "rate_per_second": 1000.0,
+        "burst": 1000,
+        "jobs_db": Path(":memory:"),
+    }
     base.update(overrides)
     return ServerSettings(**base)  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="module")
-def client() -> Iterator[TestClient]:
-    with TestClient(create_app(settings(max_body_bytes=200_000, max_script_chars=50_000))) as c:
+def client(clip_cache: Path) -> Iterator[TestClient]:
+    app = create_app(
+        settings(max_body_bytes=200_000, max_script_chars=50_000, clip_cache_dir=clip_cache)
+    )
+    with TestClient(app) as c:
         yield c
 
 
@@ -188,8 +196,8 @@ def test_vocabulary_and_schema(client: TestClient) -> None:
     assert schema["title"] == "MotionPlan" and "properties" in schema
 
 
-def test_health_and_readiness() -> None:
-    app = create_app(settings())
+def test_health_and_readiness(clip_cache: Path) -> None:
+    app = create_app(settings(clip_cache_dir=clip_cache))
     cold = TestClient(app)
     assert cold.get("/healthz").json() == {"status": "ok"}
     assert_problem(cold.get("/readyz"), 503)
@@ -265,5 +273,19 @@ def test_bad_keys_file_and_env_values_are_errors(tmp_path: Path) -> None:
 
 def test_openapi_lists_the_endpoints(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
-    assert {"/v1/plan", "/v1/vocabulary", "/v1/schema", "/healthz", "/readyz"} <= set(spec["paths"])
+    assert {
+        "/v1/plan",
+        "/v1/plan/stream",
+        "/v1/sessions",
+        "/v1/sessions/{session_id}/turns",
+        "/v1/sessions/{session_id}/turns/stream",
+        "/v1/scenes",
+        "/v1/scenes/{job_id}",
+        "/v1/scenes/{job_id}/artifacts/{name}",
+        "/v1/scenes/{job_id}/cancel",
+        "/v1/vocabulary",
+        "/v1/schema",
+        "/healthz",
+        "/readyz",
+    } <= set(spec["paths"])
     assert client.get("/docs").status_code == 200

@@ -1,0 +1,290 @@
+"""A live conversation, turn by turn: who is present, whom each turn addresses, and each
+character's emotion carried from turn to turn.
+
+Each turn is planned on its own as a one-line scene with every present character on stage
+(so the listeners react), on the turn's own clock (0 = the start of the turn's audio, so word
+timings from the client's TTS are used as given). What the conversation adds, and nothing more:
+
+- **Presence.** The characters named when it starts, plus every speaker from the turn they
+  first speak. All of them listen to every turn.
+- **Addressee.** The turn's `addressee` if given; else whoever spoke last (a reply goes to the
+  previous speaker); else none, and the planner decides (with two present, the other one).
+- **Carried emotion.** After each turn the speaker keeps the emotion the plan gave the line
+  (label, intensity, turn). It fades by `CARRY_DECAY` per turn taken since. When a later line
+  of theirs reads neutral to the emotion classifier alone (no direction, no emotional cue) and
+  the faded intensity is still at least `CARRY_MIN`, the line gets the carried emotion at the
+  faded intensity: the emotion label of the utterance, and the emotion's EMFACS face
+  (rule `session.carried_emotion`, whose reason names the turn it came from). A line with its
+  own emotion replaces the carried one; an explicitly neutral line ("calmly") clears it.
+- **Answers.** A line the planner calls `inform` or `exclaim` right after another character's
+  question becomes an `answer` (what the rules planner does within one scene).
+
+Turn n is realized with seed `(seed + n) mod 2**32`, so repeated lines vary, yet the same
+conversation replayed gives the same plans. This module knows nothing of HTTP.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from motiondirector.agent.pipeline import plan_scene
+from motiondirector.errors import ScriptError, TurnError
+from motiondirector.plan.direction import Behaviour, Direction, UtteranceDirection
+from motiondirector.plan.motion_plan import MotionPlan
+from motiondirector.plan.scene import Scene
+from motiondirector.plan.vocabulary import load_emfacs
+from motiondirector.planners import Planner
+from motiondirector.scene import parse_script
+
+CARRY_DECAY = 0.6
+"""A carried emotion keeps this share of its intensity per turn taken since it was shown."""
+CARRY_MIN = 0.2
+"""A carried emotion fainter than this is no longer applied."""
+CARRIED_RULE = "session.carried_emotion"
+_MIN_FACE = 0.05
+AddresseeFrom = Literal["request", "last_speaker", "none"]
+_SEED_RANGE = 2**32
+
+
+def normal_name(name: str) -> str:
+    """Character names as the script readers keep them: single-spaced, upper case."""
+    return " ".join(name.split()).upper()
+
+
+@dataclass(frozen=True)
+class Mood:
+    """The emotion a character last showed as a speaker, and the turn (1-based) it came from."""
+
+    label: str
+    intensity: float
+    turn: int
+
+    def faded(self, turn: int) -> float:
+        """The intensity left at `turn`."""
+        return round(self.intensity * CARRY_DECAY ** max(0, turn - self.turn), 3)
+
+
+@dataclass(frozen=True)
+class TurnInput:
+    """One turn as a client gives it."""
+
+    speaker: str
+    text: str | None = None
+    words: Sequence[tuple[str, float, float]] | None = None
+    addressee: str | None = None
+    direction: str | None = None
+
+
+@dataclass(frozen=True)
+class TurnOutcome:
+    """A planned turn and what the conversation added to it."""
+
+    turn: int
+    plan: MotionPlan
+    addressee: str | None
+    addressee_from: AddresseeFrom
+    carried: Mood | None
+    answers_question: bool
+
+
+@dataclass
+class Conversation:
+    """The state of one conversation. Not thread-safe: the caller serialises turns."""
+
+    characters: list[str] = field(default_factory=list)
+    title: str | None = None
+    fps: int = 30
+    seed: int = 0
+    max_characters: int = 20
+    moods: dict[str, Mood] = field(default_factory=dict)
+    turns: int = 0
+    last_speaker: str | None = None
+    last_addressee: str | None = None
+    last_was_question: bool = False
+
+    def __post_init__(self) -> None:
+        names = [normal_name(n) for n in self.characters if n.strip()]
+        self.characters = list(dict.fromkeys(names))
+        if len(self.characters) > self.max_characters:
+            raise TurnError(
+                f"at most {self.max_characters} characters, got {len(self.characters)}",
+                field="characters",
+            )
+
+    def take_turn(self, turn: TurnInput, planner: Planner) -> TurnOutcome:
+        """Plan `turn` in this conversation's context and update the state."""
+        speaker = normal_name(turn.speaker)
+        if not speaker:
+            raise TurnError("the speaker's name is empty", field="speaker")
+        characters = list(self.characters)
+        if speaker not in characters:
+            if len(characters) >= self.max_characters:
+                raise TurnError(
+                    f"the session already holds {self.max_characters} characters",
+                    field="speaker",
+                )
+            characters.append(speaker)
+        addressee, addressee_from = self._addressee(turn, speaker, characters)
+        number = self.turns + 1
+        mood = self.moods.get(speaker)
+        carry = mood if mood is not None and mood.faded(number) >= CARRY_MIN else None
+        answers = self.last_was_question and self.last_speaker not in (None, speaker)
+        scene = self._scene(turn, speaker, addressee, characters)
+        context = ContextPlanner(planner, speaker, number, carry, answers=answers)
+        plan = plan_scene(
+            scene, planner=context, fps=self.fps, seed=(self.seed + number) % _SEED_RANGE
+        )
+        # The turn is taken: only now does the state change.
+        self.characters = characters
+        self.turns = number
+        utterance = plan.utterances[0]
+        # A carried emotion keeps fading from the turn it was shown in; a line's own emotion
+        # replaces it, and a neutral one of its own clears it.
+        if not context.carried_applied:
+            if utterance.emotion.label == "neutral":
+                self.moods.pop(speaker, None)
+            else:
+                self.moods[speaker] = Mood(
+                    utterance.emotion.label, utterance.emotion.intensity, number
+                )
+        self.last_speaker = speaker
+        self.last_addressee = utterance.addressees[0] if utterance.addressees else addressee
+        self.last_was_question = utterance.intent == "ask"
+        return TurnOutcome(
+            turn=number,
+            plan=plan,
+            addressee=addressee,
+            addressee_from=addressee_from,
+            carried=Mood(carry.label, carry.faded(number), carry.turn)
+            if context.carried_applied and carry is not None
+            else None,
+            answers_question=context.answer_applied,
+        )
+
+    def _addressee(
+        self, turn: TurnInput, speaker: str, characters: Sequence[str]
+    ) -> tuple[str | None, AddresseeFrom]:
+        if turn.addressee is not None:
+            addressee = normal_name(turn.addressee)
+            if addressee == speaker:
+                raise TurnError("a speaker cannot address themselves", field="addressee")
+            if addressee not in characters:
+                present = ", ".join(characters)
+                raise TurnError(
+                    f"{addressee!r} is not in the session; present: {present}", field="addressee"
+                )
+            return addressee, "request"
+        if self.last_speaker is not None and self.last_speaker != speaker:
+            return self.last_speaker, "last_speaker"
+        return None, "none"
+
+    def _scene(
+        self, turn: TurnInput, speaker: str, addressee: str | None, characters: Sequence[str]
+    ) -> Scene:
+        line: dict[str, Any] = {"speaker": speaker}
+        if turn.text is not None:
+            line["text"] = turn.text
+        if turn.words is not None:
+            line["words"] = [{"text": w, "start": s, "end": e} for w, s, e in turn.words]
+        if addressee is not None:
+            line["addressees"] = [addressee]
+        if turn.direction:
+            line["direction"] = turn.direction
+        document = {"title": self.title, "characters": list(characters), "turns": [line]}
+        try:
+            return parse_script(json.dumps(document), format="json")
+        except ScriptError as error:
+            raise _turn_error(error) from None
+
+
+def _turn_error(error: ScriptError) -> TurnError:
+    """The dialogue reader names paths like `turns[0].words[2]`; a turn's fields are `words[2]`."""
+    message = error.message.removeprefix("invalid dialogue JSON: ")
+    prefix = "turns[0]."
+    field_name = "text"
+    if message.startswith(prefix):
+        path, _, rest = message[len(prefix) :].partition(": ")
+        field_name, message = path, rest or message
+    elif message.startswith("turns[0]: "):
+        message = message[len("turns[0]: ") :]
+    return TurnError(message.replace(prefix, ""), field=field_name)
+
+
+class ContextPlanner:
+    """Wraps a planner for one turn: applies the carried emotion and the answer intent to the
+    turn's only utterance (see the module docstring). Everything else is the planner's."""
+
+    def __init__(
+        self,
+        base: Planner,
+        speaker: str,
+        turn: int,
+        carried: Mood | None,
+        *,
+        answers: bool,
+    ) -> None:
+        self.name = base.name
+        self._base = base
+        self._speaker = speaker
+        self._turn = turn
+        self._carried = carried
+        self._answers = answers
+        self.carried_applied = False
+        self.answer_applied = False
+
+    def plan(self, scene: Scene) -> Direction:
+        direction = self._base.plan(scene)
+        updated = tuple(self._contextual(u, scene) for u in direction.utterances)
+        return direction.model_copy(update={"utterances": updated})
+
+    def _contextual(self, item: UtteranceDirection, scene: Scene) -> UtteranceDirection:
+        update: dict[str, Any] = {}
+        if self._answers and item.intent in ("inform", "exclaim"):
+            update["intent"] = "answer"
+            self.answer_applied = True
+        carried = self._carried
+        if (
+            carried is not None
+            and item.emotion == "neutral"
+            and item.emotion_reason.startswith("classifier")
+        ):
+            intensity = carried.faded(self._turn)
+            reason = (
+                f"{carried.label} {intensity:.2f} carried from turn {carried.turn} "
+                f"({item.emotion_reason} alone)"
+            )
+            words = len(scene.utterance(item.utterance_id).words)
+            update["emotion"] = carried.label
+            update["intensity"] = intensity
+            update["emotion_reason"] = reason
+            update["behaviours"] = (
+                *self._face(carried.label, intensity, reason, words),
+                *item.behaviours,
+            )
+            self.carried_applied = True
+        return item.model_copy(update=update) if update else item
+
+    def _face(self, label: str, intensity: float, reason: str, words: int) -> list[Behaviour]:
+        if words < 1:
+            return []
+        faces = []
+        for au, weight in sorted(load_emfacs().get(label, {}).items()):
+            value = round(weight * intensity, 3)
+            if value < _MIN_FACE:
+                continue
+            faces.append(
+                Behaviour(
+                    character=self._speaker,
+                    channel="face",
+                    au=au,
+                    word=0,
+                    until_word=words - 1,
+                    intensity=value,
+                    rule=CARRIED_RULE,
+                    reason=reason,
+                )
+            )
+        return faces

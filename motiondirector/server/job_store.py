@@ -1,0 +1,249 @@
+"""Scene jobs and their artifacts, persisted in one SQLite file (stdlib sqlite3).
+
+Two tables: `jobs` (id, owner, status, progress, stage, request JSON, error JSON, times) and
+`artifacts` (job id, name, media type, content). Artifacts live in the database, not in files,
+so a name is only ever a key: there is no path to traverse. A job and its artifacts are
+committed in one transaction when it succeeds, so a finished job is complete or absent.
+
+WAL journal with synchronous=NORMAL: a crash of the process loses nothing committed.
+One connection, shared by the server's threads behind a lock.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from motiondirector.errors import MotionDirectorError
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS jobs (
+    id TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    status TEXT NOT NULL,
+    progress REAL NOT NULL DEFAULT 0,
+    stage TEXT NOT NULL DEFAULT '',
+    request TEXT NOT NULL,
+    error TEXT,
+    created REAL NOT NULL,
+    updated REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS artifacts (
+    job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    media_type TEXT NOT NULL,
+    content BLOB NOT NULL,
+    PRIMARY KEY (job_id, name)
+);
+CREATE INDEX IF NOT EXISTS jobs_status ON jobs(status);
+"""
+FINISHED = ("succeeded", "failed", "cancelled")
+INTERRUPTED_DETAIL = "the server stopped while the job was running; submit it again"
+_ID_BYTES = 18
+
+
+@dataclass(frozen=True)
+class Artifact:
+    name: str
+    media_type: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class ArtifactEntry:
+    name: str
+    media_type: str
+    size: int
+
+
+@dataclass(frozen=True)
+class JobRecord:
+    id: str
+    owner: str
+    status: str
+    progress: float
+    stage: str
+    request: str
+    error: dict[str, Any] | None
+    created: float
+    updated: float
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED
+
+
+class JobStore:
+    """The jobs database. Raises MotionDirectorError when the file cannot be opened."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        try:
+            if str(path) != ":memory:":
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(
+                str(path), check_same_thread=False, isolation_level=None, timeout=30
+            )
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._db.executescript(SCHEMA)
+        except (OSError, sqlite3.Error) as error:
+            raise MotionDirectorError(f"cannot open the jobs database {path}: {error}") from None
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def add(self, owner: str, request: str) -> JobRecord:
+        now = time.time()
+        job_id = secrets.token_urlsafe(_ID_BYTES)
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO jobs (id, owner, status, stage, request, created, updated)"
+                " VALUES (?, ?, 'queued', 'queued', ?, ?, ?)",
+                (job_id, owner, request, now, now),
+            )
+        found = self.get(job_id)
+        assert found is not None
+        return found
+
+    def get(self, job_id: str, owner: str | None = None) -> JobRecord | None:
+        """The job, or None when there is none (or it is someone else's, with `owner`)."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT id, owner, status, progress, stage, request, error, created, updated"
+                " FROM jobs WHERE id = ?",
+                (job_id,),
+            ).fetchone()
+        if row is None:
+            return None
+        record = JobRecord(
+            id=row[0],
+            owner=row[1],
+            status=row[2],
+            progress=float(row[3]),
+            stage=row[4],
+            request=row[5],
+            error=json.loads(row[6]) if row[6] else None,
+            created=float(row[7]),
+            updated=float(row[8]),
+        )
+        if owner is not None and not secrets.compare_digest(record.owner, owner):
+            return None
+        return record
+
+    def update(
+        self,
+        job_id: str,
+        *,
+        status: str | None = None,
+        progress: float | None = None,
+        stage: str | None = None,
+        error: dict[str, Any] | None = None,
+        only_if: Sequence[str] = (),
+    ) -> bool:
+        """Change a job's fields; with `only_if`, only while its status is one of those.
+        Returns whether a row changed."""
+        sets: list[str] = ["updated = ?"]
+        values: list[Any] = [time.time()]
+        for column, value in (("status", status), ("progress", progress), ("stage", stage)):
+            if value is not None:
+                sets.append(f"{column} = ?")
+                values.append(value)
+        if error is not None:
+            sets.append("error = ?")
+            values.append(json.dumps(error))
+        where = "id = ?"
+        params: list[Any] = [*values, job_id]
+        if only_if:
+            where += f" AND status IN ({', '.join('?' for _ in only_if)})"
+            params.extend(only_if)
+        with self._transaction() as db:
+            changed = db.execute(f"UPDATE jobs SET {', '.join(sets)} WHERE {where}", params)
+            return changed.rowcount > 0
+
+    def succeed(self, job_id: str, artifacts: Sequence[Artifact]) -> bool:
+        """Store the artifacts and mark the job succeeded, in one transaction; False (and
+        nothing stored) when the job is no longer running (cancelled or deleted)."""
+        with self._transaction() as db:
+            changed = db.execute(
+                "UPDATE jobs SET status = 'succeeded', progress = 1, stage = 'done', updated = ?"
+                " WHERE id = ? AND status = 'running'",
+                (time.time(), job_id),
+            )
+            if changed.rowcount == 0:
+                return False
+            db.executemany(
+                "INSERT INTO artifacts (job_id, name, media_type, content) VALUES (?, ?, ?, ?)",
+                [(job_id, a.name, a.media_type, a.content) for a in artifacts],
+            )
+            return True
+
+    def artifacts(self, job_id: str) -> list[ArtifactEntry]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT name, media_type, length(content) FROM artifacts WHERE job_id = ?"
+                " ORDER BY rowid",
+                (job_id,),
+            ).fetchall()
+        return [ArtifactEntry(*row) for row in rows]
+
+    def artifact(self, job_id: str, name: str) -> Artifact | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT name, media_type, content FROM artifacts WHERE job_id = ? AND name = ?",
+                (job_id, name),
+            ).fetchone()
+        return Artifact(row[0], row[1], bytes(row[2])) if row else None
+
+    def delete(self, job_id: str) -> None:
+        with self._transaction() as db:
+            db.execute("DELETE FROM jobs WHERE id = ?", (job_id,))
+
+    def recover(self) -> list[JobRecord]:
+        """At startup: jobs left `running` by a server that stopped are marked failed (their
+        work is lost mid-way); jobs still `queued` are returned to be queued again."""
+        from motiondirector.server.errors import problem_body
+
+        error = json.dumps(problem_body(500, "interrupted", INTERRUPTED_DETAIL))
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE jobs SET status = 'failed', stage = 'interrupted', error = ?, updated = ?"
+                " WHERE status = 'running'",
+                (error, time.time()),
+            )
+            rows = db.execute(
+                "SELECT id FROM jobs WHERE status = 'queued' ORDER BY created"
+            ).fetchall()
+        return [record for (job_id,) in rows if (record := self.get(job_id)) is not None]
+
+    def forget_finished_before(self, cutoff: float) -> int:
+        """Delete finished jobs last updated before `cutoff` (Unix time); how many."""
+        with self._transaction() as db:
+            placeholders = ", ".join("?" for _ in FINISHED)
+            gone = db.execute(
+                f"DELETE FROM jobs WHERE updated < ? AND status IN ({placeholders})",
+                (cutoff, *FINISHED),
+            )
+            return gone.rowcount

@@ -1,0 +1,263 @@
+"""The request and response bodies of the HTTP API (pydantic), as the OpenAPI spec shows them.
+
+Field descriptions are user documentation: keep them exact and short. Limits that depend on
+the server's settings (script and turn lengths) are checked by the routes, which name the field.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from motiondirector.plan.motion_plan import MotionPlan
+
+ExportFormat = Literal["json", "bml", "arkit-csv", "arkit-json", "vtt", "srt"]
+ALL_EXPORTS: tuple[ExportFormat, ...] = ("json", "bml", "arkit-csv", "arkit-json", "vtt", "srt")
+ScriptFormat = Literal["auto", "fountain", "json", "text"]
+Fps = Literal[30, 60]
+NAME_MAX = 200
+"""Longest character name, addressee or direction accepted."""
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ScriptSource(_Body):
+    """A script given as text or as a dialogue JSON object. Give exactly one."""
+
+    script: str | None = Field(
+        default=None,
+        description="Fountain, dialogue JSON (as a string) or `NAME: line` text.",
+    )
+    dialogue: dict[str, Any] | list[Any] | None = Field(
+        default=None, description="A dialogue JSON document given directly as an object."
+    )
+    format: ScriptFormat = Field(
+        default="auto", description="The script's format; `auto` detects it."
+    )
+    planner: Literal["rules"] = "rules"
+    seed: int = Field(default=0, ge=0, le=2**32 - 1)
+    fps: Fps = 30
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Self:
+        if (self.script is None) == (self.dialogue is None):
+            raise ValueError("give exactly one of 'script' and 'dialogue'")
+        if self.dialogue is not None and self.format not in ("auto", "json"):
+            raise ValueError("'dialogue' is dialogue JSON; leave 'format' as auto or json")
+        return self
+
+
+class PlanRequest(ScriptSource):
+    """A script to plan, with options. Give exactly one of `script` and `dialogue`."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"script": "ANA: Hi, Ben.\nBEN: Hello, Ana.", "format": "text"},
+                {
+                    "dialogue": {"turns": [{"speaker": "ANA", "text": "No, never!"}]},
+                    "export": "arkit-csv",
+                    "character": "ANA",
+                    "fps": 60,
+                },
+            ]
+        },
+    )
+
+    export: ExportFormat | None = Field(
+        default=None, description="Also return the plan in this export format."
+    )
+    character: str | None = Field(
+        default=None,
+        max_length=NAME_MAX,
+        description="The character of an ARKit export, or whose lines a bml/vtt/srt keeps.",
+    )
+
+    @model_validator(mode="after")
+    def _character_needs_export(self) -> Self:
+        if self.character is not None and self.export is None:
+            raise ValueError("'character' only applies with 'export'")
+        return self
+
+
+class ExportResult(BaseModel):
+    format: ExportFormat
+    content: str
+
+
+class PlanWithExport(BaseModel):
+    plan: MotionPlan
+    export: ExportResult
+
+
+# -- sessions -----------------------------------------------------------------------------------
+
+
+class SessionCreate(_Body):
+    """A conversation: who takes part, and the defaults of its turns."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"characters": ["ANA", "BEN"]}]}
+    )
+
+    characters: list[Annotated[str, Field(max_length=NAME_MAX)]] = Field(
+        default_factory=list,
+        description="The characters present from the start (speakers join when they speak).",
+    )
+    title: str | None = Field(default=None, max_length=NAME_MAX)
+    fps: Fps = Field(default=30, description="Frame rate of the turns' plans and frames.")
+    seed: int = Field(default=0, ge=0, le=2**32 - 1)
+
+
+class WordTiming(_Body):
+    text: str = Field(min_length=1, max_length=NAME_MAX, description="The word as spoken.")
+    start: float = Field(ge=0.0, le=86_400.0, description="Seconds from the turn's start.")
+    end: float = Field(ge=0.0, le=86_400.0, description="Seconds from the turn's start.")
+
+
+class TurnRequest(_Body):
+    """One dialogue turn: who speaks, what, optionally when each word is spoken (from the
+    client's TTS) and to whom."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"speaker": "ANA", "text": "Where were you?", "addressee": "BEN"},
+                {
+                    "speaker": "BEN",
+                    "text": "At home.",
+                    "words": [
+                        {"text": "At", "start": 0.05, "end": 0.2},
+                        {"text": "home.", "start": 0.25, "end": 0.7},
+                    ],
+                },
+            ]
+        },
+    )
+
+    speaker: str = Field(min_length=1, max_length=NAME_MAX)
+    text: str | None = Field(
+        default=None, description="What is said; may be left out when `words` is given."
+    )
+    words: list[WordTiming] | None = Field(
+        default=None,
+        description="Word timings from the client's TTS, in seconds from the turn's start; "
+        "they must spell `text`.",
+    )
+    addressee: str | None = Field(
+        default=None,
+        max_length=NAME_MAX,
+        description="Whom the turn is spoken to; default: whoever spoke last.",
+    )
+    direction: str | None = Field(
+        default=None,
+        max_length=NAME_MAX,
+        description="A parenthetical for the line, e.g. `smiling` or `angrily`.",
+    )
+
+    @model_validator(mode="after")
+    def _something_said(self) -> Self:
+        if self.text is None and not self.words:
+            raise ValueError("give 'text' or 'words'")
+        return self
+
+
+class EmotionState(BaseModel):
+    label: str
+    intensity: float
+    since_turn: int = Field(description="The turn that set it.")
+
+
+class CharacterState(BaseModel):
+    emotion: EmotionState | None = Field(
+        description="The emotion the character last showed as a speaker; null when neutral."
+    )
+
+
+class SessionState(BaseModel):
+    id: str
+    title: str | None
+    fps: int
+    turns: int = Field(description="Turns taken so far.")
+    characters: dict[str, CharacterState]
+    last_speaker: str | None
+    last_addressee: str | None
+    expires_in: float = Field(description="Seconds until the session is forgotten if unused.")
+
+
+class TurnContext(BaseModel):
+    """What the session contributed to this turn, beyond its text."""
+
+    addressee: str | None
+    addressee_from: Literal["request", "last_speaker", "none"]
+    carried_emotion: EmotionState | None = Field(
+        description="The speaker's earlier emotion, applied because the line alone read neutral."
+    )
+    answers_question: bool = Field(description="The previous turn was another's question.")
+
+
+class TurnResult(BaseModel):
+    session: str
+    turn: int
+    plan: MotionPlan
+    context: TurnContext
+    state: SessionState
+
+
+# -- scene jobs ---------------------------------------------------------------------------------
+
+
+class SceneJobRequest(ScriptSource):
+    """A scene to plan in the background; its artifacts are kept until the job is deleted."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "script": "ANA: Hi, Ben.\nBEN: Hello, Ana.",
+                    "format": "text",
+                    "exports": ["vtt", "arkit-csv"],
+                    "body": False,
+                }
+            ]
+        },
+    )
+
+    exports: list[ExportFormat] = Field(
+        default_factory=lambda: list(ALL_EXPORTS),
+        max_length=6,
+        description="Which exports to write; ARKit exports are written per character.",
+    )
+    body: bool = Field(
+        default=True,
+        description="Also realize body motion: timeline.json, timeline.otio and a BVH per "
+        "character, from the built-in gesture library.",
+    )
+
+
+JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
+
+
+class ArtifactInfo(BaseModel):
+    name: str
+    media_type: str
+    bytes: int
+    url: str
+
+
+class SceneJob(BaseModel):
+    id: str
+    status: JobStatus
+    progress: float = Field(ge=0.0, le=1.0)
+    stage: str = Field(description="What the job is doing or did last.")
+    created: float = Field(description="Unix time.")
+    updated: float = Field(description="Unix time.")
+    error: dict[str, Any] | None = Field(description="A problem document when it failed.")
+    artifacts: list[ArtifactInfo]
+    links: dict[str, str]

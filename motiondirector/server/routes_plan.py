@@ -1,0 +1,125 @@
+"""Stateless planning routes: `POST /v1/plan`, its SSE stream `POST /v1/plan/stream`, and the
+contracts (`/v1/vocabulary`, `/v1/schema`). Planning runs in a worker thread."""
+
+# No `from __future__ import annotations`: FastAPI reads the routes' annotations at runtime.
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response, StreamingResponse
+
+from motiondirector.agent.pipeline import plan_text
+from motiondirector.export import export_plan
+from motiondirector.plan.motion_plan import MotionPlan, motion_plan_json_schema
+from motiondirector.plan.vocabulary import load_vocabulary
+from motiondirector.planners import get_planner
+from motiondirector.server.context import ServerContext
+from motiondirector.server.models import PlanRequest, PlanWithExport, ScriptSource
+from motiondirector.server.streams import SSE_MEDIA_TYPE, compact, sse, stream_events
+from motiondirector.streaming import PlanFrames
+
+PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
+GUARDED: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Missing or wrong API key", **PROBLEM},
+    429: {"description": "Rate limit reached; see Retry-After", **PROBLEM},
+}
+SCRIPT_ERRORS: dict[int | str, dict[str, Any]] = {
+    **GUARDED,
+    413: {"description": "Body or script too large", **PROBLEM},
+    422: {"description": "Invalid request or script", **PROBLEM},
+}
+SSE_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "Server-Sent Events: header, plan, frames..., done (or error)",
+        "content": {SSE_MEDIA_TYPE: {"schema": {"type": "string"}}},
+    }
+}
+STREAM_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+
+
+def plan_router(ctx: ServerContext) -> APIRouter:
+    router = APIRouter()
+    Caller = Annotated[str, Depends(ctx.caller)]
+
+    @router.post(
+        "/v1/plan",
+        response_model=MotionPlan | PlanWithExport,
+        responses=SCRIPT_ERRORS,
+        tags=["plan"],
+    )
+    async def plan(body: PlanRequest, _: Caller) -> Response:
+        """Plan a script: the MotionPlan, or `{plan, export}` when an export is asked for."""
+        text, format = ctx.script_text(body)
+        result = await run_in_threadpool(_plan_and_export, body, text, format)
+        return Response(result, media_type="application/json")
+
+    @router.post(
+        "/v1/plan/stream",
+        response_class=StreamingResponse,
+        responses={**SSE_RESPONSE, **SCRIPT_ERRORS},
+        tags=["plan", "streaming"],
+    )
+    async def plan_stream(body: PlanRequest, request: Request, _: Caller) -> StreamingResponse:
+        """Plan a script and stream it as Server-Sent Events: `header`, `plan` (what
+        `/v1/plan` answers for the same body), `frames` (ARKit-52 weights, head and eye
+        rotations, body joints per character), `done`."""
+        text, format = ctx.script_text(body)
+        planned, payload = await run_in_threadpool(_plan_for_stream, body, text, format)
+        frames = PlanFrames(planned, fps=body.fps, body=ctx.realize_body)
+        events = stream_events(payload, frames, instance=request.url.path)
+        return StreamingResponse(sse(events), media_type=SSE_MEDIA_TYPE, headers=STREAM_HEADERS)
+
+    @router.get("/v1/vocabulary", responses=GUARDED, tags=["contracts"])
+    async def vocabulary(_: Caller) -> dict[str, Any]:
+        """The controlled vocabulary every plan draws from, with one-line meanings."""
+        v = load_vocabulary()
+        return {
+            "version": v.version,
+            "emotions": dict(v.emotions),
+            "action_units": {
+                str(code): {"name": au.name, "meaning": au.meaning}
+                for code, au in v.action_units.items()
+            },
+            "facs_letters": dict(v.facs_letters),
+            "head": dict(v.head),
+            "gaze_targets": dict(v.gaze_targets),
+            "gestures": dict(v.gestures),
+            "postures": dict(v.postures),
+        }
+
+    @router.get("/v1/schema", responses=GUARDED, tags=["contracts"])
+    async def schema(_: Caller) -> dict[str, object]:
+        """The JSON Schema of the MotionPlan."""
+        return motion_plan_json_schema()
+
+    return router
+
+
+def _plan(body: ScriptSource, text: str, format: Any) -> MotionPlan:
+    return plan_text(
+        text, planner=get_planner(body.planner), format=format, fps=body.fps, seed=body.seed
+    )
+
+
+def _with_export(body: PlanRequest, plan: MotionPlan) -> dict[str, Any] | None:
+    if body.export is None:
+        return None
+    content = export_plan(plan, body.export, fps=body.fps, character=body.character)
+    return {
+        "plan": plan.model_dump(mode="json"),
+        "export": {"format": body.export, "content": content},
+    }
+
+
+def _plan_and_export(body: PlanRequest, text: str, format: Any) -> str:
+    plan = _plan(body, text, format)
+    document = _with_export(body, plan)
+    return plan.to_json() if document is None else json.dumps(document, indent=2)
+
+
+def _plan_for_stream(body: PlanRequest, text: str, format: Any) -> tuple[MotionPlan, str]:
+    """The plan, and the `plan` event's data (one line): what `/v1/plan` answers."""
+    plan = _plan(body, text, format)
+    document = _with_export(body, plan)
+    return plan, plan.model_dump_json() if document is None else compact(document)

@@ -1,0 +1,320 @@
+"""Conversation sessions over HTTP, SSE and WebSocket.
+
+    POST   /v1/sessions                        start one (201)
+    GET    /v1/sessions/{id}                   its state
+    DELETE /v1/sessions/{id}                   end it (204)
+    POST   /v1/sessions/{id}/turns             take a turn: the plan and what the session added
+    POST   /v1/sessions/{id}/turns/stream      the same as SSE: header, plan, frames..., done
+    WS     /v1/sessions/{id}/ws                turns as messages, each answered by its stream
+
+The conversation logic is `server.conversation`; this module checks limits, serialises turns
+per session and speaks the protocols.
+"""
+
+# No `from __future__ import annotations`: FastAPI reads the routes' annotations at runtime.
+import json
+import logging
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, WebSocket, WebSocketDisconnect
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response, StreamingResponse
+from pydantic import ValidationError
+
+from motiondirector.errors import MotionDirectorError
+from motiondirector.planners import get_planner
+from motiondirector.server.context import ServerContext
+from motiondirector.server.conversation import Conversation, Mood, TurnInput, TurnOutcome
+from motiondirector.server.errors import (
+    ProblemError,
+    invalid_request_body,
+    library_problem_body,
+    problem_body,
+    too_long,
+    validation_problem_body,
+)
+from motiondirector.server.guard import API_KEY_HEADER, API_KEY_QUERY
+from motiondirector.server.models import (
+    CharacterState,
+    EmotionState,
+    SessionCreate,
+    SessionState,
+    TurnContext,
+    TurnRequest,
+    TurnResult,
+)
+from motiondirector.server.routes_plan import GUARDED, PROBLEM, SSE_RESPONSE, STREAM_HEADERS
+from motiondirector.server.sessions import Session
+from motiondirector.server.streams import SSE_MEDIA_TYPE, Event, sse, stream_events, ws_message
+from motiondirector.streaming import PlanFrames
+
+log = logging.getLogger("motiondirector.server")
+
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"description": "No such session (or it expired)", **PROBLEM}
+}
+TURN_ERRORS: dict[int | str, dict[str, Any]] = {
+    **GUARDED,
+    **NOT_FOUND,
+    413: {"description": "Body too large", **PROBLEM},
+    422: {"description": "Invalid turn; `errors` names the field", **PROBLEM},
+}
+# WebSocket close codes (RFC 6455 and the IANA registry).
+WS_POLICY_VIOLATION = 1008
+WS_TOO_BIG = 1009
+WS_INTERNAL_ERROR = 1011
+WS_TRY_AGAIN_LATER = 1013
+
+
+def session_router(ctx: ServerContext) -> APIRouter:
+    router = APIRouter(tags=["sessions"])
+    Caller = Annotated[str, Depends(ctx.caller)]
+    settings = ctx.settings
+
+    def state(session: Session) -> SessionState:
+        talk = session.conversation
+        return SessionState(
+            id=session.id,
+            title=talk.title,
+            fps=talk.fps,
+            turns=talk.turns,
+            characters={
+                name: CharacterState(emotion=_emotion(talk.moods.get(name)))
+                for name in talk.characters
+            },
+            last_speaker=talk.last_speaker,
+            last_addressee=talk.last_addressee,
+            expires_in=ctx.sessions.expires_in(session),
+        )
+
+    def check_turn(turn: TurnRequest) -> None:
+        if turn.text is not None and len(turn.text) > settings.max_turn_chars:
+            raise too_long("text", settings.max_turn_chars, len(turn.text))
+        if turn.words is not None and len(turn.words) > settings.max_turn_words:
+            raise too_long("words", settings.max_turn_words, len(turn.words), "words")
+
+    def take_turn(session: Session, turn: TurnRequest) -> TurnResult:
+        """Runs in a worker thread; one turn of a session at a time."""
+        with session.lock:
+            talk = session.conversation
+            if talk.turns >= settings.max_session_turns:
+                raise ProblemError(
+                    422,
+                    "invalid-request",
+                    f"turns: the session has taken its limit of {settings.max_session_turns}"
+                    " turns; start a new session",
+                    errors=[{"field": "turns", "message": "the session's turn limit is reached"}],
+                )
+            words = [(w.text, w.start, w.end) for w in turn.words] if turn.words else None
+            given = TurnInput(turn.speaker, turn.text, words, turn.addressee, turn.direction)
+            outcome = talk.take_turn(given, get_planner("rules"))
+            return _result(session, outcome, state(session))
+
+    @router.post(
+        "/v1/sessions",
+        status_code=201,
+        response_model=SessionState,
+        responses={
+            **GUARDED,
+            422: {"description": "Invalid request", **PROBLEM},
+            503: {"description": "Too many sessions; see Retry-After", **PROBLEM},
+        },
+    )
+    async def create_session(body: SessionCreate, caller: Caller) -> SessionState:
+        """Start a conversation. It lives in memory until unused for the session TTL."""
+        talk = Conversation(
+            characters=body.characters,
+            title=body.title,
+            fps=body.fps,
+            seed=body.seed,
+            max_characters=settings.max_session_characters,
+        )
+        return state(ctx.sessions.create(caller, talk))
+
+    @router.get(
+        "/v1/sessions/{session_id}",
+        response_model=SessionState,
+        responses={**GUARDED, **NOT_FOUND},
+    )
+    async def get_session(session_id: str, caller: Caller) -> SessionState:
+        """The session's state: present characters, their carried emotions, who spoke last."""
+        return state(ctx.sessions.get(caller, session_id))
+
+    @router.delete("/v1/sessions/{session_id}", status_code=204, responses={**GUARDED, **NOT_FOUND})
+    async def delete_session(session_id: str, caller: Caller) -> Response:
+        """End the session now."""
+        ctx.sessions.delete(caller, session_id)
+        return Response(status_code=204)
+
+    @router.post(
+        "/v1/sessions/{session_id}/turns", response_model=TurnResult, responses=TURN_ERRORS
+    )
+    async def turn(session_id: str, body: TurnRequest, caller: Caller) -> Response:
+        """Take a turn: the plan of the line for every present character, and what the
+        session's context added (addressee, carried emotion, answer)."""
+        check_turn(body)
+        session = ctx.sessions.get(caller, session_id)
+        result = await run_in_threadpool(take_turn, session, body)
+        return Response(result.model_dump_json(), media_type="application/json")
+
+    @router.post(
+        "/v1/sessions/{session_id}/turns/stream",
+        response_class=StreamingResponse,
+        responses={**SSE_RESPONSE, **TURN_ERRORS},
+        tags=["streaming"],
+    )
+    async def turn_stream(
+        session_id: str, body: TurnRequest, request: Request, caller: Caller
+    ) -> StreamingResponse:
+        """Take a turn and stream it as SSE: `header`, `plan` (the turn result), `frames`,
+        `done`."""
+        check_turn(body)
+        session = ctx.sessions.get(caller, session_id)
+        result = await run_in_threadpool(take_turn, session, body)
+        events = _turn_events(ctx, result, request.url.path)
+        return StreamingResponse(sse(events), media_type=SSE_MEDIA_TYPE, headers=STREAM_HEADERS)
+
+    @router.websocket("/v1/sessions/{session_id}/ws")
+    async def session_socket(websocket: WebSocket, session_id: str) -> None:
+        """Turns as JSON messages; each is answered by its stream's events as messages."""
+        await websocket.accept()
+        path = websocket.url.path
+        key = websocket.headers.get(API_KEY_HEADER) or websocket.query_params.get(API_KEY_QUERY)
+        host = websocket.client.host if websocket.client else None
+        try:
+            caller = ctx.guard.admit(
+                key,
+                host,
+                where=f"the {API_KEY_HEADER} header or the {API_KEY_QUERY} query parameter",
+            )
+            session = ctx.sessions.get(caller, session_id)
+        except ProblemError as error:
+            code = WS_TRY_AGAIN_LATER if error.status == 429 else WS_POLICY_VIOLATION
+            await _send_problem(websocket, _problem(error, path))
+            await websocket.close(code=code)
+            return
+        await websocket.send_text(ws_message("ready", state(session).model_dump_json()))
+        try:
+            while True:
+                message = await websocket.receive()
+                if message["type"] == "websocket.disconnect":
+                    return
+                raw = message.get("text")
+                if raw is None:
+                    raw = (message.get("bytes") or b"").decode("utf-8", errors="replace")
+                if len(raw.encode("utf-8")) > settings.max_body_bytes:
+                    limit = settings.max_body_bytes
+                    await _send_problem(
+                        websocket,
+                        problem_body(
+                            413,
+                            "body-too-large",
+                            f"the message is over the limit of {limit} bytes",
+                            instance=path,
+                            limit=limit,
+                        ),
+                    )
+                    await websocket.close(code=WS_TOO_BIG)
+                    return
+                try:
+                    turn = _parse_message(raw)
+                    if turn is None:
+                        await websocket.send_text(ws_message("pong", "{}"))
+                        continue
+                    check_turn(turn)
+                    ctx.guard.throttle(caller)
+                    session = ctx.sessions.get(caller, session_id)
+                    result = await run_in_threadpool(take_turn, session, turn)
+                except ProblemError as error:
+                    await _send_problem(websocket, _problem(error, path))
+                    if error.status == 404:
+                        await websocket.close(code=WS_POLICY_VIOLATION)
+                        return
+                    continue
+                except _InvalidMessage as error:
+                    await _send_problem(websocket, error.body(path))
+                    continue
+                except MotionDirectorError as error:
+                    await _send_problem(websocket, library_problem_body(error, path))
+                    continue
+                events = _turn_events(ctx, result, path)
+                while (event := await run_in_threadpool(next, events, None)) is not None:
+                    await websocket.send_text(ws_message(*event))
+        except WebSocketDisconnect:
+            return
+        except Exception:
+            log.exception("WebSocket session %s failed", session_id)
+            await _send_problem(
+                websocket, problem_body(500, "internal", "the session failed", instance=path)
+            )
+            await websocket.close(code=WS_INTERNAL_ERROR)
+
+    return router
+
+
+def _emotion(mood: Mood | None) -> EmotionState | None:
+    if mood is None:
+        return None
+    return EmotionState(label=mood.label, intensity=mood.intensity, since_turn=mood.turn)
+
+
+def _result(session: Session, outcome: TurnOutcome, state: SessionState) -> TurnResult:
+    return TurnResult(
+        session=session.id,
+        turn=outcome.turn,
+        plan=outcome.plan,
+        context=TurnContext(
+            addressee=outcome.addressee,
+            addressee_from=outcome.addressee_from,
+            carried_emotion=_emotion(outcome.carried),
+            answers_question=outcome.answers_question,
+        ),
+        state=state,
+    )
+
+
+def _turn_events(ctx: ServerContext, result: TurnResult, instance: str) -> Iterator[Event]:
+    frames = PlanFrames(result.plan, body=ctx.realize_body)
+    return stream_events(result.model_dump_json(), frames, instance=instance)
+
+
+class _InvalidMessage(Exception):
+    def __init__(self, errors: list[tuple[str, str]] | None = None, raw: Any = None) -> None:
+        super().__init__("invalid message")
+        self.errors = errors
+        self.raw = raw
+
+    def body(self, instance: str) -> dict[str, Any]:
+        if self.raw is not None:
+            return validation_problem_body(self.raw, instance)
+        return invalid_request_body(self.errors or [], instance)
+
+
+def _parse_message(raw: str) -> TurnRequest | None:
+    """A turn, or None for a ping. Messages are `{"type": "turn", ...turn fields}` (the type
+    may be left out) or `{"type": "ping"}`."""
+    try:
+        data = json.loads(raw)
+    except (json.JSONDecodeError, RecursionError):
+        raise _InvalidMessage([("message", "not a JSON object")]) from None
+    if not isinstance(data, dict):
+        raise _InvalidMessage([("message", "not a JSON object")])
+    kind = data.pop("type", "turn")
+    if kind == "ping":
+        return None
+    if kind != "turn":
+        raise _InvalidMessage([("type", f"unknown message type {kind!r}; use turn or ping")])
+    try:
+        return TurnRequest.model_validate(data)
+    except ValidationError as error:
+        raw_errors = [{"loc": ("body", *e["loc"]), "msg": e["msg"]} for e in error.errors()]
+        raise _InvalidMessage(raw=raw_errors) from None
+
+
+def _problem(error: ProblemError, instance: str) -> dict[str, Any]:
+    return problem_body(error.status, error.kind, error.detail, instance=instance, **error.extra)
+
+
+async def _send_problem(websocket: WebSocket, body: dict[str, Any]) -> None:
+    await websocket.send_text(ws_message("error", json.dumps(body)))

@@ -1,0 +1,90 @@
+"""Live conversation sessions in memory: created, found by id, forgotten after a TTL.
+
+A session belongs to the caller that made it (a key digest): another caller, an unknown id and
+an expired one all get the same 404, so ids cannot be probed. At most `max_sessions` live at
+once; expired ones are swept before a new one is refused (503 with Retry-After). Sessions do
+not survive a restart: they are conversational state, cheap to start again.
+
+Turns of one session run one at a time (each session has its own lock); different sessions
+run in parallel.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from dataclasses import dataclass, field
+
+from motiondirector.server.conversation import Conversation
+from motiondirector.server.errors import ProblemError
+from motiondirector.server.security import Clock
+
+_ID_BYTES = 18
+
+
+@dataclass
+class Session:
+    id: str
+    owner: str
+    conversation: Conversation
+    last_used: float
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+
+class SessionStore:
+    """The live sessions of one server process."""
+
+    def __init__(self, ttl: float, max_sessions: int, clock: Clock) -> None:
+        self.ttl = ttl
+        self.max_sessions = max_sessions
+        self._clock = clock
+        self._sessions: dict[str, Session] = {}
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._sessions)
+
+    def create(self, owner: str, conversation: Conversation) -> Session:
+        with self._lock:
+            now = self._clock()
+            self._sweep(now)
+            if len(self._sessions) >= self.max_sessions:
+                oldest = min(s.last_used for s in self._sessions.values())
+                wait = max(1, int(oldest + self.ttl - now) + 1)
+                raise ProblemError(
+                    503,
+                    "too-many-sessions",
+                    f"the server holds its limit of {self.max_sessions} sessions; "
+                    "delete finished ones or retry later",
+                    headers={"Retry-After": str(wait)},
+                    retry_after=wait,
+                )
+            session = Session(secrets.token_urlsafe(_ID_BYTES), owner, conversation, now)
+            self._sessions[session.id] = session
+            return session
+
+    def get(self, owner: str, session_id: str) -> Session:
+        """The caller's live session, its TTL restarted; 404 otherwise."""
+        with self._lock:
+            now = self._clock()
+            session = self._sessions.get(session_id)
+            if session is not None and now - session.last_used > self.ttl:
+                del self._sessions[session_id]
+                session = None
+            if session is None or not secrets.compare_digest(session.owner, owner):
+                raise ProblemError(404, "session-not-found", f"no session {session_id!r}")
+            session.last_used = now
+            return session
+
+    def delete(self, owner: str, session_id: str) -> None:
+        session = self.get(owner, session_id)
+        with self._lock:
+            self._sessions.pop(session.id, None)
+
+    def expires_in(self, session: Session) -> float:
+        return round(max(0.0, session.last_used + self.ttl - self._clock()), 3)
+
+    def _sweep(self, now: float) -> None:
+        expired = [k for k, s in self._sessions.items() if now - s.last_used > self.ttl]
+        for key in expired:
+            del self._sessions[key]

@@ -1,0 +1,20 @@
+"""Frame streams: a MotionPlan turned into per-frame ARKit-52 weights, head and eye rotations
+and canonical-skeleton body poses, made lazily in batches. Independent of HTTP; the server's
+SSE and WebSocket streams send what this package makes. See docs/api.md.
+
+    from motiondirector.streaming import PlanFrames
+    frames = PlanFrames(plan, fps=60)
+"""
+
+from motiondirector.streaming.body import RealizedBody, realize_body
+from motiondirector.streaming.frames import FrameBatch, PlanFrames, channel_names
+from motiondirector.streaming.head_eyes import HeadEyesCurves
+
+__all__ = [
+    "FrameBatch",
+    "HeadEyesCurves",
+    "PlanFrames",
+    "RealizedBody",
+    "channel_names",
+    "realize_body",
+]

@@ -1,0 +1,219 @@
+"""Frames from a MotionPlan: per frame and character, ARKit-52 blendshape weights, head and eye
+rotations, and the body's joint rotations on the canonical skeleton, made lazily in batches.
+
+    frames = PlanFrames(plan)                  # cheap: nothing is computed yet
+    header = frames.header()                   # fps, characters, channel names, frame count
+    for batch in frames.batches(15):           # the body is realized before the first batch
+        send(batch.to_json())
+
+Sources: blendshapes from `motiondirector.export.arkit.arkit_curves` (AU envelopes, speech,
+gaze), head and eyes from the head and gaze events (`streaming.head_eyes`), the body from the
+plan realized with a clip library (`streaming.body`). Frame i is at i / fps; the frame grid is
+the ARKit export's, so a stream and an `arkit-csv` export of one plan agree frame for frame.
+
+This module knows nothing of HTTP; it must not plan, and must not mutate the plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from motiondirector.errors import MotionDirectorError
+from motiondirector.export.arkit import ARKIT_FPS, arkit_curves, frame_times
+from motiondirector.motion.skeleton import JOINTS
+from motiondirector.plan.motion_plan import MotionPlan
+from motiondirector.plan.vocabulary import load_arkit_map
+from motiondirector.streaming.body import BodyPose, RealizedBody
+from motiondirector.streaming.head_eyes import EYE_AXES, HEAD_AXES, HeadEyes, HeadEyesCurves
+
+FloatArray = npt.NDArray[np.float64]
+BodyRealizer = Callable[[MotionPlan], RealizedBody]
+
+FRAME_FORMAT = "motiondirector-frames"
+FRAME_FORMAT_VERSION = "1.0"
+# Decimal places in JSON: blendshapes and quaternions to 1e-4, angles to 0.01 degree,
+# root positions to 0.1 mm, time codes to the microsecond.
+WEIGHT_DECIMALS = 4
+ANGLE_DECIMALS = 2
+POSITION_DECIMALS = 4
+TIME_DECIMALS = 6
+
+
+def channel_names() -> dict[str, Any]:
+    """The channels every character's frame carries, in order."""
+    return {
+        "blendshapes": list(load_arkit_map().blendshapes),
+        "head": list(HEAD_AXES),
+        "eyes": list(EYE_AXES),
+        "joints": list(JOINTS),
+        "root": ["x", "y", "z"],
+    }
+
+
+def channel_units() -> dict[str, str]:
+    """What the numbers of each channel mean."""
+    return {
+        "blendshapes": "ARKit weight 0..1",
+        "head": "degrees relative to the body: pitch + down, yaw + to the character's left, "
+        "roll + toward the right shoulder",
+        "eyes": "degrees, same axes as the head, relative to the head",
+        "joints": "local rotation per joint as a quaternion [x, y, z, w] on the canonical "
+        "skeleton (Y up, Z forward, X to the character's left)",
+        "root": "pelvis position in metres",
+    }
+
+
+@dataclass(frozen=True)
+class CharacterFrames:
+    """One character's channels over a batch of n frames."""
+
+    blendshapes: FloatArray  # (n, 52)
+    head: FloatArray  # (n, 3)
+    eyes: FloatArray  # (n, 4)
+    joints: FloatArray  # (n, 22, 4)
+    root: FloatArray  # (n, 3)
+
+
+@dataclass(frozen=True)
+class FrameBatch:
+    """Frames `first` .. `first + len(times) - 1` of a stream, every character's channels."""
+
+    first: int
+    times: FloatArray
+    characters: Mapping[str, CharacterFrames]
+
+    def __len__(self) -> int:
+        return int(self.times.size)
+
+    def to_json(self) -> dict[str, Any]:
+        """`{"first", "count", "frames": [{"i", "t", "characters": {name: channels}}]}`,
+        numbers rounded (see the module's *_DECIMALS)."""
+        columns: dict[str, dict[str, list[Any]]] = {}
+        for name, channels in self.characters.items():
+            columns[name] = {
+                "blendshapes": np.round(channels.blendshapes, WEIGHT_DECIMALS).tolist(),
+                "head": np.round(channels.head, ANGLE_DECIMALS).tolist(),
+                "eyes": np.round(channels.eyes, ANGLE_DECIMALS).tolist(),
+                "joints": np.round(channels.joints, WEIGHT_DECIMALS).tolist(),
+                "root": np.round(channels.root, POSITION_DECIMALS).tolist(),
+            }
+        times = np.round(self.times, TIME_DECIMALS).tolist()
+        frames = [
+            {
+                "i": self.first + k,
+                "t": time,
+                "characters": {
+                    name: {channel: values[k] for channel, values in channels.items()}
+                    for name, channels in columns.items()
+                },
+            }
+            for k, time in enumerate(times)
+        ]
+        return {"first": self.first, "count": len(frames), "frames": frames}
+
+
+class PlanFrames:
+    """The frame stream of one plan. Construction is cheap; the body is realized on the first
+    batch, ARKit curves and head/eye curves per character on first use."""
+
+    def __init__(
+        self,
+        plan: MotionPlan,
+        *,
+        fps: int | None = None,
+        body: RealizedBody | BodyRealizer | None = None,
+    ) -> None:
+        """`fps`: 30 or 60 (default: the plan's). `body`: a realized body, a function that
+        realizes one from the plan, or None for `streaming.body.realize_body` with the
+        built-in gesture library."""
+        self.plan = plan
+        self.fps = fps or plan.scene.fps
+        if self.fps not in ARKIT_FPS:
+            raise MotionDirectorError(f"frames run at 30 or 60 fps, got {self.fps}")
+        self.characters: tuple[str, ...] = tuple(
+            dict.fromkeys([t.name for t in plan.characters] + [u.speaker for u in plan.utterances])
+        )
+        self.times = frame_times(plan.scene.duration, self.fps)
+        self._body = body
+        self._arkit: dict[str, FloatArray] = {}
+        self._head_eyes: dict[str, HeadEyesCurves] = {}
+
+    @property
+    def frame_count(self) -> int:
+        return int(self.times.size)
+
+    def header(self) -> dict[str, Any]:
+        """What a client needs before the frames: fps, characters, channel names and units."""
+        return {
+            "format": FRAME_FORMAT,
+            "version": FRAME_FORMAT_VERSION,
+            "fps": self.fps,
+            "duration": self.plan.scene.duration,
+            "frame_count": self.frame_count,
+            "characters": list(self.characters),
+            "channels": channel_names(),
+            "units": channel_units(),
+        }
+
+    @cached_property
+    def body(self) -> RealizedBody:
+        """The realized body motion (made on first use)."""
+        if isinstance(self._body, RealizedBody):
+            return self._body
+        if self._body is not None:
+            return self._body(self.plan)
+        from motiondirector.streaming.body import realize_body
+
+        return realize_body(self.plan)
+
+    def batch(self, first: int, count: int) -> FrameBatch:
+        """Frames first .. first + count - 1 (clipped to the stream)."""
+        if first < 0 or count < 1:
+            raise MotionDirectorError(f"a batch needs first >= 0 and count >= 1, got {first}")
+        stop = min(self.frame_count, first + count)
+        times = self.times[first:stop]
+        characters = {name: self._character(name, first, stop, times) for name in self.characters}
+        return FrameBatch(first=first, times=times, characters=characters)
+
+    def batches(self, size: int, *, first_size: int | None = None) -> Iterator[FrameBatch]:
+        """Every frame in batches of `size` (the first of `first_size`, default `size`),
+        computed one batch at a time as the iterator is advanced."""
+        if size < 1:
+            raise MotionDirectorError(f"batch size must be >= 1, got {size}")
+        first, count = 0, first_size or size
+        while first < self.frame_count:
+            yield self.batch(first, count)
+            first += count
+            count = size
+
+    def _character(self, name: str, first: int, stop: int, times: FloatArray) -> CharacterFrames:
+        pose: BodyPose = self.body.sample(name, times)
+        head_eyes: HeadEyes = self._curves(name).sample(times)
+        return CharacterFrames(
+            blendshapes=self._blendshapes(name)[first:stop],
+            head=head_eyes.head,
+            eyes=head_eyes.eyes,
+            joints=pose.rotations,
+            root=pose.root,
+        )
+
+    def _blendshapes(self, name: str) -> FloatArray:
+        found = self._arkit.get(name)
+        if found is None:
+            # Vectorised over the whole scene: cheap next to the body, and the export's
+            # frame grid is the stream's.
+            _, found = arkit_curves(self.plan, name, self.fps)
+            self._arkit[name] = found
+        return found
+
+    def _curves(self, name: str) -> HeadEyesCurves:
+        found = self._head_eyes.get(name)
+        if found is None:
+            found = self._head_eyes[name] = HeadEyesCurves(self.plan, name)
+        return found

@@ -1,0 +1,147 @@
+"""Head and eye rotations from hand-built head and gaze events."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from motiondirector.plan.motion_plan import (
+    CharacterTrack,
+    GazeEvent,
+    HeadEvent,
+    MotionPlan,
+    SceneInfo,
+    Source,
+    SyncPoints,
+)
+from motiondirector.streaming.head_eyes import (
+    EYE_SETTLE_S,
+    GAZE_DIRECTIONS,
+    HEAD_PEAK_DEGREES,
+    HEAD_SETTLE_S,
+    HEAD_SHARE,
+    NEIGHBOUR_YAW,
+    HeadEyesCurves,
+    character_yaw,
+)
+
+SOURCE = Source(planner="test", rule="test.hand", reason="hand-built")
+
+
+def plan_with(*tracks: CharacterTrack, duration: float = 6.0) -> MotionPlan:
+    scene = SceneInfo(title=None, source=None, duration=duration, planner="test", seed=0)
+    return MotionPlan(scene=scene, beats=(), utterances=(), characters=tracks)
+
+
+def head(
+    lexeme: str, sync: tuple[float, float, float, float, float], **fields: object
+) -> HeadEvent:
+    start, ready, stroke, relax, end = sync
+    return HeadEvent.model_validate(
+        {
+            "id": f"h-{lexeme}",
+            "start": start,
+            "end": end,
+            "source": SOURCE,
+            "description": lexeme,
+            "lexeme": lexeme,
+            "sync": SyncPoints(start=start, ready=ready, stroke=stroke, relax=relax, end=end),
+            **fields,
+        }
+    )
+
+
+def gaze(target: str, start: float, end: float) -> GazeEvent:
+    return GazeEvent(
+        id=f"g-{target}-{start}",
+        start=start,
+        end=end,
+        source=SOURCE,
+        description=f"looks {target}",
+        target=target,
+    )
+
+
+def test_a_nod_peaks_down_on_its_stroke_and_ends_at_rest() -> None:
+    nod = head("nod", (1.0, 1.1, 1.2, 1.8, 2.0), repetitions=2, amplitude=1.0)
+    curves = HeadEyesCurves(plan_with(CharacterTrack(name="ANA", events=(nod,))), "ANA")
+    times = np.array([0.5, 1.2, 1.5, 2.0, 3.0])
+    pitch = curves.sample(times).head[:, 0]
+    assert pitch[1] == pytest.approx(HEAD_PEAK_DEGREES["nod"])  # the stroke: full nod down
+    assert pitch[2] == pytest.approx(HEAD_PEAK_DEGREES["nod"], abs=0.5)  # second nod at +T
+    assert pitch[0] == 0.0 and pitch[3] == pytest.approx(0.0) and pitch[4] == 0.0
+    assert np.all(curves.sample(np.linspace(1.0, 2.0, 50)).head[:, 0] >= 0.0)  # only down
+
+
+def test_a_shake_turns_both_ways_and_a_tilt_rolls() -> None:
+    shake = head("shake", (0.0, 0.1, 0.2, 1.0, 1.2), repetitions=2, amplitude=0.5)
+    tilt = head("tilt", (2.0, 2.2, 2.3, 3.0, 3.2), amplitude=1.0)
+    curves = HeadEyesCurves(plan_with(CharacterTrack(name="ANA", events=(shake, tilt))), "ANA")
+    during = curves.sample(np.linspace(0.2, 1.0, 80)).head
+    assert during[:, 1].max() > 5.0 and during[:, 1].min() < -5.0
+    assert np.all(during[:, 2] == 0.0)
+    held = curves.sample(np.array([2.5])).head[0]
+    assert held[2] == pytest.approx(HEAD_PEAK_DEGREES["tilt"]) and held[1] == 0.0
+
+
+def test_gaze_down_splits_between_head_and_eyes_after_settling() -> None:
+    track = CharacterTrack(name="ANA", events=(gaze("down", 1.0, 4.0),))
+    curves = HeadEyesCurves(plan_with(track), "ANA")
+    settled = curves.sample(np.array([0.5, 1.0 + HEAD_SETTLE_S + 0.01, 5.0]))
+    down = GAZE_DIRECTIONS["down"][1]
+    assert settled.head[0].tolist() == [0.0, 0.0, 0.0]
+    assert settled.head[1, 0] == pytest.approx(down * HEAD_SHARE)
+    # The line of sight (head + eyes) is on the target; both eyes agree.
+    assert settled.head[1, 0] + settled.eyes[1, 0] == pytest.approx(down)
+    assert settled.eyes[1, 0] == settled.eyes[1, 2]
+    assert settled.head[2].tolist() == [0.0, 0.0, 0.0]
+
+
+def test_eyes_lead_the_head_into_a_gaze_shift() -> None:
+    track = CharacterTrack(name="ANA", events=(gaze("up", 1.0, 3.0),))
+    curves = HeadEyesCurves(plan_with(track), "ANA")
+    early = curves.sample(np.array([1.0 + EYE_SETTLE_S]))
+    up = GAZE_DIRECTIONS["up"][1]
+    assert early.head[0, 0] + early.eyes[0, 0] == pytest.approx(up)  # eyes are there
+    assert abs(early.head[0, 0]) < abs(up * HEAD_SHARE)  # the head is still turning
+
+
+def test_looking_at_another_character_follows_the_row() -> None:
+    row = ("ANA", "BEN", "CAL")
+    assert character_yaw("ANA", "BEN", row) == NEIGHBOUR_YAW  # BEN stands to ANA's left
+    assert character_yaw("BEN", "ANA", row) == -NEIGHBOUR_YAW
+    assert character_yaw("ANA", "CAL", row) > character_yaw("ANA", "BEN", row)
+    assert character_yaw("ANA", "ZED", row) == 0.0
+    tracks = [
+        CharacterTrack(name=n, events=(gaze("BEN" if n != "BEN" else "ANA", 0, 5),)) for n in row
+    ]
+    plan = plan_with(*tracks)
+    ana = HeadEyesCurves(plan, "ANA").sample(np.array([2.0]))
+    ben = HeadEyesCurves(plan, "BEN").sample(np.array([2.0]))
+    assert ana.head[0, 1] + ana.eyes[0, 1] == pytest.approx(NEIGHBOUR_YAW)
+    assert ben.head[0, 1] + ben.eyes[0, 1] == pytest.approx(-NEIGHBOUR_YAW)
+
+
+def test_sampling_in_pieces_equals_sampling_at_once() -> None:
+    events = (
+        gaze("away", 0.3, 1.4),
+        gaze("BEN", 1.4, 3.0),
+        head("nod", (0.5, 0.6, 0.7, 1.1, 1.3), repetitions=2),
+        head("toss", (2.0, 2.1, 2.2, 2.4, 2.6)),
+    )
+    plan = plan_with(
+        CharacterTrack(name="ANA", events=events), CharacterTrack(name="BEN", events=())
+    )
+    curves = HeadEyesCurves(plan, "ANA")
+    times = np.arange(0, 121) / 30
+    whole = curves.sample(times)
+    parts = [curves.sample(times[i : i + 7]) for i in range(0, times.size, 7)]
+    assert np.array_equal(whole.head, np.concatenate([p.head for p in parts]))
+    assert np.array_equal(whole.eyes, np.concatenate([p.eyes for p in parts]))
+    assert np.abs(whole.head).max() > 1.0
+
+
+def test_a_character_without_events_looks_straight_ahead() -> None:
+    curves = HeadEyesCurves(plan_with(CharacterTrack(name="ANA", events=())), "NOBODY")
+    sampled = curves.sample(np.linspace(0, 5, 11))
+    assert not sampled.head.any() and not sampled.eyes.any()
