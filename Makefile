@@ -22,13 +22,16 @@ demo: $(STAMP)
 	$(BIN)/motiondirector demo examples/the_key.fountain --out out/the_key
 
 test: $(STAMP)
-	$(BIN)/ruff check motiondirector tests benchmarks scripts
-	$(BIN)/ruff format --check motiondirector tests benchmarks scripts
+	$(BIN)/ruff check motiondirector tests benchmarks scripts notebooks
+	$(BIN)/ruff format --check motiondirector tests benchmarks scripts notebooks
 	$(BIN)/mypy motiondirector
 	$(BIN)/pytest -q
+	# The notebooks run headless against the package and the shared data.
+	$(BIN)/pytest -q --nbmake notebooks/
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/planning.py
+	$(BIN)/python benchmarks/llm_planner.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

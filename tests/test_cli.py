@@ -129,7 +129,15 @@ def test_direct_writes_timeline_and_motion(
     printed = capsys.readouterr().out
     assert "ANA" in printed and "clip" in printed
     names = {p.name for p in out.iterdir()}
-    assert names == {"plan.json", "timeline.json", "timeline.otio", "ANA.bvh", "BEN.bvh"}
+    assert names == {
+        "plan.json",
+        "scene.json",
+        "direction.json",
+        "timeline.json",
+        "timeline.otio",
+        "ANA.bvh",
+        "BEN.bvh",
+    }
     assert main(["validate", str(out / "plan.json")]) == 0
 
 
