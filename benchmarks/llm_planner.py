@@ -138,7 +138,7 @@ def main() -> None:
         "",
         "`benchmarks/llm_planner.py`, this 2-core machine. Overhead: "
         f"the shared screenplays concatenated ({cost['utterances']:.0f} utterances, {cost['requests']:.0f} "
-        "requests of 8 lines) against a scripted server on loopback that answers at once, one "
+        "requests: chunks of up to 8 lines, split by beat) against a scripted server on loopback that answers at once, one "
         "request in flight.",
         "",
         "| measure | result | target |",
