@@ -42,7 +42,7 @@ def overhead() -> dict[str, float]:
     from motiondirector.planners.llm_client import LLMConfig
     from motiondirector.planners.rules import RulesPlanner
     from motiondirector.scene import read_script
-    from tests.planners.openai_server import serve
+    from tests.openai_server import serve
 
     path = Path(tempfile.mkdtemp()) / "long.fountain"
     build_long_screenplay(LONG_SCENE_UTTERANCES, path)

@@ -10,7 +10,7 @@ import pytest
 
 from motiondirector.cli import main
 from tests.conftest import EXAMPLE_SCENE
-from tests.planners.openai_server import Reply, ScriptedServer, serve
+from tests.openai_server import Reply, ScriptedServer, serve
 
 
 @pytest.fixture

@@ -4,9 +4,7 @@ ChatOpenAI against an OpenAI-compatible server on loopback)."""
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator, Sequence
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +21,7 @@ from motiondirector.plan.motion_plan import MotionPlan, motion_plan_json_schema
 from motiondirector.plan.validate import load_plan_json
 from motiondirector.retrieval import ClipLibrary
 from motiondirector.tools.langchain_tools import TOOL_NAMES
+from tests.openai_server import Reply, ScriptedServer, serve
 
 SCRIPT = (
     "ANA: Hello, Ben! Look at this, I found the old key in your jacket.\n"
@@ -181,55 +180,9 @@ def test_an_agent_that_never_stops_is_cut_off(builtin_clips: ClipLibrary) -> Non
 # -- ChatOpenAI against an OpenAI-compatible server on loopback ------------------------------
 
 
-class _ToolCallingServer(ThreadingHTTPServer):
-    script: list[dict[str, Any]]
-    bodies: list[dict[str, Any]]
-    keys: list[str]
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _ToolCallingServer
-
-    def do_POST(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        self.server.bodies.append(body)
-        self.server.keys.append(self.headers.get("Authorization", ""))
-        message = self.server.script[min(len(self.server.bodies), len(self.server.script)) - 1]
-        payload = json.dumps(
-            {
-                "id": f"chatcmpl-{len(self.server.bodies)}",
-                "object": "chat.completion",
-                "created": 0,
-                "model": body["model"],
-                "choices": [
-                    {
-                        "index": 0,
-                        "finish_reason": "tool_calls" if "tool_calls" in message else "stop",
-                        "message": {"role": "assistant", "content": None, **message},
-                    }
-                ],
-                "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
-            }
-        ).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture
-def openai_server() -> Iterator[_ToolCallingServer]:
-    server = _ToolCallingServer(("127.0.0.1", 0), _Handler)
-    server.script, server.bodies, server.keys = [], [], []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
+def openai_server() -> Iterator[ScriptedServer]:
+    yield from serve()
 
 
 def _openai_tool_call(name: str, args: dict[str, Any]) -> dict[str, Any]:
@@ -245,36 +198,37 @@ def _openai_tool_call(name: str, args: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_direct_command_with_the_llm_agent_over_http(
-    openai_server: _ToolCallingServer,
+    openai_server: ScriptedServer,
     builtin_clips: ClipLibrary,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    openai_server.script = [
-        _openai_tool_call("plan_scene", {"script_id": "script-1"}),
-        _openai_tool_call("revise_plan", {"plan_id": "plan-1", "note": "Ana fewer gestures"}),
-        _openai_tool_call("export_plan", {"plan_id": "plan-2", "format": "srt"}),
-        {"content": "plan-2 is final."},
-    ]
+    openai_server.push(
+        Reply.assistant(_openai_tool_call("plan_scene", {"script_id": "script-1"})),
+        Reply.assistant(
+            _openai_tool_call("revise_plan", {"plan_id": "plan-1", "note": "Ana fewer gestures"})
+        ),
+        Reply.assistant(_openai_tool_call("export_plan", {"plan_id": "plan-2", "format": "srt"})),
+        Reply.assistant({"content": "plan-2 is final."}),
+    )
     monkeypatch.setenv("MOTIONDIRECTOR_CACHE_DIR", str(builtin_clips.path.parent))
     monkeypatch.setenv("DIRECTOR_TEST_KEY", "sk-test-123")
     script = tmp_path / "scene.txt"
     script.write_text(SCRIPT)
-    port = openai_server.server_address[1]
     argv = [
         "direct", str(script), "-q", "--out", str(tmp_path / "out"), "--agent", "llm",
-        "--llm-base-url", f"http://127.0.0.1:{port}/v1", "--llm-model", "director-test",
+        "--llm-base-url", openai_server.base_url, "--llm-model", "director-test",
         "--llm-api-key-env", "DIRECTOR_TEST_KEY", "--instructions", "fewer gestures for Ana",
     ]  # fmt: skip
     assert main(argv) == 0, capsys.readouterr().err
-    assert len(openai_server.bodies) == 4
-    first = openai_server.bodies[0]
+    assert len(openai_server.requests) == 4
+    first = openai_server.requests[0]
     assert first["model"] == "director-test"
     assert [t["function"]["name"] for t in first["tools"]] == list(TOOL_NAMES)
     assert "fewer gestures for Ana" in first["messages"][1]["content"]
-    assert openai_server.keys[0] == "Bearer sk-test-123"
-    tool_results = [m for m in openai_server.bodies[3]["messages"] if m["role"] == "tool"]
+    assert openai_server.headers[0]["authorization"] == "Bearer sk-test-123"
+    tool_results = [m for m in openai_server.requests[3]["messages"] if m["role"] == "tool"]
     assert tool_results[1]["content"].startswith("plan-2 revised from plan-1: gestures ANA")
     assert tool_results[2]["content"].startswith("wrote plan-2.srt")
     assert (tmp_path / "out" / "agent" / "exports" / "plan-2.srt").read_text().startswith("1\n")

@@ -4,9 +4,7 @@ the note names changes in the realized plan."""
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +31,7 @@ from motiondirector.plan.timeline import Timeline
 from motiondirector.plan.vocabulary import load_emfacs
 from motiondirector.retrieval import ClipLibrary
 from tests.conftest import EXAMPLE_SCENE
+from tests.openai_server import Reply, ScriptedServer, serve
 
 NOTE = "Ana angrier in the second half; Ben stays still"
 
@@ -352,53 +351,9 @@ def test_revise_command_writes_a_new_folder(
 # -- the LLM note parser, against an OpenAI-compatible server on loopback --------------------
 
 
-class _ScriptedServer(ThreadingHTTPServer):
-    answers: list[dict[str, Any]]
-    requests: list[dict[str, Any]]
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _ScriptedServer
-
-    def do_POST(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        self.server.requests.append(body)
-        answer = self.server.answers[min(len(self.server.requests), len(self.server.answers)) - 1]
-        payload = json.dumps(
-            {
-                "id": "chatcmpl-1",
-                "object": "chat.completion",
-                "created": 0,
-                "model": body["model"],
-                "choices": [
-                    {
-                        "index": 0,
-                        "finish_reason": "stop",
-                        "message": {"role": "assistant", "content": json.dumps(answer)},
-                    }
-                ],
-                "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
-            }
-        ).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture
-def llm_server() -> Iterator[_ScriptedServer]:
-    server = _ScriptedServer(("127.0.0.1", 0), _Handler)
-    server.answers, server.requests = [], []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
+def llm_server() -> Iterator[ScriptedServer]:
+    yield from serve()
 
 
 def _span(part: str = "whole", line: int | None = None) -> dict[str, Any]:
@@ -406,7 +361,7 @@ def _span(part: str = "whole", line: int | None = None) -> dict[str, Any]:
 
 
 def test_llm_parser_feeds_errors_back_then_reads_the_answer(
-    llm_server: _ScriptedServer, scene: Scene
+    llm_server: ScriptedServer, scene: Scene
 ) -> None:
     from motiondirector.planners.llm_client import LLMConfig, StructuredOutputMode
 
@@ -425,11 +380,10 @@ def test_llm_parser_feeds_errors_back_then_reads_the_answer(
             {"kind": "stillness", "character": "BEN", "span": _span()},
         ]
     }
-    llm_server.answers = [wrong, right]
-    port = llm_server.server_address[1]
+    llm_server.push(Reply.answer(wrong), Reply.answer(right))
     config = LLMConfig(
         model="scripted",
-        base_url=f"http://127.0.0.1:{port}/v1",
+        base_url=llm_server.base_url,
         api_key_env="MOTIONDIRECTOR_TEST_NO_KEY",
         mode=StructuredOutputMode.JSON_OBJECT,
         max_retries=0,
@@ -446,7 +400,7 @@ def test_llm_parser_feeds_errors_back_then_reads_the_answer(
     assert user["note"].startswith("Ana should") and len(user["lines"]) == len(scene.utterances)
 
     llm_server.requests.clear()
-    llm_server.answers = [wrong]
+    llm_server.push(*[Reply.answer(wrong)] * config.max_attempts)
     with pytest.raises(LLMError, match="no usable constraints"):
         parse_note_llm("Zed stays still", scene, config)
     assert len(llm_server.requests) == config.max_attempts

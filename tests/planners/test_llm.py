@@ -19,8 +19,8 @@ from motiondirector.planners.llm_client import LLMConfig, StructuredOutputMode
 from motiondirector.planners.llm_prompt import answer_schema, chunk_scene
 from motiondirector.planners.rules import RulesPlanner
 from motiondirector.scene import parse_script
+from tests.openai_server import Reply, ScriptedServer, serve, valid_answer
 from tests.planners.conftest import KeywordEmotionModel
-from tests.planners.openai_server import Reply, ScriptedServer, serve, valid_answer
 
 SCRIPT = """INT. KITCHEN - DAY
 

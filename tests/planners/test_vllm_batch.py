@@ -18,8 +18,8 @@ from motiondirector.errors import BackendUnavailableError
 from motiondirector.planners.rules import RulesPlanner
 from motiondirector.planners.vllm_batch import VLLMBatchPlanner, vllm_sampling
 from motiondirector.scene import parse_script
+from tests.openai_server import valid_answer
 from tests.planners.conftest import KeywordEmotionModel
-from tests.planners.openai_server import valid_answer
 
 
 @dataclass

@@ -1,8 +1,10 @@
-"""A scripted OpenAI-compatible chat server on loopback, for testing the real `openai` client.
+"""A scripted OpenAI-compatible chat server on loopback, for testing the real `openai` client
+(the LLM planner, the note parser, the LangChain agent through ChatOpenAI).
 
-Each request takes the next scripted reply (an answer, an HTTP status, a delay, a dropped
-connection); with the script empty it answers validly from the request's own schema. Every
-request body is recorded, so tests can read what the client sent.
+Each request takes the next scripted reply (an answer, a whole assistant message such as tool
+calls, an HTTP status, a delay, a dropped connection); with the script empty it answers validly
+from the request's own planner schema (`answer_for`). Every request body and its headers are
+recorded, so tests can read what the client sent.
 """
 
 from __future__ import annotations
@@ -22,8 +24,9 @@ LINE = re.compile(r"^(u\d+) (.+?)(?: to [^:(]+)?(?: \(listeners: [^)]*\))?: ", r
 
 @dataclass(frozen=True)
 class Reply:
-    kind: str  # "answer" | "status" | "drop" | "auto"
+    kind: str  # "answer" | "message" | "status" | "drop" | "auto"
     content: str = ""
+    message: tuple[tuple[str, Any], ...] = ()
     status: int = 200
     headers: tuple[tuple[str, str], ...] = ()
     delay: float = 0.0
@@ -32,6 +35,11 @@ class Reply:
     def answer(content: str | dict[str, Any], delay: float = 0.0) -> Reply:
         text = content if isinstance(content, str) else json.dumps(content)
         return Reply("answer", content=text, delay=delay)
+
+    @staticmethod
+    def assistant(message: dict[str, Any]) -> Reply:
+        """A whole assistant message, e.g. `{"tool_calls": [...]}` or `{"content": "done"}`."""
+        return Reply("message", message=tuple(message.items()))
 
     @staticmethod
     def status_code(status: int, retry_after_ms: int | None = 10) -> Reply:
@@ -95,6 +103,7 @@ class ScriptedServer:
     base_url: str
     script: deque[Reply]
     requests: list[dict[str, Any]]
+    headers: list[dict[str, str]] = field(default_factory=list)
     answer_for: Callable[[dict[str, Any]], dict[str, Any]] = valid_answer
     in_flight: int = 0
     max_in_flight: int = 0
@@ -116,6 +125,7 @@ def _handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
             body = json.loads(self.rfile.read(length))
             with server.lock:
                 server.requests.append(body)
+                server.headers.append({k.lower(): v for k, v in self.headers.items()})
                 reply = server.script.popleft() if server.script else Reply.auto()
                 server.in_flight += 1
                 server.max_in_flight = max(server.max_in_flight, server.in_flight)
@@ -135,7 +145,14 @@ def _handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
                 payload = json.dumps({"error": {"message": f"scripted {reply.status}"}})
                 self._send(reply.status, payload, reply.headers)
                 return
-            content = json.dumps(server.answer_for(body)) if reply.kind == "auto" else reply.content
+            if reply.kind == "message":
+                message = {"role": "assistant", "content": None, **dict(reply.message)}
+            else:
+                content = (
+                    json.dumps(server.answer_for(body)) if reply.kind == "auto" else reply.content
+                )
+                message = {"role": "assistant", "content": content}
+            finish = "tool_calls" if message.get("tool_calls") else "stop"
             completion = {
                 "id": "chatcmpl-test",
                 "object": "chat.completion",
@@ -144,8 +161,8 @@ def _handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
                 "choices": [
                     {
                         "index": 0,
-                        "finish_reason": "stop",
-                        "message": {"role": "assistant", "content": content},
+                        "finish_reason": finish,
+                        "message": message,
                     }
                 ],
                 "usage": {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120},
