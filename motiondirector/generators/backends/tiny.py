@@ -54,14 +54,13 @@ def _vocab_size() -> int:
     return len(set(_WORDS)) + 3
 
 
-def tiny_wan_vace(seed: int = 0) -> Any:
-    """A WanVACEPipeline of random tiny parts (text dim 32, VAE z_dim 16, 3 layers)."""
-    require_diffusers("wan-vace")
+def _tiny_wan_vae(seed: int) -> Any:
+    """The tiny Wan VAE both Wan pipelines share (z_dim 16)."""
     import torch
 
     diffusers = optional_module("diffusers")
     torch.manual_seed(seed)
-    vae = diffusers.AutoencoderKLWan(
+    return diffusers.AutoencoderKLWan(
         base_dim=WAN_VAE_BASE_DIM,
         z_dim=16,
         dim_mult=[1, 1, 1, 1],
@@ -71,6 +70,15 @@ def tiny_wan_vace(seed: int = 0) -> Any:
         latents_mean=[0.0] * 16,
         latents_std=[1.0] * 16,
     )
+
+
+def tiny_wan_vace(seed: int = 0) -> Any:
+    """A WanVACEPipeline of random tiny parts (text dim 32, VAE z_dim 16, 3 layers)."""
+    require_diffusers("wan-vace")
+    import torch
+
+    diffusers = optional_module("diffusers")
+    vae = _tiny_wan_vae(seed)
     torch.manual_seed(seed)
     transformer = diffusers.WanVACETransformer3DModel(
         patch_size=(1, 2, 2),
@@ -108,17 +116,7 @@ def tiny_wan_animate(seed: int = 0) -> Any:
     diffusers = optional_module("diffusers")
     transformers = optional_module("transformers")
 
-    torch.manual_seed(seed)
-    vae = diffusers.AutoencoderKLWan(
-        base_dim=WAN_VAE_BASE_DIM,
-        z_dim=16,
-        dim_mult=[1, 1, 1, 1],
-        num_res_blocks=1,
-        temperal_downsample=[False, True, True],
-        # The released statistics would drown a random encoder's small latents in offsets.
-        latents_mean=[0.0] * 16,
-        latents_std=[1.0] * 16,
-    )
+    vae = _tiny_wan_vae(seed)
     torch.manual_seed(seed)
     transformer = diffusers.WanAnimateTransformer3DModel(
         patch_size=(1, 2, 2),
