@@ -67,6 +67,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
             check=control.check,
             progress=control.progress,
             clip_cache_dir=settings.clip_cache_dir,
+            llm=settings.llm,
         )
 
     @asynccontextmanager

@@ -9,9 +9,11 @@ from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.security import APIKeyHeader
 
 from motiondirector.plan.motion_plan import MotionPlan
+from motiondirector.planners import Planner, get_planner
 from motiondirector.server.errors import ProblemError, too_long
 from motiondirector.server.guard import API_KEY_HEADER, Guard
 from motiondirector.server.jobs import JobRunner
@@ -40,6 +42,21 @@ class ServerContext:
 
     def realize_body(self, plan: MotionPlan) -> RealizedBody:
         return realize_body(plan, cache_dir=self.settings.clip_cache_dir)
+
+    def planner(self, name: str) -> Planner:
+        """The planner a request names; 422 naming `planner` when this server has no LLM."""
+        if name != "rules" and self.settings.llm is None:
+            raise RequestValidationError(
+                [
+                    {
+                        "type": "unavailable",
+                        "loc": ("body", "planner"),
+                        "msg": f"this server has no LLM configured for the {name} planner "
+                        "(MOTIONDIRECTOR_LLM_MODEL); use rules",
+                    }
+                ]
+            )
+        return get_planner(name, self.settings.llm)
 
     def script_text(self, body: ScriptSource) -> tuple[str, str]:
         """(text, format) of a request's script; 422 naming the field when it is too long."""

@@ -37,7 +37,10 @@ class ScriptSource(_Body):
     format: ScriptFormat = Field(
         default="auto", description="The script's format; `auto` detects it."
     )
-    planner: Literal["rules"] = "rules"
+    planner: Literal["rules", "llm", "hybrid"] = Field(
+        default="rules",
+        description="rules (default); llm and hybrid when the server is configured with an LLM.",
+    )
     seed: int = Field(default=0, ge=0, le=2**32 - 1)
     fps: Fps = 30
 

@@ -13,7 +13,7 @@ from motiondirector.agent.pipeline import plan_text
 from motiondirector.export import export_plan
 from motiondirector.plan.motion_plan import MotionPlan, motion_plan_json_schema
 from motiondirector.plan.vocabulary import load_vocabulary
-from motiondirector.planners import get_planner
+from motiondirector.planners import Planner
 from motiondirector.server.context import ServerContext
 from motiondirector.server.models import PlanRequest, PlanWithExport, ScriptSource
 from motiondirector.server.streams import SSE_MEDIA_TYPE, compact, sse, stream_events
@@ -51,7 +51,8 @@ def plan_router(ctx: ServerContext) -> APIRouter:
     async def plan(body: PlanRequest, _: Caller) -> Response:
         """Plan a script: the MotionPlan, or `{plan, export}` when an export is asked for."""
         text, format = ctx.script_text(body)
-        result = await run_in_threadpool(_plan_and_export, body, text, format)
+        planner = ctx.planner(body.planner)
+        result = await run_in_threadpool(_plan_and_export, body, planner, text, format)
         return Response(result, media_type="application/json")
 
     @router.post(
@@ -65,7 +66,8 @@ def plan_router(ctx: ServerContext) -> APIRouter:
         `/v1/plan` answers for the same body), `frames` (ARKit-52 weights, head and eye
         rotations, body joints per character), `done`."""
         text, format = ctx.script_text(body)
-        planned, payload = await run_in_threadpool(_plan_for_stream, body, text, format)
+        planner = ctx.planner(body.planner)
+        planned, payload = await run_in_threadpool(_plan_for_stream, body, planner, text, format)
         frames = PlanFrames(planned, fps=body.fps, body=ctx.realize_body)
         events = stream_events(payload, frames, instance=request.url.path)
         return StreamingResponse(sse(events), media_type=SSE_MEDIA_TYPE, headers=STREAM_HEADERS)
@@ -96,10 +98,8 @@ def plan_router(ctx: ServerContext) -> APIRouter:
     return router
 
 
-def _plan(body: ScriptSource, text: str, format: Any) -> MotionPlan:
-    return plan_text(
-        text, planner=get_planner(body.planner), format=format, fps=body.fps, seed=body.seed
-    )
+def _plan(body: ScriptSource, planner: Planner, text: str, format: Any) -> MotionPlan:
+    return plan_text(text, planner=planner, format=format, fps=body.fps, seed=body.seed)
 
 
 def _with_export(body: PlanRequest, plan: MotionPlan) -> dict[str, Any] | None:
@@ -112,14 +112,16 @@ def _with_export(body: PlanRequest, plan: MotionPlan) -> dict[str, Any] | None:
     }
 
 
-def _plan_and_export(body: PlanRequest, text: str, format: Any) -> str:
-    plan = _plan(body, text, format)
+def _plan_and_export(body: PlanRequest, planner: Planner, text: str, format: Any) -> str:
+    plan = _plan(body, planner, text, format)
     document = _with_export(body, plan)
     return plan.to_json() if document is None else json.dumps(document, indent=2)
 
 
-def _plan_for_stream(body: PlanRequest, text: str, format: Any) -> tuple[MotionPlan, str]:
+def _plan_for_stream(
+    body: PlanRequest, planner: Planner, text: str, format: Any
+) -> tuple[MotionPlan, str]:
     """The plan, and the `plan` event's data (one line): what `/v1/plan` answers."""
-    plan = _plan(body, text, format)
+    plan = _plan(body, planner, text, format)
     document = _with_export(body, plan)
     return plan, plan.model_dump_json() if document is None else compact(document)

@@ -81,6 +81,7 @@ def scene_router(ctx: ServerContext) -> APIRouter:
     def submit_scene(body: SceneJobRequest, caller: Caller) -> JSONResponse:
         """Submit a scene: it is planned and exported in the background. Poll the job."""
         ctx.script_text(body)  # length limits, before anything is stored
+        ctx.planner(body.planner)  # an LLM planner this server cannot run is refused now
         record = ctx.jobs().submit(caller, body.model_dump_json())
         document = job_document(record)
         return JSONResponse(

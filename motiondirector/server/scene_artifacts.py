@@ -27,6 +27,7 @@ from motiondirector.export.files import (
 )
 from motiondirector.export.formats import PER_CHARACTER_FORMATS
 from motiondirector.planners import get_planner
+from motiondirector.planners.llm_client import LLMConfig
 from motiondirector.server.job_store import Artifact
 from motiondirector.server.models import SceneJobRequest
 
@@ -63,13 +64,15 @@ def make_scene_artifacts(
     check: Check,
     progress: Progress,
     clip_cache_dir: Path | None = None,
+    llm: LLMConfig | None = None,
 ) -> list[Artifact]:
-    """Plan the scene and make its artifacts (see the module docstring)."""
+    """Plan the scene and make its artifacts (see the module docstring); `llm` is the
+    server's LLM for the llm and hybrid planners."""
     text, format = script_of(request)
     progress(0.05, "planning")
     plan = plan_text(
         text,
-        planner=get_planner(request.planner),
+        planner=get_planner(request.planner, llm),
         format=format,  # type: ignore[arg-type]
         fps=request.fps,
         seed=request.seed,

@@ -18,6 +18,10 @@ Plain keys are hashed as soon as they are read and never kept. Environment varia
     MOTIONDIRECTOR_MAX_SESSIONS      live sessions kept at once
     MOTIONDIRECTOR_MAX_TURN_CHARS    length limit of one turn's text
     MOTIONDIRECTOR_WARM_UP           "0"/"false" to skip loading models before /readyz
+    MOTIONDIRECTOR_LLM_MODEL         model of the `llm` and `hybrid` planners (unset: rules only)
+    MOTIONDIRECTOR_LLM_BASE_URL      its OpenAI-compatible server (unset: OpenAI)
+    MOTIONDIRECTOR_LLM_MODE          json_schema | structured_outputs | json_object
+    MOTIONDIRECTOR_LLM_API_KEY_ENV   the variable holding its key (default OPENAI_API_KEY)
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from motiondirector.errors import MotionDirectorError
+from motiondirector.planners.llm_client import LLMConfig
 from motiondirector.server.security import Clock, hash_key
 
 _DIGEST = re.compile(r"^[0-9a-f]{64}$")
@@ -62,6 +67,7 @@ class ServerSettings:
     max_session_characters: characters one session holds.
     max_turn_chars, max_turn_words: limits of one turn's `text` and `words` (422 beyond).
     clip_cache_dir: where the built-in clip library's index is cached (None: the user cache).
+    llm: the LLM behind the `llm` and `hybrid` planners; None: requests for them get 422.
     clock: the limiter's monotonic clock (tests inject a fake one).
     """
 
@@ -84,6 +90,7 @@ class ServerSettings:
     max_turn_chars: int = 5_000
     max_turn_words: int = 1_000
     clip_cache_dir: Path | None = None
+    llm: LLMConfig | None = None
     clock: Clock = field(default=time.monotonic, repr=False, compare=False)
 
     def __post_init__(self, api_keys: Iterable[str]) -> None:
@@ -161,7 +168,23 @@ class ServerSettings:
             max_turn_chars=_number(
                 env, "MOTIONDIRECTOR_MAX_TURN_CHARS", int, defaults.max_turn_chars
             ),
+            llm=_llm(env),
         )
+
+
+def _llm(env: Mapping[str, str]) -> LLMConfig | None:
+    model = env.get("MOTIONDIRECTOR_LLM_MODEL", "").strip()
+    if not model:
+        return None
+    try:
+        return LLMConfig(
+            model=model,
+            base_url=env.get("MOTIONDIRECTOR_LLM_BASE_URL", "").strip() or None,
+            mode=env.get("MOTIONDIRECTOR_LLM_MODE", "").strip() or "json_schema",
+            api_key_env=env.get("MOTIONDIRECTOR_LLM_API_KEY_ENV", "").strip() or "OPENAI_API_KEY",
+        )
+    except ValueError as error:
+        raise MotionDirectorError(f"MOTIONDIRECTOR_LLM_*: {error}") from None
 
 
 def read_keys_file(path: str | os.PathLike[str]) -> set[str]:
