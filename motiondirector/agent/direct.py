@@ -19,6 +19,7 @@ import os
 import tempfile
 import threading
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -74,8 +75,10 @@ def user_cache_dir() -> Path:
     return base / "motiondirector"
 
 
+@cache
 def builtin_library_version() -> str:
-    """Names a build of the built-in library index: package version, data digest, model."""
+    """Names a build of the built-in library index: package version, data digest, model
+    (computed once per process: the package data does not change under a running process)."""
     from motiondirector.embedding import DEFAULT_MODEL_ID
 
     try:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
@@ -148,6 +149,12 @@ def content_words(text: str) -> frozenset[str]:
 @lru_cache(maxsize=65536)
 def _description_words(descriptions: tuple[str, ...]) -> tuple[frozenset[str], ...]:
     return tuple(content_words(text) for text in descriptions)
+
+
+def prime_lexical(records: Iterable[ClipRecord]) -> None:
+    """Stem every record's descriptions now (a server's warm-up), not on its first search."""
+    for record in records:
+        _description_words(record.descriptions)
 
 
 def lexical_overlap(query_words: frozenset[str], record: ClipRecord) -> float:

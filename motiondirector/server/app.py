@@ -16,8 +16,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
+from motiondirector.agent.direct import builtin_clip_library
 from motiondirector.agent.pipeline import plan_text
 from motiondirector.planners import get_planner
+from motiondirector.retrieval.query import prime_lexical
 from motiondirector.server.body_limit import BodyLimitMiddleware
 from motiondirector.server.context import ServerContext
 from motiondirector.server.errors import (
@@ -48,6 +50,8 @@ def warm_up(ctx: ServerContext) -> None:
     plan = plan_text(_WARM_UP_SCRIPT, planner=get_planner("rules"), format="text")
     frames = PlanFrames(plan, body=ctx.realize_body)
     next(frames.batches(frames.frame_count))
+    # Stemming a clip's descriptions on its first search cost a stream tens of milliseconds.
+    prime_lexical(builtin_clip_library(ctx.settings.clip_cache_dir).records)
 
 
 def create_app(settings: ServerSettings | None = None) -> FastAPI:

@@ -161,3 +161,21 @@ def test_invalid_queries_are_refused() -> None:
         ClipQuery("waves", duration=0.0)
     with pytest.raises(ValueError, match="channel"):
         ClipQuery("waves", channel="face")  # type: ignore[arg-type]
+
+
+def test_prime_lexical_stems_each_records_descriptions_before_any_search() -> None:
+    from motiondirector.retrieval.query import (
+        _description_words,
+        content_words,
+        lexical_overlap,
+        prime_lexical,
+    )
+
+    _description_words.cache_clear()
+    prime_lexical(CLIP_RECORDS)
+    assert _description_words.cache_info().currsize == len({r.descriptions for r in CLIP_RECORDS})
+    record = CLIP_RECORDS[0]
+    query = content_words(record.descriptions[0])
+    hits = _description_words.cache_info().hits
+    assert lexical_overlap(query, record) == 1.0
+    assert _description_words.cache_info().hits == hits + 1  # served from the primed stems
