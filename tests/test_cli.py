@@ -12,8 +12,7 @@ import pytest
 
 from motiondirector.cli import main
 from motiondirector.retrieval import ClipLibrary
-
-from .conftest import EXAMPLE_SCENE
+from tests.conftest import EXAMPLE_SCENE, free_port
 
 
 @pytest.fixture(scope="module")
@@ -171,14 +170,6 @@ def test_direct_with_preview(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert main(["direct", str(script), "-q", "--out", str(out), "--size", "big", "--preview"]) == 2
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def test_serve_runs_a_real_server_on_loopback() -> None:
     import os
     import time
@@ -186,7 +177,7 @@ def test_serve_runs_a_real_server_on_loopback() -> None:
     import httpx
 
     cli = Path(sys.executable).parent / "motiondirector"
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "MOTIONDIRECTOR_API_KEYS": "test-key"}
     server = subprocess.Popen(
         [str(cli), "serve", "--port", str(port)],

@@ -4,7 +4,6 @@ loopback (in a thread, or in a subprocess for restart tests)."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -20,6 +19,7 @@ import uvicorn
 from fastapi.testclient import TestClient
 
 from motiondirector.server import ServerSettings, create_app
+from tests.conftest import free_port
 
 if TYPE_CHECKING:
     from motiondirector.retrieval import ClipLibrary
@@ -74,12 +74,6 @@ def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
     assert body["status"] == status and body["title"] and body["detail"]
     assert "Traceback" not in response.text
     return dict(body)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def wait_ready(base: str, alive: Callable[[], bool]) -> None:
