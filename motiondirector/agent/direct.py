@@ -15,7 +15,6 @@ their packages.
 from __future__ import annotations
 
 import hashlib
-import os
 import tempfile
 import threading
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from motiondirector.agent.pipeline import plan_scene
+from motiondirector.cache import user_cache_dir
 from motiondirector.errors import ExportError
 from motiondirector.export.files import character_file_stems, write_text_atomic
 from motiondirector.export.otio import timeline_to_otio_json
@@ -63,16 +63,6 @@ class DirectResult:
     paths: dict[str, Path] = field(default_factory=dict)
     scene: Scene | None = None
     direction: Direction | None = None
-
-
-def user_cache_dir() -> Path:
-    """Where motiondirector keeps rebuildable caches."""
-    explicit = os.environ.get("MOTIONDIRECTOR_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg) if xdg else Path.home() / ".cache"
-    return base / "motiondirector"
 
 
 @cache

@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import math
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -140,6 +142,7 @@ _STOPWORDS = frozenset(
 _STEMMER = snowballstemmer.stemmer("english")
 
 
+@lru_cache(maxsize=65536)
 def content_words(text: str) -> frozenset[str]:
     """Lower-case, stemmed (Snowball) words that carry meaning, stop words dropped."""
     words = [w for w in _WORD.findall(text.lower()) if w not in _STOPWORDS]
@@ -216,10 +219,36 @@ def search_clips(
     *,
     weights: ScoreWeights | None = None,
 ) -> list[Candidate]:
-    """The `k` best clips of `library` for `query`, best first, ties by record id."""
+    """The `k` best clips of `library` for `query`, best first, ties by record id.
+
+    Answers are kept in a process-wide LRU keyed by the library version: a live server's body
+    slots ask the same few dozen questions turn after turn.
+    """
     if k <= 0:
         return []
     weights = weights or ScoreWeights()
+    key = (str(library.path), library.version, library.embedder.model_id, query, k, weights)
+    with _ANSWERS_LOCK:
+        found = _ANSWERS.get(key)
+        if found is not None:
+            _ANSWERS.move_to_end(key)
+            return list(found)
+    candidates = _score(library, query, k, weights)
+    with _ANSWERS_LOCK:
+        _ANSWERS[key] = tuple(candidates)
+        if len(_ANSWERS) > ANSWER_CACHE_SIZE:
+            _ANSWERS.popitem(last=False)
+    return candidates
+
+
+ANSWER_CACHE_SIZE = 4096
+_ANSWERS: OrderedDict[tuple[object, ...], tuple[Candidate, ...]] = OrderedDict()
+_ANSWERS_LOCK = threading.Lock()
+
+
+def _score(
+    library: ClipLibrary, query: ClipQuery, k: int, weights: ScoreWeights
+) -> list[Candidate]:
     pool = max(MIN_CANDIDATES, CANDIDATES_PER_RESULT * k)
     hits = library.search_vector(library.query_vector(query.text), pool)
     words = content_words(query.text)

@@ -7,6 +7,7 @@ installs the middleware and problem-details error handlers. It must not plan any
 """
 
 # No `from __future__ import annotations`: FastAPI reads the routes' annotations at runtime.
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -52,6 +53,10 @@ def warm_up(ctx: ServerContext) -> None:
     next(frames.batches(frames.frame_count))
     # Stemming a clip's descriptions on its first search cost a stream tens of milliseconds.
     prime_lexical(builtin_clip_library(ctx.settings.clip_cache_dir).records)
+    # The models, the library and the vocabularies live as long as the server: keeping them
+    # out of the collector's view makes each full collection scan only per-request objects.
+    gc.collect()
+    gc.freeze()
 
 
 def create_app(settings: ServerSettings | None = None) -> FastAPI:

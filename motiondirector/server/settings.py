@@ -58,7 +58,7 @@ class ServerSettings:
     warm_up: load the planner and the clip library and plan a tiny scene at startup before
         /readyz says ready.
     jobs_db: the SQLite file scene jobs and their artifacts live in; None: `jobs.sqlite3` in
-        the user cache dir (`motiondirector.agent.direct.user_cache_dir()`).
+        the user cache dir (`motiondirector.cache.user_cache_dir()`).
     job_workers: scene jobs run at once (a bounded thread pool).
     max_pending_jobs: scene jobs queued or running at once; more get 503 with Retry-After.
     session_ttl_s: a session unused this long is forgotten.
@@ -125,7 +125,7 @@ class ServerSettings:
         """The jobs database file: `jobs_db`, or `jobs.sqlite3` in the user cache dir."""
         if self.jobs_db is not None:
             return Path(self.jobs_db)
-        from motiondirector.agent.direct import user_cache_dir
+        from motiondirector.cache import user_cache_dir
 
         return user_cache_dir() / "jobs.sqlite3"
 

@@ -16,6 +16,8 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
+import orjson
+
 from motiondirector.errors import MotionDirectorError
 from motiondirector.server.errors import library_problem_body, problem_body
 from motiondirector.streaming import PlanFrames
@@ -30,7 +32,9 @@ Event = tuple[str, str]
 
 
 def compact(data: Any) -> str:
-    return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    """One line of JSON. orjson, because a stream's frames are ~250 kB of JSON per turn and
+    the standard library's encoder took a quarter of the stream's CPU time."""
+    return orjson.dumps(data).decode()
 
 
 def stream_events(plan_json: str, frames: PlanFrames, *, instance: str) -> Iterator[Event]:

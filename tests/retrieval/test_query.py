@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from motiondirector.embedding import SentenceEmbedder
 from motiondirector.plan.motion_plan import (
     EmotionLabel,
     GestureEvent,
@@ -21,7 +24,7 @@ from motiondirector.retrieval import (
     tag_match,
 )
 
-from .conftest import CLIP_RECORDS
+from .conftest import CLIP_RECORDS, make_record
 
 SOURCE = Source(planner="rules", rule="test", reason="test")
 
@@ -179,3 +182,22 @@ def test_prime_lexical_stems_each_records_descriptions_before_any_search() -> No
     hits = _description_words.cache_info().hits
     assert lexical_overlap(query, record) == 1.0
     assert _description_words.cache_info().hits == hits + 1  # served from the primed stems
+
+
+def test_answers_are_remembered_per_library_version(
+    library_path: Path, embedder: SentenceEmbedder
+) -> None:
+    library = ClipLibrary.open(library_path, embedder=embedder)
+    query = ClipQuery(text="juggles three oranges", duration=1.0)
+    first = search_clips(library, query, k=3)
+
+    def no_search(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a remembered answer must not search again")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(library, "search_vector", no_search)
+        assert search_clips(library, query, k=3) == first
+
+    # A new version of the library is asked afresh.
+    library.add([make_record("juggle_01", ("someone juggles three oranges",), duration=1.0)])
+    assert ids(search_clips(library, query, k=3))[0] == "juggle_01"
