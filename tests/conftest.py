@@ -33,8 +33,16 @@ def free_port() -> int:
 def builtin_clips(tmp_path_factory: pytest.TempPathFactory) -> ClipLibrary:
     """The built-in gesture library as a clip library, built once per test run."""
     from motiondirector.agent.direct import builtin_clip_library
+    from motiondirector.cache import user_cache_dir
 
-    return builtin_clip_library(tmp_path_factory.getbasetemp() / "clip-cache")
+    cache = tmp_path_factory.getbasetemp() / "clip-cache"
+    cache.mkdir(exist_ok=True)
+    # Tests point MOTIONDIRECTOR_CACHE_DIR here; the exported embedding models stay shared,
+    # or every server subprocess would export MiniLM again.
+    shared = user_cache_dir() / "onnx"
+    shared.mkdir(parents=True, exist_ok=True)
+    (cache / "onnx").symlink_to(shared, target_is_directory=True)
+    return builtin_clip_library(cache)
 
 
 @pytest.fixture(scope="session")

@@ -139,14 +139,24 @@ _STOPWORDS = frozenset(
 )  # fmt: skip
 
 
-_STEMMER = snowballstemmer.stemmer("english")
+# A Snowball stemmer keeps its work in the instance: one per thread.
+_STEMMERS = threading.local()
+
+
+@lru_cache(maxsize=131072)
+def _stem(word: str) -> str:
+    # Snowball is pure Python (~0.1 ms a word) and a library's descriptions share most of
+    # their words, so each word is stemmed once.
+    stemmer = getattr(_STEMMERS, "english", None)
+    if stemmer is None:
+        stemmer = _STEMMERS.english = snowballstemmer.stemmer("english")
+    return str(stemmer.stemWord(word))
 
 
 @lru_cache(maxsize=65536)
 def content_words(text: str) -> frozenset[str]:
     """Lower-case, stemmed (Snowball) words that carry meaning, stop words dropped."""
-    words = [w for w in _WORD.findall(text.lower()) if w not in _STOPWORDS]
-    return frozenset(_STEMMER.stemWords(words))
+    return frozenset(_stem(w) for w in _WORD.findall(text.lower()) if w not in _STOPWORDS)
 
 
 @lru_cache(maxsize=65536)

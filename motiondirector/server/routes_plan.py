@@ -3,6 +3,7 @@ contracts (`/v1/vocabulary`, `/v1/schema`). Planning runs in a worker thread."""
 
 # No `from __future__ import annotations`: FastAPI reads the routes' annotations at runtime.
 import json
+from collections.abc import Iterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -16,7 +17,14 @@ from motiondirector.plan.vocabulary import load_vocabulary
 from motiondirector.planners import Planner
 from motiondirector.server.context import ServerContext
 from motiondirector.server.models import PlanRequest, PlanWithExport, ScriptSource
-from motiondirector.server.streams import SSE_MEDIA_TYPE, compact, sse, stream_events
+from motiondirector.server.streams import (
+    SSE_MEDIA_TYPE,
+    Event,
+    compact,
+    open_stream,
+    sse,
+    stream_events,
+)
 from motiondirector.streaming import PlanFrames
 
 PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
@@ -67,9 +75,13 @@ def plan_router(ctx: ServerContext) -> APIRouter:
         rotations, body joints per character), `done`."""
         text, format = ctx.script_text(body)
         planner = ctx.planner(body.planner)
-        planned, payload = await run_in_threadpool(_plan_for_stream, body, planner, text, format)
-        frames = PlanFrames(planned, fps=body.fps, body=ctx.realize_body)
-        events = stream_events(payload, frames, instance=request.url.path)
+
+        def start() -> Iterator[Event]:
+            planned, payload = _plan_for_stream(body, planner, text, format)
+            frames = PlanFrames(planned, fps=body.fps, body=ctx.realize_body)
+            return open_stream(stream_events(payload, frames, instance=request.url.path))
+
+        events = await run_in_threadpool(start)
         return StreamingResponse(sse(events), media_type=SSE_MEDIA_TYPE, headers=STREAM_HEADERS)
 
     @router.get("/v1/vocabulary", responses=GUARDED, tags=["contracts"])

@@ -46,7 +46,14 @@ from motiondirector.server.models import (
 )
 from motiondirector.server.routes_plan import GUARDED, PROBLEM, SSE_RESPONSE, STREAM_HEADERS
 from motiondirector.server.sessions import Session
-from motiondirector.server.streams import SSE_MEDIA_TYPE, Event, sse, stream_events, ws_message
+from motiondirector.server.streams import (
+    SSE_MEDIA_TYPE,
+    Event,
+    open_stream,
+    sse,
+    stream_events,
+    ws_message,
+)
 from motiondirector.streaming import PlanFrames
 
 log = logging.getLogger("motiondirector.server")
@@ -111,6 +118,10 @@ def session_router(ctx: ServerContext) -> APIRouter:
             outcome = talk.take_turn(given, get_planner("rules"))
             return _result(session, outcome, state(session))
 
+    def open_turn(session: Session, turn: TurnRequest, instance: str) -> Iterator[Event]:
+        """Runs in a worker thread: the turn, and its stream up to the first frames."""
+        return _turn_events(ctx, take_turn(session, turn), instance)
+
     @router.post(
         "/v1/sessions",
         status_code=201,
@@ -171,8 +182,7 @@ def session_router(ctx: ServerContext) -> APIRouter:
         `done`."""
         check_turn(body)
         session = ctx.sessions.get(caller, session_id)
-        result = await run_in_threadpool(take_turn, session, body)
-        events = _turn_events(ctx, result, request.url.path)
+        events = await run_in_threadpool(open_turn, session, body, request.url.path)
         return StreamingResponse(sse(events), media_type=SSE_MEDIA_TYPE, headers=STREAM_HEADERS)
 
     @router.websocket("/v1/sessions/{session_id}/ws")
@@ -225,7 +235,7 @@ def session_router(ctx: ServerContext) -> APIRouter:
                     check_turn(turn)
                     ctx.guard.throttle(caller)
                     session = ctx.sessions.get(caller, session_id)
-                    result = await run_in_threadpool(take_turn, session, turn)
+                    events = await run_in_threadpool(open_turn, session, turn, path)
                 except ProblemError as error:
                     await _send_problem(websocket, _problem(error, path))
                     if error.status == 404:
@@ -238,7 +248,6 @@ def session_router(ctx: ServerContext) -> APIRouter:
                 except MotionDirectorError as error:
                     await _send_problem(websocket, library_problem_body(error, path))
                     continue
-                events = _turn_events(ctx, result, path)
                 while (event := await run_in_threadpool(next, events, None)) is not None:
                     await websocket.send_text(ws_message(*event))
         except WebSocketDisconnect:
@@ -275,8 +284,9 @@ def _result(session: Session, outcome: TurnOutcome, state: SessionState) -> Turn
 
 
 def _turn_events(ctx: ServerContext, result: TurnResult, instance: str) -> Iterator[Event]:
+    """The turn's stream, opened (see `open_stream`): call it in a worker thread."""
     frames = PlanFrames(result.plan, body=ctx.realize_body)
-    return stream_events(result.model_dump_json(), frames, instance=instance)
+    return open_stream(stream_events(result.model_dump_json(), frames, instance=instance))
 
 
 class _InvalidMessage(Exception):

@@ -11,6 +11,7 @@ The WebSocket sends the same events as `{"event": name, "data": ...}` messages.
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 from collections.abc import Iterator
@@ -67,6 +68,20 @@ def stream_events(plan_json: str, frames: PlanFrames, *, instance: str) -> Itera
         "done",
         compact({"frames": sent, "batches": batches, "duration": frames.plan.scene.duration}),
     )
+
+
+def open_stream(events: Iterator[Event]) -> Iterator[Event]:
+    """`events`, with everything up to the first `frames` (or `error`) made now.
+
+    Call it in the worker thread that planned: under load each trip through the thread pool
+    waits its turn, and the first frames should not wait three times.
+    """
+    head: list[Event] = []
+    for event in events:
+        head.append(event)
+        if event[0] != "header" and event[0] != "plan":
+            break
+    return itertools.chain(head, events)
 
 
 def sse(events: Iterator[Event]) -> Iterator[bytes]:

@@ -250,3 +250,23 @@ def test_websocket_turns_are_rate_limited(make_settings: SettingsFactory) -> Non
             with pytest.raises(WebSocketDisconnect) as closed:
                 socket.receive_json()
         assert closed.value.code == 1013
+
+
+def test_opening_a_stream_makes_events_up_to_the_first_frames_now() -> None:
+    from motiondirector.server.streams import open_stream
+
+    made: list[str] = []
+
+    def events() -> Iterator[tuple[str, str]]:
+        for name in ("header", "plan", "frames", "frames", "done"):
+            made.append(name)
+            yield name, "{}"
+
+    opened = open_stream(events())
+    assert made == ["header", "plan", "frames"]  # made in the caller's (worker) thread
+    assert [name for name, _ in opened] == ["header", "plan", "frames", "frames", "done"]
+
+    made.clear()
+    failing = open_stream(iter([("header", "{}"), ("error", "{}"), ("never", "{}")]))
+    assert next(failing) == ("header", "{}")
+    assert next(failing) == ("error", "{}")
