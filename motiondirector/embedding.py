@@ -223,15 +223,17 @@ def _import_runtime() -> None:
 
 
 def _cache_key(path: Path, precision: Precision) -> str:
+    """Names an export by what it was made from, not where: a copied model directory (file
+    times kept) shares its original's export."""
     import onnxruntime
 
-    digest = hashlib.sha256(f"{_EXPORT_FORMAT}|{path}|{onnxruntime.__version__}".encode())
-    for name in sorted(os.listdir(path)):
-        file = path / name
+    digest = hashlib.sha256(f"{_EXPORT_FORMAT}|{onnxruntime.__version__}".encode())
+    for file in sorted(path.rglob("*")):
         if file.is_file():
             stat = file.stat()
+            name = file.relative_to(path).as_posix()
             digest.update(f"|{name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
-    return f"{path.name}-{digest.hexdigest()[:16]}/{precision}"
+    return f"{digest.hexdigest()[:20]}/{precision}"
 
 
 def _exported_model(path: Path, precision: Precision) -> _ExportedModel:

@@ -137,6 +137,7 @@ def test_an_explicit_model_directory_is_loaded(tmp_path: Path) -> None:
     shutil.copytree(default_model_path(), copy)
     explicit = get_embedder(str(copy))
     assert explicit.model_id == str(copy.resolve())
+    assert explicit.onnx_path == get_embedder().onnx_path  # a copy shares the export
     assert explicit.embed(["hello"]).shape == (1, 384)
 
 
