@@ -393,17 +393,21 @@ class ClipLibrary:
         fetch = min(n_vectors, max(2 * k, math.ceil(2 * k * per_record)))
         while True:
             scores, ids = state.index.search(vector, fetch)
-            best: dict[int, float] = {}
-            for score, row in zip(scores[0].tolist(), ids[0].tolist(), strict=True):
-                if row < 0:
-                    continue
-                owner = int(state.owners[row])
-                if owner not in best or score > best[owner]:
-                    best[owner] = score
+            found = ids[0] >= 0
+            owners = state.owners[ids[0][found]]
+            # Each record's best description: the highest of its rows' scores.
+            order = np.lexsort((-scores[0][found], owners))
+            first = np.ones(len(order), dtype=bool)
+            first[1:] = owners[order][1:] != owners[order][:-1]
+            best = order[first]
             if len(best) >= k or fetch >= n_vectors:
                 break
             fetch = min(n_vectors, fetch * 2)
-        hits = [SemanticHit(state.records[i], float(s)) for i, s in best.items()]
+        best_scores = scores[0][found][best].tolist()
+        hits = [
+            SemanticHit(state.records[owner], score)
+            for owner, score in zip(owners[best].tolist(), best_scores, strict=True)
+        ]
         hits.sort(key=lambda hit: (-hit.similarity, hit.record.id))
         return hits[:k]
 
