@@ -201,11 +201,12 @@ def tag_match(record: ClipRecord, query: ClipQuery, weights: ScoreWeights) -> tu
         asked += weights.style
         # A clip without an emotion tag is played neutrally.
         clip_emotion = tags.emotion or "neutral"
-        style_tags = {t.lower() for t in (*tags.free, tags.style or "")}
         if query.emotion is not None and query.emotion == clip_emotion:
             got += weights.style
             said.append(f"emotion {query.emotion}")
-        elif query.style is not None and query.style.lower() in style_tags:
+        elif query.style is not None and query.style.lower() in {
+            t.lower() for t in (*tags.free, tags.style or "")
+        }:
             got += weights.style
             said.append(f"style {query.style}")
     if query.hand is not None:

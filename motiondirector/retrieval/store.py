@@ -393,23 +393,19 @@ class ClipLibrary:
         fetch = min(n_vectors, max(2 * k, math.ceil(2 * k * per_record)))
         while True:
             scores, ids = state.index.search(vector, fetch)
-            found = ids[0] >= 0
-            owners = state.owners[ids[0][found]]
-            # Each record's best description: the highest of its rows' scores.
-            order = np.lexsort((-scores[0][found], owners))
-            first = np.ones(len(order), dtype=bool)
-            first[1:] = owners[order][1:] != owners[order][:-1]
-            best = order[first]
+            rows = ids[0].tolist()
+            owners = state.owners[ids[0]].tolist()
+            best: dict[int, float] = {}
+            # FAISS answers best first, so a record's first row is its best description.
+            for score, row, owner in zip(scores[0].tolist(), rows, owners, strict=True):
+                if row >= 0 and owner not in best:
+                    best[owner] = score
             if len(best) >= k or fetch >= n_vectors:
                 break
             fetch = min(n_vectors, fetch * 2)
-        best_scores = scores[0][found][best].tolist()
-        hits = [
-            SemanticHit(state.records[owner], score)
-            for owner, score in zip(owners[best].tolist(), best_scores, strict=True)
-        ]
-        hits.sort(key=lambda hit: (-hit.similarity, hit.record.id))
-        return hits[:k]
+        records = state.records
+        ranked = sorted((-score, records[owner].id, owner) for owner, score in best.items())
+        return [SemanticHit(records[owner], -negative) for negative, _, owner in ranked[:k]]
 
 
 # -- helpers: embedding -------------------------------------------------------------------
