@@ -195,7 +195,15 @@ def _session(onnx_path: Path, threads: int | None) -> onnxruntime.InferenceSessi
     # process (an HTTP server, a renderer) needs.
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     options.log_severity_level = 3
-    return onnxruntime.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
+    try:
+        return onnxruntime.InferenceSession(
+            str(onnx_path), options, providers=["CPUExecutionProvider"]
+        )
+    except Exception as exc:  # ONNX Runtime raises its own untyped errors for a bad file
+        raise BackendUnavailableError(
+            f"the cached ONNX model {onnx_path} cannot be loaded ({exc}); delete "
+            f"{onnx_path.parent} and it is exported again"
+        ) from exc
 
 
 def _load_tokenizer(path: Path, exported: _ExportedModel) -> Tokenizer:

@@ -114,6 +114,18 @@ def test_a_corrupt_cache_entry_says_how_to_recover(
         SentenceEmbedder(precision="float32")
 
 
+def test_a_damaged_cached_model_says_how_to_recover(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
+    source = get_embedder(precision="float32").onnx_path.parent
+    target = tmp_path / "onnx" / source.relative_to(source.parents[1])
+    shutil.copytree(source, target)
+    (target / "model.onnx").write_bytes(b"\x08\x07 not a protobuf")
+    with pytest.raises(BackendUnavailableError, match="delete"):
+        SentenceEmbedder(precision="float32")
+
+
 def test_an_unwritable_cache_names_the_setting(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
