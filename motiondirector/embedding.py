@@ -9,7 +9,7 @@ The first time a model is used it is exported to ONNX (torch's exporter) and, fo
 int8 precision, quantized with ONNX Runtime's dynamic per-channel quantization; the result is
 cached under `motiondirector.cache.user_cache_dir()`, so later processes start without
 importing torch. A turn on the live path embeds one or two sentences, where ONNX Runtime in
-int8 is about four times as fast as torch was (docs/benchmarks.md).
+int8 is about four times as fast as torch (docs/benchmarks.md, "Embedding precision").
 
 This module must not download anything, and must not decide anything about emotions or
 behaviour: it only turns text into vectors.
@@ -356,8 +356,8 @@ def _export_float32(path: Path, out: Path) -> dict[str, Any]:
     sequence = torch.export.Dim("sequence", min=2, max=int(model.max_seq_length))
     with (
         warnings.catch_warnings(),
-        contextlib.redirect_stdout(io.StringIO()),
-        torch.inference_mode(False),
+        contextlib.redirect_stdout(io.StringIO()),  # the exporter prints its progress
+        torch.inference_mode(False),  # export traces autograd-visible tensors
     ):
         warnings.simplefilter("ignore")
         program = torch.onnx.export(
