@@ -82,6 +82,9 @@ class DiffusersBackend:
     takes_face_frames: ClassVar[bool] = False
     text_cleaner: ClassVar[str | None] = None
     """A module the pipeline needs to encode prompt text (None: nothing beyond diffusers)."""
+    float32_vae_class: ClassVar[str | None] = None
+    """A diffusers VAE class loaded in float32 whatever the pipeline's dtype (Wan's VAE is
+    numerically fragile in half precision)."""
 
     def __init__(self, pipeline: Any, *, model: str, device: str) -> None:
         self.pipeline = pipeline
@@ -152,9 +155,16 @@ class DiffusersBackend:
     def load_pipeline(cls, model: str, dtype: torch.dtype, options: BackendOptions) -> Any:
         """The pipeline of `model` with weights in `dtype` (subclasses add components)."""
         import diffusers
+        import torch
 
+        components: dict[str, Any] = {}
+        if cls.float32_vae_class is not None:
+            vae_class = getattr(diffusers, cls.float32_vae_class)
+            components["vae"] = vae_class.from_pretrained(
+                model, subfolder="vae", **dtype_argument(torch.float32)
+            )
         pipeline_class = getattr(diffusers, cls.pipeline_class_name)
-        return pipeline_class.from_pretrained(model, **dtype_argument(dtype))
+        return pipeline_class.from_pretrained(model, **components, **dtype_argument(dtype))
 
     # Conditioning ---------------------------------------------------------------------------
 

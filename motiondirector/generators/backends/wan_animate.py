@@ -22,7 +22,6 @@ from motiondirector.generators.backends.common import (
     DiffusersBackend,
     FloatArray,
     Settings,
-    dtype_argument,
     reference_pil,
     to_pil_frames,
 )
@@ -30,7 +29,6 @@ from motiondirector.generators.base import (
     GenerationOutput,
     GenerationRequest,
     UInt8Array,
-    optional_module,
 )
 from motiondirector.generators.chunking import Chunk
 
@@ -51,19 +49,9 @@ class WanAnimateBackend(DiffusersBackend):
     default_guidance_scale: ClassVar[float] = 1.0
     carries_frames: ClassVar[bool] = True
     text_cleaner: ClassVar[str | None] = "ftfy"
+    float32_vae_class: ClassVar[str | None] = "AutoencoderKLWan"
     needs_reference: ClassVar[bool] = True
     takes_face_frames: ClassVar[bool] = True
-
-    @classmethod
-    def load_pipeline(cls, model: str, dtype: Any, options: Any) -> Any:
-        import torch
-
-        diffusers = optional_module("diffusers")
-        # Wan's VAE is numerically fragile in half precision: keep it in float32.
-        vae = diffusers.AutoencoderKLWan.from_pretrained(
-            model, subfolder="vae", **dtype_argument(torch.float32)
-        )
-        return diffusers.WanAnimatePipeline.from_pretrained(model, vae=vae, **dtype_argument(dtype))
 
     @property
     def face_size(self) -> int:

@@ -17,12 +17,11 @@ from motiondirector.generators.backends.common import (
     DiffusersBackend,
     FloatArray,
     Settings,
-    dtype_argument,
     float_to_pil,
     reference_pil,
     to_pil_frames,
 )
-from motiondirector.generators.base import GenerationRequest, optional_module
+from motiondirector.generators.base import GenerationRequest
 from motiondirector.generators.chunking import Chunk
 
 KEEP = 0
@@ -44,17 +43,7 @@ class WanVACEBackend(DiffusersBackend):
     default_guidance_scale: ClassVar[float] = 5.0
     carries_frames: ClassVar[bool] = True
     text_cleaner: ClassVar[str | None] = "ftfy"
-
-    @classmethod
-    def load_pipeline(cls, model: str, dtype: Any, options: Any) -> Any:
-        import torch
-
-        diffusers = optional_module("diffusers")
-        # Wan's VAE is numerically fragile in half precision: keep it in float32.
-        vae = diffusers.AutoencoderKLWan.from_pretrained(
-            model, subfolder="vae", **dtype_argument(torch.float32)
-        )
-        return diffusers.WanVACEPipeline.from_pretrained(model, vae=vae, **dtype_argument(dtype))
+    float32_vae_class: ClassVar[str | None] = "AutoencoderKLWan"
 
     def control_video(
         self,
