@@ -72,6 +72,21 @@ def _tiny_wan_vae(seed: int) -> Any:
     )
 
 
+# What the two tiny Wan transformers share: text dim 32 (the tiny UMT5), 16 latent channels.
+_TINY_WAN_TRANSFORMER: dict[str, Any] = {
+    "patch_size": (1, 2, 2),
+    "num_attention_heads": 2,
+    "attention_head_dim": 12,
+    "out_channels": 16,
+    "text_dim": 32,
+    "freq_dim": 256,
+    "ffn_dim": 32,
+    "cross_attn_norm": True,
+    "qk_norm": "rms_norm_across_heads",
+    "rope_max_seq_len": 32,
+}
+
+
 def tiny_wan_vace(seed: int = 0) -> Any:
     """A WanVACEPipeline of random tiny parts (text dim 32, VAE z_dim 16, 3 layers)."""
     require_diffusers("wan-vace")
@@ -81,18 +96,9 @@ def tiny_wan_vace(seed: int = 0) -> Any:
     vae = _tiny_wan_vae(seed)
     torch.manual_seed(seed)
     transformer = diffusers.WanVACETransformer3DModel(
-        patch_size=(1, 2, 2),
-        num_attention_heads=2,
-        attention_head_dim=12,
+        **_TINY_WAN_TRANSFORMER,
         in_channels=16,
-        out_channels=16,
-        text_dim=32,
-        freq_dim=256,
-        ffn_dim=32,
         num_layers=3,
-        cross_attn_norm=True,
-        qk_norm="rms_norm_across_heads",
-        rope_max_seq_len=32,
         vace_layers=[0, 2],
         vace_in_channels=96,
     )
@@ -119,20 +125,11 @@ def tiny_wan_animate(seed: int = 0) -> Any:
     vae = _tiny_wan_vae(seed)
     torch.manual_seed(seed)
     transformer = diffusers.WanAnimateTransformer3DModel(
-        patch_size=(1, 2, 2),
-        num_attention_heads=2,
-        attention_head_dim=12,
+        **_TINY_WAN_TRANSFORMER,
         in_channels=36,
         latent_channels=16,
-        out_channels=16,
-        text_dim=32,
-        freq_dim=256,
-        ffn_dim=32,
         num_layers=2,
-        cross_attn_norm=True,
-        qk_norm="rms_norm_across_heads",
         image_dim=4,
-        rope_max_seq_len=32,
         motion_encoder_channel_sizes={"4": 16, "8": 16, "16": 16},
         motion_encoder_size=16,
         motion_style_dim=8,
