@@ -72,6 +72,19 @@ def _tiny_wan_vae(seed: int) -> Any:
     )
 
 
+# The tiny text encoders (T5 for CogVideoX, UMT5 for Wan): 32-wide, one layer.
+_TINY_T5: dict[str, Any] = {
+    "d_model": 32,
+    "d_kv": 8,
+    "d_ff": 37,
+    "num_layers": 1,
+    "num_heads": 4,
+    "relative_attention_num_buckets": 8,
+    "pad_token_id": 0,
+    "eos_token_id": 1,
+    "decoder_start_token_id": 0,
+}
+
 # What the two tiny Wan transformers share: text dim 32 (the tiny UMT5), 16 latent channels.
 _TINY_WAN_TRANSFORMER: dict[str, Any] = {
     "patch_size": (1, 2, 2),
@@ -200,18 +213,7 @@ def tiny_cogvideox_fun(seed: int = 0) -> Any:
         temporal_compression_ratio=4,
     )
     torch.manual_seed(seed)
-    config = transformers.T5Config(
-        vocab_size=_vocab_size(),
-        d_model=32,
-        d_kv=8,
-        d_ff=37,
-        num_layers=1,
-        num_heads=4,
-        relative_attention_num_buckets=8,
-        pad_token_id=0,
-        eos_token_id=1,
-        decoder_start_token_id=0,
-    )
+    config = transformers.T5Config(vocab_size=_vocab_size(), **_TINY_T5)
     return diffusers.CogVideoXFunControlPipeline(
         tokenizer=tiny_tokenizer(),
         text_encoder=transformers.T5EncoderModel(config),
@@ -313,18 +315,7 @@ def _tiny_umt5(seed: int) -> Any:
 
     transformers = optional_module("transformers")
     torch.manual_seed(seed)
-    config = transformers.UMT5Config(
-        vocab_size=_vocab_size(),
-        d_model=32,
-        d_kv=8,
-        d_ff=37,
-        num_layers=1,
-        num_heads=4,
-        relative_attention_num_buckets=8,
-        pad_token_id=0,
-        eos_token_id=1,
-        decoder_start_token_id=0,
-    )
+    config = transformers.UMT5Config(vocab_size=_vocab_size(), **_TINY_T5)
     return transformers.UMT5EncoderModel(config)
 
 
