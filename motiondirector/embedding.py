@@ -221,6 +221,9 @@ def _load_tokenizer(path: Path, exported: _ExportedModel) -> Tokenizer:
 
 
 def _import_runtime() -> None:
+    # ONNX Runtime's telemetry keeps a device id under ~/.cache/Microsoft: every file this
+    # package writes belongs under its own cache setting. Read when the runtime starts.
+    os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
     try:
         import onnxruntime  # noqa: F401
         import tokenizers  # noqa: F401

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -90,7 +91,11 @@ def test_float32_matches_sentence_transformers() -> None:
 
 
 def test_the_export_is_cached_and_reused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    tmp_path = tmp_path / "cache"
+    work = tmp_path.parent / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)  # the exporter and the quantizer must leave it alone
     first = SentenceEmbedder(precision="float32")
     assert first.onnx_path.is_relative_to(tmp_path)
     written = first.onnx_path.stat().st_mtime_ns
@@ -99,6 +104,22 @@ def test_the_export_is_cached_and_reused(tmp_path: Path, monkeypatch: pytest.Mon
     assert second.onnx_path.stat().st_mtime_ns == written
     assert [p.name for p in tmp_path.glob("onnx/*/.export-*")] == []  # no staging left behind
     np.testing.assert_array_equal(first.embed(["hello"]), second.embed(["hello"]))
+    assert list(work.iterdir()) == []
+
+
+def test_nothing_is_written_outside_the_cache_setting(
+    embedder: SentenceEmbedder, tmp_path: Path
+) -> None:
+    home, work = tmp_path / "home", tmp_path / "work"
+    home.mkdir()
+    work.mkdir()
+    code = "from motiondirector.embedding import get_embedder; get_embedder().embed(['hi'])"
+    # The cache stays where the suite keeps it; only HOME and the working directory move.
+    env = {**os.environ, "HOME": str(home), CACHE_ENV: str(embedder.onnx_path.parents[3])}
+    env.pop("ORT_DISABLE_TELEMETRY", None)
+    env.pop("XDG_CACHE_HOME", None)
+    subprocess.run([sys.executable, "-c", code], cwd=work, env=env, check=True)
+    assert list(home.rglob("*")) == [] and list(work.iterdir()) == []
 
 
 def test_a_corrupt_cache_entry_says_how_to_recover(
