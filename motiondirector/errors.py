@@ -3,7 +3,8 @@
 
     MotionDirectorError
     ├── ScriptError            a script could not be read; carries file and line
-    │   └── InputTooLargeError the script is over the configured size limit
+    │   ├── InputTooLargeError the script is over the configured size limit
+    │   └── SceneLimitError    the scene asks for more than its limits (duration, gaps, cast)
     ├── PlanValidationError    a plan breaks the contract; lists every violation
     ├── ExportError            a plan cannot be exported as asked (format, character, fps)
     ├── LibraryError           a clip library cannot be created, opened or changed as asked
@@ -51,6 +52,26 @@ class ScriptError(MotionDirectorError):
 
 class InputTooLargeError(ScriptError):
     """The script is larger than the configured limit."""
+
+
+class SceneLimitError(ScriptError):
+    """The scene asks for more than `scene.limits.SceneLimits` allows. `field` names where
+    (`turns[0].words[2].start`, `characters`, ...); `limit` names the limit
+    (`max_gap_s`, ...); `reason` is the message without the field."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str,
+        limit: str,
+        line: int | None = None,
+        file: str | None = None,
+    ) -> None:
+        self.field = field
+        self.limit = limit
+        self.reason = f"{message} ({limit})"
+        super().__init__(f"{field}: {self.reason}", line=line, file=file)
 
 
 class PlanValidationError(MotionDirectorError):

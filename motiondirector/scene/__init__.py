@@ -14,14 +14,15 @@ import os
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Literal
 
 from motiondirector.errors import MotionDirectorError, ScriptError
+from motiondirector.plan.options import SCRIPT_FORMATS, ScriptFormat
 from motiondirector.plan.scene import Scene
 from motiondirector.scene.assemble import assemble_scene
 from motiondirector.scene.dialogue_json import parse_dialogue_json
 from motiondirector.scene.elements import ParsedScript
 from motiondirector.scene.fountain import parse_fountain
+from motiondirector.scene.limits import SceneLimits
 from motiondirector.scene.plain_text import parse_plain_text
 from motiondirector.scene.source import (
     SUFFIX_FORMATS,
@@ -36,9 +37,15 @@ from motiondirector.scene.timing import TimingOptions
 
 DEFAULT_MAX_BYTES = 2_000_000
 
-ScriptFormat = Literal["auto", "fountain", "json", "text"]
 
-__all__ = ["DEFAULT_MAX_BYTES", "TimingOptions", "parse_script", "read_script"]
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "SceneLimits",
+    "ScriptFormat",
+    "TimingOptions",
+    "parse_script",
+    "read_script",
+]
 
 
 def parse_script(
@@ -49,6 +56,7 @@ def parse_script(
     timing: TimingOptions | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     characters: Sequence[str] = (),
+    limits: SceneLimits | None = None,
 ) -> Scene:
     """Parse a script into a Scene.
 
@@ -58,11 +66,13 @@ def parse_script(
     max_bytes: scripts larger than this (UTF-8) raise InputTooLargeError.
     characters: characters on stage throughout besides those the script reveals (someone who
         listens but never speaks), as if declared in dialogue JSON.
-    Raises ScriptError (with the line) for anything that cannot be read as a script.
+    limits: what the scene may ask for (duration, silences, cast, lines); default SceneLimits().
+    Raises ScriptError (with the line) for anything that cannot be read as a script, and its
+    subclass SceneLimitError (naming the field and the limit) beyond `limits`.
     """
-    if format not in ("auto", "fountain", "json", "text"):
+    if format not in SCRIPT_FORMATS:
         raise MotionDirectorError(
-            f"unknown script format {format!r}; use 'auto', 'fountain', 'json' or 'text'"
+            f"unknown script format {format!r}; use one of {', '.join(SCRIPT_FORMATS)}"
         )
     if not isinstance(text, str):
         raise ScriptError(f"expected the script as str, got {type(text).__name__}", file=file)
@@ -71,7 +81,7 @@ def parse_script(
     chosen: Format = detect_format(text) if format == "auto" else format
     parsed: ParsedScript
     if chosen == "json":
-        parsed = parse_dialogue_json(text, file=file)
+        parsed = parse_dialogue_json(text, file=file, limits=limits)
     elif chosen == "text":
         parsed = parse_plain_text(text)
     else:
@@ -79,7 +89,7 @@ def parse_script(
     if characters:
         declared = (*parsed.declared_characters, *(name.upper() for name in characters))
         parsed = replace(parsed, declared_characters=tuple(dict.fromkeys(declared)))
-    return assemble_scene(parsed, timing=timing or TimingOptions(), file=file)
+    return assemble_scene(parsed, timing=timing or TimingOptions(), file=file, limits=limits)
 
 
 def read_script(
@@ -89,6 +99,7 @@ def read_script(
     timing: TimingOptions | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     characters: Sequence[str] = (),
+    limits: SceneLimits | None = None,
 ) -> Scene:
     """Read a script file (UTF-8, or UTF-16 with a byte-order mark) into a Scene.
 
@@ -121,4 +132,5 @@ def read_script(
         timing=timing,
         max_bytes=max_bytes,
         characters=characters,
+        limits=limits,
     )

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from motiondirector.errors import ScriptError
+from motiondirector.errors import SceneLimitError, ScriptError
 from motiondirector.plan.scene import ActionLine, Beat, Scene, Utterance, Word
 from motiondirector.scene.addressees import infer_addressees
 from motiondirector.scene.elements import ParsedScript, RawAction, RawHeading, RawTurn
+from motiondirector.scene.limits import SceneLimits
 from motiondirector.scene.names import NameMatcher
 from motiondirector.scene.speech import Speech, build_speech
 from motiondirector.scene.timing import TimingOptions, action_ms, to_ms, word_ms
@@ -34,8 +35,14 @@ def _is_voice_over(turn: RawTurn) -> bool:
 
 
 def assemble_scene(
-    script: ParsedScript, *, timing: TimingOptions, file: str | None = None
+    script: ParsedScript,
+    *,
+    timing: TimingOptions,
+    file: str | None = None,
+    limits: SceneLimits | None = None,
 ) -> Scene:
+    """Lay the script out on one time axis; raises SceneLimitError beyond `limits`."""
+    limits = limits or SceneLimits()
     beats = _split_beats(script)
     speeches = {
         el: build_speech(el.segments)
@@ -52,19 +59,23 @@ def assemble_scene(
             line=1,
             file=file,
         )
+    limits.check_count("max_utterances", len(turns), field="turns", line=_line_of(turns, limits))
     known = list(script.declared_characters)
     for turn in turns:
         known.append(turn.speaker)
         known.extend(turn.addressees or ())
+    limits.check_count("max_characters", len(set(known)), field="characters")
     names = NameMatcher(known)
     stages = [_on_stage(beat, script.declared_characters, names) for beat in beats]
-    layout = _Layout(timing)
+    layout = _Layout(timing, limits, file)
     scene_beats = []
     for index, beat in enumerate(beats):
         scene_beats.append(layout.beat(index, beat, stages[index], speeches, names))
     characters = tuple(
         dict.fromkeys([*script.declared_characters, *(c for s in stages for c in s), *known])
     )
+    limits.check_count("max_characters", len(characters), field="characters")
+    _check_character_seconds(len(characters), _seconds(layout.end), limits, file)
     return Scene(
         title=script.title,
         source=file,
@@ -74,6 +85,24 @@ def assemble_scene(
         actions=tuple(layout.actions),
         duration=_seconds(layout.end),
     )
+
+
+def _check_character_seconds(
+    characters: int, duration: float, limits: SceneLimits, file: str | None
+) -> None:
+    if characters * duration > limits.max_character_seconds:
+        raise SceneLimitError(
+            f"{characters} characters over {duration:g} s is {characters * duration:g} "
+            f"character-seconds of motion, over the limit of {limits.max_character_seconds:g}",
+            field="characters",
+            limit="max_character_seconds",
+            file=file,
+        )
+
+
+def _line_of(turns: list[RawTurn], limits: SceneLimits) -> int | None:
+    """The line of the first turn beyond the utterance limit."""
+    return turns[limits.max_utterances].line if len(turns) > limits.max_utterances else None
 
 
 def _split_beats(script: ParsedScript) -> list[_BeatDraft]:
@@ -118,8 +147,10 @@ def _on_stage(beat: _BeatDraft, declared: tuple[str, ...], names: NameMatcher) -
 
 
 class _Layout:
-    def __init__(self, timing: TimingOptions) -> None:
+    def __init__(self, timing: TimingOptions, limits: SceneLimits, file: str | None) -> None:
         self.timing = timing
+        self.limits = limits
+        self.file = file
         self.gap = to_ms(timing.turn_gap)
         self.end = 0
         self.utterances: list[Utterance] = []
@@ -175,7 +206,7 @@ class _Layout:
                 line=action.line,
             )
         )
-        self.end = max(self.end, end)
+        self._advance(end, action.line)
 
     def _utterance(
         self,
@@ -187,6 +218,7 @@ class _Layout:
         at: int,
     ) -> Utterance:
         if turn.words:
+            self._check_given_start(turn, at)
             words = tuple(Word(text=w.text, start=w.start, end=w.end) for w in turn.words)
         else:
             words = self._estimate_words(speech, at)
@@ -205,8 +237,35 @@ class _Layout:
             line=turn.line,
         )
         self.utterances.append(utterance)
-        self.end = max(self.end, to_ms(utterance.end))
+        self._advance(to_ms(utterance.end), turn.line)
         return utterance
+
+    def _check_given_start(self, turn: RawTurn, at: int) -> None:
+        """A timed turn may start after a silence of at most `max_gap_s`."""
+        assert turn.words
+        gap = turn.words[0].start - _seconds(at)
+        if gap > self.limits.max_gap_s:
+            where = f"{turn.where}.words[0]" if turn.where else "words[0]"
+            raise SceneLimitError(
+                f"the turn starts after {gap:g} s of silence, over the limit of "
+                f"{self.limits.max_gap_s:g} s",
+                field=f"{where}.start",
+                limit="max_gap_s",
+                line=turn.line,
+                file=self.file,
+            )
+
+    def _advance(self, end: int, line: int) -> None:
+        self.end = max(self.end, end)
+        if _seconds(self.end) > self.limits.max_duration_s:
+            raise SceneLimitError(
+                f"the scene runs to {_seconds(self.end):g} s, over the limit of "
+                f"{self.limits.max_duration_s:g} s",
+                field="duration",
+                limit="max_duration_s",
+                line=line,
+                file=self.file,
+            )
 
     def _estimate_words(self, speech: Speech, at: int) -> tuple[Word, ...]:
         timing = self.timing

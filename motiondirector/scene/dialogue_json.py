@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from motiondirector.errors import ScriptError
+from motiondirector.errors import SceneLimitError, ScriptError
 from motiondirector.scene.elements import (
     Element,
     GivenWord,
@@ -30,6 +30,7 @@ from motiondirector.scene.elements import (
     SpeechLine,
     Wryly,
 )
+from motiondirector.scene.limits import SceneLimits
 from motiondirector.scene.speech import build_speech, has_speech, normalize_space
 
 Path = tuple[str | int, ...]
@@ -80,11 +81,14 @@ def load_json(text: str, *, file: str | None = None) -> Any:
         raise ScriptError("invalid JSON: nested too deeply", line=1, file=file) from None
 
 
-def parse_dialogue_json(text: str, *, file: str | None = None) -> ParsedScript:
+def parse_dialogue_json(
+    text: str, *, file: str | None = None, limits: SceneLimits | None = None
+) -> ParsedScript:
+    """Read dialogue JSON; word timings are checked against `limits` (default SceneLimits())."""
     data = load_json(text, file=file)
     top_is_list = isinstance(data, list)
     document = {"turns": data} if top_is_list else data
-    reader = _Reader(text, top_is_list, file)
+    reader = _Reader(text, top_is_list, file, limits or SceneLimits())
     dialogue = reader.validate(DialogueIn, document, ())
     elements: list[Element] = []
     for index, raw in enumerate(dialogue.turns):
@@ -104,10 +108,11 @@ def parse_dialogue_json(text: str, *, file: str | None = None) -> ParsedScript:
 
 
 class _Reader:
-    def __init__(self, text: str, top_is_list: bool, file: str | None) -> None:
+    def __init__(self, text: str, top_is_list: bool, file: str | None, limits: SceneLimits) -> None:
         self.text = text
         self.top_is_list = top_is_list
         self.file = file
+        self.limits = limits
 
     def display(self, path: Path) -> str:
         if self.top_is_list and path[:1] == ("turns",):
@@ -159,7 +164,14 @@ class _Reader:
         extension = turn.extension.upper() if turn.extension else None
         speaker = normalize_space(turn.speaker).upper()
         return RawTurn(
-            speaker, tuple(segments), self.line(path), extension, False, addressees, given
+            speaker,
+            tuple(segments),
+            self.line(path),
+            extension,
+            False,
+            addressees,
+            given,
+            where=self.display(path),
         )
 
     def _given_words(
@@ -183,6 +195,7 @@ class _Reader:
                     f"{index - 1} ({previous.start}); timings must not decrease",
                     (*words_path, index),
                 )
+            self._check_limits(word, previous, (*words_path, index))
             previous = word
         given = [word.text for word in turn.words if has_speech(word.text)]
         if [_comparable(word) for word in given] != [_comparable(word) for word in spoken]:
@@ -193,6 +206,26 @@ class _Reader:
         return tuple(
             GivenWord(word.text, round(word.start, 3), round(word.end, 3)) for word in turn.words
         )
+
+    def _check_limits(self, word: WordIn, previous: WordIn | None, path: Path) -> None:
+        limits = self.limits
+        problem: tuple[str, str, str] | None = None
+        if word.end > limits.max_duration_s:
+            problem = ("end", f"ends at {word.end:g} s", "max_duration_s")
+        elif word.end - word.start > limits.max_word_s:
+            problem = ("end", f"lasts {word.end - word.start:g} s", "max_word_s")
+        elif previous is not None and word.start - previous.end > limits.max_gap_s:
+            gap = word.start - previous.end
+            problem = ("start", f"follows {gap:g} s of silence", "max_gap_s")
+        if problem is not None:
+            name, what, limit = problem
+            raise SceneLimitError(
+                f"the word {what}, over the limit of {getattr(limits, limit):g} s",
+                field=f"{self.display(path)}.{name}",
+                limit=limit,
+                line=self.line(path),
+                file=self.file,
+            )
 
 
 def _difference(given: list[str], spoken: list[str]) -> str:

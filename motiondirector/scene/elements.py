@@ -56,6 +56,8 @@ class RawTurn:
     dual: bool = False
     addressees: tuple[str, ...] | None = None
     words: tuple[GivenWord, ...] | None = None
+    # Where the turn is in its document (`turns[3]`), for errors that name a field.
+    where: str | None = None
 
 
 Element = RawHeading | RawAction | RawTurn

@@ -21,21 +21,36 @@ from motiondirector.scene.elements import (
 from motiondirector.scene.fountain import heading_text, is_heading, normalize
 from motiondirector.scene.markup import normalize_newlines
 
-_NAME_WORD = r"[^\W\d_][\w.'’\-]{0,24}|\d[\w.'’\-]{0,24}"
+_NAME_WORD = r"[^\W\d_][\w.'’\-\u200c\u200d]{0,24}|\d[\w.'’\-]{0,24}"
 _TURN = re.compile(
     rf"\s{{0,8}}(?P<name>(?:{_NAME_WORD})(?: (?:{_NAME_WORD})){{0,3}})"
     r"(?:\s{0,4}\((?P<extension>[^()]{1,20})\))?\s{0,4}:(?P<text>.*)"
 )
 
 
+def without_invisibles(line: str) -> str:
+    """The line without bidirectional marks, zero-width spaces and byte-order marks: they
+    carry no speech and would hide a `NAME:` from the reader."""
+    return line.translate(_INVISIBLE)
+
+
+_INVISIBLE = dict.fromkeys(
+    map(ord, "\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067\u2068\u2069\ufeff")
+)
+# Joiners shape the letters of some scripts inside a word; a name is matched without them.
+_JOINERS = dict.fromkeys(map(ord, "\u200c\u200d"))
+
+
 def match_turn(line: str) -> tuple[str, str | None, str] | None:
-    """(speaker, extension, text) when a line reads `NAME: text`, else None."""
+    """(speaker, extension, text) when a line reads `NAME: text`, else None. Each word of the
+    name starts with a capital, a digit or a letter of a script without case (Arabic, CJK)."""
+    line = without_invisibles(line)
     match = _TURN.match(line)
     if match is None:
         return None
-    name = match.group("name")
+    name = match.group("name").translate(_JOINERS)
     text = match.group("text").strip()
-    if not text or not all(word[0].isupper() or word[0].isdigit() for word in name.split()):
+    if not text or any(word[0].islower() for word in name.split()):
         return None
     extension = match.group("extension")
     return name.upper(), normalize(extension).upper() if extension else None, text

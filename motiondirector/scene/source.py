@@ -1,13 +1,15 @@
 """Raw script input: size limits, decoding bytes, rejecting binary data, detecting the format.
 
 Everything here runs before any parser, so a parser may assume text that is within the size
-limit, contains no NUL character and does not start with a byte-order mark.
+limit, contains no NUL character and no surrogate (nor, in JSON, an escape of a lone one) and
+does not start with a byte-order mark.
 """
 
 from __future__ import annotations
 
 import codecs
 import json
+import re
 from typing import Literal
 
 from motiondirector.errors import InputTooLargeError, ScriptError
@@ -23,6 +25,11 @@ SUFFIX_FORMATS: dict[str, Format | None] = {
     ".json": "json",
     ".txt": None,  # plain text or Fountain: detect
 }
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# Every JSON escape, consumed left to right so that `\\ud800` (an escaped backslash, then
+# `ud800`) is not taken for a `\ud800` escape.
+_JSON_ESCAPE = re.compile(r"\\(?:u[0-9a-fA-F]{4}|.)", re.DOTALL)
 
 
 def too_large(size: int, max_bytes: int, file: str | None) -> InputTooLargeError:
@@ -63,17 +70,66 @@ def decode_script(data: bytes, file: str | None) -> str:
 
 
 def check_text(text: str, file: str | None) -> str:
-    """Reject binary content and empty scripts; return the text without a leading BOM."""
+    """Reject binary content, text that is not Unicode and empty scripts; return the text
+    without a leading BOM.
+
+    A surrogate code point (U+D800–U+DFFF) cannot be encoded, so nothing downstream could
+    handle it: one in the text, or a JSON escape of a lone one (`\\ud800`) in text that reads
+    as JSON, is a ScriptError naming its line.
+    """
     nul = text.find("\x00")
     if nul >= 0:
-        line = normalize_newlines(text[:nul]).count("\n") + 1
         raise ScriptError(
-            "the script contains a NUL character; is it a binary file?", line=line, file=file
+            "the script contains a NUL character; is it a binary file?",
+            line=_line_at(text, nul),
+            file=file,
         )
+    surrogate = _SURROGATE.search(text)
+    if surrogate is not None:
+        line = _line_at(text, surrogate.start())
+        raise ScriptError(
+            f"line {line} contains a lone surrogate (U+{ord(surrogate[0]):04X}), "
+            "which is not Unicode text",
+            line=line,
+            file=file,
+        )
+    if text.lstrip().startswith(("{", "[", '"')):
+        escape = _lone_surrogate_escape(text)
+        if escape is not None:
+            line = _line_at(text, escape.start())
+            raise ScriptError(
+                f"line {line} contains the JSON escape {escape[0]}, a lone surrogate, "
+                "which is not Unicode text",
+                line=line,
+                file=file,
+            )
     text = text.removeprefix("\ufeff")
     if not text.strip():
         raise ScriptError("the script is empty", line=1, file=file)
     return text
+
+
+def _line_at(text: str, index: int) -> int:
+    return normalize_newlines(text[:index]).count("\n") + 1
+
+
+def _lone_surrogate_escape(text: str) -> re.Match[str] | None:
+    """The first `\\uXXXX` escape of a surrogate that is not half of a high-low pair."""
+    if "\\" not in text:
+        return None
+    pending: re.Match[str] | None = None  # a high surrogate waiting for its low half
+    for escape in _JSON_ESCAPE.finditer(text):
+        unit = int(escape[0][2:], 16) if len(escape[0]) == 6 else -1
+        if pending is not None:
+            if 0xDC00 <= unit <= 0xDFFF and escape.start() == pending.end():
+                pending = None
+                continue
+            return pending
+        if 0xD800 <= unit <= 0xDBFF:
+            pending = escape
+        elif 0xDC00 <= unit <= 0xDFFF:
+            return escape
+    return pending
 
 
 def detect_format(text: str) -> Format:

@@ -87,21 +87,23 @@ def build_speech(segments: Sequence[SpeechLine | Wryly]) -> Speech:
 
 
 def split_parentheticals(text: str) -> list[tuple[bool, str]]:
-    """Split text into (is_parenthetical, piece) pairs; unbalanced brackets stay literal."""
+    """Split text into (is_parenthetical, piece) pairs. Unbalanced brackets stay literal, and so
+    do brackets that cannot hold a direction, with fewer than two letters ("(1)", "(a)",
+    "(2020)"): they are read aloud."""
     pieces: list[tuple[bool, str]] = []
+    literal = 0  # where the literal text not yet added starts
     position = 0
     while True:
         close = text.find(")", position)
         if close < 0:
             break
         opening = text.rfind("(", position, close)
-        if opening < 0:
-            # A stray ")" before any "(": keep it as text and look further on.
-            pieces.append((False, text[position : close + 1]))
-            position = close + 1
-            continue
-        pieces.append((False, text[position:opening]))
-        pieces.append((True, text[opening + 1 : close]))
+        inside = text[opening + 1 : close]
+        if opening >= 0 and sum(char.isalpha() for char in inside) >= 2:
+            pieces.append((False, text[literal:opening]))
+            pieces.append((True, inside))
+            literal = close + 1
+        # Otherwise the ")" (a stray one, or "(1)") stays text; look further on.
         position = close + 1
-    pieces.append((False, text[position:]))
+    pieces.append((False, text[literal:]))
     return pieces

@@ -127,6 +127,8 @@ def test_public_names_of_the_package() -> None:
     assert scene_package.__all__ == sorted(scene_package.__all__)
     assert set(scene_package.__all__) == {
         "DEFAULT_MAX_BYTES",
+        "SceneLimits",
+        "ScriptFormat",
         "TimingOptions",
         "parse_script",
         "read_script",

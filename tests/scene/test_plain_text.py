@@ -58,3 +58,26 @@ def test_format_detection(text: str, expected: str) -> None:
 def test_auto_detects_plain_text_end_to_end() -> None:
     scene = parse_script("Ana: Ben, listen.\nBen: What?\n")
     assert [u.speaker for u in scene.utterances] == ["ANA", "BEN"]
+
+
+def test_bidirectional_marks_and_zero_width_spaces_do_not_hide_the_speaker() -> None:
+    from motiondirector.scene.source import detect_format
+
+    rtl = "\u200fسارا: سلام بن\n\u200fبن: سلام\n"
+    assert detect_format(rtl) == "text"
+    scene = parse_script(rtl)
+    assert [(u.speaker, u.text) for u in scene.utterances] == [("سارا", "سلام بن"), ("بن", "سلام")]
+    hidden = "ANA\u200b: Hello there.\nBEN: Hi\u200b Ana.\n"
+    assert detect_format(hidden) == "text"
+    scene = parse_script(hidden)
+    assert scene.characters == ("ANA", "BEN")
+    assert [w.text for w in scene.utterances[1].words] == ["Hi", "Ana."]
+
+
+def test_brackets_without_a_direction_are_spoken() -> None:
+    scene = parse_script("ANA: I have (1) question.\nBEN: (quietly) Ok (2).\n", format="text")
+    first, second = scene.utterances
+    assert [w.text for w in first.words] == ["I", "have", "(1)", "question."]
+    assert first.parentheticals == ()
+    assert [w.text for w in second.words] == ["Ok", "(2)."]
+    assert [p.text for p in second.parentheticals] == ["quietly"]
