@@ -186,8 +186,8 @@ async def idle_first_frames(base: str, count: int) -> list[float]:
 
 def in_process_baseline(count: int) -> list[float]:
     """Planning the same kind of dialogues in this process, without HTTP (ms each)."""
-    from motiondirector.agent.pipeline import plan_text
     from motiondirector.planners import get_planner
+    from motiondirector.realize import plan_text
 
     planner = get_planner("rules")
     rng = random.Random(0)

@@ -40,9 +40,9 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def latency(repeats: int) -> dict[str, float]:
-    from motiondirector.agent.pipeline import plan_scene
     from motiondirector.embedding import get_embedder
     from motiondirector.planners import get_planner
+    from motiondirector.realize import plan_scene
     from motiondirector.scene import parse_script
 
     # One turn of a live conversation: ANA speaks, BEN listens.

@@ -15,8 +15,9 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 from report import write_section
 
 from motiondirector import plan_script
-from motiondirector.agent.direct import builtin_clip_library, direct_scene
 from motiondirector.generators.preview import contact_sheet, render_preview
+from motiondirector.realize import direct_scene
+from motiondirector.retrieval.builtin import builtin_clip_library
 
 SCENE = Path(__file__).resolve().parents[1] / "examples" / "the_key.fountain"
 SIZES = ((640, 360), (1280, 720))

@@ -47,10 +47,10 @@ def main() -> None:
     import torch
 
     torch.set_num_threads(1)
-    from motiondirector.agent.direct import builtin_clip_library
-    from motiondirector.agent.pipeline import plan_script
     from motiondirector.motion.assemble import MotionSourceCache, assemble_character
+    from motiondirector.realize import plan_script
     from motiondirector.retrieval import QUERY_CACHE
+    from motiondirector.retrieval.builtin import builtin_clip_library
     from motiondirector.retrieval.sequence import body_slots, sequence_plan, slot_query
 
     planning = _planning_module()

@@ -18,47 +18,77 @@ from motiondirector.errors import (
     InputTooLargeError,
     MotionDirectorError,
     PlanValidationError,
+    SceneLimitError,
     ScriptError,
 )
 
 if TYPE_CHECKING:
     from motiondirector.agent.director import Director
-    from motiondirector.agent.pipeline import plan_scene, plan_script, plan_text
+    from motiondirector.export.scene_folder import DirectResult, SceneFolder
     from motiondirector.plan.direction import Direction
     from motiondirector.plan.motion_plan import MotionPlan
     from motiondirector.plan.scene import Scene
-    from motiondirector.scene import parse_script, read_script
+    from motiondirector.realize import (
+        Realization,
+        direct_scene,
+        plan_scene,
+        plan_script,
+        plan_text,
+        realize_plan,
+    )
+    from motiondirector.retrieval.store import ClipLibrary
+    from motiondirector.scene import SceneLimits, TimingOptions, parse_script, read_script
+    from motiondirector.streaming import PlanFrames
 
 __version__ = "0.1.0"
 
 _LAZY = {
+    "ClipLibrary": "motiondirector.retrieval.store",
+    "DirectResult": "motiondirector.export.scene_folder",
     "Director": "motiondirector.agent.director",
+    "PlanFrames": "motiondirector.streaming",
+    "Realization": "motiondirector.realize",
+    "SceneFolder": "motiondirector.export.scene_folder",
+    "SceneLimits": "motiondirector.scene",
+    "TimingOptions": "motiondirector.scene",
+    "direct_scene": "motiondirector.realize",
+    "realize_plan": "motiondirector.realize",
     "Direction": "motiondirector.plan.direction",
     "MotionPlan": "motiondirector.plan.motion_plan",
     "Scene": "motiondirector.plan.scene",
     "parse_script": "motiondirector.scene",
-    "plan_scene": "motiondirector.agent.pipeline",
-    "plan_script": "motiondirector.agent.pipeline",
-    "plan_text": "motiondirector.agent.pipeline",
+    "plan_scene": "motiondirector.realize.pipeline",
+    "plan_script": "motiondirector.realize.pipeline",
+    "plan_text": "motiondirector.realize.pipeline",
     "read_script": "motiondirector.scene",
 }
 
 __all__ = [
     "BackendUnavailableError",
+    "ClipLibrary",
+    "DirectResult",
     "Direction",
     "Director",
     "InputTooLargeError",
     "MotionDirectorError",
     "MotionPlan",
+    "PlanFrames",
     "PlanValidationError",
+    "Realization",
     "Scene",
+    "SceneFolder",
+    "SceneLimitError",
+    "SceneLimits",
     "ScriptError",
+    "TimingOptions",
     "__version__",
+    "direct_scene",
     "parse_script",
     "plan_scene",
     "plan_script",
     "plan_text",
     "read_script",
+    "realize_plan",
 ]
 
 

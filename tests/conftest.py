@@ -32,8 +32,8 @@ def free_port() -> int:
 @pytest.fixture(scope="session")
 def builtin_clips(tmp_path_factory: pytest.TempPathFactory) -> ClipLibrary:
     """The built-in gesture library as a clip library, built once per test run."""
-    from motiondirector.agent.direct import builtin_clip_library
     from motiondirector.cache import user_cache_dir
+    from motiondirector.retrieval.builtin import builtin_clip_library
 
     cache = tmp_path_factory.getbasetemp() / "clip-cache"
     cache.mkdir(exist_ok=True)

@@ -14,20 +14,30 @@ def test_all_is_sorted_and_resolves() -> None:
 def test_exported_members() -> None:
     assert set(motiondirector.__all__) == {
         "BackendUnavailableError",
+        "ClipLibrary",
+        "DirectResult",
         "Direction",
         "Director",
         "InputTooLargeError",
         "MotionDirectorError",
         "MotionPlan",
+        "PlanFrames",
         "PlanValidationError",
+        "Realization",
         "Scene",
+        "SceneFolder",
+        "SceneLimitError",
+        "SceneLimits",
         "ScriptError",
+        "TimingOptions",
         "__version__",
+        "direct_scene",
         "parse_script",
         "plan_scene",
         "plan_script",
         "plan_text",
         "read_script",
+        "realize_plan",
     }
 
 

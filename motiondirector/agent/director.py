@@ -1,335 +1,63 @@
-"""The Director: from a script to a realized scene, deciding per segment how it is realized.
+"""The Director: from a script to a realized scene, and revisions of it by notes.
 
-The deterministic pipeline (no LLM): plan the scene, sequence library clips into a timeline
-(`retrieval/sequence.py`), then decide every clip slot again:
+The deterministic pipeline (no LLM): plan the scene, then realize the plan through the realize
+layer (`realize.realize_plan`), which sequences library clips and decides every clip slot as
+retrieval, generation or procedural motion with the reason recorded (`realize/decide.py`).
+With `agent="llm"` the same steps are LangChain tools and an LLM chooses which to call
+(`agent/llm_agent.py`). `revise` applies a note to the Direction a result was realized from
+(`agent/revise.py`).
 
-- **retrieval** when the best library candidate for the slot scores at least
-  `retrieve_threshold` (default `DEFAULT_RETRIEVE_THRESHOLD`);
-- else **generation** when a generator is configured: it gets the built-in synthesized motion
-  of the slot's lexeme as conditioning and writes a video, which becomes a `generated`
-  segment;
-- else **procedural**: the built-in synthesized motion of the lexeme plays.
-
-The reason of every decision is written into the segment's provenance. With `agent="llm"`
-the same steps are LangChain tools and an LLM chooses which to call (`agent/llm_agent.py`).
-`revise` applies a note to the Direction a result was realized from (`agent/revise.py`).
-
-This module decides and delegates: planning, sequencing, assembly and export live in their
-packages, and `direct_scene`'s assembly and file writing are reused as they are.
+This module holds settings and delegates: planning and realization live in `realize`, file
+writing in `agent/direct.py`.
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
-import zlib
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Literal
 
-from motiondirector.agent.direct import (
-    DirectResult,
-    builtin_clip_library,
-    finish_direction,
-)
-from motiondirector.agent.pipeline import ScriptFormat, plan_scene
-from motiondirector.errors import ExportError, MotionDirectorError
-from motiondirector.export.files import write_text_atomic
-from motiondirector.motion.assemble import IDLE_SOURCE, MotionSourceCache
+from motiondirector.errors import MotionDirectorError
+from motiondirector.export.scene_folder import DirectResult, SceneFolder
+from motiondirector.motion.assemble import IDLE_SOURCE
 from motiondirector.motion.clip import Motion
-from motiondirector.motion.library import builtin_library
 from motiondirector.plan.direction import Direction
-from motiondirector.plan.motion_plan import GestureEvent, HeadEvent, MotionPlan, PostureEvent
+from motiondirector.plan.motion_plan import MotionPlan
 from motiondirector.plan.scene import Scene
-from motiondirector.plan.timeline import CharacterTimeline, Provenance, Segment, Timeline
 from motiondirector.planners import Planner, get_planner
-from motiondirector.retrieval.query import search_clips
-from motiondirector.retrieval.sequence import MAX_RATE, body_slots, sequence_plan, slot_query
+from motiondirector.realize import (
+    DEFAULT_RETRIEVE_THRESHOLD,
+    SegmentDecider,
+    as_segment_generator,
+    assemble_realization,
+    from_realization,
+    plan_scene,
+    realize_plan,
+)
+from motiondirector.realize.decide import procedural_clip
+from motiondirector.realize.pipeline import FixedDirection
+from motiondirector.retrieval.builtin import builtin_clip_library
 from motiondirector.retrieval.store import ClipLibrary
-from motiondirector.scene import DEFAULT_MAX_BYTES, TimingOptions, parse_script, read_script
+from motiondirector.scene import (
+    DEFAULT_MAX_BYTES,
+    ScriptFormat,
+    TimingOptions,
+    parse_script,
+    read_script,
+)
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
     from motiondirector.agent.revise import RevisionResult
-    from motiondirector.motion.library.catalog import LibraryClip
     from motiondirector.planners.llm_client import LLMConfig
 
-DEFAULT_RETRIEVE_THRESHOLD = 0.60
-"""Measured on the built-in library over the example scene and the two shared screenplays
-(77 distinct slot queries): the best clip *of the planned lexeme* never scored below 0.600,
-while the best clip of any *other* lexeme scored above 0.60 for only 5% of the queries (the
-near-synonyms self_point/point and lower/tilt). See docs/director.md."""
-
-SCENE_FILE = "scene.json"
-DIRECTION_FILE = "direction.json"
-GENERATED_DIR = "generated"
-AGENT_DIR = "agent"
 AgentKind = Literal["deterministic", "llm"]
 AGENT_KINDS: tuple[str, ...] = ("deterministic", "llm")
-BodyEvent = GestureEvent | HeadEvent | PostureEvent
-
-
-# -- generation ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SegmentRequest:
-    """One segment to generate: who, which plan event, where it lands on the scene's time
-    axis, the motion to follow (built-in synthesized motion of the lexeme, `fps` frames per
-    second), a text prompt, a seed, and the video file to write."""
-
-    character: str
-    event: BodyEvent
-    target_in: float
-    target_out: float
-    motion: Motion
-    prompt: str
-    seed: int
-    out: Path
-
-
-@dataclass(frozen=True)
-class GeneratedMaterial:
-    """What a generator made for a segment: the file (`source`), its length in seconds and
-    the backend that made it."""
-
-    source: str
-    duration: float
-    backend: str
-
-
-@runtime_checkable
-class SegmentGenerator(Protocol):
-    """Makes the material of a segment that no library clip fits well enough."""
-
-    name: str
-
-    def generate_segment(self, request: SegmentRequest) -> GeneratedMaterial: ...
-
-
-def as_segment_generator(generator: object) -> SegmentGenerator:
-    """`generator` as the Director's SegmentGenerator: one already is; a video backend with
-    the `motiondirector.generators.base.Generator` shape is wrapped to render its pose
-    conditioning and write the video it generates."""
-    if isinstance(generator, SegmentGenerator):
-        return generator
-    from motiondirector.generators.base import Generator
-
-    if isinstance(generator, Generator):
-        from motiondirector.tools.generation import VideoSegmentGenerator
-
-        return VideoSegmentGenerator(generator)
-    raise MotionDirectorError(
-        f"{type(generator).__name__} is not a generator: give an object with "
-        "generate_segment(request) or a video backend from motiondirector.generators"
-    )
-
-
-# -- deciding segments ---------------------------------------------------------------------
-
-
-def procedural_clip(event: BodyEvent, emotion: str | None) -> LibraryClip:
-    """The built-in synthesized clip that realizes `event` when nothing better is at hand: its
-    lexeme, the event's hand, the emotion's style when there is one, plain amplitude/tempo."""
-    clips = [clip for clip in builtin_library() if clip.lexeme == event.lexeme]
-    if not clips:
-        clips = [clip for clip in builtin_library() if clip.id == "idle.normal.normal.neutral"]
-    hand = event.hand if isinstance(event, GestureEvent) else None
-
-    def preference(clip: LibraryClip) -> tuple[bool, bool, bool, bool, str]:
-        return (
-            hand is not None and clip.hand not in (hand, None),
-            clip.emotion != (emotion or "neutral"),
-            clip.amplitude != "normal",
-            clip.tempo != "normal",
-            clip.id,
-        )
-
-    return min(clips, key=preference)
-
-
-def event_seed(seed: int, character: str, event_id: str) -> int:
-    """A generation seed per event, stable across runs and independent of other events."""
-    return zlib.crc32(f"{seed}:{character}:{event_id}".encode())
-
-
-@dataclass
-class _Decider:
-    plan: MotionPlan
-    library: ClipLibrary
-    threshold: float
-    generator: SegmentGenerator | None
-    material_dir: Path | None
-    generated: dict[str, Motion]
-
-    def __post_init__(self) -> None:
-        self.emotions = {u.id: u.emotion.label for u in self.plan.utterances}
-        self.events = {
-            (track.name, event.id): event
-            for track in self.plan.characters
-            for event in track.events
-        }
-        self._slots: dict[str, dict[str, float]] = {}
-
-    def best_score(self, character: str, segment: Segment) -> float:
-        """The score of the best library candidate for the segment's slot: the chosen clip's
-        when it ranked first, else searched again (the sequencer preferred a smoother join)."""
-        provenance = segment.provenance
-        if provenance.rank == 1 and provenance.score is not None:
-            return provenance.score
-        if character not in self._slots:
-            best: dict[str, float] = {}
-            for slot in body_slots(self.plan, character):
-                emotion = self.emotions.get(slot.event.utterance_id or "")
-                found = search_clips(self.library, slot_query(slot, emotion), 1)
-                best[slot.event.id] = found[0].score if found else 0.0
-            self._slots[character] = best
-        return self._slots[character].get(segment.event_ids[0], provenance.score or 0.0)
-
-    def decide(self, character: str, segment: Segment) -> Segment:
-        if segment.kind != "clip" or not segment.event_ids:
-            return segment
-        best = self.best_score(character, segment)
-        scores = {**segment.provenance.scores, "best": round(best, 6)}
-        scores["threshold"] = self.threshold
-        if best >= self.threshold:
-            reason = (
-                f"retrieval: best library candidate {best:.2f} >= threshold "
-                f"{self.threshold:.2f}; {segment.provenance.reason}"
-            )
-            provenance = segment.provenance.model_copy(update={"reason": reason, "scores": scores})
-            return segment.model_copy(update={"provenance": provenance})
-        event = self.events[(character, segment.event_ids[0])]
-        assert isinstance(event, GestureEvent | HeadEvent | PostureEvent)
-        clip = procedural_clip(event, self.emotions.get(event.utterance_id or ""))
-        length = segment.target_out - segment.target_in
-        below = f"best library candidate {best:.2f} < threshold {self.threshold:.2f}"
-        if self.generator is not None:
-            return self.generate(character, segment, event, clip, below, best, scores)
-        source_out = round(min(clip.duration, length * MAX_RATE), 6)
-        return segment.model_copy(
-            update={
-                "kind": "procedural",
-                "clip_id": f"builtin/{clip.id}",
-                "source": f"builtin:{clip.id}",
-                "source_in": 0.0,
-                "source_out": source_out,
-                "provenance": Provenance(
-                    reason=f"procedural: {below} and no generator configured; plays the "
-                    f"built-in synthesized '{event.lexeme}' ({clip.id})",
-                    score=round(best, 6),
-                    scores=scores,
-                    candidates=segment.provenance.candidates,
-                ),
-            }
-        )
-
-    def generate(
-        self,
-        character: str,
-        segment: Segment,
-        event: BodyEvent,
-        clip: LibraryClip,
-        below: str,
-        best: float,
-        scores: dict[str, float],
-    ) -> Segment:
-        assert self.generator is not None
-        length = segment.target_out - segment.target_in
-        motion = clip.motion()
-        frames = max(2, min(motion.frames, round(length * MAX_RATE * motion.fps) + 1))
-        conditioning = Motion(
-            motion.rotations[:frames].copy(), motion.root_positions[:frames].copy(), motion.fps
-        )
-        folder = self.material_dir or Path(tempfile.mkdtemp(prefix="motiondirector-generated-"))
-        self.material_dir = folder
-        request = SegmentRequest(
-            character=character,
-            event=event,
-            target_in=segment.target_in,
-            target_out=segment.target_out,
-            motion=conditioning,
-            prompt=f"{character.title()} {event.description}",
-            seed=event_seed(self.plan.scene.seed, character, event.id),
-            out=folder / f"{_safe(character)}-{_safe(event.id)}.mp4",
-        )
-        material = self.generator.generate_segment(request)
-        self.generated[material.source] = conditioning
-        return segment.model_copy(
-            update={
-                "kind": "generated",
-                "clip_id": None,
-                "source": material.source,
-                "source_in": 0.0,
-                "source_out": round(material.duration, 6),
-                "provenance": Provenance(
-                    reason=f"generated by {material.backend}: {below}; conditioned on the "
-                    f"built-in synthesized '{event.lexeme}' ({clip.id})",
-                    score=round(best, 6),
-                    scores=scores,
-                    candidates=segment.provenance.candidates,
-                ),
-            }
-        )
-
-
-def _safe(name: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_" else "_" for c in name) or "x"
-
-
-def decide_segments(
-    plan: MotionPlan,
-    timeline: Timeline,
-    library: ClipLibrary,
-    *,
-    threshold: float = DEFAULT_RETRIEVE_THRESHOLD,
-    generator: SegmentGenerator | None = None,
-    material_dir: Path | None = None,
-    generated: dict[str, Motion] | None = None,
-) -> tuple[Timeline, dict[str, Motion]]:
-    """The timeline with every clip segment decided again: kept when its slot's best candidate
-    scores at least `threshold`, else generated (with `generator`, videos under
-    `material_dir`) or procedural. Also returns, per generated source, the motion it was
-    conditioned on (what the character's body does there), added to `generated` if given."""
-    found = generated if generated is not None else {}
-    decider = _Decider(plan, library, threshold, generator, material_dir, found)
-    tracks = tuple(
-        CharacterTimeline(
-            name=track.name,
-            segments=tuple(decider.decide(track.name, segment) for segment in track.segments),
-        )
-        for track in timeline.characters
-    )
-    return timeline.model_copy(update={"characters": tracks}), decider.generated
-
-
-class _MaterialLoader:
-    """Segment sources as motion: generated videos by the motion they follow, the rest as
-    `direct` loads them."""
-
-    def __init__(self, generated: dict[str, Motion]) -> None:
-        self._generated = generated
-        self._base = MotionSourceCache()
-
-    def __call__(self, source: str) -> Motion:
-        found = self._generated.get(source)
-        return found if found is not None else self._base(source)
 
 
 # -- the Director --------------------------------------------------------------------------
-
-
-class FixedDirection:
-    """A planner that returns a Direction decided earlier (a revision, an LLM's), so the
-    pipeline's validation and realization run on it unchanged."""
-
-    def __init__(self, direction: Direction) -> None:
-        self.direction = direction
-        self.name = direction.planner
-
-    def plan(self, scene: Scene) -> Direction:
-        return self.direction
 
 
 ScriptInput = Scene | MotionPlan | str | os.PathLike[str]
@@ -483,7 +211,7 @@ class Director:
             from motiondirector.tools.langchain_tools import DirectorSession
 
             # Files the agent asks for (exports, previews) land next to the result.
-            session = DirectorSession(self, folder=Path(out) / AGENT_DIR) if out else None
+            session = DirectorSession(self, folder=SceneFolder(out).agent_dir) if out else None
             run = run_llm_director(self, scene, instructions=instructions, session=session)
             result = run.result
             return self.write(result, out) if out is not None else result
@@ -507,32 +235,22 @@ class Director:
     ) -> DirectResult:
         """Timeline (retrieval, generation or procedural per slot), body motion and files for
         a validated plan."""
-        library = self.library
-        timeline = sequence_plan(plan, library, k=self.k)
-        material_dir = Path(out) / GENERATED_DIR if out is not None else None
-        timeline, _ = decide_segments(
+        material_dir = SceneFolder(out).generated_dir if out is not None else None
+        realization = realize_plan(
             plan,
-            timeline,
-            library,
-            threshold=self.retrieve_threshold,
+            self.library,
             generator=self.generator,
+            threshold=self.retrieve_threshold,
+            k=self.k,
             material_dir=material_dir,
             generated=self.generated_motions,
         )
         out_dir = Path(out) if out is not None else None
-        result = finish_direction(
-            plan, timeline, out_dir=out_dir, loader=_MaterialLoader(self.generated_motions)
-        )
-        result = DirectResult(
-            plan=result.plan,
-            timeline=result.timeline,
-            motions=result.motions,
-            paths=result.paths,
-            scene=scene,
-            direction=direction,
-        )
+        written = from_realization(realization, out_dir=out_dir)
+        result = replace(written, scene=scene, direction=direction)
+        timeline = realization.timeline
         if out_dir is not None:
-            result.paths.update(write_sources(result, out_dir))
+            result.paths.update(SceneFolder(out_dir).save_sources(result))
             used = {
                 s.source
                 for t in timeline.characters
@@ -545,19 +263,7 @@ class Director:
     def write(self, result: DirectResult, out: str | os.PathLike[str]) -> DirectResult:
         """Write a result made without an output folder into `out` (generated videos stay
         where they were made and are named in the timeline)."""
-        from motiondirector.agent.direct import write_direction
-
-        out_dir = Path(out)
-        paths = write_direction(result.plan, result.timeline, result.motions, out_dir)
-        paths.update(write_sources(result, out_dir))
-        return DirectResult(
-            plan=result.plan,
-            timeline=result.timeline,
-            motions=result.motions,
-            paths=paths,
-            scene=result.scene,
-            direction=result.direction,
-        )
+        return replace(result, paths=SceneFolder(out).save(result))
 
     def generate_event(
         self,
@@ -593,16 +299,14 @@ class Director:
                 "movements and posture changes that got a slot of their own can be generated"
             )
         segment = track.segments[index]
-        decider = _Decider(
+        decider = SegmentDecider(
             result.plan,
-            self.library,
             self.retrieve_threshold,
             self.generator,
             material_dir,
             self.generated_motions,
         )
-        event = decider.events[(character, event_id)]
-        assert isinstance(event, GestureEvent | HeadEvent | PostureEvent)
+        event = decider.body_event(character, event_id)
         emotion = decider.emotions.get(event.utterance_id or "")
         best = segment.provenance.scores.get("best", segment.provenance.score or 0.0)
         made = decider.generate(
@@ -620,13 +324,11 @@ class Director:
             for t in result.timeline.characters
         )
         timeline = result.timeline.model_copy(update={"characters": tracks})
-        done = finish_direction(
-            result.plan, timeline, loader=_MaterialLoader(self.generated_motions)
-        )
+        done = assemble_realization(result.plan, timeline, self.generated_motions)
         return DirectResult(
             plan=done.plan,
             timeline=done.timeline,
-            motions=done.motions,
+            motions=dict(done.motions),
             scene=result.scene,
             direction=result.direction,
         )
@@ -648,49 +350,3 @@ class Director:
         from motiondirector.agent.revise import revise_result
 
         return revise_result(self, previous, note, out=out, parser=parser)
-
-
-def write_sources(result: DirectResult, out_dir: Path) -> dict[str, Path]:
-    """scene.json and direction.json, what the plan was realized from, when known."""
-    paths: dict[str, Path] = {}
-    if result.scene is not None:
-        text = result.scene.model_dump_json(indent=2) + "\n"
-        paths["scene"] = write_text_atomic(out_dir / SCENE_FILE, text)
-    if result.direction is not None:
-        text = result.direction.model_dump_json(indent=2) + "\n"
-        paths["direction"] = write_text_atomic(out_dir / DIRECTION_FILE, text)
-    return paths
-
-
-def read_direction_folder(folder: str | os.PathLike[str]) -> DirectResult:
-    """The plan, timeline, Scene and Direction a `direct --out` folder holds (body motion is
-    not read back: a revision assembles it again)."""
-    from motiondirector.plan.validate import load_plan_json
-
-    root = Path(folder)
-
-    def read(name: str) -> str:
-        path = root / name
-        try:
-            return path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            hint = (
-                " (written by `motiondirector direct` since revisions exist; direct the script "
-                "again)"
-                if name in (SCENE_FILE, DIRECTION_FILE)
-                else ""
-            )
-            raise ExportError(f"{root} has no {name}{hint}") from None
-        except (OSError, UnicodeDecodeError) as error:
-            raise ExportError(f"cannot read {path}: {error}") from None
-
-    from pydantic import ValidationError
-
-    plan = load_plan_json(read("plan.json"))
-    try:
-        timeline = Timeline.model_validate_json(read("timeline.json"))
-        scene = Scene.model_validate_json(read(SCENE_FILE))
-        direction = Direction.model_validate_json(read(DIRECTION_FILE))
-    except ValidationError as error:
-        raise ExportError(f"{root}: a file does not match its contract: {error}") from None
-    return DirectResult(plan=plan, timeline=timeline, motions={}, scene=scene, direction=direction)

@@ -28,8 +28,8 @@ if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
     from langchain_core.messages import BaseMessage
 
-    from motiondirector.agent.direct import DirectResult
     from motiondirector.agent.director import Director
+    from motiondirector.export.scene_folder import DirectResult
     from motiondirector.plan.scene import Scene
     from motiondirector.planners.llm_client import LLMConfig
 

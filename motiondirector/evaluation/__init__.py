@@ -37,6 +37,7 @@ from motiondirector.evaluation.report import (
     compare_reports,
     load_report,
     report_summaries,
+    run_eval,
     write_report,
 )
 from motiondirector.evaluation.retrieval_quality import (
@@ -56,7 +57,6 @@ from motiondirector.evaluation.suites import (
     SUITES,
     SuiteResult,
     resolve_planner,
-    run_eval,
     run_suite,
 )
 from motiondirector.evaluation.usage import usage_counters

@@ -2,17 +2,19 @@
 
 Method: for every metric in both summaries, `delta = b - a`. Where both runs hold per-item
 values for the metric (the `values` table of a SuiteResult, or a long frame with `metric`,
-`item`, `value`), the metric is the mean of those values and a percentile bootstrap gives a 95 %
-interval for the delta: `n_boot` times, items are drawn with replacement and the mean
-difference is recomputed. When both runs scored the same items (two planners on one data set)
-the draw is paired: the same item ids are drawn for both runs; otherwise each run's items are
-drawn independently. Metrics without per-item values (F1 scores, medians) get no interval.
+`item`, `value`), the metric is the mean of those values and `scipy.stats.bootstrap` gives a
+95 % BCa interval for the delta of the means (`n_boot` resamples). When both runs scored the
+same items (two planners on one data set) the resampling is paired: the same item ids are drawn
+for both runs; otherwise each run's items are drawn independently. Metrics without per-item
+values (F1 scores, medians) get no interval. With fewer than two items, or no variation to
+resample, the interval is the delta itself.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from motiondirector.errors import EvaluationError
 from motiondirector.evaluation.suites import SuiteResult
@@ -36,18 +38,30 @@ def _parts(run: SuiteResult | pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]
 def _bootstrap(
     a: pd.Series, b: pd.Series, n_boot: int, rng: np.random.Generator
 ) -> tuple[float, float]:
-    if a.index.is_unique and b.index.is_unique and set(a.index) == set(b.index):
-        b = b.reindex(a.index)
-        diff = b.to_numpy(float) - a.to_numpy(float)
-        draws = rng.integers(0, len(diff), size=(n_boot, len(diff)))
-        means = diff[draws].mean(axis=1)
-    else:
-        av, bv = a.to_numpy(float), b.to_numpy(float)
-        da = rng.integers(0, len(av), size=(n_boot, len(av)))
-        db = rng.integers(0, len(bv), size=(n_boot, len(bv)))
-        means = bv[db].mean(axis=1) - av[da].mean(axis=1)
-    low, high = np.percentile(means, [2.5, 97.5])
-    return float(low), float(high)
+    av, bv = a.to_numpy(float), b.to_numpy(float)
+    paired = a.index.is_unique and b.index.is_unique and set(a.index) == set(b.index)
+    if paired:
+        bv = b.reindex(a.index).to_numpy(float)
+    exact = float(bv.mean() - av.mean())
+    spread = np.ptp(bv - av) if paired else max(np.ptp(av), np.ptp(bv))
+    if min(len(av), len(bv)) < 2 or spread == 0:
+        return exact, exact
+
+    def delta(x: np.ndarray, y: np.ndarray, axis: int = -1) -> np.ndarray:
+        return np.asarray(y.mean(axis=axis) - x.mean(axis=axis))
+
+    result = stats.bootstrap(
+        (av, bv),
+        delta,
+        paired=paired,
+        vectorized=True,
+        n_resamples=n_boot,
+        confidence_level=0.95,
+        method="BCa",
+        rng=rng,
+    )
+    interval = result.confidence_interval
+    return float(interval.low), float(interval.high)
 
 
 def compare(

@@ -52,7 +52,7 @@ def plan_turns(
     scene: Scene, planner: Planner, *, script: str = "", fps: int = 30, seed: int = 0
 ) -> list[dict[str, Any]]:
     """Plan each utterance of `scene` as its own turn and time it; one row per utterance."""
-    from motiondirector.agent.pipeline import plan_scene
+    from motiondirector.realize import plan_scene
 
     timed = TimedPlanner(planner)
     rows: list[dict[str, Any]] = []

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import importlib.util
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from matplotlib.figure import Figure
@@ -35,7 +36,15 @@ from motiondirector.evaluation.plots import (
     recall_figure,
     tokens_figure,
 )
-from motiondirector.evaluation.suites import SuiteResult
+from motiondirector.evaluation.suites import (
+    SuiteResult,
+    resolve_planner,
+    resolve_suites,
+    run_suite,
+)
+
+if TYPE_CHECKING:
+    from motiondirector.planners import Planner
 
 PARQUET = any(importlib.util.find_spec(n) is not None for n in ("pyarrow", "fastparquet"))
 
@@ -285,3 +294,28 @@ def load_report(out_dir: str | os.PathLike[str]) -> dict[str, pd.DataFrame]:
         index_col = 0 if "_confusion_" in path.stem else None
         tables[path.stem] = pd.read_csv(path, index_col=index_col)
     return tables
+
+
+def run_eval(
+    suites: Iterable[str],
+    planner: str | Planner,
+    out_dir: str | os.PathLike[str],
+    compare_to: str | os.PathLike[str] | None = None,
+    progress: bool = False,
+    *,
+    data_dir: str | os.PathLike[str] | None = None,
+    limit: int | None = None,
+) -> Path:
+    """Run the suites (`all` for every one) with `planner` (a name or a planner object), write
+    the report to `out_dir`, return report.md. With `compare_to` (an earlier report folder)
+    the report compares this run with it, whatever planners the two runs used."""
+    from tqdm import tqdm
+
+    names = resolve_suites(suites)
+    # Resolved once, before any suite runs: a bad name fails at once, not after a long suite,
+    # and every suite shares one planner (and its counters).
+    chosen = resolve_planner(planner)
+    results = []
+    for name in tqdm(names, disable=not progress, unit="suite"):
+        results.append(run_suite(name, planner=chosen, data_dir=data_dir, limit=limit))
+    return write_report(results, out_dir, compare_to=compare_to)

@@ -437,10 +437,10 @@ def latency_values(latency: pd.DataFrame) -> pd.DataFrame:
 
 
 def _screenplays_suite(data_dir: Path, planner: Planner, limit: int | None) -> SuiteResult:
-    from motiondirector.agent.pipeline import plan_scene
     from motiondirector.evaluation.latency import plan_turns
     from motiondirector.evaluation.metrics import plan_metrics
     from motiondirector.evaluation.scenes import sentence_scene
+    from motiondirector.realize import plan_scene
     from motiondirector.scene import read_script
 
     folder = _need(data_dir / "screenplays")
@@ -634,30 +634,3 @@ def run_suite(
     began = time.perf_counter()
     result = _RUNNERS[name](folder, chosen, limit)
     return replace(result, seconds=time.perf_counter() - began)
-
-
-def run_eval(
-    suites: Iterable[str],
-    planner: str | Planner,
-    out_dir: str | os.PathLike[str],
-    compare_to: str | os.PathLike[str] | None = None,
-    progress: bool = False,
-    *,
-    data_dir: str | os.PathLike[str] | None = None,
-    limit: int | None = None,
-) -> Path:
-    """Run the suites (`all` for every one) with `planner` (a name or a planner object), write
-    the report to `out_dir`, return report.md. With `compare_to` (an earlier report folder)
-    the report compares this run with it, whatever planners the two runs used."""
-    from tqdm import tqdm
-
-    from motiondirector.evaluation.report import write_report
-
-    names = resolve_suites(suites)
-    # Resolved once, before any suite runs: a bad name fails at once, not after a long suite,
-    # and every suite shares one planner (and its counters).
-    chosen = resolve_planner(planner)
-    results = []
-    for name in tqdm(names, disable=not progress, unit="suite"):
-        results.append(run_suite(name, planner=chosen, data_dir=data_dir, limit=limit))
-    return write_report(results, out_dir, compare_to=compare_to)

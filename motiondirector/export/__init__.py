@@ -10,12 +10,12 @@
 """
 
 from motiondirector.errors import ExportError
-from motiondirector.export.arkit import ARKIT_FPS, arkit_curves
+from motiondirector.export.arkit import arkit_curves
 from motiondirector.export.files import write_exports
-from motiondirector.export.formats import EXPORT_FORMATS, export_plan
+from motiondirector.export.formats import export_plan
+from motiondirector.plan.options import EXPORT_FORMATS
 
 __all__ = [
-    "ARKIT_FPS",
     "EXPORT_FORMATS",
     "ExportError",
     "arkit_curves",

@@ -26,11 +26,11 @@ import numpy.typing as npt
 
 from motiondirector.errors import ExportError
 from motiondirector.plan.motion_plan import FaceEvent, GazeEvent, MotionPlan
+from motiondirector.plan.options import FPS_CHOICES
 from motiondirector.plan.vocabulary import load_arkit_map
 
 FloatArray = npt.NDArray[np.float64]
 
-ARKIT_FPS: tuple[int, ...] = (30, 60)
 ARKIT_JSON_FORMAT = "motiondirector-arkit-52"
 ARKIT_JSON_VERSION = "1.0"
 
@@ -90,8 +90,8 @@ def arkit_curves(plan: MotionPlan, character: str, fps: int = 30) -> tuple[Float
 
 
 def check_fps(fps: int) -> None:
-    if fps not in ARKIT_FPS:
-        rates = ", ".join(str(r) for r in ARKIT_FPS)
+    if fps not in FPS_CHOICES:
+        rates = ", ".join(str(r) for r in FPS_CHOICES)
         raise ExportError(f"ARKit exports run at {rates} fps, got {fps!r}")
 
 
@@ -136,13 +136,16 @@ def _smoothstep(x: FloatArray) -> FloatArray:
     return x * x * (3.0 - 2.0 * x)
 
 
-def _envelope(
-    t: FloatArray, start: float, apex_start: float, apex_end: float, end: float
+def ramp_envelope(
+    t: FloatArray, start: float, full: float, release: float, end: float
 ) -> FloatArray:
-    """0 at start, smooth rise to 1 at apex_start, hold to apex_end, smooth fall to 0 at end."""
-    rise = _smoothstep((t - start) / max(apex_start - start, _EPS))
-    fall = _smoothstep((end - t) / max(end - apex_end, _EPS))
-    return np.minimum(rise, fall)
+    """0 outside [start, end]; a smooth rise from `start` to 1 at `full`, held to `release`, a
+    smooth fall to 0 at `end`. Face AUs (onset/apex/offset), gaze shifts and the head and eye
+    curves of the frame streams all ramp with it."""
+    rise = _smoothstep((t - start) / max(full - start, _EPS))
+    fall = _smoothstep((end - t) / max(end - release, _EPS))
+    inside = (t >= start) & (t <= end)
+    return np.where(inside, np.minimum(rise, fall), 0.0)
 
 
 def _frames_within(times: FloatArray, start: float, end: float) -> slice:
@@ -173,7 +176,7 @@ def _face_layer(times: FloatArray, events: Iterable[FaceEvent]) -> FloatArray:
         if row is None:  # an AU with no ARKit counterpart moves nothing here
             continue
         frames = _frames_within(times, event.start, event.end)
-        envelope = _envelope(
+        envelope = ramp_envelope(
             times[frames],
             event.start,
             event.envelope.apex_start,
@@ -258,7 +261,7 @@ def _gaze_layer(
             continue
         frames = _frames_within(times, event.start, event.end)
         ramp = min(GAZE_TRANSITION_S, (event.end - event.start) / 2.0)
-        envelope = _envelope(
+        envelope = ramp_envelope(
             times[frames], event.start, event.start + ramp, event.end - ramp, event.end
         )
         for name, amount in shape.items():

@@ -10,21 +10,19 @@ import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from motiondirector.errors import ExportError
 from motiondirector.export.arkit import check_fps
-from motiondirector.export.formats import PER_CHARACTER_FORMATS, check_format, export_plan
+from motiondirector.export.formats import (
+    CHARACTER_FILE_SUFFIXES,
+    PER_CHARACTER_FORMATS,
+    SCENE_FILE_NAMES,
+    check_format,
+    export_plan,
+)
 from motiondirector.plan.motion_plan import MotionPlan
-
-SCENE_FILE_NAMES = {
-    "json": "plan.json",
-    "bml": "plan.bml.xml",
-    "vtt": "plan.vtt",
-    "srt": "plan.srt",
-}
-CHARACTER_FILE_SUFFIXES = {"arkit-csv": ".arkit.csv", "arkit-json": ".arkit.json"}
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
 _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {
@@ -33,37 +31,48 @@ _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {
 _MAX_STEM = 80
 
 
-def write_exports(
-    plan: MotionPlan, out_dir: Path, formats: Sequence[str], *, fps: int = 30
-) -> list[Path]:
-    """Write each format into `out_dir` (created if missing); returns the paths written.
+def export_files(
+    plan: MotionPlan, formats: Sequence[str], *, fps: int = 30
+) -> Iterator[tuple[str, str, str]]:
+    """(format, file name, text) of every file the formats make, made one at a time.
 
-    Scene formats go to `plan.json`, `plan.bml.xml`, `plan.vtt`, `plan.srt`; ARKit formats to
-    one `<character>.arkit.csv` / `.arkit.json` per character, the name made safe for any file
-    system. Every format is checked before anything is written.
+    Scene formats are named `plan.json`, `plan.bml.xml`, `plan.vtt`, `plan.srt`; ARKit formats
+    make one `<character>.arkit.csv` / `.arkit.json` per character, the name made safe for any
+    file system. Every format (and the frame rate) is checked before the first file is made.
     """
     wanted = list(dict.fromkeys(formats))
     for format in wanted:
         check_format(format)
     if any(f in PER_CHARACTER_FORMATS for f in wanted):
         check_fps(fps)
+    return _export_files(plan, wanted, fps)
+
+
+def _export_files(
+    plan: MotionPlan, formats: Sequence[str], fps: int
+) -> Iterator[tuple[str, str, str]]:
+    stems = character_file_stems([track.name for track in plan.characters])
+    for format in formats:
+        if format in PER_CHARACTER_FORMATS:
+            suffix = CHARACTER_FILE_SUFFIXES[format]
+            for name, stem in stems.items():
+                yield format, f"{stem}{suffix}", export_plan(plan, format, fps=fps, character=name)
+        else:
+            yield format, SCENE_FILE_NAMES[format], export_plan(plan, format)  # type: ignore[index]
+
+
+def write_exports(
+    plan: MotionPlan, out_dir: Path, formats: Sequence[str], *, fps: int = 30
+) -> list[Path]:
+    """Write each format into `out_dir` (created if missing), named as `export_files` names
+    them; returns the paths written. Every format is checked before anything is written."""
+    files = export_files(plan, formats, fps=fps)
     out_dir = Path(out_dir)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise ExportError(f"cannot create the export folder {out_dir}: {error}") from error
-    stems = character_file_stems([track.name for track in plan.characters])
-    written: list[Path] = []
-    for format in wanted:
-        if format in PER_CHARACTER_FORMATS:
-            for name, stem in stems.items():
-                text = export_plan(plan, format, fps=fps, character=name)
-                path = out_dir / f"{stem}{CHARACTER_FILE_SUFFIXES[format]}"
-                written.append(write_text_atomic(path, text))
-        else:
-            path = out_dir / SCENE_FILE_NAMES[format]
-            written.append(write_text_atomic(path, export_plan(plan, format)))
-    return written
+    return [write_text_atomic(out_dir / name, text) for _, name, text in files]
 
 
 def character_file_stems(names: Sequence[str]) -> dict[str, str]:

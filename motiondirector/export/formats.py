@@ -9,9 +9,21 @@ from motiondirector.export.arkit import arkit_csv, arkit_json, check_fps
 from motiondirector.export.bml import plan_to_bml
 from motiondirector.export.vtt import plan_to_srt, plan_to_vtt
 from motiondirector.plan.motion_plan import MotionPlan
+from motiondirector.plan.options import EXPORT_FORMATS, ExportFormat
 
-EXPORT_FORMATS: tuple[str, ...] = ("json", "bml", "arkit-csv", "arkit-json", "vtt", "srt")
-PER_CHARACTER_FORMATS: tuple[str, ...] = ("arkit-csv", "arkit-json")
+PER_CHARACTER_FORMATS: tuple[ExportFormat, ...] = ("arkit-csv", "arkit-json")
+SCENE_FILE_NAMES: dict[ExportFormat, str] = {
+    "json": "plan.json",
+    "bml": "plan.bml.xml",
+    "vtt": "plan.vtt",
+    "srt": "plan.srt",
+}
+"""The file each scene format is written to."""
+CHARACTER_FILE_SUFFIXES: dict[ExportFormat, str] = {
+    "arkit-csv": ".arkit.csv",
+    "arkit-json": ".arkit.json",
+}
+"""The suffix of each per-character format's files, after the character's file stem."""
 
 _ARKIT: dict[str, Callable[[MotionPlan, str, int], str]] = {
     "arkit-csv": arkit_csv,
@@ -46,24 +58,25 @@ def export_plan(
     if format in _ARKIT:
         check_fps(fps)
         return _ARKIT[format](plan, _arkit_character(plan, character), fps)
-    if character is not None and character not in _character_names(plan):
+    if character is not None and character not in character_names(plan):
         raise ExportError(_unknown_character(plan, character))
     return _SCENE[format](plan, character)
 
 
-def _character_names(plan: MotionPlan) -> list[str]:
+def character_names(plan: MotionPlan) -> list[str]:
+    """Every character of the plan in export order: its tracks, then speakers without one."""
     names = [track.name for track in plan.characters]
     names += [u.speaker for u in plan.utterances if u.speaker not in names]
     return list(dict.fromkeys(names))
 
 
 def _unknown_character(plan: MotionPlan, character: str) -> str:
-    known = ", ".join(repr(n) for n in _character_names(plan)) or "none"
+    known = ", ".join(repr(n) for n in character_names(plan)) or "none"
     return f"no character {character!r} in the plan; characters: {known}"
 
 
 def _arkit_character(plan: MotionPlan, character: str | None) -> str:
-    names = _character_names(plan)
+    names = character_names(plan)
     if character is None:
         if len(names) == 1:
             return names[0]

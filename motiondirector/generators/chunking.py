@@ -100,14 +100,3 @@ def frame_jumps(frames: npt.ArrayLike) -> FloatArray:
     axes = tuple(range(1, video.ndim))
     jumps: FloatArray = np.abs(np.diff(video, axis=0)).mean(axis=axes)
     return jumps
-
-
-def boundary_jump_indices(chunks: list[Chunk]) -> list[int]:
-    """Indices into `frame_jumps` of the steps that enter or leave a crossfaded region: where a
-    seam would show if chunks were not joined smoothly."""
-    indices: set[int] = set()
-    for chunk in chunks[1:]:
-        first = chunk.start
-        last = chunk.start + chunk.overlap
-        indices.update(i for i in (first - 1, last - 1) if i >= 0)
-    return sorted(indices)

@@ -200,3 +200,24 @@ def openpose_frames(
     keypoints = conditioning_keypoints(motion, smooth=smooth, smoothing=smoothing)
     for frame in keypoints:
         yield render_openpose(project(frame, camera) * scale, width, height)
+
+
+# The conditioning camera stands in front of where the character starts, framing 2.1 m of height.
+_CAMERA_DISTANCE_M = 4.0
+_FRAMED_HEIGHT_M = 2.1
+_LOOK_AT_HEIGHT_M = 0.9
+
+
+def conditioning_camera(motion: Motion, size: tuple[int, int]) -> Camera:
+    """A camera facing the character where it stands at the first frame, framing 2.1 m of
+    height (or of width, in a portrait frame)."""
+    width, height = size
+    x, _, z = (float(v) for v in motion.root_positions[0])
+    focal = min(width, height) * _CAMERA_DISTANCE_M / _FRAMED_HEIGHT_M
+    return Camera(
+        width,
+        height,
+        focal,
+        (x, _LOOK_AT_HEIGHT_M, z + _CAMERA_DISTANCE_M),
+        (x, _LOOK_AT_HEIGHT_M, z),
+    )

@@ -28,7 +28,8 @@ class Provenance(_Model):
     rank: int | None = Field(default=None, description="Rank among the candidates (1 = best).")
     scores: dict[str, float] = Field(
         default_factory=dict,
-        description="Parts of the score: semantic, tag, duration_fit, target_cost, join_cost.",
+        description="Parts of the score: semantic, tag, duration_fit, target_cost, join_cost; "
+        "best (the slot's best candidate) and threshold (what retrieval needed).",
     )
     candidates: int = Field(default=0, ge=0, description="How many candidates were considered.")
 

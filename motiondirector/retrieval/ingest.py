@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -33,30 +32,15 @@ from motiondirector.retrieval.records import (
     ClipRecord,
     ClipSource,
     ClipTags,
+    IngestResult,
     LibraryError,
     MotionFeatures,
+    Skipped,
 )
 
 Labels = Literal["auto", "bandai", "sidecar", "motion"]
 SIDECAR = "labels.jsonl"
 _BANDAI_NAME = re.compile(r"^dataset-1_(?P<content>[a-z-]+)_(?P<style>[a-z-]+)_(?P<take>\d+)$")
-
-
-@dataclass(frozen=True)
-class Skipped:
-    file: str
-    line: int | None
-    reason: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line is not None else self.file
-        return f"{where}: {self.reason}"
-
-
-@dataclass(frozen=True)
-class IngestResult:
-    records: tuple[ClipRecord, ...]
-    skipped: tuple[Skipped, ...]
 
 
 def motion_features(motion: Motion) -> MotionFeatures:

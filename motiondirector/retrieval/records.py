@@ -11,6 +11,7 @@ This module must not import FAISS or the embedder: records are plain data.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -143,3 +144,20 @@ class ClipRecord(_Record):
     @classmethod
     def from_json(cls, text: str) -> ClipRecord:
         return cls.model_validate_json(text)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    file: str
+    line: int | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line is not None else self.file
+        return f"{where}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    records: tuple[ClipRecord, ...]
+    skipped: tuple[Skipped, ...]

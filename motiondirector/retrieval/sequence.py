@@ -100,6 +100,7 @@ class Choice:
     join_cost: float
     next_join_cost: float
     candidates: int
+    best: float
 
 
 def persistent_lexemes() -> frozenset[str]:
@@ -319,7 +320,15 @@ def _choose(slots: Sequence[Slot], candidates: Sequence[list[Candidate]]) -> lis
     path = choose_path([c for _, c in usable], gaps)
     next_joins = [join for _, join in path[1:]] + [0.0] * bool(path)
     return [
-        Choice(slot, cands[pick], 1.0 - cands[pick].score, join, after, len(cands))
+        Choice(
+            slot,
+            cands[pick],
+            1.0 - cands[pick].score,
+            join,
+            after,
+            len(cands),
+            max(c.score for c in cands),
+        )
         for (slot, cands), (pick, join), after in zip(usable, path, next_joins, strict=True)
     ]
 
@@ -375,6 +384,7 @@ def _clip_segment(choice: Choice, fps: int) -> Segment:
                 "duration_fit": round(cand.duration_fit, 6),
                 "target_cost": round(choice.target_cost, 6),
                 "join_cost": round(choice.join_cost, 6),
+                "best": round(choice.best, 6),
             },
             candidates=choice.candidates,
         ),

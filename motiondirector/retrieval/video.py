@@ -26,8 +26,14 @@ from typing import Any
 from pydantic import ValidationError
 from tqdm import tqdm
 
-from motiondirector.retrieval.ingest import IngestResult, Skipped
-from motiondirector.retrieval.records import ClipRecord, ClipSource, ClipTags, LibraryError
+from motiondirector.retrieval.records import (
+    ClipRecord,
+    ClipSource,
+    ClipTags,
+    IngestResult,
+    LibraryError,
+    Skipped,
+)
 
 CAPTIONS = "captions.jsonl"
 _FIELDS = frozenset({"file", "in", "out", "text", "tags"})

@@ -6,7 +6,6 @@ SSE and WebSocket streams send what this package makes. See docs/api.md.
     frames = PlanFrames(plan, fps=60)
 """
 
-from motiondirector.streaming.body import RealizedBody, realize_body
 from motiondirector.streaming.frames import FrameBatch, PlanFrames, channel_names
 from motiondirector.streaming.head_eyes import HeadEyesCurves
 
@@ -14,7 +13,5 @@ __all__ = [
     "FrameBatch",
     "HeadEyesCurves",
     "PlanFrames",
-    "RealizedBody",
     "channel_names",
-    "realize_body",
 ]

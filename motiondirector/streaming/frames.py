@@ -8,8 +8,9 @@ rotations, and the body's joint rotations on the canonical skeleton, made lazily
 
 Sources: blendshapes from `motiondirector.export.arkit.arkit_curves` (AU envelopes, speech,
 gaze), head and eyes from the head and gaze events (`streaming.head_eyes`), the body from the
-plan realized with a clip library (`streaming.body`). Frame i is at i / fps; the frame grid is
-the ARKit export's, so a stream and an `arkit-csv` export of one plan agree frame for frame.
+plan realized through `realize.realize_plan`, as every other path realizes it. Frame i is at
+i / fps; the frame grid is the ARKit export's, so a stream and an `arkit-csv` export of one plan
+agree frame for frame.
 
 This module knows nothing of HTTP; it must not plan, and must not mutate the plan.
 """
@@ -25,15 +26,16 @@ import numpy as np
 import numpy.typing as npt
 
 from motiondirector.errors import MotionDirectorError
-from motiondirector.export.arkit import ARKIT_FPS, arkit_curves, frame_times
+from motiondirector.export.arkit import arkit_curves, frame_times
 from motiondirector.motion.skeleton import JOINTS
 from motiondirector.plan.motion_plan import MotionPlan
+from motiondirector.plan.options import FPS_CHOICES
 from motiondirector.plan.vocabulary import load_arkit_map
-from motiondirector.streaming.body import BodyPose, RealizedBody
+from motiondirector.realize import BodyPose, Realization
 from motiondirector.streaming.head_eyes import EYE_AXES, HEAD_AXES, HeadEyes, HeadEyesCurves
 
 FloatArray = npt.NDArray[np.float64]
-BodyRealizer = Callable[[MotionPlan], RealizedBody]
+BodyRealizer = Callable[[MotionPlan], Realization]
 
 FRAME_FORMAT = "motiondirector-frames"
 FRAME_FORMAT_VERSION = "1.0"
@@ -127,14 +129,14 @@ class PlanFrames:
         plan: MotionPlan,
         *,
         fps: int | None = None,
-        body: RealizedBody | BodyRealizer | None = None,
+        body: Realization | BodyRealizer | None = None,
     ) -> None:
-        """`fps`: 30 or 60 (default: the plan's). `body`: a realized body, a function that
-        realizes one from the plan, or None for `streaming.body.realize_body` with the
-        built-in gesture library."""
+        """`fps`: 30 or 60 (default: the plan's). `body`: a realization of the plan, a
+        function that makes one, or None for `realize.realize_plan` with the built-in gesture
+        library."""
         self.plan = plan
         self.fps = fps or plan.scene.fps
-        if self.fps not in ARKIT_FPS:
+        if self.fps not in FPS_CHOICES:
             raise MotionDirectorError(f"frames run at 30 or 60 fps, got {self.fps}")
         self.characters: tuple[str, ...] = tuple(
             dict.fromkeys([t.name for t in plan.characters] + [u.speaker for u in plan.utterances])
@@ -162,15 +164,15 @@ class PlanFrames:
         }
 
     @cached_property
-    def body(self) -> RealizedBody:
+    def body(self) -> Realization:
         """The realized body motion (made on first use)."""
-        if isinstance(self._body, RealizedBody):
+        if isinstance(self._body, Realization):
             return self._body
         if self._body is not None:
             return self._body(self.plan)
-        from motiondirector.streaming.body import realize_body
+        from motiondirector.realize import realize_plan
 
-        return realize_body(self.plan)
+        return realize_plan(self.plan, tokens=False)
 
     def batch(self, first: int, count: int) -> FrameBatch:
         """Frames first .. first + count - 1 (clipped to the stream)."""

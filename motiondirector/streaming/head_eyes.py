@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from motiondirector.export.arkit import ramp_envelope
 from motiondirector.plan.motion_plan import GazeEvent, HeadEvent, MotionPlan
 
 FloatArray = npt.NDArray[np.float64]
@@ -164,18 +165,6 @@ class _StepSignal:
         return (ahead - behind) / window
 
 
-def _smoothstep(x: FloatArray) -> FloatArray:
-    x = np.clip(x, 0.0, 1.0)
-    return x * x * (3.0 - 2.0 * x)
-
-
-def _envelope(t: FloatArray, start: float, full: float, release: float, end: float) -> FloatArray:
-    rise = _smoothstep((t - start) / max(full - start, _EPS))
-    fall = _smoothstep((end - t) / max(end - release, _EPS))
-    inside = (t >= start) & (t <= end)
-    return np.where(inside, np.minimum(rise, fall), 0.0)
-
-
 def _add_head_event(head: FloatArray, times: FloatArray, event: HeadEvent) -> None:
     """Add one head movement to `head` (n, 3) in place."""
     sync = event.sync
@@ -190,7 +179,7 @@ def _add_head_event(head: FloatArray, times: FloatArray, event: HeadEvent) -> No
         # extreme on the stroke, fading out after the last one.
         period = max(sync.relax - sync.stroke, _EPS) / reps
         last_peak = sync.stroke + (reps - 1) * period
-        envelope = _envelope(t, sync.start, sync.stroke, last_peak, sync.end)
+        envelope = ramp_envelope(t, sync.start, sync.stroke, last_peak, sync.end)
         phase = 2.0 * np.pi * (t - sync.stroke) / period
         if event.lexeme == "nod":
             head[inside, 0] += peak * envelope * (0.5 + 0.5 * np.cos(phase))
@@ -199,9 +188,9 @@ def _add_head_event(head: FloatArray, times: FloatArray, event: HeadEvent) -> No
         return
     if event.lexeme == "toss":
         # Up on the stroke and straight back.
-        head[inside, 0] -= peak * _envelope(t, sync.start, sync.stroke, sync.stroke, sync.end)
+        head[inside, 0] -= peak * ramp_envelope(t, sync.start, sync.stroke, sync.stroke, sync.end)
         return
-    held = _envelope(t, sync.start, sync.ready, sync.relax, sync.end)
+    held = ramp_envelope(t, sync.start, sync.ready, sync.relax, sync.end)
     if event.lexeme == "tilt":
         head[inside, 2] += peak * held
     elif event.lexeme == "lower":

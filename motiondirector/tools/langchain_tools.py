@@ -21,20 +21,22 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from motiondirector.errors import MotionDirectorError
+from motiondirector.plan.options import ExportFormat
 from motiondirector.plan.vocabulary import Emotion, Hand
 
 if TYPE_CHECKING:
     from langchain_core.tools import BaseTool
 
-    from motiondirector.agent.direct import DirectResult
-    from motiondirector.agent.director import Director
-    from motiondirector.agent.revise import Revision
+    from motiondirector.agent.revise import Revision, RevisionResult
+    from motiondirector.export.scene_folder import DirectResult
     from motiondirector.plan.scene import Scene
+    from motiondirector.realize import SegmentGenerator
+    from motiondirector.retrieval.store import ClipLibrary
 
 TOOL_NAMES: tuple[str, ...] = (
     "plan_scene",
@@ -45,7 +47,6 @@ TOOL_NAMES: tuple[str, ...] = (
     "evaluate_plan",
     "export_plan",
 )
-ExportFormat = Literal["json", "bml", "arkit-csv", "arkit-json", "vtt", "srt"]
 _EXTENSIONS = {
     "json": ".json",
     "bml": ".bml.xml",
@@ -176,13 +177,39 @@ class ToolFailure(MotionDirectorError):
     """A tool was called with something that does not exist in the session."""
 
 
+class DirectorLike(Protocol):
+    """What the tools need of a director (`motiondirector.agent.director.Director` is one)."""
+
+    generator: SegmentGenerator | None
+
+    @property
+    def library(self) -> ClipLibrary: ...
+
+    def deterministic(self) -> DirectorLike: ...
+
+    def direct(self, script: Scene) -> DirectResult: ...
+
+    def revise(
+        self, previous: DirectResult, note: str, *, parser: Literal["auto", "rules", "llm"]
+    ) -> RevisionResult: ...
+
+    def generate_event(
+        self,
+        result: DirectResult,
+        character: str,
+        event_id: str,
+        *,
+        material_dir: Path | None = None,
+    ) -> DirectResult: ...
+
+
 @dataclass
 class DirectorSession:
     """What the tools make, by id: scripts, directed results (plan + timeline + motion),
     revisions and files. `folder` holds every file a tool writes (default: a new temporary
     folder). The latest plan made is `current`."""
 
-    director: Director
+    director: DirectorLike
     folder: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="md-session-")))
     scripts: dict[str, Scene] = field(default_factory=dict)
     results: dict[str, DirectResult] = field(default_factory=dict)
@@ -259,13 +286,13 @@ def _plan_summary(plan_id: str, result: DirectResult) -> str:
     return "\n".join(lines)
 
 
-def plan_scene(session: DirectorSession, args: PlanSceneArgs) -> tuple[str, Any]:
+def _run_plan_scene(session: DirectorSession, args: PlanSceneArgs) -> tuple[str, Any]:
     result = session.director.direct(session.script(args.script_id))
     plan_id = session.add_result(result)
     return _plan_summary(plan_id, result), {"plan": result.plan, "timeline": result.timeline}
 
 
-def revise_plan(session: DirectorSession, args: RevisePlanArgs) -> tuple[str, Any]:
+def _run_revise_plan(session: DirectorSession, args: RevisePlanArgs) -> tuple[str, Any]:
     revised = session.director.revise(session.result(args.plan_id), args.note, parser="rules")
     plan_id = session.add_result(revised.result)
     session.revisions[plan_id] = revised.revision
@@ -276,7 +303,7 @@ def revise_plan(session: DirectorSession, args: RevisePlanArgs) -> tuple[str, An
     return content, {"plan": revised.result.plan, "revision": revised.revision}
 
 
-def search_clips(session: DirectorSession, args: SearchClipsArgs) -> tuple[str, Any]:
+def _run_search_clips(session: DirectorSession, args: SearchClipsArgs) -> tuple[str, Any]:
     from motiondirector.retrieval.query import ClipQuery
     from motiondirector.retrieval.query import search_clips as search
 
@@ -299,7 +326,7 @@ def search_clips(session: DirectorSession, args: SearchClipsArgs) -> tuple[str, 
     return "\n".join(lines) or "no clips found", artifact
 
 
-def generate_segment(session: DirectorSession, args: GenerateSegmentArgs) -> tuple[str, Any]:
+def _run_generate_segment(session: DirectorSession, args: GenerateSegmentArgs) -> tuple[str, Any]:
     director = session.director
     if director.generator is None:
         raise ToolFailure(
@@ -323,7 +350,7 @@ def generate_segment(session: DirectorSession, args: GenerateSegmentArgs) -> tup
     return content, segment
 
 
-def render_preview(session: DirectorSession, args: RenderPreviewToolArgs) -> tuple[str, Any]:
+def _run_render_preview(session: DirectorSession, args: RenderPreviewToolArgs) -> tuple[str, Any]:
     from motiondirector.tools.rendering import RenderPreviewArgs, render_preview_tool
 
     result = session.result(args.plan_id)
@@ -357,7 +384,7 @@ _HEADLINE_METRICS = (
 )
 
 
-def evaluate_plan(session: DirectorSession, args: EvaluatePlanArgs) -> tuple[str, Any]:
+def _run_evaluate_plan(session: DirectorSession, args: EvaluatePlanArgs) -> tuple[str, Any]:
     from motiondirector.evaluation.metrics import naturalness_in_human_range, plan_metrics
 
     result = session.result(args.plan_id)
@@ -372,7 +399,7 @@ def evaluate_plan(session: DirectorSession, args: EvaluatePlanArgs) -> tuple[str
     return f"{args.plan_id}\n" + "\n".join(lines), {"metrics": metrics, "in_range": in_range}
 
 
-def export_plan(session: DirectorSession, args: ExportPlanArgs) -> tuple[str, Any]:
+def _run_export_plan(session: DirectorSession, args: ExportPlanArgs) -> tuple[str, Any]:
     from motiondirector.export.formats import export_plan as export
 
     result = session.result(args.plan_id)
@@ -389,7 +416,7 @@ def export_plan(session: DirectorSession, args: ExportPlanArgs) -> tuple[str, An
 _TOOLS: dict[str, tuple[type[_Args], Callable[[DirectorSession, Any], tuple[str, Any]], str]] = {
     "plan_scene": (
         PlanSceneArgs,
-        plan_scene,
+        _run_plan_scene,
         "Plan a script of this session and realize it: a word-timed motion plan for every "
         "character (face, head, gaze, gestures, posture), a timeline choosing library clips, "
         "generated or procedural motion per body segment, and body motion. Returns a plan id "
@@ -397,36 +424,36 @@ _TOOLS: dict[str, tuple[type[_Args], Callable[[DirectorSession, Any], tuple[str,
     ),
     "revise_plan": (
         RevisePlanArgs,
-        revise_plan,
+        _run_revise_plan,
         "Apply a director's note to a plan. Only what the note names changes; the rest stays "
         "identical. Returns the new plan id and what changed per character.",
     ),
     "search_clips": (
         SearchClipsArgs,
-        search_clips,
+        _run_search_clips,
         "Search the clip library for a movement described in words; lists the best clips "
         "with scores.",
     ),
     "generate_segment": (
         GenerateSegmentArgs,
-        generate_segment,
+        _run_generate_segment,
         "Generate one body segment of a plan (a gesture, head or posture event) with the "
         "configured video generator instead of a library clip.",
     ),
     "render_preview": (
         RenderPreviewToolArgs,
-        render_preview,
+        _run_render_preview,
         "Render the animatic preview video (stick figures with faces and subtitles) of a plan.",
     ),
     "evaluate_plan": (
         EvaluatePlanArgs,
-        evaluate_plan,
+        _run_evaluate_plan,
         "Score a plan: schema validity, timing of gesture strokes, gaze coverage, emotion "
         "consistency of the faces, and naturalness compared with human ranges.",
     ),
     "export_plan": (
         ExportPlanArgs,
-        export_plan,
+        _run_export_plan,
         "Export a plan as JSON, BML, ARKit curves (one character) or subtitles; writes a file "
         "in the session folder.",
     ),

@@ -19,10 +19,10 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field
 
-from motiondirector.errors import ExportError, ScriptError
+from motiondirector.errors import ExportError
+from motiondirector.plan.options import Fps
 
 if TYPE_CHECKING:
-    from motiondirector.generators.openpose import Camera
     from motiondirector.motion.clip import Motion
     from motiondirector.plan.motion_plan import MotionPlan
     from motiondirector.retrieval import ClipLibrary
@@ -31,11 +31,6 @@ ConditioningFormat = Literal["openpose", "face"]
 CONDITIONING_FORMATS: tuple[str, ...] = ("openpose", "face")
 CONDITIONING_CRF = 18
 """Near-lossless H.264: conditioning frames are model input, not a preview."""
-
-# The conditioning camera stands in front of where the character starts, framing 2.1 m of height.
-_CAMERA_DISTANCE_M = 4.0
-_FRAMED_HEIGHT_M = 2.1
-_LOOK_AT_HEIGHT_M = 0.9
 
 _SIZE_PATTERN = r"^[1-9][0-9]{0,4}x[1-9][0-9]{0,4}$"
 
@@ -119,7 +114,7 @@ class ConditioningArgs(_Args):
         description="Smooth body keypoints with the One Euro filter to remove jitter "
         '(format "openpose" only; the face track is already smooth).',
     )
-    fps: Literal[30, 60] = Field(default=30, description="Frames per second: 30 or 60.")
+    fps: Fps = Field(default=30, description="Frames per second: 30 or 60.")
 
 
 class ConditioningVideo(BaseModel):
@@ -191,18 +186,18 @@ def render_plan_preview(
     library: ClipLibrary | None = None,
     progress: bool = False,
 ) -> RenderPreviewResult:
-    """Read the plan at `plan_path`, realize its body motion as `direct` does (clips of
-    `library`, None: the built-in gesture library) and write the preview to `out` (and the
-    contact sheet to `contact_sheet` when given)."""
-    from motiondirector.agent.direct import direct_scene
+    """Read the plan at `plan_path`, realize its body motion as `direct` does
+    (`realize.realize_plan` with clips of `library`, None: the built-in gesture library) and
+    write the preview to `out` (and the contact sheet to `contact_sheet` when given)."""
     from motiondirector.generators.preview import check_video_settings
+    from motiondirector.realize import realize_plan
 
     check_video_settings(size, fps)  # refuse bad settings before the realization's work
     plan = read_plan_file(plan_path)
-    result = direct_scene(plan, library=library)
+    result = realize_plan(plan, library)
     return write_preview_files(
         result.plan,
-        result.motions,
+        dict(result.motions),
         out,
         size=size,
         fps=fps,
@@ -258,9 +253,9 @@ def render_conditioning(
     (`<CHARACTER>.bvh`, One Euro smoothed unless `smooth` is False) or its face track. Every
     video has one frame per 1 / fps over the scene, ceil(duration * fps) + 1 frames, as the
     preview."""
-    from motiondirector.agent.direct import BVH_SUFFIX, PLAN_FILE
     from motiondirector.export.arkit import check_fps, frame_times
     from motiondirector.export.files import character_file_stems
+    from motiondirector.export.scene_folder import SceneFolder
     from motiondirector.generators.preview import check_video_settings, write_video
 
     if format not in CONDITIONING_FORMATS:
@@ -272,27 +267,20 @@ def render_conditioning(
     direction_dir = Path(direction_dir)
     if not direction_dir.is_dir():
         raise ExportError(f"no folder {direction_dir}; write one with `motiondirector direct`")
-    plan = read_plan_file(direction_dir / PLAN_FILE)
+    folder = SceneFolder(direction_dir)
+    plan = read_plan_file(folder.path(SceneFolder.PLAN))
     names = [track.name for track in plan.characters]
     chosen = _choose_characters(names, character)
     stems = character_file_stems(names)
     times = frame_times(plan.scene.duration, fps)
-    motion_files = {name: direction_dir / f"{stems[name]}{BVH_SUFFIX}" for name in chosen}
-    if format == "openpose":
-        # Every input is checked before the first video is written.
-        for name, path in motion_files.items():
-            if not path.is_file():
-                raise ExportError(
-                    f"no body motion for {name!r}: {path} is missing; "
-                    "write it with `motiondirector direct`"
-                )
+    # Every input is read before the first video is written.
+    motions = folder.read_motions(chosen, names) if format == "openpose" else {}
     videos: list[ConditioningVideo] = []
     for name in chosen:
         if format == "face":
             frames = _face_frames(plan, name, fps, size)
         else:
-            motion = _read_motion(motion_files[name], name)
-            frames = _pose_frames(motion, times, fps, size, smooth)
+            frames = _pose_frames(motions[name], times, fps, size, smooth)
         path = Path(out_dir) / f"{stems[name]}.{format}.mp4"
         count = write_video(
             _progress(frames, len(times), name, progress),
@@ -326,16 +314,6 @@ def _choose_characters(names: Sequence[str], character: str | None) -> list[str]
     return [character]
 
 
-def _read_motion(path: Path, name: str) -> Motion:
-    from motiondirector.motion.bvh import read_bvh
-    from motiondirector.motion.retarget import retarget
-
-    try:
-        return retarget(read_bvh(path)).motion
-    except ScriptError as error:
-        raise ExportError(f"cannot read the body motion of {name!r}: {error}") from None
-
-
 def _face_frames(
     plan: MotionPlan, name: str, fps: int, size: tuple[int, int]
 ) -> Iterator[npt.NDArray[np.uint8]]:
@@ -344,27 +322,10 @@ def _face_frames(
     return iter_face_frames(plan, name, fps, size)
 
 
-def conditioning_camera(motion: Motion, size: tuple[int, int]) -> Camera:
-    """A camera facing the character where it stands at the first frame, framing 2.1 m of
-    height (or of width, in a portrait frame)."""
-    from motiondirector.generators.openpose import Camera
-
-    width, height = size
-    x, _, z = (float(v) for v in motion.root_positions[0])
-    focal = min(width, height) * _CAMERA_DISTANCE_M / _FRAMED_HEIGHT_M
-    return Camera(
-        width,
-        height,
-        focal,
-        (x, _LOOK_AT_HEIGHT_M, z + _CAMERA_DISTANCE_M),
-        (x, _LOOK_AT_HEIGHT_M, z),
-    )
-
-
 def _pose_frames(
     motion: Motion, times: npt.NDArray[np.float64], fps: int, size: tuple[int, int], smooth: bool
 ) -> Iterator[npt.NDArray[np.uint8]]:
-    from motiondirector.generators.openpose import openpose_frames
+    from motiondirector.generators.openpose import conditioning_camera, openpose_frames
     from motiondirector.motion.clip import Motion
 
     if abs(motion.fps - fps) > 1e-9:

@@ -8,19 +8,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from motiondirector.agent.director import (
-    DEFAULT_RETRIEVE_THRESHOLD,
-    Director,
-    GeneratedMaterial,
-    SegmentRequest,
-    read_direction_folder,
-)
+from motiondirector.agent.director import Director
 from motiondirector.errors import MotionDirectorError
+from motiondirector.export.scene_folder import SceneFolder
 from motiondirector.generators.preview import write_video
 from motiondirector.plan.direction import Direction
 from motiondirector.plan.motion_plan import GestureEvent, MotionPlan
 from motiondirector.plan.scene import Scene
 from motiondirector.plan.timeline import Segment, Timeline
+from motiondirector.realize import DEFAULT_RETRIEVE_THRESHOLD, GeneratedMaterial, SegmentRequest
 from motiondirector.retrieval import ClipLibrary
 from tests.conftest import EXAMPLE_SCENE
 
@@ -58,7 +54,7 @@ def _clip_segments(timeline: Timeline) -> list[tuple[str, Segment]]:
 
 
 def test_built_in_library_retrieves_every_slot_and_says_why(directed: Path) -> None:
-    result = read_direction_folder(directed)
+    result = SceneFolder(directed).load()
     slots = [segment for _, segment in _clip_segments(result.timeline)]
     assert len(slots) > 20
     for segment in slots:
@@ -241,7 +237,7 @@ def test_a_real_tiny_diffusers_backend_generates_a_segment(
 
     from motiondirector.generators.backends import BACKENDS
     from motiondirector.generators.backends.tiny import tiny_pipeline
-    from motiondirector.tools.generation import VideoSegmentGenerator
+    from motiondirector.realize.video import VideoSegmentGenerator
 
     backend = BACKENDS["animatediff"].from_components(tiny_pipeline("animatediff"))
     generator = VideoSegmentGenerator(backend, size=(32, 32), steps=2)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from motiondirector.agent.pipeline import plan_scene
 from motiondirector.errors import EvaluationError
 from motiondirector.evaluation import AblatedPlanner
 from motiondirector.planners import get_planner
+from motiondirector.realize import plan_scene
 from motiondirector.scene import read_script
 
 from ..conftest import EXAMPLE_SCENE

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from motiondirector.agent.pipeline import plan_script
 from motiondirector.evaluation import (
     HUMAN_RANGES,
     au_emotion_consistency,
@@ -42,6 +41,7 @@ from motiondirector.plan.motion_plan import (
 )
 from motiondirector.plan.scene import Word
 from motiondirector.plan.vocabulary import Emotion, GestureLexeme, Hand
+from motiondirector.realize import plan_script
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "the_key.fountain"
 SOURCE = Source(planner="test", rule="test.hand", reason="hand-built")

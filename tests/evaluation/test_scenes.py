@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from motiondirector.agent.pipeline import plan_scene
 from motiondirector.evaluation.scenes import LISTENER, SPEAKER, sentence_scene, turn_scene
+from motiondirector.realize import plan_scene
 from motiondirector.scene import read_script
 
 from ..conftest import EXAMPLE_SCENE

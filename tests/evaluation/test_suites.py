@@ -163,3 +163,11 @@ def test_write_report_writes_tables_plots_and_licences(
 def test_load_report_refuses_a_folder_without_a_report(tmp_path: Path) -> None:
     with pytest.raises(EvaluationError, match="no report"):
         load_report(tmp_path)
+
+
+def test_compare_without_variation_gives_the_delta_itself() -> None:
+    a = pd.DataFrame({"metric": "score", "item": ["x", "y", "z"], "value": [1.0, 2.0, 3.0]})
+    same_shift = compare(a, a.assign(value=a["value"] + 0.25)).loc[0]
+    assert (same_shift["ci_low"], same_shift["ci_high"]) == (0.25, 0.25)
+    one = compare(a.head(1), a.head(1).assign(value=4.0)).loc[0]
+    assert (one["ci_low"], one["ci_high"]) == (3.0, 3.0)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from motiondirector.errors import MotionDirectorError
-from motiondirector.export import ARKIT_FPS, ExportError, arkit_curves, export_plan
+from motiondirector.export import ExportError, arkit_curves, export_plan
 from motiondirector.export.arkit import frame_times, syllable_vowels
 from motiondirector.plan.motion_plan import (
     CharacterTrack,
@@ -17,6 +17,7 @@ from motiondirector.plan.motion_plan import (
     FaceEvent,
     MotionPlan,
 )
+from motiondirector.plan.options import FPS_CHOICES
 from motiondirector.plan.vocabulary import load_arkit_map
 
 NAMES = load_arkit_map().blendshapes
@@ -40,7 +41,7 @@ def _face(template: FaceEvent, id: str, au: int, intensity: float) -> FaceEvent:
 
 
 def test_frame_grid_covers_the_scene_at_30_and_60_fps(plan: MotionPlan) -> None:
-    assert ARKIT_FPS == (30, 60)
+    assert FPS_CHOICES == (30, 60)
     for fps, frames in ((30, 181), (60, 361)):
         times, weights = arkit_curves(plan, "ANA", fps)
         assert times.shape == (frames,)
@@ -121,7 +122,7 @@ def _word_spans(plan: MotionPlan, speaker: str) -> list[tuple[float, float]]:
     return [(w.start, w.end) for u in plan.utterances if u.speaker == speaker for w in u.words]
 
 
-@pytest.mark.parametrize("fps", ARKIT_FPS)
+@pytest.mark.parametrize("fps", FPS_CHOICES)
 def test_jaw_moves_only_while_that_character_speaks(plan: MotionPlan, fps: int) -> None:
     for name in ("ANA", "BEN"):
         times, weights = arkit_curves(plan, name, fps)

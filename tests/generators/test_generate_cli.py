@@ -13,9 +13,8 @@ import pytest
 import torch
 from PIL import Image
 
-from motiondirector.agent.direct import write_direction
-from motiondirector.agent.pipeline import plan_script
 from motiondirector.cli import main
+from motiondirector.export.scene_folder import DirectResult, SceneFolder
 from motiondirector.generators.backends import WanAnimateBackend
 from motiondirector.generators.backends.scene import build_requests, read_direction
 from motiondirector.generators.backends.tiny import tiny_pipeline
@@ -23,6 +22,7 @@ from motiondirector.generators.chunking import plan_chunks
 from motiondirector.generators.face_track import face_frames
 from motiondirector.motion.library import get_clip
 from motiondirector.plan.timeline import CharacterTimeline, Timeline
+from motiondirector.realize import plan_script
 
 from ..conftest import EXAMPLE_SCENE
 
@@ -42,7 +42,7 @@ def direction(tmp_path_factory: pytest.TempPathFactory) -> Path:
         duration=plan.scene.duration,
         characters=tuple(CharacterTimeline(name=name, segments=()) for name in motions),
     )
-    write_direction(plan, timeline, motions, folder)
+    SceneFolder(folder).save(DirectResult(plan=plan, timeline=timeline, motions=motions))
     return folder
 
 
@@ -130,7 +130,7 @@ def test_real_weights_on_a_machine_without_gpu_fail_clearly(
             "--reference", str(reference), "--device", device, "--out", str(out),
         ]  # fmt: skip
         code, _, err = run(args, capsys)
-        assert code == 2
+        assert code == 1
         assert err.startswith(f"error: device {device!r} was asked for")
         assert "no GPU was found" in err and "--device cpu" in err and "Traceback" not in err
     assert not out.exists()
@@ -172,7 +172,7 @@ def test_bad_requests_fail_with_one_line(
     resolved = [item(tmp_path) if callable(item) else str(item) for item in extra]
     args = [str(direction), *tiny_args(models, "cogvideox-fun"), "--out", str(tmp_path / "o")]
     code, _, err = run(args + resolved, capsys)
-    assert code == 2
+    assert code == 1
     last = err.strip().splitlines()[-1]  # after any loading progress
     assert last.startswith("error: ") and message in last and "Traceback" not in err
 
@@ -182,7 +182,7 @@ def test_a_folder_without_a_plan_is_refused(
 ) -> None:
     args = [str(tmp_path), *tiny_args(models, "cogvideox-fun"), "--out", str(tmp_path / "o")]
     code, _, err = run(args, capsys)
-    assert code == 2 and "no plan.json in" in err and "motiondirector direct" in err
+    assert code == 1 and "has no plan.json" in err and "motiondirector direct" in err
 
 
 @pytest.mark.parametrize(
@@ -208,7 +208,7 @@ def test_missing_packages_say_what_to_install(
         "--device", "cpu", "--out", str(tmp_path / "o"),
     ]  # fmt: skip
     code, _, err = run(args, capsys)
-    assert code == 2 and hint in err and "Traceback" not in err
+    assert code == 1 and hint in err and "Traceback" not in err
 
 
 def test_wan_animate_gets_the_face_track_of_the_same_seconds(direction: Path) -> None:

@@ -12,8 +12,8 @@ import pytest
 from PIL import Image
 
 from motiondirector import plan_text
-from motiondirector.agent.direct import DirectResult, direct_scene
 from motiondirector.errors import ExportError
+from motiondirector.export.scene_folder import DirectResult
 from motiondirector.generators.preview import (
     TITLE_SECONDS,
     PreviewResult,
@@ -21,6 +21,7 @@ from motiondirector.generators.preview import (
     contact_sheet,
     render_preview,
 )
+from motiondirector.realize import direct_scene
 
 if TYPE_CHECKING:
     from motiondirector.retrieval import ClipLibrary

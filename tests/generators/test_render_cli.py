@@ -93,9 +93,10 @@ def test_render_matches_direct_preview(
     directed: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # The same plan and library give the frames `direct --preview` would make.
-    from motiondirector.agent.direct import builtin_clip_library, direct_scene
     from motiondirector.generators.preview import render_preview
     from motiondirector.plan.validate import load_plan_json
+    from motiondirector.realize import direct_scene
+    from motiondirector.retrieval.builtin import builtin_clip_library
 
     plan = load_plan_json((directed / "plan.json").read_text())
     result = direct_scene(plan, library=builtin_clip_library())
@@ -166,22 +167,22 @@ def test_conditioning_errors_are_one_line(
     directed: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = str(tmp_path / "out")
-    assert main(["conditioning", str(tmp_path / "missing"), "--out", out]) == 2
+    assert main(["conditioning", str(tmp_path / "missing"), "--out", out]) == 1
     _one_line_error(capsys, "missing")
-    assert main(["conditioning", str(directed), "--out", out, "--character", "ZED"]) == 2
+    assert main(["conditioning", str(directed), "--out", out, "--character", "ZED"]) == 1
     _one_line_error(capsys, "ZED", "'ANA', 'BEN'")
-    assert main(["conditioning", str(directed), "--out", out, "--size", "big"]) == 2
+    assert main(["conditioning", str(directed), "--out", out, "--size", "big"]) == 1
     _one_line_error(capsys, "640x360")
-    assert main(["conditioning", str(directed), "--out", out, "--size", "65x64"]) == 2
+    assert main(["conditioning", str(directed), "--out", out, "--size", "65x64"]) == 1
     _one_line_error(capsys, "even")
 
     broken = tmp_path / "broken"
     shutil.copytree(directed, broken)
     (broken / "BEN.bvh").unlink()
-    assert main(["conditioning", str(broken), "--out", out]) == 2
+    assert main(["conditioning", str(broken), "--out", out]) == 1
     _one_line_error(capsys, "BEN.bvh")
     (broken / "plan.json").unlink()
-    assert main(["conditioning", str(broken), "--out", out, "--format", "face"]) == 2
+    assert main(["conditioning", str(broken), "--out", out, "--format", "face"]) == 1
     _one_line_error(capsys, "plan.json")
     (broken / "plan.json").write_text('{"schema_version": "1.0"}')
     assert main(["conditioning", str(broken), "--out", out, "--format", "face"]) == 1
@@ -194,10 +195,10 @@ def test_conditioning_errors_are_one_line(
 
 def test_render_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = str(tmp_path / "p.mp4")
-    assert main(["render", str(tmp_path / "nope.json"), "--out", out]) == 2
+    assert main(["render", str(tmp_path / "nope.json"), "--out", out]) == 1
     _one_line_error(capsys, "nope.json")
-    assert main(["render", str(tmp_path / "nope.json"), "--out", out, "--size", "8x8"]) == 2
+    assert main(["render", str(tmp_path / "nope.json"), "--out", out, "--size", "8x8"]) == 1
     _one_line_error(capsys, "16x16")
-    assert main(["render", str(tmp_path / "nope.json"), "--out", out, "--fps", "0"]) == 2
+    assert main(["render", str(tmp_path / "nope.json"), "--out", out, "--fps", "0"]) == 1
     _one_line_error(capsys, "frame rate")
     assert not (tmp_path / "p.mp4").exists()

@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from motiondirector.agent.pipeline import plan_script
 from motiondirector.plan.motion_plan import GestureEvent, MotionPlan, PostureEvent
 from motiondirector.plan.timeline import Timeline
+from motiondirector.realize import plan_script
 from motiondirector.retrieval import (
     Candidate,
     ClipLibrary,
@@ -150,7 +150,16 @@ def test_every_clip_choice_carries_its_provenance(timeline: Timeline) -> None:
         assert p.rank is not None and 1 <= p.rank <= 10
         assert p.candidates == 10
         assert p.score is not None and p.score == pytest.approx(1 - p.scores["target_cost"])
-        assert set(p.scores) == {"semantic", "tag", "duration_fit", "target_cost", "join_cost"}
+        assert set(p.scores) == {
+            "semantic",
+            "tag",
+            "duration_fit",
+            "target_cost",
+            "join_cost",
+            "best",
+        }
+        # The slot's best candidate, recorded so the realize layer never searches again.
+        assert p.scores["best"] >= p.score
         assert f"'{segment.lexeme}'" in p.reason
         assert segment.clip_id and segment.clip_id.startswith("builtin/")
         assert segment.source == "builtin:" + segment.clip_id.removeprefix("builtin/")

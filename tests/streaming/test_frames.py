@@ -8,14 +8,14 @@ import json
 import numpy as np
 import pytest
 
-from motiondirector.agent.pipeline import plan_text
 from motiondirector.errors import MotionDirectorError
 from motiondirector.export.arkit import arkit_curves
 from motiondirector.motion.skeleton import JOINTS
 from motiondirector.plan.motion_plan import MotionPlan
 from motiondirector.plan.vocabulary import load_arkit_map
+from motiondirector.realize import Realization, plan_text, realize_plan
 from motiondirector.retrieval import ClipLibrary
-from motiondirector.streaming import PlanFrames, RealizedBody, channel_names, realize_body
+from motiondirector.streaming import PlanFrames, channel_names
 
 SCRIPT = (
     "ANA: No, no, no. I told you already, I am not going tonight!\n"
@@ -30,8 +30,8 @@ def plan() -> MotionPlan:
 
 
 @pytest.fixture(scope="module")
-def body(plan: MotionPlan, builtin_clips: ClipLibrary) -> RealizedBody:
-    return realize_body(plan, builtin_clips)
+def body(plan: MotionPlan, builtin_clips: ClipLibrary) -> Realization:
+    return realize_plan(plan, builtin_clips, tokens=False)
 
 
 def test_channel_names_are_arkit_head_eyes_and_the_canonical_skeleton() -> None:
@@ -43,7 +43,7 @@ def test_channel_names_are_arkit_head_eyes_and_the_canonical_skeleton() -> None:
     assert names["joints"] == list(JOINTS) and len(JOINTS) == 22
 
 
-def test_header_describes_the_stream(plan: MotionPlan, body: RealizedBody) -> None:
+def test_header_describes_the_stream(plan: MotionPlan, body: Realization) -> None:
     frames = PlanFrames(plan, fps=60, body=body)
     header = frames.header()
     assert header["fps"] == 60
@@ -54,7 +54,7 @@ def test_header_describes_the_stream(plan: MotionPlan, body: RealizedBody) -> No
 
 
 def test_batches_cover_every_frame_with_increasing_times(
-    plan: MotionPlan, body: RealizedBody
+    plan: MotionPlan, body: Realization
 ) -> None:
     frames = PlanFrames(plan, body=body)
     batches = list(frames.batches(15, first_size=3))
@@ -67,7 +67,7 @@ def test_batches_cover_every_frame_with_increasing_times(
 
 
 def test_blendshapes_are_the_arkit_export_frame_for_frame(
-    plan: MotionPlan, body: RealizedBody
+    plan: MotionPlan, body: Realization
 ) -> None:
     frames = PlanFrames(plan, body=body)
     _, expected = arkit_curves(plan, "BEN", 30)
@@ -76,7 +76,7 @@ def test_blendshapes_are_the_arkit_export_frame_for_frame(
     assert got.max() > 0.1  # the face moves
 
 
-def test_body_is_the_realized_motion_at_each_frame(plan: MotionPlan, body: RealizedBody) -> None:
+def test_body_is_the_realized_motion_at_each_frame(plan: MotionPlan, body: Realization) -> None:
     frames = PlanFrames(plan, body=body)
     batch = frames.batch(30, 10)
     motion = body.motions["ANA"]
@@ -93,9 +93,9 @@ def test_nothing_is_realized_until_the_first_batch(
 ) -> None:
     calls: list[MotionPlan] = []
 
-    def realize(p: MotionPlan) -> RealizedBody:
+    def realize(p: MotionPlan) -> Realization:
         calls.append(p)
-        return realize_body(p, builtin_clips)
+        return realize_plan(p, builtin_clips, tokens=False)
 
     frames = PlanFrames(plan, body=realize)
     frames.header()
@@ -106,7 +106,7 @@ def test_nothing_is_realized_until_the_first_batch(
     assert calls == [plan]  # once, on the first batch
 
 
-def test_a_batch_serializes_to_the_documented_json(plan: MotionPlan, body: RealizedBody) -> None:
+def test_a_batch_serializes_to_the_documented_json(plan: MotionPlan, body: Realization) -> None:
     batch = PlanFrames(plan, body=body).batch(0, 2)
     data = json.loads(json.dumps(batch.to_json()))
     assert data["first"] == 0 and data["count"] == 2
@@ -118,7 +118,7 @@ def test_a_batch_serializes_to_the_documented_json(plan: MotionPlan, body: Reali
     assert len(ana["root"]) == 3 and ana["root"][1] > 0.5  # the pelvis is above the floor
 
 
-def test_head_moves_where_the_plan_has_head_events(plan: MotionPlan, body: RealizedBody) -> None:
+def test_head_moves_where_the_plan_has_head_events(plan: MotionPlan, body: Realization) -> None:
     shake = next(
         e for e in plan.character("ANA").events if e.channel == "head" and e.lexeme == "shake"
     )
@@ -129,7 +129,7 @@ def test_head_moves_where_the_plan_has_head_events(plan: MotionPlan, body: Reali
     assert yaw.max() - yaw.min() > 5.0
 
 
-def test_bad_arguments_are_errors(plan: MotionPlan, body: RealizedBody) -> None:
+def test_bad_arguments_are_errors(plan: MotionPlan, body: Realization) -> None:
     with pytest.raises(MotionDirectorError, match="30 or 60"):
         PlanFrames(plan, fps=24, body=body)
     frames = PlanFrames(plan, body=body)
@@ -139,7 +139,7 @@ def test_bad_arguments_are_errors(plan: MotionPlan, body: RealizedBody) -> None:
         frames.batch(-1, 3)
 
 
-def test_the_last_batch_stops_at_the_last_frame(plan: MotionPlan, body: RealizedBody) -> None:
+def test_the_last_batch_stops_at_the_last_frame(plan: MotionPlan, body: Realization) -> None:
     frames = PlanFrames(plan, body=body)
     last = frames.batch(frames.frame_count - 1, 5)
     assert len(last) == 1 and last.first == frames.frame_count - 1

@@ -11,9 +11,10 @@ import pytest
 from langchain_core.messages import ToolMessage
 from langchain_core.tools import BaseTool
 
-from motiondirector.agent.director import Director, GeneratedMaterial, SegmentRequest
+from motiondirector.agent.director import Director
 from motiondirector.plan.motion_plan import GestureEvent, MotionPlan
 from motiondirector.plan.timeline import Segment, Timeline
+from motiondirector.realize import GeneratedMaterial, SegmentRequest
 from motiondirector.retrieval import ClipLibrary
 from motiondirector.tools.langchain_tools import TOOL_NAMES, DirectorSession
 

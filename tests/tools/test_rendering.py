@@ -14,8 +14,8 @@ import pytest
 from pydantic import BaseModel, ValidationError
 
 from motiondirector import plan_text
-from motiondirector.agent.direct import direct_scene
 from motiondirector.errors import ExportError, MotionDirectorError
+from motiondirector.realize import direct_scene
 from motiondirector.tools.rendering import (
     ConditioningArgs,
     ConditioningResult,

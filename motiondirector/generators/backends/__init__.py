@@ -20,6 +20,7 @@ from motiondirector.generators.backends.common import DiffusersBackend, fit_came
 from motiondirector.generators.backends.wan_animate import WanAnimateBackend
 from motiondirector.generators.backends.wan_vace import WanVACEBackend
 from motiondirector.generators.base import BackendOptions
+from motiondirector.plan.options import BACKEND_NAMES
 
 BACKENDS: dict[str, type[DiffusersBackend]] = {
     backend.name: backend
@@ -27,7 +28,8 @@ BACKENDS: dict[str, type[DiffusersBackend]] = {
 }
 """Backend name -> class, in the order of the table above."""
 
-BACKEND_NAMES: tuple[str, ...] = tuple(BACKENDS)
+if tuple(BACKENDS) != BACKEND_NAMES:  # the names are declared once, in plan/options.py
+    raise ImportError(f"backend registry {tuple(BACKENDS)} differs from {BACKEND_NAMES}")
 
 
 def backend_class(name: str) -> type[DiffusersBackend]:

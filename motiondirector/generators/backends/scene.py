@@ -1,7 +1,7 @@
 """Generating video for the characters of a directed scene (the folder `direct --out` writes).
 
-`read_direction` loads `plan.json` and each character's `<CHARACTER>.bvh` (stems as
-`write_direction` names them, in `timeline.json`'s character order). `generate_direction` then
+`read_direction` loads `plan.json` and each character's `<CHARACTER>.bvh` through
+`export.scene_folder.SceneFolder`, which owns the folder's layout. `generate_direction` then
 renders each character's conditioning the way the backend's model expects it (pose frames at
 its frame rate and size; for Wan-Animate also the face track), runs the generator and writes
 `<CHARACTER>.mp4` (H.264, with `preview.write_video`) and a `<CHARACTER>.json` beside it that
@@ -18,15 +18,13 @@ from typing import Any
 
 import numpy as np
 
-from motiondirector.errors import GenerationError, GenerationInputError
+from motiondirector.errors import ExportError, GenerationError, GenerationInputError
 from motiondirector.generators.backends.common import DiffusersBackend
 from motiondirector.generators.base import GenerationOutput, GenerationRequest, UInt8Array
 from motiondirector.generators.preview import write_video
 from motiondirector.motion.clip import Motion
 from motiondirector.plan.motion_plan import MotionPlan
 
-PLAN_FILE = "plan.json"
-TIMELINE_FILE = "timeline.json"
 DEFAULT_PROMPT = (
     "a person talking and gesturing naturally, full body, front view, plain studio background, "
     "soft light"
@@ -38,7 +36,7 @@ FACE_TRACK_FPS = 30
 
 
 @dataclass(frozen=True)
-class Direction:
+class DirectedScene:
     """A directed scene read back from disk: the plan and each character's body motion."""
 
     folder: Path
@@ -57,47 +55,30 @@ class GeneratedVideo:
     output: GenerationOutput
 
 
-def read_direction(folder: Path, characters: list[str] | None = None) -> Direction:
-    """The plan and body motions `direct --out folder` wrote, for `characters` (None: all)."""
+def read_direction(folder: Path, characters: list[str] | None = None) -> DirectedScene:
+    """The plan and body motions `direct --out folder` wrote (through `SceneFolder`), for
+    `characters` (None: all)."""
     from motiondirector.export.files import character_file_stems
-    from motiondirector.motion.bvh import read_bvh
-    from motiondirector.motion.retarget import retarget
-    from motiondirector.plan.timeline import Timeline
-    from motiondirector.plan.validate import load_plan_json
+    from motiondirector.export.scene_folder import SceneFolder
 
-    folder = Path(folder)
-    plan_path = folder / PLAN_FILE
-    if not plan_path.is_file():
+    scene_folder = SceneFolder(folder)
+    try:
+        plan = scene_folder.read_plan()
+        names = [track.name for track in scene_folder.read_timeline().characters]
+    except ExportError as error:
+        raise GenerationInputError("direction", str(error)) from None
+    unknown = [name for name in characters or () if name not in names]
+    if unknown:
         raise GenerationInputError(
-            "direction",
-            f"no {PLAN_FILE} in {folder}; write one with `motiondirector direct SCRIPT --out "
-            f"{folder}`",
+            "character", f"no character {unknown[0]!r} in {folder}; there are {', '.join(names)}"
         )
     try:
-        plan = load_plan_json(plan_path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise GenerationInputError("direction", f"cannot read {plan_path}: {error}") from None
-    names = [track.name for track in plan.characters]
-    timeline_path = folder / TIMELINE_FILE
-    if timeline_path.is_file():
-        # `direct` names BVH files in the timeline's character order.
-        timeline = Timeline.model_validate_json(timeline_path.read_text(encoding="utf-8"))
-        names = [track.name for track in timeline.characters]
-    stems = character_file_stems(names)
-    chosen = characters or names
-    motions: dict[str, Motion] = {}
-    for name in chosen:
-        if name not in stems:
-            raise GenerationInputError(
-                "character", f"no character {name!r} in {plan_path}; there are {', '.join(names)}"
-            )
-        bvh = folder / f"{stems[name]}.bvh"
-        if not bvh.is_file():
-            raise GenerationInputError(
-                "direction", f"no body motion for {name} ({bvh} is missing); run `direct` again"
-            )
-        motions[name] = retarget(read_bvh(bvh)).motion
-    return Direction(folder=folder, plan=plan, motions=motions, stems=stems)
+        motions = scene_folder.read_motions(characters or names, names)
+    except ExportError as error:
+        raise GenerationInputError("direction", str(error)) from None
+    return DirectedScene(
+        folder=Path(folder), plan=plan, motions=motions, stems=character_file_stems(names)
+    )
 
 
 def read_reference_image(path: Path) -> UInt8Array:
@@ -166,7 +147,7 @@ class CharacterRequest:
 
 
 def build_requests(
-    direction: Direction,
+    direction: DirectedScene,
     backend: type[DiffusersBackend],
     *,
     reference: UInt8Array | None = None,
@@ -219,7 +200,7 @@ def build_requests(
 
 
 def generate_requests(
-    direction: Direction,
+    direction: DirectedScene,
     backend: DiffusersBackend,
     requests: list[CharacterRequest],
     out_dir: Path,
@@ -268,7 +249,7 @@ def generate_requests(
 
 
 def generate_direction(
-    direction: Direction, backend: DiffusersBackend, out_dir: Path, **options: Any
+    direction: DirectedScene, backend: DiffusersBackend, out_dir: Path, **options: Any
 ) -> list[GeneratedVideo]:
     """`build_requests` with `options`, then `generate_requests`: one video per character."""
     requests = build_requests(direction, type(backend), **options)

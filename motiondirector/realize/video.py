@@ -1,4 +1,4 @@
-"""A video generator backend as the Director's segment generator.
+"""A video generator backend as the realize layer's segment generator.
 
 `VideoSegmentGenerator` wraps anything with the `motiondirector.generators.base.Generator`
 shape: it renders the backend's own pose conditioning of the segment's motion, checks the
@@ -13,8 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from motiondirector.agent.director import GeneratedMaterial, SegmentRequest
-from motiondirector.errors import BackendUnavailableError, GenerationError
+from motiondirector.errors import BackendUnavailableError, GenerationError, MotionDirectorError
+from motiondirector.realize.requests import GeneratedMaterial, SegmentGenerator, SegmentRequest
 
 if TYPE_CHECKING:
     from motiondirector.generators.base import BackendOptions, Generator
@@ -44,8 +44,8 @@ class VideoSegmentGenerator:
 
     def generate_segment(self, request: SegmentRequest) -> GeneratedMaterial:
         from motiondirector.generators.base import GenerationRequest
+        from motiondirector.generators.openpose import conditioning_camera
         from motiondirector.generators.preview import write_video
-        from motiondirector.tools.rendering import conditioning_camera
 
         width, height = self.size
         fps = float(request.motion.fps)
@@ -93,3 +93,19 @@ def generator_from_registry(
         ) from None
     backend = cast("Generator", get_generator(name, options))
     return VideoSegmentGenerator(backend, size=size, steps=steps)
+
+
+def as_segment_generator(generator: object) -> SegmentGenerator:
+    """`generator` as a SegmentGenerator: one already is; a video backend with the
+    `motiondirector.generators.base.Generator` shape is wrapped to render its pose
+    conditioning and write the video it generates."""
+    if isinstance(generator, SegmentGenerator):
+        return generator
+    from motiondirector.generators.base import Generator
+
+    if isinstance(generator, Generator):
+        return VideoSegmentGenerator(generator)
+    raise MotionDirectorError(
+        f"{type(generator).__name__} is not a generator: give an object with "
+        "generate_segment(request) or a video backend from motiondirector.generators"
+    )

@@ -7,20 +7,37 @@ plan. It adds no behaviour of its own: parsing, planning and realizing live in t
 from __future__ import annotations
 
 import os
-from typing import Literal
 
 from tqdm import tqdm
 
 from motiondirector.errors import PlanValidationError
+from motiondirector.plan.direction import Direction
 from motiondirector.plan.motion_plan import MotionPlan
+from motiondirector.plan.options import FPS_CHOICES
 from motiondirector.plan.realizer import realize
 from motiondirector.plan.scene import Scene
 from motiondirector.plan.validate import check_plan, validate_direction
 from motiondirector.planners import Planner, get_planner
-from motiondirector.scene import DEFAULT_MAX_BYTES, TimingOptions, parse_script, read_script
+from motiondirector.scene import (
+    DEFAULT_MAX_BYTES,
+    SceneLimits,
+    ScriptFormat,
+    TimingOptions,
+    parse_script,
+    read_script,
+)
 
-ScriptFormat = Literal["auto", "fountain", "json", "text"]
-FPS_CHOICES = (30, 60)
+
+class FixedDirection:
+    """A planner that returns a Direction decided earlier (a revision, an LLM's), so the
+    pipeline's validation and realization run on it unchanged."""
+
+    def __init__(self, direction: Direction) -> None:
+        self.direction = direction
+        self.name = direction.planner
+
+    def plan(self, scene: Scene) -> Direction:
+        return self.direction
 
 
 def plan_scene(
@@ -60,10 +77,11 @@ def plan_script(
     seed: int = 0,
     timing: TimingOptions | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    limits: SceneLimits | None = None,
     progress: bool = False,
 ) -> MotionPlan:
     """Read a script file (Fountain, dialogue JSON or `NAME: line` text) and plan it."""
-    scene = read_script(path, format=format, timing=timing, max_bytes=max_bytes)
+    scene = read_script(path, format=format, timing=timing, max_bytes=max_bytes, limits=limits)
     return plan_scene(scene, planner=planner, fps=fps, seed=seed, progress=progress)
 
 
@@ -76,7 +94,8 @@ def plan_text(
     seed: int = 0,
     timing: TimingOptions | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    limits: SceneLimits | None = None,
 ) -> MotionPlan:
     """Plan a script given as text rather than a file."""
-    scene = parse_script(text, format=format, timing=timing, max_bytes=max_bytes)
+    scene = parse_script(text, format=format, timing=timing, max_bytes=max_bytes, limits=limits)
     return plan_scene(scene, planner=planner, fps=fps, seed=seed)

@@ -8,12 +8,12 @@ import numpy as np
 import opentimelineio as otio
 import pytest
 
-from motiondirector.agent.direct import DirectResult, direct_scene
-from motiondirector.agent.pipeline import plan_script
+from motiondirector.export.scene_folder import DirectResult
 from motiondirector.motion.bvh import read_bvh
 from motiondirector.motion.retarget import load_rig_map, retarget
 from motiondirector.plan.motion_plan import GestureEvent, MotionPlan
 from motiondirector.plan.timeline import Timeline
+from motiondirector.realize import direct_scene, plan_script
 from motiondirector.retrieval import ClipLibrary
 from motiondirector.scene import read_script
 from tests.conftest import EXAMPLE_SCENE

@@ -1,0 +1,217 @@
+"""The folder `direct --out` writes, owned by one class: every file name, how it is written
+and how it is read back.
+
+    folder = SceneFolder("out/the_key")
+    folder.save(result)                 # plan, timeline (JSON, OTIO), BVH per character, ...
+    result = folder.load()              # plan, timeline, scene, direction (no motion)
+    result = folder.load(motions=True)  # and each character's body motion from its BVH
+
+    plan.json                 the MotionPlan, with codebook tokens
+    timeline.json / .otio     the realized timeline
+    <CHARACTER>.bvh           body motion on the canonical skeleton (names: character_file_stems,
+                              in the timeline's character order)
+    scene.json, direction.json   what the plan was realized from (what a revision needs)
+    revision.json             the note, constraints and diff of a revision
+    preview.mp4, contact.png  the animatic preview (`direct --preview`)
+    generated/                videos generated for segments
+    agent/                    files the LLM agent asked for
+    <CHARACTER>.mp4 / .json   videos generated for whole characters (`generate`)
+
+Readers (revisions, `render`, `generate`, the tools) go through this class only, so the layout
+is known in one place. Every write is atomic (`write_text_atomic`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from motiondirector.errors import ExportError, ScriptError
+from motiondirector.export.files import character_file_stems, write_text_atomic
+from motiondirector.export.otio import timeline_to_otio_json
+from motiondirector.motion.bvh import motion_to_bvh, read_bvh
+from motiondirector.motion.clip import Motion
+from motiondirector.motion.retarget import retarget
+from motiondirector.plan.direction import Direction
+from motiondirector.plan.motion_plan import MotionPlan
+from motiondirector.plan.scene import Scene
+from motiondirector.plan.timeline import Timeline
+
+_M = TypeVar("_M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class DirectResult:
+    """A directed scene: the plan, its timeline, the body motion per character, and the files
+    written (key -> path: "plan", "timeline", "otio", "bvh:<character>", "scene",
+    "direction", ...). `scene` and `direction` are what the plan was realized from, when known
+    (a revision re-realizes from them)."""
+
+    plan: MotionPlan
+    timeline: Timeline
+    motions: dict[str, Motion]
+    paths: dict[str, Path] = field(default_factory=dict)
+    scene: Scene | None = None
+    direction: Direction | None = None
+
+
+class SceneFolder:
+    """One `direct --out` folder (see the module docstring)."""
+
+    PLAN = "plan.json"
+    TIMELINE = "timeline.json"
+    OTIO = "timeline.otio"
+    SCENE = "scene.json"
+    DIRECTION = "direction.json"
+    REVISION = "revision.json"
+    PREVIEW = "preview.mp4"
+    CONTACT_SHEET = "contact.png"
+    GENERATED = "generated"
+    AGENT = "agent"
+    BVH_SUFFIX = ".bvh"
+
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(root)
+
+    def __repr__(self) -> str:
+        return f"SceneFolder({str(self.root)!r})"
+
+    def path(self, name: str) -> Path:
+        """The path of one of the folder's fixed names (`SceneFolder.PLAN`, ...)."""
+        return self.root / name
+
+    @property
+    def generated_dir(self) -> Path:
+        return self.root / self.GENERATED
+
+    @property
+    def agent_dir(self) -> Path:
+        return self.root / self.AGENT
+
+    # -- writing -------------------------------------------------------------------------
+
+    @classmethod
+    def files(cls, result: DirectResult) -> Iterator[tuple[str, str, str]]:
+        """(key, file name, text) of every file `save` writes for `result`, made one at a
+        time: plan, timeline (JSON and OTIO), one BVH per character ("bvh:<name>"), then the
+        scene and direction when the result has them."""
+        yield "plan", cls.PLAN, result.plan.to_json()
+        yield "timeline", cls.TIMELINE, result.timeline.to_json()
+        yield "otio", cls.OTIO, timeline_to_otio_json(result.timeline)
+        stems = character_file_stems(list(result.motions))
+        for name, motion in result.motions.items():
+            yield f"bvh:{name}", f"{stems[name]}{cls.BVH_SUFFIX}", motion_to_bvh(motion)
+        yield from cls._source_files(result)
+
+    def save(self, result: DirectResult) -> dict[str, Path]:
+        """Write every file of `result` (see `files`); returns what was written, by key."""
+        self._make()
+        return {key: self._write(name, text) for key, name, text in self.files(result)}
+
+    def save_sources(self, result: DirectResult) -> dict[str, Path]:
+        """scene.json and direction.json, what the plan was realized from, when known."""
+        self._make()
+        return {key: self._write(name, text) for key, name, text in self._source_files(result)}
+
+    @classmethod
+    def _source_files(cls, result: DirectResult) -> Iterator[tuple[str, str, str]]:
+        if result.scene is not None:
+            yield "scene", cls.SCENE, result.scene.model_dump_json(indent=2) + "\n"
+        if result.direction is not None:
+            yield "direction", cls.DIRECTION, result.direction.model_dump_json(indent=2) + "\n"
+
+    def _write(self, name: str, text: str) -> Path:
+        return write_text_atomic(self.path(name), text)
+
+    def save_text(self, name: str, text: str) -> Path:
+        """Write one of the folder's fixed names (revision.json, ...) atomically."""
+        self._make()
+        return self._write(name, text)
+
+    def _make(self) -> None:
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise ExportError(f"cannot create the output folder {self.root}: {error}") from error
+
+    # -- reading -------------------------------------------------------------------------
+
+    def load(self, *, motions: bool | Sequence[str] = False, sources: bool = True) -> DirectResult:
+        """The folder's plan and timeline, with the scene and direction when `sources` (an
+        error names what is missing), and the body motion of every character (`True`) or of
+        the named ones."""
+        plan = self.read_plan()
+        timeline = self.read_timeline()
+        scene = self._model(self.SCENE, Scene) if sources else None
+        direction = self._model(self.DIRECTION, Direction) if sources else None
+        names = [track.name for track in timeline.characters]
+        chosen = names if motions is True else list(motions or ())
+        return DirectResult(
+            plan=plan,
+            timeline=timeline,
+            motions=self.read_motions(chosen, names),
+            scene=scene,
+            direction=direction,
+        )
+
+    def read_plan(self) -> MotionPlan:
+        from motiondirector.plan.validate import load_plan_json
+
+        return load_plan_json(self._read(self.PLAN))
+
+    def read_timeline(self) -> Timeline:
+        return self._model(self.TIMELINE, Timeline)
+
+    def bvh_paths(self, names: Sequence[str], order: Sequence[str]) -> dict[str, Path]:
+        """The BVH path of each of `names`; `order` is every character in the order `save`
+        named them (the timeline's)."""
+        stems = character_file_stems(list(order))
+        unknown = [name for name in names if name not in stems]
+        if unknown:
+            raise ExportError(
+                f"no character {unknown[0]!r} in {self.root}; there are {', '.join(order)}"
+            )
+        return {name: self.root / f"{stems[name]}{self.BVH_SUFFIX}" for name in names}
+
+    def read_motions(self, names: Sequence[str], order: Sequence[str]) -> dict[str, Motion]:
+        """Body motion of `names`, read from their BVH files (`order` as in `bvh_paths`)."""
+        motions: dict[str, Motion] = {}
+        for name, path in self.bvh_paths(names, order).items():
+            if not path.is_file():
+                raise ExportError(
+                    f"no body motion for {name!r}: {path} is missing; "
+                    "write it with `motiondirector direct`"
+                )
+            try:
+                motions[name] = retarget(read_bvh(path)).motion
+            except ScriptError as error:
+                raise ExportError(f"cannot read the body motion of {name!r}: {error}") from None
+        return motions
+
+    def _read(self, name: str) -> str:
+        path = self.path(name)
+        try:
+            return path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            hint = {
+                self.PLAN: f"; write one with `motiondirector direct SCRIPT --out {self.root}`",
+                self.SCENE: " (written by `motiondirector direct` since revisions exist; "
+                "direct the script again)",
+                self.DIRECTION: " (written by `motiondirector direct` since revisions exist; "
+                "direct the script again)",
+            }.get(name, "")
+            raise ExportError(f"{self.root} has no {name}{hint}") from None
+        except (OSError, UnicodeDecodeError) as error:
+            raise ExportError(f"cannot read {path}: {error}") from None
+
+    def _model(self, name: str, model: type[_M]) -> _M:
+        text = self._read(name)
+        try:
+            return model.model_validate_json(text)
+        except ValidationError as error:
+            raise ExportError(f"{self.path(name)} does not match its contract: {error}") from None

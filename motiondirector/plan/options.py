@@ -1,0 +1,30 @@
+"""Option sets every layer shares, each declared once as a `Literal` with its tuple of values
+(`get_args`), the way `plan/vocabulary.py` declares the vocabulary: the CLI's choices, the HTTP
+models, the LangChain tools and the exporters read them from here.
+
+This module must not import anything of ours.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+Fps = Literal[30, 60]
+"""Frame rates of plans, ARKit exports, frame streams and previews."""
+FPS_CHOICES: tuple[Fps, ...] = get_args(Fps)
+
+ExportFormat = Literal["json", "bml", "arkit-csv", "arkit-json", "vtt", "srt"]
+"""Plan exports (`motiondirector.export`); the ARKit ones are per character."""
+EXPORT_FORMATS: tuple[ExportFormat, ...] = get_args(ExportFormat)
+
+ScriptFormat = Literal["auto", "fountain", "json", "text"]
+"""Script formats the readers take; `auto` detects the format."""
+SCRIPT_FORMATS: tuple[ScriptFormat, ...] = get_args(ScriptFormat)
+
+PlannerName = Literal["rules", "llm", "hybrid"]
+"""The planners `planners.get_planner` builds by name."""
+PLANNER_NAMES: tuple[PlannerName, ...] = get_args(PlannerName)
+
+BackendName = Literal["wan-animate", "wan-vace", "cogvideox-fun", "animatediff"]
+"""The diffusers video backends (`generators.backends`, whose registry must match)."""
+BACKEND_NAMES: tuple[BackendName, ...] = get_args(BackendName)

@@ -1,0 +1,38 @@
+"""The realize layer: the one way from a script to a plan and from a plan to motion.
+
+    plan = plan_text("ANA: Hi, Ben.\\nBEN: Hello.", format="text")
+    realization = realize_plan(plan)          # timeline, body motion, plan with tokens
+
+Everything above it (the agent, the tools, streams, the server and the CLI) calls these;
+nothing here imports them. See docs/architecture.md.
+"""
+
+from motiondirector.realize.body import (
+    BodyPose,
+    Realization,
+    assemble_realization,
+    realize_plan,
+)
+from motiondirector.realize.decide import DEFAULT_RETRIEVE_THRESHOLD, SegmentDecider
+from motiondirector.realize.direct import direct_scene, from_realization
+from motiondirector.realize.pipeline import plan_scene, plan_script, plan_text
+from motiondirector.realize.requests import GeneratedMaterial, SegmentGenerator, SegmentRequest
+from motiondirector.realize.video import as_segment_generator
+
+__all__ = [
+    "DEFAULT_RETRIEVE_THRESHOLD",
+    "BodyPose",
+    "GeneratedMaterial",
+    "Realization",
+    "SegmentDecider",
+    "SegmentGenerator",
+    "SegmentRequest",
+    "as_segment_generator",
+    "assemble_realization",
+    "direct_scene",
+    "from_realization",
+    "plan_scene",
+    "plan_script",
+    "plan_text",
+    "realize_plan",
+]

@@ -1,0 +1,129 @@
+"""From a MotionPlan to body motion: the one way every caller realizes a plan.
+
+    realization = realize_plan(plan)                 # the built-in gesture library
+    realization = realize_plan(plan, library, generator=backend, threshold=0.6)
+
+The plan's body slots are sequenced from a clip library into a Timeline
+(`retrieval/sequence.py`), every clip slot is decided as retrieval, generation or procedural
+motion with its reason recorded (`realize/decide.py`), and each character's body motion is
+assembled (`motion/assemble.py`); the returned plan carries the motion-codebook tokens.
+`direct`, `render --library`, scene jobs, frame streams, revisions and the Director all call
+`realize_plan`, so the same plan, library and options give the same timeline everywhere.
+
+This module wires those parts together; it must not choose clips or build motion itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from motiondirector.motion.assemble import MotionSourceCache, assemble_timeline, sample_motion
+from motiondirector.motion.clip import Motion
+from motiondirector.motion.codebook import default_codebook
+from motiondirector.plan.motion_plan import MotionPlan
+from motiondirector.plan.timeline import Timeline
+from motiondirector.realize.decide import DEFAULT_RETRIEVE_THRESHOLD, SegmentDecider
+from motiondirector.realize.requests import SegmentGenerator
+from motiondirector.retrieval.builtin import builtin_clip_library
+from motiondirector.retrieval.sequence import sequence_plan
+from motiondirector.retrieval.store import ClipLibrary
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class BodyPose:
+    """Local joint rotations (n, 22, 4) as xyzw quaternions and root positions (n, 3) metres."""
+
+    rotations: FloatArray
+    root: FloatArray
+
+
+@dataclass(frozen=True)
+class Realization:
+    """A realized plan: the plan (with codebook tokens when asked for), the decided timeline,
+    and the body motion of every character."""
+
+    plan: MotionPlan
+    timeline: Timeline
+    motions: Mapping[str, Motion]
+
+    def sample(self, character: str, times: FloatArray) -> BodyPose:
+        """The character's pose at `times` (seconds); a character without motion stands at rest."""
+        motion = self.motions.get(character) or Motion.rest()
+        rotations, root = sample_motion(motion, np.asarray(times, dtype=np.float64))
+        return BodyPose(rotations=rotations, root=root)
+
+
+class MaterialLoader:
+    """Segment sources as motion: generated videos by the motion they follow, built-in clips
+    and BVH files as `motion.assemble` loads them."""
+
+    def __init__(self, generated: Mapping[str, Motion] | None = None) -> None:
+        self._generated = generated or {}
+        self._base = MotionSourceCache()
+
+    def __call__(self, source: str) -> Motion:
+        found = self._generated.get(source)
+        return found if found is not None else self._base(source)
+
+
+def realize_plan(
+    plan: MotionPlan,
+    library: ClipLibrary | None = None,
+    *,
+    generator: SegmentGenerator | None = None,
+    threshold: float = DEFAULT_RETRIEVE_THRESHOLD,
+    k: int = 10,
+    material_dir: Path | None = None,
+    generated: dict[str, Motion] | None = None,
+    tokens: bool = True,
+    cache_dir: Path | None = None,
+) -> Realization:
+    """Realize `plan`: sequence clips of `library` (None: the built-in gesture library, kept
+    under `cache_dir` or the user cache), decide every clip slot against `threshold`
+    (generating with `generator`, videos under `material_dir`), assemble the body motion and,
+    with `tokens`, add the codebook tokens to the plan. `generated` (when given) collects the
+    motion each generated video follows, so a later assembly can read it."""
+    chosen = library if library is not None else builtin_clip_library(cache_dir)
+    decider = SegmentDecider(
+        plan,
+        threshold,
+        generator,
+        material_dir,
+        generated if generated is not None else {},
+    )
+    timeline = decider.timeline(sequence_plan(plan, chosen, k=k))
+    return assemble_realization(plan, timeline, decider.generated, tokens=tokens)
+
+
+def assemble_realization(
+    plan: MotionPlan,
+    timeline: Timeline,
+    generated: Mapping[str, Motion] | None = None,
+    *,
+    tokens: bool = True,
+) -> Realization:
+    """The body motion of an already decided `timeline` (generated sources read as the motion
+    in `generated`), and the plan with its codebook tokens when `tokens` is set."""
+    motions = assemble_timeline(timeline, loader=MaterialLoader(generated))
+    return Realization(
+        plan=with_tokens(plan, motions) if tokens else plan, timeline=timeline, motions=motions
+    )
+
+
+def with_tokens(plan: MotionPlan, motions: Mapping[str, Motion]) -> MotionPlan:
+    """The plan with each character's assembled motion encoded as motion-codebook tokens."""
+    codebook = default_codebook()
+    tracks = tuple(
+        track.model_copy(update={"tokens": codebook.tokens(motions[track.name])})
+        if track.name in motions
+        else track
+        for track in plan.characters
+    )
+    return plan.model_copy(update={"characters": tracks})

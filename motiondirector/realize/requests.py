@@ -1,0 +1,58 @@
+"""What the realize layer asks of a generator: one segment to make, and what came back.
+
+A `SegmentGenerator` is anything with `generate_segment(request)`; a video backend with the
+`motiondirector.generators.base.Generator` shape becomes one through
+`realize.video.as_segment_generator`.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+from motiondirector.motion.clip import Motion
+from motiondirector.plan.motion_plan import GestureEvent, HeadEvent, PostureEvent
+
+BodyEvent = GestureEvent | HeadEvent | PostureEvent
+
+
+@dataclass(frozen=True)
+class SegmentRequest:
+    """One segment to generate: who, which plan event, where it lands on the scene's time
+    axis, the motion to follow (built-in synthesized motion of the lexeme, `fps` frames per
+    second), a text prompt, a seed, and the video file to write."""
+
+    character: str
+    event: BodyEvent
+    target_in: float
+    target_out: float
+    motion: Motion
+    prompt: str
+    seed: int
+    out: Path
+
+
+@dataclass(frozen=True)
+class GeneratedMaterial:
+    """What a generator made for a segment: the file (`source`), its length in seconds and
+    the backend that made it."""
+
+    source: str
+    duration: float
+    backend: str
+
+
+@runtime_checkable
+class SegmentGenerator(Protocol):
+    """Makes the material of a segment that no library clip fits well enough."""
+
+    name: str
+
+    def generate_segment(self, request: SegmentRequest) -> GeneratedMaterial: ...
+
+
+def event_seed(seed: int, character: str, event_id: str) -> int:
+    """A generation seed per event, stable across runs and independent of other events."""
+    return zlib.crc32(f"{seed}:{character}:{event_id}".encode())
