@@ -2,21 +2,23 @@
 
 Constraints (`agent/notes.py`) change the *Direction*, never realized events:
 
-- `EmotionShift`: the line's emotion and intensity, and the speaker's emotion face (the
-  EMFACS prototype, rule `revision.emotion`, replacing the planner's `*.emotion` faces, or
-  for planners that do not name them the faces with an AU of the old emotion); explicit
-  faces from parentheticals stay. Listeners' reactions are left as they were, so a
-  character the note does not name does not change.
+- `EmotionShift`: the line's emotion and intensity (emotion origin `revision`), and the
+  speaker's emotion face (the EMFACS prototype, origin `emotion`, rule `revision.emotion`,
+  replacing the faces of origin `emotion`, or for planners that do not mark them (the LLM's)
+  the faces with an AU of the old emotion); explicit faces from parentheticals stay.
+  Listeners' reactions are left as they were, so a character the note does not name does not
+  change.
 - `Stillness`: the character's head, gesture and posture behaviours in the span are removed.
 - `GestureChange`: below 1, the character's gestures in the span are thinned, beats first,
-  then dialogue cues, explicit direction last; above 1, beat gestures are added on stressed
-  words of their lines (rule `revision.gestures.beat`).
+  then dialogue cues, explicit direction last (`plan.direction.priority`); above 1, beat
+  gestures are added on stressed words of their lines (origin `beat`, rule
+  `revision.gestures.beat`).
 - `StyleChange`: the preset's gesture count, and gesture and head intensities.
 
 The new Direction is realized with the previous plan's seed and frame rate. Events whose
 content is unchanged keep their ids (the realizer numbers events in the order it makes
 them, so an added event would otherwise renumber the rest), changed events keep the id of
-the event they replace, new ones get fresh numbers: so `diff_plans` can report added, removed
+the event they replace, new ones get fresh numbers: so the diff can report added, removed
 and changed events per character, and an untouched character's events stay byte-identical.
 """
 
@@ -30,12 +32,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from motiondirector.agent.direct import DirectResult
 from motiondirector.agent.notes import (
     Constraint,
     EmotionShift,
@@ -48,26 +48,26 @@ from motiondirector.agent.notes import (
     parse_note,
     parse_note_llm,
 )
-from motiondirector.agent.pipeline import plan_scene
 from motiondirector.errors import RevisionError
-from motiondirector.export.files import write_text_atomic
+from motiondirector.export.scene_folder import DirectResult, SceneFolder
 from motiondirector.plan.direction import (
     Behaviour,
     Direction,
+    Priority,
     UtteranceDirection,
-    is_explicit_rule,
+    priority,
 )
 from motiondirector.plan.motion_plan import AnyEvent, CharacterTrack, MotionPlan
-from motiondirector.plan.realizer.requests import Request
 from motiondirector.plan.scene import ActionLine, Scene, Utterance
 from motiondirector.plan.validate import check_plan
 from motiondirector.plan.vocabulary import load_emfacs
+from motiondirector.realize import plan_scene
+from motiondirector.realize.pipeline import FixedDirection
 
 if TYPE_CHECKING:
     from motiondirector.agent.director import Director
     from motiondirector.planners.cues import Token
 
-REVISION_FILE = "revision.json"
 MOVING_CHANNELS = frozenset({"head", "gesture", "posture"})
 EMOTION_RULE = "revision.emotion"
 BEAT_RULE = "revision.gestures.beat"
@@ -169,6 +169,7 @@ def _emotion_faces(
                     word=0,
                     until_word=words - 1,
                     intensity=value,
+                    origin="emotion",
                     rule=EMOTION_RULE,
                     reason=reason,
                 )
@@ -177,19 +178,19 @@ def _emotion_faces(
 
 
 def _emotion_face(behaviour: Behaviour, speaker: str, line: UtteranceDirection, label: str) -> bool:
-    """Whether `behaviour` is the speaker's face of the line's old emotion: a face whose rule
-    names the emotion (`rules.emotion`, an earlier `revision.emotion`) or, for planners that do
-    not name it (the LLM's `llm.face`), a face that is not explicit direction and shows an AU
-    of the old emotion's prototype when the emotion changes."""
+    """Whether `behaviour` is the speaker's face of the line's old emotion: a face of origin
+    `emotion` (the rules', an earlier revision's) or, for planners that do not mark it (the
+    LLM's faces are of origin `llm`), a face that is not explicit direction and shows an AU of
+    the old emotion's prototype when the emotion changes."""
     if behaviour.character != speaker or behaviour.channel != "face":
         return False
-    if behaviour.rule.rsplit(".", 1)[-1] == "emotion":
+    if behaviour.origin == "emotion":
         return True
-    named = any(
-        b.character == speaker and b.channel == "face" and b.rule.rsplit(".", 1)[-1] == "emotion"
+    marked = any(
+        b.character == speaker and b.channel == "face" and b.origin == "emotion"
         for b in line.behaviours
     )
-    if named or label == line.emotion or is_explicit_rule(behaviour.rule):
+    if marked or label == line.emotion or priority(behaviour) is Priority.EXPLICIT:
         return False
     return behaviour.au in load_emfacs().get(line.emotion, {})
 
@@ -218,6 +219,7 @@ def _apply_emotion(draft: _Draft, shift: EmotionShift, note: str) -> None:
             update={
                 "emotion": label,
                 "intensity": intensity,
+                "emotion_origin": "revision",
                 "emotion_reason": reason,
                 "behaviours": kept + tuple(faces),
             }
@@ -232,10 +234,6 @@ def _apply_stillness(draft: _Draft, still: Stillness) -> None:
     draft.map_behaviours(still.span, keep)
 
 
-def _gesture_rank(behaviour: Behaviour) -> int:
-    return Request(behaviour, "").priority
-
-
 def _thin_gestures(draft: _Draft, character: str, span: Span, scale: float) -> None:
     lines, actions = draft.in_span(span)
     found: list[tuple[int, int, int, Behaviour]] = []  # rank, place, position, behaviour
@@ -248,7 +246,7 @@ def _thin_gestures(draft: _Draft, character: str, span: Span, scale: float) -> N
         )
         for position, b in enumerate(behaviours):
             if b.character == character and b.channel == "gesture":
-                found.append((_gesture_rank(b), place, position, b))
+                found.append((priority(b), place, position, b))
     keep = math.floor(len(found) * scale + 0.5)
     # Explicit direction is kept longest, beats go first; earlier ones before later ones.
     ordered = sorted(found, key=lambda item: (item[0], item[1], item[2]))
@@ -308,6 +306,7 @@ def _add_gestures(draft: _Draft, character: str, span: Span, count: int, note: s
                 hand=beat_hand(uid, token.index),
                 word=token.index,
                 intensity=0.4,
+                origin="beat",
                 rule=BEAT_RULE,
                 reason=f'note "{note}": stressed word "{token.text}"',
             )
@@ -575,12 +574,6 @@ def reconcile_plans(old: MotionPlan, new: MotionPlan) -> tuple[MotionPlan, PlanD
     return plan, PlanDiff(characters=tuple(diffs), lines=lines)
 
 
-def diff_plans(old: MotionPlan, new: MotionPlan) -> PlanDiff:
-    """Events added, removed and changed per character from `old` to `new` (matched by
-    content, then by channel, line and lexeme/AU/target), and lines whose emotion changed."""
-    return reconcile_plans(old, new)[1]
-
-
 # -- revising a result ---------------------------------------------------------------------
 
 
@@ -637,8 +630,6 @@ def revise_plan(
         raise RevisionError(
             "this result has no Scene and Direction to revise; direct it with Director"
         )
-    from motiondirector.agent.director import FixedDirection
-
     direction = apply_constraints(previous.direction, previous.scene, constraints, note=note)
     info = previous.plan.scene
     fresh = plan_scene(
@@ -658,9 +649,7 @@ def revise_result(
 ) -> RevisionResult:
     """`Director.revise`: read the note, revise, realize and (with `out`) write the folder
     with revision.json."""
-    from motiondirector.agent.director import read_direction_folder
-
-    base = previous if isinstance(previous, DirectResult) else read_direction_folder(previous)
+    base = previous if isinstance(previous, DirectResult) else SceneFolder(previous).load()
     if base.scene is None or base.direction is None:
         raise RevisionError(
             "this result has no Scene and Direction to revise; direct it with Director"
@@ -677,5 +666,6 @@ def revise_result(
         diff=diff,
     )
     if out is not None:
-        result.paths["revision"] = write_text_atomic(Path(out) / REVISION_FILE, revision.to_json())
+        folder = SceneFolder(out)
+        result.paths["revision"] = folder.save_text(SceneFolder.REVISION, revision.to_json())
     return RevisionResult(revision=revision, result=result)

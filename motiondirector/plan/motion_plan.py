@@ -2,19 +2,22 @@
 
 Every event has a channel, start and end in seconds, the utterance it belongs to (if any), a
 `source` saying which rule or model put it there and why, and a plain-language description.
-The JSON Schema of `MotionPlan` is published (`motiondirector schema`) and versioned.
+The JSON Schema of `MotionPlan` is published (`motiondirector schema`) and versioned: 1.1 added
+`planned_by` and `fallback` to each utterance; 1.0 plans still load (upgraded on reading).
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from motiondirector.plan.direction import ModelFallback, describe_fallbacks
 from motiondirector.plan.scene import Seconds, Word
 from motiondirector.plan.vocabulary import Emotion, GestureLexeme, Hand, HeadLexeme, PostureLexeme
 
-SCHEMA_VERSION: Literal["1.0"] = "1.0"
+SCHEMA_VERSION: Literal["1.1"] = "1.1"
 
 Intensity = Annotated[float, Field(ge=0.0, le=1.0)]
 
@@ -24,7 +27,10 @@ class _Model(BaseModel):
 
 
 class Source(_Model):
-    planner: str = Field(description="rules | llm | hybrid | realizer")
+    planner: str = Field(
+        description="rules | llm | hybrid | realizer: who directed the event's line (rules where "
+        "they stood in for a model)"
+    )
     rule: str = Field(description="The rule or model that put the event there.")
     reason: str = Field(description="Why: the trigger in the script.")
 
@@ -114,6 +120,16 @@ class PlanUtterance(_Model):
     words: tuple[Word, ...]
     emotion: EmotionLabel
     intent: str
+    planned_by: str | None = Field(
+        default=None,
+        description="Which planner directed the line: rules, llm or hybrid; rules where they "
+        "stood in for a model (see fallback). None in plans made before schema 1.1.",
+    )
+    fallback: ModelFallback | None = Field(
+        default=None,
+        description="Why the rules directed the line in the model's place; None when they did "
+        "not have to.",
+    )
 
 
 class PlanAction(_Model):
@@ -147,12 +163,27 @@ class CharacterTrack(_Model):
 
 
 class MotionPlan(_Model):
-    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    schema_version: Literal["1.1"] = SCHEMA_VERSION
     scene: SceneInfo
     beats: tuple[PlanBeat, ...]
     utterances: tuple[PlanUtterance, ...]
     actions: tuple[PlanAction, ...] = ()
     characters: tuple[CharacterTrack, ...]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _upgrade(cls, data: Any) -> Any:
+        # 1.1 only added optional fields: a 1.0 plan is a 1.1 plan that did not record them.
+        if isinstance(data, Mapping) and data.get("schema_version") == "1.0":
+            return {**data, "schema_version": SCHEMA_VERSION}
+        return data
+
+    def fallback_summary(self) -> str | None:
+        """One line saying which lines the rules directed in a model's place and why, e.g.
+        'the LLM could not direct 23 of 23 lines; the rules planner did: cannot reach
+        http://localhost:8000/v1: connection refused (u1, u2, u3 and 20 more)'; None when
+        no line fell back."""
+        return describe_fallbacks((u.id, u.fallback) for u in self.utterances)
 
     def character(self, name: str) -> CharacterTrack:
         for track in self.characters:

@@ -49,6 +49,11 @@ def validate_plan(plan: MotionPlan) -> list[str]:
         inside(what, utterance.start, utterance.end)
         if utterance.speaker not in names:
             problems.append(f"{what}: speaker {utterance.speaker!r} has no character track")
+        if utterance.fallback is not None and utterance.planned_by != "rules":
+            problems.append(
+                f"{what}: the rules stood in for the model (fallback) but planned_by says "
+                f"{utterance.planned_by!r}"
+            )
         for addressee in utterance.addressees:
             if addressee not in names:
                 problems.append(f"{what}: addressee {addressee!r} is not a character")

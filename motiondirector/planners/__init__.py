@@ -1,7 +1,8 @@
 """Planners turn a Scene into a Direction: what each character does, anchored to words.
 
 All planners emit the same Direction, so everything after them is shared. `rules` is the
-offline default.
+offline default. The model planners (`llm`, `hybrid`) let the rules direct a line the model
+could not, and say so in the line's `fallback`; made strict, they raise `LLMError` instead.
 """
 
 from __future__ import annotations
@@ -27,10 +28,12 @@ class Planner(Protocol):
 _cache: dict[tuple[str, str], Planner] = {}
 
 
-def get_planner(name: str, llm: LLMConfig | None = None) -> Planner:
+def get_planner(name: str, llm: LLMConfig | None = None, *, strict: bool = False) -> Planner:
     """A planner by name, created once per process and configuration (models stay loaded).
 
-    `llm` and `hybrid` need `llm`, the server and model to ask.
+    `llm` and `hybrid` need `llm`, the server and model to ask. `strict`: where the model cannot
+    direct a line (server down, invalid answers, a refusal), raise `LLMError` rather than let
+    the rules stand in; the rules planner has no model and ignores it.
     """
     if name not in PLANNERS:
         raise MotionDirectorError(f"unknown planner {name!r}; choose one of {', '.join(PLANNERS)}")
@@ -55,4 +58,15 @@ def get_planner(name: str, llm: LLMConfig | None = None) -> Planner:
         assert isinstance(rules, RulesPlanner)
         planner = LLMPlanner(llm, fallback=rules)
         _cache[key] = planner if name == "llm" else HybridPlanner(planner, rules)
-    return _cache[key]
+    return strict_planner(_cache[key]) if strict else _cache[key]
+
+
+def strict_planner(planner: Planner) -> Planner:
+    """`planner` made strict (a line its model cannot direct is an `LLMError`), sharing its
+    model settings and counters; a planner without a model is returned as it is."""
+    from motiondirector.planners.hybrid import HybridPlanner
+    from motiondirector.planners.llm import LLMPlanner
+
+    if isinstance(planner, LLMPlanner | HybridPlanner):
+        return planner.strict_twin()
+    return planner

@@ -8,6 +8,7 @@ already carry a gesture, and varies the hand by a stable hash so the choice is r
 from __future__ import annotations
 
 import zlib
+from bisect import bisect_left
 from collections.abc import Collection, Sequence
 
 from motiondirector.plan.direction import Behaviour
@@ -62,12 +63,16 @@ def beat_gestures(
 
     scored = [(s, t.index) for t in tokens if (s := _stress(t, function_words)) is not None]
     scored.sort(key=lambda item: (-item[0], item[1]))
-    placed = list(gestures_at)
+    # Words are in time order, so a word is far enough from every placed one when it is far
+    # enough from its nearest neighbour on each side: one look each way, not a scan.
+    placed = sorted(set(gestures_at))
     chosen: list[int] = []
     for _, index in scored:
-        if all(far_enough(index, other) for other in placed):
+        at = bisect_left(placed, index)
+        neighbours = placed[max(0, at - 1) : at + 1]
+        if all(far_enough(index, other) for other in neighbours):
             chosen.append(index)
-            placed.append(index)
+            placed.insert(at, index)
     return [
         Behaviour(
             character=utterance.speaker,
@@ -76,6 +81,7 @@ def beat_gestures(
             hand=beat_hand(utterance.id, index),
             word=index,
             intensity=round(min(1.0, 0.4 * scale * (1.5 if tokens[index].emphasis else 1.0)), 3),
+            origin="beat",
             rule="rules.beat",
             reason=f'stressed word "{tokens[index].text}"',
         )

@@ -409,8 +409,10 @@ class DialogueMatcher:
         candidates.sort(key=lambda m: (-m.category.priority, -(m.last - m.first), m.first))
         taken: list[CueMatch] = []
         per_category: dict[str, int] = {}
+        # Words already covered by a taken match: an overlap is a lookup, not a scan of taken.
+        covered = bytearray(len(tokens))
         for match in candidates:
-            if any(match.first <= t.last and t.first <= match.last for t in taken):
+            if any(covered[match.first : match.last + 1]):
                 continue
             limit = match.category.max_per_utterance
             count = per_category.get(match.category.name, 0)
@@ -418,6 +420,7 @@ class DialogueMatcher:
                 continue
             per_category[match.category.name] = count + 1
             taken.append(match)
+            covered[match.first : match.last + 1] = b"\x01" * (match.last - match.first + 1)
         return sorted(taken, key=lambda m: (m.first, m.anchor))
 
     @staticmethod

@@ -8,7 +8,11 @@ Merge policy, per utterance (docs/llm-planner.md says the same):
    inferred behaviours. An LLM behaviour is dropped when an explicit one already holds the same
    character's channel over an overlapping span of words (for faces: the same AU).
 3. Action lines are directed by the rules (they are explicit by nature).
-4. Where the LLM could not direct a line, the rules' line stands in whole (its source says so).
+4. Where the LLM could not direct a line, the rules' line stands in whole (its `fallback` says
+   why, and its events say `source.planner: rules`).
+
+"Explicit" is `priority()` of the behaviour's typed origin; an emotion a parenthetical names is
+`emotion_origin == "parenthetical"`. Nothing here reads rule names or reasons.
 
 Timing is never the planner's business: the realizer times both the same way.
 """
@@ -17,12 +21,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from motiondirector.plan.direction import Behaviour, Direction, UtteranceDirection, is_explicit_rule
+from motiondirector.plan.direction import (
+    Behaviour,
+    Direction,
+    Priority,
+    UtteranceDirection,
+    priority,
+)
 from motiondirector.plan.scene import Scene
-from motiondirector.planners.llm import FALLBACK_RULE_PREFIX, LLMPlanner
+from motiondirector.planners.llm import LLMPlanner
 from motiondirector.planners.rules import RulesPlanner
-
-_EXPLICIT_EMOTION = "parenthetical"
 
 
 class HybridPlanner:
@@ -32,6 +40,14 @@ class HybridPlanner:
         self.rules = rules if rules is not None else RulesPlanner()
         self.llm = llm
         self.stats = llm.stats
+
+    @property
+    def strict(self) -> bool:
+        return self.llm.strict
+
+    def strict_twin(self) -> HybridPlanner:
+        """This planner, strict: a line the LLM cannot direct is an LLMError."""
+        return self if self.strict else HybridPlanner(self.llm.strict_twin(), self.rules)
 
     def plan(self, scene: Scene) -> Direction:
         ruled = self.rules.plan(scene)
@@ -46,19 +62,19 @@ class HybridPlanner:
 
 def merge_line(ruled: UtteranceDirection, inferred: UtteranceDirection) -> UtteranceDirection:
     """One utterance's merged direction (policy in the module docstring)."""
-    if any(b.rule.startswith(f"{FALLBACK_RULE_PREFIX}.") for b in inferred.behaviours) or (
-        "rules stood in" in inferred.emotion_reason
-    ):
+    if inferred.fallback is not None:
         return inferred
-    explicit = [b for b in ruled.behaviours if is_explicit_rule(b.rule)]
+    explicit = [b for b in ruled.behaviours if priority(b) is Priority.EXPLICIT]
     kept = [b for b in inferred.behaviours if not any(_clash(b, e) for e in explicit)]
-    stated = ruled.emotion_reason.startswith(_EXPLICIT_EMOTION)
+    stated = ruled.emotion_origin == "parenthetical"
+    feeling = ruled if stated else inferred
     return UtteranceDirection(
         utterance_id=ruled.utterance_id,
         intent=inferred.intent,
-        emotion=ruled.emotion if stated else inferred.emotion,
-        intensity=ruled.intensity if stated else inferred.intensity,
-        emotion_reason=ruled.emotion_reason if stated else inferred.emotion_reason,
+        emotion=feeling.emotion,
+        intensity=feeling.intensity,
+        emotion_origin=feeling.emotion_origin,
+        emotion_reason=feeling.emotion_reason,
         behaviours=(*explicit, *kept),
     )
 

@@ -73,7 +73,9 @@ def listener_behaviours(
         ) -> None:
             behaviours.append(
                 Behaviour.model_validate(
-                    {"character": who, "channel": channel, "rule": rule, "reason": reason} | fields
+                    {"character": who, "channel": channel, "origin": "listener"}
+                    | {"rule": rule, "reason": reason}
+                    | fields
                 )
             )
 

@@ -3,9 +3,10 @@
 The scene goes out in chunks (by beat, a few lines each, the lines before as context), all
 chunks at once up to the configured concurrency. Each answer is checked line by line; lines with
 problems are asked for again with the problems fed back, a bounded number of times. A line the
-model still cannot direct — bad answers, a dead server, a timeout — is directed by the rules
-planner, and its `source` says so. Action lines are stage directions: the rules planner's action
-parser directs them for every planner.
+model still cannot direct — bad answers, a dead server, a timeout, a refusal — is directed by
+the rules planner, and the line says so: its `fallback` names the kind and the reason, and its
+events say `source.planner: rules`. A strict planner raises `LLMError` instead. Action lines are
+stage directions: the rules planner's action parser directs them for every planner.
 """
 
 from __future__ import annotations
@@ -19,10 +20,13 @@ from motiondirector.plan.direction import (
     ActionDirection,
     Behaviour,
     Direction,
+    ModelFallback,
     UtteranceDirection,
+    describe_fallbacks,
 )
 from motiondirector.plan.scene import Scene
 from motiondirector.planners.llm_client import (
+    CallFailure,
     LLMConfig,
     LLMStats,
     StructuredClient,
@@ -39,8 +43,9 @@ from motiondirector.planners.llm_prompt import (
     read_answer,
 )
 
-FALLBACK_RULE_PREFIX = "fallback"
+FALLBACK_RULE_PREFIX = "fallback"  # rules of stand-in behaviours read fallback.rules.<rule>
 LLM_RULE = "llm"  # behaviours the model chose carry rules llm.<channel>
+STRICT_OUTCOME = "planning is strict, so the rules did not stand in"
 
 
 class ChunkTurns:
@@ -61,7 +66,7 @@ class ChunkTurns:
         self._max_attempts = max_attempts
         self._stats = stats
         self._history: list[str] = []
-        self._failure: str | None = None
+        self._failure: CallFailure | None = None
 
     @property
     def done(self) -> bool:
@@ -91,20 +96,27 @@ class ChunkTurns:
             self._history.append("; ".join(problems[:3]) or "no usable lines")
             self.messages = self.messages + feedback_messages(content, problems[:20])
 
-    def fail(self, why: str) -> None:
-        """The model could not be asked (the server failed): no more attempts."""
+    def fail(self, failure: CallFailure) -> None:
+        """The model gave no answer to read (the server failed, the model refused): no more
+        attempts."""
         self.attempts += 1
-        self._failure = why
+        self._failure = failure
 
-    def failures(self) -> dict[str, str]:
+    def failures(self) -> dict[str, ModelFallback]:
         """Why each line still pending was not taken from the model."""
         if self._failure is not None:
-            why = self._failure
-        elif self._history:
-            why = f"no valid answer in {self.attempts} attempts ({self._history[-1]})"
+            why = ModelFallback(kind=self._failure.kind, reason=self._failure.message)
         else:
-            why = "not asked"
+            last = f" ({self._history[-1]})" if self._history else ""
+            why = ModelFallback(
+                kind="invalid_output",
+                reason=f"no valid answer in {_attempts(self.attempts)}{last}",
+            )
         return {uid: why for uid in sorted(self.pending)}
+
+
+def _attempts(count: int) -> str:
+    return "1 attempt" if count == 1 else f"{count} attempts"
 
 
 def assemble_direction(
@@ -113,14 +125,20 @@ def assemble_direction(
     rules: _RulesLike,
     stats: LLMStats,
     planner: str = "llm",
+    *,
+    strict: bool = False,
 ) -> Direction:
-    """The scene's Direction from its chunks; rules stand in where the model could not."""
+    """The scene's Direction from its chunks; rules stand in where the model could not, or,
+    when `strict`, LLMError says which lines the model could not direct and why."""
     directions: dict[str, UtteranceDirection] = {}
-    failures: dict[str, str] = {}
+    failures: dict[str, ModelFallback] = {}
     for turn in turns:
         directions.update(turn.accepted)
         failures.update(turn.failures())
         stats.attempts_by_chunk.append(turn.attempts)
+    if failures and strict:
+        lines = ((u.id, failures.get(u.id)) for u in scene.utterances)
+        raise LLMError(describe_fallbacks(lines, outcome=STRICT_OUTCOME) or "")
     if failures:
         ruled = rules.plan(scene)
         actions = ruled.actions
@@ -138,14 +156,26 @@ def assemble_direction(
 
 
 class LLMPlanner:
-    """Plans with any OpenAI-compatible server; the rules planner covers what the model cannot."""
+    """Plans with any OpenAI-compatible server; the rules planner covers what the model cannot,
+    unless `strict`: then a line the model cannot direct is an LLMError."""
 
     name = "llm"
 
-    def __init__(self, config: LLMConfig, fallback: _RulesLike | None = None) -> None:
+    def __init__(
+        self, config: LLMConfig, fallback: _RulesLike | None = None, *, strict: bool = False
+    ) -> None:
         self.config = config
+        self.strict = strict
         self.stats = LLMStats()
         self._fallback = fallback
+
+    def strict_twin(self) -> LLMPlanner:
+        """This planner, strict: same model, fallback planner and counters."""
+        if self.strict:
+            return self
+        twin = LLMPlanner(self.config, self._fallback, strict=True)
+        twin.stats = self.stats
+        return twin
 
     def plan(self, scene: Scene) -> Direction:
         """The Direction for `scene` (blocking)."""
@@ -168,20 +198,22 @@ class LLMPlanner:
         chunks = chunk_scene(scene, self.config.chunk_utterances)
         turns = [ChunkTurns(scene, c, self.config.max_attempts, self.stats) for c in chunks]
         await asyncio.gather(*(self._converse(turn, client) for turn in turns))
-        return assemble_direction(scene, turns, self._rules(), self.stats, self.name)
+        return assemble_direction(
+            scene, turns, self._rules(), self.stats, self.name, strict=self.strict
+        )
 
     async def _converse(self, turn: ChunkTurns, client: StructuredClient) -> None:
         max_tokens = self.config.max_tokens_per_utterance * len(turn.chunk.utterances)
         while not turn.done:
-            try:
-                content = await client.complete_text(
-                    turn.messages, turn.schema, SCHEMA_NAME, max_tokens=max_tokens
-                )
-            except LLMError as error:
-                # The server itself failed after the SDK's own retries: feedback would not help.
-                turn.fail(str(error).splitlines()[0])
+            answer = await client.try_complete_text(
+                turn.messages, turn.schema, SCHEMA_NAME, max_tokens=max_tokens
+            )
+            if isinstance(answer, CallFailure):
+                # The server failed after the SDK's own retries, or the model refused: feedback
+                # would not help.
+                turn.fail(answer)
             else:
-                turn.take(content)
+                turn.take(answer)
 
     def _rules(self) -> _RulesLike:
         if self._fallback is None:
@@ -197,13 +229,15 @@ class _RulesLike(Protocol):
     def plan_actions(self, scene: Scene) -> tuple[ActionDirection, ...]: ...
 
 
-def fallback_line(line: UtteranceDirection, why: str) -> UtteranceDirection:
-    """A rules-planner line marked as standing in for the model, with the reason."""
-    note = f"rules stood in for the LLM: {why}"
+def fallback_line(line: UtteranceDirection, why: ModelFallback) -> UtteranceDirection:
+    """A rules-planner line marked as standing in for the model: `fallback` says why, and the
+    rules and reasons say so to people."""
+    note = f"rules stood in for the LLM: {why.reason}"
     return line.model_copy(
         update={
             "emotion_reason": f"{line.emotion_reason}; {note}",
             "behaviours": tuple(_fallback_behaviour(b, note) for b in line.behaviours),
+            "fallback": why,
         }
     )
 

@@ -4,7 +4,8 @@ One job: send chat messages with a JSON Schema and get back a parsed JSON object
 passed the way the server understands it (`StructuredOutputMode`); HTTP timeouts and backoff on
 429/5xx and dropped connections are the `openai` SDK's own (`max_retries`); answers are cached on
 disk by (model, messages, schema, mode, sampling). It does not know what the JSON means: checking
-it against the scene is the planner's job.
+it against the scene is the planner's job. A call that gets no answer to read says why with a
+typed `CallFailure` (`try_complete_text`), or raises `LLMError` (`complete_text`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import asyncio
 import hashlib
 import json
 import os
+import socket
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +25,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from motiondirector.errors import LLMError, MotionDirectorError
+from motiondirector.plan.direction import FallbackKind
 
 LOCAL_API_KEY = "not-needed"  # local servers (vLLM, llama.cpp) accept any key
 
@@ -90,6 +93,18 @@ class LLMStats:
     invalid_answers: int = 0
     fallback_utterances: int = 0
     attempts_by_chunk: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CallFailure:
+    """Why a call gave no answer to read: the kind, and one line saying what happened."""
+
+    kind: FallbackKind
+    message: str
+    details: tuple[str, ...] = ()
+
+    def error(self) -> LLMError:
+        return LLMError(self.message, self.details)
 
 
 def request_options(
@@ -206,7 +221,22 @@ class StructuredClient:
         *,
         max_tokens: int | None = None,
     ) -> str:
-        """The raw answer text (cached when it parses as a JSON object)."""
+        """The raw answer text (cached when it parses as a JSON object); raises LLMError when
+        the server fails or the model refuses."""
+        answer = await self.try_complete_text(messages, schema, name, max_tokens=max_tokens)
+        if isinstance(answer, CallFailure):
+            raise answer.error()
+        return answer
+
+    async def try_complete_text(
+        self,
+        messages: Sequence[Mapping[str, str]],
+        schema: Mapping[str, Any],
+        name: str,
+        *,
+        max_tokens: int | None = None,
+    ) -> str | CallFailure:
+        """The raw answer text, or why there is none (the server failed, the model refused)."""
         import openai
 
         config = self.config
@@ -237,21 +267,24 @@ class StructuredClient:
                         **options,
                     )
             except openai.APIStatusError as error:
-                raise LLMError(
+                return CallFailure(
+                    "http_error",
                     f"{config.model} at {config.base_url or 'api.openai.com'} answered HTTP "
-                    f"{error.status_code} after {config.max_retries + 1} tries",
-                    [_short(str(error))],
-                ) from None
+                    f"{error.status_code} after {_tries(config.max_retries)}",
+                    (_short(str(error)),),
+                )
             except openai.APITimeoutError:
-                raise LLMError(
+                return CallFailure(
+                    "timeout",
                     f"{config.model} did not answer within {config.timeout_s:g} s "
-                    f"({config.max_retries + 1} tries)"
-                ) from None
+                    f"({_tries(config.max_retries)})",
+                )
             except openai.APIConnectionError as error:
-                raise LLMError(
+                return CallFailure(
+                    "unreachable",
                     f"cannot reach {config.base_url or 'api.openai.com'} "
-                    f"({config.max_retries + 1} tries): {_short(str(error))}"
-                ) from None
+                    f"({_tries(config.max_retries)}): {connection_problem(error)}",
+                )
             finally:
                 self.stats.seconds_waiting += time.perf_counter() - started
         self.stats.calls += 1
@@ -259,8 +292,11 @@ class StructuredClient:
             self.stats.prompt_tokens += response.usage.prompt_tokens
             self.stats.completion_tokens += response.usage.completion_tokens
         if not response.choices:
-            raise LLMError(f"{config.model} returned no choices")
-        content = response.choices[0].message.content or ""
+            return CallFailure("invalid_output", f"{config.model} returned no choices")
+        message = response.choices[0].message
+        if message.refusal:
+            return CallFailure("refusal", f"{config.model} refused: {_short(message.refusal)}")
+        content = message.content or ""
         try:
             parse_json_object(content)
         except ValueError:
@@ -299,6 +335,29 @@ def run_sync(coroutine: Any) -> Any:
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(asyncio.run, coroutine).result()
+
+
+def connection_problem(error: BaseException) -> str:
+    """What went wrong under a failed connection, in a few words: the operating system's
+    `connection refused` rather than the client's `Connection error.`."""
+    seen: set[int] = set()
+    cause: BaseException | None = error
+    deepest = error
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if isinstance(cause, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(cause, ConnectionResetError):
+            return "connection reset"
+        if isinstance(cause, socket.gaierror):
+            return f"unknown host ({cause.strerror or cause})"
+        deepest = cause
+        cause = cause.__cause__ or cause.__context__
+    return _short(str(deepest) or str(error))
+
+
+def _tries(retries: int) -> str:
+    return "1 try" if retries == 0 else f"{retries + 1} tries"
 
 
 def _short(text: str, limit: int = 300) -> str:

@@ -301,6 +301,7 @@ def _read_line(
         fields = {k: raw.get(k) for k in ("character", "channel", "lexeme", "au", "target")}
         fields |= {k: raw.get(k) for k in ("hand", "word", "until_word")}
         fields["intensity"] = _clamped(raw.get("intensity", 0.5))
+        fields["origin"] = "llm"  # set here, never asked of the model
         fields["rule"] = f"{rule}.{raw.get('channel', 'unknown')}"
         fields["reason"] = str(raw.get("reason") or "chosen by the model")[:200]
         try:
@@ -314,6 +315,7 @@ def _read_line(
                 "intent": str(entry.get("intent") or "")[:60] or "say",
                 "emotion": entry.get("emotion"),
                 "intensity": _clamped(entry.get("intensity")),
+                "emotion_origin": "llm",
                 "emotion_reason": f"{rule}: chosen by the model",
                 "behaviours": tuple(behaviours),
             }

@@ -20,6 +20,8 @@ from motiondirector.plan.direction import (
     ActionDirection,
     Behaviour,
     Direction,
+    EmotionOrigin,
+    Origin,
     UtteranceDirection,
 )
 from motiondirector.plan.scene import ActionLine, Scene, Utterance
@@ -86,6 +88,7 @@ class _Draft:
     channel: str
     rule: str
     reason: str
+    origin: Origin
     lexeme: str | None = None
     au: int | None = None
     target: str | None = None
@@ -106,6 +109,7 @@ class _Draft:
                 "word": self.word,
                 "until_word": self.until_word,
                 "intensity": round(min(1.0, max(0.0, self.intensity)), 3),
+                "origin": self.origin,
                 "rule": self.rule,
                 "reason": self.reason,
             }
@@ -123,6 +127,16 @@ class _Explicit:
     gesture_scale: float = 1.0
     beats: bool = True
     drafts: list[tuple[int, _Draft]] = field(default_factory=list)  # (priority, draft)
+
+
+@dataclass(frozen=True, slots=True)
+class _Emotion:
+    """A line's emotion, where it comes from and why."""
+
+    label: str
+    intensity: float
+    origin: EmotionOrigin
+    reason: str
 
 
 @dataclass(slots=True)
@@ -252,16 +266,18 @@ class RulesPlanner:
             self._emotion_model = _default_emotion_model()
         return self._emotion_model
 
-    def _emotions(self, items: Sequence[_Prepared]) -> dict[str, tuple[str, float, str]]:
-        """(emotion, intensity, reason) per utterance id; one classifier call for the rest."""
-        result: dict[str, tuple[str, float, str]] = {}
+    def _emotions(self, items: Sequence[_Prepared]) -> dict[str, _Emotion]:
+        """The emotion of each utterance by id; one classifier call for the lines that need it."""
+        result: dict[str, _Emotion] = {}
         pending: list[_Prepared] = []
         for item in items:
             explicit = item.explicit
             if explicit.emotion is not None:
-                result[item.utterance.id] = (explicit.emotion, explicit.intensity, explicit.reason)
+                result[item.utterance.id] = _Emotion(
+                    explicit.emotion, explicit.intensity, "parenthetical", explicit.reason
+                )
             elif not item.tokens:
-                result[item.utterance.id] = ("neutral", 0.0, "no words")
+                result[item.utterance.id] = _Emotion("neutral", 0.0, "no_words", "no words")
             else:
                 pending.append(item)
         if pending:
@@ -280,10 +296,8 @@ class RulesPlanner:
                 intensity = classifier_intensity(confidence, item.tokens)
                 if label == "neutral":
                     intensity = min(intensity, NEUTRAL_INTENSITY)
-                result[item.utterance.id] = (
-                    label,
-                    intensity,
-                    f"classifier: {raw} {confidence:.2f}",
+                result[item.utterance.id] = _Emotion(
+                    label, intensity, "classifier", f"classifier: {raw} {confidence:.2f}"
                 )
         return result
 
@@ -311,7 +325,9 @@ class RulesPlanner:
             )
             if address is not None and address != utterance.speaker:
                 explicit.addressee = explicit.addressee or address
-                gaze = _Draft(utterance.speaker, "gaze", "rules.parenthetical", reason)
+                gaze = _Draft(
+                    utterance.speaker, "gaze", "rules.parenthetical", reason, "parenthetical"
+                )
                 gaze.target, gaze.word = address, anchor
                 explicit.drafts.append((EXPLICIT_PRIORITY, gaze))
             for cue, scale in cues:
@@ -325,7 +341,7 @@ class RulesPlanner:
                 explicit.beats = explicit.beats and cue.beats
                 for template in cue.behaviours:
                     draft = self._from_template(
-                        template, utterance.speaker, "rules.parenthetical", reason, anchor
+                        template, utterance.speaker, "parenthetical", reason, anchor
                     )
                     draft.intensity = template.intensity * scale
                     if template.channel == "face":
@@ -333,7 +349,7 @@ class RulesPlanner:
                     explicit.drafts.append((EXPLICIT_PRIORITY, draft))
             for action_cue in action:
                 draft = self._from_template(
-                    action_cue.template, action_cue.character, "rules.parenthetical", reason, anchor
+                    action_cue.template, action_cue.character, "parenthetical", reason, anchor
                 )
                 draft.target = action_cue.target
                 if draft.channel == "face":
@@ -418,13 +434,19 @@ class RulesPlanner:
 
     @staticmethod
     def _from_template(
-        template: BehaviourTemplate, character: str, rule: str, reason: str, word: int | None
+        template: BehaviourTemplate,
+        character: str,
+        origin: Origin,
+        reason: str,
+        word: int | None,
+        rule: str | None = None,
     ) -> _Draft:
         return _Draft(
             character=character,
             channel=template.channel,
-            rule=rule,
+            rule=rule or f"rules.{origin}",
             reason=reason,
+            origin=origin,
             lexeme=template.lexeme,
             au=template.au,
             target=template.target,
@@ -437,11 +459,11 @@ class RulesPlanner:
     def _direct_utterance(
         self,
         item: _Prepared,
-        emotion: tuple[str, float, str],
+        emotion: _Emotion,
         previous: _Prepared | None,
     ) -> UtteranceDirection:
         utterance, tokens, explicit = item.utterance, item.tokens, item.explicit
-        label, intensity, emotion_reason = emotion
+        label, intensity, emotion_reason = emotion.label, emotion.intensity, emotion.reason
         speaker = utterance.speaker
         addressee = self._addressee(utterance, explicit, item.listeners, item.vocative)
         target_for = addressee or "addressee"
@@ -453,7 +475,7 @@ class RulesPlanner:
             reason = self._trigger(tokens, match)
             for template in match.category.behaviours:
                 draft = self._from_template(
-                    template, speaker, f"rules.{match.category.name}", reason, match.anchor
+                    template, speaker, "cue", reason, match.anchor, f"rules.{match.category.name}"
                 )
                 if template.channel == "gesture":
                     draft.intensity = template.intensity * explicit.gesture_scale
@@ -461,7 +483,7 @@ class RulesPlanner:
         candidates.extend(self._question_drafts(tokens, speaker))
         for index in find_enumeration(tokens, self._lexicon.function_words):
             draft = _Draft(
-                speaker, "gesture", "rules.enumeration", f'list item "{tokens[index].text}"'
+                speaker, "gesture", "rules.enumeration", f'list item "{tokens[index].text}"', "cue"
             )
             draft.lexeme, draft.word = "count", index
             candidates.append((ENUMERATION_PRIORITY, draft))
@@ -480,7 +502,9 @@ class RulesPlanner:
             drafts.append(draft)
 
         if addressee is not None and (speaker, "gaze", 0) not in occupied and tokens:
-            gaze = _Draft(speaker, "gaze", "rules.gaze.addressee", f"speaking to {addressee}")
+            gaze = _Draft(
+                speaker, "gaze", "rules.gaze.addressee", f"speaking to {addressee}", "addressee"
+            )
             gaze.target, gaze.word = addressee, 0
             drafts.append(gaze)
         drafts.extend(self._emotion_face(speaker, label, intensity, emotion_reason, last))
@@ -519,6 +543,7 @@ class RulesPlanner:
             intent=self._intent(tokens, matches, previous, utterance.speaker),
             emotion=label,
             intensity=round(_clamp(intensity), 3),
+            emotion_origin=emotion.origin,
             emotion_reason=emotion_reason,
             behaviours=tuple(behaviours),
         )
@@ -550,7 +575,7 @@ class RulesPlanner:
                 continue
             reason = f'question ending "{tokens[last].text}"'
             for au in (1, 2):
-                draft = _Draft(speaker, "face", "rules.question", reason)
+                draft = _Draft(speaker, "face", "rules.question", reason, "cue")
                 draft.au, draft.word, draft.until_word = au, max(first, last - 2), last
                 draft.intensity = 0.5
                 drafts.append((QUESTION_PRIORITY, draft))
@@ -559,7 +584,7 @@ class RulesPlanner:
                 "",
             )
             if opener in self._lexicon.wh_words:
-                tilt = _Draft(speaker, "head", "rules.question", f'wh-question "{opener}"')
+                tilt = _Draft(speaker, "head", "rules.question", f'wh-question "{opener}"', "cue")
                 tilt.lexeme, tilt.word, tilt.intensity = "tilt", last, 0.4
                 drafts.append((QUESTION_PRIORITY, tilt))
         return drafts
@@ -574,7 +599,9 @@ class RulesPlanner:
             value = round(weight * intensity, 3)
             if value < 0.05:
                 continue
-            draft = _Draft(speaker, "face", "rules.emotion", f"{label} {intensity:.2f} ({reason})")
+            draft = _Draft(
+                speaker, "face", "rules.emotion", f"{label} {intensity:.2f} ({reason})", "emotion"
+            )
             draft.au, draft.word, draft.until_word, draft.intensity = au, 0, last, value
             drafts.append(draft)
         return drafts
@@ -678,6 +705,7 @@ class RulesPlanner:
             channel=template.channel,
             rule="rules.action",
             reason=f'action "{cue.trigger}"',
+            origin="action",
             lexeme=template.lexeme,
             au=template.au,
             target=cue.target,

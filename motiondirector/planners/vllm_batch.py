@@ -58,7 +58,8 @@ def vllm_sampling(
 
 
 class VLLMBatchPlanner:
-    """Plans many scenes in batched rounds on one vLLM engine."""
+    """Plans many scenes in batched rounds on one vLLM engine; `strict`: a line the model
+    cannot direct is an LLMError instead of a rules line."""
 
     name = "llm"
 
@@ -75,6 +76,7 @@ class VLLMBatchPlanner:
         chunk_utterances: int = 8,
         max_tokens: int = 3200,
         fallback: RulesPlanner | None = None,
+        strict: bool = False,
     ) -> None:
         self.model = model
         self.stats = LLMStats()
@@ -87,6 +89,7 @@ class VLLMBatchPlanner:
         self._chunk_utterances = chunk_utterances
         self._max_tokens = max_tokens
         self._fallback = fallback
+        self.strict = strict
 
     def plan(self, scene: Scene) -> Direction:
         return self.plan_many([scene])[0]
@@ -112,7 +115,7 @@ class VLLMBatchPlanner:
                 turn.take(completion.text)
         rules = self._fallback or RulesPlanner()
         return [
-            assemble_direction(scene, scene_turns, rules, self.stats, self.name)
+            assemble_direction(scene, scene_turns, rules, self.stats, self.name, strict=self.strict)
             for scene, scene_turns in zip(scenes, turns, strict=True)
         ]
 

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from motiondirector.agent.direct import DirectResult
 from motiondirector.agent.director import Director
 from motiondirector.agent.notes import (
     EmotionShift,
@@ -22,9 +21,10 @@ from motiondirector.agent.notes import (
     parse_note,
     parse_note_llm,
 )
-from motiondirector.agent.revise import REVISION_FILE, Revision, RevisionResult, apply_constraints
+from motiondirector.agent.revise import Revision, RevisionResult, apply_constraints
 from motiondirector.cli import main
 from motiondirector.errors import LLMError, RevisionError
+from motiondirector.export.scene_folder import DirectResult, SceneFolder
 from motiondirector.plan.motion_plan import FaceEvent, MotionPlan
 from motiondirector.plan.scene import Scene
 from motiondirector.plan.timeline import Timeline
@@ -50,9 +50,9 @@ def first(director: Director, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def base(first: Path) -> DirectResult:
-    from motiondirector.agent.director import read_direction_folder
+    from motiondirector.export.scene_folder import SceneFolder
 
-    return read_direction_folder(first)
+    return SceneFolder(first).load()
 
 
 @pytest.fixture(scope="module")
@@ -191,23 +191,50 @@ def test_fewer_gestures_drops_beats_first_and_more_adds_beats(base: DirectResult
     assert 0 < len(added) <= len(before)
     assert all(b in more for b in before)
     assert all(b.lexeme == "beat" and b.word is not None for b in added)
+    assert {b.origin for b in added} == {"beat"}
+
+
+def test_revised_lines_and_faces_carry_typed_provenance(base: DirectResult) -> None:
+    """An emotion note marks the line's emotion as the revision's and its new faces as the
+    emotion's, so a later note finds them without reading rule names."""
+    assert base.direction is not None and base.scene is not None
+    shift = EmotionShift(character="ANA", emotion="sadness", intensity=0.7)
+    once = apply_constraints(base.direction, base.scene, [shift])
+    spoken = [u for u in once.utterances if base.scene.utterance(u.utterance_id).speaker == "ANA"]
+    assert spoken and {u.emotion_origin for u in spoken} == {"revision"}
+    faces = [b for u in spoken for b in u.behaviours if b.rule == "revision.emotion"]
+    assert faces and {b.origin for b in faces} == {"emotion"}
+    again = EmotionShift(character="ANA", emotion="joy", intensity=0.6)
+    twice = apply_constraints(once, base.scene, [again])
+    sad_only = set(load_emfacs()["sadness"]) - set(load_emfacs()["joy"])
+    assert sad_only
+    left = {
+        b.au
+        for u in twice.utterances
+        for b in u.behaviours
+        if b.character == "ANA" and b.origin == "emotion"
+    }
+    assert left and not left & sad_only
 
 
 def test_emotion_faces_of_planners_that_do_not_name_them_are_replaced(
     base: DirectResult,
 ) -> None:
-    """An LLM planner's faces carry rule llm.face: the old emotion's AUs go, others stay."""
+    """An LLM planner's faces are of origin llm (rule llm.face): the old emotion's AUs go,
+    others stay."""
     assert base.direction is not None and base.scene is not None
     joyful = next(
         u
         for u in base.direction.utterances
-        if u.emotion == "joy" and any(b.rule == "rules.emotion" for b in u.behaviours)
+        if u.emotion == "joy" and any(b.origin == "emotion" for b in u.behaviours)
     )
     speaker = base.scene.utterance(joyful.utterance_id).speaker
     as_llm = joyful.model_copy(
         update={
             "behaviours": tuple(
-                b.model_copy(update={"rule": "llm.face"}) if b.rule == "rules.emotion" else b
+                b.model_copy(update={"rule": "llm.face", "origin": "llm"})
+                if b.origin == "emotion"
+                else b
                 for b in joyful.behaviours
             )
         }
@@ -290,7 +317,7 @@ def test_touched_lines_change_as_asked(first: Path, revised: Path) -> None:
 
 
 def test_revision_json_records_note_constraints_and_diff(first: Path, revised: Path) -> None:
-    revision = Revision.model_validate_json((revised / REVISION_FILE).read_text())
+    revision = Revision.model_validate_json((revised / SceneFolder.REVISION).read_text())
     before = _plan(first)
     assert revision.note == NOTE
     assert revision.parser == "rules"
@@ -340,11 +367,11 @@ def test_revise_command_writes_a_new_folder(
     assert main(["revise", str(first), "Ben fewer gestures", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "gestures" in printed and "BEN" in printed
-    assert (out / REVISION_FILE).is_file() and (out / "plan.json").is_file()
+    assert (out / SceneFolder.REVISION).is_file() and (out / "plan.json").is_file()
     assert main(["validate", str(out / "plan.json")]) == 0
-    assert main(["revise", str(tmp_path / "nowhere"), "Ben still", "--out", str(out)]) == 2
+    assert main(["revise", str(tmp_path / "nowhere"), "Ben still", "--out", str(out)]) == 1
     assert "has no plan.json" in capsys.readouterr().err
-    assert main(["revise", str(first), "make it pop", "--out", str(out)]) == 2
+    assert main(["revise", str(first), "make it pop", "--out", str(out)]) == 1
     assert "which character" in capsys.readouterr().err
 
 

@@ -57,9 +57,15 @@ def two_person_scene() -> Scene:
 
 
 def b(character: str, channel: str, **kw: object) -> Behaviour:
+    origin = kw.pop("origin", "cue")
     return Behaviour(
-        character=character, channel=channel, rule=kw.pop("rule", "test.cue"), reason="test", **kw
-    )  # type: ignore[arg-type]
+        character=character,
+        channel=channel,
+        origin=origin,
+        rule=kw.pop("rule", f"test.{origin}"),
+        reason="test",
+        **kw,
+    )
 
 
 @pytest.fixture
@@ -72,6 +78,7 @@ def direction() -> Direction:
                 intent="inform",
                 emotion="joy",
                 intensity=0.7,
+                emotion_origin="classifier",
                 emotion_reason="test",
                 behaviours=(
                     b("ANA", "head", lexeme="nod", word=0, intensity=0.8),
@@ -79,7 +86,7 @@ def direction() -> Direction:
                     b("ANA", "face", au=6, word=0, until_word=8, intensity=0.5),
                     b("ANA", "gesture", lexeme="self_point", word=1),
                     b("ANA", "gesture", lexeme="point", word=6, target="addressee"),
-                    b("ANA", "gesture", lexeme="beat", word=7, rule="test.beat"),
+                    b("ANA", "gesture", lexeme="beat", word=7, origin="beat"),
                     b("BEN", "gaze", target="speaker", word=0),
                     b("BEN", "face", au=12, word=2, intensity=0.3),
                 ),
@@ -89,14 +96,15 @@ def direction() -> Direction:
                 intent="refuse",
                 emotion="anger",
                 intensity=0.8,
+                emotion_origin="classifier",
                 emotion_reason="test",
                 behaviours=(
                     b("BEN", "head", lexeme="shake", word=0, intensity=0.6),
                     b("BEN", "face", au=4, word=0, until_word=15, intensity=0.8),
                     b("BEN", "gesture", lexeme="point", word=1, target="addressee"),
-                    b("BEN", "gesture", lexeme="beat", word=4, rule="test.beat"),
+                    b("BEN", "gesture", lexeme="beat", word=4, origin="beat"),
                     b("BEN", "gesture", lexeme="open_palms", word=10),
-                    b("BEN", "gesture", lexeme="beat", word=11, rule="test.beat"),
+                    b("BEN", "gesture", lexeme="beat", word=11, origin="beat"),
                 ),
             ),
             UtteranceDirection(
@@ -104,6 +112,7 @@ def direction() -> Direction:
                 intent="concede",
                 emotion="neutral",
                 intensity=0.2,
+                emotion_origin="classifier",
                 emotion_reason="test",
             ),
         ),
@@ -111,8 +120,8 @@ def direction() -> Direction:
             ActionDirection(
                 action_id="a1",
                 behaviours=(
-                    b("ANA", "gesture", lexeme="cross_arms", rule="test.action"),
-                    b("ANA", "posture", lexeme="lean_back", rule="test.action"),
+                    b("ANA", "gesture", lexeme="cross_arms", origin="action"),
+                    b("ANA", "posture", lexeme="lean_back", origin="action"),
                 ),
             ),
         ),

@@ -4,15 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from motiondirector.plan.direction import Behaviour, UtteranceDirection
+from motiondirector.plan.direction import (
+    Behaviour,
+    EmotionOrigin,
+    ModelFallback,
+    Origin,
+    UtteranceDirection,
+)
 from motiondirector.planners.hybrid import merge_line
 from motiondirector.planners.llm import fallback_line
 
 
 def behaviour(
-    rule: str, channel: str = "gesture", word: int | None = 0, **fields: Any
+    origin: Origin, rule: str, channel: str = "gesture", word: int | None = 0, **fields: Any
 ) -> Behaviour:
-    base: dict[str, Any] = {"character": "ANA", "channel": channel, "rule": rule, "reason": "r"}
+    base: dict[str, Any] = {
+        "character": "ANA",
+        "channel": channel,
+        "origin": origin,
+        "rule": rule,
+        "reason": "r",
+    }
     if channel == "face":
         base["au"] = fields.pop("au", 12)
     elif channel == "gaze":
@@ -23,34 +35,42 @@ def behaviour(
 
 
 def line(
-    emotion: str, reason: str, *behaviours: Behaviour, intent: str = "say"
+    emotion: str,
+    origin: EmotionOrigin,
+    reason: str,
+    *behaviours: Behaviour,
+    intent: str = "say",
 ) -> UtteranceDirection:
     return UtteranceDirection(
         utterance_id="u1",
         intent=intent,
         emotion=emotion,
         intensity=0.6,
+        emotion_origin=origin,
         emotion_reason=reason,
         behaviours=behaviours,
     )
 
 
 def test_explicit_direction_wins_and_clashing_llm_behaviours_are_dropped() -> None:
-    explicit = behaviour("rules.parenthetical.points", word=0, until_word=2)
+    explicit = behaviour("parenthetical", "rules.parenthetical.points", word=0, until_word=2)
     ruled = line(
         "anger",
+        "parenthetical",
         'parenthetical "(angrily)"',
         explicit,
-        behaviour("rules.negation", "head", word=3),
-        behaviour("rules.emotion", "face", au=4),
+        behaviour("cue", "rules.negation", "head", word=3),
+        behaviour("emotion", "rules.emotion", "face", au=4),
     )
     inferred = line(
         "sadness",
+        "llm",
         "llm: chosen by the model",
-        behaviour("llm.gesture", word=1, lexeme="shrug"),  # same hand channel, overlapping words
-        behaviour("llm.gesture", word=5, lexeme="open_palms"),  # after the explicit one: kept
-        behaviour("llm.head", "head", word=3, lexeme="shake"),
-        behaviour("llm.face", "face", au=1),
+        # the same hand channel over overlapping words: dropped
+        behaviour("llm", "llm.gesture", word=1, lexeme="shrug"),
+        behaviour("llm", "llm.gesture", word=5, lexeme="open_palms"),  # after it: kept
+        behaviour("llm", "llm.head", "head", word=3, lexeme="shake"),
+        behaviour("llm", "llm.face", "face", au=1),
         intent="refuse",
     )
     merged = merge_line(ruled, inferred)
@@ -66,16 +86,50 @@ def test_explicit_direction_wins_and_clashing_llm_behaviours_are_dropped() -> No
 
 
 def test_without_a_stated_emotion_the_llm_decides_it() -> None:
-    ruled = line("joy", "classifier: joy 0.80", behaviour("rules.beat", word=2))
-    inferred = line("fear", "llm: chosen by the model", behaviour("llm.face", "face", au=20))
+    ruled = line(
+        "joy", "classifier", "classifier: joy 0.80", behaviour("beat", "rules.beat", word=2)
+    )
+    inferred = line(
+        "fear", "llm", "llm: chosen by the model", behaviour("llm", "llm.face", "face", au=20)
+    )
     merged = merge_line(ruled, inferred)
     assert (merged.emotion, merged.emotion_reason) == ("fear", "llm: chosen by the model")
+    assert merged.emotion_origin == "llm"
     assert [b.rule for b in merged.behaviours] == ["llm.face"]  # cue-level rules give way
 
 
 def test_a_line_the_llm_could_not_direct_is_the_rules_line_whole() -> None:
-    ruled = line("joy", "classifier: joy 0.80", behaviour("rules.beat", word=2))
-    stood_in = fallback_line(ruled, "HTTP 500 after 4 tries")
+    ruled = line(
+        "joy", "classifier", "classifier: joy 0.80", behaviour("beat", "rules.beat", word=2)
+    )
+    why = ModelFallback(kind="http_error", reason="HTTP 500 after 4 tries")
+    stood_in = fallback_line(ruled, why)
     merged = merge_line(ruled, stood_in)
     assert merged == stood_in
+    assert merged.fallback == why
     assert merged.behaviours[0].rule == "fallback.rules.beat"
+    assert merged.behaviours[0].origin == "beat"  # a stand-in keeps its precedence
+
+
+def test_the_merge_reads_typed_origins_not_rule_names() -> None:
+    """A rule named like explicit direction is not explicit; an origin is, whatever the rule."""
+    ruled = line(
+        "anger",
+        "classifier",
+        'parenthetical-looking "(angrily)" reason',
+        behaviour("cue", "rules.parenthetical.lookalike", word=0),
+        behaviour("parenthetical", "custom.rule", "head", word=3, lexeme="shake"),
+    )
+    inferred = line(
+        "fear",
+        "llm",
+        "rules stood in: not really",
+        behaviour("llm", "llm.gesture", word=0, lexeme="shrug"),
+        behaviour("llm", "llm.head", "head", word=3, lexeme="nod"),
+    )
+    merged = merge_line(ruled, inferred)
+    assert merged.emotion == "fear"  # the emotion was not stated by a parenthetical
+    assert [(b.rule, b.lexeme) for b in merged.behaviours] == [
+        ("custom.rule", "shake"),
+        ("llm.gesture", "shrug"),
+    ]

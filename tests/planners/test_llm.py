@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from motiondirector.agent.pipeline import plan_scene
 from motiondirector.errors import MotionDirectorError
 from motiondirector.plan.direction import Direction
 from motiondirector.plan.scene import Scene
@@ -18,6 +17,7 @@ from motiondirector.planners.llm import LLMPlanner
 from motiondirector.planners.llm_client import LLMConfig, StructuredOutputMode
 from motiondirector.planners.llm_prompt import answer_schema, chunk_scene
 from motiondirector.planners.rules import RulesPlanner
+from motiondirector.realize import plan_scene
 from motiondirector.scene import parse_script
 from tests.openai_server import Reply, ScriptedServer, serve, valid_answer
 from tests.planners.conftest import KeywordEmotionModel
@@ -161,15 +161,25 @@ def test_a_line_the_model_never_gets_right_falls_back_to_rules(
         e
         for c in plan.characters
         for e in c.events
-        if e.utterance_id == "u3" and e.source.planner == "llm"
+        if e.utterance_id == "u3" and e.source.planner != "realizer"
     ]
     assert u3
+    # The events of the line the rules directed say so, in the planner and in the reason.
+    assert all(e.source.planner == "rules" for e in u3)
     assert all("rules stood in for the LLM" in e.source.reason for e in u3)
     assert all(e.source.rule.startswith("fallback.rules") for e in u3)
     assert "word 99 is past the last word" in u3[0].source.reason
     others = [e for e in plan.character("ANA").events if e.utterance_id == "u1"]
     assert any(e.source.rule == "llm.head" for e in others)
+    assert all(e.source.planner in ("llm", "realizer") for e in others)
     assert planner.stats.fallback_utterances == 1
+    # The plan says, per line, who directed it and why the model did not.
+    lines = {u.id: u for u in plan.utterances}
+    assert [lines[uid].planned_by for uid in ("u1", "u2", "u3")] == ["llm", "llm", "rules"]
+    fallback = lines["u3"].fallback
+    assert fallback is not None and fallback.kind == "invalid_output"
+    assert fallback.reason.startswith("no valid answer in 2 attempts")
+    assert plan.scene.planner == "llm"
 
 
 def test_rate_limits_are_retried_with_backoff(server: ScriptedServer, scene: Scene) -> None:
@@ -189,6 +199,8 @@ def test_a_failing_server_leaves_the_scene_to_the_rules_with_the_reason(
     assert len(server.requests) == 3  # one call, two retries by the SDK; no feedback rounds
     line = direction.utterances[0]
     assert "HTTP 500 after 3 tries" in line.emotion_reason
+    assert line.fallback is not None and line.fallback.kind == "http_error"
+    assert all(u.fallback == line.fallback for u in direction.utterances)
     # The parenthetical still reaches the plan through the rules.
     assert line.emotion == "anger"
 
@@ -198,6 +210,8 @@ def test_a_timeout_falls_back_and_says_so(server: ScriptedServer, scene: Scene) 
     planner = make_planner(server, timeout_s=0.2, max_retries=0)
     direction = planner.plan(scene)
     assert "did not answer within 0.2 s" in direction.utterances[1].emotion_reason
+    fallback = direction.utterances[1].fallback
+    assert fallback is not None and fallback.kind == "timeout"
 
 
 def test_a_dropped_connection_is_retried(server: ScriptedServer, scene: Scene) -> None:
@@ -213,6 +227,8 @@ def test_a_server_that_always_drops_gives_a_clear_reason(
     server.push(*[Reply.drop()] * 3)
     direction = make_planner(server, max_retries=2).plan(scene)
     assert "cannot reach" in direction.utterances[0].emotion_reason
+    fallback = direction.utterances[0].fallback
+    assert fallback is not None and fallback.kind == "unreachable"
 
 
 def test_answers_are_cached_on_disk_by_prompt_model_and_schema(

@@ -10,10 +10,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from motiondirector.agent.pipeline import plan_scene
 from motiondirector.planners.llm import LLMPlanner
 from motiondirector.planners.llm_client import LLMConfig, StructuredOutputMode
 from motiondirector.planners.rules import RulesPlanner
+from motiondirector.realize import plan_scene
 from motiondirector.scene import parse_script
 from tests.llama_server import llama_server
 from tests.planners.conftest import KeywordEmotionModel

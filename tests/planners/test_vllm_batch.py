@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from motiondirector.errors import BackendUnavailableError
+from motiondirector.errors import BackendUnavailableError, LLMError
 from motiondirector.planners.rules import RulesPlanner
 from motiondirector.planners.vllm_batch import VLLMBatchPlanner, vllm_sampling
 from motiondirector.scene import parse_script
@@ -81,3 +81,32 @@ def test_vllm_is_optional_and_says_how_to_install() -> None:
         make = vllm_sampling(0.0, 0, 100)
         params = make({"type": "object"})
         assert params.structured_outputs.json == {"type": "object"}
+
+
+def test_lines_never_answered_well_fall_back_or_fail_when_strict() -> None:
+    scene = parse_script("ANA: Hello Ben.\nBEN: Hi Ana.")
+    options: dict[str, Any] = {
+        "sampling": lambda schema: schema,
+        "max_attempts": 2,
+        "fallback": RulesPlanner(KeywordEmotionModel()),
+    }
+    lenient_engine = FakeEngine()
+    lenient_engine.spoil = _Always({"u2"})
+    lenient = VLLMBatchPlanner("fake-model", engine=lenient_engine, **options)
+    direction = lenient.plan(scene)
+    u1, u2 = direction.utterances
+    assert u1.fallback is None and direction.planned_by(u1) == "llm"
+    assert u2.fallback is not None and u2.fallback.kind == "invalid_output"
+    assert direction.planned_by(u2) == "rules"
+    strict_engine = FakeEngine()
+    strict_engine.spoil = _Always({"u2"})
+    strict = VLLMBatchPlanner("fake-model", engine=strict_engine, strict=True, **options)
+    with pytest.raises(LLMError, match=r"could not direct 1 of 2 lines; planning is strict"):
+        strict.plan(scene)
+
+
+class _Always(set[str]):
+    """A spoil set that never empties: the same lines are wrong in every round."""
+
+    def discard(self, element: str) -> None:
+        pass

@@ -39,8 +39,9 @@ def _requests(scene: Scene, direction: Direction) -> dict[str, list[Request]]:
     utterances = {u.id: u for u in scene.utterances}
     actions = {a.id: a for a in scene.actions}
     for item in direction.utterances:
+        planner = direction.planned_by(item)
         for behaviour in item.behaviours:
-            request = Request(behaviour, direction.planner, utterance=utterances[item.utterance_id])
+            request = Request(behaviour, planner, utterance=utterances[item.utterance_id])
             by_character[behaviour.character].append(request)
     for action_direction in direction.actions:
         action = actions[action_direction.action_id]
@@ -132,6 +133,8 @@ def realize(scene: Scene, direction: Direction, *, fps: int = 30, seed: int = 0)
                     label=directed[u.id].emotion, intensity=directed[u.id].intensity
                 ),
                 intent=directed[u.id].intent,
+                planned_by=direction.planned_by(directed[u.id]),
+                fallback=directed[u.id].fallback,
             )
             for u in scene.utterances
         ),

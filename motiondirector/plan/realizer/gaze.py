@@ -10,15 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from motiondirector.plan.direction import Priority
 from motiondirector.plan.motion_plan import GazeEvent, Source
 from motiondirector.plan.realizer.describe import describe_gaze
-from motiondirector.plan.realizer.requests import (
-    BACKGROUND,
-    EXPLICIT,
-    EventIds,
-    Request,
-    resolve_target,
-)
+from motiondirector.plan.realizer.requests import EventIds, Request, resolve_target
 from motiondirector.plan.realizer.timing import LISTENER_LATENCY, ms
 from motiondirector.plan.scene import Beat, Scene, Utterance
 
@@ -45,7 +40,7 @@ MIN_SEGMENT = 0.2
 class _Shift:
     time: float
     target: str
-    priority: int
+    priority: Priority
     source: Source
     utterance_id: str | None
 
@@ -65,14 +60,14 @@ def _speaker_shifts(u: Utterance) -> list[_Shift]:
     addressee = _first_addressee(u)
     length = u.end - u.start
     turn = _default("realizer.gaze.turn", f"speaking to {addressee}")
-    shifts = [_Shift(u.start - 0.2, addressee, BACKGROUND, turn, u.id)]
+    shifts = [_Shift(u.start - 0.2, addressee, Priority.BACKGROUND, turn, u.id)]
     if len(u.words) < TURN_AVERSION_WORDS or length < TURN_AVERSION_SECONDS:
         return shifts
     yield_at = u.end - YIELD_SECONDS
     avert = _default("realizer.gaze.aversion", "looks away to plan the turn")
     back_at = min(u.start + 0.35 * length, u.start + 1.8, yield_at)
-    shifts.append(_Shift(u.start + 0.05, "away", BACKGROUND, avert, u.id))
-    shifts.append(_Shift(back_at, addressee, BACKGROUND, turn, u.id))
+    shifts.append(_Shift(u.start + 0.05, "away", Priority.BACKGROUND, avert, u.id))
+    shifts.append(_Shift(back_at, addressee, Priority.BACKGROUND, turn, u.id))
     pause = _default("realizer.gaze.phrase_break", "looks away at a phrase break")
     last_back = back_at
     for word in u.words[:-1]:
@@ -80,11 +75,11 @@ def _speaker_shifts(u: Utterance) -> list[_Shift]:
             continue
         until = min(word.end + PHRASE_AVERSION_SECONDS, yield_at)
         if word.end - last_back >= MIN_LOOK_AT_ADDRESSEE and until - word.end >= 0.4:
-            shifts.append(_Shift(word.end, "away", BACKGROUND, pause, u.id))
-            shifts.append(_Shift(until, addressee, BACKGROUND, turn, u.id))
+            shifts.append(_Shift(word.end, "away", Priority.BACKGROUND, pause, u.id))
+            shifts.append(_Shift(until, addressee, Priority.BACKGROUND, turn, u.id))
             last_back = until
     near_end = _default("realizer.gaze.turn_end", "looks back to yield the turn")
-    shifts.append(_Shift(max(last_back, yield_at), addressee, BACKGROUND, near_end, u.id))
+    shifts.append(_Shift(max(last_back, yield_at), addressee, Priority.BACKGROUND, near_end, u.id))
     return shifts
 
 
@@ -97,20 +92,22 @@ def _conversational_shifts(character: str, beat: Beat, scene: Scene) -> list[_Sh
             shifts.extend(_speaker_shifts(u))
         else:
             listen = _default("realizer.gaze.listen", f"listening to {u.speaker}")
-            shifts.append(_Shift(u.start + LISTENER_LATENCY, u.speaker, BACKGROUND, listen, u.id))
+            shifts.append(
+                _Shift(u.start + LISTENER_LATENCY, u.speaker, Priority.BACKGROUND, listen, u.id)
+            )
             if length >= LISTENER_GLANCE_TURN:
                 glance = _default("realizer.gaze.listener_glance", "glances away while listening")
                 at = u.start + 0.55 * length
-                shifts.append(_Shift(at, "away", BACKGROUND, glance, u.id))
-                shifts.append(_Shift(at + 0.8, u.speaker, BACKGROUND, listen, u.id))
+                shifts.append(_Shift(at, "away", Priority.BACKGROUND, glance, u.id))
+                shifts.append(_Shift(at + 0.8, u.speaker, Priority.BACKGROUND, listen, u.id))
     # Long silences: glance down and back.
     marks = [beat.start, *[t for u in utterances for t in (u.start, u.end)], beat.end]
     idle = _default("realizer.gaze.idle", "idle glance in a silence")
     for gap_start, gap_end in zip(marks[0::2], marks[1::2], strict=True):
         if gap_end - gap_start >= LONG_SILENCE:
             at = gap_start + 1.5
-            shifts.append(_Shift(at, "down", BACKGROUND, idle, None))
-            shifts.append(_Shift(at + 1.0, PREVIOUS, BACKGROUND, idle, None))
+            shifts.append(_Shift(at, "down", Priority.BACKGROUND, idle, None))
+            shifts.append(_Shift(at + 1.0, PREVIOUS, Priority.BACKGROUND, idle, None))
     return shifts
 
 
@@ -135,7 +132,7 @@ def realize_gaze(
     events: list[GazeEvent] = []
     for beat in beats:
         inside = [s for s in directed if beat.start <= s.time < beat.end]
-        masking = [d for d in inside if d.priority == EXPLICIT or d.target in GAZE_PLACES]
+        masking = [d for d in inside if d.priority is Priority.EXPLICIT or d.target in GAZE_PLACES]
         defaults = [
             s
             for s in _conversational_shifts(character, beat, scene)
@@ -151,7 +148,7 @@ def _segments(
 ) -> list[GazeEvent]:
     others = [c for c in beat.characters if c != character]
     enter = _default("realizer.gaze.enter", "on stage")
-    initial = _Shift(beat.start, others[0] if others else "down", BACKGROUND, enter, None)
+    initial = _Shift(beat.start, others[0] if others else "down", Priority.BACKGROUND, enter, None)
     segments: list[_Shift] = []  # each shift's time is its segment's start
     for shift in [initial, *shifts]:
         target = shift.target

@@ -10,7 +10,10 @@ hold instead of retracting, flowing into the next one.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from motiondirector.plan.motion_plan import GestureEvent, HeadEvent, SyncPoints
 from motiondirector.plan.realizer.describe import describe_gesture, describe_head
@@ -30,6 +33,30 @@ from motiondirector.plan.realizer.timing import (
 _OTHER = {"left": "right", "right": "left"}
 # The same gesture or head movement again this soon reads as a stutter, not emphasis.
 REPEAT_WINDOW = 2.5
+_EPS = 1e-9
+T = TypeVar("T")
+
+
+class _ByStart(Generic[T]):
+    """Placed items sorted by start time, so the ones near a moment are found without scanning
+    them all: a long line or scene stays linear in its gestures, not quadratic."""
+
+    def __init__(self) -> None:
+        self._starts: list[float] = []
+        self._items: list[T] = []
+        self._longest = 0.0
+
+    def add(self, start: float, end: float, item: T) -> None:
+        index = bisect_right(self._starts, start)
+        self._starts.insert(index, start)
+        self._items.insert(index, item)
+        self._longest = max(self._longest, end - start)
+
+    def near(self, low: float, high: float) -> Iterator[T]:
+        """Every item whose span (start .. start + the longest span added) reaches [low, high]."""
+        first = bisect_left(self._starts, low - self._longest - _EPS)
+        last = bisect_right(self._starts, high + _EPS)
+        return iter(self._items[first:last])
 
 
 @dataclass(frozen=True)
@@ -69,6 +96,8 @@ def realize_gestures(
 ) -> list[GestureEvent]:
     """Gesture events for one character's gesture requests."""
     placed: list[_Placed] = []
+    # Indexed by start, spanning to relax: the core that clashes and holds the stroke.
+    index: _ByStart[_Placed] = _ByStart()
     ordered = sorted(requests, key=lambda r: (r.priority, _stroke_time(r), r.behaviour.rule))
     for request in ordered:
         lexeme = request.behaviour.lexeme or "beat"
@@ -78,35 +107,58 @@ def realize_gestures(
         if directed is None and default != "both":
             options.append(_OTHER[default])
         sync = _gesture_sync(request, duration)
+        stroke = sync.stroke
         if lexeme != "beat" and any(
             other.request.behaviour.lexeme == lexeme
-            and abs(other.sync.stroke - sync.stroke) < REPEAT_WINDOW
-            for other in placed
+            and abs(other.sync.stroke - stroke) < REPEAT_WINDOW
+            for other in index.near(stroke - REPEAT_WINDOW, stroke + REPEAT_WINDOW)
         ):
             continue
         for hand in options:
             candidate = _Placed(request, hand, sync)
             clash = any(
                 set(candidate.hands) & set(other.hands) and _overlaps(sync, other.sync)
-                for other in placed
+                for other in index.near(sync.start, sync.relax)
             )
             if not clash:
                 placed.append(candidate)
+                index.add(sync.start, sync.relax, candidate)
                 break
     placed.sort(key=lambda p: (p.sync.start, p.sync.stroke))
-    return [_hold_or_retract(item, placed, new_id) for item in placed]
+    starts = _starts_by_hand(placed)
+    return [_hold_or_retract(item, starts, new_id) for item in placed]
 
 
-def _hold_or_retract(item: _Placed, placed: list[_Placed], new_id: EventIds) -> GestureEvent:
+_HandStarts = dict[str, tuple[list[float], list[_Placed]]]
+
+
+def _starts_by_hand(placed: list[_Placed]) -> _HandStarts:
+    """Per hand, the gestures that use it and their starts, in start order."""
+    starts: _HandStarts = {}
+    for item in placed:
+        for hand in item.hands:
+            times, items = starts.setdefault(hand, ([], []))
+            times.append(item.sync.start)
+            items.append(item)
+    return starts
+
+
+def _next_start(item: _Placed, starts: _HandStarts) -> float | None:
+    """The earliest start, at or after `item`'s relax, of another gesture on a shared hand."""
+    found: float | None = None
+    for hand in item.hands:
+        times, items = starts[hand]
+        at = bisect_left(times, item.sync.relax)
+        while at < len(items) and items[at] is item:
+            at += 1
+        if at < len(items) and (found is None or times[at] < found):
+            found = times[at]
+    return found
+
+
+def _hold_or_retract(item: _Placed, starts: _HandStarts, new_id: EventIds) -> GestureEvent:
     """Trim the retraction where the next gesture on a shared hand begins (co-articulation)."""
-    later = [
-        other.sync.start
-        for other in placed
-        if other is not item
-        and set(other.hands) & set(item.hands)
-        and other.sync.start >= item.sync.relax
-    ]
-    next_start = min(later, default=None)
+    next_start = _next_start(item, starts)
     held = next_start is not None and next_start - item.sync.relax < HOLD_GAP
     sync = item.sync
     if next_start is not None and (held or next_start < sync.end):
@@ -132,6 +184,7 @@ def _hold_or_retract(item: _Placed, placed: list[_Placed], new_id: EventIds) -> 
 def realize_head(requests: list[Request], duration: float, new_id: EventIds) -> list[HeadEvent]:
     """Head events for one character: one movement at a time, higher priority first."""
     placed: list[HeadEvent] = []
+    index: _ByStart[HeadEvent] = _ByStart()
     ordered = sorted(requests, key=lambda r: (r.priority, _stroke_time(r), r.behaviour.rule))
     for request in ordered:
         lexeme = request.behaviour.lexeme or "nod"
@@ -146,10 +199,13 @@ def realize_head(requests: list[Request], duration: float, new_id: EventIds) -> 
         sync = clamp_sync(
             [ready - phases.prep, ready, stroke, relax, relax + phases.retract], duration
         )
+        nearby = index.near(
+            min(sync.start, sync.stroke - REPEAT_WINDOW), max(sync.end, sync.stroke + REPEAT_WINDOW)
+        )
         if sync.end - sync.start < 0.1 or any(
             (sync.start < other.end and other.start < sync.end)
             or (other.lexeme == lexeme and abs(other.sync.stroke - sync.stroke) < REPEAT_WINDOW)
-            for other in placed
+            for other in nearby
         ):
             continue
         placed.append(
@@ -166,4 +222,5 @@ def realize_head(requests: list[Request], duration: float, new_id: EventIds) -> 
                 amplitude=round(0.3 + 0.7 * intensity, 3),
             )
         )
+        index.add(sync.start, sync.end, placed[-1])
     return placed

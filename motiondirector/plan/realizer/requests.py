@@ -8,18 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from motiondirector.plan.direction import Behaviour, is_explicit_rule
+from motiondirector.plan.direction import Behaviour, Priority, priority
 from motiondirector.plan.motion_plan import Source
 from motiondirector.plan.realizer.timing import anchor_time, span_end
 from motiondirector.plan.scene import ActionLine, Utterance
-
-EXPLICIT, CUE, BACKGROUND = 0, 1, 2
 
 
 @dataclass(frozen=True)
 class Request:
     behaviour: Behaviour
-    planner: str
+    planner: str  # who directed the line or action: its events' source.planner
     utterance: Utterance | None = None
     action: ActionLine | None = None
 
@@ -36,18 +34,9 @@ class Request:
         return self.utterance is not None and self.utterance.speaker == self.character
 
     @property
-    def priority(self) -> int:
-        """Explicit direction (parentheticals, action lines) beats dialogue cues beats beats.
-
-        Read from the rule name, a convention every planner follows: rules naming a
-        parenthetical, action or direction are explicit; rules ending in `beat` are background.
-        """
-        rule = self.behaviour.rule
-        if is_explicit_rule(rule):
-            return EXPLICIT
-        if rule.rsplit(".", 1)[-1].startswith("beat"):
-            return BACKGROUND
-        return CUE
+    def priority(self) -> Priority:
+        """Explicit direction beats dialogue cues beats beats (`plan.direction.priority`)."""
+        return priority(self.behaviour)
 
     @property
     def anchor(self) -> float:
