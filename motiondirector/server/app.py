@@ -10,17 +10,16 @@ installs the middleware and problem-details error handlers. It must not plan any
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
-from motiondirector.agent.direct import builtin_clip_library
-from motiondirector.agent.pipeline import plan_text
 from motiondirector.planners import get_planner
+from motiondirector.realize import plan_text
 from motiondirector.retrieval.query import prime_lexical
+from motiondirector.server.body_cost import body_cost
 from motiondirector.server.body_limit import BodyLimitMiddleware
 from motiondirector.server.context import ServerContext
 from motiondirector.server.errors import (
@@ -29,13 +28,13 @@ from motiondirector.server.errors import (
     problem_response,
 )
 from motiondirector.server.guard import API_KEY_HEADER, Guard
-from motiondirector.server.job_store import JobRecord, JobStore
-from motiondirector.server.jobs import JobControl, JobRunner
-from motiondirector.server.models import SceneJobRequest
+from motiondirector.server.job_processes import JobProcesses, WorkerConfig
+from motiondirector.server.job_store import JobStore
+from motiondirector.server.jobs import JobRunner
+from motiondirector.server.logs import install_log_redaction
 from motiondirector.server.routes_plan import PROBLEM, plan_router
 from motiondirector.server.routes_scenes import scene_router
 from motiondirector.server.routes_sessions import session_router
-from motiondirector.server.scene_artifacts import make_scene_artifacts
 from motiondirector.server.sessions import SessionStore
 from motiondirector.server.settings import ServerSettings
 from motiondirector.streaming import PlanFrames
@@ -52,7 +51,7 @@ def warm_up(ctx: ServerContext) -> None:
     frames = PlanFrames(plan, body=ctx.realize_body)
     next(frames.batches(frames.frame_count))
     # Stemming a clip's descriptions on its first search cost a stream tens of milliseconds.
-    prime_lexical(builtin_clip_library(ctx.settings.clip_cache_dir).records)
+    prime_lexical(ctx.library().records)
     # The models, the library and the vocabularies live as long as the server: keeping them
     # out of the collector's view makes each full collection scan only per-request objects.
     gc.collect()
@@ -63,33 +62,33 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     """The HTTP API. Refuses (MotionDirectorError) to build without keys unless
     `allow_anonymous` is set, so a server is never open by accident."""
     settings = settings or ServerSettings.from_env()
-    ctx = ServerContext(
-        settings=settings,
-        guard=Guard(settings),
-        sessions=SessionStore(settings.session_ttl_s, settings.max_sessions, settings.clock),
+    # Keys may come in a query string, which uvicorn logs: redact them wherever it serves.
+    install_log_redaction()
+    sessions = SessionStore(
+        settings.session_ttl_s,
+        settings.max_sessions,
+        settings.clock,
+        max_per_owner=settings.max_sessions_per_key,
     )
-
-    def run_scene_job(record: JobRecord, control: JobControl) -> Any:
-        request = SceneJobRequest.model_validate_json(record.request)
-        return make_scene_artifacts(
-            request,
-            check=control.check,
-            progress=control.progress,
-            clip_cache_dir=settings.clip_cache_dir,
-            llm=settings.llm,
-        )
+    ctx = ServerContext(settings=settings, guard=Guard(settings), sessions=sessions)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = await run_in_threadpool(JobStore, settings.jobs_db_path())
+        # Scene jobs run in worker processes under a memory and time budget, so a job that
+        # exhausts them fails alone.
+        processes = JobProcesses(WorkerConfig.from_settings(settings), size=settings.job_workers)
         runner = JobRunner(
             store,
-            run_scene_job,
+            processes.run,
             workers=settings.job_workers,
             max_pending=settings.max_pending_jobs,
             ttl=JOB_TTL_S,
+            max_jobs_per_owner=settings.max_jobs_per_key,
+            max_bytes_per_owner=settings.max_storage_bytes_per_key,
         )
         if settings.warm_up:
+            processes.prestart()
             await run_in_threadpool(warm_up, ctx)
         await run_in_threadpool(runner.start)
         ctx.runner = runner
@@ -100,6 +99,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
             app.state.ready = False
             ctx.runner = None
             await run_in_threadpool(runner.shutdown)
+            await run_in_threadpool(processes.close)
             store.close()
 
     app = FastAPI(
@@ -111,7 +111,8 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     app.state.ready = False
     app.state.settings = settings
     app.state.context = ctx
-    app.include_router(plan_router(ctx))
+    # Planning routes take rate-limit tokens by their body's size (see `server.guard`).
+    app.include_router(plan_router(ctx), dependencies=[Depends(body_cost(ctx.guard, ctx.caller))])
     app.include_router(session_router(ctx))
     app.include_router(scene_router(ctx))
 
@@ -142,6 +143,6 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
             allow_origins=list(settings.cors_origins),
             allow_methods=["GET", "POST", "DELETE"],
             allow_headers=[API_KEY_HEADER, "Content-Type"],
-            expose_headers=["Retry-After", "Location"],
+            expose_headers=["Retry-After", "Location", "WWW-Authenticate"],
         )
     return app

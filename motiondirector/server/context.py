@@ -3,7 +3,6 @@ and the helpers every route uses (script length checks, body realization for str
 
 # No `from __future__ import annotations`: FastAPI reads the dependency's annotations, which
 # name a local (`api_key`), at runtime.
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated
@@ -14,13 +13,17 @@ from fastapi.security import APIKeyHeader
 
 from motiondirector.plan.motion_plan import MotionPlan
 from motiondirector.planners import Planner, get_planner
+from motiondirector.realize import Realization, realize_plan
+from motiondirector.retrieval.builtin import builtin_clip_library, open_library
+from motiondirector.retrieval.store import ClipLibrary
+from motiondirector.scene.source import check_text
 from motiondirector.server.errors import ProblemError, too_long
 from motiondirector.server.guard import API_KEY_HEADER, Guard
 from motiondirector.server.jobs import JobRunner
 from motiondirector.server.models import ScriptSource
+from motiondirector.server.scene_artifacts import script_of
 from motiondirector.server.sessions import SessionStore
 from motiondirector.server.settings import ServerSettings
-from motiondirector.streaming.body import RealizedBody, realize_body
 
 
 @dataclass
@@ -40,8 +43,17 @@ class ServerContext:
             raise ProblemError(503, "not-ready", "scene jobs are not available yet")
         return self.runner
 
-    def realize_body(self, plan: MotionPlan) -> RealizedBody:
-        return realize_body(plan, cache_dir=self.settings.clip_cache_dir)
+    def library(self) -> ClipLibrary:
+        """The clip library bodies are realized from: `settings.clip_library`, else the
+        built-in gesture library (each opened once)."""
+        if self.settings.clip_library is not None:
+            return open_library(self.settings.clip_library)
+        return builtin_clip_library(self.settings.clip_cache_dir)
+
+    def realize_body(self, plan: MotionPlan) -> Realization:
+        """The plan realized as every path realizes it, without codebook tokens (a stream
+        sends joints, not tokens)."""
+        return realize_plan(plan, self.library(), tokens=False)
 
     def planner(self, name: str) -> Planner:
         """The planner a request names; 422 naming `planner` when this server has no LLM."""
@@ -59,14 +71,14 @@ class ServerContext:
         return get_planner(name, self.settings.llm)
 
     def script_text(self, body: ScriptSource) -> tuple[str, str]:
-        """(text, format) of a request's script; 422 naming the field when it is too long."""
-        if body.dialogue is not None:
-            text, name, format = json.dumps(body.dialogue, indent=2), "dialogue", "json"
-        else:
-            assert body.script is not None
-            text, name, format = body.script, "script", body.format
+        """(text, format) of a request's script; 422 naming the field when it is too long, and
+        the script errors of text that is not a script at all (NUL, lone surrogates), before
+        anything is stored or planned."""
+        text, format = script_of(body)
+        name = "script" if body.script is not None else "dialogue"
         if len(text) > self.settings.max_script_chars:
             raise too_long(name, self.settings.max_script_chars, len(text))
+        check_text(text, None)
         return text, format
 
 

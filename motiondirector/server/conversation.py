@@ -11,11 +11,12 @@ timings from the client's TTS are used as given). What the conversation adds, an
   previous speaker); else none, and the planner decides (with two present, the other one).
 - **Carried emotion.** After each turn the speaker keeps the emotion the plan gave the line
   (label, intensity, turn). It fades by `CARRY_DECAY` per turn taken since. When a later line
-  of theirs reads neutral to the emotion classifier alone (no direction, no emotional cue) and
-  the faded intensity is still at least `CARRY_MIN`, the line gets the carried emotion at the
-  faded intensity: the emotion label of the utterance, and the emotion's EMFACS face
-  (rule `session.carried_emotion`, whose reason names the turn it came from). A line with its
-  own emotion replaces the carried one; an explicitly neutral line ("calmly") clears it.
+  of theirs reads neutral to the emotion classifier alone (`emotion_origin` `classifier`: no
+  direction, no emotional cue) and the faded intensity is still at least `CARRY_MIN`, the line
+  gets the carried emotion at the faded intensity: the emotion label of the utterance (emotion
+  origin `session`), and the emotion's EMFACS face (origin `emotion`, rule
+  `session.carried_emotion`, whose reason names the turn it came from). A line with its own
+  emotion replaces the carried one; an explicitly neutral line ("calmly") clears it.
 - **Answers.** A line the planner calls `inform` or `exclaim` right after another character's
   question becomes an `answer` (what the rules planner does within one scene).
 
@@ -30,14 +31,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from motiondirector.agent.pipeline import plan_scene
-from motiondirector.errors import ScriptError, TurnError
+from motiondirector.errors import SceneLimitError, ScriptError, TurnError
 from motiondirector.plan.direction import Behaviour, Direction, UtteranceDirection
 from motiondirector.plan.motion_plan import MotionPlan
 from motiondirector.plan.scene import Scene
 from motiondirector.plan.vocabulary import load_emfacs
 from motiondirector.planners import Planner
-from motiondirector.scene import parse_script
+from motiondirector.realize import plan_scene
+from motiondirector.scene import SceneLimits, parse_script
 
 CARRY_DECAY = 0.6
 """A carried emotion keeps this share of its intensity per turn taken since it was shown."""
@@ -99,6 +100,7 @@ class Conversation:
     fps: int = 30
     seed: int = 0
     max_characters: int = 20
+    limits: SceneLimits = field(default_factory=SceneLimits)
     moods: dict[str, Mood] = field(default_factory=dict)
     turns: int = 0
     last_speaker: str | None = None
@@ -195,13 +197,15 @@ class Conversation:
             line["direction"] = turn.direction
         document = {"title": self.title, "characters": list(characters), "turns": [line]}
         try:
-            return parse_script(json.dumps(document), format="json")
+            return parse_script(json.dumps(document), format="json", limits=self.limits)
         except ScriptError as error:
             raise _turn_error(error) from None
 
 
 def _turn_error(error: ScriptError) -> TurnError:
     """The dialogue reader names paths like `turns[0].words[2]`; a turn's fields are `words[2]`."""
+    if isinstance(error, SceneLimitError):
+        return TurnError(error.reason, field=error.field.removeprefix("turns[0]."))
     message = error.message.removeprefix("invalid dialogue JSON: ")
     prefix = "turns[0]."
     field_name = "text"
@@ -249,7 +253,7 @@ class ContextPlanner:
         if (
             carried is not None
             and item.emotion == "neutral"
-            and item.emotion_reason.startswith("classifier")
+            and item.emotion_origin == "classifier"
         ):
             intensity = carried.faded(self._turn)
             reason = (
@@ -259,6 +263,7 @@ class ContextPlanner:
             words = len(scene.utterance(item.utterance_id).words)
             update["emotion"] = carried.label
             update["intensity"] = intensity
+            update["emotion_origin"] = "session"
             update["emotion_reason"] = reason
             update["behaviours"] = (
                 *self._face(carried.label, intensity, reason, words),
@@ -283,6 +288,7 @@ class ContextPlanner:
                     word=0,
                     until_word=words - 1,
                     intensity=value,
+                    origin="emotion",
                     rule=CARRIED_RULE,
                     reason=reason,
                 )

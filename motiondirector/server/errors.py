@@ -23,6 +23,7 @@ from motiondirector.errors import (
     InputTooLargeError,
     MotionDirectorError,
     PlanValidationError,
+    SceneLimitError,
     ScriptError,
     TurnError,
 )
@@ -106,7 +107,11 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def on_validation(request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, RequestValidationError)
-        body = validation_problem_body(error.errors(), request.url.path)
+        errors = error.errors()
+        if any(e.get("type") == "json_invalid" for e in errors):
+            # The body was read before validation; it is cached on the request.
+            errors = [_json_error(e, await request.body()) for e in errors]
+        body = validation_problem_body(errors, request.url.path)
         return JSONResponse(body, status_code=422, media_type=PROBLEM_JSON)
 
     async def on_http(request: Request, error: Exception) -> JSONResponse:
@@ -139,6 +144,9 @@ def library_problem_body(error: MotionDirectorError, instance: str | None = None
     """The problem document for an error the library raised on purpose."""
     if isinstance(error, InputTooLargeError):
         return problem_body(413, "input-too-large", error.message, instance=instance)
+    if isinstance(error, SceneLimitError):
+        body = invalid_request_body([(error.field, error.reason)], instance)
+        return {**body, "limit": error.limit, "line": error.line}
     if isinstance(error, ScriptError):
         return problem_body(422, "script-error", error.message, instance=instance, line=error.line)
     if isinstance(error, PlanValidationError):
@@ -156,6 +164,23 @@ def library_problem_body(error: MotionDirectorError, instance: str | None = None
     if isinstance(error, BackendUnavailableError):
         return problem_body(503, "backend-unavailable", str(error), instance=instance)
     return problem_body(422, "request-error", str(error), instance=instance)
+
+
+def _json_error(error: Mapping[str, Any], body: bytes) -> Mapping[str, Any]:
+    """A body that is not JSON, reported at its line and column rather than its offset."""
+    if error.get("type") != "json_invalid":
+        return error
+    loc = error.get("loc", ())
+    offset = loc[-1] if loc and isinstance(loc[-1], int) else 0
+    # The offset counts characters of the decoded text, as `json.loads` reports it.
+    before = body.decode("utf-8", errors="replace")[:offset]
+    line = before.count("\n") + 1
+    column = len(before) - (before.rfind("\n") + 1) + 1
+    reason = (error.get("ctx") or {}).get("error") or "not valid JSON"
+    return {
+        "loc": ("body",),
+        "msg": f"invalid JSON at line {line}, column {column}: {reason}",
+    }
 
 
 def validation_problem_body(

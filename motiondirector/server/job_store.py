@@ -7,11 +7,18 @@ committed in one transaction when it succeeds, so a finished job is complete or 
 
 WAL journal with synchronous=NORMAL: a crash of the process loses nothing committed.
 One connection, shared by the server's threads behind a lock.
+
+Space is given back: the file uses incremental auto-vacuum (a file made before that is
+converted once, with VACUUM, when it is opened), so after jobs are deleted or expire their
+pages are cut from the end of the file and the WAL is checkpointed and truncated. Quotas per
+owner (jobs kept, bytes of artifacts kept) are checked in the same transaction as the write
+they guard, so two requests cannot both slip under one.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 import sqlite3
 import threading
@@ -23,6 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from motiondirector.errors import MotionDirectorError
+
+log = logging.getLogger("motiondirector.server")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -44,10 +53,39 @@ CREATE TABLE IF NOT EXISTS artifacts (
     PRIMARY KEY (job_id, name)
 );
 CREATE INDEX IF NOT EXISTS jobs_status ON jobs(status);
+CREATE INDEX IF NOT EXISTS jobs_owner ON jobs(owner);
 """
+INCREMENTAL_VACUUM = 2
+"""`PRAGMA auto_vacuum` value of a file whose free pages `PRAGMA incremental_vacuum` gives back."""
+WAL_SIZE_LIMIT = 32 * 1024 * 1024
+"""Bytes the WAL file is cut back to after a checkpoint: one large job must not keep its size."""
 FINISHED = ("succeeded", "failed", "cancelled")
 INTERRUPTED_DETAIL = "the server stopped while the job was running; submit it again"
 _ID_BYTES = 18
+
+
+class QuotaExceeded(Exception):
+    """A write that would take an owner over a quota; nothing was written.
+
+    quota: the setting's name (`max_jobs_per_key`, `max_storage_bytes_per_key`).
+    limit, used: the quota and what the owner holds now (jobs, or bytes).
+    needed: what the refused write would add (a job, or its artifacts' bytes).
+    """
+
+    def __init__(self, quota: str, limit: int, used: int, needed: int) -> None:
+        super().__init__(f"{quota}: {used} + {needed} is over {limit}")
+        self.quota = quota
+        self.limit = limit
+        self.used = used
+        self.needed = needed
+
+
+@dataclass(frozen=True)
+class Usage:
+    """What one owner holds: jobs of any status, and bytes of artifacts."""
+
+    jobs: int
+    artifact_bytes: int
 
 
 @dataclass(frozen=True)
@@ -86,19 +124,41 @@ class JobStore:
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
+        self._lock = threading.Lock()
         try:
             if str(path) != ":memory:":
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(
                 str(path), check_same_thread=False, isolation_level=None, timeout=30
             )
+            # Before anything else: on a new file, auto_vacuum only takes effect if it is set
+            # before the first table is made.
+            self._db.execute(f"PRAGMA auto_vacuum={INCREMENTAL_VACUUM}")
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA foreign_keys=ON")
+            self._db.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT}")
             self._db.executescript(SCHEMA)
+            self._convert_to_incremental_vacuum()
+            self.reclaim()  # what a stopped server left free, and the WAL of the VACUUM
         except (OSError, sqlite3.Error) as error:
             raise MotionDirectorError(f"cannot open the jobs database {path}: {error}") from None
-        self._lock = threading.Lock()
+
+    def _convert_to_incremental_vacuum(self) -> None:
+        """Turn on incremental vacuum in a file made without it. The mode of an existing file
+        changes only when VACUUM rebuilds it, and not in WAL mode; while another process has
+        the file open that cannot be done, and the file is used as it is."""
+        (mode,) = self._db.execute("PRAGMA auto_vacuum").fetchone()
+        if mode == INCREMENTAL_VACUUM:
+            return
+        try:
+            self._db.execute("PRAGMA journal_mode=DELETE")
+            self._db.execute(f"PRAGMA auto_vacuum={INCREMENTAL_VACUUM}")
+            self._db.execute("VACUUM")
+        except sqlite3.OperationalError as error:
+            log.warning("the jobs database %s keeps its free space: %s", self.path, error)
+        finally:
+            self._db.execute("PRAGMA journal_mode=WAL")
 
     def close(self) -> None:
         with self._lock:
@@ -115,10 +175,25 @@ class JobStore:
                 raise
             self._db.execute("COMMIT")
 
-    def add(self, owner: str, request: str) -> JobRecord:
+    def add(
+        self,
+        owner: str,
+        request: str,
+        *,
+        max_jobs: int | None = None,
+        max_bytes: int | None = None,
+    ) -> JobRecord:
+        """A new queued job. With `max_jobs`, QuotaExceeded when the owner already holds that
+        many jobs (of any status); with `max_bytes`, when its artifacts already fill that
+        many bytes."""
         now = time.time()
         job_id = secrets.token_urlsafe(_ID_BYTES)
         with self._transaction() as db:
+            usage = _usage(db, owner)
+            if max_jobs is not None and usage.jobs >= max_jobs:
+                raise QuotaExceeded("max_jobs_per_key", max_jobs, usage.jobs, 1)
+            if max_bytes is not None and usage.artifact_bytes >= max_bytes:
+                raise QuotaExceeded("max_storage_bytes_per_key", max_bytes, usage.artifact_bytes, 0)
             db.execute(
                 "INSERT INTO jobs (id, owner, status, stage, request, created, updated)"
                 " VALUES (?, ?, 'queued', 'queued', ?, ?, ?)",
@@ -183,10 +258,24 @@ class JobStore:
             changed = db.execute(f"UPDATE jobs SET {', '.join(sets)} WHERE {where}", params)
             return changed.rowcount > 0
 
-    def succeed(self, job_id: str, artifacts: Sequence[Artifact]) -> bool:
+    def usage(self, owner: str) -> Usage:
+        with self._lock:
+            return _usage(self._db, owner)
+
+    def succeed(
+        self, job_id: str, artifacts: Sequence[Artifact], *, max_bytes: int | None = None
+    ) -> bool:
         """Store the artifacts and mark the job succeeded, in one transaction; False (and
-        nothing stored) when the job is no longer running (cancelled or deleted)."""
+        nothing stored) when the job is no longer running (cancelled or deleted). With
+        `max_bytes`, QuotaExceeded (and nothing stored) when the artifacts would take the
+        job's owner over that many bytes."""
         with self._transaction() as db:
+            row = db.execute("SELECT owner FROM jobs WHERE id = ?", (job_id,)).fetchone()
+            if max_bytes is not None and row is not None:
+                needed = sum(len(a.content) for a in artifacts)
+                used = _usage(db, row[0]).artifact_bytes
+                if used + needed > max_bytes:
+                    raise QuotaExceeded("max_storage_bytes_per_key", max_bytes, used, needed)
             changed = db.execute(
                 "UPDATE jobs SET status = 'succeeded', progress = 1, stage = 'done', updated = ?"
                 " WHERE id = ? AND status = 'running'",
@@ -218,8 +307,19 @@ class JobStore:
         return Artifact(row[0], row[1], bytes(row[2])) if row else None
 
     def delete(self, job_id: str) -> None:
+        """Delete the job and its artifacts, and give their space back to the file system."""
         with self._transaction() as db:
-            db.execute("DELETE FROM jobs WHERE id = ?", (job_id,))
+            gone = db.execute("DELETE FROM jobs WHERE id = ?", (job_id,)).rowcount
+        if gone:
+            self.reclaim()
+
+    def reclaim(self) -> None:
+        """Give free pages back: cut them from the end of the file, then checkpoint the WAL
+        into the file and truncate it to nothing."""
+        with self._lock:
+            # execute() would step the pragma once, freeing one page; a script runs it through.
+            self._db.executescript("PRAGMA incremental_vacuum;")
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
 
     def recover(self) -> list[JobRecord]:
         """At startup: jobs left `running` by a server that stopped are marked failed (their
@@ -245,5 +345,16 @@ class JobStore:
             gone = db.execute(
                 f"DELETE FROM jobs WHERE updated < ? AND status IN ({placeholders})",
                 (cutoff, *FINISHED),
-            )
-            return gone.rowcount
+            ).rowcount
+        if gone:
+            self.reclaim()
+        return gone
+
+
+def _usage(db: sqlite3.Connection, owner: str) -> Usage:
+    jobs, size = db.execute(
+        "SELECT COUNT(*), COALESCE(SUM((SELECT COALESCE(SUM(length(content)), 0)"
+        " FROM artifacts WHERE job_id = jobs.id)), 0) FROM jobs WHERE owner = ?",
+        (owner,),
+    ).fetchone()
+    return Usage(int(jobs), int(size))

@@ -2,13 +2,23 @@
 
 Life of a job: `queued` -> `running` -> `succeeded` | `failed` | `cancelled`. At most
 `workers` run at once and at most `max_pending` are queued or running; beyond that a new job
-is refused (503 with Retry-After). Cancelling a queued job ends it at once; a running job stops
-at its next stage boundary (planning, body, each export) and keeps no artifacts.
+is refused (503 with Retry-After). Each owner (API key) holds at most `max_jobs_per_owner` jobs
+of any status (429 `job-quota` beyond) and `max_bytes_per_owner` bytes of artifacts (507
+`storage-quota`: a new job is refused once they are full, and a job whose artifacts would go
+over fails with that problem and keeps none). Cancelling sets the job's flag: a queued job ends
+at once, a running one when its work sees the flag (the server's work stops the job's worker
+process at once).
+
+What a job does is `work`, called in a pool thread; the server's work runs each job in a
+worker process under a memory and time budget (`server.job_processes`). Work that fails for a
+reason it can state raises JobFailed with the problem to keep. A job that has started is never
+started again: whatever stops it, it ends `failed` or `cancelled`.
 
 At startup, jobs the database still shows `running` were cut off by a stop of the server: they
 are marked `failed` (type `…/interrupted`) and must be submitted again. Jobs still `queued` are
 queued again and run. On a clean shutdown, queued jobs stay queued for the next start and
-running ones are waited for.
+running ones are waited for. Finished jobs older than `ttl` are deleted at startup and then at
+most every `EXPIRY_INTERVAL_S` as jobs are submitted, and their space is given back.
 """
 
 from __future__ import annotations
@@ -22,15 +32,25 @@ from dataclasses import dataclass, field
 
 from motiondirector.errors import MotionDirectorError
 from motiondirector.server.errors import ProblemError, library_problem_body, problem_body
-from motiondirector.server.job_store import Artifact, JobRecord, JobStore
+from motiondirector.server.job_store import Artifact, JobRecord, JobStore, QuotaExceeded
 
 log = logging.getLogger("motiondirector.server")
+EXPIRY_INTERVAL_S = 600.0
 
 Work = Callable[[JobRecord, "JobControl"], Sequence[Artifact]]
 
 
 class JobCancelled(Exception):
-    """Raised inside a job at a stage boundary after it was cancelled."""
+    """Raised inside a job's work once the job was cancelled (at a stage boundary, or while
+    its worker process runs it)."""
+
+
+class JobFailed(Exception):
+    """Raised by work that failed for a reason it can state: `problem` is the job's error."""
+
+    def __init__(self, problem: dict[str, object]) -> None:
+        super().__init__(str(problem.get("detail", "the job failed")))
+        self.problem = problem
 
 
 @dataclass
@@ -61,20 +81,24 @@ class JobRunner:
         workers: int,
         max_pending: int,
         ttl: float | None = None,
+        max_jobs_per_owner: int | None = None,
+        max_bytes_per_owner: int | None = None,
     ) -> None:
         self.store = store
         self._work = work
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="scene-job")
         self._max_pending = max_pending
         self._ttl = ttl
+        self._max_jobs = max_jobs_per_owner
+        self._max_bytes = max_bytes_per_owner
+        self._expired_at = time.monotonic()
         self._active: dict[str, tuple[Future[None], JobControl]] = {}
         self._lock = threading.Lock()
         self._closed = False
 
     def start(self) -> int:
         """Recover after a restart (see the module docstring); how many jobs were re-queued."""
-        if self._ttl is not None:
-            self.store.forget_finished_before(time.time() - self._ttl)
+        self._expire()
         queued = self.store.recover()
         for record in queued:
             self._enqueue(record)
@@ -94,7 +118,14 @@ class JobRunner:
                     headers={"Retry-After": "5"},
                     retry_after=5,
                 )
-        record = self.store.add(owner, request)
+        if time.monotonic() - self._expired_at >= EXPIRY_INTERVAL_S:
+            self._expire()
+        try:
+            record = self.store.add(
+                owner, request, max_jobs=self._max_jobs, max_bytes=self._max_bytes
+            )
+        except QuotaExceeded as over:
+            raise quota_problem(over) from None
         self._enqueue(record)
         return record
 
@@ -114,6 +145,11 @@ class JobRunner:
         with self._lock:
             self._closed = True
         self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def _expire(self) -> None:
+        self._expired_at = time.monotonic()
+        if self._ttl is not None:
+            self.store.forget_finished_before(time.time() - self._ttl)
 
     def _enqueue(self, record: JobRecord) -> None:
         control = JobControl(record.id, self.store)
@@ -142,10 +178,18 @@ class JobRunner:
         try:
             artifacts = self._work(record, control)
             control.check()
-            if not self.store.succeed(record.id, artifacts):
+            if not self.store.succeed(record.id, artifacts, max_bytes=self._max_bytes):
                 self._finish_cancelled(record.id)
         except JobCancelled:
             self._finish_cancelled(record.id)
+        except JobFailed as failed:
+            self._fail(record.id, failed.problem)
+        except QuotaExceeded as over:
+            refused = quota_problem(over)
+            self._fail(
+                record.id,
+                problem_body(refused.status, refused.kind, refused.detail, **refused.extra),
+            )
         except MotionDirectorError as error:
             self._fail(record.id, library_problem_body(error))
         except Exception:
@@ -156,3 +200,27 @@ class JobRunner:
         self.store.update(
             job_id, status="failed", stage="failed", error=problem, only_if=("running",)
         )
+
+
+def quota_problem(over: QuotaExceeded) -> ProblemError:
+    """The answer to a write over an owner's quota: 429 `job-quota` for jobs (delete finished
+    ones to make room), 507 `storage-quota` for bytes of artifacts."""
+    if over.quota == "max_jobs_per_key":
+        return ProblemError(
+            429,
+            "job-quota",
+            f"this key holds {over.used} scene jobs, its quota ({over.quota}) is {over.limit};"
+            " delete finished jobs to submit more",
+            quota=over.quota,
+            limit=over.limit,
+            used=over.used,
+        )
+    return ProblemError(
+        507,
+        "storage-quota",
+        f"this key's artifacts would take {over.used + over.needed:,} bytes, its quota"
+        f" ({over.quota}) is {over.limit:,}; delete finished jobs to make room",
+        quota=over.quota,
+        limit=over.limit,
+        used=over.used,
+    )

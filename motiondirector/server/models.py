@@ -11,11 +11,8 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from motiondirector.plan.motion_plan import MotionPlan
+from motiondirector.plan.options import EXPORT_FORMATS, ExportFormat, Fps, PlannerName, ScriptFormat
 
-ExportFormat = Literal["json", "bml", "arkit-csv", "arkit-json", "vtt", "srt"]
-ALL_EXPORTS: tuple[ExportFormat, ...] = ("json", "bml", "arkit-csv", "arkit-json", "vtt", "srt")
-ScriptFormat = Literal["auto", "fountain", "json", "text"]
-Fps = Literal[30, 60]
 NAME_MAX = 200
 """Longest character name, addressee or direction accepted."""
 
@@ -37,9 +34,15 @@ class ScriptSource(_Body):
     format: ScriptFormat = Field(
         default="auto", description="The script's format; `auto` detects it."
     )
-    planner: Literal["rules", "llm", "hybrid"] = Field(
+    planner: PlannerName = Field(
         default="rules",
         description="rules (default); llm and hybrid when the server is configured with an LLM.",
+    )
+    strict: bool = Field(
+        default=False,
+        description="llm and hybrid: a line the model cannot direct (server down, invalid "
+        "answers, a refusal) fails the request (422 problem) instead of being directed by the "
+        "rules.",
     )
     seed: int = Field(default=0, ge=0, le=2**32 - 1)
     fps: Fps = 30
@@ -233,7 +236,7 @@ class SceneJobRequest(ScriptSource):
     )
 
     exports: list[ExportFormat] = Field(
-        default_factory=lambda: list(ALL_EXPORTS),
+        default_factory=lambda: list(EXPORT_FORMATS),
         max_length=6,
         description="Which exports to write; ARKit exports are written per character.",
     )

@@ -10,11 +10,12 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response, StreamingResponse
 
-from motiondirector.agent.pipeline import plan_text
 from motiondirector.export import export_plan
 from motiondirector.plan.motion_plan import MotionPlan, motion_plan_json_schema
 from motiondirector.plan.vocabulary import load_vocabulary
-from motiondirector.planners import Planner
+from motiondirector.planners import Planner, strict_planner
+from motiondirector.realize import plan_text
+from motiondirector.scene import SceneLimits
 from motiondirector.server.context import ServerContext
 from motiondirector.server.models import PlanRequest, PlanWithExport, ScriptSource
 from motiondirector.server.streams import (
@@ -60,7 +61,8 @@ def plan_router(ctx: ServerContext) -> APIRouter:
         """Plan a script: the MotionPlan, or `{plan, export}` when an export is asked for."""
         text, format = ctx.script_text(body)
         planner = ctx.planner(body.planner)
-        result = await run_in_threadpool(_plan_and_export, body, planner, text, format)
+        limits = ctx.settings.scene_limits()
+        result = await run_in_threadpool(_plan_and_export, body, planner, text, format, limits)
         return Response(result, media_type="application/json")
 
     @router.post(
@@ -76,8 +78,10 @@ def plan_router(ctx: ServerContext) -> APIRouter:
         text, format = ctx.script_text(body)
         planner = ctx.planner(body.planner)
 
+        limits = ctx.settings.scene_limits()
+
         def start() -> Iterator[Event]:
-            planned, payload = _plan_for_stream(body, planner, text, format)
+            planned, payload = _plan_for_stream(body, planner, text, format, limits)
             frames = PlanFrames(planned, fps=body.fps, body=ctx.realize_body)
             return open_stream(stream_events(payload, frames, instance=request.url.path))
 
@@ -110,8 +114,13 @@ def plan_router(ctx: ServerContext) -> APIRouter:
     return router
 
 
-def _plan(body: ScriptSource, planner: Planner, text: str, format: Any) -> MotionPlan:
-    return plan_text(text, planner=planner, format=format, fps=body.fps, seed=body.seed)
+def _plan(
+    body: ScriptSource, planner: Planner, text: str, format: Any, limits: SceneLimits
+) -> MotionPlan:
+    chosen = strict_planner(planner) if body.strict else planner
+    return plan_text(
+        text, planner=chosen, format=format, fps=body.fps, seed=body.seed, limits=limits
+    )
 
 
 def _with_export(body: PlanRequest, plan: MotionPlan) -> dict[str, Any] | None:
@@ -124,16 +133,18 @@ def _with_export(body: PlanRequest, plan: MotionPlan) -> dict[str, Any] | None:
     }
 
 
-def _plan_and_export(body: PlanRequest, planner: Planner, text: str, format: Any) -> str:
-    plan = _plan(body, planner, text, format)
+def _plan_and_export(
+    body: PlanRequest, planner: Planner, text: str, format: Any, limits: SceneLimits
+) -> str:
+    plan = _plan(body, planner, text, format, limits)
     document = _with_export(body, plan)
     return plan.to_json() if document is None else json.dumps(document, indent=2)
 
 
 def _plan_for_stream(
-    body: PlanRequest, planner: Planner, text: str, format: Any
+    body: PlanRequest, planner: Planner, text: str, format: Any, limits: SceneLimits
 ) -> tuple[MotionPlan, str]:
     """The plan, and the `plan` event's data (one line): what `/v1/plan` answers."""
-    plan = _plan(body, planner, text, format)
+    plan = _plan(body, planner, text, format, limits)
     document = _with_export(body, plan)
     return plan, plan.model_dump_json() if document is None else compact(document)

@@ -9,7 +9,9 @@
 The handlers are plain functions, so FastAPI runs them in worker threads: database calls
 never hold up the event loop. Jobs belong to the caller that submitted them: another caller's
 id answers 404. Artifacts are addressed by job id and name only; a name is a key in the
-database, never a path.
+database, never a path. A submission takes rate-limit tokens by its body's size
+(`server.body_cost`) and is refused beyond the key's quotas (429 `job-quota`, 507
+`storage-quota`).
 """
 
 # No `from __future__ import annotations`: FastAPI reads the routes' annotations at runtime.
@@ -19,6 +21,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse, Response
 
+from motiondirector.server.body_cost import body_cost
 from motiondirector.server.context import ServerContext
 from motiondirector.server.errors import ProblemError
 from motiondirector.server.job_store import JobRecord
@@ -34,6 +37,7 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
 def scene_router(ctx: ServerContext) -> APIRouter:
     router = APIRouter(tags=["scenes"])
     Caller = Annotated[str, Depends(ctx.caller)]
+    charge_body = Depends(body_cost(ctx.guard, ctx.caller))
 
     def job_document(record: JobRecord) -> SceneJob:
         base = f"/v1/scenes/{record.id}"
@@ -71,11 +75,17 @@ def scene_router(ctx: ServerContext) -> APIRouter:
         "/v1/scenes",
         status_code=202,
         response_model=SceneJob,
+        dependencies=[charge_body],
         responses={
             **GUARDED,
             413: {"description": "Body too large", **PROBLEM},
             422: {"description": "Invalid request", **PROBLEM},
+            429: {
+                "description": "Rate limited (see Retry-After), or the key's job quota is full",
+                **PROBLEM,
+            },
             503: {"description": "Too many jobs pending; see Retry-After", **PROBLEM},
+            507: {"description": "The key's storage quota is full", **PROBLEM},
         },
     )
     def submit_scene(body: SceneJobRequest, caller: Caller) -> JSONResponse:
@@ -130,7 +140,7 @@ def scene_router(ctx: ServerContext) -> APIRouter:
         },
     )
     def cancel_scene(job_id: str, caller: Caller) -> SceneJob:
-        """Cancel a queued job at once, a running one at its next stage."""
+        """Cancel a queued job, or stop a running one (its worker process is stopped)."""
         record = owned(caller, job_id)
         if record.finished:
             raise ProblemError(409, "job-finished", f"the job has already {record.status}")

@@ -8,7 +8,8 @@
     WS     /v1/sessions/{id}/ws                turns as messages, each answered by its stream
 
 The conversation logic is `server.conversation`; this module checks limits, serialises turns
-per session and speaks the protocols.
+per session and speaks the protocols. Requests with a body, and every WebSocket turn, take
+rate-limit tokens by their size (`Guard.cost`).
 """
 
 # No `from __future__ import annotations`: FastAPI reads the routes' annotations at runtime.
@@ -24,6 +25,7 @@ from pydantic import ValidationError
 
 from motiondirector.errors import MotionDirectorError
 from motiondirector.planners import get_planner
+from motiondirector.server.body_cost import body_cost
 from motiondirector.server.context import ServerContext
 from motiondirector.server.conversation import Conversation, Mood, TurnInput, TurnOutcome
 from motiondirector.server.errors import (
@@ -77,6 +79,7 @@ WS_TRY_AGAIN_LATER = 1013
 def session_router(ctx: ServerContext) -> APIRouter:
     router = APIRouter(tags=["sessions"])
     Caller = Annotated[str, Depends(ctx.caller)]
+    charge_body = Depends(body_cost(ctx.guard, ctx.caller))
     settings = ctx.settings
 
     def state(session: Session) -> SessionState:
@@ -126,9 +129,15 @@ def session_router(ctx: ServerContext) -> APIRouter:
         "/v1/sessions",
         status_code=201,
         response_model=SessionState,
+        dependencies=[charge_body],
         responses={
             **GUARDED,
             422: {"description": "Invalid request", **PROBLEM},
+            429: {
+                "description": "Rate limited, or the key holds its quota of sessions;"
+                " see Retry-After",
+                **PROBLEM,
+            },
             503: {"description": "Too many sessions; see Retry-After", **PROBLEM},
         },
     )
@@ -140,6 +149,7 @@ def session_router(ctx: ServerContext) -> APIRouter:
             fps=body.fps,
             seed=body.seed,
             max_characters=settings.max_session_characters,
+            limits=settings.scene_limits(),
         )
         return state(ctx.sessions.create(caller, talk))
 
@@ -159,7 +169,10 @@ def session_router(ctx: ServerContext) -> APIRouter:
         return Response(status_code=204)
 
     @router.post(
-        "/v1/sessions/{session_id}/turns", response_model=TurnResult, responses=TURN_ERRORS
+        "/v1/sessions/{session_id}/turns",
+        response_model=TurnResult,
+        responses=TURN_ERRORS,
+        dependencies=[charge_body],
     )
     async def turn(session_id: str, body: TurnRequest, caller: Caller) -> Response:
         """Take a turn: the plan of the line for every present character, and what the
@@ -174,6 +187,7 @@ def session_router(ctx: ServerContext) -> APIRouter:
         response_class=StreamingResponse,
         responses={**SSE_RESPONSE, **TURN_ERRORS},
         tags=["streaming"],
+        dependencies=[charge_body],
     )
     async def turn_stream(
         session_id: str, body: TurnRequest, request: Request, caller: Caller
@@ -213,7 +227,8 @@ def session_router(ctx: ServerContext) -> APIRouter:
                 raw = message.get("text")
                 if raw is None:
                     raw = (message.get("bytes") or b"").decode("utf-8", errors="replace")
-                if len(raw.encode("utf-8")) > settings.max_body_bytes:
+                size = len(raw.encode("utf-8"))
+                if size > settings.max_body_bytes:
                     limit = settings.max_body_bytes
                     await _send_problem(
                         websocket,
@@ -233,7 +248,7 @@ def session_router(ctx: ServerContext) -> APIRouter:
                         await websocket.send_text(ws_message("pong", "{}"))
                         continue
                     check_turn(turn)
-                    ctx.guard.throttle(caller)
+                    ctx.guard.throttle(caller, ctx.guard.cost(size))
                     session = ctx.sessions.get(caller, session_id)
                     events = await run_in_threadpool(open_turn, session, turn, path)
                 except ProblemError as error:

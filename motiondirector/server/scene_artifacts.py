@@ -18,18 +18,16 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from motiondirector.agent.pipeline import plan_text
-from motiondirector.export import export_plan
-from motiondirector.export.files import (
-    CHARACTER_FILE_SUFFIXES,
-    SCENE_FILE_NAMES,
-    character_file_stems,
-)
-from motiondirector.export.formats import PER_CHARACTER_FORMATS
+from motiondirector.export.files import export_files
+from motiondirector.export.formats import SCENE_FILE_NAMES
+from motiondirector.export.scene_folder import DirectResult, SceneFolder
 from motiondirector.planners import get_planner
 from motiondirector.planners.llm_client import LLMConfig
+from motiondirector.realize import plan_text
+from motiondirector.retrieval.store import ClipLibrary
+from motiondirector.scene import SceneLimits
 from motiondirector.server.job_store import Artifact
-from motiondirector.server.models import SceneJobRequest
+from motiondirector.server.models import SceneJobRequest, ScriptSource
 
 Progress = Callable[[float, str], None]
 Check = Callable[[], None]
@@ -50,7 +48,7 @@ def _artifact(name: str, text: str) -> Artifact:
     return Artifact(name, MEDIA_TYPES.get(suffix, "text/plain; charset=utf-8"), text.encode())
 
 
-def script_of(request: SceneJobRequest) -> tuple[str, str]:
+def script_of(request: ScriptSource) -> tuple[str, str]:
     """(text, format) of a request's script."""
     if request.dialogue is not None:
         return json.dumps(request.dialogue, indent=2), "json"
@@ -63,8 +61,9 @@ def make_scene_artifacts(
     *,
     check: Check,
     progress: Progress,
-    clip_cache_dir: Path | None = None,
+    library: ClipLibrary | None = None,
     llm: LLMConfig | None = None,
+    limits: SceneLimits | None = None,
 ) -> list[Artifact]:
     """Plan the scene and make its artifacts (see the module docstring); `llm` is the
     server's LLM for the llm and hybrid planners."""
@@ -72,37 +71,32 @@ def make_scene_artifacts(
     progress(0.05, "planning")
     plan = plan_text(
         text,
-        planner=get_planner(request.planner, llm),
+        planner=get_planner(request.planner, llm, strict=request.strict),
         format=format,  # type: ignore[arg-type]
         fps=request.fps,
         seed=request.seed,
+        limits=limits,
     )
     check()
     artifacts: list[Artifact] = []
     if request.body:
         progress(0.35, "realizing body motion")
-        from motiondirector.agent.direct import builtin_clip_library, direct_scene
-        from motiondirector.export.otio import timeline_to_otio_json
-        from motiondirector.motion.bvh import motion_to_bvh
+        from motiondirector.realize import realize_plan
 
-        result = direct_scene(plan, library=builtin_clip_library(clip_cache_dir))
-        plan = result.plan
-        artifacts.append(_artifact("timeline.json", result.timeline.to_json()))
-        artifacts.append(_artifact("timeline.otio", timeline_to_otio_json(result.timeline)))
-        stems = character_file_stems(list(result.motions))
-        for name, motion in result.motions.items():
-            artifacts.append(_artifact(f"{stems[name]}.bvh", motion_to_bvh(motion)))
+        realization = realize_plan(plan, library)
+        plan = realization.plan
+        result = DirectResult(
+            plan=plan, timeline=realization.timeline, motions=dict(realization.motions)
+        )
+        artifacts.extend(_artifact(name, text) for _, name, text in SceneFolder.files(result))
         check()
+    else:
+        artifacts.append(_artifact(SCENE_FILE_NAMES["json"], plan.to_json()))
     formats = [f for f in dict.fromkeys(request.exports) if f != "json"]
-    stems = character_file_stems([track.name for track in plan.characters])
-    artifacts.insert(0, _artifact(SCENE_FILE_NAMES["json"], plan.to_json()))
     for index, format in enumerate(formats):
         progress(0.6 + 0.4 * index / max(1, len(formats)), f"exporting {format}")
-        if format in PER_CHARACTER_FORMATS:
-            for name, stem in stems.items():
-                content = export_plan(plan, format, fps=request.fps, character=name)
-                artifacts.append(_artifact(f"{stem}{CHARACTER_FILE_SUFFIXES[format]}", content))
-        else:
-            artifacts.append(_artifact(SCENE_FILE_NAMES[format], export_plan(plan, format)))
+        artifacts.extend(
+            _artifact(name, text) for _, name, text in export_files(plan, [format], fps=request.fps)
+        )
         check()
     return artifacts

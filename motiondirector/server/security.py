@@ -72,17 +72,29 @@ class RateLimiter:
                 if len(self._buckets) >= _MAX_IDLE_BUCKETS:
                     self._forget_full(now)
                 bucket = self._buckets[caller] = _Bucket(float(self.burst), now)
-            elapsed = max(0.0, now - bucket.updated)
-            bucket.tokens = min(float(self.burst), bucket.tokens + elapsed * self.rate)
-            bucket.updated = now
+            self._refill(bucket, now)
             if bucket.tokens >= 1.0:
                 bucket.tokens -= 1.0
                 return 0.0
             return (1.0 - bucket.tokens) / self.rate
 
+    def wait(self, caller: str) -> float:
+        """The seconds until `caller` has a token (0.0: one is there now), taking none."""
+        with self._lock:
+            bucket = self._buckets.get(caller)
+            if bucket is None:
+                return 0.0
+            self._refill(bucket, self._clock())
+            return max(0.0, (1.0 - bucket.tokens) / self.rate)
+
+    def _refill(self, bucket: _Bucket, now: float) -> None:
+        elapsed = max(0.0, now - bucket.updated)
+        bucket.tokens = min(float(self.burst), bucket.tokens + elapsed * self.rate)
+        bucket.updated = now
+
     def _forget_full(self, now: float) -> None:
         # A bucket that has refilled holds no state worth keeping; dropping it bounds memory
-        # when anonymous callers are told apart by address.
+        # when callers are told apart by address (anonymous ones, failed authentications).
         refill = self.burst / self.rate
         self._buckets = {k: b for k, b in self._buckets.items() if now - b.updated < refill}
 

@@ -1,9 +1,11 @@
 """Live conversation sessions in memory: created, found by id, forgotten after a TTL.
 
 A session belongs to the caller that made it (a key digest): another caller, an unknown id and
-an expired one all get the same 404, so ids cannot be probed. At most `max_sessions` live at
-once; expired ones are swept before a new one is refused (503 with Retry-After). Sessions do
-not survive a restart: they are conversational state, cheap to start again.
+an expired one all get the same 404, so ids cannot be probed. At most `max_per_owner` live at
+once per caller (429 `session-quota` beyond), so one key cannot take every place, and at most
+`max_sessions` in all (503 `too-many-sessions`); expired ones are swept before a new one is
+refused, and Retry-After says when the oldest that counts expires. Sessions do not survive a
+restart: they are conversational state, cheap to start again.
 
 Turns of one session run one at a time (each session has its own lock); different sessions
 run in parallel.
@@ -34,9 +36,12 @@ class Session:
 class SessionStore:
     """The live sessions of one server process."""
 
-    def __init__(self, ttl: float, max_sessions: int, clock: Clock) -> None:
+    def __init__(
+        self, ttl: float, max_sessions: int, clock: Clock, *, max_per_owner: int | None = None
+    ) -> None:
         self.ttl = ttl
         self.max_sessions = max_sessions
+        self.max_per_owner = max_sessions if max_per_owner is None else max_per_owner
         self._clock = clock
         self._sessions: dict[str, Session] = {}
         self._lock = threading.Lock()
@@ -48,9 +53,22 @@ class SessionStore:
         with self._lock:
             now = self._clock()
             self._sweep(now)
+            owned = [s.last_used for s in self._sessions.values() if s.owner == owner]
+            if len(owned) >= self.max_per_owner:
+                wait = self._wait(min(owned), now)
+                raise ProblemError(
+                    429,
+                    "session-quota",
+                    f"this key holds its quota of {self.max_per_owner} sessions"
+                    " (max_sessions_per_key); delete finished ones or retry later",
+                    headers={"Retry-After": str(wait)},
+                    retry_after=wait,
+                    quota="max_sessions_per_key",
+                    limit=self.max_per_owner,
+                )
             if len(self._sessions) >= self.max_sessions:
                 oldest = min(s.last_used for s in self._sessions.values())
-                wait = max(1, int(oldest + self.ttl - now) + 1)
+                wait = self._wait(oldest, now)
                 raise ProblemError(
                     503,
                     "too-many-sessions",
@@ -83,6 +101,10 @@ class SessionStore:
 
     def expires_in(self, session: Session) -> float:
         return round(max(0.0, session.last_used + self.ttl - self._clock()), 3)
+
+    def _wait(self, last_used: float, now: float) -> int:
+        """Whole seconds until a session last used at `last_used` expires (at least 1)."""
+        return max(1, int(last_used + self.ttl - now) + 1)
 
     def _sweep(self, now: float) -> None:
         expired = [k for k, s in self._sessions.items() if now - s.last_used > self.ttl]

@@ -1,8 +1,11 @@
 """The job store (real SQLite files) and the worker pool, with a work function the test
-controls, so queueing, cancelling and recovery are exact."""
+controls, so queueing, cancelling, recovery, quotas and the space given back are exact."""
 
 from __future__ import annotations
 
+import json
+import os
+import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -10,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from motiondirector.errors import MotionDirectorError, ScriptError
+from motiondirector.server import ServerSettings, jobs
 from motiondirector.server.errors import ProblemError
-from motiondirector.server.job_store import Artifact, JobRecord, JobStore
+from motiondirector.server.job_store import SCHEMA, Artifact, JobRecord, JobStore
 from motiondirector.server.jobs import JobControl, JobRunner
 
 WAIT_S = 30
@@ -152,3 +156,148 @@ def test_an_unopenable_database_is_a_clear_error(tmp_path: Path) -> None:
     blocker.write_text("x", encoding="utf-8")
     with pytest.raises(MotionDirectorError, match="cannot open the jobs database"):
         JobStore(blocker / "jobs.sqlite3")
+
+
+MEBIBYTE = 1024 * 1024
+
+
+def on_disk(path: Path) -> int:
+    """Bytes of the database file and its WAL, as the file system sees them."""
+    wal = path.with_name(path.name + "-wal")
+    return path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
+
+
+def finished_job(store: JobStore, owner: str = "owner", size: int = MEBIBYTE) -> JobRecord:
+    record = store.add(owner, "{}")
+    store.update(record.id, status="running")
+    content = os.urandom(size)
+    assert store.succeed(record.id, [Artifact("plan.json", "application/json", content)])
+    return record
+
+
+def test_deleting_jobs_gives_their_space_back(tmp_path: Path) -> None:
+    path = tmp_path / "jobs.sqlite3"
+    store = JobStore(path)
+    empty = on_disk(path)
+    records = [finished_job(store) for _ in range(12)]
+    assert on_disk(path) > 12 * MEBIBYTE
+    for record in records:
+        store.delete(record.id)
+    # The file is back near its empty size and the WAL truncated, while the store is open.
+    assert on_disk(path) < empty + 256 * 1024
+    assert not path.with_name("jobs.sqlite3-wal").exists() or (
+        path.with_name("jobs.sqlite3-wal").stat().st_size == 0
+    )
+    kept = finished_job(store, size=1000)
+    assert store.artifact(kept.id, "plan.json") is not None
+    store.close()
+
+
+def test_expired_jobs_give_their_space_back(tmp_path: Path) -> None:
+    path = tmp_path / "jobs.sqlite3"
+    store = JobStore(path)
+    for _ in range(8):
+        finished_job(store)
+    waiting = store.add("owner", "{}")
+    assert on_disk(path) > 8 * MEBIBYTE
+    assert store.forget_finished_before(float("inf")) == 8
+    assert on_disk(path) < MEBIBYTE
+    assert store.get(waiting.id) is not None  # unfinished jobs do not expire
+    store.close()
+
+
+def test_a_database_made_without_auto_vacuum_is_converted_when_opened(tmp_path: Path) -> None:
+    path = tmp_path / "jobs.sqlite3"
+    old = sqlite3.connect(path, isolation_level=None)
+    old.execute("PRAGMA journal_mode=WAL")
+    old.executescript(SCHEMA)
+    old.execute("INSERT INTO jobs VALUES ('a', 'o', 'succeeded', 1, 'done', '{}', NULL, 0, 0)")
+    old.execute("INSERT INTO artifacts VALUES ('a', 'x', 't', ?)", (os.urandom(4 * MEBIBYTE),))
+    old.execute("DELETE FROM artifacts")
+    old.execute("DELETE FROM jobs")
+    old.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    old.close()
+    assert path.stat().st_size > 4 * MEBIBYTE  # the old file kept the space of what it deleted
+    store = JobStore(path)
+    assert on_disk(path) < MEBIBYTE
+    store.close()
+    check = sqlite3.connect(path)
+    assert check.execute("PRAGMA auto_vacuum").fetchone() == (2,)  # incremental from now on
+    check.close()
+
+
+def test_a_key_holds_at_most_its_quota_of_jobs(store: JobStore) -> None:
+    work = GatedWork()
+    work.gate.set()
+    runner = JobRunner(store, work, workers=1, max_pending=10, max_jobs_per_owner=2)
+    first = runner.submit("owner", "{}")
+    runner.submit("owner", "{}")
+    with pytest.raises(ProblemError) as refused:
+        runner.submit("owner", "{}")
+    problem = refused.value
+    assert (problem.status, problem.kind) == (429, "job-quota")
+    assert problem.extra["quota"] == "max_jobs_per_key" and problem.extra["limit"] == 2
+    assert "max_jobs_per_key" in problem.detail
+    runner.submit("someone else", "{}")  # a quota is per key
+    wait_for(store, first.id, "succeeded")
+    store.delete(first.id)  # finished jobs count until they are deleted
+    runner.submit("owner", "{}")
+    runner.shutdown()
+
+
+def test_a_key_keeps_at_most_its_quota_of_artifact_bytes(store: JobStore) -> None:
+    work = GatedWork()
+    work.gate.set()
+    runner = JobRunner(store, work, workers=1, max_pending=10, max_bytes_per_owner=1_000)
+    # GatedWork's one artifact is the request itself.
+    fits = wait_for(store, runner.submit("owner", json.dumps("x" * 600)).id, "succeeded")
+    over = wait_for(store, runner.submit("owner", json.dumps("y" * 600)).id, "failed")
+    assert over.error is not None and store.artifacts(over.id) == []
+    assert over.error["status"] == 507 and over.error["type"].endswith("/storage-quota")
+    assert over.error["quota"] == "max_storage_bytes_per_key" and over.error["limit"] == 1_000
+    wait_for(store, runner.submit("owner", json.dumps("z" * 396)).id, "succeeded")  # 1,000
+    with pytest.raises(ProblemError) as refused:
+        runner.submit("owner", "{}")
+    assert (refused.value.status, refused.value.kind) == (507, "storage-quota")
+    assert store.usage("owner").artifact_bytes == 1_000
+    runner.submit("someone else", "{}")
+    store.delete(fits.id)
+    runner.submit("owner", "{}")
+    runner.shutdown()
+
+
+def test_finished_jobs_expire_while_the_server_runs(
+    store: JobStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    work = GatedWork()
+    work.gate.set()
+    runner = JobRunner(store, work, workers=1, max_pending=10, ttl=0.0)
+    old = wait_for(store, runner.submit("owner", "{}").id, "succeeded")
+    monkeypatch.setattr(jobs, "EXPIRY_INTERVAL_S", 0.0)
+    runner.submit("owner", "{}")
+    assert store.get(old.id) is None
+    runner.shutdown()
+
+
+def test_budgets_and_quotas_come_from_the_environment() -> None:
+    settings = ServerSettings.from_env(
+        {
+            "MOTIONDIRECTOR_ALLOW_ANONYMOUS": "1",
+            "MOTIONDIRECTOR_JOB_MEMORY_BYTES": "1073741824",
+            "MOTIONDIRECTOR_JOB_TIME": "30",
+            "MOTIONDIRECTOR_MAX_JOBS_PER_KEY": "7",
+            "MOTIONDIRECTOR_MAX_STORAGE_BYTES_PER_KEY": "5000000",
+            "MOTIONDIRECTOR_MAX_SESSIONS_PER_KEY": "3",
+            "MOTIONDIRECTOR_COST_BYTES_PER_TOKEN": "2000",
+        }
+    )
+    assert (settings.job_memory_bytes, settings.job_time_s) == (1 << 30, 30.0)
+    assert (settings.max_jobs_per_key, settings.max_storage_bytes_per_key) == (7, 5_000_000)
+    assert (settings.max_sessions_per_key, settings.cost_bytes_per_token) == (3, 2000)
+    defaults = ServerSettings(allow_anonymous=True)
+    assert (defaults.job_memory_bytes, defaults.job_time_s) == (2 << 30, 600.0)
+    assert defaults.max_sessions_per_key < defaults.max_sessions
+    with pytest.raises(MotionDirectorError, match="job_time_s"):
+        ServerSettings(allow_anonymous=True, job_time_s=0)
+    with pytest.raises(MotionDirectorError, match="max_jobs_per_key"):
+        ServerSettings(allow_anonymous=True, max_jobs_per_key=0)

@@ -177,6 +177,23 @@ def test_job_limits(make_settings: SettingsFactory) -> None:
         assert_problem(c.post("/v1/scenes", json=SHORT), 401)
 
 
+def test_quotas_per_key(make_settings: SettingsFactory) -> None:
+    settings = make_settings(max_jobs_per_key=2, max_storage_bytes_per_key=1, warm_up=False)
+    with TestClient(create_app(settings)) as c:
+        over = wait_done(c, submit(c, {**SHORT, "exports": ["vtt"], "body": False})["id"])
+        assert over["status"] == "failed" and over["artifacts"] == []
+        assert over["error"]["status"] == 507 and over["error"]["type"].endswith("/storage-quota")
+        assert over["error"]["quota"] == "max_storage_bytes_per_key"
+        submit(c, {**SHORT, "body": False})
+        refused = c.post("/v1/scenes", json=SHORT, headers=AUTH)
+        problem = assert_problem(refused, 429)
+        assert problem["type"].endswith("/job-quota") and problem["quota"] == "max_jobs_per_key"
+        assert problem["limit"] == 2 and problem["used"] == 2
+        assert c.post("/v1/scenes", json=SHORT, headers=OTHER_AUTH).status_code == 202
+        assert c.delete(f"/v1/scenes/{over['id']}", headers=AUTH).status_code == 204
+        assert c.post("/v1/scenes", json=SHORT, headers=AUTH).status_code == 202
+
+
 def test_a_finished_job_survives_a_restart(tmp_path: Path, clip_cache: Path) -> None:
     db = tmp_path / "jobs.sqlite3"
     env = {

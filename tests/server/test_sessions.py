@@ -7,10 +7,17 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from motiondirector.plan.direction import Direction, EmotionOrigin, UtteranceDirection
 from motiondirector.plan.motion_plan import MotionPlan
+from motiondirector.plan.scene import Scene
 from motiondirector.plan.validate import validate_plan
 from motiondirector.server import create_app
-from motiondirector.server.conversation import CARRIED_RULE, CARRY_DECAY
+from motiondirector.server.conversation import (
+    CARRIED_RULE,
+    CARRY_DECAY,
+    Conversation,
+    TurnInput,
+)
 from tests.server.conftest import AUTH, OTHER_AUTH, SettingsFactory, assert_problem
 
 ANGRY = "I can't believe you lied to me again! I am furious with you!"
@@ -224,6 +231,30 @@ def test_session_and_turn_limits(make_settings: SettingsFactory) -> None:
         assert [e["field"] for e in assert_problem(too_many, 422)["errors"]] == ["characters"]
 
 
+def test_one_key_cannot_take_every_session(make_settings: SettingsFactory) -> None:
+    clock = FakeClock()
+    settings = make_settings(
+        max_sessions=3, max_sessions_per_key=2, session_ttl_s=100, clock=clock, warm_up=False
+    )
+    with TestClient(create_app(settings)) as c:
+        first = start(c)
+        clock.now += 10
+        start(c)
+        over = c.post("/v1/sessions", json={}, headers=AUTH)
+        problem = assert_problem(over, 429)
+        assert problem["type"].endswith("/session-quota")
+        assert problem["quota"] == "max_sessions_per_key" and problem["limit"] == 2
+        assert "max_sessions_per_key" in problem["detail"]
+        assert over.headers["Retry-After"] == "91" and problem["retry_after"] == 91  # first's
+        # Another key still gets a session; the server's own limit is still there beyond.
+        other = c.post("/v1/sessions", json={}, headers=OTHER_AUTH)
+        assert other.status_code == 201
+        full = c.post("/v1/sessions", json={}, headers=OTHER_AUTH)
+        assert assert_problem(full, 503)["type"].endswith("/too-many-sessions")
+        assert c.delete(f"/v1/sessions/{first}", headers=AUTH).status_code == 204
+        assert c.post("/v1/sessions", json={}, headers=AUTH).status_code == 201
+
+
 def test_sessions_need_a_key_and_are_rate_limited(make_settings: SettingsFactory) -> None:
     clock = FakeClock()
     app = create_app(make_settings(rate_per_second=0.5, burst=2, clock=clock, warm_up=False))
@@ -247,3 +278,50 @@ def test_oversized_turn_body_is_413(make_settings: SettingsFactory) -> None:
             c.post(f"/v1/sessions/{session}/turns", json=line, headers=AUTH), 413
         )
         assert problem["limit"] == 2_000
+
+
+class _FixedEmotion:
+    """A planner that gives every line one emotion, with the origin and reason it is told."""
+
+    name = "fixed"
+
+    def __init__(self, emotion: str, origin: EmotionOrigin, reason: str) -> None:
+        self.emotion, self.origin, self.reason = emotion, origin, reason
+
+    def plan(self, scene: Scene) -> Direction:
+        return Direction(
+            planner=self.name,
+            utterances=tuple(
+                UtteranceDirection(
+                    utterance_id=u.id,
+                    intent="inform",
+                    emotion=self.emotion,
+                    intensity=0.8 if self.emotion != "neutral" else 0.2,
+                    emotion_origin=self.origin,
+                    emotion_reason=self.reason,
+                )
+                for u in scene.utterances
+            ),
+        )
+
+
+def test_only_a_classifier_neutral_takes_the_carried_emotion_whatever_its_reason_says() -> None:
+    """The carried emotion is applied by the typed emotion origin, not by the reason's text."""
+    outcomes = {}
+    for origin, reason in (("classifier", "scored neutral"), ("parenthetical", "classifier: x")):
+        conversation = Conversation(characters=["ANA", "BEN"])
+        conversation.take_turn(
+            TurnInput(speaker="ANA", text="I hate this."),
+            _FixedEmotion("anger", "classifier", "classifier: anger 0.90"),
+        )
+        calm = _FixedEmotion("neutral", origin, reason)  # type: ignore[arg-type]
+        outcome = conversation.take_turn(TurnInput(speaker="ANA", text="Noon, then."), calm)
+        outcomes[origin] = outcome
+    carried = outcomes["classifier"]
+    assert carried.carried is not None and carried.carried.label == "anger"
+    line = carried.plan.utterances[0]
+    assert line.emotion.label == "anger" and line.planned_by == "fixed"
+    faces = [e for e in carried.plan.character("ANA").events if e.source.rule == CARRIED_RULE]
+    assert faces
+    stated = outcomes["parenthetical"]
+    assert stated.carried is None and stated.plan.utterances[0].emotion.label == "neutral"
