@@ -1,19 +1,36 @@
 """The `motiondirector` command line: a thin shell over the pipeline and the exporters.
 
-Errors the user can fix are printed as one clear message (exit 2; 1 for an invalid plan),
-never as a traceback.
+Errors the user can fix are printed as one line starting with `error:`, never as a traceback.
+The exit code says which kind of failure it was (`EXIT_CODES`, also shown by `--help`):
+
+    0    success
+    1    the input or the run failed: a missing, unreadable or invalid file, an invalid plan,
+         a backend or server that cannot start (the message says why)
+    2    usage: an unknown command or option, or an option value of the wrong form
+    130  interrupted (Ctrl-C)
+
+This module parses options and prints; it must not plan, realize or export by itself.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from motiondirector.errors import MotionDirectorError, PlanValidationError
+from motiondirector.errors import ExportError, MotionDirectorError, PlanValidationError
+from motiondirector.plan.options import (
+    BACKEND_NAMES,
+    EXPORT_FORMATS,
+    FPS_CHOICES,
+    PLANNER_NAMES,
+    SCRIPT_FORMATS,
+)
+from motiondirector.summary import count_noun
 
 if TYPE_CHECKING:
     from motiondirector.agent.director import Director
@@ -21,24 +38,134 @@ if TYPE_CHECKING:
     from motiondirector.plan.timeline import Timeline
     from motiondirector.planners import Planner
     from motiondirector.planners.llm_client import LLMConfig
+    from motiondirector.retrieval import ClipLibrary
 
-EXPORT_CHOICES = ("json", "bml", "arkit-csv", "arkit-json", "vtt", "srt")
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2  # what argparse exits with
+EXIT_INTERRUPTED = 130
+EXIT_CODES = """\
+exit codes:
+  0    success
+  1    the input or the run failed: a missing, unreadable or invalid file, an invalid plan,
+       a backend or server that cannot start (the message says why)
+  2    usage: an unknown command or option, or an option value of the wrong form
+  130  interrupted (Ctrl-C)
+"""
+
+BUILTIN_LIBRARY = "builtin"
+"""The name that stands for the built-in gesture library wherever a clip library is asked for
+(a folder of that name is `./builtin`)."""
+LIBRARY_HELP = f'clip library folder, or "{BUILTIN_LIBRARY}" for the built-in gesture library'
+
+
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
+    """Keeps the description and epilog as written and shows each option's default, except
+    where there is none (None, off, empty) or the help already says it."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = action.help or ""
+        default = action.default
+        if default is None or default is False or default == [] or "default" in text:
+            return text
+        return super()._get_help_string(action)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose every subcommand parser formats help with `_HelpFormatter`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **kwargs)
+
+
+def _whole_number(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+
+
+def _non_negative_int(text: str) -> int:
+    """An argparse type: 0 or more (a bad value is a usage error, not a traceback)."""
+    value = _whole_number(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    """An argparse type: 1 or more."""
+    value = _whole_number(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+    return value
+
+
+def _port(text: str) -> int:
+    """An argparse type: a TCP port, 0 (any free one) to 65535."""
+    value = _whole_number(text)
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"must be a port from 0 to 65535, got {value}")
+    return value
+
+
+def _positive_seconds(text: str) -> float:
+    """An argparse type: a number of seconds above 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value > 0:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"must be above 0, got {text}")
+    return value
+
+
+def _output_file(text: str) -> Path:
+    """An argparse type: a file name that is not empty."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("needs a file name, got an empty one")
+    return Path(text)
 
 
 def _add_planning_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("script", type=Path, help="Fountain, dialogue JSON or NAME: line text")
     parser.add_argument(
-        "--input-format", default="auto", choices=("auto", "fountain", "json", "text")
+        "--input-format",
+        default="auto",
+        choices=SCRIPT_FORMATS,
+        help="how to read the script; auto: .fountain and .spmd are Fountain, .json is "
+        "dialogue JSON, anything else is detected from the content",
     )
     parser.add_argument(
         "--planner",
         default="rules",
-        choices=("rules", "llm", "hybrid"),
+        choices=PLANNER_NAMES,
         help="rules (offline default), llm or hybrid (these need --llm-model)",
     )
-    parser.add_argument("--fps", type=int, default=30, choices=(30, 60))
-    parser.add_argument("--seed", type=int, default=0, help="seed for blinks and idle motion")
-    parser.add_argument("--max-bytes", type=int, default=None, help="script size limit in bytes")
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="llm and hybrid: fail (exit 1) when the model cannot direct a line, instead of "
+        "letting the rules planner direct it",
+    )
+    parser.add_argument(
+        "--fps",
+        type=int,
+        default=30,
+        choices=FPS_CHOICES,
+        help="frame rate of the plan's frame-timed exports (ARKit) and body motion",
+    )
+    parser.add_argument(
+        "--seed", type=_non_negative_int, default=0, help="seed for blinks and idle motion"
+    )
+    parser.add_argument(
+        "--max-bytes",
+        type=_positive_int,
+        default=None,
+        help="script size limit in bytes (default: the library's limit)",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     _add_llm_options(parser)
 
@@ -62,7 +189,7 @@ def _add_llm_options(parser: argparse.ArgumentParser) -> None:
         "(vLLM), json_object (llama.cpp server)",
     )
     group.add_argument(
-        "--llm-concurrency", type=int, default=4, help="requests in flight at once (default 4)"
+        "--llm-concurrency", type=_positive_int, default=4, help="requests in flight at once"
     )
     group.add_argument(
         "--llm-no-cache", action="store_true", help="do not reuse answers cached on disk"
@@ -89,22 +216,35 @@ def _llm_config(args: argparse.Namespace) -> LLMConfig | None:
 def _planner(args: argparse.Namespace) -> Planner:
     from motiondirector.planners import get_planner
 
-    return get_planner(args.planner, _llm_config(args))
+    return get_planner(args.planner, _llm_config(args), strict=getattr(args, "strict", False))
 
 
 def _build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="motiondirector",
-        description="Direct digital humans: plan word-timed face, head, gaze, gesture and "
+        description="Direct digital humans: plan word-timed face, head, gaze, gesture and\n"
         "posture for every character in a script.",
+        epilog=EXIT_CODES,
     )
+    from motiondirector import __version__
+
+    parser.add_argument("--version", action="version", version=f"motiondirector {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     plan = sub.add_parser("plan", help="plan a script and write the plan or an export")
     _add_planning_options(plan)
-    plan.add_argument("-o", "--output", type=Path, help="output file (default: stdout)")
-    plan.add_argument("--format", default="json", choices=EXPORT_CHOICES)
-    plan.add_argument("--character", help="character for the ARKit formats (default: first)")
+    plan.add_argument(
+        "-o",
+        "--output",
+        type=_output_file,
+        help="output file, replaced in one step (default: stdout)",
+    )
+    plan.add_argument("--format", default="json", choices=EXPORT_FORMATS, help="what to write")
+    plan.add_argument(
+        "--character",
+        help="the character of the ARKit formats (default: the plan's first); with bml, vtt "
+        "and srt: only this character's blocks or lines",
+    )
 
     demo = sub.add_parser("demo", help="plan a script, write every export and print a summary")
     _add_planning_options(demo)
@@ -117,10 +257,8 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     _add_planning_options(direct)
     direct.add_argument("--out", type=Path, required=True, help="output directory")
-    direct.add_argument(
-        "--library", type=Path, help="clip library (default: the built-in gesture library)"
-    )
-    direct.add_argument("-k", type=int, default=10, help="candidates per slot")
+    direct.add_argument("--library", help=f"{LIBRARY_HELP} (default: {BUILTIN_LIBRARY})")
+    direct.add_argument("-k", type=_positive_int, default=10, help="candidates per slot")
     direct.add_argument(
         "--preview", action="store_true", help="also write preview.mp4 and contact.png"
     )
@@ -148,10 +286,8 @@ def _build_parser() -> argparse.ArgumentParser:
         choices=("auto", "rules", "llm"),
         help="how the note is read (auto: the LLM when --llm-model is given, else rules)",
     )
-    revise.add_argument(
-        "--library", type=Path, help="clip library (default: the built-in gesture library)"
-    )
-    revise.add_argument("-k", type=int, default=10, help="candidates per slot")
+    revise.add_argument("--library", help=f"{LIBRARY_HELP} (default: {BUILTIN_LIBRARY})")
+    revise.add_argument("-k", type=_positive_int, default=10, help="candidates per slot")
     _add_director_options(revise)
     _add_llm_options(revise)
 
@@ -161,11 +297,9 @@ def _build_parser() -> argparse.ArgumentParser:
     render.add_argument("plan", type=Path, help="plan JSON, e.g. out/scene/plan.json")
     render.add_argument("--out", type=Path, required=True, help="MP4 file to write")
     render.add_argument("--size", default="640x360", help="WIDTHxHEIGHT, both even")
-    render.add_argument("--fps", type=int, default=30, help="frames per second (default: 30)")
+    render.add_argument("--fps", type=int, default=30, help="frames per second")
     render.add_argument("--contact-sheet", type=Path, help="also write a PNG, one still per line")
-    render.add_argument(
-        "--library", type=Path, help="clip library (default: the built-in gesture library)"
-    )
+    render.add_argument("--library", help=f"{LIBRARY_HELP} (default: {BUILTIN_LIBRARY})")
     render.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
     conditioning = sub.add_parser(
@@ -173,11 +307,19 @@ def _build_parser() -> argparse.ArgumentParser:
         help="write per-character pose or face conditioning videos from a `direct --out` folder",
     )
     conditioning.add_argument("direction", type=Path, help="folder written by `direct --out`")
-    conditioning.add_argument("--format", default="openpose", choices=("openpose", "face"))
+    conditioning.add_argument(
+        "--format",
+        default="openpose",
+        choices=("openpose", "face"),
+        help="openpose: OpenPose-18 body-pose stick figures; face: a face landmark sketch "
+        "driven by the planned expressions",
+    )
     conditioning.add_argument("--out", type=Path, required=True, help="output folder")
     conditioning.add_argument("--size", default="512x512", help="WIDTHxHEIGHT, both even")
     conditioning.add_argument("--character", help="only this character (default: every one)")
-    conditioning.add_argument("--fps", type=int, default=30, choices=(30, 60))
+    conditioning.add_argument(
+        "--fps", type=int, default=30, choices=FPS_CHOICES, help="frame rate of the videos"
+    )
     conditioning.add_argument(
         "--no-smooth", action="store_true", help="draw body keypoints without One Euro smoothing"
     )
@@ -192,18 +334,31 @@ def _build_parser() -> argparse.ArgumentParser:
     generate.add_argument(
         "--backend",
         required=True,
-        choices=("wan-animate", "wan-vace", "cogvideox-fun", "animatediff"),
+        choices=BACKEND_NAMES,
+        help="the diffusers pipeline that makes the video",
     )
     generate.add_argument("--model", help="model folder or hub id (default: the backend's)")
     generate.add_argument("--reference", type=Path, help="image of the character's look")
     generate.add_argument("--character", help="only this character (default: every one)")
-    generate.add_argument("--device", default="auto", choices=("auto", "cuda", "cpu"))
-    generate.add_argument("--dtype", default="auto", choices=("auto", "bf16", "fp16", "fp32"))
-    generate.add_argument("--steps", type=int, default=30, help="denoising steps")
-    generate.add_argument("--seed", type=int, default=0)
+    generate.add_argument(
+        "--device",
+        default="auto",
+        choices=("auto", "cuda", "cpu"),
+        help="where the model runs (auto: cuda when a GPU is visible)",
+    )
+    generate.add_argument(
+        "--dtype",
+        default="auto",
+        choices=("auto", "bf16", "fp16", "fp32"),
+        help="weights dtype (auto: bf16 on cuda, fp32 on cpu)",
+    )
+    generate.add_argument("--steps", type=_positive_int, default=30, help="denoising steps")
+    generate.add_argument(
+        "--seed", type=_non_negative_int, default=0, help="seed of the initial noise"
+    )
     generate.add_argument("--guidance", type=float, help="guidance scale (default: backend's)")
     generate.add_argument("--prompt", help="what the video shows (default: a generic person)")
-    generate.add_argument("--negative-prompt")
+    generate.add_argument("--negative-prompt", help="what the video should not show")
     generate.add_argument("--size", help="WIDTHxHEIGHT (default: the backend's)")
     generate.add_argument("--fps", type=int, help="frame rate (default: the backend's)")
     generate.add_argument("--start", type=float, help="first second of the scene to generate")
@@ -221,7 +376,7 @@ def _build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--out", type=Path, required=True, help="output folder")
 
     validate = sub.add_parser("validate", help="check a plan JSON against the contract")
-    validate.add_argument("plan", type=Path)
+    validate.add_argument("plan", type=Path, help="plan JSON file, e.g. out/scene/plan.json")
 
     index = sub.add_parser("index", help="build or inspect a clip library (FAISS index)")
     index_sub = index.add_subparsers(dest="index_command", required=True)
@@ -236,7 +391,7 @@ def _build_parser() -> argparse.ArgumentParser:
     build.add_argument("--overwrite", action="store_true", help="replace an existing library")
     build.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     info = index_sub.add_parser("info", help="describe a library")
-    info.add_argument("library", type=Path)
+    info.add_argument("library", help=LIBRARY_HELP)
 
     clips = sub.add_parser("library", help="list or export clips of the built-in gesture library")
     clips_sub = clips.add_subparsers(dest="library_command", required=True)
@@ -244,15 +399,15 @@ def _build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--lexeme", help="only clips of this lexeme, e.g. wave")
     export_clip = clips_sub.add_parser("export", help="write one clip as BVH")
     export_clip.add_argument("clip_id", help="e.g. wave.right.large.fast.happy")
-    export_clip.add_argument("-o", "--output", type=Path, required=True, help="BVH file")
+    export_clip.add_argument("-o", "--output", type=_output_file, required=True, help="BVH file")
 
     search = sub.add_parser("search", help="find clips in a library by description")
-    search.add_argument("library", type=Path)
+    search.add_argument("library", help=LIBRARY_HELP)
     search.add_argument("text", help='what the clip shows, e.g. "waves goodbye sadly"')
-    search.add_argument("-k", type=int, default=5, help="number of results")
+    search.add_argument("-k", type=_positive_int, default=5, help="number of results")
     search.add_argument("--lexeme", help="vocabulary lexeme to prefer, e.g. wave")
     search.add_argument("--emotion", help="emotion to prefer, e.g. sadness")
-    search.add_argument("--hand", choices=("left", "right", "both"))
+    search.add_argument("--hand", choices=("left", "right", "both"), help="hand to prefer")
     search.add_argument("--duration", type=float, help="wanted length in seconds")
 
     evaluate = sub.add_parser("eval", help="score a planner on the evaluation suites")
@@ -265,25 +420,37 @@ def _build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument(
         "--planner",
         default="rules",
-        choices=("rules", "llm", "hybrid"),
+        choices=PLANNER_NAMES,
         help="rules (default), llm or hybrid (these need --llm-model)",
     )
     _add_llm_options(evaluate)
     evaluate.add_argument("--out", type=Path, required=True, help="report directory")
     evaluate.add_argument("--compare", type=Path, help="an earlier report directory")
     evaluate.add_argument(
-        "--limit", type=int, help="score only the first N items of each data set (quick checks)"
+        "--limit",
+        type=_positive_int,
+        help="score only the first N items of each data set (quick checks)",
     )
     evaluate.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
     serve = sub.add_parser("serve", help="run the HTTP API (keys from MOTIONDIRECTOR_API_KEYS)")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (0.0.0.0: every interface)"
+    )
+    serve.add_argument("--port", type=_port, default=8080, help="TCP port to listen on")
     serve.add_argument(
         "--jobs-db", type=Path, help="SQLite file of scene jobs (default: in the user cache dir)"
     )
-    serve.add_argument("--job-workers", type=int, help="scene jobs run at once (default 2)")
-    serve.add_argument("--session-ttl", type=float, help="seconds an idle session is kept")
+    serve.add_argument(
+        "--job-workers",
+        type=_positive_int,
+        help="scene jobs run at once (default: $MOTIONDIRECTOR_JOB_WORKERS, else 2)",
+    )
+    serve.add_argument(
+        "--session-ttl",
+        type=_positive_seconds,
+        help="seconds an idle session is kept (default: $MOTIONDIRECTOR_SESSION_TTL, else 1800)",
+    )
 
     sub.add_parser("schema", help="print the MotionPlan JSON Schema")
     sub.add_parser("vocabulary", help="print the controlled vocabulary as JSON")
@@ -291,7 +458,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
 
 def _plan(args: argparse.Namespace) -> MotionPlan:
-    from motiondirector.agent.pipeline import plan_script
+    from motiondirector.realize import plan_script
     from motiondirector.scene import DEFAULT_MAX_BYTES
 
     planner = _planner(args)
@@ -304,29 +471,72 @@ def _plan(args: argparse.Namespace) -> MotionPlan:
         max_bytes=args.max_bytes or DEFAULT_MAX_BYTES,
         progress=not args.quiet and sys.stderr.isatty(),
     )
-    _report_fallbacks(planner)
+    _report_fallbacks(planner, plan)
     return plan
 
 
-def _report_fallbacks(planner: object) -> None:
-    """Say on stderr when the rules had to stand in for the LLM (the plan still completes)."""
+def _report_fallbacks(planner: object, plan: MotionPlan | None = None) -> None:
+    """Say on stderr when the rules had to stand in for the LLM (the plan still completes):
+    for one plan, which lines and why (`MotionPlan.fallback_summary`); else how many."""
+    if plan is not None:
+        summary = plan.fallback_summary()
+        if summary is not None:
+            print(f"note: {summary}", file=sys.stderr)
+        return
     stats = getattr(planner, "stats", None)
     count = getattr(stats, "fallback_utterances", 0)
     if count:
         print(
-            f"note: the LLM could not direct {count} line(s); the rules planner did "
+            f"note: the LLM could not direct {count_noun(count, 'line')}; the rules planner did "
             "(each event's source.reason says why)",
             file=sys.stderr,
         )
 
 
 def _write(text: str, output: Path | None) -> None:
+    """Write to stdout, or replace `output` in one step: a failed write (a full disk) leaves an
+    existing file as it was. A file the user may not write is refused, as an editor would."""
     if output is None:
         sys.stdout.write(text)
         return
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(text, encoding="utf-8")
+    from motiondirector.export.files import write_text_atomic
+
+    if output.is_dir():
+        raise MotionDirectorError(f"cannot write {output}: it is a folder; name a file")
+    if output.exists() and not os.access(output, os.W_OK):
+        raise MotionDirectorError(f"cannot write {output}: the file is read-only")
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise MotionDirectorError(f"cannot create the folder {output.parent}: {reason}") from None
+    if not os.access(output.parent, os.W_OK):
+        raise MotionDirectorError(f"cannot write {output}: the folder is read-only")
+    try:
+        write_text_atomic(output, text)
+    except ExportError as error:
+        # The reason alone ("No space left on device"), not the temporary file's name.
+        cause = error.__cause__
+        why = cause.strerror if isinstance(cause, OSError) and cause.strerror else str(error)
+        raise MotionDirectorError(f"cannot write {output}: {why}") from None
     print(f"wrote {output}", file=sys.stderr)
+
+
+def _wrote(paths: Sequence[Path], folder: Path) -> str:
+    names = ", ".join(path.name for path in paths)
+    return f"Wrote {count_noun(len(paths), 'file')} to {folder}/: {names}"
+
+
+def _open_library(location: str) -> ClipLibrary:
+    """The clip library at `location`; `BUILTIN_LIBRARY` names the built-in gesture library,
+    opened or built the way `direct` does without `--library`."""
+    if location == BUILTIN_LIBRARY:
+        from motiondirector.retrieval.builtin import builtin_clip_library
+
+        return builtin_clip_library()
+    from motiondirector.retrieval import ClipLibrary
+
+    return ClipLibrary.open(Path(location))
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -359,22 +569,27 @@ def _run(args: argparse.Namespace) -> int:
             raise MotionDirectorError(f"cannot read {args.plan}: {error}") from None
         plan = load_plan_json(text)
         events = sum(len(t.events) for t in plan.characters)
-        print(f"{args.plan}: valid ({len(plan.characters)} characters, {events} events)")
+        counts = f"{count_noun(len(plan.characters), 'character')}, {count_noun(events, 'event')}"
+        print(f"{args.plan}: valid ({counts})")
         return 0
     if args.command == "plan":
         from motiondirector.export import export_plan
+        from motiondirector.export.formats import PER_CHARACTER_FORMATS, character_names
 
         plan = _plan(args)
-        _write(export_plan(plan, args.format, fps=args.fps, character=args.character), args.output)
+        character = args.character
+        if character is None and args.format in PER_CHARACTER_FORMATS:
+            character = next(iter(character_names(plan)), None)
+        _write(export_plan(plan, args.format, fps=args.fps, character=character), args.output)
         return 0
     if args.command == "demo":
         from motiondirector.export import write_exports
         from motiondirector.summary import summarize_plan
 
         plan = _plan(args)
-        paths = write_exports(plan, args.out, EXPORT_CHOICES, fps=args.fps)
+        paths = write_exports(plan, args.out, EXPORT_FORMATS, fps=args.fps)
         print(summarize_plan(plan))
-        print(f"Wrote {len(paths)} files to {args.out}/: " + ", ".join(p.name for p in paths))
+        print(_wrote(paths, args.out))
         return 0
     if args.command == "direct":
         return _direct(args)
@@ -422,13 +637,15 @@ def _add_director_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _director(args: argparse.Namespace) -> Director:
-    from motiondirector.agent.director import DEFAULT_RETRIEVE_THRESHOLD, Director
+    from motiondirector.agent.director import Director
+    from motiondirector.realize import DEFAULT_RETRIEVE_THRESHOLD
 
     llm = _llm_config(args)
     threshold = args.retrieve_threshold
+    strict = getattr(args, "strict", False)  # a strict planner object; else the name
     return Director(
-        planner=getattr(args, "planner", "rules"),
-        library=args.library,
+        planner=_planner(args) if strict else getattr(args, "planner", "rules"),
+        library=None if args.library in (None, BUILTIN_LIBRARY) else args.library,
         retrieve_threshold=DEFAULT_RETRIEVE_THRESHOLD if threshold is None else threshold,
         k=args.k,
         fps=getattr(args, "fps", 30),
@@ -439,13 +656,19 @@ def _director(args: argparse.Namespace) -> Director:
     )
 
 
+_SEGMENT_KIND_PLURALS = {"clip": "clips", "generated": "generated", "procedural": "procedural"}
+
+
 def _print_segments(timeline: Timeline) -> None:
     from collections import Counter
 
     for track in timeline.characters:
         kinds = Counter(segment.kind for segment in track.segments)
-        parts = ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items()))
-        print(f"{track.name:<16} {len(track.segments)} segments ({parts})")
+        parts = ", ".join(
+            count_noun(count, kind, _SEGMENT_KIND_PLURALS.get(kind))
+            for kind, count in sorted(kinds.items())
+        )
+        print(f"{track.name:<16} {count_noun(len(track.segments), 'segment')} ({parts})")
 
 
 def _direct(args: argparse.Namespace) -> int:
@@ -459,21 +682,24 @@ def _direct(args: argparse.Namespace) -> int:
         max_bytes=args.max_bytes or DEFAULT_MAX_BYTES,
         instructions=args.instructions,
     )
+    _report_fallbacks(None, result.plan)
     _print_segments(result.timeline)
     paths = list(result.paths.values())
     if args.preview:
+        from motiondirector.export.scene_folder import SceneFolder
         from motiondirector.tools.rendering import write_preview_files
 
+        folder = SceneFolder(args.out)
         preview = write_preview_files(
             result.plan,
             result.motions,
-            args.out / "preview.mp4",
+            folder.path(SceneFolder.PREVIEW),
             size=size,
-            contact_sheet=args.out / "contact.png",
+            contact_sheet=folder.path(SceneFolder.CONTACT_SHEET),
             progress=not args.quiet and sys.stderr.isatty(),
         )
-        paths += [preview.video, args.out / "contact.png"]
-    print(f"Wrote {len(paths)} files to {args.out}/: " + ", ".join(p.name for p in paths))
+        paths += [preview.video, folder.path(SceneFolder.CONTACT_SHEET)]
+    print(_wrote(paths, args.out))
     return 0
 
 
@@ -483,16 +709,16 @@ def _revise(args: argparse.Namespace) -> int:
         print(f"{constraint.kind:<10} {constraint.character:<16} {constraint.span.describe()}")
     print(revised.diff.summary())
     _print_segments(revised.result.timeline)
-    print(f"Wrote {len(revised.result.paths)} files to {args.out}/ (revision.json: the diff)")
+    files = count_noun(len(revised.result.paths), "file")
+    print(f"Wrote {files} to {args.out}/ (revision.json: the diff)")
     return 0
 
 
 def _render(args: argparse.Namespace) -> int:
-    from motiondirector.retrieval import ClipLibrary
     from motiondirector.tools.rendering import render_plan_preview
 
     size = _size(args.size)
-    library = ClipLibrary.open(args.library) if args.library else None
+    library = _open_library(args.library) if args.library else None
     result = render_plan_preview(
         args.plan,
         args.out,
@@ -503,7 +729,7 @@ def _render(args: argparse.Namespace) -> int:
         progress=not args.quiet and sys.stderr.isatty(),
     )
     print(
-        f"wrote {result.video} ({result.frames} frames, {result.duration:.2f} s, "
+        f"wrote {result.video} ({count_noun(result.frames, 'frame')}, {result.duration:.2f} s, "
         f"{result.width}x{result.height} at {result.fps} fps)"
     )
     if result.contact_sheet is not None:
@@ -525,7 +751,7 @@ def _conditioning(args: argparse.Namespace) -> int:
         progress=not args.quiet and sys.stderr.isatty(),
     )
     for video in result.videos:
-        print(f"wrote {video.path} ({video.frames} frames, {video.duration:.2f} s)")
+        print(f"wrote {video.path} ({count_noun(video.frames, 'frame')}, {video.duration:.2f} s)")
     return 0
 
 
@@ -578,8 +804,9 @@ def _generate(args: argparse.Namespace) -> int:
     for video in generate_requests(direction, backend, requests, args.out):
         meta = video.output.metadata
         print(
-            f"{video.character:<16} {meta['frames']} frames {meta['width']}x{meta['height']} "
-            f"at {video.output.fps:g} fps, {meta['chunks']} chunk(s) -> {video.path}"
+            f"{video.character:<16} {count_noun(meta['frames'], 'frame')} "
+            f"{meta['width']}x{meta['height']} at {video.output.fps:g} fps, "
+            f"{count_noun(meta['chunks'], 'chunk')} -> {video.path}"
         )
     return 0
 
@@ -631,7 +858,9 @@ def _library(args: argparse.Namespace) -> int:
     clip = get_clip(args.clip_id.removeprefix("builtin/"))
     args.output.parent.mkdir(parents=True, exist_ok=True)
     write_bvh(clip.motion(), args.output)
-    print(f"wrote {args.output} ({clip.duration:.2f} s, {clip.motion().frames} frames)")
+    print(
+        f"wrote {args.output} ({clip.duration:.2f} s, {count_noun(clip.motion().frames, 'frame')})"
+    )
     return 0
 
 
@@ -639,8 +868,10 @@ def _index(args: argparse.Namespace) -> int:
     from motiondirector.retrieval import ClipLibrary
 
     if args.index_command == "info":
-        info = ClipLibrary.open(args.library).info()
-        print(f"{info.path}: {info.records} clips, {info.vectors} vectors")
+        info = _open_library(args.library).info()
+        print(
+            f"{info.path}: {count_noun(info.records, 'clip')}, {count_noun(info.vectors, 'vector')}"
+        )
         print(f"  index {info.kind} {info.index_params}, version {info.version}")
         print(f"  model {info.model_id} ({info.dimension}-d), {info.bytes_on_disk / 1e6:.1f} MB")
         return 0
@@ -654,14 +885,14 @@ def _index(args: argparse.Namespace) -> int:
     library = ClipLibrary.create(args.out, result.records, kind=args.kind, overwrite=args.overwrite)
     info = library.info()
     print(
-        f"indexed {info.records} clips ({info.vectors} descriptions, {info.kind}) into "
-        f"{args.out}; skipped {len(result.skipped)}"
+        f"indexed {count_noun(info.records, 'clip')} ({count_noun(info.vectors, 'description')}, "
+        f"{info.kind}) into {args.out}; skipped {len(result.skipped)}"
     )
     return 0
 
 
 def _search(args: argparse.Namespace) -> int:
-    from motiondirector.retrieval import ClipLibrary, ClipQuery, search_clips
+    from motiondirector.retrieval import ClipQuery, search_clips
 
     try:
         query = ClipQuery(
@@ -673,7 +904,7 @@ def _search(args: argparse.Namespace) -> int:
         )
     except ValueError as error:
         raise MotionDirectorError(str(error)) from None
-    library = ClipLibrary.open(args.library)
+    library = _open_library(args.library)
     for candidate in search_clips(library, query, k=args.k):
         record = candidate.record
         print(
@@ -685,17 +916,20 @@ def _search(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (`EXIT_CODES`). A usage error exits from
+    argparse with `EXIT_USAGE` after printing the usage."""
     args = _build_parser().parse_args(argv)
     try:
         return _run(args)
     except PlanValidationError as error:
         print(f"error: invalid plan: {error}", file=sys.stderr)
-        return 1
+        return EXIT_FAILED
     except MotionDirectorError as error:
         print(f"error: {error}", file=sys.stderr)
-        return 2
+        return EXIT_FAILED
     except KeyboardInterrupt:
-        return 130
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

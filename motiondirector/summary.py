@@ -5,17 +5,25 @@ from __future__ import annotations
 
 import textwrap
 from collections import Counter
+from typing import TYPE_CHECKING
 
-from motiondirector.plan.motion_plan import MotionPlan
+if TYPE_CHECKING:
+    from motiondirector.plan.motion_plan import MotionPlan
 
 _CHANNELS = ("face", "head", "gaze", "gesture", "posture")
+
+
+def count_noun(number: int, noun: str, plural: str | None = None) -> str:
+    """`number` and the noun in the right number: "1 segment", "2 segments"."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
 
 
 def summarize_plan(plan: MotionPlan, *, width: int = 88) -> str:
     info = plan.scene
     lines = [
         f"{info.title or info.source or 'Untitled scene'}: {info.duration:.1f} s, "
-        f"{len(plan.beats)} beat(s), {len(plan.utterances)} line(s), planner {info.planner}",
+        f"{count_noun(len(plan.beats), 'beat')}, {count_noun(len(plan.utterances), 'line')}, "
+        f"planner {info.planner}",
         "",
         "Events per character and channel:",
         f"  {'character':<16}" + "".join(f"{c:>9}" for c in _CHANNELS) + f"{'blinks':>9}",

@@ -66,12 +66,12 @@ def test_demo_writes_exports_and_summary(
 def test_user_errors_are_one_line_not_tracebacks(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["plan", str(tmp_path / "missing.fountain"), "-q"]) == 2
+    assert main(["plan", str(tmp_path / "missing.fountain"), "-q"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error:") and "Traceback" not in err
     big = tmp_path / "big.txt"
     big.write_text("ANA: hello there.\n" * 100)
-    assert main(["plan", str(big), "-q", "--max-bytes", "100"]) == 2
+    assert main(["plan", str(big), "-q", "--max-bytes", "100"]) == 1
     assert "100" in capsys.readouterr().err
 
 
@@ -109,7 +109,7 @@ def test_index_build_info_and_search(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert main(["search", str(library), "waves goodbye sadly", "-k", "2"]) == 0
     first = capsys.readouterr().out.splitlines()[0]
     assert "dataset-1_bye_sad_001" in first
-    assert main(["index", "build", str(folder), "--out", str(library), "-q"]) == 2
+    assert main(["index", "build", str(folder), "--out", str(library), "-q"]) == 1
     assert "overwrite" in capsys.readouterr().err
 
 
@@ -117,6 +117,19 @@ def test_index_build_info_and_search(tmp_path: Path, capsys: pytest.CaptureFixtu
 def builtin_cache(monkeypatch: pytest.MonkeyPatch, builtin_clips: ClipLibrary) -> None:
     """Point the CLI's built-in clip library cache at the one this test run built."""
     monkeypatch.setenv("MOTIONDIRECTOR_CACHE_DIR", str(builtin_clips.path.parent))
+
+
+@pytest.mark.usefixtures("builtin_cache")
+def test_search_and_info_take_builtin_as_index_build_does(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from motiondirector.motion.library import builtin_library
+
+    assert main(["search", "builtin", "waves hello happily", "-k", "2", "--lexeme", "wave"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert "builtin/wave." in first
+    assert main(["index", "info", "builtin"]) == 0
+    assert f"{len(builtin_library())} clips" in capsys.readouterr().out
 
 
 @pytest.mark.usefixtures("builtin_cache")
@@ -149,7 +162,7 @@ def test_library_list_and_export(tmp_path: Path, capsys: pytest.CaptureFixture[s
     out = tmp_path / "shrug.bvh"
     assert main(["library", "export", listed[0].split()[0], "-o", str(out)]) == 0
     assert read_bvh(out).frames > 10
-    assert main(["library", "export", "moonwalk.left", "-o", str(out)]) == 2
+    assert main(["library", "export", "moonwalk.left", "-o", str(out)]) == 1
     assert "no clip" in capsys.readouterr().err
 
 
@@ -167,7 +180,7 @@ def test_direct_with_preview(tmp_path: Path, capsys: pytest.CaptureFixture[str])
         stream = container.streams.video[0]
         assert (stream.codec_context.width, stream.codec_context.height) == (320, 180)
     assert (out / "contact.png").stat().st_size > 0
-    assert main(["direct", str(script), "-q", "--out", str(out), "--size", "big", "--preview"]) == 2
+    assert main(["direct", str(script), "-q", "--out", str(out), "--size", "big", "--preview"]) == 1
 
 
 def test_serve_runs_a_real_server_on_loopback() -> None:
@@ -212,7 +225,7 @@ def test_serve_without_keys_refuses_to_start(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.delenv("MOTIONDIRECTOR_API_KEYS", raising=False)
     monkeypatch.delenv("MOTIONDIRECTOR_API_KEYS_FILE", raising=False)
     monkeypatch.delenv("MOTIONDIRECTOR_ALLOW_ANONYMOUS", raising=False)
-    assert main(["serve", "--port", "1"]) == 2
+    assert main(["serve", "--port", "1"]) == 1
 
 
 def test_eval_writes_a_report_and_compares(
@@ -224,5 +237,5 @@ def test_eval_writes_a_report_and_compares(
     argv = ["eval", "--suite", "screenplays", "--out", str(second), "--compare", str(first), "-q"]
     assert main(argv) == 0
     assert (second / "comparison.csv").is_file()
-    assert main(["eval", "--suite", "nope", "--out", str(second), "-q"]) == 2
+    assert main(["eval", "--suite", "nope", "--out", str(second), "-q"]) == 1
     assert "nope" in capsys.readouterr().err

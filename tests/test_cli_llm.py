@@ -54,7 +54,7 @@ def test_a_dead_llm_still_gives_a_plan_and_says_the_rules_stood_in(
 
 
 def test_llm_planner_without_a_model_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["plan", str(EXAMPLE_SCENE), "--planner", "llm", "-q"]) == 2
+    assert main(["plan", str(EXAMPLE_SCENE), "--planner", "llm", "-q"]) == 1
     assert "needs an LLM" in capsys.readouterr().err
 
 

@@ -3,7 +3,9 @@
 One cue per utterance, from its start to its end. An utterance longer than
 `MAX_CUE_SECONDS` is split at sentence ends (by its word timings) into cues of at most that
 length where it can be; a single sentence longer than that stays one cue. Cues are in start
-order, as WebVTT requires. This module formats text only; it must not change the plan.
+order, as WebVTT requires. Both formats escape `&`, `<` and `>` in names and text the same way
+(`escape_cue_text`): players read tags such as `<i>` in SRT too, and a line that says
+"<unreal>" must show as written. This module formats text only; it must not change the plan.
 """
 
 from __future__ import annotations
@@ -42,17 +44,18 @@ def plan_to_vtt(plan: MotionPlan, character: str | None = None) -> str:
     for cue in plan_cues(plan, character):
         timing = f"{_timestamp(cue.start, '.')} --> {_timestamp(cue.end, '.')}"
         identifier = _one_line(cue.id).replace("-->", "->")
-        voice = _escape_vtt(_one_line(cue.speaker))
-        blocks.append(f"{identifier}\n{timing}\n<v {voice}>{_escape_vtt(cue.text)}")
+        voice = escape_cue_text(_one_line(cue.speaker))
+        blocks.append(f"{identifier}\n{timing}\n<v {voice}>{escape_cue_text(cue.text)}")
     return "\n\n".join(blocks) + "\n"
 
 
 def plan_to_srt(plan: MotionPlan, character: str | None = None) -> str:
-    """SRT has no escaping and no voice tag: the speaker's name leads the text."""
+    """SRT has no voice tag: the speaker's name leads the text, both escaped as in WebVTT."""
     blocks = []
     for number, cue in enumerate(plan_cues(plan, character), start=1):
         timing = f"{_timestamp(cue.start, ',')} --> {_timestamp(cue.end, ',')}"
-        blocks.append(f"{number}\n{timing}\n{_one_line(cue.speaker)}: {cue.text}")
+        line = f"{_one_line(cue.speaker)}: {cue.text}"
+        blocks.append(f"{number}\n{timing}\n{escape_cue_text(line)}")
     return "\n\n".join(blocks) + ("\n" if blocks else "")
 
 
@@ -94,7 +97,9 @@ def _one_line(text: str) -> str:
     return _WHITESPACE.sub(" ", text).strip()
 
 
-def _escape_vtt(text: str) -> str:
+def escape_cue_text(text: str) -> str:
+    """Cue text with `&`, `<` and `>` as character references, so no player reads markup
+    into it (and no `-->` can appear in a cue's text)."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 

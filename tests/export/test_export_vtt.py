@@ -59,7 +59,7 @@ def test_srt_numbers_cues_and_names_speakers(plan: MotionPlan) -> None:
     cues = [m.groupdict() for m in matches if m]
     assert [c["n"] for c in cues] == ["1", "2"]
     assert cues[1]["start"] == "00:00:03,000"
-    assert cues[1]["text"] == "BEN: Wait, you & Ana? That's <unreal>."
+    assert cues[1]["text"] == "BEN: Wait, you &amp; Ana? That's &lt;unreal&gt;."
 
 
 def test_character_filter_keeps_their_lines(plan: MotionPlan) -> None:

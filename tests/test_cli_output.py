@@ -1,0 +1,77 @@
+"""`plan -o FILE` replaces the file in one step: a failed write leaves the old file whole, and a
+target that cannot be written is one line of error, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from motiondirector.cli import main
+from tests.conftest import EXAMPLE_SCENE
+
+OLD = "the plan that was here before\n"
+
+
+def test_writes_the_plan_and_leaves_no_temporary_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "plan.json"
+    target.write_text(OLD)
+    assert main(["plan", str(EXAMPLE_SCENE), "-q", "-o", str(target)]) == 0
+    assert json.loads(target.read_text())["schema_version"]
+    assert capsys.readouterr().err == f"wrote {target}\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["plan.json"]
+
+
+def test_a_failed_write_keeps_the_old_file(tmp_path: Path) -> None:
+    # A real write failure: a file-size limit of 1 KiB (SIGXFSZ ignored, so the write fails
+    # with EFBIG as a full disk fails with ENOSPC), far below the plan's size.
+    assert main(["plan", str(EXAMPLE_SCENE), "-q", "-o", str(tmp_path / "warm.json")]) == 0
+    assert (tmp_path / "warm.json").stat().st_size > 4096  # the limit below really bites
+    target = tmp_path / "plan.json"
+    target.write_text(OLD)
+    cli = Path(sys.executable).parent / "motiondirector"
+    limited = 'trap "" XFSZ; ulimit -f 2; exec "$@"'
+    result = subprocess.run(
+        ["sh", "-c", limited, "sh", str(cli), "plan", str(EXAMPLE_SCENE), "-q", "-o", str(target)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )
+    assert result.returncode == 1, result.stderr
+    assert result.stderr == f"error: cannot write {target}: File too large\n"
+    assert target.read_text() == OLD
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.json", "warm.json"]
+
+
+def test_a_folder_is_refused_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["plan", str(EXAMPLE_SCENE), "-q", "-o", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert err == f"error: cannot write {tmp_path}: it is a folder; name a file\n"
+
+
+def test_an_empty_name_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["plan", str(EXAMPLE_SCENE), "-q", "-o", ""])
+    assert exit_info.value.code == 2
+    assert "-o/--output: needs a file name" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write a read-only file")
+def test_a_read_only_file_is_refused_and_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "plan.json"
+    target.write_text(OLD)
+    target.chmod(0o444)
+    assert main(["plan", str(EXAMPLE_SCENE), "-q", "-o", str(target)]) == 1
+    assert capsys.readouterr().err == f"error: cannot write {target}: the file is read-only\n"
+    assert target.read_text() == OLD
