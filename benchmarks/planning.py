@@ -118,6 +118,23 @@ def long_screenplay(path: Path) -> dict[str, float]:
     return json.loads(result.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
+LONG_LINE_WORDS = (10_000, 20_000, 40_000)
+
+
+def long_line() -> dict[int, float]:
+    """Seconds to plan one line of n words (and a one-word reply): linear in n is the target."""
+    from motiondirector.realize import plan_text
+
+    words = ["word", "and", "then", "more,", "yes.", "no", "maybe", "never!", "look"]
+    seconds = {}
+    for n in LONG_LINE_WORDS:
+        text = "ANA: " + " ".join(words[i % len(words)] for i in range(n)) + "\nBEN: Ok."
+        t0 = time.perf_counter()
+        plan_text(text, format="text")
+        seconds[n] = time.perf_counter() - t0
+    return seconds
+
+
 def cold_start(repeats: int) -> dict[str, float]:
     cli = Path(sys.executable).parent / "motiondirector"
     script = ROOT / "examples" / "the_key.fountain"
@@ -159,6 +176,7 @@ def main() -> None:
     long_path.parent.mkdir(exist_ok=True)
     built = build_long_screenplay(1500, long_path)
     big = long_screenplay(long_path)
+    line = long_line()
     cold = cold_start(2 if args.quick else 5)
     cues = cue_accuracy()
     cpu = subprocess.run(["uname", "-m"], capture_output=True, text=True).stdout.strip()
@@ -175,6 +193,7 @@ one thread (`OMP_NUM_THREADS=1`), rules planner, models loaded unless said other
 | {big["utterances"]:.0f}-utterance screenplay (shared scripts concatenated, {built} lines), end to end incl. model load | {big["seconds"]:.2f} s | ≤ 10 s | speaking time of the scene {big["duration"] / 60:.0f} min (×{big["duration"] / big["seconds"]:.0f} real time) |
 | same, peak RSS | {big["rss_mb"]:.0f} MB | ≤ 1,500 MB | |
 | same, events planned | {big["events"]:.0f} | | |
+| one line of {" / ".join(f"{n // 1000}k" for n in line)} words, plan | {" / ".join(f"{t:.1f}" for t in line.values())} s | linear in words | per 1k words: {" / ".join(f"{t / n * 1000:.2f}" for n, t in line.items())} s (×{(line[40_000] / 40) / (line[10_000] / 10):.1f} from 10k to 40k) |
 | CLI cold start, `plan examples/the_key.fountain` | {cold["plan_s"]:.2f} s | reported | `motiondirector schema` (no models) {cold["schema_s"]:.2f} s |
 | explicit cues honoured ({cues["cases"]:.0f} labelled cases) | {cues["explicit"]:.1%} | ≥ 95 % | |
 | implicit-cue recall (same set) | {cues["implicit"]:.1%} | reported | |

@@ -68,6 +68,10 @@ class Beat(_Frozen):
     )
 
 
+MAX_LISTENERS = 8
+"""Listeners who attend to one line in a crowd (see `Scene.attending`)."""
+
+
 class Scene(_Frozen):
     title: str | None = None
     source: str | None = Field(default=None, description="File the scene was read from.")
@@ -85,3 +89,32 @@ class Scene(_Frozen):
 
     def on_stage(self, beat: int) -> tuple[str, ...]:
         return self.beats[beat].characters if beat < len(self.beats) else self.characters
+
+    def attending(self) -> dict[str, tuple[str, ...]]:
+        """Per utterance id, who listens to it: everyone else on stage, in stage order. In a
+        crowd (more than `MAX_LISTENERS` others) only `MAX_LISTENERS` attend: those the line is
+        addressed to, then those who spoke or were spoken to most recently in the beat. A
+        long scene with a big cast then costs listener behaviour in proportion to its lines."""
+        attending: dict[str, tuple[str, ...]] = {}
+        last_active: dict[str, int] = {}
+        beat: int | None = None
+        for position, utterance in enumerate(self.utterances):
+            if utterance.beat != beat:
+                beat, last_active = utterance.beat, {}
+            others = [c for c in self.on_stage(utterance.beat) if c != utterance.speaker]
+            if len(others) > MAX_LISTENERS:
+                order = {name: index for index, name in enumerate(others)}
+                ranked = sorted(
+                    others,
+                    key=lambda c: (
+                        c not in utterance.addressees,
+                        -last_active.get(c, -1),
+                        order[c],
+                    ),
+                )
+                chosen = set(ranked[:MAX_LISTENERS])
+                others = [c for c in others if c in chosen]
+            attending[utterance.id] = tuple(others)
+            for name in (utterance.speaker, *utterance.addressees):
+                last_active[name] = position
+        return attending

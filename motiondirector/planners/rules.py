@@ -229,13 +229,14 @@ class RulesPlanner:
         """Utterances and action lines read in script order (who was mentioned last matters)."""
         names = NameIndex(scene.characters)
         tracker = ReferenceTracker()
+        attending = scene.attending()
         prepared: dict[str, _Prepared] = {}
         action_cues: dict[str, list[ActionCue]] = {}
         for item in self._in_script_order(scene):
             if isinstance(item, Utterance):
                 on_stage = scene.on_stage(item.beat)
                 tracker.mention(item.speaker)
-                listeners = tuple(c for c in on_stage if c != item.speaker)
+                listeners = attending[item.id]
                 named = names.find(item.text)
                 prepared[item.id] = _Prepared(
                     utterance=item,

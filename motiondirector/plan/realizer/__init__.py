@@ -77,6 +77,7 @@ def realize(scene: Scene, direction: Direction, *, fps: int = 30, seed: int = 0)
 
     tracks = []
     prefixes = _id_prefixes(scene.characters)
+    attending = scene.attending()
     for name in scene.characters:
         requests = by_character.get(name, [])
         by_channel: dict[str, list[Request]] = defaultdict(list)
@@ -88,7 +89,7 @@ def realize(scene: Scene, direction: Direction, *, fps: int = 30, seed: int = 0)
         new_id = EventIds(prefixes[name])
         events: list[AnyEvent] = [
             *realize_posture(by_channel["posture"], beats, new_id),
-            *realize_gaze(name, by_channel["gaze"], scene, beats, new_id),
+            *realize_gaze(name, by_channel["gaze"], scene, beats, new_id, attending),
             *realize_head(by_channel["head"], scene.duration, new_id),
             *realize_gestures(by_channel["gesture"], scene.duration, new_id),
             *realize_face(name, by_channel["face"], scene, new_id),

@@ -83,14 +83,15 @@ def _speaker_shifts(u: Utterance) -> list[_Shift]:
     return shifts
 
 
-def _conversational_shifts(character: str, beat: Beat, scene: Scene) -> list[_Shift]:
+def _conversational_shifts(
+    character: str, beat: Beat, utterances: list[Utterance], attending: dict[str, tuple[str, ...]]
+) -> list[_Shift]:
     shifts: list[_Shift] = []
-    utterances = [u for u in scene.utterances if u.beat == beat.index]
     for u in utterances:
         length = u.end - u.start
         if u.speaker == character:
             shifts.extend(_speaker_shifts(u))
-        else:
+        elif character in attending[u.id]:
             listen = _default("realizer.gaze.listen", f"listening to {u.speaker}")
             shifts.append(
                 _Shift(u.start + LISTENER_LATENCY, u.speaker, Priority.BACKGROUND, listen, u.id)
@@ -117,8 +118,10 @@ def realize_gaze(
     scene: Scene,
     beats: list[Beat],
     new_id: EventIds,
+    attending: dict[str, tuple[str, ...]],
 ) -> list[GazeEvent]:
-    """Contiguous gaze segments covering every beat in which `character` is on stage."""
+    """Contiguous gaze segments covering every beat in which `character` is on stage;
+    `attending` is `scene.attending()` (who listens to each line)."""
     directed = [
         _Shift(
             r.anchor + (0.0 if r.is_speaker or r.utterance is None else LISTENER_LATENCY),
@@ -130,12 +133,15 @@ def realize_gaze(
         for r in requests
     ]
     events: list[GazeEvent] = []
+    by_beat: dict[int, list[Utterance]] = {}
+    for utterance in scene.utterances:
+        by_beat.setdefault(utterance.beat, []).append(utterance)
     for beat in beats:
         inside = [s for s in directed if beat.start <= s.time < beat.end]
         masking = [d for d in inside if d.priority is Priority.EXPLICIT or d.target in GAZE_PLACES]
         defaults = [
             s
-            for s in _conversational_shifts(character, beat, scene)
+            for s in _conversational_shifts(character, beat, by_beat.get(beat.index, []), attending)
             if not any(0 <= s.time - d.time < DEFAULT_MASKED_AFTER_DIRECTED for d in masking)
         ]
         shifts = sorted(inside + defaults, key=lambda s: (max(s.time, beat.start), -s.priority))
