@@ -16,6 +16,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
+from motiondirector import __version__
 from motiondirector.planners import get_planner
 from motiondirector.realize import plan_text
 from motiondirector.retrieval.query import prime_lexical
@@ -105,8 +106,11 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     app = FastAPI(
         title="motiondirector",
         summary="Word-timed nonverbal behaviour plans and frame streams for digital humans.",
-        version="0.1.0",
+        version=__version__,
         lifespan=lifespan,
+        # Operation ids are the route functions' names ("plan", "create_session"): stable,
+        # readable method names for generated clients.
+        generate_unique_id_function=lambda route: route.name,
     )
     app.state.ready = False
     app.state.settings = settings

@@ -289,3 +289,15 @@ def test_openapi_lists_the_endpoints(client: TestClient) -> None:
         "/readyz",
     } <= set(spec["paths"])
     assert client.get("/docs").status_code == 200
+
+
+def test_operation_ids_are_stable_method_names(client: TestClient) -> None:
+    import motiondirector
+
+    spec = client.get("/openapi.json").json()
+    ids = [op["operationId"] for path in spec["paths"].values() for op in path.values()]
+    assert len(ids) == len(set(ids))
+    assert spec["paths"]["/v1/plan"]["post"]["operationId"] == "plan"
+    assert spec["paths"]["/v1/sessions"]["post"]["operationId"] == "create_session"
+    assert spec["paths"]["/v1/scenes/{job_id}/cancel"]["post"]["operationId"] == "cancel_scene"
+    assert spec["info"]["version"] == motiondirector.__version__
