@@ -9,6 +9,7 @@ given word timings keep them, and the next estimated element starts after them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
 from motiondirector.errors import SceneLimitError, ScriptError
 from motiondirector.plan.scene import ActionLine, Beat, Scene, Utterance, Word
@@ -78,7 +79,9 @@ def assemble_scene(
     _check_character_seconds(len(characters), _seconds(layout.end), limits, file)
     return Scene(
         title=script.title,
-        source=file,
+        # The name only: a plan's bytes must not depend on how its path was typed, nor show
+        # the directories it came from.
+        source=PurePath(file).name if file is not None else None,
         characters=characters,
         beats=tuple(scene_beats),
         utterances=tuple(layout.utterances),

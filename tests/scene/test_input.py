@@ -26,7 +26,7 @@ def test_read_script_by_suffix(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("ANA: Hi.\nBEN: Hey.\n", encoding="utf-8")
     assert read_script(tmp_path / "a.json").utterances[0].speaker == "ANA"
     assert read_script(tmp_path / "a.fountain").beats[0].heading == "INT. ROOM"
-    assert read_script(str(tmp_path / "a.spmd")).source == str(tmp_path / "a.spmd")
+    assert read_script(str(tmp_path / "a.spmd")).source == "a.spmd"
     assert [u.speaker for u in read_script(tmp_path / "a.txt").utterances] == ["ANA", "BEN"]
 
 
@@ -133,3 +133,17 @@ def test_public_names_of_the_package() -> None:
         "parse_script",
         "read_script",
     }
+
+
+def test_plan_bytes_do_not_depend_on_how_the_path_was_typed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from motiondirector.realize import plan_script
+
+    script = tmp_path / "scene.fountain"
+    script.write_text(FOUNTAIN, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    absolute = plan_script(script).to_json()
+    relative = plan_script("./scene.fountain").to_json()
+    assert absolute == relative
+    assert str(tmp_path) not in absolute and '"source": "scene.fountain"' in absolute
