@@ -61,7 +61,7 @@ def parse_script(
     """Parse a script into a Scene.
 
     format: "fountain", "json" (dialogue JSON), "text" (`NAME: line`) or "auto" to detect it.
-    file: shown in errors and kept as `Scene.source`.
+    file: shown in errors; its name (without directories) is kept as `Scene.source`.
     timing: rates and pauses for estimated word times; defaults to `TimingOptions()`.
     max_bytes: scripts larger than this (UTF-8) raise InputTooLargeError.
     characters: characters on stage throughout besides those the script reveals (someone who
