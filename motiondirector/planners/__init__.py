@@ -11,12 +11,11 @@ from typing import TYPE_CHECKING, Protocol
 
 from motiondirector.errors import MotionDirectorError
 from motiondirector.plan.direction import Direction
+from motiondirector.plan.options import PLANNER_NAMES
 from motiondirector.plan.scene import Scene
 
 if TYPE_CHECKING:
     from motiondirector.planners.llm_client import LLMConfig
-
-PLANNERS = ("rules", "llm", "hybrid")
 
 
 class Planner(Protocol):
@@ -35,8 +34,9 @@ def get_planner(name: str, llm: LLMConfig | None = None, *, strict: bool = False
     direct a line (server down, invalid answers, a refusal), raise `LLMError` rather than let
     the rules stand in; the rules planner has no model and ignores it.
     """
-    if name not in PLANNERS:
-        raise MotionDirectorError(f"unknown planner {name!r}; choose one of {', '.join(PLANNERS)}")
+    if name not in PLANNER_NAMES:
+        known = ", ".join(PLANNER_NAMES)
+        raise MotionDirectorError(f"unknown planner {name!r}; choose one of {known}")
     if name != "rules" and llm is None:
         raise MotionDirectorError(
             f"the {name} planner needs an LLM: give a model (--llm-model) and, for a local "
