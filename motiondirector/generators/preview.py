@@ -133,10 +133,8 @@ class _Renderer:
         motion = motions.get(name) or Motion.rest()
         positions = motion.joint_positions()
         index = np.minimum(np.rint(self.times * motion.fps).astype(int), motion.frames - 1)
-        positions = positions[index]
-        offset = np.array([(slot - (count - 1) / 2) * SLOT_WIDTH_M, 0.0, 0.0])
-        offset -= np.array([positions[0, 0, 0], 0.0, positions[0, 0, 2]])
-        positions = positions + offset
+        positions = _on_mark(positions[index])
+        positions = positions + np.array([(slot - (count - 1) / 2) * SLOT_WIDTH_M, 0.0, 0.0])
         frames = len(self.times)
         joints = project(positions.reshape(-1, 3), self.camera).reshape(frames, -1, 2)
         head_centres = positions[:, _HEAD] + np.array([0.0, 0.06, 0.0])
@@ -306,6 +304,23 @@ class _Renderer:
             font=self.title_font,
             anchor="mm",
         )
+
+
+LANE_TRAVEL_M = 0.35 * SLOT_WIDTH_M
+"""How far a figure may move sideways from its mark: a walk crosses its own lane, no more."""
+
+
+def _on_mark(positions: FloatArray) -> FloatArray:
+    """Joint positions (frames, joints, 3) with the pelvis' ground travel taken out, so the
+    figure stays on its stage mark (x = z = 0) at its size: a walk never leaves its lane or
+    comes toward the lens. Sideways travel is kept up to `LANE_TRAVEL_M`."""
+    travel = positions[:, :1, :] - positions[:1, :1, :]
+    travel[..., 1] = 0.0
+    sideways = np.clip(travel[..., 0], -LANE_TRAVEL_M, LANE_TRAVEL_M)
+    start = positions[0, 0] * np.array([1.0, 0.0, 1.0])
+    placed: FloatArray = positions - travel - start
+    placed[..., 0] += sideways
+    return placed
 
 
 @cache

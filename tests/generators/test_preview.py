@@ -135,3 +135,21 @@ def test_bad_sizes_are_refused(directed: DirectResult, tmp_path: Path) -> None:
     with pytest.raises(ExportError, match="column"):
         contact_sheet(directed.plan, directed.motions, tmp_path / "x.png", columns=0)
     assert not (tmp_path / "x.mp4").exists()
+
+
+def test_a_walking_figure_keeps_its_mark_and_size() -> None:
+    from motiondirector.generators.preview import LANE_TRAVEL_M, _on_mark
+    from motiondirector.motion.library import get_clip
+
+    walk = get_clip("idle.normal.normal.neutral").motion().joint_positions()
+    frames = walk.shape[0]
+    travel = np.zeros((frames, 1, 3))
+    travel[:, 0, 2] = np.linspace(0.0, 5.0, frames)  # five metres toward the camera
+    travel[:, 0, 0] = np.linspace(0.0, 3.0, frames)  # and three to the side
+    placed = _on_mark(walk + travel)
+    pelvis = placed[:, 0]
+    assert np.allclose(pelvis[:, 2], walk[:, 0, 2] - walk[0, 0, 2], atol=1e-9)
+    assert pelvis[:, 0].max() <= LANE_TRAVEL_M + abs(walk[:, 0, 0] - walk[0, 0, 0]).max() + 1e-9
+    # The body keeps its shape: joints relative to the pelvis are unchanged.
+    relative = placed - placed[:, :1]
+    assert np.allclose(relative, walk - walk[:, :1], atol=1e-9)
