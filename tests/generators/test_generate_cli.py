@@ -21,6 +21,7 @@ from motiondirector.generators.backends.tiny import tiny_pipeline
 from motiondirector.generators.chunking import plan_chunks
 from motiondirector.generators.face_track import face_frames
 from motiondirector.motion.library import get_clip
+from motiondirector.plan.options import BACKEND_NAMES
 from motiondirector.plan.timeline import CharacterTimeline, Timeline
 from motiondirector.realize import plan_script
 
@@ -50,7 +51,7 @@ def direction(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def models(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Tiny random pipelines saved in diffusers layout, one folder per backend."""
     root = tmp_path_factory.mktemp("models")
-    for name in ("cogvideox-fun", "animatediff"):
+    for name in BACKEND_NAMES:
         tiny_pipeline(name).save_pretrained(root / name)
     return root
 
@@ -225,3 +226,23 @@ def test_wan_animate_gets_the_face_track_of_the_same_seconds(direction: Path) ->
     track = face_frames(read.plan, "ANA", 30, (64, 64))
     np.testing.assert_array_equal(faces, track[[12 + 2 * i for i in range(13)]])
     assert request.reference_image is reference
+
+
+@pytest.mark.parametrize("backend", BACKEND_NAMES)
+def test_generate_shows_the_user_no_library_warnings(
+    backend: str,
+    direction: Path,
+    models: Path,
+    reference: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    out = tmp_path / "o"
+    needs_reference = ["--reference", str(reference)] if backend.startswith("wan") else []
+    args = [
+        str(direction), *tiny_args(models, backend), *needs_reference,
+        "--character", "BEN", "--end", "0.5", "--out", str(out),
+    ]  # fmt: skip
+    code, _, err = run(args, capsys)
+    assert code == 0, err
+    assert "warn" not in err.lower() and "deprecat" not in err.lower(), err
