@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import pytest
 
 from motiondirector.plan.scene import ActionLine, Beat, Parenthetical, Scene, Utterance, Word
+from motiondirector.scene import parse_script
+from tests.openai_server import ScriptedServer, serve
 
 KEYWORDS: dict[str, tuple[str, ...]] = {
     "anger": ("hate", "regret", "idiot", "furious"),
@@ -104,3 +106,29 @@ def make_scene(
         actions=tuple(actions),
         duration=duration,
     )
+
+
+LLM_SCRIPT = """INT. KITCHEN - DAY
+
+ANA
+(angrily)
+I told you no, Ben.
+
+BEN
+Fine. I will go.
+
+ANA
+Wait, please stay.
+"""
+"""The three-line kitchen scene the LLM planner tests direct."""
+
+
+@pytest.fixture
+def server() -> Iterator[ScriptedServer]:
+    """A scripted OpenAI-compatible server on loopback."""
+    yield from serve()
+
+
+@pytest.fixture
+def scene() -> Scene:
+    return parse_script(LLM_SCRIPT)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,31 +18,8 @@ from motiondirector.planners.llm_prompt import answer_schema, chunk_scene
 from motiondirector.planners.rules import RulesPlanner
 from motiondirector.realize import plan_scene
 from motiondirector.scene import parse_script
-from tests.openai_server import Reply, ScriptedServer, serve, valid_answer
+from tests.openai_server import Reply, ScriptedServer, valid_answer
 from tests.planners.conftest import KeywordEmotionModel
-
-SCRIPT = """INT. KITCHEN - DAY
-
-ANA
-(angrily)
-I told you no, Ben.
-
-BEN
-Fine. I will go.
-
-ANA
-Wait, please stay.
-"""
-
-
-@pytest.fixture
-def server() -> Iterator[ScriptedServer]:
-    yield from serve()
-
-
-@pytest.fixture
-def scene() -> Scene:
-    return parse_script(SCRIPT)
 
 
 def make_planner(server: ScriptedServer, **options: Any) -> LLMPlanner:

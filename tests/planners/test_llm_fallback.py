@@ -4,7 +4,6 @@ a scripted OpenAI-compatible server on loopback and a port nothing listens on.""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,33 +17,9 @@ from motiondirector.planners.llm_client import LLMConfig
 from motiondirector.planners.llm_prompt import answer_schema, chunk_messages, chunk_scene
 from motiondirector.planners.rules import RulesPlanner
 from motiondirector.realize import plan_scene
-from motiondirector.scene import parse_script
 from tests.conftest import free_port
-from tests.openai_server import Reply, ScriptedServer, serve, valid_answer
+from tests.openai_server import Reply, ScriptedServer, valid_answer
 from tests.planners.conftest import KeywordEmotionModel
-
-SCRIPT = """INT. KITCHEN - DAY
-
-ANA
-(angrily)
-I told you no, Ben.
-
-BEN
-Fine. I will go.
-
-ANA
-Wait, please stay.
-"""
-
-
-@pytest.fixture
-def server() -> Iterator[ScriptedServer]:
-    yield from serve()
-
-
-@pytest.fixture
-def scene() -> Scene:
-    return parse_script(SCRIPT)
 
 
 def planner_for(base_url: str, *, strict: bool = False, **options: Any) -> LLMPlanner:
