@@ -124,13 +124,17 @@ LONG_LINE_WORDS = (10_000, 20_000, 40_000)
 def long_line() -> dict[int, float]:
     """Seconds to plan one line of n words (and a one-word reply): linear in n is the target."""
     from motiondirector.realize import plan_text
+    from motiondirector.scene import SceneLimits
 
+    # 40k words are spoken for over four hours, past the default scene limit.
+    limits = SceneLimits(max_duration_s=24 * 3600.0)
     words = ["word", "and", "then", "more,", "yes.", "no", "maybe", "never!", "look"]
+    plan_text("ANA: A short line to load the models first.", format="text")
     seconds = {}
     for n in LONG_LINE_WORDS:
         text = "ANA: " + " ".join(words[i % len(words)] for i in range(n)) + "\nBEN: Ok."
         t0 = time.perf_counter()
-        plan_text(text, format="text")
+        plan_text(text, format="text", limits=limits)
         seconds[n] = time.perf_counter() - t0
     return seconds
 
