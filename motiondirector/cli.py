@@ -503,7 +503,9 @@ def _write(text: str, output: Path | None) -> None:
 
     if output.is_dir():
         raise MotionDirectorError(f"cannot write {output}: it is a folder; name a file")
-    if output.exists() and not os.access(output, os.W_OK):
+    # The mode bits, not access(): the file is replaced by a rename, which its own permissions
+    # would not stop, and root's access() says yes to every file.
+    if output.exists() and not output.stat().st_mode & 0o222:
         raise MotionDirectorError(f"cannot write {output}: the file is read-only")
     try:
         output.parent.mkdir(parents=True, exist_ok=True)

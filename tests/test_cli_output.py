@@ -65,7 +65,6 @@ def test_an_empty_name_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> N
     assert "-o/--output: needs a file name" in capsys.readouterr().err
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root may write a read-only file")
 def test_a_read_only_file_is_refused_and_kept(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
