@@ -19,13 +19,7 @@ from __future__ import annotations
 
 from motiondirector.errors import MotionDirectorError
 from motiondirector.server.errors import ProblemError
-from motiondirector.server.security import (
-    _MAX_IDLE_BUCKETS,
-    KeyChecker,
-    RateLimiter,
-    _Bucket,
-    retry_after_seconds,
-)
+from motiondirector.server.security import KeyChecker, RateLimiter, retry_after_seconds
 from motiondirector.server.settings import ServerSettings
 
 API_KEY_HEADER = "X-API-Key"
@@ -60,7 +54,7 @@ class Guard:
         self._anonymous = settings.allow_anonymous
         self._burst = settings.burst
         self._bytes_per_token = settings.cost_bytes_per_token
-        self._limiter = CostLimiter(settings.rate_per_second, settings.burst, settings.clock)
+        self._limiter = RateLimiter(settings.rate_per_second, settings.burst, settings.clock)
         self._failures = RateLimiter(
             settings.failed_auth_rate_per_second, settings.failed_auth_burst, settings.clock
         )
@@ -104,27 +98,6 @@ class Guard:
         who = self.identify(key, client_host, where=where)
         self.throttle(who)
         return who
-
-
-class CostLimiter(RateLimiter):
-    """The token bucket per caller, where one take may cost several tokens (a RateLimiter
-    take costs one)."""
-
-    def acquire(self, caller: str, cost: float = 1.0) -> float:
-        """Take `cost` tokens for `caller`: 0.0 when allowed, else the seconds until the
-        bucket holds them (and none are taken)."""
-        with self._lock:
-            now = self._clock()
-            bucket = self._buckets.get(caller)
-            if bucket is None:
-                if len(self._buckets) >= _MAX_IDLE_BUCKETS:
-                    self._forget_full(now)
-                bucket = self._buckets[caller] = _Bucket(float(self.burst), now)
-            self._refill(bucket, now)
-            if bucket.tokens >= cost:
-                bucket.tokens -= cost
-                return 0.0
-            return (cost - bucket.tokens) / self.rate
 
 
 def _refuse_while_empty(wait: float, reason: str) -> None:

@@ -63,8 +63,9 @@ class RateLimiter:
         self._buckets: dict[str, _Bucket] = {}
         self._lock = threading.Lock()
 
-    def acquire(self, caller: str) -> float:
-        """Take a token for `caller`: 0.0 when allowed, else the seconds until one is free."""
+    def acquire(self, caller: str, cost: float = 1.0) -> float:
+        """Take `cost` tokens for `caller`, all or none: 0.0 when allowed, else the seconds
+        until the bucket holds them."""
         with self._lock:
             now = self._clock()
             bucket = self._buckets.get(caller)
@@ -73,10 +74,10 @@ class RateLimiter:
                     self._forget_full(now)
                 bucket = self._buckets[caller] = _Bucket(float(self.burst), now)
             self._refill(bucket, now)
-            if bucket.tokens >= 1.0:
-                bucket.tokens -= 1.0
+            if bucket.tokens >= cost:
+                bucket.tokens -= cost
                 return 0.0
-            return (1.0 - bucket.tokens) / self.rate
+            return (cost - bucket.tokens) / self.rate
 
     def wait(self, caller: str) -> float:
         """The seconds until `caller` has a token (0.0: one is there now), taking none."""
