@@ -38,6 +38,16 @@ def clip_cache(builtin_clips: ClipLibrary, tmp_path_factory: pytest.TempPathFact
     return tmp_path_factory.getbasetemp() / "clip-cache"
 
 
+class FakeClock:
+    """A monotonic clock that moves only when a test sets `now`."""
+
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
 SettingsFactory = Callable[..., ServerSettings]
 
 

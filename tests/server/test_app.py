@@ -17,6 +17,7 @@ from motiondirector.planners import get_planner
 from motiondirector.server import ServerSettings, create_app
 from motiondirector.server.security import hash_key
 from motiondirector.server.settings import read_keys_file
+from tests.server.conftest import FakeClock
 
 KEY = "test-key-0123"
 AUTH = {"X-API-Key": KEY}
@@ -30,14 +31,6 @@ DIALOGUE = {
     ],
 }
 PROBLEM = "application/problem+json"
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def settings(**overrides: object) -> ServerSettings:
@@ -114,7 +107,7 @@ def test_missing_or_wrong_key_is_401(client: TestClient, headers: dict[str, str]
 
 
 def test_rate_limit_gives_429_with_retry_after() -> None:
-    clock = FakeClock()
+    clock = FakeClock(100.0)
     app = create_app(settings(rate_per_second=0.5, burst=2, clock=clock, warm_up=False))
     with TestClient(app) as c:
         assert c.get("/v1/vocabulary", headers=AUTH).status_code == 200
@@ -129,7 +122,7 @@ def test_rate_limit_gives_429_with_retry_after() -> None:
 
 def test_rate_limit_is_per_key() -> None:
     app = create_app(
-        settings(api_keys=[KEY, "other"], burst=1, rate_per_second=0.1, clock=FakeClock())
+        settings(api_keys=[KEY, "other"], burst=1, rate_per_second=0.1, clock=FakeClock(100.0))
     )
     c = TestClient(app)
     assert c.get("/v1/schema", headers=AUTH).status_code == 200

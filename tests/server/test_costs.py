@@ -11,8 +11,7 @@ from fastapi.testclient import TestClient
 
 from motiondirector.server import create_app
 from motiondirector.server.guard import Guard
-from tests.server.conftest import AUTH, KEY, SettingsFactory, assert_problem
-from tests.server.test_sessions import FakeClock
+from tests.server.conftest import AUTH, KEY, FakeClock, SettingsFactory, assert_problem
 
 SCRIPT = {"script": "ANA: Hi, Ben.\nBEN: Hello, Ana.", "format": "text"}
 
@@ -37,7 +36,7 @@ def test_a_request_costs_one_token_plus_one_per_step_of_its_body(
 
 
 def test_large_planning_requests_empty_the_bucket_sooner(make_settings: SettingsFactory) -> None:
-    clock = FakeClock()
+    clock = FakeClock(1000.0)
     settings = make_settings(
         rate_per_second=1.0, burst=10, cost_bytes_per_token=1_000, clock=clock, warm_up=False
     )
@@ -57,7 +56,7 @@ def test_large_planning_requests_empty_the_bucket_sooner(make_settings: Settings
 
 
 def test_scene_jobs_and_session_turns_cost_by_their_body(make_settings: SettingsFactory) -> None:
-    clock = FakeClock()
+    clock = FakeClock(1000.0)
     settings = make_settings(
         rate_per_second=1.0, burst=10, cost_bytes_per_token=1_000, clock=clock, warm_up=False
     )
@@ -73,7 +72,7 @@ def test_scene_jobs_and_session_turns_cost_by_their_body(make_settings: Settings
 
 
 def test_websocket_turns_cost_by_their_message(make_settings: SettingsFactory) -> None:
-    clock = FakeClock()
+    clock = FakeClock(1000.0)
     settings = make_settings(
         rate_per_second=1.0, burst=10, cost_bytes_per_token=1_000, clock=clock, warm_up=False
     )

@@ -16,17 +16,9 @@ from motiondirector.server import ServerSettings, create_app
 from motiondirector.server.errors import ProblemError
 from motiondirector.server.guard import AUTH_CHALLENGE, Guard
 from motiondirector.server.security import RateLimiter
-from tests.server.conftest import AUTH, KEY, assert_problem
+from tests.server.conftest import AUTH, KEY, FakeClock, assert_problem
 
 WRONG = {"X-API-Key": "wrong-key"}
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def settings(**overrides: object) -> ServerSettings:
@@ -37,7 +29,7 @@ def settings(**overrides: object) -> ServerSettings:
         "burst": 1000,
         "jobs_db": Path(":memory:"),
         "warm_up": False,
-        "clock": FakeClock(),
+        "clock": FakeClock(1000.0),
     }
     base.update(overrides)
     return ServerSettings(**base)  # type: ignore[arg-type]
@@ -84,7 +76,7 @@ def test_wrong_keys_from_one_address_are_limited_by_default() -> None:
 
 
 def test_failed_authentications_empty_a_bucket_of_their_own() -> None:
-    clock = FakeClock()
+    clock = FakeClock(1000.0)
     app = create_app(settings(failed_auth_rate_per_second=0.5, failed_auth_burst=3, clock=clock))
     with TestClient(app) as c:
         for headers in (WRONG, {}, WRONG):  # a missing key is a failure too
@@ -118,7 +110,7 @@ def test_failed_authentications_are_counted_per_address() -> None:
 
 def test_anonymous_callers_without_a_key_are_not_failures() -> None:
     app = create_app(
-        settings(api_keys=[], allow_anonymous=True, failed_auth_burst=1, clock=FakeClock())
+        settings(api_keys=[], allow_anonymous=True, failed_auth_burst=1, clock=FakeClock(1000.0))
     )
     with TestClient(app) as c:
         assert_problem(c.get("/v1/schema", headers=WRONG), 401)  # a key sent must be valid
@@ -162,7 +154,7 @@ def test_a_failed_authentication_limit_that_cannot_work_is_refused(
 
 
 def test_waiting_on_a_bucket_takes_no_token() -> None:
-    clock = FakeClock()
+    clock = FakeClock(1000.0)
     limiter = RateLimiter(rate=1.0, burst=1, clock=clock)
     assert limiter.wait("a") == 0.0
     assert limiter.wait("a") == 0.0

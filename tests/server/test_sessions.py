@@ -18,17 +18,9 @@ from motiondirector.server.conversation import (
     Conversation,
     TurnInput,
 )
-from tests.server.conftest import AUTH, OTHER_AUTH, SettingsFactory, assert_problem
+from tests.server.conftest import AUTH, OTHER_AUTH, FakeClock, SettingsFactory, assert_problem
 
 ANGRY = "I can't believe you lied to me again! I am furious with you!"
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def start(client: TestClient, **body: Any) -> str:
@@ -187,7 +179,7 @@ def test_bad_turns_are_422_naming_the_field(
 
 
 def test_unknown_expired_and_foreign_sessions_are_404(make_settings: SettingsFactory) -> None:
-    clock = FakeClock()
+    clock = FakeClock(1000.0)
     app = create_app(make_settings(session_ttl_s=60, clock=clock, warm_up=False))
     with TestClient(app) as c:
         session = start(c)
@@ -209,7 +201,7 @@ def test_deleted_session_is_gone(client: TestClient) -> None:
 
 
 def test_session_and_turn_limits(make_settings: SettingsFactory) -> None:
-    clock = FakeClock()
+    clock = FakeClock(1000.0)
     settings = make_settings(
         max_sessions=2, max_session_turns=1, session_ttl_s=100, clock=clock, warm_up=False
     )
@@ -232,7 +224,7 @@ def test_session_and_turn_limits(make_settings: SettingsFactory) -> None:
 
 
 def test_one_key_cannot_take_every_session(make_settings: SettingsFactory) -> None:
-    clock = FakeClock()
+    clock = FakeClock(1000.0)
     settings = make_settings(
         max_sessions=3, max_sessions_per_key=2, session_ttl_s=100, clock=clock, warm_up=False
     )
@@ -256,7 +248,7 @@ def test_one_key_cannot_take_every_session(make_settings: SettingsFactory) -> No
 
 
 def test_sessions_need_a_key_and_are_rate_limited(make_settings: SettingsFactory) -> None:
-    clock = FakeClock()
+    clock = FakeClock(1000.0)
     app = create_app(make_settings(rate_per_second=0.5, burst=2, clock=clock, warm_up=False))
     with TestClient(app) as c:
         assert_problem(c.post("/v1/sessions", json={}), 401)

@@ -23,6 +23,7 @@ from tests.server.conftest import (
     AUTH,
     KEY,
     OTHER_AUTH,
+    FakeClock,
     LiveServer,
     SettingsFactory,
     assert_problem,
@@ -30,14 +31,6 @@ from tests.server.conftest import (
 
 SCRIPT = "ANA: No, no. I am not going tonight!\nBEN: Why not? Everyone will be there."
 Event = tuple[str, dict[str, Any]]
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 500.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def read_sse(lines: Iterator[str]) -> list[Event]:
@@ -226,7 +219,7 @@ def test_stream_plan_event_is_what_plan_answers(client: TestClient) -> None:
 
 
 def test_websocket_turns_are_rate_limited(make_settings: SettingsFactory) -> None:
-    clock = FakeClock()
+    clock = FakeClock(500.0)
     app = create_app(make_settings(rate_per_second=0.5, burst=3, clock=clock, warm_up=False))
     with TestClient(app) as c:
         session = c.post("/v1/sessions", json={}, headers=AUTH).json()["id"]  # token 1
