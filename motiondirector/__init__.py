@@ -10,9 +10,9 @@ Heavy parts load on first use, so `import motiondirector` stays fast.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from motiondirector._lazy import lazy_attributes
 from motiondirector.errors import (
     BackendUnavailableError,
     InputTooLargeError,
@@ -24,10 +24,12 @@ from motiondirector.errors import (
 
 if TYPE_CHECKING:
     from motiondirector.agent.director import Director
+    from motiondirector.agent.llm_agent import LLMDirector
     from motiondirector.export.scene_folder import DirectResult, SceneFolder
     from motiondirector.plan.direction import Direction
     from motiondirector.plan.motion_plan import MotionPlan
     from motiondirector.plan.scene import Scene
+    from motiondirector.planners.llm_client import LLMConfig
     from motiondirector.realize import (
         Realization,
         direct_scene,
@@ -46,6 +48,8 @@ _LAZY = {
     "ClipLibrary": "motiondirector.retrieval.store",
     "DirectResult": "motiondirector.export.scene_folder",
     "Director": "motiondirector.agent.director",
+    "LLMConfig": "motiondirector.planners.llm_client",
+    "LLMDirector": "motiondirector.agent.llm_agent",
     "PlanFrames": "motiondirector.streaming",
     "Realization": "motiondirector.realize",
     "SceneFolder": "motiondirector.export.scene_folder",
@@ -70,6 +74,8 @@ __all__ = [
     "Direction",
     "Director",
     "InputTooLargeError",
+    "LLMConfig",
+    "LLMDirector",
     "MotionDirectorError",
     "MotionPlan",
     "PlanFrames",
@@ -92,7 +98,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'motiondirector' has no attribute {name!r}")
+__getattr__ = lazy_attributes(__name__, _LAZY)

@@ -19,6 +19,8 @@ def test_exported_members() -> None:
         "Direction",
         "Director",
         "InputTooLargeError",
+        "LLMConfig",
+        "LLMDirector",
         "MotionDirectorError",
         "MotionPlan",
         "PlanFrames",

@@ -3,12 +3,12 @@
 The deterministic pipeline (no LLM): plan the scene, then realize the plan through the realize
 layer (`realize.realize_plan`), which sequences library clips and decides every clip slot as
 retrieval, generation or procedural motion with the reason recorded (`realize/decide.py`).
-With `agent="llm"` the same steps are LangChain tools and an LLM chooses which to call
-(`agent/llm_agent.py`). `revise` applies a note to the Direction a result was realized from
-(`agent/revise.py`).
+`revise` applies a note to the Direction a result was realized from (`agent/revise.py`).
+The LLM agent is not here: `agent/llm_agent.py` `LLMDirector` composes a Director with the
+LangChain tools and lets a model choose the steps.
 
-This module holds settings and delegates: planning and realization live in `realize`, file
-writing in `agent/direct.py`.
+This module holds settings and delegates: planning and realization live in `realize`, files
+in `export/scene_folder.py`.
 """
 
 from __future__ import annotations
@@ -48,14 +48,8 @@ from motiondirector.scene import (
 )
 
 if TYPE_CHECKING:
-    from langchain_core.language_models import BaseChatModel
-
     from motiondirector.agent.revise import RevisionResult
     from motiondirector.planners.llm_client import LLMConfig
-
-AgentKind = Literal["deterministic", "llm"]
-AGENT_KINDS: tuple[str, ...] = ("deterministic", "llm")
-
 
 # -- the Director --------------------------------------------------------------------------
 
@@ -70,9 +64,8 @@ class Director:
     `planner` plans (name or object; `llm` with the `llm` and `hybrid` planners), `library`
     is the clip library (None: the built-in one), `generator` makes segments no clip fits
     (anything with `generate_segment`, or a `motiondirector.generators` video backend), and
-    `retrieve_threshold` is the score a slot's best clip needs to be retrieved. `agent="llm"`
-    lets an LLM (`llm`, or any LangChain `chat_model`) choose the tools; the default runs the
-    deterministic pipeline.
+    `retrieve_threshold` is the score a slot's best clip needs to be retrieved. Everything it
+    does is deterministic: the same script and settings give the same bytes.
     """
 
     def __init__(
@@ -85,19 +78,9 @@ class Director:
         k: int = 10,
         fps: int = 30,
         seed: int = 0,
-        agent: AgentKind = "deterministic",
         llm: LLMConfig | None = None,
-        chat_model: BaseChatModel | None = None,
-        max_agent_steps: int = 24,
         progress: bool = False,
     ) -> None:
-        if agent not in AGENT_KINDS:
-            raise MotionDirectorError(f"unknown agent {agent!r}; choose one of {AGENT_KINDS}")
-        if agent == "llm" and llm is None and chat_model is None:
-            raise MotionDirectorError(
-                "the llm agent needs an LLM: give llm=LLMConfig(...) (--llm-model, "
-                "--llm-base-url) or a LangChain chat_model"
-            )
         if not 0.0 <= retrieve_threshold <= 1.0:
             raise MotionDirectorError(
                 f"retrieve_threshold must be between 0 and 1, got {retrieve_threshold}"
@@ -111,10 +94,7 @@ class Director:
         self.k = k
         self.fps = fps
         self.seed = seed
-        self.agent = agent
-        self.llm = llm
-        self.chat_model = chat_model
-        self.max_agent_steps = max_agent_steps
+        self.llm = llm  # for the llm and hybrid planners
         self.progress = progress
         # Generated videos by source, with the motion each follows: assembly reads those.
         self.generated_motions: dict[str, Motion] = {}
@@ -129,24 +109,6 @@ class Director:
                 else ClipLibrary.open(Path(self._library))
             )
         return self._library
-
-    def deterministic(self) -> Director:
-        """This Director's settings with the deterministic pipeline (what the tools run)."""
-        if self.agent == "deterministic":
-            return self
-        twin = Director(
-            planner=self.planner,
-            library=self._library,
-            retrieve_threshold=self.retrieve_threshold,
-            k=self.k,
-            fps=self.fps,
-            seed=self.seed,
-            llm=self.llm,
-            progress=self.progress,
-        )
-        twin.generator = self.generator
-        twin.generated_motions = self.generated_motions
-        return twin
 
     # -- reading scripts ---------------------------------------------------------------------
 
@@ -191,30 +153,11 @@ class Director:
         format: ScriptFormat = "auto",
         timing: TimingOptions | None = None,
         max_bytes: int = DEFAULT_MAX_BYTES,
-        instructions: str | None = None,
     ) -> DirectResult:
         """Direct `script` (a Scene, a MotionPlan, a script file path, or script text) and,
         with `out`, write plan.json, timeline.json, timeline.otio, one BVH per character,
         scene.json and direction.json (what a revision needs) and generated videos under
-        generated/. `instructions` are the user's words to the LLM agent, whose exports and
-        previews go under agent/."""
-        if self.agent == "llm":
-            from motiondirector.agent.llm_agent import run_llm_director
-
-            if isinstance(script, MotionPlan):
-                raise MotionDirectorError("the llm agent directs scripts, not finished plans")
-            scene = (
-                script
-                if isinstance(script, Scene)
-                else self.read(script, format=format, timing=timing, max_bytes=max_bytes)
-            )
-            from motiondirector.tools.langchain_tools import DirectorSession
-
-            # Files the agent asks for (exports, previews) land next to the result.
-            session = DirectorSession(self, folder=SceneFolder(out).agent_dir) if out else None
-            run = run_llm_director(self, scene, instructions=instructions, session=session)
-            result = run.result
-            return self.write(result, out) if out is not None else result
+        generated/."""
         if isinstance(script, MotionPlan):
             return self.realize(script, out=out)
         scene = (

@@ -1,10 +1,11 @@
 """The LLM director: a LangChain agent that directs a scene by calling the Director's tools.
 
-`run_llm_director` registers the scene in a `DirectorSession`, builds an agent with
-`langchain.agents.create_agent` over the seven tools (`tools/langchain_tools.py`) and the
-system prompt (`agent/data/agent_prompt.yaml`), and runs it with the user's instructions. The
-chat model is the Director's `chat_model`, else `ChatOpenAI` pointed at any OpenAI-compatible
-server (`LLMConfig`: base_url, model, api key from an environment variable).
+`LLMDirector` composes a deterministic `Director` with the tools: `run` registers the scene in
+a `DirectorSession`, builds an agent with `langchain.agents.create_agent` over the seven tools
+(`tools/langchain_tools.py`) and the system prompt (`agent/data/agent_prompt.yaml`), and runs
+it with the user's instructions. The chat model is the one given, else `ChatOpenAI` pointed at
+any OpenAI-compatible server (`LLMConfig`: base_url, model, api key from an environment
+variable).
 
 The model only chooses tools and their arguments: every plan is made and validated by the
 deterministic parts, so the output's schema cannot change, and a tool name outside the set
@@ -14,6 +15,7 @@ the latest plan the session made; a run that ends without one raises `AgentError
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -21,16 +23,17 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from motiondirector.errors import AgentError, LLMError
+from motiondirector.agent.director import Director
+from motiondirector.errors import AgentError, LLMError, MotionDirectorError
+from motiondirector.export.scene_folder import DirectResult, SceneFolder
+from motiondirector.plan.scene import Scene
+from motiondirector.scene import DEFAULT_MAX_BYTES, ScriptFormat, TimingOptions
 from motiondirector.tools.langchain_tools import DirectorSession
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
     from langchain_core.messages import BaseMessage
 
-    from motiondirector.agent.director import Director
-    from motiondirector.export.scene_folder import DirectResult
-    from motiondirector.plan.scene import Scene
     from motiondirector.planners.llm_client import LLMConfig
 
 
@@ -87,58 +90,108 @@ def _scene_summary(scene: Scene) -> str:
     )
 
 
-def run_llm_director(
-    director: Director,
-    scene: Scene,
-    *,
-    instructions: str | None = None,
-    session: DirectorSession | None = None,
-) -> AgentRun:
-    """Let the LLM direct `scene` with the tools; the latest plan it made is the result."""
-    from langchain.agents import create_agent
-    from langchain_core.messages import AIMessage, HumanMessage
-    from langgraph.errors import GraphRecursionError
+class LLMDirector:
+    """An LLM directs scenes by calling the tools over a deterministic `Director`.
 
-    prompt = load_agent_prompt()
-    session = session if session is not None else DirectorSession(director)
-    script_id = session.add_script(scene)
-    if director.chat_model is not None:
-        model = director.chat_model
-    elif director.llm is not None:
-        model = chat_model_for(director.llm)
-    else:
-        raise AgentError("the llm agent needs an LLM: give llm=LLMConfig(...) or a chat_model")
-    agent: Any = create_agent(model, tools=session.tools(), system_prompt=prompt.system)
-    user = prompt.user.format(
-        script_id=script_id,
-        summary=_scene_summary(scene),
-        instructions=instructions or prompt.no_instructions,
-    )
-    # Each tool round is two graph steps (model, tools), plus the final answer.
-    limit = 2 * director.max_agent_steps + 1
-    try:
-        state = agent.invoke({"messages": [HumanMessage(user)]}, {"recursion_limit": limit})
-    except GraphRecursionError:
-        raise AgentError(
-            f"the agent did not finish within {director.max_agent_steps} tool rounds"
-        ) from None
-    except Exception as error:
-        _raise_model_error(error)
-        raise
-    messages: list[BaseMessage] = list(state["messages"])
-    called = [
-        call["name"]
-        for message in messages
-        if isinstance(message, AIMessage)
-        for call in message.tool_calls
-    ]
-    final = session.final()
-    if final is None:
-        raise AgentError(
-            "the agent finished without making a plan (it never called plan_scene "
-            f"successfully; tools called: {', '.join(called) or 'none'})"
+    `director` does the work (planning, realization, files; default: `Director()`), the model
+    only chooses the steps: `llm` (an OpenAI-compatible server) or any LangChain `chat_model`,
+    for at most `max_agent_steps` tool rounds.
+    """
+
+    def __init__(
+        self,
+        director: Director | None = None,
+        *,
+        llm: LLMConfig | None = None,
+        chat_model: BaseChatModel | None = None,
+        max_agent_steps: int = 24,
+    ) -> None:
+        if llm is None and chat_model is None:
+            raise MotionDirectorError(
+                "the llm agent needs an LLM: give llm=LLMConfig(...) (--llm-model, "
+                "--llm-base-url) or a LangChain chat_model"
+            )
+        if max_agent_steps < 1:
+            raise MotionDirectorError(f"max_agent_steps must be at least 1, got {max_agent_steps}")
+        self.director = director if director is not None else Director(llm=llm)
+        self.llm = llm
+        self.chat_model = chat_model
+        self.max_agent_steps = max_agent_steps
+
+    def direct(
+        self,
+        script: Scene | str | os.PathLike[str],
+        out: str | os.PathLike[str] | None = None,
+        *,
+        format: ScriptFormat = "auto",
+        timing: TimingOptions | None = None,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        instructions: str | None = None,
+    ) -> DirectResult:
+        """Let the model direct `script` (a Scene, a script file, or script text) following
+        `instructions`; with `out`, the result is written as `Director.direct` writes it and
+        the files the model asked for (exports, previews) go under `out`/agent/."""
+        scene = (
+            script
+            if isinstance(script, Scene)
+            else self.director.read(script, format=format, timing=timing, max_bytes=max_bytes)
         )
-    return AgentRun(result=final, session=session, messages=messages, tool_calls=called)
+        folder = SceneFolder(out).agent_dir if out is not None else None
+        session = DirectorSession(self.director, folder=folder) if folder else None
+        result = self.run(scene, instructions=instructions, session=session).result
+        return self.director.write(result, out) if out is not None else result
+
+    def run(
+        self,
+        scene: Scene,
+        *,
+        instructions: str | None = None,
+        session: DirectorSession | None = None,
+    ) -> AgentRun:
+        """Let the model direct `scene` with the tools; the latest plan it made is the result."""
+        from langchain.agents import create_agent
+        from langchain_core.messages import AIMessage, HumanMessage
+        from langgraph.errors import GraphRecursionError
+
+        prompt = load_agent_prompt()
+        session = session if session is not None else DirectorSession(self.director)
+        script_id = session.add_script(scene)
+        model = self.chat_model if self.chat_model is not None else self._openai_model()
+        agent: Any = create_agent(model, tools=session.tools(), system_prompt=prompt.system)
+        user = prompt.user.format(
+            script_id=script_id,
+            summary=_scene_summary(scene),
+            instructions=instructions or prompt.no_instructions,
+        )
+        # Each tool round is two graph steps (model, tools), plus the final answer.
+        limit = 2 * self.max_agent_steps + 1
+        try:
+            state = agent.invoke({"messages": [HumanMessage(user)]}, {"recursion_limit": limit})
+        except GraphRecursionError:
+            raise AgentError(
+                f"the agent did not finish within {self.max_agent_steps} tool rounds"
+            ) from None
+        except Exception as error:
+            _raise_model_error(error)
+            raise
+        messages: list[BaseMessage] = list(state["messages"])
+        called = [
+            call["name"]
+            for message in messages
+            if isinstance(message, AIMessage)
+            for call in message.tool_calls
+        ]
+        final = session.final()
+        if final is None:
+            raise AgentError(
+                "the agent finished without making a plan (it never called plan_scene "
+                f"successfully; tools called: {', '.join(called) or 'none'})"
+            )
+        return AgentRun(result=final, session=session, messages=messages, tool_calls=called)
+
+    def _openai_model(self) -> BaseChatModel:
+        assert self.llm is not None  # the constructor refuses neither
+        return chat_model_for(self.llm)
 
 
 def _raise_model_error(error: Exception) -> None:

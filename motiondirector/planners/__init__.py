@@ -3,19 +3,48 @@
 All planners emit the same Direction, so everything after them is shared. `rules` is the
 offline default. The model planners (`llm`, `hybrid`) let the rules direct a line the model
 could not, and say so in the line's `fallback`; made strict, they raise `LLMError` instead.
+The names in `__all__` are this package's promise; its modules are internal.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
+from motiondirector._lazy import lazy_attributes
 from motiondirector.errors import MotionDirectorError
 from motiondirector.plan.direction import Direction
 from motiondirector.plan.options import PLANNER_NAMES
 from motiondirector.plan.scene import Scene
 
 if TYPE_CHECKING:
-    from motiondirector.planners.llm_client import LLMConfig
+    from motiondirector.planners.hybrid import HybridPlanner
+    from motiondirector.planners.llm import LLMPlanner
+    from motiondirector.planners.llm_client import LLMConfig, StructuredOutputMode
+    from motiondirector.planners.rules import RulesPlanner
+    from motiondirector.planners.vllm_batch import VLLMBatchPlanner
+
+_LAZY = {
+    "HybridPlanner": "motiondirector.planners.hybrid",
+    "LLMConfig": "motiondirector.planners.llm_client",
+    "LLMPlanner": "motiondirector.planners.llm",
+    "RulesPlanner": "motiondirector.planners.rules",
+    "StructuredOutputMode": "motiondirector.planners.llm_client",
+    "VLLMBatchPlanner": "motiondirector.planners.vllm_batch",
+}
+
+__all__ = [
+    "HybridPlanner",
+    "LLMConfig",
+    "LLMPlanner",
+    "Planner",
+    "RulesPlanner",
+    "StructuredOutputMode",
+    "VLLMBatchPlanner",
+    "get_planner",
+    "strict_planner",
+]
+
+__getattr__ = lazy_attributes(__name__, _LAZY)
 
 
 class Planner(Protocol):

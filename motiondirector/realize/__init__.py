@@ -10,14 +10,17 @@ script does not import the clip library, FAISS or the motion assembler.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from motiondirector._lazy import lazy_attributes
 
 if TYPE_CHECKING:
     from motiondirector.realize.body import (
         BodyPose,
+        DecidedTimeline,
         Realization,
         assemble_realization,
+        decide_timeline,
         realize_plan,
     )
     from motiondirector.realize.decide import DEFAULT_RETRIEVE_THRESHOLD, SegmentDecider
@@ -28,38 +31,50 @@ if TYPE_CHECKING:
         SegmentGenerator,
         SegmentRequest,
     )
-    from motiondirector.realize.video import as_segment_generator
+    from motiondirector.realize.video import (
+        VideoSegmentGenerator,
+        as_segment_generator,
+        generator_from_registry,
+    )
 
 _LAZY = {
-    "BodyPose": "body",
-    "DEFAULT_RETRIEVE_THRESHOLD": "decide",
-    "GeneratedMaterial": "requests",
-    "Realization": "body",
-    "SegmentDecider": "decide",
-    "SegmentGenerator": "requests",
-    "SegmentRequest": "requests",
-    "as_segment_generator": "video",
-    "assemble_realization": "body",
-    "direct_scene": "direct",
-    "from_realization": "direct",
-    "plan_scene": "pipeline",
-    "plan_script": "pipeline",
-    "plan_text": "pipeline",
-    "realize_plan": "body",
+    "BodyPose": "motiondirector.realize.body",
+    "DEFAULT_RETRIEVE_THRESHOLD": "motiondirector.realize.decide",
+    "DecidedTimeline": "motiondirector.realize.body",
+    "GeneratedMaterial": "motiondirector.realize.requests",
+    "Realization": "motiondirector.realize.body",
+    "SegmentDecider": "motiondirector.realize.decide",
+    "SegmentGenerator": "motiondirector.realize.requests",
+    "SegmentRequest": "motiondirector.realize.requests",
+    "VideoSegmentGenerator": "motiondirector.realize.video",
+    "as_segment_generator": "motiondirector.realize.video",
+    "assemble_realization": "motiondirector.realize.body",
+    "decide_timeline": "motiondirector.realize.body",
+    "direct_scene": "motiondirector.realize.direct",
+    "from_realization": "motiondirector.realize.direct",
+    "generator_from_registry": "motiondirector.realize.video",
+    "plan_scene": "motiondirector.realize.pipeline",
+    "plan_script": "motiondirector.realize.pipeline",
+    "plan_text": "motiondirector.realize.pipeline",
+    "realize_plan": "motiondirector.realize.body",
 }
 
 __all__ = [
     "DEFAULT_RETRIEVE_THRESHOLD",
     "BodyPose",
+    "DecidedTimeline",
     "GeneratedMaterial",
     "Realization",
     "SegmentDecider",
     "SegmentGenerator",
     "SegmentRequest",
+    "VideoSegmentGenerator",
     "as_segment_generator",
     "assemble_realization",
+    "decide_timeline",
     "direct_scene",
     "from_realization",
+    "generator_from_registry",
     "plan_scene",
     "plan_script",
     "plan_text",
@@ -67,7 +82,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(import_module(f"motiondirector.realize.{_LAZY[name]}"), name)
-    raise AttributeError(f"module 'motiondirector.realize' has no attribute {name!r}")
+__getattr__ = lazy_attributes(__name__, _LAZY)

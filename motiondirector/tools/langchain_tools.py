@@ -185,8 +185,6 @@ class DirectorLike(Protocol):
     @property
     def library(self) -> ClipLibrary: ...
 
-    def deterministic(self) -> DirectorLike: ...
-
     def direct(self, script: Scene) -> DirectResult: ...
 
     def revise(
@@ -220,9 +218,6 @@ class DirectorSession:
     # A model may ask for several tools in one turn and the agent runs them in threads; they
     # share ids and the CPU, so they take turns.
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
-
-    def __post_init__(self) -> None:
-        self.director = self.director.deterministic()
 
     def add_script(self, scene: Scene) -> str:
         script_id = f"script-{len(self.scripts) + 1}"

@@ -213,8 +213,6 @@ def test_direct_accepts_text_scenes_and_plans(builtin_clips: ClipLibrary) -> Non
     [
         ({"retrieve_threshold": 1.5}, "retrieve_threshold"),
         ({"k": 0}, "k must be"),
-        ({"agent": "llm"}, "needs an LLM"),
-        ({"agent": "oracle"}, "unknown agent"),
         ({"generator": object()}, "not a generator"),
     ],
 )

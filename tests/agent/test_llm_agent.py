@@ -14,9 +14,9 @@ from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
 from pydantic import Field
 
 from motiondirector.agent.director import Director
-from motiondirector.agent.llm_agent import run_llm_director
+from motiondirector.agent.llm_agent import LLMDirector
 from motiondirector.cli import main
-from motiondirector.errors import AgentError
+from motiondirector.errors import AgentError, MotionDirectorError
 from motiondirector.plan.motion_plan import MotionPlan, motion_plan_json_schema
 from motiondirector.plan.validate import load_plan_json
 from motiondirector.retrieval import ClipLibrary
@@ -70,8 +70,8 @@ def test_the_tool_sequence_runs_and_artifacts_flow(
         tool_call("export_plan", {"plan_id": "plan-2", "format": "vtt"}, 4),
         "plan-2 is final: Ben keeps still as asked.",
     )
-    director = Director(library=builtin_clips, agent="llm", chat_model=model)
-    run = run_llm_director(director, director.read(SCRIPT), instructions="Ben stays still")
+    agent = LLMDirector(Director(library=builtin_clips), chat_model=model)
+    run = agent.run(agent.director.read(SCRIPT), instructions="Ben stays still")
     assert model.bound == list(TOOL_NAMES)
     assert run.tool_calls == ["plan_scene", "evaluate_plan", "revise_plan", "export_plan"]
     answers = tool_messages(run.messages)
@@ -109,8 +109,8 @@ def test_script_text_cannot_widen_the_tool_set_or_the_schema(
         tool_call("__import__('os').system", {"cmd": "ls"}, 7),
         "Done: plan-1.",
     )
-    director = Director(library=builtin_clips, agent="llm", chat_model=model)
-    result = director.direct(SCRIPT, tmp_path / "out")
+    agent = LLMDirector(Director(library=builtin_clips), chat_model=model)
+    result = agent.direct(SCRIPT, tmp_path / "out")
     assert sentinel.read_text() == "still here"
     run_messages = model.seen[-1]
     answers = [m for m in run_messages if isinstance(m, ToolMessage)]
@@ -155,8 +155,8 @@ def test_tool_calls_of_one_turn_take_turns(builtin_clips: ClipLibrary) -> None:
         ],
     )
     model = scripted(both, "plan-2 is final.")
-    director = Director(library=builtin_clips, agent="llm", chat_model=model)
-    run = run_llm_director(director, director.read(SCRIPT))
+    agent = LLMDirector(Director(library=builtin_clips), chat_model=model)
+    run = agent.run(agent.director.read(SCRIPT))
     assert sorted(run.session.results) == ["plan-1", "plan-2"]
     first, second = (run.session.results[k].plan for k in ("plan-1", "plan-2"))
     assert first == second
@@ -164,17 +164,24 @@ def test_tool_calls_of_one_turn_take_turns(builtin_clips: ClipLibrary) -> None:
 
 def test_an_agent_that_never_plans_is_an_error(builtin_clips: ClipLibrary) -> None:
     model = scripted(tool_call("evaluate_plan", {"plan_id": "plan-1"}, 1), "I am done.")
-    director = Director(library=builtin_clips, agent="llm", chat_model=model)
+    agent = LLMDirector(Director(library=builtin_clips), chat_model=model)
     with pytest.raises(AgentError, match=r"without making a plan.*evaluate_plan"):
-        director.direct(SCRIPT)
+        agent.direct(SCRIPT)
+
+
+def test_the_agent_needs_a_model_and_a_step_budget() -> None:
+    with pytest.raises(MotionDirectorError, match="needs an LLM"):
+        LLMDirector(Director())
+    with pytest.raises(MotionDirectorError, match="max_agent_steps must be at least 1"):
+        LLMDirector(Director(), chat_model=scripted("done"), max_agent_steps=0)
 
 
 def test_an_agent_that_never_stops_is_cut_off(builtin_clips: ClipLibrary) -> None:
     endless = (tool_call("search_clips", {"text": "waves"}, n) for n in range(100))
     model = ScriptedChatModel(messages=endless)
-    director = Director(library=builtin_clips, agent="llm", chat_model=model, max_agent_steps=3)
+    agent = LLMDirector(Director(library=builtin_clips), chat_model=model, max_agent_steps=3)
     with pytest.raises(AgentError, match="within 3 tool rounds"):
-        director.direct(SCRIPT)
+        agent.direct(SCRIPT)
 
 
 # -- ChatOpenAI against an OpenAI-compatible server on loopback ------------------------------
