@@ -73,6 +73,43 @@ class MaterialLoader:
         return found if found is not None else self._base(source)
 
 
+@dataclass(frozen=True)
+class DecidedTimeline:
+    """A plan's body slots sequenced and decided, before any motion is assembled, with the
+    motion each generated source follows."""
+
+    plan: MotionPlan
+    timeline: Timeline
+    generated: Mapping[str, Motion]
+
+
+def decide_timeline(
+    plan: MotionPlan,
+    library: ClipLibrary | None = None,
+    *,
+    generator: SegmentGenerator | None = None,
+    threshold: float = DEFAULT_RETRIEVE_THRESHOLD,
+    k: int = 10,
+    material_dir: Path | None = None,
+    generated: dict[str, Motion] | None = None,
+    cache_dir: Path | None = None,
+) -> DecidedTimeline:
+    """Sequence clips of `library` (None: the built-in gesture library, kept under
+    `cache_dir` or the user cache) for `plan`'s body slots and decide every clip slot against
+    `threshold` (generating with `generator`, videos under `material_dir`); `generated` (when
+    given) collects the motion each generated video follows."""
+    chosen = library if library is not None else builtin_clip_library(cache_dir)
+    decider = SegmentDecider(
+        plan,
+        threshold,
+        generator,
+        material_dir,
+        generated if generated is not None else {},
+    )
+    timeline = decider.timeline(sequence_plan(plan, chosen, k=k))
+    return DecidedTimeline(plan, timeline, decider.generated)
+
+
 def realize_plan(
     plan: MotionPlan,
     library: ClipLibrary | None = None,
@@ -85,21 +122,19 @@ def realize_plan(
     tokens: bool = True,
     cache_dir: Path | None = None,
 ) -> Realization:
-    """Realize `plan`: sequence clips of `library` (None: the built-in gesture library, kept
-    under `cache_dir` or the user cache), decide every clip slot against `threshold`
-    (generating with `generator`, videos under `material_dir`), assemble the body motion and,
-    with `tokens`, add the codebook tokens to the plan. `generated` (when given) collects the
-    motion each generated video follows, so a later assembly can read it."""
-    chosen = library if library is not None else builtin_clip_library(cache_dir)
-    decider = SegmentDecider(
+    """Realize `plan`: decide its timeline (`decide_timeline`, same arguments), assemble the
+    body motion and, with `tokens`, add the codebook tokens to the plan."""
+    decided = decide_timeline(
         plan,
-        threshold,
-        generator,
-        material_dir,
-        generated if generated is not None else {},
+        library,
+        generator=generator,
+        threshold=threshold,
+        k=k,
+        material_dir=material_dir,
+        generated=generated,
+        cache_dir=cache_dir,
     )
-    timeline = decider.timeline(sequence_plan(plan, chosen, k=k))
-    return assemble_realization(plan, timeline, decider.generated, tokens=tokens)
+    return assemble_realization(plan, decided.timeline, decided.generated, tokens=tokens)
 
 
 def assemble_realization(

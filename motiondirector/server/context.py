@@ -11,9 +11,7 @@ from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.security import APIKeyHeader
 
-from motiondirector.plan.motion_plan import MotionPlan
 from motiondirector.planners import Planner, get_planner
-from motiondirector.realize import Realization, realize_plan
 from motiondirector.retrieval.builtin import builtin_clip_library, open_library
 from motiondirector.retrieval.store import ClipLibrary
 from motiondirector.scene.source import check_text
@@ -49,11 +47,6 @@ class ServerContext:
         if self.settings.clip_library is not None:
             return open_library(self.settings.clip_library)
         return builtin_clip_library(self.settings.clip_cache_dir)
-
-    def realize_body(self, plan: MotionPlan) -> Realization:
-        """The plan realized as every path realizes it, without codebook tokens (a stream
-        sends joints, not tokens)."""
-        return realize_plan(plan, self.library(), tokens=False)
 
     def planner(self, name: str) -> Planner:
         """The planner a request names; 422 naming `planner` when this server has no LLM."""

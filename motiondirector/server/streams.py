@@ -1,23 +1,33 @@
-"""The event sequence of a frame stream, and its Server-Sent Events encoding.
+"""The event sequence of a frame stream, and the threads that make it.
 
 A stream is `header`, `plan`, one or more `frames`, then `done`; or, when something fails
 after the stream has begun, `error` (a problem document) in place of the rest. Each event's
-data is one line of JSON. The first `frames` event holds `FIRST_BATCH_S` of frames, so it goes
-out as soon as the body is realized; the rest hold `BATCH_S` each. Events are made one at a
-time as the consumer asks for them, so a client that leaves stops the work.
+data is one line of JSON (`server.stream_events` describes each for OpenAPI). The first
+`frames` event holds `FIRST_BATCH_S` of frames and the rest `BATCH_S` each; each batch's
+frames are made when the consumer asks for them, so a client that leaves stops the work.
 
-The WebSocket sends the same events as `{"event": name, "data": ...}` messages.
+The CPU work of every stream runs on `StreamWorkers`: a few threads that take the opening of a
+stream (the plan and everything up to its first `frames`) before any stream's later batches,
+which only one of them takes. Under load a new stream's first frames then wait for at most the
+batch already running, not for every open stream's remaining frames, and open streams do not
+crowd out new ones and other requests in the contention for the interpreter. The SSE routes
+encode the events with FastAPI's `EventSourceResponse` (keep-alive pings included); the
+WebSocket sends them as `{"event": name, "data": ...}`.
 """
 
 from __future__ import annotations
 
-import itertools
+import asyncio
 import json
 import logging
-from collections.abc import Iterator
-from typing import Any
+import threading
+from collections import deque
+from collections.abc import AsyncIterator, Callable, Iterator
+from concurrent.futures import Future
+from typing import Any, TypeVar
 
 import orjson
+from fastapi.sse import ServerSentEvent
 
 from motiondirector.errors import MotionDirectorError
 from motiondirector.server.errors import library_problem_body, problem_body
@@ -27,14 +37,19 @@ log = logging.getLogger("motiondirector.server")
 
 FIRST_BATCH_S = 0.1
 BATCH_S = 0.5
-SSE_MEDIA_TYPE = "text/event-stream"
+STREAM_THREADS = 2
+"""Threads making stream events: openings on both (planning's model calls run outside the
+interpreter lock, so two openings overlap), later batches on the first only."""
+OPENING = 0
+CONTINUING = 1
 Event = tuple[str, str]
 """(event name, data as one line of JSON)."""
+T = TypeVar("T")
 
 
 def compact(data: Any) -> str:
-    """One line of JSON. orjson, because a stream's frames are ~250 kB of JSON per turn and
-    the standard library's encoder took a quarter of the stream's CPU time."""
+    """One line of JSON, with orjson: the standard library's encoder took a quarter of a
+    stream's CPU time (the frames themselves go through `FrameBatch.to_json_bytes`)."""
     return orjson.dumps(data).decode()
 
 
@@ -49,7 +64,7 @@ def stream_events(plan_json: str, frames: PlanFrames, *, instance: str) -> Itera
         for batch in frames.batches(size, first_size=first):
             batches += 1
             sent += len(batch)
-            yield "frames", compact(batch.to_json())
+            yield "frames", batch.to_json_bytes().decode()
     except MotionDirectorError as error:
         yield "error", compact(library_problem_body(error, instance))
         return
@@ -70,24 +85,139 @@ def stream_events(plan_json: str, frames: PlanFrames, *, instance: str) -> Itera
     )
 
 
-def open_stream(events: Iterator[Event]) -> Iterator[Event]:
+class OpenedStream(Iterator[Event]):
+    """A stream's events, the first few already made (`ready`), the rest made on demand."""
+
+    def __init__(self, ready: list[Event], rest: Iterator[Event]) -> None:
+        self._ready = deque(ready)
+        self._rest = rest
+
+    def __next__(self) -> Event:
+        if self._ready:
+            return self._ready.popleft()
+        return next(self._rest)
+
+    def take_ready(self) -> list[Event]:
+        """The events made already (each handed out once)."""
+        ready = list(self._ready)
+        self._ready.clear()
+        return ready
+
+
+def open_stream(events: Iterator[Event]) -> OpenedStream:
     """`events`, with everything up to the first `frames` (or `error`) made now.
 
-    Call it in the worker thread that planned: under load each trip through the thread pool
-    waits its turn, and the first frames should not wait three times.
+    Call it on the stream workers, in the task that planned: the first frames then leave
+    without another trip through a thread.
     """
     head: list[Event] = []
     for event in events:
         head.append(event)
         if event[0] != "header" and event[0] != "plan":
             break
-    return itertools.chain(head, events)
+    return OpenedStream(head, events)
 
 
-def sse(events: Iterator[Event]) -> Iterator[bytes]:
-    """Server-Sent Events: `event:`, `id:` (a running number) and one `data:` line each."""
-    for number, (name, data) in enumerate(events):
-        yield f"event: {name}\nid: {number}\ndata: {data}\n\n".encode()
+class StreamWorkers:
+    """Daemon threads running stream work: `OPENING` work (a stream's plan and first batch)
+    on any of them, first come first served, ahead of all `CONTINUING` work (later batches),
+    which only one thread takes, so open streams' frames never hold more than one thread's
+    share of the interpreter while new streams and other requests wait. Started on first use;
+    `close` lets them finish what is queued and stop (a later `submit` starts them again, as
+    an app restarted in-process needs)."""
+
+    def __init__(self, threads: int = STREAM_THREADS) -> None:
+        if threads < 1:
+            raise MotionDirectorError(f"stream workers need at least one thread, got {threads}")
+        self._size = threads
+        self._queues: dict[int, deque[Callable[[], None]]] = {OPENING: deque(), CONTINUING: deque()}
+        self._ready = threading.Condition()
+        self._threads: list[threading.Thread] = []
+        self._stopping = False
+
+    def submit(self, priority: int, fn: Callable[..., T], *args: Any) -> Future[T]:
+        """Run `fn(*args)` on a worker; a future cancelled before it starts never runs."""
+        future: Future[T] = Future()
+
+        def task() -> None:
+            if not future.set_running_or_notify_cancel():
+                return
+            try:
+                result = fn(*args)
+            except BaseException as error:  # handed to the awaiting request, not lost
+                future.set_exception(error)
+            else:
+                future.set_result(result)
+
+        with self._ready:
+            self._start()
+            self._queues[priority].append(task)
+            self._ready.notify_all()
+        return future
+
+    async def run(self, priority: int, fn: Callable[..., T], *args: Any) -> T:
+        """`fn(*args)` on a worker, awaited; cancelling the caller cancels it if not begun."""
+        return await asyncio.wrap_future(self.submit(priority, fn, *args))
+
+    def close(self) -> None:
+        with self._ready:
+            threads, self._threads = self._threads, []
+            self._stopping = True
+            self._ready.notify_all()
+        for thread in threads:
+            thread.join()
+        with self._ready:
+            self._stopping = False
+
+    def _start(self) -> None:
+        """Start the threads if they are not running (called holding `_ready`)."""
+        if self._threads:
+            return
+        for number in range(self._size):
+            thread = threading.Thread(
+                target=self._work,
+                args=(number == 0,),
+                name=f"motiondirector-stream-{number}",
+                daemon=True,
+            )
+            thread.start()
+            self._threads.append(thread)
+
+    def _next_task(self, continuing: bool) -> Callable[[], None] | None:
+        """The next task this thread may take, waiting for one; None when closing and none
+        is left."""
+        kinds = (OPENING, CONTINUING) if continuing else (OPENING,)
+        with self._ready:
+            while True:
+                for kind in kinds:
+                    if self._queues[kind]:
+                        return self._queues[kind].popleft()
+                if self._stopping:
+                    return None
+                self._ready.wait()
+
+    def _work(self, continuing: bool) -> None:
+        while (task := self._next_task(continuing)) is not None:
+            task()
+
+
+async def events_of(opened: OpenedStream, workers: StreamWorkers) -> AsyncIterator[Event]:
+    """The stream's events: those made already at once, each later one made on a worker."""
+    for event in opened.take_ready():
+        yield event
+    while (event := await workers.run(CONTINUING, next, opened, None)) is not None:
+        yield event
+
+
+async def server_sent_events(
+    opened: OpenedStream, workers: StreamWorkers
+) -> AsyncIterator[ServerSentEvent]:
+    """The events for FastAPI's `EventSourceResponse`: `event:`, `id:` (a running number) and
+    the one line of JSON as the `data:` field."""
+    number = 0
+    async for name, data in events_of(opened, workers):
+        yield ServerSentEvent(event=name, raw_data=data, id=str(number))
+        number += 1
 
 
 def ws_message(name: str, data: str) -> str:

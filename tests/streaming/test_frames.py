@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import orjson
 import pytest
 
 from motiondirector.errors import MotionDirectorError
@@ -145,3 +146,24 @@ def test_the_last_batch_stops_at_the_last_frame(plan: MotionPlan, body: Realizat
     assert len(last) == 1 and last.first == frames.frame_count - 1
     whole = next(iter(frames.batches(frames.frame_count + 10)))
     assert whole.times.size == frames.frame_count
+
+
+@pytest.mark.parametrize("fps", [30, 60])
+def test_incremental_frames_are_the_whole_scene_frames(
+    plan: MotionPlan, body: Realization, builtin_clips: ClipLibrary, fps: int
+) -> None:
+    """Without a realization given, the body is decided as `realize_plan` decides it and
+    assembled per window; every batch is byte for byte what the whole-scene body gives."""
+    whole = PlanFrames(plan, fps=fps, body=body)
+    incremental = PlanFrames(plan, fps=fps, library=builtin_clips)
+    expected = [b.to_json_bytes() for b in whole.batches(15, first_size=3)]
+    got = [b.to_json_bytes() for b in incremental.batches(15, first_size=3)]
+    assert got == expected
+    for name in plan.characters:
+        batch = incremental.batch(0, 3).characters[name.name]
+        assert np.array_equal(batch.joints, whole.batch(0, 3).characters[name.name].joints)
+
+
+def test_json_bytes_are_the_documented_json(plan: MotionPlan, body: Realization) -> None:
+    for batch in PlanFrames(plan, fps=60, body=body).batches(20, first_size=6):
+        assert batch.to_json_bytes() == orjson.dumps(batch.to_json())
