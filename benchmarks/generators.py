@@ -9,18 +9,31 @@ measure our wrapper, chunking and conditioning, not the models. The section says
 Ratios are against a baseline in the same run: the bare diffusers pipeline call on the same
 chunk (backend overhead), and one chunk's time per frame (chunked generation).
 
+With `--random-weights SIZE` (wan-1.3b, wan-14b, cogvideox-5b, animatediff-sd15) the released
+architecture of that model is built with random weights from its published configuration
+(`random_weights.py`; the text encoder is cut to one layer of the same width), saved, loaded
+back through the backend like real weights, and one chunk at the model's size is timed plain
+and with each speed option (`--variants`), each against the plain run in the same process:
+seconds of GPU per second of video, peak memory, speed-up. See docs/benchmarks.md for the
+command of a GPU session.
+
     .venv/bin/python benchmarks/generators.py [--backend NAME] [--model PATH] [--steps N]
+    .venv/bin/python benchmarks/generators.py --random-weights wan-1.3b [--variants a,b,...]
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import os
 import platform
 import resource
+import shutil
+import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -31,6 +44,7 @@ import numpy as np
 import torch
 from report import write_section
 
+from motiondirector.errors import MotionDirectorError
 from motiondirector.generators.backends import (
     BACKEND_NAMES,
     BACKENDS,
@@ -39,7 +53,13 @@ from motiondirector.generators.backends import (
 )
 from motiondirector.generators.backends.common import reference_pil, to_pil_frames
 from motiondirector.generators.backends.tiny import tiny_pipeline
-from motiondirector.generators.base import BackendOptions, GenerationRequest, cuda_status
+from motiondirector.generators.base import (
+    PRESETS,
+    BackendOptions,
+    GenerationRequest,
+    cuda_status,
+    torch_dtype,
+)
 from motiondirector.generators.chunking import plan_chunks
 from motiondirector.motion.library import get_clip
 
@@ -179,14 +199,159 @@ def row(name: str, m: dict[str, Any], native_fps: int, size: tuple[int, int]) ->
     )
 
 
+VARIANTS: dict[str, dict[str, Any]] = {
+    "plain": {},
+    "cfg-distilled": {"preset": "cfg-distilled"},
+    "distilled-4": {"preset": "distilled-4"},
+    "first-block": {"cache": "first-block"},
+    "taylorseer": {"cache": "taylorseer"},
+    "compile": {"compile": True},
+    "distilled-4+compile": {"preset": "distilled-4", "compile": True},
+    "vae-tiling": {"vae_tiling": True},
+    "group-offload": {"group_offload": True},
+}
+"""Speed options timed against `plain` (BackendOptions fields)."""
+DEFAULT_VARIANTS = (
+    "plain,cfg-distilled,distilled-4,first-block,taylorseer,compile,distilled-4+compile,"
+    "group-offload"
+)
+
+
+def random_weights_main(args: argparse.Namespace) -> None:
+    """Time a real-size random-weights pipeline plain and with each variant (module doc)."""
+    from random_weights import SIZES, build_pipeline, parameter_count
+
+    name = SIZES.get(args.random_weights)
+    if name is None:
+        raise SystemExit(f"--random-weights is one of {', '.join(SIZES)}")
+    variants = args.variants.split(",")
+    unknown = [v for v in variants if v not in VARIANTS]
+    if unknown or variants[0] != "plain":
+        raise SystemExit(f"--variants start with plain and name some of {', '.join(VARIANTS)}")
+    gpu = torch.cuda.is_available()
+    device = "cuda" if gpu else "cpu"
+    dtype = args.dtype if args.dtype != "auto" else ("bf16" if gpu else "fp32")
+    chosen = BACKENDS[name]
+    width, height = _size(args.size) if args.size else chosen.default_size
+    frames = args.frames or chosen.default_chunk_frames
+    steps = args.steps or 8
+    folder = Path(args.save or tempfile.mkdtemp(prefix="random-weights-"))
+    started = time.perf_counter()
+    pipeline = build_pipeline(args.random_weights, layers=args.layers, device=device)
+    counts = parameter_count(pipeline)
+    if dtype != "fp32":  # saved as the backend will load it, half the bytes to write and read
+        pipeline.to(torch_dtype(dtype, device))
+    pipeline.save_pretrained(folder)
+    del pipeline
+    _free()
+    built = time.perf_counter() - started
+    print(f"built and saved {args.random_weights} in {built:.0f} s: {counts}")
+    seconds_of_video = frames / chosen.native_fps
+    rows, plain = [], None
+    try:
+        for variant in variants:
+            options = BackendOptions(
+                model=str(folder), device=device, dtype=dtype, **VARIANTS[variant]
+            )
+            try:
+                chosen.preflight(options)
+            except MotionDirectorError as error:
+                rows.append(f"| {variant} | n/a: {error} | | | | |")
+                print(rows[-1])
+                continue
+            if gpu:
+                torch.cuda.reset_peak_memory_stats()
+            backend = chosen.from_pretrained(options)
+            # The presets that come with their own steps take them; the others take --steps.
+            explicit = None if PRESETS[options.preset].steps is not None else steps
+            asked = request(backend, frames, (width, height), 1, frames)
+            start = time.perf_counter()
+            backend(asked)  # warm-up at the same shapes: kernels, compilation
+            first = time.perf_counter() - start
+            timed = asked.model_copy(update={"num_inference_steps": explicit})
+            seconds = best_seconds(lambda b=backend, t=timed: b(t), 1)
+            peak = (
+                f"{torch.cuda.max_memory_allocated() / 2**30:.1f} GiB"
+                if gpu
+                else f"{process_peak_rss_mb() / 1024:.1f} GiB RSS (process)"
+            )
+            plain = plain or seconds
+            settings = backend.settings(timed)
+            rows.append(
+                f"| {variant} | {settings.steps} steps, guidance {settings.guidance_scale:g} "
+                f"| {seconds:.2f} | {seconds / seconds_of_video:.2f} | {peak} "
+                f"| {plain / seconds:.2f}x (first call {first:.1f} s) |"
+            )
+            print(rows[-1])
+            del backend
+            _free()
+    finally:
+        if not args.save:
+            shutil.rmtree(folder, ignore_errors=True)
+    what = (
+        f"`--random-weights {args.random_weights}` ({name} backend, "
+        f"{sum(counts.values()) / 1e9:.2f} B parameters, text encoder cut to one layer) on "
+        f"{cuda_status() if gpu else f'the CPU ({os.cpu_count()} cores)'}, {dtype}, one chunk "
+        f"of {frames} frames at {width}x{height} ({seconds_of_video:.2f} s of video at "
+        f"{chosen.native_fps} fps)"
+    )
+    markdown = "\n".join(
+        [
+            "### Video generators at real size, random weights",
+            "",
+            f"Ran: {what}. Each variant is loaded from the saved folder through the backend, "
+            "warmed up with one step at the same shapes (compilation happens there: *first "
+            "call*), then timed once. *GPU s per video s*: seconds of the chunk over seconds of "
+            "video it makes; *speed-up*: the plain run's time over the variant's.",
+            "",
+            "| variant | settings | seconds | GPU s per video s | peak memory | speed-up |",
+            "|---|---|---|---|---|---|",
+            *rows,
+        ]
+    )
+    if args.layers or args.size or args.frames:
+        print("(a cut-down check: docs/benchmarks.md is left as it is)")
+    else:
+        write_section(f"generators-random-{args.random_weights}", markdown)
+
+
+def _size(text: str) -> tuple[int, int]:
+    width, _, height = text.partition("x")
+    return int(width), int(height)
+
+
+def _free() -> None:
+    gc.collect()
+    if torch.cuda.is_available():
+        torch.cuda.empty_cache()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backend", choices=BACKEND_NAMES, action="append")
     parser.add_argument("--model", help="real weights (folder or hub id); needs a CUDA GPU")
     parser.add_argument("--steps", type=int, help="denoising steps (default 2 tiny, 30 real)")
     parser.add_argument("--dtype", default="auto", choices=("auto", "bf16", "fp16", "fp32"))
+    parser.add_argument(
+        "--random-weights",
+        metavar="SIZE",
+        help="time a real-size architecture with random weights: wan-1.3b, wan-14b, "
+        "cogvideox-5b, animatediff-sd15 (steps default 8)",
+    )
+    parser.add_argument(
+        "--variants", default=DEFAULT_VARIANTS, help="with --random-weights: what to time"
+    )
+    parser.add_argument("--size", help="with --random-weights: WIDTHxHEIGHT (a cut-down check)")
+    parser.add_argument("--frames", type=int, help="with --random-weights: frames per chunk")
+    parser.add_argument(
+        "--layers", type=int, help="with --random-weights: cut the denoiser's depth (a check)"
+    )
+    parser.add_argument("--save", help="with --random-weights: keep the weights in this folder")
     args = parser.parse_args()
     torch.set_num_threads(1)
+    if args.random_weights:
+        random_weights_main(args)
+        return
     gpu = torch.cuda.is_available()
     names = args.backend or list(BACKEND_NAMES)
     rows = []

@@ -3,7 +3,10 @@
 A backend takes a `GenerationRequest` (OpenPose-18 pose frames, optional face frames and
 reference image, a prompt or its embeddings, size, steps, seed and chunking) and returns a
 `GenerationOutput` (uint8 frames, fps, seed, metadata). `check_inputs` refuses a bad request
-before any work, naming the argument. `BackendOptions` say which weights to load and where.
+before any work, naming the argument. `BackendOptions` say which weights to load, where, and
+how to run them faster or in less memory (presets of steps and guidance, LoRA adapters,
+diffusion caching, compilation, the attention backend, VAE tiling, offloading, quantization);
+`backends/speed.py` checks those before any weights load and applies them after.
 
 This module imports neither torch nor diffusers at import time: `require_diffusers`,
 `resolve_device` and `torch_dtype` import them when a backend is built, so
@@ -15,6 +18,7 @@ from __future__ import annotations
 import importlib
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 import numpy as np
@@ -22,6 +26,7 @@ import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field
 
 from motiondirector.errors import BackendUnavailableError, GenerationInputError
+from motiondirector.generators.speed_options import CacheName, PresetName, QuantizeName
 
 if TYPE_CHECKING:
     import torch
@@ -34,10 +39,76 @@ DtypeName = Literal["auto", "bf16", "fp16", "fp32"]
 UInt8Array = npt.NDArray[np.uint8]
 
 INSTALL_HINT = "pip install 'motiondirector[video]'"
+DEFAULT_STEPS = 30
+"""Denoising steps when neither the request nor the preset says."""
+
+
+@dataclass(frozen=True)
+class SpeedPreset:
+    """Steps, guidance and flow-matching shift that go with a kind of weights (None: the
+    request's or the backend's own)."""
+
+    steps: int | None
+    guidance_scale: float | None
+    shift: float | None
+    description: str
+
+
+PRESETS: dict[PresetName, SpeedPreset] = {
+    "standard": SpeedPreset(
+        None, None, None, f"{DEFAULT_STEPS} steps and the backend's classifier-free guidance"
+    ),
+    "cfg-distilled": SpeedPreset(
+        None,
+        1.0,
+        None,
+        "guidance 1: no unconditional pass, for CFG-distilled weights (half the transformer "
+        "work per step)",
+    ),
+    "distilled-4": SpeedPreset(
+        4,
+        1.0,
+        5.0,
+        "4 steps, guidance 1, shift 5: step- and CFG-distilled weights or LoRAs (the 4-step "
+        "Wan 2.1 distillations)",
+    ),
+    "distilled-8": SpeedPreset(
+        8, 1.0, 5.0, "8 steps, guidance 1, shift 5: 8-step distilled weights or LoRAs"
+    ),
+}
+"""Named settings of steps, guidance and shift; an explicit value always wins over these."""
+
+CACHE_DEFAULTS: dict[str, float] = {"first-block": 0.05, "taylorseer": 2.0}
+"""The first-block cache's threshold and TaylorSeer's interval when none is given."""
+
+
+class LoraWeights(BaseModel):
+    """One LoRA adapter: a `.safetensors` file (or a folder holding one) and its scale."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    path: Path
+    scale: float = Field(default=1.0, description="Adapter weight; 1.0 as trained.")
+
+    @classmethod
+    def parse(cls, text: str) -> LoraWeights:
+        """`PATH` or `PATH:SCALE` (the command line's form)."""
+        path, sep, scale = text.rpartition(":")
+        if sep and path:
+            try:
+                return cls(path=Path(path), scale=float(scale))
+            except ValueError:
+                pass  # a ':' inside the path, not a scale
+        return cls(path=Path(text))
+
+    def describe(self) -> str:
+        return f"{self.path.name}:{self.scale:g}"
 
 
 class BackendOptions(BaseModel):
-    """Which weights a backend loads and where it runs."""
+    """Which weights a backend loads, where it runs, and how it runs faster or in less
+    memory. Every speed option is checked before weights load (`backends/speed.py`) and
+    recorded in the output's metadata."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -64,6 +135,88 @@ class BackendOptions(BaseModel):
         description="Keep weights in CPU memory and move each model to the GPU only while it "
         "runs (slower, much less GPU memory).",
     )
+    preset: PresetName = Field(
+        default="standard",
+        description="Steps, guidance and shift for the kind of weights (see PRESETS); a "
+        "request's own steps or guidance win.",
+    )
+    shift: float | None = Field(
+        default=None,
+        gt=0,
+        description="Flow-matching timestep shift of the scheduler (Wan backends); None: the "
+        "preset's, else the model's.",
+    )
+    lora: tuple[LoraWeights, ...] = Field(
+        default=(), description="LoRA adapters loaded into the denoiser, in order."
+    )
+    cache: CacheName = Field(
+        default="none",
+        description="Diffusion caching through diffusers' cache hooks: 'first-block' skips the "
+        "other blocks while the first block's residual changes less than `cache_threshold`; "
+        "'taylorseer' predicts block outputs between full passes every `cache_interval` steps.",
+    )
+    cache_threshold: float | None = Field(
+        default=None, gt=0, description="First-block cache threshold (default 0.05)."
+    )
+    cache_interval: int | None = Field(
+        default=None, ge=1, description="TaylorSeer steps between full passes (default 2)."
+    )
+    compile: bool = Field(
+        default=False,
+        description="torch.compile the denoiser's repeated blocks (the whole denoiser where "
+        "diffusers declares none); the first call compiles.",
+    )
+    compile_backend: str = Field(
+        default="inductor", description="torch.compile backend ('inductor'; 'eager' to test)."
+    )
+    attention: str | None = Field(
+        default=None,
+        description="diffusers attention backend of the denoiser ('native', 'flash', 'sage', "
+        "...), where its package is installed; None: diffusers' default.",
+    )
+    vae_tiling: bool = Field(default=False, description="Decode the VAE tile by tile.")
+    vae_slicing: bool = Field(default=False, description="Decode the VAE one slice at a time.")
+    group_offload: bool = Field(
+        default=False,
+        description="Keep weights in CPU memory and move them to the GPU block by block as they "
+        "run (diffusers group offloading; less memory than cpu_offload).",
+    )
+    quantize: QuantizeName = Field(
+        default="none",
+        description="Weight quantization of the denoiser at load time through diffusers' "
+        "quantization configs: 'nf4' (bitsandbytes, CUDA), 'int8' (torchao weight-only), "
+        "'fp8' (torchao float8 weight-only, recent GPUs).",
+    )
+
+    def describe_speed(self) -> str:
+        """The speed and memory options in a few words ('' when none is set)."""
+        words = []
+        if self.preset != "standard":
+            words.append(f"preset {self.preset}")
+        if self.shift is not None:
+            words.append(f"shift {self.shift:g}")
+        words.extend(f"LoRA {item.describe()}" for item in self.lora)
+        if self.cache == "first-block":
+            threshold = self.cache_threshold or CACHE_DEFAULTS["first-block"]
+            words.append(f"first-block cache {threshold:g}")
+        elif self.cache == "taylorseer":
+            interval = self.cache_interval or int(CACHE_DEFAULTS["taylorseer"])
+            words.append(f"TaylorSeer cache every {interval}")
+        if self.compile:
+            words.append(f"compiled ({self.compile_backend})")
+        if self.attention is not None:
+            words.append(f"attention {self.attention}")
+        for flag, word in (
+            (self.vae_tiling, "VAE tiling"),
+            (self.vae_slicing, "VAE slicing"),
+            (self.group_offload, "group offload"),
+            (self.cpu_offload, "model CPU offload"),
+        ):
+            if flag:
+                words.append(word)
+        if self.quantize != "none":
+            words.append(f"{self.quantize} weights")
+        return ", ".join(words)
 
 
 class GenerationRequest(BaseModel):
@@ -96,7 +249,9 @@ class GenerationRequest(BaseModel):
     height: int | None = Field(default=None, description="None: the pose frames' height.")
     width: int | None = Field(default=None, description="None: the pose frames' width.")
     fps: float = Field(default=30.0, description="Frame rate of the pose frames and the output.")
-    num_inference_steps: int = 30
+    num_inference_steps: int | None = Field(
+        default=None, description="Denoising steps; None: the preset's, else 30."
+    )
     guidance_scale: float | None = Field(
         default=None, description="Classifier-free guidance; None: the backend's default."
     )

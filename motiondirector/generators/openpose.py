@@ -136,41 +136,80 @@ def coco18_keypoints(motion: Motion) -> FloatArray:
     return keypoints
 
 
-def _ellipse(a: FloatArray, b: FloatArray, half_width: float) -> list[tuple[float, float]]:
-    """Polygon of the ellipse spanning a..b with the given half width (as the reference)."""
+_ELLIPSE_STEPS = np.radians(np.arange(0, 361, 10, dtype=np.float64))
+
+
+def _ellipses(a: FloatArray, b: FloatArray, half_width: float) -> FloatArray:
+    """Polygons (limbs, 37, 2) of the ellipses spanning a[i]..b[i] (limbs, 2) with the given
+    half width, as the reference renderer draws limbs."""
     centre = (a + b) / 2
     delta = b - a
-    length = float(np.hypot(delta[0], delta[1])) / 2
-    angle = float(np.arctan2(delta[1], delta[0]))
-    steps = np.radians(np.arange(0, 361, 10, dtype=np.float64))
+    length = np.hypot(delta[:, 0], delta[:, 1])[:, None] / 2
+    angle = np.arctan2(delta[:, 1], delta[:, 0])[:, None]
     cos, sin = np.cos(angle), np.sin(angle)
-    ex, ey = length * np.cos(steps), half_width * np.sin(steps)
-    xs = centre[0] + ex * cos - ey * sin
-    ys = centre[1] + ex * sin + ey * cos
-    return [(float(x), float(y)) for x, y in zip(xs, ys, strict=True)]
+    ex, ey = length * np.cos(_ELLIPSE_STEPS), half_width * np.sin(_ELLIPSE_STEPS)
+    xs = centre[:, :1] + ex * cos - ey * sin
+    ys = centre[:, 1:] + ex * sin + ey * cos
+    return np.stack([xs, ys], axis=2)
 
 
 def render_openpose(keypoints2d: npt.ArrayLike, width: int, height: int) -> npt.NDArray[np.uint8]:
     """An OpenPose-18 image (height, width, 3) uint8 of one figure's pixel keypoints (18, 2);
-    NaN keypoints are missing and left out with their limbs."""
+    NaN keypoints are missing and left out with their limbs.
+
+    The pixels equal those of drawing every limb over the whole frame, but the work is bounded
+    by the figure: each limb's ellipse is rasterized by PIL inside its own box (shifted by
+    whole pixels, which moves PIL's rasterization exactly), blended in floating point only
+    where it covers, and the keypoint circles are drawn on the figure's box alone."""
     points = np.asarray(keypoints2d, dtype=np.float64).reshape(len(KEYPOINTS), 2)
-    canvas = np.zeros((height, width, 3), dtype=np.float64)
+    frame = np.zeros((height, width, 3), dtype=np.uint8)
     present = np.asarray(np.isfinite(points).all(axis=1), dtype=bool)
-    for limb, (a, b) in enumerate(LIMBS):
-        if not (present[a] and present[b]):
+    if not present.any():
+        return frame
+    margin = STICK_WIDTH + JOINT_RADIUS + 2
+    shown = points[present]
+    left = max(0, int(np.floor(shown[:, 0].min())) - margin)
+    top = max(0, int(np.floor(shown[:, 1].min())) - margin)
+    right = min(width, int(np.ceil(shown[:, 0].max())) + margin + 1)
+    bottom = min(height, int(np.ceil(shown[:, 1].max())) + margin + 1)
+    if right <= left or bottom <= top:
+        return frame
+    origin = np.array([left, top], dtype=np.float64)
+    box_width, box_height = right - left, bottom - top
+    # Limbs blend in floating point and round once at the end, as the reference does; only
+    # covered pixels are ever read or rounded.
+    canvas = np.zeros((box_height, box_width, 3), dtype=np.float64)
+    touched = np.zeros((box_height, box_width), dtype=bool)
+    ends = np.asarray(LIMBS)
+    drawn = present[ends[:, 0]] & present[ends[:, 1]]
+    polygons = _ellipses(points[ends[:, 0]], points[ends[:, 1]], STICK_WIDTH) - origin
+    for limb in np.flatnonzero(drawn):
+        polygon = polygons[limb]
+        x0 = max(0, int(np.floor(polygon[:, 0].min())) - 1)
+        y0 = max(0, int(np.floor(polygon[:, 1].min())) - 1)
+        x1 = min(box_width, int(np.ceil(polygon[:, 0].max())) + 2)
+        y1 = min(box_height, int(np.ceil(polygon[:, 1].max())) + 2)
+        if x1 <= x0 or y1 <= y0:
             continue
-        mask = Image.new("L", (width, height), 0)
-        ImageDraw.Draw(mask).polygon(_ellipse(points[a], points[b], STICK_WIDTH), fill=255)
+        mask = Image.new("L", (x1 - x0, y1 - y0), 0)
+        shifted = polygon - np.array([x0, y0], dtype=np.float64)
+        ImageDraw.Draw(mask).polygon(shifted.ravel().tolist(), fill=255)
         covered = np.asarray(mask, dtype=bool)
+        region = canvas[y0:y1, x0:x1]
         colour = np.asarray(COLORS[limb], dtype=np.float64)
-        canvas[covered] = (1 - LIMB_ALPHA) * canvas[covered] + LIMB_ALPHA * colour
-    image = Image.fromarray(np.rint(canvas).astype(np.uint8), "RGB")
+        region[covered] = (1 - LIMB_ALPHA) * region[covered] + LIMB_ALPHA * colour
+        touched[y0:y1, x0:x1] |= covered
+    box = np.zeros((box_height, box_width, 3), dtype=np.uint8)
+    rows, columns = np.nonzero(touched)
+    box[rows, columns] = np.rint(canvas[rows, columns]).astype(np.uint8)
+    image = Image.fromarray(box, "RGB")
     draw = ImageDraw.Draw(image)
     for index in np.flatnonzero(present):
-        x, y = points[index]
+        x, y = points[index] - origin
         r = JOINT_RADIUS
         draw.ellipse((x - r, y - r, x + r, y + r), fill=COLORS[index])
-    return np.asarray(image, dtype=np.uint8).copy()
+    frame[top:bottom, left:right] = np.asarray(image, dtype=np.uint8)
+    return frame
 
 
 def conditioning_keypoints(

@@ -99,3 +99,66 @@ def test_camera_rejects_degenerate_settings() -> None:
         Camera(0, 10, 100.0, (0.0, 0.0, 1.0), (0.0, 0.0, 0.0))
     with pytest.raises(ValueError):
         Camera(10, 10, 100.0, (0.0, 1.0, 0.0), (0.0, 0.0, 0.0))
+
+
+def _reference_render(points: np.ndarray, width: int, height: int) -> np.ndarray:
+    """The renderer as it was before drawing was bounded by the figure: every limb's
+    ellipse rasterized over the whole frame. Kept here as the pixel reference."""
+    from PIL import Image, ImageDraw
+
+    canvas = np.zeros((height, width, 3), dtype=np.float64)
+    present = np.isfinite(points).all(axis=1)
+    steps = np.radians(np.arange(0, 361, 10, dtype=np.float64))
+    for limb, (a, b) in enumerate(LIMBS):
+        if not (present[a] and present[b]):
+            continue
+        centre, delta = (points[a] + points[b]) / 2, points[b] - points[a]
+        length = float(np.hypot(delta[0], delta[1])) / 2
+        angle = float(np.arctan2(delta[1], delta[0]))
+        ex, ey = length * np.cos(steps), 4 * np.sin(steps)
+        xs = centre[0] + ex * np.cos(angle) - ey * np.sin(angle)
+        ys = centre[1] + ex * np.sin(angle) + ey * np.cos(angle)
+        mask = Image.new("L", (width, height), 0)
+        polygon = [(float(x), float(y)) for x, y in zip(xs, ys, strict=True)]
+        ImageDraw.Draw(mask).polygon(polygon, fill=255)
+        covered = np.asarray(mask, dtype=bool)
+        colour = np.asarray(COLORS[limb], dtype=np.float64)
+        canvas[covered] = (1 - LIMB_ALPHA) * canvas[covered] + LIMB_ALPHA * colour
+    image = Image.fromarray(np.rint(canvas).astype(np.uint8), "RGB")
+    draw = ImageDraw.Draw(image)
+    for index in np.flatnonzero(present):
+        x, y = points[index]
+        draw.ellipse((x - 4, y - 4, x + 4, y + 4), fill=COLORS[index])
+    return np.asarray(image, dtype=np.uint8)
+
+
+def test_bounded_drawing_equals_whole_frame_drawing_pixel_for_pixel() -> None:
+    from motiondirector.generators.backends.common import fit_camera
+    from motiondirector.generators.openpose import conditioning_keypoints
+    from motiondirector.motion.library import get_clip
+
+    motion = get_clip("wave.right.large.fast.happy").motion()
+    compared = 0
+    for size in ((1280, 720), (832, 480), (64, 64)):
+        camera = fit_camera(motion, size)
+        for frame in conditioning_keypoints(motion)[::9]:
+            pixels = project(frame, camera)
+            expected = _reference_render(pixels, *size)
+            np.testing.assert_array_equal(render_openpose(pixels, *size), expected)
+            compared += 1
+    # Figures cut by the frame's edges and missing keypoints.
+    rng = np.random.default_rng(7)
+    for _ in range(20):
+        pixels = rng.uniform(-60.0, 260.0, (len(KEYPOINTS), 2))
+        pixels[rng.random(len(KEYPOINTS)) < 0.15] = np.nan
+        np.testing.assert_array_equal(
+            render_openpose(pixels, 200, 150), _reference_render(pixels, 200, 150)
+        )
+        compared += 1
+    assert compared >= 40
+
+
+def test_a_figure_entirely_outside_the_frame_draws_nothing() -> None:
+    pixels = np.full((len(KEYPOINTS), 2), -500.0)
+    assert not render_openpose(pixels, 64, 64).any()
+    assert not render_openpose(np.full((len(KEYPOINTS), 2), np.nan), 64, 64).any()

@@ -22,6 +22,7 @@ from motiondirector.generators.backends.common import (
     dtype_argument,
     to_pil_frames,
 )
+from motiondirector.generators.backends.speed import quantization_argument
 from motiondirector.generators.base import BackendOptions, GenerationRequest, optional_module
 from motiondirector.generators.chunking import Chunk
 
@@ -43,6 +44,10 @@ class AnimateDiffBackend(DiffusersBackend):
     default_overlap_frames: ClassVar[int] = 4
     takes_reference: ClassVar[bool] = False
     default_guidance_scale: ClassVar[float] = 7.5
+    denoiser_attr: ClassVar[str] = "unet"
+    denoiser_class_name: ClassVar[str] = "UNetMotionModel"
+    vae_class_name: ClassVar[str] = "AutoencoderKL"
+    lora_family: ClassVar[str] = "sd-unet"
 
     @classmethod
     def load_pipeline(cls, model: str, dtype: Any, options: BackendOptions) -> Any:
@@ -60,7 +65,7 @@ class AnimateDiffBackend(DiffusersBackend):
             if source is not None:
                 extra[name] = loader.from_pretrained(source, **dtype_argument(dtype))
         pipeline = diffusers.AnimateDiffControlNetPipeline.from_pretrained(
-            model, **dtype_argument(dtype), **extra
+            model, **dtype_argument(dtype), **extra, **quantization_argument(cls, options, dtype)
         )
         # The scheduler AnimateDiff was trained with (linear betas, no sample clipping).
         pipeline.scheduler = diffusers.DDIMScheduler.from_config(

@@ -35,6 +35,11 @@ class CogVideoXFunBackend(DiffusersBackend):
     default_overlap_frames: ClassVar[int] = 8
     takes_reference: ClassVar[bool] = False
     default_guidance_scale: ClassVar[float] = 6.0
+    denoiser_class_name: ClassVar[str] = "CogVideoXTransformer3DModel"
+    vae_class_name: ClassVar[str] = "AutoencoderKLCogVideoX"
+    lora_family: ClassVar[str] = "cogvideox"
+    # The first-block cache fails inside diffusers on CogVideoX's two-stream blocks.
+    cache_kinds: ClassVar[tuple[str, ...]] = ("taylorseer",)
 
     def control_video(
         self, request: GenerationRequest, settings: Settings, chunk: Chunk

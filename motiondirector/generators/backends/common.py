@@ -3,8 +3,9 @@
 A backend subclasses `DiffusersBackend`, names its diffusers pipeline class and defaults, and
 implements `chunk_inputs`: the conditioning its model expects for one chunk (pose video, face
 video, control video and mask). Everything else — resolving the device, loading weights with
-`from_pretrained(..., dtype=...)`, prompts and their embeddings, padding chunks to the
-lengths the VAE accepts, seeding, stitching chunks and converting frames to uint8 — is here.
+`from_pretrained(..., dtype=...)`, the speed and memory options (`speed.py`), prompts and their
+embeddings, padding chunks to the lengths the VAE accepts, seeding, stitching chunks and
+converting frames to uint8 — is here.
 
 diffusers and torch are imported inside functions only.
 """
@@ -22,8 +23,15 @@ import numpy.typing as npt
 from PIL import Image
 
 from motiondirector.errors import BackendUnavailableError, GenerationError, GenerationInputError
+from motiondirector.generators.backends.speed import (
+    apply_speed_options,
+    check_speed_options,
+    quantization_argument,
+)
 from motiondirector.generators.base import (
+    DEFAULT_STEPS,
     INSTALL_HINT,
+    PRESETS,
     BackendOptions,
     DeviceName,
     GenerationOutput,
@@ -85,12 +93,39 @@ class DiffusersBackend:
     float32_vae_class: ClassVar[str | None] = None
     """A diffusers VAE class loaded in float32 whatever the pipeline's dtype (Wan's VAE is
     numerically fragile in half precision)."""
+    denoiser_attr: ClassVar[str] = "transformer"
+    """The pipeline component that denoises (LoRA, caches, compilation and attention go there)."""
+    denoiser_class_name: ClassVar[str]
+    vae_class_name: ClassVar[str]
+    lora_family: ClassVar[str]
+    """Which LoRA layout fits (see `speed.LORA_FAMILIES`)."""
+    cache_kinds: ClassVar[tuple[str, ...]] = ()
+    """diffusers caches that run on this backend's denoiser (checked on the tiny pipelines)."""
+    flow_matching: ClassVar[bool] = False
+    """Whether the scheduler is flow matching, with a timestep `shift`."""
+    attention_dispatch: ClassVar[bool] = False
+    """Whether the denoiser's attention goes through diffusers' attention backends."""
 
-    def __init__(self, pipeline: Any, *, model: str, device: str) -> None:
+    def __init__(
+        self,
+        pipeline: Any,
+        *,
+        model: str,
+        device: str,
+        options: BackendOptions | None = None,
+        applied: dict[str, Any] | None = None,
+    ) -> None:
         self.pipeline = pipeline
         self.model = model
         self.device = device
+        self.options = options or BackendOptions()
+        self.applied = applied if applied is not None else {"preset": self.options.preset}
+        """The speed and memory options that took effect (recorded in every output)."""
         self.show_progress(False)
+
+    def describe_options(self) -> str:
+        """The speed and memory options in use, in a few words ('' when none is set)."""
+        return self.options.describe_speed()
 
     def show_progress(self, enabled: bool) -> None:
         """Show the pipeline's denoising progress bars (off by default)."""
@@ -100,9 +135,16 @@ class DiffusersBackend:
 
     @classmethod
     def from_components(
-        cls, pipeline: Any, *, device: DeviceName = "auto", model: str = "components"
+        cls,
+        pipeline: Any,
+        *,
+        device: DeviceName = "auto",
+        model: str = "components",
+        options: BackendOptions | None = None,
     ) -> Self:
-        """Wrap an already built pipeline (e.g. tiny random parts made in code)."""
+        """Wrap an already built pipeline (e.g. tiny random parts made in code), applying the
+        speed and memory options of `options` (its model, device and dtype are not used:
+        the pipeline is built, and `device` says where it runs)."""
         require_diffusers(cls.name)
         expected = cls.pipeline_class_name
         if not isinstance(pipeline, getattr(importlib.import_module("diffusers"), expected)):
@@ -110,13 +152,19 @@ class DiffusersBackend:
             raise GenerationInputError(
                 "pipeline", f"the {cls.name} backend wraps a {expected}, got {got}"
             )
+        options = options or BackendOptions()
+        if options.quantize != "none":
+            raise GenerationInputError(
+                "quantize", "quantizes weights as they load: use from_pretrained"
+            )
         resolved = resolve_device(device)
-        pipeline.to(resolved)
+        check_speed_options(cls, options, resolved)
         # Modules built in code start in training mode (dropout on); generation is inference.
         for component in pipeline.components.values():
             if hasattr(component, "eval") and hasattr(component, "training"):
                 component.eval()
-        return cls(pipeline, model=model, device=resolved)
+        applied = apply_speed_options(pipeline, cls, options, resolved)
+        return cls(pipeline, model=model, device=resolved, options=options, applied=applied)
 
     @classmethod
     def from_pretrained(cls, options: BackendOptions | None = None) -> Self:
@@ -134,19 +182,18 @@ class DiffusersBackend:
             raise GenerationError(
                 f"cannot load the {cls.name} model {model!r}: {type(error).__name__}: {error}"
             ) from error
-        if options.cpu_offload and device == "cuda":
-            pipeline.enable_model_cpu_offload()
-        else:
-            pipeline.to(device)
-        return cls(pipeline, model=model, device=device)
+        applied = apply_speed_options(pipeline, cls, options, device)
+        return cls(pipeline, model=model, device=device, options=options, applied=applied)
 
     @classmethod
     def preflight(cls, options: BackendOptions, *, text_prompt: bool = False) -> str:
         """Refuse now what would fail later, cheapest first: diffusers missing, real weights
-        without a GPU, and (for `text_prompt`) a missing prompt-text cleaner. Returns the
-        device the weights would run on."""
+        without a GPU, a speed or memory option that cannot work here (`speed.py`), and (for
+        `text_prompt`) a missing prompt-text cleaner. Returns the device the weights would
+        run on."""
         require_diffusers(cls.name)
         device = resolve_device(options.device, model=options.model or cls.default_model)
+        check_speed_options(cls, options, device)
         if text_prompt:
             cls.require_text_cleaner()
         return device
@@ -164,7 +211,12 @@ class DiffusersBackend:
                 model, subfolder="vae", **dtype_argument(torch.float32)
             )
         pipeline_class = getattr(diffusers, cls.pipeline_class_name)
-        return pipeline_class.from_pretrained(model, **components, **dtype_argument(dtype))
+        return pipeline_class.from_pretrained(
+            model,
+            **components,
+            **dtype_argument(dtype),
+            **quantization_argument(cls, options, dtype),
+        )
 
     # Conditioning ---------------------------------------------------------------------------
 
@@ -192,12 +244,16 @@ class DiffusersBackend:
         overlap = request.overlap_frames
         if overlap is None:
             overlap = min(self.default_overlap_frames, chunk // 2)
+        preset = PRESETS[self.options.preset]
+        steps = request.num_inference_steps or preset.steps or DEFAULT_STEPS
         guidance = request.guidance_scale
+        if guidance is None:
+            guidance = preset.guidance_scale
         return Settings(
             width=width,
             height=height,
             frames=request.frame_count,
-            steps=request.num_inference_steps,
+            steps=steps,
             guidance_scale=self.default_guidance_scale if guidance is None else guidance,
             chunk_frames=chunk,
             overlap_frames=overlap,
@@ -378,6 +434,7 @@ class DiffusersBackend:
             "overlap_frames": settings.overlap_frames,
             "chunk_starts": [chunk.start for chunk in chunks],
             "carries_frames": self.carries_frames,
+            "options": self.applied,
             "seconds": round(seconds, 3),
         }
         return GenerationOutput(

@@ -5,7 +5,8 @@
 renders each character's conditioning the way the backend's model expects it (pose frames at
 its frame rate and size; for Wan-Animate also the face track), runs the generator and writes
 `<CHARACTER>.mp4` (H.264, with `preview.write_video`) and a `<CHARACTER>.json` beside it that
-records the settings and the generator's metadata. Callers read the folder (and the reference
+records the settings and the generator's metadata (with the speed and memory options that
+took effect). Callers read the folder (and the reference
 image) before loading a model; every request is checked before the first one runs.
 """
 
@@ -157,7 +158,7 @@ def build_requests(
     fps: float | None = None,
     start: float | None = None,
     end: float | None = None,
-    steps: int = 30,
+    steps: int | None = None,
     seed: int = 0,
     guidance_scale: float | None = None,
     chunk_frames: int | None = None,
@@ -165,7 +166,8 @@ def build_requests(
 ) -> list[CharacterRequest]:
     """One request per character of `direction`, its conditioning rendered as the `backend`
     class's model expects (no model needed): pose frames at its rate (`fps`) and `size`, the
-    face track where it takes one, cut to the `start`..`end` seconds of the scene."""
+    face track where it takes one, cut to the `start`..`end` seconds of the scene. `steps`
+    None leaves the denoising steps to the backend's preset (30 when it has none)."""
     rate = fps or backend.native_fps
     width, height = size or backend.default_size
     requests = []

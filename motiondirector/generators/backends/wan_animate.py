@@ -50,6 +50,13 @@ class WanAnimateBackend(DiffusersBackend):
     carries_frames: ClassVar[bool] = True
     text_cleaner: ClassVar[str | None] = "ftfy"
     float32_vae_class: ClassVar[str | None] = "AutoencoderKLWan"
+    denoiser_class_name: ClassVar[str] = "WanAnimateTransformer3DModel"
+    vae_class_name: ClassVar[str] = "AutoencoderKLWan"
+    lora_family: ClassVar[str] = "wan"
+    # diffusers registers no first-block cache for Wan-Animate's own block class.
+    cache_kinds: ClassVar[tuple[str, ...]] = ("taylorseer",)
+    flow_matching: ClassVar[bool] = True
+    attention_dispatch: ClassVar[bool] = True
     needs_reference: ClassVar[bool] = True
     takes_face_frames: ClassVar[bool] = True
 

@@ -44,6 +44,12 @@ class WanVACEBackend(DiffusersBackend):
     carries_frames: ClassVar[bool] = True
     text_cleaner: ClassVar[str | None] = "ftfy"
     float32_vae_class: ClassVar[str | None] = "AutoencoderKLWan"
+    denoiser_class_name: ClassVar[str] = "WanVACETransformer3DModel"
+    vae_class_name: ClassVar[str] = "AutoencoderKLWan"
+    lora_family: ClassVar[str] = "wan"
+    cache_kinds: ClassVar[tuple[str, ...]] = ("first-block", "taylorseer")
+    flow_matching: ClassVar[bool] = True
+    attention_dispatch: ClassVar[bool] = True
 
     def control_video(
         self,
