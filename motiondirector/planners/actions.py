@@ -4,16 +4,21 @@ Finds the verbs of the action lexicon (every form: crosses, crossed, crossing), 
 verb's subject -- a character name (first or full name, any case), a group ("they", "the men",
 "both"), a pronoun resolved to the character last mentioned of that gender -- and the character
 or place it is aimed at. A verb whose subject is not a known character produces nothing: it
-never guesses. It returns templates with characters; building Behaviours is `rules.py`'s job.
+never guesses. Asides in brackets ("Charya (the Librarian) walks over") are skipped. Asked to,
+it also gives the face of an emotion the line describes ("MARY, furious, sits") to the
+character it describes. It returns templates with characters; building Behaviours is
+`rules.py`'s job.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from motiondirector.plan.vocabulary import load_emfacs
 from motiondirector.planners.cues import ActionEntry, BehaviourTemplate, CueLexicon
+from motiondirector.scene.names import short_forms
 
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'\u2019\-]*|--|[,;:.!?\u2014]")
 _SENTENCE_BREAK = frozenset({".", "!", "?", ";", ":", "--", "\u2014"})
@@ -38,6 +43,20 @@ _FEMALE = frozenset({"she", "her", "hers", "herself"})
 _DOWN = frozenset({"floor", "ground", "feet", "down", "table", "desk", "lap", "hands", "shoes"})
 _UP = frozenset({"ceiling", "sky", "up", "heavens", "heaven", "stars", "roof"})
 _CAMERA = frozenset({"us", "camera", "lens", "audience", "viewer", "viewers", "screen"})
+_BODY_TURNS = frozenset({"head", "back", "face", "body", "around", "away", "eyes", "gaze"})
+_ASIDE = re.compile(r"\([^()]*\)")
+_STOPS = frozenset({".", "!", "?"})
+# Words that say what someone is when they are introduced ("CHARYA, a nice Librarian lady").
+_MALE_NOUNS = frozenset(
+    {"man", "male", "boy", "guy", "gentleman", "father", "dad", "husband", "son", "brother",
+     "uncle", "king", "prince", "stallion", "lad", "grandfather", "grandpa", "sir"}
+)  # fmt: skip
+_FEMALE_NOUNS = frozenset(
+    {"woman", "female", "girl", "lady", "mother", "mom", "mum", "wife", "daughter", "sister",
+     "aunt", "queen", "princess", "mare", "lass", "gal", "grandmother", "grandma"}
+)  # fmt: skip
+_INTRODUCTION_REACH = 14  # tokens after "NAME," read as the description of NAME
+_EMOTION_FACE_MIN = 0.05
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +69,7 @@ class _Tok:
 
 def _tokens(text: str) -> list[_Tok]:
     tokens: list[_Tok] = []
-    for raw in _TOKEN.findall(text.replace("\u2019", "'")):
+    for raw in _TOKEN.findall(_ASIDE.sub(" ", text).replace("\u2019", "'")):
         low = raw.lower()
         possessive = low.endswith("'s") or (low.endswith("s'") and len(low) > 2)
         if possessive:
@@ -62,7 +81,10 @@ def _tokens(text: str) -> list[_Tok]:
 
 def _sentences(tokens: list[_Tok]) -> list[list[_Tok]]:
     sentences: list[list[_Tok]] = [[]]
-    for token in tokens:
+    for index, token in enumerate(tokens):
+        following = tokens[index + 1].text if index + 1 < len(tokens) else ""
+        if token.text in _STOPS and following[:1].islower():
+            continue  # a quoted cry inside a sentence: 'who answer "YORF!" when you ask'
         if token.text in _SENTENCE_BREAK:
             sentences.append([])
         else:
@@ -72,44 +94,68 @@ def _sentences(tokens: list[_Tok]) -> list[list[_Tok]]:
 
 class NameIndex:
     """Character names of a scene, matched case-insensitively by full name or any single part
-    of a one-word cue ("Brick" and "Brick Braddock" both name BRICK)."""
+    of a one-word cue ("Brick" and "Brick Braddock" both name BRICK). A name of several words
+    is also found by its short form written with a capital ("Bob" for CYBER BOB, see
+    `scene.names.short_forms`); `aliases` adds other spellings of a name."""
 
-    def __init__(self, characters: Sequence[str]) -> None:
+    def __init__(self, characters: Sequence[str], aliases: Mapping[str, str] | None = None) -> None:
         self._names: list[tuple[tuple[str, ...], str]] = []
         for name in characters:
             words = tuple(w for w in re.split(r"[^a-z0-9']+", name.lower()) if w)
             if words:
                 self._names.append((words, name))
+        known = {words for words, _ in self._names}
+        for alias, name in (aliases or {}).items():
+            words = tuple(w for w in re.split(r"[^a-z0-9']+", alias.lower()) if w)
+            if words and words not in known:
+                self._names.append((words, name))
+                known.add(words)
+        # Written with a capital only: "a steel door" is not DICK STEEL.
+        self._capital_only: set[tuple[str, ...]] = set()
+        for word, name in short_forms(characters).items():
+            if (word,) not in known:
+                self._names.append(((word,), name))
+                self._capital_only.add((word,))
         self._names.sort(key=lambda item: -len(item[0]))  # longest name first
-        # Candidates by first and last word, so matching at a token costs a lookup, not a scan.
-        self._by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-        self._by_last: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        # Names by their exact words, per length, and the words names begin and end with: so
+        # matching at a token costs a few lookups, however many names share a word.
+        self._exact: dict[tuple[str, ...], list[str]] = {}
         for words, name in self._names:
-            self._by_first.setdefault(words[0], []).append((words, name))
-            self._by_last.setdefault(words[-1], []).append((words, name))
+            self._exact.setdefault(words, []).append(name)
+        self._lengths = sorted({len(words) for words in self._exact}, reverse=True)
+        self._firsts = {words[0] for words in self._exact}
+        self._lasts = {words[-1] for words in self._exact}
 
     def match_ending(self, tokens: Sequence[_Tok], end: int) -> tuple[str, int] | None:
         """The character whose name ends at token `end`, and where the name starts."""
-        for words, name in self._by_last.get(tokens[end].low, ()):
-            start = end - len(words) + 1
+        if tokens[end].low not in self._lasts:
+            return None
+        for length in self._lengths:
+            start = end - length + 1
             if start < 0:
                 continue
-            if all(tokens[start + i].low == w for i, w in enumerate(words)) and self._not_noun(
-                tokens, start
-            ):
-                return name, start
+            found = self._match(tokens, start, length)
+            if found is not None:
+                return found, start
         return None
 
     def match_starting(self, tokens: Sequence[_Tok], start: int) -> tuple[str, int] | None:
         """The character whose name starts at token `start`, and the index after it."""
-        for words, name in self._by_first.get(tokens[start].low, ()):
-            stop = start + len(words)
-            if stop > len(tokens):
+        if tokens[start].low not in self._firsts:
+            return None
+        for length in self._lengths:
+            if start + length > len(tokens):
                 continue
-            if all(tokens[start + i].low == w for i, w in enumerate(words)) and self._not_noun(
-                tokens, start
-            ):
-                return name, stop
+            found = self._match(tokens, start, length)
+            if found is not None:
+                return found, start + length
+        return None
+
+    def _match(self, tokens: Sequence[_Tok], start: int, length: int) -> str | None:
+        words = tuple(token.low for token in tokens[start : start + length])
+        names = self._exact.get(words)
+        if names and self._not_noun(tokens, start) and self._capital_ok(tokens, start, words):
+            return names[0]
         return None
 
     def find(self, text: str) -> str | None:
@@ -121,6 +167,9 @@ class NameIndex:
                 return found[0]
         return None
 
+    def _capital_ok(self, tokens: Sequence[_Tok], start: int, words: tuple[str, ...]) -> bool:
+        return words not in self._capital_only or tokens[start].text[:1].isupper()
+
     @staticmethod
     def _not_noun(tokens: Sequence[_Tok], start: int) -> bool:
         # "a brick" is not BRICK; an introduced "the MINION" in capitals is.
@@ -128,18 +177,21 @@ class NameIndex:
 
 
 class ReferenceTracker:
-    """Who was mentioned last, and which pronouns each character has been called by."""
+    """Who was mentioned last, and which pronouns each character has been called by.
 
-    def __init__(self) -> None:
-        self._recent: list[str] = []
+    `keep` bounds how many recent names it remembers (all by default; a reader of a script
+    with many unknown names gives a bound, so each mention costs the same)."""
+
+    def __init__(self, keep: int | None = None) -> None:
+        self._recent: dict[str, None] = {}  # in order of last mention
         self._gender: dict[str, str] = {}
+        self._keep = keep
 
     def mention(self, name: str) -> None:
-        if self._recent and self._recent[-1] == name:
-            return
-        if name in self._recent:
-            self._recent.remove(name)
-        self._recent.append(name)
+        self._recent.pop(name, None)
+        self._recent[name] = None
+        if self._keep is not None and len(self._recent) > self._keep:
+            del self._recent[next(iter(self._recent))]
 
     def learn(self, name: str, gender: str) -> None:
         self._gender.setdefault(name, gender)
@@ -189,16 +241,44 @@ class _Verb:
     object_end: int = 0
 
 
-class ActionParser:
-    """Turns action text into ActionCues using the action lexicon."""
+@dataclass(frozen=True, slots=True)
+class _EmotionWords:
+    words: tuple[str, ...]
+    label: str
+    intensity: float
 
-    def __init__(self, lexicon: CueLexicon) -> None:
+
+class ActionParser:
+    """Turns action text into ActionCues using the action lexicon.
+
+    `more_verbs` (form -> base verb) are verbs that say someone does something without a
+    behaviour of their own ("barks", "whispers"): they only mark their subject as an actor
+    (see `parse`'s `actors`)."""
+
+    def __init__(self, lexicon: CueLexicon, *, more_verbs: Mapping[str, str] | None = None) -> None:
         by_form: dict[str, list[ActionEntry]] = {}
         for entry in lexicon.actions:
             for form in sorted(entry.forms):
                 by_form.setdefault(form, []).append(entry)
+        for form, verb in sorted((more_verbs or {}).items()):
+            by_form.setdefault(form, []).append(ActionEntry(verb, frozenset({form}), (), 4, ()))
         self._by_form = by_form
         self._groups = lexicon.group_subjects
+        emotions: dict[tuple[str, ...], _EmotionWords] = {}
+        for cue in lexicon.parentheticals:
+            if cue.emotion is None or cue.emotion == "neutral":
+                continue
+            for phrase in cue.phrases:
+                words = tuple(phrase.split())
+                if any(word in by_form for word in words):
+                    continue  # "smiles", "sighs": the verb's own behaviour says it already
+                emotions.setdefault(words, _EmotionWords(words, cue.emotion, cue.emotion_intensity))
+        self._emotions = sorted(emotions.values(), key=lambda e: -len(e.words))
+        self._emfacs = load_emfacs()
+
+    def verb_forms(self) -> frozenset[str]:
+        """Every word this parser reads as a verb."""
+        return frozenset(self._by_form)
 
     def parse(
         self,
@@ -207,14 +287,25 @@ class ActionParser:
         tracker: ReferenceTracker,
         on_stage: Sequence[str],
         default_subject: str | None = None,
+        *,
+        emotions: bool = False,
+        actors: list[tuple[str, str]] | None = None,
     ) -> list[ActionCue]:
         """Every behaviour the text describes. `default_subject` does verbs that have no subject
         of their own (parentheticals: the speaker); otherwise such a verb inherits the subject of
-        the verb before it in the same line, or produces nothing."""
+        the verb before it in the same line, or produces nothing.
+
+        emotions: also give the face of an emotion the text describes ("furious", "in tears")
+            to the character it describes.
+        actors: when given, (character, base verb) is appended to it for every character named
+            in a sentence as the subject of one of its verbs (a pronoun or a group does not
+            count)."""
         cues: list[ActionCue] = []
         carried: list[str] = [default_subject] if default_subject else []
         for sentence in _sentences(_tokens(text)):
-            carried = self._sentence(sentence, names, tracker, on_stage, carried, cues)
+            carried = self._sentence(
+                sentence, names, tracker, on_stage, carried, cues, emotions, actors
+            )
             if default_subject and not carried:
                 carried = [default_subject]
         return cues
@@ -229,12 +320,16 @@ class ActionParser:
         on_stage: Sequence[str],
         carried: list[str],
         cues: list[ActionCue],
+        emotions: bool = False,
+        actors: list[tuple[str, str]] | None = None,
     ) -> list[str]:
         mentions = self._mentions(tokens, names)
+        self._learn_from_introductions(tokens, mentions, names, tracker)
         told = 0  # mentions already passed to the tracker
         verbs = self._verbs(tokens)
         subject = carried
         previous_end = 0
+        subjects: list[tuple[int, list[str]]] = []  # (verb position, its subject)
         for number, verb in enumerate(verbs):
             region_end = verb.position
             next_start = verbs[number + 1].position if number + 1 < len(verbs) else len(tokens)
@@ -250,11 +345,17 @@ class ActionParser:
             previous_end = verb.position + 1
             if not subject or verb.entry is None or verb.negated:
                 continue
+            subjects.append((verb.position, subject))
+            if actors is not None:
+                named = {name for _, name in mentions}
+                actors.extend((name, verb.entry.verb) for name in subject if name in named)
             for name in subject:
                 tracker.mention(name)
             self._emit(tokens, verb, subject, names, tracker, on_stage, cues)
         for _, name in mentions[told:]:
             tracker.mention(name)
+        if emotions:
+            self._emotion_faces(tokens, mentions, subjects, subject, tracker, cues)
         self._learn_gender(tokens, mentions, tracker)
         return subject
 
@@ -279,12 +380,24 @@ class ActionParser:
             if position > 0 and tokens[position - 1].low in _DETERMINERS:
                 continue  # "a look", "the waves": a noun
             entry = next((e for e in entries if self._object_ok(tokens, position, e)), None)
+            if entry is not None and self._turns_a_thing(tokens, position, entry):
+                entry = None
             negated = position > 0 and (
                 tokens[position - 1].low in _NEGATIONS
                 or (position > 1 and tokens[position - 2].low in _NEGATIONS)
             )
             verbs.append(_Verb(position, entry, negated))
         return verbs
+
+    @staticmethod
+    def _turns_a_thing(tokens: list[_Tok], position: int, entry: ActionEntry) -> bool:
+        """A hand turning a thing ("turning a brass key", "turns the page"), not the body."""
+        if {(t.channel, t.lexeme) for t in entry.behaviours} != {("posture", "turn")}:
+            return False
+        following = [t.low for t in tokens[position + 1 : position + 3]]
+        return (
+            len(following) == 2 and following[0] in _DETERMINERS and following[1] not in _BODY_TURNS
+        )
 
     @staticmethod
     def _object_ok(tokens: list[_Tok], position: int, entry: ActionEntry) -> bool:
@@ -340,6 +453,8 @@ class ActionParser:
             match = names.match_ending(tokens, k)
             if match is not None and not token.possessive:
                 start = match[1]
+                if start > begin and tokens[start - 1].low in _ARTICLES:
+                    start -= 1  # "A BARTENDER, 60s, locks up and walks home"
                 if start == begin or tokens[start - 1].low in _CONJUNCTIONS:
                     return [match[0]]
         return None
@@ -381,7 +496,7 @@ class ActionParser:
             return [name] if name else []
         if (
             token.low == "they"
-            or token.low in self._groups
+            or (token.low in self._groups and names.match_ending(tokens, j) is None)
             or (token.low == "them" and j > begin and tokens[j - 1].low == "of")
         ):
             return list(on_stage)
@@ -400,6 +515,9 @@ class ActionParser:
                 break
             cluster.insert(0, match[0])
             k = match[1] - 1
+            if k >= begin + 2 and tokens[k].low in ("and", "&") and tokens[k - 1].text == ",":
+                k -= 2  # "CHALF, NAR, and YOR"
+                continue
             if k >= begin + 1 and tokens[k].low in (",", "and", "&"):
                 k -= 1
                 continue
@@ -503,3 +621,102 @@ class ActionParser:
         male, female = bool(words & _MALE), bool(words & _FEMALE)
         if male != female:
             tracker.learn(next(iter(named)), "m" if male else "f")
+
+    def _learn_from_introductions(
+        self,
+        tokens: list[_Tok],
+        mentions: list[tuple[int, str]],
+        names: NameIndex,
+        tracker: ReferenceTracker,
+    ) -> None:
+        """Genders from introductions: "NOB, 42, male", "CHARYA, a nice Librarian lady", and
+        "CHALF, NAR, and YOR, each male" for all three."""
+        starts = {index for index, _ in mentions}
+        cluster: list[str] = []
+        for index, name in mentions:
+            match = names.match_starting(tokens, index)
+            end = match[1] if match is not None else index + 1
+            cluster.append(name)
+            separator = end
+            while separator < len(tokens) and tokens[separator].low in (",", "and", "&"):
+                separator += 1
+            if separator in starts:
+                continue  # the list of names goes on
+            if end < len(tokens) and tokens[end].text == ",":
+                self._learn_description(tokens, end + 1, starts, cluster, tracker)
+            cluster = []
+
+    def _learn_description(
+        self,
+        tokens: list[_Tok],
+        begin: int,
+        starts: set[int],
+        cluster: list[str],
+        tracker: ReferenceTracker,
+    ) -> None:
+        for position in range(begin, min(len(tokens), begin + _INTRODUCTION_REACH)):
+            low = tokens[position].low
+            if position in starts or low in self._by_form:
+                return
+            if low in _MALE_NOUNS or low in _FEMALE_NOUNS:
+                for name in cluster:
+                    tracker.learn(name, "m" if low in _MALE_NOUNS else "f")
+                return
+
+    def _emotion_faces(
+        self,
+        tokens: list[_Tok],
+        mentions: list[tuple[int, str]],
+        subjects: list[tuple[int, list[str]]],
+        carried: list[str],
+        tracker: ReferenceTracker,
+        cues: list[ActionCue],
+    ) -> None:
+        """The face of each emotion the sentence describes, on the character it describes."""
+        lows = [t.low for t in tokens]
+        faces = {(c.character, c.template.au) for c in cues if c.template.channel == "face"}
+        described: set[str] = set()
+        for index in range(len(tokens)):
+            found = next(
+                (e for e in self._emotions if tuple(lows[index : index + len(e.words)]) == e.words),
+                None,
+            )
+            if found is None or any(w in _NEGATIONS for w in lows[max(0, index - 2) : index]):
+                continue
+            trigger = " ".join(t.text for t in tokens[index : index + len(found.words)])
+            for name in self._described(index, lows, mentions, subjects, carried, tracker):
+                if name in described:
+                    continue
+                described.add(name)
+                for au, weight in sorted(self._emfacs.get(found.label, {}).items()):
+                    value = round(weight * found.intensity, 3)
+                    if value < _EMOTION_FACE_MIN or (name, au) in faces:
+                        continue
+                    faces.add((name, au))
+                    template = BehaviourTemplate(channel="face", au=au, intensity=value)
+                    cues.append(ActionCue(name, template, None, trigger))
+
+    @staticmethod
+    def _described(
+        index: int,
+        lows: list[str],
+        mentions: list[tuple[int, str]],
+        subjects: list[tuple[int, list[str]]],
+        carried: list[str],
+        tracker: ReferenceTracker,
+    ) -> list[str]:
+        """Who an emotion word at `index` describes: the subject of the verb before it ("Mary
+        sits, furious"), else of the verb after it ("Furious, MARY storms out"), else the
+        person the sentence names or calls he or she ("She is nervous")."""
+        before = [subject for position, subject in subjects if position < index]
+        if before:
+            return before[-1]
+        if subjects:
+            return subjects[0][1]
+        for position in range(index):
+            if lows[position] in ("he", "she"):
+                name = tracker.resolve(lows[position])
+                return [name] if name else []
+        if mentions:
+            return [mentions[0][1]]
+        return carried

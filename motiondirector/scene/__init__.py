@@ -19,6 +19,7 @@ from motiondirector.errors import MotionDirectorError, ScriptError
 from motiondirector.plan.options import SCRIPT_FORMATS, ScriptFormat
 from motiondirector.plan.scene import Scene
 from motiondirector.scene.assemble import assemble_scene
+from motiondirector.scene.cast import resolve_cast
 from motiondirector.scene.dialogue_json import parse_dialogue_json
 from motiondirector.scene.elements import ParsedScript
 from motiondirector.scene.fountain import parse_fountain
@@ -89,6 +90,8 @@ def parse_script(
     if characters:
         declared = (*parsed.declared_characters, *(name.upper() for name in characters))
         parsed = replace(parsed, declared_characters=tuple(dict.fromkeys(declared)))
+    if chosen != "json":
+        parsed = resolve_cast(parsed)
     return assemble_scene(parsed, timing=timing or TimingOptions(), file=file, limits=limits)
 
 

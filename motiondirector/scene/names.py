@@ -3,7 +3,9 @@
 A character is found by its full name, or by its first name when the name has several words,
 that first word is unique among the characters and is not an article or title ("THE BOY
 BAND" is not found by "the"). Matching is by whole words, case-insensitive, and ignores a
-possessive "'s" ("Steel's face").
+possessive "'s" ("Steel's face"). A name of several words is also found by its short form,
+its first or last word written with a capital ("Bob" or "BOB" for CYBER BOB), when that word
+names no one else and is not an article, a title, a number or an age (`short_forms`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,22 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _NOT_A_FIRST_NAME = frozenset(
     {"the", "a", "an", "mr", "mrs", "ms", "miss", "dr", "sir", "mister", "young", "old", "my"}
 )
+ARTICLES = frozenset({"the", "a", "an"})
+TITLES = frozenset(
+    {"mr", "mrs", "ms", "miss", "dr", "sir", "mister", "madam", "madame", "prof", "professor",
+     "doctor", "lady", "lord", "saint", "st"}
+)  # fmt: skip
+NUMBERS = frozenset(
+    {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+     "twelve", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+     "ninth", "tenth", "1st", "2nd", "3rd", "no", "number", "jr", "sr", "ii", "iii", "iv"}
+)  # fmt: skip
+AGES = frozenset(
+    {"young", "younger", "old", "older", "little", "baby", "teen", "teenage", "teenaged",
+     "adult", "elderly", "kid", "child", "infant", "toddler", "future", "past"}
+)  # fmt: skip
+# A name holding one of these words names several people ("PATRONS THREE AND FOUR").
+GROUP_WORDS = frozenset({"and", "&", "or"})
 
 
 def name_words(text: str) -> list[str]:
@@ -25,6 +43,54 @@ def name_words(text: str) -> list[str]:
             word = word[:-2]
         words.append(word)
     return words
+
+
+def significant_words(name: str, *, titles: bool = True) -> tuple[str, ...]:
+    """The words of a name without a leading article ("THE DOG" -> dog), lower case; without
+    its leading titles too when `titles` is False ("DR. JOHN SMITH" -> john, smith)."""
+    words = name_words(name)
+    while len(words) > 1 and (words[0] in ARTICLES or (not titles and words[0] in TITLES)):
+        words = words[1:]
+    return tuple(words)
+
+
+def is_group_name(name: str) -> bool:
+    return any(word in GROUP_WORDS for word in name_words(name.replace("&", " and ")))
+
+
+def _can_be_short(word: str) -> bool:
+    return (
+        len(word) > 1
+        and not word.isdigit()
+        and word not in ARTICLES
+        and word not in TITLES
+        and word not in NUMBERS
+        and word not in AGES
+        and word not in GROUP_WORDS
+    )
+
+
+def short_forms(names: Iterable[str]) -> dict[str, str]:
+    """One-word short forms of names of several words: lower-case word -> name. A word is a
+    short form when it is the first or last significant word of exactly one name ("DOG" of
+    "THE DOG" too), is not a whole name itself and is not an article, a title, a number or an
+    age."""
+    unique = list(dict.fromkeys(names))
+    whole = {words[0] for words in map(name_words, unique) if len(words) == 1}
+    owners: dict[str, set[str]] = {}
+    for name in unique:
+        if is_group_name(name):
+            continue
+        words = significant_words(name, titles=False)
+        if len(words) < 2 and not (words and name_words(name)[0] in ARTICLES):
+            continue  # "THE DOG" is found as "A DOG" too; "BOB" has no shorter form
+        for word in {words[0], words[-1]}:
+            owners.setdefault(word, set()).add(name)
+    return {
+        word: next(iter(named))
+        for word, named in sorted(owners.items())
+        if len(named) == 1 and word not in whole and _can_be_short(word)
+    }
 
 
 class NameMatcher:
@@ -52,13 +118,26 @@ class NameMatcher:
                 self._by_first[first].append(((first,), name))
         for candidates in self._by_first.values():
             candidates.sort(key=lambda item: -len(item[0]))
+        # Short forms found only when written with a capital: "a steel door" is not STEEL.
+        self._short = {
+            word: name
+            for word, name in short_forms(unique_names).items()
+            if word not in self._by_first
+        }
 
     def mentions(self, text: str) -> list[str]:
         words = name_words(text)
         found: dict[str, None] = {}
+        capitals = [m.group(0)[:1].isupper() for m in _WORD.finditer(text)]
+        if len(capitals) != len(words):  # case folding split a word: no short forms
+            capitals = [False] * len(words)
         for index, word in enumerate(words):
             for spelled, name in self._by_first.get(word, ()):
                 if tuple(words[index : index + len(spelled)]) == spelled:
                     found.setdefault(name, None)
                     break
+            else:
+                short = self._short.get(word)
+                if short is not None and capitals[index]:
+                    found.setdefault(short, None)
         return list(found)

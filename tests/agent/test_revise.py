@@ -323,7 +323,9 @@ def test_revision_json_records_note_constraints_and_diff(first: Path, revised: P
     assert revision.parser == "rules"
     assert [c.kind for c in revision.constraints] == ["emotion", "stillness"]
     ben = revision.diff.character("BEN")
-    assert ben.added == () and ben.changed == ()
+    assert ben.added == ()
+    # Stillness removes Ben's lean forward, so his resting posture runs on instead of ending.
+    assert all(c.channel == "posture" and set(c.fields) == {"end"} for c in ben.changed)
     assert {e.channel for e in ben.removed} <= {"gesture", "head", "posture"}
     moving = {e.id for e in before.character("BEN").events if e.channel in ("gesture", "head")}
     assert moving <= {e.id for e in ben.removed}

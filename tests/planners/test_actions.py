@@ -131,3 +131,45 @@ def test_default_subject_for_parentheticals() -> None:
         "pointing at Ben", NameIndex(CAST), ReferenceTracker(), CAST, default_subject="ANA"
     )
     assert [(c.character, c.template.lexeme, c.target) for c in cues] == [("ANA", "point", "BEN")]
+
+
+def test_asides_in_brackets_do_not_hide_the_subject() -> None:
+    assert read("Ana (the librarian, 30s) walks over.")[0] == [("ANA", "walk", None)]
+
+
+def test_a_list_of_names_with_a_serial_comma_is_one_subject() -> None:
+    cast = ("ANA", "BEN", "BRICK")
+    assert read("ANA, BEN, and BRICK sit down.", cast=cast)[0] == [
+        ("ANA", "sit", None),
+        ("BEN", "sit", None),
+        ("BRICK", "sit", None),
+    ]
+
+
+def test_a_name_that_ends_in_a_number_word_is_no_group() -> None:
+    cast = ("PATRON ONE", "PATRON TWO", "ANA")
+    assert read("Patron Two rolls her eyes.", cast=cast)[0] == [
+        ("PATRON TWO", "gaze", "up"),
+        ("PATRON TWO", "AU14", None),
+    ]
+
+
+def test_an_introduction_says_who_she_is() -> None:
+    lines = read("BRICK, a retired man, waits.", "ANA, a nice lady, nods.", "Ben waves. She sits.")
+    assert lines[2][-1] == ("ANA", "sit", None)
+
+
+def test_a_quoted_cry_does_not_end_the_sentence() -> None:
+    assert read('Ana, who shouts "HEY!" at everyone, sits.')[0] == [("ANA", "sit", None)]
+
+
+def test_turning_a_thing_is_not_turning_the_body() -> None:
+    assert read("Ana turns the key.", "Ben turns his head.") == [[], [("BEN", "turn", None)]]
+
+
+def test_short_forms_need_a_capital() -> None:
+    cast = ("DICK STEEL", "ANA")
+    assert read("Steel sits.", "A steel door slams.", cast=cast) == [
+        [("DICK STEEL", "sit", None)],
+        [],
+    ]

@@ -1,0 +1,173 @@
+"""The cast rule: one character per person, from the cues, the introductions and the action."""
+
+from __future__ import annotations
+
+import pytest
+
+from motiondirector.errors import ScriptError
+from motiondirector.plan.scene import Scene
+from motiondirector.scene import parse_script
+from motiondirector.scene.cast import introductions_in
+from motiondirector.scene.names import NameMatcher, short_forms
+
+CYBER = """INT. CYBER OFFICE - NIGHT
+
+CYBER BOB, 40, a white man, hunches over a desk. CYBER BOSS, 60, looms behind him.
+
+BOSS
+You're late, Bob.
+
+CYBER BOB
+The servers were down.
+
+BOB
+All of them.
+
+BOB (INTO PHONE)
+I'll call you back.
+
+Bob stands. The Boss smiles.
+"""
+
+
+def fountain(text: str) -> Scene:
+    return parse_script(text, format="fountain")
+
+
+def test_short_forms_and_introductions_are_one_character_named_by_the_cue() -> None:
+    scene = fountain(CYBER)
+    assert scene.characters == ("BOB", "BOSS")
+    assert [u.speaker for u in scene.utterances] == ["BOSS", "BOB", "BOB", "BOB"]
+    assert scene.utterances[3].extension == "INTO PHONE"
+    assert scene.beats[0].characters == ("BOB", "BOSS")
+
+
+def test_the_cue_used_most_names_the_character() -> None:
+    scene = fountain("CYBER BOB\nOne.\n\nANA\nTwo.\n\nCYBER BOB\nThree.\n\nBOB\nFour.\n")
+    assert scene.characters == ("CYBER BOB", "ANA")
+    assert {u.speaker for u in scene.utterances} == {"CYBER BOB", "ANA"}
+
+
+@pytest.mark.parametrize(
+    ("script", "cast"),
+    [
+        ("GUARD 1\nPapers.\n\nGUARD 2\nNow.\n\nGUARD\nMove.\n", {"GUARD 1", "GUARD 2", "GUARD"}),
+        ("BOB\nHi.\n\nYOUNG BOB\nHi.\n", {"BOB", "YOUNG BOB"}),
+        ("MR. SMITH\nTea?\n\nMRS. SMITH\nYes.\n", {"MR. SMITH", "MRS. SMITH"}),
+        ("ANA B\nHi.\n\nANA-B\nHi.\n", {"ANA B", "ANA-B"}),
+        ("BOB SMITH\nHi.\n\nBOB JONES\nHi.\n\nBOB\nWho?\n", {"BOB", "BOB SMITH", "BOB JONES"}),
+        (
+            "PATRON ONE\nShh.\n\nPATRONS THREE AND FOUR\nShh!\n",
+            {"PATRON ONE", "PATRONS THREE AND FOUR"},
+        ),
+    ],
+)
+def test_numbers_ages_titles_groups_and_ambiguous_names_stay_apart(
+    script: str, cast: set[str]
+) -> None:
+    assert set(fountain(script).characters) == cast
+
+
+def test_a_surname_cue_finds_the_full_introduction_with_a_title() -> None:
+    scene = fountain(
+        "INT. WARD - DAY\n\nDR. HELEN SMITH, 50s, strides in. TOM follows.\n\n"
+        "TOM\nDoctor?\n\nSMITH\nLater.\n"
+    )
+    assert scene.characters == ("SMITH", "TOM")
+
+
+def test_extensions_resolve_to_the_cue_name() -> None:
+    scene = fountain(
+        "BOB (V.O.)\nOnce.\n\nANA (O.S.)\nBob?\n\nBOB (CONT'D)\nHere.\n\nBOB (into phone)\nBye.\n"
+    )
+    assert set(scene.characters) == {"BOB", "ANA"}
+
+
+def test_plain_text_short_forms_merge_too() -> None:
+    scene = parse_script("CYBER BOB: Hi.\nANA: Hey.\nBOB: Bye.\nBOB: Again.\n", format="text")
+    assert scene.characters == ("BOB", "ANA")
+
+
+def test_dialogue_json_speakers_are_taken_as_given() -> None:
+    scene = parse_script(
+        '{"turns": [{"speaker": "CYBER BOB", "text": "Hi."}, {"speaker": "BOB", "text": "Yo."}]}'
+    )
+    assert scene.characters == ("CYBER BOB", "BOB")
+
+
+def test_declared_characters_keep_their_names() -> None:
+    scene = parse_script(
+        "But BRICK BRADDOCK, retired, is sitting quietly.\n\nSTEEL\nBeer?\n",
+        format="fountain",
+        characters=("BRICK",),
+    )
+    assert set(scene.characters) == {"BRICK", "STEEL"}
+
+
+def test_a_character_of_the_action_alone_does_something() -> None:
+    scene = fountain(
+        "INT. HALL - NIGHT\n\nA DOG barks. The dog runs to the door. JOHN, 30s, paces.\n\n"
+        "The DOOR SLAMS. A red CAR races past. The PHONE RINGS.\n\nANA\nQuiet!\n"
+    )
+    assert scene.characters == ("THE DOG", "JOHN", "ANA")
+
+
+def test_a_capitalised_word_that_starts_a_sentence_must_act_like_someone() -> None:
+    scene = fountain("INT. CAVE\n\nSilence falls. Thrain turns and smiles.\n\nLIA\nHello?\n")
+    assert scene.characters == ("THRAIN", "LIA")
+
+
+def test_an_introduction_with_an_age_or_a_description_is_a_character() -> None:
+    scene = fountain("INT. HALL\n\nNOB, 42, white, male.\n\nHe stands at a pulpit.\n")
+    assert scene.characters == ("NOB",)
+
+
+def test_introductions_skip_film_grammar_emphasis_and_crowds() -> None:
+    forms = introductions_in(
+        "CLOSE ON MARY. SFX: a bang. An EXTREMELY HANDSOME MAN SCREAMS. "
+        "A CROWD OF REPORTERS shouts. Later, Leo walks in.",
+        frozenset({"screams"}),
+    )
+    assert [(f.name, f.after_article) for f in forms] == [
+        ("MARY", False),
+        ("HANDSOME MAN", True),
+        ("LEO", False),
+    ]
+
+
+def test_a_nickname_in_quotes_is_a_short_form_of_the_full_name() -> None:
+    scene = fountain(
+        'INT. KITCHEN\n\nJAMES "JIMMY" COLE, 8, runs in.\n\nJIMMY\nPancakes!\n\nMOM\nSit.\n'
+    )
+    assert scene.characters == ("JIMMY", "MOM")
+
+
+def test_short_forms_are_found_only_with_a_capital() -> None:
+    assert short_forms(["DICK STEEL", "BRICK", "PATRON ONE", "PATRON TWO"]) == {
+        "dick": "DICK STEEL",
+        "steel": "DICK STEEL",
+    }
+    names = NameMatcher(["DICK STEEL", "BRICK"])
+    assert names.mentions("Steel sits by a steel door.") == ["DICK STEEL"]
+    assert names.mentions("a steel door") == []
+
+
+def test_a_scene_of_action_alone_plans_its_characters() -> None:
+    scene = fountain("INT. WAITING ROOM - DAY\n\nMARY enters, sits down and stares at the clock.\n")
+    assert scene.characters == ("MARY",)
+    assert scene.utterances == ()
+    assert scene.beats[0].characters == ("MARY",)
+
+
+def test_no_character_at_all_is_refused_with_that_reason() -> None:
+    with pytest.raises(ScriptError, match="no character: nobody speaks") as raised:
+        fountain("INT. ROOM\n\nNothing happens.\n\nThe clock ticks.\n")
+    assert raised.value.line == 1
+
+
+def test_synopsis_prose_says_what_the_planner_needs() -> None:
+    with pytest.raises(ScriptError, match="reads like a synopsis") as raised:
+        fountain("\n\nJOHN, a detective, meets MARY in Paris. They fall in love and he sits.\n")
+    message = str(raised.value)
+    assert "INT. KITCHEN - DAY" in message and "in capitals" in message
+    assert raised.value.line == 3
