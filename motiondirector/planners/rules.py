@@ -55,9 +55,20 @@ class EmotionPredictionLike(Protocol):
 
 
 class EmotionModel(Protocol):
-    """Anything that labels texts with an emotion, one prediction per text, in order."""
+    """Anything that labels texts with an emotion, one prediction per text, in order.
+
+    A model that also has `predict_dialogue(lines, start=...)` (lines as (speaker, text, beat),
+    one prediction per line from `start`) reads each line after the lines before it; the
+    planner then gives it the whole scene, and a session's earlier turns as `history`.
+    """
 
     def predict(self, texts: Sequence[str]) -> Sequence[EmotionPredictionLike]: ...
+
+
+class _DialogueReader(Protocol):
+    def __call__(
+        self, lines: Sequence[tuple[str, str, int]], *, start: int = 0
+    ) -> Sequence[EmotionPredictionLike]: ...
 
 
 EXPLICIT_PRIORITY = 100
@@ -194,10 +205,11 @@ class RulesPlanner:
 
     # -- public ------------------------------------------------------------------------------
 
-    def plan(self, scene: Scene) -> Direction:
-        """The Direction for `scene`."""
+    def plan(self, scene: Scene, *, history: Sequence[tuple[str, str]] = ()) -> Direction:
+        """The Direction for `scene`. `history`: (speaker, text) of the lines spoken before it,
+        oldest first (a live session's earlier turns), read by the emotion model as context."""
         prepared, action_cues = self._read(scene)
-        emotions = self._emotions(list(prepared.values()))
+        emotions = self._emotions(list(prepared.values()), history)
         utterances: list[UtteranceDirection] = []
         previous: _Prepared | None = None
         for utterance in scene.utterances:
@@ -232,6 +244,8 @@ class RulesPlanner:
         attending = scene.attending()
         prepared: dict[str, _Prepared] = {}
         action_cues: dict[str, list[ActionCue]] = {}
+        # In a beat without dialogue the action alone gives the faces ("MARY sits, furious").
+        spoken = {utterance.beat for utterance in scene.utterances}
         for item in self._in_script_order(scene):
             if isinstance(item, Utterance):
                 on_stage = scene.on_stage(item.beat)
@@ -247,7 +261,9 @@ class RulesPlanner:
                 )
             else:
                 on_stage = scene.on_stage(item.beat)
-                action_cues[item.id] = self._actions.parse(item.text, names, tracker, on_stage)
+                action_cues[item.id] = self._actions.parse(
+                    item.text, names, tracker, on_stage, emotions=item.beat not in spoken
+                )
         return prepared, action_cues
 
     # -- ordering and emotion ------------------------------------------------------------------
@@ -267,7 +283,9 @@ class RulesPlanner:
             self._emotion_model = _default_emotion_model()
         return self._emotion_model
 
-    def _emotions(self, items: Sequence[_Prepared]) -> dict[str, _Emotion]:
+    def _emotions(
+        self, items: Sequence[_Prepared], history: Sequence[tuple[str, str]] = ()
+    ) -> dict[str, _Emotion]:
         """The emotion of each utterance by id; one classifier call for the lines that need it."""
         result: dict[str, _Emotion] = {}
         pending: list[_Prepared] = []
@@ -282,7 +300,7 @@ class RulesPlanner:
             else:
                 pending.append(item)
         if pending:
-            predictions = list(self._model().predict([i.utterance.text for i in pending]))
+            predictions = self._classify(items, pending, history)
             if len(predictions) != len(pending):
                 raise MotionDirectorError(
                     f"the emotion model returned {len(predictions)} predictions for "
@@ -301,6 +319,29 @@ class RulesPlanner:
                     label, intensity, "classifier", f"classifier: {raw} {confidence:.2f}"
                 )
         return result
+
+    def _classify(
+        self,
+        items: Sequence[_Prepared],
+        pending: Sequence[_Prepared],
+        history: Sequence[tuple[str, str]],
+    ) -> list[EmotionPredictionLike]:
+        """Predictions for `pending`, each line read in its conversation when the model can."""
+        model = self._model()
+        read_dialogue = cast(_DialogueReader | None, getattr(model, "predict_dialogue", None))
+        if read_dialogue is None:
+            return list(model.predict([i.utterance.text for i in pending]))
+        # Every line is context for the next, even one whose emotion the script states.
+        beat = items[0].utterance.beat
+        lines = [(speaker, text, beat) for speaker, text in history]
+        lines += [(i.utterance.speaker, i.utterance.text, i.utterance.beat) for i in items]
+        read = list(read_dialogue(lines, start=len(history)))
+        if len(read) != len(items):
+            raise MotionDirectorError(
+                f"the emotion model returned {len(read)} predictions for {len(items)} lines"
+            )
+        by_id = {item.utterance.id: p for item, p in zip(items, read, strict=True)}
+        return [by_id[item.utterance.id] for item in pending]
 
     # -- parentheticals ------------------------------------------------------------------------
 

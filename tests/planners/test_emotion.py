@@ -1,4 +1,6 @@
-"""The packaged emotion classifier, on the real MiniLM embedder and real MELD dev lines."""
+"""The packaged emotion classifier, on the real MiniLM embedder and real MELD dev lines.
+
+Reading lines in their conversation is tested in test_emotion_context.py."""
 
 from __future__ import annotations
 
@@ -24,9 +26,9 @@ from motiondirector.planners.emotion import (
 MELD_DEV = (
     Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "emotion" / "meld"
 ) / "dev_sent_emo.csv"
-# Measured 0.497 on these 400 rows (0.531 on all of dev); a broken or mismatched weight file
-# lands far below.
-MELD_DEV_SLICE_FLOOR = 0.47
+# Each line read alone, these 400 rows score 0.530 (the line-alone model before context: 0.497);
+# a broken or mismatched weight file lands far below.
+MELD_DEV_SLICE_FLOOR = 0.49
 
 
 @pytest.fixture(scope="module")
@@ -74,13 +76,18 @@ def test_predict_embeddings_matches_predict(classifier: EmotionClassifier) -> No
     from motiondirector.embedding import get_embedder
 
     texts = ["I can't do this anymore.", "That's hilarious!"]
-    direct = classifier.predict_embeddings(get_embedder().embed(texts))
+    direct = classifier.predict_embeddings(get_embedder().embed(texts), texts)
     assert classifier.predict(texts) == direct
+
+
+def test_predict_embeddings_needs_one_text_per_row(classifier: EmotionClassifier) -> None:
+    with pytest.raises(ValueError, match="2 embeddings for 1 texts"):
+        classifier.predict_embeddings(np.zeros((2, 384), dtype=np.float32), ["Hi."])
 
 
 def test_wrong_embedding_width_is_refused(classifier: EmotionClassifier) -> None:
     with pytest.raises(BackendUnavailableError, match="384"):
-        classifier.predict_embeddings(np.zeros((1, 768), dtype=np.float32))
+        classifier.predict_embeddings(np.zeros((1, 768), dtype=np.float32), ["Hi."])
 
 
 def test_empty_input_gives_no_predictions(classifier: EmotionClassifier) -> None:
@@ -109,7 +116,13 @@ def _weighted_f1(gold: list[str], predicted: list[str]) -> float:
 def test_metadata_records_the_training(classifier: EmotionClassifier) -> None:
     assert classifier.embedding_model_id == "sentence-transformers/all-MiniLM-L6-v2"
     assert classifier.dimension == 384
-    assert classifier.metadata["metrics"]["meld_dev"]["weighted_f1"] >= 0.5
+    metrics = classifier.metadata["metrics"]
+    # The issue's targets, as the training script scored the shipped file on MELD dev.
+    assert metrics["meld_dev"]["weighted_f1"] >= 0.58
+    assert metrics["meld_dev"]["macro_f1"] >= 0.42
+    assert metrics["meld_dev"]["weighted_f1"] > metrics["meld_dev_lines_alone"]["weighted_f1"]
+    calibration = metrics["calibration"]
+    assert calibration["meld_dev_ece"] < calibration["meld_dev_ece_uncalibrated"]
 
 
 def test_a_corrupt_weight_file_says_what_to_do(tmp_path: Path) -> None:

@@ -299,6 +299,6 @@ def test_the_default_emotion_model_is_loaded_lazily() -> None:
     planner = RulesPlanner()  # nothing is loaded yet
     scene = make_scene(("ANA", "Fine.", [(0, "smiling")]))
     assert planner.plan(scene).utterances[0].emotion == "joy"  # no classifier needed
-    direction = planner.plan(make_scene(("ANA", "I hate you!")))
+    direction = planner.plan(make_scene(("ANA", "I hate you! Get out!")))
     assert direction.utterances[0].emotion == "anger"
     assert direction.utterances[0].emotion_reason.startswith("classifier:")
