@@ -13,6 +13,9 @@
     │   ├── LibraryMismatchError   built with another embedding model or dimension
     │   ├── LibraryConflictError   changed on disk since this handle opened it
     │   └── retrieval.video.VideoProbeError  a video cannot be opened or is truncated
+    ├── faces.errors.FaceAnalysisError  a video's face cannot be analysed
+    │   ├── FaceModelError     the face model is missing or unreadable; names the setting
+    │   └── FaceVideoError     a video has no face, no picture, or cannot be decoded
     ├── GestureLibraryError    the built-in gesture library lacks a clip or its data is bad
     ├── CodebookError          a motion codebook cannot be trained, read or applied
     ├── AssemblyError          a timeline segment's material cannot be loaded or placed

@@ -4,11 +4,15 @@
     library = ClipLibrary.create("clips/", records)          # or ClipLibrary.open("clips/")
     best = search_clips(library, ClipQuery.from_event(event, emotion="joy"), k=5)
 
-FAISS and the embedding model load on first use, not on import.
+FAISS and the embedding model load on first use, not on import; so do the built-in library
+and the sequencer. The names in `__all__` are this package's promise; its modules are internal.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from motiondirector._lazy import lazy_attributes
 from motiondirector.retrieval.index import (
     INDEX_KINDS,
     IndexKind,
@@ -43,7 +47,36 @@ from motiondirector.retrieval.store import (
     SemanticHit,
 )
 
+if TYPE_CHECKING:
+    from motiondirector.retrieval.builtin import builtin_clip_library, open_library
+    from motiondirector.retrieval.sequence import (
+        Slot,
+        body_slots,
+        fetch_candidates,
+        sequence_plan,
+        slot_query,
+    )
+    from motiondirector.retrieval.video import (
+        FACE_TRACKS,
+        ingest_face_folder,
+        ingest_video_folder,
+    )
+
+_LAZY = {
+    "FACE_TRACKS": "motiondirector.retrieval.video",
+    "ingest_face_folder": "motiondirector.retrieval.video",
+    "ingest_video_folder": "motiondirector.retrieval.video",
+    "Slot": "motiondirector.retrieval.sequence",
+    "body_slots": "motiondirector.retrieval.sequence",
+    "builtin_clip_library": "motiondirector.retrieval.builtin",
+    "fetch_candidates": "motiondirector.retrieval.sequence",
+    "open_library": "motiondirector.retrieval.builtin",
+    "sequence_plan": "motiondirector.retrieval.sequence",
+    "slot_query": "motiondirector.retrieval.sequence",
+}
+
 __all__ = [
+    "FACE_TRACKS",
     "INDEX_KINDS",
     "QUERY_CACHE",
     "Candidate",
@@ -64,9 +97,20 @@ __all__ = [
     "QueryVectorCache",
     "ScoreWeights",
     "SemanticHit",
+    "Slot",
     "VectorIndex",
+    "body_slots",
+    "builtin_clip_library",
     "choose_index_kind",
     "duration_fit",
+    "fetch_candidates",
+    "ingest_face_folder",
+    "ingest_video_folder",
+    "open_library",
     "search_clips",
+    "sequence_plan",
+    "slot_query",
     "tag_match",
 ]
+
+__getattr__ = lazy_attributes(__name__, _LAZY)

@@ -18,6 +18,15 @@ and returns the best `k` as `Candidate`s, with the parts of the score and a shor
 - duration_fit (0..1): exp(-|ln(clip / wanted)|) = min/max of the two durations, so a clip
   twice or half as long scores 0.5; 1 when no duration is asked.
 
+A query that asks for behaviour (`ClipQuery.behaviour`, a `faces.profile.BehaviourTarget`:
+from words with `ClipQuery.from_text`, or from a plan slot's face, head and gaze events with
+`ClipQuery.from_face_events`) mixes in how well each clip's behaviour profile shows it:
+
+    score = (1 - w.behaviour) * score + w.behaviour * behaviour_match
+
+A clip without a profile (motion capture, captions only) scores 0 on that part. A query
+without behaviour scores exactly as before.
+
 Ties are broken by record id, so the order is deterministic. This module must not write the
 library or embed anything itself; the library's cached `query_vector` does the embedding.
 """
@@ -35,7 +44,20 @@ from typing import Literal
 
 import snowballstemmer
 
-from motiondirector.plan.motion_plan import EmotionLabel, GestureEvent, HeadEvent, PostureEvent
+from motiondirector.faces.profile import (
+    BehaviourTarget,
+    behaviour_match,
+    target_from_events,
+    target_from_text,
+)
+from motiondirector.plan.motion_plan import (
+    EmotionLabel,
+    FaceEvent,
+    GazeEvent,
+    GestureEvent,
+    HeadEvent,
+    PostureEvent,
+)
 from motiondirector.plan.vocabulary import GESTURE_LEXEMES, HEAD_LEXEMES, POSTURE_LEXEMES
 from motiondirector.retrieval.records import ClipRecord
 from motiondirector.retrieval.store import ClipLibrary
@@ -67,6 +89,7 @@ class ScoreWeights:
     style: float = 0.20
     hand: float = 0.15
     channel: float = 0.10
+    behaviour: float = 0.5  # share of the score given to the behaviour profile, when asked
 
 
 @dataclass(frozen=True)
@@ -84,6 +107,7 @@ class ClipQuery:
     style: str | None = None
     hand: str | None = None
     duration: float | None = None
+    behaviour: BehaviourTarget | None = None
 
     def __post_init__(self) -> None:
         if not self.text.strip():
@@ -116,6 +140,56 @@ class ClipQuery:
             duration=duration if duration > 0 else None,
         )
 
+    @classmethod
+    def from_text(
+        cls,
+        text: str,
+        *,
+        behaviour: bool = True,
+        lexeme: str | None = None,
+        emotion: str | None = None,
+        hand: str | None = None,
+        duration: float | None = None,
+    ) -> ClipQuery:
+        """A query for `text`, asking for the behaviour its words name ("smiles broadly while
+        nodding": AU12, a nod) when `behaviour` is true and the words name any."""
+        target = target_from_text(text) if behaviour else None
+        return cls(
+            text=text,
+            lexeme=lexeme,
+            emotion=emotion,
+            hand=hand,
+            duration=duration,
+            behaviour=target or None,
+        )
+
+    @classmethod
+    def from_face_events(
+        cls,
+        events: Iterable[FaceEvent | HeadEvent | GazeEvent],
+        *,
+        emotion: str | EmotionLabel | None = None,
+        speaking: bool | None = None,
+    ) -> ClipQuery:
+        """The query for one slot of a plan's face: its face, head and gaze events (their
+        descriptions, without anchor words, are the text; their AUs, head lexemes and gaze
+        the behaviour), the utterance's emotion and whether the character speaks."""
+        chosen = tuple(events)
+        label = emotion.label if isinstance(emotion, EmotionLabel) else emotion
+        target = target_from_events(chosen, emotion=label, speaking=speaking)
+        texts = dict.fromkeys(_ANCHOR.sub("", e.description).strip() for e in chosen)
+        text = "; ".join(t for t in texts if t) or (f"a {label} face" if label else "a face")
+        head = next((e for e in chosen if isinstance(e, HeadEvent)), None)
+        span = (min(e.start for e in chosen), max(e.end for e in chosen)) if chosen else None
+        return cls(
+            text=text,
+            lexeme=head.lexeme if head is not None else None,
+            channel="head" if head is not None else None,
+            emotion=label,
+            duration=(span[1] - span[0]) if span and span[1] > span[0] else None,
+            behaviour=target or None,
+        )
+
 
 @dataclass(frozen=True)
 class Candidate:
@@ -127,6 +201,7 @@ class Candidate:
     rank: int
     reason: str = field(compare=False)
     lexical: float = 0.0
+    behaviour: float = 0.0
 
 
 _WORD = re.compile(r"[a-z]+")
@@ -270,11 +345,17 @@ def _score(
         lexical = lexical_overlap(words, hit.record)
         semantic = (1 - weights.lexical) * hit.similarity + weights.lexical * lexical
         score = weights.semantic * semantic + weights.tag * tag + weights.duration * fit
-        scored.append((score, hit.record.id, hit, tag, fit, matched, lexical))
+        shown = 0.0
+        if query.behaviour:
+            shown = behaviour_match(hit.record.profile, query.behaviour)
+            score = (1 - weights.behaviour) * score + weights.behaviour * shown
+        scored.append((score, hit.record.id, hit, tag, fit, matched, lexical, shown))
     scored.sort(key=lambda item: (-item[0], item[1]))
     candidates = []
-    for rank, (score, _, hit, tag, fit, matched, lexical) in enumerate(scored[:k], 1):
+    for rank, (score, _, hit, tag, fit, matched, lexical, shown) in enumerate(scored[:k], 1):
         parts = [f"meaning {hit.similarity:.2f}", f"words {lexical:.2f}"]
+        if query.behaviour:
+            parts.append(f"behaviour {shown:.2f} ({', '.join(query.behaviour.parts)})")
         if matched:
             parts.append(matched)
         if query.duration is not None:
@@ -289,6 +370,7 @@ def _score(
                 rank=rank,
                 reason="; ".join(parts),
                 lexical=lexical,
+                behaviour=shown,
             )
         )
     return candidates

@@ -3,7 +3,9 @@
 A `ClipRecord` names where the clip comes from (file and in/out seconds), how long it runs, the
 plain-language descriptions that are embedded for semantic search, the tags that the query
 scoring matches exactly (lexemes from the controlled vocabulary, emotion, style, Action Units,
-hand, free tags), and optional motion features the sequencer uses for join costs.
+hand, free tags), optional motion features the sequencer uses for join costs, and, for face
+segments of real video, the behaviour profile that search by behaviour scores
+(`faces/profile.py`).
 
 This module must not import FAISS or the embedder: records are plain data.
 """
@@ -11,8 +13,9 @@ This module must not import FAISS or the embedder: records are plain data.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Annotated
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -23,6 +26,7 @@ from motiondirector.errors import (
     LibraryMismatchError,
     LibraryNotFoundError,
 )
+from motiondirector.faces.profile import BehaviourProfile
 from motiondirector.plan.vocabulary import (
     GESTURE_LEXEMES,
     HEAD_LEXEMES,
@@ -31,6 +35,9 @@ from motiondirector.plan.vocabulary import (
     Hand,
     load_vocabulary,
 )
+
+if TYPE_CHECKING:
+    from motiondirector.faces.tracker import FaceTrack
 
 __all__ = [
     "ClipRecord",
@@ -129,6 +136,9 @@ class ClipRecord(_Record):
     descriptions: tuple[str, ...] = Field(min_length=1)
     tags: ClipTags = ClipTags()
     features: MotionFeatures | None = None
+    profile: BehaviourProfile | None = Field(
+        default=None, description="Behaviour profile of a face segment of real video."
+    )
 
     @field_validator("descriptions")
     @classmethod
@@ -138,8 +148,9 @@ class ClipRecord(_Record):
         return value
 
     def to_json(self) -> str:
-        """One line of canonical JSON: the same record always gives the same bytes."""
-        return self.model_dump_json()
+        """One line of canonical JSON: the same record always gives the same bytes (a record
+        without a profile writes no `profile` key, as before profiles existed)."""
+        return self.model_dump_json(exclude={"profile"} if self.profile is None else None)
 
     @classmethod
     def from_json(cls, text: str) -> ClipRecord:
@@ -159,5 +170,10 @@ class Skipped:
 
 @dataclass(frozen=True)
 class IngestResult:
+    """Records made by ingest, what was skipped and why, and for video analysed for faces the
+    face tracks by video key and the id of the face model that made them."""
+
     records: tuple[ClipRecord, ...]
     skipped: tuple[Skipped, ...]
+    tracks: Mapping[str, FaceTrack] = field(default_factory=dict)
+    face_model: str | None = None

@@ -10,6 +10,8 @@ Layout (one directory per version, and a pointer to the live one):
         records.jsonl    one ClipRecord per line, in vector order
         manifest.json    format version, model id, dimension, counts, index parameters,
                          sha256 and size of each file
+        face_tracks.npz  (libraries of real video) attachments: named files kept beside the
+                         index, checksummed like it and carried into every later version
       .lock              serialises writers (POSIX advisory lock)
 
 A write builds the new version in a hidden sibling directory, fsyncs every file and the
@@ -18,7 +20,9 @@ directory, renames it to `vNNNNNN`, then replaces `CURRENT` with `os.replace`. A
 never a mix; a crash at any point leaves the old version live (half-built directories are
 removed by the next writer). After a swap, versions other than the new and the previous one are
 deleted. Opening verifies every checksum and refuses a library built with another model or
-dimension than the embedder in use.
+dimension than the embedder in use. Records with behaviour profiles name the face model that
+made them; a library holds profiles of one face model only, and adding records of another is
+refused before anything is written.
 
 This module must not score clips for a plan event: that is `query.py`.
 """
@@ -59,7 +63,8 @@ from motiondirector.retrieval.records import (
     LibraryNotFoundError,
 )
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+"""2 added attachments and `face_model`; a library without either is still written as 1."""
 CURRENT_FILE = "CURRENT"
 INDEX_FILE = "index.faiss"
 RECORDS_FILE = "records.jsonl"
@@ -68,6 +73,7 @@ LOCK_FILE = ".lock"
 _BUILD_PREFIX = ".build-"
 _VERSION_NAME = re.compile(r"^v(\d{6,})$")
 _OPEN_ATTEMPTS = 3
+_ATTACHMENT_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 QUERY_CACHE_SIZE = 4096
 
 
@@ -104,6 +110,7 @@ class Manifest(BaseModel):
     kind_policy: Literal["auto", "fixed"]
     index: dict[str, Any]
     files: dict[str, FileEntry]
+    face_model: str | None = None
 
 
 @dataclass(frozen=True)
@@ -134,6 +141,7 @@ class _State:
     records: tuple[ClipRecord, ...]
     owners: np.ndarray
     index: VectorIndex
+    attachments: dict[str, bytes]
 
 
 def _created_by() -> str:
@@ -218,16 +226,20 @@ class ClipLibrary:
         embedder: Embedder | None = None,
         kind: IndexKind | None = None,
         overwrite: bool = False,
+        attachments: dict[str, bytes] | None = None,
     ) -> ClipLibrary:
         """Embed every description of `records`, index them and persist the library at `path`.
 
         `kind` None chooses the index kind by size now and on every later add. An existing
         library is refused unless `overwrite` is true (then the new one becomes a new version).
+        `attachments` are files stored beside the index (name -> bytes), e.g. face tracks.
         """
         root = Path(path)
         embedder = embedder or _default_embedder()
         records = tuple(records)
         _check_unique_ids(records)
+        _face_model(root, None, records)
+        attachments = _checked_attachments(attachments or {})
         root.mkdir(parents=True, exist_ok=True)
         with _writer_lock(root):
             current = _read_current(root)
@@ -238,7 +250,7 @@ class ClipLibrary:
             vectors = _embed_records(embedder, records)
             index = VectorIndex.build(vectors, kind=kind, dimension=embedder.dimension)
             policy: Literal["auto", "fixed"] = "auto" if kind is None else "fixed"
-            state = _commit(root, current, records, index, embedder, policy)
+            state = _commit(root, current, records, index, embedder, policy, attachments)
         return cls(root, state, embedder)
 
     @classmethod
@@ -271,34 +283,37 @@ class ClipLibrary:
             version_dir = root / current
             manifest = _read_manifest(version_dir)
             records = _read_records(version_dir, manifest, verify=True)
+            attachments = _read_attachments(version_dir, manifest, verify=True)
             vectors = _embed_records(embedder, records)
             index = VectorIndex.build(vectors, kind=kind, dimension=embedder.dimension)
             policy: Literal["auto", "fixed"] = "auto" if kind is None else "fixed"
-            state = _commit(root, current, records, index, embedder, policy)
+            state = _commit(root, current, records, index, embedder, policy, attachments)
         return cls(root, state, embedder)
 
     # -- changing -------------------------------------------------------------------------
 
-    def add(self, records: Iterable[ClipRecord]) -> None:
+    def add(
+        self, records: Iterable[ClipRecord], *, attachments: dict[str, bytes] | None = None
+    ) -> None:
         """Add records in a new version. Existing vectors are kept; an IVF index adds the new
         ones to its trained lists. When the kind is chosen by size and the new size calls for
-        another kind, the index is rebuilt from the stored vectors."""
+        another kind, the index is rebuilt from the stored vectors. `attachments` replace
+        those of the same name; the others are carried over. Records whose behaviour profiles
+        come from another face model than the library's are refused (`LibraryMismatchError`)
+        and nothing is written."""
         new = tuple(records)
         state = self._state
         _check_unique_ids(state.records + new)
-        if not new:
+        _face_model(self._path, state.manifest.face_model, new)
+        merged = {**state.attachments, **_checked_attachments(attachments or {})}
+        if not new and merged == state.attachments:
             return
         with _writer_lock(self._path):
             self._check_still_live(state)
-            vectors = _embed_records(self._embedder, new)
-            total = len(state.index) + vectors.shape[0]
-            wanted = choose_index_kind(total)
-            if state.manifest.kind_policy == "auto" and wanted != state.index.kind:
-                combined = np.concatenate([state.index.reconstruct_all(), vectors])
-                index = VectorIndex.build(combined, kind=wanted)
-            else:
+            if not new:
                 index = state.index.copy()
-                index.add(vectors)
+            else:
+                index = self._grown_index(state, _embed_records(self._embedder, new))
             self._state = _commit(
                 self._path,
                 state.version,
@@ -306,7 +321,21 @@ class ClipLibrary:
                 index,
                 self._embedder,
                 state.manifest.kind_policy,
+                merged,
             )
+
+    @staticmethod
+    def _grown_index(state: _State, vectors: np.ndarray) -> VectorIndex:
+        """The index with `vectors` added, rebuilt when its kind is chosen by size and the new
+        size calls for another kind."""
+        total = len(state.index) + vectors.shape[0]
+        wanted = choose_index_kind(total)
+        if state.manifest.kind_policy == "auto" and wanted != state.index.kind:
+            combined = np.concatenate([state.index.reconstruct_all(), vectors])
+            return VectorIndex.build(combined, kind=wanted)
+        index = state.index.copy()
+        index.add(vectors)
+        return index
 
     def rebuild(self, *, kind: IndexKind | None = None, reembed: bool = False) -> None:
         """Rebuild the index in a new version: retrain IVF, rebuild the HNSW graph, and
@@ -326,7 +355,13 @@ class ClipLibrary:
                 policy = "auto" if kind is None else "fixed"
             index = VectorIndex.build(vectors, kind=kind, dimension=self._embedder.dimension)
             self._state = _commit(
-                self._path, state.version, state.records, index, self._embedder, policy
+                self._path,
+                state.version,
+                state.records,
+                index,
+                self._embedder,
+                policy,
+                state.attachments,
             )
 
     def _check_still_live(self, state: _State) -> None:
@@ -357,6 +392,19 @@ class ClipLibrary:
 
     def __len__(self) -> int:
         return len(self._state.records)
+
+    @property
+    def face_model(self) -> str | None:
+        """The face model of the records' behaviour profiles (None: no profiles)."""
+        return self._state.manifest.face_model
+
+    @property
+    def attachment_names(self) -> tuple[str, ...]:
+        return tuple(sorted(self._state.attachments))
+
+    def attachment(self, name: str) -> bytes | None:
+        """The bytes of the attachment `name` in this version, None when there is none."""
+        return self._state.attachments.get(name)
 
     def info(self) -> LibraryInfo:
         state = self._state
@@ -435,6 +483,35 @@ def _embed_records(embedder: Embedder, records: Sequence[ClipRecord]) -> np.ndar
     return vectors
 
 
+def _face_model(root: Path, current: str | None, records: Sequence[ClipRecord]) -> str | None:
+    """The one face model of the records' profiles (with the library's `current` one);
+    `LibraryMismatchError` when they differ."""
+    models = sorted({r.profile.face_model for r in records if r.profile is not None})
+    if current is not None and models and models != [current]:
+        raise LibraryMismatchError(
+            f"the clip library at {root} holds face profiles made with face model {current!r}, "
+            f"but the new records were made with {', '.join(repr(m) for m in models)}; "
+            f"nothing was added. Analyse the videos with the library's model, or build a new "
+            f"library (index build --overwrite) with the new one"
+        )
+    if len(models) > 1:
+        raise LibraryError(
+            f"records carry face profiles of several face models ({', '.join(models)}); "
+            f"a library holds one"
+        )
+    return models[0] if models else current
+
+
+def _checked_attachments(attachments: dict[str, bytes]) -> dict[str, bytes]:
+    for name in attachments:
+        if not _ATTACHMENT_NAME.match(name) or name in (INDEX_FILE, RECORDS_FILE, MANIFEST_FILE):
+            raise LibraryError(
+                f"attachment name {name!r} must be lower-case letters, digits, '_', '.' or '-' "
+                f"and not a file of the library itself"
+            )
+    return dict(sorted(attachments.items()))
+
+
 def _owners(records: Sequence[ClipRecord]) -> np.ndarray:
     counts = [len(record.descriptions) for record in records]
     return np.repeat(np.arange(len(records), dtype=np.int64), counts)
@@ -487,7 +564,10 @@ def _write_file(path: Path, data: bytes) -> FileEntry:
 
 
 def _manifest_bytes(manifest: Manifest) -> bytes:
-    return (json.dumps(manifest.model_dump(), indent=2, sort_keys=True) + "\n").encode("utf-8")
+    data = manifest.model_dump()
+    if data["face_model"] is None:
+        del data["face_model"]  # a library without faces keeps its format-1 manifest
+    return (json.dumps(data, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
 
 def _read_current(root: Path) -> str | None:
@@ -513,8 +593,11 @@ def _commit(
     index: VectorIndex,
     embedder: Embedder,
     policy: Literal["auto", "fixed"],
+    attachments: dict[str, bytes] | None = None,
 ) -> _State:
     """Write a new version beside the live one and make it live. Called under the lock."""
+    attachments = attachments or {}
+    face_model = _face_model(root, None, records)
     if len(index) != sum(len(r.descriptions) for r in records):
         raise LibraryError("internal: index size and description count differ")
     for stale in root.glob(_BUILD_PREFIX + "*"):
@@ -531,8 +614,10 @@ def _commit(
                 "".join(r.to_json() + "\n" for r in records).encode("utf-8"),
             ),
         }
+        for attachment, data in attachments.items():
+            files[attachment] = _write_file(building / attachment, data)
         manifest = Manifest(
-            format_version=FORMAT_VERSION,
+            format_version=FORMAT_VERSION if attachments or face_model else 1,
             created_by=_created_by(),
             model_id=embedder.model_id,
             dimension=embedder.dimension,
@@ -541,6 +626,7 @@ def _commit(
             kind_policy=policy,
             index=index.params.to_dict(),
             files=files,
+            face_model=face_model,
         )
         _write_file(building / MANIFEST_FILE, _manifest_bytes(manifest))
         _fsync_dir(building)
@@ -558,7 +644,7 @@ def _commit(
     for old in _version_names(root):
         if old not in keep:
             shutil.rmtree(root / old, ignore_errors=True)
-    return _State(name, manifest, records, _owners(records), index)
+    return _State(name, manifest, records, _owners(records), index, dict(attachments))
 
 
 def _load_live(root: Path, *, verify: bool, embedder: Embedder) -> _State:
@@ -642,6 +728,11 @@ def _read_records(version_dir: Path, manifest: Manifest, verify: bool) -> tuple[
     return tuple(records)
 
 
+def _read_attachments(version_dir: Path, manifest: Manifest, verify: bool) -> dict[str, bytes]:
+    names = sorted(set(manifest.files) - {INDEX_FILE, RECORDS_FILE})
+    return {name: _read_checked(version_dir, manifest, name, verify) for name in names}
+
+
 def _load_version(root: Path, name: str, *, verify: bool, embedder: Embedder) -> _State:
     version_dir = root / name
     if not version_dir.is_dir():
@@ -669,4 +760,5 @@ def _load_version(root: Path, name: str, *, verify: bool, embedder: Embedder) ->
             f"{version_dir / INDEX_FILE} has dimension {index.dimension}, "
             f"the manifest says {manifest.dimension}"
         )
-    return _State(name, manifest, records, _owners(records), index)
+    attachments = _read_attachments(version_dir, manifest, verify)
+    return _State(name, manifest, records, _owners(records), index, attachments)

@@ -1,4 +1,13 @@
-"""Ingest video clips as ClipRecords from a folder of videos and a captions JSONL.
+"""Ingest video clips as ClipRecords: by their faces, and from a captions JSONL.
+
+`ingest_face_folder` analyses every video of a folder for faces (`motiondirector.faces`): each
+video with a face becomes a whole-clip record and behaviour-segment records, described in words
+from what the face did and carrying a behaviour profile; its face track is returned for the
+library to store. A captions file, when present, is merged in: its lines keep their ids, text
+and tags, and gain the profile and the description of what was seen in their span. A video
+that cannot be read, or shows no face, is skipped with a reason.
+
+`ingest_video_folder` reads the captions file alone, as below.
 
 Each line of the captions file (`captions.jsonl` in the folder by default) names one clip:
 
@@ -12,13 +21,17 @@ the end of its last packet) and frame rate, and its packets are read through (no
 truncated file is caught, and its first frame is decoded so an undecodable one is too. A bad
 line, a missing or unreadable video, or in/out outside the video is skipped and reported with
 the captions file, line and reason; the rest is ingested. This module probes and builds
-records; it does not embed, index or decode whole videos.
+records; it does not embed or index them, and leaves decoding to `faces/`.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import multiprocessing
+import os
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +39,11 @@ from typing import Any
 from pydantic import ValidationError
 from tqdm import tqdm
 
+from motiondirector.faces.errors import FaceVideoError
+from motiondirector.faces.events import FaceBehaviour, read_behaviour
+from motiondirector.faces.model import FaceModel, find_face_model
+from motiondirector.faces.segments import cut_segments, profile_of, summarize
+from motiondirector.faces.tracker import FaceTrack, track_face
 from motiondirector.retrieval.records import (
     ClipRecord,
     ClipSource,
@@ -36,6 +54,15 @@ from motiondirector.retrieval.records import (
 )
 
 CAPTIONS = "captions.jsonl"
+FACE_TRACKS = "face_tracks.npz"
+"""The library attachment that holds the face tracks of a video library, keyed by video path."""
+VIDEO_SUFFIXES = frozenset(
+    {".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi", ".mpg", ".mpeg", ".ts", ".flv", ".wmv",
+     ".3gp"}
+)  # fmt: skip
+MIN_FILES_FOR_WORKERS = 4
+AUDIO_SUFFIXES = frozenset({".wav", ".mp3", ".m4a", ".aac", ".flac", ".ogg", ".opus"})
+"""Audio files in a video folder are reported (no video stream), not silently passed over."""
 _FIELDS = frozenset({"file", "in", "out", "text", "tags"})
 # Header durations and packet timestamps disagree by a frame or so (rounding of time bases,
 # the last frame's length); an `out` this many frames past the end is clamped to the end.
@@ -264,3 +291,163 @@ def ingest_video_folder(
             )
         )
     return IngestResult(tuple(records), tuple(skipped))
+
+
+def media_files(folder: str | Path) -> list[Path]:
+    """Video and audio files under `folder` (hidden ones left out), in path order."""
+    root = Path(folder)
+    suffixes = VIDEO_SUFFIXES | AUDIO_SUFFIXES
+    return sorted(
+        path
+        for path in root.rglob("*")
+        if path.is_file()
+        and path.suffix.lower() in suffixes
+        and not any(part.startswith(".") for part in path.relative_to(root).parts)
+    )
+
+
+def is_video_folder(folder: str | Path) -> bool:
+    """A folder with a captions file or any video or audio file in it."""
+    root = Path(folder)
+    return root.is_dir() and ((root / CAPTIONS).is_file() or bool(media_files(root)))
+
+
+def _face_records(
+    root: Path, path: Path, track: FaceTrack, behaviour: FaceBehaviour
+) -> list[ClipRecord]:
+    stem = path.relative_to(root).with_suffix("").as_posix()
+    records = []
+    for number, segment in enumerate(cut_segments(track, behaviour)):
+        suffix = "face" if segment.whole else f"face{number}"
+        profile = segment.profile
+        records.append(
+            ClipRecord(
+                id=f"{root.name}/{stem}#{suffix}",
+                source=ClipSource(file=str(path), start=segment.start, end=segment.end),
+                duration=round(segment.end - segment.start, 3),
+                fps=track.fps,
+                descriptions=segment.descriptions,
+                tags=ClipTags(
+                    lexemes=segment.head_lexemes,
+                    emotion=profile.emotion,
+                    aus=profile.shown_aus(),
+                    free=segment.free_tags,
+                ),
+                profile=profile,
+            )
+        )
+    return records
+
+
+def _with_faces(record: ClipRecord, track: FaceTrack, behaviour: FaceBehaviour) -> ClipRecord:
+    """A caption record with the profile of its span and what was seen added to its text and
+    tags (the caption's own emotion and style win)."""
+    start, end = record.source.start, record.source.end
+    profile = profile_of(track, behaviour, start, end)
+    seen = summarize(profile, end - start)
+    tags = record.tags
+    merged = ClipTags(
+        lexemes=tuple(dict.fromkeys((*tags.lexemes, *profile.head))),
+        emotion=tags.emotion or profile.emotion,
+        style=tags.style,
+        aus=tuple(sorted(set(tags.aus) | set(profile.shown_aus()))),
+        hand=tags.hand,
+        free=tuple(dict.fromkeys((*tags.free, "face"))),
+    )
+    descriptions = tuple(dict.fromkeys((*record.descriptions, seen)))
+    return record.model_copy(
+        update={"descriptions": descriptions, "tags": merged, "profile": profile}
+    )
+
+
+def _track_or_reason(path: Path, model: FaceModel) -> FaceTrack | str:
+    """The face track of the video at `path`, or why it cannot be analysed. Runs in worker
+    processes, so it returns the reason rather than raising it."""
+    try:
+        probe_video(path)
+        return track_face(path, model=model)
+    except (VideoProbeError, FaceVideoError) as error:
+        return error.reason
+
+
+def _analysed(
+    files: list[Path], model: FaceModel, workers: int, progress: bool
+) -> Iterator[tuple[Path, FaceTrack | str]]:
+    """Each file with its track or reason, in file order; across `workers` processes when
+    there is more than one (tracking is single-threaded native work, one video per core)."""
+    bar = tqdm(total=len(files), disable=not progress, unit="video", desc="analysing faces")
+    with bar:
+        if workers <= 1 or len(files) <= 1:
+            for path in files:
+                yield path, _track_or_reason(path, model)
+                bar.update()
+            return
+        # A fresh interpreter per worker: the landmarker's native threads do not survive fork.
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            for path, outcome in zip(
+                files, pool.map(_track_or_reason, files, [model] * len(files)), strict=True
+            ):
+                yield path, outcome
+                bar.update()
+
+
+def ingest_face_folder(
+    folder: str | Path,
+    *,
+    captions: str | Path | None = None,
+    model: FaceModel | None = None,
+    workers: int | None = None,
+    progress: bool = False,
+) -> IngestResult:
+    """Records for every video of `folder` with a face (see the module docstring), merged with
+    the captions file when there is one (`captions`, default `captions.jsonl` in the folder).
+
+    The face model is `model`, else the configured one (`FaceModelError` naming the setting
+    when it is missing). Videos are analysed in `workers` processes (default: one per CPU
+    this process may use when there are `MIN_FILES_FOR_WORKERS` videos or more, else one);
+    the records are the same for any number.
+    Clip ids are `<folder name>/<file stem>#face` for the whole video and `#face<n>` for its
+    segments; caption lines keep their `#<n>` ids.
+    """
+    root = Path(folder)
+    if not root.is_dir():
+        raise LibraryError(f"{root}: not a folder of videos")
+    face_model = model or find_face_model()
+    captions_path = Path(captions) if captions is not None else root / CAPTIONS
+    captioned = (
+        ingest_video_folder(root, captions=captions_path, progress=progress)
+        if captions is not None or captions_path.is_file()
+        else IngestResult((), ())
+    )
+    files = media_files(root)
+    if not files and not captioned.records:
+        raise LibraryError(f"{root}: no video files found")
+    if workers is None:
+        # Starting a worker costs about a second of imports: worth it from a few videos on.
+        cpus = len(os.sched_getaffinity(0))
+        workers = min(len(files), cpus) if len(files) >= MIN_FILES_FOR_WORKERS else 1
+    records: list[ClipRecord] = []
+    skipped = list(captioned.skipped)
+    tracks: dict[str, FaceTrack] = {}
+    seen: dict[str, FaceBehaviour] = {}
+    for path, outcome in _analysed(files, face_model, workers, progress):
+        if isinstance(outcome, str):
+            skipped.append(Skipped(str(path), None, outcome))
+            continue
+        if not outcome.present.any():
+            skipped.append(
+                Skipped(str(path), None, f"no face found in any of its {outcome.frames} frames")
+            )
+            continue
+        behaviour = read_behaviour(outcome)
+        tracks[str(path)] = outcome
+        seen[str(path)] = behaviour
+        records.extend(_face_records(root, path, outcome, behaviour))
+    for record in captioned.records:
+        file = record.source.file
+        if file in tracks:
+            records.append(_with_faces(record, tracks[file], seen[file]))
+        else:
+            records.append(record)
+    return IngestResult(tuple(records), tuple(skipped), tracks, face_model.model_id)

@@ -1,0 +1,83 @@
+"""Behaviour profiles of segments, and what words and plan events ask of them."""
+
+from __future__ import annotations
+
+from motiondirector.faces.events import FaceBehaviour
+from motiondirector.faces.profile import (
+    BehaviourProfile,
+    behaviour_match,
+    target_from_events,
+    target_from_text,
+)
+from motiondirector.faces.segments import cut_segments, profile_of, summarize
+from motiondirector.faces.tracker import FaceTrack
+from motiondirector.plan.motion_plan import Envelope, FaceEvent, HeadEvent, Source, SyncPoints
+
+
+def test_words_name_the_behaviour_they_ask_for() -> None:
+    target = target_from_text("smiles broadly while nodding")
+    assert dict(target.aus)[12] >= 0.8 and target.head == ("nod",)
+    assert target_from_text("smiles").aus == ((12, 0.5),)
+    talk = target_from_text("talks with wide mouth movements")
+    assert talk.speaking is True and talk.wide_mouth
+    assert target_from_text("listens silently").speaking is False
+    assert target_from_text("turns the head").head == ("turn_away",)
+    assert target_from_text("looks down sadly").gaze == "down"
+    assert target_from_text("looks down sadly").emotion == "sadness"
+    assert not target_from_text("walks to the door")
+
+
+def test_plan_events_make_a_target() -> None:
+    source = Source(planner="rules", rule="test", reason="test")
+    smile = FaceEvent(
+        id="f1",
+        start=0.0,
+        end=1.0,
+        source=source,
+        description="smile",
+        au=12,
+        intensity=0.8,
+        envelope=Envelope(apex_start=0.2, apex_end=0.8),
+    )
+    nod = HeadEvent(
+        id="h1",
+        start=0.0,
+        end=1.0,
+        source=source,
+        description="nods",
+        lexeme="nod",
+        sync=SyncPoints(start=0.0, ready=0.2, stroke=0.5, relax=0.8, end=1.0),
+    )
+    target = target_from_events([smile, nod], emotion="joy", speaking=False)
+    assert target.aus == ((12, 0.8),) and target.head == ("nod",)
+    assert target.emotion == "joy" and target.speaking is False
+
+
+def test_a_real_profile_matches_what_it_shows(
+    talking_track: FaceTrack, talking_behaviour: FaceBehaviour
+) -> None:
+    profile = profile_of(talking_track, talking_behaviour, 0.0, talking_track.duration)
+    BehaviourProfile.model_validate_json(profile.model_dump_json())  # round-trips as JSON
+    assert profile.face_model == talking_track.model_id
+    assert len(profile.blendshapes) == 52 and profile.face_share == 1.0
+    assert profile.speaking > 0.5 and profile.head.get("turn_away", 0) >= 1
+    smiling = behaviour_match(profile, target_from_text("smiles while talking"))
+    frowning = behaviour_match(profile, target_from_text("frowns in silence"))
+    assert smiling > 0.7 > frowning
+    assert behaviour_match(None, target_from_text("smiles")) == 0.0
+    assert "smiles" in summarize(profile, talking_track.duration)
+
+
+def test_a_clip_is_cut_into_described_segments(
+    talking_track: FaceTrack, talking_behaviour: FaceBehaviour
+) -> None:
+    segments = cut_segments(talking_track, talking_behaviour)
+    whole, *parts = segments
+    assert whole.whole and (whole.start, whole.end) == (0.0, 4.0)
+    assert parts and all(not p.whole for p in parts)
+    assert all(p.end - p.start <= 3.0 + 1e-9 for p in parts)
+    assert parts[0].start == 0.0 and parts[-1].end == 4.0
+    for segment in segments:
+        assert segment.descriptions[0] == segment.summary
+        assert all(e.start < segment.end and e.end > segment.start for e in segment.events)
+        assert "face" in segment.free_tags

@@ -1,0 +1,256 @@
+"""A video folder without captions becomes a searchable library of face segments: analysed,
+described, profiled, stored with its tracks, and searched by words and by planned behaviour."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from motiondirector.cli import main
+from motiondirector.embedding import SentenceEmbedder
+from motiondirector.faces.model import FACE_MODEL_ENV, find_face_model
+from motiondirector.faces.tracker import unpack_tracks
+from motiondirector.plan.motion_plan import Envelope, FaceEvent, HeadEvent, Source, SyncPoints
+from motiondirector.retrieval import (
+    ClipLibrary,
+    ClipQuery,
+    CorruptLibraryError,
+    LibraryMismatchError,
+    search_clips,
+)
+from motiondirector.retrieval.records import IngestResult
+from motiondirector.retrieval.video import FACE_TRACKS, ingest_face_folder
+
+from ..faces.clips import FACE_MODEL, audio_only, cut, not_a_video
+
+
+@pytest.fixture(autouse=True)
+def _face_model_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(FACE_MODEL_ENV, str(FACE_MODEL))
+
+
+@pytest.fixture(scope="module")
+def talks(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder as a user brings it: three talking-face cuts, a video without a face, a voice
+    recording and a file that is not a video."""
+    folder = tmp_path_factory.mktemp("videos") / "talks"
+    folder.mkdir()
+    cut("lp_d12.mp4", 0.0, 4.0, folder / "animated.mp4")
+    cut("lp_d19.mp4", 6.0, 8.4, folder / "smile.mp4")
+    cut("lp_d18.mp4", 2.0, 5.6, folder / "mouth.mp4")
+    cut("maa_kps2.mp4", 0.0, 1.0, folder / "skeleton.mp4")
+    audio_only(folder / "voice.wav")
+    not_a_video(folder / "broken.mp4")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def ingested(talks: Path) -> IngestResult:
+    return ingest_face_folder(talks, model=find_face_model(FACE_MODEL), workers=1)
+
+
+@pytest.fixture(scope="module")
+def library(
+    ingested: IngestResult, tmp_path_factory: pytest.TempPathFactory, embedder: SentenceEmbedder
+) -> ClipLibrary:
+    from motiondirector.faces.tracker import pack_tracks
+
+    return ClipLibrary.create(
+        tmp_path_factory.mktemp("libraries") / "faces",
+        ingested.records,
+        embedder=embedder,
+        attachments={FACE_TRACKS: pack_tracks(dict(ingested.tracks))},
+    )
+
+
+def test_every_face_video_becomes_segments_and_the_rest_is_skipped_with_a_reason(
+    ingested: IngestResult, talks: Path
+) -> None:
+    reasons = {Path(s.file).name: s.reason for s in ingested.skipped}
+    assert reasons == {
+        "skeleton.mp4": "no face found in any of its 30 frames",
+        "voice.wav": "has no video stream",
+        "broken.mp4": reasons["broken.mp4"],
+    }
+    assert reasons["broken.mp4"].startswith("cannot open as a video")
+    ids = [r.id for r in ingested.records]
+    for stem in ("animated", "smile", "mouth"):
+        assert f"talks/{stem}#face" in ids
+        assert any(i.startswith(f"talks/{stem}#face") and i != f"talks/{stem}#face" for i in ids)
+    assert sorted(Path(k).name for k in ingested.tracks) == [
+        "animated.mp4",
+        "mouth.mp4",
+        "smile.mp4",
+    ]
+    assert ingested.face_model == "face_landmarker@64184e229b26"
+    for record in ingested.records:
+        assert record.profile is not None and "face" in record.tags.free
+        assert record.source.file in ingested.tracks
+        assert record.source.end <= ingested.tracks[record.source.file].duration + 1e-6
+
+
+def test_the_tracks_are_stored_and_checked_with_the_library(
+    library: ClipLibrary, ingested: IngestResult, embedder: SentenceEmbedder
+) -> None:
+    reopened = ClipLibrary.open(library.path, embedder=embedder)
+    assert reopened.face_model == ingested.face_model
+    tracks = unpack_tracks(reopened.attachment(FACE_TRACKS) or b"")
+    assert sorted(tracks) == sorted(ingested.tracks)
+    manifest = json.loads((library.path / library.version / "manifest.json").read_text())
+    assert manifest["format_version"] == 2 and FACE_TRACKS in manifest["files"]
+    assert manifest["face_model"] == ingested.face_model
+
+
+def test_words_find_the_segment_that_shows_them(library: ClipLibrary) -> None:
+    def top(text: str) -> str:
+        return search_clips(library, ClipQuery.from_text(text), k=1)[0].record.id
+
+    assert top("smiles broadly in silence").startswith("talks/smile#")
+    assert top("talks with wide mouth movements").startswith(("talks/mouth#", "talks/animated#"))
+    assert top("turns the head").startswith("talks/animated#")
+
+
+def test_a_plan_slot_is_a_query_of_its_own(library: ClipLibrary) -> None:
+    source = Source(planner="rules", rule="test", reason="test")
+    smile = FaceEvent(
+        id="f1",
+        start=1.0,
+        end=3.0,
+        source=source,
+        description="lip corner puller (AU12) at 0.90: listening warmly",
+        au=12,
+        intensity=0.9,
+        envelope=Envelope(apex_start=1.5, apex_end=2.5),
+    )
+    query = ClipQuery.from_face_events([smile], emotion="joy", speaking=False)
+    assert query.behaviour is not None and query.duration == 2.0
+    best = search_clips(library, query, k=1)[0]
+    assert best.record.id.startswith("talks/smile#")
+    assert "behaviour" in best.reason and best.behaviour > 0.8
+    turn = HeadEvent(
+        id="h1",
+        start=0.0,
+        end=1.0,
+        source=source,
+        description="turns the head away on “no”",
+        lexeme="turn_away",
+        sync=SyncPoints(start=0.0, ready=0.2, stroke=0.5, relax=0.8, end=1.0),
+    )
+    moving = search_clips(library, ClipQuery.from_face_events([turn], speaking=True), k=1)[0]
+    assert moving.record.id.startswith("talks/animated#")
+
+
+def test_a_profile_of_another_face_model_is_refused_and_nothing_is_lost(
+    library: ClipLibrary, ingested: IngestResult, embedder: SentenceEmbedder, tmp_path: Path
+) -> None:
+    copy = tmp_path / "copy"
+    shutil.copytree(library.path, copy)
+    opened = ClipLibrary.open(copy, embedder=embedder)
+    version, count = opened.version, len(opened)
+    record = ingested.records[0]
+    assert record.profile is not None
+    other = record.model_copy(
+        update={
+            "id": "talks/other#face",
+            "profile": record.profile.model_copy(update={"face_model": "face_landmarker@0000"}),
+        }
+    )
+    with pytest.raises(LibraryMismatchError, match="face model 'face_landmarker@64184e229b26'"):
+        opened.add([other])
+    again = ClipLibrary.open(copy, embedder=embedder)
+    assert (again.version, len(again)) == (version, count)
+    assert again.attachment(FACE_TRACKS) == library.attachment(FACE_TRACKS)
+
+
+def test_a_damaged_track_file_is_caught_on_open(
+    library: ClipLibrary, embedder: SentenceEmbedder, tmp_path: Path
+) -> None:
+    copy = tmp_path / "copy"
+    shutil.copytree(library.path, copy)
+    tracks = copy / library.version / FACE_TRACKS
+    data = bytearray(tracks.read_bytes())
+    data[100] ^= 0xFF
+    tracks.write_bytes(bytes(data))
+    with pytest.raises(CorruptLibraryError, match=FACE_TRACKS):
+        ClipLibrary.open(copy, embedder=embedder)
+
+
+def test_captions_are_merged_with_what_was_seen(tmp_path: Path) -> None:
+    folder = tmp_path / "captioned"
+    folder.mkdir()
+    cut("lp_d19.mp4", 6.0, 8.4, folder / "smile.mp4")
+    line = {"file": "smile.mp4", "in": 0.5, "text": "grins at a joke", "tags": {"style": "warm"}}
+    (folder / "captions.jsonl").write_text(json.dumps(line) + "\n")
+    result = ingest_face_folder(folder, model=find_face_model(FACE_MODEL))
+    captioned = next(r for r in result.records if r.id == "captioned/smile#1")
+    assert captioned.descriptions[0] == "grins at a joke" and len(captioned.descriptions) == 2
+    assert "smiles" in captioned.descriptions[1]
+    assert captioned.tags.style == "warm" and 12 in captioned.tags.aus
+    assert captioned.profile is not None and captioned.source.start == 0.5
+
+
+def test_index_build_and_search_from_the_command_line(
+    talks: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "two"
+    folder.mkdir()
+    for name in ("smile.mp4", "voice.wav"):
+        shutil.copy(talks / name, folder / name)
+    library = tmp_path / "lib"
+    assert main(["index", "build", str(folder), "--out", str(library), "-q"]) == 0
+    out = capsys.readouterr()
+    assert "skipped 1" in out.out and "voice.wav: has no video stream" in out.err
+    assert main(["search", str(library), "smiles broadly", "--format", "json", "-k", "2"]) == 0
+    hits = json.loads(capsys.readouterr().out)
+    assert len(hits) == 2
+    assert set(hits[0]) >= {"file", "in", "out", "score", "description", "tags"}
+    assert hits[0]["file"] == str(folder / "smile.mp4") and hits[0]["out"] > hits[0]["in"]
+    assert hits[0]["score"] >= hits[1]["score"] and "smiles" in hits[0]["description"]
+    # Adding the same videos again is refused by id, and the library stays as it was.
+    assert main(["index", "build", str(folder), "--out", str(library), "--add", "-q"]) == 1
+    assert "clip ids must be unique" in capsys.readouterr().err
+    assert ClipLibrary.open(library).version == "v000001"
+    more = tmp_path / "more"
+    more.mkdir()
+    shutil.copy(talks / "mouth.mp4", more / "mouth.mp4")
+    assert main(["index", "build", str(more), "--out", str(library), "--add", "-q"]) == 0
+    grown = ClipLibrary.open(library)
+    assert grown.version == "v000002"
+    assert {r.id.split("#")[0] for r in grown.records} == {"two/smile", "more/mouth"}
+    stored = unpack_tracks(grown.attachment(FACE_TRACKS) or b"")
+    assert sorted(Path(k).name for k in stored) == ["mouth.mp4", "smile.mp4"]
+
+
+def test_without_the_model_a_captioned_folder_is_still_ingested_from_its_captions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, talks: Path
+) -> None:
+    from motiondirector.faces.errors import FaceModelError
+    from motiondirector.retrieval.ingest import ingest
+
+    folder = tmp_path / "captioned"
+    folder.mkdir()
+    shutil.copy(talks / "smile.mp4", folder / "smile.mp4")
+    monkeypatch.setenv(FACE_MODEL_ENV, str(tmp_path / "missing.task"))
+    with pytest.raises(FaceModelError, match=FACE_MODEL_ENV):
+        ingest([str(folder)])
+    (folder / "captions.jsonl").write_text('{"file": "smile.mp4", "text": "grins"}\n')
+    result = ingest([str(folder)])
+    assert [r.id for r in result.records] == ["captioned/smile#1"]
+    assert result.skipped[0].reason.startswith("faces not analysed, captions only:")
+
+
+def test_the_records_do_not_depend_on_the_number_of_worker_processes(tmp_path: Path) -> None:
+    folder = tmp_path / "pair"
+    folder.mkdir()
+    cut("lp_d19.mp4", 7.4, 8.0, folder / "a.mp4")
+    cut("lp_d20.mp4", 2.0, 2.6, folder / "b.mp4")
+    model = find_face_model(FACE_MODEL)
+    alone = ingest_face_folder(folder, model=model, workers=1)
+    shared = ingest_face_folder(folder, model=model, workers=2)
+    assert alone.records and [r.to_json() for r in alone.records] == [
+        r.to_json() for r in shared.records
+    ]
+    assert sorted(alone.tracks) == sorted(shared.tracks)
