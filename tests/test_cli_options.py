@@ -63,8 +63,8 @@ def test_every_argument_has_a_help_text() -> None:
         (["plan"], "is detected from the content (default: auto)"),
         (["plan"], "--seed SEED seed for blinks and idle motion (default: 0)"),
         (["plan"], "requests in flight at once (default: 4)"),
-        (["plan"], "--format {json,bml,arkit-csv,arkit-json,vtt,srt} what to write "
-                   "(default: json)"),
+        (["plan"], "--format {json,bml,arkit-csv,arkit-json,live-link-face,visemes,vtt,srt} "
+                   "what to write (default: json)"),
         (["serve"], "--host HOST address to listen on (0.0.0.0: every interface) "
                     "(default: 127.0.0.1)"),
         (["serve"], "--port PORT TCP port to listen on (default: 8080)"),

@@ -4,6 +4,8 @@
     bml         BML 1.0 behaviour blocks with word sync points
     arkit-csv   per character, ARKit-52 blendshape weights per frame (CSV)
     arkit-json  the same as JSON
+    live-link-face  per character, Live Link Face CSV (weights, head and eye rotations)
+    visemes     per character, time-coded visemes of the speech tracks (JSON)
     vtt, srt    subtitles of the lines, with speakers
 
 `export_plan` returns one format as text; `write_exports` writes several into a folder.

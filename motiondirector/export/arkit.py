@@ -1,11 +1,18 @@
 """ARKit-52 blendshape curves for one character of a MotionPlan, and their CSV and JSON exports.
 
-`arkit_curves` samples three layers on a regular frame grid and sums them, clipped to [0, 1]:
+`arkit_curves` samples three layers on a regular frame grid and combines them, clipped to [0, 1]:
 
 - face events: each AU follows its onset/apex/offset envelope (smoothstep ramps) and is mapped
   through `load_arkit_map().au_to_blendshapes`; overlapping events of one AU take the max;
-- speech: while the character speaks, the jaw and lips open and close once per syllable;
+- speech: the character's speech tracks (`motiondirector.speech`: phonemes, visemes and
+  coarticulation) drive the jaw, lip closure, rounding, spreading and tongue shapes;
 - gaze: `down`, `up` and `away` targets turn the eyes, with short transitions.
+
+The expression is layered over speech: while the character speaks, speech owns the
+articulation shapes it moves (the face events' values for those come back as speech fades),
+and everything else the face does (smiles, frowns, brows, cheeks, eyes) adds on top. A smile
+yields only to lip rounding, so "oo" can pucker a smiling mouth. `speech=False` leaves the mouth
+to the face events, for products that drive it from audio elsewhere.
 
 It also feeds the live frame stream, so it must stay vectorised: the Python loops here run
 over events, words and AUs, never over frames. It must not read files or mutate the plan.
@@ -16,10 +23,8 @@ from __future__ import annotations
 import io
 import json
 import math
-import re
-import unicodedata
 from collections.abc import Iterable, Mapping
-from functools import cache, lru_cache
+from functools import cache
 
 import numpy as np
 import numpy.typing as npt
@@ -28,6 +33,8 @@ from motiondirector.errors import ExportError
 from motiondirector.plan.motion_plan import FaceEvent, GazeEvent, MotionPlan
 from motiondirector.plan.options import FPS_CHOICES
 from motiondirector.plan.vocabulary import load_arkit_map
+from motiondirector.speech import character_keys, speech_curves
+from motiondirector.speech.coarticulation import speech_shape_columns
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -36,22 +43,10 @@ ARKIT_JSON_VERSION = "1.0"
 
 GAZE_TRANSITION_S = 0.12
 """Eyes take this long to turn to a gaze target and back (saccade plus settle)."""
-
-# Blendshape amounts at the peak of a syllable, keyed by its first vowel letter. Open vowels
-# drop the jaw most; rounded ones funnel and pucker the lips; spread ones stretch them. The
-# smile shapes are left alone so speech never masks a planned smile.
-_VOWEL_SHAPES: dict[str, dict[str, float]] = {
-    "a": {"jawOpen": 0.35, "mouthLowerDownLeft": 0.25, "mouthLowerDownRight": 0.25},
-    "o": {"jawOpen": 0.28, "mouthFunnel": 0.35, "mouthPucker": 0.15, "mouthLowerDownLeft": 0.15,
-          "mouthLowerDownRight": 0.15},
-    "u": {"jawOpen": 0.18, "mouthPucker": 0.4, "mouthFunnel": 0.25},
-    "e": {"jawOpen": 0.24, "mouthStretchLeft": 0.2, "mouthStretchRight": 0.2,
-          "mouthLowerDownLeft": 0.2, "mouthLowerDownRight": 0.2},
-    "i": {"jawOpen": 0.16, "mouthStretchLeft": 0.3, "mouthStretchRight": 0.3},
-    "y": {"jawOpen": 0.16, "mouthStretchLeft": 0.25, "mouthStretchRight": 0.25},
-}  # fmt: skip
-_VOWELS = "".join(_VOWEL_SHAPES)
-_VOWEL_GROUP = re.compile(f"[{_VOWELS}]+")
+SMILE_YIELD = 0.6
+"""How much of a smile gives way to full lip rounding while speaking."""
+_SMILE_SHAPES = ("mouthSmileLeft", "mouthSmileRight")
+_ROUNDING_SHAPES = ("mouthPucker", "mouthFunnel")
 
 _GAZE_SHAPES: dict[str, dict[str, float]] = {
     "down": {"eyeLookDownLeft": 0.5, "eyeLookDownRight": 0.5},
@@ -69,11 +64,14 @@ def frame_times(duration: float, fps: int) -> FloatArray:
     return np.arange(max(count, 1), dtype=np.float64) / fps
 
 
-def arkit_curves(plan: MotionPlan, character: str, fps: int = 30) -> tuple[FloatArray, FloatArray]:
+def arkit_curves(
+    plan: MotionPlan, character: str, fps: int = 30, *, speech: bool = True
+) -> tuple[FloatArray, FloatArray]:
     """Sample `character`'s ARKit-52 weights at `fps` over the whole scene.
 
     Returns (times shape (n,), weights shape (n, 52)) with columns in the order of
-    `load_arkit_map().blendshapes` and n = ceil(duration * fps) + 1.
+    `load_arkit_map().blendshapes` and n = ceil(duration * fps) + 1. `speech=False` leaves
+    out the speech layer (the mouth follows the face events only).
     """
     check_fps(fps)
     names = load_arkit_map().blendshapes
@@ -82,7 +80,8 @@ def arkit_curves(plan: MotionPlan, character: str, fps: int = 30) -> tuple[Float
     events = _character_events(plan, character)
 
     weights = _face_layer(times, [e for e in events if isinstance(e, FaceEvent)])
-    weights += _speech_layer(times, plan, character, column)
+    if speech:
+        _layer_speech(weights, times, plan, character, names)
     weights += _gaze_layer(times, [e for e in events if isinstance(e, GazeEvent)], column)
     np.clip(weights, 0.0, 1.0, out=weights)
     weights += 0.0  # turns -0.0 into 0.0 so formatted output never shows "-0.0000"
@@ -95,18 +94,18 @@ def check_fps(fps: int) -> None:
         raise ExportError(f"ARKit exports run at {rates} fps, got {fps!r}")
 
 
-def arkit_csv(plan: MotionPlan, character: str, fps: int = 30) -> str:
+def arkit_csv(plan: MotionPlan, character: str, fps: int = 30, *, speech: bool = True) -> str:
     """CSV: header `time,<52 blendshapes>`, one row per frame, 4-decimal floats, LF endings."""
-    times, weights = arkit_curves(plan, character, fps)
+    times, weights = arkit_curves(plan, character, fps, speech=speech)
     buffer = io.StringIO()
     buffer.write(",".join(("time", *load_arkit_map().blendshapes)) + "\n")
     np.savetxt(buffer, np.column_stack((times, weights)), fmt="%.4f", delimiter=",")
     return buffer.getvalue()
 
 
-def arkit_json(plan: MotionPlan, character: str, fps: int = 30) -> str:
+def arkit_json(plan: MotionPlan, character: str, fps: int = 30, *, speech: bool = True) -> str:
     """JSON with one frame per line: [time, 52 weights], rounded to 4 decimals."""
-    times, weights = arkit_curves(plan, character, fps)
+    times, weights = arkit_curves(plan, character, fps, speech=speech)
     rows = np.round(np.column_stack((times, weights)), 4).tolist()
     head = {
         "format": ARKIT_JSON_FORMAT,
@@ -188,67 +187,24 @@ def _face_layer(times: FloatArray, events: Iterable[FaceEvent]) -> FloatArray:
     return intensities @ matrix
 
 
-@lru_cache(maxsize=8192)
-def syllable_vowels(word: str) -> tuple[str, ...]:
-    """The first vowel letter of each syllable of `word`; at least one syllable per word."""
-    lower = word.lower()
-    letters = "".join(c for c in unicodedata.normalize("NFKD", lower) if "a" <= c <= "z")
-    groups = _VOWEL_GROUP.findall(letters)
-    # A silent final e ("time", "make") closes the syllable before it rather than adding one;
-    # an accented one ("café") is spoken.
-    written = [c for c in lower if c.isalpha()]
-    if len(groups) > 1 and groups[-1] == "e" and written[-1:] == ["e"]:
-        groups.pop()
-    return tuple(g[0] for g in groups) or ("a",)
-
-
-@cache
-def _vowel_table(names: tuple[str, ...]) -> tuple[Mapping[str, int], FloatArray]:
+def _layer_speech(
+    weights: FloatArray,
+    times: FloatArray,
+    plan: MotionPlan,
+    character: str,
+    names: tuple[str, ...],
+) -> None:
+    """Add the speech layer to the face layer `weights` in place (see the module docstring)."""
+    mouth, activity = speech_curves(character_keys(plan, character), times, names)
+    if not activity.any():
+        return
     column = {name: i for i, name in enumerate(names)}
-    vowels = sorted(_VOWEL_SHAPES)
-    table = np.zeros((len(vowels), len(names)), dtype=np.float64)
-    for row, vowel in enumerate(vowels):
-        for name, amount in _VOWEL_SHAPES[vowel].items():
-            table[row, column[name]] = amount
-    table.setflags(write=False)
-    return {v: i for i, v in enumerate(vowels)}, table
-
-
-def _speech_layer(
-    times: FloatArray, plan: MotionPlan, character: str, column: Mapping[str, int]
-) -> FloatArray:
-    rows, table = _vowel_table(tuple(column))
-    starts: list[float] = []
-    ends: list[float] = []
-    shapes: list[int] = []
-    for utterance in plan.utterances:
-        if utterance.speaker != character:
-            continue
-        for word in utterance.words:
-            if word.end <= word.start:
-                continue
-            vowels = syllable_vowels(word.text)
-            step = (word.end - word.start) / len(vowels)
-            for k, vowel in enumerate(vowels):
-                starts.append(word.start + k * step)
-                ends.append(word.start + (k + 1) * step)
-                shapes.append(rows[vowel])
-    layer = np.zeros((times.size, len(column)), dtype=np.float64)
-    if not starts:
-        return layer
-    order = np.argsort(np.asarray(starts), kind="stable")
-    start = np.asarray(starts)[order]
-    end = np.asarray(ends)[order]
-    shape = np.asarray(shapes, dtype=np.intp)[order]
-    index = np.searchsorted(start, times, side="right") - 1
-    speaking = index >= 0
-    index = np.where(speaking, index, 0)
-    speaking &= times < end[index]
-    phase = (times - start[index]) / (end[index] - start[index])
-    # One open-close per syllable: 0 at its edges, full at its middle.
-    opening = np.where(speaking, np.sin(np.pi * np.clip(phase, 0.0, 1.0)), 0.0)
-    layer[speaking] = opening[speaking, None] * table[shape[index[speaking]]]
-    return layer
+    articulation = speech_shape_columns(names)
+    weights[:, articulation] *= 1.0 - activity[:, None]
+    rounding = np.max(mouth[:, [column[n] for n in _ROUNDING_SHAPES]], axis=1)
+    smile = [column[n] for n in _SMILE_SHAPES]
+    weights[:, smile] *= 1.0 - SMILE_YIELD * np.clip(rounding, 0.0, 1.0)[:, None]
+    weights += mouth
 
 
 def _gaze_layer(

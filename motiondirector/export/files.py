@@ -32,41 +32,49 @@ _MAX_STEM = 80
 
 
 def export_files(
-    plan: MotionPlan, formats: Sequence[str], *, fps: int = 30
+    plan: MotionPlan, formats: Sequence[str], *, fps: int = 30, speech: bool = True
 ) -> Iterator[tuple[str, str, str]]:
     """(format, file name, text) of every file the formats make, made one at a time.
 
-    Scene formats are named `plan.json`, `plan.bml.xml`, `plan.vtt`, `plan.srt`; ARKit formats
-    make one `<character>.arkit.csv` / `.arkit.json` per character, the name made safe for any
-    file system. Every format (and the frame rate) is checked before the first file is made.
+    Scene formats are named `plan.json`, `plan.bml.xml`, `plan.vtt`, `plan.srt`; per-character
+    formats make one `<character>.arkit.csv` / `.arkit.json` / `.livelinkface.csv` /
+    `.visemes.json` per character, the name made safe for any file system. Every format (and
+    the frame rate) is checked before the first file is made. `speech=False` leaves the speech
+    layer out of the ARKit and Live Link Face curves.
     """
     wanted = list(dict.fromkeys(formats))
     for format in wanted:
         check_format(format)
     if any(f in PER_CHARACTER_FORMATS for f in wanted):
         check_fps(fps)
-    return _export_files(plan, wanted, fps)
+    return _export_files(plan, wanted, fps, speech)
 
 
 def _export_files(
-    plan: MotionPlan, formats: Sequence[str], fps: int
+    plan: MotionPlan, formats: Sequence[str], fps: int, speech: bool
 ) -> Iterator[tuple[str, str, str]]:
     stems = character_file_stems([track.name for track in plan.characters])
     for format in formats:
         if format in PER_CHARACTER_FORMATS:
             suffix = CHARACTER_FILE_SUFFIXES[format]
             for name, stem in stems.items():
-                yield format, f"{stem}{suffix}", export_plan(plan, format, fps=fps, character=name)
+                text = export_plan(plan, format, fps=fps, character=name, speech=speech)
+                yield format, f"{stem}{suffix}", text
         else:
             yield format, SCENE_FILE_NAMES[format], export_plan(plan, format)  # type: ignore[index]
 
 
 def write_exports(
-    plan: MotionPlan, out_dir: Path, formats: Sequence[str], *, fps: int = 30
+    plan: MotionPlan,
+    out_dir: Path,
+    formats: Sequence[str],
+    *,
+    fps: int = 30,
+    speech: bool = True,
 ) -> list[Path]:
     """Write each format into `out_dir` (created if missing), named as `export_files` names
     them; returns the paths written. Every format is checked before anything is written."""
-    files = export_files(plan, formats, fps=fps)
+    files = export_files(plan, formats, fps=fps, speech=speech)
     out_dir = Path(out_dir)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)

@@ -7,11 +7,18 @@ from collections.abc import Callable
 from motiondirector.errors import ExportError
 from motiondirector.export.arkit import arkit_csv, arkit_json, check_fps
 from motiondirector.export.bml import plan_to_bml
+from motiondirector.export.live_link_face import live_link_face_csv
+from motiondirector.export.visemes import visemes_json
 from motiondirector.export.vtt import plan_to_srt, plan_to_vtt
 from motiondirector.plan.motion_plan import MotionPlan
 from motiondirector.plan.options import EXPORT_FORMATS, ExportFormat
 
-PER_CHARACTER_FORMATS: tuple[ExportFormat, ...] = ("arkit-csv", "arkit-json")
+PER_CHARACTER_FORMATS: tuple[ExportFormat, ...] = (
+    "arkit-csv",
+    "arkit-json",
+    "live-link-face",
+    "visemes",
+)
 SCENE_FILE_NAMES: dict[ExportFormat, str] = {
     "json": "plan.json",
     "bml": "plan.bml.xml",
@@ -22,13 +29,17 @@ SCENE_FILE_NAMES: dict[ExportFormat, str] = {
 CHARACTER_FILE_SUFFIXES: dict[ExportFormat, str] = {
     "arkit-csv": ".arkit.csv",
     "arkit-json": ".arkit.json",
+    "live-link-face": ".livelinkface.csv",
+    "visemes": ".visemes.json",
 }
 """The suffix of each per-character format's files, after the character's file stem."""
 
-_ARKIT: dict[str, Callable[[MotionPlan, str, int], str]] = {
+_FRAMES: dict[str, Callable[..., str]] = {
     "arkit-csv": arkit_csv,
     "arkit-json": arkit_json,
+    "live-link-face": live_link_face_csv,
 }
+"""Per-character formats sampled on the frame grid: (plan, character, fps, speech=...)."""
 _SCENE: dict[str, Callable[[MotionPlan, str | None], str]] = {
     "bml": plan_to_bml,
     "vtt": plan_to_vtt,
@@ -42,22 +53,31 @@ def check_format(format: str) -> None:
 
 
 def export_plan(
-    plan: MotionPlan, format: str, *, fps: int = 30, character: str | None = None
+    plan: MotionPlan,
+    format: str,
+    *,
+    fps: int = 30,
+    character: str | None = None,
+    speech: bool = True,
 ) -> str:
     """The plan in one export format, as text.
 
-    `fps` is the frame rate of the ARKit formats (30 or 60). `character` picks the character
-    of an ARKit export (needed when the plan has several) and keeps only that character's
-    blocks (bml) or lines (vtt, srt); the json export is always the whole plan.
+    `fps` is the frame rate of the ARKit and Live Link Face formats (30 or 60). `character`
+    picks the character of a per-character export (needed when the plan has several) and
+    keeps only that character's blocks (bml) or lines (vtt, srt); the json export is always
+    the whole plan. `speech=False` leaves the speech layer out of the ARKit and Live Link
+    Face curves (the mouth follows the face events only).
     """
     check_format(format)
     if format == "json":
         if character is not None:
             raise ExportError("the json export is the whole plan; leave character out")
         return plan.to_json()
-    if format in _ARKIT:
+    if format in _FRAMES:
         check_fps(fps)
-        return _ARKIT[format](plan, _arkit_character(plan, character), fps)
+        return _FRAMES[format](plan, _arkit_character(plan, character), fps, speech=speech)
+    if format == "visemes":
+        return visemes_json(plan, _arkit_character(plan, character))
     if character is not None and character not in character_names(plan):
         raise ExportError(_unknown_character(plan, character))
     return _SCENE[format](plan, character)
@@ -81,7 +101,7 @@ def _arkit_character(plan: MotionPlan, character: str | None) -> str:
         if len(names) == 1:
             return names[0]
         known = ", ".join(repr(n) for n in names) or "none"
-        raise ExportError(f"an ARKit export is for one character; pick one of: {known}")
+        raise ExportError(f"a per-character export is for one character; pick one of: {known}")
     if character not in names:
         raise ExportError(_unknown_character(plan, character))
     return character

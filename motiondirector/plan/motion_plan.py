@@ -3,13 +3,15 @@
 Every event has a channel, start and end in seconds, the utterance it belongs to (if any), a
 `source` saying which rule or model put it there and why, and a plain-language description.
 The JSON Schema of `MotionPlan` is published (`motiondirector schema`) and versioned: 1.1 added
-`planned_by` and `fallback` to each utterance; 1.0 plans still load (upgraded on reading).
+`planned_by` and `fallback` to each utterance; 1.2 added the optional speech track (`visemes`)
+of each utterance and the optional caller phoneme timings of each word; 1.0 and 1.1 plans still
+load (upgraded on reading).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -17,7 +19,15 @@ from motiondirector.plan.direction import ModelFallback, describe_fallbacks
 from motiondirector.plan.scene import Seconds, Word
 from motiondirector.plan.vocabulary import Emotion, GestureLexeme, Hand, HeadLexeme, PostureLexeme
 
-SCHEMA_VERSION: Literal["1.1"] = "1.1"
+SCHEMA_VERSION: Literal["1.2"] = "1.2"
+_UPGRADED_VERSIONS = ("1.0", "1.1")
+
+Viseme = Literal[
+    "sil", "PP", "FF", "TH", "DD", "kk", "CH", "SS", "nn", "RR", "aa", "E", "ih", "oh", "ou"
+]
+"""The 15 visemes of Oculus / Meta lip sync, in their order: silence, then p b m, f v, th, t d,
+k g, ch j sh, s z, n l, r, and the vowels of car, bed, tip, toe and book."""
+VISEMES: tuple[str, ...] = get_args(Viseme)
 
 Intensity = Annotated[float, Field(ge=0.0, le=1.0)]
 
@@ -110,6 +120,26 @@ class EmotionLabel(_Model):
     intensity: Intensity
 
 
+class VisemeKey(_Model):
+    """One phoneme of an utterance's speech track (a diphthong gives two keys, one per shape)."""
+
+    phoneme: str = Field(
+        description="ARPAbet phoneme with its stress digit (e.g. 'B', 'AA1'), or 'sil' for a "
+        "pause between words."
+    )
+    viseme: Viseme
+    start: Seconds
+    end: Seconds
+    weight: Intensity = Field(
+        description="How far the mouth goes to the viseme's shape: 1 for consonants and "
+        "stressed vowels, less for unstressed ones."
+    )
+
+
+def _is_none(value: object) -> bool:
+    return value is None
+
+
 class PlanUtterance(_Model):
     id: str
     speaker: str
@@ -129,6 +159,12 @@ class PlanUtterance(_Model):
         default=None,
         description="Why the rules directed the line in the model's place; None when they did "
         "not have to.",
+    )
+    visemes: tuple[VisemeKey, ...] | None = Field(
+        default=None,
+        exclude_if=_is_none,
+        description="The line's speech track: phonemes with their visemes, times and weights, in "
+        "time order. Left out, the exports derive it from the words (schema 1.2).",
     )
 
 
@@ -163,7 +199,7 @@ class CharacterTrack(_Model):
 
 
 class MotionPlan(_Model):
-    schema_version: Literal["1.1"] = SCHEMA_VERSION
+    schema_version: Literal["1.2"] = SCHEMA_VERSION
     scene: SceneInfo
     beats: tuple[PlanBeat, ...]
     utterances: tuple[PlanUtterance, ...]
@@ -173,8 +209,8 @@ class MotionPlan(_Model):
     @model_validator(mode="before")
     @classmethod
     def _upgrade(cls, data: Any) -> Any:
-        # 1.1 only added optional fields: a 1.0 plan is a 1.1 plan that did not record them.
-        if isinstance(data, Mapping) and data.get("schema_version") == "1.0":
+        # 1.1 and 1.2 only added optional fields: an older plan did not record them.
+        if isinstance(data, Mapping) and data.get("schema_version") in _UPGRADED_VERSIONS:
             return {**data, "schema_version": SCHEMA_VERSION}
         return data
 

@@ -13,8 +13,11 @@ Fps = Literal[30, 60]
 """Frame rates of plans, ARKit exports, frame streams and previews."""
 FPS_CHOICES: tuple[Fps, ...] = get_args(Fps)
 
-ExportFormat = Literal["json", "bml", "arkit-csv", "arkit-json", "vtt", "srt"]
-"""Plan exports (`motiondirector.export`); the ARKit ones are per character."""
+ExportFormat = Literal[
+    "json", "bml", "arkit-csv", "arkit-json", "live-link-face", "visemes", "vtt", "srt"
+]
+"""Plan exports (`motiondirector.export`); the ARKit, Live Link Face and visemes ones are per
+character."""
 EXPORT_FORMATS: tuple[ExportFormat, ...] = get_args(ExportFormat)
 
 ScriptFormat = Literal["auto", "fountain", "json", "text"]

@@ -17,10 +17,28 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class PhonemeTiming(_Frozen):
+    """A phoneme of a word as the caller's TTS engine timed it."""
+
+    phoneme: str = Field(description="ARPAbet phoneme, stress digit optional: 'HH', 'AH0'.")
+    start: Seconds
+    end: Seconds
+
+
+def _is_none(value: object) -> bool:
+    return value is None
+
+
 class Word(_Frozen):
     text: str = Field(description="The word as written, with attached punctuation.")
     start: Seconds
     end: Seconds
+    phonemes: tuple[PhonemeTiming, ...] | None = Field(
+        default=None,
+        exclude_if=_is_none,
+        description="The word's phonemes as the caller timed them, used as given; left out, "
+        "they come from the pronouncing dictionary and are timed inside the word.",
+    )
 
 
 class Parenthetical(_Frozen):

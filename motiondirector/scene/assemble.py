@@ -54,17 +54,13 @@ def assemble_scene(
     beats = [_without_silent_turns(beat, speeches) for beat in beats]
     turns = [el for beat in beats for el in beat.elements if isinstance(el, RawTurn)]
     if not turns and not script.declared_characters:
-        raise ScriptError(
-            "the script has no dialogue: no character speaks a line (declare the characters "
-            "to plan a scene of action alone)",
-            line=1,
-            file=file,
-        )
+        _refuse_without_characters(script, file)
     limits.check_count("max_utterances", len(turns), field="turns", line=_line_of(turns, limits))
     known = list(script.declared_characters)
     for turn in turns:
         known.append(turn.speaker)
         known.extend(turn.addressees or ())
+    known.extend(script.cast or ())
     limits.check_count("max_characters", len(set(known)), field="characters")
     names = NameMatcher(known)
     stages = [_on_stage(beat, script.declared_characters, names) for beat in beats]
@@ -88,6 +84,38 @@ def assemble_scene(
         actions=tuple(layout.actions),
         duration=_seconds(layout.end),
     )
+
+
+def _refuse_without_characters(script: ParsedScript, file: str | None) -> None:
+    """A script nobody speaks in plans when its action names a character; else say why not."""
+    if script.cast is None:
+        raise ScriptError(
+            "the script has no dialogue: no character speaks a line (declare the characters "
+            "to plan a scene of action alone)",
+            line=1,
+            file=file,
+        )
+    paragraphs = [e for e in script.elements if isinstance(e, RawAction) and not e.centered]
+    if len(paragraphs) == 1 and not any(
+        isinstance(e, RawHeading | RawTurn) for e in script.elements
+    ):
+        raise ScriptError(
+            "the script has no dialogue and reads like a synopsis (one paragraph of prose, no "
+            "scene heading); the planner needs a scene: a heading (INT. KITCHEN - DAY), each "
+            "character's name in capitals where they first appear ('MARY enters and sits "
+            "down.'), the action in short paragraphs and every line of dialogue under its "
+            "speaker's name",
+            line=paragraphs[0].line,
+            file=file,
+        )
+    if not script.cast:
+        raise ScriptError(
+            "the script has no dialogue and no character: nobody speaks and no action line "
+            "names someone who does something (introduce a character in capitals, as in "
+            "'MARY enters and sits down.', or declare the characters)",
+            line=1,
+            file=file,
+        )
 
 
 def _check_character_seconds(
@@ -222,7 +250,9 @@ class _Layout:
     ) -> Utterance:
         if turn.words:
             self._check_given_start(turn, at)
-            words = tuple(Word(text=w.text, start=w.start, end=w.end) for w in turn.words)
+            words = tuple(
+                Word(text=w.text, start=w.start, end=w.end, phonemes=w.phonemes) for w in turn.words
+            )
         else:
             words = self._estimate_words(speech, at)
         utterance = Utterance(

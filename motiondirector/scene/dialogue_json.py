@@ -9,7 +9,15 @@ The format (documented with a full example in docs/input-formats.md):
                {"heading": "INT. KITCHEN - NIGHT"}]}
 
 A bare array of turns is accepted too. Word timings, when given, are used as they are after
-checking that they are ordered and spell the turn's text.
+checking that they are ordered and spell the turn's text. A timed word may also bring its
+phonemes as a TTS engine timed them, in ARPAbet with an optional stress digit:
+
+    {"text": "Hi,", "start": 0.0, "end": 0.3,
+     "phonemes": [{"phoneme": "HH", "start": 0.0, "end": 0.08},
+                  {"phoneme": "AY1", "start": 0.08, "end": 0.3}]}
+
+They are used as given after checking that each is a known phoneme, ends after it starts,
+stays inside its word and does not overlap the one before.
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from motiondirector.errors import SceneLimitError, ScriptError
+from motiondirector.plan.scene import PhonemeTiming
 from motiondirector.scene.elements import (
     Element,
     GivenWord,
@@ -32,6 +41,7 @@ from motiondirector.scene.elements import (
 )
 from motiondirector.scene.limits import SceneLimits
 from motiondirector.scene.speech import build_speech, has_speech, normalize_space
+from motiondirector.speech.phonemes import ARPABET, VOWELS
 
 Path = tuple[str | int, ...]
 Model = TypeVar("Model", bound=BaseModel)
@@ -42,10 +52,17 @@ class _Input(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False, str_strip_whitespace=True)
 
 
+class PhonemeIn(_Input):
+    phoneme: str = Field(min_length=1)
+    start: float = Field(ge=0.0)
+    end: float = Field(ge=0.0)
+
+
 class WordIn(_Input):
     text: str = Field(min_length=1)
     start: float = Field(ge=0.0)
     end: float = Field(ge=0.0)
+    phonemes: list[PhonemeIn] | None = None
 
 
 class SpeechTurnIn(_Input):
@@ -204,8 +221,62 @@ class _Reader:
                 words_path,
             )
         return tuple(
-            GivenWord(word.text, round(word.start, 3), round(word.end, 3)) for word in turn.words
+            GivenWord(
+                word.text,
+                round(word.start, 3),
+                round(word.end, 3),
+                self._given_phonemes(word, (*words_path, index)),
+            )
+            for index, word in enumerate(turn.words)
         )
+
+    def _given_phonemes(self, word: WordIn, path: Path) -> tuple[PhonemeTiming, ...] | None:
+        """The word's phonemes as the caller timed them, checked; None when not given."""
+        if word.phonemes is None:
+            return None
+        if not word.phonemes:
+            raise self.fail("'phonemes' is empty; leave it out to have them estimated", path)
+        # Word times are kept to the millisecond; allow that much rounding at its edges.
+        slack = 0.0005
+        timed: list[PhonemeTiming] = []
+        previous_end = word.start
+        for index, given in enumerate(word.phonemes):
+            where = (*path, "phonemes", index)
+            name = given.phoneme.upper()
+            if not _is_arpabet(name):
+                raise self.fail(
+                    f"unknown phoneme {given.phoneme!r}; phonemes are ARPAbet "
+                    f"({', '.join(ARPABET)}), vowels with an optional stress digit 0, 1 or 2",
+                    (*where, "phoneme"),
+                )
+            if given.end < given.start:
+                raise self.fail(
+                    f"phoneme {index} {name!r} ends ({given.end}) before it starts ({given.start})",
+                    (*where, "end"),
+                )
+            if given.start < word.start - slack:
+                raise self.fail(
+                    f"phoneme {index} {name!r} starts at {given.start}, before its word "
+                    f"{word.text!r} ({word.start})",
+                    (*where, "start"),
+                )
+            if given.end > word.end + slack:
+                raise self.fail(
+                    f"phoneme {index} {name!r} ends at {given.end}, after its word "
+                    f"{word.text!r} ends ({word.end})",
+                    (*where, "end"),
+                )
+            if index and given.start < previous_end - slack:
+                raise self.fail(
+                    f"phoneme {index} {name!r} starts at {given.start}, before phoneme "
+                    f"{index - 1} ends ({previous_end}); phonemes must not overlap",
+                    (*where, "start"),
+                )
+            previous_end = given.end
+            start = min(max(round(given.start, 3), round(word.start, 3)), round(word.end, 3))
+            end = min(max(round(given.end, 3), start), round(word.end, 3))
+            timed.append(PhonemeTiming(phoneme=name, start=start, end=end))
+        return tuple(timed)
 
     def _check_limits(self, word: WordIn, previous: WordIn | None, path: Path) -> None:
         limits = self.limits
@@ -226,6 +297,13 @@ class _Reader:
                 line=self.line(path),
                 file=self.file,
             )
+
+
+def _is_arpabet(name: str) -> bool:
+    base, stress = name.rstrip("012"), name[len(name.rstrip("012")) :]
+    if base not in ARPABET or len(stress) > 1:
+        return False
+    return not stress or base in VOWELS
 
 
 def _difference(given: list[str], spoken: list[str]) -> str:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from motiondirector.plan.scene import PhonemeTiming
+
 
 @dataclass(frozen=True)
 class SpeechLine:
@@ -26,11 +28,13 @@ class Wryly:
 
 @dataclass(frozen=True)
 class GivenWord:
-    """A word with timings supplied by the caller (e.g. from a TTS engine), in seconds."""
+    """A word with timings supplied by the caller (e.g. from a TTS engine), in seconds, and
+    optionally its phonemes as the engine timed them."""
 
     text: str
     start: float
     end: float
+    phonemes: tuple[PhonemeTiming, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -69,3 +73,6 @@ class ParsedScript:
     title: str | None = None
     # Characters the script declares up front; they are on stage in every beat.
     declared_characters: tuple[str, ...] = ()
+    # Every character the cast rule finds (scene/cast.py), speakers renamed to match; None
+    # where the format names its speakers itself (dialogue JSON).
+    cast: tuple[str, ...] | None = None

@@ -13,7 +13,9 @@ from motiondirector.plan.motion_plan import MotionPlan
 
 
 def test_public_surface() -> None:
-    assert EXPORT_FORMATS == ("json", "bml", "arkit-csv", "arkit-json", "vtt", "srt")
+    assert EXPORT_FORMATS == (
+        "json", "bml", "arkit-csv", "arkit-json", "live-link-face", "visemes", "vtt", "srt"
+    )  # fmt: skip
     assert export.__all__ == sorted(export.__all__)
     assert issubclass(ExportError, MotionDirectorError)
 
@@ -32,8 +34,9 @@ def test_unknown_format_lists_the_formats(plan: MotionPlan) -> None:
 
 
 def test_character_choice_errors(plan: MotionPlan) -> None:
-    with pytest.raises(ExportError, match="pick one of: 'ANA', 'BEN'"):
-        export_plan(plan, "arkit-csv")
+    for format in ("arkit-csv", "live-link-face", "visemes"):
+        with pytest.raises(ExportError, match="pick one of: 'ANA', 'BEN'"):
+            export_plan(plan, format)
     with pytest.raises(ExportError, match="no character 'CARL'"):
         export_plan(plan, "vtt", character="CARL")
     with pytest.raises(ExportError, match="whole plan"):
@@ -54,7 +57,8 @@ def test_write_exports_writes_every_format(plan: MotionPlan, tmp_path: Path) -> 
     paths = write_exports(plan, out, EXPORT_FORMATS, fps=60)
     assert [p.name for p in paths] == [
         "plan.json", "plan.bml.xml", "ANA.arkit.csv", "BEN.arkit.csv", "ANA.arkit.json",
-        "BEN.arkit.json", "plan.vtt", "plan.srt",
+        "BEN.arkit.json", "ANA.livelinkface.csv", "BEN.livelinkface.csv", "ANA.visemes.json",
+        "BEN.visemes.json", "plan.vtt", "plan.srt",
     ]  # fmt: skip
     assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in paths)
     assert (out / "plan.vtt").read_text("utf-8") == export_plan(plan, "vtt")
@@ -62,6 +66,20 @@ def test_write_exports_writes_every_format(plan: MotionPlan, tmp_path: Path) -> 
         plan, "arkit-csv", fps=60, character="BEN"
     ).encode("utf-8")
     assert (out / "plan.json").stat().st_mode & 0o777 == 0o644
+    assert (out / "ANA.livelinkface.csv").read_bytes() == export_plan(
+        plan, "live-link-face", fps=60, character="ANA"
+    ).encode("utf-8")
+
+
+def test_no_speech_reaches_every_frame_format(plan: MotionPlan, tmp_path: Path) -> None:
+    formats = ["arkit-csv", "live-link-face"]
+    spoken = write_exports(plan, tmp_path / "a", formats)
+    silent = write_exports(plan, tmp_path / "b", formats, speech=False)
+    assert [p.name for p in spoken] == [p.name for p in silent]
+    for with_speech, without in zip(spoken, silent, strict=True):
+        assert with_speech.read_bytes() != without.read_bytes()
+    expected = export_plan(plan, "live-link-face", character="BEN", speech=False)
+    assert (tmp_path / "b" / "BEN.livelinkface.csv").read_bytes() == expected.encode("utf-8")
 
 
 def test_write_exports_replaces_and_repeats_byte_identically(

@@ -10,7 +10,7 @@ import pytest
 
 from motiondirector.errors import MotionDirectorError
 from motiondirector.export import ExportError, arkit_curves, export_plan
-from motiondirector.export.arkit import frame_times, syllable_vowels
+from motiondirector.export.arkit import SMILE_YIELD, frame_times
 from motiondirector.plan.motion_plan import (
     CharacterTrack,
     Envelope,
@@ -19,6 +19,8 @@ from motiondirector.plan.motion_plan import (
 )
 from motiondirector.plan.options import FPS_CHOICES
 from motiondirector.plan.vocabulary import load_arkit_map
+from motiondirector.speech import attach_visemes
+from motiondirector.speech.tables import load_speech_tables
 
 NAMES = load_arkit_map().blendshapes
 COL = {name: i for i, name in enumerate(NAMES)}
@@ -60,7 +62,8 @@ def test_weights_stay_in_unit_range(plan: MotionPlan) -> None:
 
 
 def test_smile_follows_its_envelope(plan: MotionPlan) -> None:
-    times, weights = arkit_curves(plan, "ANA", 30)
+    # Without speech: while ANA speaks, lip rounding takes a little of her smile (below).
+    times, weights = arkit_curves(plan, "ANA", 30, speech=False)
     smile = weights[:, COL["mouthSmileLeft"]]
     apex = (times >= 1.0) & (times <= 2.0)
     assert np.allclose(smile[apex], 0.6, atol=1e-12)
@@ -72,7 +75,7 @@ def test_smile_follows_its_envelope(plan: MotionPlan) -> None:
     assert np.all(np.diff(onset) > 0)
     assert np.all(np.diff(offset) < 0)
     # Smoothstep: half-way through the onset is half the intensity.
-    times, weights = arkit_curves(plan, "ANA", 60)
+    times, weights = arkit_curves(plan, "ANA", 60, speech=False)
     assert weights[_at(times, 0.75), COL["mouthSmileLeft"]] == pytest.approx(0.3)
 
 
@@ -92,7 +95,7 @@ def test_overlapping_events_of_one_au_take_the_max(plan: MotionPlan) -> None:
     smile = plan.characters[0].events[2]
     assert isinstance(smile, FaceEvent) and smile.au == 12
     weaker = _face(smile, "ana-smile-2", 12, 0.3)
-    times, weights = arkit_curves(_with_face_events(plan, weaker), "ANA", 30)
+    times, weights = arkit_curves(_with_face_events(plan, weaker), "ANA", 30, speech=False)
     assert weights[_at(times, 1.5), COL["mouthSmileLeft"]] == pytest.approx(0.6)
 
 
@@ -122,36 +125,97 @@ def _word_spans(plan: MotionPlan, speaker: str) -> list[tuple[float, float]]:
     return [(w.start, w.end) for u in plan.utterances if u.speaker == speaker for w in u.words]
 
 
+SPEECH = [COL[n] for n in load_speech_tables().speech_shapes]
+
+
 @pytest.mark.parametrize("fps", FPS_CHOICES)
-def test_jaw_moves_only_while_that_character_speaks(plan: MotionPlan, fps: int) -> None:
+def test_the_mouth_moves_only_near_that_characters_words(plan: MotionPlan, fps: int) -> None:
     for name in ("ANA", "BEN"):
         times, weights = arkit_curves(plan, name, fps)
-        jaw = weights[:, COL["jawOpen"]]
+        _, still = arkit_curves(plan, name, fps, speech=False)
         spans = _word_spans(plan, name)
-        inside = np.zeros(times.size, dtype=bool)
+        near = np.zeros(times.size, dtype=bool)
         for start, end in spans:
-            inside |= (times > start) & (times < end)
-        assert np.all(jaw[~inside] == 0.0), name
-        assert 0.15 <= jaw.max() <= 0.35
+            near |= (times > start - 0.15) & (times < end + 0.15)
+        # Away from speech the mouth is the expression's alone, exactly.
+        assert np.array_equal(weights[~near], still[~near]), name
+        jaw = weights[:, COL["jawOpen"]]
+        assert 0.2 <= jaw.max() <= 0.5
         for start, end in spans:
-            assert jaw[(times > start) & (times < end)].max() > 0.0, (name, start)
-        lips = weights[:, [COL["mouthFunnel"], COL["mouthLowerDownLeft"], COL["mouthPucker"]]]
-        assert np.all(lips[~inside] == 0.0)
+            inside = (times > start) & (times < end)
+            assert weights[np.ix_(inside, SPEECH)].max() > 0.05, (name, start)
 
 
-def test_mouth_opens_once_per_syllable(plan: MotionPlan) -> None:
-    assert syllable_vowels("Hello") == ("e", "o")
-    assert syllable_vowels("time") == ("i",)
-    assert syllable_vowels("&") == ("a",)
-    assert syllable_vowels("Café!") == ("a", "e")
+def test_bilabials_close_the_lips_and_vowels_open_them(plan: MotionPlan) -> None:
     times, weights = arkit_curves(plan, "ANA", 60)
-    word = (times > 0.5) & (times < 0.9)  # "Hello"
-    jaw = weights[word, COL["jawOpen"]]
-    peaks = np.flatnonzero((jaw[1:-1] > jaw[:-2]) & (jaw[1:-1] >= jaw[2:]))
-    assert len(peaks) == 2
-    rounded = weights[word, COL["mouthFunnel"]]
-    assert rounded[: len(rounded) // 2].max() == 0.0  # "he-" is spread
-    assert rounded[len(rounded) // 2 :].max() > 0.1  # "-llo" is rounded
+    closure = np.maximum(weights[:, COL["mouthClose"]], weights[:, COL["mouthPressLeft"]])
+    ben = (times >= 0.9) & (times <= 0.97)  # the B of "Ben,"
+    assert closure[ben].max() > 0.5
+    hello = (times > 0.5) & (times < 0.85)
+    assert closure[hello].max() < 0.1  # h-e-l-l-o has no bilabial
+    # The old syllable model opened the jaw on "b"; now the jaw closes on it and opens after.
+    jaw = weights[:, COL["jawOpen"]]
+    assert jaw[_at(times, 0.95)] < jaw[_at(times, 1.05)]
+
+
+def test_lips_round_ahead_of_a_rounded_vowel(plan: MotionPlan) -> None:
+    times, weights = arkit_curves(plan, "ANA", 60)
+    pucker = weights[:, COL["mouthPucker"]]
+    # "Hello": the "o" (OW) starts at about 0.71 s; rounding is under way during the "l".
+    assert pucker[_at(times, 0.7)] > 0.1
+    assert pucker[_at(times, 0.55)] < pucker[_at(times, 0.7)] < pucker[_at(times, 0.85)]
+    # The mouth never snaps: no frame-to-frame jump of more than a third of the range.
+    assert np.abs(np.diff(weights[:, SPEECH], axis=0)).max() < 0.34
+
+
+def test_a_smile_stays_over_speech_and_yields_only_to_rounding(plan: MotionPlan) -> None:
+    times, weights = arkit_curves(plan, "ANA", 60)
+    _, still = arkit_curves(plan, "ANA", 60, speech=False)
+    smile = weights[:, COL["mouthSmileLeft"]]
+    rounding = np.maximum(weights[:, COL["mouthPucker"]], weights[:, COL["mouthFunnel"]])
+    apex = (times >= 1.0) & (times <= 2.0)
+    assert np.allclose(smile[apex & (rounding < 1e-3)], 0.6, atol=1e-3)
+    assert np.allclose(smile[apex], 0.6 * (1.0 - SMILE_YIELD * rounding[apex]))
+    # The smile does not stop the lips closing: "Ben," closes them mid-smile (apex from 1.0 s).
+    for shape in ("cheekSquintLeft", "browInnerUp", "eyeSquintLeft"):
+        assert np.array_equal(weights[:, COL[shape]], still[:, COL[shape]])
+
+
+def test_speech_owns_the_articulation_shapes_while_speaking(plan: MotionPlan) -> None:
+    """A jaw-drop AU during speech does not hold the mouth open over a bilabial."""
+    smile = plan.characters[0].events[2]
+    assert isinstance(smile, FaceEvent)
+    drop = _face(smile, "ana-jaw", 26, 1.0)  # AU26 jaw drop over the whole line
+    times, weights = arkit_curves(_with_face_events(plan, drop), "ANA", 60)
+    closure = np.maximum(weights[:, COL["mouthClose"]], weights[:, COL["mouthPressLeft"]])
+    assert closure[(times >= 0.9) & (times <= 0.97)].max() > 0.5
+    _, alone = arkit_curves(_with_face_events(plan, drop), "ANA", 60, speech=False)
+    assert alone[_at(times, 0.95), COL["jawOpen"]] > weights[_at(times, 0.95), COL["jawOpen"]]
+
+
+def test_the_mouth_rests_within_150_ms_of_silence(plan: MotionPlan) -> None:
+    times, weights = arkit_curves(plan, "ANA", 60)
+    _, still = arkit_curves(plan, "ANA", 60, speech=False)
+    end = plan.utterances[0].end
+    after = times >= end + 0.15
+    assert np.array_equal(weights[after], still[after])
+    assert weights[_at(times, end), COL["jawOpen"]] > 0.0
+
+
+def test_a_carried_track_is_read_as_given(plan: MotionPlan) -> None:
+    carried = attach_visemes(plan)
+    assert all(u.visemes for u in carried.utterances)
+    assert np.array_equal(arkit_curves(carried, "ANA", 60)[1], arkit_curves(plan, "ANA", 60)[1])
+    u1 = carried.utterances[0]
+    assert u1.visemes is not None
+    # Shut the mouth on every key: the lips close all through the line.
+    closed = tuple(k.model_copy(update={"viseme": "PP"}) for k in u1.visemes)
+    edited = carried.model_copy(
+        update={"utterances": (u1.model_copy(update={"visemes": closed}), carried.utterances[1])}
+    )
+    times, weights = arkit_curves(edited, "ANA", 60)
+    inside = (times > u1.start + 0.05) & (times < u1.end - 0.05)
+    assert weights[inside, COL["mouthPressLeft"]].min() > 0.5
 
 
 def test_gaze_turns_the_eyes(plan: MotionPlan) -> None:
@@ -194,7 +258,7 @@ def test_csv_layout(plan: MotionPlan) -> None:
     number = re.compile(r"^\d\.\d{4}$")
     assert all(len(row) == 53 and all(number.match(v) for v in row) for row in rows[1:])
     assert [row[0] for row in rows[1:4]] == ["0.0000", "0.0333", "0.0667"]
-    assert rows[1 + 45][1 + COL["mouthSmileLeft"]] == "0.6000"  # t = 1.5 s
+    assert rows[1 + 45][1 + COL["cheekSquintLeft"]] == "0.4000"  # t = 1.5 s
     assert rows[-1][0] == "6.0000"
     assert text.endswith("\n") and "\r" not in text
     assert len(export_plan(plan, "arkit-csv", character="ANA", fps=60).splitlines()) == 362

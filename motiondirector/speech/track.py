@@ -1,0 +1,87 @@
+"""The speech track of an utterance: its words' phonemes, timed and turned into viseme keys.
+
+An utterance that carries a track (`PlanUtterance.visemes`, schema 1.2) is read as it is;
+otherwise the track is derived from its words: phonemes the caller timed are used as given,
+the others come from `pronounce` and are spread over the word's span. Pauses between words of
+at least `PAUSE_S` get a `sil` key. Deriving is deterministic, so a plan with its tracks
+attached exports exactly as the same plan without them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import lru_cache
+
+from motiondirector.plan.motion_plan import MotionPlan, PlanUtterance, VisemeKey
+from motiondirector.plan.scene import Word
+from motiondirector.speech.phonemes import pronounce
+from motiondirector.speech.timing import TimedPhoneme, time_phonemes
+from motiondirector.speech.visemes import SILENCE, Key, phoneme_keys
+
+PAUSE_S = 0.05
+"""A gap between words at least this long is a pause: the track gets a `sil` key there."""
+
+
+def word_keys(word: Word) -> list[Key]:
+    """The keys of one word: the caller's phonemes as given, else its pronunciation timed."""
+    if word.phonemes is not None:
+        return phoneme_keys(TimedPhoneme(p.phoneme, p.start, p.end) for p in word.phonemes)
+    span = word.end - word.start
+    if span <= 0.0:
+        return []  # a word given no time is not heard
+    return [
+        Key(phoneme, viseme, round(word.start + a * span, 3), round(word.start + b * span, 3), w)
+        for phoneme, viseme, a, b, w in _unit_keys(word.text)
+    ]
+
+
+@lru_cache(maxsize=65536)
+def _unit_keys(text: str) -> tuple[Key, ...]:
+    """A word's keys timed over [0, 1], unrounded: scaled to each use of the word, so a word
+    is pronounced and timed once however often it is spoken."""
+    return tuple(phoneme_keys(time_phonemes(pronounce(text), 0.0, 1.0), rounding=None))
+
+
+def derive_keys(words: Iterable[Word]) -> list[Key]:
+    """The speech track of a run of words, with `sil` keys in the pauses between them."""
+    keys: list[Key] = []
+    for word in words:
+        found = word_keys(word)
+        if found and keys and found[0].start - keys[-1].end >= PAUSE_S:
+            keys.append(Key(SILENCE, SILENCE, keys[-1].end, found[0].start, 1.0))
+        keys.extend(found)
+    return keys
+
+
+def utterance_keys(utterance: PlanUtterance) -> list[Key]:
+    """The utterance's track: the one it carries, else the one its words give."""
+    if utterance.visemes is not None:
+        return [Key(k.phoneme, k.viseme, k.start, k.end, k.weight) for k in utterance.visemes]
+    return derive_keys(utterance.words)
+
+
+def character_keys(plan: MotionPlan, character: str) -> list[Key]:
+    """Every key of the lines `character` speaks, in time order."""
+    keys: list[Key] = []
+    for utterance in plan.utterances:
+        if utterance.speaker == character:
+            keys.extend(utterance_keys(utterance))
+    keys.sort(key=lambda k: (k.start, k.end))
+    return keys
+
+
+def utterance_visemes(utterance: PlanUtterance) -> tuple[VisemeKey, ...]:
+    """The utterance's track as the plan's `VisemeKey`s."""
+    return tuple(
+        VisemeKey(phoneme=k.phoneme, viseme=k.viseme, start=k.start, end=k.end, weight=k.weight)
+        for k in utterance_keys(utterance)
+    )
+
+
+def attach_visemes(plan: MotionPlan) -> MotionPlan:
+    """The plan with a speech track on every utterance (those that carry one keep it)."""
+    utterances = tuple(
+        u if u.visemes is not None else u.model_copy(update={"visemes": utterance_visemes(u)})
+        for u in plan.utterances
+    )
+    return plan.model_copy(update={"utterances": utterances})

