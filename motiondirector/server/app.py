@@ -38,6 +38,7 @@ from motiondirector.server.routes_scenes import scene_router
 from motiondirector.server.routes_sessions import session_router
 from motiondirector.server.sessions import SessionStore
 from motiondirector.server.settings import ServerSettings
+from motiondirector.server.streams import StreamWorkers
 from motiondirector.streaming import PlanFrames
 
 _WARM_UP_SCRIPT = "ANA: Hello, Ben.\nBEN: Hi."
@@ -49,7 +50,7 @@ def warm_up(ctx: ServerContext) -> None:
     """Load the planner's models and the clip library, plan and stream a tiny scene, so the
     first request is fast."""
     plan = plan_text(_WARM_UP_SCRIPT, planner=get_planner("rules"), format="text")
-    frames = PlanFrames(plan, body=ctx.realize_body)
+    frames = PlanFrames(plan, library=ctx.library())
     next(frames.batches(frames.frame_count))
     # Stemming a clip's descriptions on its first search cost a stream tens of milliseconds.
     prime_lexical(ctx.library().records)
@@ -72,6 +73,8 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         max_per_owner=settings.max_sessions_per_key,
     )
     ctx = ServerContext(settings=settings, guard=Guard(settings), sessions=sessions)
+    # Every stream's work, by priority: new streams' first frames before open ones' later frames.
+    stream_workers = StreamWorkers()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -101,6 +104,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
             ctx.runner = None
             await run_in_threadpool(runner.shutdown)
             await run_in_threadpool(processes.close)
+            await run_in_threadpool(stream_workers.close)
             store.close()
 
     app = FastAPI(
@@ -112,12 +116,17 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         # readable method names for generated clients.
         generate_unique_id_function=lambda route: route.name,
     )
+    # The event streams describe each event with `itemSchema`, an OpenAPI 3.2 keyword.
+    app.openapi_version = "3.2.0"
     app.state.ready = False
     app.state.settings = settings
     app.state.context = ctx
     # Planning routes take rate-limit tokens by their body's size (see `server.guard`).
-    app.include_router(plan_router(ctx), dependencies=[Depends(body_cost(ctx.guard, ctx.caller))])
-    app.include_router(session_router(ctx))
+    app.include_router(
+        plan_router(ctx, stream_workers),
+        dependencies=[Depends(body_cost(ctx.guard, ctx.caller))],
+    )
+    app.include_router(session_router(ctx, stream_workers))
     app.include_router(scene_router(ctx))
 
     @app.get("/healthz", tags=["health"])

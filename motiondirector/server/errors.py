@@ -1,7 +1,9 @@
 """Every error answer as RFC 9457 problem details (application/problem+json).
 
 Library errors map to statuses by kind; anything unexpected becomes a generic 500 whose body
-says nothing of the code. Tracebacks go to the server log, never to the caller.
+says nothing of the code. Tracebacks go to the server log, never to the caller. The OpenAPI
+document describes every error answer with the `Problem` model (`PROBLEM_CONTENT`), so generated
+clients get typed errors.
 """
 
 from __future__ import annotations
@@ -27,10 +29,22 @@ from motiondirector.errors import (
     ScriptError,
     TurnError,
 )
+from motiondirector.server.models import Problem
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://motiondirector.dev/problems/"
+PROBLEM_REF = "#/components/schemas/Problem"
+PROBLEM_CONTENT: dict[str, Any] = {"content": {PROBLEM_JSON: {"schema": {"$ref": PROBLEM_REF}}}}
+"""The body of an error response in a route's `responses=`: `{"description": ..., **it}`."""
 log = logging.getLogger("motiondirector.server")
+
+
+def problem_schemas() -> dict[str, Any]:
+    """The OpenAPI component schemas of `Problem` and the models it holds."""
+    schema = Problem.model_json_schema(
+        ref_template="#/components/schemas/{model}", mode="serialization"
+    )
+    return {**schema.pop("$defs", {}), "Problem": schema}
 
 
 class ProblemError(Exception):
@@ -92,7 +106,20 @@ def field_name(loc: Sequence[str | int]) -> str:
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    """Answer every handled error as problem details."""
+    """Answer every handled error as problem details, and put the `Problem` schema that the
+    routes' error responses refer to in the OpenAPI document."""
+    build_openapi = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = build_openapi()
+            document.setdefault("components", {}).setdefault("schemas", {}).update(
+                problem_schemas()
+            )
+        assert app.openapi_schema is not None
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
     async def on_problem(request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, ProblemError)

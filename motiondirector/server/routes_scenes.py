@@ -26,11 +26,16 @@ from motiondirector.server.context import ServerContext
 from motiondirector.server.errors import ProblemError
 from motiondirector.server.job_store import JobRecord
 from motiondirector.server.models import ArtifactInfo, SceneJob, SceneJobRequest
-from motiondirector.server.routes_plan import GUARDED, PROBLEM
+from motiondirector.server.routes_plan import BODY_ERRORS, GUARDED, PROBLEM
 
 ARTIFACT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
+NOT_READY: dict[int | str, dict[str, Any]] = {
+    503: {"description": "The jobs database is not open yet", **PROBLEM}
+}
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
-    404: {"description": "No such job or artifact", **PROBLEM}
+    404: {"description": "No such job or artifact", **PROBLEM},
+    422: {"description": "Invalid request", **PROBLEM},
+    **NOT_READY,
 }
 
 
@@ -78,13 +83,16 @@ def scene_router(ctx: ServerContext) -> APIRouter:
         dependencies=[charge_body],
         responses={
             **GUARDED,
-            413: {"description": "Body too large", **PROBLEM},
-            422: {"description": "Invalid request", **PROBLEM},
+            **BODY_ERRORS,
             429: {
                 "description": "Rate limited (see Retry-After), or the key's job quota is full",
                 **PROBLEM,
             },
-            503: {"description": "Too many jobs pending; see Retry-After", **PROBLEM},
+            503: {
+                "description": "Too many jobs pending (see Retry-After), or the jobs database"
+                " is not open yet",
+                **PROBLEM,
+            },
             507: {"description": "The key's storage quota is full", **PROBLEM},
         },
     )
