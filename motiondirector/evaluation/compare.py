@@ -5,9 +5,12 @@ values for the metric (the `values` table of a SuiteResult, or a long frame with
 `item`, `value`), the metric is the mean of those values and `scipy.stats.bootstrap` gives a
 95 % BCa interval for the delta of the means (`n_boot` resamples). When both runs scored the
 same items (two planners on one data set) the resampling is paired: the same item ids are drawn
-for both runs; otherwise each run's items are drawn independently. Metrics without per-item
-values (F1 scores, medians) get no interval. With fewer than two items, or no variation to
-resample, the interval is the delta itself.
+for both runs; otherwise each run's items are drawn independently. F1 scores are not means,
+so for them the items themselves are resampled: where both runs hold the gold and predicted
+label of the same items (the `emotion` suite), the interval is for the delta of the F1 scores
+recomputed on each resample, paired by item. Other metrics without per-item values (medians)
+get no interval. With fewer than two items, or no variation to resample, the interval is the
+delta itself.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from motiondirector.errors import EvaluationError
 from motiondirector.evaluation.suites import SuiteResult
 
 COLUMNS = ["metric", "a", "b", "delta", "ci_low", "ci_high"]
+F1_AVERAGES = ("weighted_f1", "macro_f1")
 
 
 def _parts(run: SuiteResult | pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -64,6 +68,66 @@ def _bootstrap(
     return float(interval.low), float(interval.high)
 
 
+def f1_score(gold: np.ndarray, pred: np.ndarray, labels: int, average: str) -> float:
+    """Weighted or macro F1 of integer labels in [0, labels), over the labels present in
+    `gold` (as `sklearn.metrics.f1_score` with those labels and zero_division=0)."""
+    confusion = np.bincount(gold * labels + pred, minlength=labels * labels).reshape(labels, -1)
+    true_positive = np.diag(confusion).astype(float)
+    support = confusion.sum(axis=1).astype(float)
+    denominator = support + confusion.sum(axis=0)
+    f1 = np.divide(2 * true_positive, denominator, out=np.zeros(labels), where=denominator > 0)
+    present = support > 0
+    if average == "macro":
+        return float(f1[present].mean()) if present.any() else 0.0
+    return float((f1 * support).sum() / support.sum()) if support.sum() else 0.0
+
+
+def _f1_items(run: SuiteResult | pd.DataFrame) -> pd.DataFrame | None:
+    if isinstance(run, SuiteResult) and {"dataset", "item", "gold", "pred"} <= set(run.items):
+        return run.items.set_index("item")
+    return None
+
+
+def _f1_interval(
+    metric: str, items_a: pd.DataFrame, items_b: pd.DataFrame, n_boot: int, rng: np.random.Generator
+) -> tuple[float, float] | None:
+    """The paired bootstrap interval of the delta of an F1 metric (`dataset.weighted_f1`)."""
+    dataset, _, average = metric.rpartition(".")
+    if average not in F1_AVERAGES:
+        return None
+    a = items_a[items_a["dataset"] == dataset]
+    b = items_b[items_b["dataset"] == dataset].reindex(a.index)
+    if a.empty or b["pred"].isna().any() or not a["gold"].equals(b["gold"]):
+        return None
+    names = sorted({*a["gold"], *a["pred"], *b["pred"]})
+    code = {name: i for i, name in enumerate(names)}
+    gold, pred_a, pred_b = (
+        np.array([code[v] for v in col]) for col in (a["gold"], a["pred"], b["pred"])
+    )
+    kind = average.removesuffix("_f1")
+    exact = f1_score(gold, pred_b, len(names), kind) - f1_score(gold, pred_a, len(names), kind)
+    if len(gold) < 2 or np.array_equal(pred_a, pred_b):
+        return exact, exact
+
+    def delta(chosen: np.ndarray) -> float:
+        rows = chosen.astype(int)
+        return f1_score(gold[rows], pred_b[rows], len(names), kind) - f1_score(
+            gold[rows], pred_a[rows], len(names), kind
+        )
+
+    result = stats.bootstrap(
+        (np.arange(len(gold)),),
+        delta,
+        vectorized=False,
+        n_resamples=n_boot,
+        confidence_level=0.95,
+        method="BCa",
+        rng=rng,
+    )
+    interval = result.confidence_interval
+    return float(interval.low), float(interval.high)
+
+
 def compare(
     a: SuiteResult | pd.DataFrame,
     b: SuiteResult | pd.DataFrame,
@@ -75,6 +139,7 @@ def compare(
     summary_a, values_a = _parts(a)
     summary_b, values_b = _parts(b)
     b_values = dict(zip(summary_b["metric"], summary_b["value"], strict=True))
+    f1_a, f1_b = _f1_items(a), _f1_items(b)
     rng = np.random.default_rng(seed)
     rows = []
     for metric, value_a in zip(summary_a["metric"], summary_a["value"], strict=True):
@@ -86,5 +151,7 @@ def compare(
         items_b = values_b[values_b["metric"] == metric].set_index("item")["value"]
         if len(items_a) and len(items_b):
             low, high = _bootstrap(items_a, items_b, n_boot, rng)
+        elif f1_a is not None and f1_b is not None:
+            low, high = _f1_interval(metric, f1_a, f1_b, n_boot, rng) or (low, high)
         rows.append([metric, float(value_a), value_b, value_b - float(value_a), low, high])
     return pd.DataFrame(rows, columns=COLUMNS)

@@ -4,9 +4,10 @@ from motiondirector.evaluation import run_suite
 result = run_suite("emotion")   # SuiteResult: summary, items, values, tables, source, licence
 
 Suites:
-- `emotion`: the planner's emotion for each sentence of MELD dev and GoEmotions dev
-  (single-label rows), each planned as a one-line scene, against the gold labels: weighted F1,
-  macro F1, accuracy and a confusion matrix per data set.
+- `emotion`: the planner's emotion for each line of MELD dev (each dialogue planned as one
+  scene, so lines are read in their conversation, as screenplays and sessions are) and of
+  GoEmotions dev (single-label rows, each planned as a one-line scene), against the gold
+  labels: weighted F1, macro F1, accuracy and a confusion matrix per data set.
 - `behaviours`: the planner against the labelled cue cases: explicit/implicit shares and
   per-lexeme precision and recall.
 - `screenplays`: every shared screenplay planned end to end: `plan_metrics` per script, the
@@ -146,11 +147,58 @@ def _need(path: Path) -> Path:
 
 
 def load_meld_dev(data_dir: Path, limit: int | None = None) -> pd.DataFrame:
-    """MELD dev as (text, gold)."""
+    """MELD dev as (dialogue, speaker, text, gold), lines in the order they were spoken."""
     path = _need(data_dir / "emotion" / "meld" / "dev_sent_emo.csv")
-    frame = pd.read_csv(path, encoding="utf-8")
-    out = pd.DataFrame({"text": frame["Utterance"].astype(str), "gold": frame["Emotion"]})
+    frame = pd.read_csv(path, encoding="utf-8").sort_values(
+        ["Dialogue_ID", "Utterance_ID"], kind="stable"
+    )
+    out = pd.DataFrame(
+        {
+            "dialogue": frame["Dialogue_ID"].astype(int),
+            "speaker": [" ".join(str(s).split()).upper() for s in frame["Speaker"]],
+            "text": frame["Utterance"].astype(str),
+            "gold": frame["Emotion"],
+        }
+    ).reset_index(drop=True)
     return out.head(limit) if limit is not None else out
+
+
+def dialogue_scenes(data: pd.DataFrame) -> list[Scene]:
+    """One scene per dialogue of `data` (dialogue, speaker, text), its lines in order."""
+    import json
+
+    from motiondirector.scene import parse_script
+
+    scenes = []
+    for _, lines in data.groupby("dialogue", sort=False):
+        document = {
+            "characters": sorted(set(lines["speaker"])),
+            "turns": [
+                {"speaker": speaker, "text": text}
+                for speaker, text in zip(lines["speaker"], lines["text"], strict=True)
+            ],
+        }
+        scenes.append(parse_script(json.dumps(document), format="json"))
+    return scenes
+
+
+def _planned_lines(planner: Planner, data: pd.DataFrame) -> list[Any]:
+    """The planner's direction of each row of `data`: MELD rows in their dialogue's scene,
+    other rows each as a scene of its own."""
+    from motiondirector.evaluation.scenes import sentence_scene
+
+    if "dialogue" not in data.columns:
+        directions = plan_all(planner, [sentence_scene(t) for t in data["text"]])
+        return [d.utterances[0] if d.utterances else None for d in directions]
+    lines: list[Any] = []
+    sizes = data.groupby("dialogue", sort=False).size()
+    for direction, size in zip(plan_all(planner, dialogue_scenes(data)), sizes, strict=True):
+        if len(direction.utterances) != size:
+            raise EvaluationError(
+                f"{planner.name} directed {len(direction.utterances)} of a dialogue's {size} lines"
+            )
+        lines += direction.utterances
+    return lines
 
 
 def load_goemotions_dev(data_dir: Path, limit: int | None = None) -> pd.DataFrame:
@@ -196,16 +244,13 @@ def confusion_table(items: pd.DataFrame, labels: Sequence[str]) -> pd.DataFrame:
 
 
 def _emotion_suite(data_dir: Path, planner: Planner, limit: int | None) -> SuiteResult:
-    from motiondirector.evaluation.scenes import sentence_scene
-
     frames = []
     summary: list[tuple[str, float, int]] = []
     tables: dict[str, pd.DataFrame] = {}
     before = usage_counters(planner)
     for dataset, loader in (("meld", load_meld_dev), ("goemotions", load_goemotions_dev)):
         data = loader(data_dir, limit)
-        directions = plan_all(planner, [sentence_scene(t) for t in data["text"]])
-        lines = [d.utterances[0] if d.utterances else None for d in directions]
+        lines = _planned_lines(planner, data)
         data = data.assign(
             dataset=dataset,
             item=[f"{dataset}:{i}" for i in range(len(data))],
@@ -234,9 +279,9 @@ def _emotion_suite(data_dir: Path, planner: Planner, limit: int | None) -> Suite
         name="emotion",
         summary=_summary(summary),
         items=items,
-        source="MELD dev (emotion/meld/dev_sent_emo.csv); GoEmotions Ekman dev, single-label "
-        f"rows (emotion/goemotions_ekman/dev.tsv); each sentence planned alone by planner "
-        f"{planner.name!r}",
+        source="MELD dev (emotion/meld/dev_sent_emo.csv), each dialogue planned as one scene; "
+        "GoEmotions Ekman dev, single-label rows (emotion/goemotions_ekman/dev.tsv), each "
+        f"sentence planned alone; by planner {planner.name!r}",
         licence=f"{MELD_LICENCE}; {GOEMOTIONS_LICENCE}",
         seconds=0.0,
         values=values,

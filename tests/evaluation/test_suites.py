@@ -17,7 +17,14 @@ from motiondirector.evaluation import (
     run_suite,
     write_report,
 )
-from motiondirector.evaluation.suites import behaviour_key, f1_scores, resolve_suites
+from motiondirector.evaluation.compare import f1_score
+from motiondirector.evaluation.suites import (
+    behaviour_key,
+    dialogue_scenes,
+    f1_scores,
+    load_meld_dev,
+    resolve_suites,
+)
 
 from ..conftest import SHARED_DATA
 
@@ -171,3 +178,60 @@ def test_compare_without_variation_gives_the_delta_itself() -> None:
     assert (same_shift["ci_low"], same_shift["ci_high"]) == (0.25, 0.25)
     one = compare(a.head(1), a.head(1).assign(value=4.0)).loc[0]
     assert (one["ci_low"], one["ci_high"]) == (3.0, 3.0)
+
+
+def test_meld_lines_are_read_in_their_dialogue(emotion: SuiteResult) -> None:
+    meld = emotion.items[emotion.items["dataset"] == "meld"]
+    assert "each dialogue planned as one scene" in emotion.source
+    data = load_meld_dev(SHARED_DATA, limit=100)
+    scenes = dialogue_scenes(data)
+    assert sum(len(scene.utterances) for scene in scenes) == len(meld) == 100
+    assert len(scenes) == data["dialogue"].nunique() > 1
+    first = scenes[0]
+    assert [u.speaker for u in first.utterances] == list(
+        data[data["dialogue"] == data["dialogue"].iloc[0]]["speaker"]
+    )
+
+
+def test_the_fast_f1_is_sklearns() -> None:
+    from sklearn.metrics import f1_score as sklearn_f1
+
+    rng = np.random.default_rng(3)
+    gold, pred = rng.integers(0, 5, 300), rng.integers(0, 6, 300)
+    present = sorted(set(gold))
+    for average in ("weighted", "macro"):
+        expected = sklearn_f1(gold, pred, labels=present, average=average, zero_division=0)
+        assert f1_score(gold, pred, 6, average) == pytest.approx(expected)
+
+
+def _labelled(pred: list[str], gold: list[str]) -> SuiteResult:
+    items = pd.DataFrame(
+        {
+            "dataset": "meld",
+            "item": [f"meld:{i}" for i in range(len(gold))],
+            "gold": gold,
+            "pred": pred,
+        }
+    )
+    summary = pd.DataFrame(
+        [
+            ("meld.weighted_f1", f1_scores(gold, pred)["weighted_f1"], len(gold)),
+            ("meld.macro_f1", f1_scores(gold, pred)["macro_f1"], len(gold)),
+        ],
+        columns=["metric", "value", "n"],
+    )
+    return SuiteResult("emotion", summary, items, "test", "test", 0.0)
+
+
+def test_compare_gives_f1_deltas_a_paired_interval() -> None:
+    rng = np.random.default_rng(0)
+    labels = ["neutral", "joy", "anger", "fear"]
+    gold = [labels[i] for i in rng.integers(0, 4, 400)]
+    worse = [g if rng.random() < 0.4 else labels[rng.integers(0, 4)] for g in gold]
+    better = [g if rng.random() < 0.8 else labels[rng.integers(0, 4)] for g in gold]
+    table = compare(_labelled(worse, gold), _labelled(better, gold), n_boot=300)
+    for row in table.itertuples():
+        assert row.delta > 0.2
+        assert 0 < row.ci_low <= row.delta <= row.ci_high
+    same = compare(_labelled(worse, gold), _labelled(worse, gold), n_boot=300)
+    assert (same["ci_low"] == 0).all() and (same["ci_high"] == 0).all()
