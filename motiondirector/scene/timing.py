@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
@@ -19,9 +18,7 @@ from motiondirector.errors import MotionDirectorError
 
 PauseKind = Literal["none", "comma", "sentence", "dash", "break"]
 
-_VOWEL_GROUP = re.compile(r"[aeiouy]+")
-_LATIN = frozenset("abcdefghijklmnopqrstuvwxyz")
-_SIBILANT_ES = ("ses", "xes", "zes", "ces", "ges", "ches", "shes")
+_HELD_RUN = re.compile(r"([^\W\d_])\1{2,}")  # a letter three or more times
 # A held letter ("Sssiiigh", "FIIIIRE") stretches the word; this much of a syllable per extra
 # letter, capped so a line of 200 I's stays a word and not a minute.
 _HELD_LETTER_SYLLABLES = 0.1
@@ -118,42 +115,15 @@ def to_ms(seconds: float) -> int:
 
 
 def count_syllables(word: str) -> int:
-    """Syllables in a written word: vowel groups with a silent-e rule, digits spelled out.
+    """Syllables in a written word: the vowels of its pronunciation (`speech.pronounce`: the
+    CMU Pronouncing Dictionary, else letter-to-sound rules; digits spelled out, CJK one per
+    character), so word timing and mouth shapes count the same syllables. A letter held past
+    two ("Sssiiigh") is read once here: the hold is `held_letter_syllables`. Any word with a
+    letter or digit has at least one syllable; punctuation and emoji have none."""
+    from motiondirector.speech.phonemes import pronounce, syllable_count
 
-    A number counts `d + d // 2` syllables for `d` digits ("21" ~ twenty-one: 3). Letters
-    outside a-z count one syllable per wide (CJK) character and one per three other letters.
-    Any word with a letter or digit has at least one syllable; pure punctuation has none.
-    """
-    folded = unicodedata.normalize("NFKD", word.casefold())
-    digits = sum(1 for c in folded if c.isdigit())
-    latin = "".join(c for c in folded if c in _LATIN)
-    wide = sum(1 for c in folded if c.isalpha() and unicodedata.east_asian_width(c) in "WF")
-    other = sum(1 for c in folded if c.isalpha() and c not in _LATIN) - wide
-    syllables = digits + digits // 2 + wide + math.ceil(other / 3)
-    if latin:
-        syllables += _latin_syllables(latin)
-    has_content = digits or latin or wide or other
-    return max(1, syllables) if has_content else 0
-
-
-def _latin_syllables(letters: str) -> int:
-    count = len(_VOWEL_GROUP.findall(letters))
-    if count > 1 and _ends_in_silent_e(letters):
-        count -= 1
-    return max(1, count)
-
-
-def _ends_in_silent_e(letters: str) -> bool:
-    # The final e of "-e", "-ed", "-es" is silent after a consonant ("time", "retired",
-    # "bikes") but not in "-le", "-ted"/"-ded" or after a sibilant ("table", "wanted", "boxes").
-    before_e = letters[-2:-1] if letters.endswith("e") else letters[-3:-2]
-    if not before_e or before_e in "aeiouy":
-        return False
-    if letters.endswith("e"):
-        return not letters.endswith("le")
-    if letters.endswith("ed"):
-        return not letters.endswith(("ted", "ded"))
-    return letters.endswith("es") and not letters.endswith(_SIBILANT_ES)
+    has_content = any(c.isalnum() for c in word)
+    return max(1, syllable_count(pronounce(_HELD_RUN.sub(r"\1", word)))) if has_content else 0
 
 
 def held_letter_syllables(word: str) -> float:
