@@ -2,7 +2,9 @@
 
 A rig map (YAML, package data under `rigs/` or a user file) names, for each source joint, the
 canonical joint it drives (or null to ignore it), the source's length unit in metres and
-whether to put the clip's lowest point on the ground.
+whether to put the clip's lowest point on the ground, and optionally a `prefix`: a regular
+expression taken off the start of a joint name before it is looked up (Mixamo's "mixamorig:"
+namespace, which some exports carry and some do not).
 
 Method: forward kinematics on the source rig gives each source joint's global rotation. For a
 canonical joint driven by source joint s, the canonical global rotation is G_s(t) * A, where
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -37,7 +40,7 @@ from motiondirector.motion.bvh import (
 from motiondirector.motion.clip import Motion
 from motiondirector.motion.skeleton import CANONICAL_FPS, JOINT_INDEX, JOINTS, PARENTS, REST_OFFSETS
 
-SHIPPED_RIGS: tuple[str, ...] = ("bandai", "canonical", "cmu")
+SHIPPED_RIGS: tuple[str, ...] = ("bandai", "canonical", "cmu", "mixamo")
 
 # The child whose bone a multi-child joint must match exactly; the others only fix the twist.
 _PRIMARY_CHILD = {"pelvis": "spine1", "spine3": "neck"}
@@ -47,6 +50,8 @@ _LEG_CHAIN = ("left_hip", "left_knee", "left_ankle")
 _FPS_SNAP = 1e-3
 # A map is detected when at least this share of its driving joints is in the file.
 _DETECT_COVERAGE = 0.8
+# A map named by the caller must find at least this share of its driving joints in the file.
+_MIN_COVERAGE = 0.5
 
 
 @dataclass(frozen=True)
@@ -57,11 +62,21 @@ class RigMap:
     joints: dict[str, str | None] = field(hash=False)
     scale: float = 1.0
     ground: bool = False
+    prefix: str = ""
 
     @property
     def driving(self) -> dict[str, str]:
         """Only the source joints that drive a canonical joint."""
         return {source: target for source, target in self.joints.items() if target is not None}
+
+    def key(self, joint: str) -> str:
+        """The name `joint` is looked up by: without the map's prefix where it has one."""
+        return _prefix_pattern(self.prefix).sub("", joint, count=1) if self.prefix else joint
+
+
+@functools.cache
+def _prefix_pattern(prefix: str) -> re.Pattern[str]:
+    return re.compile(f"^(?:{prefix})")
 
 
 @dataclass(frozen=True)
@@ -74,11 +89,13 @@ class RetargetResult:
 
 
 def load_rig_map(name_or_path: str | Path) -> RigMap:
-    """A shipped map by name ("bandai", "cmu", "canonical") or a YAML file by path."""
+    """A shipped map by name ("bandai", "canonical", "cmu", "mixamo") or a YAML file by path."""
     key = str(name_or_path)
     if isinstance(name_or_path, str) and key in SHIPPED_RIGS:
         shipped = _shipped_rig_map(key)
-        return RigMap(shipped.name, dict(shipped.joints), shipped.scale, shipped.ground)
+        return RigMap(
+            shipped.name, dict(shipped.joints), shipped.scale, shipped.ground, shipped.prefix
+        )
     else:
         file = key
         try:
@@ -126,20 +143,36 @@ def _parse_rig_map(text: str, file: str) -> RigMap:
     if not isinstance(scale, int | float) or isinstance(scale, bool) or not scale > 0:
         raise ScriptError(f"scale must be a positive number of metres per unit, got {scale!r}",
                           file=file)  # fmt: skip
+    prefix = data.get("prefix") or ""
+    try:
+        _prefix_pattern(str(prefix))
+    except re.error as error:
+        raise ScriptError(f"prefix {prefix!r} is not a regular expression: {error}",
+                          file=file) from None  # fmt: skip
     name = str(data.get("name") or Path(file).stem)
-    return RigMap(name=name, joints=joints, scale=float(scale), ground=bool(data.get("ground")))
+    return RigMap(
+        name=name,
+        joints=joints,
+        scale=float(scale),
+        ground=bool(data.get("ground")),
+        prefix=str(prefix),
+    )
 
 
 def detect_rig(skeleton: BvhSkeleton) -> str | None:
-    """The shipped map whose joints the skeleton carries (best coverage wins), or None."""
-    names = set(skeleton.names)
-    best: tuple[float, str] | None = None
-    for rig in SHIPPED_RIGS:
-        driving = _shipped_rig_map(rig).driving
-        coverage = sum(source in names for source in driving) / len(driving)
-        if coverage >= _DETECT_COVERAGE and (best is None or coverage > best[0]):
-            best = (coverage, rig)
-    return best[1] if best else None
+    """The shipped map whose joints the skeleton carries, or None. The best coverage of the
+    map's driving joints wins; between equals, the map that knows more of the file's joints
+    (Mixamo and CMU share most names, but not Spine2, LowerBack or the fingers)."""
+    best: tuple[float, float, str] | None = None
+    for name in SHIPPED_RIGS:
+        rig = _shipped_rig_map(name)
+        keys = {rig.key(joint) for joint in skeleton.names}
+        driving = rig.driving
+        coverage = sum(source in keys for source in driving) / len(driving)
+        known = len(keys & rig.joints.keys()) / len(keys)
+        if coverage >= _DETECT_COVERAGE and (best is None or (coverage, known) > best[:2]):
+            best = (coverage, known, name)
+    return best[2] if best else None
 
 
 def retarget(bvh: BvhMotion, rig: RigMap | None = None, *, fps: float = CANONICAL_FPS) -> (
@@ -154,12 +187,13 @@ def retarget(bvh: BvhMotion, rig: RigMap | None = None, *, fps: float = CANONICA
             raise ScriptError(
                 "unknown rig: no shipped joint-name map fits its joints "
                 f"({', '.join(skeleton.names[:6])}, ...); shipped maps are "
-                f"{', '.join(SHIPPED_RIGS)}; pass a map with load_rig_map(path)",
+                f"{', '.join(SHIPPED_RIGS)}; name one, or a YAML map of your own, with "
+                "--rig NAME|PATH (`index build`) or load_rig_map(name_or_path)",
                 file=bvh.file,
             )
         rig = load_rig_map(detected)
     source_of = _canonical_sources(skeleton, rig, bvh.file)
-    unmapped = tuple(name for name in skeleton.names if name not in rig.joints)
+    unmapped = tuple(name for name in skeleton.names if rig.key(name) not in rig.joints)
 
     global_rot, positions = bvh.forward_kinematics()
     corrections = _rest_corrections(
@@ -201,7 +235,7 @@ def retarget(bvh: BvhMotion, rig: RigMap | None = None, *, fps: float = CANONICA
 
 def _canonical_sources(skeleton: BvhSkeleton, rig: RigMap, file: str | None) -> dict[int, int]:
     """Canonical joint index -> source joint index, for the map's joints present in the file."""
-    present = {name: index for index, name in enumerate(skeleton.names)}
+    present = {rig.key(name): index for index, name in enumerate(skeleton.names)}
     source_of = {
         JOINT_INDEX[target]: present[source]
         for source, target in rig.driving.items()
@@ -211,6 +245,15 @@ def _canonical_sources(skeleton: BvhSkeleton, rig: RigMap, file: str | None) -> 
         raise ScriptError(
             f"rig map {rig.name!r} drives none of this file's joints "
             f"({', '.join(skeleton.names[:6])}, ...)",
+            file=file,
+        )
+    if len(source_of) < _MIN_COVERAGE * len(rig.driving):
+        # A few shared names (Hips, Spine, Head) are not a fit: most of the body would stand
+        # still in its rest pose, silently.
+        raise ScriptError(
+            f"rig map {rig.name!r} finds only {len(source_of)} of its {len(rig.driving)} "
+            f"joints in this file ({', '.join(skeleton.names[:6])}, ...); another --rig "
+            "NAME|PATH may fit",
             file=file,
         )
     return source_of

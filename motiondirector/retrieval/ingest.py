@@ -1,4 +1,5 @@
-"""Ingest clips as ClipRecords: the built-in gesture library and folders of BVH files.
+"""Ingest clips as ClipRecords: the built-in gesture library, folders of BVH files, and (through
+`video.py`) folders of video.
 
 Labels for BVH clips come from the Bandai Motion Dataset adapter (content and style ids in each
 clip's JSON, named by the `cfg/` label lists, mapped to our vocabulary by data/bandai.yaml),
@@ -23,11 +24,11 @@ import yaml
 from pydantic import ValidationError
 from tqdm import tqdm
 
-from motiondirector.errors import ScriptError
+from motiondirector.errors import BackendUnavailableError, ScriptError
 from motiondirector.motion.bvh import read_bvh
 from motiondirector.motion.clip import Motion
 from motiondirector.motion.describe import summarize_motion
-from motiondirector.motion.retarget import retarget
+from motiondirector.motion.retarget import RigMap, load_rig_map, retarget
 from motiondirector.retrieval.records import (
     ClipRecord,
     ClipSource,
@@ -154,9 +155,16 @@ def _sidecar_labels(folder: Path) -> tuple[dict[str, dict[str, Any]], list[Skipp
 
 
 def ingest_bvh_folder(
-    folder: str | Path, *, labels: Labels = "auto", progress: bool = False
+    folder: str | Path,
+    *,
+    labels: Labels = "auto",
+    progress: bool = False,
+    rig: str | Path | RigMap | None = None,
 ) -> IngestResult:
-    """Records for every `.bvh` under `folder`, retargeted to the canonical skeleton."""
+    """Records for every `.bvh` under `folder`, retargeted to the canonical skeleton with
+    `rig` (a shipped map's name, a YAML map's path, or a map), or with the map each file's
+    joint names reveal when it is None. A file the map does not fit is skipped with why."""
+    rig_map = rig if isinstance(rig, RigMap) or rig is None else load_rig_map(rig)
     root = Path(folder)
     if not root.is_dir():
         raise LibraryError(f"{root}: not a folder of BVH files")
@@ -170,7 +178,7 @@ def ingest_bvh_folder(
     records: list[ClipRecord] = []
     for path in tqdm(files, disable=not progress, unit="clip", desc="ingesting"):
         try:
-            motion = retarget(read_bvh(path)).motion
+            motion = retarget(read_bvh(path), rig_map).motion
         except ScriptError as error:
             skipped.append(Skipped(str(path), error.line, error.message))
             continue
@@ -206,19 +214,44 @@ def ingest_bvh_folder(
     return IngestResult(tuple(records), tuple(skipped))
 
 
-def ingest(sources: Iterable[str], *, progress: bool = False) -> IngestResult:
-    """Ingest several sources: `builtin`, BVH folders, or video folders with a captions file."""
-    from motiondirector.retrieval.video import CAPTIONS, ingest_video_folder
+def _ingest_videos(source: str, *, progress: bool) -> IngestResult:
+    """A video folder analysed for faces; where face analysis cannot run (no model, no
+    MediaPipe) a folder with captions is still ingested from them, with a note saying why."""
+    from motiondirector.faces.errors import FaceModelError
+    from motiondirector.retrieval.video import CAPTIONS, ingest_face_folder, ingest_video_folder
+
+    try:
+        return ingest_face_folder(source, progress=progress)
+    except (FaceModelError, BackendUnavailableError) as error:
+        if not (Path(source) / CAPTIONS).is_file():
+            raise
+        captioned = ingest_video_folder(source, progress=progress)
+        note = Skipped(source, None, f"faces not analysed, captions only: {error}")
+        return IngestResult(captioned.records, (note, *captioned.skipped))
+
+
+def ingest(
+    sources: Iterable[str], *, progress: bool = False, rig: str | Path | None = None
+) -> IngestResult:
+    """Ingest several sources: `builtin`, BVH folders (read with the rig map `rig` when given,
+    see `ingest_bvh_folder`), or folders of videos (analysed for faces, with their captions
+    file merged in when there is one)."""
+    rig_map = load_rig_map(rig) if rig is not None else None
+    from motiondirector.retrieval.video import is_video_folder
 
     records: list[ClipRecord] = []
     skipped: list[Skipped] = []
+    tracks: dict[str, Any] = {}
+    face_model: str | None = None
     for source in sources:
         if source == "builtin":
             result = ingest_builtin()
-        elif (Path(source) / CAPTIONS).is_file():
-            result = ingest_video_folder(source, progress=progress)
+        elif is_video_folder(source) and not any(Path(source).rglob("*.bvh")):
+            result = _ingest_videos(source, progress=progress)
         else:
-            result = ingest_bvh_folder(source, progress=progress)
+            result = ingest_bvh_folder(source, progress=progress, rig=rig_map)
         records.extend(result.records)
         skipped.extend(result.skipped)
-    return IngestResult(tuple(records), tuple(skipped))
+        tracks.update(result.tracks)
+        face_model = result.face_model or face_model
+    return IngestResult(tuple(records), tuple(skipped), tracks, face_model)
