@@ -58,6 +58,10 @@ BUILTIN_LIBRARY = "builtin"
 """The name that stands for the built-in gesture library wherever a clip library is asked for
 (a folder of that name is `./builtin`)."""
 LIBRARY_HELP = f'clip library folder, or "{BUILTIN_LIBRARY}" for the built-in gesture library'
+NO_SPEECH_HELP = (
+    "leave speech out of the ARKit and Live Link Face curves (the mouth is driven from audio "
+    "elsewhere); face expressions, head and eyes stay"
+)
 
 
 class _HelpFormatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
@@ -242,13 +246,22 @@ def _build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--format", default="json", choices=EXPORT_FORMATS, help="what to write")
     plan.add_argument(
         "--character",
-        help="the character of the ARKit formats (default: the plan's first); with bml, vtt "
-        "and srt: only this character's blocks or lines",
+        help="the character of the per-character formats (arkit-csv, arkit-json, "
+        "live-link-face, visemes; default: the plan's first); with bml, vtt and srt: only this "
+        "character's blocks or lines",
+    )
+    plan.add_argument("--no-speech", action="store_true", help=NO_SPEECH_HELP)
+    plan.add_argument(
+        "--visemes",
+        action="store_true",
+        help="attach each utterance's speech track (phonemes, visemes, times, weights) to the "
+        "plan, for products that read visemes from the plan itself",
     )
 
     demo = sub.add_parser("demo", help="plan a script, write every export and print a summary")
     _add_planning_options(demo)
     demo.add_argument("--out", type=Path, default=Path("out"), help="output directory")
+    demo.add_argument("--no-speech", action="store_true", help=NO_SPEECH_HELP)
 
     direct = sub.add_parser(
         "direct",
@@ -352,7 +365,9 @@ def _build_parser() -> argparse.ArgumentParser:
         choices=("auto", "bf16", "fp16", "fp32"),
         help="weights dtype (auto: bf16 on cuda, fp32 on cpu)",
     )
-    generate.add_argument("--steps", type=_positive_int, default=30, help="denoising steps")
+    generate.add_argument(
+        "--steps", type=_positive_int, help="denoising steps (default: the preset's, else 30)"
+    )
     generate.add_argument(
         "--seed", type=_non_negative_int, default=0, help="seed of the initial noise"
     )
@@ -373,7 +388,26 @@ def _build_parser() -> argparse.ArgumentParser:
         help="extra component, e.g. controlnet=lllyasviel/sd-controlnet-openpose (repeatable)",
     )
     generate.add_argument("--cpu-offload", action="store_true", help="offload idle models")
+    _add_speed_options(generate)
     generate.add_argument("--out", type=Path, required=True, help="output folder")
+
+    analyze = sub.add_parser(
+        "analyze",
+        help="track the face of a video: ARKit curves, head and eye rotation, behaviour events",
+    )
+    analyze.add_argument("video", type=Path, help="a video file with a face in it")
+    analyze.add_argument(
+        "--out",
+        type=Path,
+        help="folder for arkit.csv, arkit.json, head.csv, events.json, summary.json and "
+        "track.npz (without it the summary is printed as JSON)",
+    )
+    analyze.add_argument(
+        "--face-model",
+        type=Path,
+        help="MediaPipe face_landmarker.task (default: $MOTIONDIRECTOR_FACE_MODEL, see "
+        "docs/faces.md)",
+    )
 
     validate = sub.add_parser("validate", help="check a plan JSON against the contract")
     validate.add_argument("plan", type=Path, help="plan JSON file, e.g. out/scene/plan.json")
@@ -384,10 +418,20 @@ def _build_parser() -> argparse.ArgumentParser:
     build.add_argument(
         "sources",
         nargs="+",
-        help='"builtin", folders of BVH files, or video folders with a captions.jsonl',
+        help='"builtin", folders of BVH files, or folders of videos (analysed for faces; a '
+        "captions.jsonl beside them is merged in)",
     )
     build.add_argument("--out", type=Path, required=True, help="library directory")
+    build.add_argument(
+        "--add", action="store_true", help="add to the library at --out instead of creating one"
+    )
     build.add_argument("--kind", choices=("flat", "hnsw", "ivf"), help="FAISS index kind")
+    build.add_argument(
+        "--rig",
+        metavar="NAME|PATH",
+        help="the joint-name map of the BVH folders: bandai, canonical, cmu, mixamo, or a YAML "
+        "map file (default: found from each file's joint names)",
+    )
     build.add_argument("--overwrite", action="store_true", help="replace an existing library")
     build.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     info = index_sub.add_parser("info", help="describe a library")
@@ -409,13 +453,21 @@ def _build_parser() -> argparse.ArgumentParser:
     search.add_argument("--emotion", help="emotion to prefer, e.g. sadness")
     search.add_argument("--hand", choices=("left", "right", "both"), help="hand to prefer")
     search.add_argument("--duration", type=float, help="wanted length in seconds")
+    search.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text (default) or json: one object per hit with file, in, out, score, "
+        "description and tags",
+    )
 
     evaluate = sub.add_parser("eval", help="score a planner on the evaluation suites")
     evaluate.add_argument(
         "--suite",
         action="append",
         default=None,
-        help="emotion, behaviours, screenplays, retrieval or all (repeatable; default all)",
+        help="emotion, behaviours, screenplays, retrieval, realism or all (repeatable; "
+        "default all)",
     )
     evaluate.add_argument(
         "--planner",
@@ -579,17 +631,26 @@ def _run(args: argparse.Namespace) -> int:
         from motiondirector.export.formats import PER_CHARACTER_FORMATS, character_names
 
         plan = _plan(args)
+        if args.visemes:
+            from motiondirector.speech import attach_visemes
+
+            plan = attach_visemes(plan)
         character = args.character
         if character is None and args.format in PER_CHARACTER_FORMATS:
             character = next(iter(character_names(plan)), None)
-        _write(export_plan(plan, args.format, fps=args.fps, character=character), args.output)
+        text = export_plan(
+            plan, args.format, fps=args.fps, character=character, speech=not args.no_speech
+        )
+        _write(text, args.output)
         return 0
     if args.command == "demo":
         from motiondirector.export import write_exports
         from motiondirector.summary import summarize_plan
 
         plan = _plan(args)
-        paths = write_exports(plan, args.out, EXPORT_FORMATS, fps=args.fps)
+        paths = write_exports(
+            plan, args.out, EXPORT_FORMATS, fps=args.fps, speech=not args.no_speech
+        )
         print(summarize_plan(plan))
         print(_wrote(paths, args.out))
         return 0
@@ -620,6 +681,8 @@ def _run(args: argparse.Namespace) -> int:
         _report_fallbacks(planner)
         print(f"wrote {report}")
         return 0
+    if args.command == "analyze":
+        return _analyze(args)
     if args.command == "index":
         return _index(args)
     if args.command == "library":
@@ -652,7 +715,6 @@ def _director(args: argparse.Namespace) -> Director:
         k=args.k,
         fps=getattr(args, "fps", 30),
         seed=getattr(args, "seed", 0),
-        agent=getattr(args, "agent", "deterministic"),
         llm=llm,
         progress=not getattr(args, "quiet", True) and sys.stderr.isatty(),
     )
@@ -677,13 +739,22 @@ def _direct(args: argparse.Namespace) -> int:
     from motiondirector.scene import DEFAULT_MAX_BYTES
 
     size = _size(args.size)  # refuse a bad size before any work
-    result = _director(args).direct(
-        args.script,
-        args.out,
-        format=args.input_format,
-        max_bytes=args.max_bytes or DEFAULT_MAX_BYTES,
-        instructions=args.instructions,
-    )
+    director = _director(args)
+    max_bytes = args.max_bytes or DEFAULT_MAX_BYTES
+    if args.agent == "llm":
+        from motiondirector.agent.llm_agent import LLMDirector
+
+        result = LLMDirector(director, llm=director.llm).direct(
+            args.script,
+            args.out,
+            format=args.input_format,
+            max_bytes=max_bytes,
+            instructions=args.instructions,
+        )
+    else:
+        result = director.direct(
+            args.script, args.out, format=args.input_format, max_bytes=max_bytes
+        )
     _report_fallbacks(None, result.plan)
     _print_segments(result.timeline)
     paths = list(result.paths.values())
@@ -757,6 +828,69 @@ def _conditioning(args: argparse.Namespace) -> int:
     return 0
 
 
+def _backend_options(options_class: Any, **fields: Any) -> Any:
+    """`options_class(**fields)`, a refused value as one error naming its option."""
+    import pydantic
+
+    from motiondirector.errors import GenerationInputError
+
+    try:
+        return options_class(**fields)
+    except pydantic.ValidationError as error:
+        first = error.errors()[0]
+        name = "--" + str(first["loc"][0]).replace("_", "-")
+        raise GenerationInputError(name, f"{first['msg']}, got {first['input']!r}") from None
+
+
+def _add_speed_options(generate: argparse.ArgumentParser) -> None:
+    """The `generate` flags of the backends' speed and memory options (BackendOptions)."""
+    from motiondirector.generators.speed_options import CACHE_NAMES, PRESET_NAMES, QUANTIZE_NAMES
+
+    speed = generate.add_argument_group("speed and memory (checked before the model loads)")
+    speed.add_argument(
+        "--preset",
+        default="standard",
+        choices=PRESET_NAMES,
+        help="steps, guidance and shift for the weights: cfg-distilled is guidance 1 (no "
+        "unconditional pass); distilled-4/8 are 4/8 steps, guidance 1, shift 5 for step-"
+        "distilled weights or LoRAs; --steps and --guidance win over it",
+    )
+    speed.add_argument("--shift", type=float, help="flow-matching scheduler shift (Wan)")
+    speed.add_argument(
+        "--lora",
+        action="append",
+        default=[],
+        metavar="PATH[:SCALE]",
+        help="LoRA adapter (.safetensors) loaded into the denoiser at SCALE (default 1) "
+        "(repeatable)",
+    )
+    speed.add_argument(
+        "--cache",
+        default="none",
+        choices=CACHE_NAMES,
+        help="diffusers cache hooks: first-block (skip blocks while the first block's "
+        "residual changes little) or taylorseer (predict between full passes)",
+    )
+    speed.add_argument("--cache-threshold", type=float, help="first-block threshold (0.05)")
+    speed.add_argument("--cache-interval", type=int, help="TaylorSeer steps per full pass (2)")
+    speed.add_argument(
+        "--compile", action="store_true", help="torch.compile the repeated transformer blocks"
+    )
+    speed.add_argument("--compile-backend", default="inductor", help="torch.compile backend")
+    speed.add_argument("--attention", help="diffusers attention backend: native, flash, sage...")
+    speed.add_argument("--vae-tiling", action="store_true", help="decode the VAE in tiles")
+    speed.add_argument("--vae-slicing", action="store_true", help="decode the VAE in slices")
+    speed.add_argument(
+        "--group-offload", action="store_true", help="stream weights to the GPU block by block"
+    )
+    speed.add_argument(
+        "--quantize",
+        default="none",
+        choices=QUANTIZE_NAMES,
+        help="quantize the denoiser's weights as they load (bitsandbytes nf4; torchao int8, fp8)",
+    )
+
+
 def _generate(args: argparse.Namespace) -> int:
     from motiondirector.generators.backends import backend_class, get_generator
     from motiondirector.generators.backends.scene import (
@@ -765,7 +899,7 @@ def _generate(args: argparse.Namespace) -> int:
         read_direction,
         read_reference_image,
     )
-    from motiondirector.generators.base import BackendOptions
+    from motiondirector.generators.base import BackendOptions, LoraWeights
 
     components: dict[str, str] = {}
     for item in args.component:
@@ -774,12 +908,26 @@ def _generate(args: argparse.Namespace) -> int:
             raise MotionDirectorError(f"--component must look like NAME=MODEL, got {item!r}")
         components[name] = model
     size = _size(args.size) if args.size else None
-    options = BackendOptions(
+    options = _backend_options(
+        BackendOptions,
         model=args.model,
         device=args.device,
         dtype=args.dtype,
         components=components,
         cpu_offload=args.cpu_offload,
+        preset=args.preset,
+        shift=args.shift,
+        lora=tuple(LoraWeights.parse(text) for text in args.lora),
+        cache=args.cache,
+        cache_threshold=args.cache_threshold,
+        cache_interval=args.cache_interval,
+        compile=args.compile,
+        compile_backend=args.compile_backend,
+        attention=args.attention,
+        vae_tiling=args.vae_tiling,
+        vae_slicing=args.vae_slicing,
+        group_offload=args.group_offload,
+        quantize=args.quantize,
     )
     # Everything that can be refused is refused before the (slow) model loads.
     chosen = backend_class(args.backend)
@@ -815,19 +963,18 @@ def _generate(args: argparse.Namespace) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     import importlib.util
-    from dataclasses import replace
 
     import uvicorn
 
     from motiondirector.server import ServerSettings, create_app
 
-    settings = ServerSettings.from_env()
     options = {
         "jobs_db": args.jobs_db,
         "job_workers": args.job_workers,
         "session_ttl_s": args.session_ttl,
     }
-    settings = replace(settings, **{k: v for k, v in options.items() if v is not None})
+    # Options given on the command line win over the environment and `.env`.
+    settings = ServerSettings(**{k: v for k, v in options.items() if v is not None})
     app = create_app(settings)  # refuses to start without keys unless anonymous access is set
     # WebSockets need the `websockets` package; uvicorn's sans-I/O protocol for it is the
     # current one (its older one uses an API websockets deprecated).
@@ -877,14 +1024,32 @@ def _index(args: argparse.Namespace) -> int:
         print(f"  index {info.kind} {info.index_params}, version {info.version}")
         print(f"  model {info.model_id} ({info.dimension}-d), {info.bytes_on_disk / 1e6:.1f} MB")
         return 0
+    from motiondirector.faces.tracker import pack_tracks, unpack_tracks
     from motiondirector.retrieval.ingest import ingest
+    from motiondirector.retrieval.video import FACE_TRACKS
 
-    result = ingest(args.sources, progress=not args.quiet and sys.stderr.isatty())
+    existing = ClipLibrary.open(args.out) if args.add else None
+    result = ingest(args.sources, progress=not args.quiet and sys.stderr.isatty(), rig=args.rig)
     for skipped in result.skipped:
         print(f"skipped {skipped}", file=sys.stderr)
     if not result.records:
         raise MotionDirectorError("nothing to index: every source was empty or unreadable")
-    library = ClipLibrary.create(args.out, result.records, kind=args.kind, overwrite=args.overwrite)
+    tracks = dict(result.tracks)
+    if existing is not None:
+        stored = existing.attachment(FACE_TRACKS)
+        tracks = {**(unpack_tracks(stored) if stored else {}), **tracks}
+    attachments = {FACE_TRACKS: pack_tracks(tracks)} if tracks else None
+    if existing is not None:
+        existing.add(result.records, attachments=attachments)
+        library = existing
+    else:
+        library = ClipLibrary.create(
+            args.out,
+            result.records,
+            kind=args.kind,
+            overwrite=args.overwrite,
+            attachments=attachments,
+        )
     info = library.info()
     print(
         f"indexed {count_noun(info.records, 'clip')} ({count_noun(info.vectors, 'description')}, "
@@ -893,12 +1058,31 @@ def _index(args: argparse.Namespace) -> int:
     return 0
 
 
+def _analyze(args: argparse.Namespace) -> int:
+    from motiondirector.faces.analyze import analyze_video
+    from motiondirector.faces.model import find_face_model
+
+    model = find_face_model(args.face_model)
+    result = analyze_video(args.video, args.out, model=model)
+    summary = result.summary
+    if args.out is None:
+        print(json.dumps(summary, indent=2))
+        return 0
+    face = f"a face in {summary['face_share']:.0%} of {count_noun(summary['frames'], 'frame')}"
+    print(f"{args.video}: {face}; {summary['description']}")
+    print(_wrote(result.files, args.out))
+    return 0
+
+
 def _search(args: argparse.Namespace) -> int:
     from motiondirector.retrieval import ClipQuery, search_clips
 
+    library = _open_library(args.library)
     try:
-        query = ClipQuery(
-            text=args.text,
+        # Words that name face behaviour are scored against the profiles of a video library.
+        query = ClipQuery.from_text(
+            args.text,
+            behaviour=library.face_model is not None,
             lexeme=args.lexeme,
             emotion=args.emotion,
             hand=args.hand,
@@ -906,8 +1090,25 @@ def _search(args: argparse.Namespace) -> int:
         )
     except ValueError as error:
         raise MotionDirectorError(str(error)) from None
-    library = _open_library(args.library)
-    for candidate in search_clips(library, query, k=args.k):
+    candidates = search_clips(library, query, k=args.k)
+    if args.format == "json":
+        hits = [
+            {
+                "rank": c.rank,
+                "id": c.record.id,
+                "file": c.record.source.file,
+                "in": c.record.source.start,
+                "out": c.record.source.end,
+                "score": round(c.score, 4),
+                "description": c.record.descriptions[0],
+                "tags": c.record.tags.model_dump(mode="json", exclude_defaults=True),
+                "reason": c.reason,
+            }
+            for c in candidates
+        ]
+        print(json.dumps(hits, indent=2, ensure_ascii=False))
+        return 0
+    for candidate in candidates:
         record = candidate.record
         print(
             f"{candidate.rank:>3}  {candidate.score:.3f}  {record.id}  "

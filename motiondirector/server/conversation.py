@@ -17,6 +17,9 @@ timings from the client's TTS are used as given). What the conversation adds, an
   origin `session`), and the emotion's EMFACS face (origin `emotion`, rule
   `session.carried_emotion`, whose reason names the turn it came from). A line with its own
   emotion replaces the carried one; an explicitly neutral line ("calmly") clears it.
+- **Emotion in context.** The rules planner reads each turn's emotion after the conversation's
+  last `HISTORY_TURNS` turns (who said what), through the same classifier call that reads a
+  screenplay line after the lines before it, so the same lines get the same emotions either way.
 - **Answers.** A line the planner calls `inform` or `exclaim` right after another character's
   question becomes an `answer` (what the rules planner does within one scene).
 
@@ -27,7 +30,7 @@ conversation replayed gives the same plans. This module knows nothing of HTTP.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -37,6 +40,7 @@ from motiondirector.plan.motion_plan import MotionPlan
 from motiondirector.plan.scene import Scene
 from motiondirector.plan.vocabulary import load_emfacs
 from motiondirector.planners import Planner
+from motiondirector.planners.rules import RulesPlanner
 from motiondirector.realize import plan_scene
 from motiondirector.scene import SceneLimits, parse_script
 
@@ -45,6 +49,8 @@ CARRY_DECAY = 0.6
 CARRY_MIN = 0.2
 """A carried emotion fainter than this is no longer applied."""
 CARRIED_RULE = "session.carried_emotion"
+HISTORY_TURNS = 8
+"""Earlier turns kept as context for the emotion classifier (it reads at most this many)."""
 _MIN_FACE = 0.05
 AddresseeFrom = Literal["request", "last_speaker", "none"]
 _SEED_RANGE = 2**32
@@ -77,6 +83,9 @@ class TurnInput:
     words: Sequence[tuple[str, float, float]] | None = None
     addressee: str | None = None
     direction: str | None = None
+    phonemes: Mapping[int, Sequence[tuple[str, float, float]]] | None = None
+    """Per word of `words` (by index), its phonemes as the client's TTS timed them: (ARPAbet
+    phoneme, start, end) in the words' time base. Words left out get estimated phonemes."""
 
 
 @dataclass(frozen=True)
@@ -106,6 +115,7 @@ class Conversation:
     last_speaker: str | None = None
     last_addressee: str | None = None
     last_was_question: bool = False
+    history: list[tuple[str, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         names = [normal_name(n) for n in self.characters if n.strip()]
@@ -135,7 +145,9 @@ class Conversation:
         carry = mood if mood is not None and mood.faded(number) >= CARRY_MIN else None
         answers = self.last_was_question and self.last_speaker not in (None, speaker)
         scene = self._scene(turn, speaker, addressee, characters)
-        context = ContextPlanner(planner, speaker, number, carry, answers=answers)
+        context = ContextPlanner(
+            planner, speaker, number, carry, answers=answers, history=tuple(self.history)
+        )
         plan = plan_scene(
             scene, planner=context, fps=self.fps, seed=(self.seed + number) % _SEED_RANGE
         )
@@ -152,6 +164,7 @@ class Conversation:
                 self.moods[speaker] = Mood(
                     utterance.emotion.label, utterance.emotion.intensity, number
                 )
+        self.history = [*self.history, (speaker, utterance.text)][-HISTORY_TURNS:]
         self.last_speaker = speaker
         self.last_addressee = utterance.addressees[0] if utterance.addressees else addressee
         self.last_was_question = utterance.intent == "ask"
@@ -191,6 +204,17 @@ class Conversation:
             line["text"] = turn.text
         if turn.words is not None:
             line["words"] = [{"text": w, "start": s, "end": e} for w, s, e in turn.words]
+            # Phonemes travel with their word, so the dialogue reader checks them in the same
+            # time base (the turn's) and names `words[i].phonemes[j]` in its errors.
+            for index, phonemes in (turn.phonemes or {}).items():
+                if not 0 <= index < len(turn.words):
+                    raise TurnError(
+                        f"phonemes given for word {index}; the turn has {len(turn.words)} words",
+                        field="phonemes",
+                    )
+                line["words"][index]["phonemes"] = [
+                    {"phoneme": p, "start": s, "end": e} for p, s, e in phonemes
+                ]
         if addressee is not None:
             line["addressees"] = [addressee]
         if turn.direction:
@@ -229,8 +253,10 @@ class ContextPlanner:
         carried: Mood | None,
         *,
         answers: bool,
+        history: Sequence[tuple[str, str]] = (),
     ) -> None:
         self.name = base.name
+        self._history = tuple(history)
         self._base = base
         self._speaker = speaker
         self._turn = turn
@@ -240,7 +266,10 @@ class ContextPlanner:
         self.answer_applied = False
 
     def plan(self, scene: Scene) -> Direction:
-        direction = self._base.plan(scene)
+        if self._history and isinstance(self._base, RulesPlanner):
+            direction = self._base.plan(scene, history=self._history)
+        else:
+            direction = self._base.plan(scene)
         updated = tuple(self._contextual(u, scene) for u in direction.utterances)
         return direction.model_copy(update={"utterances": updated})
 

@@ -80,7 +80,13 @@ class PlanRequest(ScriptSource):
     character: str | None = Field(
         default=None,
         max_length=NAME_MAX,
-        description="The character of an ARKit export, or whose lines a bml/vtt/srt keeps.",
+        description="The character of a per-character export (ARKit, Live Link Face, "
+        "visemes; default: the plan's first), or whose lines a bml/vtt/srt keeps.",
+    )
+    visemes: bool = Field(
+        default=False,
+        description="Attach each utterance's speech track (phonemes, visemes, times, weights) "
+        "to the plan, for products that read visemes from the plan itself.",
     )
 
     @model_validator(mode="after")
@@ -119,10 +125,31 @@ class SessionCreate(_Body):
     seed: int = Field(default=0, ge=0, le=2**32 - 1)
 
 
+PHONEMES_MAX = 64
+"""Most phonemes one word may bring (the longest English words have about 30)."""
+
+
+class PhonemeTimingIn(_Body):
+    phoneme: str = Field(
+        min_length=1,
+        max_length=8,
+        description="ARPAbet phoneme, stress digit optional: `HH`, `AY1`.",
+    )
+    start: float = Field(ge=0.0, le=86_400.0, description="Seconds from the turn's start.")
+    end: float = Field(ge=0.0, le=86_400.0, description="Seconds from the turn's start.")
+
+
 class WordTiming(_Body):
     text: str = Field(min_length=1, max_length=NAME_MAX, description="The word as spoken.")
     start: float = Field(ge=0.0, le=86_400.0, description="Seconds from the turn's start.")
     end: float = Field(ge=0.0, le=86_400.0, description="Seconds from the turn's start.")
+    phonemes: list[PhonemeTimingIn] | None = Field(
+        default=None,
+        max_length=PHONEMES_MAX,
+        description="The word's phonemes as the client's TTS timed them, in seconds from the "
+        "turn's start like the word; used as given. They must be known ARPAbet phonemes, in "
+        "order, inside the word and not overlapping. Left out: estimated from the word.",
+    )
 
 
 class TurnRequest(_Body):
@@ -138,7 +165,15 @@ class TurnRequest(_Body):
                     "speaker": "BEN",
                     "text": "At home.",
                     "words": [
-                        {"text": "At", "start": 0.05, "end": 0.2},
+                        {
+                            "text": "At",
+                            "start": 0.05,
+                            "end": 0.2,
+                            "phonemes": [
+                                {"phoneme": "AE1", "start": 0.05, "end": 0.14},
+                                {"phoneme": "T", "start": 0.14, "end": 0.2},
+                            ],
+                        },
                         {"text": "home.", "start": 0.25, "end": 0.7},
                     ],
                 },
@@ -237,8 +272,9 @@ class SceneJobRequest(ScriptSource):
 
     exports: list[ExportFormat] = Field(
         default_factory=lambda: list(EXPORT_FORMATS),
-        max_length=6,
-        description="Which exports to write; ARKit exports are written per character.",
+        max_length=len(EXPORT_FORMATS),
+        description="Which exports to write; the ARKit, Live Link Face and visemes exports are "
+        "written per character.",
     )
     body: bool = Field(
         default=True,
@@ -267,3 +303,67 @@ class SceneJob(BaseModel):
     error: dict[str, Any] | None = Field(description="A problem document when it failed.")
     artifacts: list[ArtifactInfo]
     links: dict[str, str]
+
+
+# -- errors -------------------------------------------------------------------------------------
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="Where: `script`, `planner`, `turns[0].words[2].start`, `body`.")
+    message: str
+
+
+class Problem(BaseModel):
+    """Problem details (RFC 9457), the body of every error answer, served as
+    `application/problem+json`. `type` names the problem; the members after `instance` come
+    with the types that have them (docs/api.md#errors), and more may be added."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "examples": [
+                {
+                    "type": "https://motiondirector.dev/problems/invalid-request",
+                    "title": "Unprocessable Entity",
+                    "status": 422,
+                    "detail": "fps: Input should be 30 or 60",
+                    "instance": "/v1/plan",
+                    "errors": [{"field": "fps", "message": "Input should be 30 or 60"}],
+                }
+            ]
+        },
+    )
+
+    type: str = Field(
+        description="`https://motiondirector.dev/problems/<kind>`, or `about:blank` for the "
+        "plain meaning of the status."
+    )
+    title: str = Field(description="The status's phrase, e.g. `Unprocessable Entity`.")
+    status: int = Field(ge=400, le=599)
+    detail: str = Field(description="What went wrong, for people.")
+    instance: str | None = Field(default=None, description="The path that was called.")
+    errors: list[FieldError] | None = Field(
+        default=None, description="`invalid-request`: each bad field."
+    )
+    line: int | None = Field(
+        default=None, description="`script-error`, scene limits: the script's line (1-based)."
+    )
+    violations: list[str] | None = Field(
+        default=None, description="`plan-invalid`: every way the plan breaks the contract."
+    )
+    limit: int | float | str | None = Field(
+        default=None,
+        description="`body-too-large`, `job-quota`, `session-quota`, `storage-quota`: the "
+        "limit's value; scene limits and `job-resources-exceeded`: the limit's name.",
+    )
+    limit_value: float | None = Field(
+        default=None, description="`job-resources-exceeded`: the value of `limit`."
+    )
+    exit_code: int | None = Field(
+        default=None, description="`job-resources-exceeded`: how the job's worker ended."
+    )
+    quota: str | None = Field(default=None, description="The setting behind a quota problem.")
+    used: int | None = Field(default=None, description="How much of the quota is in use.")
+    retry_after: int | None = Field(
+        default=None, description="Seconds to wait, as in the Retry-After header."
+    )

@@ -3,12 +3,13 @@ contracts (`/v1/vocabulary`, `/v1/schema`). Planning runs in a worker thread."""
 
 # No `from __future__ import annotations`: FastAPI reads the routes' annotations at runtime.
 import json
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import Response
+from fastapi.sse import EventSourceResponse, ServerSentEvent
 
 from motiondirector.export import export_plan
 from motiondirector.plan.motion_plan import MotionPlan, motion_plan_json_schema
@@ -17,39 +18,68 @@ from motiondirector.planners import Planner, strict_planner
 from motiondirector.realize import plan_text
 from motiondirector.scene import SceneLimits
 from motiondirector.server.context import ServerContext
-from motiondirector.server.models import PlanRequest, PlanWithExport, ScriptSource
+from motiondirector.server.errors import PROBLEM_CONTENT
+from motiondirector.server.models import PlanRequest, PlanWithExport, Problem, ScriptSource
+from motiondirector.server.stream_events import (
+    StreamDone,
+    StreamFrames,
+    StreamHeader,
+    sse_responses,
+)
 from motiondirector.server.streams import (
-    SSE_MEDIA_TYPE,
-    Event,
+    OPENING,
+    OpenedStream,
+    StreamWorkers,
     compact,
     open_stream,
-    sse,
+    server_sent_events,
     stream_events,
 )
+from motiondirector.speech import attach_visemes
 from motiondirector.streaming import PlanFrames
 
-PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
+PROBLEM: dict[str, Any] = PROBLEM_CONTENT
 GUARDED: dict[int | str, dict[str, Any]] = {
     401: {"description": "Missing or wrong API key", **PROBLEM},
     429: {"description": "Rate limit reached; see Retry-After", **PROBLEM},
 }
+BODY_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"description": "The body cannot be read as JSON text (e.g. not UTF-8)", **PROBLEM},
+    413: {"description": "Body too large", **PROBLEM},
+    422: {"description": "Invalid request; `errors` names each bad field", **PROBLEM},
+}
 SCRIPT_ERRORS: dict[int | str, dict[str, Any]] = {
     **GUARDED,
+    **BODY_ERRORS,
     413: {"description": "Body or script too large", **PROBLEM},
     422: {"description": "Invalid request or script", **PROBLEM},
 }
-SSE_RESPONSE: dict[int | str, dict[str, Any]] = {
-    200: {
-        "description": "Server-Sent Events: header, plan, frames..., done (or error)",
-        "content": {SSE_MEDIA_TYPE: {"schema": {"type": "string"}}},
-    }
-}
-STREAM_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+SSE_RESPONSE = sse_responses(
+    [MotionPlan, PlanWithExport],
+    "Server-Sent Events: header, plan, frames..., done (or error); a `: ping` comment "
+    "when no event has gone out for 15 s",
+)
+PlanStreamEvent = StreamHeader | MotionPlan | PlanWithExport | StreamFrames | StreamDone | Problem
+"""What the events' data may be, for the OpenAPI document (each event's is in SSE_RESPONSE)."""
 
 
-def plan_router(ctx: ServerContext) -> APIRouter:
+def plan_router(ctx: ServerContext, workers: StreamWorkers) -> APIRouter:
     router = APIRouter()
     Caller = Annotated[str, Depends(ctx.caller)]
+
+    async def opened_plan_stream(body: PlanRequest, request: Request, _: Caller) -> OpenedStream:
+        """The stream planned and opened up to its first frames, before the answer starts,
+        so a bad script is a problem answer, not a broken stream."""
+        text, format = ctx.script_text(body)
+        planner = ctx.planner(body.planner)
+        limits = ctx.settings.scene_limits()
+
+        def start() -> OpenedStream:
+            planned, payload = _plan_for_stream(body, planner, text, format, limits)
+            frames = PlanFrames(planned, fps=body.fps, library=ctx.library())
+            return open_stream(stream_events(payload, frames, instance=request.url.path))
+
+        return await workers.run(OPENING, start)
 
     @router.post(
         "/v1/plan",
@@ -67,26 +97,19 @@ def plan_router(ctx: ServerContext) -> APIRouter:
 
     @router.post(
         "/v1/plan/stream",
-        response_class=StreamingResponse,
+        response_class=EventSourceResponse,
         responses={**SSE_RESPONSE, **SCRIPT_ERRORS},
         tags=["plan", "streaming"],
     )
-    async def plan_stream(body: PlanRequest, request: Request, _: Caller) -> StreamingResponse:
+    async def plan_stream(
+        stream: Annotated[OpenedStream, Depends(opened_plan_stream)],
+    ) -> AsyncIterator[PlanStreamEvent]:
         """Plan a script and stream it as Server-Sent Events: `header`, `plan` (what
         `/v1/plan` answers for the same body), `frames` (ARKit-52 weights, head and eye
         rotations, body joints per character), `done`."""
-        text, format = ctx.script_text(body)
-        planner = ctx.planner(body.planner)
-
-        limits = ctx.settings.scene_limits()
-
-        def start() -> Iterator[Event]:
-            planned, payload = _plan_for_stream(body, planner, text, format, limits)
-            frames = PlanFrames(planned, fps=body.fps, body=ctx.realize_body)
-            return open_stream(stream_events(payload, frames, instance=request.url.path))
-
-        events = await run_in_threadpool(start)
-        return StreamingResponse(sse(events), media_type=SSE_MEDIA_TYPE, headers=STREAM_HEADERS)
+        event: ServerSentEvent
+        async for event in server_sent_events(stream, workers):
+            yield event  # type: ignore[misc]
 
     @router.get("/v1/vocabulary", responses=GUARDED, tags=["contracts"])
     async def vocabulary(_: Caller) -> dict[str, Any]:
@@ -133,10 +156,18 @@ def _with_export(body: PlanRequest, plan: MotionPlan) -> dict[str, Any] | None:
     }
 
 
+def _requested_plan(
+    body: PlanRequest, planner: Planner, text: str, format: Any, limits: SceneLimits
+) -> MotionPlan:
+    """The plan, with the speech track on every utterance when the request asks for it."""
+    plan = _plan(body, planner, text, format, limits)
+    return attach_visemes(plan) if body.visemes else plan
+
+
 def _plan_and_export(
     body: PlanRequest, planner: Planner, text: str, format: Any, limits: SceneLimits
 ) -> str:
-    plan = _plan(body, planner, text, format, limits)
+    plan = _requested_plan(body, planner, text, format, limits)
     document = _with_export(body, plan)
     return plan.to_json() if document is None else json.dumps(document, indent=2)
 
@@ -145,6 +176,6 @@ def _plan_for_stream(
     body: PlanRequest, planner: Planner, text: str, format: Any, limits: SceneLimits
 ) -> tuple[MotionPlan, str]:
     """The plan, and the `plan` event's data (one line): what `/v1/plan` answers."""
-    plan = _plan(body, planner, text, format, limits)
+    plan = _requested_plan(body, planner, text, format, limits)
     document = _with_export(body, plan)
     return plan, plan.model_dump_json() if document is None else compact(document)

@@ -15,12 +15,13 @@ rate-limit tokens by their size (`Guard.cost`).
 # No `from __future__ import annotations`: FastAPI reads the routes' annotations at runtime.
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, WebSocket, WebSocketDisconnect
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import Response
+from fastapi.sse import EventSourceResponse, ServerSentEvent
 from pydantic import ValidationError
 
 from motiondirector.errors import MotionDirectorError
@@ -40,19 +41,32 @@ from motiondirector.server.guard import API_KEY_HEADER, API_KEY_QUERY
 from motiondirector.server.models import (
     CharacterState,
     EmotionState,
+    Problem,
     SessionCreate,
     SessionState,
     TurnContext,
     TurnRequest,
     TurnResult,
 )
-from motiondirector.server.routes_plan import GUARDED, PROBLEM, SSE_RESPONSE, STREAM_HEADERS
+from motiondirector.server.routes_plan import (
+    BODY_ERRORS,
+    GUARDED,
+    PROBLEM,
+)
 from motiondirector.server.sessions import Session
+from motiondirector.server.stream_events import (
+    StreamDone,
+    StreamFrames,
+    StreamHeader,
+    sse_responses,
+)
 from motiondirector.server.streams import (
-    SSE_MEDIA_TYPE,
-    Event,
+    OPENING,
+    OpenedStream,
+    StreamWorkers,
+    events_of,
     open_stream,
-    sse,
+    server_sent_events,
     stream_events,
     ws_message,
 )
@@ -60,13 +74,23 @@ from motiondirector.streaming import PlanFrames
 
 log = logging.getLogger("motiondirector.server")
 
+TURN_SSE_RESPONSE = sse_responses(
+    [TurnResult],
+    "Server-Sent Events: header, plan (the turn result), frames..., done (or error); a "
+    "`: ping` comment when no event has gone out for 15 s",
+)
+TurnStreamEvent = StreamHeader | TurnResult | StreamFrames | StreamDone | Problem
+"""What the events' data may be, for the OpenAPI document (each event's is in
+TURN_SSE_RESPONSE)."""
+
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
-    404: {"description": "No such session (or it expired)", **PROBLEM}
+    404: {"description": "No such session (or it expired)", **PROBLEM},
+    422: {"description": "Invalid request", **PROBLEM},
 }
 TURN_ERRORS: dict[int | str, dict[str, Any]] = {
     **GUARDED,
     **NOT_FOUND,
-    413: {"description": "Body too large", **PROBLEM},
+    **BODY_ERRORS,
     422: {"description": "Invalid turn; `errors` names the field", **PROBLEM},
 }
 # WebSocket close codes (RFC 6455 and the IANA registry).
@@ -76,7 +100,7 @@ WS_INTERNAL_ERROR = 1011
 WS_TRY_AGAIN_LATER = 1013
 
 
-def session_router(ctx: ServerContext) -> APIRouter:
+def session_router(ctx: ServerContext, workers: StreamWorkers) -> APIRouter:
     router = APIRouter(tags=["sessions"])
     Caller = Annotated[str, Depends(ctx.caller)]
     charge_body = Depends(body_cost(ctx.guard, ctx.caller))
@@ -117,13 +141,29 @@ def session_router(ctx: ServerContext) -> APIRouter:
                     errors=[{"field": "turns", "message": "the session's turn limit is reached"}],
                 )
             words = [(w.text, w.start, w.end) for w in turn.words] if turn.words else None
-            given = TurnInput(turn.speaker, turn.text, words, turn.addressee, turn.direction)
+            phonemes = {
+                index: [(p.phoneme, p.start, p.end) for p in word.phonemes]
+                for index, word in enumerate(turn.words or ())
+                if word.phonemes is not None
+            }
+            given = TurnInput(
+                turn.speaker, turn.text, words, turn.addressee, turn.direction, phonemes or None
+            )
             outcome = talk.take_turn(given, get_planner("rules"))
             return _result(session, outcome, state(session))
 
-    def open_turn(session: Session, turn: TurnRequest, instance: str) -> Iterator[Event]:
-        """Runs in a worker thread: the turn, and its stream up to the first frames."""
+    def open_turn(session: Session, turn: TurnRequest, instance: str) -> OpenedStream:
+        """Runs on a stream worker: the turn, and its stream up to the first frames."""
         return _turn_events(ctx, take_turn(session, turn), instance)
+
+    async def opened_turn_stream(
+        session_id: str, body: TurnRequest, request: Request, caller: Caller
+    ) -> OpenedStream:
+        """The turn taken and its stream opened up to the first frames, before the answer
+        starts, so a bad turn is a problem answer, not a broken stream."""
+        check_turn(body)
+        session = ctx.sessions.get(caller, session_id)
+        return await workers.run(OPENING, open_turn, session, body, request.url.path)
 
     @router.post(
         "/v1/sessions",
@@ -132,7 +172,7 @@ def session_router(ctx: ServerContext) -> APIRouter:
         dependencies=[charge_body],
         responses={
             **GUARDED,
-            422: {"description": "Invalid request", **PROBLEM},
+            **BODY_ERRORS,
             429: {
                 "description": "Rate limited, or the key holds its quota of sessions;"
                 " see Retry-After",
@@ -184,20 +224,19 @@ def session_router(ctx: ServerContext) -> APIRouter:
 
     @router.post(
         "/v1/sessions/{session_id}/turns/stream",
-        response_class=StreamingResponse,
-        responses={**SSE_RESPONSE, **TURN_ERRORS},
+        response_class=EventSourceResponse,
+        responses={**TURN_SSE_RESPONSE, **TURN_ERRORS},
         tags=["streaming"],
         dependencies=[charge_body],
     )
     async def turn_stream(
-        session_id: str, body: TurnRequest, request: Request, caller: Caller
-    ) -> StreamingResponse:
+        stream: Annotated[OpenedStream, Depends(opened_turn_stream)],
+    ) -> AsyncIterator[TurnStreamEvent]:
         """Take a turn and stream it as SSE: `header`, `plan` (the turn result), `frames`,
         `done`."""
-        check_turn(body)
-        session = ctx.sessions.get(caller, session_id)
-        events = await run_in_threadpool(open_turn, session, body, request.url.path)
-        return StreamingResponse(sse(events), media_type=SSE_MEDIA_TYPE, headers=STREAM_HEADERS)
+        event: ServerSentEvent
+        async for event in server_sent_events(stream, workers):
+            yield event  # type: ignore[misc]
 
     @router.websocket("/v1/sessions/{session_id}/ws")
     async def session_socket(websocket: WebSocket, session_id: str) -> None:
@@ -250,7 +289,7 @@ def session_router(ctx: ServerContext) -> APIRouter:
                     check_turn(turn)
                     ctx.guard.throttle(caller, ctx.guard.cost(size))
                     session = ctx.sessions.get(caller, session_id)
-                    events = await run_in_threadpool(open_turn, session, turn, path)
+                    events = await workers.run(OPENING, open_turn, session, turn, path)
                 except ProblemError as error:
                     await _send_problem(websocket, _problem(error, path))
                     if error.status == 404:
@@ -263,8 +302,8 @@ def session_router(ctx: ServerContext) -> APIRouter:
                 except MotionDirectorError as error:
                     await _send_problem(websocket, library_problem_body(error, path))
                     continue
-                while (event := await run_in_threadpool(next, events, None)) is not None:
-                    await websocket.send_text(ws_message(*event))
+                async for name, data in events_of(events, workers):
+                    await websocket.send_text(ws_message(name, data))
         except WebSocketDisconnect:
             return
         except Exception:
@@ -298,9 +337,9 @@ def _result(session: Session, outcome: TurnOutcome, state: SessionState) -> Turn
     )
 
 
-def _turn_events(ctx: ServerContext, result: TurnResult, instance: str) -> Iterator[Event]:
-    """The turn's stream, opened (see `open_stream`): call it in a worker thread."""
-    frames = PlanFrames(result.plan, body=ctx.realize_body)
+def _turn_events(ctx: ServerContext, result: TurnResult, instance: str) -> OpenedStream:
+    """The turn's stream, opened (see `open_stream`): call it on a stream worker."""
+    frames = PlanFrames(result.plan, library=ctx.library())
     return open_stream(stream_events(result.model_dump_json(), frames, instance=instance))
 
 
