@@ -18,7 +18,7 @@ from motiondirector.planners import Planner, strict_planner
 from motiondirector.realize import plan_text
 from motiondirector.scene import SceneLimits
 from motiondirector.server.context import ServerContext
-from motiondirector.server.errors import PROBLEM_CONTENT
+from motiondirector.server.errors import PROBLEM_CONTENT, ProblemError
 from motiondirector.server.models import PlanRequest, PlanWithExport, Problem, ScriptSource
 from motiondirector.server.stream_events import (
     StreamDone,
@@ -76,6 +76,7 @@ def plan_router(ctx: ServerContext, workers: StreamWorkers) -> APIRouter:
 
         def start() -> OpenedStream:
             planned, payload = _plan_for_stream(body, planner, text, format, limits)
+            _check_size(payload, ctx.settings.max_response_bytes)
             frames = PlanFrames(planned, fps=body.fps, library=ctx.library())
             return open_stream(stream_events(payload, frames, instance=request.url.path))
 
@@ -93,6 +94,7 @@ def plan_router(ctx: ServerContext, workers: StreamWorkers) -> APIRouter:
         planner = ctx.planner(body.planner)
         limits = ctx.settings.scene_limits()
         result = await run_in_threadpool(_plan_and_export, body, planner, text, format, limits)
+        _check_size(result, ctx.settings.max_response_bytes)
         return Response(result, media_type="application/json")
 
     @router.post(
@@ -135,6 +137,20 @@ def plan_router(ctx: ServerContext, workers: StreamWorkers) -> APIRouter:
         return motion_plan_json_schema()
 
     return router
+
+
+def _check_size(answer: str, limit: int) -> None:
+    """422 `response-too-large` for a plan (and export) over the server's response limit."""
+    size = len(answer.encode())
+    if size > limit:
+        raise ProblemError(
+            422,
+            "response-too-large",
+            f"the plan is {size / 1e6:.1f} MB, over this server's limit of {limit / 1e6:.1f} MB "
+            "(MOTIONDIRECTOR_MAX_RESPONSE_BYTES): plan the scene in parts, or with fewer "
+            "characters on stage",
+            limit=limit,
+        )
 
 
 def _plan(

@@ -67,6 +67,8 @@ class ServerSettings(BaseSettings):
         client address; once empty, the address gets 429.
     max_body_bytes: request bodies larger than this get 413.
     max_script_chars: `script` (or the serialized `dialogue`) longer than this gets 422.
+    max_response_bytes: a plan (with its export) larger than this is not sent: 422
+        `response-too-large` naming the limit, on `/v1/plan` and before a stream starts.
     cors_origins: origins allowed by CORS; empty means no CORS headers at all.
     warm_up: load the planner and the clip library and plan a tiny scene at startup before
         /readyz says ready.
@@ -116,6 +118,7 @@ class ServerSettings(BaseSettings):
     failed_auth_burst: Count = 20
     max_body_bytes: Count = 1_000_000
     max_script_chars: Count = 100_000
+    max_response_bytes: Count = 50_000_000
     cors_origins: CommaList = ()
     warm_up: bool = True
     jobs_db: Path | None = None

@@ -112,3 +112,20 @@ def test_a_malformed_json_body_names_the_line_and_column(tight: TestClient) -> N
     assert problem["errors"] == [
         {"field": "body", "message": "invalid JSON at line 2, column 12: Expecting value"}
     ]
+
+
+@pytest.mark.parametrize("route", ["/v1/plan", "/v1/plan/stream"])
+def test_a_plan_over_the_response_limit_is_not_sent(
+    make_settings: SettingsFactory, route: str
+) -> None:
+    script = {"script": "ANA: Hello, Ben. How was the trip?\nBEN: Long.", "format": "text"}
+    with TestClient(create_app(make_settings(max_response_bytes=20_000))) as client:
+        small = client.post("/v1/plan", json=script, headers=AUTH)
+        assert small.status_code == 200 and len(small.content) <= 20_000
+        long_talk = "\n".join(f"ANA: Line {i} of a long talk, with many words." for i in range(40))
+        body = assert_problem(
+            client.post(route, json={"script": long_talk, "format": "text"}, headers=AUTH), 422
+        )
+        assert body["type"].endswith("/response-too-large") and body["limit"] == 20_000
+        assert "MOTIONDIRECTOR_MAX_RESPONSE_BYTES" in body["detail"]
+        assert client.post(route, json=script, headers=AUTH).status_code == 200
