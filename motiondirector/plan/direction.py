@@ -155,6 +155,11 @@ class UtteranceDirection(_Strict):
 class ActionDirection(_Strict):
     action_id: str
     behaviours: tuple[Behaviour, ...] = ()
+    planner: str | None = Field(
+        default=None,
+        description="Who directed this action line when not the Direction's planner (the "
+        "rules, for the model planners, which leave action lines to them).",
+    )
 
 
 class Direction(_Strict):
@@ -173,6 +178,10 @@ class Direction(_Strict):
     def planned_by(self, line: UtteranceDirection) -> str:
         """The planner that directed `line`: the rules where they stood in for a model."""
         return "rules" if line.fallback is not None else self.planner
+
+    def action_planned_by(self, action: ActionDirection) -> str:
+        """The planner that directed the action line `action`."""
+        return action.planner or self.planner
 
     def fallback_summary(self) -> str | None:
         """One line saying which lines the rules directed in a model's place, and why; None

@@ -56,7 +56,7 @@ class HybridPlanner:
         return Direction(
             planner=self.name,
             utterances=tuple(merge_line(r, by_id[r.utterance_id]) for r in ruled.utterances),
-            actions=ruled.actions,
+            actions=tuple(a.model_copy(update={"planner": ruled.planner}) for a in ruled.actions),
         )
 
 

@@ -151,7 +151,7 @@ def assemble_direction(
     return Direction(
         planner=planner,
         utterances=tuple(directions[u.id] for u in scene.utterances),
-        actions=actions,
+        actions=tuple(a.model_copy(update={"planner": rules.name}) for a in actions),
     )
 
 
@@ -224,6 +224,8 @@ class LLMPlanner:
 
 
 class _RulesLike(Protocol):
+    name: str
+
     def plan(self, scene: Scene) -> Direction: ...
 
     def plan_actions(self, scene: Scene) -> tuple[ActionDirection, ...]: ...

@@ -19,7 +19,7 @@ from motiondirector.planners.rules import RulesPlanner
 from motiondirector.realize import plan_scene
 from motiondirector.scene import parse_script
 from tests.openai_server import Reply, ScriptedServer, valid_answer
-from tests.planners.conftest import KeywordEmotionModel
+from tests.planners.conftest import LLM_SCRIPT, KeywordEmotionModel
 
 
 def make_planner(server: ScriptedServer, **options: Any) -> LLMPlanner:
@@ -326,3 +326,18 @@ def valid_answer_for(scene: Scene) -> dict[str, Any]:
 
 def schema_ids(body: dict[str, Any]) -> list[str]:
     return list(body["response_format"]["json_schema"]["schema"]["properties"]["lines"]["required"])
+
+
+def test_action_lines_say_the_rules_directed_them(server: ScriptedServer) -> None:
+    # The model directs the spoken lines; action lines are always left to the rules.
+    script = "INT. KITCHEN - DAY\n\nAna sits down at the table.\n\n" + LLM_SCRIPT.split("\n", 2)[2]
+    plan = plan_scene(parse_script(script), planner=make_planner(server))
+    by_line = {
+        e.source.planner
+        for c in plan.characters
+        for e in c.events
+        if getattr(e, "utterance_id", None) and e.source.planner != "realizer"
+    }
+    from_actions = [e for c in plan.characters for e in c.events if e.source.rule == "rules.action"]
+    assert by_line == {"llm"}
+    assert from_actions and {e.source.planner for e in from_actions} == {"rules"}

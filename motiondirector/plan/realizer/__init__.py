@@ -46,7 +46,9 @@ def _requests(scene: Scene, direction: Direction) -> dict[str, list[Request]]:
     for action_direction in direction.actions:
         action = actions[action_direction.action_id]
         for behaviour in action_direction.behaviours:
-            request = Request(behaviour, direction.planner, action=action)
+            request = Request(
+                behaviour, direction.action_planned_by(action_direction), action=action
+            )
             by_character[behaviour.character].append(request)
     return by_character
 
