@@ -7,6 +7,7 @@ result = run_suite("emotion")  # SuiteResult with pandas summary/items tables
 table = compare(result_a, result_b)  # per-metric deltas with bootstrap intervals
 run_eval(["behaviours"], AblatedPlanner(get_planner("rules"), ["gesture"]), "reports/x")
 compare_reports("reports/rules", "reports/x")  # every suite of two report folders
+table = compare_faces(real, planned)  # per-feature distance of real and planned faces
 """
 
 from __future__ import annotations
@@ -32,6 +33,15 @@ from motiondirector.evaluation.metrics import (
     utterance_au_consistency,
     variety,
     violations,
+)
+from motiondirector.evaluation.realism import (
+    FEATURES,
+    FaceSample,
+    Feature,
+    compare_faces,
+    plan_face_track,
+    planned_samples,
+    real_samples,
 )
 from motiondirector.evaluation.report import (
     compare_reports,
@@ -62,11 +72,14 @@ from motiondirector.evaluation.suites import (
 from motiondirector.evaluation.usage import usage_counters
 
 __all__ = [
+    "FEATURES",
     "HUMAN_RANGES",
     "SUITES",
     "AblatedPlanner",
     "BandaiQuery",
     "EvaluationError",
+    "FaceSample",
+    "Feature",
     "HumanRange",
     "ParaphraseMiss",
     "ParaphraseReport",
@@ -78,6 +91,7 @@ __all__ = [
     "bandai_labels",
     "builtin_paraphrase_report",
     "compare",
+    "compare_faces",
     "compare_reports",
     "coverage",
     "evaluate_bandai",
@@ -91,8 +105,11 @@ __all__ = [
     "overlap_seconds_per_hand",
     "paraphrase",
     "percentiles",
+    "plan_face_track",
     "plan_metrics",
     "plan_turns",
+    "planned_samples",
+    "real_samples",
     "report_summaries",
     "resolve_planner",
     "run_eval",

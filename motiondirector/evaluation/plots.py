@@ -151,3 +151,40 @@ def recall_figure(items: pd.DataFrame, ks: Sequence[int] = (1, 2, 3, 5, 10, 20))
     axes.set_title(f"retrieval recall@k ({len(items)} queries)")
     figure.tight_layout()
     return figure
+
+
+def realism_figure(quantiles: pd.DataFrame, spectrum: pd.DataFrame | None = None) -> Figure:
+    """Real against planned faces: the CDF of every distribution feature (the realism suite's
+    `quantiles` table; the area between the two curves is their Wasserstein distance) and,
+    given the `spectrum` table, both head-speed spectra."""
+    features = list(dict.fromkeys(quantiles["feature"]))
+    panels = len(features) + (1 if spectrum is not None and len(spectrum) else 0)
+    columns = min(4, max(panels, 1))
+    rows = max(1, -(-panels // columns))
+    figure = Figure(figsize=(3.2 * columns, 2.6 * rows))
+    grid = figure.subplots(rows, columns, squeeze=False)
+    styles = {"real": ("tab:blue", "-"), "planned": ("tab:orange", "--")}
+    for index, feature in enumerate(features):
+        axes = grid[index // columns][index % columns]
+        for side, (colour, line) in styles.items():
+            part = quantiles[(quantiles["feature"] == feature) & (quantiles["side"] == side)]
+            if len(part):
+                axes.plot(part["value"], part["q"], color=colour, linestyle=line, label=side)
+        axes.set_title(feature, fontsize=9)
+        axes.set_ylim(0, 1.02)
+        axes.tick_params(labelsize=7)
+    if panels > len(features) and spectrum is not None:
+        axes = grid[len(features) // columns][len(features) % columns]
+        for side, (colour, line) in styles.items():
+            part = spectrum[spectrum["side"] == side]
+            axes.plot(part["hz"], part["power"], color=colour, linestyle=line, label=side)
+        axes.set_title("head speed spectrum (share of power)", fontsize=9)
+        axes.set_xlabel("Hz", fontsize=8)
+        axes.tick_params(labelsize=7)
+    for index in range(panels, rows * columns):
+        grid[index // columns][index % columns].set_visible(False)
+    if panels:
+        grid[0][0].legend(fontsize=7)
+    figure.suptitle("real (video) against planned faces: cumulative distributions")
+    figure.tight_layout()
+    return figure

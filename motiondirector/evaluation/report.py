@@ -33,6 +33,7 @@ from motiondirector.evaluation.plots import (
     histogram_figure,
     latency_figure,
     lexeme_figure,
+    realism_figure,
     recall_figure,
     tokens_figure,
 )
@@ -99,6 +100,12 @@ def _plots(result: SuiteResult, out: Path) -> list[str]:
     elif result.name == "retrieval" and len(result.items):
         _save(recall_figure(result.items), out / "retrieval_recall.png")
         names.append("retrieval_recall.png")
+    elif result.name == "realism" and len(result.tables["quantiles"]):
+        _save(
+            realism_figure(result.tables["quantiles"], result.tables.get("spectrum")),
+            out / "realism_distributions.png",
+        )
+        names.append("realism_distributions.png")
     return names
 
 

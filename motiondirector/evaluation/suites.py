@@ -15,6 +15,10 @@ Suites:
   planned again as a turn of its own for the per-utterance latency distribution (and tokens,
   when the planner reports them).
 - `retrieval`: the Bandai query set against a clip library built from the Bandai clips.
+- `realism`: faces of the shared talking-face videos against the planned faces of the shared
+  screenplays: per feature (blink rate and length, smile, brow and jaw activity, head speed
+  and its spectrum, gaze aversion; overall and split by speaking and silence) the distance with
+  a bootstrap interval (`motiondirector.evaluation.realism`).
 
 Every suite also fills `values`, a long table (metric, item, value) of the per-item values
 behind the metrics that are means over items; `compare` bootstraps over it.
@@ -46,7 +50,7 @@ if TYPE_CHECKING:
     from motiondirector.plan.scene import Scene
     from motiondirector.planners import Planner
 
-SUITES = ("emotion", "behaviours", "screenplays", "retrieval")
+SUITES = ("emotion", "behaviours", "screenplays", "retrieval", "realism")
 _REPO = Path(__file__).resolve().parents[2]
 # Sentences handed to a planner's plan_many at once: enough for an LLM planner's concurrency,
 # few enough that a failure does not lose a whole data set's answers.
@@ -640,11 +644,46 @@ def _retrieval_suite(data_dir: Path, planner: Planner, limit: int | None) -> Sui
     )
 
 
+# --- realism ----------------------------------------------------------------------------------
+
+
+def _realism_suite(data_dir: Path, planner: Planner, limit: int | None) -> SuiteResult:
+    from motiondirector.evaluation.realism import run_realism
+
+    features, items, tables, source = run_realism(data_dir, planner, limit)
+    summary: list[tuple[str, float, int]] = []
+    for row in features.to_dict("records"):
+        name, real_n, planned_n = row["feature"], int(row["real_n"]), int(row["planned_n"])
+        summary += [
+            (f"{name}.distance", float(row["distance"]), real_n + planned_n),
+            (f"{name}.real", float(row["real"]), real_n),
+            (f"{name}.planned", float(row["planned"]), planned_n),
+        ]
+    licence_file = data_dir / "video" / "README.md"
+    licence = (
+        "video clips: example assets of their projects, test use only (video/README.md); "
+        "screenplays: public domain (Unlicense)"
+    )
+    if not licence_file.exists():
+        licence = "unknown: no README next to the videos"
+    return SuiteResult(
+        name="realism",
+        summary=_summary(summary),
+        items=items,
+        source=f"{source}, planner {planner.name!r}",
+        licence=licence,
+        seconds=0.0,
+        tables=tables,
+        planner=planner.name,
+    )
+
+
 _RUNNERS: Mapping[str, Callable[[Path, Planner, int | None], SuiteResult]] = {
     "emotion": _emotion_suite,
     "behaviours": _behaviours_suite,
     "screenplays": _screenplays_suite,
     "retrieval": _retrieval_suite,
+    "realism": _realism_suite,
 }
 
 

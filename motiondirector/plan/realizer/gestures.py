@@ -33,6 +33,10 @@ from motiondirector.plan.realizer.timing import (
 _OTHER = {"left": "right", "right": "left"}
 # The same gesture or head movement again this soon reads as a stutter, not emphasis.
 REPEAT_WINDOW = 2.5
+# A head movement's amplitude rises with the behaviour's intensity from the floor. Tuned to
+# the head speeds of the realism suite's talking-face clips (docs/benchmarks.md, Realism).
+HEAD_AMPLITUDE_FLOOR = 0.2
+HEAD_AMPLITUDE_SPAN = 0.5
 _EPS = 1e-9
 T = TypeVar("T")
 
@@ -219,7 +223,7 @@ def realize_head(requests: list[Request], duration: float, new_id: EventIds) -> 
                 lexeme=lexeme,
                 sync=sync,
                 repetitions=repetitions,
-                amplitude=round(0.3 + 0.7 * intensity, 3),
+                amplitude=round(HEAD_AMPLITUDE_FLOOR + HEAD_AMPLITUDE_SPAN * intensity, 3),
             )
         )
         index.add(sync.start, sync.end, placed[-1])
