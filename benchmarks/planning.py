@@ -32,6 +32,7 @@ UTTERANCE = (
     "I told you twice already, Ben, we cannot open the old studio tonight "
     "because somebody took the only spare key."
 )
+NIGHTS = ("tonight", "today", "again", "anymore", "now", "yet", "here", "alone")
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -45,30 +46,34 @@ def latency(repeats: int) -> dict[str, float]:
     from motiondirector.realize import plan_scene
     from motiondirector.scene import parse_script
 
-    # One turn of a live conversation: ANA speaks, BEN listens.
-    text = json.dumps(
-        {"characters": ["ANA", "BEN"], "turns": [{"speaker": "ANA", "text": UTTERANCE}]}
-    )
-    scene = parse_script(text, format="json")
+    # One turn of a live conversation: ANA speaks, BEN listens. Each repeat says a line the
+    # planner has not read before (the classifier reuses a session's recent lines).
+    def turn(n: int) -> str:
+        text = UTTERANCE.replace("tonight", NIGHTS[n % len(NIGHTS)]) + f" Take {n}."
+        return json.dumps(
+            {"characters": ["ANA", "BEN"], "turns": [{"speaker": "ANA", "text": text}]}
+        )
+
     planner = get_planner("rules")
     embedder = get_embedder()
-    for _ in range(5):  # warm up: models loaded, caches hot
-        plan_scene(scene, planner=planner)
+    for n in range(5):  # warm up: models loaded
+        plan_scene(parse_script(turn(-1 - n), format="json"), planner=planner)
         embedder.embed([UTTERANCE])
     plan_ms, parse_plan_ms, embed_ms = [], [], []
-    for _ in range(repeats):
+    for n in range(repeats):
+        scene = parse_script(turn(2 * n), format="json")
         t0 = time.perf_counter()
-        embedder.embed([UTTERANCE])
+        embedder.embed([f"{UTTERANCE} {n}"])
         t1 = time.perf_counter()
         plan_scene(scene, planner=planner)
         t2 = time.perf_counter()
-        plan_scene(parse_script(text, format="json"), planner=planner)
+        plan_scene(parse_script(turn(2 * n + 1), format="json"), planner=planner)
         t3 = time.perf_counter()
         embed_ms.append((t1 - t0) * 1000)
         plan_ms.append((t2 - t1) * 1000)
         parse_plan_ms.append((t3 - t2) * 1000)
     return {
-        "words": len(UTTERANCE.split()),
+        "words": len(json.loads(turn(0))["turns"][0]["text"].split()),
         "plan_p50": percentile(plan_ms, 50),
         "plan_p99": percentile(plan_ms, 99),
         "parse_plan_p50": percentile(parse_plan_ms, 50),
