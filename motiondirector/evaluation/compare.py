@@ -15,6 +15,9 @@ delta itself.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -54,15 +57,19 @@ def _bootstrap(
     def delta(x: np.ndarray, y: np.ndarray, axis: int = -1) -> np.ndarray:
         return np.asarray(y.mean(axis=axis) - x.mean(axis=axis))
 
+    return _interval((av, bv), delta, n_boot, rng, paired=paired, vectorized=True)
+
+
+def _interval(
+    data: tuple[np.ndarray, ...],
+    statistic: Callable[..., Any],
+    n_boot: int,
+    rng: np.random.Generator,
+    **options: bool,
+) -> tuple[float, float]:
+    """The 95 % BCa bootstrap interval of `statistic` over `data`."""
     result = stats.bootstrap(
-        (av, bv),
-        delta,
-        paired=paired,
-        vectorized=True,
-        n_resamples=n_boot,
-        confidence_level=0.95,
-        method="BCa",
-        rng=rng,
+        data, statistic, n_resamples=n_boot, confidence_level=0.95, method="BCa", rng=rng, **options
     )
     interval = result.confidence_interval
     return float(interval.low), float(interval.high)
@@ -115,17 +122,7 @@ def _f1_interval(
             gold[rows], pred_a[rows], len(names), kind
         )
 
-    result = stats.bootstrap(
-        (np.arange(len(gold)),),
-        delta,
-        vectorized=False,
-        n_resamples=n_boot,
-        confidence_level=0.95,
-        method="BCa",
-        rng=rng,
-    )
-    interval = result.confidence_interval
-    return float(interval.low), float(interval.high)
+    return _interval((np.arange(len(gold)),), delta, n_boot, rng, vectorized=False)
 
 
 def compare(
