@@ -118,7 +118,7 @@ def spoken_parts(word: str) -> tuple[str, ...]:
     folded = _fold(text.lower())
     parts: list[str] = []
     for token in _TOKEN.findall(folded):
-        if token[0].isdigit():
+        if token[0].isdecimal():  # int() reads these; other digits (superscripts) do not
             parts.extend(_number_words(token))
         elif token.isascii():
             parts.append(token.strip("'"))

