@@ -555,6 +555,15 @@ def _write(text: str, output: Path | None) -> None:
 
     if output.is_dir():
         raise MotionDirectorError(f"cannot write {output}: it is a folder; name a file")
+    if output.exists() and not output.is_file():
+        # A device or a pipe (/dev/null, /dev/stdout, a FIFO): write into it. Replacing it by a
+        # rename, as a file is replaced, would put a plain file where the device was.
+        try:
+            with output.open("w", encoding="utf-8") as handle:
+                handle.write(text)
+        except OSError as error:
+            raise MotionDirectorError(f"cannot write {output}: {error.strerror or error}") from None
+        return
     # The mode bits, not access(): the file is replaced by a rename, which its own permissions
     # would not stop, and root's access() says yes to every file.
     if output.exists() and not output.stat().st_mode & 0o222:

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -74,3 +76,21 @@ def test_a_read_only_file_is_refused_and_kept(
     assert main(["plan", str(EXAMPLE_SCENE), "-q", "-o", str(target)]) == 1
     assert capsys.readouterr().err == f"error: cannot write {target}: the file is read-only\n"
     assert target.read_text() == OLD
+
+
+def test_writing_to_a_device_or_a_pipe_leaves_it_in_place(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    script = tmp_path / "scene.txt"
+    script.write_text("ANA: Hello, Ben.\nBEN: Hi.", encoding="utf-8")
+    assert main(["plan", str(script), "-q", "-o", os.devnull]) == 0
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+    pipe = tmp_path / "plan.fifo"
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()))
+    reader.start()
+    assert main(["plan", str(script), "-q", "-o", str(pipe)]) == 0
+    reader.join(timeout=30)
+    assert stat.S_ISFIFO(os.stat(pipe).st_mode)
+    assert json.loads(received[0])["utterances"][0]["speaker"] == "ANA"
