@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 from motiondirector.plan.scene import Seconds
 
@@ -32,6 +32,13 @@ class Provenance(_Model):
         "best (the slot's best candidate) and threshold (what retrieval needed).",
     )
     candidates: int = Field(default=0, ge=0, description="How many candidates were considered.")
+    options: dict[str, JsonValue] = Field(
+        default_factory=dict,
+        exclude_if=lambda options: not options,
+        description="Generated segments: the speed and memory options the generator ran with, "
+        "as it applied them (preset, LoRA, cache, compilation, offloading...). Left out when "
+        "empty.",
+    )
 
 
 class Segment(_Model):

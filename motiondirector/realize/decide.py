@@ -189,6 +189,7 @@ class SegmentDecider:
                     score=round(best, 6),
                     scores=scores,
                     candidates=segment.provenance.candidates,
+                    options=dict(material.options),
                 ),
             }
         )

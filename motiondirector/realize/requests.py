@@ -8,9 +8,10 @@ A `SegmentGenerator` is anything with `generate_segment(request)`; a video backe
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from motiondirector.motion.clip import Motion
 from motiondirector.plan.motion_plan import GestureEvent, HeadEvent, PostureEvent
@@ -36,12 +37,14 @@ class SegmentRequest:
 
 @dataclass(frozen=True)
 class GeneratedMaterial:
-    """What a generator made for a segment: the file (`source`), its length in seconds and
-    the backend that made it."""
+    """What a generator made for a segment: the file (`source`), its length in seconds, the
+    backend that made it and the options it ran with (JSON values, as the backend applied
+    them)."""
 
     source: str
     duration: float
     backend: str
+    options: Mapping[str, Any] = field(default_factory=dict)
 
 
 @runtime_checkable

@@ -77,7 +77,10 @@ class VideoSegmentGenerator:
             what=f"the generated segment {request.event.id}",
         )
         return GeneratedMaterial(
-            source=str(request.out), duration=written / output.fps, backend=self.label
+            source=str(request.out),
+            duration=written / output.fps,
+            backend=self.label,
+            options=dict(output.metadata.get("options") or {}),
         )
 
 

@@ -385,6 +385,11 @@ def test_the_options_are_named_in_the_segment_provenance(wan_lora: Path, tmp_pat
         SegmentRequest("ANA", event, 0.0, 0.5, motion, "a person waves", 1, tmp_path / "a.mp4")
     )
     assert material.backend == segment.label
+    # The same options, typed, as the segment's provenance records them.
+    assert material.options["preset"] == "distilled-4"
+    assert material.options["vae_tiling"] is True
+    assert material.options["lora"] and material.options["cache"]
+    json.dumps(dict(material.options))  # JSON values, as a timeline stores them
     assert VideoSegmentGenerator(backend("wan-vace")).label == "wan-vace"
 
 
