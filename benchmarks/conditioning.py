@@ -14,26 +14,22 @@ from __future__ import annotations
 
 import os
 import platform
+import sys
 import time
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import numpy as np
-from PIL import Image, ImageDraw
 from report import write_section
 
 from motiondirector import plan_script
 from motiondirector.generators.backends.common import fit_camera
 from motiondirector.generators.face_track import draw_face, iter_face_frames
 from motiondirector.generators.openpose import (
-    COLORS,
-    JOINT_RADIUS,
-    LIMB_ALPHA,
-    LIMBS,
-    STICK_WIDTH,
     Camera,
     conditioning_keypoints,
     openpose_frames,
@@ -43,41 +39,16 @@ from motiondirector.generators.openpose import (
 from motiondirector.motion.clip import Motion
 from motiondirector.motion.library import get_clip
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# The renderer as it was before drawing was bounded by the figure: the test's pixel reference.
+from tests.generators.test_openpose import reference_render
+
 CLIP = "wave.right.large.fast.happy"
 SIZES = ((1280, 720), (832, 480), (512, 512))
 REAL_TIME_FPS = 16
 """Wan's frame rate: the renderers must draw at least this many frames per second."""
 REPEATS = 7
 SCRIPT = "examples/the_key.fountain"
-
-
-def whole_frame_render(points: np.ndarray, width: int, height: int) -> np.ndarray:
-    """The OpenPose renderer before drawing was bounded by the figure (the baseline)."""
-    canvas = np.zeros((height, width, 3), dtype=np.float64)
-    present = np.isfinite(points).all(axis=1)
-    steps = np.radians(np.arange(0, 361, 10, dtype=np.float64))
-    for limb, (a, b) in enumerate(LIMBS):
-        if not (present[a] and present[b]):
-            continue
-        centre, delta = (points[a] + points[b]) / 2, points[b] - points[a]
-        length = float(np.hypot(delta[0], delta[1])) / 2
-        angle = float(np.arctan2(delta[1], delta[0]))
-        ex, ey = length * np.cos(steps), STICK_WIDTH * np.sin(steps)
-        xs = centre[0] + ex * np.cos(angle) - ey * np.sin(angle)
-        ys = centre[1] + ex * np.sin(angle) + ey * np.cos(angle)
-        mask = Image.new("L", (width, height), 0)
-        polygon = [(float(x), float(y)) for x, y in zip(xs, ys, strict=True)]
-        ImageDraw.Draw(mask).polygon(polygon, fill=255)
-        covered = np.asarray(mask, dtype=bool)
-        colour = np.asarray(COLORS[limb], dtype=np.float64)
-        canvas[covered] = (1 - LIMB_ALPHA) * canvas[covered] + LIMB_ALPHA * colour
-    image = Image.fromarray(np.rint(canvas).astype(np.uint8), "RGB")
-    draw = ImageDraw.Draw(image)
-    r = JOINT_RADIUS
-    for index in np.flatnonzero(present):
-        x, y = points[index]
-        draw.ellipse((x - r, y - r, x + r, y + r), fill=COLORS[index])
-    return np.asarray(image, dtype=np.uint8)
 
 
 def best_rates(runs: list[Callable[[], Any]], frames: int) -> list[float]:
@@ -119,12 +90,12 @@ def openpose_rows() -> list[str]:
         pixels = [project(frame, camera) for frame in conditioning_keypoints(motion)]
         for points in pixels:  # the same pixels, or the figures are not comparable
             if not np.array_equal(
-                render_openpose(points, width, height), whole_frame_render(points, width, height)
+                render_openpose(points, width, height), reference_render(points, width, height)
             ):
                 raise SystemExit(f"the renderers differ at {width}x{height}")
         before, after, whole = best_rates(
             [
-                partial(draw_all, whole_frame_render, pixels, width, height),
+                partial(draw_all, reference_render, pixels, width, height),
                 partial(draw_all, render_openpose, pixels, width, height),
                 partial(render_motion, motion, camera),
             ],

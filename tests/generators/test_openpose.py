@@ -101,7 +101,7 @@ def test_camera_rejects_degenerate_settings() -> None:
         Camera(10, 10, 100.0, (0.0, 1.0, 0.0), (0.0, 0.0, 0.0))
 
 
-def _reference_render(points: np.ndarray, width: int, height: int) -> np.ndarray:
+def reference_render(points: np.ndarray, width: int, height: int) -> np.ndarray:
     """The renderer as it was before drawing was bounded by the figure: every limb's
     ellipse rasterized over the whole frame. Kept here as the pixel reference."""
     from PIL import Image, ImageDraw
@@ -143,7 +143,7 @@ def test_bounded_drawing_equals_whole_frame_drawing_pixel_for_pixel() -> None:
         camera = fit_camera(motion, size)
         for frame in conditioning_keypoints(motion)[::9]:
             pixels = project(frame, camera)
-            expected = _reference_render(pixels, *size)
+            expected = reference_render(pixels, *size)
             np.testing.assert_array_equal(render_openpose(pixels, *size), expected)
             compared += 1
     # Figures cut by the frame's edges and missing keypoints.
@@ -152,7 +152,7 @@ def test_bounded_drawing_equals_whole_frame_drawing_pixel_for_pixel() -> None:
         pixels = rng.uniform(-60.0, 260.0, (len(KEYPOINTS), 2))
         pixels[rng.random(len(KEYPOINTS)) < 0.15] = np.nan
         np.testing.assert_array_equal(
-            render_openpose(pixels, 200, 150), _reference_render(pixels, 200, 150)
+            render_openpose(pixels, 200, 150), reference_render(pixels, 200, 150)
         )
         compared += 1
     assert compared >= 40
