@@ -291,12 +291,6 @@ def eye_angles(blendshapes: FloatArray) -> FloatArray:
 # -- decoding ------------------------------------------------------------------------------
 
 
-def _import_av() -> Any:
-    import av
-
-    return av
-
-
 def _upright(frame: Any) -> np.ndarray:
     rgb: np.ndarray = frame.to_ndarray(format="rgb24")
     rotation = int(getattr(frame, "rotation", 0) or 0) % 360
@@ -309,7 +303,8 @@ def _upright(frame: Any) -> np.ndarray:
 def decode_frames(path: str | Path) -> Iterator[tuple[float, np.ndarray, float]]:
     """(seconds, upright RGB frame, nominal fps) for every frame of the first video stream;
     `FaceVideoError` when the file cannot be opened, has no video stream or stops decoding."""
-    av = _import_av()
+    import av
+
     name = str(path)
     try:
         container = av.open(name)
@@ -317,7 +312,7 @@ def decode_frames(path: str | Path) -> Iterator[tuple[float, np.ndarray, float]]
         raise FaceVideoError(name, f"cannot open as a video: {error}") from error
     with container:
         if not container.streams.video:
-            kinds = sorted({s.type for s in container.streams}) or ["no streams"]
+            kinds: list[str] = sorted({str(s.type) for s in container.streams}) or ["no streams"]
             raise FaceVideoError(name, f"has no video stream (it holds {', '.join(kinds)})")
         stream = container.streams.video[0]
         rate = stream.average_rate or stream.guessed_rate

@@ -91,14 +91,6 @@ class VideoInfo:
     codec: str
 
 
-def _import_av() -> Any:
-    try:
-        import av
-    except ImportError as error:  # pragma: no cover - av is a core dependency
-        raise LibraryError("video ingest needs PyAV: pip install av") from error
-    return av
-
-
 def _read_through(container: Any, stream: Any) -> tuple[float | None, int, Any]:
     """Demux every packet (decoding only until the first frame comes out): seconds from the
     first packet's start to the last packet's end (None when packets carry no timestamps), the
@@ -129,7 +121,8 @@ def probe_video(path: str | Path) -> VideoInfo:
     Raises `VideoProbeError` when the file cannot be opened, has no video stream, stops before
     the duration its header declares, or its first frame does not decode.
     """
-    av = _import_av()
+    import av  # here, not at import: listing a library need not load FFmpeg
+
     name = str(path)
     try:
         container = av.open(name)
