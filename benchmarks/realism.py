@@ -4,9 +4,12 @@ defaults were tuned toward the shared talking-face clips.
 Writes docs/benchmarks.md between the `realism` markers. Real faces: the talking-face clips of
 ../shared/data/video, tracked with the shared face model (tracks cached, so a second run skips
 tracking). Planned faces: every speaking character of the shared screenplays, planned by the
-rules planner twice in the same run: once with the defaults as they were before tuning
-(`BEFORE`, set on the modules for that run) and once as they are now. Per feature the distance
-to the real faces with its 95 % chunk-bootstrap interval (`motiondirector.evaluation.realism`).
+rules planner three times in the same run: with the defaults as they were before any tuning
+(`BEFORE`, set on the modules for that run), as they were after the first tuning of blinks and
+head amplitude (`PREVIOUS`: without the idle layers), and as they are now. Per feature the
+distance to the real faces with its 95 % chunk-bootstrap interval
+(`motiondirector.evaluation.realism`); the table compares `BEFORE` with now, a line below it
+`PREVIOUS` with now.
 
     .venv/bin/python benchmarks/realism.py               # about two minutes on 2 cores
     .venv/bin/python benchmarks/realism.py --plots out/  # also the CDF figures, before and after
@@ -34,13 +37,31 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
 os.environ.setdefault("MOTIONDIRECTOR_FACE_MODEL", str(SHARED / "models" / "face_landmarker.task"))
 
-# The realizer's defaults before they were tuned to the measured faces.
-BEFORE: Mapping[tuple[str, str], Any] = {
+# The first tuning: blink timing and head-movement amplitude.
+FIRST_TUNING: Mapping[tuple[str, str], Any] = {
     ("motiondirector.plan.realizer.face", "BLINK_MEAN_INTERVAL"): {"speaking": 2.6, "silent": 3.6},
     ("motiondirector.plan.realizer.face", "BLINK_DURATION"): 0.2,
     ("motiondirector.plan.realizer.gestures", "HEAD_AMPLITUDE_FLOOR"): 0.3,
     ("motiondirector.plan.realizer.gestures", "HEAD_AMPLITUDE_SPAN"): 0.7,
 }
+# The second: no idle layers (a face held still between events, a head still between
+# movements) and the head taking half of a glance away.
+IDLE_LAYERS: Mapping[tuple[str, str], Any] = {
+    ("motiondirector.export.idle", "IDLE_SMILE"): 0.0,
+    ("motiondirector.export.idle", "IDLE_BROW_RAISE"): 0.0,
+    ("motiondirector.export.idle", "IDLE_BROW_LOWER"): 0.0,
+    ("motiondirector.export.idle", "IDLE_JAW"): 0.0,
+    ("motiondirector.export.idle", "RESTING_BROW"): 0.0,
+    ("motiondirector.export.head_eyes", "AVERSION_HEAD_SHARE"): 0.5,
+    ("motiondirector.export.head_eyes", "IDLE_HEAD_VELOCITY"): {
+        "speaking": (0.0, 0.0, 0.0),
+        "silent": (0.0, 0.0, 0.0),
+    },
+}
+# The realizer's defaults before they were tuned to the measured faces, and after the first
+# tuning only.
+BEFORE: Mapping[tuple[str, str], Any] = {**FIRST_TUNING, **IDLE_LAYERS}
+PREVIOUS: Mapping[tuple[str, str], Any] = IDLE_LAYERS
 
 
 @contextmanager
@@ -88,8 +109,11 @@ def main() -> int:
     scenes = [(p.name, read_script(p)) for p in scripts]
     with defaults(BEFORE) as changed:
         before = planned_samples(scenes, "rules")
+    with defaults(PREVIOUS):
+        previous = planned_samples(scenes, "rules")
     after = planned_samples(scenes, "rules")
     table_before = compare_faces(real, before, n_boot=args.n_boot)
+    table_previous = compare_faces(real, previous, n_boot=args.n_boot)
     table_after = compare_faces(real, after, n_boot=args.n_boot)
     seconds = time.perf_counter() - began
 
@@ -102,27 +126,28 @@ def main() -> int:
             figure.savefig(args.plots / f"realism_{name}.png", dpi=100)
 
     rows = []
-    closer = further = same = 0
-    for old, new in zip(
-        table_before.itertuples(index=False), table_after.itertuples(index=False), strict=True
+    counts = _verdicts(table_before, table_after)
+    since = _verdicts(table_previous, table_after)
+    for old, new, verdict, recent in zip(
+        table_before.itertuples(index=False),
+        table_after.itertuples(index=False),
+        counts.pop("verdicts"),
+        since.pop("verdicts"),
+        strict=True,
     ):
-        # Within 1 %: side effects of the tuning that no interval could tell apart.
-        if abs(new.distance - old.distance) < 0.01 * max(abs(old.distance), 1e-9):
-            verdict, same = "same", same + 1
-        elif new.distance < old.distance:
-            verdict, closer = "closer", closer + 1
-        else:
-            verdict, further = "further", further + 1
         rows.append(
             f"| {old.feature} | {old.unit} | {old.real:.3g} | {old.planned:.3g} | "
-            f"{_interval(old)} | {new.planned:.3g} | {_interval(new)} | {verdict} |"
+            f"{_interval(old)} | {new.planned:.3g} | {_interval(new)} | {verdict} | {recent} |"
         )
     used = videos[videos["used"]]
     real_seconds = sum(s.seconds for s in real)
     planned_seconds = sum(s.seconds for s in after)
+    now = table_after.set_index("feature")
     was = table_before.set_index("feature")
     rate, length = was.loc["blink_rate"], was.loc["blink_duration"]
-    tuned = ", ".join(f"`{name}` {was} → {now}" for name, (was, now) in changed.items())
+    smile = now.loc["smile"]
+    gaze = now.loc["gaze_aversion.speaking"]
+    tuned = ", ".join(f"`{name}` {old} → {value}" for name, (old, value) in changed.items())
     lines = [
         "## Realism: plans against real faces (issue 14)",
         "",
@@ -135,32 +160,68 @@ def main() -> int:
         "planner, seed 0, read back through the same face readers. Distance: Wasserstein for "
         "distributions, absolute difference for rates, shares and the spectral centroid; "
         f"95 % percentile bootstrap over {args.n_boot} resamples of 4 s chunks on both sides. "
-        "`eval --suite realism` gives the same table for the current defaults.",
+        "`eval --suite realism` gives the same table for the current defaults; "
+        "`.venv/bin/python benchmarks/realism.py` writes this section again.",
         "",
-        f"Tuned defaults: {tuned}.",
+        f"Tuned defaults (before → now): {tuned}. A zero idle amount is the plans as they were, "
+        "still between events.",
         "",
         "| feature | unit | real | planned before | distance before [95 % CI] | planned after | "
-        "distance after [95 % CI] | |",
-        "|---|---|---|---|---|---|---|---|",
+        "distance after [95 % CI] | against before | against the first tuning |",
+        "|---|---|---|---|---|---|---|---|---|",
         *rows,
         "",
-        f"**{closer} of {len(rows)} features closer, {same} unchanged (within 1 %), {further} "
-        "further**. "
+        f"**{counts['closer']} of {len(rows)} features closer, {counts['same']} unchanged "
+        f"(within 1 %), {counts['further']} further** than before any tuning; against the first "
+        f"tuning alone (blink timing and head amplitude, without the idle layers) "
+        f"{since['closer']} closer, {since['same']} unchanged, {since['further']} further. "
         f"Blink rate and length were far from the clips ({rate.planned:.0f} blinks a minute of "
         f"{length.planned:.2f} s against {rate.real:.0f} of {length.real:.2f} s, as the video "
-        "reader measures both) and head movements too large while speaking. The rest is not set by the realizer's tables: the plans hold a neutral face "
-        "between directed expressions where real faces keep moving (smile, brows and a silent "
-        "jaw above their rest), and the head is still between events, so head speed and its "
-        "spectrum stay far: that needs idle head motion and a resting expression, not a "
-        "constant. Gaze aversion was already within the clips' interval; it and the head "
-        "spectrum move a few per cent as side effects (longer blinks hide more frames from the "
-        "gaze reader; gentler nods). The clips, people "
-        f"talking to a camera, are a small and one-sided sample ({length.real_n} blinks in all): "
-        "the intervals say how little is known.",
+        "reader measures both). Planned faces held still between events where real faces keep "
+        "moving; the idle layers (`export.idle`) now give each character a resting brow and a "
+        "slow drift of brows, smile and the silent jaw with the clips' mean activity below the "
+        "event reader's threshold, and the head a sway at the clips' median speeds while "
+        "speaking and in silence, the eyes counter-rotating; a glance away turns the head by a "
+        "fifth of the angle, as in the clips, not half. What is left: the clips' people smile "
+        f"and raise their brows broadly far more often than the screenplays direct (smile "
+        f"{smile.real:.2f} against {smile.planned:.2f} above rest), which drift under the "
+        "event threshold does not make up; the directed head movements (turns to another "
+        "character, nods) are faster than those of people talking to a camera and hold most "
+        "of the head's power at low frequencies, so the head-speed spectrum stays far although "
+        "the sway alone is centred where the clips' calm stretches are (2.7 Hz). The jaw while "
+        "speaking is the speech layer's and was not retuned. Gaze aversion was not retuned "
+        f"either: the clips' speakers talk to a camera and look away {gaze.real * 100:.0f} % of "
+        f"the time, the planned speakers {gaze.planned * 100:.0f} % at turn starts and phrase "
+        "breaks, "
+        "already far below the 60 % of conversation (Argyle & Cook 1976), and the interval of "
+        "that distance reaches near zero. Its small move, and those of the blink rates split by "
+        "speaking and silence against the first tuning, are side effects of what the reader "
+        "counts as speaking time (from the jaw), not of gaze or blinks. The clips are a small "
+        "and one-sided sample "
+        f"({length.real_n} blinks in all): the intervals say how little is known.",
     ]
     write_section("realism", "\n".join(lines))
     print("\n".join(lines))
     return 0
+
+
+def _verdicts(old_table: Any, new_table: Any) -> dict[str, Any]:
+    """Per feature "closer", "same" (within 1 %: no interval could tell them apart) or
+    "further", and how many of each."""
+    verdicts = []
+    for old, new in zip(
+        old_table.itertuples(index=False), new_table.itertuples(index=False), strict=True
+    ):
+        if abs(new.distance - old.distance) < 0.01 * max(abs(old.distance), 1e-9):
+            verdicts.append("same")
+        elif new.distance < old.distance:
+            verdicts.append("closer")
+        else:
+            verdicts.append("further")
+    return {
+        "verdicts": verdicts,
+        **{name: verdicts.count(name) for name in ("closer", "same", "further")},
+    }
 
 
 if __name__ == "__main__":

@@ -283,6 +283,19 @@ def _build_parser() -> argparse.ArgumentParser:
         help="who chooses the steps: the deterministic pipeline (default) or an LLM agent",
     )
     direct.add_argument("--instructions", help="what the llm agent is asked, in plain words")
+    direct.add_argument(
+        "--face-library",
+        metavar="LIB",
+        help="a library built from videos (`index build VIDEO_FOLDER`): realize each "
+        "utterance's face and head from the best-matching real face, writing ARKit and Live "
+        "Link Face files per character (docs/faces.md)",
+    )
+    direct.add_argument(
+        "--face-threshold",
+        type=float,
+        metavar="X",
+        help="score a real face needs to be used (default 0.6; above 1: always procedural)",
+    )
     _add_director_options(direct)
 
     revise = sub.add_parser(
@@ -345,6 +358,12 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     generate.add_argument("direction", type=Path, help="folder written by `direct --out`")
     generate.add_argument(
+        "--face-library",
+        metavar="LIB",
+        help="the face library the folder was directed with (`direct --face-library`): its "
+        "real faces, cropped from their videos, fill the face video in their slots",
+    )
+    generate.add_argument(
         "--backend",
         required=True,
         choices=BACKEND_NAMES,
@@ -389,6 +408,19 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     generate.add_argument("--cpu-offload", action="store_true", help="offload idle models")
     _add_speed_options(generate)
+    generate.add_argument(
+        "--ray",
+        metavar="auto|ADDRESS",
+        help="generate the characters side by side on a Ray cluster, one pipeline per GPU "
+        "('auto': this machine's cluster, started if none runs; or HOST:PORT of a running "
+        "one); needs pip install 'motiondirector[scale]'",
+    )
+    generate.add_argument(
+        "--ray-workers",
+        type=_positive_int,
+        metavar="N",
+        help="Ray workers, one pipeline each (default: one per GPU of the cluster)",
+    )
     generate.add_argument("--out", type=Path, required=True, help="output folder")
 
     analyze = sub.add_parser(
@@ -726,6 +758,8 @@ def _director(args: argparse.Namespace) -> Director:
         seed=getattr(args, "seed", 0),
         llm=llm,
         progress=not getattr(args, "quiet", True) and sys.stderr.isatty(),
+        face_library=getattr(args, "face_library", None),
+        face_threshold=getattr(args, "face_threshold", None),
     )
 
 
@@ -742,6 +776,14 @@ def _print_segments(timeline: Timeline) -> None:
             for kind, count in sorted(kinds.items())
         )
         print(f"{track.name:<16} {count_noun(len(track.segments), 'segment')} ({parts})")
+
+
+def _print_face_segments(timeline: Timeline) -> None:
+    for track in timeline.characters:
+        if track.face_segments:
+            real = sum(segment.kind == "clip" for segment in track.face_segments)
+            procedural = len(track.face_segments) - real
+            print(f"{track.name:<16} faces: {real} real, {procedural} procedural")
 
 
 def _direct(args: argparse.Namespace) -> int:
@@ -766,6 +808,7 @@ def _direct(args: argparse.Namespace) -> int:
         )
     _report_fallbacks(None, result.plan)
     _print_segments(result.timeline)
+    _print_face_segments(result.timeline)
     paths = list(result.paths.values())
     if args.preview:
         from motiondirector.export.scene_folder import SceneFolder
@@ -940,7 +983,15 @@ def _generate(args: argparse.Namespace) -> int:
     )
     # Everything that can be refused is refused before the (slow) model loads.
     chosen = backend_class(args.backend)
-    chosen.preflight(options, text_prompt=True)
+    if args.ray is None:
+        if args.ray_workers is not None:
+            raise MotionDirectorError("--ray-workers needs --ray auto|ADDRESS")
+        chosen.preflight(options, text_prompt=True)
+    else:
+        from motiondirector.generators.distributed import check_ray
+
+        check_ray(args.ray)  # the rest is checked against the cluster once connected
+    face_video = _real_face_video(args) if args.face_library else None
     direction = read_direction(args.direction, [args.character] if args.character else None)
     requests = build_requests(
         direction,
@@ -957,10 +1008,15 @@ def _generate(args: argparse.Namespace) -> int:
         guidance_scale=args.guidance,
         chunk_frames=args.chunk_frames,
         overlap_frames=args.overlap_frames,
+        face_video=face_video,
     )
-    backend = get_generator(args.backend, options)
-    backend.show_progress(sys.stderr.isatty())
-    for video in generate_requests(direction, backend, requests, args.out):
+    if args.ray is not None:
+        videos = _generate_on_ray(args, chosen, options, direction, requests)
+    else:
+        backend = get_generator(args.backend, options)
+        backend.show_progress(sys.stderr.isatty())
+        videos = generate_requests(direction, backend, requests, args.out)
+    for video in videos:
         meta = video.output.metadata
         print(
             f"{video.character:<16} {count_noun(meta['frames'], 'frame')} "
@@ -968,6 +1024,43 @@ def _generate(args: argparse.Namespace) -> int:
             f"{count_noun(meta['chunks'], 'chunk')} -> {video.path}"
         )
     return 0
+
+
+def _real_face_video(args: argparse.Namespace) -> Any:
+    """`generate --face-library`: the face video maker of a folder directed with real faces."""
+    from motiondirector.export.scene_folder import SceneFolder
+    from motiondirector.generators.face_track import RealFaceVideo
+    from motiondirector.realize import open_face_library
+
+    faces = open_face_library(args.face_library)
+    timeline = SceneFolder(args.direction).read_timeline()
+    segments = {track.name: track.face_segments for track in timeline.characters}
+    if not any(segments.values()):
+        raise MotionDirectorError(
+            f"{args.direction} was directed without a face library; direct it with "
+            "`--face-library` first"
+        )
+    return RealFaceVideo(segments, faces.tracks)
+
+
+def _generate_on_ray(
+    args: argparse.Namespace, chosen: Any, options: Any, direction: Any, requests: list[Any]
+) -> list[Any]:
+    """`generate --ray`: the requests generated by workers of the Ray cluster, one pipeline
+    each, checked against the cluster before any model loads (generators/distributed.py)."""
+    from motiondirector.generators.distributed import cluster_device, generate_on_ray, ray_cluster
+
+    with ray_cluster(args.ray):
+        cluster_device(chosen, options, text_prompt=True)
+        return generate_on_ray(
+            direction,
+            args.backend,
+            options,
+            requests,
+            args.out,
+            workers=args.ray_workers,
+            progress=sys.stderr.isatty(),
+        )
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -1026,12 +1119,16 @@ def _index(args: argparse.Namespace) -> int:
     from motiondirector.retrieval import ClipLibrary
 
     if args.index_command == "info":
-        info = _open_library(args.library).info()
+        opened = _open_library(args.library)
+        info = opened.info()
         print(
             f"{info.path}: {count_noun(info.records, 'clip')}, {count_noun(info.vectors, 'vector')}"
         )
         print(f"  index {info.kind} {info.index_params}, version {info.version}")
         print(f"  model {info.model_id} ({info.dimension}-d), {info.bytes_on_disk / 1e6:.1f} MB")
+        # The face model's id (name@sha256 prefix) as the manifest stores it: face profiles
+        # from another model version are refused, so users need to see which one this is.
+        print(f"  face model {opened.face_model or 'none (no face profiles)'}")
         return 0
     from motiondirector.faces.tracker import pack_tracks, unpack_tracks
     from motiondirector.retrieval.ingest import ingest

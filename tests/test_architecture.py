@@ -125,3 +125,17 @@ def test_plan_imports_nothing_else_of_ours() -> None:
             t for t in targets if not t.startswith(f"{ROOT}.plan") and t != f"{ROOT}.errors"
         )
         assert not outside, f"{module} imports {outside}"
+
+
+PARTS = ("scene", "planners", "speech", "faces", "motion", "retrieval", "generators", "export")
+CALLERS = ("agent", "tools", "streaming", "evaluation", "server", "cli")
+
+
+def test_parts_and_realize_never_import_the_layers_above_them() -> None:
+    for layer in (*PARTS, "realize"):
+        above = tuple(f"{ROOT}.{name}" for name in CALLERS)
+        if layer in PARTS:
+            above += (f"{ROOT}.realize",)
+        for module, targets in _imports_of(f"{ROOT}.{layer}").items():
+            bad = sorted(t for t in targets if t.startswith(above))
+            assert not bad, f"{module} imports {bad}"

@@ -50,6 +50,7 @@ from motiondirector.scene import (
 if TYPE_CHECKING:
     from motiondirector.agent.revise import RevisionResult
     from motiondirector.planners.llm_client import LLMConfig
+    from motiondirector.realize.faces import FaceLibrary
 
 # -- the Director --------------------------------------------------------------------------
 
@@ -64,8 +65,10 @@ class Director:
     `planner` plans (name or object; `llm` with the `llm` and `hybrid` planners), `library`
     is the clip library (None: the built-in one), `generator` makes segments no clip fits
     (anything with `generate_segment`, or a `motiondirector.generators` video backend), and
-    `retrieve_threshold` is the score a slot's best clip needs to be retrieved. Everything it
-    does is deterministic: the same script and settings give the same bytes.
+    `retrieve_threshold` is the score a slot's best clip needs to be retrieved.
+    `face_library` (a library built from videos) realizes every character's face and head per
+    utterance from real faces scoring at least `face_threshold` (`realize/faces.py`). Everything
+    it does is deterministic: the same script and settings give the same bytes.
     """
 
     def __init__(
@@ -80,6 +83,8 @@ class Director:
         seed: int = 0,
         llm: LLMConfig | None = None,
         progress: bool = False,
+        face_library: ClipLibrary | str | os.PathLike[str] | None = None,
+        face_threshold: float | None = None,
     ) -> None:
         if not 0.0 <= retrieve_threshold <= 1.0:
             raise MotionDirectorError(
@@ -87,6 +92,8 @@ class Director:
             )
         if k < 1:
             raise MotionDirectorError(f"k must be at least 1, got {k}")
+        if face_threshold is not None and not face_threshold >= 0.0:
+            raise MotionDirectorError(f"face_threshold must be at least 0, got {face_threshold}")
         self.planner = planner
         self._library = library
         self.generator = as_segment_generator(generator) if generator is not None else None
@@ -96,6 +103,8 @@ class Director:
         self.seed = seed
         self.llm = llm  # for the llm and hybrid planners
         self.progress = progress
+        self._face_library: FaceLibrary | ClipLibrary | str | os.PathLike[str] | None = face_library
+        self.face_threshold = face_threshold
         # Generated videos by source, with the motion each follows: assembly reads those.
         self.generated_motions: dict[str, Motion] = {}
 
@@ -109,6 +118,16 @@ class Director:
                 else ClipLibrary.open(Path(self._library))
             )
         return self._library
+
+    @property
+    def face_library(self) -> FaceLibrary | None:
+        """The face library, opened and checked on first use; None when faces stay planned."""
+        from motiondirector.realize.faces import FaceLibrary, open_face_library
+
+        if self._face_library is None or isinstance(self._face_library, FaceLibrary):
+            return self._face_library
+        self._face_library = open_face_library(self._face_library)
+        return self._face_library
 
     # -- reading scripts ---------------------------------------------------------------------
 
@@ -158,6 +177,7 @@ class Director:
         with `out`, write plan.json, timeline.json, timeline.otio, one BVH per character,
         scene.json and direction.json (what a revision needs) and generated videos under
         generated/."""
+        _ = self.face_library  # a library that cannot realize faces fails before any work
         if isinstance(script, MotionPlan):
             return self.realize(script, out=out)
         scene = (
@@ -188,6 +208,16 @@ class Director:
             material_dir=material_dir,
             generated=self.generated_motions,
         )
+        faces = self.face_library
+        if faces is not None:
+            from motiondirector.realize.faces import DEFAULT_FACE_THRESHOLD, realize_faces
+
+            threshold = self.face_threshold
+            realization = realize_faces(
+                realization,
+                faces,
+                threshold=DEFAULT_FACE_THRESHOLD if threshold is None else threshold,
+            )
         out_dir = Path(out) if out is not None else None
         written = from_realization(realization, out_dir=out_dir)
         result = replace(written, scene=scene, direction=direction)

@@ -2,8 +2,9 @@
 
 Real faces come from talking-face videos, tracked by `motiondirector.faces` (MediaPipe's Face
 Landmarker). Planned faces come from motion plans: each character's ARKit-52 curves
-(`export.arkit.arkit_curves`) and head rotation (`streaming.head_eyes`), sampled at 30 fps,
-become a `FaceTrack` of their own, so both sides go through the very same readers: blinks, gaze
+(`export.arkit.arkit_curves`) and head rotation (`export.head_eyes`), sampled at 30 fps
+with the idle drift and sway that every export and stream has (`export.idle`), become a
+`FaceTrack` of their own, so both sides go through the very same readers: blinks, gaze
 aversion and speaking/silent time by `faces.events`, the numbers by `faces.stats`.
 
 Smile, brow and jaw weights are taken above each face's resting level (a low percentile of
@@ -189,8 +190,8 @@ def plan_face_track(plan: MotionPlan, character: str, scene: Scene | None = None
     tracker reads them. Frames where the character is off stage (no beat of `scene` lists
     them) are marked absent."""
     from motiondirector.export.arkit import arkit_curves
+    from motiondirector.export.head_eyes import HeadEyesCurves
     from motiondirector.faces.tracker import FaceTrack, eye_angles
-    from motiondirector.streaming.head_eyes import HeadEyesCurves
 
     times, weights = arkit_curves(plan, character, PLAN_FPS)
     angles = HeadEyesCurves(plan, character).sample(times).head  # pitch down, yaw, roll right

@@ -8,6 +8,10 @@
   coarticulation) drive the jaw, lip closure, rounding, spreading and tongue shapes;
 - gaze: `down`, `up` and `away` targets turn the eyes, with short transitions.
 
+Under the face events lies the idle layer (`export.idle`): each character's resting brow and
+a slow drift of brows and smile, and of the jaw outside the character's lines, so a face is
+never frozen between events. `idle=False` leaves it out.
+
 The expression is layered over speech: while the character speaks, speech owns the
 articulation shapes it moves (the face events' values for those come back as speech fades),
 and everything else the face does (smiles, frowns, brows, cheeks, eyes) adds on top. A smile
@@ -30,6 +34,7 @@ import numpy as np
 import numpy.typing as npt
 
 from motiondirector.errors import ExportError
+from motiondirector.export.idle import idle_face
 from motiondirector.plan.motion_plan import FaceEvent, GazeEvent, MotionPlan
 from motiondirector.plan.options import FPS_CHOICES
 from motiondirector.plan.vocabulary import load_arkit_map
@@ -65,13 +70,14 @@ def frame_times(duration: float, fps: int) -> FloatArray:
 
 
 def arkit_curves(
-    plan: MotionPlan, character: str, fps: int = 30, *, speech: bool = True
+    plan: MotionPlan, character: str, fps: int = 30, *, speech: bool = True, idle: bool = True
 ) -> tuple[FloatArray, FloatArray]:
     """Sample `character`'s ARKit-52 weights at `fps` over the whole scene.
 
     Returns (times shape (n,), weights shape (n, 52)) with columns in the order of
     `load_arkit_map().blendshapes` and n = ceil(duration * fps) + 1. `speech=False` leaves
-    out the speech layer (the mouth follows the face events only).
+    out the speech layer (the mouth follows the face events only); `idle=False` the resting
+    expression and its drift.
     """
     check_fps(fps)
     names = load_arkit_map().blendshapes
@@ -80,6 +86,9 @@ def arkit_curves(
     events = _character_events(plan, character)
 
     weights = _face_layer(times, [e for e in events if isinstance(e, FaceEvent)])
+    if idle:
+        lines = [(u.start, u.end) for u in plan.utterances if u.speaker == character]
+        weights += idle_face(times, character, names, lines)
     if speech:
         _layer_speech(weights, times, plan, character, names)
     weights += _gaze_layer(times, [e for e in events if isinstance(e, GazeEvent)], column)
@@ -94,30 +103,64 @@ def check_fps(fps: int) -> None:
         raise ExportError(f"ARKit exports run at {rates} fps, got {fps!r}")
 
 
-def arkit_csv(plan: MotionPlan, character: str, fps: int = 30, *, speech: bool = True) -> str:
+def arkit_csv(
+    plan: MotionPlan, character: str, fps: int = 30, *, speech: bool = True, idle: bool = True
+) -> str:
     """CSV: header `time,<52 blendshapes>`, one row per frame, 4-decimal floats, LF endings."""
-    times, weights = arkit_curves(plan, character, fps, speech=speech)
+    times, weights = arkit_curves(plan, character, fps, speech=speech, idle=idle)
+    return curves_csv(times, weights)
+
+
+def curves_csv(times: FloatArray, weights: FloatArray) -> str:
+    """The ARKit CSV of sampled curves (`arkit_csv`'s layout), e.g. a realized face's."""
     buffer = io.StringIO()
     buffer.write(",".join(("time", *load_arkit_map().blendshapes)) + "\n")
     np.savetxt(buffer, np.column_stack((times, weights)), fmt="%.4f", delimiter=",")
     return buffer.getvalue()
 
 
-def arkit_json(plan: MotionPlan, character: str, fps: int = 30, *, speech: bool = True) -> str:
+def arkit_json(
+    plan: MotionPlan, character: str, fps: int = 30, *, speech: bool = True, idle: bool = True
+) -> str:
     """JSON with one frame per line: [time, 52 weights], rounded to 4 decimals."""
-    times, weights = arkit_curves(plan, character, fps, speech=speech)
+    times, weights = arkit_curves(plan, character, fps, speech=speech, idle=idle)
+    return curves_json(times, weights, character, fps, plan.scene.duration)
+
+
+def curves_json(
+    times: FloatArray, weights: FloatArray, character: str, fps: int, duration: float
+) -> str:
+    """The ARKit JSON of sampled curves (`arkit_json`'s layout), e.g. a realized face's."""
     rows = np.round(np.column_stack((times, weights)), 4).tolist()
     head = {
         "format": ARKIT_JSON_FORMAT,
         "version": ARKIT_JSON_VERSION,
         "character": character,
         "fps": fps,
-        "duration": plan.scene.duration,
+        "duration": duration,
         "blendshapes": list(load_arkit_map().blendshapes),
     }
     lines = [f"  {json.dumps(key)}: {json.dumps(value)}," for key, value in head.items()]
     frames = ",\n".join("    " + json.dumps(row, separators=(",", ":")) for row in rows)
     return "{\n" + "\n".join(lines) + '\n  "frames": [\n' + frames + "\n  ]\n}\n"
+
+
+def layer_over_face(
+    plan: MotionPlan, character: str, times: FloatArray, face: FloatArray, *, speech: bool = True
+) -> FloatArray:
+    """ARKit weights at `times` with `face` (n, 52) in place of the face events' layer: the
+    plan's speech layered over it and its gaze added, as `arkit_curves` combines its own
+    layers, clipped to [0, 1]. Real faces (`realize/faces.py`) bring their expression here."""
+    names = load_arkit_map().blendshapes
+    column = {name: i for i, name in enumerate(names)}
+    events = _character_events(plan, character)
+    weights = np.array(face, dtype=np.float64)
+    if speech:
+        _layer_speech(weights, times, plan, character, names)
+    weights += _gaze_layer(times, [e for e in events if isinstance(e, GazeEvent)], column)
+    np.clip(weights, 0.0, 1.0, out=weights)
+    weights += 0.0
+    return weights
 
 
 def _character_events(plan: MotionPlan, character: str) -> tuple[object, ...]:

@@ -11,7 +11,7 @@ Unreal's importers (the LiveLinkFaceImporter plugin, MetaHuman Animator's CSV im
 - The 52 blendshapes use the app's PascalCase names in the app's order (which is not Apple's:
   JawRight before JawLeft, MouthRight before MouthLeft), weights 0..1 with 4 decimals.
 - Head and eye rotations are radians with 5 decimals, from the plan's head and gaze events as
-  the frame streams compute them (`streaming.head_eyes`): yaw positive to the character's
+  the frame streams send them (`export.head_eyes`): yaw positive to the character's
   left, pitch positive looking down, roll positive toward the right shoulder; the eyes are
   relative to the head and have no roll.
 
@@ -26,6 +26,7 @@ import io
 import numpy as np
 
 from motiondirector.export.arkit import arkit_curves
+from motiondirector.export.head_eyes import HeadEyesCurves
 from motiondirector.plan.motion_plan import MotionPlan
 from motiondirector.plan.vocabulary import load_arkit_map
 
@@ -67,15 +68,20 @@ def live_link_face_csv(
     plan: MotionPlan, character: str, fps: int = 60, *, speech: bool = True
 ) -> str:
     """`character`'s face as a Live Link Face CSV at `fps` (30 or 60)."""
-    # Imported here: head and eye curves belong to the frame streams, a layer that reads the
-    # exports, and only this format needs them.
-    from motiondirector.streaming.head_eyes import HeadEyesCurves
-
     times, weights = arkit_curves(plan, character, fps, speech=speech)
+    angles = HeadEyesCurves(plan, character).sample(times)
+    return live_link_face_text(times, weights, angles.head, angles.eyes, fps)
+
+
+def live_link_face_text(
+    times: np.ndarray, weights: np.ndarray, head: np.ndarray, eyes: np.ndarray, fps: int
+) -> str:
+    """The Live Link Face CSV of sampled curves: ARKit weights (n, 52), head (n, 3: pitch,
+    yaw, roll) and eyes (n, 4: left pitch, left yaw, right pitch, right yaw) in degrees, as
+    `export.head_eyes` gives them (a realized face's, or the plan's)."""
     column = {name: i for i, name in enumerate(load_arkit_map().blendshapes)}
     order = [column[name[0].lower() + name[1:]] for name in LIVE_LINK_FACE_BLENDSHAPES]
-    angles = HeadEyesCurves(plan, character).sample(times)
-    head, eyes = np.radians(angles.head), np.radians(angles.eyes)
+    head, eyes = np.radians(head), np.radians(eyes)
     zero = np.zeros(times.size)
     # Ours: head (pitch, yaw, roll), eyes (left pitch, left yaw, right pitch, right yaw).
     rotations = np.column_stack(

@@ -8,6 +8,11 @@ carries a LinearTimeWarp effect with the rate (source seconds per target second)
 time a track leaves empty. Each clip's metadata (`motiondirector`) keeps the exact seconds,
 kind, clip id, blend, event ids and the provenance of the choice.
 
+A character whose face was realized from a video library (`face_segments`) gets a second
+video track, `<name> face`, after its body track: a clip per utterance slot, the real ones
+referencing the source video with their in and out points (and the time warp), the
+procedural ones with an empty reference, as procedural body segments have.
+
 opentimelineio is imported when an export is made, not on import.
 """
 
@@ -16,7 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from motiondirector.errors import BackendUnavailableError
-from motiondirector.plan.timeline import Segment, Timeline
+from motiondirector.plan.timeline import FaceSegment, Segment, Timeline
 
 METADATA_KEY = "motiondirector"
 
@@ -31,11 +36,16 @@ def _otio() -> Any:
     return opentimelineio
 
 
-def _segment_metadata(segment: Segment) -> dict[str, Any]:
+def _segment_metadata(segment: Segment | FaceSegment) -> dict[str, Any]:
+    named = (
+        {"utterance_id": segment.utterance_id}
+        if isinstance(segment, FaceSegment)
+        else {"lexeme": segment.lexeme}
+    )
     return {
         "kind": segment.kind,
         "clip_id": segment.clip_id,
-        "lexeme": segment.lexeme,
+        **named,
         "source_in": segment.source_in,
         "source_out": segment.source_out,
         "target_in": segment.target_in,
@@ -50,10 +60,6 @@ def timeline_to_otio(timeline: Timeline, *, name: str = "motiondirector") -> Any
     """The Timeline as an `opentimelineio.schema.Timeline` object."""
     otio = _otio()
     fps = float(timeline.fps)
-
-    def frames(seconds: float) -> Any:
-        return otio.opentime.RationalTime(round(seconds * fps), fps)
-
     result = otio.schema.Timeline(name=name)
     result.metadata[METADATA_KEY] = {
         "schema_version": timeline.schema_version,
@@ -61,34 +67,50 @@ def timeline_to_otio(timeline: Timeline, *, name: str = "motiondirector") -> Any
         "fps": timeline.fps,
     }
     for character in timeline.characters:
-        track = otio.schema.Track(name=character.name, kind=otio.schema.TrackKind.Video)
-        cursor = 0
-        for segment in character.segments:
-            start = round(segment.target_in * fps)
-            end = round(segment.target_out * fps)
-            if start > cursor:
-                track.append(
-                    otio.schema.Gap(duration=otio.opentime.RationalTime(start - cursor, fps))
-                )
-            if end <= start:
-                continue
-            clip = otio.schema.Clip(
-                name=segment.lexeme or segment.kind,
-                media_reference=otio.schema.ExternalReference(target_url=segment.source or ""),
-                source_range=otio.opentime.TimeRange(
-                    start_time=frames(segment.source_in),
-                    duration=otio.opentime.RationalTime(end - start, fps),
-                ),
-            )
-            target = segment.target_out - segment.target_in
-            rate = (segment.source_out - segment.source_in) / target if target > 0 else 1.0
-            if abs(rate - 1.0) > 1e-6:
-                clip.effects.append(otio.schema.LinearTimeWarp(name="fit", time_scalar=rate))
-            clip.metadata[METADATA_KEY] = _segment_metadata(segment)
-            track.append(clip)
-            cursor = end
-        result.tracks.append(track)
+        result.tracks.append(_track(otio, character.name, character.segments, fps))
+        if character.face_segments:
+            name = f"{character.name} face"
+            result.tracks.append(_track(otio, name, character.face_segments, fps))
     return result
+
+
+def _track(
+    otio: Any, name: str, segments: tuple[Segment, ...] | tuple[FaceSegment, ...], fps: float
+) -> Any:
+    """One video track of `segments`, gaps filling the time they leave empty."""
+
+    def frames(seconds: float) -> Any:
+        return otio.opentime.RationalTime(round(seconds * fps), fps)
+
+    track = otio.schema.Track(name=name, kind=otio.schema.TrackKind.Video)
+    cursor = 0
+    for segment in segments:
+        start = round(segment.target_in * fps)
+        end = round(segment.target_out * fps)
+        if start > cursor:
+            track.append(otio.schema.Gap(duration=otio.opentime.RationalTime(start - cursor, fps)))
+        if end <= start:
+            continue
+        if isinstance(segment, FaceSegment):
+            label = "face" if segment.kind == "clip" else "procedural face"
+        else:
+            label = segment.lexeme or segment.kind
+        clip = otio.schema.Clip(
+            name=label,
+            media_reference=otio.schema.ExternalReference(target_url=segment.source or ""),
+            source_range=otio.opentime.TimeRange(
+                start_time=frames(segment.source_in),
+                duration=otio.opentime.RationalTime(end - start, fps),
+            ),
+        )
+        target = segment.target_out - segment.target_in
+        rate = (segment.source_out - segment.source_in) / target if target > 0 else 1.0
+        if abs(rate - 1.0) > 1e-6:
+            clip.effects.append(otio.schema.LinearTimeWarp(name="fit", time_scalar=rate))
+        clip.metadata[METADATA_KEY] = _segment_metadata(segment)
+        track.append(clip)
+        cursor = end
+    return track
 
 
 def timeline_to_otio_json(timeline: Timeline, *, name: str = "motiondirector") -> str:

@@ -10,6 +10,8 @@ and how it is read back.
     timeline.json / .otio     the realized timeline
     <CHARACTER>.bvh           body motion on the canonical skeleton (names: character_file_stems,
                               in the timeline's character order)
+    <CHARACTER>.arkit.csv / .arkit.json / .livelinkface.csv
+                              the realized face and head (`direct --face-library` only)
     scene.json, direction.json   what the plan was realized from (what a revision needs)
     revision.json             the note, constraints and diff of a revision
     preview.mp4, contact.png  the animatic preview (`direct --preview`)
@@ -32,6 +34,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from motiondirector.errors import ExportError, ScriptError
+from motiondirector.export.face_curves import FACE_FILE_SUFFIXES, FaceCurves, face_curve_files
 from motiondirector.export.files import character_file_stems, write_text_atomic
 from motiondirector.export.otio import timeline_to_otio_json
 from motiondirector.motion.bvh import motion_to_bvh, read_bvh
@@ -50,7 +53,8 @@ class DirectResult:
     """A directed scene: the plan, its timeline, the body motion per character, and the files
     written (key -> path: "plan", "timeline", "otio", "bvh:<character>", "scene",
     "direction", ...). `scene` and `direction` are what the plan was realized from, when known
-    (a revision re-realizes from them)."""
+    (a revision re-realizes from them). `faces` holds each character's realized face when
+    faces were realized from a video library (empty otherwise)."""
 
     plan: MotionPlan
     timeline: Timeline
@@ -58,6 +62,7 @@ class DirectResult:
     paths: dict[str, Path] = field(default_factory=dict)
     scene: Scene | None = None
     direction: Direction | None = None
+    faces: dict[str, FaceCurves] = field(default_factory=dict)
 
 
 class SceneFolder:
@@ -106,6 +111,10 @@ class SceneFolder:
         stems = character_file_stems(list(result.motions))
         for name, motion in result.motions.items():
             yield f"bvh:{name}", f"{stems[name]}{cls.BVH_SUFFIX}", motion_to_bvh(motion)
+        for name, curves in result.faces.items():
+            stem = stems.get(name) or character_file_stems([name])[name]
+            for key, text in face_curve_files(curves, name).items():
+                yield f"{key}:{name}", f"{stem}{FACE_FILE_SUFFIXES[key]}", text
         yield from cls._source_files(result)
 
     def save(self, result: DirectResult) -> dict[str, Path]:

@@ -5,6 +5,12 @@ scene: a clip from a library (retrieval), a generated segment (a video model), o
 motion (always available). Every segment says where its material comes from (source in/out),
 where it lands (target in/out), how it blends with the previous one, which plan events it
 realizes, and why it was chosen (scores, rank, reason).
+
+A character's face and head may be realized too (`direct --face-library`): `face_segments`
+then holds one segment per utterance slot, a real face from a video library (kind clip, with
+the video and its in and out points) or the plan's procedural curves, each with its reason.
+A timeline that realizes no faces leaves the field out of its JSON and keeps schema version
+1.0; one with face segments is version 1.1.
 """
 
 from __future__ import annotations
@@ -16,6 +22,8 @@ from pydantic import BaseModel, ConfigDict, Field, JsonValue
 from motiondirector.plan.scene import Seconds
 
 TIMELINE_SCHEMA_VERSION: Literal["1.0"] = "1.0"
+FACE_TIMELINE_SCHEMA_VERSION: Literal["1.1"] = "1.1"
+"""The version of a timeline whose characters carry face segments."""
 
 
 class _Model(BaseModel):
@@ -55,13 +63,36 @@ class Segment(_Model):
     provenance: Provenance
 
 
+class FaceSegment(_Model):
+    """One utterance slot of a character's face and head: a real face (kind clip) time-warped
+    from `source` [source_in, source_out] onto [target_in, target_out], or the plan's curves."""
+
+    kind: Literal["clip", "procedural"]
+    clip_id: str | None = Field(default=None, description="Library record id (kind clip).")
+    source: str | None = Field(default=None, description="The video the face comes from.")
+    source_in: Seconds
+    source_out: Seconds
+    target_in: Seconds
+    target_out: Seconds
+    blend_in: Seconds = Field(default=0.0, description="Crossfade into this segment.")
+    utterance_id: str | None = Field(default=None, description="The utterance of the slot.")
+    event_ids: tuple[str, ...] = Field(default=(), description="Face, head and gaze events.")
+    provenance: Provenance
+
+
 class CharacterTimeline(_Model):
     name: str
     segments: tuple[Segment, ...]
+    face_segments: tuple[FaceSegment, ...] = Field(
+        default=(),
+        exclude_if=lambda segments: not segments,
+        description="Face and head per utterance slot, when faces were realized from a "
+        "video library; left out otherwise.",
+    )
 
 
 class Timeline(_Model):
-    schema_version: Literal["1.0"] = TIMELINE_SCHEMA_VERSION
+    schema_version: Literal["1.0", "1.1"] = TIMELINE_SCHEMA_VERSION
     fps: int = Field(default=30, ge=1)
     duration: Seconds
     characters: tuple[CharacterTimeline, ...]

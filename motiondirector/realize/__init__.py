@@ -25,6 +25,14 @@ if TYPE_CHECKING:
     )
     from motiondirector.realize.decide import DEFAULT_RETRIEVE_THRESHOLD, SegmentDecider
     from motiondirector.realize.direct import direct_scene, from_realization
+    from motiondirector.realize.distributed import RaySegmentGenerator
+    from motiondirector.realize.faces import (
+        DEFAULT_FACE_THRESHOLD,
+        FaceLibrary,
+        FaceLibraryError,
+        open_face_library,
+        realize_faces,
+    )
     from motiondirector.realize.pipeline import plan_scene, plan_script, plan_text
     from motiondirector.realize.requests import (
         GeneratedMaterial,
@@ -39,9 +47,13 @@ if TYPE_CHECKING:
 
 _LAZY = {
     "BodyPose": "motiondirector.realize.body",
+    "DEFAULT_FACE_THRESHOLD": "motiondirector.realize.faces",
     "DEFAULT_RETRIEVE_THRESHOLD": "motiondirector.realize.decide",
+    "FaceLibrary": "motiondirector.realize.faces",
+    "FaceLibraryError": "motiondirector.realize.faces",
     "DecidedTimeline": "motiondirector.realize.body",
     "GeneratedMaterial": "motiondirector.realize.requests",
+    "RaySegmentGenerator": "motiondirector.realize.distributed",
     "Realization": "motiondirector.realize.body",
     "SegmentDecider": "motiondirector.realize.decide",
     "SegmentGenerator": "motiondirector.realize.requests",
@@ -52,18 +64,24 @@ _LAZY = {
     "decide_timeline": "motiondirector.realize.body",
     "direct_scene": "motiondirector.realize.direct",
     "from_realization": "motiondirector.realize.direct",
+    "open_face_library": "motiondirector.realize.faces",
     "generator_from_registry": "motiondirector.realize.video",
     "plan_scene": "motiondirector.realize.pipeline",
     "plan_script": "motiondirector.realize.pipeline",
     "plan_text": "motiondirector.realize.pipeline",
+    "realize_faces": "motiondirector.realize.faces",
     "realize_plan": "motiondirector.realize.body",
 }
 
 __all__ = [
+    "DEFAULT_FACE_THRESHOLD",
     "DEFAULT_RETRIEVE_THRESHOLD",
     "BodyPose",
     "DecidedTimeline",
+    "FaceLibrary",
+    "FaceLibraryError",
     "GeneratedMaterial",
+    "RaySegmentGenerator",
     "Realization",
     "SegmentDecider",
     "SegmentGenerator",
@@ -75,9 +93,11 @@ __all__ = [
     "direct_scene",
     "from_realization",
     "generator_from_registry",
+    "open_face_library",
     "plan_scene",
     "plan_script",
     "plan_text",
+    "realize_faces",
     "realize_plan",
 ]
 

@@ -16,12 +16,13 @@ This module wires those parts together; it must not choose clips or build motion
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
+from motiondirector.export.face_curves import FaceCurves
 from motiondirector.motion.assemble import MotionSourceCache, assemble_timeline, sample_motion
 from motiondirector.motion.clip import Motion
 from motiondirector.motion.codebook import default_codebook
@@ -47,11 +48,13 @@ class BodyPose:
 @dataclass(frozen=True)
 class Realization:
     """A realized plan: the plan (with codebook tokens when asked for), the decided timeline,
-    and the body motion of every character."""
+    and the body motion of every character; `faces`, each character's face and head when
+    they were realized from a video library (`realize/faces.py`)."""
 
     plan: MotionPlan
     timeline: Timeline
     motions: Mapping[str, Motion]
+    faces: Mapping[str, FaceCurves] = field(default_factory=dict)
 
     def sample(self, character: str, times: FloatArray) -> BodyPose:
         """The character's pose at `times` (seconds); a character without motion stands at rest."""

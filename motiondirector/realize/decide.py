@@ -7,7 +7,9 @@ again from that score:
 - **retrieval** when the best candidate scores at least the threshold
   (`DEFAULT_RETRIEVE_THRESHOLD` unless told otherwise): the clip stays;
 - else **generation** when a generator is configured: it gets the built-in synthesized motion
-  of the slot's lexeme as conditioning and writes a video, which becomes a `generated` segment;
+  of the slot's lexeme as conditioning and writes a video, which becomes a `generated` segment
+  (a generator that takes batches, such as one spread over a Ray cluster, gets every segment
+  of the timeline to generate at once, before any is decided);
 - else **procedural**: the built-in synthesized motion of the lexeme plays.
 
 The reason of every decision is written into the segment's provenance. Nothing is searched
@@ -26,7 +28,9 @@ from motiondirector.motion.library.catalog import LibraryClip
 from motiondirector.plan.motion_plan import GestureEvent, HeadEvent, MotionPlan, PostureEvent
 from motiondirector.plan.timeline import CharacterTimeline, Provenance, Segment, Timeline
 from motiondirector.realize.requests import (
+    BatchSegmentGenerator,
     BodyEvent,
+    GeneratedMaterial,
     SegmentGenerator,
     SegmentRequest,
     event_seed,
@@ -76,6 +80,8 @@ class SegmentDecider:
     generator: SegmentGenerator | None = None
     material_dir: Path | None = None
     generated: dict[str, Motion] = field(default_factory=dict)
+    prepared: dict[tuple[str, str, float, float], GeneratedMaterial] = field(default_factory=dict)
+    """Material a batch generator made ahead, by (character, event id, target in, out)."""
 
     def __post_init__(self) -> None:
         self.emotions = {u.id: u.emotion.label for u in self.plan.utterances}
@@ -93,6 +99,7 @@ class SegmentDecider:
 
     def timeline(self, timeline: Timeline) -> Timeline:
         """`timeline` with every clip segment decided."""
+        self.prepare(timeline)
         tracks = tuple(
             CharacterTimeline(
                 name=track.name,
@@ -102,11 +109,35 @@ class SegmentDecider:
         )
         return timeline.model_copy(update={"characters": tracks})
 
+    def prepare(self, timeline: Timeline) -> None:
+        """Give a batch generator every segment of `timeline` that will be generated, in
+        one call, so it can make them side by side; `generate` then takes what it made."""
+        if not isinstance(self.generator, BatchSegmentGenerator):
+            return
+        requests = []
+        for track in timeline.characters:
+            for segment in track.segments:
+                if segment.kind != "clip" or not segment.event_ids:
+                    continue
+                if _best_score(segment) >= self.threshold:
+                    continue
+                event = self.body_event(track.name, segment.event_ids[0])
+                clip = procedural_clip(event, self.emotions.get(event.utterance_id or ""))
+                requests.append(self.segment_request(track.name, segment, event, clip)[0])
+        if not requests:
+            return
+        made = self.generator.generate_segments(requests)
+        if len(made) != len(requests):
+            raise ValueError(f"{len(made)} materials for {len(requests)} segments")
+        for request, material in zip(requests, made, strict=True):
+            key = (request.character, request.event.id, request.target_in, request.target_out)
+            self.prepared[key] = material
+
     def decide(self, character: str, segment: Segment) -> Segment:
         if segment.kind != "clip" or not segment.event_ids:
             return segment
         provenance = segment.provenance
-        best = provenance.scores.get("best", provenance.score or 0.0)
+        best = _best_score(segment)
         scores = {**provenance.scores, "best": round(best, 6), "threshold": self.threshold}
         if best >= self.threshold:
             reason = (
@@ -156,25 +187,9 @@ class SegmentDecider:
         it was generated."""
         if self.generator is None:
             raise ValueError("no generator configured")
-        length = segment.target_out - segment.target_in
-        motion = clip.motion()
-        frames = max(2, min(motion.frames, round(length * MAX_RATE * motion.fps) + 1))
-        conditioning = Motion(
-            motion.rotations[:frames].copy(), motion.root_positions[:frames].copy(), motion.fps
-        )
-        folder = self.material_dir or Path(tempfile.mkdtemp(prefix="motiondirector-generated-"))
-        self.material_dir = folder
-        request = SegmentRequest(
-            character=character,
-            event=event,
-            target_in=segment.target_in,
-            target_out=segment.target_out,
-            motion=conditioning,
-            prompt=f"{character.title()} {event.description}",
-            seed=event_seed(self.plan.scene.seed, character, event.id),
-            out=folder / f"{_safe(character)}-{_safe(event.id)}.mp4",
-        )
-        material = self.generator.generate_segment(request)
+        request, conditioning = self.segment_request(character, segment, event, clip)
+        key = (character, event.id, segment.target_in, segment.target_out)
+        material = self.prepared.pop(key, None) or self.generator.generate_segment(request)
         self.generated[material.source] = conditioning
         return segment.model_copy(
             update={
@@ -193,6 +208,37 @@ class SegmentDecider:
                 ),
             }
         )
+
+    def segment_request(
+        self, character: str, segment: Segment, event: BodyEvent, clip: LibraryClip
+    ) -> tuple[SegmentRequest, Motion]:
+        """What the generator is asked for `segment`, and the motion it is conditioned on
+        (`clip`'s, cut to the segment's length)."""
+        length = segment.target_out - segment.target_in
+        motion = clip.motion()
+        frames = max(2, min(motion.frames, round(length * MAX_RATE * motion.fps) + 1))
+        conditioning = Motion(
+            motion.rotations[:frames].copy(), motion.root_positions[:frames].copy(), motion.fps
+        )
+        folder = self.material_dir or Path(tempfile.mkdtemp(prefix="motiondirector-generated-"))
+        self.material_dir = folder
+        request = SegmentRequest(
+            character=character,
+            event=event,
+            target_in=segment.target_in,
+            target_out=segment.target_out,
+            motion=conditioning,
+            prompt=f"{character.title()} {event.description}",
+            seed=event_seed(self.plan.scene.seed, character, event.id),
+            out=folder / f"{_safe(character)}-{_safe(event.id)}.mp4",
+        )
+        return request, conditioning
+
+
+def _best_score(segment: Segment) -> float:
+    """The slot's best library candidate score, as the sequencer recorded it."""
+    provenance = segment.provenance
+    return provenance.scores.get("best", provenance.score or 0.0)
 
 
 def _safe(name: str) -> str:

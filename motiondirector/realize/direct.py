@@ -38,6 +38,7 @@ def from_realization(realization: Realization, *, out_dir: Path | None = None) -
         plan=realization.plan,
         timeline=realization.timeline,
         motions=dict(realization.motions),
+        faces=dict(realization.faces),
     )
     if out_dir is not None:
         result.paths.update(SceneFolder(out_dir).save(result))

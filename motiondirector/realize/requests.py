@@ -2,13 +2,15 @@
 
 A `SegmentGenerator` is anything with `generate_segment(request)`; a video backend with the
 `motiondirector.generators.base.Generator` shape becomes one through
-`realize.video.as_segment_generator`.
+`realize.video.as_segment_generator`. A `BatchSegmentGenerator` also takes every segment of a
+timeline at once (`generate_segments`), so it can make them side by side (on a Ray cluster:
+`realize.distributed.RaySegmentGenerator`).
 """
 
 from __future__ import annotations
 
 import zlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -54,6 +56,16 @@ class SegmentGenerator(Protocol):
     name: str
 
     def generate_segment(self, request: SegmentRequest) -> GeneratedMaterial: ...
+
+
+@runtime_checkable
+class BatchSegmentGenerator(SegmentGenerator, Protocol):
+    """A segment generator that also makes many segments in one call, the materials in the
+    order of the requests."""
+
+    def generate_segments(
+        self, requests: Sequence[SegmentRequest]
+    ) -> Sequence[GeneratedMaterial]: ...
 
 
 def event_seed(seed: int, character: str, event_id: str) -> int:

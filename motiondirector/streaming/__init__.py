@@ -6,8 +6,8 @@ SSE and WebSocket streams send what this package makes. See docs/api.md.
     frames = PlanFrames(plan, fps=60)
 """
 
+from motiondirector.export.head_eyes import HeadEyesCurves
 from motiondirector.streaming.frames import FrameBatch, PlanFrames, channel_names
-from motiondirector.streaming.head_eyes import HeadEyesCurves
 
 __all__ = [
     "FrameBatch",

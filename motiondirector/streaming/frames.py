@@ -9,7 +9,7 @@ rotations, and the body's joint rotations on the canonical skeleton, made lazily
 Sources: blendshapes from `motiondirector.export.arkit.arkit_curves` (AU envelopes, speech,
 gaze; whole-scene curves per character, made on the character's first frame: the export
 computes them on its own frame grid), head and eyes from the head and gaze events
-(`streaming.head_eyes`, sampled per batch), the body from the plan's timeline decided as
+(`export.head_eyes`, sampled per batch), the body from the plan's timeline decided as
 `realize.realize_plan` decides it and assembled per window (`streaming.body`: the first batch
 assembles only the segments it reaches). Frame i is at i / fps; the frame grid is the ARKit
 export's, so a stream and an `arkit-csv` export of one plan agree frame for frame.
@@ -30,6 +30,7 @@ import orjson
 
 from motiondirector.errors import MotionDirectorError
 from motiondirector.export.arkit import arkit_curves, frame_times
+from motiondirector.export.head_eyes import EYE_AXES, HEAD_AXES, HeadEyes, HeadEyesCurves
 from motiondirector.motion.skeleton import JOINTS
 from motiondirector.plan.motion_plan import MotionPlan
 from motiondirector.plan.options import FPS_CHOICES
@@ -37,7 +38,6 @@ from motiondirector.plan.vocabulary import load_arkit_map
 from motiondirector.realize import BodyPose, Realization, decide_timeline
 from motiondirector.retrieval.store import ClipLibrary
 from motiondirector.streaming.body import WindowedBody
-from motiondirector.streaming.head_eyes import EYE_AXES, HEAD_AXES, HeadEyes, HeadEyesCurves
 
 FloatArray = npt.NDArray[np.float64]
 BodyRealizer = Callable[[MotionPlan], Realization]

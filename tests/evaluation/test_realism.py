@@ -238,3 +238,17 @@ def test_the_report_draws_the_realism_distributions(realism: SuiteResult, tmp_pa
     report = write_report([realism], tmp_path / "report")
     assert (tmp_path / "report" / "realism_distributions.png").stat().st_size > 0
     assert "realism_distributions.png" in report.read_text()
+
+
+def test_planned_faces_keep_moving_between_events(
+    realism_samples: tuple[list[FaceSample], list[FaceSample]],
+) -> None:
+    """The idle layers: a planned face drifts and its head sways, faster while speaking,
+    where a plan without them holds still between events (a median head speed of 0)."""
+    _, planned = realism_samples
+    chunks = [c for sample in planned for c in sample.chunks]
+    values = {f.key: feature_values(f, chunks) for f in FEATURES if f.kind == "distribution"}
+    assert 1.0 < float(np.median(values["head_speed.silent"])) < 6.0
+    assert np.median(values["head_speed.speaking"]) > np.median(values["head_speed.silent"])
+    for key in ("smile", "brow_raise", "brow_lower", "jaw.silent"):
+        assert 0.005 < float(values[key].mean()) < 0.3, key

@@ -11,6 +11,7 @@ import pytest
 from motiondirector.errors import MotionDirectorError
 from motiondirector.export import ExportError, arkit_curves, export_plan
 from motiondirector.export.arkit import SMILE_YIELD, frame_times
+from motiondirector.export.idle import idle_face
 from motiondirector.plan.motion_plan import (
     CharacterTrack,
     Envelope,
@@ -42,6 +43,13 @@ def _face(template: FaceEvent, id: str, au: int, intensity: float) -> FaceEvent:
     return template.model_copy(update={"id": id, "au": au, "intensity": intensity})
 
 
+def event_curves(
+    plan: MotionPlan, character: str, fps: int = 30, *, speech: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
+    """The curves without the idle drift, so the events' own values can be checked exactly."""
+    return arkit_curves(plan, character, fps, speech=speech, idle=False)
+
+
 def test_frame_grid_covers_the_scene_at_30_and_60_fps(plan: MotionPlan) -> None:
     assert FPS_CHOICES == (30, 60)
     for fps, frames in ((30, 181), (60, 361)):
@@ -63,7 +71,7 @@ def test_weights_stay_in_unit_range(plan: MotionPlan) -> None:
 
 def test_smile_follows_its_envelope(plan: MotionPlan) -> None:
     # Without speech: while ANA speaks, lip rounding takes a little of her smile (below).
-    times, weights = arkit_curves(plan, "ANA", 30, speech=False)
+    times, weights = event_curves(plan, "ANA", 30, speech=False)
     smile = weights[:, COL["mouthSmileLeft"]]
     apex = (times >= 1.0) & (times <= 2.0)
     assert np.allclose(smile[apex], 0.6, atol=1e-12)
@@ -75,17 +83,17 @@ def test_smile_follows_its_envelope(plan: MotionPlan) -> None:
     assert np.all(np.diff(onset) > 0)
     assert np.all(np.diff(offset) < 0)
     # Smoothstep: half-way through the onset is half the intensity.
-    times, weights = arkit_curves(plan, "ANA", 60, speech=False)
+    times, weights = event_curves(plan, "ANA", 60, speech=False)
     assert weights[_at(times, 0.75), COL["mouthSmileLeft"]] == pytest.approx(0.3)
 
 
 def test_au_maps_through_the_arkit_table(plan: MotionPlan) -> None:
-    times, weights = arkit_curves(plan, "ANA", 30)
+    times, weights = event_curves(plan, "ANA", 30)
     i = _at(times, 1.5)
     # AU6 at 0.4 drives cheekSquint at 1.0 and eyeSquint at 0.3.
     assert weights[i, COL["cheekSquintLeft"]] == pytest.approx(0.4)
     assert weights[i, COL["eyeSquintRight"]] == pytest.approx(0.12)
-    times, weights = arkit_curves(plan, "BEN", 30)
+    times, weights = event_curves(plan, "BEN", 30)
     assert weights[_at(times, 4.0), COL["browDownLeft"]] == pytest.approx(0.5)
     assert weights[_at(times, 5.6), COL["eyeBlinkLeft"]] == pytest.approx(1.0)
     assert weights[_at(times, 5.0), COL["eyeBlinkLeft"]] == 0.0
@@ -95,7 +103,7 @@ def test_overlapping_events_of_one_au_take_the_max(plan: MotionPlan) -> None:
     smile = plan.characters[0].events[2]
     assert isinstance(smile, FaceEvent) and smile.au == 12
     weaker = _face(smile, "ana-smile-2", 12, 0.3)
-    times, weights = arkit_curves(_with_face_events(plan, weaker), "ANA", 30, speech=False)
+    times, weights = event_curves(_with_face_events(plan, weaker), "ANA", 30, speech=False)
     assert weights[_at(times, 1.5), COL["mouthSmileLeft"]] == pytest.approx(0.6)
 
 
@@ -115,7 +123,7 @@ def test_zero_length_onset_is_a_step(plan: MotionPlan) -> None:
         update={"id": "ana-brow", "au": 1, "start": 3.0, "end": 4.0,
                 "envelope": Envelope(apex_start=3.0, apex_end=4.0)}
     )  # fmt: skip
-    times, weights = arkit_curves(_with_face_events(plan, sudden), "ANA", 30)
+    times, weights = event_curves(_with_face_events(plan, sudden), "ANA", 30)
     brow = weights[:, COL["browInnerUp"]]
     assert brow[_at(times, 3.0)] == 0.0
     assert brow[_at(times, 3.0) + 1] == pytest.approx(0.6)
@@ -169,8 +177,8 @@ def test_lips_round_ahead_of_a_rounded_vowel(plan: MotionPlan) -> None:
 
 
 def test_a_smile_stays_over_speech_and_yields_only_to_rounding(plan: MotionPlan) -> None:
-    times, weights = arkit_curves(plan, "ANA", 60)
-    _, still = arkit_curves(plan, "ANA", 60, speech=False)
+    times, weights = event_curves(plan, "ANA", 60)
+    _, still = event_curves(plan, "ANA", 60, speech=False)
     smile = weights[:, COL["mouthSmileLeft"]]
     rounding = np.maximum(weights[:, COL["mouthPucker"]], weights[:, COL["mouthFunnel"]])
     apex = (times >= 1.0) & (times <= 2.0)
@@ -273,8 +281,32 @@ def test_json_layout(plan: MotionPlan) -> None:
     assert data["blendshapes"] == list(NAMES)
     assert len(data["frames"]) == 361
     assert all(len(frame) == 53 for frame in data["frames"])
-    frame = data["frames"][60 * 4]  # t = 4.0 s: BEN frowns at 0.5
+    frame = data["frames"][60 * 4]  # t = 4.0 s: BEN frowns at 0.5, over his idle drift
     assert frame[0] == 4.0
-    assert frame[1 + COL["browDownLeft"]] == 0.5
+    drift = idle_face(np.array([4.0]), "BEN", NAMES)[0, COL["browDownLeft"]]
+    assert frame[1 + COL["browDownLeft"]] == pytest.approx(0.5 + drift, abs=5e-5)
     _, weights = arkit_curves(plan, "BEN", 60)
     assert np.allclose(np.asarray(data["frames"])[:, 1:], weights, atol=5e-5)
+
+
+def test_the_idle_drift_lies_under_the_events_and_gives_the_jaw_to_speech(
+    plan: MotionPlan,
+) -> None:
+    times, weights = arkit_curves(plan, "ANA", 30)
+    _, events = event_curves(plan, "ANA", 30)
+    drift = idle_face(times, "ANA", NAMES)
+    # Brows: the events' values plus the character's resting brow and its drift.
+    for shape in ("browInnerUp", "browDownLeft"):
+        assert np.allclose(weights[:, COL[shape]], events[:, COL[shape]] + drift[:, COL[shape]])
+    assert weights[:, COL["browInnerUp"]].min() > 0.0
+    # The jaw is speech's alone within the line, and stirs on its own away from it.
+    line = plan.utterances[0]
+    inside = (times >= line.start) & (times <= line.end)
+    jaw = COL["jawOpen"]
+    assert np.array_equal(weights[inside, jaw], events[inside, jaw])
+    after = times >= line.end + 0.3
+    assert np.allclose(weights[after, jaw], events[after, jaw] + drift[after, jaw])
+    assert drift[after, jaw].max() > 0.0
+    # Eyes and blinks are the events' own.
+    eyes = [COL[n] for n in NAMES if n.startswith("eye")]
+    assert np.array_equal(weights[:, eyes], events[:, eyes])

@@ -12,11 +12,11 @@ import numpy as np
 import pytest
 
 from motiondirector.export import arkit_curves, export_plan
+from motiondirector.export.head_eyes import HeadEyesCurves
 from motiondirector.export.live_link_face import timecode
 from motiondirector.plan.motion_plan import MotionPlan
 from motiondirector.plan.options import FPS_CHOICES
 from motiondirector.plan.vocabulary import load_arkit_map
-from motiondirector.streaming.head_eyes import HeadEyesCurves
 
 # The header as Live Link Face writes it, written out here rather than taken from the module.
 HEADER = [

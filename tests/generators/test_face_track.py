@@ -142,7 +142,7 @@ def test_track_has_one_frame_per_curve_sample(plan: MotionPlan) -> None:
 
 
 def test_frames_change_only_while_the_plan_moves_the_face(plan: MotionPlan) -> None:
-    _, weights = arkit_curves(plan, "ANA", 30)
+    _, weights = arkit_curves(plan, "ANA", 30, idle=False)
     frames = face_frames(plan, "ANA", 30, SIZE)
     still = np.all(weights[1:] == weights[:-1], axis=1)
     same = np.all(frames[1:] == frames[:-1], axis=(1, 2, 3))

@@ -11,6 +11,7 @@ import pytest
 
 from motiondirector.errors import MotionDirectorError
 from motiondirector.export.arkit import arkit_curves
+from motiondirector.export.head_eyes import HeadEyesCurves
 from motiondirector.motion.skeleton import JOINTS
 from motiondirector.plan.motion_plan import MotionPlan
 from motiondirector.plan.vocabulary import load_arkit_map
@@ -75,6 +76,21 @@ def test_blendshapes_are_the_arkit_export_frame_for_frame(
     got = np.concatenate([b.characters["BEN"].blendshapes for b in frames.batches(16)])
     assert np.array_equal(got, expected)
     assert got.max() > 0.1  # the face moves
+
+
+def test_head_and_eyes_in_windows_are_the_whole_scene_curves_with_their_sway(
+    plan: MotionPlan, body: Realization
+) -> None:
+    frames = PlanFrames(plan, body=body)
+    batches = list(frames.batches(7, first_size=2))
+    times = np.concatenate([b.times for b in batches])
+    for name in ("ANA", "BEN"):
+        head = np.concatenate([b.characters[name].head for b in batches])
+        eyes = np.concatenate([b.characters[name].eyes for b in batches])
+        whole = HeadEyesCurves(plan, name).sample(times)
+        assert np.array_equal(head, whole.head) and np.array_equal(eyes, whole.eyes)
+        still = HeadEyesCurves(plan, name, idle=False).sample(times)
+        assert np.abs(head - still.head).max() > 0.1, name  # the idle sway is streamed
 
 
 def test_body_is_the_realized_motion_at_each_frame(plan: MotionPlan, body: Realization) -> None:

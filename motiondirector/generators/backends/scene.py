@@ -8,11 +8,14 @@ its frame rate and size; for Wan-Animate also the face track), runs the generato
 records the settings and the generator's metadata (with the speed and memory options that
 took effect). Callers read the folder (and the reference
 image) before loading a model; every request is checked before the first one runs.
+`write_generated` writes one character's video and record, wherever its frames were made
+(`generators/distributed.py` makes them on Ray workers).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -163,11 +166,14 @@ def build_requests(
     guidance_scale: float | None = None,
     chunk_frames: int | None = None,
     overlap_frames: int | None = None,
+    face_video: Callable[..., UInt8Array] | None = None,
 ) -> list[CharacterRequest]:
     """One request per character of `direction`, its conditioning rendered as the `backend`
     class's model expects (no model needed): pose frames at its rate (`fps`) and `size`, the
     face track where it takes one, cut to the `start`..`end` seconds of the scene. `steps`
-    None leaves the denoising steps to the backend's preset (30 when it has none)."""
+    None leaves the denoising steps to the backend's preset (30 when it has none).
+    `face_video` (called as `face_track` is, e.g. `generators.face_track.RealFaceVideo`) makes
+    the face track instead of the plan's sketch."""
     rate = fps or backend.native_fps
     width, height = size or backend.default_size
     requests = []
@@ -180,7 +186,8 @@ def build_requests(
         if backend.takes_face_frames:
             # The backend crops and scales faces to its encoder's size; draw them sharp enough.
             side = max(FACE_TRACK_MIN_SIDE, min(width, height, FACE_TRACK_MAX_SIDE))
-            face = face_track(direction.plan, name, rate, (side, side), window, len(pose))
+            make_face = face_video or face_track
+            face = make_face(direction.plan, name, rate, (side, side), window, len(pose))
         request = GenerationRequest(
             pose_frames=pose,
             face_frames=face,
@@ -211,43 +218,51 @@ def generate_requests(
     `<CHARACTER>.json` into `out_dir`."""
     for item in requests:
         backend.check_inputs(item.request)
-    out_dir = Path(out_dir)
+    make_output_folder(out_dir)
+    return [write_generated(direction, item, backend(item.request), out_dir) for item in requests]
+
+
+def make_output_folder(out_dir: Path) -> None:
+    """Create `out_dir` (and its parents) for the generated videos."""
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise GenerationError(f"cannot create the output folder {out_dir}: {error}") from None
-    results = []
-    for item in requests:
-        output = backend(item.request)
-        stem = direction.stems[item.character]
-        path = out_dir / f"{stem}.mp4"
-        height, width = output.frames.shape[1:3]
-        write_video(
-            iter(output.frames),
-            path,
-            size=(width, height),
-            fps=round(output.fps),
-            crf=CRF,
-            what=f"the generated video of {item.character}",
-        )
-        record: dict[str, Any] = {
-            "character": item.character,
-            "video": path.name,
-            "fps": output.fps,
-            "seed": output.seed,
-            "prompt": item.request.prompt,
-            "negative_prompt": item.request.negative_prompt,
-            "start": item.start,
-            "end": item.end,
-            "metadata": output.metadata,
-        }
-        metadata_path = out_dir / f"{stem}.json"
-        try:
-            metadata_path.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
-        except OSError as error:
-            raise GenerationError(f"cannot write {metadata_path}: {error}") from None
-        results.append(GeneratedVideo(item.character, path, metadata_path, output))
-    return results
+
+
+def write_generated(
+    direction: DirectedScene, item: CharacterRequest, output: GenerationOutput, out_dir: Path
+) -> GeneratedVideo:
+    """Write one character's generated frames as `<CHARACTER>.mp4` and its record
+    `<CHARACTER>.json` into `out_dir` (which exists)."""
+    stem = direction.stems[item.character]
+    path = Path(out_dir) / f"{stem}.mp4"
+    height, width = output.frames.shape[1:3]
+    write_video(
+        iter(output.frames),
+        path,
+        size=(width, height),
+        fps=round(output.fps),
+        crf=CRF,
+        what=f"the generated video of {item.character}",
+    )
+    record: dict[str, Any] = {
+        "character": item.character,
+        "video": path.name,
+        "fps": output.fps,
+        "seed": output.seed,
+        "prompt": item.request.prompt,
+        "negative_prompt": item.request.negative_prompt,
+        "start": item.start,
+        "end": item.end,
+        "metadata": output.metadata,
+    }
+    metadata_path = Path(out_dir) / f"{stem}.json"
+    try:
+        metadata_path.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    except OSError as error:
+        raise GenerationError(f"cannot write {metadata_path}: {error}") from None
+    return GeneratedVideo(item.character, path, metadata_path, output)
 
 
 def generate_direction(

@@ -12,11 +12,18 @@ Gaze: every gaze target is a direction (yaw, pitch). The camera is straight ahea
 offsets; another character is looked at by the stage layout: the characters stand in a row in
 plan order, from the left of the screen to the right, facing the camera, so a character further
 right on screen is to one's left. The eyes reach a new target within `EYE_SETTLE_S`, the head
-follows more slowly and takes `HEAD_SHARE` of the turn, and the eyes counter-rotate by the
+follows more slowly and takes `HEAD_SHARE` of a turn to a character or the camera and
+`AVERSION_HEAD_SHARE` of a glance up, down or away, and the eyes counter-rotate by the
 head's part, so the line of sight stays on the target.
 
 Head events (nod, shake, tilt, toss, lower, turn_away) add their movement to the head, timed
 by their BML sync points and scaled by their amplitude.
+
+Under them the head sways a little all the time (`idle=True`, the default): per axis a sum of
+sinusoids seeded by the character's name (`export.idle.band_noise`), faster while the
+character speaks than while it listens, and the eyes counter-rotate by the sway so the line of
+sight stays on its target. The sway is a closed-form function of time, so a window sampled on
+its own equals the same frames sampled with the whole scene.
 
 Everything is vectorised over the sample times: the loops run over events, never frames. This
 module must not read files or mutate the plan.
@@ -31,6 +38,12 @@ import numpy as np
 import numpy.typing as npt
 
 from motiondirector.export.arkit import ramp_envelope
+from motiondirector.export.idle import (
+    band_noise,
+    band_noise_rate,
+    character_seed,
+    speaking_level,
+)
 from motiondirector.plan.motion_plan import GazeEvent, HeadEvent, MotionPlan
 
 FloatArray = npt.NDArray[np.float64]
@@ -44,6 +57,9 @@ HEAD_SETTLE_S = 0.35
 """The head follows a gaze shift over this long."""
 HEAD_SHARE = 0.5
 """The part of a gaze shift the head takes; the eyes take the rest."""
+AVERSION_HEAD_SHARE = 0.2
+"""The part of a glance up, down or away the head takes: in the realism suite's clips the head
+turned 0.21 of the angle over 12 gaze aversions (pooled; median 0.12), the eyes the rest."""
 
 # Gaze directions as (yaw, pitch) degrees.
 GAZE_DIRECTIONS: dict[str, tuple[float, float]] = {
@@ -52,6 +68,7 @@ GAZE_DIRECTIONS: dict[str, tuple[float, float]] = {
     "down": (0.0, 20.0),
     "away": (25.0, 5.0),
 }
+AVERTED = frozenset({"up", "down", "away"})
 NEIGHBOUR_YAW = 30.0
 """Yaw to look at the next character in the row; each further place adds `FURTHER_YAW`."""
 FURTHER_YAW = 10.0
@@ -66,6 +83,22 @@ HEAD_PEAK_DEGREES: dict[str, float] = {
     "lower": 20.0,
     "turn_away": 40.0,
 }
+
+# Idle sway, as the standard deviation of the head's angular velocity per axis (pitch, yaw,
+# roll; deg/s). The clips, between the head movements the event reader sees, turn at a median
+# 6.7 deg/s while speaking and 3.1 deg/s in silence, yaw and pitch alike and roll at 0.7 of
+# them (velocity standard deviations 5.6, 5.7 and 4.0 deg/s in silence). These give the sway
+# alone the same medians.
+IDLE_HEAD_VELOCITY: dict[str, tuple[float, float, float]] = {
+    "speaking": (4.6, 4.6, 3.2),
+    "silent": (2.1, 2.1, 1.5),
+}
+IDLE_HEAD_BAND_HZ = (0.2, 8.0)
+"""Sway frequencies, amplitudes falling as 1/f (every sinusoid adds alike to the speed). The
+clips' calm stretches (4 s without a head speed over 20 deg/s) have a head-speed spectrum
+centred at 2.7 Hz; the sway alone, planned for the shared screenplays, at 2.7 Hz too."""
+IDLE_SPEAKING_RAMP_S = 0.4
+"""The sway speeds up and calms down over this long around each of the character's lines."""
 
 _EPS = 1e-9
 
@@ -94,25 +127,38 @@ def gaze_direction(looker: str, target: str, row: Sequence[str]) -> tuple[float,
     return character_yaw(looker, target, row), 0.0
 
 
+def head_share(target: str) -> float:
+    """The part of the turn to `target` the head takes; the eyes take the rest."""
+    return AVERSION_HEAD_SHARE if target in AVERTED else HEAD_SHARE
+
+
 class HeadEyesCurves:
     """Head and eye angles of one character of a plan, at any sample times."""
 
-    def __init__(self, plan: MotionPlan, character: str) -> None:
+    def __init__(self, plan: MotionPlan, character: str, *, idle: bool = True) -> None:
         row = [track.name for track in plan.characters]
         events = next((t.events for t in plan.characters if t.name == character), ())
         gaze = sorted(
             (e for e in events if isinstance(e, GazeEvent)), key=lambda e: (e.start, e.end)
         )
         self._heads = [e for e in events if isinstance(e, HeadEvent)]
-        self._gaze = _StepSignal.from_events(
-            [(e.start, e.end, gaze_direction(character, e.target, row)) for e in gaze]
+        directions = [(e.start, e.end, gaze_direction(character, e.target, row)) for e in gaze]
+        self._gaze = _StepSignal.from_events(directions)
+        self._head_gaze = _StepSignal.from_events(
+            [
+                (start, end, (yaw * head_share(event.target), pitch * head_share(event.target)))
+                for (start, end, (yaw, pitch)), event in zip(directions, gaze, strict=True)
+            ]
         )
+        self._idle = idle
+        self._sway_seeds = [character_seed(character, f"head.{axis}") for axis in HEAD_AXES]
+        self._lines = [(u.start, u.end) for u in plan.utterances if u.speaker == character]
 
     def sample(self, times: FloatArray) -> HeadEyes:
         """Angles at `times` (seconds): head (n, 3) and eyes (n, 4), degrees."""
         times = np.asarray(times, dtype=np.float64)
         eye_gaze = self._gaze.smoothed(times, EYE_SETTLE_S)
-        head_gaze = self._gaze.smoothed(times, HEAD_SETTLE_S) * HEAD_SHARE
+        head_gaze = self._head_gaze.smoothed(times, HEAD_SETTLE_S)
         head = np.zeros((times.size, 3))
         head[:, 0] = head_gaze[:, 1]
         head[:, 1] = head_gaze[:, 0]
@@ -120,8 +166,26 @@ class HeadEyesCurves:
             _add_head_event(head, times, event)
         eyes_yaw = eye_gaze[:, 0] - head_gaze[:, 0]
         eyes_pitch = eye_gaze[:, 1] - head_gaze[:, 1]
+        if self._idle:
+            sway = self.sway(times)
+            head += sway
+            eyes_pitch = eyes_pitch - sway[:, 0]
+            eyes_yaw = eyes_yaw - sway[:, 1]
         eyes = np.column_stack((eyes_pitch, eyes_yaw, eyes_pitch, eyes_yaw))
         return HeadEyes(head=head + 0.0, eyes=eyes + 0.0)
+
+    def sway(self, times: FloatArray) -> FloatArray:
+        """(n, 3) idle head sway (pitch, yaw, roll), degrees, at `times`."""
+        times = np.asarray(times, dtype=np.float64)
+        talking = speaking_level(times, self._lines, IDLE_SPEAKING_RAMP_S)
+        sway = np.zeros((times.size, 3))
+        for axis, seed in enumerate(self._sway_seeds):
+            # exponent 1: amplitude ~ 1/f, so each sinusoid adds the same to the speed.
+            unit = band_noise(times, seed, IDLE_HEAD_BAND_HZ, exponent=1.0)
+            unit /= band_noise_rate(seed, IDLE_HEAD_BAND_HZ, exponent=1.0)
+            quiet, busy = IDLE_HEAD_VELOCITY["silent"][axis], IDLE_HEAD_VELOCITY["speaking"][axis]
+            sway[:, axis] = unit * (quiet + (busy - quiet) * talking)
+        return sway
 
 
 class _StepSignal:

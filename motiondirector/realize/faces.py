@@ -1,0 +1,468 @@
+"""Faces realized from real video: each utterance slot of a character's face and head comes
+from the best-matching segment of a face library when it scores at or above the threshold,
+else from the plan's procedural curves, with the reason recorded per slot.
+
+    faces = open_face_library("lib/talks")       # checked before any work
+    realization = realize_faces(realize_plan(plan), faces, threshold=0.6)
+    realization.timeline.character("ANA").face_segments   # real or procedural, with reasons
+    realization.faces["ANA"]                              # FaceCurves: ARKit, head, eyes
+
+A face library is a clip library built from videos (`motiondirector index build VIDEO_FOLDER`):
+face segments with a behaviour profile, and the face tracks stored beside them
+(`retrieval/video.py`). The rules:
+
+- **Slots.** Every utterance is a slot for every character: the speaker's face while speaking,
+  each listener's while listening. Its query is the character's face, head and gaze events
+  over the slot (their descriptions are the text; AUs, head lexemes, gaze, blinks the
+  behaviour), the utterance's emotion (for the speaker) and whether the character speaks
+  (`ClipQuery.from_face_events`), asking for the slot's length.
+- **Decision.** The library's face segments are scored as `search` scores them (text and
+  behaviour profile); the best one whose video holds a usable window (the face seen in at least
+  `MIN_FACE_SHARE` of it) is taken when its score reaches the threshold
+  (`DEFAULT_FACE_THRESHOLD`), else the slot keeps the plan's curves. The reason, the parts of
+  the score, the slot's best score and the threshold go into the segment's provenance.
+- **Time warp.** The source window is the segment itself, lengthened or shortened around its
+  middle (within its video) so that it plays at most `MAX_WARP` times faster or slower; its
+  blendshape and head tracks are resampled onto the slot's frames (frames without a face are
+  interpolated from their neighbours).
+- **Layers.** The real face replaces the face events' layer: speech still drives the mouth
+  (`export.arkit.layer_over_face`: the speech articulation shapes are the plan's while the
+  character speaks; a listener's are the plan's throughout, so a face recorded while talking
+  does not mouth words in a listening slot), and the eyes follow the plan's gaze (the real
+  eyeLook shapes are left out, so characters keep looking at whom the plan says). The real
+  head's movement about its median pose replaces the plan's head events, on top of the head's
+  share of the plan's gaze turns.
+- **Joins.** Each real slot fades in and out over `FACE_BLEND_S` centred on its edges
+  (smoothstep weights that sum to one), into the procedural curves or into the next real slot.
+  Beyond half a fade from every real slot the curves are the plan's exactly.
+
+This module decides and samples; the scene folder writes the curves (`export/face_curves.py`).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from motiondirector.export.arkit import arkit_curves, layer_over_face, ramp_envelope
+from motiondirector.export.face_curves import FaceCurves
+from motiondirector.export.head_eyes import HeadEyesCurves
+from motiondirector.faces.errors import FaceModelError
+from motiondirector.faces.model import find_face_model
+from motiondirector.faces.tracker import FaceTrack, unpack_tracks
+from motiondirector.generators.face_track import source_times
+from motiondirector.plan.motion_plan import FaceEvent, GazeEvent, HeadEvent, MotionPlan
+from motiondirector.plan.options import FPS_CHOICES
+from motiondirector.plan.timeline import FACE_TIMELINE_SCHEMA_VERSION, FaceSegment, Provenance
+from motiondirector.plan.vocabulary import load_arkit_map
+from motiondirector.realize.body import Realization
+from motiondirector.retrieval.query import Candidate, ClipQuery, search_clips
+from motiondirector.retrieval.records import ClipRecord, LibraryError
+from motiondirector.retrieval.store import ClipLibrary
+from motiondirector.retrieval.video import FACE_TRACKS
+from motiondirector.speech.coarticulation import speech_shape_columns
+
+FloatArray = npt.NDArray[np.float64]
+SlotEvent = FaceEvent | HeadEvent | GazeEvent
+
+DEFAULT_FACE_THRESHOLD = 0.6
+"""The score (search's, 0..1) a slot's best real face needs to be used."""
+FACE_BLEND_S = 0.2
+"""Crossfade at each edge of a real slot, centred on the edge."""
+MAX_WARP = 1.5
+"""A real segment plays at most this many times faster or slower than it was recorded."""
+MIN_FACE_SHARE = 0.9
+"""Share of a source window's frames that must show the face."""
+FACE_CANDIDATES = 10
+
+
+class FaceLibraryError(LibraryError):
+    """A library cannot realize faces: no face segments, no tracks, or another face model."""
+
+
+@dataclass(frozen=True)
+class FaceLibrary:
+    """A clip library checked for face realization, with its face tracks by video."""
+
+    library: ClipLibrary
+    tracks: Mapping[str, FaceTrack]
+
+    @property
+    def name(self) -> str:
+        return str(self.library.path)
+
+
+def open_face_library(
+    library: ClipLibrary | str | os.PathLike[str], *, face_model: str | None = None
+) -> FaceLibrary:
+    """`library` (opened when a path) checked for face realization: it must hold face segments
+    and their tracks, made by `face_model` (default: the configured model's id, when one is
+    found). Raises `FaceLibraryError` naming the library otherwise."""
+    opened = library if isinstance(library, ClipLibrary) else ClipLibrary.open(Path(library))
+    where = opened.path
+    faces = [record for record in opened.records if record.profile is not None]
+    if not faces:
+        raise FaceLibraryError(
+            f"{where}: no face segments in this library; build one from a folder of videos "
+            "with `motiondirector index build VIDEO_FOLDER --out LIB`"
+        )
+    data = opened.attachment(FACE_TRACKS)
+    if data is None:
+        raise FaceLibraryError(
+            f"{where}: its face tracks ({FACE_TRACKS}) are missing; build the library again "
+            "from its videos"
+        )
+    tracks = unpack_tracks(data)
+    missing = sorted({record.source.file for record in faces} - set(tracks))
+    if missing:
+        raise FaceLibraryError(
+            f"{where}: no face track for {len(missing)} of its videos ({missing[0]}); build "
+            "the library again from its videos"
+        )
+    expected = face_model
+    if expected is None:
+        try:
+            expected = find_face_model().model_id
+        except FaceModelError:
+            expected = None  # realizing reads stored tracks only; nothing to compare with
+    models = {opened.face_model, *(track.model_id for track in tracks.values())} - {None}
+    if expected is not None and models - {expected}:
+        found = ", ".join(sorted(str(m) for m in models))
+        raise FaceLibraryError(
+            f"{where}: built with face model {found}, not the configured {expected}; build it "
+            "again with this model (`motiondirector index build VIDEO_FOLDER --out LIB "
+            "--overwrite`)"
+        )
+    return FaceLibrary(opened, tracks)
+
+
+# -- slots ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FaceSlot:
+    """One utterance of the scene as a character's face sees it."""
+
+    character: str
+    utterance_id: str
+    start: float
+    end: float
+    speaking: bool
+    emotion: str | None
+    events: tuple[SlotEvent, ...]
+
+
+def face_slots(plan: MotionPlan, character: str) -> list[FaceSlot]:
+    """The slots of `character`: one per utterance, in time order, with the character's face,
+    head and gaze events that overlap it; the emotion is the utterance's for its speaker."""
+    events: tuple[SlotEvent, ...] = next(
+        (
+            tuple(e for e in track.events if isinstance(e, FaceEvent | HeadEvent | GazeEvent))
+            for track in plan.characters
+            if track.name == character
+        ),
+        (),
+    )
+    slots = []
+    for utterance in sorted(plan.utterances, key=lambda u: (u.start, u.end, u.id)):
+        if utterance.end <= utterance.start:
+            continue
+        speaking = utterance.speaker == character
+        slots.append(
+            FaceSlot(
+                character=character,
+                utterance_id=utterance.id,
+                start=utterance.start,
+                end=utterance.end,
+                speaking=speaking,
+                emotion=utterance.emotion.label if speaking else None,
+                events=tuple(
+                    e for e in events if e.start < utterance.end and e.end > utterance.start
+                ),
+            )
+        )
+    return slots
+
+
+# -- deciding ------------------------------------------------------------------------------
+
+
+def source_window(
+    record: ClipRecord, track: FaceTrack, length: float
+) -> tuple[float, float] | None:
+    """The seconds of `track` that play over a slot of `length` seconds: the record's span,
+    lengthened or shortened about its middle to within `MAX_WARP` of `length` and kept inside
+    the video; None when the video is too short or the face is missing from too much of it."""
+    if track.frames == 0:
+        return None
+    have = record.source.end - record.source.start
+    want = min(max(have, length / MAX_WARP), length * MAX_WARP)
+    first = float(track.times[0])
+    last = float(track.times[-1]) + 1.0 / track.fps
+    if want > last - first + 1e-9:
+        return None
+    middle = (record.source.start + record.source.end) / 2.0
+    start = min(max(middle - want / 2.0, first), last - want)
+    start, end = round(start, 3), round(min(start + want, last), 3)
+    inside = (track.times >= start) & (track.times < end)
+    if not inside.any() or float(track.present[inside].mean()) < MIN_FACE_SHARE:
+        return None
+    return start, end
+
+
+def _scores(candidate: Candidate, best: float, threshold: float) -> dict[str, float]:
+    parts = {
+        "semantic": candidate.semantic,
+        "lexical": candidate.lexical,
+        "tag": candidate.tag,
+        "duration_fit": candidate.duration_fit,
+        "behaviour": candidate.behaviour,
+        "best": best,
+        "threshold": threshold,
+    }
+    return {key: round(float(value), 4) for key, value in parts.items()}
+
+
+def decide_face(
+    slot: FaceSlot, faces: FaceLibrary, threshold: float, *, k: int = FACE_CANDIDATES
+) -> FaceSegment:
+    """The face segment of one slot: the best usable real face when it scores at least
+    `threshold`, else the plan's curves; the reason says which and why."""
+    length = slot.end - slot.start
+    query = replace(
+        ClipQuery.from_face_events(slot.events, emotion=slot.emotion, speaking=slot.speaking),
+        duration=length,
+    )
+    candidates = [
+        c
+        for c in search_clips(faces.library, query, k)
+        if c.record.profile is not None and c.record.source.file in faces.tracks
+    ]
+    common = {
+        "target_in": slot.start,
+        "target_out": slot.end,
+        "blend_in": FACE_BLEND_S,
+        "utterance_id": slot.utterance_id,
+        "event_ids": tuple(e.id for e in slot.events),
+    }
+    procedural = {"kind": "procedural", "source_in": slot.start, "source_out": slot.end}
+    usable = next(
+        (
+            (c, window)
+            for c in candidates
+            if (window := source_window(c.record, faces.tracks[c.record.source.file], length))
+        ),
+        None,
+    )
+    if usable is None:
+        return FaceSegment(
+            **procedural,
+            **common,
+            provenance=Provenance(
+                reason=f"procedural: no face segment of {faces.name} fits the slot; the plan's "
+                "curves",
+                scores={"threshold": round(threshold, 4)},
+                candidates=len(candidates),
+            ),
+        )
+    candidate, (start, end) = usable
+    best = candidates[0].score
+    scores = _scores(candidate, best, threshold)
+    scores["warp"] = round((end - start) / length, 4)
+    if candidate.score >= threshold:
+        return FaceSegment(
+            kind="clip",
+            clip_id=candidate.record.id,
+            source=candidate.record.source.file,
+            source_in=start,
+            source_out=end,
+            **common,
+            provenance=Provenance(
+                reason=f"real face: {candidate.record.id} scored {candidate.score:.2f} >= "
+                f"threshold {threshold:.2f}; {candidate.reason}",
+                score=round(candidate.score, 4),
+                rank=candidate.rank,
+                scores=scores,
+                candidates=len(candidates),
+            ),
+        )
+    return FaceSegment(
+        **procedural,
+        **common,
+        provenance=Provenance(
+            reason=f"procedural: best real face {candidate.record.id} scored "
+            f"{candidate.score:.2f} < threshold {threshold:.2f}; the plan's curves",
+            score=round(candidate.score, 4),
+            rank=candidate.rank,
+            scores=scores,
+            candidates=len(candidates),
+        ),
+    )
+
+
+# -- sampling ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrackSample:
+    """A real track resampled: ARKit weights (n, 52) and head (n, 3: pitch, yaw, roll, degrees
+    in `export.head_eyes` conventions, about the source window's median pose)."""
+
+    weights: FloatArray
+    head: FloatArray
+
+
+def _interp_present(track: FaceTrack, values: FloatArray, at: FloatArray) -> FloatArray:
+    seen = track.present
+    times = track.times[seen]
+    rows = values[seen]
+    return np.column_stack([np.interp(at, times, rows[:, c]) for c in range(rows.shape[1])])
+
+
+def _as_plan_head(head: FloatArray) -> FloatArray:
+    # The tracker: yaw to the person's left, pitch chin up, roll to the left shoulder; the
+    # plan's head: pitch looking down, yaw to the left, roll to the right shoulder.
+    return np.column_stack((-head[:, 1], head[:, 0], -head[:, 2]))
+
+
+def sample_segment(segment: FaceSegment, track: FaceTrack, times: FloatArray) -> TrackSample:
+    """The real face of a clip `segment` at target `times` (`source_times`, clamped to the
+    video)."""
+    at = np.clip(source_times(segment, times), float(track.times[0]), float(track.times[-1]))
+    weights = np.clip(_interp_present(track, track.blendshapes, at), 0.0, 1.0)
+    window = np.linspace(segment.source_in, segment.source_out, 32)
+    rest = np.median(_as_plan_head(_interp_present(track, track.head, window)), axis=0)
+    head = _as_plan_head(_interp_present(track, track.head, at)) - rest
+    return TrackSample(weights=weights, head=head)
+
+
+def _eye_look_columns() -> list[int]:
+    names = load_arkit_map().blendshapes
+    return [i for i, name in enumerate(names) if name.startswith("eyeLook")]
+
+
+def _without_head_events(plan: MotionPlan, character: str) -> MotionPlan:
+    tracks = tuple(
+        track.model_copy(
+            update={"events": tuple(e for e in track.events if not isinstance(e, HeadEvent))}
+        )
+        if track.name == character
+        else track
+        for track in plan.characters
+    )
+    return plan.model_copy(update={"characters": tracks})
+
+
+def face_curves(
+    plan: MotionPlan,
+    character: str,
+    segments: Sequence[FaceSegment],
+    tracks: Mapping[str, FaceTrack],
+    fps: int = 30,
+) -> FaceCurves:
+    """`character`'s realized face at `fps`: the plan's curves (`arkit_curves`, the frame
+    streams' head and eyes), with the real segments layered in (see the module docstring)."""
+    times, planned = arkit_curves(plan, character, fps)
+    angles = HeadEyesCurves(plan, character).sample(times)
+    real = [s for s in segments if s.kind == "clip" and s.source is not None]
+    if not real:
+        return FaceCurves(times, planned, angles.head, angles.eyes, fps, plan.scene.duration)
+    face = np.zeros_like(planned)
+    head = np.zeros_like(angles.head)
+    mass = np.zeros(times.size)
+    eye_look = _eye_look_columns()
+    articulation = speech_shape_columns(load_arkit_map().blendshapes)
+    speakers = {utterance.id: utterance.speaker for utterance in plan.utterances}
+    for segment in real:
+        half = segment.blend_in / 2.0
+        lo, hi = segment.target_in - half, segment.target_out + half
+        frames = slice(
+            int(np.searchsorted(times, lo, side="left")),
+            int(np.searchsorted(times, hi, side="right")),
+        )
+        t = times[frames]
+        weight = ramp_envelope(t, lo, segment.target_in + half, segment.target_out - half, hi)
+        sample = sample_segment(segment, tracks[str(segment.source)], t)
+        sample.weights[:, eye_look] = 0.0
+        if speakers.get(segment.utterance_id or "") != character:
+            # A listener recorded while talking must not mouth the words: its mouth is the
+            # plan's (which leaves it at rest but for the face events).
+            sample.weights[:, articulation] = planned[frames][:, articulation]
+        face[frames] += weight[:, None] * sample.weights
+        head[frames] += weight[:, None] * sample.head
+        mass[frames] += weight
+    inside = mass > 0.0
+    share = np.minimum(mass[inside], 1.0)[:, None]
+    real_face = face[inside] / mass[inside, None]
+    layered = layer_over_face(plan, character, times[inside], real_face)
+    weights = planned.copy()
+    weights[inside] = (1.0 - share) * planned[inside] + share * layered
+    gaze_head = HeadEyesCurves(_without_head_events(plan, character), character).sample(
+        times[inside]
+    )
+    real_head = gaze_head.head + head[inside] / mass[inside, None]
+    heads = angles.head.copy()
+    heads[inside] = (1.0 - share) * angles.head[inside] + share * real_head
+    return FaceCurves(times, weights + 0.0, heads + 0.0, angles.eyes, fps, plan.scene.duration)
+
+
+# -- the whole scene -----------------------------------------------------------------------
+
+
+def decide_faces(
+    plan: MotionPlan,
+    faces: FaceLibrary,
+    characters: Iterable[str],
+    *,
+    threshold: float = DEFAULT_FACE_THRESHOLD,
+    k: int = FACE_CANDIDATES,
+) -> dict[str, tuple[FaceSegment, ...]]:
+    """Each character's face segments, one per utterance slot."""
+    check_face_threshold(threshold)
+    return {
+        name: tuple(decide_face(slot, faces, threshold, k=k) for slot in face_slots(plan, name))
+        for name in characters
+    }
+
+
+def check_face_threshold(threshold: float) -> None:
+    if not (math.isfinite(threshold) and threshold >= 0.0):
+        raise FaceLibraryError(f"the face threshold must be a number >= 0, got {threshold}")
+
+
+def realize_faces(
+    realization: Realization,
+    faces: FaceLibrary | ClipLibrary | str | os.PathLike[str],
+    *,
+    threshold: float = DEFAULT_FACE_THRESHOLD,
+    k: int = FACE_CANDIDATES,
+    fps: int | None = None,
+) -> Realization:
+    """`realization` with every character's face and head realized from `faces` (a checked
+    `FaceLibrary`, or a library or its path, checked here): the timeline gains face segments
+    (schema 1.1) and `faces` the curves, at `fps` (default: the timeline's, 30 when the ARKit
+    exports do not run at it)."""
+    check_face_threshold(threshold)
+    library = faces if isinstance(faces, FaceLibrary) else open_face_library(faces)
+    timeline = realization.timeline
+    rate = fps if fps is not None else timeline.fps if timeline.fps in FPS_CHOICES else 30
+    names = [track.name for track in timeline.characters]
+    decided = decide_faces(realization.plan, library, names, threshold=threshold, k=k)
+    curves = {
+        name: face_curves(realization.plan, name, decided[name], library.tracks, rate)
+        for name in names
+    }
+    tracks = tuple(
+        track.model_copy(update={"face_segments": decided[track.name]})
+        for track in timeline.characters
+    )
+    realized = timeline.model_copy(
+        update={"characters": tracks, "schema_version": FACE_TIMELINE_SCHEMA_VERSION}
+    )
+    return replace(realization, timeline=realized, faces=curves)

@@ -1,0 +1,354 @@
+"""Faces realized from a real face library: real segments where they score, the plan's curves
+elsewhere, warped to the slot, joined smoothly, the mouth still the plan's speech, and the
+timeline and OTIO naming the source video with its in and out points."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import opentimelineio as otio
+import pytest
+
+from motiondirector.cli import main
+from motiondirector.export.arkit import arkit_curves, frame_times
+from motiondirector.export.face_curves import FaceCurves
+from motiondirector.export.head_eyes import HeadEyesCurves
+from motiondirector.export.otio import timeline_to_otio_json
+from motiondirector.export.scene_folder import DirectResult, SceneFolder
+from motiondirector.faces.model import FACE_MODEL_ENV, find_face_model
+from motiondirector.faces.tracker import pack_tracks
+from motiondirector.generators.backends.scene import build_requests, read_direction
+from motiondirector.generators.backends.wan_animate import WanAnimateBackend
+from motiondirector.generators.face_track import RealFaceVideo, draw_face, face_conditioning
+from motiondirector.plan.motion_plan import MotionPlan
+from motiondirector.plan.timeline import CharacterTimeline, FaceSegment, Timeline
+from motiondirector.plan.vocabulary import load_arkit_map
+from motiondirector.realize import plan_text
+from motiondirector.realize.body import Realization
+from motiondirector.realize.faces import (
+    FACE_BLEND_S,
+    FaceLibrary,
+    FaceLibraryError,
+    open_face_library,
+    realize_faces,
+    sample_segment,
+)
+from motiondirector.retrieval import ClipLibrary
+from motiondirector.retrieval.video import FACE_TRACKS, ingest_face_folder
+from motiondirector.speech import character_keys, speech_curves
+from motiondirector.speech.coarticulation import speech_shape_columns
+
+from ..faces.clips import FACE_MODEL, cut
+
+SCRIPT = (
+    "ANA: (smiling) Hello, Ben! It is so good to see you again after all this time.\n"
+    "BEN: (nodding) Yes. I missed you too. Tell me everything about the trip.\n"
+    "ANA: (laughing) Where do I even start? The mountains were wonderful, and the people too.\n"
+)
+
+
+@pytest.fixture(autouse=True)
+def _face_model_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(FACE_MODEL_ENV, str(FACE_MODEL))
+
+
+@pytest.fixture(scope="module")
+def videos(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("videos") / "talks"
+    folder.mkdir()
+    cut("lp_d12.mp4", 0.0, 4.0, folder / "animated.mp4")
+    cut("lp_d19.mp4", 6.0, 8.4, folder / "smile.mp4")
+    cut("lp_d18.mp4", 2.0, 5.6, folder / "mouth.mp4")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def library(videos: Path, tmp_path_factory: pytest.TempPathFactory) -> ClipLibrary:
+    ingested = ingest_face_folder(videos, model=find_face_model(FACE_MODEL), workers=1)
+    return ClipLibrary.create(
+        tmp_path_factory.mktemp("libraries") / "faces",
+        ingested.records,
+        attachments={FACE_TRACKS: pack_tracks(dict(ingested.tracks))},
+    )
+
+
+@pytest.fixture(scope="module")
+def faces(library: ClipLibrary) -> FaceLibrary:
+    return open_face_library(library, face_model=find_face_model(FACE_MODEL).model_id)
+
+
+@pytest.fixture(scope="module")
+def plan() -> MotionPlan:
+    return plan_text(SCRIPT, format="text")
+
+
+def _bare(plan: MotionPlan) -> Realization:
+    """The plan with an empty body timeline: faces are realized on their own here."""
+    names = tuple(CharacterTimeline(name=t.name, segments=()) for t in plan.characters)
+    timeline = Timeline(duration=plan.scene.duration, characters=names)
+    return Realization(plan=plan, timeline=timeline, motions={})
+
+
+@pytest.fixture(scope="module")
+def realized(plan: MotionPlan, faces: FaceLibrary) -> Realization:
+    return realize_faces(_bare(plan), faces, threshold=0.45)
+
+
+def _segments(realization: Realization) -> list[tuple[str, FaceSegment]]:
+    return [(t.name, s) for t in realization.timeline.characters for s in t.face_segments]
+
+
+def test_slots_get_real_faces_from_inside_the_clips(
+    realized: Realization, faces: FaceLibrary, plan: MotionPlan
+) -> None:
+    segments = _segments(realized)
+    assert len(segments) == len(plan.characters) * len(plan.utterances)
+    real = [s for _, s in segments if s.kind == "clip"]
+    assert real, [s.provenance.reason for _, s in segments]
+    for segment in real:
+        assert segment.source is not None and Path(segment.source).parent.name == "talks"
+        track = faces.tracks[segment.source]
+        assert 0.0 <= segment.source_in < segment.source_out <= track.duration + 1e-6
+        assert segment.provenance.reason.startswith("real face: ")
+        assert segment.provenance.scores["threshold"] == 0.45
+        assert segment.provenance.score is not None and segment.provenance.score >= 0.45
+    assert realized.timeline.schema_version == "1.1"
+    back = Timeline.model_validate_json(realized.timeline.to_json())
+    assert back == realized.timeline
+
+
+def test_a_real_segment_is_warped_onto_its_slot(realized: Realization, faces: FaceLibrary) -> None:
+    for _, segment in _segments(realized):
+        if segment.kind != "clip" or segment.source is None:
+            continue
+        track = faces.tracks[segment.source]
+        ends = np.array([segment.target_in, segment.target_out])
+        warped = sample_segment(segment, track, ends)
+        straight = sample_segment(
+            segment.model_copy(
+                update={"target_in": segment.source_in, "target_out": segment.source_out}
+            ),
+            track,
+            np.array([segment.source_in, segment.source_out]),
+        )
+        assert np.allclose(warped.weights, straight.weights)
+        rate = segment.provenance.scores["warp"]
+        slot = segment.target_out - segment.target_in
+        assert (segment.source_out - segment.source_in) / rate == pytest.approx(slot, abs=2e-3)
+    for name, curves in realized.faces.items():
+        times, weights = arkit_curves(realized.plan, name)
+        assert curves.weights.shape == weights.shape and np.array_equal(curves.times, times)
+
+
+def test_a_threshold_above_one_keeps_every_slot_procedural(
+    plan: MotionPlan, faces: FaceLibrary
+) -> None:
+    done = realize_faces(_bare(plan), faces, threshold=1.01)
+    for _, segment in _segments(done):
+        assert segment.kind == "procedural" and segment.source is None
+        assert "< threshold 1.01" in segment.provenance.reason
+    for name, curves in done.faces.items():
+        _, weights = arkit_curves(plan, name)
+        assert np.array_equal(curves.weights, weights)
+        planned = HeadEyesCurves(plan, name).sample(curves.times)
+        assert np.array_equal(curves.head, planned.head)
+
+
+def _inner_frames(times: np.ndarray, segment: FaceSegment) -> np.ndarray:
+    half = segment.blend_in / 2.0
+    return (times > segment.target_in + half) & (times < segment.target_out - half)
+
+
+def test_the_mouth_of_a_real_face_is_the_plans_speech(realized: Realization) -> None:
+    names = load_arkit_map().blendshapes
+    articulation = speech_shape_columns(names)
+    checked = 0
+    for name, segment in _segments(realized):
+        if segment.kind != "clip":
+            continue
+        curves = realized.faces[name]
+        _, planned = arkit_curves(realized.plan, name)
+        _, activity = speech_curves(character_keys(realized.plan, name), curves.times, names)
+        speaker = next(u.speaker for u in realized.plan.utterances if u.id == segment.utterance_id)
+        inner = _inner_frames(curves.times, segment)
+        # The speaker's mouth is the plan's while it speaks; a listener's all through the slot.
+        frames = inner & (activity >= 1.0) if speaker == name else inner
+        checked += int(frames.sum())
+        assert np.allclose(
+            curves.weights[frames][:, articulation], planned[frames][:, articulation]
+        )
+        # ... while the rest of the face is the real one.
+        inside = _inner_frames(curves.times, segment)
+        assert not np.allclose(curves.weights[inside], planned[inside])
+    assert checked > 10
+
+
+def test_joins_fade_without_a_jump(realized: Realization, plan: MotionPlan) -> None:
+    """At a join the face moves at most a little faster than the plan itself moves there (its
+    speech and blinks are fast); a cut from a smiling real face to a resting planned one would
+    move a whole smile in one frame."""
+    joins = 0
+    for name, segment in _segments(realized):
+        if segment.kind != "clip":
+            continue
+        curves = realized.faces[name]
+        _, planned = arkit_curves(plan, name)
+        excess = np.abs(np.diff(curves.weights, axis=0)) - np.abs(np.diff(planned, axis=0))
+        turn = np.abs(np.diff(curves.head, axis=0)).max(axis=1)
+        for edge in (segment.target_in, segment.target_out):
+            near = np.abs(curves.times[1:] - edge) <= FACE_BLEND_S
+            if edge <= 0.0 or edge >= plan.scene.duration or not near.any():
+                continue
+            joins += 1
+            assert excess[near].max() < 0.25, (name, edge)
+            assert turn[near].max() < 3.0, (name, edge)
+    assert joins >= 2
+
+
+def test_the_otio_timeline_references_the_source_video(realized: Realization) -> None:
+    back = otio.adapters.read_from_string(timeline_to_otio_json(realized.timeline), "otio_json")
+    names = [track.name for track in back.tracks]
+    assert names == ["ANA", "ANA face", "BEN", "BEN face"]
+    fps = float(realized.timeline.fps)
+    real = {(s.source, s.source_in, s.source_out) for _, s in _segments(realized) if s.source}
+    seen = set()
+    for track in back.tracks:
+        if not track.name.endswith(" face"):
+            continue
+        for clip in track.find_clips():
+            meta = clip.metadata["motiondirector"]
+            if meta["kind"] != "clip":
+                continue
+            url = clip.media_reference.target_url
+            seen.add((url, meta["source_in"], meta["source_out"]))
+            assert clip.source_range.start_time.value == round(meta["source_in"] * fps)
+    assert seen == real and all(url.endswith(".mp4") for url, _, _ in seen)
+
+
+def test_without_a_face_library_nothing_changes(plan: MotionPlan) -> None:
+    bare = _bare(plan)
+    data = json.loads(bare.timeline.to_json())
+    assert data["schema_version"] == "1.0"
+    assert all("face_segments" not in track for track in data["characters"])
+    result = DirectResult(plan=plan, timeline=bare.timeline, motions={})
+    assert [key for key, _, _ in SceneFolder.files(result)] == ["plan", "timeline", "otio"]
+    back = otio.adapters.read_from_string(timeline_to_otio_json(bare.timeline), "otio_json")
+    assert [track.name for track in back.tracks] == ["ANA", "BEN"]
+
+
+def test_the_scene_folder_writes_the_realized_face(realized: Realization, tmp_path: Path) -> None:
+    result = DirectResult(
+        plan=realized.plan,
+        timeline=realized.timeline,
+        motions={},
+        faces=dict(realized.faces),
+    )
+    paths = SceneFolder(tmp_path).save(result)
+    curves: FaceCurves = realized.faces["ANA"]
+    rows = paths["arkit-csv:ANA"].read_text().splitlines()
+    assert len(rows) == curves.times.size + 1
+    values = np.array([float(v) for v in rows[len(rows) // 2].split(",")[1:]])
+    assert np.allclose(values, curves.weights[len(rows) // 2 - 1], atol=1e-4)
+    assert paths["live-link-face:BEN"].name == "BEN.livelinkface.csv"
+    assert json.loads(paths["arkit-json:BEN"].read_text())["character"] == "BEN"
+
+
+def test_a_library_that_cannot_realize_faces_is_refused_by_name(
+    library: ClipLibrary, tmp_path: Path
+) -> None:
+    plain = ClipLibrary.create(
+        tmp_path / "plain",
+        [r.model_copy(update={"profile": None}) for r in library.records[:3]],
+        embedder=library.embedder,
+    )
+    with pytest.raises(FaceLibraryError, match=r"plain: no face segments"):
+        open_face_library(plain)
+    untracked = ClipLibrary.create(
+        tmp_path / "untracked", library.records, embedder=library.embedder
+    )
+    with pytest.raises(FaceLibraryError, match=r"untracked: its face tracks"):
+        open_face_library(untracked)
+    with pytest.raises(FaceLibraryError, match=r"faces: built with face model face_landmarker@"):
+        open_face_library(library, face_model="face_landmarker@000000000000")
+
+
+@pytest.fixture
+def builtin_cache(monkeypatch: pytest.MonkeyPatch, builtin_clips: ClipLibrary) -> None:
+    monkeypatch.setenv("MOTIONDIRECTOR_CACHE_DIR", str(builtin_clips.path.parent))
+
+
+@pytest.mark.usefixtures("builtin_cache")
+def test_direct_with_a_face_library(
+    library: ClipLibrary, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    script = tmp_path / "talk.txt"
+    script.write_text(SCRIPT)
+    out = tmp_path / "scene"
+    argv = ["direct", str(script), "-q", "--out", str(out), "--face-library", str(library.path)]
+    assert main([*argv, "--face-threshold", "0.45"]) == 0
+    printed = capsys.readouterr().out
+    assert "ANA              faces: " in printed and " real, " in printed
+    names = {p.name for p in out.iterdir()}
+    assert {"ANA.arkit.csv", "ANA.arkit.json", "ANA.livelinkface.csv", "BEN.arkit.csv"} <= names
+    timeline = Timeline.model_validate_json((out / "timeline.json").read_text())
+    assert any(s.kind == "clip" for s in timeline.character("ANA").face_segments)
+
+    # Wan-Animate's face video takes the real faces, cropped from their videos, in their slots.
+    faces = open_face_library(library)
+    real = next(s for s in timeline.character("ANA").face_segments if s.kind == "clip")
+    video = RealFaceVideo({"ANA": timeline.character("ANA").face_segments}, faces.tracks)
+    start, end = real.target_in + 0.2, real.target_in + 0.6
+    read = read_direction(out, ["ANA"])
+    (planned,) = build_requests(
+        read, WanAnimateBackend, size=(64, 48), fps=15, start=start, end=end
+    )
+    (item,) = build_requests(
+        read, WanAnimateBackend, size=(64, 48), fps=15, start=start, end=end, face_video=video
+    )
+    assert item.request.face_frames is not None and planned.request.face_frames is not None
+    assert item.request.face_frames.shape == planned.request.face_frames.shape
+    assert item.request.face_frames[:, 16:48, 16:48].mean() > 40  # a face, not a sketch
+    assert planned.request.face_frames[:, 16:48, 16:48].mean() < 40
+
+    other = tmp_path / "other-model.task"
+    shutil.copyfile(FACE_MODEL, other)
+    with other.open("ab") as handle:
+        handle.write(b"\0")
+    refused = tmp_path / "refused"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(FACE_MODEL_ENV, str(other))
+        assert main(["direct", str(script), "-q", "--out", str(refused), "--face-library",
+                     str(library.path)]) == 1  # fmt: skip
+    assert str(library.path) in capsys.readouterr().err
+    assert not refused.exists()
+
+
+def test_frame_grid_of_the_curves_is_the_exports(realized: Realization) -> None:
+    curves = realized.faces["BEN"]
+    assert np.array_equal(curves.times, frame_times(realized.plan.scene.duration, 30))
+
+
+def test_generators_are_conditioned_on_the_real_face(
+    realized: Realization, faces: FaceLibrary
+) -> None:
+    name, segment = next((n, s) for n, s in _segments(realized) if s.kind == "clip")
+    curves = realized.faces[name]
+    inside = (curves.times >= segment.target_in) & (curves.times < segment.target_out)
+    outside = int(np.flatnonzero(~inside)[0])
+    sketches = face_conditioning(curves.times, curves.weights, [segment], faces.tracks, (96, 96))
+    assert sketches.shape == (curves.times.size, 96, 96, 3)
+    assert np.array_equal(sketches[outside], draw_face(curves.weights[outside], (96, 96)))
+    first = int(np.flatnonzero(inside)[0])
+    mesh = sketches[first]
+    assert mesh.any() and not np.array_equal(mesh, draw_face(curves.weights[first], (96, 96)))
+    crops = face_conditioning(
+        curves.times, curves.weights, [segment], faces.tracks, (96, 96), kind="crops"
+    )
+    real = crops[inside]
+    # Video of a face: mid-tone colour everywhere in the middle, and it moves.
+    assert real[:, 32:64, 32:64].mean() > 40
+    assert not np.array_equal(real[0], real[-1])
+    assert np.array_equal(crops[outside], sketches[outside])
