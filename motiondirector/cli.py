@@ -283,19 +283,7 @@ def _build_parser() -> argparse.ArgumentParser:
         help="who chooses the steps: the deterministic pipeline (default) or an LLM agent",
     )
     direct.add_argument("--instructions", help="what the llm agent is asked, in plain words")
-    direct.add_argument(
-        "--face-library",
-        metavar="LIB",
-        help="a library built from videos (`index build VIDEO_FOLDER`): realize each "
-        "utterance's face and head from the best-matching real face, writing ARKit and Live "
-        "Link Face files per character (docs/faces.md)",
-    )
-    direct.add_argument(
-        "--face-threshold",
-        type=float,
-        metavar="X",
-        help="score a real face needs to be used (default 0.6; above 1: always procedural)",
-    )
+    _add_face_library_options(direct)
     _add_director_options(direct)
 
     revise = sub.add_parser(
@@ -314,6 +302,7 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     revise.add_argument("--library", help=f"{LIBRARY_HELP} (default: {BUILTIN_LIBRARY})")
     revise.add_argument("-k", type=_positive_int, default=10, help="candidates per slot")
+    _add_face_library_options(revise)
     _add_director_options(revise)
     _add_llm_options(revise)
 
@@ -828,7 +817,29 @@ def _direct(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_face_library_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--face-library",
+        metavar="LIB",
+        help="a library built from videos (`index build VIDEO_FOLDER`): realize each "
+        "utterance's face and head from the best-matching real face, writing ARKit and Live "
+        "Link Face files per character (docs/faces.md)",
+    )
+    parser.add_argument(
+        "--face-threshold",
+        type=float,
+        metavar="X",
+        help="score a real face needs to be used (default 0.6; above 1: always procedural)",
+    )
+
+
 def _revise(args: argparse.Namespace) -> int:
+    if args.face_library is None and _has_real_faces(args.direction):
+        print(
+            f"note: {args.direction} was directed with real faces; without --face-library the "
+            "revision keeps the plan's faces",
+            file=sys.stderr,
+        )
     revised = _director(args).revise(args.direction, args.note, args.out, parser=args.parser)
     for constraint in revised.constraints:
         print(f"{constraint.kind:<10} {constraint.character:<16} {constraint.span.describe()}")
@@ -837,6 +848,16 @@ def _revise(args: argparse.Namespace) -> int:
     files = count_noun(len(revised.result.paths), "file")
     print(f"Wrote {files} to {args.out}/ (revision.json: the diff)")
     return 0
+
+
+def _has_real_faces(folder: Path) -> bool:
+    from motiondirector.export.scene_folder import SceneFolder
+
+    try:
+        timeline = SceneFolder(folder).read_timeline()
+    except MotionDirectorError:
+        return False  # the revision itself says what is wrong with the folder
+    return any(s.kind == "clip" for track in timeline.characters for s in track.face_segments)
 
 
 def _render(args: argparse.Namespace) -> int:

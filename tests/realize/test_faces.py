@@ -313,6 +313,20 @@ def test_direct_with_a_face_library(
     assert item.request.face_frames[:, 16:48, 16:48].mean() > 40  # a face, not a sketch
     assert planned.request.face_frames[:, 16:48, 16:48].mean() < 40
 
+    # A revision keeps the real faces when given the library, and says so when it is not.
+    note = ["revise", str(out), "Ana angrier", "--out"]
+    assert main([*note, str(tmp_path / "kept"), "--face-library", str(library.path),
+                 "--face-threshold", "0.45"]) == 0  # fmt: skip
+    kept = Timeline.model_validate_json((tmp_path / "kept" / "timeline.json").read_text())
+    assert any(s.kind == "clip" for s in kept.character("ANA").face_segments)
+    assert "real faces" not in capsys.readouterr().err
+    assert main([*note, str(tmp_path / "planned")]) == 0
+    assert "was directed with real faces; without --face-library" in capsys.readouterr().err
+    planned_only = Timeline.model_validate_json(
+        (tmp_path / "planned" / "timeline.json").read_text()
+    )
+    assert not planned_only.character("ANA").face_segments
+
     other = tmp_path / "other-model.task"
     shutil.copyfile(FACE_MODEL, other)
     with other.open("ab") as handle:
