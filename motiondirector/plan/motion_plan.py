@@ -4,8 +4,9 @@ Every event has a channel, start and end in seconds, the utterance it belongs to
 `source` saying which rule or model put it there and why, and a plain-language description.
 The JSON Schema of `MotionPlan` is published (`motiondirector schema`) and versioned: 1.1 added
 `planned_by` and `fallback` to each utterance; 1.2 added the optional speech track (`visemes`)
-of each utterance and the optional caller phoneme timings of each word; 1.0 and 1.1 plans still
-load (upgraded on reading).
+of each utterance and the optional caller phoneme timings of each word; 1.3 added the gesture
+lexemes of handling things (take, give, put_down, drink, read, write, open); 1.0 to 1.2 plans
+still load (upgraded on reading).
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from motiondirector.plan.direction import ModelFallback, describe_fallbacks
 from motiondirector.plan.scene import Seconds, Word
 from motiondirector.plan.vocabulary import Emotion, GestureLexeme, Hand, HeadLexeme, PostureLexeme
 
-SCHEMA_VERSION: Literal["1.2"] = "1.2"
-_UPGRADED_VERSIONS = ("1.0", "1.1")
+SCHEMA_VERSION: Literal["1.3"] = "1.3"
+_UPGRADED_VERSIONS = ("1.0", "1.1", "1.2")
 
 Viseme = Literal[
     "sil", "PP", "FF", "TH", "DD", "kk", "CH", "SS", "nn", "RR", "aa", "E", "ih", "oh", "ou"
@@ -199,7 +200,7 @@ class CharacterTrack(_Model):
 
 
 class MotionPlan(_Model):
-    schema_version: Literal["1.2"] = SCHEMA_VERSION
+    schema_version: Literal["1.3"] = SCHEMA_VERSION
     scene: SceneInfo
     beats: tuple[PlanBeat, ...]
     utterances: tuple[PlanUtterance, ...]
@@ -209,7 +210,7 @@ class MotionPlan(_Model):
     @model_validator(mode="before")
     @classmethod
     def _upgrade(cls, data: Any) -> Any:
-        # 1.1 and 1.2 only added optional fields: an older plan did not record them.
+        # 1.1 to 1.3 only added optional fields and lexemes: an older plan is a valid newer one.
         if isinstance(data, Mapping) and data.get("schema_version") in _UPGRADED_VERSIONS:
             return {**data, "schema_version": SCHEMA_VERSION}
         return data

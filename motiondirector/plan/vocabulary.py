@@ -21,7 +21,8 @@ GestureLexeme = Literal[
     "beat", "point", "self_point", "open_palms", "shrug", "wave", "bow", "thumbs_up", "clap",
     "facepalm", "cross_arms", "hands_on_hips", "head_scratch", "chin_stroke", "count", "stop",
     "beckon", "fist_pump", "fist_shake", "cover_mouth", "cover_face", "hand_on_heart", "shush",
-    "rub_hands", "salute", "handshake", "hug", "dismiss",
+    "rub_hands", "salute", "handshake", "hug", "dismiss", "take", "give", "put_down", "drink",
+    "read", "write", "open",
 ]  # fmt: skip
 PostureLexeme = Literal[
     "stand", "sit", "walk", "run", "turn", "lean_forward", "lean_back", "kneel", "jump", "fall",
@@ -31,10 +32,15 @@ GazeKeyword = Literal["addressee", "speaker", "away", "down", "up", "camera"]
 Channel = Literal["face", "head", "gaze", "gesture", "posture"]
 Hand = Literal["left", "right", "both"]
 
+HandlingLexeme = Literal["take", "give", "put_down", "drink", "read", "write", "open"]
+"""The gestures of handling a thing (a glass, a page, a door): an event of one names the thing in
+its description."""
+
 EMOTIONS: tuple[str, ...] = get_args(Emotion)
 HEAD_LEXEMES: tuple[str, ...] = get_args(HeadLexeme)
 GESTURE_LEXEMES: tuple[str, ...] = get_args(GestureLexeme)
 POSTURE_LEXEMES: tuple[str, ...] = get_args(PostureLexeme)
+HANDLING_LEXEMES: tuple[str, ...] = get_args(HandlingLexeme)
 GAZE_KEYWORDS: tuple[str, ...] = get_args(GazeKeyword)
 CHANNELS: tuple[str, ...] = get_args(Channel)
 
@@ -114,6 +120,8 @@ def load_vocabulary() -> Vocabulary:
     ):
         if tuple(getattr(vocabulary, channel)) != literal:
             raise ValueError(f"vocabulary.yaml {channel} differ from the typed vocabulary")
+    if not set(HANDLING_LEXEMES) <= set(GESTURE_LEXEMES):
+        raise ValueError("the handling lexemes must be gesture lexemes")
     return vocabulary
 
 

@@ -1,13 +1,14 @@
 """Reads action lines ("Ana crosses her arms. He sits down heavily.") into who does what.
 
 Finds the verbs of the action lexicon (every form: crosses, crossed, crossing), works out each
-verb's subject -- a character name (first or full name, any case), a group ("they", "the men",
-"both"), a pronoun resolved to the character last mentioned of that gender -- and the character
-or place it is aimed at. A verb whose subject is not a known character produces nothing: it
-never guesses. Asides in brackets ("Charya (the Librarian) walks over") are skipped. Asked to,
-it also gives the face of an emotion the line describes ("MARY, furious, sits") to the
-character it describes. It returns templates with characters; building Behaviours is
-`rules.py`'s job.
+verb's subject -- a character name (first or full name, any case), a group ("they", "the men":
+everyone on stage but whoever the sentence names doing something alone; "both", "the three of
+them": the last list of that many names), a pronoun resolved to the character last mentioned of
+that gender -- and the character or place it is aimed at. A verb whose subject is not a known
+character produces nothing: it never guesses. Asides in brackets ("Charya (the Librarian) walks
+over") are skipped. Asked to, it also gives the face of an emotion the line describes ("MARY,
+furious, sits") to the character it describes. It returns templates with characters; building
+Behaviours is `rules.py`'s job.
 """
 
 from __future__ import annotations
@@ -29,6 +30,15 @@ _PREPOSITIONS = frozenset(
     {"at", "to", "with", "toward", "towards", "into", "from", "for", "on", "behind", "beside",
      "near", "past", "by", "of", "over", "onto", "around", "about"}
 )  # fmt: skip
+# Before an -s form, these in lower case make it a plural noun ("pours two drinks", "raises
+# both hands"): a plural subject takes the bare verb ("the two walk off").
+_PLURAL_COUNTS = frozenset(
+    {"two", "three", "four", "five", "six", "some", "more", "few", "several", "many", "both"}
+)
+_CLAUSE_BREAKS = frozenset({",", "and", "then", "but", "while", "as"})
+_NEAR = 4  # an object looked for further than this after its verb must be in the verb's clause
+# Groups of a known size: "both", "the two", "the three of them", "the pair".
+_GROUP_SIZES = {"both": 2, "two": 2, "pair": 2, "couple": 2, "three": 3, "trio": 3, "four": 4}
 _NEGATIONS = frozenset({"not", "never", "without", "doesn't", "don't", "didn't", "won't", "can't"})
 _SKIPPABLE = frozenset(
     {"is", "are", "was", "were", "be", "been", "begins", "begin", "began", "starts", "start",
@@ -57,6 +67,16 @@ _FEMALE_NOUNS = frozenset(
 )  # fmt: skip
 _INTRODUCTION_REACH = 14  # tokens after "NAME," read as the description of NAME
 _EMOTION_FACE_MIN = 0.05
+
+
+class _Group(list[str]):
+    """A subject a group word names ("both", "the three of them"). Its members are not
+    mentioned one by one: after "The three of them look up. He ...", "he" is whoever was
+    named last on his own."""
+
+
+class _Everyone(_Group):
+    """A group subject that means everyone on stage ("they", "the men")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +206,19 @@ class ReferenceTracker:
         self._recent: dict[str, None] = {}  # in order of last mention
         self._gender: dict[str, str] = {}
         self._keep = keep
+        self._lists: dict[int, tuple[str, ...]] = {}  # the last list of names of each size
+
+    def mention_list(self, names: Sequence[str]) -> None:
+        """Names written as one list ("Chalf, Nar and Yor"): what "the three of them" means."""
+        self._lists[len(names)] = tuple(names)
+
+    def group(self, size: int, on_stage: Sequence[str]) -> list[str]:
+        """The characters a group of `size` means ("both", "the three of them"): the last list
+        of that many names if they are all on stage, else everyone on stage."""
+        named = self._lists.get(size, ())
+        if named and all(name in on_stage for name in named):
+            return list(named)
+        return list(on_stage)
 
     def mention(self, name: str) -> None:
         self._recent.pop(name, None)
@@ -326,10 +359,15 @@ class ActionParser:
         mentions = self._mentions(tokens, names)
         self._learn_from_introductions(tokens, mentions, names, tracker)
         told = 0  # mentions already passed to the tracker
+        lists = self._lists(tokens, mentions, names)
         verbs = self._verbs(tokens)
         subject = carried
         previous_end = 0
         subjects: list[tuple[int, list[str]]] = []  # (verb position, its subject)
+        # Who does something on their own, and the cues of "they": "Charya walks over as they
+        # fidget" -- they are the others.
+        singles: set[str] = set()
+        everyone: list[tuple[int, int]] = []
         for number, verb in enumerate(verbs):
             region_end = verb.position
             next_start = verbs[number + 1].position if number + 1 < len(verbs) else len(tokens)
@@ -337,6 +375,8 @@ class ActionParser:
             while told < len(mentions) and mentions[told][0] < region_end:
                 tracker.mention(mentions[told][1])
                 told += 1
+            while lists and lists[0][0] < region_end:
+                tracker.mention_list(lists.pop(0)[1])
             found = self._subject(tokens, previous_end, region_end, names, tracker, on_stage)
             if found is None and not subject:
                 found = self._nearest_subject(tokens, previous_end, region_end, names, tracker)
@@ -349,15 +389,53 @@ class ActionParser:
             if actors is not None:
                 named = {name for _, name in mentions}
                 actors.extend((name, verb.entry.verb) for name in subject if name in named)
-            for name in subject:
-                tracker.mention(name)
+            if not isinstance(subject, _Group):
+                for name in subject:
+                    tracker.mention(name)
+            first = len(cues)
             self._emit(tokens, verb, subject, names, tracker, on_stage, cues)
+            if isinstance(subject, _Everyone):
+                everyone.append((first, len(cues)))
+            else:
+                singles.update(subject)
         for _, name in mentions[told:]:
             tracker.mention(name)
+        for _, names_listed in lists:
+            tracker.mention_list(names_listed)
+        if singles and everyone:
+            dropped = {
+                index
+                for first, end in everyone
+                for index in range(first, end)
+                if cues[index].character in singles
+            }
+            cues[:] = [cue for index, cue in enumerate(cues) if index not in dropped]
         if emotions:
             self._emotion_faces(tokens, mentions, subjects, subject, tracker, cues)
         self._learn_gender(tokens, mentions, tracker)
         return subject
+
+    @staticmethod
+    def _lists(
+        tokens: list[_Tok], mentions: list[tuple[int, str]], names: NameIndex
+    ) -> list[tuple[int, list[str]]]:
+        """Names written as one list ("Chalf, Nar and Yor"), with where each list starts."""
+        found: list[tuple[int, list[str]]] = []
+        current: list[str] = []
+        start = end = -1
+        for index, name in mentions:
+            between = {t.low for t in tokens[end:index]} if end >= 0 else set()
+            if current and between and between <= {",", "and", "&"}:
+                current.append(name)
+            else:
+                if len(current) > 1:
+                    found.append((start, list(dict.fromkeys(current))))
+                current, start = [name], index
+            match = names.match_starting(tokens, index)
+            end = match[1] if match is not None else index + 1
+        if len(current) > 1:
+            found.append((start, list(dict.fromkeys(current))))
+        return found
 
     def _mentions(self, tokens: list[_Tok], names: NameIndex) -> list[tuple[int, str]]:
         found: list[tuple[int, str]] = []
@@ -373,13 +451,29 @@ class ActionParser:
 
     def _verbs(self, tokens: list[_Tok]) -> list[_Verb]:
         verbs: list[_Verb] = []
+        object_end = 0  # the object of the verb before ends here: "exchange glances"
         for position, token in enumerate(tokens):
             entries = self._by_form.get(token.low)
-            if not entries or token.possessive:
+            if not entries or token.possessive or position < object_end:
                 continue
             if position > 0 and tokens[position - 1].low in _DETERMINERS:
                 continue  # "a look", "the waves": a noun
-            entry = next((e for e in entries if self._object_ok(tokens, position, e)), None)
+            before = tokens[position - 1] if position > 0 else None
+            if (
+                before is not None
+                and before.low in _PLURAL_COUNTS
+                and before.text.islower()  # "Patron Two rolls": a name
+                and token.low.endswith("s")
+            ):
+                continue
+            entry, object_end = next(
+                (
+                    (e, end)
+                    for e in entries
+                    if (end := self._object_end(tokens, position, e)) is not None
+                ),
+                (None, 0),
+            )
             if entry is not None and self._turns_a_thing(tokens, position, entry):
                 entry = None
             negated = position > 0 and (
@@ -400,15 +494,24 @@ class ActionParser:
         )
 
     @staticmethod
-    def _object_ok(tokens: list[_Tok], position: int, entry: ActionEntry) -> bool:
+    def _object_end(tokens: list[_Tok], position: int, entry: ActionEntry) -> int | None:
+        """Where the object the entry asks for ends (the verb's own end for an entry that asks
+        for none), or None when it is not there."""
         if not entry.objects:
-            return True
+            return position + 1
         after = [t.low for t in tokens[position + 1 : position + 1 + entry.within + 4]]
+        reach = min(entry.within, len(after))
+        if not entry.behaviours or entry.within > _NEAR:
+            # A use that does nothing, or one whose object may come far after the verb ("gives
+            # him a furtive look"), is read in its own clause: "gives Ben the keys and looks
+            # away" still hands them over. An object may itself hold a break ("back and forth").
+            clause = next((i for i, w in enumerate(after) if w in _CLAUSE_BREAKS), reach)
+            reach = min(reach, clause)
         for words in entry.objects:
-            for start in range(min(entry.within, len(after))):
+            for start in range(reach):
                 if tuple(after[start : start + len(words)]) == words:
-                    return True
-        return False
+                    return position + 1 + start + len(words)
+        return None
 
     def _subject(
         self,
@@ -494,12 +597,16 @@ class ActionParser:
         if token.low in ("he", "she"):
             name = tracker.resolve(token.low)
             return [name] if name else []
+        of_them = token.low == "them" and j > begin and tokens[j - 1].low == "of"
         if (
             token.low == "they"
             or (token.low in self._groups and names.match_ending(tokens, j) is None)
-            or (token.low == "them" and j > begin and tokens[j - 1].low == "of")
+            or of_them
         ):
-            return list(on_stage)
+            counted = tokens[j - 2].low if of_them and j - 2 >= begin else token.low
+            size = _GROUP_SIZES.get(counted)
+            group = tracker.group(size, on_stage) if size is not None else list(on_stage)
+            return _Everyone(group) if group == list(on_stage) else _Group(group)
         cluster: list[str] = []
         k = j
         if (
@@ -549,6 +656,13 @@ class ActionParser:
         region = region[:stop]
         trigger = " ".join(t.text for t in tokens[verb.position : verb.position + 1 + len(region)])
         person = self._object_person(region, names, tracker, subject)
+        if isinstance(subject, _Everyone) and person is None:
+            # "They glance over to see her": everyone else looks at her.
+            person = self._object_person(region, names, tracker, [])
+            if person is not None and person in subject and len(subject) > 1:
+                subject = _Everyone(name for name in subject if name != person)
+            else:
+                person = None
         for template in verb.entry.behaviours:
             if template.target == "$each_other":
                 group = subject if len(subject) > 1 else [*subject, *(p for p in [person] if p)]
@@ -585,7 +699,10 @@ class ActionParser:
                     or (
                         token.low == "her"
                         and (
-                            not following or following.endswith("ly") or following in _PREPOSITIONS
+                            not following
+                            or following.endswith("ly")
+                            or following in _PREPOSITIONS
+                            or following in _ARTICLES  # "hands her the keys"
                         )
                     )
                 )

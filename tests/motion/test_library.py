@@ -23,7 +23,7 @@ from motiondirector.motion.library import (
 )
 from motiondirector.motion.library.synthesis import synthesize, variant_track
 from motiondirector.motion.skeleton import CANONICAL_FPS, JOINT_INDEX, JOINTS, PARENTS
-from motiondirector.plan.vocabulary import load_vocabulary
+from motiondirector.plan.vocabulary import HANDLING_LEXEMES, load_vocabulary
 
 J = JOINT_INDEX
 LIBRARY = builtin_library()
@@ -273,6 +273,72 @@ def test_contact_gestures_keep_the_hand_on_the_body_at_every_amplitude() -> None
         clip = get_clip(f"facepalm.right.{amplitude}.normal.neutral")
         pose = positions(clip.id)[frame(clip, "stroke")]
         assert np.linalg.norm(pose[J["right_wrist"]] - pose[J["head"]]) < 0.2
+
+
+def test_every_handling_lexeme_has_a_clip_of_its_own_with_a_description() -> None:
+    for lexeme in HANDLING_LEXEMES:
+        clips = clips_for(lexeme)
+        assert clips and {clip.channel for clip in clips} == {"gesture"}, lexeme
+        plain = next(c for c in clips if c.amplitude == "normal" and c.style == "neutral")
+        assert lexeme.replace("_", " ") in plain.descriptions[2]
+        assert load_vocabulary().gestures[lexeme] in plain.descriptions[3]
+    assert {c.hand for c in clips_for("read")} == {"both"}
+    assert {c.hand for c in clips_for("take")} == {"right", "left"}
+
+
+@pytest.mark.parametrize("lexeme", ["take", "give", "open"])
+def test_reaching_lexemes_reach_forward_at_waist_to_chest_height(lexeme: str) -> None:
+    clip = get_clip(f"{lexeme}.right.normal.normal.neutral")
+    pose = positions(clip.id)
+    reach = pose[frame(clip, "stroke")]
+    wrist, shoulder = reach[J["right_wrist"]], reach[J["right_shoulder"]]
+    assert wrist[2] - pose[0, J["right_wrist"], 2] > 0.3  # out in front of the body
+    assert 0.95 < wrist[1] < shoulder[1]  # between the waist and the shoulder
+    assert pose[:, J["left_wrist"], 2].max() < pose[0, J["left_wrist"], 2] + 0.02
+
+
+def test_take_brings_the_hand_back_holding_and_put_down_lowers_it_in_front() -> None:
+    take = get_clip("take.right.normal.normal.neutral")
+    pose = positions(take.id)
+    assert (
+        pose[frame(take, "relax"), J["right_wrist"], 2]
+        < pose[frame(take, "stroke"), J["right_wrist"], 2]
+    )
+    put = get_clip("put_down.right.normal.normal.neutral")
+    pose = positions(put.id)
+    ready, stroke = pose[frame(put, "ready")], pose[frame(put, "stroke")]
+    assert stroke[J["right_wrist"], 1] < ready[J["right_wrist"], 1] - 0.2  # down to the table
+    assert stroke[J["right_wrist"], 2] > pose[0, J["right_wrist"], 2] + 0.1  # in front
+    assert face_direction(put.id)[frame(put, "stroke"), 1] < -0.1  # looking where it goes
+
+
+def test_drink_brings_the_hand_to_the_mouth_and_tips_the_head_back() -> None:
+    for amplitude in ("small", "normal", "large"):
+        clip = get_clip(f"drink.right.{amplitude}.normal.neutral")
+        pose = positions(clip.id)[frame(clip, "stroke")]
+        assert np.linalg.norm(pose[J["right_wrist"]] - pose[J["head"]]) < 0.2
+    clip = get_clip("drink.right.normal.normal.neutral")
+    assert face_direction(clip.id)[frame(clip, "stroke"), 1] > 0.1  # the face tips up
+
+
+def test_read_holds_both_hands_up_in_front_and_looks_down_at_them() -> None:
+    clip = get_clip("read.both.normal.normal.neutral")
+    pose = positions(clip.id)[frame(clip, "stroke")]
+    for side in ("left", "right"):
+        wrist = pose[J[f"{side}_wrist"]]
+        assert wrist[2] > pose[J["spine3"], 2] + 0.2 and 1.15 < wrist[1] < 1.45
+    assert face_direction(clip.id)[frame(clip, "stroke"), 1] < -0.15
+
+
+def test_write_moves_the_hand_in_front_of_the_waist_with_the_head_down() -> None:
+    clip = get_clip("write.right.normal.normal.neutral")
+    pose = positions(clip.id)
+    during = slice(frame(clip, "ready"), frame(clip, "relax") + 1)
+    wrist = pose[during, J["right_wrist"]]
+    assert (wrist[:, 2] > pose[0, J["right_wrist"], 2] + 0.15).all()
+    assert (wrist[:, 1] < 1.15).all()
+    assert sign_changes(np.diff(wrist[:, 0]), 1e-4) >= 2  # stroke after stroke
+    assert (face_direction(clip.id)[during, 1] < -0.2).all()
 
 
 def test_sit_lowers_the_pelvis_and_stays_seated() -> None:

@@ -173,3 +173,102 @@ def test_short_forms_need_a_capital() -> None:
         [("DICK STEEL", "sit", None)],
         [],
     ]
+
+
+# --- handling things ------------------------------------------------------------------------
+
+
+def test_handling_verbs_give_the_handling_gestures() -> None:
+    assert read(
+        "Ana takes the paper.",
+        "Ben grabbed the phone.",
+        "Ana picks the phone up.",
+        "Ben reaches for the bottle.",
+        "Ana hands him the keys.",
+        "Ben gave Ana the letter.",
+        "Ana sets the glass down.",
+        "Ben pours a drink.",
+        "Ana sips her coffee.",
+        "Ben is reading the letter.",
+        "Ana wrote a note.",
+        "Ben signs the contract.",
+        "Ana opened the door.",
+    ) == [
+        [("ANA", "take", None)],
+        [("BEN", "take", None)],
+        [("ANA", "take", None)],
+        [("BEN", "take", None)],
+        [("ANA", "give", "BEN")],
+        [("BEN", "give", "ANA")],
+        [("ANA", "put_down", None)],
+        [("BEN", "put_down", None)],
+        [("ANA", "drink", None)],
+        [("BEN", "read", None)],
+        [("ANA", "write", None)],
+        [("BEN", "write", None)],
+        [("ANA", "open", None)],
+    ]
+
+
+def test_handling_verbs_that_handle_nothing_give_no_handling_gesture() -> None:
+    assert read(
+        "Ben takes up the rhythm.",
+        "Ana takes a deep breath.",
+        "Ana gives an expression that warns.",
+        "Ben gets out of the car.",
+        "Ana opens her eyes.",
+        "Ben puts on his coat.",
+        "Ana puts a hand on his shoulder.",
+        "Ben is drunk.",
+        "The door opens.",
+    ) == [[], [], [], [], [], [], [], [], []]
+
+
+def test_handling_verbs_with_other_meanings_give_those_behaviours() -> None:
+    assert read(
+        "Ana takes a seat.",
+        "Ben takes notes.",
+        "Ana takes a sip.",
+        "Ben gives a nod.",
+        "Ana gives Ben a hug.",
+        "Ben puts his hands on his hips.",
+    ) == [
+        [("ANA", "sit", None)],
+        [("BEN", "write", None)],
+        [("ANA", "drink", None)],
+        [("BEN", "nod", None)],
+        [("ANA", "hug", "BEN")],
+        [("BEN", "hands_on_hips", None)],
+    ]
+
+
+def test_a_use_that_handles_nothing_is_read_in_its_own_clause() -> None:
+    assert read(
+        'Ben gives him a furtive "I know a secret" look.',
+        "Ana gives Ben the keys and looks away.",
+        "Ben puts the glass down and puts on his coat.",
+    ) == [
+        [],
+        [("ANA", "give", "BEN"), ("ANA", "gaze", "away")],
+        [("BEN", "put_down", None)],
+    ]
+
+
+def test_an_object_her_before_an_article_is_the_recipient() -> None:
+    cast = ("ANA", "MARY")
+    assert read("Mary sits.", "Ana hands her the keys.", cast=cast)[1] == [("ANA", "give", "MARY")]
+
+
+def test_hands_and_drinks_as_nouns_hand_nothing_over() -> None:
+    assert read(
+        "Ana stands with hands on her hips.",
+        "Ben pours two drinks.",
+        "They raise both hands to the sky.",
+        "Ben, hands shaking, opens the door.",
+    ) == [
+        [("ANA", "stand", None)],
+        [("BEN", "put_down", None)],
+        [],
+        [("BEN", "open", None)],
+    ]
+    assert read("The two walk off.")[0][:2] == [("ANA", "walk", None), ("BEN", "walk", None)]

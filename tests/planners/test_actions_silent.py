@@ -20,19 +20,28 @@ BRICK = "brick_and_steel.fountain"
 PULPIT = "pulpit__fire.fountain"
 
 # Every action line of the shared screenplays whose verb is a movement of the action lexicon,
-# read by hand: (file, line, character, lexeme). Pronouns count ("As she walks back"); the
-# lines in PRONOUN_LINES name the character only so, and need the dialogue around them.
+# read by hand: (file, line, character, lexeme, or "gaze:" and the target). Pronouns and groups
+# count ("As she walks back", "as they fidget", "The three of them"); the lines in
+# PRONOUN_LINES name the character only so, and need the dialogue around them.
 MOVEMENTS = [
     (LIBRARY, 29, "CHALF", "sit"),
     (LIBRARY, 29, "NAR", "sit"),
     (LIBRARY, 29, "YOR", "sit"),
     (LIBRARY, 59, "CHARYA", "sit"),
     (LIBRARY, 89, "CHARYA", "walk"),
+    (LIBRARY, 89, "CHALF", "rub_hands"),
+    (LIBRARY, 89, "NAR", "rub_hands"),
+    (LIBRARY, 89, "YOR", "rub_hands"),
     (LIBRARY, 101, "CHARYA", "walk"),
     (LIBRARY, 101, "CHARYA", "sit"),
     (LIBRARY, 114, "CHALF", "nod"),
-    (LIBRARY, 114, "CHALF", "point"),
+    (LIBRARY, 114, "CHALF", "gaze:CHARYA"),
     (LIBRARY, 118, "CHARYA", "shake"),
+    (LIBRARY, 118, "NAR", "gaze:CHARYA"),
+    (LIBRARY, 130, "CHALF", "lean_forward"),
+    (LIBRARY, 143, "CHALF", "gaze:NAR"),
+    (LIBRARY, 143, "NAR", "gaze:YOR"),
+    (LIBRARY, 147, "CHALF", "beat"),
     (LIBRARY, 187, "CHARYA", "stand"),
     (LIBRARY, 234, "CHARYA", "point"),
     (LIBRARY, 242, "CHARYA", "walk"),
@@ -40,6 +49,9 @@ MOVEMENTS = [
     (LIBRARY, 296, "THRAIN", "turn"),
     (LIBRARY, 296, "THRAIN", "point"),
     (LIBRARY, 306, "CHARYA", "point"),
+    (LIBRARY, 344, "CHALF", "lean_forward"),
+    (LIBRARY, 344, "NAR", "lean_forward"),
+    (LIBRARY, 344, "YOR", "lean_forward"),
     (LIBRARY, 413, "CHARYA", "lower"),
     (LIBRARY, 420, "THRAIN", "walk"),
     (LIBRARY, 420, "THRAIN", "point"),
@@ -52,7 +64,7 @@ MOVEMENTS = [
     (BRICK, 148, "MINION", "walk"),
     (PULPIT, 12, "NOB", "stand"),
 ]
-PRONOUN_LINES = {(LIBRARY, n) for n in (101, 114, 118, 187, 242, 306)} | {(PULPIT, 12)}
+PRONOUN_LINES = {(LIBRARY, n) for n in (101, 114, 118, 147, 187, 242, 306)} | {(PULPIT, 12)}
 # Scenes nobody is in: an establishing shot and a title card.
 EMPTY_SCENES = {(LIBRARY, "EXT. LIBRARY--DAY", 19), (BRICK, "OPENING TITLES", 95)}
 _HEADING = re.compile(r"^(?:INT\.|EXT\.|\.[A-Z])")
@@ -155,7 +167,11 @@ def test_every_movement_line_gives_its_character_an_event(
             e
             for e in track.events
             if e.source.rule == "rules.action"
-            and getattr(e, "lexeme", None) == lexeme
+            and (
+                getattr(e, "target", None) == lexeme.removeprefix("gaze:")
+                if lexeme.startswith("gaze:")
+                else getattr(e, "lexeme", None) == lexeme
+            )
             and e.start <= action.end
             and e.end >= action.start
         ]

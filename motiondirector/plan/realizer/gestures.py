@@ -5,7 +5,8 @@ Hands are allocated by priority (explicit direction, then dialogue cues, then be
 gesture or head movement again within 2.5 s is dropped as a stutter. A gesture whose core
 (start..relax) would overlap another on the same hand moves to the free hand when it is
 one-handed and its hand was not directed, and is dropped otherwise. Gestures close together
-hold instead of retracting, flowing into the next one.
+hold instead of retracting, flowing into the next one. A gesture of handling a thing from an
+action line says in its description which words of the action named the thing.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from motiondirector.plan.realizer.timing import (
     clamp_sync,
     ms,
 )
+from motiondirector.plan.vocabulary import HANDLING_LEXEMES
 
 _OTHER = {"left": "right", "right": "left"}
 # The same gesture or head movement again this soon reads as a stutter, not emphasis.
@@ -128,9 +130,50 @@ def realize_gestures(
                 placed.append(candidate)
                 index.add(sync.start, sync.relax, candidate)
                 break
+        else:
+            later = _after_its_clause(request, sync, options, index, duration)
+            if later is not None:
+                placed.append(later)
+                index.add(later.sync.start, later.sync.relax, later)
     placed.sort(key=lambda p: (p.sync.start, p.sync.stroke))
     starts = _starts_by_hand(placed)
     return [_hold_or_retract(item, starts, new_id) for item in placed]
+
+
+def _after_its_clause(
+    request: Request,
+    sync: SyncPoints,
+    options: list[str],
+    index: _ByStart[_Placed],
+    duration: float,
+) -> _Placed | None:
+    """An action line's gesture that needs a hand an earlier clause of the same line holds
+    starts when that gesture ends ("reads the letter, then puts down the glass"), even past the
+    line's estimated span (doing two things takes longer than reading that they happen), if
+    the scene has time left; the action's behaviours come in clause order."""
+    action = request.action
+    if action is None:
+        return None
+    for hand in options:
+        hands = {"left", "right"} if hand == "both" else {hand}
+        blocking = [
+            other
+            for other in index.near(sync.start, sync.relax)
+            if hands & set(other.hands) and _overlaps(sync, other.sync)
+        ]
+        if not blocking or any(other.request.action is not action for other in blocking):
+            continue
+        shift = max(other.sync.end for other in blocking) - sync.start
+        points = [sync.start, sync.ready, sync.stroke, sync.relax, sync.end]
+        moved = clamp_sync([point + shift for point in points], duration)
+        if moved.relax <= moved.start:
+            continue  # no time left in the scene
+        if not any(
+            hands & set(other.hands) and _overlaps(moved, other.sync)
+            for other in index.near(moved.start, moved.relax)
+        ):
+            return _Placed(request, hand, moved)
+    return None
 
 
 _HandStarts = dict[str, tuple[list[float], list[_Placed]]]
@@ -170,13 +213,18 @@ def _hold_or_retract(item: _Placed, starts: _HandStarts, new_id: EventIds) -> Ge
     request = item.request
     lexeme = request.behaviour.lexeme or "beat"
     target = resolve_target(request, request.behaviour.target)
+    description = describe_gesture(lexeme, item.hand, request.anchor_word, target, held)
+    if lexeme in HANDLING_LEXEMES and request.action is not None:
+        # The thing handled is named only in the action's words ('action "takes the paper"'),
+        # which the planner quotes as the reason; no vocabulary field could carry "the paper".
+        description = f"{description}; {request.behaviour.reason}"
     return GestureEvent(
         id=new_id(),
         start=sync.start,
         end=sync.end,
         utterance_id=request.utterance_id,
         source=request.source(),
-        description=describe_gesture(lexeme, item.hand, request.anchor_word, target, held),
+        description=description,
         lexeme=lexeme,
         hand=item.hand,
         sync=sync,

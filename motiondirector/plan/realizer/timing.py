@@ -52,13 +52,22 @@ GESTURE_PHASES: dict[str, Phases] = {
     "handshake": Phases(0.5, 1.2, 0.5),
     "hug": Phases(0.6, 2.0, 0.6),
     "dismiss": Phases(0.25, 0.4, 0.3),
+    # Handling things: the preparation is the reach, the stroke the grasp, turn, sip or line
+    # written, the retraction the hand coming back with or without the thing.
+    "take": Phases(0.45, 0.6, 0.45),
+    "give": Phases(0.45, 0.8, 0.45),
+    "put_down": Phases(0.4, 0.6, 0.45),
+    "drink": Phases(0.5, 1.2, 0.5),
+    "read": Phases(0.5, 2.5, 0.5),
+    "write": Phases(0.4, 2.0, 0.4),
+    "open": Phases(0.45, 0.8, 0.45),
 }
 
 # Two-handed by nature; every other gesture defaults to the right hand.
 TWO_HANDED = frozenset(
     {
         "shrug", "open_palms", "clap", "cross_arms", "hands_on_hips", "cover_face",
-        "rub_hands", "hug", "count", "bow", "handshake",
+        "rub_hands", "hug", "count", "bow", "handshake", "read",
     }
 )  # fmt: skip
 # handshake is one hand, but the other hand rests clasped: allocating both keeps it tidy.
