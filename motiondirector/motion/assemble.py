@@ -1,11 +1,12 @@
 """Assembling a Timeline into one body Motion per character on the canonical skeleton.
 
 Each segment's material is loaded (a built-in clip by its `builtin:<clip id>` source, a BVH file
-read and retargeted once per file), sampled between its source in/out and laid at its target
-in/out; when the two lengths differ the source is time-warped linearly to fit (the sequencer
-bounds the rate). Every segment is turned to face +Z at its first frame and its root travel is
-continued from where the previous segment left the character, so clips recorded anywhere on a
-stage join in place; the root height is kept as recorded.
+read and retargeted once per file, with the segment's rig map when it names one), sampled
+between its source in/out and laid at its target in/out; when the two lengths differ the
+source is time-warped linearly to fit (the sequencer bounds the rate). Every segment is turned
+to face +Z at its first frame and its root travel is continued from where the previous segment
+left the character, so clips recorded anywhere on a stage join in place; the root height is
+kept as recorded.
 
 A segment fades in over its `blend_in` seconds from the previous segment, which meanwhile
 keeps playing (or holds its last frame): slerp of joint rotations and lerp of the root, with a
@@ -31,7 +32,7 @@ from motiondirector.errors import AssemblyError, ScriptError
 from motiondirector.motion.bvh import quat_apply, quat_conjugate, quat_multiply, read_bvh
 from motiondirector.motion.clip import Motion
 from motiondirector.motion.library import GestureLibraryError, get_clip
-from motiondirector.motion.retarget import retarget
+from motiondirector.motion.retarget import load_rig_map, retarget
 from motiondirector.motion.skeleton import CANONICAL_FPS, JOINTS, REST_OFFSETS
 from motiondirector.plan.timeline import CharacterTimeline, Segment, Timeline
 
@@ -40,7 +41,8 @@ IDLE_SOURCE = "builtin:idle.normal.normal.neutral"
 _BVH_CACHE_SIZE = 64
 
 
-MotionLoader = Callable[[str], Motion]
+MotionLoader = Callable[[str, str | None], Motion]
+"""Loads a segment's source as motion, given the source and its rig map (None: detected)."""
 
 
 class MotionSourceCache:
@@ -48,28 +50,30 @@ class MotionSourceCache:
 
     def __init__(self, size: int = _BVH_CACHE_SIZE) -> None:
         self._size = size
-        self._files: OrderedDict[str, Motion] = OrderedDict()
+        self._files: OrderedDict[tuple[str, str | None], Motion] = OrderedDict()
 
-    def __call__(self, source: str) -> Motion:
+    def __call__(self, source: str, rig: str | None = None) -> Motion:
         if source.startswith(BUILTIN_PREFIX):
             try:
                 return get_clip(source[len(BUILTIN_PREFIX) :]).motion()
             except GestureLibraryError as error:
                 raise AssemblyError(f"segment source {source!r}: {error}") from error
-        found = self._files.get(source)
+        key = (source, rig)
+        found = self._files.get(key)
         if found is not None:
-            self._files.move_to_end(source)
+            self._files.move_to_end(key)
             return found
         path = Path(source)
         if not path.is_file():
             raise AssemblyError(f"segment source {source!r}: no such BVH file")
         try:
-            motion = retarget(read_bvh(path)).motion
+            rig_map = load_rig_map(rig) if rig is not None else None
+            motion = retarget(read_bvh(path), rig_map).motion
         except ScriptError as error:
             raise AssemblyError(f"segment source {source!r}: {error}") from error
         if motion.frames < 2:
             raise AssemblyError(f"segment source {source!r}: fewer than two frames")
-        self._files[source] = motion
+        self._files[key] = motion
         if len(self._files) > self._size:
             self._files.popitem(last=False)
         return motion
@@ -211,7 +215,7 @@ def assemble_character(
         if first > 0 and filled[first - 1]:
             held = (rotations[first - 1].copy(), root[first - 1].copy())
             anchor = root[first - 1] * np.array([1.0, 0.0, 1.0])
-        placed = _place(segment, load(segment.source), anchor, held)
+        placed = _place(segment, load(segment.source, segment.rig), anchor, held)
         times = np.arange(first, stop) / fps
         seg_rot, seg_root = placed.sample(times)
         fade = min(stop - first, round(segment.blend_in * fps))

@@ -53,6 +53,12 @@ class Segment(_Model):
     kind: Literal["clip", "generated", "procedural"]
     clip_id: str | None = Field(default=None, description="Library clip id (kind clip).")
     source: str | None = Field(default=None, description="File or URI the material comes from.")
+    rig: str | None = Field(
+        default=None,
+        exclude_if=lambda rig: rig is None,
+        description="A BVH source's joint map (a shipped map's name or a YAML map's path), "
+        "as its library clip records it; left out when found from the joint names.",
+    )
     source_in: Seconds
     source_out: Seconds
     target_in: Seconds

@@ -71,9 +71,9 @@ class MaterialLoader:
         self._generated = generated or {}
         self._base = MotionSourceCache()
 
-    def __call__(self, source: str) -> Motion:
+    def __call__(self, source: str, rig: str | None = None) -> Motion:
         found = self._generated.get(source)
-        return found if found is not None else self._base(source)
+        return found if found is not None else self._base(source, rig)
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from motiondirector.errors import BackendUnavailableError, ScriptError
 from motiondirector.motion.bvh import read_bvh
 from motiondirector.motion.clip import Motion
 from motiondirector.motion.describe import summarize_motion
-from motiondirector.motion.retarget import RigMap, load_rig_map, retarget
+from motiondirector.motion.retarget import SHIPPED_RIGS, RigMap, load_rig_map, retarget
 from motiondirector.retrieval.records import (
     ClipRecord,
     ClipSource,
@@ -163,8 +163,11 @@ def ingest_bvh_folder(
 ) -> IngestResult:
     """Records for every `.bvh` under `folder`, retargeted to the canonical skeleton with
     `rig` (a shipped map's name, a YAML map's path, or a map), or with the map each file's
-    joint names reveal when it is None. A file the map does not fit is skipped with why."""
+    joint names reveal when it is None. A file the map does not fit is skipped with why. A map
+    named or given by path is recorded in each clip's source, so assembly reads the file with it
+    again; a map given as an object is not (name it or give its path for that)."""
     rig_map = rig if isinstance(rig, RigMap) or rig is None else load_rig_map(rig)
+    rig_ref = _rig_reference(rig)
     root = Path(folder)
     if not root.is_dir():
         raise LibraryError(f"{root}: not a folder of BVH files")
@@ -201,7 +204,7 @@ def ingest_bvh_folder(
             records.append(
                 ClipRecord(
                     id=f"{root.name}/{Path(relative).with_suffix('').as_posix()}",
-                    source=ClipSource(file=str(path), start=0.0, end=motion.duration),
+                    source=ClipSource(file=str(path), start=0.0, end=motion.duration, rig=rig_ref),
                     duration=motion.duration,
                     fps=motion.fps,
                     descriptions=descriptions,
@@ -230,13 +233,23 @@ def _ingest_videos(source: str, *, progress: bool) -> IngestResult:
         return IngestResult(captioned.records, (note, *captioned.skipped))
 
 
+def _rig_reference(rig: str | Path | RigMap | None) -> str | None:
+    """How a clip's source names the map its BVH file is read with (see `ClipSource.rig`)."""
+    if rig is None or isinstance(rig, RigMap):
+        return None
+    if isinstance(rig, str) and rig in SHIPPED_RIGS:
+        return rig
+    return str(Path(rig).resolve())
+
+
 def ingest(
     sources: Iterable[str], *, progress: bool = False, rig: str | Path | None = None
 ) -> IngestResult:
     """Ingest several sources: `builtin`, BVH folders (read with the rig map `rig` when given,
     see `ingest_bvh_folder`), or folders of videos (analysed for faces, with their captions
     file merged in when there is one)."""
-    rig_map = load_rig_map(rig) if rig is not None else None
+    if rig is not None:
+        load_rig_map(rig)  # a bad map fails before any folder is read
     from motiondirector.retrieval.video import is_video_folder
 
     records: list[ClipRecord] = []
@@ -249,7 +262,7 @@ def ingest(
         elif is_video_folder(source) and not any(Path(source).rglob("*.bvh")):
             result = _ingest_videos(source, progress=progress)
         else:
-            result = ingest_bvh_folder(source, progress=progress, rig=rig_map)
+            result = ingest_bvh_folder(source, progress=progress, rig=rig)
         records.extend(result.records)
         skipped.extend(result.skipped)
         tracks.update(result.tracks)

@@ -69,6 +69,12 @@ class ClipSource(_Record):
     file: str = Field(min_length=1)
     start: Seconds = 0.0
     end: PositiveSeconds
+    rig: str | None = Field(
+        default=None,
+        exclude_if=lambda rig: rig is None,
+        description="BVH files: the joint map the file is read with, a shipped map's name or "
+        "a YAML map's absolute path; left out when the map is found from the joint names.",
+    )
 
     @model_validator(mode="after")
     def _end_after_start(self) -> ClipSource:

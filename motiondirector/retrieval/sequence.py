@@ -368,6 +368,7 @@ def _clip_segment(choice: Choice, fps: int) -> Segment:
         kind="clip",
         clip_id=record.id,
         source=record.source.file,
+        rig=record.source.rig,
         source_in=source_in,
         source_out=source_out,
         target_in=target_in,

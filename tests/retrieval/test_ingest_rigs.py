@@ -8,9 +8,12 @@ from pathlib import Path
 import pytest
 
 from motiondirector.cli import _build_parser, main
+from motiondirector.embedding import SentenceEmbedder
 from motiondirector.motion.bvh import parse_bvh
 from motiondirector.motion.retarget import SHIPPED_RIGS, load_rig_map, retarget
+from motiondirector.realize import plan_text, realize_plan
 from motiondirector.retrieval.ingest import ingest, ingest_bvh_folder, motion_features
+from motiondirector.retrieval.store import ClipLibrary
 from tests.motion.test_retarget_mixamo import mixamo_bvh_text
 
 
@@ -101,3 +104,56 @@ def test_an_indexed_mixamo_clip_loads_again_for_assembly(mixamo_folder: Path) ->
     motion = MotionSourceCache()(record.source.file)
     assert motion.duration == pytest.approx(record.duration)
     assert motion_features(motion) == record.features
+
+
+def test_a_user_map_is_remembered_from_the_index_to_the_assembly(
+    tmp_path: Path, embedder: SentenceEmbedder
+) -> None:
+    from motiondirector.errors import AssemblyError
+    from motiondirector.motion.assemble import assemble_character
+    from motiondirector.plan.timeline import CharacterTimeline, Provenance, Segment
+    from motiondirector.retrieval.records import ClipRecord
+
+    folder = tmp_path / "studio"
+    folder.mkdir()
+    text = mixamo_bvh_text("studio_", left_arm_z=90.0, frames=6)
+    (folder / "raise.bvh").write_text(text)
+    lines = ["name: studio", "prefix: 'studio_'", "scale: 0.01", "ground: true", "joints:"]
+    lines += [f"  {k}: {v or 'null'}" for k, v in load_rig_map("mixamo").joints.items()]
+    rig = tmp_path / "maps" / "studio.yaml"
+    rig.parent.mkdir()
+    rig.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    (record,) = ingest([str(folder)], rig=rig).records
+    assert record.source.rig == str(rig.resolve())
+    assert ClipRecord.model_validate_json(record.to_json()) == record
+    named = ingest_bvh_folder(folder.parent / "studio", rig="mixamo")
+    assert named.skipped  # the shipped map does not fit the renamed joints
+
+    def track(rig_name: str | None) -> CharacterTimeline:
+        segment = Segment(
+            kind="clip",
+            source=record.source.file,
+            rig=rig_name,
+            source_in=0.0,
+            source_out=record.duration,
+            target_in=0.0,
+            target_out=record.duration,
+            provenance=Provenance(reason="test"),
+        )
+        return CharacterTimeline(name="ANA", segments=(segment,))
+
+    motion = assemble_character(track(record.source.rig), record.duration)
+    assert motion_features(motion).first_pose == record.features.first_pose  # type: ignore[union-attr]
+    with pytest.raises(AssemblyError, match="unknown rig"):
+        assemble_character(track(None), record.duration)
+    # a segment without a rig writes no rig field: timelines of other clips are unchanged
+    assert '"rig"' not in track(None).model_dump_json()
+
+    # Through a library and the one way from a plan to motion: the clip's segments name the map.
+    library = ClipLibrary.create(tmp_path / "lib", (record,), embedder=embedder)
+    realization = realize_plan(
+        plan_text("ANA: (raises her arm) Hello there."), library, threshold=0
+    )
+    used = [s for t in realization.timeline.characters for s in t.segments if s.kind == "clip"]
+    assert used and all(s.rig == record.source.rig for s in used)
