@@ -15,6 +15,7 @@ This module parses options and prints; it must not plan, realize or export by it
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -34,6 +35,7 @@ from motiondirector.summary import count_noun
 
 if TYPE_CHECKING:
     from motiondirector.agent.director import Director
+    from motiondirector.export.scene_folder import DirectResult
     from motiondirector.plan.motion_plan import MotionPlan
     from motiondirector.plan.timeline import Timeline
     from motiondirector.planners import Planner
@@ -284,6 +286,7 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     direct.add_argument("--instructions", help="what the llm agent is asked, in plain words")
     _add_face_library_options(direct)
+    _add_segment_generator_options(direct)
     _add_director_options(direct)
 
     revise = sub.add_parser(
@@ -731,7 +734,7 @@ def _add_director_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _director(args: argparse.Namespace) -> Director:
+def _director(args: argparse.Namespace, generator: object | None = None) -> Director:
     from motiondirector.agent.director import Director
     from motiondirector.realize import DEFAULT_RETRIEVE_THRESHOLD
 
@@ -749,6 +752,7 @@ def _director(args: argparse.Namespace) -> Director:
         progress=not getattr(args, "quiet", True) and sys.stderr.isatty(),
         face_library=getattr(args, "face_library", None),
         face_threshold=getattr(args, "face_threshold", None),
+        generator=generator,
     )
 
 
@@ -775,26 +779,30 @@ def _print_face_segments(timeline: Timeline) -> None:
             print(f"{track.name:<16} faces: {real} real, {procedural} procedural")
 
 
-def _direct(args: argparse.Namespace) -> int:
+def _direct_scene(args: argparse.Namespace, director: Director) -> DirectResult:
     from motiondirector.scene import DEFAULT_MAX_BYTES
 
-    size = _size(args.size)  # refuse a bad size before any work
-    director = _director(args)
     max_bytes = args.max_bytes or DEFAULT_MAX_BYTES
     if args.agent == "llm":
         from motiondirector.agent.llm_agent import LLMDirector
 
-        result = LLMDirector(director, llm=director.llm).direct(
+        return LLMDirector(director, llm=director.llm).direct(
             args.script,
             args.out,
             format=args.input_format,
             max_bytes=max_bytes,
             instructions=args.instructions,
         )
-    else:
-        result = director.direct(
-            args.script, args.out, format=args.input_format, max_bytes=max_bytes
-        )
+    return director.direct(args.script, args.out, format=args.input_format, max_bytes=max_bytes)
+
+
+def _direct(args: argparse.Namespace) -> int:
+    size = _size(args.size)  # refuse a bad size before any work
+    with contextlib.ExitStack() as stack:
+        generator = _segment_generator(args)
+        if hasattr(generator, "close"):
+            stack.callback(generator.close)  # Ray workers stop, and the cluster it started
+        result = _direct_scene(args, _director(args, generator))
     _report_fallbacks(None, result.plan)
     _print_segments(result.timeline)
     _print_face_segments(result.timeline)
@@ -815,6 +823,70 @@ def _direct(args: argparse.Namespace) -> int:
         paths += [preview.video, folder.path(SceneFolder.CONTACT_SHEET)]
     print(_wrote(paths, args.out))
     return 0
+
+
+def _add_segment_generator_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--generator",
+        choices=BACKEND_NAMES,
+        help="generate the slots no library clip fits with this diffusers video backend "
+        "(its pose conditioning rendered from the slot's motion) instead of procedural motion",
+    )
+    parser.add_argument("--generator-model", metavar="MODEL", help="its model folder or hub id")
+    parser.add_argument(
+        "--generator-device",
+        default="auto",
+        choices=("auto", "cuda", "cpu"),
+        help="where it runs (auto: cuda when a GPU is visible)",
+    )
+    parser.add_argument("--generator-size", metavar="WxH", help="video size (default: backend's)")
+    parser.add_argument(
+        "--generator-steps", type=_positive_int, metavar="N", help="denoising steps"
+    )
+    parser.add_argument(
+        "--ray",
+        metavar="auto|ADDRESS",
+        help="with --generator: make the generated segments on a Ray cluster, one pipeline per "
+        "GPU, all at once (needs pip install 'motiondirector[scale]')",
+    )
+    parser.add_argument(
+        "--ray-workers", type=_positive_int, metavar="N", help="Ray workers (default: one per GPU)"
+    )
+
+
+def _segment_generator(args: argparse.Namespace) -> Any:
+    """`direct --generator`: the backend as the realize layer's segment generator, in this
+    process or on a Ray cluster; everything that can be refused is refused before a model
+    loads."""
+    from motiondirector.generators.backends import backend_class
+    from motiondirector.generators.base import BackendOptions
+
+    if args.generator is None:
+        if args.ray is not None or args.ray_workers is not None:
+            raise MotionDirectorError("--ray and --ray-workers need --generator BACKEND")
+        return None
+    if args.ray is None and args.ray_workers is not None:
+        raise MotionDirectorError("--ray-workers needs --ray auto|ADDRESS")
+    options = _backend_options(
+        BackendOptions, model=args.generator_model, device=args.generator_device
+    )
+    size = _size(args.generator_size) if args.generator_size else None
+    if args.ray is not None:
+        from motiondirector.realize import RaySegmentGenerator
+
+        return RaySegmentGenerator(
+            args.generator,
+            options,
+            address=args.ray,
+            workers=args.ray_workers,
+            size=size,
+            steps=args.generator_steps,
+            progress=not args.quiet and sys.stderr.isatty(),
+        )
+    from motiondirector.realize.video import generator_from_registry
+
+    backend_class(args.generator).preflight(options)
+    return generator_from_registry(args.generator, options, size=size, steps=args.generator_steps)
 
 
 def _add_face_library_options(parser: argparse.ArgumentParser) -> None:
