@@ -15,15 +15,27 @@ architecture of that model is built with random weights from its published confi
 back through the backend like real weights, and one chunk at the model's size is timed plain
 and with each speed option (`--variants`), each against the plain run in the same process:
 seconds of GPU per second of video, peak memory, speed-up. See docs/benchmarks.md for the
-command of a GPU session.
+command of a GPU session. `--profile VARIANT` then runs one more chunk of that variant under
+`torch.profiler` and prints the operators that took the most self device (else CPU) time;
+`--trace PATH` also writes its Chrome trace there (nowhere by default).
+
+`--vae-tolerance` decodes the same latents (the VAE's own encoding of a pose video) with the
+VAE in float32 and in bfloat16 and prints the largest and mean absolute pixel difference
+(0..255): the Wan VAE of `--random-weights` (at `--size`/`--frames`), else the tiny one.
+`--prepare` times one chunk's conditioning the way the pipelines received it before (PIL
+frames through the pipeline's video processor) and as tensors (`backends/frames.py`), at the
+backend's size.
 
     .venv/bin/python benchmarks/generators.py [--backend NAME] [--model PATH] [--steps N]
     .venv/bin/python benchmarks/generators.py --random-weights wan-1.3b [--variants a,b,...]
+        [--profile VARIANT] [--trace PATH] [--vae-tolerance]
+    .venv/bin/python benchmarks/generators.py --prepare [--backend NAME]
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import gc
 import importlib
 import os
@@ -209,6 +221,18 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "distilled-4+compile": {"preset": "distilled-4", "compile": True},
     "vae-tiling": {"vae_tiling": True},
     "group-offload": {"group_offload": True},
+    "bf16-vae": {"vae_dtype": "bfloat16"},
+    "distilled-4+bf16-vae": {"preset": "distilled-4", "vae_dtype": "bfloat16"},
+    "distilled-4+bf16-vae+compile": {
+        "preset": "distilled-4",
+        "vae_dtype": "bfloat16",
+        "compile": True,
+    },
+    "distilled-4+bf16-vae+group-offload": {
+        "preset": "distilled-4",
+        "vae_dtype": "bfloat16",
+        "group_offload": True,
+    },
 }
 """Speed options timed against `plain` (BackendOptions fields)."""
 DEFAULT_VARIANTS = (
@@ -228,6 +252,8 @@ def random_weights_main(args: argparse.Namespace) -> None:
     unknown = [v for v in variants if v not in VARIANTS]
     if unknown or variants[0] != "plain":
         raise SystemExit(f"--variants start with plain and name some of {', '.join(VARIANTS)}")
+    if args.profile is not None and args.profile not in variants:
+        raise SystemExit(f"--profile names one of --variants ({args.variants})")
     gpu = torch.cuda.is_available()
     device = "cuda" if gpu else "cpu"
     dtype = args.dtype if args.dtype != "auto" else ("bf16" if gpu else "fp32")
@@ -239,6 +265,9 @@ def random_weights_main(args: argparse.Namespace) -> None:
     started = time.perf_counter()
     pipeline = build_pipeline(args.random_weights, layers=args.layers, device=device)
     counts = parameter_count(pipeline)
+    tolerance = None
+    if args.vae_tolerance:
+        tolerance = vae_tolerance(pipeline.vae, chosen, frames, (width, height))
     if dtype != "fp32":  # saved as the backend will load it, half the bytes to write and read
         pipeline.to(torch_dtype(dtype, device))
     pipeline.save_pretrained(folder)
@@ -283,6 +312,8 @@ def random_weights_main(args: argparse.Namespace) -> None:
                 f"| {plain / seconds:.2f}x (first call {first:.1f} s) |"
             )
             print(rows[-1])
+            if variant == args.profile:
+                profile_call(lambda b=backend, t=timed: b(t), gpu, args.trace)
             del backend
             _free()
     finally:
@@ -307,12 +338,95 @@ def random_weights_main(args: argparse.Namespace) -> None:
             "| variant | settings | seconds | GPU s per video s | peak memory | speed-up |",
             "|---|---|---|---|---|---|",
             *rows,
+            *([] if tolerance is None else ["", tolerance]),
         ]
     )
     if args.layers or args.size or args.frames:
         print("(a cut-down check: docs/benchmarks.md is left as it is)")
     else:
         write_section(f"generators-random-{args.random_weights}", markdown)
+
+
+def profile_call(run: Callable[[], Any], gpu: bool, trace: str | None) -> None:
+    """Run `run` once under torch.profiler; print the operators with the most self device
+    (else CPU) time, and write a Chrome trace to `trace` when given."""
+    from torch.profiler import ProfilerActivity, profile
+
+    activities = [ProfilerActivity.CPU] + ([ProfilerActivity.CUDA] if gpu else [])
+    with profile(activities=activities, record_shapes=False) as profiler:
+        run()
+        if gpu:
+            torch.cuda.synchronize()
+    # torch reads "cuda" in a sort key as the device's time, in old and new versions.
+    key = "self_cuda_time_total" if gpu else "self_cpu_time_total"
+    print(profiler.key_averages().table(sort_by=key, row_limit=20, max_name_column_width=60))
+    if trace:
+        profiler.export_chrome_trace(trace)
+        print(f"Chrome trace written to {trace}")
+
+
+def vae_tolerance(
+    vae: Any, backend: type[DiffusersBackend], frames: int, size: tuple[int, int]
+) -> str:
+    """The decoded pixels of the same latents with `vae` in float32 and a bfloat16 copy: the
+    largest and mean absolute difference in 0..255, as a line for the section."""
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    full = vae.to(device=device, dtype=torch.float32)
+    half = copy.deepcopy(full).to(dtype=torch.bfloat16)
+    pose = torch.from_numpy(poses(backend, frames, size)).to(device)
+    video = (pose.permute(3, 0, 1, 2)[None].float() / 255.0) * 2 - 1  # (1, 3, f, h, w)
+    with torch.no_grad():
+        latents = full.encode(video).latent_dist.mode()
+        start = time.perf_counter()
+        exact = full.decode(latents).sample.float()
+        exact_seconds = time.perf_counter() - start
+        start = time.perf_counter()
+        approx = half.decode(latents.to(torch.bfloat16)).sample.float()
+        half_seconds = time.perf_counter() - start
+    pixels = [((x / 2 + 0.5).clamp(0, 1) * 255).round() for x in (exact, approx)]
+    difference = (pixels[0] - pixels[1]).abs()
+    line = (
+        f"VAE bfloat16 against float32 on the same latents ({frames} frames at "
+        f"{size[0]}x{size[1]}, {device}): max {difference.max().item():.0f}, mean "
+        f"{difference.mean().item():.2f} (pixel values 0..255); decode {exact_seconds:.2f} s "
+        f"float32, {half_seconds:.2f} s bfloat16."
+    )
+    print(line)
+    del half
+    return line
+
+
+def prepare_main(names: list[str]) -> None:
+    """Time one chunk's conditioning, PIL path against tensors, at each backend's size."""
+    from motiondirector.generators.backends.frames import FrameTensors
+
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    for name in names:
+        chosen = BACKENDS[name]
+        if chosen is WanAnimateBackend:
+            continue  # the pipeline segments the video itself and reads PIL frames
+        backend = chosen.from_components(tiny_pipeline(name), device=device)
+        processor = getattr(
+            backend.pipeline, "control_video_processor", backend.pipeline.video_processor
+        )
+        width, height = chosen.default_size
+        frames = poses(chosen, chosen.default_chunk_frames, (width, height))
+
+        def through_pil(pose: np.ndarray, size: tuple[int, int], processor: Any) -> Any:
+            images = to_pil_frames(pose, size)
+            return processor.preprocess_video(images, size[1], size[0]).to(device)
+
+        def as_tensors(pose: np.ndarray, size: tuple[int, int], processor: Any) -> Any:
+            tensor = FrameTensors(pose, size, device)(0, len(pose))
+            return processor.preprocess_video(tensor[None], size[1], size[0])
+
+        arguments = (frames, (width, height), processor)
+        before = best_seconds(lambda: through_pil(*arguments), REPEATS)  # noqa: B023
+        after = best_seconds(lambda: as_tensors(*arguments), REPEATS)  # noqa: B023
+        print(
+            f"| {name} | {len(frames)} at {width}x{height} | {before:.3f} | {after:.3f} "
+            f"| {before / after:.1f}x |"
+        )
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -347,8 +461,31 @@ def main() -> None:
         "--layers", type=int, help="with --random-weights: cut the denoiser's depth (a check)"
     )
     parser.add_argument("--save", help="with --random-weights: keep the weights in this folder")
+    parser.add_argument(
+        "--profile", metavar="VARIANT", help="with --random-weights: profile one more chunk"
+    )
+    parser.add_argument("--trace", help="with --profile: write the Chrome trace to this file")
+    parser.add_argument(
+        "--vae-tolerance",
+        action="store_true",
+        help="bfloat16 against float32 VAE decoding of the same latents",
+    )
+    parser.add_argument(
+        "--prepare", action="store_true", help="time one chunk's conditioning, PIL vs tensors"
+    )
     args = parser.parse_args()
     torch.set_num_threads(1)
+    if args.prepare:
+        print("| backend | frames | PIL path (s) | tensors (s) | speed-up |")
+        prepare_main(args.backend or list(BACKEND_NAMES))
+        return
+    if args.profile and not args.random_weights:
+        parser.error("--profile VARIANT times a variant of --random-weights SIZE")
+    if args.vae_tolerance and not args.random_weights:
+        size = _size(args.size) if args.size else (TINY_SIZE, TINY_SIZE)
+        tiny = tiny_pipeline("wan-vace")
+        vae_tolerance(tiny.vae, BACKENDS["wan-vace"], args.frames or 9, size)
+        return
     if args.random_weights:
         random_weights_main(args)
         return

@@ -989,7 +989,12 @@ def _backend_options(options_class: Any, **fields: Any) -> Any:
 
 def _add_speed_options(generate: argparse.ArgumentParser) -> None:
     """The `generate` flags of the backends' speed and memory options (BackendOptions)."""
-    from motiondirector.generators.speed_options import CACHE_NAMES, PRESET_NAMES, QUANTIZE_NAMES
+    from motiondirector.generators.speed_options import (
+        CACHE_NAMES,
+        PRESET_NAMES,
+        QUANTIZE_NAMES,
+        VAE_DTYPE_NAMES,
+    )
 
     speed = generate.add_argument_group("speed and memory (checked before the model loads)")
     speed.add_argument(
@@ -1025,6 +1030,11 @@ def _add_speed_options(generate: argparse.ArgumentParser) -> None:
     speed.add_argument("--attention", help="diffusers attention backend: native, flash, sage...")
     speed.add_argument("--vae-tiling", action="store_true", help="decode the VAE in tiles")
     speed.add_argument("--vae-slicing", action="store_true", help="decode the VAE in slices")
+    speed.add_argument(
+        "--vae-dtype",
+        choices=VAE_DTYPE_NAMES,
+        help="dtype of the VAE (default: as loaded, float32 for Wan's); bfloat16 decodes faster",
+    )
     speed.add_argument(
         "--group-offload", action="store_true", help="stream weights to the GPU block by block"
     )
@@ -1071,6 +1081,7 @@ def _generate(args: argparse.Namespace) -> int:
         attention=args.attention,
         vae_tiling=args.vae_tiling,
         vae_slicing=args.vae_slicing,
+        vae_dtype=args.vae_dtype,
         group_offload=args.group_offload,
         quantize=args.quantize,
     )

@@ -26,7 +26,12 @@ import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field
 
 from motiondirector.errors import BackendUnavailableError, GenerationInputError
-from motiondirector.generators.speed_options import CacheName, PresetName, QuantizeName
+from motiondirector.generators.speed_options import (
+    CacheName,
+    PresetName,
+    QuantizeName,
+    VaeDtypeName,
+)
 
 if TYPE_CHECKING:
     import torch
@@ -176,6 +181,11 @@ class BackendOptions(BaseModel):
     )
     vae_tiling: bool = Field(default=False, description="Decode the VAE tile by tile.")
     vae_slicing: bool = Field(default=False, description="Decode the VAE one slice at a time.")
+    vae_dtype: VaeDtypeName | None = Field(
+        default=None,
+        description="dtype the VAE encodes and decodes in ('float32', 'bfloat16'); None: as "
+        "the backend loads it (float32 for Wan's VAE, else the weights' dtype).",
+    )
     group_offload: bool = Field(
         default=False,
         description="Keep weights in CPU memory and move them to the GPU block by block as they "
@@ -206,6 +216,8 @@ class BackendOptions(BaseModel):
             words.append(f"compiled ({self.compile_backend})")
         if self.attention is not None:
             words.append(f"attention {self.attention}")
+        if self.vae_dtype is not None:
+            words.append(f"VAE in {self.vae_dtype}")
         for flag, word in (
             (self.vae_tiling, "VAE tiling"),
             (self.vae_slicing, "VAE slicing"),

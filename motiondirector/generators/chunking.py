@@ -8,17 +8,22 @@ wants fixed lengths never sees a stub. The shared frames are crossfaded linearly
 earlier chunk into the later one; backends that can condition on frames also feed the earlier
 chunk's shared frames into the later chunk, so the two already agree there.
 
-This module is numpy only; it knows nothing of models.
+Stitching takes numpy arrays or torch tensors (the backends keep frames on their device as
+tensors): the same arithmetic, float64 crossfade cast back to the frames' dtype, so both give
+identical frames. It knows nothing of models; torch is imported only for tensors.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
 
 FloatArray = npt.NDArray[np.floating]
+Frames = TypeVar("Frames", bound=Any)
+"""A numpy array or a torch tensor of frames, first axis time."""
 
 
 @dataclass(frozen=True)
@@ -63,27 +68,52 @@ def crossfade_weights(overlap: int) -> FloatArray:
     return np.arange(1, overlap + 1, dtype=np.float64) / (overlap + 1)
 
 
-def append_chunk(video: FloatArray | None, piece: FloatArray, overlap: int) -> FloatArray:
+def append_chunk(video: Frames | None, piece: Frames, overlap: int) -> Frames:
     """`video` (frames, ...) extended by `piece`, whose first `overlap` frames coincide with
-    the last `overlap` frames of `video` and are crossfaded into them."""
+    the last `overlap` frames of `video` and are crossfaded into them. Both are numpy arrays
+    or both torch tensors (on one device)."""
     if video is None:
         return piece
-    if overlap == 0:
-        return np.concatenate([video, piece])
+    if isinstance(piece, np.ndarray):
+        return cast(Frames, _append_numpy(video, piece, overlap))
+    return cast(Frames, _append_torch(video, piece, overlap))
+
+
+def _check_overlap(video: Any, piece: Any, overlap: int) -> None:
     if overlap > min(len(video), len(piece)):
         raise ValueError(
             f"overlap {overlap} is longer than the video ({len(video)}) or chunk ({len(piece)})"
         )
+
+
+def _append_numpy(video: FloatArray, piece: FloatArray, overlap: int) -> FloatArray:
+    if overlap == 0:
+        return np.concatenate([video, piece])
+    _check_overlap(video, piece, overlap)
     weights = crossfade_weights(overlap).reshape((-1,) + (1,) * (piece.ndim - 1))
     shared = (1.0 - weights) * video[-overlap:] + weights * piece[:overlap]
     return np.concatenate([video[:-overlap], shared.astype(video.dtype), piece[overlap:]])
 
 
-def stitch(pieces: list[FloatArray], chunks: list[Chunk]) -> FloatArray:
-    """The whole video from each chunk's frames, in the order of `plan_chunks`."""
+def _append_torch(video: Any, piece: Any, overlap: int) -> Any:
+    import torch
+
+    if overlap == 0:
+        return torch.cat([video, piece])
+    _check_overlap(video, piece, overlap)
+    weights = torch.from_numpy(crossfade_weights(overlap)).to(piece.device)
+    weights = weights.reshape((-1,) + (1,) * (piece.ndim - 1))
+    # float64 like numpy's promotion, so both paths give the same frames.
+    shared = (1.0 - weights) * video[-overlap:].double() + weights * piece[:overlap].double()
+    return torch.cat([video[:-overlap], shared.to(video.dtype), piece[overlap:]])
+
+
+def stitch(pieces: list[Frames], chunks: list[Chunk]) -> Frames:
+    """The whole video from each chunk's frames (arrays or tensors), in the order of
+    `plan_chunks`."""
     if len(pieces) != len(chunks) or not pieces:
         raise ValueError(f"{len(pieces)} pieces for {len(chunks)} chunks")
-    video: FloatArray | None = None
+    video: Frames | None = None
     for piece, chunk in zip(pieces, chunks, strict=True):
         if len(piece) != chunk.length:
             raise ValueError(f"chunk {chunk} has {len(piece)} frames, expected {chunk.length}")

@@ -125,14 +125,15 @@ def test_vace_continues_a_chunk_from_the_carried_frames(
     backend = backends["wan-vace"]
     request = request_for("wan-vace", pose_video(WAVE, 21))
     settings = backend.settings(request)
-    carried = np.random.default_rng(1).random((4, SIZE, SIZE, 3)).astype(np.float32)
+    carried = torch.rand((4, 3, SIZE, SIZE), generator=torch.Generator().manual_seed(1))
     inputs = backend.chunk_inputs(request, settings, Chunk(8, 17, 4), carried)
-    video, mask = inputs["video"], inputs["mask"]
+    video, mask = inputs["video"][0], inputs["mask"][0]  # (frames, channels, h, w)
     assert len(video) == len(mask) == inputs["num_frames"] == 9
-    kept = np.stack([np.asarray(frame) for frame in video[:4]])
-    np.testing.assert_array_equal(kept, np.rint(carried * 255).astype(np.uint8))
-    np.testing.assert_array_equal(np.asarray(video[4]), request.pose_frames[12])
-    assert [int(np.asarray(m).max()) for m in mask] == [KEEP] * 4 + [GENERATE] * 5
+    kept = (video[:4] * 255).round().to(torch.uint8).permute(0, 2, 3, 1).numpy()
+    np.testing.assert_array_equal(kept, np.rint(carried.permute(0, 2, 3, 1).numpy() * 255))
+    pose = (video[4] * 255).round().to(torch.uint8).permute(1, 2, 0).numpy()
+    np.testing.assert_array_equal(pose, request.pose_frames[12])
+    assert [round(float(m.max()) * 255) for m in mask] == [KEEP] * 4 + [GENERATE] * 5
 
 
 def test_animate_face_video_is_cropped_square_or_black(
@@ -233,6 +234,17 @@ def test_loading_keeps_the_backends_own_components(tmp_path: Any, name: str) -> 
         assert pipeline.transformer.dtype == torch.bfloat16
     else:  # the saved adapter and ControlNet were used, not the hub defaults
         assert pipeline.controlnet.dtype == torch.bfloat16
+
+
+def test_loading_puts_the_wan_vae_in_the_dtype_asked(tmp_path: Any) -> None:
+    folder = tmp_path / "wan-vace"
+    tiny_pipeline("wan-vace").save_pretrained(folder)
+    backend = backend_class("wan-vace").from_pretrained(
+        BackendOptions(model=str(folder), device="cpu", vae_dtype="bfloat16")
+    )
+    assert backend.pipeline.vae.dtype == torch.bfloat16
+    assert backend.pipeline.transformer.dtype == torch.float32
+    assert backend.applied["vae_dtype"] == "bfloat16"
 
 
 def test_a_backend_refuses_another_models_pipeline(

@@ -85,3 +85,24 @@ def test_append_without_overlap_concatenates_and_checks_lengths() -> None:
         append_chunk(a, b, 3)
     with pytest.raises(ValueError, match="pieces"):
         stitch([a], [])
+
+
+@given(
+    total=st.integers(10, 60),
+    overlap=st.integers(0, 6),
+    seed=st.integers(0, 2**16),
+)
+def test_stitching_tensors_gives_the_frames_of_stitching_arrays(
+    total: int, overlap: int, seed: int
+) -> None:
+    import torch
+
+    chunks = plan_chunks(total, 10, overlap)
+    rng = np.random.default_rng(seed)
+    pieces = [rng.random((c.length, 3, 2, 2)).astype(np.float32) for c in chunks]
+    arrays = stitch(pieces, chunks)
+    tensors = stitch([torch.from_numpy(p) for p in pieces], chunks)
+    assert isinstance(tensors, torch.Tensor) and tensors.dtype == torch.float32
+    np.testing.assert_array_equal(tensors.numpy(), arrays)
+    with pytest.raises(ValueError, match="overlap"):
+        append_chunk(torch.zeros(2, 1), torch.ones(3, 1), 3)

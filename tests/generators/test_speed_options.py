@@ -328,6 +328,31 @@ def test_vae_tiling_and_slicing_are_switched_on(plain: dict[str, np.ndarray]) ->
     }  # fmt: skip
 
 
+@pytest.mark.parametrize("name", ["wan-vace", "wan-animate"])
+def test_the_vae_runs_in_the_dtype_asked(name: str) -> None:
+    generator = backend(name, vae_dtype="bfloat16")
+    vae = generator.pipeline.vae
+    assert {p.dtype for p in vae.parameters()} == {torch.bfloat16}
+    assert generator.pipeline.transformer.dtype == torch.float32
+    asked = request(name)
+    if name == "wan-animate":
+        asked = asked.model_copy(update={"reference_image": np.zeros((32, 32, 3), np.uint8)})
+    first, second = generator(asked), generator(asked)
+    np.testing.assert_array_equal(first.frames, second.frames)
+    assert first.frames.shape == (9, SIZE[1], SIZE[0], 3)
+    assert first.metadata["options"] == {"preset": "standard", "vae_dtype": "bfloat16"}
+    plain = backend(name)(asked).frames.astype(int)
+    difference = np.abs(first.frames.astype(int) - plain)
+    # Rounding to bfloat16 shows in the pixels, by a few levels only.
+    assert 0 < difference.max() <= 16
+
+
+def test_a_vae_dtype_the_pipeline_cannot_feed_is_refused() -> None:
+    for name in ("cogvideox-fun", "animatediff"):
+        with pytest.raises(GenerationInputError, match=r"vae_dtype: .* feeds its VAE"):
+            backend(name, vae_dtype="bfloat16")
+
+
 def test_group_offload_hooks_every_component(plain: dict[str, np.ndarray]) -> None:
     from diffusers.hooks import HookRegistry
 
@@ -422,7 +447,8 @@ def test_generate_applies_and_records_the_speed_flags(
         "generate", str(direction), "--backend", "wan-vace", "--model", str(model),
         "--device", "cpu", "--size", "32x32", "--character", "ANA", "--end", "0.5",
         "--preset", "distilled-4", "--lora", f"{wan_lora}:0.5", "--cache", "first-block",
-        "--cache-threshold", "0.2", "--vae-slicing", "--out", str(out),
+        "--cache-threshold", "0.2", "--vae-slicing", "--vae-dtype", "bfloat16",
+        "--out", str(out),
     ])  # fmt: skip
     assert code == 0, capsys.readouterr().err
     meta = json.loads((out / "ANA.json").read_text())["metadata"]
@@ -432,6 +458,7 @@ def test_generate_applies_and_records_the_speed_flags(
     assert options["lora"][0]["scale"] == 0.5
     assert options["cache"] == {"kind": "first-block", "threshold": 0.2}
     assert options["vae_slicing"] is True
+    assert options["vae_dtype"] == "bfloat16"
 
 
 @pytest.mark.parametrize(
@@ -441,6 +468,7 @@ def test_generate_applies_and_records_the_speed_flags(
         (["--cache", "first-block"], "error: cache: 'first-block' does not run on cogvideox-fun"),
         (["--attention", "native"], "error: attention: cogvideox-fun's"),
         (["--shift", "5"], "error: shift: cogvideox-fun uses a scheduler"),
+        (["--vae-dtype", "bfloat16"], "error: vae_dtype: CogVideoXFunControlPipeline feeds"),
         (["--cache-threshold", "-1"], "error: --cache-threshold: Input should be greater than 0"),
     ],
 )

@@ -11,20 +11,16 @@ says how the character looks. `BackendOptions.components` may name another `moti
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from PIL import Image
-
-from motiondirector.generators.backends.common import (
-    DiffusersBackend,
-    FloatArray,
-    Settings,
-    dtype_argument,
-    to_pil_frames,
-)
+from motiondirector.generators.backends.common import DiffusersBackend, Settings, dtype_argument
+from motiondirector.generators.backends.frames import FrameTensors
 from motiondirector.generators.backends.speed import quantization_argument
 from motiondirector.generators.base import BackendOptions, GenerationRequest, optional_module
 from motiondirector.generators.chunking import Chunk
+
+if TYPE_CHECKING:
+    import torch
 
 DEFAULT_MOTION_ADAPTER = "guoyww/animatediff-motion-adapter-v1-5-2"
 DEFAULT_CONTROLNET = "lllyasviel/sd-controlnet-openpose"
@@ -77,21 +73,20 @@ class AnimateDiffBackend(DiffusersBackend):
         )
         return pipeline
 
-    def conditioning_frames(
-        self, request: GenerationRequest, settings: Settings, chunk: Chunk
-    ) -> list[Image.Image]:
-        """The ControlNet conditioning of one chunk: the OpenPose frames at the output size."""
-        size = (settings.width, settings.height)
-        return to_pil_frames(request.pose_frames[chunk.start : chunk.end], size)
+    def prepare_chunk(
+        self, request: GenerationRequest, settings: Settings, chunk: Chunk, pose: FrameTensors
+    ) -> dict[str, Any]:
+        # The ControlNet conditioning: the OpenPose frames at the output size, as the list of
+        # (3, h, w) frames the pipeline checks the length of.
+        frames = pose(chunk.start, chunk.end)
+        return {"conditioning_frames": list(frames.unbind(0)), "num_frames": chunk.length}
 
     def chunk_inputs(
         self,
         request: GenerationRequest,
         settings: Settings,
         chunk: Chunk,
-        carried: FloatArray | None,
+        carried: torch.Tensor | None,
+        prepared: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        return {
-            "conditioning_frames": self.conditioning_frames(request, settings, chunk),
-            "num_frames": chunk.length,
-        }
+        return self.prepared_now(request, settings, chunk, prepared)

@@ -9,18 +9,15 @@ are crossfaded. Its VAE packs 4 frames per latent: chunks are 4k+1 frames (49 by
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from PIL import Image
-
-from motiondirector.generators.backends.common import (
-    DiffusersBackend,
-    FloatArray,
-    Settings,
-    to_pil_frames,
-)
+from motiondirector.generators.backends.common import DiffusersBackend, Settings
+from motiondirector.generators.backends.frames import FrameTensors
 from motiondirector.generators.base import GenerationRequest
 from motiondirector.generators.chunking import Chunk
+
+if TYPE_CHECKING:
+    import torch
 
 
 class CogVideoXFunBackend(DiffusersBackend):
@@ -41,23 +38,23 @@ class CogVideoXFunBackend(DiffusersBackend):
     # The first-block cache fails inside diffusers on CogVideoX's two-stream blocks.
     cache_kinds: ClassVar[tuple[str, ...]] = ("taylorseer",)
 
-    def control_video(
-        self, request: GenerationRequest, settings: Settings, chunk: Chunk
-    ) -> list[Image.Image]:
-        """The control video of one chunk, padded to a length the VAE takes."""
-        size = (settings.width, settings.height)
-        frames = request.pose_frames[chunk.start : chunk.end]
-        return to_pil_frames(frames, size, length=self.chunk_length(chunk.length))
+    def prepare_chunk(
+        self, request: GenerationRequest, settings: Settings, chunk: Chunk, pose: FrameTensors
+    ) -> dict[str, Any]:
+        # The control video, padded to a length the VAE takes, as (1, frames, 3, h, w).
+        control = pose(chunk.start, chunk.end, length=self.chunk_length(chunk.length))
+        return {
+            "control_video": control[None],
+            # The transformer's text positions are fixed: encode prompts to exactly that length.
+            "max_sequence_length": int(self.pipeline.transformer.config.max_text_seq_length),
+        }
 
     def chunk_inputs(
         self,
         request: GenerationRequest,
         settings: Settings,
         chunk: Chunk,
-        carried: FloatArray | None,
+        carried: torch.Tensor | None,
+        prepared: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        return {
-            "control_video": self.control_video(request, settings, chunk),
-            # The transformer's text positions are fixed: encode prompts to exactly that length.
-            "max_sequence_length": int(self.pipeline.transformer.config.max_text_seq_length),
-        }
+        return self.prepared_now(request, settings, chunk, prepared)

@@ -1,11 +1,13 @@
 """What every diffusers backend shares: loading, devices, checks, chunking and output.
 
 A backend subclasses `DiffusersBackend`, names its diffusers pipeline class and defaults, and
-implements `chunk_inputs`: the conditioning its model expects for one chunk (pose video, face
-video, control video and mask). Everything else — resolving the device, loading weights with
-`from_pretrained(..., dtype=...)`, the speed and memory options (`speed.py`), prompts and their
-embeddings, padding chunks to the lengths the VAE accepts, seeding, stitching chunks and
-converting frames to uint8 — is here.
+implements `prepare_chunk` and `chunk_inputs`: the conditioning its model expects for one
+chunk (pose video, face video, control video and mask), the first part prepared on a
+background thread while the previous chunk denoises. Everything else — resolving the device,
+loading weights with `from_pretrained(..., dtype=...)`, the speed and memory options
+(`speed.py`), prompts and their embeddings, padding chunks to the lengths the VAE accepts,
+seeding, stitching chunks and converting frames to uint8 — is here. Frames stay torch
+tensors on the pipeline's device from the pipeline's output to the end (`frames.py`).
 
 diffusers and torch are imported inside functions only.
 """
@@ -23,6 +25,7 @@ import numpy.typing as npt
 from PIL import Image
 
 from motiondirector.errors import BackendUnavailableError, GenerationError, GenerationInputError
+from motiondirector.generators.backends.frames import FrameTensors, Prefetcher, to_uint8
 from motiondirector.generators.backends.speed import (
     apply_speed_options,
     check_speed_options,
@@ -92,7 +95,7 @@ class DiffusersBackend:
     """A module the pipeline needs to encode prompt text (None: nothing beyond diffusers)."""
     float32_vae_class: ClassVar[str | None] = None
     """A diffusers VAE class loaded in float32 whatever the pipeline's dtype (Wan's VAE is
-    numerically fragile in half precision)."""
+    numerically fragile in half precision), unless `BackendOptions.vae_dtype` says otherwise."""
     denoiser_attr: ClassVar[str] = "transformer"
     """The pipeline component that denoises (LoRA, caches, compilation and attention go there)."""
     denoiser_class_name: ClassVar[str]
@@ -105,6 +108,9 @@ class DiffusersBackend:
     """Whether the scheduler is flow matching, with a timestep `shift`."""
     attention_dispatch: ClassVar[bool] = False
     """Whether the denoiser's attention goes through diffusers' attention backends."""
+    vae_dtype_choice: ClassVar[bool] = False
+    """Whether the pipeline casts what the VAE reads to the VAE's own dtype, so the VAE may
+    run in another dtype than the denoiser (`BackendOptions.vae_dtype`)."""
 
     def __init__(
         self,
@@ -207,8 +213,9 @@ class DiffusersBackend:
         components: dict[str, Any] = {}
         if cls.float32_vae_class is not None:
             vae_class = getattr(diffusers, cls.float32_vae_class)
+            vae_dtype = getattr(torch, options.vae_dtype or "float32")
             components["vae"] = vae_class.from_pretrained(
-                model, subfolder="vae", **dtype_argument(torch.float32)
+                model, subfolder="vae", **dtype_argument(vae_dtype)
             )
         pipeline_class = getattr(diffusers, cls.pipeline_class_name)
         return pipeline_class.from_pretrained(
@@ -315,33 +322,63 @@ class DiffusersBackend:
             "num_inference_steps": settings.steps,
             "guidance_scale": settings.guidance_scale,
             "generator": generator,
-            "output_type": "np",
+            "output_type": "pt",
         }
-        video: FloatArray | None = None
-        for chunk in chunks:
-            carried = None
-            if self.carries_frames and chunk.overlap and video is not None:
-                carried = video[chunk.start : chunk.start + chunk.overlap]
-            inputs = self.chunk_inputs(request, settings, chunk, carried)
-            piece = self.run_pipeline(shared | inputs)[: chunk.length]
-            if len(piece) != chunk.length:
-                raise GenerationError(
-                    f"{self.name} returned {len(piece)} frames for a chunk of {chunk.length}"
-                )
-            video = append_chunk(video, piece, chunk.overlap)
+        pose = self.pose_tensors(request, settings)
+        video: torch.Tensor | None = None
+        with Prefetcher(
+            lambda index: self.prepare_chunk(request, settings, chunks[index], pose), len(chunks)
+        ) as prepared:
+            for index, chunk in enumerate(chunks):
+                carried = None
+                if self.carries_frames and chunk.overlap and video is not None:
+                    carried = video[chunk.start : chunk.start + chunk.overlap]
+                inputs = self.chunk_inputs(request, settings, chunk, carried, prepared.get(index))
+                piece = self.run_pipeline(shared | inputs)[: chunk.length]
+                if len(piece) != chunk.length:
+                    raise GenerationError(
+                        f"{self.name} returned {len(piece)} frames for a chunk of {chunk.length}"
+                    )
+                video = append_chunk(video, piece, chunk.overlap)
         assert video is not None
         return self.output(request, settings, video, chunks, time.perf_counter() - started)
+
+    def pose_tensors(self, request: GenerationRequest, settings: Settings) -> FrameTensors:
+        """The request's pose frames, converted range by range as chunks ask for them."""
+        return FrameTensors(request.pose_frames, (settings.width, settings.height), self.device)
+
+    def prepare_chunk(
+        self, request: GenerationRequest, settings: Settings, chunk: Chunk, pose: FrameTensors
+    ) -> dict[str, Any]:
+        """The part of one chunk's conditioning that does not depend on earlier chunks'
+        frames; it runs on a background thread while the previous chunk denoises (one at a
+        time, in chunk order)."""
+        return {}
 
     def chunk_inputs(
         self,
         request: GenerationRequest,
         settings: Settings,
         chunk: Chunk,
-        carried: FloatArray | None,
+        carried: torch.Tensor | None,
+        prepared: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """The pipeline's conditioning arguments for one chunk. `carried` holds the previous
-        chunk's shared frames (float 0..1) for backends that carry frames, else None."""
+        """The pipeline's conditioning arguments for one chunk, from `prepared` (None: prepare
+        it now). `carried` holds the previous chunk's shared frames (float (frames, 3, h, w)
+        in 0..1 on the device) for backends that carry frames, else None."""
         raise NotImplementedError
+
+    def prepared_now(
+        self,
+        request: GenerationRequest,
+        settings: Settings,
+        chunk: Chunk,
+        prepared: dict[str, Any] | None,
+    ) -> dict[str, Any]:
+        """`prepared`, or the chunk prepared now when there is none."""
+        if prepared is not None:
+            return prepared
+        return self.prepare_chunk(request, settings, chunk, self.pose_tensors(request, settings))
 
     def chunk_length(self, frames: int) -> int:
         """The length a chunk of `frames` is padded to for the VAE (k * frames_per_latent + 1)."""
@@ -350,15 +387,16 @@ class DiffusersBackend:
             return frames
         return ((frames - 1 + step - 1) // step) * step + 1
 
-    def run_pipeline(self, kwargs: dict[str, Any]) -> FloatArray:
-        """Call the pipeline; its frames as float32 (frames, height, width, 3) in 0..1."""
+    def run_pipeline(self, kwargs: dict[str, Any]) -> torch.Tensor:
+        """Call the pipeline (with `output_type="pt"`); its frames as a float32 tensor
+        (frames, 3, height, width) in 0..1, where the VAE decoded them."""
         try:
             result = self.pipeline(**kwargs)
         except (ValueError, RuntimeError) as error:
             raise GenerationError(f"{self.name} failed: {type(error).__name__}: {error}") from error
-        frames = np.asarray(result.frames[0], dtype=np.float32)
-        if frames.ndim != 4 or frames.shape[-1] != 3:
-            raise GenerationError(f"{self.name} returned frames of shape {frames.shape}")
+        frames: torch.Tensor = result.frames[0].float()
+        if frames.ndim != 4 or frames.shape[1] != 3:
+            raise GenerationError(f"{self.name} returned frames of shape {tuple(frames.shape)}")
         return frames
 
     def prompt_inputs(self, request: GenerationRequest, settings: Settings) -> dict[str, Any]:
@@ -413,11 +451,11 @@ class DiffusersBackend:
         self,
         request: GenerationRequest,
         settings: Settings,
-        video: FloatArray,
+        video: torch.Tensor,
         chunks: list[Chunk],
         seconds: float,
     ) -> GenerationOutput:
-        frames = np.clip(np.rint(video * 255.0), 0, 255).astype(np.uint8)
+        frames = to_uint8(video)
         metadata = {
             "backend": self.name,
             "pipeline": self.pipeline_class_name,

@@ -8,9 +8,9 @@ whose package is missing (saying what to install); options that exclude each oth
 `apply_speed_options` then, on a built pipeline: sets the scheduler's shift, loads the LoRA
 adapters (`load_lora_weights`, `set_adapters`), chooses the attention backend
 (`set_attention_backend`), enables the cache hooks (`enable_cache`), VAE tiling and slicing,
-places the pipeline (group offload, model CPU offload, or the device) and compiles the
-repeated blocks (`compile_repeated_blocks`). It returns what took effect. Quantization is a
-load-time argument: `quantization_argument`.
+casts the VAE to `vae_dtype`, places the pipeline (group offload, model CPU offload, or the
+device) and compiles the repeated blocks (`compile_repeated_blocks`). It returns what took
+effect. Quantization is a load-time argument: `quantization_argument`.
 
 Nothing here draws, schedules or denoises: it only configures diffusers.
 """
@@ -93,6 +93,12 @@ def check_speed_options(
                 f"{flag}: {backend.vae_class_name} has no {method}() in diffusers {version}; "
                 "pip install -U diffusers"
             )
+    if options.vae_dtype is not None and not backend.vae_dtype_choice:
+        raise GenerationInputError(
+            "vae_dtype",
+            f"{backend.pipeline_class_name} feeds its VAE in the weights' dtype, so "
+            f"{backend.name}'s VAE runs in that dtype; choose it with dtype instead",
+        )
     if options.group_offload and options.cpu_offload:
         raise GenerationInputError(
             "group_offload", "choose group offload or model CPU offload, not both"
@@ -322,6 +328,12 @@ def apply_speed_options(
     if options.vae_slicing:
         pipeline.vae.enable_slicing()
         applied["vae_slicing"] = True
+    if options.vae_dtype is not None:
+        import torch
+
+        # Before placement: group offload keeps each weight's dtype as it finds it.
+        pipeline.vae.to(dtype=getattr(torch, options.vae_dtype))
+        applied["vae_dtype"] = options.vae_dtype
     applied.update(_place(pipeline, options, device))
     if options.compile:
         applied["compile"] = _compile(denoiser, options.compile_backend)

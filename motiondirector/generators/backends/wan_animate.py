@@ -13,14 +13,13 @@ classifier-free guidance). The pipeline generates long videos itself, in segment
 from __future__ import annotations
 
 import time
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from PIL import Image
 
 from motiondirector.errors import GenerationError, GenerationInputError
 from motiondirector.generators.backends.common import (
     DiffusersBackend,
-    FloatArray,
     Settings,
     reference_pil,
     to_pil_frames,
@@ -31,6 +30,9 @@ from motiondirector.generators.base import (
     UInt8Array,
 )
 from motiondirector.generators.chunking import Chunk
+
+if TYPE_CHECKING:
+    import torch
 
 CARRIED_FRAME_CHOICES = (1, 5)
 """The numbers of previous-segment frames Wan-Animate was trained to continue from."""
@@ -57,6 +59,7 @@ class WanAnimateBackend(DiffusersBackend):
     cache_kinds: ClassVar[tuple[str, ...]] = ("taylorseer",)
     flow_matching: ClassVar[bool] = True
     attention_dispatch: ClassVar[bool] = True
+    vae_dtype_choice: ClassVar[bool] = True
     needs_reference: ClassVar[bool] = True
     takes_face_frames: ClassVar[bool] = True
 
@@ -103,6 +106,7 @@ class WanAnimateBackend(DiffusersBackend):
         size = (settings.width, settings.height)
         inputs = self.prompt_inputs(request, settings) | {
             "image": reference_pil(request.reference_image),
+            # PIL frames: the pipeline reads the conditioning's size from `frame.size`.
             "pose_video": to_pil_frames(request.pose_frames, size),
             "face_video": self.face_video(request.face_frames, settings.frames),
             "height": settings.height,
@@ -113,7 +117,7 @@ class WanAnimateBackend(DiffusersBackend):
             "guidance_scale": settings.guidance_scale,
             "generator": self.torch_generator(request.seed),
             "mode": "animate",
-            "output_type": "np",
+            "output_type": "pt",
         }
         video = self.run_pipeline(inputs)
         if len(video) != settings.frames:
@@ -128,6 +132,7 @@ class WanAnimateBackend(DiffusersBackend):
         request: GenerationRequest,
         settings: Settings,
         chunk: Chunk,
-        carried: FloatArray | None,
+        carried: torch.Tensor | None,
+        prepared: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         raise NotImplementedError("WanAnimatePipeline segments the video itself")

@@ -9,20 +9,15 @@ image (the character's look). Wan's VAE packs 4 frames per latent, so chunks are
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from PIL import Image
-
-from motiondirector.generators.backends.common import (
-    DiffusersBackend,
-    FloatArray,
-    Settings,
-    float_to_pil,
-    reference_pil,
-    to_pil_frames,
-)
+from motiondirector.generators.backends.common import DiffusersBackend, Settings, reference_pil
+from motiondirector.generators.backends.frames import FrameTensors, quantized
 from motiondirector.generators.base import GenerationRequest
 from motiondirector.generators.chunking import Chunk
+
+if TYPE_CHECKING:
+    import torch
 
 KEEP = 0
 """Mask value of control frames kept as they are (carried frames)."""
@@ -50,34 +45,43 @@ class WanVACEBackend(DiffusersBackend):
     cache_kinds: ClassVar[tuple[str, ...]] = ("first-block", "taylorseer")
     flow_matching: ClassVar[bool] = True
     attention_dispatch: ClassVar[bool] = True
+    vae_dtype_choice: ClassVar[bool] = True
 
     def control_video(
-        self,
-        pose: list[Image.Image],
-        carried: FloatArray | None,
-        size: tuple[int, int],
-    ) -> tuple[list[Image.Image], list[Image.Image]]:
-        """VACE's (video, mask) for one chunk: carried frames kept, pose frames generated."""
-        kept = [] if carried is None else float_to_pil(carried, size)
-        video = kept + pose[len(kept) :]
-        mask = [Image.new("L", size, KEEP)] * len(kept) + [Image.new("L", size, GENERATE)] * (
-            len(video) - len(kept)
-        )
-        return video, mask
+        self, pose: torch.Tensor, carried: torch.Tensor | None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """VACE's (video, mask) for one chunk, as (1, frames, channels, h, w) tensors in 0..1:
+        carried frames kept (rounded to 8 bits, as the model saw them), pose frames
+        generated."""
+        import torch
+
+        kept = 0 if carried is None else len(carried)
+        frames = [pose[kept:]] if carried is None else [quantized(carried), pose[kept:]]
+        video = torch.cat(frames) if len(frames) > 1 else frames[0]
+        mask = torch.full((len(video), 1, *video.shape[2:]), GENERATE / 255, device=video.device)
+        mask[:kept] = KEEP / 255
+        return video[None], mask[None]
+
+    def prepare_chunk(
+        self, request: GenerationRequest, settings: Settings, chunk: Chunk, pose: FrameTensors
+    ) -> dict[str, Any]:
+        inputs: dict[str, Any] = {
+            "pose": pose(chunk.start, chunk.end, length=self.chunk_length(chunk.length)),
+            "num_frames": self.chunk_length(chunk.length),
+        }
+        reference = reference_pil(request.reference_image)
+        if reference is not None:
+            inputs["reference_images"] = reference
+        return inputs
 
     def chunk_inputs(
         self,
         request: GenerationRequest,
         settings: Settings,
         chunk: Chunk,
-        carried: FloatArray | None,
+        carried: torch.Tensor | None,
+        prepared: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        size = (settings.width, settings.height)
-        length = self.chunk_length(chunk.length)
-        pose = to_pil_frames(request.pose_frames[chunk.start : chunk.end], size, length=length)
-        video, mask = self.control_video(pose, carried, size)
-        inputs: dict[str, Any] = {"video": video, "mask": mask, "num_frames": length}
-        reference = reference_pil(request.reference_image)
-        if reference is not None:
-            inputs["reference_images"] = reference
+        inputs = dict(self.prepared_now(request, settings, chunk, prepared))
+        inputs["video"], inputs["mask"] = self.control_video(inputs.pop("pose"), carried)
         return inputs
