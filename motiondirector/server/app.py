@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse
 
 from motiondirector import __version__
 from motiondirector.planners import get_planner
-from motiondirector.realize import plan_text
+from motiondirector.realize import open_face_library, plan_text
 from motiondirector.retrieval.query import prime_lexical
 from motiondirector.server.body_cost import body_cost
 from motiondirector.server.body_limit import BodyLimitMiddleware
@@ -64,6 +64,9 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     """The HTTP API. Refuses (MotionDirectorError) to build without keys unless
     `allow_anonymous` is set, so a server is never open by accident."""
     settings = settings or ServerSettings.from_env()
+    if settings.face_library is not None:
+        # A library that cannot realize faces stops the server now, not every scene job later.
+        open_face_library(settings.face_library)
     # Keys may come in a query string, which uvicorn logs: redact them wherever it serves.
     install_log_redaction()
     sessions = SessionStore(

@@ -69,7 +69,8 @@ class WorkerConfig:
 
     memory_bytes: address space a job may add to its warm worker.
     time_s: wall time a job may run, from when its worker takes it.
-    limits, llm, clip_library, clip_cache_dir: as in ServerSettings.
+    limits, llm, clip_library, clip_cache_dir, face_library, face_threshold: as in
+    ServerSettings.
     """
 
     memory_bytes: int
@@ -78,6 +79,8 @@ class WorkerConfig:
     llm: LLMConfig | None = None
     clip_library: Path | None = None
     clip_cache_dir: Path | None = None
+    face_library: Path | None = None
+    face_threshold: float = 0.6
 
     @classmethod
     def from_settings(cls, settings: ServerSettings) -> WorkerConfig:
@@ -88,6 +91,8 @@ class WorkerConfig:
             llm=settings.llm,
             clip_library=settings.clip_library,
             clip_cache_dir=settings.clip_cache_dir,
+            face_library=settings.face_library,
+            face_threshold=settings.face_threshold,
         )
 
 
@@ -324,6 +329,7 @@ def serve_jobs(connection: Connection, config: WorkerConfig) -> None:
 
 
 def _warm_up(config: WorkerConfig) -> Run:
+    from motiondirector.realize import open_face_library
     from motiondirector.retrieval.builtin import builtin_clip_library, open_library
     from motiondirector.server.models import SceneJobRequest
     from motiondirector.server.scene_artifacts import make_scene_artifacts
@@ -332,6 +338,7 @@ def _warm_up(config: WorkerConfig) -> Run:
         library = open_library(config.clip_library)
     else:
         library = builtin_clip_library(config.clip_cache_dir)
+    faces = open_face_library(config.face_library) if config.face_library is not None else None
 
     def run(request_json: str, progress: Progress) -> list[Artifact]:
         request = SceneJobRequest.model_validate_json(request_json)
@@ -342,6 +349,8 @@ def _warm_up(config: WorkerConfig) -> Run:
             library=library,
             llm=config.llm,
             limits=config.limits,
+            face_library=faces,
+            face_threshold=config.face_threshold,
         )
 
     run(_WARM_UP_REQUEST, lambda fraction, stage: None)

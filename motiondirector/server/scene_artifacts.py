@@ -7,6 +7,11 @@ named in-memory artifacts.
     timeline.json, timeline.otio      the realized timeline (with `body`)
     <CHARACTER>.bvh                   body motion on the canonical skeleton (with `body`)
 
+With a face library (the server's `face_library`) and `body`, every character's face and head
+are realized from real faces (`realize/faces.py`): the timeline gets its face segments and
+`<CHARACTER>.arkit.csv`, `.arkit.json` and `.livelinkface.csv` carry the realized face; an
+export of the same name asked for in `exports` is not made again from the plan.
+
 It calls `check()` between stages so a cancelled job stops at the next one, and reports its
 progress. It adds no behaviour of its own: planning, realization and exports live in their
 packages.
@@ -17,6 +22,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from motiondirector.export.files import export_files
 from motiondirector.export.formats import SCENE_FILE_NAMES
@@ -28,6 +34,9 @@ from motiondirector.retrieval.store import ClipLibrary
 from motiondirector.scene import SceneLimits
 from motiondirector.server.job_store import Artifact
 from motiondirector.server.models import SceneJobRequest, ScriptSource
+
+if TYPE_CHECKING:
+    from motiondirector.realize.faces import FaceLibrary
 
 Progress = Callable[[float, str], None]
 Check = Callable[[], None]
@@ -64,9 +73,11 @@ def make_scene_artifacts(
     library: ClipLibrary | None = None,
     llm: LLMConfig | None = None,
     limits: SceneLimits | None = None,
+    face_library: FaceLibrary | None = None,
+    face_threshold: float = 0.6,
 ) -> list[Artifact]:
     """Plan the scene and make its artifacts (see the module docstring); `llm` is the
-    server's LLM for the llm and hybrid planners."""
+    server's LLM for the llm and hybrid planners, `face_library` the server's real faces."""
     text, format = script_of(request)
     progress(0.05, "planning")
     plan = plan_text(
@@ -84,9 +95,17 @@ def make_scene_artifacts(
         from motiondirector.realize import realize_plan
 
         realization = realize_plan(plan, library)
+        if face_library is not None:
+            from motiondirector.realize import realize_faces
+
+            progress(0.5, "realizing faces from real video")
+            realization = realize_faces(realization, face_library, threshold=face_threshold)
         plan = realization.plan
         result = DirectResult(
-            plan=plan, timeline=realization.timeline, motions=dict(realization.motions)
+            plan=plan,
+            timeline=realization.timeline,
+            motions=dict(realization.motions),
+            faces=dict(realization.faces),
         )
         artifacts.extend(_artifact(name, text) for _, name, text in SceneFolder.files(result))
         check()
@@ -95,8 +114,11 @@ def make_scene_artifacts(
     formats = [f for f in dict.fromkeys(request.exports) if f != "json"]
     for index, format in enumerate(formats):
         progress(0.6 + 0.4 * index / max(1, len(formats)), f"exporting {format}")
+        made = {artifact.name for artifact in artifacts}  # a realized face's files stay
         artifacts.extend(
-            _artifact(name, text) for _, name, text in export_files(plan, [format], fps=request.fps)
+            _artifact(name, text)
+            for _, name, text in export_files(plan, [format], fps=request.fps)
+            if name not in made
         )
         check()
     return artifacts

@@ -90,6 +90,10 @@ class ServerSettings(BaseSettings):
     clip_library: the clip library (`index build` folder) streams and scene jobs realize body
         motion from; None: the built-in gesture library.
     clip_cache_dir: where the built-in clip library's index is cached (None: the user cache).
+    face_library: a library built from videos (`index build VIDEO_FOLDER`): scene jobs with
+        `body` realize every character's face and head from its real faces, as `direct
+        --face-library` does; None: the plan's faces. Checked when the app is created.
+    face_threshold: the score a real face needs to be used (as `direct --face-threshold`).
     llm: the LLM behind the `llm` and `hybrid` planners, or built from `llm_model`,
         `llm_base_url`, `llm_mode` and `llm_api_key_env`; None: requests for them get 422.
     clock: the limiter's monotonic clock (tests inject a fake one).
@@ -144,6 +148,8 @@ class ServerSettings(BaseSettings):
     max_character_seconds: Seconds = 6 * 3600.0
     clip_library: Path | None = None
     clip_cache_dir: Path | None = None
+    face_library: Path | None = None
+    face_threshold: float = Field(default=0.6, ge=0.0, allow_inf_nan=False)
     llm_model: str | None = None
     llm_base_url: str | None = None
     llm_mode: StructuredOutputMode | None = None

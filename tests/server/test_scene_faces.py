@@ -1,0 +1,112 @@
+"""Scene jobs with the server's face library: the timeline's face segments and the realized
+face's ARKit files, made once (an export of the same name is not made again from the plan), in
+the job function and in a real worker process; a library that cannot realize faces stops the
+app from being created."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from motiondirector.errors import MotionDirectorError
+from motiondirector.export.formats import export_plan
+from motiondirector.faces.model import FACE_MODEL_ENV, find_face_model
+from motiondirector.faces.tracker import pack_tracks
+from motiondirector.plan.motion_plan import MotionPlan
+from motiondirector.plan.timeline import Timeline
+from motiondirector.realize import open_face_library
+from motiondirector.retrieval import ClipLibrary
+from motiondirector.retrieval.builtin import builtin_clip_library
+from motiondirector.retrieval.video import FACE_TRACKS, ingest_face_folder
+from motiondirector.server.app import create_app
+from motiondirector.server.job_processes import JobProcesses, WorkerConfig
+from motiondirector.server.job_store import Artifact, JobStore
+from motiondirector.server.jobs import JobRunner
+from motiondirector.server.models import SceneJobRequest
+from motiondirector.server.scene_artifacts import make_scene_artifacts
+from tests.faces.clips import FACE_MODEL, cut
+from tests.server.conftest import SettingsFactory
+from tests.server.test_job_processes import wait_for
+
+SCRIPT = (
+    "ANA: (smiling) Hello, Ben! It is so good to see you again after all this time.\n"
+    "BEN: (nodding) Yes. I missed you too. Tell me everything about the trip.\n"
+)
+BODY = {"script": SCRIPT, "format": "text", "body": True, "exports": ["arkit-csv", "vtt"]}
+THRESHOLD = 0.3  # two short clips: low enough that some slots take a real face
+
+
+@pytest.fixture(autouse=True)
+def _face_model_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(FACE_MODEL_ENV, str(FACE_MODEL))
+
+
+@pytest.fixture(scope="module")
+def face_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    videos = tmp_path_factory.mktemp("videos") / "talks"
+    videos.mkdir()
+    cut("lp_d19.mp4", 6.0, 8.4, videos / "smile.mp4")
+    cut("lp_d18.mp4", 2.0, 5.6, videos / "mouth.mp4")
+    ingested = ingest_face_folder(videos, model=find_face_model(FACE_MODEL), workers=1)
+    library = ClipLibrary.create(
+        tmp_path_factory.mktemp("libraries") / "faces",
+        ingested.records,
+        attachments={FACE_TRACKS: pack_tracks(dict(ingested.tracks))},
+    )
+    return library.path
+
+
+def test_a_scene_job_realizes_faces_from_the_library(face_library: Path, clip_cache: Path) -> None:
+    request = SceneJobRequest.model_validate(BODY)
+    artifacts = make_scene_artifacts(
+        request,
+        check=lambda: None,
+        progress=lambda fraction, stage: None,
+        library=builtin_clip_library(clip_cache),
+        face_library=open_face_library(face_library),
+        face_threshold=THRESHOLD,
+    )
+    named = {artifact.name: artifact.content for artifact in artifacts}
+    assert len(named) == len(artifacts)  # no file twice
+    assert {"ANA.arkit.csv", "ANA.livelinkface.csv", "BEN.arkit.json", "plan.vtt"} <= set(named)
+    timeline = Timeline.model_validate_json(named["timeline.json"])
+    real = [s for t in timeline.characters for s in t.face_segments if s.kind == "clip"]
+    assert real and all(Path(s.source or "").parent.name == "talks" for s in real)
+    # The realized face, not the plan's curves, under the export's name.
+    plan = MotionPlan.model_validate_json(named["plan.json"])
+    planned = export_plan(plan, "arkit-csv", character="ANA")
+    assert named["ANA.arkit.csv"].decode() != planned
+
+
+def test_a_library_that_cannot_realize_faces_stops_the_app(
+    make_settings: SettingsFactory, tmp_path: Path, clip_cache: Path
+) -> None:
+    with pytest.raises(MotionDirectorError, match=str(clip_cache / "builtin")):
+        create_app(make_settings(face_library=clip_cache / "builtin"))
+    with pytest.raises(MotionDirectorError, match="nowhere"):
+        create_app(make_settings(face_library=tmp_path / "nowhere"))
+
+
+def test_a_worker_process_realizes_faces_with_the_servers_setting(
+    make_settings: SettingsFactory, face_library: Path, tmp_path: Path
+) -> None:
+    settings = make_settings(face_library=face_library, face_threshold=THRESHOLD)
+    store = JobStore(tmp_path / "jobs.sqlite3")
+    processes = JobProcesses(WorkerConfig.from_settings(settings), size=1)
+    jobs = JobRunner(store, processes.run, workers=1, max_pending=10)
+    try:
+        done = wait_for(store, jobs.submit("owner", json.dumps(BODY)).id, "succeeded", "failed")
+        assert done.status == "succeeded", done.error
+        timeline = Timeline.model_validate_json(_content(store.artifact(done.id, "timeline.json")))
+        assert any(s.kind == "clip" for t in timeline.characters for s in t.face_segments)
+    finally:
+        jobs.shutdown()
+        processes.close()
+        store.close()
+
+
+def _content(artifact: Artifact | None) -> bytes:
+    assert artifact is not None
+    return artifact.content
