@@ -366,3 +366,16 @@ def test_generators_are_conditioned_on_the_real_face(
     assert real[:, 32:64, 32:64].mean() > 40
     assert not np.array_equal(real[0], real[-1])
     assert np.array_equal(crops[outside], sketches[outside])
+
+
+def test_the_llm_agent_realizes_real_faces_through_the_same_director(
+    library: ClipLibrary, builtin_clips: ClipLibrary, tmp_path: Path
+) -> None:
+    from motiondirector.agent import Director, LLMDirector
+    from tests.agent.test_llm_agent import scripted, tool_call
+
+    model = scripted(tool_call("plan_scene", {"script_id": "script-1"}, 1), "plan-1 is final.")
+    director = Director(library=builtin_clips, face_library=library.path, face_threshold=0.45)
+    result = LLMDirector(director, chat_model=model).direct(SCRIPT, tmp_path / "agent")
+    assert any(s.kind == "clip" for t in result.timeline.characters for s in t.face_segments)
+    assert (tmp_path / "agent" / "ANA.livelinkface.csv").is_file()
