@@ -50,3 +50,27 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.fail(f"the shared data folder is missing: {SHARED_DATA}")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def face_clip_library(tmp_path_factory: pytest.TempPathFactory) -> ClipLibrary:
+    """Read-only: a face library of three short cuts of the shared talking-face clips (an
+    animated talker, a broad smile, wide mouth movements), analysed with the real face model
+    once per run."""
+    from motiondirector.faces.model import find_face_model
+    from motiondirector.faces.tracker import pack_tracks
+    from motiondirector.retrieval import ClipLibrary
+    from motiondirector.retrieval.video import FACE_TRACKS, ingest_face_folder
+    from tests.faces.clips import FACE_MODEL, cut
+
+    videos = tmp_path_factory.mktemp("videos") / "talks"
+    videos.mkdir()
+    cut("lp_d12.mp4", 0.0, 4.0, videos / "animated.mp4")
+    cut("lp_d19.mp4", 6.0, 8.4, videos / "smile.mp4")
+    cut("lp_d18.mp4", 2.0, 5.6, videos / "mouth.mp4")
+    ingested = ingest_face_folder(videos, model=find_face_model(FACE_MODEL), workers=1)
+    return ClipLibrary.create(
+        tmp_path_factory.mktemp("libraries") / "faces",
+        ingested.records,
+        attachments={FACE_TRACKS: pack_tracks(dict(ingested.tracks))},
+    )

@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse
 
 from motiondirector import __version__
 from motiondirector.planners import get_planner
-from motiondirector.realize import open_face_library, plan_text
+from motiondirector.realize import plan_text
 from motiondirector.retrieval.query import prime_lexical
 from motiondirector.server.body_cost import body_cost
 from motiondirector.server.body_limit import BodyLimitMiddleware
@@ -39,7 +39,6 @@ from motiondirector.server.routes_sessions import session_router
 from motiondirector.server.sessions import SessionStore
 from motiondirector.server.settings import ServerSettings
 from motiondirector.server.streams import StreamWorkers
-from motiondirector.streaming import PlanFrames
 
 _WARM_UP_SCRIPT = "ANA: Hello, Ben.\nBEN: Hi."
 JOB_TTL_S = 7 * 24 * 3600.0
@@ -50,7 +49,7 @@ def warm_up(ctx: ServerContext) -> None:
     """Load the planner's models and the clip library, plan and stream a tiny scene, so the
     first request is fast."""
     plan = plan_text(_WARM_UP_SCRIPT, planner=get_planner("rules"), format="text")
-    frames = PlanFrames(plan, library=ctx.library())
+    frames = ctx.frames(plan)
     next(frames.batches(frames.frame_count))
     # Stemming a clip's descriptions on its first search cost a stream tens of milliseconds.
     prime_lexical(ctx.library().records)
@@ -64,9 +63,12 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     """The HTTP API. Refuses (MotionDirectorError) to build without keys unless
     `allow_anonymous` is set, so a server is never open by accident."""
     settings = settings or ServerSettings.from_env()
+    faces = None
     if settings.face_library is not None:
-        # A library that cannot realize faces stops the server now, not every scene job later.
-        open_face_library(settings.face_library)
+        from motiondirector.realize.faces import open_face_library
+
+        # A library that cannot realize faces stops the server now, not every request later.
+        faces = open_face_library(settings.face_library)
     # Keys may come in a query string, which uvicorn logs: redact them wherever it serves.
     install_log_redaction()
     sessions = SessionStore(
@@ -75,7 +77,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         settings.clock,
         max_per_owner=settings.max_sessions_per_key,
     )
-    ctx = ServerContext(settings=settings, guard=Guard(settings), sessions=sessions)
+    ctx = ServerContext(settings=settings, guard=Guard(settings), sessions=sessions, faces=faces)
     # Every stream's work, by priority: new streams' first frames before open ones' later frames.
     stream_workers = StreamWorkers()
 

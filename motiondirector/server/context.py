@@ -5,12 +5,13 @@ and the helpers every route uses (script length checks, body realization for str
 # name a local (`api_key`), at runtime.
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.security import APIKeyHeader
 
+from motiondirector.plan.motion_plan import MotionPlan
 from motiondirector.planners import Planner, get_planner
 from motiondirector.retrieval.builtin import builtin_clip_library, open_library
 from motiondirector.retrieval.store import ClipLibrary
@@ -23,6 +24,10 @@ from motiondirector.server.scene_artifacts import script_of
 from motiondirector.server.sessions import SessionStore
 from motiondirector.server.settings import ServerSettings
 
+if TYPE_CHECKING:
+    from motiondirector.realize.faces import FaceLibrary
+from motiondirector.streaming import PlanFrames
+
 
 @dataclass
 class ServerContext:
@@ -30,6 +35,8 @@ class ServerContext:
     guard: Guard
     sessions: SessionStore
     runner: JobRunner | None = None
+    faces: "FaceLibrary | None" = None
+    """The face library streams realize faces from (`settings.face_library`, opened once)."""
     caller: Callable[..., str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -40,6 +47,17 @@ class ServerContext:
         if self.runner is None:
             raise ProblemError(503, "not-ready", "scene jobs are not available yet")
         return self.runner
+
+    def frames(self, plan: MotionPlan, fps: int | None = None) -> PlanFrames:
+        """The frame stream of `plan`: bodies from the clip library, faces from the face
+        library when the server has one."""
+        return PlanFrames(
+            plan,
+            fps=fps,
+            library=self.library(),
+            faces=self.faces,
+            face_threshold=self.settings.face_threshold,
+        )
 
     def library(self) -> ClipLibrary:
         """The clip library bodies are realized from: `settings.clip_library`, else the

@@ -36,7 +36,6 @@ from motiondirector.server.streams import (
     stream_events,
 )
 from motiondirector.speech import attach_visemes
-from motiondirector.streaming import PlanFrames
 
 PROBLEM: dict[str, Any] = PROBLEM_CONTENT
 GUARDED: dict[int | str, dict[str, Any]] = {
@@ -77,7 +76,7 @@ def plan_router(ctx: ServerContext, workers: StreamWorkers) -> APIRouter:
         def start() -> OpenedStream:
             planned, payload = _plan_for_stream(body, planner, text, format, limits)
             _check_size(payload, ctx.settings.max_response_bytes)
-            frames = PlanFrames(planned, fps=body.fps, library=ctx.library())
+            frames = ctx.frames(planned, fps=body.fps)
             return open_stream(stream_events(payload, frames, instance=request.url.path))
 
         return await workers.run(OPENING, start)

@@ -70,7 +70,6 @@ from motiondirector.server.streams import (
     stream_events,
     ws_message,
 )
-from motiondirector.streaming import PlanFrames
 
 log = logging.getLogger("motiondirector.server")
 
@@ -339,7 +338,7 @@ def _result(session: Session, outcome: TurnOutcome, state: SessionState) -> Turn
 
 def _turn_events(ctx: ServerContext, result: TurnResult, instance: str) -> OpenedStream:
     """The turn's stream, opened (see `open_stream`): call it on a stream worker."""
-    frames = PlanFrames(result.plan, library=ctx.library())
+    frames = ctx.frames(result.plan)
     return open_stream(stream_events(result.model_dump_json(), frames, instance=instance))
 
 

@@ -9,10 +9,12 @@ rotations, and the body's joint rotations on the canonical skeleton, made lazily
 Sources: blendshapes from `motiondirector.export.arkit.arkit_curves` (AU envelopes, speech,
 gaze; whole-scene curves per character, made on the character's first frame: the export
 computes them on its own frame grid), head and eyes from the head and gaze events
-(`export.head_eyes`, sampled per batch), the body from the plan's timeline decided as
-`realize.realize_plan` decides it and assembled per window (`streaming.body`: the first batch
-assembles only the segments it reaches). Frame i is at i / fps; the frame grid is the ARKit
-export's, so a stream and an `arkit-csv` export of one plan agree frame for frame.
+(`export.head_eyes`, sampled per batch); with a face library, blendshapes, head and eyes of
+the character's realized face instead (`realize.faces`: real faces where they score, decided
+and sampled whole-scene on the character's first frame), the body from the plan's timeline
+decided as `realize.realize_plan` decides it and assembled per window (`streaming.body`: the
+first batch assembles only the segments it reaches). Frame i is at i / fps; the frame grid is
+the ARKit export's, so a stream and an `arkit-csv` export of one plan agree frame for frame.
 
 This module knows nothing of HTTP; it must not plan, and must not mutate the plan.
 """
@@ -22,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -30,6 +32,7 @@ import orjson
 
 from motiondirector.errors import MotionDirectorError
 from motiondirector.export.arkit import arkit_curves, frame_times
+from motiondirector.export.face_curves import FaceCurves
 from motiondirector.export.head_eyes import EYE_AXES, HEAD_AXES, HeadEyes, HeadEyesCurves
 from motiondirector.motion.skeleton import JOINTS
 from motiondirector.plan.motion_plan import MotionPlan
@@ -38,6 +41,9 @@ from motiondirector.plan.vocabulary import load_arkit_map
 from motiondirector.realize import BodyPose, Realization, decide_timeline
 from motiondirector.retrieval.store import ClipLibrary
 from motiondirector.streaming.body import WindowedBody
+
+if TYPE_CHECKING:
+    from motiondirector.realize.faces import FaceLibrary
 
 FloatArray = npt.NDArray[np.float64]
 BodyRealizer = Callable[[MotionPlan], Realization]
@@ -171,11 +177,15 @@ class PlanFrames:
         fps: int | None = None,
         body: Realization | BodyRealizer | None = None,
         library: ClipLibrary | None = None,
+        faces: FaceLibrary | None = None,
+        face_threshold: float | None = None,
     ) -> None:
         """`fps`: 30 or 60 (default: the plan's). `body`: a realization of the plan or a
         function that makes one (then the whole body is realized before the first batch); or
         None: the plan's timeline decided from `library` (None: the built-in gesture library)
-        as `realize.realize_plan` decides it, its motion assembled per window."""
+        as `realize.realize_plan` decides it, its motion assembled per window. `faces`: a face
+        library the faces are realized from, real where a face scores `face_threshold`
+        (default: `realize.faces.DEFAULT_FACE_THRESHOLD`)."""
         self.plan = plan
         self.fps = fps or plan.scene.fps
         if self.fps not in FPS_CHOICES:
@@ -189,6 +199,9 @@ class PlanFrames:
         self._windowed: WindowedBody | None = None
         self._arkit: dict[str, FloatArray] = {}
         self._head_eyes: dict[str, HeadEyesCurves] = {}
+        self._faces = faces
+        self._face_threshold = face_threshold
+        self._realized_faces: dict[str, FaceCurves] = {}
 
     @property
     def frame_count(self) -> int:
@@ -242,9 +255,15 @@ class PlanFrames:
             if self._body is not None
             else self._windowed_body().sample(name, times)
         )
-        head_eyes: HeadEyes = self._curves(name).sample(times)
+        face = self._realized_face(name)
+        if face is not None:
+            blendshapes = face.weights[first:stop]
+            head_eyes = HeadEyes(head=face.head[first:stop], eyes=face.eyes[first:stop])
+        else:
+            blendshapes = self._blendshapes(name)[first:stop]
+            head_eyes = self._curves(name).sample(times)
         return CharacterFrames(
-            blendshapes=self._blendshapes(name)[first:stop],
+            blendshapes=blendshapes,
             head=head_eyes.head,
             eyes=head_eyes.eyes,
             joints=pose.rotations,
@@ -268,6 +287,26 @@ class PlanFrames:
             # frame grid is the stream's.
             _, found = arkit_curves(self.plan, name, self.fps)
             self._arkit[name] = found
+        return found
+
+    def _realized_face(self, name: str) -> FaceCurves | None:
+        if self._faces is None:
+            return None
+        found = self._realized_faces.get(name)
+        if found is None:
+            # Imported here: the face layer reads video tracks, which plain streams never need.
+            from motiondirector.realize.faces import (
+                DEFAULT_FACE_THRESHOLD,
+                decide_faces,
+                face_curves,
+            )
+
+            threshold = self._face_threshold
+            if threshold is None:
+                threshold = DEFAULT_FACE_THRESHOLD
+            segments = decide_faces(self.plan, self._faces, [name], threshold=threshold)
+            found = face_curves(self.plan, name, segments[name], self._faces.tracks, self.fps)
+            self._realized_faces[name] = found
         return found
 
     def _curves(self, name: str) -> HeadEyesCurves:

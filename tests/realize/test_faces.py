@@ -19,7 +19,6 @@ from motiondirector.export.head_eyes import HeadEyesCurves
 from motiondirector.export.otio import timeline_to_otio_json
 from motiondirector.export.scene_folder import DirectResult, SceneFolder
 from motiondirector.faces.model import FACE_MODEL_ENV, find_face_model
-from motiondirector.faces.tracker import pack_tracks
 from motiondirector.generators.backends.scene import build_requests, read_direction
 from motiondirector.generators.backends.wan_animate import WanAnimateBackend
 from motiondirector.generators.face_track import RealFaceVideo, draw_face, face_conditioning
@@ -37,11 +36,10 @@ from motiondirector.realize.faces import (
     sample_segment,
 )
 from motiondirector.retrieval import ClipLibrary
-from motiondirector.retrieval.video import FACE_TRACKS, ingest_face_folder
 from motiondirector.speech import character_keys, speech_curves
 from motiondirector.speech.coarticulation import speech_shape_columns
 
-from ..faces.clips import FACE_MODEL, cut
+from ..faces.clips import FACE_MODEL
 
 SCRIPT = (
     "ANA: (smiling) Hello, Ben! It is so good to see you again after all this time.\n"
@@ -56,23 +54,8 @@ def _face_model_setting(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(scope="module")
-def videos(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("videos") / "talks"
-    folder.mkdir()
-    cut("lp_d12.mp4", 0.0, 4.0, folder / "animated.mp4")
-    cut("lp_d19.mp4", 6.0, 8.4, folder / "smile.mp4")
-    cut("lp_d18.mp4", 2.0, 5.6, folder / "mouth.mp4")
-    return folder
-
-
-@pytest.fixture(scope="module")
-def library(videos: Path, tmp_path_factory: pytest.TempPathFactory) -> ClipLibrary:
-    ingested = ingest_face_folder(videos, model=find_face_model(FACE_MODEL), workers=1)
-    return ClipLibrary.create(
-        tmp_path_factory.mktemp("libraries") / "faces",
-        ingested.records,
-        attachments={FACE_TRACKS: pack_tracks(dict(ingested.tracks))},
-    )
+def library(face_clip_library: ClipLibrary) -> ClipLibrary:
+    return face_clip_library
 
 
 @pytest.fixture(scope="module")

@@ -1,41 +1,43 @@
-"""Scene jobs with the server's face library: the timeline's face segments and the realized
-face's ARKit files, made once (an export of the same name is not made again from the plan), in
-the job function and in a real worker process; a library that cannot realize faces stops the
-app from being created."""
+"""The server's face library: scene jobs make the timeline's face segments and the realized
+face's ARKit files once (an export of the same name is not made again from the plan), in the
+job function and in a real worker process; plan streams send the realized faces; a library
+that cannot realize faces stops the app from being created."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
+from fastapi.testclient import TestClient
 
 from motiondirector.errors import MotionDirectorError
 from motiondirector.export.formats import export_plan
-from motiondirector.faces.model import FACE_MODEL_ENV, find_face_model
-from motiondirector.faces.tracker import pack_tracks
+from motiondirector.faces.model import FACE_MODEL_ENV
 from motiondirector.plan.motion_plan import MotionPlan
 from motiondirector.plan.timeline import Timeline
 from motiondirector.realize import open_face_library
+from motiondirector.realize.faces import decide_faces, face_curves
 from motiondirector.retrieval import ClipLibrary
 from motiondirector.retrieval.builtin import builtin_clip_library
-from motiondirector.retrieval.video import FACE_TRACKS, ingest_face_folder
 from motiondirector.server.app import create_app
 from motiondirector.server.job_processes import JobProcesses, WorkerConfig
 from motiondirector.server.job_store import Artifact, JobStore
 from motiondirector.server.jobs import JobRunner
 from motiondirector.server.models import SceneJobRequest
 from motiondirector.server.scene_artifacts import make_scene_artifacts
-from tests.faces.clips import FACE_MODEL, cut
-from tests.server.conftest import SettingsFactory
+from tests.faces.clips import FACE_MODEL
+from tests.server.conftest import AUTH, SettingsFactory
 from tests.server.test_job_processes import wait_for
+from tests.server.test_streams import read_sse
 
 SCRIPT = (
     "ANA: (smiling) Hello, Ben! It is so good to see you again after all this time.\n"
     "BEN: (nodding) Yes. I missed you too. Tell me everything about the trip.\n"
 )
 BODY = {"script": SCRIPT, "format": "text", "body": True, "exports": ["arkit-csv", "vtt"]}
-THRESHOLD = 0.3  # two short clips: low enough that some slots take a real face
+THRESHOLD = 0.45  # three short clips: low enough that some slots take a real face
 
 
 @pytest.fixture(autouse=True)
@@ -44,18 +46,8 @@ def _face_model_setting(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(scope="module")
-def face_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    videos = tmp_path_factory.mktemp("videos") / "talks"
-    videos.mkdir()
-    cut("lp_d19.mp4", 6.0, 8.4, videos / "smile.mp4")
-    cut("lp_d18.mp4", 2.0, 5.6, videos / "mouth.mp4")
-    ingested = ingest_face_folder(videos, model=find_face_model(FACE_MODEL), workers=1)
-    library = ClipLibrary.create(
-        tmp_path_factory.mktemp("libraries") / "faces",
-        ingested.records,
-        attachments={FACE_TRACKS: pack_tracks(dict(ingested.tracks))},
-    )
-    return library.path
+def face_library(face_clip_library: ClipLibrary) -> Path:
+    return face_clip_library.path
 
 
 def test_a_scene_job_realizes_faces_from_the_library(face_library: Path, clip_cache: Path) -> None:
@@ -110,3 +102,24 @@ def test_a_worker_process_realizes_faces_with_the_servers_setting(
 def _content(artifact: Artifact | None) -> bytes:
     assert artifact is not None
     return artifact.content
+
+
+def test_a_plan_stream_sends_the_realized_faces(
+    make_settings: SettingsFactory, face_library: Path
+) -> None:
+    settings = make_settings(face_library=face_library, face_threshold=THRESHOLD)
+    body = {"script": SCRIPT, "format": "text"}
+    with (
+        TestClient(create_app(settings)) as client,
+        client.stream("POST", "/v1/plan/stream", json=body, headers=AUTH) as response,
+    ):
+        assert response.status_code == 200
+        events = read_sse(response.iter_lines())
+    plan = MotionPlan.model_validate(events[1][1])  # without an export, the plan itself
+    faces = open_face_library(face_library)
+    segments = decide_faces(plan, faces, ["ANA"], threshold=THRESHOLD)["ANA"]
+    assert any(segment.kind == "clip" for segment in segments)
+    expected = face_curves(plan, "ANA", segments, faces.tracks, 30)
+    frames = [f for name, data in events if name == "frames" for f in data["frames"]]
+    weights = np.array([f["characters"]["ANA"]["blendshapes"] for f in frames])
+    np.testing.assert_allclose(weights, expected.weights, atol=1e-4)
