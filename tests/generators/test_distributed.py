@@ -20,7 +20,7 @@ import ray
 from motiondirector.agent import Director
 from motiondirector.cli import main
 from motiondirector.errors import BackendUnavailableError, GenerationError, GenerationInputError
-from motiondirector.export.scene_folder import DirectResult, SceneFolder
+from motiondirector.export.scene_folder import SceneFolder
 from motiondirector.generators.backends import get_generator
 from motiondirector.generators.backends.common import DiffusersBackend
 from motiondirector.generators.backends.tiny import tiny_pipeline
@@ -31,12 +31,11 @@ from motiondirector.generators.distributed import (
     check_requests,
     generate_request,
 )
-from motiondirector.motion.library import get_clip
-from motiondirector.plan.timeline import CharacterTimeline, Segment, Timeline
-from motiondirector.realize import RaySegmentGenerator, VideoSegmentGenerator, plan_script
+from motiondirector.plan.timeline import Segment, Timeline
+from motiondirector.realize import RaySegmentGenerator, VideoSegmentGenerator
 from motiondirector.retrieval import ClipLibrary
 
-from ..conftest import EXAMPLE_SCENE, free_port
+from ..conftest import free_port
 
 SCRIPT = "ANA: (waves) Hi, Ben.\nBEN: (shrugs) I don't know.\n"
 TWO_WORKERS = WorkerShape(count=2, gpus=0.0, cpus=1.0)
@@ -82,23 +81,6 @@ def backend(options: BackendOptions) -> DiffusersBackend:
 def pool(options: BackendOptions) -> Iterator[PipelinePool]:
     with PipelinePool("wan-vace", options, shape=TWO_WORKERS, retries=2) as started:
         yield started
-
-
-@pytest.fixture(scope="module")
-def direction(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A `direct --out` folder of the example scene, a built-in clip per character."""
-    folder = tmp_path_factory.mktemp("direction")
-    plan = plan_script(EXAMPLE_SCENE)
-    motions = {
-        "ANA": get_clip("wave.right.large.fast.happy").motion(),
-        "BEN": get_clip("bow.large.normal.neutral").motion(),
-    }
-    timeline = Timeline(
-        duration=plan.scene.duration,
-        characters=tuple(CharacterTimeline(name=name, segments=()) for name in motions),
-    )
-    SceneFolder(folder).save(DirectResult(plan=plan, timeline=timeline, motions=motions))
-    return folder
 
 
 def requests(count: int) -> list[GenerationRequest]:

@@ -14,37 +14,12 @@ import torch
 from PIL import Image
 
 from motiondirector.cli import main
-from motiondirector.export.scene_folder import DirectResult, SceneFolder
 from motiondirector.generators.backends import WanAnimateBackend
 from motiondirector.generators.backends.scene import build_requests, read_direction
 from motiondirector.generators.backends.tiny import tiny_pipeline
 from motiondirector.generators.chunking import plan_chunks
 from motiondirector.generators.face_track import face_frames
-from motiondirector.motion.library import get_clip
 from motiondirector.plan.options import BACKEND_NAMES
-from motiondirector.plan.timeline import CharacterTimeline, Timeline
-from motiondirector.realize import plan_script
-
-from ..conftest import EXAMPLE_SCENE
-
-
-@pytest.fixture(scope="module")
-def direction(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A `direct --out` folder: the example scene's plan, timeline and one BVH per character
-    (built-in gesture clips stand in for the assembled motion)."""
-    folder = tmp_path_factory.mktemp("direction")
-    plan = plan_script(EXAMPLE_SCENE)
-    motions = {
-        "ANA": get_clip("wave.right.large.fast.happy").motion(),
-        "BEN": get_clip("bow.large.normal.neutral").motion(),
-    }
-    assert [track.name for track in plan.characters] == list(motions)
-    timeline = Timeline(
-        duration=plan.scene.duration,
-        characters=tuple(CharacterTimeline(name=name, segments=()) for name in motions),
-    )
-    SceneFolder(folder).save(DirectResult(plan=plan, timeline=timeline, motions=motions))
-    return folder
 
 
 @pytest.fixture(scope="module")

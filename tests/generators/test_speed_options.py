@@ -14,13 +14,11 @@ import torch
 
 from motiondirector.cli import main
 from motiondirector.errors import BackendUnavailableError, GenerationInputError
-from motiondirector.export.scene_folder import DirectResult, SceneFolder
 from motiondirector.generators.backends import BACKENDS, DiffusersBackend
 from motiondirector.generators.backends.speed import lora_family
 from motiondirector.generators.backends.tiny import tiny_pipeline
 from motiondirector.generators.base import BackendOptions, GenerationRequest, LoraWeights
 from motiondirector.motion.library import get_clip
-from motiondirector.plan.timeline import CharacterTimeline, Timeline
 from motiondirector.realize import plan_script
 
 from ..conftest import EXAMPLE_SCENE
@@ -419,22 +417,6 @@ def test_the_options_are_named_in_the_segment_provenance(wan_lora: Path, tmp_pat
 
 
 # The command line -------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def direction(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("direction")
-    plan = plan_script(EXAMPLE_SCENE)
-    motions = {
-        "ANA": get_clip(CLIP).motion(),
-        "BEN": get_clip("bow.large.normal.neutral").motion(),
-    }
-    timeline = Timeline(
-        duration=plan.scene.duration,
-        characters=tuple(CharacterTimeline(name=name, segments=()) for name in motions),
-    )
-    SceneFolder(folder).save(DirectResult(plan=plan, timeline=timeline, motions=motions))
-    return folder
 
 
 def test_generate_applies_and_records_the_speed_flags(
