@@ -5,7 +5,9 @@ Writes docs/benchmarks.md between the `face-realization` markers. Builds a face 
 shared clips (../shared/data/video) with the shared face model, plans examples/the_key.fountain
 with the rules planner, realizes its body once, then measures `realize_faces` (the first call
 embeds the slots' queries; a second call answers from the search cache) and counts real and
-procedural slots per character at a few thresholds (0.6 is the default).
+procedural slots per character at a few thresholds (0.6 is the default). Last, what a face
+library adds to a live turn: the first frame batch of one-turn streams (new lines each time, as
+session turns are) with the library and without it, in the same run.
 
     MOTIONDIRECTOR_FACE_MODEL=../shared/data/models/face_landmarker.task \\
         .venv/bin/python benchmarks/face_realization.py      # about half a minute on 2 cores
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import os
 import platform
+import statistics
 import tempfile
 import time
 from collections import Counter
@@ -31,6 +34,36 @@ VIDEOS = SHARED / "video"
 SCENE = ROOT / "examples" / "the_key.fountain"
 os.environ.setdefault("MOTIONDIRECTOR_FACE_MODEL", str(SHARED / "models" / "face_landmarker.task"))
 THRESHOLDS = (0.5, 0.6, 0.7)
+TURN_LINES = (
+    "I can't believe you did that, honestly.",
+    "Well, somebody had to say it out loud.",
+    "Are you coming with us tonight or not?",
+    "Maybe. Let me think about it first.",
+    "We found the key under the old mat!",
+    "That is the best news I heard all week.",
+    "Why would anyone hide it there?",
+    "Because nobody ever looks under a mat.",
+)
+TURN_ROUNDS = 3
+
+
+def first_batches(faces: object | None, tag: str) -> list[float]:
+    """Milliseconds to the first batch (6 frames) of a one-turn stream, a new line each time
+    (`tag` makes the lines of each call new to the planner's caches)."""
+    from motiondirector.realize import plan_text
+    from motiondirector.retrieval.builtin import builtin_clip_library
+    from motiondirector.streaming import PlanFrames
+
+    clips = builtin_clip_library()
+    times = []
+    for round_ in range(TURN_ROUNDS):
+        for line in TURN_LINES:
+            plan = plan_text(f"ANA: {line} Take {round_}, {tag}.\nBEN: Okay.", format="text")
+            started = time.perf_counter()
+            frames = PlanFrames(plan, library=clips, faces=faces)  # type: ignore[arg-type]
+            next(frames.batches(15, first_size=6))
+            times.append((time.perf_counter() - started) * 1000)
+    return times
 
 
 def main() -> None:
@@ -75,6 +108,9 @@ def main() -> None:
         segments = [s for t in done.timeline.characters for s in t.face_segments]
         sources = Counter(Path(s.source).name for s in segments if s.source)
         warps = [s.provenance.scores["warp"] for s in segments if s.kind == "clip"]
+        first_batches(faces, "warm")  # models loaded, as on a running server
+        plain_turns = first_batches(None, "plain")
+        face_turns = first_batches(faces, "faces")
 
     slots = len(segments)
     rows = [
@@ -112,10 +148,24 @@ def main() -> None:
             "Real faces at the default threshold come from "
             + ", ".join(f"{name} ({count})" for name, count in sorted(sources.items()))
             + ".",
+            "",
+            f"A live turn with a face library (`PlanFrames(plan, faces=...)`, as the server "
+            f"streams with `MOTIONDIRECTOR_FACE_LIBRARY`): the first batch of "
+            f"{len(plain_turns)} one-turn streams, each a line not seen before, in ms.",
+            "",
+            "| stream | p50 | p90 | max |",
+            "|---|---|---|---|",
+            _turn_row("the plan's faces", plain_turns),
+            _turn_row("faces from the library", face_turns),
         ]
     )
     write_section("face-realization", markdown)
     print(markdown)
+
+
+def _turn_row(name: str, times: list[float]) -> str:
+    p50, p90 = statistics.median(times), statistics.quantiles(times, n=10)[-1]
+    return f"| {name} | {p50:.1f} | {p90:.1f} | {max(times):.1f} |"
 
 
 if __name__ == "__main__":
