@@ -400,19 +400,7 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     generate.add_argument("--cpu-offload", action="store_true", help="offload idle models")
     _add_speed_options(generate)
-    generate.add_argument(
-        "--ray",
-        metavar="auto|ADDRESS",
-        help="generate the characters side by side on a Ray cluster, one pipeline per GPU "
-        "('auto': this machine's cluster, started if none runs; or HOST:PORT of a running "
-        "one); needs pip install 'motiondirector[scale]'",
-    )
-    generate.add_argument(
-        "--ray-workers",
-        type=_positive_int,
-        metavar="N",
-        help="Ray workers, one pipeline each (default: one per GPU of the cluster)",
-    )
+    _add_ray_options(generate, "generate the characters side by side")
     generate.add_argument("--out", type=Path, required=True, help="output folder")
 
     analyze = sub.add_parser(
@@ -843,15 +831,28 @@ def _add_segment_generator_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--generator-steps", type=_positive_int, metavar="N", help="denoising steps"
     )
+    _add_ray_options(parser, "with --generator: make the generated segments all at once")
+
+
+def _add_ray_options(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument(
         "--ray",
         metavar="auto|ADDRESS",
-        help="with --generator: make the generated segments on a Ray cluster, one pipeline per "
-        "GPU, all at once (needs pip install 'motiondirector[scale]')",
+        help=f"{what} on a Ray cluster, one pipeline per GPU ('auto': this machine's cluster, "
+        "started if none runs; or HOST:PORT of a running one); needs pip install "
+        "'motiondirector[scale]'",
     )
     parser.add_argument(
-        "--ray-workers", type=_positive_int, metavar="N", help="Ray workers (default: one per GPU)"
+        "--ray-workers",
+        type=_positive_int,
+        metavar="N",
+        help="Ray workers, one pipeline each (default: one per GPU of the cluster)",
     )
+
+
+def _check_ray_workers(args: argparse.Namespace) -> None:
+    if args.ray is None and args.ray_workers is not None:
+        raise MotionDirectorError("--ray-workers needs --ray auto|ADDRESS")
 
 
 def _segment_generator(args: argparse.Namespace) -> Any:
@@ -865,8 +866,7 @@ def _segment_generator(args: argparse.Namespace) -> Any:
         if args.ray is not None or args.ray_workers is not None:
             raise MotionDirectorError("--ray and --ray-workers need --generator BACKEND")
         return None
-    if args.ray is None and args.ray_workers is not None:
-        raise MotionDirectorError("--ray-workers needs --ray auto|ADDRESS")
+    _check_ray_workers(args)
     options = _backend_options(
         BackendOptions, model=args.generator_model, device=args.generator_device
     )
@@ -1087,9 +1087,8 @@ def _generate(args: argparse.Namespace) -> int:
     )
     # Everything that can be refused is refused before the (slow) model loads.
     chosen = backend_class(args.backend)
+    _check_ray_workers(args)
     if args.ray is None:
-        if args.ray_workers is not None:
-            raise MotionDirectorError("--ray-workers needs --ray auto|ADDRESS")
         chosen.preflight(options, text_prompt=True)
     else:
         from motiondirector.generators.distributed import check_ray
