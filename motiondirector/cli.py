@@ -469,8 +469,8 @@ def _build_parser() -> argparse.ArgumentParser:
         "--format",
         choices=("text", "json"),
         default="text",
-        help="text (default) or json: one object per hit with file, in, out, score, "
-        "description and tags",
+        help="text (default) or json: one object per hit with rank, id, file, in, out, "
+        "score, description, tags and reason",
     )
 
     evaluate = sub.add_parser("eval", help="score a planner on the evaluation suites")
