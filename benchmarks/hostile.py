@@ -328,7 +328,9 @@ def running_server(workdir: Path) -> Iterator[tuple[subprocess.Popen[bytes], str
     port = free_port()
     env = {**os.environ, **SERVER_ENV, "MOTIONDIRECTOR_JOBS_DB": str(workdir / "jobs.sqlite3")}
     command = [sys.executable, "-m", "motiondirector.cli", "serve", "--port", str(port)]
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # To a file: a pipe nobody reads fills up and then blocks the server on its next log line.
+    with (workdir / "server.log").open("wb") as sink:
+        server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=sink)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 300

@@ -302,14 +302,16 @@ def start_server(port: int, workdir: Path) -> subprocess.Popen[bytes]:
         "MOTIONDIRECTOR_JOBS_DB": str(workdir / "jobs.sqlite3"),
     }
     command = [sys.executable, "-m", "motiondirector.cli", "serve", "--port", str(port)]
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # The server's log goes to a file: a pipe nobody reads fills up and then blocks the
+    # server's event loop on its next log line.
+    log = workdir / "server.log"
+    with log.open("wb") as sink:
+        server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=sink)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise SystemExit(
-                f"the server exited: {server.stderr.read().decode() if server.stderr else ''}"
-            )
+            raise SystemExit(f"the server exited: {log.read_text(errors='replace')}")
         try:
             if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
                 return server

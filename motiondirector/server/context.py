@@ -3,7 +3,7 @@ and the helpers every route uses (script length checks, body realization for str
 
 # No `from __future__ import annotations`: FastAPI reads the dependency's annotations, which
 # name a local (`api_key`), at runtime.
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated
 
@@ -23,6 +23,7 @@ from motiondirector.server.models import ScriptSource
 from motiondirector.server.scene_artifacts import script_of
 from motiondirector.server.sessions import SessionStore
 from motiondirector.server.settings import ServerSettings
+from motiondirector.server.stream_quota import StreamQuota
 
 if TYPE_CHECKING:
     from motiondirector.realize.faces import FaceLibrary
@@ -38,9 +39,16 @@ class ServerContext:
     faces: "FaceLibrary | None" = None
     """The face library streams realize faces from (`settings.face_library`, opened once)."""
     caller: Callable[..., str] = field(init=False, repr=False)
+    open_streams: StreamQuota = field(init=False, repr=False)
+    """The frame streams each key holds open (`settings.max_streams_per_key`)."""
+
+    stream_slot: Callable[..., AsyncIterator[None]] = field(init=False, repr=False)
+    """A FastAPI dependency: one of the caller's open streams, held until the answer ends."""
 
     def __post_init__(self) -> None:
         self.caller = caller_dependency(self.guard)
+        self.open_streams = StreamQuota(self.settings.max_streams_per_key)
+        self.stream_slot = stream_slot_dependency(self.open_streams, self.caller)
 
     def jobs(self) -> JobRunner:
         """The job runner; 503 until the app has started (its lifespan opens the database)."""
@@ -102,3 +110,17 @@ def caller_dependency(guard: Guard) -> Callable[..., str]:
         return guard.admit(key, host, where=f"the {API_KEY_HEADER} header")
 
     return caller
+
+
+def stream_slot_dependency(
+    quota: StreamQuota, caller: Callable[..., str]
+) -> Callable[..., AsyncIterator[None]]:
+    """A FastAPI dependency holding one of the caller's stream slots (429 `stream-quota` when
+    none is free) until the answer has been sent or the client has left: the code after a
+    dependency's `yield` runs once the response is done."""
+
+    async def stream_slot(who: Annotated[str, Depends(caller)]) -> AsyncIterator[None]:
+        with quota.slot(who):
+            yield
+
+    return stream_slot

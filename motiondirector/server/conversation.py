@@ -30,7 +30,7 @@ conversation replayed gives the same plans. This module knows nothing of HTTP.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -126,8 +126,15 @@ class Conversation:
                 field="characters",
             )
 
-    def take_turn(self, turn: TurnInput, planner: Planner) -> TurnOutcome:
-        """Plan `turn` in this conversation's context and update the state."""
+    def take_turn(
+        self,
+        turn: TurnInput,
+        planner: Planner,
+        *,
+        accept: Callable[[MotionPlan], None] | None = None,
+    ) -> TurnOutcome:
+        """Plan `turn` in this conversation's context and update the state. `accept` sees the
+        plan before the state changes: what it raises leaves the turn not taken."""
         speaker = normal_name(turn.speaker)
         if not speaker:
             raise TurnError("the speaker's name is empty", field="speaker")
@@ -151,6 +158,8 @@ class Conversation:
         plan = plan_scene(
             scene, planner=context, fps=self.fps, seed=(self.seed + number) % _SEED_RANGE
         )
+        if accept is not None:
+            accept(plan)
         # The turn is taken: only now does the state change.
         self.characters = characters
         self.turns = number

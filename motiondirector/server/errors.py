@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
+import anyio
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -138,15 +139,21 @@ def install_error_handlers(app: FastAPI) -> None:
         if any(e.get("type") == "json_invalid" for e in errors):
             # The body was read before validation; it is cached on the request.
             errors = [_json_error(e, await request.body()) for e in errors]
+        content_type = request.headers.get("content-type")
+        errors = [_not_an_object(e, content_type) for e in errors]
         body = validation_problem_body(errors, request.url.path)
         return JSONResponse(body, status_code=422, media_type=PROBLEM_JSON)
 
     async def on_http(request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, StarletteHTTPException)
+        detail = str(error.detail)
+        if error.status_code == 400 and error.__cause__ is not None:
+            # FastAPI's "There was an error parsing the body" does not say what is wrong.
+            detail = _unreadable_body(error.__cause__)
         return problem_response(
             error.status_code,
             None,
-            str(error.detail),
+            detail,
             instance=request.url.path,
             headers=error.headers,
         )
@@ -210,6 +217,56 @@ def _json_error(error: Mapping[str, Any], body: bytes) -> Mapping[str, Any]:
     }
 
 
+_OBJECT_ERRORS = frozenset({"model_attributes_type", "dict_type", "model_type"})
+
+
+def _not_an_object(error: Mapping[str, Any], content_type: str | None) -> Mapping[str, Any]:
+    """A body that is not a JSON object, said plainly: sent as another media type (a browser's
+    `fetch` sends a string body as text/plain unless told), or JSON of another kind."""
+    if tuple(error.get("loc", ())) != ("body",) or error.get("type") not in _OBJECT_ERRORS:
+        return error
+    media_type = (content_type or "").split(";")[0].strip().lower()
+    if media_type == "application/json" or media_type.endswith("+json"):
+        message = f"the body must be a JSON object, got {_json_kind(error.get('input'))}"
+    else:
+        given = f"Content-Type {media_type}" if media_type else "no Content-Type"
+        message = (
+            f"the body must be a JSON object sent with Content-Type: application/json, got {given}"
+        )
+    return {"loc": ("body",), "msg": message}
+
+
+def _json_kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    return "a value of another kind"
+
+
+def _unreadable_body(cause: BaseException) -> str:
+    """What is wrong with a body that could not be read as JSON text at all (400)."""
+    if isinstance(cause, UnicodeDecodeError):
+        return (
+            f"the body is not UTF-8 text: byte 0x{cause.object[cause.start]:02x} at offset "
+            f"{cause.start} cannot be decoded; send JSON encoded as UTF-8"
+        )
+    if isinstance(cause, RecursionError):
+        return "the body's JSON is nested too deeply to be read"
+    if isinstance(cause, ValueError):
+        # e.g. an integer of more digits than Python converts (sys.get_int_max_str_digits);
+        # its advice on raising that limit is for the server's code, not for the client.
+        reason = str(cause).partition("; use sys.")[0]
+        return f"the body cannot be read as JSON: {reason}"
+    return "the body cannot be read as JSON text"
+
+
 def validation_problem_body(
     errors: Sequence[Mapping[str, Any]], instance: str | None = None
 ) -> dict[str, Any]:
@@ -248,7 +305,8 @@ class UnexpectedErrorMiddleware:
     """Turns any exception that escapes the app into a generic 500 problem.
 
     Starlette's own last-resort handler re-raises after answering; catching here keeps the
-    answer a problem document and logs the traceback once.
+    answer a problem document and logs the traceback once. A client leaving a stream is not an
+    error: it is logged at debug level only.
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -268,7 +326,10 @@ class UnexpectedErrorMiddleware:
 
         try:
             await self.app(scope, receive, tracking_send)
-        except Exception:
+        except Exception as error:
+            if started and _client_left(error):
+                log.debug("the client left %s %s mid-stream", scope.get("method"), scope["path"])
+                return
             log.exception("unexpected error serving %s %s", scope.get("method"), scope["path"])
             if started:
                 raise
@@ -276,3 +337,13 @@ class UnexpectedErrorMiddleware:
                 500, "internal", "the server could not complete the request", instance=scope["path"]
             )
             await response(scope, receive, send)
+
+
+def _client_left(error: BaseException) -> bool:
+    """Whether `error` only says that a client left a stream it was being sent: FastAPI's SSE
+    keep-alive task then fails with anyio's BrokenResourceError (fastapi discussion #15725),
+    which would otherwise be logged as an error, with its traceback, on every such departure.
+    Nothing is wrong, and nothing more can be sent."""
+    if isinstance(error, BaseExceptionGroup):
+        return all(_client_left(inner) for inner in error.exceptions)
+    return isinstance(error, anyio.BrokenResourceError | anyio.ClosedResourceError)

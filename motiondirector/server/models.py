@@ -135,14 +135,22 @@ class PhonemeTimingIn(_Body):
         max_length=8,
         description="ARPAbet phoneme, stress digit optional: `HH`, `AY1`.",
     )
-    start: float = Field(ge=0.0, le=86_400.0, description="Seconds from the turn's start.")
-    end: float = Field(ge=0.0, le=86_400.0, description="Seconds from the turn's start.")
+    start: float = Field(
+        ge=0.0, le=86_400.0, allow_inf_nan=False, description="Seconds from the turn's start."
+    )
+    end: float = Field(
+        ge=0.0, le=86_400.0, allow_inf_nan=False, description="Seconds from the turn's start."
+    )
 
 
 class WordTiming(_Body):
     text: str = Field(min_length=1, max_length=NAME_MAX, description="The word as spoken.")
-    start: float = Field(ge=0.0, le=86_400.0, description="Seconds from the turn's start.")
-    end: float = Field(ge=0.0, le=86_400.0, description="Seconds from the turn's start.")
+    start: float = Field(
+        ge=0.0, le=86_400.0, allow_inf_nan=False, description="Seconds from the turn's start."
+    )
+    end: float = Field(
+        ge=0.0, le=86_400.0, allow_inf_nan=False, description="Seconds from the turn's start."
+    )
     phonemes: list[PhonemeTimingIn] | None = Field(
         default=None,
         max_length=PHONEMES_MAX,

@@ -30,6 +30,7 @@ from motiondirector.server.streams import (
     OPENING,
     OpenedStream,
     StreamWorkers,
+    check_stream_size,
     compact,
     open_stream,
     server_sent_events,
@@ -53,6 +54,13 @@ SCRIPT_ERRORS: dict[int | str, dict[str, Any]] = {
     413: {"description": "Body or script too large", **PROBLEM},
     422: {"description": "Invalid request or script", **PROBLEM},
 }
+STREAM_LIMITED: dict[int | str, dict[str, Any]] = {
+    429: {
+        "description": "Rate limit reached, or the key holds its quota of open streams "
+        "(`stream-quota`); see Retry-After",
+        **PROBLEM,
+    },
+}
 SSE_RESPONSE = sse_responses(
     [MotionPlan, PlanWithExport],
     "Server-Sent Events: header, plan, frames..., done (or error); a `: ping` comment "
@@ -60,13 +68,22 @@ SSE_RESPONSE = sse_responses(
 )
 PlanStreamEvent = StreamHeader | MotionPlan | PlanWithExport | StreamFrames | StreamDone | Problem
 """What the events' data may be, for the OpenAPI document (each event's is in SSE_RESPONSE)."""
+_PLAN_INSTEAD = (
+    "plan it without frames (POST /v1/plan) or as a scene job (POST /v1/scenes), in parts, "
+    "or at 30 fps"
+)
 
 
 def plan_router(ctx: ServerContext, workers: StreamWorkers) -> APIRouter:
     router = APIRouter()
     Caller = Annotated[str, Depends(ctx.caller)]
 
-    async def opened_plan_stream(body: PlanRequest, request: Request, _: Caller) -> OpenedStream:
+    async def opened_plan_stream(
+        body: PlanRequest,
+        request: Request,
+        _: Caller,
+        __: Annotated[None, Depends(ctx.stream_slot)],
+    ) -> OpenedStream:
         """The stream planned and opened up to its first frames, before the answer starts,
         so a bad script is a problem answer, not a broken stream."""
         text, format = ctx.script_text(body)
@@ -77,6 +94,7 @@ def plan_router(ctx: ServerContext, workers: StreamWorkers) -> APIRouter:
             planned, payload = _plan_for_stream(body, planner, text, format, limits)
             _check_size(payload, ctx.settings.max_response_bytes)
             frames = ctx.frames(planned, fps=body.fps)
+            check_stream_size(frames, ctx.settings.max_stream_frames, _PLAN_INSTEAD)
             return open_stream(stream_events(payload, frames, instance=request.url.path))
 
         return await workers.run(OPENING, start)
@@ -99,7 +117,7 @@ def plan_router(ctx: ServerContext, workers: StreamWorkers) -> APIRouter:
     @router.post(
         "/v1/plan/stream",
         response_class=EventSourceResponse,
-        responses={**SSE_RESPONSE, **SCRIPT_ERRORS},
+        responses={**SSE_RESPONSE, **SCRIPT_ERRORS, **STREAM_LIMITED},
         tags=["plan", "streaming"],
     )
     async def plan_stream(

@@ -15,7 +15,8 @@ rate-limit tokens by their size (`Guard.cost`).
 # No `from __future__ import annotations`: FastAPI reads the routes' annotations at runtime.
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from contextlib import ExitStack
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, WebSocket, WebSocketDisconnect
@@ -25,6 +26,7 @@ from fastapi.sse import EventSourceResponse, ServerSentEvent
 from pydantic import ValidationError
 
 from motiondirector.errors import MotionDirectorError
+from motiondirector.plan.motion_plan import MotionPlan
 from motiondirector.planners import get_planner
 from motiondirector.server.body_cost import body_cost
 from motiondirector.server.context import ServerContext
@@ -52,6 +54,7 @@ from motiondirector.server.routes_plan import (
     BODY_ERRORS,
     GUARDED,
     PROBLEM,
+    STREAM_LIMITED,
 )
 from motiondirector.server.sessions import Session
 from motiondirector.server.stream_events import (
@@ -64,6 +67,7 @@ from motiondirector.server.streams import (
     OPENING,
     OpenedStream,
     StreamWorkers,
+    check_stream_size,
     events_of,
     open_stream,
     server_sent_events,
@@ -92,6 +96,10 @@ TURN_ERRORS: dict[int | str, dict[str, Any]] = {
     **BODY_ERRORS,
     422: {"description": "Invalid turn; `errors` names the field", **PROBLEM},
 }
+_TURN_INSTEAD = (
+    "take the turn without frames (POST /v1/sessions/{id}/turns), in shorter turns, with "
+    "fewer characters present, or in a session at 30 fps"
+)
 # WebSocket close codes (RFC 6455 and the IANA registry).
 WS_POLICY_VIOLATION = 1008
 WS_TOO_BIG = 1009
@@ -127,8 +135,11 @@ def session_router(ctx: ServerContext, workers: StreamWorkers) -> APIRouter:
         if turn.words is not None and len(turn.words) > settings.max_turn_words:
             raise too_long("words", settings.max_turn_words, len(turn.words), "words")
 
-    def take_turn(session: Session, turn: TurnRequest) -> TurnResult:
-        """Runs in a worker thread; one turn of a session at a time."""
+    def take_turn(
+        session: Session, turn: TurnRequest, accept: Callable[[MotionPlan], None] | None = None
+    ) -> TurnResult:
+        """Runs in a worker thread; one turn of a session at a time. `accept` may refuse the
+        plan before the turn counts (see `Conversation.take_turn`)."""
         with session.lock:
             talk = session.conversation
             if talk.turns >= settings.max_session_turns:
@@ -148,15 +159,24 @@ def session_router(ctx: ServerContext, workers: StreamWorkers) -> APIRouter:
             given = TurnInput(
                 turn.speaker, turn.text, words, turn.addressee, turn.direction, phonemes or None
             )
-            outcome = talk.take_turn(given, get_planner("rules"))
+            outcome = talk.take_turn(given, get_planner("rules"), accept=accept)
             return _result(session, outcome, state(session))
 
     def open_turn(session: Session, turn: TurnRequest, instance: str) -> OpenedStream:
-        """Runs on a stream worker: the turn, and its stream up to the first frames."""
-        return _turn_events(ctx, take_turn(session, turn), instance)
+        """Runs on a stream worker: the turn, and its stream up to the first frames. A turn
+        whose stream would be over `max_stream_frames` is refused and not taken."""
+
+        def fits(plan: MotionPlan) -> None:
+            check_stream_size(ctx.frames(plan), settings.max_stream_frames, _TURN_INSTEAD)
+
+        return _turn_events(ctx, take_turn(session, turn, fits), instance)
 
     async def opened_turn_stream(
-        session_id: str, body: TurnRequest, request: Request, caller: Caller
+        session_id: str,
+        body: TurnRequest,
+        request: Request,
+        caller: Caller,
+        _: Annotated[None, Depends(ctx.stream_slot)],
     ) -> OpenedStream:
         """The turn taken and its stream opened up to the first frames, before the answer
         starts, so a bad turn is a problem answer, not a broken stream."""
@@ -224,7 +244,7 @@ def session_router(ctx: ServerContext, workers: StreamWorkers) -> APIRouter:
     @router.post(
         "/v1/sessions/{session_id}/turns/stream",
         response_class=EventSourceResponse,
-        responses={**TURN_SSE_RESPONSE, **TURN_ERRORS},
+        responses={**TURN_SSE_RESPONSE, **TURN_ERRORS, **STREAM_LIMITED},
         tags=["streaming"],
         dependencies=[charge_body],
     )
@@ -262,10 +282,9 @@ def session_router(ctx: ServerContext, workers: StreamWorkers) -> APIRouter:
                 message = await websocket.receive()
                 if message["type"] == "websocket.disconnect":
                     return
-                raw = message.get("text")
-                if raw is None:
-                    raw = (message.get("bytes") or b"").decode("utf-8", errors="replace")
-                size = len(raw.encode("utf-8"))
+                text = message.get("text")
+                data = text.encode("utf-8") if text is not None else message.get("bytes") or b""
+                size = len(data)
                 if size > settings.max_body_bytes:
                     limit = settings.max_body_bytes
                     await _send_problem(
@@ -280,29 +299,32 @@ def session_router(ctx: ServerContext, workers: StreamWorkers) -> APIRouter:
                     )
                     await websocket.close(code=WS_TOO_BIG)
                     return
-                try:
-                    turn = _parse_message(raw)
-                    if turn is None:
-                        await websocket.send_text(ws_message("pong", "{}"))
+                # The turn's stream slot is held until its last event has gone out.
+                with ExitStack() as slot:
+                    try:
+                        turn = _parse_message(text if text is not None else _utf8(data))
+                        if turn is None:
+                            await websocket.send_text(ws_message("pong", "{}"))
+                            continue
+                        check_turn(turn)
+                        ctx.guard.throttle(caller, ctx.guard.cost(size))
+                        session = ctx.sessions.get(caller, session_id)
+                        slot.enter_context(ctx.open_streams.slot(caller))
+                        events = await workers.run(OPENING, open_turn, session, turn, path)
+                    except ProblemError as error:
+                        await _send_problem(websocket, _problem(error, path))
+                        if error.status == 404:
+                            await websocket.close(code=WS_POLICY_VIOLATION)
+                            return
                         continue
-                    check_turn(turn)
-                    ctx.guard.throttle(caller, ctx.guard.cost(size))
-                    session = ctx.sessions.get(caller, session_id)
-                    events = await workers.run(OPENING, open_turn, session, turn, path)
-                except ProblemError as error:
-                    await _send_problem(websocket, _problem(error, path))
-                    if error.status == 404:
-                        await websocket.close(code=WS_POLICY_VIOLATION)
-                        return
-                    continue
-                except _InvalidMessage as error:
-                    await _send_problem(websocket, error.body(path))
-                    continue
-                except MotionDirectorError as error:
-                    await _send_problem(websocket, library_problem_body(error, path))
-                    continue
-                async for name, data in events_of(events, workers):
-                    await websocket.send_text(ws_message(name, data))
+                    except _InvalidMessage as error:
+                        await _send_problem(websocket, error.body(path))
+                        continue
+                    except MotionDirectorError as error:
+                        await _send_problem(websocket, library_problem_body(error, path))
+                        continue
+                    async for name, data in events_of(events, workers):
+                        await websocket.send_text(ws_message(name, data))
         except WebSocketDisconnect:
             return
         except Exception:
@@ -352,6 +374,17 @@ class _InvalidMessage(Exception):
         if self.raw is not None:
             return validation_problem_body(self.raw, instance)
         return invalid_request_body(self.errors or [], instance)
+
+
+def _utf8(data: bytes) -> str:
+    """A binary message's text; 422 naming `message` when it is not UTF-8 (as an HTTP body
+    that is not is refused, rather than read with replacement characters)."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise _InvalidMessage(
+            [("message", f"not UTF-8 text: byte 0x{data[error.start]:02x} at offset {error.start}")]
+        ) from None
 
 
 def _parse_message(raw: str) -> TurnRequest | None:

@@ -22,6 +22,8 @@ from motiondirector.server.errors import ProblemError
 from motiondirector.server.security import Clock
 
 _ID_BYTES = 18
+_SHOWN_ID_CHARS = 64
+"""A 404 shows at most this much of the id it was given (real ids have 24)."""
 
 
 @dataclass
@@ -90,7 +92,7 @@ class SessionStore:
                 del self._sessions[session_id]
                 session = None
             if session is None or not secrets.compare_digest(session.owner, owner):
-                raise ProblemError(404, "session-not-found", f"no session {session_id!r}")
+                raise ProblemError(404, "session-not-found", self._not_found(session_id))
             session.last_used = now
             return session
 
@@ -98,6 +100,16 @@ class SessionStore:
         session = self.get(owner, session_id)
         with self._lock:
             self._sessions.pop(session.id, None)
+
+    def _not_found(self, session_id: str) -> str:
+        """What a 404 says: the same whatever the reason, so ids cannot be probed."""
+        shown = (
+            session_id if len(session_id) <= _SHOWN_ID_CHARS else session_id[:_SHOWN_ID_CHARS] + "…"
+        )
+        return (
+            f"no session {shown!r} for this key: it never existed, was deleted, or expired "
+            f"after {self.ttl:g} s unused; start a new one with POST /v1/sessions"
+        )
 
     def expires_in(self, session: Session) -> float:
         return round(max(0.0, session.last_used + self.ttl - self._clock()), 3)

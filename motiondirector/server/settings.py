@@ -69,6 +69,11 @@ class ServerSettings(BaseSettings):
     max_script_chars: `script` (or the serialized `dialogue`) longer than this gets 422.
     max_response_bytes: a plan (with its export) larger than this is not sent: 422
         `response-too-large` naming the limit, on `/v1/plan` and before a stream starts.
+    max_stream_frames: frames times characters one frame stream may hold (a stream's memory
+        and the time to its first frames grow with it); a plan or turn beyond gets 422
+        `stream-too-large` before the stream starts (a turn is then not taken).
+    max_streams_per_key: frame streams (SSE streams and WebSocket turns) one key holds open
+        at once; more get 429 `stream-quota`.
     cors_origins: origins allowed by CORS; empty means no CORS headers at all.
     warm_up: load the planner and the clip library and plan a tiny scene at startup before
         /readyz says ready.
@@ -123,6 +128,8 @@ class ServerSettings(BaseSettings):
     max_body_bytes: Count = 1_000_000
     max_script_chars: Count = 100_000
     max_response_bytes: Count = 50_000_000
+    max_stream_frames: Count = 100_000
+    max_streams_per_key: Count = 32
     cors_origins: CommaList = ()
     warm_up: bool = True
     jobs_db: Path | None = None

@@ -30,7 +30,7 @@ import orjson
 from fastapi.sse import ServerSentEvent
 
 from motiondirector.errors import MotionDirectorError
-from motiondirector.server.errors import library_problem_body, problem_body
+from motiondirector.server.errors import ProblemError, library_problem_body, problem_body
 from motiondirector.streaming import PlanFrames
 
 log = logging.getLogger("motiondirector.server")
@@ -51,6 +51,27 @@ def compact(data: Any) -> str:
     """One line of JSON, with orjson: the standard library's encoder took a quarter of a
     stream's CPU time (the frames themselves go through `FrameBatch.to_json_bytes`)."""
     return orjson.dumps(data).decode()
+
+
+def check_stream_size(frames: PlanFrames, limit: int, instead: str) -> None:
+    """422 `stream-too-large` for a stream over `max_stream_frames`, before any frame is made:
+    a stream holds its whole scene's curves and body per character, so its memory and the
+    time to its first frames grow with frames times characters. `instead` says what to ask
+    for instead."""
+    if frames.size <= limit:
+        return
+    count = len(frames.characters)
+    raise ProblemError(
+        422,
+        "stream-too-large",
+        f"the stream would hold {frames.frame_count:,} frames at {frames.fps} fps for each of "
+        f"{count} character{'s' if count != 1 else ''} ({frames.size:,} in all), over this "
+        f"server's limit of {limit:,} (max_stream_frames, MOTIONDIRECTOR_MAX_STREAM_FRAMES): "
+        f"{instead}",
+        limit="max_stream_frames",
+        limit_value=limit,
+        frames=frames.size,
+    )
 
 
 def stream_events(plan_json: str, frames: PlanFrames, *, instance: str) -> Iterator[Event]:

@@ -207,6 +207,12 @@ class PlanFrames:
     def frame_count(self) -> int:
         return int(self.times.size)
 
+    @property
+    def size(self) -> int:
+        """Frames times characters: what the stream's memory and its first batch's work grow
+        with (ARKit curves and body motion are made over the whole scene per character)."""
+        return self.frame_count * len(self.characters)
+
     def header(self) -> dict[str, Any]:
         """What a client needs before the frames: fps, characters, channel names and units."""
         return {

@@ -114,6 +114,42 @@ def test_a_malformed_json_body_names_the_line_and_column(tight: TestClient) -> N
     ]
 
 
+@pytest.mark.parametrize(
+    ("content", "content_type", "message"),
+    [
+        # A browser's fetch sends a string body as text/plain unless told otherwise.
+        (b'{"script": "ANA: Hi."}', "text/plain;charset=UTF-8", "got Content-Type text/plain"),
+        (b"script=ANA", "application/x-www-form-urlencoded", "got Content-Type application/x-www"),
+        (b'{"script": "ANA: Hi."}', None, "got no Content-Type"),
+        (b'["ANA: Hi."]', "application/json", "the body must be a JSON object, got an array"),
+        (b"null", "application/json", "the body must be a JSON object, got null"),
+    ],
+)
+def test_a_body_that_is_not_a_json_object_says_what_to_send(
+    tight: TestClient, content: bytes, content_type: str | None, message: str
+) -> None:
+    headers = dict(AUTH) if content_type is None else {**AUTH, "Content-Type": content_type}
+    problem = assert_problem(tight.post("/v1/plan", content=content, headers=headers), 422)
+    assert [e["field"] for e in problem["errors"]] == ["body"]
+    assert message in problem["errors"][0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("content", "detail"),
+    [
+        ('{"script": "ANA: Olá"}'.encode("latin-1"), "not UTF-8 text: byte 0xe1 at offset 19"),
+        (b'{"seed": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "nested too deeply"),
+        (b'{"seed": 1' + b"0" * 5000 + b"}", "Exceeds the limit (4300 digits)"),
+    ],
+)
+def test_a_body_that_cannot_be_read_says_why(
+    tight: TestClient, content: bytes, detail: str
+) -> None:
+    headers = {**AUTH, "Content-Type": "application/json"}
+    problem = assert_problem(tight.post("/v1/plan", content=content, headers=headers), 400)
+    assert detail in problem["detail"] and "sys." not in problem["detail"]
+
+
 @pytest.mark.parametrize("route", ["/v1/plan", "/v1/plan/stream"])
 def test_a_plan_over_the_response_limit_is_not_sent(
     make_settings: SettingsFactory, route: str
@@ -129,3 +165,52 @@ def test_a_plan_over_the_response_limit_is_not_sent(
         assert body["type"].endswith("/response-too-large") and body["limit"] == 20_000
         assert "MOTIONDIRECTOR_MAX_RESPONSE_BYTES" in body["detail"]
         assert client.post(route, json=script, headers=AUTH).status_code == 200
+
+
+LONG_LINE = " ".join(["word"] * 40)
+"""About 11 s of speech: 326 frames at 30 fps, 652 with two characters present."""
+
+
+def _too_large(body: dict[str, Any], limit: int) -> None:
+    assert body["type"].endswith("/stream-too-large"), body
+    assert body["limit"] == "max_stream_frames" and body["limit_value"] == limit
+    assert body["frames"] > limit and "MOTIONDIRECTOR_MAX_STREAM_FRAMES" in body["detail"]
+
+
+def test_a_stream_over_the_frame_limit_is_refused_before_it_starts(
+    make_settings: SettingsFactory,
+) -> None:
+    settings = make_settings(max_stream_frames=200, warm_up=False)
+    with TestClient(create_app(settings)) as client:
+        script = {"script": f"ANA: {LONG_LINE}", "format": "text"}
+        _too_large(
+            assert_problem(client.post("/v1/plan/stream", json=script, headers=AUTH), 422), 200
+        )
+        assert client.post("/v1/plan", json=script, headers=AUTH).status_code == 200
+        short = {"script": "ANA: Hi, Ben.", "format": "text"}
+        assert client.post("/v1/plan/stream", json=short, headers=AUTH).status_code == 200
+
+        session = client.post("/v1/sessions", json={"characters": ["ANA", "BEN"]}, headers=AUTH)
+        turns = f"/v1/sessions/{session.json()['id']}"
+        line = {"speaker": "ANA", "text": LONG_LINE}
+        _too_large(
+            assert_problem(client.post(f"{turns}/turns/stream", json=line, headers=AUTH), 422), 200
+        )
+        # The refused turn was not taken: the conversation is as it was.
+        state = client.get(turns, headers=AUTH).json()
+        assert state["turns"] == 0 and state["last_speaker"] is None
+        # A copy: the test client adds its handshake headers to the dict it is given.
+        with client.websocket_connect(f"{turns}/ws", headers={**AUTH}) as socket:
+            assert socket.receive_json()["event"] == "ready"
+            socket.send_json(line)
+            refused = socket.receive_json()
+            assert refused["event"] == "error"
+            _too_large(refused["data"], 200)
+            socket.send_json({"speaker": "ANA", "text": "Hi."})  # the socket stays open
+            events = [socket.receive_json()]
+            while events[-1]["event"] not in ("done", "error"):
+                events.append(socket.receive_json())
+            assert events[-1]["event"] == "done" and events[1]["data"]["turn"] == 1
+        # Without frames, the same turn is taken.
+        taken = client.post(f"{turns}/turns", json=line, headers=AUTH)
+        assert taken.status_code == 200 and taken.json()["turn"] == 2

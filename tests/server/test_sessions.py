@@ -178,6 +178,18 @@ def test_bad_turns_are_422_naming_the_field(
     assert field in [e["field"] for e in problem["errors"]], problem
 
 
+@pytest.mark.parametrize("value", [b"NaN", b"Infinity", b"-Infinity"])
+def test_a_word_time_that_is_not_a_number_says_so(client: TestClient, value: bytes) -> None:
+    session = start(client)
+    body = b'{"speaker": "ANA", "words": [{"text": "Hi", "start": 0, "end": %s}]}' % value
+    headers = {**AUTH, "Content-Type": "application/json"}
+    response = client.post(f"/v1/sessions/{session}/turns", content=body, headers=headers)
+    problem = assert_problem(response, 422)
+    assert problem["errors"] == [
+        {"field": "words.0.end", "message": "Input should be a finite number"}
+    ]
+
+
 def test_unknown_expired_and_foreign_sessions_are_404(make_settings: SettingsFactory) -> None:
     clock = FakeClock(1000.0)
     app = create_app(make_settings(session_ttl_s=60, clock=clock, warm_up=False))
@@ -190,7 +202,12 @@ def test_unknown_expired_and_foreign_sessions_are_404(make_settings: SettingsFac
         clock.now += 59
         assert c.get(f"/v1/sessions/{session}", headers=AUTH).status_code == 200  # renewed
         clock.now += 61
-        assert_problem(c.get(f"/v1/sessions/{session}", headers=AUTH), 404)
+        expired = assert_problem(c.get(f"/v1/sessions/{session}", headers=AUTH), 404)
+    # The answer says what may have happened and what to do, the same for every reason.
+    assert "expired after 60 s unused" in expired["detail"]
+    assert "POST /v1/sessions" in expired["detail"]
+    long_id = assert_problem(c.get("/v1/sessions/" + "x" * 5000, headers=AUTH), 404)
+    assert len(long_id["detail"]) < 300
 
 
 def test_deleted_session_is_gone(client: TestClient) -> None:

@@ -172,6 +172,22 @@ def test_websocket_bad_messages_are_problems_and_the_socket_stays(
         assert receive_stream(socket)[-1][0] == "done"
 
 
+def test_websocket_binary_messages_must_be_utf8(client: TestClient) -> None:
+    session = client.post("/v1/sessions", json={"characters": ["ANA"]}, headers=AUTH).json()["id"]
+    with client.websocket_connect(f"/v1/sessions/{session}/ws?api_key={KEY}") as socket:
+        assert socket.receive_json()["event"] == "ready"
+        socket.send_bytes('{"speaker": "ANA", "text": "Café?"}'.encode("latin-1"))
+        refused = socket.receive_json()
+        assert refused["event"] == "error" and refused["data"]["errors"] == [
+            {"field": "message", "message": "not UTF-8 text: byte 0xe9 at offset 31"}
+        ]
+        socket.send_bytes('{"speaker": "ANA", "text": "Café?"}'.encode())
+        events = [socket.receive_json()]
+        while events[-1]["event"] not in ("done", "error"):
+            events.append(socket.receive_json())
+        assert events[1]["data"]["plan"]["utterances"][0]["text"] == "Café?"
+
+
 def test_websocket_oversized_message_closes_with_1009(
     live_server: LiveServer, session: str
 ) -> None:

@@ -55,6 +55,21 @@ def test_header_describes_the_stream(plan: MotionPlan, body: Realization) -> Non
     json.dumps(header)  # plain JSON
 
 
+def test_size_counts_every_character_frame_without_making_any(
+    plan: MotionPlan, builtin_clips: ClipLibrary
+) -> None:
+    calls: list[MotionPlan] = []
+
+    def realize(p: MotionPlan) -> Realization:
+        calls.append(p)
+        return realize_plan(p, builtin_clips, tokens=False)
+
+    frames = PlanFrames(plan, fps=60, body=realize)
+    assert frames.size == frames.frame_count * 2 == 2 * arkit_curves(plan, "BEN", 60)[0].size
+    assert PlanFrames(plan, fps=30).size < frames.size
+    assert calls == []  # sizing a stream makes nothing
+
+
 def test_batches_cover_every_frame_with_increasing_times(
     plan: MotionPlan, body: Realization
 ) -> None:

@@ -1,0 +1,143 @@
+"""The quota on open frame streams per key: the count itself, and a real uvicorn server whose
+key holds one stream open by not reading it."""
+
+from __future__ import annotations
+
+import json
+import logging
+import socket
+import threading
+from collections.abc import Iterator
+
+import httpx
+import pytest
+import uvicorn
+from websockets.sync.client import connect
+
+from motiondirector.server import create_app
+from motiondirector.server.errors import ProblemError
+from motiondirector.server.stream_quota import StreamQuota
+from tests.conftest import free_port
+from tests.server.conftest import (
+    AUTH,
+    KEY,
+    OTHER_AUTH,
+    LiveServer,
+    SettingsFactory,
+    assert_problem,
+    wait_ready,
+)
+
+LONG_TURN = {"speaker": "ANA", "text": " ".join(["We waited for you all night long."] * 30)}
+"""About 50 s of speech: with three characters at 60 fps, megabytes of frames, far more than
+the sockets buffer, so a client that stops reading holds its stream open."""
+
+
+def test_a_caller_holds_at_most_its_quota_and_gets_slots_back() -> None:
+    quota = StreamQuota(2)
+    with quota.slot("a"), quota.slot("a"):
+        with pytest.raises(ProblemError) as refused:
+            quota.take("a")
+        assert refused.value.status == 429 and refused.value.kind == "stream-quota"
+        assert refused.value.extra["quota"] == "max_streams_per_key"
+        assert refused.value.headers["Retry-After"] == "1"
+        with quota.slot("b"):  # another caller has its own quota
+            assert quota.open("b") == 1
+    assert quota.open("a") == 0
+    with pytest.raises(RuntimeError), quota.slot("a"):
+        raise RuntimeError("a stream that fails gives its slot back too")
+    assert quota.open("a") == 0 and not quota._open  # callers with nothing open are forgotten
+
+
+@pytest.fixture(scope="module")
+def one_stream_each(make_settings: SettingsFactory) -> Iterator[LiveServer]:
+    port = free_port()
+    app = create_app(make_settings(max_streams_per_key=1, warm_up=False))
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", ws="websockets-sansio"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="quota-uvicorn", daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_ready(base, thread.is_alive)
+        yield LiveServer(base, port)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+
+
+def _session(server: LiveServer, headers: dict[str, str]) -> str:
+    body = {"characters": ["ANA", "BEN", "CAL"], "fps": 60}
+    response = httpx.post(f"{server.base}/v1/sessions", json=body, headers=headers)
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
+def _stalled_stream(server: LiveServer, session: str) -> socket.socket:
+    """A turn stream whose client reads nothing: its frames back up into the socket."""
+    client = socket.socket()
+    client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    client.connect(("127.0.0.1", server.port))
+    body = json.dumps(LONG_TURN).encode()
+    head = (
+        f"POST /v1/sessions/{session}/turns/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        f"X-API-Key: {KEY}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    )
+    client.sendall(head.encode() + body)
+    assert client.recv(64).startswith(b"HTTP/1.1 200")
+    return client
+
+
+def test_a_key_holding_its_streams_open_gets_429_until_it_lets_go(
+    one_stream_each: LiveServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="motiondirector.server")
+    server = one_stream_each
+    session = _session(server, AUTH)
+    turns = f"{server.base}/v1/sessions/{session}/turns"
+    # Streams read to their end give their slot back: one after another is fine.
+    for _ in range(2):
+        done = httpx.post(f"{turns}/stream", json={"speaker": "BEN", "text": "Hi."}, headers=AUTH)
+        assert done.status_code == 200 and "event: done" in done.text
+
+    stalled = _stalled_stream(server, session)
+    try:
+        refused = httpx.post(
+            f"{turns}/stream", json={"speaker": "BEN", "text": "Hi."}, headers=AUTH
+        )
+        problem = assert_problem(refused, 429)
+        assert problem["type"].endswith("/stream-quota") and problem["limit"] == 1
+        assert refused.headers["Retry-After"] == "1"
+        plan = {"script": "ANA: Hi.", "format": "text"}
+        assert_problem(httpx.post(f"{server.base}/v1/plan/stream", json=plan, headers=AUTH), 429)
+        ws = f"{server.ws_base}/v1/sessions/{session}/ws?api_key={KEY}"
+        with connect(ws, open_timeout=30) as socket_:
+            assert json.loads(socket_.recv(timeout=60))["event"] == "ready"
+            socket_.send(json.dumps({"speaker": "BEN", "text": "Hi."}))
+            message = json.loads(socket_.recv(timeout=60))
+            assert message["event"] == "error" and message["data"]["status"] == 429
+        # Other keys and frameless turns are not held up.
+        other = _session(server, OTHER_AUTH)
+        other_stream = httpx.post(
+            f"{server.base}/v1/sessions/{other}/turns/stream",
+            json={"speaker": "ANA", "text": "Hi."},
+            headers=OTHER_AUTH,
+        )
+        assert other_stream.status_code == 200
+        assert httpx.post(turns, json={"speaker": "BEN", "text": "Hi."}, headers=AUTH).is_success
+    finally:
+        stalled.close()
+    # The server notices the client left and gives the slot back.
+    for _ in range(600):
+        again = httpx.post(f"{turns}/stream", json={"speaker": "BEN", "text": "Ok."}, headers=AUTH)
+        if again.status_code == 200:
+            break
+        assert_problem(again, 429)
+        threading.Event().wait(0.05)
+    assert again.status_code == 200 and "event: done" in again.text
+    # A client leaving mid-stream is no error of the server's: nothing is logged as one.
+    assert httpx.get(f"{server.base}/healthz").status_code == 200
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
