@@ -275,9 +275,17 @@ def _is_title_case(token: str) -> bool:
     return _shape(token) == "title"
 
 
-@lru_cache(maxsize=65536)
+_MAX_CACHED_TOKEN = 48
+"""Longer tokens are not kept by `_shape`'s cache: the tokens are the caller's, and distinct
+long ones would hold memory that only the entry count bounds."""
+
+
 def _shape(token: str) -> str:
     """ "capitals" (MARY, O'BRIEN), "title" (Mary, not a function word) or "other"."""
+    return _cached_shape(token) if len(token) <= _MAX_CACHED_TOKEN else _token_shape(token)
+
+
+def _token_shape(token: str) -> str:
     if not token[:1].isupper():
         return "other"
     word = _word(token)
@@ -287,6 +295,9 @@ def _shape(token: str) -> str:
     if all(c.isupper() for c in letters):
         return "capitals"
     return "other" if word.lower() in _FUNCTION_WORDS else "title"
+
+
+_cached_shape = lru_cache(maxsize=65536)(_token_shape)
 
 
 def _previous(tokens: Sequence[str], index: int) -> str:

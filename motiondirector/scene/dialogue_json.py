@@ -212,6 +212,13 @@ class _Reader:
                     f"{index - 1} ({previous.start}); timings must not decrease",
                     (*words_path, index),
                 )
+            # Compared as kept (to the ms), so what passes here is what the plan's check sees.
+            if previous is not None and round(word.start, 3) < round(previous.end, 3):
+                raise self.fail(
+                    f"word {index} {word.text!r} starts at {word.start}, before word "
+                    f"{index - 1} ends ({previous.end}); words must not overlap",
+                    (*words_path, index, "start"),
+                )
             self._check_limits(word, previous, (*words_path, index))
             previous = word
         given = [word.text for word in turn.words if has_speech(word.text)]

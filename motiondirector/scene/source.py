@@ -1,8 +1,8 @@
 """Raw script input: size limits, decoding bytes, rejecting binary data, detecting the format.
 
 Everything here runs before any parser, so a parser may assume text that is within the size
-limit, contains no NUL character and no surrogate (nor, in JSON, an escape of a lone one) and
-does not start with a byte-order mark.
+limit, contains no NUL character and no surrogate (nor, in JSON, an escape of a NUL or of a lone
+surrogate) and does not start with a byte-order mark.
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ def check_text(text: str, file: str | None) -> str:
 
     A surrogate code point (U+D800–U+DFFF) cannot be encoded, so nothing downstream could
     handle it: one in the text, or a JSON escape of a lone one (`\\ud800`) in text that reads
-    as JSON, is a ScriptError naming its line.
+    as JSON, is a ScriptError naming its line. So is a NUL, raw or escaped (`\\u0000`).
     """
     nul = text.find("\x00")
     if nul >= 0:
@@ -94,6 +94,16 @@ def check_text(text: str, file: str | None) -> str:
             file=file,
         )
     if text.lstrip().startswith(("{", "[", '"')):
+        # JSON decoding turns `\u0000` into the NUL refused above: refuse the escape too.
+        nul_escape = _nul_escape(text)
+        if nul_escape is not None:
+            line = _line_at(text, nul_escape.start())
+            raise ScriptError(
+                f"line {line} contains the JSON escape {nul_escape[0]}, a NUL character, "
+                "which is not text",
+                line=line,
+                file=file,
+            )
         escape = _lone_surrogate_escape(text)
         if escape is not None:
             line = _line_at(text, escape.start())
@@ -111,6 +121,16 @@ def check_text(text: str, file: str | None) -> str:
 
 def _line_at(text: str, index: int) -> int:
     return normalize_newlines(text[:index]).count("\n") + 1
+
+
+def _nul_escape(text: str) -> re.Match[str] | None:
+    """The first `\\u0000` escape (not an escaped backslash followed by `u0000`)."""
+    if "\\u0000" not in text:
+        return None
+    for escape in _JSON_ESCAPE.finditer(text):
+        if len(escape[0]) == 6 and int(escape[0][2:], 16) == 0:
+            return escape
+    return None
 
 
 def _lone_surrogate_escape(text: str) -> re.Match[str] | None:

@@ -19,7 +19,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import ExitStack
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, WebSocket, WebSocketDisconnect
+from fastapi import APIRouter, Body, Depends, Request, WebSocket, WebSocketDisconnect
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from fastapi.sse import EventSourceResponse, ServerSentEvent
@@ -200,8 +200,13 @@ def session_router(ctx: ServerContext, workers: StreamWorkers) -> APIRouter:
             503: {"description": "Too many sessions; see Retry-After", **PROBLEM},
         },
     )
-    async def create_session(body: SessionCreate, caller: Caller) -> SessionState:
-        """Start a conversation. It lives in memory until unused for the session TTL."""
+    async def create_session(
+        caller: Caller, body: Annotated[SessionCreate | None, Body()] = None
+    ) -> SessionState:
+        """Start a conversation. It lives in memory until unused for the session TTL. Every
+        field has a default, so the body may be left out (or be `{}`)."""
+        if body is None:
+            body = SessionCreate()
         talk = Conversation(
             characters=body.characters,
             title=body.title,

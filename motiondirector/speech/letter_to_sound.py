@@ -13,7 +13,8 @@ It reads lowercase a-z and apostrophes only; `speech.phonemes` folds everything 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+
+from motiondirector.speech.word_cache import word_cache
 
 VOWEL_LETTERS = frozenset("aeiouy")
 
@@ -113,7 +114,7 @@ def is_vowel_phoneme(phoneme: str) -> bool:
     return phoneme[-1:].isdigit() or phoneme.endswith("*")
 
 
-@lru_cache(maxsize=16384)
+@word_cache(max_entries=16384, max_weight=2**18)
 def spell_to_phonemes(word: str) -> tuple[str, ...]:
     """ARPAbet phonemes with stress digits for a lowercase word of letters and apostrophes."""
     word = word.lower()

@@ -19,11 +19,12 @@ import importlib.util
 import re
 import sys
 import unicodedata
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
 from motiondirector.errors import BackendUnavailableError
 from motiondirector.speech.letter_to_sound import spell_to_phonemes
+from motiondirector.speech.word_cache import word_cache
 
 ARPABET: tuple[str, ...] = (
     "AA", "AE", "AH", "AO", "AW", "AY", "EH", "ER", "EY", "IH", "IY", "OW", "OY", "UH", "UW",
@@ -91,7 +92,7 @@ def cmu_dictionary_file() -> Path:
     )
 
 
-@lru_cache(maxsize=65536)
+@word_cache(max_entries=65536, max_weight=2**20)
 def pronounce(word: str) -> tuple[str, ...]:
     """ARPAbet phonemes (vowels with stress digits) of a written word; () when nothing in it is
     spoken (an emoji, a dash)."""

@@ -10,13 +10,13 @@ attached exports exactly as the same plan without them.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import lru_cache
 
 from motiondirector.plan.motion_plan import MotionPlan, PlanUtterance, VisemeKey
 from motiondirector.plan.scene import Word
 from motiondirector.speech.phonemes import pronounce
 from motiondirector.speech.timing import TimedPhoneme, time_phonemes
 from motiondirector.speech.visemes import SILENCE, Key, phoneme_keys
+from motiondirector.speech.word_cache import word_cache
 
 PAUSE_S = 0.05
 """A gap between words at least this long is a pause: the track gets a `sil` key there."""
@@ -35,7 +35,7 @@ def word_keys(word: Word) -> list[Key]:
     ]
 
 
-@lru_cache(maxsize=65536)
+@word_cache(max_entries=65536, max_weight=2**18)
 def _unit_keys(text: str) -> tuple[Key, ...]:
     """A word's keys timed over [0, 1], unrounded: scaled to each use of the word, so a word
     is pronounced and timed once however often it is spoken."""

@@ -7,7 +7,7 @@ import pytest
 from motiondirector.errors import ScriptError
 from motiondirector.plan.scene import Scene
 from motiondirector.scene import parse_script
-from motiondirector.scene.cast import introductions_in
+from motiondirector.scene.cast import _cached_shape, introductions_in
 from motiondirector.scene.names import NameMatcher, short_forms
 
 CYBER = """INT. CYBER OFFICE - NIGHT
@@ -171,3 +171,16 @@ def test_synopsis_prose_says_what_the_planner_needs() -> None:
     message = str(raised.value)
     assert "INT. KITCHEN - DAY" in message and "in capitals" in message
     assert raised.value.line == 3
+
+
+def test_a_long_token_is_read_but_not_kept_in_the_shape_cache() -> None:
+    # Tokens are the caller's: distinct ones of thousands of letters must not pile up.
+    def script(giant: str) -> str:
+        return f"INT. ROOM - DAY\n\nAna looks at {giant} and waves.\n\nANA\nHi.\n"
+
+    _cached_shape.cache_clear()
+    assert "ANA" in parse_script(script("Z" + "q" * 5000), format="fountain").characters
+    kept = _cached_shape.cache_info().currsize
+    assert kept > 0  # the ordinary words are kept
+    parse_script(script("Y" + "q" * 5000), format="fountain")
+    assert _cached_shape.cache_info().currsize == kept

@@ -149,6 +149,25 @@ def test_word_timings_are_validated_with_the_turn_index() -> None:
     assert "empty" in str(error_for(turn([])))
 
 
+def test_overlapping_words_are_refused_naming_the_start_and_its_line() -> None:
+    words = [{"text": "Hi", "start": 0.0, "end": 1.0}, {"text": "there", "start": 0.5, "end": 1.5}]
+    error = error_for({"turns": [{"speaker": "A", "text": "Hi there", "words": words}]})
+    assert "turns[0].words[1].start" in str(error) and "overlap" in str(error)
+    assert error.line is not None and error.line > 5
+
+
+def test_words_that_only_touch_or_meet_within_a_millisecond_are_kept() -> None:
+    words = [
+        {"text": "Hi", "start": 0.0, "end": 0.5},
+        {"text": "there", "start": 0.5, "end": 0.8},
+        {"text": "Ben", "start": 0.7996, "end": 1.2},  # the same millisecond, as kept
+    ]
+    scene = parse_script(
+        as_json({"turns": [{"speaker": "A", "text": "Hi there Ben", "words": words}]})
+    )
+    assert [w.start for w in scene.utterances[0].words] == [0.0, 0.5, 0.8]
+
+
 def test_punctuation_and_case_do_not_count_when_matching_words() -> None:
     words = [{"text": "hi", "start": 0, "end": 0.3}, {"text": "BEN", "start": 0.4, "end": 0.7}]
     scene = parse_script(as_json({"turns": [{"speaker": "A", "text": "Hi, Ben!", "words": words}]}))

@@ -85,6 +85,22 @@ def test_nul_bytes_are_binary_with_a_line() -> None:
     assert raised.value.line == 3
 
 
+@pytest.mark.parametrize("fmt", ["json", "auto"])
+def test_a_json_escaped_nul_is_binary_with_a_line(fmt: str) -> None:
+    # After decoding, `\u0000` is the same NUL as a raw one: refused the same way.
+    text = '{\n  "turns": [\n    {"speaker": "ANA", "text": "Hi\\u0000 there."}\n  ]\n}'
+    with pytest.raises(ScriptError, match="NUL") as raised:
+        parse_script(text, format=fmt)  # type: ignore[arg-type]
+    assert raised.value.line == 3
+    assert "\\u0000" in raised.value.message
+
+
+def test_an_escaped_backslash_before_u0000_is_text() -> None:
+    document = {"turns": [{"speaker": "ANA", "text": "a path C:\\u0000 here"}]}
+    scene = parse_script(json.dumps(document), format="json")
+    assert "\\u0000" in scene.utterances[0].text
+
+
 @pytest.mark.parametrize("text", ["", "   ", "\n\n\t\n", "\ufeff"])
 def test_empty_script(text: str) -> None:
     with pytest.raises(ScriptError, match="empty") as raised:

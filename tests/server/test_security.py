@@ -200,3 +200,35 @@ def test_a_lone_surrogate_in_a_session_turn_is_a_422(client: TestClient) -> None
     for suffix in ("turns", "turns/stream"):
         path = f"/v1/sessions/{session.json()['id']}/{suffix}"
         assert_problem(client.post(path, content=turn, headers=headers), 422)
+
+
+# A NUL, which JSON carries as the escape \u0000
+
+
+NUL_DIALOGUE = b'{"dialogue": {"turns": [{"speaker": "ANA", "text": "Hi \\u0000 there"}]}}'
+NUL_SCRIPT = json.dumps(
+    {"script": json.dumps({"turns": [{"speaker": "ANA", "text": "Hi \u0000"}]}), "format": "json"}
+).encode()
+
+
+@pytest.mark.parametrize("body", [NUL_DIALOGUE, NUL_SCRIPT])
+@pytest.mark.parametrize("path", ["/v1/plan", "/v1/plan/stream", "/v1/scenes"])
+def test_a_nul_in_a_dialogue_document_is_a_script_error(
+    client: TestClient, path: str, body: bytes
+) -> None:
+    headers = {**AUTH, "Content-Type": "application/json"}
+    problem = assert_problem(client.post(path, content=body, headers=headers), 422)
+    assert problem["type"].endswith("/script-error") and problem["line"] is not None
+    assert "NUL" in problem["detail"]
+
+
+def test_a_nul_in_a_session_turn_is_a_422_naming_the_text(client: TestClient) -> None:
+    session = client.post("/v1/sessions", json={"characters": ["ANA"]}, headers=AUTH)
+    turn = b'{"speaker": "ANA", "text": "Hi \\u0000 there."}'
+    headers = {**AUTH, "Content-Type": "application/json"}
+    for suffix in ("turns", "turns/stream"):
+        path = f"/v1/sessions/{session.json()['id']}/{suffix}"
+        problem = assert_problem(client.post(path, content=turn, headers=headers), 422)
+        assert problem["type"].endswith("/invalid-request"), problem
+        assert [e["field"] for e in problem["errors"]] == ["text"]
+        assert "NUL" in problem["errors"][0]["message"]

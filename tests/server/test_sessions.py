@@ -178,6 +178,31 @@ def test_bad_turns_are_422_naming_the_field(
     assert field in [e["field"] for e in problem["errors"]], problem
 
 
+def test_overlapping_word_timings_are_422_naming_the_start(client: TestClient) -> None:
+    session = start(client)
+    words = [{"text": "Hi", "start": 0, "end": 1.0}, {"text": "there", "start": 0.5, "end": 1.5}]
+    body = {"speaker": "ANA", "text": "Hi there", "words": words}
+    for suffix in ("turns", "turns/stream"):
+        response = client.post(f"/v1/sessions/{session}/{suffix}", json=body, headers=AUTH)
+        problem = assert_problem(response, 422)
+        assert problem["type"].endswith("/invalid-request"), problem
+        assert [e["field"] for e in problem["errors"]] == ["words[1].start"]
+    assert client.get(f"/v1/sessions/{session}", headers=AUTH).json()["turns"] == 0
+
+
+@pytest.mark.parametrize("body", [None, b"", b"null", b"{}"])
+def test_a_session_starts_without_a_body_on_the_defaults(
+    client: TestClient, body: bytes | None
+) -> None:
+    headers = AUTH if body is None else {**AUTH, "Content-Type": "application/json"}
+    response = client.post("/v1/sessions", content=body, headers=headers)
+    assert response.status_code == 201, response.text
+    state = response.json()
+    assert (state["characters"], state["fps"], state["title"]) == ({}, 30, None)
+    session = str(state["id"])
+    assert turn(client, session, speaker="ANA", text="Hi.")["plan"]["scene"]["seed"] == 1
+
+
 @pytest.mark.parametrize("value", [b"NaN", b"Infinity", b"-Infinity"])
 def test_a_word_time_that_is_not_a_number_says_so(client: TestClient, value: bytes) -> None:
     session = start(client)
