@@ -598,7 +598,10 @@ def _write(text: str, output: Path | None) -> None:
 
 
 def _wrote(paths: Sequence[Path], folder: Path) -> str:
-    names = ", ".join(path.name for path in paths)
+    names = ", ".join(
+        path.relative_to(folder).as_posix() if path.is_relative_to(folder) else str(path)
+        for path in paths
+    )
     return f"Wrote {count_noun(len(paths), 'file')} to {folder}/: {names}"
 
 
@@ -860,7 +863,7 @@ def _segment_generator(args: argparse.Namespace) -> Any:
     process or on a Ray cluster; everything that can be refused is refused before a model
     loads."""
     from motiondirector.generators.backends import backend_class
-    from motiondirector.generators.base import BackendOptions
+    from motiondirector.generators.base import BackendOptions, quiet_library_logs
 
     if args.generator is None:
         if args.ray is not None or args.ray_workers is not None:
@@ -886,6 +889,7 @@ def _segment_generator(args: argparse.Namespace) -> Any:
     from motiondirector.realize.video import generator_from_registry
 
     backend_class(args.generator).preflight(options)
+    quiet_library_logs()
     return generator_from_registry(args.generator, options, size=size, steps=args.generator_steps)
 
 
@@ -912,7 +916,15 @@ def _revise(args: argparse.Namespace) -> int:
             "revision keeps the plan's faces",
             file=sys.stderr,
         )
-    revised = _director(args).revise(args.direction, args.note, args.out, parser=args.parser)
+    from motiondirector.agent.revise import realization_notes
+
+    director = _director(args)
+    for why in realization_notes(args.direction, director):
+        print(
+            f"note: {why}; the characters the note leaves alone may move otherwise",
+            file=sys.stderr,
+        )
+    revised = director.revise(args.direction, args.note, args.out, parser=args.parser)
     for constraint in revised.constraints:
         print(f"{constraint.kind:<10} {constraint.character:<16} {constraint.span.describe()}")
     print(revised.diff.summary())
@@ -1050,11 +1062,12 @@ def _generate(args: argparse.Namespace) -> int:
     from motiondirector.generators.backends import backend_class, get_generator
     from motiondirector.generators.backends.scene import (
         build_requests,
+        check_reference,
         generate_requests,
         read_direction,
         read_reference_image,
     )
-    from motiondirector.generators.base import BackendOptions, LoraWeights
+    from motiondirector.generators.base import BackendOptions, LoraWeights, quiet_library_logs
 
     components: dict[str, str] = {}
     for item in args.component:
@@ -1094,12 +1107,20 @@ def _generate(args: argparse.Namespace) -> int:
         from motiondirector.generators.distributed import check_ray
 
         check_ray(args.ray)  # the rest is checked against the cluster once connected
+    reference = read_reference_image(args.reference) if args.reference else None
+    check_reference(chosen, reference)
     face_video = _real_face_video(args) if args.face_library else None
+    if face_video is None and chosen.takes_face_frames and _has_real_faces(args.direction):
+        print(
+            f"note: {args.direction} was directed with real faces; without --face-library the "
+            "face video is the plan's sketch",
+            file=sys.stderr,
+        )
     direction = read_direction(args.direction, [args.character] if args.character else None)
     requests = build_requests(
         direction,
         chosen,
-        reference=read_reference_image(args.reference) if args.reference else None,
+        reference=reference,
         prompt=args.prompt,
         negative_prompt=args.negative_prompt,
         size=size,
@@ -1116,6 +1137,7 @@ def _generate(args: argparse.Namespace) -> int:
     if args.ray is not None:
         videos = _generate_on_ray(args, chosen, options, direction, requests)
     else:
+        quiet_library_logs()
         backend = get_generator(args.backend, options)
         backend.show_progress(sys.stderr.isatty())
         videos = generate_requests(direction, backend, requests, args.out)

@@ -178,6 +178,8 @@ class Director:
         scene.json and direction.json (what a revision needs) and generated videos under
         generated/."""
         _ = self.face_library  # a library that cannot realize faces fails before any work
+        if out is not None:
+            SceneFolder(out).check_writable()
         if isinstance(script, MotionPlan):
             return self.realize(script, out=out)
         scene = (
@@ -217,6 +219,7 @@ class Director:
                 realization,
                 faces,
                 threshold=DEFAULT_FACE_THRESHOLD if threshold is None else threshold,
+                progress=self.progress,
             )
         out_dir = Path(out) if out is not None else None
         written = from_realization(realization, out_dir=out_dir)

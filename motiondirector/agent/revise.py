@@ -639,6 +639,36 @@ def revise_plan(
     return direction, check_plan(plan), diff
 
 
+def realization_notes(folder: str | os.PathLike[str], director: Director) -> list[str]:
+    """Why revising the `direct` folder with `director` would also change the bodies of the
+    characters a note leaves alone: the folder's clips are not all in the director's library,
+    or it was directed with another retrieve threshold (its clips' provenance records both).
+    Empty when they match, or when the folder cannot be read (the revision says why)."""
+    from motiondirector.errors import MotionDirectorError
+
+    try:
+        timeline = SceneFolder(folder).read_timeline()
+    except MotionDirectorError:
+        return []
+    clips = [s for t in timeline.characters for s in t.segments if s.kind == "clip"]
+    notes = []
+    known = {record.id for record in director.library.records}
+    missing = sorted({s.clip_id for s in clips if s.clip_id is not None} - known)
+    if missing:
+        notes.append(
+            f"{len(missing)} of its clips (e.g. {missing[0]}) are not in the library "
+            f"{director.library.path}; give --library the one it was directed with"
+        )
+    used = {s.provenance.scores["threshold"] for s in clips if "threshold" in s.provenance.scores}
+    if used and director.retrieve_threshold not in used:
+        was = ", ".join(f"{value:g}" for value in sorted(used))
+        notes.append(
+            f"it was directed with --retrieve-threshold {was}, this revision uses "
+            f"{director.retrieve_threshold:g}"
+        )
+    return notes
+
+
 def revise_result(
     director: Director,
     previous: DirectResult | str | os.PathLike[str],

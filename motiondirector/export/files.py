@@ -10,7 +10,7 @@ import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from motiondirector.errors import ExportError
@@ -73,14 +73,46 @@ def write_exports(
     speech: bool = True,
 ) -> list[Path]:
     """Write each format into `out_dir` (created if missing), named as `export_files` names
-    them; returns the paths written. Every format is checked before anything is written."""
+    them; returns the paths written. Every format is checked before anything is written.
+
+    Over an earlier export (a folder with a plan.json), the files of these per-character
+    formats that this plan does not make (characters the script no longer has) are removed, so
+    that every character file in the folder belongs to the plan beside it."""
     files = export_files(plan, formats, fps=fps, speech=speech)
-    out_dir = Path(out_dir)
+    out_dir = make_folder(Path(out_dir))
+    suffixes = tuple(CHARACTER_FILE_SUFFIXES[f] for f in formats if f in PER_CHARACTER_FORMATS)
+    earlier = (
+        {path for path in out_dir.iterdir() if path.is_file() and path.name.endswith(suffixes)}
+        if suffixes and (out_dir / SCENE_FILE_NAMES["json"]).is_file()
+        else set()
+    )
+    written = [write_text_atomic(out_dir / name, text) for _, name, text in files]
+    remove_outdated(earlier - set(written))
+    return written
+
+
+def make_folder(folder: Path) -> Path:
+    """`folder`, created with its parents if missing; an `ExportError` naming the folder when
+    a file stands in its place or it cannot be made."""
+    if folder.exists() and not folder.is_dir():
+        raise ExportError(f"cannot write into {folder}: it is a file; name a folder")
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise ExportError(f"cannot create the export folder {out_dir}: {error}") from error
-    return [write_text_atomic(out_dir / name, text) for _, name, text in files]
+        why = error.strerror or str(error)
+        raise ExportError(f"cannot create the output folder {folder}: {why}") from error
+    return folder
+
+
+def remove_outdated(paths: Iterable[Path]) -> None:
+    """Remove files an earlier export left that the new one did not write again."""
+    for path in paths:
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError as error:
+            raise ExportError(f"cannot remove the outdated {path}: {error.strerror}") from None
 
 
 def character_file_stems(names: Sequence[str]) -> dict[str, str]:

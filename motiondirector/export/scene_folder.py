@@ -20,7 +20,11 @@ and how it is read back.
     <CHARACTER>.mp4 / .json   videos generated for whole characters (`generate`)
 
 Readers (revisions, `render`, `generate`, the tools) go through this class only, so the layout
-is known in one place. Every write is atomic (`write_text_atomic`).
+is known in one place. Every write is atomic (`write_text_atomic`). Saving over an earlier
+scene folder (one with a plan.json) then removes what the earlier save, revision or preview
+left that the new result does not have (`REPLACED_BY_SAVE`: the BVH and face files of
+characters or faces no longer there, revision.json, the preview), so that no file in the
+folder describes another plan; other files, `generated/` and `agent/` are left alone.
 """
 
 from __future__ import annotations
@@ -35,7 +39,12 @@ from pydantic import BaseModel, ValidationError
 
 from motiondirector.errors import ExportError, ScriptError
 from motiondirector.export.face_curves import FACE_FILE_SUFFIXES, FaceCurves, face_curve_files
-from motiondirector.export.files import character_file_stems, write_text_atomic
+from motiondirector.export.files import (
+    character_file_stems,
+    make_folder,
+    remove_outdated,
+    write_text_atomic,
+)
 from motiondirector.export.otio import timeline_to_otio_json
 from motiondirector.motion.bvh import motion_to_bvh, read_bvh
 from motiondirector.motion.clip import Motion
@@ -79,6 +88,10 @@ class SceneFolder:
     GENERATED = "generated"
     AGENT = "agent"
     BVH_SUFFIX = ".bvh"
+    REPLACED_BY_SAVE = (REVISION, PREVIEW, CONTACT_SHEET)
+    """Fixed names a save removes when it does not write them (an earlier run's)."""
+    REPLACED_SUFFIXES = (BVH_SUFFIX, *FACE_FILE_SUFFIXES.values())
+    """Per-character files a save removes when it does not write them."""
 
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root)
@@ -118,9 +131,26 @@ class SceneFolder:
         yield from cls._source_files(result)
 
     def save(self, result: DirectResult) -> dict[str, Path]:
-        """Write every file of `result` (see `files`); returns what was written, by key."""
+        """Write every file of `result` (see `files`), then remove what an earlier save left
+        that this one does not write (see the module docstring); returns what was written, by
+        key."""
         self._make()
-        return {key: self._write(name, text) for key, name, text in self.files(result)}
+        earlier = self._replaced_files()
+        written = {key: self._write(name, text) for key, name, text in self.files(result)}
+        remove_outdated(earlier - set(written.values()))
+        return written
+
+    def _replaced_files(self) -> set[Path]:
+        """The files of an earlier scene folder here that a new save replaces (empty unless
+        the folder holds a plan.json)."""
+        if not self.path(self.PLAN).is_file():
+            return set()
+        return {
+            path
+            for path in self.root.iterdir()
+            if path.is_file()
+            and (path.name in self.REPLACED_BY_SAVE or path.name.endswith(self.REPLACED_SUFFIXES))
+        }
 
     def save_sources(self, result: DirectResult) -> dict[str, Path]:
         """scene.json and direction.json, what the plan was realized from, when known."""
@@ -142,11 +172,23 @@ class SceneFolder:
         self._make()
         return self._write(name, text)
 
+    def check_writable(self) -> None:
+        """Refuse, before any work and without creating anything, a folder that cannot be
+        written: a file in its place or on its path, or a read-only parent."""
+        if self.root.exists() and not self.root.is_dir():
+            raise ExportError(f"cannot write into {self.root}: it is a file; name a folder")
+        existing = self.root
+        while not existing.exists() and existing != existing.parent:
+            existing = existing.parent
+        if not existing.is_dir():
+            raise ExportError(f"cannot create the output folder {self.root}: {existing} is a file")
+        if not os.access(existing, os.W_OK | os.X_OK):
+            raise ExportError(
+                f"cannot create the output folder {self.root}: {existing} is not writable"
+            )
+
     def _make(self) -> None:
-        try:
-            self.root.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise ExportError(f"cannot create the output folder {self.root}: {error}") from error
+        make_folder(self.root)
 
     # -- reading -------------------------------------------------------------------------
 

@@ -417,6 +417,18 @@ def require_diffusers(backend: str) -> None:
         ) from None
 
 
+def quiet_library_logs() -> None:
+    """Keep diffusers' and transformers' own warnings (an optional package missing, a prompt cut
+    to the text encoder's length, notes on dtypes) off a command's terminal, where they read as
+    problems with the user's run; errors still show. For the command line and the Ray workers
+    it starts, not for a library caller, whose logging is its own."""
+    import diffusers
+    import transformers
+
+    diffusers.utils.logging.set_verbosity_error()
+    transformers.utils.logging.set_verbosity_error()  # type: ignore[no-untyped-call]
+
+
 def cuda_status() -> str:
     """What this machine offers for CUDA, in words (for error messages and benchmarks)."""
     import torch

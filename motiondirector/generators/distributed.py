@@ -254,10 +254,12 @@ class PipelineWorker:
 
     def __init__(self, backend: str, options: BackendOptions) -> None:
         from motiondirector.generators.backends import get_generator
+        from motiondirector.generators.base import quiet_library_logs
 
         self.backend: DiffusersBackend | None = None
         self.failure: WorkerFailure | None = None
         try:
+            quiet_library_logs()  # a worker's output is forwarded to the driver's terminal
             self.backend = get_generator(backend, options)
         except MotionDirectorError as error:
             self.failure = WorkerFailure.of(error)

@@ -125,7 +125,7 @@ class _Renderer:
         self.subtitle_font = _font(max(10, round(height / 24)))
         self.title_font = _font(max(12, round(height / 16)))
         self.subtitle_line = max(10, round(height / 24)) + self.stroke * 2
-        self._wrapped: dict[int, list[str]] = {}
+        self._wrapped: dict[tuple[int, int], list[str]] = {}
 
     def _figure(
         self, plan: MotionPlan, motions: dict[str, Motion], name: str, slot: int, count: int
@@ -155,11 +155,15 @@ class _Renderer:
         sampled: FloatArray = weights[index]
         return sampled
 
-    def _speaking(self) -> npt.NDArray[np.int64]:
-        """Index of the utterance being spoken at each frame, -1 for none."""
-        active = np.full(len(self.times), -1, dtype=np.int64)
+    def _speaking(self) -> list[tuple[int, ...]]:
+        """Indices of the utterances being spoken at each frame, in the plan's order: more than
+        one where lines overlap (dual dialogue, interruptions)."""
+        active: list[tuple[int, ...]] = [()] * len(self.times)
         for i, utterance in enumerate(self.plan.utterances):
-            active[(self.times >= utterance.start) & (self.times < utterance.end)] = i
+            first = int(np.searchsorted(self.times, utterance.start, side="left"))
+            last = int(np.searchsorted(self.times, utterance.end, side="left"))
+            for frame in range(first, last):
+                active[frame] = (*active[frame], i)
         return active
 
     def _titles(self) -> npt.NDArray[np.int64]:
@@ -181,12 +185,12 @@ class _Renderer:
     def frame(self, index: int) -> Image.Image:
         image = self.background.copy()
         draw = ImageDraw.Draw(image)
-        utterance = int(self.speaking[index])
-        speaker = self.plan.utterances[utterance].speaker if utterance >= 0 else None
+        utterances = self.speaking[index]
+        speakers = {self.plan.utterances[i].speaker for i in utterances}
         for figure in self.figures:
-            self._draw_figure(draw, figure, index, figure.name == speaker)
-        if utterance >= 0:
-            self._draw_subtitle(draw, utterance)
+            self._draw_figure(draw, figure, index, figure.name in speakers)
+        if utterances:
+            self._draw_subtitles(draw, utterances)
         title = int(self.titles[index])
         if title >= 0:
             self._draw_title(draw, self.plan.beats[title].heading or "")
@@ -203,7 +207,8 @@ class _Renderer:
         x, y = figure.label_at
         y += self.stroke * 3
         colour = SPEAKER if speaking else LABEL
-        box = draw.textbbox((x, y), figure.name, font=self.small, anchor="mt")
+        label = self._label(figure.name)
+        box = draw.textbbox((x, y), label, font=self.small, anchor="mt")
         if speaking:
             pad = self.stroke * 2
             draw.rectangle(
@@ -211,7 +216,16 @@ class _Renderer:
                 outline=SPEAKER,
                 width=self.stroke,
             )
-        draw.text((x, y), figure.name, fill=colour, font=self.small, anchor="mt")
+        draw.text((x, y), label, fill=colour, font=self.small, anchor="mt")
+
+    def _label(self, name: str) -> str:
+        """`name` shortened to its figure's lane, so that neighbouring names never overlap."""
+        room = 0.9 * SLOT_WIDTH_M * self.scale
+        if self.small.getlength(name) <= room:
+            return name
+        while len(name) > 1 and self.small.getlength(name + "…") > room:
+            name = name[:-1]
+        return name.rstrip() + "…"
 
     def _draw_face(
         self, draw: ImageDraw.ImageDraw, figure: _Figure, index: int, speaking: bool
@@ -262,22 +276,25 @@ class _Renderer:
         else:
             draw.line((right, (cx, my), left), fill=INK, width=self.stroke)
 
-    def _wrap(self, utterance: int) -> list[str]:
-        lines = self._wrapped.get(utterance)
+    def _wrap(self, utterance: int, max_lines: int) -> list[str]:
+        lines = self._wrapped.get((utterance, max_lines))
         if lines is None:
             spoken = self.plan.utterances[utterance]
             lines = _wrap_text(
                 f"{spoken.speaker}: {spoken.text}",
                 self.subtitle_font,
                 self.size[0] * 0.9,
-                max_lines=2,
+                max_lines=max_lines,
             )
-            self._wrapped[utterance] = lines
+            self._wrapped[(utterance, max_lines)] = lines
         return lines
 
-    def _draw_subtitle(self, draw: ImageDraw.ImageDraw, utterance: int) -> None:
+    def _draw_subtitles(self, draw: ImageDraw.ImageDraw, utterances: tuple[int, ...]) -> None:
+        """The lines being spoken, stacked: two rows for one line, one row each for lines
+        spoken at once."""
         width, height = self.size
-        lines = self._wrap(utterance)
+        per_line = 2 if len(utterances) == 1 else 1
+        lines = [row for i in utterances for row in self._wrap(i, per_line)]
         line_height = self.subtitle_line
         y = height - line_height * len(lines) - self.stroke * 3
         for line in lines:

@@ -34,7 +34,11 @@ from motiondirector.generators.distributed import (
     worker_shape,
 )
 from motiondirector.realize.requests import GeneratedMaterial, SegmentRequest
-from motiondirector.realize.video import VideoSegmentGenerator, write_material
+from motiondirector.realize.video import (
+    VideoSegmentGenerator,
+    check_segment_backend,
+    write_material,
+)
 
 if TYPE_CHECKING:
     from motiondirector.generators.backends.common import DiffusersBackend
@@ -65,6 +69,7 @@ class RaySegmentGenerator:
         retries: int = DEFAULT_RETRIES,
     ) -> None:
         chosen = backend_class(backend)
+        check_segment_backend(chosen)
         self.options = options or BackendOptions()
         self.connection = connect_ray(address)
         try:

@@ -15,7 +15,8 @@ face segments with a behaviour profile, and the face tracks stored beside them
   each listener's while listening. Its query is the character's face, head and gaze events
   over the slot (their descriptions are the text; AUs, head lexemes, gaze, blinks the
   behaviour), the utterance's emotion (for the speaker) and whether the character speaks
-  (`ClipQuery.from_face_events`), asking for the slot's length.
+  (`ClipQuery.from_face_events`), asking for the slot's length. A character's slots never
+  overlap: where utterances do, its own lines win the shared time (`face_slots`).
 - **Decision.** The library's face segments are scored as `search` scores them (text and
   behaviour profile); the best one whose video holds a usable window (the face seen in at least
   `MIN_FACE_SHARE` of it) is taken when its score reaches the threshold
@@ -49,6 +50,7 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
+from tqdm import tqdm
 
 from motiondirector.export.arkit import arkit_curves, layer_over_face, ramp_envelope
 from motiondirector.export.face_curves import FaceCurves
@@ -160,7 +162,12 @@ class FaceSlot:
 
 def face_slots(plan: MotionPlan, character: str) -> list[FaceSlot]:
     """The slots of `character`: one per utterance, in time order, with the character's face,
-    head and gaze events that overlap it; the emotion is the utterance's for its speaker."""
+    head and gaze events that overlap it; the emotion is the utterance's for its speaker.
+
+    A face does one thing at a time, so slots never overlap: where utterances do (dual
+    dialogue, interruptions), the character's own lines hold their time first, then the others
+    in time order, each keeping the longest part of its utterance that no slot holds yet (a
+    part shorter than a fade is dropped)."""
     events: tuple[SlotEvent, ...] = next(
         (
             tuple(e for e in track.events if isinstance(e, FaceEvent | HeadEvent | GazeEvent))
@@ -169,25 +176,54 @@ def face_slots(plan: MotionPlan, character: str) -> list[FaceSlot]:
         ),
         (),
     )
+    utterances = [
+        u for u in sorted(plan.utterances, key=lambda u: (u.start, u.end, u.id)) if u.end > u.start
+    ]
+    held: list[tuple[float, float]] = []
     slots = []
-    for utterance in sorted(plan.utterances, key=lambda u: (u.start, u.end, u.id)):
-        if utterance.end <= utterance.start:
-            continue
-        speaking = utterance.speaker == character
-        slots.append(
-            FaceSlot(
-                character=character,
-                utterance_id=utterance.id,
-                start=utterance.start,
-                end=utterance.end,
-                speaking=speaking,
-                emotion=utterance.emotion.label if speaking else None,
-                events=tuple(
-                    e for e in events if e.start < utterance.end and e.end > utterance.start
-                ),
+    for own_lines in (True, False):
+        for utterance in utterances:
+            speaking = utterance.speaker == character
+            if speaking != own_lines:
+                continue
+            span = _free_span(utterance.start, utterance.end, held)
+            if span is None:
+                continue
+            start, end = span
+            held.append(span)
+            slots.append(
+                FaceSlot(
+                    character=character,
+                    utterance_id=utterance.id,
+                    start=start,
+                    end=end,
+                    speaking=speaking,
+                    emotion=utterance.emotion.label if speaking else None,
+                    events=tuple(e for e in events if e.start < end and e.end > start),
+                )
             )
-        )
-    return slots
+    return sorted(slots, key=lambda slot: (slot.start, slot.end, slot.utterance_id))
+
+
+def _free_span(
+    start: float, end: float, held: Sequence[tuple[float, float]]
+) -> tuple[float, float] | None:
+    """The longest part of [start, end] outside every `held` span; the whole span when nothing
+    holds any of it, else a part of at least `FACE_BLEND_S` or None."""
+    free = [(start, end)]
+    for lo, hi in held:
+        free = [
+            part
+            for a, b in free
+            for part in ((a, min(b, lo)), (max(a, hi), b))
+            if part[1] > part[0]
+        ]
+    if free == [(start, end)]:
+        return start, end
+    longest = max(free, key=lambda part: part[1] - part[0], default=None)
+    if longest is None or longest[1] - longest[0] < FACE_BLEND_S:
+        return None
+    return longest
 
 
 # -- deciding ------------------------------------------------------------------------------
@@ -443,21 +479,22 @@ def realize_faces(
     threshold: float = DEFAULT_FACE_THRESHOLD,
     k: int = FACE_CANDIDATES,
     fps: int | None = None,
+    progress: bool = False,
 ) -> Realization:
     """`realization` with every character's face and head realized from `faces` (a checked
     `FaceLibrary`, or a library or its path, checked here): the timeline gains face segments
     (schema 1.1) and `faces` the curves, at `fps` (default: the timeline's, 30 when the ARKit
-    exports do not run at it)."""
+    exports do not run at it); `progress` shows a bar over the characters."""
     check_face_threshold(threshold)
     library = faces if isinstance(faces, FaceLibrary) else open_face_library(faces)
     timeline = realization.timeline
     rate = fps if fps is not None else timeline.fps if timeline.fps in FPS_CHOICES else 30
     names = [track.name for track in timeline.characters]
-    decided = decide_faces(realization.plan, library, names, threshold=threshold, k=k)
-    curves = {
-        name: face_curves(realization.plan, name, decided[name], library.tracks, rate)
-        for name in names
-    }
+    decided: dict[str, tuple[FaceSegment, ...]] = {}
+    curves: dict[str, FaceCurves] = {}
+    for name in tqdm(names, desc="faces", unit="character", disable=not progress, leave=False):
+        decided |= decide_faces(realization.plan, library, [name], threshold=threshold, k=k)
+        curves[name] = face_curves(realization.plan, name, decided[name], library.tracks, rate)
     tracks = tuple(
         track.model_copy(update={"face_segments": decided[track.name]})
         for track in timeline.characters

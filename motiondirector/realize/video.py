@@ -18,7 +18,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from motiondirector.errors import BackendUnavailableError, GenerationError, MotionDirectorError
+from motiondirector.errors import (
+    BackendUnavailableError,
+    GenerationError,
+    GenerationInputError,
+    MotionDirectorError,
+)
 from motiondirector.realize.requests import GeneratedMaterial, SegmentGenerator, SegmentRequest
 
 if TYPE_CHECKING:
@@ -40,6 +45,7 @@ class VideoSegmentGenerator:
         size: tuple[int, int] | None = None,
         steps: int | None = None,
     ) -> None:
+        check_segment_backend(generator)
         self.generator = generator
         self.name = generator.name
         self.size = size or tuple(generator.default_size)
@@ -74,6 +80,27 @@ class VideoSegmentGenerator:
         if int(output.frames.shape[0]) < 1:
             raise GenerationError(f"{self.name} returned no frames for {request.event.id}")
         return output
+
+
+def check_segment_backend(backend: object) -> None:
+    """Refuse a backend (class or instance) that cannot make a segment: one that animates a
+    reference image, since a segment's only conditioning is its pose. The registry's and the
+    Ray generator's call it before any model loads."""
+    if not getattr(backend, "needs_reference", False):
+        return
+    name = getattr(backend, "name", type(backend).__name__)
+    try:
+        from motiondirector.generators.backends import BACKENDS
+    except ImportError:  # pragma: no cover - a backend object exists, so its registry does
+        others = ""
+    else:
+        fit = [key for key, kind in BACKENDS.items() if not kind.needs_reference]
+        others = f"; use one that generates from pose alone: {', '.join(fit)}"
+    raise GenerationInputError(
+        "generator",
+        f"{name} animates a reference image, and a generated segment has none (its only "
+        f"conditioning is the slot's pose){others}",
+    )
 
 
 def write_material(
@@ -114,6 +141,9 @@ def generator_from_registry(
             f"no video generator backends here ({error}); install them with: "
             "pip install 'motiondirector[video]'"
         ) from None
+    from motiondirector.generators.backends import backend_class
+
+    check_segment_backend(backend_class(name))
     backend = cast("Generator", get_generator(name, options))
     return VideoSegmentGenerator(backend, size=size, steps=steps)
 

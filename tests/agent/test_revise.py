@@ -433,3 +433,28 @@ def test_llm_parser_feeds_errors_back_then_reads_the_answer(
     with pytest.raises(LLMError, match="no usable constraints"):
         parse_note_llm("Zed stays still", scene, config)
     assert len(llm_server.requests) == config.max_attempts
+
+
+def test_a_revision_with_another_library_or_threshold_says_so(
+    builtin_clips: ClipLibrary,
+    first: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from motiondirector.agent.revise import realization_notes
+
+    assert realization_notes(first, Director(library=builtin_clips)) == []
+    lower = Director(library=builtin_clips, retrieve_threshold=0.3)
+    assert realization_notes(first, lower) == [
+        "it was directed with --retrieve-threshold 0.6, this revision uses 0.3"
+    ]
+    beats = [r for r in builtin_clips.records if r.tags.lexemes == ("beat",)]
+    small = ClipLibrary.create(tmp_path / "beats", beats)
+    (missing,) = realization_notes(first, Director(library=small))
+    assert " are not in the library " in missing and "give --library" in missing
+    # The CLI says it before revising, and revises all the same.
+    argv = ["revise", str(first), "Ben stays still", "--out", str(tmp_path / "r")]
+    assert main([*argv, "--library", str(small.path)]) == 0
+    assert "note: " in capsys.readouterr().err
+    assert main([*argv, "--library", str(builtin_clips.path)]) == 0
+    assert "note: " not in capsys.readouterr().err

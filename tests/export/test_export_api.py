@@ -107,7 +107,7 @@ def test_failed_write_is_an_export_error_and_leaves_no_temp_file(
     assert [p.name for p in tmp_path.iterdir()] == ["plan.vtt"]
     blocked = tmp_path / "a-file"
     blocked.write_text("x", "utf-8")
-    with pytest.raises(ExportError, match="export folder"):
+    with pytest.raises(ExportError, match="output folder"):
         write_exports(plan, blocked / "sub", ["vtt"])
 
 
@@ -124,3 +124,27 @@ def test_file_names_are_safe_for_any_character_name(
         "...": "character-4",
         "a" * 300: "a" * 80,
     }
+
+
+def test_exporting_over_an_earlier_plan_removes_characters_it_no_longer_has(
+    tmp_path: Path,
+) -> None:
+    from motiondirector import plan_text
+
+    three = plan_text("ANA: Hi, Ben.\nBEN: Hi, Ana.\nCARL: Hi, both.\n", format="text")
+    two = plan_text("ANA: Hi, Ben.\nBEN: Hi, Ana.\n", format="text")
+    write_exports(three, tmp_path, EXPORT_FORMATS)
+    (tmp_path / "notes.arkit.txt").write_text("mine\n")
+    written = write_exports(two, tmp_path, EXPORT_FORMATS)
+    assert {p.name for p in tmp_path.iterdir()} == {p.name for p in written} | {"notes.arkit.txt"}
+    assert not any(p.name.startswith("CARL") for p in tmp_path.iterdir())
+    # Writing one format leaves the others' files alone.
+    write_exports(three, tmp_path, ["vtt"])
+    assert (tmp_path / "BEN.arkit.csv").exists()
+
+
+def test_exports_into_a_file_are_refused(plan: MotionPlan, tmp_path: Path) -> None:
+    taken = tmp_path / "taken"
+    taken.write_text("a file\n")
+    with pytest.raises(ExportError, match="it is a file; name a folder"):
+        write_exports(plan, taken, ["vtt"])

@@ -119,6 +119,25 @@ def test_long_request_is_generated_in_chunks_with_smooth_seams(
     assert worst_seam <= max(inner), f"{name}: seam jump {worst_seam:.1f} > {max(inner):.1f}"
 
 
+def test_progress_counts_the_chunks_of_a_long_request(
+    backends: dict[str, DiffusersBackend], capsys: pytest.CaptureFixture[str]
+) -> None:
+    backend = backends["cogvideox-fun"]
+    total = CHUNK["cogvideox-fun"] + 2 * (CHUNK["cogvideox-fun"] - OVERLAP["cogvideox-fun"])
+    backend.show_progress(True)
+    try:
+        backend(request_for("cogvideox-fun", pose_video(WAVE, total)))
+        shown = capsys.readouterr().err
+        backend(request_for("cogvideox-fun", pose_video(WAVE, 7)))  # one chunk: no chunk bar
+        single = capsys.readouterr().err
+    finally:
+        backend.show_progress(False)
+    assert "cogvideox-fun chunks: 100%" in shown and "3/3" in shown
+    assert "chunks" not in single and "/2 [" in single  # the denoising steps still show
+    backend(request_for("cogvideox-fun", pose_video(WAVE, total)))
+    assert capsys.readouterr().err == ""  # off by default
+
+
 def test_vace_continues_a_chunk_from_the_carried_frames(
     backends: dict[str, DiffusersBackend],
 ) -> None:

@@ -4,7 +4,10 @@ pipelines loaded by path on the CPU, and every refusal as one clear line (exit 2
 from __future__ import annotations
 
 import json
+import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import av
@@ -129,7 +132,7 @@ def good_image(tmp_path: Path) -> str:
     [
         (["--character", "ZOE"], "character: no character 'ZOE'"),
         (["--reference", bad_image], "reference: cannot read the image"),
-        (["--reference", good_image], "reference_image: cogvideox-fun takes no reference image"),
+        (["--reference", good_image], "reference: cogvideox-fun takes no reference image"),
         (["--chunk-frames", "8"], "chunk_frames: must be 4k+1 for cogvideox-fun"),
         (["--start", "500"], "start: must be within the scene's 0..2.12 s, got 500"),
         (["--start", "1", "--end", "0.5"], "end: must come after start (1.0 s)"),
@@ -151,6 +154,17 @@ def test_bad_requests_fail_with_one_line(
     assert code == 1
     last = err.strip().splitlines()[-1]  # after any loading progress
     assert last.startswith("error: ") and message in last and "Traceback" not in err
+
+
+def test_a_missing_reference_is_refused_before_the_model_loads(
+    direction: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    absent = tmp_path / "no-such-model"  # loading it would fail with another message
+    args = [str(direction), "--backend", "wan-animate", "--model", str(absent), "--device", "cpu"]
+    code, _, err = run([*args, "--out", str(tmp_path / "o")], capsys)
+    assert code == 1
+    assert err.strip() == "error: reference: wan-animate animates a reference image; give one"
+    assert not (tmp_path / "o").exists()
 
 
 def test_a_folder_without_a_plan_is_refused(
@@ -218,6 +232,41 @@ def test_generate_shows_the_user_no_library_warnings(
         str(direction), *tiny_args(models, backend), *needs_reference,
         "--character", "BEN", "--end", "0.5", "--out", str(out),
     ]  # fmt: skip
-    code, _, err = run(args, capsys)
+    with library_records() as records:
+        code, _, err = run(args, capsys)
     assert code == 0, err
     assert "warn" not in err.lower() and "deprecat" not in err.lower(), err
+    # The libraries' handlers may hold a stream of an earlier test's capture, so their records
+    # are read where they are made.
+    assert not records, [record.getMessage() for record in records]
+
+
+@contextmanager
+def library_records() -> Iterator[list[logging.LogRecord]]:
+    """The warnings diffusers and transformers log meanwhile; their levels are restored."""
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler(logging.WARNING)
+    handler.emit = records.append  # type: ignore[method-assign]
+    loggers = [logging.getLogger(name) for name in ("diffusers", "transformers")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.addHandler(handler)
+    try:
+        yield records
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.removeHandler(handler)
+            logger.setLevel(level)
+
+
+def test_a_face_video_for_a_backend_that_takes_none_is_refused(direction: Path) -> None:
+    from motiondirector.errors import GenerationInputError
+    from motiondirector.generators.backends import WanVACEBackend
+
+    def never(*args: object) -> np.ndarray:
+        raise AssertionError("no face video is drawn for a backend that takes none")
+
+    read = read_direction(direction, ["ANA"])
+    with pytest.raises(GenerationInputError, match="wan-vace takes no face video") as error:
+        build_requests(read, WanVACEBackend, size=(32, 32), end=0.5, face_video=never)
+    assert error.value.argument == "face_library" and "wan-animate" in str(error.value)

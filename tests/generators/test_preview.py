@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,6 +16,8 @@ from motiondirector import plan_text
 from motiondirector.errors import ExportError
 from motiondirector.export.scene_folder import DirectResult
 from motiondirector.generators.preview import (
+    LABEL,
+    SPEAKER,
     TITLE_SECONDS,
     PreviewResult,
     _Renderer,
@@ -153,3 +156,59 @@ def test_a_walking_figure_keeps_its_mark_and_size() -> None:
     # The body keeps its shape: joints relative to the pelvis are unchanged.
     relative = placed - placed[:, :1]
     assert np.allclose(relative, walk - walk[:, :1], atol=1e-9)
+
+
+DUAL = """INT. KITCHEN - DAY
+
+ANA
+You never tell me anything!
+
+BEN ^
+I tell you everything!
+
+BEN
+Fine. We talk in the morning.
+"""
+
+
+def _speaker_pixels(image: Image.Image, renderer: _Renderer, name: str) -> int:
+    """Pixels of the speaker colour around `name`'s label."""
+    figure = next(f for f in renderer.figures if f.name == name)
+    x, y = figure.label_at
+    pixels = np.asarray(image.convert("RGB")).astype(np.int16)
+    band = pixels[round(y) : round(y) + 24, max(round(x) - 40, 0) : round(x) + 40]
+    return int((np.abs(band - np.array(SPEAKER)).sum(axis=2) < 30).sum())
+
+
+def test_lines_spoken_at_once_are_all_shown() -> None:
+    plan = plan_text(DUAL, format="fountain")
+    ana, ben, alone = plan.utterances
+    assert ana.start == ben.start and alone.start >= max(ana.end, ben.end)
+    renderer = _Renderer(plan, {}, SIZE, 30)
+    both = renderer.frame(math.ceil(ana.start * 30) + 1)
+    assert _speaker_pixels(both, renderer, "ANA") > 0
+    assert _speaker_pixels(both, renderer, "BEN") > 0
+    later = renderer.frame(math.ceil(alone.start * 30) + 1)
+    assert _speaker_pixels(later, renderer, "ANA") == 0
+    assert _speaker_pixels(later, renderer, "BEN") > 0
+    # Both lines are on screen: the subtitle rows reach higher than one line's two rows would.
+    rows = np.asarray(both.convert("L"))[:, SIZE[0] // 2 - 60 : SIZE[0] // 2 + 60]
+    white_rows = np.flatnonzero((rows > 240).any(axis=1))
+    one = np.asarray(later.convert("L"))[:, SIZE[0] // 2 - 60 : SIZE[0] // 2 + 60]
+    assert white_rows.size and white_rows.min() < np.flatnonzero((one > 240).any(axis=1)).min()
+
+
+def test_long_names_never_overlap_their_neighbours() -> None:
+    names = ["COGNITO", "HANDSOME MAN", "MINION", "PATRONS THREE AND FOUR", "THE DRAGON"]
+    script = "".join(f"{name}\nHello there, everyone.\n\n" for name in names)
+    plan = plan_text(f"INT. BAR - NIGHT\n\n{script}", format="fountain")
+    renderer = _Renderer(plan, {}, SIZE, 30)
+    image = np.asarray(renderer.frame(0).convert("RGB")).astype(np.int16)
+    label = np.abs(image - np.array(LABEL)).sum(axis=2) < 60
+    xs = [f.label_at[0] for f in renderer.figures]
+    top = round(renderer.figures[0].label_at[1])
+    band = label[top : top + 20]
+    for left, right in itertools.pairwise(xs):
+        assert not band[:, round((left + right) / 2)].any()  # the lane between them is clear
+    for x in xs:
+        assert band[:, round(x) - 3 : round(x) + 3].any()  # every name is drawn

@@ -4,6 +4,7 @@ timeline and OTIO naming the source video with its in and out points."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import opentimelineio as otio
 import pytest
+from PIL import Image
 
 from motiondirector.cli import main
 from motiondirector.export.arkit import arkit_curves, frame_times
@@ -20,6 +22,7 @@ from motiondirector.export.otio import timeline_to_otio_json
 from motiondirector.export.scene_folder import DirectResult, SceneFolder
 from motiondirector.faces.model import FACE_MODEL_ENV, find_face_model
 from motiondirector.generators.backends.scene import build_requests, read_direction
+from motiondirector.generators.backends.tiny import tiny_pipeline
 from motiondirector.generators.backends.wan_animate import WanAnimateBackend
 from motiondirector.generators.face_track import RealFaceVideo, draw_face, face_conditioning
 from motiondirector.plan.motion_plan import MotionPlan
@@ -310,6 +313,21 @@ def test_direct_with_a_face_library(
     )
     assert not planned_only.character("ANA").face_segments
 
+    # Generating its face video without the library says that the sketch stands in.
+    model = tmp_path / "wan-animate"
+    tiny_pipeline("wan-animate").save_pretrained(model)
+    look = tmp_path / "look.png"
+    Image.new("RGB", (32, 32), (200, 120, 90)).save(look)
+    generate = ["generate", str(out), "--backend", "wan-animate", "--model", str(model),
+                "--device", "cpu", "--size", "32x32", "--steps", "1", "--character", "ANA",
+                "--reference", str(look), "--end", "0.2"]  # fmt: skip
+    sketch = "was directed with real faces; without --face-library the face video is the plan's"
+    assert main([*generate, "--out", str(tmp_path / "sketched")]) == 0
+    assert sketch in capsys.readouterr().err
+    assert main([*generate, "--out", str(tmp_path / "real"), "--face-library",
+                 str(library.path)]) == 0  # fmt: skip
+    assert sketch not in capsys.readouterr().err
+
     other = tmp_path / "other-model.task"
     shutil.copyfile(FACE_MODEL, other)
     with other.open("ab") as handle:
@@ -362,3 +380,48 @@ def test_the_llm_agent_realizes_real_faces_through_the_same_director(
     result = LLMDirector(director, chat_model=model).direct(SCRIPT, tmp_path / "agent")
     assert any(s.kind == "clip" for t in result.timeline.characters for s in t.face_segments)
     assert (tmp_path / "agent" / "ANA.livelinkface.csv").is_file()
+
+
+DUAL = (
+    "INT. KITCHEN - NIGHT\n\n"
+    "ANA\nWhere were you all night?\n\n"
+    "BEN\nI was out.\n\n"
+    "ANA\nYou never tell me anything!\n\n"
+    "BEN ^\nI tell you everything!\n\n"
+    "BEN\nFine. Let us talk in the morning.\n"
+)
+
+
+def test_a_face_does_one_thing_at_a_time_over_dual_dialogue(faces: FaceLibrary) -> None:
+    plan = plan_text(DUAL, format="fountain")
+    first, second = (u for u in plan.utterances if u.text.endswith(("anything!", "everything!")))
+    assert first.start == second.start  # spoken at once
+    realized = realize_faces(_bare(plan), faces, threshold=0.0)
+    document = otio.adapters.read_from_string(timeline_to_otio_json(realized.timeline))
+    for character in realized.timeline.characters:
+        segments = character.face_segments
+        assert all(a.target_out <= b.target_in for a, b in itertools.pairwise(segments))
+        own = {u.id for u in plan.utterances if u.speaker == character.name}
+        spoken = [s for s in segments if s.utterance_id in own]
+        assert {s.utterance_id for s in spoken} == own  # each own line keeps its slot, whole
+        for segment in spoken:
+            line = next(u for u in plan.utterances if u.id == segment.utterance_id)
+            assert (segment.target_in, segment.target_out) == (line.start, line.end)
+        # The OTIO face track puts every slot where the timeline does.
+        (track,) = (t for t in document.tracks if t.name == f"{character.name} face")
+        clips = [c for c in track if isinstance(c, otio.schema.Clip)]
+        assert len(clips) == len(segments)
+        for clip, segment in zip(clips, segments, strict=True):
+            placed = track.range_of_child(clip).start_time.to_seconds()
+            assert placed == pytest.approx(segment.target_in, abs=1 / 30)
+
+
+def test_face_realization_shows_its_progress_when_asked(
+    plan: MotionPlan, faces: FaceLibrary, capsys: pytest.CaptureFixture[str]
+) -> None:
+    realize_faces(_bare(plan), faces, threshold=0.45)
+    assert capsys.readouterr().err == ""
+    shown = realize_faces(_bare(plan), faces, threshold=0.45, progress=True)
+    err = capsys.readouterr().err
+    assert "faces:" in err and "/2 [" in err  # a bar over the two characters
+    assert shown.timeline == realize_faces(_bare(plan), faces, threshold=0.45).timeline

@@ -134,8 +134,10 @@ class DiffusersBackend:
         return self.options.describe_speed()
 
     def show_progress(self, enabled: bool) -> None:
-        """Show the pipeline's denoising progress bars (off by default)."""
-        self.pipeline.set_progress_bar_config(disable=not enabled)
+        """Show progress (off by default): a bar over a request's chunks when it has several,
+        and the pipeline's denoising steps of the chunk being made."""
+        self.progress = enabled
+        self.pipeline.set_progress_bar_config(disable=not enabled, leave=False)
 
     # Loading ------------------------------------------------------------------------------
 
@@ -326,9 +328,20 @@ class DiffusersBackend:
         }
         pose = self.pose_tensors(request, settings)
         video: torch.Tensor | None = None
-        with Prefetcher(
-            lambda index: self.prepare_chunk(request, settings, chunks[index], pose), len(chunks)
-        ) as prepared:
+        from tqdm import tqdm
+
+        with (
+            Prefetcher(
+                lambda index: self.prepare_chunk(request, settings, chunks[index], pose),
+                len(chunks),
+            ) as prepared,
+            tqdm(
+                total=len(chunks),
+                desc=f"{self.name} chunks",
+                unit="chunk",
+                disable=not self.progress or len(chunks) < 2,
+            ) as bar,
+        ):
             for index, chunk in enumerate(chunks):
                 carried = None
                 if self.carries_frames and chunk.overlap and video is not None:
@@ -340,6 +353,7 @@ class DiffusersBackend:
                         f"{self.name} returned {len(piece)} frames for a chunk of {chunk.length}"
                     )
                 video = append_chunk(video, piece, chunk.overlap)
+                bar.update()
         assert video is not None
         return self.output(request, settings, video, chunks, time.perf_counter() - started)
 

@@ -140,6 +140,20 @@ def face_track(
     return np.stack(frames)
 
 
+def check_reference(backend: type[DiffusersBackend], reference: object | None) -> None:
+    """Refuse a missing or an unwanted reference image by the backend class alone, before the
+    conditioning is drawn and the (slow) model loads, as its `check_inputs` would after."""
+    if backend.needs_reference and reference is None:
+        raise GenerationInputError(
+            "reference", f"{backend.name} animates a reference image; give one"
+        )
+    if not backend.takes_reference and reference is not None:
+        raise GenerationInputError(
+            "reference",
+            f"{backend.name} takes no reference image; describe the character in the prompt",
+        )
+
+
 @dataclass(frozen=True)
 class CharacterRequest:
     """What to generate for one character: the request and the scene seconds it covers."""
@@ -174,6 +188,13 @@ def build_requests(
     None leaves the denoising steps to the backend's preset (30 when it has none).
     `face_video` (called as `face_track` is, e.g. `generators.face_track.RealFaceVideo`) makes
     the face track instead of the plan's sketch."""
+    if face_video is not None and not backend.takes_face_frames:
+        from motiondirector.generators.backends import BACKENDS
+
+        fit = ", ".join(name for name, kind in BACKENDS.items() if kind.takes_face_frames)
+        raise GenerationInputError(
+            "face_library", f"{backend.name} takes no face video; real faces drive {fit}"
+        )
     rate = fps or backend.native_fps
     width, height = size or backend.default_size
     requests = []
