@@ -35,7 +35,7 @@ from motiondirector.motion.codebook import (
     usage,
 )
 from motiondirector.motion.library import builtin_library
-from motiondirector.motion.retarget import retarget
+from motiondirector.motion.retargeting import retarget
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED = REPO / "motiondirector" / "motion" / "codebook_data" / DEFAULT_CODEBOOK

@@ -46,3 +46,21 @@ def test_exported_members() -> None:
 def test_errors_share_one_root() -> None:
     for name in ("ScriptError", "InputTooLargeError", "PlanValidationError"):
         assert issubclass(getattr(motiondirector, name), motiondirector.MotionDirectorError)
+
+
+def test_every_promised_name_of_a_subpackage_is_what_it_names() -> None:
+    """A promised name that one of its package's modules shares is shadowed by that module as
+    soon as anything imports it: every module is imported first."""
+    import importlib
+    import pkgutil
+    import types
+
+    for info in pkgutil.walk_packages(motiondirector.__path__, "motiondirector."):
+        if not info.name.endswith("__main__"):
+            importlib.import_module(info.name)
+    for package in ("agent", "export", "faces", "generators", "motion", "plan", "realize",
+                    "retrieval", "scene", "speech", "streaming"):  # fmt: skip
+        module = importlib.import_module(f"motiondirector.{package}")
+        for name in getattr(module, "__all__", ()):
+            value = getattr(module, name)
+            assert not isinstance(value, types.ModuleType), f"motiondirector.{package}.{name}"

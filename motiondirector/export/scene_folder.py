@@ -48,7 +48,7 @@ from motiondirector.export.files import (
 from motiondirector.export.otio import timeline_to_otio_json
 from motiondirector.motion.bvh import motion_to_bvh, read_bvh
 from motiondirector.motion.clip import Motion
-from motiondirector.motion.retarget import retarget
+from motiondirector.motion.retargeting import retarget
 from motiondirector.plan.direction import Direction
 from motiondirector.plan.motion_plan import MotionPlan
 from motiondirector.plan.scene import Scene

@@ -15,22 +15,22 @@ if TYPE_CHECKING:
     from motiondirector.motion.codebook import Codebook, default_codebook, tokens_for
     from motiondirector.motion.describe import PoseSpan, describe_motion, summarize_motion
     from motiondirector.motion.library import builtin_library, clips_for, get_clip
-    from motiondirector.motion.retarget import RigMap, load_rig_map, retarget
+    from motiondirector.motion.retargeting import RigMap, load_rig_map, retarget
 
 _LAZY = {
     "BvhMotion": "motiondirector.motion.bvh",
     "Codebook": "motiondirector.motion.codebook",
     "Motion": "motiondirector.motion.clip",
     "PoseSpan": "motiondirector.motion.describe",
-    "RigMap": "motiondirector.motion.retarget",
+    "RigMap": "motiondirector.motion.retargeting",
     "builtin_library": "motiondirector.motion.library",
     "clips_for": "motiondirector.motion.library",
     "default_codebook": "motiondirector.motion.codebook",
     "describe_motion": "motiondirector.motion.describe",
     "get_clip": "motiondirector.motion.library",
-    "load_rig_map": "motiondirector.motion.retarget",
+    "load_rig_map": "motiondirector.motion.retargeting",
     "read_bvh": "motiondirector.motion.bvh",
-    "retarget": "motiondirector.motion.retarget",
+    "retarget": "motiondirector.motion.retargeting",
     "summarize_motion": "motiondirector.motion.describe",
     "tokens_for": "motiondirector.motion.codebook",
     "write_bvh": "motiondirector.motion.bvh",

@@ -32,7 +32,7 @@ from motiondirector.errors import AssemblyError, ScriptError
 from motiondirector.motion.bvh import quat_apply, quat_conjugate, quat_multiply, read_bvh
 from motiondirector.motion.clip import Motion
 from motiondirector.motion.library import GestureLibraryError, get_clip
-from motiondirector.motion.retarget import load_rig_map, retarget
+from motiondirector.motion.retargeting import load_rig_map, retarget
 from motiondirector.motion.skeleton import CANONICAL_FPS, JOINTS, REST_OFFSETS
 from motiondirector.plan.timeline import CharacterTimeline, Segment, Timeline
 

@@ -28,7 +28,7 @@ from motiondirector.errors import BackendUnavailableError, ScriptError
 from motiondirector.motion.bvh import read_bvh
 from motiondirector.motion.clip import Motion
 from motiondirector.motion.describe import summarize_motion
-from motiondirector.motion.retarget import SHIPPED_RIGS, RigMap, load_rig_map, retarget
+from motiondirector.motion.retargeting import SHIPPED_RIGS, RigMap, load_rig_map, retarget
 from motiondirector.retrieval.records import (
     ClipRecord,
     ClipSource,

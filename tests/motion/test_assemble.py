@@ -14,7 +14,7 @@ from motiondirector.motion.assemble import (
 )
 from motiondirector.motion.bvh import motion_to_bvh, parse_bvh
 from motiondirector.motion.library import get_clip
-from motiondirector.motion.retarget import load_rig_map, retarget
+from motiondirector.motion.retargeting import load_rig_map, retarget
 from motiondirector.plan.timeline import CharacterTimeline, Provenance, Segment, Timeline
 
 WAVE = "wave.right.normal.normal.neutral"

@@ -202,7 +202,7 @@ def test_gimbal_lock_pose_writes_without_warning_and_reads_back() -> None:
 
     from motiondirector.motion.bvh import motion_to_bvh, parse_bvh
     from motiondirector.motion.clip import Motion
-    from motiondirector.motion.retarget import load_rig_map, retarget
+    from motiondirector.motion.retargeting import load_rig_map, retarget
 
     motion = Motion.rest(3)
     rotations = np.array(motion.rotations)

@@ -21,7 +21,7 @@ from motiondirector.motion.codebook import (
     usage,
 )
 from motiondirector.motion.library import builtin_library, get_clip
-from motiondirector.motion.retarget import retarget
+from motiondirector.motion.retargeting import retarget
 from motiondirector.plan.motion_plan import CodebookTokens
 
 _LEXEMES = {"wave", "walk", "idle", "nod", "beat", "point", "sit", "shrug", "bow"}

@@ -11,7 +11,7 @@ from scipy.spatial.transform import Rotation
 from motiondirector.motion.bvh import read_bvh
 from motiondirector.motion.clip import Motion
 from motiondirector.motion.describe import PoseSpan, describe_motion, summarize_motion
-from motiondirector.motion.retarget import retarget
+from motiondirector.motion.retargeting import retarget
 from motiondirector.motion.skeleton import REST_OFFSETS
 from tests.motion.conftest import posed
 

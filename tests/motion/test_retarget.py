@@ -10,7 +10,7 @@ from scipy.spatial.transform import Rotation
 
 from motiondirector.errors import ScriptError
 from motiondirector.motion.bvh import motion_to_bvh, parse_bvh, read_bvh
-from motiondirector.motion.retarget import detect_rig, load_rig_map, retarget
+from motiondirector.motion.retargeting import detect_rig, load_rig_map, retarget
 from motiondirector.motion.skeleton import JOINT_INDEX, PARENTS, REST_OFFSETS
 from tests.motion.conftest import random_motion
 

@@ -11,7 +11,7 @@ import pytest
 from motiondirector.errors import ScriptError
 from motiondirector.motion.bvh import parse_bvh
 from motiondirector.motion.clip import Motion
-from motiondirector.motion.retarget import detect_rig, load_rig_map, retarget
+from motiondirector.motion.retargeting import detect_rig, load_rig_map, retarget
 from motiondirector.motion.skeleton import JOINT_INDEX, PARENTS, REST_OFFSETS
 
 J = JOINT_INDEX

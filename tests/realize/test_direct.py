@@ -10,7 +10,7 @@ import pytest
 
 from motiondirector.export.scene_folder import DirectResult
 from motiondirector.motion.bvh import read_bvh
-from motiondirector.motion.retarget import load_rig_map, retarget
+from motiondirector.motion.retargeting import load_rig_map, retarget
 from motiondirector.plan.motion_plan import GestureEvent, MotionPlan
 from motiondirector.plan.timeline import Timeline
 from motiondirector.realize import direct_scene, plan_script

@@ -10,7 +10,7 @@ import pytest
 from motiondirector.cli import _build_parser, main
 from motiondirector.embedding import SentenceEmbedder
 from motiondirector.motion.bvh import parse_bvh
-from motiondirector.motion.retarget import SHIPPED_RIGS, load_rig_map, retarget
+from motiondirector.motion.retargeting import SHIPPED_RIGS, load_rig_map, retarget
 from motiondirector.realize import plan_text, realize_plan
 from motiondirector.retrieval.ingest import ingest, ingest_bvh_folder, motion_features
 from motiondirector.retrieval.store import ClipLibrary
