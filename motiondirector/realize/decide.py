@@ -114,16 +114,12 @@ class SegmentDecider:
         one call, so it can make them side by side; `generate` then takes what it made."""
         if not isinstance(self.generator, BatchSegmentGenerator):
             return
-        requests = []
-        for track in timeline.characters:
-            for segment in track.segments:
-                if segment.kind != "clip" or not segment.event_ids:
-                    continue
-                if _best_score(segment) >= self.threshold:
-                    continue
-                event = self.body_event(track.name, segment.event_ids[0])
-                clip = procedural_clip(event, self.emotions.get(event.utterance_id or ""))
-                requests.append(self.segment_request(track.name, segment, event, clip)[0])
+        requests = [
+            self.segment_request(track.name, segment, *self.stand_in(track.name, segment))[0]
+            for track in timeline.characters
+            for segment in track.segments
+            if self.falls_short(segment)
+        ]
         if not requests:
             return
         made = self.generator.generate_segments(requests)
@@ -133,13 +129,28 @@ class SegmentDecider:
             key = (request.character, request.event.id, request.target_in, request.target_out)
             self.prepared[key] = material
 
+    def falls_short(self, segment: Segment) -> bool:
+        """Whether `segment` is a clip slot whose best library candidate scores under the
+        threshold: it is then generated, or procedural without a generator."""
+        return (
+            segment.kind == "clip"
+            and bool(segment.event_ids)
+            and _best_score(segment) < self.threshold
+        )
+
+    def stand_in(self, character: str, segment: Segment) -> tuple[BodyEvent, LibraryClip]:
+        """The slot's body event and the built-in synthesized clip that plays it, or that a
+        generator is conditioned on, when no library clip is good enough."""
+        event = self.body_event(character, segment.event_ids[0])
+        return event, procedural_clip(event, self.emotions.get(event.utterance_id or ""))
+
     def decide(self, character: str, segment: Segment) -> Segment:
         if segment.kind != "clip" or not segment.event_ids:
             return segment
         provenance = segment.provenance
         best = _best_score(segment)
         scores = {**provenance.scores, "best": round(best, 6), "threshold": self.threshold}
-        if best >= self.threshold:
+        if not self.falls_short(segment):
             reason = (
                 f"retrieval: best library candidate {best:.2f} >= threshold "
                 f"{self.threshold:.2f}; {provenance.reason}"
@@ -149,8 +160,7 @@ class SegmentDecider:
                     "provenance": provenance.model_copy(update={"reason": reason, "scores": scores})
                 }
             )
-        event = self.body_event(character, segment.event_ids[0])
-        clip = procedural_clip(event, self.emotions.get(event.utterance_id or ""))
+        event, clip = self.stand_in(character, segment)
         below = f"best library candidate {best:.2f} < threshold {self.threshold:.2f}"
         if self.generator is not None:
             return self.generate(character, segment, event, clip, below, best, scores)
