@@ -94,25 +94,19 @@ def check_text(text: str, file: str | None) -> str:
             file=file,
         )
     if text.lstrip().startswith(("{", "[", '"')):
-        # JSON decoding turns `\u0000` into the NUL refused above: refuse the escape too.
-        nul_escape = _nul_escape(text)
-        if nul_escape is not None:
-            line = _line_at(text, nul_escape.start())
-            raise ScriptError(
-                f"line {line} contains the JSON escape {nul_escape[0]}, a NUL character, "
-                "which is not text",
-                line=line,
-                file=file,
-            )
-        escape = _lone_surrogate_escape(text)
-        if escape is not None:
-            line = _line_at(text, escape.start())
-            raise ScriptError(
-                f"line {line} contains the JSON escape {escape[0]}, a lone surrogate, "
-                "which is not Unicode text",
-                line=line,
-                file=file,
-            )
+        # JSON decoding turns these escapes into the characters refused above.
+        for find, what in (
+            (_nul_escape, "a NUL character, which is not text"),
+            (_lone_surrogate_escape, "a lone surrogate, which is not Unicode text"),
+        ):
+            escape = find(text)
+            if escape is not None:
+                line = _line_at(text, escape.start())
+                raise ScriptError(
+                    f"line {line} contains the JSON escape {escape[0]}, {what}",
+                    line=line,
+                    file=file,
+                )
     text = text.removeprefix("\ufeff")
     if not text.strip():
         raise ScriptError("the script is empty", line=1, file=file)

@@ -9,6 +9,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import pytest
 import uvicorn
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from motiondirector.server import ServerSettings, create_app
@@ -112,9 +114,15 @@ class LiveServer:
 
 @pytest.fixture(scope="module")
 def live_server(make_settings: SettingsFactory) -> Iterator[LiveServer]:
-    """A real uvicorn server on a free loopback port, in a thread of this process."""
+    with serve_in_thread(create_app(make_settings(max_body_bytes=100_000))) as server:
+        yield server
+
+
+@contextmanager
+def serve_in_thread(app: FastAPI) -> Iterator[LiveServer]:
+    """`app` served by a real uvicorn server on a free loopback port, in a thread of this
+    process, until the block ends."""
     port = free_port()
-    app = create_app(make_settings(max_body_bytes=100_000))
     # The sans-I/O protocol: uvicorn's older "websockets" one uses a deprecated API.
     config = uvicorn.Config(
         app, host="127.0.0.1", port=port, log_level="warning", ws="websockets-sansio"

@@ -11,13 +11,11 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-import uvicorn
 from websockets.sync.client import connect
 
 from motiondirector.server import create_app
 from motiondirector.server.errors import ProblemError
 from motiondirector.server.stream_quota import StreamQuota
-from tests.conftest import free_port
 from tests.server.conftest import (
     AUTH,
     KEY,
@@ -25,7 +23,7 @@ from tests.server.conftest import (
     LiveServer,
     SettingsFactory,
     assert_problem,
-    wait_ready,
+    serve_in_thread,
 )
 
 LONG_TURN = {"speaker": "ANA", "text": " ".join(["We waited for you all night long."] * 30)}
@@ -51,21 +49,8 @@ def test_a_caller_holds_at_most_its_quota_and_gets_slots_back() -> None:
 
 @pytest.fixture(scope="module")
 def one_stream_each(make_settings: SettingsFactory) -> Iterator[LiveServer]:
-    port = free_port()
-    app = create_app(make_settings(max_streams_per_key=1, warm_up=False))
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning", ws="websockets-sansio"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="quota-uvicorn", daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_ready(base, thread.is_alive)
-        yield LiveServer(base, port)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
+    with serve_in_thread(create_app(make_settings(max_streams_per_key=1, warm_up=False))) as server:
+        yield server
 
 
 def _session(server: LiveServer, headers: dict[str, str]) -> str:
