@@ -310,14 +310,22 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_llm_options(revise)
 
     render = sub.add_parser(
-        "render", help="render the animatic preview of a plan JSON (body motion as `direct`)"
+        "render",
+        help="render the animatic preview of a `direct --out` folder (its own motion and faces) "
+        "or a plan JSON (body motion realized as `direct` does)",
     )
-    render.add_argument("plan", type=Path, help="plan JSON, e.g. out/scene/plan.json")
+    render.add_argument(
+        "plan", type=Path, help="a `direct --out` folder, its plan.json, or any plan JSON"
+    )
     render.add_argument("--out", type=Path, required=True, help="MP4 file to write")
     render.add_argument("--size", default="640x360", help="WIDTHxHEIGHT, both even")
     render.add_argument("--fps", type=int, default=30, help="frames per second")
     render.add_argument("--contact-sheet", type=Path, help="also write a PNG, one still per line")
-    render.add_argument("--library", help=f"{LIBRARY_HELP} (default: {BUILTIN_LIBRARY})")
+    render.add_argument(
+        "--library",
+        help=f"{LIBRARY_HELP} to realize a plan without BVH files beside it "
+        f"(default: {BUILTIN_LIBRARY})",
+    )
     render.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
     conditioning = sub.add_parser(
@@ -810,6 +818,7 @@ def _direct(args: argparse.Namespace) -> int:
             size=size,
             contact_sheet=folder.path(SceneFolder.CONTACT_SHEET),
             progress=not args.quiet and sys.stderr.isatty(),
+            faces=result.faces,
         )
         paths += [preview.video, folder.path(SceneFolder.CONTACT_SHEET)]
     print(_wrote(paths, args.out))
@@ -964,6 +973,17 @@ def _render(args: argparse.Namespace) -> int:
     )
     if result.contact_sheet is not None:
         print(f"wrote {result.contact_sheet}")
+    if result.motion_from == "folder":
+        motion = "the folder's BVH files"
+        if args.library:
+            print(
+                f"note: --library is not used: {args.plan} has its own body motion",
+                file=sys.stderr,
+            )
+    else:
+        motion = f"realized from the plan with {args.library or 'the built-in library'}"
+    faces = "the folder's realized faces" if result.faces_from == "folder" else "the plan's"
+    print(f"body motion: {motion}; faces: {faces}")
     return 0
 
 

@@ -5,6 +5,7 @@ and how it is read back.
     folder.save(result)                 # plan, timeline (JSON, OTIO), BVH per character, ...
     result = folder.load()              # plan, timeline, scene, direction (no motion)
     result = folder.load(motions=True)  # and each character's body motion from its BVH
+    result = folder.load(faces=True)    # and each realized face from its ARKit and LLF files
 
     plan.json                 the MotionPlan, with codebook tokens
     timeline.json / .otio     the realized timeline
@@ -29,15 +30,18 @@ folder describes another plan; other files, `generated/` and `agent/` are left a
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+import numpy as np
 from pydantic import BaseModel, ValidationError
 
 from motiondirector.errors import ExportError, ScriptError
+from motiondirector.export.arkit import ARKIT_JSON_FORMAT
 from motiondirector.export.face_curves import FACE_FILE_SUFFIXES, FaceCurves, face_curve_files
 from motiondirector.export.files import (
     character_file_stems,
@@ -45,6 +49,7 @@ from motiondirector.export.files import (
     remove_outdated,
     write_text_atomic,
 )
+from motiondirector.export.live_link_face import LIVE_LINK_FACE_COLUMNS
 from motiondirector.export.otio import timeline_to_otio_json
 from motiondirector.motion.bvh import motion_to_bvh, read_bvh
 from motiondirector.motion.clip import Motion
@@ -53,6 +58,7 @@ from motiondirector.plan.direction import Direction
 from motiondirector.plan.motion_plan import MotionPlan
 from motiondirector.plan.scene import Scene
 from motiondirector.plan.timeline import Timeline
+from motiondirector.plan.vocabulary import load_arkit_map
 
 _M = TypeVar("_M", bound=BaseModel)
 
@@ -192,10 +198,12 @@ class SceneFolder:
 
     # -- reading -------------------------------------------------------------------------
 
-    def load(self, *, motions: bool | Sequence[str] = False, sources: bool = True) -> DirectResult:
+    def load(
+        self, *, motions: bool | Sequence[str] = False, sources: bool = True, faces: bool = False
+    ) -> DirectResult:
         """The folder's plan and timeline, with the scene and direction when `sources` (an
-        error names what is missing), and the body motion of every character (`True`) or of
-        the named ones."""
+        error names what is missing), the body motion of every character (`True`) or of
+        the named ones, and with `faces` the realized face of every character that has one."""
         plan = self.read_plan()
         timeline = self.read_timeline()
         scene = self._model(self.SCENE, Scene) if sources else None
@@ -208,6 +216,7 @@ class SceneFolder:
             motions=self.read_motions(chosen, names),
             scene=scene,
             direction=direction,
+            faces=self.read_faces(names, names) if faces else {},
         )
 
     def read_plan(self) -> MotionPlan:
@@ -244,6 +253,29 @@ class SceneFolder:
                 raise ExportError(f"cannot read the body motion of {name!r}: {error}") from None
         return motions
 
+    def face_paths(self, names: Sequence[str], order: Sequence[str]) -> dict[str, Path]:
+        """The ARKit JSON path of each of `names` that has a realized face in the folder
+        (`direct --face-library` wrote it); `order` as in `bvh_paths`."""
+        suffix = FACE_FILE_SUFFIXES["arkit-json"]
+        paths = {
+            name: path.with_name(path.name.removesuffix(self.BVH_SUFFIX) + suffix)
+            for name, path in self.bvh_paths(names, order).items()
+        }
+        return {name: path for name, path in paths.items() if path.is_file()}
+
+    def read_faces(self, names: Sequence[str], order: Sequence[str]) -> dict[str, FaceCurves]:
+        """The realized face of each of `names` that has one (see `face_paths`): ARKit weights
+        from its `.arkit.json`, head and eyes from its `.livelinkface.csv`, at the files'
+        precision (4 and 5 decimals)."""
+        faces: dict[str, FaceCurves] = {}
+        for name, path in self.face_paths(names, order).items():
+            live_link = path.with_name(
+                path.name.removesuffix(FACE_FILE_SUFFIXES["arkit-json"])
+                + FACE_FILE_SUFFIXES["live-link-face"]
+            )
+            faces[name] = _read_face_curves(path, live_link)
+        return faces
+
     def _read(self, name: str) -> str:
         path = self.path(name)
         try:
@@ -266,3 +298,58 @@ class SceneFolder:
             return model.model_validate_json(text)
         except ValidationError as error:
             raise ExportError(f"{self.path(name)} does not match its contract: {error}") from None
+
+
+_LIVE_LINK_ANGLES = (
+    "HeadPitch", "HeadYaw", "HeadRoll",
+    "LeftEyePitch", "LeftEyeYaw", "RightEyePitch", "RightEyeYaw",
+)  # fmt: skip
+"""Live Link Face columns in `FaceCurves`' order: head (pitch, yaw, roll), then the eyes."""
+
+
+def _read_face_curves(arkit_json: Path, live_link: Path) -> FaceCurves:
+    """One realized face from the two files `face_curve_files` wrote for it."""
+    try:
+        document = json.loads(arkit_json.read_text(encoding="utf-8"))
+        if not isinstance(document, dict) or document.get("format") != ARKIT_JSON_FORMAT:
+            raise ValueError(f"its format is not {ARKIT_JSON_FORMAT}")
+        frames = np.asarray(document["frames"], dtype=np.float64).reshape(
+            len(document["frames"]), -1
+        )
+        column = {name: i for i, name in enumerate(document["blendshapes"])}
+        if frames.shape[1] != len(column) + 1:
+            raise ValueError("its frames do not hold a time and one weight per blendshape")
+        order = [1 + column[name] for name in load_arkit_map().blendshapes]
+        fps, duration = int(document["fps"]), float(document["duration"])
+        if fps <= 0:
+            raise ValueError(f"its frame rate {fps} is not positive")
+        # Rows lie on the frame grid; the file keeps their times to 4 decimals only.
+        times = np.arange(len(frames)) / fps
+        if not np.allclose(frames[:, 0], times, rtol=0.0, atol=1e-4):
+            raise ValueError(f"its frames are not one per 1/{fps} s")
+    except FileNotFoundError:
+        raise ExportError(f"{arkit_json} is missing") from None
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as error:
+        raise ExportError(f"cannot read the realized face {arkit_json}: {error}") from None
+    try:
+        with live_link.open(encoding="utf-8", newline="") as handle:
+            header = handle.readline().strip().split(",")
+            wanted = [header.index(name) for name in _LIVE_LINK_ANGLES]
+            angles = np.loadtxt(handle, delimiter=",", usecols=wanted, ndmin=2)
+        if header != list(LIVE_LINK_FACE_COLUMNS) or len(angles) != len(frames):
+            raise ValueError("its columns or rows do not match the ARKit file's")
+    except FileNotFoundError:
+        raise ExportError(
+            f"no head and eyes for the realized face {arkit_json.name}: {live_link} is missing"
+        ) from None
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise ExportError(f"cannot read the realized face {live_link}: {error}") from None
+    degrees = np.degrees(angles) + 0.0
+    return FaceCurves(
+        times=times,
+        weights=frames[:, order],
+        head=degrees[:, :3],
+        eyes=degrees[:, 3:],
+        fps=fps,
+        duration=duration,
+    )

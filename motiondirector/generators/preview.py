@@ -1,7 +1,8 @@
 """The animatic preview: an H.264 MP4 (and a contact sheet) of a directed scene on the CPU.
 
 Every character is a coloured stick figure side by side facing the camera, with a simple face
-whose brows, lids, mouth and jaw follow the character's ARKit curves, a name label (the speaker
+whose brows, lids, mouth and jaw follow the character's ARKit curves (its realized face when
+one is given, else the plan's), a name label (the speaker
 highlighted), the current line as a subtitle and each beat's heading as a title card. Joint
 positions, projections and face curves are computed once for the whole scene; each frame is then
 only a few Pillow draw calls, so the preview renders faster than real time.
@@ -12,7 +13,7 @@ from __future__ import annotations
 import math
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -24,6 +25,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from motiondirector.errors import ExportError
 from motiondirector.export.arkit import arkit_curves, frame_times
+from motiondirector.export.face_curves import FaceCurves
 from motiondirector.generators.openpose import Camera, project
 from motiondirector.motion.clip import Motion
 from motiondirector.motion.skeleton import JOINT_INDEX, PARENTS
@@ -100,10 +102,16 @@ class _Renderer:
     """Draws frames of one plan at one size and frame rate."""
 
     def __init__(
-        self, plan: MotionPlan, motions: dict[str, Motion], size: tuple[int, int], fps: int
+        self,
+        plan: MotionPlan,
+        motions: dict[str, Motion],
+        size: tuple[int, int],
+        fps: int,
+        faces: Mapping[str, FaceCurves] | None = None,
     ) -> None:
         width, height = size
         self.plan, self.size, self.fps = plan, size, fps
+        self.faces = dict(faces or {})
         self.times = frame_times(plan.scene.duration, fps)
         names = [track.name for track in plan.characters] or sorted(motions)
         count = max(len(names), 1)
@@ -147,13 +155,14 @@ class _Renderer:
         return _Figure(name, colour, joints, head, radius, (label[0], label[1]), face)
 
     def _face_curves(self, plan: MotionPlan, name: str) -> FloatArray:
+        realized = self.faces.get(name)
+        if realized is not None:
+            return _sample_weights(realized.weights, realized.fps, self.times)
         if not any(track.name == name for track in plan.characters):
             return np.zeros((len(self.times), len(load_arkit_map().blendshapes)))
         curve_fps = 60 if self.fps > 30 else 30
         _, weights = arkit_curves(plan, name, curve_fps)
-        index = np.minimum(np.rint(self.times * curve_fps).astype(int), len(weights) - 1)
-        sampled: FloatArray = weights[index]
-        return sampled
+        return _sample_weights(weights, curve_fps, self.times)
 
     def _speaking(self) -> list[tuple[int, ...]]:
         """Indices of the utterances being spoken at each frame, in the plan's order: more than
@@ -340,6 +349,13 @@ def _on_mark(positions: FloatArray) -> FloatArray:
     return placed
 
 
+def _sample_weights(weights: FloatArray, fps: int, times: FloatArray) -> FloatArray:
+    """The rows of `weights` (one per 1 / fps) at `times`; the last row holds past the end."""
+    index = np.minimum(np.rint(times * fps).astype(int), len(weights) - 1)
+    sampled: FloatArray = weights[index]
+    return sampled
+
+
 @cache
 def _columns() -> dict[str, int]:
     return {name: i for i, name in enumerate(load_arkit_map().blendshapes)}
@@ -387,13 +403,15 @@ def render_preview(
     size: tuple[int, int] = (640, 360),
     fps: int = 30,
     progress: bool = False,
+    faces: Mapping[str, FaceCurves] | None = None,
 ) -> PreviewResult:
     """Render the animatic preview of `plan` with each character's body `motions` to an H.264
     MP4 at `out` (libx264, yuv420p, CRF 23). Frame i is at i / fps; the last frame is the first
-    at or after the scene's end, so there are ceil(duration * fps) + 1 frames."""
+    at or after the scene's end, so there are ceil(duration * fps) + 1 frames. A character in
+    `faces` (a realized face, `DirectResult.faces`) shows that face; the others the plan's."""
     _check_size(size, even=True)
     _check_fps(fps)
-    renderer = _Renderer(plan, motions, size, fps)
+    renderer = _Renderer(plan, motions, size, fps, faces)
     images = (
         np.asarray(renderer.frame(index))
         for index in _progress(range(len(renderer.times)), progress)
@@ -470,15 +488,17 @@ def contact_sheet(
     *,
     columns: int = 4,
     thumb: tuple[int, int] = (320, 180),
+    faces: Mapping[str, FaceCurves] | None = None,
 ) -> Path:
     """Write a PNG grid of one preview frame per utterance (at its midpoint), each tile labelled
-    with the speaker and the time, `columns` tiles of `thumb` (width, height) per row."""
+    with the speaker and the time, `columns` tiles of `thumb` (width, height) per row; `faces`
+    as in `render_preview`."""
     _check_size(thumb, even=False)
     if columns < 1:
         raise ExportError(f"a contact sheet needs at least one column, got {columns}")
     if not plan.utterances:
         raise ExportError("the plan has no lines to put on a contact sheet")
-    renderer = _Renderer(plan, motions, thumb, 30)
+    renderer = _Renderer(plan, motions, thumb, 30, faces)
     rows = math.ceil(len(plan.utterances) / columns)
     width, height = thumb
     sheet = Image.new("RGB", (columns * width, rows * height), (0, 0, 0))

@@ -1,6 +1,6 @@
-"""Rendering for agents and the command line: the animatic preview of a plan file, and
-per-character conditioning videos (OpenPose-18 body pose or the face track) from the folder
-that `direct` wrote.
+"""Rendering for agents and the command line: the animatic preview of a plan file or of the
+folder that `direct` wrote, and per-character conditioning videos (OpenPose-18 body pose or
+the face track) from such a folder.
 
 `render_preview_tool` and `render_conditioning_tool` take pydantic arguments whose field
 descriptions are prompt text for an LLM, and return small results (paths, frame counts,
@@ -11,7 +11,8 @@ encoding live in `generators`; this module only finds the inputs and names the o
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -23,10 +24,13 @@ from motiondirector.errors import ExportError
 from motiondirector.plan.options import Fps
 
 if TYPE_CHECKING:
+    from motiondirector.export.face_curves import FaceCurves
     from motiondirector.motion.clip import Motion
     from motiondirector.plan.motion_plan import MotionPlan
     from motiondirector.retrieval import ClipLibrary
 
+PreviewSource = Literal["folder", "plan"]
+"""Where a preview's body motion or faces came from: the scene folder's files, or the plan."""
 ConditioningFormat = Literal["openpose", "face"]
 CONDITIONING_FORMATS: tuple[str, ...] = ("openpose", "face")
 CONDITIONING_CRF = 18
@@ -53,7 +57,8 @@ class RenderPreviewArgs(_Args):
 
     plan_path: Path = Field(
         description="Path to a motion plan JSON file, such as the plan.json that "
-        "`motiondirector direct` or `motiondirector plan` wrote."
+        "`motiondirector direct` or `motiondirector plan` wrote, or to the folder "
+        "`motiondirector direct --out` wrote (its own body motion and faces are shown)."
     )
     out: Path = Field(description="Path of the MP4 video to write, for example preview.mp4.")
     size: str = Field(
@@ -81,6 +86,27 @@ class RenderPreviewResult(BaseModel):
     height: int = Field(description="Frame height in pixels.")
     characters: list[str] = Field(description="Characters shown, left to right.")
     contact_sheet: Path | None = Field(description="The contact sheet PNG, or null.")
+    motion_from: PreviewSource = Field(
+        default="plan",
+        description='"folder": the body motion of the <CHARACTER>.bvh files beside the plan; '
+        '"plan": realized from the plan with a clip library (a plan without them).',
+    )
+    faces_from: PreviewSource = Field(
+        default="plan",
+        description='"folder": realized faces (from a face library) where there are any; '
+        '"plan": every face from the plan\'s expressions and speech.',
+    )
+
+
+@dataclass(frozen=True)
+class PreviewInputs:
+    """What a preview draws: the plan, each character's body motion and realized faces, and
+    where the motion came from."""
+
+    plan: MotionPlan
+    motions: dict[str, Motion]
+    faces: dict[str, FaceCurves] = field(default_factory=dict)
+    motion_from: PreviewSource = "plan"
 
 
 class ConditioningArgs(_Args):
@@ -139,7 +165,9 @@ class ConditioningResult(BaseModel):
 
 def render_preview_tool(args: RenderPreviewArgs) -> RenderPreviewResult:
     """Render the animatic preview (stick figures with faces, subtitles, scene titles) of a
-    motion plan file to an MP4, realizing body motion with the built-in gesture library."""
+    motion plan file or a directed folder to an MP4: the folder's own body motion and faces
+    where the plan has them beside it, else body motion realized with the built-in gesture
+    library."""
     return render_plan_preview(
         args.plan_path,
         args.out,
@@ -186,24 +214,45 @@ def render_plan_preview(
     library: ClipLibrary | None = None,
     progress: bool = False,
 ) -> RenderPreviewResult:
-    """Read the plan at `plan_path`, realize its body motion as `direct` does
-    (`realize.realize_plan` with clips of `library`, None: the built-in gesture library) and
-    write the preview to `out` (and the contact sheet to `contact_sheet` when given)."""
+    """Write the preview of the plan or folder at `plan_path` (see `preview_inputs`) to `out`,
+    and the contact sheet to `contact_sheet` when given."""
     from motiondirector.generators.preview import check_video_settings
-    from motiondirector.realize import realize_plan
 
     check_video_settings(size, fps)  # refuse bad settings before the realization's work
-    plan = read_plan_file(plan_path)
-    result = realize_plan(plan, library)
+    inputs = preview_inputs(plan_path, library)
     return write_preview_files(
-        result.plan,
-        dict(result.motions),
+        inputs.plan,
+        inputs.motions,
         out,
         size=size,
         fps=fps,
         contact_sheet=contact_sheet,
         progress=progress,
+        faces=inputs.faces,
+        motion_from=inputs.motion_from,
     )
+
+
+def preview_inputs(plan_path: Path, library: ClipLibrary | None = None) -> PreviewInputs:
+    """What the preview of `plan_path` shows. A folder `direct --out` wrote (or its plan.json)
+    shows its own motion: each character's `<CHARACTER>.bvh` and, where `direct
+    --face-library` wrote them, its realized faces. A plan without BVH files beside it is
+    realized as `direct` does (`realize.realize_plan` with clips of `library`, None: the
+    built-in gesture library), with the plan's faces."""
+    from motiondirector.export.scene_folder import SceneFolder
+    from motiondirector.realize import realize_plan
+
+    path = Path(plan_path)
+    folder = SceneFolder(path if path.is_dir() else path.parent)
+    plan_file = folder.path(SceneFolder.PLAN) if path.is_dir() else path
+    plan = read_plan_file(plan_file)
+    names = [track.name for track in plan.characters]
+    bvh = folder.bvh_paths(names, names) if plan_file.name == SceneFolder.PLAN else {}
+    if not any(file.is_file() for file in bvh.values()):
+        realized = realize_plan(plan, library)
+        return PreviewInputs(realized.plan, dict(realized.motions))
+    motions = folder.read_motions(names, names)
+    return PreviewInputs(plan, motions, folder.read_faces(names, names), "folder")
 
 
 def write_preview_files(
@@ -215,15 +264,20 @@ def write_preview_files(
     fps: int = 30,
     contact_sheet: Path | None = None,
     progress: bool = False,
+    faces: Mapping[str, FaceCurves] | None = None,
+    motion_from: PreviewSource = "folder",
 ) -> RenderPreviewResult:
-    """Write the preview MP4 of `plan` with its body `motions` to `out`, and the contact sheet
-    PNG to `contact_sheet` when given."""
+    """Write the preview MP4 of `plan` with its body `motions` (and the realized `faces`, where
+    given) to `out`, and the contact sheet PNG to `contact_sheet` when given; `motion_from`
+    says where `motions` came from, for the result."""
     from motiondirector.generators import preview
 
-    video = preview.render_preview(plan, motions, Path(out), size=size, fps=fps, progress=progress)
+    video = preview.render_preview(
+        plan, motions, Path(out), size=size, fps=fps, progress=progress, faces=faces
+    )
     sheet = None
     if contact_sheet is not None:
-        sheet = preview.contact_sheet(plan, motions, Path(contact_sheet))
+        sheet = preview.contact_sheet(plan, motions, Path(contact_sheet), faces=faces)
     names = [track.name for track in plan.characters] or sorted(motions)
     return RenderPreviewResult(
         video=video.path,
@@ -234,6 +288,8 @@ def write_preview_files(
         height=size[1],
         characters=names,
         contact_sheet=sheet,
+        motion_from=motion_from,
+        faces_from="folder" if faces else "plan",
     )
 
 

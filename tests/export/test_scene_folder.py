@@ -65,3 +65,46 @@ def test_an_unusable_out_is_refused_before_any_work(
     for out, message in cases.items():
         assert main(["direct", str(empty), "-q", "--out", str(out)]) == 1
         assert capsys.readouterr().err.strip() == message
+
+
+def test_realized_faces_are_read_back_from_their_files(
+    builtin_clips: ClipLibrary, tmp_path: Path
+) -> None:
+    from dataclasses import replace
+
+    import numpy as np
+
+    from motiondirector.errors import ExportError
+    from motiondirector.export.arkit import frame_times
+    from motiondirector.export.face_curves import FaceCurves
+
+    result = direct_scene(plan_text(TWO, format="text"), library=builtin_clips)
+    duration = result.plan.scene.duration
+    times = frame_times(duration, 30)
+    rng = np.random.default_rng(7)
+    ana = FaceCurves(
+        times,
+        rng.uniform(0.0, 1.0, (times.size, 52)),
+        rng.uniform(-20.0, 20.0, (times.size, 3)),
+        rng.uniform(-15.0, 15.0, (times.size, 4)),
+        30,
+        duration,
+    )
+    folder = SceneFolder(tmp_path)
+    folder.save(replace(result, faces={"ANA": ana}))
+
+    back = folder.load(sources=False, faces=True).faces
+    assert list(back) == ["ANA"]  # Ben has no realized face: he keeps the plan's
+    assert back["ANA"].fps == 30 and back["ANA"].duration == duration
+    assert np.array_equal(back["ANA"].times, times)
+    assert np.allclose(back["ANA"].weights, ana.weights, rtol=0.0, atol=5.1e-5)
+    assert np.allclose(back["ANA"].head, ana.head, rtol=0.0, atol=3e-4)  # 5 decimals of radians
+    assert np.allclose(back["ANA"].eyes, ana.eyes, rtol=0.0, atol=3e-4)
+    assert folder.load(sources=False).faces == {}
+
+    (tmp_path / "ANA.livelinkface.csv").unlink()
+    with pytest.raises(ExportError, match=r"ANA\.livelinkface\.csv is missing"):
+        folder.read_faces(["ANA", "BEN"], ["ANA", "BEN"])
+    (tmp_path / "ANA.arkit.json").write_text('{"format": "something else"}')
+    with pytest.raises(ExportError, match="cannot read the realized face"):
+        folder.read_faces(["ANA"], ["ANA", "BEN"])

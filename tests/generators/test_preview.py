@@ -212,3 +212,34 @@ def test_long_names_never_overlap_their_neighbours() -> None:
         assert not band[:, round((left + right) / 2)].any()  # the lane between them is clear
     for x in xs:
         assert band[:, round(x) - 3 : round(x) + 3].any()  # every name is drawn
+
+
+def test_a_realized_face_replaces_the_plans(directed: DirectResult) -> None:
+    from motiondirector.export.arkit import frame_times
+    from motiondirector.export.face_curves import FaceCurves
+    from motiondirector.plan.vocabulary import load_arkit_map
+
+    shapes = load_arkit_map().blendshapes
+    times = frame_times(directed.plan.scene.duration, 30)
+    weights = np.zeros((times.size, len(shapes)))
+    weights[:, shapes.index("jawOpen")] = 1.0  # mouth wide open throughout
+    weights[times.size // 2 :, shapes.index("eyeBlinkLeft")] = 1.0  # left eye shut halfway
+    still = np.zeros((times.size, 3))
+    gaping = FaceCurves(times, weights, still, np.zeros((times.size, 4)), 30, times[-1])
+    planned = _Renderer(directed.plan, directed.motions, SIZE, 30)
+    realized = _Renderer(directed.plan, directed.motions, SIZE, 30, {"BEN": gaping})
+    ana, ben = (planned.figures[0], realized.figures[0]), (planned.figures[1], realized.figures[1])
+    assert np.array_equal(ana[0].face, ana[1].face)  # Ana keeps the plan's face
+    assert np.array_equal(ben[1].face, weights)
+    assert not np.array_equal(ben[0].face, ben[1].face)
+    # Ben's mouth is drawn open before his first line, where the plan's is closed.
+    before = min(u.start for u in directed.plan.utterances if u.speaker == "BEN") / 2
+    frame = round(before * 30)
+    assert not np.array_equal(np.asarray(planned.frame(frame)), np.asarray(realized.frame(frame)))
+    open_mouth = np.asarray(realized.frame(frame)).astype(np.int16)
+    x, y = ben[1].head[frame]
+    r = ben[1].head_radius
+    mouth = open_mouth[
+        round(y + 0.3 * r) : round(y + 0.9 * r), round(x - 0.3 * r) : round(x + 0.3 * r)
+    ]
+    assert (np.abs(mouth - np.array((90, 20, 30))).sum(axis=2) < 30).any()

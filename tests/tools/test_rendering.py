@@ -5,24 +5,33 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import av
+import numpy as np
 import pytest
 from pydantic import BaseModel, ValidationError
 
 from motiondirector import plan_text
+from motiondirector.cli import main
 from motiondirector.errors import ExportError, MotionDirectorError
-from motiondirector.realize import direct_scene
+from motiondirector.export.scene_folder import SceneFolder
+from motiondirector.generators.preview import render_preview
+from motiondirector.motion.bvh import read_bvh
+from motiondirector.motion.retargeting import retarget
+from motiondirector.realize import direct_scene, realize_plan
 from motiondirector.tools.rendering import (
     ConditioningArgs,
     ConditioningResult,
     ConditioningVideo,
     RenderPreviewArgs,
     RenderPreviewResult,
+    preview_inputs,
     render_conditioning_tool,
+    render_plan_preview,
     render_preview_tool,
 )
 
@@ -146,3 +155,115 @@ def test_tools_raise_errors_of_the_tree(directed: Path, tmp_path: Path) -> None:
             ConditioningArgs(direction_dir=directed, out_dir=tmp_path, size="63x64")
         )
     assert list(tmp_path.iterdir()) == []
+
+
+def _decoded(path: Path) -> np.ndarray:
+    with av.open(str(path)) as container:
+        return np.stack([f.to_ndarray(format="rgb24") for f in container.decode(video=0)])
+
+
+MOCAP = ("bye_feminine_001", "walk_normal_001", "dance-short_normal_001")
+
+
+@pytest.mark.usefixtures("builtin_cache")
+def test_the_preview_of_a_folder_directed_with_a_library_shows_its_own_motion(
+    shared_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    clips = tmp_path / "mocap"
+    clips.mkdir()
+    for name in MOCAP:
+        source = shared_data / "mocap" / "bandai-namco-1" / "data" / f"dataset-1_{name}.bvh"
+        shutil.copy(source, clips)
+    assert main(["index", "build", str(clips), "--out", str(tmp_path / "lib"), "-q"]) == 0
+    script = tmp_path / "scene.txt"
+    script.write_text(SCRIPT, encoding="utf-8")
+    folder = tmp_path / "scene"
+    argv = ["direct", str(script), "-q", "--out", str(folder), "--library", str(tmp_path / "lib")]
+    assert main([*argv, "--retrieve-threshold", "0"]) == 0
+    capsys.readouterr()
+
+    plan = SceneFolder(folder).read_plan()
+    own = {name: retarget(read_bvh(folder / f"{name}.bvh")).motion for name in ("ANA", "BEN")}
+    builtin = realize_plan(plan).motions
+    assert not np.allclose(own["ANA"].rotations, builtin["ANA"].rotations)
+    inputs = preview_inputs(folder / "plan.json")
+    assert inputs.motion_from == "folder" and inputs.faces == {}
+    for name, motion in own.items():
+        assert np.array_equal(inputs.motions[name].rotations, motion.rotations)
+
+    # `render` of the folder (or its plan.json) draws those BVH files, frame for frame.
+    reference = render_preview(plan, own, tmp_path / "reference.mp4", size=(64, 48))
+    out = tmp_path / "render.mp4"
+    assert main(["render", str(folder), "--out", str(out), "--size", "64x48", "-q"]) == 0
+    assert "body motion: the folder's BVH files; faces: the plan's" in capsys.readouterr().out
+    assert np.array_equal(_decoded(out), _decoded(reference.path))
+
+    # A plan with no BVH files beside it is realized, and says so.
+    bare = tmp_path / "bare" / "scene_plan.json"
+    bare.parent.mkdir()
+    shutil.copy(folder / "plan.json", bare)
+    result = render_plan_preview(bare, tmp_path / "bare.mp4", size=(64, 48))
+    assert (result.motion_from, result.faces_from) == ("plan", "plan")
+    assert not np.array_equal(_decoded(result.video), _decoded(reference.path))
+
+
+FACE_SCRIPT = (
+    "ANA: (smiling) Hello, Ben! It is so good to see you again after all this time.\n"
+    "BEN: (nodding) Yes. I missed you too. Tell me everything about the trip.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def face_model_setting() -> Iterator[None]:
+    from motiondirector.faces.model import FACE_MODEL_ENV
+    from tests.faces.clips import FACE_MODEL
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(FACE_MODEL_ENV, str(FACE_MODEL))
+        yield
+
+
+@pytest.mark.usefixtures("builtin_cache", "face_model_setting")
+def test_previews_draw_the_realized_faces(
+    face_clip_library: ClipLibrary, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from motiondirector.agent import Director
+
+    script = tmp_path / "talk.txt"
+    script.write_text(FACE_SCRIPT, encoding="utf-8")
+    director = Director(face_library=face_clip_library.path, face_threshold=0.45)
+    result = director.direct(script, tmp_path / "reference")
+    assert any(s.kind == "clip" for t in result.timeline.characters for s in t.face_segments)
+    size = (320, 180)
+    real = render_preview(
+        result.plan, result.motions, tmp_path / "real.mp4", size=size, faces=result.faces
+    )
+    planned = render_preview(result.plan, result.motions, tmp_path / "planned.mp4", size=size)
+    real_frames, planned_frames = _decoded(real.path), _decoded(planned.path)
+    assert not np.array_equal(real_frames, planned_frames)
+
+    # `direct --preview` draws the faces it realized.
+    folder = tmp_path / "scene"
+    argv = ["direct", str(script), "-q", "--out", str(folder), "--preview", "--size", "320x180"]
+    assert (
+        main([*argv, "--face-library", str(face_clip_library.path), "--face-threshold", "0.45"])
+        == 0
+    )
+    assert np.array_equal(_decoded(folder / "preview.mp4"), real_frames)
+
+    # `render` of the folder reads them back from its ARKit and Live Link Face files.
+    inputs = preview_inputs(folder)
+    assert sorted(inputs.faces) == ["ANA", "BEN"]
+    for name, curves in result.faces.items():
+        back = inputs.faces[name]
+        assert back.fps == curves.fps and np.allclose(back.times, curves.times)
+        assert np.allclose(back.weights, curves.weights, atol=6e-5)
+        assert np.allclose(back.head, curves.head, atol=1e-3)
+        assert np.allclose(back.eyes, curves.eyes, atol=1e-3)
+    out = tmp_path / "render.mp4"
+    assert main(["render", str(folder / "plan.json"), "--out", str(out), "--size", "320x180"]) == 0
+    assert "faces: the folder's realized faces" in capsys.readouterr().out
+    rendered = _decoded(out).astype(int)
+    # The files keep 4 decimals, so a few pixels may differ from the in-memory faces' preview;
+    # the plan's faces differ far more.
+    assert np.abs(rendered - real_frames).mean() < 0.2 * np.abs(rendered - planned_frames).mean()
