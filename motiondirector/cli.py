@@ -653,7 +653,7 @@ def _run(args: argparse.Namespace) -> int:
             text = args.plan.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             raise MotionDirectorError(f"cannot read {args.plan}: {error}") from None
-        plan = load_plan_json(text)
+        plan = load_plan_json(text, source=args.plan)
         events = sum(len(t.events) for t in plan.characters)
         counts = f"{count_noun(len(plan.characters), 'character')}, {count_noun(events, 'event')}"
         print(f"{args.plan}: valid ({counts})")

@@ -6,6 +6,7 @@
     │   ├── InputTooLargeError the script is over the configured size limit
     │   └── SceneLimitError    the scene asks for more than its limits (duration, gaps, cast)
     ├── PlanValidationError    a plan breaks the contract; lists every violation
+    │   └── plan.validate.NotAPlanError  another document of ours (a timeline…) as a plan
     ├── ExportError            a plan cannot be exported as asked (format, character, fps)
     ├── LibraryError           a clip library cannot be created, opened or changed as asked
     │   ├── LibraryNotFoundError   no library at the path

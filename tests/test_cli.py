@@ -153,6 +153,29 @@ def test_direct_writes_timeline_and_motion(
     assert main(["validate", str(out / "plan.json")]) == 0
 
 
+@pytest.mark.usefixtures("builtin_cache")
+def test_commands_taking_a_plan_name_the_folders_other_files_and_the_plan(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "scene"
+    assert main(["direct", str(EXAMPLE_SCENE), "-q", "--out", str(out)]) == 0
+    capsys.readouterr()
+    for name, what in [
+        ("timeline.json", "a timeline"),
+        ("direction.json", "a direction"),
+        ("scene.json", "a parsed scene"),
+        ("timeline.otio", "an OpenTimelineIO timeline"),
+    ]:
+        assert main(["validate", str(out / name)]) == 1
+        err = capsys.readouterr().err
+        assert f"{out / name} is {what}" in err and "violation" not in err
+        assert f"not a motion plan; give {out / 'plan.json'} instead" in err
+    assert main(["render", str(out / "timeline.json"), "--out", str(tmp_path / "x.mp4")]) == 1
+    err = capsys.readouterr().err
+    assert "is a timeline" in err and "not a motion plan" in err and "violation" not in err
+    assert not (tmp_path / "x.mp4").exists()
+
+
 def test_library_list_and_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from motiondirector.motion.bvh import read_bvh
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 from collections.abc import Iterable
+from pathlib import Path
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from motiondirector.errors import PlanValidationError
 from motiondirector.plan.direction import Behaviour, Direction
@@ -23,6 +25,7 @@ from motiondirector.plan.motion_plan import (
     MotionPlan,
 )
 from motiondirector.plan.scene import Scene
+from motiondirector.plan.timeline import Timeline
 from motiondirector.plan.vocabulary import load_vocabulary
 
 # Times are rounded to milliseconds; comparisons allow for that rounding.
@@ -130,8 +133,26 @@ def check_plan(plan: MotionPlan) -> MotionPlan:
     return plan
 
 
-def load_plan_json(text: str) -> MotionPlan:
-    """Parse and fully validate a plan; schema and semantic violations are all reported."""
+class NotAPlanError(PlanValidationError):
+    """The JSON given as a plan is another document of ours (a timeline, a direction, ...).
+    `document` says which; `instead` is the plan file to give, when one lies beside it."""
+
+    def __init__(self, message: str, *, document: str, instead: Path | None) -> None:
+        self.document = document
+        self.instead = instead
+        super().__init__([message])
+        self.args = (message,)
+
+    def __str__(self) -> str:
+        return self.violations[0]
+
+
+def load_plan_json(text: str, *, source: str | os.PathLike[str] | None = None) -> MotionPlan:
+    """Parse and fully validate a plan; schema and semantic violations are all reported.
+
+    JSON that is another of our documents (timeline.json, direction.json, scene.json,
+    revision.json, a search result, ...) raises `NotAPlanError` saying what it is; `source`,
+    the file the text came from, lets it name the plan.json beside it to give instead."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
@@ -139,10 +160,82 @@ def load_plan_json(text: str) -> MotionPlan:
     try:
         plan = MotionPlan.model_validate(data)
     except ValidationError as error:
+        _refuse_other_document(data, None if source is None else Path(source))
         raise PlanValidationError(
             [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()]
         ) from None
     return check_plan(plan)
+
+
+PLAN_FILE = "plan.json"
+"""The plan's name in a folder written by `motiondirector direct --out`."""
+
+
+def _refuse_other_document(data: object, source: Path | None) -> None:
+    """Raise `NotAPlanError` when `data` is another of our documents rather than a broken plan."""
+    document = _other_document(data)
+    if document is None:
+        return
+    name, what = document
+    this = "the file" if source is None else str(source)
+    instead: Path | None = None
+    if source is not None:
+        beside = source.parent / PLAN_FILE
+        if beside.is_file() and beside.resolve() != source.resolve():
+            instead = beside
+    if instead is not None:
+        hint = f"give {instead} instead"
+    else:
+        hint = (
+            f"give the {PLAN_FILE} that `motiondirector direct --out FOLDER` writes in FOLDER, "
+            "or make one with `motiondirector plan SCRIPT -o plan.json`"
+        )
+    raise NotAPlanError(
+        f"{this} is {what}, not a motion plan; {hint}", document=name, instead=instead
+    )
+
+
+def _other_document(data: object) -> tuple[str, str] | None:
+    """(name, description) of the document of ours `data` is, when it is not a plan."""
+    if isinstance(data, list):
+        if data and all(isinstance(i, dict) and {"rank", "id", "score"} <= set(i) for i in data):
+            return "search", "a search result (`motiondirector search --format json`)"
+        if data and all(isinstance(i, dict) and ("speaker" in i or "action" in i) for i in data):
+            return "dialogue", "a dialogue script (a list of turns): plan it first"
+        return None
+    if not isinstance(data, dict):
+        return None
+    keys = set(data)
+    if _fits(keys, MotionPlan):
+        return None  # a plan with errors: its violations say more
+    if "OTIO_SCHEMA" in keys:
+        return "otio", "an OpenTimelineIO timeline (timeline.otio)"
+    if isinstance(data.get("format"), str) and data["format"].startswith("motiondirector-"):
+        return "export", f"an export ({data['format']})"
+    if {"note", "constraints", "diff"} <= keys:
+        return "revision", "a revision record (revision.json: the note and its diff)"
+    if "$schema" in keys or "$defs" in keys:
+        return "schema", "a JSON Schema (`motiondirector schema`)"
+    if "turns" in keys:
+        return "dialogue", "a dialogue script (turns): plan it first"
+    for name, model, what in _DOCUMENTS:
+        if _fits(keys, model):
+            return name, what
+    return None
+
+
+_DOCUMENTS: tuple[tuple[str, type[BaseModel], str], ...] = (
+    ("timeline", Timeline, "a timeline (timeline.json: the clips chosen for a plan)"),
+    ("direction", Direction, "a direction (direction.json: the planner's choices per line)"),
+    ("scene", Scene, "a parsed scene (scene.json: lines and timings, no behaviour)"),
+)
+
+
+def _fits(keys: set[str], model: type[BaseModel]) -> bool:
+    """The keys are the model's fields and include every field it requires."""
+    fields = model.model_fields
+    required = {name for name, field in fields.items() if field.is_required()}
+    return required <= keys <= set(fields)
 
 
 def validate_direction(direction: Direction, scene: Scene) -> list[str]:

@@ -60,7 +60,8 @@ from motiondirector.plan.motion_plan import (
 )
 from motiondirector.plan.vocabulary import GESTURE_LEXEMES, HEAD_LEXEMES, POSTURE_LEXEMES
 from motiondirector.retrieval.records import ClipRecord
-from motiondirector.retrieval.store import ClipLibrary
+from motiondirector.retrieval.store import MAX_CACHED_QUERY, ClipLibrary
+from motiondirector.word_cache import word_cache
 
 QueryChannel = Literal["gesture", "head", "posture"]
 _CHANNEL_LEXEMES: dict[str, frozenset[str]] = {
@@ -218,20 +219,33 @@ _STOPWORDS = frozenset(
 _STEMMERS = threading.local()
 
 
-@lru_cache(maxsize=131072)
-def _stem(word: str) -> str:
-    # Snowball is pure Python (~0.1 ms a word) and a library's descriptions share most of
-    # their words, so each word is stemmed once.
+# Snowball is pure Python (~0.1 ms a word) and a library's descriptions share most of their
+# words, so each word is stemmed once. Words and query texts come from callers (a search
+# tool, the library API), so both caches are bounded by the characters they hold and skip
+# what is longer than any real word or description: a new long text each call would
+# otherwise keep megabytes per call. A skipped text costs its stemming (well under its
+# embedding) every time.
+@word_cache(max_entries=131072, max_weight=2_000_000)
+def _stems(word: str) -> tuple[str]:
     stemmer = getattr(_STEMMERS, "english", None)
     if stemmer is None:
         stemmer = _STEMMERS.english = snowballstemmer.stemmer("english")
-    return str(stemmer.stemWord(word))
+    return (str(stemmer.stemWord(word)),)
 
 
-@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    return _stems(word)[0]
+
+
+@word_cache(max_word=MAX_CACHED_QUERY, max_entries=65536, max_weight=1_000_000)
+def _content_words(text: str) -> tuple[frozenset[str]]:
+    # The entry weighs its text's length: the stems it holds grow with it.
+    return (frozenset(_stem(w) for w in _WORD.findall(text.lower()) if w not in _STOPWORDS),)
+
+
 def content_words(text: str) -> frozenset[str]:
     """Lower-case, stemmed (Snowball) words that carry meaning, stop words dropped."""
-    return frozenset(_stem(w) for w in _WORD.findall(text.lower()) if w not in _STOPWORDS)
+    return _content_words(text)[0]
 
 
 @lru_cache(maxsize=65536)
@@ -308,11 +322,14 @@ def search_clips(
     """The `k` best clips of `library` for `query`, best first, ties by record id.
 
     Answers are kept in a process-wide LRU keyed by the library version: a live server's body
-    slots ask the same few dozen questions turn after turn.
+    slots ask the same few dozen questions turn after turn. Answers to texts longer than
+    `MAX_CACHED_QUERY` or for more than `MAX_CACHED_ANSWER` clips are not kept.
     """
     if k <= 0:
         return []
     weights = weights or ScoreWeights()
+    if len(query.text) > MAX_CACHED_QUERY or k > MAX_CACHED_ANSWER:
+        return _score(library, query, k, weights)
     key = (str(library.path), library.version, library.embedder.model_id, query, k, weights)
     with _ANSWERS_LOCK:
         found = _ANSWERS.get(key)
@@ -328,6 +345,10 @@ def search_clips(
 
 
 ANSWER_CACHE_SIZE = 4096
+MAX_CACHED_ANSWER = 20
+"""The most candidates an answer kept in the cache holds (`k`: plans ask for 10, the agent's
+tool for at most 20); asking for more (a whole library ranked for an evaluation) is answered
+every time, so that the cache's memory has a bound."""
 _ANSWERS: OrderedDict[tuple[object, ...], tuple[Candidate, ...]] = OrderedDict()
 _ANSWERS_LOCK = threading.Lock()
 

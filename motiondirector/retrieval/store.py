@@ -54,6 +54,7 @@ from motiondirector.retrieval.index import (
     VectorIndex,
     choose_index_kind,
 )
+from motiondirector.retrieval.locate import not_a_library
 from motiondirector.retrieval.records import (
     ClipRecord,
     CorruptLibraryError,
@@ -75,6 +76,10 @@ _VERSION_NAME = re.compile(r"^v(\d{6,})$")
 _OPEN_ATTEMPTS = 3
 _ATTACHMENT_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 QUERY_CACHE_SIZE = 4096
+MAX_CACHED_QUERY = 2048
+"""Characters of the longest query text whose embedding (and, in `query.py`, words and answers)
+is kept: a plan's queries are well under it (a face slot's joined descriptions reach ~600).
+Query texts come from callers, so a longer one is worked out on every call, not kept."""
 
 
 class Embedder(Protocol):
@@ -153,7 +158,8 @@ def _created_by() -> str:
 
 class QueryVectorCache:
     """Least-recently-used cache of query embeddings keyed by (model id, text): plan events
-    repeat descriptions, and the embedding is most of a query's time."""
+    repeat descriptions, and the embedding is most of a query's time. Texts longer than
+    `MAX_CACHED_QUERY` are embedded on every call and never kept."""
 
     def __init__(self, size: int = QUERY_CACHE_SIZE) -> None:
         self._size = size
@@ -161,14 +167,15 @@ class QueryVectorCache:
         self._lock = threading.Lock()
 
     def vector(self, embedder: Embedder, text: str) -> np.ndarray:
+        if len(text) > MAX_CACHED_QUERY:
+            return _embed_one(embedder, text)
         key = (embedder.model_id, text)
         with self._lock:
             found = self._items.get(key)
             if found is not None:
                 self._items.move_to_end(key)
                 return found
-        vector: np.ndarray = np.asarray(embedder.embed([text])[0], dtype=np.float32)
-        vector.setflags(write=False)
+        vector = _embed_one(embedder, text)
         with self._lock:
             self._items[key] = vector
             if len(self._items) > self._size:
@@ -176,10 +183,15 @@ class QueryVectorCache:
         return vector
 
     def prime(self, embedder: Embedder, texts: Sequence[str]) -> None:
-        """Embed the texts not cached yet in one bulk call (far faster than one by one)."""
+        """Embed the texts not cached yet in one bulk call (far faster than one by one); texts
+        too long to keep are left to `vector`, which embeds them on use."""
         with self._lock:
             missing = list(
-                dict.fromkeys(t for t in texts if (embedder.model_id, t) not in self._items)
+                dict.fromkeys(
+                    t
+                    for t in texts
+                    if len(t) <= MAX_CACHED_QUERY and (embedder.model_id, t) not in self._items
+                )
             )
         if not missing:
             return
@@ -200,6 +212,12 @@ class QueryVectorCache:
 
 
 QUERY_CACHE = QueryVectorCache()
+
+
+def _embed_one(embedder: Embedder, text: str) -> np.ndarray:
+    vector: np.ndarray = np.asarray(embedder.embed([text])[0], dtype=np.float32)
+    vector.setflags(write=False)
+    return vector
 
 
 class ClipLibrary:
@@ -276,10 +294,12 @@ class ClipLibrary:
         a new version: the way to move a library onto another embedding model."""
         root = Path(path)
         embedder = embedder or _default_embedder()
+        if not root.is_dir():  # before the lock, which would create the folder
+            raise LibraryNotFoundError(_not_a_library(root))
         with _writer_lock(root):
             current = _read_current(root)
             if current is None:
-                raise LibraryNotFoundError(f"no clip library at {root}")
+                raise LibraryNotFoundError(_not_a_library(root))
             version_dir = root / current
             manifest = _read_manifest(version_dir)
             records = _read_records(version_dir, manifest, verify=True)
@@ -648,18 +668,20 @@ def _commit(
 
 
 def _load_live(root: Path, *, verify: bool, embedder: Embedder) -> _State:
-    if not root.is_dir():
-        raise LibraryNotFoundError(f"no clip library at {root}: the directory does not exist")
     for _ in range(_OPEN_ATTEMPTS):
-        name = _read_current(root)
+        name = _read_current(root) if root.is_dir() else None
         if name is None:
-            raise LibraryNotFoundError(f"no clip library at {root}: {CURRENT_FILE} is missing")
+            raise LibraryNotFoundError(_not_a_library(root))
         try:
             return _load_version(root, name, verify=verify, embedder=embedder)
         except _VersionGone:
             # Two writers swapped and pruned between reading CURRENT and opening the files.
             continue
     raise CorruptLibraryError(f"{root / CURRENT_FILE} names a version that does not exist")
+
+
+def _not_a_library(root: Path) -> str:
+    return not_a_library(root, current_file=CURRENT_FILE, manifest_file=MANIFEST_FILE)
 
 
 class _VersionGone(Exception):

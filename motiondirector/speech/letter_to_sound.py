@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from motiondirector.speech.word_cache import word_cache
+from motiondirector.word_cache import word_cache
 
 VOWEL_LETTERS = frozenset("aeiouy")
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from motiondirector.errors import BackendUnavailableError
 from motiondirector.speech.letter_to_sound import spell_to_phonemes
-from motiondirector.speech.word_cache import word_cache
+from motiondirector.word_cache import word_cache
 
 ARPABET: tuple[str, ...] = (
     "AA", "AE", "AH", "AO", "AW", "AY", "EH", "ER", "EY", "IH", "IY", "OW", "OY", "UH", "UW",

@@ -16,7 +16,7 @@ from motiondirector.plan.scene import Word
 from motiondirector.speech.phonemes import pronounce
 from motiondirector.speech.timing import TimedPhoneme, time_phonemes
 from motiondirector.speech.visemes import SILENCE, Key, phoneme_keys
-from motiondirector.speech.word_cache import word_cache
+from motiondirector.word_cache import word_cache
 
 PAUSE_S = 0.05
 """A gap between words at least this long is a pause: the track gets a `sil` key there."""

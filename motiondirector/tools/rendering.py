@@ -201,7 +201,7 @@ def read_plan_file(path: Path) -> MotionPlan:
         raise ExportError(f"no plan file at {path}") from None
     except (OSError, UnicodeDecodeError) as error:
         raise ExportError(f"cannot read the plan {path}: {error}") from None
-    return load_plan_json(text)
+    return load_plan_json(text, source=Path(path))
 
 
 def render_plan_preview(

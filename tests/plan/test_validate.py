@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -9,7 +10,9 @@ from motiondirector.plan.direction import Direction
 from motiondirector.plan.motion_plan import GazeEvent, GestureEvent, MotionPlan
 from motiondirector.plan.realizer import realize
 from motiondirector.plan.scene import Scene
+from motiondirector.plan.timeline import Timeline
 from motiondirector.plan.validate import (
+    NotAPlanError,
     check_plan,
     load_plan_json,
     validate_direction,
@@ -107,3 +110,61 @@ def test_direction_validation(two_person_scene: Scene, direction: Direction) -> 
         two_person_scene,
     )
     assert len(problems) == 5, problems
+
+
+def _other_documents(scene: Scene, direction: Direction) -> dict[str, object]:
+    return {
+        "timeline": Timeline(duration=scene.duration, characters=()).model_dump(mode="json"),
+        "direction": direction.model_dump(mode="json"),
+        "scene": scene.model_dump(mode="json"),
+        "revision": {"note": "Ana angrier", "parser": "rules", "constraints": [], "diff": {}},
+        "search": [{"rank": 1, "id": "builtin/wave", "score": 0.5, "reason": "meaning"}],
+        "otio": {"OTIO_SCHEMA": "Timeline.1", "tracks": {}},
+        "export": {"format": "motiondirector-arkit-52", "version": "1.0"},
+        "schema": {"$defs": {}, "title": "MotionPlan"},
+        "dialogue": {"turns": [{"speaker": "ANA", "text": "Hi."}]},
+    }
+
+
+def test_other_documents_are_named_instead_of_listed_as_violations(
+    two_person_scene: Scene, direction: Direction
+) -> None:
+    for name, data in _other_documents(two_person_scene, direction).items():
+        with pytest.raises(NotAPlanError) as caught:
+            load_plan_json(json.dumps(data))
+        error = caught.value
+        assert (error.document, error.instead) == (name, None)
+        assert str(error).startswith("the file is ") and "not a motion plan" in str(error)
+        assert "Field required" not in str(error)
+        assert isinstance(error, PlanValidationError) and error.violations == [str(error)]
+
+
+def test_the_plan_beside_another_document_is_named(
+    tmp_path: Path, two_person_scene: Scene, direction: Direction
+) -> None:
+    timeline = tmp_path / "timeline.json"
+    timeline.write_text(json.dumps(_other_documents(two_person_scene, direction)["timeline"]))
+    with pytest.raises(NotAPlanError, match=r"give the plan\.json that `motiondirector direct"):
+        load_plan_json(timeline.read_text(), source=timeline)
+    plan = realize(two_person_scene, direction)
+    (tmp_path / "plan.json").write_text(plan.model_dump_json())
+    with pytest.raises(NotAPlanError) as caught:
+        load_plan_json(timeline.read_text(), source=timeline)
+    assert caught.value.instead == tmp_path / "plan.json"
+    assert str(caught.value) == (
+        f"{timeline} is a timeline (timeline.json: the clips chosen for a plan), not a motion "
+        f"plan; give {tmp_path / 'plan.json'} instead"
+    )
+    assert load_plan_json((tmp_path / "plan.json").read_text(), source=tmp_path / "plan.json")
+
+
+def test_a_broken_plan_still_lists_its_violations(
+    two_person_scene: Scene, direction: Direction
+) -> None:
+    data = json.loads(realize(two_person_scene, direction).model_dump_json())
+    del data["beats"]
+    data["characters"][0]["bogus"] = 1
+    with pytest.raises(PlanValidationError) as caught:
+        load_plan_json(json.dumps(data))
+    assert not isinstance(caught.value, NotAPlanError)
+    assert len(caught.value.violations) == 2

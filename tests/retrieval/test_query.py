@@ -201,3 +201,60 @@ def test_answers_are_remembered_per_library_version(
     # A new version of the library is asked afresh.
     library.add([make_record("juggle_01", ("someone juggles three oranges",), duration=1.0)])
     assert ids(search_clips(library, query, k=3))[0] == "juggle_01"
+
+
+def _long_text(words: int, seed: int) -> str:
+    """A text of real words, different for each seed."""
+    vocabulary = ("waves", "nods", "slowly", "shrugs", "points", "smiles", "leans", "forward")
+    return " ".join(
+        vocabulary[(seed * 7 + i * (seed % 5 + 1)) % len(vocabulary)] + str(i % 3)
+        for i in range(words)
+    )
+
+
+def test_texts_and_words_longer_than_any_real_one_are_not_kept() -> None:
+    from motiondirector.retrieval.query import _content_words, _stems, content_words
+    from motiondirector.retrieval.store import MAX_CACHED_QUERY
+    from motiondirector.word_cache import MAX_CACHED_WORD
+
+    text = "waves " * (MAX_CACHED_QUERY // 6 + 1)
+    entries = _content_words.cache_info().entries
+    assert content_words(text) == frozenset({"wave"})  # worked out all the same
+    assert _content_words.cache_info().entries == entries
+    word = "x" * (MAX_CACHED_WORD + 1)
+    content_words("waves")
+    stems = _stems.cache_info().entries
+    assert content_words(f"waves {word}") == frozenset({"wave", word})
+    assert _stems.cache_info().entries == stems
+
+
+def test_the_words_of_many_new_texts_are_bounded_by_the_characters_they_hold() -> None:
+    from motiondirector.retrieval.query import _content_words, content_words
+
+    _content_words.cache_clear()
+    total = 0
+    for seed in range(_content_words.max_weight // 1500 + 50):
+        text = _long_text(200, seed) + f" take{seed}"
+        total += len(text)
+        content_words(text)
+    assert total > _content_words.max_weight
+    assert _content_words.cache_info().weight <= _content_words.max_weight
+
+
+def test_long_texts_and_large_answers_are_searched_but_not_kept(
+    built_library: ClipLibrary,
+) -> None:
+    from motiondirector.retrieval.query import _ANSWERS, MAX_CACHED_ANSWER
+    from motiondirector.retrieval.store import MAX_CACHED_QUERY, QUERY_CACHE
+
+    long_query = ClipQuery(text="waves goodbye " + "very " * (MAX_CACHED_QUERY // 5))
+    answers, vectors = len(_ANSWERS), len(QUERY_CACHE)
+    found = search_clips(built_library, long_query, k=3)
+    assert ids(found)[0].startswith("wave_")
+    assert search_clips(built_library, long_query, k=3) == found
+    assert (len(_ANSWERS), len(QUERY_CACHE)) == (answers, vectors)
+    everything = search_clips(built_library, ClipQuery(text="waves goodbye"), MAX_CACHED_ANSWER + 1)
+    assert len(everything) == MAX_CACHED_ANSWER + 1
+    assert len(_ANSWERS) == answers
+    assert search_clips(built_library, ClipQuery(text="waves goodbye"), k=3) == everything[:3]
+    assert len(_ANSWERS) == answers + 1

@@ -1,4 +1,4 @@
-"""A cache of what is worked out per written word, bounded by the memory it holds.
+"""A cache of what is worked out per written word or query text, bounded by the memory it holds.
 
 The words come from callers (a live conversation streams new ones every turn), so a cache
 bounded only by its number of entries is bounded by nothing: a few thousand-letter words hold

@@ -12,7 +12,7 @@ from motiondirector.plan.scene import Word
 from motiondirector.speech.letter_to_sound import spell_to_phonemes
 from motiondirector.speech.phonemes import pronounce
 from motiondirector.speech.track import _unit_keys, derive_keys
-from motiondirector.speech.word_cache import MAX_CACHED_WORD, WordCache
+from motiondirector.word_cache import MAX_CACHED_WORD, WordCache
 
 CACHES = (pronounce, _unit_keys, spell_to_phonemes)
 
