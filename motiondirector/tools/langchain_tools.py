@@ -346,20 +346,20 @@ def _run_generate_segment(session: DirectorSession, args: GenerateSegmentArgs) -
 
 
 def _run_render_preview(session: DirectorSession, args: RenderPreviewToolArgs) -> tuple[str, Any]:
-    from motiondirector.tools.rendering import RenderPreviewArgs, render_preview_tool
+    from motiondirector.tools.rendering import parse_size, write_preview_files
 
+    # The session's own motion and faces: a plan file alone would be realized again with the
+    # built-in library, whatever library, generator or face library made this result.
     result = session.result(args.plan_id)
-    plan_file = session.path("plans", f"{args.plan_id}.json")
-    plan_file.write_text(result.plan.to_json(), encoding="utf-8")
-    rendered = render_preview_tool(
-        RenderPreviewArgs(
-            plan_path=plan_file,
-            out=session.path("previews", f"{args.plan_id}.mp4"),
-            size=args.size,
-            contact_sheet=(
-                session.path("previews", f"{args.plan_id}.png") if args.contact_sheet else None
-            ),
-        )
+    rendered = write_preview_files(
+        result.plan,
+        dict(result.motions),
+        session.path("previews", f"{args.plan_id}.mp4"),
+        size=parse_size(args.size),
+        contact_sheet=(
+            session.path("previews", f"{args.plan_id}.png") if args.contact_sheet else None
+        ),
+        faces=result.faces,
     )
     session.files[f"preview:{args.plan_id}"] = rendered.video
     content = (

@@ -12,7 +12,6 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import av
 import numpy as np
 import pytest
 import ray
@@ -34,8 +33,7 @@ from motiondirector.generators.distributed import (
 from motiondirector.plan.timeline import Segment, Timeline
 from motiondirector.realize import RaySegmentGenerator, VideoSegmentGenerator
 from motiondirector.retrieval import ClipLibrary
-
-from ..conftest import free_port
+from tests.conftest import free_port, video_frames
 
 SCRIPT = "ANA: (waves) Hi, Ben.\nBEN: (shrugs) I don't know.\n"
 TWO_WORKERS = WorkerShape(count=2, gpus=0.0, cpus=1.0)
@@ -99,11 +97,6 @@ def requests(count: int) -> list[GenerationRequest]:
         )
         for seed in range(count)
     ]
-
-
-def video_frames(path: Path) -> np.ndarray:
-    with av.open(str(path)) as container:
-        return np.stack([frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)])
 
 
 def generate_or_die_once(

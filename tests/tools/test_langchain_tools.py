@@ -17,6 +17,7 @@ from motiondirector.plan.timeline import Segment, Timeline
 from motiondirector.realize import GeneratedMaterial, SegmentRequest
 from motiondirector.retrieval import ClipLibrary
 from motiondirector.tools.langchain_tools import TOOL_NAMES, DirectorSession
+from tests.conftest import video_frames
 
 SCRIPT = (
     "ANA: Hello, Ben! Look at this, I found the old key in your jacket.\n"
@@ -157,6 +158,27 @@ def test_render_preview_uses_the_rendering_tool(
         stream = container.streams.video[0]
         assert (stream.codec_context.width, stream.codec_context.height) == (160, 90)
     assert rendered.artifact.video.parent == session.folder / "previews"
+
+
+def test_render_preview_draws_the_sessions_own_motion(
+    planned: ToolMessage, tools: dict[str, BaseTool], session: DirectorSession, tmp_path: Path
+) -> None:
+    from motiondirector.generators.preview import render_preview
+    from motiondirector.realize import realize_plan
+
+    plan: MotionPlan = planned.artifact["plan"]
+    gesture = next(e for e in plan.character("ANA").events if isinstance(e, GestureEvent))
+    made = call(tools["generate_segment"], plan_id="plan-1", character="ANA", event_id=gesture.id)
+    assert made.status == "success", made.content
+    result = session.result("plan-1")
+    rendered = call(tools["render_preview"], plan_id="plan-1", size="160x90")
+    assert rendered.status == "success", rendered.content
+    own = render_preview(result.plan, result.motions, tmp_path / "own.mp4", size=(160, 90))
+    again = realize_plan(result.plan)  # what a plan file alone would be realized as
+    other = render_preview(result.plan, again.motions, tmp_path / "again.mp4", size=(160, 90))
+    drawn = video_frames(rendered.artifact.video)
+    assert np.array_equal(drawn, video_frames(own.path))
+    assert not np.array_equal(drawn, video_frames(other.path))
 
 
 @pytest.mark.parametrize(

@@ -34,6 +34,7 @@ from motiondirector.tools.rendering import (
     render_plan_preview,
     render_preview_tool,
 )
+from tests.conftest import video_frames
 
 if TYPE_CHECKING:
     from motiondirector.retrieval import ClipLibrary
@@ -157,11 +158,6 @@ def test_tools_raise_errors_of_the_tree(directed: Path, tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-def _decoded(path: Path) -> np.ndarray:
-    with av.open(str(path)) as container:
-        return np.stack([f.to_ndarray(format="rgb24") for f in container.decode(video=0)])
-
-
 MOCAP = ("bye_feminine_001", "walk_normal_001", "dance-short_normal_001")
 
 
@@ -196,7 +192,7 @@ def test_the_preview_of_a_folder_directed_with_a_library_shows_its_own_motion(
     out = tmp_path / "render.mp4"
     assert main(["render", str(folder), "--out", str(out), "--size", "64x48", "-q"]) == 0
     assert "body motion: the folder's BVH files; faces: the plan's" in capsys.readouterr().out
-    assert np.array_equal(_decoded(out), _decoded(reference.path))
+    assert np.array_equal(video_frames(out), video_frames(reference.path))
 
     # A plan with no BVH files beside it is realized, and says so.
     bare = tmp_path / "bare" / "scene_plan.json"
@@ -204,7 +200,7 @@ def test_the_preview_of_a_folder_directed_with_a_library_shows_its_own_motion(
     shutil.copy(folder / "plan.json", bare)
     result = render_plan_preview(bare, tmp_path / "bare.mp4", size=(64, 48))
     assert (result.motion_from, result.faces_from) == ("plan", "plan")
-    assert not np.array_equal(_decoded(result.video), _decoded(reference.path))
+    assert not np.array_equal(video_frames(result.video), video_frames(reference.path))
 
 
 FACE_SCRIPT = (
@@ -239,7 +235,7 @@ def test_previews_draw_the_realized_faces(
         result.plan, result.motions, tmp_path / "real.mp4", size=size, faces=result.faces
     )
     planned = render_preview(result.plan, result.motions, tmp_path / "planned.mp4", size=size)
-    real_frames, planned_frames = _decoded(real.path), _decoded(planned.path)
+    real_frames, planned_frames = video_frames(real.path), video_frames(planned.path)
     assert not np.array_equal(real_frames, planned_frames)
 
     # `direct --preview` draws the faces it realized.
@@ -249,7 +245,7 @@ def test_previews_draw_the_realized_faces(
         main([*argv, "--face-library", str(face_clip_library.path), "--face-threshold", "0.45"])
         == 0
     )
-    assert np.array_equal(_decoded(folder / "preview.mp4"), real_frames)
+    assert np.array_equal(video_frames(folder / "preview.mp4"), real_frames)
 
     # `render` of the folder reads them back from its ARKit and Live Link Face files.
     inputs = preview_inputs(folder)
@@ -263,7 +259,7 @@ def test_previews_draw_the_realized_faces(
     out = tmp_path / "render.mp4"
     assert main(["render", str(folder / "plan.json"), "--out", str(out), "--size", "320x180"]) == 0
     assert "faces: the folder's realized faces" in capsys.readouterr().out
-    rendered = _decoded(out).astype(int)
+    rendered = video_frames(out).astype(int)
     # The files keep 4 decimals, so a few pixels may differ from the in-memory faces' preview;
     # the plan's faces differ far more.
     assert np.abs(rendered - real_frames).mean() < 0.2 * np.abs(rendered - planned_frames).mean()
