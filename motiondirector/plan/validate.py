@@ -195,6 +195,13 @@ def _refuse_other_document(data: object, source: Path | None) -> None:
     )
 
 
+def document_kind(data: object) -> tuple[str, str] | None:
+    """(name, description) of the document of ours `data` is (a plan too), or None."""
+    if isinstance(data, dict) and _fits(set(data), MotionPlan):
+        return "plan", "a motion plan (plan.json)"
+    return _other_document(data)
+
+
 def _other_document(data: object) -> tuple[str, str] | None:
     """(name, description) of the document of ours `data` is, when it is not a plan."""
     if isinstance(data, list):

@@ -103,6 +103,7 @@ def parse_dialogue_json(
 ) -> ParsedScript:
     """Read dialogue JSON; word timings are checked against `limits` (default SceneLimits())."""
     data = load_json(text, file=file)
+    _refuse_other_document(data, file)
     top_is_list = isinstance(data, list)
     document = {"turns": data} if top_is_list else data
     reader = _Reader(text, top_is_list, file, limits or SceneLimits())
@@ -122,6 +123,24 @@ def parse_dialogue_json(
     return ParsedScript(
         elements=tuple(elements), title=dialogue.title or None, declared_characters=characters
     )
+
+
+def _refuse_other_document(data: Any, file: str | None) -> None:
+    """A plan, timeline, direction or other document of ours given as a script is named for
+    what it is, rather than failing as dialogue JSON with the fields it lacks."""
+    from motiondirector.plan.validate import document_kind
+
+    kind = document_kind(data) if isinstance(data, dict) and "turns" not in data else None
+    if kind is None:
+        return
+    name, what = kind
+    hint = (
+        "`motiondirector render` previews a plan and `validate` checks it; direct and plan "
+        "take the script it was planned from"
+        if name == "plan"
+        else "give the script (Fountain, dialogue JSON or plain text)"
+    )
+    raise ScriptError(f"{file or 'the input'} is {what}, not a script: {hint}", line=1, file=file)
 
 
 class _Reader:

@@ -183,3 +183,15 @@ def test_malformed_json_reports_the_decoder_line() -> None:
 
 def test_turn_without_speech_is_an_error() -> None:
     assert "no spoken text" in str(error_for({"turns": [{"speaker": "A", "text": "  "}]}))
+
+
+def test_a_plan_or_a_parsed_scene_given_as_a_script_is_named_for_what_it_is() -> None:
+    from motiondirector import plan_text
+
+    plan = plan_text("ANA: Hello, Ben.\nBEN: Hi.")
+    with pytest.raises(ScriptError, match=r"plan\.json is a motion plan .*not a script") as error:
+        parse_script(plan.to_json(), format="json", file="plan.json")
+    assert error.value.line == 1 and "render" in str(error.value)
+    scene = parse_script("ANA: Hello, Ben.\nBEN: Hi.", format="text")
+    with pytest.raises(ScriptError, match=r"is a parsed scene \(scene\.json.*not a script"):
+        parse_script(scene.model_dump_json(), format="json", file="scene.json")
