@@ -430,7 +430,9 @@ def _build_parser() -> argparse.ArgumentParser:
     )
 
     validate = sub.add_parser("validate", help="check a plan JSON against the contract")
-    validate.add_argument("plan", type=Path, help="plan JSON file, e.g. out/scene/plan.json")
+    validate.add_argument(
+        "plan", type=Path, help="plan JSON file, e.g. out/scene/plan.json, or the folder holding it"
+    )
 
     index = sub.add_parser("index", help="build or inspect a clip library (FAISS index)")
     index_sub = index.add_subparsers(dest="index_command", required=True)
@@ -647,16 +649,14 @@ def _run(args: argparse.Namespace) -> int:
         _write(json.dumps(data, indent=2) + "\n", None)
         return 0
     if args.command == "validate":
-        from motiondirector.plan.validate import load_plan_json
+        from motiondirector.plan.validate import PLAN_FILE
+        from motiondirector.tools.rendering import read_plan_file
 
-        try:
-            text = args.plan.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise MotionDirectorError(f"cannot read {args.plan}: {error}") from None
-        plan = load_plan_json(text, source=args.plan)
+        plan = read_plan_file(args.plan)
+        checked = args.plan / PLAN_FILE if args.plan.is_dir() else args.plan
         events = sum(len(t.events) for t in plan.characters)
         counts = f"{count_noun(len(plan.characters), 'character')}, {count_noun(events, 'event')}"
-        print(f"{args.plan}: valid ({counts})")
+        print(f"{checked}: valid ({counts})")
         return 0
     if args.command == "plan":
         from motiondirector.export import export_plan

@@ -174,6 +174,10 @@ def test_commands_taking_a_plan_name_the_folders_other_files_and_the_plan(
     err = capsys.readouterr().err
     assert "is a timeline" in err and "not a motion plan" in err and "violation" not in err
     assert not (tmp_path / "x.mp4").exists()
+    assert main(["validate", str(out)]) == 0  # the folder's plan.json
+    assert capsys.readouterr().out.startswith(f"{out / 'plan.json'}: valid")
+    assert main(["validate", str(tmp_path)]) == 1
+    assert f"{tmp_path} is a folder without a plan.json" in capsys.readouterr().err
 
 
 def test_library_list_and_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -192,9 +192,15 @@ def render_conditioning_tool(args: ConditioningArgs) -> ConditioningResult:
 
 
 def read_plan_file(path: Path) -> MotionPlan:
-    """The validated plan in the JSON file at `path`."""
-    from motiondirector.plan.validate import load_plan_json
+    """The validated plan in the JSON file at `path`, or in the plan.json of the folder
+    `path` (as `direct --out` writes it)."""
+    from motiondirector.plan.validate import PLAN_FILE, load_plan_json
 
+    path = Path(path)
+    if path.is_dir():
+        if not (path / PLAN_FILE).is_file():
+            raise ExportError(f"{path} is a folder without a {PLAN_FILE}; name a plan file")
+        path = path / PLAN_FILE
     try:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
