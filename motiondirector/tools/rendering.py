@@ -370,10 +370,11 @@ def _choose_characters(names: Sequence[str], character: str | None) -> list[str]
         raise ExportError("the plan has no characters to render")
     if character is None:
         return list(names)
-    if character not in names:
+    named = {name.casefold(): name for name in names}  # "ana" is ANA, as in notes
+    if character.casefold() not in named:
         known = ", ".join(repr(name) for name in names)
         raise ExportError(f"no character {character!r} in the plan; characters: {known}")
-    return [character]
+    return [named[character.casefold()]]
 
 
 def _face_frames(

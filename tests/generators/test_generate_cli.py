@@ -270,3 +270,8 @@ def test_a_face_video_for_a_backend_that_takes_none_is_refused(direction: Path) 
     with pytest.raises(GenerationInputError, match="wan-vace takes no face video") as error:
         build_requests(read, WanVACEBackend, size=(32, 32), end=0.5, face_video=never)
     assert error.value.argument == "face_library" and "wan-animate" in str(error.value)
+
+
+def test_a_character_is_named_whatever_its_case(direction: Path) -> None:
+    read = read_direction(direction, ["ana"])
+    assert list(read.motions) == ["ANA"]

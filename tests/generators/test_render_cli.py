@@ -150,7 +150,8 @@ def test_conditioning_face_track_at_60_fps(
 ) -> None:
     out = tmp_path / "face"
     argv = ["conditioning", str(directed), "--format", "face", "--out", str(out), "-q"]
-    assert main([*argv, "--size", "64x64", "--fps", "60", "--character", "BEN"]) == 0
+    # A name is matched whatever its case, as in notes.
+    assert main([*argv, "--size", "64x64", "--fps", "60", "--character", "ben"]) == 0
     frames, rate, duration = _decode(out / "BEN.face.mp4")
     expected = math.ceil(_duration(directed) * 60 - 1e-6) + 1
     assert frames.shape == (expected, 64, 64, 3) and rate == 60

@@ -71,11 +71,13 @@ def read_direction(folder: Path, characters: list[str] | None = None) -> Directe
         names = [track.name for track in scene_folder.read_timeline().characters]
     except ExportError as error:
         raise GenerationInputError("direction", str(error)) from None
-    unknown = [name for name in characters or () if name not in names]
+    named = {name.casefold(): name for name in names}  # "ana" is ANA, as in notes
+    unknown = [name for name in characters or () if name.casefold() not in named]
     if unknown:
         raise GenerationInputError(
             "character", f"no character {unknown[0]!r} in {folder}; there are {', '.join(names)}"
         )
+    characters = [named[name.casefold()] for name in characters or ()]
     try:
         motions = scene_folder.read_motions(characters or names, names)
     except ExportError as error:
