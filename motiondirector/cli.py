@@ -1209,11 +1209,10 @@ def _generate_on_ray(
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import importlib.util
-
     import uvicorn
 
     from motiondirector.server import ServerSettings, create_app
+    from motiondirector.server.app import uvicorn_options
 
     options = {
         "jobs_db": args.jobs_db,
@@ -1223,11 +1222,7 @@ def _serve(args: argparse.Namespace) -> int:
     # Options given on the command line win over the environment and `.env`.
     settings = ServerSettings(**{k: v for k, v in options.items() if v is not None})
     app = create_app(settings)  # refuses to start without keys unless anonymous access is set
-    # WebSockets need the `websockets` package; uvicorn's sans-I/O protocol for it is the
-    # current one (its older one uses an API websockets deprecated).
-    sansio = "websockets-sansio" in uvicorn.config.WS_PROTOCOLS
-    ws = "websockets-sansio" if sansio and importlib.util.find_spec("websockets") else "auto"
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info", ws=ws)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", **uvicorn_options(settings))
     return 0
 
 

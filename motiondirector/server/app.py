@@ -10,6 +10,7 @@ installs the middleware and problem-details error handlers. It must not plan any
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
@@ -57,6 +58,26 @@ def warm_up(ctx: ServerContext) -> None:
     # out of the collector's view makes each full collection scan only per-request objects.
     gc.collect()
     gc.freeze()
+
+
+WS_MESSAGE_HEADROOM = 2
+"""uvicorn closes a WebSocket (1009) on a message over this many times `max_body_bytes` before
+reading it whole; the app answers one up to that size with a 413 problem first."""
+
+
+def uvicorn_options(settings: ServerSettings) -> dict[str, Any]:
+    """What `motiondirector serve` gives uvicorn besides the app, host and port: the current
+    WebSocket protocol, and a message bound near `max_body_bytes`, so that uvicorn does not
+    buffer up to 16 MiB (its default) of a message the app will refuse."""
+    import importlib.util
+
+    import uvicorn
+
+    # uvicorn's sans-I/O protocol is the current one (its older one uses an API websockets
+    # deprecated); both need the `websockets` package.
+    sansio = "websockets-sansio" in uvicorn.config.WS_PROTOCOLS
+    ws = "websockets-sansio" if sansio and importlib.util.find_spec("websockets") else "auto"
+    return {"ws": ws, "ws_max_size": WS_MESSAGE_HEADROOM * settings.max_body_bytes}
 
 
 def create_app(settings: ServerSettings | None = None) -> FastAPI:

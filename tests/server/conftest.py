@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import pytest
 import uvicorn
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from motiondirector.server import ServerSettings, create_app
+from motiondirector.server.app import uvicorn_options
 from tests.conftest import free_port
 
 if TYPE_CHECKING:
@@ -114,18 +114,21 @@ class LiveServer:
 
 @pytest.fixture(scope="module")
 def live_server(make_settings: SettingsFactory) -> Iterator[LiveServer]:
-    with serve_in_thread(create_app(make_settings(max_body_bytes=100_000))) as server:
+    with serve_in_thread(make_settings(max_body_bytes=100_000)) as server:
         yield server
 
 
 @contextmanager
-def serve_in_thread(app: FastAPI) -> Iterator[LiveServer]:
-    """`app` served by a real uvicorn server on a free loopback port, in a thread of this
-    process, until the block ends."""
+def serve_in_thread(settings: ServerSettings) -> Iterator[LiveServer]:
+    """The app of `settings` served by a real uvicorn server, as `motiondirector serve` runs
+    it, on a free loopback port, in a thread of this process, until the block ends."""
     port = free_port()
-    # The sans-I/O protocol: uvicorn's older "websockets" one uses a deprecated API.
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning", ws="websockets-sansio"
+        create_app(settings),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        **uvicorn_options(settings),
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="live-uvicorn", daemon=True)

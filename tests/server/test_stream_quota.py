@@ -13,7 +13,6 @@ import httpx
 import pytest
 from websockets.sync.client import connect
 
-from motiondirector.server import create_app
 from motiondirector.server.errors import ProblemError
 from motiondirector.server.stream_quota import StreamQuota
 from tests.server.conftest import (
@@ -49,7 +48,7 @@ def test_a_caller_holds_at_most_its_quota_and_gets_slots_back() -> None:
 
 @pytest.fixture(scope="module")
 def one_stream_each(make_settings: SettingsFactory) -> Iterator[LiveServer]:
-    with serve_in_thread(create_app(make_settings(max_streams_per_key=1, warm_up=False))) as server:
+    with serve_in_thread(make_settings(max_streams_per_key=1, warm_up=False)) as server:
         yield server
 
 

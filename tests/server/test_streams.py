@@ -201,6 +201,19 @@ def test_websocket_oversized_message_closes_with_1009(
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009
 
 
+def test_a_websocket_message_far_over_the_limit_is_not_buffered(
+    live_server: LiveServer, session: str
+) -> None:
+    # uvicorn refuses it while reading (its bound is twice max_body_bytes, not 16 MiB), so it
+    # never reaches the app and no problem document comes first.
+    with open_socket(live_server, session, additional_headers=AUTH) as socket:
+        receive(socket)
+        socket.send(json.dumps({"speaker": "ANA", "text": "la " * 70_000}))
+        with pytest.raises(ConnectionClosed) as closed:
+            socket.recv(timeout=30)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009
+
+
 def test_sse_errors_before_the_stream_are_problems(client: TestClient) -> None:
     assert_problem(client.post("/v1/plan/stream", json={"script": "ANA: Hi."}), 401)
     bad = client.post("/v1/plan/stream", json={"script": "A: b", "fps": 24}, headers=AUTH)
