@@ -309,6 +309,9 @@ def session_router(ctx: ServerContext, workers: StreamWorkers) -> APIRouter:
                     try:
                         turn = _parse_message(text if text is not None else _utf8(data))
                         if turn is None:
+                            # A ping keeps the session alive; it costs no rate-limit token,
+                            # so a client at its limit can still keep the connection open.
+                            ctx.sessions.get(caller, session_id)
                             await websocket.send_text(ws_message("pong", "{}"))
                             continue
                         check_turn(turn)

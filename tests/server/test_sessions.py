@@ -18,7 +18,14 @@ from motiondirector.server.conversation import (
     Conversation,
     TurnInput,
 )
-from tests.server.conftest import AUTH, OTHER_AUTH, FakeClock, SettingsFactory, assert_problem
+from tests.server.conftest import (
+    AUTH,
+    KEY,
+    OTHER_AUTH,
+    FakeClock,
+    SettingsFactory,
+    assert_problem,
+)
 
 ANGRY = "I can't believe you lied to me again! I am furious with you!"
 
@@ -233,6 +240,22 @@ def test_unknown_expired_and_foreign_sessions_are_404(make_settings: SettingsFac
     assert "POST /v1/sessions" in expired["detail"]
     long_id = assert_problem(c.get("/v1/sessions/" + "x" * 5000, headers=AUTH), 404)
     assert len(long_id["detail"]) < 300
+
+
+def test_a_websocket_ping_keeps_its_session_alive(make_settings: SettingsFactory) -> None:
+    clock = FakeClock(1000.0)
+    app = create_app(make_settings(session_ttl_s=60, clock=clock, warm_up=False))
+    with TestClient(app) as c:
+        session = start(c)
+        with c.websocket_connect(f"/v1/sessions/{session}/ws?api_key={KEY}") as socket:
+            assert socket.receive_json()["event"] == "ready"
+            for _ in range(3):
+                clock.now += 50
+                socket.send_json({"type": "ping"})
+                assert socket.receive_json()["event"] == "pong"
+        assert c.get(f"/v1/sessions/{session}", headers=AUTH).status_code == 200
+        clock.now += 61
+        assert_problem(c.get(f"/v1/sessions/{session}", headers=AUTH), 404)
 
 
 def test_deleted_session_is_gone(client: TestClient) -> None:
