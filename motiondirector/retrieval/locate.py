@@ -19,7 +19,6 @@ SCAN_LIMIT = 10_000
 """Directory entries looked at, at most, to tell what a folder holds."""
 _BUILD = "motiondirector index build"
 _SOURCES = "SOURCES are folders of BVH files or of videos, or builtin"
-_VERSION_NAME = re.compile(r"^v\d{6,}$")
 
 
 @dataclass(frozen=True)
@@ -30,9 +29,12 @@ class _Contents:
     complete: bool
 
 
-def not_a_library(root: Path, *, current_file: str, manifest_file: str) -> str:
+def not_a_library(
+    root: Path, *, current_file: str, manifest_file: str, version_name: re.Pattern[str]
+) -> str:
     """Why `root` is not a clip library and what to do, as one sentence starting "no clip
-    library at ROOT:". `current_file` and `manifest_file` are the library's file names."""
+    library at ROOT:". `current_file`, `manifest_file` and `version_name` are the library's
+    layout, as the store names it."""
     where = f"no clip library at {root}"
     if not root.exists():
         return (
@@ -43,7 +45,7 @@ def not_a_library(root: Path, *, current_file: str, manifest_file: str) -> str:
         return f"{where}: {_file_kind(root)}"
     if (root / manifest_file).is_file() and (root.parent / current_file).is_file():
         return f"{where}: it is one version of the clip library at {root.parent}; use {root.parent}"
-    versions = _version_dirs(root)
+    versions = _version_dirs(root, version_name)
     if versions:
         return (
             f"{where}: its {current_file} file, which names the live one of the versions "
@@ -95,10 +97,10 @@ def _file_kind(path: Path) -> str:
     )
 
 
-def _version_dirs(root: Path) -> list[str]:
+def _version_dirs(root: Path, version_name: re.Pattern[str]) -> list[str]:
     try:
         with os.scandir(root) as entries:
-            names = [e.name for e in entries if _VERSION_NAME.match(e.name) and e.is_dir()]
+            names = [e.name for e in entries if version_name.match(e.name) and e.is_dir()]
     except OSError:
         return []
     return sorted(names)

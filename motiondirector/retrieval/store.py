@@ -681,7 +681,9 @@ def _load_live(root: Path, *, verify: bool, embedder: Embedder) -> _State:
 
 
 def _not_a_library(root: Path) -> str:
-    return not_a_library(root, current_file=CURRENT_FILE, manifest_file=MANIFEST_FILE)
+    return not_a_library(
+        root, current_file=CURRENT_FILE, manifest_file=MANIFEST_FILE, version_name=_VERSION_NAME
+    )
 
 
 class _VersionGone(Exception):
