@@ -20,6 +20,8 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/motiondirector demo examples/the_key.fountain --out out/the_key
+	# The main job: the plan realized with library clips, BVH per character and a preview video.
+	$(BIN)/motiondirector direct examples/the_key.fountain --out out/the_key_scene --preview
 
 test: $(STAMP)
 	$(BIN)/ruff check motiondirector tests benchmarks scripts notebooks
