@@ -87,7 +87,7 @@ def arkit_curves(
 
     weights = _face_layer(times, [e for e in events if isinstance(e, FaceEvent)])
     if idle:
-        lines = [(u.start, u.end) for u in plan.utterances if u.speaker == character]
+        lines = [(u.start, u.end) for u in plan.utterances if u.mouthed_by(character)]
         weights += idle_face(times, character, names, lines)
     if speech:
         _layer_speech(weights, times, plan, character, names)

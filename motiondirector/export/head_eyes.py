@@ -152,7 +152,7 @@ class HeadEyesCurves:
         )
         self._idle = idle
         self._sway_seeds = [character_seed(character, f"head.{axis}") for axis in HEAD_AXES]
-        self._lines = [(u.start, u.end) for u in plan.utterances if u.speaker == character]
+        self._lines = [(u.start, u.end) for u in plan.utterances if u.mouthed_by(character)]
 
     def sample(self, times: FloatArray) -> HeadEyes:
         """Angles at `times` (seconds): head (n, 3) and eyes (n, 4), degrees."""

@@ -10,6 +10,7 @@ blendshapes.
 Keys are in time order, times in seconds from the scene start; a `sil` key marks a pause
 between words, and the mouth rests between utterances. The track is the utterance's own when
 the plan carries one, else the one derived from its words, the same the ARKit exports use.
+A voice-over (V.O.) has no keys: the character does not say it on screen.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ def visemes_json(plan: MotionPlan, character: str) -> str:
     lines = [f"  {json.dumps(key)}: {json.dumps(value)}," for key, value in head.items()]
     blocks = []
     for utterance in plan.utterances:
-        if utterance.speaker != character:
+        if not utterance.mouthed_by(character):
             continue
         keys = ",\n".join(
             "        "

@@ -5,8 +5,8 @@ Every event has a channel, start and end in seconds, the utterance it belongs to
 The JSON Schema of `MotionPlan` is published (`motiondirector schema`) and versioned: 1.1 added
 `planned_by` and `fallback` to each utterance; 1.2 added the optional speech track (`visemes`)
 of each utterance and the optional caller phoneme timings of each word; 1.3 added the gesture
-lexemes of handling things (take, give, put_down, drink, read, write, open); 1.0 to 1.2 plans
-still load (upgraded on reading).
+lexemes of handling things (take, give, put_down, drink, read, write, open); 1.4 added
+`voice_over` to each utterance; 1.0 to 1.3 plans still load (upgraded on reading).
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from motiondirector.plan.direction import ModelFallback, describe_fallbacks
 from motiondirector.plan.scene import Seconds, Word
 from motiondirector.plan.vocabulary import Emotion, GestureLexeme, Hand, HeadLexeme, PostureLexeme
 
-SCHEMA_VERSION: Literal["1.3"] = "1.3"
-_UPGRADED_VERSIONS = ("1.0", "1.1", "1.2")
+SCHEMA_VERSION: Literal["1.4"] = "1.4"
+_UPGRADED_VERSIONS = ("1.0", "1.1", "1.2", "1.3")
 
 Viseme = Literal[
     "sil", "PP", "FF", "TH", "DD", "kk", "CH", "SS", "nn", "RR", "aa", "E", "ih", "oh", "ou"
@@ -141,6 +141,10 @@ def _is_none(value: object) -> bool:
     return value is None
 
 
+def _is_false(value: object) -> bool:
+    return value is False
+
+
 class PlanUtterance(_Model):
     id: str
     speaker: str
@@ -167,6 +171,16 @@ class PlanUtterance(_Model):
         description="The line's speech track: phonemes with their visemes, times and weights, in "
         "time order. Left out, the exports derive it from the words (schema 1.2).",
     )
+    voice_over: bool = Field(
+        default=False,
+        exclude_if=_is_false,
+        description="A voice-over (a V.O. cue): heard, not said on screen, so the speaker's "
+        "mouth stays still in the plan and the face exports; left out when false (schema 1.4).",
+    )
+
+    def mouthed_by(self, character: str) -> bool:
+        """Whether `character` says this line on screen: their own line, not a voice-over."""
+        return self.speaker == character and not self.voice_over
 
 
 class PlanAction(_Model):
@@ -200,7 +214,7 @@ class CharacterTrack(_Model):
 
 
 class MotionPlan(_Model):
-    schema_version: Literal["1.3"] = SCHEMA_VERSION
+    schema_version: Literal["1.4"] = SCHEMA_VERSION
     scene: SceneInfo
     beats: tuple[PlanBeat, ...]
     utterances: tuple[PlanUtterance, ...]
@@ -210,7 +224,7 @@ class MotionPlan(_Model):
     @model_validator(mode="before")
     @classmethod
     def _upgrade(cls, data: Any) -> Any:
-        # 1.1 to 1.3 only added optional fields and lexemes: an older plan is a valid newer one.
+        # 1.1 to 1.4 only added optional fields and lexemes: an older plan is a valid newer one.
         if isinstance(data, Mapping) and data.get("schema_version") in _UPGRADED_VERSIONS:
             return {**data, "schema_version": SCHEMA_VERSION}
         return data

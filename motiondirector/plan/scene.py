@@ -41,6 +41,12 @@ class Word(_Frozen):
     )
 
 
+def is_voice_over(extension: str | None) -> bool:
+    """Whether a cue extension ("V.O.", "v.o", "V. O.") marks a voice-over: a line the audience
+    hears that nobody says on screen, and that the others on stage do not hear."""
+    return extension is not None and "V.O" in extension.replace(" ", "").upper()
+
+
 class Parenthetical(_Frozen):
     text: str = Field(description="The wryly without brackets, e.g. 'smiling'.")
     before_word: int = Field(
@@ -63,6 +69,15 @@ class Utterance(_Frozen):
     dual: bool = Field(default=False, description="Spoken at the same time as the previous line.")
     beat: int = Field(default=0, ge=0, description="Index of the beat (scene) it belongs to.")
     line: int | None = Field(default=None, description="1-based line in the source file.")
+
+    @property
+    def voice_over(self) -> bool:
+        """A voice-over (see `is_voice_over`): no lips move, nobody on stage listens."""
+        return is_voice_over(self.extension)
+
+    def mouthed_by(self, character: str) -> bool:
+        """Whether `character` says this line on screen: their own line, not a voice-over."""
+        return self.speaker == character and not self.voice_over
 
 
 class ActionLine(_Frozen):
@@ -109,7 +124,8 @@ class Scene(_Frozen):
         return self.beats[beat].characters if beat < len(self.beats) else self.characters
 
     def attending(self) -> dict[str, tuple[str, ...]]:
-        """Per utterance id, who listens to it: everyone else on stage, in stage order. In a
+        """Per utterance id, who listens to it: everyone else on stage, in stage order, and
+        nobody for a voice-over. In a
         crowd (more than `MAX_LISTENERS` others) only `MAX_LISTENERS` attend: those the line is
         addressed to, then those who spoke or were spoken to most recently in the beat. A
         long scene with a big cast then costs listener behaviour in proportion to its lines."""
@@ -119,6 +135,9 @@ class Scene(_Frozen):
         for position, utterance in enumerate(self.utterances):
             if utterance.beat != beat:
                 beat, last_active = utterance.beat, {}
+            if utterance.voice_over:
+                attending[utterance.id] = ()
+                continue
             others = [c for c in self.on_stage(utterance.beat) if c != utterance.speaker]
             if len(others) > MAX_LISTENERS:
                 order = {name: index for index, name in enumerate(others)}

@@ -567,7 +567,7 @@ class RulesPlanner:
                     scale=explicit.gesture_scale,
                 )
             )
-        if not (utterance.extension and "V.O" in utterance.extension.upper()):
+        if not utterance.voice_over:
             addressees = (addressee,) if addressee else utterance.addressees
             behaviours.extend(
                 listener_behaviours(

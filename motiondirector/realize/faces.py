@@ -162,7 +162,8 @@ class FaceSlot:
 
 def face_slots(plan: MotionPlan, character: str) -> list[FaceSlot]:
     """The slots of `character`: one per utterance, in time order, with the character's face,
-    head and gaze events that overlap it; the emotion is the utterance's for its speaker.
+    head and gaze events that overlap it; the emotion is the utterance's for its speaker, who
+    is not `speaking` (their face does not talk) in a voice-over.
 
     A face does one thing at a time, so slots never overlap: where utterances do (dual
     dialogue, interruptions), the character's own lines hold their time first, then the others
@@ -183,8 +184,8 @@ def face_slots(plan: MotionPlan, character: str) -> list[FaceSlot]:
     slots = []
     for own_lines in (True, False):
         for utterance in utterances:
-            speaking = utterance.speaker == character
-            if speaking != own_lines:
+            own = utterance.speaker == character
+            if own != own_lines:
                 continue
             span = _free_span(utterance.start, utterance.end, held)
             if span is None:
@@ -197,8 +198,8 @@ def face_slots(plan: MotionPlan, character: str) -> list[FaceSlot]:
                     utterance_id=utterance.id,
                     start=start,
                     end=end,
-                    speaking=speaking,
-                    emotion=utterance.emotion.label if speaking else None,
+                    speaking=utterance.mouthed_by(character),
+                    emotion=utterance.emotion.label if own else None,
                     events=tuple(e for e in events if e.start < end and e.end > start),
                 )
             )

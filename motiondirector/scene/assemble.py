@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from motiondirector.errors import SceneLimitError, ScriptError
-from motiondirector.plan.scene import ActionLine, Beat, Scene, Utterance, Word
+from motiondirector.plan.scene import ActionLine, Beat, Scene, Utterance, Word, is_voice_over
 from motiondirector.scene.addressees import infer_addressees
 from motiondirector.scene.elements import ParsedScript, RawAction, RawHeading, RawTurn
 from motiondirector.scene.limits import SceneLimits
@@ -29,10 +29,6 @@ class _BeatDraft:
 
 def _seconds(ms: int) -> float:
     return ms / 1000
-
-
-def _is_voice_over(turn: RawTurn) -> bool:
-    return turn.extension is not None and "V.O" in turn.extension.replace(" ", "")
 
 
 def assemble_scene(
@@ -171,7 +167,7 @@ def _on_stage(beat: _BeatDraft, declared: tuple[str, ...], names: NameMatcher) -
                 present.update(dict.fromkeys(names.mentions(element.text)))
             continue
         # A voice-over is heard, not seen: it alone does not bring the speaker on stage.
-        if not _is_voice_over(element):
+        if not is_voice_over(element.extension):
             present.setdefault(element.speaker, None)
         present.update(dict.fromkeys(element.addressees or ()))
     return tuple(present)

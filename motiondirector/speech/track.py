@@ -61,10 +61,10 @@ def utterance_keys(utterance: PlanUtterance) -> list[Key]:
 
 
 def character_keys(plan: MotionPlan, character: str) -> list[Key]:
-    """Every key of the lines `character` speaks, in time order."""
+    """Every key of the lines `character` says on screen (not voice-overs), in time order."""
     keys: list[Key] = []
     for utterance in plan.utterances:
-        if utterance.speaker == character:
+        if utterance.mouthed_by(character):
             keys.extend(utterance_keys(utterance))
     keys.sort(key=lambda k: (k.start, k.end))
     return keys

@@ -87,7 +87,7 @@ def realize(scene: Scene, direction: Direction, *, fps: int = 30, seed: int = 0)
             by_channel[request.behaviour.channel].append(request)
         beats = [b for b in scene.beats if name in b.characters]
         present = [(b.start, b.end) for b in beats]
-        speaking = [(u.start, u.end) for u in scene.utterances if u.speaker == name]
+        speaking = [(u.start, u.end) for u in scene.utterances if u.mouthed_by(name)]
         new_id = EventIds(prefixes[name])
         events: list[AnyEvent] = [
             *realize_posture(by_channel["posture"], beats, new_id),
@@ -138,6 +138,7 @@ def realize(scene: Scene, direction: Direction, *, fps: int = 30, seed: int = 0)
                 intent=directed[u.id].intent,
                 planned_by=direction.planned_by(directed[u.id]),
                 fallback=directed[u.id].fallback,
+                voice_over=u.voice_over,
             )
             for u in scene.utterances
         ),

@@ -104,10 +104,11 @@ def _to_event(span: _Span, new_id: EventIds) -> FaceEvent:
 def realize_face(
     character: str, requests: list[Request], scene: Scene, new_id: EventIds
 ) -> list[FaceEvent]:
-    """AU events for one character: directed AUs plus lips parting while they speak."""
+    """AU events for one character: directed AUs plus lips parting while they speak on
+    screen (not in a voice-over)."""
     spans = [s for r in requests if (s := _span_for(r, scene.duration)) is not None]
     for utterance in scene.utterances:
-        if utterance.speaker == character and utterance.end > utterance.start:
+        if utterance.mouthed_by(character) and utterance.end > utterance.start:
             spans.append(
                 _Span(
                     25,

@@ -89,7 +89,7 @@ def _conversational_shifts(
     shifts: list[_Shift] = []
     for u in utterances:
         length = u.end - u.start
-        if u.speaker == character:
+        if u.mouthed_by(character):
             shifts.extend(_speaker_shifts(u))
         elif character in attending[u.id]:
             listen = _default("realizer.gaze.listen", f"listening to {u.speaker}")
