@@ -19,6 +19,7 @@ from motiondirector.scene.source import check_text
 from motiondirector.server.errors import ProblemError, too_long
 from motiondirector.server.guard import API_KEY_HEADER, Guard
 from motiondirector.server.jobs import JobRunner
+from motiondirector.server.memory import MemoryReleaser
 from motiondirector.server.models import ScriptSource
 from motiondirector.server.scene_artifacts import script_of
 from motiondirector.server.sessions import SessionStore
@@ -41,13 +42,16 @@ class ServerContext:
     caller: Callable[..., str] = field(init=False, repr=False)
     open_streams: StreamQuota = field(init=False, repr=False)
     """The frame streams each key holds open (`settings.max_streams_per_key`)."""
+    memory: MemoryReleaser = field(init=False, repr=False)
+    """Gives the memory of ended streams back to the system."""
 
     stream_slot: Callable[..., AsyncIterator[None]] = field(init=False, repr=False)
     """A FastAPI dependency: one of the caller's open streams, held until the answer ends."""
 
     def __post_init__(self) -> None:
         self.caller = caller_dependency(self.guard)
-        self.open_streams = StreamQuota(self.settings.max_streams_per_key)
+        self.memory = MemoryReleaser()
+        self.open_streams = StreamQuota(self.settings.max_streams_per_key, self.memory.request)
         self.stream_slot = stream_slot_dependency(self.open_streams, self.caller)
 
     def jobs(self) -> JobRunner:

@@ -83,9 +83,10 @@ def plan_router(ctx: ServerContext, workers: StreamWorkers) -> APIRouter:
         request: Request,
         _: Caller,
         __: Annotated[None, Depends(ctx.stream_slot)],
-    ) -> OpenedStream:
+    ) -> AsyncIterator[OpenedStream]:
         """The stream planned and opened up to its first frames, before the answer starts,
-        so a bad script is a problem answer, not a broken stream."""
+        so a bad script is a problem answer, not a broken stream; closed once the answer has
+        ended."""
         text, format = ctx.script_text(body)
         planner = ctx.planner(body.planner)
         limits = ctx.settings.scene_limits()
@@ -97,7 +98,8 @@ def plan_router(ctx: ServerContext, workers: StreamWorkers) -> APIRouter:
             check_stream_size(frames, ctx.settings.max_stream_frames, _PLAN_INSTEAD)
             return open_stream(stream_events(payload, frames, instance=request.url.path))
 
-        return await workers.run(OPENING, start)
+        with await workers.run(OPENING, start) as stream:
+            yield stream
 
     @router.post(
         "/v1/plan",

@@ -177,12 +177,14 @@ def session_router(ctx: ServerContext, workers: StreamWorkers) -> APIRouter:
         request: Request,
         caller: Caller,
         _: Annotated[None, Depends(ctx.stream_slot)],
-    ) -> OpenedStream:
+    ) -> AsyncIterator[OpenedStream]:
         """The turn taken and its stream opened up to the first frames, before the answer
-        starts, so a bad turn is a problem answer, not a broken stream."""
+        starts, so a bad turn is a problem answer, not a broken stream; closed once the
+        answer has ended."""
         check_turn(body)
         session = ctx.sessions.get(caller, session_id)
-        return await workers.run(OPENING, open_turn, session, body, request.url.path)
+        with await workers.run(OPENING, open_turn, session, body, request.url.path) as stream:
+            yield stream
 
     @router.post(
         "/v1/sessions",
@@ -318,7 +320,9 @@ def session_router(ctx: ServerContext, workers: StreamWorkers) -> APIRouter:
                         ctx.guard.throttle(caller, ctx.guard.cost(size))
                         session = ctx.sessions.get(caller, session_id)
                         slot.enter_context(ctx.open_streams.slot(caller))
-                        events = await workers.run(OPENING, open_turn, session, turn, path)
+                        events = slot.enter_context(
+                            await workers.run(OPENING, open_turn, session, turn, path)
+                        )
                     except ProblemError as error:
                         await _send_problem(websocket, _problem(error, path))
                         if error.status == 404:

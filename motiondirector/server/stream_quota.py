@@ -4,14 +4,15 @@ An open stream holds its plan and its whole scene's curves and body per characte
 client has read it or left, and a client that stops reading keeps its connection, and that
 memory, as long as it likes. `max_stream_frames` bounds one stream; this bounds how many one
 key may hold: beyond `max_streams_per_key`, opening one answers 429 `stream-quota`. A slot is
-taken before a stream's work starts and given back when the stream ends, however it ends.
-This module knows nothing of HTTP beyond the problem it raises.
+taken before a stream's work starts and given back when the stream ends, however it ends;
+then `stream_ended` runs (the server asks for the stream's freed memory to go back to the
+system, see `server.memory`). This module knows nothing of HTTP beyond the problem it raises.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from motiondirector.server.errors import ProblemError
@@ -23,8 +24,9 @@ RETRY_AFTER_S = 1
 class StreamQuota:
     """Open streams per caller, at most `limit` each."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, stream_ended: Callable[[], None] | None = None) -> None:
         self.limit = limit
+        self.stream_ended = stream_ended
         self._open: dict[str, int] = {}
         self._lock = threading.Lock()
 
@@ -67,3 +69,5 @@ class StreamQuota:
                 self._open[caller] = held
             else:
                 self._open.pop(caller, None)
+        if self.stream_ended is not None:
+            self.stream_ended()

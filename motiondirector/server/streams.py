@@ -107,11 +107,27 @@ def stream_events(plan_json: str, frames: PlanFrames, *, instance: str) -> Itera
 
 
 class OpenedStream(Iterator[Event]):
-    """A stream's events, the first few already made (`ready`), the rest made on demand."""
+    """A stream's events, the first few already made (`ready`), the rest made on demand; as a
+    context manager, closed when the block ends."""
 
     def __init__(self, ready: list[Event], rest: Iterator[Event]) -> None:
         self._ready = deque(ready)
         self._rest = rest
+
+    def __enter__(self) -> OpenedStream:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Let go of the events still to come and of what they hold (the plan, its curves and
+        frames). The task of a client that left can stay alive, in a reference cycle of the
+        web framework's, until the garbage collector finds it, which took minutes under load;
+        the stream's memory need not wait for it. An event a worker is making still comes;
+        then the stream ends."""
+        self._ready.clear()
+        self._rest = iter(())
 
     def __next__(self) -> Event:
         if self._ready:

@@ -3,10 +3,12 @@ key holds one stream open by not reading it."""
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import socket
 import threading
+import time
 from collections.abc import Iterator
 
 import httpx
@@ -15,6 +17,7 @@ from websockets.sync.client import connect
 
 from motiondirector.server.errors import ProblemError
 from motiondirector.server.stream_quota import StreamQuota
+from motiondirector.streaming import PlanFrames
 from tests.server.conftest import (
     AUTH,
     KEY,
@@ -44,6 +47,18 @@ def test_a_caller_holds_at_most_its_quota_and_gets_slots_back() -> None:
     with pytest.raises(RuntimeError), quota.slot("a"):
         raise RuntimeError("a stream that fails gives its slot back too")
     assert quota.open("a") == 0 and not quota._open  # callers with nothing open are forgotten
+
+
+def test_every_stream_that_ends_says_so_however_it_ends() -> None:
+    ended: list[None] = []
+    quota = StreamQuota(1, stream_ended=lambda: ended.append(None))
+    with quota.slot("a"):
+        assert not ended
+    with pytest.raises(RuntimeError), quota.slot("a"):
+        raise RuntimeError("a stream that fails")
+    with pytest.raises(ProblemError), quota.slot("a"), quota.slot("a"):
+        pass  # refused: the second never held a slot, so it does not end one
+    assert len(ended) == 3
 
 
 @pytest.fixture(scope="module")
@@ -125,3 +140,25 @@ def test_a_key_holding_its_streams_open_gets_429_until_it_lets_go(
     # A client leaving mid-stream is no error of the server's: nothing is logged as one.
     assert httpx.get(f"{server.base}/healthz").status_code == 200
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
+def _live_frames() -> int:
+    return sum(isinstance(o, PlanFrames) for o in gc.get_objects())
+
+
+def test_a_client_that_leaves_lets_go_of_its_streams_frames(one_stream_each: LiveServer) -> None:
+    # With the collector off only references free the frames: the task of a client that
+    # left can stay alive in a reference cycle long after its stream has ended.
+    gc.collect()
+    gc.disable()
+    try:
+        before = _live_frames()
+        stalled = _stalled_stream(one_stream_each, _session(one_stream_each, AUTH))
+        assert _live_frames() > before
+        stalled.close()
+        deadline = time.monotonic() + 60
+        while _live_frames() > before and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _live_frames() == before
+    finally:
+        gc.enable()
