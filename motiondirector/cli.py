@@ -505,6 +505,11 @@ def _build_parser() -> argparse.ArgumentParser:
         type=_positive_int,
         help="score only the first N items of each data set (quick checks)",
     )
+    evaluate.add_argument(
+        "--data-dir",
+        type=Path,
+        help="folder of the evaluation data (default: ../shared/data next to the repository)",
+    )
     evaluate.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
     serve = sub.add_parser("serve", help="run the HTTP API (keys from MOTIONDIRECTOR_API_KEYS)")
@@ -708,6 +713,7 @@ def _run(args: argparse.Namespace) -> int:
             args.out,
             compare_to=args.compare,
             progress=not args.quiet and sys.stderr.isatty(),
+            data_dir=args.data_dir,
             limit=args.limit,
         )
         _report_fallbacks(planner)

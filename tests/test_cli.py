@@ -266,3 +266,16 @@ def test_eval_writes_a_report_and_compares(
     assert (second / "comparison.csv").is_file()
     assert main(["eval", "--suite", "nope", "--out", str(second), "-q"]) == 1
     assert "nope" in capsys.readouterr().err
+
+
+def test_eval_reads_the_data_folder_it_is_given(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from .conftest import SHARED_DATA
+
+    missing = tmp_path / "no-data"
+    argv = ["eval", "--suite", "screenplays", "--limit", "1", "-q", "--data-dir"]
+    assert main([*argv, str(missing), "--out", str(tmp_path / "a")]) == 1
+    assert str(missing) in capsys.readouterr().err
+    assert main([*argv, str(SHARED_DATA), "--out", str(tmp_path / "b")]) == 0
+    assert f"- Data folder: {SHARED_DATA.resolve()}" in (tmp_path / "b" / "report.md").read_text()

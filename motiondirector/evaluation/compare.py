@@ -89,9 +89,13 @@ def f1_score(gold: np.ndarray, pred: np.ndarray, labels: int, average: str) -> f
     return float((f1 * support).sum() / support.sum()) if support.sum() else 0.0
 
 
-def _f1_items(run: SuiteResult | pd.DataFrame) -> pd.DataFrame | None:
-    if isinstance(run, SuiteResult) and {"dataset", "item", "gold", "pred"} <= set(run.items):
-        return run.items.set_index("item")
+def _f1_items(
+    run: SuiteResult | pd.DataFrame, items: pd.DataFrame | None = None
+) -> pd.DataFrame | None:
+    if items is None and isinstance(run, SuiteResult):
+        items = run.items
+    if items is not None and {"dataset", "item", "gold", "pred"} <= set(items):
+        return items.set_index("item")
     return None
 
 
@@ -103,8 +107,12 @@ def _f1_interval(
     if average not in F1_AVERAGES:
         return None
     a = items_a[items_a["dataset"] == dataset]
-    b = items_b[items_b["dataset"] == dataset].reindex(a.index)
-    if a.empty or b["pred"].isna().any() or not a["gold"].equals(b["gold"]):
+    b = items_b[items_b["dataset"] == dataset]
+    # Only the same items on both sides: an interval over a subset would not be the delta's.
+    if a.empty or set(a.index) != set(b.index):
+        return None
+    b = b.reindex(a.index)
+    if not a["gold"].equals(b["gold"]):
         return None
     names = sorted({*a["gold"], *a["pred"], *b["pred"]})
     code = {name: i for i, name in enumerate(names)}
@@ -131,12 +139,17 @@ def compare(
     *,
     n_boot: int = 1000,
     seed: int = 0,
+    items_a: pd.DataFrame | None = None,
+    items_b: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Per-metric values of both runs, `delta = b - a`, and a 95 % bootstrap CI of the delta."""
+    """Per-metric values of both runs, `delta = b - a`, and a 95 % bootstrap CI of the delta.
+
+    `items_a`/`items_b`: the runs' items tables (dataset, item, gold, pred), for F1 intervals
+    when `a`/`b` are DataFrames read from a report (a SuiteResult brings its own)."""
     summary_a, values_a = _parts(a)
     summary_b, values_b = _parts(b)
     b_values = dict(zip(summary_b["metric"], summary_b["value"], strict=True))
-    f1_a, f1_b = _f1_items(a), _f1_items(b)
+    f1_a, f1_b = _f1_items(a, items_a), _f1_items(b, items_b)
     rng = np.random.default_rng(seed)
     rows = []
     for metric, value_a in zip(summary_a["metric"], summary_a["value"], strict=True):
@@ -144,10 +157,10 @@ def compare(
             continue
         value_b = float(b_values[metric])
         low = high = float("nan")
-        items_a = values_a[values_a["metric"] == metric].set_index("item")["value"]
-        items_b = values_b[values_b["metric"] == metric].set_index("item")["value"]
-        if len(items_a) and len(items_b):
-            low, high = _bootstrap(items_a, items_b, n_boot, rng)
+        per_item_a = values_a[values_a["metric"] == metric].set_index("item")["value"]
+        per_item_b = values_b[values_b["metric"] == metric].set_index("item")["value"]
+        if len(per_item_a) and len(per_item_b):
+            low, high = _bootstrap(per_item_a, per_item_b, n_boot, rng)
         elif f1_a is not None and f1_b is not None:
             low, high = _f1_interval(metric, f1_a, f1_b, n_boot, rng) or (low, high)
         rows.append([metric, float(value_a), value_b, value_b - float(value_a), low, high])

@@ -157,6 +157,9 @@ def realism_figure(quantiles: pd.DataFrame, spectrum: pd.DataFrame | None = None
     """Real against planned faces: the CDF of every distribution feature (the realism suite's
     `quantiles` table; the area between the two curves is their Wasserstein distance) and,
     given the `spectrum` table, both head-speed spectra."""
+    from motiondirector.evaluation.realism import FEATURES
+
+    units = {feature.key: feature.unit for feature in FEATURES}
     features = list(dict.fromkeys(quantiles["feature"]))
     panels = len(features) + (1 if spectrum is not None and len(spectrum) else 0)
     columns = min(4, max(panels, 1))
@@ -171,6 +174,9 @@ def realism_figure(quantiles: pd.DataFrame, spectrum: pd.DataFrame | None = None
             if len(part):
                 axes.plot(part["value"], part["q"], color=colour, linestyle=line, label=side)
         axes.set_title(feature, fontsize=9)
+        axes.set_xlabel(units.get(feature, ""), fontsize=8)
+        if index % columns == 0:
+            axes.set_ylabel("share at or below", fontsize=8)
         axes.set_ylim(0, 1.02)
         axes.tick_params(labelsize=7)
     if panels > len(features) and spectrum is not None:

@@ -4,7 +4,8 @@ them back.
 write_report(results, "reports/rules") -> reports/rules/report.md, plus
 - `<suite>_summary.csv`, `<suite>_items.csv`, `<suite>_<table>.csv` for every table
   (Parquet copies too when pyarrow or fastparquet is importable),
-- `suites.csv`: per suite the planner, run time, data source and licence,
+- `suites.csv`: per suite the planner, run time, data source, licence, data folder, limit and
+  motiondirector version,
 - `emotion_confusion_<dataset>.png`, `behaviours_lexemes.png`, `screenplays_timing.png`,
   `screenplays_latency.png` (per-utterance latency with p50/p90/p99), `screenplays_tokens.png`
   (when the planner reports tokens), `retrieval_recall.png` when those suites ran,
@@ -22,11 +23,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from motiondirector import __version__
 from motiondirector.errors import EvaluationError
-from motiondirector.evaluation.compare import COLUMNS, compare
+from motiondirector.evaluation.compare import COLUMNS, _f1_interval, _f1_items, compare
 from motiondirector.evaluation.latency import percentiles
 from motiondirector.evaluation.plots import (
     confusion_figure,
@@ -147,7 +150,7 @@ def write_report(
     out.mkdir(parents=True, exist_ok=True)
     earlier = load_report(compare_to) if compare_to is not None else None
     planners = sorted({r.planner for r in results if r.planner})
-    lines = ["# Evaluation report", ""]
+    lines = ["# Evaluation report", "", f"motiondirector {__version__}.", ""]
     if planners:
         lines += [f"Planner: {', '.join(planners)}.", ""]
     lines.append(
@@ -163,6 +166,10 @@ def write_report(
     for result in results:
         lines += [f"## {result.name}", ""]
         lines += [f"- Data source: {result.source}", f"- Licence: {result.licence}"]
+        if result.data_dir:
+            lines.append(f"- Data folder: {result.data_dir}")
+        if result.limit is not None:
+            lines.append(f"- Limit: the first {result.limit} items of each data set")
         lines += [f"- Run time: {result.seconds:.1f} s", ""]
         lines += [_markdown(result.summary), ""]
         if result.name == "screenplays":
@@ -184,11 +191,16 @@ def write_report(
             lines += [f"![{name}]({name})", ""]
         if earlier is not None and f"{result.name}_summary" in earlier:
             table = suite_comparison(
-                earlier, result.name, result.summary, result.values if len(result.values) else None
+                earlier,
+                result.name,
+                result.summary,
+                result.values if len(result.values) else None,
+                items=result.items,
             )
             lines += [
                 f"Compared with {compare_to} (delta = this run - earlier, 95 % bootstrap CI):",
                 "",
+                *_limit_note(earlier, result),
                 _markdown(table),
                 "",
             ]
@@ -201,6 +213,30 @@ def write_report(
     return path
 
 
+def _limit_note(earlier: Mapping[str, pd.DataFrame], result: SuiteResult) -> list[str]:
+    """A warning line when the earlier run of this suite kept a different number of items."""
+    runs = earlier.get("suites")
+    if runs is None or "limit" not in runs.columns:
+        return []
+    rows = runs[runs["suite"] == result.name]
+    if rows.empty:
+        return []
+    before = rows["limit"].iloc[0]
+    before_limit = None if pd.isna(before) else int(before)
+    if before_limit == result.limit:
+        return []
+
+    def words(limit: int | None) -> str:
+        return "every item" if limit is None else f"the first {limit} items"
+
+    return [
+        f"The runs scored different items (earlier: {words(before_limit)} of each data set; "
+        f"this run: {words(result.limit)}): the deltas mix a change of data with the change "
+        "being measured.",
+        "",
+    ]
+
+
 def _run_table(results: Sequence[SuiteResult]) -> pd.DataFrame:
     return pd.DataFrame(
         [
@@ -210,10 +246,22 @@ def _run_table(results: Sequence[SuiteResult]) -> pd.DataFrame:
                 "seconds": r.seconds,
                 "source": r.source,
                 "licence": r.licence,
+                "data_dir": r.data_dir,
+                "limit": r.limit,
+                "version": __version__,
             }
             for r in results
         ],
-        columns=["suite", "planner", "seconds", "source", "licence"],
+        columns=[
+            "suite",
+            "planner",
+            "seconds",
+            "source",
+            "licence",
+            "data_dir",
+            "limit",
+            "version",
+        ],
     )
 
 
@@ -223,19 +271,23 @@ def suite_comparison(
     summary: pd.DataFrame,
     values: pd.DataFrame | None,
     *,
+    items: pd.DataFrame | None = None,
     n_boot: int = 1000,
     seed: int = 0,
 ) -> pd.DataFrame:
-    """One suite of an earlier report (tables by stem) against a later run's summary/values.
+    """One suite of an earlier report (tables by stem) against a later run's summary/values
+    (and items).
 
-    Item-mean metrics get a bootstrap interval from the per-item values; the others (F1,
-    percentiles, medians) their delta alone."""
+    Item-mean metrics get a bootstrap interval from the per-item values, F1 scores one from
+    the items' gold and predicted labels; the others (percentiles, medians) their delta alone."""
     before_summary = earlier[f"{suite}_summary"]
     previous = earlier.get(f"{suite}_values")
     before = previous if previous is not None and len(previous) else before_summary
     after = values if values is not None and len(values) else summary
-    table = compare(before, after, n_boot=n_boot, seed=seed)
-    return _merge_summary(table, before_summary, summary)
+    items_a = earlier.get(f"{suite}_items")
+    table = compare(before, after, n_boot=n_boot, seed=seed, items_a=items_a, items_b=items)
+    f1_items = _f1_items(before_summary, items_a), _f1_items(summary, items)
+    return _merge_summary(table, before_summary, summary, f1_items, n_boot=n_boot, seed=seed)
 
 
 def compare_reports(
@@ -257,7 +309,15 @@ def compare_reports(
         if not stem.endswith("_summary") or stem not in tables_a:
             continue
         values = tables_b.get(f"{suite}_values")
-        table = suite_comparison(tables_a, suite, tables_b[stem], values, n_boot=n_boot, seed=seed)
+        table = suite_comparison(
+            tables_a,
+            suite,
+            tables_b[stem],
+            values,
+            items=tables_b.get(f"{suite}_items"),
+            n_boot=n_boot,
+            seed=seed,
+        )
         frames.append(table.assign(suite=suite))
     if not frames:
         raise EvaluationError("the two reports have no suite in common")
@@ -276,16 +336,31 @@ def report_summaries(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)[["suite", "metric", "value", "n"]]
 
 
-def _merge_summary(table: pd.DataFrame, before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
-    """Adds the summary-only metrics (F1, medians) that have no per-item values."""
+def _merge_summary(
+    table: pd.DataFrame,
+    before: pd.DataFrame,
+    after: pd.DataFrame,
+    f1_items: tuple[pd.DataFrame | None, pd.DataFrame | None],
+    *,
+    n_boot: int,
+    seed: int,
+) -> pd.DataFrame:
+    """Adds the summary-only metrics (F1, medians) that have no per-item values; F1 scores get
+    their paired interval when both runs' items hold gold and predicted labels."""
     known = set(table["metric"])
     rows = []
     after_values = dict(zip(after["metric"], after["value"], strict=True))
+    rng = np.random.default_rng(seed)
+    items_a, items_b = f1_items
     for metric, value in zip(before["metric"], before["value"], strict=True):
         if metric in known or metric not in after_values:
             continue
         b = float(after_values[metric])
-        rows.append([metric, float(value), b, b - float(value), float("nan"), float("nan")])
+        interval = None
+        if items_a is not None and items_b is not None:
+            interval = _f1_interval(metric, items_a, items_b, n_boot, rng)
+        low, high = interval or (float("nan"), float("nan"))
+        rows.append([metric, float(value), b, b - float(value), low, high])
     extra = pd.DataFrame(rows, columns=table.columns)
     return pd.concat([table, extra], ignore_index=True) if rows else table
 
@@ -322,6 +397,8 @@ def run_eval(
     # Resolved once, before any suite runs: a bad name fails at once, not after a long suite,
     # and every suite shares one planner (and its counters).
     chosen = resolve_planner(planner)
+    if compare_to is not None:
+        load_report(compare_to)  # a wrong folder fails now, not after the suites have run
     results = []
     for name in tqdm(names, disable=not progress, unit="suite"):
         results.append(run_suite(name, planner=chosen, data_dir=data_dir, limit=limit))

@@ -70,6 +70,7 @@ class SuiteResult:
     `values`: long per-item values (metric, item, value) for the metrics that are item means.
     `tables`: extra tables by name (confusion matrices, per-lexeme scores, timing offsets,
     per-utterance latency). `planner`: the planner's name, empty for suites that use none.
+    `data_dir` and `limit`: the data folder read and the `limit` it ran with (None: every item).
     """
 
     name: str
@@ -83,6 +84,8 @@ class SuiteResult:
     )
     tables: Mapping[str, pd.DataFrame] = field(default_factory=dict)
     planner: str = ""
+    data_dir: str = ""
+    limit: int | None = None
 
 
 def resolve_planner(planner: str | Planner) -> Planner:
@@ -489,6 +492,7 @@ def _screenplays_suite(data_dir: Path, planner: Planner, limit: int | None) -> S
     from motiondirector.evaluation.latency import plan_turns
     from motiondirector.evaluation.metrics import plan_metrics
     from motiondirector.evaluation.scenes import sentence_scene
+    from motiondirector.planners.emotion import forget_recent_lines
     from motiondirector.realize import plan_scene
     from motiondirector.scene import read_script
 
@@ -498,6 +502,9 @@ def _screenplays_suite(data_dir: Path, planner: Planner, limit: int | None) -> S
         scripts = scripts[:limit]
     if not scripts:
         raise EvaluationError(f"no .fountain screenplays in {folder}")
+    # The emotion classifier remembers recent lines: a run earlier in this process (another
+    # planner, or the emotion suite) must not answer the timed lines from memory.
+    forget_recent_lines()
     # Models load and connections open on the first call: plan an unrelated line first so
     # that no timed figure includes it (and no cache can answer a scored line from it).
     plan_scene(sentence_scene(WARM_UP_LINE), planner=planner)
@@ -717,4 +724,6 @@ def run_suite(
     folder = _data_dir(data_dir)
     began = time.perf_counter()
     result = _RUNNERS[name](folder, chosen, limit)
-    return replace(result, seconds=time.perf_counter() - began)
+    return replace(
+        result, seconds=time.perf_counter() - began, data_dir=str(folder.resolve()), limit=limit
+    )

@@ -84,17 +84,37 @@ def load_cue_cases(path: str | Path) -> list[CueCase]:
     """The cases of a cue-case file, each with its Scene parsed from its script."""
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text("utf-8"))
+        text = path.read_text("utf-8")
+        data = yaml.safe_load(text)
     except (OSError, yaml.YAMLError) as error:
-        raise ScriptError(f"cannot read cue cases: {error}", file=str(path)) from None
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise ScriptError(f"cannot read cue cases: {error}", file=str(path), line=line) from None
     if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
         raise ScriptError("a cue-case file needs a top-level `cases` list", file=str(path))
     cases: list[CueCase] = []
-    for raw in data["cases"]:
+    positions = _case_lines(text)
+    for index, raw in enumerate(data["cases"]):
+        # Aliases and merge keys can hide a node's own line: then the case's, or none.
+        line, expect_lines = positions[index] if index < len(positions) else (None, [])
+        if not isinstance(raw, dict):
+            raise ScriptError("a case is a mapping (id, script, expect)", file=str(path), line=line)
         case_id = str(raw.get("id", f"case{len(cases) + 1}"))
         kind = str(raw.get("kind", "implicit"))
         if kind not in KINDS:
-            raise ScriptError(f"case {case_id}: kind must be explicit or implicit", file=str(path))
+            raise ScriptError(
+                f"case {case_id}: kind must be explicit or implicit", file=str(path), line=line
+            )
+        expect = raw.get("expect") or []
+        if not isinstance(expect, list):
+            raise ScriptError(f"case {case_id}: `expect` is a list", file=str(path), line=line)
+        for number, item in enumerate(expect):
+            if not isinstance(item, dict) or "character" not in item:
+                raise ScriptError(
+                    f"case {case_id}: expectation {number + 1} is a mapping with a `character`",
+                    file=str(path),
+                    line=expect_lines[number] if number < len(expect_lines) else line,
+                )
         scene = parse_script(
             _case_script(raw),
             format="fountain",
@@ -102,7 +122,7 @@ def load_cue_cases(path: str | Path) -> list[CueCase]:
             characters=tuple(raw.get("on_stage", ())),
         )
         expectations = []
-        for item in raw.get("expect", ()):
+        for item in expect:
             item = dict(item)
             character = str(item.pop("character")).upper()
             word = item.pop("word", None)
@@ -114,6 +134,23 @@ def load_cue_cases(path: str | Path) -> list[CueCase]:
             )
         cases.append(CueCase(case_id, kind, scene, tuple(expectations)))
     return cases
+
+
+def _case_lines(text: str) -> list[tuple[int | None, list[int]]]:
+    """Per case of a cue-case file, the 1-based line it starts on and those of its
+    expectations, for errors that point into the file."""
+    root = yaml.compose(text)
+    lines: list[tuple[int | None, list[int]]] = []
+    for key, value in root.value if isinstance(root, yaml.MappingNode) else ():
+        if key.value != "cases" or not isinstance(value, yaml.SequenceNode):
+            continue
+        for case in value.value:
+            expect: list[int] = []
+            for field, items in case.value if isinstance(case, yaml.MappingNode) else ():
+                if field.value == "expect" and isinstance(items, yaml.SequenceNode):
+                    expect = [item.start_mark.line + 1 for item in items.value]
+            lines.append((case.start_mark.line + 1, expect))
+    return lines
 
 
 def _behaviour_matches(

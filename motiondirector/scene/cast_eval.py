@@ -44,7 +44,12 @@ def load_cast_cases(folder: Path, data: Path | None = None) -> list[CastCase]:
     files under (the shared data); a case with an excerpt needs it."""
     cases = []
     for path in sorted(folder.glob("*.yaml")):
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            line = mark.line + 1 if mark is not None else None
+            raise ScriptError(f"not a YAML cast case: {error}", file=str(path), line=line) from None
         if not isinstance(raw, dict) or not isinstance(raw.get("cast"), list):
             raise ScriptError("a cast case is a mapping with a 'cast' list", file=str(path))
         cases.append(
@@ -67,8 +72,19 @@ def _text(raw: dict[str, Any], path: Path, data: Path | None) -> str:
         raise ScriptError("a cast case needs a 'script' or an 'excerpt'", file=str(path))
     if data is None:
         raise ScriptError("an excerpt needs the data folder", file=str(path))
-    first, last = excerpt["lines"]
-    lines = (data / excerpt["file"]).read_text(encoding="utf-8").splitlines()
+    try:
+        first, last = (int(n) for n in excerpt["lines"])
+        source = data / str(excerpt["file"])
+    except (KeyError, TypeError, ValueError):
+        raise ScriptError(
+            "an excerpt is a mapping with a 'file' and 'lines: [first, last]'", file=str(path)
+        ) from None
+    try:
+        lines = source.read_text(encoding="utf-8").splitlines()
+    except OSError as error:
+        raise ScriptError(
+            f"the excerpt's file cannot be read: {error.strerror} ({source})", file=str(path)
+        ) from None
     return "\n".join(lines[first - 1 : last]) + "\n"
 
 

@@ -410,3 +410,22 @@ def test_gaze_gaps_and_listeners_count_on_stage_characters_only() -> None:
     assert gaze_gap_share(plan) == 0.0
     # Listeners are the characters on stage in the line's beat, and every one of them listens.
     assert coverage(plan)["listener"] == 1.0
+
+
+def test_the_documented_numbers_of_the_key_are_the_code_s() -> None:
+    page = (EXAMPLE.parents[1] / "docs" / "metrics.md").read_text("utf-8")
+    section = page[page.index("## Numbers on `examples/the_key.fountain`") :]
+    documented = {
+        cells[0].strip("`"): (cells[1], cells[2])
+        for line in section.splitlines()
+        if line.startswith("| `")
+        for cells in [[c.strip() for c in line.strip("|").split("|")]]
+    }
+    plan = plan_script(EXAMPLE)
+    row = plan_metrics(plan)
+    in_range = naturalness_in_human_range(plan)
+    assert set(documented) == set(row)
+    for name, value in row.items():
+        band = in_range.get(name.removeprefix("naturalness."))
+        expected = "" if band is None else ("in band" if band else "out of band")
+        assert documented[name] == (f"{value:.3g}", expected), name

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -13,7 +15,9 @@ from motiondirector.evaluation import (
     EvaluationError,
     SuiteResult,
     compare,
+    compare_reports,
     load_report,
+    run_eval,
     run_suite,
     write_report,
 )
@@ -25,6 +29,11 @@ from motiondirector.evaluation.suites import (
     load_meld_dev,
     resolve_suites,
 )
+from motiondirector.plan.direction import Direction
+from motiondirector.plan.scene import Scene
+from motiondirector.planners import get_planner
+from motiondirector.planners.emotion import get_emotion_classifier, normalise_text
+from motiondirector.scene import read_script
 
 from ..conftest import SHARED_DATA
 
@@ -220,7 +229,15 @@ def _labelled(pred: list[str], gold: list[str]) -> SuiteResult:
         ],
         columns=["metric", "value", "n"],
     )
-    return SuiteResult("emotion", summary, items, "test", "test", 0.0)
+    # Per-item accuracy as the emotion suite writes it: F1 is the one metric without values.
+    values = pd.DataFrame(
+        {
+            "metric": "meld.accuracy",
+            "item": items["item"],
+            "value": (items["gold"] == items["pred"]).astype(float),
+        }
+    )
+    return SuiteResult("emotion", summary, items, "test", "test", 0.0, values=values)
 
 
 def test_compare_gives_f1_deltas_a_paired_interval() -> None:
@@ -235,3 +252,101 @@ def test_compare_gives_f1_deltas_a_paired_interval() -> None:
         assert 0 < row.ci_low <= row.delta <= row.ci_high
     same = compare(_labelled(worse, gold), _labelled(worse, gold), n_boot=300)
     assert (same["ci_low"] == 0).all() and (same["ci_high"] == 0).all()
+
+
+class _CountingEmbedder:
+    """The real embedder, keeping every text it was asked to embed."""
+
+    def __init__(self, embedder: Any) -> None:
+        self.embedder = embedder
+        self.texts: list[str] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.embedder, name)
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        self.texts += texts
+        return np.asarray(self.embedder.embed(texts))
+
+
+def test_a_second_run_in_one_process_times_lines_read_afresh(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # An earlier run (another planner, the same process) has read every line of the script.
+    run_suite("screenplays", data_dir=SHARED_DATA, limit=1)
+    classifier = get_emotion_classifier()
+    spy = _CountingEmbedder(classifier._get_embedder())
+    monkeypatch.setattr(classifier, "_embedder", spy)
+    second = run_suite("screenplays", data_dir=SHARED_DATA, limit=1)
+    lines = read_script(sorted((SHARED_DATA / "screenplays").glob("*.fountain"))[0]).utterances
+    assert len(second.tables["latency"]) == len(lines)
+    # Timed lines were embedded again, not answered from the earlier run's memory.
+    assert {normalise_text(u.text) for u in lines} <= set(spy.texts)
+
+
+def test_report_folders_give_f1_deltas_their_paired_interval(tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    labels = ["neutral", "joy", "anger", "fear"]
+    gold = [labels[i] for i in rng.integers(0, 4, 300)]
+    worse = [g if rng.random() < 0.4 else labels[rng.integers(0, 4)] for g in gold]
+    better = [g if rng.random() < 0.8 else labels[rng.integers(0, 4)] for g in gold]
+    first = write_report([_labelled(worse, gold)], tmp_path / "a").parent
+    second = write_report(
+        [_labelled(better, gold)], tmp_path / "b", compare_to=tmp_path / "a"
+    ).parent
+    for table in (compare_reports(first, second, n_boot=300), load_report(second)["comparison"]):
+        for row in table.itertuples():
+            assert 0 < row.ci_low <= row.delta <= row.ci_high
+    # Runs over different items (a quick run against a full one): no interval, not a wrong one.
+    fewer = write_report([_labelled(worse[:100], gold[:100])], tmp_path / "c").parent
+    partial = compare_reports(fewer, second).set_index("metric")
+    assert partial.loc[["meld.weighted_f1", "meld.macro_f1"], "ci_low"].isna().all()
+
+
+class _CountingPlanner:
+    """The rules planner, counting its calls."""
+
+    def __init__(self) -> None:
+        self.planner = get_planner("rules")
+        self.name = "rules"
+        self.calls = 0
+
+    def plan(self, scene: Scene) -> Direction:
+        self.calls += 1
+        return self.planner.plan(scene)
+
+
+def test_a_wrong_compare_folder_fails_before_any_suite_runs(tmp_path: Path) -> None:
+    planner = _CountingPlanner()
+    with pytest.raises(EvaluationError, match="missing-report"):
+        run_eval(["behaviours"], planner, tmp_path / "out", compare_to=tmp_path / "missing-report")
+    assert planner.calls == 0 and not (tmp_path / "out").exists()
+
+
+def test_a_report_names_the_version_data_folder_and_limit(tmp_path: Path) -> None:
+    from motiondirector import __version__
+
+    path = run_eval(["behaviours"], "rules", tmp_path / "quick", data_dir=SHARED_DATA, limit=3)
+    text = path.read_text("utf-8")
+    assert f"motiondirector {__version__}" in text
+    assert f"- Data folder: {SHARED_DATA.resolve()}" in text
+    assert "- Limit: the first 3 items of each data set" in text
+    run = load_report(path.parent)["suites"].iloc[0]
+    assert (run["version"], run["data_dir"], run["limit"]) == (
+        __version__,
+        str(SHARED_DATA.resolve()),
+        3,
+    )
+    full = write_report([run_suite("behaviours", limit=None)], tmp_path / "full")
+    assert "- Limit:" not in full.read_text("utf-8")
+
+
+def test_a_comparison_with_a_run_over_other_items_says_so(tmp_path: Path) -> None:
+    quick = run_eval(["behaviours"], "rules", tmp_path / "quick", limit=5)
+    same = run_eval(["behaviours"], "rules", tmp_path / "same", compare_to=quick.parent, limit=5)
+    assert "The runs scored different items" not in same.read_text("utf-8")
+    full = run_eval(["behaviours"], "rules", tmp_path / "full", compare_to=quick.parent)
+    assert (
+        "The runs scored different items (earlier: the first 5 items of each data set; "
+        "this run: every item)" in full.read_text("utf-8")
+    )

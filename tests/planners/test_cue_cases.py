@@ -81,3 +81,30 @@ def test_a_broken_case_file_is_a_script_error(tmp_path: Path) -> None:
     path.write_text("- just a list\n")
     with pytest.raises(ScriptError, match="cases"):
         load_cue_cases(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("cases:\n  - id: a\n    script: [open\n", 4, "cannot read cue cases"),
+        (
+            "cases:\n  - id: a\n    script: |\n      BEN\n      Hi.\n  - just words\n",
+            6,
+            "a case is a mapping",
+        ),
+        (
+            "cases:\n  - id: a\n    script: |\n      BEN\n      Hi.\n    expect:\n"
+            "      - channel: head\n        lexeme: nod\n",
+            7,
+            "case a: expectation 1 is a mapping with a `character`",
+        ),
+    ],
+)
+def test_a_malformed_case_names_its_file_and_line(
+    tmp_path: Path, text: str, line: int, message: str
+) -> None:
+    path = tmp_path / "cases.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ScriptError, match=message) as caught:
+        load_cue_cases(path)
+    assert (caught.value.file, caught.value.line) == (str(path), line)

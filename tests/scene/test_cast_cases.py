@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from motiondirector.errors import ScriptError
 from motiondirector.plan.realizer import realize
 from motiondirector.planners.rules import RulesPlanner
 from motiondirector.scene.cast_eval import CastCase, evaluate_cast, load_cast_cases, scene_cast
@@ -43,3 +44,20 @@ def test_a_cast_of_the_speakers_alone_fails_the_set(cases: list[CastCase]) -> No
     report = evaluate_cast(cases, cues_only)
     assert report.exact < 0.8
     assert any(miss.startswith("animal-dog:") for miss in report.misses)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("cast: [ANA\nscript: x\n", 2, "not a YAML cast case"),
+        ("cast: [ANA]\nexcerpt: {file: nowhere.fountain, lines: [1, 5]}\n", None, "nowhere"),
+        ("cast: [ANA]\nexcerpt: {file: a.fountain}\n", None, "'lines: \\[first, last\\]'"),
+    ],
+)
+def test_a_malformed_cast_case_names_its_file(
+    tmp_path: Path, text: str, line: int | None, message: str
+) -> None:
+    (tmp_path / "case.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(ScriptError, match=message) as caught:
+        load_cast_cases(tmp_path, data=tmp_path)
+    assert (caught.value.file, caught.value.line) == (str(tmp_path / "case.yaml"), line)
