@@ -198,6 +198,13 @@ def _add_llm_options(parser: argparse.ArgumentParser) -> None:
         "--llm-concurrency", type=_positive_int, default=4, help="requests in flight at once"
     )
     group.add_argument(
+        "--llm-timeout",
+        type=_positive_seconds,
+        default=60,
+        metavar="SECONDS",
+        help="how long one request may take (a model on a CPU may need minutes per chunk)",
+    )
+    group.add_argument(
         "--llm-no-cache", action="store_true", help="do not reuse answers cached on disk"
     )
 
@@ -215,6 +222,7 @@ def _llm_config(args: argparse.Namespace) -> LLMConfig | None:
         api_key_env=args.llm_api_key_env,
         mode=args.llm_mode,
         max_concurrency=args.llm_concurrency,
+        timeout_s=args.llm_timeout,
         cache_dir=None if args.llm_no_cache else user_cache_dir() / "llm",
     )
 
@@ -284,7 +292,9 @@ def _build_parser() -> argparse.ArgumentParser:
         choices=("deterministic", "llm"),
         help="who chooses the steps: the deterministic pipeline (default) or an LLM agent",
     )
-    direct.add_argument("--instructions", help="what the llm agent is asked, in plain words")
+    direct.add_argument(
+        "--instructions", help="what the llm agent is asked, in plain words (needs --agent llm)"
+    )
     _add_face_library_options(direct)
     _add_segment_generator_options(direct)
     _add_director_options(direct)
@@ -551,7 +561,26 @@ def _plan(args: argparse.Namespace) -> MotionPlan:
         progress=not args.quiet and sys.stderr.isatty(),
     )
     _report_fallbacks(planner, plan)
+    if not args.quiet:
+        _report_llm_cost(planner)
     return plan
+
+
+def _report_llm_cost(planner: object) -> None:
+    """One line on stderr of what planning with an LLM took: answers from the server and from
+    the disk cache, seconds waiting on the server, tokens (`LLMStats`); nothing for the rules
+    planner."""
+    from motiondirector.planners.llm_client import LLMStats
+
+    stats = getattr(planner, "stats", None)
+    if not isinstance(stats, LLMStats):
+        return
+    print(
+        f"llm: {count_noun(stats.calls, 'answer')} from the server and {stats.cache_hits} from "
+        f"the cache, {stats.seconds_waiting:.1f} s waiting on the server, "
+        f"{stats.prompt_tokens} prompt and {stats.completion_tokens} completion tokens",
+        file=sys.stderr,
+    )
 
 
 def _report_fallbacks(planner: object, plan: MotionPlan | None = None) -> None:
@@ -803,6 +832,13 @@ def _direct_scene(args: argparse.Namespace, director: Director) -> DirectResult:
 
 def _direct(args: argparse.Namespace) -> int:
     size = _size(args.size)  # refuse a bad size before any work
+    if args.instructions is not None and args.agent != "llm":
+        # The deterministic pipeline has no reader for them: silently ignoring them would
+        # hand back a scene that looks directed as asked.
+        raise MotionDirectorError(
+            "--instructions are read by the llm agent only: add --agent llm (with "
+            '--llm-model), or direct, then revise the result with a note (revise OUT "...")'
+        )
     with contextlib.ExitStack() as stack:
         generator = _segment_generator(args)
         if hasattr(generator, "close"):

@@ -2,13 +2,14 @@
 (the LLM planner, the note parser, the LangChain agent through ChatOpenAI).
 
 Each request takes the next scripted reply (an answer, a whole assistant message such as tool
-calls, an HTTP status, a delay, a dropped connection); with the script empty it answers validly
-from the request's own planner schema (`answer_for`). Every request body and its headers are
-recorded, so tests can read what the client sent.
+calls, an HTTP status, a raw body, a delay, a dropped connection); with the script empty it
+answers validly from the request's own planner schema (`answer_for`). Every request body and
+its headers are recorded, so tests can read what the client sent.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import threading
@@ -24,7 +25,7 @@ LINE = re.compile(r"^(u\d+) (.+?)(?: to [^:(]+)?(?: \(listeners: [^)]*\))?: ", r
 
 @dataclass(frozen=True)
 class Reply:
-    kind: str  # "answer" | "message" | "status" | "drop" | "auto"
+    kind: str  # "answer" | "message" | "status" | "drop" | "auto" | "raw"
     content: str = ""
     message: tuple[tuple[str, Any], ...] = ()
     status: int = 200
@@ -45,6 +46,11 @@ class Reply:
     def status_code(status: int, retry_after_ms: int | None = 10) -> Reply:
         headers = () if retry_after_ms is None else (("retry-after-ms", str(retry_after_ms)),)
         return Reply("status", status=status, headers=headers)
+
+    @staticmethod
+    def raw(body: str, content_type: str = "application/json", status: int = 200) -> Reply:
+        """A body sent as it is: a web page, a truncated or foreign JSON document."""
+        return Reply("raw", content=body, status=status, headers=(("content-type", content_type),))
 
     @staticmethod
     def drop() -> Reply:
@@ -141,6 +147,9 @@ def _handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
                 self.close_connection = True
                 self.connection.close()
                 return
+            if reply.kind == "raw":
+                self._send(reply.status, reply.content, reply.headers)
+                return
             if reply.kind == "status":
                 payload = json.dumps({"error": {"message": f"scripted {reply.status}"}})
                 self._send(reply.status, payload, reply.headers)
@@ -172,12 +181,15 @@ def _handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
         def _send(self, status: int, payload: str, headers: tuple[tuple[str, str], ...]) -> None:
             data = payload.encode("utf-8")
             self.send_response(status)
-            self.send_header("Content-Type", "application/json")
+            if not any(name.lower() == "content-type" for name, _ in headers):
+                self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
             for name, value in headers:
                 self.send_header(name, value)
             self.end_headers()
-            self.wfile.write(data)
+            # A client that gave up waiting (a timeout under test) has nobody to answer.
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                self.wfile.write(data)
 
     return Handler
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -56,6 +57,54 @@ def test_a_dead_llm_still_gives_a_plan_and_says_the_rules_stood_in(
 def test_llm_planner_without_a_model_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["plan", str(EXAMPLE_SCENE), "--planner", "llm", "-q"]) == 1
     assert "needs an LLM" in capsys.readouterr().err
+
+
+def test_plan_says_what_the_llm_took_unless_quiet(
+    server: ScriptedServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    script = tmp_path / "two.txt"
+    script.write_text("ANA: I told you no.\nBEN: Fine, I will go.\n")
+    argv = [
+        "plan", str(script), "--planner", "hybrid", "-o", str(tmp_path / "plan.json"),
+        "--llm-base-url", server.base_url, "--llm-model", "cli-cost", "--llm-no-cache",
+    ]  # fmt: skip
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    assert re.search(
+        r"^llm: 1 answer from the server and 0 from the cache, \d+\.\d s waiting on the server, "
+        r"100 prompt and 20 completion tokens$",
+        err,
+        flags=re.MULTILINE,
+    ), err
+    assert main([*argv, "-q"]) == 0
+    assert "llm:" not in capsys.readouterr().err
+
+
+def test_instructions_without_the_llm_agent_are_refused_before_any_work(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "scene"
+    argv = ["direct", str(EXAMPLE_SCENE), "--out", str(out), "-q", "--instructions", "Ben nervous"]
+    assert main(argv) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        "error: --instructions are read by the llm agent only: add --agent llm (with "
+        '--llm-model), or direct, then revise the result with a note (revise OUT "...")'
+    ]
+    assert not out.exists()
+
+
+def test_the_llm_note_parser_without_a_model_names_the_options(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scene = tmp_path / "scene"
+    script = tmp_path / "two.txt"
+    script.write_text("ANA: Hello.\nBEN: Hi.\n")
+    assert main(["direct", str(script), "--out", str(scene), "-q"]) == 0
+    argv = ["revise", str(scene), "Ana angrier", "--out", str(tmp_path / "v2"), "--parser", "llm"]
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert "the llm note parser needs an LLM" in err and "(--llm-model, --llm-base-url)" in err
 
 
 def test_eval_scores_an_llm_planner_and_records_its_tokens(

@@ -10,6 +10,7 @@ import pytest
 
 from motiondirector.cli import EXIT_FAILED, main
 from tests.conftest import EXAMPLE_SCENE, free_port
+from tests.openai_server import Reply, serve
 
 
 def llm_options(url: str) -> list[str]:
@@ -51,3 +52,22 @@ def test_strict_makes_a_dead_llm_an_error_in_one_line(
     assert "planning is strict, so the rules did not stand in" in err[0]
     assert f"cannot reach {url}" in err[0] and "connection refused" in err[0]
     assert not (out / "plan.json").exists()
+
+
+def test_llm_timeout_sets_how_long_a_request_may_take(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for server in serve():
+        server.push(*[Reply.auto(delay=1.0)] * 4)  # the first try and three retries
+        out = tmp_path / "plan.json"
+        options = [*llm_options(server.base_url), "--llm-timeout", "0.2"]
+        script = tmp_path / "two.txt"
+        script.write_text("ANA: I told you no.\nBEN: Fine, I will go.\n")
+        code = main(["plan", str(script), "--planner", "llm", "-o", str(out), *options])
+        assert code == 0
+        err = capsys.readouterr().err
+        assert "gone did not answer within 0.2 s (4 tries)" in err
+        # A usage error, before any work: the limit must be a number above 0.
+        with pytest.raises(SystemExit) as usage:
+            main(["plan", str(script), "--planner", "llm", *options[:-1], "0"])
+        assert usage.value.code == 2

@@ -58,10 +58,12 @@ def load_agent_prompt() -> AgentPrompt:
 
 def chat_model_for(config: LLMConfig) -> BaseChatModel:
     """`ChatOpenAI` for an OpenAI-compatible server (OpenAI, vLLM, llama.cpp server)."""
-    from langchain_openai import ChatOpenAI
     from pydantic import SecretStr
 
-    return ChatOpenAI(
+    from motiondirector.planners.llm_client import check_base_url
+
+    check_base_url(config.base_url)
+    return _checked_chat_openai()(
         model=config.model,
         base_url=config.base_url,
         api_key=SecretStr(config.api_key()),
@@ -70,6 +72,30 @@ def chat_model_for(config: LLMConfig) -> BaseChatModel:
         max_retries=config.max_retries,
         seed=config.seed,
     )
+
+
+@cache
+def _checked_chat_openai() -> type[BaseChatModel]:
+    """`ChatOpenAI` that reports an answer it cannot read (a web page, a truncated or
+    non-completion body: `ValueError` from the SDK or LangChain) as `LLMError`, so it is told
+    apart from errors of the agent's own steps."""
+    import openai
+    from langchain_openai import ChatOpenAI
+
+    from motiondirector.planners.llm_client import not_a_completion
+
+    class CheckedChatOpenAI(ChatOpenAI):
+        def _generate(self, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return super()._generate(*args, **kwargs)
+            except ValueError as error:
+                if isinstance(error, openai.APIError):
+                    raise
+                server = self.openai_api_base or "api.openai.com"
+                problem = f"{type(error).__name__}: {error}"
+                raise LLMError(f"the agent's model: {not_a_completion(server, problem)}") from None
+
+    return CheckedChatOpenAI
 
 
 @dataclass(frozen=True)
@@ -172,7 +198,7 @@ class LLMDirector:
                 f"the agent did not finish within {self.max_agent_steps} tool rounds"
             ) from None
         except Exception as error:
-            _raise_model_error(error)
+            _raise_model_error(error, self.llm if self.chat_model is None else None)
             raise
         messages: list[BaseMessage] = list(state["messages"])
         called = [
@@ -182,10 +208,16 @@ class LLMDirector:
             for call in message.tool_calls
         ]
         final = session.final()
+        if final is None and not called:
+            raise AgentError(
+                "the agent finished without making a plan: its model called no tool at all. "
+                "Does its server pass tool calls? (vLLM: --enable-auto-tool-choice and a "
+                "--tool-call-parser; llama-cpp-python: --chat_format chatml-function-calling)"
+            )
         if final is None:
             raise AgentError(
                 "the agent finished without making a plan (it never called plan_scene "
-                f"successfully; tools called: {', '.join(called) or 'none'})"
+                f"successfully; tools called: {', '.join(called)})"
             )
         return AgentRun(result=final, session=session, messages=messages, tool_calls=called)
 
@@ -194,11 +226,17 @@ class LLMDirector:
         return chat_model_for(self.llm)
 
 
-def _raise_model_error(error: Exception) -> None:
-    """Turn the OpenAI client's errors into LLMError; leave anything else alone."""
+def _raise_model_error(error: Exception, config: LLMConfig | None) -> None:
+    """Turn the OpenAI client's errors into LLMError, saying what failed as the planner does
+    (the server, the status and what it said, the tries); leave anything else alone."""
     import openai
 
-    if isinstance(error, openai.APIStatusError):
-        raise LLMError(f"the agent's model answered HTTP {error.status_code}") from error
-    if isinstance(error, openai.APITimeoutError | openai.APIConnectionError):
-        raise LLMError(f"cannot reach the agent's model: {error}") from error
+    from motiondirector.planners.llm_client import call_failure
+
+    if not isinstance(error, openai.APIError):
+        return
+    failure = call_failure(error, config) if config is not None else None
+    if failure is None:
+        # A LangChain chat model given directly: no server or retry settings to name.
+        raise LLMError(f"the agent's model failed: {type(error).__name__}: {error}") from None
+    raise LLMError(f"the agent's model failed: {failure.message}") from None

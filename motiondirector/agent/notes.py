@@ -514,6 +514,11 @@ def read_constraints(answer: dict[str, Any], scene: Scene) -> list[Constraint]:
     except ValidationError as error:
         problems = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()]
         raise ValueError("; ".join(problems)) from None
+    if not parsed.constraints:
+        # A revision with nothing to apply would silently give back the same scene.
+        raise ValueError(
+            "no constraints: give at least one for what the note asks of the characters"
+        )
     unknown = sorted({c.character for c in parsed.constraints} - set(scene.characters))
     if unknown:
         raise ValueError(f"unknown characters {unknown}; the scene has {list(scene.characters)}")
@@ -527,7 +532,7 @@ def read_constraints(answer: dict[str, Any], scene: Scene) -> list[Constraint]:
 def parse_note_llm(note: str, scene: Scene, config: LLMConfig) -> list[Constraint]:
     """Constraints from a note, by an LLM answering under `note_schema`; an invalid answer is
     sent back with what was wrong, at most `config.max_attempts` times, then `LLMError`."""
-    from motiondirector.planners.llm_client import StructuredClient
+    from motiondirector.planners.llm_client import StructuredClient, parse_json_object
 
     client = StructuredClient(config)
     schema = note_schema(scene.characters)
@@ -535,14 +540,18 @@ def parse_note_llm(note: str, scene: Scene, config: LLMConfig) -> list[Constrain
     _, feedback = _note_prompt()
     attempts: list[str] = []
     for _ in range(config.max_attempts):
-        answer = client.complete_json_sync(messages, schema, "note_constraints")
+        content = client.complete_text_sync(messages, schema, "note_constraints")
         try:
-            return read_constraints(answer, scene)
+            return read_constraints(parse_json_object(content), scene)
         except ValueError as error:
             attempts.append(str(error))
             messages = [
                 *messages,
-                {"role": "assistant", "content": json.dumps(answer, ensure_ascii=False)},
+                {"role": "assistant", "content": content},
                 {"role": "user", "content": feedback.replace("{problems}", str(error))},
             ]
-    raise LLMError(f"{config.model} gave no usable constraints for the note", attempts)
+    raise LLMError(
+        f"{config.model} gave no usable constraints for the note (the rule parser may read it: "
+        "parser='rules', --parser rules)",
+        attempts,
+    )

@@ -617,7 +617,10 @@ def read_note(
     if not use_llm:
         return parse_note(note, scene), "rules"
     if director.llm is None:
-        raise RevisionError("the llm note parser needs an LLM: give llm=LLMConfig(...)")
+        raise RevisionError(
+            "the llm note parser needs an LLM: give llm=LLMConfig(...) (--llm-model, "
+            "--llm-base-url), or read the note by rules (parser='rules', --parser rules)"
+        )
     return parse_note_llm(note, scene, director.llm), "llm"
 
 

@@ -249,6 +249,7 @@ class StructuredClient:
         if cached is not None:
             self.stats.cache_hits += 1
             return cached
+        check_base_url(config.base_url)
         async with self._semaphore:
             started = time.perf_counter()
             try:
@@ -266,43 +267,50 @@ class StructuredClient:
                         max_tokens=max_tokens,
                         **options,
                     )
-            except openai.APIStatusError as error:
-                return CallFailure(
-                    "http_error",
-                    f"{config.model} at {config.base_url or 'api.openai.com'} answered HTTP "
-                    f"{error.status_code} after {_tries(config.max_retries)}",
-                    (_short(str(error)),),
-                )
-            except openai.APITimeoutError:
-                return CallFailure(
-                    "timeout",
-                    f"{config.model} did not answer within {config.timeout_s:g} s "
-                    f"({_tries(config.max_retries)})",
-                )
-            except openai.APIConnectionError as error:
-                return CallFailure(
-                    "unreachable",
-                    f"cannot reach {config.base_url or 'api.openai.com'} "
-                    f"({_tries(config.max_retries)}): {connection_problem(error)}",
-                )
+            except (openai.APIError, json.JSONDecodeError) as error:
+                failure = call_failure(error, config)
+                if failure is None:
+                    raise
+                return failure
             finally:
                 self.stats.seconds_waiting += time.perf_counter() - started
         self.stats.calls += 1
-        if response.usage is not None:
-            self.stats.prompt_tokens += response.usage.prompt_tokens
-            self.stats.completion_tokens += response.usage.completion_tokens
-        if not response.choices:
+        usage = getattr(response, "usage", None)
+        self.stats.prompt_tokens += _count(getattr(usage, "prompt_tokens", 0))
+        self.stats.completion_tokens += _count(getattr(usage, "completion_tokens", 0))
+        read = _first_choice(response)
+        if isinstance(read, str):
+            return CallFailure("http_error", not_a_completion(server_of(config), read))
+        if not read:
             return CallFailure("invalid_output", f"{config.model} returned no choices")
-        message = response.choices[0].message
-        if message.refusal:
-            return CallFailure("refusal", f"{config.model} refused: {_short(message.refusal)}")
-        content = message.content or ""
+        content, refusal = read
+        if refusal:
+            return CallFailure("refusal", f"{config.model} refused: {_short(refusal)}")
         try:
             parse_json_object(content)
         except ValueError:
             return content
         self._cache.put(key, content)
         return content
+
+    def complete_text_sync(
+        self,
+        messages: Sequence[Mapping[str, str]],
+        schema: Mapping[str, Any],
+        name: str,
+        *,
+        max_tokens: int | None = None,
+    ) -> str:
+        """`complete_text` from synchronous code: the raw answer, to read and feed back."""
+
+        async def call() -> str:
+            # A fresh client and semaphore bound to this loop.
+            client = StructuredClient(self.config, self.stats)
+            client._cache = self._cache
+            return await client.complete_text(messages, schema, name, max_tokens=max_tokens)
+
+        answer: str = run_sync(call())
+        return answer
 
     def complete_json_sync(
         self,
@@ -313,15 +321,11 @@ class StructuredClient:
         max_tokens: int | None = None,
     ) -> dict[str, Any]:
         """`complete_json` from synchronous code."""
-
-        async def call() -> dict[str, Any]:
-            # A fresh client and semaphore bound to this loop.
-            client = StructuredClient(self.config, self.stats)
-            client._cache = self._cache
-            return await client.complete_json(messages, schema, name, max_tokens=max_tokens)
-
-        answer: dict[str, Any] = run_sync(call())
-        return answer
+        content = self.complete_text_sync(messages, schema, name, max_tokens=max_tokens)
+        try:
+            return parse_json_object(content)
+        except ValueError as error:
+            raise LLMError(f"{self.config.model} gave an unusable answer", [str(error)]) from None
 
 
 def run_sync(coroutine: Any) -> Any:
@@ -354,6 +358,119 @@ def connection_problem(error: BaseException) -> str:
         deepest = cause
         cause = cause.__cause__ or cause.__context__
     return _short(str(deepest) or str(error))
+
+
+def check_base_url(base_url: str | None) -> None:
+    """Refuse a server address the HTTP client cannot use, before any request is retried."""
+    if base_url is None:
+        return
+    scheme = base_url.split("://", 1)[0].lower() if "://" in base_url else ""
+    if scheme not in ("http", "https"):
+        raise MotionDirectorError(
+            f"the LLM base URL {base_url!r} is not an http:// or https:// address "
+            "(e.g. http://localhost:8000/v1)"
+        )
+
+
+def server_of(config: LLMConfig) -> str:
+    """The server a config talks to, for messages."""
+    return config.base_url or "api.openai.com"
+
+
+# The statuses the openai SDK retries (`_should_retry`); others are answered after one try.
+_RETRIED_STATUSES = frozenset({408, 409, 429})
+
+
+def call_failure(error: BaseException, config: LLMConfig) -> CallFailure | None:
+    """Why a chat completion call raised, as a CallFailure; None for errors of another kind.
+
+    Covers the SDK's status, timeout and connection errors and a 200 whose JSON body is
+    broken (the SDK's parser raises `JSONDecodeError`: a truncated body)."""
+    import openai
+
+    if isinstance(error, openai.APIStatusError):
+        status = error.status_code
+        tries = (
+            f" after {_tries(config.max_retries)}"
+            if status in _RETRIED_STATUSES or status >= 500
+            else ""
+        )
+        said = _server_says(error.body) or _short(error.message, 160)
+        return CallFailure(
+            "http_error",
+            f"{config.model} at {server_of(config)} answered HTTP {status}{tries}: {said}"
+            f"{_STATUS_HINTS.get(status, '').format(key=config.api_key_env)}",
+        )
+    if isinstance(error, openai.APITimeoutError):
+        return CallFailure(
+            "timeout",
+            f"{config.model} did not answer within {config.timeout_s:g} s "
+            f"({_tries(config.max_retries)})",
+        )
+    if isinstance(error, openai.APIConnectionError):
+        return CallFailure(
+            "unreachable",
+            f"cannot reach {server_of(config)} ({_tries(config.max_retries)}): "
+            f"{connection_problem(error)}",
+        )
+    if isinstance(error, json.JSONDecodeError):
+        return CallFailure(
+            "http_error", not_a_completion(server_of(config), f"its body is not JSON: {error}")
+        )
+    return None
+
+
+_STATUS_HINTS = {
+    401: " (check the API key in ${key})",
+    403: " (check the API key in ${key})",
+    404: " (check the base URL, usually ending in /v1, and the model name)",
+}
+
+
+def not_a_completion(server: str, problem: str) -> str:
+    """The message for a server that answered, but not with a chat completion."""
+    return (
+        f"{server} did not answer with an OpenAI chat completion "
+        f"({_short(problem, 120)}); is it an OpenAI-compatible endpoint?"
+    )
+
+
+def _server_says(body: object) -> str:
+    """The message in an error response's body (OpenAI's `message`, FastAPI's `detail`)."""
+    if isinstance(body, Mapping):
+        for key in ("message", "detail", "error"):
+            said = _server_says(body.get(key))
+            if said:
+                return said
+        return ""
+    return _short(body, 160) if isinstance(body, str) else ""
+
+
+def _first_choice(response: object) -> tuple[str, str | None] | tuple[()] | str:
+    """(content, refusal) of a completion's first choice, () when it has none, or what is
+    wrong when the response is not a chat completion (a server may answer 200 with anything)."""
+    if isinstance(response, str):
+        return f"got text: {response!r}"
+    choices = getattr(response, "choices", None)
+    if not isinstance(choices, list):
+        return "it has no list of choices"
+    if not choices:
+        return ()
+    message = getattr(choices[0], "message", None)
+    content = getattr(message, "content", None)
+    refusal = getattr(message, "refusal", None)
+    if (
+        message is None
+        or not isinstance(content, str | None)
+        or not isinstance(refusal, str | None)
+    ):
+        return "its first choice has no message with text content"
+    return content or "", refusal
+
+
+def _count(value: object) -> int:
+    """A token count from a usage block, 0 where a server leaves it out."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 def _tries(retries: int) -> str:

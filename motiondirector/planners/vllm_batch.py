@@ -20,6 +20,7 @@ from motiondirector.planners.llm_client import LLMStats
 from motiondirector.planners.llm_prompt import chunk_scene
 from motiondirector.planners.rules import RulesPlanner
 
+MIN_VLLM = "0.10.2"  # the first with StructuredOutputsParams; pyproject's gpu extra says so
 INSTALL_HINT = "pip install 'motiondirector[gpu]' (vLLM needs a CUDA GPU)"
 
 
@@ -42,9 +43,16 @@ def import_vllm() -> Any:
 def vllm_sampling(
     temperature: float, seed: int, max_tokens: int
 ) -> Callable[[dict[str, Any]], Any]:
-    """Sampling settings per schema, in vLLM >= 0.12's structured-outputs form."""
+    """Sampling settings per schema, in vLLM's structured-outputs form (vLLM >= 0.10.2)."""
     vllm = import_vllm()
-    from vllm.sampling_params import StructuredOutputsParams
+    try:
+        from vllm.sampling_params import StructuredOutputsParams
+    except ImportError:
+        version = getattr(vllm, "__version__", "unknown")
+        raise BackendUnavailableError(
+            f"the vLLM batch planner needs vllm >= {MIN_VLLM} (StructuredOutputsParams), "
+            f"found {version}: {INSTALL_HINT}"
+        ) from None
 
     def make(schema: dict[str, Any]) -> Any:
         return vllm.SamplingParams(
@@ -120,9 +128,10 @@ class VLLMBatchPlanner:
         ]
 
     def _ready(self) -> tuple[ChatEngine, Callable[[dict[str, Any]], Any]]:
+        # Sampling first: a vllm too old for it fails before the model is loaded onto the GPU.
+        if self._sampling is None:
+            self._sampling = vllm_sampling(self._temperature, self._seed, self._max_tokens)
         if self._engine is None:
             vllm = import_vllm()
             self._engine = vllm.LLM(model=self.model, seed=self._seed, **self._engine_options)
-        if self._sampling is None:
-            self._sampling = vllm_sampling(self._temperature, self._seed, self._max_tokens)
         return self._engine, self._sampling

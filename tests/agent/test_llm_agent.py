@@ -16,11 +16,13 @@ from pydantic import Field
 from motiondirector.agent.director import Director
 from motiondirector.agent.llm_agent import LLMDirector
 from motiondirector.cli import main
-from motiondirector.errors import AgentError, MotionDirectorError
+from motiondirector.errors import AgentError, LLMError, MotionDirectorError
 from motiondirector.plan.motion_plan import MotionPlan, motion_plan_json_schema
 from motiondirector.plan.validate import load_plan_json
+from motiondirector.planners.llm_client import LLMConfig
 from motiondirector.retrieval import ClipLibrary
 from motiondirector.tools.langchain_tools import TOOL_NAMES
+from tests.conftest import free_port
 from tests.openai_server import Reply, ScriptedServer, serve
 
 SCRIPT = (
@@ -169,6 +171,14 @@ def test_an_agent_that_never_plans_is_an_error(builtin_clips: ClipLibrary) -> No
         agent.direct(SCRIPT)
 
 
+def test_an_agent_whose_model_calls_no_tool_asks_whether_its_server_passes_tool_calls(
+    builtin_clips: ClipLibrary,
+) -> None:
+    agent = LLMDirector(Director(library=builtin_clips), chat_model=scripted("Ben is nervous."))
+    with pytest.raises(AgentError, match=r"called no tool at all\. Does its server pass tool"):
+        agent.direct(SCRIPT)
+
+
 def test_the_agent_needs_a_model_and_a_step_budget() -> None:
     with pytest.raises(MotionDirectorError, match="needs an LLM"):
         LLMDirector(Director())
@@ -242,3 +252,38 @@ def test_direct_command_with_the_llm_agent_over_http(
     plan = load_plan_json((tmp_path / "out" / "plan.json").read_text())
     assert plan.scene.planner == "rules"
     assert "ANA" in capsys.readouterr().out
+
+
+def _agent_over(base_url: str, builtin_clips: ClipLibrary) -> LLMDirector:
+    config = LLMConfig(model="director-test", base_url=base_url, max_retries=0)
+    return LLMDirector(Director(library=builtin_clips), llm=config)
+
+
+def test_a_server_that_answers_with_a_web_page_is_an_llm_error(
+    openai_server: ScriptedServer, builtin_clips: ClipLibrary
+) -> None:
+    openai_server.push(Reply.raw("<html>web ui</html>", "text/html"))
+    with pytest.raises(LLMError, match=r"did not answer with an OpenAI chat completion"):
+        _agent_over(openai_server.base_url, builtin_clips).direct(SCRIPT)
+
+
+def test_an_unreachable_agent_model_says_where_and_why(builtin_clips: ClipLibrary) -> None:
+    url = f"http://127.0.0.1:{free_port()}/v1"
+    with pytest.raises(LLMError) as raised:
+        _agent_over(url, builtin_clips).direct(SCRIPT)
+    assert str(raised.value) == (
+        f"the agent's model failed: cannot reach {url} (1 try): connection refused"
+    )
+
+
+def test_an_agent_model_error_status_says_what_the_server_said(
+    openai_server: ScriptedServer, builtin_clips: ClipLibrary
+) -> None:
+    openai_server.push(Reply.status_code(404))
+    with pytest.raises(LLMError, match=r"answered HTTP 404: scripted 404 \(check the base URL"):
+        _agent_over(openai_server.base_url, builtin_clips).direct(SCRIPT)
+
+
+def test_an_agent_base_url_without_a_scheme_is_refused(builtin_clips: ClipLibrary) -> None:
+    with pytest.raises(MotionDirectorError, match=r"not an http:// or https:// address"):
+        _agent_over("localhost:8000/v1", builtin_clips).direct(SCRIPT)

@@ -435,6 +435,34 @@ def test_llm_parser_feeds_errors_back_then_reads_the_answer(
     assert len(llm_server.requests) == config.max_attempts
 
 
+def test_llm_parser_feeds_back_an_empty_answer_and_one_that_is_not_json(
+    llm_server: ScriptedServer, scene: Scene
+) -> None:
+    from motiondirector.planners.llm_client import LLMConfig
+
+    still = {"constraints": [{"kind": "stillness", "character": "BEN", "span": _span()}]}
+    llm_server.push(
+        Reply.answer({"constraints": []}),
+        Reply.answer("Sure! Ben stays still."),
+        Reply.answer(still),
+    )
+    config = LLMConfig(model="scripted", base_url=llm_server.base_url, max_retries=0)
+    constraints = parse_note_llm("Ben stays still", scene, config)
+    assert [c.kind for c in constraints] == ["stillness"]
+    assert len(llm_server.requests) == 3
+    second, third = (r["messages"][-1]["content"] for r in llm_server.requests[1:])
+    assert "no constraints: give at least one" in second
+    assert "not valid JSON" in third
+    assert llm_server.requests[2]["messages"][-2]["content"] == "Sure! Ben stays still."
+
+    # A model that never asks for anything fails the revision instead of changing nothing.
+    llm_server.requests.clear()
+    llm_server.push(*[Reply.answer({"constraints": []})] * config.max_attempts)
+    with pytest.raises(LLMError, match=r"no usable constraints .*--parser rules\)") as raised:
+        parse_note_llm("make it pop", scene, config)
+    assert len(raised.value.attempts) == config.max_attempts
+
+
 def test_a_revision_with_another_library_or_threshold_says_so(
     builtin_clips: ClipLibrary,
     first: Path,

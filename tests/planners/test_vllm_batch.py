@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import sys
 from dataclasses import dataclass, field
-from types import SimpleNamespace
+from types import ModuleType, SimpleNamespace
 from typing import Any
 
 import pytest
@@ -110,3 +111,22 @@ class _Always(set[str]):
 
     def discard(self, element: str) -> None:
         pass
+
+
+def test_a_vllm_too_old_for_structured_outputs_is_named_before_the_model_loads(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # No vllm without StructuredOutputsParams can be installed here: a module of its shape.
+    loaded: list[str] = []
+    old = ModuleType("vllm")
+    old.__version__ = "0.10.1"  # type: ignore[attr-defined]
+    old.LLM = lambda model, **options: loaded.append(model)  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "vllm", old)
+    monkeypatch.setitem(sys.modules, "vllm.sampling_params", ModuleType("vllm.sampling_params"))
+    with pytest.raises(BackendUnavailableError) as raised:
+        VLLMBatchPlanner("Qwen/Qwen3-8B").plan(parse_script("ANA: Hello."))
+    assert str(raised.value).startswith(
+        "the vLLM batch planner needs vllm >= 0.10.2 (StructuredOutputsParams), found 0.10.1: "
+        "pip install 'motiondirector[gpu]'"
+    )
+    assert loaded == []

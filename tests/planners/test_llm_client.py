@@ -1,0 +1,124 @@
+"""What the structured client says when a server answers wrongly or is misconfigured, against
+a scripted OpenAI-compatible server on loopback: never a traceback, always the server and why."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from motiondirector.errors import MotionDirectorError
+from motiondirector.plan.scene import Scene
+from motiondirector.planners.llm import LLMPlanner
+from motiondirector.planners.llm_client import LLMConfig, LLMStats, StructuredClient, run_sync
+from motiondirector.planners.rules import RulesPlanner
+from tests.openai_server import Reply, ScriptedServer
+from tests.planners.conftest import KeywordEmotionModel
+
+
+def planner_for(base_url: str, **options: Any) -> LLMPlanner:
+    config = LLMConfig(model="scripted", base_url=base_url, **({"max_retries": 0} | options))
+    return LLMPlanner(config, fallback=RulesPlanner(KeywordEmotionModel()))
+
+
+@pytest.mark.parametrize(
+    ("reply", "problem"),
+    [
+        (
+            Reply.raw("<html><body>web ui</body></html>", "text/html"),
+            "got text: '<html><body>web ui</body></html>'",
+        ),
+        (Reply.raw('{"choices": "none"}'), "it has no list of choices"),
+        (Reply.raw('{"lines": '), "its body is not JSON: Expecting value"),
+        (
+            Reply.raw('{"choices": [{"index": 0, "message": {"content": 7}}]}'),
+            "its first choice has no message with text content",
+        ),
+    ],
+)
+def test_a_server_that_answers_without_a_chat_completion_is_named(
+    server: ScriptedServer, scene: Scene, reply: Reply, problem: str
+) -> None:
+    server.push(reply)
+    planner = planner_for(server.base_url)
+    direction = planner.plan(scene)
+    fallback = direction.utterances[0].fallback
+    assert fallback is not None and fallback.kind == "http_error"
+    assert fallback.reason.startswith(
+        f"{server.base_url} did not answer with an OpenAI chat completion ({problem}"
+    )
+    assert fallback.reason.endswith("is it an OpenAI-compatible endpoint?")
+    assert len(server.requests) == 1  # not fed back: the model never saw it
+    assert planner.stats.fallback_utterances == 3
+
+
+def test_a_completion_without_token_counts_is_read(server: ScriptedServer) -> None:
+    completion = {
+        "id": "x",
+        "object": "chat.completion",
+        "created": 0,
+        "model": "m",
+        "choices": [
+            {
+                "index": 0,
+                "finish_reason": "stop",
+                "message": {"role": "assistant", "content": '{"lines": {}}'},
+            }
+        ],
+        "usage": {"total_tokens": 5},
+    }
+    body = json.dumps(completion)
+    server.push(Reply.raw(body))
+    stats = LLMStats()
+    client = StructuredClient(LLMConfig(model="m", base_url=server.base_url), stats)
+    assert client.complete_json_sync([{"role": "user", "content": "hi"}], {}, "x") == {"lines": {}}
+    assert (stats.calls, stats.prompt_tokens, stats.completion_tokens) == (1, 0, 0)
+
+
+def test_a_status_that_is_not_retried_says_what_the_server_said(
+    server: ScriptedServer, scene: Scene
+) -> None:
+    server.push(Reply.status_code(404))
+    direction = planner_for(server.base_url, max_retries=3).plan(scene)
+    assert len(server.requests) == 1  # the SDK does not retry a 404
+    fallback = direction.utterances[0].fallback
+    assert fallback is not None and fallback.kind == "http_error"
+    assert fallback.reason == (
+        f"scripted at {server.base_url} answered HTTP 404: scripted 404 "
+        "(check the base URL, usually ending in /v1, and the model name)"
+    )
+
+
+def test_a_retried_status_counts_the_tries_and_says_what_the_server_said(
+    server: ScriptedServer, scene: Scene
+) -> None:
+    server.push(*[Reply.status_code(503)] * 2)
+    direction = planner_for(server.base_url, max_retries=1).plan(scene)
+    assert len(server.requests) == 2
+    fallback = direction.utterances[0].fallback
+    assert fallback is not None
+    assert (
+        fallback.reason
+        == f"scripted at {server.base_url} answered HTTP 503 after 2 tries: scripted 503"
+    )
+
+
+def test_an_unauthorized_answer_names_the_key_variable(
+    server: ScriptedServer, scene: Scene
+) -> None:
+    server.push(Reply.status_code(401))
+    config = {"api_key_env": "MY_LLM_KEY"}
+    fallback = planner_for(server.base_url, **config).plan(scene).utterances[0].fallback
+    assert fallback is not None and fallback.reason.endswith("(check the API key in $MY_LLM_KEY)")
+
+
+@pytest.mark.parametrize("base_url", ["localhost:8000/v1", "127.0.0.1:8000", "ftp://host/v1"])
+def test_a_base_url_without_an_http_scheme_is_refused_before_any_request(
+    scene: Scene, base_url: str
+) -> None:
+    with pytest.raises(MotionDirectorError, match=r"is not an http:// or https:// address"):
+        planner_for(base_url).plan(scene)
+    client = StructuredClient(LLMConfig(model="m", base_url=base_url))
+    with pytest.raises(MotionDirectorError, match=repr(base_url).replace(".", r"\.")):
+        run_sync(client.try_complete_text([{"role": "user", "content": "hi"}], {}, "x"))
