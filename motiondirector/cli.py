@@ -1317,23 +1317,47 @@ def _index(args: argparse.Namespace) -> int:
     from motiondirector.retrieval.video import FACE_TRACKS
 
     existing = ClipLibrary.open(args.out) if args.add else None
+    if existing is None and not args.overwrite and ClipLibrary.exists(args.out):
+        # Say so before the ingest, which can take minutes for a folder of videos.
+        raise MotionDirectorError(
+            f"there is already a clip library at {args.out}: add to it with --add, "
+            "or replace it with --overwrite"
+        )
     result = ingest(args.sources, progress=not args.quiet and sys.stderr.isatty(), rig=args.rig)
     for skipped in result.skipped:
         print(f"skipped {skipped}", file=sys.stderr)
     if not result.records:
         raise MotionDirectorError("nothing to index: every source was empty or unreadable")
-    tracks = dict(result.tracks)
+    records, tracks, kept = result.records, dict(result.tracks), 0
+    if existing is not None:
+        # `--add` of a folder the library already holds adds only what is new, so a folder
+        # that grew can be added again; clips already in are kept as they are (every file is
+        # still read, to find the new clips).
+        known = {record.id for record in existing.records}
+        records = tuple(record for record in result.records if record.id not in known)
+        kept = len(result.records) - len(records)
+        files = {record.source.file for record in records}
+        tracks = {video: track for video, track in tracks.items() if video in files}
+        if kept:
+            print(
+                f"kept {count_noun(kept, 'clip')} already in {args.out} as they are "
+                "(`--overwrite` re-reads every file)",
+                file=sys.stderr,
+            )
+        if not records:
+            print(f"nothing new to add to {args.out}; skipped {len(result.skipped)}")
+            return 0
     if existing is not None:
         stored = existing.attachment(FACE_TRACKS)
         tracks = {**(unpack_tracks(stored) if stored else {}), **tracks}
     attachments = {FACE_TRACKS: pack_tracks(tracks)} if tracks else None
     if existing is not None:
-        existing.add(result.records, attachments=attachments)
+        existing.add(records, attachments=attachments)
         library = existing
     else:
         library = ClipLibrary.create(
             args.out,
-            result.records,
+            records,
             kind=args.kind,
             overwrite=args.overwrite,
             attachments=attachments,
@@ -1364,6 +1388,7 @@ def _analyze(args: argparse.Namespace) -> int:
 
 def _search(args: argparse.Namespace) -> int:
     from motiondirector.retrieval import ClipQuery, search_clips
+    from motiondirector.retrieval.query import explain_score
 
     library = _open_library(args.library)
     try:
@@ -1391,6 +1416,7 @@ def _search(args: argparse.Namespace) -> int:
                 "description": c.record.descriptions[0],
                 "tags": c.record.tags.model_dump(mode="json", exclude_defaults=True),
                 "reason": c.reason,
+                "explained": explain_score(c, query),
             }
             for c in candidates
         ]
@@ -1403,6 +1429,7 @@ def _search(args: argparse.Namespace) -> int:
             f"({record.duration:.1f} s)  {record.descriptions[0]}"
         )
         print(f"     {candidate.reason}")
+        print(f"     score {explain_score(candidate, query)}")
     return 0
 
 
@@ -1421,6 +1448,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader (`| head`) has what it wanted. Point stdout at /dev/null so that the
+        # interpreter's last flush at exit does not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILED
 
 
 if __name__ == "__main__":

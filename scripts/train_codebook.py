@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from motiondirector.errors import MotionDirectorError
+from motiondirector.errors import MotionDirectorError, ScriptError
 from motiondirector.motion.bvh import read_bvh
 from motiondirector.motion.clip import Motion
 from motiondirector.motion.codebook import (
@@ -36,6 +36,7 @@ from motiondirector.motion.codebook import (
 )
 from motiondirector.motion.library import builtin_library
 from motiondirector.motion.retargeting import retarget
+from motiondirector.retrieval.ingest import bvh_files
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED = REPO / "motiondirector" / "motion" / "codebook_data" / DEFAULT_CODEBOOK
@@ -48,10 +49,16 @@ def load_source(source: str) -> list[tuple[str, Motion]]:
     folder = Path(source)
     if not folder.is_dir():
         raise SystemExit(f"{source}: neither 'builtin' nor a folder")
-    paths = sorted(folder.rglob("*.bvh"))
+    paths = bvh_files(folder)
     if not paths:
         raise SystemExit(f"{source}: no .bvh files")
-    return [(path.stem, retarget(read_bvh(path)).motion) for path in paths]
+    clips = []
+    for path in paths:
+        try:
+            clips.append((path.stem, retarget(read_bvh(path)).motion))
+        except ScriptError as error:  # one broken take does not stop a folder's training
+            print(f"skipped {error}", file=sys.stderr)
+    return clips
 
 
 def report(label: str, clips: list[tuple[str, Motion]], codebook: Codebook) -> None:

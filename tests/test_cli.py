@@ -110,7 +110,15 @@ def test_index_build_info_and_search(tmp_path: Path, capsys: pytest.CaptureFixtu
     first = capsys.readouterr().out.splitlines()[0]
     assert "dataset-1_bye_sad_001" in first
     assert main(["index", "build", str(folder), "--out", str(library), "-q"]) == 1
-    assert "overwrite" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    # Refused before reading any file (no skipped lines), naming both ways on.
+    assert "--add" in err and "--overwrite" in err and "broken.bvh" not in err
+    # `--add` of the same folder after it grew adds only the new file.
+    for suffix in (".bvh", ".json"):
+        shutil.copy(bandai / "data" / f"dataset-1_run_happy_001{suffix}", folder / "data")
+    assert main(["index", "build", str(folder), "--out", str(library), "--add", "-q"]) == 0
+    captured = capsys.readouterr()
+    assert "kept 3 clips already in" in captured.err and "indexed 4 clips" in captured.out
 
 
 @pytest.fixture

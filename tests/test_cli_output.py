@@ -94,3 +94,14 @@ def test_writing_to_a_device_or_a_pipe_leaves_it_in_place(
     reader.join(timeout=30)
     assert stat.S_ISFIFO(os.stat(pipe).st_mode)
     assert json.loads(received[0])["utterances"][0]["speaker"] == "ANA"
+
+
+def test_a_reader_that_stops_early_gets_no_traceback() -> None:
+    # `motiondirector library list | head -0`: the reader is gone before the first line.
+    command = [sys.executable, "-m", "motiondirector.cli", "library", "list"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.close()
+        errors = process.stderr.read().decode()
+    assert process.returncode == 1
+    assert "Traceback" not in errors and "BrokenPipeError" not in errors

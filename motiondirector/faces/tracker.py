@@ -309,7 +309,13 @@ def decode_frames(path: str | Path) -> Iterator[tuple[float, np.ndarray, float]]
     try:
         container = av.open(name)
     except (av.FFmpegError, OSError, UnicodeDecodeError) as error:
-        raise FaceVideoError(name, f"cannot open as a video: {error}") from error
+        if not Path(name).exists():
+            raise FaceVideoError(name, "no such file") from error
+        if Path(name).is_file() and Path(name).stat().st_size == 0:
+            raise FaceVideoError(name, "the file is empty (0 bytes)") from error
+        # FFmpeg's text without its errno and the path, which the message already starts with.
+        cause = getattr(error, "strerror", None) or str(error)
+        raise FaceVideoError(name, f"cannot open as a video: {cause}") from error
     with container:
         if not container.streams.video:
             kinds: list[str] = sorted({str(s.type) for s in container.streams}) or ["no streams"]

@@ -252,6 +252,14 @@ def _find_motion_section(lines: list[str], file: str | None) -> int:
     for number, line in enumerate(lines):
         if line.strip().upper() == "MOTION":
             return number
+    # Say what the file is when it is no BVH at all: "ends inside the HIERARCHY" would
+    # send the user looking for a HIERARCHY that was never there.
+    first = next(((n, line.split()[0]) for n, line in enumerate(lines, 1) if line.split()), None)
+    if first is None:
+        raise ScriptError("the file is empty (no HIERARCHY, no MOTION)", line=None, file=file)
+    if first[1].upper() != "HIERARCHY":
+        raise ScriptError(f"not a BVH file: it starts with {first[1][:20]!r}, not HIERARCHY",
+                          line=first[0], file=file)  # fmt: skip
     raise ScriptError("no MOTION section (the file ends inside the HIERARCHY)", line=len(lines),
                       file=file)  # fmt: skip
 

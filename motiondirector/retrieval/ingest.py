@@ -4,7 +4,9 @@
 Labels for BVH clips come from the Bandai Motion Dataset adapter (content and style ids in each
 clip's JSON, named by the `cfg/` label lists, mapped to our vocabulary by data/bandai.yaml),
 from a `labels.jsonl` sidecar in the folder (one object per clip: `file`, `descriptions`,
-optional `tags`), or, failing both, from the motion itself (pose descriptions). A file that
+optional `tags`), or, failing both, from the motion itself (pose descriptions); the Bandai
+`cfg/` lists are looked for in the folder and beside it (a dataset's `data/`), and without them
+a Bandai file name still gives content and style. A file that
 cannot be read is skipped and reported with its line and reason; the rest is ingested. This
 module reads files and builds records; it does not embed or index them.
 """
@@ -97,24 +99,28 @@ def _bandai_table() -> Mapping[str, Any]:
 
 
 def _bandai_cfg(folder: Path) -> tuple[list[str], list[str]] | None:
-    """The dataset's content and style label lists (cfg/), without their `dataset-1_` prefix."""
-    cfg = folder / "cfg"
-    try:
-        lists = [
-            [line.strip().removeprefix("dataset-1_") for line in path.read_text().splitlines()]
-            for path in (cfg / "content_label.txt", cfg / "style_label.txt")
-        ]
-    except OSError:
-        return None
-    return lists[0], lists[1]
+    """The dataset's content and style label lists (cfg/), without their `dataset-1_` prefix:
+    in the folder, or beside it when the folder is the dataset's `data/` (cfg/ is its sibling)."""
+    for cfg in (folder / "cfg", folder.parent / "cfg"):
+        try:
+            lists = [
+                [line.strip().removeprefix("dataset-1_") for line in path.read_text().splitlines()]
+                for path in (cfg / "content_label.txt", cfg / "style_label.txt")
+            ]
+        except OSError:
+            continue
+        return lists[0], lists[1]
+    return None
 
 
 def _bandai_labels(
-    path: Path, cfg: tuple[list[str], list[str]]
+    path: Path, cfg: tuple[list[str], list[str]] | None
 ) -> tuple[tuple[str, ...], ClipTags] | None:
     """Labels from the clip's JSON (content and style ids into the cfg lists), else its name."""
     content_name = style_name = None
     try:
+        if cfg is None:
+            raise KeyError("no cfg lists")
         ids = json.loads(path.with_suffix(".json").read_text())
         content_name, style_name = cfg[0][int(ids["content"])], cfg[1][int(ids["style"])]
     except (OSError, ValueError, KeyError, IndexError, TypeError):
@@ -171,12 +177,12 @@ def ingest_bvh_folder(
     root = Path(folder)
     if not root.is_dir():
         raise LibraryError(f"{root}: not a folder of BVH files")
-    files = sorted(root.rglob("*.bvh"))
+    files = bvh_files(root)
     if not files:
         raise LibraryError(f"{root}: no .bvh files found")
     bandai_cfg = _bandai_cfg(root) if labels in ("auto", "bandai") else None
     if labels == "bandai" and bandai_cfg is None:
-        raise LibraryError(f"{root}: no Bandai label lists in {root / 'cfg'}")
+        raise LibraryError(f"{root}: no Bandai label lists in {root / 'cfg'} or beside it")
     sidecar, skipped = _sidecar_labels(root) if labels in ("auto", "sidecar") else ({}, [])
     records: list[ClipRecord] = []
     for path in tqdm(files, disable=not progress, unit="clip", desc="ingesting"):
@@ -193,7 +199,8 @@ def ingest_bvh_folder(
         descriptions: tuple[str, ...] = (summary,)
         tags = ClipTags()
         label = sidecar.get(relative) or sidecar.get(path.name)
-        bandai = _bandai_labels(path, bandai_cfg) if bandai_cfg is not None else None
+        # Without the cfg lists a Bandai file name still says its content and style.
+        bandai = _bandai_labels(path, bandai_cfg) if labels in ("auto", "bandai") else None
         try:
             if label is not None:
                 descriptions = (*label.get("descriptions", ()), summary)
@@ -233,6 +240,27 @@ def _ingest_videos(source: str, *, progress: bool) -> IngestResult:
         return IngestResult(captioned.records, (note, *captioned.skipped))
 
 
+def _ingest_mixed(source: str, *, progress: bool, rig: str | Path | None) -> IngestResult:
+    """A folder of BVH files with videos among them: both are ingested (their ids differ: a
+    video's end in `#face`). Where the videos cannot be analysed (no face model, no
+    MediaPipe), the motion still goes in and each video is reported as skipped with why."""
+    from motiondirector.faces.errors import FaceModelError
+    from motiondirector.retrieval.video import media_files
+
+    motion = ingest_bvh_folder(source, progress=progress, rig=rig)
+    try:
+        videos = _ingest_videos(source, progress=progress)
+    except (FaceModelError, BackendUnavailableError) as error:
+        why = f"not analysed for faces: {error}"
+        videos = IngestResult((), tuple(Skipped(str(p), None, why) for p in media_files(source)))
+    return IngestResult(
+        (*motion.records, *videos.records),
+        (*motion.skipped, *videos.skipped),
+        videos.tracks,
+        videos.face_model,
+    )
+
+
 def _rig_reference(rig: str | Path | RigMap | None) -> str | None:
     """How a clip's source names the map its BVH file is read with (see `ClipSource.rig`)."""
     if rig is None or isinstance(rig, RigMap):
@@ -247,7 +275,7 @@ def ingest(
 ) -> IngestResult:
     """Ingest several sources: `builtin`, BVH folders (read with the rig map `rig` when given,
     see `ingest_bvh_folder`), or folders of videos (analysed for faces, with their captions
-    file merged in when there is one)."""
+    file merged in when there is one); a BVH folder with videos among its files gives both."""
     if rig is not None:
         load_rig_map(rig)  # a bad map fails before any folder is read
     from motiondirector.retrieval.video import is_video_folder
@@ -257,14 +285,75 @@ def ingest(
     tracks: dict[str, Any] = {}
     face_model: str | None = None
     for source in sources:
+        if source != "builtin":
+            _check_source_folder(Path(source))
         if source == "builtin":
             result = ingest_builtin()
-        elif is_video_folder(source) and not any(Path(source).rglob("*.bvh")):
+        elif is_video_folder(source) and not bvh_files(source):
             result = _ingest_videos(source, progress=progress)
+        elif is_video_folder(source):
+            result = _ingest_mixed(source, progress=progress, rig=rig)
         else:
             result = ingest_bvh_folder(source, progress=progress, rig=rig)
         records.extend(result.records)
         skipped.extend(result.skipped)
         tracks.update(result.tracks)
         face_model = result.face_model or face_model
+    records, clashes = _without_id_clashes(records)
+    skipped.extend(clashes)
+    for clash in clashes:
+        tracks.pop(clash.file, None)
     return IngestResult(tuple(records), tuple(skipped), tracks, face_model)
+
+
+def _check_source_folder(path: Path) -> None:
+    """A source that is no folder, or holds nothing to ingest, said in the user's terms."""
+    from motiondirector.retrieval.video import is_video_folder
+
+    takes = "sources are folders of BVH files or videos, or `builtin`"
+    if path.is_file():
+        raise LibraryError(f"{path}: not a folder but a file; {takes} (give its folder)")
+    if not path.is_dir():
+        raise LibraryError(f"{path}: not a folder: nothing is there")
+    if not bvh_files(path) and not is_video_folder(path):
+        raise LibraryError(
+            f"{path}: no BVH files, videos or captions file found in it or its subfolders "
+            "(hidden ones are left out)"
+        )
+
+
+def bvh_files(folder: str | Path) -> list[Path]:
+    """The BVH files under `folder`, in path order: any case of `.bvh` (`Take01.BVH` from
+    Windows tools), hidden files and folders left out (`._take.bvh` from macOS)."""
+    root = Path(folder)
+    return sorted(
+        path
+        for path in root.rglob("*")
+        if path.suffix.lower() == ".bvh"
+        and path.is_file()
+        and not any(part.startswith(".") for part in path.relative_to(root).parts)
+    )
+
+
+def _without_id_clashes(records: list[ClipRecord]) -> tuple[list[ClipRecord], list[Skipped]]:
+    """Ids come from file names without extensions (and folder names), so `talk.mp4` beside
+    `talk.mov`, or two sources folders of one name, would give one id twice: the later file
+    is skipped, naming the earlier, instead of failing the whole build after the ingest."""
+    owner: dict[str, str] = {}
+    clashing: dict[str, str] = {}
+    for record in records:
+        first = owner.setdefault(record.id, record.source.file)
+        if first != record.source.file and record.source.file not in clashing:
+            clashing[record.source.file] = first
+    kept: list[ClipRecord] = []
+    seen: set[str] = set()
+    for record in records:
+        # A source named twice gives its own records twice: keep the first of each.
+        if record.source.file not in clashing and record.id not in seen:
+            seen.add(record.id)
+            kept.append(record)
+    reasons = [
+        Skipped(file, None, f"its clip ids are taken by {first}: rename one of them")
+        for file, first in clashing.items()
+    ]
+    return kept, reasons

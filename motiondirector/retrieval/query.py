@@ -312,6 +312,28 @@ def tag_match(record: ClipRecord, query: ClipQuery, weights: ScoreWeights) -> tu
     return (got / asked if asked else 0.0), ", ".join(said)
 
 
+def explain_score(
+    candidate: Candidate, query: ClipQuery, weights: ScoreWeights | None = None
+) -> str:
+    """The score as the sum it is, each part with its weight, and the parts the query did not
+    ask for said so (they still count: an unasked tag part is 0, an unasked length fits)."""
+    weights = weights or ScoreWeights()
+    semantic = (1 - weights.lexical) * candidate.semantic + weights.lexical * candidate.lexical
+    asked_tags = any(
+        value is not None
+        for value in (query.lexeme, query.emotion, query.style, query.hand, query.channel)
+    )
+    tags = f"{weights.tag:.2f} × tags {candidate.tag:.2f}" + ("" if asked_tags else " (none asked)")
+    length = f"{weights.duration:.2f} × length {candidate.duration_fit:.2f}"
+    if query.duration is None:
+        length += " (none asked)"
+    text = f"{weights.semantic:.2f} × text {semantic:.2f} + {tags} + {length}"
+    if query.behaviour:
+        shown = f"{weights.behaviour:.2f} × behaviour {candidate.behaviour:.2f}"
+        text = f"{1 - weights.behaviour:.2f} × ({text}) + {shown}"
+    return f"{candidate.score:.3f} = {text}"
+
+
 def search_clips(
     library: ClipLibrary,
     query: ClipQuery,

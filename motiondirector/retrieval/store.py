@@ -35,8 +35,8 @@ import json
 import math
 import os
 import re
+import secrets
 import shutil
-import tempfile
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
@@ -258,12 +258,16 @@ class ClipLibrary:
         _check_unique_ids(records)
         _face_model(root, None, records)
         attachments = _checked_attachments(attachments or {})
+        if root.exists() and not root.is_dir():
+            raise LibraryError(f"{root} is a file, not a folder for a clip library")
         root.mkdir(parents=True, exist_ok=True)
         with _writer_lock(root):
             current = _read_current(root)
             if current is not None and not overwrite:
                 raise LibraryError(
-                    f"there is already a clip library at {root}; open it, or pass overwrite=True"
+                    f"there is already a clip library at {root}: add to it (`index build "
+                    "--add`, `ClipLibrary.open(...).add`) or replace it (`--overwrite`, "
+                    "`overwrite=True`)"
                 )
             vectors = _embed_records(embedder, records)
             index = VectorIndex.build(vectors, kind=kind, dimension=embedder.dimension)
@@ -391,6 +395,17 @@ class ClipLibrary:
                 f"the clip library at {self._path} moved to {live} since this handle opened "
                 f"{state.version}; reopen it before changing it"
             )
+
+    @staticmethod
+    def exists(path: str | Path) -> bool:
+        """Whether `path` holds a library (a `CURRENT` naming a version), without loading it:
+        a build checks this before a long ingest rather than after."""
+        if not Path(path).is_dir():
+            return False
+        try:
+            return _read_current(Path(path)) is not None
+        except CorruptLibraryError:
+            return True  # something is there: `create` says what without `overwrite`
 
     # -- reading --------------------------------------------------------------------------
 
@@ -625,7 +640,11 @@ def _commit(
     names = _version_names(root)
     number = int(_VERSION_NAME.match(names[-1]).group(1)) + 1 if names else 1  # type: ignore[union-attr]
     name = f"v{number:06d}"
-    building = Path(tempfile.mkdtemp(prefix=_BUILD_PREFIX, dir=root))
+    # Not mkdtemp: its 0700 would make the version unreadable to everyone but its writer
+    # (a server or a teammate opening a shared library); mkdir honours the umask as the
+    # files inside do. The lock is held, so the random name needs no retry loop.
+    building = root / f"{_BUILD_PREFIX}{secrets.token_hex(8)}"
+    building.mkdir()
     try:
         files = {
             INDEX_FILE: _write_file(building / INDEX_FILE, index.to_bytes()),

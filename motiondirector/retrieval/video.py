@@ -26,12 +26,13 @@ records; it does not embed or index them, and leaves decoding to `faces/`.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import multiprocessing
 import os
+import signal
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -127,7 +128,11 @@ def probe_video(path: str | Path) -> VideoInfo:
     try:
         container = av.open(name)
     except (av.FFmpegError, OSError, UnicodeDecodeError) as error:
-        raise VideoProbeError(name, f"cannot open as a video: {error}") from error
+        if Path(name).is_file() and Path(name).stat().st_size == 0:
+            raise VideoProbeError(name, "the file is empty (0 bytes)") from error
+        # FFmpeg's text without its errno and the path, which the reason already starts with.
+        cause = getattr(error, "strerror", None) or str(error)
+        raise VideoProbeError(name, f"cannot open as a video: {cause}") from error
     with container:
         if not container.streams.video:
             raise VideoProbeError(name, "has no video stream")
@@ -377,12 +382,27 @@ def _analysed(
             return
         # A fresh interpreter per worker: the landmarker's native threads do not survive fork.
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            for path, outcome in zip(
-                files, pool.map(_track_or_reason, files, [model] * len(files)), strict=True
-            ):
+        pool = context.Pool(workers, initializer=_ignore_interrupts)
+        try:
+            track = functools.partial(_track_or_reason, model=model)
+            for path, outcome in zip(files, pool.imap(track, files), strict=True):
                 yield path, outcome
                 bar.update()
+        except BaseException:
+            # Ctrl-C (or a caller that stops early): stop the workers now, not after every
+            # queued video has been analysed, as waiting for the pool would.
+            pool.terminate()
+            raise
+        else:
+            pool.close()
+        finally:
+            pool.join()
+
+
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl-C to the main process, which stops them: a terminal sends it to
+    the whole process group, and a traceback from each worker would bury the one line."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def ingest_face_folder(

@@ -112,6 +112,23 @@ def test_bad_files_are_refused_with_a_reason(
     assert caught.value.file == str(path)
 
 
+def test_empty_missing_and_foreign_files_say_what_they_are(
+    tmp_path: Path, face_model: FaceModel
+) -> None:
+    (tmp_path / "empty.mp4").write_bytes(b"")
+    (tmp_path / "notes.mov").write_text("shot list for Tuesday")
+    expected = {
+        "empty.mp4": "the file is empty (0 bytes)",
+        "missing.mp4": "no such file",
+        # FFmpeg's reason, without its errno or a second copy of the path.
+        "notes.mov": "cannot open as a video: Invalid data found when processing input",
+    }
+    for name, reason in expected.items():
+        with pytest.raises(FaceVideoError) as caught:
+            track_face(tmp_path / name, model=face_model)
+        assert str(caught.value) == f"{tmp_path / name}: {reason}"
+
+
 def test_head_angles_name_turns_from_the_persons_side() -> None:
     # A turn about the vertical axis by +20 degrees in the mesh's frame is the person's right.
     angle = np.radians(20.0)

@@ -190,6 +190,19 @@ def test_a_missing_file_is_a_script_error(tmp_path: Path) -> None:
     assert caught.value.file == str(tmp_path / "absent.bvh")
 
 
+def test_an_empty_file_or_a_file_of_another_kind_says_so(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.bvh"
+    empty.write_text("\n  \n")
+    with pytest.raises(ScriptError, match="the file is empty") as caught:
+        read_bvh(empty)
+    assert str(caught.value) == f"{empty}: the file is empty (no HIERARCHY, no MOTION)"
+    other = tmp_path / "notes.bvh"
+    other.write_text("\nshot list for Tuesday\n")
+    with pytest.raises(ScriptError, match="not a BVH file: it starts with 'shot'") as caught:
+        read_bvh(other)
+    assert caught.value.line == 2
+
+
 def test_parse_bvh_labels_in_memory_text() -> None:
     with pytest.raises(ScriptError, match=r"^<text>:1: expected 'HIERARCHY'"):
         parse_bvh("ROOT x\n{\n}\nMOTION\nFrames: 0\nFrame Time: 0.1\n")

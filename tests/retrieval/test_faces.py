@@ -209,19 +209,32 @@ def test_index_build_and_search_from_the_command_line(
     assert set(hits[0]) >= {"file", "in", "out", "score", "description", "tags"}
     assert hits[0]["file"] == str(folder / "smile.mp4") and hits[0]["out"] > hits[0]["in"]
     assert hits[0]["score"] >= hits[1]["score"] and "smiles" in hits[0]["description"]
-    # Adding the same videos again is refused by id, and the library stays as it was.
-    assert main(["index", "build", str(folder), "--out", str(library), "--add", "-q"]) == 1
-    assert "clip ids must be unique" in capsys.readouterr().err
+    # The score is written out as its sum, behaviour included.
+    assert hits[0]["explained"].startswith(f"{hits[0]['score']:.3f} = 0.50 × (0.50 × text ")
+    assert "(none asked)" in hits[0]["explained"] and "× behaviour" in hits[0]["explained"]
+    # Adding the same videos again adds nothing and says so: the library stays as it was.
+    assert main(["index", "build", str(folder), "--out", str(library), "--add", "-q"]) == 0
+    out = capsys.readouterr()
+    assert "nothing new to add" in out.out and "already in" in out.err
     assert ClipLibrary.open(library).version == "v000001"
+    # A folder that grew is added again: only its new video goes in.
+    shutil.copy(talks / "mouth.mp4", folder / "mouth.mp4")
+    before = len(ClipLibrary.open(library))
+    assert main(["index", "build", str(folder), "--out", str(library), "--add", "-q"]) == 0
+    assert f"kept {before} clips already in" in capsys.readouterr().err
+    grew = ClipLibrary.open(library)
+    assert grew.version == "v000002" and len(grew) > before
+    assert {r.id.split("#")[0] for r in grew.records} == {"two/smile", "two/mouth"}
+    (folder / "mouth.mp4").unlink()
     more = tmp_path / "more"
     more.mkdir()
     shutil.copy(talks / "mouth.mp4", more / "mouth.mp4")
     assert main(["index", "build", str(more), "--out", str(library), "--add", "-q"]) == 0
     grown = ClipLibrary.open(library)
-    assert grown.version == "v000002"
-    assert {r.id.split("#")[0] for r in grown.records} == {"two/smile", "more/mouth"}
+    assert grown.version == "v000003"
+    assert {r.id.split("#")[0] for r in grown.records} == {"two/smile", "two/mouth", "more/mouth"}
     stored = unpack_tracks(grown.attachment(FACE_TRACKS) or b"")
-    assert sorted(Path(k).name for k in stored) == ["mouth.mp4", "smile.mp4"]
+    assert sorted(Path(k).name for k in stored) == ["mouth.mp4", "mouth.mp4", "smile.mp4"]
 
 
 def test_without_the_model_a_captioned_folder_is_still_ingested_from_its_captions(
@@ -254,3 +267,61 @@ def test_the_records_do_not_depend_on_the_number_of_worker_processes(tmp_path: P
         r.to_json() for r in shared.records
     ]
     assert sorted(alone.tracks) == sorted(shared.tracks)
+
+
+def test_a_folder_of_motion_with_videos_among_it_ingests_both(
+    tmp_path: Path, talks: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from motiondirector.retrieval.ingest import ingest
+
+    from ..conftest import SHARED_DATA
+
+    folder = tmp_path / "shoot"
+    folder.mkdir()
+    bvh = SHARED_DATA / "mocap" / "bandai-namco-1" / "data" / "dataset-1_bye_sad_001.bvh"
+    shutil.copy(bvh, folder / "take.bvh")
+    shutil.copy(talks / "smile.mp4", folder / "reference.mp4")
+    result = ingest([str(folder)])
+    ids = {r.id for r in result.records}
+    assert "shoot/take" in ids and "shoot/reference#face" in ids and not result.skipped
+    assert list(result.tracks) == [str(folder / "reference.mp4")]
+    # Without the face model the motion still goes in, and the video says why it did not.
+    monkeypatch.setenv(FACE_MODEL_ENV, str(tmp_path / "missing.task"))
+    result = ingest([str(folder)])
+    assert [r.id for r in result.records] == ["shoot/take"]
+    (skipped,) = result.skipped
+    assert skipped.file == str(folder / "reference.mp4")
+    assert skipped.reason.startswith("not analysed for faces: no face model")
+
+
+def test_ctrl_c_stops_a_folder_analysis_with_one_line(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from ..conftest import SHARED_DATA
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for number in range(8):
+        shutil.copy(SHARED_DATA / "video" / "lp_d18.mp4", folder / f"take{number}.mp4")
+    # As a terminal does: Ctrl-C goes to the whole process group, workers included. The
+    # handler is set explicitly, since a child of a background job starts with it ignored.
+    code = (
+        "import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler)\n"
+        "from motiondirector.cli import main\n"
+        f"sys.exit(main(['index', 'build', {str(folder)!r}, '--out', {str(tmp_path / 'lib')!r}]))"
+    )
+    env = {**os.environ, FACE_MODEL_ENV: str(FACE_MODEL)}
+    with subprocess.Popen(
+        [sys.executable, "-c", code], stderr=subprocess.PIPE, text=True, env=env,
+        start_new_session=True,
+    ) as process:  # fmt: skip
+        time.sleep(8)  # into the analysis: the workers are started and tracking
+        os.killpg(process.pid, signal.SIGINT)
+        _, errors = process.communicate(timeout=300)
+    assert process.returncode == 130, errors
+    assert errors.strip() == "interrupted"
+    assert not (tmp_path / "lib").exists()

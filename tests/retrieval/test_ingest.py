@@ -39,6 +39,39 @@ def test_bandai_folder_uses_the_dataset_labels() -> None:
     assert bye.fps == 30 and bye.duration > 1
 
 
+def test_bandai_data_folder_finds_the_label_lists_beside_it() -> None:
+    # Pointing at the dataset's data/ folder (cfg/ is its sibling) keeps the labels.
+    result = ingest_bvh_folder(BANDAI / "data")
+    bow = next(r for r in result.records if r.id == "data/dataset-1_bow_angry_001")
+    assert bow.tags.style == "angry" and bow.tags.emotion == "anger"
+    assert "bandai" in bow.tags.free and len(bow.descriptions) > 1
+
+
+def test_bandai_file_names_label_clips_without_the_label_lists(tmp_path: Path) -> None:
+    name = "dataset-1_bye_sad_001.bvh"
+    shutil.copy(BANDAI / "data" / name, tmp_path / name)
+    (record,) = ingest_bvh_folder(tmp_path).records
+    assert record.tags.lexemes == ("wave",) and record.tags.style == "sad"
+    assert "waves goodbye with one hand sadly" in record.descriptions
+
+
+def test_upper_case_extensions_are_read_and_clashing_names_skipped(tmp_path: Path) -> None:
+    source = BANDAI / "data" / "dataset-1_bye_sad_001.bvh"
+    shutil.copy(source, tmp_path / "Take01.BVH")
+    shutil.copy(source, tmp_path / "take02.bvh")
+    shutil.copy(source, tmp_path / "take02.Bvh")  # the same id as take02.bvh
+    (tmp_path / ".hidden").mkdir()
+    shutil.copy(source, tmp_path / ".hidden" / "junk.bvh")
+    folder = str(tmp_path)
+    # Named twice, a folder's clips are still in once.
+    result = ingest([folder, folder])
+    assert [r.id for r in result.records] == [f"{tmp_path.name}/Take01", f"{tmp_path.name}/take02"]
+    (clash,) = result.skipped
+    assert clash.file == str(tmp_path / "take02.bvh")
+    first = tmp_path / "take02.Bvh"
+    assert clash.reason == f"its clip ids are taken by {first}: rename one of them"
+
+
 def test_unreadable_files_are_skipped_with_line_and_reason(tmp_path: Path) -> None:
     good = next(BANDAI.glob("data/dataset-1_walk_normal_*.bvh"))
     shutil.copy(good, tmp_path / "good.bvh")
@@ -61,5 +94,11 @@ def test_unreadable_files_are_skipped_with_line_and_reason(tmp_path: Path) -> No
 def test_missing_or_empty_folder_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(LibraryError, match=r"no \.bvh files"):
         ingest_bvh_folder(tmp_path)
-    with pytest.raises(LibraryError, match="not a folder"):
+    with pytest.raises(LibraryError, match="not a folder: nothing is there"):
         ingest([str(tmp_path / "nope")])
+    # Through `ingest` (as `index build` calls it), in the terms of what it takes.
+    with pytest.raises(LibraryError, match="no BVH files, videos or captions file found"):
+        ingest([str(tmp_path)])
+    (tmp_path / "take.bvh").write_text("")
+    with pytest.raises(LibraryError, match="not a folder but a file; sources are folders"):
+        ingest([str(tmp_path / "take.bvh")])

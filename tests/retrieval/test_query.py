@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ from motiondirector.retrieval import (
     search_clips,
     tag_match,
 )
+from motiondirector.retrieval.query import explain_score
 
 from .conftest import CLIP_RECORDS, make_record
 
@@ -107,6 +109,22 @@ def test_hand_and_emotion_tags_reorder_clips_of_the_same_lexeme(
     assert score(angry, "point_angry_03") == pytest.approx(score(plain, "point_angry_03"))
     assert score(angry, "point_left_02") < score(plain, "point_left_02")
     assert next(c for c in angry if c.record.id == "point_angry_03").tag == 1.0
+
+
+def test_explain_score_writes_the_sum_that_gives_the_score(built_library: ClipLibrary) -> None:
+    plain_query = ClipQuery("waves")
+    plain = search_clips(built_library, plain_query, k=1)[0]
+    said = explain_score(plain, plain_query)
+    assert said.startswith(f"{plain.score:.3f} = 0.50 × text ")
+    assert "0.35 × tags 0.00 (none asked)" in said and "0.15 × length 1.00 (none asked)" in said
+    asked_query = ClipQuery("waves", lexeme="wave", duration=0.8)
+    asked = search_clips(built_library, asked_query, k=1)[0]
+    said = explain_score(asked, asked_query)
+    assert "none asked" not in said
+    # The numbers written out add up to the score.
+    numbers = [float(n) for n in re.findall(r"\d+\.\d+", said.split("=", 1)[1])]
+    weights_and_parts = list(zip(numbers[::2], numbers[1::2], strict=True))
+    assert sum(w * v for w, v in weights_and_parts) == pytest.approx(asked.score, abs=0.01)
 
 
 def test_duration_fit_picks_the_clip_of_the_wanted_length(built_library: ClipLibrary) -> None:

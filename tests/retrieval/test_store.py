@@ -4,6 +4,7 @@ rebuild, and refusal of corrupt or mismatched libraries."""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -90,6 +91,32 @@ def test_creating_over_an_existing_library_is_refused(
         ClipLibrary.create(library_path, CLIP_RECORDS[:3], embedder=embedder)
     replaced = ClipLibrary.create(library_path, CLIP_RECORDS[:3], embedder=embedder, overwrite=True)
     assert len(ClipLibrary.open(library_path, embedder=embedder)) == 3 == len(replaced)
+
+
+def test_exists_says_whether_a_library_is_there_without_loading_it(
+    library_path: Path, tmp_path: Path, embedder: SentenceEmbedder
+) -> None:
+    assert ClipLibrary.exists(library_path)
+    assert not ClipLibrary.exists(tmp_path / "nothing-here")
+    note = tmp_path / "notes.txt"
+    note.write_text("not a library")
+    assert not ClipLibrary.exists(note)
+    with pytest.raises(LibraryError, match="is a file, not a folder for a clip library"):
+        ClipLibrary.create(note, CLIP_RECORDS[:1], embedder=embedder, overwrite=True)
+
+
+def test_versions_are_readable_by_others_as_the_umask_allows(
+    tmp_path: Path, embedder: SentenceEmbedder
+) -> None:
+    # A library built by one account is opened by another (a server, a teammate).
+    old = os.umask(0o022)
+    try:
+        library = ClipLibrary.create(tmp_path / "lib", CLIP_RECORDS[:2], embedder=embedder)
+    finally:
+        os.umask(old)
+    version = library.path / library.version
+    assert version.stat().st_mode & 0o777 == 0o755
+    assert all(f.stat().st_mode & 0o777 == 0o644 for f in version.iterdir())
 
 
 def test_repeated_clip_ids_are_refused(tmp_path: Path, embedder: SentenceEmbedder) -> None:

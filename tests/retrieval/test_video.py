@@ -71,6 +71,22 @@ def test_probe_without_a_declared_duration_uses_packet_timestamps(tmp_path: Path
     assert info.duration == pytest.approx(7.2, abs=0.05) and info.fps == 30.0
 
 
+def test_empty_and_foreign_files_say_what_they_are(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.mp4"
+    empty.write_bytes(b"")
+    with pytest.raises(VideoProbeError) as caught:
+        probe_video(empty)
+    assert str(caught.value) == f"{empty}: the file is empty (0 bytes)"
+    notes = tmp_path / "notes.mov"
+    notes.write_text("shot list for Tuesday")
+    with pytest.raises(VideoProbeError) as caught:
+        probe_video(notes)
+    # FFmpeg's reason, without its errno or a second copy of the path.
+    assert str(caught.value) == (
+        f"{notes}: cannot open as a video: Invalid data found when processing input"
+    )
+
+
 def test_truncated_videos_are_refused(tmp_path: Path) -> None:
     cut = tmp_path / "cut.mp4"  # index at the end: the cut loses it
     data = (VIDEOS / "lp_d18.mp4").read_bytes()
