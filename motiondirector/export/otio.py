@@ -13,14 +13,21 @@ video track, `<name> face`, after its body track: a clip per utterance slot, the
 referencing the source video with their in and out points (and the time warp), the
 procedural ones with an empty reference, as procedural body segments have.
 
+Given the plan's utterances (`dialogue`), the timeline's stack carries one Marker per line of
+dialogue over its time, named `SPEAKER: text` (yellow; a voice-over's is orange and says
+`(V.O.)`), with the utterance id, speaker, voice-over flag and each word's times in its
+metadata, so an editor sees the script on the timeline.
+
 opentimelineio is imported when an export is made, not on import.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from motiondirector.errors import BackendUnavailableError
+from motiondirector.plan.motion_plan import PlanUtterance
 from motiondirector.plan.timeline import FaceSegment, Segment, Timeline
 
 METADATA_KEY = "motiondirector"
@@ -56,8 +63,11 @@ def _segment_metadata(segment: Segment | FaceSegment) -> dict[str, Any]:
     }
 
 
-def timeline_to_otio(timeline: Timeline, *, name: str = "motiondirector") -> Any:
-    """The Timeline as an `opentimelineio.schema.Timeline` object."""
+def timeline_to_otio(
+    timeline: Timeline, *, name: str = "motiondirector", dialogue: Sequence[PlanUtterance] = ()
+) -> Any:
+    """The Timeline as an `opentimelineio.schema.Timeline` object, with a marker per line of
+    `dialogue` (the plan's utterances) when given."""
     otio = _otio()
     fps = float(timeline.fps)
     result = otio.schema.Timeline(name=name)
@@ -71,7 +81,33 @@ def timeline_to_otio(timeline: Timeline, *, name: str = "motiondirector") -> Any
         if character.face_segments:
             name = f"{character.name} face"
             result.tracks.append(_track(otio, name, character.face_segments, fps))
+    for utterance in dialogue:
+        result.tracks.markers.append(_line_marker(otio, utterance, fps))
     return result
+
+
+def _line_marker(otio: Any, utterance: PlanUtterance, fps: float) -> Any:
+    start = round(utterance.start * fps)
+    end = max(round(utterance.end * fps), start + 1)
+    voice_over = " (V.O.)" if utterance.voice_over else ""
+    return otio.schema.Marker(
+        name=f"{utterance.speaker}{voice_over}: {utterance.text}",
+        marked_range=otio.opentime.TimeRange(
+            start_time=otio.opentime.RationalTime(start, fps),
+            duration=otio.opentime.RationalTime(end - start, fps),
+        ),
+        color=otio.schema.MarkerColor.ORANGE if voice_over else otio.schema.MarkerColor.YELLOW,
+        metadata={
+            METADATA_KEY: {
+                "utterance_id": utterance.id,
+                "speaker": utterance.speaker,
+                "voice_over": utterance.voice_over,
+                "start": utterance.start,
+                "end": utterance.end,
+                "words": [[w.text, w.start, w.end] for w in utterance.words],
+            }
+        },
+    )
 
 
 def _track(
@@ -113,8 +149,11 @@ def _track(
     return track
 
 
-def timeline_to_otio_json(timeline: Timeline, *, name: str = "motiondirector") -> str:
+def timeline_to_otio_json(
+    timeline: Timeline, *, name: str = "motiondirector", dialogue: Sequence[PlanUtterance] = ()
+) -> str:
     """The Timeline as OpenTimelineIO JSON text (the `.otio` file format)."""
     otio = _otio()
-    text: str = otio.adapters.write_to_string(timeline_to_otio(timeline, name=name), "otio_json")
+    document = timeline_to_otio(timeline, name=name, dialogue=dialogue)
+    text: str = otio.adapters.write_to_string(document, "otio_json")
     return text if text.endswith("\n") else text + "\n"

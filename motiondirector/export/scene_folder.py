@@ -126,7 +126,8 @@ class SceneFolder:
         scene and direction when the result has them."""
         yield "plan", cls.PLAN, result.plan.to_json()
         yield "timeline", cls.TIMELINE, result.timeline.to_json()
-        yield "otio", cls.OTIO, timeline_to_otio_json(result.timeline)
+        otio = timeline_to_otio_json(result.timeline, dialogue=result.plan.utterances)
+        yield "otio", cls.OTIO, otio
         stems = character_file_stems(list(result.motions))
         for name, motion in result.motions.items():
             yield f"bvh:{name}", f"{stems[name]}{cls.BVH_SUFFIX}", motion_to_bvh(motion)

@@ -80,3 +80,24 @@ def test_round_trip_keeps_tracks_clips_names_and_ranges() -> None:
 
 def test_export_is_deterministic() -> None:
     assert timeline_to_otio_json(TIMELINE) == timeline_to_otio_json(TIMELINE)
+
+
+def test_each_line_of_dialogue_is_a_marker_over_its_time() -> None:
+    from motiondirector.realize.pipeline import plan_text
+
+    plan = plan_text("ANA: Where were you?\nBEN (V.O.): Nowhere you would know.", format="text")
+    document = timeline_to_otio_json(TIMELINE, dialogue=plan.utterances)
+    markers = list(otio.adapters.read_from_string(document, "otio_json").tracks.markers)
+    asked, thought = plan.utterances
+    assert [m.name for m in markers] == [
+        "ANA: Where were you?",
+        "BEN (V.O.): Nowhere you would know.",
+    ]
+    assert [m.color for m in markers] == ["YELLOW", "ORANGE"]
+    first = markers[0].marked_range
+    assert first.start_time.to_seconds() == pytest.approx(asked.start, abs=1 / 30)
+    assert first.end_time_exclusive().to_seconds() == pytest.approx(asked.end, abs=1 / 30)
+    meta = markers[1].metadata[METADATA_KEY]
+    assert (meta["utterance_id"], meta["voice_over"]) == (thought.id, True)
+    assert [w[0] for w in meta["words"]] == [w.text for w in thought.words]
+    assert timeline_to_otio_json(TIMELINE) == timeline_to_otio_json(TIMELINE, dialogue=())

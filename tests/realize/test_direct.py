@@ -34,6 +34,9 @@ def test_writes_plan_timeline_otio_and_a_bvh_per_character(directed: DirectResul
     assert Timeline.model_validate_json(paths["timeline"].read_text()) == directed.timeline
     back = otio.adapters.read_from_string(paths["otio"].read_text(), "otio_json")
     assert [t.name for t in back.tracks] == ["ANA", "BEN"]
+    # The script's lines lie over the tracks as markers, one per utterance.
+    lines = [f"{u.speaker}: {u.text}" for u in directed.plan.utterances]
+    assert [m.name for m in back.tracks.markers] == lines
     for name in ("ANA", "BEN"):
         motion = retarget(read_bvh(paths[f"bvh:{name}"]), load_rig_map("canonical")).motion
         assert motion.frames == round(directed.plan.scene.duration * 30) + 1
