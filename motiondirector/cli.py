@@ -295,6 +295,14 @@ def _build_parser() -> argparse.ArgumentParser:
     direct.add_argument(
         "--instructions", help="what the llm agent is asked, in plain words (needs --agent llm)"
     )
+    direct.add_argument(
+        "--agent-max-tokens",
+        type=_positive_int,
+        default=1024,
+        metavar="N",
+        help="tokens the llm agent's model may write per turn (a weak model otherwise writes "
+        "until its context is full)",
+    )
     _add_face_library_options(direct)
     _add_segment_generator_options(direct)
     _add_director_options(direct)
@@ -551,19 +559,31 @@ def _plan(args: argparse.Namespace) -> MotionPlan:
     from motiondirector.scene import DEFAULT_MAX_BYTES
 
     planner = _planner(args)
+    progress = not args.quiet and sys.stderr.isatty()
     plan = plan_script(
         args.script,
-        planner=planner,
+        planner=_with_llm_progress(planner) if progress else planner,
         format=args.input_format,
         fps=args.fps,
         seed=args.seed,
         max_bytes=args.max_bytes or DEFAULT_MAX_BYTES,
-        progress=not args.quiet and sys.stderr.isatty(),
+        progress=progress,
     )
     _report_fallbacks(planner, plan)
     if not args.quiet:
         _report_llm_cost(planner)
     return plan
+
+
+def _with_llm_progress(planner: Planner) -> Planner:
+    """The planner showing a bar over the LLM's chunks while it waits on the server (minutes
+    on a CPU); it shares the planner's counters, and the plan is the same."""
+    from motiondirector.planners.hybrid import HybridPlanner
+    from motiondirector.planners.llm import LLMPlanner
+
+    if isinstance(planner, LLMPlanner | HybridPlanner):
+        return planner.progress_twin()
+    return planner
 
 
 def _report_llm_cost(planner: object) -> None:
@@ -820,7 +840,8 @@ def _direct_scene(args: argparse.Namespace, director: Director) -> DirectResult:
     if args.agent == "llm":
         from motiondirector.agent.llm_agent import LLMDirector
 
-        return LLMDirector(director, llm=director.llm).direct(
+        agent = LLMDirector(director, llm=director.llm, max_tokens_per_turn=args.agent_max_tokens)
+        return agent.direct(
             args.script,
             args.out,
             format=args.input_format,

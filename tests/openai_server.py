@@ -38,9 +38,10 @@ class Reply:
         return Reply("answer", content=text, delay=delay)
 
     @staticmethod
-    def assistant(message: dict[str, Any]) -> Reply:
-        """A whole assistant message, e.g. `{"tool_calls": [...]}` or `{"content": "done"}`."""
-        return Reply("message", message=tuple(message.items()))
+    def assistant(message: dict[str, Any], delay: float = 0.0) -> Reply:
+        """A whole assistant message, e.g. `{"tool_calls": [...]}` or `{"content": "done"}`
+        (a `finish_reason` in it goes to the choice, e.g. "length" for a cut answer)."""
+        return Reply("message", message=tuple(message.items()), delay=delay)
 
     @staticmethod
     def status_code(status: int, retry_after_ms: int | None = 10) -> Reply:
@@ -161,7 +162,8 @@ def _handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
                     json.dumps(server.answer_for(body)) if reply.kind == "auto" else reply.content
                 )
                 message = {"role": "assistant", "content": content}
-            finish = "tool_calls" if message.get("tool_calls") else "stop"
+            default = "tool_calls" if message.get("tool_calls") else "stop"
+            finish = message.pop("finish_reason", None) or default
             completion = {
                 "id": "chatcmpl-test",
                 "object": "chat.completion",

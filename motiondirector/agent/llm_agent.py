@@ -7,6 +7,10 @@ it with the user's instructions. The chat model is the one given, else `ChatOpen
 any OpenAI-compatible server (`LLMConfig`: base_url, model, api key from an environment
 variable).
 
+Every run is bounded: at most `max_agent_steps` tool rounds, each model turn at most
+`max_tokens_per_turn` tokens (a weak model otherwise talks until its context is full, minutes on
+a CPU) and `LLMConfig.timeout_s` per request, sent again only where `retry_delay` allows.
+
 The model only chooses tools and their arguments: every plan is made and validated by the
 deterministic parts, so the output's schema cannot change, and a tool name outside the set
 or arguments outside a tool's schema come back to the model as error messages. The result is
@@ -56,22 +60,41 @@ def load_agent_prompt() -> AgentPrompt:
     )
 
 
-def chat_model_for(config: LLMConfig) -> BaseChatModel:
-    """`ChatOpenAI` for an OpenAI-compatible server (OpenAI, vLLM, llama.cpp server)."""
+DEFAULT_MAX_TOKENS_PER_TURN = 1024
+"""Ample for a tool call or a closing summary; a model that reasons aloud may need more."""
+
+
+def chat_model_for(
+    config: LLMConfig, max_tokens_per_turn: int | None = DEFAULT_MAX_TOKENS_PER_TURN
+) -> BaseChatModel:
+    """`ChatOpenAI` for an OpenAI-compatible server (OpenAI, vLLM, llama.cpp server), each
+    answer at most `max_tokens_per_turn` tokens (None: the server's limit)."""
     from pydantic import SecretStr
 
     from motiondirector.planners.llm_client import check_base_url
 
     check_base_url(config.base_url)
+    # ChatOpenAI sends the bound as `max_completion_tokens`, which llama-cpp-python's server
+    # ignores; other servers than OpenAI's also get the older `max_tokens` they all read.
+    older = max_tokens_per_turn is not None and not _is_openai(config.base_url)
     return _checked_chat_openai()(
         model=config.model,
         base_url=config.base_url,
         api_key=SecretStr(config.api_key()),
         temperature=config.temperature,
         timeout=config.timeout_s,
-        max_retries=config.max_retries,
+        max_retries=0,  # sent again in `_generate`, by `retry_delay`'s policy
+        retries=config.max_retries,
         seed=config.seed,
+        max_tokens=max_tokens_per_turn,
+        extra_body={"max_tokens": max_tokens_per_turn} if older else None,
     )
+
+
+def _is_openai(base_url: str | None) -> bool:
+    from urllib.parse import urlsplit
+
+    return base_url is None or urlsplit(base_url).hostname == "api.openai.com"
 
 
 @cache
@@ -82,12 +105,16 @@ def _checked_chat_openai() -> type[BaseChatModel]:
     import openai
     from langchain_openai import ChatOpenAI
 
-    from motiondirector.planners.llm_client import not_a_completion
+    from motiondirector.planners.llm_client import not_a_completion, with_retries
 
     class CheckedChatOpenAI(ChatOpenAI):
+        retries: int = 0  # by `retry_delay`; the SDK's own would resend a timed-out turn
+
         def _generate(self, *args: Any, **kwargs: Any) -> Any:
             try:
-                return super()._generate(*args, **kwargs)
+                return with_retries(
+                    lambda: super(CheckedChatOpenAI, self)._generate(*args, **kwargs), self.retries
+                )
             except ValueError as error:
                 if isinstance(error, openai.APIError):
                     raise
@@ -121,7 +148,8 @@ class LLMDirector:
 
     `director` does the work (planning, realization, files; default: `Director()`), the model
     only chooses the steps: `llm` (an OpenAI-compatible server) or any LangChain `chat_model`,
-    for at most `max_agent_steps` tool rounds.
+    for at most `max_agent_steps` tool rounds of at most `max_tokens_per_turn` tokens each (a
+    `chat_model` given keeps its own token limit).
     """
 
     def __init__(
@@ -131,6 +159,7 @@ class LLMDirector:
         llm: LLMConfig | None = None,
         chat_model: BaseChatModel | None = None,
         max_agent_steps: int = 24,
+        max_tokens_per_turn: int = DEFAULT_MAX_TOKENS_PER_TURN,
     ) -> None:
         if llm is None and chat_model is None:
             raise MotionDirectorError(
@@ -139,10 +168,15 @@ class LLMDirector:
             )
         if max_agent_steps < 1:
             raise MotionDirectorError(f"max_agent_steps must be at least 1, got {max_agent_steps}")
+        if max_tokens_per_turn < 1:
+            raise MotionDirectorError(
+                f"max_tokens_per_turn must be at least 1, got {max_tokens_per_turn}"
+            )
         self.director = director if director is not None else Director(llm=llm)
         self.llm = llm
         self.chat_model = chat_model
         self.max_agent_steps = max_agent_steps
+        self.max_tokens_per_turn = max_tokens_per_turn
 
     def direct(
         self,
@@ -208,6 +242,18 @@ class LLMDirector:
             for call in message.tool_calls
         ]
         final = session.final()
+        if final is None and _cut_short(messages):
+            bound = (
+                "its own token limit"
+                if self.chat_model is not None
+                else f"the limit of {self.max_tokens_per_turn} tokens (max_tokens_per_turn, "
+                "--agent-max-tokens)"
+            )
+            raise AgentError(
+                f"the agent finished without making a plan: its model's last turn stopped at "
+                f"{bound} before it called a tool; a model that reasons aloud may need more, a "
+                "model that rambles is too weak to direct"
+            )
         if final is None and not called:
             raise AgentError(
                 "the agent finished without making a plan: its model called no tool at all. "
@@ -223,7 +269,15 @@ class LLMDirector:
 
     def _openai_model(self) -> BaseChatModel:
         assert self.llm is not None  # the constructor refuses neither
-        return chat_model_for(self.llm)
+        return chat_model_for(self.llm, self.max_tokens_per_turn)
+
+
+def _cut_short(messages: list[BaseMessage]) -> bool:
+    """Whether the model's last answer ended at the token limit (finish reason `length`)."""
+    from langchain_core.messages import AIMessage
+
+    answers = [m for m in messages if isinstance(m, AIMessage)]
+    return bool(answers) and answers[-1].response_metadata.get("finish_reason") == "length"
 
 
 def _raise_model_error(error: Exception, config: LLMConfig | None) -> None:

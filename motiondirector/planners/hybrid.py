@@ -49,6 +49,10 @@ class HybridPlanner:
         """This planner, strict: a line the LLM cannot direct is an LLMError."""
         return self if self.strict else HybridPlanner(self.llm.strict_twin(), self.rules)
 
+    def progress_twin(self) -> HybridPlanner:
+        """This planner with a progress bar on stderr while the LLM works."""
+        return HybridPlanner(self.llm.progress_twin(), self.rules)
+
     def plan(self, scene: Scene) -> Direction:
         ruled = self.rules.plan(scene)
         inferred = self.llm.plan(scene)

@@ -6,14 +6,19 @@ problems are asked for again with the problems fed back, a bounded number of tim
 model still cannot direct — bad answers, a dead server, a timeout, a refusal — is directed by
 the rules planner, and the line says so: its `fallback` names the kind and the reason, and its
 events say `source.planner: rules`. A strict planner raises `LLMError` instead. Action lines are
-stage directions: the rules planner's action parser directs them for every planner.
+stage directions: the rules planner's action parser directs them for every planner. With
+`progress`, a bar on stderr counts the chunks done and the requests sent while the model works
+(it only shows; the plan is the same).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Sequence
 from typing import Protocol
+
+from tqdm import tqdm
 
 from motiondirector.errors import LLMError
 from motiondirector.plan.direction import (
@@ -157,23 +162,35 @@ def assemble_direction(
 
 class LLMPlanner:
     """Plans with any OpenAI-compatible server; the rules planner covers what the model cannot,
-    unless `strict`: then a line the model cannot direct is an LLMError."""
+    unless `strict`: then a line the model cannot direct is an LLMError. `progress`: a bar on
+    stderr over the chunks while the model works."""
 
     name = "llm"
 
     def __init__(
-        self, config: LLMConfig, fallback: _RulesLike | None = None, *, strict: bool = False
+        self,
+        config: LLMConfig,
+        fallback: _RulesLike | None = None,
+        *,
+        strict: bool = False,
+        progress: bool = False,
     ) -> None:
         self.config = config
         self.strict = strict
+        self.progress = progress
         self.stats = LLMStats()
         self._fallback = fallback
 
     def strict_twin(self) -> LLMPlanner:
         """This planner, strict: same model, fallback planner and counters."""
-        if self.strict:
-            return self
-        twin = LLMPlanner(self.config, self._fallback, strict=True)
+        return self if self.strict else self._twin(strict=True, progress=self.progress)
+
+    def progress_twin(self) -> LLMPlanner:
+        """This planner with a progress bar: same model, fallback planner and counters."""
+        return self if self.progress else self._twin(strict=self.strict, progress=True)
+
+    def _twin(self, *, strict: bool, progress: bool) -> LLMPlanner:
+        twin = LLMPlanner(self.config, self._fallback, strict=strict, progress=progress)
         twin.stats = self.stats
         return twin
 
@@ -197,23 +214,29 @@ class LLMPlanner:
     async def _plan(self, scene: Scene, client: StructuredClient) -> Direction:
         chunks = chunk_scene(scene, self.config.chunk_utterances)
         turns = [ChunkTurns(scene, c, self.config.max_attempts, self.stats) for c in chunks]
-        await asyncio.gather(*(self._converse(turn, client) for turn in turns))
+        progress = _ChunkProgress(len(turns), self.config.model, enabled=self.progress)
+        async with progress:
+            await asyncio.gather(*(self._converse(turn, client, progress) for turn in turns))
         return assemble_direction(
             scene, turns, self._rules(), self.stats, self.name, strict=self.strict
         )
 
-    async def _converse(self, turn: ChunkTurns, client: StructuredClient) -> None:
+    async def _converse(
+        self, turn: ChunkTurns, client: StructuredClient, progress: _ChunkProgress
+    ) -> None:
         max_tokens = self.config.max_tokens_per_utterance * len(turn.chunk.utterances)
         while not turn.done:
+            progress.request_sent()
             answer = await client.try_complete_text(
                 turn.messages, turn.schema, SCHEMA_NAME, max_tokens=max_tokens
             )
             if isinstance(answer, CallFailure):
-                # The server failed after the SDK's own retries, or the model refused: feedback
+                # The server failed after any retries, or the model refused: feedback
                 # would not help.
                 turn.fail(answer)
             else:
                 turn.take(answer)
+        progress.chunk_done()
 
     def _rules(self) -> _RulesLike:
         if self._fallback is None:
@@ -221,6 +244,50 @@ class LLMPlanner:
 
             self._fallback = RulesPlanner()
         return self._fallback
+
+
+class _ChunkProgress:
+    """A bar on stderr over one scene's chunks: chunks done, requests sent, and a clock that
+    keeps running while a slow server works (a chunk may take minutes on a CPU)."""
+
+    def __init__(self, chunks: int, model: str, *, enabled: bool) -> None:
+        # Every change is shown: they come seconds or minutes apart.
+        self._bar = tqdm(
+            total=chunks,
+            desc=f"llm {model}",
+            unit="chunk",
+            disable=not enabled,
+            leave=False,
+            mininterval=0,
+            miniters=1,
+        )
+        self._enabled = enabled
+        self._sent = 0
+        self._clock: asyncio.Task[None] | None = None
+
+    async def __aenter__(self) -> _ChunkProgress:
+        if self._enabled:
+            self._clock = asyncio.create_task(self._tick())
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        if self._clock is not None:
+            self._clock.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._clock
+        self._bar.close()
+
+    def request_sent(self) -> None:
+        self._sent += 1
+        self._bar.set_postfix_str(f"{self._sent} sent", refresh=True)
+
+    def chunk_done(self) -> None:
+        self._bar.update()
+
+    async def _tick(self) -> None:
+        while True:
+            await asyncio.sleep(1.0)
+            self._bar.refresh()
 
 
 class _RulesLike(Protocol):

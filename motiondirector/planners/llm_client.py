@@ -1,26 +1,28 @@
 """Structured JSON answers from any OpenAI-compatible server, in the dialect it speaks.
 
 One job: send chat messages with a JSON Schema and get back a parsed JSON object. The schema is
-passed the way the server understands it (`StructuredOutputMode`); HTTP timeouts and backoff on
-429/5xx and dropped connections are the `openai` SDK's own (`max_retries`); answers are cached on
-disk by (model, messages, schema, mode, sampling). It does not know what the JSON means: checking
-it against the scene is the planner's job. A call that gets no answer to read says why with a
-typed `CallFailure` (`try_complete_text`), or raises `LLMError` (`complete_text`).
+passed the way the server understands it (`StructuredOutputMode`); a request is asked again with
+backoff after a dropped connection, 408/409/429 or a 5xx (`max_retries`, `retry_delay`), never
+after a timeout; answers are cached on disk by (model, messages, schema, mode, sampling). It
+does not know what the JSON means: checking it against the scene is the planner's job. A call
+that gets no answer to read says why with a typed `CallFailure` (`try_complete_text`), or
+raises `LLMError` (`complete_text`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import email.utils
 import hashlib
 import json
 import os
 import socket
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -58,7 +60,10 @@ class LLMConfig(BaseModel):
     seed: int | None = Field(default=0, description="Sampling seed, for servers that honour it.")
     timeout_s: float = Field(default=60.0, gt=0, description="Per HTTP request.")
     max_retries: int = Field(
-        default=3, ge=0, description="HTTP retries with backoff on 429, 5xx, timeouts, drops."
+        default=3,
+        ge=0,
+        description="HTTP retries with backoff on dropped connections, 408, 409, 429 and 5xx "
+        "(never after a timeout: the server is still working on the request).",
     )
     max_attempts: int = Field(
         default=3, ge=1, description="Answers asked for per chunk, invalid ones fed back."
@@ -257,15 +262,18 @@ class StructuredClient:
                     api_key=config.api_key(),
                     base_url=config.base_url,
                     timeout=config.timeout_s,
-                    max_retries=config.max_retries,
+                    max_retries=0,  # retried here, by `retry_delay`'s policy
                 ) as client:
-                    response = await client.chat.completions.create(
-                        model=config.model,
-                        messages=list(messages),  # type: ignore[arg-type]
-                        temperature=config.temperature,
-                        seed=config.seed,
-                        max_tokens=max_tokens,
-                        **options,
+                    response = await with_retries_async(
+                        lambda: client.chat.completions.create(
+                            model=config.model,
+                            messages=list(messages),  # type: ignore[arg-type]
+                            temperature=config.temperature,
+                            seed=config.seed,
+                            max_tokens=max_tokens,
+                            **options,
+                        ),
+                        config.max_retries,
                     )
             except (openai.APIError, json.JSONDecodeError) as error:
                 failure = call_failure(error, config)
@@ -377,8 +385,93 @@ def server_of(config: LLMConfig) -> str:
     return config.base_url or "api.openai.com"
 
 
-# The statuses the openai SDK retries (`_should_retry`); others are answered after one try.
+# Statuses that say "busy or broken for a moment" (and every 5xx); others are final at once.
 _RETRIED_STATUSES = frozenset({408, 409, 429})
+_FIRST_RETRY_DELAY_S = 0.5
+_MAX_RETRY_DELAY_S = 8.0
+_MAX_RETRY_AFTER_S = 60.0  # a server asking for a longer wait is treated as failed
+
+_Answer = TypeVar("_Answer")
+
+
+def retry_delay(error: BaseException, retries_taken: int) -> float | None:
+    """Seconds to wait before sending a failed request again, or None: do not send it again.
+
+    Sent again: a dropped or refused connection, 408, 409, 429 and 5xx (after the wait the
+    server asks for in `retry-after-ms`/`retry-after`, else backoff from 0.5 s doubling up to
+    8 s), unless the server says `x-should-retry: false`. Never after a timeout: the server is
+    most likely still working on the abandoned request (llama.cpp's server works on one at a
+    time and does not stop when the client leaves), so a copy would queue behind it and time
+    out in turn, and every copy costs the server a whole generation."""
+    import openai
+
+    if isinstance(error, openai.APITimeoutError):
+        return None
+    backoff = min(_FIRST_RETRY_DELAY_S * 2.0**retries_taken, _MAX_RETRY_DELAY_S)
+    if isinstance(error, openai.APIStatusError):
+        headers = error.response.headers
+        should = headers.get("x-should-retry", "").lower()
+        status = error.status_code
+        if should == "false" or (
+            should != "true" and status not in _RETRIED_STATUSES and status < 500
+        ):
+            return None
+        asked = _retry_after_s(headers)
+        return asked if asked is not None else backoff
+    if isinstance(error, openai.APIConnectionError):
+        return backoff
+    return None
+
+
+def _retry_after_s(headers: Mapping[str, str]) -> float | None:
+    """The wait a server asks for (`retry-after-ms`, `retry-after` in seconds or as a date)."""
+    seconds: float | None = None
+    try:
+        if "retry-after-ms" in headers:
+            seconds = float(headers["retry-after-ms"]) / 1000
+        elif "retry-after" in headers:
+            seconds = float(headers["retry-after"])
+    except ValueError:
+        when = email.utils.parsedate_tz(headers.get("retry-after", ""))
+        if when is not None:
+            seconds = email.utils.mktime_tz(when) - time.time()
+    if seconds is None or not 0 <= seconds <= _MAX_RETRY_AFTER_S:
+        return None
+    return seconds
+
+
+async def with_retries_async(
+    request: Callable[[], Awaitable[_Answer]], max_retries: int
+) -> _Answer:
+    """`request()`, sent again up to `max_retries` times where `retry_delay` allows."""
+    import openai
+
+    taken = 0
+    while True:
+        try:
+            return await request()
+        except openai.APIError as error:
+            delay = retry_delay(error, taken) if taken < max_retries else None
+            if delay is None:
+                raise
+        await asyncio.sleep(delay)
+        taken += 1
+
+
+def with_retries(request: Callable[[], _Answer], max_retries: int) -> _Answer:
+    """`request()` from synchronous code, sent again as `with_retries_async` does."""
+    import openai
+
+    taken = 0
+    while True:
+        try:
+            return request()
+        except openai.APIError as error:
+            delay = retry_delay(error, taken) if taken < max_retries else None
+            if delay is None:
+                raise
+        time.sleep(delay)
+        taken += 1
 
 
 def call_failure(error: BaseException, config: LLMConfig) -> CallFailure | None:
@@ -390,11 +483,8 @@ def call_failure(error: BaseException, config: LLMConfig) -> CallFailure | None:
 
     if isinstance(error, openai.APIStatusError):
         status = error.status_code
-        tries = (
-            f" after {_tries(config.max_retries)}"
-            if status in _RETRIED_STATUSES or status >= 500
-            else ""
-        )
+        retried = retry_delay(error, 0) is not None
+        tries = f" after {_tries(config.max_retries)}" if retried else ""
         said = _server_says(error.body) or _short(error.message, 160)
         return CallFailure(
             "http_error",
@@ -404,8 +494,8 @@ def call_failure(error: BaseException, config: LLMConfig) -> CallFailure | None:
     if isinstance(error, openai.APITimeoutError):
         return CallFailure(
             "timeout",
-            f"{config.model} did not answer within {config.timeout_s:g} s "
-            f"({_tries(config.max_retries)})",
+            f"{config.model} did not answer within {config.timeout_s:g} s (not sent again: "
+            "the server may still be working on it)",
         )
     if isinstance(error, openai.APIConnectionError):
         return CallFailure(

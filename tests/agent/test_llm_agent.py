@@ -287,3 +287,68 @@ def test_an_agent_model_error_status_says_what_the_server_said(
 def test_an_agent_base_url_without_a_scheme_is_refused(builtin_clips: ClipLibrary) -> None:
     with pytest.raises(MotionDirectorError, match=r"not an http:// or https:// address"):
         _agent_over("localhost:8000/v1", builtin_clips).direct(SCRIPT)
+
+
+def test_every_agent_turn_is_bounded_in_tokens(
+    openai_server: ScriptedServer, builtin_clips: ClipLibrary
+) -> None:
+    openai_server.push(
+        Reply.assistant(_openai_tool_call("plan_scene", {"script_id": "script-1"})),
+        Reply.assistant({"content": "plan-1 is final."}),
+    )
+    config = LLMConfig(model="director-test", base_url=openai_server.base_url, max_retries=0)
+    agent = LLMDirector(Director(library=builtin_clips), llm=config, max_tokens_per_turn=96)
+    agent.direct(SCRIPT)
+    # Both names: llama-cpp-python's server reads only the older `max_tokens`.
+    assert [(r["max_completion_tokens"], r["max_tokens"]) for r in openai_server.requests] == [
+        (96, 96),
+        (96, 96),
+    ]
+    with pytest.raises(MotionDirectorError, match="max_tokens_per_turn must be at least 1"):
+        LLMDirector(Director(), llm=config, max_tokens_per_turn=0)
+
+
+def test_a_turn_cut_at_the_token_limit_says_so(
+    openai_server: ScriptedServer, builtin_clips: ClipLibrary
+) -> None:
+    openai_server.push(
+        Reply.assistant({"content": "Let me think. " * 40, "finish_reason": "length"})
+    )
+    with pytest.raises(AgentError, match=r"stopped at the limit of 1024 tokens"):
+        _agent_over(openai_server.base_url, builtin_clips).direct(SCRIPT)
+
+
+def test_a_turn_cut_after_a_plan_keeps_the_plan(
+    openai_server: ScriptedServer, builtin_clips: ClipLibrary
+) -> None:
+    openai_server.push(
+        Reply.assistant(_openai_tool_call("plan_scene", {"script_id": "script-1"})),
+        Reply.assistant({"content": "plan-1 is", "finish_reason": "length"}),
+    )
+    result = _agent_over(openai_server.base_url, builtin_clips).direct(SCRIPT)
+    assert isinstance(result.plan, MotionPlan)
+
+
+def test_an_agent_turn_that_times_out_is_not_sent_again(
+    openai_server: ScriptedServer, builtin_clips: ClipLibrary
+) -> None:
+    openai_server.push(Reply.assistant({"content": "late"}, delay=1.0))
+    config = LLMConfig(
+        model="director-test", base_url=openai_server.base_url, max_retries=3, timeout_s=0.2
+    )
+    with pytest.raises(LLMError, match=r"did not answer within 0\.2 s \(not sent again"):
+        LLMDirector(Director(library=builtin_clips), llm=config).direct(SCRIPT)
+    assert len(openai_server.requests) == 1
+
+
+def test_an_agent_turn_is_sent_again_after_a_busy_status(
+    openai_server: ScriptedServer, builtin_clips: ClipLibrary
+) -> None:
+    openai_server.push(
+        Reply.status_code(503),
+        Reply.assistant(_openai_tool_call("plan_scene", {"script_id": "script-1"})),
+        Reply.assistant({"content": "plan-1 is final."}),
+    )
+    config = LLMConfig(model="director-test", base_url=openai_server.base_url, max_retries=1)
+    LLMDirector(Director(library=builtin_clips), llm=config).direct(SCRIPT)
+    assert len(openai_server.requests) == 3

@@ -12,6 +12,7 @@ from motiondirector.errors import MotionDirectorError
 from motiondirector.plan.direction import Direction
 from motiondirector.plan.scene import Scene
 from motiondirector.planners import get_planner
+from motiondirector.planners.hybrid import HybridPlanner
 from motiondirector.planners.llm import LLMPlanner
 from motiondirector.planners.llm_client import LLMConfig, StructuredOutputMode
 from motiondirector.planners.llm_prompt import answer_schema, chunk_scene
@@ -341,3 +342,18 @@ def test_action_lines_say_the_rules_directed_them(server: ScriptedServer) -> Non
     from_actions = [e for c in plan.characters for e in c.events if e.source.rule == "rules.action"]
     assert by_line == {"llm"}
     assert from_actions and {e.source.planner for e in from_actions} == {"rules"}
+
+
+def test_progress_counts_chunks_and_requests_and_leaves_the_plan_alone(
+    server: ScriptedServer, scene: Scene, capsys: pytest.CaptureFixture[str]
+) -> None:
+    quiet = make_planner(server, chunk_utterances=1)
+    assert quiet.progress_twin().stats is quiet.stats
+    server.push(Reply.answer("not json"))  # one chunk is asked twice
+    shown = plan_scene(scene, planner=quiet.progress_twin())
+    bar = capsys.readouterr().err
+    assert "llm scripted" in bar and "3/3 [" in bar and "4 sent" in bar
+    assert plan_scene(scene, planner=quiet) == shown
+    assert capsys.readouterr().err == ""
+    hybrid = HybridPlanner(quiet)
+    assert hybrid.progress_twin().llm.progress and hybrid.progress_twin().stats is quiet.stats

@@ -81,7 +81,7 @@ def test_a_status_that_is_not_retried_says_what_the_server_said(
 ) -> None:
     server.push(Reply.status_code(404))
     direction = planner_for(server.base_url, max_retries=3).plan(scene)
-    assert len(server.requests) == 1  # the SDK does not retry a 404
+    assert len(server.requests) == 1  # a 404 is not sent again
     fallback = direction.utterances[0].fallback
     assert fallback is not None and fallback.kind == "http_error"
     assert fallback.reason == (
@@ -122,3 +122,36 @@ def test_a_base_url_without_an_http_scheme_is_refused_before_any_request(
     client = StructuredClient(LLMConfig(model="m", base_url=base_url))
     with pytest.raises(MotionDirectorError, match=repr(base_url).replace(".", r"\.")):
         run_sync(client.try_complete_text([{"role": "user", "content": "hi"}], {}, "x"))
+
+
+def test_a_timeout_is_not_sent_again_while_the_server_still_works_on_it(
+    server: ScriptedServer, scene: Scene
+) -> None:
+    # A single-slot server (llama.cpp) keeps generating the abandoned answer: a copy of the
+    # request would wait behind it and time out in turn.
+    server.push(Reply.auto(delay=1.0))
+    direction = planner_for(server.base_url, max_retries=3, timeout_s=0.2).plan(scene)
+    assert len(server.requests) == 1
+    fallback = direction.utterances[0].fallback
+    assert fallback is not None and fallback.kind == "timeout"
+    assert fallback.reason == (
+        "scripted did not answer within 0.2 s (not sent again: the server may still be "
+        "working on it)"
+    )
+
+
+def test_busy_statuses_and_dropped_connections_are_still_sent_again(
+    server: ScriptedServer, scene: Scene
+) -> None:
+    server.push(Reply.status_code(429), Reply.drop(), Reply.status_code(502))
+    direction = planner_for(server.base_url, max_retries=3).plan(scene)
+    assert len(server.requests) == 4
+    assert all(line.fallback is None for line in direction.utterances)
+
+
+def test_a_server_that_says_not_to_retry_is_believed(server: ScriptedServer, scene: Scene) -> None:
+    server.push(Reply("status", status=503, headers=(("x-should-retry", "false"),)))
+    direction = planner_for(server.base_url, max_retries=3).plan(scene)
+    assert len(server.requests) == 1
+    fallback = direction.utterances[0].fallback
+    assert fallback is not None and "answered HTTP 503: scripted 503" in fallback.reason
