@@ -1335,6 +1335,12 @@ def _index(args: argparse.Namespace) -> int:
         return 0
     from motiondirector.faces.tracker import pack_tracks, unpack_tracks
     from motiondirector.retrieval.ingest import ingest
+    from motiondirector.retrieval.sources import (
+        SOURCE_STAMPS,
+        KnownSources,
+        pack_stamps,
+        source_key,
+    )
     from motiondirector.retrieval.video import FACE_TRACKS
 
     existing = ClipLibrary.open(args.out) if args.add else None
@@ -1344,19 +1350,27 @@ def _index(args: argparse.Namespace) -> int:
             f"there is already a clip library at {args.out}: add to it with --add, "
             "or replace it with --overwrite"
         )
-    result = ingest(args.sources, progress=not args.quiet and sys.stderr.isatty(), rig=args.rig)
+    # `--add` passes over the files the library holds before reading or analysing them, so a
+    # folder that grew can be added again at the cost of its new files only.
+    known = (
+        KnownSources.of(existing.records, existing.attachment(SOURCE_STAMPS))
+        if existing is not None
+        else None
+    )
+    progress = not args.quiet and sys.stderr.isatty()
+    result = ingest(args.sources, progress=progress, rig=args.rig, known=known)
     for skipped in result.skipped:
         print(f"skipped {skipped}", file=sys.stderr)
-    if not result.records:
+    if not result.records and not result.kept:
         raise MotionDirectorError("nothing to index: every source was empty or unreadable")
     records, tracks, kept = result.records, dict(result.tracks), 0
     if existing is not None:
-        # `--add` of a folder the library already holds adds only what is new, so a folder
-        # that grew can be added again; clips already in are kept as they are (every file is
-        # still read, to find the new clips).
-        known = {record.id for record in existing.records}
-        records = tuple(record for record in result.records if record.id not in known)
+        # Clips whose ids the library holds (a file known by another path) are kept too.
+        ids = {record.id for record in existing.records}
+        records = tuple(record for record in result.records if record.id not in ids)
+        passed = {source_key(file) for file in result.kept}
         kept = len(result.records) - len(records)
+        kept += sum(source_key(record.source.file) in passed for record in existing.records)
         files = {record.source.file for record in records}
         tracks = {video: track for video, track in tracks.items() if video in files}
         if kept:
@@ -1371,9 +1385,11 @@ def _index(args: argparse.Namespace) -> int:
     if existing is not None:
         stored = existing.attachment(FACE_TRACKS)
         tracks = {**(unpack_tracks(stored) if stored else {}), **tracks}
-    attachments = {FACE_TRACKS: pack_tracks(tracks)} if tracks else None
+    attachments = {FACE_TRACKS: pack_tracks(tracks)} if tracks else {}
+    previous = existing.attachment(SOURCE_STAMPS) if existing is not None else None
+    attachments[SOURCE_STAMPS] = pack_stamps(records, previous)
     if existing is not None:
-        existing.add(records, attachments=attachments)
+        existing.add(records, attachments=attachments, progress=progress)
         library = existing
     else:
         library = ClipLibrary.create(
@@ -1382,6 +1398,7 @@ def _index(args: argparse.Namespace) -> int:
             kind=args.kind,
             overwrite=args.overwrite,
             attachments=attachments,
+            progress=progress,
         )
     info = library.info()
     print(

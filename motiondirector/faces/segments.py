@@ -160,23 +160,38 @@ _EMOTION_PHRASES = {
     "contempt": "looks contemptuous",
 }
 _TIMES = {1: "once", 2: "twice"}
+SMILE_AU = 12
+_OPPOSED_ACTIONS: dict[str, frozenset[int]] = {
+    "joy": frozenset({15}),
+    "sadness": frozenset({SMILE_AU}),
+    "anger": frozenset({SMILE_AU}),
+    "fear": frozenset({SMILE_AU}),
+    "disgust": frozenset({SMILE_AU}),
+}
+"""Actions that show the opposite of an emotion: a line that names one does not also say the
+face looks that way (contempt's half-smile and surprise sit with a smile)."""
 
 
 def summarize(profile: BehaviourProfile, seconds: float) -> str:
-    """One line in plain words: the face's main actions, head, speech, blinks and gaze."""
-    actions: list[str] = []
+    """One line in plain words: the face's main actions, head, speech, blinks and gaze.
+
+    The actions are what the face did at its strongest (each AU's 90th percentile), the
+    emotion is the EMFACS match of its mean: a segment can smile broadly for a moment and
+    match anger on average. The line then names the smile and leaves the opposed emotion out
+    (the profile keeps it), and a brow lowered beside a named smile is not called a frown."""
     # During speech the jaw drops with every syllable; only a wide opening is worth naming.
     shown = tuple(c for c in profile.shown_aus() if c != 26 or profile.aus[c] >= WIDE_MOUTH)
     if 1 in shown and 2 in shown:
         shown = tuple(code for code in shown if code != 1)
-    for code in sorted(shown, key=lambda c: -profile.aus[c]):
-        phrase = _AU_PHRASES.get(code)
-        if phrase is None:
-            continue
-        if code == 12 and profile.aus[code] >= 0.6:
+    named = [c for c in sorted(shown, key=lambda c: -profile.aus[c]) if c in _AU_PHRASES][:3]
+    actions: list[str] = []
+    for code in named:
+        phrase = _AU_PHRASES[code]
+        if code == SMILE_AU and profile.aus[code] >= 0.6:
             phrase = "smiles broadly"
+        elif code == 4 and SMILE_AU in named:
+            phrase = "lowers the brows"
         actions.append(phrase)
-    actions = actions[:3]
     for lexeme, count in profile.head.items():
         phrase = _HEAD_PHRASES[lexeme]
         if lexeme in ("nod", "shake") and count > 1:
@@ -201,7 +216,8 @@ def summarize(profile: BehaviourProfile, seconds: float) -> str:
         )
         extras.append(f"blinks {_TIMES.get(blinks, f'{blinks} times')}{often}")
     extras += [_GAZE_PHRASES[t] for t, share in profile.gaze.items() if share >= 0.2]
-    if profile.emotion in _EMOTION_PHRASES:
+    opposed = _OPPOSED_ACTIONS.get(profile.emotion, frozenset())
+    if profile.emotion in _EMOTION_PHRASES and not opposed & set(named):
         extras.append(_EMOTION_PHRASES[profile.emotion])
     return "; ".join([line, *extras])
 

@@ -293,6 +293,16 @@ def _train_ivf(matrix: np.ndarray, lists: int, seed: int) -> Any:
     index = faiss.IndexIVFFlat(quantizer, dim, lists, faiss.METRIC_INNER_PRODUCT)
     if matrix.shape[0] == 0:
         raise ValueError("an IVF index needs vectors to train on")
+    if lists == 1:
+        # One list holds every vector whatever its centroid, so there is nothing to cluster;
+        # k-means on fewer points than FAISS asks for would print a warning (from C, on the
+        # stderr file descriptor, where `index build` reports skipped files).
+        centroid = matrix.astype(np.float64).sum(axis=0)
+        norm = float(np.linalg.norm(centroid))
+        centroid = centroid / norm if norm > 1e-12 else np.eye(1, dim)[0]
+        quantizer.add(np.ascontiguousarray(centroid.reshape(1, dim), dtype=np.float32))
+        index.is_trained = True
+        return index
     sample_size = min(matrix.shape[0], lists * IVF_TRAIN_POINTS_PER_LIST)
     rng = np.random.default_rng(seed)
     if sample_size < matrix.shape[0]:

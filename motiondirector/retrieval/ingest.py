@@ -40,6 +40,7 @@ from motiondirector.retrieval.records import (
     MotionFeatures,
     Skipped,
 )
+from motiondirector.retrieval.sources import KnownSources
 
 Labels = Literal["auto", "bandai", "sidecar", "motion"]
 SIDECAR = "labels.jsonl"
@@ -166,12 +167,15 @@ def ingest_bvh_folder(
     labels: Labels = "auto",
     progress: bool = False,
     rig: str | Path | RigMap | None = None,
+    known: KnownSources | None = None,
 ) -> IngestResult:
     """Records for every `.bvh` under `folder`, retargeted to the canonical skeleton with
     `rig` (a shipped map's name, a YAML map's path, or a map), or with the map each file's
     joint names reveal when it is None. A file the map does not fit is skipped with why. A map
     named or given by path is recorded in each clip's source, so assembly reads the file with it
-    again; a map given as an object is not (name it or give its path for that)."""
+    again; a map given as an object is not (name it or give its path for that). Files in
+    `known` (a library's) are not read: unchanged ones are listed as kept, changed ones
+    skipped with why."""
     rig_map = rig if isinstance(rig, RigMap) or rig is None else load_rig_map(rig)
     rig_ref = _rig_reference(rig)
     root = Path(folder)
@@ -184,6 +188,10 @@ def ingest_bvh_folder(
     if labels == "bandai" and bandai_cfg is None:
         raise LibraryError(f"{root}: no Bandai label lists in {root / 'cfg'} or beside it")
     sidecar, skipped = _sidecar_labels(root) if labels in ("auto", "sidecar") else ({}, [])
+    kept: list[Path] = []
+    if known is not None:
+        files, kept, changed = known.split(files)
+        skipped.extend(changed)
     records: list[ClipRecord] = []
     for path in tqdm(files, disable=not progress, unit="clip", desc="ingesting"):
         try:
@@ -221,17 +229,17 @@ def ingest_bvh_folder(
             )
         except ValidationError as error:
             skipped.append(Skipped(str(path), None, f"bad labels: {error.errors()[0]['msg']}"))
-    return IngestResult(tuple(records), tuple(skipped))
+    return IngestResult(tuple(records), tuple(skipped), kept=tuple(str(path) for path in kept))
 
 
-def _ingest_videos(source: str, *, progress: bool) -> IngestResult:
+def _ingest_videos(source: str, *, progress: bool, known: KnownSources | None) -> IngestResult:
     """A video folder analysed for faces; where face analysis cannot run (no model, no
     MediaPipe) a folder with captions is still ingested from them, with a note saying why."""
     from motiondirector.faces.errors import FaceModelError
     from motiondirector.retrieval.video import CAPTIONS, ingest_face_folder, ingest_video_folder
 
     try:
-        return ingest_face_folder(source, progress=progress)
+        return ingest_face_folder(source, progress=progress, known=known)
     except (FaceModelError, BackendUnavailableError) as error:
         if not (Path(source) / CAPTIONS).is_file():
             raise
@@ -240,24 +248,33 @@ def _ingest_videos(source: str, *, progress: bool) -> IngestResult:
         return IngestResult(captioned.records, (note, *captioned.skipped))
 
 
-def _ingest_mixed(source: str, *, progress: bool, rig: str | Path | None) -> IngestResult:
+def _ingest_mixed(
+    source: str, *, progress: bool, rig: str | Path | None, known: KnownSources | None
+) -> IngestResult:
     """A folder of BVH files with videos among them: both are ingested (their ids differ: a
     video's end in `#face`). Where the videos cannot be analysed (no face model, no
     MediaPipe), the motion still goes in and each video is reported as skipped with why."""
     from motiondirector.faces.errors import FaceModelError
     from motiondirector.retrieval.video import media_files
 
-    motion = ingest_bvh_folder(source, progress=progress, rig=rig)
+    motion = ingest_bvh_folder(source, progress=progress, rig=rig, known=known)
     try:
-        videos = _ingest_videos(source, progress=progress)
+        videos = _ingest_videos(source, progress=progress, known=known)
     except (FaceModelError, BackendUnavailableError) as error:
         why = f"not analysed for faces: {error}"
-        videos = IngestResult((), tuple(Skipped(str(p), None, why) for p in media_files(source)))
+        files = media_files(source)
+        kept: list[Path] = []
+        changed: list[Skipped] = []
+        if known is not None:
+            files, kept, changed = known.split(files)
+        skipped = (*(Skipped(str(p), None, why) for p in files), *changed)
+        videos = IngestResult((), skipped, kept=tuple(str(p) for p in kept))
     return IngestResult(
         (*motion.records, *videos.records),
         (*motion.skipped, *videos.skipped),
         videos.tracks,
         videos.face_model,
+        (*motion.kept, *videos.kept),
     )
 
 
@@ -271,11 +288,18 @@ def _rig_reference(rig: str | Path | RigMap | None) -> str | None:
 
 
 def ingest(
-    sources: Iterable[str], *, progress: bool = False, rig: str | Path | None = None
+    sources: Iterable[str],
+    *,
+    progress: bool = False,
+    rig: str | Path | None = None,
+    known: KnownSources | None = None,
 ) -> IngestResult:
     """Ingest several sources: `builtin`, BVH folders (read with the rig map `rig` when given,
     see `ingest_bvh_folder`), or folders of videos (analysed for faces, with their captions
-    file merged in when there is one); a BVH folder with videos among its files gives both."""
+    file merged in when there is one); a BVH folder with videos among its files gives both.
+    Files in `known`, the source files of a library being added to, are passed over before
+    they are read or analysed: unchanged ones are listed in `kept`, changed ones skipped with
+    why (`retrieval/sources.py`)."""
     if rig is not None:
         load_rig_map(rig)  # a bad map fails before any folder is read
     from motiondirector.retrieval.video import is_video_folder
@@ -284,26 +308,28 @@ def ingest(
     skipped: list[Skipped] = []
     tracks: dict[str, Any] = {}
     face_model: str | None = None
+    kept: list[str] = []
     for source in sources:
         if source != "builtin":
             _check_source_folder(Path(source))
         if source == "builtin":
             result = ingest_builtin()
         elif is_video_folder(source) and not bvh_files(source):
-            result = _ingest_videos(source, progress=progress)
+            result = _ingest_videos(source, progress=progress, known=known)
         elif is_video_folder(source):
-            result = _ingest_mixed(source, progress=progress, rig=rig)
+            result = _ingest_mixed(source, progress=progress, rig=rig, known=known)
         else:
-            result = ingest_bvh_folder(source, progress=progress, rig=rig)
+            result = ingest_bvh_folder(source, progress=progress, rig=rig, known=known)
         records.extend(result.records)
         skipped.extend(result.skipped)
         tracks.update(result.tracks)
         face_model = result.face_model or face_model
+        kept.extend(result.kept)
     records, clashes = _without_id_clashes(records)
     skipped.extend(clashes)
     for clash in clashes:
         tracks.pop(clash.file, None)
-    return IngestResult(tuple(records), tuple(skipped), tracks, face_model)
+    return IngestResult(tuple(records), tuple(skipped), tracks, face_model, tuple(kept))
 
 
 def _check_source_folder(path: Path) -> None:

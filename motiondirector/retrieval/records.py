@@ -176,10 +176,12 @@ class Skipped:
 
 @dataclass(frozen=True)
 class IngestResult:
-    """Records made by ingest, what was skipped and why, and for video analysed for faces the
-    face tracks by video key and the id of the face model that made them."""
+    """Records made by ingest, what was skipped and why, for video analysed for faces the face
+    tracks by video key and the id of the face model that made them, and the files passed over
+    unread because the library being added to holds them (`retrieval/sources.py`)."""
 
     records: tuple[ClipRecord, ...]
     skipped: tuple[Skipped, ...]
     tracks: Mapping[str, FaceTrack] = field(default_factory=dict)
     face_model: str | None = None
+    kept: tuple[str, ...] = ()

@@ -47,6 +47,7 @@ from typing import Any, Literal, Protocol
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, ValidationError
+from tqdm import tqdm
 
 from motiondirector.retrieval.index import (
     IndexKind,
@@ -76,6 +77,9 @@ _VERSION_NAME = re.compile(r"^v(\d{6,})$")
 _OPEN_ATTEMPTS = 3
 _ATTACHMENT_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 QUERY_CACHE_SIZE = 4096
+EMBED_BATCH = 512
+"""Descriptions embedded per call when a library is written; the progress bar moves once per
+call (the embedder spreads a call of 128 texts or more over every core, so nothing is lost)."""
 MAX_CACHED_QUERY = 2048
 """Characters of the longest query text whose embedding (and, in `query.py`, words and answers)
 is kept: a plan's queries are well under it (a face slot's joined descriptions reach ~600).
@@ -245,12 +249,14 @@ class ClipLibrary:
         kind: IndexKind | None = None,
         overwrite: bool = False,
         attachments: dict[str, bytes] | None = None,
+        progress: bool = False,
     ) -> ClipLibrary:
         """Embed every description of `records`, index them and persist the library at `path`.
 
         `kind` None chooses the index kind by size now and on every later add. An existing
         library is refused unless `overwrite` is true (then the new one becomes a new version).
         `attachments` are files stored beside the index (name -> bytes), e.g. face tracks.
+        `progress` shows a bar (on stderr) over the descriptions as they are embedded.
         """
         root = Path(path)
         embedder = embedder or _default_embedder()
@@ -269,7 +275,7 @@ class ClipLibrary:
                     "--add`, `ClipLibrary.open(...).add`) or replace it (`--overwrite`, "
                     "`overwrite=True`)"
                 )
-            vectors = _embed_records(embedder, records)
+            vectors = _embed_records(embedder, records, progress=progress)
             index = VectorIndex.build(vectors, kind=kind, dimension=embedder.dimension)
             policy: Literal["auto", "fixed"] = "auto" if kind is None else "fixed"
             state = _commit(root, current, records, index, embedder, policy, attachments)
@@ -293,9 +299,11 @@ class ClipLibrary:
         *,
         embedder: Embedder | None = None,
         kind: IndexKind | None = None,
+        progress: bool = False,
     ) -> ClipLibrary:
         """Re-embed every record of the library at `path` with `embedder` (any model) and write
-        a new version: the way to move a library onto another embedding model."""
+        a new version: the way to move a library onto another embedding model. `progress`
+        shows a bar over the descriptions as they are embedded."""
         root = Path(path)
         embedder = embedder or _default_embedder()
         if not root.is_dir():  # before the lock, which would create the folder
@@ -308,7 +316,7 @@ class ClipLibrary:
             manifest = _read_manifest(version_dir)
             records = _read_records(version_dir, manifest, verify=True)
             attachments = _read_attachments(version_dir, manifest, verify=True)
-            vectors = _embed_records(embedder, records)
+            vectors = _embed_records(embedder, records, progress=progress)
             index = VectorIndex.build(vectors, kind=kind, dimension=embedder.dimension)
             policy: Literal["auto", "fixed"] = "auto" if kind is None else "fixed"
             state = _commit(root, current, records, index, embedder, policy, attachments)
@@ -317,14 +325,19 @@ class ClipLibrary:
     # -- changing -------------------------------------------------------------------------
 
     def add(
-        self, records: Iterable[ClipRecord], *, attachments: dict[str, bytes] | None = None
+        self,
+        records: Iterable[ClipRecord],
+        *,
+        attachments: dict[str, bytes] | None = None,
+        progress: bool = False,
     ) -> None:
         """Add records in a new version. Existing vectors are kept; an IVF index adds the new
         ones to its trained lists. When the kind is chosen by size and the new size calls for
         another kind, the index is rebuilt from the stored vectors. `attachments` replace
         those of the same name; the others are carried over. Records whose behaviour profiles
         come from another face model than the library's are refused (`LibraryMismatchError`)
-        and nothing is written."""
+        and nothing is written. `progress` shows a bar over the new descriptions as they are
+        embedded."""
         new = tuple(records)
         state = self._state
         _check_unique_ids(state.records + new)
@@ -337,7 +350,8 @@ class ClipLibrary:
             if not new:
                 index = state.index.copy()
             else:
-                index = self._grown_index(state, _embed_records(self._embedder, new))
+                vectors = _embed_records(self._embedder, new, progress=progress)
+                index = self._grown_index(state, vectors)
             self._state = _commit(
                 self._path,
                 state.version,
@@ -361,15 +375,18 @@ class ClipLibrary:
         index.add(vectors)
         return index
 
-    def rebuild(self, *, kind: IndexKind | None = None, reembed: bool = False) -> None:
+    def rebuild(
+        self, *, kind: IndexKind | None = None, reembed: bool = False, progress: bool = False
+    ) -> None:
         """Rebuild the index in a new version: retrain IVF, rebuild the HNSW graph, and
         choose the kind again by size (or use `kind`, which then stays fixed). The vectors
-        are taken from the index, or embedded again if `reembed` is true."""
+        are taken from the index, or embedded again if `reembed` is true (with a bar over
+        them when `progress` is true)."""
         state = self._state
         with _writer_lock(self._path):
             self._check_still_live(state)
             if reembed:
-                vectors = _embed_records(self._embedder, state.records)
+                vectors = _embed_records(self._embedder, state.records, progress=progress)
             else:
                 vectors = state.index.reconstruct_all()
             if kind is None and state.manifest.kind_policy == "fixed":
@@ -507,9 +524,19 @@ def _check_unique_ids(records: Sequence[ClipRecord]) -> None:
         raise LibraryError(f"clip ids must be unique; repeated: {repeated[:10]}")
 
 
-def _embed_records(embedder: Embedder, records: Sequence[ClipRecord]) -> np.ndarray:
+def _embed_records(
+    embedder: Embedder, records: Sequence[ClipRecord], *, progress: bool = False
+) -> np.ndarray:
     texts = [text for record in records for text in record.descriptions]
-    vectors = np.asarray(embedder.embed(texts), dtype=np.float32)
+    if not texts:
+        return np.empty((0, embedder.dimension), dtype=np.float32)
+    parts = []
+    with tqdm(total=len(texts), disable=not progress, unit="description", desc="embedding") as bar:
+        for start in range(0, len(texts), EMBED_BATCH):
+            batch = texts[start : start + EMBED_BATCH]
+            parts.append(np.asarray(embedder.embed(batch), dtype=np.float32))
+            bar.update(len(batch))
+    vectors = np.concatenate(parts) if len(parts) > 1 else parts[0]
     if vectors.shape != (len(texts), embedder.dimension):
         raise LibraryError(
             f"the embedder returned {vectors.shape} for {len(texts)} texts, "

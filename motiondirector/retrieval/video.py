@@ -53,6 +53,7 @@ from motiondirector.retrieval.records import (
     LibraryError,
     Skipped,
 )
+from motiondirector.retrieval.sources import KnownSources
 
 CAPTIONS = "captions.jsonl"
 FACE_TRACKS = "face_tracks.npz"
@@ -412,6 +413,7 @@ def ingest_face_folder(
     model: FaceModel | None = None,
     workers: int | None = None,
     progress: bool = False,
+    known: KnownSources | None = None,
 ) -> IngestResult:
     """Records for every video of `folder` with a face (see the module docstring), merged with
     the captions file when there is one (`captions`, default `captions.jsonl` in the folder).
@@ -421,7 +423,9 @@ def ingest_face_folder(
     this process may use when there are `MIN_FILES_FOR_WORKERS` videos or more, else one);
     the records are the same for any number.
     Clip ids are `<folder name>/<file stem>#face` for the whole video and `#face<n>` for its
-    segments; caption lines keep their `#<n>` ids.
+    segments; caption lines keep their `#<n>` ids. Videos in `known` (a library's) are not
+    analysed: unchanged ones are listed as kept, changed ones skipped with why; their caption
+    lines go in without a face profile.
     """
     root = Path(folder)
     if not root.is_dir():
@@ -436,12 +440,16 @@ def ingest_face_folder(
     files = media_files(root)
     if not files and not captioned.records:
         raise LibraryError(f"{root}: no video files found")
+    skipped = list(captioned.skipped)
+    kept: list[Path] = []
+    if known is not None:
+        files, kept, changed = known.split(files)
+        skipped.extend(changed)
     if workers is None:
         # Starting a worker costs about a second of imports: worth it from a few videos on.
         cpus = len(os.sched_getaffinity(0))
         workers = min(len(files), cpus) if len(files) >= MIN_FILES_FOR_WORKERS else 1
     records: list[ClipRecord] = []
-    skipped = list(captioned.skipped)
     tracks: dict[str, FaceTrack] = {}
     seen: dict[str, FaceBehaviour] = {}
     for path, outcome in _analysed(files, face_model, workers, progress):
@@ -463,4 +471,10 @@ def ingest_face_folder(
             records.append(_with_faces(record, tracks[file], seen[file]))
         else:
             records.append(record)
-    return IngestResult(tuple(records), tuple(skipped), tracks, face_model.model_id)
+    return IngestResult(
+        tuple(records),
+        tuple(skipped),
+        tracks,
+        face_model.model_id,
+        tuple(str(path) for path in kept),
+    )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from motiondirector.faces.events import FaceBehaviour
+from motiondirector.faces.events import FaceBehaviour, read_behaviour
+from motiondirector.faces.model import FaceModel
 from motiondirector.faces.profile import (
     BehaviourProfile,
     behaviour_match,
@@ -10,8 +11,10 @@ from motiondirector.faces.profile import (
     target_from_text,
 )
 from motiondirector.faces.segments import cut_segments, profile_of, summarize
-from motiondirector.faces.tracker import FaceTrack
+from motiondirector.faces.tracker import FaceTrack, track_face
 from motiondirector.plan.motion_plan import Envelope, FaceEvent, HeadEvent, Source, SyncPoints
+
+from .clips import VIDEOS
 
 
 def test_words_name_the_behaviour_they_ask_for() -> None:
@@ -81,3 +84,36 @@ def test_a_clip_is_cut_into_described_segments(
         assert segment.descriptions[0] == segment.summary
         assert all(e.start < segment.end and e.end > segment.start for e in segment.events)
         assert "face" in segment.free_tags
+
+
+def test_a_summary_does_not_name_an_emotion_opposed_to_the_smile_it_names(
+    talking_track: FaceTrack, talking_behaviour: FaceBehaviour
+) -> None:
+    profile = profile_of(talking_track, talking_behaviour, 0.0, talking_track.duration)
+    aus = {**dict.fromkeys(profile.aus, 0.0), 12: 0.8, 4: 0.5, 23: 0.4}
+    smiling = profile.model_copy(update={"aus": aus, "emotion": "anger"})
+    line = summarize(smiling, talking_track.duration)
+    assert "smiles broadly" in line and "lowers the brows" in line
+    assert "angry" not in line and "frowns" not in line
+    # Without the smile the emotion and the frown are said.
+    frowning = smiling.model_copy(update={"aus": {**aus, 12: 0.0}})
+    line = summarize(frowning, talking_track.duration)
+    assert "frowns" in line and line.endswith("; looks angry")
+    sad_mouth = smiling.model_copy(update={"aus": {**aus, 12: 0.0, 15: 0.7}, "emotion": "joy"})
+    assert "looks happy" not in summarize(sad_mouth, talking_track.duration)
+    assert "looks surprised" in summarize(
+        smiling.model_copy(update={"emotion": "surprise"}), talking_track.duration
+    )
+
+
+def test_a_real_clip_that_grins_and_tenses_up_is_described_without_contradiction(
+    face_model: FaceModel,
+) -> None:
+    # lp_d18 presses and sucks in the lips, yawns and grins: its mean matches anger.
+    track = track_face(VIDEOS / "lp_d18.mp4", model=face_model)
+    segments = cut_segments(track, read_behaviour(track))
+    whole = segments[0]
+    assert whole.profile.emotion == "anger" and whole.profile.aus[12] >= 0.6
+    assert "smiles broadly" in whole.summary and "angry" not in whole.summary
+    for segment in segments:
+        assert not ("smiles" in segment.summary and "angry" in segment.summary), segment.summary

@@ -4,6 +4,7 @@ described, profiled, stored with its tracks, and searched by words and by planne
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from motiondirector.retrieval.records import IngestResult
 from motiondirector.retrieval.video import FACE_TRACKS, ingest_face_folder
 
 from ..faces.clips import FACE_MODEL, audio_only, cut, not_a_video
+from .files import garble_keeping_stamp
 
 
 @pytest.fixture(autouse=True)
@@ -212,10 +214,17 @@ def test_index_build_and_search_from_the_command_line(
     # The score is written out as its sum, behaviour included.
     assert hits[0]["explained"].startswith(f"{hits[0]['score']:.3f} = 0.50 × (0.50 × text ")
     assert "(none asked)" in hits[0]["explained"] and "× behaviour" in hits[0]["explained"]
-    # Adding the same videos again adds nothing and says so: the library stays as it was.
+    # Adding the same videos again adds nothing and says so: the library stays as it was. The
+    # known video is not analysed again (garbled, it would be skipped as unreadable).
+    smile = folder / "smile.mp4"
+    original, stat = smile.read_bytes(), smile.stat()
+    garble_keeping_stamp(smile)
     assert main(["index", "build", str(folder), "--out", str(library), "--add", "-q"]) == 0
     out = capsys.readouterr()
     assert "nothing new to add" in out.out and "already in" in out.err
+    assert "smile.mp4" not in out.err
+    smile.write_bytes(original)
+    os.utime(smile, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert ClipLibrary.open(library).version == "v000001"
     # A folder that grew is added again: only its new video goes in.
     shutil.copy(talks / "mouth.mp4", folder / "mouth.mp4")
@@ -292,6 +301,33 @@ def test_a_folder_of_motion_with_videos_among_it_ingests_both(
     (skipped,) = result.skipped
     assert skipped.file == str(folder / "reference.mp4")
     assert skipped.reason.startswith("not analysed for faces: no face model")
+
+
+def test_known_motion_and_videos_of_a_mixed_folder_are_passed_over_unread(
+    tmp_path: Path, talks: Path
+) -> None:
+    from motiondirector.retrieval.ingest import ingest
+    from motiondirector.retrieval.sources import KnownSources, pack_stamps
+
+    from ..conftest import SHARED_DATA
+
+    folder = tmp_path / "shoot"
+    folder.mkdir()
+    data = SHARED_DATA / "mocap" / "bandai-namco-1" / "data"
+    shutil.copy(data / "dataset-1_bye_sad_001.bvh", folder / "take.bvh")
+    shutil.copy(talks / "smile.mp4", folder / "reference.mp4")
+    first = ingest([str(folder)])
+    known = KnownSources.of(first.records, pack_stamps(first.records))
+    # Read again, both would now be skipped as unreadable.
+    garble_keeping_stamp(folder / "take.bvh")
+    garble_keeping_stamp(folder / "reference.mp4")
+    shutil.copy(data / "dataset-1_walk_angry_001.bvh", folder / "walk.bvh")
+    shutil.copy(talks / "mouth.mp4", folder / "mouth.mp4")
+    result = ingest([str(folder)], known=known)
+    assert not result.skipped
+    assert sorted(result.kept) == [str(folder / "reference.mp4"), str(folder / "take.bvh")]
+    assert {r.id.split("#")[0] for r in result.records} == {"shoot/walk", "shoot/mouth"}
+    assert list(result.tracks) == [str(folder / "mouth.mp4")]
 
 
 def test_ctrl_c_stops_a_folder_analysis_with_one_line(tmp_path: Path) -> None:

@@ -47,6 +47,18 @@ def test_ivf_lists_grow_with_size_but_keep_enough_training_points() -> None:
     assert ivf_list_count(2000) * 39 <= 2000
 
 
+@pytest.mark.parametrize("n", [1, 10, 38, 77, 200])
+def test_small_ivf_builds_print_nothing_and_find_every_vector(
+    n: int, base: np.ndarray, capfd: pytest.CaptureFixture[str]
+) -> None:
+    index = VectorIndex.build(base[:n], kind="ivf")
+    index.add(base[n : n + 5])
+    # FAISS prints its warnings from C, past sys.stderr: only fd capture sees them.
+    assert capfd.readouterr() == ("", "")
+    _, ids = index.search(base[: n + 5], 1)
+    assert list(ids[:, 0]) == list(range(n + 5))
+
+
 @pytest.mark.parametrize("kind", ["hnsw", "ivf"])
 def test_approximate_kinds_give_the_same_top1_as_exact_search(
     kind: str, base: np.ndarray, queries: np.ndarray

@@ -295,3 +295,38 @@ def test_query_cache_primes_in_one_bulk_call() -> None:
     assert np.array_equal(cache.vector(embedder, "nods"), HashEmbedder().embed(["nods"])[0])
     cache.prime(embedder, ["nods", "bows"])  # only the new text is embedded; oldest evicted
     assert calls[-1] == ["bows"] and len(cache) == 3
+
+
+class CountingEmbedder(HashEmbedder):
+    """The hash embedder, noting how many texts each call embeds."""
+
+    def __init__(self) -> None:
+        self.calls: list[int] = []
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        self.calls.append(len(texts))
+        return super().embed(texts)
+
+
+def test_embedding_a_library_shows_a_bar_over_its_batches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(store_module, "EMBED_BATCH", 16)
+    texts = sum(len(record.descriptions) for record in CLIP_RECORDS)
+    embedder = CountingEmbedder()
+    shown = ClipLibrary.create(
+        tmp_path / "shown", CLIP_RECORDS, embedder=embedder, kind="flat", progress=True
+    )
+    err = capsys.readouterr().err
+    assert "embedding" in err and f"{texts}/{texts}" in err
+    assert sum(embedder.calls) == texts and max(embedder.calls) == 16 and len(embedder.calls) > 1
+    quiet = ClipLibrary.create(tmp_path / "quiet", CLIP_RECORDS, embedder=HashEmbedder())
+    assert capsys.readouterr().err == ""
+    # Embedded in batches or at once, the vectors are the same.
+    for text in ("waves goodbye", "sits down slowly"):
+        assert [(h.record.id, h.similarity) for h in shown.search(text, k=5)] == [
+            (h.record.id, h.similarity) for h in quiet.search(text, k=5)
+        ]
+    new = make_record("hug_01", ("hugs a friend warmly with both arms",), ("hug",), "joy")
+    shown.add([new], progress=True)
+    assert "1/1" in capsys.readouterr().err

@@ -1,0 +1,105 @@
+"""Which source files a clip library already holds, and whether they changed since it read them:
+what lets `index build --add` pass over the files it knows before reading or analysing them.
+
+A library keeps, in its `source_stamps.json` attachment, the size and modification time of each
+file its clips were read from, keyed by the file's absolute path. A file is *known* when the
+library holds clips from it: by that key, or by a record's `source.file` (kept as the build was
+given it, so a relative one is made absolute against the current folder). A known file is
+*changed* when its size or modification time differs from its stamp. Libraries written before
+stamps were kept have none: their files count as known and unchanged.
+
+This module reads file metadata only; it does not read, analyse or index the files.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from motiondirector.retrieval.records import ClipRecord, CorruptLibraryError, Skipped
+
+SOURCE_STAMPS = "source_stamps.json"
+"""The library attachment with each source file's size and modification time."""
+CHANGED_REASON = (
+    "changed since the library read it (its size or modification time differs): its clips "
+    "there are kept as they were; `--overwrite` re-reads every file"
+)
+
+
+@dataclass(frozen=True)
+class FileStamp:
+    """A file's size in bytes and modification time in nanoseconds, as `os.stat` gives them."""
+
+    size: int
+    mtime_ns: int
+
+
+def stamp_of(path: str | Path) -> FileStamp | None:
+    """The stamp of the file at `path`, None when it cannot be read (gone, or not a file)."""
+    try:
+        stat = Path(path).stat()
+    except OSError:
+        return None
+    return FileStamp(stat.st_size, stat.st_mtime_ns)
+
+
+def source_key(file: str | Path) -> str:
+    """The key a source file is known by: its absolute path, links resolved."""
+    return str(Path(file).resolve())
+
+
+def _parse_stamps(attachment: bytes) -> dict[str, FileStamp]:
+    try:
+        data = json.loads(attachment)
+        return {str(key): FileStamp(int(size), int(mtime)) for key, (size, mtime) in data.items()}
+    except (ValueError, TypeError, AttributeError) as error:
+        raise CorruptLibraryError(f"{SOURCE_STAMPS}: not a map of [size, mtime_ns]") from error
+
+
+def pack_stamps(records: Iterable[ClipRecord], previous: bytes | None = None) -> bytes:
+    """The stamps attachment: `previous` with the stamps of the files of `records` (read now)
+    put over it. Sources that are no readable file (`builtin:...`) are left out."""
+    stamps = _parse_stamps(previous) if previous else {}
+    for file in dict.fromkeys(record.source.file for record in records):
+        stamp = stamp_of(file)
+        if stamp is not None:
+            stamps[source_key(file)] = stamp
+    ordered = {key: [stamp.size, stamp.mtime_ns] for key, stamp in sorted(stamps.items())}
+    return json.dumps(ordered, indent=0).encode()
+
+
+@dataclass(frozen=True)
+class KnownSources:
+    """The source files a library holds clips from, with their stamps where it kept them."""
+
+    stamps: Mapping[str, FileStamp | None]
+
+    @classmethod
+    def of(cls, records: Iterable[ClipRecord], attachment: bytes | None) -> KnownSources:
+        """The files of a library's `records` and its stamps attachment (None: it has none)."""
+        stamps: dict[str, FileStamp | None] = dict(_parse_stamps(attachment) if attachment else {})
+        for record in records:
+            stamps.setdefault(source_key(record.source.file), None)
+        return cls(stamps)
+
+    def is_changed(self, path: Path) -> bool:
+        """Whether a known file differs now from when the library read it."""
+        stamp = self.stamps.get(source_key(path))
+        return stamp is not None and stamp_of(path) != stamp
+
+    def split(self, files: Sequence[Path]) -> tuple[list[Path], list[Path], list[Skipped]]:
+        """`files` (in order) parted into those to read, the known ones passed over unchanged,
+        and the changed ones, named as skipped with why."""
+        new: list[Path] = []
+        kept: list[Path] = []
+        changed: list[Skipped] = []
+        for path in files:
+            if source_key(path) not in self.stamps:
+                new.append(path)
+            elif self.is_changed(path):
+                changed.append(Skipped(str(path), None, CHANGED_REASON))
+            else:
+                kept.append(path)
+        return new, kept, changed

@@ -1,0 +1,111 @@
+"""`--add` passes over the files a library holds before reading them, and names changed ones."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from motiondirector.cli import main
+from motiondirector.retrieval import ClipLibrary
+from motiondirector.retrieval.ingest import ingest, ingest_builtin, ingest_bvh_folder
+from motiondirector.retrieval.sources import (
+    CHANGED_REASON,
+    SOURCE_STAMPS,
+    KnownSources,
+    pack_stamps,
+    source_key,
+    stamp_of,
+)
+
+from ..conftest import SHARED_DATA
+from .files import garble_keeping_stamp
+
+BANDAI = SHARED_DATA / "mocap" / "bandai-namco-1" / "data"
+TAKES = ("dataset-1_bye_sad_001", "dataset-1_walk_angry_001", "dataset-1_bow_normal_001")
+
+
+def _folder(tmp_path: Path, *takes: str) -> Path:
+    folder = tmp_path / "takes"
+    folder.mkdir(exist_ok=True)
+    for take in takes:
+        shutil.copy(BANDAI / f"{take}.bvh", folder / f"{take}.bvh")
+    return folder
+
+
+def test_known_files_are_not_read_and_changed_ones_are_named(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, *TAKES[:2])
+    first = ingest_bvh_folder(folder)
+    known = KnownSources.of(first.records, pack_stamps(first.records))
+    bye, walk = (folder / f"{take}.bvh" for take in TAKES[:2])
+    garble_keeping_stamp(bye)
+    walk.write_text(walk.read_text() + "\n")  # edited: another size
+    _folder(tmp_path, TAKES[2])
+    result = ingest([str(folder)], known=known)
+    assert [r.id for r in result.records] == [f"takes/{TAKES[2]}"]
+    assert result.kept == (str(bye),)
+    (changed,) = result.skipped
+    assert changed.file == str(walk) and changed.reason == CHANGED_REASON
+
+
+def test_a_library_without_stamps_knows_its_files_by_their_records(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _folder(tmp_path, TAKES[0])
+    monkeypatch.chdir(tmp_path)
+    # Records keep the path as the build was given it: here relative to the working folder.
+    records = ingest_bvh_folder(Path("takes")).records
+    assert records[0].source.file == f"takes/{TAKES[0]}.bvh"
+    known = KnownSources.of(records, None)
+    path = folder / f"{TAKES[0]}.bvh"
+    path.write_text(path.read_text() + "\n")  # no stamp to tell: counted as unchanged
+    assert known.split([path]) == ([], [path], [])
+
+
+def test_stamps_are_put_over_the_previous_ones_and_leave_out_non_files(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, *TAKES[:2])
+    bye, walk = ingest_bvh_folder(folder).records
+    previous = pack_stamps([bye])
+    walk_file = Path(walk.source.file)
+    stamps = json.loads(pack_stamps([walk, *ingest_builtin().records[:2]], previous))
+    assert sorted(stamps) == sorted({source_key(bye.source.file), source_key(walk_file)})
+    stamp = stamp_of(walk_file)
+    assert stamp is not None and stamps[source_key(walk_file)] == [stamp.size, stamp.mtime_ns]
+
+
+def test_index_build_add_reads_only_new_bvh_files(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    folder = _folder(tmp_path, *TAKES[:2])
+    library = tmp_path / "lib"
+    build = ["index", "build", str(folder), "--out", str(library), "-q", "--kind", "ivf"]
+    assert main(build) == 0
+    # One line on stdout and nothing on stderr, also at the file descriptors (FAISS writes its
+    # warnings there from C, past sys.stderr).
+    out, err = capfd.readouterr()
+    (line,) = out.splitlines()
+    assert err == "" and line.startswith("indexed 2 clips (")
+    assert line.endswith(f"ivf) into {library}; skipped 0")
+    stored = ClipLibrary.open(library).attachment(SOURCE_STAMPS)
+    assert stored is not None and source_key(folder / f"{TAKES[0]}.bvh") in json.loads(stored)
+    garble_keeping_stamp(folder / f"{TAKES[0]}.bvh")
+    _folder(tmp_path, TAKES[2])
+    capfd.readouterr()
+    assert main(["index", "build", str(folder), "--out", str(library), "--add", "-q"]) == 0
+    captured = capfd.readouterr()
+    assert "skipped" not in captured.err and "kept 2 clips already in" in captured.err
+    assert "indexed 3 clips" in captured.out
+    grown = ClipLibrary.open(library)
+    assert json.loads(grown.attachment(SOURCE_STAMPS) or b"{}").keys() == {
+        source_key(folder / f"{take}.bvh") for take in TAKES
+    }
+    touched = folder / f"{TAKES[1]}.bvh"
+    stat = touched.stat()
+    os.utime(touched, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))  # named, clip kept
+    assert main(["index", "build", str(folder), "--out", str(library), "--add", "-q"]) == 0
+    captured = capfd.readouterr()
+    assert f"{TAKES[1]}.bvh: {CHANGED_REASON}" in captured.err
+    assert "nothing new to add" in captured.out and "kept 2 clips already in" in captured.err
