@@ -258,7 +258,8 @@ class LLMDirector:
             raise AgentError(
                 "the agent finished without making a plan: its model called no tool at all. "
                 "Does its server pass tool calls? (vLLM: --enable-auto-tool-choice and a "
-                "--tool-call-parser; llama-cpp-python: --chat_format chatml-function-calling)"
+                "--tool-call-parser; OpenAI: yes; llama-cpp-python's server offers tools only "
+                "when a request forces a tool choice, which the agent does not: use vLLM)"
             )
         if final is None:
             raise AgentError(
