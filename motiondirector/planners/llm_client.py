@@ -213,6 +213,9 @@ class StructuredClient:
     ) -> dict[str, Any]:
         """The parsed JSON answer; raises LLMError when the server or the answer fails."""
         content = await self.complete_text(messages, schema, name, max_tokens=max_tokens)
+        return self._parsed(content)
+
+    def _parsed(self, content: str) -> dict[str, Any]:
         try:
             return parse_json_object(content)
         except ValueError as error:
@@ -329,11 +332,7 @@ class StructuredClient:
         max_tokens: int | None = None,
     ) -> dict[str, Any]:
         """`complete_json` from synchronous code."""
-        content = self.complete_text_sync(messages, schema, name, max_tokens=max_tokens)
-        try:
-            return parse_json_object(content)
-        except ValueError as error:
-            raise LLMError(f"{self.config.model} gave an unusable answer", [str(error)]) from None
+        return self._parsed(self.complete_text_sync(messages, schema, name, max_tokens=max_tokens))
 
 
 def run_sync(coroutine: Any) -> Any:
