@@ -40,7 +40,9 @@ if TYPE_CHECKING:
     from motiondirector.plan.timeline import Timeline
     from motiondirector.planners import Planner
     from motiondirector.planners.llm_client import LLMConfig
-    from motiondirector.retrieval import ClipLibrary
+    from motiondirector.retrieval import ClipLibrary, ClipRecord
+    from motiondirector.retrieval.records import IngestResult
+    from motiondirector.retrieval.sources import KnownSources
 
 
 EXIT_OK = 0
@@ -1363,33 +1365,29 @@ def _index(args: argparse.Namespace) -> int:
         print(f"skipped {skipped}", file=sys.stderr)
     if not result.records and not result.kept:
         raise MotionDirectorError("nothing to index: every source was empty or unreadable")
-    records, tracks, kept = result.records, dict(result.tracks), 0
-    if existing is not None:
-        # Clips whose ids the library holds (a file known by another path) are kept too.
-        ids = {record.id for record in existing.records}
-        records = tuple(record for record in result.records if record.id not in ids)
-        passed = {source_key(file) for file in result.kept}
-        kept = len(result.records) - len(records)
-        kept += sum(source_key(record.source.file) in passed for record in existing.records)
-        files = {record.source.file for record in records}
-        tracks = {video: track for video, track in tracks.items() if video in files}
-        if kept:
-            print(
-                f"kept {count_noun(kept, 'clip')} already in {args.out} as they are "
-                "(`--overwrite` re-reads every file)",
-                file=sys.stderr,
-            )
-        if not records:
+    records, tracks = result.records, dict(result.tracks)
+    replaced: tuple[str, ...] = ()
+    if existing is not None and known is not None:
+        records, replaced = _added_to(existing, result, known, args.out)
+        if not records and not replaced and not result.empty:
             print(f"nothing new to add to {args.out}; skipped {len(result.skipped)}")
             return 0
-    if existing is not None:
         stored = existing.attachment(FACE_TRACKS)
-        tracks = {**(unpack_tracks(stored) if stored else {}), **tracks}
+        # A video read again leaves its old track; one without a face now leaves no track.
+        read_now = {source_key(file) for file in (*(r.source.file for r in records), *result.empty)}
+        tracks = {
+            **{
+                video: track
+                for video, track in (unpack_tracks(stored) if stored else {}).items()
+                if source_key(video) not in read_now
+            },
+            **{video: track for video, track in tracks.items() if source_key(video) in read_now},
+        }
     attachments = {FACE_TRACKS: pack_tracks(tracks)} if tracks else {}
     previous = existing.attachment(SOURCE_STAMPS) if existing is not None else None
-    attachments[SOURCE_STAMPS] = pack_stamps(records, previous)
+    attachments[SOURCE_STAMPS] = pack_stamps(records, previous, also=result.empty)
     if existing is not None:
-        existing.add(records, attachments=attachments, progress=progress)
+        existing.add(records, removing=replaced, attachments=attachments, progress=progress)
         library = existing
     else:
         library = ClipLibrary.create(
@@ -1406,6 +1404,53 @@ def _index(args: argparse.Namespace) -> int:
         f"{info.kind}) into {args.out}; skipped {len(result.skipped)}"
     )
     return 0
+
+
+def _added_to(
+    library: ClipLibrary, result: IngestResult, known: KnownSources, out: Path
+) -> tuple[tuple[ClipRecord, ...], tuple[str, ...]]:
+    """What `index build --add` puts into `library` from `result`: the records it does not
+    hold, and the ids of the clips it drops because their source file changed and was read
+    again (its clips are replaced by what it gives now). Says on stderr what it keeps."""
+    from motiondirector.retrieval.sources import source_key
+
+    passed = {source_key(file) for file in result.kept}
+    # Caption lines come for every video of a folder, read again or not.
+    reread = {
+        source_key(file)
+        for file in (*(record.source.file for record in result.records), *result.empty)
+        if known.holds(file) and source_key(file) not in passed
+    }
+    replaced = tuple(
+        record.id for record in library.records if source_key(record.source.file) in reread
+    )
+    held = {record.id for record in library.records} - set(replaced)
+    # Clips whose ids the library holds (a file known by another path) are kept too.
+    records = tuple(record for record in result.records if record.id not in held)
+    kept = len(result.records) - len(records)
+    kept += sum(source_key(record.source.file) in passed for record in library.records)
+    if kept:
+        print(
+            f"kept {count_noun(kept, 'clip')} already in {out} as they are "
+            "(`--overwrite` re-reads every file)",
+            file=sys.stderr,
+        )
+    if reread:
+        print(
+            f"read {count_noun(len(reread), 'changed file')} again: "
+            f"{count_noun(len(replaced), 'clip')} from before replaced",
+            file=sys.stderr,
+        )
+    unread = sorted(
+        {s.file for s in result.skipped if known.holds(s.file) and source_key(s.file) not in reread}
+    )
+    if unread:
+        print(
+            f"kept the clips read before from {count_noun(len(unread), 'changed file')} "
+            "that could not be read again (see above)",
+            file=sys.stderr,
+        )
+    return records, replaced
 
 
 def _analyze(args: argparse.Namespace) -> int:

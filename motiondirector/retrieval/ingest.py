@@ -174,8 +174,8 @@ def ingest_bvh_folder(
     joint names reveal when it is None. A file the map does not fit is skipped with why. A map
     named or given by path is recorded in each clip's source, so assembly reads the file with it
     again; a map given as an object is not (name it or give its path for that). Files in
-    `known` (a library's) are not read: unchanged ones are listed as kept, changed ones
-    skipped with why."""
+    `known` (a library's) are not read unless they changed: unchanged ones are listed as
+    kept."""
     rig_map = rig if isinstance(rig, RigMap) or rig is None else load_rig_map(rig)
     rig_ref = _rig_reference(rig)
     root = Path(folder)
@@ -190,8 +190,7 @@ def ingest_bvh_folder(
     sidecar, skipped = _sidecar_labels(root) if labels in ("auto", "sidecar") else ({}, [])
     kept: list[Path] = []
     if known is not None:
-        files, kept, changed = known.split(files)
-        skipped.extend(changed)
+        files, kept = known.split(files)
     records: list[ClipRecord] = []
     for path in tqdm(files, disable=not progress, unit="clip", desc="ingesting"):
         try:
@@ -264,10 +263,9 @@ def _ingest_mixed(
         why = f"not analysed for faces: {error}"
         files = media_files(source)
         kept: list[Path] = []
-        changed: list[Skipped] = []
         if known is not None:
-            files, kept, changed = known.split(files)
-        skipped = (*(Skipped(str(p), None, why) for p in files), *changed)
+            files, kept = known.split(files)
+        skipped = tuple(Skipped(str(p), None, why) for p in files)
         videos = IngestResult((), skipped, kept=tuple(str(p) for p in kept))
     return IngestResult(
         (*motion.records, *videos.records),
@@ -275,6 +273,7 @@ def _ingest_mixed(
         videos.tracks,
         videos.face_model,
         (*motion.kept, *videos.kept),
+        videos.empty,
     )
 
 
@@ -298,8 +297,8 @@ def ingest(
     see `ingest_bvh_folder`), or folders of videos (analysed for faces, with their captions
     file merged in when there is one); a BVH folder with videos among its files gives both.
     Files in `known`, the source files of a library being added to, are passed over before
-    they are read or analysed: unchanged ones are listed in `kept`, changed ones skipped with
-    why (`retrieval/sources.py`)."""
+    they are read or analysed unless they changed: unchanged ones are listed in `kept`
+    (`retrieval/sources.py`)."""
     if rig is not None:
         load_rig_map(rig)  # a bad map fails before any folder is read
     from motiondirector.retrieval.video import is_video_folder
@@ -309,6 +308,7 @@ def ingest(
     tracks: dict[str, Any] = {}
     face_model: str | None = None
     kept: list[str] = []
+    empty: list[str] = []
     for source in sources:
         if source != "builtin":
             _check_source_folder(Path(source))
@@ -325,11 +325,14 @@ def ingest(
         tracks.update(result.tracks)
         face_model = result.face_model or face_model
         kept.extend(result.kept)
+        empty.extend(result.empty)
     records, clashes = _without_id_clashes(records)
     skipped.extend(clashes)
     for clash in clashes:
         tracks.pop(clash.file, None)
-    return IngestResult(tuple(records), tuple(skipped), tracks, face_model, tuple(kept))
+    return IngestResult(
+        tuple(records), tuple(skipped), tracks, face_model, tuple(kept), tuple(empty)
+    )
 
 
 def _check_source_folder(path: Path) -> None:

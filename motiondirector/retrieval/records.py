@@ -177,11 +177,13 @@ class Skipped:
 @dataclass(frozen=True)
 class IngestResult:
     """Records made by ingest, what was skipped and why, for video analysed for faces the face
-    tracks by video key and the id of the face model that made them, and the files passed over
-    unread because the library being added to holds them (`retrieval/sources.py`)."""
+    tracks by video key and the id of the face model that made them, the files passed over
+    unread because the library being added to holds them unchanged (`retrieval/sources.py`),
+    and the files read whole that gave no clip (a video without a face)."""
 
     records: tuple[ClipRecord, ...]
     skipped: tuple[Skipped, ...]
     tracks: Mapping[str, FaceTrack] = field(default_factory=dict)
     face_model: str | None = None
     kept: tuple[str, ...] = ()
+    empty: tuple[str, ...] = ()

@@ -1,12 +1,14 @@
 """Which source files a clip library already holds, and whether they changed since it read them:
-what lets `index build --add` pass over the files it knows before reading or analysing them.
+what lets `index build --add` pass over the files it knows before reading or analysing them,
+and read again the ones that changed.
 
 A library keeps, in its `source_stamps.json` attachment, the size and modification time of each
-file its clips were read from, keyed by the file's absolute path. A file is *known* when the
-library holds clips from it: by that key, or by a record's `source.file` (kept as the build was
-given it, so a relative one is made absolute against the current folder). A known file is
-*changed* when its size or modification time differs from its stamp. Libraries written before
-stamps were kept have none: their files count as known and unchanged.
+file it read, keyed by the file's absolute path: the files its clips come from, and those read
+whole that gave none (a video without a face). A file is *known* when it has a stamp, or when
+the library holds clips from it by a record's `source.file` (kept as the build was given it, so
+a relative one is made absolute against the current folder). A known file is *changed* when its
+size or modification time differs from its stamp. Libraries written before stamps were kept
+have none: their files count as known and unchanged.
 
 This module reads file metadata only; it does not read, analyse or index the files.
 """
@@ -18,14 +20,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from motiondirector.retrieval.records import ClipRecord, CorruptLibraryError, Skipped
+from motiondirector.retrieval.records import ClipRecord, CorruptLibraryError
 
 SOURCE_STAMPS = "source_stamps.json"
 """The library attachment with each source file's size and modification time."""
-CHANGED_REASON = (
-    "changed since the library read it (its size or modification time differs): its clips "
-    "there are kept as they were; `--overwrite` re-reads every file"
-)
 
 
 @dataclass(frozen=True)
@@ -58,11 +56,14 @@ def _parse_stamps(attachment: bytes) -> dict[str, FileStamp]:
         raise CorruptLibraryError(f"{SOURCE_STAMPS}: not a map of [size, mtime_ns]") from error
 
 
-def pack_stamps(records: Iterable[ClipRecord], previous: bytes | None = None) -> bytes:
-    """The stamps attachment: `previous` with the stamps of the files of `records` (read now)
-    put over it. Sources that are no readable file (`builtin:...`) are left out."""
+def pack_stamps(
+    records: Iterable[ClipRecord], previous: bytes | None = None, also: Iterable[str] = ()
+) -> bytes:
+    """The stamps attachment: `previous` with the stamps of the files of `records` and of the
+    files `also` (read now without giving a clip) put over it. Sources that are no readable
+    file (`builtin:...`) are left out."""
     stamps = _parse_stamps(previous) if previous else {}
-    for file in dict.fromkeys(record.source.file for record in records):
+    for file in dict.fromkeys([*(record.source.file for record in records), *also]):
         stamp = stamp_of(file)
         if stamp is not None:
             stamps[source_key(file)] = stamp
@@ -89,17 +90,18 @@ class KnownSources:
         stamp = self.stamps.get(source_key(path))
         return stamp is not None and stamp_of(path) != stamp
 
-    def split(self, files: Sequence[Path]) -> tuple[list[Path], list[Path], list[Skipped]]:
-        """`files` (in order) parted into those to read, the known ones passed over unchanged,
-        and the changed ones, named as skipped with why."""
-        new: list[Path] = []
+    def holds(self, file: str | Path) -> bool:
+        """Whether the library read `file` before."""
+        return source_key(file) in self.stamps
+
+    def split(self, files: Sequence[Path]) -> tuple[list[Path], list[Path]]:
+        """`files` (in order) parted into those to read (new or changed) and the known ones
+        passed over unchanged."""
+        read: list[Path] = []
         kept: list[Path] = []
-        changed: list[Skipped] = []
         for path in files:
-            if source_key(path) not in self.stamps:
-                new.append(path)
-            elif self.is_changed(path):
-                changed.append(Skipped(str(path), None, CHANGED_REASON))
-            else:
+            if self.holds(path) and not self.is_changed(path):
                 kept.append(path)
-        return new, kept, changed
+            else:
+                read.append(path)
+        return read, kept

@@ -39,7 +39,7 @@ import secrets
 import shutil
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -328,39 +328,64 @@ class ClipLibrary:
         self,
         records: Iterable[ClipRecord],
         *,
+        removing: Collection[str] = (),
         attachments: dict[str, bytes] | None = None,
         progress: bool = False,
     ) -> None:
-        """Add records in a new version. Existing vectors are kept; an IVF index adds the new
-        ones to its trained lists. When the kind is chosen by size and the new size calls for
-        another kind, the index is rebuilt from the stored vectors. `attachments` replace
-        those of the same name; the others are carried over. Records whose behaviour profiles
-        come from another face model than the library's are refused (`LibraryMismatchError`)
-        and nothing is written. `progress` shows a bar over the new descriptions as they are
-        embedded."""
+        """Add records in a new version, first dropping the records whose ids are in
+        `removing` (how a source file read again replaces its clips; an id the library does
+        not hold is a `LibraryError`). Existing vectors are kept; an IVF index adds the new
+        ones to its trained lists. When records are dropped, or when the kind is chosen by size
+        and the new size calls for another kind, the index is rebuilt from the stored vectors.
+        `attachments` replace those of the same name; the others are carried over. Records
+        whose behaviour profiles come from another face model than the library's are refused
+        (`LibraryMismatchError`) and nothing is written. `progress` shows a bar over the new
+        descriptions as they are embedded."""
         new = tuple(records)
         state = self._state
-        _check_unique_ids(state.records + new)
+        dropped = set(removing)
+        unknown = dropped - {record.id for record in state.records}
+        if unknown:
+            raise LibraryError(f"cannot remove clips the library does not hold: {sorted(unknown)}")
+        staying = tuple(record for record in state.records if record.id not in dropped)
+        _check_unique_ids(staying + new)
         _face_model(self._path, state.manifest.face_model, new)
         merged = {**state.attachments, **_checked_attachments(attachments or {})}
-        if not new and merged == state.attachments:
+        if not new and not dropped and merged == state.attachments:
             return
         with _writer_lock(self._path):
             self._check_still_live(state)
-            if not new:
+            vectors = _embed_records(self._embedder, new, progress=progress)
+            if dropped:
+                index = self._shrunk_index(state, dropped, vectors)
+            elif not new:
                 index = state.index.copy()
             else:
-                vectors = _embed_records(self._embedder, new, progress=progress)
                 index = self._grown_index(state, vectors)
             self._state = _commit(
                 self._path,
                 state.version,
-                state.records + new,
+                staying + new,
                 index,
                 self._embedder,
                 state.manifest.kind_policy,
                 merged,
             )
+
+    @staticmethod
+    def _shrunk_index(state: _State, dropped: set[str], vectors: np.ndarray) -> VectorIndex:
+        """The index without the vectors of the `dropped` records and with `vectors` added,
+        built anew (FAISS indexes here cannot remove in place): of the kind the new size calls
+        for, or of the library's kind when that is fixed."""
+        rows = [i for i, record in enumerate(state.records) if record.id not in dropped]
+        keep = np.isin(state.owners, rows)
+        combined = np.concatenate([state.index.reconstruct_all()[keep], vectors])
+        kind = (
+            state.index.kind
+            if state.manifest.kind_policy == "fixed"
+            else choose_index_kind(combined.shape[0])
+        )
+        return VectorIndex.build(combined, kind=kind, dimension=state.index.dimension)
 
     @staticmethod
     def _grown_index(state: _State, vectors: np.ndarray) -> VectorIndex:

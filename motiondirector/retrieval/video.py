@@ -424,8 +424,8 @@ def ingest_face_folder(
     the records are the same for any number.
     Clip ids are `<folder name>/<file stem>#face` for the whole video and `#face<n>` for its
     segments; caption lines keep their `#<n>` ids. Videos in `known` (a library's) are not
-    analysed: unchanged ones are listed as kept, changed ones skipped with why; their caption
-    lines go in without a face profile.
+    analysed unless they changed: unchanged ones are listed as kept, and their caption lines
+    go in without a face profile. Videos in which no face was found are listed as empty.
     """
     root = Path(folder)
     if not root.is_dir():
@@ -443,8 +443,7 @@ def ingest_face_folder(
     skipped = list(captioned.skipped)
     kept: list[Path] = []
     if known is not None:
-        files, kept, changed = known.split(files)
-        skipped.extend(changed)
+        files, kept = known.split(files)
     if workers is None:
         # Starting a worker costs about a second of imports: worth it from a few videos on.
         cpus = len(os.sched_getaffinity(0))
@@ -452,6 +451,7 @@ def ingest_face_folder(
     records: list[ClipRecord] = []
     tracks: dict[str, FaceTrack] = {}
     seen: dict[str, FaceBehaviour] = {}
+    empty: list[str] = []
     for path, outcome in _analysed(files, face_model, workers, progress):
         if isinstance(outcome, str):
             skipped.append(Skipped(str(path), None, outcome))
@@ -460,6 +460,7 @@ def ingest_face_folder(
             skipped.append(
                 Skipped(str(path), None, f"no face found in any of its {outcome.frames} frames")
             )
+            empty.append(str(path))
             continue
         behaviour = read_behaviour(outcome)
         tracks[str(path)] = outcome
@@ -477,4 +478,5 @@ def ingest_face_folder(
         tracks,
         face_model.model_id,
         tuple(str(path) for path in kept),
+        tuple(empty),
     )

@@ -246,6 +246,54 @@ def test_index_build_and_search_from_the_command_line(
     assert sorted(Path(k).name for k in stored) == ["mouth.mp4", "mouth.mp4", "smile.mp4"]
 
 
+def test_add_passes_over_faceless_videos_and_reads_changed_ones_again(
+    talks: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "cast"
+    folder.mkdir()
+    smile, empty = folder / "smile.mp4", folder / "empty.mp4"
+    shutil.copy(talks / "smile.mp4", smile)
+    shutil.copy(talks / "skeleton.mp4", empty)
+    library = tmp_path / "lib"
+    add = ["index", "build", str(folder), "--out", str(library), "-q", "--add"]
+    assert main(["index", "build", str(folder), "--out", str(library), "-q"]) == 0
+    assert f"{empty}: no face found" in capsys.readouterr().err
+    # The video without a face was read: it is passed over now (garbled, it would be skipped).
+    original, stat = empty.read_bytes(), empty.stat()
+    garble_keeping_stamp(empty)
+    assert main(add) == 0
+    out = capsys.readouterr()
+    assert "nothing new to add" in out.out and "empty.mp4" not in out.err
+    empty.write_bytes(original)
+    os.utime(empty, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+    def durations(opened: ClipLibrary) -> dict[str, float]:
+        return {r.id: r.duration for r in opened.records if r.id.endswith("#face")}
+
+    # Both change: the smile becomes another talk, the empty video gets a face.
+    shutil.copy(talks / "mouth.mp4", smile)
+    shutil.copy(talks / "animated.mp4", empty)
+    assert main(add) == 0
+    assert "read 2 changed files again" in capsys.readouterr().err
+    changed = ClipLibrary.open(library)
+    assert durations(changed) == {
+        "cast/smile#face": pytest.approx(3.6, abs=0.1),
+        "cast/empty#face": pytest.approx(4.0, abs=0.1),
+    }
+    tracks = unpack_tracks(changed.attachment(FACE_TRACKS) or b"")
+    assert {Path(v).name: t.duration for v, t in tracks.items()} == {
+        "smile.mp4": pytest.approx(3.6, abs=0.1),
+        "empty.mp4": pytest.approx(4.0, abs=0.1),
+    }
+    # A video that lost its face loses its clips and its track.
+    shutil.copy(talks / "skeleton.mp4", smile)
+    assert main(add) == 0
+    assert "read 1 changed file again" in capsys.readouterr().err
+    left = ClipLibrary.open(library)
+    assert {r.id.split("#")[0] for r in left.records} == {"cast/empty"}
+    assert list(unpack_tracks(left.attachment(FACE_TRACKS) or b"")) == [str(empty)]
+
+
 def test_without_the_model_a_captioned_folder_is_still_ingested_from_its_captions(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, talks: Path
 ) -> None:

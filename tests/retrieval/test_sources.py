@@ -1,4 +1,4 @@
-"""`--add` passes over the files a library holds before reading them, and names changed ones."""
+"""`--add` passes over the files a library holds before reading them, and reads changed ones again."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from motiondirector.cli import main
 from motiondirector.retrieval import ClipLibrary
 from motiondirector.retrieval.ingest import ingest, ingest_builtin, ingest_bvh_folder
 from motiondirector.retrieval.sources import (
-    CHANGED_REASON,
     SOURCE_STAMPS,
     KnownSources,
     pack_stamps,
@@ -36,7 +35,7 @@ def _folder(tmp_path: Path, *takes: str) -> Path:
     return folder
 
 
-def test_known_files_are_not_read_and_changed_ones_are_named(tmp_path: Path) -> None:
+def test_known_files_are_not_read_and_changed_ones_are(tmp_path: Path) -> None:
     folder = _folder(tmp_path, *TAKES[:2])
     first = ingest_bvh_folder(folder)
     known = KnownSources.of(first.records, pack_stamps(first.records))
@@ -45,10 +44,8 @@ def test_known_files_are_not_read_and_changed_ones_are_named(tmp_path: Path) -> 
     walk.write_text(walk.read_text() + "\n")  # edited: another size
     _folder(tmp_path, TAKES[2])
     result = ingest([str(folder)], known=known)
-    assert [r.id for r in result.records] == [f"takes/{TAKES[2]}"]
-    assert result.kept == (str(bye),)
-    (changed,) = result.skipped
-    assert changed.file == str(walk) and changed.reason == CHANGED_REASON
+    assert [r.id for r in result.records] == [f"takes/{TAKES[2]}", f"takes/{TAKES[1]}"]
+    assert result.kept == (str(bye),) and not result.skipped
 
 
 def test_a_library_without_stamps_knows_its_files_by_their_records(
@@ -62,7 +59,7 @@ def test_a_library_without_stamps_knows_its_files_by_their_records(
     known = KnownSources.of(records, None)
     path = folder / f"{TAKES[0]}.bvh"
     path.write_text(path.read_text() + "\n")  # no stamp to tell: counted as unchanged
-    assert known.split([path]) == ([], [path], [])
+    assert known.split([path]) == ([], [path])
 
 
 def test_stamps_are_put_over_the_previous_ones_and_leave_out_non_files(tmp_path: Path) -> None:
@@ -102,10 +99,51 @@ def test_index_build_add_reads_only_new_bvh_files(
     assert json.loads(grown.attachment(SOURCE_STAMPS) or b"{}").keys() == {
         source_key(folder / f"{take}.bvh") for take in TAKES
     }
-    touched = folder / f"{TAKES[1]}.bvh"
-    stat = touched.stat()
-    os.utime(touched, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))  # named, clip kept
-    assert main(["index", "build", str(folder), "--out", str(library), "--add", "-q"]) == 0
-    captured = capfd.readouterr()
-    assert f"{TAKES[1]}.bvh: {CHANGED_REASON}" in captured.err
-    assert "nothing new to add" in captured.out and "kept 2 clips already in" in captured.err
+
+
+def test_index_build_add_replaces_the_clips_of_a_changed_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = _folder(tmp_path, *TAKES[:2])
+    library = tmp_path / "lib"
+    add = ["index", "build", str(folder), "--out", str(library), "-q", "--add"]
+    assert main(["index", "build", str(folder), "--out", str(library), "-q", "--kind", "ivf"]) == 0
+    before = {r.id: r for r in ClipLibrary.open(library).records}
+    walk = folder / f"{TAKES[1]}.bvh"
+    shutil.copy(BANDAI / f"{TAKES[2]}.bvh", walk)  # the take re-exported: a bow now
+    capsys.readouterr()
+    assert main(add) == 0
+    captured = capsys.readouterr()
+    assert "read 1 changed file again: 1 clip from before replaced" in captured.err
+    assert "kept 1 clip already in" in captured.err and "indexed 2 clips" in captured.out
+    changed = ClipLibrary.open(library)
+    after = {r.id: r for r in changed.records}
+    walk_id = f"takes/{TAKES[1]}"
+    assert (
+        after.keys() == before.keys() and after[f"takes/{TAKES[0]}"] == before[f"takes/{TAKES[0]}"]
+    )
+    (tmp_path / "bow").mkdir()
+    bow = ingest_bvh_folder(_folder(tmp_path / "bow", TAKES[2])).records[0]
+    # Its labels come from its name; what the motion shows is read anew.
+    assert after[walk_id].duration == bow.duration != before[walk_id].duration
+    assert after[walk_id].descriptions[-1] == bow.descriptions[-1]
+    assert after[walk_id].descriptions[-1] != before[walk_id].descriptions[-1]
+    # One vector per description, no stale one left: the old summary is found no more.
+    assert changed.info().vectors == sum(len(r.descriptions) for r in after.values())
+    assert changed.info().kind == "ivf"
+    (hit,) = changed.search(bow.descriptions[-1], k=1)
+    assert hit.record.id == walk_id and hit.similarity > 0.99
+    (hit,) = changed.search(before[walk_id].descriptions[-1], k=1)
+    assert hit.similarity < 0.99
+    stamps = json.loads(changed.attachment(SOURCE_STAMPS) or b"{}")
+    stamp = stamp_of(walk)
+    assert stamp is not None and stamps[source_key(walk)] == [stamp.size, stamp.mtime_ns]
+    assert main(add) == 0  # read now: passed over
+    assert "nothing new to add" in capsys.readouterr().out
+    # Changed but unreadable: named, and its clip from before stays.
+    walk.write_text("HIERARCHY\n")
+    assert main(add) == 0
+    captured = capsys.readouterr()
+    assert f"skipped {walk}" in captured.err
+    assert "kept the clips read before from 1 changed file that could not be read" in captured.err
+    assert {r.id: r for r in ClipLibrary.open(library).records} == after

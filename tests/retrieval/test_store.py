@@ -278,6 +278,27 @@ def test_adding_past_the_flat_size_switches_the_kind(
     assert pinned.info().kind == "flat"
 
 
+def test_add_can_replace_records_and_their_vectors(tmp_path: Path) -> None:
+    embedder = HashEmbedder()
+    records = [make_record(f"clip{i}", (f"movement w{i}", f"also v{i}")) for i in range(6)]
+    library = ClipLibrary.create(tmp_path / "lib", records, embedder=embedder, kind="hnsw")
+    redone = make_record("clip2", ("turns around slowly",))
+    library.add([redone], removing=["clip2", "clip4"])
+    reopened = ClipLibrary.open(tmp_path / "lib", embedder=embedder)
+    ids = [record.id for record in reopened.records]
+    assert ids == ["clip0", "clip1", "clip3", "clip5", "clip2"]
+    assert reopened.info().vectors == 9 and reopened.info().kind == "hnsw"
+    # Each record is found by its own words: the rows and their owners stayed in step.
+    for record in reopened.records:
+        (hit,) = reopened.search(record.descriptions[0], k=1)
+        assert hit.record == record and hit.similarity == pytest.approx(1.0)
+    with pytest.raises(LibraryError, match=r"does not hold: \['clip4'\]"):
+        reopened.add([], removing=["clip4"])
+    with pytest.raises(LibraryError, match="unique"):
+        reopened.add([make_record("clip0", ("a second clip0",))], removing=["clip1"])
+    assert ClipLibrary.open(tmp_path / "lib", embedder=embedder).version == reopened.version
+
+
 def test_query_cache_primes_in_one_bulk_call() -> None:
     from motiondirector.retrieval.store import QueryVectorCache
 
