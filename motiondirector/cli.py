@@ -758,14 +758,17 @@ def _run(args: argparse.Namespace) -> int:
         from motiondirector.evaluation import run_eval
 
         planner = _planner(args)
+        bar = not args.quiet and sys.stderr.isatty()
         report = run_eval(
             args.suite or ["all"],
             planner,
             args.out,
             compare_to=args.compare,
-            progress=not args.quiet and sys.stderr.isatty(),
+            progress=bar,
             data_dir=args.data_dir,
             limit=args.limit,
+            # Written to a file or a pipe, a run of a minute or more still says where it is.
+            log=None if args.quiet or bar else _stderr_line,
         )
         _report_fallbacks(planner)
         print(f"wrote {report}")
@@ -779,6 +782,10 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "search":
         return _search(args)
     raise AssertionError(args.command)
+
+
+def _stderr_line(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
 
 
 def _add_director_options(parser: argparse.ArgumentParser) -> None:

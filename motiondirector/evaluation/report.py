@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import importlib.util
 import os
-from collections.abc import Iterable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -387,10 +388,13 @@ def run_eval(
     *,
     data_dir: str | os.PathLike[str] | None = None,
     limit: int | None = None,
+    log: Callable[[str], None] | None = None,
 ) -> Path:
     """Run the suites (`all` for every one) with `planner` (a name or a planner object), write
     the report to `out_dir`, return report.md. With `compare_to` (an earlier report folder)
-    the report compares this run with it, whatever planners the two runs used."""
+    the report compares this run with it, whatever planners the two runs used. `progress`
+    shows a bar over the suites; `log`, where there is no bar to see (output to a file), is
+    called with a line as each suite ends."""
     from tqdm import tqdm
 
     names = resolve_suites(suites)
@@ -400,6 +404,9 @@ def run_eval(
     if compare_to is not None:
         load_report(compare_to)  # a wrong folder fails now, not after the suites have run
     results = []
-    for name in tqdm(names, disable=not progress, unit="suite"):
+    for number, name in enumerate(tqdm(names, disable=not progress, unit="suite"), start=1):
+        started = time.perf_counter()
         results.append(run_suite(name, planner=chosen, data_dir=data_dir, limit=limit))
+        if log is not None:
+            log(f"suite {number}/{len(names)} {name}: {time.perf_counter() - started:.1f} s")
     return write_report(results, out_dir, compare_to=compare_to)

@@ -162,9 +162,18 @@ def test_planners_are_resolved_by_name_or_refused() -> None:
         run_eval(["behaviours"], "rules", Path("unused"), limit=0)
 
 
-def test_cli_eval_takes_a_limit(tmp_path: Path) -> None:
+def test_cli_eval_takes_a_limit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "report"
-    argv = ["eval", "--suite", "behaviours", "--limit", "3", "--out", str(out), "-q"]
-    assert main(argv) == 0
+    argv = ["eval", "--suite", "behaviours", "--suite", "screenplays", "--limit", "3", "--out"]
+    assert main([*argv, str(out), "-q"]) == 0
     items = load_report(out)["behaviours_items"]
     assert items["case"].nunique() == 3
+    assert capsys.readouterr().err == ""
+    # Without a terminal to draw a bar on, each suite says when it ends.
+    assert main([*argv, str(tmp_path / "again")]) == 0
+    lines = capsys.readouterr().err.splitlines()
+    assert [line.split(":")[0] for line in lines] == [
+        "suite 1/2 behaviours",
+        "suite 2/2 screenplays",
+    ]
+    assert all(line.endswith(" s") for line in lines)

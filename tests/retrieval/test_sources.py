@@ -1,9 +1,8 @@
-"""`--add` passes over the files a library holds before reading them, and reads changed ones again."""
+"""`--add` passes over the files a library holds before reading them, and reads changed ones."""
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
