@@ -1006,8 +1006,10 @@ def _revise(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     revised = director.revise(args.direction, args.note, args.out, parser=args.parser)
+    from motiondirector.agent.notes import describe_constraint
+
     for constraint in revised.constraints:
-        print(f"{constraint.kind:<10} {constraint.character:<16} {constraint.span.describe()}")
+        print(f"{constraint.kind:<10} {constraint.character:<16} {describe_constraint(constraint)}")
     print(revised.diff.summary())
     _print_segments(revised.result.timeline)
     files = count_noun(len(revised.result.paths), "file")

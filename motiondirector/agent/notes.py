@@ -130,6 +130,27 @@ Constraint = Annotated[
 ]
 
 
+def describe_constraint(constraint: Constraint) -> str:
+    """What a constraint asks, in a few words: `anger +0.3, second half`, `gestures ×0.5,
+    whole scene`."""
+    if isinstance(constraint, EmotionShift):
+        emotion = constraint.emotion or "each line's emotion"
+        amount = (
+            f"at {constraint.intensity:g}"
+            if constraint.intensity is not None
+            else f"{constraint.change:+g}"
+        )
+        only = f" (lines of {constraint.only} only)" if constraint.only else ""
+        what = f"{emotion} {amount}{only}"
+    elif isinstance(constraint, GestureChange):
+        what = f"gestures ×{constraint.scale:g}"
+    elif isinstance(constraint, StyleChange):
+        what = constraint.style
+    else:
+        what = "still"
+    return f"{what}, {constraint.span.describe()}"
+
+
 class NoteConstraints(_Strict):
     """What a note asks for, as constraints."""
 
@@ -303,13 +324,15 @@ def split_clauses(note: str, characters: Sequence[str]) -> list[str]:
     return [c for c in clauses if c]
 
 
-def _span(clause: str, scene_lines: int) -> tuple[Span, str]:
+def _span(clause: str, scene_lines: int, said: str) -> tuple[Span, str]:
+    """The span `clause` asks for and the clause without it; `said` is the clause as the
+    note gave it, for the error."""
     found = _FROM_LINE.search(clause)
     if found:
         line = int(found.group(2)) + (1 if found.group(1) == "after" else 0)
         if not 1 <= line <= max(1, scene_lines):
             raise RevisionError(
-                f'"{clause}": the scene has {scene_lines} lines of dialogue, no line {line}'
+                f'"{said}": the scene has {scene_lines} lines of dialogue, no line {line}'
             )
         return Span(part="from_line", line=line), clause[: found.start()] + clause[found.end() :]
     for pattern, part in _SPANS:
@@ -396,24 +419,35 @@ def parse_note(note: str, scene: Scene) -> list[Constraint]:
     clauses = split_clauses(note, characters)
     if not clauses:
         raise RevisionError("the note is empty")
+    waiting: list[str] = []  # names of clauses that ask nothing: "Ana and Ben calmer"
     for clause in clauses:
         named = [name for name in characters if _name_pattern(name).search(clause)]
-        if _EVERYONE.search(clause):
-            named = characters
-        if named:
-            subject = named
-        elif not subject:
-            raise RevisionError(f'"{clause}": which character? Name one of {", ".join(characters)}')
         rest = clause
         for name in characters:
             rest = _name_pattern(name).sub(" ", rest)
         rest = _EVERYONE.sub(" ", _PRONOUN.sub(" ", rest))
-        span, rest = _span(rest, len(scene.utterances))
+        if named and not rest.strip(" ,:"):
+            waiting.extend(name for name in named if name not in waiting)
+            continue
+        if waiting or named:
+            # "both" beside names means them, not the whole cast.
+            subject = [*waiting, *(name for name in named if name not in waiting)]
+        elif _EVERYONE.search(clause):
+            subject = characters
+        elif not subject:
+            raise RevisionError(f'"{clause}": which character? Name one of {", ".join(characters)}')
+        waiting = []
+        span, rest = _span(rest, len(scene.utterances), clause)
         effects = _effects(rest, subject[0], span)
         if not effects:
             raise RevisionError(f'cannot read "{clause}"; the rules know {SUPPORTED_PHRASINGS}')
         for name in subject:
             constraints.extend(c.model_copy(update={"character": name}) for c in effects)
+    if waiting:
+        raise RevisionError(
+            f"the note names {', '.join(waiting)} but asks nothing of them; the rules know "
+            f"{SUPPORTED_PHRASINGS}"
+        )
     return constraints
 
 

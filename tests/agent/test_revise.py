@@ -132,6 +132,13 @@ def scene(base: DirectResult) -> Scene:
             "BEN doesn't move in the second half",
             [Stillness(character="BEN", span=Span(part="second_half"))],
         ),
+        (
+            "Ana and Ben sadder",
+            [
+                EmotionShift(character=name, emotion="sadness", change=0.3)
+                for name in ("ANA", "BEN")
+            ],
+        ),
     ],
 )
 def test_rule_parser_reads_common_phrasings(
@@ -145,13 +152,33 @@ def test_rule_parser_reads_common_phrasings(
     [
         ("make it pop", "which character"),
         ("Ana: make it pop", 'cannot read "ana: make it pop"'),
-        ("Ana angrier from line 99", "no line 99"),
+        ("Ana angrier from line 99", '"ana angrier from line 99": the scene has'),
         ("   ", "empty"),
+        ("Ben stays still and Ana", "names ANA but asks nothing of them"),
     ],
 )
 def test_rule_parser_refuses_what_it_cannot_read(note: str, message: str, scene: Scene) -> None:
     with pytest.raises(RevisionError, match=message):
         parse_note(note, scene)
+
+
+def test_names_joined_by_and_share_what_follows_and_both_means_them() -> None:
+    from motiondirector.scene import parse_script
+
+    scene = parse_script("ANA\nHi.\n\nBEN\nHey.\n\nCAL\nYo.\n", format="fountain")
+    sadder = [
+        EmotionShift(character=name, emotion="sadness", change=0.3) for name in ("ANA", "CAL")
+    ]
+    assert parse_note("Ana and Cal both sadder", scene) == sadder
+    assert parse_note("Ana, Cal: sadder", scene) == sadder
+    assert parse_note("Both sadder", scene) == [
+        EmotionShift(character=name, emotion="sadness", change=0.3)
+        for name in ("ANA", "BEN", "CAL")
+    ]
+    assert parse_note("Ben stays still, and Ana and Cal are sadder", scene) == [
+        Stillness(character="BEN"),
+        *sadder,
+    ]
 
 
 def test_style_presets_match_the_style_names() -> None:
@@ -366,9 +393,12 @@ def test_revise_command_writes_a_new_folder(
 ) -> None:
     monkeypatch.setenv("MOTIONDIRECTOR_CACHE_DIR", str(builtin_clips.path.parent))
     out = tmp_path / "v2"
-    assert main(["revise", str(first), "Ben fewer gestures", "--out", str(out)]) == 0
-    printed = capsys.readouterr().out
-    assert "gestures" in printed and "BEN" in printed
+    assert (
+        main(["revise", str(first), "Ben fewer gestures; Ana very angry", "--out", str(out)]) == 0
+    )
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0].split() == ["gestures", "BEN", "gestures", "×0.5,", "whole", "scene"]
+    assert printed[1].split() == ["emotion", "ANA", "anger", "at", "1,", "whole", "scene"]
     assert (out / SceneFolder.REVISION).is_file() and (out / "plan.json").is_file()
     assert main(["validate", str(out / "plan.json")]) == 0
     assert main(["revise", str(tmp_path / "nowhere"), "Ben still", "--out", str(out)]) == 1
