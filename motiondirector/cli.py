@@ -414,7 +414,7 @@ def _build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--prompt", help="what the video shows (default: a generic person)")
     generate.add_argument("--negative-prompt", help="what the video should not show")
     generate.add_argument("--size", help="WIDTHxHEIGHT (default: the backend's)")
-    generate.add_argument("--fps", type=int, help="frame rate (default: the backend's)")
+    generate.add_argument("--fps", type=_positive_int, help="frame rate (default: the backend's)")
     generate.add_argument("--start", type=float, help="first second of the scene to generate")
     generate.add_argument("--end", type=float, help="last second of the scene to generate")
     generate.add_argument("--chunk-frames", type=int, help="frames per generated chunk")

@@ -167,6 +167,41 @@ def test_a_missing_reference_is_refused_before_the_model_loads(
     assert not (tmp_path / "o").exists()
 
 
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--size", "840x480"], "error: width: must be a multiple of 16 for wan-vace, got 840"),
+        (["--chunk-frames", "80"], "error: chunk_frames: must be 4k+1 for wan-vace"),
+        (
+            ["--overlap-frames", "81"],
+            "error: overlap_frames: must be smaller than chunk_frames (81)",
+        ),
+    ],
+)
+def test_sizes_and_chunks_a_model_cannot_take_are_refused_before_it_loads(
+    direction: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    extra: list[str],
+    message: str,
+) -> None:
+    absent = tmp_path / "no-such-model"  # loading it would fail with another message
+    args = [str(direction), "--backend", "wan-vace", "--model", str(absent), "--device", "cpu"]
+    code, _, err = run([*args, *extra, "--out", str(tmp_path / "o")], capsys)
+    assert code == 1 and err.strip().startswith(message)
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_frame_rate_must_be_above_zero(
+    direction: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = [str(direction), "--backend", "wan-vace", "--fps", "0", "--out", str(tmp_path / "o")]
+    with pytest.raises(SystemExit) as stopped:
+        run(args, capsys)
+    assert stopped.value.code == 2
+    assert "argument --fps: must be 1 or more, got 0" in capsys.readouterr().err
+
+
 def test_a_folder_without_a_plan_is_refused(
     models: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

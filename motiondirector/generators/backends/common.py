@@ -268,29 +268,40 @@ class DiffusersBackend:
             overlap_frames=overlap,
         )
 
+    @classmethod
+    def check_size(cls, width: int, height: int) -> None:
+        """Raise `GenerationInputError` for a frame size this model cannot take: it is checked
+        before any conditioning is drawn or weights load."""
+        for name, value in (("width", width), ("height", height)):
+            if value % cls.size_multiple:
+                raise GenerationInputError(
+                    name, f"must be a multiple of {cls.size_multiple} for {cls.name}, got {value}"
+                )
+
+    @classmethod
+    def check_chunks(cls, chunk_frames: int | None, overlap_frames: int | None) -> None:
+        """Raise `GenerationInputError` for chunk lengths this model cannot take (None: the
+        backend's default)."""
+        chunk = chunk_frames or cls.default_chunk_frames
+        step = cls.frames_per_latent
+        if step > 1 and (chunk - 1) % step:
+            raise GenerationInputError(
+                "chunk_frames",
+                f"must be {step}k+1 for {cls.name} (its VAE packs {step} frames per latent), "
+                f"got {chunk}",
+            )
+        if overlap_frames is not None and overlap_frames >= chunk:
+            raise GenerationInputError(
+                "overlap_frames",
+                f"must be smaller than chunk_frames ({chunk}), got {overlap_frames}",
+            )
+
     def check_inputs(self, request: GenerationRequest) -> None:
         """Raise `GenerationInputError` naming the first argument this backend cannot take."""
         check_request(request)
         settings = self.settings(request)
-        for name, value in (("width", settings.width), ("height", settings.height)):
-            if value % self.size_multiple:
-                raise GenerationInputError(
-                    name,
-                    f"must be a multiple of {self.size_multiple} for {self.name}, got {value}",
-                )
-        step = self.frames_per_latent
-        if step > 1 and (settings.chunk_frames - 1) % step:
-            raise GenerationInputError(
-                "chunk_frames",
-                f"must be {step}k+1 for {self.name} (its VAE packs {step} frames per latent), "
-                f"got {settings.chunk_frames}",
-            )
-        if settings.overlap_frames >= settings.chunk_frames:
-            raise GenerationInputError(
-                "overlap_frames",
-                f"must be smaller than chunk_frames ({settings.chunk_frames}), "
-                f"got {settings.overlap_frames}",
-            )
+        self.check_size(settings.width, settings.height)
+        self.check_chunks(settings.chunk_frames, settings.overlap_frames)
         if self.needs_reference and request.reference_image is None:
             raise GenerationInputError(
                 "reference_image", f"{self.name} animates a reference image; give one"

@@ -197,8 +197,13 @@ def build_requests(
         raise GenerationInputError(
             "face_library", f"{backend.name} takes no face video; real faces drive {fit}"
         )
+    if fps is not None and not fps > 0:
+        raise GenerationInputError("fps", f"must be above 0, got {fps}")
     rate = fps or backend.native_fps
     width, height = size or backend.default_size
+    # Refused before any conditioning is drawn or weights load.
+    backend.check_size(width, height)
+    backend.check_chunks(chunk_frames, overlap_frames)
     requests = []
     for name, motion in direction.motions.items():
         timed = motion.resample(rate)
