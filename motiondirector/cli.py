@@ -970,7 +970,7 @@ def _segment_generator(args: argparse.Namespace) -> Any:
     from motiondirector.realize.video import generator_from_registry
 
     backend_class(args.generator).preflight(options)
-    quiet_library_logs()
+    quiet_library_logs(loading_bars=not args.quiet and sys.stderr.isatty())
     return generator_from_registry(args.generator, options, size=size, steps=args.generator_steps)
 
 
@@ -1231,7 +1231,7 @@ def _generate(args: argparse.Namespace) -> int:
     if args.ray is not None:
         videos = _generate_on_ray(args, chosen, options, direction, requests)
     else:
-        quiet_library_logs()
+        quiet_library_logs(loading_bars=sys.stderr.isatty())
         backend = get_generator(args.backend, options)
         backend.show_progress(sys.stderr.isatty())
         videos = generate_requests(direction, backend, requests, args.out)

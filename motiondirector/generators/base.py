@@ -417,16 +417,23 @@ def require_diffusers(backend: str) -> None:
         ) from None
 
 
-def quiet_library_logs() -> None:
+def quiet_library_logs(*, loading_bars: bool = False) -> None:
     """Keep diffusers' and transformers' own warnings (an optional package missing, a prompt cut
     to the text encoder's length, notes on dtypes) off a command's terminal, where they read as
-    problems with the user's run; errors still show. For the command line and the Ray workers
-    it starts, not for a library caller, whose logging is its own."""
+    problems with the user's run; errors still show. Their bars over the loading of weights
+    show only with `loading_bars` (on a terminal: loading large weights takes minutes; in a
+    log they are lines of carriage returns). For the command line and the Ray workers it
+    starts, not for a library caller, whose logging is its own."""
     import diffusers
     import transformers
 
     diffusers.utils.logging.set_verbosity_error()
     transformers.utils.logging.set_verbosity_error()  # type: ignore[no-untyped-call]
+    for logging in (diffusers.utils.logging, transformers.utils.logging):
+        if loading_bars:
+            logging.enable_progress_bar()
+        else:
+            logging.disable_progress_bar()
 
 
 def cuda_status() -> str:
