@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 import numpy as np
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from tqdm import tqdm
 
 from motiondirector.errors import BackendUnavailableError, ScriptError
@@ -144,9 +144,29 @@ def _bandai_labels(
     return descriptions, tags
 
 
-def _sidecar_labels(folder: Path) -> tuple[dict[str, dict[str, Any]], list[Skipped]]:
+class SidecarLabel(BaseModel):
+    """One line of a folder's `labels.jsonl`: a clip's file (relative to the folder, or its
+    name), the words that describe it, and its tags."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    file: str = Field(min_length=1)
+    descriptions: tuple[str, ...] = ()
+    tags: ClipTags = Field(default_factory=ClipTags)
+
+    @field_validator("descriptions")
+    @classmethod
+    def _not_blank(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if any(not text.strip() for text in value):
+            raise ValueError("descriptions must not be blank")
+        return value
+
+
+def _sidecar_labels(folder: Path) -> tuple[dict[str, SidecarLabel], list[Skipped]]:
+    """The labels of `folder`'s sidecar by file, and its lines that are no label, each named
+    with its number and the field at fault."""
     path = folder / SIDECAR
-    labels: dict[str, dict[str, Any]] = {}
+    labels: dict[str, SidecarLabel] = {}
     problems: list[Skipped] = []
     if not path.is_file():
         return labels, problems
@@ -154,10 +174,14 @@ def _sidecar_labels(folder: Path) -> tuple[dict[str, dict[str, Any]], list[Skipp
         if not line.strip():
             continue
         try:
-            item = json.loads(line)
-            labels[str(item["file"])] = item
-        except (json.JSONDecodeError, KeyError, TypeError) as error:
-            problems.append(Skipped(str(path), number, f"bad label line: {error}"))
+            label = SidecarLabel.model_validate_json(line)
+        except ValidationError as error:
+            first = error.errors()[0]
+            where = ".".join(str(part) for part in first["loc"])
+            why = f"{where}: {first['msg']}" if where else first["msg"]
+            problems.append(Skipped(str(path), number, f"bad label line: {why}"))
+            continue
+        labels[label.file] = label
     return labels, problems
 
 
@@ -208,26 +232,23 @@ def ingest_bvh_folder(
         label = sidecar.get(relative) or sidecar.get(path.name)
         # Without the cfg lists a Bandai file name still says its content and style.
         bandai = _bandai_labels(path, bandai_cfg) if labels in ("auto", "bandai") else None
-        try:
-            if label is not None:
-                descriptions = (*label.get("descriptions", ()), summary)
-                tags = ClipTags.model_validate(label.get("tags", {}))
-            elif bandai is not None:
-                descriptions = (*bandai[0], summary)
-                tags = bandai[1]
-            records.append(
-                ClipRecord(
-                    id=f"{root.name}/{Path(relative).with_suffix('').as_posix()}",
-                    source=ClipSource(file=str(path), start=0.0, end=motion.duration, rig=rig_ref),
-                    duration=motion.duration,
-                    fps=motion.fps,
-                    descriptions=descriptions,
-                    tags=tags,
-                    features=motion_features(motion),
-                )
+        if label is not None:
+            descriptions = (*label.descriptions, summary)
+            tags = label.tags
+        elif bandai is not None:
+            descriptions = (*bandai[0], summary)
+            tags = bandai[1]
+        records.append(
+            ClipRecord(
+                id=f"{root.name}/{Path(relative).with_suffix('').as_posix()}",
+                source=ClipSource(file=str(path), start=0.0, end=motion.duration, rig=rig_ref),
+                duration=motion.duration,
+                fps=motion.fps,
+                descriptions=descriptions,
+                tags=tags,
+                features=motion_features(motion),
             )
-        except ValidationError as error:
-            skipped.append(Skipped(str(path), None, f"bad labels: {error.errors()[0]['msg']}"))
+        )
     return IngestResult(tuple(records), tuple(skipped), kept=tuple(str(path) for path in kept))
 
 

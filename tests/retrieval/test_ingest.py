@@ -91,6 +91,31 @@ def test_unreadable_files_are_skipped_with_line_and_reason(tmp_path: Path) -> No
     assert reasons[SIDECAR].line == 2
 
 
+def test_a_label_line_at_fault_is_named_with_its_field(tmp_path: Path) -> None:
+    good = next(BANDAI.glob("data/dataset-1_walk_normal_*.bvh"))
+    for name in ("a.bvh", "b.bvh", "c.bvh", "d.bvh"):
+        shutil.copy(good, tmp_path / name)
+    (tmp_path / SIDECAR).write_text(
+        '{"file": "a.bvh", "descriptions": ["strolls"], "tags": {"lexeme": "walk"}}\n'
+        '{"file": "b.bvh", "descriptions": "strolls"}\n'
+        '{"file": "c.bvh", "descriptions": ["  "]}\n'
+        '{"descriptions": ["strolls"]}\n'
+        '{"file": "d.bvh", "descriptions": ["strolls"], "tags": {"lexemes": ["walk"]}}\n'
+    )
+    result = ingest_bvh_folder(tmp_path)
+    reasons = {s.line: s.reason for s in result.skipped}
+    assert reasons == {
+        1: "bad label line: tags.lexeme: Extra inputs are not permitted",
+        2: "bad label line: descriptions: Input should be a valid array",
+        3: "bad label line: descriptions: Value error, descriptions must not be blank",
+        4: "bad label line: file: Field required",
+    }
+    # The files of lines at fault still go in, described by their motion alone.
+    described = {Path(r.source.file).name: r.descriptions for r in result.records}
+    assert described["d.bvh"][0] == "strolls" and described["b.bvh"] == described["a.bvh"]
+    assert len(described["b.bvh"]) == 1 and "strolls" not in described["b.bvh"]
+
+
 def test_missing_or_empty_folder_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(LibraryError, match=r"no \.bvh files"):
         ingest_bvh_folder(tmp_path)
