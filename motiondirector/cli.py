@@ -679,8 +679,19 @@ def _open_library(location: str) -> ClipLibrary:
 
         return builtin_clip_library()
     from motiondirector.retrieval import ClipLibrary
+    from motiondirector.retrieval.sources import missing_sources
 
-    return ClipLibrary.open(Path(location))
+    library = ClipLibrary.open(Path(location))
+    gone = missing_sources(library.records)
+    if gone:
+        named = ", ".join(gone[:3]) + (f" and {len(gone) - 3} more" if len(gone) > 3 else "")
+        print(
+            f"note: {count_noun(len(gone), 'source file')} of {location} are gone ({named}): "
+            "their clips are passed over; `index build SOURCES --out LIBRARY --overwrite` "
+            "builds the library again from what is there",
+            file=sys.stderr,
+        )
+    return library
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -806,7 +817,7 @@ def _director(args: argparse.Namespace, generator: object | None = None) -> Dire
     strict = getattr(args, "strict", False)  # a strict planner object; else the name
     return Director(
         planner=_planner(args) if strict else getattr(args, "planner", "rules"),
-        library=None if args.library in (None, BUILTIN_LIBRARY) else args.library,
+        library=None if args.library in (None, BUILTIN_LIBRARY) else _open_library(args.library),
         retrieve_threshold=DEFAULT_RETRIEVE_THRESHOLD if threshold is None else threshold,
         k=args.k,
         fps=getattr(args, "fps", 30),

@@ -15,7 +15,9 @@ Per character, the plan's body events become **slots**, in time order:
 
 Each slot asks the library with `ClipQuery.from_event` (the utterance's emotion, the slot's
 final length) and gets the top `k` candidates from `search_clips`. All distinct query texts of
-the scene are embedded in one bulk call first, and identical queries are searched once.
+the scene are embedded in one bulk call first, and identical queries are searched once. Clips
+whose source file is gone (deleted or moved since the library read it) are passed over, the
+others ranked again, so a library that lost files still gives a whole timeline.
 
 The choice is a Viterbi pass over the slots of a character:
 
@@ -42,6 +44,7 @@ import itertools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 
@@ -55,6 +58,7 @@ from motiondirector.plan.motion_plan import (
 from motiondirector.plan.timeline import CharacterTimeline, Provenance, Segment, Timeline
 from motiondirector.retrieval.query import Candidate, ClipQuery, ScoreWeights, search_clips
 from motiondirector.retrieval.records import ClipRecord
+from motiondirector.retrieval.sources import is_local_file
 from motiondirector.retrieval.store import QUERY_CACHE, QUERY_CACHE_SIZE, ClipLibrary
 
 BLEND = 0.2
@@ -182,14 +186,30 @@ def fetch_candidates(
     # Keep each chunk well inside the LRU cache so primed vectors are still there when used.
     chunk = max(1, QUERY_CACHE_SIZE // 2)
     texts = list(dict.fromkeys(q.text for q in distinct))
+    present: dict[str, bool] = {}
     for begin in range(0, len(texts), chunk):
         part = texts[begin : begin + chunk]
         QUERY_CACHE.prime(embedder, part)
         wanted = set(part)
         for query in distinct:
             if query.text in wanted:
-                found[query] = search_clips(library, query, k, weights=weights)
+                found[query] = _present(search_clips(library, query, k, weights=weights), present)
     return found
+
+
+def _present(candidates: list[Candidate], present: dict[str, bool]) -> list[Candidate]:
+    """`candidates` without those whose source file is gone, ranked again; `present` keeps
+    what was found of each file."""
+    kept = []
+    for candidate in candidates:
+        file = candidate.record.source.file
+        if file not in present:
+            present[file] = not is_local_file(file) or Path(file).is_file()
+        if present[file]:
+            kept.append(candidate)
+    if len(kept) == len(candidates):
+        return candidates
+    return [replace(candidate, rank=rank) for rank, candidate in enumerate(kept, start=1)]
 
 
 # -- join costs and the dynamic programme ---------------------------------------------------

@@ -10,6 +10,9 @@ a relative one is made absolute against the current folder). A known file is *ch
 size or modification time differs from its stamp. Libraries written before stamps were kept
 have none: their files count as known and unchanged.
 
+It also tells which of a library's source files are gone (`missing_sources`): their clips
+cannot be assembled, so sequencing passes over them and the command line says so.
+
 This module reads file metadata only; it does not read, analyse or index the files.
 """
 
@@ -41,6 +44,19 @@ def stamp_of(path: str | Path) -> FileStamp | None:
     except OSError:
         return None
     return FileStamp(stat.st_size, stat.st_mtime_ns)
+
+
+def is_local_file(file: str) -> bool:
+    """Whether a clip's `source.file` names a file on this machine (not `builtin:...`, not a
+    URI)."""
+    return not file.startswith("builtin:") and "://" not in file
+
+
+def missing_sources(records: Iterable[ClipRecord]) -> list[str]:
+    """The local source files of `records` that are no file now (deleted or moved since the
+    library read them), each once, in the order of the records."""
+    files = dict.fromkeys(record.source.file for record in records)
+    return [file for file in files if is_local_file(file) and not Path(file).is_file()]
 
 
 def source_key(file: str | Path) -> str:

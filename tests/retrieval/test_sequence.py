@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 from pathlib import Path
 
 import numpy as np
@@ -202,3 +203,62 @@ def test_sequencing_is_deterministic(
 ) -> None:
     again = sequence_plan(plan, builtin_clips, k=10)
     assert again.to_json() == timeline.to_json()
+
+
+def test_clips_whose_source_file_is_gone_are_passed_over(
+    plan: MotionPlan,
+    builtin_clips: ClipLibrary,
+    timeline: Timeline,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from motiondirector.cli import main
+    from motiondirector.motion.bvh import write_bvh
+    from motiondirector.motion.library import get_clip
+
+    # The clips the built-in library gives this plan, as BVH files with their labels.
+    chosen = {s.clip_id for t in timeline.characters for s in t.segments if s.clip_id}
+    folder = tmp_path / "takes"
+    folder.mkdir()
+    labels = []
+    for record in builtin_clips.records:
+        if record.id in chosen:
+            name = record.id.removeprefix("builtin/")
+            write_bvh(get_clip(name).motion(), folder / f"{name}.bvh")
+            tags = record.tags.model_dump(mode="json")
+            labels.append(
+                json.dumps(
+                    {"file": f"{name}.bvh", "descriptions": record.descriptions, "tags": tags}
+                )
+            )
+    (folder / "labels.jsonl").write_text("\n".join(labels) + "\n")
+    library_path = tmp_path / "lib"
+    assert main(["index", "build", str(folder), "--out", str(library_path), "-q"]) == 0
+    library = ClipLibrary.open(library_path, embedder=builtin_clips.embedder)
+    before = sequence_plan(plan, library, k=10)
+    used = sorted({s.source for t in before.characters for s in t.segments if s.kind == "clip"})
+    gone = used[:3]
+    for file in gone:
+        Path(str(file)).unlink()
+    after = sequence_plan(plan, library, k=10)
+    sources = {s.source for t in after.characters for s in t.segments}
+    assert not sources & set(gone) and sum(
+        s.kind == "clip" for t in after.characters for s in t.segments
+    )
+    for track in after.characters:
+        assert track.segments[0].target_in == 0 and track.segments[-1].target_out == after.duration
+        # Ranked among the clips that are there: the first of those is rank 1.
+        ranks = [s.provenance.rank for s in track.segments if s.kind == "clip"]
+        assert ranks and min(r or 0 for r in ranks) == 1
+    # The command line says which files are gone, and still directs the scene.
+    capsys.readouterr()
+    out = tmp_path / "scene"
+    assert (
+        main(
+            ["direct", str(EXAMPLE_SCENE), "--library", str(library_path), "--out", str(out), "-q"]
+        )
+        == 0
+    )
+    err = capsys.readouterr().err
+    assert f"note: 3 source files of {library_path} are gone ({gone[0]}, " in err
+    assert (out / "ANA.bvh").is_file()
