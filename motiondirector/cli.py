@@ -686,7 +686,8 @@ def _open_library(location: str) -> ClipLibrary:
     if gone:
         named = ", ".join(gone[:3]) + (f" and {len(gone) - 3} more" if len(gone) > 3 else "")
         print(
-            f"note: {count_noun(len(gone), 'source file')} of {location} are gone ({named}): "
+            f"note: {count_noun(len(gone), 'source file')} of {location} "
+            f"{'is' if len(gone) == 1 else 'are'} gone ({named}): "
             "their clips are passed over; `index build SOURCES --out LIBRARY --overwrite` "
             "builds the library again from what is there",
             file=sys.stderr,
