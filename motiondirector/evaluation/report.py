@@ -171,7 +171,10 @@ def write_report(
             lines.append(f"- Data folder: {result.data_dir}")
         if result.limit is not None:
             lines.append(f"- Limit: the first {result.limit} items of each data set")
-        lines += [f"- Run time: {result.seconds:.1f} s", ""]
+        lines += [
+            f"- Run time: {result.seconds:.1f} s{_load_words(result.load_average, result.cpus)}",
+            "",
+        ]
         lines += [_markdown(result.summary), ""]
         if result.name == "screenplays":
             lines += _latency_lines(result)
@@ -202,6 +205,7 @@ def write_report(
                 f"Compared with {compare_to} (delta = this run - earlier, 95 % bootstrap CI):",
                 "",
                 *_limit_note(earlier, result),
+                *_load_note(earlier, result),
                 _markdown(table),
                 "",
             ]
@@ -238,6 +242,46 @@ def _limit_note(earlier: Mapping[str, pd.DataFrame], result: SuiteResult) -> lis
     ]
 
 
+LOAD_RATIO = 1.5
+"""Load per CPU this many times another run's (and half a CPU apart) makes their timings
+incomparable enough to say so."""
+
+
+def _load_text(load: float, cpus: int | None) -> str:
+    return f"load average {load:g}" + (f" on {cpus} CPUs" if cpus else "")
+
+
+def _load_words(load: float | None, cpus: int | None) -> str:
+    return "" if load is None else f" ({_load_text(load, cpus)})"
+
+
+def _load_note(earlier: Mapping[str, pd.DataFrame], result: SuiteResult) -> list[str]:
+    """A warning line when the two runs of a suite that times its work ran under loads far
+    apart: its timing deltas then measure the machine as much as the change."""
+    runs = earlier.get("suites")
+    timed = result.summary["metric"].astype(str).str.contains("latency|seconds|_ms").any()
+    if runs is None or "load_average" not in runs.columns or not timed:
+        return []
+    rows = runs[runs["suite"] == result.name]
+    if rows.empty or result.load_average is None or pd.isna(rows["load_average"].iloc[0]):
+        return []
+    before, cpus_before = float(rows["load_average"].iloc[0]), rows["cpus"].iloc[0]
+    per_cpu = [
+        before / (1 if pd.isna(cpus_before) else max(1, int(cpus_before))),
+        result.load_average / max(1, result.cpus or 1),
+    ]
+    low, high = sorted(per_cpu)
+    if high - low < 0.5 or high < LOAD_RATIO * low:
+        return []
+    earlier_cpus = None if pd.isna(cpus_before) else int(cpus_before)
+    return [
+        f"The runs ran under different load (earlier: {_load_text(before, earlier_cpus)}; "
+        f"this run: {_load_text(result.load_average, result.cpus)}): the timing deltas and "
+        "their intervals measure the machine's load as well as the change.",
+        "",
+    ]
+
+
 def _run_table(results: Sequence[SuiteResult]) -> pd.DataFrame:
     return pd.DataFrame(
         [
@@ -250,6 +294,8 @@ def _run_table(results: Sequence[SuiteResult]) -> pd.DataFrame:
                 "data_dir": r.data_dir,
                 "limit": r.limit,
                 "version": __version__,
+                "load_average": r.load_average,
+                "cpus": r.cpus,
             }
             for r in results
         ],
@@ -262,6 +308,8 @@ def _run_table(results: Sequence[SuiteResult]) -> pd.DataFrame:
             "data_dir",
             "limit",
             "version",
+            "load_average",
+            "cpus",
         ],
     )
 

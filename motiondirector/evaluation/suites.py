@@ -71,6 +71,9 @@ class SuiteResult:
     `tables`: extra tables by name (confusion matrices, per-lexeme scores, timing offsets,
     per-utterance latency). `planner`: the planner's name, empty for suites that use none.
     `data_dir` and `limit`: the data folder read and the `limit` it ran with (None: every item).
+    `load_average`: the machine's one-minute load average as the suite ended, and `cpus` the
+    CPUs this process could use (None where the system does not say): what its timings ran
+    under.
     """
 
     name: str
@@ -86,6 +89,8 @@ class SuiteResult:
     planner: str = ""
     data_dir: str = ""
     limit: int | None = None
+    load_average: float | None = None
+    cpus: int | None = None
 
 
 def resolve_planner(planner: str | Planner) -> Planner:
@@ -724,6 +729,20 @@ def run_suite(
     folder = _data_dir(data_dir)
     began = time.perf_counter()
     result = _RUNNERS[name](folder, chosen, limit)
+    seconds = time.perf_counter() - began
     return replace(
-        result, seconds=time.perf_counter() - began, data_dir=str(folder.resolve()), limit=limit
+        result,
+        seconds=seconds,
+        data_dir=str(folder.resolve()),
+        limit=limit,
+        load_average=_load_average(),
+        cpus=len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
     )
+
+
+def _load_average() -> float | None:
+    """The one-minute load average, None where the system keeps none."""
+    try:
+        return round(os.getloadavg()[0], 2)
+    except (AttributeError, OSError):
+        return None

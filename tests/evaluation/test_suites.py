@@ -350,3 +350,34 @@ def test_a_comparison_with_a_run_over_other_items_says_so(tmp_path: Path) -> Non
         "The runs scored different items (earlier: the first 5 items of each data set; "
         "this run: every item)" in full.read_text("utf-8")
     )
+
+
+def test_a_report_records_its_load_and_a_comparison_under_other_load_says_so(
+    tmp_path: Path,
+) -> None:
+    from dataclasses import replace
+
+    run = run_suite("screenplays", limit=1)
+    assert run.load_average is not None and run.cpus is not None and run.cpus >= 1
+    calm = write_report([replace(run, load_average=0.5, cpus=2)], tmp_path / "calm")
+    assert "(load average 0.5 on 2 CPUs)" in calm.read_text("utf-8")
+    recorded = load_report(calm.parent)["suites"].iloc[0]
+    assert (recorded["load_average"], recorded["cpus"]) == (0.5, 2)
+    alike = write_report(
+        [replace(run, load_average=0.7, cpus=2)], tmp_path / "alike", compare_to=calm.parent
+    )
+    assert "different load" not in alike.read_text("utf-8")
+    busy = write_report(
+        [replace(run, load_average=3.5, cpus=2)], tmp_path / "busy", compare_to=calm.parent
+    )
+    assert (
+        "The runs ran under different load (earlier: load average 0.5 on 2 CPUs; this run: "
+        "load average 3.5 on 2 CPUs)" in busy.read_text("utf-8")
+    )
+    # A suite that times nothing is compared whatever the load.
+    behaviours = run_suite("behaviours", limit=2)
+    first = write_report([replace(behaviours, load_average=0.5, cpus=2)], tmp_path / "b1")
+    later = write_report(
+        [replace(behaviours, load_average=3.5, cpus=2)], tmp_path / "b2", compare_to=first.parent
+    )
+    assert "different load" not in later.read_text("utf-8")
