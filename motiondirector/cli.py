@@ -955,13 +955,14 @@ def _segment_generator(args: argparse.Namespace) -> Any:
     """`direct --generator`: the backend as the realize layer's segment generator, in this
     process or on a Ray cluster; everything that can be refused is refused before a model
     loads."""
-    from motiondirector.generators.backends import backend_class
-    from motiondirector.generators.base import BackendOptions, quiet_library_logs
-
     if args.generator is None:
         if args.ray is not None or args.ray_workers is not None:
             raise MotionDirectorError("--ray and --ray-workers need --generator BACKEND")
         return None
+    # Only here: the backends import diffusers' dependencies (most of a second).
+    from motiondirector.generators.backends import backend_class
+    from motiondirector.generators.base import BackendOptions, quiet_library_logs
+
     _check_ray_workers(args)
     options = _backend_options(
         BackendOptions, model=args.generator_model, device=args.generator_device

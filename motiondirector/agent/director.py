@@ -122,9 +122,11 @@ class Director:
     @property
     def face_library(self) -> FaceLibrary | None:
         """The face library, opened and checked on first use; None when faces stay planned."""
+        if self._face_library is None:
+            return None  # without importing the face readers (SciPy's signal tools)
         from motiondirector.realize.faces import FaceLibrary, open_face_library
 
-        if self._face_library is None or isinstance(self._face_library, FaceLibrary):
+        if isinstance(self._face_library, FaceLibrary):
             return self._face_library
         self._face_library = open_face_library(self._face_library)
         return self._face_library

@@ -260,3 +260,24 @@ def test_a_real_tiny_diffusers_backend_generates_a_segment(
     assert frames[0].shape == (32, 32, 3)
     assert len(frames) / 30 == pytest.approx(segment.source_out, abs=1e-6)
     assert result.paths[f"generated:{segment.source}"] == Path(segment.source or "")
+
+
+def test_directing_without_a_generator_or_face_library_imports_neither(tmp_path: Path) -> None:
+    """Their imports (diffusers' dependencies, SciPy's signal tools) cost most of a second of
+    every `direct` that uses neither."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from motiondirector.cli import main\n"
+        f"assert main(['direct', {str(EXAMPLE_SCENE)!r}, '--out', {str(tmp_path / 'o')!r},"
+        " '-q']) == 0\n"
+        "heavy = ('motiondirector.generators.backends', 'motiondirector.realize.faces',"
+        " 'scipy.signal', 'diffusers')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip().splitlines()[-1] == "[]"
