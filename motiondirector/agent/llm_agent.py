@@ -25,14 +25,13 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from motiondirector.agent.director import Director
 from motiondirector.errors import AgentError, LLMError, MotionDirectorError
 from motiondirector.export.scene_folder import DirectResult, SceneFolder
 from motiondirector.plan.scene import Scene
 from motiondirector.scene import DEFAULT_MAX_BYTES, ScriptFormat, TimingOptions
 from motiondirector.tools.langchain_tools import DirectorSession
+from motiondirector.yaml_data import load_yaml
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -52,7 +51,7 @@ class AgentPrompt:
 def load_agent_prompt() -> AgentPrompt:
     """The agent's prompts, from `agent/data/agent_prompt.yaml`."""
     text = resources.files("motiondirector.agent").joinpath("data", "agent_prompt.yaml")
-    data = yaml.safe_load(text.read_text("utf-8"))
+    data = load_yaml(text.read_text("utf-8"))
     return AgentPrompt(
         system=str(data["system"]),
         user=str(data["user"]),

@@ -26,11 +26,11 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from motiondirector.errors import LLMError, RevisionError
 from motiondirector.plan.vocabulary import EMOTIONS, Emotion
+from motiondirector.yaml_data import load_yaml
 
 if TYPE_CHECKING:
     from motiondirector.plan.scene import Scene
@@ -184,7 +184,7 @@ class NotePhrases:
 
 def _data(name: str) -> dict[str, Any]:
     text = resources.files("motiondirector.agent").joinpath("data", name).read_text("utf-8")
-    loaded = yaml.safe_load(text)
+    loaded = load_yaml(text)
     if not isinstance(loaded, dict):
         raise RevisionError(f"agent/data/{name} is not a mapping")
     return loaded

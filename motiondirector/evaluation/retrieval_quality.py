@@ -28,6 +28,7 @@ from motiondirector.errors import QuerySetError
 from motiondirector.retrieval.query import ClipQuery, search_clips
 from motiondirector.retrieval.records import ClipRecord
 from motiondirector.retrieval.store import ClipLibrary
+from motiondirector.yaml_data import load_yaml
 
 Wording = Literal["named", "described"]
 RECALL_AT = 5
@@ -99,7 +100,7 @@ class ParaphraseReport:
 def load_queries(path: str | Path) -> tuple[BandaiQuery, ...]:
     """The queries of a YAML file: `queries:` a list of {text, content: [..], style: [..]}."""
     try:
-        data = yaml.safe_load(Path(path).read_text("utf-8"))
+        data = load_yaml(Path(path).read_text("utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise QuerySetError(f"{path}: cannot read the query set: {error}") from error
     items = data.get("queries") if isinstance(data, dict) else None

@@ -39,6 +39,7 @@ from motiondirector.motion.bvh import (
 )
 from motiondirector.motion.clip import Motion
 from motiondirector.motion.skeleton import CANONICAL_FPS, JOINT_INDEX, JOINTS, PARENTS, REST_OFFSETS
+from motiondirector.yaml_data import load_yaml
 
 SHIPPED_RIGS: tuple[str, ...] = ("bandai", "canonical", "cmu", "mixamo")
 
@@ -117,7 +118,7 @@ def _shipped_rig_map(name: str) -> RigMap:
 
 def _parse_rig_map(text: str, file: str) -> RigMap:
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None

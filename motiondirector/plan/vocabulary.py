@@ -13,7 +13,7 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Any, Literal, get_args
 
-import yaml
+from motiondirector.yaml_data import load_yaml
 
 Emotion = Literal["neutral", "joy", "sadness", "anger", "fear", "surprise", "disgust", "contempt"]
 HeadLexeme = Literal["nod", "shake", "tilt", "toss", "lower", "turn_away"]
@@ -84,7 +84,7 @@ class ArkitMap:
 
 def _load_yaml(name: str) -> dict[str, Any]:
     text = resources.files("motiondirector.plan").joinpath("data", name).read_text("utf-8")
-    data = yaml.safe_load(text)
+    data = load_yaml(text)
     if not isinstance(data, dict):
         raise ValueError(f"package data {name} is not a mapping")
     return data

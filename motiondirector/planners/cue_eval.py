@@ -20,6 +20,7 @@ from motiondirector.plan.direction import Behaviour, Direction
 from motiondirector.plan.scene import Scene
 from motiondirector.planners.cues import normalise_word
 from motiondirector.scene import parse_script
+from motiondirector.yaml_data import load_yaml
 
 KINDS = ("explicit", "implicit")
 _MATCH_FIELDS = ("channel", "lexeme", "au", "target", "hand")
@@ -85,7 +86,7 @@ def load_cue_cases(path: str | Path) -> list[CueCase]:
     path = Path(path)
     try:
         text = path.read_text("utf-8")
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except (OSError, yaml.YAMLError) as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None

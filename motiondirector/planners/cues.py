@@ -14,10 +14,9 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from motiondirector.plan.scene import Word
 from motiondirector.plan.vocabulary import EMOTIONS, GAZE_KEYWORDS, load_vocabulary
+from motiondirector.yaml_data import load_yaml
 
 SPECIAL_TARGETS = frozenset({"$addressee", "$object", "$place", "$each_other"})
 WHERE_VALUES = frozenset({"any", "start", "alone", "end", "emphasis"})
@@ -208,7 +207,7 @@ def load_cue_lexicon() -> CueLexicon:
     text = (
         resources.files("motiondirector.planners").joinpath("data", "cues.yaml").read_text("utf-8")
     )
-    data = yaml.safe_load(text)
+    data = load_yaml(text)
     if not isinstance(data, dict):
         raise ValueError("cues.yaml is not a mapping")
     return CueLexicon(

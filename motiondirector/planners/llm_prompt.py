@@ -14,13 +14,13 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from motiondirector.plan.direction import Behaviour, Direction, UtteranceDirection
 from motiondirector.plan.scene import ActionLine, Scene, Utterance
 from motiondirector.plan.validate import validate_direction
 from motiondirector.plan.vocabulary import load_vocabulary
+from motiondirector.yaml_data import load_yaml
 
 SCHEMA_NAME = "direction"
 MAX_BEHAVIOURS_PER_LINE = 8
@@ -38,7 +38,7 @@ class PromptText:
 @cache
 def load_prompt_text() -> PromptText:
     text = resources.files("motiondirector.planners").joinpath("data", "llm_prompt.yaml")
-    data = yaml.safe_load(text.read_text("utf-8"))
+    data = load_yaml(text.read_text("utf-8"))
     return PromptText(
         system=str(data["system"]),
         example_user=str(data["example_user"]),

@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from tqdm import tqdm
 
@@ -41,6 +40,7 @@ from motiondirector.retrieval.records import (
     Skipped,
 )
 from motiondirector.retrieval.sources import KnownSources
+from motiondirector.yaml_data import load_yaml
 
 Labels = Literal["auto", "bandai", "sidecar", "motion"]
 SIDECAR = "labels.jsonl"
@@ -95,7 +95,7 @@ def ingest_builtin() -> IngestResult:
 @cache
 def _bandai_table() -> Mapping[str, Any]:
     text = resources.files("motiondirector.retrieval").joinpath("data", "bandai.yaml").read_text()
-    data: Mapping[str, Any] = yaml.safe_load(text)
+    data: Mapping[str, Any] = load_yaml(text)
     return data
 
 

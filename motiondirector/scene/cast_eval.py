@@ -19,6 +19,7 @@ from motiondirector.errors import ScriptError
 from motiondirector.plan.options import ScriptFormat
 from motiondirector.plan.scene import Scene
 from motiondirector.scene import parse_script
+from motiondirector.yaml_data import load_yaml
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +46,7 @@ def load_cast_cases(folder: Path, data: Path | None = None) -> list[CastCase]:
     cases = []
     for path in sorted(folder.glob("*.yaml")):
         try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+            raw = load_yaml(path.read_text(encoding="utf-8"))
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             line = mark.line + 1 if mark is not None else None

@@ -19,6 +19,7 @@ import importlib.util
 import re
 import sys
 import unicodedata
+from collections.abc import Iterator, Mapping
 from functools import cache
 from pathlib import Path
 
@@ -66,16 +67,39 @@ def syllable_count(phonemes: tuple[str, ...]) -> int:
     return sum(1 for p in phonemes if is_vowel(p))
 
 
+class CmuLexicon(Mapping[str, tuple[str, ...]]):
+    """word -> phonemes of its first pronunciation, for every entry of the CMU dictionary.
+
+    The entries are kept as the file writes them and split into phonemes when looked up: a
+    process reads a few hundred words of the 126,000, and splitting them all took a second of
+    every command's start."""
+
+    def __init__(self, text: str) -> None:
+        entries: dict[str, str] = {}
+        for line in text.splitlines():
+            word, _, rest = line.partition(" ")
+            if word and "(" not in word and word not in entries:
+                entries[word] = rest
+        self._entries = entries
+
+    def __getitem__(self, word: str) -> tuple[str, ...]:
+        rest = self._entries[word]
+        return tuple(sys.intern(p) for p in rest.split("#", 1)[0].split())
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._entries
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
 @cache
-def cmu_lexicon() -> dict[str, tuple[str, ...]]:
-    """word -> phonemes of its first pronunciation, for every entry of the CMU dictionary."""
-    lexicon: dict[str, tuple[str, ...]] = {}
-    for line in cmu_dictionary_file().read_text("utf-8").splitlines():
-        word, _, rest = line.partition(" ")
-        if not word or "(" in word or word in lexicon:
-            continue
-        lexicon[word] = tuple(sys.intern(p) for p in rest.split("#", 1)[0].split())
-    return lexicon
+def cmu_lexicon() -> CmuLexicon:
+    """The CMU dictionary, read once per process."""
+    return CmuLexicon(cmu_dictionary_file().read_text("utf-8"))
 
 
 def cmu_dictionary_file() -> Path:

@@ -14,10 +14,9 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Any, Literal, get_args
 
-import yaml
-
 from motiondirector.plan.motion_plan import VISEMES
 from motiondirector.plan.vocabulary import load_arkit_map
+from motiondirector.yaml_data import load_yaml
 
 TimingClass = Literal[
     "stop", "affricate", "fricative", "aspirate", "nasal", "liquid", "glide", "vowel", "diphthong"
@@ -71,7 +70,7 @@ class SpeechTables:
 @cache
 def load_speech_tables() -> SpeechTables:
     text = resources.files("motiondirector.speech").joinpath("data", "speech.yaml")
-    data: dict[str, Any] = yaml.safe_load(text.read_text("utf-8"))
+    data: dict[str, Any] = load_yaml(text.read_text("utf-8"))
     known_shapes = set(load_arkit_map().blendshapes)
     durations = {str(k): float(v) for k, v in data["durations"].items()}
     if set(durations) != set(TIMING_CLASSES):

@@ -20,6 +20,7 @@ import yaml
 
 from motiondirector.errors import GestureLibraryError
 from motiondirector.motion.skeleton import JOINT_INDEX, JOINTS
+from motiondirector.yaml_data import load_yaml
 
 PHASES: tuple[str, ...] = ("start", "ready", "stroke", "relax", "end")
 CHANNEL_FILES: tuple[tuple[str, str], ...] = (
@@ -108,9 +109,8 @@ class LibraryData:
 
 def _read(name: str) -> dict[str, Any]:
     path = resources.files("motiondirector.motion.library").joinpath("data", name)
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        data = yaml.load(path.read_text("utf-8"), Loader=loader)
+        data = load_yaml(path.read_text("utf-8"))
     except (OSError, yaml.YAMLError) as error:
         raise GestureLibraryError(f"library/data/{name}: cannot read: {error}") from error
     if not isinstance(data, dict):
