@@ -182,6 +182,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
             allow_origins=list(settings.cors_origins),
             allow_methods=["GET", "POST", "DELETE"],
             allow_headers=[API_KEY_HEADER, "Content-Type"],
-            expose_headers=["Retry-After", "Location", "WWW-Authenticate"],
+            # Content-Disposition: a web page saving an artifact names the file from it.
+            expose_headers=["Retry-After", "Location", "WWW-Authenticate", "Content-Disposition"],
         )
     return app

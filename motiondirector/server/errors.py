@@ -273,8 +273,17 @@ def validation_problem_body(
     """The 422 document for pydantic/FastAPI validation errors, one entry per bad field."""
     # The rejected input is left out on purpose: it may be a megabyte of script.
     return invalid_request_body(
-        [(field_name(e.get("loc", ())), str(e.get("msg", "invalid"))) for e in errors], instance
+        [(field_name(e.get("loc", ())), _message(e)) for e in errors], instance
     )
+
+
+def _message(error: Mapping[str, Any]) -> str:
+    """A validation error's message, without the "Value error, " pydantic puts before the
+    message of a model's own check (it names an exception class, not what is wrong)."""
+    message = str(error.get("msg", "invalid"))
+    if error.get("type") == "value_error":
+        message = message.removeprefix("Value error, ")
+    return message
 
 
 def invalid_request_body(

@@ -48,6 +48,8 @@ from motiondirector.server.settings import ServerSettings
 log = logging.getLogger("motiondirector.server")
 
 RESOURCES_EXCEEDED = "job-resources-exceeded"
+STARTING_STAGE = "starting a worker process"
+"""The stage of a job whose worker process is still warming up."""
 _POLL_S = 0.1
 """How often a waiting job thread looks at its cancel flag."""
 _STOP_WAIT_S = 5.0
@@ -174,6 +176,8 @@ class JobProcesses:
         """Wait for a new worker's warm-up (`_START_S` at most)."""
         if worker.ready:
             return
+        # Seconds of imports and model loading: the job's stage says so rather than "started".
+        control.progress(0.0, STARTING_STAGE)
         deadline = time.monotonic() + _START_S
         try:
             message = self._receive(worker, control, deadline)

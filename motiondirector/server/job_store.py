@@ -206,27 +206,26 @@ class JobStore:
     def get(self, job_id: str, owner: str | None = None) -> JobRecord | None:
         """The job, or None when there is none (or it is someone else's, with `owner`)."""
         with self._lock:
-            row = self._db.execute(
-                "SELECT id, owner, status, progress, stage, request, error, created, updated"
-                " FROM jobs WHERE id = ?",
-                (job_id,),
-            ).fetchone()
+            row = self._db.execute(f"SELECT {_JOB_COLUMNS} FROM jobs WHERE id = ?", (job_id,))
+            row = row.fetchone()
         if row is None:
             return None
-        record = JobRecord(
-            id=row[0],
-            owner=row[1],
-            status=row[2],
-            progress=float(row[3]),
-            stage=row[4],
-            request=row[5],
-            error=json.loads(row[6]) if row[6] else None,
-            created=float(row[7]),
-            updated=float(row[8]),
-        )
+        record = _record(row)
         if owner is not None and not secrets.compare_digest(record.owner, owner):
             return None
         return record
+
+    def owned_by(self, owner: str, status: str | None = None) -> list[JobRecord]:
+        """The owner's jobs (of one status, if given), newest first. Their number is bounded by
+        the owner's job quota."""
+        query = f"SELECT {_JOB_COLUMNS} FROM jobs WHERE owner = ?"
+        params: list[str] = [owner]
+        if status is not None:
+            query += " AND status = ?"
+            params.append(status)
+        with self._lock:
+            rows = self._db.execute(query + " ORDER BY created DESC, rowid DESC", params)
+            return [_record(row) for row in rows.fetchall()]
 
     def update(
         self,
@@ -349,6 +348,23 @@ class JobStore:
         if gone:
             self.reclaim()
         return gone
+
+
+_JOB_COLUMNS = "id, owner, status, progress, stage, request, error, created, updated"
+
+
+def _record(row: Sequence[Any]) -> JobRecord:
+    return JobRecord(
+        id=row[0],
+        owner=row[1],
+        status=row[2],
+        progress=float(row[3]),
+        stage=row[4],
+        request=row[5],
+        error=json.loads(row[6]) if row[6] else None,
+        created=float(row[7]),
+        updated=float(row[8]),
+    )
 
 
 def _usage(db: sqlite3.Connection, owner: str) -> Usage:

@@ -27,7 +27,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from motiondirector.errors import MotionDirectorError
@@ -36,6 +36,9 @@ from motiondirector.server.job_store import Artifact, JobRecord, JobStore, Quota
 
 log = logging.getLogger("motiondirector.server")
 EXPIRY_INTERVAL_S = 600.0
+CANCEL_WAIT_S = 10.0
+"""How long a cancel request waits for a running job to stop (its worker is killed within a
+fraction of a second) before it answers."""
 
 Work = Callable[[JobRecord, "JobControl"], Sequence[Artifact]]
 
@@ -129,8 +132,10 @@ class JobRunner:
         self._enqueue(record)
         return record
 
-    def cancel(self, job_id: str) -> None:
-        """Cancel a queued or running job; a finished one is left as it is."""
+    def cancel(self, job_id: str, *, wait_s: float = 0.0) -> None:
+        """Cancel a queued or running job; a finished one is left as it is. A running job ends
+        when its work sees the flag: wait up to `wait_s` seconds for that, so that an answer
+        read after this call tells the job's end rather than `running`."""
         with self._lock:
             active = self._active.get(job_id)
         if active is None:
@@ -139,11 +144,21 @@ class JobRunner:
         control.cancelled.set()
         if future.cancel():
             self._finish_cancelled(job_id)
+        elif wait_s > 0:
+            wait([future], timeout=wait_s)
 
     def shutdown(self) -> None:
         """Stop taking jobs; leave queued ones for the next start, wait for running ones."""
         with self._lock:
             self._closed = True
+            running = sum(1 for future, _ in self._active.values() if future.running())
+        if running:
+            # A stop can wait minutes here; say why, or it looks hung.
+            log.warning(
+                "waiting for %d running scene job(s) to finish before stopping; queued jobs"
+                " stay queued for the next start",
+                running,
+            )
         self._pool.shutdown(wait=True, cancel_futures=True)
 
     def _expire(self) -> None:

@@ -239,6 +239,12 @@ class SessionState(BaseModel):
     expires_in: float = Field(description="Seconds until the session is forgotten if unused.")
 
 
+class SessionList(BaseModel):
+    """The caller's live sessions, the most recently used first."""
+
+    sessions: list[SessionState]
+
+
 class TurnContext(BaseModel):
     """What the session contributed to this turn, beyond its text."""
 
@@ -289,6 +295,18 @@ class SceneJobRequest(ScriptSource):
         description="Also realize body motion: timeline.json, timeline.otio and a BVH per "
         "character, from the built-in gesture library.",
     )
+    preview: bool = Field(
+        default=False,
+        description="Also render the animatic preview of the realized motion, as `motiondirector "
+        "direct --preview` does: preview.mp4 (H.264, 640x360, 30 fps) and contact.png (a frame "
+        "per line). Needs `body`.",
+    )
+
+    @model_validator(mode="after")
+    def _preview_needs_body(self) -> Self:
+        if self.preview and not self.body:
+            raise ValueError("'preview' draws the body motion: leave 'body' on")
+        return self
 
 
 JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
@@ -311,6 +329,12 @@ class SceneJob(BaseModel):
     error: dict[str, Any] | None = Field(description="A problem document when it failed.")
     artifacts: list[ArtifactInfo]
     links: dict[str, str]
+
+
+class SceneJobList(BaseModel):
+    """The caller's scene jobs, newest first."""
+
+    jobs: list[SceneJob]
 
 
 # -- errors -------------------------------------------------------------------------------------

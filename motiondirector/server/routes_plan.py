@@ -20,6 +20,7 @@ from motiondirector.scene import SceneLimits
 from motiondirector.server.context import ServerContext
 from motiondirector.server.errors import PROBLEM_CONTENT, ProblemError
 from motiondirector.server.models import PlanRequest, PlanWithExport, Problem, ScriptSource
+from motiondirector.server.scene_artifacts import lines_of
 from motiondirector.server.stream_events import (
     StreamDone,
     StreamFrames,
@@ -69,9 +70,9 @@ SSE_RESPONSE = sse_responses(
 PlanStreamEvent = StreamHeader | MotionPlan | PlanWithExport | StreamFrames | StreamDone | Problem
 """What the events' data may be, for the OpenAPI document (each event's is in SSE_RESPONSE)."""
 _PLAN_INSTEAD = (
-    "plan it without frames (POST /v1/plan) or as a scene job (POST /v1/scenes), in parts, "
-    "or at 30 fps"
+    "plan it without frames (POST /v1/plan) or as a scene job (POST /v1/scenes), or in parts"
 )
+_PLAN_SLOWER = ", or at 30 fps"
 
 
 def plan_router(ctx: ServerContext, workers: StreamWorkers) -> APIRouter:
@@ -95,7 +96,7 @@ def plan_router(ctx: ServerContext, workers: StreamWorkers) -> APIRouter:
             planned, payload = _plan_for_stream(body, planner, text, format, limits)
             _check_size(payload, ctx.settings.max_response_bytes)
             frames = ctx.frames(planned, fps=body.fps)
-            check_stream_size(frames, ctx.settings.max_stream_frames, _PLAN_INSTEAD)
+            check_stream_size(frames, ctx.settings.max_stream_frames, _PLAN_INSTEAD, _PLAN_SLOWER)
             return open_stream(stream_events(payload, frames, instance=request.url.path))
 
         with await workers.run(OPENING, start) as stream:
@@ -176,9 +177,10 @@ def _plan(
     body: ScriptSource, planner: Planner, text: str, format: Any, limits: SceneLimits
 ) -> MotionPlan:
     chosen = strict_planner(planner) if body.strict else planner
-    return plan_text(
-        text, planner=chosen, format=format, fps=body.fps, seed=body.seed, limits=limits
-    )
+    with lines_of(body):
+        return plan_text(
+            text, planner=chosen, format=format, fps=body.fps, seed=body.seed, limits=limits
+        )
 
 
 def _with_export(body: PlanRequest, plan: MotionPlan) -> dict[str, Any] | None:

@@ -1,6 +1,7 @@
 """Scene jobs over HTTP.
 
     POST   /v1/scenes                          submit a scene (202, Location: the job)
+    GET    /v1/scenes                          the caller's jobs, newest first
     GET    /v1/scenes/{id}                     status, progress, artifact links
     GET    /v1/scenes/{id}/artifacts/{name}    one artifact's bytes
     POST   /v1/scenes/{id}/cancel              cancel a queued or running job (202)
@@ -18,14 +19,21 @@ database, never a path. A submission takes rate-limit tokens by its body's size
 import re
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse, Response
 
 from motiondirector.server.body_cost import body_cost
 from motiondirector.server.context import ServerContext
 from motiondirector.server.errors import ProblemError
 from motiondirector.server.job_store import JobRecord
-from motiondirector.server.models import ArtifactInfo, SceneJob, SceneJobRequest
+from motiondirector.server.jobs import CANCEL_WAIT_S
+from motiondirector.server.models import (
+    ArtifactInfo,
+    JobStatus,
+    SceneJob,
+    SceneJobList,
+    SceneJobRequest,
+)
 from motiondirector.server.routes_plan import BODY_ERRORS, GUARDED, PROBLEM
 
 ARTIFACT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
@@ -108,6 +116,22 @@ def scene_router(ctx: ServerContext) -> APIRouter:
             headers={"Location": document.links["self"]},
         )
 
+    @router.get(
+        "/v1/scenes",
+        response_model=SceneJobList,
+        responses={**GUARDED, 422: {"description": "Invalid request", **PROBLEM}, **NOT_READY},
+    )
+    def list_scenes(
+        caller: Caller,
+        status: Annotated[
+            JobStatus | None, Query(description="Only the jobs of this status.")
+        ] = None,
+    ) -> SceneJobList:
+        """The caller's scene jobs (at most `max_jobs_per_key`), newest first, each as
+        `GET /v1/scenes/{id}` answers it."""
+        records = ctx.jobs().store.owned_by(caller, status)
+        return SceneJobList(jobs=[job_document(record) for record in records])
+
     @router.get("/v1/scenes/{job_id}", response_model=SceneJob, responses={**GUARDED, **NOT_FOUND})
     def get_scene(job_id: str, caller: Caller) -> SceneJob:
         """The job: status, progress, stage, the error when it failed, its artifacts."""
@@ -151,15 +175,17 @@ def scene_router(ctx: ServerContext) -> APIRouter:
         """Cancel a queued job, or stop a running one (its worker process is stopped)."""
         record = owned(caller, job_id)
         if record.finished:
-            raise ProblemError(409, "job-finished", f"the job has already {record.status}")
-        ctx.jobs().cancel(record.id)
+            raise ProblemError(
+                409, "job-finished", f"the job has already finished: {record.status}"
+            )
+        ctx.jobs().cancel(record.id, wait_s=CANCEL_WAIT_S)
         return job_document(owned(caller, job_id))
 
     @router.delete("/v1/scenes/{job_id}", status_code=204, responses={**GUARDED, **NOT_FOUND})
     def delete_scene(job_id: str, caller: Caller) -> Response:
         """Cancel the job if it has not finished, and delete it with its artifacts."""
         record = owned(caller, job_id)
-        ctx.jobs().cancel(record.id)
+        ctx.jobs().cancel(record.id, wait_s=CANCEL_WAIT_S)
         ctx.jobs().store.delete(record.id)
         return Response(status_code=204)
 

@@ -1,6 +1,7 @@
 """Conversation sessions over HTTP, SSE and WebSocket.
 
     POST   /v1/sessions                        start one (201)
+    GET    /v1/sessions                        the caller's live sessions
     GET    /v1/sessions/{id}                   its state
     DELETE /v1/sessions/{id}                   end it (204)
     POST   /v1/sessions/{id}/turns             take a turn: the plan and what the session added
@@ -21,6 +22,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Request, WebSocket, WebSocketDisconnect
 from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 from pydantic import ValidationError
@@ -45,6 +47,7 @@ from motiondirector.server.models import (
     EmotionState,
     Problem,
     SessionCreate,
+    SessionList,
     SessionState,
     TurnContext,
     TurnRequest,
@@ -76,6 +79,8 @@ from motiondirector.server.streams import (
 )
 
 log = logging.getLogger("motiondirector.server")
+LAST_EVENT_ID = "Last-Event-ID"
+"""The header an SSE client sends when it reconnects to a stream it lost."""
 
 TURN_SSE_RESPONSE = sse_responses(
     [TurnResult],
@@ -97,9 +102,10 @@ TURN_ERRORS: dict[int | str, dict[str, Any]] = {
     422: {"description": "Invalid turn; `errors` names the field", **PROBLEM},
 }
 _TURN_INSTEAD = (
-    "take the turn without frames (POST /v1/sessions/{id}/turns), in shorter turns, with "
-    "fewer characters present, or in a session at 30 fps"
+    "take the turn without frames (POST /v1/sessions/{id}/turns), in shorter turns, or with "
+    "fewer characters present"
 )
+_TURN_SLOWER = ", or in a session at 30 fps"
 # WebSocket close codes (RFC 6455 and the IANA registry).
 WS_POLICY_VIOLATION = 1008
 WS_TOO_BIG = 1009
@@ -167,7 +173,9 @@ def session_router(ctx: ServerContext, workers: StreamWorkers) -> APIRouter:
         whose stream would be over `max_stream_frames` is refused and not taken."""
 
         def fits(plan: MotionPlan) -> None:
-            check_stream_size(ctx.frames(plan), settings.max_stream_frames, _TURN_INSTEAD)
+            check_stream_size(
+                ctx.frames(plan), settings.max_stream_frames, _TURN_INSTEAD, _TURN_SLOWER
+            )
 
         return _turn_events(ctx, take_turn(session, turn, fits), instance)
 
@@ -181,6 +189,16 @@ def session_router(ctx: ServerContext, workers: StreamWorkers) -> APIRouter:
         """The turn taken and its stream opened up to the first frames, before the answer
         starts, so a bad turn is a problem answer, not a broken stream; closed once the
         answer has ended."""
+        if request.headers.get(LAST_EVENT_ID) is not None:
+            # An SSE client retrying a dropped stream (fetch-event-source does, with the same
+            # body) would otherwise take the turn a second time.
+            raise ProblemError(
+                409,
+                "stream-not-resumable",
+                f"a turn's stream cannot be resumed (this request sends {LAST_EVENT_ID}): asking"
+                " again would take the turn again; GET the session to see whether it was taken"
+                " (`turns`), and send the next turn without that header",
+            )
         check_turn(body)
         session = ctx.sessions.get(caller, session_id)
         with await workers.run(OPENING, open_turn, session, body, request.url.path) as stream:
@@ -219,6 +237,12 @@ def session_router(ctx: ServerContext, workers: StreamWorkers) -> APIRouter:
         )
         return state(ctx.sessions.create(caller, talk))
 
+    @router.get("/v1/sessions", response_model=SessionList, responses=GUARDED)
+    async def list_sessions(caller: Caller) -> SessionList:
+        """The caller's live sessions (at most `max_sessions_per_key`), the most recently used
+        first, each as `GET /v1/sessions/{id}` answers it; listing does not renew them."""
+        return SessionList(sessions=[state(s) for s in ctx.sessions.owned_by(caller)])
+
     @router.get(
         "/v1/sessions/{session_id}",
         response_model=SessionState,
@@ -251,7 +275,16 @@ def session_router(ctx: ServerContext, workers: StreamWorkers) -> APIRouter:
     @router.post(
         "/v1/sessions/{session_id}/turns/stream",
         response_class=EventSourceResponse,
-        responses={**TURN_SSE_RESPONSE, **TURN_ERRORS, **STREAM_LIMITED},
+        responses={
+            **TURN_SSE_RESPONSE,
+            **TURN_ERRORS,
+            **STREAM_LIMITED,
+            409: {
+                "description": "A retry of a lost stream (`Last-Event-ID`): a turn's stream"
+                " is not resumed, and the turn is not taken again",
+                **PROBLEM,
+            },
+        },
         tags=["streaming"],
         dependencies=[charge_body],
     )
@@ -331,6 +364,12 @@ def session_router(ctx: ServerContext, workers: StreamWorkers) -> APIRouter:
                         continue
                     except _InvalidMessage as error:
                         await _send_problem(websocket, error.body(path))
+                        continue
+                    except RequestValidationError as error:
+                        # A field over a limit of the server's settings (`check_turn`).
+                        await _send_problem(
+                            websocket, validation_problem_body(error.errors(), path)
+                        )
                         continue
                     except MotionDirectorError as error:
                         await _send_problem(websocket, library_problem_body(error, path))
@@ -416,7 +455,9 @@ def _parse_message(raw: str) -> TurnRequest | None:
     try:
         return TurnRequest.model_validate(data)
     except ValidationError as error:
-        raw_errors = [{"loc": ("body", *e["loc"]), "msg": e["msg"]} for e in error.errors()]
+        raw_errors = [
+            {"loc": ("body", *e["loc"]), "msg": e["msg"], "type": e["type"]} for e in error.errors()
+        ]
         raise _InvalidMessage(raw=raw_errors) from None
 
 

@@ -6,6 +6,7 @@ named in-memory artifacts.
     <CHARACTER>.arkit.csv / .json     ARKit-52 curves per character
     timeline.json, timeline.otio      the realized timeline (with `body`)
     <CHARACTER>.bvh                   body motion on the canonical skeleton (with `body`)
+    preview.mp4, contact.png          the animatic preview and its contact sheet (`preview`)
 
 With a face library (the server's `face_library`) and `body`, every character's face and head
 are realized from real faces (`realize/faces.py`): the timeline gets its face segments and
@@ -20,10 +21,13 @@ packages.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from motiondirector.errors import ScriptError
 from motiondirector.export.files import export_files
 from motiondirector.export.formats import SCENE_FILE_NAMES
 from motiondirector.export.scene_folder import DirectResult, SceneFolder
@@ -57,12 +61,41 @@ def _artifact(name: str, text: str) -> Artifact:
     return Artifact(name, MEDIA_TYPES.get(suffix, "text/plain; charset=utf-8"), text.encode())
 
 
+def _preview(result: DirectResult) -> list[Artifact]:
+    """preview.mp4 and contact.png of the realized scene, as `direct --preview` writes them
+    (rendered in a temporary folder: the renderer writes files)."""
+    from motiondirector.generators.preview import contact_sheet, render_preview
+
+    with tempfile.TemporaryDirectory(prefix="motiondirector-preview-") as scratch:
+        video = Path(scratch) / SceneFolder.PREVIEW
+        sheet = Path(scratch) / SceneFolder.CONTACT_SHEET
+        render_preview(result.plan, result.motions, video, faces=result.faces)
+        contact_sheet(result.plan, result.motions, sheet, faces=result.faces)
+        return [
+            Artifact(SceneFolder.PREVIEW, "video/mp4", video.read_bytes()),
+            Artifact(SceneFolder.CONTACT_SHEET, "image/png", sheet.read_bytes()),
+        ]
+
+
 def script_of(request: ScriptSource) -> tuple[str, str]:
     """(text, format) of a request's script."""
     if request.dialogue is not None:
         return json.dumps(request.dialogue, indent=2), "json"
     assert request.script is not None
     return request.script, request.format
+
+
+@contextmanager
+def lines_of(request: ScriptSource) -> Iterator[None]:
+    """Script errors raised in the block, with no line when the request gave a `dialogue`
+    object: the line would count lines of the server's own serialization of it, which the
+    caller never saw. The message's path (`turns[1].speaker`) still says where."""
+    try:
+        yield
+    except ScriptError as error:
+        if request.dialogue is not None:
+            error.line = None
+        raise
 
 
 def make_scene_artifacts(
@@ -80,14 +113,15 @@ def make_scene_artifacts(
     server's LLM for the llm and hybrid planners, `face_library` the server's real faces."""
     text, format = script_of(request)
     progress(0.05, "planning")
-    plan = plan_text(
-        text,
-        planner=get_planner(request.planner, llm, strict=request.strict),
-        format=format,  # type: ignore[arg-type]
-        fps=request.fps,
-        seed=request.seed,
-        limits=limits,
-    )
+    with lines_of(request):
+        plan = plan_text(
+            text,
+            planner=get_planner(request.planner, llm, strict=request.strict),
+            format=format,  # type: ignore[arg-type]
+            fps=request.fps,
+            seed=request.seed,
+            limits=limits,
+        )
     check()
     artifacts: list[Artifact] = []
     if request.body:
@@ -109,6 +143,10 @@ def make_scene_artifacts(
         )
         artifacts.extend(_artifact(name, text) for _, name, text in SceneFolder.files(result))
         check()
+        if request.preview:
+            progress(0.55, "rendering the preview")
+            artifacts.extend(_preview(result))
+            check()
     else:
         artifacts.append(_artifact(SCENE_FILE_NAMES["json"], plan.to_json()))
     formats = [f for f in dict.fromkeys(request.exports) if f != "json"]

@@ -96,6 +96,14 @@ class SessionStore:
             session.last_used = now
             return session
 
+    def owned_by(self, owner: str) -> list[Session]:
+        """The caller's live sessions, the most recently used first; listing them does not
+        restart their TTLs. Their number is bounded by `max_per_owner`."""
+        with self._lock:
+            self._sweep(self._clock())
+            owned = [s for s in self._sessions.values() if s.owner == owner]
+        return sorted(owned, key=lambda s: s.last_used, reverse=True)
+
     def delete(self, owner: str, session_id: str) -> None:
         session = self.get(owner, session_id)
         with self._lock:

@@ -30,6 +30,7 @@ import orjson
 from fastapi.sse import ServerSentEvent
 
 from motiondirector.errors import MotionDirectorError
+from motiondirector.plan.options import FPS_CHOICES
 from motiondirector.server.errors import ProblemError, library_problem_body, problem_body
 from motiondirector.streaming import PlanFrames
 
@@ -53,13 +54,15 @@ def compact(data: Any) -> str:
     return orjson.dumps(data).decode()
 
 
-def check_stream_size(frames: PlanFrames, limit: int, instead: str) -> None:
+def check_stream_size(frames: PlanFrames, limit: int, instead: str, slower: str) -> None:
     """422 `stream-too-large` for a stream over `max_stream_frames`, before any frame is made:
     a stream holds its whole scene's curves and body per character, so its memory and the
     time to its first frames grow with frames times characters. `instead` says what to ask
-    for instead."""
+    for instead; `slower` (", or at 30 fps") is added when a lower frame rate exists."""
     if frames.size <= limit:
         return
+    if frames.fps > min(FPS_CHOICES):
+        instead += slower
     count = len(frames.characters)
     raise ProblemError(
         422,

@@ -175,6 +175,23 @@ def test_malformed_dialogue_json_gives_the_line(client: TestClient) -> None:
     assert str(problem["type"]).endswith("/script-error")
 
 
+def test_errors_in_a_dialogue_object_name_the_path_and_no_line(client: TestClient) -> None:
+    # Lines would count lines of the server's own serialization, which the caller never saw.
+    turns = [{"speaker": "ANA", "text": "Hi."}, {"text": "Yo."}]
+    as_object = client.post("/v1/plan", json={"dialogue": {"turns": turns}}, headers=AUTH)
+    problem = assert_problem(as_object, 422)
+    assert "turns[1].speaker" in problem["detail"] and problem["line"] is None
+    text = '{"turns": [\n  {"speaker": "ANA", "text": "Hi."},\n  {"text": "Yo."}\n]}'
+    as_text = client.post("/v1/plan", json={"script": text, "format": "json"}, headers=AUTH)
+    assert assert_problem(as_text, 422)["line"] == 3
+    late = [{"speaker": "ANA", "words": [{"text": "late", "start": 86_400.0, "end": 86_400.5}]}]
+    for route in ("/v1/plan", "/v1/plan/stream"):
+        limit = client.post(route, json={"dialogue": {"turns": late}}, headers=AUTH)
+        problem = assert_problem(limit, 422)
+        assert problem["errors"][0]["field"] == "turns[0].words[0].end"
+        assert problem["line"] is None
+
+
 def test_script_and_dialogue_together_are_rejected(client: TestClient) -> None:
     body = {"script": "ANA: Hi.", "dialogue": DIALOGUE}
     problem = assert_problem(client.post("/v1/plan", json=body, headers=AUTH), 422)

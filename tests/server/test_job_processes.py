@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from motiondirector.retrieval.builtin import builtin_clip_library
-from motiondirector.server.job_processes import JobProcesses, WorkerConfig
+from motiondirector.server.job_processes import STARTING_STAGE, JobProcesses, WorkerConfig
 from motiondirector.server.job_store import JobRecord, JobStore
 from motiondirector.server.jobs import JobRunner
 from motiondirector.server.models import SceneJobRequest
@@ -123,6 +123,23 @@ def test_artifacts_are_the_job_functions_and_the_worker_stays_warm(
     second = wait_for(store, jobs.submit("owner", json.dumps(SHORT)).id, "succeeded", "failed")
     assert second.status == "succeeded", second.error
     assert spawned_children() == [worker]  # the same warm process ran both
+
+
+def test_a_job_waiting_for_a_cold_worker_says_so(runner: Runner) -> None:
+    jobs, store = runner()
+    job = jobs.submit("owner", json.dumps({**SHORT, "body": False}))
+    stages = []
+    deadline = time.monotonic() + WAIT_S
+    while time.monotonic() < deadline:
+        record = store.get(job.id)
+        assert record is not None
+        if not stages or stages[-1] != record.stage:
+            stages.append(record.stage)
+        if record.finished:
+            break
+        time.sleep(0.02)
+    # The worker's imports take seconds: long enough to be seen, with nothing else to report.
+    assert STARTING_STAGE in stages and stages[-1] == "done", stages
 
 
 def test_a_job_over_its_memory_budget_fails_naming_it_and_the_next_job_runs(

@@ -91,6 +91,31 @@ def test_cancelling_queued_and_running_jobs(store: JobStore) -> None:
     runner.shutdown()
 
 
+def test_a_stop_that_waits_for_running_jobs_says_so(
+    store: JobStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    work = GatedWork()
+    runner = JobRunner(store, work, workers=1, max_pending=4)
+    running = runner.submit("owner", "{}")
+    queued = runner.submit("owner", "{}")
+    assert work.started.wait(WAIT_S)
+    stopping = threading.Thread(target=runner.shutdown)
+    with caplog.at_level("WARNING", logger="motiondirector.server"):
+        stopping.start()
+        said = threading.Event()
+        for _ in range(WAIT_S * 20):
+            if caplog.records or said.wait(0.05):
+                break
+        work.gate.set()  # only once the stop has said what it waits for
+        stopping.join(WAIT_S)
+    assert [r.getMessage() for r in caplog.records] == [
+        "waiting for 1 running scene job(s) to finish before stopping; queued jobs stay"
+        " queued for the next start"
+    ]
+    assert wait_for(store, running.id, "succeeded").status == "succeeded"
+    assert wait_for(store, queued.id, "queued").status == "queued"
+
+
 def test_a_full_queue_refuses_new_jobs(store: JobStore) -> None:
     work = GatedWork()
     runner = JobRunner(store, work, workers=1, max_pending=2)

@@ -86,6 +86,7 @@ def test_a_poison_scene_job_fails_with_the_limit_and_the_next_job_runs(tight: Te
     assert failed["status"] == "failed" and failed["artifacts"] == []
     assert failed["error"]["limit"] == "max_duration_s"
     assert failed["error"]["errors"][0]["field"] == "turns[0].words[0].end"
+    assert failed["error"]["line"] is None  # a dialogue object has no lines of its own
     fine = submit(tight, {"script": "ANA: Hi.", "format": "text", "exports": ["vtt"]})
     assert wait_done(tight, fine["id"])["status"] == "succeeded"
 
@@ -183,9 +184,12 @@ def test_a_stream_over_the_frame_limit_is_refused_before_it_starts(
     settings = make_settings(max_stream_frames=200, warm_up=False)
     with TestClient(create_app(settings)) as client:
         script = {"script": f"ANA: {LONG_LINE}", "format": "text"}
-        _too_large(
-            assert_problem(client.post("/v1/plan/stream", json=script, headers=AUTH), 422), 200
-        )
+        at_30 = assert_problem(client.post("/v1/plan/stream", json=script, headers=AUTH), 422)
+        _too_large(at_30, 200)
+        # Lowering the frame rate is advice only for a stream that is not at the lowest one.
+        assert "30 fps" in at_30["detail"] and not at_30["detail"].endswith("or at 30 fps")
+        at_60 = client.post("/v1/plan/stream", json={**script, "fps": 60}, headers=AUTH)
+        assert assert_problem(at_60, 422)["detail"].endswith(", or at 30 fps")
         assert client.post("/v1/plan", json=script, headers=AUTH).status_code == 200
         short = {"script": "ANA: Hi, Ben.", "format": "text"}
         assert client.post("/v1/plan/stream", json=short, headers=AUTH).status_code == 200

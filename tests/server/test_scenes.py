@@ -6,10 +6,12 @@ from __future__ import annotations
 import csv
 import http.client
 import io
+import math
 import time
 from pathlib import Path
 from typing import Any
 
+import av
 import httpx
 import pytest
 from fastapi.testclient import TestClient
@@ -165,6 +167,73 @@ def test_a_queued_job_can_be_cancelled(make_settings: SettingsFactory) -> None:
         final = wait_done(c, short["id"])
         assert final["status"] == "cancelled" and final["artifacts"] == []
         assert wait_done(c, long["id"])["status"] == "succeeded"
+
+
+def test_cancelling_a_running_job_answers_with_the_job_cancelled(client: TestClient) -> None:
+    job = submit(client, {"script": EXAMPLE.read_text(encoding="utf-8")})
+    deadline = time.monotonic() + POLL_S
+    while job["status"] != "running" and time.monotonic() < deadline:
+        job = client.get(f"/v1/scenes/{job['id']}", headers=AUTH).json()
+    assert job["status"] == "running", job
+    cancelled = client.post(f"/v1/scenes/{job['id']}/cancel", headers=AUTH)
+    assert cancelled.status_code == 202
+    answer = cancelled.json()
+    assert (answer["status"], answer["stage"], answer["artifacts"]) == (
+        "cancelled",
+        "cancelled",
+        [],
+    )
+    assert "cancel" not in answer["links"]
+    again = assert_problem(client.post(f"/v1/scenes/{job['id']}/cancel", headers=AUTH), 409)
+    assert again["detail"] == "the job has already finished: cancelled"
+
+
+def test_a_job_renders_the_preview_on_request(client: TestClient) -> None:
+    done = wait_done(client, submit(client, {**SHORT, "exports": ["vtt"], "preview": True})["id"])
+    assert done["status"] == "succeeded", done
+    listed = {a["name"]: a for a in done["artifacts"]}
+    assert listed["preview.mp4"]["media_type"] == "video/mp4"
+    assert listed["contact.png"]["media_type"] == "image/png"
+    video = client.get(listed["preview.mp4"]["url"], headers=AUTH)
+    assert video.headers["content-type"] == "video/mp4"
+    assert len(video.content) == listed["preview.mp4"]["bytes"]
+    plan = MotionPlan.model_validate_json(
+        client.get(listed["plan.json"]["url"], headers=AUTH).content
+    )
+    with av.open(io.BytesIO(video.content)) as container:
+        stream = container.streams.video[0]
+        assert (stream.codec_context.name, stream.width, stream.height) == ("h264", 640, 360)
+        frames = sum(1 for _ in container.decode(stream))
+    assert frames == math.ceil(plan.scene.duration * 30) + 1
+    sheet = client.get(listed["contact.png"]["url"], headers=AUTH).content
+    assert sheet.startswith(b"\x89PNG\r\n\x1a\n")
+    without_body = {**SHORT, "preview": True, "body": False}
+    refused = assert_problem(client.post("/v1/scenes", json=without_body, headers=AUTH), 422)
+    assert refused["errors"] == [
+        {"field": "body", "message": "'preview' draws the body motion: leave 'body' on"}
+    ]
+
+
+def test_a_caller_lists_its_own_jobs_newest_first(make_settings: SettingsFactory) -> None:
+    with TestClient(create_app(make_settings(job_workers=1, warm_up=False))) as c:
+        assert c.get("/v1/scenes", headers=AUTH).json() == {"jobs": []}
+        first = submit(c, {**SHORT, "exports": ["vtt"], "body": False})
+        second = submit(c, {"script": '{"turns": [', "format": "json"})
+        theirs = c.post("/v1/scenes", json=SHORT, headers=OTHER_AUTH).json()
+        done = wait_done(c, first["id"])
+        assert wait_done(c, second["id"])["status"] == "failed"
+        listed = c.get("/v1/scenes", headers=AUTH)
+        assert listed.status_code == 200
+        jobs = listed.json()["jobs"]
+        assert [job["id"] for job in jobs] == [second["id"], first["id"]]
+        assert jobs[1] == done  # each entry is what GET /v1/scenes/{id} answers
+        failed = c.get("/v1/scenes", params={"status": "failed"}, headers=AUTH).json()
+        assert [job["id"] for job in failed["jobs"]] == [second["id"]]
+        others = c.get("/v1/scenes", headers=OTHER_AUTH).json()["jobs"]
+        assert [job["id"] for job in others] == [theirs["id"]]
+        bad = assert_problem(c.get("/v1/scenes", params={"status": "done"}, headers=AUTH), 422)
+        assert [e["field"] for e in bad["errors"]] == ["query.status"]
+        assert_problem(c.get("/v1/scenes"), 401)
 
 
 def test_job_limits(make_settings: SettingsFactory) -> None:

@@ -63,6 +63,7 @@ def test_cors_lets_browsers_read_the_challenge() -> None:
     assert response.status_code == 401
     exposed = response.headers["Access-Control-Expose-Headers"]
     assert "WWW-Authenticate" in exposed
+    assert "Content-Disposition" in exposed  # an artifact's file name, for a page saving it
 
 
 # Failed authentications

@@ -185,6 +185,21 @@ def test_bad_turns_are_422_naming_the_field(
     assert field in [e["field"] for e in problem["errors"]], problem
 
 
+def test_a_models_own_check_speaks_without_pydantics_prefix(client: TestClient) -> None:
+    session = start(client)
+    expected = [{"field": "body", "message": "give 'text' or 'words'"}]
+    response = client.post(f"/v1/sessions/{session}/turns", json={"speaker": "ANA"}, headers=AUTH)
+    assert assert_problem(response, 422)["errors"] == expected
+    with client.websocket_connect(f"/v1/sessions/{session}/ws?api_key={KEY}") as socket:
+        assert socket.receive_json()["event"] == "ready"
+        socket.send_json({"speaker": "ANA"})
+        assert socket.receive_json()["data"]["errors"] == expected
+    both = client.post("/v1/plan", json={"script": "ANA: Hi.", "dialogue": []}, headers=AUTH)
+    assert assert_problem(both, 422)["detail"] == (
+        "body: give exactly one of 'script' and 'dialogue'"
+    )
+
+
 def test_overlapping_word_timings_are_422_naming_the_start(client: TestClient) -> None:
     session = start(client)
     words = [{"text": "Hi", "start": 0, "end": 1.0}, {"text": "there", "start": 0.5, "end": 1.5}]
@@ -220,6 +235,35 @@ def test_a_word_time_that_is_not_a_number_says_so(client: TestClient, value: byt
     assert problem["errors"] == [
         {"field": "words.0.end", "message": "Input should be a finite number"}
     ]
+
+
+def test_a_caller_lists_its_live_sessions_without_renewing_them(
+    make_settings: SettingsFactory,
+) -> None:
+    clock = FakeClock(1000.0)
+    app = create_app(make_settings(session_ttl_s=60, clock=clock, warm_up=False))
+    with TestClient(app) as c:
+        assert c.get("/v1/sessions", headers=AUTH).json() == {"sessions": []}
+        older = start(c)
+        clock.now += 10
+        newer = start(c)
+        theirs = c.post("/v1/sessions", json={}, headers=OTHER_AUTH).json()["id"]
+        clock.now += 10
+        turn(c, older, speaker="ANA", text="Hi.")  # used last: listed first
+        listed = c.get("/v1/sessions", headers=AUTH)
+        assert listed.status_code == 200
+        sessions = listed.json()["sessions"]
+        assert [s["id"] for s in sessions] == [older, newer]
+        assert sessions[0] == c.get(f"/v1/sessions/{older}", headers=AUTH).json()
+        assert [s["id"] for s in c.get("/v1/sessions", headers=OTHER_AUTH).json()["sessions"]] == [
+            theirs
+        ]
+        clock.now += 45  # newer: 55 s unused; listing it must not renew it
+        assert len(c.get("/v1/sessions", headers=AUTH).json()["sessions"]) == 2
+        clock.now += 10  # newer: 65 s unused, gone; older: 55 s
+        assert [s["id"] for s in c.get("/v1/sessions", headers=AUTH).json()["sessions"]] == [older]
+        assert_problem(c.get(f"/v1/sessions/{newer}", headers=AUTH), 404)
+        assert_problem(c.get("/v1/sessions"), 401)
 
 
 def test_unknown_expired_and_foreign_sessions_are_404(make_settings: SettingsFactory) -> None:

@@ -94,6 +94,21 @@ def test_session_turn_stream_over_sse(live_server: LiveServer) -> None:
     assert result["turn"] == 1 and result["plan"]["utterances"][0]["speaker"] == "BEN"
 
 
+def test_a_retried_turn_stream_is_refused_and_the_turn_not_taken_again(
+    client: TestClient,
+) -> None:
+    session = client.post("/v1/sessions", json={"characters": ["ANA"]}, headers=AUTH).json()["id"]
+    line = {"speaker": "ANA", "text": "Did you hear that?"}
+    url = f"/v1/sessions/{session}/turns/stream"
+    first = read_sse(client.post(url, json=line, headers=AUTH).iter_lines())
+    assert first[-1][0] == "done"
+    # What an SSE client library sends when it retries the stream it lost after event 3.
+    retry = client.post(url, json=line, headers={**AUTH, "Last-Event-ID": "3"})
+    problem = assert_problem(retry, 409)
+    assert problem["type"].endswith("/stream-not-resumable")
+    assert client.get(f"/v1/sessions/{session}", headers=AUTH).json()["turns"] == 1
+
+
 def open_socket(
     live_server: LiveServer, session: str, query: str = "", **kwargs: Any
 ) -> ClientConnection:
@@ -186,6 +201,28 @@ def test_websocket_binary_messages_must_be_utf8(client: TestClient) -> None:
         while events[-1]["event"] not in ("done", "error"):
             events.append(socket.receive_json())
         assert events[1]["data"]["plan"]["utterances"][0]["text"] == "Café?"
+
+
+def test_websocket_turns_over_the_length_limits_are_problems_and_the_socket_stays(
+    client: TestClient,
+) -> None:
+    session = client.post("/v1/sessions", json={"characters": ["ANA"]}, headers=AUTH).json()["id"]
+    with client.websocket_connect(f"/v1/sessions/{session}/ws?api_key={KEY}") as socket:
+        assert socket.receive_json()["event"] == "ready"
+        socket.send_text(json.dumps({"speaker": "ANA", "text": "x" * 5001}))
+        refused = socket.receive_json()
+        assert refused["event"] == "error" and refused["data"]["status"] == 422
+        assert refused["data"]["errors"] == [
+            {"field": "text", "message": "at most 5000 characters, got 5001"}
+        ]
+        words = [{"text": "la", "start": i, "end": i + 0.5} for i in range(1001)]
+        socket.send_text(json.dumps({"speaker": "ANA", "words": words}))
+        assert socket.receive_json()["data"]["errors"][0]["field"] == "words"
+        socket.send_text(json.dumps({"speaker": "ANA", "text": "Still here."}))
+        events = [socket.receive_json()]
+        while events[-1]["event"] not in ("done", "error"):
+            events.append(socket.receive_json())
+        assert events[-1]["event"] == "done" and events[1]["data"]["turn"] == 1
 
 
 def test_websocket_oversized_message_closes_with_1009(
