@@ -837,13 +837,14 @@ _SEGMENT_KIND_PLURALS = {"clip": "clips", "generated": "generated", "procedural"
 def _print_segments(timeline: Timeline) -> None:
     from collections import Counter
 
+    width = max([16, *(len(track.name) for track in timeline.characters)])
     for track in timeline.characters:
         kinds = Counter(segment.kind for segment in track.segments)
         parts = ", ".join(
             count_noun(count, kind, _SEGMENT_KIND_PLURALS.get(kind))
             for kind, count in sorted(kinds.items())
         )
-        print(f"{track.name:<16} {count_noun(len(track.segments), 'segment')} ({parts})")
+        print(f"{track.name:<{width}} {count_noun(len(track.segments), 'segment')} ({parts})")
 
 
 def _print_face_segments(timeline: Timeline) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 
 from motiondirector.errors import ExportError
@@ -78,8 +79,8 @@ def export_plan(
         return _FRAMES[format](plan, _arkit_character(plan, character), fps, speech=speech)
     if format == "visemes":
         return visemes_json(plan, _arkit_character(plan, character))
-    if character is not None and character not in character_names(plan):
-        raise ExportError(_unknown_character(plan, character))
+    if character is not None:
+        character = resolve_character(plan, character)
     return _SCENE[format](plan, character)
 
 
@@ -88,6 +89,25 @@ def character_names(plan: MotionPlan) -> list[str]:
     names = [track.name for track in plan.characters]
     names += [u.speaker for u in plan.utterances if u.speaker not in names]
     return list(dict.fromkeys(names))
+
+
+def resolve_character(plan: MotionPlan, character: str) -> str:
+    """The plan's name for `character`: the name itself, else the one name it matches with
+    case and accents ignored (`ana` and `ZOE` find ANA and ZOË, as typed on a command line);
+    `ExportError` listing the characters when none or several match."""
+    names = character_names(plan)
+    if character in names:
+        return character
+    for fold in (str.casefold, _unaccented):
+        matches = [name for name in names if fold(name) == fold(character)]
+        if len(matches) == 1:
+            return matches[0]
+    raise ExportError(_unknown_character(plan, character))
+
+
+def _unaccented(name: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _unknown_character(plan: MotionPlan, character: str) -> str:
@@ -102,6 +122,4 @@ def _arkit_character(plan: MotionPlan, character: str | None) -> str:
             return names[0]
         known = ", ".join(repr(n) for n in names) or "none"
         raise ExportError(f"a per-character export is for one character; pick one of: {known}")
-    if character not in names:
-        raise ExportError(_unknown_character(plan, character))
-    return character
+    return resolve_character(plan, character)

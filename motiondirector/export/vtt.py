@@ -5,7 +5,9 @@ One cue per utterance, from its start to its end. An utterance longer than
 length where it can be; a single sentence longer than that stays one cue. Cues are in start
 order, as WebVTT requires. Both formats escape `&`, `<` and `>` in names and text the same way
 (`escape_cue_text`): players read tags such as `<i>` in SRT too, and a line that says
-"<unreal>" must show as written. This module formats text only; it must not change the plan.
+"<unreal>" must show as written. A voice-over's text is in italics (`<i>`), as subtitles
+mark a voice that is heard, not seen. This module formats text only; it must not change the
+plan.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ class Cue:
     start: float
     end: float
     text: str
+    voice_over: bool = False
 
 
 def plan_cues(plan: MotionPlan, character: str | None = None) -> list[Cue]:
@@ -45,7 +48,7 @@ def plan_to_vtt(plan: MotionPlan, character: str | None = None) -> str:
         timing = f"{_timestamp(cue.start, '.')} --> {_timestamp(cue.end, '.')}"
         identifier = _one_line(cue.id).replace("-->", "->")
         voice = escape_cue_text(_one_line(cue.speaker))
-        blocks.append(f"{identifier}\n{timing}\n<v {voice}>{escape_cue_text(cue.text)}")
+        blocks.append(f"{identifier}\n{timing}\n<v {voice}>{_cue_text(cue)}")
     return "\n\n".join(blocks) + "\n"
 
 
@@ -54,9 +57,14 @@ def plan_to_srt(plan: MotionPlan, character: str | None = None) -> str:
     blocks = []
     for number, cue in enumerate(plan_cues(plan, character), start=1):
         timing = f"{_timestamp(cue.start, ',')} --> {_timestamp(cue.end, ',')}"
-        line = f"{_one_line(cue.speaker)}: {cue.text}"
-        blocks.append(f"{number}\n{timing}\n{escape_cue_text(line)}")
+        line = f"{escape_cue_text(_one_line(cue.speaker))}: {_cue_text(cue)}"
+        blocks.append(f"{number}\n{timing}\n{line}")
     return "\n\n".join(blocks) + ("\n" if blocks else "")
+
+
+def _cue_text(cue: Cue) -> str:
+    text = escape_cue_text(cue.text)
+    return f"<i>{text}</i>" if cue.voice_over else text
 
 
 def _utterance_cues(utterance: PlanUtterance) -> list[Cue]:
@@ -66,7 +74,7 @@ def _utterance_cues(utterance: PlanUtterance) -> list[Cue]:
     sentences: list[tuple[int, int]] = []  # word index ranges [first, last]
     first = 0
     for index, word in enumerate(words):
-        if _SENTENCE_END.search(word.text) or index == len(words) - 1:
+        if ends_sentence(word.text) or index == len(words) - 1:
             sentences.append((first, index))
             first = index + 1
     chunks: list[tuple[int, int]] = []
@@ -82,13 +90,25 @@ def _utterance_cues(utterance: PlanUtterance) -> list[Cue]:
         start = utterance.start if part == 1 else words[first].start
         end = utterance.end if part == len(chunks) else words[last].end
         text = _one_line(" ".join(w.text for w in words[first : last + 1]))
-        cues.append(Cue(f"{utterance.id}-{part}", utterance.speaker, start, end, text))
+        cues.append(
+            Cue(f"{utterance.id}-{part}", utterance.speaker, start, end, text, utterance.voice_over)
+        )
     return cues
+
+
+def ends_sentence(word: str) -> bool:
+    """Whether `word` ends a sentence: `.`, `!`, `?` or `…`, closing quotes allowed."""
+    return _SENTENCE_END.search(word) is not None
 
 
 def _whole_cue(utterance: PlanUtterance) -> Cue:
     return Cue(
-        utterance.id, utterance.speaker, utterance.start, utterance.end, _one_line(utterance.text)
+        utterance.id,
+        utterance.speaker,
+        utterance.start,
+        utterance.end,
+        _one_line(utterance.text),
+        utterance.voice_over,
     )
 
 

@@ -10,6 +10,7 @@ only a few Pillow draw calls, so the preview renders faster than real time.
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import os
 import tempfile
@@ -26,6 +27,7 @@ from PIL import Image, ImageDraw, ImageFont
 from motiondirector.errors import ExportError
 from motiondirector.export.arkit import arkit_curves, frame_times
 from motiondirector.export.face_curves import FaceCurves
+from motiondirector.export.vtt import ends_sentence
 from motiondirector.generators.openpose import Camera, project
 from motiondirector.motion.clip import Motion
 from motiondirector.motion.skeleton import JOINT_INDEX, PARENTS
@@ -37,6 +39,14 @@ Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 
 TITLE_SECONDS = 1.5
 """How long a beat's heading stays on screen from the beat's start."""
+
+MIN_CAPTION_SECONDS = 1.0
+"""A line's subtitle stays at least this long, so that "Hi." can be read, unless another line
+starts sooner."""
+
+MOUTH_SHAPES = ("jawOpen", "mouthLowerDownLeft", "mouthLowerDownRight")
+"""The shapes that open the drawn mouth: taken from the plan's curves without the idle layer,
+whose slow jaw drift in silence would draw a listener's mouth open as if it spoke."""
 
 SLOT_WIDTH_M = 1.9
 HEAD_RADIUS_M = 0.14
@@ -72,7 +82,24 @@ class PreviewResult:
 
 
 @cache
+def _font_file() -> str | None:
+    """DejaVu Sans, which matplotlib (a dependency) ships: Pillow's own default font has only
+    ASCII, so "ZOË" would show boxes. Found without importing matplotlib."""
+    spec = importlib.util.find_spec("matplotlib")
+    if spec is None or spec.origin is None:
+        return None
+    path = Path(spec.origin).parent / "mpl-data" / "fonts" / "ttf" / "DejaVuSans.ttf"
+    return str(path) if path.is_file() else None
+
+
+@cache
 def _font(size: int) -> Font:
+    path = _font_file()
+    if path is not None:
+        try:
+            return ImageFont.truetype(path, max(size, 8))
+        except OSError:
+            pass
     return ImageFont.load_default(size=max(size, 8))
 
 
@@ -113,7 +140,7 @@ class _Renderer:
         self.plan, self.size, self.fps = plan, size, fps
         self.faces = dict(faces or {})
         self.times = frame_times(plan.scene.duration, fps)
-        names = [track.name for track in plan.characters] or sorted(motions)
+        names = _on_screen(plan) or sorted(motions)
         count = max(len(names), 1)
         scale = min(0.28 * height, 0.92 * width / (count * SLOT_WIDTH_M))
         self.camera = Camera(
@@ -127,13 +154,14 @@ class _Renderer:
         self.stroke = max(1, round(height / 150))
         self.figures = [self._figure(plan, motions, name, i, count) for i, name in enumerate(names)]
         self.speaking = self._speaking()
+        self.captions = self._captions()
         self.titles = self._titles()
         self.background = self._background()
         self.small = _font(max(10, round(height / 30)))
         self.subtitle_font = _font(max(10, round(height / 24)))
         self.title_font = _font(max(12, round(height / 16)))
         self.subtitle_line = max(10, round(height / 24)) + self.stroke * 2
-        self._wrapped: dict[tuple[int, int], list[str]] = {}
+        self._pages: dict[tuple[int, int], list[tuple[float, list[str]]]] = {}
 
     def _figure(
         self, plan: MotionPlan, motions: dict[str, Motion], name: str, slot: int, count: int
@@ -152,7 +180,10 @@ class _Renderer:
         face = self._face_curves(plan, name)
         colour = CHARACTER_COLOURS[slot % len(CHARACTER_COLOURS)]
         radius = HEAD_RADIUS_M * self.scale
-        return _Figure(name, colour, joints, head, radius, (label[0], label[1]), face)
+        # Whole pixels: text drawn at a fraction of one is shaded by it, so a motion read back
+        # from a BVH file (6 decimals) would shade the name differently.
+        label_at = (float(round(label[0])), float(round(label[1])))
+        return _Figure(name, colour, joints, head, radius, label_at, face)
 
     def _face_curves(self, plan: MotionPlan, name: str) -> FloatArray:
         realized = self.faces.get(name)
@@ -162,6 +193,9 @@ class _Renderer:
             return np.zeros((len(self.times), len(load_arkit_map().blendshapes)))
         curve_fps = 60 if self.fps > 30 else 30
         _, weights = arkit_curves(plan, name, curve_fps)
+        _, still = arkit_curves(plan, name, curve_fps, idle=False)
+        columns = [_columns()[shape] for shape in MOUTH_SHAPES]
+        weights[:, columns] = still[:, columns]
         return _sample_weights(weights, curve_fps, self.times)
 
     def _speaking(self) -> list[tuple[int, ...]]:
@@ -174,6 +208,22 @@ class _Renderer:
             for frame in range(first, last):
                 active[frame] = (*active[frame], i)
         return active
+
+    def _captions(self) -> list[tuple[int, ...]]:
+        """Indices of the utterances whose subtitle is on screen at each frame: a line from its
+        start to its end, held to `MIN_CAPTION_SECONDS` unless a later line starts first."""
+        starts = sorted({utterance.start for utterance in self.plan.utterances})
+        shown: list[tuple[int, ...]] = [()] * len(self.times)
+        for i, utterance in enumerate(self.plan.utterances):
+            end = max(utterance.end, utterance.start + MIN_CAPTION_SECONDS)
+            following = starts[int(np.searchsorted(starts, utterance.start, side="right")) :]
+            if following:
+                end = min(end, max(utterance.end, following[0]))
+            first = int(np.searchsorted(self.times, utterance.start, side="left"))
+            last = int(np.searchsorted(self.times, end, side="left"))
+            for frame in range(first, last):
+                shown[frame] = (*shown[frame], i)
+        return shown
 
     def _titles(self) -> npt.NDArray[np.int64]:
         """Index of the beat whose heading is on screen at each frame, -1 for none."""
@@ -195,11 +245,16 @@ class _Renderer:
         image = self.background.copy()
         draw = ImageDraw.Draw(image)
         utterances = self.speaking[index]
-        speakers = {self.plan.utterances[i].speaker for i in utterances}
+        speakers = {
+            line.speaker
+            for line in (self.plan.utterances[i] for i in utterances)
+            if not line.voice_over
+        }
         for figure in self.figures:
             self._draw_figure(draw, figure, index, figure.name in speakers)
-        if utterances:
-            self._draw_subtitles(draw, utterances)
+        captions = self.captions[index]
+        if captions:
+            self._draw_subtitles(draw, captions, float(self.times[index]))
         title = int(self.titles[index])
         if title >= 0:
             self._draw_title(draw, self.plan.beats[title].heading or "")
@@ -217,7 +272,7 @@ class _Renderer:
         y += self.stroke * 3
         colour = SPEAKER if speaking else LABEL
         label = self._label(figure.name)
-        box = draw.textbbox((x, y), label, font=self.small, anchor="mt")
+        box = draw.multiline_textbbox((x, y), label, font=self.small, anchor="ma", align="center")
         if speaking:
             pad = self.stroke * 2
             draw.rectangle(
@@ -225,16 +280,32 @@ class _Renderer:
                 outline=SPEAKER,
                 width=self.stroke,
             )
-        draw.text((x, y), label, fill=colour, font=self.small, anchor="mt")
+        draw.multiline_text(
+            (x, y), label, fill=colour, font=self.small, anchor="ma", align="center"
+        )
 
     def _label(self, name: str) -> str:
-        """`name` shortened to its figure's lane, so that neighbouring names never overlap."""
+        """`name` fitted to its figure's lane, so that neighbouring names never overlap: on
+        two rows at a space when it is too wide for one (so PATRON ONE and PATRON TWO stay
+        apart), each row cut with "…" when still too wide."""
         room = 0.9 * SLOT_WIDTH_M * self.scale
         if self.small.getlength(name) <= room:
             return name
-        while len(name) > 1 and self.small.getlength(name + "…") > room:
-            name = name[:-1]
-        return name.rstrip() + "…"
+        words = name.split()
+        if len(words) < 2:
+            return self._cut(name, room)
+        first = 1
+        while first < len(words) - 1 and self.small.getlength(" ".join(words[: first + 1])) <= room:
+            first += 1
+        rows = (" ".join(words[:first]), " ".join(words[first:]))
+        return "\n".join(self._cut(row, room) for row in rows)
+
+    def _cut(self, text: str, room: float) -> str:
+        if self.small.getlength(text) <= room:
+            return text
+        while len(text) > 1 and self.small.getlength(text + "…") > room:
+            text = text[:-1]
+        return text.rstrip() + "…"
 
     def _draw_face(
         self, draw: ImageDraw.ImageDraw, figure: _Figure, index: int, speaking: bool
@@ -285,25 +356,36 @@ class _Renderer:
         else:
             draw.line((right, (cx, my), left), fill=INK, width=self.stroke)
 
-    def _wrap(self, utterance: int, max_lines: int) -> list[str]:
-        lines = self._wrapped.get((utterance, max_lines))
-        if lines is None:
+    def _wrap(self, utterance: int, max_lines: int, time: float) -> list[str]:
+        """The rows of `utterance`'s subtitle at `time`: the whole line when it fits
+        `max_lines` rows, else the page of it whose words are being spoken."""
+        pages = self._pages.get((utterance, max_lines))
+        if pages is None:
             spoken = self.plan.utterances[utterance]
-            lines = _wrap_text(
-                f"{spoken.speaker}: {spoken.text}",
+            pages = subtitle_pages(
+                f"{spoken.speaker} (V.O.)" if spoken.voice_over else spoken.speaker,
+                spoken.text,
+                [(word.text, word.start) for word in spoken.words],
                 self.subtitle_font,
                 self.size[0] * 0.9,
-                max_lines=max_lines,
+                max_lines,
             )
-            self._wrapped[(utterance, max_lines)] = lines
-        return lines
+            self._pages[(utterance, max_lines)] = pages
+        current = pages[0][1]
+        for start, lines in pages:
+            if start > time:
+                break
+            current = lines
+        return current
 
-    def _draw_subtitles(self, draw: ImageDraw.ImageDraw, utterances: tuple[int, ...]) -> None:
+    def _draw_subtitles(
+        self, draw: ImageDraw.ImageDraw, utterances: tuple[int, ...], time: float
+    ) -> None:
         """The lines being spoken, stacked: two rows for one line, one row each for lines
         spoken at once."""
         width, height = self.size
         per_line = 2 if len(utterances) == 1 else 1
-        lines = [row for i in utterances for row in self._wrap(i, per_line)]
+        lines = [row for i in utterances for row in self._wrap(i, per_line, time)]
         line_height = self.subtitle_line
         y = height - line_height * len(lines) - self.stroke * 3
         for line in lines:
@@ -319,17 +401,32 @@ class _Renderer:
             y += line_height
 
     def _draw_title(self, draw: ImageDraw.ImageDraw, heading: str) -> None:
+        """The heading on a black card across the frame, wrapped to at most two rows so that a
+        long one stays inside the frame."""
         width, height = self.size
-        box = draw.textbbox((width / 2, height * 0.12), heading, font=self.title_font, anchor="mm")
+        lines = _wrap_text(heading, self.title_font, width * 0.94, max_lines=2)
+        text = "\n".join(lines)
+        at = (width / 2, height * 0.12 + (len(lines) - 1) * self.stroke * 4)
+        box = draw.multiline_textbbox(at, text, font=self.title_font, anchor="mm", align="center")
         pad = self.stroke * 6
         draw.rectangle((0, box[1] - pad, width, box[3] + pad), fill=(0, 0, 0))
-        draw.text(
-            (width / 2, height * 0.12),
-            heading,
-            fill=(255, 255, 255),
-            font=self.title_font,
-            anchor="mm",
+        draw.multiline_text(
+            at, text, fill=(255, 255, 255), font=self.title_font, anchor="mm", align="center"
         )
+
+
+def _on_screen(plan: MotionPlan) -> list[str]:
+    """The characters drawn, in plan order: all but a voice alone, one who only speaks in
+    voice-over and is on stage in no beat (a narrator is heard, not seen)."""
+    on_stage = {name for beat in plan.beats for name in beat.characters}
+    voices = {
+        track.name
+        for track in plan.characters
+        if track.name not in on_stage
+        and any(line.speaker == track.name for line in plan.utterances)
+        and all(line.voice_over for line in plan.utterances if line.speaker == track.name)
+    }
+    return [track.name for track in plan.characters if track.name not in voices]
 
 
 LANE_TRAVEL_M = 0.35 * SLOT_WIDTH_M
@@ -361,7 +458,48 @@ def _columns() -> dict[str, int]:
     return {name: i for i, name in enumerate(load_arkit_map().blendshapes)}
 
 
-def _wrap_text(text: str, font: Font, width: float, max_lines: int) -> list[str]:
+def subtitle_pages(
+    speaker: str,
+    text: str,
+    words: list[tuple[str, float]],
+    font: Font,
+    width: float,
+    max_lines: int,
+) -> list[tuple[float, list[str]]]:
+    """A line's subtitle as pages of at most `max_lines` rows of `width` pixels, each with the
+    time its first word starts: one page when `SPEAKER: text` fits, else the timed `words`
+    (text, start) filled in page by page, a page ending after a sentence where one does, so a
+    long speech is read as it is spoken instead of being cut after two rows."""
+    prefix = f"{speaker}: "
+    whole = _wrap_text(prefix + text, font, width, max_lines=None)
+    start = words[0][1] if words else 0.0
+    if len(whole) <= max_lines or not words:
+        return [(start, _wrap_text(prefix + text, font, width, max_lines))]
+
+    def fits(page: list[tuple[str, float]]) -> bool:
+        rows = _wrap_text(prefix + " ".join(word for word, _ in page), font, width, None)
+        return len(rows) <= max_lines
+
+    pages: list[list[tuple[str, float]]] = []
+    page: list[tuple[str, float]] = []
+    for word in words:
+        page.append(word)
+        while len(page) > 1 and not fits(page):
+            # Cut after the page's last sentence end when it leaves the page at least half
+            # full, else before the word that overflowed.
+            full = len(page) - 1
+            ends = [k + 1 for k, (spoken, _) in enumerate(page[:full]) if ends_sentence(spoken)]
+            cut = ends[-1] if ends and 2 * ends[-1] >= full else full
+            pages.append(page[:cut])
+            page = page[cut:]
+    pages.append(page)
+    return [
+        (chunk[0][1], _wrap_text(prefix + " ".join(w for w, _ in chunk), font, width, None))
+        for chunk in pages
+    ]
+
+
+def _wrap_text(text: str, font: Font, width: float, max_lines: int | None) -> list[str]:
     lines: list[str] = []
     current = ""
     for word in text.split():
@@ -373,7 +511,7 @@ def _wrap_text(text: str, font: Font, width: float, max_lines: int) -> list[str]
             current = candidate
     if current:
         lines.append(current)
-    if len(lines) > max_lines:
+    if max_lines is not None and len(lines) > max_lines:
         lines = lines[:max_lines]
         lines[-1] = lines[-1].rstrip(".,;:") + " ..."
     return lines
@@ -492,25 +630,24 @@ def contact_sheet(
 ) -> Path:
     """Write a PNG grid of one preview frame per utterance (at its midpoint), each tile labelled
     with the speaker and the time, `columns` tiles of `thumb` (width, height) per row; `faces`
-    as in `render_preview`."""
+    as in `render_preview`. A scene without lines gets a tile per action line instead
+    (labelled "action"), and one without either a tile at its middle."""
     _check_size(thumb, even=False)
     if columns < 1:
         raise ExportError(f"a contact sheet needs at least one column, got {columns}")
-    if not plan.utterances:
-        raise ExportError("the plan has no lines to put on a contact sheet")
     renderer = _Renderer(plan, motions, thumb, 30, faces)
-    rows = math.ceil(len(plan.utterances) / columns)
+    moments = _contact_moments(plan)
+    rows = math.ceil(len(moments) / columns)
     width, height = thumb
     sheet = Image.new("RGB", (columns * width, rows * height), (0, 0, 0))
     label_font = _font(max(10, round(height / 14)))
     last = len(renderer.times) - 1
-    for i, utterance in enumerate(plan.utterances):
-        middle = (utterance.start + utterance.end) / 2
+    for i, (label, middle) in enumerate(moments):
         tile = renderer.frame(min(round(middle * renderer.fps), last))
         draw = ImageDraw.Draw(tile)
         draw.text(
             (4, 4),
-            f"{utterance.speaker}  {middle:.1f} s",
+            f"{label}  {middle:.1f} s",
             fill=SPEAKER,
             font=label_font,
             stroke_width=1,
@@ -524,3 +661,13 @@ def contact_sheet(
     except OSError as error:
         raise ExportError(f"cannot write the contact sheet to {out_png}: {error}") from error
     return out_png
+
+
+def _contact_moments(plan: MotionPlan) -> list[tuple[str, float]]:
+    """(label, time) of each contact-sheet tile: every line's midpoint, else every action
+    line's, else the scene's middle."""
+    if plan.utterances:
+        return [(u.speaker, (u.start + u.end) / 2) for u in plan.utterances]
+    if plan.actions:
+        return [("action", (action.start + action.end) / 2) for action in plan.actions]
+    return [("scene", plan.scene.duration / 2)]

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import io
 import re
 
+from motiondirector import plan_text
 from motiondirector.export import export_plan
 from motiondirector.export.vtt import MAX_CUE_SECONDS, plan_cues
 from motiondirector.plan.motion_plan import MotionPlan, PlanUtterance
@@ -118,3 +120,33 @@ def test_timestamps_past_an_hour(plan: MotionPlan) -> None:
     late = plan.model_copy(update={"utterances": (utterance,)})
     assert "01:02:05.500 --> 01:02:07.250" in export_plan(late, "vtt")
     assert "01:02:05,500 --> 01:02:07,250" in export_plan(late, "srt")
+
+
+VOICE_OVER = """INT. ATTIC - NIGHT
+
+NARRATOR (V.O.)
+She had not been up here in years.
+
+ANA
+Dusty & <old>.
+"""
+
+
+def test_a_voice_over_is_in_italics_in_both_formats() -> None:
+    import srt
+    import webvtt
+
+    plan = plan_text(VOICE_OVER, format="fountain")
+    assert [u.voice_over for u in plan.utterances] == [True, False]
+    vtt = export_plan(plan, "vtt")
+    assert "<v NARRATOR><i>She had not been up here in years.</i>" in vtt
+    assert "<v ANA>Dusty &amp; &lt;old&gt;." in vtt
+    captions = webvtt.from_buffer(io.StringIO(vtt))
+    # The reader takes the tags away: only the words are left (entities stay escaped).
+    assert [c.text for c in captions] == [
+        "She had not been up here in years.",
+        "Dusty &amp; &lt;old&gt;.",
+    ]
+    subtitles = list(srt.parse(export_plan(plan, "srt")))
+    assert subtitles[0].content == "NARRATOR: <i>She had not been up here in years.</i>"
+    assert subtitles[1].content == "ANA: Dusty &amp; &lt;old&gt;."

@@ -1,0 +1,42 @@
+"""`direct` prints one line per character with its segments, in columns that stay aligned
+whatever the length of the names."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from motiondirector.cli import main
+
+if TYPE_CHECKING:
+    from motiondirector.retrieval import ClipLibrary
+
+SCRIPT = """INT. LIBRARY - DAY
+
+PATRONS THREE AND FOUR
+Shh!
+
+ANA
+Sorry.
+"""
+
+
+def test_the_segment_column_is_aligned_for_long_names(
+    builtin_clips: ClipLibrary,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("MOTIONDIRECTOR_CACHE_DIR", str(builtin_clips.path.parent))
+    script = tmp_path / "scene.fountain"
+    script.write_text(SCRIPT, encoding="utf-8")
+    assert main(["direct", str(script), "-q", "--out", str(tmp_path / "out")]) == 0
+    rows = [
+        re.match(r"(.+?) +(\d+) segments? ", line) for line in capsys.readouterr().out.splitlines()
+    ]
+    found = [row for row in rows if row]
+    assert [row.group(1) for row in found] == ["PATRONS THREE AND FOUR", "ANA"]
+    assert len({row.start(2) for row in found}) == 1
