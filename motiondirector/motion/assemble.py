@@ -21,6 +21,7 @@ This module must not choose clips; it renders the choices of `retrieval/sequence
 
 from __future__ import annotations
 
+import math
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -192,9 +193,10 @@ def assemble_character(
     fps: int = CANONICAL_FPS,
     loader: MotionLoader | None = None,
 ) -> Motion:
-    """The body motion of one character's timeline: round(duration * fps) + 1 frames."""
+    """The body motion of one character's timeline: ceil(duration * fps) + 1 frames, the last
+    the first at or after `duration`, as the face exports have them."""
     load = loader or MotionSourceCache()
-    count = round(duration * fps) + 1
+    count = math.ceil(duration * fps - 1e-6) + 1
     rotations = np.zeros((count, len(JOINTS), 4))
     rotations[..., 3] = 1.0
     root = np.tile(REST_OFFSETS[0], (count, 1)).astype(float)
@@ -207,8 +209,11 @@ def assemble_character(
             raise AssemblyError(f"{track.name}: a {segment.kind} segment has no source to play")
         first = min(count - 1, round(segment.target_in * fps))
         last_segment = index == len(segments) - 1
-        # The last segment also owns the closing frame at its target out.
+        # The last segment also owns the closing frame at its target out, and, ending with the
+        # scene, the frame after the end where the end falls between two frames.
         stop = min(count, round(segment.target_out * fps) + int(last_segment))
+        if last_segment and segment.target_out >= duration - 0.5 / fps:
+            stop = count
         if stop <= first:
             continue
         held = None

@@ -14,6 +14,7 @@ timeline to hand to the assembler.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -99,7 +100,7 @@ class WindowedBody:
         track = self._tracks[character]
         timeline = self._decided.timeline
         fps = timeline.fps
-        count = round(timeline.duration * fps) + 1
+        count = math.ceil(timeline.duration * fps - 1e-6) + 1  # as `assemble_character`
         segments = track.segments
         # Segments up to the first one that starts past the window, that one included, so
         # the window ends inside the short assembly rather than on its closing frame.

@@ -58,8 +58,16 @@ def scene() -> Timeline:
 
 
 def test_frame_count_and_finite(scene: Timeline) -> None:
+    from motiondirector.export.arkit import frame_times
+
     motion = assemble_timeline(scene)["ANA"]
-    assert motion.frames == round(6.05 * 30) + 1
+    assert motion.frames == len(frame_times(6.05, 30)) == 183
+    # As many frames as the face exports, the last at or after the end: 6.01 s is 180.3
+    # frames, so 182 (the last at 6.033 s), not the 181 of rounding.
+    track = scene.characters[0]
+    last = track.segments[-1].model_copy(update={"target_out": 6.01})
+    shorter = track.model_copy(update={"segments": (*track.segments[:-1], last)})
+    assert assemble_character(shorter, 6.01).frames == len(frame_times(6.01, 30)) == 182
     assert motion.fps == 30
     assert np.isfinite(motion.rotations).all() and np.isfinite(motion.root_positions).all()
     assert np.allclose(np.linalg.norm(motion.rotations, axis=-1), 1.0)
