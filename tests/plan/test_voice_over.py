@@ -70,3 +70,25 @@ def test_a_face_library_gives_the_voice_over_a_listening_face_with_its_emotion()
     slot = next(s for s in face_slots(plan, "ANA") if s.utterance_id == thought.id)
     assert slot.speaking is False
     assert slot.emotion == thought.emotion.label
+
+
+def test_the_speaker_of_a_voice_over_makes_no_speaking_movements() -> None:
+    from motiondirector.plan.motion_plan import GestureEvent, HeadEvent
+
+    def movements(script: str) -> list[str]:
+        plan = plan_text(script, format="fountain")
+        thought = plan.utterances[1]
+        return [
+            e.source.rule
+            for e in plan.character("ANA").events
+            if isinstance(e, GestureEvent | HeadEvent) and e.utterance_id == thought.id
+        ]
+
+    said_aloud = SCRIPT.replace("ANA (V.O.)", "ANA (CONT'D)")
+    # Said on screen, the line's "not" shakes the head and its stressed words get beats.
+    assert "rules.negation" in movements(said_aloud)
+    assert movements(SCRIPT) == []
+    # The line's emotion still shows on the face.
+    thought = _plan().utterances[1]
+    faces = [e for e in _plan().character("ANA").events if e.utterance_id == thought.id]
+    assert faces and all(e.source.rule == "rules.emotion" for e in faces)

@@ -33,6 +33,11 @@ __all__ = ["realize"]
 
 _CHANNEL_ORDER = {"posture": 0, "gaze": 1, "head": 2, "gesture": 3, "face": 4}
 
+SPOKEN_ORIGINS = frozenset({"cue", "beat", "addressee"})
+"""What a speaker does in saying the words (a shake on "no", beats on stressed words, looking
+at whom the line is for): the speaker of a voice-over, heard and not seen saying it, does
+none of it; the line's emotion and its explicit direction stay."""
+
 
 def _requests(scene: Scene, direction: Direction) -> dict[str, list[Request]]:
     by_character: dict[str, list[Request]] = defaultdict(list)
@@ -40,8 +45,15 @@ def _requests(scene: Scene, direction: Direction) -> dict[str, list[Request]]:
     actions = {a.id: a for a in scene.actions}
     for item in direction.utterances:
         planner = direction.planned_by(item)
+        utterance = utterances[item.utterance_id]
         for behaviour in item.behaviours:
-            request = Request(behaviour, planner, utterance=utterances[item.utterance_id])
+            if (
+                utterance.voice_over
+                and behaviour.character == utterance.speaker
+                and behaviour.origin in SPOKEN_ORIGINS
+            ):
+                continue
+            request = Request(behaviour, planner, utterance=utterance)
             by_character[behaviour.character].append(request)
     for action_direction in direction.actions:
         action = actions[action_direction.action_id]
