@@ -136,6 +136,11 @@ def is_centered(stripped: str) -> bool:
     return len(stripped) >= 2 and stripped.startswith(">") and stripped.endswith("<")
 
 
+UNCASED_NAME_MAX = 16
+"""Longest cue, in characters, of a script without upper case (Chinese, Arabic, Thai...): such
+a line before dialogue is taken as a name, as an upper-case one is, where it is this short."""
+
+
 @dataclass(frozen=True)
 class Cue:
     name: str
@@ -161,9 +166,14 @@ def parse_cue(stripped: str) -> Cue | None:
     name = normalize(strip_emphasis(text))
     if not any(char.isalpha() for char in name):
         return None
-    if not forced and (name != name.upper() or not any(char.isupper() for char in name)):
+    cased = any(char.isupper() or char.islower() for char in name)
+    if not forced and cased and (name != name.upper() or not any(c.isupper() for c in name)):
         return None
-    if not forced and name.endswith((",", "!", "?", ":", ";")):
+    if not forced and not cased and len(name) > UNCASED_NAME_MAX:
+        return None  # a line of a script without case (李雷, ليلى) is a name only when short
+    if not forced and name.endswith(
+        (",", "!", "?", ":", ";", "。", "！", "？", "，", "：", "；", "、")
+    ):
         return None  # a shouted action line ("BOOM!"), not a name
     extension = ", ".join(e for e in extensions if e) or None
     return Cue(name=name.upper(), extension=extension, dual=dual)

@@ -103,6 +103,17 @@ def test_lower_case_line_above_text_is_action_not_a_cue() -> None:
     assert scene.actions[0].text == "Ana waits for a while."
 
 
+def test_a_short_line_of_a_script_without_case_above_text_is_a_cue() -> None:
+    script = "INT. CAFE - DAY\n\n李雷\n你好。\n\n他走进房间，坐下来，看着窗外的雨。\n很久没有说话。\n\nليلى\nمرحبا\n"
+    scene = parse_script(script, format="fountain")
+    assert [(u.speaker, u.text) for u in scene.utterances] == [
+        ("李雷", "你好。"),
+        ("ليلى", "مرحبا"),
+    ]
+    # A long line, or one ending as a sentence does, stays action.
+    assert [a.text for a in scene.actions] == ["他走进房间，坐下来，看着窗外的雨。 很久没有说话。"]
+
+
 def test_parentheticals_before_between_and_after_dialogue() -> None:
     scene = fountain(
         "STEEL\n(beer raised)\nTo retirement.\n(pause)\nNo, really.\n(winks)\n\nBRICK\nSure.\n"
