@@ -161,7 +161,9 @@ def test_conditioning_face_track_at_60_fps(
     assert spread.max() < 40 and frames.max() > 200
     # Ben speaks the middle line only: his face moves during it and not at the start.
     assert np.abs(np.diff(frames.astype(np.int16), axis=0)).max() > 100
-    assert np.abs(frames[1].astype(int) - frames[0].astype(int)).max() < 40
+    # (Frames after the first: the key frame and the next are coded apart, up to ~60 levels.)
+    still = np.abs(np.diff(frames[1:10].astype(np.int16), axis=0))
+    assert still.max() < 40
 
 
 def test_conditioning_errors_are_one_line(
