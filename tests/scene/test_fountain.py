@@ -104,7 +104,10 @@ def test_lower_case_line_above_text_is_action_not_a_cue() -> None:
 
 
 def test_a_short_line_of_a_script_without_case_above_text_is_a_cue() -> None:
-    script = "INT. CAFE - DAY\n\n李雷\n你好。\n\n他走进房间，坐下来，看着窗外的雨。\n很久没有说话。\n\nليلى\nمرحبا\n"
+    script = (
+        "INT. CAFE - DAY\n\n李雷\n你好。\n\n"
+        "他走进房间，坐下来，看着窗外的雨。\n很久没有说话。\n\nليلى\nمرحبا\n"
+    )
     scene = parse_script(script, format="fountain")
     assert [(u.speaker, u.text) for u in scene.utterances] == [
         ("李雷", "你好。"),
