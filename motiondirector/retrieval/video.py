@@ -431,7 +431,8 @@ def ingest_face_folder(
     if not root.is_dir():
         raise LibraryError(f"{root}: not a folder of videos")
     face_model = model or find_face_model()
-    captions_path = Path(captions) if captions is not None else root / CAPTIONS
+    # Absolute: `ingest_video_folder` takes a relative path to be inside the folder.
+    captions_path = (Path(captions) if captions is not None else root / CAPTIONS).absolute()
     captioned = (
         ingest_video_folder(root, captions=captions_path, progress=progress)
         if captions is not None or captions_path.is_file()

@@ -180,13 +180,16 @@ def test_a_damaged_track_file_is_caught_on_open(
         ClipLibrary.open(copy, embedder=embedder)
 
 
-def test_captions_are_merged_with_what_was_seen(tmp_path: Path) -> None:
+def test_captions_are_merged_with_what_was_seen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = tmp_path / "captioned"
     folder.mkdir()
     cut("lp_d19.mp4", 6.0, 8.4, folder / "smile.mp4")
     line = {"file": "smile.mp4", "in": 0.5, "text": "grins at a joke", "tags": {"style": "warm"}}
     (folder / "captions.jsonl").write_text(json.dumps(line) + "\n")
-    result = ingest_face_folder(folder, model=find_face_model(FACE_MODEL))
+    monkeypatch.chdir(tmp_path)  # the folder given as `index build captioned/` gives it
+    result = ingest_face_folder(Path("captioned"), model=find_face_model(FACE_MODEL))
     captioned = next(r for r in result.records if r.id == "captioned/smile#1")
     assert captioned.descriptions[0] == "grins at a joke" and len(captioned.descriptions) == 2
     assert "smiles" in captioned.descriptions[1]
