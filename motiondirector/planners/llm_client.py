@@ -88,7 +88,9 @@ class LLMConfig(BaseModel):
 
 @dataclass
 class LLMStats:
-    """Counters over a planner's life, read by benchmarks and evaluation reports."""
+    """Counters over a planner's life, read by benchmarks and evaluation reports.
+    `seconds_waiting` is the time during which at least one request was with the server:
+    requests sent together count once, so it is never more than the run took."""
 
     calls: int = 0
     cache_hits: int = 0
@@ -98,6 +100,18 @@ class LLMStats:
     invalid_answers: int = 0
     fallback_utterances: int = 0
     attempts_by_chunk: list[int] = field(default_factory=list)
+    _in_flight: int = field(default=0, repr=False, compare=False)
+    _busy_since: float = field(default=0.0, repr=False, compare=False)
+
+    def request_sent(self) -> None:
+        if self._in_flight == 0:
+            self._busy_since = time.perf_counter()
+        self._in_flight += 1
+
+    def request_done(self) -> None:
+        self._in_flight -= 1
+        if self._in_flight == 0:
+            self.seconds_waiting += time.perf_counter() - self._busy_since
 
 
 @dataclass(frozen=True)
@@ -259,7 +273,7 @@ class StructuredClient:
             return cached
         check_base_url(config.base_url)
         async with self._semaphore:
-            started = time.perf_counter()
+            self.stats.request_sent()
             try:
                 async with openai.AsyncOpenAI(
                     api_key=config.api_key(),
@@ -284,7 +298,7 @@ class StructuredClient:
                     raise
                 return failure
             finally:
-                self.stats.seconds_waiting += time.perf_counter() - started
+                self.stats.request_done()
         self.stats.calls += 1
         usage = getattr(response, "usage", None)
         self.stats.prompt_tokens += _count(getattr(usage, "prompt_tokens", 0))

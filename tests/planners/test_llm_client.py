@@ -76,6 +76,27 @@ def test_a_completion_without_token_counts_is_read(server: ScriptedServer) -> No
     assert (stats.calls, stats.prompt_tokens, stats.completion_tokens) == (1, 0, 0)
 
 
+def test_time_waiting_counts_requests_sent_together_once(server: ScriptedServer) -> None:
+    import asyncio
+    import time
+
+    server.push(*(Reply.answer({"lines": {}}, delay=0.5) for _ in range(3)))
+    stats = LLMStats()
+    config = LLMConfig(model="m", base_url=server.base_url, max_concurrency=3, cache_dir=None)
+    client = StructuredClient(config, stats)
+
+    async def three() -> None:
+        asks = [[{"role": "user", "content": f"line {n}"}] for n in range(3)]
+        await asyncio.gather(*(client.complete_json(ask, {}, "x") for ask in asks))
+
+    began = time.perf_counter()
+    run_sync(three())
+    elapsed = time.perf_counter() - began
+    # Three answers of 0.5 s each, together: the wait is the time they took, not the sum of
+    # their times (1.5 s), and never more than the run.
+    assert stats.calls == 3 and 0.5 <= stats.seconds_waiting <= elapsed
+
+
 def test_a_status_that_is_not_retried_says_what_the_server_said(
     server: ScriptedServer, scene: Scene
 ) -> None:
