@@ -23,13 +23,19 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from motiondirector.errors import ExportError, MotionDirectorError, PlanValidationError
+from motiondirector.errors import (
+    ExportError,
+    InputTooLargeError,
+    MotionDirectorError,
+    PlanValidationError,
+)
 from motiondirector.plan.options import (
     BACKEND_NAMES,
     EXPORT_FORMATS,
     FPS_CHOICES,
     PLANNER_NAMES,
     SCRIPT_FORMATS,
+    SUITE_NAMES,
 )
 from motiondirector.summary import count_noun
 
@@ -508,8 +514,8 @@ def _build_parser() -> argparse.ArgumentParser:
         "--suite",
         action="append",
         default=None,
-        help="emotion, behaviours, screenplays, retrieval, realism or all (repeatable; "
-        "default all)",
+        choices=("all", *SUITE_NAMES),
+        help="a suite, or all (repeatable; default all)",
     )
     evaluate.add_argument(
         "--planner",
@@ -1547,6 +1553,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(args)
     except PlanValidationError as error:
         print(f"error: invalid plan: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    except InputTooLargeError as error:
+        print(f"error: {error}; --max-bytes N raises the limit", file=sys.stderr)
         return EXIT_FAILED
     except MotionDirectorError as error:
         print(f"error: {error}", file=sys.stderr)

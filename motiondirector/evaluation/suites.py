@@ -44,13 +44,14 @@ import pandas as pd
 
 from motiondirector.errors import EvaluationError
 from motiondirector.evaluation.usage import usage_counters, usage_delta
+from motiondirector.plan.options import SUITE_NAMES
 
 if TYPE_CHECKING:
     from motiondirector.plan.direction import Direction
     from motiondirector.plan.scene import Scene
     from motiondirector.planners import Planner
 
-SUITES = ("emotion", "behaviours", "screenplays", "retrieval", "realism")
+SUITES = SUITE_NAMES
 _REPO = Path(__file__).resolve().parents[2]
 # Sentences handed to a planner's plan_many at once: enough for an LLM planner's concurrency,
 # few enough that a failure does not lose a whole data set's answers.

@@ -31,3 +31,7 @@ PLANNER_NAMES: tuple[PlannerName, ...] = get_args(PlannerName)
 BackendName = Literal["wan-animate", "wan-vace", "cogvideox-fun", "animatediff"]
 """The diffusers video backends (`generators.backends`, whose registry must match)."""
 BACKEND_NAMES: tuple[BackendName, ...] = get_args(BackendName)
+
+SuiteName = Literal["emotion", "behaviours", "screenplays", "retrieval", "realism"]
+"""The evaluation suites (`evaluation.suites`), in the order a full run takes them."""
+SUITE_NAMES: tuple[SuiteName, ...] = get_args(SuiteName)

@@ -34,8 +34,7 @@ _JSON_ESCAPE = re.compile(r"\\(?:u[0-9a-fA-F]{4}|.)", re.DOTALL)
 
 def too_large(size: int, max_bytes: int, file: str | None) -> InputTooLargeError:
     return InputTooLargeError(
-        f"the script is {size:,} bytes, over the limit of {max_bytes:,} bytes; pass a larger "
-        "max_bytes to parse_script/read_script to accept it",
+        f"the script is {size:,} bytes, over the limit of {max_bytes:,} bytes (max_bytes)",
         file=file,
     )
 
