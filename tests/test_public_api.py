@@ -43,6 +43,22 @@ def test_exported_members() -> None:
     }
 
 
+def test_dir_lists_the_promised_names_before_first_use() -> None:
+    """Lazy names were missing from dir(), so REPL completion and help() did not show them."""
+    import subprocess
+    import sys
+
+    code = (
+        "import motiondirector as m, motiondirector.realize as r\n"
+        "assert 'plan_text' not in vars(m) and 'PlanFrames' not in vars(m)\n"
+        "missing = [n for n in m.__all__ if n not in dir(m)]\n"
+        "missing += [n for n in r.__all__ if n not in dir(r)]\n"
+        "print(missing)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "[]"
+
+
 def test_errors_share_one_root() -> None:
     for name in ("ScriptError", "InputTooLargeError", "PlanValidationError"):
         assert issubclass(getattr(motiondirector, name), motiondirector.MotionDirectorError)

@@ -15,6 +15,7 @@ This module wires those parts together; it must not choose clips or build motion
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +23,9 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from motiondirector.errors import ExportError, MotionDirectorError
 from motiondirector.export.face_curves import FaceCurves
+from motiondirector.export.formats import resolve_character
 from motiondirector.motion.assemble import MotionSourceCache, assemble_timeline, sample_motion
 from motiondirector.motion.clip import Motion
 from motiondirector.motion.codebook import default_codebook
@@ -57,9 +60,22 @@ class Realization:
     faces: Mapping[str, FaceCurves] = field(default_factory=dict)
 
     def sample(self, character: str, times: FloatArray) -> BodyPose:
-        """The character's pose at `times` (seconds); a character without motion stands at rest."""
-        motion = self.motions.get(character) or Motion.rest()
-        rotations, root = sample_motion(motion, np.asarray(times, dtype=np.float64))
+        """The character's pose at `times` (seconds, one dimension, finite); a character of the
+        plan without motion stands at rest. `character` is matched as exports match it (case
+        and accents ignored when only one name fits); a name not in the plan is an error."""
+        motion = self.motions.get(character)
+        if motion is None:
+            try:
+                motion = self.motions.get(resolve_character(self.plan, character))
+            except ExportError as error:
+                raise MotionDirectorError(str(error)) from None
+        at = np.asarray(times, dtype=np.float64)
+        if at.ndim != 1 or not np.isfinite(at).all():
+            raise MotionDirectorError(
+                f"times must be a one-dimensional array of finite seconds, got shape {at.shape}"
+                + ("" if np.isfinite(at).all() else " with NaN or infinite values")
+            )
+        rotations, root = sample_motion(motion or Motion.rest(), at)
         return BodyPose(rotations=rotations, root=root)
 
 
@@ -101,6 +117,8 @@ def decide_timeline(
     `cache_dir` or the user cache) for `plan`'s body slots and decide every clip slot against
     `threshold` (generating with `generator`, videos under `material_dir`); `generated` (when
     given) collects the motion each generated video follows."""
+    check_realize_options(plan, threshold, k)
+    check_library(library)
     chosen = library if library is not None else builtin_clip_library(cache_dir)
     decider = SegmentDecider(
         plan,
@@ -111,6 +129,38 @@ def decide_timeline(
     )
     timeline = decider.timeline(sequence_plan(plan, chosen, k=k))
     return DecidedTimeline(plan, timeline, decider.generated)
+
+
+def check_realize_options(plan: object, threshold: float, k: int) -> None:
+    """Refuse what would otherwise realize silently wrong: a threshold outside [0, 1] (NaN
+    retrieves every slot) or fewer than one candidate per slot (every clip slot dropped)."""
+    if not isinstance(plan, MotionPlan):
+        raise MotionDirectorError(
+            f"realize_plan takes a MotionPlan, got {type(plan).__name__}; "
+            "plan the script first (plan_text, plan_script)"
+        )
+    if isinstance(threshold, bool) or not (
+        isinstance(threshold, int | float) and 0.0 <= threshold <= 1.0
+    ):
+        raise MotionDirectorError(f"threshold must be a number in [0, 1], got {threshold!r}")
+    if isinstance(k, bool) or not (isinstance(k, int) and k >= 1):
+        raise MotionDirectorError(f"k (library candidates per slot) must be >= 1, got {k!r}")
+
+
+def check_library(library: object) -> None:
+    """A clip library argument is a `ClipLibrary` or None (the built-in one); a path names how
+    to open it."""
+    if library is None or isinstance(library, ClipLibrary):
+        return
+    hint = (
+        f"; open the library folder first: ClipLibrary.open({str(library)!r})"
+        if isinstance(library, str | os.PathLike)
+        else ""
+    )
+    raise MotionDirectorError(
+        f"library must be a ClipLibrary or None (the built-in library), got "
+        f"{type(library).__name__}{hint}"
+    )
 
 
 def realize_plan(

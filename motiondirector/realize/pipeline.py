@@ -6,11 +6,12 @@ plan. It adds no behaviour of its own: parsing, planning and realizing live in t
 
 from __future__ import annotations
 
+import numbers
 import os
 
 from tqdm import tqdm
 
-from motiondirector.errors import PlanValidationError
+from motiondirector.errors import MotionDirectorError, PlanValidationError
 from motiondirector.plan.direction import Direction
 from motiondirector.plan.motion_plan import MotionPlan
 from motiondirector.plan.options import FPS_CHOICES
@@ -40,6 +41,17 @@ class FixedDirection:
         return self.direction
 
 
+def check_reading_options(timing: object, limits: object) -> None:
+    """`timing` and `limits` are the option objects or None (a dict of their fields is not
+    read: its keys would go unchecked)."""
+    for name, value, kind in (("timing", timing, TimingOptions), ("limits", limits, SceneLimits)):
+        if value is not None and not isinstance(value, kind):
+            raise MotionDirectorError(
+                f"{name} must be a {kind.__name__} or None, got {type(value).__name__}; "
+                f"e.g. {name}={kind.__name__}(...)"
+            )
+
+
 def plan_scene(
     scene: Scene,
     *,
@@ -51,6 +63,15 @@ def plan_scene(
     """Plan a parsed Scene: direct it, realize the direction, validate the result."""
     if fps not in FPS_CHOICES:
         raise PlanValidationError([f"fps must be one of {FPS_CHOICES}, got {fps}"])
+    if isinstance(seed, bool) or not (isinstance(seed, numbers.Integral) and seed >= 0):
+        raise PlanValidationError([f"seed must be an integer >= 0, got {seed!r}"])
+    if not isinstance(planner, str) and not (
+        isinstance(getattr(planner, "name", None), str) and callable(getattr(planner, "plan", None))
+    ):
+        raise MotionDirectorError(
+            f"planner must be a planner name (rules, llm, hybrid) or an object with `name` "
+            f"and `plan(scene)`, got {type(planner).__name__}"
+        )
     chosen = get_planner(planner) if isinstance(planner, str) else planner
     with tqdm(total=3, disable=not progress, unit="stage", leave=False) as bar:
         bar.set_description(f"planning {len(scene.utterances)} lines ({chosen.name})")
@@ -81,6 +102,7 @@ def plan_script(
     progress: bool = False,
 ) -> MotionPlan:
     """Read a script file (Fountain, dialogue JSON or `NAME: line` text) and plan it."""
+    check_reading_options(timing, limits)
     scene = read_script(path, format=format, timing=timing, max_bytes=max_bytes, limits=limits)
     return plan_scene(scene, planner=planner, fps=fps, seed=seed, progress=progress)
 
@@ -97,5 +119,6 @@ def plan_text(
     limits: SceneLimits | None = None,
 ) -> MotionPlan:
     """Plan a script given as text rather than a file."""
+    check_reading_options(timing, limits)
     scene = parse_script(text, format=format, timing=timing, max_bytes=max_bytes, limits=limits)
     return plan_scene(scene, planner=planner, fps=fps, seed=seed)

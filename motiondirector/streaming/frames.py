@@ -39,6 +39,7 @@ from motiondirector.plan.motion_plan import MotionPlan
 from motiondirector.plan.options import FPS_CHOICES
 from motiondirector.plan.vocabulary import load_arkit_map
 from motiondirector.realize import BodyPose, Realization, decide_timeline
+from motiondirector.realize.body import check_library
 from motiondirector.retrieval.store import ClipLibrary
 from motiondirector.streaming.body import WindowedBody
 
@@ -186,8 +187,19 @@ class PlanFrames:
         as `realize.realize_plan` decides it, its motion assembled per window. `faces`: a face
         library the faces are realized from, real where a face scores `face_threshold`
         (default: `realize.faces.DEFAULT_FACE_THRESHOLD`)."""
+        if not isinstance(plan, MotionPlan):
+            raise MotionDirectorError(
+                f"PlanFrames takes a MotionPlan, got {type(plan).__name__}; "
+                "plan the script first (plan_text, plan_script)"
+            )
+        check_library(library)
+        if isinstance(body, Realization) and _lines(body.plan) != _lines(plan):
+            raise MotionDirectorError(
+                "body is the realization of another plan (its scene or lines differ); "
+                "realize this plan, or leave body out to have it realized"
+            )
         self.plan = plan
-        self.fps = fps or plan.scene.fps
+        self.fps = plan.scene.fps if fps is None else fps
         if self.fps not in FPS_CHOICES:
             raise MotionDirectorError(f"frames run at 30 or 60 fps, got {self.fps}")
         self.characters: tuple[str, ...] = tuple(
@@ -237,8 +249,11 @@ class PlanFrames:
 
     def batch(self, first: int, count: int) -> FrameBatch:
         """Frames first .. first + count - 1 (clipped to the stream)."""
-        if first < 0 or count < 1:
-            raise MotionDirectorError(f"a batch needs first >= 0 and count >= 1, got {first}")
+        if not (_is_int(first) and _is_int(count) and first >= 0 and count >= 1):
+            raise MotionDirectorError(
+                f"a batch needs integers first >= 0 and count >= 1, got first={first!r}, "
+                f"count={count!r}"
+            )
         stop = min(self.frame_count, first + count)
         times = self.times[first:stop]
         characters = {name: self._character(name, first, stop, times) for name in self.characters}
@@ -247,9 +262,13 @@ class PlanFrames:
     def batches(self, size: int, *, first_size: int | None = None) -> Iterator[FrameBatch]:
         """Every frame in batches of `size` (the first of `first_size`, default `size`),
         computed one batch at a time as the iterator is advanced."""
-        if size < 1:
-            raise MotionDirectorError(f"batch size must be >= 1, got {size}")
-        first, count = 0, first_size or size
+        if not (_is_int(size) and size >= 1):
+            raise MotionDirectorError(f"batch size must be an integer >= 1, got {size!r}")
+        if first_size is not None and not (_is_int(first_size) and first_size >= 1):
+            raise MotionDirectorError(
+                f"first batch size must be an integer >= 1, got {first_size!r}"
+            )
+        first, count = 0, size if first_size is None else first_size
         while first < self.frame_count:
             yield self.batch(first, count)
             first += count
@@ -320,3 +339,14 @@ class PlanFrames:
         if found is None:
             found = self._head_eyes[name] = HeadEyesCurves(self.plan, name)
         return found
+
+
+def _is_int(value: object) -> bool:
+    """An integer index (a bool is not one, numpy's integers are)."""
+    return isinstance(value, int | np.integer) and not isinstance(value, bool)
+
+
+def _lines(plan: MotionPlan) -> tuple[object, ...]:
+    """What tells one plan's realization from another's: the scene and its lines (not their
+    speech tracks, which move no body)."""
+    return (plan.scene, tuple((u.id, u.speaker, u.text, u.start, u.end) for u in plan.utterances))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from motiondirector import MotionPlan, plan_script, plan_text
-from motiondirector.errors import PlanValidationError, ScriptError
+from motiondirector.errors import MotionDirectorError, PlanValidationError, ScriptError
 from motiondirector.plan.motion_plan import GazeEvent
 from motiondirector.plan.validate import validate_plan
 
@@ -93,6 +93,36 @@ def test_plan_text_and_fps() -> None:
     assert [u.speaker for u in plan.utterances] == ["ANA", "BEN"]
     with pytest.raises(PlanValidationError, match="fps"):
         plan_text("ANA: Hi.", format="text", fps=24)
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, "7"])
+def test_a_seed_that_is_not_a_natural_number_is_a_plan_error(seed: object) -> None:
+    """A negative seed failed inside numpy's random generator with a bare ValueError."""
+    with pytest.raises(PlanValidationError, match="seed must be an integer >= 0"):
+        plan_text("ANA: Hi.", format="text", seed=seed)  # type: ignore[arg-type]
+
+
+def test_a_numpy_integer_seed_is_a_seed() -> None:
+    import numpy as np
+
+    same = plan_text("ANA: Hi.", format="text", seed=np.int64(7))  # type: ignore[arg-type]
+    assert same.to_json() == plan_text("ANA: Hi.", format="text", seed=7).to_json()
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"limits": {"max_duration_s": 5}}, "limits must be a SceneLimits or None, got dict"),
+        ({"timing": {"words_per_minute": 90}}, "timing must be a TimingOptions or None, got dict"),
+        ({"planner": 42}, "planner must be a planner name .* got int"),
+    ],
+)
+def test_options_of_the_wrong_type_are_refused_by_name(
+    options: dict[str, object], message: str
+) -> None:
+    """A dict of limits or timings failed deep inside the reader with a bare AttributeError."""
+    with pytest.raises(MotionDirectorError, match=message):
+        plan_text("ANA: Hi.", format="text", **options)  # type: ignore[arg-type]
 
 
 def test_missing_file_is_a_script_error(tmp_path: Path) -> None:

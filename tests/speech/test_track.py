@@ -58,3 +58,18 @@ def test_the_published_schema_has_the_track() -> None:
     assert len(key["viseme"]["enum"]) == 15
     word = schema["$defs"]["Word"]["properties"]  # type: ignore[index]
     assert "phonemes" in word
+
+
+def test_a_timed_word_given_no_time_is_not_mouthed() -> None:
+    """As docs/speech.md says: a zero-length word gets no keys; the word after it does."""
+    turn = {
+        "speaker": "ANA",
+        "words": [
+            {"text": "Hello", "start": 0.0, "end": 0.0},
+            {"text": "Ben", "start": 0.35, "end": 0.6},
+        ],
+    }
+    plan = plan_text(json.dumps({"characters": ["ANA"], "turns": [turn]}), format="json")
+    keys = utterance_visemes(plan.utterances[0])
+    assert keys and all(0.35 <= k.start < k.end <= 0.6 for k in keys)
+    assert [k.phoneme for k in keys] == ["B", "EH1", "N"]

@@ -171,6 +171,30 @@ def test_bad_arguments_are_errors(plan: MotionPlan, body: Realization) -> None:
         frames.batch(-1, 3)
 
 
+def test_arguments_that_read_as_defaults_or_slices_are_refused_by_name(
+    plan: MotionPlan, body: Realization
+) -> None:
+    """fps=0 and first_size=0 were read as "the default"; a float index failed inside numpy;
+    a zero count was reported as the first frame's number; a script string broke deep inside."""
+    with pytest.raises(MotionDirectorError, match="got 0"):
+        PlanFrames(plan, fps=0, body=body)
+    with pytest.raises(MotionDirectorError, match="takes a MotionPlan, got str"):
+        PlanFrames(SCRIPT)  # type: ignore[arg-type]
+    frames = PlanFrames(plan, body=body)
+    with pytest.raises(MotionDirectorError, match="first batch size must be an integer >= 1"):
+        next(frames.batches(10, first_size=0))
+    with pytest.raises(MotionDirectorError, match=r"first=5, count=0"):
+        frames.batch(5, 0)
+    with pytest.raises(MotionDirectorError, match=r"first=1\.5"):
+        frames.batch(1.5, 3)  # type: ignore[arg-type]
+    assert frames.batch(np.int64(2), 3).first == 2
+    with pytest.raises(MotionDirectorError, match="library must be a ClipLibrary"):
+        PlanFrames(plan, library="lib/bandai")  # type: ignore[arg-type]
+    other = plan_text("ANA: Something else entirely.", format="text")
+    with pytest.raises(MotionDirectorError, match="realization of another plan"):
+        PlanFrames(other, body=body)  # last turn's body would play silently under this one
+
+
 def test_the_last_batch_stops_at_the_last_frame(plan: MotionPlan, body: Realization) -> None:
     frames = PlanFrames(plan, body=body)
     last = frames.batch(frames.frame_count - 1, 5)

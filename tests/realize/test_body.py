@@ -1,0 +1,67 @@
+"""realize_plan's arguments: values that would realize a silently wrong timeline are refused."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from motiondirector.errors import MotionDirectorError
+from motiondirector.plan.motion_plan import MotionPlan
+from motiondirector.realize import plan_text, realize_plan
+from motiondirector.retrieval import ClipLibrary
+
+
+@pytest.fixture(scope="module")
+def plan() -> MotionPlan:
+    return plan_text("ANA: (waving) Hello Ben, how are you today?\nBEN: Fine.", format="text")
+
+
+def test_the_default_arguments_retrieve_the_planned_gesture(
+    plan: MotionPlan, builtin_clips: ClipLibrary
+) -> None:
+    realization = realize_plan(plan, builtin_clips, tokens=False)
+    kinds = {s.kind for c in realization.timeline.characters for s in c.segments}
+    assert "clip" in kinds
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"threshold": float("nan")}, "threshold must be a number in"),  # retrieved every slot
+        ({"threshold": 1.5}, "threshold must be a number in"),
+        ({"threshold": -0.1}, "threshold must be a number in"),
+        ({"k": 0}, "k .library candidates per slot. must be >= 1"),  # dropped every clip slot
+    ],
+)
+def test_bad_options_are_refused_by_name(
+    plan: MotionPlan, builtin_clips: ClipLibrary, options: dict[str, float], message: str
+) -> None:
+    with pytest.raises(MotionDirectorError, match=message):
+        realize_plan(plan, builtin_clips, **options)  # type: ignore[arg-type]
+
+
+def test_a_script_instead_of_a_plan_is_refused(builtin_clips: ClipLibrary) -> None:
+    with pytest.raises(MotionDirectorError, match="takes a MotionPlan, got str"):
+        realize_plan("ANA: Hi.", builtin_clips)  # type: ignore[arg-type]
+
+
+def test_sample_finds_a_character_as_exports_do_and_refuses_an_unknown_one(
+    plan: MotionPlan, builtin_clips: ClipLibrary
+) -> None:
+    """An unknown name (a typo) stood silently at rest; NaN or 2-D times failed inside numpy."""
+    realization = realize_plan(plan, builtin_clips, tokens=False)
+    times = np.array([0.2, 0.8, 1.4])
+    assert np.allclose(realization.sample("ana", times).rotations,
+                       realization.sample("ANA", times).rotations)  # fmt: skip
+    with pytest.raises(MotionDirectorError, match="no character 'ZED' in the plan"):
+        realization.sample("ZED", times)
+    with pytest.raises(MotionDirectorError, match="NaN or infinite"):
+        realization.sample("ANA", np.array([0.1, np.nan]))
+    with pytest.raises(MotionDirectorError, match=r"one-dimensional .* shape \(1, 3\)"):
+        realization.sample("ANA", times[None, :])
+
+
+def test_a_library_path_is_refused_with_how_to_open_it(plan: MotionPlan) -> None:
+    """A folder name given as the library failed with "'str' object has no attribute 'embedder'"."""
+    with pytest.raises(MotionDirectorError, match=r"ClipLibrary.open\('lib/bandai'\)"):
+        realize_plan(plan, "lib/bandai")  # type: ignore[arg-type]
