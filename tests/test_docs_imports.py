@@ -3,7 +3,9 @@
 module moving inside a package never breaks an example. And the docs follow the command line:
 `docs/cli.md` lists every option of every command with its default and whether it is required,
 every option a command line in the docs uses exists, and every relative link between the pages
-leads to a page that exists."""
+leads to a page that exists. What the docs quote from the code stays true (the plan schema
+version of samples, the number of labelled cue cases), and a copied command neither replaces
+the shipped codebook nor calls a tool that is not installed."""
 
 from __future__ import annotations
 
@@ -11,13 +13,16 @@ import argparse
 import ast
 import re
 import shlex
+import tomllib
 from collections.abc import Iterator
 from importlib import import_module
 from pathlib import Path
 
 import pytest
+import yaml
 
 from motiondirector.cli import _build_parser
+from motiondirector.plan.motion_plan import SCHEMA_VERSION
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -169,3 +174,51 @@ def test_command_lines_use_options_that_exist(page: Path) -> None:
         for word in words:
             if word.startswith("-") and word != "-":
                 assert word.split("=")[0] in options, f"{page.name}: {command} has no {word}"
+
+
+SCHEMA_QUOTE = re.compile(
+    r'schema_version": "([\d.]+)"|schemaVersion="([\d.]+)"|schema version `([\d.]+)`'
+)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_quoted_plan_samples_name_the_current_schema_version(page: Path) -> None:
+    for found in SCHEMA_QUOTE.finditer(page.read_text("utf-8")):
+        version = next(v for v in found.groups() if v)
+        assert version == SCHEMA_VERSION, f"{page.name}: {found.group(0)}, not {SCHEMA_VERSION}"
+
+
+def test_readme_counts_the_labelled_cue_cases() -> None:
+    cases = yaml.safe_load((ROOT / "tests" / "data" / "cue_cases.yaml").read_text("utf-8"))
+    quoted = re.findall(
+        r"\((\d+) labelled cases, `tests/data/cue_cases.yaml`", (ROOT / "README.md").read_text()
+    )
+    assert quoted == [str(len(cases["cases"]))]
+
+
+def test_codebook_training_examples_do_not_replace_the_shipped_codebook() -> None:
+    """Without `--out` the training script overwrites the shipped codebook, and with it the
+    tokens of every plan realized afterwards: a copied example must never do that."""
+    for page in PAGES:
+        for block in shell_blocks(page):
+            for line in block.replace("\\\n", " ").splitlines():
+                if "scripts/train_codebook.py" in line:
+                    assert "--out " in line.split(" #")[0], f"{page.name}: {line.strip()}"
+
+
+def test_jupyter_commands_in_the_docs_say_how_to_get_jupyterlab() -> None:
+    """`make` installs the dev extra, which runs notebooks headless (nbmake) but holds no
+    JupyterLab: a `jupyter lab` line must follow the line that installs it."""
+    dev_extra = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"][
+        "optional-dependencies"
+    ]["dev"]
+    if any(requirement.startswith("jupyterlab") for requirement in dev_extra):
+        return
+    for page in PAGES:
+        for block in shell_blocks(page):
+            installed = False
+            for line in block.splitlines():
+                command = line.split(" #")[0].strip()
+                installed = installed or command.startswith("pip install jupyterlab")
+                if command.startswith("jupyter lab"):
+                    assert installed, f"{page.name}: {command} without pip install jupyterlab"
