@@ -160,7 +160,7 @@ def session_latency(
     planners: dict[str, RulesPlanner], dialogues: Sequence[Dialogue]
 ) -> dict[str, list[float]]:
     """Milliseconds per `take_turn`, every dialogue replayed as a session with each planner."""
-    from motiondirector.server.conversation import Conversation, TurnInput
+    from motiondirector.realize.conversation import Conversation, TurnInput
 
     times: dict[str, list[float]] = {key: [] for name in planners for key in (name, f"{name} cpu")}
     names = list(planners)

@@ -20,6 +20,7 @@ from motiondirector.errors import (
     PlanValidationError,
     SceneLimitError,
     ScriptError,
+    TurnError,
 )
 
 if TYPE_CHECKING:
@@ -31,7 +32,9 @@ if TYPE_CHECKING:
     from motiondirector.plan.scene import Scene
     from motiondirector.planners.llm_client import LLMConfig
     from motiondirector.realize import (
+        Conversation,
         Realization,
+        TurnInput,
         direct_scene,
         plan_scene,
         plan_script,
@@ -46,6 +49,7 @@ __version__ = "0.1.0"
 
 _LAZY = {
     "ClipLibrary": "motiondirector.retrieval.store",
+    "Conversation": "motiondirector.realize",
     "DirectResult": "motiondirector.export.scene_folder",
     "Director": "motiondirector.agent.director",
     "LLMConfig": "motiondirector.planners.llm_client",
@@ -55,6 +59,7 @@ _LAZY = {
     "SceneFolder": "motiondirector.export.scene_folder",
     "SceneLimits": "motiondirector.scene",
     "TimingOptions": "motiondirector.scene",
+    "TurnInput": "motiondirector.realize",
     "direct_scene": "motiondirector.realize",
     "realize_plan": "motiondirector.realize",
     "Direction": "motiondirector.plan.direction",
@@ -70,6 +75,7 @@ _LAZY = {
 __all__ = [
     "BackendUnavailableError",
     "ClipLibrary",
+    "Conversation",
     "DirectResult",
     "Direction",
     "Director",
@@ -87,6 +93,8 @@ __all__ = [
     "SceneLimits",
     "ScriptError",
     "TimingOptions",
+    "TurnError",
+    "TurnInput",
     "__version__",
     "direct_scene",
     "parse_script",

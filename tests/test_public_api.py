@@ -15,6 +15,7 @@ def test_exported_members() -> None:
     assert set(motiondirector.__all__) == {
         "BackendUnavailableError",
         "ClipLibrary",
+        "Conversation",
         "DirectResult",
         "Direction",
         "Director",
@@ -32,6 +33,8 @@ def test_exported_members() -> None:
         "SceneLimits",
         "ScriptError",
         "TimingOptions",
+        "TurnError",
+        "TurnInput",
         "__version__",
         "direct_scene",
         "parse_script",

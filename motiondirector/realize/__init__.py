@@ -23,6 +23,7 @@ if TYPE_CHECKING:
         decide_timeline,
         realize_plan,
     )
+    from motiondirector.realize.conversation import Conversation, TurnInput, TurnOutcome
     from motiondirector.realize.decide import DEFAULT_RETRIEVE_THRESHOLD, SegmentDecider
     from motiondirector.realize.direct import direct_scene, from_realization
     from motiondirector.realize.distributed import RaySegmentGenerator
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
 
 _LAZY = {
     "BodyPose": "motiondirector.realize.body",
+    "Conversation": "motiondirector.realize.conversation",
     "DEFAULT_FACE_THRESHOLD": "motiondirector.realize.faces",
     "DEFAULT_RETRIEVE_THRESHOLD": "motiondirector.realize.decide",
     "FaceLibrary": "motiondirector.realize.faces",
@@ -58,6 +60,8 @@ _LAZY = {
     "SegmentDecider": "motiondirector.realize.decide",
     "SegmentGenerator": "motiondirector.realize.requests",
     "SegmentRequest": "motiondirector.realize.requests",
+    "TurnInput": "motiondirector.realize.conversation",
+    "TurnOutcome": "motiondirector.realize.conversation",
     "VideoSegmentGenerator": "motiondirector.realize.video",
     "as_segment_generator": "motiondirector.realize.video",
     "assemble_realization": "motiondirector.realize.body",
@@ -77,6 +81,7 @@ __all__ = [
     "DEFAULT_FACE_THRESHOLD",
     "DEFAULT_RETRIEVE_THRESHOLD",
     "BodyPose",
+    "Conversation",
     "DecidedTimeline",
     "FaceLibrary",
     "FaceLibraryError",
@@ -86,6 +91,8 @@ __all__ = [
     "SegmentDecider",
     "SegmentGenerator",
     "SegmentRequest",
+    "TurnInput",
+    "TurnOutcome",
     "VideoSegmentGenerator",
     "as_segment_generator",
     "assemble_realization",

@@ -8,7 +8,7 @@
     POST   /v1/sessions/{id}/turns/stream      the same as SSE: header, plan, frames..., done
     WS     /v1/sessions/{id}/ws                turns as messages, each answered by its stream
 
-The conversation logic is `server.conversation`; this module checks limits, serialises turns
+The conversation logic is `realize.conversation`; this module checks limits, serialises turns
 per session and speaks the protocols. Requests with a body, and every WebSocket turn, take
 rate-limit tokens by their size (`Guard.cost`).
 """
@@ -30,9 +30,9 @@ from pydantic import ValidationError
 from motiondirector.errors import MotionDirectorError
 from motiondirector.plan.motion_plan import MotionPlan
 from motiondirector.planners import get_planner
+from motiondirector.realize.conversation import Conversation, Mood, TurnInput, TurnOutcome
 from motiondirector.server.body_cost import body_cost
 from motiondirector.server.context import ServerContext
-from motiondirector.server.conversation import Conversation, Mood, TurnInput, TurnOutcome
 from motiondirector.server.errors import (
     ProblemError,
     invalid_request_body,

@@ -17,7 +17,7 @@ import secrets
 import threading
 from dataclasses import dataclass, field
 
-from motiondirector.server.conversation import Conversation
+from motiondirector.realize.conversation import Conversation
 from motiondirector.server.errors import ProblemError
 from motiondirector.server.security import Clock
 

@@ -21,8 +21,8 @@ from motiondirector.planners.emotion import (
     word_ngrams,
 )
 from motiondirector.planners.rules import RulesPlanner
+from motiondirector.realize.conversation import HISTORY_TURNS, Conversation, TurnInput
 from motiondirector.scene import parse_script
-from motiondirector.server.conversation import HISTORY_TURNS, Conversation, TurnInput
 
 MELD_DEV = (
     Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "emotion" / "meld"

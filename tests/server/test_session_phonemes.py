@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from motiondirector.errors import TurnError
 from motiondirector.plan.motion_plan import MotionPlan
 from motiondirector.planners import get_planner
+from motiondirector.realize.conversation import Conversation, TurnInput
 from motiondirector.server import create_app
-from motiondirector.server.conversation import Conversation, TurnInput
 from motiondirector.server.models import TurnRequest
 from motiondirector.speech import attach_visemes
 from tests.server.conftest import AUTH, SettingsFactory, assert_problem

@@ -11,13 +11,13 @@ from motiondirector.plan.direction import Direction, EmotionOrigin, UtteranceDir
 from motiondirector.plan.motion_plan import MotionPlan
 from motiondirector.plan.scene import Scene
 from motiondirector.plan.validate import validate_plan
-from motiondirector.server import create_app
-from motiondirector.server.conversation import (
+from motiondirector.realize.conversation import (
     CARRIED_RULE,
     CARRY_DECAY,
     Conversation,
     TurnInput,
 )
+from motiondirector.server import create_app
 from tests.server.conftest import (
     AUTH,
     KEY,

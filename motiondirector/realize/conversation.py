@@ -24,7 +24,13 @@ timings from the client's TTS are used as given). What the conversation adds, an
   question becomes an `answer` (what the rules planner does within one scene).
 
 Turn n is realized with seed `(seed + n) mod 2**32`, so repeated lines vary, yet the same
-conversation replayed gives the same plans. This module knows nothing of HTTP.
+conversation replayed gives the same plans. This module knows nothing of HTTP: the server's
+sessions keep one per session, and a product that plans in-process keeps its own:
+
+    from motiondirector import Conversation, TurnInput
+    talk = Conversation(characters=["ANA", "BEN"])
+    plan = talk.take_turn(TurnInput(speaker="ANA", text="Did you see it?")).plan
+    plan = talk.take_turn(TurnInput(speaker="BEN", text="I did.")).plan   # addressed to ANA
 """
 
 from __future__ import annotations
@@ -129,12 +135,17 @@ class Conversation:
     def take_turn(
         self,
         turn: TurnInput,
-        planner: Planner,
+        planner: Planner | None = None,
         *,
         accept: Callable[[MotionPlan], None] | None = None,
     ) -> TurnOutcome:
-        """Plan `turn` in this conversation's context and update the state. `accept` sees the
-        plan before the state changes: what it raises leaves the turn not taken."""
+        """Plan `turn` in this conversation's context with `planner` (default: the rules
+        planner) and update the state. `accept` sees the plan before the state changes: what it
+        raises leaves the turn not taken."""
+        if planner is None:
+            from motiondirector.planners import get_planner
+
+            planner = get_planner("rules")
         speaker = normal_name(turn.speaker)
         if not speaker:
             raise TurnError("the speaker's name is empty", field="speaker")
