@@ -23,6 +23,7 @@ stays inside its word and does not overlap the one before.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -188,7 +189,7 @@ class _Reader:
             segments.append(Wryly(turn.direction))
         text = turn.text
         if text is None and turn.words:
-            text = " ".join(word.text for word in turn.words)
+            text = _joined(word.text for word in turn.words)
         segments.extend(SpeechLine(line) for line in (text or "").split("\n"))
         speech = build_speech(segments)
         if not speech.words:
@@ -238,6 +239,12 @@ class _Reader:
                     f"{index - 1} ends ({previous.end}); words must not overlap",
                     (*words_path, index, "start"),
                 )
+            if len(word.text.split()) > 1:
+                raise self.fail(
+                    f"word {index} {word.text!r} is more than one word: give each word its own "
+                    "entry and times",
+                    (*words_path, index, "text"),
+                )
             self._check_limits(word, previous, (*words_path, index))
             previous = word
         given = [word.text for word in turn.words if has_speech(word.text)]
@@ -246,15 +253,35 @@ class _Reader:
                 f"the words do not spell the turn's text: {_difference(given, spoken)}",
                 words_path,
             )
-        return tuple(
-            GivenWord(
-                word.text,
-                round(word.start, 3),
-                round(word.end, 3),
-                self._given_phonemes(word, (*words_path, index)),
+        # Punctuation timed as a word of its own (",", "—") is not spoken: it goes with its
+        # neighbour's text, as it does in a text, and its time is the pause around it.
+        timed: list[GivenWord] = []
+        leading = ""
+        for index, word in enumerate(turn.words):
+            if not has_speech(word.text):
+                if timed:
+                    last = timed[-1]
+                    timed[-1] = GivenWord(
+                        last.text + word.text, last.start, last.end, last.phonemes
+                    )
+                else:
+                    leading += word.text
+                continue
+            timed.append(
+                GivenWord(
+                    leading + word.text,
+                    round(word.start, 3),
+                    round(word.end, 3),
+                    self._given_phonemes(word, (*words_path, index)),
+                )
             )
-            for index, word in enumerate(turn.words)
-        )
+            leading = ""
+        if not timed:  # nothing spoken at all: a silent beat, kept at the times given
+            return tuple(
+                GivenWord(word.text, round(word.start, 3), round(word.end, 3), None)
+                for word in turn.words
+            )
+        return tuple(timed)
 
     def _given_phonemes(self, word: WordIn, path: Path) -> tuple[PhonemeTiming, ...] | None:
         """The word's phonemes as the caller timed them, checked; None when not given."""
@@ -330,6 +357,14 @@ def _is_arpabet(name: str) -> bool:
     if base not in ARPABET or len(stress) > 1:
         return False
     return not stress or base in VOWELS
+
+
+def _joined(words: Iterable[str]) -> str:
+    """The text of timed words: spaces between them, none before punctuation standing alone."""
+    text = ""
+    for word in words:
+        text += word if text and not has_speech(word) else f" {word}" if text else word
+    return text
 
 
 def _difference(given: list[str], spoken: list[str]) -> str:

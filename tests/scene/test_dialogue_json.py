@@ -174,6 +174,35 @@ def test_punctuation_and_case_do_not_count_when_matching_words() -> None:
     assert [w.text for w in scene.utterances[0].words] == ["hi", "BEN"]
 
 
+def test_punctuation_timed_as_a_word_goes_with_its_neighbour() -> None:
+    """A TTS that times "," as a token of its own gave the plan a word "," and the text
+    "Hello , Ben"."""
+    words = [
+        {"text": "-", "start": 0.0, "end": 0.05},
+        {"text": "Hello", "start": 0.05, "end": 0.4},
+        {"text": ",", "start": 0.4, "end": 0.45},
+        {"text": "Ben", "start": 0.5, "end": 0.9},
+    ]
+    (said,) = parse_script(as_json({"turns": [{"speaker": "A", "words": words}]})).utterances
+    assert said.text == "- Hello, Ben"
+    assert [(w.text, w.start, w.end) for w in said.words] == [
+        ("-Hello,", 0.05, 0.4),
+        ("Ben", 0.5, 0.9),
+    ]
+
+
+def test_a_timed_word_of_several_words_is_refused_naming_it() -> None:
+    words = [
+        {"text": "New York", "start": 0, "end": 0.5},
+        {"text": "rocks", "start": 0.5, "end": 1},
+    ]
+    error = error_for({"turns": [{"speaker": "A", "words": words}]})
+    assert error.message == (
+        "turns[0].words[0].text: word 0 'New York' is more than one word: give each word its "
+        "own entry and times"
+    )
+
+
 def test_malformed_json_reports_the_decoder_line() -> None:
     with pytest.raises(ScriptError) as raised:
         parse_script('{\n  "turns": [\n    {"speaker": "A",, "text": "x"}\n  ]\n}\n')
