@@ -42,7 +42,7 @@ from motiondirector.scene.elements import (
 )
 from motiondirector.scene.limits import SceneLimits
 from motiondirector.scene.speech import build_speech, has_speech, normalize_space
-from motiondirector.speech.phonemes import ARPABET, VOWELS
+from motiondirector.speech.phonemes import ARPABET, VOWELS, spoken_parts
 
 Path = tuple[str | int, ...]
 Model = TypeVar("Model", bound=BaseModel)
@@ -248,7 +248,7 @@ class _Reader:
             self._check_limits(word, previous, (*words_path, index))
             previous = word
         given = [word.text for word in turn.words if has_speech(word.text)]
-        if [_comparable(word) for word in given] != [_comparable(word) for word in spoken]:
+        if len(given) != len(spoken) or not all(map(_same_word, given, spoken)):
             raise self.fail(
                 f"the words do not spell the turn's text: {_difference(given, spoken)}",
                 words_path,
@@ -369,9 +369,18 @@ def _joined(words: Iterable[str]) -> str:
 
 def _difference(given: list[str], spoken: list[str]) -> str:
     for index, (a, b) in enumerate(zip(given, spoken, strict=False)):
-        if _comparable(a) != _comparable(b):
+        if not _same_word(a, b):
             return f"spoken word {index} is {a!r} in 'words' but {b!r} in the text"
     return f"{len(given)} words given, {len(spoken)} in the text"
+
+
+def _same_word(timed: str, written: str) -> bool:
+    """Whether a timed word is the text's word: the same letters and digits (case and
+    punctuation aside), or the same when said ("42" and "forty-two", "café" and "cafe", as a
+    TTS engine may normalise the text it is given)."""
+    if _comparable(timed) == _comparable(written):
+        return True
+    return "".join(spoken_parts(timed)) == "".join(spoken_parts(written))
 
 
 def _comparable(word: str) -> str:

@@ -191,6 +191,16 @@ def test_punctuation_timed_as_a_word_goes_with_its_neighbour() -> None:
     ]
 
 
+def test_words_a_tts_engine_normalised_still_spell_the_text() -> None:
+    said = ["It", "costs", "forty-two", "euros", "at", "the", "cafe"]
+    words = [{"text": w, "start": i * 0.3, "end": i * 0.3 + 0.25} for i, w in enumerate(said)]
+    turn = {"speaker": "A", "text": "It costs 42 euros at the café.", "words": words}
+    (line,) = parse_script(as_json({"turns": [turn]})).utterances
+    assert [w.text for w in line.words] == said and line.text == "It costs 42 euros at the café."
+    words[2]["text"] = "forty-three"
+    assert "spoken word 2 is 'forty-three' in 'words' but '42'" in str(error_for({"turns": [turn]}))
+
+
 def test_a_timed_word_of_several_words_is_refused_naming_it() -> None:
     words = [
         {"text": "New York", "start": 0, "end": 0.5},
