@@ -15,6 +15,7 @@ from typing import Any
 from fastapi import Depends, FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
 
 from motiondirector import __version__
@@ -43,6 +44,8 @@ from motiondirector.server.streams import StreamWorkers
 
 _WARM_UP_SCRIPT = "ANA: Hello, Ben.\nBEN: Hi."
 JOB_TTL_S = 7 * 24 * 3600.0
+GZIP_MIN_BYTES = 1024
+"""Answers from this size on are gzipped for clients that accept it."""
 """Finished scene jobs older than this are deleted at startup."""
 
 
@@ -174,6 +177,9 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
 
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    # Plans, exports and BVH artifacts (megabytes of numbers) shrink several times for clients
+    # that accept gzip; frame streams (event streams, WebSockets) and videos are left as they are.
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES, compresslevel=5)
     app.add_middleware(UnexpectedErrorMiddleware)
     if settings.cors_origins:
         # Added last so it is outermost: error answers carry CORS headers too.

@@ -128,6 +128,20 @@ def test_artifacts_are_found_by_name_only(
     assert ok.status_code == 200 and ok.text.startswith("WEBVTT")
 
 
+def test_large_artifacts_are_gzipped_for_clients_that_accept_it(
+    client: TestClient, finished: dict[str, Any]
+) -> None:
+    links = {a["name"]: a["url"] for a in finished["artifacts"]}
+    sizes = {a["name"]: a["bytes"] for a in finished["artifacts"]}
+    zipped = client.get(links["ANA.bvh"], headers={**AUTH, "Accept-Encoding": "gzip"})
+    assert zipped.headers["content-encoding"] == "gzip"
+    # The client unpacks it: the same bytes as stored, sent in far fewer.
+    assert len(zipped.content) == sizes["ANA.bvh"]
+    assert int(zipped.headers["content-length"]) < sizes["ANA.bvh"] / 2
+    plain = client.get(links["ANA.bvh"], headers={**AUTH, "Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers and plain.content == zipped.content
+
+
 def test_jobs_belong_to_their_caller(client: TestClient, finished: dict[str, Any]) -> None:
     job = finished["id"]
     assert_problem(client.get(f"/v1/scenes/{job}", headers=OTHER_AUTH), 404)
