@@ -37,7 +37,7 @@ from motiondirector.plan.options import (
     SCRIPT_FORMATS,
     SUITE_NAMES,
 )
-from motiondirector.summary import count_noun
+from motiondirector.summary import count_noun, name_column, padded
 
 if TYPE_CHECKING:
     from motiondirector.agent.director import Director
@@ -843,22 +843,23 @@ _SEGMENT_KIND_PLURALS = {"clip": "clips", "generated": "generated", "procedural"
 def _print_segments(timeline: Timeline) -> None:
     from collections import Counter
 
-    width = max([16, *(len(track.name) for track in timeline.characters)])
+    width = name_column(track.name for track in timeline.characters)
     for track in timeline.characters:
         kinds = Counter(segment.kind for segment in track.segments)
         parts = ", ".join(
             count_noun(count, kind, _SEGMENT_KIND_PLURALS.get(kind))
             for kind, count in sorted(kinds.items())
         )
-        print(f"{track.name:<{width}} {count_noun(len(track.segments), 'segment')} ({parts})")
+        print(f"{padded(track.name, width)} {count_noun(len(track.segments), 'segment')} ({parts})")
 
 
 def _print_face_segments(timeline: Timeline) -> None:
+    width = name_column(track.name for track in timeline.characters)
     for track in timeline.characters:
         if track.face_segments:
             real = sum(segment.kind == "clip" for segment in track.face_segments)
             procedural = len(track.face_segments) - real
-            print(f"{track.name:<16} faces: {real} real, {procedural} procedural")
+            print(f"{padded(track.name, width)} faces: {real} real, {procedural} procedural")
 
 
 def _direct_scene(args: argparse.Namespace, director: Director) -> DirectResult:
@@ -1029,7 +1030,8 @@ def _revise(args: argparse.Namespace) -> int:
     from motiondirector.agent.notes import describe_constraint
 
     for constraint in revised.constraints:
-        print(f"{constraint.kind:<10} {constraint.character:<16} {describe_constraint(constraint)}")
+        who = padded(constraint.character, name_column(c.character for c in revised.constraints))
+        print(f"{constraint.kind:<10} {who} {describe_constraint(constraint)}")
     print(revised.diff.summary())
     _print_segments(revised.result.timeline)
     files = count_noun(len(revised.result.paths), "file")
@@ -1255,10 +1257,11 @@ def _generate(args: argparse.Namespace) -> int:
         backend = get_generator(args.backend, options)
         backend.show_progress(sys.stderr.isatty())
         videos = generate_requests(direction, backend, requests, args.out)
+    width = name_column(video.character for video in videos)
     for video in videos:
         meta = video.output.metadata
         print(
-            f"{video.character:<16} {count_noun(meta['frames'], 'frame')} "
+            f"{padded(video.character, width)} {count_noun(meta['frames'], 'frame')} "
             f"{meta['width']}x{meta['height']} at {video.output.fps:g} fps, "
             f"{count_noun(meta['chunks'], 'chunk')} -> {video.path}"
         )

@@ -4,13 +4,31 @@ emotion of each line. Used by `motiondirector demo` and handy in notebooks."""
 from __future__ import annotations
 
 import textwrap
+import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from motiondirector.plan.motion_plan import MotionPlan
 
 _CHANNELS = ("face", "head", "gaze", "gesture", "posture")
+
+
+def display_width(text: str) -> int:
+    """Columns `text` takes on a terminal: wide characters (Chinese, Japanese, Korean) two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def padded(text: str, width: int) -> str:
+    """`text` followed by spaces to `width` terminal columns (as `f"{text:<width}"` does for
+    narrow characters only)."""
+    return text + " " * max(0, width - display_width(text))
+
+
+def name_column(names: Iterable[str], minimum: int = 16) -> int:
+    """The width of a column of character names: the widest, and at least `minimum`."""
+    return max([minimum, *(display_width(name) for name in names)])
 
 
 def count_noun(number: int, noun: str, plural: str | None = None) -> str:
@@ -20,20 +38,23 @@ def count_noun(number: int, noun: str, plural: str | None = None) -> str:
 
 def summarize_plan(plan: MotionPlan, *, width: int = 88) -> str:
     info = plan.scene
+    names = name_column(track.name for track in plan.characters)
     lines = [
         f"{info.title or info.source or 'Untitled scene'}: {info.duration:.1f} s, "
         f"{count_noun(len(plan.beats), 'beat')}, {count_noun(len(plan.utterances), 'line')}, "
         f"planner {info.planner}",
         "",
         "Events per character and channel:",
-        f"  {'character':<16}" + "".join(f"{c:>9}" for c in _CHANNELS) + f"{'blinks':>9}",
+        f"  {padded('character', names)}"
+        + "".join(f"{c:>9}" for c in _CHANNELS)
+        + f"{'blinks':>9}",
     ]
     for track in plan.characters:
         counts: Counter[str] = Counter(e.channel for e in track.events)
         blinks = sum(1 for e in track.events if e.channel == "face" and e.au == 45)
         counts["face"] -= blinks
         row = "".join(f"{counts[c]:>9}" for c in _CHANNELS)
-        lines.append(f"  {track.name:<16}{row}{blinks:>9}")
+        lines.append(f"  {padded(track.name, names)}{row}{blinks:>9}")
     lines += ["", "Lines:"]
     for utterance in plan.utterances:
         emotion = f"{utterance.emotion.label} {utterance.emotion.intensity:.2f}"
