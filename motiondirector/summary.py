@@ -58,7 +58,7 @@ def summarize_plan(plan: MotionPlan, *, width: int = 88) -> str:
     lines += ["", "Lines:"]
     for utterance in plan.utterances:
         emotion = f"{utterance.emotion.label} {utterance.emotion.intensity:.2f}"
-        head = f"  {utterance.start:6.1f}s {utterance.speaker:<10} [{emotion:<13}] "
+        head = f"  {utterance.start:6.1f}s {padded(utterance.speaker, 10)} [{emotion:<13}] "
         text = textwrap.shorten(utterance.text, width=max(20, width - len(head)), placeholder="…")
         lines.append(head + text)
         gestures = [
