@@ -55,6 +55,7 @@ from motiondirector.plan.direction import (
     Direction,
     Priority,
     UtteranceDirection,
+    emotion_faces,
     priority,
 )
 from motiondirector.plan.motion_plan import AnyEvent, CharacterTrack, MotionPlan
@@ -152,31 +153,6 @@ def _clamp(value: float) -> float:
     return round(min(1.0, max(0.0, value)), 3)
 
 
-def _emotion_faces(
-    character: str, label: str, intensity: float, words: int, reason: str
-) -> list[Behaviour]:
-    if label == "neutral" or words == 0:
-        return []
-    faces = []
-    for au, weight in sorted(load_emfacs().get(label, {}).items()):
-        value = round(weight * intensity, 3)
-        if value >= 0.05:
-            faces.append(
-                Behaviour(
-                    character=character,
-                    channel="face",
-                    au=au,
-                    word=0,
-                    until_word=words - 1,
-                    intensity=value,
-                    origin="emotion",
-                    rule=EMOTION_RULE,
-                    reason=reason,
-                )
-            )
-    return faces
-
-
 def _emotion_face(behaviour: Behaviour, speaker: str, line: UtteranceDirection, label: str) -> bool:
     """Whether `behaviour` is the speaker's face of the line's old emotion: a face of origin
     `emotion` (the rules', an earlier revision's) or, for planners that do not mark it (the
@@ -214,7 +190,14 @@ def _apply_emotion(draft: _Draft, shift: EmotionShift, note: str) -> None:
         kept = tuple(
             b for b in item.behaviours if not _emotion_face(b, shift.character, item, label)
         )
-        faces = _emotion_faces(shift.character, label, intensity, len(utterance.words), reason)
+        faces = emotion_faces(
+            shift.character,
+            label,
+            intensity,
+            len(utterance.words),
+            rule=EMOTION_RULE,
+            reason=reason,
+        )
         draft.lines[uid] = item.model_copy(
             update={
                 "emotion": label,

@@ -20,7 +20,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from motiondirector.plan.vocabulary import Channel, Emotion, Hand
+from motiondirector.plan.vocabulary import Channel, Emotion, Hand, load_emfacs
 
 DIRECTION_SCHEMA_VERSION: Literal["1.1"] = "1.1"
 
@@ -121,6 +121,38 @@ class Behaviour(_Strict):
     )
     rule: str = Field(description="Which rule or model chose it, e.g. 'rules.negation'.")
     reason: str = Field(description="The trigger in the script, e.g. 'word \"no\"'.")
+
+
+MIN_EMOTION_FACE = 0.05
+"""An Action Unit of an emotion's prototype weaker than this is left out of its face."""
+
+
+def emotion_faces(
+    character: str, label: str, intensity: float, words: int, *, rule: str, reason: str
+) -> list[Behaviour]:
+    """The face of `label` at `intensity` over a line of `words` words: its EMFACS prototype's
+    Action Units (origin `emotion`), each at its weight times the intensity; none for a
+    neutral line or one without words."""
+    if label == "neutral" or words < 1:
+        return []
+    faces = []
+    for au, weight in sorted(load_emfacs().get(label, {}).items()):
+        value = round(weight * intensity, 3)
+        if value >= MIN_EMOTION_FACE:
+            faces.append(
+                Behaviour(
+                    character=character,
+                    channel="face",
+                    au=au,
+                    word=0,
+                    until_word=words - 1,
+                    intensity=value,
+                    origin="emotion",
+                    rule=rule,
+                    reason=reason,
+                )
+            )
+    return faces
 
 
 class ModelFallback(_Strict):

@@ -17,6 +17,7 @@ from typing import Any, Protocol, cast
 
 from motiondirector.errors import BackendUnavailableError, MotionDirectorError
 from motiondirector.plan.direction import (
+    MIN_EMOTION_FACE,
     ActionDirection,
     Behaviour,
     Direction,
@@ -639,7 +640,7 @@ class RulesPlanner:
         drafts: list[_Draft] = []
         for au, weight in sorted(self._emfacs.get(label, {}).items()):
             value = round(weight * intensity, 3)
-            if value < 0.05:
+            if value < MIN_EMOTION_FACE:
                 continue
             draft = _Draft(
                 speaker, "face", "rules.emotion", f"{label} {intensity:.2f} ({reason})", "emotion"

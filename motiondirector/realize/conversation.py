@@ -41,10 +41,9 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from motiondirector.errors import SceneLimitError, ScriptError, TurnError
-from motiondirector.plan.direction import Behaviour, Direction, UtteranceDirection
+from motiondirector.plan.direction import Direction, UtteranceDirection, emotion_faces
 from motiondirector.plan.motion_plan import MotionPlan
 from motiondirector.plan.scene import Scene
-from motiondirector.plan.vocabulary import load_emfacs
 from motiondirector.planners import Planner
 from motiondirector.planners.rules import RulesPlanner
 from motiondirector.realize import plan_scene
@@ -57,7 +56,6 @@ CARRY_MIN = 0.2
 CARRIED_RULE = "session.carried_emotion"
 HISTORY_TURNS = 8
 """Earlier turns kept as context for the emotion classifier (it reads at most this many)."""
-_MIN_FACE = 0.05
 AddresseeFrom = Literal["request", "last_speaker", "none"]
 _SEED_RANGE = 2**32
 
@@ -315,31 +313,10 @@ class ContextPlanner:
             update["emotion_origin"] = "session"
             update["emotion_reason"] = reason
             update["behaviours"] = (
-                *self._face(carried.label, intensity, reason, words),
+                *emotion_faces(
+                    self._speaker, carried.label, intensity, words, rule=CARRIED_RULE, reason=reason
+                ),
                 *item.behaviours,
             )
             self.carried_applied = True
         return item.model_copy(update=update) if update else item
-
-    def _face(self, label: str, intensity: float, reason: str, words: int) -> list[Behaviour]:
-        if words < 1:
-            return []
-        faces = []
-        for au, weight in sorted(load_emfacs().get(label, {}).items()):
-            value = round(weight * intensity, 3)
-            if value < _MIN_FACE:
-                continue
-            faces.append(
-                Behaviour(
-                    character=self._speaker,
-                    channel="face",
-                    au=au,
-                    word=0,
-                    until_word=words - 1,
-                    intensity=value,
-                    origin="emotion",
-                    rule=CARRIED_RULE,
-                    reason=reason,
-                )
-            )
-        return faces
