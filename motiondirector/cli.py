@@ -1029,8 +1029,9 @@ def _revise(args: argparse.Namespace) -> int:
     revised = director.revise(args.direction, args.note, args.out, parser=args.parser)
     from motiondirector.agent.notes import describe_constraint
 
+    width = name_column(constraint.character for constraint in revised.constraints)
     for constraint in revised.constraints:
-        who = padded(constraint.character, name_column(c.character for c in revised.constraints))
+        who = padded(constraint.character, width)
         print(f"{constraint.kind:<10} {who} {describe_constraint(constraint)}")
     print(revised.diff.summary())
     _print_segments(revised.result.timeline)
