@@ -1,9 +1,10 @@
 """The animatic preview: an H.264 MP4 (and a contact sheet) of a directed scene on the CPU.
 
-Every character is a coloured stick figure side by side facing the camera, with a simple face
-whose brows, lids, mouth and jaw follow the character's ARKit curves (its realized face when
-one is given, else the plan's), a name label (the speaker
-highlighted), the current line as a subtitle and each beat's heading as a title card. Joint
+The characters on stage in the current beat stand side by side facing the camera as coloured
+stick figures (a scene of many beats recasts the line-up at each heading), each with a simple
+face whose brows, lids, mouth and jaw follow the character's ARKit curves (its realized face
+when one is given, else the plan's), a name label (the speaker highlighted), the current line as
+a subtitle and each beat's heading as a title card. Joint
 positions, projections and face curves are computed once for the whole scene; each frame is then
 only a few Pillow draw calls, so the preview renders faster than real time.
 """
@@ -117,7 +118,8 @@ class _Figure:
         joints: FloatArray,
         head: FloatArray,
         head_radius: float,
-        label_at: tuple[float, float],
+        label_at: FloatArray,
+        on_stage: npt.NDArray[np.bool_],
         face: FloatArray,
     ) -> None:
         self.name = name
@@ -125,7 +127,8 @@ class _Figure:
         self.joints = joints  # (frames, 22, 2) pixels
         self.head = head  # (frames, 2) pixels
         self.head_radius = head_radius
-        self.label_at = label_at
+        self.label_at = label_at  # (frames, 2) pixels, whole
+        self.on_stage = on_stage  # (frames,): drawn in that frame
         self.face = face  # (frames, 52)
 
 
@@ -145,7 +148,8 @@ class _Renderer:
         self.faces = dict(faces or {})
         self.times = frame_times(plan.scene.duration, fps)
         names = _on_screen(plan) or sorted(motions)
-        count = max(len(names), 1)
+        marks, on_stage = _lineups(plan, names, self.times)
+        count = max(int(on_stage.sum(axis=1).max(initial=0)), 1)
         scale = min(0.28 * height, 0.92 * width / (count * SLOT_WIDTH_M))
         self.camera = Camera(
             width,
@@ -156,7 +160,10 @@ class _Renderer:
         )
         self.scale = scale
         self.stroke = max(1, round(height / 150))
-        self.figures = [self._figure(plan, motions, name, i, count) for i, name in enumerate(names)]
+        self.figures = [
+            self._figure(plan, motions, name, i, marks[:, i], on_stage[:, i])
+            for i, name in enumerate(names)
+        ]
         self.speaking = self._speaking()
         self.captions = self._captions()
         self.titles = self._titles()
@@ -168,26 +175,33 @@ class _Renderer:
         self._pages: dict[tuple[int, int], list[tuple[float, list[str]]]] = {}
 
     def _figure(
-        self, plan: MotionPlan, motions: dict[str, Motion], name: str, slot: int, count: int
+        self,
+        plan: MotionPlan,
+        motions: dict[str, Motion],
+        name: str,
+        slot: int,
+        marks: FloatArray,
+        on_stage: npt.NDArray[np.bool_],
     ) -> _Figure:
+        """Character `name`, coloured by its `slot` in the cast, standing at `marks` (metres
+        along the stage, one per frame) in the frames where it is `on_stage`."""
         motion = motions.get(name) or Motion.rest()
         positions = motion.joint_positions()
         index = np.minimum(np.rint(self.times * motion.fps).astype(int), motion.frames - 1)
         positions = _on_mark(positions[index])
-        positions = positions + np.array([(slot - (count - 1) / 2) * SLOT_WIDTH_M, 0.0, 0.0])
+        positions[..., 0] += marks[:, None]
         frames = len(self.times)
         joints = project(positions.reshape(-1, 3), self.camera).reshape(frames, -1, 2)
         head_centres = positions[:, _HEAD] + np.array([0.0, 0.06, 0.0])
         head = project(head_centres, self.camera)
-        ground = np.array([[positions[0, 0, 0], 0.0, 0.0]])
-        label = project(ground, self.camera)[0]
+        ground = np.column_stack([marks, np.zeros(frames), np.zeros(frames)])
+        # Whole pixels: text drawn at a fraction of one is shaded by it, so a motion read back
+        # from a BVH file (6 decimals) would shade the name differently.
+        label_at = np.rint(project(ground, self.camera))
         face = self._face_curves(plan, name)
         colour = CHARACTER_COLOURS[slot % len(CHARACTER_COLOURS)]
         radius = HEAD_RADIUS_M * self.scale
-        # Whole pixels: text drawn at a fraction of one is shaded by it, so a motion read back
-        # from a BVH file (6 decimals) would shade the name differently.
-        label_at = (float(round(label[0])), float(round(label[1])))
-        return _Figure(name, colour, joints, head, radius, label_at, face)
+        return _Figure(name, colour, joints, head, radius, label_at, on_stage, face)
 
     def _face_curves(self, plan: MotionPlan, name: str) -> FloatArray:
         realized = self.faces.get(name)
@@ -255,7 +269,8 @@ class _Renderer:
             if not line.voice_over
         }
         for figure in self.figures:
-            self._draw_figure(draw, figure, index, figure.name in speakers)
+            if figure.on_stage[index]:
+                self._draw_figure(draw, figure, index, figure.name in speakers)
         captions = self.captions[index]
         if captions:
             self._draw_subtitles(draw, captions, float(self.times[index]))
@@ -272,7 +287,7 @@ class _Renderer:
             a, b = points[parent], points[joint]
             draw.line((a[0], a[1], b[0], b[1]), fill=figure.colour, width=self.stroke + 1)
         self._draw_face(draw, figure, index, speaking)
-        x, y = figure.label_at
+        x, y = figure.label_at[index]
         y += self.stroke * 3
         colour = SPEAKER if speaking else LABEL
         label = self._label(figure.name)
@@ -431,6 +446,29 @@ def _on_screen(plan: MotionPlan) -> list[str]:
         and all(line.voice_over for line in plan.utterances if line.speaker == track.name)
     }
     return [track.name for track in plan.characters if track.name not in voices]
+
+
+def _lineups(
+    plan: MotionPlan, names: list[str], times: FloatArray
+) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
+    """Where each of `names` stands at each of `times`: its mark (metres along the stage,
+    frames x names) and whether it is on stage (frames x names). The characters of the beat
+    under way stand side by side, centred, in cast order; a plan whose beats name nobody has
+    everyone on stage throughout."""
+    casts = [set(beat.characters) for beat in plan.beats]
+    if not any(casts):
+        casts, starts = [set(names)], np.zeros(1)
+    else:
+        starts = np.array([beat.start for beat in plan.beats])
+    beat_at = np.clip(np.searchsorted(starts, times, side="right") - 1, 0, len(casts) - 1)
+    marks = np.zeros((len(casts), len(names)))
+    present = np.zeros((len(casts), len(names)), dtype=bool)
+    for b, cast in enumerate(casts):
+        lineup = [i for i, name in enumerate(names) if name in cast]
+        for slot, i in enumerate(lineup):
+            marks[b, i] = (slot - (len(lineup) - 1) / 2) * SLOT_WIDTH_M
+            present[b, i] = True
+    return marks[beat_at], present[beat_at]
 
 
 LANE_TRAVEL_M = 0.35 * SLOT_WIDTH_M

@@ -174,7 +174,7 @@ Fine. We talk in the morning.
 def _speaker_pixels(image: Image.Image, renderer: _Renderer, name: str) -> int:
     """Pixels of the speaker colour around `name`'s label."""
     figure = next(f for f in renderer.figures if f.name == name)
-    x, y = figure.label_at
+    x, y = figure.label_at[0]  # one beat: the line-up stands still
     pixels = np.asarray(image.convert("RGB")).astype(np.int16)
     band = pixels[round(y) : round(y) + 24, max(round(x) - 40, 0) : round(x) + 40]
     return int((np.abs(band - np.array(SPEAKER)).sum(axis=2) < 30).sum())
@@ -205,8 +205,8 @@ def test_long_names_never_overlap_their_neighbours() -> None:
     renderer = _Renderer(plan, {}, SIZE, 30)
     image = np.asarray(renderer.frame(0).convert("RGB")).astype(np.int16)
     label = np.abs(image - np.array(LABEL)).sum(axis=2) < 60
-    xs = [f.label_at[0] for f in renderer.figures]
-    top = round(renderer.figures[0].label_at[1])
+    xs = [f.label_at[0, 0] for f in renderer.figures]
+    top = round(renderer.figures[0].label_at[0, 1])
     band = label[top : top + 20]
     for left, right in itertools.pairwise(xs):
         assert not band[:, round((left + right) / 2)].any()  # the lane between them is clear
@@ -258,3 +258,46 @@ def test_the_same_preview_is_the_same_file_every_time(
         render_preview(directed.plan, directed.motions, out, size=(64, 48), fps=30)
         files.add(hashlib.sha256(out.read_bytes()).hexdigest())
     assert len(files) == 1
+
+
+TWO_SCENES = """INT. KITCHEN - DAY
+
+ANA
+Where is Ben?
+
+BEN
+Right here, in the kitchen.
+
+EXT. GARDEN - NIGHT
+
+CAL
+Did you hear something?
+
+DAN
+Only the wind, Cal.
+"""
+
+
+def _colour_pixels(image: Image.Image, colour: tuple[int, int, int]) -> int:
+    pixels = np.asarray(image.convert("RGB")).astype(np.int16)
+    return int((np.abs(pixels - np.array(colour)).sum(axis=2) < 12).sum())
+
+
+def test_each_beat_shows_only_the_characters_on_stage_in_it() -> None:
+    plan = plan_text(TWO_SCENES, format="fountain")
+    kitchen, garden = plan.beats
+    assert set(kitchen.characters) == {"ANA", "BEN"} and set(garden.characters) == {"CAL", "DAN"}
+    renderer = _Renderer(plan, {}, SIZE, 30)
+    figures = {figure.name: figure for figure in renderer.figures}
+    in_kitchen = round((plan.utterances[0].start + plan.utterances[0].end) / 2 * 30)
+    in_garden = round((plan.utterances[2].start + plan.utterances[2].end) / 2 * 30)
+    first, second = renderer.frame(in_kitchen), renderer.frame(in_garden)
+    for name, there, away in (("ANA", first, second), ("CAL", second, first)):
+        assert _colour_pixels(there, figures[name].colour) > 0
+        assert _colour_pixels(away, figures[name].colour) == 0
+    # Two stand on stage at a time, centred, and as large as in a two-hander: the line-up is
+    # recast at the heading, not four lanes with two empty.
+    two_hander = _Renderer(plan_text(SCRIPT, format="fountain"), {}, SIZE, 30)
+    assert renderer.scale == two_hander.scale
+    assert figures["ANA"].label_at[in_kitchen, 0] == figures["CAL"].label_at[in_garden, 0]
+    assert figures["ANA"].label_at[in_kitchen, 0] < SIZE[0] / 2

@@ -215,7 +215,7 @@ def test_a_voice_over_is_heard_not_seen() -> None:
 def _speaker_pixels(renderer: _Renderer, frame: int, name: str) -> int:
     """Pixels of the speaker colour around `name`'s label."""
     figure = next(f for f in renderer.figures if f.name == name)
-    x, y = figure.label_at
+    x, y = figure.label_at[frame]
     pixels = np.asarray(renderer.frame(frame).convert("RGB")).astype(np.int16)
     band = pixels[round(y) : round(y) + 24, max(round(x) - 40, 0) : round(x) + 40]
     return int((np.abs(band - np.array(SPEAKER)).sum(axis=2) < 30).sum())
