@@ -35,6 +35,7 @@ from motiondirector.realize import (
     plan_scene,
     realize_plan,
 )
+from motiondirector.realize.body import check_retrieval_options
 from motiondirector.realize.decide import procedural_clip
 from motiondirector.realize.pipeline import FixedDirection
 from motiondirector.retrieval.builtin import builtin_clip_library
@@ -86,12 +87,7 @@ class Director:
         face_library: ClipLibrary | str | os.PathLike[str] | None = None,
         face_threshold: float | None = None,
     ) -> None:
-        if not 0.0 <= retrieve_threshold <= 1.0:
-            raise MotionDirectorError(
-                f"retrieve_threshold must be between 0 and 1, got {retrieve_threshold}"
-            )
-        if k < 1:
-            raise MotionDirectorError(f"k must be at least 1, got {k}")
+        check_retrieval_options(retrieve_threshold, k, threshold_name="retrieve_threshold")
         if face_threshold is not None and not face_threshold >= 0.0:
             raise MotionDirectorError(f"face_threshold must be at least 0, got {face_threshold}")
         self.planner = planner

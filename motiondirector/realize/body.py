@@ -132,17 +132,24 @@ def decide_timeline(
 
 
 def check_realize_options(plan: object, threshold: float, k: int) -> None:
-    """Refuse what would otherwise realize silently wrong: a threshold outside [0, 1] (NaN
-    retrieves every slot) or fewer than one candidate per slot (every clip slot dropped)."""
+    """Refuse a `plan` that is not a `MotionPlan`, and the options `check_retrieval_options`
+    refuses."""
     if not isinstance(plan, MotionPlan):
         raise MotionDirectorError(
             f"realize_plan takes a MotionPlan, got {type(plan).__name__}; "
             "plan the script first (plan_text, plan_script)"
         )
+    check_retrieval_options(threshold, k)
+
+
+def check_retrieval_options(threshold: float, k: int, *, threshold_name: str = "threshold") -> None:
+    """Refuse what would otherwise realize silently wrong: a threshold outside [0, 1] (NaN
+    retrieves every slot) or fewer than one candidate per slot (every clip slot dropped).
+    `threshold_name` is the argument's name in the caller's signature."""
     if isinstance(threshold, bool) or not (
         isinstance(threshold, int | float) and 0.0 <= threshold <= 1.0
     ):
-        raise MotionDirectorError(f"threshold must be a number in [0, 1], got {threshold!r}")
+        raise MotionDirectorError(f"{threshold_name} must be a number in [0, 1], got {threshold!r}")
     if isinstance(k, bool) or not (isinstance(k, int) and k >= 1):
         raise MotionDirectorError(f"k (library candidates per slot) must be >= 1, got {k!r}")
 

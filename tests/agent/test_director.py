@@ -213,7 +213,11 @@ def test_direct_accepts_text_scenes_and_plans(builtin_clips: ClipLibrary) -> Non
     ("options", "message"),
     [
         ({"retrieve_threshold": 1.5}, "retrieve_threshold"),
-        ({"k": 0}, "k must be"),
+        # NaN passed a range check and retrieved every slot; True passed as 1.
+        ({"retrieve_threshold": float("nan")}, r"retrieve_threshold must be a number in \[0, 1\]"),
+        ({"retrieve_threshold": True}, "retrieve_threshold"),
+        ({"k": 0}, "k .library candidates per slot. must be >= 1"),
+        ({"k": 2.5}, "k .library candidates per slot. must be >= 1"),
         ({"generator": object()}, "not a generator"),
     ],
 )
