@@ -16,6 +16,14 @@ Procedural segments loop the built-in idle clip. When their lexeme names a postu
 `idle` (a persistent posture in force, e.g. `sit`), they hold the pose the previous segment
 ended in and add the idle clip's breathing to it, so motion is never frozen.
 
+A persistent posture (its clips end in a pose that lasts: sitting, leaning, kneeling, lying,
+turned away) stays in force through the gestures and head movements played while it is held:
+such a segment is layered onto the posture's pose, its arms (for a gesture) and neck and head
+moving as recorded relative to the chest, its spine bending from the posture as it bends from
+its own first frame, while the pelvis, legs and stage position keep the posture's. So a seated
+character points without standing up, and the hold after the gesture returns to the posture,
+not to wherever the gesture left the arms.
+
 This module must not choose clips; it renders the choices of `retrieval/sequence.py`.
 """
 
@@ -32,15 +40,27 @@ import numpy as np
 from motiondirector.errors import AssemblyError, ScriptError
 from motiondirector.motion.bvh import quat_apply, quat_conjugate, quat_multiply, read_bvh
 from motiondirector.motion.clip import Motion
-from motiondirector.motion.library import GestureLibraryError, get_clip
+from motiondirector.motion.library import GestureLibraryError, get_clip, persistent_lexemes
 from motiondirector.motion.retargeting import load_rig_map, retarget
-from motiondirector.motion.skeleton import CANONICAL_FPS, JOINTS, REST_OFFSETS
+from motiondirector.motion.skeleton import CANONICAL_FPS, JOINT_INDEX, JOINTS, REST_OFFSETS
 from motiondirector.plan.timeline import CharacterTimeline, Segment, Timeline
+from motiondirector.plan.vocabulary import HEAD_LEXEMES, POSTURE_LEXEMES
 
 BUILTIN_PREFIX = "builtin:"
 IDLE_SOURCE = "builtin:idle.normal.normal.neutral"
 _BVH_CACHE_SIZE = 64
 
+
+_ARMS = tuple(
+    JOINT_INDEX[f"{side}_{part}"]
+    for side in ("left", "right")
+    for part in ("collar", "shoulder", "elbow", "wrist")
+)
+_NECK_AND_HEAD = (JOINT_INDEX["neck"], JOINT_INDEX["head"])
+_SPINE = (JOINT_INDEX["spine1"], JOINT_INDEX["spine2"], JOINT_INDEX["spine3"])
+
+Pose = tuple[np.ndarray, np.ndarray]
+"""One frame: joint rotations (22, 4) and the root position (3,)."""
 
 MotionLoader = Callable[[str, str | None], Motion]
 """Loads a segment's source as motion, given the source and its rig map (None: detected)."""
@@ -148,7 +168,8 @@ class _Placed:
     turn: np.ndarray  # yaw quaternion applied to the root
     origin: np.ndarray  # clip root at source_in
     anchor: np.ndarray  # stage xz where the segment starts (x, 0, z)
-    held: tuple[np.ndarray, np.ndarray] | None  # base pose for a held posture
+    held: Pose | None  # base pose for a held posture
+    posture: Pose | None = None  # the posture this movement is layered onto
 
     def source_times(self, times: np.ndarray) -> np.ndarray:
         seg = self.segment
@@ -158,6 +179,8 @@ class _Placed:
 
     def sample(self, times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         rotations, root = sample_motion(self.motion, self.source_times(times), loop=self.loop)
+        if self.posture is not None:
+            return self._layered(rotations, self.posture)
         if self.held is not None:
             base_rot, base_root = self.held
             first_rot, first_root = sample_motion(self.motion, np.zeros(1), loop=True)
@@ -170,20 +193,65 @@ class _Placed:
         placed = travel + self.anchor
         return rotations, placed
 
+    def _layered(self, rotations: np.ndarray, posture: Pose) -> tuple[np.ndarray, np.ndarray]:
+        base_rot, base_root = posture
+        count = len(rotations)
+        out = np.repeat(base_rot[None], count, axis=0)
+        moving = _NECK_AND_HEAD if self.segment.lexeme in HEAD_LEXEMES else _ARMS + _NECK_AND_HEAD
+        out[:, moving] = rotations[:, moving]
+        first, _ = sample_motion(self.motion, np.array([self.segment.source_in]), loop=self.loop)
+        bend = quat_multiply(quat_conjugate(first[:, _SPINE]), rotations[:, _SPINE])
+        out[:, _SPINE] = _normalize(quat_multiply(base_rot[None, _SPINE], bend))
+        return out, np.repeat(base_root[None], count, axis=0)
+
 
 def _place(
     segment: Segment,
     motion: Motion,
     anchor: np.ndarray,
-    previous: tuple[np.ndarray, np.ndarray] | None,
+    previous: Pose | None,
+    posture: Pose | None,
 ) -> _Placed:
+    """`segment` placed after the pose `previous` (None at the start), layered onto
+    `posture` when one is given."""
     loop = segment.kind == "procedural"
     held = None
     if loop and segment.lexeme not in (None, "idle") and previous is not None:
         held = previous
     first_rot, first_root = sample_motion(motion, np.array([segment.source_in]), loop=loop)
     turn = _yaw_quaternion(-_heading(first_rot[0, 0]))
-    return _Placed(segment, motion, loop, turn, first_root[0], anchor, held)
+    return _Placed(segment, motion, loop, turn, first_root[0], anchor, held, posture)
+
+
+class _PostureInForce:
+    """The persistent posture a character holds, and its pose: set when a posture segment
+    ends or the first hold of a posture begins, cleared by any other posture or an idle
+    fill."""
+
+    def __init__(self) -> None:
+        self.lexeme: str | None = None
+        self.pose: Pose | None = None
+
+    def before(self, segment: Segment, previous: Pose | None) -> tuple[Pose | None, Pose | None]:
+        """(pose a hold holds, posture a movement is layered onto) for `segment`, which
+        starts after the pose `previous`."""
+        lexeme = segment.lexeme
+        if segment.source == IDLE_SOURCE and segment.kind == "procedural":
+            if lexeme in persistent_lexemes():
+                if lexeme != self.lexeme or self.pose is None:
+                    self.lexeme, self.pose = lexeme, previous
+                return self.pose, None
+            self.lexeme, self.pose = None, None
+            return previous, None
+        if lexeme is None or lexeme in POSTURE_LEXEMES:
+            self.lexeme, self.pose = None, None
+            return previous, None
+        return previous, self.pose
+
+    def after(self, segment: Segment, last: Pose) -> None:
+        """A persistent posture's segment that ended in the pose `last` is in force."""
+        if segment.lexeme in persistent_lexemes() and segment.source != IDLE_SOURCE:
+            self.lexeme, self.pose = segment.lexeme, last
 
 
 def assemble_character(
@@ -203,6 +271,7 @@ def assemble_character(
     filled = np.zeros(count, dtype=bool)
     previous: _Placed | None = None
     anchor = np.zeros(3)
+    posture = _PostureInForce()
     segments = track.segments
     for index, segment in enumerate(segments):
         if not segment.source:
@@ -220,7 +289,8 @@ def assemble_character(
         if first > 0 and filled[first - 1]:
             held = (rotations[first - 1].copy(), root[first - 1].copy())
             anchor = root[first - 1] * np.array([1.0, 0.0, 1.0])
-        placed = _place(segment, load(segment.source, segment.rig), anchor, held)
+        held, layered_on = posture.before(segment, held)
+        placed = _place(segment, load(segment.source, segment.rig), anchor, held, layered_on)
         times = np.arange(first, stop) / fps
         seg_rot, seg_root = placed.sample(times)
         fade = min(stop - first, round(segment.blend_in * fps))
@@ -233,6 +303,7 @@ def assemble_character(
         rotations[first:stop] = seg_rot
         root[first:stop] = seg_root
         filled[first:stop] = True
+        posture.after(segment, (rotations[stop - 1].copy(), root[stop - 1].copy()))
         previous = placed
     if not filled.all():
         missing = int(np.argmin(filled))

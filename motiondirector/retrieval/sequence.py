@@ -48,7 +48,7 @@ from pathlib import Path
 
 import numpy as np
 
-from motiondirector.motion.library import builtin_library
+from motiondirector.motion.library import builtin_library, persistent_lexemes
 from motiondirector.plan.motion_plan import (
     GestureEvent,
     HeadEvent,
@@ -105,11 +105,6 @@ class Choice:
     next_join_cost: float
     candidates: int
     best: float
-
-
-def persistent_lexemes() -> frozenset[str]:
-    """Posture lexemes whose clips end in a new posture that lasts (sit, kneel, ...)."""
-    return frozenset(clip.lexeme for clip in builtin_library() if clip.persistent)
 
 
 # -- slots ---------------------------------------------------------------------------------

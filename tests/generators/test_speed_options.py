@@ -319,8 +319,11 @@ def test_vae_tiling_and_slicing_are_switched_on(plain: dict[str, np.ndarray]) ->
     generator = backend("animatediff", vae_tiling=True, vae_slicing=True)
     assert generator.pipeline.vae.use_tiling and generator.pipeline.vae.use_slicing
     output = generator(request("animatediff"))
-    # Frames smaller than a tile decode in one piece: the same pixels.
-    np.testing.assert_array_equal(output.frames, plain_frames(plain, "animatediff"))
+    # Frames smaller than a tile decode in one piece: the same pixels, but for float rounding
+    # of the sliced (one frame at a time) decode, which can move a value across a level.
+    plain_pixels = plain_frames(plain, "animatediff").astype(np.int16)
+    difference = np.abs(output.frames.astype(np.int16) - plain_pixels)
+    assert difference.max() <= 1 and (difference > 0).mean() < 0.001
     assert output.metadata["options"] == {
         "preset": "standard", "vae_tiling": True, "vae_slicing": True,
     }  # fmt: skip

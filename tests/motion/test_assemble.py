@@ -13,9 +13,10 @@ from motiondirector.motion.assemble import (
     slerp,
 )
 from motiondirector.motion.bvh import motion_to_bvh, parse_bvh
-from motiondirector.motion.library import get_clip
+from motiondirector.motion.library import LibraryClip, builtin_library, get_clip
 from motiondirector.motion.retargeting import load_rig_map, retarget
 from motiondirector.plan.timeline import CharacterTimeline, Provenance, Segment, Timeline
+from motiondirector.plan.vocabulary import HEAD_LEXEMES
 
 WAVE = "wave.right.normal.normal.neutral"
 SIT = "sit.normal.normal.neutral"
@@ -90,14 +91,14 @@ def test_a_segment_plays_its_source_time_warped_into_place(scene: Timeline) -> N
 
 
 def test_a_blend_spreads_a_pose_change_over_its_frames() -> None:
-    # Sitting, then a standing wave: a hard cut makes the pelvis jump up in one frame.
+    # Sitting, then standing idle: a hard cut makes the pelvis jump up in one frame.
     sit = get_clip(SIT)
     boundary = round(sit.duration * 30)
 
     def pelvis_steps(blend: float) -> np.ndarray:
         timeline = _timeline(
             _clip(SIT, 0.0, sit.duration, blend=0.0),
-            _clip(WAVE, sit.duration, 4.0, blend=blend),
+            _clip(IDLE, sit.duration, 4.0, blend=blend, lexeme="idle"),
             duration=4.0,
         )
         root = assemble_timeline(timeline)["ANA"].root_positions
@@ -123,6 +124,57 @@ def test_a_held_posture_keeps_the_pose_and_breathes() -> None:
     held = motion.root_positions[round(sit.duration * 30) + 10 :, 1]
     assert np.abs(held - sat).max() < 0.03
     assert np.ptp(motion.rotations[-100:, 9], axis=0).max() > 1e-4  # spine3 still moves
+
+
+def _seated(*middle: Segment, end: float) -> Timeline:
+    """Sit, hold the seat, play `middle` and hold the seat again until `end`."""
+    sit = get_clip(SIT)
+    first = middle[0].target_in
+    return _timeline(
+        _clip(SIT, 0.0, sit.duration, blend=0.0),
+        _clip(IDLE, sit.duration, first, kind="procedural", lexeme="sit", source_out=1.0),
+        *middle,
+        _clip(IDLE, middle[-1].target_out, end, kind="procedural", lexeme="sit", source_out=1.0),
+        duration=end,
+    )
+
+
+def test_a_gesture_while_seated_is_played_seated() -> None:
+    sit, wave = get_clip(SIT), get_clip(WAVE)
+    start = sit.duration + 1.0
+    stop = start + wave.duration
+    motion = assemble_timeline(_seated(_clip(WAVE, start, stop), end=stop + 2.0))["ANA"]
+    sat = sit.motion().root_positions[-1, 1]
+    pelvis = motion.root_positions[:, 1]
+    # Seated throughout: the wave used to stand the character up, and the hold after it kept
+    # the standing pose for the rest of the sitting.
+    after_sitting = round(sit.duration * 30)
+    assert np.abs(pelvis[after_sitting:] - sat).max() < 0.03
+    knees = motion.rotations[:, 4]
+    assert np.abs(np.abs((knees[after_sitting:] * knees[after_sitting]).sum(-1)) - 1).max() < 1e-3
+    wrist = motion.joint_positions()[:, 21, 1]
+    before, during = round((start - 0.3) * 30), round((start + stop) / 2 * 30)
+    assert wrist[during - 5 : during + 5].max() > wrist[before] + 0.3  # the hand is raised
+    # ...and back where the seated pose keeps it once the hold after the wave has blended in.
+    assert abs(wrist[round((stop + 1.0) * 30)] - wrist[before]) < 0.05
+
+
+def test_a_head_movement_while_seated_keeps_the_seated_arms() -> None:
+    sit = get_clip(SIT)
+    nod = next(clip for clip in _head_clips() if clip.lexeme == "nod")
+    start = sit.duration + 1.0
+    stop = start + nod.duration
+    motion = assemble_timeline(_seated(_clip(nod.id, start, stop), end=stop + 1.0))["ANA"]
+    before, during = round((start - 0.3) * 30), round((start + stop) / 2 * 30)
+    arms = [16, 17, 18, 19, 20, 21]
+    same = np.abs((motion.rotations[during, arms] * motion.rotations[before, arms]).sum(-1))
+    assert same.min() > 0.9999
+    head = motion.rotations[before : round(stop * 30), 15]
+    assert np.abs((head * head[0]).sum(-1)).min() < 0.999  # the head does nod
+
+
+def _head_clips() -> list[LibraryClip]:
+    return [clip for clip in builtin_library() if clip.lexeme in HEAD_LEXEMES]
 
 
 def test_assembled_motion_writes_bvh_that_reads_back(scene: Timeline) -> None:

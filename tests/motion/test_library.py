@@ -191,6 +191,16 @@ def test_every_clip_synthesizes_a_valid_motion_that_starts_and_ends_at_neutral()
             assert end_offset < 0.5, clip.id
 
 
+def test_every_clip_starts_and_ends_at_rest() -> None:
+    # A gesture leaves and returns to the rest pose at rest: a fist pump started with the
+    # wrist at 8.6 m/s in its first frame (PCHIP's end slopes), a pop at every join.
+    for clip in LIBRARY:
+        joints = clip.motion().joint_positions()
+        first = np.linalg.norm(joints[1] - joints[0], axis=-1).max() * CANONICAL_FPS
+        last = np.linalg.norm(joints[-1] - joints[-2], axis=-1).max() * CANONICAL_FPS
+        assert first < 3.0 and last < 3.0, (clip.id, first, last)
+
+
 def test_motion_is_cached_read_only_and_deterministic() -> None:
     clip = get_clip("clap.both.large.fast.happy")
     first = clip.motion()

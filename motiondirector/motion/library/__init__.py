@@ -12,6 +12,7 @@ from motiondirector.motion.library.catalog import (
     builtin_library,
     clips_for,
     get_clip,
+    persistent_lexemes,
 )
 from motiondirector.motion.library.synthesis import neutral_rotations
 
@@ -22,4 +23,5 @@ __all__ = [
     "clips_for",
     "get_clip",
     "neutral_rotations",
+    "persistent_lexemes",
 ]

@@ -76,6 +76,14 @@ def _variants() -> list[tuple[str, str, str]]:
 
 
 @cache
+def persistent_lexemes() -> frozenset[str]:
+    """Posture lexemes whose clips end in a new posture that lasts (sit, kneel, ...)."""
+    return frozenset(
+        spec.lexeme for spec in load_library_data().lexemes.values() if spec.persistent
+    )
+
+
+@cache
 def builtin_library() -> tuple[LibraryClip, ...]:
     """Every clip of the built-in library, sorted by id."""
     data = load_library_data()
