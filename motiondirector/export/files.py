@@ -24,11 +24,13 @@ from motiondirector.export.formats import (
 )
 from motiondirector.plan.motion_plan import MotionPlan
 
-_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
-_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {
-    f"{p}{i}" for p in ("COM", "LPT") for i in range(1, 10)
+_LEGACY_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
+# Windows reserves these device names, with any extension; the superscript digits count too.
+_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"} | {
+    f"{p}{i}" for p in ("COM", "LPT") for i in (*"123456789", "¹", "²", "³")
 }
 _MAX_STEM = 80
+_MAX_STEM_BYTES = 120
 
 
 def export_files(
@@ -116,25 +118,114 @@ def remove_outdated(paths: Iterable[Path]) -> None:
 
 
 def character_file_stems(names: Sequence[str]) -> dict[str, str]:
-    """Character name -> a file-name stem safe on every common file system, unique per name."""
+    """Character name -> a file-name stem safe on every common file system, unique per name.
+
+    The stem keeps the name's letters, marks and digits in any script, NFC-normalised
+    ("ZOË", "美咲", "أحمد"); anything else (spaces, punctuation, symbols) becomes "_" and
+    invisible format characters are dropped. A name with no letter or digit is spelled by its
+    characters' Unicode names ("🤖" -> ROBOT_FACE). Windows device names get a "_" ("CON_"),
+    a stem is at most 80 characters and 120 UTF-8 bytes (a file name's limit is 255 bytes),
+    and names that would meet on a case-insensitive file system get "-2", "-3"."""
+    stems: dict[str, str] = {}
+    taken: set[str] = set()
+    for name in names:
+        if name in stems:
+            continue
+        stem = _stem(name)
+        candidate, n = stem, 2
+        # Case-insensitive file systems would merge "Ana" and "ANA".
+        while candidate.casefold() in taken:
+            candidate, n = f"{stem}-{n}", n + 1
+        taken.add(candidate.casefold())
+        stems[name] = candidate
+    return stems
+
+
+def _stem(name: str) -> str:
+    name = unicodedata.normalize("NFC", name)
+    stem = _safe(name)
+    if not any(c.isalnum() for c in stem):
+        # Nothing to read in the name itself: spell out what it is made of.
+        spelled = "_".join(unicodedata.name(c, f"U+{ord(c):04X}") for c in name if not c.isspace())
+        stem = _safe(spelled or "character")
+    stem = _shorten(stem)
+    if stem.upper() in _WINDOWS_RESERVED:
+        stem = f"{stem}_"
+    return stem
+
+
+def _safe(text: str) -> str:
+    """Letters, marks and digits of any script kept, "_" and "-" too; format characters
+    dropped; every other run of characters one "_"; no "_" or "-" at the ends."""
+    out: list[str] = []
+    replaced = False  # the last character out stands for a run of others
+    for char in text:
+        category = unicodedata.category(char)
+        if char in "_-" or category[0] in "LMN":
+            out.append(char)
+            replaced = False
+        elif category != "Cf" and not replaced:
+            out.append("_")
+            replaced = True
+    return "".join(out).strip("_-")
+
+
+def _shorten(stem: str) -> str:
+    """At most `_MAX_STEM` characters and `_MAX_STEM_BYTES` bytes of UTF-8, cut before a
+    letter rather than between a letter and its marks."""
+    end = len(stem)
+    while end and (end > _MAX_STEM or len(stem[:end].encode()) > _MAX_STEM_BYTES):
+        end -= 1
+    while 0 < end < len(stem) and unicodedata.category(stem[end]).startswith("M"):
+        end -= 1
+    return stem[:end].rstrip("_-") or stem[:1]
+
+
+def legacy_character_file_stems(names: Sequence[str]) -> dict[str, str]:
+    """The stems earlier versions wrote (accents folded to ASCII, "character-N" for names
+    without Latin letters), to read scene folders they made."""
     stems: dict[str, str] = {}
     taken: set[str] = set()
     for index, name in enumerate(names, start=1):
         if name in stems:
             continue
         ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-        stem = _UNSAFE.sub("_", ascii_name).strip("_-")[:_MAX_STEM]
+        stem = _LEGACY_UNSAFE.sub("_", ascii_name).strip("_-")[:_MAX_STEM]
         if not any(c.isalnum() for c in stem):
             stem = f"character-{index}"
         if stem.upper() in _WINDOWS_RESERVED:
             stem = f"{stem}_"
         candidate, n = stem, 2
-        # Case-insensitive file systems would merge "Ana" and "ANA".
         while candidate.lower() in taken:
             candidate, n = f"{stem}-{n}", n + 1
         taken.add(candidate.lower())
         stems[name] = candidate
     return stems
+
+
+def ascii_file_name(name: str) -> str:
+    """An ASCII stand-in for a file name made here, for readers that cannot take another
+    (an HTTP `filename=` beside `filename*=`): accents folded ("ZOË.bvh" -> ZOE.bvh), a stem
+    with no Latin letter left named "character" ("美咲.bvh" -> character.bvh)."""
+    stem, dot, suffix = name.partition(".")
+    folded = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
+    folded = _LEGACY_UNSAFE.sub("_", folded).strip("_-")
+    if not any(c.isalnum() for c in folded):
+        folded = "character"
+    return f"{folded}{dot}{_LEGACY_UNSAFE.sub('_', suffix)}"
+
+
+def is_safe_file_name(name: str) -> bool:
+    """Whether `name` is a plain file name as this package makes them: NFC, letters, marks,
+    digits, "_", "-" and ".", starting with a letter or digit, no "..", at most 200
+    characters."""
+    return (
+        0 < len(name) <= 200
+        and name[0].isalnum()
+        and ".." not in name
+        and unicodedata.is_normalized("NFC", name)
+        and all(c in "_-." or unicodedata.category(c)[0] in "LMN" for c in name)
+    )
 
 
 def write_text_atomic(path: Path, text: str) -> Path:

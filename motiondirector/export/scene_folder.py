@@ -45,6 +45,7 @@ from motiondirector.export.arkit import ARKIT_JSON_FORMAT
 from motiondirector.export.face_curves import FACE_FILE_SUFFIXES, FaceCurves, face_curve_files
 from motiondirector.export.files import (
     character_file_stems,
+    legacy_character_file_stems,
     make_folder,
     remove_outdated,
     write_text_atomic,
@@ -237,6 +238,11 @@ class SceneFolder:
             raise ExportError(
                 f"no character {unknown[0]!r} in {self.root}; there are {', '.join(order)}"
             )
+        if not all(self.path(f"{stem}{self.BVH_SUFFIX}").is_file() for stem in stems.values()):
+            # A folder saved before names kept their own letters ("character-1.bvh").
+            legacy = legacy_character_file_stems(list(order))
+            if all(self.path(f"{stem}{self.BVH_SUFFIX}").is_file() for stem in legacy.values()):
+                stems = legacy
         return {name: self.root / f"{stems[name]}{self.BVH_SUFFIX}" for name in names}
 
     def read_motions(self, names: Sequence[str], order: Sequence[str]) -> dict[str, Motion]:

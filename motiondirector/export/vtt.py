@@ -2,7 +2,8 @@
 
 One cue per utterance, from its start to its end. An utterance longer than
 `MAX_CUE_SECONDS` is split at sentence ends (by its word timings) into cues of at most that
-length where it can be; a single sentence longer than that stays one cue. Cues are in start
+length where it can be (Chinese and Japanese sentence ends too); a single sentence longer
+than that stays one cue. Cues are in start
 order, as WebVTT requires. Both formats escape `&`, `<` and `>` in names and text the same way
 (`escape_cue_text`): players read tags such as `<i>` in SRT too, and a line that says
 "<unreal>" must show as written. A voice-over's text is in italics (`<i>`), as subtitles
@@ -16,10 +17,13 @@ import re
 from dataclasses import dataclass
 
 from motiondirector.plan.motion_plan import MotionPlan, PlanUtterance
+from motiondirector.speech.scripts import join_words
 
 MAX_CUE_SECONDS = 7.0
 
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
+# Sentence ends of Latin, CJK (fullwidth and ideographic), Arabic, Urdu, Devanagari and
+# Ethiopic text, closing quotes and brackets allowed after them.
+_SENTENCE_END = re.compile(r"[.!?…。！？．｡؟۔।॥።][\"'”’)\]」』）】〕〉》]*$")
 _WHITESPACE = re.compile(r"\s+")
 
 
@@ -89,7 +93,7 @@ def _utterance_cues(utterance: PlanUtterance) -> list[Cue]:
     for part, (first, last) in enumerate(chunks, start=1):
         start = utterance.start if part == 1 else words[first].start
         end = utterance.end if part == len(chunks) else words[last].end
-        text = _one_line(" ".join(w.text for w in words[first : last + 1]))
+        text = _one_line(_written(utterance, first, last))
         cues.append(
             Cue(f"{utterance.id}-{part}", utterance.speaker, start, end, text, utterance.voice_over)
         )
@@ -97,8 +101,24 @@ def _utterance_cues(utterance: PlanUtterance) -> list[Cue]:
 
 
 def ends_sentence(word: str) -> bool:
-    """Whether `word` ends a sentence: `.`, `!`, `?` or `…`, closing quotes allowed."""
+    """Whether `word` ends a sentence: `.`, `!`, `?` or `…` (or `。` `！` `？` `؟` `।` ...),
+    closing quotes allowed."""
     return _SENTENCE_END.search(word) is not None
+
+
+def _written(utterance: PlanUtterance, first: int, last: int) -> str:
+    """Words `first` to `last` as the utterance's text writes them (Chinese and Japanese
+    without spaces); joined by `join_words` where the text does not spell its words."""
+    text, words = utterance.text, utterance.words
+    starts: list[int] = []
+    position = 0
+    for word in words[: last + 1]:
+        at = position + (len(text[position:]) - len(text[position:].lstrip()))
+        if not text.startswith(word.text, at):
+            return join_words([w.text for w in words[first : last + 1]])
+        starts.append(at)
+        position = at + len(word.text)
+    return text[starts[first] : position]
 
 
 def _whole_cue(utterance: PlanUtterance) -> Cue:

@@ -17,7 +17,12 @@ from motiondirector.scene.addressees import infer_addressees
 from motiondirector.scene.elements import ParsedScript, RawAction, RawHeading, RawTurn
 from motiondirector.scene.limits import SceneLimits
 from motiondirector.scene.names import NameMatcher
-from motiondirector.scene.speech import Speech, build_speech
+from motiondirector.scene.speech import (
+    Speech,
+    build_speech,
+    count_words,
+    given_word_parentheticals,
+)
 from motiondirector.scene.timing import TimingOptions, action_ms, to_ms, word_ms
 
 
@@ -222,7 +227,7 @@ class _Layout:
         )
 
     def _action(self, action: RawAction, beat: int, at: int) -> None:
-        end = at + action_ms(len(action.text.split()), self.timing)
+        end = at + action_ms(count_words(action.text), self.timing)
         self.actions.append(
             ActionLine(
                 id=f"a{len(self.actions) + 1}",
@@ -244,11 +249,13 @@ class _Layout:
         beat: int,
         at: int,
     ) -> Utterance:
+        parentheticals = speech.parentheticals
         if turn.words:
             self._check_given_start(turn, at)
             words = tuple(
                 Word(text=w.text, start=w.start, end=w.end, phonemes=w.phonemes) for w in turn.words
             )
+            parentheticals = given_word_parentheticals(speech, [w.text for w in turn.words])
         else:
             words = self._estimate_words(speech, at)
         utterance = Utterance(
@@ -259,7 +266,7 @@ class _Layout:
             words=words,
             start=words[0].start,
             end=max(word.end for word in words),
-            parentheticals=speech.parentheticals,
+            parentheticals=parentheticals,
             extension=turn.extension,
             dual=dual,
             beat=beat,

@@ -23,6 +23,7 @@ stays inside its word and does not overlap the one before.
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
@@ -41,8 +42,10 @@ from motiondirector.scene.elements import (
     Wryly,
 )
 from motiondirector.scene.limits import SceneLimits
+from motiondirector.scene.names import clean_name
 from motiondirector.scene.speech import build_speech, has_speech, normalize_space
 from motiondirector.speech.phonemes import ARPABET, VOWELS, spoken_parts
+from motiondirector.speech.scripts import joins_without_space, split_unspaced
 
 Path = tuple[str | int, ...]
 Model = TypeVar("Model", bound=BaseModel)
@@ -104,6 +107,10 @@ def parse_dialogue_json(
 ) -> ParsedScript:
     """Read dialogue JSON; word timings are checked against `limits` (default SceneLimits())."""
     data = load_json(text, file=file)
+    try:
+        data = _composed(data)
+    except RecursionError:
+        raise ScriptError("invalid JSON: nested too deeply", line=1, file=file) from None
     _refuse_other_document(data, file)
     top_is_list = isinstance(data, list)
     document = {"turns": data} if top_is_list else data
@@ -120,10 +127,22 @@ def parse_dialogue_json(
             elements.append(RawHeading(normalize_space(heading.heading), reader.line(path)))
         else:
             elements.append(reader.speech_turn(reader.validate(SpeechTurnIn, raw, path), path))
-    characters = tuple(dict.fromkeys(name.upper() for name in dialogue.characters if name))
+    characters = tuple(dict.fromkeys(n.upper() for n in map(clean_name, dialogue.characters) if n))
     return ParsedScript(
         elements=tuple(elements), title=dialogue.title or None, declared_characters=characters
     )
+
+
+def _composed(data: Any) -> Any:
+    """The document with every string in Unicode normal form C, escapes (`\\u0308`) too: one
+    spelling per name."""
+    if isinstance(data, str):
+        return unicodedata.normalize("NFC", data)
+    if isinstance(data, list):
+        return [_composed(item) for item in data]
+    if isinstance(data, dict):
+        return {_composed(key): _composed(value) for key, value in data.items()}
+    return data
 
 
 def _refuse_other_document(data: Any, file: str | None) -> None:
@@ -197,9 +216,13 @@ class _Reader:
         given = self._given_words(turn, [word.text for word in speech.words], path)
         addressees = None
         if turn.addressees is not None:
-            addressees = tuple(dict.fromkeys(name.upper() for name in turn.addressees if name))
+            addressees = tuple(
+                dict.fromkeys(n.upper() for n in map(clean_name, turn.addressees) if n)
+            )
         extension = turn.extension.upper() if turn.extension else None
-        speaker = normalize_space(turn.speaker).upper()
+        speaker = clean_name(turn.speaker).upper()
+        if not speaker:
+            raise self.fail("no visible character; give the speaker's name", (*path, "speaker"))
         return RawTurn(
             speaker,
             tuple(segments),
@@ -247,7 +270,11 @@ class _Reader:
                 )
             self._check_limits(word, previous, (*words_path, index))
             previous = word
-        given = [word.text for word in turn.words if has_speech(word.text)]
+        # Chinese and Japanese words are compared character by character, as the text is
+        # split: a TTS engine's "高兴" spells the text's "高" "兴".
+        given = [part for w in turn.words if has_speech(w.text) for part in split_unspaced(w.text)]
+        # A text of punctuation alone ("...") is a silent beat: it spells no spoken word.
+        spoken = [word for word in spoken if has_speech(word)]
         if len(given) != len(spoken) or not all(map(_same_word, given, spoken)):
             raise self.fail(
                 f"the words do not spell the turn's text: {_difference(given, spoken)}",
@@ -360,10 +387,13 @@ def _is_arpabet(name: str) -> bool:
 
 
 def _joined(words: Iterable[str]) -> str:
-    """The text of timed words: spaces between them, none before punctuation standing alone."""
+    """The text of timed words: spaces between them, none before punctuation standing alone
+    nor between Chinese or Japanese characters."""
     text = ""
     for word in words:
-        text += word if text and not has_speech(word) else f" {word}" if text else word
+        if text and has_speech(word) and not joins_without_space(text, word):
+            text += " "
+        text += word
     return text
 
 

@@ -25,6 +25,7 @@ from motiondirector.scene.elements import (
     Wryly,
 )
 from motiondirector.scene.markup import SourceLine, source_lines, strip_emphasis
+from motiondirector.scene.names import clean_name
 
 TITLE_PAGE_KEYS = frozenset(
     {
@@ -163,7 +164,7 @@ def parse_cue(stripped: str) -> Cue | None:
             break
         extensions.insert(0, normalize(inner).upper())
         text = text[:opening].rstrip()
-    name = normalize(strip_emphasis(text))
+    name = clean_name(normalize(strip_emphasis(text)))
     if not any(char.isalpha() for char in name):
         return None
     cased = any(char.isupper() or char.islower() for char in name)

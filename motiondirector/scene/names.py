@@ -3,15 +3,20 @@
 A character is found by its full name, or by its first name when the name has several words,
 that first word is unique among the characters and is not an article or title ("THE BOY
 BAND" is not found by "the"). Matching is by whole words, case-insensitive, and ignores a
-possessive "'s" ("Steel's face"). A name of several words is also found by its short form,
-its first or last word written with a capital ("Bob" or "BOB" for CYBER BOB), when that word
-names no one else and is not an article, a title, a number or an age (`short_forms`).
+possessive "'s" ("Steel's face").
+Chinese and Japanese, written without spaces, are matched character by character ("李明" in
+"李明走进来"), a one-character name only standing alone. A name of several words is also
+found by its short form, its first or last word written with a capital ("Bob" or "BOB" for
+CYBER BOB), when that word names no one else and is not an article, a title, a number or an
+age (`short_forms`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+
+from motiondirector.speech.scripts import split_unspaced
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _NOT_A_FIRST_NAME = frozenset(
@@ -33,6 +38,23 @@ AGES = frozenset(
 )  # fmt: skip
 # A name holding one of these words names several people ("PATRONS THREE AND FOUR").
 GROUP_WORDS = frozenset({"and", "&", "or"})
+
+
+# Bidirectional marks, zero-width characters and byte-order marks: an editor of right-to-left
+# text puts them around names, and they are not part of the name.
+_INVISIBLE = dict.fromkeys(
+    map(
+        ord,
+        "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067"
+        "\u2068\u2069\ufeff",
+    )
+)
+
+
+def clean_name(name: str) -> str:
+    """A character's name without invisible characters ("\u200fأحمد" is أحمد) and with single
+    spaces, so that one character has one name."""
+    return " ".join(name.translate(_INVISIBLE).split())
 
 
 def name_words(text: str) -> list[str]:
@@ -100,7 +122,7 @@ class NameMatcher:
         # first word -> [(all words, name)], longest first so "ANA LOPEZ" beats "ANA".
         self._by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         unique_names = list(dict.fromkeys(names))
-        spelled = {name: tuple(name_words(name)) for name in unique_names}
+        spelled = {name: tuple(w for w, _, _ in _spelled(name)) for name in unique_names}
         first_words = [words[0] for words in spelled.values() if words]
         full_single = {words[0] for words in spelled.values() if len(words) == 1}
         for name, words in spelled.items():
@@ -126,13 +148,16 @@ class NameMatcher:
         }
 
     def mentions(self, text: str) -> list[str]:
-        words = name_words(text)
+        spelled_text = _spelled(text)
+        words = [word for word, _, _ in spelled_text]
         found: dict[str, None] = {}
-        capitals = [m.group(0)[:1].isupper() for m in _WORD.finditer(text)]
-        if len(capitals) != len(words):  # case folding split a word: no short forms
-            capitals = [False] * len(words)
+        capitals = [capital for _, capital, _ in spelled_text]
         for index, word in enumerate(words):
             for spelled, name in self._by_first.get(word, ()):
+                # A name of one Chinese or Japanese character is found only standing alone:
+                # "明" is not in "明天".
+                if len(spelled) == 1 and not spelled_text[index][2]:
+                    continue
                 if tuple(words[index : index + len(spelled)]) == spelled:
                     found.setdefault(name, None)
                     break
@@ -141,3 +166,19 @@ class NameMatcher:
                 if short is not None and capitals[index]:
                     found.setdefault(short, None)
         return list(found)
+
+
+def _spelled(text: str) -> list[tuple[str, bool, bool]]:
+    """(word, written with a capital, a whole word) for each word of `text`, as `name_words`
+    reads it, except that a run of Chinese or Japanese, written without spaces, is a word per
+    character (so "李明" is found in "李明走进来"); those words are not whole words."""
+    words = name_words(text)
+    capitals = [m.group(0)[:1].isupper() for m in _WORD.finditer(text)]
+    if len(capitals) != len(words):  # case folding split a word: no short forms
+        capitals = [False] * len(words)
+    spelled: list[tuple[str, bool, bool]] = []
+    for word, capital in zip(words, capitals, strict=True):
+        parts = split_unspaced(word)
+        whole = len(parts) == 1
+        spelled.extend((part, capital and whole, whole) for part in parts)
+    return spelled

@@ -2,7 +2,8 @@
 
 A speaker name is one to four words, each starting with an upper-case letter or a digit
 ("Ana", "DR. WHO", "Patron 2"), optionally followed by an extension in brackets
-("ANA (V.O.): ..."). The line may start with a parenthetical: "BEN: (quietly) Go.".
+("ANA (V.O.): ..."). The colon may be fullwidth, as Chinese and Japanese write it
+("李明：你好。"). The line may start with a parenthetical: "BEN: (quietly) Go.".
 A line that is a scene heading (INT./EXT. ...) starts a new beat. Blank lines are ignored.
 """
 
@@ -24,7 +25,7 @@ from motiondirector.scene.markup import normalize_newlines
 _NAME_WORD = r"[^\W\d_][\w.'’\-\u200c\u200d]{0,24}|\d[\w.'’\-]{0,24}"
 _TURN = re.compile(
     rf"\s{{0,8}}(?P<name>(?:{_NAME_WORD})(?: (?:{_NAME_WORD})){{0,3}})"
-    r"(?:\s{0,4}\((?P<extension>[^()]{1,20})\))?\s{0,4}:(?P<text>.*)"
+    r"(?:\s{0,4}[(（](?P<extension>[^()（）]{1,20})[)）])?\s{0,4}[:：](?P<text>.*)"
 )
 
 

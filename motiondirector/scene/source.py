@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import json
 import re
+import unicodedata
 from typing import Literal
 
 from motiondirector.errors import InputTooLargeError, ScriptError
@@ -70,7 +71,7 @@ def decode_script(data: bytes, file: str | None) -> str:
 
 def check_text(text: str, file: str | None) -> str:
     """Reject binary content, text that is not Unicode and empty scripts; return the text
-    without a leading BOM.
+    without a leading BOM, in Unicode normal form C (composed: "e" + U+0308 is "ë").
 
     A surrogate code point (U+D800–U+DFFF) cannot be encoded, so nothing downstream could
     handle it: one in the text, or a JSON escape of a lone one (`\\ud800`) in text that reads
@@ -109,7 +110,8 @@ def check_text(text: str, file: str | None) -> str:
     text = text.removeprefix("\ufeff")
     if not text.strip():
         raise ScriptError("the script is empty", line=1, file=file)
-    return text
+    # One spelling per name: "ZOË" typed composed or decomposed is one character.
+    return unicodedata.normalize("NFC", text)
 
 
 def _line_at(text: str, index: int) -> int:

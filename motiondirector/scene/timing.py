@@ -152,16 +152,21 @@ def action_ms(word_count: int, options: TimingOptions) -> int:
     return max(1, to_ms(seconds))
 
 
-_CLOSERS = "\"'”’»)]}"
+_CLOSERS = "\"'”’»)]}」』）】〕〉》〗〙＂＇›"
+# The marks of other scripts: CJK (fullwidth and ideographic), Arabic, Urdu, Devanagari,
+# Ethiopic.
+_DASHES = ("--", "—", "–", "...", "…", "⋯", "‥")
+_SENTENCE_ENDS = (".", "!", "?", "。", "！", "？", "．", "｡", "؟", "۔", "।", "॥", "።")
+_CLAUSE_ENDS = (",", ";", ":", "、", "，", "；", "：", "､", "،", "؛", "፣")
 
 
 def pause_after(word: str) -> PauseKind:
     """The pause that punctuation at the end of a written word calls for."""
     tail = word.rstrip(_CLOSERS)
-    if tail.endswith(("--", "—", "–", "...", "…")):
+    if tail.endswith(_DASHES):
         return "dash"
-    if tail.endswith((".", "!", "?")):
+    if tail.endswith(_SENTENCE_ENDS):
         return "sentence"
-    if tail.endswith((",", ";", ":")):
+    if tail.endswith(_CLAUSE_ENDS):
         return "comma"
     return "none"

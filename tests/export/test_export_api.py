@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
@@ -8,7 +9,7 @@ import pytest
 import motiondirector.export as export
 from motiondirector.errors import MotionDirectorError
 from motiondirector.export import EXPORT_FORMATS, ExportError, export_plan, write_exports
-from motiondirector.export.files import character_file_stems
+from motiondirector.export.files import character_file_stems, is_safe_file_name
 from motiondirector.plan.motion_plan import MotionPlan
 
 
@@ -115,15 +116,42 @@ def test_file_names_are_safe_for_any_character_name(
     plan_named: Callable[[str, str], MotionPlan], tmp_path: Path
 ) -> None:
     paths = write_exports(plan_named("../ÉVE/X", "CON"), tmp_path, ["arkit-csv"])
-    assert [p.name for p in paths] == ["EVE_X.arkit.csv", "CON_.arkit.csv"]
+    assert [p.name for p in paths] == ["ÉVE_X.arkit.csv", "CON_.arkit.csv"]
     assert all(p.parent == tmp_path for p in paths)
     assert character_file_stems(["Ana", "ANA", "李", "...", "a" * 300]) == {
         "Ana": "Ana",
         "ANA": "ANA-2",
-        "李": "character-3",
-        "...": "character-4",
+        "李": "李",
+        "...": "FULL_STOP_FULL_STOP_FULL_STOP",
         "a" * 300: "a" * 80,
     }
+
+
+def test_file_names_keep_the_letters_of_every_script(
+    plan_named: Callable[[str, str], MotionPlan], tmp_path: Path
+) -> None:
+    decomposed = unicodedata.normalize("NFD", "Zoë")
+    names = ["美咲", "김민준", "أحمد", "राम", "ZOË", decomposed, "Zoë", "🤖", "A\u202eB:C", "COM¹"]
+    stems = character_file_stems([*names, "李" * 100])
+    assert stems["美咲"] == "美咲" and stems["김민준"] == "김민준" and stems["أحمد"] == "أحمد"
+    assert stems["राम"] == "राम"  # the vowel sign (a mark) stays with its letter
+    # NFC, and one file per name on a case-insensitive file system.
+    assert (stems["ZOË"], stems[decomposed], stems["Zoë"]) == ("ZOË", "Zoë-2", "Zoë-3")
+    assert unicodedata.is_normalized("NFC", stems[decomposed])
+    assert stems["🤖"] == "ROBOT_FACE"  # no "character-N": the name is spelled out
+    assert stems["A\u202eB:C"] == "AB_C"  # no bidi override, no reserved character
+    assert stems["COM¹"] == "COM¹_"  # a Windows device name
+    assert len(stems["李" * 100].encode()) <= 120
+    assert all(is_safe_file_name(f"{stem}.livelinkface.csv") for stem in stems.values())
+    paths = write_exports(plan_named("美咲", "김민준"), tmp_path, ["arkit-csv"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["美咲.arkit.csv", "김민준.arkit.csv"]
+    assert paths[0].name == "美咲.arkit.csv" and paths[0].read_text("utf-8").strip()
+
+
+def test_safe_file_names_are_plain_names_of_any_script() -> None:
+    assert is_safe_file_name("美咲.bvh") and is_safe_file_name("ZOË.arkit.csv")
+    for bad in ("../x.bvh", "a/b.bvh", ".hidden", "a b.bvh", unicodedata.normalize("NFD", "Ë.bvh")):
+        assert not is_safe_file_name(bad), bad
 
 
 def test_exporting_over_an_earlier_plan_removes_characters_it_no_longer_has(

@@ -150,3 +150,18 @@ def test_a_voice_over_is_in_italics_in_both_formats() -> None:
     subtitles = list(srt.parse(export_plan(plan, "srt")))
     assert subtitles[0].content == "NARRATOR: <i>She had not been up here in years.</i>"
     assert subtitles[1].content == "ANA: Dusty &amp; &lt;old&gt;."
+
+
+def test_long_chinese_and_japanese_lines_split_at_their_sentence_ends() -> None:
+    line = "今天天气很好，我们去公园散步吧！你觉得怎么样？我们可以带上午饭，在湖边坐一会儿。"
+    japanese = "「本当に？」彼女は笑った。それから、ゆっくり歩き始めた。ずっと遠くまで。"
+    script = f"李明: {line}\n美咲: {japanese}\n"
+    plan = plan_text(script, format="text")
+    cues = [c for c in plan_cues(plan) if c.speaker == "李明"]
+    assert len(cues) > 1 and all(c.end - c.start <= MAX_CUE_SECONDS for c in cues)
+    # Cut at "！" "？" "。", and written as in the script: no spaces between the characters.
+    assert "".join(c.text for c in cues) == line
+    assert all(c.text.endswith(("！", "？", "。")) for c in cues)
+    cues = [c for c in plan_cues(plan) if c.speaker == "美咲"]
+    assert "".join(c.text for c in cues) == plan.utterances[1].text == japanese
+    assert " " not in export_plan(plan, "srt").split("李明: ", 1)[1].split("\n")[0]

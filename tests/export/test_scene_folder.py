@@ -108,3 +108,21 @@ def test_realized_faces_are_read_back_from_their_files(
     (tmp_path / "ANA.arkit.json").write_text('{"format": "something else"}')
     with pytest.raises(ExportError, match="cannot read the realized face"):
         folder.read_faces(["ANA"], ["ANA", "BEN"])
+
+
+def test_characters_of_any_script_get_files_named_for_them_and_old_folders_still_read(
+    builtin_clips: ClipLibrary, tmp_path: Path
+) -> None:
+    script = "美咲: こんにちは。\nZOË: Bonjour.\nأحمد: مرحبا.\n"
+    result = direct_scene(plan_text(script, format="text"), library=builtin_clips, out_dir=tmp_path)
+    bvh = sorted(p.name for p in tmp_path.glob("*.bvh"))
+    assert bvh == sorted(["美咲.bvh", "ZOË.bvh", "أحمد.bvh"])
+    folder = SceneFolder(tmp_path)
+    names = list(result.motions)
+    assert set(folder.read_motions(names, names)) == set(names)
+    # A folder saved when names were folded to ASCII ("character-1.bvh", "ZOE.bvh").
+    for old, new in (("character-1", "美咲"), ("ZOE", "ZOË"), ("character-3", "أحمد")):
+        (tmp_path / f"{new}.bvh").rename(tmp_path / f"{old}.bvh")
+    paths = folder.bvh_paths(names, names)
+    assert paths["ZOË"].name == "ZOE.bvh" and paths["美咲"].name == "character-1.bvh"
+    assert set(folder.read_motions(names, names)) == set(names)
