@@ -15,6 +15,7 @@ from motiondirector.plan.direction import Behaviour
 from motiondirector.plan.scene import Utterance
 from motiondirector.plan.vocabulary import Hand
 from motiondirector.planners.cues import Token
+from motiondirector.speech.scripts import is_unspaced
 
 BEAT_MIN_WORDS = 8  # shorter lines get no beats
 BEAT_MIN_SECONDS = 2.5
@@ -30,7 +31,8 @@ def beat_hand(utterance_id: str, word: int) -> Hand:
 
 def _stress(token: Token, function_words: Collection[str]) -> float | None:
     norm = token.norm
-    letters = sum(c.isalpha() for c in norm)
+    # A Han or kana character is a syllable with the weight of a short word.
+    letters = sum(3 if is_unspaced(c) else c.isalpha() for c in norm)
     if letters < 3 or norm in function_words or "'" in norm:
         return None
     score = min(letters, 10) / 5

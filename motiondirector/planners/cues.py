@@ -273,6 +273,25 @@ _SENTENCE_END = re.compile(r"[.!?]")
 _CLAUSE_END = re.compile(r"[,;:\u2014]|--")
 _SPACES = re.compile(r"\s+")
 _PHRASE_PUNCT = re.compile(r"[^\w\s'\-]")
+# Other scripts' sentence and clause marks, read as their ASCII kin: "？" asks like "?".
+_ASCII_PUNCTUATION = str.maketrans(
+    {
+        **dict.fromkeys("。．｡۔।॥።", "."),
+        **dict.fromkeys("？؟", "?"),
+        "！": "!",
+        **dict.fromkeys("、，､،፣", ","),
+        **dict.fromkeys("；؛", ";"),
+        "：": ":",
+        **dict.fromkeys("」』）】〕〉》〗〙", ")"),
+        "⋯": "\u2026",
+        "‥": "\u2026",
+    }
+)
+
+
+def _cased(texts: Sequence[str]) -> bool:
+    """Whether any of `texts` has a letter with an upper and a lower case."""
+    return any(text.lower() != text.upper() for text in texts)
 
 
 def normalise_word(text: str) -> str:
@@ -305,19 +324,20 @@ class Token:
 def tokenize(words: Sequence[Word]) -> tuple[Token, ...]:
     """Tokens for an utterance's words (one token per word, so indices are word indices)."""
     letters = [w.text for w in words if any(c.isalpha() for c in w.text)]
-    shouted = bool(letters) and all(t.upper() == t for t in letters)
+    # Only cased letters can shout: 美咲 or مرحبا read the same in upper case.
+    shouted = bool(letters) and all(t.upper() == t for t in letters) and _cased(letters)
     tokens: list[Token] = []
     sentence = 0
     new_sentence = True
     new_clause = True
     for index, word in enumerate(words):
-        raw = word.text.replace("\u2019", "'")
+        raw = word.text.replace("\u2019", "'").translate(_ASCII_PUNCTUATION)
         norm = normalise_word(raw)
         trailing = raw[len(raw.rstrip(".,!?;:\u2014-\u2026\"')*_")) :]
         ends_sentence = bool(_SENTENCE_END.search(trailing)) or "\u2026" in trailing
         ends_clause = ends_sentence or bool(_CLAUSE_END.search(trailing))
         alpha = [c for c in norm if c.isalpha()]
-        caps = len(alpha) >= 2 and not shouted and raw.upper() == raw
+        caps = len(alpha) >= 2 and not shouted and raw.upper() == raw and _cased([raw])
         marked = bool(_MARKUP.match(raw))
         mark = ""
         for char in reversed(trailing):

@@ -69,6 +69,20 @@ _PUNCTUATION = str.maketrans(
 )
 
 
+def unread_script(text: str) -> str | None:
+    """The script most of `text`'s letters are in when it is not Latin ("CJK", "ARABIC",
+    "HANGUL"), else None. The classifier learnt English: on other scripts its embedding and
+    n-grams see noise, and it answered "surprise 0.77" for any line of Chinese."""
+    scripts = Counter(
+        unicodedata.name(char, "UNKNOWN").split(" ", 1)[0] for char in text if char.isalpha()
+    )
+    if not scripts:
+        return None
+    script = scripts.most_common(1)[0][0]
+    latin = scripts.get("LATIN", 0)
+    return None if latin * 2 >= sum(scripts.values()) or script == "LATIN" else script
+
+
 def normalise_text(text: str) -> str:
     """Repair mojibake, straighten quotes and dashes, and collapse whitespace.
 
@@ -421,6 +435,11 @@ class EmotionClassifier:
     def metadata(self) -> Mapping[str, Any]:
         """Training settings and evaluation metrics recorded by the training script."""
         return self._metadata
+
+    def unread_script(self, text: str) -> str | None:
+        """The script of `text` when it is one this classifier cannot read (see the module
+        function), else None: the planner then leaves the line neutral."""
+        return unread_script(text)
 
     @property
     def window(self) -> int:

@@ -174,6 +174,10 @@ def classifier_intensity(confidence: float, tokens: Sequence[Token]) -> float:
     return round(_clamp(intensity), 3)
 
 
+def _none(_: str) -> None:
+    return None
+
+
 def _default_emotion_model() -> EmotionModel:
     try:
         module = importlib.import_module("motiondirector.planners.emotion")
@@ -290,6 +294,8 @@ class RulesPlanner:
         """The emotion of each utterance by id; one classifier call for the lines that need it."""
         result: dict[str, _Emotion] = {}
         pending: list[_Prepared] = []
+        # A model may say which texts it cannot read (the packaged one reads English only).
+        unread = cast(Callable[[str], str | None], getattr(self._model(), "unread_script", _none))
         for item in items:
             explicit = item.explicit
             if explicit.emotion is not None:
@@ -298,6 +304,9 @@ class RulesPlanner:
                 )
             elif not item.tokens:
                 result[item.utterance.id] = _Emotion("neutral", 0.0, "no_words", "no words")
+            elif (script := unread(item.utterance.text)) is not None:
+                reason = f"classifier: not read, the line is in {script} script (it reads English)"
+                result[item.utterance.id] = _Emotion("neutral", 0.0, "classifier", reason)
             else:
                 pending.append(item)
         if pending:
