@@ -913,8 +913,20 @@ def _direct(args: argparse.Namespace) -> int:
             faces=result.faces,
         )
         paths += [preview.video, folder.path(SceneFolder.CONTACT_SHEET)]
+        _note_missing_glyphs(preview.missing_glyphs)
     print(_wrote(paths, args.out))
     return 0
+
+
+def _note_missing_glyphs(missing: list[str]) -> None:
+    if missing:
+        shown = " ".join(missing[:12]) + (" ..." if len(missing) > 12 else "")
+        print(
+            f"note: the preview draws {count_noun(len(missing), 'character')} as boxes "
+            f"({shown}): no font here has them; install one that does (Debian: fonts-noto-cjk "
+            "for Chinese, Japanese and Korean) and render again",
+            file=sys.stderr,
+        )
 
 
 def _add_segment_generator_options(parser: argparse.ArgumentParser) -> None:
@@ -1070,6 +1082,7 @@ def _render(args: argparse.Namespace) -> int:
     )
     if result.contact_sheet is not None:
         print(f"wrote {result.contact_sheet}")
+    _note_missing_glyphs(result.missing_glyphs)
     if result.motion_from == "folder":
         motion = "the folder's BVH files"
         if args.library:

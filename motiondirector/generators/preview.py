@@ -14,6 +14,8 @@ from __future__ import annotations
 import importlib.util
 import math
 import os
+import shutil
+import subprocess
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -34,6 +36,7 @@ from motiondirector.motion.clip import Motion
 from motiondirector.motion.skeleton import JOINT_INDEX, PARENTS
 from motiondirector.plan.motion_plan import MotionPlan
 from motiondirector.plan.vocabulary import load_arkit_map
+from motiondirector.speech.scripts import join_words, split_unspaced
 
 FloatArray = npt.NDArray[np.float64]
 Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
@@ -98,14 +101,74 @@ def _font_file() -> str | None:
 
 
 @cache
-def _font(size: int) -> Font:
-    path = _font_file()
+def _font(size: int, path: str | None = None) -> Font:
+    path = path or _font_file()
     if path is not None:
         try:
             return ImageFont.truetype(path, max(size, 8))
         except OSError:
             pass
     return ImageFont.load_default(size=max(size, 8))
+
+
+@cache
+def _characters_of(path: str) -> frozenset[int]:
+    """The code points the font file at `path` (its first face) has glyphs for."""
+    from fontTools.ttLib import TTFont, TTLibError  # matplotlib's dependency
+
+    try:
+        with TTFont(path, fontNumber=0, lazy=True) as font:
+            return frozenset(font.getBestCmap() or ())
+    except (OSError, TTLibError):
+        return frozenset()
+
+
+@cache
+def _system_font_for(char: str) -> str | None:
+    """A font file of this machine with a glyph for `char`, by fontconfig, when it has one."""
+    fc_match = shutil.which("fc-match")
+    if fc_match is None:
+        return None
+    try:
+        found = subprocess.run(
+            [fc_match, "-f", "%{file}", f":charset={ord(char):x}"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return found if found and ord(char) in _characters_of(found) else None
+
+
+def preview_font(plan: MotionPlan) -> tuple[str | None, tuple[str, ...]]:
+    """The font file the preview of `plan` writes its names, lines and headings with, and the
+    characters of them it has no glyph for (drawn as boxes). DejaVu Sans draws Latin, Greek,
+    Cyrillic, Arabic and Hebrew; for text it lacks (Chinese, Japanese, Korean, Devanagari, ...)
+    a font of this machine that has it is found through fontconfig."""
+    base = _font_file()
+    if base is None:
+        return None, ()
+    needed = sorted(
+        {char for char in _plan_text(plan) if char.isprintable() and not char.isspace()}
+    )
+    missing = [char for char in needed if ord(char) not in _characters_of(base)]
+    if not missing:
+        return base, ()
+    other = _system_font_for(missing[0])
+    if other is not None:
+        still = [char for char in needed if ord(char) not in _characters_of(other)]
+        if len(still) < len(missing):
+            return other, tuple(still)
+    return base, tuple(missing)
+
+
+def _plan_text(plan: MotionPlan) -> str:
+    parts = [track.name for track in plan.characters]
+    parts += [f"{line.speaker}: {line.text} (V.O.)" for line in plan.utterances]
+    parts += [beat.heading for beat in plan.beats if beat.heading]
+    return "\n".join(parts)
 
 
 class _Figure:
@@ -168,9 +231,10 @@ class _Renderer:
         self.captions = self._captions()
         self.titles = self._titles()
         self.background = self._background()
-        self.small = _font(max(10, round(height / 30)))
-        self.subtitle_font = _font(max(10, round(height / 24)))
-        self.title_font = _font(max(12, round(height / 16)))
+        font, _ = preview_font(plan)
+        self.small = _font(max(10, round(height / 30)), font)
+        self.subtitle_font = _font(max(10, round(height / 24)), font)
+        self.title_font = _font(max(12, round(height / 16)), font)
         self.subtitle_line = max(10, round(height / 24)) + self.stroke * 2
         self._pages: dict[tuple[int, int], list[tuple[float, list[str]]]] = {}
 
@@ -519,7 +583,7 @@ def subtitle_pages(
         return [(start, _wrap_text(prefix + text, font, width, max_lines))]
 
     def fits(page: list[tuple[str, float]]) -> bool:
-        rows = _wrap_text(prefix + " ".join(word for word, _ in page), font, width, None)
+        rows = _wrap_text(prefix + join_words([word for word, _ in page]), font, width, None)
         return len(rows) <= max_lines
 
     pages: list[list[tuple[str, float]]] = []
@@ -536,16 +600,18 @@ def subtitle_pages(
             page = page[cut:]
     pages.append(page)
     return [
-        (chunk[0][1], _wrap_text(prefix + " ".join(w for w, _ in chunk), font, width, None))
+        (chunk[0][1], _wrap_text(prefix + join_words([w for w, _ in chunk]), font, width, None))
         for chunk in pages
     ]
 
 
 def _wrap_text(text: str, font: Font, width: float, max_lines: int | None) -> list[str]:
+    """`text` in rows of at most `width` pixels, broken between words: at spaces, and between
+    the characters of Chinese and Japanese, which are written without them."""
     lines: list[str] = []
     current = ""
-    for word in text.split():
-        candidate = f"{current} {word}".strip()
+    for word in (piece for token in text.split() for piece in split_unspaced(token)):
+        candidate = join_words([current, word]) if current else word
         if current and font.getlength(candidate) > width:
             lines.append(current)
             current = word
@@ -685,7 +751,7 @@ def contact_sheet(
     rows = math.ceil(len(moments) / columns)
     width, height = thumb
     sheet = Image.new("RGB", (columns * width, rows * height), (0, 0, 0))
-    label_font = _font(max(10, round(height / 14)))
+    label_font = _font(max(10, round(height / 14)), preview_font(plan)[0])
     last = len(renderer.times) - 1
     for i, (label, middle) in enumerate(moments):
         tile = renderer.frame(min(round(middle * renderer.fps), last))

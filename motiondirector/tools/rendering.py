@@ -96,6 +96,11 @@ class RenderPreviewResult(BaseModel):
         description='"folder": realized faces (from a face library) where there are any; '
         '"plan": every face from the plan\'s expressions and speech.',
     )
+    missing_glyphs: list[str] = Field(
+        default_factory=list,
+        description="Characters of the names, lines or headings that no font found here can "
+        "draw: they show as boxes (install a font that has them, e.g. Noto Sans CJK).",
+    )
 
 
 @dataclass(frozen=True)
@@ -296,6 +301,7 @@ def write_preview_files(
         contact_sheet=sheet,
         motion_from=motion_from,
         faces_from="folder" if faces else "plan",
+        missing_glyphs=list(preview.preview_font(plan)[1]),
     )
 
 

@@ -219,3 +219,33 @@ def _speaker_pixels(renderer: _Renderer, frame: int, name: str) -> int:
     pixels = np.asarray(renderer.frame(frame).convert("RGB")).astype(np.int16)
     band = pixels[round(y) : round(y) + 24, max(round(x) - 40, 0) : round(x) + 40]
     return int((np.abs(band - np.array(SPEAKER)).sum(axis=2) < 30).sum())
+
+
+CHINESE = "你知道火车站在哪里吗？我找了一整个上午，现在真的非常非常累了，我只想坐下来喝一杯热茶。"
+
+
+def test_chinese_wraps_between_characters_without_spaces() -> None:
+    from motiondirector.generators.preview import _font, _wrap_text
+
+    font = _font(14)
+    rows = _wrap_text(f"李明: {CHINESE}", font, 200, None)
+    # One row of 40 characters ran 100 px past the frame: a line without spaces never broke.
+    assert len(rows) > 1
+    assert all(font.getlength(row) <= 200 for row in rows)
+    assert "".join(rows) == f"李明: {CHINESE}"  # broken between characters, no space added
+    assert _wrap_text("A short line", font, 200, None) == ["A short line"]
+
+
+def test_the_preview_font_draws_what_it_can_and_names_the_rest() -> None:
+    from motiondirector.generators.preview import _characters_of, preview_font
+
+    english = plan_text("ZOË: Hi, René.\nRENÉ: Hello, Zoë.", format="text")
+    assert preview_font(english)[1] == ()
+    plan = plan_text(f"李明: {CHINESE}\nZOË: No idea. \U00013000\n", format="text")
+    font, missing = preview_font(plan)
+    assert font is not None
+    drawn = _characters_of(font)
+    needed = set(f"李明{CHINESE}ZOË:Noidea.\U00013000") - {" "}
+    # Every character is either in the chosen font or named as missing, never both.
+    assert {c for c in needed if ord(c) not in drawn} == set(missing)
+    assert "\U00013000" in missing or ord("\U00013000") in drawn

@@ -89,6 +89,23 @@ def test_render_writes_the_preview_and_contact_sheet(
     assert np.abs(frames[-1].astype(int) - frames[0].astype(int)).max() > 60
 
 
+def test_render_names_the_characters_no_font_draws(
+    builtin_cache: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from motiondirector import plan_text
+    from motiondirector.generators.preview import preview_font
+
+    script = tmp_path / "scene.txt"
+    script.write_text("ANA: The sign said \U00013000 and nothing more.\n", encoding="utf-8")
+    out = tmp_path / "scene"
+    assert main(["direct", str(script), "-q", "--out", str(out), "--preview"]) == 0
+    _, missing = preview_font(plan_text(script.read_text(encoding="utf-8"), format="text"))
+    err = capsys.readouterr().err
+    # A hieroglyph no font here has: drawn as a box, and the note says which and what to do.
+    assert ("note: the preview draws 1 character as boxes (\U00013000)" in err) == bool(missing)
+    assert "fonts-noto-cjk" in err or not missing
+
+
 def test_render_matches_direct_preview(
     directed: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
