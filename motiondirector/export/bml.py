@@ -43,7 +43,7 @@ _STANCE = {"stand": "STANDING", "sit": "SITTING", "kneel": "CROUCHING", "fall": 
 _POSE = {"lean_forward": "LEANING_FORWARD", "lean_back": "LEANING_BACKWARD"}
 # BML gaze offsets for the plan's non-character targets, in degrees from the base target.
 _GAZE_OFFSET = {"down": ("DOWN", 20), "up": ("UP", 15), "away": ("RIGHT", 30)}
-_ID_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+_ID_UNSAFE = re.compile(r"[^\w.-]+")
 
 
 @dataclass

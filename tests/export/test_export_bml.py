@@ -183,6 +183,15 @@ def test_text_and_names_are_escaped(
     assert "u1-MRS._O_SON" in {b.get("id") for b in _blocks(root)}
 
 
+def test_block_ids_keep_names_in_any_script(
+    plan_named: Callable[[str, str], MotionPlan],
+) -> None:
+    # XML ids take letters of any script: "李明" and "ZOË" were cut to "u1" and "u1-ZO_".
+    root = ET.fromstring(export_plan(plan_named("李明", "ZOË"), "bml"))
+    ids = {b.get("id") for b in _blocks(root)}
+    assert {"李明-scene", "u1-李明", "u1-ZOË", "ZOË-scene"} <= ids
+
+
 def test_character_filter_keeps_their_blocks(plan: MotionPlan) -> None:
     root = _parse(plan, "BEN")
     assert {b.get("characterId") for b in _blocks(root)} == {"BEN"}
