@@ -1,6 +1,8 @@
 """Runs `motiondirector eval --suite all` for the rules planner, times it, and writes the
 headline figures into docs/benchmarks.md (target: the whole run in <= 5 minutes here), with the
-per-utterance planning latency against the ~200 ms gap between two speakers' turns.
+per-utterance planning latency against the ~200 ms gap between two speakers' turns, the
+baseline planners' scores on the emotion and behaviours suites, and the noise floor of a
+latency comparison: the rules planner timed in turn with itself.
 
     .venv/bin/python benchmarks/evaluation.py
 """
@@ -58,8 +60,58 @@ def main() -> None:
             *rows,
         ]
     )
+    markdown += "\n\n" + baselines() + "\n\n" + noise_floor()
     write_section("evaluation", markdown)
     print(markdown)
+
+
+def baselines() -> str:
+    """The rules planner against the neutral and random baselines on the suites that rank
+    planners (docs/evaluation.md, Baselines)."""
+    from motiondirector.evaluation import NeutralPlanner, RandomPlanner, run_suite
+
+    metrics = {
+        "emotion": ("meld.weighted_f1", "meld.accuracy", "goemotions.weighted_f1"),
+        "behaviours": ("explicit_honoured", "implicit_honoured", "macro_recall"),
+    }
+    planners = {"rules": "rules", "neutral": NeutralPlanner(), "random-0": RandomPlanner(0)}
+    scores: dict[str, dict[str, float]] = {}
+    for suite, names in metrics.items():
+        for label, planner in planners.items():
+            summary = run_suite(suite, planner=planner).summary.set_index("metric")["value"]
+            for name in names:
+                scores.setdefault(f"{suite} | {name}", {})[label] = float(summary[name])
+    rows = [
+        f"| {key} | " + " | ".join(f"{values[p]:.3f}" for p in planners) + " |"
+        for key, values in scores.items()
+    ]
+    return "\n".join(
+        [
+            "Baselines (`NeutralPlanner`, `RandomPlanner(0)`; whole data sets):",
+            "",
+            "| suite | metric | " + " | ".join(planners) + " |",
+            "|---|---|" + "---|" * len(planners),
+            *rows,
+        ]
+    )
+
+
+def noise_floor() -> str:
+    """The rules planner timed line by line in turn with itself: what a latency delta of
+    nothing looks like on this machine."""
+    from motiondirector.evaluation import run_suite
+
+    table = run_suite("screenplays", baseline="rules").tables["interleaved"].set_index("metric")
+    cells = [
+        f"{metric} {row['delta']:+.2f} ms [{row['ci_low']:+.2f}, {row['ci_high']:+.2f}]"
+        for metric, row in table.loc[["turn_latency_mean_ms", "turn_latency_p50_ms"]].iterrows()
+    ]
+    return (
+        'Noise floor of a latency comparison (`run_suite("screenplays", baseline="rules")`: '
+        f"the rules planner timed in turn with itself, load average {os.getloadavg()[0]:.1f}): "
+        + "; ".join(cells)
+        + " (delta, 95 % paired interval)."
+    )
 
 
 if __name__ == "__main__":

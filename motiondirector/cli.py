@@ -527,6 +527,12 @@ def _build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--out", type=Path, required=True, help="report directory")
     evaluate.add_argument("--compare", type=Path, help="an earlier report directory")
     evaluate.add_argument(
+        "--baseline",
+        choices=PLANNER_NAMES,
+        help="a planner timed line by line in turn with --planner in the screenplays suite: "
+        "latency deltas under the same load (the LLM options apply to both)",
+    )
+    evaluate.add_argument(
         "--limit",
         type=_positive_int,
         help="score only the first N items of each data set (quick checks)",
@@ -774,6 +780,7 @@ def _run(args: argparse.Namespace) -> int:
         return _serve(args)
     if args.command == "eval":
         from motiondirector.evaluation import run_eval
+        from motiondirector.planners import get_planner
 
         planner = _planner(args)
         bar = not args.quiet and sys.stderr.isatty()
@@ -787,6 +794,9 @@ def _run(args: argparse.Namespace) -> int:
             limit=args.limit,
             # Written to a file or a pipe, a run of a minute or more still says where it is.
             log=None if args.quiet or bar else _stderr_line,
+            baseline=None
+            if args.baseline is None
+            else get_planner(args.baseline, _llm_config(args)),
         )
         _report_fallbacks(planner)
         print(f"wrote {report}")

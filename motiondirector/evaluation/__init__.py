@@ -8,12 +8,14 @@ table = compare(result_a, result_b)  # per-metric deltas with bootstrap interval
 run_eval(["behaviours"], AblatedPlanner(get_planner("rules"), ["gesture"]), "reports/x")
 compare_reports("reports/rules", "reports/x")  # every suite of two report folders
 table = compare_faces(real, planned)  # per-feature distance of real and planned faces
+run_suite("behaviours", planner=RandomPlanner(seed=0))  # chance level, to score above
 """
 
 from __future__ import annotations
 
 from motiondirector.errors import EvaluationError, QuerySetError
 from motiondirector.evaluation.ablation import AblatedPlanner
+from motiondirector.evaluation.baselines import NeutralPlanner, RandomPlanner
 from motiondirector.evaluation.compare import compare
 from motiondirector.evaluation.data import shared_data_dir
 from motiondirector.evaluation.latency import percentiles, plan_turns
@@ -81,10 +83,12 @@ __all__ = [
     "FaceSample",
     "Feature",
     "HumanRange",
+    "NeutralPlanner",
     "ParaphraseMiss",
     "ParaphraseReport",
     "QueryOutcome",
     "QuerySetError",
+    "RandomPlanner",
     "RetrievalReport",
     "SuiteResult",
     "au_emotion_consistency",

@@ -145,7 +145,37 @@ def compare(
     """Per-metric values of both runs, `delta = b - a`, and a 95 % bootstrap CI of the delta.
 
     `items_a`/`items_b`: the runs' items tables (dataset, item, gold, pred), for F1 intervals
-    when `a`/`b` are DataFrames read from a report (a SuiteResult brings its own)."""
+    when `a`/`b` are DataFrames read from a report (a SuiteResult brings its own). Two runs
+    with no metric in common (two different suites) raise EvaluationError."""
+    table = metric_deltas(a, b, n_boot=n_boot, seed=seed, items_a=items_a, items_b=items_b)
+    if table.empty:
+        raise EvaluationError(
+            f"nothing to compare: the runs share no metric ({_names(a)} against {_names(b)})"
+        )
+    return table
+
+
+def _names(run: SuiteResult | pd.DataFrame) -> str:
+    if isinstance(run, SuiteResult):
+        return f"suite {run.name!r}"
+    metrics = list(dict.fromkeys(run["metric"])) if "metric" in run.columns else []
+    if not metrics:
+        return "no metrics"
+    shown = ", ".join(str(m) for m in metrics[:3])
+    return shown + (f" and {len(metrics) - 3} more" if len(metrics) > 3 else "")
+
+
+def metric_deltas(
+    a: SuiteResult | pd.DataFrame,
+    b: SuiteResult | pd.DataFrame,
+    *,
+    n_boot: int = 1000,
+    seed: int = 0,
+    items_a: pd.DataFrame | None = None,
+    items_b: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """`compare`'s table, empty when the runs share no metric (a report's summary-only
+    metrics are added to it afterwards)."""
     summary_a, values_a = _parts(a)
     summary_b, values_b = _parts(b)
     b_values = dict(zip(summary_b["metric"], summary_b["value"], strict=True))

@@ -26,16 +26,21 @@ def repository_root(start: str | os.PathLike[str] | None = None) -> Path:
 
 
 def shared_data_dir(start: str | os.PathLike[str] | None = None) -> Path:
-    """`../shared/data` relative to the repository root found from `start`.
+    """`../shared/data` relative to the repository root found from `start`; with no `start`,
+    from the working directory, else next to the checkout this package was imported from
+    (where the suites look by default), so a notebook in a project of its own finds it too.
 
-    Raises EvaluationError naming the folder it looked for when it is missing.
+    Raises EvaluationError naming the folders it looked for when it is missing.
     """
-    root = repository_root(start)
-    folder = root.parent / "shared" / "data"
-    if not folder.is_dir():
-        raise EvaluationError(
-            f"the shared evaluation data is missing: expected {folder} (../shared/data next to "
-            f"the repository root {root}); put the data sets there or pass data_dir= to the "
-            "suites"
-        )
-    return folder
+    roots = [repository_root(start)]
+    if start is None and PACKAGE_REPOSITORY not in roots:
+        roots.append(PACKAGE_REPOSITORY)
+    for root in roots:
+        folder = root.parent / "shared" / "data"
+        if folder.is_dir():
+            return folder
+    looked = " or ".join(str(root.parent / "shared" / "data") for root in roots)
+    raise EvaluationError(
+        f"the shared evaluation data is missing: expected {looked} (../shared/data next to the "
+        "repository root); put the data sets there or pass data_dir= to the suites"
+    )

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -30,7 +31,7 @@ from matplotlib.figure import Figure
 
 from motiondirector import __version__
 from motiondirector.errors import EvaluationError
-from motiondirector.evaluation.compare import COLUMNS, _f1_interval, _f1_items, compare
+from motiondirector.evaluation.compare import COLUMNS, _f1_interval, _f1_items, metric_deltas
 from motiondirector.evaluation.latency import percentiles
 from motiondirector.evaluation.plots import (
     confusion_figure,
@@ -42,7 +43,9 @@ from motiondirector.evaluation.plots import (
     tokens_figure,
 )
 from motiondirector.evaluation.suites import (
+    TIMED_SUITES,
     SuiteResult,
+    check_data,
     resolve_planner,
     resolve_suites,
     run_suite,
@@ -54,12 +57,20 @@ if TYPE_CHECKING:
 PARQUET = any(importlib.util.find_spec(n) is not None for n in ("pyarrow", "fastparquet"))
 
 
+def _number(value: float, digits: int = 4, sign: str = "") -> str:
+    """`digits` significant digits; whole numbers from 10^digits up in full (17535, not
+    1.754e+04: latencies of a model in milliseconds), NaN as nan."""
+    if np.isfinite(value) and 10**digits <= abs(value) < 1e15:
+        return f"{value:{sign}.0f}"
+    return f"{value:{sign}.{digits}g}"
+
+
 def _markdown(frame: pd.DataFrame, digits: int = 4) -> str:
     """A pipe table (pandas' to_markdown needs tabulate, which is not a dependency)."""
     header = "| " + " | ".join(str(c) for c in frame.columns) + " |"
     lines = [header, "|" + "---|" * len(frame.columns)]
     for row in frame.itertuples(index=False):
-        cells = [f"{v:.{digits}g}" if isinstance(v, float) else str(v) for v in row]
+        cells = [_number(v, digits) if isinstance(v, float) else str(v) for v in row]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -135,6 +146,27 @@ def _latency_lines(result: SuiteResult) -> list[str]:
     return [*lines, ""]
 
 
+def _interleaved_lines(result: SuiteResult) -> list[str]:
+    """The latency comparison with a baseline planner timed in turn with this run's."""
+    table = result.tables.get("interleaved")
+    if table is None or not result.baseline:
+        return []
+    beyond = table[(table["ci_low"] > 0) | (table["ci_high"] < 0)]
+    return [
+        f"Timed in turn with baseline planner {result.baseline!r} (each line planned by both, "
+        "back to back, the order swapped from line to line; delta = this planner - baseline, "
+        "95 % paired bootstrap CI): both ran under the same load, so these deltas, unlike "
+        "those between two runs, measure the planners.",
+        "",
+        _markdown(table),
+        "",
+        f"Beyond the 95 % interval: {_listed(beyond)}."
+        if len(beyond)
+        else "No latency delta beyond its 95 % interval.",
+        "",
+    ]
+
+
 def write_report(
     results: Sequence[SuiteResult],
     out_dir: str | os.PathLike[str],
@@ -147,9 +179,12 @@ def write_report(
     comparison table against the earlier run (a = earlier, b = this run), written to
     `comparison.csv`.
     """
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    out = check_report_folder(out_dir)
     earlier = load_report(compare_to) if compare_to is not None else None
+    # Read before the folder is cleared: `compare_to` may be `out_dir` itself.
+    for stale in _report_files(out):
+        stale.unlink()
+    out.mkdir(parents=True, exist_ok=True)
     planners = sorted({r.planner for r in results if r.planner})
     lines = ["# Evaluation report", "", f"motiondirector {__version__}.", ""]
     if planners:
@@ -178,6 +213,7 @@ def write_report(
         lines += [_markdown(result.summary), ""]
         if result.name == "screenplays":
             lines += _latency_lines(result)
+            lines += _interleaved_lines(result)
         _write_table(result.summary, out, f"{result.name}_summary")
         _write_table(result.items, out, f"{result.name}_items")
         _write_table(result.values, out, f"{result.name}_values")
@@ -205,11 +241,16 @@ def write_report(
                 f"Compared with {compare_to} (delta = this run - earlier, 95 % bootstrap CI):",
                 "",
                 *_limit_note(earlier, result),
+                *_data_note(earlier, result),
                 *_load_note(earlier, result),
+                *_timing_note(result),
                 _markdown(table),
                 "",
+                *_changes(table),
             ]
             comparisons.append(table.assign(suite=result.name))
+        elif earlier is not None:
+            lines += [f"Not compared: {compare_to} holds no {result.name} run.", ""]
     _write_table(_run_table(results), out, "suites")
     if comparisons:
         _write_table(pd.concat(comparisons, ignore_index=True), out, "comparison")
@@ -242,6 +283,25 @@ def _limit_note(earlier: Mapping[str, pd.DataFrame], result: SuiteResult) -> lis
     ]
 
 
+def _data_note(earlier: Mapping[str, pd.DataFrame], result: SuiteResult) -> list[str]:
+    """A warning line when the earlier run of this suite read another data folder."""
+    runs = earlier.get("suites")
+    if runs is None or "data_dir" not in runs.columns or not result.data_dir:
+        return []
+    rows = runs[runs["suite"] == result.name]
+    if rows.empty or pd.isna(rows["data_dir"].iloc[0]):
+        return []
+    before = str(rows["data_dir"].iloc[0])
+    if before == result.data_dir:
+        return []
+    return [
+        f"The runs read different data folders (earlier: {before}; this run: "
+        f"{result.data_dir}): unless they hold the same files, the deltas mix a change of data "
+        "with the change being measured.",
+        "",
+    ]
+
+
 LOAD_RATIO = 1.5
 """Load per CPU this many times another run's (and half a CPU apart) makes their timings
 incomparable enough to say so."""
@@ -255,12 +315,75 @@ def _load_words(load: float | None, cpus: int | None) -> str:
     return "" if load is None else f" ({_load_text(load, cpus)})"
 
 
+TIMING = re.compile(r"latency|seconds|_ms$")
+"""Metric names that are wall times."""
+
+
+def _listed(rows: pd.DataFrame) -> str:
+    """`metric (+delta)` for every row, comma separated."""
+    return ", ".join(
+        f"{m} ({_number(d, sign='+')})" for m, d in zip(rows["metric"], rows["delta"], strict=True)
+    )
+
+
+def _changes(table: pd.DataFrame) -> list[str]:
+    """The metrics a comparison flags: an interval that excludes 0, and deltas with none.
+    Timings are listed apart: between two runs their intervals do not cover the load."""
+
+    timing = table["metric"].astype(str).map(lambda m: TIMING.search(m) is not None)
+    beyond = (table["ci_low"] > 0) | (table["ci_high"] < 0)
+    unsure = table["ci_low"].isna() & table["delta"].notna() & (table["delta"] != 0)
+    flagged = table[beyond & ~timing]
+    lines = [
+        f"Changed beyond the 95 % interval: {_listed(flagged)}."
+        if len(flagged)
+        else "No metric changed beyond its 95 % interval."
+    ]
+    if (unsure & ~timing).any():
+        lines.append(f"Changed, with no interval to judge by: {_listed(table[unsure & ~timing])}.")
+    undefined = table[table["a"].isna() != table["b"].isna()]
+    if len(undefined):
+        cells = ", ".join(
+            f"{m} ({_number(a)} -> {_number(b)})"
+            for m, a, b in zip(undefined["metric"], undefined["a"], undefined["b"], strict=True)
+        )
+        lines.append(f"Defined in one run only: {cells}.")
+    if ((beyond | unsure) & timing).any():
+        lines.append(
+            "Timings that moved (beyond their interval or without one; two runs, two loads: "
+            f"see above): {_listed(table[(beyond | unsure) & timing])}."
+        )
+    return [*lines, ""]
+
+
+def _timed(result: SuiteResult) -> bool:
+    """Whether the suite's summary holds timings (wall seconds, latencies)."""
+    return any(TIMING.search(str(metric)) for metric in result.summary["metric"])
+
+
+def _timing_note(result: SuiteResult) -> list[str]:
+    """What a timing delta between two runs can and cannot say, for suites that time."""
+    if not _timed(result):
+        return []
+    where = (
+        "the interleaved table above times both planners under one load"
+        if result.baseline
+        else "to compare two planners under one load, time them in turn in one run "
+        "(`baseline=`, `--baseline`)"
+    )
+    return [
+        "Timing rows compare runs made at different times: their intervals cover the spread "
+        "between lines, not a change of the machine's load between the runs, which can move "
+        f"them as much as a change of code; {where}.",
+        "",
+    ]
+
+
 def _load_note(earlier: Mapping[str, pd.DataFrame], result: SuiteResult) -> list[str]:
     """A warning line when the two runs of a suite that times its work ran under loads far
     apart: its timing deltas then measure the machine as much as the change."""
     runs = earlier.get("suites")
-    timed = result.summary["metric"].astype(str).str.contains("latency|seconds|_ms").any()
-    if runs is None or "load_average" not in runs.columns or not timed:
+    if runs is None or "load_average" not in runs.columns or not _timed(result):
         return []
     rows = runs[runs["suite"] == result.name]
     if rows.empty or result.load_average is None or pd.isna(rows["load_average"].iloc[0]):
@@ -296,6 +419,7 @@ def _run_table(results: Sequence[SuiteResult]) -> pd.DataFrame:
                 "version": __version__,
                 "load_average": r.load_average,
                 "cpus": r.cpus,
+                "baseline": r.baseline,
             }
             for r in results
         ],
@@ -310,6 +434,7 @@ def _run_table(results: Sequence[SuiteResult]) -> pd.DataFrame:
             "version",
             "load_average",
             "cpus",
+            "baseline",
         ],
     )
 
@@ -334,7 +459,7 @@ def suite_comparison(
     before = previous if previous is not None and len(previous) else before_summary
     after = values if values is not None and len(values) else summary
     items_a = earlier.get(f"{suite}_items")
-    table = compare(before, after, n_boot=n_boot, seed=seed, items_a=items_a, items_b=items)
+    table = metric_deltas(before, after, n_boot=n_boot, seed=seed, items_a=items_a, items_b=items)
     f1_items = _f1_items(before_summary, items_a), _f1_items(summary, items)
     return _merge_summary(table, before_summary, summary, f1_items, n_boot=n_boot, seed=seed)
 
@@ -414,9 +539,35 @@ def _merge_summary(
     return pd.concat([table, extra], ignore_index=True) if rows else table
 
 
+REPORT_FILES = ("report.md", "*.csv", "*.png", "*.parquet")
+"""What a report writes into its folder, and what a new report there replaces."""
+
+
+def _report_files(folder: Path) -> list[Path]:
+    if not (folder / "report.md").is_file():
+        return []
+    return sorted({path for pattern in REPORT_FILES for path in folder.glob(pattern)})
+
+
+def check_report_folder(out_dir: str | os.PathLike[str]) -> Path:
+    """`out_dir` as a folder a report may be written to: new, empty, or an earlier report
+    (whose files the new one replaces, so no table of an earlier run is left to be read as
+    this one's). A folder holding other files is refused rather than written into."""
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise EvaluationError(f"{out} is a file; a report needs a folder")
+    if out.is_dir() and not (out / "report.md").is_file() and any(out.iterdir()):
+        raise EvaluationError(
+            f"{out} holds files and no report.md: write the report to a new or empty folder "
+            "(or to an earlier report folder, which it replaces)"
+        )
+    return out
+
+
 def load_report(out_dir: str | os.PathLike[str]) -> dict[str, pd.DataFrame]:
     """Every CSV table of a report folder by file stem (`emotion_summary`, `screenplays_items`,
-    `screenplays_latency`, `suites`, `comparison`)."""
+    `screenplays_latency`, `suites`, `comparison`): of the suites its `suites.csv` lists, where
+    it has one."""
     folder = Path(out_dir)
     if not (folder / "report.md").is_file():
         raise EvaluationError(f"{folder} is not an evaluation report folder (no report.md)")
@@ -424,6 +575,15 @@ def load_report(out_dir: str | os.PathLike[str]) -> dict[str, pd.DataFrame]:
     for path in sorted(folder.glob("*.csv")):
         index_col = 0 if "_confusion_" in path.stem else None
         tables[path.stem] = pd.read_csv(path, index_col=index_col)
+    runs = tables.get("suites")
+    if runs is not None and "suite" in runs.columns:
+        # A folder written over by an earlier version may still hold other runs' tables.
+        ran = tuple(f"{suite}_" for suite in runs["suite"].astype(str))
+        tables = {
+            stem: table
+            for stem, table in tables.items()
+            if stem in ("suites", "comparison") or stem.startswith(ran)
+        }
     return tables
 
 
@@ -437,24 +597,38 @@ def run_eval(
     data_dir: str | os.PathLike[str] | None = None,
     limit: int | None = None,
     log: Callable[[str], None] | None = None,
+    baseline: str | Planner | None = None,
 ) -> Path:
     """Run the suites (`all` for every one) with `planner` (a name or a planner object), write
     the report to `out_dir`, return report.md. With `compare_to` (an earlier report folder)
-    the report compares this run with it, whatever planners the two runs used. `progress`
-    shows a bar over the suites; `log`, where there is no bar to see (output to a file), is
-    called with a line as each suite ends."""
+    the report compares this run with it, whatever planners the two runs used. `baseline` (a
+    name or a planner object): the screenplays suite times it line by line in turn with
+    `planner`, so the latency deltas between the two are not a change of load between runs.
+    `progress` shows a bar over the suites; `log`, where there is no bar to see (output to a
+    file), is called with a line as each suite ends."""
     from tqdm import tqdm
 
     names = resolve_suites(suites)
     # Resolved once, before any suite runs: a bad name fails at once, not after a long suite,
     # and every suite shares one planner (and its counters).
     chosen = resolve_planner(planner)
+    check_report_folder(out_dir)
+    base = resolve_planner(baseline) if baseline is not None else None
+    if base is not None and not set(names) & set(TIMED_SUITES):
+        raise EvaluationError(
+            f"a baseline planner is timed in the {', '.join(TIMED_SUITES)} suite; "
+            f"choose it (the suites chosen: {', '.join(names)})"
+        )
+    check_data(names, data_dir)
     if compare_to is not None:
         load_report(compare_to)  # a wrong folder fails now, not after the suites have run
     results = []
     for number, name in enumerate(tqdm(names, disable=not progress, unit="suite"), start=1):
         started = time.perf_counter()
-        results.append(run_suite(name, planner=chosen, data_dir=data_dir, limit=limit))
+        timed_with = base if name in TIMED_SUITES else None
+        results.append(
+            run_suite(name, planner=chosen, data_dir=data_dir, limit=limit, baseline=timed_with)
+        )
         if log is not None:
             log(f"suite {number}/{len(names)} {name}: {time.perf_counter() - started:.1f} s")
     return write_report(results, out_dir, compare_to=compare_to)

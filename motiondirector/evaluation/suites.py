@@ -61,6 +61,7 @@ RETRIEVAL_QUERIES = _REPO / "tests" / "data" / "retrieval_queries.yaml"
 
 MELD_LICENCE = "GPL-3.0 (MELD, Poria et al. 2019; research use)"
 GOEMOTIONS_LICENCE = "Apache-2.0 (GoEmotions, Demszky et al. 2020)"
+MELD_COLUMNS = ("Dialogue_ID", "Utterance_ID", "Speaker", "Utterance", "Emotion")
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,8 @@ class SuiteResult:
     `data_dir` and `limit`: the data folder read and the `limit` it ran with (None: every item).
     `load_average`: the machine's one-minute load average as the suite ended, and `cpus` the
     CPUs this process could use (None where the system does not say): what its timings ran
-    under.
+    under. `baseline`: the planner timed line by line in turn with this one (screenplays with
+    `baseline=`), whose figures and the comparison are in `tables`; empty when none was.
     """
 
     name: str
@@ -92,6 +94,7 @@ class SuiteResult:
     limit: int | None = None
     load_average: float | None = None
     cpus: int | None = None
+    baseline: str = ""
 
 
 def resolve_planner(planner: str | Planner) -> Planner:
@@ -146,8 +149,44 @@ def _data_dir(data_dir: str | os.PathLike[str] | None) -> Path:
         return shared_data_dir(_REPO)
     root = Path(data_dir)
     if not root.is_dir():
-        raise EvaluationError(f"data folder {root} does not exist; pass data_dir=")
+        raise EvaluationError(
+            f"data folder {root} does not exist; pass data_dir= (--data-dir on the command line)"
+        )
     return root
+
+
+SUITE_DATA: Mapping[str, tuple[str, ...]] = {
+    "emotion": (
+        "emotion/meld/dev_sent_emo.csv",
+        "emotion/goemotions_ekman/labels.txt",
+        "emotion/goemotions_ekman/dev.tsv",
+    ),
+    "behaviours": (),
+    "screenplays": ("screenplays",),
+    "retrieval": ("mocap/bandai-namco-1",),
+    "realism": ("video", "screenplays"),
+}
+"""What each suite reads from the data folder, checked before the first suite runs."""
+
+
+def check_data(names: Iterable[str], data_dir: str | os.PathLike[str] | None = None) -> Path | None:
+    """The data folder, once every path the suites `names` read from it is there (None when
+    none of them reads the data folder and none was named).
+
+    A run of several suites fails here, naming every missing path and the suite that reads
+    it, rather than after the suites before it have run."""
+    needed = [(name, relative) for name in resolve_suites(names) for relative in SUITE_DATA[name]]
+    if not needed and data_dir is None:
+        return None
+    folder = _data_dir(data_dir)
+    missing = [
+        f"{folder / relative} ({name})"
+        for name, relative in needed
+        if not (folder / relative).exists()
+    ]
+    if missing:
+        raise EvaluationError(f"evaluation data missing: {'; '.join(missing)}")
+    return folder
 
 
 def _need(path: Path) -> Path:
@@ -156,15 +195,24 @@ def _need(path: Path) -> Path:
     return path
 
 
+def _need_rows(path: Path, count: int, what: str = "rows") -> None:
+    """An empty data set has no score: say so rather than fail deep inside a metric."""
+    if count == 0:
+        raise EvaluationError(f"{path} holds no {what}: nothing to score")
+
+
 # --- emotion ----------------------------------------------------------------------------------
 
 
 def load_meld_dev(data_dir: Path, limit: int | None = None) -> pd.DataFrame:
     """MELD dev as (dialogue, speaker, text, gold), lines in the order they were spoken."""
     path = _need(data_dir / "emotion" / "meld" / "dev_sent_emo.csv")
-    frame = pd.read_csv(path, encoding="utf-8").sort_values(
-        ["Dialogue_ID", "Utterance_ID"], kind="stable"
-    )
+    frame = pd.read_csv(path, encoding="utf-8")
+    missing = [c for c in MELD_COLUMNS if c not in frame.columns]
+    if missing:
+        raise EvaluationError(f"{path}: not a MELD table, no column {', '.join(missing)}")
+    _need_rows(path, len(frame))
+    frame = frame.sort_values(["Dialogue_ID", "Utterance_ID"], kind="stable")
     out = pd.DataFrame(
         {
             "dialogue": frame["Dialogue_ID"].astype(int),
@@ -218,12 +266,20 @@ def load_goemotions_dev(data_dir: Path, limit: int | None = None) -> pd.DataFram
     """GoEmotions (Ekman mapping) dev rows with exactly one label, as (text, gold)."""
     folder = data_dir / "emotion" / "goemotions_ekman"
     labels = _need(folder / "labels.txt").read_text("utf-8").split()
+    path = _need(folder / "dev.tsv")
     rows: list[tuple[str, str]] = []
-    for line in _need(folder / "dev.tsv").read_text("utf-8").splitlines():
+    for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
         parts = line.split("\t")
         if len(parts) < 2 or "," in parts[1]:
             continue
-        rows.append((parts[0], labels[int(parts[1])]))
+        try:
+            rows.append((parts[0], labels[int(parts[1])]))
+        except (ValueError, IndexError):
+            raise EvaluationError(
+                f"{path}:{number}: label {parts[1]!r} is not an index into labels.txt "
+                f"(0 to {len(labels) - 1})"
+            ) from None
+    _need_rows(path, len(rows), "single-label rows")
     out = pd.DataFrame(rows, columns=["text", "gold"])
     return out.head(limit) if limit is not None else out
 
@@ -476,7 +532,8 @@ def latency_summary(latency: pd.DataFrame) -> list[tuple[str, float, int]]:
     rows: list[tuple[str, float, int]] = []
     n = len(latency)
     for column, prefix in (("plan_ms", "turn_plan_latency"), ("turn_ms", "turn_latency")):
-        rows.append((f"{prefix}_mean_ms", float(latency[column].mean()) if n else 0.0, n))
+        # No line timed: no mean, as no percentile (NaN), rather than a latency of 0 ms.
+        rows.append((f"{prefix}_mean_ms", float(latency[column].mean()) if n else float("nan"), n))
         rows += [(f"{prefix}_{k}_ms", v, n) for k, v in percentiles(latency[column]).items()]
     counters = [c for c in latency.columns if c not in LATENCY_COLUMNS]
     rows += _usage_rows({c: float(latency[c].sum()) for c in counters}, n)
@@ -494,8 +551,10 @@ def latency_values(latency: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True).astype({"value": float})
 
 
-def _screenplays_suite(data_dir: Path, planner: Planner, limit: int | None) -> SuiteResult:
-    from motiondirector.evaluation.latency import plan_turns
+def _screenplays_suite(
+    data_dir: Path, planner: Planner, limit: int | None, baseline: Planner | None = None
+) -> SuiteResult:
+    from motiondirector.evaluation.latency import compare_turns, interleaved_turns, plan_turns
     from motiondirector.evaluation.metrics import plan_metrics
     from motiondirector.evaluation.scenes import sentence_scene
     from motiondirector.planners.emotion import forget_recent_lines
@@ -514,12 +573,20 @@ def _screenplays_suite(data_dir: Path, planner: Planner, limit: int | None) -> S
     # Models load and connections open on the first call: plan an unrelated line first so
     # that no timed figure includes it (and no cache can answer a scored line from it).
     plan_scene(sentence_scene(WARM_UP_LINE), planner=planner)
+    if baseline is not None:
+        plan_scene(sentence_scene(WARM_UP_LINE), planner=baseline)
     rows = []
     offsets = []
     turns: list[dict[str, Any]] = []
+    baseline_turns: list[dict[str, Any]] = []
     for path in scripts:
         scene = read_script(path)
-        turns += plan_turns(scene, planner, script=path.name)
+        if baseline is None:
+            turns += plan_turns(scene, planner, script=path.name)
+        else:
+            ours, theirs = interleaved_turns(scene, [planner, baseline], script=path.name)
+            turns += ours
+            baseline_turns += theirs
         before = usage_counters(planner)
         began = time.perf_counter()
         plan = plan_scene(scene, planner=planner)
@@ -573,18 +640,26 @@ def _screenplays_suite(data_dir: Path, planner: Planner, limit: int | None) -> S
     licence = "public domain (Unlicense; see screenplays/LICENSE-ebScreenplays.txt)"
     if not licence_file.exists():
         licence = "unknown: no licence file next to the screenplays"
+    tables = {"timing": timing, "latency": latency}
+    timed_with = ""
+    if baseline is not None:
+        base = pd.DataFrame(baseline_turns, columns=None if baseline_turns else LATENCY_COLUMNS)
+        tables["baseline_latency"] = base
+        tables["interleaved"] = compare_turns(base, latency)
+        timed_with = f", interleaved line by line with baseline planner {baseline.name!r}"
     return SuiteResult(
         name="screenplays",
         summary=_summary(summary),
         items=items,
         source=f"{len(scripts)} Fountain screenplays in screenplays/ (ebScreenplays), "
         f"planner {planner.name!r}; latency: each of {len(latency)} lines also planned as a "
-        "turn of its own",
+        f"turn of its own{timed_with}",
         licence=licence,
         seconds=0.0,
         values=values,
-        tables={"timing": timing, "latency": latency},
+        tables=tables,
         planner=planner.name,
+        baseline=baseline.name if baseline is not None else "",
     )
 
 
@@ -691,6 +766,9 @@ def _realism_suite(data_dir: Path, planner: Planner, limit: int | None) -> Suite
     )
 
 
+TIMED_SUITES = ("screenplays",)
+"""The suites that can time a baseline planner in turn with the evaluated one."""
+
 _RUNNERS: Mapping[str, Callable[[Path, Planner, int | None], SuiteResult]] = {
     "emotion": _emotion_suite,
     "behaviours": _behaviours_suite,
@@ -710,6 +788,8 @@ def resolve_suites(names: Iterable[str]) -> tuple[str, ...]:
             wanted.add(name)
         else:
             raise EvaluationError(f"unknown suite {name!r}; choose from all, {', '.join(SUITES)}")
+    if not wanted:
+        raise EvaluationError(f"no suite chosen; name one or more of all, {', '.join(SUITES)}")
     return tuple(s for s in SUITES if s in wanted)
 
 
@@ -719,22 +799,35 @@ def run_suite(
     planner: str | Planner = "rules",
     data_dir: str | os.PathLike[str] | None = None,
     limit: int | None = None,
+    baseline: str | Planner | None = None,
 ) -> SuiteResult:
     """Run one suite with `planner` (a name or a planner object). `limit` keeps the first items
-    of each data set (for quick checks)."""
+    of each data set (for quick checks). `baseline` (screenplays only): a second planner whose
+    per-turn latency is measured line by line in turn with `planner`'s, in the tables
+    `baseline_latency` and `interleaved` (the comparison, baseline = a)."""
     if name not in _RUNNERS:
         raise EvaluationError(f"unknown suite {name!r}; choose from {', '.join(SUITES)}")
     if limit is not None and limit < 1:
         raise EvaluationError(f"limit must be at least 1, got {limit}")
+    if baseline is not None and name not in TIMED_SUITES:
+        raise EvaluationError(
+            f"a baseline is timed beside the planner in the {', '.join(TIMED_SUITES)} suite, "
+            f"not in {name!r}"
+        )
     chosen = resolve_planner(planner)
-    folder = _data_dir(data_dir)
+    reads_data = bool(SUITE_DATA[name])
+    # A suite of the package's own cases runs on a checkout without the shared data.
+    folder = _data_dir(data_dir) if reads_data or data_dir is not None else Path()
     began = time.perf_counter()
-    result = _RUNNERS[name](folder, chosen, limit)
+    if baseline is not None:
+        result = _screenplays_suite(folder, chosen, limit, resolve_planner(baseline))
+    else:
+        result = _RUNNERS[name](folder, chosen, limit)
     seconds = time.perf_counter() - began
     return replace(
         result,
         seconds=seconds,
-        data_dir=str(folder.resolve()),
+        data_dir=str(folder.resolve()) if reads_data else "",
         limit=limit,
         load_average=_load_average(),
         cpus=len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),

@@ -27,3 +27,15 @@ def test_a_missing_folder_is_named_in_the_error(tmp_path: Path) -> None:
         shared_data_dir(checkout / "notebooks")
     message = str(caught.value)
     assert str(tmp_path / "shared" / "data") in message and "../shared/data" in message
+
+
+def test_a_notebook_in_a_project_of_its_own_finds_the_data_the_suites_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = tmp_path / "my-analysis"
+    project.mkdir()
+    (project / "pyproject.toml").write_text("[project]\nname = 'mine'\n", encoding="utf-8")
+    monkeypatch.chdir(project)
+    assert repository_root() == project
+    # Nothing next to the user's project: the checkout the package came from has the data.
+    assert shared_data_dir() == SHARED_DATA

@@ -177,3 +177,14 @@ def test_cli_eval_takes_a_limit(tmp_path: Path, capsys: pytest.CaptureFixture[st
         "suite 2/2 screenplays",
     ]
     assert all(line.endswith(" s") for line in lines)
+
+
+def test_cli_eval_times_a_baseline_in_turn(tmp_path: Path) -> None:
+    out = tmp_path / "report"
+    argv = ["eval", "--suite", "screenplays", "--limit", "1", "--baseline", "rules", "-q"]
+    assert main([*argv, "--out", str(out)]) == 0
+    tables = load_report(out)
+    assert list(tables["screenplays_baseline_latency"]["item"]) == list(
+        tables["screenplays_latency"]["item"]
+    )
+    assert "turn_latency_p50_ms" in set(tables["screenplays_interleaved"]["metric"])

@@ -326,7 +326,7 @@ def test_a_wrong_compare_folder_fails_before_any_suite_runs(tmp_path: Path) -> N
 def test_a_report_names_the_version_data_folder_and_limit(tmp_path: Path) -> None:
     from motiondirector import __version__
 
-    path = run_eval(["behaviours"], "rules", tmp_path / "quick", data_dir=SHARED_DATA, limit=3)
+    path = run_eval(["screenplays"], "rules", tmp_path / "quick", data_dir=SHARED_DATA, limit=3)
     text = path.read_text("utf-8")
     assert f"motiondirector {__version__}" in text
     assert f"- Data folder: {SHARED_DATA.resolve()}" in text
