@@ -252,7 +252,7 @@ class _Renderer:
         motion = motions.get(name) or Motion.rest()
         positions = motion.joint_positions()
         index = np.minimum(np.rint(self.times * motion.fps).astype(int), motion.frames - 1)
-        positions = _on_mark(positions[index])
+        positions = _turned_in(_on_mark(positions[index]), marks)
         positions[..., 0] += marks[:, None]
         frames = len(self.times)
         joints = project(positions.reshape(-1, 3), self.camera).reshape(frames, -1, 2)
@@ -533,6 +533,25 @@ def _lineups(
             marks[b, i] = (slot - (len(lineup) - 1) / 2) * SLOT_WIDTH_M
             present[b, i] = True
     return marks[beat_at], present[beat_at]
+
+
+TURN_IN_DEGREES = 30.0
+"""How far a figure off centre is turned toward the centre of the line-up (theatre's "cheat
+out"): the characters half face each other, and a seated or leaning pose shows its depth
+instead of reading as standing from straight in front."""
+
+
+def _turned_in(positions: FloatArray, marks: FloatArray) -> FloatArray:
+    """Joint positions (frames, joints, 3) on their mark at x = z = 0, each frame turned about
+    the vertical toward the centre of the stage by `TURN_IN_DEGREES` (left of centre to the
+    right, right of centre to the left; the centre one not at all)."""
+    angle = -np.sign(np.round(marks, 6)) * math.radians(TURN_IN_DEGREES)
+    cos, sin = np.cos(angle)[:, None], np.sin(angle)[:, None]
+    x, z = positions[..., 0], positions[..., 2]
+    turned = positions.copy()
+    turned[..., 0] = cos * x + sin * z
+    turned[..., 2] = -sin * x + cos * z
+    return turned
 
 
 LANE_TRAVEL_M = 0.35 * SLOT_WIDTH_M

@@ -301,3 +301,28 @@ def test_each_beat_shows_only_the_characters_on_stage_in_it() -> None:
     assert renderer.scale == two_hander.scale
     assert figures["ANA"].label_at[in_kitchen, 0] == figures["CAL"].label_at[in_garden, 0]
     assert figures["ANA"].label_at[in_kitchen, 0] < SIZE[0] / 2
+
+
+def test_figures_off_centre_are_turned_toward_the_centre() -> None:
+    from motiondirector.generators.preview import TURN_IN_DEGREES, _turned_in
+    from motiondirector.motion.library import get_clip
+    from motiondirector.motion.skeleton import JOINT_INDEX
+
+    forward = np.array([[[0.0, 1.0, 1.0]]])  # a point in front of the figure, at chest height
+    left, centre, right = (_turned_in(forward, np.array([mark]))[0, 0] for mark in (-1, 0, 1))
+    angle = math.radians(TURN_IN_DEGREES)
+    assert left == pytest.approx([math.sin(angle), 1.0, math.cos(angle)])  # turned right
+    assert right == pytest.approx([-math.sin(angle), 1.0, math.cos(angle)])  # turned left
+    assert centre == pytest.approx([0.0, 1.0, 1.0])
+    # Seated on the left of a two-hander, the knees point toward the centre, so the seat reads
+    # as a seat: seen straight from the front the knees were above the feet, like standing.
+    plan = plan_text(SCRIPT, format="fountain")
+    seated = get_clip("sit.normal.normal.neutral").motion()
+    renderer = _Renderer(plan, {"ANA": seated}, SIZE, 30)
+    ana = next(f for f in renderer.figures if f.name == "ANA")
+    last = round(seated.frames / seated.fps * 30)
+    knee, hip = (
+        ana.joints[last, JOINT_INDEX["left_knee"]],
+        ana.joints[last, JOINT_INDEX["left_hip"]],
+    )
+    assert knee[0] - hip[0] > 3  # pixels toward the centre of the frame
