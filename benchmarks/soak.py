@@ -19,7 +19,8 @@ limits but for the rate) gets, from one key:
 
 Server RSS should level off in phase 1 (its change over the second half is reported), file
 descriptors and threads return to where they were, and phase 3 holds at most
-`max_streams_per_key` streams (the rest 429 `stream-quota`).
+`max_streams_per_key` streams and `max_stream_frames_per_key` frames (the rest 429
+`stream-quota`).
 
     .venv/bin/python benchmarks/soak.py
     .venv/bin/python benchmarks/soak.py --sessions 5 --turns 20 --no-write

@@ -60,6 +60,21 @@ AddresseeFrom = Literal["request", "last_speaker", "none"]
 _SEED_RANGE = 2**32
 
 
+def check_turn_text(value: str, field: str) -> None:
+    """TurnError naming `field` when `value` is not Unicode text: a NUL, or a lone surrogate
+    (which nothing downstream can encode). Checked field by field, so the error names the field
+    at fault rather than the dialogue document the turn is read through."""
+    for index, char in enumerate(value):
+        if char == "\x00":
+            raise TurnError(f"character {index} is a NUL (U+0000), which is not text", field=field)
+        if "\ud800" <= char <= "\udfff":
+            raise TurnError(
+                f"character {index} is a lone surrogate (U+{ord(char):04X}), which is not "
+                "Unicode text",
+                field=field,
+            )
+
+
 def normal_name(name: str) -> str:
     """Character names as the script readers keep them: single-spaced, upper case."""
     return " ".join(name.split()).upper()
@@ -122,6 +137,11 @@ class Conversation:
     history: list[tuple[str, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        # Checked now: a name or title that is not text would fail every turn after.
+        for index, name in enumerate(self.characters):
+            check_turn_text(name, f"characters[{index}]")
+        if self.title is not None:
+            check_turn_text(self.title, "title")
         names = [normal_name(n) for n in self.characters if n.strip()]
         self.characters = list(dict.fromkeys(names))
         if len(self.characters) > self.max_characters:
@@ -144,6 +164,7 @@ class Conversation:
             from motiondirector.planners import get_planner
 
             planner = get_planner("rules")
+        _check_turn_fields(turn)
         speaker = normal_name(turn.speaker)
         if not speaker:
             raise TurnError("the speaker's name is empty", field="speaker")
@@ -242,6 +263,20 @@ class Conversation:
             return parse_script(json.dumps(document), format="json", limits=self.limits)
         except ScriptError as error:
             raise _turn_error(error) from None
+
+
+def _check_turn_fields(turn: TurnInput) -> None:
+    fields = {
+        "speaker": turn.speaker,
+        "text": turn.text,
+        "addressee": turn.addressee,
+        "direction": turn.direction,
+    }
+    for name, value in fields.items():
+        if value is not None:
+            check_turn_text(value, name)
+    for index, (word, _, _) in enumerate(turn.words or ()):
+        check_turn_text(word, f"words[{index}].text")
 
 
 def _turn_error(error: ScriptError) -> TurnError:

@@ -34,7 +34,8 @@ from motiondirector.server.guard import API_KEY_HEADER, Guard
 from motiondirector.server.job_processes import JobProcesses, WorkerConfig
 from motiondirector.server.job_store import JobStore
 from motiondirector.server.jobs import JobRunner
-from motiondirector.server.logs import install_log_redaction
+from motiondirector.server.logs import install_log_redaction, server_log_config
+from motiondirector.server.request_ids import REQUEST_ID_HEADER, RequestIdMiddleware
 from motiondirector.server.routes_plan import PROBLEM, plan_router
 from motiondirector.server.routes_scenes import scene_router
 from motiondirector.server.routes_sessions import session_router
@@ -70,8 +71,10 @@ reading it whole; the app answers one up to that size with a 413 problem first."
 
 def uvicorn_options(settings: ServerSettings) -> dict[str, Any]:
     """What `motiondirector serve` gives uvicorn besides the app, host and port: the current
-    WebSocket protocol, and a message bound near `max_body_bytes`, so that uvicorn does not
-    buffer up to 16 MiB (its default) of a message the app will refuse."""
+    WebSocket protocol, a message bound near `max_body_bytes`, so that uvicorn does not
+    buffer up to 16 MiB (its default) of a message the app will refuse, the log format with
+    times and request ids (`server_log_config`), and how long a stop waits for open answers
+    (`shutdown_grace_s`)."""
     import importlib.util
 
     import uvicorn
@@ -80,7 +83,13 @@ def uvicorn_options(settings: ServerSettings) -> dict[str, Any]:
     # deprecated); both need the `websockets` package.
     sansio = "websockets-sansio" in uvicorn.config.WS_PROTOCOLS
     ws = "websockets-sansio" if sansio and importlib.util.find_spec("websockets") else "auto"
-    return {"ws": ws, "ws_max_size": WS_MESSAGE_HEADROOM * settings.max_body_bytes}
+    return {
+        "ws": ws,
+        "ws_max_size": WS_MESSAGE_HEADROOM * settings.max_body_bytes,
+        "log_config": server_log_config(),
+        # Without a bound, a stop waits for every open stream, however slowly it is read.
+        "timeout_graceful_shutdown": settings.shutdown_grace_s,
+    }
 
 
 def create_app(settings: ServerSettings | None = None) -> FastAPI:
@@ -187,8 +196,16 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
             CORSMiddleware,
             allow_origins=list(settings.cors_origins),
             allow_methods=["GET", "POST", "DELETE"],
-            allow_headers=[API_KEY_HEADER, "Content-Type"],
+            allow_headers=[API_KEY_HEADER, "Content-Type", REQUEST_ID_HEADER],
             # Content-Disposition: a web page saving an artifact names the file from it.
-            expose_headers=["Retry-After", "Location", "WWW-Authenticate", "Content-Disposition"],
+            expose_headers=[
+                "Retry-After",
+                "Location",
+                "WWW-Authenticate",
+                "Content-Disposition",
+                REQUEST_ID_HEADER,
+            ],
         )
+    # Outermost: the access log line and every handler and error answer see the request's id.
+    app.add_middleware(RequestIdMiddleware)
     return app

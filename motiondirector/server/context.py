@@ -24,7 +24,7 @@ from motiondirector.server.models import ScriptSource
 from motiondirector.server.scene_artifacts import script_of
 from motiondirector.server.sessions import SessionStore
 from motiondirector.server.settings import ServerSettings
-from motiondirector.server.stream_quota import StreamQuota
+from motiondirector.server.stream_quota import StreamQuota, StreamSlot
 
 if TYPE_CHECKING:
     from motiondirector.realize.faces import FaceLibrary
@@ -45,13 +45,18 @@ class ServerContext:
     memory: MemoryReleaser = field(init=False, repr=False)
     """Gives the memory of ended streams back to the system."""
 
-    stream_slot: Callable[..., AsyncIterator[None]] = field(init=False, repr=False)
+    stream_slot: Callable[..., AsyncIterator[StreamSlot]] = field(init=False, repr=False)
     """A FastAPI dependency: one of the caller's open streams, held until the answer ends."""
 
     def __post_init__(self) -> None:
         self.caller = caller_dependency(self.guard)
         self.memory = MemoryReleaser()
-        self.open_streams = StreamQuota(self.settings.max_streams_per_key, self.memory.request)
+        self.open_streams = StreamQuota(
+            self.settings.max_streams_per_key,
+            self.memory.request,
+            max_frames=self.settings.max_open_stream_frames,
+            max_frames_per_caller=self.settings.max_stream_frames_per_key,
+        )
         self.stream_slot = stream_slot_dependency(self.open_streams, self.caller)
 
     def jobs(self) -> JobRunner:
@@ -118,13 +123,14 @@ def caller_dependency(guard: Guard) -> Callable[..., str]:
 
 def stream_slot_dependency(
     quota: StreamQuota, caller: Callable[..., str]
-) -> Callable[..., AsyncIterator[None]]:
+) -> Callable[..., AsyncIterator[StreamSlot]]:
     """A FastAPI dependency holding one of the caller's stream slots (429 `stream-quota` when
     none is free) until the answer has been sent or the client has left: the code after a
-    dependency's `yield` runs once the response is done."""
+    dependency's `yield` runs once the response is done. The route holds the stream's frames
+    on it once its plan is known."""
 
-    async def stream_slot(who: Annotated[str, Depends(caller)]) -> AsyncIterator[None]:
-        with quota.slot(who):
-            yield
+    async def stream_slot(who: Annotated[str, Depends(caller)]) -> AsyncIterator[StreamSlot]:
+        with quota.slot(who) as slot:
+            yield slot
 
     return stream_slot

@@ -30,6 +30,7 @@ from motiondirector.errors import (
     ScriptError,
     TurnError,
 )
+from motiondirector.server import request_ids
 from motiondirector.server.models import Problem
 
 PROBLEM_JSON = "application/problem+json"
@@ -79,7 +80,34 @@ def problem_response(
 ) -> JSONResponse:
     """A problem-details response. `kind` None means the plain HTTP meaning ("about:blank")."""
     body = problem_body(status, kind, detail, instance=instance, **extra)
+    log_problem(body)
     return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
+
+
+LOGGED_DETAIL_CHARS = 500
+"""A problem's detail is logged up to this length (a turn's detail may quote its text)."""
+
+
+def log_problem(body: Mapping[str, Any]) -> None:
+    """One log line for a problem answered or sent as an event: status, type, where, detail,
+    with the request's id (see `server.logs`), so a failed request's cause is in the log
+    once. Client errors at INFO, the server's at WARNING; an `internal` problem is not logged
+    here, as its traceback is logged where it was caught."""
+    status = int(body.get("status", 500))
+    kind = str(body.get("type", "about:blank")).removeprefix(PROBLEM_BASE)
+    if kind == "internal":
+        return
+    detail = str(body.get("detail", ""))
+    if len(detail) > LOGGED_DETAIL_CHARS:
+        detail = detail[:LOGGED_DETAIL_CHARS] + "…"
+    log.log(
+        logging.INFO if status < 500 else logging.WARNING,
+        "%s %s at %s: %s",
+        status,
+        kind,
+        body.get("instance") or "-",
+        detail,
+    )
 
 
 def problem_body(
@@ -95,15 +123,26 @@ def problem_body(
     if instance:
         body["instance"] = instance
     body.update(extra)
+    # Inside a request (not in a scene job's worker), the id its answer's X-Request-ID holds.
+    if (request_id := request_ids.current()) is not None:
+        body["request_id"] = request_id
     return body
 
 
 def field_name(loc: Sequence[str | int]) -> str:
-    """`("body", "fps")` -> "fps"; `("query", "q")` -> "query.q"; the whole body -> "body"."""
-    parts = [str(p) for p in loc]
-    if parts and parts[0] == "body" and len(parts) > 1:
+    """`("body", "fps")` -> "fps"; `("body", "words", 0, "start")` -> "words[0].start", the
+    way the library's own errors name a place (`turns[0].words[0].end`); `("query", "q")` ->
+    "query.q"; the whole body -> "body"."""
+    parts = list(loc)
+    if parts and parts[0] == "body" and len(parts) > 1 and not isinstance(parts[1], int):
         parts = parts[1:]
-    return ".".join(parts) or "body"
+    name = ""
+    for part in parts:
+        if isinstance(part, int):
+            name += f"[{part}]"
+        else:
+            name += f".{part}" if name else str(part)
+    return name or "body"
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -139,9 +178,18 @@ def install_error_handlers(app: FastAPI) -> None:
         if any(e.get("type") == "json_invalid" for e in errors):
             # The body was read before validation; it is cached on the request.
             errors = [_json_error(e, await request.body()) for e in errors]
+        if any(_missing_body(e) for e in errors):
+            given = "null" if (await request.body()).strip() == b"null" else "an empty body"
+            errors = [
+                {"loc": ("body",), "msg": f"the body must be a JSON object, got {given}"}
+                if _missing_body(e)
+                else e
+                for e in errors
+            ]
         content_type = request.headers.get("content-type")
         errors = [_not_an_object(e, content_type) for e in errors]
         body = validation_problem_body(errors, request.url.path)
+        log_problem(body)
         return JSONResponse(body, status_code=422, media_type=PROBLEM_JSON)
 
     async def on_http(request: Request, error: Exception) -> JSONResponse:
@@ -171,6 +219,7 @@ def install_error_handlers(app: FastAPI) -> None:
 def library_problem(error: MotionDirectorError, instance: str | None = None) -> JSONResponse:
     """The problem answer for an error the library raised on purpose."""
     body = library_problem_body(error, instance)
+    log_problem(body)
     return JSONResponse(body, status_code=body["status"], media_type=PROBLEM_JSON)
 
 
@@ -215,6 +264,11 @@ def _json_error(error: Mapping[str, Any], body: bytes) -> Mapping[str, Any]:
         "loc": ("body",),
         "msg": f"invalid JSON at line {line}, column {column}: {reason}",
     }
+
+
+def _missing_body(error: Mapping[str, Any]) -> bool:
+    """A required body sent empty or as `null` (FastAPI reports either as a missing field)."""
+    return error.get("type") == "missing" and tuple(error.get("loc", ())) == ("body",)
 
 
 _OBJECT_ERRORS = frozenset({"model_attributes_type", "dict_type", "model_type"})
@@ -314,8 +368,9 @@ class UnexpectedErrorMiddleware:
     """Turns any exception that escapes the app into a generic 500 problem.
 
     Starlette's own last-resort handler re-raises after answering; catching here keeps the
-    answer a problem document and logs the traceback once. A client leaving a stream is not an
-    error: it is logged at debug level only.
+    answer a problem document and logs the traceback once. An error after the answer has
+    started goes on to the server, which logs it once and cuts the connection. A client
+    leaving a stream is not an error: it is logged at debug level only.
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -339,9 +394,11 @@ class UnexpectedErrorMiddleware:
             if started and _client_left(error):
                 log.debug("the client left %s %s mid-stream", scope.get("method"), scope["path"])
                 return
-            log.exception("unexpected error serving %s %s", scope.get("method"), scope["path"])
             if started:
+                # Too late for an answer: the server logs it (with its traceback, once) and
+                # closes the connection, so the client sees the response cut short.
                 raise
+            log.exception("unexpected error serving %s %s", scope.get("method"), scope["path"])
             response = problem_response(
                 500, "internal", "the server could not complete the request", instance=scope["path"]
             )

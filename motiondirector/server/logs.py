@@ -1,4 +1,11 @@
-"""Keeping secrets out of the server's log: query parameters named like keys are redacted.
+"""What the server's log says: lines stamped with time and request id, and no secrets.
+
+`server_log_config` is the logging configuration `motiondirector serve` gives uvicorn: its
+access and error lines and the server's own (`motiondirector.*`, e.g. each problem answered)
+carry the time and the request's id (`server.request_ids`), so every line of a failed
+request can be found by the id its client saw in `X-Request-ID`.
+
+Keeping secrets out: query parameters named like keys are redacted.
 
 A WebSocket may carry its API key in the query string (`/v1/sessions/{id}/ws?api_key=…`), and
 any client may put one there by mistake; uvicorn writes the path with its query string to its
@@ -9,9 +16,11 @@ formats them. This module must not drop records: it only rewrites what they say.
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 from collections.abc import Iterable
+from typing import Any
 from urllib.parse import unquote_plus
 
 REDACTED = "***"
@@ -73,3 +82,30 @@ def install_log_redaction(names: Iterable[str] = SERVER_LOGGERS) -> None:
         logger = logging.getLogger(name)
         if not any(isinstance(f, RedactSecretsFilter) for f in logger.filters):
             logger.addFilter(RedactSecretsFilter())
+
+
+LINE_FORMAT = "%(asctime)s %(levelprefix)s [%(request_id)s] %(message)s"
+ACCESS_FORMAT = (
+    '%(asctime)s %(levelprefix)s [%(request_id)s] %(client_addr)s - "%(request_line)s" '
+    "%(status_code)s"
+)
+
+
+def server_log_config() -> dict[str, Any]:
+    """uvicorn's logging configuration with the time and the request id on every line, and a
+    handler for the server's own loggers (`motiondirector`, INFO and up), which would
+    otherwise go unformatted to Python's last-resort handler and lose their INFO lines."""
+    import uvicorn.config
+
+    config: dict[str, Any] = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    config["filters"] = {"request_id": {"()": "motiondirector.server.request_ids.RequestIdFilter"}}
+    config["formatters"]["default"]["fmt"] = LINE_FORMAT
+    config["formatters"]["access"]["fmt"] = ACCESS_FORMAT
+    for handler in config["handlers"].values():
+        handler["filters"] = ["request_id"]
+    config["loggers"]["motiondirector"] = {
+        "handlers": ["default"],
+        "level": "INFO",
+        "propagate": False,
+    }
+    return config

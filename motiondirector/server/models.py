@@ -2,23 +2,50 @@
 
 Field descriptions are user documentation: keep them exact and short. Limits that depend on
 the server's settings (script and turn lengths) are checked by the routes, which name the field.
+Request bodies are strict: a value must have its field's JSON type (a number is never a string,
+an integer never a fraction, a boolean never a number), so `"seed": "3"` is refused as
+`"fps": "60"` is, each with a 422 naming the field.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from motiondirector.plan.motion_plan import MotionPlan
-from motiondirector.plan.options import EXPORT_FORMATS, ExportFormat, Fps, PlannerName, ScriptFormat
+from motiondirector.plan.options import (
+    EXPORT_FORMATS,
+    FPS_CHOICES,
+    ExportFormat,
+    Fps,
+    PlannerName,
+    ScriptFormat,
+)
 
 NAME_MAX = 200
 """Longest character name, addressee or direction accepted."""
 
 
 class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # Subclasses' own `model_config` merges with this one, so every request body is strict.
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+_FPS_EXPECTED = "Input should be " + " or ".join(str(fps) for fps in FPS_CHOICES)
+
+
+def _whole_number(value: Any) -> Any:
+    """A literal of integers compares by value, so strict mode alone lets `60.0` (and `true`
+    for 1) through where an integer field refuses `3.0`: refuse them alike."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise PydanticCustomError("literal_error", _FPS_EXPECTED)
+    return value
+
+
+RequestFps = Annotated[Fps, BeforeValidator(_whole_number)]
+"""A frame rate in a request body: the JSON integer 30 or 60."""
 
 
 class ScriptSource(_Body):
@@ -45,7 +72,7 @@ class ScriptSource(_Body):
         "rules.",
     )
     seed: int = Field(default=0, ge=0, le=2**32 - 1)
-    fps: Fps = 30
+    fps: RequestFps = 30
 
     @model_validator(mode="after")
     def _one_source(self) -> Self:
@@ -121,7 +148,7 @@ class SessionCreate(_Body):
         description="The characters present from the start (speakers join when they speak).",
     )
     title: str | None = Field(default=None, max_length=NAME_MAX)
-    fps: Fps = Field(default=30, description="Frame rate of the turns' plans and frames.")
+    fps: RequestFps = Field(default=30, description="Frame rate of the turns' plans and frames.")
     seed: int = Field(default=0, ge=0, le=2**32 - 1)
 
 
@@ -398,4 +425,9 @@ class Problem(BaseModel):
     used: int | None = Field(default=None, description="How much of the quota is in use.")
     retry_after: int | None = Field(
         default=None, description="Seconds to wait, as in the Retry-After header."
+    )
+    request_id: str | None = Field(
+        default=None,
+        description="The request's id, as in the X-Request-ID header: the server's log lines "
+        "about the request carry it. Absent from a scene job's `error`.",
     )

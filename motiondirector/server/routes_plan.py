@@ -27,6 +27,7 @@ from motiondirector.server.stream_events import (
     StreamHeader,
     sse_responses,
 )
+from motiondirector.server.stream_quota import StreamSlot
 from motiondirector.server.streams import (
     OPENING,
     OpenedStream,
@@ -61,6 +62,11 @@ STREAM_LIMITED: dict[int | str, dict[str, Any]] = {
         "(`stream-quota`); see Retry-After",
         **PROBLEM,
     },
+    503: {
+        "description": "The server's open streams hold all the frames it allows "
+        "(`too-many-streams`); see Retry-After",
+        **PROBLEM,
+    },
 }
 SSE_RESPONSE = sse_responses(
     [MotionPlan, PlanWithExport],
@@ -83,7 +89,7 @@ def plan_router(ctx: ServerContext, workers: StreamWorkers) -> APIRouter:
         body: PlanRequest,
         request: Request,
         _: Caller,
-        __: Annotated[None, Depends(ctx.stream_slot)],
+        slot: Annotated[StreamSlot, Depends(ctx.stream_slot)],
     ) -> AsyncIterator[OpenedStream]:
         """The stream planned and opened up to its first frames, before the answer starts,
         so a bad script is a problem answer, not a broken stream; closed once the answer has
@@ -97,6 +103,7 @@ def plan_router(ctx: ServerContext, workers: StreamWorkers) -> APIRouter:
             _check_size(payload, ctx.settings.max_response_bytes)
             frames = ctx.frames(planned, fps=body.fps)
             check_stream_size(frames, ctx.settings.max_stream_frames, _PLAN_INSTEAD, _PLAN_SLOWER)
+            slot.hold(frames.size)
             return open_stream(stream_events(payload, frames, instance=request.url.path))
 
         with await workers.run(OPENING, start) as stream:

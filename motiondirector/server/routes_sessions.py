@@ -37,6 +37,7 @@ from motiondirector.server.errors import (
     ProblemError,
     invalid_request_body,
     library_problem_body,
+    log_problem,
     problem_body,
     too_long,
     validation_problem_body,
@@ -66,6 +67,7 @@ from motiondirector.server.stream_events import (
     StreamHeader,
     sse_responses,
 )
+from motiondirector.server.stream_quota import StreamSlot
 from motiondirector.server.streams import (
     OPENING,
     OpenedStream,
@@ -168,14 +170,17 @@ def session_router(ctx: ServerContext, workers: StreamWorkers) -> APIRouter:
             outcome = talk.take_turn(given, get_planner("rules"), accept=accept)
             return _result(session, outcome, state(session))
 
-    def open_turn(session: Session, turn: TurnRequest, instance: str) -> OpenedStream:
+    def open_turn(
+        session: Session, turn: TurnRequest, instance: str, slot: StreamSlot
+    ) -> OpenedStream:
         """Runs on a stream worker: the turn, and its stream up to the first frames. A turn
-        whose stream would be over `max_stream_frames` is refused and not taken."""
+        whose stream would be over `max_stream_frames`, or whose frames do not fit in the
+        server's `max_open_stream_frames`, is refused and not taken."""
 
         def fits(plan: MotionPlan) -> None:
-            check_stream_size(
-                ctx.frames(plan), settings.max_stream_frames, _TURN_INSTEAD, _TURN_SLOWER
-            )
+            frames = ctx.frames(plan)
+            check_stream_size(frames, settings.max_stream_frames, _TURN_INSTEAD, _TURN_SLOWER)
+            slot.hold(frames.size)
 
         return _turn_events(ctx, take_turn(session, turn, fits), instance)
 
@@ -184,7 +189,7 @@ def session_router(ctx: ServerContext, workers: StreamWorkers) -> APIRouter:
         body: TurnRequest,
         request: Request,
         caller: Caller,
-        _: Annotated[None, Depends(ctx.stream_slot)],
+        slot: Annotated[StreamSlot, Depends(ctx.stream_slot)],
     ) -> AsyncIterator[OpenedStream]:
         """The turn taken and its stream opened up to the first frames, before the answer
         starts, so a bad turn is a problem answer, not a broken stream; closed once the
@@ -201,7 +206,8 @@ def session_router(ctx: ServerContext, workers: StreamWorkers) -> APIRouter:
             )
         check_turn(body)
         session = ctx.sessions.get(caller, session_id)
-        with await workers.run(OPENING, open_turn, session, body, request.url.path) as stream:
+        opened = await workers.run(OPENING, open_turn, session, body, request.url.path, slot)
+        with opened as stream:
             yield stream
 
     @router.post(
@@ -352,9 +358,9 @@ def session_router(ctx: ServerContext, workers: StreamWorkers) -> APIRouter:
                         check_turn(turn)
                         ctx.guard.throttle(caller, ctx.guard.cost(size))
                         session = ctx.sessions.get(caller, session_id)
-                        slot.enter_context(ctx.open_streams.slot(caller))
+                        held = slot.enter_context(ctx.open_streams.slot(caller))
                         events = slot.enter_context(
-                            await workers.run(OPENING, open_turn, session, turn, path)
+                            await workers.run(OPENING, open_turn, session, turn, path, held)
                         )
                     except ProblemError as error:
                         await _send_problem(websocket, _problem(error, path))
@@ -443,8 +449,16 @@ def _parse_message(raw: str) -> TurnRequest | None:
     may be left out) or `{"type": "ping"}`."""
     try:
         data = json.loads(raw)
-    except (json.JSONDecodeError, RecursionError):
-        raise _InvalidMessage([("message", "not a JSON object")]) from None
+    except json.JSONDecodeError as error:
+        where = f"line {error.lineno}, column {error.colno}"
+        raise _InvalidMessage([("message", f"not valid JSON at {where}: {error.msg}")]) from None
+    except RecursionError:
+        raise _InvalidMessage([("message", "the JSON is nested too deeply to be read")]) from None
+    except ValueError as error:
+        # e.g. an integer of more digits than Python converts; its advice on raising that
+        # limit is for the server's code, not for the client.
+        reason = str(error).partition("; use sys.")[0]
+        raise _InvalidMessage([("message", f"cannot be read as JSON: {reason}")]) from None
     if not isinstance(data, dict):
         raise _InvalidMessage([("message", "not a JSON object")])
     kind = data.pop("type", "turn")
@@ -466,4 +480,5 @@ def _problem(error: ProblemError, instance: str) -> dict[str, Any]:
 
 
 async def _send_problem(websocket: WebSocket, body: dict[str, Any]) -> None:
+    log_problem(body)
     await websocket.send_text(ws_message("error", json.dumps(body)))

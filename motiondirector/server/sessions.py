@@ -115,8 +115,9 @@ class SessionStore:
             session_id if len(session_id) <= _SHOWN_ID_CHARS else session_id[:_SHOWN_ID_CHARS] + "…"
         )
         return (
-            f"no session {shown!r} for this key: it never existed, was deleted, or expired "
-            f"after {self.ttl:g} s unused; start a new one with POST /v1/sessions"
+            f"no session {shown!r} for this key: it never existed, was deleted, expired "
+            f"after {self.ttl:g} s unused, or was lost when the server restarted (sessions "
+            "live in its memory); start a new one with POST /v1/sessions"
         )
 
     def expires_in(self, session: Session) -> float:

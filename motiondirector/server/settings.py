@@ -2,9 +2,10 @@
 
 `ServerSettings` is a pydantic-settings model. Each field is read from arguments given in code,
 else from the variable `MOTIONDIRECTOR_<FIELD>` (`MOTIONDIRECTOR_MAX_BODY_BYTES`), else from
-that variable in `.env` in the working directory, else its default. Four variables are named
+that variable in `.env` in the working directory, else its default. Five variables are named
 otherwise (the `validation_alias` of their field): `MOTIONDIRECTOR_RATE`,
-`MOTIONDIRECTOR_FAILED_AUTH_RATE`, `MOTIONDIRECTOR_JOB_TIME` and `MOTIONDIRECTOR_SESSION_TTL`.
+`MOTIONDIRECTOR_FAILED_AUTH_RATE`, `MOTIONDIRECTOR_JOB_TIME`, `MOTIONDIRECTOR_SESSION_TTL` and
+`MOTIONDIRECTOR_SHUTDOWN_GRACE`.
 Lists (`api_keys`, `key_hashes`, `cors_origins`) are comma-separated; an empty variable counts
 as unset. A bad value raises MotionDirectorError naming the field and its variable. Plain keys
 are hashed as soon as they are read and never kept.
@@ -74,6 +75,12 @@ class ServerSettings(BaseSettings):
         `stream-too-large` before the stream starts (a turn is then not taken).
     max_streams_per_key: frame streams (SSE streams and WebSocket turns) one key holds open
         at once; more get 429 `stream-quota`.
+    max_stream_frames_per_key: frames times characters one key's open streams hold
+        together; a stream that does not fit gets 429 `stream-quota` before it starts (a turn
+        is then not taken). At least `max_stream_frames`.
+    max_open_stream_frames: frames times characters all open streams of every key hold
+        together (their memory); a stream that does not fit gets 503 `too-many-streams`
+        before it starts (a turn is then not taken). At least `max_stream_frames_per_key`.
     cors_origins: origins allowed by CORS; empty means no CORS headers at all.
     warm_up: load the planner and the clip library and plan a tiny scene at startup before
         /readyz says ready.
@@ -85,6 +92,8 @@ class ServerSettings(BaseSettings):
     max_jobs_per_key: scene jobs one key holds at once (any status); more get 429 `job-quota`.
     max_storage_bytes_per_key: bytes of artifacts one key's jobs keep (507 `storage-quota`).
     session_ttl_s: a session unused this long is forgotten.
+    shutdown_grace_s: on SIGTERM, `serve` stops accepting connections and waits this long
+        for open answers (frame streams read slowly, or not at all) to end, then cuts them.
     max_sessions, max_sessions_per_key: live sessions at once (503), and per key (429
         `session-quota`).
     max_session_turns, max_session_characters: turns one session takes (422 naming `turns`)
@@ -130,6 +139,8 @@ class ServerSettings(BaseSettings):
     max_response_bytes: Count = 50_000_000
     max_stream_frames: Count = 100_000
     max_streams_per_key: Count = 32
+    max_stream_frames_per_key: Count = 250_000
+    max_open_stream_frames: Count = 1_000_000
     cors_origins: CommaList = ()
     warm_up: bool = True
     jobs_db: Path | None = None
@@ -140,6 +151,7 @@ class ServerSettings(BaseSettings):
     max_jobs_per_key: Count = 50
     max_storage_bytes_per_key: Count = 1_000_000_000
     session_ttl_s: Seconds = Field(default=1800.0, validation_alias=PREFIX + "SESSION_TTL")
+    shutdown_grace_s: Seconds = Field(default=30.0, validation_alias=PREFIX + "SHUTDOWN_GRACE")
     max_sessions: Count = 1000
     max_sessions_per_key: Count = 100
     cost_bytes_per_token: Count = 10_000
@@ -186,6 +198,23 @@ class ServerSettings(BaseSettings):
         if keys_file is not None:
             found |= read_keys_file(keys_file)
         return frozenset(found)
+
+    @field_validator("max_stream_frames_per_key", mode="after")
+    @classmethod
+    def _room_for_one_stream(cls, frames: int, info: ValidationInfo) -> int:
+        one = info.data.get("max_stream_frames")
+        if one is not None and frames < one:
+            # A stream within max_stream_frames would be refused however idle the server.
+            raise ValueError(f"must be at least max_stream_frames ({one})")
+        return frames
+
+    @field_validator("max_open_stream_frames", mode="after")
+    @classmethod
+    def _room_for_one_key(cls, frames: int, info: ValidationInfo) -> int:
+        share = info.data.get("max_stream_frames_per_key")
+        if share is not None and frames < share:
+            raise ValueError(f"must be at least max_stream_frames_per_key ({share})")
+        return frames
 
     @field_validator("llm", mode="after")
     @classmethod
@@ -273,7 +302,9 @@ def _describe(error: ValidationError) -> str:
         given = "" if field == "api_keys" else f", got {item['input']!r}"
         with suppress(KeyError):
             field = f"{field} ({variable(field)})"
-        lines.append(f"{field}: {item['msg']}{given}")
+        # A field's own check says what is wrong; pydantic's prefix names an exception class.
+        message = item["msg"].removeprefix("Value error, ")
+        lines.append(f"{field}: {message}{given}")
     return "; ".join(lines)
 
 

@@ -18,6 +18,7 @@ WebSocket sends them as `{"event": name, "data": ...}`.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import json
 import logging
 import threading
@@ -31,7 +32,12 @@ from fastapi.sse import ServerSentEvent
 
 from motiondirector.errors import MotionDirectorError
 from motiondirector.plan.options import FPS_CHOICES
-from motiondirector.server.errors import ProblemError, library_problem_body, problem_body
+from motiondirector.server.errors import (
+    ProblemError,
+    library_problem_body,
+    log_problem,
+    problem_body,
+)
 from motiondirector.streaming import PlanFrames
 
 log = logging.getLogger("motiondirector.server")
@@ -90,7 +96,9 @@ def stream_events(plan_json: str, frames: PlanFrames, *, instance: str) -> Itera
             sent += len(batch)
             yield "frames", batch.to_json_bytes().decode()
     except MotionDirectorError as error:
-        yield "error", compact(library_problem_body(error, instance))
+        problem = library_problem_body(error, instance)
+        log_problem(problem)
+        yield "error", compact(problem)
         return
     except Exception:
         log.exception("frame stream failed after %d frames", sent)
@@ -176,14 +184,16 @@ class StreamWorkers:
         self._stopping = False
 
     def submit(self, priority: int, fn: Callable[..., T], *args: Any) -> Future[T]:
-        """Run `fn(*args)` on a worker; a future cancelled before it starts never runs."""
+        """Run `fn(*args)` on a worker, in a copy of the caller's context (its request id
+        goes on the lines it logs); a future cancelled before it starts never runs."""
         future: Future[T] = Future()
+        context = contextvars.copy_context()
 
         def task() -> None:
             if not future.set_running_or_notify_cancel():
                 return
             try:
-                result = fn(*args)
+                result = context.run(fn, *args)
             except BaseException as error:  # handed to the awaiting request, not lost
                 future.set_exception(error)
             else:

@@ -52,3 +52,34 @@ def test_a_conversation_does_not_import_the_server() -> None:
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("turn", "field"),
+    [
+        (TurnInput(speaker="BEN\x00", text="Hi."), "speaker"),
+        (TurnInput(speaker="BEN", text="Hi.", direction="x\x00"), "direction"),
+        (TurnInput(speaker="BEN", text="Hi.", addressee="ANA\x00"), "addressee"),
+        (TurnInput(speaker="BEN", text="Hi.", words=[("Hi\x00.", 0.0, 0.4)]), "words[0].text"),
+        (TurnInput(speaker="BEN", text="Hi \ud800."), "text"),
+    ],
+)
+def test_text_that_is_not_unicode_is_refused_naming_its_field(turn: TurnInput, field: str) -> None:
+    talk = Conversation(characters=["ANA", "BEN"])
+    with pytest.raises(TurnError) as refused:
+        talk.take_turn(turn)
+    assert refused.value.field == field
+    assert talk.turns == 0
+
+
+@pytest.mark.parametrize(
+    ("characters", "title", "field"),
+    [(["ANA", "BEN\x00"], None, "characters[1]"), (["ANA"], "Night\x00", "title")],
+)
+def test_a_conversation_whose_names_are_not_text_is_refused_at_once(
+    characters: list[str], title: str | None, field: str
+) -> None:
+    # Taken, it would have failed every turn after, each blamed on the turn's text.
+    with pytest.raises(TurnError) as refused:
+        Conversation(characters=characters, title=title)
+    assert refused.value.field == field and "NUL" in refused.value.message

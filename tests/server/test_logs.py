@@ -165,3 +165,30 @@ def wait_for(condition: Callable[[], bool], attempts: int = 100) -> bool:
             return True
         time.sleep(0.1)
     return False
+
+
+def test_a_failed_turn_is_found_in_the_log_by_its_request_id(
+    served: tuple[str, int, Path, Path],
+) -> None:
+    base, _, out, err = served
+    with httpx.Client(base_url=base, timeout=30) as http:
+        session = http.post("/v1/sessions", json={}, headers=AUTH).json()["id"]
+        bad = {"speaker": "ANA", "text": "Hi.", "words": [{"text": "Hi.", "start": 1, "end": 0.5}]}
+        given = {**AUTH, "X-Request-ID": "turn-42"}
+        failed = http.post(f"/v1/sessions/{session}/turns", json=bad, headers=given)
+        made = http.post(f"/v1/sessions/{session}/turns", json=bad, headers=AUTH)
+        forged = {**AUTH, "X-Request-ID": "x] 127.0.0.1 - forged line"}
+        replaced = http.get(f"/v1/sessions/{session}", headers=forged)
+    assert failed.status_code == 422
+    assert failed.headers["X-Request-ID"] == failed.json()["request_id"] == "turn-42"
+    own = made.headers["X-Request-ID"]
+    assert len(own) >= 16 and made.json()["request_id"] == own
+    assert replaced.headers["X-Request-ID"] not in forged["X-Request-ID"]
+    assert wait_for(lambda: f"[{own}]" in read(err))
+    access, lines = read(out), read(err)
+    assert "[turn-42] 127.0.0.1:" in access and f"/v1/sessions/{session}/turns HTTP/1.1" in access
+    # the cause is logged once, with the id the client saw
+    cause = [line for line in lines.splitlines() if "[turn-42]" in line]
+    assert len(cause) == 1, lines
+    assert "422 invalid-request" in cause[0] and "words[0]" in cause[0]
+    assert "forged" not in access

@@ -64,6 +64,7 @@ def test_cors_lets_browsers_read_the_challenge() -> None:
     exposed = response.headers["Access-Control-Expose-Headers"]
     assert "WWW-Authenticate" in exposed
     assert "Content-Disposition" in exposed  # an artifact's file name, for a page saving it
+    assert "X-Request-ID" in exposed  # what a page quotes when it reports a failed request
 
 
 # Failed authentications

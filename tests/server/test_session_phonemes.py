@@ -73,9 +73,9 @@ def test_phonemes_stay_in_the_turn_time_base_on_a_later_turn(client: TestClient)
         (_with_phonemes(("M", 0.1, 0.3)), "words[0].phonemes[0].start", "before its word"),
         (_with_phonemes(("M", 0.3, 0.25)), "words[0].phonemes[0].end", "before it starts"),
         (_with_phonemes(), "words[0]", "'phonemes' is empty"),
-        # schema errors name fields the way every body error does (dotted)
-        (_with_phonemes(("M", -0.1, 0.3)), "words.0.phonemes.0.start", "greater than"),
-        (_with_phonemes(*[("M", 0.2, 0.21)] * 65), "words.0.phonemes", "at most 64"),
+        # schema errors name places as the checks of the turn do
+        (_with_phonemes(("M", -0.1, 0.3)), "words[0].phonemes[0].start", "greater than"),
+        (_with_phonemes(*[("M", 0.2, 0.21)] * 65), "words[0].phonemes", "at most 64"),
     ],
 )  # fmt: skip
 def test_bad_phonemes_are_422_naming_the_field(

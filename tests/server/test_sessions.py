@@ -233,7 +233,7 @@ def test_a_word_time_that_is_not_a_number_says_so(client: TestClient, value: byt
     response = client.post(f"/v1/sessions/{session}/turns", content=body, headers=headers)
     problem = assert_problem(response, 422)
     assert problem["errors"] == [
-        {"field": "words.0.end", "message": "Input should be a finite number"}
+        {"field": "words[0].end", "message": "Input should be a finite number"}
     ]
 
 
@@ -282,6 +282,8 @@ def test_unknown_expired_and_foreign_sessions_are_404(make_settings: SettingsFac
     # The answer says what may have happened and what to do, the same for every reason.
     assert "expired after 60 s unused" in expired["detail"]
     assert "POST /v1/sessions" in expired["detail"]
+    # a client whose sessions vanished after a deploy learns why
+    assert "server restarted" in expired["detail"]
     long_id = assert_problem(c.get("/v1/sessions/" + "x" * 5000, headers=AUTH), 404)
     assert len(long_id["detail"]) < 300
 

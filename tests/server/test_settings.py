@@ -118,3 +118,26 @@ def test_keys_from_code_may_be_a_list_or_one_comma_separated_string(workdir: Pat
     digests = {hash_key("one"), hash_key("two")}
     assert ServerSettings(api_keys=["one", "two"]).key_hashes == digests
     assert ServerSettings(api_keys="one, two").key_hashes == digests
+
+
+@pytest.mark.parametrize(
+    ("values", "says"),
+    [
+        (
+            {"max_stream_frames": 500_000},
+            "max_stream_frames_per_key (MOTIONDIRECTOR_MAX_STREAM_FRAMES_PER_KEY): must be at "
+            "least max_stream_frames (500000), got 250000",
+        ),
+        (
+            {"max_stream_frames_per_key": 2_000_000},
+            "max_open_stream_frames (MOTIONDIRECTOR_MAX_OPEN_STREAM_FRAMES): must be at least "
+            "max_stream_frames_per_key (2000000), got 1000000",
+        ),
+    ],
+)
+def test_stream_frame_budgets_leave_room_for_one_stream_and_one_key(
+    workdir: Path, values: dict[str, int], says: str
+) -> None:
+    with pytest.raises(MotionDirectorError) as raised:
+        ServerSettings(api_keys=["k"], **values)
+    assert str(raised.value) == says

@@ -1,5 +1,5 @@
-"""The quota on open frame streams per key: the count itself, and a real uvicorn server whose
-key holds one stream open by not reading it."""
+"""The quotas on open frame streams, per key and on the frames all of them hold: the counts
+themselves, and a real uvicorn server whose clients hold streams open by not reading them."""
 
 from __future__ import annotations
 
@@ -59,6 +59,41 @@ def test_every_stream_that_ends_says_so_however_it_ends() -> None:
     with pytest.raises(ProblemError), quota.slot("a"), quota.slot("a"):
         pass  # refused: the second never held a slot, so it does not end one
     assert len(ended) == 3
+
+
+def test_open_streams_hold_at_most_the_servers_frames_and_give_them_back() -> None:
+    quota = StreamQuota(10, max_frames=1000)
+    with quota.slot("a") as first, quota.slot("b") as second:
+        first.hold(600)
+        with pytest.raises(ProblemError) as refused:
+            second.hold(500)  # another key's stream: the budget is the server's
+        assert refused.value.status == 503 and refused.value.kind == "too-many-streams"
+        assert refused.value.extra["limit"] == "max_open_stream_frames"
+        assert refused.value.extra["limit_value"] == 1000
+        assert refused.value.headers["Retry-After"] == "1"
+        second.hold(400)
+        assert quota.held_frames() == 1000
+    assert quota.held_frames() == 0
+    with pytest.raises(RuntimeError), quota.slot("a") as failing:
+        failing.hold(1000)
+        raise RuntimeError("a stream that fails gives its frames back too")
+    assert quota.held_frames() == 0
+
+
+def test_one_key_holds_at_most_its_share_of_the_frames() -> None:
+    quota = StreamQuota(10, max_frames=1000, max_frames_per_caller=500)
+    with quota.slot("a") as first, quota.slot("a") as second, quota.slot("b") as other:
+        first.hold(400)
+        with pytest.raises(ProblemError) as refused:
+            second.hold(200)
+        assert refused.value.status == 429 and refused.value.kind == "stream-quota"
+        assert refused.value.extra["quota"] == "max_stream_frames_per_key"
+        assert refused.value.extra["used"] == 400 and refused.value.extra["limit"] == 500
+        other.hold(500)  # the others' share is theirs
+        second.hold(100)
+    with quota.slot("a") as again:
+        again.hold(500)  # given back when the streams ended
+    assert quota.held_frames() == 0 and not quota._frames_of
 
 
 @pytest.fixture(scope="module")
@@ -162,3 +197,69 @@ def test_a_client_that_leaves_lets_go_of_its_streams_frames(one_stream_each: Liv
         assert _live_frames() == before
     finally:
         gc.enable()
+
+
+def test_streams_of_many_keys_cannot_fill_the_servers_memory(
+    make_settings: SettingsFactory,
+) -> None:
+    # Room for one long turn's frames (three characters at 60 fps) at a time, whoever holds it.
+    settings = make_settings(
+        max_stream_frames=20_000,
+        max_stream_frames_per_key=20_000,
+        max_open_stream_frames=20_000,
+        warm_up=False,
+    )
+    with serve_in_thread(settings) as server:
+        stalled = _stalled_stream(server, _session(server, AUTH))
+        try:
+            other = _session(server, OTHER_AUTH)
+            turns = f"{server.base}/v1/sessions/{other}/turns"
+            refused = httpx.post(f"{turns}/stream", json=LONG_TURN, headers=OTHER_AUTH)
+            problem = assert_problem(refused, 503)
+            assert problem["type"].endswith("/too-many-streams")
+            assert problem["limit"] == "max_open_stream_frames"
+            assert refused.headers["Retry-After"] == "1"
+            state = httpx.get(f"{server.base}/v1/sessions/{other}", headers=OTHER_AUTH)
+            assert state.json()["turns"] == 0  # the refused turn was not taken
+            # a short stream still fits beside the held one
+            short = {"speaker": "BEN", "text": "Hi."}
+            assert httpx.post(f"{turns}/stream", json=short, headers=OTHER_AUTH).is_success
+        finally:
+            stalled.close()
+        for _ in range(600):
+            again = httpx.post(f"{turns}/stream", json=LONG_TURN, headers=OTHER_AUTH)
+            if again.status_code == 200:
+                break
+            assert_problem(again, 503)
+            threading.Event().wait(0.05)
+        assert again.status_code == 200 and "event: done" in again.text
+
+
+def test_one_key_cannot_take_the_servers_stream_memory_from_the_others(
+    make_settings: SettingsFactory,
+) -> None:
+    # One long turn's frames per key, two of them on the server.
+    settings = make_settings(
+        max_stream_frames=20_000,
+        max_stream_frames_per_key=20_000,
+        max_open_stream_frames=40_000,
+        warm_up=False,
+    )
+    with serve_in_thread(settings) as server:
+        session = _session(server, AUTH)
+        stalled = _stalled_stream(server, session)
+        try:
+            turns = f"{server.base}/v1/sessions/{session}/turns/stream"
+            refused = httpx.post(turns, json=LONG_TURN, headers=AUTH)
+            problem = assert_problem(refused, 429)
+            assert problem["quota"] == "max_stream_frames_per_key"
+            assert problem["used"] > 0 and refused.headers["Retry-After"] == "1"
+            other = _session(server, OTHER_AUTH)
+            served = httpx.post(
+                f"{server.base}/v1/sessions/{other}/turns/stream",
+                json=LONG_TURN,
+                headers=OTHER_AUTH,
+            )
+            assert served.status_code == 200 and "event: done" in served.text
+        finally:
+            stalled.close()

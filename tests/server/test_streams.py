@@ -183,6 +183,17 @@ def test_websocket_bad_messages_are_problems_and_the_socket_stays(
         assert [e["field"] for e in problem["errors"]] == ["addressee"]
         socket.send(json.dumps({"type": "dance"}))
         assert receive(socket)[1]["errors"][0]["field"] == "type"
+        # JSON that Python will not read: an integer of 5,000 digits, nesting 40,000 deep
+        for unreadable, says in (
+            ('{"speaker": "ANA", "text": "Hi.", "x": ' + "1" * 5000 + "}", "4300 digits"),
+            ("[" * 40_000 + "]" * 40_000, "nested too deeply"),
+            ('{"speaker": "ANA",', "line 1, column 19"),
+        ):
+            socket.send(unreadable)
+            name, problem = receive(socket)
+            assert name == "error" and problem["status"] == 422, problem
+            assert problem["errors"][0]["field"] == "message"
+            assert says in problem["errors"][0]["message"]
         socket.send(json.dumps({"speaker": "ANA", "text": "Still here."}))
         assert receive_stream(socket)[-1][0] == "done"
 

@@ -1,0 +1,75 @@
+"""Request ids: which ids a client may give, and an error after an answer has started is
+logged once, with the request's id, by a real uvicorn server."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+import httpx
+import pytest
+import uvicorn
+from starlette.types import Receive, Scope, Send
+
+from motiondirector.server.errors import UnexpectedErrorMiddleware
+from motiondirector.server.request_ids import (
+    RequestIdFilter,
+    RequestIdMiddleware,
+    accepted_request_id,
+)
+from tests.conftest import free_port
+from tests.server.conftest import wait_ready
+
+
+@pytest.mark.parametrize("given", ["turn-42", "0f3c9a1e-5b7d-4c2e-9a8b-1d2e3f4a5b6c", "a/b:c=d"])
+def test_a_short_token_from_the_client_is_kept(given: str) -> None:
+    assert accepted_request_id(given) == given
+
+
+@pytest.mark.parametrize("given", [None, "", "x" * 129, "a b", "a\nb", "ünï", "x]\n[y"])
+def test_anything_else_is_replaced_by_a_new_id(given: str | None) -> None:
+    made = accepted_request_id(given)
+    assert made != given and len(made) == 16
+    assert accepted_request_id(given) != made  # a new one each time
+
+
+class FailsMidAnswer:
+    """An app that answers 200, sends part of the body and then fails."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            while (await receive())["type"] != "lifespan.shutdown":
+                await send({"type": "lifespan.startup.complete"})
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+        if scope["path"] == "/readyz":
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+            await send({"type": "http.response.body", "body": b"ok"})
+            return
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"part", "more_body": True})
+        raise RuntimeError("the frames could not be made")
+
+
+def test_an_error_after_the_answer_started_is_logged_once_with_its_id(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO)
+    caplog.handler.addFilter(RequestIdFilter())
+    app = RequestIdMiddleware(UnexpectedErrorMiddleware(FailsMidAnswer()))
+    port = free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_ready(base, thread.is_alive)
+        with pytest.raises(httpx.RemoteProtocolError):
+            httpx.get(f"{base}/stream", headers={"X-Request-ID": "cut-7"}, timeout=30)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+    tracebacks = [r for r in caplog.records if r.exc_info is not None]
+    assert len(tracebacks) == 1, [r.getMessage() for r in tracebacks]
+    assert getattr(tracebacks[0], "request_id", None) == "cut-7"
