@@ -53,7 +53,10 @@ _MAX_REPORTED_ERRORS = 5
 
 
 class _Input(BaseModel):
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, str_strip_whitespace=True)
+    # Strict: a time is a JSON number, never a string or a boolean ("start": true read as 1.0).
+    model_config = ConfigDict(
+        extra="forbid", allow_inf_nan=False, str_strip_whitespace=True, strict=True
+    )
 
 
 class PhonemeIn(_Input):

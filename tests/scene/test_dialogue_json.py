@@ -120,6 +120,16 @@ def test_pydantic_errors_name_the_path_and_line() -> None:
     assert "turns" in str(error_for({"title": "no turns"}))
 
 
+@pytest.mark.parametrize("start", [True, "0.5", None])
+def test_a_time_must_be_a_json_number(start: object) -> None:
+    # `true` was read as 1.0 and "0.5" as 0.5; whole numbers stay welcome.
+    word = {"text": "Hi.", "start": start, "end": 1}
+    error = error_for({"turns": [{"speaker": "A", "text": "Hi.", "words": [word]}]})
+    assert "turns[0].words[0].start" in str(error)
+    timed = [{"speaker": "A", "text": "Hi.", "words": [{"text": "Hi.", "start": 0, "end": 1}]}]
+    assert parse_script(as_json({"turns": timed}), format="json").utterances[0].end == 1.0
+
+
 def test_word_timings_are_validated_with_the_turn_index() -> None:
     def turn(words: list[dict[str, Any]], text: str = "one two") -> dict[str, Any]:
         return {
