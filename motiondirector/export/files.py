@@ -10,7 +10,7 @@ import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from motiondirector.errors import ExportError
@@ -126,14 +126,19 @@ def character_file_stems(names: Sequence[str]) -> dict[str, str]:
     characters' Unicode names ("🤖" -> ROBOT_FACE). Windows device names get a "_" ("CON_"),
     a stem is at most 80 characters and 120 UTF-8 bytes (a file name's limit is 255 bytes),
     and names that would meet on a case-insensitive file system get "-2", "-3"."""
+    return _unique_stems(names, lambda _, name: _stem(name))
+
+
+def _unique_stems(names: Sequence[str], stem_of: Callable[[int, str], str]) -> dict[str, str]:
+    """Name -> `stem_of(position from 1, name)`, with "-2", "-3" added to stems that would
+    meet another on a case-insensitive file system ("Ana" and "ANA")."""
     stems: dict[str, str] = {}
     taken: set[str] = set()
-    for name in names:
+    for index, name in enumerate(names, start=1):
         if name in stems:
             continue
-        stem = _stem(name)
+        stem = stem_of(index, name)
         candidate, n = stem, 2
-        # Case-insensitive file systems would merge "Ana" and "ANA".
         while candidate.casefold() in taken:
             candidate, n = f"{stem}-{n}", n + 1
         taken.add(candidate.casefold())
@@ -184,23 +189,15 @@ def _shorten(stem: str) -> str:
 def legacy_character_file_stems(names: Sequence[str]) -> dict[str, str]:
     """The stems earlier versions wrote (accents folded to ASCII, "character-N" for names
     without Latin letters), to read scene folders they made."""
-    stems: dict[str, str] = {}
-    taken: set[str] = set()
-    for index, name in enumerate(names, start=1):
-        if name in stems:
-            continue
+
+    def legacy(index: int, name: str) -> str:
         ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
         stem = _LEGACY_UNSAFE.sub("_", ascii_name).strip("_-")[:_MAX_STEM]
         if not any(c.isalnum() for c in stem):
             stem = f"character-{index}"
-        if stem.upper() in _WINDOWS_RESERVED:
-            stem = f"{stem}_"
-        candidate, n = stem, 2
-        while candidate.lower() in taken:
-            candidate, n = f"{stem}-{n}", n + 1
-        taken.add(candidate.lower())
-        stems[name] = candidate
-    return stems
+        return f"{stem}_" if stem.upper() in _WINDOWS_RESERVED else stem
+
+    return _unique_stems(names, legacy)
 
 
 def ascii_file_name(name: str) -> str:

@@ -54,6 +54,13 @@ Count = Annotated[int, Field(ge=1)]
 Seconds = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 
 
+_AT_LEAST = {
+    "max_stream_frames_per_key": "max_stream_frames",
+    "max_open_stream_frames": "max_stream_frames_per_key",
+}
+"""Stream frame limits that must be at least another, so that one stream can always run."""
+
+
 class ServerSettings(BaseSettings):
     """What the server accepts and from whom (docs/api.md#configuration has the table).
 
@@ -199,21 +206,14 @@ class ServerSettings(BaseSettings):
             found |= read_keys_file(keys_file)
         return frozenset(found)
 
-    @field_validator("max_stream_frames_per_key", mode="after")
+    @field_validator(*_AT_LEAST, mode="after")
     @classmethod
-    def _room_for_one_stream(cls, frames: int, info: ValidationInfo) -> int:
-        one = info.data.get("max_stream_frames")
-        if one is not None and frames < one:
-            # A stream within max_stream_frames would be refused however idle the server.
-            raise ValueError(f"must be at least max_stream_frames ({one})")
-        return frames
-
-    @field_validator("max_open_stream_frames", mode="after")
-    @classmethod
-    def _room_for_one_key(cls, frames: int, info: ValidationInfo) -> int:
-        share = info.data.get("max_stream_frames_per_key")
-        if share is not None and frames < share:
-            raise ValueError(f"must be at least max_stream_frames_per_key ({share})")
+    def _room_for_the_smaller_limit(cls, frames: int, info: ValidationInfo) -> int:
+        smaller = _AT_LEAST[str(info.field_name)]
+        limit = info.data.get(smaller)
+        if limit is not None and frames < limit:
+            # A stream within the smaller limit would be refused however idle the server.
+            raise ValueError(f"must be at least {smaller} ({limit})")
         return frames
 
     @field_validator("llm", mode="after")
