@@ -5,7 +5,8 @@ A `motiondirector serve` subprocess (uvicorn, rules planner, warmed up, one job 
 256 MiB memory and 6 s time budget per scene job) gets, from one hostile key, phase by phase:
 words timed a day or 10^12 s late; a turn of 800 timed words; 51 characters and 50
 characters; 2 MB bodies; 100 kB bodies in a burst (the cost-counted rate limit); poison scene
-jobs (over the memory budget, over the time budget) while a second key keeps planning; 120
+jobs (over the memory budget, and the largest scene the limits allow, which once ran past the
+time budget and now plans within it) while a second key keeps planning; 120
 sessions; 55 scene jobs; and large jobs deleted again (the database file's size). Every
 request goes to 127.0.0.1; counts and times are bounded (about 500 requests, a few minutes).
 
@@ -229,9 +230,9 @@ def costly_burst(phase: Phase, http: httpx.Client) -> None:
 
 def poison_jobs(phase: Phase, http: httpx.Client, server: subprocess.Popen[bytes]) -> None:
     memory = {"script": talk(120, 2), "format": "text", "body": True}
-    # 3,000 short lines: about 4,300 s of scene, within every limit (numbers past 99 are
-    # spoken long enough to pass the 2-hour scene limit), seconds of planning.
-    short_lines = "\n".join(f"{'ANA' if i % 2 else 'BEN'}: Yes, {i % 100}." for i in range(3_000))
+    # 4,900 short lines: about 7,000 s of scene, near the 2-hour and 5,000-line limits (numbers
+    # past 99 are spoken long enough to pass the first), seconds of work: the largest job.
+    short_lines = "\n".join(f"{'ANA' if i % 2 else 'BEN'}: Yes, {i % 100}." for i in range(4_900))
     slow = {"script": short_lines, "format": "text", "body": False, "exports": ["json"]}
     jobs = []
     for body in (memory, slow, memory):
@@ -255,9 +256,13 @@ def poison_jobs(phase: Phase, http: httpx.Client, server: subprocess.Popen[bytes
         done = finished.get(job["id"], {"status": "unfinished", "error": None})
         error = done.get("error") or {}
         took = done.get("updated", 0) - job["created"]
+        why = (
+            f": {error.get('type', '').rsplit('/', 1)[-1]}, limit `{error.get('limit')}`"
+            if error
+            else ""
+        )
         phase.notes.append(
-            f"job {done['status']}: {error.get('type', '').rsplit('/', 1)[-1]},"
-            f" limit `{error.get('limit')}`, finished {took:.1f} s after it was submitted"
+            f"job {done['status']}{why}, finished {took:.1f} s after it was submitted"
         )
     phase.notes.append(
         f"the other key's /v1/plan meanwhile: {dict(statuses)}, {summary(bystander)}"
@@ -385,8 +390,8 @@ def main() -> None:
                     ),
                     (
                         "poison jobs",
-                        "2 jobs over the memory budget (120 lines with body), 1 over the time"
-                        " budget (3,000 short lines); the other key plans every 0.5 s",
+                        "2 jobs over the memory budget (120 lines with body), 1 as large as the limits"
+                        " allow (4,900 short lines); the other key plans every 0.5 s",
                         lambda p: poison_jobs(p, http, server),
                     ),
                     (
