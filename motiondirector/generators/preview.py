@@ -775,14 +775,14 @@ def contact_sheet(
     for i, (label, middle) in enumerate(moments):
         tile = renderer.frame(min(round(middle * renderer.fps), last))
         draw = ImageDraw.Draw(tile)
-        draw.text(
-            (4, 4),
-            f"{label}  {middle:.1f} s",
-            fill=SPEAKER,
-            font=label_font,
-            stroke_width=1,
-            stroke_fill=(0, 0, 0),
-        )
+        # Name and time drawn apart: as one string, a right-to-left name ("أحمد") would turn
+        # the whole label around and put "s 1.4" before it.
+        x = 4.0
+        for text in (label, f"{middle:.1f} s"):
+            draw.text(
+                (x, 4), text, fill=SPEAKER, font=label_font, stroke_width=1, stroke_fill=(0, 0, 0)
+            )
+            x += label_font.getlength(f"{text}  ")
         sheet.paste(tile, ((i % columns) * width, (i // columns) * height))
     out_png = Path(out_png)
     try:

@@ -249,3 +249,27 @@ def test_the_preview_font_draws_what_it_can_and_names_the_rest() -> None:
     # Every character is either in the chosen font or named as missing, never both.
     assert {c for c in needed if ord(c) not in drawn} == set(missing)
     assert "\U00013000" in missing or ord("\U00013000") in drawn
+
+
+def test_a_right_to_left_name_keeps_the_time_after_it_on_the_contact_sheet(
+    tmp_path: Path,
+) -> None:
+    from PIL import ImageDraw
+
+    from motiondirector.generators.preview import _font, preview_font
+
+    plan = plan_text("أحمد: مرحبا، كيف حالك اليوم؟\nليلى: بخير، شكرا لك.\n", format="text")
+    sheet = contact_sheet(plan, {}, tmp_path / "sheet.png", columns=2)
+    font = _font(round(180 / 14), preview_font(plan)[0])
+    name = plan.utterances[0].speaker
+    alone = Image.new("RGB", (320, 40))
+    ImageDraw.Draw(alone).text((4, 4), name, fill=SPEAKER, font=font)
+    span = round(4 + font.getlength(name))
+
+    def yellow(image: Image.Image) -> np.ndarray:
+        pixels = np.asarray(image.convert("RGB"))[:24, :span].astype(np.int16)
+        return (np.abs(pixels - np.array(SPEAKER)).sum(axis=2) < 60).any(axis=0)
+
+    # As one string the name turned the label around: "s 1.4" stood where the name begins.
+    with Image.open(sheet) as image:
+        assert np.array_equal(yellow(image.crop((0, 0, 320, 40))), yellow(alone))
