@@ -231,10 +231,10 @@ class _Renderer:
         self.captions = self._captions()
         self.titles = self._titles()
         self.background = self._background()
-        font, _ = preview_font(plan)
-        self.small = _font(max(10, round(height / 30)), font)
-        self.subtitle_font = _font(max(10, round(height / 24)), font)
-        self.title_font = _font(max(12, round(height / 16)), font)
+        self.font_file, _ = preview_font(plan)
+        self.small = _font(max(10, round(height / 30)), self.font_file)
+        self.subtitle_font = _font(max(10, round(height / 24)), self.font_file)
+        self.title_font = _font(max(12, round(height / 16)), self.font_file)
         self.subtitle_line = max(10, round(height / 24)) + self.stroke * 2
         self._pages: dict[tuple[int, int], list[tuple[float, list[str]]]] = {}
 
@@ -770,7 +770,7 @@ def contact_sheet(
     rows = math.ceil(len(moments) / columns)
     width, height = thumb
     sheet = Image.new("RGB", (columns * width, rows * height), (0, 0, 0))
-    label_font = _font(max(10, round(height / 14)), preview_font(plan)[0])
+    label_font = _font(max(10, round(height / 14)), renderer.font_file)
     last = len(renderer.times) - 1
     for i, (label, middle) in enumerate(moments):
         tile = renderer.frame(min(round(middle * renderer.fps), last))
