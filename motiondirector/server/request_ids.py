@@ -48,8 +48,8 @@ def accepted_request_id(given: str | None) -> str:
 
 class RequestIdMiddleware:
     """Gives each HTTP request and WebSocket connection its id, and sends it back in the
-    `X-Request-ID` header of every HTTP answer (errors included). Added outermost, so the
-    access log line and every handler see the id."""
+    `X-Request-ID` header of every HTTP answer (errors included) and of the WebSocket
+    handshake's. Added outermost, so the access log line and every handler see the id."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -70,6 +70,10 @@ class RequestIdMiddleware:
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
                 MutableHeaders(scope=message)[REQUEST_ID_HEADER] = request_id
+            elif message["type"] == "websocket.accept":
+                # The handshake's answer: the connection's id before its first message.
+                headers = [*message.get("headers", ()), (b"x-request-id", request_id.encode())]
+                message = {**message, "headers": headers}
             await send(message)
 
         await self.app(scope, receive, send_with_id)

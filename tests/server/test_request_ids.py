@@ -73,3 +73,24 @@ def test_an_error_after_the_answer_started_is_logged_once_with_its_id(
     tracebacks = [r for r in caplog.records if r.exc_info is not None]
     assert len(tracebacks) == 1, [r.getMessage() for r in tracebacks]
     assert getattr(tracebacks[0], "request_id", None) == "cut-7"
+
+
+async def accepts_websockets(scope: Scope, receive: Receive, send: Send) -> None:
+    """Accepts a WebSocket and waits for the client to leave."""
+    assert scope["type"] == "websocket"
+    await receive()  # websocket.connect
+    await send({"type": "websocket.accept", "headers": [(b"x-served-by", b"test")]})
+    while (await receive())["type"] != "websocket.disconnect":
+        pass
+
+
+@pytest.mark.parametrize(("given", "kept"), [("ws-7", True), ("a b", False)])
+def test_the_websocket_handshake_answers_with_the_connections_id(given: str, kept: bool) -> None:
+    from starlette.testclient import TestClient
+
+    client = TestClient(RequestIdMiddleware(accepts_websockets))
+    with client.websocket_connect("/ws", headers={"X-Request-ID": given}) as socket:
+        headers = dict(socket.extra_headers or ())
+    assert headers[b"x-served-by"] == b"test"  # the app's own headers stay
+    sent = headers[b"x-request-id"].decode()
+    assert (sent == given) == kept and len(sent) >= 4
