@@ -73,6 +73,8 @@ def unread_script(text: str) -> str | None:
     """The script most of `text`'s letters are in when it is not Latin ("CJK", "ARABIC",
     "HANGUL"), else None. The classifier learnt English: on other scripts its embedding and
     n-grams see noise, and it answered "surprise 0.77" for any line of Chinese."""
+    if text.isascii():
+        return None
     scripts = Counter(
         unicodedata.name(char, "UNKNOWN").split(" ", 1)[0] for char in text if char.isalpha()
     )
