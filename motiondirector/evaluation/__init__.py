@@ -8,6 +8,7 @@ table = compare(result_a, result_b)  # per-metric deltas with bootstrap interval
 run_eval(["behaviours"], AblatedPlanner(get_planner("rules"), ["gesture"]), "reports/x")
 compare_reports("reports/rules", "reports/x")  # every suite of two report folders
 table = compare_faces(real, planned)  # per-feature distance of real and planned faces
+rows = compare_bodies(real_motions, realized)  # joint speeds and pops against real mocap
 run_suite("behaviours", planner=RandomPlanner(seed=0))  # chance level, to score above
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 from motiondirector.errors import EvaluationError, QuerySetError
 from motiondirector.evaluation.ablation import AblatedPlanner
 from motiondirector.evaluation.baselines import NeutralPlanner, RandomPlanner
+from motiondirector.evaluation.body_realism import compare_bodies
 from motiondirector.evaluation.compare import compare
 from motiondirector.evaluation.data import shared_data_dir
 from motiondirector.evaluation.latency import percentiles, plan_turns
@@ -95,6 +97,7 @@ __all__ = [
     "bandai_labels",
     "builtin_paraphrase_report",
     "compare",
+    "compare_bodies",
     "compare_faces",
     "compare_reports",
     "coverage",

@@ -9,8 +9,9 @@ left the character, so clips recorded anywhere on a stage join in place; the roo
 kept as recorded.
 
 A segment fades in over its `blend_in` seconds from the previous segment, which meanwhile
-keeps playing (or holds its last frame): slerp of joint rotations and lerp of the root, with a
-smoothstep weight.
+keeps playing (or holds its last frame): slerp of joint rotations and lerp of the root height,
+with a smoothstep weight; the ground travel mixes the two segments' velocities with that weight
+and the rest of the segment continues from where it leads.
 
 Procedural segments loop the built-in idle clip. When their lexeme names a posture other than
 `idle` (a persistent posture in force, e.g. `sit`), they hold the pose the previous segment
@@ -254,6 +255,34 @@ class _PostureInForce:
             self.lexeme, self.pose = segment.lexeme, last
 
 
+def _blend_travel(
+    seg_root: np.ndarray,
+    placed: _Placed,
+    previous: _Placed,
+    begin: float,
+    weight: np.ndarray,
+    start: np.ndarray,
+    fps: int,
+) -> None:
+    """Ground travel (x, z) through a blend of `len(weight)` frames, in place: the two
+    segments' velocities are mixed and integrated from `start`, and the rest of the segment is
+    shifted to continue from there. Mixing positions instead made a held pose catch up with a
+    walk that set off from it (a seated character rising into a walk moved at 3 m/s)."""
+    fade = len(weight)
+    steps = begin + np.arange(-1, fade) / fps
+    _, prev_root = previous.sample(steps)
+    _, new_root = placed.sample(steps)
+    velocity = (
+        np.diff(prev_root, axis=0) * (1 - weight[:, None])
+        + np.diff(new_root, axis=0) * weight[:, None]
+    )
+    travel = start[[0, 2]] + np.cumsum(velocity[:, [0, 2]], axis=0)
+    shift = travel[-1] - seg_root[fade - 1, [0, 2]]
+    seg_root[:fade, 0], seg_root[:fade, 2] = travel[:, 0], travel[:, 1]
+    seg_root[fade:, 0] += shift[0]
+    seg_root[fade:, 2] += shift[1]
+
+
 def assemble_character(
     track: CharacterTimeline,
     duration: float,
@@ -299,7 +328,9 @@ def assemble_character(
             x = (np.arange(fade) + 1) / (fade + 1)
             weight = x * x * (3 - 2 * x)
             seg_rot[:fade] = slerp(prev_rot, seg_rot[:fade], weight[:, None])
-            seg_root[:fade] = prev_root * (1 - weight[:, None]) + seg_root[:fade] * weight[:, None]
+            if first > 0 and filled[first - 1]:
+                _blend_travel(seg_root, placed, previous, times[0], weight, root[first - 1], fps)
+            seg_root[:fade, 1] = prev_root[:, 1] * (1 - weight) + seg_root[:fade, 1] * weight
         rotations[first:stop] = seg_rot
         root[first:stop] = seg_root
         filled[first:stop] = True

@@ -35,7 +35,12 @@ pose of a persistent posture (sit, kneel, ...) that is in force, with the idle c
 on top (`motion/assemble.py` renders them). Segments abut on the frame grid and cover the
 scene; each one blends in over `BLEND` seconds (at most half its own or the previous length).
 
-This module must not load or render motion; it only decides.
+A clip shorter than its slot is slowed to fit (down to `MIN_RATE`); one longer is sped up, at
+most `MAX_RATE` times, and a built-in clip only as far as keeps its joints under the speeds
+real people reach (`motion/speed.py`); beyond that its tail is cut.
+
+This module must not render motion; it only decides (it asks the built-in library for a
+clip's peak joint speeds).
 """
 
 from __future__ import annotations
@@ -48,7 +53,8 @@ from pathlib import Path
 
 import numpy as np
 
-from motiondirector.motion.library import builtin_library, persistent_lexemes
+from motiondirector.motion.library import builtin_library, clip_peak_speeds, persistent_lexemes
+from motiondirector.motion.speed import HUMAN_SPEED_LIMITS, speed_headroom
 from motiondirector.plan.motion_plan import (
     GestureEvent,
     HeadEvent,
@@ -62,12 +68,15 @@ from motiondirector.retrieval.sources import is_local_file
 from motiondirector.retrieval.store import QUERY_CACHE, QUERY_CACHE_SIZE, ClipLibrary
 
 BLEND = 0.2
+RELEASE_BLEND = 1.0  # seconds: the blend out of a held posture where no clip stands up
 MIN_SLOT = 0.4
+MIN_FILL = MIN_SLOT  # seconds: the shortest piece a fill is split into
 POSTURE_WINDOW = 2.0
 # Time-warp bounds: a clip plays at most twice as fast or half as fast as recorded; beyond that
 # its tail is cut (too long) or it lands shorter than its slot and fill takes the rest.
 MAX_RATE = 2.0
 MIN_RATE = 0.5
+BUILTIN_SOURCE = "builtin:"
 JOIN_WEIGHT = 0.5
 POSE_SCALE = 0.15  # metres RMS over joints: a clearly visible jump
 VELOCITY_SCALE = 1.0  # metres per second RMS over joints
@@ -372,8 +381,9 @@ def _clip_segment(choice: Choice, fps: int) -> Segment:
     source_in, source_out = record.source.start, record.source.end
     target_in, target_out = slot.start, slot.end
     rate = (source_out - source_in) / (target_out - target_in)
-    if rate > MAX_RATE:
-        source_out = source_in + (target_out - target_in) * MAX_RATE
+    fastest = max_rate(record)
+    if rate > fastest:
+        source_out = source_in + (target_out - target_in) * fastest
     elif rate < MIN_RATE:
         target_out = max(
             target_in + 1.0 / fps, _snap(target_in + (source_out - source_in) / MIN_RATE, fps)
@@ -407,6 +417,17 @@ def _clip_segment(choice: Choice, fps: int) -> Segment:
     )
 
 
+def max_rate(record: ClipRecord) -> float:
+    """How much faster than recorded a clip may play: `MAX_RATE`, and for a built-in clip no
+    faster than keeps every joint group under `HUMAN_SPEED_LIMITS` (never below 1: a clip is
+    not slowed for being fast, the library already bounds its speeds)."""
+    file = record.source.file
+    if not file.startswith(BUILTIN_SOURCE):
+        return MAX_RATE
+    peaks = clip_peak_speeds(file[len(BUILTIN_SOURCE) :])
+    return min(MAX_RATE, max(1.0, speed_headroom(peaks, HUMAN_SPEED_LIMITS)))
+
+
 def _fill_segments(
     start: float, end: float, postures: Sequence[PostureEvent], fps: int
 ) -> list[Segment]:
@@ -416,7 +437,7 @@ def _fill_segments(
         for t in (_snap(p.start, fps), _snap(p.end, fps)):
             if start < t < end:
                 cuts.add(t)
-    times = sorted(cuts)
+    times = _without_slivers(sorted(cuts))
     idle = next(c for c in builtin_library() if c.id == IDLE_CLIP)
     out = []
     for a, b in itertools.pairwise(times):
@@ -448,6 +469,27 @@ def _fill_segments(
     return out
 
 
+def _without_slivers(times: list[float]) -> list[float]:
+    """Cut times of a fill without the inner cuts that would leave a piece shorter than
+    `MIN_FILL`: a posture that begins or ends a frame from a clip made one-frame holds, whose
+    blends (half their length) snapped a sitting body upright in a frame."""
+    kept = list(times)
+    while len(kept) > 2:
+        lengths = [b - a for a, b in itertools.pairwise(kept)]
+        shortest = min(range(len(lengths)), key=lambda i: (lengths[i], i))
+        if lengths[shortest] >= MIN_FILL - 1e-9:
+            break
+        # Merge the short piece into the one before it (the first one into the one after).
+        del kept[shortest if shortest > 0 else 1]
+    return kept
+
+
+def _in_posture(segment: Segment, postures: Sequence[PostureEvent]) -> bool:
+    """Whether `segment` plays while a persistent posture holds the body, or is one."""
+    mid = (segment.target_in + segment.target_out) / 2
+    return segment.lexeme in persistent_lexemes() or any(p.start <= mid < p.end for p in postures)
+
+
 def _segments(
     choices: Sequence[Choice],
     postures: Sequence[PostureEvent],
@@ -475,5 +517,10 @@ def _segments(
         length = segment.target_out - segment.target_in
         prev_length = laid[i - 1].target_out - laid[i - 1].target_in
         fade = round(max(0.0, min(blend, length / 2, prev_length / 2)), 6)
+        if _in_posture(laid[i - 1], postures) and not _in_posture(segment, postures):
+            # Library clips start standing, so the blend out of a held posture is the way up:
+            # it takes the time a person needs (sitting to standing in 0.03 s, the blend of a
+            # two-frame hold, moved the pelvis at 7 m/s).
+            fade = round(max(fade, min(RELEASE_BLEND, length / 2)), 6)
         out.append(segment.model_copy(update={"blend_in": fade}))
     return out

@@ -126,6 +126,27 @@ def test_a_held_posture_keeps_the_pose_and_breathes() -> None:
     assert np.ptp(motion.rotations[-100:, 9], axis=0).max() > 1e-4  # spine3 still moves
 
 
+def test_rising_from_a_seat_into_a_walk_is_no_faster_than_the_walk() -> None:
+    """The blend mixes ground velocities: mixing positions made the held seat catch up with
+    the walk that set off from it, at 1.9 m/s where the walk moves at 1.6."""
+    sit, walk = get_clip(SIT), get_clip("walk.normal.normal.neutral")
+    start = sit.duration + 1.0
+    timeline = _timeline(
+        _clip(SIT, 0.0, sit.duration, blend=0.0),
+        _clip(IDLE, sit.duration, start, kind="procedural", lexeme="sit"),
+        _clip("walk.normal.normal.neutral", start, start + walk.duration, blend=1.0),
+        duration=start + walk.duration,
+    )
+    motion = assemble_timeline(timeline)["ANA"]
+    ground = np.linalg.norm(np.diff(motion.root_positions[:, [0, 2]], axis=0), axis=-1) * 30
+    own = np.linalg.norm(np.diff(walk.motion().root_positions[:, [0, 2]], axis=0), axis=-1) * 30
+    assert ground.max() <= own.max() + 1e-6
+    # The walk still covers its ground: it set off from the seat.
+    travelled = motion.root_positions[-1, [0, 2]] - motion.root_positions[0, [0, 2]]
+    recorded = walk.motion().root_positions[-1, [0, 2]] - walk.motion().root_positions[0, [0, 2]]
+    assert np.linalg.norm(travelled) > 0.8 * np.linalg.norm(recorded)
+
+
 def _seated(*middle: Segment, end: float) -> Timeline:
     """Sit, hold the seat, play `middle` and hold the seat again until `end`."""
     sit = get_clip(SIT)

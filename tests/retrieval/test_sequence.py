@@ -9,9 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from motiondirector.motion.library import clip_peak_speeds
+from motiondirector.motion.speed import HUMAN_SPEED_LIMITS, peak_speeds
 from motiondirector.plan.motion_plan import GestureEvent, MotionPlan, PostureEvent
 from motiondirector.plan.timeline import Timeline
-from motiondirector.realize import plan_script
+from motiondirector.realize import plan_script, realize_plan
 from motiondirector.retrieval import (
     Candidate,
     ClipLibrary,
@@ -21,10 +23,14 @@ from motiondirector.retrieval import (
     MotionFeatures,
 )
 from motiondirector.retrieval.sequence import (
+    MAX_RATE,
     MIN_SLOT,
+    RELEASE_BLEND,
+    _without_slivers,
     body_slots,
     choose_path,
     join_cost,
+    max_rate,
     sequence_plan,
 )
 from tests.conftest import EXAMPLE_SCENE
@@ -138,7 +144,8 @@ def test_segments_cover_the_scene_in_order_without_overlap(
         assert segments[-1].target_out == pytest.approx(plan.scene.duration)
         for a, b in itertools.pairwise(segments):
             assert a.target_out == pytest.approx(b.target_in)
-            assert 0.0 <= b.blend_in <= 0.2 + 1e-9
+            assert 0.0 <= b.blend_in <= RELEASE_BLEND + 1e-9
+            assert b.blend_in <= 0.2 + 1e-9 or b.blend_in <= (b.target_out - b.target_in) / 2
         assert all(s.target_out > s.target_in for s in segments)
         assert {s.kind for s in segments} == {"clip", "procedural"}
 
@@ -262,3 +269,49 @@ def test_clips_whose_source_file_is_gone_are_passed_over(
     err = capsys.readouterr().err
     assert f"note: 3 source files of {library_path} are gone ({gone[0]}, " in err
     assert (out / "ANA.bvh").is_file()
+
+
+def test_a_fill_is_not_split_into_slivers() -> None:
+    assert _without_slivers([10.0, 10.033, 14.0]) == [10.0, 14.0]
+    assert _without_slivers([10.0, 13.0, 13.066, 20.0]) == [10.0, 13.066, 20.0]
+    assert _without_slivers([10.0, 12.0, 14.0]) == [10.0, 12.0, 14.0]
+    assert _without_slivers([10.0, 10.2]) == [10.0, 10.2]
+
+
+def test_standing_up_from_a_held_posture_takes_a_release_blend(
+    plan: MotionPlan, timeline: Timeline
+) -> None:
+    """ANA sits from 36.5 s to 63.8 s; the stand after it blended over 0.2 s, moving her
+    pelvis at 1.5 m/s."""
+    sit = next(
+        e for e in plan.character("ANA").events if isinstance(e, PostureEvent) and e.lexeme == "sit"
+    )
+    ana = next(t for t in timeline.characters if t.name == "ANA")
+    after = next(s for s in ana.segments if s.target_in >= sit.end - 0.05)
+    assert after.lexeme == "stand"
+    length = after.target_out - after.target_in
+    assert after.blend_in == pytest.approx(min(RELEASE_BLEND, length / 2))
+    assert after.blend_in > 0.5
+
+
+def test_the_example_never_moves_a_joint_faster_than_people(plan: MotionPlan) -> None:
+    """The key's fist pump (a large, fast clip sped up 1.28x into its slot) moved BEN's right
+    wrist at 14 m/s; the fastest frame of people's wrists in the Bandai gestures is 6.4 m/s."""
+    realization = realize_plan(plan, tokens=False)
+    for name, motion in realization.motions.items():
+        peaks = peak_speeds(motion)
+        for group, limit in HUMAN_SPEED_LIMITS.items():
+            # Blends may add a little to the clips' own bounded speeds.
+            assert peaks[group] < 1.1 * limit, (name, group, peaks[group])
+
+
+def test_builtin_clips_are_sped_up_only_within_human_speeds(builtin_clips: ClipLibrary) -> None:
+    records = {r.source.file: r for r in builtin_clips.records}
+    pump = "fist_pump.right.large.fast.happy"
+    rate = max_rate(records[f"builtin:{pump}"])
+    assert rate < 1.01
+    assert clip_peak_speeds(pump)["wrists"] * rate <= HUMAN_SPEED_LIMITS["wrists"] + 1e-9
+    walk = "walk.normal.normal.neutral"
+    rate = max_rate(records[f"builtin:{walk}"])
+    assert 1.0 <= rate < MAX_RATE
+    assert clip_peak_speeds(walk)["pelvis"] * rate <= HUMAN_SPEED_LIMITS["pelvis"] + 1e-9

@@ -10,6 +10,7 @@ from motiondirector.errors import GestureLibraryError
 from motiondirector.motion.library.catalog import (
     LibraryClip,
     builtin_library,
+    clip_peak_speeds,
     clips_for,
     get_clip,
     persistent_lexemes,
@@ -20,6 +21,7 @@ __all__ = [
     "GestureLibraryError",
     "LibraryClip",
     "builtin_library",
+    "clip_peak_speeds",
     "clips_for",
     "get_clip",
     "neutral_rotations",

@@ -13,7 +13,13 @@ from motiondirector.errors import GestureLibraryError
 from motiondirector.motion.clip import Motion
 from motiondirector.motion.library.descriptions import describe
 from motiondirector.motion.library.keyframes import load_library_data
-from motiondirector.motion.library.synthesis import lexeme_track, synthesize, variant_track
+from motiondirector.motion.library.synthesis import (
+    lexeme_track,
+    scaled_track,
+    synthesize,
+    variant_track,
+)
+from motiondirector.motion.speed import HUMAN_SPEED_LIMITS, peak_speeds, speed_headroom
 
 # The variants every hand of every lexeme gets besides its styled ones: (amplitude, tempo).
 _PLAIN_VARIANTS: tuple[tuple[str, str], ...] = (
@@ -57,12 +63,34 @@ class LibraryClip:
         )
 
 
+# m/s. Every joint at most as fast as people's in the Bandai gestures and walks; runs and jumps
+# as fast as people's in the Bandai runs and dashes (their maxima, rounded down).
+ATHLETIC_LEXEMES = frozenset({"run", "jump"})
+ATHLETIC_SPEED_LIMITS = {"wrists": 10.7, "elbows": 8.3, "head": 5.2, "pelvis": 5.1}
+
+
 @cache
 def _clip_motion(lexeme: str, mirror: bool, amplitude: str, tempo: str, style: str) -> Motion:
-    motion = synthesize(variant_track(lexeme, mirror, amplitude, tempo), style)
+    track = variant_track(lexeme, mirror, amplitude, tempo)
+    motion = synthesize(track, style)
+    # A variant faster than people move (a large, fast fist pump reached 10 m/s at the wrist)
+    # is made smaller, keeping its timing: speed scales almost linearly with the offsets.
+    for _ in range(8):
+        limits = ATHLETIC_SPEED_LIMITS if lexeme in ATHLETIC_LEXEMES else HUMAN_SPEED_LIMITS
+        headroom = speed_headroom(peak_speeds(motion), limits)
+        if headroom >= 1.0:
+            break
+        track = scaled_track(track, headroom * 0.98)
+        motion = synthesize(track, style)
     motion.rotations.setflags(write=False)
     motion.root_positions.setflags(write=False)
     return motion
+
+
+@cache
+def clip_peak_speeds(clip_id: str) -> dict[str, float]:
+    """Each joint group's highest speed (m/s) in the clip `clip_id` as the library plays it."""
+    return peak_speeds(get_clip(clip_id).motion())
 
 
 def _clip_id(lexeme: str, hand: str | None, amplitude: str, tempo: str, style: str) -> str:

@@ -165,6 +165,11 @@ def variant_track(lexeme: str, mirror: bool, amplitude: str, tempo: str) -> Trac
     )
 
 
+def scaled_track(track: Track, factor: float) -> Track:
+    """`track` with every rotation offset and root offset scaled by `factor`, same timing."""
+    return Track(track.times, track.offsets * factor, track.root * factor, track.phases)
+
+
 def _overlay(style: str) -> Rotation:
     data = load_library_data()
     if style not in data.styles:
