@@ -45,7 +45,23 @@ def builtin_library_version() -> str:
     # Descriptions and tags are written by code as well as data: hash what the index embeds.
     for clip in builtin_library():
         digest.update(repr((clip.id, clip.descriptions, clip.tags, clip.duration)).encode())
+    # The records' motion features come from the clips' synthesized motion: hash the code that
+    # makes it (synthesizing all 693 clips to hash them would take seconds at every start).
+    for package_name, files in _MOTION_CODE:
+        code = resources.files(package_name)
+        names = files or sorted(e.name for e in code.iterdir() if e.name.endswith(".py"))
+        for name in names:
+            digest.update(name.encode() + b"\n" + code.joinpath(name).read_bytes())
     return f"{package}-{digest.hexdigest()[:12]}"
+
+
+_MOTION_CODE: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("motiondirector.motion", ()),
+    ("motiondirector.motion.library", ()),
+    ("motiondirector.retrieval", ("ingest.py",)),
+)
+"""The code that makes the built-in clips' motion and its features: (package, its files; none
+named: every module of it)."""
 
 
 def builtin_clip_library(cache_dir: Path | None = None) -> ClipLibrary:
