@@ -35,7 +35,7 @@ from motiondirector.realize.requests import (
     SegmentRequest,
     event_seed,
 )
-from motiondirector.retrieval.sequence import MAX_RATE
+from motiondirector.retrieval.sequence import builtin_max_rate
 
 DEFAULT_RETRIEVE_THRESHOLD = 0.60
 """Measured on the built-in library over the example scene and the two shared screenplays
@@ -165,7 +165,7 @@ class SegmentDecider:
         if self.generator is not None:
             return self.generate(character, segment, event, clip, below, best, scores)
         length = segment.target_out - segment.target_in
-        source_out = round(min(clip.duration, length * MAX_RATE), 6)
+        source_out = round(min(clip.duration, length * builtin_max_rate(clip.id)), 6)
         return segment.model_copy(
             update={
                 "kind": "procedural",
@@ -226,7 +226,8 @@ class SegmentDecider:
         (`clip`'s, cut to the segment's length)."""
         length = segment.target_out - segment.target_in
         motion = clip.motion()
-        frames = max(2, min(motion.frames, round(length * MAX_RATE * motion.fps) + 1))
+        fastest = builtin_max_rate(clip.id)
+        frames = max(2, min(motion.frames, round(length * fastest * motion.fps) + 1))
         conditioning = Motion(
             motion.rotations[:frames].copy(), motion.root_positions[:frames].copy(), motion.fps
         )

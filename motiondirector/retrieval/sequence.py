@@ -418,13 +418,19 @@ def _clip_segment(choice: Choice, fps: int) -> Segment:
 
 
 def max_rate(record: ClipRecord) -> float:
-    """How much faster than recorded a clip may play: `MAX_RATE`, and for a built-in clip no
-    faster than keeps every joint group under `HUMAN_SPEED_LIMITS` (never below 1: a clip is
-    not slowed for being fast, the library already bounds its speeds)."""
+    """How much faster than recorded a clip may play: `MAX_RATE`, and for a built-in clip
+    `builtin_max_rate`."""
     file = record.source.file
     if not file.startswith(BUILTIN_SOURCE):
         return MAX_RATE
-    peaks = clip_peak_speeds(file[len(BUILTIN_SOURCE) :])
+    return builtin_max_rate(file[len(BUILTIN_SOURCE) :])
+
+
+def builtin_max_rate(clip_id: str) -> float:
+    """How much faster than recorded the built-in clip `clip_id` may play: no faster than
+    keeps every joint group under `HUMAN_SPEED_LIMITS`, at most `MAX_RATE` (never below 1: a
+    clip is not slowed for being fast, the library already bounds its speeds)."""
+    peaks = clip_peak_speeds(clip_id)
     return min(MAX_RATE, max(1.0, speed_headroom(peaks, HUMAN_SPEED_LIMITS)))
 
 

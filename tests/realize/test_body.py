@@ -65,3 +65,32 @@ def test_a_library_path_is_refused_with_how_to_open_it(plan: MotionPlan) -> None
     """A folder name given as the library failed with "'str' object has no attribute 'embedder'"."""
     with pytest.raises(MotionDirectorError, match=r"ClipLibrary.open\('lib/bandai'\)"):
         realize_plan(plan, "lib/bandai")  # type: ignore[arg-type]
+
+
+def test_procedural_stand_ins_are_sped_up_no_faster_than_people_move(
+    builtin_clips: ClipLibrary,
+) -> None:
+    from pathlib import Path
+
+    from motiondirector.retrieval.sequence import builtin_max_rate
+
+    script = Path(__file__).parents[2] / "examples" / "the_key.fountain"
+    # Nothing clears a threshold of 1: every slot is played by its built-in stand-in.
+    plan = plan_text(script.read_text(), format="fountain")
+    realization = realize_plan(plan, builtin_clips, threshold=1.0, tokens=False)
+    stand_ins = [
+        s
+        for track in realization.timeline.characters
+        for s in track.segments
+        if s.kind == "procedural" and s.clip_id != "builtin/idle.normal.normal.neutral"
+    ]
+    assert stand_ins
+    rates = [
+        ((s.source_out - s.source_in) / (s.target_out - s.target_in), s.clip_id) for s in stand_ins
+    ]
+    # A stand-in was cut at twice its speed whatever its joints then reached (the fist pump's
+    # wrist went past 10 m/s); now as far as the library's speed limits allow.
+    limited = [clip for _, clip in rates if builtin_max_rate(clip[len("builtin/") :]) < 2.0]
+    assert limited
+    for rate, clip in rates:
+        assert rate <= builtin_max_rate(clip[len("builtin/") :]) + 1e-3, clip
