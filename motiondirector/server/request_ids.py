@@ -35,6 +35,12 @@ def current() -> str | None:
     return _request_id.get()
 
 
+def serve_as(request_id: str) -> None:
+    """Make `request_id` the current one for the rest of this task (each message of a
+    WebSocket connection gets its own)."""
+    _request_id.set(request_id)
+
+
 def new_request_id() -> str:
     return secrets.token_hex(8)
 

@@ -14,6 +14,7 @@ rate-limit tokens by their size (`Guard.cost`).
 """
 
 # No `from __future__ import annotations`: FastAPI reads the routes' annotations at runtime.
+import itertools
 import json
 import logging
 from collections.abc import AsyncIterator, Callable
@@ -31,6 +32,7 @@ from motiondirector.errors import MotionDirectorError
 from motiondirector.plan.motion_plan import MotionPlan
 from motiondirector.planners import get_planner
 from motiondirector.realize.conversation import Conversation, Mood, TurnInput, TurnOutcome
+from motiondirector.server import request_ids
 from motiondirector.server.body_cost import body_cost
 from motiondirector.server.context import ServerContext
 from motiondirector.server.errors import (
@@ -323,11 +325,14 @@ def session_router(ctx: ServerContext, workers: StreamWorkers) -> APIRouter:
             await websocket.close(code=code)
             return
         await websocket.send_text(ws_message("ready", state(session).model_dump_json()))
+        connection = request_ids.current() or request_ids.new_request_id()
         try:
-            while True:
+            for number in itertools.count(1):
                 message = await websocket.receive()
                 if message["type"] == "websocket.disconnect":
                     return
+                # Each message its own id, so a failed turn's log lines are its alone.
+                request_ids.serve_as(f"{connection}.{number}")
                 text = message.get("text")
                 data = text.encode("utf-8") if text is not None else message.get("bytes") or b""
                 size = len(data)

@@ -9,6 +9,7 @@ import threading
 import httpx
 import pytest
 import uvicorn
+from fastapi.testclient import TestClient
 from starlette.types import Receive, Scope, Send
 
 from motiondirector.server.errors import UnexpectedErrorMiddleware
@@ -18,7 +19,7 @@ from motiondirector.server.request_ids import (
     accepted_request_id,
 )
 from tests.conftest import free_port
-from tests.server.conftest import wait_ready
+from tests.server.conftest import AUTH, KEY, wait_ready
 
 
 @pytest.mark.parametrize("given", ["turn-42", "0f3c9a1e-5b7d-4c2e-9a8b-1d2e3f4a5b6c", "a/b:c=d"])
@@ -94,3 +95,19 @@ def test_the_websocket_handshake_answers_with_the_connections_id(given: str, kep
     assert headers[b"x-served-by"] == b"test"  # the app's own headers stay
     sent = headers[b"x-request-id"].decode()
     assert (sent == given) == kept and len(sent) >= 4
+
+
+def test_each_websocket_message_has_its_own_id(client: TestClient) -> None:
+    session = client.post("/v1/sessions", json={}, headers=AUTH).json()["id"]
+    bad = {"speaker": "ANA", "text": "Hi.", "words": [{"text": "Hi.", "start": 1, "end": 0.5}]}
+    path = f"/v1/sessions/{session}/ws?api_key={KEY}"
+    with client.websocket_connect(path, headers={"X-Request-ID": "ws-7"}) as socket:
+        assert socket.receive_json()["event"] == "ready"
+        ids = []
+        for _ in range(2):
+            socket.send_json(bad)
+            event = socket.receive_json()
+            assert event["event"] == "error"
+            ids.append(event["data"]["request_id"])
+    # One id for the whole connection made its log lines one heap: each turn is found alone.
+    assert ids == ["ws-7.1", "ws-7.2"]
