@@ -75,8 +75,8 @@ def _clip_motion(lexeme: str, mirror: bool, amplitude: str, tempo: str, style: s
     motion = synthesize(track, style)
     # A variant faster than people move (a large, fast fist pump reached 10 m/s at the wrist)
     # is made smaller, keeping its timing: speed scales almost linearly with the offsets.
+    limits = ATHLETIC_SPEED_LIMITS if lexeme in ATHLETIC_LEXEMES else HUMAN_SPEED_LIMITS
     for _ in range(8):
-        limits = ATHLETIC_SPEED_LIMITS if lexeme in ATHLETIC_LEXEMES else HUMAN_SPEED_LIMITS
         headroom = speed_headroom(peak_speeds(motion), limits)
         if headroom >= 1.0:
             break
