@@ -214,14 +214,21 @@ def _place(
     posture: Pose | None,
 ) -> _Placed:
     """`segment` placed after the pose `previous` (None at the start), layered onto
-    `posture` when one is given."""
-    loop = segment.kind == "procedural"
+    `posture` when one is given. Only the idle fill loops and holds; a procedural stand-in (a
+    built-in clip played where no library clip was good enough) plays as the clip it is: looped
+    and held, a sit ended on its first, standing frame and the hold after it kept that."""
+    loop = _is_fill(segment)
     held = None
     if loop and segment.lexeme not in (None, "idle") and previous is not None:
         held = previous
     first_rot, first_root = sample_motion(motion, np.array([segment.source_in]), loop=loop)
     turn = _yaw_quaternion(-_heading(first_rot[0, 0]))
     return _Placed(segment, motion, loop, turn, first_root[0], anchor, held, posture)
+
+
+def _is_fill(segment: Segment) -> bool:
+    """Whether `segment` is procedural fill (the idle clip, looped), not a clip or stand-in."""
+    return segment.kind == "procedural" and segment.source == IDLE_SOURCE
 
 
 class _PostureInForce:
@@ -237,7 +244,7 @@ class _PostureInForce:
         """(pose a hold holds, posture a movement is layered onto) for `segment`, which
         starts after the pose `previous`."""
         lexeme = segment.lexeme
-        if segment.source == IDLE_SOURCE and segment.kind == "procedural":
+        if _is_fill(segment):
             if lexeme in persistent_lexemes():
                 if lexeme != self.lexeme or self.pose is None:
                     self.lexeme, self.pose = lexeme, previous

@@ -11,9 +11,16 @@ canonical joint driven by source joint s, the canonical global rotation is G_s(t
 the rest correction A turns the canonical rest bone direction(s) onto the source rest bone
 direction(s), so a bone points the same way on both skeletons whatever the two rest poses are.
 Global rotations are then made local to the canonical parents; canonical joints with no source
-keep their parent's global orientation. Positions come from canonical bone lengths, so bone
-lengths always equal the canonical ones; the root translation is converted to metres and scaled
-by the ratio of leg lengths so that strides fit the canonical legs.
+keep their parent's global orientation. A bone's rest direction fixes its twist about itself
+only through the source's rest pose, which for some rigs is no pose a person takes (Bandai's
+bones all run along their joints' X axes): its thighs came out turned half a turn about
+themselves, so the joint positions were right but blending into a built-in clip swung the shin
+round the thigh (a foot at 25 m/s) and a skinned knee would face backwards. For such a rig
+(`twist: clip` in its map) each joint whose one bone leads to one driven child is turned about
+that bone, which moves no joint, to keep its rotations over the clip as near the canonical
+rest pose as they can be, as the built-in clips' are. Positions come from canonical bone
+lengths, so bone lengths always equal the canonical ones; the root translation is converted to
+metres and scaled by the ratio of leg lengths so that strides fit the canonical legs.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import yaml
@@ -49,6 +57,10 @@ _LEG_CHAIN = ("left_hip", "left_knee", "left_ankle")
 # Frame times in files are rounded (0.0333333); within this relative distance a rate is taken
 # to be the target rate rather than resampled by a hair.
 _FPS_SNAP = 1e-3
+# Where a bone's twist about itself comes from: the rest poses (`rest`), or, for a rig whose
+# rest pose is no pose a person takes, the clip (`clip`, `_least_twist`).
+Twist = Literal["rest", "clip"]
+TWISTS: tuple[Twist, ...] = ("rest", "clip")
 # A map is detected when at least this share of its driving joints is in the file.
 _DETECT_COVERAGE = 0.8
 # A map named by the caller must find at least this share of its driving joints in the file.
@@ -64,6 +76,7 @@ class RigMap:
     scale: float = 1.0
     ground: bool = False
     prefix: str = ""
+    twist: Twist = "rest"
 
     @property
     def driving(self) -> dict[str, str]:
@@ -95,7 +108,12 @@ def load_rig_map(name_or_path: str | Path) -> RigMap:
     if isinstance(name_or_path, str) and key in SHIPPED_RIGS:
         shipped = _shipped_rig_map(key)
         return RigMap(
-            shipped.name, dict(shipped.joints), shipped.scale, shipped.ground, shipped.prefix
+            shipped.name,
+            dict(shipped.joints),
+            shipped.scale,
+            shipped.ground,
+            shipped.prefix,
+            shipped.twist,
         )
     else:
         file = key
@@ -150,6 +168,9 @@ def _parse_rig_map(text: str, file: str) -> RigMap:
     except re.error as error:
         raise ScriptError(f"prefix {prefix!r} is not a regular expression: {error}",
                           file=file) from None  # fmt: skip
+    twist = data.get("twist", "rest")
+    if twist not in TWISTS:
+        raise ScriptError(f"twist must be one of {', '.join(TWISTS)}, got {twist!r}", file=file)
     name = str(data.get("name") or Path(file).stem)
     return RigMap(
         name=name,
@@ -157,6 +178,7 @@ def _parse_rig_map(text: str, file: str) -> RigMap:
         scale=float(scale),
         ground=bool(data.get("ground")),
         prefix=str(prefix),
+        twist=twist,
     )
 
 
@@ -217,6 +239,8 @@ def retarget(bvh: BvhMotion, rig: RigMap | None = None, *, fps: float = CANONICA
             rotation = quat_multiply(quat_conjugate(canonical_global[:, parent]), rotation)
         local[:, joint] = rotation
     local /= np.linalg.norm(local, axis=-1, keepdims=True)
+    if rig.twist == "clip":
+        local = _least_twist(local, source_of)
 
     root_source = source_of.get(0, 0)
     root = positions[:, root_source] * rig.scale * _leg_ratio(skeleton, source_of, rig.scale)
@@ -232,6 +256,43 @@ def retarget(bvh: BvhMotion, rig: RigMap | None = None, *, fps: float = CANONICA
     else:
         motion = motion.resample(fps)
     return RetargetResult(motion=motion, unmapped=unmapped, rig=rig.name)
+
+
+def _least_twist(local: np.ndarray, source_of: dict[int, int]) -> np.ndarray:
+    """`local` rotations (frames, joints, 4) with each joint that has a single canonical child,
+    driven like itself, turned about its bone by the angle that keeps its rotations nearest the
+    rest pose over the clip (the children compensate, so every joint keeps its position); a
+    leaf, whose frame came from its parent's, turns with its parent.
+
+    The turn T about the bone b maximizes the sum over frames of w(M T)^2, where M is the
+    joint's rotation after its parent's turn and w(M T) = w(M) cos(a/2) - (v(M).b) sin(a/2):
+    the top eigenvector of a 2x2 matrix. Squared, so q and -q count alike."""
+    children: dict[int, list[int]] = {}
+    for joint, parent in enumerate(PARENTS):
+        if parent >= 0:
+            children.setdefault(parent, []).append(joint)
+    out = local.copy()
+    turns = np.tile(np.array([0.0, 0.0, 0.0, 1.0]), (len(JOINTS), 1))
+    for joint, parent in enumerate(PARENTS):
+        if parent >= 0:
+            out[:, joint] = quat_multiply(quat_conjugate(turns[parent])[None], out[:, joint])
+        below = children.get(joint, [])
+        if not below and parent >= 0:
+            # A leaf (head, hand, toes) took its frame from its parent's: it turns with it.
+            turns[joint] = turns[parent]
+            out[:, joint] = quat_multiply(out[:, joint], turns[joint][None])
+            continue
+        if len(below) != 1 or joint not in source_of or below[0] not in source_of:
+            continue
+        bone = REST_OFFSETS[below[0]] / np.linalg.norm(REST_OFFSETS[below[0]])
+        w = out[:, joint, 3]
+        v = out[:, joint, :3] @ bone
+        matrix = np.array([[w @ w, -(w @ v)], [-(w @ v), v @ v]])
+        cos_half, sin_half = np.linalg.eigh(matrix)[1][:, -1]
+        turns[joint] = np.array([*(sin_half * bone), cos_half])
+        out[:, joint] = quat_multiply(out[:, joint], turns[joint][None])
+    normalized: np.ndarray = out / np.linalg.norm(out, axis=-1, keepdims=True)
+    return normalized
 
 
 def _canonical_sources(skeleton: BvhSkeleton, rig: RigMap, file: str | None) -> dict[int, int]:

@@ -30,6 +30,7 @@ from motiondirector.motion.bvh import read_bvh
 from motiondirector.motion.clip import Motion
 from motiondirector.motion.describe import summarize_motion
 from motiondirector.motion.retargeting import SHIPPED_RIGS, RigMap, load_rig_map, retarget
+from motiondirector.motion.speed import peak_speeds
 from motiondirector.retrieval.records import (
     ClipRecord,
     ClipSource,
@@ -48,7 +49,8 @@ _BANDAI_NAME = re.compile(r"^dataset-1_(?P<content>[a-z-]+)_(?P<style>[a-z-]+)_(
 
 
 def motion_features(motion: Motion) -> MotionFeatures:
-    """First/last pose (joint positions relative to the pelvis' ground point) and velocities."""
+    """First/last pose (joint positions relative to the pelvis' ground point), velocities
+    there, and each joint group's peak speed."""
     positions = motion.joint_positions()
     ground = positions[:, :1, :] * np.array([1.0, 0.0, 1.0])
     local = positions - ground
@@ -63,6 +65,7 @@ def motion_features(motion: Motion) -> MotionFeatures:
         last_pose=flat(local[-1]),
         first_velocity=flat(first_velocity),
         last_velocity=flat(last_velocity),
+        peak_speeds=peak_speeds(motion),
     )
 
 

@@ -115,12 +115,20 @@ class ClipTags(_Record):
 
 class MotionFeatures(_Record):
     """Features for join costs between consecutive clips, on the canonical skeleton: the first
-    and last pose (e.g. joint positions flattened) and the velocities there. All optional."""
+    and last pose (e.g. joint positions flattened) and the velocities there; and the clip's
+    peak joint speeds, which bound how much faster it may play. All optional."""
 
     first_pose: Feature | None = None
     last_pose: Feature | None = None
     first_velocity: Feature | None = None
     last_velocity: Feature | None = None
+    peak_speeds: dict[str, float] | None = Field(
+        default=None,
+        exclude_if=lambda peaks: peaks is None,
+        description="Each joint group's fastest world speed in the clip, m/s "
+        "(`motion/speed.py`): how much faster the sequencer may play it. Left out by records "
+        "written before speeds were measured; those clips get the fixed bound.",
+    )
 
     @model_validator(mode="after")
     def _finite(self) -> MotionFeatures:
@@ -128,6 +136,9 @@ class MotionFeatures(_Record):
             values = getattr(self, name)
             if values is not None and not all(math.isfinite(v) for v in values):
                 raise ValueError(f"{name} contains NaN or infinite values")
+        for group, speed in (self.peak_speeds or {}).items():
+            if not (math.isfinite(speed) and speed >= 0.0):
+                raise ValueError(f"peak speed of {group!r} must be a finite speed >= 0")
         return self
 
 

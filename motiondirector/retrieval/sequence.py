@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -76,7 +76,6 @@ POSTURE_WINDOW = 2.0
 # its tail is cut (too long) or it lands shorter than its slot and fill takes the rest.
 MAX_RATE = 2.0
 MIN_RATE = 0.5
-BUILTIN_SOURCE = "builtin:"
 JOIN_WEIGHT = 0.5
 POSE_SCALE = 0.15  # metres RMS over joints: a clearly visible jump
 VELOCITY_SCALE = 1.0  # metres per second RMS over joints
@@ -418,19 +417,22 @@ def _clip_segment(choice: Choice, fps: int) -> Segment:
 
 
 def max_rate(record: ClipRecord) -> float:
-    """How much faster than recorded a clip may play: `MAX_RATE`, and for a built-in clip
-    `builtin_max_rate`."""
-    file = record.source.file
-    if not file.startswith(BUILTIN_SOURCE):
-        return MAX_RATE
-    return builtin_max_rate(file[len(BUILTIN_SOURCE) :])
+    """How much faster than recorded a clip may play: no faster than keeps its joint groups
+    under `HUMAN_SPEED_LIMITS` (`rate_within`), from the peak speeds its record carries;
+    `MAX_RATE` for a record written before they were measured."""
+    peaks = record.features.peak_speeds if record.features is not None else None
+    return MAX_RATE if peaks is None else rate_within(peaks)
 
 
 def builtin_max_rate(clip_id: str) -> float:
-    """How much faster than recorded the built-in clip `clip_id` may play: no faster than
-    keeps every joint group under `HUMAN_SPEED_LIMITS`, at most `MAX_RATE` (never below 1: a
-    clip is not slowed for being fast, the library already bounds its speeds)."""
-    peaks = clip_peak_speeds(clip_id)
+    """`max_rate` of the built-in clip `clip_id`, from its synthesized motion."""
+    return rate_within(clip_peak_speeds(clip_id))
+
+
+def rate_within(peaks: Mapping[str, float]) -> float:
+    """The fastest rate that keeps every joint group of a clip with these peak speeds under
+    `HUMAN_SPEED_LIMITS`, at most `MAX_RATE` and never below 1: a clip is not slowed for
+    being fast (real mocap of a run is fast), only never sped past people's speeds."""
     return min(MAX_RATE, max(1.0, speed_headroom(peaks, HUMAN_SPEED_LIMITS)))
 
 

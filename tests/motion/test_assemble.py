@@ -126,6 +126,25 @@ def test_a_held_posture_keeps_the_pose_and_breathes() -> None:
     assert np.ptp(motion.rotations[-100:, 9], axis=0).max() > 1e-4  # spine3 still moves
 
 
+def test_a_procedural_stand_in_plays_as_the_clip_it_is() -> None:
+    """Where no library clip is good enough, the built-in clip plays as a procedural stand-in:
+    it used to loop and be held like fill, so a sit ended on its first, standing frame (the
+    pelvis rose 0.2 m in one frame) and the hold after it kept the character standing."""
+    sit = get_clip(SIT)
+    timeline = _timeline(
+        _clip(IDLE, 0.0, 1.0, blend=0.0, kind="procedural", lexeme="idle"),
+        _clip(SIT, 1.0, 1.0 + sit.duration, kind="procedural"),
+        _clip(IDLE, 1.0 + sit.duration, 6.0, kind="procedural", lexeme="sit"),
+        duration=6.0,
+    )
+    motion = assemble_timeline(timeline)["ANA"]
+    sat = sit.motion().root_positions[-1, 1]
+    held = motion.root_positions[round((1.0 + sit.duration) * 30) :, 1]
+    assert np.abs(held - sat).max() < 0.03
+    pelvis_speed = np.abs(np.diff(motion.root_positions[:, 1])) * 30
+    assert pelvis_speed.max() < 2.4  # people's fastest pelvis (motion/speed.py)
+
+
 def test_rising_from_a_seat_into_a_walk_is_no_faster_than_the_walk() -> None:
     """The blend mixes ground velocities: mixing positions made the held seat catch up with
     the walk that set off from it, at 1.9 m/s where the walk moves at 1.6."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +11,7 @@ from scipy.spatial.transform import Rotation
 
 from motiondirector.errors import ScriptError
 from motiondirector.motion.bvh import motion_to_bvh, parse_bvh, read_bvh
+from motiondirector.motion.library import get_clip
 from motiondirector.motion.retargeting import detect_rig, load_rig_map, retarget
 from motiondirector.motion.skeleton import JOINT_INDEX, PARENTS, REST_OFFSETS
 from tests.motion.conftest import random_motion
@@ -68,6 +70,42 @@ def test_several_bandai_clips_retarget_with_canonical_bones(bandai_dir: Path) ->
         motion = retarget(bvh).motion
         assert motion.frames == bvh.frames
         _bone_lengths_are_canonical(motion.joint_positions())
+
+
+def _angle_to(rotations: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """Degrees between each rotation and `reference` (q and -q alike)."""
+    return np.degrees(2 * np.arccos(np.clip(np.abs((rotations * reference).sum(-1)), 0, 1)))
+
+
+def test_bandai_bones_twist_like_the_builtin_clips(bandai_dir: Path) -> None:
+    """Bandai's rest pose cannot say a bone's twist: its thighs came out turned half a turn
+    about themselves (178 degrees from the built-in stance), which a blend between the two
+    turned into a shin swinging round the thigh. The twist now comes from the clip, and the
+    joints stay exactly where they were."""
+    bvh = read_bvh(bandai_dir / "dataset-1_walk_normal_002.bvh")
+    twisted = retarget(bvh).motion
+    from_rest = retarget(bvh, replace(load_rig_map("bandai"), twist="rest")).motion
+    np.testing.assert_allclose(
+        twisted.joint_positions(), from_rest.joint_positions(), rtol=0, atol=1e-9
+    )
+    stance = get_clip("idle.normal.normal.neutral").motion().rotations[0]
+    for name in ("left_hip", "right_hip", "left_ankle", "left_collar", "left_shoulder"):
+        before = _angle_to(from_rest.rotations[:, J[name]], stance[J[name]]).mean()
+        after = _angle_to(twisted.rotations[:, J[name]], stance[J[name]]).mean()
+        assert after < 45 < before, (name, before, after)
+    # Leaves turn with their parents: a hand's and the head's own rotations are kept.
+    for name in ("left_wrist", "head", "left_foot"):
+        before = _angle_to(from_rest.rotations[:, J[name]], stance[J[name]]).mean()
+        after = _angle_to(twisted.rotations[:, J[name]], stance[J[name]]).mean()
+        assert after == pytest.approx(before, abs=2.0), name
+
+
+def test_a_rig_map_names_its_twist_source(tmp_path: Path) -> None:
+    path = tmp_path / "rig.yaml"
+    path.write_text("joints: {Hips: pelvis}\ntwist: sideways\n", encoding="utf-8")
+    with pytest.raises(ScriptError, match="twist must be one of rest, clip"):
+        load_rig_map(path)
+    assert load_rig_map("bandai").twist == "clip" and load_rig_map("cmu").twist == "rest"
 
 
 def test_our_bvh_round_trips_through_the_canonical_map() -> None:

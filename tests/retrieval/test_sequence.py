@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import itertools
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from motiondirector.motion.bvh import read_bvh
 from motiondirector.motion.library import clip_peak_speeds
+from motiondirector.motion.retargeting import retarget
 from motiondirector.motion.speed import HUMAN_SPEED_LIMITS, peak_speeds
 from motiondirector.plan.motion_plan import GestureEvent, MotionPlan, PostureEvent
 from motiondirector.plan.timeline import Timeline
@@ -22,6 +25,7 @@ from motiondirector.retrieval import (
     ClipTags,
     MotionFeatures,
 )
+from motiondirector.retrieval.ingest import ingest_bvh_folder
 from motiondirector.retrieval.sequence import (
     MAX_RATE,
     MIN_SLOT,
@@ -33,9 +37,10 @@ from motiondirector.retrieval.sequence import (
     max_rate,
     sequence_plan,
 )
-from tests.conftest import EXAMPLE_SCENE
+from tests.conftest import EXAMPLE_SCENE, SHARED_DATA
 
 JOINTS = 22
+BANDAI_DATA = SHARED_DATA / "mocap" / "bandai-namco-1" / "data"
 
 
 def _pose(height: float) -> tuple[float, ...]:
@@ -315,3 +320,29 @@ def test_builtin_clips_are_sped_up_only_within_human_speeds(builtin_clips: ClipL
     rate = max_rate(records[f"builtin:{walk}"])
     assert 1.0 <= rate < MAX_RATE
     assert clip_peak_speeds(walk)["pelvis"] * rate <= HUMAN_SPEED_LIMITS["pelvis"] + 1e-9
+
+
+def test_a_bvh_clip_is_sped_up_only_within_human_speeds(tmp_path: Path) -> None:
+    """Clips of a user's BVH library played up to twice as fast whatever their speed: a real
+    'bye' at 1.54x already reaches people's fastest wrists, so 2x put them past them."""
+    for name in ("dataset-1_bye_active_001.bvh", "dataset-1_bye_childish_001.bvh"):
+        shutil.copy(BANDAI_DATA / name, tmp_path / name)
+    records = {r.id.rsplit("/", 1)[-1]: r for r in ingest_bvh_folder(tmp_path).records}
+    for clip_id, record in records.items():
+        assert record.features is not None and record.features.peak_speeds is not None
+        measured = peak_speeds(retarget(read_bvh(tmp_path / f"{clip_id}.bvh"), None).motion)
+        assert record.features.peak_speeds == pytest.approx(measured)
+    active = records["dataset-1_bye_active_001"]
+    assert active.features is not None and active.features.peak_speeds is not None
+    rate = max_rate(active)
+    assert 1.5 < rate < MAX_RATE
+    for group, limit in HUMAN_SPEED_LIMITS.items():
+        assert active.features.peak_speeds[group] * rate <= limit + 1e-9
+    assert max_rate(records["dataset-1_bye_childish_001"]) < 1.01
+
+
+def test_a_record_from_before_speeds_were_measured_keeps_the_fixed_bound() -> None:
+    line = _record("old", "wave", 1.0, 1.0).to_json()
+    assert "peak_speeds" not in line
+    old = ClipRecord.from_json(line)
+    assert max_rate(old) == MAX_RATE and old.to_json() == line
