@@ -6,7 +6,10 @@
 
 Speeds are the frame-to-frame displacement of world joint positions (forward kinematics on the
 canonical skeleton) times the frame rate, in m/s; accelerations the second difference times
-fps², in m/s². Per joint group (wrists, elbows, head, pelvis) the pooled frames of every
+fps², in m/s². A nod or a head shake hardly moves the head joint, so the head's turning is a
+group of its own (`head_turn`): the angle between the head's world orientations in consecutive
+frames times fps, in °/s, and the change of that angular velocity times fps, in °/s². Per
+joint group (wrists, elbows, head, pelvis, head turn) the pooled frames of every
 motion give the 50th and 99th percentiles and the maximum, and the share of frames whose speed
 is above the real data's 99.9th percentile for that group ("pops"). Real people exceed that
 threshold on 0.1 % of their frames by definition, so a realized share well above 0.1 % is
@@ -29,8 +32,7 @@ from motiondirector.errors import EvaluationError
 from motiondirector.motion.bvh import read_bvh
 from motiondirector.motion.clip import Motion
 from motiondirector.motion.retargeting import retarget
-from motiondirector.motion.skeleton import JOINT_INDEX
-from motiondirector.motion.speed import JOINT_GROUPS
+from motiondirector.motion.speed import GROUPS, HEAD_TURN, group_velocities
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -42,7 +44,8 @@ _KIND = re.compile(r"dataset-\d+_([a-z-]+)_")
 
 @dataclass(frozen=True)
 class BodyKinematics:
-    """Per joint group, the pooled frame speeds (m/s) and accelerations (m/s²)."""
+    """Per joint group, the pooled frame speeds (m/s) and accelerations (m/s²); the head
+    turn's in °/s and °/s²."""
 
     speeds: Mapping[str, FloatArray]
     accelerations: Mapping[str, FloatArray]
@@ -52,7 +55,8 @@ class BodyKinematics:
 class GroupComparison:
     """One joint group, real against realized. Speeds in m/s, accelerations in m/s²;
     `pop_share` is the realized frames' share (0..1) above `pop_threshold`, the real data's
-    99.9th percentile of speed; `real_pop_share` the same share in the real data."""
+    99.9th percentile of speed; `real_pop_share` the same share in the real data. The head
+    turn's speeds are °/s and its accelerations °/s²."""
 
     group: str
     real_frames: int
@@ -74,18 +78,15 @@ class GroupComparison:
 
 def body_kinematics(motions: Iterable[Motion]) -> BodyKinematics:
     """Speeds and accelerations of every joint group over `motions`, frames pooled."""
-    speeds: dict[str, list[FloatArray]] = {group: [] for group in JOINT_GROUPS}
-    accels: dict[str, list[FloatArray]] = {group: [] for group in JOINT_GROUPS}
+    speeds: dict[str, list[FloatArray]] = {group: [] for group in GROUPS}
+    accels: dict[str, list[FloatArray]] = {group: [] for group in GROUPS}
     for motion in motions:
         if motion.frames < 3:
             continue
-        positions = motion.joint_positions()
-        velocity = np.diff(positions, axis=0) * motion.fps
-        acceleration = np.diff(velocity, axis=0) * motion.fps
-        for group, joints in JOINT_GROUPS.items():
-            index = [JOINT_INDEX[joint] for joint in joints]
-            speeds[group].append(np.linalg.norm(velocity[:, index], axis=-1).ravel())
-            accels[group].append(np.linalg.norm(acceleration[:, index], axis=-1).ravel())
+        for group, velocity in group_velocities(motion).items():
+            acceleration = np.diff(velocity, axis=0) * motion.fps
+            speeds[group].append(np.linalg.norm(velocity, axis=-1).ravel())
+            accels[group].append(np.linalg.norm(acceleration, axis=-1).ravel())
     if not speeds["pelvis"]:
         raise EvaluationError("no motion of at least three frames to measure")
     return BodyKinematics(
@@ -106,7 +107,7 @@ def compare_bodies(real: Sequence[Motion], realized: Sequence[Motion]) -> list[G
     ours, theirs = body_kinematics(realized), body_kinematics(real)
     thresholds = pop_thresholds(theirs)
     rows = []
-    for group in JOINT_GROUPS:
+    for group in GROUPS:
         rs, ra = theirs.speeds[group], theirs.accelerations[group]
         s, a = ours.speeds[group], ours.accelerations[group]
         limit = thresholds[group]
@@ -134,15 +135,17 @@ def compare_bodies(real: Sequence[Motion], realized: Sequence[Motion]) -> list[G
 
 
 def body_table(rows: Sequence[GroupComparison]) -> str:
-    """A Markdown table of `rows`: real → realized for each figure."""
+    """A Markdown table of `rows`: real → realized for each figure (the head turn's in °/s
+    and °/s²)."""
     lines = [
         "| joints | speed p50 (m/s) | speed p99 (m/s) | speed max (m/s) | accel p99 (m/s²) "
         "| accel max (m/s²) | pop threshold (m/s) | pops (real → realized) |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
+        name = "head turn (°/s, °/s²)" if r.group == HEAD_TURN else r.group
         lines.append(
-            f"| {r.group} | {r.real_speed_p50:.2f} → {r.speed_p50:.2f} "
+            f"| {name} | {r.real_speed_p50:.2f} → {r.speed_p50:.2f} "
             f"| {r.real_speed_p99:.2f} → {r.speed_p99:.2f} "
             f"| {r.real_speed_max:.2f} → {r.speed_max:.2f} "
             f"| {r.real_accel_p99:.0f} → {r.accel_p99:.0f} "

@@ -30,7 +30,7 @@ from motiondirector.motion.bvh import read_bvh
 from motiondirector.motion.clip import Motion
 from motiondirector.motion.describe import summarize_motion
 from motiondirector.motion.retargeting import SHIPPED_RIGS, RigMap, load_rig_map, retarget
-from motiondirector.motion.speed import peak_speeds
+from motiondirector.motion.speed import peak_accelerations, peak_speeds
 from motiondirector.retrieval.records import (
     ClipRecord,
     ClipSource,
@@ -50,7 +50,7 @@ _BANDAI_NAME = re.compile(r"^dataset-1_(?P<content>[a-z-]+)_(?P<style>[a-z-]+)_(
 
 def motion_features(motion: Motion) -> MotionFeatures:
     """First/last pose (joint positions relative to the pelvis' ground point), velocities
-    there, and each joint group's peak speed."""
+    there, and each group's peak speed and acceleration."""
     positions = motion.joint_positions()
     ground = positions[:, :1, :] * np.array([1.0, 0.0, 1.0])
     local = positions - ground
@@ -66,6 +66,7 @@ def motion_features(motion: Motion) -> MotionFeatures:
         first_velocity=flat(first_velocity),
         last_velocity=flat(last_velocity),
         peak_speeds=peak_speeds(motion),
+        peak_accelerations=peak_accelerations(motion),
     )
 
 

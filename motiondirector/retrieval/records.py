@@ -125,9 +125,15 @@ class MotionFeatures(_Record):
     peak_speeds: dict[str, float] | None = Field(
         default=None,
         exclude_if=lambda peaks: peaks is None,
-        description="Each joint group's fastest world speed in the clip, m/s "
-        "(`motion/speed.py`): how much faster the sequencer may play it. Left out by records "
-        "written before speeds were measured; those clips get the fixed bound.",
+        description="Each group's fastest speed in the clip, m/s (°/s for the head turn; "
+        "`motion/speed.py`): with `peak_accelerations`, how much faster the sequencer may play "
+        "it. Left out by records written before speeds were measured; those clips get the "
+        "fixed bound.",
+    )
+    peak_accelerations: dict[str, float] | None = Field(
+        default=None,
+        exclude_if=lambda peaks: peaks is None,
+        description="Each group's highest acceleration in the clip, m/s² (°/s² for the head turn).",
     )
 
     @model_validator(mode="after")
@@ -136,9 +142,10 @@ class MotionFeatures(_Record):
             values = getattr(self, name)
             if values is not None and not all(math.isfinite(v) for v in values):
                 raise ValueError(f"{name} contains NaN or infinite values")
-        for group, speed in (self.peak_speeds or {}).items():
-            if not (math.isfinite(speed) and speed >= 0.0):
-                raise ValueError(f"peak speed of {group!r} must be a finite speed >= 0")
+        for name in ("peak_speeds", "peak_accelerations"):
+            for group, value in (getattr(self, name) or {}).items():
+                if not (math.isfinite(value) and value >= 0.0):
+                    raise ValueError(f"{name} of {group!r} must be finite and >= 0")
         return self
 
 

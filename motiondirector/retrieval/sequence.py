@@ -53,8 +53,18 @@ from pathlib import Path
 
 import numpy as np
 
-from motiondirector.motion.library import builtin_library, clip_peak_speeds, persistent_lexemes
-from motiondirector.motion.speed import HUMAN_SPEED_LIMITS, speed_headroom
+from motiondirector.motion.library import (
+    builtin_library,
+    clip_peak_accelerations,
+    clip_peak_speeds,
+    persistent_lexemes,
+)
+from motiondirector.motion.speed import (
+    HUMAN_ACCELERATION_LIMITS,
+    HUMAN_SPEED_LIMITS,
+    acceleration_headroom,
+    speed_headroom,
+)
 from motiondirector.plan.motion_plan import (
     GestureEvent,
     HeadEvent,
@@ -169,7 +179,7 @@ def slot_query(slot: Slot, emotion: str | None) -> ClipQuery:
     """The library query of a slot: its event's query, wanting the slot's (final) length."""
     query = ClipQuery.from_event(slot.event, emotion=emotion)
     wanted = max(DURATION_STEP, round(slot.length / DURATION_STEP) * DURATION_STEP)
-    return replace(query, duration=round(wanted, 3))
+    return replace(query, duration=round(wanted, 3), body_motion=True)
 
 
 # -- candidates ----------------------------------------------------------------------------
@@ -417,23 +427,30 @@ def _clip_segment(choice: Choice, fps: int) -> Segment:
 
 
 def max_rate(record: ClipRecord) -> float:
-    """How much faster than recorded a clip may play: no faster than keeps its joint groups
-    under `HUMAN_SPEED_LIMITS` (`rate_within`), from the peak speeds its record carries;
-    `MAX_RATE` for a record written before they were measured."""
-    peaks = record.features.peak_speeds if record.features is not None else None
-    return MAX_RATE if peaks is None else rate_within(peaks)
+    """How much faster than recorded a clip may play: no faster than keeps it under people's
+    speeds and accelerations (`rate_within`), from the peaks its record carries; `MAX_RATE`
+    for a record written before they were measured."""
+    features = record.features
+    if features is None or features.peak_speeds is None:
+        return MAX_RATE
+    return rate_within(features.peak_speeds, features.peak_accelerations or {})
 
 
 def builtin_max_rate(clip_id: str) -> float:
     """`max_rate` of the built-in clip `clip_id`, from its synthesized motion."""
-    return rate_within(clip_peak_speeds(clip_id))
+    return rate_within(clip_peak_speeds(clip_id), clip_peak_accelerations(clip_id))
 
 
-def rate_within(peaks: Mapping[str, float]) -> float:
-    """The fastest rate that keeps every joint group of a clip with these peak speeds under
-    `HUMAN_SPEED_LIMITS`, at most `MAX_RATE` and never below 1: a clip is not slowed for
-    being fast (real mocap of a run is fast), only never sped past people's speeds."""
-    return min(MAX_RATE, max(1.0, speed_headroom(peaks, HUMAN_SPEED_LIMITS)))
+def rate_within(speeds: Mapping[str, float], accelerations: Mapping[str, float]) -> float:
+    """The fastest rate that keeps every group of a clip with these peak speeds and
+    accelerations under `HUMAN_SPEED_LIMITS` and `HUMAN_ACCELERATION_LIMITS` (a rate r
+    multiplies speeds by r, accelerations by r²), at most `MAX_RATE` and never below 1: a clip
+    is not slowed for being fast (real mocap of a run is fast), only never sped past people."""
+    headroom = min(
+        speed_headroom(speeds, HUMAN_SPEED_LIMITS),
+        acceleration_headroom(accelerations, HUMAN_ACCELERATION_LIMITS),
+    )
+    return min(MAX_RATE, max(1.0, headroom))
 
 
 def _fill_segments(

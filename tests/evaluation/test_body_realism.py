@@ -46,6 +46,31 @@ def test_a_builtin_wave_is_measured_by_the_wrist() -> None:
     assert 0.5 < wrists.speed_max < 5.5
 
 
+def test_a_nod_is_measured_by_the_head_turn() -> None:
+    """A nod turns the head about the neck and hardly moves the head joint: the head's speed
+    in m/s could not tell a nod from stillness, its turning in degrees per second can."""
+    nod = get_clip("nod.normal.normal.neutral").motion()
+    rows = {r.group: r for r in compare_bodies([_gliding(0.0)], [nod])}
+    assert rows["head"].speed_max < 0.5
+    assert rows["head_turn"].speed_max > 30.0
+    assert rows["head_turn"].real_speed_max == 0.0
+    assert "| head turn (°/s, °/s²) |" in body_table(list(rows.values()))
+
+
+def test_a_steady_turn_is_its_angular_speed() -> None:
+    frames, degrees_per_second = 31, 90.0
+    angles = np.radians(degrees_per_second) * np.arange(frames) / 30.0
+    rotations = np.zeros((frames, 22, 4))
+    rotations[..., 3] = 1.0
+    rotations[:, 0] = np.stack(
+        [np.zeros(frames), np.sin(angles / 2), np.zeros(frames), np.cos(angles / 2)], axis=-1
+    )
+    turning = Motion(rotations, np.tile(REST_OFFSETS[0], (frames, 1)), 30.0)
+    kinematics = body_kinematics([turning])
+    assert np.allclose(kinematics.speeds["head_turn"], degrees_per_second)
+    assert np.allclose(kinematics.accelerations["head_turn"], 0.0, atol=1e-6)
+
+
 def test_nothing_to_compare_is_refused() -> None:
     with pytest.raises(EvaluationError):
         compare_bodies([], [_gliding(1.0)])

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from motiondirector.motion.library import builtin_library, clip_peak_speeds
+from motiondirector.motion.library import (
+    builtin_library,
+    clip_peak_accelerations,
+    clip_peak_speeds,
+)
 from motiondirector.motion.library.catalog import ATHLETIC_LEXEMES, ATHLETIC_SPEED_LIMITS
-from motiondirector.motion.speed import HUMAN_SPEED_LIMITS
+from motiondirector.motion.speed import (
+    HEAD_TURN,
+    HUMAN_ACCELERATION_LIMITS,
+    HUMAN_SPEED_LIMITS,
+    acceleration_headroom,
+)
+from motiondirector.retrieval.sequence import MAX_RATE, builtin_max_rate
 
 
 def test_no_builtin_clip_moves_faster_than_people() -> None:
@@ -30,3 +40,23 @@ def test_a_large_fast_fist_pump_keeps_its_timing_and_most_of_its_reach() -> None
 )
 def test_peak_speeds_cover_every_group(clip_id: str) -> None:
     assert set(clip_peak_speeds(clip_id)) == set(HUMAN_SPEED_LIMITS)
+
+
+def test_a_nod_turns_the_head_without_moving_it_much() -> None:
+    peaks = clip_peak_speeds("nod.normal.fast.neutral")
+    assert peaks["head"] < 0.5 and peaks[HEAD_TURN] > 100.0
+
+
+def test_a_fast_nod_is_sped_up_only_as_far_as_peoples_head_accelerations() -> None:
+    """Nods were sped up twice over, as nothing bounded their turning: 315 °/s at 14,350
+    °/s², where people's heads in the Bandai clips turn at most at 6,200 °/s²."""
+    nod = "nod.normal.fast.neutral"
+    rate = builtin_max_rate(nod)
+    turning = clip_peak_accelerations(nod)[HEAD_TURN]
+    assert 1.0 <= rate < MAX_RATE
+    assert turning * rate**2 <= HUMAN_ACCELERATION_LIMITS[HEAD_TURN] + 1e-6
+
+
+def test_acceleration_headroom_is_the_square_root_of_the_ratio() -> None:
+    assert acceleration_headroom({"head": 4.0}, {"head": 16.0}) == pytest.approx(2.0)
+    assert acceleration_headroom({"head": 0.0}, {"head": 16.0}) == float("inf")

@@ -13,7 +13,7 @@ import pytest
 from motiondirector.motion.bvh import read_bvh
 from motiondirector.motion.library import clip_peak_speeds
 from motiondirector.motion.retargeting import retarget
-from motiondirector.motion.speed import HUMAN_SPEED_LIMITS, peak_speeds
+from motiondirector.motion.speed import HUMAN_ACCELERATION_LIMITS, HUMAN_SPEED_LIMITS, peak_speeds
 from motiondirector.plan.motion_plan import GestureEvent, MotionPlan, PostureEvent
 from motiondirector.plan.timeline import Timeline
 from motiondirector.realize import plan_script, realize_plan
@@ -324,7 +324,8 @@ def test_builtin_clips_are_sped_up_only_within_human_speeds(builtin_clips: ClipL
 
 def test_a_bvh_clip_is_sped_up_only_within_human_speeds(tmp_path: Path) -> None:
     """Clips of a user's BVH library played up to twice as fast whatever their speed: a real
-    'bye' at 1.54x already reaches people's fastest wrists, so 2x put them past them."""
+    'bye' reaches people's fastest wrist speed at 1.54x and their fastest wrist acceleration
+    at 1.06x, so 2x put it far past both."""
     for name in ("dataset-1_bye_active_001.bvh", "dataset-1_bye_childish_001.bvh"):
         shutil.copy(BANDAI_DATA / name, tmp_path / name)
     records = {r.id.rsplit("/", 1)[-1]: r for r in ingest_bvh_folder(tmp_path).records}
@@ -335,9 +336,12 @@ def test_a_bvh_clip_is_sped_up_only_within_human_speeds(tmp_path: Path) -> None:
     active = records["dataset-1_bye_active_001"]
     assert active.features is not None and active.features.peak_speeds is not None
     rate = max_rate(active)
-    assert 1.5 < rate < MAX_RATE
+    assert 1.0 < rate < 1.1
     for group, limit in HUMAN_SPEED_LIMITS.items():
         assert active.features.peak_speeds[group] * rate <= limit + 1e-9
+    assert active.features.peak_accelerations is not None
+    for group, limit in HUMAN_ACCELERATION_LIMITS.items():
+        assert active.features.peak_accelerations[group] * rate**2 <= limit + 1e-9
     assert max_rate(records["dataset-1_bye_childish_001"]) < 1.01
 
 

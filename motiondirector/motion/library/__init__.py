@@ -10,6 +10,7 @@ from motiondirector.errors import GestureLibraryError
 from motiondirector.motion.library.catalog import (
     LibraryClip,
     builtin_library,
+    clip_peak_accelerations,
     clip_peak_speeds,
     clips_for,
     get_clip,
@@ -21,6 +22,7 @@ __all__ = [
     "GestureLibraryError",
     "LibraryClip",
     "builtin_library",
+    "clip_peak_accelerations",
     "clip_peak_speeds",
     "clips_for",
     "get_clip",

@@ -19,7 +19,13 @@ from motiondirector.motion.library.synthesis import (
     synthesize,
     variant_track,
 )
-from motiondirector.motion.speed import HUMAN_SPEED_LIMITS, peak_speeds, speed_headroom
+from motiondirector.motion.speed import (
+    HEAD_TURN,
+    HUMAN_SPEED_LIMITS,
+    peak_accelerations,
+    peak_speeds,
+    speed_headroom,
+)
 
 # The variants every hand of every lexeme gets besides its styled ones: (amplitude, tempo).
 _PLAIN_VARIANTS: tuple[tuple[str, str], ...] = (
@@ -63,10 +69,17 @@ class LibraryClip:
         )
 
 
-# m/s. Every joint at most as fast as people's in the Bandai gestures and walks; runs and jumps
-# as fast as people's in the Bandai runs and dashes (their maxima, rounded down).
+# m/s (°/s for the head turn). Every joint at most as fast as people's in the Bandai gestures
+# and walks; runs and jumps as fast as people's in the Bandai runs and dashes (their maxima,
+# rounded down).
 ATHLETIC_LEXEMES = frozenset({"run", "jump"})
-ATHLETIC_SPEED_LIMITS = {"wrists": 10.7, "elbows": 8.3, "head": 5.2, "pelvis": 5.1}
+ATHLETIC_SPEED_LIMITS = {
+    "wrists": 10.7,
+    "elbows": 8.3,
+    "head": 5.2,
+    "pelvis": 5.1,
+    HEAD_TURN: 460.0,
+}
 
 
 @cache
@@ -89,8 +102,16 @@ def _clip_motion(lexeme: str, mirror: bool, amplitude: str, tempo: str, style: s
 
 @cache
 def clip_peak_speeds(clip_id: str) -> dict[str, float]:
-    """Each joint group's highest speed (m/s) in the clip `clip_id` as the library plays it."""
+    """Each group's highest speed (m/s; °/s for the head turn) in the clip `clip_id` as the
+    library plays it."""
     return peak_speeds(get_clip(clip_id).motion())
+
+
+@cache
+def clip_peak_accelerations(clip_id: str) -> dict[str, float]:
+    """Each group's highest acceleration (m/s²; °/s² for the head turn) in the clip `clip_id`
+    as the library plays it."""
+    return peak_accelerations(get_clip(clip_id).motion())
 
 
 def _clip_id(lexeme: str, hand: str | None, amplitude: str, tempo: str, style: str) -> str:
