@@ -162,10 +162,11 @@ def cold_start(repeats: int) -> dict[str, float]:
 
 
 def cue_accuracy() -> dict[str, float]:
+    from motiondirector.evaluation.suites import CUE_CASES
     from motiondirector.planners.cue_eval import evaluate_cue_cases
     from motiondirector.planners.rules import RulesPlanner
 
-    report = evaluate_cue_cases(ROOT / "tests" / "data" / "cue_cases.yaml", RulesPlanner())
+    report = evaluate_cue_cases(CUE_CASES, RulesPlanner())
     return {
         "explicit": report.explicit_honoured,
         "implicit": report.implicit_recall,

@@ -3,7 +3,7 @@
 Writes docs/benchmarks.md between the `retrieval-quality` markers. Measures:
 
 - Bandai Namco Research Motion Dataset 1 (CC BY-NC 4.0): the natural-language queries of
-  tests/data/retrieval_queries.yaml, text only, over a library of its 174 clips: top-1 and R@5
+  motiondirector/evaluation/cases/retrieval_queries.yaml, text only, over a library of its 174 clips: top-1 and R@5
   content and style accuracy, MRR and median rank;
 - the built-in gesture library: the share of its clips whose own lexeme is top-1 for a
   paraphrase of the clip ("named" wording, the issue's figure; "described" wording, the movement
@@ -27,7 +27,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 ROOT = Path(__file__).resolve().parents[1]
-QUERIES = ROOT / "tests" / "data" / "retrieval_queries.yaml"
+QUERIES = ROOT / "motiondirector" / "evaluation" / "cases" / "retrieval_queries.yaml"
 BANDAI = ROOT.parent / "shared" / "data" / "mocap" / "bandai-namco-1"
 START, END = "<!-- retrieval-quality:start -->", "<!-- retrieval-quality:end -->"
 
@@ -66,7 +66,7 @@ def main() -> None:
         f"text alone unless said otherwise. Whole run {took:.0f} s.",
         "",
         f"Bandai Namco Research Motion Dataset 1 (174 clips, CC BY-NC 4.0), {report.queries} "
-        f"queries written for it (`tests/data/retrieval_queries.yaml`), {report.styled_queries} "
+        f"queries written for it (`motiondirector/evaluation/cases/retrieval_queries.yaml`), {report.styled_queries} "
         "of them naming a style. Style accuracy counts a clip of the named style; "
         '"both" needs content and style in the same clip.',
         "",

@@ -189,10 +189,9 @@ def test_quoted_plan_samples_name_the_current_schema_version(page: Path) -> None
 
 
 def test_readme_counts_the_labelled_cue_cases() -> None:
-    cases = yaml.safe_load((ROOT / "tests" / "data" / "cue_cases.yaml").read_text("utf-8"))
-    quoted = re.findall(
-        r"\((\d+) labelled cases, `tests/data/cue_cases.yaml`", (ROOT / "README.md").read_text()
-    )
+    shipped = "motiondirector/evaluation/cases/cue_cases.yaml"
+    cases = yaml.safe_load((ROOT / shipped).read_text("utf-8"))
+    quoted = re.findall(rf"\((\d+) labelled cases, `{shipped}`", (ROOT / "README.md").read_text())
     assert quoted == [str(len(cases["cases"]))]
 
 

@@ -1,7 +1,7 @@
 """Evaluation: metrics and runners that score the parts of motiondirector on real data.
 
 from motiondirector.evaluation import evaluate_bandai, load_queries, plan_metrics
-report = evaluate_bandai(library, load_queries("tests/data/retrieval_queries.yaml"))
+report = evaluate_bandai(library, load_queries(RETRIEVAL_QUERIES))  # the shipped queries (.suites)
 row = plan_metrics(plan)  # flat {name: float} scores of one MotionPlan
 result = run_suite("emotion")  # SuiteResult with pandas summary/items tables
 table = compare(result_a, result_b)  # per-metric deltas with bootstrap intervals

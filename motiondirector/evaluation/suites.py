@@ -52,12 +52,14 @@ if TYPE_CHECKING:
     from motiondirector.planners import Planner
 
 SUITES = SUITE_NAMES
-_REPO = Path(__file__).resolve().parents[2]
+# The folder holding the package (a checkout or site-packages): sources are named from it.
+_SITE = Path(__file__).resolve().parents[2]
 # Sentences handed to a planner's plan_many at once: enough for an LLM planner's concurrency,
 # few enough that a failure does not lose a whole data set's answers.
 PLAN_MANY_BATCH = 256
-CUE_CASES = _REPO / "tests" / "data" / "cue_cases.yaml"
-RETRIEVAL_QUERIES = _REPO / "tests" / "data" / "retrieval_queries.yaml"
+# Package data, so that an installed package scores them as a checkout does.
+CUE_CASES = Path(__file__).resolve().parent / "cases" / "cue_cases.yaml"
+RETRIEVAL_QUERIES = Path(__file__).resolve().parent / "cases" / "retrieval_queries.yaml"
 
 MELD_LICENCE = "GPL-3.0 (MELD, Poria et al. 2019; research use)"
 GOEMOTIONS_LICENCE = "Apache-2.0 (GoEmotions, Demszky et al. 2020)"
@@ -144,9 +146,9 @@ def _summary(rows: Iterable[tuple[str, float, int]]) -> pd.DataFrame:
 
 def _data_dir(data_dir: str | os.PathLike[str] | None) -> Path:
     if data_dir is None:
-        from motiondirector.evaluation.data import shared_data_dir
+        from motiondirector.evaluation.data import PACKAGE_REPOSITORY, shared_data_dir
 
-        return shared_data_dir(_REPO)
+        return shared_data_dir(PACKAGE_REPOSITORY)
     root = Path(data_dir)
     if not root.is_dir():
         raise EvaluationError(
@@ -448,7 +450,7 @@ def _behaviours_suite(data_dir: Path, planner: Planner, limit: int | None) -> Su
         name="behaviours",
         summary=_summary(summary),
         items=items,
-        source=f"labelled cue cases ({CUE_CASES.relative_to(_REPO)}), planner {planner.name!r}",
+        source=f"labelled cue cases ({CUE_CASES.relative_to(_SITE)}), planner {planner.name!r}",
         licence="part of motiondirector (same licence as the package)",
         seconds=0.0,
         values=values,
@@ -725,7 +727,7 @@ def _retrieval_suite(data_dir: Path, planner: Planner, limit: int | None) -> Sui
         summary=_summary(summary),
         items=items,
         source=f"{len(records)} Bandai-Namco motion clips (mocap/bandai-namco-1), "
-        f"{len(queries)} queries ({RETRIEVAL_QUERIES.relative_to(_REPO)})",
+        f"{len(queries)} queries ({RETRIEVAL_QUERIES.relative_to(_SITE)})",
         licence="CC BY-NC 4.0 (Bandai Namco Research Motion Dataset)",
         seconds=0.0,
         values=values,

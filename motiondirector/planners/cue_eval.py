@@ -1,4 +1,4 @@
-"""Scores a planner against the labelled cue cases (tests/data/cue_cases.yaml).
+"""Scores a planner against the labelled cue cases (motiondirector/evaluation/cases/cue_cases.yaml).
 
 Each case is a small Fountain script with the behaviours it must produce.
 `explicit` expectations come from direction written in the script (parentheticals, action

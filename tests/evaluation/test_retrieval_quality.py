@@ -28,7 +28,7 @@ from motiondirector.retrieval.ingest import ingest_bvh_folder
 
 from ..conftest import ROOT, SHARED_DATA
 
-QUERIES = ROOT / "tests" / "data" / "retrieval_queries.yaml"
+QUERIES = ROOT / "motiondirector" / "evaluation" / "cases" / "retrieval_queries.yaml"
 BANDAI = SHARED_DATA / "mocap" / "bandai-namco-1"
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from motiondirector.errors import ScriptError
+from motiondirector.evaluation.suites import CUE_CASES as CASES
 from motiondirector.plan.direction import Direction
 from motiondirector.plan.scene import Scene
 from motiondirector.plan.validate import validate_direction
@@ -19,8 +20,6 @@ from motiondirector.plan.vocabulary import (
 from motiondirector.planners.cue_eval import evaluate_cue_cases, load_cue_cases
 from motiondirector.planners.rules import RulesPlanner
 from tests.planners.conftest import KeywordEmotionModel
-
-CASES = Path(__file__).resolve().parents[1] / "data" / "cue_cases.yaml"
 
 
 class DoNothingPlanner:
