@@ -272,15 +272,22 @@ def cached_track(video: Path, model: FaceModel, cache_dir: Path | None = None) -
 
 
 def real_samples(
-    videos: Iterable[Path], model: FaceModel, *, cache_dir: Path | None = None
+    videos: Iterable[Path],
+    model: FaceModel,
+    *,
+    cache_dir: Path | None = None,
+    wanted: int | None = None,
 ) -> tuple[list[FaceSample], pd.DataFrame]:
     """Samples of the videos where a face shows in at least `MIN_FACE_SHARE` of the frames,
-    and a table (item, face_share, used, reason) of every video."""
+    and a table (item, face_share, used, reason) of every video looked at; with `wanted`,
+    videos are looked at in order until that many talking faces are found."""
     from motiondirector.faces.errors import FaceVideoError
 
     samples = []
     rows = []
     for video in videos:
+        if wanted is not None and len(samples) >= wanted:
+            break
         try:
             track = cached_track(video, model, cache_dir)
         except FaceVideoError as error:
@@ -600,7 +607,8 @@ def run_realism(
     progress: Callable[[str], None] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, pd.DataFrame], str]:
     """(features, items, tables, source) of the realism suite on `data_dir`'s `video/` and
-    `screenplays/`; `limit` keeps the first N videos and screenplays."""
+    `screenplays/`; `limit` keeps the first N videos with a talking face (a first video of
+    someone walking left none) and the first N screenplays."""
     from motiondirector.scene import read_script
 
     video_dir = data_dir / "video"
@@ -608,7 +616,7 @@ def run_realism(
     for folder in (video_dir, script_dir):
         if not folder.is_dir():
             raise EvaluationError(f"evaluation data missing: {folder}")
-    videos = face_videos(video_dir)[:limit] if limit is not None else face_videos(video_dir)
+    videos = face_videos(video_dir)
     scripts = sorted(script_dir.glob("*.fountain"))
     if limit is not None:
         scripts = scripts[:limit]
@@ -619,8 +627,8 @@ def run_realism(
         )
     model = realism_model(data_dir)
     if progress is not None:
-        progress(f"tracking {len(videos)} videos")
-    real, clips = real_samples(videos, model, cache_dir=cache_dir)
+        progress(f"tracking {len(videos) if limit is None else f'up to {len(videos)}'} videos")
+    real, clips = real_samples(videos, model, cache_dir=cache_dir, wanted=limit)
     if not real:
         raise EvaluationError(f"no talking face in the videos of {video_dir}")
     if progress is not None:
@@ -637,7 +645,7 @@ def run_realism(
         "spectrum": spectrum_table(real, planned),
     }
     source = (
-        f"{len(real)} talking-face videos of {len(videos)} in video/ (tracked with "
+        f"{len(real)} talking-face videos of {len(clips)} looked at in video/ (tracked with "
         f"{model.model_id}) against {len(planned)} speaking characters of {len(scripts)} "
         "screenplays in screenplays/"
     )

@@ -262,3 +262,17 @@ def test_planned_faces_keep_moving_between_events(
     assert np.median(values["head_speed.speaking"]) > np.median(values["head_speed.silent"])
     for key in ("smile", "brow_raise", "brow_lower", "jaw.silent"):
         assert 0.005 < float(values[key].mean()) < 0.3, key
+
+
+def test_a_limit_counts_talking_faces_not_files(
+    slice_dir: Path, cache_dir: Path, tmp_path: Path
+) -> None:
+    """`eval --suite realism --limit 1` took the first video in name order, a treadmill walker
+    whose face is too small to track, and stopped with 'no talking face'."""
+    cut("dme_27_Tennage_Hooligan.mp4", 0.0, 2.0, tmp_path / "a_walker.mp4")
+    videos = [tmp_path / "a_walker.mp4", *sorted((slice_dir / "video").glob("*.mp4"))]
+    tracks = cache_dir / "realism" / "tracks"
+    real, table = real_samples(videos, realism_model(SHARED_DATA), cache_dir=tracks, wanted=1)
+    assert [sample.name for sample in real] == ["still.mp4"]
+    assert list(table["item"]) == ["a_walker.mp4", "still.mp4"]
+    assert list(table["used"]) == [False, True]
