@@ -36,4 +36,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/llm_planner.py
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) out build dist .pytest_cache .mypy_cache .ruff_cache

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "motiondirector"
 # What .gitignore keeps out of the package folder: byte code and the leftovers of ONNX exports.
 NOT_SOURCE = ("__pycache__", "*.pyc", "*.onnx", "*.onnx.data")
-BUILD_FILES = ("pyproject.toml", "README.md", "MANIFEST.in")
+BUILD_FILES = ("pyproject.toml", "README.md", "MANIFEST.in", "LICENSE")
 EVAL = (sys.executable, "-m", "motiondirector", "eval")
 
 
@@ -81,6 +81,14 @@ def test_the_wheel_holds_every_file_of_the_package_and_nothing_else(dist: Path) 
     extra = sorted(shipped - _package_files())
     assert not missing, f"package files the wheel lacks (package-data globs?): {missing}"
     assert not extra, f"files in the wheel that are not the package's: {extra}"
+
+
+def test_the_wheel_and_sdist_carry_the_licence_text(dist: Path) -> None:
+    names = zipfile.ZipFile(_wheel(dist)).namelist()
+    assert [n for n in names if n.endswith(".dist-info/licenses/LICENSE")], names
+    sdist = next(dist.glob("motiondirector-*.tar.gz"))
+    with tarfile.open(sdist) as archive:
+        assert any(name.endswith("/LICENSE") for name in archive.getnames())
 
 
 def test_the_wheel_carries_the_version_the_package_reports(dist: Path) -> None:
