@@ -228,7 +228,7 @@ def planned_samples(
     who speaks in it."""
     from motiondirector.realize import plan_scene
 
-    samples = []
+    samples: list[FaceSample] = []
     for label, scene in scenes:
         plan = plan_scene(scene, planner=planner, fps=PLAN_FPS, seed=seed)
         speakers = {u.speaker for u in scene.utterances}
@@ -283,7 +283,7 @@ def real_samples(
     videos are looked at in order until that many talking faces are found."""
     from motiondirector.faces.errors import FaceVideoError
 
-    samples = []
+    samples: list[FaceSample] = []
     rows = []
     for video in videos:
         if wanted is not None and len(samples) >= wanted:
