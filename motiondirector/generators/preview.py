@@ -11,16 +11,19 @@ only a few Pillow draw calls, so the preview renders faster than real time.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import math
 import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from queue import Empty, Queue
 
 import av
 import numpy as np
@@ -237,6 +240,7 @@ class _Renderer:
         self.title_font = _font(max(12, round(height / 16)), self.font_file)
         self.subtitle_line = max(10, round(height / 24)) + self.stroke * 2
         self._pages: dict[tuple[int, int], list[tuple[float, list[str]]]] = {}
+        self._labels: dict[tuple[str, bool], tuple[Image.Image, int, int]] = {}
 
     def _figure(
         self,
@@ -334,7 +338,9 @@ class _Renderer:
         }
         for figure in self.figures:
             if figure.on_stage[index]:
-                self._draw_figure(draw, figure, index, figure.name in speakers)
+                speaking = figure.name in speakers
+                self._draw_figure(draw, figure, index, speaking)
+                self._draw_label(image, figure, index, speaking)
         captions = self.captions[index]
         if captions:
             self._draw_subtitles(draw, captions, float(self.times[index]))
@@ -351,21 +357,45 @@ class _Renderer:
             a, b = points[parent], points[joint]
             draw.line((a[0], a[1], b[0], b[1]), fill=figure.colour, width=self.stroke + 1)
         self._draw_face(draw, figure, index, speaking)
+
+    def _draw_label(self, image: Image.Image, figure: _Figure, index: int, speaking: bool) -> None:
+        """The figure's name under its feet, boxed while it speaks: drawn once per name and
+        state and pasted, since laying out text on every frame took a quarter of the time."""
+        sprite, left, top = self._label_sprite(figure.name, speaking)
         x, y = figure.label_at[index]
         y += self.stroke * 3
+        image.paste(sprite, (round(x) + left, round(y) + top), sprite)
+
+    def _label_sprite(self, name: str, speaking: bool) -> tuple[Image.Image, int, int]:
+        """(the label as an RGBA image, its offset from the anchor at the middle of its top)."""
+        key = (name, speaking)
+        found = self._labels.get(key)
+        if found is not None:
+            return found
         colour = SPEAKER if speaking else LABEL
-        label = self._label(figure.name)
-        box = draw.multiline_textbbox((x, y), label, font=self.small, anchor="ma", align="center")
+        label = self._label(name)
+        probe = ImageDraw.Draw(Image.new("RGBA", (1, 1)))
+        box = probe.multiline_textbbox((0, 0), label, font=self.small, anchor="ma", align="center")
+        pad = self.stroke * 2 if speaking else 0
+        margin = pad + self.stroke
+        left, top = math.floor(box[0]) - margin, math.floor(box[1]) - margin
+        width = math.ceil(box[2]) + margin - left
+        height = math.ceil(box[3]) + margin - top
+        # Transparent in the label's own colour, so that its anti-aliased edges blend as text
+        # drawn on the frame would.
+        sprite = Image.new("RGBA", (width, height), (*colour, 0))
+        draw = ImageDraw.Draw(sprite)
         if speaking:
-            pad = self.stroke * 2
             draw.rectangle(
-                (box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad),
+                (box[0] - pad - left, box[1] - pad - top, box[2] + pad - left, box[3] + pad - top),
                 outline=SPEAKER,
                 width=self.stroke,
             )
         draw.multiline_text(
-            (x, y), label, fill=colour, font=self.small, anchor="ma", align="center"
+            (-left, -top), label, fill=colour, font=self.small, anchor="ma", align="center"
         )
+        self._labels[key] = (sprite, left, top)
+        return sprite, left, top
 
     def _label(self, name: str) -> str:
         """`name` fitted to its figure's lane, so that neighbouring names never overlap: on
@@ -681,8 +711,45 @@ def render_preview(
         np.asarray(renderer.frame(index))
         for index in _progress(range(len(renderer.times)), progress)
     )
-    frames = write_video(images, out, size=size, fps=fps, what="the preview")
+    frames = write_video(_drawn_ahead(images), out, size=size, fps=fps, what="the preview")
     return PreviewResult(path=Path(out), frames=frames, duration=frames / fps)
+
+
+def _drawn_ahead(
+    images: Iterator[npt.NDArray[np.uint8]], depth: int = 16
+) -> Iterator[npt.NDArray[np.uint8]]:
+    """`images`, drawn on a thread of their own up to `depth` frames ahead of the encoder, which
+    releases the interpreter while it encodes: drawing and encoding each took about half of
+    the time, one after the other. An error while drawing is raised here, in order."""
+    queue: Queue[tuple[npt.NDArray[np.uint8] | None, BaseException | None]] = Queue(depth)
+    stop = threading.Event()
+
+    def draw() -> None:
+        try:
+            for image in images:
+                if stop.is_set():
+                    return
+                queue.put((image, None))
+            queue.put((None, None))
+        except BaseException as error:  # handed to the consumer, which raises it
+            queue.put((None, error))
+
+    worker = threading.Thread(target=draw, name="preview-frames", daemon=True)
+    worker.start()
+    try:
+        while True:
+            image, error = queue.get()
+            if error is not None:
+                raise error
+            if image is None:
+                return
+            yield image
+    finally:
+        stop.set()
+        while worker.is_alive():  # unblock a drawer waiting on a full queue
+            with contextlib.suppress(Empty):
+                queue.get_nowait()
+            worker.join(timeout=0.01)
 
 
 def check_video_settings(size: tuple[int, int], fps: int) -> None:

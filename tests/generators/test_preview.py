@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 import math
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +22,7 @@ from motiondirector.generators.preview import (
     SPEAKER,
     TITLE_SECONDS,
     PreviewResult,
+    _drawn_ahead,
     _Renderer,
     contact_sheet,
     render_preview,
@@ -326,3 +329,30 @@ def test_figures_off_centre_are_turned_toward_the_centre() -> None:
         ana.joints[last, JOINT_INDEX["left_hip"]],
     )
     assert knee[0] - hip[0] > 3  # pixels toward the centre of the frame
+
+
+def _images(count: int, fail_at: int | None = None) -> Iterator[np.ndarray]:
+    for index in range(count):
+        if index == fail_at:
+            raise ValueError(f"frame {index} cannot be drawn")
+        yield np.full((2, 2, 3), index % 256, dtype=np.uint8)
+
+
+def test_frames_drawn_ahead_come_in_order_and_errors_in_their_place() -> None:
+    assert [int(image[0, 0, 0]) for image in _drawn_ahead(_images(100), depth=4)] == list(
+        range(100)
+    )
+    seen = []
+    with pytest.raises(ValueError, match="frame 7 cannot be drawn"):
+        for image in _drawn_ahead(_images(20, fail_at=7), depth=4):
+            seen.append(int(image[0, 0, 0]))
+    assert seen == list(range(7))
+
+
+def test_an_encoder_that_stops_early_stops_the_drawing() -> None:
+    """A failed encode leaves the frame generator: its drawing thread must not wait forever
+    on a full queue."""
+    frames = _drawn_ahead(_images(10_000), depth=2)
+    next(frames)
+    frames.close()
+    assert not [t for t in threading.enumerate() if t.name == "preview-frames"]
