@@ -1390,6 +1390,17 @@ def _index(args: argparse.Namespace) -> int:
         # The face model's id (name@sha256 prefix) as the manifest stores it: face profiles
         # from another model version are refused, so users need to see which one this is.
         print(f"  face model {opened.face_model or 'none (no face profiles)'}")
+        bodies = [r for r in opened.records if r.features is not None]
+        if bodies:
+            bounded = sum(r.features is not None and r.features.peak_speeds is not None
+                          for r in bodies)  # fmt: skip
+            note = (
+                ""
+                if bounded == len(bodies)
+                else "; the others were indexed before peak speeds were measured and may play "
+                "up to 2x faster than recorded: rebuild the library to bound them"
+            )
+            print(f"  peak speeds of {bounded} of {count_noun(len(bodies), 'body clip')}{note}")
         return 0
     from motiondirector.faces.tracker import pack_tracks, unpack_tracks
     from motiondirector.retrieval.ingest import ingest

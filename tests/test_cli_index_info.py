@@ -1,4 +1,5 @@
-"""`index info` names the face model a library's face profiles were made with."""
+"""`index info` names the face model a library's face profiles were made with, and says which
+body clips record the peak speeds that bound how fast they may play."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ import pytest
 from motiondirector.cli import main
 from motiondirector.faces.model import FACE_MODEL_ENV, find_face_model
 from motiondirector.retrieval import ClipLibrary
+from motiondirector.retrieval.ingest import ingest_bvh_folder
 
+from .conftest import SHARED_DATA
 from .faces.clips import FACE_MODEL, cut
 
 
@@ -29,3 +32,19 @@ def test_index_info_shows_the_face_model_of_a_video_library(
     assert model_id.startswith("face_landmarker@")
     assert ClipLibrary.open(library).face_model == model_id
     assert f"  face model {model_id}" in lines
+
+
+def test_index_info_says_which_body_clips_bound_their_speed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bandai = SHARED_DATA / "mocap" / "bandai-namco-1" / "data"
+    records = ingest_bvh_folder(bandai).records[:3]
+    assert all(r.features is not None and r.features.peak_speeds for r in records)
+    old = records[0].model_copy(
+        update={"features": records[0].features.model_copy(update={"peak_speeds": None})}
+    )
+    ClipLibrary.create(tmp_path / "lib", [old, *records[1:]])
+    assert main(["index", "info", str(tmp_path / "lib")]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if "peak speeds" in x)
+    assert line.startswith("  peak speeds of 2 of 3 body clips; the others were indexed before")
+    assert "rebuild the library" in line
