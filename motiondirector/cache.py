@@ -1,5 +1,6 @@
 """Where motiondirector keeps rebuildable caches: exported embedding models, built-in library
-indexes, LLM answers, the default jobs database.
+indexes, LLM answers, the default jobs database; and `load_once`, for the tables a process
+loads once and keeps in memory.
 
 `$MOTIONDIRECTOR_CACHE_DIR` when set, else `$XDG_CACHE_HOME/motiondirector`, else
 `~/.cache/motiondirector`. Everything under it can be deleted; it is rebuilt on use.
@@ -7,10 +8,16 @@ indexes, LLM answers, the default jobs database.
 
 from __future__ import annotations
 
+import functools
 import os
+import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Generic, TypeVar, cast
 
 CACHE_ENV = "MOTIONDIRECTOR_CACHE_DIR"
+
+Value = TypeVar("Value")
 
 
 def user_cache_dir() -> Path:
@@ -21,3 +28,38 @@ def user_cache_dir() -> Path:
     xdg = os.environ.get("XDG_CACHE_HOME")
     base = Path(xdg) if xdg else Path.home() / ".cache"
     return base / "motiondirector"
+
+
+class LoadOnce(Generic[Value]):
+    """`load()` run once per process, however many threads ask for it first.
+
+    `functools.cache` lets every thread that misses run the function: a server's first
+    requests or a thread pool's first tasks each loaded their own copy of a large table.
+    Here the first caller loads while the others wait for its value; later calls take no lock.
+    """
+
+    def __init__(self, load: Callable[[], Value]) -> None:
+        self._load = load
+        self._lock = threading.Lock()
+        self._value: Value | None = None
+        self._loaded = False
+        functools.update_wrapper(self, load)
+
+    def __call__(self) -> Value:
+        if not self._loaded:
+            with self._lock:
+                if not self._loaded:
+                    self._value = self._load()
+                    self._loaded = True
+        return cast(Value, self._value)
+
+    def cache_clear(self) -> None:
+        """Forget the value; the next call loads it again."""
+        with self._lock:
+            self._loaded = False
+            self._value = None
+
+
+def load_once(load: Callable[[], Value]) -> LoadOnce[Value]:
+    """A decorator: `load` as a `LoadOnce`."""
+    return LoadOnce(load)

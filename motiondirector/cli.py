@@ -1334,6 +1334,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     from motiondirector.server import ServerSettings, create_app
     from motiondirector.server.app import uvicorn_options
+    from motiondirector.server.job_store import JobStore
 
     options = {
         "jobs_db": args.jobs_db,
@@ -1343,6 +1344,9 @@ def _serve(args: argparse.Namespace) -> int:
     # Options given on the command line win over the environment and `.env`.
     settings = ServerSettings(**{k: v for k, v in options.items() if v is not None})
     app = create_app(settings)  # refuses to start without keys unless anonymous access is set
+    # One line and exit 1 for a jobs file another server holds, or one that cannot be opened,
+    # rather than uvicorn's traceback of a failed startup.
+    JobStore(settings.jobs_db_path()).close()
     uvicorn.run(app, host=args.host, port=args.port, log_level="info", **uvicorn_options(settings))
     return 0
 

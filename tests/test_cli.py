@@ -220,7 +220,7 @@ def test_direct_with_preview(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert main(["direct", str(script), "-q", "--out", str(out), "--size", "big", "--preview"]) == 1
 
 
-def test_serve_runs_a_real_server_on_loopback() -> None:
+def test_serve_runs_a_real_server_on_loopback(tmp_path: Path) -> None:
     import os
     import time
 
@@ -229,8 +229,9 @@ def test_serve_runs_a_real_server_on_loopback() -> None:
     cli = Path(sys.executable).parent / "motiondirector"
     port = free_port()
     env = {**os.environ, "MOTIONDIRECTOR_API_KEYS": "test-key"}
+    # Its own jobs file: one server at a time holds one, and the default is the user's.
     server = subprocess.Popen(
-        [str(cli), "serve", "--port", str(port)],
+        [str(cli), "serve", "--port", str(port), "--jobs-db", str(tmp_path / "jobs.sqlite3")],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -256,6 +257,23 @@ def test_serve_runs_a_real_server_on_loopback() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_serve_on_a_jobs_file_another_server_holds_says_so_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from motiondirector.server.job_store import JobStore
+
+    monkeypatch.setenv("MOTIONDIRECTOR_API_KEYS", "test-key")
+    db = tmp_path / "jobs.sqlite3"
+    running = JobStore(db)  # the server already serving from this file
+    try:
+        assert main(["serve", "--port", "1", "--jobs-db", str(db)]) == 1
+    finally:
+        running.close()
+    err = capsys.readouterr().err
+    assert err.startswith("error: the jobs database") and "--jobs-db" in err
+    assert "Traceback" not in err
 
 
 def test_serve_without_keys_refuses_to_start(monkeypatch: pytest.MonkeyPatch) -> None:

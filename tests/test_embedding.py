@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +18,7 @@ from motiondirector.embedding import (
     PRECISION_ENV,
     SentenceEmbedder,
     default_model_path,
+    export_lock_path,
     get_embedder,
 )
 from motiondirector.errors import BackendUnavailableError
@@ -197,3 +199,91 @@ def test_bulk_calls_give_each_text_the_vector_it_gets_alone(embedder: SentenceEm
     bulk = embedder.embed(texts)  # spread over every core
     for row in (0, 1, 64, 129):
         np.testing.assert_array_equal(bulk[row], embedder.embed([texts[row]])[0])
+
+
+def test_an_export_under_way_elsewhere_is_waited_for_and_not_repeated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fcntl = pytest.importorskip("fcntl")
+    finished = get_embedder(precision="float32").onnx_path.parent
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
+    target = tmp_path / "onnx" / finished.relative_to(finished.parents[1])
+    lock = export_lock_path(target)
+    lock.parent.mkdir(parents=True)
+    loaded: list[SentenceEmbedder] = []
+    with open(lock, "a+b") as other_process:  # another process is exporting this model
+        fcntl.flock(other_process.fileno(), fcntl.LOCK_EX)
+        starter = threading.Thread(
+            target=lambda: loaded.append(SentenceEmbedder(precision="float32"))
+        )
+        starter.start()
+        said = ""
+        for _ in range(400):  # until the starter says it waits (it must not export meanwhile)
+            said += capsys.readouterr().err
+            if "waiting for another process" in said or not starter.is_alive():
+                break
+            starter.join(0.05)
+        # The other process finishes: its export appears in one step, then it unlocks.
+        staging = target.parent / ".staging"
+        shutil.copytree(finished, staging)
+        staging.rename(target)
+        fcntl.flock(other_process.fileno(), fcntl.LOCK_UN)
+    starter.join()
+    said += capsys.readouterr().err
+    assert "waiting for another process" in said
+    assert "preparing the embedding model at" not in said  # it loaded the other's export
+    assert loaded[0].onnx_path == target / "model.onnx"
+    np.testing.assert_array_equal(
+        loaded[0].embed(["hello"]), get_embedder(precision="float32").embed(["hello"])
+    )
+
+
+def test_an_export_leaves_the_process_and_its_other_threads_alone(tmp_path: Path) -> None:
+    """The exporter silences logging for its whole process while it runs and leaves torch
+    loaded; it runs in a child, so a server's other threads keep logging and it stays small."""
+    code = """
+import logging, sys, threading, time
+from pathlib import Path
+logging.basicConfig(format="LOGGED %(message)s")
+from motiondirector.embedding import SentenceEmbedder
+exporting = threading.Thread(target=lambda: SentenceEmbedder(precision="float32"))
+exporting.start()
+cache = Path(sys.argv[1])
+while exporting.is_alive() and not list(cache.glob("onnx/*/.export-*")):
+    time.sleep(0.01)
+time.sleep(1.0)  # well inside the export, which takes seconds
+logging.getLogger("app").warning("a request's warning during the export")
+exporting.join()
+print("torch" in sys.modules, "sentence_transformers" in sys.modules)
+"""
+    cache = tmp_path / "cache"
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(cache)],
+        env={**os.environ, CACHE_ENV: str(cache)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "LOGGED a request's warning during the export" in result.stderr
+    assert result.stdout.split() == ["False", "False"]
+    assert list(cache.glob("onnx/*/float32/model.onnx"))
+
+
+def test_an_export_that_cannot_be_made_says_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    model = tmp_path / "sqrt-pooled"
+    shutil.copytree(default_model_path(), model)
+    pooling = model / "1_Pooling" / "config.json"
+    pooling.write_text(
+        pooling.read_text()
+        .replace('"pooling_mode_mean_tokens": true', '"pooling_mode_mean_tokens": false')
+        .replace(
+            '"pooling_mode_mean_sqrt_len_tokens": false',
+            '"pooling_mode_mean_sqrt_len_tokens": true',
+        )
+    )
+    with pytest.raises(BackendUnavailableError, match="pools with 'mean_sqrt_len_tokens'"):
+        SentenceEmbedder(model, precision="float32")
+    assert [p.name for p in (tmp_path / "cache").glob("onnx/*/*") if p.is_dir()] == []

@@ -8,6 +8,7 @@ The names in `__all__` are this package's promise; its modules are internal.
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING, Protocol
 
 from motiondirector._lazy import lazy_attributes
@@ -54,6 +55,8 @@ class Planner(Protocol):
 
 
 _cache: dict[tuple[str, str], Planner] = {}
+# Threads asking at once must share one planner (its model, answer cache and counters).
+_cache_lock = threading.Lock()
 
 
 def get_planner(name: str, llm: LLMConfig | None = None, *, strict: bool = False) -> Planner:
@@ -72,22 +75,29 @@ def get_planner(name: str, llm: LLMConfig | None = None, *, strict: bool = False
             "server, its address (--llm-base-url)"
         )
     key = (name, llm.model_dump_json() if llm is not None and name != "rules" else "")
-    if key not in _cache:
-        from motiondirector.planners.rules import RulesPlanner
+    with _cache_lock:
+        planner = _cache.get(key)
+        if planner is None:
+            planner = _cache[key] = _new_planner(name, llm)
+    return strict_planner(planner) if strict else planner
 
-        rules = _cache.get(("rules", ""))
-        if rules is None:
-            rules = _cache[("rules", "")] = RulesPlanner()
-        if name == "rules":
-            return rules
-        from motiondirector.planners.hybrid import HybridPlanner
-        from motiondirector.planners.llm import LLMPlanner
 
-        assert llm is not None
-        assert isinstance(rules, RulesPlanner)
-        planner = LLMPlanner(llm, fallback=rules)
-        _cache[key] = planner if name == "llm" else HybridPlanner(planner, rules)
-    return strict_planner(_cache[key]) if strict else _cache[key]
+def _new_planner(name: str, llm: LLMConfig | None) -> Planner:
+    """The planner `name`, its rules shared with every other planner. Called under the lock."""
+    from motiondirector.planners.rules import RulesPlanner
+
+    rules = _cache.get(("rules", ""))
+    if rules is None:
+        rules = _cache[("rules", "")] = RulesPlanner()
+    if name == "rules":
+        return rules
+    from motiondirector.planners.hybrid import HybridPlanner
+    from motiondirector.planners.llm import LLMPlanner
+
+    assert llm is not None
+    assert isinstance(rules, RulesPlanner)
+    planner = LLMPlanner(llm, fallback=rules)
+    return planner if name == "llm" else HybridPlanner(planner, rules)
 
 
 def strict_planner(planner: Planner) -> Planner:

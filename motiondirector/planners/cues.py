@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
 from importlib import resources
 from typing import Any
 
+from motiondirector.cache import load_once
 from motiondirector.plan.scene import Word
 from motiondirector.plan.vocabulary import EMOTIONS, GAZE_KEYWORDS, load_vocabulary
 from motiondirector.yaml_data import load_yaml
@@ -201,7 +201,7 @@ def _category(name: str, raw: Mapping[str, Any]) -> DialogueCategory:
     )
 
 
-@cache
+@load_once
 def load_cue_lexicon() -> CueLexicon:
     """The lexicons of `planners/data/cues.yaml`, checked against the vocabulary; cached."""
     text = (

@@ -6,7 +6,9 @@ so a name is only ever a key: there is no path to traverse. A job and its artifa
 committed in one transaction when it succeeds, so a finished job is complete or absent.
 
 WAL journal with synchronous=NORMAL: a crash of the process loses nothing committed.
-One connection, shared by the server's threads behind a lock.
+One connection, shared by the server's threads behind a lock. One server process at a time
+holds the file (an advisory lock on `<file>.lock`, let go when the process ends however it
+ends): a second server's start would take the first one's running jobs for interrupted ones.
 
 Space is given back: the file uses incremental auto-vacuum (a file made before that is
 converted once, with VACUUM, when it is opened), so after jobs are deleted or expire their
@@ -27,7 +29,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from motiondirector.errors import MotionDirectorError
 
@@ -125,9 +127,11 @@ class JobStore:
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         self._lock = threading.Lock()
+        self._holder: IO[bytes] | None = None
         try:
             if str(path) != ":memory:":
                 self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._holder = _hold_alone(self.path)
             self._db = sqlite3.connect(
                 str(path), check_same_thread=False, isolation_level=None, timeout=30
             )
@@ -142,7 +146,11 @@ class JobStore:
             self._convert_to_incremental_vacuum()
             self.reclaim()  # what a stopped server left free, and the WAL of the VACUUM
         except (OSError, sqlite3.Error) as error:
+            self._let_go()
             raise MotionDirectorError(f"cannot open the jobs database {path}: {error}") from None
+        except BaseException:
+            self._let_go()
+            raise
 
     def _convert_to_incremental_vacuum(self) -> None:
         """Turn on incremental vacuum in a file made without it. The mode of an existing file
@@ -163,6 +171,12 @@ class JobStore:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+            self._let_go()
+
+    def _let_go(self) -> None:
+        if self._holder is not None:
+            self._holder.close()  # closing the file ends its lock
+            self._holder = None
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -351,6 +365,29 @@ class JobStore:
 
 
 _JOB_COLUMNS = "id, owner, status, progress, stage, request, error, created, updated"
+
+
+def _hold_alone(path: Path) -> IO[bytes] | None:
+    """The open lock file of the database at `path`, locked for this process alone; a
+    MotionDirectorError when another process holds it (None where there is no fcntl)."""
+    try:
+        import fcntl
+    except ImportError:
+        return None
+    holder = open(path.with_name(path.name + ".lock"), "a+b")  # noqa: SIM115 (kept open)
+    try:
+        fcntl.flock(holder.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder.close()
+        raise MotionDirectorError(
+            f"the jobs database {path} is in use by another running server; give each server "
+            "its own file (--jobs-db, MOTIONDIRECTOR_JOBS_DB): a server starting on another's "
+            "file would fail that server's running jobs as interrupted"
+        ) from None
+    except BaseException:
+        holder.close()
+        raise
+    return holder
 
 
 def _record(row: Sequence[Any]) -> JobRecord:

@@ -181,7 +181,8 @@ class StreamWorkers:
         self._queues: dict[int, deque[Callable[[], None]]] = {OPENING: deque(), CONTINUING: deque()}
         self._ready = threading.Condition()
         self._threads: list[threading.Thread] = []
-        self._stopping = False
+        """The running threads; one that `close` took out of this list stops once no work it
+        may take is queued. Work submitted during a close starts new threads, which stay."""
 
     def submit(self, priority: int, fn: Callable[..., T], *args: Any) -> Future[T]:
         """Run `fn(*args)` on a worker, in a copy of the caller's context (its request id
@@ -212,12 +213,9 @@ class StreamWorkers:
     def close(self) -> None:
         with self._ready:
             threads, self._threads = self._threads, []
-            self._stopping = True
             self._ready.notify_all()
         for thread in threads:
             thread.join()
-        with self._ready:
-            self._stopping = False
 
     def _start(self) -> None:
         """Start the threads if they are not running (called holding `_ready`)."""
@@ -237,12 +235,15 @@ class StreamWorkers:
         """The next task this thread may take, waiting for one; None when closing and none
         is left."""
         kinds = (OPENING, CONTINUING) if continuing else (OPENING,)
+        me = threading.current_thread()
         with self._ready:
             while True:
                 for kind in kinds:
                     if self._queues[kind]:
                         return self._queues[kind].popleft()
-                if self._stopping:
+                # Not a shared stop flag: threads started by a submit during a close would
+                # read it, stop, and leave the pool holding dead threads that take no work.
+                if me not in self._threads:
                     return None
                 self._ready.wait()
 

@@ -20,9 +20,9 @@ import re
 import sys
 import unicodedata
 from collections.abc import Iterator, Mapping
-from functools import cache
 from pathlib import Path
 
+from motiondirector.cache import load_once
 from motiondirector.errors import BackendUnavailableError
 from motiondirector.speech.letter_to_sound import spell_to_phonemes
 from motiondirector.speech.scripts import NON_SYLLABIC
@@ -97,7 +97,7 @@ class CmuLexicon(Mapping[str, tuple[str, ...]]):
         return len(self._entries)
 
 
-@cache
+@load_once
 def cmu_lexicon() -> CmuLexicon:
     """The CMU dictionary, read once per process."""
     return CmuLexicon(cmu_dictionary_file().read_text("utf-8"))

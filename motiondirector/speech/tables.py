@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
 from importlib import resources
 from types import MappingProxyType
 from typing import Any, Literal, get_args
 
+from motiondirector.cache import load_once
 from motiondirector.plan.motion_plan import VISEMES
 from motiondirector.plan.vocabulary import load_arkit_map
 from motiondirector.yaml_data import load_yaml
@@ -67,7 +67,7 @@ class SpeechTables:
         return tuple(shape for group in self.groups for shape in group.shapes)
 
 
-@cache
+@load_once
 def load_speech_tables() -> SpeechTables:
     text = resources.files("motiondirector.speech").joinpath("data", "speech.yaml")
     data: dict[str, Any] = load_yaml(text.read_text("utf-8"))

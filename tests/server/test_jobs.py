@@ -176,6 +176,23 @@ def test_deleting_a_job_deletes_its_artifacts(store: JobStore) -> None:
     assert store.get(record.id) is None and store.artifact(record.id, "a.json") is None
 
 
+def test_a_second_server_on_the_same_database_is_refused(tmp_path: Path) -> None:
+    """A second server's start would take the first one's running jobs for interrupted ones
+    and fail them (the first server's finished work was then thrown away)."""
+    path = tmp_path / "jobs.sqlite3"
+    first = JobStore(path)
+    running = first.add("owner", "{}")
+    first.update(running.id, status="running", stage="planning")
+    with pytest.raises(MotionDirectorError, match="in use by another running server"):
+        JobStore(path)
+    still = first.get(running.id)
+    assert still is not None and still.status == "running"
+    first.close()  # the first server stops: the file is free again
+    second = JobStore(path)
+    assert second.get(running.id) is not None
+    second.close()
+
+
 def test_an_unopenable_database_is_a_clear_error(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x", encoding="utf-8")

@@ -87,3 +87,21 @@ def test_run_awaits_the_result_and_workers_restart_after_close() -> None:
 def test_at_least_one_thread() -> None:
     with pytest.raises(MotionDirectorError, match="at least one thread"):
         StreamWorkers(threads=0)
+
+
+def test_work_submitted_while_closing_runs_and_later_work_still_finds_threads() -> None:
+    """A request that submits while the app shuts down (or an in-process app restarts) gets
+    its work done, and so does every request after the close has finished."""
+    workers = StreamWorkers(threads=1)
+    _, release = blocked(workers)
+    closer = threading.Thread(target=workers.close)
+    closer.start()
+    while closer.is_alive() and workers._threads:  # the close has begun
+        closer.join(0.01)
+    during = workers.submit(OPENING, lambda: "during")
+    assert during.result(timeout=10) == "during"
+    release.set()
+    closer.join(timeout=30)
+    after = workers.submit(OPENING, lambda: "after")
+    assert after.result(timeout=10) == "after"
+    workers.close()

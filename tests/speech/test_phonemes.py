@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import threading
 
 import pytest
 from hypothesis import given, settings
@@ -133,3 +134,24 @@ def test_the_dictionary_is_read_as_data_without_importing_its_package() -> None:
 def test_digits_int_cannot_read_never_raise(word: str) -> None:
     # Rumi and superscript digits are isdigit() but not int()-readable; Arabic-Indic ones are.
     assert all(p.rstrip("012") in ARPABET for p in pronounce(word))
+
+
+def test_threads_starting_together_share_one_dictionary() -> None:
+    """A server's first requests or a thread pool's first tasks arrive together: the
+    dictionary (126,000 entries) is read once, not once per thread."""
+    cmu_lexicon.cache_clear()
+    start = threading.Barrier(8)
+    found: list[object] = []
+
+    def first_lookup() -> None:
+        start.wait()
+        found.append(cmu_lexicon())
+
+    threads = [threading.Thread(target=first_lookup) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(found) == 8
+    assert len({id(lexicon) for lexicon in found}) == 1
+    assert found[0] is cmu_lexicon()
