@@ -12,11 +12,13 @@ raises `LLMError` (`complete_text`).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email.utils
 import hashlib
 import json
 import os
 import socket
+import tempfile
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -182,9 +184,17 @@ class AnswerCache:
             return
         self._root.mkdir(parents=True, exist_ok=True)
         path = self._root / f"{key}.json"
-        partial = path.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_text(json.dumps({"content": content}), "utf-8")
-        partial.replace(path)
+        # A scratch file of its own per write: named by the process alone, two threads writing
+        # the same answer (two requests planning one scene) moved each other's file away.
+        handle, partial = tempfile.mkstemp(dir=self._root, prefix=f".{key}.", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as file:
+                file.write(json.dumps({"content": content}))
+            os.replace(partial, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(partial)
+            raise
 
 
 def parse_json_object(content: str) -> dict[str, Any]:

@@ -4,6 +4,8 @@ a scripted OpenAI-compatible server on loopback: never a traceback, always the s
 from __future__ import annotations
 
 import json
+import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,7 +13,13 @@ import pytest
 from motiondirector.errors import MotionDirectorError
 from motiondirector.plan.scene import Scene
 from motiondirector.planners.llm import LLMPlanner
-from motiondirector.planners.llm_client import LLMConfig, LLMStats, StructuredClient, run_sync
+from motiondirector.planners.llm_client import (
+    AnswerCache,
+    LLMConfig,
+    LLMStats,
+    StructuredClient,
+    run_sync,
+)
 from motiondirector.planners.rules import RulesPlanner
 from tests.openai_server import Reply, ScriptedServer
 from tests.planners.conftest import KeywordEmotionModel
@@ -176,3 +184,26 @@ def test_a_server_that_says_not_to_retry_is_believed(server: ScriptedServer, sce
     assert len(server.requests) == 1
     fallback = direction.utterances[0].fallback
     assert fallback is not None and "answered HTTP 503: scripted 503" in fallback.reason
+
+
+def test_threads_writing_the_same_answer_do_not_trip_over_each_other(tmp_path: Path) -> None:
+    """Two requests planning one scene write the same key: with a scratch file named by the
+    process alone, 7 of 8 threads failed with FileNotFoundError."""
+    cache = AnswerCache(tmp_path)
+    errors: list[BaseException] = []
+
+    def write(thread: int) -> None:
+        try:
+            for round_ in range(50):
+                cache.put("same-key", f"answer {thread}.{round_}")
+        except BaseException as error:  # collected for the assertion below
+            errors.append(error)
+
+    threads = [threading.Thread(target=write, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert (AnswerCache(tmp_path).get("same-key") or "").startswith("answer ")
+    assert [p.name for p in tmp_path.iterdir()] == ["same-key.json"]
