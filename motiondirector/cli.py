@@ -704,7 +704,22 @@ def _open_library(location: str) -> ClipLibrary:
             "builds the library again from what is there",
             file=sys.stderr,
         )
+    bodies, bounded = _speed_bounds(library)
+    if bounded < bodies:
+        print(
+            f"note: {count_noun(bodies - bounded, 'body clip')} of {location} "
+            f"{'was' if bodies - bounded == 1 else 'were'} indexed before peak speeds were "
+            "measured and may play up to 2x faster than recorded, past people's speeds; "
+            "`index build SOURCES --out LIBRARY --overwrite` bounds them",
+            file=sys.stderr,
+        )
     return library
+
+
+def _speed_bounds(library: ClipLibrary) -> tuple[int, int]:
+    """(body clips of `library`, those that record the peak speeds bounding their speed-up)."""
+    bodies = [r.features for r in library.records if r.features is not None]
+    return len(bodies), sum(features.peak_speeds is not None for features in bodies)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -1394,17 +1409,9 @@ def _index(args: argparse.Namespace) -> int:
         # The face model's id (name@sha256 prefix) as the manifest stores it: face profiles
         # from another model version are refused, so users need to see which one this is.
         print(f"  face model {opened.face_model or 'none (no face profiles)'}")
-        bodies = [r for r in opened.records if r.features is not None]
+        bodies, bounded = _speed_bounds(opened)
         if bodies:
-            bounded = sum(r.features is not None and r.features.peak_speeds is not None
-                          for r in bodies)  # fmt: skip
-            note = (
-                ""
-                if bounded == len(bodies)
-                else "; the others were indexed before peak speeds were measured and may play "
-                "up to 2x faster than recorded: rebuild the library to bound them"
-            )
-            print(f"  peak speeds of {bounded} of {count_noun(len(bodies), 'body clip')}{note}")
+            print(f"  peak speeds recorded by {bounded} of {count_noun(bodies, 'body clip')}")
         return 0
     from motiondirector.faces.tracker import pack_tracks, unpack_tracks
     from motiondirector.retrieval.ingest import ingest

@@ -45,6 +45,10 @@ def test_index_info_says_which_body_clips_bound_their_speed(
     )
     ClipLibrary.create(tmp_path / "lib", [old, *records[1:]])
     assert main(["index", "info", str(tmp_path / "lib")]) == 0
-    line = next(x for x in capsys.readouterr().out.splitlines() if "peak speeds" in x)
-    assert line.startswith("  peak speeds of 2 of 3 body clips; the others were indexed before")
-    assert "rebuild the library" in line
+    out, err = capsys.readouterr()
+    assert "  peak speeds recorded by 2 of 3 body clips" in out.splitlines()
+    assert err.startswith("note: 1 body clip of ")
+    assert "was indexed before peak speeds were measured" in err and "--overwrite" in err
+    # Every command that opens the library says so: `direct` and `search` too.
+    assert main(["search", str(tmp_path / "lib"), "a wave", "-k", "1"]) == 0
+    assert "was indexed before peak speeds were measured" in capsys.readouterr().err
