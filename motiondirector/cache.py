@@ -1,6 +1,7 @@
 """Where motiondirector keeps rebuildable caches: exported embedding models, built-in library
-indexes, LLM answers, the default jobs database; and `load_once`, for the tables a process
-loads once and keeps in memory.
+indexes, LLM answers, the default jobs database; `load_once`, for the tables a process loads
+once and keeps in memory; and `entry_lock`, so that processes starting together on an empty
+cache make an entry once.
 
 `$MOTIONDIRECTOR_CACHE_DIR` when set, else `$XDG_CACHE_HOME/motiondirector`, else
 `~/.cache/motiondirector`. Everything under it can be deleted; it is rebuilt on use.
@@ -8,10 +9,12 @@ loads once and keeps in memory.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
+import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Generic, TypeVar, cast
 
@@ -63,3 +66,37 @@ class LoadOnce(Generic[Value]):
 def load_once(load: Callable[[], Value]) -> LoadOnce[Value]:
     """A decorator: `load` as a `LoadOnce`."""
     return LoadOnce(load)
+
+
+def entry_lock_path(entry: Path) -> Path:
+    """The lock file held while the cache entry `entry` is being made."""
+    return entry.parent / f".{entry.name}.lock"
+
+
+@contextlib.contextmanager
+def entry_lock(entry: Path, waiting: str) -> Iterator[None]:
+    """Hold the lock of the cache entry `entry` while making it: processes (server workers,
+    parallel CLI runs) and threads that start together on an empty cache would each spend
+    seconds making the same entry. A POSIX advisory lock on a file opened here, so it also
+    excludes other threads of this process; none where there is no fcntl (concurrent makers
+    stay correct, only slower). A caller that has to wait prints `waiting` on stderr.
+
+    Raises OSError when the lock file cannot be made (an unwritable cache).
+    """
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    lock_path = entry_lock_path(entry)
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a+b") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(waiting, file=sys.stderr)
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)

@@ -29,7 +29,7 @@ import sys
 import tempfile
 import threading
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
 
-from motiondirector.cache import CACHE_ENV, user_cache_dir
+from motiondirector.cache import CACHE_ENV, entry_lock, user_cache_dir
 from motiondirector.errors import BackendUnavailableError
 
 if TYPE_CHECKING:
@@ -258,9 +258,16 @@ def _exported_model(path: Path, precision: Precision) -> _ExportedModel:
         # Processes (server workers, parallel CLI runs) and threads starting together on an
         # empty cache would each spend seconds and a gigabyte exporting the same model: one
         # exports, the others wait for it and load its result.
-        with _export_lock(target):
-            if not sidecar.is_file():
-                _export(path, precision, target)
+        waiting = f"waiting for another process preparing the embedding model under {target.parent}"
+        try:
+            with entry_lock(target, waiting):
+                if not sidecar.is_file():
+                    _export(path, precision, target)
+        except OSError as exc:
+            raise BackendUnavailableError(
+                f"cannot write the ONNX model cache under {target.parent} ({exc}); "
+                f"set {CACHE_ENV} to a writable directory"
+            ) from exc
     try:
         info = json.loads(sidecar.read_text())
         return _ExportedModel(onnx_path=target / "model.onnx", **info)
@@ -269,47 +276,6 @@ def _exported_model(path: Path, precision: Precision) -> _ExportedModel:
             f"the cached ONNX model at {target} is unreadable ({exc}); delete that directory "
             f"and it is exported again"
         ) from exc
-
-
-def export_lock_path(target: Path) -> Path:
-    """The lock file held while the export for the cache entry `target` is being made."""
-    return target.parent / f".{target.name}.lock"
-
-
-@contextlib.contextmanager
-def _export_lock(target: Path) -> Iterator[None]:
-    """Hold the export lock of `target` (a POSIX advisory lock; none where there is no fcntl).
-
-    The lock is taken on a file opened here, so it also excludes other threads of this
-    process. A caller that has to wait says so on stderr, as the export itself does.
-    """
-    try:
-        import fcntl
-    except ImportError:  # no advisory locks: concurrent exports stay correct, only slower
-        yield
-        return
-    lock_path = export_lock_path(target)
-    try:
-        lock_path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(lock_path, "a+b")  # noqa: SIM115 (closed below, after the unlock)
-    except OSError as exc:
-        raise BackendUnavailableError(
-            f"cannot write the ONNX model cache under {target.parent} ({exc}); "
-            f"set {CACHE_ENV} to a writable directory"
-        ) from exc
-    with handle:
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            print(
-                f"waiting for another process preparing the embedding model under {target.parent}",
-                file=sys.stderr,
-            )
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 def _export(path: Path, precision: Precision, target: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from motiondirector.cache import CACHE_ENV, load_once, user_cache_dir
+from motiondirector.cache import CACHE_ENV, entry_lock, entry_lock_path, load_once, user_cache_dir
 
 
 def test_the_cache_directory_follows_the_settings(
@@ -80,3 +80,27 @@ def test_a_failed_load_is_tried_again_by_the_next_caller() -> None:
     with pytest.raises(OSError):
         table()
     assert table() == "table"
+
+
+def test_an_entry_lock_lets_one_maker_in_and_says_why_the_other_waits(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    entry = tmp_path / "cache" / "entry"
+    order: list[str] = []
+    inside = threading.Event()
+
+    def first() -> None:
+        with entry_lock(entry, "waiting for the first"):
+            inside.set()
+            time.sleep(0.3)
+            order.append("first done")
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    inside.wait()
+    with entry_lock(entry, "waiting for the first"):
+        order.append("second in")
+    thread.join()
+    assert order == ["first done", "second in"]
+    assert "waiting for the first" in capsys.readouterr().err
+    assert entry_lock_path(entry).is_file() and not entry.exists()

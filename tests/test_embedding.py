@@ -12,13 +12,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from motiondirector.cache import CACHE_ENV
+from motiondirector.cache import CACHE_ENV, entry_lock_path
 from motiondirector.embedding import (
     DEFAULT_MODEL_ID,
     PRECISION_ENV,
     SentenceEmbedder,
     default_model_path,
-    export_lock_path,
     get_embedder,
 )
 from motiondirector.errors import BackendUnavailableError
@@ -208,7 +207,7 @@ def test_an_export_under_way_elsewhere_is_waited_for_and_not_repeated(
     finished = get_embedder(precision="float32").onnx_path.parent
     monkeypatch.setenv(CACHE_ENV, str(tmp_path))
     target = tmp_path / "onnx" / finished.relative_to(finished.parents[1])
-    lock = export_lock_path(target)
+    lock = entry_lock_path(target)
     lock.parent.mkdir(parents=True)
     loaded: list[SentenceEmbedder] = []
     with open(lock, "a+b") as other_process:  # another process is exporting this model

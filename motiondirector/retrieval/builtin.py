@@ -19,7 +19,7 @@ from importlib import resources
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from motiondirector.cache import user_cache_dir
+from motiondirector.cache import entry_lock, user_cache_dir
 from motiondirector.motion.library import builtin_library
 from motiondirector.retrieval.records import LibraryError
 from motiondirector.retrieval.store import ClipLibrary
@@ -87,16 +87,23 @@ def open_library(root: Path) -> ClipLibrary:
 
 
 def _open_or_build(root: Path) -> ClipLibrary:
+    """The library at `root`, built there when it is not: by one process when several start
+    together on an empty cache (3 processes each built it, 39 s in all and two spare
+    versions; a fresh server built it in its job worker too), the others waiting for it."""
     from motiondirector.retrieval.ingest import ingest_builtin
 
     try:
         return ClipLibrary.open(root)
     except LibraryError:
         pass
-    records = ingest_builtin().records
     try:
-        return ClipLibrary.create(root, records, overwrite=True)
+        with entry_lock(root, f"waiting for another process building the clip index {root}"):
+            try:
+                return ClipLibrary.open(root)
+            except LibraryError:
+                pass
+            return ClipLibrary.create(root, ingest_builtin().records, overwrite=True)
     except (OSError, LibraryError):
         # No writable cache: a private build still lets `direct` run offline.
         scratch = Path(tempfile.mkdtemp(prefix="motiondirector-builtin-"))
-        return ClipLibrary.create(scratch / "library", records)
+        return ClipLibrary.create(scratch / "library", ingest_builtin().records)
