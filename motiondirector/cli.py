@@ -700,8 +700,8 @@ def _open_library(location: str) -> ClipLibrary:
         print(
             f"note: {count_noun(len(gone), 'source file')} of {location} "
             f"{'is' if len(gone) == 1 else 'are'} gone ({named}): "
-            "their clips are passed over; `index build SOURCES --out LIBRARY --overwrite` "
-            "builds the library again from what is there",
+            "their clips are passed over; `index build FOLDER --out LIBRARY --add` drops the "
+            "clips of files gone from FOLDER, reading only what is new",
             file=sys.stderr,
         )
     bodies, bounded = _speed_bounds(library)
@@ -1413,14 +1413,9 @@ def _index(args: argparse.Namespace) -> int:
         if bodies:
             print(f"  peak speeds recorded by {bounded} of {count_noun(bodies, 'body clip')}")
         return 0
-    from motiondirector.faces.tracker import pack_tracks, unpack_tracks
+    from motiondirector.faces.tracker import pack_tracks
     from motiondirector.retrieval.ingest import ingest
-    from motiondirector.retrieval.sources import (
-        SOURCE_STAMPS,
-        KnownSources,
-        pack_stamps,
-        source_key,
-    )
+    from motiondirector.retrieval.sources import SOURCE_STAMPS, KnownSources, pack_stamps
     from motiondirector.retrieval.video import FACE_TRACKS
 
     existing = ClipLibrary.open(args.out) if args.add else None
@@ -1443,34 +1438,18 @@ def _index(args: argparse.Namespace) -> int:
         print(f"skipped {skipped}", file=sys.stderr)
     if not result.records and not result.kept:
         raise MotionDirectorError("nothing to index: every source was empty or unreadable")
-    records, tracks = result.records, dict(result.tracks)
-    replaced: tuple[str, ...] = ()
-    if existing is not None and known is not None:
-        records, replaced = _added_to(existing, result, known, args.out)
-        if not records and not replaced and not result.empty:
+    if existing is not None:
+        added = _add_to_library(existing, result, args, progress)
+        if added is None:
             print(f"nothing new to add to {args.out}; skipped {len(result.skipped)}")
             return 0
-        stored = existing.attachment(FACE_TRACKS)
-        # A video read again leaves its old track; one without a face now leaves no track.
-        read_now = {source_key(file) for file in (*(r.source.file for r in records), *result.empty)}
-        tracks = {
-            **{
-                video: track
-                for video, track in (unpack_tracks(stored) if stored else {}).items()
-                if source_key(video) not in read_now
-            },
-            **{video: track for video, track in tracks.items() if source_key(video) in read_now},
-        }
-    attachments = {FACE_TRACKS: pack_tracks(tracks)} if tracks else {}
-    previous = existing.attachment(SOURCE_STAMPS) if existing is not None else None
-    attachments[SOURCE_STAMPS] = pack_stamps(records, previous, also=result.empty)
-    if existing is not None:
-        existing.add(records, removing=replaced, attachments=attachments, progress=progress)
-        library = existing
+        library = added
     else:
+        attachments = {FACE_TRACKS: pack_tracks(dict(result.tracks))} if result.tracks else {}
+        attachments[SOURCE_STAMPS] = pack_stamps(result.records, None, also=result.empty)
         library = ClipLibrary.create(
             args.out,
-            records,
+            result.records,
             kind=args.kind,
             overwrite=args.overwrite,
             attachments=attachments,
@@ -1484,14 +1463,85 @@ def _index(args: argparse.Namespace) -> int:
     return 0
 
 
-def _added_to(
-    library: ClipLibrary, result: IngestResult, known: KnownSources, out: Path
-) -> tuple[tuple[ClipRecord, ...], tuple[str, ...]]:
-    """What `index build --add` puts into `library` from `result`: the records it does not
-    hold, and the ids of the clips it drops because their source file changed and was read
-    again (its clips are replaced by what it gives now). Says on stderr what it keeps."""
-    from motiondirector.retrieval.sources import source_key
+_ADD_ATTEMPTS = 3
 
+
+def _add_to_library(
+    library: ClipLibrary, result: IngestResult, args: argparse.Namespace, progress: bool
+) -> ClipLibrary | None:
+    """`index build --add`: what `result` brings put into `library` in a new version (None when
+    there is nothing to change). When another writer made a version while this one ingested,
+    it is worked out again against the newest one: the ingest, minutes for videos, is kept."""
+    from motiondirector.faces.tracker import pack_tracks, unpack_tracks
+    from motiondirector.retrieval import ClipLibrary, LibraryConflictError
+    from motiondirector.retrieval.sources import (
+        SOURCE_STAMPS,
+        KnownSources,
+        pack_stamps,
+        source_key,
+    )
+    from motiondirector.retrieval.video import FACE_TRACKS
+
+    for attempt in range(_ADD_ATTEMPTS):
+        known = KnownSources.of(library.records, library.attachment(SOURCE_STAMPS))
+        records, replaced, gone = _added_to(library, result, known, args)
+        if not records and not replaced and not result.empty:
+            return None
+        stored = library.attachment(FACE_TRACKS)
+        # A video read again leaves its old track; one without a face now leaves no track.
+        read_now = {
+            source_key(file) for file in (*(r.source.file for r in records), *result.empty, *gone)
+        }
+        tracks = {
+            **{
+                video: track
+                for video, track in (unpack_tracks(stored) if stored else {}).items()
+                if source_key(video) not in read_now
+            },
+            **{
+                video: track
+                for video, track in result.tracks.items()
+                if source_key(video) in read_now
+            },
+        }
+        attachments = {FACE_TRACKS: pack_tracks(tracks)} if tracks else {}
+        previous = library.attachment(SOURCE_STAMPS)
+        attachments[SOURCE_STAMPS] = pack_stamps(
+            records, previous, also=result.empty, dropping=gone
+        )
+        try:
+            library.add(records, removing=replaced, attachments=attachments, progress=progress)
+            return library
+        except LibraryConflictError:
+            if attempt == _ADD_ATTEMPTS - 1:
+                raise
+            print(
+                f"{args.out} changed while its files were read: adding to its newest version",
+                file=sys.stderr,
+            )
+            library = ClipLibrary.open(args.out)
+    return None
+
+
+def _added_to(
+    library: ClipLibrary, result: IngestResult, known: KnownSources, args: argparse.Namespace
+) -> tuple[tuple[ClipRecord, ...], tuple[str, ...], tuple[str, ...]]:
+    """What `index build --add` puts into `library` from `result`: the records it does not
+    hold, the ids of the clips it drops because their source file changed and was read again
+    (its clips are replaced by what it gives now) or is gone from a folder read again, and
+    those gone files. Says on stderr what it keeps and drops."""
+    from motiondirector.retrieval.sources import gone_from, source_key
+
+    out: Path = args.out
+    gone = tuple(gone_from(library.records, [s for s in args.sources if s != "builtin"]))
+    if gone:
+        shown = ", ".join(gone[:3]) + (f" and {len(gone) - 3} more" if len(gone) > 3 else "")
+        dropped = sum(record.source.file in gone for record in library.records)
+        print(
+            f"dropped {count_noun(dropped, 'clip')} of {count_noun(len(gone), 'file')} "
+            f"gone from the folders read ({shown})",
+            file=sys.stderr,
+        )
     passed = {source_key(file) for file in result.kept}
     # Caption lines come for every video of a folder, read again or not.
     reread = {
@@ -1500,7 +1550,9 @@ def _added_to(
         if known.holds(file) and source_key(file) not in passed
     }
     replaced = tuple(
-        record.id for record in library.records if source_key(record.source.file) in reread
+        record.id
+        for record in library.records
+        if source_key(record.source.file) in reread or record.source.file in gone
     )
     held = {record.id for record in library.records} - set(replaced)
     # Clips whose ids the library holds (a file known by another path) are kept too.
@@ -1528,7 +1580,7 @@ def _added_to(
             "that could not be read again (see above)",
             file=sys.stderr,
         )
-    return records, replaced
+    return records, replaced, gone
 
 
 def _analyze(args: argparse.Namespace) -> int:
@@ -1536,7 +1588,7 @@ def _analyze(args: argparse.Namespace) -> int:
     from motiondirector.faces.model import find_face_model
 
     model = find_face_model(args.face_model)
-    result = analyze_video(args.video, args.out, model=model)
+    result = analyze_video(args.video, args.out, model=model, progress=sys.stderr.isatty())
     summary = result.summary
     if args.out is None:
         print(json.dumps(summary, indent=2))

@@ -27,12 +27,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from tqdm import tqdm
 
 from motiondirector.export.arkit import ARKIT_JSON_FORMAT, ARKIT_JSON_VERSION
 from motiondirector.faces.events import FaceBehaviour, read_behaviour
 from motiondirector.faces.model import FaceModel
 from motiondirector.faces.segments import profile_of, summarize
-from motiondirector.faces.tracker import FaceTrack, track_face
+from motiondirector.faces.tracker import FaceTrack, expected_frames, track_face
 from motiondirector.plan.motion_plan import FaceEvent, HeadEvent
 from motiondirector.plan.vocabulary import load_arkit_map
 
@@ -177,11 +178,27 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 
 def analyze_video(
-    path: str | Path, out: str | Path | None = None, *, model: FaceModel | None = None
+    path: str | Path,
+    out: str | Path | None = None,
+    *,
+    model: FaceModel | None = None,
+    progress: bool = False,
 ) -> AnalysisResult:
     """Track and read the face of the video at `path`; write the files of `FILES` into `out`
-    when given. A video without a face is analysed too: its summary says so."""
-    track = track_face(path, model=model)
+    when given. A video without a face is analysed too: its summary says so. `progress`
+    shows a bar of frames on stderr (a long take is minutes of tracking)."""
+    with tqdm(
+        total=expected_frames(path) if progress else None,
+        disable=not progress,
+        unit="frame",
+        desc="tracking the face",
+        leave=False,
+    ) as bar:
+
+        def tracked(_: int) -> None:
+            bar.update()
+
+        track = track_face(path, model=model, progress=tracked)
     behaviour = read_behaviour(track)
     summary = summarize_analysis(track, behaviour)
     written: list[Path] = []

@@ -217,6 +217,10 @@ def target_from_events(
     parts += [f"head {lexeme}" for lexeme in head]
     parts += [f"gaze {gaze}"] if gaze else []
     parts += [f"emotion {emotion}"] if emotion else []
+    # Every asked part is named, so a listener's slot that asks only for silence does not
+    # read "behaviour 1.00 ()".
+    parts += [] if speaking is None else ["speaking" if speaking else "silent"]
+    parts += ["blinks"] if blinks else []
     return BehaviourTarget(
         aus=tuple(sorted(aus.items())),
         head=tuple(head),

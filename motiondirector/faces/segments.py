@@ -282,7 +282,8 @@ def _spans(states: tuple[StateSpan, ...], duration: float) -> list[tuple[float, 
 
 def cut_segments(track: FaceTrack, behaviour: FaceBehaviour) -> list[FaceSegment]:
     """The whole clip and its behaviour segments, skipping those where the face is mostly
-    missing; empty when the video has no face."""
+    missing (a segment that spans the whole clip is the whole clip alone); empty when the
+    video has no face."""
     if not track.present.any():
         return []
     duration = track.duration
@@ -293,4 +294,13 @@ def cut_segments(track: FaceTrack, behaviour: FaceBehaviour) -> list[FaceSegment
             segment = _segment(track, behaviour, piece_start, piece_end, False)
             if segment.profile.face_share >= MIN_FACE_SHARE:
                 segments.append(segment)
-    return [s for s in segments if s.profile.face_share >= MIN_FACE_SHARE]
+    kept = [s for s in segments if s.profile.face_share >= MIN_FACE_SHARE]
+    # A short take is one piece: the same span as the whole clip, which a library would hold
+    # twice and a search show twice.
+    if len(kept) == 2 and kept[0].whole and _same_span(kept[0], kept[1]):
+        return kept[:1]
+    return kept
+
+
+def _same_span(first: FaceSegment, second: FaceSegment) -> bool:
+    return abs(first.start - second.start) < 1e-6 and abs(first.end - second.end) < 1e-6

@@ -37,6 +37,7 @@ import numpy as np
 import numpy.typing as npt
 
 from motiondirector.errors import BackendUnavailableError
+from motiondirector.faces.boxes import truncation
 from motiondirector.faces.errors import FaceModelError, FaceVideoError
 from motiondirector.faces.model import FaceModel, find_face_model
 from motiondirector.generators.smoothing import OneEuroFilter
@@ -296,8 +297,11 @@ def _upright(frame: Any) -> np.ndarray:
     rotation = int(getattr(frame, "rotation", 0) or 0) % 360
     # The display matrix turns counter-clockwise by `rotation` degrees.
     if rotation in (90, 180, 270):
-        rgb = np.ascontiguousarray(np.rot90(rgb, k=rotation // 90))
-    return rgb
+        rgb = np.rot90(rgb, k=rotation // 90)
+    # Contiguous rows always: PyAV pads each row to an aligned size and hands back a strided
+    # view when 3 × width is not a multiple of it (1080, 540, 360 pixels wide), and MediaPipe
+    # reads the buffer as packed rows, so it saw a sheared picture and no face in it.
+    return np.ascontiguousarray(rgb)
 
 
 def decode_frames(path: str | Path) -> Iterator[tuple[float, np.ndarray, float]]:
@@ -313,6 +317,8 @@ def decode_frames(path: str | Path) -> Iterator[tuple[float, np.ndarray, float]]
             raise FaceVideoError(name, "no such file") from error
         if Path(name).is_file() and Path(name).stat().st_size == 0:
             raise FaceVideoError(name, "the file is empty (0 bytes)") from error
+        if (truncated := truncation(name)) is not None:
+            raise FaceVideoError(name, truncated) from error
         # FFmpeg's text without its errno and the path, which the message already starts with.
         cause = getattr(error, "strerror", None) or str(error)
         raise FaceVideoError(name, f"cannot open as a video: {cause}") from error
@@ -327,16 +333,45 @@ def decode_frames(path: str | Path) -> Iterator[tuple[float, np.ndarray, float]]
             fps = 30.0
         count = 0
         first: float | None = None
+        reached = 0.0
         try:
             for frame in container.decode(stream):
                 stamp = float(frame.time) if frame.time is not None else count / fps
                 first = stamp if first is None else first
-                yield stamp - first, _upright(frame), fps
+                reached = stamp - first
+                yield reached, _upright(frame), fps
                 count += 1
         except (av.FFmpegError, OSError) as error:
-            raise FaceVideoError(name, f"video data stops decoding: {error}") from error
+            # Where it stopped helps find the damage; FFmpeg's errno and call name do not.
+            cause = getattr(error, "strerror", None) or str(error)
+            after = f" after {count} frames ({reached:.2f} s)" if count else ""
+            raise FaceVideoError(name, f"video data stops decoding{after}: {cause}") from error
         if count == 0:
             raise FaceVideoError(name, "no decodable video frame")
+
+
+def expected_frames(path: str | Path) -> int | None:
+    """About how many frames the video at `path` has, from its header (for a progress bar:
+    a variable frame rate or a header that lies makes it approximate); None when it does not
+    say or cannot be opened."""
+    import av
+
+    try:
+        with av.open(str(path)) as container:
+            if not container.streams.video:
+                return None
+            stream = container.streams.video[0]
+            if stream.frames:
+                return int(stream.frames)
+            rate = stream.average_rate or stream.guessed_rate
+            seconds = (
+                float(stream.duration * stream.time_base)
+                if stream.duration is not None and stream.time_base is not None
+                else (container.duration / av.time_base if container.duration else None)
+            )
+            return round(seconds * float(rate)) if seconds and rate else None
+    except (av.FFmpegError, OSError, UnicodeDecodeError):
+        return None
 
 
 def track_face(

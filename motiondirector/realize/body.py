@@ -35,6 +35,7 @@ from motiondirector.realize.decide import DEFAULT_RETRIEVE_THRESHOLD, SegmentDec
 from motiondirector.realize.requests import SegmentGenerator
 from motiondirector.retrieval.builtin import builtin_clip_library
 from motiondirector.retrieval.sequence import sequence_plan
+from motiondirector.retrieval.sources import is_body_motion
 from motiondirector.retrieval.store import ClipLibrary
 
 FloatArray = npt.NDArray[np.float64]
@@ -155,9 +156,21 @@ def check_retrieval_options(threshold: float, k: int, *, threshold_name: str = "
 
 
 def check_library(library: object) -> None:
-    """A clip library argument is a `ClipLibrary` or None (the built-in one); a path names how
-    to open it."""
-    if library is None or isinstance(library, ClipLibrary):
+    """A clip library argument is a `ClipLibrary` with body motion among its clips, or None
+    (the built-in one); a path names how to open it, a library of video alone the face
+    library."""
+    if library is None:
+        return
+    if isinstance(library, ClipLibrary):
+        records = library.records
+        if records and not any(is_body_motion(record.source.file) for record in records):
+            # Every body slot would stand procedural, each for "no candidate": say why once.
+            raise MotionDirectorError(
+                f"the clip library {library.path} holds no body motion: its "
+                f"{len(records)} clips come from video (face segments or captioned spans), "
+                "which cannot move a body; give it as the face library (--face-library, "
+                "open_face_library) and a library of BVH or built-in clips as the body's"
+            )
         return
     hint = (
         f"; open the library folder first: ClipLibrary.open({str(library)!r})"

@@ -239,14 +239,20 @@ def source_window(
     if track.frames == 0:
         return None
     have = record.source.end - record.source.start
-    want = min(max(have, length / MAX_WARP), length * MAX_WARP)
+    # Whole milliseconds, as the timeline writes them, kept inside the bounds so that rounding
+    # never takes a short slot's warp past `MAX_WARP` (0.407 s over 0.271 s is 1.502).
+    want = min(
+        max(round(have, 3), math.ceil(length / MAX_WARP * 1000 - 1e-6) / 1000),
+        math.floor(length * MAX_WARP * 1000 + 1e-6) / 1000,
+    )
     first = float(track.times[0])
     last = float(track.times[-1]) + 1.0 / track.fps
     if want > last - first + 1e-9:
         return None
     middle = (record.source.start + record.source.end) / 2.0
-    start = min(max(middle - want / 2.0, first), last - want)
-    start, end = round(start, 3), round(min(start + want, last), 3)
+    latest = math.floor((last - want) * 1000 + 1e-6) / 1000  # so the window ends in the video
+    start = round(min(max(middle - want / 2.0, first), latest), 3)
+    end = round(start + want, 3)
     inside = (track.times >= start) & (track.times < end)
     if not inside.any() or float(track.present[inside].mean()) < MIN_FACE_SHARE:
         return None

@@ -13,6 +13,7 @@ module reads files and builds records; it does not embed or index them.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -40,7 +41,7 @@ from motiondirector.retrieval.records import (
     MotionFeatures,
     Skipped,
 )
-from motiondirector.retrieval.sources import KnownSources
+from motiondirector.retrieval.sources import KnownSources, is_local_file
 from motiondirector.yaml_data import load_yaml
 
 Labels = Literal["auto", "bandai", "sidecar", "motion"]
@@ -345,6 +346,7 @@ def ingest(
             result = _ingest_mixed(source, progress=progress, rig=rig, known=known)
         else:
             result = ingest_bvh_folder(source, progress=progress, rig=rig, known=known)
+        result = _with_absolute_files(result)
         records.extend(result.records)
         skipped.extend(result.skipped)
         tracks.update(result.tracks)
@@ -357,6 +359,39 @@ def ingest(
         tracks.pop(clash.file, None)
     return IngestResult(
         tuple(records), tuple(skipped), tracks, face_model, tuple(kept), tuple(empty)
+    )
+
+
+def _absolute(file: str) -> str:
+    if not is_local_file(file) or Path(file).is_absolute():
+        return file
+    return str(Path(file).absolute())
+
+
+def _with_absolute_files(result: IngestResult) -> IngestResult:
+    """`result` with every relative source file made absolute against the current folder. A
+    library is used from other folders than the one it was built in, and a relative path
+    would be read against each of them: its clips would count as gone, and the timeline's
+    links to the source videos would point nowhere. What was skipped keeps the path as given,
+    which is how the user named it."""
+    records = tuple(
+        record.model_copy(
+            update={
+                "source": record.source.model_copy(update={"file": _absolute(record.source.file)})
+            }
+        )
+        for record in result.records
+    )
+    tracks = {
+        _absolute(key): dataclasses.replace(track, source=_absolute(track.source))
+        for key, track in result.tracks.items()
+    }
+    return dataclasses.replace(
+        result,
+        records=records,
+        tracks=tracks,
+        kept=tuple(_absolute(file) for file in result.kept),
+        empty=tuple(_absolute(file) for file in result.empty),
     )
 
 

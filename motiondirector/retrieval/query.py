@@ -60,6 +60,7 @@ from motiondirector.plan.motion_plan import (
 )
 from motiondirector.plan.vocabulary import GESTURE_LEXEMES, HEAD_LEXEMES, POSTURE_LEXEMES
 from motiondirector.retrieval.records import ClipRecord
+from motiondirector.retrieval.sources import is_body_motion
 from motiondirector.retrieval.store import MAX_CACHED_QUERY, ClipLibrary
 from motiondirector.word_cache import word_cache
 
@@ -109,6 +110,9 @@ class ClipQuery:
     hand: str | None = None
     duration: float | None = None
     behaviour: BehaviourTarget | None = None
+    body_motion: bool = False
+    """Only clips that can move a body (BVH, built-in): a body slot cannot play a video's face
+    segments, which a library built from BVH and videos together holds beside its motion."""
 
     def __post_init__(self) -> None:
         if not self.text.strip():
@@ -383,6 +387,8 @@ def _score(
     words = content_words(query.text)
     scored = []
     for hit in hits:
+        if query.body_motion and not is_body_motion(hit.record.source.file):
+            continue
         tag, matched = tag_match(hit.record, query, weights)
         fit = duration_fit(hit.record.duration, query.duration)
         lexical = lexical_overlap(words, hit.record)

@@ -179,7 +179,7 @@ def slot_query(slot: Slot, emotion: str | None) -> ClipQuery:
     """The library query of a slot: its event's query, wanting the slot's (final) length."""
     query = ClipQuery.from_event(slot.event, emotion=emotion)
     wanted = max(DURATION_STEP, round(slot.length / DURATION_STEP) * DURATION_STEP)
-    return replace(query, duration=round(wanted, 3))
+    return replace(query, duration=round(wanted, 3), body_motion=True)
 
 
 # -- candidates ----------------------------------------------------------------------------

@@ -11,7 +11,9 @@ size or modification time differs from its stamp. Libraries written before stamp
 have none: their files count as known and unchanged.
 
 It also tells which of a library's source files are gone (`missing_sources`): their clips
-cannot be assembled, so sequencing passes over them and the command line says so.
+cannot be assembled, so sequencing passes over them and the command line says so; those gone
+from a folder read again (`gone_from`) leave the library on `--add`. And which sources can move
+a body at all (`is_body_motion`): BVH files and built-in clips, not a video's face segments.
 
 This module reads file metadata only; it does not read, analyse or index the files.
 """
@@ -52,11 +54,30 @@ def is_local_file(file: str) -> bool:
     return not file.startswith("builtin:") and "://" not in file
 
 
+def is_body_motion(file: str) -> bool:
+    """Whether a clip's `source.file` can move a body: a built-in clip or a BVH file, the
+    sources assembly reads. A video's clips (face segments, captioned spans) cannot."""
+    return file.startswith("builtin:") or file.lower().endswith(".bvh")
+
+
 def missing_sources(records: Iterable[ClipRecord]) -> list[str]:
     """The local source files of `records` that are no file now (deleted or moved since the
     library read them), each once, in the order of the records."""
     files = dict.fromkeys(record.source.file for record in records)
     return [file for file in files if is_local_file(file) and not Path(file).is_file()]
+
+
+def gone_from(records: Iterable[ClipRecord], folders: Iterable[str | Path]) -> list[str]:
+    """The source files of `records` that lie under one of `folders` and are no file now:
+    removed from a folder that is read again, so their clips go too. Each once, in the order
+    of the records."""
+    roots = [Path(folder).resolve() for folder in folders]
+    gone = []
+    for file in missing_sources(records):
+        where = Path(source_key(file))
+        if any(where.is_relative_to(root) for root in roots):
+            gone.append(file)
+    return gone
 
 
 def source_key(file: str | Path) -> str:
@@ -73,12 +94,17 @@ def _parse_stamps(attachment: bytes) -> dict[str, FileStamp]:
 
 
 def pack_stamps(
-    records: Iterable[ClipRecord], previous: bytes | None = None, also: Iterable[str] = ()
+    records: Iterable[ClipRecord],
+    previous: bytes | None = None,
+    also: Iterable[str] = (),
+    dropping: Iterable[str] = (),
 ) -> bytes:
-    """The stamps attachment: `previous` with the stamps of the files of `records` and of the
-    files `also` (read now without giving a clip) put over it. Sources that are no readable
-    file (`builtin:...`) are left out."""
+    """The stamps attachment: `previous` without the files `dropping` (gone), with the stamps
+    of the files of `records` and of the files `also` (read now without giving a clip) put
+    over it. Sources that are no readable file (`builtin:...`) are left out."""
     stamps = _parse_stamps(previous) if previous else {}
+    for file in dropping:
+        stamps.pop(source_key(file), None)
     for file in dict.fromkeys([*(record.source.file for record in records), *also]):
         stamp = stamp_of(file)
         if stamp is not None:

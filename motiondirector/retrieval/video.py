@@ -32,18 +32,20 @@ import math
 import multiprocessing
 import os
 import signal
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 from tqdm import tqdm
 
+from motiondirector.faces.boxes import truncation
 from motiondirector.faces.errors import FaceVideoError
 from motiondirector.faces.events import FaceBehaviour, read_behaviour
 from motiondirector.faces.model import FaceModel, find_face_model
-from motiondirector.faces.segments import cut_segments, profile_of, summarize
+from motiondirector.faces.segments import MIN_FACE_SHARE, cut_segments, profile_of, summarize
 from motiondirector.faces.tracker import FaceTrack, track_face
 from motiondirector.retrieval.records import (
     ClipRecord,
@@ -55,6 +57,7 @@ from motiondirector.retrieval.records import (
 )
 from motiondirector.retrieval.sources import KnownSources
 
+T = TypeVar("T")
 CAPTIONS = "captions.jsonl"
 FACE_TRACKS = "face_tracks.npz"
 """The library attachment that holds the face tracks of a video library, keyed by video path."""
@@ -131,12 +134,16 @@ def probe_video(path: str | Path) -> VideoInfo:
     except (av.FFmpegError, OSError, UnicodeDecodeError) as error:
         if Path(name).is_file() and Path(name).stat().st_size == 0:
             raise VideoProbeError(name, "the file is empty (0 bytes)") from error
+        if (truncated := truncation(name)) is not None:
+            raise VideoProbeError(name, truncated) from error
         # FFmpeg's text without its errno and the path, which the reason already starts with.
         cause = getattr(error, "strerror", None) or str(error)
         raise VideoProbeError(name, f"cannot open as a video: {cause}") from error
     with container:
         if not container.streams.video:
-            raise VideoProbeError(name, "has no video stream")
+            # Say what it is instead: a stray recording reads differently from a broken file.
+            kinds = sorted({str(stream.type) for stream in container.streams}) or ["no streams"]
+            raise VideoProbeError(name, f"has no video stream (it holds {', '.join(kinds)})")
         stream = container.streams.video[0]
         if stream.duration is not None and stream.time_base is not None:
             declared: float | None = float(stream.duration * stream.time_base)
@@ -316,7 +323,11 @@ def _face_records(
 ) -> list[ClipRecord]:
     stem = path.relative_to(root).with_suffix("").as_posix()
     records = []
-    for number, segment in enumerate(cut_segments(track, behaviour)):
+    # Segments count from 1 whether or not the whole video is a clip (it is not when the face
+    # shows in less than half of it).
+    number = 0
+    for segment in cut_segments(track, behaviour):
+        number += not segment.whole
         suffix = "face" if segment.whole else f"face{number}"
         profile = segment.profile
         records.append(
@@ -359,14 +370,35 @@ def _with_faces(record: ClipRecord, track: FaceTrack, behaviour: FaceBehaviour) 
     )
 
 
-def _track_or_reason(path: Path, model: FaceModel) -> FaceTrack | str:
-    """The face track of the video at `path`, or why it cannot be analysed. Runs in worker
-    processes, so it returns the reason rather than raising it."""
+def _track_or_reason(
+    path: Path, model: FaceModel, frames: Callable[[int], None] | None = None
+) -> FaceTrack | str:
+    """The face track of the video at `path`, or why it cannot be analysed (`frames` is told
+    the count of frames tracked so far). Runs in worker processes, so it returns the reason
+    rather than raising it."""
     try:
         probe_video(path)
-        return track_face(path, model=model)
+        return track_face(path, model=model, progress=frames)
     except (VideoProbeError, FaceVideoError) as error:
         return error.reason
+
+
+def _frame_counter(bar: Any, path: Path) -> Callable[[int], None]:
+    """A `track_face` progress callback that shows the video's frames tracked beside the bar
+    of videos, redrawn a few times a second: one long take is minutes of a bar that does not
+    move otherwise."""
+    shown = [0.0]
+
+    def tracked(count: int) -> None:
+        now = time.monotonic()
+        if now - shown[0] >= _REDRAW_S:
+            shown[0] = now
+            bar.set_postfix_str(f"{path.name}: frame {count}")
+
+    return tracked
+
+
+_REDRAW_S = 0.5
 
 
 def _analysed(
@@ -378,17 +410,20 @@ def _analysed(
     with bar:
         if workers <= 1 or len(files) <= 1:
             for path in files:
-                yield path, _track_or_reason(path, model)
+                frames = _frame_counter(bar, path) if progress else None
+                yield path, _track_or_reason(path, model, frames)
+                bar.set_postfix_str("", refresh=False)
                 bar.update()
             return
         # A fresh interpreter per worker: the landmarker's native threads do not survive fork.
         context = multiprocessing.get_context("spawn")
         pool = context.Pool(workers, initializer=_ignore_interrupts)
         try:
-            track = functools.partial(_track_or_reason, model=model)
-            for path, outcome in zip(files, pool.imap(track, files), strict=True):
-                yield path, outcome
-                bar.update()
+            track = functools.partial(_numbered_track, model=model)
+            # Counted as each video is done, not as it comes next in line: a long first take
+            # held the bar at 0 while the short ones after it were already analysed.
+            done = in_order(pool.imap_unordered(track, enumerate(files)), bar.update)
+            yield from zip(files, done, strict=True)
         except BaseException:
             # Ctrl-C (or a caller that stops early): stop the workers now, not after every
             # queued video has been analysed, as waiting for the pool would.
@@ -398,6 +433,24 @@ def _analysed(
             pool.close()
         finally:
             pool.join()
+
+
+def _numbered_track(item: tuple[int, Path], model: FaceModel) -> tuple[int, FaceTrack | str]:
+    number, path = item
+    return number, _track_or_reason(path, model)
+
+
+def in_order(arrivals: Iterable[tuple[int, T]], arrived: Callable[[], object]) -> Iterator[T]:
+    """Items numbered 0, 1, 2, ... that arrive in any order, yielded in number order as soon
+    as every one before them is in; `arrived` is called as each arrives."""
+    pending: dict[int, T] = {}
+    following = 0
+    for number, item in arrivals:
+        arrived()
+        pending[number] = item
+        while following in pending:
+            yield pending.pop(following)
+            following += 1
 
 
 def _ignore_interrupts() -> None:
@@ -464,9 +517,21 @@ def ingest_face_folder(
             empty.append(str(path))
             continue
         behaviour = read_behaviour(outcome)
+        clips = _face_records(root, path, outcome, behaviour)
+        if not clips:
+            skipped.append(
+                Skipped(
+                    str(path),
+                    None,
+                    f"a face in only {outcome.face_share:.0%} of its {outcome.frames} frames: "
+                    f"too few for a clip (one needs a face in {MIN_FACE_SHARE:.0%} of its frames)",
+                )
+            )
+            empty.append(str(path))
+            continue
         tracks[str(path)] = outcome
         seen[str(path)] = behaviour
-        records.extend(_face_records(root, path, outcome, behaviour))
+        records.extend(clips)
     for record in captioned.records:
         file = record.source.file
         if file in tracks:

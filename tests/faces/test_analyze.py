@@ -78,3 +78,15 @@ def test_the_command_line_names_the_setting_of_a_missing_model(
     assert main(["analyze", str(talking_clip)]) == 1
     error = capsys.readouterr().err
     assert error.startswith("error: no face model at") and FACE_MODEL_ENV in error
+
+
+def test_a_long_take_shows_its_frames_tracked(
+    faceless_clip: Path, face_model: FaceModel, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Minutes of tracking showed nothing at all before the summary.
+    result = analyze_video(faceless_clip, model=face_model, progress=True)
+    err = capsys.readouterr().err
+    assert "tracking the face" in err
+    assert f"/{result.track.frames} [" in err  # of the frames its header declares
+    analyze_video(faceless_clip, model=face_model)
+    assert capsys.readouterr().err == ""

@@ -54,6 +54,9 @@ def test_plan_events_make_a_target() -> None:
     target = target_from_events([smile, nod], emotion="joy", speaking=False)
     assert target.aus == ((12, 0.8),) and target.head == ("nod",)
     assert target.emotion == "joy" and target.speaking is False
+    # Each asked part is named for the search's explanation, silence too.
+    assert target.parts == ("AU12 0.80", "head nod", "emotion joy", "silent")
+    assert target_from_events([], speaking=True).parts == ("speaking",)
 
 
 def test_a_real_profile_matches_what_it_shows(

@@ -3,6 +3,7 @@ frames without a face marked and never filled in."""
 
 from __future__ import annotations
 
+import itertools
 from fractions import Fraction
 from pathlib import Path
 
@@ -167,3 +168,83 @@ def test_a_track_saves_and_loads(tmp_path: Path, talking_track: FaceTrack) -> No
     loaded = FaceTrack.load(tmp_path / "track.npz")
     assert loaded.frames == talking_track.frames and loaded.fps == talking_track.fps
     assert np.allclose(loaded.head, talking_track.head, atol=1e-3)
+
+
+def test_a_cut_short_mp4_says_truncated_not_that_it_is_no_video(
+    tmp_path: Path, face_model: FaceModel
+) -> None:
+    # Its index (the 'moov' box) comes after the media data, as most cameras write it: a copy
+    # that stopped early cannot be opened, and FFmpeg says only "Invalid data found".
+    data = (VIDEOS / "lp_d12.mp4").read_bytes()
+    cut_short = tmp_path / "copy stopped early.mp4"
+    cut_short.write_bytes(data[: len(data) * 2 // 5])
+    with pytest.raises(FaceVideoError) as caught:
+        track_face(cut_short, model=face_model)
+    assert str(caught.value) == (
+        f"{cut_short}: truncated: the file stops at 0.24 MB, inside its 'mdat' box that runs "
+        "to 0.59 MB, and its index ('moov' box) is missing"
+    )
+
+
+def test_damage_in_the_middle_says_where_decoding_stopped(
+    tmp_path: Path, face_model: FaceModel
+) -> None:
+    data = bytearray((VIDEOS / "lp_d18.mp4").read_bytes())
+    middle = len(data) // 3
+    data[middle : middle + 60000] = (
+        np.random.default_rng(1).integers(0, 256, 60000).astype(np.uint8).tobytes()
+    )
+    damaged = tmp_path / "damaged.mp4"
+    damaged.write_bytes(bytes(data))
+    with pytest.raises(FaceVideoError) as caught:
+        track_face(damaged, model=face_model)
+    # Where it stopped, in frames and seconds, and FFmpeg's reason without its errno.
+    message = str(caught.value)
+    assert message.startswith(f"{damaged}: video data stops decoding after ")
+    assert " frames (" in message and "Errno" not in message and "avcodec" not in message
+
+
+def test_a_phone_clip_flagged_as_rotated_is_turned_upright(
+    tmp_path: Path, face_model: FaceModel
+) -> None:
+    with av.open(str(VIDEOS / "lp_d13.mp4")) as source:
+        frames = itertools.islice(source.decode(video=0), 15)
+        upright = [frame.to_ndarray(format="rgb24") for frame in frames]
+    # As a phone stores a portrait shot: landscape pixels and a display matrix that turns them.
+    flagged = tmp_path / "phone.mp4"
+    with av.open(str(flagged), "w") as out:
+        stream = out.add_stream("libx264", rate=30)
+        stream.width, stream.height, stream.pix_fmt = 1280, 720, "yuv420p"
+        stream.set_display_rotation(90)
+        for rgb in upright:
+            lying = np.ascontiguousarray(np.rot90(rgb, k=-1))
+            for packet in stream.encode(av.VideoFrame.from_ndarray(lying, format="rgb24")):
+                out.mux(packet)
+        for packet in stream.encode():
+            out.mux(packet)
+    write_frames(upright, Fraction(30), tmp_path / "upright.mp4")
+    track = track_face(flagged, model=face_model)
+    reference = track_face(tmp_path / "upright.mp4", model=face_model)
+    assert (track.width, track.height) == (720, 1280) and track.present.all()
+    assert np.abs(track.blendshapes - reference.blendshapes).mean() < 0.02
+    assert np.abs(track.head - reference.head).max() < 3.0
+
+
+@pytest.mark.parametrize("width", [540, 404])
+def test_a_face_is_found_at_frame_widths_whose_rows_are_padded(
+    tmp_path: Path, face_model: FaceModel, width: int
+) -> None:
+    # PyAV pads rows to an aligned size: at these widths (and 1080, a phone's portrait width)
+    # a decoded frame is a strided view, which MediaPipe read as a sheared picture: no face.
+    with av.open(str(VIDEOS / "lp_d13.mp4")) as source:
+        frames = [
+            np.asarray(frame.to_image().resize((width, width * 16 // 9)))
+            for frame in itertools.islice(source.decode(video=0), 10)
+        ]
+    write_frames(frames, Fraction(30), tmp_path / "portrait.mp4")
+    with av.open(str(tmp_path / "portrait.mp4")) as check:
+        decoded = next(check.decode(video=0)).to_ndarray(format="rgb24")
+    assert not decoded.flags["C_CONTIGUOUS"]  # the case this test is about
+    track = track_face(tmp_path / "portrait.mp4", model=face_model)
+    assert (track.width, track.height) == (width, width * 16 // 9 // 2 * 2)
+    assert track.present.all()

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from motiondirector.errors import MotionDirectorError
-from motiondirector.plan.motion_plan import MotionPlan
+from motiondirector.plan.motion_plan import GestureEvent, MotionPlan
 from motiondirector.realize import plan_text, realize_plan
-from motiondirector.retrieval import ClipLibrary
+from motiondirector.retrieval import ClipLibrary, ClipQuery
+from motiondirector.retrieval.ingest import ingest_bvh_folder
+from motiondirector.retrieval.records import ClipTags
+
+from ..conftest import SHARED_DATA
+
+BANDAI = SHARED_DATA / "mocap" / "bandai-namco-1" / "data"
 
 
 @pytest.fixture(scope="module")
@@ -94,3 +102,40 @@ def test_procedural_stand_ins_are_sped_up_no_faster_than_people_move(
     assert limited
     for rate, clip in rates:
         assert rate <= builtin_max_rate(clip[len("builtin/") :]) + 1e-3, clip
+
+
+def test_a_library_of_video_alone_is_refused_for_bodies_by_name(
+    plan: MotionPlan, face_clip_library: ClipLibrary
+) -> None:
+    # Its clips were chosen for body slots and assembly failed reading an MP4 as BVH.
+    with pytest.raises(MotionDirectorError) as caught:
+        realize_plan(plan, face_clip_library, tokens=False)
+    message = str(caught.value)
+    assert message.startswith(f"the clip library {face_clip_library.path} holds no body motion")
+    assert "give it as the face library (--face-library" in message
+
+
+def test_body_slots_of_a_library_of_motion_and_video_take_motion_only(
+    plan: MotionPlan, face_clip_library: ClipLibrary, tmp_path: Path
+) -> None:
+    folder = tmp_path / "takes"
+    folder.mkdir()
+    (folder / "bye.bvh").symlink_to(BANDAI / "dataset-1_bye_normal_001.bvh")
+    motion = ingest_bvh_folder(folder).records
+    # A face segment described and tagged as the planned wave, of its length: the best match.
+    wave = next(e for e in plan.characters[0].events if isinstance(e, GestureEvent))
+    query = ClipQuery.from_event(wave)
+    face = min(face_clip_library.records, key=lambda r: abs(r.duration - (wave.end - wave.start)))
+    waving = face.model_copy(
+        update={
+            "descriptions": (query.text,),
+            "tags": ClipTags(lexemes=(wave.lexeme,), hand=wave.hand),
+        }
+    )
+    mixed = ClipLibrary.create(tmp_path / "mixed", [*motion, waving])
+    realization = realize_plan(plan, mixed, tokens=False)
+    sources = {s.source for c in realization.timeline.characters for s in c.segments}
+    assert str(folder / "bye.bvh") in sources or any(
+        s.kind == "procedural" for c in realization.timeline.characters for s in c.segments
+    )
+    assert not any(str(source).endswith(".mp4") for source in sources)

@@ -32,11 +32,13 @@ from motiondirector.realize import plan_text
 from motiondirector.realize.body import Realization
 from motiondirector.realize.faces import (
     FACE_BLEND_S,
+    MAX_WARP,
     FaceLibrary,
     FaceLibraryError,
     open_face_library,
     realize_faces,
     sample_segment,
+    source_window,
 )
 from motiondirector.retrieval import ClipLibrary
 from motiondirector.speech import character_keys, speech_curves
@@ -425,3 +427,20 @@ def test_face_realization_shows_its_progress_when_asked(
     err = capsys.readouterr().err
     assert "faces:" in err and "/2 [" in err  # a bar over the two characters
     assert shown.timeline == realize_faces(_bare(plan), faces, threshold=0.45).timeline
+
+
+@pytest.mark.parametrize("length", [0.271, 0.3, 0.542, 0.8, 1.234, 2.0, 4.999])
+def test_a_window_in_whole_milliseconds_plays_within_the_warp_bound(
+    faces: FaceLibrary, length: float
+) -> None:
+    # Rounding start and end on their own took short slots past the bound (0.407 s over 0.271).
+    for record in faces.library.records:
+        track = faces.tracks[record.source.file]
+        window = source_window(record, track, length)
+        if window is None:
+            continue
+        start, end = window
+        assert (start, end) == (round(start, 3), round(end, 3))
+        assert 1 / MAX_WARP - 1e-9 <= (end - start) / length <= MAX_WARP + 1e-9
+        assert float(track.times[0]) - 1e-3 <= start
+        assert end <= float(track.times[-1]) + 1 / track.fps + 1e-9

@@ -6,8 +6,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from fractions import Fraction
 from pathlib import Path
 
+import av
+import numpy as np
 import pytest
 
 from motiondirector.cli import main
@@ -23,9 +26,9 @@ from motiondirector.retrieval import (
     search_clips,
 )
 from motiondirector.retrieval.records import IngestResult
-from motiondirector.retrieval.video import FACE_TRACKS, ingest_face_folder
+from motiondirector.retrieval.video import FACE_TRACKS, in_order, ingest_face_folder
 
-from ..faces.clips import FACE_MODEL, audio_only, cut, not_a_video
+from ..faces.clips import FACE_MODEL, VIDEOS, audio_only, cut, not_a_video, write_frames
 from .files import garble_keeping_stamp
 
 
@@ -74,14 +77,18 @@ def test_every_face_video_becomes_segments_and_the_rest_is_skipped_with_a_reason
     reasons = {Path(s.file).name: s.reason for s in ingested.skipped}
     assert reasons == {
         "skeleton.mp4": "no face found in any of its 30 frames",
-        "voice.wav": "has no video stream",
+        "voice.wav": "has no video stream (it holds audio)",
         "broken.mp4": reasons["broken.mp4"],
     }
     assert reasons["broken.mp4"].startswith("cannot open as a video")
     ids = [r.id for r in ingested.records]
     for stem in ("animated", "smile", "mouth"):
         assert f"talks/{stem}#face" in ids
-        assert any(i.startswith(f"talks/{stem}#face") and i != f"talks/{stem}#face" for i in ids)
+    # The 4 s talker has segments beside its whole clip; no video holds one span twice (a short
+    # take of one piece was its whole clip and a segment of the same span: two equal hits).
+    assert any(i.startswith("talks/animated#face") and i != "talks/animated#face" for i in ids)
+    spans = [(r.source.file, r.source.start, r.source.end) for r in ingested.records]
+    assert len(spans) == len(set(spans))
     assert sorted(Path(k).name for k in ingested.tracks) == [
         "animated.mp4",
         "mouth.mp4",
@@ -210,10 +217,10 @@ def test_index_build_and_search_from_the_command_line(
     assert "skipped 1" in out.out and "voice.wav: has no video stream" in out.err
     assert main(["search", str(library), "smiles broadly", "--format", "json", "-k", "2"]) == 0
     hits = json.loads(capsys.readouterr().out)
-    assert len(hits) == 2
+    assert len(hits) == 1  # a 2.3 s take of one piece: its whole clip, not the same span twice
     assert set(hits[0]) >= {"file", "in", "out", "score", "description", "tags"}
     assert hits[0]["file"] == str(folder / "smile.mp4") and hits[0]["out"] > hits[0]["in"]
-    assert hits[0]["score"] >= hits[1]["score"] and "smiles" in hits[0]["description"]
+    assert "smiles" in hits[0]["description"]
     # The score is written out as its sum, behaviour included.
     assert hits[0]["explained"].startswith(f"{hits[0]['score']:.3f} = 0.50 × (0.50 × text ")
     assert "(none asked)" in hits[0]["explained"] and "× behaviour" in hits[0]["explained"]
@@ -233,7 +240,7 @@ def test_index_build_and_search_from_the_command_line(
     shutil.copy(talks / "mouth.mp4", folder / "mouth.mp4")
     before = len(ClipLibrary.open(library))
     assert main(["index", "build", str(folder), "--out", str(library), "--add", "-q"]) == 0
-    assert f"kept {before} clips already in" in capsys.readouterr().err
+    assert before == 1 and "kept 1 clip already in" in capsys.readouterr().err
     grew = ClipLibrary.open(library)
     assert grew.version == "v000002" and len(grew) > before
     assert {r.id.split("#")[0] for r in grew.records} == {"two/smile", "two/mouth"}
@@ -412,3 +419,72 @@ def test_ctrl_c_stops_a_folder_analysis_with_one_line(tmp_path: Path) -> None:
     assert process.returncode == 130, errors
     assert errors.strip() == "interrupted"
     assert not (tmp_path / "lib").exists()
+
+
+def _frames(name: str, count: int) -> list[np.ndarray]:
+    with av.open(str(VIDEOS / name)) as source:
+        frames = [frame.to_ndarray(format="rgb24") for frame in source.decode(video=0)]
+    return [np.ascontiguousarray(frame[:480, :480]) for frame in frames[:count]]
+
+
+def test_a_video_with_too_little_face_is_skipped_with_why_not_passed_over_in_silence(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "takes"
+    folder.mkdir()
+    face, body = _frames("lp_d19.mp4", 45), _frames("maa_kps2.mp4", 90)
+    # Someone walks into the shot, shows the face for 1.5 s of 4.5 and walks out: no whole-video
+    # clip (a face in a third of it), but the stretch with the face is one.
+    write_frames(body[:60] + face + body[60:], Fraction(30), folder / "walk in.mp4")
+    # A face in one frame of three all through: no stretch shows it in half its frames.
+    flicker = [frame for triple in zip(face, body[:45], body[45:], strict=True) for frame in triple]
+    write_frames(flicker, Fraction(30), folder / "flicker.mp4")
+    result = ingest_face_folder(folder, model=find_face_model(FACE_MODEL), workers=1)
+    (skipped,) = result.skipped
+    assert skipped.file == str(folder / "flicker.mp4")
+    assert skipped.reason.startswith("a face in only ") and skipped.reason.endswith(
+        "% of its 135 frames: too few for a clip (one needs a face in 50% of its frames)"
+    )
+    # Nothing kept of it, and it counts as read, like a video without a face.
+    assert result.empty == (str(folder / "flicker.mp4"),)
+    assert list(result.tracks) == [str(folder / "walk in.mp4")]
+    # Segments count from 1 also when the whole video is no clip.
+    ids = [record.id for record in result.records]
+    assert ids and ids == [f"takes/walk in#face{n}" for n in range(1, len(ids) + 1)]
+
+
+def test_one_video_being_analysed_shows_its_frames_beside_the_bar(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "take"
+    folder.mkdir()
+    cut("lp_d19.mp4", 0.0, 1.0, folder / "one long take.mp4")
+    ingest_face_folder(folder, model=find_face_model(FACE_MODEL), workers=1, progress=True)
+    # A bar of videos alone sits at 0/1 for the whole of a long take.
+    assert "one long take.mp4: frame 1" in capsys.readouterr().err
+
+
+def test_add_drops_the_clips_and_track_of_a_video_removed_from_the_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "talks"
+    folder.mkdir()
+    cut("lp_d19.mp4", 6.0, 7.0, folder / "smile.mp4")
+    cut("lp_d12.mp4", 0.0, 1.0, folder / "retake.mp4")
+    library = tmp_path / "lib"
+    assert main(["index", "build", str(folder), "--out", str(library), "-q"]) == 0
+    (folder / "retake.mp4").unlink()
+    capsys.readouterr()
+    assert main(["index", "build", str(folder), "--out", str(library), "--add", "-q"]) == 0
+    assert "gone from the folders read" in capsys.readouterr().err
+    after = ClipLibrary.open(library)
+    assert {r.id.split("#")[0] for r in after.records} == {"talks/smile"}
+    assert list(unpack_tracks(after.attachment(FACE_TRACKS) or b"")) == [str(folder / "smile.mp4")]
+
+
+def test_workers_results_are_counted_as_they_come_and_given_in_file_order() -> None:
+    seen: list[str] = []
+    arrivals = [(2, "c"), (1, "b"), (3, "d"), (0, "a")]  # a long first video finishes last
+    given = in_order(iter(arrivals), lambda: seen.append("arrived"))
+    assert next(given) == "a" and seen == ["arrived"] * 4  # all four counted before the first
+    assert list(given) == ["b", "c", "d"]

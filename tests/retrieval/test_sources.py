@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import shutil
 from pathlib import Path
@@ -14,6 +15,7 @@ from motiondirector.retrieval.ingest import ingest, ingest_builtin, ingest_bvh_f
 from motiondirector.retrieval.sources import (
     SOURCE_STAMPS,
     KnownSources,
+    missing_sources,
     pack_stamps,
     source_key,
     stamp_of,
@@ -146,3 +148,75 @@ def test_index_build_add_replaces_the_clips_of_a_changed_file(
     assert f"skipped {walk}" in captured.err
     assert "kept the clips read before from 1 changed file that could not be read" in captured.err
     assert {r.id: r for r in ClipLibrary.open(library).records} == after
+
+
+def test_a_library_built_from_a_relative_folder_holds_its_clips_from_any_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = _folder(tmp_path, *TAKES[:2])
+    monkeypatch.chdir(tmp_path)
+    assert main(["index", "build", "takes", "--out", "lib", "-q"]) == 0
+    # Later commands run elsewhere: a relative source path would be read against their folder.
+    elsewhere = tmp_path / "scenes"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    library = ClipLibrary.open(tmp_path / "lib")
+    assert [record.id for record in library.records] == [f"takes/{take}" for take in TAKES[:2]]
+    assert [record.source.file for record in library.records] == [
+        str(folder / f"{take}.bvh") for take in TAKES[:2]
+    ]
+    assert missing_sources(library.records) == []
+    capsys.readouterr()
+    assert main(["search", str(tmp_path / "lib"), "waves goodbye", "-k", "1"]) == 0
+    assert "gone" not in capsys.readouterr().err
+
+
+def test_add_drops_the_clips_of_files_gone_from_the_folders_it_reads(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = _folder(tmp_path, *TAKES[:2])
+    other = tmp_path / "other"
+    other.mkdir()
+    shutil.copy(BANDAI / f"{TAKES[2]}.bvh", other / f"{TAKES[2]}.bvh")
+    library = tmp_path / "lib"
+    assert main(["index", "build", str(folder), str(other), "--out", str(library), "-q"]) == 0
+    gone = folder / f"{TAKES[0]}.bvh"
+    gone.unlink()
+    (other / f"{TAKES[2]}.bvh").unlink()
+    capsys.readouterr()
+    # Only `folder` is read again: what left it goes, what left `other` stays until it is read.
+    assert main(["index", "build", str(folder), "--out", str(library), "--add", "-q"]) == 0
+    err = capsys.readouterr().err
+    assert f"dropped 1 clip of 1 file gone from the folders read ({gone})" in err
+    after = ClipLibrary.open(library)
+    assert [r.id for r in after.records] == [f"takes/{TAKES[1]}", f"other/{TAKES[2]}"]
+    stamps = json.loads(after.attachment(SOURCE_STAMPS) or b"{}")
+    assert source_key(gone) not in stamps and source_key(folder / f"{TAKES[1]}.bvh") in stamps
+
+
+def test_add_after_another_writer_goes_into_the_newest_version(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from motiondirector.cli import _add_to_library
+
+    first, second = _folder(tmp_path, TAKES[0]), tmp_path / "more"
+    second.mkdir()
+    shutil.copy(BANDAI / f"{TAKES[1]}.bvh", second / f"{TAKES[1]}.bvh")
+    library = tmp_path / "lib"
+    assert main(["index", "build", str(first), "--out", str(library), "-q"]) == 0
+    # This build opened the library and read its folder; meanwhile a teammate's add went in.
+    opened = ClipLibrary.open(library)
+    third = tmp_path / "third"
+    third.mkdir()
+    shutil.copy(BANDAI / f"{TAKES[2]}.bvh", third / f"{TAKES[2]}.bvh")
+    assert main(["index", "build", str(third), "--out", str(library), "--add", "-q"]) == 0
+    capsys.readouterr()
+    result = ingest([str(second)])
+    args = argparse.Namespace(out=library, sources=[str(second)])
+    # It used to fail here, after the whole ingest: "moved to v000002 ...; reopen it".
+    added = _add_to_library(opened, result, args, progress=False)
+    assert added is not None and added.version == "v000003"
+    assert "changed while its files were read" in capsys.readouterr().err
+    assert sorted(r.id for r in ClipLibrary.open(library).records) == sorted(
+        [f"takes/{TAKES[0]}", f"third/{TAKES[2]}", f"more/{TAKES[1]}"]
+    )

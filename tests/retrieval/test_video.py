@@ -91,8 +91,13 @@ def test_truncated_videos_are_refused(tmp_path: Path) -> None:
     cut = tmp_path / "cut.mp4"  # index at the end: the cut loses it
     data = (VIDEOS / "lp_d18.mp4").read_bytes()
     cut.write_bytes(data[: len(data) // 2])
-    with pytest.raises(VideoProbeError, match="cannot open"):
+    with pytest.raises(VideoProbeError) as caught:
         probe_video(cut)
+    # Not "cannot open as a video", which a text file renamed .mp4 gets too.
+    assert caught.value.reason == (
+        "truncated: the file stops at 0.09 MB, inside its 'mdat' box that runs to 0.18 MB, "
+        "and its index ('moov' box) is missing"
+    )
     # Index at the front: the file opens, but its data stops halfway through.
     fast = tmp_path / "fast.mp4"
     _remux(VIDEOS / "lp_d18.mp4", fast, "mp4", {"movflags": "faststart"})
@@ -158,7 +163,7 @@ def test_caption_lines_become_records_and_bad_ones_are_skipped(tmp_path: Path) -
     assert sorted(skipped) == [5, 6, 7, 8, 9, 10, 11, 12, 13, 14]
     assert "JSON" in skipped[5].reason
     assert "missing.mp4: no such video file" in skipped[6].reason
-    assert skipped[7].reason.startswith("broken.mp4: cannot open as a video")
+    assert skipped[7].reason.startswith("broken.mp4: truncated: the file stops at 0.06 MB, inside")
     assert "past the end" in skipped[8].reason
     assert "outside the video" in skipped[9].reason
     assert "must be after" in skipped[10].reason
