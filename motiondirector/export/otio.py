@@ -1,7 +1,7 @@
 """Export of a Timeline as OpenTimelineIO JSON (`.otio`), for editorial tools.
 
 One video track per character, named after the character; one Clip per segment, named after
-its lexeme (or kind), with an ExternalReference to its source (a file path, or `builtin:<clip
+its lexeme (or kind), with an ExternalReference to its source (a `file://` URL, or `builtin:<clip
 id>` for the built-in library) and a source range starting at the segment's source in. A clip
 occupies its target length on the track; when the source was time-warped to fit, the clip
 carries a LinearTimeWarp effect with the rate (source seconds per target second). Gaps fill any
@@ -24,6 +24,7 @@ opentimelineio is imported when an export is made, not on import.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from motiondirector.errors import BackendUnavailableError
@@ -110,6 +111,17 @@ def _line_marker(otio: Any, utterance: PlanUtterance, fps: float) -> Any:
     )
 
 
+def media_url(source: str | None) -> str:
+    """A segment's source as the URL an ExternalReference names: a file as a `file://` URL
+    (editors read a plain path with a space or an accent in it as a broken link), a URL or a
+    `builtin:` clip as it is, nothing as ""."""
+    if not source:
+        return ""
+    if "://" in source or source.startswith("builtin:"):
+        return source
+    return Path(source).absolute().as_uri()
+
+
 def _track(
     otio: Any, name: str, segments: tuple[Segment, ...] | tuple[FaceSegment, ...], fps: float
 ) -> Any:
@@ -133,7 +145,7 @@ def _track(
             label = segment.lexeme or segment.kind
         clip = otio.schema.Clip(
             name=label,
-            media_reference=otio.schema.ExternalReference(target_url=segment.source or ""),
+            media_reference=otio.schema.ExternalReference(target_url=media_url(segment.source)),
             source_range=otio.opentime.TimeRange(
                 start_time=frames(segment.source_in),
                 duration=otio.opentime.RationalTime(end - start, fps),

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import opentimelineio as otio
 import pytest
 
-from motiondirector.export.otio import METADATA_KEY, timeline_to_otio_json
+from motiondirector.export.otio import METADATA_KEY, media_url, timeline_to_otio_json
 from motiondirector.plan.timeline import CharacterTimeline, Provenance, Segment, Timeline
 
 
@@ -60,7 +62,7 @@ def test_round_trip_keeps_tracks_clips_names_and_ranges() -> None:
     assert [c.name for c in clips] == ["idle", "wave", "point"]
     assert [c.media_reference.target_url for c in clips] == [
         "builtin:idle",
-        "/data/wave.bvh",
+        "file:///data/wave.bvh",
         "builtin:point",
     ]
     wave = clips[1]
@@ -101,3 +103,13 @@ def test_each_line_of_dialogue_is_a_marker_over_its_time() -> None:
     assert (meta["utterance_id"], meta["voice_over"]) == (thought.id, True)
     assert [w[0] for w in meta["words"]] == [w.text for w in thought.words]
     assert timeline_to_otio_json(TIMELINE) == timeline_to_otio_json(TIMELINE, dialogue=())
+
+
+def test_files_are_linked_as_file_urls(tmp_path: Path) -> None:
+    """Editors read a plain path with a space or an accent in it as a broken link."""
+    take = tmp_path / "Zoë take 1.mp4"
+    assert media_url(str(take)) == take.as_uri()
+    assert media_url(str(take)).endswith("/Zo%C3%AB%20take%201.mp4")
+    assert media_url("builtin:wave") == "builtin:wave"
+    assert media_url("https://example.org/a.mp4") == "https://example.org/a.mp4"
+    assert media_url(None) == ""

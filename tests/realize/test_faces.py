@@ -18,7 +18,7 @@ from motiondirector.cli import main
 from motiondirector.export.arkit import arkit_curves, frame_times
 from motiondirector.export.face_curves import FaceCurves
 from motiondirector.export.head_eyes import HeadEyesCurves
-from motiondirector.export.otio import timeline_to_otio_json
+from motiondirector.export.otio import media_url, timeline_to_otio_json
 from motiondirector.export.scene_folder import DirectResult, SceneFolder
 from motiondirector.faces.model import FACE_MODEL_ENV, find_face_model
 from motiondirector.generators.backends.scene import build_requests, read_direction
@@ -201,7 +201,9 @@ def test_the_otio_timeline_references_the_source_video(realized: Realization) ->
     names = [track.name for track in back.tracks]
     assert names == ["ANA", "ANA face", "BEN", "BEN face"]
     fps = float(realized.timeline.fps)
-    real = {(s.source, s.source_in, s.source_out) for _, s in _segments(realized) if s.source}
+    real = {
+        (media_url(s.source), s.source_in, s.source_out) for _, s in _segments(realized) if s.source
+    }
     seen = set()
     for track in back.tracks:
         if not track.name.endswith(" face"):
