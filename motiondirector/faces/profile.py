@@ -266,6 +266,9 @@ def behaviour_match(profile: BehaviourProfile | None, target: BehaviourTarget) -
     if target.emotion is not None:
         if profile.emotion == target.emotion:
             parts.append(max(0.5, profile.emotion_intensity))
+        elif target.emotion == "neutral":
+            # A faint expression is nearly neutral: as neutral as it is faint.
+            parts.append(1.0 - profile.emotion_intensity)
         else:
             parts.append(0.0)
     return float(np.mean(parts)) if parts else 0.0

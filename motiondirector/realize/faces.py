@@ -14,7 +14,8 @@ face segments with a behaviour profile, and the face tracks stored beside them
 - **Slots.** Every utterance is a slot for every character: the speaker's face while speaking,
   each listener's while listening. Its query is the character's face, head and gaze events
   over the slot (their descriptions are the text; AUs, head lexemes, gaze, blinks the
-  behaviour), the utterance's emotion (for the speaker) and whether the character speaks
+  behaviour), the utterance's emotion (for the speaker; a neutral face for a listener the plan
+  gives no expression) and whether the character speaks
   (`ClipQuery.from_face_events`), asking for the slot's length. A character's slots never
   overlap: where utterances do, its own lines win the shared time (`face_slots`).
 - **Decision.** The library's face segments are scored as `search` scores them (text and
@@ -163,7 +164,8 @@ class FaceSlot:
 def face_slots(plan: MotionPlan, character: str) -> list[FaceSlot]:
     """The slots of `character`: one per utterance, in time order, with the character's face,
     head and gaze events that overlap it; the emotion is the utterance's for its speaker, who
-    is not `speaking` (their face does not talk) in a voice-over.
+    is not `speaking` (their face does not talk) in a voice-over, and neutral for a listener
+    the plan gives no expression there.
 
     A face does one thing at a time, so slots never overlap: where utterances do (dual
     dialogue, interruptions), the character's own lines hold their time first, then the others
@@ -192,6 +194,7 @@ def face_slots(plan: MotionPlan, character: str) -> list[FaceSlot]:
                 continue
             start, end = span
             held.append(span)
+            slot_events = tuple(e for e in events if e.start < end and e.end > start)
             slots.append(
                 FaceSlot(
                     character=character,
@@ -199,11 +202,24 @@ def face_slots(plan: MotionPlan, character: str) -> list[FaceSlot]:
                     start=start,
                     end=end,
                     speaking=utterance.mouthed_by(character),
-                    emotion=utterance.emotion.label if own else None,
-                    events=tuple(e for e in events if e.start < end and e.end > start),
+                    emotion=utterance.emotion.label if own else _listening_emotion(slot_events),
+                    events=slot_events,
                 )
             )
     return sorted(slots, key=lambda slot: (slot.start, slot.end, slot.utterance_id))
+
+
+# Blinks and parted lips say nothing of what a face feels.
+_UNEXPRESSIVE_AUS = frozenset({25, 43, 45, 46})
+
+
+def _listening_emotion(events: Sequence[SlotEvent]) -> str | None:
+    """What a listener's slot asks of a face's emotion: nothing when the plan gives the
+    listener an expression there (its AUs ask for it), else a neutral face. Asking only for
+    silence, any silent segment scored 1.00, and a listener took an angry face during a
+    neutral line."""
+    expressive = any(isinstance(e, FaceEvent) and e.au not in _UNEXPRESSIVE_AUS for e in events)
+    return None if expressive else "neutral"
 
 
 def _free_span(

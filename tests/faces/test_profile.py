@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from motiondirector.faces.events import FaceBehaviour, read_behaviour
 from motiondirector.faces.model import FaceModel
 from motiondirector.faces.profile import (
@@ -120,3 +122,34 @@ def test_a_real_clip_that_grins_and_tenses_up_is_described_without_contradiction
     assert "smiles broadly" in whole.summary and "angry" not in whole.summary
     for segment in segments:
         assert not ("smiles" in segment.summary and "angry" in segment.summary), segment.summary
+
+
+def _silent_profile(emotion: str, intensity: float) -> BehaviourProfile:
+    return BehaviourProfile(
+        face_model="test",
+        face_share=1.0,
+        blendshapes=(0.0,) * 52,
+        aus={},
+        head_energy=(0.0, 0.0, 0.0),
+        head={},
+        gaze={},
+        blinks_per_min=12.0,
+        speaking=0.0,
+        mouth_open=0.0,
+        emotion=emotion,  # type: ignore[arg-type]
+        emotion_intensity=intensity,
+    )
+
+
+def test_a_neutral_face_is_asked_for_as_neutral_as_it_is_faint() -> None:
+    """A listener's slot asking for a neutral, silent face took any silent face at 1.00, an
+    angry one included; a faint expression now counts as nearly neutral, a strong one not."""
+    target = target_from_events([], emotion="neutral", speaking=False)
+    neutral = behaviour_match(_silent_profile("neutral", 0.87), target)
+    faint = behaviour_match(_silent_profile("anger", 0.22), target)
+    strong = behaviour_match(_silent_profile("surprise", 0.9), target)
+    assert neutral > faint > strong
+    assert faint == pytest.approx((1.0 + 0.78) / 2) and strong == pytest.approx((1.0 + 0.1) / 2)
+    # Other emotions are asked for as before: the same emotion or nothing.
+    joy = target_from_events([], emotion="joy", speaking=False)
+    assert behaviour_match(_silent_profile("anger", 0.9), joy) == 0.5

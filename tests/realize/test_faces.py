@@ -25,16 +25,17 @@ from motiondirector.generators.backends.scene import build_requests, read_direct
 from motiondirector.generators.backends.tiny import tiny_pipeline
 from motiondirector.generators.backends.wan_animate import WanAnimateBackend
 from motiondirector.generators.face_track import RealFaceVideo, draw_face, face_conditioning
-from motiondirector.plan.motion_plan import MotionPlan
+from motiondirector.plan.motion_plan import FaceEvent, MotionPlan
 from motiondirector.plan.timeline import CharacterTimeline, FaceSegment, Timeline
 from motiondirector.plan.vocabulary import load_arkit_map
-from motiondirector.realize import plan_text
+from motiondirector.realize import plan_script, plan_text
 from motiondirector.realize.body import Realization
 from motiondirector.realize.faces import (
     FACE_BLEND_S,
     MAX_WARP,
     FaceLibrary,
     FaceLibraryError,
+    face_slots,
     open_face_library,
     realize_faces,
     sample_segment,
@@ -44,6 +45,7 @@ from motiondirector.retrieval import ClipLibrary
 from motiondirector.speech import character_keys, speech_curves
 from motiondirector.speech.coarticulation import speech_shape_columns
 
+from ..conftest import EXAMPLE_SCENE
 from ..faces.clips import FACE_MODEL
 
 SCRIPT = (
@@ -446,3 +448,22 @@ def test_a_window_in_whole_milliseconds_plays_within_the_warp_bound(
         assert 1 / MAX_WARP - 1e-9 <= (end - start) / length <= MAX_WARP + 1e-9
         assert float(track.times[0]) - 1e-3 <= start
         assert end <= float(track.times[-1]) + 1 / track.fps + 1e-9
+
+
+def test_a_listener_the_plan_gives_no_expression_asks_for_a_neutral_face() -> None:
+    """Asking only for silence, a listener took an angry face during a neutral line."""
+    plan = plan_script(EXAMPLE_SCENE)
+    listening = [
+        slot
+        for track in plan.characters
+        for slot in face_slots(plan, track.name)
+        if not any(u.id == slot.utterance_id and u.speaker == track.name for u in plan.utterances)
+    ]
+    expressive = [
+        slot
+        for slot in listening
+        if any(isinstance(e, FaceEvent) and e.au not in (25, 43, 45, 46) for e in slot.events)
+    ]
+    assert listening and len(expressive) < len(listening)
+    for slot in listening:
+        assert slot.emotion == (None if slot in expressive else "neutral"), slot
