@@ -39,9 +39,10 @@ from pathlib import Path
 import numpy as np
 
 from motiondirector.errors import AssemblyError, ScriptError
-from motiondirector.motion.bvh import quat_apply, quat_conjugate, quat_multiply, read_bvh
+from motiondirector.motion.bvh import read_bvh
 from motiondirector.motion.clip import Motion
 from motiondirector.motion.library import GestureLibraryError, get_clip, persistent_lexemes
+from motiondirector.motion.quaternion import quat_apply, quat_conjugate, quat_multiply
 from motiondirector.motion.retargeting import load_rig_map, retarget
 from motiondirector.motion.skeleton import CANONICAL_FPS, JOINT_INDEX, JOINTS, REST_OFFSETS
 from motiondirector.plan.timeline import CharacterTimeline, Segment, Timeline

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.spatial.transform import Rotation, Slerp
 
+from motiondirector.motion.quaternion import quat_apply, quat_multiply
 from motiondirector.motion.skeleton import CANONICAL_FPS, JOINTS, PARENTS, REST_OFFSETS
 
 
@@ -77,18 +78,20 @@ class Motion:
 
 
 def forward_kinematics(rotations: np.ndarray, root_positions: np.ndarray) -> np.ndarray:
-    """Joint world positions (frames, 22, 3) from local rotations and root positions."""
+    """Joint world positions (frames, 22, 3) from local rotations (normalized here, as any
+    rotation stored as four numbers may be off unit length by a hair) and root positions."""
     frames = rotations.shape[0]
+    unit = rotations / np.linalg.norm(rotations, axis=-1, keepdims=True)
     positions = np.zeros((frames, len(JOINTS), 3))
-    global_rotations: list[Rotation] = []
+    global_rotations = np.empty((frames, len(JOINTS), 4))
     for joint, parent in enumerate(PARENTS):
-        local = Rotation.from_quat(rotations[:, joint])
         if parent < 0:
-            global_rotations.append(local)
+            global_rotations[:, joint] = unit[:, joint]
             positions[:, joint] = root_positions
             continue
-        parent_rotation = global_rotations[parent]
-        global_rotations.append(parent_rotation * local)
-        offset = np.array(REST_OFFSETS[joint])  # scipy wants a writable buffer
-        positions[:, joint] = positions[:, parent] + parent_rotation.apply(offset)
+        parent_rotation = global_rotations[:, parent]
+        global_rotations[:, joint] = quat_multiply(parent_rotation, unit[:, joint])
+        positions[:, joint] = positions[:, parent] + quat_apply(
+            parent_rotation, REST_OFFSETS[joint][None]
+        )
     return positions

@@ -33,9 +33,9 @@ import numpy as np
 from scipy.spatial.transform import Rotation
 
 from motiondirector.errors import BackendUnavailableError, CodebookError
-from motiondirector.motion.bvh import quat_apply, quat_conjugate, quat_multiply
 from motiondirector.motion.clip import Motion, forward_kinematics
 from motiondirector.motion.describe import describe_motion, summarize_motion
+from motiondirector.motion.quaternion import quat_apply, quat_conjugate, quat_multiply
 from motiondirector.motion.skeleton import CANONICAL_FPS, JOINTS
 from motiondirector.plan.motion_plan import CodebookTokens
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from motiondirector.motion.bvh import quat_apply, quat_conjugate, quat_multiply
 from motiondirector.motion.clip import Motion
+from motiondirector.motion.quaternion import quat_apply, quat_conjugate, quat_multiply
 from motiondirector.motion.skeleton import JOINT_INDEX, PARENTS, REST_OFFSETS
 
 _J = JOINT_INDEX

@@ -38,14 +38,9 @@ import yaml
 from scipy.spatial.transform import Rotation
 
 from motiondirector.errors import ScriptError
-from motiondirector.motion.bvh import (
-    BvhMotion,
-    BvhSkeleton,
-    quat_apply,
-    quat_conjugate,
-    quat_multiply,
-)
+from motiondirector.motion.bvh import BvhMotion, BvhSkeleton
 from motiondirector.motion.clip import Motion
+from motiondirector.motion.quaternion import quat_apply, quat_conjugate, quat_multiply
 from motiondirector.motion.skeleton import CANONICAL_FPS, JOINT_INDEX, JOINTS, PARENTS, REST_OFFSETS
 from motiondirector.yaml_data import load_yaml
 

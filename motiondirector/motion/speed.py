@@ -20,8 +20,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from motiondirector.motion.bvh import quat_conjugate, quat_multiply
 from motiondirector.motion.clip import Motion
+from motiondirector.motion.quaternion import quat_conjugate, quat_multiply
 from motiondirector.motion.skeleton import JOINT_INDEX, PARENTS
 
 JOINT_GROUPS: Mapping[str, tuple[str, ...]] = {
@@ -83,26 +83,30 @@ def group_velocities(motion: Motion) -> dict[str, np.ndarray]:
     return out
 
 
-def peak_speeds(motion: Motion) -> dict[str, float]:
-    """Each group's highest speed over the motion, m/s (°/s for the head turn; 0 for a
-    single frame)."""
+def peaks(motion: Motion) -> tuple[dict[str, float], dict[str, float]]:
+    """(each group's highest speed, its highest acceleration) over the motion: m/s and m/s²,
+    °/s and °/s² for the head turn; 0 where the motion is too short to say."""
     if motion.frames < 2:
-        return dict.fromkeys(GROUPS, 0.0)
-    return {
-        group: float(np.linalg.norm(velocity, axis=-1).max())
-        for group, velocity in group_velocities(motion).items()
+        return dict.fromkeys(GROUPS, 0.0), dict.fromkeys(GROUPS, 0.0)
+    velocities = group_velocities(motion)
+    speeds = {g: float(np.linalg.norm(v, axis=-1).max()) for g, v in velocities.items()}
+    if motion.frames < 3:
+        return speeds, dict.fromkeys(GROUPS, 0.0)
+    accelerations = {
+        g: float(np.linalg.norm(np.diff(v, axis=0), axis=-1).max() * motion.fps)
+        for g, v in velocities.items()
     }
+    return speeds, accelerations
+
+
+def peak_speeds(motion: Motion) -> dict[str, float]:
+    """Each group's highest speed over the motion (`peaks`)."""
+    return peaks(motion)[0]
 
 
 def peak_accelerations(motion: Motion) -> dict[str, float]:
-    """Each group's highest acceleration over the motion, m/s² (°/s² for the head turn; 0
-    under three frames)."""
-    if motion.frames < 3:
-        return dict.fromkeys(GROUPS, 0.0)
-    return {
-        group: float(np.linalg.norm(np.diff(velocity, axis=0), axis=-1).max() * motion.fps)
-        for group, velocity in group_velocities(motion).items()
-    }
+    """Each group's highest acceleration over the motion (`peaks`)."""
+    return peaks(motion)[1]
 
 
 def speed_headroom(peaks: Mapping[str, float], limits: Mapping[str, float]) -> float:

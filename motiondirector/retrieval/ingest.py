@@ -31,7 +31,7 @@ from motiondirector.motion.bvh import read_bvh
 from motiondirector.motion.clip import Motion
 from motiondirector.motion.describe import summarize_motion
 from motiondirector.motion.retargeting import SHIPPED_RIGS, RigMap, load_rig_map, retarget
-from motiondirector.motion.speed import peak_accelerations, peak_speeds
+from motiondirector.motion.speed import peaks
 from motiondirector.retrieval.records import (
     ClipRecord,
     ClipSource,
@@ -58,6 +58,8 @@ def motion_features(motion: Motion) -> MotionFeatures:
     first_velocity = (local[1] - local[0]) * motion.fps if motion.frames > 1 else local[0] * 0
     last_velocity = (local[-1] - local[-2]) * motion.fps if motion.frames > 1 else local[0] * 0
 
+    speeds, accelerations = peaks(motion)
+
     def flat(values: np.ndarray) -> tuple[float, ...]:
         return tuple(float(v) for v in np.round(values.reshape(-1), 4))
 
@@ -66,8 +68,8 @@ def motion_features(motion: Motion) -> MotionFeatures:
         last_pose=flat(local[-1]),
         first_velocity=flat(first_velocity),
         last_velocity=flat(last_velocity),
-        peak_speeds=peak_speeds(motion),
-        peak_accelerations=peak_accelerations(motion),
+        peak_speeds=speeds,
+        peak_accelerations=accelerations,
     )
 
 

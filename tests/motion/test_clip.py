@@ -41,6 +41,25 @@ def test_forward_kinematics_keeps_bone_lengths_and_rotates_children() -> None:
     np.testing.assert_allclose(elbow - shoulder, [0.0, -0.26, 0.0], atol=1e-12)
 
 
+def test_forward_kinematics_agrees_with_scipy_and_reads_rotations_as_unit() -> None:
+    motion = random_motion(30, seed=3)
+    expected = np.zeros((motion.frames, len(JOINTS), 3))
+    rotations: list[Rotation] = []
+    for joint, parent in enumerate(PARENTS):
+        local = Rotation.from_quat(motion.rotations[:, joint])
+        if parent < 0:
+            rotations.append(local)
+            expected[:, joint] = motion.root_positions
+            continue
+        rotations.append(rotations[parent] * local)
+        offset = rotations[parent].apply(np.array(REST_OFFSETS[joint]))
+        expected[:, joint] = expected[:, parent] + offset
+    np.testing.assert_allclose(motion.joint_positions(), expected, atol=1e-12)
+    # A quaternion off unit length (four rounded numbers) is the rotation it stands for.
+    scaled = forward_kinematics(motion.rotations * 1.01, motion.root_positions)
+    np.testing.assert_allclose(scaled, expected, atol=1e-12)
+
+
 def test_resample_halves_the_frame_count_and_keeps_the_ends() -> None:
     frames = 61
     angles = np.linspace(0.0, 90.0, frames)

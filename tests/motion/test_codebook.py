@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from motiondirector.motion.bvh import quat_multiply, read_bvh
+from motiondirector.motion.bvh import read_bvh
 from motiondirector.motion.clip import Motion
 from motiondirector.motion.codebook import (
     WINDOW,
@@ -21,6 +21,7 @@ from motiondirector.motion.codebook import (
     usage,
 )
 from motiondirector.motion.library import builtin_library, get_clip
+from motiondirector.motion.quaternion import quat_multiply
 from motiondirector.motion.retargeting import retarget
 from motiondirector.plan.motion_plan import CodebookTokens
 
