@@ -1,9 +1,12 @@
-"""Suite-wide settings: offline, one thread, and paths to the shared real data."""
+"""Suite-wide settings: offline, one thread, paths to the shared real data, and helpers the
+tests share."""
 
 from __future__ import annotations
 
 import os
 import socket
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,6 +31,23 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def together(threads: int, call: Callable[[], object]) -> list[object]:
+    """`call()` from `threads` threads released at the same moment; their results in order."""
+    start = threading.Barrier(threads)
+    results: list[object] = [None] * threads
+
+    def run(slot: int) -> None:
+        start.wait()
+        results[slot] = call()
+
+    workers = [threading.Thread(target=run, args=(slot,)) for slot in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return results
 
 
 def video_frames(path: Path) -> np.ndarray:

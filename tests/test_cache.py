@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from motiondirector.cache import CACHE_ENV, entry_lock, entry_lock_path, load_once, user_cache_dir
+from tests.conftest import together
 
 
 def test_the_cache_directory_follows_the_settings(
@@ -21,24 +22,6 @@ def test_the_cache_directory_follows_the_settings(
     assert user_cache_dir() == tmp_path / "xdg" / "motiondirector"
 
 
-def _together(threads: int, call: object) -> list[object]:
-    """`call()` from `threads` threads released at the same moment; their results."""
-    assert callable(call)
-    start = threading.Barrier(threads)
-    results: list[object] = [None] * threads
-
-    def run(slot: int) -> None:
-        start.wait()
-        results[slot] = call()
-
-    workers = [threading.Thread(target=run, args=(slot,)) for slot in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    return results
-
-
 def test_threads_asking_together_get_one_value_loaded_once() -> None:
     loads: list[int] = []
 
@@ -48,7 +31,7 @@ def test_threads_asking_together_get_one_value_loaded_once() -> None:
         time.sleep(0.05)  # a table that takes a while to read, so the first callers overlap
         return {"loaded": len(loads)}
 
-    results = _together(8, table)
+    results = together(8, table)
     assert len(loads) == 1
     assert all(result is results[0] for result in results)
     assert table.__name__ == "table"

@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 
 import motiondirector.planners as planners
 from motiondirector.errors import MotionDirectorError
 from motiondirector.planners import RulesPlanner, get_planner
+from tests.conftest import together
 
 
 def test_threads_asking_together_share_one_planner(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(planners, "_cache", {})  # a process that has not planned yet
-    start = threading.Barrier(8)
-    found: list[object] = []
-
-    def ask() -> None:
-        start.wait()
-        found.append(get_planner("rules"))
-
-    threads = [threading.Thread(target=ask) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    found = together(8, lambda: get_planner("rules"))
     assert len(found) == 8
     assert isinstance(found[0], RulesPlanner)
     assert len({id(planner) for planner in found}) == 1

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-import threading
 
 import pytest
 from hypothesis import given, settings
@@ -16,6 +15,7 @@ from motiondirector.speech import ARPABET, pronounce, syllable_count
 from motiondirector.speech.letter_to_sound import spell_to_phonemes
 from motiondirector.speech.phonemes import cmu_lexicon, in_dictionary, spoken_parts
 from motiondirector.speech.tables import load_speech_tables
+from tests.conftest import together
 
 KNOWN = set(ARPABET)
 
@@ -140,18 +140,7 @@ def test_threads_starting_together_share_one_dictionary() -> None:
     """A server's first requests or a thread pool's first tasks arrive together: the
     dictionary (126,000 entries) is read once, not once per thread."""
     cmu_lexicon.cache_clear()
-    start = threading.Barrier(8)
-    found: list[object] = []
-
-    def first_lookup() -> None:
-        start.wait()
-        found.append(cmu_lexicon())
-
-    threads = [threading.Thread(target=first_lookup) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    found = together(8, cmu_lexicon)
     assert len(found) == 8
     assert len({id(lexicon) for lexicon in found}) == 1
     assert found[0] is cmu_lexicon()
