@@ -38,7 +38,7 @@ from motiondirector.server.logs import install_log_redaction, server_log_config
 from motiondirector.server.request_ids import REQUEST_ID_HEADER, RequestIdMiddleware
 from motiondirector.server.routes_plan import PROBLEM, plan_router
 from motiondirector.server.routes_scenes import scene_router
-from motiondirector.server.routes_sessions import session_router
+from motiondirector.server.routes_sessions import LAST_EVENT_ID, session_router
 from motiondirector.server.sessions import SessionStore
 from motiondirector.server.settings import ServerSettings
 from motiondirector.server.streams import StreamWorkers
@@ -196,7 +196,9 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
             CORSMiddleware,
             allow_origins=list(settings.cors_origins),
             allow_methods=["GET", "POST", "DELETE"],
-            allow_headers=[API_KEY_HEADER, "Content-Type", REQUEST_ID_HEADER],
+            # Last-Event-ID: what an SSE client library sends when it retries a lost stream;
+            # refused in the preflight, the page would see a network error, not the answer.
+            allow_headers=[API_KEY_HEADER, "Content-Type", REQUEST_ID_HEADER, LAST_EVENT_ID],
             # Content-Disposition: a web page saving an artifact names the file from it.
             expose_headers=[
                 "Retry-After",

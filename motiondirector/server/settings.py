@@ -21,6 +21,7 @@ from contextlib import suppress
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from pydantic import BeforeValidator, Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import (
@@ -206,6 +207,20 @@ class ServerSettings(BaseSettings):
             found |= read_keys_file(keys_file)
         return frozenset(found)
 
+    @field_validator("cors_origins", mode="after")
+    @classmethod
+    def _browser_origins(cls, origins: tuple[str, ...]) -> tuple[str, ...]:
+        for origin in origins:
+            expected = _origin_as_sent(origin)
+            if origin != expected:
+                # CORS compares the Origin header byte for byte: an entry written otherwise
+                # never matches, and the page sees only a network error.
+                raise ValueError(
+                    f"{origin!r} is not an origin as a browser sends it: write "
+                    f"scheme://host[:port] with no path, e.g. {expected!r}, or '*' for any"
+                )
+        return origins
+
     @field_validator(*_AT_LEAST, mode="after")
     @classmethod
     def _room_for_the_smaller_limit(cls, frames: int, info: ValidationInfo) -> int:
@@ -306,6 +321,29 @@ def _describe(error: ValidationError) -> str:
         message = item["msg"].removeprefix("Value error, ")
         lines.append(f"{field}: {message}{given}")
     return "; ".join(lines)
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _origin_as_sent(origin: str) -> str:
+    """`origin` as a browser's Origin header writes it (lower-case scheme and host, no
+    default port, no path); "*" stays "*"."""
+    if origin == "*":
+        return origin
+    parts = urlsplit(origin.strip())
+    if not parts.scheme or not parts.hostname:
+        return "https://" + origin.strip().strip("/")
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    host = parts.hostname.lower()
+    if ":" in host:
+        host = f"[{host}]"
+    if port is not None and port != _DEFAULT_PORTS.get(parts.scheme.lower()):
+        host = f"{host}:{port}"
+    return f"{parts.scheme.lower()}://{host}"
 
 
 def read_keys_file(path: str | os.PathLike[str]) -> set[str]:

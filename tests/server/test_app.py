@@ -246,6 +246,50 @@ def test_cors_preflight_only_for_configured_origin() -> None:
     assert "access-control-allow-origin" not in denied.headers
 
 
+def test_a_page_retrying_a_turn_stream_reads_the_409() -> None:
+    """An SSE client library retrying a lost stream sends Last-Event-ID: the preflight lets it
+    through, so the page reads the documented 409, not a network error."""
+    origin = {"Origin": "https://app.example"}
+    app = create_app(settings(cors_origins=("https://app.example",), warm_up=False))
+    with TestClient(app) as c:
+        session = c.post("/v1/sessions", json={"characters": ["ANA", "BEN"]}, headers=AUTH)
+        path = f"/v1/sessions/{session.json()['id']}/turns/stream"
+        preflight = c.options(
+            path,
+            headers={
+                **origin,
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "content-type,last-event-id,x-api-key",
+            },
+        )
+        assert preflight.status_code == 200, preflight.text
+        assert "last-event-id" in preflight.headers["access-control-allow-headers"].lower()
+        retry_headers = {**AUTH, **origin, "Last-Event-ID": "3"}
+        retry = c.post(path, json={"speaker": "ANA", "text": "Hi."}, headers=retry_headers)
+    assert assert_problem(retry, 409)["type"].endswith("/stream-not-resumable")
+    assert retry.headers["access-control-allow-origin"] == "https://app.example"
+
+
+def test_a_page_reads_refusals_from_any_origin_with_a_star() -> None:
+    """With `*`, 413 and 429 answers carry CORS headers too: a page reads the problem and
+    Retry-After instead of a network error."""
+    app = create_app(
+        settings(cors_origins=("*",), max_body_bytes=100, rate_per_second=0.001, burst=1)
+    )
+    origin = {"Origin": "http://localhost:3000"}
+    with TestClient(app) as c:
+        too_large = c.post(
+            "/v1/plan", json={"script": "ANA: " + "hi " * 100}, headers={**AUTH, **origin}
+        )
+        c.get("/v1/vocabulary", headers={**AUTH, **origin})
+        limited = c.get("/v1/vocabulary", headers={**AUTH, **origin})
+    assert_problem(too_large, 413)
+    assert_problem(limited, 429)
+    for response in (too_large, limited):
+        assert response.headers["access-control-allow-origin"] == "*"
+    assert "Retry-After" in limited.headers["access-control-expose-headers"]
+
+
 def test_refuses_to_start_without_keys_unless_anonymous_is_allowed() -> None:
     with pytest.raises(MotionDirectorError, match="no API keys"):
         create_app(ServerSettings())

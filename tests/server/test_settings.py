@@ -141,3 +141,29 @@ def test_stream_frame_budgets_leave_room_for_one_stream_and_one_key(
     with pytest.raises(MotionDirectorError) as raised:
         ServerSettings(api_keys=["k"], **values)
     assert str(raised.value) == says
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("http://localhost:3000/", "http://localhost:3000"),
+        ("https://App.Example", "https://app.example"),
+        ("https://app.example:443", "https://app.example"),
+        ("https://app.example/avatar", "https://app.example"),
+        ("app.example", "https://app.example"),
+    ],
+)
+def test_a_cors_origin_a_browser_never_sends_is_refused_with_the_right_one(
+    given: str, expected: str
+) -> None:
+    """CORS matches the Origin header exactly: such an entry would never match, and the page
+    would see only a network error."""
+    environ = {"MOTIONDIRECTOR_API_KEYS": "k", "MOTIONDIRECTOR_CORS_ORIGINS": given}
+    with pytest.raises(MotionDirectorError, match="MOTIONDIRECTOR_CORS_ORIGINS") as caught:
+        ServerSettings.from_env(environ)
+    assert f"e.g. {expected!r}" in str(caught.value)
+
+
+def test_cors_origins_as_browsers_send_them_are_kept() -> None:
+    origins = ("http://localhost:3000", "https://app.example", "http://[::1]:8080", "*")
+    assert ServerSettings(api_keys=["k"], cors_origins=origins).cors_origins == origins
