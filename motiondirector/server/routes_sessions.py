@@ -324,8 +324,12 @@ def session_router(ctx: ServerContext, workers: StreamWorkers) -> APIRouter:
             await _send_problem(websocket, _problem(error, path))
             await websocket.close(code=code)
             return
-        await websocket.send_text(ws_message("ready", state(session).model_dump_json()))
         connection = request_ids.current() or request_ids.new_request_id()
+        # A page cannot read the handshake's X-Request-ID: `ready` tells it the connection's
+        # id, so that it can quote `<id>.<n>` for its n-th message.
+        await websocket.send_text(
+            ws_message("ready", state(session).model_dump_json(), request_id=connection)
+        )
         try:
             for number in itertools.count(1):
                 message = await websocket.receive()

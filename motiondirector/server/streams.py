@@ -271,6 +271,8 @@ async def server_sent_events(
         number += 1
 
 
-def ws_message(name: str, data: str) -> str:
-    """A WebSocket text message: `{"event": name, "data": ...}`."""
-    return f'{{"event":{json.dumps(name)},"data":{data}}}'
+def ws_message(name: str, data: str, *, request_id: str | None = None) -> str:
+    """A WebSocket text message: `{"event": name, "data": ...}`, with `"request_id"` when
+    one is given."""
+    tail = "" if request_id is None else f',"request_id":{json.dumps(request_id)}'
+    return f'{{"event":{json.dumps(name)},"data":{data}{tail}}}'

@@ -102,7 +102,10 @@ def test_each_websocket_message_has_its_own_id(client: TestClient) -> None:
     bad = {"speaker": "ANA", "text": "Hi.", "words": [{"text": "Hi.", "start": 1, "end": 0.5}]}
     path = f"/v1/sessions/{session}/ws?api_key={KEY}"
     with client.websocket_connect(path, headers={"X-Request-ID": "ws-7"}) as socket:
-        assert socket.receive_json()["event"] == "ready"
+        ready = socket.receive_json()
+        # A page cannot read the handshake's header: `ready` says the connection's id.
+        assert ready["event"] == "ready" and ready["request_id"] == "ws-7"
+        assert ready["data"]["id"] == session
         ids = []
         for _ in range(2):
             socket.send_json(bad)
