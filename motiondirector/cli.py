@@ -31,6 +31,7 @@ from motiondirector.errors import (
 )
 from motiondirector.plan.options import (
     BACKEND_NAMES,
+    BASELINE_NAMES,
     EXPORT_FORMATS,
     FPS_CHOICES,
     PLANNER_NAMES,
@@ -520,8 +521,15 @@ def _build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument(
         "--planner",
         default="rules",
-        choices=PLANNER_NAMES,
-        help="rules (default), llm or hybrid (these need --llm-model)",
+        choices=(*PLANNER_NAMES, *BASELINE_NAMES),
+        help="rules (default), llm or hybrid (these need --llm-model), or a baseline: neutral "
+        "(no behaviour) or random (chance level, seeded by --seed)",
+    )
+    evaluate.add_argument(
+        "--seed",
+        type=_non_negative_int,
+        default=0,
+        help="seed of the random baseline planner (default 0)",
     )
     _add_llm_options(evaluate)
     evaluate.add_argument("--out", type=Path, required=True, help="report directory")
@@ -541,6 +549,36 @@ def _build_parser() -> argparse.ArgumentParser:
         "--data-dir",
         type=Path,
         help="folder of the evaluation data (default: ../shared/data next to the repository)",
+    )
+    evaluate.add_argument(
+        "--emotion-data",
+        action="append",
+        type=Path,
+        metavar="FILE",
+        help="the emotion suite scores this labelled CSV, TSV or JSONL file instead of MELD "
+        "and GoEmotions (repeatable)",
+    )
+    evaluate.add_argument(
+        "--emotion-column",
+        action="append",
+        default=[],
+        metavar="ROLE=NAME",
+        help="the column of --emotion-data holding text, label, speaker, dialogue or order "
+        "(default: text and label; repeatable)",
+    )
+    evaluate.add_argument(
+        "--emotion-label",
+        action="append",
+        default=[],
+        metavar="THEIRS=EMOTION",
+        help="map a label of --emotion-data to a planner emotion; THEIRS= leaves its rows out "
+        "(repeatable)",
+    )
+    evaluate.add_argument(
+        "--cue-cases",
+        type=Path,
+        metavar="FILE",
+        help="the behaviours suite scores this cue-case YAML file instead of the package's",
     )
     evaluate.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
@@ -795,9 +833,21 @@ def _run(args: argparse.Namespace) -> int:
         return _serve(args)
     if args.command == "eval":
         from motiondirector.evaluation import run_eval
+        from motiondirector.evaluation.baselines import baseline_planner
+        from motiondirector.evaluation.emotion_data import emotion_data_from_options
         from motiondirector.planners import get_planner
 
-        planner = _planner(args)
+        if (args.emotion_column or args.emotion_label) and not args.emotion_data:
+            raise MotionDirectorError("--emotion-column and --emotion-label need --emotion-data")
+        emotion_data = (
+            emotion_data_from_options(args.emotion_data, args.emotion_column, args.emotion_label)
+            if args.emotion_data
+            else None
+        )
+        if args.planner in BASELINE_NAMES:
+            planner: Planner = baseline_planner(args.planner, args.seed)
+        else:
+            planner = _planner(args)
         bar = not args.quiet and sys.stderr.isatty()
         report = run_eval(
             args.suite or ["all"],
@@ -812,6 +862,8 @@ def _run(args: argparse.Namespace) -> int:
             baseline=None
             if args.baseline is None
             else get_planner(args.baseline, _llm_config(args)),
+            emotion_data=emotion_data,
+            cue_cases=args.cue_cases,
         )
         _report_fallbacks(planner)
         print(f"wrote {report}")

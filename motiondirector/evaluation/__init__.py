@@ -10,6 +10,7 @@ compare_reports("reports/rules", "reports/x")  # every suite of two report folde
 table = compare_faces(real, planned)  # per-feature distance of real and planned faces
 rows = compare_bodies(real_motions, realized)  # joint speeds and pops against real mocap
 run_suite("behaviours", planner=RandomPlanner(seed=0))  # chance level, to score above
+run_suite("emotion", emotion_data=[EmotionData("ours.csv", text="line", label="mood")])
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from motiondirector.evaluation.baselines import NeutralPlanner, RandomPlanner
 from motiondirector.evaluation.body_realism import compare_bodies
 from motiondirector.evaluation.compare import compare
 from motiondirector.evaluation.data import shared_data_dir
+from motiondirector.evaluation.emotion_data import EmotionData, load_emotion_data
 from motiondirector.evaluation.latency import percentiles, plan_turns
 from motiondirector.evaluation.metrics import (
     HUMAN_RANGES,
@@ -81,6 +83,7 @@ __all__ = [
     "SUITES",
     "AblatedPlanner",
     "BandaiQuery",
+    "EmotionData",
     "EvaluationError",
     "FaceSample",
     "Feature",
@@ -105,6 +108,7 @@ __all__ = [
     "evaluate_builtin_paraphrases",
     "events_inside_scene_share",
     "gaze_gap_share",
+    "load_emotion_data",
     "load_queries",
     "load_report",
     "naturalness",

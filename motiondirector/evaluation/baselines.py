@@ -18,7 +18,9 @@ import hashlib
 
 import numpy as np
 
+from motiondirector.errors import EvaluationError
 from motiondirector.plan.direction import Behaviour, Direction, UtteranceDirection
+from motiondirector.plan.options import BASELINE_NAMES
 from motiondirector.plan.scene import Scene, Utterance
 from motiondirector.plan.vocabulary import (
     EMOTIONS,
@@ -107,3 +109,14 @@ class RandomPlanner:
             emotion_reason=f"random baseline: {emotion} drawn at random",
             behaviours=tuple(behaviours),
         )
+
+
+def baseline_planner(name: str, seed: int = 0) -> NeutralPlanner | RandomPlanner:
+    """The baseline called `name` (`random` seeded by `seed`)."""
+    if name == "neutral":
+        return NeutralPlanner()
+    if name == "random":
+        return RandomPlanner(seed)
+    raise EvaluationError(
+        f"unknown baseline planner {name!r}; choose from {', '.join(BASELINE_NAMES)}"
+    )

@@ -15,18 +15,14 @@ delta itself.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from motiondirector.errors import EvaluationError
+from motiondirector.evaluation.intervals import F1_AVERAGES, bca_interval, f1_score
 from motiondirector.evaluation.suites import SuiteResult
 
 COLUMNS = ["metric", "a", "b", "delta", "ci_low", "ci_high"]
-F1_AVERAGES = ("weighted_f1", "macro_f1")
 
 
 def _parts(run: SuiteResult | pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -57,36 +53,7 @@ def _bootstrap(
     def delta(x: np.ndarray, y: np.ndarray, axis: int = -1) -> np.ndarray:
         return np.asarray(y.mean(axis=axis) - x.mean(axis=axis))
 
-    return _interval((av, bv), delta, n_boot, rng, paired=paired, vectorized=True)
-
-
-def _interval(
-    data: tuple[np.ndarray, ...],
-    statistic: Callable[..., Any],
-    n_boot: int,
-    rng: np.random.Generator,
-    **options: bool,
-) -> tuple[float, float]:
-    """The 95 % BCa bootstrap interval of `statistic` over `data`."""
-    result = stats.bootstrap(
-        data, statistic, n_resamples=n_boot, confidence_level=0.95, method="BCa", rng=rng, **options
-    )
-    interval = result.confidence_interval
-    return float(interval.low), float(interval.high)
-
-
-def f1_score(gold: np.ndarray, pred: np.ndarray, labels: int, average: str) -> float:
-    """Weighted or macro F1 of integer labels in [0, labels), over the labels present in
-    `gold` (as `sklearn.metrics.f1_score` with those labels and zero_division=0)."""
-    confusion = np.bincount(gold * labels + pred, minlength=labels * labels).reshape(labels, -1)
-    true_positive = np.diag(confusion).astype(float)
-    support = confusion.sum(axis=1).astype(float)
-    denominator = support + confusion.sum(axis=0)
-    f1 = np.divide(2 * true_positive, denominator, out=np.zeros(labels), where=denominator > 0)
-    present = support > 0
-    if average == "macro":
-        return float(f1[present].mean()) if present.any() else 0.0
-    return float((f1 * support).sum() / support.sum()) if support.sum() else 0.0
+    return bca_interval((av, bv), delta, n_boot, rng, paired=paired, vectorized=True)
 
 
 def _f1_items(
@@ -130,7 +97,7 @@ def _f1_interval(
             gold[rows], pred_a[rows], len(names), kind
         )
 
-    return _interval((np.arange(len(gold)),), delta, n_boot, rng, vectorized=False)
+    return bca_interval((np.arange(len(gold)),), delta, n_boot, rng, vectorized=False)
 
 
 def compare(

@@ -32,6 +32,7 @@ from matplotlib.figure import Figure
 from motiondirector import __version__
 from motiondirector.errors import EvaluationError
 from motiondirector.evaluation.compare import COLUMNS, _f1_interval, _f1_items, metric_deltas
+from motiondirector.evaluation.emotion_data import EmotionData, load_emotion_data
 from motiondirector.evaluation.latency import percentiles
 from motiondirector.evaluation.plots import (
     confusion_figure,
@@ -45,7 +46,9 @@ from motiondirector.evaluation.plots import (
 from motiondirector.evaluation.suites import (
     TIMED_SUITES,
     SuiteResult,
+    _cue_cases,
     check_data,
+    check_own_data,
     resolve_planner,
     resolve_suites,
     run_suite,
@@ -91,7 +94,9 @@ def _plots(result: SuiteResult, out: Path) -> list[str]:
         for key, table in result.tables.items():
             if key.startswith("confusion_"):
                 name = f"emotion_{key}.png"
-                title = f"{key.removeprefix('confusion_')} dev"
+                dataset = key.removeprefix("confusion_")
+                # The bundled sets are dev splits; the caller's are named as they are.
+                title = f"{dataset} dev" if dataset in ("meld", "goemotions") else dataset
                 _save(confusion_figure(table, title), out / name)
                 names.append(name)
     elif result.name == "behaviours" and len(result.tables["lexemes"]):
@@ -598,6 +603,8 @@ def run_eval(
     limit: int | None = None,
     log: Callable[[str], None] | None = None,
     baseline: str | Planner | None = None,
+    emotion_data: Sequence[EmotionData] | None = None,
+    cue_cases: str | os.PathLike[str] | None = None,
 ) -> Path:
     """Run the suites (`all` for every one) with `planner` (a name or a planner object), write
     the report to `out_dir`, return report.md. With `compare_to` (an earlier report folder)
@@ -605,7 +612,9 @@ def run_eval(
     name or a planner object): the screenplays suite times it line by line in turn with
     `planner`, so the latency deltas between the two are not a change of load between runs.
     `progress` shows a bar over the suites; `log`, where there is no bar to see (output to a
-    file), is called with a line as each suite ends."""
+    file), is called with a line as each suite ends. `emotion_data` and `cue_cases`: the
+    caller's own data for the emotion and behaviours suites (see `run_suite`), read and
+    checked before any suite runs."""
     from tqdm import tqdm
 
     names = resolve_suites(suites)
@@ -619,7 +628,24 @@ def run_eval(
             f"a baseline planner is timed in the {', '.join(TIMED_SUITES)} suite; "
             f"choose it (the suites chosen: {', '.join(names)})"
         )
-    check_data(names, data_dir)
+    own = [
+        name
+        for name, given in (("emotion", emotion_data), ("behaviours", cue_cases))
+        if given is not None
+    ]
+    left_out = [name for name in own if name not in names]
+    if left_out:
+        raise EvaluationError(
+            f"data was given for the {', '.join(left_out)} suite, which is not chosen "
+            f"(the suites chosen: {', '.join(names)})"
+        )
+    check_data(names, data_dir, own)
+    check_own_data("emotion", emotion_data, None)
+    for spec in emotion_data or ():
+        load_emotion_data(spec)  # a bad row fails now, not after the suites before it
+    if cue_cases is not None:
+        check_own_data("behaviours", None, cue_cases)
+        _cue_cases(Path(cue_cases))
     if compare_to is not None:
         load_report(compare_to)  # a wrong folder fails now, not after the suites have run
     results = []
@@ -627,7 +653,15 @@ def run_eval(
         started = time.perf_counter()
         timed_with = base if name in TIMED_SUITES else None
         results.append(
-            run_suite(name, planner=chosen, data_dir=data_dir, limit=limit, baseline=timed_with)
+            run_suite(
+                name,
+                planner=chosen,
+                data_dir=data_dir,
+                limit=limit,
+                baseline=timed_with,
+                emotion_data=emotion_data if name == "emotion" else None,
+                cue_cases=cue_cases if name == "behaviours" else None,
+            )
         )
         if log is not None:
             log(f"suite {number}/{len(names)} {name}: {time.perf_counter() - started:.1f} s")

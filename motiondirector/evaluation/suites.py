@@ -36,6 +36,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,10 +44,12 @@ import numpy as np
 import pandas as pd
 
 from motiondirector.errors import EvaluationError
+from motiondirector.evaluation.intervals import summary_intervals
 from motiondirector.evaluation.usage import usage_counters, usage_delta
 from motiondirector.plan.options import SUITE_NAMES
 
 if TYPE_CHECKING:
+    from motiondirector.evaluation.emotion_data import EmotionData
     from motiondirector.plan.direction import Direction
     from motiondirector.plan.scene import Scene
     from motiondirector.planners import Planner
@@ -71,6 +74,8 @@ class SuiteResult:
     """One suite's outcome.
 
     `summary`: one row per metric (metric, value, n). `items`: one row per scored item.
+    `summary` from `run_suite` also holds `ci_low` and `ci_high`, the 95 % bootstrap interval
+    of each metric that is an item mean or an F1 score (NaN for the others).
     `values`: long per-item values (metric, item, value) for the metrics that are item means.
     `tables`: extra tables by name (confusion matrices, per-lexeme scores, timing offsets,
     per-utterance latency). `planner`: the planner's name, empty for suites that use none.
@@ -171,13 +176,24 @@ SUITE_DATA: Mapping[str, tuple[str, ...]] = {
 """What each suite reads from the data folder, checked before the first suite runs."""
 
 
-def check_data(names: Iterable[str], data_dir: str | os.PathLike[str] | None = None) -> Path | None:
+def check_data(
+    names: Iterable[str],
+    data_dir: str | os.PathLike[str] | None = None,
+    own: Iterable[str] = (),
+) -> Path | None:
     """The data folder, once every path the suites `names` read from it is there (None when
-    none of them reads the data folder and none was named).
+    none of them reads the data folder and none was named). `own`: suites given the caller's
+    own data instead (`emotion_data=`, `cue_cases=`), which read nothing of the folder.
 
     A run of several suites fails here, naming every missing path and the suite that reads
     it, rather than after the suites before it have run."""
-    needed = [(name, relative) for name in resolve_suites(names) for relative in SUITE_DATA[name]]
+    skipped = set(own)
+    needed = [
+        (name, relative)
+        for name in resolve_suites(names)
+        if name not in skipped
+        for relative in SUITE_DATA[name]
+    ]
     if not needed and data_dir is None:
         return None
     folder = _data_dir(data_dir)
@@ -314,13 +330,28 @@ def confusion_table(items: pd.DataFrame, labels: Sequence[str]) -> pd.DataFrame:
     return table.reindex(index=list(labels), columns=list(labels), fill_value=0).astype(int)
 
 
-def _emotion_suite(data_dir: Path, planner: Planner, limit: int | None) -> SuiteResult:
+def _emotion_suite(
+    data_dir: Path,
+    planner: Planner,
+    limit: int | None,
+    emotion_data: Sequence[EmotionData] | None = None,
+) -> SuiteResult:
+    from motiondirector.evaluation.emotion_data import load_emotion_data
+
     frames = []
     summary: list[tuple[str, float, int]] = []
     tables: dict[str, pd.DataFrame] = {}
     before = usage_counters(planner)
-    for dataset, loader in (("meld", load_meld_dev), ("goemotions", load_goemotions_dev)):
-        data = loader(data_dir, limit)
+    datasets: list[tuple[str, Callable[[], pd.DataFrame]]] = [
+        ("meld", lambda: load_meld_dev(data_dir, limit)),
+        ("goemotions", lambda: load_goemotions_dev(data_dir, limit)),
+    ]
+    if emotion_data is not None:
+        datasets = [
+            (spec.dataset, partial(load_emotion_data, spec, limit)) for spec in emotion_data
+        ]
+    for dataset, loader in datasets:
+        data = loader()
         lines = _planned_lines(planner, data)
         data = data.assign(
             dataset=dataset,
@@ -335,9 +366,10 @@ def _emotion_suite(data_dir: Path, planner: Planner, limit: int | None) -> Suite
             summary.append((f"{dataset}.{name}", value, len(data)))
         labels = emotion_labels(data["gold"], data["pred"])
         tables[f"confusion_{dataset}"] = confusion_table(data, labels)
-    items = pd.concat(frames, ignore_index=True)[
-        ["dataset", "item", "text", "gold", "pred", "intensity", "emotion_reason", "correct"]
-    ]
+    columns = ["dataset", "item", "text", "gold", "pred", "intensity", "emotion_reason", "correct"]
+    if emotion_data is not None:
+        columns.insert(2, "line")  # where in the caller's file each item is
+    items = pd.concat(frames, ignore_index=True)[columns]
     summary += _usage_rows(usage_delta(before, usage_counters(planner)), len(items))
     values = pd.DataFrame(
         {
@@ -346,14 +378,28 @@ def _emotion_suite(data_dir: Path, planner: Planner, limit: int | None) -> Suite
             "value": items["correct"],
         }
     )
+    source = (
+        "MELD dev (emotion/meld/dev_sent_emo.csv), each dialogue planned as one scene; "
+        "GoEmotions Ekman dev, single-label rows (emotion/goemotions_ekman/dev.tsv), each "
+        f"sentence planned alone; by planner {planner.name!r}"
+    )
+    licence = f"{MELD_LICENCE}; {GOEMOTIONS_LICENCE}"
+    if emotion_data is not None:
+        source = (
+            "; ".join(
+                f"{spec.dataset} ({Path(spec.path).resolve()}), "
+                + ("each dialogue planned as one scene" if spec.dialogue else "each line alone")
+                for spec in emotion_data
+            )
+            + f"; by planner {planner.name!r}"
+        )
+        licence = "the caller's data (licence not recorded)"
     return SuiteResult(
         name="emotion",
         summary=_summary(summary),
         items=items,
-        source="MELD dev (emotion/meld/dev_sent_emo.csv), each dialogue planned as one scene; "
-        "GoEmotions Ekman dev, single-label rows (emotion/goemotions_ekman/dev.tsv), each "
-        f"sentence planned alone; by planner {planner.name!r}",
-        licence=f"{MELD_LICENCE}; {GOEMOTIONS_LICENCE}",
+        source=source,
+        licence=licence,
         seconds=0.0,
         values=values,
         tables=tables,
@@ -378,10 +424,12 @@ def behaviour_key(fields: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _behaviours_suite(data_dir: Path, planner: Planner, limit: int | None) -> SuiteResult:
-    from motiondirector.planners.cue_eval import honoured, load_cue_cases
+def _behaviours_suite(
+    data_dir: Path, planner: Planner, limit: int | None, cue_cases: Path = CUE_CASES
+) -> SuiteResult:
+    from motiondirector.planners.cue_eval import honoured
 
-    cases = load_cue_cases(_need(CUE_CASES))
+    cases = _cue_cases(cue_cases)
     if limit is not None:
         cases = cases[:limit]
     rows: list[dict[str, Any]] = []
@@ -450,13 +498,34 @@ def _behaviours_suite(data_dir: Path, planner: Planner, limit: int | None) -> Su
         name="behaviours",
         summary=_summary(summary),
         items=items,
-        source=f"labelled cue cases ({CUE_CASES.relative_to(_SITE)}), planner {planner.name!r}",
-        licence="part of motiondirector (same licence as the package)",
+        source=f"labelled cue cases ({_named(cue_cases)}), planner {planner.name!r}",
+        licence="part of motiondirector (same licence as the package)"
+        if cue_cases == CUE_CASES
+        else "the caller's cue cases (licence not recorded)",
         seconds=0.0,
         values=values,
         tables={"lexemes": lexemes},
         planner=planner.name,
     )
+
+
+def _named(path: Path) -> str:
+    """The package's files relative to the checkout or site-packages, others in full."""
+    return str(path.relative_to(_SITE)) if path.is_relative_to(_SITE) else str(path.resolve())
+
+
+def _cue_cases(path: Path) -> list[Any]:
+    """The cases of a cue-case file; reading errors become EvaluationErrors with file and line,
+    and a file of no cases is named as such."""
+    from motiondirector.errors import ScriptError
+    from motiondirector.planners.cue_eval import load_cue_cases
+
+    try:
+        cases = load_cue_cases(_need(path))
+    except ScriptError as error:
+        raise EvaluationError(f"cue cases: {error}") from None
+    _need_rows(path, len(cases), "cue cases")
+    return cases
 
 
 def per_lexeme_scores(items: pd.DataFrame) -> pd.DataFrame:
@@ -802,13 +871,18 @@ def run_suite(
     data_dir: str | os.PathLike[str] | None = None,
     limit: int | None = None,
     baseline: str | Planner | None = None,
+    emotion_data: Sequence[EmotionData] | None = None,
+    cue_cases: str | os.PathLike[str] | None = None,
 ) -> SuiteResult:
     """Run one suite with `planner` (a name or a planner object). `limit` keeps the first items
     of each data set (for quick checks). `baseline` (screenplays only): a second planner whose
     per-turn latency is measured line by line in turn with `planner`'s, in the tables
-    `baseline_latency` and `interleaved` (the comparison, baseline = a)."""
+    `baseline_latency` and `interleaved` (the comparison, baseline = a). `emotion_data`
+    (emotion only): the caller's labelled files (`EmotionData`) in place of MELD and
+    GoEmotions. `cue_cases` (behaviours only): a cue-case YAML file in place of the package's."""
     if name not in _RUNNERS:
         raise EvaluationError(f"unknown suite {name!r}; choose from {', '.join(SUITES)}")
+    check_own_data(name, emotion_data, cue_cases)
     if limit is not None and limit < 1:
         raise EvaluationError(f"limit must be at least 1, got {limit}")
     if baseline is not None and name not in TIMED_SUITES:
@@ -817,23 +891,53 @@ def run_suite(
             f"not in {name!r}"
         )
     chosen = resolve_planner(planner)
-    reads_data = bool(SUITE_DATA[name])
+    own = (name == "emotion" and emotion_data is not None) or (
+        name == "behaviours" and cue_cases is not None
+    )
+    reads_data = bool(SUITE_DATA[name]) and not own
     # A suite of the package's own cases runs on a checkout without the shared data.
     folder = _data_dir(data_dir) if reads_data or data_dir is not None else Path()
     began = time.perf_counter()
     if baseline is not None:
         result = _screenplays_suite(folder, chosen, limit, resolve_planner(baseline))
+    elif name == "emotion" and emotion_data is not None:
+        result = _emotion_suite(folder, chosen, limit, emotion_data)
+    elif name == "behaviours" and cue_cases is not None:
+        result = _behaviours_suite(folder, chosen, limit, Path(cue_cases))
     else:
         result = _RUNNERS[name](folder, chosen, limit)
     seconds = time.perf_counter() - began
     return replace(
         result,
+        summary=summary_intervals(result.summary, result.values, result.items),
         seconds=seconds,
         data_dir=str(folder.resolve()) if reads_data else "",
         limit=limit,
         load_average=_load_average(),
         cpus=len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
     )
+
+
+def check_own_data(
+    name: str,
+    emotion_data: Sequence[EmotionData] | None,
+    cue_cases: str | os.PathLike[str] | None,
+) -> None:
+    """The caller's data goes to the suite that reads it: emotion data to `emotion`, cue cases
+    to `behaviours`; an empty list of emotion data is no data set to score."""
+    if emotion_data is not None and name != "emotion":
+        raise EvaluationError(f"emotion_data is read by the emotion suite, not by {name!r}")
+    if cue_cases is not None and name != "behaviours":
+        raise EvaluationError(f"cue_cases are read by the behaviours suite, not by {name!r}")
+    if emotion_data is not None:
+        if not emotion_data:
+            raise EvaluationError("emotion_data is empty: give one EmotionData or more")
+        names = [spec.dataset for spec in emotion_data]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise EvaluationError(
+                f"two emotion data sets are named {', '.join(twice)}; give each a name="
+            )
 
 
 def _load_average() -> float | None:

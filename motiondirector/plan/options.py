@@ -28,6 +28,10 @@ PlannerName = Literal["rules", "llm", "hybrid"]
 """The planners `planners.get_planner` builds by name."""
 PLANNER_NAMES: tuple[PlannerName, ...] = get_args(PlannerName)
 
+BaselineName = Literal["neutral", "random"]
+"""The baseline planners the evaluation compares against (`evaluation.baselines`)."""
+BASELINE_NAMES: tuple[BaselineName, ...] = get_args(BaselineName)
+
 BackendName = Literal["wan-animate", "wan-vace", "cogvideox-fun", "animatediff"]
 """The diffusers video backends (`generators.backends`, whose registry must match)."""
 BACKEND_NAMES: tuple[BackendName, ...] = get_args(BackendName)
