@@ -96,8 +96,7 @@ def _clear_caches() -> None:
     from motiondirector.motion.library import catalog
 
     catalog._clip_motion.cache_clear()
-    catalog.clip_peak_speeds.cache_clear()
-    catalog.clip_peak_accelerations.cache_clear()
+    catalog.clip_peaks.cache_clear()
 
 
 @contextmanager

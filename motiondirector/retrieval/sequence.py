@@ -55,8 +55,7 @@ import numpy as np
 
 from motiondirector.motion.library import (
     builtin_library,
-    clip_peak_accelerations,
-    clip_peak_speeds,
+    clip_peaks,
     persistent_lexemes,
 )
 from motiondirector.motion.speed import (
@@ -438,7 +437,7 @@ def max_rate(record: ClipRecord) -> float:
 
 def builtin_max_rate(clip_id: str) -> float:
     """`max_rate` of the built-in clip `clip_id`, from its synthesized motion."""
-    return rate_within(clip_peak_speeds(clip_id), clip_peak_accelerations(clip_id))
+    return rate_within(*clip_peaks(clip_id))
 
 
 def rate_within(speeds: Mapping[str, float], accelerations: Mapping[str, float]) -> float:

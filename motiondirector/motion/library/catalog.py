@@ -22,8 +22,8 @@ from motiondirector.motion.library.synthesis import (
 from motiondirector.motion.speed import (
     HEAD_TURN,
     HUMAN_SPEED_LIMITS,
-    peak_accelerations,
     peak_speeds,
+    peaks,
     speed_headroom,
 )
 
@@ -101,17 +101,20 @@ def _clip_motion(lexeme: str, mirror: bool, amplitude: str, tempo: str, style: s
 
 
 @cache
+def clip_peaks(clip_id: str) -> tuple[dict[str, float], dict[str, float]]:
+    """(each group's highest speed, its highest acceleration) in the clip `clip_id` as the
+    library plays it: m/s and m/s², °/s and °/s² for the head turn (`motion.speed.peaks`)."""
+    return peaks(get_clip(clip_id).motion())
+
+
 def clip_peak_speeds(clip_id: str) -> dict[str, float]:
-    """Each group's highest speed (m/s; °/s for the head turn) in the clip `clip_id` as the
-    library plays it."""
-    return peak_speeds(get_clip(clip_id).motion())
+    """The peak speeds of `clip_peaks`."""
+    return clip_peaks(clip_id)[0]
 
 
-@cache
 def clip_peak_accelerations(clip_id: str) -> dict[str, float]:
-    """Each group's highest acceleration (m/s²; °/s² for the head turn) in the clip `clip_id`
-    as the library plays it."""
-    return peak_accelerations(get_clip(clip_id).motion())
+    """The peak accelerations of `clip_peaks`."""
+    return clip_peaks(clip_id)[1]
 
 
 def _clip_id(lexeme: str, hand: str | None, amplitude: str, tempo: str, style: str) -> str:
