@@ -5,8 +5,9 @@ mocap of ../shared/data/mocap/bandai-namco-1, retargeted to the canonical skelet
 reference for pops is its everyday motion (bow, bye, byebye, call, guide, respond and the four
 walks). Realized bodies: `examples/the_key.fountain` and the shared screenplays, planned by the
 rules planner and realized with the built-in library, twice in the same run: as before the
-fixes (`BEFORE`: the library's speed cap and the sequencer's speed-up bound lifted, no release
-blend out of held postures, fills split at any posture boundary, blends mixing root positions)
+fixes (`BEFORE`: the library's speed and acceleration caps and the sequencer's speed-up bound
+lifted, no release blend out of held postures, fills split at any posture boundary, blends
+mixing root positions)
 and as now; then the same scenes directed with a library built from the Bandai clips, before
 and now. Last table: the built-in clips of a lexeme, every variant, against the Bandai clips
 of the comparable action.
@@ -82,6 +83,7 @@ INF = dict.fromkeys(("wrists", "elbows", "head", "pelvis", "head_turn"), float("
 BEFORE: Mapping[tuple[str, str], Any] = {
     ("motiondirector.motion.library.catalog", "HUMAN_SPEED_LIMITS"): INF,
     ("motiondirector.motion.library.catalog", "ATHLETIC_SPEED_LIMITS"): INF,
+    ("motiondirector.motion.library.catalog", "ACTION_ACCELERATION_LIMITS"): INF,
     ("motiondirector.retrieval.sequence", "HUMAN_SPEED_LIMITS"): INF,
     ("motiondirector.retrieval.sequence", "HUMAN_ACCELERATION_LIMITS"): INF,
     ("motiondirector.retrieval.sequence", "RELEASE_BLEND"): 0.0,
@@ -192,8 +194,8 @@ def main() -> int:
             "real 99.9th percentile of that group (0.1 % in the real data by definition). "
             "`motiondirector.evaluation.body_realism.compare_bodies`.",
             "",
-            "Before (same run, the fixes undone by their constants: the library's speed cap "
-            "and the sequencer's speed-up bound lifted, no release blend out of held "
+            "Before (same run, the fixes undone by their constants: the library's speed and "
+            "acceleration caps and the sequencer's speed-up bound lifted, no release blend out of held "
             "postures, fills split at every posture boundary, blends mixing root positions "
             "instead of ground velocities; the salute's retimed keys stay):",
             "",

@@ -9,7 +9,11 @@ from motiondirector.motion.library import (
     clip_peak_accelerations,
     clip_peak_speeds,
 )
-from motiondirector.motion.library.catalog import ATHLETIC_LEXEMES, ATHLETIC_SPEED_LIMITS
+from motiondirector.motion.library.catalog import (
+    ACTION_ACCELERATION_LIMITS,
+    ATHLETIC_LEXEMES,
+    ATHLETIC_SPEED_LIMITS,
+)
 from motiondirector.motion.speed import (
     HEAD_TURN,
     HUMAN_ACCELERATION_LIMITS,
@@ -26,6 +30,23 @@ def test_no_builtin_clip_moves_faster_than_people() -> None:
         peaks = clip_peak_speeds(clip.id)
         too_fast += [(clip.id, g, peaks[g]) for g in limits if peaks[g] > limits[g] + 1e-6]
     assert too_fast == []
+
+
+def test_no_builtin_clip_speeds_up_harder_than_people() -> None:
+    """Head tosses turned at up to 14,500 °/s² and jumps moved the head at 55 m/s², where
+    people anywhere in the Bandai clips reach 9,642 (a spinning kick) and 37."""
+    too_hard = []
+    for clip in builtin_library():
+        peaks = clip_peak_accelerations(clip.id)
+        limits = ACTION_ACCELERATION_LIMITS
+        too_hard += [(clip.id, g, peaks[g]) for g in limits if peaks[g] > limits[g] + 1e-6]
+    assert too_hard == []
+
+
+def test_a_fast_head_toss_keeps_most_of_its_turn() -> None:
+    fast = clip_peak_speeds("toss.normal.fast.neutral")
+    plain = clip_peak_speeds("toss.normal.normal.neutral")
+    assert fast[HEAD_TURN] > 0.8 * plain[HEAD_TURN]
 
 
 def test_a_large_fast_fist_pump_keeps_its_timing_and_most_of_its_reach() -> None:

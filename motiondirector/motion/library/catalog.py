@@ -22,7 +22,6 @@ from motiondirector.motion.library.synthesis import (
 from motiondirector.motion.speed import (
     HEAD_TURN,
     HUMAN_SPEED_LIMITS,
-    peak_speeds,
     peaks,
     speed_headroom,
 )
@@ -71,7 +70,7 @@ class LibraryClip:
 
 # m/s (°/s for the head turn). Every joint at most as fast as people's in the Bandai gestures
 # and walks; runs and jumps as fast as people's in the Bandai runs and dashes (their maxima,
-# rounded down).
+# rounded down; the head turns no faster in a run).
 ATHLETIC_LEXEMES = frozenset({"run", "jump"})
 ATHLETIC_SPEED_LIMITS = {
     "wrists": 10.7,
@@ -80,17 +79,38 @@ ATHLETIC_SPEED_LIMITS = {
     "pelvis": 5.1,
     HEAD_TURN: 460.0,
 }
+# m/s² (°/s² for the head turn). Every joint speeding up at most as hard as people's anywhere
+# in the Bandai clips (maxima, rounded down): an emphatic gesture is as sharp as a punch (wrists
+# 162), a head toss as a kick (9,642); the everyday maxima (`HUMAN_ACCELERATION_LIMITS`) bound
+# only how far the sequencer speeds a clip up.
+ACTION_ACCELERATION_LIMITS = {
+    "wrists": 173.0,
+    "elbows": 98.0,
+    "head": 37.0,
+    "pelvis": 37.0,
+    HEAD_TURN: 9600.0,
+}
+
+
+def _amplitude_headroom(motion: Motion, lexeme: str) -> float:
+    """How much larger the clip could be, keeping its timing, before a group passes people's
+    speed or acceleration: both scale almost linearly with the offsets at a fixed timing."""
+    speeds, accelerations = peaks(motion)
+    limits = ATHLETIC_SPEED_LIMITS if lexeme in ATHLETIC_LEXEMES else HUMAN_SPEED_LIMITS
+    return min(
+        speed_headroom(speeds, limits),
+        speed_headroom(accelerations, ACTION_ACCELERATION_LIMITS),
+    )
 
 
 @cache
 def _clip_motion(lexeme: str, mirror: bool, amplitude: str, tempo: str, style: str) -> Motion:
     track = variant_track(lexeme, mirror, amplitude, tempo)
     motion = synthesize(track, style)
-    # A variant faster than people move (a large, fast fist pump reached 10 m/s at the wrist)
-    # is made smaller, keeping its timing: speed scales almost linearly with the offsets.
-    limits = ATHLETIC_SPEED_LIMITS if lexeme in ATHLETIC_LEXEMES else HUMAN_SPEED_LIMITS
+    # A variant faster or jerkier than people move (a large, fast fist pump reached 10 m/s at
+    # the wrist, a fast head toss 13,700 °/s²) is made smaller, keeping its timing.
     for _ in range(8):
-        headroom = speed_headroom(peak_speeds(motion), limits)
+        headroom = _amplitude_headroom(motion, lexeme)
         if headroom >= 1.0:
             break
         track = scaled_track(track, headroom * 0.98)
