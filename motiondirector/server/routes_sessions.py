@@ -56,6 +56,7 @@ from motiondirector.server.models import (
     TurnRequest,
     TurnResult,
 )
+from motiondirector.server.origins import origin_refusal, websocket_origin_allowed
 from motiondirector.server.routes_plan import (
     BODY_ERRORS,
     GUARDED,
@@ -122,6 +123,7 @@ def session_router(ctx: ServerContext, workers: StreamWorkers) -> APIRouter:
     Caller = Annotated[str, Depends(ctx.caller)]
     charge_body = Depends(body_cost(ctx.guard, ctx.caller))
     settings = ctx.settings
+    cors_origins = tuple(settings.cors_origins)
 
     def state(session: Session) -> SessionState:
         talk = session.conversation
@@ -310,6 +312,14 @@ def session_router(ctx: ServerContext, workers: StreamWorkers) -> APIRouter:
         """Turns as JSON messages; each is answered by its stream's events as messages."""
         await websocket.accept()
         path = websocket.url.path
+        origin = websocket.headers.get("origin")
+        if not websocket_origin_allowed(origin, websocket.headers.get("host"), cors_origins):
+            refusal = problem_body(
+                403, "origin-not-allowed", origin_refusal(str(origin)), instance=path
+            )
+            await _send_problem(websocket, refusal)
+            await websocket.close(code=WS_POLICY_VIOLATION)
+            return
         key = websocket.headers.get(API_KEY_HEADER) or websocket.query_params.get(API_KEY_QUERY)
         host = websocket.client.host if websocket.client else None
         try:

@@ -135,6 +135,44 @@ def test_websocket_wrong_keys_in_the_query_are_limited() -> None:
     assert closes == [(401, 1008), (401, 1008), (429, 1013)]
 
 
+def _socket_answer(app_settings: ServerSettings, origin: str | None) -> tuple[str, object]:
+    """The first event of a WebSocket opened with `origin` (no header when None), and its
+    status or the session's id."""
+    headers = {**AUTH, **({"Origin": origin} if origin else {})}
+    with TestClient(create_app(app_settings)) as c:
+        session = c.post("/v1/sessions", json={}, headers=AUTH).json()["id"]
+        with c.websocket_connect(f"/v1/sessions/{session}/ws", headers=headers) as socket:
+            message = socket.receive_json()
+            if message["event"] != "error":
+                return message["event"], message["data"]["id"] == session
+            with pytest.raises(WebSocketDisconnect) as closed:
+                socket.receive_json()
+            assert closed.value.code == 1008
+            return message["event"], (message["data"]["status"], message["data"]["type"])
+
+
+REFUSED = ("error", (403, "https://motiondirector.dev/problems/origin-not-allowed"))
+
+
+@pytest.mark.parametrize(
+    ("cors_origins", "origin", "answer"),
+    [
+        (("https://app.example",), "https://app.example", ("ready", True)),
+        (("https://app.example",), "https://evil.example", REFUSED),
+        (("https://app.example",), None, ("ready", True)),  # no browser
+        ((), "http://testserver", ("ready", True)),  # the server's own page
+        ((), "https://evil.example", REFUSED),
+        (("*",), "https://evil.example", ("ready", True)),
+    ],
+)
+def test_websockets_admit_the_pages_cors_admits(
+    cors_origins: tuple[str, ...], origin: str | None, answer: tuple[str, object]
+) -> None:
+    """CORS does not cover WebSockets: a page on any origin could open one with a key it
+    was given."""
+    assert _socket_answer(settings(cors_origins=cors_origins), origin) == answer
+
+
 def test_the_failed_authentication_limit_is_configured_from_the_environment() -> None:
     env = {
         "MOTIONDIRECTOR_API_KEYS": KEY,
