@@ -5,7 +5,8 @@ Writes docs/benchmarks.md between the `face-realization` markers. Builds a face 
 shared clips (../shared/data/video) with the shared face model, plans examples/the_key.fountain
 with the rules planner, realizes its body once, then measures `realize_faces` (the first call
 embeds the slots' queries; a second call answers from the search cache) and counts real and
-procedural slots per character at a few thresholds (0.6 is the default). Last, what a face
+procedural slots per character at a few thresholds (0.6 is the default), each character cast
+one video and, for comparison, with free choice per slot (`casting=False`). Last, what a face
 library adds to a live turn: the first frame batch of one-turn streams (new lines each time, as
 session turns are) with the library and without it, in the same run.
 
@@ -21,6 +22,7 @@ import statistics
 import tempfile
 import time
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 from report import write_section  # benchmarks/report.py
@@ -98,15 +100,23 @@ def main() -> None:
         started = time.perf_counter()
         realize_faces(realization, faces)
         again = time.perf_counter() - started
-        counts = {}
+        free = replace(faces, casting=False)
+        counts, free_real = {}, {}
         for threshold in THRESHOLDS:
             result = realize_faces(realization, faces, threshold=threshold)
             counts[threshold] = {
                 track.name: Counter(s.kind for s in track.face_segments)
                 for track in result.timeline.characters
             }
+            loose = realize_faces(realization, free, threshold=threshold)
+            free_real[threshold] = sum(
+                s.kind == "clip" for t in loose.timeline.characters for s in t.face_segments
+            )
         segments = [s for t in done.timeline.characters for s in t.face_segments]
-        sources = Counter(Path(s.source).name for s in segments if s.source)
+        people = {
+            "cast": _videos(done),
+            "free choice": _videos(realize_faces(realization, free)),
+        }
         warps = [s.provenance.scores["warp"] for s in segments if s.kind == "clip"]
         first_batches(faces, "warm")  # models loaded, as on a running server
         plain_turns = first_batches(None, "plain")
@@ -116,14 +126,17 @@ def main() -> None:
     rows = [
         "| threshold | "
         + " | ".join(f"{name} real / procedural" for name in counts[THRESHOLDS[0]])
-        + " | all real |",
-        "|---|" + "---|" * (len(counts[THRESHOLDS[0]]) + 1),
+        + " | all real | all real, free choice (`--no-face-casting`) |",
+        "|---|" + "---|" * (len(counts[THRESHOLDS[0]]) + 2),
     ]
     for threshold, per in counts.items():
         real = sum(c["clip"] for c in per.values())
         mark = " (default)" if threshold == DEFAULT_FACE_THRESHOLD else ""
         cells = " | ".join(f"{c['clip']} / {c['procedural']}" for c in per.values())
-        rows.append(f"| {threshold:.2f}{mark} | {cells} | {real} of {slots} |")
+        rows.append(
+            f"| {threshold:.2f}{mark} | {cells} | {real} of {slots} "
+            f"| {free_real[threshold]} of {slots} |"
+        )
     markdown = "\n".join(
         [
             "## Faces realized from real video (issue 14: `direct --face-library`)",
@@ -145,9 +158,16 @@ def main() -> None:
             "",
             *rows,
             "",
-            "Real faces at the default threshold come from "
-            + ", ".join(f"{name} ({count})" for name, count in sorted(sources.items()))
-            + ".",
+            "Who plays whom at the default threshold (real slots per video): "
+            + "; ".join(
+                f"{how}: "
+                + ", ".join(
+                    f"{name} {' + '.join(f'{v} ({n})' for v, n in sorted(videos.items()))}"
+                    for name, videos in per.items()
+                )
+                for how, per in people.items()
+            )
+            + ". Cast, each character is one person; free, each line takes any video.",
             "",
             f"A live turn with a face library (`PlanFrames(plan, faces=...)`, as the server "
             f"streams with `MOTIONDIRECTOR_FACE_LIBRARY`): the first batch of "
@@ -161,6 +181,14 @@ def main() -> None:
     )
     write_section("face-realization", markdown)
     print(markdown)
+
+
+def _videos(realization: object) -> dict[str, Counter[str]]:
+    """Real slots per video, per character."""
+    return {
+        track.name: Counter(Path(s.source).name for s in track.face_segments if s.source)
+        for track in realization.timeline.characters  # type: ignore[attr-defined]
+    }
 
 
 def _turn_row(name: str, times: list[float]) -> str:

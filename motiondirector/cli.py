@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from motiondirector.plan.timeline import Timeline
     from motiondirector.planners import Planner
     from motiondirector.planners.llm_client import LLMConfig
+    from motiondirector.realize.faces import FaceLibrary
     from motiondirector.retrieval import ClipLibrary, ClipRecord
     from motiondirector.retrieval.records import IngestResult
     from motiondirector.retrieval.sources import KnownSources
@@ -135,6 +136,14 @@ def _positive_seconds(text: str) -> float:
     if not value > 0:  # also refuses nan
         raise argparse.ArgumentTypeError(f"must be above 0, got {text}")
     return value
+
+
+def _character_video(text: str) -> tuple[str, str]:
+    """An argparse type: `NAME=VIDEO`, a character and a video of the face library."""
+    name, equals, video = text.partition("=")
+    if not equals or not name.strip() or not video.strip():
+        raise argparse.ArgumentTypeError(f"expected NAME=VIDEO, got {text!r}")
+    return name.strip(), video.strip()
 
 
 def _output_file(text: str) -> Path:
@@ -908,7 +917,7 @@ def _director(args: argparse.Namespace, generator: object | None = None) -> Dire
         seed=getattr(args, "seed", 0),
         llm=llm,
         progress=not getattr(args, "quiet", True) and sys.stderr.isatty(),
-        face_library=getattr(args, "face_library", None),
+        face_library=_face_library(args),
         face_threshold=getattr(args, "face_threshold", None),
         generator=generator,
     )
@@ -1097,6 +1106,34 @@ def _add_face_library_options(parser: argparse.ArgumentParser) -> None:
         type=float,
         metavar="X",
         help="score a real face needs to be used (default 0.6; above 1: always procedural)",
+    )
+    parser.add_argument(
+        "--face-cast",
+        action="append",
+        type=_character_video,
+        default=[],
+        metavar="NAME=VIDEO",
+        help="give a character the faces of one video of the face library (its path, file "
+        "name or stem); repeatable. The others are cast automatically",
+    )
+    parser.add_argument(
+        "--no-face-casting",
+        action="store_true",
+        help="take each slot's best face from any video, so a character may be several "
+        "people from line to line (default: one video per character)",
+    )
+
+
+def _face_library(args: argparse.Namespace) -> FaceLibrary | None:
+    """The face library of `--face-library`, opened with its casting options; None without."""
+    if getattr(args, "face_library", None) is None:
+        return None
+    from motiondirector.realize import open_face_library
+
+    return open_face_library(
+        args.face_library,
+        casting=not getattr(args, "no_face_casting", False),
+        cast=dict(getattr(args, "face_cast", [])),
     )
 
 

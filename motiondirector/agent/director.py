@@ -67,8 +67,9 @@ class Director:
     is the clip library (None: the built-in one), `generator` makes segments no clip fits
     (anything with `generate_segment`, or a `motiondirector.generators` video backend), and
     `retrieve_threshold` is the score a slot's best clip needs to be retrieved.
-    `face_library` (a library built from videos) realizes every character's face and head per
-    utterance from real faces scoring at least `face_threshold` (`realize/faces.py`). Everything
+    `face_library` (a library built from videos, or one opened with its casting options by
+    `open_face_library`) realizes every character's face and head per utterance from real
+    faces scoring at least `face_threshold` (`realize/faces.py`). Everything
     it does is deterministic: the same script and settings give the same bytes.
     """
 
@@ -84,7 +85,7 @@ class Director:
         seed: int = 0,
         llm: LLMConfig | None = None,
         progress: bool = False,
-        face_library: ClipLibrary | str | os.PathLike[str] | None = None,
+        face_library: FaceLibrary | ClipLibrary | str | os.PathLike[str] | None = None,
         face_threshold: float | None = None,
     ) -> None:
         check_retrieval_options(retrieve_threshold, k, threshold_name="retrieve_threshold")
@@ -199,6 +200,11 @@ class Director:
         """Timeline (retrieval, generation or procedural per slot), body motion and files for
         a validated plan."""
         material_dir = SceneFolder(out).generated_dir if out is not None else None
+        faces = self.face_library
+        if faces is not None:
+            from motiondirector.realize.faces import check_face_cast
+
+            check_face_cast(plan, faces)  # a misspelt name fails before the realization
         realization = realize_plan(
             plan,
             self.library,
@@ -208,7 +214,6 @@ class Director:
             material_dir=material_dir,
             generated=self.generated_motions,
         )
-        faces = self.face_library
         if faces is not None:
             from motiondirector.realize.faces import DEFAULT_FACE_THRESHOLD, realize_faces
 

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
         DEFAULT_FACE_THRESHOLD,
         FaceLibrary,
         FaceLibraryError,
+        cast_performers,
         open_face_library,
         realize_faces,
     )
@@ -65,6 +66,7 @@ _LAZY = {
     "VideoSegmentGenerator": "motiondirector.realize.video",
     "as_segment_generator": "motiondirector.realize.video",
     "assemble_realization": "motiondirector.realize.body",
+    "cast_performers": "motiondirector.realize.faces",
     "decide_timeline": "motiondirector.realize.body",
     "direct_scene": "motiondirector.realize.direct",
     "from_realization": "motiondirector.realize.direct",
@@ -96,6 +98,7 @@ __all__ = [
     "VideoSegmentGenerator",
     "as_segment_generator",
     "assemble_realization",
+    "cast_performers",
     "decide_timeline",
     "direct_scene",
     "from_realization",

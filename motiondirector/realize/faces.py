@@ -46,15 +46,17 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 from tqdm import tqdm
 
+from motiondirector.errors import ExportError
 from motiondirector.export.arkit import arkit_curves, layer_over_face, ramp_envelope
 from motiondirector.export.face_curves import FaceCurves
+from motiondirector.export.formats import resolve_character
 from motiondirector.export.head_eyes import HeadEyesCurves
 from motiondirector.faces.errors import FaceModelError
 from motiondirector.faces.model import find_face_model
@@ -91,22 +93,38 @@ class FaceLibraryError(LibraryError):
 
 @dataclass(frozen=True)
 class FaceLibrary:
-    """A clip library checked for face realization, with its face tracks by video."""
+    """A clip library checked for face realization, with its face tracks by video, and how
+    its performers are cast: `casting` gives each character one performer (video) for the
+    whole scene, `cast` pins a character to one (name as the script writes it, or as typed:
+    case and accents ignored -> the video's path in the library)."""
 
     library: ClipLibrary
     tracks: Mapping[str, FaceTrack]
+    casting: bool = True
+    cast: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
         return str(self.library.path)
 
+    @property
+    def performers(self) -> tuple[str, ...]:
+        """Every performer of the library: the videos its face segments come from."""
+        return tuple(sorted({r.source.file for r in self.library.records if r.profile is not None}))
+
 
 def open_face_library(
-    library: ClipLibrary | str | os.PathLike[str], *, face_model: str | None = None
+    library: ClipLibrary | str | os.PathLike[str],
+    *,
+    face_model: str | None = None,
+    casting: bool = True,
+    cast: Mapping[str, str] | None = None,
 ) -> FaceLibrary:
     """`library` (opened when a path) checked for face realization: it must hold face segments
     and their tracks, made by `face_model` (default: the configured model's id, when one is
-    found). Raises `FaceLibraryError` naming the library otherwise."""
+    found). `casting` and `cast` (character -> a video of the library, by its path, file
+    name or stem) as `FaceLibrary` says. Raises `FaceLibraryError` naming the library
+    otherwise, or the video a pin does not find."""
     opened = library if isinstance(library, ClipLibrary) else ClipLibrary.open(Path(library))
     where = opened.path
     faces = [record for record in opened.records if record.profile is not None]
@@ -142,7 +160,28 @@ def open_face_library(
             "again with this model (`motiondirector index build VIDEO_FOLDER --out LIB "
             "--overwrite`)"
         )
-    return FaceLibrary(opened, tracks)
+    checked = FaceLibrary(opened, tracks, casting=casting)
+    pins = {name: _find_performer(checked, video) for name, video in (cast or {}).items()}
+    return replace(checked, cast=pins)
+
+
+def _find_performer(faces: FaceLibrary, video: str) -> str:
+    """The library's video that `video` names: its path, else its file name, else its stem."""
+    performers = faces.performers
+    if video in performers:
+        return video
+    for part in ("name", "stem"):
+        found = [p for p in performers if getattr(Path(p), part) == getattr(Path(video), part)]
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            raise FaceLibraryError(
+                f"{faces.name}: {video!r} names {len(found)} of its videos "
+                f"({', '.join(found[:3])}); give the video's path"
+            )
+    shown = ", ".join(Path(p).name for p in performers[:8])
+    more = f" and {len(performers) - 8} more" if len(performers) > 8 else ""
+    raise FaceLibraryError(f"{faces.name}: no video {video!r} among its performers ({shown}{more})")
 
 
 # -- slots ---------------------------------------------------------------------------------
@@ -288,21 +327,45 @@ def _scores(candidate: Candidate, best: float, threshold: float) -> dict[str, fl
     return {key: round(float(value), 4) for key, value in parts.items()}
 
 
-def decide_face(
-    slot: FaceSlot, faces: FaceLibrary, threshold: float, *, k: int = FACE_CANDIDATES
-) -> FaceSegment:
-    """The face segment of one slot: the best usable real face when it scores at least
-    `threshold`, else the plan's curves; the reason says which and why."""
-    length = slot.end - slot.start
+def _candidates(
+    slot: FaceSlot, faces: FaceLibrary, k: int, performer: str | None
+) -> list[Candidate]:
     query = replace(
         ClipQuery.from_face_events(slot.events, emotion=slot.emotion, speaking=slot.speaking),
-        duration=length,
+        duration=slot.end - slot.start,
     )
-    candidates = [
+    sources = frozenset({performer}) if performer is not None else None
+    return [
         c
-        for c in search_clips(faces.library, query, k)
+        for c in search_clips(faces.library, query, k, sources=sources)
         if c.record.profile is not None and c.record.source.file in faces.tracks
     ]
+
+
+def _usable(
+    candidates: Iterable[Candidate], faces: FaceLibrary, length: float
+) -> Iterable[tuple[Candidate, tuple[float, float]]]:
+    """The candidates whose video holds a window for a slot of `length`, with it."""
+    for c in candidates:
+        window = source_window(c.record, faces.tracks[c.record.source.file], length)
+        if window is not None:
+            yield c, window
+
+
+def decide_face(
+    slot: FaceSlot,
+    faces: FaceLibrary,
+    threshold: float,
+    *,
+    k: int = FACE_CANDIDATES,
+    performer: str | None = None,
+) -> FaceSegment:
+    """The face segment of one slot: the best usable real face (of `performer`'s video only,
+    when the character is cast) when it scores at least `threshold`, else the plan's curves;
+    the reason says which and why."""
+    length = slot.end - slot.start
+    candidates = _candidates(slot, faces, k, performer)
+    cast = f"; {slot.character} is cast as {Path(performer).name}" if performer else ""
     common = {
         "target_in": slot.start,
         "target_out": slot.end,
@@ -311,21 +374,14 @@ def decide_face(
         "event_ids": tuple(e.id for e in slot.events),
     }
     procedural = {"kind": "procedural", "source_in": slot.start, "source_out": slot.end}
-    usable = next(
-        (
-            (c, window)
-            for c in candidates
-            if (window := source_window(c.record, faces.tracks[c.record.source.file], length))
-        ),
-        None,
-    )
+    usable = next(iter(_usable(candidates, faces, length)), None)
     if usable is None:
         return FaceSegment(
             **procedural,
             **common,
             provenance=Provenance(
-                reason=f"procedural: no face segment of {faces.name} fits the slot; the plan's "
-                "curves",
+                reason=f"procedural: no face segment of {faces.name} fits the slot{cast}; "
+                "the plan's curves",
                 scores={"threshold": round(threshold, 4)},
                 candidates=len(candidates),
             ),
@@ -344,7 +400,7 @@ def decide_face(
             **common,
             provenance=Provenance(
                 reason=f"real face: {candidate.record.id} scored {candidate.score:.2f} >= "
-                f"threshold {threshold:.2f}; {candidate.reason}",
+                f"threshold {threshold:.2f}{cast}; {candidate.reason}",
                 score=round(candidate.score, 4),
                 rank=candidate.rank,
                 scores=scores,
@@ -356,13 +412,83 @@ def decide_face(
         **common,
         provenance=Provenance(
             reason=f"procedural: best real face {candidate.record.id} scored "
-            f"{candidate.score:.2f} < threshold {threshold:.2f}; the plan's curves",
+            f"{candidate.score:.2f} < threshold {threshold:.2f}{cast}; the plan's curves",
             score=round(candidate.score, 4),
             rank=candidate.rank,
             scores=scores,
             candidates=len(candidates),
         ),
     )
+
+
+# -- casting -------------------------------------------------------------------------------
+
+
+def cast_performers(
+    plan: MotionPlan,
+    faces: FaceLibrary,
+    *,
+    threshold: float = DEFAULT_FACE_THRESHOLD,
+    k: int = FACE_CANDIDATES,
+) -> dict[str, str | None]:
+    """Each character's performer (a video of `faces`; None where no face would be used):
+    the pinned one (`faces.cast`, for the characters this plan has), else, with
+    `faces.casting`, the video whose faces win most of the character's slots (each slot's `k`
+    best usable faces at or above `threshold`; ties by their summed scores). Characters with
+    most such slots are cast first, each with the best video no other character has while
+    one is left, so two characters are two people where the library has them."""
+    names = [track.name for track in plan.characters]
+    cast: dict[str, str | None] = {}
+    for typed, video in faces.cast.items():
+        found = _plan_character(plan, typed)
+        if found is not None:
+            cast[found] = video
+    if not faces.casting:
+        return cast
+    votes: dict[str, dict[str, tuple[int, float]]] = {}
+    for name in names:
+        if name in cast:
+            continue
+        tally: dict[str, tuple[int, float]] = {}
+        for slot in face_slots(plan, name):
+            best: dict[str, float] = {}
+            usable = _usable(_candidates(slot, faces, k, None), faces, slot.end - slot.start)
+            for candidate, _ in usable:
+                if candidate.score >= threshold:
+                    video = candidate.record.source.file
+                    best[video] = max(best.get(video, 0.0), candidate.score)
+            for video, score in best.items():
+                count, total = tally.get(video, (0, 0.0))
+                tally[video] = (count + 1, total + score)
+        votes[name] = tally
+    taken = {video for video in cast.values() if video is not None}
+    most = {name: max((count for count, _ in t.values()), default=0) for name, t in votes.items()}
+    for name in sorted(votes, key=lambda n: (-most[n], n)):
+        tally = votes[name]
+        ranked = sorted(tally, key=lambda video: (-tally[video][0], -tally[video][1], video))
+        free = [video for video in ranked if video not in taken]
+        choice = next(iter(free or ranked), None)
+        cast[name] = choice
+        if choice is not None:
+            taken.add(choice)
+    return cast
+
+
+def _plan_character(plan: MotionPlan, typed: str) -> str | None:
+    try:
+        return resolve_character(plan, typed)
+    except ExportError:
+        return None
+
+
+def check_face_cast(plan: MotionPlan, faces: FaceLibrary) -> None:
+    """Every pinned character is in the plan; `FaceLibraryError` listing its characters
+    otherwise (a scene's pins, unlike a live session's, name the scene's own people)."""
+    for typed in faces.cast:
+        try:
+            resolve_character(plan, typed)
+        except ExportError as error:
+            raise FaceLibraryError(f"face cast {typed}: {error}") from None
 
 
 # -- sampling ------------------------------------------------------------------------------
@@ -481,11 +607,18 @@ def decide_faces(
     *,
     threshold: float = DEFAULT_FACE_THRESHOLD,
     k: int = FACE_CANDIDATES,
+    performers: Mapping[str, str | None] | None = None,
 ) -> dict[str, tuple[FaceSegment, ...]]:
-    """Each character's face segments, one per utterance slot."""
+    """Each character's face segments, one per utterance slot, from its performer
+    (`cast_performers`, worked out here unless given)."""
     check_face_threshold(threshold)
+    if performers is None:
+        performers = cast_performers(plan, faces, threshold=threshold, k=k)
     return {
-        name: tuple(decide_face(slot, faces, threshold, k=k) for slot in face_slots(plan, name))
+        name: tuple(
+            decide_face(slot, faces, threshold, k=k, performer=performers.get(name))
+            for slot in face_slots(plan, name)
+        )
         for name in characters
     }
 
@@ -513,11 +646,15 @@ def realize_faces(
     timeline = realization.timeline
     rate = fps if fps is not None else timeline.fps if timeline.fps in FPS_CHOICES else 30
     names = [track.name for track in timeline.characters]
+    plan = realization.plan
+    performers = cast_performers(plan, library, threshold=threshold, k=k)
     decided: dict[str, tuple[FaceSegment, ...]] = {}
     curves: dict[str, FaceCurves] = {}
     for name in tqdm(names, desc="faces", unit="character", disable=not progress, leave=False):
-        decided |= decide_faces(realization.plan, library, [name], threshold=threshold, k=k)
-        curves[name] = face_curves(realization.plan, name, decided[name], library.tracks, rate)
+        decided |= decide_faces(
+            plan, library, [name], threshold=threshold, k=k, performers=performers
+        )
+        curves[name] = face_curves(plan, name, decided[name], library.tracks, rate)
     tracks = tuple(
         track.model_copy(update={"face_segments": decided[track.name]})
         for track in timeline.characters

@@ -344,8 +344,10 @@ def search_clips(
     k: int = 10,
     *,
     weights: ScoreWeights | None = None,
+    sources: frozenset[str] | None = None,
 ) -> list[Candidate]:
-    """The `k` best clips of `library` for `query`, best first, ties by record id.
+    """The `k` best clips of `library` for `query`, best first, ties by record id; only clips
+    of the source files in `sources` when given (a face library's performer).
 
     Answers are kept in a process-wide LRU keyed by the library version: a live server's body
     slots ask the same few dozen questions turn after turn. Answers to texts longer than
@@ -355,14 +357,22 @@ def search_clips(
         return []
     weights = weights or ScoreWeights()
     if len(query.text) > MAX_CACHED_QUERY or k > MAX_CACHED_ANSWER:
-        return _score(library, query, k, weights)
-    key = (str(library.path), library.version, library.embedder.model_id, query, k, weights)
+        return _score(library, query, k, weights, sources)
+    key = (
+        str(library.path),
+        library.version,
+        library.embedder.model_id,
+        query,
+        k,
+        weights,
+        sources,
+    )
     with _ANSWERS_LOCK:
         found = _ANSWERS.get(key)
         if found is not None:
             _ANSWERS.move_to_end(key)
             return list(found)
-    candidates = _score(library, query, k, weights)
+    candidates = _score(library, query, k, weights, sources)
     with _ANSWERS_LOCK:
         _ANSWERS[key] = tuple(candidates)
         if len(_ANSWERS) > ANSWER_CACHE_SIZE:
@@ -380,14 +390,24 @@ _ANSWERS_LOCK = threading.Lock()
 
 
 def _score(
-    library: ClipLibrary, query: ClipQuery, k: int, weights: ScoreWeights
+    library: ClipLibrary,
+    query: ClipQuery,
+    k: int,
+    weights: ScoreWeights,
+    sources: frozenset[str] | None = None,
 ) -> list[Candidate]:
     pool = max(MIN_CANDIDATES, CANDIDATES_PER_RESULT * k)
+    if sources is not None:
+        # As many of the sources' clips in the pool as there would be of the whole library's.
+        within = sum(record.source.file in sources for record in library.records)
+        pool = math.ceil(pool * len(library.records) / max(within, 1))
     hits = library.search_vector(library.query_vector(query.text), pool)
     words = content_words(query.text)
     scored = []
     for hit in hits:
         if query.body_motion and not is_body_motion(hit.record.source.file):
+            continue
+        if sources is not None and hit.record.source.file not in sources:
             continue
         tag, matched = tag_match(hit.record, query, weights)
         fit = duration_fit(hit.record.duration, query.duration)

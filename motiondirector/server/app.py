@@ -101,7 +101,11 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         from motiondirector.realize.faces import open_face_library
 
         # A library that cannot realize faces stops the server now, not every request later.
-        faces = open_face_library(settings.face_library)
+        faces = open_face_library(
+            settings.face_library,
+            casting=settings.face_casting,
+            cast=settings.face_cast_pins(),
+        )
     # Keys may come in a query string, which uvicorn logs: redact them wherever it serves.
     install_log_redaction()
     sessions = SessionStore(

@@ -30,7 +30,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import SpawnContext
 from multiprocessing.process import BaseProcess
@@ -71,8 +71,8 @@ class WorkerConfig:
 
     memory_bytes: address space a job may add to its warm worker.
     time_s: wall time a job may run, from when its worker takes it.
-    limits, llm, clip_library, clip_cache_dir, face_library, face_threshold: as in
-    ServerSettings.
+    limits, llm, clip_library, clip_cache_dir, face_library, face_threshold, face_casting:
+    as in ServerSettings; face_cast: its `face_cast_pins()`.
     """
 
     memory_bytes: int
@@ -83,6 +83,8 @@ class WorkerConfig:
     clip_cache_dir: Path | None = None
     face_library: Path | None = None
     face_threshold: float = 0.6
+    face_casting: bool = True
+    face_cast: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_settings(cls, settings: ServerSettings) -> WorkerConfig:
@@ -95,6 +97,8 @@ class WorkerConfig:
             clip_cache_dir=settings.clip_cache_dir,
             face_library=settings.face_library,
             face_threshold=settings.face_threshold,
+            face_casting=settings.face_casting,
+            face_cast=settings.face_cast_pins(),
         )
 
 
@@ -342,7 +346,11 @@ def _warm_up(config: WorkerConfig) -> Run:
         library = open_library(config.clip_library)
     else:
         library = builtin_clip_library(config.clip_cache_dir)
-    faces = open_face_library(config.face_library) if config.face_library is not None else None
+    faces = None
+    if config.face_library is not None:
+        faces = open_face_library(
+            config.face_library, casting=config.face_casting, cast=config.face_cast
+        )
 
     def run(request_json: str, progress: Progress) -> list[Artifact]:
         request = SceneJobRequest.model_validate_json(request_json)

@@ -116,6 +116,10 @@ class ServerSettings(BaseSettings):
         `body` realize every character's face and head from its real faces, as `direct
         --face-library` does; None: the plan's faces. Checked when the app is created.
     face_threshold: the score a real face needs to be used (as `direct --face-threshold`).
+    face_cast: `NAME=VIDEO` entries pinning a character's performer (as `direct --face-cast`);
+        a name no scene or turn has is passed over. Checked when the app is created.
+    face_casting: cast every other character one video of the face library (as `direct`);
+        False: every slot takes its best face from any video (`--no-face-casting`).
     llm: the LLM behind the `llm` and `hybrid` planners, or built from `llm_model`,
         `llm_base_url`, `llm_mode` and `llm_api_key_env`; None: requests for them get 422.
     clock: the limiter's monotonic clock (tests inject a fake one).
@@ -177,6 +181,8 @@ class ServerSettings(BaseSettings):
     clip_cache_dir: Path | None = None
     face_library: Path | None = None
     face_threshold: float = Field(default=0.6, ge=0.0, allow_inf_nan=False)
+    face_cast: CommaList = ()
+    face_casting: bool = True
     llm_model: str | None = None
     llm_base_url: str | None = None
     llm_mode: StructuredOutputMode | None = None
@@ -206,6 +212,20 @@ class ServerSettings(BaseSettings):
         if keys_file is not None:
             found |= read_keys_file(keys_file)
         return frozenset(found)
+
+    @field_validator("face_cast", mode="after")
+    @classmethod
+    def _name_equals_video(cls, entries: tuple[str, ...]) -> tuple[str, ...]:
+        for entry in entries:
+            name, equals, video = entry.partition("=")
+            if not (equals and name.strip() and video.strip()):
+                raise ValueError(f"{entry!r} is not NAME=VIDEO")
+        return entries
+
+    def face_cast_pins(self) -> dict[str, str]:
+        """`face_cast` as character -> video."""
+        pairs = (entry.partition("=") for entry in self.face_cast)
+        return {name.strip(): video.strip() for name, _, video in pairs}
 
     @field_validator("cors_origins", mode="after")
     @classmethod

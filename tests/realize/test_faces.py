@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -467,3 +468,89 @@ def test_a_listener_the_plan_gives_no_expression_asks_for_a_neutral_face() -> No
     assert listening and len(expressive) < len(listening)
     for slot in listening:
         assert slot.emotion == (None if slot in expressive else "neutral"), slot
+
+
+# -- casting -------------------------------------------------------------------------------
+
+LONGER = SCRIPT + (
+    "BEN: (frowning) Wait. You never told me why you left so suddenly that night.\n"
+    "ANA: (sighing) It is a long story. I was scared, and I did not know who to trust.\n"
+    "BEN: (softly) You could have trusted me. You always could.\n"
+)
+
+
+def _performers(realization: Realization) -> dict[str, set[str]]:
+    return {
+        t.name: {str(s.source) for s in t.face_segments if s.kind == "clip"}
+        for t in realization.timeline.characters
+    }
+
+
+@pytest.fixture(scope="module")
+def cast_scene(faces: FaceLibrary) -> tuple[MotionPlan, Realization, Realization]:
+    plan = plan_text(LONGER, format="text")
+    free = replace(faces, casting=False)
+    return (
+        plan,
+        realize_faces(_bare(plan), faces, threshold=0.35),
+        realize_faces(_bare(plan), free, threshold=0.35),
+    )
+
+
+def test_each_character_is_one_person_over_the_scene(
+    cast_scene: tuple[MotionPlan, Realization, Realization],
+) -> None:
+    """Slot by slot, the best face came from whichever video scored best, so a character was
+    several people from line to line."""
+    _, cast, free = cast_scene
+    free_people = _performers(free)
+    assert any(len(videos) > 1 for videos in free_people.values()), free_people
+    people = _performers(cast)
+    assert all(len(videos) == 1 for videos in people.values()), people
+    assert people["ANA"] != people["BEN"]  # two people, where the library has them
+    for track in cast.timeline.characters:
+        (video,) = people[track.name]
+        for segment in track.face_segments:
+            assert f"{track.name} is cast as {Path(video).name}" in segment.provenance.reason
+
+
+def test_casting_can_be_pinned_and_turned_off(
+    cast_scene: tuple[MotionPlan, Realization, Realization], faces: FaceLibrary
+) -> None:
+    plan, cast, free = cast_scene
+    ben = next(iter(_performers(cast)["BEN"]))
+    pinned = open_face_library(faces.library, cast={"ana": Path(ben).stem})
+    assert pinned.cast == {"ana": ben}
+    realized = realize_faces(_bare(plan), pinned, threshold=0.35)
+    people = _performers(realized)
+    assert people["ANA"] == {ben} and people["BEN"] and people["BEN"] != {ben}
+    assert "is cast as" not in " ".join(
+        s.provenance.reason for t in free.timeline.characters for s in t.face_segments
+    )
+
+
+@pytest.mark.usefixtures("builtin_cache")
+def test_direct_casts_as_told_and_refuses_a_pin_that_finds_no_one(
+    library: ClipLibrary, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    script = tmp_path / "talk.txt"
+    script.write_text(LONGER)
+    direct = ["direct", str(script), "-q", "--face-library", str(library.path),
+              "--face-threshold", "0.35"]  # fmt: skip
+    out = tmp_path / "cast"
+    assert main([*direct, "--out", str(out), "--face-cast", "ben=mouth"]) == 0
+    timeline = Timeline.model_validate_json((out / "timeline.json").read_text())
+    ben = {Path(str(s.source)).name for s in timeline.character("BEN").face_segments if s.source}
+    assert ben == {"mouth.mp4"}
+    refusals = [
+        (["--face-cast", "ANA=nobody.mp4"], "no video 'nobody.mp4' among its performers"),
+        (["--face-cast", "ZED=mouth.mp4"], "face cast ZED: no character 'ZED' in the plan"),
+    ]
+    for options, message in refusals:
+        refused = tmp_path / options[1]
+        assert main([*direct, "--out", str(refused), *options]) == 1
+        assert message in capsys.readouterr().err
+        assert not refused.exists()
+    with pytest.raises(SystemExit):
+        main([*direct, "--out", str(tmp_path / "x"), "--face-cast", "ANA"])
+    assert "expected NAME=VIDEO, got 'ANA'" in capsys.readouterr().err

@@ -81,6 +81,27 @@ def test_a_library_that_cannot_realize_faces_stops_the_app(
         create_app(make_settings(face_library=tmp_path / "nowhere"))
 
 
+def test_the_face_cast_setting_is_checked_and_reaches_the_workers(
+    make_settings: SettingsFactory, face_library: Path
+) -> None:
+    with pytest.raises(MotionDirectorError, match="no video 'nobody.mp4' among its performers"):
+        create_app(make_settings(face_library=face_library, face_cast=("ANA=nobody.mp4",)))
+    with pytest.raises(MotionDirectorError, match="'ANA' is not NAME=VIDEO"):
+        make_settings(face_library=face_library, face_cast=("ANA",))
+    settings = make_settings(
+        face_library=face_library, face_cast=("ANA=mouth", " BEN = smile.mp4"), face_casting=False
+    )
+    config = WorkerConfig.from_settings(settings)
+    assert config.face_cast == {"ANA": "mouth", "BEN": "smile.mp4"} and not config.face_casting
+    with TestClient(create_app(settings)) as client:
+        faces = client.app.state.context.faces  # type: ignore[attr-defined]
+    assert not faces.casting
+    assert {name: Path(video).name for name, video in faces.cast.items()} == {
+        "ANA": "mouth.mp4",
+        "BEN": "smile.mp4",
+    }
+
+
 def test_a_worker_process_realizes_faces_with_the_servers_setting(
     make_settings: SettingsFactory, face_library: Path, tmp_path: Path
 ) -> None:
