@@ -20,7 +20,7 @@ ExportFormat = Literal[
 character."""
 EXPORT_FORMATS: tuple[ExportFormat, ...] = get_args(ExportFormat)
 
-ScriptFormat = Literal["auto", "fountain", "json", "text"]
+ScriptFormat = Literal["auto", "fountain", "fdx", "json", "text"]
 """Script formats the readers take; `auto` detects the format."""
 SCRIPT_FORMATS: tuple[ScriptFormat, ...] = get_args(ScriptFormat)
 

@@ -22,6 +22,7 @@ from motiondirector.scene.assemble import assemble_scene
 from motiondirector.scene.cast import resolve_cast
 from motiondirector.scene.dialogue_json import parse_dialogue_json
 from motiondirector.scene.elements import ParsedScript
+from motiondirector.scene.fdx import parse_fdx
 from motiondirector.scene.fountain import parse_fountain
 from motiondirector.scene.limits import SceneLimits
 from motiondirector.scene.plain_text import parse_plain_text
@@ -61,7 +62,8 @@ def parse_script(
 ) -> Scene:
     """Parse a script into a Scene.
 
-    format: "fountain", "json" (dialogue JSON), "text" (`NAME: line`) or "auto" to detect it.
+    format: "fountain", "fdx" (Final Draft), "json" (dialogue JSON), "text" (`NAME: line`) or
+        "auto" to detect it.
     file: shown in errors; its name (without directories) is kept as `Scene.source`.
     timing: rates and pauses for estimated word times; defaults to `TimingOptions()`.
     max_bytes: scripts larger than this (UTF-8) raise InputTooLargeError.
@@ -85,6 +87,8 @@ def parse_script(
         parsed = parse_dialogue_json(text, file=file, limits=limits)
     elif chosen == "text":
         parsed = parse_plain_text(text)
+    elif chosen == "fdx":
+        parsed = parse_fdx(text, file=file)
     else:
         parsed = parse_fountain(text, file=file)
     if characters:
@@ -106,8 +110,8 @@ def read_script(
 ) -> Scene:
     """Read a script file (UTF-8, or UTF-16 with a byte-order mark) into a Scene.
 
-    With format="auto" the suffix decides: .fountain/.spmd are Fountain, .json is dialogue
-    JSON, anything else (.txt included) is detected from the content.
+    With format="auto" the suffix decides: .fountain/.spmd are Fountain, .fdx is Final Draft,
+    .json is dialogue JSON, anything else (.txt included) is detected from the content.
     """
     file = os.fspath(path)
     if format == "auto":

@@ -18,11 +18,12 @@ from motiondirector.scene.fountain import is_title_page_start
 from motiondirector.scene.markup import normalize_newlines
 from motiondirector.scene.plain_text import looks_like_plain_text
 
-Format = Literal["fountain", "json", "text"]
+Format = Literal["fountain", "fdx", "json", "text"]
 
 SUFFIX_FORMATS: dict[str, Format | None] = {
     ".fountain": "fountain",
     ".spmd": "fountain",
+    ".fdx": "fdx",
     ".json": "json",
     ".txt": None,  # plain text or Fountain: detect
 }
@@ -148,9 +149,11 @@ def _lone_surrogate_escape(text: str) -> re.Match[str] | None:
 
 
 def detect_format(text: str) -> Format:
-    """JSON when it parses as a JSON object or array of turns; plain text when most lines read
-    `NAME: line`; Fountain otherwise."""
+    """Final Draft when it starts as XML; JSON when it parses as a JSON object or array of
+    turns; plain text when most lines read `NAME: line`; Fountain otherwise."""
     head = text.lstrip()
+    if head.startswith(("<?xml", "<FinalDraft")):
+        return "fdx"  # no screenplay starts with an XML declaration: report XML errors as such
     if head.startswith("{"):
         return "json"  # no screenplay starts with a brace: report JSON errors as such
     if head.startswith("[") and not head.startswith("[["):
