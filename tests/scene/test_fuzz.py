@@ -95,7 +95,7 @@ anything = st.one_of(
         st.integers(0, 200_000),
     ),
 )
-formats = st.sampled_from(["auto", "fountain", "json", "text"])
+formats = st.sampled_from(["auto", "fountain", "fdx", "json", "text"])
 
 
 def check(call: Callable[[], Scene]) -> None:
@@ -133,3 +133,30 @@ def test_read_script_on_raw_bytes(tmp_path: Path, data: bytes, suffix: str) -> N
     path = tmp_path / f"script{suffix}"
     path.write_bytes(data)
     check(lambda: read_script(path))
+
+
+paragraph_types = st.sampled_from(
+    ["Scene Heading", "Action", "Character", "Parenthetical", "Dialogue", "Transition", "Shot", ""]
+)
+fdx_paragraphs = st.lists(
+    st.tuples(paragraph_types, st.text(max_size=40), st.booleans()), max_size=30
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(paragraphs=fdx_paragraphs)
+def test_any_final_draft_document_is_a_scene_or_a_script_error(
+    paragraphs: list[tuple[str, str, bool]],
+) -> None:
+    """Paragraphs in any order, any text (escaped as Final Draft writes it), some in dual
+    dialogue groups."""
+    from xml.sax.saxutils import escape, quoteattr
+
+    body = "".join(
+        ("<DualDialogue>" if dual else "")
+        + f"<Paragraph Type={quoteattr(kind)}><Text>{escape(text)}</Text></Paragraph>"
+        + ("</DualDialogue>" if dual else "")
+        for kind, text, dual in paragraphs
+    )
+    document = f'<?xml version="1.0"?>\n<FinalDraft><Content>{body}</Content></FinalDraft>'
+    check(lambda: parse_script(document))
