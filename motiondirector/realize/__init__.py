@@ -32,6 +32,7 @@ if TYPE_CHECKING:
         FaceLibrary,
         FaceLibraryError,
         cast_performers,
+        keep_casting,
         open_face_library,
         realize_faces,
     )
@@ -72,6 +73,7 @@ _LAZY = {
     "from_realization": "motiondirector.realize.direct",
     "open_face_library": "motiondirector.realize.faces",
     "generator_from_registry": "motiondirector.realize.video",
+    "keep_casting": "motiondirector.realize.faces",
     "plan_scene": "motiondirector.realize.pipeline",
     "plan_script": "motiondirector.realize.pipeline",
     "plan_text": "motiondirector.realize.pipeline",
@@ -103,6 +105,7 @@ __all__ = [
     "direct_scene",
     "from_realization",
     "generator_from_registry",
+    "keep_casting",
     "open_face_library",
     "plan_scene",
     "plan_script",

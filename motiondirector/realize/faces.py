@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -472,6 +472,26 @@ def cast_performers(
         if choice is not None:
             taken.add(choice)
     return cast
+
+
+def keep_casting(
+    plan: MotionPlan,
+    faces: FaceLibrary,
+    cast_so_far: MutableMapping[str, str],
+    *,
+    threshold: float = DEFAULT_FACE_THRESHOLD,
+    k: int = FACE_CANDIDATES,
+) -> FaceLibrary:
+    """`faces` casting `plan`'s characters as a conversation cast them before: the characters
+    in `cast_so_far` keep their performer, new ones are cast (`cast_performers`, avoiding the
+    videos already taken) and added to it. Turn after turn, a character stays one person;
+    pins of `faces.cast` win over both."""
+    remembered = replace(faces, cast={**cast_so_far, **faces.cast})
+    performers = cast_performers(plan, remembered, threshold=threshold, k=k)
+    for name, video in performers.items():
+        if video is not None:
+            cast_so_far.setdefault(name, video)
+    return replace(faces, cast={**cast_so_far, **faces.cast})
 
 
 def _plan_character(plan: MotionPlan, typed: str) -> str | None:

@@ -65,15 +65,20 @@ class ServerContext:
             raise ProblemError(503, "not-ready", "scene jobs are not available yet")
         return self.runner
 
-    def frames(self, plan: MotionPlan, fps: int | None = None) -> PlanFrames:
+    def frames(
+        self, plan: MotionPlan, fps: int | None = None, *, cast: dict[str, str] | None = None
+    ) -> PlanFrames:
         """The frame stream of `plan`: bodies from the clip library, faces from the face
-        library when the server has one."""
+        library when the server has one; a session's turns pass its `cast` so far, which keeps
+        each character one person from turn to turn."""
+        faces = self.faces
+        threshold = self.settings.face_threshold
+        if faces is not None and cast is not None and faces.casting:
+            from motiondirector.realize.faces import keep_casting
+
+            faces = keep_casting(plan, faces, cast, threshold=threshold)
         return PlanFrames(
-            plan,
-            fps=fps,
-            library=self.library(),
-            faces=self.faces,
-            face_threshold=self.settings.face_threshold,
+            plan, fps=fps, library=self.library(), faces=faces, face_threshold=threshold
         )
 
     def library(self) -> ClipLibrary:

@@ -182,11 +182,11 @@ def session_router(ctx: ServerContext, workers: StreamWorkers) -> APIRouter:
         server's `max_open_stream_frames`, is refused and not taken."""
 
         def fits(plan: MotionPlan) -> None:
-            frames = ctx.frames(plan)
+            frames = ctx.frames(plan, cast=session.face_cast)
             check_stream_size(frames, settings.max_stream_frames, _TURN_INSTEAD, _TURN_SLOWER)
             slot.hold(frames.size)
 
-        return _turn_events(ctx, take_turn(session, turn, fits), instance)
+        return _turn_events(ctx, take_turn(session, turn, fits), instance, session)
 
     async def opened_turn_stream(
         session_id: str,
@@ -434,9 +434,11 @@ def _result(session: Session, outcome: TurnOutcome, state: SessionState) -> Turn
     )
 
 
-def _turn_events(ctx: ServerContext, result: TurnResult, instance: str) -> OpenedStream:
+def _turn_events(
+    ctx: ServerContext, result: TurnResult, instance: str, session: Session
+) -> OpenedStream:
     """The turn's stream, opened (see `open_stream`): call it on a stream worker."""
-    frames = ctx.frames(result.plan)
+    frames = ctx.frames(result.plan, cast=session.face_cast)
     return open_stream(stream_events(result.model_dump_json(), frames, instance=instance))
 
 

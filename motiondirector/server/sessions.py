@@ -33,6 +33,9 @@ class Session:
     conversation: Conversation
     last_used: float
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    face_cast: dict[str, str] = field(default_factory=dict)
+    """The face library's performer of each character so far (`realize.faces.keep_casting`):
+    a character stays one person from turn to turn."""
 
 
 class SessionStore:

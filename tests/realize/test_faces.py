@@ -36,7 +36,10 @@ from motiondirector.realize.faces import (
     MAX_WARP,
     FaceLibrary,
     FaceLibraryError,
+    cast_performers,
+    decide_faces,
     face_slots,
+    keep_casting,
     open_face_library,
     realize_faces,
     sample_segment,
@@ -554,3 +557,26 @@ def test_direct_casts_as_told_and_refuses_a_pin_that_finds_no_one(
     with pytest.raises(SystemExit):
         main([*direct, "--out", str(tmp_path / "x"), "--face-cast", "ANA"])
     assert "expected NAME=VIDEO, got 'ANA'" in capsys.readouterr().err
+
+
+FIRST_TURN = "ANA: (smiling) Hello, Ben! It is so good to see you again after all this time.\n"
+SECOND_TURN = "ANA: (sighing) It is a long story. I was scared, and I did not know who to trust.\n"
+
+
+def test_a_conversation_keeps_each_characters_performer_from_turn_to_turn(
+    faces: FaceLibrary,
+) -> None:
+    """Cast turn by turn, Ana was one person in the first turn and another in the second."""
+    first, second = (plan_text(t + "BEN: Okay.", format="text") for t in (FIRST_TURN, SECOND_TURN))
+    alone = (
+        cast_performers(first, faces, threshold=0.35),
+        cast_performers(second, faces, threshold=0.35),
+    )
+    assert alone[0]["ANA"] != alone[1]["ANA"], alone
+    so_far: dict[str, str] = {}
+    kept = keep_casting(first, faces, so_far, threshold=0.35)
+    assert so_far == {k: v for k, v in alone[0].items() if v is not None}
+    kept = keep_casting(second, faces, so_far, threshold=0.35)
+    assert cast_performers(second, kept, threshold=0.35)["ANA"] == alone[0]["ANA"]
+    segments = decide_faces(second, kept, ["ANA"], threshold=0.35)["ANA"]
+    assert {s.source for s in segments if s.source} <= {alone[0]["ANA"]}

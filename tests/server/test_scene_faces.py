@@ -6,6 +6,7 @@ that cannot realize faces stops the app from being created."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,7 @@ from motiondirector.faces.model import FACE_MODEL_ENV
 from motiondirector.plan.motion_plan import MotionPlan
 from motiondirector.plan.timeline import Timeline
 from motiondirector.realize import open_face_library
-from motiondirector.realize.faces import decide_faces, face_curves
+from motiondirector.realize.faces import cast_performers, decide_faces, face_curves
 from motiondirector.retrieval import ClipLibrary
 from motiondirector.retrieval.builtin import builtin_clip_library
 from motiondirector.server.app import create_app
@@ -84,7 +85,7 @@ def test_a_library_that_cannot_realize_faces_stops_the_app(
 def test_the_face_cast_setting_is_checked_and_reaches_the_workers(
     make_settings: SettingsFactory, face_library: Path
 ) -> None:
-    with pytest.raises(MotionDirectorError, match="no video 'nobody.mp4' among its performers"):
+    with pytest.raises(MotionDirectorError, match=r"no video 'nobody\.mp4' among its performers"):
         create_app(make_settings(face_library=face_library, face_cast=("ANA=nobody.mp4",)))
     with pytest.raises(MotionDirectorError, match="'ANA' is not NAME=VIDEO"):
         make_settings(face_library=face_library, face_cast=("ANA",))
@@ -142,5 +143,37 @@ def test_a_plan_stream_sends_the_realized_faces(
     assert any(segment.kind == "clip" for segment in segments)
     expected = face_curves(plan, "ANA", segments, faces.tracks, 30)
     frames = [f for name, data in events if name == "frames" for f in data["frames"]]
+    weights = np.array([f["characters"]["ANA"]["blendshapes"] for f in frames])
+    np.testing.assert_allclose(weights, expected.weights, atol=1e-4)
+
+
+def test_a_session_keeps_each_characters_face_from_turn_to_turn(
+    make_settings: SettingsFactory, face_library: Path
+) -> None:
+    """Each turn was cast on its own: Ana took one person's faces in the first turn and
+    another's in the second."""
+    settings = make_settings(face_library=face_library, face_threshold=0.35)
+    lines = (
+        "(smiling) Hello, Ben! It is so good to see you again after all this time.",
+        "(angrily) No! I will not do that again, never.",
+    )
+    with TestClient(create_app(settings)) as client:
+        body = {"characters": ["ANA", "BEN"]}
+        session = client.post("/v1/sessions", json=body, headers=AUTH).json()["id"]
+        turns = []
+        for line in lines:
+            turn = {"speaker": "ANA", "text": line}
+            path = f"/v1/sessions/{session}/turns/stream"
+            with client.stream("POST", path, json=turn, headers=AUTH) as response:
+                assert response.status_code == 200
+                turns.append(read_sse(response.iter_lines()))
+    faces = open_face_library(face_library)
+    plans = [MotionPlan.model_validate(events[1][1]["plan"]) for events in turns]
+    first = cast_performers(plans[0], faces, threshold=0.35)
+    assert cast_performers(plans[1], faces, threshold=0.35)["ANA"] != first["ANA"]
+    kept = replace(faces, cast={k: v for k, v in first.items() if v is not None})
+    segments = decide_faces(plans[1], kept, ["ANA"], threshold=0.35)["ANA"]
+    expected = face_curves(plans[1], "ANA", segments, faces.tracks, 30)
+    frames = [f for name, data in turns[1] if name == "frames" for f in data["frames"]]
     weights = np.array([f["characters"]["ANA"]["blendshapes"] for f in frames])
     np.testing.assert_allclose(weights, expected.weights, atol=1e-4)
