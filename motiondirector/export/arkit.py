@@ -8,6 +8,9 @@
   coarticulation) drive the jaw, lip closure, rounding, spreading and tongue shapes;
 - gaze: `down`, `up` and `away` targets turn the eyes, with short transitions.
 
+`mouthClose` is held at or below `jawOpen` (it closes the lips of an open jaw; above it, ARKit
+rigs push the lips through each other).
+
 Under the face events lies the idle layer (`export.idle`): each character's resting brow and
 a slow drift of brows and smile, and of the jaw outside the character's lines, so a face is
 never frozen between events. `idle=False` leaves it out.
@@ -92,8 +95,7 @@ def arkit_curves(
     if speech:
         _layer_speech(weights, times, plan, character, names)
     weights += _gaze_layer(times, [e for e in events if isinstance(e, GazeEvent)], column)
-    np.clip(weights, 0.0, 1.0, out=weights)
-    weights += 0.0  # turns -0.0 into 0.0 so formatted output never shows "-0.0000"
+    _finish(weights, column)
     return times, weights
 
 
@@ -158,9 +160,18 @@ def layer_over_face(
     if speech:
         _layer_speech(weights, times, plan, character, names)
     weights += _gaze_layer(times, [e for e in events if isinstance(e, GazeEvent)], column)
-    np.clip(weights, 0.0, 1.0, out=weights)
-    weights += 0.0
+    _finish(weights, column)
     return weights
+
+
+def _finish(weights: FloatArray, column: Mapping[str, int]) -> None:
+    """Clip the combined layers to [0, 1] in place and keep mouthClose at or below jawOpen."""
+    np.clip(weights, 0.0, 1.0, out=weights)
+    # ARKit's mouthClose closes the lips of an open jaw: above jawOpen it pushes the lips
+    # through each other on ARKit rigs, and real faces never go there.
+    close, jaw = column["mouthClose"], column["jawOpen"]
+    np.minimum(weights[:, close], weights[:, jaw], out=weights[:, close])
+    weights += 0.0  # turns -0.0 into 0.0 so formatted output never shows "-0.0000"
 
 
 def _character_events(plan: MotionPlan, character: str) -> tuple[object, ...]:

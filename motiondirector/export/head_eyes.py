@@ -14,7 +14,9 @@ plan order, from the left of the screen to the right, facing the camera, so a ch
 right on screen is to one's left. The eyes reach a new target within `EYE_SETTLE_S`, the head
 follows more slowly and takes `HEAD_SHARE` of a turn to a character or the camera and
 `AVERSION_HEAD_SHARE` of a glance up, down or away, and the eyes counter-rotate by the
-head's part, so the line of sight stays on the target.
+head's part, so the line of sight stays on the target. The eyes stay within
+`EYE_YAW_LIMIT` and `EYE_PITCH_LIMIT` of straight ahead in the head: in a shift too wide for
+them they wait at the limit until the head brings the target in.
 
 Head events (nod, shake, tilt, toss, lower, turn_away) add their movement to the head, timed
 by their BML sync points and scaled by their amplitude.
@@ -69,6 +71,12 @@ GAZE_DIRECTIONS: dict[str, tuple[float, float]] = {
     "away": (25.0, 5.0),
 }
 AVERTED = frozenset({"up", "down", "away"})
+EYE_YAW_LIMIT = 45.0
+"""The eyes turn at most this far left or right in the head (people's oculomotor range is
+about 45 to 55 degrees; the talking heads of the realism clips use under 30). In a gaze shift
+wider than the eyes can take before the head arrives, they wait at the limit for the head."""
+EYE_PITCH_LIMIT = 35.0
+"""The eyes turn at most this far up or down in the head."""
 NEIGHBOUR_YAW = 30.0
 """Yaw to look at the next character in the row; each further place adds `FURTHER_YAW`."""
 FURTHER_YAW = 10.0
@@ -171,6 +179,8 @@ class HeadEyesCurves:
             head += sway
             eyes_pitch = eyes_pitch - sway[:, 0]
             eyes_yaw = eyes_yaw - sway[:, 1]
+        eyes_yaw = np.clip(eyes_yaw, -EYE_YAW_LIMIT, EYE_YAW_LIMIT)
+        eyes_pitch = np.clip(eyes_pitch, -EYE_PITCH_LIMIT, EYE_PITCH_LIMIT)
         eyes = np.column_stack((eyes_pitch, eyes_yaw, eyes_pitch, eyes_yaw))
         return HeadEyes(head=head + 0.0, eyes=eyes + 0.0)
 

@@ -1,5 +1,5 @@
-"""Live Link Face CSV: one character's face in the layout Epic's Live Link Face app records and
-Unreal's importers (the LiveLinkFaceImporter plugin, MetaHuman Animator's CSV import) read.
+"""Live Link Face CSV: one character's face in the layout Epic's Live Link Face app records (in
+its ARKit mode) and Unreal's LiveLinkFaceImporter plugin reads into a Level Sequence.
 
     Timecode,BlendShapeCount,EyeBlinkLeft,...,TongueOut,HeadYaw,HeadPitch,HeadRoll,
     LeftEyeYaw,LeftEyePitch,LeftEyeRoll,RightEyeYaw,RightEyePitch,RightEyeRoll

@@ -478,6 +478,35 @@ def _check_finite(values: np.ndarray, lines: list[str], start: int, file: str | 
         )
 
 
+def continuous_euler(angles: np.ndarray) -> np.ndarray:
+    """The same rotations, (frames, joints, 3) Euler angles in degrees in any Tait-Bryan order
+    (three different axes), with each channel continuous from frame to frame.
+
+    `as_euler` keeps the middle angle in [-90, 90] and the others in [-180, 180]: a turn
+    through 180 degrees wraps from 179 to -179, where a reader that interpolates, filters or
+    key-reduces the channels spins the joint round, and a knee bending past 90 degrees jumps
+    from (0, 89, 0) to (-180, 89, 180), a spike in any curve editor. Each frame takes
+    whichever of its two equivalent triples, (a, b, c) or
+    (a + 180, 180 - b, c + 180), is nearer the previous frame's, then every channel is
+    unwrapped by whole turns (an Euler filter)."""
+    if angles.shape[0] < 2:
+        return angles
+    flipped = angles + np.array([180.0, 0.0, 180.0])
+    flipped[..., 1] = 180.0 - angles[..., 1]
+
+    def distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        wrapped = np.abs((a - b + 180.0) % 360.0 - 180.0)
+        return np.asarray(wrapped.sum(axis=-1))
+
+    # The flip maps each triple to its twin and keeps distances, so whether frame t changes
+    # branch from frame t-1 depends only on the two frames as `as_euler` gave them.
+    changes = distance(flipped[1:], angles[:-1]) < distance(angles[1:], angles[:-1])
+    branch = np.concatenate([np.zeros((1, angles.shape[1]), dtype=bool),
+                             np.cumsum(changes, axis=0) % 2 == 1])  # fmt: skip
+    chosen = np.where(branch[..., None], flipped, angles)
+    return np.asarray(np.unwrap(chosen, period=360.0, axis=0))
+
+
 def motion_to_bvh(motion: Motion) -> str:
     """The motion as BVH text on the canonical skeleton: metres, ZXY rotation channels on every
     joint, position channels on the root, six decimals."""
@@ -518,14 +547,17 @@ def motion_to_bvh(motion: Motion) -> str:
         # At X = +-90 degrees Z and Y share an axis; scipy warns but returns a valid split,
         # and any valid split composes back to the same rotation.
         warnings.filterwarnings("ignore", message="Gimbal lock detected", category=UserWarning)
-        angles = rotations.as_euler("ZXY", degrees=True)
+        angles = rotations.as_euler("ZXY", degrees=True).reshape(frames, len(order), 3)
+    angles = continuous_euler(angles)
     columns = np.concatenate(
         [motion.root_positions, angles.reshape(frames, len(order) * 3)], axis=1
     )
     columns[np.abs(columns) < 5e-7] = 0.0  # no "-0.000000" in the file
     out.append("MOTION")
     out.append(f"Frames: {frames}")
-    out.append(f"Frame Time: {1.0 / motion.fps:.8f}")
+    # Ten decimals: importers take the rate as 1 / Frame Time, and Blender keeps the remainder
+    # as a 32-bit fps_base; eight decimals made 30 fps a custom 29.999996 fps there.
+    out.append(f"Frame Time: {1.0 / motion.fps:.10f}")
     row_format = " ".join(["%.6f"] * columns.shape[1])
     out.extend(row_format % tuple(row) for row in columns)
     return "\n".join(out) + "\n"

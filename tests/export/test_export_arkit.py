@@ -166,6 +166,21 @@ def test_bilabials_close_the_lips_and_vowels_open_them(plan: MotionPlan) -> None
     assert jaw[_at(times, 0.95)] < jaw[_at(times, 1.05)]
 
 
+@pytest.mark.parametrize("fps", FPS_CHOICES)
+def test_mouth_close_never_exceeds_jaw_open(plan: MotionPlan, fps: int) -> None:
+    # ARKit's mouthClose closes the lips of an open jaw ("without relation to the position of
+    # the jaw"): above jawOpen it pushes the lips through each other on ARKit rigs. Real faces
+    # never go there (MediaPipe's blendshapes of three talking-head videos, 983 frames:
+    # mouthClose - jawOpen at most 0.0); "Ben" had mouthClose 0.45 over a jawOpen of 0.03.
+    times, weights = arkit_curves(plan, "ANA", fps)
+    close, jaw = weights[:, COL["mouthClose"]], weights[:, COL["jawOpen"]]
+    assert (close <= jaw + 1e-12).all()
+    # The lips still close on the B of "Ben," (pressed together) and open after it.
+    ben = (times >= 0.9) & (times <= 0.97)
+    assert weights[ben, COL["mouthPressLeft"]].max() > 0.5
+    assert close.max() > 0.0
+
+
 def test_lips_round_ahead_of_a_rounded_vowel(plan: MotionPlan) -> None:
     times, weights = arkit_curves(plan, "ANA", 60)
     pucker = weights[:, COL["mouthPucker"]]

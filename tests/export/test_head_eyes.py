@@ -7,7 +7,9 @@ import pytest
 
 from motiondirector.export.head_eyes import (
     AVERSION_HEAD_SHARE,
+    EYE_PITCH_LIMIT,
     EYE_SETTLE_S,
+    EYE_YAW_LIMIT,
     GAZE_DIRECTIONS,
     HEAD_PEAK_DEGREES,
     HEAD_SETTLE_S,
@@ -112,6 +114,25 @@ def test_eyes_lead_the_head_into_a_gaze_shift() -> None:
     up = GAZE_DIRECTIONS["up"][1]
     assert early.head[0, 0] + early.eyes[0, 0] == pytest.approx(up)  # eyes are there
     assert abs(early.head[0, 0]) < abs(up * AVERSION_HEAD_SHARE)  # the head is still turning
+
+
+def test_the_eyes_stay_within_the_range_a_person_can_turn_them() -> None:
+    # A glance from one end of a row to the other: the eyes arrive in 0.12 s, the head in
+    # 0.35 s, so the eyes sat 60 degrees into the corner (68.6 in a shared screenplay; the
+    # talking heads `analyze` reads turn their eyes at most 29 degrees).
+    row = ("ANA", "BEN", "CAL", "DEE", "EVE")
+    ana = CharacterTrack(name="ANA", events=(gaze("camera", 0.0, 2.0), gaze("EVE", 2.0, 5.0)))
+    others = [CharacterTrack(name=n, events=()) for n in row[1:]]
+    plan = plan_with(ana, *others)
+    times = np.linspace(0.0, 5.0, 301)
+    for idle in (False, True):
+        sampled = HeadEyesCurves(plan, "ANA", idle=idle).sample(times)
+        assert np.abs(sampled.eyes[:, [1, 3]]).max() <= EYE_YAW_LIMIT + 1e-9
+        assert np.abs(sampled.eyes[:, [0, 2]]).max() <= EYE_PITCH_LIMIT + 1e-9
+    settled = HeadEyesCurves(plan, "ANA", idle=False).sample(np.array([4.0]))
+    target = character_yaw("ANA", "EVE", row)
+    assert target > EYE_YAW_LIMIT
+    assert settled.head[0, 1] + settled.eyes[0, 1] == pytest.approx(target)
 
 
 def test_looking_at_another_character_follows_the_row() -> None:

@@ -68,6 +68,26 @@ def test_the_file_reads_back_in_the_importers_layout(plan: MotionPlan, fps: int)
         assert re.fullmatch(r"\d\.\d{4}", rows[0][name])
 
 
+@pytest.mark.parametrize("fps", FPS_CHOICES)
+def test_unreals_importer_infers_the_frame_rate_and_times_we_wrote(
+    plan: MotionPlan, fps: int
+) -> None:
+    # Unreal's LiveLinkFaceImporter has no rate in the file: it splits the timecode on ":",
+    # reads 60 fps when any frame field is above 30 (else 30), and places a row at
+    # h * 3600 + m * 60 + s + float(FF.mmm) / rate, splitting lines on "," without quoting.
+    text = export_plan(plan, "live-link-face", character="BEN", fps=fps)
+    lines = text.splitlines()
+    keys = lines[0].split(",")
+    assert keys[:2] == ["Timecode", "BlendShapeCount"]
+    fields = [line.split(":") for line in (row.split(",")[0] for row in lines[1:])]
+    assert all(len(parts) == 4 for parts in fields)
+    inferred = 60 if any(float(parts[3]) > 30.0 for parts in fields) else 30
+    assert inferred == fps
+    times = [int(h) * 3600 + int(m) * 60 + int(s) + float(f) / inferred for h, m, s, f in fields]
+    assert times == pytest.approx(arkit_curves(plan, "BEN", fps)[0].tolist(), abs=1e-9)
+    assert all(len(row.split(",")) == len(keys) for row in lines[1:])
+
+
 def test_head_and_eyes_come_from_the_plans_head_and_gaze_events(plan: MotionPlan) -> None:
     fps = 60
     _, rows = _read(export_plan(plan, "live-link-face", character="BEN", fps=fps))

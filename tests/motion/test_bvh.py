@@ -10,6 +10,7 @@ from scipy.spatial.transform import Rotation
 
 from motiondirector.errors import ScriptError
 from motiondirector.motion.bvh import motion_to_bvh, parse_bvh, read_bvh, write_bvh
+from motiondirector.motion.clip import Motion
 from motiondirector.motion.skeleton import JOINTS, REST_OFFSETS
 from tests.motion.conftest import random_motion
 
@@ -97,6 +98,57 @@ def test_written_bvh_uses_standard_syntax() -> None:
     first = lines[motion_at + 3].split()
     assert len(first) == 3 + 22 * 3
     assert all(len(value.split(".")[1]) == 6 for value in first)
+
+
+@pytest.mark.parametrize("fps", [30.0, 60.0])
+def test_frame_time_reads_back_as_the_exact_frame_rate_in_blender(fps: float) -> None:
+    # Blender's importer sets the scene to fps = round(1 / t) with fps_base = fps * t, a
+    # 32-bit float: "0.03333333" gave fps_base 0.99999988, a custom 29.999996 fps scene.
+    motion = random_motion(2)
+    motion = type(motion)(motion.rotations, motion.root_positions, fps)
+    line = next(x for x in motion_to_bvh(motion).splitlines() if x.startswith("Frame Time:"))
+    frame_time = float(line.split(":")[1])
+    file_fps = 1.0 / frame_time
+    assert round(file_fps) == fps
+    assert np.float32(round(file_fps) / file_fps) == np.float32(1.0)
+    assert parse_bvh(motion_to_bvh(motion)).fps == pytest.approx(fps, rel=1e-8)
+
+
+@pytest.mark.parametrize(
+    ("joint", "axis", "start", "stop"),
+    [
+        ("left_knee", "x", 84.0, 96.0),  # a knee bent past 90 degrees: Z and Y flipped by 180
+        ("pelvis", "y", 170.0, 190.0),  # a turn through 180 degrees: Y wrapped by 360
+        ("right_shoulder", "z", -84.0, -96.0),
+    ],
+)
+def test_rotation_channels_stay_continuous_from_frame_to_frame(
+    joint: str, axis: str, start: float, stop: float
+) -> None:
+    # A turn through 180 degrees wrapped from 179 to -179, which a reader that interpolates,
+    # filters or key-reduces the channels turns into a spin; a seated character's knee read
+    # (0, 88.5, 0) and then (-180, 88.5, 180), a spike in any curve editor, for a bend that
+    # went on by 3 degrees.
+    rest = Motion.rest(13)
+    rotations = rest.rotations.copy()
+    turn = Rotation.from_euler(axis, np.linspace(start, stop, 13)[:, None], degrees=True)
+    rotations[:, JOINTS.index(joint)] = turn.as_quat()
+    motion = Motion(rotations, rest.root_positions, rest.fps)
+    bvh = parse_bvh(motion_to_bvh(motion))
+    columns, _ = bvh.skeleton.rotation_layout
+    values = bvh.values[:, columns[bvh.skeleton.index(joint)]]
+    assert np.abs(np.diff(values, axis=0)).max() < 2.0
+    order = [JOINTS.index(name) for name in bvh.skeleton.names]
+    dot = np.abs(np.einsum("tjk,tjk->tj", bvh.local_quaternions(), rotations[:, order]))
+    assert dot.min() > 1 - 1e-10
+
+
+def test_random_motion_keeps_its_rotations_with_continuous_channels() -> None:
+    motion = random_motion(60, seed=5)
+    bvh = parse_bvh(motion_to_bvh(motion))
+    order = [JOINTS.index(name) for name in bvh.skeleton.names]
+    dot = np.abs(np.einsum("tjk,tjk->tj", bvh.local_quaternions(), motion.rotations[:, order]))
+    assert dot.min() > 1 - 1e-10
 
 
 def _good_text() -> str:
