@@ -6,7 +6,7 @@ between its source in/out and laid at its target in/out; when the two lengths di
 source is time-warped linearly to fit (the sequencer bounds the rate). Every segment is turned
 to face +Z at its first frame and its root travel is continued from where the previous segment
 left the character, so clips recorded anywhere on a stage join in place; the root height is
-kept as recorded.
+kept as recorded, but for frames lifted so that no joint is below the floor (`motion/ground.py`).
 
 A segment fades in over its `blend_in` seconds from the previous segment, which meanwhile
 keeps playing (or holds its last frame): slerp of joint rotations and lerp of the root height,
@@ -41,6 +41,7 @@ import numpy as np
 from motiondirector.errors import AssemblyError, ScriptError
 from motiondirector.motion.bvh import read_bvh
 from motiondirector.motion.clip import Motion
+from motiondirector.motion.ground import keep_above_floor
 from motiondirector.motion.library import GestureLibraryError, get_clip, persistent_lexemes
 from motiondirector.motion.quaternion import quat_apply, quat_conjugate, quat_multiply
 from motiondirector.motion.retargeting import load_rig_map, retarget
@@ -349,7 +350,8 @@ def assemble_character(
         raise AssemblyError(
             f"{track.name}: the timeline leaves frame {missing} ({missing / fps:.2f} s) empty"
         )
-    return Motion(rotations, root, float(fps))
+    # Joins of clips recorded on other floors, or blends between them, may sink a foot.
+    return keep_above_floor(Motion(rotations, root, float(fps)))
 
 
 def assemble_timeline(

@@ -11,6 +11,7 @@ from functools import cache
 
 from motiondirector.errors import GestureLibraryError
 from motiondirector.motion.clip import Motion
+from motiondirector.motion.ground import keep_above_floor
 from motiondirector.motion.library.descriptions import describe
 from motiondirector.motion.library.keyframes import load_library_data
 from motiondirector.motion.library.synthesis import (
@@ -106,15 +107,16 @@ def _amplitude_headroom(motion: Motion, lexeme: str) -> float:
 @cache
 def _clip_motion(lexeme: str, mirror: bool, amplitude: str, tempo: str, style: str) -> Motion:
     track = variant_track(lexeme, mirror, amplitude, tempo)
-    motion = synthesize(track, style)
-    # A variant faster or jerkier than people move (a large, fast fist pump reached 10 m/s at
-    # the wrist, a fast head toss 13,700 °/s²) is made smaller, keeping its timing.
+    motion = keep_above_floor(synthesize(track, style))
+    # On the floor (`keep_above_floor`), and a variant faster or jerkier than people move (a
+    # large, fast fist pump reached 10 m/s at the wrist, a fast head toss 13,700 °/s²) is made
+    # smaller, keeping its timing.
     for _ in range(8):
         headroom = _amplitude_headroom(motion, lexeme)
         if headroom >= 1.0:
             break
         track = scaled_track(track, headroom * 0.98)
-        motion = synthesize(track, style)
+        motion = keep_above_floor(synthesize(track, style))
     motion.rotations.setflags(write=False)
     motion.root_positions.setflags(write=False)
     return motion
