@@ -341,6 +341,7 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     revise.add_argument("--library", help=f"{LIBRARY_HELP} (default: {BUILTIN_LIBRARY})")
     revise.add_argument("-k", type=_positive_int, default=10, help="candidates per slot")
+    revise.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     _add_face_library_options(revise)
     _add_director_options(revise)
     _add_llm_options(revise)
@@ -619,6 +620,11 @@ def _plan(args: argparse.Namespace) -> MotionPlan:
     from motiondirector.realize import plan_script
     from motiondirector.scene import DEFAULT_MAX_BYTES
 
+    given = _given_plan(args.script)
+    if given is not None:
+        if not args.quiet:
+            print(f"note: {args.script} is a plan: exported as it is, not planned", file=sys.stderr)
+        return given
     planner = _planner(args)
     progress = not args.quiet and sys.stderr.isatty()
     plan = plan_script(
@@ -634,6 +640,25 @@ def _plan(args: argparse.Namespace) -> MotionPlan:
     if not args.quiet:
         _report_llm_cost(planner)
     return plan
+
+
+def _given_plan(path: Path) -> MotionPlan | None:
+    """The plan itself where `plan` and `demo` take a script: a plan.json, or a folder that
+    `direct` or `revise` wrote (its plan.json); None for anything else, which is read as a
+    script."""
+    from motiondirector.plan.validate import PLAN_FILE, document_kind
+    from motiondirector.tools.rendering import read_plan_file
+
+    if path.is_dir() and (path / PLAN_FILE).is_file():
+        return read_plan_file(path)
+    if path.suffix.lower() != ".json" or not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None  # the script reader says what is wrong with it
+    kind = document_kind(data)
+    return read_plan_file(path) if kind is not None and kind[0] == "plan" else None
 
 
 def _with_llm_progress(planner: Planner) -> Planner:

@@ -105,3 +105,23 @@ def test_a_reader_that_stops_early_gets_no_traceback() -> None:
         errors = process.stderr.read().decode()
     assert process.returncode == 1
     assert "Traceback" not in errors and "BrokenPipeError" not in errors
+
+
+def test_a_plan_or_a_directed_folder_is_exported_as_it_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A revised folder's plan could not be exported from the command line: `plan` took only
+    scripts and named the plan 'a motion plan, not a script'."""
+    plan_file = tmp_path / "scene" / "plan.json"
+    plan_file.parent.mkdir()
+    assert main(["plan", str(EXAMPLE_SCENE), "-q", "--output", str(plan_file)]) == 0
+    export = ["--format", "live-link-face", "--character", "ANA", "--fps", "60", "--output"]
+    assert main(["plan", str(EXAMPLE_SCENE), "-q", *export, str(tmp_path / "script.csv")]) == 0
+    for given, name in ((plan_file, "plan.csv"), (plan_file.parent, "folder.csv")):
+        assert main(["plan", str(given), *export, str(tmp_path / name)]) == 0
+        assert (tmp_path / name).read_bytes() == (tmp_path / "script.csv").read_bytes()
+        assert f"note: {given} is a plan: exported as it is" in capsys.readouterr().err
+    broken = tmp_path / "broken.json"
+    broken.write_text(plan_file.read_text().replace('"ANA"', '"ANA', 1))
+    assert main(["plan", str(broken), "-q"]) == 1  # read as a script: its JSON error, at its line
+    assert "broken.json:" in capsys.readouterr().err

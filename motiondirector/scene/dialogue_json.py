@@ -158,8 +158,8 @@ def _refuse_other_document(data: Any, file: str | None) -> None:
         return
     name, what = kind
     hint = (
-        "`motiondirector render` previews a plan and `validate` checks it; direct and plan "
-        "take the script it was planned from"
+        "`motiondirector plan` writes its exports (`--format`), `render` previews it and "
+        "`validate` checks it; direct takes the script it was planned from"
         if name == "plan"
         else "give the script (Fountain, dialogue JSON or plain text)"
     )
