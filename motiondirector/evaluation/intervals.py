@@ -1,14 +1,15 @@
 """Bootstrap intervals of one run's metrics, and the helpers `compare` shares.
 
-`summary_intervals(summary, values, items)` gives each summary row the 95 % interval of the
-metric over the run's items: BCa for a mean of per-item values, percentile for an F1 score over
-labelled items; NaN for a metric with neither. Seeded, so a rerun gives the same interval.
+`summary_intervals(summary, values, items, quantiles)` gives each summary row the 95 % interval
+of the metric over the run's items: BCa for a mean of per-item values, percentile for an F1
+score over labelled items and for a quantile of per-item values (a median, a p90); NaN for a
+metric with none of these. Seeded, so a rerun gives the same interval.
 Imports nothing of the suites, which call it for every summary.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -51,16 +52,18 @@ def summary_intervals(
     summary: pd.DataFrame,
     values: pd.DataFrame,
     items: pd.DataFrame | None = None,
+    quantiles: Mapping[str, tuple[str, float]] | None = None,
     *,
     n_boot: int = 1000,
     seed: int = 0,
 ) -> pd.DataFrame:
     """`summary` with `ci_low` and `ci_high`: the 95 % bootstrap interval of each metric
-    that is a mean of per-item values (`values`; BCa) or an F1 score over labelled items
-    (`items` with dataset, gold and pred; percentile), resampling the items; NaN for the others
-    (medians, percentiles, realism's distances, which carry their own intervals). Seeded, so a
-    rerun gives the same interval; with fewer than two items or nothing that varies the
-    interval is the value itself."""
+    that is a mean of per-item values (`values`; BCa), an F1 score over labelled items
+    (`items` with dataset, gold and pred; percentile) or a quantile of per-item values
+    (`quantiles`: metric -> (the metric of `values` holding the items, q in [0, 1]);
+    percentile), resampling the items; NaN for the others (realism's distances, which carry
+    their own intervals). Seeded, so a rerun gives the same interval; with fewer than two items
+    or nothing that varies the interval is the value itself."""
     rng = np.random.default_rng(seed)
     if items is not None and not {"dataset", "gold", "pred"} <= set(items.columns):
         items = None
@@ -68,7 +71,12 @@ def summary_intervals(
     for metric in summary["metric"]:
         per_item = values.loc[values["metric"] == metric, "value"].to_numpy(float)
         low = high = float("nan")
-        if len(per_item) and not np.isnan(per_item).any():
+        if metric in (quantiles or {}):
+            source, q = (quantiles or {})[metric]
+            of = values.loc[values["metric"] == source, "value"].to_numpy(float)
+            if len(of) and not np.isnan(of).any():
+                low, high = _quantile_interval(of, q, n_boot, rng)
+        elif len(per_item) and not np.isnan(per_item).any():
             low, high = _mean_interval(per_item, n_boot, rng)
         elif items is not None:
             low, high = _f1_alone(metric, items, n_boot, rng) or (low, high)
@@ -88,6 +96,29 @@ def _mean_interval(
         return np.asarray(x.mean(axis=axis))
 
     return bca_interval((values,), statistic, n_boot, rng, vectorized=True)
+
+
+def _quantile_interval(
+    values: np.ndarray, q: float, n_boot: int, rng: np.random.Generator
+) -> tuple[float, float]:
+    exact = float(np.quantile(values, q))
+    if len(values) < 2 or np.ptp(values) == 0:
+        return exact, exact
+
+    def statistic(x: np.ndarray, axis: int = -1) -> np.ndarray:
+        return np.asarray(np.quantile(x, q, axis=axis))
+
+    # Percentile, not BCa: a quantile's jackknife values tie, which BCa cannot take.
+    result = stats.bootstrap(
+        (values,),
+        statistic,
+        n_resamples=n_boot,
+        confidence_level=0.95,
+        method="percentile",
+        rng=rng,
+        vectorized=True,
+    )
+    return float(result.confidence_interval.low), float(result.confidence_interval.high)
 
 
 def _f1_alone(

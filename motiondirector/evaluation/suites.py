@@ -77,6 +77,8 @@ class SuiteResult:
     `summary` from `run_suite` also holds `ci_low` and `ci_high`, the 95 % bootstrap interval
     of each metric that is an item mean or an F1 score (NaN for the others).
     `values`: long per-item values (metric, item, value) for the metrics that are item means.
+    `quantiles`: the summary metrics that are a quantile of items in `values`: metric ->
+    (its metric in `values`, q), for their intervals.
     `tables`: extra tables by name (confusion matrices, per-lexeme scores, timing offsets,
     per-utterance latency). `planner`: the planner's name, empty for suites that use none.
     `data_dir` and `limit`: the data folder read and the `limit` it ran with (None: every item).
@@ -96,6 +98,7 @@ class SuiteResult:
         default_factory=lambda: pd.DataFrame(columns=["metric", "item", "value"])
     )
     tables: Mapping[str, pd.DataFrame] = field(default_factory=dict)
+    quantiles: Mapping[str, tuple[str, float]] = field(default_factory=dict)
     planner: str = ""
     data_dir: str = ""
     limit: int | None = None
@@ -611,6 +614,18 @@ def latency_summary(latency: pd.DataFrame) -> list[tuple[str, float, int]]:
     return rows
 
 
+def latency_quantiles() -> dict[str, tuple[str, float]]:
+    """The percentile rows of `latency_summary`, each with the per-turn values behind it in
+    `latency_values` and its quantile."""
+    from motiondirector.evaluation.latency import PERCENTILES
+
+    return {
+        f"{prefix}_p{p}_ms": (f"{prefix}_mean_ms", p / 100)
+        for prefix in ("turn_plan_latency", "turn_latency")
+        for p in PERCENTILES
+    }
+
+
 def latency_values(latency: pd.DataFrame) -> pd.DataFrame:
     """Per-turn values (metric, item, value) behind the mean rows of `latency_summary`."""
     columns = {"plan_ms": "turn_plan_latency_mean_ms", "turn_ms": "turn_latency_mean_ms"}
@@ -729,6 +744,7 @@ def _screenplays_suite(
         seconds=0.0,
         values=values,
         tables=tables,
+        quantiles=latency_quantiles(),
         planner=planner.name,
         baseline=baseline.name if baseline is not None else "",
     )
@@ -909,7 +925,7 @@ def run_suite(
     seconds = time.perf_counter() - began
     return replace(
         result,
-        summary=summary_intervals(result.summary, result.values, result.items),
+        summary=summary_intervals(result.summary, result.values, result.items, result.quantiles),
         seconds=seconds,
         data_dir=str(folder.resolve()) if reads_data else "",
         limit=limit,

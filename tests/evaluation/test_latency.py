@@ -149,6 +149,10 @@ def test_compare_turns_pairs_the_lines() -> None:
 def test_a_baseline_is_timed_in_turn_and_reported(tmp_path: Path) -> None:
     run = run_suite("screenplays", limit=1, baseline="rules")
     assert run.baseline == "rules"
+    summary = run.summary.set_index("metric")
+    for metric in ("turn_latency_p50_ms", "turn_latency_p90_ms", "turn_plan_latency_p99_ms"):
+        low, value, high = summary.loc[metric, ["ci_low", "value", "ci_high"]]
+        assert low <= value <= high  # the percentile's own interval, over the turns
     ours, theirs = run.tables["latency"], run.tables["baseline_latency"]
     assert list(ours["item"]) == list(theirs["item"]) and len(ours) > 2
     interleaved = run.tables["interleaved"].set_index("metric")
