@@ -14,6 +14,7 @@ in `export/scene_folder.py`.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -196,15 +197,20 @@ class Director:
         out: str | os.PathLike[str] | None = None,
         scene: Scene | None = None,
         direction: Direction | None = None,
+        face_cast: Mapping[str, str] | None = None,
     ) -> DirectResult:
         """Timeline (retrieval, generation or procedural per slot), body motion and files for
-        a validated plan."""
+        a validated plan; `face_cast` (character -> video) casts faces as they were cast before
+        (a revision keeps its people), under the face library's own pins."""
         material_dir = SceneFolder(out).generated_dir if out is not None else None
         faces = self.face_library
         if faces is not None:
             from motiondirector.realize.faces import check_face_cast
 
             check_face_cast(plan, faces)  # a misspelt name fails before the realization
+            kept = {n: v for n, v in (face_cast or {}).items() if v in faces.performers}
+            if kept and faces.casting:
+                faces = replace(faces, cast={**kept, **faces.cast})
         realization = realize_plan(
             plan,
             self.library,

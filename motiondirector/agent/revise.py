@@ -655,6 +655,18 @@ def realization_notes(folder: str | os.PathLike[str], director: Director) -> lis
     return notes
 
 
+def cast_of(result: DirectResult) -> dict[str, str]:
+    """Who played whom in a directed result: each character whose real faces all came from
+    one video (as face casting makes them), with that video. A revision keeps them, so that
+    a note about Ana's anger does not recast her as someone else."""
+    cast = {}
+    for track in result.timeline.characters:
+        videos = {s.source for s in track.face_segments if s.kind == "clip" and s.source}
+        if len(videos) == 1:
+            cast[track.name] = videos.pop()
+    return cast
+
+
 def revise_result(
     director: Director,
     previous: DirectResult | str | os.PathLike[str],
@@ -672,7 +684,9 @@ def revise_result(
         )
     constraints, used = read_note(note, base.scene, director, parser)
     direction, plan, diff = revise_plan(base, constraints, note=note)
-    result = director.realize(plan, out=out, scene=base.scene, direction=direction)
+    result = director.realize(
+        plan, out=out, scene=base.scene, direction=direction, face_cast=cast_of(base)
+    )
     revision = Revision(
         note=note,
         parser=used,

@@ -532,8 +532,16 @@ def test_casting_can_be_pinned_and_turned_off(
     )
 
 
+def _people(folder: Path) -> dict[str, set[str]]:
+    timeline = Timeline.model_validate_json((folder / "timeline.json").read_text())
+    return {
+        t.name: {Path(str(s.source)).name for s in t.face_segments if s.source}
+        for t in timeline.characters
+    }
+
+
 @pytest.mark.usefixtures("builtin_cache")
-def test_direct_casts_as_told_and_refuses_a_pin_that_finds_no_one(
+def test_direct_casts_revise_keeps_the_cast_and_a_pin_that_finds_no_one_is_refused(
     library: ClipLibrary, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     script = tmp_path / "talk.txt"
@@ -541,10 +549,19 @@ def test_direct_casts_as_told_and_refuses_a_pin_that_finds_no_one(
     direct = ["direct", str(script), "-q", "--face-library", str(library.path),
               "--face-threshold", "0.35"]  # fmt: skip
     out = tmp_path / "cast"
-    assert main([*direct, "--out", str(out), "--face-cast", "ben=mouth"]) == 0
-    timeline = Timeline.model_validate_json((out / "timeline.json").read_text())
-    ben = {Path(str(s.source)).name for s in timeline.character("BEN").face_segments if s.source}
-    assert ben == {"mouth.mp4"}
+    assert main([*direct, "--out", str(out)]) == 0
+    people = _people(out)
+    assert all(len(videos) == 1 for videos in people.values()), people
+
+    # A revision keeps who played whom: cast afresh, the revised plan would swap them.
+    revised = tmp_path / "revised"
+    argv = ["revise", str(out), "Ana angrier", "--out", str(revised), "-q", "--face-library",
+            str(library.path), "--face-threshold", "0.35"]  # fmt: skip
+    assert main(argv) == 0
+    assert _people(revised) == people
+    plan = MotionPlan.model_validate_json((revised / "plan.json").read_text())
+    afresh = cast_performers(plan, open_face_library(library), threshold=0.35)
+    assert {name: {Path(str(v)).name} for name, v in afresh.items()} != people
     refusals = [
         (["--face-cast", "ANA=nobody.mp4"], "no video 'nobody.mp4' among its performers"),
         (["--face-cast", "ZED=mouth.mp4"], "face cast ZED: no character 'ZED' in the plan"),
