@@ -139,10 +139,10 @@ def _positive_seconds(text: str) -> float:
 
 
 def _character_video(text: str) -> tuple[str, str]:
-    """An argparse type: `NAME=VIDEO`, a character and a video of the face library."""
+    """An argparse type: `NAME=PERFORMER`, a character and a performer of the face library."""
     name, equals, video = text.partition("=")
     if not equals or not name.strip() or not video.strip():
-        raise argparse.ArgumentTypeError(f"expected NAME=VIDEO, got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected NAME=PERFORMER, got {text!r}")
     return name.strip(), video.strip()
 
 
@@ -1137,9 +1137,10 @@ def _add_face_library_options(parser: argparse.ArgumentParser) -> None:
         action="append",
         type=_character_video,
         default=[],
-        metavar="NAME=VIDEO",
-        help="give a character the faces of one video of the face library (its path, file "
-        "name or stem); repeatable. The others are cast automatically",
+        metavar="NAME=PERFORMER",
+        help="give a character the faces of one performer of the face library: a video, or a "
+        "folder of one person's videos (path, name or stem); repeatable. The others are cast "
+        "automatically",
     )
     parser.add_argument(
         "--no-face-casting",

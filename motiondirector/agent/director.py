@@ -197,18 +197,23 @@ class Director:
         out: str | os.PathLike[str] | None = None,
         scene: Scene | None = None,
         direction: Direction | None = None,
-        face_cast: Mapping[str, str] | None = None,
+        face_cast: Mapping[str, frozenset[str]] | None = None,
     ) -> DirectResult:
         """Timeline (retrieval, generation or procedural per slot), body motion and files for
-        a validated plan; `face_cast` (character -> video) casts faces as they were cast before
-        (a revision keeps its people), under the face library's own pins."""
+        a validated plan; `face_cast` (character -> the videos its real faces came from before)
+        keeps each character whose videos are one performer's cast as that performer (a
+        revision keeps its people), under the face library's own pins."""
         material_dir = SceneFolder(out).generated_dir if out is not None else None
         faces = self.face_library
         if faces is not None:
             from motiondirector.realize.faces import check_face_cast
 
             check_face_cast(plan, faces)  # a misspelt name fails before the realization
-            kept = {n: v for n, v in (face_cast or {}).items() if v in faces.performers}
+            kept = {}
+            for name, videos in (face_cast or {}).items():
+                performers = {faces.performer_of.get(video) for video in videos}
+                if len(performers) == 1 and None not in performers:
+                    kept[name] = str(performers.pop())
             if kept and faces.casting:
                 faces = replace(faces, cast={**kept, **faces.cast})
         realization = realize_plan(

@@ -655,15 +655,16 @@ def realization_notes(folder: str | os.PathLike[str], director: Director) -> lis
     return notes
 
 
-def cast_of(result: DirectResult) -> dict[str, str]:
-    """Who played whom in a directed result: each character whose real faces all came from
-    one video (as face casting makes them), with that video. A revision keeps them, so that
-    a note about Ana's anger does not recast her as someone else."""
+def cast_of(result: DirectResult) -> dict[str, frozenset[str]]:
+    """Who played whom in a directed result: the videos each character's real faces came
+    from (`Director.realize` keeps a character's performer when they are one performer's). A
+    revision keeps them, so that a note about Ana's anger does not recast her as someone
+    else."""
     cast = {}
     for track in result.timeline.characters:
         videos = {s.source for s in track.face_segments if s.kind == "clip" and s.source}
-        if len(videos) == 1:
-            cast[track.name] = videos.pop()
+        if videos:
+            cast[track.name] = frozenset(videos)
     return cast
 
 

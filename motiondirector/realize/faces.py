@@ -47,6 +47,7 @@ import math
 import os
 from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -94,9 +95,11 @@ class FaceLibraryError(LibraryError):
 @dataclass(frozen=True)
 class FaceLibrary:
     """A clip library checked for face realization, with its face tracks by video, and how
-    its performers are cast: `casting` gives each character one performer (video) for the
-    whole scene, `cast` pins a character to one (name as the script writes it, or as typed:
-    case and accents ignored -> the video's path in the library)."""
+    its performers are cast: `casting` gives each character one performer for the whole
+    scene, `cast` pins a character to one (name as the script writes it, or as typed: case and
+    accents ignored -> the performer). A performer is a person of the library: the subfolder
+    of its videos where they are kept in one folder per person (`talks/maria/*.mp4`), else
+    one video (see `performer_of`)."""
 
     library: ClipLibrary
     tracks: Mapping[str, FaceTrack]
@@ -109,8 +112,25 @@ class FaceLibrary:
 
     @property
     def performers(self) -> tuple[str, ...]:
-        """Every performer of the library: the videos its face segments come from."""
-        return tuple(sorted({r.source.file for r in self.library.records if r.profile is not None}))
+        """Every performer of the library (paths of folders or videos), sorted."""
+        return tuple(sorted(set(self.performer_of.values())))
+
+    @cached_property
+    def performer_of(self) -> Mapping[str, str]:
+        """Each video of the face segments -> its performer: with the videos in subfolders of
+        one folder, the first subfolder under it (a studio keeps its footage by person);
+        else the video itself."""
+        videos = sorted({r.source.file for r in self.library.records if r.profile is not None})
+        root = Path(os.path.commonpath(videos)) if len(videos) > 1 else None
+        found = {}
+        for video in videos:
+            parts = Path(video).relative_to(root).parts if root is not None else ()
+            found[video] = str(root / parts[0]) if root is not None and len(parts) > 1 else video
+        return found
+
+    def videos_of(self, performer: str) -> frozenset[str]:
+        """The videos of one performer."""
+        return frozenset(v for v, p in self.performer_of.items() if p == performer)
 
 
 def open_face_library(
@@ -166,10 +186,13 @@ def open_face_library(
 
 
 def _find_performer(faces: FaceLibrary, video: str) -> str:
-    """The library's video that `video` names: its path, else its file name, else its stem."""
+    """The library's performer that `video` names: its path, else its file or folder name,
+    else its stem; a video of a performer's folder names that performer."""
     performers = faces.performers
     if video in performers:
         return video
+    if video in faces.performer_of:
+        return faces.performer_of[video]
     for part in ("name", "stem"):
         found = [p for p in performers if getattr(Path(p), part) == getattr(Path(video), part)]
         if len(found) == 1:
@@ -181,7 +204,9 @@ def _find_performer(faces: FaceLibrary, video: str) -> str:
             )
     shown = ", ".join(Path(p).name for p in performers[:8])
     more = f" and {len(performers) - 8} more" if len(performers) > 8 else ""
-    raise FaceLibraryError(f"{faces.name}: no video {video!r} among its performers ({shown}{more})")
+    raise FaceLibraryError(
+        f"{faces.name}: no video or folder {video!r} among its performers ({shown}{more})"
+    )
 
 
 # -- slots ---------------------------------------------------------------------------------
@@ -334,7 +359,7 @@ def _candidates(
         ClipQuery.from_face_events(slot.events, emotion=slot.emotion, speaking=slot.speaking),
         duration=slot.end - slot.start,
     )
-    sources = frozenset({performer}) if performer is not None else None
+    sources = faces.videos_of(performer) if performer is not None else None
     return [
         c
         for c in search_clips(faces.library, query, k, sources=sources)
@@ -455,7 +480,7 @@ def cast_performers(
             usable = _usable(_candidates(slot, faces, k, None), faces, slot.end - slot.start)
             for candidate, _ in usable:
                 if candidate.score >= threshold:
-                    video = candidate.record.source.file
+                    video = faces.performer_of[candidate.record.source.file]
                     best[video] = max(best.get(video, 0.0), candidate.score)
             for video, score in best.items():
                 count, total = tally.get(video, (0, 0.0))

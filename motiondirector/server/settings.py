@@ -116,7 +116,7 @@ class ServerSettings(BaseSettings):
         `body` realize every character's face and head from its real faces, as `direct
         --face-library` does; None: the plan's faces. Checked when the app is created.
     face_threshold: the score a real face needs to be used (as `direct --face-threshold`).
-    face_cast: `NAME=VIDEO` entries pinning a character's performer (as `direct --face-cast`);
+    face_cast: `NAME=PERFORMER` entries pinning a character's performer (as `direct --face-cast`);
         a name no scene or turn has is passed over. Checked when the app is created.
     face_casting: cast every other character one video of the face library (as `direct`);
         False: every slot takes its best face from any video (`--no-face-casting`).
@@ -219,7 +219,7 @@ class ServerSettings(BaseSettings):
         for entry in entries:
             name, equals, video = entry.partition("=")
             if not (equals and name.strip() and video.strip()):
-                raise ValueError(f"{entry!r} is not NAME=VIDEO")
+                raise ValueError(f"{entry!r} is not NAME=PERFORMER")
         return entries
 
     def face_cast_pins(self) -> dict[str, str]:

@@ -22,6 +22,7 @@ from motiondirector.export.head_eyes import HeadEyesCurves
 from motiondirector.export.otio import media_url, timeline_to_otio_json
 from motiondirector.export.scene_folder import DirectResult, SceneFolder
 from motiondirector.faces.model import FACE_MODEL_ENV, find_face_model
+from motiondirector.faces.tracker import pack_tracks
 from motiondirector.generators.backends.scene import build_requests, read_direction
 from motiondirector.generators.backends.tiny import tiny_pipeline
 from motiondirector.generators.backends.wan_animate import WanAnimateBackend
@@ -46,6 +47,7 @@ from motiondirector.realize.faces import (
     source_window,
 )
 from motiondirector.retrieval import ClipLibrary
+from motiondirector.retrieval.video import FACE_TRACKS
 from motiondirector.speech import character_keys, speech_curves
 from motiondirector.speech.coarticulation import speech_shape_columns
 
@@ -314,7 +316,9 @@ def test_direct_with_a_face_library(
     assert main([*note, str(tmp_path / "kept"), "--face-library", str(library.path),
                  "--face-threshold", "0.45"]) == 0  # fmt: skip
     kept = Timeline.model_validate_json((tmp_path / "kept" / "timeline.json").read_text())
-    assert any(s.kind == "clip" for s in kept.character("ANA").face_segments)
+    ana = kept.character("ANA").face_segments
+    assert ana and all("ANA is cast as" in s.provenance.reason for s in ana)
+    assert any(s.kind == "clip" for t in kept.characters for s in t.face_segments)
     assert "real faces" not in capsys.readouterr().err
     assert main([*note, str(tmp_path / "planned")]) == 0
     assert "was directed with real faces; without --face-library" in capsys.readouterr().err
@@ -563,7 +567,7 @@ def test_direct_casts_revise_keeps_the_cast_and_a_pin_that_finds_no_one_is_refus
     afresh = cast_performers(plan, open_face_library(library), threshold=0.35)
     assert {name: {Path(str(v)).name} for name, v in afresh.items()} != people
     refusals = [
-        (["--face-cast", "ANA=nobody.mp4"], "no video 'nobody.mp4' among its performers"),
+        (["--face-cast", "ANA=nobody.mp4"], "no video or folder 'nobody.mp4' among its performers"),
         (["--face-cast", "ZED=mouth.mp4"], "face cast ZED: no character 'ZED' in the plan"),
     ]
     for options, message in refusals:
@@ -573,7 +577,7 @@ def test_direct_casts_revise_keeps_the_cast_and_a_pin_that_finds_no_one_is_refus
         assert not refused.exists()
     with pytest.raises(SystemExit):
         main([*direct, "--out", str(tmp_path / "x"), "--face-cast", "ANA"])
-    assert "expected NAME=VIDEO, got 'ANA'" in capsys.readouterr().err
+    assert "expected NAME=PERFORMER, got 'ANA'" in capsys.readouterr().err
 
 
 FIRST_TURN = "ANA: (smiling) Hello, Ben! It is so good to see you again after all this time.\n"
@@ -597,3 +601,39 @@ def test_a_conversation_keeps_each_characters_performer_from_turn_to_turn(
     assert cast_performers(second, kept, threshold=0.35)["ANA"] == alone[0]["ANA"]
     segments = decide_faces(second, kept, ["ANA"], threshold=0.35)["ANA"]
     assert {s.source for s in segments if s.source} <= {alone[0]["ANA"]}
+
+
+def test_a_library_kept_in_one_folder_per_person_casts_people_not_videos(
+    library: ClipLibrary, faces: FaceLibrary, tmp_path: Path
+) -> None:
+    """A studio's footage of one actor is many takes: videos in `talks/<person>/` are one
+    performer, so a character plays any take of its person."""
+    people = {"animated": "ana_actor", "mouth": "ben_actor", "smile": "ben_actor"}
+
+    def moved(video: str) -> str:
+        path = Path(video)
+        return str(path.parent / people[path.stem] / path.name)
+
+    records = [
+        r.model_copy(update={"source": r.source.model_copy(update={"file": moved(r.source.file)})})
+        for r in library.records
+    ]
+    tracks = {moved(video): track for video, track in faces.tracks.items()}
+    folders = ClipLibrary.create(
+        tmp_path / "by-person",
+        records,
+        embedder=library.embedder,
+        attachments={FACE_TRACKS: pack_tracks(tracks)},
+    )
+    by_person = open_face_library(folders, face_model=find_face_model(FACE_MODEL).model_id)
+    assert [Path(p).name for p in by_person.performers] == ["ana_actor", "ben_actor"]
+    plan = plan_text(LONGER, format="text")
+    realized = realize_faces(_bare(plan), by_person, threshold=0.35)
+    for track in realized.timeline.characters:
+        videos = {Path(str(s.source)) for s in track.face_segments if s.kind == "clip"}
+        assert len({video.parent.name for video in videos}) == 1, videos
+    pinned = open_face_library(folders, cast={"ANA": "ben_actor"}, casting=True)
+    assert {Path(v).name for v in pinned.cast.values()} == {"ben_actor"}
+    ana = realize_faces(_bare(plan), pinned, threshold=0.35).timeline.character("ANA")
+    assert {Path(str(s.source)).parent.name for s in ana.face_segments if s.source} == {"ben_actor"}
+    assert "ANA is cast as ben_actor" in ana.face_segments[0].provenance.reason

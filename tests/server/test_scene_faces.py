@@ -85,9 +85,9 @@ def test_a_library_that_cannot_realize_faces_stops_the_app(
 def test_the_face_cast_setting_is_checked_and_reaches_the_workers(
     make_settings: SettingsFactory, face_library: Path
 ) -> None:
-    with pytest.raises(MotionDirectorError, match=r"no video 'nobody\.mp4' among its performers"):
+    with pytest.raises(MotionDirectorError, match=r"no video or folder 'nobody\.mp4'"):
         create_app(make_settings(face_library=face_library, face_cast=("ANA=nobody.mp4",)))
-    with pytest.raises(MotionDirectorError, match="'ANA' is not NAME=VIDEO"):
+    with pytest.raises(MotionDirectorError, match="'ANA' is not NAME=PERFORMER"):
         make_settings(face_library=face_library, face_cast=("ANA",))
     settings = make_settings(
         face_library=face_library, face_cast=("ANA=mouth", " BEN = smile.mp4"), face_casting=False
