@@ -10,7 +10,8 @@ and how it is read back.
     plan.json                 the MotionPlan, with codebook tokens
     timeline.json / .otio     the realized timeline
     <CHARACTER>.bvh           body motion on the canonical skeleton (names: character_file_stems,
-                              in the timeline's character order)
+                              in the timeline's character order), each on its mark of a row
+                              across the stage (`export/staging.py`)
     <CHARACTER>.arkit.csv / .arkit.json / .livelinkface.csv
                               the realized face and head (`direct --face-library` only)
     scene.json, direction.json   what the plan was realized from (what a revision needs)
@@ -52,6 +53,7 @@ from motiondirector.export.files import (
 )
 from motiondirector.export.live_link_face import LIVE_LINK_FACE_COLUMNS
 from motiondirector.export.otio import timeline_to_otio_json
+from motiondirector.export.staging import staged, unstaged
 from motiondirector.motion.bvh import motion_to_bvh, read_bvh
 from motiondirector.motion.clip import Motion
 from motiondirector.motion.retargeting import retarget
@@ -130,8 +132,10 @@ class SceneFolder:
         otio = timeline_to_otio_json(result.timeline, dialogue=result.plan.utterances)
         yield "otio", cls.OTIO, otio
         stems = character_file_stems(list(result.motions))
-        for name, motion in result.motions.items():
-            yield f"bvh:{name}", f"{stems[name]}{cls.BVH_SUFFIX}", motion_to_bvh(motion)
+        count = len(result.motions)
+        for index, (name, motion) in enumerate(result.motions.items()):
+            bvh = motion_to_bvh(staged(motion, index, count))
+            yield f"bvh:{name}", f"{stems[name]}{cls.BVH_SUFFIX}", bvh
         for name, curves in result.faces.items():
             stem = stems.get(name) or character_file_stems([name])[name]
             for key, text in face_curve_files(curves, name).items():
@@ -255,9 +259,10 @@ class SceneFolder:
                     "write it with `motiondirector direct`"
                 )
             try:
-                motions[name] = retarget(read_bvh(path)).motion
+                read = retarget(read_bvh(path)).motion
             except ScriptError as error:
                 raise ExportError(f"cannot read the body motion of {name!r}: {error}") from None
+            motions[name] = unstaged(read, list(order).index(name), len(order))
         return motions
 
     def face_paths(self, names: Sequence[str], order: Sequence[str]) -> dict[str, Path]:

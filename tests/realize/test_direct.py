@@ -9,6 +9,7 @@ import opentimelineio as otio
 import pytest
 
 from motiondirector.export.scene_folder import DirectResult
+from motiondirector.export.staging import stage_mark
 from motiondirector.motion.bvh import read_bvh
 from motiondirector.motion.retargeting import load_rig_map, retarget
 from motiondirector.plan.motion_plan import GestureEvent, MotionPlan
@@ -37,12 +38,15 @@ def test_writes_plan_timeline_otio_and_a_bvh_per_character(directed: DirectResul
     # The script's lines lie over the tracks as markers, one per utterance.
     lines = [f"{u.speaker}: {u.text}" for u in directed.plan.utterances]
     assert [m.name for m in back.tracks.markers] == lines
-    for name in ("ANA", "BEN"):
+    for index, name in enumerate(("ANA", "BEN")):
         motion = retarget(read_bvh(paths[f"bvh:{name}"]), load_rig_map("canonical")).motion
         assert motion.frames == round(directed.plan.scene.duration * 30) + 1
+        # Each file stands on its mark of the row: opened together, side by side.
+        mark = np.array([stage_mark(index, 2), 0.0, 0.0])
         assert np.allclose(
-            motion.joint_positions(), directed.motions[name].joint_positions(), atol=1e-3
+            motion.joint_positions(), directed.motions[name].joint_positions() + mark, atol=1e-3
         )
+    assert stage_mark(0, 2) == -stage_mark(1, 2) < -1.0
 
 
 def gesture_match_share(result: DirectResult) -> float:
