@@ -5,8 +5,9 @@ stick figures (a scene of many beats recasts the line-up at each heading), each 
 face whose brows, lids, mouth and jaw follow the character's ARKit curves (its realized face
 when one is given, else the plan's), a name label (the speaker highlighted), the current line as
 a subtitle and each beat's heading as a title card. Joint
-positions, projections and face curves are computed once for the whole scene; each frame is then
-only a few Pillow draw calls, so the preview renders faster than real time.
+positions and projections are computed a window of frames at a time and face curves are kept
+for the frames a character is on stage, so memory stays flat however long the scene; each frame
+is then only a few Pillow draw calls, so the preview renders faster than real time.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from motiondirector.export.arkit import arkit_curves, frame_times
 from motiondirector.export.face_curves import FaceCurves
 from motiondirector.export.vtt import ends_sentence
 from motiondirector.generators.openpose import Camera, project
-from motiondirector.motion.clip import Motion
+from motiondirector.motion.clip import Motion, forward_kinematics
 from motiondirector.motion.skeleton import JOINT_INDEX, PARENTS
 from motiondirector.plan.motion_plan import MotionPlan
 from motiondirector.plan.vocabulary import load_arkit_map
@@ -174,32 +175,112 @@ def _plan_text(plan: MotionPlan) -> str:
     return "\n".join(parts)
 
 
+FACE_SHAPES = (
+    "browDownLeft", "browDownRight", "browInnerUp", "browOuterUpLeft", "browOuterUpRight",
+    "eyeBlinkLeft", "eyeBlinkRight", "jawOpen", "mouthFrownLeft", "mouthFrownRight",
+    "mouthLowerDownLeft", "mouthLowerDownRight", "mouthPucker", "mouthSmileLeft",
+    "mouthSmileRight", "mouthStretchLeft", "mouthStretchRight",
+)  # fmt: skip
+"""The ARKit shapes the drawn face reads: the only columns of a character's curves kept."""
+
+_FACE_COLUMN = {name: i for i, name in enumerate(FACE_SHAPES)}
+
+WINDOW_FRAMES = 256
+"""Frames whose joint pixels are computed at once: enough for numpy to work in bulk, few enough
+that a feature-length scene of many characters does not hold every joint of every frame."""
+
+
+@dataclass(frozen=True)
+class _Window:
+    """One character's pixels for the output frames `first` to `first + len(head)` (exclusive)."""
+
+    first: int
+    joints: FloatArray  # (n, 22, 2)
+    head: FloatArray  # (n, 2)
+    label_at: FloatArray  # (n, 2), whole pixels
+
+
 class _Figure:
-    """One character's pre-computed pixels and face weights for every output frame."""
+    """One character as drawn: its pixels computed a window of output frames at a time, its
+    face's `FACE_SHAPES` weights kept for the frames it is on stage."""
 
     def __init__(
         self,
+        renderer: _Renderer,
         name: str,
-        colour: tuple[int, int, int],
-        joints: FloatArray,
-        head: FloatArray,
-        head_radius: float,
-        label_at: FloatArray,
-        on_stage: npt.NDArray[np.bool_],
+        slot: int,
+        motion: Motion,
         face: FloatArray,
     ) -> None:
         self.name = name
-        self.colour = colour
-        self.joints = joints  # (frames, 22, 2) pixels
-        self.head = head  # (frames, 2) pixels
-        self.head_radius = head_radius
-        self.label_at = label_at  # (frames, 2) pixels, whole
-        self.on_stage = on_stage  # (frames,): drawn in that frame
-        self.face = face  # (frames, 52)
+        self.slot = slot  # column of the renderer's line-ups
+        self.colour = CHARACTER_COLOURS[slot % len(CHARACTER_COLOURS)]
+        self.head_radius = HEAD_RADIUS_M * renderer.scale
+        self._renderer = renderer
+        self._motion = motion
+        on_stage = renderer.on_stage(slot)
+        # Row of `face` for each output frame: the face is only drawn on stage.
+        self._face_row = np.cumsum(on_stage) - 1
+        self._face = face[on_stage]
+        self._origin = self._pelvis_origin()
+        self._window: _Window | None = None
+
+    def _frame_index(self, times: FloatArray) -> npt.NDArray[np.int64]:
+        motion = self._motion
+        index: npt.NDArray[np.int64] = np.minimum(
+            np.rint(times * motion.fps).astype(np.int64), motion.frames - 1
+        )
+        return index
+
+    def _pelvis_origin(self) -> FloatArray:
+        """The pelvis at the scene's first output frame: `_on_mark`'s reference."""
+        first = self._frame_index(self._renderer.times[:1])
+        motion = self._motion
+        origin: FloatArray = forward_kinematics(
+            motion.rotations[first], motion.root_positions[first]
+        )[0, 0]
+        return origin
+
+    def on_stage(self, index: int) -> bool:
+        return bool(self._renderer.present[self._renderer.beat_at[index], self.slot])
+
+    def face(self, index: int) -> FloatArray:
+        """The `FACE_SHAPES` weights at output frame `index` (NaN where off stage)."""
+        if not self.on_stage(index):
+            return np.full(len(FACE_SHAPES), np.nan)
+        row: FloatArray = self._face[self._face_row[index]]
+        return row
+
+    def at(self, index: int) -> _Window:
+        """The window of frames holding output frame `index` (computed when not held)."""
+        held = self._window
+        if held is None or not held.first <= index < held.first + len(held.head):
+            held = self._window = self.window(index, index + self._renderer.window_frames)
+        return held
+
+    def window(self, first: int = 0, last: int | None = None) -> _Window:
+        """Pixels for output frames `first` to `last` (exclusive; None: to the end)."""
+        renderer = self._renderer
+        times = renderer.times[first:last]
+        marks = renderer.marks[renderer.beat_at[first:last], self.slot]
+        motion = self._motion
+        index = self._frame_index(times)
+        positions = forward_kinematics(motion.rotations[index], motion.root_positions[index])
+        positions = _turned_in(_on_mark(positions, self._origin), marks)
+        positions[..., 0] += marks[:, None]
+        frames = len(times)
+        joints = project(positions.reshape(-1, 3), renderer.camera).reshape(frames, -1, 2)
+        head = project(positions[:, _HEAD] + np.array([0.0, 0.06, 0.0]), renderer.camera)
+        ground = np.column_stack([marks, np.zeros(frames), np.zeros(frames)])
+        # Whole pixels: text drawn at a fraction of one is shaded by it, so a motion read back
+        # from a BVH file (6 decimals) would shade the name differently.
+        label_at = np.rint(project(ground, renderer.camera))
+        return _Window(first, joints, head, label_at)
 
 
 class _Renderer:
-    """Draws frames of one plan at one size and frame rate."""
+    """Draws frames of one plan at one size and frame rate; `window_frames` of each character's
+    pixels are computed at once (1 suits frames drawn far apart, as on a contact sheet)."""
 
     def __init__(
         self,
@@ -208,14 +289,18 @@ class _Renderer:
         size: tuple[int, int],
         fps: int,
         faces: Mapping[str, FaceCurves] | None = None,
+        *,
+        window_frames: int = WINDOW_FRAMES,
     ) -> None:
         width, height = size
         self.plan, self.size, self.fps = plan, size, fps
         self.faces = dict(faces or {})
+        self.window_frames = window_frames
         self.times = frame_times(plan.scene.duration, fps)
         names = _on_screen(plan) or sorted(motions)
-        marks, on_stage = _lineups(plan, names, self.times)
-        count = max(int(on_stage.sum(axis=1).max(initial=0)), 1)
+        self.beat_at, self.marks, self.present = _lineups(plan, names, self.times)
+        shown = self.present[np.unique(self.beat_at)]
+        count = max(int(shown.sum(axis=1).max(initial=0)), 1)
         scale = min(0.28 * height, 0.92 * width / (count * SLOT_WIDTH_M))
         self.camera = Camera(
             width,
@@ -227,7 +312,13 @@ class _Renderer:
         self.scale = scale
         self.stroke = max(1, round(height / 150))
         self.figures = [
-            self._figure(plan, motions, name, i, marks[:, i], on_stage[:, i])
+            _Figure(
+                self,
+                name,
+                i,
+                motions.get(name) or Motion.rest(),
+                self._face_curves(plan, name),
+            )
             for i, name in enumerate(names)
         ]
         self.speaking = self._speaking()
@@ -242,47 +333,25 @@ class _Renderer:
         self._pages: dict[tuple[int, int], list[tuple[float, list[str]]]] = {}
         self._labels: dict[tuple[str, bool], tuple[Image.Image, int, int]] = {}
 
-    def _figure(
-        self,
-        plan: MotionPlan,
-        motions: dict[str, Motion],
-        name: str,
-        slot: int,
-        marks: FloatArray,
-        on_stage: npt.NDArray[np.bool_],
-    ) -> _Figure:
-        """Character `name`, coloured by its `slot` in the cast, standing at `marks` (metres
-        along the stage, one per frame) in the frames where it is `on_stage`."""
-        motion = motions.get(name) or Motion.rest()
-        positions = motion.joint_positions()
-        index = np.minimum(np.rint(self.times * motion.fps).astype(int), motion.frames - 1)
-        positions = _turned_in(_on_mark(positions[index]), marks)
-        positions[..., 0] += marks[:, None]
-        frames = len(self.times)
-        joints = project(positions.reshape(-1, 3), self.camera).reshape(frames, -1, 2)
-        head_centres = positions[:, _HEAD] + np.array([0.0, 0.06, 0.0])
-        head = project(head_centres, self.camera)
-        ground = np.column_stack([marks, np.zeros(frames), np.zeros(frames)])
-        # Whole pixels: text drawn at a fraction of one is shaded by it, so a motion read back
-        # from a BVH file (6 decimals) would shade the name differently.
-        label_at = np.rint(project(ground, self.camera))
-        face = self._face_curves(plan, name)
-        colour = CHARACTER_COLOURS[slot % len(CHARACTER_COLOURS)]
-        radius = HEAD_RADIUS_M * self.scale
-        return _Figure(name, colour, joints, head, radius, label_at, on_stage, face)
+    def on_stage(self, slot: int) -> npt.NDArray[np.bool_]:
+        """Whether the character in line-up column `slot` is on stage, per output frame."""
+        on_stage: npt.NDArray[np.bool_] = self.present[self.beat_at, slot]
+        return on_stage
 
     def _face_curves(self, plan: MotionPlan, name: str) -> FloatArray:
+        """`name`'s `FACE_SHAPES` weights at every output frame."""
+        columns = [_columns()[shape] for shape in FACE_SHAPES]
         realized = self.faces.get(name)
         if realized is not None:
-            return _sample_weights(realized.weights, realized.fps, self.times)
+            return _sample_weights(realized.weights[:, columns], realized.fps, self.times)
         if not any(track.name == name for track in plan.characters):
-            return np.zeros((len(self.times), len(load_arkit_map().blendshapes)))
+            return np.zeros((len(self.times), len(FACE_SHAPES)))
         curve_fps = 60 if self.fps > 30 else 30
         _, weights = arkit_curves(plan, name, curve_fps)
         _, still = arkit_curves(plan, name, curve_fps, idle=False)
-        columns = [_columns()[shape] for shape in MOUTH_SHAPES]
-        weights[:, columns] = still[:, columns]
-        return _sample_weights(weights, curve_fps, self.times)
+        mouth = [_columns()[shape] for shape in MOUTH_SHAPES]
+        weights[:, mouth] = still[:, mouth]
+        return _sample_weights(weights[:, columns], curve_fps, self.times)
 
     def _speaking(self) -> list[tuple[int, ...]]:
         """Indices of the utterances being spoken at each frame, in the plan's order: more than
@@ -337,7 +406,7 @@ class _Renderer:
             if not line.voice_over
         }
         for figure in self.figures:
-            if figure.on_stage[index]:
+            if figure.on_stage(index):
                 speaking = figure.name in speakers
                 self._draw_figure(draw, figure, index, speaking)
                 self._draw_label(image, figure, index, speaking)
@@ -352,7 +421,8 @@ class _Renderer:
     def _draw_figure(
         self, draw: ImageDraw.ImageDraw, figure: _Figure, index: int, speaking: bool
     ) -> None:
-        points = figure.joints[index]
+        window = figure.at(index)
+        points = window.joints[index - window.first]
         for parent, joint in _BONES:
             a, b = points[parent], points[joint]
             draw.line((a[0], a[1], b[0], b[1]), fill=figure.colour, width=self.stroke + 1)
@@ -362,7 +432,8 @@ class _Renderer:
         """The figure's name under its feet, boxed while it speaks: drawn once per name and
         state and pasted, since laying out text on every frame took a quarter of the time."""
         sprite, left, top = self._label_sprite(figure.name, speaking)
-        x, y = figure.label_at[index]
+        window = figure.at(index)
+        x, y = window.label_at[index - window.first]
         y += self.stroke * 3
         image.paste(sprite, (round(x) + left, round(y) + top), sprite)
 
@@ -423,10 +494,11 @@ class _Renderer:
     def _draw_face(
         self, draw: ImageDraw.ImageDraw, figure: _Figure, index: int, speaking: bool
     ) -> None:
-        w = figure.face[index]
-        column = _columns()
+        w = figure.face(index)
+        column = _FACE_COLUMN
         r = figure.head_radius
-        cx, cy = figure.head[index]
+        window = figure.at(index)
+        cx, cy = window.head[index - window.first]
 
         def get(name: str) -> float:
             return float(w[column[name]])
@@ -544,11 +616,11 @@ def _on_screen(plan: MotionPlan) -> list[str]:
 
 def _lineups(
     plan: MotionPlan, names: list[str], times: FloatArray
-) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
-    """Where each of `names` stands at each of `times`: its mark (metres along the stage,
-    frames x names) and whether it is on stage (frames x names). The characters of the beat
-    under way stand side by side, centred, in cast order; a plan whose beats name nobody has
-    everyone on stage throughout."""
+) -> tuple[npt.NDArray[np.int64], FloatArray, npt.NDArray[np.bool_]]:
+    """Where each of `names` stands: the line-up in force at each of `times` (an index), and
+    per line-up each name's mark (metres along the stage, line-ups x names) and whether it is
+    on stage (line-ups x names). The characters of the beat under way stand side by side,
+    centred, in cast order; a plan whose beats name nobody has everyone on stage throughout."""
     casts = [set(beat.characters) for beat in plan.beats]
     if not any(casts):
         casts, starts = [set(names)], np.zeros(1)
@@ -562,7 +634,7 @@ def _lineups(
         for slot, i in enumerate(lineup):
             marks[b, i] = (slot - (len(lineup) - 1) / 2) * SLOT_WIDTH_M
             present[b, i] = True
-    return marks[beat_at], present[beat_at]
+    return beat_at, marks, present
 
 
 TURN_IN_DEGREES = 30.0
@@ -588,14 +660,16 @@ LANE_TRAVEL_M = 0.35 * SLOT_WIDTH_M
 """How far a figure may move sideways from its mark: a walk crosses its own lane, no more."""
 
 
-def _on_mark(positions: FloatArray) -> FloatArray:
-    """Joint positions (frames, joints, 3) with the pelvis' ground travel taken out, so the
+def _on_mark(positions: FloatArray, origin: FloatArray | None = None) -> FloatArray:
+    """Joint positions (frames, joints, 3) with the pelvis' ground travel from `origin` (its
+    position where the motion starts; None: the first of `positions`) taken out, so the
     figure stays on its stage mark (x = z = 0) at its size: a walk never leaves its lane or
     comes toward the lens. Sideways travel is kept up to `LANE_TRAVEL_M`."""
-    travel = positions[:, :1, :] - positions[:1, :1, :]
+    first = positions[0, 0] if origin is None else origin
+    travel = positions[:, :1, :] - first
     travel[..., 1] = 0.0
     sideways = np.clip(travel[..., 0], -LANE_TRAVEL_M, LANE_TRAVEL_M)
-    start = positions[0, 0] * np.array([1.0, 0.0, 1.0])
+    start = first * np.array([1.0, 0.0, 1.0])
     placed: FloatArray = positions - travel - start
     placed[..., 0] += sideways
     return placed
@@ -832,7 +906,7 @@ def contact_sheet(
     _check_size(thumb, even=False)
     if columns < 1:
         raise ExportError(f"a contact sheet needs at least one column, got {columns}")
-    renderer = _Renderer(plan, motions, thumb, 30, faces)
+    renderer = _Renderer(plan, motions, thumb, 30, faces, window_frames=1)
     moments = _contact_moments(plan)
     rows = math.ceil(len(moments) / columns)
     width, height = thumb

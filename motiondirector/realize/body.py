@@ -19,14 +19,16 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from tqdm import tqdm
 
 from motiondirector.errors import ExportError, MotionDirectorError
 from motiondirector.export.face_curves import FaceCurves
 from motiondirector.export.formats import resolve_character
-from motiondirector.motion.assemble import MotionSourceCache, assemble_timeline, sample_motion
+from motiondirector.motion.assemble import MotionSourceCache, assemble_character, sample_motion
 from motiondirector.motion.clip import Motion
 from motiondirector.motion.codebook import default_codebook
 from motiondirector.plan.motion_plan import MotionPlan
@@ -194,9 +196,11 @@ def realize_plan(
     generated: dict[str, Motion] | None = None,
     tokens: bool = True,
     cache_dir: Path | None = None,
+    progress: bool = False,
 ) -> Realization:
     """Realize `plan`: decide its timeline (`decide_timeline`, same arguments), assemble the
-    body motion and, with `tokens`, add the codebook tokens to the plan."""
+    body motion and, with `tokens`, add the codebook tokens to the plan; `progress` shows a
+    bar on stderr, one step per character (a feature-length scene takes minutes)."""
     decided = decide_timeline(
         plan,
         library,
@@ -207,7 +211,9 @@ def realize_plan(
         generated=generated,
         cache_dir=cache_dir,
     )
-    return assemble_realization(plan, decided.timeline, decided.generated, tokens=tokens)
+    return assemble_realization(
+        plan, decided.timeline, decided.generated, tokens=tokens, progress=progress
+    )
 
 
 def assemble_realization(
@@ -216,22 +222,40 @@ def assemble_realization(
     generated: Mapping[str, Motion] | None = None,
     *,
     tokens: bool = True,
+    progress: bool = False,
 ) -> Realization:
     """The body motion of an already decided `timeline` (generated sources read as the motion
-    in `generated`), and the plan with its codebook tokens when `tokens` is set."""
-    motions = assemble_timeline(timeline, loader=MaterialLoader(generated))
-    return Realization(
-        plan=with_tokens(plan, motions) if tokens else plan, timeline=timeline, motions=motions
-    )
+    in `generated`), and the plan with its codebook tokens when `tokens` is set; `progress`
+    shows a bar on stderr naming the character under way."""
+    names = [track.name for track in timeline.characters]
+    steps = len(names) * (2 if tokens else 1)
+    with tqdm(total=steps, disable=not progress, unit="step", leave=False) as bar:
+        motions = {}
+        load = MaterialLoader(generated)
+        for track in timeline.characters:
+            bar.set_description(f"body motion: {track.name}")
+            motions[track.name] = assemble_character(
+                track, timeline.duration, fps=timeline.fps, loader=load
+            )
+            bar.update()
+        realized = with_tokens(plan, motions, bar=bar) if tokens else plan
+    return Realization(plan=realized, timeline=timeline, motions=motions)
 
 
-def with_tokens(plan: MotionPlan, motions: Mapping[str, Motion]) -> MotionPlan:
-    """The plan with each character's assembled motion encoded as motion-codebook tokens."""
+def with_tokens(
+    plan: MotionPlan, motions: Mapping[str, Motion], *, bar: tqdm[Any] | None = None
+) -> MotionPlan:
+    """The plan with each character's assembled motion encoded as motion-codebook tokens;
+    `bar`, a progress bar moved on by one per character encoded."""
     codebook = default_codebook()
-    tracks = tuple(
-        track.model_copy(update={"tokens": codebook.tokens(motions[track.name])})
-        if track.name in motions
-        else track
-        for track in plan.characters
-    )
-    return plan.model_copy(update={"characters": tracks})
+    tracks = []
+    for track in plan.characters:
+        if track.name not in motions:
+            tracks.append(track)
+            continue
+        if bar is not None:
+            bar.set_description(f"codebook tokens: {track.name}")
+        tracks.append(track.model_copy(update={"tokens": codebook.tokens(motions[track.name])}))
+        if bar is not None:
+            bar.update()
+    return plan.model_copy(update={"characters": tuple(tracks)})

@@ -24,12 +24,18 @@ def direct_scene(
     library: ClipLibrary | None = None,
     out_dir: Path | None = None,
     k: int = 10,
+    progress: bool = False,
 ) -> DirectResult:
     """Plan (when given a Scene) and realize the plan with `library` (None: the built-in
     gesture library), the default retrieval threshold and no generator; with `out_dir`, write
-    the scene folder there. The returned plan carries each character's codebook tokens."""
-    plan = scene_or_plan if isinstance(scene_or_plan, MotionPlan) else plan_scene(scene_or_plan)
-    return from_realization(realize_plan(plan, library, k=k), out_dir=out_dir)
+    the scene folder there. The returned plan carries each character's codebook tokens.
+    `progress` shows a bar on stderr while planning and realizing."""
+    plan = (
+        scene_or_plan
+        if isinstance(scene_or_plan, MotionPlan)
+        else plan_scene(scene_or_plan, progress=progress)
+    )
+    return from_realization(realize_plan(plan, library, k=k, progress=progress), out_dir=out_dir)
 
 
 def from_realization(realization: Realization, *, out_dir: Path | None = None) -> DirectResult:

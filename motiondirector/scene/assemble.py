@@ -119,13 +119,32 @@ def _refuse_without_characters(script: ParsedScript, file: str | None) -> None:
         )
 
 
+SPLIT_HINT = "plan the script in parts (an act or a sequence of scenes per file)"
+"""What a script over the duration or character-seconds limit can do: each part is a scene of
+its own, with its own cast, so the cost is split as well."""
+
+
+def _clock(seconds: float) -> str:
+    """`seconds` as a screenwriter reads a running time: "1 h 37 min", "5 min 42 s", "42 s"."""
+    if seconds >= 3600:
+        hours, minutes = divmod(round(seconds / 60), 60)
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    minutes, secs = divmod(round(seconds), 60)
+    if minutes:
+        return f"{minutes} min {secs} s" if secs else f"{minutes} min"
+    return f"{secs} s"
+
+
 def _check_character_seconds(
     characters: int, duration: float, limits: SceneLimits, file: str | None
 ) -> None:
     if characters * duration > limits.max_character_seconds:
+        product = characters * duration
         raise SceneLimitError(
-            f"{characters} characters over {duration:g} s is {characters * duration:g} "
-            f"character-seconds of motion, over the limit of {limits.max_character_seconds:g}",
+            f"{characters} characters over {_clock(duration)} ({duration:g} s) is "
+            f"{product / 3600:.1f} character-hours of motion ({product:g} character-seconds), "
+            f"over the limit of {limits.max_character_seconds / 3600:g} character-hours "
+            f"({limits.max_character_seconds:g}); {SPLIT_HINT}",
             field="characters",
             limit="max_character_seconds",
             file=file,
@@ -296,7 +315,8 @@ class _Layout:
         if _seconds(self.end) > self.limits.max_duration_s:
             raise SceneLimitError(
                 f"the scene runs to {_seconds(self.end):g} s, over the limit of "
-                f"{self.limits.max_duration_s:g} s",
+                f"{self.limits.max_duration_s:g} s ({_clock(self.limits.max_duration_s)}); "
+                f"{SPLIT_HINT}",
                 field="duration",
                 limit="max_duration_s",
                 line=line,

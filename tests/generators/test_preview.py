@@ -18,11 +18,14 @@ from motiondirector import plan_text
 from motiondirector.errors import ExportError
 from motiondirector.export.scene_folder import DirectResult
 from motiondirector.generators.preview import (
+    FACE_SHAPES,
     LABEL,
     SPEAKER,
     TITLE_SECONDS,
+    WINDOW_FRAMES,
     PreviewResult,
     _drawn_ahead,
+    _Figure,
     _Renderer,
     contact_sheet,
     render_preview,
@@ -104,8 +107,9 @@ def test_speakers_mouth_moves_while_speaking(directed: DirectResult, decoded: np
     crops = []
     r = figure.head_radius
     high, wide = round(1.1 * r), round(1.2 * r)
+    head = figure.window().head
     for index in frames:
-        x, y = figure.head[index]
+        x, y = head[index]
         top, left = round(y + 0.1 * r), round(x - 0.6 * r)
         crops.append(decoded[index][top : top + high, left : left + wide])
     assert crops and crops[0].size > 0
@@ -177,7 +181,7 @@ Fine. We talk in the morning.
 def _speaker_pixels(image: Image.Image, renderer: _Renderer, name: str) -> int:
     """Pixels of the speaker colour around `name`'s label."""
     figure = next(f for f in renderer.figures if f.name == name)
-    x, y = figure.label_at[0]  # one beat: the line-up stands still
+    x, y = figure.window(0, 1).label_at[0]  # one beat: the line-up stands still
     pixels = np.asarray(image.convert("RGB")).astype(np.int16)
     band = pixels[round(y) : round(y) + 24, max(round(x) - 40, 0) : round(x) + 40]
     return int((np.abs(band - np.array(SPEAKER)).sum(axis=2) < 30).sum())
@@ -208,8 +212,8 @@ def test_long_names_never_overlap_their_neighbours() -> None:
     renderer = _Renderer(plan, {}, SIZE, 30)
     image = np.asarray(renderer.frame(0).convert("RGB")).astype(np.int16)
     label = np.abs(image - np.array(LABEL)).sum(axis=2) < 60
-    xs = [f.label_at[0, 0] for f in renderer.figures]
-    top = round(renderer.figures[0].label_at[0, 1])
+    xs = [f.window(0, 1).label_at[0, 0] for f in renderer.figures]
+    top = round(renderer.figures[0].window(0, 1).label_at[0, 1])
     band = label[top : top + 20]
     for left, right in itertools.pairwise(xs):
         assert not band[:, round((left + right) / 2)].any()  # the lane between them is clear
@@ -232,15 +236,20 @@ def test_a_realized_face_replaces_the_plans(directed: DirectResult) -> None:
     planned = _Renderer(directed.plan, directed.motions, SIZE, 30)
     realized = _Renderer(directed.plan, directed.motions, SIZE, 30, {"BEN": gaping})
     ana, ben = (planned.figures[0], realized.figures[0]), (planned.figures[1], realized.figures[1])
-    assert np.array_equal(ana[0].face, ana[1].face)  # Ana keeps the plan's face
-    assert np.array_equal(ben[1].face, weights)
-    assert not np.array_equal(ben[0].face, ben[1].face)
+
+    def face(figure: _Figure) -> np.ndarray:
+        return np.array([figure.face(index) for index in range(times.size)])
+
+    assert np.array_equal(face(ana[0]), face(ana[1]))  # Ana keeps the plan's face
+    columns = [shapes.index(shape) for shape in FACE_SHAPES]
+    assert np.array_equal(face(ben[1]), weights[:, columns])
+    assert not np.array_equal(face(ben[0]), face(ben[1]))
     # Ben's mouth is drawn open before his first line, where the plan's is closed.
     before = min(u.start for u in directed.plan.utterances if u.speaker == "BEN") / 2
     frame = round(before * 30)
     assert not np.array_equal(np.asarray(planned.frame(frame)), np.asarray(realized.frame(frame)))
     open_mouth = np.asarray(realized.frame(frame)).astype(np.int16)
-    x, y = ben[1].head[frame]
+    x, y = ben[1].window().head[frame]
     r = ben[1].head_radius
     mouth = open_mouth[
         round(y + 0.3 * r) : round(y + 0.9 * r), round(x - 0.3 * r) : round(x + 0.3 * r)
@@ -302,8 +311,42 @@ def test_each_beat_shows_only_the_characters_on_stage_in_it() -> None:
     # recast at the heading, not four lanes with two empty.
     two_hander = _Renderer(plan_text(SCRIPT, format="fountain"), {}, SIZE, 30)
     assert renderer.scale == two_hander.scale
-    assert figures["ANA"].label_at[in_kitchen, 0] == figures["CAL"].label_at[in_garden, 0]
-    assert figures["ANA"].label_at[in_kitchen, 0] < SIZE[0] / 2
+    ana_x = figures["ANA"].window(in_kitchen, in_kitchen + 1).label_at[0, 0]
+    assert ana_x == figures["CAL"].window(in_garden, in_garden + 1).label_at[0, 0]
+    assert ana_x < SIZE[0] / 2
+
+
+def test_a_long_scene_is_drawn_a_window_of_frames_at_a_time(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Joints of every character for every frame, held for the whole render, made a 97-minute
+    # screenplay of 36 characters need 5 GB before its first frame.
+    from motiondirector.generators import preview as module
+
+    lines = "".join(f"ANA\nThe kettle number {n} is boiling now.\n\n" for n in range(12))
+    plan = plan_text(f"{TWO_SCENES}\nINT. KITCHEN - LATER\n\n{lines}", format="fountain")
+    batches: list[int] = []
+    real = module.forward_kinematics
+
+    def counted(rotations: np.ndarray, root: np.ndarray) -> np.ndarray:
+        batches.append(len(rotations))
+        return real(rotations, root)
+
+    monkeypatch.setattr(module, "forward_kinematics", counted)
+    result = render_preview(plan, {}, tmp_path / "long.mp4", size=(64, 48))
+    assert result.frames > 4 * WINDOW_FRAMES
+    assert batches and max(batches) <= WINDOW_FRAMES
+    # The off-stage frames of a character are never computed: Cal and Dan are on stage only
+    # in the garden, a small part of the scene.
+    renderer = _Renderer(plan, {}, (64, 48), 30)
+    cal = next(figure for figure in renderer.figures if figure.name == "CAL")
+    on_stage = renderer.on_stage(cal.slot)
+    assert 0 < on_stage.sum() < result.frames / 4
+    batches.clear()
+    for index in range(result.frames):
+        if cal.on_stage(index):
+            cal.at(index)
+    assert sum(batches) <= on_stage.sum() + WINDOW_FRAMES
 
 
 def test_figures_off_centre_are_turned_toward_the_centre() -> None:
@@ -324,9 +367,10 @@ def test_figures_off_centre_are_turned_toward_the_centre() -> None:
     renderer = _Renderer(plan, {"ANA": seated}, SIZE, 30)
     ana = next(f for f in renderer.figures if f.name == "ANA")
     last = round(seated.frames / seated.fps * 30)
+    joints = ana.window().joints
     knee, hip = (
-        ana.joints[last, JOINT_INDEX["left_knee"]],
-        ana.joints[last, JOINT_INDEX["left_hip"]],
+        joints[last, JOINT_INDEX["left_knee"]],
+        joints[last, JOINT_INDEX["left_hip"]],
     )
     assert knee[0] - hip[0] > 3  # pixels toward the centre of the frame
 

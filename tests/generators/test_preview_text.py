@@ -13,6 +13,7 @@ from PIL import Image
 from motiondirector import plan_text
 from motiondirector.export.arkit import arkit_curves
 from motiondirector.generators.preview import (
+    FACE_SHAPES,
     MIN_CAPTION_SECONDS,
     MOUTH_SHAPES,
     SPEAKER,
@@ -127,11 +128,11 @@ def test_a_silent_characters_mouth_is_drawn_closed() -> None:
     stirring = np.flatnonzero(silent & (jaw > 0.1))
     assert stirring.size
     # ... but the animatic draws his mouth shut there, as it is drawn for a still face.
-    columns = [_columns()[shape] for shape in MOUTH_SHAPES]
-    assert np.all(ben.face[stirring][:, columns] < 0.05)
+    columns = [FACE_SHAPES.index(shape) for shape in MOUTH_SHAPES]
+    assert all(np.all(ben.face(int(frame))[columns] < 0.05) for frame in stirring)
     frame = int(stirring[len(stirring) // 2])
     image = np.asarray(renderer.frame(frame).convert("RGB")).astype(np.int16)
-    x, y = ben.head[frame]
+    x, y = ben.window().head[frame]
     r = ben.head_radius
     mouth = image[round(y + 0.2 * r) : round(y + 1.1 * r), round(x - 0.5 * r) : round(x + 0.5 * r)]
     assert not (np.abs(mouth - MOUTH).sum(axis=2) < 40).any()
@@ -215,7 +216,7 @@ def test_a_voice_over_is_heard_not_seen() -> None:
 def _speaker_pixels(renderer: _Renderer, frame: int, name: str) -> int:
     """Pixels of the speaker colour around `name`'s label."""
     figure = next(f for f in renderer.figures if f.name == name)
-    x, y = figure.label_at[frame]
+    x, y = figure.window(frame, frame + 1).label_at[0]
     pixels = np.asarray(renderer.frame(frame).convert("RGB")).astype(np.int16)
     band = pixels[round(y) : round(y) + 24, max(round(x) - 40, 0) : round(x) + 40]
     return int((np.abs(band - np.array(SPEAKER)).sum(axis=2) < 30).sum())

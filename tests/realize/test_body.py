@@ -32,6 +32,21 @@ def test_the_default_arguments_retrieve_the_planned_gesture(
     assert "clip" in kinds
 
 
+def test_progress_names_each_characters_motion_and_tokens_and_changes_nothing(
+    plan: MotionPlan, builtin_clips: ClipLibrary, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A feature-length scene spends minutes here: the bar says whose motion is under way.
+    quiet = realize_plan(plan, builtin_clips)
+    assert capsys.readouterr().err == ""
+    shown = realize_plan(plan, builtin_clips, progress=True)
+    err = capsys.readouterr().err
+    for name in ("ANA", "BEN"):
+        assert f"body motion: {name}" in err and f"codebook tokens: {name}" in err
+    assert shown.plan.to_json() == quiet.plan.to_json()
+    for name, motion in quiet.motions.items():
+        assert np.array_equal(shown.motions[name].rotations, motion.rotations)
+
+
 @pytest.mark.parametrize(
     ("options", "message"),
     [

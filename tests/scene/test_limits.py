@@ -71,6 +71,7 @@ def test_scene_duration_is_bounded_for_estimated_times_too() -> None:
         parse_script(script, format="text", limits=SceneLimits(max_duration_s=20.0))
     assert caught.value.field == "duration"
     assert caught.value.limit == "max_duration_s"
+    assert "plan the script in parts" in str(caught.value)
 
 
 def test_characters_and_utterances_are_bounded() -> None:
@@ -93,6 +94,34 @@ def test_characters_times_duration_is_bounded() -> None:
     with pytest.raises(SceneLimitError) as caught:
         parse_script(cast, format="text", limits=SceneLimits(max_character_seconds=product - 1))
     assert caught.value.limit == "max_character_seconds"
+    assert "plan the script in parts" in str(caught.value)
+
+
+def test_a_feature_over_the_character_hours_reads_in_hours_with_what_to_do() -> None:
+    # A 3 h 14 min screenplay of 36 characters was refused as "418986 character-seconds ...
+    # over the limit of 360000": seconds no screenwriter counts in, and no way forward.
+    cast = "\n".join(f"C{i}: Hello there, how are you today?" for i in range(36))
+    scene = parse_script(cast, format="text")
+    limit = 36 * scene.duration * 0.9
+    with pytest.raises(SceneLimitError) as caught:
+        parse_script(cast, format="text", limits=SceneLimits(max_character_seconds=limit))
+    message = str(caught.value)
+    hours = 36 * scene.duration / 3600
+    assert f"36 characters over {round(scene.duration) // 60} min" in message
+    assert f"is {hours:.1f} character-hours of motion" in message
+    assert f"over the limit of {limit / 3600:g} character-hours" in message
+    assert "; plan the script in parts (an act or a sequence of scenes per file)" in message
+
+
+@pytest.mark.parametrize(
+    ("seconds", "reads"),
+    [(42.4, "42 s"), (342.0, "5 min 42 s"), (300.0, "5 min"), (11638.5, "3 h 14 min"),
+     (7200.0, "2 h"), (5819.1, "1 h 37 min")],
+)  # fmt: skip
+def test_running_times_read_as_a_screenwriter_reads_them(seconds: float, reads: str) -> None:
+    from motiondirector.scene.assemble import _clock
+
+    assert _clock(seconds) == reads
 
 
 @pytest.mark.parametrize("bad", [0, -1.0, float("nan"), float("inf")])
