@@ -224,6 +224,7 @@ class Director:
             k=self.k,
             material_dir=material_dir,
             generated=self.generated_motions,
+            progress=self.progress,
         )
         if faces is not None:
             from motiondirector.realize.faces import DEFAULT_FACE_THRESHOLD, realize_faces

@@ -34,6 +34,7 @@ from PIL import Image, ImageDraw, ImageFont
 from motiondirector.errors import ExportError
 from motiondirector.export.arkit import arkit_curves, frame_times
 from motiondirector.export.face_curves import FaceCurves
+from motiondirector.export.staging import STAGE_SPACING_M
 from motiondirector.export.vtt import ends_sentence
 from motiondirector.generators.openpose import Camera, project
 from motiondirector.motion.clip import Motion, forward_kinematics
@@ -60,7 +61,7 @@ MOUTH_SHAPES = ("jawOpen", "mouthLowerDownLeft", "mouthLowerDownRight")
 """The shapes that open the drawn mouth: taken from the plan's curves without the idle layer,
 whose slow jaw drift in silence would draw a listener's mouth open as if it spoke."""
 
-SLOT_WIDTH_M = 1.9
+SLOT_WIDTH_M = STAGE_SPACING_M  # the BVH files' row, so both stage the cast alike
 HEAD_RADIUS_M = 0.14
 CAMERA_DISTANCE_M = 8.0
 LOOK_AT_HEIGHT_M = 0.85
