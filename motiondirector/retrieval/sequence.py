@@ -53,6 +53,7 @@ from pathlib import Path
 
 import numpy as np
 
+from motiondirector.motion.assemble import IDLE_SOURCE
 from motiondirector.motion.library import (
     builtin_library,
     clip_peaks,
@@ -71,6 +72,7 @@ from motiondirector.plan.motion_plan import (
     PostureEvent,
 )
 from motiondirector.plan.timeline import CharacterTimeline, Provenance, Segment, Timeline
+from motiondirector.plan.vocabulary import POSTURE_LEXEMES
 from motiondirector.retrieval.query import Candidate, ClipQuery, ScoreWeights, search_clips
 from motiondirector.retrieval.records import ClipRecord
 from motiondirector.retrieval.sources import is_local_file
@@ -508,10 +510,18 @@ def _without_slivers(times: list[float]) -> list[float]:
     return kept
 
 
-def _in_posture(segment: Segment, postures: Sequence[PostureEvent]) -> bool:
-    """Whether `segment` plays while a persistent posture holds the body, or is one."""
-    mid = (segment.target_in + segment.target_out) / 2
-    return segment.lexeme in persistent_lexemes() or any(p.start <= mid < p.end for p in postures)
+def _keeps_posture(segment: Segment) -> bool:
+    """Whether a persistent posture in force still holds the body through `segment`, as the
+    assembler plays it (`motion.assemble`): a fill holding that posture, or a gesture or head
+    movement, which is layered onto it; not an idle fill or another posture."""
+    if segment.kind == "procedural" and segment.source == IDLE_SOURCE:
+        return segment.lexeme in persistent_lexemes()
+    return segment.lexeme is not None and segment.lexeme not in POSTURE_LEXEMES
+
+
+def _holds_posture_after(segment: Segment, held: bool) -> bool:
+    """Whether a persistent posture is in force when `segment` ends, `held` before it."""
+    return segment.lexeme in persistent_lexemes() or (held and _keeps_posture(segment))
 
 
 def _segments(
@@ -534,17 +544,19 @@ def _segments(
     if laid and laid[-1].target_out < duration:
         laid[-1] = laid[-1].model_copy(update={"target_out": duration})
     out: list[Segment] = []
+    held = False  # a persistent posture in force, as the assembler holds it
     for i, segment in enumerate(laid):
-        if i == 0:
-            out.append(segment)
-            continue
-        length = segment.target_out - segment.target_in
-        prev_length = laid[i - 1].target_out - laid[i - 1].target_in
-        fade = round(max(0.0, min(blend, length / 2, prev_length / 2)), 6)
-        if _in_posture(laid[i - 1], postures) and not _in_posture(segment, postures):
-            # Library clips start standing, so the blend out of a held posture is the way up:
-            # it takes the time a person needs (sitting to standing in 0.03 s, the blend of a
-            # two-frame hold, moved the pelvis at 7 m/s).
-            fade = round(max(fade, min(RELEASE_BLEND, length / 2)), 6)
-        out.append(segment.model_copy(update={"blend_in": fade}))
+        if i > 0:
+            length = segment.target_out - segment.target_in
+            prev_length = laid[i - 1].target_out - laid[i - 1].target_in
+            fade = round(max(0.0, min(blend, length / 2, prev_length / 2)), 6)
+            if held and not _keeps_posture(segment):
+                # Library clips start standing, so the blend out of a held posture is the way
+                # up: it takes the time a person needs (sitting to standing in 0.03 s, the
+                # blend of a two-frame hold, moved the pelvis at 7 m/s; a wave layered on a
+                # turned-away body, then idle, turned the pelvis back at 575 °/s).
+                fade = round(max(fade, min(RELEASE_BLEND, length / 2)), 6)
+            segment = segment.model_copy(update={"blend_in": fade})
+        out.append(segment)
+        held = _holds_posture_after(segment, held)
     return out

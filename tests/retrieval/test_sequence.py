@@ -350,3 +350,41 @@ def test_a_record_from_before_speeds_were_measured_keeps_the_fixed_bound() -> No
     assert "peak_speeds" not in line
     old = ClipRecord.from_json(line)
     assert max_rate(old) == MAX_RATE and old.to_json() == line
+
+
+TURN_THEN_WAVE = """INT. ROOF - NIGHT
+
+STEEL turns away from BRICK.
+
+STEEL
+(waving)
+Goodbye then, Brick. I am done with all of this, and with you.
+
+BRICK
+Fine. Go.
+
+STEEL
+I will. Do not call me again, ever, about anything at all, Brick.
+"""
+
+
+def test_a_gesture_layered_on_a_held_posture_releases_it_slowly_afterwards() -> None:
+    """A wave played on a turned-away body (the assembler layers a gesture onto the posture in
+    force), then idle: the release blend went to the wave, where nothing turns back, and the
+    idle after it turned the pelvis back in 0.2 s (575 °/s with a Bandai clip)."""
+    from scipy.spatial.transform import Rotation
+
+    from motiondirector.realize import plan_text, realize_plan
+
+    realization = realize_plan(plan_text(TURN_THEN_WAVE, format="fountain"), tokens=False)
+    steel = realization.timeline.character("STEEL").segments
+    wave = next(i for i, s in enumerate(steel) if s.lexeme == "wave")
+    assert steel[wave - 1].lexeme == "turn" and steel[wave].blend_in <= 0.2 + 1e-9
+    after = steel[wave + 1]
+    assert after.lexeme == "idle"
+    length = after.target_out - after.target_in
+    assert after.blend_in == pytest.approx(min(RELEASE_BLEND, length / 2))
+    motion = realization.motions["STEEL"]
+    yaw = Rotation.from_quat(motion.rotations[:, 0]).as_euler("YXZ")[:, 0]
+    turning = np.degrees(np.abs(np.diff(np.unwrap(yaw)))) * motion.fps
+    assert turning.max() < HUMAN_SPEED_LIMITS["head_turn"]
