@@ -110,7 +110,7 @@ class ServerContext:
         text, format = script_of(body)
         name = "script" if body.script is not None else "dialogue"
         if len(text) > self.settings.max_script_chars:
-            raise too_long(name, self.settings.max_script_chars, len(text))
+            raise too_long(name, self.settings.max_script_chars, len(text), "max_script_chars")
         check_text(text, None)
         return text, format
 

@@ -350,15 +350,16 @@ def invalid_request_body(
 
 
 def too_long(
-    field: str, limit: int, length: int, unit: str = "characters"
+    field: str, limit: int, length: int, setting: str, unit: str = "characters"
 ) -> RequestValidationError:
-    """The validation error of a field over a limit that depends on the server's settings."""
+    """The validation error of a field over a limit that depends on the server's settings,
+    naming the setting, so that a client knows what its operator can raise."""
     return RequestValidationError(
         [
             {
                 "type": "too_long",
                 "loc": ("body", *field.split(".")),
-                "msg": f"at most {limit} {unit}, got {length}",
+                "msg": f"at most {limit} {unit} (the server's {setting}), got {length}",
             }
         ]
     )

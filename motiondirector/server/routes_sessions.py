@@ -143,9 +143,11 @@ def session_router(ctx: ServerContext, workers: StreamWorkers) -> APIRouter:
 
     def check_turn(turn: TurnRequest) -> None:
         if turn.text is not None and len(turn.text) > settings.max_turn_chars:
-            raise too_long("text", settings.max_turn_chars, len(turn.text))
+            raise too_long("text", settings.max_turn_chars, len(turn.text), "max_turn_chars")
         if turn.words is not None and len(turn.words) > settings.max_turn_words:
-            raise too_long("words", settings.max_turn_words, len(turn.words), "words")
+            raise too_long(
+                "words", settings.max_turn_words, len(turn.words), "max_turn_words", "words"
+            )
 
     def take_turn(
         session: Session, turn: TurnRequest, accept: Callable[[MotionPlan], None] | None = None

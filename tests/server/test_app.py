@@ -156,7 +156,10 @@ def test_too_long_script_names_the_field(client: TestClient) -> None:
     response = client.post("/v1/plan", json={"script": "ANA: " + "a" * 60_000}, headers=AUTH)
     problem = assert_problem(response, 422)
     assert problem["errors"] == [
-        {"field": "script", "message": "at most 50000 characters, got 60005"}
+        {
+            "field": "script",
+            "message": "at most 50000 characters (the server's max_script_chars), got 60005",
+        }
     ]
 
 

@@ -224,7 +224,10 @@ def test_websocket_turns_over_the_length_limits_are_problems_and_the_socket_stay
         refused = socket.receive_json()
         assert refused["event"] == "error" and refused["data"]["status"] == 422
         assert refused["data"]["errors"] == [
-            {"field": "text", "message": "at most 5000 characters, got 5001"}
+            {
+                "field": "text",
+                "message": "at most 5000 characters (the server's max_turn_chars), got 5001",
+            }
         ]
         words = [{"text": "la", "start": i, "end": i + 0.5} for i in range(1001)]
         socket.send_text(json.dumps({"speaker": "ANA", "words": words}))
