@@ -199,13 +199,24 @@ def _turn(vectors: np.ndarray, yaw: np.ndarray | float) -> np.ndarray:
     return np.stack([cos * x + sin * z, y, -sin * x + cos * z], axis=-1)
 
 
-def canonical_positions(motion: Motion) -> np.ndarray:
+def canonical_positions(
+    motion: Motion, frames: np.ndarray | None = None, yaw: np.ndarray | None = None
+) -> np.ndarray:
     """Joint positions (frames, 22, 3) relative to the pelvis ground point, each frame turned
-    so the character faces +Z: the pose without where it stands or which way it faces."""
-    positions = forward_kinematics(motion.rotations, motion.root_positions)
-    ground = motion.root_positions * np.array([1.0, 0.0, 1.0])
-    yaw = heading(motion.rotations)
-    return _turn(positions - ground[:, None, :], -yaw[:, None])
+    so the character faces +Z: the pose without where it stands or which way it faces. Only
+    of the `frames` given (indices, any shape: the result has their shape first), with the
+    motion's `heading` when it is known already."""
+    rotations, root = motion.rotations, motion.root_positions
+    if yaw is None:
+        yaw = heading(rotations)
+    shape: tuple[int, ...] = (len(rotations),)
+    if frames is not None:
+        shape, flat = frames.shape, frames.reshape(-1)
+        rotations, root, yaw = rotations[flat], root[flat], yaw[flat]
+    positions = forward_kinematics(rotations, root)
+    ground = root * np.array([1.0, 0.0, 1.0])
+    turned = _turn(positions - ground[:, None, :], -yaw[:, None])
+    return turned.reshape(*shape, *turned.shape[1:])
 
 
 def _pose_frames(window: int) -> np.ndarray:
@@ -229,12 +240,15 @@ def window_features(motion: Motion, window: int, hop: int) -> tuple[np.ndarray, 
     dim = sum(_block_sizes(window).values())
     if len(starts) == 0:
         return np.zeros((0, dim)), starts
-    canon = canonical_positions(motion)
     yaw = heading(motion.rotations)
     span = (window - 1) / motion.fps
     first, last = starts, starts + window - 1
-    pose = canon[first[:, None] + _pose_frames(window)[None, :]].reshape(len(starts), -1)
-    velocity = ((canon[last] - canon[first]) / span).reshape(len(starts), -1)
+    # Forward kinematics of the frames the features read only: half of them at 8 per window.
+    sampled = np.unique(np.concatenate([_pose_frames(window), [0, window - 1]]))
+    canon = canonical_positions(motion, first[:, None] + sampled[None, :], yaw)
+    at = {int(frame): column for column, frame in enumerate(sampled)}
+    pose = canon[:, [at[int(f)] for f in _pose_frames(window)]].reshape(len(starts), -1)
+    velocity = ((canon[:, at[window - 1]] - canon[:, at[0]]) / span).reshape(len(starts), -1)
     moved = motion.root_positions[last] - motion.root_positions[first]
     moved[:, 1] = 0.0
     ahead = _turn(moved, -yaw[first]) / span

@@ -19,6 +19,7 @@ from motiondirector.motion.codebook import (
     tokens_for,
     train_codebook,
     usage,
+    window_features,
 )
 from motiondirector.motion.library import builtin_library, get_clip
 from motiondirector.motion.quaternion import quat_multiply
@@ -222,3 +223,18 @@ def test_default_codebook_reconstructs_the_builtin_library() -> None:
     errors = [reconstruction_error(clip.motion(), codebook) for clip in clips]
     # Measured: 0.011 m mean over the whole library.
     assert np.mean(errors) < 0.025
+
+
+def test_window_features_read_only_the_frames_they_need() -> None:
+    """Forward kinematics runs on the 4 frames of a window the features read (of 8): the
+    pose and velocity blocks equal those taken from every frame's canonical positions."""
+    from motiondirector.motion.codebook import _pose_frames
+
+    motion = get_clip("wave.right.large.fast.happy").motion()
+    for hop in (8, 3):
+        raw, starts = window_features(motion, 8, hop)
+        canon = canonical_positions(motion)
+        pose = canon[starts[:, None] + _pose_frames(8)[None, :]].reshape(len(starts), -1)
+        velocity = ((canon[starts + 7] - canon[starts]) / (7 / motion.fps)).reshape(len(starts), -1)
+        np.testing.assert_allclose(raw[:, : pose.shape[1]], pose, atol=1e-12)
+        np.testing.assert_allclose(raw[:, pose.shape[1] : -3], velocity, atol=1e-12)
