@@ -237,7 +237,7 @@ class Director:
                 progress=self.progress,
             )
         out_dir = Path(out) if out is not None else None
-        written = from_realization(realization, out_dir=out_dir)
+        written = from_realization(realization, out_dir=out_dir, progress=self.progress)
         result = replace(written, scene=scene, direction=direction)
         timeline = realization.timeline
         if out_dir is not None:

@@ -40,6 +40,7 @@ from typing import TypeVar
 
 import numpy as np
 from pydantic import BaseModel, ValidationError
+from tqdm import tqdm
 
 from motiondirector.errors import ExportError, ScriptError
 from motiondirector.export.arkit import ARKIT_JSON_FORMAT
@@ -142,13 +143,17 @@ class SceneFolder:
                 yield f"{key}:{name}", f"{stem}{FACE_FILE_SUFFIXES[key]}", text
         yield from cls._source_files(result)
 
-    def save(self, result: DirectResult) -> dict[str, Path]:
+    def save(self, result: DirectResult, *, progress: bool = False) -> dict[str, Path]:
         """Write every file of `result` (see `files`), then remove what an earlier save left
         that this one does not write (see the module docstring); returns what was written, by
-        key."""
+        key. `progress` shows a bar over the files (a feature's 36 BVH files are 4 GB)."""
         self._make()
         earlier = self._replaced_files()
-        written = {key: self._write(name, text) for key, name, text in self.files(result)}
+        files = self.files(result)
+        sources = (result.scene is not None) + (result.direction is not None)
+        count = 3 + len(result.motions) + len(FACE_FILE_SUFFIXES) * len(result.faces) + sources
+        bar = tqdm(files, total=count, desc="writing", unit="file", disable=not progress)
+        written = {key: self._write(name, text) for key, name, text in bar}
         remove_outdated(earlier - set(written.values()))
         return written
 

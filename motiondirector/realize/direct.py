@@ -35,11 +35,15 @@ def direct_scene(
         if isinstance(scene_or_plan, MotionPlan)
         else plan_scene(scene_or_plan, progress=progress)
     )
-    return from_realization(realize_plan(plan, library, k=k, progress=progress), out_dir=out_dir)
+    realization = realize_plan(plan, library, k=k, progress=progress)
+    return from_realization(realization, out_dir=out_dir, progress=progress)
 
 
-def from_realization(realization: Realization, *, out_dir: Path | None = None) -> DirectResult:
-    """A DirectResult of `realization`, its files written into `out_dir` when given."""
+def from_realization(
+    realization: Realization, *, out_dir: Path | None = None, progress: bool = False
+) -> DirectResult:
+    """A DirectResult of `realization`, its files written into `out_dir` when given (with a
+    bar over them when `progress`)."""
     result = DirectResult(
         plan=realization.plan,
         timeline=realization.timeline,
@@ -47,5 +51,5 @@ def from_realization(realization: Realization, *, out_dir: Path | None = None) -
         faces=dict(realization.faces),
     )
     if out_dir is not None:
-        result.paths.update(SceneFolder(out_dir).save(result))
+        result.paths.update(SceneFolder(out_dir).save(result, progress=progress))
     return result

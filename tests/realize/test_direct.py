@@ -8,7 +8,7 @@ import numpy as np
 import opentimelineio as otio
 import pytest
 
-from motiondirector.export.scene_folder import DirectResult
+from motiondirector.export.scene_folder import DirectResult, SceneFolder
 from motiondirector.export.staging import stage_mark
 from motiondirector.motion.bvh import read_bvh
 from motiondirector.motion.retargeting import load_rig_map, retarget
@@ -46,7 +46,7 @@ def test_writes_plan_timeline_otio_and_a_bvh_per_character(directed: DirectResul
         assert np.allclose(
             motion.joint_positions(), directed.motions[name].joint_positions() + mark, atol=1e-3
         )
-    assert stage_mark(0, 2) == -stage_mark(1, 2) < -1.0
+    assert stage_mark(0, 2) == -stage_mark(1, 2) == -0.95
 
 
 def gesture_match_share(result: DirectResult) -> float:
@@ -109,3 +109,12 @@ def test_plan_carries_each_characters_motion_tokens(directed: DirectResult) -> N
         motion = directed.motions[track.name]
         assert list(tokens.ids) == codebook.encode(motion).tolist()
         assert len(set(tokens.ids)) > 3  # the body moves: not one token repeated
+
+
+def test_saving_a_folder_shows_a_bar_over_its_files(
+    directed: DirectResult, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A feature-length scene's folder is 4 GB of BVH files: minutes of writing, silent."""
+    SceneFolder(tmp_path / "again").save(directed, progress=True)
+    bar = capsys.readouterr().err
+    assert "writing" in bar and "5/5" in bar
