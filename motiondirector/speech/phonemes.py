@@ -168,11 +168,41 @@ def _fold(text: str) -> str:
     return "".join(out)
 
 
+# Interjections written without a vowel, as said: no vowel is spoken (a shush opened the
+# mouth to "ah" when letter-to-sound rules read "shhh" as SH AH1 HH).
+_INTERJECTIONS: dict[str, tuple[str, ...]] = {
+    "ssh": ("SH",),
+    "psst": ("P", "S", "T"),
+    "pst": ("P", "S", "T"),
+    "tsk": ("T", "S", "K"),
+    "pfft": ("P", "F", "T"),
+    "pff": ("P", "F"),
+    "zz": ("Z",),
+    "grr": ("G", "R"),
+    "brr": ("B", "R"),
+    "mhm": ("M", "HH", "M"),
+}
+_LETTER_RUN = re.compile(r"(.)\1+")
+
+
+def _interjection(part: str, lexicon: CmuLexicon) -> tuple[str, ...] | None:
+    """The phonemes of a vowel-less interjection, its letters drawn out or not ("shhhh",
+    "SSSSSHHHHHH", "mmmm", "pssst"): runs of a letter read as two, then as one, and looked up
+    in `_INTERJECTIONS` and the dictionary (which has "shh", "hmm", "mm"); None otherwise."""
+    if any(vowel in part for vowel in "aeiouy"):
+        return None
+    for form in (_LETTER_RUN.sub(r"\1\1", part), _LETTER_RUN.sub(r"\1", part)):
+        found = _INTERJECTIONS.get(form) or lexicon.get(form)
+        if found is not None:
+            return found
+    return None
+
+
 def _pronounce_part(part: str) -> tuple[str, ...]:
     if not part.isascii():
         return _neutral_syllables(part)
     lexicon = cmu_lexicon()
-    found = lexicon.get(part)
+    found = lexicon.get(part) or _interjection(part, lexicon)
     if found is not None:
         return found
     if part.endswith("'s") and part[:-2] in lexicon:

@@ -144,3 +144,23 @@ def test_threads_starting_together_share_one_dictionary() -> None:
     assert len(found) == 8
     assert len({id(lexicon) for lexicon in found}) == 1
     assert found[0] is cmu_lexicon()
+
+
+@pytest.mark.parametrize(
+    ("word", "said"),
+    [
+        ("SHHHH", ("SH",)),
+        ("SSSSSHHHHHH", ("SH",)),
+        ("Shhh", ("SH",)),
+        ("Mmmm", ("M",)),
+        ("hmmm", ("HH", "M")),
+        ("pssst", ("P", "S", "T")),
+        ("tsk", ("T", "S", "K")),
+        ("zzz", ("Z",)),
+        ("nbc", ("EH1", "N", "B", "IY2", "S", "IY1")),  # an acronym is still spelled out
+    ],
+)
+def test_a_drawn_out_interjection_is_said_without_a_vowel(word: str, said: tuple[str, ...]) -> None:
+    """The Library Freak-Out's librarians say "SHHHH!" and "SSSSSHHHHHH!": letter-to-sound
+    rules read them as SH AH1 HH, and the shush opened the mouth."""
+    assert pronounce(word) == said
