@@ -848,7 +848,12 @@ def _run(args: argparse.Namespace) -> int:
 
         plan = _plan(args)
         paths = write_exports(
-            plan, args.out, EXPORT_FORMATS, fps=args.fps, speech=not args.no_speech
+            plan,
+            args.out,
+            EXPORT_FORMATS,
+            fps=args.fps,
+            speech=not args.no_speech,
+            progress=not args.quiet and sys.stderr.isatty(),
         )
         print(summarize_plan(plan))
         print(_wrote(paths, args.out))

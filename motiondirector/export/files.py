@@ -13,6 +13,8 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
+from tqdm import tqdm
+
 from motiondirector.errors import ExportError
 from motiondirector.export.arkit import check_fps
 from motiondirector.export.formats import (
@@ -73,9 +75,11 @@ def write_exports(
     *,
     fps: int = 30,
     speech: bool = True,
+    progress: bool = False,
 ) -> list[Path]:
     """Write each format into `out_dir` (created if missing), named as `export_files` names
-    them; returns the paths written. Every format is checked before anything is written.
+    them; returns the paths written. Every format is checked before anything is written;
+    `progress` shows a bar over the files (a feature's exports take minutes).
 
     Over an earlier export (a folder with a plan.json), the files of these per-character
     formats that this plan does not make (characters the script no longer has) are removed, so
@@ -88,7 +92,10 @@ def write_exports(
         if suffixes and (out_dir / SCENE_FILE_NAMES["json"]).is_file()
         else set()
     )
-    written = [write_text_atomic(out_dir / name, text) for _, name, text in files]
+    per_character = sum(f in PER_CHARACTER_FORMATS for f in dict.fromkeys(formats))
+    count = len(dict.fromkeys(formats)) + per_character * (len(plan.characters) - 1)
+    bar = tqdm(files, total=count, desc="exports", unit="file", disable=not progress)
+    written = [write_text_atomic(out_dir / name, text) for _, name, text in bar]
     remove_outdated(earlier - set(written))
     return written
 

@@ -176,3 +176,14 @@ def test_exports_into_a_file_are_refused(plan: MotionPlan, tmp_path: Path) -> No
     taken.write_text("a file\n")
     with pytest.raises(ExportError, match="it is a file; name a folder"):
         write_exports(plan, taken, ["vtt"])
+
+
+def test_write_exports_shows_a_bar_over_its_files_when_asked(
+    plan: MotionPlan, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A feature's exports take ten minutes: with progress a bar counts the files."""
+    paths = write_exports(plan, tmp_path, EXPORT_FORMATS, progress=True)
+    bar = capsys.readouterr().err
+    assert f"{len(paths)}/{len(paths)}" in bar and "exports" in bar
+    write_exports(plan, tmp_path / "quiet", EXPORT_FORMATS)
+    assert capsys.readouterr().err == ""
