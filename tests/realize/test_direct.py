@@ -118,3 +118,13 @@ def test_saving_a_folder_shows_a_bar_over_its_files(
     SceneFolder(tmp_path / "again").save(directed, progress=True)
     bar = capsys.readouterr().err
     assert "writing" in bar and "5/5" in bar
+
+
+def test_a_folder_reads_back_the_motion_it_was_given(directed: DirectResult) -> None:
+    """Read back on the origin (the files stand on their marks), as the canonical skeleton
+    without retargeting: the joints where they were, to the six decimals of the file."""
+    folder = SceneFolder(directed.paths["plan"].parent)
+    names = list(directed.motions)
+    for name, motion in folder.read_motions(names, names).items():
+        expected = directed.motions[name].joint_positions()
+        assert np.abs(motion.joint_positions() - expected).max() < 2e-6

@@ -185,7 +185,8 @@ def test_the_preview_of_a_folder_directed_with_a_library_shows_its_own_motion(
     inputs = preview_inputs(folder / "plan.json")
     assert inputs.motion_from == "folder" and inputs.faces == {}
     for name, motion in own.items():
-        assert np.array_equal(inputs.motions[name].rotations, motion.rotations)
+        # Read as the canonical skeleton it is, without retargeting: the same to float noise.
+        np.testing.assert_allclose(inputs.motions[name].rotations, motion.rotations, atol=1e-12)
 
     # `render` of the folder (or its plan.json) draws those BVH files, frame for frame.
     reference = render_preview(plan, own, tmp_path / "reference.mp4", size=(64, 48))
