@@ -48,7 +48,9 @@ SIZES = ((1280, 720), (832, 480), (512, 512))
 REAL_TIME_FPS = 16
 """Wan's frame rate: the renderers must draw at least this many frames per second."""
 REPEATS = 7
+ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = "examples/the_key.fountain"
+"""Below `ROOT` (found from this file, so the script runs from any folder)."""
 
 
 def best_rates(runs: list[Callable[[], Any]], frames: int) -> list[float]:
@@ -120,7 +122,7 @@ def face_rows() -> list[str]:
             f"| {rate:.0f} ({rate / REAL_TIME_FPS:.1f}x) |"
         )
         print(rows[-1])
-    plan = plan_script(SCRIPT)
+    plan = plan_script(ROOT / SCRIPT)
     character = plan.characters[0].name
     frames = sum(1 for _ in iter_face_frames(plan, character, 30, (512, 512)))
     rate = best_rate(lambda: list(iter_face_frames(plan, character, 30, (512, 512))), frames)

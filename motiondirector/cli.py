@@ -1120,7 +1120,13 @@ def _segment_generator(args: argparse.Namespace) -> Any:
 
     backend_class(args.generator).preflight(options)
     quiet_library_logs(loading_bars=not args.quiet and sys.stderr.isatty())
-    return generator_from_registry(args.generator, options, size=size, steps=args.generator_steps)
+    return generator_from_registry(
+        args.generator,
+        options,
+        size=size,
+        steps=args.generator_steps,
+        progress=not args.quiet and sys.stderr.isatty(),
+    )
 
 
 def _add_face_library_options(parser: argparse.ArgumentParser) -> None:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from motiondirector.errors import BackendUnavailableError, GenerationInputError
 from motiondirector.generators.speed_options import (
@@ -103,8 +103,19 @@ class LoraWeights(BaseModel):
             try:
                 return cls(path=Path(path), scale=float(scale))
             except ValueError:
-                pass  # a ':' inside the path, not a scale
+                # A ':' inside the path, not a scale; unless the part before it is the file.
+                if Path(path).expanduser().exists() and not Path(text).expanduser().exists():
+                    raise GenerationInputError(
+                        "lora", f"the scale after {path}: must be a number, got {scale!r}"
+                    ) from None
         return cls(path=Path(text))
+
+    @field_validator("path")
+    @classmethod
+    def _absolute(cls, path: Path) -> Path:
+        # Recorded in metadata and sent to Ray workers, whose working folder is not ours.
+        found = path.expanduser()
+        return found.resolve() if found.exists() else path
 
     def describe(self) -> str:
         return f"{self.path.name}:{self.scale:g}"
@@ -122,6 +133,16 @@ class BackendOptions(BaseModel):
         description="A local folder in diffusers layout or a Hugging Face hub id; None: the "
         "backend's default hub id.",
     )
+
+    @field_validator("model")
+    @classmethod
+    def _absolute_folder(cls, model: str | None) -> str | None:
+        # A folder is recorded (and sent to Ray workers) by its full path: the run's working
+        # folder means nothing to a later reader or to another process. Hub ids stay as given.
+        if model is None or not Path(model).expanduser().is_dir():
+            return model
+        return str(Path(model).expanduser().resolve())
+
     device: DeviceName = Field(
         default="auto",
         description="'cuda', 'cpu', or 'auto' (cuda when a GPU is visible). Real weights refuse "
@@ -450,6 +471,10 @@ def cuda_status() -> str:
     return f"{torch.cuda.device_count()} CUDA GPU(s): {names}"
 
 
+CPU_FLAGS = "--device cpu; --generator-device cpu with direct"
+"""The command-line flags that choose the CPU, for messages shared by `generate` and `direct`."""
+
+
 def resolve_device(asked: DeviceName, *, model: str | None = None) -> str:
     """The torch device to run on. With real weights (`model` given), 'cuda' and 'auto' need
     a GPU: a video model of billions of parameters on a CPU would take hours, so only an
@@ -465,7 +490,7 @@ def resolve_device(asked: DeviceName, *, model: str | None = None) -> str:
         raise BackendUnavailableError(
             f"device {asked!r} was asked for to run {what}, but no GPU was found: "
             f"{cuda_status()}. Run on a machine with a CUDA GPU (and a CUDA build of torch), "
-            "or pass device 'cpu' (--device cpu) to force the CPU, which takes hours for real "
+            f"or pass device 'cpu' ({CPU_FLAGS}) to force the CPU, which takes hours for real "
             "weights."
         )
     return "cpu"

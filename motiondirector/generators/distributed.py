@@ -44,6 +44,7 @@ from motiondirector.errors import (
     MotionDirectorError,
 )
 from motiondirector.generators.base import (
+    CPU_FLAGS,
     BackendOptions,
     GenerationOutput,
     GenerationRequest,
@@ -165,6 +166,7 @@ def cluster_device(
     the device the workers run on ('cuda' when the cluster has GPUs and the options allow
     them, else 'cpu' where asked), and every option checked against it, before any model
     loads."""
+    from motiondirector.generators.backends.model_folder import check_model_folder
     from motiondirector.generators.backends.speed import check_speed_options
 
     require_diffusers(backend.name)
@@ -176,8 +178,10 @@ def cluster_device(
     else:
         raise BackendUnavailableError(
             f"device {options.device!r} was asked for, but the Ray cluster has no GPU: add "
-            "nodes with GPUs, or pass device 'cpu' (--device cpu) to run the workers on CPUs"
+            f"nodes with GPUs, or pass device 'cpu' ({CPU_FLAGS}) to run the workers on CPUs"
         )
+    # The workers load the weights: a folder is checked where this machine has it too.
+    check_model_folder(backend, options.model or backend.default_model)
     check_speed_options(backend, options, device)
     if text_prompt:
         backend.require_text_cleaner()

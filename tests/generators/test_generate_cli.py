@@ -229,7 +229,7 @@ def test_missing_packages_say_what_to_install(
 ) -> None:
     monkeypatch.setitem(sys.modules, module, None)  # importing it now fails
     args = [
-        str(direction), "--backend", backend, "--model", str(models / "animatediff"),
+        str(direction), "--backend", backend, "--model", str(models / backend),
         "--device", "cpu", "--out", str(tmp_path / "o"),
     ]  # fmt: skip
     code, _, err = run(args, capsys)

@@ -65,3 +65,89 @@ def test_direct_names_the_generated_videos_where_they_are(
     generated = [name for name in listed if name.endswith(".mp4")]
     assert generated and all(name.startswith("generated/") for name in generated)
     assert all((out / name).is_file() for name in listed)
+
+
+def test_the_provenance_records_the_steps_and_guidance_the_segment_ran(tmp_path: Path) -> None:
+    from motiondirector.motion.library import get_clip
+    from motiondirector.plan.motion_plan import GestureEvent
+    from motiondirector.realize import plan_script
+    from motiondirector.realize.requests import SegmentRequest
+
+    options = BackendOptions(device="cpu", preset="distilled-4")
+    backend = BACKENDS["wan-vace"].from_components(tiny_pipeline("wan-vace"), options=options)
+    event = next(
+        event
+        for track in plan_script(EXAMPLE_SCENE).characters
+        for event in track.events
+        if isinstance(event, GestureEvent)
+    )
+    motion = get_clip("wave.right.large.fast.happy").motion()
+    asked = SegmentRequest("ANA", event, 0.0, 0.3, motion, "a wave", 1, tmp_path / "a.mp4")
+    # The preset says 4 steps; the generator's own steps win, and the provenance says so.
+    material = VideoSegmentGenerator(backend, size=(32, 32), steps=2).generate_segment(asked)
+    assert material.options == {
+        "preset": "distilled-4",
+        "shift": 5.0,
+        "steps": 2,
+        "guidance_scale": 1.0,
+    }
+
+
+def test_a_scene_s_segments_are_made_in_one_call_under_a_bar(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import av
+    import numpy as np
+
+    from motiondirector.motion.library import get_clip
+    from motiondirector.plan.motion_plan import GestureEvent
+    from motiondirector.realize import plan_script
+    from motiondirector.realize.requests import BatchSegmentGenerator, SegmentRequest
+
+    backend = BACKENDS["wan-vace"].from_components(tiny_pipeline("wan-vace"))
+    events = [
+        event
+        for track in plan_script(EXAMPLE_SCENE).characters
+        for event in track.events
+        if isinstance(event, GestureEvent)
+    ][:2]
+    motion = get_clip("wave.right.large.fast.happy").motion()
+
+    def asked(folder: str) -> list[SegmentRequest]:
+        return [
+            SegmentRequest("ANA", e, 0.0, 0.3, motion, "a wave", n, tmp_path / folder / f"{n}.mp4")
+            for n, e in enumerate(events)
+        ]
+
+    def frames(path: str) -> np.ndarray:
+        with av.open(path) as video:
+            return np.stack([f.to_ndarray(format="rgb24") for f in video.decode(video=0)])
+
+    # The decider hands a batch generator every segment at once: the bar counts them.
+    batch = VideoSegmentGenerator(backend, size=(32, 32), steps=1, progress=True)
+    assert isinstance(batch, BatchSegmentGenerator)
+    made = batch.generate_segments(asked("batch"))
+    err = capsys.readouterr().err
+    assert "wan-vace: 100%" in err and "2/2 [" in err
+    one = VideoSegmentGenerator(backend, size=(32, 32), steps=1)
+    alone = [one.generate_segment(request) for request in asked("one")]
+    assert capsys.readouterr().err == ""  # no bar unless asked
+    for a, b in zip(made, alone, strict=True):
+        assert (a.duration, a.options) == (b.duration, b.options)
+        np.testing.assert_array_equal(frames(a.source), frames(b.source))
+
+
+def test_direct_without_a_gpu_names_its_own_device_flag(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("a GPU is there: nothing is refused")
+    out = tmp_path / "scene"
+    argv = ["direct", str(EXAMPLE_SCENE), "-q", "--out", str(out), "--generator", "wan-vace",
+            "--generator-model", str(tmp_path / "weights")]  # fmt: skip
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert "no GPU was found" in err and "--generator-device cpu with direct" in err
+    assert not out.exists()

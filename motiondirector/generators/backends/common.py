@@ -17,7 +17,6 @@ from __future__ import annotations
 import importlib
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import numpy as np
@@ -26,6 +25,10 @@ from PIL import Image
 
 from motiondirector.errors import BackendUnavailableError, GenerationError, GenerationInputError
 from motiondirector.generators.backends.frames import FrameTensors, Prefetcher, to_uint8
+from motiondirector.generators.backends.model_folder import (
+    check_model_folder,
+    check_model_reference,
+)
 from motiondirector.generators.backends.speed import (
     apply_speed_options,
     check_speed_options,
@@ -166,7 +169,8 @@ class DiffusersBackend:
                 "quantize", "quantizes weights as they load: use from_pretrained"
             )
         resolved = resolve_device(device)
-        check_speed_options(cls, options, resolved)
+        denoiser = dict(getattr(pipeline, cls.denoiser_attr).config)
+        check_speed_options(cls, options, resolved, denoiser)
         # Modules built in code start in training mode (dropout on); generation is inference.
         for component in pipeline.components.values():
             if hasattr(component, "eval") and hasattr(component, "training"):
@@ -183,7 +187,7 @@ class DiffusersBackend:
         device = cls.preflight(options)
         model = options.model or cls.default_model
         dtype = torch_dtype(options.dtype, device)
-        _check_model_reference(model)
+        check_model_reference(model)
         try:
             pipeline = cls.load_pipeline(model, dtype, options)
         except (OSError, ValueError, KeyError, TypeError, ImportError, RuntimeError) as error:
@@ -196,11 +200,14 @@ class DiffusersBackend:
     @classmethod
     def preflight(cls, options: BackendOptions, *, text_prompt: bool = False) -> str:
         """Refuse now what would fail later, cheapest first: diffusers missing, real weights
-        without a GPU, a speed or memory option that cannot work here (`speed.py`), and (for
+        without a GPU, a model folder of another backend (`model_folder.py`), a speed or memory
+        option that cannot work here (`speed.py`), and (for
         `text_prompt`) a missing prompt-text cleaner. Returns the device the weights would
         run on."""
         require_diffusers(cls.name)
-        device = resolve_device(options.device, model=options.model or cls.default_model)
+        model = options.model or cls.default_model
+        device = resolve_device(options.device, model=model)
+        check_model_folder(cls, model)
         check_speed_options(cls, options, device)
         if text_prompt:
             cls.require_text_cleaner()
@@ -572,13 +579,3 @@ def dtype_argument(dtype: torch.dtype) -> dict[str, Any]:
 
     keyword = "dtype" if hasattr(diffusers.utils, "_resolve_dtype") else "torch_dtype"
     return {keyword: dtype}
-
-
-def _check_model_reference(model: str) -> None:
-    """A path-like model reference must exist: say so before the loader's long error."""
-    looks_local = model.startswith(("/", "./", "../", "~")) or Path(model).exists()
-    if looks_local and not Path(model).expanduser().is_dir():
-        raise GenerationError(
-            f"no model folder at {model!r}: give a folder in diffusers layout (with "
-            "model_index.json) or a Hugging Face hub id"
-        )

@@ -20,10 +20,12 @@ from __future__ import annotations
 import importlib.util
 import re
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from motiondirector.errors import BackendUnavailableError, GenerationInputError
+from motiondirector.generators.backends.model_folder import denoiser_config
 from motiondirector.generators.base import (
     CACHE_DEFAULTS,
     INSTALL_HINT,
@@ -68,10 +70,15 @@ _QUANTIZERS: dict[str, tuple[str, str, bool]] = {
 
 
 def check_speed_options(
-    backend: type[DiffusersBackend], options: BackendOptions, device: str
+    backend: type[DiffusersBackend],
+    options: BackendOptions,
+    device: str,
+    denoiser: Mapping[str, Any] | None = None,
 ) -> None:
     """Refuse, naming the option, any speed or memory option that cannot work for `backend`
-    on `device` with what is installed (see the module docstring)."""
+    on `device` with what is installed (see the module docstring). `denoiser` is the
+    denoiser's config (None: read from `options.model` when it is a local folder), against
+    which LoRA layer widths and block numbers are checked."""
     diffusers = optional_module("diffusers")
     version = getattr(diffusers, "__version__", "?")
     if options.shift is not None and not backend.flow_matching:
@@ -79,9 +86,11 @@ def check_speed_options(
             "shift",
             f"{backend.name} uses a scheduler without a flow-matching shift; leave it out",
         )
+    if (options.lora or options.cache != "none") and denoiser is None:
+        denoiser = denoiser_config(backend, options.model)
     for item in options.lora:
-        check_lora_file(backend, item)
-    _check_cache(backend, options, diffusers, version)
+        check_lora_file(backend, item, denoiser)
+    _check_cache(backend, options, diffusers, version, denoiser)
     if options.compile:
         _check_compile(options)
     if options.attention is not None:
@@ -115,7 +124,11 @@ def check_speed_options(
 
 
 def _check_cache(
-    backend: type[DiffusersBackend], options: BackendOptions, diffusers: Any, version: str
+    backend: type[DiffusersBackend],
+    options: BackendOptions,
+    diffusers: Any,
+    version: str,
+    denoiser_config: Mapping[str, Any] | None,
 ) -> None:
     if options.cache_threshold is not None and options.cache != "first-block":
         raise GenerationInputError("cache_threshold", "applies to the first-block cache only")
@@ -136,6 +149,14 @@ def _check_cache(
             "cache",
             f"{options.cache!r} does not run on {backend.name}'s {backend.denoiser_class_name} "
             f"in diffusers {version}; caches that do: {works}",
+        )
+    layers = (denoiser_config or {}).get("num_layers")
+    # The first block's output decides whether the others run: with one block there are none.
+    if options.cache == "first-block" and isinstance(layers, int) and layers < 2:
+        raise GenerationInputError(
+            "cache",
+            f"the first-block cache needs a denoiser of at least 2 blocks (the first one "
+            f"decides whether the rest run); this {backend.name} model has {layers}",
         )
 
 
@@ -233,9 +254,14 @@ def lora_family(keys: list[str]) -> LoraFamily | None:
     return votes.most_common(1)[0][0] if votes else None
 
 
-def check_lora_file(backend: type[DiffusersBackend], item: LoraWeights) -> Path:
-    """The LoRA file of `item` after checking that it exists, reads, and was made for
-    `backend`'s architecture; refuses otherwise, naming the option."""
+def check_lora_file(
+    backend: type[DiffusersBackend],
+    item: LoraWeights,
+    denoiser: Mapping[str, Any] | None = None,
+) -> Path:
+    """The LoRA file of `item` after checking that it exists, reads, holds whole adapters
+    (every down weight with its up weight) and was made for `backend`'s architecture and,
+    given the `denoiser` config, for its size; refuses otherwise, naming the option."""
     diffusers = optional_module("diffusers")
     if not hasattr(getattr(diffusers, backend.pipeline_class_name), "load_lora_weights"):
         raise GenerationInputError("lora", f"{backend.pipeline_class_name} takes no LoRA")
@@ -250,6 +276,7 @@ def check_lora_file(backend: type[DiffusersBackend], item: LoraWeights) -> Path:
     try:
         with safe_open(str(path), framework="pt") as weights:
             keys = list(weights.keys())
+            shapes = {key: tuple(weights.get_slice(key).get_shape()) for key in keys}
     except (OSError, SafetensorError) as error:
         raise GenerationInputError("lora", f"cannot read {path}: {error}") from None
     family = lora_family(keys)
@@ -263,7 +290,68 @@ def check_lora_file(backend: type[DiffusersBackend], item: LoraWeights) -> Path:
             f"{path} is a LoRA for {FAMILY_NAMES[family]} (weights like {keys[0]!r}), not "
             f"for {backend.name}'s {FAMILY_NAMES[backend.lora_family]} model",
         )
+    _check_lora_pairs(path, keys)
+    if denoiser is not None and family in ("wan", "cogvideox"):
+        _check_lora_size(path, shapes, denoiser, backend)
     return path
+
+
+_DOWN_UP = (("lora_A", "lora_B"), ("lora_down", "lora_up"))
+
+_BLOCK = re.compile(r"(?:^|[._])(vace_blocks|blocks|transformer_blocks)[._](\d+)[._]")
+"""A transformer block's number in a LoRA weight name (diffusers or original layout)."""
+
+_SELF_ATTENTION_IN = re.compile(
+    r"[._](attn1[._]to_[qkv]|self_attn[._][qkv])[._](lora_A|lora_down)[._]weight$"
+)
+"""Down weights of self-attention projections: their input width is the model's width."""
+
+
+def _check_lora_pairs(path: Path, keys: list[str]) -> None:
+    """Refuse a LoRA with a down weight and no up weight (or the reverse): diffusers would
+    fail deep inside peft on it."""
+    names = set(keys)
+    for key in keys:
+        for down, up in _DOWN_UP:
+            for have, want in ((down, up), (up, down)):
+                if f".{have}." in key and key.replace(f".{have}.", f".{want}.") not in names:
+                    raise GenerationInputError(
+                        "lora",
+                        f"{path} is incomplete: {key!r} has no "
+                        f"{key.replace(f'.{have}.', f'.{want}.')!r}",
+                    )
+
+
+def _check_lora_size(
+    path: Path,
+    shapes: dict[str, tuple[int, ...]],
+    denoiser: Mapping[str, Any],
+    backend: type[DiffusersBackend],
+) -> None:
+    """Refuse a LoRA made for another size of the same family (a Wan 14B LoRA on the 1.3B
+    model: 5120 against 1536 wide, 40 against 30 blocks) before the weights load."""
+    heads, head_dim = denoiser.get("num_attention_heads"), denoiser.get("attention_head_dim")
+    layers = denoiser.get("num_layers")
+    width = heads * head_dim if isinstance(heads, int) and isinstance(head_dim, int) else None
+    for key, shape in shapes.items():
+        if width is not None and _SELF_ATTENTION_IN.search(key) and shape[-1] != width:
+            raise GenerationInputError(
+                "lora",
+                f"{path} was made for a {FAMILY_NAMES[backend.lora_family]} model "
+                f"{shape[-1]} wide ({key!r}), not for this {backend.name} model, "
+                f"{width} wide",
+            )
+        match = _BLOCK.search(key)
+        limit = layers
+        if match and match.group(1) == "vace_blocks":
+            vace = denoiser.get("vace_layers")
+            limit = len(vace) if isinstance(vace, list) else None
+        if match and isinstance(limit, int) and int(match.group(2)) >= limit:
+            raise GenerationInputError(
+                "lora",
+                f"{path} adapts {match.group(1)}.{match.group(2)} ({key!r}), but this "
+                f"{backend.name} model has {limit} {match.group(1)} (0 to {limit - 1})",
+            )
 
 
 def quantization_argument(
@@ -346,14 +434,17 @@ def _load_loras(
     pipeline: Any, backend: type[DiffusersBackend], loras: tuple[LoraWeights, ...]
 ) -> list[dict[str, Any]]:
     names, scales, record = [], [], []
+    denoiser = dict(getattr(pipeline, backend.denoiser_attr).config)
     for index, item in enumerate(loras):
-        path = check_lora_file(backend, item)
+        path = check_lora_file(backend, item, denoiser)
         name = f"lora{index}_" + re.sub(r"\W", "_", path.stem)
         try:
             pipeline.load_lora_weights(str(path.parent), weight_name=path.name, adapter_name=name)
-        except (ValueError, RuntimeError, KeyError, OSError) as error:
+        except (ValueError, RuntimeError, KeyError, IndexError, OSError) as error:
+            # diffusers' messages run over lines (one per tensor): the first says what.
+            first = str(error).strip().splitlines()[0] if str(error).strip() else ""
             raise GenerationInputError(
-                "lora", f"{path} does not fit the {backend.name} model: {error}"
+                "lora", f"{path} does not fit the {backend.name} model: {first}"
             ) from None
         loaded = pipeline.get_list_adapters().get(backend.denoiser_attr, [])
         if name not in loaded:
