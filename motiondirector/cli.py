@@ -1063,6 +1063,7 @@ def _add_segment_generator_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--generator-steps", type=_positive_int, metavar="N", help="denoising steps"
     )
+    _add_speed_options(parser)
     _add_ray_options(parser, "with --generator: make the generated segments all at once")
 
 
@@ -1101,7 +1102,10 @@ def _segment_generator(args: argparse.Namespace) -> Any:
 
     _check_ray_workers(args)
     options = _backend_options(
-        BackendOptions, model=args.generator_model, device=args.generator_device
+        BackendOptions,
+        model=args.generator_model,
+        device=args.generator_device,
+        **_speed_fields(args),
     )
     size = _size(args.generator_size) if args.generator_size else None
     if args.ray is not None:
@@ -1280,8 +1284,31 @@ def _backend_options(options_class: Any, **fields: Any) -> Any:
         raise GenerationInputError(name, f"{first['msg']}, got {first['input']!r}") from None
 
 
+def _speed_fields(args: argparse.Namespace) -> dict[str, Any]:
+    """The BackendOptions fields of the `_add_speed_options` flags."""
+    from motiondirector.generators.base import LoraWeights
+
+    return {
+        "preset": args.preset,
+        "shift": args.shift,
+        "lora": tuple(LoraWeights.parse(text) for text in args.lora),
+        "cache": args.cache,
+        "cache_threshold": args.cache_threshold,
+        "cache_interval": args.cache_interval,
+        "compile": args.compile,
+        "compile_backend": args.compile_backend,
+        "attention": args.attention,
+        "vae_tiling": args.vae_tiling,
+        "vae_slicing": args.vae_slicing,
+        "vae_dtype": args.vae_dtype,
+        "group_offload": args.group_offload,
+        "quantize": args.quantize,
+    }
+
+
 def _add_speed_options(generate: argparse.ArgumentParser) -> None:
-    """The `generate` flags of the backends' speed and memory options (BackendOptions)."""
+    """The flags of the backends' speed and memory options (BackendOptions), for `generate`
+    and `direct --generator`."""
     from motiondirector.generators.speed_options import (
         CACHE_NAMES,
         PRESET_NAMES,
@@ -1348,7 +1375,7 @@ def _generate(args: argparse.Namespace) -> int:
         read_direction,
         read_reference_image,
     )
-    from motiondirector.generators.base import BackendOptions, LoraWeights, quiet_library_logs
+    from motiondirector.generators.base import BackendOptions, quiet_library_logs
 
     components: dict[str, str] = {}
     for item in args.component:
@@ -1364,20 +1391,7 @@ def _generate(args: argparse.Namespace) -> int:
         dtype=args.dtype,
         components=components,
         cpu_offload=args.cpu_offload,
-        preset=args.preset,
-        shift=args.shift,
-        lora=tuple(LoraWeights.parse(text) for text in args.lora),
-        cache=args.cache,
-        cache_threshold=args.cache_threshold,
-        cache_interval=args.cache_interval,
-        compile=args.compile,
-        compile_backend=args.compile_backend,
-        attention=args.attention,
-        vae_tiling=args.vae_tiling,
-        vae_slicing=args.vae_slicing,
-        vae_dtype=args.vae_dtype,
-        group_offload=args.group_offload,
-        quantize=args.quantize,
+        **_speed_fields(args),
     )
     # Everything that can be refused is refused before the (slow) model loads.
     chosen = backend_class(args.backend)

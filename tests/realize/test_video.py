@@ -13,6 +13,7 @@ from motiondirector.errors import GenerationInputError
 from motiondirector.generators.backends import BACKENDS
 from motiondirector.generators.backends.tiny import tiny_pipeline
 from motiondirector.generators.base import BackendOptions
+from motiondirector.plan.timeline import Timeline
 from motiondirector.realize.video import VideoSegmentGenerator, generator_from_registry
 from tests.conftest import EXAMPLE_SCENE
 
@@ -58,13 +59,19 @@ def test_direct_names_the_generated_videos_where_they_are(
     argv = ["direct", str(script), "-q", "--out", str(out), "--retrieve-threshold", "1.0",
             "--generator", "animatediff", "--generator-model", str(model),
             "--generator-device", "cpu", "--generator-size", "32x32",
-            "--generator-steps", "1"]  # fmt: skip
+            "--generator-steps", "1", "--preset", "cfg-distilled", "--vae-slicing"]  # fmt: skip
     assert main(argv) == 0
     wrote = capsys.readouterr().out.strip().splitlines()[-1]
     listed = wrote.split(": ", 1)[1].split(", ")
     generated = [name for name in listed if name.endswith(".mp4")]
     assert generated and all(name.startswith("generated/") for name in generated)
     assert all((out / name).is_file() for name in listed)
+    # The speed flags reach the generator and its provenance, as `generate`'s do.
+    timeline = Timeline.model_validate_json((out / "timeline.json").read_text())
+    made = [s for t in timeline.characters for s in t.segments if s.kind == "generated"]
+    options = made[0].provenance.options
+    assert options["preset"] == "cfg-distilled" and options["vae_slicing"] is True
+    assert options["guidance_scale"] == 1.0
 
 
 def test_the_provenance_records_the_steps_and_guidance_the_segment_ran(tmp_path: Path) -> None:
