@@ -27,8 +27,25 @@ def bca_interval(
     **options: bool,
 ) -> tuple[float, float]:
     """The 95 % BCa bootstrap interval of `statistic` over `data`."""
+    return _interval(data, statistic, n_boot, rng, "BCa", **options)
+
+
+def _interval(
+    data: tuple[np.ndarray, ...],
+    statistic: Callable[..., Any],
+    n_boot: int,
+    rng: np.random.Generator,
+    method: str,
+    **options: bool,
+) -> tuple[float, float]:
     result = stats.bootstrap(
-        data, statistic, n_resamples=n_boot, confidence_level=0.95, method="BCa", rng=rng, **options
+        data,
+        statistic,
+        n_resamples=n_boot,
+        confidence_level=0.95,
+        method=method,
+        rng=rng,
+        **options,
     )
     interval = result.confidence_interval
     return float(interval.low), float(interval.high)
@@ -109,16 +126,7 @@ def _quantile_interval(
         return np.asarray(np.quantile(x, q, axis=axis))
 
     # Percentile, not BCa: a quantile's jackknife values tie, which BCa cannot take.
-    result = stats.bootstrap(
-        (values,),
-        statistic,
-        n_resamples=n_boot,
-        confidence_level=0.95,
-        method="percentile",
-        rng=rng,
-        vectorized=True,
-    )
-    return float(result.confidence_interval.low), float(result.confidence_interval.high)
+    return _interval((values,), statistic, n_boot, rng, "percentile", vectorized=True)
 
 
 def _f1_alone(
@@ -145,13 +153,5 @@ def _f1_alone(
         return f1_score(gold[rows], pred[rows], len(names), kind)
 
     # Percentile, not BCa: BCa's jackknife would recompute the score once per item.
-    result = stats.bootstrap(
-        (np.arange(len(gold)),),
-        statistic,
-        n_resamples=n_boot,
-        confidence_level=0.95,
-        method="percentile",
-        rng=rng,
-        vectorized=False,
-    )
-    return float(result.confidence_interval.low), float(result.confidence_interval.high)
+    items_drawn = (np.arange(len(gold)),)
+    return _interval(items_drawn, statistic, n_boot, rng, "percentile", vectorized=False)
