@@ -142,9 +142,9 @@ def open_face_library(
 ) -> FaceLibrary:
     """`library` (opened when a path) checked for face realization: it must hold face segments
     and their tracks, made by `face_model` (default: the configured model's id, when one is
-    found). `casting` and `cast` (character -> a video of the library, by its path, file
-    name or stem) as `FaceLibrary` says. Raises `FaceLibraryError` naming the library
-    otherwise, or the video a pin does not find."""
+    found). `casting` and `cast` (character -> a performer of the library, by its path, name
+    or stem, or one of its videos) as `FaceLibrary` says. Raises `FaceLibraryError` naming the
+    library otherwise, or the performer a pin does not find."""
     opened = library if isinstance(library, ClipLibrary) else ClipLibrary.open(Path(library))
     where = opened.path
     faces = [record for record in opened.records if record.profile is not None]
@@ -456,12 +456,12 @@ def cast_performers(
     threshold: float = DEFAULT_FACE_THRESHOLD,
     k: int = FACE_CANDIDATES,
 ) -> dict[str, str | None]:
-    """Each character's performer (a video of `faces`; None where no face would be used):
-    the pinned one (`faces.cast`, for the characters this plan has), else, with
-    `faces.casting`, the video whose faces win most of the character's slots (each slot's `k`
-    best usable faces at or above `threshold`; ties by their summed scores). Characters with
-    most such slots are cast first, each with the best video no other character has while
-    one is left, so two characters are two people where the library has them."""
+    """Each character's performer (`FaceLibrary.performers`; None where no face would be
+    used): the pinned one (`faces.cast`, for the characters this plan has), else, with
+    `faces.casting`, the performer whose faces win most of the character's slots (each slot's
+    `k` best usable faces at or above `threshold`; ties by their summed scores). Characters
+    with most such slots are cast first, each with the best performer no other character has
+    while one is left, so two characters are two people where the library has them."""
     names = [track.name for track in plan.characters]
     cast: dict[str, str | None] = {}
     for typed, video in faces.cast.items():
@@ -480,18 +480,18 @@ def cast_performers(
             usable = _usable(_candidates(slot, faces, k, None), faces, slot.end - slot.start)
             for candidate, _ in usable:
                 if candidate.score >= threshold:
-                    video = faces.performer_of[candidate.record.source.file]
-                    best[video] = max(best.get(video, 0.0), candidate.score)
-            for video, score in best.items():
-                count, total = tally.get(video, (0, 0.0))
-                tally[video] = (count + 1, total + score)
+                    who = faces.performer_of[candidate.record.source.file]
+                    best[who] = max(best.get(who, 0.0), candidate.score)
+            for who, score in best.items():
+                count, total = tally.get(who, (0, 0.0))
+                tally[who] = (count + 1, total + score)
         votes[name] = tally
-    taken = {video for video in cast.values() if video is not None}
+    taken = {who for who in cast.values() if who is not None}
     most = {name: max((count for count, _ in t.values()), default=0) for name, t in votes.items()}
     for name in sorted(votes, key=lambda n: (-most[n], n)):
         tally = votes[name]
-        ranked = sorted(tally, key=lambda video: (-tally[video][0], -tally[video][1], video))
-        free = [video for video in ranked if video not in taken]
+        ranked = sorted(tally, key=lambda who: (-tally[who][0], -tally[who][1], who))
+        free = [who for who in ranked if who not in taken]
         choice = next(iter(free or ranked), None)
         cast[name] = choice
         if choice is not None:
@@ -509,13 +509,13 @@ def keep_casting(
 ) -> FaceLibrary:
     """`faces` casting `plan`'s characters as a conversation cast them before: the characters
     in `cast_so_far` keep their performer, new ones are cast (`cast_performers`, avoiding the
-    videos already taken) and added to it. Turn after turn, a character stays one person;
+    performers already taken) and added to it. Turn after turn, a character stays one person;
     pins of `faces.cast` win over both."""
     remembered = replace(faces, cast={**cast_so_far, **faces.cast})
     performers = cast_performers(plan, remembered, threshold=threshold, k=k)
-    for name, video in performers.items():
-        if video is not None:
-            cast_so_far.setdefault(name, video)
+    for name, who in performers.items():
+        if who is not None:
+            cast_so_far.setdefault(name, who)
     return replace(faces, cast={**cast_so_far, **faces.cast})
 
 
