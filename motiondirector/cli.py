@@ -1535,6 +1535,18 @@ def _library(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_performers(library: ClipLibrary) -> None:
+    """A face library's performers, by the names `--face-cast` takes."""
+    from motiondirector.realize.faces import performers_of
+
+    videos = [r.source.file for r in library.records if r.profile is not None]
+    if not videos:
+        return
+    names = sorted({Path(p).name for p in performers_of(videos).values()})
+    shown = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
+    print(f"  performers ({len(names)}, for --face-cast NAME=PERFORMER): {shown}")
+
+
 def _index(args: argparse.Namespace) -> int:
     from motiondirector.retrieval import ClipLibrary
 
@@ -1549,6 +1561,7 @@ def _index(args: argparse.Namespace) -> int:
         # The face model's id (name@sha256 prefix) as the manifest stores it: face profiles
         # from another model version are refused, so users need to see which one this is.
         print(f"  face model {opened.face_model or 'none (no face profiles)'}")
+        _print_performers(opened)
         bodies, bounded = _speed_bounds(opened)
         if bodies:
             print(f"  peak speeds recorded by {bounded} of {count_noun(bodies, 'body clip')}")

@@ -32,6 +32,7 @@ def test_index_info_shows_the_face_model_of_a_video_library(
     assert model_id.startswith("face_landmarker@")
     assert ClipLibrary.open(library).face_model == model_id
     assert f"  face model {model_id}" in lines
+    assert "  performers (1, for --face-cast NAME=PERFORMER): smile.mp4" in lines
 
 
 def test_index_info_says_which_body_clips_bound_their_speed(

@@ -117,20 +117,24 @@ class FaceLibrary:
 
     @cached_property
     def performer_of(self) -> Mapping[str, str]:
-        """Each video of the face segments -> its performer: with the videos in subfolders of
-        one folder, the first subfolder under it (a studio keeps its footage by person);
-        else the video itself."""
-        videos = sorted({r.source.file for r in self.library.records if r.profile is not None})
-        root = Path(os.path.commonpath(videos)) if len(videos) > 1 else None
-        found = {}
-        for video in videos:
-            parts = Path(video).relative_to(root).parts if root is not None else ()
-            found[video] = str(root / parts[0]) if root is not None and len(parts) > 1 else video
-        return found
+        """Each video of the face segments -> its performer (`performers_of`)."""
+        return performers_of(r.source.file for r in self.library.records if r.profile is not None)
 
     def videos_of(self, performer: str) -> frozenset[str]:
         """The videos of one performer."""
         return frozenset(v for v, p in self.performer_of.items() if p == performer)
+
+
+def performers_of(videos: Iterable[str]) -> dict[str, str]:
+    """Each video -> its performer: with the videos in subfolders of one folder, the first
+    subfolder under it (a studio keeps its footage by person); else the video itself."""
+    listed = sorted(set(videos))
+    root = Path(os.path.commonpath(listed)) if len(listed) > 1 else None
+    found = {}
+    for video in listed:
+        parts = Path(video).relative_to(root).parts if root is not None else ()
+        found[video] = str(root / parts[0]) if root is not None and len(parts) > 1 else video
+    return found
 
 
 def open_face_library(
