@@ -37,7 +37,8 @@ class VideoSegmentGenerator:
 
     `size` is the video's (width, height) (default: the backend's), `steps` the denoising
     steps (None: the backend's preset, else 30); the backend's `render_pose` draws the
-    conditioning from a camera facing the character. It is a batch generator: the decider
+    conditioning from a camera facing the character, at the model's native frame rate (the
+    video's, recorded as the provenance's `fps`). It is a batch generator: the decider
     hands it a scene's segments in one call, which `progress` shows as a bar over the
     segments (and the backend's own bar over each one's denoising steps).
     """
@@ -91,7 +92,9 @@ class VideoSegmentGenerator:
         from motiondirector.generators.openpose import conditioning_camera
 
         width, height = self.size
-        fps = float(request.motion.fps)
+        # The model's own rate: it was trained on it, and a 16-fps model asked for the
+        # timeline's 30 fps would spend twice the GPU time on frames it plays too slowly.
+        fps = float(self.generator.native_fps)
         camera = conditioning_camera(request.motion, (width, height))
         poses = self.generator.render_pose(request.motion, camera, size=(width, height), fps=fps)
         asked = GenerationRequest(
@@ -148,6 +151,7 @@ def write_material(
     ran: dict[str, Any] = {
         key: output.metadata[key] for key in ("steps", "guidance_scale") if key in output.metadata
     }
+    ran["fps"] = output.fps
     return GeneratedMaterial(
         source=str(request.out),
         duration=written / output.fps,

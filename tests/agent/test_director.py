@@ -262,7 +262,9 @@ def test_a_real_tiny_diffusers_backend_generates_a_segment(
     with av.open(segment.source or "") as container:
         frames = [f.to_ndarray(format="rgb24") for f in container.decode(video=0)]
     assert frames[0].shape == (32, 32, 3)
-    assert len(frames) / 30 == pytest.approx(segment.source_out, abs=1e-6)
+    # AnimateDiff makes 8-fps video, its own rate, whatever the timeline's.
+    assert segment.provenance.options["fps"] == 8.0
+    assert len(frames) / 8 == pytest.approx(segment.source_out, abs=1e-6)
     assert result.paths[f"generated:{segment.source}"] == Path(segment.source or "")
 
 

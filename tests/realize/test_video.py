@@ -97,7 +97,41 @@ def test_the_provenance_records_the_steps_and_guidance_the_segment_ran(tmp_path:
         "shift": 5.0,
         "steps": 2,
         "guidance_scale": 1.0,
+        "fps": 16.0,
     }
+
+
+def test_a_segment_is_generated_at_the_model_s_own_frame_rate(tmp_path: Path) -> None:
+    import av
+
+    from motiondirector.motion.library import get_clip
+    from motiondirector.plan.motion_plan import GestureEvent
+    from motiondirector.realize import plan_script
+    from motiondirector.realize.requests import SegmentRequest
+
+    backend = BACKENDS["wan-vace"].from_components(tiny_pipeline("wan-vace"))
+    event = next(
+        event
+        for track in plan_script(EXAMPLE_SCENE).characters
+        for event in track.events
+        if isinstance(event, GestureEvent)
+    )
+    motion = get_clip("nod.normal.normal.neutral").motion()
+    assert motion.fps == 30
+    asked = SegmentRequest("ANA", event, 0.0, 1.0, motion, "a nod", 1, tmp_path / "a.mp4")
+    material = VideoSegmentGenerator(backend, size=(32, 32), steps=1).generate_segment(asked)
+    # Wan is a 16-fps model: the timeline's 30 fps would nearly double its frames.
+    with av.open(material.source) as video:
+        stream = video.streams.video[0]
+        frames = sum(1 for _ in video.decode(stream))
+        rate = float(stream.average_rate)
+    assert rate == 16.0 and material.options["fps"] == 16.0
+    expected = motion.resample(16).frames
+    assert (
+        expected < motion.frames
+        and frames == expected
+        and material.duration == pytest.approx(frames / 16)
+    )
 
 
 def test_a_scene_s_segments_are_made_in_one_call_under_a_bar(
