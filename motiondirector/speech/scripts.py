@@ -1,19 +1,23 @@
-"""Writing systems without spaces between words: Chinese (Han) and Japanese (Han and kana).
+"""Writing systems without spaces between words: Chinese (Han), Japanese (Han and kana), Thai,
+Lao, Khmer and Burmese.
 
-A line of Chinese or Japanese is one whitespace token however long it is, so a word here is
-one character of those scripts: it is the syllable the timing counts, and a gesture or a
+A line of these scripts is one whitespace token however long it is, so a word here is a
+syllable: one character of Chinese or Japanese, one orthographic syllable of Thai, Lao, Khmer
+or Burmese (`speech.syllables`). It is the syllable the timing counts, and a gesture or a
 word-timed behaviour can land on it. Small kana (ゃ, ッ), the long-vowel mark (ー) and
 combining marks go with the character before them, punctuation with its neighbour (an opening
 bracket with the word after it). Latin, digits and Hangul inside such a token stay whole
 words: Korean is written with spaces, and its space-separated words are its words.
 
-Written text is rebuilt from such words without spaces between characters of these scripts
-(`join_words`), so an utterance reads as it was written.
+Written text is rebuilt from such words without spaces between them (`join_words`), so an
+utterance reads as it was written.
 """
 
 from __future__ import annotations
 
 import unicodedata
+
+from motiondirector.speech.syllables import is_syllable_script, syllable_units
 
 # Code point ranges of the letters of scripts written without spaces (Han, kana).
 _UNSPACED_RANGES: tuple[tuple[int, int], ...] = (
@@ -66,41 +70,51 @@ def is_cjk_punctuation(char: str) -> bool:
     return _in(_CJK_PUNCTUATION_RANGES, char)
 
 
+def writes_without_spaces(char: str) -> bool:
+    """Whether `char` is a letter or sign of a script written without spaces: Han, kana, Thai,
+    Lao, Khmer or Burmese. (`is_unspaced` is the narrower test for Han and kana, whose every
+    character is a syllable.)"""
+    return is_unspaced(char) or is_syllable_script(char)
+
+
 def has_unspaced(text: str) -> bool:
-    return not text.isascii() and any(is_unspaced(char) for char in text)
+    return not text.isascii() and any(writes_without_spaces(char) for char in text)
 
 
 def split_unspaced(token: str) -> list[str]:
-    """A whitespace-free token as words: every Han or kana character its own word (with the
-    small kana, marks and punctuation that go with it); other runs of letters and digits
-    stay whole. A token without Han or kana is returned as it is."""
+    """A whitespace-free token as words: every Han or kana character, and every Thai, Lao,
+    Khmer or Burmese syllable, its own word (with the small kana, marks and punctuation that
+    go with it); other runs of letters and digits stay whole. A token without any of these
+    scripts is returned as it is."""
     if not has_unspaced(token):
         return [token]
     words: list[str] = []
     current = ""  # the word being built
     kind: str | None = None  # "unspaced", "run" (other letters, digits), None: no letter yet
     opening = ""  # opening brackets after a word: they go with the next one
-    for char in token:
+    # A unit is one character, or one syllable of Thai, Lao, Khmer or Burmese.
+    for unit in syllable_units(token):
+        char = unit[0]
         if kind is not None and (char in _ATTACHED or _is_mark(char)):
-            current += char
+            current += unit
             continue
-        if is_unspaced(char):
+        if is_unspaced(char) or (is_syllable_script(char) and not _is_mark(char)):
             new_kind = "unspaced"
         elif char.isalnum():
             new_kind = "run"
         else:
             if opening or (kind is not None and unicodedata.category(char) in ("Ps", "Pi")):
-                opening += char
+                opening += unit
             else:
-                current += char
+                current += unit
             continue
         if kind is None:
-            current, kind = current + char, new_kind
+            current, kind = current + unit, new_kind
         elif opening or new_kind == "unspaced" or kind == "unspaced":
             words.append(current)
-            current, kind, opening = opening + char, new_kind, ""
+            current, kind, opening = opening + unit, new_kind, ""
         else:
-            current += char
+            current += unit
     current += opening
     if current:
         if words and kind is None:
@@ -115,13 +129,13 @@ def _is_mark(char: str) -> bool:
 
 
 def joins_without_space(before: str, after: str) -> bool:
-    """Whether two written words meet without a space: both sides of the join are Han, kana
-    or CJK punctuation."""
+    """Whether two written words meet without a space: both sides of the join are Han, kana,
+    CJK punctuation, Thai, Lao, Khmer or Burmese."""
     if not before or not after:
         return False
     last, first = before[-1], after[0]
-    return (is_unspaced(last) or is_cjk_punctuation(last)) and (
-        is_unspaced(first) or is_cjk_punctuation(first)
+    return (writes_without_spaces(last) or is_cjk_punctuation(last)) and (
+        writes_without_spaces(first) or is_cjk_punctuation(first)
     )
 
 
