@@ -96,7 +96,11 @@ def split_unspaced(token: str) -> list[str]:
     for unit in syllable_units(token):
         char = unit[0]
         if kind is not None and (char in _ATTACHED or _is_mark(char)):
-            current += unit
+            # After an opening bracket a mark goes with it: the text keeps its order.
+            if opening:
+                opening += unit
+            else:
+                current += unit
             continue
         if is_unspaced(char) or (is_syllable_script(char) and not _is_mark(char)):
             new_kind = "unspaced"

@@ -6,6 +6,8 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from motiondirector import plan_text
 from motiondirector.export import export_plan
@@ -80,6 +82,23 @@ def test_combining_marks_never_start_a_word() -> None:
         assert not any(unicodedata.category(word[0]).startswith("M") for word in words)
         # A vowel written before its consonant (เ ແ) never ends a word: it leads the next.
         assert not any(word[-1] in "เแโใไເແໂໃໄ" for word in words)
+
+
+# Letters, signs, digits and punctuation of the four scripts, with brackets and CJK among them.
+ALPHABET = [
+    chr(code)
+    for block in ((0x0E01, 0x0E5C), (0x0E81, 0x0EE0), (0x1000, 0x10A0), (0x1780, 0x17FA))
+    for code in range(*block)
+    if unicodedata.category(chr(code)) != "Cn"
+] + list("a1!(「你ゃ")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(ALPHABET), min_size=1, max_size=16))
+def test_any_token_splits_into_words_that_spell_it_in_order(token: str) -> None:
+    words = split_unspaced(token)
+    assert "".join(words) == token and all(words)
+    assert syllable_count(pronounce(token)) >= 0
 
 
 def test_other_scripts_keep_their_words() -> None:
