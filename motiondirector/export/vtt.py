@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from motiondirector.plan.motion_plan import MotionPlan, PlanUtterance
-from motiondirector.speech.scripts import join_words
+from motiondirector.speech.scripts import written_span
 
 MAX_CUE_SECONDS = 7.0
 
@@ -107,18 +107,8 @@ def ends_sentence(word: str) -> bool:
 
 
 def _written(utterance: PlanUtterance, first: int, last: int) -> str:
-    """Words `first` to `last` as the utterance's text writes them (Chinese and Japanese
-    without spaces); joined by `join_words` where the text does not spell its words."""
-    text, words = utterance.text, utterance.words
-    starts: list[int] = []
-    position = 0
-    for word in words[: last + 1]:
-        at = position + (len(text[position:]) - len(text[position:].lstrip()))
-        if not text.startswith(word.text, at):
-            return join_words([w.text for w in words[first : last + 1]])
-        starts.append(at)
-        position = at + len(word.text)
-    return text[starts[first] : position]
+    """Words `first` to `last` as the utterance's text writes them (`written_span`)."""
+    return written_span(utterance.text, [word.text for word in utterance.words], first, last)
 
 
 def _whole_cue(utterance: PlanUtterance) -> Cue:

@@ -41,7 +41,7 @@ from motiondirector.motion.clip import Motion, forward_kinematics
 from motiondirector.motion.skeleton import JOINT_INDEX, PARENTS
 from motiondirector.plan.motion_plan import MotionPlan
 from motiondirector.plan.vocabulary import load_arkit_map
-from motiondirector.speech.scripts import join_words, split_unspaced
+from motiondirector.speech.scripts import split_unspaced, written_span
 
 FloatArray = npt.NDArray[np.float64]
 Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
@@ -699,48 +699,47 @@ def subtitle_pages(
     """A line's subtitle as pages of at most `max_lines` rows of `width` pixels, each with the
     time its first word starts: one page when `SPEAKER: text` fits, else the timed `words`
     (text, start) filled in page by page, a page ending after a sentence where one does, so a
-    long speech is read as it is spoken instead of being cut after two rows."""
+    long speech is read as it is spoken instead of being cut after two rows. Pages show the
+    words as `text` writes them (`written_span`: a Thai line keeps its phrase spaces)."""
     prefix = f"{speaker}: "
     whole = _wrap_text(prefix + text, font, width, max_lines=None)
     start = words[0][1] if words else 0.0
     if len(whole) <= max_lines or not words:
         return [(start, _wrap_text(prefix + text, font, width, max_lines))]
+    spoken = [word for word, _ in words]
 
-    def fits(page: list[tuple[str, float]]) -> bool:
-        rows = _wrap_text(prefix + join_words([word for word, _ in page]), font, width, None)
-        return len(rows) <= max_lines
+    def rows(first: int, last: int) -> list[str]:
+        return _wrap_text(prefix + written_span(text, spoken, first, last), font, width, None)
 
-    pages: list[list[tuple[str, float]]] = []
-    page: list[tuple[str, float]] = []
-    for word in words:
-        page.append(word)
-        while len(page) > 1 and not fits(page):
+    pages: list[tuple[int, int]] = []
+    first = 0
+    for index in range(len(words)):
+        while index > first and len(rows(first, index)) > max_lines:
             # Cut after the page's last sentence end when it leaves the page at least half
             # full, else before the word that overflowed.
-            full = len(page) - 1
-            ends = [k + 1 for k, (spoken, _) in enumerate(page[:full]) if ends_sentence(spoken)]
+            full = index - first
+            ends = [k + 1 for k in range(full) if ends_sentence(spoken[first + k])]
             cut = ends[-1] if ends and 2 * ends[-1] >= full else full
-            pages.append(page[:cut])
-            page = page[cut:]
-    pages.append(page)
-    return [
-        (chunk[0][1], _wrap_text(prefix + join_words([w for w, _ in chunk]), font, width, None))
-        for chunk in pages
-    ]
+            pages.append((first, first + cut - 1))
+            first += cut
+    pages.append((first, len(words) - 1))
+    return [(words[first][1], rows(first, last)) for first, last in pages]
 
 
 def _wrap_text(text: str, font: Font, width: float, max_lines: int | None) -> list[str]:
     """`text` in rows of at most `width` pixels, broken between words: at spaces, and between
-    the characters of Chinese and Japanese, which are written without them."""
+    the characters of Chinese and Japanese and the syllables of Thai, Lao, Khmer and Burmese,
+    which are written without them. A row keeps the text's own spaces and no others."""
     lines: list[str] = []
     current = ""
-    for word in (piece for token in text.split() for piece in split_unspaced(token)):
-        candidate = join_words([current, word]) if current else word
-        if current and font.getlength(candidate) > width:
-            lines.append(current)
-            current = word
-        else:
-            current = candidate
+    for token in text.split():
+        for index, piece in enumerate(split_unspaced(token)):
+            candidate = (current + (" " if index == 0 else "") + piece) if current else piece
+            if current and font.getlength(candidate) > width:
+                lines.append(current)
+                current = piece
+            else:
+                current = candidate
     if current:
         lines.append(current)
     if max_lines is not None and len(lines) > max_lines:

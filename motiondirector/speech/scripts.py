@@ -151,3 +151,18 @@ def join_words(words: list[str] | tuple[str, ...]) -> str:
             text += " "
         text += word
     return text
+
+
+def written_span(text: str, words: list[str] | tuple[str, ...], first: int, last: int) -> str:
+    """Words `first` to `last` of `words` as `text` writes them, its own spaces kept (none
+    between the characters of Chinese or the syllables of Thai, one between Thai phrases);
+    joined by `join_words` where `text` does not spell its words in order."""
+    starts: list[int] = []
+    position = 0
+    for word in words[: last + 1]:
+        at = position + (len(text[position:]) - len(text[position:].lstrip()))
+        if not text.startswith(word, at):
+            return join_words(words[first : last + 1])
+        starts.append(at)
+        position = at + len(word)
+    return text[starts[first] : position]

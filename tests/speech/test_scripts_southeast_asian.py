@@ -162,3 +162,24 @@ def test_a_long_thai_line_is_paged_between_syllables_as_written() -> None:
     for row in rows:
         assert position in starts
         position += len(row)
+
+
+def test_a_paged_thai_line_keeps_the_spaces_between_its_phrases() -> None:
+    text = "สวัสดีครับ ผมชื่อสมชาย วันนี้อากาศดีมาก ผมอยากไปเที่ยวทะเลกับเพื่อน แต่ว่าต้องทำงานจนถึงเย็น"
+    plan = plan_text(f"สมชาย: {text}\n", format="text")
+    (line,) = plan.utterances
+    font = _Renderer(plan, {}, (320, 180), 30).subtitle_font
+    words = [(w.text, w.start) for w in line.words]
+    pages = subtitle_pages("สมชาย", line.text, words, font, 150, 2)
+    assert len(pages) > 1
+    rows = [row.removeprefix("สมชาย: ") for _, page in pages for row in page]
+    # The rows read the line as written: its spaces kept inside a row (only a row broken at
+    # one loses it), none put between syllables.
+    position = 0
+    for row in rows:
+        assert text.startswith(row, position)
+        position += len(row)
+        position += text.startswith(" ", position)
+    assert position == len(text)
+    assert any(" " in row for row in rows)
+    assert [start for start, _ in pages] == sorted(start for start, _ in pages)
