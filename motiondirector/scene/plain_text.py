@@ -10,6 +10,7 @@ A line that is a scene heading (INT./EXT. ...) starts a new beat. Blank lines ar
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from motiondirector.scene.elements import (
     Element,
@@ -42,18 +43,29 @@ _INVISIBLE = dict.fromkeys(
 _JOINERS = dict.fromkeys(map(ord, "\u200c\u200d"))
 
 
+def _marks_as_letters(line: str) -> str:
+    """`line` with each combining mark (the vowel signs of Devanagari, Burmese, Khmer...) as a
+    letter, so that `\\w` reads a name in those scripts as one word; as long as `line`, so a
+    match's positions are the line's."""
+    return "".join("a" if unicodedata.category(c).startswith("M") else c for c in line)
+
+
 def match_turn(line: str) -> tuple[str, str | None, str] | None:
     """(speaker, extension, text) when a line reads `NAME: text`, else None. Each word of the
     name starts with a capital, a digit or a letter of a script without case (Arabic, CJK)."""
     line = without_invisibles(line)
-    match = _TURN.match(line)
+    match = _TURN.match(_marks_as_letters(line))
     if match is None:
         return None
-    name = match.group("name").translate(_JOINERS)
-    text = match.group("text").strip()
+
+    def written(group: str) -> str | None:
+        return line[match.start(group) : match.end(group)] if match[group] is not None else None
+
+    name = (written("name") or "").translate(_JOINERS)
+    text = (written("text") or "").strip()
     if not text or any(word[0].islower() for word in name.split()):
         return None
-    extension = match.group("extension")
+    extension = written("extension")
     return name.upper(), normalize(extension).upper() if extension else None, text
 
 

@@ -74,6 +74,25 @@ def test_bidirectional_marks_and_zero_width_spaces_do_not_hide_the_speaker() -> 
     assert [w.text for w in scene.utterances[1].words] == ["Hi", "Ana."]
 
 
+@pytest.mark.parametrize(
+    ("script", "speakers"),
+    [
+        # Devanagari, Burmese and Khmer names carry vowel signs (combining marks).
+        ("राम: नमस्ते।\nसीता: आप कैसे हैं?\n", ["राम", "सीता"]),
+        ("မောင်မောင်: မင်္ဂလာပါ။\nသီတာ: ကျေးဇူးပါ။\n", ["မောင်မောင်", "သီတာ"]),
+        ("សុខា: សួស្តី។\nដារ៉ា: អរគុណ។\n", ["សុខា", "ដារ៉ា"]),
+        ("श्री राम (V.O.): नमस्ते।\nJOSÉ: ¡Hola!\n", ["श्री राम", "JOSÉ"]),
+    ],
+)
+def test_names_written_with_vowel_signs_are_speakers(script: str, speakers: list[str]) -> None:
+    from motiondirector.scene.source import detect_format
+
+    assert detect_format(script) == "text"
+    scene = parse_script(script)
+    assert [u.speaker for u in scene.utterances] == speakers
+    assert all(u.text and ":" not in u.text for u in scene.utterances)
+
+
 def test_brackets_without_a_direction_are_spoken() -> None:
     scene = parse_script("ANA: I have (1) question.\nBEN: (quietly) Ok (2).\n", format="text")
     first, second = scene.utterances
