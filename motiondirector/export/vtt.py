@@ -17,13 +17,14 @@ import re
 from dataclasses import dataclass
 
 from motiondirector.plan.motion_plan import MotionPlan, PlanUtterance
+from motiondirector.speech.punctuation import SENTENCE_MARKS
 from motiondirector.speech.scripts import written_span
 
 MAX_CUE_SECONDS = 7.0
 
 # Sentence ends of Latin, CJK (fullwidth and ideographic), Arabic, Urdu, Devanagari and
 # Ethiopic text, closing quotes and brackets allowed after them.
-_SENTENCE_END = re.compile(r"[.!?…。！？．｡؟۔।॥።][\"'”’)\]」』）】〕〉》]*$")
+_SENTENCE_END = re.compile(f"[{re.escape(SENTENCE_MARKS)}…]" + r"[\"'”’)\]」』）】〕〉》]*$")
 _WHITESPACE = re.compile(r"\s+")
 
 

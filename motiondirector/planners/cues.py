@@ -16,6 +16,7 @@ from typing import Any
 from motiondirector.cache import load_once
 from motiondirector.plan.scene import Word
 from motiondirector.plan.vocabulary import EMOTIONS, GAZE_KEYWORDS, load_vocabulary
+from motiondirector.speech.punctuation import ASCII_KIN
 from motiondirector.yaml_data import load_yaml
 
 SPECIAL_TARGETS = frozenset({"$addressee", "$object", "$place", "$each_other"})
@@ -274,19 +275,10 @@ _CLAUSE_END = re.compile(r"[,;:\u2014]|--")
 _SPACES = re.compile(r"\s+")
 _PHRASE_PUNCT = re.compile(r"[^\w\s'\-]")
 # Other scripts' sentence and clause marks, read as their ASCII kin: "？" asks like "?".
-_ASCII_PUNCTUATION = str.maketrans(
-    {
-        **dict.fromkeys("。．｡۔।॥።", "."),
-        **dict.fromkeys("？؟", "?"),
-        "！": "!",
-        **dict.fromkeys("、，､،፣", ","),
-        **dict.fromkeys("；؛", ";"),
-        "：": ":",
-        **dict.fromkeys("」』）】〕〉》〗〙", ")"),
-        "⋯": "\u2026",
-        "‥": "\u2026",
-    }
-)
+_ASCII_PUNCTUATION = {
+    **ASCII_KIN,
+    **str.maketrans({**dict.fromkeys("」』）】〕〉》〗〙", ")"), "⋯": "\u2026", "‥": "\u2026"}),
+}
 
 
 def _cased(texts: Sequence[str]) -> bool:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from motiondirector.errors import MotionDirectorError
+from motiondirector.speech.punctuation import CLAUSE_MARKS, SENTENCE_MARKS
 
 PauseKind = Literal["none", "comma", "sentence", "dash", "break"]
 
@@ -153,11 +154,9 @@ def action_ms(word_count: int, options: TimingOptions) -> int:
 
 
 _CLOSERS = "\"'”’»)]}」』）】〕〉》〗〙＂＇›"
-# The marks of other scripts: CJK (fullwidth and ideographic), Arabic, Urdu, Devanagari,
-# Ethiopic.
 _DASHES = ("--", "—", "–", "...", "…", "⋯", "‥")
-_SENTENCE_ENDS = (".", "!", "?", "。", "！", "？", "．", "｡", "؟", "۔", "।", "॥", "።")
-_CLAUSE_ENDS = (",", ";", ":", "、", "，", "；", "：", "､", "،", "؛", "፣")
+_SENTENCE_ENDS = tuple(SENTENCE_MARKS)
+_CLAUSE_ENDS = tuple(CLAUSE_MARKS)
 
 
 def pause_after(word: str) -> PauseKind:
