@@ -19,6 +19,7 @@ import pytest
 
 import motiondirector.cli as cli
 from motiondirector.cli import EXIT_CODES, main
+from motiondirector.cli.parser import build_parser
 from motiondirector.export.formats import PER_CHARACTER_FORMATS
 from motiondirector.summary import count_noun
 from tests.conftest import EXAMPLE_SCENE, ROOT
@@ -42,13 +43,13 @@ def _parsers(
                 yield from _parsers(sub, f"{name} {sub_name}")
 
 
-COMMANDS = [name.split()[1:] for name, _ in _parsers(cli._build_parser())]
+COMMANDS = [name.split()[1:] for name, _ in _parsers(build_parser())]
 
 
 def test_every_argument_has_a_help_text() -> None:
     missing = [
         f"{name}: {action.dest}"
-        for name, parser in _parsers(cli._build_parser())
+        for name, parser in _parsers(build_parser())
         for action in parser._actions
         if not action.help and not isinstance(action, argparse._SubParsersAction)
     ]

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from motiondirector.cli import _build_parser
+from motiondirector.cli.parser import build_parser
 from motiondirector.plan.motion_plan import SCHEMA_VERSION
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,7 +96,7 @@ def parser_options(parser: argparse.ArgumentParser) -> dict[str, argparse.Action
     }
 
 
-COMMANDS = dict(command_parsers(_build_parser()))
+COMMANDS = dict(command_parsers(build_parser()))
 
 
 @pytest.mark.parametrize("command", sorted(COMMANDS))

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from motiondirector.cli import _build_parser, main
+from motiondirector.cli import main
+from motiondirector.cli.parser import build_parser
 from motiondirector.export.formats import PER_CHARACTER_FORMATS
 from motiondirector.plan.motion_plan import MotionPlan
 from motiondirector.realize import plan_script
@@ -36,7 +37,7 @@ def test_the_character_help_names_every_per_character_format(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     with pytest.raises(SystemExit):
-        _build_parser().parse_args(["plan", "--help"])
+        build_parser().parse_args(["plan", "--help"])
     help_text = " ".join(capsys.readouterr().out.split())
     assert "--visemes" in help_text
     character = help_text[help_text.index("--character") :]

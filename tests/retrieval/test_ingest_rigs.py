@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from motiondirector.cli import _build_parser, main
+from motiondirector.cli import main
+from motiondirector.cli.parser import build_parser
 from motiondirector.embedding import SentenceEmbedder
 from motiondirector.motion.bvh import parse_bvh
 from motiondirector.motion.retargeting import SHIPPED_RIGS, load_rig_map, retarget
@@ -91,7 +92,7 @@ def test_index_build_takes_a_rig(
 
 def test_the_rig_help_names_every_shipped_map(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
-        _build_parser().parse_args(["index", "build", "--help"])
+        build_parser().parse_args(["index", "build", "--help"])
     help_text = " ".join(capsys.readouterr().out.split())
     assert "--rig NAME|PATH" in help_text
     assert all(name in help_text for name in SHIPPED_RIGS)

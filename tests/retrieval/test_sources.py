@@ -197,7 +197,7 @@ def test_add_drops_the_clips_of_files_gone_from_the_folders_it_reads(
 def test_add_after_another_writer_goes_into_the_newest_version(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from motiondirector.cli import _add_to_library
+    from motiondirector.cli.index import _add_to_library
 
     first, second = _folder(tmp_path, TAKES[0]), tmp_path / "more"
     second.mkdir()
