@@ -7,6 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export OMP_NUM_THREADS := 1
 export TOKENIZERS_PARALLELISM := false
+LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
 
 .PHONY: demo test lint typecheck bench clean
 
@@ -15,6 +16,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q --upgrade pip
 	# torch first, pinned to the CPU build: otherwise a dependency pulls a multi-GB CUDA build.
 	$(BIN)/pip install -q torch==2.13.0
+	# llama.cpp (it serves the tests' small real LLM) has no wheel on PyPI and builds here. Built
+	# for any x86-64 with AVX2, not for this CPU: a native build uses the AMX tiles of CPUs that
+	# have them, and where the sandbox does not grant AMX the server dies on its first request.
+	# No wheel cache, so a native build made earlier is not reused.
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install -q --no-cache-dir --no-deps llama-cpp-python
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(STAMP)
 

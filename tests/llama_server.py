@@ -45,6 +45,14 @@ def llama_server(log_path: Path, *, n_ctx: int = 4096, threads: int = 2) -> Iter
                     raise RuntimeError(f"llama.cpp server did not start within {START_TIMEOUT_S} s")
                 time.sleep(0.5)
             yield base_url
+            if process.poll() is not None:
+                # A crash shows in the tests only as a planner that fell back: say why.
+                tail = log_path.read_text("utf-8", "replace")[-2000:]
+                raise RuntimeError(
+                    f"llama.cpp server died while serving (exit {process.returncode}); a "
+                    f"native build on a CPU whose AMX the sandbox does not grant does this "
+                    f"(see the Makefile): {tail}"
+                )
         finally:
             process.terminate()
             process.wait(timeout=30)
