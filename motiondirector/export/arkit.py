@@ -82,7 +82,7 @@ def arkit_curves(
     out the speech layer (the mouth follows the face events only); `idle=False` the resting
     expression and its drift.
     """
-    check_fps(fps)
+    check_frame_rate(fps)
     names = load_arkit_map().blendshapes
     column = {name: i for i, name in enumerate(names)}
     times = frame_times(plan.scene.duration, fps)
@@ -99,7 +99,15 @@ def arkit_curves(
     return times, weights
 
 
+def check_frame_rate(fps: int) -> None:
+    """Raise `ExportError` unless `fps` is a positive whole number: curves, previews and
+    conditioning videos sample at any such rate (a 16-fps video model's own, say)."""
+    if not isinstance(fps, int) or isinstance(fps, bool) or fps <= 0:
+        raise ExportError(f"frame rate must be a positive whole number, got {fps!r}")
+
+
 def check_fps(fps: int) -> None:
+    """Raise `ExportError` unless `fps` is a rate the ARKit files are written at."""
     if fps not in FPS_CHOICES:
         rates = ", ".join(str(r) for r in FPS_CHOICES)
         raise ExportError(f"ARKit exports run at {rates} fps, got {fps!r}")

@@ -256,7 +256,7 @@ def face_frames(
     plan: MotionPlan, character: str, fps: int = 30, size: tuple[int, int] = (512, 512)
 ) -> npt.NDArray[np.uint8]:
     """The face conditioning track of `character`: uint8 (frames, height, width, 3) with one
-    frame per tick of `arkit_curves(plan, character, fps)` (fps 30 or 60), so frame i shows the
+    frame per tick of `arkit_curves(plan, character, fps)` (any whole fps), so frame i shows the
     face at i / fps and there are ceil(duration * fps) + 1 frames. `size` is (width, height)."""
     return np.stack(list(iter_face_frames(plan, character, fps, size)))
 

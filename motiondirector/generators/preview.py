@@ -32,7 +32,7 @@ import numpy.typing as npt
 from PIL import Image, ImageDraw, ImageFont
 
 from motiondirector.errors import ExportError
-from motiondirector.export.arkit import arkit_curves, frame_times
+from motiondirector.export.arkit import arkit_curves, check_frame_rate, frame_times
 from motiondirector.export.face_curves import FaceCurves
 from motiondirector.export.staging import STAGE_SPACING_M
 from motiondirector.export.vtt import ends_sentence
@@ -779,7 +779,7 @@ def render_preview(
     at or after the scene's end, so there are ceil(duration * fps) + 1 frames. A character in
     `faces` (a realized face, `DirectResult.faces`) shows that face; the others the plan's."""
     _check_size(size, even=True)
-    _check_fps(fps)
+    check_frame_rate(fps)
     renderer = _Renderer(plan, motions, size, fps, faces)
     images = (
         np.asarray(renderer.frame(index))
@@ -829,12 +829,7 @@ def _drawn_ahead(
 def check_video_settings(size: tuple[int, int], fps: int) -> None:
     """Raise `ExportError` unless `size` (width, height) and `fps` suit an H.264 video."""
     _check_size(size, even=True, what="video")
-    _check_fps(fps)
-
-
-def _check_fps(fps: int) -> None:
-    if not isinstance(fps, int) or isinstance(fps, bool) or fps <= 0:
-        raise ExportError(f"frame rate must be a positive whole number, got {fps!r}")
+    check_frame_rate(fps)
 
 
 def write_video(

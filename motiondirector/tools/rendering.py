@@ -21,7 +21,6 @@ import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field
 
 from motiondirector.errors import ExportError
-from motiondirector.plan.options import Fps
 
 if TYPE_CHECKING:
     from motiondirector.export.face_curves import FaceCurves
@@ -145,7 +144,13 @@ class ConditioningArgs(_Args):
         description="Smooth body keypoints with the One Euro filter to remove jitter "
         '(format "openpose" only; the face track is already smooth).',
     )
-    fps: Fps = Field(default=30, description="Frames per second: 30 or 60.")
+    fps: int = Field(
+        default=30,
+        ge=1,
+        le=60,
+        description="Frames per second of the videos: the scene's 30, or the video model's own "
+        "rate (16 for Wan 2.1, 8 for CogVideoX-Fun and AnimateDiff).",
+    )
 
 
 class ConditioningVideo(BaseModel):
@@ -320,8 +325,8 @@ def render_conditioning(
     `direction_dir` (or only `character`): OpenPose-18 frames of its body motion
     (`<CHARACTER>.bvh`, One Euro smoothed unless `smooth` is False) or its face track. Every
     video has one frame per 1 / fps over the scene, ceil(duration * fps) + 1 frames, as the
-    preview."""
-    from motiondirector.export.arkit import check_fps, frame_times
+    preview, at any whole rate (16 for Wan 2.1, say)."""
+    from motiondirector.export.arkit import frame_times
     from motiondirector.export.files import character_file_stems
     from motiondirector.export.scene_folder import SceneFolder
     from motiondirector.generators.preview import check_video_settings, write_video
@@ -330,7 +335,6 @@ def render_conditioning(
         raise ExportError(
             f"unknown conditioning format {format!r}; choose {', '.join(CONDITIONING_FORMATS)}"
         )
-    check_fps(fps)
     check_video_settings(size, fps)
     direction_dir = Path(direction_dir)
     if not direction_dir.is_dir():

@@ -269,8 +269,14 @@ def test_same_input_same_curves(plan: MotionPlan) -> None:
 def test_unknown_character_and_rate_are_errors(plan: MotionPlan) -> None:
     with pytest.raises(ExportError, match="'ANA', 'BEN'"):
         arkit_curves(plan, "CARL")
+    # Curves sample at any whole rate; the ARKit files are written at 30 or 60 fps only.
+    times, _ = arkit_curves(plan, "ANA", 25)
+    assert times[1] == pytest.approx(1 / 25)
+    for bad in (0, -30, 2.5, True):
+        with pytest.raises(MotionDirectorError, match="positive whole number"):
+            arkit_curves(plan, "ANA", bad)  # type: ignore[arg-type]
     with pytest.raises(MotionDirectorError, match="30, 60"):
-        arkit_curves(plan, "ANA", 25)
+        export_plan(plan, "arkit-csv", character="ANA", fps=25)
 
 
 def test_csv_layout(plan: MotionPlan) -> None:

@@ -89,7 +89,8 @@ def test_arguments_are_validated() -> None:
         {"size": "big"},
         {"size": "512x"},
         {"format": "depth"},
-        {"fps": 24},
+        {"fps": 0},
+        {"fps": 120},
         {"colour": "red"},  # unknown fields are refused, not ignored
     ):
         with pytest.raises(ValidationError):
@@ -140,6 +141,28 @@ def test_render_conditioning_tool_per_format(directed: Path, tmp_path: Path) -> 
     duration = json.loads((directed / "plan.json").read_text())["scene"]["duration"]
     assert openpose.videos[0].frames == math.ceil(duration * 30 - 1e-6) + 1
     assert len(openpose.model_dump_json()) < 800
+
+
+def test_conditioning_is_drawn_at_a_video_model_s_own_rate(directed: Path, tmp_path: Path) -> None:
+    made = {
+        kind: render_conditioning_tool(
+            ConditioningArgs(
+                direction_dir=directed,
+                out_dir=tmp_path,
+                format=kind,
+                size="64x64",
+                character="ANA",
+                fps=16,
+            )
+        ).videos[0]
+        for kind in ("openpose", "face")
+    }
+    duration = json.loads((directed / "plan.json").read_text())["scene"]["duration"]
+    for video in made.values():
+        assert _frames_and_size(video.path) == (math.ceil(duration * 16 - 1e-6) + 1, 64, 64)
+        assert video.duration == pytest.approx(video.frames / 16)
+        with av.open(str(video.path)) as container:
+            assert container.streams.video[0].average_rate == 16
 
 
 def test_tools_raise_errors_of_the_tree(directed: Path, tmp_path: Path) -> None:
