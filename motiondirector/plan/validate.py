@@ -134,8 +134,9 @@ def check_plan(plan: MotionPlan) -> MotionPlan:
 
 
 class NotAPlanError(PlanValidationError):
-    """The JSON given as a plan is another document of ours (a timeline, a direction, ...).
-    `document` says which; `instead` is the plan file to give, when one lies beside it."""
+    """What was given as a plan is another document of ours (a timeline, a direction, ...) or
+    not JSON at all (a script: `document` "text"). `document` says which; `instead` is the
+    plan file to give, when one lies beside it."""
 
     def __init__(self, message: str, *, document: str, instead: Path | None) -> None:
         self.document = document
@@ -156,6 +157,15 @@ def load_plan_json(text: str, *, source: str | os.PathLike[str] | None = None) -
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
+        if not text.lstrip().startswith(("{", "[")):
+            this = "the text" if source is None else str(source)
+            raise NotAPlanError(
+                f"{this} is not JSON, so not a motion plan; a script is planned first: "
+                f"`motiondirector direct SCRIPT --out FOLDER` writes FOLDER/{PLAN_FILE}, and "
+                "FOLDER is what to give",
+                document="text",
+                instead=None,
+            ) from None
         raise PlanValidationError([f"not JSON: {error.msg} at line {error.lineno}"]) from None
     try:
         plan = MotionPlan.model_validate(data)

@@ -158,6 +158,20 @@ def test_the_plan_beside_another_document_is_named(
     assert load_plan_json((tmp_path / "plan.json").read_text(), source=tmp_path / "plan.json")
 
 
+def test_a_script_given_as_a_plan_is_named_a_script(tmp_path: Path) -> None:
+    script = tmp_path / "scene.fountain"
+    script.write_text("INT. KITCHEN - DAY\n\nANA\nHello.\n")
+    with pytest.raises(NotAPlanError) as caught:
+        load_plan_json(script.read_text(), source=script)
+    assert caught.value.document == "text"
+    assert str(caught.value).startswith(f"{script} is not JSON, so not a motion plan")
+    assert "motiondirector direct SCRIPT --out FOLDER" in str(caught.value)
+    # Broken JSON is still told where it broke.
+    with pytest.raises(PlanValidationError, match=r"not JSON: .* at line 1") as broken:
+        load_plan_json('{"scene": ')
+    assert not isinstance(broken.value, NotAPlanError)
+
+
 def test_a_broken_plan_still_lists_its_violations(
     two_person_scene: Scene, direction: Direction
 ) -> None:
