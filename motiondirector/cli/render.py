@@ -7,10 +7,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from motiondirector.cli.arg_types import Subcommands, parse_size
+from motiondirector.cli.arg_types import Subcommands, parse_size, positive_int
 from motiondirector.cli.clip_libraries import BUILTIN_LIBRARY, LIBRARY_HELP, open_clip_library
 from motiondirector.cli.output import note_missing_glyphs
-from motiondirector.plan.options import FPS_CHOICES
 from motiondirector.summary import count_noun
 
 
@@ -55,7 +54,11 @@ def add_conditioning(sub: Subcommands) -> None:
     conditioning.add_argument("--size", default="512x512", help="WIDTHxHEIGHT, both even")
     conditioning.add_argument("--character", help="only this character (default: every one)")
     conditioning.add_argument(
-        "--fps", type=int, default=30, choices=FPS_CHOICES, help="frame rate of the videos"
+        "--fps",
+        type=positive_int,
+        default=30,
+        help="frame rate of the videos; a video model's own for its workflows (16 for Wan 2.1, "
+        "8 for CogVideoX-Fun and AnimateDiff)",
     )
     conditioning.add_argument(
         "--no-smooth", action="store_true", help="draw body keypoints without One Euro smoothing"

@@ -183,6 +183,18 @@ def test_conditioning_face_track_at_60_fps(
     assert still.max() < 40
 
 
+def test_conditioning_at_a_video_model_s_own_rate(directed: Path, tmp_path: Path) -> None:
+    out = tmp_path / "wan"
+    argv = ["conditioning", str(directed), "--out", str(out), "--size", "64x64", "-q"]
+    assert main([*argv, "--fps", "16", "--character", "ANA"]) == 0
+    frames, rate, _ = _decode(out / "ANA.openpose.mp4")
+    assert rate == 16
+    assert len(frames) == math.ceil(_duration(directed) * 16 - 1e-6) + 1
+    with pytest.raises(SystemExit) as exit_info:
+        main([*argv, "--fps", "0"])
+    assert exit_info.value.code == 2
+
+
 def test_conditioning_errors_are_one_line(
     directed: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
