@@ -8,6 +8,7 @@ which word; it does not build Behaviours (that is `rules.py`).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -268,7 +269,6 @@ def verb_forms(verb: str, irregular: Iterable[str] = ()) -> set[str]:
 
 # --- tokens ---------------------------------------------------------------------------------------
 
-_EDGE = re.compile(r"^[^\w']+|[^\w']+$")
 _MARKUP = re.compile(r"^[*_]+\w.*[*_]+[^\w]*$")
 _SENTENCE_END = re.compile(r"[.!?]")
 _CLAUSE_END = re.compile(r"[,;:\u2014]|--")
@@ -287,8 +287,26 @@ def _cased(texts: Sequence[str]) -> bool:
 
 
 def normalise_word(text: str) -> str:
-    """Lower case, curly quotes made straight, punctuation and markup stripped from the edges."""
-    return _EDGE.sub("", text.replace("\u2019", "'").replace("\u2018", "'").lower()).strip("'_")
+    """Lower case, curly quotes made straight, punctuation and markup stripped from the edges
+    (the vowel signs of its last letter kept: "ไม่" and "नमस्ते।" end in combining marks)."""
+    word = text.replace("\u2019", "'").replace("\u2018", "'").lower()
+    start, end = 0, len(word)
+    while start < end and not _in_word(word[start]):
+        start += 1
+    while end > start and not _in_word(word[end - 1]):
+        end -= 1
+    while end < len(word) and end > start and _combines(word[end]):
+        end += 1
+    return word[start:end].strip("'_")
+
+
+def _in_word(char: str) -> bool:
+    return char.isalnum() or char in "'_"
+
+
+def _combines(char: str) -> bool:
+    """A combining mark, not an emoji's variation selector."""
+    return unicodedata.category(char).startswith("M") and not "\ufe00" <= char <= "\ufe0f"
 
 
 def normalise_phrase(text: str) -> str:

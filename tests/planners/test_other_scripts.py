@@ -50,3 +50,19 @@ def test_the_classifier_leaves_lines_it_cannot_read_neutral() -> None:
     assert not any(
         e.source.rule == "rules.listener.brows" for t in plan.characters for e in t.events
     )
+
+
+def test_a_word_keeps_the_vowel_signs_it_ends_in() -> None:
+    from motiondirector.planners.cues import normalise_word
+
+    # Thai "no" and "no-with-a-tone-mark" are different words; Hindi "hello" ends in a sign.
+    tokens = tokenize(_words("ไม่", "ไม", "नमस्ते।", "হ্যাঁ,"))
+    assert [t.norm for t in tokens] == ["ไม่", "ไม", "नमस्ते", "হ্যাঁ"]
+    assert tokens[2].sentence_end and tokens[3].clause_end
+    # Punctuation, markup and an emoji's variation selector are still edges.
+    assert [normalise_word(w) for w in ('"Hello!"', "*really*", "much❤️", "(ok)")] == [
+        "hello",
+        "really",
+        "much",
+        "ok",
+    ]
