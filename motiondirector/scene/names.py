@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from motiondirector.speech.scripts import split_unspaced
+from motiondirector.speech.scripts import marks_as_letters, split_unspaced
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _NOT_A_FIRST_NAME = frozenset(
@@ -58,9 +58,12 @@ def clean_name(name: str) -> str:
 
 
 def name_words(text: str) -> list[str]:
+    """The words of `text`, case-folded, without a possessive 's; a word keeps its vowel
+    signs (राम is one word, not र and म)."""
+    folded = text.casefold()
     words = []
-    for match in _WORD.finditer(text.casefold()):
-        word = match.group(0)
+    for match in _WORD.finditer(marks_as_letters(folded)):
+        word = folded[match.start() : match.end()]
         if word.endswith(("'s", "’s")):
             word = word[:-2]
         words.append(word)
@@ -173,7 +176,7 @@ def _spelled(text: str) -> list[tuple[str, bool, bool]]:
     reads it, except that a run of Chinese or Japanese, written without spaces, is a word per
     character (so "李明" is found in "李明走进来"); those words are not whole words."""
     words = name_words(text)
-    capitals = [m.group(0)[:1].isupper() for m in _WORD.finditer(text)]
+    capitals = [text[m.start()].isupper() for m in _WORD.finditer(marks_as_letters(text))]
     if len(capitals) != len(words):  # case folding split a word: no short forms
         capitals = [False] * len(words)
     spelled: list[tuple[str, bool, bool]] = []

@@ -10,7 +10,6 @@ A line that is a scene heading (INT./EXT. ...) starts a new beat. Blank lines ar
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from motiondirector.scene.elements import (
     Element,
@@ -22,6 +21,7 @@ from motiondirector.scene.elements import (
 )
 from motiondirector.scene.fountain import heading_text, is_heading, normalize
 from motiondirector.scene.markup import normalize_newlines
+from motiondirector.speech.scripts import marks_as_letters
 
 _NAME_WORD = r"[^\W\d_][\w.'’\-\u200c\u200d]{0,24}|\d[\w.'’\-]{0,24}"
 _TURN = re.compile(
@@ -43,18 +43,11 @@ _INVISIBLE = dict.fromkeys(
 _JOINERS = dict.fromkeys(map(ord, "\u200c\u200d"))
 
 
-def _marks_as_letters(line: str) -> str:
-    """`line` with each combining mark (the vowel signs of Devanagari, Burmese, Khmer...) as a
-    letter, so that `\\w` reads a name in those scripts as one word; as long as `line`, so a
-    match's positions are the line's."""
-    return "".join("a" if unicodedata.category(c).startswith("M") else c for c in line)
-
-
 def match_turn(line: str) -> tuple[str, str | None, str] | None:
     """(speaker, extension, text) when a line reads `NAME: text`, else None. Each word of the
     name starts with a capital, a digit or a letter of a script without case (Arabic, CJK)."""
     line = without_invisibles(line)
-    match = _TURN.match(_marks_as_letters(line))
+    match = _TURN.match(marks_as_letters(line))
     if match is None:
         return None
 

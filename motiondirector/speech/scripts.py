@@ -166,3 +166,10 @@ def written_span(text: str, words: list[str] | tuple[str, ...], first: int, last
         starts.append(at)
         position = at + len(word)
     return text[starts[first] : position]
+
+
+def marks_as_letters(text: str) -> str:
+    """`text` with each combining mark (the vowel signs of Devanagari, Thai, Burmese...) as a
+    letter, so that a regular expression's `\\w` reads such words whole: `re` has no class for
+    marks. As long as `text`, so a match's positions are the text's own."""
+    return "".join("a" if unicodedata.category(c).startswith("M") else c for c in text)

@@ -66,3 +66,16 @@ def test_name_matcher_rules() -> None:
     assert names.mentions("the band plays for the patron") == []
     assert names.mentions("THE BOY BAND and Patron Two") == ["THE BOY BAND", "PATRON TWO"]
     assert names.mentions("steely anarchy") == []
+
+
+def test_names_written_with_vowel_signs_are_found_whole() -> None:
+    names = NameMatcher(["राम", "रमेश", "สมชาย", "มาลี"])
+    assert names.mentions("नमस्ते रमेश।") == ["रमेश"]
+    assert names.mentions("राम बैठता है।") == ["राम"]
+    assert names.mentions("สมชายยิ้มให้มาลี") == ["สมชาย", "มาลี"]
+    # Split at their vowel signs, Reema (रीमा) and the Ramayana (रामायण) both began र म: Ram.
+    assert NameMatcher(["राम"]).mentions("नमस्ते रीमा, रामायण पढ़ो।") == []
+    scene = parse_script("राम: नमस्ते रमेश।\nरमेश: नमस्ते।\nसीता: हाँ।\n")
+    assert scene.utterances[0].addressees == ("रमेश",)
+    scene = parse_script("सीता: नमस्ते रीमा।\nराम: हाँ।\nरीमा: नमस्ते।\n")
+    assert scene.utterances[0].addressees == ("रीमा",)
