@@ -584,17 +584,16 @@ def _format_block(block: np.ndarray) -> str:
     while whole.max() >= 1000.0**groups:
         groups += 1
     words = np.empty((flat.size, groups + 2), dtype=np.uint32)
-    rest = whole
-    for column in range(groups - 1, -1, -1):
-        above = np.floor(rest / 1e3)
-        group = (rest - above * 1e3).astype(np.intp)
-        leading = _LEADING_WORDS[group + sign]
-        if groups == 1:
-            words[:, column] = leading
-        else:
-            word = np.where(above > 0, _INNER_WORDS[group], leading)
+    if groups == 1:  # |v| < 1000, nearly every block of a motion
+        words[:, 0] = _LEADING_WORDS[whole.astype(np.intp) + sign]
+    else:
+        rest = whole
+        for column in range(groups - 1, -1, -1):
+            above = np.floor(rest / 1e3)
+            group = (rest - above * 1e3).astype(np.intp)
+            word = np.where(above > 0, _INNER_WORDS[group], _LEADING_WORDS[group + sign])
             words[:, column] = word if column == groups - 1 else np.where(rest > 0, word, 0)
-        rest = above
+            rest = above
     words[:, groups] = _POINT_WORDS[upper.astype(np.intp)]
     words[:, groups + 1] = _TAIL_WORDS[micros.astype(np.intp)]
     text = words.view(np.uint8).reshape(frames, -1)
