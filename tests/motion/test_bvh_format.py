@@ -143,3 +143,16 @@ def test_spinning_motion_reads_back_as_written(tmp_path: Path) -> None:
     dot = np.abs(np.einsum("tjk,tjk->tj", back.local_quaternions(), motion.rotations[:, order]))
     assert dot.min() > 1 - 1e-10
     np.testing.assert_allclose(back.root_positions(), motion.root_positions, atol=5e-7)
+
+
+def test_unwrapping_is_numpy_s_bit_for_bit() -> None:
+    from motiondirector.motion.bvh import unwrap_degrees
+
+    rng = np.random.default_rng(7)
+    walk = np.cumsum(rng.normal(0.0, 40.0, (5000, 24)), axis=0) % 360.0 - 180.0
+    # Steps of exactly half a turn either way, just under and over it, and large angles.
+    edges = np.array([[0.0, 180.0, -180.0, 179.999999, 180.000001, -540.0, 1e6, 0.0]]).T
+    edges = np.repeat(np.cumsum(np.tile(edges, (40, 1)), axis=0), 3, axis=1)
+    for angles in (walk, edges, walk[:1], walk[:2]):
+        expected = np.unwrap(angles, period=360.0, axis=0)
+        assert unwrap_degrees(angles).tobytes() == expected.tobytes()
