@@ -3,9 +3,10 @@ Georgian, Ethiopic, and the Brahmic scripts of South Asia (Devanagari, Bengali, 
 Gujarati, Oriya, Tamil, Telugu, Kannada, Malayalam, Sinhala). Hebrew and Arabic, whose short
 vowels go unwritten, keep one syllable per two letters.
 
-A word of these scripts is timed by its syllables and mouthed with one neutral syllable each
-(`speech.phonemes`), so what matters is how many there are. The rules, kept small enough to
-explain:
+A word of these scripts is timed by its syllables and mouthed with one vowel each: read off
+its letters (`speech.transliteration`, which takes each syllable's place from the functions
+here) or, for Hebrew and Arabic, a neutral syllable (`speech.phonemes`). The rules, kept small
+enough to explain:
 
 - Cyrillic, Armenian, Georgian: one per vowel letter. Cyrillic ъ is a vowel only before a
   consonant (Bulgarian България; Russian объявление uses it as a sign), and р between two
@@ -90,7 +91,7 @@ def written_syllables(run: str) -> tuple[str, ...]:
     vowel; the first of each pair of letters for Hebrew and Arabic. A run may mix scripts; each
     part is read by its own rules."""
     syllables: list[str] = []
-    for script, part in _script_parts(run):
+    for script, part in script_parts(run):
         syllables.extend(_READERS[script](part))
     return tuple(syllables)
 
@@ -106,7 +107,7 @@ def _script_of(char: str) -> str | None:
     return None
 
 
-def _script_parts(run: str) -> Iterator[tuple[str, str]]:
+def script_parts(run: str) -> Iterator[tuple[str, str]]:
     """`run` cut where its script changes; combining marks go with the part before them."""
     script: str | None = None
     start = 0
@@ -140,18 +141,24 @@ _CYRILLIC_NOT_CONSONANTS = _CYRILLIC_VOWELS | frozenset("ьъ")
 
 def _cyrillic(part: str) -> list[str]:
     letters = [char for char in part if _is_letter(char)]
+    vowels = cyrillic_nuclei(letters)
+    return _openings(letters, vowels, _CYRILLIC_NOT_CONSONANTS.__contains__)
+
+
+def cyrillic_nuclei(letters: list[str]) -> list[int]:
+    """Indices of the `letters` of a Cyrillic word that carry a syllable: its vowel letters,
+    ъ before a consonant, р between consonants."""
 
     def consonant(index: int) -> bool:
         return 0 <= index < len(letters) and letters[index] not in _CYRILLIC_NOT_CONSONANTS
 
-    vowels = [
+    return [
         index
         for index, letter in enumerate(letters)
         if letter in _CYRILLIC_VOWELS
         or (letter == "ъ" and consonant(index + 1))
         or (letter == "р" and consonant(index - 1) and consonant(index + 1))
     ]
-    return _openings(letters, vowels, _CYRILLIC_NOT_CONSONANTS.__contains__)
 
 
 _GREEK_VOWELS = frozenset("αεηιουω")
@@ -162,13 +169,27 @@ _DIAERESIS = "\u0308"
 
 
 def _greek(part: str) -> list[str]:
-    # Each letter with the marks written on it: ά is α with an accent, ϊ is ι with a diaeresis.
+    letters = marked_letters(part)
+    vowels = [first for first, _, glide in greek_vowel_groups(letters) if not glide]
+    return _openings([letter for letter, _ in letters], vowels, _GREEK_VOWELS.__contains__)
+
+
+def marked_letters(part: str) -> list[tuple[str, str]]:
+    """Each letter of `part` with the marks written on it (decomposed): Greek ά is α with an
+    accent, ϊ is ι with a diaeresis; a stress mark typed on a Cyrillic vowel stays with it."""
     letters: list[tuple[str, str]] = []
     for char in unicodedata.normalize("NFD", part):
         if _is_letter(char):
             letters.append((char, ""))
         elif letters:
             letters[-1] = (letters[-1][0], letters[-1][1] + char)
+    return letters
+
+
+def greek_vowel_groups(letters: list[tuple[str, str]]) -> list[tuple[int, int, bool]]:
+    """The vowel groups of a Greek word's `marked_letters`: (first letter index, last letter
+    index, whether it is a glide), a digraph one group. Each group that is not a glide is a
+    syllable."""
     # Vowel groups: (first letter index, last letter index), a digraph one group.
     groups: list[tuple[int, int]] = []
     for index, (letter, marks) in enumerate(letters):
@@ -184,7 +205,7 @@ def _greek(part: str) -> list[str]:
                 groups[-1] = (index - 1, index)
                 continue
         groups.append((index, index))
-    vowels = []
+    read: list[tuple[int, int, bool]] = []
     for first, last in groups:
         spelled = "".join(letter for letter, _ in letters[first : last + 1])
         marked = "".join(marks for _, marks in letters[first : last + 1])
@@ -196,9 +217,8 @@ def _greek(part: str) -> list[str]:
             and last + 1 < len(letters)
             and letters[last + 1][0] in _GREEK_VOWELS
         )
-        if not glide:
-            vowels.append(first)
-    return _openings([letter for letter, _ in letters], vowels, _GREEK_VOWELS.__contains__)
+        read.append((first, last, glide))
+    return read
 
 
 def _named_vowels(ranges: tuple[tuple[int, int], ...], names: frozenset[str]) -> frozenset[str]:
@@ -214,9 +234,18 @@ def _armenian(part: str) -> list[str]:
     letters = [char for char in part if _is_letter(char)]
     vowels = [index for index, letter in enumerate(letters) if letter in _ARMENIAN_VOWELS]
     syllables = _openings(letters, vowels, _ARMENIAN_VOWELS.__contains__)
-    if len(letters) >= 2 and not _ARMENIAN_VOWELS & set(letters[:2]):
-        syllables.insert(0, letters[0])  # the unwritten ը of շն-, գն-, ստ-
+    if armenian_unwritten_schwa(letters):
+        syllables.insert(0, letters[0])
     return syllables
+
+
+def is_armenian_vowel(letter: str) -> bool:
+    return letter in _ARMENIAN_VOWELS
+
+
+def armenian_unwritten_schwa(letters: list[str]) -> bool:
+    """Whether an Armenian word says an unwritten ը after its first letter (շն-, գն-, ստ-)."""
+    return len(letters) >= 2 and not _ARMENIAN_VOWELS & set(letters[:2])
 
 
 # Mkhedruli ა ე ი ო უ, old ჱ ჵ and Mingrelian/Svan ჷ, and the same in Nuskhuri (Asomtavruli
@@ -225,6 +254,10 @@ _GEORGIAN_VOWELS = _named_vowels(
     ((0x10D0, 0x10FF), (0x2D00, 0x2D2F)),
     frozenset({"AN", "EN", "IN", "ON", "UN", "HE", "HOE", "YN"}),
 )
+
+
+def is_georgian_vowel(letter: str) -> bool:
+    return letter in _GEORGIAN_VOWELS
 
 
 def _georgian(part: str) -> list[str]:
@@ -241,14 +274,20 @@ def _is_sixth_order(char: str) -> bool:
 
 def _ethiopic(part: str) -> list[str]:
     letters = [char for char in part if _is_letter(char)]
-    syllables = []
+    return [
+        letter for letter, bare in zip(letters, ethiopic_bare(letters), strict=True) if not bare
+    ]
+
+
+def ethiopic_bare(letters: list[str]) -> list[bool]:
+    """For each letter of an Ethiopic word, whether it is a bare consonant (no syllable)."""
+    flags = []
     vowel_before = False
     for index, letter in enumerate(letters):
         bare = index > 0 and _is_sixth_order(letter) and (vowel_before or index == len(letters) - 1)
-        if not bare:
-            syllables.append(letter)
+        flags.append(bare)
         vowel_before = not bare
-    return syllables
+    return flags
 
 
 _BRAHMIC_BLOCKS = (
@@ -271,31 +310,36 @@ def _silent_letter(char: str) -> bool:
 
 def _brahmic(script: str) -> Callable[[str], list[str]]:
     def read(part: str) -> list[str]:
-        # (letter, index in part) of every nucleus; a consonant before a virama is none.
-        nuclei: list[tuple[str, int]] = []
-        for index, char in enumerate(part):
-            if unicodedata.category(char) != "Lo" or _silent_letter(char):
-                continue
-            after = index + 1
-            while after < len(part) and unicodedata.combining(part[after]) == _NUKTA:
-                after += 1
-            killed = after < len(part) and unicodedata.combining(part[after]) == _VIRAMA
-            # Malayalam says a short u after a final chandrakkala; with a joiner after it, the
-            # letter is a chillu written the old way.
-            if killed and not (script == "malayalam" and after + 1 == len(part)):
-                continue
-            nuclei.append((char, index))
-        if script in _FINAL_SCHWA_DROPPED and len(nuclei) > 1:
-            letter, index = nuclei[-1]
-            offset = ord(letter) & 0x7F
-            rest = part[index + 1 :]
-            bare = all(unicodedata.combining(c) == _NUKTA for c in rest)
-            in_conjunct = index > 0 and unicodedata.combining(part[index - 1]) == _VIRAMA
-            if bare and not in_conjunct and offset not in _INDEPENDENT_VOWEL_OFFSETS:
-                nuclei.pop()
-        return [letter for letter, _ in nuclei]
+        return [part[index] for index in brahmic_nuclei(script, part)]
 
     return read
+
+
+def brahmic_nuclei(script: str, part: str) -> list[int]:
+    """Indices in `part` (a word of one Brahmic `script`) of the letters that carry a
+    syllable; a consonant before a virama carries none."""
+    nuclei: list[int] = []
+    for index, char in enumerate(part):
+        if unicodedata.category(char) != "Lo" or _silent_letter(char):
+            continue
+        after = index + 1
+        while after < len(part) and unicodedata.combining(part[after]) == _NUKTA:
+            after += 1
+        killed = after < len(part) and unicodedata.combining(part[after]) == _VIRAMA
+        # Malayalam says a short u after a final chandrakkala; with a joiner after it, the
+        # letter is a chillu written the old way.
+        if killed and not (script == "malayalam" and after + 1 == len(part)):
+            continue
+        nuclei.append(index)
+    if script in _FINAL_SCHWA_DROPPED and len(nuclei) > 1:
+        index = nuclei[-1]
+        offset = ord(part[index]) & 0x7F
+        rest = part[index + 1 :]
+        bare = all(unicodedata.combining(c) == _NUKTA for c in rest)
+        in_conjunct = index > 0 and unicodedata.combining(part[index - 1]) == _VIRAMA
+        if bare and not in_conjunct and offset not in _INDEPENDENT_VOWEL_OFFSETS:
+            nuclei.pop()
+    return nuclei
 
 
 def _abjad(part: str) -> list[str]:

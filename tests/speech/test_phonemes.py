@@ -64,9 +64,10 @@ def test_numbers_and_symbols_are_spelled_out() -> None:
 def test_other_scripts_get_neutral_syllables_and_emoji_are_silent() -> None:
     assert syllable_count(pronounce("你好")) == 2  # one syllable per character
     assert syllable_count(pronounce("Привет")) == 2  # a syllable per vowel letter: при-вет
+    assert pronounce("Привет") == ("P", "R", "IY1", "V", "EH1", "T")  # read off its letters
     assert pronounce("😀") == ()
     assert pronounce("—") == ()
-    neutral = pronounce("Привет")
+    neutral = pronounce("你好")
     assert _known(neutral) and not {"P", "B", "M"} & set(neutral)  # no stray lip closures
 
 
