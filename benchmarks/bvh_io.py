@@ -22,12 +22,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
+from long_motion import feature_length_character  # benchmarks/long_motion.py
 from report import write_section  # benchmarks/report.py
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-ROOT = Path(__file__).resolve().parents[1]
 REPEATS = 3
 
 
@@ -63,15 +63,8 @@ def _peak_mb(call: Callable[[], object]) -> float:
 
 def main() -> int:
     from motiondirector.motion import bvh
-    from motiondirector.motion.clip import Motion
-    from motiondirector.realize import plan_script, realize_plan
 
-    ana = realize_plan(plan_script(ROOT / "examples" / "the_key.fountain"), tokens=False)
-    one = ana.motions["ANA"]
-    times = round(97 * 60 * one.fps / one.frames)
-    motion = Motion(
-        np.tile(one.rotations, (times, 1, 1)), np.tile(one.root_positions, (times, 1)), one.fps
-    )
+    motion = feature_length_character()
     text = bvh.motion_to_bvh(motion)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "ANA.bvh"
@@ -112,7 +105,7 @@ def main() -> int:
         [
             "## Writing and reading a feature-length BVH file",
             "",
-            f"One character's body motion of {frames / one.fps / 60:.0f} minutes ({frames} "
+            f"One character's body motion of {frames / motion.fps / 60:.0f} minutes ({frames} "
             f"frames, {values.shape[1]} channels, a {size_mb:.0f} MB file), median of "
             f'{REPEATS}. Before, every frame line was one `"%.6f"` row format and the angles '
             "were unwrapped by `np.unwrap`; now `frame_blocks` formats 512 frames at a time in numpy (values rounded to whole "

@@ -15,15 +15,14 @@ import platform
 import statistics
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
+from long_motion import feature_length_character  # benchmarks/long_motion.py
 from report import write_section  # benchmarks/report.py
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-ROOT = Path(__file__).resolve().parents[1]
 REPEATS = 5
 
 
@@ -58,15 +57,8 @@ def _seconds(call: object) -> float:
 
 def main() -> int:
     from motiondirector.motion import codebook
-    from motiondirector.motion.clip import Motion
-    from motiondirector.realize import plan_script, realize_plan
 
-    ana = realize_plan(plan_script(ROOT / "examples" / "the_key.fountain"), tokens=False)
-    one = ana.motions["ANA"]
-    times = round(97 * 60 * one.fps / one.frames)
-    motion = Motion(
-        np.tile(one.rotations, (times, 1, 1)), np.tile(one.root_positions, (times, 1)), one.fps
-    )
+    motion = feature_length_character()
     book = codebook.default_codebook()
     now_tokens = book.encode(motion)
     now = _seconds(lambda: book.encode(motion))
@@ -82,7 +74,7 @@ def main() -> int:
         [
             "## Codebook tokens of a feature-length motion",
             "",
-            f"One character's body motion of {motion.frames / one.fps / 60:.0f} minutes "
+            f"One character's body motion of {motion.frames / motion.fps / 60:.0f} minutes "
             f"({motion.frames} frames, {len(now_tokens)} tokens): `Codebook.encode`, median of "
             f"{REPEATS}. Before, forward kinematics ran on every frame; the features read 4 "
             "of each window's 8 frames (`window_features`), so now only those are computed.",
