@@ -1,8 +1,9 @@
-"""The rules planner's lexicons (package data `planners/data/cues.yaml`) and the dialogue matcher.
+"""The rules planner's lexicons (package data `planners/data/cues.yaml`, and the dialogue cues of
+other languages in `planners/data/dialogue_languages.yaml`) and the dialogue matcher.
 
 Loads and checks the lexicons once, turns an utterance's words into normalised tokens, and finds
-dialogue cues ("no", "thank you", "I don't know", ...) in them. It decides which cue fires on
-which word; it does not build Behaviours (that is `rules.py`).
+dialogue cues ("no", "thank you", "I don't know", "gracias", "谢谢", ...) in them. It decides
+which cue fires on which word; it does not build Behaviours (that is `rules.py`).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from typing import Any
 
@@ -18,6 +19,7 @@ from motiondirector.cache import load_once
 from motiondirector.plan.scene import Word
 from motiondirector.plan.vocabulary import EMOTIONS, GAZE_KEYWORDS, load_vocabulary
 from motiondirector.speech.punctuation import ASCII_KIN
+from motiondirector.speech.scripts import split_unspaced
 from motiondirector.yaml_data import load_yaml
 
 SPECIAL_TARGETS = frozenset({"$addressee", "$object", "$place", "$each_other"})
@@ -79,6 +81,15 @@ class DialogueCategory:
 
 
 @dataclass(frozen=True, slots=True)
+class LanguageCues:
+    """One language's dialogue cues: categories named and ranked as the English ones."""
+
+    code: str
+    name: str
+    categories: tuple[DialogueCategory, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class CueLexicon:
     version: str
     function_words: frozenset[str]
@@ -90,21 +101,25 @@ class CueLexicon:
     actions: tuple[ActionEntry, ...]
     group_subjects: frozenset[str]
     dialogue: tuple[DialogueCategory, ...]
+    languages: tuple[LanguageCues, ...] = ()
+    # A line with one of these reads as English: no Latin-script cue of another language in it.
+    english_words: frozenset[str] = frozenset()
 
 
 # --- loading ------------------------------------------------------------------------------------
 
 
-def _texts(raw: Iterable[Any], where: str) -> list[str]:
+def _texts(raw: Iterable[Any], where: str, source: str = "cues.yaml") -> list[str]:
     """Strings of a YAML list; YAML reads a bare yes/no/on/off as a boolean, so refuse those."""
     items = list(raw)
     for item in items:
         if not isinstance(item, str):
-            raise ValueError(f"cues.yaml {where}: {item!r} is not a string (quote it)")
+            raise ValueError(f"{source} {where}: {item!r} is not a string (quote it)")
     return items
 
 
-def _template(raw: Mapping[str, Any], where: str) -> BehaviourTemplate:
+def _template(raw: Mapping[str, Any], where: str, source: str = "cues.yaml") -> BehaviourTemplate:
+    where = f"{source} {where}"
     vocabulary = load_vocabulary()
     channel = str(raw["channel"])
     lexeme = raw.get("lexeme")
@@ -113,16 +128,16 @@ def _template(raw: Mapping[str, Any], where: str) -> BehaviourTemplate:
     intensity = float(raw.get("intensity", 0.5))
     if channel == "face":
         if au not in vocabulary.action_units:
-            raise ValueError(f"cues.yaml {where}: AU {au!r} is not in the vocabulary")
+            raise ValueError(f"{where}: AU {au!r} is not in the vocabulary")
     elif channel == "gaze":
         if target not in GAZE_KEYWORDS and target not in SPECIAL_TARGETS:
-            raise ValueError(f"cues.yaml {where}: gaze target {target!r} is not allowed")
+            raise ValueError(f"{where}: gaze target {target!r} is not allowed")
     elif lexeme not in vocabulary.lexemes(channel):
-        raise ValueError(f"cues.yaml {where}: {channel} lexeme {lexeme!r} is not in the vocabulary")
+        raise ValueError(f"{where}: {channel} lexeme {lexeme!r} is not in the vocabulary")
     if target is not None and target not in GAZE_KEYWORDS and target not in SPECIAL_TARGETS:
-        raise ValueError(f"cues.yaml {where}: target {target!r} is not allowed")
+        raise ValueError(f"{where}: target {target!r} is not allowed")
     if not 0.0 <= intensity <= 1.0:
-        raise ValueError(f"cues.yaml {where}: intensity {intensity} is outside 0-1")
+        raise ValueError(f"{where}: intensity {intensity} is outside 0-1")
     return BehaviourTemplate(
         channel=channel,
         lexeme=None if lexeme is None else str(lexeme),
@@ -133,9 +148,9 @@ def _template(raw: Mapping[str, Any], where: str) -> BehaviourTemplate:
 
 
 def _templates(
-    raw: Iterable[Mapping[str, Any]] | None, where: str
+    raw: Iterable[Mapping[str, Any]] | None, where: str, source: str = "cues.yaml"
 ) -> tuple[BehaviourTemplate, ...]:
-    return tuple(_template(item, where) for item in raw or ())
+    return tuple(_template(item, where, source) for item in raw or ())
 
 
 def _phrase(text: str) -> Phrase:
@@ -145,11 +160,15 @@ def _phrase(text: str) -> Phrase:
         punctuation = words[-1][-1]
         words[-1] = words[-1][:-1]
     anchor = 0
-    for index, word in enumerate(words):
+    split: list[str] = []
+    for word in words:
         if word.startswith("^"):
-            anchor = index
-            words[index] = word[1:]
-    return Phrase(tuple(words), anchor, punctuation)
+            anchor = len(split)
+            word = word[1:]
+        # Split as an utterance is (`scene.speech`): "谢谢" is the words 谢 谢, "ขอบคุณ" two.
+        pieces = split_unspaced(word)
+        split.extend(pieces if len(pieces) == 1 else (normalise_word(p) for p in pieces))
+    return Phrase(tuple(split), anchor, punctuation)
 
 
 def _where(raw: Any, category: str) -> frozenset[str]:
@@ -212,6 +231,12 @@ def load_cue_lexicon() -> CueLexicon:
     data = load_yaml(text)
     if not isinstance(data, dict):
         raise ValueError("cues.yaml is not a mapping")
+    table = load_yaml(
+        resources.files("motiondirector.planners")
+        .joinpath("data", "dialogue_languages.yaml")
+        .read_text("utf-8")
+    )
+    dialogue = tuple(_category(str(k), v) for k, v in data["dialogue"].items())
     return CueLexicon(
         version=str(data["version"]),
         function_words=frozenset(_texts(data["function_words"], "function_words")),
@@ -222,8 +247,57 @@ def load_cue_lexicon() -> CueLexicon:
         parentheticals=tuple(_parenthetical(p, i) for i, p in enumerate(data["parentheticals"])),
         actions=tuple(_action(a, i) for i, a in enumerate(data["actions"])),
         group_subjects=frozenset(_texts(data["group_subjects"], "group_subjects")),
-        dialogue=tuple(_category(str(k), v) for k, v in data["dialogue"].items()),
+        dialogue=dialogue,
+        languages=parse_language_cues(table, dialogue),
+        english_words=frozenset(_texts(table["english"], "english", "dialogue_languages.yaml")),
     )
+
+
+def parse_language_cues(data: Any, english: Sequence[DialogueCategory]) -> tuple[LanguageCues, ...]:
+    """The languages of a `dialogue_languages.yaml` table. Each entry takes the priority, intent
+    and limits of the English category it names, and its `where` and behaviours unless it gives
+    its own. Refused: an unknown category or behaviour set, a behaviour outside the vocabulary,
+    and a phrase that is an English phrase (a false friend would move English lines)."""
+    source = "dialogue_languages.yaml"
+    if not isinstance(data, dict):
+        raise ValueError(f"{source} is not a mapping")
+    categories = {category.name: category for category in english}
+    english_phrases = {phrase.words for category in english for phrase in category.phrases}
+    sets = {
+        str(name): _templates(raw, f"behaviours.{name}", source)
+        for name, raw in (data.get("behaviours") or {}).items()
+    }
+    languages: list[LanguageCues] = []
+    for code, language in data["languages"].items():
+        entries: list[DialogueCategory] = []
+        for index, entry in enumerate(language["cues"]):
+            where = f"{code}.cues[{index}]"
+            base = categories.get(str(entry["cue"]))
+            if base is None:
+                raise ValueError(f"{source} {where}: no dialogue category {entry['cue']!r}")
+            behaviours = base.behaviours
+            if "behaviours" in entry:
+                if entry["behaviours"] not in sets:
+                    raise ValueError(f"{source} {where}: no behaviours {entry['behaviours']!r}")
+                behaviours = sets[entry["behaviours"]]
+            phrases = tuple(_phrase(p) for p in _texts(entry["phrases"], where, source))
+            for phrase in phrases:
+                if phrase.words in english_phrases:
+                    raise ValueError(f"{source} {where}: {phrase.text!r} is an English phrase")
+            entries.append(
+                DialogueCategory(
+                    name=base.name,
+                    priority=base.priority,
+                    intent=base.intent,
+                    intent_at_start=base.intent_at_start,
+                    phrases=phrases,
+                    where=_where(entry["where"], base.name) if "where" in entry else base.where,
+                    max_per_utterance=base.max_per_utterance,
+                    behaviours=behaviours,
+                )
+            )
+        languages.append(LanguageCues(str(code), str(language["name"]), tuple(entries)))
+    return tuple(languages)
 
 
 # --- verb forms -----------------------------------------------------------------------------------
@@ -413,10 +487,22 @@ class DialogueMatcher:
 
     def __init__(self, lexicon: CueLexicon) -> None:
         self._fillers = lexicon.fillers
+        self._english = lexicon.english_words
+        # Cues of other languages in Latin letters, which an English line may hold as words.
+        self._latin: set[tuple[DialogueCategory, Phrase]] = set()
         by_first: dict[str, list[tuple[DialogueCategory, Phrase]]] = {}
         wildcard: list[tuple[DialogueCategory, Phrase]] = []
-        for category in lexicon.dialogue:
+        seen: set[tuple[DialogueCategory, Phrase]] = set()
+        languages = (c for language in lexicon.languages for c in language.categories)
+        for category in (*lexicon.dialogue, *languages):
             for phrase in category.phrases:
+                # Languages share words (Russian and Ukrainian "не"): one candidate each.
+                key = (replace(category, phrases=()), phrase)
+                if key in seen:
+                    continue
+                seen.add(key)
+                if category not in lexicon.dialogue and _latin(phrase):
+                    self._latin.add((category, phrase))
                 if phrase.words[0] == "*":
                     wildcard.append((category, phrase))
                 else:
@@ -427,8 +513,11 @@ class DialogueMatcher:
     def find(self, tokens: Sequence[Token]) -> list[CueMatch]:
         """Every accepted cue match, in word order."""
         candidates: list[CueMatch] = []
+        english = bool(self._latin) and any(t.norm in self._english for t in tokens)
         for token in tokens:
             for category, phrase in (*self._by_first.get(token.norm, ()), *self._wildcard):
+                if english and (category, phrase) in self._latin:
+                    continue
                 last = self._match_at(tokens, token.index, phrase)
                 if last is not None and self._position_ok(
                     tokens, token.index, last, phrase, category
@@ -505,6 +594,15 @@ class DialogueMatcher:
             if t.sentence == sentence and t.index > last and t.norm and t.norm not in self._fillers
         ]
         return len(rest) <= 1
+
+
+def _latin(phrase: Phrase) -> bool:
+    return all(
+        unicodedata.name(char, "").startswith("LATIN")
+        for word in phrase.words
+        for char in word
+        if char.isalpha()
+    )
 
 
 def find_enumeration(tokens: Sequence[Token], function_words: frozenset[str]) -> list[int]:
