@@ -67,7 +67,7 @@ _TOKEN = re.compile(
     rf"|[{ALPHABET_SCRIPT_CLASS}][{ALPHABET_SCRIPT_CLASS}{COMBINING_CLASS}]*"
     rf"|[^\W\d_a-z{SYLLABLE_SCRIPT_CLASS}{ALPHABET_SCRIPT_CLASS}]+"
 )
-_ORDINAL = re.compile(r"(\d+)(st|nd|rd|th|s)$")
+_ORDINAL = re.compile(r"(\d+(?:[.,]\d+)*)(st|nd|rd|th|s)$")
 _ONES = (
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
     "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",

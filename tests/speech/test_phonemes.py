@@ -61,6 +61,24 @@ def test_numbers_and_symbols_are_spelled_out() -> None:
     assert syllable_count(pronounce("1,000,000")) == 3  # one million
 
 
+def test_numbers_with_separators_take_their_suffix() -> None:
+    # "1,000th" and "0.5s" raised: the suffix was only looked for after plain digits.
+    assert spoken_parts("1,000th") == ("one", "thousandth")
+    assert spoken_parts("100,000s") == ("one", "hundred", "thousands")
+    assert spoken_parts("0.5s") == ("zero", "point", "five")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.text("0123456789", min_size=1, max_size=4), min_size=1, max_size=4),
+    st.sampled_from([".", ","]),
+    st.sampled_from(["", "st", "nd", "rd", "th", "s"]),
+)
+def test_any_number_as_written_is_said(groups: list[str], separator: str, suffix: str) -> None:
+    word = separator.join(groups) + suffix
+    assert syllable_count(pronounce(word)) >= 1
+
+
 def test_other_scripts_get_neutral_syllables_and_emoji_are_silent() -> None:
     assert syllable_count(pronounce("你好")) == 2  # one syllable per character
     assert syllable_count(pronounce("Привет")) == 2  # a syllable per vowel letter: при-вет
