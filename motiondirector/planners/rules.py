@@ -43,6 +43,7 @@ from motiondirector.planners.cues import (
     tokenize,
 )
 from motiondirector.planners.listeners import listener_behaviours
+from motiondirector.speech.scripts import join_words
 
 
 class EmotionPredictionLike(Protocol):
@@ -617,7 +618,7 @@ class RulesPlanner:
 
     @staticmethod
     def _trigger(tokens: Sequence[Token], match: CueMatch) -> str:
-        words = " ".join(t.norm for t in tokens[match.first : match.last + 1])
+        words = join_words([t.norm for t in tokens[match.first : match.last + 1]])
         return f'word "{words}"' if match.first == match.last else f'phrase "{words}"'
 
     def _question_drafts(self, tokens: Sequence[Token], speaker: str) -> list[tuple[int, _Draft]]:

@@ -89,6 +89,7 @@ def test_unspaced_phrases_are_split_as_the_line_is() -> None:
     thanks = direct("太好了，谢谢你们帮我。")
     nod = [b for b in thanks.behaviours if b.rule == "rules.thanks" and b.lexeme == "nod"]
     assert [b.word for b in nod] == [3]  # 太 好 了， 谢: the comma goes with 了
+    assert all(b.reason.startswith('phrase "谢谢"') for b in nod)  # written as in the line
     assert ("rules.thanks", "bow") in cues("田中さん、ありがとう！")
     assert ("rules.thanks", "nod") in cues("ขอบคุณครับ")
     assert ("rules.greeting", "wave") in cues("สวัสดีค่ะ")
