@@ -16,8 +16,16 @@ _CHANNELS = ("face", "head", "gaze", "gesture", "posture")
 
 
 def display_width(text: str) -> int:
-    """Columns `text` takes on a terminal: wide characters (Chinese, Japanese, Korean) two."""
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+    """Columns `text` takes on a terminal: wide characters (Chinese, Japanese, Korean) two,
+    marks drawn on the letter before them (Thai tone marks, Hindi's candrabindu) and
+    invisible joiners none."""
+    return sum(_columns(char) for char in text)
+
+
+def _columns(char: str) -> int:
+    if unicodedata.category(char) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in "WF" else 1
 
 
 def padded(text: str, width: int) -> str:

@@ -66,3 +66,17 @@ def test_wide_names_keep_the_columns_aligned_on_a_terminal(
     rows = summary_rows(f"INT. CAFE - DAY\n\n@{names}\n你好。\n\nANA\nHi.\n")
     # The count starts at one column whatever the name: counted in columns, not characters.
     assert len(rows) == 2 and len({column for _, column in rows}) == 1
+
+
+def test_marks_and_joiners_take_no_column() -> None:
+    from motiondirector.summary import display_width, padded
+
+    # Thai tone marks and above vowels sit on the letter before them; CJK takes two columns.
+    assert [display_width(name) for name in ("ไม่", "ผู้ใหญ่", "李明", "राम", "ANA\u200d")] == [
+        2,
+        4,
+        4,
+        3,
+        3,
+    ]
+    assert display_width(padded("ไม่", 16)) == 16 and padded("ไม่", 16).endswith(" " * 14)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import sys
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -71,10 +72,22 @@ def note_missing_glyphs(missing: list[str]) -> None:
         shown = " ".join(missing[:12]) + (" ..." if len(missing) > 12 else "")
         print(
             f"note: the preview draws {count_noun(len(missing), 'character')} as boxes "
-            f"({shown}): no font here has them; install one that does (Debian: fonts-noto-cjk "
-            "for Chinese, Japanese and Korean) and render again",
+            f"({shown}): no font here has them; install one that does (Debian: "
+            f"{font_packages(missing)}) and render again",
             file=sys.stderr,
         )
+
+
+def font_packages(missing: list[str]) -> str:
+    """The Debian font packages that draw `missing`: Noto CJK for Chinese, Japanese and
+    Korean, Noto's core (then extra) fonts for the other scripts (Devanagari, Thai, ...)."""
+    wide = [char for char in missing if unicodedata.east_asian_width(char) in "WF"]
+    packages = []
+    if wide:
+        packages.append("fonts-noto-cjk for Chinese, Japanese and Korean")
+    if len(wide) < len(missing):
+        packages.append("fonts-noto-core, else fonts-noto-extra, for Devanagari, Thai and others")
+    return "; ".join(packages)
 
 
 def report_fallbacks(planner: object, plan: MotionPlan | None = None) -> None:

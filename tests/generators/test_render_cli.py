@@ -103,7 +103,16 @@ def test_render_names_the_characters_no_font_draws(
     err = capsys.readouterr().err
     # A hieroglyph no font here has: drawn as a box, and the note says which and what to do.
     assert ("note: the preview draws 1 character as boxes (\U00013000)" in err) == bool(missing)
-    assert "fonts-noto-cjk" in err or not missing
+    assert "fonts-noto-core" in err or not missing
+
+
+def test_the_missing_glyph_note_names_the_fonts_for_those_scripts() -> None:
+    from motiondirector.cli.output import font_packages
+
+    assert font_packages(["你", "好"]) == "fonts-noto-cjk for Chinese, Japanese and Korean"
+    assert font_packages(["र", "ม"]).startswith("fonts-noto-core")
+    both = font_packages(["你", "र"])
+    assert "fonts-noto-cjk" in both and "fonts-noto-core" in both
 
 
 def test_render_matches_direct_preview(
