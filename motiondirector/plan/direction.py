@@ -40,9 +40,12 @@ Origin = Literal[
 - `llm`: chosen by a model, which does not say why in a form code can trust.
 """
 
-EmotionOrigin = Literal["parenthetical", "classifier", "no_words", "llm", "revision", "session"]
+EmotionOrigin = Literal[
+    "parenthetical", "classifier", "no_words", "emoji", "llm", "revision", "session"
+]
 """Where a line's emotion comes from: a parenthetical naming it, the emotion classifier, a line
-without words (neutral), a model, a director's note, or a live session carrying a speaker's
+without words (neutral), the line's emoji (😡: anger) where the classifier finds no emotion or
+cannot read the line, a model, a director's note, or a live session carrying a speaker's
 earlier emotion forward."""
 
 FallbackKind = Literal["unreachable", "timeout", "http_error", "refusal", "invalid_output"]

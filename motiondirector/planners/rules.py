@@ -42,6 +42,7 @@ from motiondirector.planners.cues import (
     sentence_spans,
     tokenize,
 )
+from motiondirector.planners.emoji import EmojiVote, load_emoji_emotions
 from motiondirector.planners.listeners import listener_behaviours
 from motiondirector.speech.scripts import join_words
 
@@ -179,6 +180,10 @@ def _none(_: str) -> None:
     return None
 
 
+def _emoji_emotion(vote: EmojiVote) -> _Emotion:
+    return _Emotion(vote.emotion, vote.intensity, "emoji", f"emoji: {vote.emoji} -> {vote.emotion}")
+
+
 def _default_emotion_model() -> EmotionModel:
     try:
         module = importlib.import_module("motiondirector.planners.emotion")
@@ -297,12 +302,19 @@ class RulesPlanner:
         pending: list[_Prepared] = []
         # A model may say which texts it cannot read (the packaged one reads English only).
         unread = cast(Callable[[str], str | None], getattr(self._model(), "unread_script", _none))
+        # Emoji speak only where the classifier has nothing to say: on GoEmotions lines with
+        # emoji that beats letting them override it (docs/rules-planner.md, "Emoji").
+        emoji = load_emoji_emotions()
+        votes = {item.utterance.id: emoji.vote(item.utterance.text) for item in items}
         for item in items:
             explicit = item.explicit
+            vote = votes[item.utterance.id]
             if explicit.emotion is not None:
                 result[item.utterance.id] = _Emotion(
                     explicit.emotion, explicit.intensity, "parenthetical", explicit.reason
                 )
+            elif vote is not None and (not item.tokens or unread(item.utterance.text)):
+                result[item.utterance.id] = _emoji_emotion(vote)
             elif not item.tokens:
                 result[item.utterance.id] = _Emotion("neutral", 0.0, "no_words", "no words")
             elif (script := unread(item.utterance.text)) is not None:
@@ -326,6 +338,10 @@ class RulesPlanner:
                 intensity = classifier_intensity(confidence, item.tokens)
                 if label == "neutral":
                     intensity = min(intensity, NEUTRAL_INTENSITY)
+                vote = votes[item.utterance.id]
+                if label == "neutral" and vote is not None:
+                    result[item.utterance.id] = _emoji_emotion(vote)
+                    continue
                 result[item.utterance.id] = _Emotion(
                     label, intensity, "classifier", f"classifier: {raw} {confidence:.2f}"
                 )
