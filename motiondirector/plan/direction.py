@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from motiondirector.plan.vocabulary import Channel, Emotion, Hand, load_emfacs
 
-DIRECTION_SCHEMA_VERSION: Literal["1.1"] = "1.1"
+DIRECTION_SCHEMA_VERSION: Literal["1.2"] = "1.2"
 
 Origin = Literal[
     "parenthetical", "action", "cue", "addressee", "emotion", "beat", "listener", "llm"
@@ -198,7 +198,7 @@ class ActionDirection(_Strict):
 
 
 class Direction(_Strict):
-    schema_version: Literal["1.1"] = DIRECTION_SCHEMA_VERSION
+    schema_version: Literal["1.2"] = DIRECTION_SCHEMA_VERSION
     planner: str = Field(description="Which planner produced it: rules, llm, hybrid.")
     utterances: tuple[UtteranceDirection, ...]
     actions: tuple[ActionDirection, ...] = ()
@@ -206,8 +206,11 @@ class Direction(_Strict):
     @model_validator(mode="before")
     @classmethod
     def _upgrade(cls, data: Any) -> Any:
+        # 1.2 added the emotion origin "emoji": a 1.1 document is a 1.2 one as it stands.
         if isinstance(data, Mapping) and data.get("schema_version") == "1.0":
-            return upgrade_direction_1_0(data)
+            data = upgrade_direction_1_0(data)
+        if isinstance(data, Mapping) and data.get("schema_version") == "1.1":
+            return {**data, "schema_version": DIRECTION_SCHEMA_VERSION}
         return data
 
     def planned_by(self, line: UtteranceDirection) -> str:

@@ -168,7 +168,7 @@ def test_a_direction_1_0_reads_its_origins_from_the_old_rule_names() -> None:
     }
     direction = Direction.model_validate_json(json.dumps(document))
     first, second = direction.utterances
-    assert direction.schema_version == "1.1"
+    assert direction.schema_version == "1.2"
     assert [x.origin for x in first.behaviours] == [
         "parenthetical",
         "cue",
@@ -188,6 +188,17 @@ def test_a_direction_1_0_reads_its_origins_from_the_old_rule_names() -> None:
     assert second.behaviours[0].origin == "action"
     assert direction.actions[0].behaviours[0].origin == "action"
     assert direction.planned_by(second) == "rules"
+
+
+def test_a_direction_1_1_loads_as_1_2(direction: Direction) -> None:
+    # 1.2 added the emotion origin "emoji"; a 1.1 document is read as it stands.
+    data = json.loads(direction.model_dump_json())
+    assert data["schema_version"] == "1.2"
+    data["schema_version"] = "1.1"
+    assert Direction.model_validate(data) == direction
+    with_emoji = json.loads(direction.model_dump_json())
+    with_emoji["utterances"][0]["emotion_origin"] = "emoji"
+    assert Direction.model_validate(with_emoji).utterances[0].emotion_origin == "emoji"
 
 
 def test_a_plan_cannot_claim_a_model_directed_a_line_the_rules_stood_in_for(
