@@ -101,6 +101,9 @@ def test_one_character_words_count_only_on_their_own() -> None:
     assert not cues("不过我们明天去。")
     assert not cues("はいります。")
     assert ("rules.agreement", "nod") in cues("对。")
+    # Hindi जी is yes where it opens a line, an honorific after a name ("Ram-ji, come in").
+    assert not cues("राम जी, आइए।")
+    assert ("rules.agreement", "nod") in cues("जी, मैं आ रहा हूँ।")
 
 
 def test_english_lines_and_false_friends_gain_nothing() -> None:
