@@ -18,14 +18,17 @@ enough to explain:
 - Brahmic abugidas: one per akshara, that is per independent vowel and per consonant not
   followed by a virama (halant, Tamil pulli, Malayalam chandrakkala, Sinhala al-lakuna); vowel
   signs, anusvara, visarga, candrabindu and nukta add none. Hindi, Bengali, Punjabi and
-  Gujarati drop the inherent vowel of a bare final consonant (धन्यवाद dhan-ya-vād) unless it
-  ends a conjunct (मित्र mi-tra); Oriya, the Dravidian scripts and Sinhala say it. A Malayalam
-  word ending in chandrakkala ends in a short u (ഒന്ന് on-nŭ); a chillu is silent.
+  Gujarati leave the inherent vowel unsaid after a final consonant (धन्यवाद dhan-ya-vād; after
+  a final conjunct too, दोस्त dost, unless it ends in y, r or v, मित्र mi-tra, and never in
+  Bengali) and inside a word between a vowel and one consonant on each side (VC_CV, Ohala's
+  rule, read from the word's end: कमला kam-lā, समझना sa-majh-nā); Oriya, the Dravidian
+  scripts and Sinhala say it. A Malayalam word ending in chandrakkala ends in a short u
+  (ഒന്ന് on-nŭ); a chillu is silent.
 - Ethiopic: one per letter, but a sixth-order letter (the ə form) is a bare consonant at the
   end of a word or after a vowel (ሰላም se-lam, ኢትዮጵያ it-yop-ya), and takes ə otherwise.
 
-Hindi also drops inherent vowels inside words (कमला is kam-lā, two, read here as three), and
-Amharic sometimes says ə where these rules close a syllable: both need a lexicon, not rules.
+Compounds that keep a vowel the rule drops, and Amharic's ə where these rules close a
+syllable, would need a lexicon.
 Nothing here raises on odd input; a run of marks with no letter has no syllables.
 """
 
@@ -294,8 +297,10 @@ _BRAHMIC_BLOCKS = (
     "devanagari", "bengali", "gurmukhi", "gujarati", "oriya", "tamil", "telugu", "kannada",
     "malayalam", "sinhala",
 )  # fmt: skip
-# Scripts whose languages drop the inherent vowel of a bare final consonant.
-_FINAL_SCHWA_DROPPED = frozenset({"devanagari", "bengali", "gurmukhi", "gujarati"})
+# Scripts whose languages leave the inherent vowel unsaid at the end of words and inside them.
+_SCHWA_DROPPED = frozenset({"devanagari", "bengali", "gurmukhi", "gujarati"})
+# Offsets of y, r and v: a final conjunct ending in one says its inherent vowel.
+_SAID_AFTER_CONJUNCT = frozenset({0x2F, 0x30, 0x35})
 # Independent vowels (and vowel bearers, ॐ) by offset in the Devanagari-to-Gujarati blocks.
 _INDEPENDENT_VOWEL_OFFSETS = frozenset({*range(0x04, 0x15), 0x50, 0x60, 0x61, *range(0x72, 0x78)})
 _VIRAMA, _NUKTA = 9, 7  # canonical combining classes
@@ -317,29 +322,82 @@ def _brahmic(script: str) -> Callable[[str], list[str]]:
 
 def brahmic_nuclei(script: str, part: str) -> list[int]:
     """Indices in `part` (a word of one Brahmic `script`) of the letters that carry a
-    syllable; a consonant before a virama carries none."""
+    syllable; a consonant before a virama carries none, nor one whose inherent vowel its
+    language leaves unsaid (`_drops_final_schwa`, `_without_medial_schwas`)."""
     nuclei: list[int] = []
     for index, char in enumerate(part):
         if unicodedata.category(char) != "Lo" or _silent_letter(char):
             continue
-        after = index + 1
-        while after < len(part) and unicodedata.combining(part[after]) == _NUKTA:
-            after += 1
+        after = _after_nuktas(part, index)
         killed = after < len(part) and unicodedata.combining(part[after]) == _VIRAMA
         # Malayalam says a short u after a final chandrakkala; with a joiner after it, the
         # letter is a chillu written the old way.
         if killed and not (script == "malayalam" and after + 1 == len(part)):
             continue
         nuclei.append(index)
-    if script in _FINAL_SCHWA_DROPPED and len(nuclei) > 1:
-        index = nuclei[-1]
-        offset = ord(part[index]) & 0x7F
-        rest = part[index + 1 :]
-        bare = all(unicodedata.combining(c) == _NUKTA for c in rest)
-        in_conjunct = index > 0 and unicodedata.combining(part[index - 1]) == _VIRAMA
-        if bare and not in_conjunct and offset not in _INDEPENDENT_VOWEL_OFFSETS:
+    if script in _SCHWA_DROPPED and len(nuclei) > 1:
+        if _drops_final_schwa(script, part, nuclei[-1]):
             nuclei.pop()
+        nuclei = _without_medial_schwas(part, nuclei)
     return nuclei
+
+
+def _after_nuktas(part: str, index: int) -> int:
+    """The index after the letter at `index` and the nuktas on it."""
+    after = index + 1
+    while after < len(part) and unicodedata.combining(part[after]) == _NUKTA:
+        after += 1
+    return after
+
+
+def _has_inherent_vowel(part: str, index: int) -> bool:
+    """Whether the syllable letter at `index` is a consonant saying its inherent vowel: no
+    vowel sign, nasal sign or visarga between it and the next letter."""
+    after = _after_nuktas(part, index)
+    return (ord(part[index]) & 0x7F) not in _INDEPENDENT_VOWEL_OFFSETS and (
+        after == len(part) or unicodedata.category(part[after]) == "Lo"
+    )
+
+
+def _in_conjunct(part: str, index: int) -> bool:
+    """Whether the letter at `index` follows a consonant joined to it by a virama."""
+    return index > 0 and unicodedata.combining(part[index - 1]) == _VIRAMA
+
+
+def _adjacent(part: str, first: int, second: int) -> bool:
+    """Whether no letter stands between the letters at `first` and `second`."""
+    return all(unicodedata.category(char) != "Lo" for char in part[first + 1 : second])
+
+
+def _drops_final_schwa(script: str, part: str, index: int) -> bool:
+    """Whether the word's last syllable letter, at `index`, is a final consonant whose
+    inherent vowel goes unsaid: always after a single consonant (धन्यवाद dhan-ya-vād); after a
+    conjunct in Hindi, Punjabi and Gujarati unless it ends in y, r or v, as words from Sanskrit
+    do (दोस्त dost, मित्र mi-tra), and never in Bengali (বন্ধ bon-dho)."""
+    if not _has_inherent_vowel(part, index) or _after_nuktas(part, index) != len(part):
+        return False
+    if not _in_conjunct(part, index):
+        return True
+    return script != "bengali" and (ord(part[index]) & 0x7F) not in _SAID_AFTER_CONJUNCT
+
+
+def _without_medial_schwas(part: str, nuclei: list[int]) -> list[int]:
+    """`nuclei` less the inherent vowels Hindi, Bengali, Punjabi and Gujarati drop inside a
+    word: a vowel, one consonant, the dropped vowel, one consonant and a vowel (VC_CV, Ohala's
+    rule), read from the end of the word so that of two such vowels in a row only the later
+    goes (समझना sa-majh-nā, कमला kam-lā, इसलिए is-li-e)."""
+    kept = list(nuclei)
+    for position in range(len(kept) - 2, 0, -1):
+        before, index, after = kept[position - 1 : position + 2]
+        if (
+            _has_inherent_vowel(part, index)
+            and _adjacent(part, before, index)
+            and not _in_conjunct(part, index)
+            and _adjacent(part, index, after)
+            and (ord(part[after]) & 0x7F) not in _INDEPENDENT_VOWEL_OFFSETS
+        ):
+            del kept[position]
+    return kept
 
 
 def _abjad(part: str) -> list[str]:

@@ -9,11 +9,11 @@ decided there and only their sounds here: a letter that carries a syllable gives
 
 What it does not do, by design: no stress (every vowel is primary unless a stress mark is
 written, Greek's tonos or an acute typed on a Cyrillic vowel, which then take the primary and
-leave the rest secondary), no vowel reduction (Russian unstressed о is AO), no schwa deletion
-inside words (Hindi कमला keeps three vowels), no voicing assimilation or final devoicing
-(which move neither the lips nor the jaw). Hebrew and Arabic, whose short vowels go
-unwritten, are not read here. Nothing here raises on odd input; a letter the tables lack adds
-its syllable's vowel and no consonant.
+leave the rest secondary), no vowel reduction (Russian unstressed о is AO), no voicing
+assimilation or final devoicing (which move neither the lips nor the jaw). The inherent vowels
+Hindi speakers leave unsaid are dropped where the syllables are counted (कमला is K AH M L AA).
+Hebrew and Arabic, whose short vowels go unwritten, are not read here. Nothing here raises on
+odd input; a letter the tables lack adds its syllable's vowel and no consonant.
 """
 
 from __future__ import annotations
