@@ -45,7 +45,7 @@ def _label_drawn_every_frame(
     x, y = figure.label_at[index]
     y += self.stroke * 3
     label = self._label(figure.name)
-    box = draw.multiline_textbbox((x, y), label, font=self.small, anchor="ma", align="center")
+    box = self.small.multiline_textbbox(draw, (x, y), label, anchor="ma", align="center")
     if speaking:
         pad = self.stroke * 2
         draw.rectangle(
@@ -53,13 +53,8 @@ def _label_drawn_every_frame(
             outline=SPEAKER,
             width=self.stroke,
         )
-    draw.multiline_text(
-        (x, y),
-        label,
-        fill=SPEAKER if speaking else LABEL,
-        font=self.small,
-        anchor="ma",
-        align="center",
+    self.small.multiline_text(
+        draw, (x, y), label, fill=SPEAKER if speaking else LABEL, anchor="ma", align="center"
     )
 
 

@@ -13,11 +13,8 @@ is then only a few Pillow draw calls, so the preview renders faster than real ti
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import math
 import os
-import shutil
-import subprocess
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Mapping
@@ -29,7 +26,7 @@ from queue import Empty, Queue
 import av
 import numpy as np
 import numpy.typing as npt
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 from motiondirector.errors import ExportError
 from motiondirector.export.arkit import arkit_curves, check_frame_rate, frame_times
@@ -37,6 +34,7 @@ from motiondirector.export.face_curves import FaceCurves
 from motiondirector.export.staging import STAGE_SPACING_M
 from motiondirector.export.vtt import ends_sentence
 from motiondirector.generators.openpose import Camera, project
+from motiondirector.generators.typeface import Typeface, font_files
 from motiondirector.motion.clip import Motion, forward_kinematics
 from motiondirector.motion.skeleton import JOINT_INDEX, PARENTS
 from motiondirector.plan.motion_plan import MotionPlan
@@ -44,7 +42,6 @@ from motiondirector.plan.vocabulary import load_arkit_map
 from motiondirector.speech.scripts import split_unspaced, written_span
 
 FloatArray = npt.NDArray[np.float64]
-Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 
 TITLE_SECONDS = 1.5
 """How long a beat's heading stays on screen from the beat's start."""
@@ -94,79 +91,11 @@ class PreviewResult:
     duration: float
 
 
-@cache
-def _font_file() -> str | None:
-    """DejaVu Sans, which matplotlib (a dependency) ships: Pillow's own default font has only
-    ASCII, so "ZOË" would show boxes. Found without importing matplotlib."""
-    spec = importlib.util.find_spec("matplotlib")
-    if spec is None or spec.origin is None:
-        return None
-    path = Path(spec.origin).parent / "mpl-data" / "fonts" / "ttf" / "DejaVuSans.ttf"
-    return str(path) if path.is_file() else None
-
-
-@cache
-def _font(size: int, path: str | None = None) -> Font:
-    path = path or _font_file()
-    if path is not None:
-        try:
-            return ImageFont.truetype(path, max(size, 8))
-        except OSError:
-            pass
-    return ImageFont.load_default(size=max(size, 8))
-
-
-@cache
-def _characters_of(path: str) -> frozenset[int]:
-    """The code points the font file at `path` (its first face) has glyphs for."""
-    from fontTools.ttLib import TTFont, TTLibError  # matplotlib's dependency
-
-    try:
-        with TTFont(path, fontNumber=0, lazy=True) as font:
-            return frozenset(font.getBestCmap() or ())
-    except (OSError, TTLibError):
-        return frozenset()
-
-
-@cache
-def _system_font_for(char: str) -> str | None:
-    """A font file of this machine with a glyph for `char`, by fontconfig, when it has one."""
-    fc_match = shutil.which("fc-match")
-    if fc_match is None:
-        return None
-    try:
-        found = subprocess.run(
-            [fc_match, "-f", "%{file}", f":charset={ord(char):x}"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return found if found and ord(char) in _characters_of(found) else None
-
-
-def preview_font(plan: MotionPlan) -> tuple[str | None, tuple[str, ...]]:
-    """The font file the preview of `plan` writes its names, lines and headings with, and the
-    characters of them it has no glyph for (drawn as boxes). DejaVu Sans draws Latin, Greek,
-    Cyrillic, Arabic and Hebrew; for text it lacks (Chinese, Japanese, Korean, Devanagari, ...)
-    a font of this machine that has it is found through fontconfig."""
-    base = _font_file()
-    if base is None:
-        return None, ()
-    needed = sorted(
-        {char for char in _plan_text(plan) if char.isprintable() and not char.isspace()}
-    )
-    missing = [char for char in needed if ord(char) not in _characters_of(base)]
-    if not missing:
-        return base, ()
-    other = _system_font_for(missing[0])
-    if other is not None:
-        still = [char for char in needed if ord(char) not in _characters_of(other)]
-        if len(still) < len(missing):
-            return other, tuple(still)
-    return base, tuple(missing)
+def preview_fonts(plan: MotionPlan) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The font files the preview of `plan` writes its names, lines and headings with (each
+    character in the first that has it: `typeface.font_files`), and the characters of them no
+    font here has (drawn as boxes)."""
+    return font_files(_plan_text(plan))
 
 
 def _plan_text(plan: MotionPlan) -> str:
@@ -326,10 +255,10 @@ class _Renderer:
         self.captions = self._captions()
         self.titles = self._titles()
         self.background = self._background()
-        self.font_file, _ = preview_font(plan)
-        self.small = _font(max(10, round(height / 30)), self.font_file)
-        self.subtitle_font = _font(max(10, round(height / 24)), self.font_file)
-        self.title_font = _font(max(12, round(height / 16)), self.font_file)
+        self.font_files, _ = preview_fonts(plan)
+        self.small = Typeface.of(self.font_files, max(10, round(height / 30)))
+        self.subtitle_font = Typeface.of(self.font_files, max(10, round(height / 24)))
+        self.title_font = Typeface.of(self.font_files, max(12, round(height / 16)))
         self.subtitle_line = max(10, round(height / 24)) + self.stroke * 2
         self._pages: dict[tuple[int, int], list[tuple[float, list[str]]]] = {}
         self._labels: dict[tuple[str, bool], tuple[Image.Image, int, int]] = {}
@@ -447,7 +376,7 @@ class _Renderer:
         colour = SPEAKER if speaking else LABEL
         label = self._label(name)
         probe = ImageDraw.Draw(Image.new("RGBA", (1, 1)))
-        box = probe.multiline_textbbox((0, 0), label, font=self.small, anchor="ma", align="center")
+        box = self.small.multiline_textbbox(probe, (0, 0), label, anchor="ma", align="center")
         pad = self.stroke * 2 if speaking else 0
         margin = pad + self.stroke
         left, top = math.floor(box[0]) - margin, math.floor(box[1]) - margin
@@ -463,8 +392,8 @@ class _Renderer:
                 outline=SPEAKER,
                 width=self.stroke,
             )
-        draw.multiline_text(
-            (-left, -top), label, fill=colour, font=self.small, anchor="ma", align="center"
+        self.small.multiline_text(
+            draw, (-left, -top), label, fill=colour, anchor="ma", align="center"
         )
         self._labels[key] = (sprite, left, top)
         return sprite, left, top
@@ -575,11 +504,11 @@ class _Renderer:
         line_height = self.subtitle_line
         y = height - line_height * len(lines) - self.stroke * 3
         for line in lines:
-            draw.text(
+            self.subtitle_font.text(
+                draw,
                 (width / 2, y),
                 line,
                 fill=(255, 255, 255),
-                font=self.subtitle_font,
                 anchor="mt",
                 stroke_width=self.stroke,
                 stroke_fill=(0, 0, 0),
@@ -593,11 +522,11 @@ class _Renderer:
         lines = _wrap_text(heading, self.title_font, width * 0.94, max_lines=2)
         text = "\n".join(lines)
         at = (width / 2, height * 0.12 + (len(lines) - 1) * self.stroke * 4)
-        box = draw.multiline_textbbox(at, text, font=self.title_font, anchor="mm", align="center")
+        box = self.title_font.multiline_textbbox(draw, at, text, anchor="mm", align="center")
         pad = self.stroke * 6
         draw.rectangle((0, box[1] - pad, width, box[3] + pad), fill=(0, 0, 0))
-        draw.multiline_text(
-            at, text, fill=(255, 255, 255), font=self.title_font, anchor="mm", align="center"
+        self.title_font.multiline_text(
+            draw, at, text, fill=(255, 255, 255), anchor="mm", align="center"
         )
 
 
@@ -692,7 +621,7 @@ def subtitle_pages(
     speaker: str,
     text: str,
     words: list[tuple[str, float]],
-    font: Font,
+    font: Typeface,
     width: float,
     max_lines: int,
 ) -> list[tuple[float, list[str]]]:
@@ -726,7 +655,7 @@ def subtitle_pages(
     return [(words[first][1], rows(first, last)) for first, last in pages]
 
 
-def _wrap_text(text: str, font: Font, width: float, max_lines: int | None) -> list[str]:
+def _wrap_text(text: str, font: Typeface, width: float, max_lines: int | None) -> list[str]:
     """`text` in rows of at most `width` pixels, broken between words: at spaces, and between
     the characters of Chinese and Japanese and the syllables of Thai, Lao, Khmer and Burmese,
     which are written without them. A row keeps the text's own spaces and no others."""
@@ -906,7 +835,7 @@ def contact_sheet(
     rows = math.ceil(len(moments) / columns)
     width, height = thumb
     sheet = Image.new("RGB", (columns * width, rows * height), (0, 0, 0))
-    label_font = _font(max(10, round(height / 14)), renderer.font_file)
+    label_font = Typeface.of(renderer.font_files, max(10, round(height / 14)))
     last = len(renderer.times) - 1
     for i, (label, middle) in enumerate(moments):
         tile = renderer.frame(min(round(middle * renderer.fps), last))
@@ -915,9 +844,7 @@ def contact_sheet(
         # the whole label around and put "s 1.4" before it.
         x = 4.0
         for text in (label, f"{middle:.1f} s"):
-            draw.text(
-                (x, 4), text, fill=SPEAKER, font=label_font, stroke_width=1, stroke_fill=(0, 0, 0)
-            )
+            label_font.text(draw, (x, 4), text, fill=SPEAKER, stroke_width=1, stroke_fill=(0, 0, 0))
             x += label_font.getlength(f"{text}  ")
         sheet.paste(tile, ((i % columns) * width, (i // columns) * height))
     out_png = Path(out_png)

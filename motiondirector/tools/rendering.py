@@ -306,7 +306,7 @@ def write_preview_files(
         contact_sheet=sheet,
         motion_from=motion_from,
         faces_from="folder" if faces else "plan",
-        missing_glyphs=list(preview.preview_font(plan)[1]),
+        missing_glyphs=list(preview.preview_fonts(plan)[1]),
     )
 
 

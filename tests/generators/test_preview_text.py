@@ -36,7 +36,7 @@ def _subtitle_rows(renderer: _Renderer, frame: int) -> np.ndarray:
 def test_accented_letters_are_drawn_not_boxes() -> None:
     plan = plan_text("ZOË: Hi, René.\nRENÉ: Hello, Zoë.", format="text")
     renderer = _Renderer(plan, {}, SIZE, 30)
-    glyphs = [np.asarray(renderer.small.getmask(letter)) for letter in "ËÉÜ"]
+    glyphs = [np.asarray(renderer.small.primary.getmask(letter)) for letter in "ËÉÜ"]
     shapes = {(g.shape, g.tobytes()) for g in glyphs}
     # A font without these letters draws the same box for each of them.
     assert len(shapes) == 3
@@ -154,7 +154,7 @@ def test_a_long_heading_stays_inside_the_frame() -> None:
     margin = round(SIZE[0] * 0.02)
     assert text_columns.min() >= margin and text_columns.max() < SIZE[0] - margin
     rows = np.flatnonzero((card > 200).any(axis=1))
-    assert rows.max() - rows.min() > renderer.title_font.size * 1.5  # two rows of text
+    assert rows.max() - rows.min() > renderer.title_font.primary.size * 1.5  # two rows of text
 
 
 def test_a_scene_of_action_alone_gets_a_contact_sheet(tmp_path: Path) -> None:
@@ -226,9 +226,10 @@ CHINESE = "你知道火车站在哪里吗？我找了一整个上午，现在真
 
 
 def test_chinese_wraps_between_characters_without_spaces() -> None:
-    from motiondirector.generators.preview import _font, _wrap_text
+    from motiondirector.generators.preview import _wrap_text
+    from motiondirector.generators.typeface import Typeface, default_font_file
 
-    font = _font(14)
+    font = Typeface.of([path for path in [default_font_file()] if path], 14)
     rows = _wrap_text(f"李明: {CHINESE}", font, 200, None)
     # One row of 40 characters ran 100 px past the frame: a line without spaces never broke.
     assert len(rows) > 1
@@ -238,16 +239,17 @@ def test_chinese_wraps_between_characters_without_spaces() -> None:
 
 
 def test_the_preview_font_draws_what_it_can_and_names_the_rest() -> None:
-    from motiondirector.generators.preview import _characters_of, preview_font
+    from motiondirector.generators.preview import preview_fonts
+    from motiondirector.generators.typeface import characters_of
 
     english = plan_text("ZOË: Hi, René.\nRENÉ: Hello, Zoë.", format="text")
-    assert preview_font(english)[1] == ()
+    assert preview_fonts(english)[1] == ()
     plan = plan_text(f"李明: {CHINESE}\nZOË: No idea. \U00013000\n", format="text")
-    font, missing = preview_font(plan)
-    assert font is not None
-    drawn = _characters_of(font)
+    files, missing = preview_fonts(plan)
+    assert files
+    drawn = set().union(*(characters_of(file) for file in files))
     needed = set(f"李明{CHINESE}ZOË:Noidea.\U00013000") - {" "}
-    # Every character is either in the chosen font or named as missing, never both.
+    # Every character is either in one of the fonts or named as missing, never both.
     assert {c for c in needed if ord(c) not in drawn} == set(missing)
     assert "\U00013000" in missing or ord("\U00013000") in drawn
 
@@ -257,15 +259,16 @@ def test_a_right_to_left_name_keeps_the_time_after_it_on_the_contact_sheet(
 ) -> None:
     from PIL import ImageDraw
 
-    from motiondirector.generators.preview import _font, preview_font
+    from motiondirector.generators.preview import preview_fonts
+    from motiondirector.generators.typeface import font
 
     plan = plan_text("أحمد: مرحبا، كيف حالك اليوم؟\nليلى: بخير، شكرا لك.\n", format="text")
     sheet = contact_sheet(plan, {}, tmp_path / "sheet.png", columns=2)
-    font = _font(round(180 / 14), preview_font(plan)[0])
+    drawn_with = font(round(180 / 14), preview_fonts(plan)[0][0])
     name = plan.utterances[0].speaker
     alone = Image.new("RGB", (320, 40))
-    ImageDraw.Draw(alone).text((4, 4), name, fill=SPEAKER, font=font)
-    span = round(4 + font.getlength(name))
+    ImageDraw.Draw(alone).text((4, 4), name, fill=SPEAKER, font=drawn_with)
+    span = round(4 + drawn_with.getlength(name))
 
     def yellow(image: Image.Image) -> np.ndarray:
         pixels = np.asarray(image.convert("RGB"))[:24, :span].astype(np.int16)

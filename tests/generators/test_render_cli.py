@@ -93,13 +93,13 @@ def test_render_names_the_characters_no_font_draws(
     builtin_cache: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from motiondirector import plan_text
-    from motiondirector.generators.preview import preview_font
+    from motiondirector.generators.preview import preview_fonts
 
     script = tmp_path / "scene.txt"
     script.write_text("ANA: The sign said \U00013000 and nothing more.\n", encoding="utf-8")
     out = tmp_path / "scene"
     assert main(["direct", str(script), "-q", "--out", str(out), "--preview"]) == 0
-    _, missing = preview_font(plan_text(script.read_text(encoding="utf-8"), format="text"))
+    _, missing = preview_fonts(plan_text(script.read_text(encoding="utf-8"), format="text"))
     err = capsys.readouterr().err
     # A hieroglyph no font here has: drawn as a box, and the note says which and what to do.
     assert ("note: the preview draws 1 character as boxes (\U00013000)" in err) == bool(missing)
