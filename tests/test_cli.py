@@ -217,7 +217,21 @@ def test_direct_with_preview(tmp_path: Path, capsys: pytest.CaptureFixture[str])
         stream = container.streams.video[0]
         assert (stream.codec_context.width, stream.codec_context.height) == (320, 180)
     assert (out / "contact.png").stat().st_size > 0
+    # The editor's timeline plays the animatic over the whole scene, on top of the motion.
+    import opentimelineio as otio
+
+    timeline = otio.adapters.read_from_file(str(out / "timeline.otio"))
+    (clip,) = timeline.tracks[-1]
+    assert (timeline.tracks[-1].name, clip.media_reference.target_url) == ("preview", "preview.mp4")
+    with av.open(str(out / "preview.mp4")) as container:
+        frames = sum(1 for _ in container.decode(video=0))
+    assert clip.duration().to_seconds() == pytest.approx(frames / 30, abs=1 / 30)
     assert main(["direct", str(script), "-q", "--out", str(out), "--size", "big", "--preview"]) == 1
+    assert main(["direct", str(script), "-q", "--out", str(out)]) == 0
+    names = [
+        track.name for track in otio.adapters.read_from_file(str(out / "timeline.otio")).tracks
+    ]
+    assert "preview" not in names and not (out / "preview.mp4").exists()
 
 
 def test_serve_runs_a_real_server_on_loopback(tmp_path: Path) -> None:

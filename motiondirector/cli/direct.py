@@ -201,6 +201,7 @@ def _direct(args: argparse.Namespace) -> int:
             progress=not args.quiet and sys.stderr.isatty(),
             faces=result.faces,
         )
+        folder.save_preview_track(result, preview.duration)
         paths += [preview.video, folder.path(SceneFolder.CONTACT_SHEET)]
         note_missing_glyphs(preview.missing_glyphs)
     print(wrote_summary(paths, args.out))

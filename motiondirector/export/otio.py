@@ -18,12 +18,18 @@ dialogue over its time, named `SPEAKER: text` (yellow; a voice-over's is orange 
 `(V.O.)`), with the utterance id, speaker, voice-over flag and each word's times in its
 metadata, so an editor sees the script on the timeline.
 
+Motion clips are no media an editor can play, so their clips show as offline there. Given the
+animatic written beside the timeline (`preview`), a last video track, `preview`, holds one
+clip of it over the whole scene, referenced by its file name relative to the `.otio` file:
+on top of the character tracks, it is what an editor plays.
+
 opentimelineio is imported when an export is made, not on import.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +38,16 @@ from motiondirector.plan.motion_plan import PlanUtterance
 from motiondirector.plan.timeline import FaceSegment, Segment, Timeline
 
 METADATA_KEY = "motiondirector"
+PREVIEW_TRACK = "preview"
+
+
+@dataclass(frozen=True)
+class PreviewMedia:
+    """The animatic beside a timeline: its URL (a file name is relative to the `.otio` file)
+    and its length in seconds."""
+
+    url: str
+    duration: float
 
 
 def _otio() -> Any:
@@ -65,10 +81,14 @@ def _segment_metadata(segment: Segment | FaceSegment) -> dict[str, Any]:
 
 
 def timeline_to_otio(
-    timeline: Timeline, *, name: str = "motiondirector", dialogue: Sequence[PlanUtterance] = ()
+    timeline: Timeline,
+    *,
+    name: str = "motiondirector",
+    dialogue: Sequence[PlanUtterance] = (),
+    preview: PreviewMedia | None = None,
 ) -> Any:
     """The Timeline as an `opentimelineio.schema.Timeline` object, with a marker per line of
-    `dialogue` (the plan's utterances) when given."""
+    `dialogue` (the plan's utterances) and a track of the animatic (`preview`) when given."""
     otio = _otio()
     fps = float(timeline.fps)
     result = otio.schema.Timeline(name=name)
@@ -82,9 +102,30 @@ def timeline_to_otio(
         if character.face_segments:
             name = f"{character.name} face"
             result.tracks.append(_track(otio, name, character.face_segments, fps))
+    if preview is not None:
+        result.tracks.append(_preview_track(otio, preview, fps))
     for utterance in dialogue:
         result.tracks.markers.append(_line_marker(otio, utterance, fps))
     return result
+
+
+def _preview_track(otio: Any, preview: PreviewMedia, fps: float) -> Any:
+    """The animatic as one clip over its whole length, on a track of its own."""
+    whole = otio.opentime.TimeRange(
+        start_time=otio.opentime.RationalTime(0, fps),
+        duration=otio.opentime.RationalTime(max(1, round(preview.duration * fps)), fps),
+    )
+    track = otio.schema.Track(name=PREVIEW_TRACK, kind=otio.schema.TrackKind.Video)
+    track.append(
+        otio.schema.Clip(
+            name="animatic",
+            media_reference=otio.schema.ExternalReference(
+                target_url=preview.url, available_range=whole
+            ),
+            source_range=whole,
+        )
+    )
+    return track
 
 
 def _line_marker(otio: Any, utterance: PlanUtterance, fps: float) -> Any:
@@ -162,10 +203,14 @@ def _track(
 
 
 def timeline_to_otio_json(
-    timeline: Timeline, *, name: str = "motiondirector", dialogue: Sequence[PlanUtterance] = ()
+    timeline: Timeline,
+    *,
+    name: str = "motiondirector",
+    dialogue: Sequence[PlanUtterance] = (),
+    preview: PreviewMedia | None = None,
 ) -> str:
     """The Timeline as OpenTimelineIO JSON text (the `.otio` file format)."""
     otio = _otio()
-    document = timeline_to_otio(timeline, name=name, dialogue=dialogue)
+    document = timeline_to_otio(timeline, name=name, dialogue=dialogue, preview=preview)
     text: str = otio.adapters.write_to_string(document, "otio_json")
     return text if text.endswith("\n") else text + "\n"

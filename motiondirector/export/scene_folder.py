@@ -53,7 +53,7 @@ from motiondirector.export.files import (
     write_text_atomic,
 )
 from motiondirector.export.live_link_face import LIVE_LINK_FACE_COLUMNS
-from motiondirector.export.otio import timeline_to_otio_json
+from motiondirector.export.otio import PreviewMedia, timeline_to_otio_json
 from motiondirector.export.staging import staged, unstaged
 from motiondirector.motion.bvh import BvhMotion, motion_to_bvh, read_bvh
 from motiondirector.motion.clip import Motion
@@ -125,14 +125,16 @@ class SceneFolder:
     # -- writing -------------------------------------------------------------------------
 
     @classmethod
-    def files(cls, result: DirectResult) -> Iterator[tuple[str, str, str]]:
+    def files(
+        cls, result: DirectResult, *, preview: float | None = None
+    ) -> Iterator[tuple[str, str, str]]:
         """(key, file name, text) of every file `save` writes for `result`, made one at a
         time: plan, timeline (JSON and OTIO), one BVH per character ("bvh:<name>"), then the
-        scene and direction when the result has them."""
+        scene and direction when the result has them. `preview`: the length in seconds of
+        the preview.mp4 written beside them, which the OTIO timeline then plays."""
         yield "plan", cls.PLAN, result.plan.to_json()
         yield "timeline", cls.TIMELINE, result.timeline.to_json()
-        otio = timeline_to_otio_json(result.timeline, dialogue=result.plan.utterances)
-        yield "otio", cls.OTIO, otio
+        yield "otio", cls.OTIO, cls._otio_text(result, preview)
         stems = character_file_stems(list(result.motions))
         count = len(result.motions)
         for index, (name, motion) in enumerate(result.motions.items()):
@@ -157,6 +159,18 @@ class SceneFolder:
         written = {key: self._write(name, text) for key, name, text in bar}
         remove_outdated(earlier - set(written.values()))
         return written
+
+    @classmethod
+    def _otio_text(cls, result: DirectResult, preview: float | None) -> str:
+        media = None if preview is None else PreviewMedia(cls.PREVIEW, preview)
+        return timeline_to_otio_json(
+            result.timeline, dialogue=result.plan.utterances, preview=media
+        )
+
+    def save_preview_track(self, result: DirectResult, preview: float) -> Path:
+        """Write timeline.otio again with a track playing the folder's preview.mp4 (of
+        `preview` seconds), once the preview is written."""
+        return self.save_text(self.OTIO, self._otio_text(result, preview))
 
     def _replaced_files(self) -> set[Path]:
         """The files of an earlier scene folder here that a new save replaces (empty unless

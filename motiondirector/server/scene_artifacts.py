@@ -61,20 +61,20 @@ def _artifact(name: str, text: str) -> Artifact:
     return Artifact(name, MEDIA_TYPES.get(suffix, "text/plain; charset=utf-8"), text.encode())
 
 
-def _preview(result: DirectResult) -> list[Artifact]:
+def _preview(result: DirectResult) -> tuple[list[Artifact], float]:
     """preview.mp4 and contact.png of the realized scene, as `direct --preview` writes them
-    (rendered in a temporary folder: the renderer writes files)."""
+    (rendered in a temporary folder: the renderer writes files), and the video's length."""
     from motiondirector.generators.preview import contact_sheet, render_preview
 
     with tempfile.TemporaryDirectory(prefix="motiondirector-preview-") as scratch:
         video = Path(scratch) / SceneFolder.PREVIEW
         sheet = Path(scratch) / SceneFolder.CONTACT_SHEET
-        render_preview(result.plan, result.motions, video, faces=result.faces)
+        rendered = render_preview(result.plan, result.motions, video, faces=result.faces)
         contact_sheet(result.plan, result.motions, sheet, faces=result.faces)
         return [
             Artifact(SceneFolder.PREVIEW, "video/mp4", video.read_bytes()),
             Artifact(SceneFolder.CONTACT_SHEET, "image/png", sheet.read_bytes()),
-        ]
+        ], rendered.duration
 
 
 def script_of(request: ScriptSource) -> tuple[str, str]:
@@ -141,12 +141,16 @@ def make_scene_artifacts(
             motions=dict(realization.motions),
             faces=dict(realization.faces),
         )
-        artifacts.extend(_artifact(name, text) for _, name, text in SceneFolder.files(result))
-        check()
+        preview: list[Artifact] = []
+        duration = None
         if request.preview:
-            progress(0.55, "rendering the preview")
-            artifacts.extend(_preview(result))
+            progress(0.4, "rendering the preview")
+            preview, duration = _preview(result)
             check()
+        files = SceneFolder.files(result, preview=duration)
+        artifacts.extend(_artifact(name, text) for _, name, text in files)
+        artifacts.extend(preview)
+        check()
     else:
         artifacts.append(_artifact(SCENE_FILE_NAMES["json"], plan.to_json()))
     formats = [f for f in dict.fromkeys(request.exports) if f != "json"]

@@ -7,7 +7,13 @@ from pathlib import Path
 import opentimelineio as otio
 import pytest
 
-from motiondirector.export.otio import METADATA_KEY, media_url, timeline_to_otio_json
+from motiondirector.export.otio import (
+    METADATA_KEY,
+    PREVIEW_TRACK,
+    PreviewMedia,
+    media_url,
+    timeline_to_otio_json,
+)
 from motiondirector.plan.timeline import CharacterTimeline, Provenance, Segment, Timeline
 
 
@@ -113,3 +119,17 @@ def test_files_are_linked_as_file_urls(tmp_path: Path) -> None:
     assert media_url("builtin:wave") == "builtin:wave"
     assert media_url("https://example.org/a.mp4") == "https://example.org/a.mp4"
     assert media_url(None) == ""
+
+
+def test_the_animatic_plays_on_a_track_above_the_characters() -> None:
+    assert PREVIEW_TRACK not in timeline_to_otio_json(TIMELINE)
+    document = timeline_to_otio_json(TIMELINE, preview=PreviewMedia("preview.mp4", 4.0333))
+    back = otio.adapters.read_from_string(document, "otio_json")
+    assert [track.name for track in back.tracks] == ["ANA", "BEN", PREVIEW_TRACK]
+    (clip,) = back.tracks[-1]
+    # Relative to the .otio file, so the folder can move; the whole video, in timeline frames.
+    assert clip.media_reference.target_url == "preview.mp4"
+    assert clip.source_range.start_time.value == 0
+    assert clip.source_range.duration.value == round(4.0333 * TIMELINE.fps)
+    assert clip.media_reference.available_range == clip.source_range
+    assert back.tracks[-1].kind == otio.schema.TrackKind.Video

@@ -13,6 +13,7 @@ from typing import Any
 
 import av
 import httpx
+import opentimelineio as otio
 import pytest
 from fastapi.testclient import TestClient
 
@@ -221,6 +222,12 @@ def test_a_job_renders_the_preview_on_request(client: TestClient) -> None:
     assert frames == math.ceil(plan.scene.duration * 30) + 1
     sheet = client.get(listed["contact.png"]["url"], headers=AUTH).content
     assert sheet.startswith(b"\x89PNG\r\n\x1a\n")
+    timeline = otio.adapters.read_from_string(
+        client.get(listed["timeline.otio"]["url"], headers=AUTH).text, "otio_json"
+    )
+    (clip,) = timeline.tracks[-1]
+    assert clip.media_reference.target_url == "preview.mp4"
+    assert clip.duration().to_seconds() == pytest.approx(frames / 30, abs=1 / 30)
     without_body = {**SHORT, "preview": True, "body": False}
     refused = assert_problem(client.post("/v1/scenes", json=without_body, headers=AUTH), 422)
     assert refused["errors"] == [
