@@ -9,11 +9,12 @@ of that distribution's (GPL) code is imported.
 Cyrillic, Greek, Armenian, Georgian, Ethiopic, Brahmic, Hebrew and Arabic words are read off
 their letters (`speech.transliteration`: "мама" M AA1 M AA1, "مرحبا" M AH1 R HH AH1 B AA1),
 one vowel per syllable the spelling shows (`speech.alphabets`: "привет" two, "नमस्ते"
-three); a word of these scripts with no vowel ("в") is its consonant alone. Letters of other
-scripts get neutral syllables, one per character for CJK and kana (small kana such as ゃ join
-the syllable before them), one per written syllable of Thai, Lao, Khmer and Burmese
-(`speech.syllables`), one per two letters otherwise, so a mouth moves plausibly. Emoji and
-stray symbols are silent. Nothing here raises on odd input.
+three); a word of these scripts with no vowel ("в") is its consonant alone. Japanese kana
+spell their morae and are read too (`speech.kana`: "ありがとう" AA1 R IY1 G AA1 T OW1 UW1).
+Letters of other scripts get neutral syllables, one per Han character (kanji included), one
+per written syllable of Thai, Lao, Khmer and Burmese (`speech.syllables`), one per two
+letters otherwise, so a mouth moves plausibly. Emoji and stray symbols are silent. Nothing
+here raises on odd input.
 
 The syllable count of a word is its number of vowel phonemes.
 """
@@ -34,8 +35,8 @@ from motiondirector.speech.alphabets import (
     COMBINING_CLASS,
     is_alphabet_script,
 )
+from motiondirector.speech.kana import is_kana, kana_sounds, normalized_kana
 from motiondirector.speech.letter_to_sound import spell_to_phonemes
-from motiondirector.speech.scripts import NON_SYLLABIC
 from motiondirector.speech.syllables import (
     SYLLABLE_SCRIPT_CLASS,
     is_syllable_script,
@@ -226,6 +227,9 @@ def _pronounce_part(part: str) -> tuple[str, ...]:
     if not part.isascii():
         if is_alphabet_script(part[0]):
             return _alphabet_phonemes(part)
+        kana = normalized_kana(part)
+        if any(is_kana(char) for char in kana):
+            return _japanese(kana)
         return _neutral_syllables(part)
     lexicon = cmu_lexicon()
     found = lexicon.get(part) or _interjection(part, lexicon)
@@ -249,6 +253,15 @@ def _alphabet_phonemes(run: str) -> tuple[str, ...]:
     return tuple(phoneme for _, spelled in transliterate(run) for phoneme in spelled)
 
 
+def _japanese(run: str) -> tuple[str, ...]:
+    """Kana read off their letters (`speech.kana`); a kanji, which spells no sound, a
+    neutral syllable."""
+    phonemes: list[str] = []
+    for char, sound in zip(run, kana_sounds(run), strict=True):
+        phonemes.extend(sound if is_kana(char) else _neutral_syllables(char))
+    return tuple(phonemes)
+
+
 def _neutral_syllables(run: str) -> tuple[str, ...]:
     """Plausible syllables for letters of another script; silent for symbols and emoji."""
     if is_syllable_script(run[0]):
@@ -256,8 +269,7 @@ def _neutral_syllables(run: str) -> tuple[str, ...]:
         letters = [c for unit in syllable_units(run) for c in unit[:1] if _is_letter(c)]
         per_syllable = 1
     else:
-        # Small kana (ゃ, ぁ) glide into the syllable before them: "きょ" is one syllable.
-        letters = [c for c in run if _is_letter(c) and c not in NON_SYLLABIC]
+        letters = [c for c in run if _is_letter(c)]
         per_syllable = 1 if all(_is_syllabic_script(c) for c in letters) else 2
     return _neutral_run(letters[::per_syllable])
 

@@ -51,8 +51,6 @@ _ATTACHED = frozenset(
     "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶーｧｨｩｪｫｬｭｮｯｰ゛゜ﾞﾟ"
     "ㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ"
 )
-# Small kana (but not the small tsu, a mora of its own) add no syllable to the one before.
-NON_SYLLABIC = frozenset("ぁぃぅぇぉゃゅょゎァィゥェォャュョヮｧｨｩｪｫｬｭｮ゛゜ﾞﾟ")
 
 
 def _in(ranges: tuple[tuple[int, int], ...], char: str) -> bool:
