@@ -10,7 +10,8 @@ Cyrillic, Greek, Armenian, Georgian, Ethiopic, Brahmic, Hebrew and Arabic words 
 their letters (`speech.transliteration`: "мама" M AA1 M AA1, "مرحبا" M AH1 R HH AH1 B AA1),
 one vowel per syllable the spelling shows (`speech.alphabets`: "привет" two, "नमस्ते"
 three); a word of these scripts with no vowel ("в") is its consonant alone. Japanese kana
-spell their morae and are read too (`speech.kana`: "ありがとう" AA1 R IY1 G AA1 T OW1 UW1).
+and Korean Hangul spell their sounds and are read too (`speech.kana`: "ありがとう" AA1 R IY1
+G AA1 T OW1 UW1; `speech.hangul`: "감사" G AA1 M S AA1).
 Letters of other scripts get neutral syllables, one per Han character (kanji included), one
 per written syllable of Thai, Lao, Khmer and Burmese (`speech.syllables`), one per two
 letters otherwise, so a mouth moves plausibly. Emoji and stray symbols are silent. Nothing
@@ -25,7 +26,7 @@ import importlib.util
 import re
 import sys
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from motiondirector.cache import load_once
@@ -35,6 +36,7 @@ from motiondirector.speech.alphabets import (
     COMBINING_CLASS,
     is_alphabet_script,
 )
+from motiondirector.speech.hangul import hangul_sounds, is_hangul_syllable
 from motiondirector.speech.kana import is_kana, kana_sounds, normalized_kana
 from motiondirector.speech.letter_to_sound import spell_to_phonemes
 from motiondirector.speech.syllables import (
@@ -229,7 +231,9 @@ def _pronounce_part(part: str) -> tuple[str, ...]:
             return _alphabet_phonemes(part)
         kana = normalized_kana(part)
         if any(is_kana(char) for char in kana):
-            return _japanese(kana)
+            return _spelled_syllables(kana, kana_sounds(kana), is_kana)
+        if any(is_hangul_syllable(char) for char in part):
+            return _spelled_syllables(part, hangul_sounds(part), is_hangul_syllable)
         return _neutral_syllables(part)
     lexicon = cmu_lexicon()
     found = lexicon.get(part) or _interjection(part, lexicon)
@@ -253,12 +257,14 @@ def _alphabet_phonemes(run: str) -> tuple[str, ...]:
     return tuple(phoneme for _, spelled in transliterate(run) for phoneme in spelled)
 
 
-def _japanese(run: str) -> tuple[str, ...]:
-    """Kana read off their letters (`speech.kana`); a kanji, which spells no sound, a
-    neutral syllable."""
+def _spelled_syllables(
+    run: str, sounds: list[tuple[str, ...]], spelled: Callable[[str], bool]
+) -> tuple[str, ...]:
+    """The `sounds` of each character of `run` that spells them (kana, Hangul blocks), a
+    neutral syllable for any other (a kanji spells no sound)."""
     phonemes: list[str] = []
-    for char, sound in zip(run, kana_sounds(run), strict=True):
-        phonemes.extend(sound if is_kana(char) else _neutral_syllables(char))
+    for char, sound in zip(run, sounds, strict=True):
+        phonemes.extend(sound if spelled(char) else _neutral_syllables(char))
     return tuple(phonemes)
 
 
