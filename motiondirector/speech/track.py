@@ -2,7 +2,8 @@
 
 An utterance that carries a track (`PlanUtterance.visemes`, schema 1.2) is read as it is;
 otherwise the track is derived from its words: phonemes the caller timed are used as given,
-the others come from `pronounce` and are spread over the word's span. Pauses between words of
+the others come from `pronounce` (Chinese characters from their pinyin, read in the context of
+their line: `speech.mandarin`) and are spread over the word's span. Pauses between words of
 at least `PAUSE_S` get a `sil` key. Deriving is deterministic, so a plan with its tracks
 attached exports exactly as the same plan without them.
 """
@@ -13,6 +14,7 @@ from collections.abc import Iterable
 
 from motiondirector.plan.motion_plan import MotionPlan, PlanUtterance, VisemeKey
 from motiondirector.plan.scene import Word
+from motiondirector.speech.mandarin import mandarin_readings, pinyin_phonemes
 from motiondirector.speech.phonemes import pronounce
 from motiondirector.speech.timing import TimedPhoneme, time_phonemes
 from motiondirector.speech.visemes import SILENCE, Key, phoneme_keys
@@ -22,16 +24,18 @@ PAUSE_S = 0.05
 """A gap between words at least this long is a pause: the track gets a `sil` key there."""
 
 
-def word_keys(word: Word) -> list[Key]:
-    """The keys of one word: the caller's phonemes as given, else its pronunciation timed."""
+def word_keys(word: Word, pinyin: str | None = None) -> list[Key]:
+    """The keys of one word: the caller's phonemes as given, else its pronunciation timed
+    (that of `pinyin`, the word's Chinese characters as its line reads them, when given)."""
     if word.phonemes is not None:
         return phoneme_keys(TimedPhoneme(p.phoneme, p.start, p.end) for p in word.phonemes)
     span = word.end - word.start
     if span <= 0.0:
         return []  # a word given no time is not heard
+    units = _unit_keys(word.text) if pinyin is None else _pinyin_keys(pinyin)
     return [
         Key(phoneme, viseme, round(word.start + a * span, 3), round(word.start + b * span, 3), w)
-        for phoneme, viseme, a, b, w in _unit_keys(word.text)
+        for phoneme, viseme, a, b, w in units
     ]
 
 
@@ -42,11 +46,20 @@ def _unit_keys(text: str) -> tuple[Key, ...]:
     return tuple(phoneme_keys(time_phonemes(pronounce(text), 0.0, 1.0), rounding=None))
 
 
+@word_cache(max_entries=65536, max_weight=2**18)
+def _pinyin_keys(pinyin: str) -> tuple[Key, ...]:
+    """`_unit_keys` of a word said as the pinyin syllables `pinyin` (space-separated)."""
+    phonemes = tuple(p for syllable in pinyin.split() for p in pinyin_phonemes(syllable))
+    return tuple(phoneme_keys(time_phonemes(phonemes, 0.0, 1.0), rounding=None))
+
+
 def derive_keys(words: Iterable[Word]) -> list[Key]:
-    """The speech track of a run of words, with `sil` keys in the pauses between them."""
+    """The speech track of a run of words (one line), with `sil` keys in the pauses between
+    them."""
+    words = list(words)
     keys: list[Key] = []
-    for word in words:
-        found = word_keys(word)
+    for word, pinyin in zip(words, mandarin_readings([w.text for w in words]), strict=True):
+        found = word_keys(word, pinyin)
         if found and keys and found[0].start - keys[-1].end >= PAUSE_S:
             keys.append(Key(SILENCE, SILENCE, keys[-1].end, found[0].start, 1.0))
         keys.extend(found)
