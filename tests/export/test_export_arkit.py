@@ -147,8 +147,10 @@ def test_the_mouth_moves_only_near_that_characters_words(plan: MotionPlan, fps: 
             near |= (times > start - 0.15) & (times < end + 0.15)
         # Away from speech the mouth is the expression's alone, exactly.
         assert np.array_equal(weights[~near], still[~near]), name
+        # Open as far as people talking open it (in the shared talking-face clips 0.24 on average
+        # while speaking, 0.62 at the 95th percentile), never agape.
         jaw = weights[:, COL["jawOpen"]]
-        assert 0.2 <= jaw.max() <= 0.5
+        assert 0.3 <= jaw.max() <= 0.7
         for start, end in spans:
             inside = (times > start) & (times < end)
             assert weights[np.ix_(inside, SPEECH)].max() > 0.05, (name, start)
