@@ -49,7 +49,7 @@ SPEECH_JAW_GAIN = 1.5
 """Every viseme's jawOpen target times this. With the table's targets as they stand (after the
 Oculus visemes) the planned jaw opened 0.16 on average while speaking, the people of the shared
 talking-face clips 0.24, both read by the same face reader; 1.5 brings the distributions
-closest (Wasserstein 0.084 → 0.033; 1.6 as close, 1.3, 1.8 and 2.0 further:
+closest (Wasserstein 0.083 → 0.033; 1.6 as close, 1.3, 1.8 and 2.0 further:
 benchmarks/realism.py)."""
 
 
