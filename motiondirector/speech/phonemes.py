@@ -12,9 +12,10 @@ one vowel per syllable the spelling shows (`speech.alphabets`: "привет" tw
 three); a word of these scripts with no vowel ("в") is its consonant alone. Japanese kana
 and Korean Hangul spell their sounds and are read too (`speech.kana`: "ありがとう" AA1 R IY1
 G AA1 T OW1 UW1; `speech.hangul`: "감사" G AA1 M S AA1).
-Letters of other scripts get neutral syllables, one per Han character (kanji included), one
-per written syllable of Thai, Lao, Khmer and Burmese (`speech.syllables`), one per two
-letters otherwise, so a mouth moves plausibly. Emoji and stray symbols are silent. Nothing
+A written syllable of Thai (`speech.syllables` cuts a run into them) is said as it is
+spelled (`speech.thai`). Letters of other scripts get neutral syllables, one per kanji, one
+per written syllable of Lao, Khmer and Burmese, one per two letters otherwise, so a mouth
+moves plausibly. Emoji and stray symbols are silent. Nothing
 here raises on odd input.
 
 The syllable count of a word is its number of vowel phonemes.
@@ -44,6 +45,7 @@ from motiondirector.speech.syllables import (
     is_syllable_script,
     syllable_units,
 )
+from motiondirector.speech.thai import is_thai, thai_sounds
 from motiondirector.speech.transliteration import transliterate
 from motiondirector.word_cache import word_cache
 
@@ -234,6 +236,8 @@ def _pronounce_part(part: str) -> tuple[str, ...]:
             return _spelled_syllables(kana, kana_sounds(kana), is_kana)
         if any(is_hangul_syllable(char) for char in part):
             return _spelled_syllables(part, hangul_sounds(part), is_hangul_syllable)
+        if is_syllable_script(part[0]):
+            return _written_syllables(part)
         return _neutral_syllables(part)
     lexicon = cmu_lexicon()
     found = lexicon.get(part) or _interjection(part, lexicon)
@@ -268,15 +272,22 @@ def _spelled_syllables(
     return tuple(phonemes)
 
 
+def _written_syllables(run: str) -> tuple[str, ...]:
+    """A run of Thai, Lao, Khmer or Burmese: each written syllable is one ("ครับ", four
+    letters), a Thai one said as it is spelled (`speech.thai`), the others neutral."""
+    phonemes: list[str] = []
+    for unit in syllable_units(run):
+        if not _is_letter(unit[0]):
+            continue  # a stray mark or sign is silent
+        spelled = thai_sounds(unit) if is_thai(unit[0]) else None
+        phonemes.extend(spelled if spelled is not None else _neutral_run([unit[0]]))
+    return tuple(phonemes)
+
+
 def _neutral_syllables(run: str) -> tuple[str, ...]:
     """Plausible syllables for letters of another script; silent for symbols and emoji."""
-    if is_syllable_script(run[0]):
-        # A written syllable of Thai, Lao, Khmer or Burmese is one: "ครับ", four letters.
-        letters = [c for unit in syllable_units(run) for c in unit[:1] if _is_letter(c)]
-        per_syllable = 1
-    else:
-        letters = [c for c in run if _is_letter(c)]
-        per_syllable = 1 if all(_is_syllabic_script(c) for c in letters) else 2
+    letters = [c for c in run if _is_letter(c)]
+    per_syllable = 1 if all(_is_syllabic_script(c) for c in letters) else 2
     return _neutral_run(letters[::per_syllable])
 
 

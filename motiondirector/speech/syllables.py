@@ -123,7 +123,7 @@ def _is_mark(char: str) -> bool:
     return unicodedata.category(char).startswith("M")
 
 
-def _pair_second(first: str, second: str) -> bool:
+def starts_together(first: str, second: str) -> bool:
     """Whether two consonants start a syllable together (กร, หน, อย), or only the first of
     them (a weak pair, กว: ว may be the vowel or the final before)."""
     head, tail = _offset(first), _offset(second)
@@ -141,7 +141,11 @@ def _thai_lao_clusters(run: str) -> list[str]:
         end = index + 1
         if _offset(run[index]) in _LEADING and end < len(run) and _is_consonant(run[end]):
             end += 1
-            if end < len(run) and _is_consonant(run[end]) and _pair_second(run[end - 1], run[end]):
+            if (
+                end < len(run)
+                and _is_consonant(run[end])
+                and starts_together(run[end - 1], run[end])
+            ):
                 end += 1
         if _is_consonant(run[end - 1]):
             while end < len(run) and (_is_mark(run[end]) or _offset(run[end]) in _SPACING_VOWELS):
@@ -200,7 +204,12 @@ def _thai_lao_syllables(run: str) -> list[str]:
             syllables[-1] += cluster  # silent: จันทร์, การ์
             finals, completing = 0, frozenset()
             continue
-        if alone and len(after) > 1 and _is_consonant(after[0]) and _pair_second(cluster, after[0]):
+        if (
+            alone
+            and len(after) > 1
+            and _is_consonant(after[0])
+            and starts_together(cluster, after[0])
+        ):
             # ว after ก ข ค may instead close the syllable before (ทุก|วัน, not ทุ|กวัน).
             weak = _offset(after[0]) == _W
             if not (weak and syllables and (finals or head in completing)):

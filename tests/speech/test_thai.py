@@ -1,0 +1,80 @@
+"""Thai written syllables said as they are spelled (`speech.thai`): one syllable each, as their
+neutral syllables counted, now with initial, vowel and final, so a planned Thai line closes the
+lips of its ARKit curves on บ and ม; Lao, Khmer and Burmese keep neutral syllables."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from motiondirector.export.arkit import arkit_curves
+from motiondirector.plan.vocabulary import load_arkit_map
+from motiondirector.realize.pipeline import plan_text
+from motiondirector.speech import ARPABET, character_keys, pronounce, syllable_count
+from motiondirector.speech.syllables import syllable_units
+
+
+@pytest.mark.parametrize(
+    ("word", "said"),
+    [
+        ("สวัสดีครับ", "S AA1 W AA1 T D IY1 K R AA1 P"),  # a cluster, finals t and p
+        ("ขอบคุณ", "K AO1 P K UW1 N"),  # -อ- o; ณ closes as n
+        ("ผม", "P OW1 M"),  # no written vowel: o
+        ("ไม่เป็นไร", "M AY1 P EH1 N R AY1"),  # leading vowels, a tone mark dropped
+        ("ไทย", "T AY1"),  # the silent ย of ไทย
+        ("เรียน", "R IY1 N"),  # เ-ีย
+        ("เมือง", "M IH1 NG"),  # เ-ือ
+        ("ตัว", "T UW1"),  # -ัว
+        ("ด้วย", "D UW1 Y"),  # ว as the vowel
+        ("หมา", "M AA1"),  # ห only carries the tone
+        ("อยู่", "Y UW1"),  # and so does อ before ย
+        ("น้ำ", "N AA1 M"),  # -ำ am
+        ("จันทร์", "CH AA1 N"),  # letters under ์ are silent
+        ("ก็", "K AO1"),
+    ],
+)
+def test_written_syllables_say_what_they_spell(word: str, said: str) -> None:
+    assert " ".join(pronounce(word)) == said
+
+
+def _written(text: str) -> int:
+    # Words are read in normal form KC, where ำ is a mark and a vowel letter.
+    normal = unicodedata.normalize("NFKC", text)
+    return sum(unit[0].isalpha() for unit in syllable_units(normal))
+
+
+_THAI = st.sampled_from([chr(c) for c in range(0x0E01, 0x0E4F)] + [" ", "ๆ"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(_THAI, min_size=1, max_size=12))
+def test_any_thai_text_keeps_a_syllable_per_written_syllable(text: str) -> None:
+    for word in text.split():
+        phonemes = pronounce(word)
+        assert all(p.rstrip("012") in ARPABET for p in phonemes)
+        assert syllable_count(phonemes) == _written(word), word
+
+
+def test_lao_khmer_and_burmese_keep_their_neutral_syllables() -> None:
+    for word in ("ສະບາຍດີ", "សួស្តី", "မင်္ဂလာပါ"):
+        assert not {"M", "B", "P"} & set(pronounce(word))
+        assert syllable_count(pronounce(word)) == _written(word)
+
+
+COLUMN = {name: i for i, name in enumerate(load_arkit_map().blendshapes)}
+CLOSING = [COLUMN["mouthClose"], COLUMN["mouthPressLeft"], COLUMN["mouthPressRight"]]
+
+
+def test_a_thai_line_closes_the_lips_on_its_b_and_m() -> None:
+    plan = plan_text("ลิน: ขอบคุณมาก", format="text")
+    times, weights = arkit_curves(plan, "ลิน", 30)
+    closure = weights[:, CLOSING].max(axis=1)
+    labials = [key for key in character_keys(plan, "ลิน") if key.phoneme in ("P", "M")]
+    # Neutral syllables never closed the lips of a Thai line.
+    assert [key.phoneme for key in labials] == ["P", "M"]
+    for key in labials:
+        inside = (times >= key.start) & (times <= key.end)
+        assert inside.any() and closure[inside].max() > 0.5, key
