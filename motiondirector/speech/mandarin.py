@@ -12,7 +12,6 @@ and zhi as IH; tones move no part of the face and are dropped.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Sequence
 from functools import cache
 from typing import cast
@@ -42,9 +41,16 @@ _U_AS_V = {"u": "v", "ue": "ve", "uan": "van", "un": "vn"}
 _APICAL = frozenset({"z", "c", "s", "zh", "ch", "sh", "r"})
 
 
+_HAN_RANGES = (
+    (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2EBEF),
+    (0x2F800, 0x2FA1F), (0x30000, 0x323AF),
+)  # fmt: skip
+
+
 def is_han(char: str) -> bool:
     """Whether `char` is a Chinese character (a CJK unified or compatibility ideograph)."""
-    return unicodedata.name(char, "").startswith(("CJK UNIFIED", "CJK COMPATIBILITY IDEOGRAPH"))
+    code = ord(char)
+    return code >= 0x3400 and any(low <= code <= high for low, high in _HAN_RANGES)
 
 
 def _final_of(initial: str, rest: str) -> str:
@@ -92,7 +98,7 @@ def mandarin_readings(words: Sequence[str]) -> list[str | None]:
     context of the whole line and joined by spaces; None for a word without one, and for
     every word of a line with kana (Japanese)."""
     text = "".join(words)
-    if not any(is_han(char) for char in text) or any(is_kana(char) for char in text):
+    if text.isascii() or not any(is_han(char) for char in text) or any(map(is_kana, text)):
         return [None] * len(words)
     syllables = _line_pinyin(text)
     readings: list[str | None] = []
