@@ -8,10 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from motiondirector.export.arkit import arkit_curves
-from motiondirector.plan.vocabulary import load_arkit_map
-from motiondirector.realize.pipeline import plan_text
-from motiondirector.speech import ARPABET, character_keys, pronounce, syllable_count
+from motiondirector.speech import ARPABET, pronounce, syllable_count
+from tests.speech.lips import labial_closures
 from tests.speech.test_alphabets import LABELLED
 
 
@@ -50,17 +48,8 @@ def test_any_hangul_text_says_known_phonemes(text: str) -> None:
     assert syllable_count(phonemes) >= blocks
 
 
-COLUMN = {name: i for i, name in enumerate(load_arkit_map().blendshapes)}
-CLOSING = [COLUMN["mouthClose"], COLUMN["mouthPressLeft"], COLUMN["mouthPressRight"]]
-
-
 def test_a_korean_line_closes_the_lips_inside_gamsahamnida() -> None:
-    plan = plan_text("민수: 감사합니다.", format="text")
-    times, weights = arkit_curves(plan, "민수", 30)
-    closure = weights[:, CLOSING].max(axis=1)
-    labials = [key for key in character_keys(plan, "민수") if key.phoneme == "M"]
     # Neutral syllables never closed the lips of a Korean line.
-    assert len(labials) == 2
-    for key in labials:
-        inside = (times >= key.start) & (times <= key.end)
-        assert inside.any() and closure[inside].max() > 0.5, key
+    closures = labial_closures("민수: 감사합니다.", "민수")
+    assert [key.phoneme for key, _ in closures] == ["M", "M"]
+    assert all(closed > 0.5 for _, closed in closures), closures

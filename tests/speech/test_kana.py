@@ -8,10 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from motiondirector.export.arkit import arkit_curves
-from motiondirector.plan.vocabulary import load_arkit_map
-from motiondirector.realize.pipeline import plan_text
-from motiondirector.speech import ARPABET, character_keys, pronounce, syllable_count
+from motiondirector.speech import ARPABET, pronounce, syllable_count
+from tests.speech.lips import labial_closures
 
 
 @pytest.mark.parametrize(
@@ -60,17 +58,7 @@ def test_any_kana_text_says_known_phonemes(text: str) -> None:
     assert syllable_count(phonemes) == len(vowels)
 
 
-COLUMN = {name: i for i, name in enumerate(load_arkit_map().blendshapes)}
-CLOSING = [COLUMN["mouthClose"], COLUMN["mouthPressLeft"], COLUMN["mouthPressRight"]]
-
-
 def test_a_japanese_line_closes_the_lips_on_its_ma() -> None:
-    plan = plan_text("ユキ: ありがとうございます。", format="text")
-    times, weights = arkit_curves(plan, "ユキ", 30)
-    closure = weights[:, CLOSING].max(axis=1)
-    (m,) = [key for key in character_keys(plan, "ユキ") if key.phoneme == "M"]
-    inside = (times >= m.start) & (times <= m.end)
     # Neutral syllables never closed the lips of a Japanese line.
-    assert inside.any() and closure[inside].max() > 0.5
-    vowels = [key for key in character_keys(plan, "ユキ") if key.phoneme[-1].isdigit()]
-    assert closure[(times > vowels[0].start) & (times < vowels[0].end)].max() < 0.2
+    ((key, closed),) = labial_closures("ユキ: ありがとうございます。", "ユキ")
+    assert key.phoneme == "M" and closed > 0.5

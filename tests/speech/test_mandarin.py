@@ -11,13 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from motiondirector.export.arkit import arkit_curves
 from motiondirector.plan.scene import Word
-from motiondirector.plan.vocabulary import load_arkit_map
-from motiondirector.realize.pipeline import plan_text
-from motiondirector.speech import ARPABET, character_keys, syllable_count
+from motiondirector.speech import ARPABET, syllable_count
 from motiondirector.speech.mandarin import is_han, mandarin_readings, pinyin_phonemes
 from motiondirector.speech.track import derive_keys
+from tests.speech.lips import labial_closures
 
 
 @pytest.mark.parametrize(
@@ -76,17 +74,8 @@ def test_any_line_gets_one_vowel_per_chinese_character(texts: list[str]) -> None
         assert len(vowels) >= sum(is_han(c) for c in "".join(texts))
 
 
-COLUMN = {name: i for i, name in enumerate(load_arkit_map().blendshapes)}
-CLOSING = [COLUMN["mouthClose"], COLUMN["mouthPressLeft"], COLUMN["mouthPressRight"]]
-
-
 def test_a_chinese_line_closes_the_lips_on_its_b_and_m() -> None:
-    plan = plan_text("李明: 我们不明白。", format="text")
-    times, weights = arkit_curves(plan, "李明", 30)
-    closure = weights[:, CLOSING].max(axis=1)
-    labials = [key for key in character_keys(plan, "李明") if key.phoneme in ("M", "B")]
     # 们 不 明 白: neutral syllables never closed the lips of a Chinese line.
-    assert [key.phoneme for key in labials] == ["M", "B", "M", "B"]
-    for key in labials:
-        inside = (times >= key.start) & (times <= key.end)
-        assert inside.any() and closure[inside].max() > 0.5, key
+    closures = labial_closures("李明: 我们不明白。", "李明")
+    assert [key.phoneme for key, _ in closures] == ["M", "B", "M", "B"]
+    assert all(closed > 0.5 for _, closed in closures), closures

@@ -10,11 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from motiondirector.export.arkit import arkit_curves
-from motiondirector.plan.vocabulary import load_arkit_map
-from motiondirector.realize.pipeline import plan_text
-from motiondirector.speech import ARPABET, character_keys, pronounce, syllable_count
+from motiondirector.speech import ARPABET, pronounce, syllable_count
 from motiondirector.speech.syllables import syllable_units
+from tests.speech.lips import labial_closures
 
 
 @pytest.mark.parametrize(
@@ -64,17 +62,8 @@ def test_lao_khmer_and_burmese_keep_their_neutral_syllables() -> None:
         assert syllable_count(pronounce(word)) == _written(word)
 
 
-COLUMN = {name: i for i, name in enumerate(load_arkit_map().blendshapes)}
-CLOSING = [COLUMN["mouthClose"], COLUMN["mouthPressLeft"], COLUMN["mouthPressRight"]]
-
-
 def test_a_thai_line_closes_the_lips_on_its_b_and_m() -> None:
-    plan = plan_text("ลิน: ขอบคุณมาก", format="text")
-    times, weights = arkit_curves(plan, "ลิน", 30)
-    closure = weights[:, CLOSING].max(axis=1)
-    labials = [key for key in character_keys(plan, "ลิน") if key.phoneme in ("P", "M")]
     # Neutral syllables never closed the lips of a Thai line.
-    assert [key.phoneme for key in labials] == ["P", "M"]
-    for key in labials:
-        inside = (times >= key.start) & (times <= key.end)
-        assert inside.any() and closure[inside].max() > 0.5, key
+    closures = labial_closures("ลิน: ขอบคุณมาก", "ลิน")
+    assert [key.phoneme for key, _ in closures] == ["P", "M"]
+    assert all(closed > 0.5 for _, closed in closures), closures
