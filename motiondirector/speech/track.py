@@ -2,8 +2,9 @@
 
 An utterance that carries a track (`PlanUtterance.visemes`, schema 1.2) is read as it is;
 otherwise the track is derived from its words: phonemes the caller timed are used as given,
-the others come from `pronounce` (Chinese characters from their pinyin, read in the context of
-their line: `speech.mandarin`) and are spread over the word's span. Pauses between words of
+the others come from `pronounce` (or from how their line says them: Chinese characters their
+pinyin, `speech.mandarin`, a Japanese line with its kanji Janome's reading, `speech.japanese`)
+and are spread over the word's span. Pauses between words of
 at least `PAUSE_S` get a `sil` key. Deriving is deterministic, so a plan with its tracks
 attached exports exactly as the same plan without them.
 """
@@ -11,9 +12,12 @@ attached exports exactly as the same plan without them.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from motiondirector.plan.motion_plan import MotionPlan, PlanUtterance, VisemeKey
 from motiondirector.plan.scene import Word
+from motiondirector.speech.japanese import japanese_readings
+from motiondirector.speech.kana import kana_sounds
 from motiondirector.speech.mandarin import mandarin_readings, pinyin_phonemes
 from motiondirector.speech.phonemes import pronounce
 from motiondirector.speech.timing import TimedPhoneme, time_phonemes
@@ -24,15 +28,15 @@ PAUSE_S = 0.05
 """A gap between words at least this long is a pause: the track gets a `sil` key there."""
 
 
-def word_keys(word: Word, pinyin: str | None = None) -> list[Key]:
+def word_keys(word: Word, reading: str | None = None) -> list[Key]:
     """The keys of one word: the caller's phonemes as given, else its pronunciation timed
-    (that of `pinyin`, the word's Chinese characters as its line reads them, when given)."""
+    (that of `reading`, how its line says it, `line_readings`, when given)."""
     if word.phonemes is not None:
         return phoneme_keys(TimedPhoneme(p.phoneme, p.start, p.end) for p in word.phonemes)
     span = word.end - word.start
     if span <= 0.0:
         return []  # a word given no time is not heard
-    units = _unit_keys(word.text) if pinyin is None else _pinyin_keys(pinyin)
+    units = _unit_keys(word.text) if reading is None else _reading_keys(reading)
     return [
         Key(phoneme, viseme, round(word.start + a * span, 3), round(word.start + b * span, 3), w)
         for phoneme, viseme, a, b, w in units
@@ -47,10 +51,32 @@ def _unit_keys(text: str) -> tuple[Key, ...]:
 
 
 @word_cache(max_entries=65536, max_weight=2**18)
-def _pinyin_keys(pinyin: str) -> tuple[Key, ...]:
-    """`_unit_keys` of a word said as the pinyin syllables `pinyin` (space-separated)."""
-    phonemes = tuple(p for syllable in pinyin.split() for p in pinyin_phonemes(syllable))
+def _reading_keys(reading: str) -> tuple[Key, ...]:
+    """`_unit_keys` of a word said as `reading`: "pinyin:" and its syllables, space-separated,
+    or "kana:" and its katakana."""
+    kind, _, said = reading.partition(":")
+    if kind == "pinyin":
+        phonemes = tuple(p for syllable in said.split() for p in pinyin_phonemes(syllable))
+    else:
+        phonemes = tuple(p for sound in kana_sounds(said) for p in sound)
     return tuple(phoneme_keys(time_phonemes(phonemes, 0.0, 1.0), rounding=None))
+
+
+def line_readings(texts: list[str]) -> list[str | None]:
+    """How one line says each of its words where the word's own characters do not tell:
+    Japanese as Janome reads it, kanji included ("kana:..."; with the `japanese` extra), else
+    Chinese characters as Mandarin ("pinyin:..."); None for the other words."""
+    if all(text.isascii() for text in texts):
+        return [None] * len(texts)
+    return list(_line_readings(tuple(texts)))
+
+
+@lru_cache(maxsize=256)  # a line is read once per character whose curves it moves, and again
+def _line_readings(texts: tuple[str, ...]) -> tuple[str | None, ...]:
+    kana = japanese_readings(texts)
+    if any(reading is not None for reading in kana):
+        return tuple(None if reading is None else f"kana:{reading}" for reading in kana)
+    return tuple(None if said is None else f"pinyin:{said}" for said in mandarin_readings(texts))
 
 
 def derive_keys(words: Iterable[Word]) -> list[Key]:
@@ -58,8 +84,8 @@ def derive_keys(words: Iterable[Word]) -> list[Key]:
     them."""
     words = list(words)
     keys: list[Key] = []
-    for word, pinyin in zip(words, mandarin_readings([w.text for w in words]), strict=True):
-        found = word_keys(word, pinyin)
+    for word, reading in zip(words, line_readings([w.text for w in words]), strict=True):
+        found = word_keys(word, reading)
         if found and keys and found[0].start - keys[-1].end >= PAUSE_S:
             keys.append(Key(SILENCE, SILENCE, keys[-1].end, found[0].start, 1.0))
         keys.extend(found)
