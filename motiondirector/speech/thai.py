@@ -1,5 +1,5 @@
-"""Phonemes of a Thai written syllable (`speech.syllables` cuts a run into them): its initial
-consonant, its vowel and its final consonant, read off the spelling.
+"""Phonemes of a Thai or Lao written syllable (`speech.syllables` cuts a run into them): its
+initial consonant, its vowel and its final consonant, read off the spelling.
 
 A written syllable stays one syllable, as its neutral syllable counted before, and now says its
 sounds: the lips close on ม บ ป พ ภ (as initials, and as finals, which Thai says unreleased m
@@ -13,7 +13,10 @@ open one a (the ส of สบาย); the second consonant of a cluster (กร,
 first, a ห before a sonorant (หน, หม) and an อ before ย only carry tone; a final consonant is
 said as Thai closes a syllable (k, t, p, n, m, ng, or the glides w and y); a letter under ์
 is silent. Tone marks move no part of the face and are dropped; one diphthong is one vowel
-(its first part), so a syllable keeps one. Lao, Khmer and Burmese syllables keep neutral ones.
+(its first part), so a syllable keeps one. Lao is read by the same rules (its block mirrors
+Thai's), with its own letters where they differ (ຊ s, a final ຍ y, ໜ ໝ, the subscript ຼ l,
+the vowels ົ ຽ ໍ): `ສະບາຍດີ` is S AA B AA Y D IY. Khmer and Burmese syllables keep neutral
+ones.
 """
 
 from __future__ import annotations
@@ -45,15 +48,30 @@ _O, _W, _Y, _H = 0x2D, 0x27, 0x22, 0x2B  # อ ว ย ห
 _ABOVE_BELOW = {0x34: "IY", 0x35: "IY", 0x36: "IH", 0x37: "IH", 0x38: "UW", 0x39: "UW"}
 
 
-def is_thai(char: str) -> bool:
-    return 0x0E01 <= ord(char) <= 0x0E4E
+_LAO_BASE = 0x0E80  # the Lao block mirrors the Thai one, letter for letter where both have it
+# Where Lao differs from Thai at the same place: ຊ is s, ຍ closes as y; ໜ ໝ are n and m
+# written with ຫ.
+_LAO_CONSONANTS = {
+    **_CONSONANTS, 0x0A: ("S", "T"), 0x0D: ("Y", "Y"), 0x5C: ("N", "N"), 0x5D: ("M", "M"),
+}  # fmt: skip
+_LAO_SUBSCRIPT_L = 0x3C  # ຼ, an l under the initial (ຫຼາຍ)
+# Lao vowel marks: ົ o, ຽ ia, ໍ o (where Thai's ํ is the m of ำ).
+_LAO_MARKS = {0x3B: "OW", 0x3D: "IY", 0x4D: "AO"}
 
 
-def _offsets(syllable: str) -> list[int]:
-    return [ord(char) - _BASE for char in syllable if is_thai(char)]
+def is_thai_or_lao(char: str) -> bool:
+    code = ord(char)
+    return 0x0E01 <= code <= 0x0E4E or 0x0E81 <= code <= 0x0EDF
 
 
-def _spoken(offsets: list[int]) -> list[int]:
+def _offsets(syllable: str) -> tuple[list[int], bool]:
+    """The syllable's letters and signs by their place in their block, and whether it is Lao."""
+    lao = any(0x0E81 <= ord(char) <= 0x0EDF for char in syllable)
+    base = _LAO_BASE if lao else _BASE
+    return [ord(c) - base for c in syllable if is_thai_or_lao(c)], lao
+
+
+def _spoken(offsets: list[int], consonants: dict[int, tuple[str, str]]) -> list[int]:
     """`offsets` without tone marks and without the letters ์ silences (the one it sits on,
     and a consonant just before that one when it has no vowel of its own: จันทร์)."""
     kept: list[int] = []
@@ -61,20 +79,26 @@ def _spoken(offsets: list[int]) -> list[int]:
         if offset in _TONES:
             continue
         if offset == _SILENCER:
-            if kept and kept[-1] in _CONSONANTS:
+            if kept and kept[-1] in consonants:
                 kept.pop()
-                if len(kept) >= 2 and kept[-1] in _CONSONANTS and kept[-2] in _CONSONANTS:
+                if len(kept) >= 2 and kept[-1] in consonants and kept[-2] in consonants:
                     kept.pop()
             continue
         kept.append(offset)
     return kept
 
 
-def _vowel(leading: int | None, marks: list[int], after: list[int]) -> tuple[str | None, int]:
+def _vowel(
+    leading: int | None, marks: list[int], after: list[int], lao: bool
+) -> tuple[str | None, int]:
     """The vowel a leading vowel, the marks and the consonants `after` the onset make, and how
     many of those consonants are part of it (the อ of พอ, the ว of ตัว); None where the
     spelling writes no vowel."""
     follows = after[0] if after else None
+    if lao:
+        for mark in marks:
+            if mark in _LAO_MARKS and leading is None:
+                return _LAO_MARKS[mark], 0
     if leading == 0x40:  # เ
         if _SA_AA in marks:
             return ("AO" if _SA_A in marks else "AW"), 0  # เ-าะ o, เ-า ao
@@ -95,7 +119,7 @@ def _vowel(leading: int | None, marks: list[int], after: list[int]) -> tuple[str
         return "AY", int(follows == _Y and leading == 0x44)  # the silent ย of ไทย
     if _MAI_HAN_AKAT in marks:
         return ("UW", 1) if follows == _W else ("AA", 0)  # -ัว ua, -ั- a
-    if {_SA_AM, _SA_A, _SA_AA, _NIKHAHIT}.intersection(marks):
+    if {_SA_AM, _SA_A, _SA_AA}.intersection(marks) or (_NIKHAHIT in marks and not lao):
         return "AA", 0
     for mark in marks:
         if mark in _ABOVE_BELOW:
@@ -110,35 +134,41 @@ def _vowel(leading: int | None, marks: list[int], after: list[int]) -> tuple[str
 
 
 def thai_sounds(syllable: str) -> tuple[str, ...] | None:
-    """The phonemes of one written Thai syllable (the vowel with a stress digit), or None
-    where it is no syllable these rules read (a lone ๆ or ฯ, a stray mark)."""
-    offsets = _spoken(_offsets(syllable))
+    """The phonemes of one written Thai or Lao syllable (the vowel with a stress digit), or
+    None where it is no syllable these rules read (a lone ๆ or ฯ, a stray mark)."""
+    offsets, lao = _offsets(syllable)
+    consonants = _LAO_CONSONANTS if lao else _CONSONANTS
+    base = _LAO_BASE if lao else _BASE
+    offsets = _spoken(offsets, consonants)
     leading = offsets[0] if offsets and offsets[0] in _LEADING else None
     rest = offsets[1:] if leading is not None else offsets
-    if not rest or (rest[0] not in _CONSONANTS and rest[0] not in (_RUE, _LUE)):
+    vowel_letters = () if lao else (_RUE, _LUE)
+    if not rest or (rest[0] not in consonants and rest[0] not in vowel_letters):
         return None
     first = rest[0]
-    if first in (_RUE, _LUE):
+    if first in vowel_letters:
         return ("R" if first == _RUE else "L", "IH" + STRESS)
     paired = (
         len(rest) > 2
-        and rest[1] in _CONSONANTS
-        and starts_together(chr(_BASE + first), chr(_BASE + rest[1]))
+        and rest[1] in consonants
+        and starts_together(chr(base + first), chr(base + rest[1]))
     )
     onset = rest[:2] if paired else rest[:1]
-    said = [_CONSONANTS[letter][0] for letter in onset]
+    said = [consonants[letter][0] for letter in onset]
     if paired and first in (_H, _O):
         said = said[1:]  # a ห or อ that only carries the tone of the sonorant after it
     tail = rest[len(onset) :]
-    marks = [o for o in tail if o not in _CONSONANTS]
-    after = [o for o in tail if o in _CONSONANTS]
-    vowel, taken = _vowel(leading, marks, after)
+    if lao and _LAO_SUBSCRIPT_L in tail:
+        said = [*(sound for sound in said if sound != "HH"), "L"]  # ຫຼ: the ຫ carries tone
+    marks = [o for o in tail if o not in consonants and o != _LAO_SUBSCRIPT_L]
+    after = [o for o in tail if o in consonants]
+    vowel, taken = _vowel(leading, marks, after, lao)
     after = after[taken:]
     if vowel is None:
         vowel = "OW" if after else "AA"  # คน khon; the ส of สบาย
     said.append(vowel + STRESS)
-    if _SA_AM in marks or _NIKHAHIT in marks:
+    if _SA_AM in marks or (_NIKHAHIT in marks and not lao):
         said.append("M")
-    elif after and _CONSONANTS[after[0]][1]:
-        said.append(_CONSONANTS[after[0]][1])
+    elif after and consonants[after[0]][1]:
+        said.append(consonants[after[0]][1])
     return tuple(sound for sound in said if sound)
