@@ -140,10 +140,12 @@ def held_letter_syllables(word: str) -> float:
     return min(_MAX_HELD_SYLLABLES, extra * _HELD_LETTER_SYLLABLES)
 
 
-def word_ms(word: str, options: TimingOptions) -> int:
-    """How long a word takes to say, in whole milliseconds (at least 1 ms for any word)."""
-    syllables = max(1, count_syllables(word)) + held_letter_syllables(word)
-    return max(1, to_ms(syllables * options.syllable_seconds))
+def word_ms(word: str, options: TimingOptions, syllables: int | None = None) -> int:
+    """How long a word takes to say, in whole milliseconds (at least 1 ms for any word);
+    `syllables` where its line says how many (a kanji's reading), else counted here."""
+    counted = count_syllables(word) if syllables is None else syllables
+    said = max(1, counted) + held_letter_syllables(word)
+    return max(1, to_ms(said * options.syllable_seconds))
 
 
 def action_ms(word_count: int, options: TimingOptions) -> int:

@@ -62,6 +62,14 @@ def _reading_keys(reading: str) -> tuple[Key, ...]:
     return tuple(phoneme_keys(time_phonemes(phonemes, 0.0, 1.0), rounding=None))
 
 
+def said_syllables(reading: str | None) -> int | None:
+    """The syllables (vowels) a word says as `reading` (of `line_readings`), for its timing;
+    None for no reading, or a Chinese one (a character is a syllable, as `pronounce` counts)."""
+    if reading is None or not reading.startswith("kana:"):
+        return None
+    return sum(1 for sound in kana_sounds(reading[5:]) for p in sound if p[-1].isdigit())
+
+
 def line_readings(texts: list[str]) -> list[str | None]:
     """How one line says each of its words where the word's own characters do not tell:
     Japanese as Janome reads it, kanji included ("kana:..."; with the `japanese` extra), else

@@ -69,3 +69,23 @@ def test_a_japanese_line_closes_the_lips_on_the_m_and_b_of_its_kanji(
         assert [key.phoneme for key, _ in labial_closures(line, "ユキ")] == ["M", "M"]
     finally:
         track._line_readings.cache_clear()
+
+
+def test_a_kanji_takes_as_long_as_its_reading(monkeypatch: pytest.MonkeyPatch) -> None:
+    from motiondirector import plan_text
+
+    def spans(line: str) -> dict[str, float]:
+        (utterance,) = plan_text(line, format="text").utterances
+        return {word.text: word.end - word.start for word in utterance.words}
+
+    said = spans("ユキ: 私は東京に住んでいます。")
+    # 私 wa-ta-shi is three syllables, 東 to-u two, the particle は one.
+    assert said["私"] == pytest.approx(3 * said["は"], abs=0.002)
+    assert said["東"] == pytest.approx(2 * said["は"], abs=0.002)
+    monkeypatch.setattr(japanese, "janome_installed", lambda: False)
+    track._line_readings.cache_clear()
+    try:
+        alone = spans("ユキ: 私は東京に住んでいます。")
+        assert alone["私"] == pytest.approx(alone["は"])  # a kanji is one syllable unread
+    finally:
+        track._line_readings.cache_clear()
