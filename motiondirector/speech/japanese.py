@@ -14,6 +14,7 @@ kana read as spelled.
 from __future__ import annotations
 
 import importlib.util
+import threading
 from collections.abc import Sequence
 from functools import cache
 from typing import Any
@@ -36,6 +37,14 @@ def _tokenizer() -> Any:
     from janome.tokenizer import Tokenizer
 
     return Tokenizer()
+
+
+_ANALYSING = threading.Lock()  # one analyser per process, its use not documented thread-safe
+
+
+def _analysed(text: str) -> list[Any]:
+    with _ANALYSING:
+        return list(_tokenizer().tokenize(text))
 
 
 def _katakana(text: str) -> str:
@@ -105,7 +114,7 @@ def japanese_readings(words: Sequence[str]) -> list[str | None]:
         return [None] * len(words)
     readings = [""] * len(text)
     at = 0
-    for token in _tokenizer().tokenize(text):
+    for token in _analysed(text):
         surface = token.surface
         reading = token.reading if token.reading != "*" else ""
         phonetic = token.phonetic if token.phonetic != "*" else ""

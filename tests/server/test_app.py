@@ -358,3 +358,21 @@ def test_operation_ids_are_stable_method_names(client: TestClient) -> None:
     assert spec["paths"]["/v1/sessions"]["post"]["operationId"] == "create_session"
     assert spec["paths"]["/v1/scenes/{job_id}/cancel"]["post"]["operationId"] == "cancel_scene"
     assert spec["info"]["version"] == motiondirector.__version__
+
+
+@pytest.mark.parametrize(
+    ("script", "character", "labials"),
+    [
+        ("ユキ: 毎晩です。", "ユキ", ["M", "B"]),  # the kanji 毎晩, read mai-ban
+        ("李明: 我们不明白。", "李明", ["M", "B", "M", "B"]),  # 们 不 明 白 as Mandarin
+    ],
+)
+def test_a_japanese_or_chinese_line_is_mouthed_as_read(
+    client: TestClient, script: str, character: str, labials: list[str]
+) -> None:
+    body = {"script": script, "format": "text", "export": "visemes", "character": character}
+    response = client.post("/v1/plan", json=body, headers=AUTH)
+    assert response.status_code == 200, response.text
+    (utterance,) = json.loads(response.json()["export"]["content"])["utterances"]
+    closed = [key["phoneme"] for key in utterance["keys"] if key["viseme"] == "PP"]
+    assert closed == labials

@@ -89,3 +89,12 @@ def test_a_kanji_takes_as_long_as_its_reading(monkeypatch: pytest.MonkeyPatch) -
         assert alone["私"] == pytest.approx(alone["は"])  # a kanji is one syllable unread
     finally:
         track._line_readings.cache_clear()
+
+
+def test_lines_read_at_once_from_many_threads_read_as_one_at_a_time() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    lines = [split_unspaced(f"今日は{n}回も東京へ行って、友達と食べました。") for n in range(40)]
+    alone = [japanese_readings(words) for words in lines]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert list(pool.map(japanese_readings, lines)) == alone
