@@ -15,8 +15,8 @@ said as Thai closes a syllable (k, t, p, n, m, ng, or the glides w and y); a let
 is silent. Tone marks move no part of the face and are dropped; one diphthong is one vowel
 (its first part), so a syllable keeps one. Lao is read by the same rules (its block mirrors
 Thai's), with its own letters where they differ (ຊ s, a final ຍ y, ໜ ໝ, the subscript ຼ l,
-the vowels ົ ຽ ໍ): `ສະບາຍດີ` is S AA B AA Y D IY. Khmer and Burmese syllables keep neutral
-ones.
+the vowels ົ ຽ ໍ): `ສະບາຍດີ` is S AA B AA Y D IY. Burmese has a reader of its own
+(`speech.burmese`); Khmer syllables keep neutral ones.
 """
 
 from __future__ import annotations
