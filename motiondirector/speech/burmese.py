@@ -11,7 +11,7 @@ vowel signs make the vowel (ာ a, ိ i, ီ i, ု u, ူ u, ေ e, ဲ e, ေ
 consonant killed by ် changes the vowel written with it as Burmese does (-က် e, -င် i, -တ်
 a, -ိုက် ai, -ုန် o, -ောင် au, ...); a final stop is a glottal stop, which moves nothing, a
 final nasal (and ံ) is n; a consonant stacked under the final (္) is said after it. Tones are
-dropped. Khmer syllables keep neutral ones.
+dropped.
 """
 
 from __future__ import annotations

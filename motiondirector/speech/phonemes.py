@@ -12,10 +12,10 @@ one vowel per syllable the spelling shows (`speech.alphabets`: "привет" tw
 three); a word of these scripts with no vowel ("в") is its consonant alone. Japanese kana
 and Korean Hangul spell their sounds and are read too (`speech.kana`: "ありがとう" AA1 R IY1
 G AA1 T OW1 UW1; `speech.hangul`: "감사" G AA1 M S AA1).
-A written syllable of Thai, Lao or Burmese (`speech.syllables` cuts a run into them) is said
-as it is spelled (`speech.thai`, `speech.burmese`). Letters of other scripts get neutral
-syllables, one per kanji, one per written syllable of Khmer, one per two letters otherwise,
-so a mouth moves plausibly. Emoji and stray symbols are silent. Nothing
+A written syllable of Thai, Lao, Burmese or Khmer (`speech.syllables` cuts a run into them) is
+said as it is spelled (`speech.thai`, `speech.burmese`, `speech.khmer`). Letters of other
+scripts get neutral syllables, one per kanji, one per two letters otherwise, so a mouth moves
+plausibly. Emoji and stray symbols are silent. Nothing
 here raises on odd input.
 
 The syllable count of a word is its number of vowel phonemes.
@@ -40,6 +40,7 @@ from motiondirector.speech.alphabets import (
 from motiondirector.speech.burmese import burmese_sounds, is_burmese
 from motiondirector.speech.hangul import hangul_sounds, is_hangul_syllable
 from motiondirector.speech.kana import is_kana, kana_sounds, normalized_kana
+from motiondirector.speech.khmer import is_khmer, khmer_sounds
 from motiondirector.speech.letter_to_sound import spell_to_phonemes
 from motiondirector.speech.syllables import (
     SYLLABLE_SCRIPT_CLASS,
@@ -275,20 +276,24 @@ def _spelled_syllables(
 
 def _written_syllables(run: str) -> tuple[str, ...]:
     """A run of Thai, Lao, Khmer or Burmese: each written syllable is one ("ครับ", four
-    letters), a Thai one said as it is spelled (`speech.thai`), the others neutral."""
+    letters), said as it is spelled, or neutral where its reader reads none (a lone ๆ)."""
     phonemes: list[str] = []
     for unit in syllable_units(run):
         if not _is_letter(unit[0]):
             continue  # a stray mark or sign is silent
-        spelled = (
-            thai_sounds(unit)
-            if is_thai_or_lao(unit[0])
-            else burmese_sounds(unit)
-            if is_burmese(unit[0])
-            else None
-        )
+        reader = _syllable_reader(unit[0])
+        spelled = reader(unit) if reader is not None else None
         phonemes.extend(spelled if spelled is not None else _neutral_run([unit[0]]))
     return tuple(phonemes)
+
+
+def _syllable_reader(char: str) -> Callable[[str], tuple[str, ...] | None] | None:
+    """The reader of written syllables of `char`'s script."""
+    if is_thai_or_lao(char):
+        return thai_sounds
+    if is_burmese(char):
+        return burmese_sounds
+    return khmer_sounds if is_khmer(char) else None
 
 
 def _neutral_syllables(run: str) -> tuple[str, ...]:

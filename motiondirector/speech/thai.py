@@ -16,7 +16,7 @@ is silent. Tone marks move no part of the face and are dropped; one diphthong is
 (its first part), so a syllable keeps one. Lao is read by the same rules (its block mirrors
 Thai's), with its own letters where they differ (ຊ s, a final ຍ y, ໜ ໝ, the subscript ຼ l,
 the vowels ົ ຽ ໍ): `ສະບາຍດີ` is S AA B AA Y D IY. Burmese has a reader of its own
-(`speech.burmese`); Khmer syllables keep neutral ones.
+(`speech.burmese`), and so has Khmer (`speech.khmer`).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Burmese written syllables said as they are spelled (`speech.burmese`): one syllable each, as
 their neutral syllables counted, now with initial, medials, vowel and final, so a planned
-Burmese line closes the lips of its ARKit curves on မ and ပ; Khmer keeps neutral syllables."""
+Burmese line closes the lips of its ARKit curves on မ and ပ."""
 
 from __future__ import annotations
 

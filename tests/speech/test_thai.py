@@ -1,6 +1,6 @@
 """Thai and Lao written syllables said as they are spelled (`speech.thai`): one syllable each,
 as their neutral syllables counted, now with initial, vowel and final, so a planned Thai line
-closes the lips of its ARKit curves on บ and ม; Khmer keeps neutral syllables."""
+closes the lips of its ARKit curves on บ and ม."""
 
 from __future__ import annotations
 
@@ -62,12 +62,6 @@ def test_any_thai_or_lao_text_keeps_a_syllable_per_written_syllable(text: str) -
         phonemes = pronounce(word)
         assert all(p.rstrip("012") in ARPABET for p in phonemes)
         assert syllable_count(phonemes) == _written(word), word
-
-
-def test_khmer_keeps_its_neutral_syllables() -> None:
-    for word in ("សួស្តី", "អរគុណ"):
-        assert not {"M", "B", "P"} & set(pronounce(word))
-        assert syllable_count(pronounce(word)) == _written(word)
 
 
 def test_a_thai_line_closes_the_lips_on_its_b_and_m() -> None:
