@@ -3,8 +3,9 @@
 An utterance that carries a track (`PlanUtterance.visemes`, schema 1.2) is read as it is;
 otherwise the track is derived from its words: phonemes the caller timed are used as given,
 the others come from `pronounce` (or from how their line says them: Chinese characters their
-pinyin, `speech.mandarin`, a Japanese line with its kanji Janome's reading, `speech.japanese`)
-and are spread over the word's span. Pauses between words of
+pinyin, `speech.mandarin`, a Japanese line with its kanji Janome's reading, `speech.japanese`,
+a Vietnamese line's words their Vietnamese syllables, `speech.vietnamese`) and are spread
+over the word's span. Pauses between words of
 at least `PAUSE_S` get a `sil` key. Deriving is deterministic, so a plan with its tracks
 attached exports exactly as the same plan without them.
 """
@@ -21,6 +22,7 @@ from motiondirector.speech.kana import kana_sounds
 from motiondirector.speech.mandarin import mandarin_readings, pinyin_phonemes
 from motiondirector.speech.phonemes import pronounce
 from motiondirector.speech.timing import TimedPhoneme, time_phonemes
+from motiondirector.speech.vietnamese import vietnamese_phonemes, vietnamese_readings
 from motiondirector.speech.visemes import SILENCE, Key, phoneme_keys
 from motiondirector.word_cache import word_cache
 
@@ -52,28 +54,34 @@ def _unit_keys(text: str) -> tuple[Key, ...]:
 
 @word_cache(max_entries=65536, max_weight=2**18)
 def _reading_keys(reading: str) -> tuple[Key, ...]:
-    """`_unit_keys` of a word said as `reading`: "pinyin:" and its syllables, space-separated,
-    or "kana:" and its katakana."""
+    """`_unit_keys` of a word said as `reading` (of `line_readings`)."""
+    return tuple(phoneme_keys(time_phonemes(_reading_phonemes(reading), 0.0, 1.0), rounding=None))
+
+
+def _reading_phonemes(reading: str) -> tuple[str, ...]:
+    """The phonemes of a reading: "pinyin:" and syllables, space-separated, "kana:" and
+    katakana, or "vi:" and a Vietnamese word."""
     kind, _, said = reading.partition(":")
     if kind == "pinyin":
-        phonemes = tuple(p for syllable in said.split() for p in pinyin_phonemes(syllable))
-    else:
-        phonemes = tuple(p for sound in kana_sounds(said) for p in sound)
-    return tuple(phoneme_keys(time_phonemes(phonemes, 0.0, 1.0), rounding=None))
+        return tuple(p for syllable in said.split() for p in pinyin_phonemes(syllable))
+    if kind == "vi":
+        return vietnamese_phonemes(said) or ()
+    return tuple(p for sound in kana_sounds(said) for p in sound)
 
 
 def said_syllables(reading: str | None) -> int | None:
     """The syllables (vowels) a word says as `reading` (of `line_readings`), for its timing;
     None for no reading, or a Chinese one (a character is a syllable, as `pronounce` counts)."""
-    if reading is None or not reading.startswith("kana:"):
+    if reading is None or reading.startswith("pinyin:"):
         return None
-    return sum(1 for sound in kana_sounds(reading[5:]) for p in sound if p[-1].isdigit())
+    return sum(1 for phoneme in _reading_phonemes(reading) if phoneme[-1].isdigit())
 
 
 def line_readings(texts: list[str]) -> list[str | None]:
     """How one line says each of its words where the word's own characters do not tell:
     Japanese as Janome reads it, kanji included ("kana:..."; with the `japanese` extra), else
-    Chinese characters as Mandarin ("pinyin:..."); None for the other words."""
+    a Vietnamese line's words as Vietnamese ("vi:...") and Chinese characters as Mandarin
+    ("pinyin:..."); None for the other words."""
     if all(text.isascii() for text in texts):
         return [None] * len(texts)
     return list(_line_readings(tuple(texts)))
@@ -84,7 +92,10 @@ def _line_readings(texts: tuple[str, ...]) -> tuple[str | None, ...]:
     kana = japanese_readings(texts)
     if any(reading is not None for reading in kana):
         return tuple(None if reading is None else f"kana:{reading}" for reading in kana)
-    return tuple(None if said is None else f"pinyin:{said}" for said in mandarin_readings(texts))
+    return tuple(
+        f"vi:{word}" if word is not None else f"pinyin:{said}" if said is not None else None
+        for word, said in zip(vietnamese_readings(texts), mandarin_readings(texts), strict=True)
+    )
 
 
 def derive_keys(words: Iterable[Word]) -> list[Key]:
