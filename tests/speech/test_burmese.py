@@ -4,14 +4,9 @@ Burmese line closes the lips of its ARKit curves on မ and ပ."""
 
 from __future__ import annotations
 
-import unicodedata
-
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from motiondirector.speech import ARPABET, pronounce, syllable_count
-from motiondirector.speech.syllables import syllable_units
+from motiondirector.speech import pronounce
 from tests.speech.lips import labial_closures
 
 
@@ -31,23 +26,6 @@ from tests.speech.lips import labial_closures
 )
 def test_written_syllables_say_what_they_spell(word: str, said: str) -> None:
     assert " ".join(pronounce(word)) == said
-
-
-def _written(text: str) -> int:
-    normal = unicodedata.normalize("NFKC", text)
-    return sum(unit[0].isalpha() for unit in syllable_units(normal))
-
-
-_BURMESE = st.sampled_from([chr(c) for c in range(0x1000, 0x103F)] + [" "])
-
-
-@settings(max_examples=500, deadline=None)
-@given(st.text(_BURMESE, min_size=1, max_size=12))
-def test_any_burmese_text_keeps_a_syllable_per_written_syllable(text: str) -> None:
-    for word in text.split():
-        phonemes = pronounce(word)
-        assert all(p.rstrip("012") in ARPABET for p in phonemes)
-        assert syllable_count(phonemes) == _written(word), word
 
 
 def test_a_burmese_line_closes_the_lips_on_its_m_and_p() -> None:

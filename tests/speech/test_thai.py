@@ -4,14 +4,9 @@ closes the lips of its ARKit curves on บ and ม."""
 
 from __future__ import annotations
 
-import unicodedata
-
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from motiondirector.speech import ARPABET, pronounce, syllable_count
-from motiondirector.speech.syllables import syllable_units
+from motiondirector.speech import pronounce
 from tests.speech.lips import labial_closures
 
 
@@ -42,26 +37,6 @@ from tests.speech.lips import labial_closures
 )
 def test_written_syllables_say_what_they_spell(word: str, said: str) -> None:
     assert " ".join(pronounce(word)) == said
-
-
-def _written(text: str) -> int:
-    # Words are read in normal form KC, where ำ is a mark and a vowel letter.
-    normal = unicodedata.normalize("NFKC", text)
-    return sum(unit[0].isalpha() for unit in syllable_units(normal))
-
-
-_THAI = st.sampled_from(
-    [chr(c) for c in (*range(0x0E01, 0x0E4F), *range(0x0E81, 0x0ECF))] + [" ", "ๆ"]
-)
-
-
-@settings(max_examples=500, deadline=None)
-@given(st.text(_THAI, min_size=1, max_size=12))
-def test_any_thai_or_lao_text_keeps_a_syllable_per_written_syllable(text: str) -> None:
-    for word in text.split():
-        phonemes = pronounce(word)
-        assert all(p.rstrip("012") in ARPABET for p in phonemes)
-        assert syllable_count(phonemes) == _written(word), word
 
 
 def test_a_thai_line_closes_the_lips_on_its_b_and_m() -> None:
