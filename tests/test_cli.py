@@ -47,6 +47,20 @@ def test_schema_is_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert schema["title"] == "MotionPlan"
 
 
+def test_plan_says_lines_in_the_language_given(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    script = tmp_path / "ken.txt"
+    script.write_text("KEN: 無理!\n", encoding="utf-8")
+    out = tmp_path / "plan.json"
+    assert main(["plan", str(script), "-q", "-o", str(out)]) == 0
+    assert "language" not in json.loads(out.read_text())["utterances"][0]
+    assert main(["plan", str(script), "-q", "--language", "ja", "-o", str(out)]) == 0
+    assert json.loads(out.read_text())["utterances"][0]["language"] == "ja"
+    assert main(["plan", str(script), "-q", "--language", "ja", "--format", "visemes"]) == 0
+    assert '"phoneme":"M"' in capsys.readouterr().out  # 無理 said mu-ri: the lips close on m
+
+
 def test_bml_to_stdout(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["plan", str(EXAMPLE_SCENE), "-q", "--format", "bml"]) == 0
     root = ET.fromstring(capsys.readouterr().out)

@@ -99,6 +99,8 @@ def test_no_help_shows_an_empty_default(
         (["search", "builtin", "wave", "-k", "0"], "-k: must be 1 or more, got 0"),
         (["serve", "--port", "70000"], "--port: must be a port from 0 to 65535, got 70000"),
         (["serve", "--session-ttl", "nan"], "--session-ttl: must be above 0, got nan"),
+        (["plan", "s.txt", "--language", "ja_JP"],
+         "--language: language 'ja_JP' is not a BCP 47 language tag"),
         (["generate", "out", "--backend", "wan-vace", "--out", "o", "--seed", "-1"],
          "--seed: must be 0 or more, got -1"),
     ],

@@ -138,11 +138,17 @@ class Director:
         format: ScriptFormat = "auto",
         timing: TimingOptions | None = None,
         max_bytes: int = DEFAULT_MAX_BYTES,
+        language: str | None = None,
     ) -> Scene:
-        """A Scene from a script file, or from script text (a str with a line break)."""
+        """A Scene from a script file, or from script text (a str with a line break); `language`
+        as `parse_script` takes it."""
         if isinstance(script, str) and "\n" in script:
-            return parse_script(script, format=format, timing=timing, max_bytes=max_bytes)
-        return read_script(script, format=format, timing=timing, max_bytes=max_bytes)
+            return parse_script(
+                script, format=format, timing=timing, max_bytes=max_bytes, language=language
+            )
+        return read_script(
+            script, format=format, timing=timing, max_bytes=max_bytes, language=language
+        )
 
     def plan(self, scene: Scene) -> tuple[Direction, MotionPlan]:
         """The planner's Direction for `scene` and the validated plan realized from it."""
@@ -172,6 +178,7 @@ class Director:
         format: ScriptFormat = "auto",
         timing: TimingOptions | None = None,
         max_bytes: int = DEFAULT_MAX_BYTES,
+        language: str | None = None,
     ) -> DirectResult:
         """Direct `script` (a Scene, a MotionPlan, a script file path, or script text) and,
         with `out`, write plan.json, timeline.json, timeline.otio, one BVH per character,
@@ -185,7 +192,9 @@ class Director:
         scene = (
             script
             if isinstance(script, Scene)
-            else self.read(script, format=format, timing=timing, max_bytes=max_bytes)
+            else self.read(
+                script, format=format, timing=timing, max_bytes=max_bytes, language=language
+            )
         )
         direction, plan = self.plan(scene)
         return self.realize(plan, out=out, scene=scene, direction=direction)

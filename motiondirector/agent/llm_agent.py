@@ -186,6 +186,7 @@ class LLMDirector:
         timing: TimingOptions | None = None,
         max_bytes: int = DEFAULT_MAX_BYTES,
         instructions: str | None = None,
+        language: str | None = None,
     ) -> DirectResult:
         """Let the model direct `script` (a Scene, a script file, or script text) following
         `instructions`; with `out`, the result is written as `Director.direct` writes it and
@@ -193,7 +194,9 @@ class LLMDirector:
         scene = (
             script
             if isinstance(script, Scene)
-            else self.director.read(script, format=format, timing=timing, max_bytes=max_bytes)
+            else self.director.read(
+                script, format=format, timing=timing, max_bytes=max_bytes, language=language
+            )
         )
         folder = SceneFolder(out).agent_dir if out is not None else None
         session = DirectorSession(self.director, folder=folder) if folder else None

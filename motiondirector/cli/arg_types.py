@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TypeAlias
 
 from motiondirector.errors import MotionDirectorError
+from motiondirector.plan.scene import language_problem
 
 Subcommands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 """What `add_subparsers` returns: each command module adds its parsers to it."""
@@ -27,6 +28,14 @@ def non_negative_int(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
     return value
+
+
+def language_tag(text: str) -> str:
+    """An argparse type: a BCP 47 language tag (ja, zh-Hans, vi)."""
+    problem = language_problem(text.strip())
+    if problem is not None:
+        raise argparse.ArgumentTypeError(problem)
+    return text.strip()
 
 
 def positive_int(text: str) -> int:

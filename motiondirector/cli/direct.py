@@ -165,8 +165,15 @@ def _direct_scene(args: argparse.Namespace, director: Director) -> DirectResult:
             format=args.input_format,
             max_bytes=max_bytes,
             instructions=args.instructions,
+            language=args.language,
         )
-    return director.direct(args.script, args.out, format=args.input_format, max_bytes=max_bytes)
+    return director.direct(
+        args.script,
+        args.out,
+        format=args.input_format,
+        max_bytes=max_bytes,
+        language=args.language,
+    )
 
 
 def _direct(args: argparse.Namespace) -> int:

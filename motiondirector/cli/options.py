@@ -8,7 +8,12 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from motiondirector.cli.arg_types import non_negative_int, positive_int, positive_seconds
+from motiondirector.cli.arg_types import (
+    language_tag,
+    non_negative_int,
+    positive_int,
+    positive_seconds,
+)
 from motiondirector.plan.options import FPS_CHOICES, PLANNER_NAMES, SCRIPT_FORMATS
 
 if TYPE_CHECKING:
@@ -25,6 +30,14 @@ def add_planning_options(parser: argparse.ArgumentParser) -> None:
         choices=SCRIPT_FORMATS,
         help="how to read the script; auto: .fountain and .spmd are Fountain, .json is "
         "dialogue JSON, anything else is detected from the content",
+    )
+    parser.add_argument(
+        "--language",
+        type=language_tag,
+        default=None,
+        metavar="TAG",
+        help="the language the lines are said in (a BCP 47 tag: ja, zh-Hans, vi), over the one "
+        "the script states; default: as the script states, else as its writing tells",
     )
     parser.add_argument(
         "--planner",

@@ -117,6 +117,7 @@ def _make_plan(args: argparse.Namespace) -> MotionPlan:
         seed=args.seed,
         max_bytes=args.max_bytes or DEFAULT_MAX_BYTES,
         progress=progress,
+        language=args.language,
     )
     report_fallbacks(planner, plan)
     if not args.quiet:

@@ -6,7 +6,8 @@ The JSON Schema of `MotionPlan` is published (`motiondirector schema`) and versi
 `planned_by` and `fallback` to each utterance; 1.2 added the optional speech track (`visemes`)
 of each utterance and the optional caller phoneme timings of each word; 1.3 added the gesture
 lexemes of handling things (take, give, put_down, drink, read, write, open); 1.4 added
-`voice_over` to each utterance; 1.0 to 1.3 plans still load (upgraded on reading).
+`voice_over` to each utterance; 1.5 added its `language`; 1.0 to 1.4 plans still load
+(upgraded on reading).
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ from typing import Annotated, Any, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from motiondirector.plan.direction import ModelFallback, describe_fallbacks
-from motiondirector.plan.scene import Seconds, Word
+from motiondirector.plan.scene import LanguageTag, Seconds, Word
 from motiondirector.plan.vocabulary import Emotion, GestureLexeme, Hand, HeadLexeme, PostureLexeme
 
-SCHEMA_VERSION: Literal["1.4"] = "1.4"
-_UPGRADED_VERSIONS = ("1.0", "1.1", "1.2", "1.3")
+SCHEMA_VERSION: Literal["1.5"] = "1.5"
+_UPGRADED_VERSIONS = ("1.0", "1.1", "1.2", "1.3", "1.4")
 
 Viseme = Literal[
     "sil", "PP", "FF", "TH", "DD", "kk", "CH", "SS", "nn", "RR", "aa", "E", "ih", "oh", "ou"
@@ -177,6 +178,14 @@ class PlanUtterance(_Model):
         description="A voice-over (a V.O. cue): heard, not said on screen, so the speaker's "
         "mouth stays still in the plan and the face exports; left out when false (schema 1.4).",
     )
+    language: LanguageTag | None = Field(
+        default=None,
+        exclude_if=_is_none,
+        description="The language the line is said in (a BCP 47 tag), where the script states "
+        "it or its writing tells; it decides how the line's words are said where their "
+        "writing does not (a `ja` line of kanji alone is Japanese). Left out when unknown "
+        "(schema 1.5).",
+    )
 
     def mouthed_by(self, character: str) -> bool:
         """Whether `character` says this line on screen: their own line, not a voice-over."""
@@ -214,7 +223,7 @@ class CharacterTrack(_Model):
 
 
 class MotionPlan(_Model):
-    schema_version: Literal["1.4"] = SCHEMA_VERSION
+    schema_version: Literal["1.5"] = SCHEMA_VERSION
     scene: SceneInfo
     beats: tuple[PlanBeat, ...]
     utterances: tuple[PlanUtterance, ...]
@@ -224,7 +233,7 @@ class MotionPlan(_Model):
     @model_validator(mode="before")
     @classmethod
     def _upgrade(cls, data: Any) -> Any:
-        # 1.1 to 1.4 only added optional fields and lexemes: an older plan is a valid newer one.
+        # 1.1 to 1.5 only added optional fields and lexemes: an older plan is a valid newer one.
         if isinstance(data, Mapping) and data.get("schema_version") in _UPGRADED_VERSIONS:
             return {**data, "schema_version": SCHEMA_VERSION}
         return data

@@ -6,11 +6,25 @@ utterances with word timings, parentheticals and addressees, and action lines wi
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 Seconds = Annotated[float, Field(ge=0.0, description="Time in seconds from the scene start.")]
+LANGUAGE_TAG_PATTERN = r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*"
+"""A BCP 47 language tag as far as it is checked: a language subtag, then optional subtags
+(script, region, variant): ja, zh-Hans, pt-BR, en-GB."""
+LANGUAGE_TAG_MAX = 35
+_LANGUAGE_TAG = re.compile(LANGUAGE_TAG_PATTERN)
+LanguageTag = Annotated[
+    str,
+    Field(
+        pattern=f"^{LANGUAGE_TAG_PATTERN}$",
+        max_length=LANGUAGE_TAG_MAX,
+        description="A BCP 47 language tag: ja, zh-Hans, vi, en-GB.",
+    ),
+]
 
 
 class _Frozen(BaseModel):
@@ -41,6 +55,19 @@ class Word(_Frozen):
     )
 
 
+def language_problem(tag: str) -> str | None:
+    """What is wrong with `tag` as a language tag, or None if nothing is."""
+    if len(tag) <= LANGUAGE_TAG_MAX and _LANGUAGE_TAG.fullmatch(tag):
+        return None
+    shown = tag if len(tag) <= 40 else tag[:40] + "..."
+    return f"language {shown!r} is not a BCP 47 language tag (ja, zh-Hans, vi, en-GB)"
+
+
+def primary_language(tag: str | None) -> str | None:
+    """The language subtag of a BCP 47 tag, lower-cased ("zh" of "zh-Hans"); None for None."""
+    return None if tag is None else tag.partition("-")[0].lower()
+
+
 def is_voice_over(extension: str | None) -> bool:
     """Whether a cue extension ("V.O.", "v.o", "V. O.") marks a voice-over: a line the audience
     hears that nobody says on screen, and that the others on stage do not hear."""
@@ -69,6 +96,12 @@ class Utterance(_Frozen):
     dual: bool = Field(default=False, description="Spoken at the same time as the previous line.")
     beat: int = Field(default=0, ge=0, description="Index of the beat (scene) it belongs to.")
     line: int | None = Field(default=None, description="1-based line in the source file.")
+    language: LanguageTag | None = Field(
+        default=None,
+        exclude_if=_is_none,
+        description="The language the line is said in, where the script states it or its "
+        "writing tells (`scene.language`); None where neither does.",
+    )
 
     @property
     def voice_over(self) -> bool:

@@ -20,6 +20,9 @@ timings from the client's TTS are used as given). What the conversation adds, an
 - **Emotion in context.** The rules planner reads each turn's emotion after the conversation's
   last `HISTORY_TURNS` turns (who said what), through the same classifier call that reads a
   screenplay line after the lines before it, so the same lines get the same emotions either way.
+- **Language.** A turn is said in the language it states, else the conversation's (both BCP
+  47 tags, `scene.language`); where neither is stated, once a turn has written kana the
+  conversation is in Japanese, and a later turn of kanji alone (先生!) is read as Japanese.
 - **Answers.** A line the planner calls `inform` or `exclaim` right after another character's
   question becomes an `answer` (what the rules planner does within one scene).
 
@@ -43,11 +46,12 @@ from typing import Any, Literal
 from motiondirector.errors import SceneLimitError, ScriptError, TurnError
 from motiondirector.plan.direction import Direction, UtteranceDirection, emotion_faces
 from motiondirector.plan.motion_plan import MotionPlan
-from motiondirector.plan.scene import Scene
+from motiondirector.plan.scene import Scene, language_problem
 from motiondirector.planners import Planner
 from motiondirector.planners.rules import RulesPlanner
 from motiondirector.realize import plan_scene
 from motiondirector.scene import SceneLimits, parse_script
+from motiondirector.scene.language import JAPANESE, writes_japanese, writes_kana
 
 CARRY_DECAY = 0.6
 """A carried emotion keeps this share of its intensity per turn taken since it was shown."""
@@ -105,6 +109,8 @@ class TurnInput:
     phonemes: Mapping[int, Sequence[tuple[str, float, float]]] | None = None
     """Per word of `words` (by index), its phonemes as the client's TTS timed them: (ARPAbet
     phoneme, start, end) in the words' time base. Words left out get estimated phonemes."""
+    language: str | None = None
+    """The language the turn is said in (a BCP 47 tag), over the conversation's."""
 
 
 @dataclass(frozen=True)
@@ -135,6 +141,11 @@ class Conversation:
     last_addressee: str | None = None
     last_was_question: bool = False
     history: list[tuple[str, str]] = field(default_factory=list)
+    language: str | None = None
+    """The language its turns are said in (a BCP 47 tag), unless a turn states its own."""
+    writes_kana: bool = False
+    """Whether a turn so far wrote kana: a conversation in Japanese, whose later turns of kanji
+    alone are read as Japanese too (`scene.language`)."""
 
     def __post_init__(self) -> None:
         # Checked now: a name or title that is not text would fail every turn after.
@@ -142,6 +153,8 @@ class Conversation:
             check_turn_text(name, f"characters[{index}]")
         if self.title is not None:
             check_turn_text(self.title, "title")
+        if self.language is not None and (problem := language_problem(self.language)):
+            raise TurnError(problem, field="language")
         names = [normal_name(n) for n in self.characters if n.strip()]
         self.characters = list(dict.fromkeys(names))
         if len(self.characters) > self.max_characters:
@@ -204,6 +217,7 @@ class Conversation:
                     utterance.emotion.label, utterance.emotion.intensity, number
                 )
         self.history = [*self.history, (speaker, utterance.text)][-HISTORY_TURNS:]
+        self.writes_kana = self.writes_kana or writes_kana([utterance.text])
         self.last_speaker = speaker
         self.last_addressee = utterance.addressees[0] if utterance.addressees else addressee
         self.last_was_question = utterance.intent == "ask"
@@ -258,6 +272,12 @@ class Conversation:
             line["addressees"] = [addressee]
         if turn.direction:
             line["direction"] = turn.direction
+        stated = turn.language or self.language
+        said = turn.text if turn.text is not None else "".join(w for w, _, _ in turn.words or ())
+        if stated is None and self.writes_kana and writes_japanese(said):
+            stated = JAPANESE  # a line of kanji alone, in a conversation in Japanese
+        if stated is not None:
+            line["language"] = stated
         document = {"title": self.title, "characters": list(characters), "turns": [line]}
         try:
             return parse_script(json.dumps(document), format="json", limits=self.limits)
@@ -271,6 +291,7 @@ def _check_turn_fields(turn: TurnInput) -> None:
         "text": turn.text,
         "addressee": turn.addressee,
         "direction": turn.direction,
+        "language": turn.language,
     }
     for name, value in fields.items():
         if value is not None:

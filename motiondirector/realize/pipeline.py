@@ -100,10 +100,14 @@ def plan_script(
     max_bytes: int = DEFAULT_MAX_BYTES,
     limits: SceneLimits | None = None,
     progress: bool = False,
+    language: str | None = None,
 ) -> MotionPlan:
-    """Read a script file (Fountain, dialogue JSON or `NAME: line` text) and plan it."""
+    """Read a script file (Fountain, dialogue JSON or `NAME: line` text) and plan it;
+    `language` as `parse_script` takes it."""
     check_reading_options(timing, limits)
-    scene = read_script(path, format=format, timing=timing, max_bytes=max_bytes, limits=limits)
+    scene = read_script(
+        path, format=format, timing=timing, max_bytes=max_bytes, limits=limits, language=language
+    )
     return plan_scene(scene, planner=planner, fps=fps, seed=seed, progress=progress)
 
 
@@ -117,8 +121,11 @@ def plan_text(
     timing: TimingOptions | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     limits: SceneLimits | None = None,
+    language: str | None = None,
 ) -> MotionPlan:
     """Plan a script given as text rather than a file."""
     check_reading_options(timing, limits)
-    scene = parse_script(text, format=format, timing=timing, max_bytes=max_bytes, limits=limits)
+    scene = parse_script(
+        text, format=format, timing=timing, max_bytes=max_bytes, limits=limits, language=language
+    )
     return plan_scene(scene, planner=planner, fps=fps, seed=seed)

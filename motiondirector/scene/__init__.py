@@ -17,7 +17,7 @@ from pathlib import Path
 
 from motiondirector.errors import MotionDirectorError, ScriptError
 from motiondirector.plan.options import SCRIPT_FORMATS, ScriptFormat
-from motiondirector.plan.scene import Scene
+from motiondirector.plan.scene import Scene, language_problem
 from motiondirector.scene.assemble import assemble_scene
 from motiondirector.scene.cast import resolve_cast
 from motiondirector.scene.dialogue_json import parse_dialogue_json
@@ -59,6 +59,7 @@ def parse_script(
     max_bytes: int = DEFAULT_MAX_BYTES,
     characters: Sequence[str] = (),
     limits: SceneLimits | None = None,
+    language: str | None = None,
 ) -> Scene:
     """Parse a script into a Scene.
 
@@ -70,6 +71,8 @@ def parse_script(
     characters: characters on stage throughout besides those the script reveals (someone who
         listens but never speaks), as if declared in dialogue JSON.
     limits: what the scene may ask for (duration, silences, cast, lines); default SceneLimits().
+    language: the language its lines are said in (a BCP 47 tag: ja, zh-Hans, vi), over the
+        one the script states; a line that states its own keeps it (`scene.language`).
     Raises ScriptError (with the line) for anything that cannot be read as a script, and its
     subclass SceneLimitError (naming the field and the limit) beyond `limits`.
     """
@@ -77,6 +80,8 @@ def parse_script(
         raise MotionDirectorError(
             f"unknown script format {format!r}; use one of {', '.join(SCRIPT_FORMATS)}"
         )
+    if language is not None and (problem := language_problem(language.strip())) is not None:
+        raise MotionDirectorError(problem)
     if not isinstance(text, str):
         raise ScriptError(f"expected the script as str, got {type(text).__name__}", file=file)
     check_size(text, max_bytes, file)
@@ -96,6 +101,8 @@ def parse_script(
         parsed = replace(parsed, declared_characters=tuple(dict.fromkeys(declared)))
     if chosen != "json":
         parsed = resolve_cast(parsed)
+    if language is not None:
+        parsed = replace(parsed, language=language.strip())
     return assemble_scene(parsed, timing=timing or TimingOptions(), file=file, limits=limits)
 
 
@@ -107,6 +114,7 @@ def read_script(
     max_bytes: int = DEFAULT_MAX_BYTES,
     characters: Sequence[str] = (),
     limits: SceneLimits | None = None,
+    language: str | None = None,
 ) -> Scene:
     """Read a script file (UTF-8, or UTF-16 with a byte-order mark) into a Scene.
 
@@ -140,4 +148,5 @@ def read_script(
         max_bytes=max_bytes,
         characters=characters,
         limits=limits,
+        language=language,
     )

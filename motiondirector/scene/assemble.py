@@ -15,6 +15,7 @@ from motiondirector.errors import SceneLimitError, ScriptError
 from motiondirector.plan.scene import ActionLine, Beat, Scene, Utterance, Word, is_voice_over
 from motiondirector.scene.addressees import infer_addressees
 from motiondirector.scene.elements import ParsedScript, RawAction, RawHeading, RawTurn
+from motiondirector.scene.language import line_language, writes_kana
 from motiondirector.scene.limits import SceneLimits
 from motiondirector.scene.names import NameMatcher
 from motiondirector.scene.speech import (
@@ -66,7 +67,8 @@ def assemble_scene(
     limits.check_count("max_characters", len(set(known)), field="characters")
     names = NameMatcher(known)
     stages = [_on_stage(beat, script.declared_characters, names) for beat in beats]
-    layout = _Layout(timing, limits, file)
+    japanese_script = writes_kana(speeches[turn].text for turn in turns)
+    layout = _Layout(timing, limits, file, script.language, japanese_script)
     scene_beats = []
     for index, beat in enumerate(beats):
         scene_beats.append(layout.beat(index, beat, stages[index], speeches, names))
@@ -199,10 +201,19 @@ def _on_stage(beat: _BeatDraft, declared: tuple[str, ...], names: NameMatcher) -
 
 
 class _Layout:
-    def __init__(self, timing: TimingOptions, limits: SceneLimits, file: str | None) -> None:
+    def __init__(
+        self,
+        timing: TimingOptions,
+        limits: SceneLimits,
+        file: str | None,
+        language: str | None,
+        japanese_script: bool,
+    ) -> None:
         self.timing = timing
         self.limits = limits
         self.file = file
+        self.language = language
+        self.japanese_script = japanese_script
         self.gap = to_ms(timing.turn_gap)
         self.end = 0
         self.utterances: list[Utterance] = []
@@ -270,6 +281,9 @@ class _Layout:
         at: int,
     ) -> Utterance:
         parentheticals = speech.parentheticals
+        language = line_language(
+            turn.language or self.language, speech.text, japanese_script=self.japanese_script
+        )
         if turn.words:
             self._check_given_start(turn, at)
             words = tuple(
@@ -277,7 +291,7 @@ class _Layout:
             )
             parentheticals = given_word_parentheticals(speech, [w.text for w in turn.words])
         else:
-            words = self._estimate_words(speech, at)
+            words = self._estimate_words(speech, at, language)
         utterance = Utterance(
             id=f"u{len(self.utterances) + 1}",
             speaker=turn.speaker,
@@ -291,6 +305,7 @@ class _Layout:
             dual=dual,
             beat=beat,
             line=turn.line,
+            language=language,
         )
         self.utterances.append(utterance)
         self._advance(to_ms(utterance.end), turn.line)
@@ -324,7 +339,7 @@ class _Layout:
                 file=self.file,
             )
 
-    def _estimate_words(self, speech: Speech, at: int) -> tuple[Word, ...]:
+    def _estimate_words(self, speech: Speech, at: int, language: str | None) -> tuple[Word, ...]:
         timing = self.timing
         pause_before = {
             p.before_word: to_ms(timing.parenthetical_pause)
@@ -332,7 +347,7 @@ class _Layout:
             if 0 < p.before_word < len(speech.words)
         }
         # A Japanese line's kanji take as long as their reading says (私 wa-ta-shi, three).
-        readings = line_readings([spoken.text for spoken in speech.words])
+        readings = line_readings([spoken.text for spoken in speech.words], language)
         words = []
         cursor = at
         for index, spoken in enumerate(speech.words):

@@ -30,7 +30,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from motiondirector.errors import SceneLimitError, ScriptError
-from motiondirector.plan.scene import PhonemeTiming
+from motiondirector.plan.scene import PhonemeTiming, language_problem
 from motiondirector.scene.elements import (
     Element,
     GivenWord,
@@ -79,6 +79,7 @@ class SpeechTurnIn(_Input):
     direction: str | None = None
     extension: str | None = None
     words: list[WordIn] | None = None
+    language: str | None = None
 
 
 class ActionTurnIn(_Input):
@@ -91,6 +92,7 @@ class HeadingTurnIn(_Input):
 
 class DialogueIn(_Input):
     title: str | None = None
+    language: str | None = None
     characters: list[str] = Field(default_factory=list)
     turns: list[dict[str, Any]] = Field(min_length=1)
 
@@ -132,7 +134,10 @@ def parse_dialogue_json(
             elements.append(reader.speech_turn(reader.validate(SpeechTurnIn, raw, path), path))
     characters = tuple(dict.fromkeys(n.upper() for n in map(clean_name, dialogue.characters) if n))
     return ParsedScript(
-        elements=tuple(elements), title=dialogue.title or None, declared_characters=characters
+        elements=tuple(elements),
+        title=dialogue.title or None,
+        declared_characters=characters,
+        language=reader.language(dialogue.language, ()),
     )
 
 
@@ -235,7 +240,17 @@ class _Reader:
             addressees,
             given,
             where=self.display(path),
+            language=self.language(turn.language, path),
         )
+
+    def language(self, tag: str | None, path: Path) -> str | None:
+        """The stated language at `path` (its `language` field), checked."""
+        if tag is None:
+            return None
+        problem = language_problem(tag)
+        if problem is not None:
+            raise self.fail(problem, (*path, "language"))
+        return tag
 
     def _given_words(
         self, turn: SpeechTurnIn, spoken: list[str], path: Path

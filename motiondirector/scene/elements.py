@@ -62,6 +62,8 @@ class RawTurn:
     words: tuple[GivenWord, ...] | None = None
     # Where the turn is in its document (`turns[3]`), for errors that name a field.
     where: str | None = None
+    # The language the turn states for itself (a checked BCP 47 tag), over the script's.
+    language: str | None = None
 
 
 Element = RawHeading | RawAction | RawTurn
@@ -76,3 +78,5 @@ class ParsedScript:
     # Every character the cast rule finds (scene/cast.py), speakers renamed to match; None
     # where the format names its speakers itself (dialogue JSON).
     cast: tuple[str, ...] | None = None
+    # The language the script states for its lines (a checked BCP 47 tag), if any.
+    language: str | None = None

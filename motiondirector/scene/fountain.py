@@ -1,8 +1,9 @@
 """Fountain screenplay text -> ParsedScript, with the source line of every element.
 
 Follows the Fountain 1.1 syntax (fountain.io/syntax) for what direction needs: the title page
-(only its Title is kept), scene headings, action, character cues with extensions and dual
-dialogue, parentheticals, dialogue, lyrics, transitions and centered text. Sections,
+(its Title, and its Language: see `scene.language`), scene headings, action, character cues
+with extensions and dual dialogue, parentheticals, dialogue, lyrics, transitions and centered
+text. Sections,
 synopses and page breaks are read and dropped. Indentation is ignored. Transitions produce
 nothing: they are editing, not performance.
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from motiondirector.errors import ScriptError
 from motiondirector.scene.elements import (
     Element,
     ParsedScript,
@@ -24,6 +26,7 @@ from motiondirector.scene.elements import (
     SpeechLine,
     Wryly,
 )
+from motiondirector.scene.language import check_language
 from motiondirector.scene.markup import SourceLine, source_lines, strip_emphasis
 from motiondirector.scene.names import clean_name
 
@@ -41,6 +44,7 @@ TITLE_PAGE_KEYS = frozenset(
         "notes",
         "revision",
         "format",
+        "language",
     }
 )
 _TITLE_KEY = re.compile(r"([A-Za-z][A-Za-z ]{0,30}):")
@@ -50,11 +54,11 @@ _STANDARD_TRANSITIONS = frozenset({"FADE IN:", "FADE OUT.", "FADE OUT:", "FADE T
 
 def parse_fountain(text: str, *, file: str | None = None) -> ParsedScript:
     lines = source_lines(text, file=file)
-    title, body = _read_title_page(lines)
+    title, language, body = _read_title_page(lines, file)
     builder = _Builder()
     for block in _blocks(body):
         builder.add_block(block)
-    return ParsedScript(elements=tuple(builder.elements), title=title)
+    return ParsedScript(elements=tuple(builder.elements), title=title, language=language)
 
 
 def is_title_page_start(line: str) -> bool:
@@ -62,27 +66,44 @@ def is_title_page_start(line: str) -> bool:
     return bool(match and match.group(1).strip().lower() in TITLE_PAGE_KEYS)
 
 
-def _read_title_page(lines: list[SourceLine]) -> tuple[str | None, list[SourceLine]]:
+def _read_title_page(
+    lines: list[SourceLine], file: str | None
+) -> tuple[str | None, str | None, list[SourceLine]]:
+    """The title, the stated language (`Language: ja`) and the lines after the title page."""
     start = 0
     while start < len(lines) and not lines[start].text.strip():
         start += 1
     if start == len(lines) or not is_title_page_start(lines[start].text):
-        return None, lines
-    values: dict[str, list[str]] = {}
+        return None, None, lines
+    values: dict[str, list[SourceLine]] = {}
     key = ""
     end = start
     while end < len(lines) and lines[end].text.strip():
-        text = lines[end].text
+        number, text = lines[end]
         match = _TITLE_KEY.match(text)
         if match and not text[:1].isspace():
             key = match.group(1).strip().lower()
-            values.setdefault(key, []).append(text[match.end() :])
+            values.setdefault(key, []).append(SourceLine(number, text[match.end() :]))
         else:
-            values.setdefault(key, []).append(text)
+            values.setdefault(key, []).append(lines[end])
         end += 1
-    parts = [normalize(strip_emphasis(value)) for value in values.get("title", [])]
+    parts = [normalize(strip_emphasis(value.text)) for value in values.get("title", [])]
     title = " ".join(part for part in parts if part) or None
-    return title, lines[end:]
+    return title, _stated_language(values.get("language", []), file), lines[end:]
+
+
+def _stated_language(values: list[SourceLine], file: str | None) -> str | None:
+    """The title page's `Language:` value, checked; None when it has none (or it is empty)."""
+    stated = [value for value in values if value.text.strip()]
+    if not stated:
+        return None
+    if len(stated) > 1:
+        raise ScriptError(
+            "the title page states more than one language; give one (Language: ja)",
+            line=stated[1].number,
+            file=file,
+        )
+    return check_language(stated[0].text, file=file, line=stated[0].number)
 
 
 def normalize(text: str) -> str:

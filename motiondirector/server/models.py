@@ -23,6 +23,7 @@ from motiondirector.plan.options import (
     PlannerName,
     ScriptFormat,
 )
+from motiondirector.plan.scene import LanguageTag
 
 NAME_MAX = 200
 """Longest character name, addressee or direction accepted."""
@@ -73,6 +74,12 @@ class ScriptSource(_Body):
     )
     seed: int = Field(default=0, ge=0, le=2**32 - 1)
     fps: RequestFps = 30
+    language: LanguageTag | None = Field(
+        default=None,
+        description="The language the lines are said in (a BCP 47 tag: ja, zh-Hans, vi), over "
+        "the one the script states; a dialogue turn that states its own keeps it. Default: as "
+        "the script states, else as its writing tells (a script with kana is Japanese).",
+    )
 
     @model_validator(mode="after")
     def _one_source(self) -> Self:
@@ -150,6 +157,12 @@ class SessionCreate(_Body):
     title: str | None = Field(default=None, max_length=NAME_MAX)
     fps: RequestFps = Field(default=30, description="Frame rate of the turns' plans and frames.")
     seed: int = Field(default=0, ge=0, le=2**32 - 1)
+    language: LanguageTag | None = Field(
+        default=None,
+        description="The language the turns are said in (a BCP 47 tag: ja, zh-Hans, vi), unless "
+        "a turn states its own. Default: as each turn's writing tells; once a turn writes kana, "
+        "later turns of kanji alone are read as Japanese.",
+    )
 
 
 PHONEMES_MAX = 64
@@ -235,6 +248,10 @@ class TurnRequest(_Body):
         max_length=NAME_MAX,
         description="A parenthetical for the line, e.g. `smiling` or `angrily`.",
     )
+    language: LanguageTag | None = Field(
+        default=None,
+        description="The language the turn is said in (a BCP 47 tag), over the session's.",
+    )
 
     @model_validator(mode="after")
     def _something_said(self) -> Self:
@@ -259,6 +276,7 @@ class SessionState(BaseModel):
     id: str
     title: str | None
     fps: int
+    language: str | None = Field(description="The language stated for its turns, if any.")
     turns: int = Field(description="Turns taken so far.")
     characters: dict[str, CharacterState]
     last_speaker: str | None

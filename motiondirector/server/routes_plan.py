@@ -186,7 +186,13 @@ def _plan(
     chosen = strict_planner(planner) if body.strict else planner
     with lines_of(body):
         return plan_text(
-            text, planner=chosen, format=format, fps=body.fps, seed=body.seed, limits=limits
+            text,
+            planner=chosen,
+            format=format,
+            fps=body.fps,
+            seed=body.seed,
+            limits=limits,
+            language=body.language,
         )
 
 

@@ -131,6 +131,7 @@ def session_router(ctx: ServerContext, workers: StreamWorkers) -> APIRouter:
             id=session.id,
             title=talk.title,
             fps=talk.fps,
+            language=talk.language,
             turns=talk.turns,
             characters={
                 name: CharacterState(emotion=_emotion(talk.moods.get(name)))
@@ -171,7 +172,13 @@ def session_router(ctx: ServerContext, workers: StreamWorkers) -> APIRouter:
                 if word.phonemes is not None
             }
             given = TurnInput(
-                turn.speaker, turn.text, words, turn.addressee, turn.direction, phonemes or None
+                turn.speaker,
+                turn.text,
+                words,
+                turn.addressee,
+                turn.direction,
+                phonemes or None,
+                turn.language,
             )
             outcome = talk.take_turn(given, get_planner("rules"), accept=accept)
             return _result(session, outcome, state(session))
@@ -245,6 +252,7 @@ def session_router(ctx: ServerContext, workers: StreamWorkers) -> APIRouter:
             fps=body.fps,
             seed=body.seed,
             max_characters=settings.max_session_characters,
+            language=body.language,
             limits=settings.scene_limits(),
         )
         return state(ctx.sessions.create(caller, talk))

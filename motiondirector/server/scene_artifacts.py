@@ -121,6 +121,7 @@ def make_scene_artifacts(
             fps=request.fps,
             seed=request.seed,
             limits=limits,
+            language=request.language,
         )
     check()
     artifacts: list[Artifact] = []

@@ -102,15 +102,18 @@ def _token_readings(surface: str, reading: str, phonetic: str) -> list[str]:
     return _shared_out(surface, reading)
 
 
-def japanese_readings(words: Sequence[str]) -> list[str | None]:
+def japanese_readings(words: Sequence[str], *, japanese: bool = False) -> list[str | None]:
     """For each word of one Japanese line (in order), its pronunciation in katakana as Janome
     reads the line ("" for one said as part of the word before it, as the う of そう); None for
     a word with no Japanese in it, and for every word when Janome is not installed or the line
-    has no kana (a line of Chinese characters alone is Chinese)."""
+    has no kana (a line of Chinese characters alone is Chinese) unless it is known to be
+    Japanese (`japanese`: its language is stated, or its script writes kana elsewhere)."""
     text = normalized_kana("".join(words))
     if len(text) != sum(len(word) for word in words):
         text = "".join(words)  # normalizing changed the length: read the line as written
-    if not janome_installed() or not any(is_kana(char) for char in text):
+    if not janome_installed() or not any(
+        is_kana(char) or (japanese and is_han(char)) for char in text
+    ):
         return [None] * len(words)
     readings = [""] * len(text)
     at = 0

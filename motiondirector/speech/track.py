@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from motiondirector.plan.motion_plan import MotionPlan, PlanUtterance, VisemeKey
-from motiondirector.plan.scene import Word
+from motiondirector.plan.scene import Word, primary_language
 from motiondirector.speech.japanese import japanese_readings
 from motiondirector.speech.kana import kana_sounds
 from motiondirector.speech.mandarin import mandarin_readings, pinyin_phonemes
@@ -77,33 +77,48 @@ def said_syllables(reading: str | None) -> int | None:
     return sum(1 for phoneme in _reading_phonemes(reading) if phoneme[-1].isdigit())
 
 
-def line_readings(texts: list[str]) -> list[str | None]:
+def line_readings(texts: list[str], language: str | None = None) -> list[str | None]:
     """How one line says each of its words where the word's own characters do not tell:
     Japanese as Janome reads it, kanji included ("kana:..."; with the `japanese` extra), else
     a Vietnamese line's words as Vietnamese ("vi:...") and Chinese characters as Mandarin
-    ("pinyin:..."); None for the other words."""
-    if all(text.isascii() for text in texts):
+    ("pinyin:..."); None for the other words. The line's `language` (a BCP 47 tag), where
+    known, decides instead of its writing: a `ja` line of kanji alone is Japanese (never
+    Mandarin, even without the extra), a `zh` line Mandarin, a `vi` line Vietnamese even
+    typed without its accents; other languages are read by their writing."""
+    said_as = primary_language(language)
+    if said_as not in _STATED:
+        said_as = None
+    if said_as != "vi" and all(text.isascii() for text in texts):
         return [None] * len(texts)
-    return list(_line_readings(tuple(texts)))
+    return list(_line_readings(tuple(texts), said_as))
+
+
+_STATED = frozenset({"ja", "zh", "cmn", "vi"})
+"""The languages whose statement changes how a line is read (`line_readings`)."""
 
 
 @lru_cache(maxsize=256)  # a line is read once per character whose curves it moves, and again
-def _line_readings(texts: tuple[str, ...]) -> tuple[str | None, ...]:
-    kana = japanese_readings(texts)
-    if any(reading is not None for reading in kana):
-        return tuple(None if reading is None else f"kana:{reading}" for reading in kana)
+def _line_readings(texts: tuple[str, ...], said_as: str | None) -> tuple[str | None, ...]:
+    if said_as in (None, "ja"):
+        kana = japanese_readings(texts, japanese=said_as == "ja")
+        if said_as == "ja" or any(reading is not None for reading in kana):
+            return tuple(None if reading is None else f"kana:{reading}" for reading in kana)
+    vietnamese = vietnamese_readings(texts, vietnamese=said_as == "vi")
+    if said_as == "vi":
+        return tuple(None if word is None else f"vi:{word}" for word in vietnamese)
     return tuple(
         f"vi:{word}" if word is not None else f"pinyin:{said}" if said is not None else None
-        for word, said in zip(vietnamese_readings(texts), mandarin_readings(texts), strict=True)
+        for word, said in zip(vietnamese, mandarin_readings(texts), strict=True)
     )
 
 
-def derive_keys(words: Iterable[Word]) -> list[Key]:
-    """The speech track of a run of words (one line), with `sil` keys in the pauses between
-    them."""
+def derive_keys(words: Iterable[Word], language: str | None = None) -> list[Key]:
+    """The speech track of a run of words (one line, said in `language` where known), with
+    `sil` keys in the pauses between them."""
     words = list(words)
     keys: list[Key] = []
-    for word, reading in zip(words, line_readings([w.text for w in words]), strict=True):
+    readings = line_readings([w.text for w in words], language)
+    for word, reading in zip(words, readings, strict=True):
         found = word_keys(word, reading)
         if found and keys and found[0].start - keys[-1].end >= PAUSE_S:
             keys.append(Key(SILENCE, SILENCE, keys[-1].end, found[0].start, 1.0))
@@ -115,7 +130,7 @@ def utterance_keys(utterance: PlanUtterance) -> list[Key]:
     """The utterance's track: the one it carries, else the one its words give."""
     if utterance.visemes is not None:
         return [Key(k.phoneme, k.viseme, k.start, k.end, k.weight) for k in utterance.visemes]
-    return derive_keys(utterance.words)
+    return derive_keys(utterance.words, utterance.language)
 
 
 def character_keys(plan: MotionPlan, character: str) -> list[Key]:

@@ -82,9 +82,11 @@ def vietnamese_phonemes(word: str) -> tuple[str, ...] | None:
     return tuple([*said, *([glide] if glide else []), *final])
 
 
-def vietnamese_readings(words: Sequence[str]) -> list[str | None]:
-    """For each word of one line, the word itself where the line is Vietnamese and the word a
-    Vietnamese syllable; None for the others, and for every word of a line that is not."""
-    if not is_vietnamese("".join(words)):
+def vietnamese_readings(words: Sequence[str], *, vietnamese: bool = False) -> list[str | None]:
+    """For each word of one line, the word itself where the line is Vietnamese (it writes a
+    letter only Vietnamese has, or its language is stated: `vietnamese`, so that a line typed
+    without its accents is read as Vietnamese too) and the word a Vietnamese syllable; None for
+    the others, and for every word of a line that is not."""
+    if not vietnamese and not is_vietnamese("".join(words)):
         return [None] * len(words)
     return [word if vietnamese_phonemes(word) is not None else None for word in words]

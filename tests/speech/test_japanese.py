@@ -70,6 +70,19 @@ def test_a_japanese_line_closes_the_lips_on_the_m_and_b_of_its_kanji(
         track._line_readings.cache_clear()
 
 
+def test_a_line_stated_japanese_is_never_read_as_mandarin(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert line_readings(["無", "理!"], "ja") == ["kana:ム", "kana:リ"]
+    assert line_readings(["無", "理!"]) == ["pinyin:wu", "pinyin:li"]
+    assert line_readings(["無", "理!"], "zh-Hant") == ["pinyin:wu", "pinyin:li"]
+    # Without Janome a Japanese line's kanji keep their neutral syllables, not Mandarin's.
+    monkeypatch.setattr(japanese, "janome_installed", lambda: False)
+    track._line_readings.cache_clear()
+    try:
+        assert line_readings(["無", "理!"], "ja") == [None, None]
+    finally:
+        track._line_readings.cache_clear()
+
+
 def test_a_kanji_takes_as_long_as_its_reading(monkeypatch: pytest.MonkeyPatch) -> None:
     from motiondirector import plan_text
 

@@ -39,6 +39,17 @@ def test_only_a_line_with_vietnamese_letters_is_read_as_vietnamese() -> None:
     assert line_readings(["Xin", "chào"]) == [None, None]  # nothing says Vietnamese
 
 
+def test_a_line_stated_vietnamese_is_read_so_even_typed_without_accents() -> None:
+    assert line_readings(["Xin", "chao", "ban!"], "vi") == ["vi:Xin", "vi:chao", "vi:ban!"]
+    assert line_readings(["Xin", "chao"], "vi-VN") == ["vi:Xin", "vi:chao"]
+    assert line_readings(["Xin", "chao"], "en") == [None, None]
+    plan = plan_text(
+        '{"language": "vi", "turns": [{"speaker": "LAN", "text": "Cam on ban nhieu."}]}'
+    )
+    spans = {round(word.end - word.start, 3) for word in plan.utterances[0].words}
+    assert len(spans) == 1  # a syllable a word: the English rules give nhieu two
+
+
 def test_a_vietnamese_line_is_timed_a_syllable_a_word() -> None:
     (utterance,) = plan_text("LAN: Cảm ơn bạn nhiều lắm, người Việt Nam.", format="text").utterances
     spans = {round(word.end - word.start, 3) for word in utterance.words}

@@ -151,6 +151,7 @@ def realize(scene: Scene, direction: Direction, *, fps: int = 30, seed: int = 0)
                 planned_by=direction.planned_by(directed[u.id]),
                 fallback=directed[u.id].fallback,
                 voice_over=u.voice_over,
+                language=u.language,
             )
             for u in scene.utterances
         ),

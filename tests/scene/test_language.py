@@ -1,0 +1,101 @@
+"""The language of each line: stated by the script (a Fountain title page, dialogue JSON, the
+`language` option) or told by its writing (a script with kana is Japanese), kept on the
+utterance and the plan, and deciding how a line of kanji alone is said and timed."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from motiondirector import plan_text
+from motiondirector.errors import MotionDirectorError, ScriptError
+from motiondirector.plan.motion_plan import MotionPlan
+from motiondirector.scene import parse_script
+from tests.speech.lips import labial_closures
+
+JAPANESE_SCRIPT = "ユキ: ありがとう。\nケン: 無理!\nユキ: OK."
+
+
+def _languages(text: str, **options: str) -> list[str | None]:
+    return [u.language for u in parse_script(text, **options).utterances]  # type: ignore[arg-type]
+
+
+def test_a_script_that_writes_kana_is_japanese_in_its_japanese_lines() -> None:
+    # 無理 alone says nothing of its language; the kana of the line before it do.
+    assert _languages(JAPANESE_SCRIPT) == ["ja", "ja", None]
+    assert _languages("ケン: 無理!") == [None]  # Chinese characters alone: read by writing
+    assert _languages("ANA: Hello.\nBEN: 你好。") == [None, None]
+
+
+def test_a_line_of_kanji_alone_is_said_and_timed_as_japanese_in_a_japanese_script() -> None:
+    # 無理 is mu-ri in Japanese (the lips close on its m), wu-li in Mandarin (they never do).
+    japanese = labial_closures(JAPANESE_SCRIPT, "ケン")
+    assert [key.phoneme for key, _ in japanese] == ["M"]
+    assert japanese[0][1] > 0.3
+    assert labial_closures("ケン: 無理!", "ケン") == []
+    # 大丈夫 takes the time of its five morae (da-i-jo-u-bu), not of three Mandarin syllables.
+    alone = parse_script("ケン: 大丈夫!").utterances[0]
+    said = parse_script("ケン: 大丈夫!", language="ja").utterances[0]
+    assert said.end - said.start > 1.3 * (alone.end - alone.start)
+
+
+def test_a_fountain_title_page_states_the_language() -> None:
+    script = "Title: 雨\nLanguage: ja\n\nINT. 駅 - 夜\n\nケン\n無理!\n\nユキ\nOK.\n"
+    assert _languages(script, format="fountain") == ["ja", "ja"]
+    assert parse_script(script, format="fountain").title == "雨"
+
+
+@pytest.mark.parametrize(
+    ("title_page", "line", "message"),
+    [
+        ("Title: Rain\nLanguage: Japanese!", 2, "'Japanese!' is not a BCP 47 language tag"),
+        ("Title: Rain\nLanguage: ja\nLanguage: zh", 3, "more than one language"),
+    ],
+)
+def test_a_bad_language_on_the_title_page_names_its_line(
+    title_page: str, line: int, message: str
+) -> None:
+    with pytest.raises(ScriptError, match=message) as error:
+        parse_script(f"{title_page}\n\nANA\nHello.\n", format="fountain", file="rain.fountain")
+    assert error.value.line == line
+    assert str(error.value).startswith(f"rain.fountain:{line}: ")
+
+
+def test_dialogue_json_states_it_for_the_document_and_for_each_turn() -> None:
+    document = {
+        "language": "zh-Hans",
+        "turns": [
+            {"speaker": "LI", "text": "无理!"},
+            {"speaker": "KEN", "text": "無理!", "language": "ja"},
+        ],
+    }
+    assert _languages(json.dumps(document), format="json") == ["zh-Hans", "ja"]
+    # The option stands over the document's statement, never over a turn's own.
+    assert _languages(json.dumps(document), format="json", language="ko") == ["ko", "ja"]
+
+
+def test_a_bad_language_in_dialogue_json_names_the_field_and_line() -> None:
+    text = '{"turns": [\n  {"speaker": "KEN", "text": "Hi.",\n   "language": "japanese_1"}\n]}'
+    with pytest.raises(ScriptError) as error:
+        parse_script(text, format="json", file="talk.json")
+    assert error.value.line == 3  # where the value is
+    assert "turns[0].language: language 'japanese_1' is not a BCP 47 language tag" in str(
+        error.value
+    )
+
+
+def test_a_bad_language_option_is_refused_before_reading() -> None:
+    with pytest.raises(MotionDirectorError, match="'english please' is not a BCP 47"):
+        parse_script("ANA: Hi.", language="english please")
+
+
+def test_the_plan_keeps_the_language_and_leaves_it_out_when_unknown() -> None:
+    plan = plan_text(JAPANESE_SCRIPT, format="text")
+    document = json.loads(plan.to_json())
+    assert [u.get("language") for u in document["utterances"]] == ["ja", "ja", None]
+    assert "language" not in document["utterances"][2]
+    assert MotionPlan.model_validate(document) == plan
+    bad = {**document, "utterances": [{**document["utterances"][0], "language": "?"}]}
+    with pytest.raises(ValueError, match="language"):
+        MotionPlan.model_validate(bad)
