@@ -22,7 +22,8 @@ timings from the client's TTS are used as given). What the conversation adds, an
   screenplay line after the lines before it, so the same lines get the same emotions either way.
 - **Language.** A turn is said in the language it states, else the conversation's (both BCP
   47 tags, `scene.language`); where neither is stated, once a turn has written kana the
-  conversation is in Japanese, and a later turn of kanji alone (先生!) is read as Japanese.
+  conversation is in Japanese, and a later turn of kanji alone (無理!) is read as Japanese;
+  once one has written Cantonese (佢, 嘅, 咗), later turns of Chinese characters are Cantonese.
 - **Answers.** A line the planner calls `inform` or `exclaim` right after another character's
   question becomes an `answer` (what the rules planner does within one scene).
 
@@ -51,7 +52,7 @@ from motiondirector.planners import Planner
 from motiondirector.planners.rules import RulesPlanner
 from motiondirector.realize import plan_scene
 from motiondirector.scene import SceneLimits, parse_script
-from motiondirector.scene.language import JAPANESE, writes_japanese, writes_kana
+from motiondirector.scene.language import JAPANESE, line_language, written_language
 
 CARRY_DECAY = 0.6
 """A carried emotion keeps this share of its intensity per turn taken since it was shown."""
@@ -143,9 +144,10 @@ class Conversation:
     history: list[tuple[str, str]] = field(default_factory=list)
     language: str | None = None
     """The language its turns are said in (a BCP 47 tag), unless a turn states its own."""
-    writes_kana: bool = False
-    """Whether a turn so far wrote kana: a conversation in Japanese, whose later turns of kanji
-    alone are read as Japanese too (`scene.language`)."""
+    written_language: str | None = None
+    """The language the turns so far tell by their writing (`scene.language`): `ja` once one
+    wrote kana, so that later turns of kanji alone are read as Japanese too; `yue` once one
+    wrote Cantonese."""
 
     def __post_init__(self) -> None:
         # Checked now: a name or title that is not text would fail every turn after.
@@ -217,7 +219,11 @@ class Conversation:
                     utterance.emotion.label, utterance.emotion.intensity, number
                 )
         self.history = [*self.history, (speaker, utterance.text)][-HISTORY_TURNS:]
-        self.writes_kana = self.writes_kana or writes_kana([utterance.text])
+        # As in a script: once any turn wrote kana the conversation is Japanese, else Cantonese
+        # once any wrote Cantonese; a turn that tells nothing keeps what earlier turns told.
+        told = written_language([utterance.text])
+        if told is not None and self.written_language != JAPANESE:
+            self.written_language = told
         self.last_speaker = speaker
         self.last_addressee = utterance.addressees[0] if utterance.addressees else addressee
         self.last_was_question = utterance.intent == "ask"
@@ -274,8 +280,7 @@ class Conversation:
             line["direction"] = turn.direction
         stated = turn.language or self.language
         said = turn.text if turn.text is not None else "".join(w for w, _, _ in turn.words or ())
-        if stated is None and self.writes_kana and writes_japanese(said):
-            stated = JAPANESE  # a line of kanji alone, in a conversation in Japanese
+        stated = line_language(stated, said, written=self.written_language)
         if stated is not None:
             line["language"] = stated
         document = {"title": self.title, "characters": list(characters), "turns": [line]}

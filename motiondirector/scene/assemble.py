@@ -15,7 +15,7 @@ from motiondirector.errors import SceneLimitError, ScriptError
 from motiondirector.plan.scene import ActionLine, Beat, Scene, Utterance, Word, is_voice_over
 from motiondirector.scene.addressees import infer_addressees
 from motiondirector.scene.elements import ParsedScript, RawAction, RawHeading, RawTurn
-from motiondirector.scene.language import line_language, writes_kana
+from motiondirector.scene.language import line_language, written_language
 from motiondirector.scene.limits import SceneLimits
 from motiondirector.scene.names import NameMatcher
 from motiondirector.scene.speech import (
@@ -67,8 +67,8 @@ def assemble_scene(
     limits.check_count("max_characters", len(set(known)), field="characters")
     names = NameMatcher(known)
     stages = [_on_stage(beat, script.declared_characters, names) for beat in beats]
-    japanese_script = writes_kana(speeches[turn].text for turn in turns)
-    layout = _Layout(timing, limits, file, script.language, japanese_script)
+    written = written_language(speeches[turn].text for turn in turns)
+    layout = _Layout(timing, limits, file, script.language, written)
     scene_beats = []
     for index, beat in enumerate(beats):
         scene_beats.append(layout.beat(index, beat, stages[index], speeches, names))
@@ -207,13 +207,13 @@ class _Layout:
         limits: SceneLimits,
         file: str | None,
         language: str | None,
-        japanese_script: bool,
+        written: str | None,
     ) -> None:
         self.timing = timing
         self.limits = limits
         self.file = file
         self.language = language
-        self.japanese_script = japanese_script
+        self.written = written
         self.gap = to_ms(timing.turn_gap)
         self.end = 0
         self.utterances: list[Utterance] = []
@@ -281,9 +281,7 @@ class _Layout:
         at: int,
     ) -> Utterance:
         parentheticals = speech.parentheticals
-        language = line_language(
-            turn.language or self.language, speech.text, japanese_script=self.japanese_script
-        )
+        language = line_language(turn.language or self.language, speech.text, written=self.written)
         if turn.words:
             self._check_given_start(turn, at)
             words = tuple(

@@ -4,8 +4,9 @@ xing-zou).
 
 A Chinese character is one syllable, as the neutral syllables counted before, and now says
 its pinyin: the lips close on b p m (我们 W AO M AH N, 不 B UW), round on u o ü, and the jaw
-opens on every vowel. A line with kana is Japanese: its kanji keep their neutral syllables
-(their Japanese readings need a dictionary of their own). The pinyin's initial and final map to
+opens on every vowel. A line with kana is Japanese (`speech.japanese`), one of written
+Cantonese is Cantonese (`speech.cantonese`), and a line's stated language decides over its
+writing (`speech.track.said_as`). The pinyin's initial and final map to
 ARPAbet: j q x zh ch sh as JH CH SH, z c as Z and T S, ü as a rounded UW, the apical i of zi
 and zhi as IH; tones move no part of the face and are dropped.
 """

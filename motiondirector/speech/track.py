@@ -2,10 +2,11 @@
 
 An utterance that carries a track (`PlanUtterance.visemes`, schema 1.2) is read as it is;
 otherwise the track is derived from its words: phonemes the caller timed are used as given,
-the others come from `pronounce` (or from how their line says them: Chinese characters their
-pinyin, `speech.mandarin`, a Japanese line with its kanji Janome's reading, `speech.japanese`,
-a Vietnamese line's words their Vietnamese syllables, `speech.vietnamese`) and are spread
-over the word's span. Pauses between words of
+the others come from `pronounce` (or from how their line says them, in its language where
+known: Chinese characters their pinyin, `speech.mandarin`, or in Cantonese their Jyutping,
+`speech.cantonese`, a Japanese line with its kanji Janome's reading, `speech.japanese`, a
+Vietnamese line's words their Vietnamese syllables, `speech.vietnamese`) and are spread over
+the word's span. Pauses between words of
 at least `PAUSE_S` get a `sil` key. Deriving is deterministic, so a plan with its tracks
 attached exports exactly as the same plan without them.
 """
@@ -16,7 +17,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from motiondirector.plan.motion_plan import MotionPlan, PlanUtterance, VisemeKey
-from motiondirector.plan.scene import Word, primary_language
+from motiondirector.plan.scene import Word
+from motiondirector.speech.cantonese import cantonese_readings, jyutping_phonemes, writes_cantonese
 from motiondirector.speech.japanese import japanese_readings
 from motiondirector.speech.kana import kana_sounds
 from motiondirector.speech.mandarin import mandarin_readings, pinyin_phonemes
@@ -59,11 +61,13 @@ def _reading_keys(reading: str) -> tuple[Key, ...]:
 
 
 def _reading_phonemes(reading: str) -> tuple[str, ...]:
-    """The phonemes of a reading: "pinyin:" and syllables, space-separated, "kana:" and
-    katakana, or "vi:" and a Vietnamese word."""
+    """The phonemes of a reading: "pinyin:" or "jyutping:" and syllables, space-separated,
+    "kana:" and katakana, or "vi:" and a Vietnamese word."""
     kind, _, said = reading.partition(":")
     if kind == "pinyin":
         return tuple(p for syllable in said.split() for p in pinyin_phonemes(syllable))
+    if kind == "jyutping":
+        return tuple(p for syllable in said.split() for p in jyutping_phonemes(syllable))
     if kind == "vi":
         return vietnamese_phonemes(said) or ()
     return tuple(p for sound in kana_sounds(said) for p in sound)
@@ -72,43 +76,54 @@ def _reading_phonemes(reading: str) -> tuple[str, ...]:
 def said_syllables(reading: str | None) -> int | None:
     """The syllables (vowels) a word says as `reading` (of `line_readings`), for its timing;
     None for no reading, or a Chinese one (a character is a syllable, as `pronounce` counts)."""
-    if reading is None or reading.startswith("pinyin:"):
+    if reading is None or reading.startswith(("pinyin:", "jyutping:")):
         return None
     return sum(1 for phoneme in _reading_phonemes(reading) if phoneme[-1].isdigit())
+
+
+def said_as(language: str | None) -> str | None:
+    """How a line in `language` (a BCP 47 tag) is read where its writing does not tell: "ja"
+    (Japanese), "zh" (Mandarin), "yue" (Cantonese: `yue`, or Chinese of Hong Kong or Macau)
+    or "vi"; None for any other language, or none: the line is read by its writing."""
+    if language is None:
+        return None
+    primary, *subtags = language.lower().split("-")
+    if primary == "zh" and ("hk" in subtags or "mo" in subtags):
+        return "yue"
+    return {"ja": "ja", "zh": "zh", "cmn": "zh", "yue": "yue", "vi": "vi"}.get(primary)
 
 
 def line_readings(texts: list[str], language: str | None = None) -> list[str | None]:
     """How one line says each of its words where the word's own characters do not tell:
     Japanese as Janome reads it, kanji included ("kana:..."; with the `japanese` extra), else
-    a Vietnamese line's words as Vietnamese ("vi:...") and Chinese characters as Mandarin
-    ("pinyin:..."); None for the other words. The line's `language` (a BCP 47 tag), where
-    known, decides instead of its writing: a `ja` line of kanji alone is Japanese (never
-    Mandarin, even without the extra), a `zh` line Mandarin, a `vi` line Vietnamese even
-    typed without its accents; other languages are read by their writing."""
-    said_as = primary_language(language)
-    if said_as not in _STATED:
-        said_as = None
-    if said_as != "vi" and all(text.isascii() for text in texts):
+    a Vietnamese line's words as Vietnamese ("vi:..."), and Chinese characters as Cantonese
+    ("jyutping:...") in a line of written Cantonese, else as Mandarin ("pinyin:..."); None for
+    the other words. The line's `language` (a BCP 47 tag), where known, decides instead of its
+    writing (`said_as`): a `ja` line of kanji alone is Japanese (never Mandarin, even without
+    the extra), a `zh` line Mandarin, a `yue` or `zh-HK` line Cantonese, a `vi` line
+    Vietnamese even typed without its accents."""
+    reading = said_as(language)
+    if reading != "vi" and all(text.isascii() for text in texts):
         return [None] * len(texts)
-    return list(_line_readings(tuple(texts), said_as))
-
-
-_STATED = frozenset({"ja", "zh", "cmn", "vi"})
-"""The languages whose statement changes how a line is read (`line_readings`)."""
+    return list(_line_readings(tuple(texts), reading))
 
 
 @lru_cache(maxsize=256)  # a line is read once per character whose curves it moves, and again
-def _line_readings(texts: tuple[str, ...], said_as: str | None) -> tuple[str | None, ...]:
-    if said_as in (None, "ja"):
-        kana = japanese_readings(texts, japanese=said_as == "ja")
-        if said_as == "ja" or any(reading is not None for reading in kana):
-            return tuple(None if reading is None else f"kana:{reading}" for reading in kana)
-    vietnamese = vietnamese_readings(texts, vietnamese=said_as == "vi")
-    if said_as == "vi":
+def _line_readings(texts: tuple[str, ...], reading: str | None) -> tuple[str | None, ...]:
+    if reading in (None, "ja"):
+        kana = japanese_readings(texts, japanese=reading == "ja")
+        if reading == "ja" or any(said is not None for said in kana):
+            return tuple(None if said is None else f"kana:{said}" for said in kana)
+    vietnamese = vietnamese_readings(texts, vietnamese=reading == "vi")
+    if reading == "vi":
         return tuple(None if word is None else f"vi:{word}" for word in vietnamese)
+    if reading == "yue" or (reading is None and writes_cantonese("".join(texts))):
+        chinese = [None if s is None else f"jyutping:{s}" for s in cantonese_readings(texts)]
+    else:
+        chinese = [None if s is None else f"pinyin:{s}" for s in mandarin_readings(texts)]
     return tuple(
-        f"vi:{word}" if word is not None else f"pinyin:{said}" if said is not None else None
-        for word, said in zip(vietnamese, mandarin_readings(texts), strict=True)
+        f"vi:{word}" if word is not None else said
+        for word, said in zip(vietnamese, chinese, strict=True)
     )
 
 

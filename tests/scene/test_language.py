@@ -28,6 +28,15 @@ def test_a_script_that_writes_kana_is_japanese_in_its_japanese_lines() -> None:
     assert _languages("ANA: Hello.\nBEN: 你好。") == [None, None]
 
 
+def test_a_script_that_writes_cantonese_is_cantonese_in_its_chinese_lines() -> None:
+    # 多謝你 is Chinese any Chinese writes; 佢 in the line before says this script is Cantonese.
+    script = "阿明: 佢去咗邊?\n阿芳: 多謝你。\n阿明: OK."
+    assert _languages(script) == ["yue", "yue", None]
+    assert _languages("阿芳: 多謝你。") == [None]
+    # Kana tell Japanese first: a script with both is Japanese.
+    assert _languages("ユキ: ありがとう。\n阿明: 佢去咗邊?") == ["ja", "ja"]
+
+
 def test_a_line_of_kanji_alone_is_said_and_timed_as_japanese_in_a_japanese_script() -> None:
     # 無理 is mu-ri in Japanese (the lips close on its m), wu-li in Mandarin (they never do).
     japanese = labial_closures(JAPANESE_SCRIPT, "ケン")

@@ -48,6 +48,10 @@ def test_a_conversation_in_japanese_reads_a_turn_of_kanji_alone_as_japanese(
         assert _turn(client, session, speaker="YUKI", text="どうして?")["language"] == "ja"
         assert _turn(client, session, speaker="KEN", text="無理!")["language"] == "ja"
         assert "language" not in _turn(client, session, speaker="YUKI", text="OK.")
+        cantonese = _session(client)
+        assert "language" not in _turn(client, cantonese, speaker="KEN", text="多謝你。")
+        assert _turn(client, cantonese, speaker="YUKI", text="佢去咗邊?")["language"] == "yue"
+        assert _turn(client, cantonese, speaker="KEN", text="多謝你。")["language"] == "yue"
         # A session's language, and a turn's own over it.
         stated = _session(client, language="zh-Hans")
         assert _turn(client, stated, speaker="KEN", text="无理!")["language"] == "zh-Hans"
