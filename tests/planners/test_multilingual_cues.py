@@ -40,6 +40,7 @@ LINES = {
     "uk": ("Привіт, Бене!", "Дякую.", "Так.", "Ні.", "Вибачте."),
     "zh": ("你好！", "谢谢你。", "是的。", "不，我不去。", "对不起。"),
     "zh-Hant": ("您好！", "謝謝你。", "對。", "沒有。", "對不起。"),
+    "yue": ("早晨！", "唔該晒。", "係呀。", "唔係，我唔去。", "對唔住。"),
     "ja": ("こんにちは。", "ありがとうございます。", "はい。", "いいえ。", "ごめんなさい。"),
     "ko": ("안녕하세요.", "감사합니다.", "네.", "아니요.", "죄송합니다."),
     "hi": ("नमस्ते!", "बहुत धन्यवाद।", "हाँ।", "नहीं।", "माफ़ कीजिए।"),
@@ -75,6 +76,9 @@ def test_farewell_refusal_and_triumph() -> None:
     assert ("rules.refusal", "cross_arms") in cues("Auf keinen Fall.")
     assert ("rules.refusal", "cross_arms") in cues("ไม่มีทาง")
     assert ("rules.triumph", "fist_pump") in cues("我们赢了！")
+    assert ("rules.triumph", "fist_pump") in cues("我哋贏咗！")
+    assert ("rules.refusal", "cross_arms") in cues("冇可能！")
+    assert ("rules.farewell", "wave") in cues("聽日見！")
     assert ("rules.triumph", "fist_pump") in cues("Мы победили!")
     assert direct("やった！").intent == "celebrate"
 
