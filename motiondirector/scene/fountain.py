@@ -3,9 +3,8 @@
 Follows the Fountain 1.1 syntax (fountain.io/syntax) for what direction needs: the title page
 (its Title, and its Language: see `scene.language`), scene headings, action, character cues
 with extensions and dual dialogue, parentheticals, dialogue, lyrics, transitions and centered
-text. Sections,
-synopses and page breaks are read and dropped. Indentation is ignored. Transitions produce
-nothing: they are editing, not performance.
+text. Sections, synopses and page breaks are read and dropped. Indentation is ignored.
+Transitions produce nothing: they are editing, not performance.
 
 Standalone lyrics (lines starting with `~` outside a speech) are sung by the last speaker of the
 beat, or read as action when nobody has spoken yet.
