@@ -24,8 +24,8 @@ from motiondirector.scene.speech import (
     count_words,
     given_word_parentheticals,
 )
-from motiondirector.scene.timing import TimingOptions, action_ms, to_ms, word_ms
-from motiondirector.speech.track import line_readings, said_syllables
+from motiondirector.scene.timing import TimingOptions, action_ms, language_pace, to_ms, word_ms
+from motiondirector.speech.track import line_readings, said_in, said_syllables
 
 
 @dataclass
@@ -344,15 +344,17 @@ class _Layout:
             for p in speech.parentheticals
             if 0 < p.before_word < len(speech.words)
         }
-        # A Japanese line's kanji take as long as their reading says (私 wa-ta-shi, three).
+        # A Japanese line's kanji take as long as their reading says (私 wa-ta-shi, three),
+        # each syllable as long as its language's are (a Japanese mora shorter than English).
         readings = line_readings([spoken.text for spoken in speech.words], language)
+        pace = language_pace(said_in(language, readings))
         words = []
         cursor = at
         for index, spoken in enumerate(speech.words):
             if index > 0:
                 pause = timing.pause_ms(speech.words[index - 1].pause)
                 cursor += max(pause, pause_before.get(index, 0))
-            end = cursor + word_ms(spoken.text, timing, said_syllables(readings[index]))
+            end = cursor + word_ms(spoken.text, timing, said_syllables(readings[index]), pace)
             words.append(Word(text=spoken.text, start=_seconds(cursor), end=_seconds(end)))
             cursor = end
         return tuple(words)

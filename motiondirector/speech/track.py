@@ -13,7 +13,7 @@ attached exports exactly as the same plan without them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from motiondirector.plan.motion_plan import MotionPlan, PlanUtterance, VisemeKey
@@ -91,6 +91,20 @@ def said_as(language: str | None) -> str | None:
     if primary == "zh" and ("hk" in subtags or "mo" in subtags):
         return "yue"
     return {"ja": "ja", "zh": "zh", "cmn": "zh", "yue": "yue", "vi": "vi"}.get(primary)
+
+
+def said_in(language: str | None, readings: Sequence[str | None]) -> str | None:
+    """The language a line is said in, as a language subtag: its stated `language`'s ("zh" for
+    Mandarin, "yue" for Cantonese: `said_as`; "es" of "es-MX"), else the one its writing was
+    read in (`readings`, of `line_readings`: kana Japanese, pinyin Mandarin, Jyutping
+    Cantonese, Vietnamese), else None."""
+    if language is not None:
+        return said_as(language) or language.partition("-")[0].lower()
+    kinds = {reading.partition(":")[0] for reading in readings if reading is not None}
+    for kind, subtag in (("kana", "ja"), ("jyutping", "yue"), ("pinyin", "zh"), ("vi", "vi")):
+        if kind in kinds:
+            return subtag
+    return None
 
 
 def line_readings(texts: list[str], language: str | None = None) -> list[str | None]:

@@ -11,7 +11,8 @@ import pytest
 from motiondirector import plan_text
 from motiondirector.errors import MotionDirectorError, ScriptError
 from motiondirector.plan.motion_plan import MotionPlan
-from motiondirector.scene import parse_script
+from motiondirector.scene import TimingOptions, parse_script
+from motiondirector.scene.timing import language_pace
 from tests.speech.lips import labial_closures
 
 JAPANESE_SCRIPT = "ユキ: ありがとう。\nケン: 無理!\nユキ: OK."
@@ -43,10 +44,13 @@ def test_a_line_of_kanji_alone_is_said_and_timed_as_japanese_in_a_japanese_scrip
     assert [key.phoneme for key, _ in japanese] == ["M"]
     assert japanese[0][1] > 0.3
     assert labial_closures("ケン: 無理!", "ケン") == []
-    # 大丈夫 takes the time of its five morae (da-i-jo-u-bu), not of three Mandarin syllables.
+    # 大丈夫 takes the time of its five Japanese morae (da-i-jo-u-bu), not of three Mandarin
+    # syllables (da-zhang-fu), each as long as its language's.
+    syllable = TimingOptions().syllable_seconds
     alone = parse_script("ケン: 大丈夫!").utterances[0]
     said = parse_script("ケン: 大丈夫!", language="ja").utterances[0]
-    assert said.end - said.start > 1.3 * (alone.end - alone.start)
+    assert alone.end - alone.start == pytest.approx(3 * syllable * language_pace("zh"), abs=0.003)
+    assert said.end - said.start == pytest.approx(5 * syllable * language_pace("ja"), abs=0.003)
 
 
 def test_a_fountain_title_page_states_the_language() -> None:

@@ -10,7 +10,7 @@ import pytest
 from motiondirector.errors import MotionDirectorError
 from motiondirector.plan.scene import Utterance
 from motiondirector.scene import TimingOptions, parse_script
-from motiondirector.scene.timing import count_syllables
+from motiondirector.scene.timing import count_syllables, language_pace
 
 # A long neutral passage of ordinary English prose (about 1.4 syllables a word).
 PASSAGE = (
@@ -79,6 +79,25 @@ def test_rate_follows_words_per_minute() -> None:
     ratio = (fast.end - fast.start) / (normal.end - normal.start)
     # Words speed up exactly twofold; the fixed punctuation pauses do not.
     assert 0.5 < ratio < 0.6
+
+
+def test_a_syllable_lasts_as_long_as_its_languages_do() -> None:
+    assert language_pace("en") == language_pace(None) == language_pace("ko") == 1.0
+    assert language_pace("ja") == pytest.approx(0.79, abs=0.005)  # 7.84 morae/s against 6.19
+    assert language_pace("zh") == pytest.approx(1.195, abs=0.005)
+
+    def duration(script: str, **options: str) -> float:
+        (utterance,) = parse_script(script, format="text", **options).utterances  # type: ignore[arg-type]
+        return utterance.end - utterance.start
+
+    line = "ANA: Hola amigo como estas"  # no pause inside: only the words' own time
+    assert duration(line, language="es") == pytest.approx(
+        duration(line) * language_pace("es"), abs=0.004
+    )
+    assert duration(line, language="es-MX") == duration(line, language="es")
+    assert duration(line, language="ko") == duration(line)  # no measured rate: English pace
+    # Chinese characters read as Mandarin are said at Mandarin's pace, stated or not.
+    assert duration("ANA: 我们走吧") == duration("ANA: 我们走吧", language="zh-Hans")
 
 
 def test_word_times_are_monotone_rounded_and_longer_for_longer_words() -> None:
