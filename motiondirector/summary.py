@@ -47,10 +47,14 @@ def count_noun(number: int, noun: str, plural: str | None = None) -> str:
 def summarize_plan(plan: MotionPlan, *, width: int = 88) -> str:
     info = plan.scene
     names = name_column(track.name for track in plan.characters)
+    languages = Counter(u.language for u in plan.utterances if u.language is not None)
+    said_in = "".join(
+        f", {count_noun(count, 'line')} in {language}" for language, count in languages.items()
+    )
     lines = [
         f"{info.title or info.source or 'Untitled scene'}: {info.duration:.1f} s, "
-        f"{count_noun(len(plan.beats), 'beat')}, {count_noun(len(plan.utterances), 'line')}, "
-        f"planner {info.planner}",
+        f"{count_noun(len(plan.beats), 'beat')}, {count_noun(len(plan.utterances), 'line')}"
+        f"{said_in}, planner {info.planner}",
         "",
         "Events per character and channel:",
         f"  {padded('character', names)}"

@@ -59,6 +59,8 @@ def test_plan_says_lines_in_the_language_given(
     assert json.loads(out.read_text())["utterances"][0]["language"] == "ja"
     assert main(["plan", str(script), "-q", "--language", "ja", "--format", "visemes"]) == 0
     assert '"phoneme":"M"' in capsys.readouterr().out  # 無理 said mu-ri: the lips close on m
+    assert main(["demo", str(script), "-q", "--language", "ja", "--out", str(tmp_path / "d")]) == 0
+    assert "1 line, 1 line in ja, planner rules" in capsys.readouterr().out
 
 
 def test_bml_to_stdout(capsys: pytest.CaptureFixture[str]) -> None:
