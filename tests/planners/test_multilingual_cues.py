@@ -47,6 +47,7 @@ LINES = {
     "ar": ("مرحباً!", "شكراً جزيلاً.", "نعم.", "لا.", "آسف."),
     "tr": ("Merhaba!", "Teşekkür ederim.", "Evet.", "Hayır.", "Özür dilerim."),
     "id": ("Selamat pagi!", "Terima kasih.", "Iya.", "Tidak.", "Maaf."),
+    "vi": ("Xin chào anh!", "Cảm ơn nhiều.", "Vâng, đúng rồi.", "Không.", "Xin lỗi."),
     "th": ("สวัสดีครับ", "ขอบคุณมากครับ", "ใช่ครับ", "ไม่ครับ", "ขอโทษค่ะ"),
 }
 BOWS = {"ja", "ko"}
