@@ -268,6 +268,51 @@ def fallback_agreement() -> dict[str, float]:
     return scores
 
 
+_FIRST_LINE_CHILD = """
+import json, sys, time
+from motiondirector.speech.track import line_readings, prepare_reading
+
+def rss_mb():
+    status = open("/proc/self/status").read()
+    return int(status.split("VmRSS:")[1].split()[0]) / 1024
+
+language, prepared, first, second = sys.argv[1], sys.argv[2] == "1", sys.argv[3], sys.argv[4]
+before = rss_mb()
+if prepared:
+    prepare_reading(language)
+start = time.perf_counter()
+line_readings(list(first), language)
+first_s = time.perf_counter() - start
+start = time.perf_counter()
+line_readings(list(second), language)
+print(json.dumps({"first": first_s, "second": time.perf_counter() - start,
+                  "rss": rss_mb() - before}))
+"""
+FIRST_LINES = {
+    "ja": ("東京へ行きました", "毎晩本を読みます"),
+    "zh": ("我们去银行吧", "你明天来不来"),
+    "yue": ("你食咗飯未", "佢哋去咗邊"),
+}
+
+
+def first_lines() -> dict[str, dict[str, float]]:
+    """Each dictionary-read language's first and second line in a fresh process, cold and after
+    `prepare_reading` (what the server's `warm_languages` does at its warm-up)."""
+    found: dict[str, dict[str, float]] = {}
+    for language, (first, second) in FIRST_LINES.items():
+        for prepared in ("0", "1"):
+            done = subprocess.run(
+                [sys.executable, "-c", _FIRST_LINE_CHILD, language, prepared, first, second],
+                capture_output=True,
+                text=True,
+                check=True,
+                cwd=ROOT,
+            )
+            result = json.loads(done.stdout)
+            found[f"{language}:{prepared}"] = result
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true")
@@ -286,6 +331,15 @@ def main() -> None:
     big = long_screenplay(long_path)
     real = real_scripts()
     lts = fallback_agreement()
+    firsts = first_lines()
+    first_rows = "".join(
+        f"| first {name} line in a fresh process, cold / after `prepare_reading` (the server's "
+        f"`warm_languages`); then the next line | "
+        f"{firsts[f'{code}:0']['first'] * 1000:.0f} / {firsts[f'{code}:1']['first'] * 1000:.1f} ms;"
+        f" {firsts[f'{code}:0']['second'] * 1000:.1f} ms | reported | "
+        f"+{firsts[f'{code}:0']['rss']:.0f} MB RSS for the dictionary |\n"
+        for code, name in (("ja", "Japanese"), ("zh", "Chinese"), ("yue", "Cantonese"))
+    )
     cpu = subprocess.run(["uname", "-m"], capture_output=True, text=True).stdout.strip()
     added = turn["new_p50"] - turn["old_p50"]
     load = os.getloadavg()[0]
@@ -307,7 +361,7 @@ speech layer (one open-close per spelled syllable), on the same plan and frame g
 | same: open vowels (AA AE AH AO AW AY) with the lips closed | {real["open_closed"]:.0f} of {real["opens"]:.0f} (highest closure {real["most_open"]:.3f}) | 0 | |
 | mouth back to rest after a line (latest motion after its end) | {real["rest_after_s"] * 1000:.0f} ms | ≤ 150 ms | |
 | letter-to-sound syllables = dictionary's, held-out tenth ({lts["held_out_words"]:.0f} words) | {lts["held_out"]:.1%} | ≥ 85 % | spelled-syllable count of the old layer {lts["old_held_out"]:.1%}; rest of the dictionary {lts["rest"]:.1%} |
-"""
+{first_rows}"""
     write_section("speech", markdown)
     print(markdown)
 

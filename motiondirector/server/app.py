@@ -42,20 +42,23 @@ from motiondirector.server.routes_sessions import LAST_EVENT_ID, session_router
 from motiondirector.server.sessions import SessionStore
 from motiondirector.server.settings import ServerSettings
 from motiondirector.server.streams import StreamWorkers
+from motiondirector.speech.track import prepare_reading
 
 _WARM_UP_SCRIPT = "ANA: Hello, Ben.\nBEN: Hi."
 JOB_TTL_S = 7 * 24 * 3600.0
+"""Finished scene jobs older than this are deleted at startup."""
 GZIP_MIN_BYTES = 1024
 """Answers from this size on are gzipped for clients that accept it."""
-"""Finished scene jobs older than this are deleted at startup."""
 
 
 def warm_up(ctx: ServerContext) -> None:
-    """Load the planner's models and the clip library, plan and stream a tiny scene, so the
-    first request is fast."""
+    """Load the planner's models and the clip library, plan and stream a tiny scene, and load
+    the readers of the `warm_languages`, so the first request is fast."""
     plan = plan_text(_WARM_UP_SCRIPT, planner=get_planner("rules"), format="text")
     frames = ctx.frames(plan)
     next(frames.batches(frames.frame_count))
+    for language in ctx.settings.warm_languages:
+        prepare_reading(language)
     # Stemming a clip's descriptions on its first search cost a stream tens of milliseconds.
     prime_lexical(ctx.library().records)
     # The models, the library and the vocabularies live as long as the server: keeping them

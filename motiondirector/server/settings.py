@@ -33,6 +33,7 @@ from pydantic_settings import (
 )
 
 from motiondirector.errors import MotionDirectorError
+from motiondirector.plan.scene import language_problem
 from motiondirector.planners.llm_client import LLMConfig, StructuredOutputMode
 from motiondirector.scene.limits import SceneLimits
 from motiondirector.server.security import Clock, hash_key
@@ -92,6 +93,9 @@ class ServerSettings(BaseSettings):
     cors_origins: origins allowed by CORS; empty means no CORS headers at all.
     warm_up: load the planner and the clip library and plan a tiny scene at startup before
         /readyz says ready.
+    warm_languages: languages (BCP 47 tags: ja, zh, yue) whose readers the warm-up loads too
+        (Janome's, pypinyin's, ToJyutping's dictionaries), so that the first line in each is
+        as quick as the rest; without them the first such line loads its dictionary.
     jobs_db: the SQLite file of scene jobs; None: `jobs.sqlite3` in the user cache dir.
     job_workers: scene jobs run at once, each in a warm worker process.
     max_pending_jobs: scene jobs queued or running at once; more get 503 with Retry-After.
@@ -155,6 +159,7 @@ class ServerSettings(BaseSettings):
     max_open_stream_frames: Count = 1_000_000
     cors_origins: CommaList = ()
     warm_up: bool = True
+    warm_languages: CommaList = ()
     jobs_db: Path | None = None
     job_workers: Count = 2
     max_pending_jobs: Count = 100
@@ -226,6 +231,14 @@ class ServerSettings(BaseSettings):
         """`face_cast` as character -> video."""
         pairs = (entry.partition("=") for entry in self.face_cast)
         return {name.strip(): video.strip() for name, _, video in pairs}
+
+    @field_validator("warm_languages", mode="after")
+    @classmethod
+    def _language_tags(cls, tags: tuple[str, ...]) -> tuple[str, ...]:
+        for tag in tags:
+            if (problem := language_problem(tag)) is not None:
+                raise ValueError(problem)
+        return tags
 
     @field_validator("cors_origins", mode="after")
     @classmethod

@@ -122,6 +122,19 @@ def line_readings(texts: list[str], language: str | None = None) -> list[str | N
     return list(_line_readings(tuple(texts), reading))
 
 
+_SAMPLES = {"ja": ("東", "京"), "zh": ("中", "文"), "yue": ("佢", "哋")}
+"""A line of each reading that needs a dictionary, read to load it."""
+
+
+def prepare_reading(language: str) -> None:
+    """Load what reading lines in `language` (a BCP 47 tag) needs: Janome's, pypinyin's or
+    ToJyutping's dictionary (their first line costs 0.15 to 0.5 s otherwise); nothing for a
+    language its letters spell."""
+    reading = said_as(language)
+    if reading in _SAMPLES:
+        _line_readings(_SAMPLES[reading], reading)
+
+
 @lru_cache(maxsize=256)  # a line is read once per character whose curves it moves, and again
 def _line_readings(texts: tuple[str, ...], reading: str | None) -> tuple[str | None, ...]:
     if reading in (None, "ja"):

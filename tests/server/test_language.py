@@ -4,10 +4,15 @@ naming the field."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
+import motiondirector.server.app as app_module
+from motiondirector.errors import MotionDirectorError
 from motiondirector.server import create_app
 from tests.server.conftest import AUTH, SettingsFactory, assert_problem
 
@@ -65,3 +70,30 @@ def test_a_conversation_in_japanese_reads_a_turn_of_kanji_alone_as_japanese(
         bad_session = client.post("/v1/sessions", json={"language": "-"}, headers=AUTH)
     assert [e["field"] for e in assert_problem(refused, 422)["errors"]] == ["language"]
     assert [e["field"] for e in assert_problem(bad_session, 422)["errors"]] == ["language"]
+
+
+def test_the_warm_up_loads_the_readers_of_the_languages_named(
+    make_settings: SettingsFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prepared: list[str] = []
+    monkeypatch.setattr(app_module, "prepare_reading", prepared.append)
+    settings = make_settings(warm_languages="ja, yue")
+    assert settings.warm_languages == ("ja", "yue")
+    with TestClient(create_app(settings)) as client:
+        assert client.get("/readyz").status_code == 200
+    assert prepared == ["ja", "yue"]
+    with pytest.raises(MotionDirectorError, match=r"warm_languages.*'ja_JP' is not a BCP 47"):
+        make_settings(warm_languages="ja_JP")
+
+
+def test_preparing_a_reading_loads_its_dictionary_once_ahead() -> None:
+    # A fresh interpreter: this one has long loaded every dictionary.
+    code = (
+        "import sys\n"
+        "from motiondirector.speech.track import prepare_reading\n"
+        "prepare_reading('en'); prepare_reading('ko')\n"
+        "assert 'ToJyutping' not in sys.modules and 'pypinyin' not in sys.modules\n"
+        "prepare_reading('zh-HK'); prepare_reading('zh-Hans')\n"
+        "assert 'ToJyutping' in sys.modules and 'pypinyin' in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
