@@ -231,12 +231,10 @@ def load_cue_lexicon() -> CueLexicon:
     data = load_yaml(text)
     if not isinstance(data, dict):
         raise ValueError("cues.yaml is not a mapping")
-    table = load_yaml(
-        resources.files("motiondirector.planners")
-        .joinpath("data", "dialogue_languages.yaml")
-        .read_text("utf-8")
-    )
+    table = load_yaml(_package_text("dialogue_languages.yaml"))
+    wrylies = load_yaml(_package_text("parenthetical_languages.yaml"))
     dialogue = tuple(_category(str(k), v) for k, v in data["dialogue"].items())
+    english = tuple(_parenthetical(p, i) for i, p in enumerate(data["parentheticals"]))
     return CueLexicon(
         version=str(data["version"]),
         function_words=frozenset(_texts(data["function_words"], "function_words")),
@@ -244,12 +242,49 @@ def load_cue_lexicon() -> CueLexicon:
         wh_words=frozenset(_texts(data["wh_words"], "wh_words")),
         imperative_verbs=frozenset(_texts(data["imperative_verbs"], "imperative_verbs")),
         intensifiers={str(k): float(v) for k, v in data["intensifiers"].items()},
-        parentheticals=tuple(_parenthetical(p, i) for i, p in enumerate(data["parentheticals"])),
+        parentheticals=with_other_languages(english, wrylies),
         actions=tuple(_action(a, i) for i, a in enumerate(data["actions"])),
         group_subjects=frozenset(_texts(data["group_subjects"], "group_subjects")),
         dialogue=dialogue,
         languages=parse_language_cues(table, dialogue),
         english_words=frozenset(_texts(table["english"], "english", "dialogue_languages.yaml")),
+    )
+
+
+def _package_text(name: str) -> str:
+    return resources.files("motiondirector.planners").joinpath("data", name).read_text("utf-8")
+
+
+def with_other_languages(
+    english: Sequence[ParentheticalCue], data: Any
+) -> tuple[ParentheticalCue, ...]:
+    """The English parentheticals with the phrases of a `parenthetical_languages.yaml` table:
+    each entry's phrases join the English parenthetical its `like` names, and are read as it is.
+    Refused: a `like` that names no English parenthetical, and a phrase that would read as two
+    different ones."""
+    source = "parenthetical_languages.yaml"
+    if not isinstance(data, dict):
+        raise ValueError(f"{source} is not a mapping")
+    owner = {phrase: index for index, cue in enumerate(english) for phrase in cue.phrases}
+    added: list[list[str]] = [[] for _ in english]
+    for code, language in data["languages"].items():
+        for number, entry in enumerate(language["wrylies"]):
+            where = f"{code}.wrylies[{number}]"
+            like = normalise_phrase(str(entry["like"]))
+            if like not in owner:
+                raise ValueError(f"{source} {where}: no English parenthetical {entry['like']!r}")
+            index = owner[like]
+            for phrase in map(normalise_phrase, _texts(entry["phrases"], where, source)):
+                if owner.setdefault(phrase, index) != index:
+                    other = english[owner[phrase]].phrases[0]
+                    raise ValueError(
+                        f"{source} {where}: {phrase!r} already reads as {other!r}, not {like!r}"
+                    )
+                if phrase not in english[index].phrases and phrase not in added[index]:
+                    added[index].append(phrase)
+    return tuple(
+        replace(cue, phrases=(*cue.phrases, *more)) if more else cue
+        for cue, more in zip(english, added, strict=True)
     )
 
 
