@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cache
 
-from motiondirector.speech.mandarin import STRESS, is_han
+from motiondirector.speech.mandarin import STRESS, characters_said
 
 CANTONESE_ONLY = frozenset("佢嘅咗喺冇啲嘢嚟噉㗎嗰哋嘥攰搵睇瞓啱諗冚")
 """Characters of written Cantonese that Mandarin text does not use (its pronoun 佢, its
@@ -77,19 +77,7 @@ def cantonese_readings(words: Sequence[str]) -> list[str | None]:
     """For each word of one Cantonese line (in order), the Jyutping of its Chinese characters,
     read in the context of the whole line, toneless and joined by spaces; None for a word
     without one."""
-    text = "".join(words)
-    syllables = _line_jyutping(text)
-    readings: list[str | None] = []
-    at = 0
-    for word in words:
-        said = [
-            syllable
-            for char, syllable in zip(word, syllables[at : at + len(word)], strict=True)
-            if is_han(char) and syllable
-        ]
-        readings.append(" ".join(said) or None)
-        at += len(word)
-    return readings
+    return characters_said(words, _line_jyutping("".join(words)))
 
 
 def _line_jyutping(text: str) -> list[str]:

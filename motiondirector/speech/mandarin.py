@@ -101,7 +101,12 @@ def mandarin_readings(words: Sequence[str]) -> list[str | None]:
     text = "".join(words)
     if text.isascii() or not any(is_han(char) for char in text) or any(map(is_kana, text)):
         return [None] * len(words)
-    syllables = _line_pinyin(text)
+    return characters_said(words, _line_pinyin(text))
+
+
+def characters_said(words: Sequence[str], syllables: Sequence[str]) -> list[str | None]:
+    """For each word, the syllables of its Chinese characters joined by spaces (None for a word
+    with none), from `syllables`, one per character of the words' line ("" for none)."""
     readings: list[str | None] = []
     at = 0
     for word in words:
