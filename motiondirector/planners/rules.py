@@ -91,7 +91,11 @@ _LABEL_ALIASES = {
     "contemptuous": "contempt",
 }
 _PART_SPLIT = re.compile(r"[,;/]|\s+and\s+|\s+then\s+", re.IGNORECASE)
-_ADDRESS = re.compile(r"^(?:to|at|toward|towards|re)\s+(.+)$")
+_ADDRESS = re.compile(
+    # "to Ben"; Spanish, Italian, Portuguese "a Ben", French "à Ben", German "zu Ben"; Chinese
+    # "对李明", Japanese "ケンに" or "ケンへ", Korean "민수에게", written without a space.
+    r"^(?:(?:to|at|toward|towards|re|a|al|à|zu)\s+(.+)|(?:对|對|向)(.+)|(.+?)(?:に|へ|에게|한테))$"
+)
 
 
 @dataclass(slots=True)
@@ -449,7 +453,10 @@ class RulesPlanner:
                 cues.append((self._parentheticals[part], scale))
                 continue
             addressed = _ADDRESS.match(part)
-            if addressed and (name := names.find(addressed.group(1))) is not None:
+            named = next((g for g in addressed.groups() if g), "") if addressed else ""
+            # A name in letters the name index does not read (王芳, 지은) is matched whole.
+            on_stage_name = named.upper() if named.upper() in on_stage else None
+            if named and (name := names.find(named) or on_stage_name) is not None:
                 address = address or name
                 continue
             found = self._actions.parse(part, names, tracker, on_stage, default_subject=speaker)

@@ -76,6 +76,30 @@ def test_a_foreign_wryly_counts_between_commas_and_inside_a_longer_one() -> None
     assert explicit("(крича, в ярости) Вон!")[0] == "anger"
 
 
+@pytest.mark.parametrize(
+    ("script", "addressee"),
+    [
+        ("ANA: (a Cleo, sonriendo) Hola.\nBEN: Hola.\nCLEO: Hey.", "CLEO"),
+        ("ANA: (à Cleo) Bonjour.\nBEN: Salut.\nCLEO: Oui.", "CLEO"),
+        ("ANA: (zu Cleo) Hallo.\nBEN: Hi.\nCLEO: Ja.", "CLEO"),
+        ("李明: （对王芳）你好。\n张伟: 嗨。\n王芳: 你好。", "王芳"),
+        ("ユキ: （アヤに）ありがとう。\nケン: うん。\nアヤ: はい。", "アヤ"),
+        ("민수: (지은에게) 안녕.\n현우: 응.\n지은: 안녕.", "지은"),
+        ("ANA: (a beat) Well.\nBEN: Hi.\nCLEO: Yo.", None),  # English "a", no name after it
+    ],
+)
+def test_a_foreign_wryly_names_whom_the_line_is_for(script: str, addressee: str | None) -> None:
+    scene = parse_script(script, format="text")
+    directed = RulesPlanner(KeywordEmotionModel()).plan(scene).utterances[0]
+    speaker = scene.utterances[0].speaker
+    gazes = [
+        b.target
+        for b in directed.behaviours
+        if b.character == speaker and b.rule == "rules.parenthetical" and b.channel == "gaze"
+    ]
+    assert gazes == ([] if addressee is None else [addressee])
+
+
 def test_the_pause_of_other_languages_is_a_pause() -> None:
     for wryly in ("(pausa)", "(un temps)", "（間）", "（沉默）", "(пауза)"):
         emotion, found = explicit(f"Bueno. {wryly} Vale.")
