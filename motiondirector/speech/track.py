@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from motiondirector.plan.motion_plan import MotionPlan, PlanUtterance, VisemeKey
-from motiondirector.plan.scene import Word
+from motiondirector.plan.scene import Word, primary_language
 from motiondirector.speech.cantonese import cantonese_readings, jyutping_phonemes, writes_cantonese
 from motiondirector.speech.japanese import japanese_readings
 from motiondirector.speech.kana import kana_sounds
@@ -99,7 +99,7 @@ def said_in(language: str | None, readings: Sequence[str | None]) -> str | None:
     read in (`readings`, of `line_readings`: kana Japanese, pinyin Mandarin, Jyutping
     Cantonese, Vietnamese), else None."""
     if language is not None:
-        return said_as(language) or language.partition("-")[0].lower()
+        return said_as(language) or primary_language(language)
     kinds = {reading.partition(":")[0] for reading in readings if reading is not None}
     for kind, subtag in (("kana", "ja"), ("jyutping", "yue"), ("pinyin", "zh"), ("vi", "vi")):
         if kind in kinds:
