@@ -8,8 +8,10 @@ local time 0 (BML times are relative to their block). Behaviour sync points that
 word start refer to that word (`stroke="s1:w3"`), on the end of speech to `s1:end`; other
 times are seconds from the block start.
 
-BML 1.0 core has no element for locomotion without a target or for idle behaviour; those
-postures become `<md:motion>` extension behaviours, which BML realizers may ignore.
+A `<speech>` whose line's language the plan knows carries it as `xml:lang`, for the realizer's
+speech synthesis. BML 1.0 core has no element for locomotion without a target or for idle
+behaviour; those postures become `<md:motion>` extension behaviours, which BML realizers may
+ignore.
 This module only writes XML; it must not judge or change the plan.
 """
 
@@ -128,8 +130,13 @@ def _block_element(block: _Block, stances: Sequence[tuple[float, str]]) -> ET.El
     return element
 
 
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
 def _speech_element(utterance: PlanUtterance, origin: float) -> ET.Element:
     speech = ET.Element("speech", id=SPEECH_ID, start=_num(utterance.start - origin))
+    if utterance.language is not None:
+        speech.set(XML_LANG, utterance.language)
     text = ET.SubElement(speech, "text")
     if not utterance.words:
         text.text = utterance.text

@@ -7,7 +7,9 @@ than that stays one cue. Cues are in start
 order, as WebVTT requires. Both formats escape `&`, `<` and `>` in names and text the same way
 (`escape_cue_text`): players read tags such as `<i>` in SRT too, and a line that says
 "<unreal>" must show as written. A voice-over's text is in italics (`<i>`), as subtitles
-mark a voice that is heard, not seen. This module formats text only; it must not change the
+mark a voice that is heard, not seen. A line whose language the plan knows is in a WebVTT
+`<lang>` span (`<lang ja>...</lang>`), so a player draws Chinese characters in the glyphs of
+that language; SRT has no such tag. This module formats text only; it must not change the
 plan.
 """
 
@@ -36,6 +38,7 @@ class Cue:
     end: float
     text: str
     voice_over: bool = False
+    language: str | None = None
 
 
 def plan_cues(plan: MotionPlan, character: str | None = None) -> list[Cue]:
@@ -53,7 +56,10 @@ def plan_to_vtt(plan: MotionPlan, character: str | None = None) -> str:
         timing = f"{_timestamp(cue.start, '.')} --> {_timestamp(cue.end, '.')}"
         identifier = _one_line(cue.id).replace("-->", "->")
         voice = escape_cue_text(_one_line(cue.speaker))
-        blocks.append(f"{identifier}\n{timing}\n<v {voice}>{_cue_text(cue)}")
+        text = _cue_text(cue)
+        if cue.language is not None:
+            text = f"<lang {cue.language}>{text}</lang>"
+        blocks.append(f"{identifier}\n{timing}\n<v {voice}>{text}")
     return "\n\n".join(blocks) + "\n"
 
 
@@ -96,7 +102,15 @@ def _utterance_cues(utterance: PlanUtterance) -> list[Cue]:
         end = utterance.end if part == len(chunks) else words[last].end
         text = _one_line(_written(utterance, first, last))
         cues.append(
-            Cue(f"{utterance.id}-{part}", utterance.speaker, start, end, text, utterance.voice_over)
+            Cue(
+                f"{utterance.id}-{part}",
+                utterance.speaker,
+                start,
+                end,
+                text,
+                utterance.voice_over,
+                utterance.language,
+            )
         )
     return cues
 
@@ -120,6 +134,7 @@ def _whole_cue(utterance: PlanUtterance) -> Cue:
         utterance.end,
         _one_line(utterance.text),
         utterance.voice_over,
+        utterance.language,
     )
 
 

@@ -200,3 +200,13 @@ def test_character_filter_keeps_their_blocks(plan: MotionPlan) -> None:
 
 def test_deterministic(plan: MotionPlan) -> None:
     assert export_plan(plan, "bml") == export_plan(plan, "bml")
+
+
+def test_a_speech_in_a_known_language_says_it_as_xml_lang() -> None:
+    from motiondirector import plan_text
+
+    plan = plan_text("ユキ: ありがとう。\nケン: OK.", format="text")
+    root = ET.fromstring(export_plan(plan, "bml"))
+    speeches = root.findall(f".//{{{BML_NAMESPACE}}}speech")
+    languages = [s.get("{http://www.w3.org/XML/1998/namespace}lang") for s in speeches]
+    assert languages == ["ja", None]

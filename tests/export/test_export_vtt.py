@@ -165,3 +165,12 @@ def test_long_chinese_and_japanese_lines_split_at_their_sentence_ends() -> None:
     cues = [c for c in plan_cues(plan) if c.speaker == "美咲"]
     assert "".join(c.text for c in cues) == plan.utterances[1].text == japanese
     assert " " not in export_plan(plan, "srt").split("李明: ", 1)[1].split("\n")[0]
+
+
+def test_a_line_in_a_known_language_is_in_a_lang_span_in_webvtt_only() -> None:
+    plan = plan_text("ユキ: ありがとう。\nケン: OK.", format="text")
+    vtt = export_plan(plan, "vtt")
+    assert "<v ユキ><lang ja>ありがとう。</lang>\n" in vtt
+    assert "<v ケン>OK.\n" in vtt  # a line of no known language: no span
+    srt = export_plan(plan, "srt")
+    assert "ユキ: ありがとう。" in srt and "<lang" not in srt
