@@ -120,6 +120,12 @@ class ActionLine(_Frozen):
     end: Seconds
     beat: int = Field(default=0, ge=0)
     line: int | None = None
+    language: LanguageTag | None = Field(
+        default=None,
+        exclude_if=_is_none,
+        description="The language the action is written in, where the script states it or "
+        "its writing tells (`scene.language`); None where neither does (read as English).",
+    )
 
 
 class Beat(_Frozen):

@@ -18,10 +18,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from motiondirector.plan.vocabulary import load_emfacs
+from motiondirector.planners.action_gloss import ActionGloss, action_glosses, gloss_for
 from motiondirector.planners.cues import ActionEntry, BehaviourTemplate, CueLexicon
 from motiondirector.scene.names import short_forms
 
-_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'\u2019\-]*|--|[,;:.!?\u2014]")
+_TOKEN = re.compile(r"[^\W_][\w'\u2019\-]*|--|[,;:.!?\u2014]")
+_NAME_SPLIT = re.compile(r"[^\w']+")
 _SENTENCE_BREAK = frozenset({".", "!", "?", ";", ":", "--", "\u2014"})
 _ARTICLES = frozenset({"a", "an", "the"})
 _DETERMINERS = _ARTICLES | frozenset({"his", "her", "their", "my", "your", "its", "our", "this"})
@@ -65,6 +67,21 @@ _FEMALE_NOUNS = frozenset(
     {"woman", "female", "girl", "lady", "mother", "mom", "mum", "wife", "daughter", "sister",
      "aunt", "queen", "princess", "mare", "lass", "gal", "grandmother", "grandma"}
 )  # fmt: skip
+# English words a glossary may say besides the lexicon's verbs, objects and group subjects.
+_GLOSS_WORDS = (
+    _DETERMINERS
+    | _CONJUNCTIONS
+    | _PREPOSITIONS
+    | _NEGATIONS
+    | _SKIPPABLE
+    | _MALE
+    | _FEMALE
+    | _DOWN
+    | _UP
+    | _CAMERA
+    | _BODY_TURNS
+    | frozenset({"them", "they", "each", "other"})
+)
 _INTRODUCTION_REACH = 14  # tokens after "NAME," read as the description of NAME
 _EMOTION_FACE_MIN = 0.05
 
@@ -85,18 +102,55 @@ class _Tok:
     low: str  # lower case, possessive 's removed
     possessive: bool
     upper: bool
+    written: str  # the words of the line it stands for (a glossed line's own words, see `_said`)
+
+
+def _raw_tokens(text: str) -> list[str]:
+    return _TOKEN.findall(_ASIDE.sub(" ", text).replace("\u2019", "'"))
 
 
 def _tokens(text: str) -> list[_Tok]:
     tokens: list[_Tok] = []
-    for raw in _TOKEN.findall(_ASIDE.sub(" ", text).replace("\u2019", "'")):
+    for raw in _raw_tokens(text):
         low = raw.lower()
         possessive = low.endswith("'s") or (low.endswith("s'") and len(low) > 2)
         if possessive:
             low = low[:-2] if low.endswith("'s") else low[:-1]
-        letters = [c for c in raw if c.isalpha()]
-        tokens.append(_Tok(raw, low, possessive, len(letters) >= 2 and raw.upper() == raw))
+        tokens.append(_Tok(raw, low, possessive, _in_capitals(raw), raw))
     return tokens
+
+
+def _in_capitals(raw: str) -> bool:
+    return sum(c.isalpha() for c in raw) >= 2 and raw.upper() == raw
+
+
+# A word the glossary does not know: kept for what it says, never equal to an English word.
+_UNKNOWN = "\u2205"
+
+
+def _glossed_tokens(
+    text: str, gloss: ActionGloss, names: NameIndex, verbs: frozenset[str]
+) -> list[_Tok]:
+    """The English tokens of an action line in `gloss`'s language (see `action_gloss`)."""
+    raw = gloss.words(_raw_tokens(text))
+    tokens: list[_Tok] = []
+    for word in gloss.translate(raw, names.has_word, verbs):
+        if word.english is None:
+            low = _UNKNOWN + word.written.lower()
+            tokens.append(_Tok(word.written, low, False, _in_capitals(word.written), word.written))
+        else:
+            # Capitalised as written: a capital after a full stop starts a sentence ("Il" -> "He").
+            english = word.english
+            if english != word.written and word.written[:1].isupper():
+                english = english.capitalize()
+            low = english.lower()
+            tokens.append(_Tok(english, low, False, _in_capitals(english), word.written))
+    return tokens
+
+
+def _said(tokens: Sequence[_Tok]) -> str:
+    """What `tokens` say in the line's own words."""
+    return " ".join(token.written for token in tokens if token.written)
 
 
 def _sentences(tokens: list[_Tok]) -> list[list[_Tok]]:
@@ -121,12 +175,12 @@ class NameIndex:
     def __init__(self, characters: Sequence[str], aliases: Mapping[str, str] | None = None) -> None:
         self._names: list[tuple[tuple[str, ...], str]] = []
         for name in characters:
-            words = tuple(w for w in re.split(r"[^a-z0-9']+", name.lower()) if w)
+            words = tuple(w for w in _NAME_SPLIT.split(name.lower()) if w)
             if words:
                 self._names.append((words, name))
         known = {words for words, _ in self._names}
         for alias, name in (aliases or {}).items():
-            words = tuple(w for w in re.split(r"[^a-z0-9']+", alias.lower()) if w)
+            words = tuple(w for w in _NAME_SPLIT.split(alias.lower()) if w)
             if words and words not in known:
                 self._names.append((words, name))
                 known.add(words)
@@ -145,6 +199,11 @@ class NameIndex:
         self._lengths = sorted({len(words) for words in self._exact}, reverse=True)
         self._firsts = {words[0] for words in self._exact}
         self._lasts = {words[-1] for words in self._exact}
+        self._words = {word for words in self._exact for word in words}
+
+    def has_word(self, low: str) -> bool:
+        """Whether `low` (lower case) is a word of some character's name."""
+        return low in self._words
 
     def match_ending(self, tokens: Sequence[_Tok], end: int) -> tuple[str, int] | None:
         """The character whose name ends at token `end`, and where the name starts."""
@@ -308,6 +367,20 @@ class ActionParser:
                 emotions.setdefault(words, _EmotionWords(words, cue.emotion, cue.emotion_intensity))
         self._emotions = sorted(emotions.values(), key=lambda e: -len(e.words))
         self._emfacs = load_emfacs()
+        self._check_glosses(lexicon)
+
+    def _check_glosses(self, lexicon: CueLexicon) -> None:
+        """Refuse a glossary (`action_gloss`) that says an English word this parser never reads."""
+        known = {word for entry in lexicon.actions for words in entry.objects for word in words}
+        known.update(self._by_form, lexicon.group_subjects, _GLOSS_WORDS)
+        vocabulary = frozenset(known)
+        for gloss in action_glosses().values():
+            unknown = gloss.unknown_words(vocabulary)
+            if unknown:
+                raise ValueError(
+                    f"action_languages.yaml: {gloss.language}: English the action parser does "
+                    f"not read: {'; '.join(unknown[:5])}"
+                )
 
     def verb_forms(self) -> frozenset[str]:
         """Every word this parser reads as a verb."""
@@ -323,6 +396,7 @@ class ActionParser:
         *,
         emotions: bool = False,
         actors: list[tuple[str, str]] | None = None,
+        language: str | None = None,
     ) -> list[ActionCue]:
         """Every behaviour the text describes. `default_subject` does verbs that have no subject
         of their own (parentheticals: the speaker); otherwise such a verb inherits the subject of
@@ -332,10 +406,19 @@ class ActionParser:
             to the character it describes.
         actors: when given, (character, base verb) is appended to it for every character named
             in a sentence as the subject of one of its verbs (a pronoun or a group does not
-            count)."""
+            count).
+        language: the BCP 47 tag of the language the text is written in; Spanish, French,
+            German, Italian and Portuguese are read through their glossary (`action_gloss`),
+            any other as English."""
         cues: list[ActionCue] = []
         carried: list[str] = [default_subject] if default_subject else []
-        for sentence in _sentences(_tokens(text)):
+        gloss = gloss_for(language)
+        tokens = (
+            _tokens(text)
+            if gloss is None
+            else _glossed_tokens(text, gloss, names, frozenset(self._by_form))
+        )
+        for sentence in _sentences(tokens):
             carried = self._sentence(
                 sentence, names, tracker, on_stage, carried, cues, emotions, actors
             )
@@ -654,7 +737,7 @@ class ActionParser:
             len(region),
         )
         region = region[:stop]
-        trigger = " ".join(t.text for t in tokens[verb.position : verb.position + 1 + len(region)])
+        trigger = _said(tokens[verb.position : verb.position + 1 + len(region)])
         person = self._object_person(region, names, tracker, subject)
         if isinstance(subject, _Everyone) and person is None:
             # "They glance over to see her": everyone else looks at her.
@@ -790,7 +873,8 @@ class ActionParser:
         cues: list[ActionCue],
     ) -> None:
         """The face of each emotion the sentence describes, on the character it describes."""
-        lows = [t.low for t in tokens]
+        # A glossed line's words the glossary does not know are matched as written ("furioso").
+        lows = [t.low.removeprefix(_UNKNOWN) for t in tokens]
         faces = {(c.character, c.template.au) for c in cues if c.template.channel == "face"}
         described: set[str] = set()
         for index in range(len(tokens)):
@@ -800,7 +884,7 @@ class ActionParser:
             )
             if found is None or any(w in _NEGATIONS for w in lows[max(0, index - 2) : index]):
                 continue
-            trigger = " ".join(t.text for t in tokens[index : index + len(found.words)])
+            trigger = _said(tokens[index : index + len(found.words)])
             for name in self._described(index, lows, mentions, subjects, carried, tracker):
                 if name in described:
                     continue

@@ -277,7 +277,12 @@ class RulesPlanner:
             else:
                 on_stage = scene.on_stage(item.beat)
                 action_cues[item.id] = self._actions.parse(
-                    item.text, names, tracker, on_stage, emotions=item.beat not in spoken
+                    item.text,
+                    names,
+                    tracker,
+                    on_stage,
+                    emotions=item.beat not in spoken,
+                    language=item.language,
                 )
         return prepared, action_cues
 
@@ -394,7 +399,7 @@ class RulesPlanner:
                 until = anchor
             reason = f'parenthetical "({parenthetical.text})"'
             cues, address, action = self._parse_parenthetical(
-                parenthetical.text, utterance.speaker, names, tracker, on_stage
+                parenthetical.text, utterance.speaker, names, tracker, on_stage, utterance.language
             )
             if address is not None and address != utterance.speaker:
                 explicit.addressee = explicit.addressee or address
@@ -437,6 +442,7 @@ class RulesPlanner:
         names: NameIndex,
         tracker: ReferenceTracker,
         on_stage: Sequence[str],
+        language: str | None = None,
     ) -> tuple[list[tuple[ParentheticalCue, float]], str | None, list[ActionCue]]:
         """Lexicon cues with intensity scales, an addressee hint, and action cues."""
         whole = normalise_phrase(text)
@@ -459,7 +465,9 @@ class RulesPlanner:
             if named and (name := names.find(named) or on_stage_name) is not None:
                 address = address or name
                 continue
-            found = self._actions.parse(part, names, tracker, on_stage, default_subject=speaker)
+            found = self._actions.parse(
+                part, names, tracker, on_stage, default_subject=speaker, language=language
+            )
             actions.extend(found)
             contained = self._contained_cues(part)
             covered = {(a.template.channel, a.template.lexeme, a.template.au) for a in found}

@@ -15,7 +15,7 @@ from motiondirector.errors import SceneLimitError, ScriptError
 from motiondirector.plan.scene import ActionLine, Beat, Scene, Utterance, Word, is_voice_over
 from motiondirector.scene.addressees import infer_addressees
 from motiondirector.scene.elements import ParsedScript, RawAction, RawHeading, RawTurn
-from motiondirector.scene.language import line_language, written_language
+from motiondirector.scene.language import latin_language, line_language, written_language
 from motiondirector.scene.limits import SceneLimits
 from motiondirector.scene.names import NameMatcher
 from motiondirector.scene.speech import (
@@ -67,7 +67,10 @@ def assemble_scene(
     limits.check_count("max_characters", len(set(known)), field="characters")
     names = NameMatcher(known)
     stages = [_on_stage(beat, script.declared_characters, names) for beat in beats]
-    written = written_language(speeches[turn].text for turn in turns)
+    said = [speeches[turn].text for turn in turns]
+    written = written_language(said) or latin_language(
+        [*said, *(e.text for beat in beats for e in beat.elements if isinstance(e, RawAction))]
+    )
     layout = _Layout(timing, limits, file, script.language, written)
     scene_beats = []
     for index, beat in enumerate(beats):
@@ -267,6 +270,7 @@ class _Layout:
                 end=_seconds(end),
                 beat=beat,
                 line=action.line,
+                language=line_language(self.language, action.text, written=self.written),
             )
         )
         self._advance(end, action.line)

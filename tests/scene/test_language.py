@@ -4,15 +4,20 @@ utterance and the plan, and deciding how a line of kanji alone is said and timed
 
 from __future__ import annotations
 
+import csv
 import json
+from pathlib import Path
 
 import pytest
 
 from motiondirector import plan_text
 from motiondirector.errors import MotionDirectorError, ScriptError
 from motiondirector.plan.motion_plan import MotionPlan
+from motiondirector.planners.rules import RulesPlanner
 from motiondirector.scene import TimingOptions, parse_script
+from motiondirector.scene.language import latin_language
 from motiondirector.scene.timing import language_pace
+from tests.planners.conftest import KeywordEmotionModel
 from tests.speech.lips import labial_closures
 
 JAPANESE_SCRIPT = "ユキ: ありがとう。\nケン: 無理!\nユキ: OK."
@@ -112,3 +117,62 @@ def test_the_plan_keeps_the_language_and_leaves_it_out_when_unknown() -> None:
     bad = {**document, "utterances": [{**document["utterances"][0], "language": "?"}]}
     with pytest.raises(ValueError, match="language"):
         MotionPlan.model_validate(bad)
+
+
+# Short scenes as a screenwriter writes them, one per language the action lines are read in.
+LATIN_SCRIPTS = {
+    "es": "ANA entra y se sienta. BEN la mira desde la puerta.\n\nANA\n¿Vas a quedarte ahí "
+    "toda la noche?\n\nBEN\nNo sé qué decir. Lo siento, de verdad, pero ahora tengo que irme.\n\n"
+    "Ana cruza los brazos.\n\nANA\nEstá bien. Siempre es tarde contigo.\n",
+    "fr": "ANA entre et s'assoit. BEN la regarde depuis la porte.\n\nANA\nTu vas rester là "
+    "toute la nuit ?\n\nBEN\nJe ne sais pas quoi dire. C'est vrai, je suis désolé.\n\n"
+    "Ana croise les bras.\n\nANA\nIl est trop tard pour ça. Merci quand même.\n",
+    "de": "ANA kommt herein und setzt sich. BEN sieht sie von der Tür aus an.\n\nANA\nBleibst "
+    "du die ganze Nacht da stehen?\n\nBEN\nIch weiß nicht, was ich sagen soll. Es tut mir "
+    "leid.\n\nAna verschränkt die Arme.\n\nANA\nDafür ist es jetzt zu spät. Danke trotzdem.\n",
+    "it": "ANA entra e si siede. BEN la guarda dalla porta.\n\nANA\nResti lì tutta la "
+    "notte?\n\nBEN\nNon so cosa dire. Mi dispiace, davvero, ma adesso devo andare.\n\n"
+    "Ana incrocia le braccia.\n\nANA\nÈ troppo tardi per questo. Grazie lo stesso.\n",
+    "pt": "ANA entra e senta-se. BEN olha para ela da porta.\n\nANA\nVocê vai ficar aí a "
+    "noite toda?\n\nBEN\nNão sei o que dizer. Desculpa, de verdade, mas agora tenho que ir.\n\n"
+    "Ana cruza os braços.\n\nANA\nEstá bem. É sempre tarde demais com você.\n",
+}
+
+
+@pytest.mark.parametrize("language", sorted(LATIN_SCRIPTS))
+def test_a_script_in_a_latin_language_is_told_by_its_words(language: str) -> None:
+    scene = parse_script(LATIN_SCRIPTS[language], format="fountain")
+    assert {u.language for u in scene.utterances} == {language}
+    assert {a.language for a in scene.actions} == {language}
+    # Its action lines are read in it: the first one seats ANA.
+    direction = RulesPlanner(KeywordEmotionModel()).plan(scene)
+    seated = [b.character for a in direction.actions for b in a.behaviours if b.lexeme == "sit"]
+    assert "ANA" in seated
+
+
+def test_english_is_never_told_another_language(shared_data: Path) -> None:
+    for path in sorted((shared_data / "screenplays").glob("*.fountain")):
+        scene = parse_script(path.read_text(encoding="utf-8"), format="fountain")
+        assert {u.language for u in scene.utterances} == {None}, path.name
+        assert {a.language for a in scene.actions} <= {None}, path.name
+    with (shared_data / "emotion/meld/dev_sent_emo.csv").open(encoding="utf-8") as rows:
+        lines = [row["Utterance"] for row in csv.DictReader(rows)]
+    assert len(lines) > 1000
+    for size in (3, 10):
+        windows = [lines[i : i + size] for i in range(0, len(lines) - size, size)]
+        assert [w for w in windows if latin_language(w) is not None] == []
+
+
+def test_too_few_words_or_a_mixed_script_tell_no_language() -> None:
+    assert latin_language(["Hola, ¿qué tal? Muy bien, gracias."]) is None  # under 20 words
+    mixed = LATIN_SCRIPTS["es"] + LATIN_SCRIPTS["fr"]
+    assert latin_language([mixed]) is None
+    assert latin_language([LATIN_SCRIPTS["es"] * 2]) == "es"
+
+
+def test_a_stated_language_wins_over_the_words() -> None:
+    scene = parse_script("Title: T\nLanguage: pt\n\n" + LATIN_SCRIPTS["es"], format="fountain")
+    assert {a.language for a in scene.actions} == {"pt"}
+    assert {u.language for u in scene.utterances} == {"pt"}
+    english = parse_script(LATIN_SCRIPTS["es"], format="fountain", language="en")
+    assert {a.language for a in english.actions} == {"en"}

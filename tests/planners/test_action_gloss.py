@@ -1,0 +1,224 @@
+"""Action lines in Spanish, French, German, Italian and Portuguese (`planners/action_gloss.py`):
+each moves the characters it names as its English kin does, says so in its own words, keeps
+negation, and no foreign word is ever read as an English verb."""
+
+from __future__ import annotations
+
+import pytest
+
+from motiondirector.planners import actions as actions_module
+from motiondirector.planners.action_gloss import (
+    ActionGloss,
+    action_glosses,
+    gloss_for,
+    parse_action_glosses,
+)
+from motiondirector.planners.actions import ActionParser, NameIndex, ReferenceTracker
+from motiondirector.planners.cues import load_cue_lexicon
+from motiondirector.planners.rules import RulesPlanner
+from motiondirector.scene import parse_script
+from tests.planners.conftest import KeywordEmotionModel
+
+CAST = ["ANA", "BEN"]
+
+
+@pytest.fixture(scope="module")
+def parser() -> ActionParser:
+    return ActionParser(load_cue_lexicon())
+
+
+def read(parser: ActionParser, language: str | None, text: str) -> set[tuple[str, str, str]]:
+    """(character, what, target) of every cue the text gives."""
+    cues = parser.parse(
+        text, NameIndex(CAST), ReferenceTracker(), CAST, language=language, emotions=True
+    )
+    return {
+        (
+            cue.character,
+            str(cue.template.lexeme or cue.template.au or cue.template.channel),
+            str(cue.target),
+        )
+        for cue in cues
+    }
+
+
+# One line per language and behaviour, with what its English kin gives.
+CASES = [
+    ("es", "Ana se sienta y mira a Ben.", {("ANA", "sit", "None"), ("ANA", "gaze", "BEN")}),
+    ("fr", "Ana s'assoit et regarde Ben.", {("ANA", "sit", "None"), ("ANA", "gaze", "BEN")}),
+    ("de", "Ana setzt sich und sieht Ben an.", {("ANA", "sit", "None"), ("ANA", "gaze", "BEN")}),
+    ("it", "Ana si siede e guarda Ben.", {("ANA", "sit", "None"), ("ANA", "gaze", "BEN")}),
+    ("pt", "Ana senta-se e olha para Ben.", {("ANA", "sit", "None"), ("ANA", "gaze", "BEN")}),
+    ("pt-BR", "Ana se senta e olha para Ben.", {("ANA", "sit", "None"), ("ANA", "gaze", "BEN")}),
+    ("es", "Ben se encoge de hombros.", {("BEN", "shrug", "None")}),
+    ("fr", "Ben hausse les épaules.", {("BEN", "shrug", "None")}),
+    ("de", "Ben zuckt mit den Schultern.", {("BEN", "shrug", "None")}),
+    ("it", "Ben alza le spalle.", {("BEN", "shrug", "None")}),
+    ("pt", "Ben dá de ombros.", {("BEN", "shrug", "None")}),
+    ("es", "Ana cruza los brazos.", {("ANA", "cross_arms", "None")}),
+    ("fr", "Ana croise les bras.", {("ANA", "cross_arms", "None")}),
+    ("de", "Ana verschränkt die Arme.", {("ANA", "cross_arms", "None")}),
+    ("it", "Ana incrocia le braccia.", {("ANA", "cross_arms", "None")}),
+    ("pt", "Ana cruza os braços.", {("ANA", "cross_arms", "None")}),
+    ("es", "Ben niega con la cabeza.", {("BEN", "shake", "None")}),
+    ("fr", "Ben secoue la tête.", {("BEN", "shake", "None")}),
+    ("de", "Ben schüttelt den Kopf.", {("BEN", "shake", "None")}),
+    ("it", "Ben scuote la testa.", {("BEN", "shake", "None")}),
+    ("pt", "Ben balança a cabeça.", {("BEN", "shake", "None")}),
+    ("es", "Ana se levanta y sale.", {("ANA", "stand", "None"), ("ANA", "walk", "None")}),
+    ("fr", "Ana se lève et sort.", {("ANA", "stand", "None"), ("ANA", "walk", "None")}),
+    ("de", "Ana steht auf und geht hinaus.", {("ANA", "stand", "None"), ("ANA", "walk", "None")}),
+    ("it", "Ana si alza ed esce.", {("ANA", "stand", "None"), ("ANA", "walk", "None")}),
+    ("pt", "Ana levanta-se e sai.", {("ANA", "stand", "None"), ("ANA", "walk", "None")}),
+    ("es", "Ana y Ben se miran.", {("ANA", "gaze", "BEN"), ("BEN", "gaze", "ANA")}),
+    ("fr", "Ana et Ben se regardent.", {("ANA", "gaze", "BEN"), ("BEN", "gaze", "ANA")}),
+    ("it", "Ana e Ben si guardano.", {("ANA", "gaze", "BEN"), ("BEN", "gaze", "ANA")}),
+    ("es", "Ana mira al suelo.", {("ANA", "gaze", "down")}),
+    ("de", "Ben nickt.", {("BEN", "nod", "None")}),
+    ("es", "Ana abraza a Ben.", {("ANA", "hug", "BEN")}),
+]
+
+
+@pytest.mark.parametrize(("language", "text", "expected"), CASES)
+def test_an_action_line_moves_whom_it_names(
+    parser: ActionParser, language: str, text: str, expected: set[tuple[str, str, str]]
+) -> None:
+    found = read(parser, language, text)
+    assert {(c, w, t) for c, w, t in found if w in {e[1] for e in expected}} == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "subject"),
+    [
+        ("es", "Ana entra. Después se sienta.", "ANA"),  # no subject: the sentence before's
+        ("fr", "Ben entre. Il s'assoit.", "BEN"),
+        ("de", "Ben kommt herein. Er setzt sich.", "BEN"),
+        ("it", "Ben entra. Lui si siede.", "BEN"),
+        ("pt", "Ben entra. Ele senta-se.", "BEN"),
+    ],
+)
+def test_a_pronoun_or_a_dropped_subject_is_the_one_just_named(
+    parser: ActionParser, language: str, text: str, subject: str
+) -> None:
+    assert (subject, "sit", "None") in read(parser, language, text)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("es", "Ana no se sienta."),
+        ("fr", "Ana ne s'assoit pas."),
+        ("de", "Ana setzt sich nicht."),
+        ("it", "Ana non si siede."),
+        ("pt", "Ana não se senta."),
+    ],
+)
+def test_a_negated_action_moves_nobody(parser: ActionParser, language: str, text: str) -> None:
+    assert read(parser, language, text) == set()
+
+
+def test_german_nicht_negates_the_verb_before_it_only(parser: ActionParser) -> None:
+    found = read(parser, "de", "Ana setzt sich nicht. Ben nickt.")
+    assert found == {("BEN", "nod", "None")}
+
+
+def test_the_trigger_is_the_line_own_words(parser: ActionParser) -> None:
+    cues = parser.parse(
+        "Ana s'assoit et regarde l'homme. Ben, furieux, croise les bras.",
+        NameIndex(CAST),
+        ReferenceTracker(),
+        CAST,
+        language="fr",
+        emotions=True,
+    )
+    triggers = {cue.trigger for cue in cues}
+    assert {"s'assoit", "regarde l'homme", "croise les bras", "furieux"} <= triggers
+
+
+def test_an_emotion_word_of_the_line_gives_its_face(parser: ActionParser) -> None:
+    found = read(parser, "es", "José entra, furioso, y golpea la mesa.")
+    assert found == set()  # José is not in the cast: nothing is guessed
+    found = read(parser, "es", "Ben entra, furioso.")
+    assert ("BEN", "4", "None") in found  # the brow lowerer of anger
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("es", "Ana come una manzana."),  # "come": eats, not the English verb
+        ("it", "Ana ride di gusto e legge."),  # ride is glossed: laughs, not the English ride
+        ("pt", "Ana pace o cão."),  # Portuguese nonsense spelled like "paces"
+        ("de", "Ana hat einen Plan."),
+    ],
+)
+def test_no_foreign_word_is_read_as_an_english_verb(
+    parser: ActionParser, language: str, text: str
+) -> None:
+    found = read(parser, language, text)
+    assert not {w for _, w, _ in found} & {"walk", "run"}
+    if language == "it":
+        assert ("ANA", "read", "None") in found and ("ANA", "12", "None") in found
+
+
+def test_the_same_line_read_as_english_does_not_move(parser: ActionParser) -> None:
+    assert read(parser, None, "Ana se sienta y mira a Ben.") == set()
+    assert read(parser, "en", "Ana se sienta y mira a Ben.") == set()
+    assert gloss_for("en") is None and gloss_for("es-MX") is action_glosses()["es"]
+
+
+def test_a_name_that_is_a_word_of_the_language_is_still_a_name(parser: ActionParser) -> None:
+    cast = ["SOL", "LUNA"]
+    cues = parser.parse(
+        "Sol se sienta junto a Luna.", NameIndex(cast), ReferenceTracker(), cast, language="es"
+    )
+    assert [(c.character, c.template.lexeme) for c in cues] == [("SOL", "sit")]
+
+
+def test_every_language_glosses_the_core_behaviours() -> None:
+    glosses = action_glosses()
+    assert set(glosses) == {"es", "fr", "de", "it", "pt"}
+    for gloss in glosses.values():
+        english = {word for words in gloss.phrases.values() for word in words}
+        for verb in ("sits", "stands", "walks", "looks", "nods", "shrugs", "hugs", "smiles"):
+            assert verb in english, (gloss.language, verb)
+
+
+def test_a_malformed_glossary_is_refused_with_its_phrase() -> None:
+    with pytest.raises(ValueError, match=r"es: True"):
+        parse_action_glosses({"languages": {"es": {"gloss": {True: "not"}}}})
+    with pytest.raises(ValueError, match=r"'se sienta' is glossed twice"):
+        parse_action_glosses(
+            {"languages": {"es": {"gloss": {"se sienta": "sits", "se  sienta": "sits"}}}}
+        )
+    with pytest.raises(ValueError, match=r"expected `name` and `gloss`"):
+        parse_action_glosses({"languages": {"es": ["se sienta"]}})
+
+
+def test_a_gloss_the_parser_cannot_read_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    bad = ActionGloss("es", "Spanish", {("se", "sienta"): ("sitz",)}, frozenset(), frozenset())
+    monkeypatch.setattr(actions_module, "action_glosses", lambda: {"es": bad})
+    with pytest.raises(ValueError, match=r"es: .*se sienta -> sitz"):
+        ActionParser(load_cue_lexicon())
+
+
+def test_the_rules_planner_reads_a_spanish_script() -> None:
+    script = (
+        "Title: La llave\nLanguage: es\n\nINT. COCINA - NOCHE\n\n"
+        "ANA entra y se sienta. BEN la mira desde la puerta.\n\n"
+        "ANA\n(se levanta)\n¿Vas a quedarte ahí?\n\n"
+        "BEN\nNo sé.\n\n"
+        "Ben cruza los brazos.\n"
+    )
+    scene = parse_script(script, format="fountain")
+    assert {action.language for action in scene.actions} == {"es"}
+    direction = RulesPlanner(KeywordEmotionModel()).plan(scene)
+    by_action = {
+        (b.character, b.lexeme, b.reason)
+        for action in direction.actions
+        for b in action.behaviours
+        if b.lexeme
+    }
+    assert ("ANA", "sit", 'action "se sienta"') in by_action
+    assert ("BEN", "cross_arms", 'action "cruza los brazos"') in by_action
+    stood = [b for b in direction.utterances[0].behaviours if b.rule == "rules.parenthetical"]
+    assert [(b.character, b.lexeme) for b in stood] == [("ANA", "stand")]
