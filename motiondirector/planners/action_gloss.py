@@ -11,15 +11,19 @@ becomes a word the grammar knows nothing of, so that a Spanish "come" (eats) or 
 targets as in English, and reports what it found in the line's own words.
 
 An elided article or pronoun (French "l'", "s'", Italian "l'", "dell'") is its own word, so
-"s'assoit" is "s'" then "assoit". A language may negate after the verb (German "nicht"): such a
-word puts "not" before the verb before it, where the English grammar looks for it.
+"s'assoit" is "s'" then "assoit". Three orders differ from English and are put in English order:
+an object pronoun before its verb (Spanish "la mira", French "lui prend", Italian "gli porge":
+the language's `clitics`) follows the verb's English ("looks at her"); a verb that opens a
+sentence with no subject, in a language that drops them (`drops_subjects`: "Se sientan juntos."),
+gets "they" when it is plural (its English is a base form: "sit"); and a word that negates after
+the verb (German "nicht", `negation_after`) puts "not" before the verb before it.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
@@ -28,6 +32,14 @@ from motiondirector.plan.scene import primary_language
 from motiondirector.yaml_data import load_yaml
 
 NOT = "not"
+DROPPED_SUBJECT = "\u2300"
+"""Where a language that drops subjects left one out ("Se levanta."): the subject of the
+sentence before, else the one mentioned last (the action parser reads it so)."""
+# English words that may come before a sentence's subject: "Luego se levanta." has none.
+_OPENERS = frozenset(
+    {"then", "and", "but", "also", "just", "still", "again", "slowly", "quickly", "suddenly",
+     "finally", "gently", "not", "never", "now", ","}
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,9 +62,16 @@ class ActionGloss:
 
     language: str
     name: str
-    phrases: Mapping[tuple[str, ...], tuple[str, ...]]
+    phrases: Mapping[tuple[str, ...], tuple[str, ...]]  # every phrase, verbs and other words
+    verbs: frozenset[tuple[str, ...]]  # the phrases that are verbs ("se sienta", "mira a")
     elisions: frozenset[str]
     negation_after: frozenset[str]
+    clitics: Mapping[str, str] = field(default_factory=dict)
+    drops_subjects: bool = False
+    longest: int = field(init=False, default=1)  # words in the longest phrase
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "longest", max(map(len, self.phrases), default=1))
 
     def words(self, raw: Iterable[str]) -> list[str]:
         """`raw` tokens with each elided word split off its host ("s'assoit" -> "s'", "assoit")."""
@@ -71,17 +90,29 @@ class ActionGloss:
         """The English words of tokens `raw` (already split by `words`).
 
         keep: whether a word (lower case) is one to pass as it is: a word of a character's name.
-            A capitalised word is kept in preference to a phrase it begins; a lower-case one is
+            A capitalised word is kept in preference to a phrase it begins, unless the glossary
+            has it as a word of its own that is no verb ("Non", "Ils"); a lower-case one is
             glossed first ("la" the article, not a character called La).
-        verbs: the English verb forms, where a negation after the verb puts its "not"."""
+        verbs: the English verb forms (which tell a plural verb: "sit", not "sits")."""
         lows = [token.lower() for token in raw]
-        longest = max((len(words) for words in self.phrases), default=1)
         out: list[Glossed] = []
         verb_at = -1  # where the English words of the last verb phrase begin in `out`
         index = 0
         while index < len(raw):
             token, low = raw[index], lows[index]
-            if not token[:1].isalnum() or (token[:1].isupper() and keep(low)):
+            clitic = self.clitics.get(low)
+            after = self._phrase_at(lows, index + 1) if clitic is not None else 0
+            if clitic is not None and tuple(lows[index + 1 : index + 1 + after]) in self.verbs:
+                # "la mira": the verb, then its object
+                english = self.phrases[tuple(lows[index + 1 : index + 1 + after])]
+                verb_at = len(out)
+                out.append(Glossed(english[0], self._join(raw[index : index + 1 + after])))
+                out.extend(Glossed(word, "") for word in (*english[1:], clitic))
+                index += 1 + after
+                continue
+            if not token[:1].isalnum() or (
+                token[:1].isupper() and keep(low) and not self._function_word(low)
+            ):
                 out.append(Glossed(token, token))
                 index += 1
                 continue
@@ -90,18 +121,15 @@ class ActionGloss:
                 verb_at = -1
                 index += 1
                 continue
-            found = next(
-                (
-                    size
-                    for size in range(min(longest, len(raw) - index), 0, -1)
-                    if tuple(lows[index : index + size]) in self.phrases
-                ),
-                0,
-            )
+            found = self._phrase_at(lows, index)
             if found:
                 english = self.phrases[tuple(lows[index : index + found])]
                 written = self._join(raw[index : index + found])
-                if english and english[0] in verbs:
+                if tuple(lows[index : index + found]) in self.verbs:
+                    if self.drops_subjects and _opens_sentence(out):
+                        # "Se sientan juntos.": they; "Se levanta.": the subject left out
+                        plural = _plural(english[0], verbs)
+                        out.append(Glossed("they" if plural else DROPPED_SUBJECT, ""))
                     verb_at = len(out)
                 out.extend(
                     Glossed(word, written if number == 0 else "")
@@ -114,6 +142,19 @@ class ActionGloss:
             out.append(Glossed(low if keep(low) else None, token))
             index += 1
         return self._glue(out)
+
+    def _phrase_at(self, lows: Sequence[str], index: int) -> int:
+        """How many words the longest phrase of the glossary at `index` has; 0 for none."""
+        longest = min(self.longest, len(lows) - index)
+        return next(
+            (n for n in range(longest, 0, -1) if tuple(lows[index : index + n]) in self.phrases),
+            0,
+        )
+
+    def _function_word(self, low: str) -> bool:
+        """A word the glossary has as no verb ("non", "não", "ils"): never a name, even
+        capitalised at the start of a sentence, where a name would be ("Non sorride.")."""
+        return (low,) in self.phrases and (low,) not in self.verbs
 
     def _is_elision(self, written: str) -> bool:
         return written.lower() in self.elisions
@@ -140,23 +181,45 @@ class ActionGloss:
             glued.append(word)
         return glued
 
-    def unknown_words(self, vocabulary: frozenset[str]) -> list[str]:
-        """Phrases whose English has a word outside `vocabulary`, as "phrase -> english"."""
+    def unknown_words(self, vocabulary: frozenset[str], verbs: frozenset[str]) -> list[str]:
+        """Phrases whose English has a word outside `vocabulary`, or a verb phrase whose English
+        does not open with one of `verbs`, as "phrase -> english"."""
+        pairs = [*self.phrases.items(), *(((k,), (v,)) for k, v in self.clitics.items())]
         return [
             f"{' '.join(source)} -> {' '.join(english)}"
-            for source, english in self.phrases.items()
+            for source, english in pairs
             if any(word not in vocabulary for word in english)
+            or (source in self.verbs and (not english or english[0] not in verbs))
         ]
 
 
 _SPLIT = re.compile(r"\s+")
+_SENTENCE_ENDS = frozenset({".", "!", "?", ";", ":"})
+
+
+def _opens_sentence(out: Sequence[Glossed]) -> bool:
+    """Whether no subject can have come since the last full stop: only unknown words,
+    adverbs and commas ("Luego", "No", "Furiosa,")."""
+    for word in reversed(out):
+        if word.english is not None and word.english.lower() not in _OPENERS:
+            return word.english in _SENTENCE_ENDS
+    return True
+
+
+def _plural(verb: str, verbs: frozenset[str]) -> bool:
+    """Whether an English verb form is the base form a plural subject takes ("sit", "cross")."""
+    return verb + "s" in verbs or verb + "es" in verbs
 
 
 def _phrases(
-    language: str, raw: Mapping[Any, Any], elisions: frozenset[str]
-) -> dict[tuple[str, ...], tuple[str, ...]]:
-    phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
-    splitter = ActionGloss(language, "", {}, elisions, frozenset())
+    language: str,
+    raw: Mapping[Any, Any],
+    elisions: frozenset[str],
+    phrases: dict[tuple[str, ...], tuple[str, ...]],
+) -> list[tuple[str, ...]]:
+    """Adds the phrases of `raw` to `phrases`; returns their words."""
+    added = []
+    splitter = ActionGloss(language, "", {}, frozenset(), elisions, frozenset())
     for source, english in raw.items():
         if not isinstance(source, str) or not isinstance(english, str):
             raise ValueError(
@@ -168,7 +231,8 @@ def _phrases(
             shown = " ".join(words)
             raise ValueError(f"action_languages.yaml: {language}: {shown!r} is glossed twice")
         phrases[words] = tuple(english.split())
-    return phrases
+        added.append(words)
+    return added
 
 
 def parse_action_glosses(data: Any) -> dict[str, ActionGloss]:
@@ -178,15 +242,25 @@ def parse_action_glosses(data: Any) -> dict[str, ActionGloss]:
         raise ValueError("action_languages.yaml: expected a mapping with `languages`")
     glosses: dict[str, ActionGloss] = {}
     for language, raw in data["languages"].items():
-        if not isinstance(raw, Mapping) or not isinstance(raw.get("gloss"), Mapping):
-            raise ValueError(f"action_languages.yaml: {language}: expected `name` and `gloss`")
+        if not isinstance(raw, Mapping) or not all(
+            isinstance(raw.get(key), Mapping) for key in ("words", "verbs")
+        ):
+            raise ValueError(
+                f"action_languages.yaml: {language}: expected `name`, `words` and `verbs`"
+            )
         elisions = frozenset(str(word).lower() for word in raw.get("elisions", ()))
+        phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
+        _phrases(str(language), raw["words"], elisions, phrases)
+        verbs = _phrases(str(language), raw["verbs"], elisions, phrases)
         glosses[str(language)] = ActionGloss(
             language=str(language),
             name=str(raw.get("name", language)),
-            phrases=_phrases(str(language), raw["gloss"], elisions),
+            phrases=phrases,
+            verbs=frozenset(verbs),
             elisions=elisions,
             negation_after=frozenset(str(w).lower() for w in raw.get("negation_after", ())),
+            clitics={str(k).lower(): str(v) for k, v in (raw.get("clitics") or {}).items()},
+            drops_subjects=bool(raw.get("drops_subjects", False)),
         )
     return glosses
 

@@ -18,8 +18,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from motiondirector.plan.vocabulary import load_emfacs
-from motiondirector.planners.action_gloss import ActionGloss, action_glosses, gloss_for
-from motiondirector.planners.cues import ActionEntry, BehaviourTemplate, CueLexicon
+from motiondirector.planners.action_gloss import (
+    DROPPED_SUBJECT,
+    ActionGloss,
+    Glossed,
+    action_glosses,
+    gloss_for,
+)
+from motiondirector.planners.cues import (
+    ActionEntry,
+    BehaviourTemplate,
+    CueLexicon,
+    load_cue_lexicon,
+)
 from motiondirector.scene.names import short_forms
 
 _TOKEN = re.compile(r"[^\W_][\w'\u2019\-]*|--|[,;:.!?\u2014]")
@@ -103,6 +114,7 @@ class _Tok:
     possessive: bool
     upper: bool
     written: str  # the words of the line it stands for (a glossed line's own words, see `_said`)
+    glossed: bool = False  # English a glossary gave (its "her" is never a possessive)
 
 
 def _raw_tokens(text: str) -> list[str]:
@@ -124,6 +136,7 @@ def _in_capitals(raw: str) -> bool:
     return sum(c.isalpha() for c in raw) >= 2 and raw.upper() == raw
 
 
+_OBJECT_FORMS = {"he": "him", "she": "her"}
 # A word the glossary does not know: kept for what it says, never equal to an English word.
 _UNKNOWN = "\u2205"
 
@@ -135,6 +148,9 @@ def _glossed_tokens(
     raw = gloss.words(_raw_tokens(text))
     tokens: list[_Tok] = []
     for word in gloss.translate(raw, names.has_word, verbs):
+        if word.english in _OBJECT_FORMS and tokens and tokens[-1].low in _PREPOSITIONS:
+            # One pronoun for subject and object ("verso di lui", "para ele"): here an object.
+            word = Glossed(_OBJECT_FORMS[word.english], word.written)
         if word.english is None:
             low = _UNKNOWN + word.written.lower()
             tokens.append(_Tok(word.written, low, False, _in_capitals(word.written), word.written))
@@ -144,7 +160,8 @@ def _glossed_tokens(
             if english != word.written and word.written[:1].isupper():
                 english = english.capitalize()
             low = english.lower()
-            tokens.append(_Tok(english, low, False, _in_capitals(english), word.written))
+            glossed = english.lower() != word.written.lower()
+            tokens.append(_Tok(english, low, False, _in_capitals(english), word.written, glossed))
     return tokens
 
 
@@ -340,6 +357,22 @@ class _EmotionWords:
     intensity: float
 
 
+def _check_glosses() -> None:
+    """Refuse a glossary (`action_gloss`) that says an English word the parser never reads
+    with the package's lexicon (a parser of another lexicon reads the same glossaries)."""
+    lexicon = load_cue_lexicon()
+    verbs = frozenset(form for entry in lexicon.actions for form in entry.forms)
+    known = {word for entry in lexicon.actions for words in entry.objects for word in words}
+    vocabulary = frozenset(known | verbs | lexicon.group_subjects | _GLOSS_WORDS)
+    for gloss in action_glosses().values():
+        unknown = gloss.unknown_words(vocabulary, verbs)
+        if unknown:
+            raise ValueError(
+                f"action_languages.yaml: {gloss.language}: English the action parser does "
+                f"not read: {'; '.join(unknown[:5])}"
+            )
+
+
 class ActionParser:
     """Turns action text into ActionCues using the action lexicon.
 
@@ -367,20 +400,7 @@ class ActionParser:
                 emotions.setdefault(words, _EmotionWords(words, cue.emotion, cue.emotion_intensity))
         self._emotions = sorted(emotions.values(), key=lambda e: -len(e.words))
         self._emfacs = load_emfacs()
-        self._check_glosses(lexicon)
-
-    def _check_glosses(self, lexicon: CueLexicon) -> None:
-        """Refuse a glossary (`action_gloss`) that says an English word this parser never reads."""
-        known = {word for entry in lexicon.actions for words in entry.objects for word in words}
-        known.update(self._by_form, lexicon.group_subjects, _GLOSS_WORDS)
-        vocabulary = frozenset(known)
-        for gloss in action_glosses().values():
-            unknown = gloss.unknown_words(vocabulary)
-            if unknown:
-                raise ValueError(
-                    f"action_languages.yaml: {gloss.language}: English the action parser does "
-                    f"not read: {'; '.join(unknown[:5])}"
-                )
+        _check_glosses()
 
     def verb_forms(self) -> frozenset[str]:
         """Every word this parser reads as a verb."""
@@ -461,8 +481,12 @@ class ActionParser:
             while lists and lists[0][0] < region_end:
                 tracker.mention_list(lists.pop(0)[1])
             found = self._subject(tokens, previous_end, region_end, names, tracker, on_stage)
-            if found is None and not subject:
+            if found is None and (not subject or number == 0):
+                # The first verb of a sentence after one it does not know has the sentence's
+                # own subject, not the last sentence's: "TOMAS knocks and enters."
                 found = self._nearest_subject(tokens, previous_end, region_end, names, tracker)
+            if found is None and not subject:
+                found = self._dropped_subject(tokens, previous_end, region_end, tracker)
             if found is not None:
                 subject = found
             previous_end = verb.position + 1
@@ -612,6 +636,8 @@ class ActionParser:
             j -= 1
         if j < begin or (tokens[j].low in _CONJUNCTIONS and tokens[j].text != ","):
             return None
+        if tokens[j].low == DROPPED_SUBJECT:
+            return None
         if tokens[j].text == ",":
             if j == end - 1 and tokens[end].low.endswith("ing"):
                 return None  # "Ana turns, crossing her arms"
@@ -620,6 +646,17 @@ class ActionParser:
         if subject is not None:
             return subject
         return self._appositive(tokens, begin, j, names, tracker, on_stage)
+
+    @staticmethod
+    def _dropped_subject(
+        tokens: list[_Tok], begin: int, end: int, tracker: ReferenceTracker
+    ) -> list[str] | None:
+        """A subject the language left out ("Se levanta.", see `action_gloss`) with none
+        carried from the sentence before: the one mentioned last."""
+        if not any(token.low == DROPPED_SUBJECT for token in tokens[begin:end]):
+            return None
+        last = tracker.last()
+        return [last] if last else None
 
     def _nearest_subject(
         self,
@@ -633,6 +670,8 @@ class ActionParser:
         nearest pronoun or clause-initial name before it."""
         for k in range(end - 1, begin - 1, -1):
             token = tokens[k]
+            if token.low == DROPPED_SUBJECT:
+                return None  # the subject's place: the one carried, or `_dropped_subject`
             if token.low in ("he", "she"):
                 name = tracker.resolve(token.low)
                 return [name] if name else None
@@ -775,17 +814,21 @@ class ActionParser:
             following = region[index + 1].low if index + 1 < len(region) else ""
             if token.low == "them":
                 return tracker.last(exclude=subject)
-            if token.low == "him" or (
-                token.low in ("her", "his")
-                and (
-                    following in ("hand", "hands")
-                    or (
-                        token.low == "her"
-                        and (
-                            not following
-                            or following.endswith("ly")
-                            or following in _PREPOSITIONS
-                            or following in _ARTICLES  # "hands her the keys"
+            if (
+                token.low == "him"
+                or (token.low == "her" and token.glossed)
+                or (
+                    token.low in ("her", "his")
+                    and (
+                        following in ("hand", "hands")
+                        or (
+                            token.low == "her"
+                            and (
+                                not following
+                                or following.endswith("ly")
+                                or following in _PREPOSITIONS
+                                or following in _ARTICLES  # "hands her the keys"
+                            )
                         )
                     )
                 )

@@ -99,10 +99,10 @@ def parse_script(
     if characters:
         declared = (*parsed.declared_characters, *(name.upper() for name in characters))
         parsed = replace(parsed, declared_characters=tuple(dict.fromkeys(declared)))
+    if language is not None:  # before the cast: its action is read in the language
+        parsed = replace(parsed, language=language.strip())
     if chosen != "json":
         parsed = resolve_cast(parsed)
-    if language is not None:
-        parsed = replace(parsed, language=language.strip())
     return assemble_scene(parsed, timing=timing or TimingOptions(), file=file, limits=limits)
 
 

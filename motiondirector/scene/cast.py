@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 
 from motiondirector.planners.cues import load_cue_lexicon, verb_forms
 from motiondirector.scene.elements import ParsedScript, RawAction, RawTurn
+from motiondirector.scene.language import latin_language
 from motiondirector.scene.names import (
     AGES,
     ARTICLES,
@@ -159,7 +160,8 @@ def resolve_cast(script: ParsedScript) -> ParsedScript:
             speaker_of.update(dict.fromkeys(person.cues, name))
         else:
             candidates[_action_name(person)] = person
-    acts = _actors(actions, list(dict.fromkeys(speaker_of.values())), candidates)
+    language = script.language or latin_language(action.text for action in actions)
+    acts = _actors(actions, list(dict.fromkeys(speaker_of.values())), candidates, language)
     lower_words = {
         word for action in actions for word in re.findall(r"\b[a-z][\w'’\-]*", action.text)
     }
@@ -479,9 +481,13 @@ def _is_actor(person: _Person, verbs: Sequence[str], lower_words: set[str]) -> b
 
 
 def _actors(
-    actions: list[RawAction], speakers: list[str], candidates: dict[str, _Person]
+    actions: list[RawAction],
+    speakers: list[str],
+    candidates: dict[str, _Person],
+    language: str | None,
 ) -> dict[str, list[str]]:
-    """What each candidate does where an action line names it as the subject."""
+    """What each candidate does where an action line (in `language`, see
+    `planners.action_gloss`) names it as the subject."""
     if not candidates:
         return {}
     from motiondirector.planners.actions import NameIndex, ReferenceTracker
@@ -492,7 +498,7 @@ def _actors(
     actors: list[tuple[str, str]] = []
     parser = _parser()
     for action in actions:
-        parser.parse(action.text, names, tracker, (), actors=actors)
+        parser.parse(action.text, names, tracker, (), actors=actors, language=language)
     verbs: dict[str, list[str]] = {}
     for name, verb in actors:
         verbs.setdefault(name, []).append(verb)

@@ -37,18 +37,21 @@ CANTONESE = "yue"
 _COMMON_WORDS = {
     "en": "the and you is it that of to what this with for have are was not they we my your "
     "don't it's i'm can there them their do just know yeah oh me he she her his",
-    "es": "el los las del y está pero muy qué sí yo tú él ella esto eso aquí ahora cómo "
+    "es": "el los las del y está pero muy qué sí yo tú él ella ellos esto eso aquí ahora cómo "
     "porque cuando hay tengo estoy puedo también usted hola gracias bueno algo todo dónde "
-    "quién hacia entonces",
+    "quién hacia entonces después desde mientras sus despacio frente mira sienta acerca",
     "fr": "les et est je ce cette qui dans pour avec sur mais oui très rien merci bonjour "
-    "c'est j'ai suis être nous vous ils au aux du des une pas",
+    "c'est j'ai suis être nous vous ils elle au aux du des une pas puis vers ses leur "
+    "regarde lève s'assoit",
     "de": "der das und ist nicht ich sie wir ein eine den dem mit auf für von aber wie nein "
-    "auch noch sich doch hier jetzt danke bitte zu",
+    "auch noch sich doch hier jetzt danke bitte zu dann langsam zum zur vom seine ihre "
+    "sieht steht geht setzt",
     "it": "il che è di per sono ma ho questo quello cosa perché anche molto grazie gli della "
-    "nel sul io noi voi loro sei hai qui adesso niente tutto ci",
+    "nel sul io noi voi loro sei hai qui adesso niente tutto ci lo poi verso mentre dalla "
+    "sulla nella alla guarda siede alza",
     "pt": "os um uma não é do da dos das em na para com mas eu você ele ela nós isso isto "
     "aqui agora muito obrigado obrigada sim então também estou tenho bem tudo coisa meu "
-    "minha sua ao",
+    "minha sua ao olha depois enquanto lhe",
 }
 _LANGUAGE_OF = {language: frozenset(words.split()) for language, words in _COMMON_WORDS.items()}
 LATIN_LANGUAGES = frozenset(_LANGUAGE_OF) - {"en"}

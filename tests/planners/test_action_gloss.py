@@ -4,6 +4,8 @@ negation, and no foreign word is ever read as an English verb."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from motiondirector.planners import actions as actions_module
@@ -12,6 +14,11 @@ from motiondirector.planners.action_gloss import (
     action_glosses,
     gloss_for,
     parse_action_glosses,
+)
+from motiondirector.planners.action_language_eval import (
+    LanguageCase,
+    load_language_cases,
+    score_case,
 )
 from motiondirector.planners.actions import ActionParser, NameIndex, ReferenceTracker
 from motiondirector.planners.cues import load_cue_lexicon
@@ -185,19 +192,32 @@ def test_every_language_glosses_the_core_behaviours() -> None:
 
 def test_a_malformed_glossary_is_refused_with_its_phrase() -> None:
     with pytest.raises(ValueError, match=r"es: True"):
-        parse_action_glosses({"languages": {"es": {"gloss": {True: "not"}}}})
+        parse_action_glosses({"languages": {"es": {"words": {True: "not"}, "verbs": {}}}})
     with pytest.raises(ValueError, match=r"'se sienta' is glossed twice"):
         parse_action_glosses(
-            {"languages": {"es": {"gloss": {"se sienta": "sits", "se  sienta": "sits"}}}}
+            {"languages": {"es": {"words": {"se  sienta": "sits"}, "verbs": {"se sienta": "sits"}}}}
         )
-    with pytest.raises(ValueError, match=r"expected `name` and `gloss`"):
-        parse_action_glosses({"languages": {"es": ["se sienta"]}})
+    with pytest.raises(ValueError, match=r"expected `name`, `words` and `verbs`"):
+        parse_action_glosses({"languages": {"es": {"gloss": {"se sienta": "sits"}}}})
 
 
-def test_a_gloss_the_parser_cannot_read_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    bad = ActionGloss("es", "Spanish", {("se", "sienta"): ("sitz",)}, frozenset(), frozenset())
+@pytest.mark.parametrize(
+    ("words", "verbs", "refused"),
+    [
+        ({}, {("se", "sienta"): ("sitz",)}, "se sienta -> sitz"),  # a word it does not read
+        ({}, {("la", "mesa"): ("the", "table")}, "la mesa -> the table"),  # a verb without one
+    ],
+)
+def test_a_gloss_the_parser_cannot_read_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+    words: dict[tuple[str, ...], tuple[str, ...]],
+    verbs: dict[tuple[str, ...], tuple[str, ...]],
+    refused: str,
+) -> None:
+    phrases = {**words, **verbs}
+    bad = ActionGloss("es", "Spanish", phrases, frozenset(verbs), frozenset(), frozenset())
     monkeypatch.setattr(actions_module, "action_glosses", lambda: {"es": bad})
-    with pytest.raises(ValueError, match=r"es: .*se sienta -> sitz"):
+    with pytest.raises(ValueError, match=f"es: .*{refused}"):
         ActionParser(load_cue_lexicon())
 
 
@@ -222,3 +242,32 @@ def test_the_rules_planner_reads_a_spanish_script() -> None:
     assert ("BEN", "cross_arms", 'action "cruza los brazos"') in by_action
     stood = [b for b in direction.utterances[0].behaviours if b.rule == "rules.parenthetical"]
     assert [(b.character, b.lexeme) for b in stood] == [("ANA", "stand")]
+
+
+CASES_FOLDER = Path(__file__).resolve().parents[1] / "data" / "languages"
+LANGUAGE_CASES = load_language_cases(CASES_FOLDER)
+
+
+@pytest.mark.parametrize(
+    "case", LANGUAGE_CASES, ids=[f"{c.scene}-{c.language}" for c in LANGUAGE_CASES]
+)
+def test_each_scene_directs_in_every_language_as_in_english(case: LanguageCase) -> None:
+    planner = RulesPlanner(KeywordEmotionModel())
+    report = score_case(case, planner)
+    assert (report.misses, report.extras) == ((), ())
+    if case.language != "en":  # read as English, the same lines move nobody
+        assert score_case(case, planner, as_english=True).found == 0
+
+
+def test_the_scenes_are_the_same_scene_in_every_language() -> None:
+    by_scene: dict[str, dict[str, LanguageCase]] = {}
+    for case in LANGUAGE_CASES:
+        by_scene.setdefault(case.scene, {})[case.language] = case
+    assert len(by_scene) >= 3
+    for scene, cases in by_scene.items():
+        assert set(cases) == {"en", "es", "fr", "de", "it", "pt"}, scene
+        english = cases["en"].expected
+        for case in cases.values():  # same behaviours, names spelled the language's way
+            assert len(case.expected) == len(english)
+            for want, reference in zip(case.expected, english, strict=True):
+                assert {w.replace("Á", "A") for w in want} == reference, (scene, case.language)

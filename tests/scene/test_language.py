@@ -176,3 +176,16 @@ def test_a_stated_language_wins_over_the_words() -> None:
     assert {u.language for u in scene.utterances} == {"pt"}
     english = parse_script(LATIN_SCRIPTS["es"], format="fountain", language="en")
     assert {a.language for a in english.actions} == {"en"}
+
+
+def test_a_scene_of_action_alone_finds_its_cast_in_its_language() -> None:
+    script = (
+        "INT. COCINA - NOCHE\n\nANA entra y se sienta a la mesa. BEN la mira desde la puerta y "
+        "se acerca despacio.\n\nAna cruza los brazos. Ben se sienta frente a ella y suspira.\n\n"
+        "Los dos se miran en silencio. Después Ana se levanta y sale.\n"
+    )
+    scene = parse_script(script, format="fountain")
+    assert scene.characters == ("ANA", "BEN")
+    assert {a.language for a in scene.actions} == {"es"}
+    with pytest.raises(ScriptError, match="no dialogue and no character"):
+        parse_script(script, format="fountain", language="en")  # read as English: nobody acts
