@@ -11,12 +11,16 @@ becomes a word the grammar knows nothing of, so that a Spanish "come" (eats) or 
 targets as in English, and reports what it found in the line's own words.
 
 An elided article or pronoun (French "l'", "s'", Italian "l'", "dell'") is its own word, so
-"s'assoit" is "s'" then "assoit". Three orders differ from English and are put in English order:
-an object pronoun before its verb (Spanish "la mira", French "lui prend", Italian "gli porge":
-the language's `clitics`) follows the verb's English ("looks at her"); a verb that opens a
-sentence with no subject, in a language that drops them (`drops_subjects`: "Se sientan juntos."),
-gets "they" when it is plural (its English is a base form: "sit"); and a word that negates after
-the verb (German "nicht", `negation_after`) puts "not" before the verb before it.
+"s'assoit" is "s'" then "assoit"; a pronoun joined after its verb (Portuguese "senta-se",
+"entrega-lhe", the language's `enclitics`) is its own word with its hyphen ("-lhe"). Where the
+order differs from English it is put in English order: an object pronoun before its verb
+(Spanish "la mira", French "lui prend", Italian "gli porge": the language's `clitics`) follows
+the verb's English ("looks at her"); a verb that opens a sentence with no subject, in a
+language that drops them (`drops_subjects`), gets "they" when it is plural ("Se sientan
+juntos.": its English is a base form, "sit") and else a mark the parser reads as the subject of
+the sentence before or the one mentioned last ("Se levanta."); a word that negates after the
+verb (German "nicht", `negation_after`) puts "not" before the verb before it. The parser itself
+reads a subject pronoun after a preposition as an object ("verso di lui").
 """
 
 from __future__ import annotations
@@ -67,6 +71,7 @@ class ActionGloss:
     elisions: frozenset[str]
     negation_after: frozenset[str]
     clitics: Mapping[str, str] = field(default_factory=dict)
+    enclitics: frozenset[str] = frozenset()  # pronouns joined after their verb: "senta-se"
     drops_subjects: bool = False
     longest: int = field(init=False, default=1)  # words in the longest phrase
 
@@ -74,12 +79,18 @@ class ActionGloss:
         object.__setattr__(self, "longest", max(map(len, self.phrases), default=1))
 
     def words(self, raw: Iterable[str]) -> list[str]:
-        """`raw` tokens with each elided word split off its host ("s'assoit" -> "s'", "assoit")."""
+        """`raw` tokens with each elided word split off its host ("s'assoit" -> "s'", "assoit")
+        and each pronoun joined after its verb split off with its hyphen ("entrega-lhe" ->
+        "entrega", "-lhe")."""
         out: list[str] = []
         for token in raw:
             cut = token.find("'") + 1
             if 0 < cut < len(token) and token[:cut].lower() in self.elisions:
                 out.extend((token[:cut], token[cut:]))
+                continue
+            head, hyphen, tail = token.rpartition("-")
+            if head and tail.lower() in self.enclitics:
+                out.extend((head, hyphen + tail))
             else:
                 out.append(token)
         return out
@@ -110,7 +121,7 @@ class ActionGloss:
                 out.extend(Glossed(word, "") for word in (*english[1:], clitic))
                 index += 1 + after
                 continue
-            if not token[:1].isalnum() or (
+            if not (token[:1].isalnum() or token[1:2].isalnum()) or (
                 token[:1].isupper() and keep(low) and not self._function_word(low)
             ):
                 out.append(Glossed(token, token))
@@ -163,7 +174,8 @@ class ActionGloss:
         """Tokens as written: an elided word and its host without a space ("s'assoit")."""
         text = ""
         for token in tokens:
-            text += token if not text or self._is_elision(text.rsplit(" ", 1)[-1]) else " " + token
+            glued = not text or token.startswith("-") or self._is_elision(text.rsplit(" ", 1)[-1])
+            text += token if glued else " " + token
         return text
 
     def _glue(self, words: list[Glossed]) -> list[Glossed]:
@@ -215,11 +227,14 @@ def _phrases(
     language: str,
     raw: Mapping[Any, Any],
     elisions: frozenset[str],
+    enclitics: frozenset[str],
     phrases: dict[tuple[str, ...], tuple[str, ...]],
 ) -> list[tuple[str, ...]]:
     """Adds the phrases of `raw` to `phrases`; returns their words."""
     added = []
-    splitter = ActionGloss(language, "", {}, frozenset(), elisions, frozenset())
+    splitter = ActionGloss(
+        language, "", {}, frozenset(), elisions, frozenset(), enclitics=enclitics
+    )
     for source, english in raw.items():
         if not isinstance(source, str) or not isinstance(english, str):
             raise ValueError(
@@ -249,9 +264,10 @@ def parse_action_glosses(data: Any) -> dict[str, ActionGloss]:
                 f"action_languages.yaml: {language}: expected `name`, `words` and `verbs`"
             )
         elisions = frozenset(str(word).lower() for word in raw.get("elisions", ()))
+        enclitics = frozenset(str(word).lower() for word in raw.get("enclitics", ()))
         phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
-        _phrases(str(language), raw["words"], elisions, phrases)
-        verbs = _phrases(str(language), raw["verbs"], elisions, phrases)
+        _phrases(str(language), raw["words"], elisions, enclitics, phrases)
+        verbs = _phrases(str(language), raw["verbs"], elisions, enclitics, phrases)
         glosses[str(language)] = ActionGloss(
             language=str(language),
             name=str(raw.get("name", language)),
@@ -260,6 +276,7 @@ def parse_action_glosses(data: Any) -> dict[str, ActionGloss]:
             elisions=elisions,
             negation_after=frozenset(str(w).lower() for w in raw.get("negation_after", ())),
             clitics={str(k).lower(): str(v) for k, v in (raw.get("clitics") or {}).items()},
+            enclitics=enclitics,
             drops_subjects=bool(raw.get("drops_subjects", False)),
         )
     return glosses

@@ -91,6 +91,8 @@ _GLOSS_WORDS = (
     | _UP
     | _CAMERA
     | _BODY_TURNS
+    | _MALE_NOUNS
+    | _FEMALE_NOUNS
     | frozenset({"them", "they", "each", "other"})
 )
 _INTRODUCTION_REACH = 14  # tokens after "NAME," read as the description of NAME
@@ -155,9 +157,10 @@ def _glossed_tokens(
             low = _UNKNOWN + word.written.lower()
             tokens.append(_Tok(word.written, low, False, _in_capitals(word.written), word.written))
         else:
-            # Capitalised as written: a capital after a full stop starts a sentence ("Il" -> "He").
+            # A capital that starts a sentence is kept ("Il" -> "He"); German nouns' are not.
             english = word.english
-            if english != word.written and word.written[:1].isupper():
+            opens = not tokens or tokens[-1].text in _STOPS
+            if english != word.written and word.written[:1].isupper() and opens:
                 english = english.capitalize()
             low = english.lower()
             glossed = english.lower() != word.written.lower()
