@@ -116,6 +116,7 @@ class ActionGloss:
             if clitic is not None and tuple(lows[index + 1 : index + 1 + after]) in self.verbs:
                 # "la mira": the verb, then its object
                 english = self.phrases[tuple(lows[index + 1 : index + 1 + after])]
+                self._left_out_subject(english, out, verbs)
                 verb_at = len(out)
                 out.append(Glossed(english[0], self._join(raw[index : index + 1 + after])))
                 out.extend(Glossed(word, "") for word in (*english[1:], clitic))
@@ -137,10 +138,7 @@ class ActionGloss:
                 english = self.phrases[tuple(lows[index : index + found])]
                 written = self._join(raw[index : index + found])
                 if tuple(lows[index : index + found]) in self.verbs:
-                    if self.drops_subjects and _opens_sentence(out):
-                        # "Se sientan juntos.": they; "Se levanta.": the subject left out
-                        plural = _plural(english[0], verbs)
-                        out.append(Glossed("they" if plural else DROPPED_SUBJECT, ""))
+                    self._left_out_subject(english, out, verbs)
                     verb_at = len(out)
                 out.extend(
                     Glossed(word, written if number == 0 else "")
@@ -153,6 +151,14 @@ class ActionGloss:
             out.append(Glossed(low if keep(low) else None, token))
             index += 1
         return self._glue(out)
+
+    def _left_out_subject(
+        self, english: Sequence[str], out: list[Glossed], verbs: frozenset[str]
+    ) -> None:
+        """Before a verb that opens a sentence in a language that drops subjects, the subject
+        it left out: "they" for a plural verb ("Se sientan juntos."), else `DROPPED_SUBJECT`."""
+        if self.drops_subjects and _opens_sentence(out):
+            out.append(Glossed("they" if _plural(english[0], verbs) else DROPPED_SUBJECT, ""))
 
     def _phrase_at(self, lows: Sequence[str], index: int) -> int:
         """How many words the longest phrase of the glossary at `index` has; 0 for none."""

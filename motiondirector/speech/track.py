@@ -5,7 +5,8 @@ otherwise the track is derived from its words: phonemes the caller timed are use
 the others come from `pronounce` (or from how their line says them, in its language where
 known: Chinese characters their pinyin, `speech.mandarin`, or in Cantonese their Jyutping,
 `speech.cantonese`, a Japanese line with its kanji Janome's reading, `speech.japanese`, a
-Vietnamese line's words their Vietnamese syllables, `speech.vietnamese`) and are spread over
+Vietnamese line's words their Vietnamese syllables, `speech.vietnamese`, a Spanish or Italian
+line's words their letters, `speech.romance`) and are spread over
 the word's span. Pauses between words of
 at least `PAUSE_S` get a `sil` key. Deriving is deterministic, so a plan with its tracks
 attached exports exactly as the same plan without them.
@@ -23,6 +24,7 @@ from motiondirector.speech.japanese import japanese_readings
 from motiondirector.speech.kana import kana_sounds
 from motiondirector.speech.mandarin import mandarin_readings, pinyin_phonemes
 from motiondirector.speech.phonemes import pronounce
+from motiondirector.speech.romance import READ_BY_LETTERS, romance_phonemes
 from motiondirector.speech.timing import TimedPhoneme, time_phonemes
 from motiondirector.speech.vietnamese import vietnamese_phonemes, vietnamese_readings
 from motiondirector.speech.visemes import SILENCE, Key, phoneme_keys
@@ -62,8 +64,11 @@ def _reading_keys(reading: str) -> tuple[Key, ...]:
 
 def _reading_phonemes(reading: str) -> tuple[str, ...]:
     """The phonemes of a reading: "pinyin:" or "jyutping:" and syllables, space-separated,
-    "kana:" and katakana, or "vi:" and a Vietnamese word."""
+    "kana:" and katakana, "vi:" and a Vietnamese word, or "es:" or "it:" and a Spanish or
+    Italian one."""
     kind, _, said = reading.partition(":")
+    if kind in READ_BY_LETTERS:
+        return romance_phonemes(said, kind) or ()
     if kind == "pinyin":
         return tuple(p for syllable in said.split() for p in pinyin_phonemes(syllable))
     if kind == "jyutping":
@@ -83,13 +88,16 @@ def said_syllables(reading: str | None) -> int | None:
 
 def said_as(language: str | None) -> str | None:
     """How a line in `language` (a BCP 47 tag) is read where its writing does not tell: "ja"
-    (Japanese), "zh" (Mandarin), "yue" (Cantonese: `yue`, or Chinese of Hong Kong or Macau)
-    or "vi"; None for any other language, or none: the line is read by its writing."""
+    (Japanese), "zh" (Mandarin), "yue" (Cantonese: `yue`, or Chinese of Hong Kong or Macau),
+    "vi", "es" or "it"; None for any other language, or none: the line is read by its
+    writing."""
     if language is None:
         return None
     primary, *subtags = language.lower().split("-")
     if primary == "zh" and ("hk" in subtags or "mo" in subtags):
         return "yue"
+    if primary in READ_BY_LETTERS:
+        return primary
     return {"ja": "ja", "zh": "zh", "cmn": "zh", "yue": "yue", "vi": "vi"}.get(primary)
 
 
@@ -115,8 +123,11 @@ def line_readings(texts: list[str], language: str | None = None) -> list[str | N
     the other words. The line's `language` (a BCP 47 tag), where known, decides instead of its
     writing (`said_as`): a `ja` line of kanji alone is Japanese (never Mandarin, even without
     the extra), a `zh` line Mandarin, a `yue` or `zh-HK` line Cantonese, a `vi` line
-    Vietnamese even typed without its accents."""
+    Vietnamese even typed without its accents, an `es` or `it` line by its letters (a word
+    without a vowel or with other letters: None)."""
     reading = said_as(language)
+    if reading in READ_BY_LETTERS:
+        return [f"{reading}:{text}" if romance_phonemes(text, reading) else None for text in texts]
     if reading != "vi" and all(text.isascii() for text in texts):
         return [None] * len(texts)
     return list(_line_readings(tuple(texts), reading))

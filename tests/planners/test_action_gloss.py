@@ -271,3 +271,16 @@ def test_the_scenes_are_the_same_scene_in_every_language() -> None:
             assert len(case.expected) == len(english)
             for want, reference in zip(case.expected, english, strict=True):
                 assert {w.replace("Á", "A") for w in want} == reference, (scene, case.language)
+
+
+def test_a_left_out_subject_before_an_object_pronoun_is_the_last_sentence_s(
+    parser: ActionParser,
+) -> None:
+    found = read(parser, "es", "Ana entra. Ben se sienta. La mira.")
+    assert ("BEN", "gaze", "ANA") in found
+    assert not any(w == "gaze" for _, w, _ in read(parser, "es", "Ben se sienta. No la mira."))
+    # A new paragraph: the one mentioned last ("Tomás no contesta. Mira al suelo.")
+    tracker = ReferenceTracker()
+    parser.parse("Ben entra.", NameIndex(CAST), tracker, CAST, language="es")
+    cues = parser.parse("Mira al suelo.", NameIndex(CAST), tracker, CAST, language="es")
+    assert [(c.character, c.target) for c in cues] == [("BEN", "down")]

@@ -1,0 +1,93 @@
+"""Spanish and Italian lines said by their letters (`speech.romance`): a line in either
+language, stated or told by its script's words, is read word by word as its spelling says, so
+"que" is K EH (not English K Y UW), its words are timed by their own syllables, and the lips
+close on every b, m, p and Spanish v."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from motiondirector import plan_text
+from motiondirector.plan.scene import Word
+from motiondirector.speech import ARPABET
+from motiondirector.speech.romance import romance_phonemes
+from motiondirector.speech.track import derive_keys, line_readings, said_syllables
+from tests.speech.lips import labial_closures
+
+
+@pytest.mark.parametrize(
+    ("word", "language", "said"),
+    [
+        ("hola", "es", "OW1 L AA0"),  # h silent; stress on the second to last
+        ("¿Qué?", "es", "K EH1"),  # qu: K; the accent stresses
+        ("gracias", "es", "G R AA1 S Y AA0 S"),  # c before i: S; i before a vowel: Y
+        ("cuando", "es", "K W AA1 N D OW0"),
+        ("llave", "es", "Y AA1 B EH0"),  # ll: Y; v: B
+        ("España", "es", "EH0 S P AA1 N Y AA0"),  # ñ
+        ("jardín", "es", "HH AA0 R D IY1 N"),
+        ("guerra", "es", "G EH1 R AA0"),  # gu before e: G
+        ("ferrocarril", "es", "F EH0 R OW0 K AA0 R IY1 L"),  # ends in l: the last syllable
+        ("y", "es", "IY1"),
+        ("ciao", "it", "CH AA1 OW0"),  # ci before a vowel: CH
+        ("grazie", "it", "G R AA1 T S Y EH0"),  # z: T S
+        ("figlio", "it", "F IY1 L Y OW0"),  # gli: L Y
+        ("scienza", "it", "SH EH1 N T S AA0"),
+        ("gnocchi", "it", "N Y OW1 K IY0"),  # gn, cch
+        ("città", "it", "CH IY0 T AA1"),  # the accent stresses the last
+        ("acqua", "it", "AA1 K W AA0"),  # cq: one K
+    ],
+)
+def test_a_word_is_said_as_spelled(word: str, language: str, said: str) -> None:
+    assert " ".join(romance_phonemes(word, language) or ()) == said
+
+
+def test_a_spanish_or_italian_line_is_read_by_its_letters_only_when_known() -> None:
+    assert line_readings(["¿Qué", "pasa?"], "es-MX") == ["es:¿Qué", "es:pasa?"]
+    assert line_readings(["Ciao", "bella!"], "it") == ["it:Ciao", "it:bella!"]
+    assert line_readings(["Que", "pasa"]) == [None, None]  # unknown language: its writing
+    assert line_readings(["42"], "es") == [None]  # no letters: the other rules
+    assert said_syllables("es:quedarte") == 3  # the English rules count "que-dar-te" otherwise
+
+
+def test_que_is_not_the_english_rules_k_y_uw() -> None:
+    word = Word(text="que", start=0.0, end=0.3)
+    spanish = [key.phoneme for key in derive_keys([word], "es")]
+    english = [key.phoneme for key in derive_keys([word])]
+    assert spanish == ["K", "EH1"] and english != spanish
+
+
+def test_a_spanish_script_closes_the_lips_on_its_b_v_and_m() -> None:
+    line = (
+        "ANA: Vamos a ver a mi abuela mañana, pero no sé si ella va a estar en casa. "
+        "Bueno, llámame más tarde y lo vemos juntos."
+    )
+    closures = labial_closures(line, "ANA")  # told Spanish by its words
+    phonemes = [key.phoneme for key, _ in closures]
+    assert phonemes.count("B") == 6 and phonemes.count("M") == 7  # v is B; ll is no labial
+    assert all(closed > 0.5 for _, closed in closures), closures
+
+
+def test_a_stated_language_times_words_by_their_own_syllables() -> None:
+    script = '{"language": "es", "turns": [{"speaker": "ANA", "text": "Quedarte aquí."}]}'
+    (utterance,) = plan_text(script).utterances
+    assert utterance.language == "es"
+    quedarte, aqui = utterance.words
+    # que-dar-te is three syllables and a-quí two, as Spanish says them
+    ratio = (quedarte.end - quedarte.start) / (aqui.end - aqui.start)
+    assert 1.2 < ratio < 1.8
+
+
+_LETTERS = st.sampled_from([*"abcdefghijklmnopqrstuvwxyz", "ñ", "á", "é", "í", "ó", "ú", "ü", "à"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(_LETTERS, min_size=1, max_size=9), st.sampled_from(["es", "it"]))
+def test_any_word_has_one_stressed_vowel_or_is_left_to_the_other_rules(
+    word: str, language: str
+) -> None:
+    said = romance_phonemes(word, language)
+    if said is not None:
+        assert all(p.rstrip("012") in ARPABET for p in said)
+        assert sum(p.endswith("1") for p in said) == 1
