@@ -15,7 +15,7 @@ from motiondirector.errors import SceneLimitError, ScriptError
 from motiondirector.plan.scene import ActionLine, Beat, Scene, Utterance, Word, is_voice_over
 from motiondirector.scene.addressees import infer_addressees
 from motiondirector.scene.elements import ParsedScript, RawAction, RawHeading, RawTurn
-from motiondirector.scene.language import latin_language, line_language, written_language
+from motiondirector.scene.language import line_language, words_language, written_language
 from motiondirector.scene.limits import SceneLimits
 from motiondirector.scene.names import NameMatcher
 from motiondirector.scene.speech import (
@@ -67,10 +67,7 @@ def assemble_scene(
     limits.check_count("max_characters", len(set(known)), field="characters")
     names = NameMatcher(known)
     stages = [_on_stage(beat, script.declared_characters, names) for beat in beats]
-    said = [speeches[turn].text for turn in turns]
-    written = written_language(said) or latin_language(
-        [*said, *(e.text for beat in beats for e in beat.elements if isinstance(e, RawAction))]
-    )
+    written = written_language(speeches[turn].text for turn in turns) or words_language(script)
     layout = _Layout(timing, limits, file, script.language, written)
     scene_beats = []
     for index, beat in enumerate(beats):

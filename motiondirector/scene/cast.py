@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 
 from motiondirector.planners.cues import load_cue_lexicon, verb_forms
 from motiondirector.scene.elements import ParsedScript, RawAction, RawTurn
-from motiondirector.scene.language import latin_language
+from motiondirector.scene.language import words_language
 from motiondirector.scene.names import (
     AGES,
     ARTICLES,
@@ -160,7 +160,7 @@ def resolve_cast(script: ParsedScript) -> ParsedScript:
             speaker_of.update(dict.fromkeys(person.cues, name))
         else:
             candidates[_action_name(person)] = person
-    language = script.language or latin_language(action.text for action in actions)
+    language = script.language or words_language(script)
     acts = _actors(actions, list(dict.fromkeys(speaker_of.values())), candidates, language)
     lower_words = {
         word for action in actions for word in re.findall(r"\b[a-z][\w'’\-]*", action.text)

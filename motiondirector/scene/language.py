@@ -24,6 +24,7 @@ from collections.abc import Iterable
 
 from motiondirector.errors import ScriptError
 from motiondirector.plan.scene import language_problem
+from motiondirector.scene.elements import ParsedScript, RawAction, RawTurn, SpeechLine
 from motiondirector.speech.cantonese import writes_cantonese
 from motiondirector.speech.kana import is_kana
 from motiondirector.speech.mandarin import is_han
@@ -107,6 +108,19 @@ def latin_language(texts: Iterable[str]) -> str | None:
         return None
     runner_up = ranked[1][1] if len(ranked) > 1 else 0
     return ranked[0][0] if ranked[0][1] >= 2 * runner_up else None
+
+
+def words_language(script: ParsedScript) -> str | None:
+    """`latin_language` of a script's dialogue and action together."""
+    said = [
+        segment.text
+        for element in script.elements
+        if isinstance(element, RawTurn)
+        for segment in element.segments
+        if isinstance(segment, SpeechLine)
+    ]
+    acted = [element.text for element in script.elements if isinstance(element, RawAction)]
+    return latin_language([*said, *acted])
 
 
 def line_language(stated: str | None, text: str, *, written: str | None) -> str | None:
