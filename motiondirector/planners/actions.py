@@ -391,6 +391,7 @@ class ActionParser:
         for form, verb in sorted((more_verbs or {}).items()):
             by_form.setdefault(form, []).append(ActionEntry(verb, frozenset({form}), (), 4, ()))
         self._by_form = by_form
+        self._verb_forms = frozenset(by_form)
         self._groups = lexicon.group_subjects
         emotions: dict[tuple[str, ...], _EmotionWords] = {}
         for cue in lexicon.parentheticals:
@@ -407,7 +408,7 @@ class ActionParser:
 
     def verb_forms(self) -> frozenset[str]:
         """Every word this parser reads as a verb."""
-        return frozenset(self._by_form)
+        return self._verb_forms
 
     def parse(
         self,
@@ -439,7 +440,7 @@ class ActionParser:
         tokens = (
             _tokens(text)
             if gloss is None
-            else _glossed_tokens(text, gloss, names, frozenset(self._by_form))
+            else _glossed_tokens(text, gloss, names, self._verb_forms)
         )
         for sentence in _sentences(tokens):
             carried = self._sentence(
