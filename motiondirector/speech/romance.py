@@ -20,7 +20,6 @@ import unicodedata
 
 SPANISH = "es"
 ITALIAN = "it"
-READ_BY_LETTERS = frozenset({SPANISH, ITALIAN})
 
 _VOWELS = {"a": "AA", "e": "EH", "i": "IY", "o": "OW", "u": "UW"}
 _ACUTE = "\u0301"

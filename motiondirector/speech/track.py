@@ -5,8 +5,8 @@ otherwise the track is derived from its words: phonemes the caller timed are use
 the others come from `pronounce` (or from how their line says them, in its language where
 known: Chinese characters their pinyin, `speech.mandarin`, or in Cantonese their Jyutping,
 `speech.cantonese`, a Japanese line with its kanji Janome's reading, `speech.japanese`, a
-Vietnamese line's words their Vietnamese syllables, `speech.vietnamese`, a Spanish or Italian
-line's words their letters, `speech.romance`) and are spread over
+Vietnamese line's words their Vietnamese syllables, `speech.vietnamese`, a Spanish, Italian or
+German line's words their letters, `speech.romance` and `speech.german`) and are spread over
 the word's span. Pauses between words of
 at least `PAUSE_S` get a `sil` key. Deriving is deterministic, so a plan with its tracks
 attached exports exactly as the same plan without them.
@@ -14,17 +14,18 @@ attached exports exactly as the same plan without them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
 from motiondirector.plan.motion_plan import MotionPlan, PlanUtterance, VisemeKey
 from motiondirector.plan.scene import Word, primary_language
 from motiondirector.speech.cantonese import cantonese_readings, jyutping_phonemes, writes_cantonese
+from motiondirector.speech.german import GERMAN, german_phonemes
 from motiondirector.speech.japanese import japanese_readings
 from motiondirector.speech.kana import kana_sounds
 from motiondirector.speech.mandarin import mandarin_readings, pinyin_phonemes
 from motiondirector.speech.phonemes import pronounce
-from motiondirector.speech.romance import READ_BY_LETTERS, romance_phonemes
+from motiondirector.speech.romance import ITALIAN, SPANISH, romance_phonemes
 from motiondirector.speech.timing import TimedPhoneme, time_phonemes
 from motiondirector.speech.vietnamese import vietnamese_phonemes, vietnamese_readings
 from motiondirector.speech.visemes import SILENCE, Key, phoneme_keys
@@ -32,6 +33,14 @@ from motiondirector.word_cache import word_cache
 
 PAUSE_S = 0.05
 """A gap between words at least this long is a pause: the track gets a `sil` key there."""
+
+_BY_LETTERS: dict[str, Callable[[str], tuple[str, ...] | None]] = {
+    SPANISH: lambda word: romance_phonemes(word, SPANISH),
+    ITALIAN: lambda word: romance_phonemes(word, ITALIAN),
+    GERMAN: german_phonemes,
+}
+"""The languages whose lines are read by their letters: each word's phonemes (None for a word
+the rules do not read)."""
 
 
 def word_keys(word: Word, reading: str | None = None) -> list[Key]:
@@ -64,11 +73,11 @@ def _reading_keys(reading: str) -> tuple[Key, ...]:
 
 def _reading_phonemes(reading: str) -> tuple[str, ...]:
     """The phonemes of a reading: "pinyin:" or "jyutping:" and syllables, space-separated,
-    "kana:" and katakana, "vi:" and a Vietnamese word, or "es:" or "it:" and a Spanish or
-    Italian one."""
+    "kana:" and katakana, "vi:" and a Vietnamese word, or "es:", "it:" or "de:" and a
+    Spanish, Italian or German one."""
     kind, _, said = reading.partition(":")
-    if kind in READ_BY_LETTERS:
-        return romance_phonemes(said, kind) or ()
+    if kind in _BY_LETTERS:
+        return _BY_LETTERS[kind](said) or ()
     if kind == "pinyin":
         return tuple(p for syllable in said.split() for p in pinyin_phonemes(syllable))
     if kind == "jyutping":
@@ -89,14 +98,14 @@ def said_syllables(reading: str | None) -> int | None:
 def said_as(language: str | None) -> str | None:
     """How a line in `language` (a BCP 47 tag) is read where its writing does not tell: "ja"
     (Japanese), "zh" (Mandarin), "yue" (Cantonese: `yue`, or Chinese of Hong Kong or Macau),
-    "vi", "es" or "it"; None for any other language, or none: the line is read by its
-    writing."""
+    "vi", "es", "it" or "de"; None for any other language, or none: the line is read by
+    its writing."""
     if language is None:
         return None
     primary, *subtags = language.lower().split("-")
     if primary == "zh" and ("hk" in subtags or "mo" in subtags):
         return "yue"
-    if primary in READ_BY_LETTERS:
+    if primary in _BY_LETTERS:
         return primary
     return {"ja": "ja", "zh": "zh", "cmn": "zh", "yue": "yue", "vi": "vi"}.get(primary)
 
@@ -123,11 +132,12 @@ def line_readings(texts: list[str], language: str | None = None) -> list[str | N
     the other words. The line's `language` (a BCP 47 tag), where known, decides instead of its
     writing (`said_as`): a `ja` line of kanji alone is Japanese (never Mandarin, even without
     the extra), a `zh` line Mandarin, a `yue` or `zh-HK` line Cantonese, a `vi` line
-    Vietnamese even typed without its accents, an `es` or `it` line by its letters (a word
-    without a vowel or with other letters: None)."""
+    Vietnamese even typed without its accents, an `es`, `it` or `de` line by its letters (a
+    word without a vowel or with other letters: None)."""
     reading = said_as(language)
-    if reading in READ_BY_LETTERS:
-        return [f"{reading}:{text}" if romance_phonemes(text, reading) else None for text in texts]
+    if reading in _BY_LETTERS:
+        read = _BY_LETTERS[reading]
+        return [f"{reading}:{text}" if read(text) else None for text in texts]
     if reading != "vi" and all(text.isascii() for text in texts):
         return [None] * len(texts)
     return list(_line_readings(tuple(texts), reading))

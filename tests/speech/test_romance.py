@@ -1,9 +1,11 @@
-"""Spanish and Italian lines said by their letters (`speech.romance`): a line in either
-language, stated or told by its script's words, is read word by word as its spelling says, so
-"que" is K EH (not English K Y UW), its words are timed by their own syllables, and the lips
-close on every b, m, p and Spanish v."""
+"""Spanish, Italian and German lines said by their letters (`speech.romance`, `speech.german`):
+a line in one of them, stated or told by its script's words, is read word by word as its
+spelling says, so "que" is K EH (not English K Y UW) and "weiß" V AY S, its words are timed by
+their own syllables, and the lips close on every b, m, p and Spanish v."""
 
 from __future__ import annotations
+
+from itertools import groupby
 
 import pytest
 from hypothesis import given, settings
@@ -12,6 +14,7 @@ from hypothesis import strategies as st
 from motiondirector import plan_text
 from motiondirector.plan.scene import Word
 from motiondirector.speech import ARPABET
+from motiondirector.speech.german import german_phonemes
 from motiondirector.speech.romance import romance_phonemes
 from motiondirector.speech.track import derive_keys, line_readings, said_syllables
 from tests.speech.lips import labial_closures
@@ -88,6 +91,55 @@ def test_any_word_has_one_stressed_vowel_or_is_left_to_the_other_rules(
     word: str, language: str
 ) -> None:
     said = romance_phonemes(word, language)
+    if said is not None:
+        assert all(p.rstrip("012") in ARPABET for p in said)
+        assert sum(p.endswith("1") for p in said) == 1
+
+
+@pytest.mark.parametrize(
+    ("word", "said"),
+    [
+        ("schön", "SH OW1 N"),  # sch; ö rounded
+        ("weiß", "V AY1 S"),  # w: V; ei; ß
+        ("Ich", "IH1 HH"),  # ch: no lips
+        ("Sonne", "Z OW1 N AH0"),  # s before a vowel; nn once; final schwa
+        ("sprechen", "SH P R EH1 HH AH0 N"),  # sp opening a word
+        ("Tag", "T AA1 K"),  # final devoicing
+        ("wichtig", "V IH1 HH T IH0 HH"),  # -ig
+        ("Vater", "F AA1 T EH0 R"),  # v: F
+        ("zwei", "T S V AY1"),
+        ("Pferd", "P F EH1 R T"),
+        ("verstehen", "F EH0 R S T EY1 AH0 N"),  # stress after the prefix
+        ("gehen", "G EY1 AH0 N"),  # ge- of the stem, stressed
+    ],
+)
+def test_a_german_word_is_said_as_spelled(word: str, said: str) -> None:
+    assert " ".join(german_phonemes(word) or ()) == said
+
+
+def test_a_german_line_is_read_by_its_letters_and_rounds_and_closes_the_lips() -> None:
+    assert line_readings(["Guten", "Morgen!"], "de-AT") == ["de:Guten", "de:Morgen!"]
+    word = Word(text="weiß", start=0.0, end=0.3)
+    phonemes = [key.phoneme for key in derive_keys([word], "de")]
+    assert [p for p, _ in groupby(phonemes)] == ["V", "AY1", "S"]  # a diphthong: two keys
+    script = (
+        '{"language": "de", "turns": [{"speaker": "ANNA", "text": "Wir müssen morgen '
+        'ein bisschen früher beim Bahnhof sein, bitte."}]}'
+    )
+    (utterance,) = plan_text(script).utterances
+    keys = derive_keys(utterance.words, utterance.language)
+    said = [k.phoneme for k in keys]
+    assert [p for p in said if p in ("M", "B", "P")] == ["M", "M", "B", "B", "M", "B", "B"]
+    assert said[0] == "V" and "W" not in said  # "Wir": German w is V, never the English glide
+
+
+_GERMAN_LETTERS = st.sampled_from([*"abcdefghijklmnopqrstuvwxyz", "ä", "ö", "ü", "ß"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(_GERMAN_LETTERS, min_size=1, max_size=9))
+def test_any_german_word_has_one_stressed_vowel_or_is_left_to_the_other_rules(word: str) -> None:
+    said = german_phonemes(word)
     if said is not None:
         assert all(p.rstrip("012") in ARPABET for p in said)
         assert sum(p.endswith("1") for p in said) == 1
