@@ -39,14 +39,6 @@ class LanguageReport:
     misses: tuple[str, ...]
     extras: tuple[str, ...]
 
-    @property
-    def recall(self) -> float:
-        return self.right / self.expected if self.expected else 1.0
-
-    @property
-    def precision(self) -> float:
-        return self.right / self.found if self.found else 1.0
-
 
 def load_language_cases(folder: Path) -> list[LanguageCase]:
     """Every `*.yaml` case in `folder`, by file name."""
