@@ -438,6 +438,11 @@ class EmotionClassifier:
         """Training settings and evaluation metrics recorded by the training script."""
         return self._metadata
 
+    def reads_language(self, language: str) -> bool:
+        """Whether a line said in `language` (a BCP 47 language subtag) can be read: English
+        only. The planner reads other languages by their emotion words instead."""
+        return language == "en"
+
     def unread_script(self, text: str) -> str | None:
         """The script of `text` when it is one this classifier cannot read (see the module
         function), else None: the planner then leaves the line neutral."""

@@ -25,7 +25,7 @@ from motiondirector.plan.direction import (
     Origin,
     UtteranceDirection,
 )
-from motiondirector.plan.scene import ActionLine, Scene, Utterance
+from motiondirector.plan.scene import ActionLine, Scene, Utterance, primary_language
 from motiondirector.plan.vocabulary import CHANNELS, EMOTIONS, load_emfacs
 from motiondirector.planners.actions import ActionCue, ActionParser, NameIndex, ReferenceTracker
 from motiondirector.planners.beats import beat_gestures
@@ -43,6 +43,7 @@ from motiondirector.planners.cues import (
     tokenize,
 )
 from motiondirector.planners.emoji import EmojiVote, load_emoji_emotions
+from motiondirector.planners.emotion_words import load_emotion_words
 from motiondirector.planners.listeners import listener_behaviours
 from motiondirector.speech.scripts import join_words
 
@@ -184,6 +185,29 @@ def _none(_: str) -> None:
     return None
 
 
+def _reads_all(_: str) -> bool:
+    return True
+
+
+def _unread_language(text: str, language: str, vote: EmojiVote | None) -> _Emotion:
+    """The emotion of a line in a language the classifier cannot read: its emotion words
+    (`planners.emotion_words`), else its emoji, else neutral."""
+    table = load_emotion_words().languages.get(language)
+    reading = table.read(text) if table is not None else None
+    if reading is not None:
+        said = ", ".join(f'"{phrase}"' for phrase in reading.phrases) or '"?!"'
+        return _Emotion(reading.emotion, reading.intensity, "words", f"words: {said}")
+    if vote is not None:
+        return _emoji_emotion(vote)
+    name = table.name if table is not None else language
+    reason = (
+        f"words: no emotion word of {name}"
+        if table is not None
+        else f"classifier: not read, the line is in {name} (it reads English)"
+    )
+    return _Emotion("neutral", 0.0, "words" if table is not None else "classifier", reason)
+
+
 def _emoji_emotion(vote: EmojiVote) -> _Emotion:
     return _Emotion(vote.emotion, vote.intensity, "emoji", f"emoji: {vote.emoji} -> {vote.emotion}")
 
@@ -311,6 +335,7 @@ class RulesPlanner:
         pending: list[_Prepared] = []
         # A model may say which texts it cannot read (the packaged one reads English only).
         unread = cast(Callable[[str], str | None], getattr(self._model(), "unread_script", _none))
+        reads = cast(Callable[[str], bool], getattr(self._model(), "reads_language", _reads_all))
         # Emoji speak only where the classifier has nothing to say: on GoEmotions lines with
         # emoji that beats letting them override it (docs/rules-planner.md, "Emoji").
         emoji = load_emoji_emotions()
@@ -322,6 +347,12 @@ class RulesPlanner:
                 result[item.utterance.id] = _Emotion(
                     explicit.emotion, explicit.intensity, "parenthetical", explicit.reason
                 )
+            elif (
+                item.tokens
+                and (language := primary_language(item.utterance.language))
+                and not reads(language)
+            ):
+                result[item.utterance.id] = _unread_language(item.utterance.text, language, vote)
             elif vote is not None and (not item.tokens or unread(item.utterance.text)):
                 result[item.utterance.id] = _emoji_emotion(vote)
             elif not item.tokens:

@@ -11,11 +11,12 @@ timings from the client's TTS are used as given). What the conversation adds, an
   previous speaker); else none, and the planner decides (with two present, the other one).
 - **Carried emotion.** After each turn the speaker keeps the emotion the plan gave the line
   (label, intensity, turn). It fades by `CARRY_DECAY` per turn taken since. When a later line
-  of theirs reads neutral to the emotion classifier alone (`emotion_origin` `classifier`: no
-  direction, no emotional cue) and the faded intensity is still at least `CARRY_MIN`, the line
-  gets the carried emotion at the faded intensity: the emotion label of the utterance (emotion
-  origin `session`), and the emotion's EMFACS face (origin `emotion`, rule
-  `session.carried_emotion`, whose reason names the turn it came from). A line with its own
+  of theirs reads neutral to the emotion classifier alone (`emotion_origin` `classifier`, or
+  `words` in a language it cannot read: no direction, no emotional cue) and the faded
+  intensity is still at least `CARRY_MIN`, the line gets the carried emotion at the faded
+  intensity: the emotion label of the utterance (emotion origin `session`), and the emotion's
+  EMFACS face (origin `emotion`, rule `session.carried_emotion`, whose reason names the turn it
+  came from). A line with its own
   emotion replaces the carried one; an explicitly neutral line ("calmly") clears it.
 - **Emotion in context.** The rules planner reads each turn's emotion after the conversation's
   last `HISTORY_TURNS` turns (who said what), through the same classifier call that reads a
@@ -23,7 +24,11 @@ timings from the client's TTS are used as given). What the conversation adds, an
 - **Language.** A turn is said in the language it states, else the conversation's (both BCP
   47 tags, `scene.language`); where neither is stated, once a turn has written kana the
   conversation is in Japanese, and a later turn of kanji alone (無理!) is read as Japanese;
-  once one has written Cantonese (佢, 嘅, 咗), later turns of Chinese characters are Cantonese.
+  once one has written Cantonese (佢, 嘅, 咗), later turns of Chinese characters are Cantonese;
+  else, once the words of the last `TELLING_TURNS` turns (this one included) tell Spanish,
+  French, German, Italian or Portuguese as a script's would, its turns in Latin letters are in
+  that language (their emotion read by its emotion words, their mouths by its letters). State
+  the language to have it from the first turn.
 - **Answers.** A line the planner calls `inform` or `exclaim` right after another character's
   question becomes an `answer` (what the rules planner does within one scene).
 
@@ -52,7 +57,13 @@ from motiondirector.planners import Planner
 from motiondirector.planners.rules import RulesPlanner
 from motiondirector.realize import plan_scene
 from motiondirector.scene import SceneLimits, parse_script
-from motiondirector.scene.language import JAPANESE, line_language, written_language
+from motiondirector.scene.language import (
+    CANTONESE,
+    JAPANESE,
+    latin_language,
+    line_language,
+    written_language,
+)
 
 CARRY_DECAY = 0.6
 """A carried emotion keeps this share of its intensity per turn taken since it was shown."""
@@ -60,6 +71,8 @@ CARRY_MIN = 0.2
 """A carried emotion fainter than this is no longer applied."""
 CARRIED_RULE = "session.carried_emotion"
 HISTORY_TURNS = 8
+TELLING_TURNS = 40
+"""The last turns whose words tell a conversation's Latin-letter language (`latin_language`)."""
 """Earlier turns kept as context for the emotion classifier (it reads at most this many)."""
 AddresseeFrom = Literal["request", "last_speaker", "none"]
 _SEED_RANGE = 2**32
@@ -147,7 +160,9 @@ class Conversation:
     written_language: str | None = None
     """The language the turns so far tell by their writing (`scene.language`): `ja` once one
     wrote kana, so that later turns of kanji alone are read as Japanese too; `yue` once one
-    wrote Cantonese."""
+    wrote Cantonese; else the Latin-letter language their words tell (`es`, ...), if any."""
+    said: list[str] = field(default_factory=list)
+    """The text of the last `TELLING_TURNS` turns, whose words tell the Latin-letter language."""
 
     def __post_init__(self) -> None:
         # Checked now: a name or title that is not text would fail every turn after.
@@ -196,7 +211,9 @@ class Conversation:
         mood = self.moods.get(speaker)
         carry = mood if mood is not None and mood.faded(number) >= CARRY_MIN else None
         answers = self.last_was_question and self.last_speaker not in (None, speaker)
-        scene = self._scene(turn, speaker, addressee, characters)
+        said = turn.text if turn.text is not None else "".join(w for w, _, _ in turn.words or ())
+        told = self._told(said)
+        scene = self._scene(turn, speaker, addressee, characters, said, told)
         context = ContextPlanner(
             planner, speaker, number, carry, answers=answers, history=tuple(self.history)
         )
@@ -219,11 +236,8 @@ class Conversation:
                     utterance.emotion.label, utterance.emotion.intensity, number
                 )
         self.history = [*self.history, (speaker, utterance.text)][-HISTORY_TURNS:]
-        # As in a script: once any turn wrote kana the conversation is Japanese, else Cantonese
-        # once any wrote Cantonese; a turn that tells nothing keeps what earlier turns told.
-        told = written_language([utterance.text])
-        if told is not None and self.written_language != JAPANESE:
-            self.written_language = told
+        self.said = [*self.said, said][-TELLING_TURNS:]
+        self.written_language = told
         self.last_speaker = speaker
         self.last_addressee = utterance.addressees[0] if utterance.addressees else addressee
         self.last_was_question = utterance.intent == "ask"
@@ -255,8 +269,27 @@ class Conversation:
             return self.last_speaker, "last_speaker"
         return None, "none"
 
+    def _told(self, said: str) -> str | None:
+        """What the turns so far and one saying `said` tell by their writing. As in a script:
+        once any turn wrote kana the conversation is Japanese, else Cantonese once any wrote
+        Cantonese; else the Latin-letter language the words of the last turns tell."""
+        if self.written_language == JAPANESE:
+            return JAPANESE
+        told = written_language([said])
+        if told is not None:
+            return told
+        if self.written_language == CANTONESE:
+            return CANTONESE
+        return latin_language([*self.said[1 - TELLING_TURNS :], said])
+
     def _scene(
-        self, turn: TurnInput, speaker: str, addressee: str | None, characters: Sequence[str]
+        self,
+        turn: TurnInput,
+        speaker: str,
+        addressee: str | None,
+        characters: Sequence[str],
+        said: str,
+        told: str | None,
     ) -> Scene:
         line: dict[str, Any] = {"speaker": speaker}
         if turn.text is not None:
@@ -278,9 +311,7 @@ class Conversation:
             line["addressees"] = [addressee]
         if turn.direction:
             line["direction"] = turn.direction
-        stated = turn.language or self.language
-        said = turn.text if turn.text is not None else "".join(w for w, _, _ in turn.words or ())
-        stated = line_language(stated, said, written=self.written_language)
+        stated = line_language(turn.language or self.language, said, written=told)
         if stated is not None:
             line["language"] = stated
         document = {"title": self.title, "characters": list(characters), "turns": [line]}
@@ -361,7 +392,7 @@ class ContextPlanner:
         if (
             carried is not None
             and item.emotion == "neutral"
-            and item.emotion_origin == "classifier"
+            and item.emotion_origin in ("classifier", "words")
         ):
             intensity = carried.faded(self._turn)
             reason = (

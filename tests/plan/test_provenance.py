@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from typing import get_args
 
+import pytest
+
 from motiondirector.plan.direction import (
     Behaviour,
     Direction,
@@ -168,7 +170,7 @@ def test_a_direction_1_0_reads_its_origins_from_the_old_rule_names() -> None:
     }
     direction = Direction.model_validate_json(json.dumps(document))
     first, second = direction.utterances
-    assert direction.schema_version == "1.2"
+    assert direction.schema_version == "1.3"
     assert [x.origin for x in first.behaviours] == [
         "parenthetical",
         "cue",
@@ -190,15 +192,17 @@ def test_a_direction_1_0_reads_its_origins_from_the_old_rule_names() -> None:
     assert direction.planned_by(second) == "rules"
 
 
-def test_a_direction_1_1_loads_as_1_2(direction: Direction) -> None:
-    # 1.2 added the emotion origin "emoji"; a 1.1 document is read as it stands.
+@pytest.mark.parametrize("older", ["1.1", "1.2"])
+def test_a_direction_1_1_or_1_2_loads_as_1_3(direction: Direction, older: str) -> None:
+    # 1.2 added the emotion origin "emoji", 1.3 "words"; older documents are read as they stand.
     data = json.loads(direction.model_dump_json())
-    assert data["schema_version"] == "1.2"
-    data["schema_version"] = "1.1"
+    assert data["schema_version"] == "1.3"
+    data["schema_version"] = older
     assert Direction.model_validate(data) == direction
-    with_emoji = json.loads(direction.model_dump_json())
-    with_emoji["utterances"][0]["emotion_origin"] = "emoji"
-    assert Direction.model_validate(with_emoji).utterances[0].emotion_origin == "emoji"
+    for origin in ("emoji", "words"):
+        newer = json.loads(direction.model_dump_json())
+        newer["utterances"][0]["emotion_origin"] = origin
+        assert Direction.model_validate(newer).utterances[0].emotion_origin == origin
 
 
 def test_a_plan_cannot_claim_a_model_directed_a_line_the_rules_stood_in_for(

@@ -36,6 +36,40 @@ def test_turns_carry_their_context() -> None:
     assert replayed == [o.plan.to_json() for o in (first, second, third)]
 
 
+def test_a_spanish_conversation_reads_and_carries_emotion_by_its_words() -> None:
+    talk = Conversation(characters=["ANA", "BEN"], language="es")
+    first = talk.take_turn(TurnInput(speaker="ANA", text="¡Te odio! ¡Sal de mi casa!"))
+    talk.take_turn(TurnInput(speaker="BEN", text="Lo hice."))
+    third = talk.take_turn(TurnInput(speaker="ANA", text="Pues devuélvemela."))
+    assert first.plan.utterances[0].emotion.label == "anger"
+    # Her next line has no emotion word: it keeps her anger, faded, as an English one would.
+    assert third.carried is not None and third.carried.label == "anger"
+    assert third.plan.utterances[0].emotion.label == "anger"
+
+
+def test_a_conversation_tells_its_latin_letter_language_by_its_words() -> None:
+    talk = Conversation(characters=["ANA", "BEN"])
+    first = talk.take_turn(
+        TurnInput(speaker="ANA", text="Hola, ¿qué tal estás hoy? Yo estoy bien, gracias, y tú.")
+    )
+    # Twelve words tell nothing yet: the line is read as before, by the English classifier.
+    assert first.plan.utterances[0].language is None
+    assert talk.written_language is None
+    second = talk.take_turn(
+        TurnInput(
+            speaker="BEN", text="¿Dónde estabas anoche? Te esperé en la cocina toda la noche."
+        )
+    )
+    assert second.plan.utterances[0].language == "es" and talk.written_language == "es"
+    third = talk.take_turn(TurnInput(speaker="ANA", text="¡Te odio!"))
+    assert third.plan.utterances[0].language == "es"
+    assert third.plan.utterances[0].emotion.label == "anger"
+    english = Conversation(characters=["ANA", "BEN"])
+    for text in ("Hi, how are you today? I am fine, thanks.", "Where were you last night?") * 3:
+        outcome = english.take_turn(TurnInput(speaker="ANA", text=text))
+        assert outcome.plan.utterances[0].language is None
+
+
 def test_a_turn_that_cannot_be_taken_changes_nothing() -> None:
     talk = Conversation(characters=["ANA"])
     with pytest.raises(TurnError, match="speaker"):

@@ -1,0 +1,293 @@
+"""A line's emotion from its emotion words, in the languages the classifier cannot read.
+
+The emotion classifier learnt English: given "¡Te odio! ¡Sal de mi casa!" it answers joy. For a
+line said in a language of `planners/data/emotion_words.yaml` the rules planner asks this reader
+instead. Each language lists, per emotion, the words and phrases that say it ("te odio",
+"qué asco", "j'ai peur", "怖い") with an intensity; the words that negate a phrase just before it
+in the same clause ("no estoy feliz", "别担心") or, in German and Japanese, also just after it
+("ich freue mich nicht", "心配ない"); and phrases to ignore, which only look emotional ("vale la
+pena", "恐怕").
+
+Matching is by words in languages written with spaces, where a phrase word ending in `*` stands
+for any ending ("asustad*": asustado, asustadas) and one starting with `*` for any beginning
+("*angst": Todesangst); in Chinese and Japanese it is by characters. Case, accents and
+drawn-out letters do not count ("QUE ASCOOO" is "qué asco"); German ä ö ü are spelt ae oe ue
+first, so "schön" is not "schon". The longest phrase is read first and its words are not read
+again ("no me gusta" is not "me gusta"). The emotion whose phrases weigh most wins, a tie going
+to the one written last; "?!" alone says surprise. Each further phrase of the winning emotion
+and an "!" add to its intensity.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from types import MappingProxyType
+from typing import Any, cast
+
+from motiondirector.plan.vocabulary import EMOTIONS, Emotion
+from motiondirector.yaml_data import load_yaml
+
+DEFAULT_INTENSITY = 0.6
+STEP = 0.1
+"""What each further phrase of the winning emotion, and an exclamation mark, add."""
+SURPRISE_MARKS = ("?!", "!?", "\uff1f\uff01", "\uff01\uff1f")
+SURPRISE_INTENSITY = 0.5
+NEGATION_WINDOW = 3
+"""Words (in spaced languages) or characters (in Chinese and Japanese) before a phrase, or after
+it for a language's `negations_after`, in which a negation cancels it."""
+
+_WORD = re.compile(r"[^\W\d_]+")
+_CLAUSE = re.compile(r"[,.;:!?¡¿\u3001\u3002\uff01\uff1f\uff0c\uff1b\u2026]+")
+_DRAWN_OUT = re.compile(r"([^\W\d_])\1{2,}")
+"""A letter written three times or more, as people draw out a word ("PUAJJJ", "nooo")."""
+_FILE = "emotion_words.yaml"
+_START = 2
+
+
+@dataclass(frozen=True, slots=True)
+class WordsReading:
+    """What a line's emotion words say: the emotion, how strongly, and the phrases (as the
+    lexicon writes them) that said it, in the order written."""
+
+    emotion: Emotion
+    intensity: float
+    phrases: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Phrase:
+    written: str
+    parts: tuple[str, ...]
+    emotion: Emotion | None
+    """None for a phrase that says nothing but keeps its words from being read ("恐怕",
+    perhaps, is not "怕", afraid)."""
+    intensity: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Match:
+    start: int
+    end: int
+    phrase: _Phrase
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageWords:
+    """One language's emotion phrases and negations."""
+
+    name: str
+    spaced: bool
+    phrases: tuple[_Phrase, ...]
+    negations: frozenset[str]
+    negations_after: frozenset[str]
+    spellings: Mapping[str, str]
+    by_start: Mapping[str, tuple[_Phrase, ...]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    """The phrases by the first two letters of their first word (one character in Chinese and
+    Japanese), so that a word is compared with the few phrases that can start there."""
+    loose: tuple[_Phrase, ...] = ()
+    """The phrases whose first word has no such start ("*angst")."""
+
+    def read(self, text: str) -> WordsReading | None:
+        """What `text`'s emotion words say, or None where it has none (nor a "?!")."""
+        chosen: list[tuple[int, _Match]] = []
+        for number, clause in enumerate(_CLAUSE.split(self.fold(text))):
+            units = _WORD.findall(clause) if self.spaced else list(clause)
+            taken: set[int] = set()
+            longest_first = sorted(self._matches(units), key=lambda m: (m.start - m.end, m.start))
+            for match in longest_first:
+                span = range(match.start, match.end)
+                if taken.intersection(span) or self._negated(units, match):
+                    continue
+                taken.update(span)
+                if match.phrase.emotion is not None:
+                    chosen.append((number, match))
+        chosen.sort(key=lambda pair: (pair[0], pair[1].start))
+        if not chosen:
+            if any(mark in text for mark in SURPRISE_MARKS):
+                return WordsReading("surprise", SURPRISE_INTENSITY, ())
+            return None
+        weight: dict[Emotion, float] = {}
+        last: dict[Emotion, int] = {}
+        for position, (_, match) in enumerate(chosen):
+            emotion = cast(Emotion, match.phrase.emotion)
+            weight[emotion] = weight.get(emotion, 0.0) + match.phrase.intensity
+            last[emotion] = position
+        emotion = max(weight, key=lambda e: (weight[e], last[e]))
+        mine = [m.phrase for _, m in chosen if m.phrase.emotion == emotion]
+        intensity = max(p.intensity for p in mine) + STEP * (len(mine) - 1)
+        if "!" in text or "\uff01" in text:
+            intensity += STEP
+        return WordsReading(emotion, round(min(1.0, intensity), 3), tuple(p.written for p in mine))
+
+    def _matches(self, units: Sequence[str]) -> list[_Match]:
+        found: list[_Match] = []
+        for start, unit in enumerate(units):
+            for phrase in (*self.by_start.get(unit[:_START], ()), *self.loose):
+                end = start + len(phrase.parts)
+                if end <= len(units) and all(
+                    _fits(part, unit)
+                    for part, unit in zip(phrase.parts, units[start:end], strict=True)
+                ):
+                    found.append(_Match(start, end, phrase))
+        return found
+
+    def _negated(self, units: Sequence[str], match: _Match) -> bool:
+        before = units[max(0, match.start - NEGATION_WINDOW) : match.start]
+        after = units[match.end : match.end + NEGATION_WINDOW]
+        if self.spaced:
+            return bool(self.negations.intersection(before)) or bool(
+                self.negations_after.intersection(after)
+            )
+        return any(n in "".join(before) for n in self.negations) or any(
+            n in "".join(after) for n in self.negations_after
+        )
+
+    def fold(self, text: str) -> str:
+        """`text` as phrases are matched: without case, and in languages written with spaces
+        without accents or drawn-out letters ("Qué ASCOOO" -> "que asco"), after the language's
+        own spellings (German "schön" -> "schoen", so that it is not "schon")."""
+        folded = unicodedata.normalize("NFKC", text).casefold()
+        for letter, spelling in self.spellings.items():
+            folded = folded.replace(letter, spelling)
+        if not self.spaced:
+            # Kana carry their voicing as combining marks: が is not か.
+            return folded
+        decomposed = unicodedata.normalize("NFKD", folded)
+        bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+        return _DRAWN_OUT.sub(r"\1", bare)
+
+
+def _fits(part: str, unit: str) -> bool:
+    if len(part) > 1 and part.startswith("*"):
+        return unit.endswith(part[1:])
+    if part.endswith("*"):
+        return unit.startswith(part[:-1])
+    return unit == part
+
+
+@dataclass(frozen=True, slots=True)
+class EmotionWords:
+    """The emotion phrases of every language the table has, by language subtag."""
+
+    languages: Mapping[str, LanguageWords]
+
+
+def _parts(language: LanguageWords, written: str, where: str) -> tuple[str, ...]:
+    folded = language.fold(written)
+    if language.spaced:
+        words = re.findall(r"\*?[^\W\d_]+\*?", folded.replace("'", " "))
+        parts = tuple(w for w in words if w.strip("*"))
+    elif "*" in folded:
+        raise ValueError(f"{_FILE}: {where}: {written!r}: no `*` where phrases are characters")
+    else:
+        parts = tuple(c for c in folded if not c.isspace())
+    if not parts:
+        raise ValueError(f"{_FILE}: {where}: {written!r} has no letters")
+    return parts
+
+
+def _words(entry: Mapping[str, Any], key: str, where: str) -> list[str]:
+    value = entry.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"{_FILE}: {where}: {key} must be a list of quoted words")
+    return value
+
+
+def _groups(entry: Mapping[str, Any], where: str) -> list[tuple[Emotion | None, float, list[str]]]:
+    """(emotion, intensity, phrases) of each group of the entry; None for `ignore`."""
+    groups: list[tuple[Emotion | None, float, list[str]]] = [
+        (None, 0.0, _words(entry, "ignore", where))
+    ]
+    for emotion, listed in cast(dict[object, Any], entry["emotions"]).items():
+        if emotion not in EMOTIONS or emotion == "neutral":
+            raise ValueError(
+                f"{_FILE}: {where}: {emotion!r} is not an emotion of the vocabulary "
+                f"({', '.join(e for e in EMOTIONS if e != 'neutral')})"
+            )
+        for group in listed if isinstance(listed, list) else [listed]:
+            if not isinstance(group, dict) or not isinstance(group.get("phrases"), list):
+                raise ValueError(f"{_FILE}: {where}.{emotion}: expected {{intensity, phrases}}")
+            intensity = group.get("intensity", DEFAULT_INTENSITY)
+            if isinstance(intensity, bool) or not isinstance(intensity, int | float):
+                raise ValueError(f"{_FILE}: {where}.{emotion}: intensity must be a number")
+            if not 0.0 < float(intensity) <= 1.0:
+                raise ValueError(f"{_FILE}: {where}.{emotion}: intensity must be within 0..1")
+            phrases = _words(group, "phrases", f"{where}.{emotion}")
+            groups.append((cast(Emotion, emotion), float(intensity), phrases))
+    return groups
+
+
+def _language(code: str, entry: Any) -> LanguageWords:
+    if not isinstance(entry, dict) or not isinstance(entry.get("emotions"), dict):
+        raise ValueError(f"{_FILE}: {code}: expected name, negations and emotions")
+    spaced = entry.get("spaced", True)
+    if not isinstance(spaced, bool):
+        raise ValueError(f"{_FILE}: {code}: spaced must be true or false")
+    spellings = entry.get("spellings", {})
+    if not isinstance(spellings, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in spellings.items()
+    ):
+        raise ValueError(f"{_FILE}: {code}: spellings must map letters to letters")
+    bare = LanguageWords(
+        str(entry.get("name", code)), spaced, (), frozenset(), frozenset(), spellings
+    )
+    phrases: dict[tuple[str, ...], _Phrase] = {}
+    for emotion, intensity, written_phrases in _groups(entry, code):
+        for written in written_phrases:
+            parts = _parts(bare, written, f"{code}.{emotion or 'ignore'}")
+            if parts in phrases:
+                raise ValueError(
+                    f"{_FILE}: {code}: {written!r} is listed twice "
+                    f"({phrases[parts].emotion or 'ignore'} and {emotion or 'ignore'})"
+                )
+            phrases[parts] = _Phrase(written, parts, emotion, intensity)
+
+    def folded(key: str) -> frozenset[str]:
+        return frozenset(bare.fold(word) for word in _words(entry, key, code))
+
+    by_start: dict[str, list[_Phrase]] = {}
+    loose: list[_Phrase] = []
+    for phrase in phrases.values():
+        first = phrase.parts[0]
+        if first.startswith("*") or (first.endswith("*") and len(first) - 1 < _START):
+            loose.append(phrase)
+        else:
+            by_start.setdefault(first[:_START], []).append(phrase)
+    return LanguageWords(
+        bare.name,
+        spaced,
+        tuple(phrases.values()),
+        folded("negations"),
+        folded("negations_after"),
+        MappingProxyType(dict(spellings)),
+        MappingProxyType({start: tuple(group) for start, group in by_start.items()}),
+        tuple(loose),
+    )
+
+
+def parse_emotion_words(data: Any) -> EmotionWords:
+    """The table of the YAML document's data; ValueError naming the first bad entry."""
+    if not isinstance(data, dict) or not isinstance(data.get("languages"), dict):
+        raise ValueError(f"{_FILE}: expected a mapping with a 'languages' mapping")
+    return EmotionWords(
+        MappingProxyType(
+            {
+                str(code): _language(str(code), entry)
+                for code, entry in cast(dict[object, Any], data["languages"]).items()
+            }
+        )
+    )
+
+
+@cache
+def load_emotion_words() -> EmotionWords:
+    """The table of `planners/data/emotion_words.yaml`, checked; cached."""
+    text = resources.files("motiondirector.planners").joinpath("data", _FILE).read_text("utf-8")
+    return parse_emotion_words(load_yaml(text))

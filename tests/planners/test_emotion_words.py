@@ -1,0 +1,262 @@
+"""Emotion words: lines in languages the classifier cannot read get the emotion their words say,
+through the rules planner, with the origin `words`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+import yaml
+
+from motiondirector.plan.direction import Direction
+from motiondirector.planners.emotion import EmotionClassifier
+from motiondirector.planners.emotion_language_eval import (
+    load_emotion_lines,
+    plan_emotions,
+    score_emotions,
+)
+from motiondirector.planners.emotion_words import (
+    LanguageWords,
+    load_emotion_words,
+    parse_emotion_words,
+)
+from motiondirector.planners.rules import RulesPlanner
+from motiondirector.scene import parse_script
+
+LINES = Path(__file__).resolve().parents[1] / "data" / "emotion_languages" / "goemotions.tsv"
+
+
+@pytest.fixture(scope="module")
+def planner() -> RulesPlanner:
+    """The planner with its packaged classifier, which reads English only."""
+    return RulesPlanner()
+
+
+def language(code: str) -> LanguageWords:
+    return load_emotion_words().languages[code]
+
+
+@pytest.mark.parametrize(
+    ("code", "text", "emotion"),
+    [
+        ("es", "¡Te odio! ¡Sal de mi casa!", "anger"),
+        ("es", "Qué asco, quítamelo de encima.", "disgust"),
+        ("es", "Por favor, no me hagas daño. Tengo miedo.", "fear"),
+        ("es", "¡Estoy tan feliz por ti!", "joy"),
+        ("es", "Está muerto y estoy tan triste.", "sadness"),
+        ("es", "¿En serio? No me lo puedo creer.", "surprise"),
+        ("fr", "Je te déteste !", "anger"),
+        ("fr", "C'est dégoûtant.", "disgust"),
+        ("fr", "J'ai peur.", "fear"),
+        ("de", "Ich freue mich so für dich!", "joy"),
+        ("de", "Das ist so traurig.", "sadness"),
+        ("it", "Non ci credo!", "surprise"),
+        ("pt", "Que nojo!!", "disgust"),
+        ("ru", "Я так рад тебя видеть!", "joy"),
+        ("ja", "本当に怖かった。", "fear"),
+        ("zh", "我好难过。", "sadness"),
+    ],
+)
+def test_a_line_gets_the_emotion_its_words_say(code: str, text: str, emotion: str) -> None:
+    reading = language(code).read(text)
+    assert reading is not None and reading.emotion == emotion
+
+
+@pytest.mark.parametrize(
+    ("code", "text"),
+    [
+        ("es", "No estoy feliz."),  # negated
+        ("es", "No tengo miedo."),
+        ("fr", "Je n'ai pas peur."),
+        ("de", "Ich freue mich nicht."),  # German negation after the verb
+        ("de", "Ich war schon da."),  # "schon" is not "schön"
+        ("it", "Ne vale la pena."),  # an ignored phrase keeps "pena" unread
+        ("pt", "Não estou triste."),
+        ("ru", "Ничего страшного."),  # "no matter", not fear
+        ("ja", "心配ないよ。"),  # negation after the word
+        ("zh", "别担心。"),  # negation before it
+        ("zh", "恐怕不行。"),  # "perhaps", not "afraid"
+        ("es", "El tren sale a las nueve."),
+    ],
+)
+def test_negated_ignored_and_plain_lines_say_nothing(code: str, text: str) -> None:
+    assert language(code).read(text) is None
+
+
+def test_a_negation_in_another_clause_does_not_count() -> None:
+    reading = language("es").read("No, te odio.")
+    assert reading is not None and reading.emotion == "anger"
+
+
+def test_the_longest_phrase_is_read_first_and_its_words_not_again() -> None:
+    reading = language("es").read("No me gusta nada.")
+    assert reading is not None
+    assert (reading.emotion, reading.phrases) == ("anger", ("no me gusta",))
+    cjk = language("zh").read("我不开心。")
+    assert cjk is not None and (cjk.emotion, cjk.phrases) == ("sadness", ("不开心",))
+
+
+def test_accents_case_and_drawn_out_letters_do_not_count() -> None:
+    for text in ("QUE ASCOOO", "qué asco", "Qué Asco"):
+        reading = language("es").read(text)
+        assert reading is not None and reading.phrases == ("qué asco",), text
+
+
+def test_a_word_ending_in_a_star_takes_any_ending() -> None:
+    for text in ("Estaba asustada.", "Nos asustamos."):
+        reading = language("es").read(text)
+        assert reading is not None and reading.emotion == "fear", text
+
+
+def test_more_phrases_and_an_exclamation_raise_the_intensity() -> None:
+    one = language("es").read("Estoy triste.")
+    two = language("es").read("Estoy triste, lloro todo el día.")
+    shouted = language("es").read("¡Estoy triste!")
+    assert one is not None and two is not None and shouted is not None
+    assert two.intensity > one.intensity and shouted.intensity > one.intensity
+    assert len(two.phrases) == 2
+
+
+def test_the_heavier_emotion_wins_and_a_tie_goes_to_the_last_written() -> None:
+    tie = language("es").read("Tengo miedo. Estoy feliz.")
+    assert tie is not None and tie.emotion == "joy"
+    heavier = language("es").read("Te odio, estoy triste.")
+    assert heavier is not None and heavier.emotion == "anger"
+
+
+def test_a_question_and_exclamation_mark_alone_say_surprise() -> None:
+    reading = language("fr").read("Quoi ?!")
+    assert reading is not None and (reading.emotion, reading.phrases) == ("surprise", ())
+
+
+def document(languages: dict[str, object]) -> dict[str, object]:
+    return {"version": "1.0", "languages": languages}
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ({"emotions": {"glee": [{"phrases": ["x"]}]}}, "'glee' is not an emotion"),
+        ({"emotions": {"neutral": [{"phrases": ["x"]}]}}, "'neutral' is not an emotion"),
+        ({"emotions": {"joy": [{"phrases": ["feliz", "Feliz"]}]}}, "'Feliz' is listed twice"),
+        (
+            {"emotions": {"joy": [{"phrases": ["fin"]}], "sadness": [{"phrases": ["fín"]}]}},
+            "'fín' is listed twice (joy and sadness)",
+        ),
+        ({"emotions": {"joy": [{"intensity": 2, "phrases": ["x"]}]}}, "within 0..1"),
+        ({"emotions": {"joy": [{"intensity": True, "phrases": ["x"]}]}}, "must be a number"),
+        ({"emotions": {"joy": [{"phrases": ["!!"]}]}}, "has no letters"),
+        ({"negations": [False], "emotions": {}}, "quoted words"),
+        ({"spaced": "yes", "emotions": {}}, "spaced must be true or false"),
+        (
+            {"spaced": False, "emotions": {"joy": [{"phrases": ["嬉*"]}]}},
+            "no `*` where phrases are characters",
+        ),
+        ({"name": "x"}, "expected name, negations and emotions"),
+    ],
+)
+def test_the_loader_names_the_first_bad_entry(entry: dict[str, object], message: str) -> None:
+    with pytest.raises(ValueError, match=r"emotion_words\.yaml") as error:
+        parse_emotion_words(document({"xx": entry}))
+    assert message in str(error.value)
+
+
+def test_an_unquoted_no_is_refused_not_read_as_false() -> None:
+    data = yaml.safe_load("languages: {es: {negations: [no], emotions: {}}}")
+    with pytest.raises(ValueError, match="quoted words"):
+        parse_emotion_words(data)
+
+
+def directed(script: dict[str, object], planner: RulesPlanner) -> Direction:
+    return planner.plan(parse_script(json.dumps(script), format="json"))
+
+
+def test_the_planner_reads_a_spanish_line_by_its_words(planner: RulesPlanner) -> None:
+    script = {
+        "language": "es",
+        "turns": [
+            {"speaker": "ANA", "text": "¡Te odio! ¡Sal de mi casa!"},
+            {"speaker": "BEN", "text": "El tren sale a las nueve."},
+        ],
+    }
+    angry, plain = directed(script, planner).utterances
+    assert (angry.emotion, angry.emotion_origin) == ("anger", "words")
+    assert angry.emotion_reason == 'words: "te odio"'
+    assert any(b.channel == "face" and b.origin == "emotion" for b in angry.behaviours)
+    assert (plain.emotion, plain.emotion_origin) == ("neutral", "words")
+    assert plain.emotion_reason == "words: no emotion word of Spanish"
+
+
+def test_english_lines_are_still_read_by_the_classifier(planner: RulesPlanner) -> None:
+    script = {"language": "en", "turns": [{"speaker": "ANA", "text": "I hate you!"}]}
+    (line,) = directed(script, planner).utterances
+    assert line.emotion_origin == "classifier"
+
+
+def test_a_language_without_words_is_not_read(planner: RulesPlanner) -> None:
+    script = {"language": "nl", "turns": [{"speaker": "ANA", "text": "Ik haat je!"}]}
+    (line,) = directed(script, planner).utterances
+    assert (line.emotion, line.emotion_origin) == ("neutral", "classifier")
+    assert line.emotion_reason == "classifier: not read, the line is in nl (it reads English)"
+
+
+def test_emoji_speak_where_the_words_say_nothing(planner: RulesPlanner) -> None:
+    script = {"language": "es", "turns": [{"speaker": "ANA", "text": "El tren sale 😡"}]}
+    (line,) = directed(script, planner).utterances
+    assert (line.emotion, line.emotion_origin) == ("anger", "emoji")
+
+
+def test_a_parenthetical_still_beats_the_words(planner: RulesPlanner) -> None:
+    script = {"language": "es", "turns": [{"speaker": "ANA", "text": "(sonriendo) Te odio."}]}
+    (line,) = directed(script, planner).utterances
+    assert line.emotion_origin == "parenthetical"
+
+
+class _ReadsEverything:
+    """A caller's own model, which says nothing of the languages it reads."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def predict(self, texts: Sequence[str]) -> list[object]:
+        self.texts += texts
+        return [type("P", (), {"label": "joy", "confidence": 0.9})() for _ in texts]
+
+
+def test_a_model_that_does_not_say_what_it_reads_is_given_every_language() -> None:
+    model = _ReadsEverything()
+    script = {"language": "es", "turns": [{"speaker": "ANA", "text": "Te odio."}]}
+    (line,) = directed(script, RulesPlanner(emotion_model=model)).utterances
+    assert model.texts == ["Te odio."]
+    assert (line.emotion, line.emotion_origin) == ("joy", "classifier")
+
+
+def test_the_packaged_classifier_reads_english_only() -> None:
+    classifier = EmotionClassifier.from_package()
+    assert classifier.reads_language("en")
+    assert not classifier.reads_language("es")
+
+
+def test_on_the_dev_lines_every_language_beats_the_english_reading(
+    planner: RulesPlanner,
+) -> None:
+    """The words the table was tuned on: a regression guard, not a measure of quality (that is
+    the test split, benchmarks/emotion_languages.py)."""
+    lines = load_emotion_lines(LINES, "dev")
+    gold = [line.label for line in lines]
+    for code in load_emotion_words().languages:
+        texts = [line.texts[code] for line in lines]
+        words = score_emotions(gold, plan_emotions(texts, code, planner))
+        as_english = score_emotions(gold, plan_emotions(texts, "en", planner))
+        assert words.macro_f1 >= 0.45, code
+        assert words.macro_f1 > as_english.macro_f1 + 0.25, code
+        assert words.opposite <= 0.05, code
+
+
+def test_the_translations_file_is_checked(tmp_path: Path) -> None:
+    bad = tmp_path / "lines.tsv"
+    bad.write_text("id\tsplit\tlabel\ten\tes\nx\tdev\tglee\tHi\tHola\n", encoding="utf-8")
+    with pytest.raises(Exception, match=r"lines.tsv:2: a label of the vocabulary"):
+        load_emotion_lines(bad)
