@@ -4,15 +4,17 @@ The emotion classifier learnt English: given "¡Te odio! ¡Sal de mi casa!" it a
 line said in a language of `planners/data/emotion_words.yaml` the rules planner asks this reader
 instead. Each language lists, per emotion, the words and phrases that say it ("te odio",
 "qué asco", "j'ai peur", "怖い") with an intensity; the words that negate a phrase just before it
-in the same clause ("no estoy feliz", "别担心") or, in German and Japanese, also just after it
+in the same clause ("no estoy feliz", "别担心") or, in some languages, also just after it
 ("ich freue mich nicht", "心配ない"); and phrases to ignore, which only look emotional ("vale la
 pena", "恐怕").
 
 Matching is by words in languages written with spaces, where a phrase word ending in `*` stands
 for any ending ("asustad*": asustado, asustadas) and one starting with `*` for any beginning
-("*angst": Todesangst); in Chinese and Japanese it is by characters. Case, accents and
-drawn-out letters do not count ("QUE ASCOOO" is "qué asco"); German ä ö ü are spelt ae oe ue
-first, so "schön" is not "schon". The longest phrase is read first and its words are not read
+("*angst": Todesangst), one with both any letters around it ("*خوف*"); in Chinese, Japanese and
+Thai it is by characters. Case, accents (where they do not tell words apart, as Vietnamese
+tones do) and drawn-out letters do not count ("QUE ASCOOO" is "qué asco"); a language's own
+spellings come first (German ä as ae, so "schön" is not "schon"; traditional Chinese
+characters as simplified ones). The longest phrase is read first and its words are not read
 again ("no me gusta" is not "me gusta"). The emotion whose phrases weigh most wins, a tie going
 to the one written last; "?!" alone says surprise. Each further phrase of the winning emotion
 and an "!" add to its intensity.
@@ -30,6 +32,8 @@ from types import MappingProxyType
 from typing import Any, cast
 
 from motiondirector.plan.vocabulary import EMOTIONS, Emotion
+from motiondirector.speech.cantonese import writes_cantonese
+from motiondirector.speech.kana import is_kana
 from motiondirector.yaml_data import load_yaml
 
 DEFAULT_INTENSITY = 0.6
@@ -38,10 +42,10 @@ STEP = 0.1
 SURPRISE_MARKS = ("?!", "!?", "\uff1f\uff01", "\uff01\uff1f")
 SURPRISE_INTENSITY = 0.5
 NEGATION_WINDOW = 3
-"""Words (in spaced languages) or characters (in Chinese and Japanese) before a phrase, or after
-it for a language's `negations_after`, in which a negation cancels it."""
+"""Words, or characters in languages written without spaces, before a phrase, or after
+it for a language's `negations_after`, in which a negation cancels it, unless the language says
+otherwise (`negation_window`)."""
 
-_WORD = re.compile(r"[^\W\d_]+")
 _CLAUSE = re.compile(r"[,.;:!?¡¿\u3001\u3002\uff01\uff1f\uff0c\uff1b\u2026]+")
 _DRAWN_OUT = re.compile(r"([^\W\d_])\1{2,}")
 """A letter written three times or more, as people draw out a word ("PUAJJJ", "nooo")."""
@@ -85,12 +89,18 @@ class LanguageWords:
     phrases: tuple[_Phrase, ...]
     negations: frozenset[str]
     negations_after: frozenset[str]
-    spellings: Mapping[str, str]
+    negation_window: int
+    """How many words (characters without spaces) around a phrase a negation reaches:
+    three, or one where it stands right by its verb (Korean 안 웃겨)."""
+    spellings: Mapping[int, str]
+    """A `str.translate` table: the language's letters spelt as its phrases are matched."""
+    keeps_accents: bool
+    """Whether accents tell words apart (Vietnamese tones: buồn, sad, is not buôn, trade)."""
     by_start: Mapping[str, tuple[_Phrase, ...]] = field(
         default_factory=lambda: MappingProxyType({})
     )
-    """The phrases by the first two letters of their first word (one character in Chinese and
-    Japanese), so that a word is compared with the few phrases that can start there."""
+    """The phrases by the first two letters of their first word (one character where there are
+    no spaces), so that a word is compared with the few phrases that can start there."""
     loose: tuple[_Phrase, ...] = ()
     """The phrases whose first word has no such start ("*angst")."""
 
@@ -98,7 +108,7 @@ class LanguageWords:
         """What `text`'s emotion words say, or None where it has none (nor a "?!")."""
         chosen: list[tuple[int, _Match]] = []
         for number, clause in enumerate(_CLAUSE.split(self.fold(text))):
-            units = _WORD.findall(clause) if self.spaced else list(clause)
+            units = _words_of(clause) if self.spaced else list(clause)
             taken: set[int] = set()
             longest_first = sorted(self._matches(units), key=lambda m: (m.start - m.end, m.start))
             for match in longest_first:
@@ -139,8 +149,8 @@ class LanguageWords:
         return found
 
     def _negated(self, units: Sequence[str], match: _Match) -> bool:
-        before = units[max(0, match.start - NEGATION_WINDOW) : match.start]
-        after = units[match.end : match.end + NEGATION_WINDOW]
+        before = units[max(0, match.start - self.negation_window) : match.start]
+        after = units[match.end : match.end + self.negation_window]
         if self.spaced:
             return bool(self.negations.intersection(before)) or bool(
                 self.negations_after.intersection(after)
@@ -151,20 +161,38 @@ class LanguageWords:
 
     def fold(self, text: str) -> str:
         """`text` as phrases are matched: without case, and in languages written with spaces
-        without accents or drawn-out letters ("Qué ASCOOO" -> "que asco"), after the language's
-        own spellings (German "schön" -> "schoen", so that it is not "schon")."""
-        folded = unicodedata.normalize("NFKC", text).casefold()
-        for letter, spelling in self.spellings.items():
-            folded = folded.replace(letter, spelling)
+        without accents (unless they tell words apart) or drawn-out letters ("Qué ASCOOO" ->
+        "que asco"), after the language's own spellings (German "schön" -> "schoen", so that it
+        is not "schon"; traditional Chinese characters as simplified ones)."""
+        folded = unicodedata.normalize("NFKC", text).casefold().translate(self.spellings)
         if not self.spaced:
             # Kana carry their voicing as combining marks: が is not か.
             return folded
-        decomposed = unicodedata.normalize("NFKD", folded)
-        bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-        return _DRAWN_OUT.sub(r"\1", bare)
+        if not self.keeps_accents:
+            decomposed = unicodedata.normalize("NFKD", folded)
+            folded = "".join(c for c in decomposed if not unicodedata.combining(c))
+        return _DRAWN_OUT.sub(r"\1", folded)
+
+
+def _words_of(text: str, *, wildcard: bool = False) -> list[str]:
+    """The words of `text`: runs of letters and the marks written on them (Devanagari vowel
+    signs are marks, not letters: "गुस्सा" is one word), with `*` where `wildcard`."""
+    words: list[str] = []
+    word: list[str] = []
+    for char in text:
+        if char.isalpha() or unicodedata.category(char)[0] == "M" or (wildcard and char == "*"):
+            word.append(char)
+        elif word:
+            words.append("".join(word))
+            word = []
+    if word:
+        words.append("".join(word))
+    return words
 
 
 def _fits(part: str, unit: str) -> bool:
+    if len(part) > 2 and part.startswith("*") and part.endswith("*"):
+        return part[1:-1] in unit
     if len(part) > 1 and part.startswith("*"):
         return unit.endswith(part[1:])
     if part.endswith("*"):
@@ -179,11 +207,37 @@ class EmotionWords:
     languages: Mapping[str, LanguageWords]
 
 
+_SCRIPT_LANGUAGES = {
+    "HANGUL": "ko",
+    "HIRAGANA": "ja",
+    "KATAKANA": "ja",
+    "THAI": "th",
+    "DEVANAGARI": "hi",
+    "ARABIC": "ar",
+}
+_UKRAINIAN_LETTERS = frozenset("іїєґІЇЄҐ")
+
+
+def language_of_script(script: str, text: str) -> str | None:
+    """The language whose emotion words read a line of no stated language written mostly in
+    `script` (a Unicode script name's first word, as `EmotionClassifier.unread_script` gives
+    it): the script's commonest language (Hangul Korean, Devanagari Hindi, Arabic Arabic), Han
+    Japanese where the line writes kana, Cantonese where it writes what only Cantonese writes,
+    else Chinese; Cyrillic Ukrainian where it writes і ї є ґ, else Russian. None for a script
+    without one (Hebrew, Greek)."""
+    if script == "CJK":
+        if any(map(is_kana, text)):
+            return "ja"
+        return "yue" if writes_cantonese(text) else "zh"
+    if script == "CYRILLIC":
+        return "uk" if _UKRAINIAN_LETTERS.intersection(text) else "ru"
+    return _SCRIPT_LANGUAGES.get(script)
+
+
 def _parts(language: LanguageWords, written: str, where: str) -> tuple[str, ...]:
     folded = language.fold(written)
     if language.spaced:
-        words = re.findall(r"\*?[^\W\d_]+\*?", folded.replace("'", " "))
-        parts = tuple(w for w in words if w.strip("*"))
+        parts = tuple(w for w in _words_of(folded, wildcard=True) if w.strip("*"))
     elif "*" in folded:
         raise ValueError(f"{_FILE}: {where}: {written!r}: no `*` where phrases are characters")
     else:
@@ -232,11 +286,25 @@ def _language(code: str, entry: Any) -> LanguageWords:
         raise ValueError(f"{_FILE}: {code}: spaced must be true or false")
     spellings = entry.get("spellings", {})
     if not isinstance(spellings, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in spellings.items()
+        isinstance(k, str) and len(k) == 1 and isinstance(v, str) for k, v in spellings.items()
     ):
-        raise ValueError(f"{_FILE}: {code}: spellings must map letters to letters")
+        raise ValueError(f"{_FILE}: {code}: spellings must map a letter to its spelling")
+    keeps_accents = entry.get("keeps_accents", False)
+    if not isinstance(keeps_accents, bool):
+        raise ValueError(f"{_FILE}: {code}: keeps_accents must be true or false")
+    window = entry.get("negation_window", NEGATION_WINDOW)
+    if isinstance(window, bool) or not isinstance(window, int) or window < 1:
+        raise ValueError(f"{_FILE}: {code}: negation_window must be a whole number of 1 or more")
+    table = MappingProxyType(str.maketrans(cast(dict[str, str], spellings)))
     bare = LanguageWords(
-        str(entry.get("name", code)), spaced, (), frozenset(), frozenset(), spellings
+        str(entry.get("name", code)),
+        spaced,
+        (),
+        frozenset(),
+        frozenset(),
+        window,
+        table,
+        keeps_accents,
     )
     phrases: dict[tuple[str, ...], _Phrase] = {}
     for emotion, intensity, written_phrases in _groups(entry, code):
@@ -266,7 +334,9 @@ def _language(code: str, entry: Any) -> LanguageWords:
         tuple(phrases.values()),
         folded("negations"),
         folded("negations_after"),
-        MappingProxyType(dict(spellings)),
+        window,
+        table,
+        keeps_accents,
         MappingProxyType({start: tuple(group) for start, group in by_start.items()}),
         tuple(loose),
     )

@@ -43,7 +43,7 @@ from motiondirector.planners.cues import (
     tokenize,
 )
 from motiondirector.planners.emoji import EmojiVote, load_emoji_emotions
-from motiondirector.planners.emotion_words import load_emotion_words
+from motiondirector.planners.emotion_words import language_of_script, load_emotion_words
 from motiondirector.planners.listeners import listener_behaviours
 from motiondirector.speech.scripts import join_words
 
@@ -343,21 +343,23 @@ class RulesPlanner:
         for item in items:
             explicit = item.explicit
             vote = votes[item.utterance.id]
+            script = unread(item.utterance.text)
+            # A line no one gave a language is in its script's language where the model cannot
+            # read that script (Hangul: Korean).
+            language = primary_language(item.utterance.language) or (
+                language_of_script(script, item.utterance.text) if script else None
+            )
             if explicit.emotion is not None:
                 result[item.utterance.id] = _Emotion(
                     explicit.emotion, explicit.intensity, "parenthetical", explicit.reason
                 )
-            elif (
-                item.tokens
-                and (language := primary_language(item.utterance.language))
-                and not reads(language)
-            ):
+            elif item.tokens and language is not None and not reads(language):
                 result[item.utterance.id] = _unread_language(item.utterance.text, language, vote)
-            elif vote is not None and (not item.tokens or unread(item.utterance.text)):
+            elif vote is not None and (not item.tokens or script):
                 result[item.utterance.id] = _emoji_emotion(vote)
             elif not item.tokens:
                 result[item.utterance.id] = _Emotion("neutral", 0.0, "no_words", "no words")
-            elif (script := unread(item.utterance.text)) is not None:
+            elif script is not None:
                 reason = f"classifier: not read, the line is in {script} script (it reads English)"
                 result[item.utterance.id] = _Emotion("neutral", 0.0, "classifier", reason)
             else:

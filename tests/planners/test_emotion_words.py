@@ -19,6 +19,7 @@ from motiondirector.planners.emotion_language_eval import (
 )
 from motiondirector.planners.emotion_words import (
     LanguageWords,
+    language_of_script,
     load_emotion_words,
     parse_emotion_words,
 )
@@ -57,6 +58,16 @@ def language(code: str) -> LanguageWords:
         ("ru", "Я так рад тебя видеть!", "joy"),
         ("ja", "本当に怖かった。", "fear"),
         ("zh", "我好难过。", "sadness"),
+        ("zh", "我好難過。", "sadness"),  # traditional characters
+        ("uk", "Я так радий!", "joy"),
+        ("ko", "너무 무서워요", "fear"),
+        ("hi", "मुझे बहुत गुस्सा आया", "anger"),  # vowel signs are part of the word
+        ("ar", "بيخوفني كتير", "fear"),  # a phrase inside a word with its clitics
+        ("tr", "KIZGINIM!", "anger"),  # capitals: dotless ı
+        ("id", "Aku sedih banget", "sadness"),
+        ("vi", "Tôi buồn quá", "sadness"),
+        ("th", "ฉันดีใจมาก", "joy"),
+        ("yue", "我好嬲呀！", "anger"),
     ],
 )
 def test_a_line_gets_the_emotion_its_words_say(code: str, text: str, emotion: str) -> None:
@@ -78,6 +89,12 @@ def test_a_line_gets_the_emotion_its_words_say(code: str, text: str, emotion: st
         ("ja", "心配ないよ。"),  # negation after the word
         ("zh", "别担心。"),  # negation before it
         ("zh", "恐怕不行。"),  # "perhaps", not "afraid"
+        ("vi", "Tôi buôn bán."),  # tones count: buôn (trade) is not buồn (sad)
+        ("hi", "मैं खुश नहीं हूँ"),  # Hindi negation after the word
+        ("ko", "걱정 없어"),
+        ("ko", "재미없어"),
+        ("tr", "Mutlu değilim."),
+        ("th", "ไม่กลัว"),
         ("es", "El tren sale a las nueve."),
     ],
 )
@@ -88,6 +105,12 @@ def test_negated_ignored_and_plain_lines_say_nothing(code: str, text: str) -> No
 def test_a_negation_in_another_clause_does_not_count() -> None:
     reading = language("es").read("No, te odio.")
     assert reading is not None and reading.emotion == "anger"
+
+
+def test_a_negation_reaches_as_far_as_its_language_says() -> None:
+    # Korean 안 negates the word right after it, not one three words on.
+    reading = language("ko").read("아니 안 웃겨 그냥 슬퍼")
+    assert reading is not None and reading.emotion == "sadness"
 
 
 def test_the_longest_phrase_is_read_first_and_its_words_not_again() -> None:
@@ -150,6 +173,9 @@ def document(languages: dict[str, object]) -> dict[str, object]:
         ({"emotions": {"joy": [{"phrases": ["!!"]}]}}, "has no letters"),
         ({"negations": [False], "emotions": {}}, "quoted words"),
         ({"spaced": "yes", "emotions": {}}, "spaced must be true or false"),
+        ({"keeps_accents": 1, "emotions": {}}, "keeps_accents must be true or false"),
+        ({"negation_window": 0, "emotions": {}}, "negation_window must be a whole number"),
+        ({"spellings": {"ae": "a"}, "emotions": {}}, "spellings must map a letter"),
         (
             {"spaced": False, "emotions": {"joy": [{"phrases": ["嬉*"]}]}},
             "no `*` where phrases are characters",
@@ -202,6 +228,39 @@ def test_a_language_without_words_is_not_read(planner: RulesPlanner) -> None:
     assert line.emotion_reason == "classifier: not read, the line is in nl (it reads English)"
 
 
+@pytest.mark.parametrize(
+    ("text", "language", "emotion"),
+    [
+        ("너무 무서워요", "ko", "fear"),
+        ("我好难过。", "zh", "sadness"),
+        ("怖かったよ、本当に。", "ja", "fear"),  # kana: Japanese, though 怖 is Han
+        ("佢好嬲呀！", "yue", "anger"),  # 佢 is written Cantonese only
+        ("Я дуже радий, дякую тобі!", "uk", "joy"),  # і: Ukrainian
+        ("Я так рад!", "ru", "joy"),
+        ("मुझे बहुत गुस्सा आया", "hi", "anger"),
+    ],
+)
+def test_a_line_of_no_stated_language_is_read_in_its_scripts_language(
+    planner: RulesPlanner, text: str, language: str, emotion: str
+) -> None:
+    assert language_of_script(str(EmotionClassifier.from_package().unread_script(text)), text) == (
+        language
+    )
+    script = {"turns": [{"speaker": "ANA", "text": text}]}
+    (line,) = directed(script, planner).utterances
+    assert (line.emotion, line.emotion_origin) == (emotion, "words")
+
+
+def test_a_script_without_a_language_of_its_own_is_not_read(planner: RulesPlanner) -> None:
+    script = {"turns": [{"speaker": "ANA", "text": "אני שונא אותך"}]}
+    (line,) = directed(script, planner).utterances
+    assert (line.emotion, line.emotion_origin) == ("neutral", "classifier")
+    assert (
+        line.emotion_reason
+        == "classifier: not read, the line is in HEBREW script (it reads English)"
+    )
+
+
 def test_emoji_speak_where_the_words_say_nothing(planner: RulesPlanner) -> None:
     script = {"language": "es", "turns": [{"speaker": "ANA", "text": "El tren sale 😡"}]}
     (line,) = directed(script, planner).utterances
@@ -246,7 +305,8 @@ def test_on_the_dev_lines_every_language_beats_the_english_reading(
     the test split, benchmarks/emotion_languages.py)."""
     lines = load_emotion_lines(LINES, "dev")
     gold = [line.label for line in lines]
-    for code in load_emotion_words().languages:
+    assert set(lines[0].texts) == {"en", "zh-Hant", *load_emotion_words().languages}
+    for code in (code for code in lines[0].texts if code != "en"):
         texts = [line.texts[code] for line in lines]
         words = score_emotions(gold, plan_emotions(texts, code, planner))
         as_english = score_emotions(gold, plan_emotions(texts, "en", planner))
