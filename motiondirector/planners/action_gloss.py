@@ -19,8 +19,12 @@ the verb's English ("looks at her"); a verb that opens a sentence with no subjec
 language that drops them (`drops_subjects`), gets "they" when it is plural ("Se sientan
 juntos.": its English is a base form, "sit") and else a mark the parser reads as the subject of
 the sentence before or the one mentioned last ("Se levanta."); a word that negates after the
-verb (German "nicht", `negation_after`) puts "not" before the verb before it. The parser itself
-reads a subject pronoun after a preposition as an object ("verso di lui").
+verb (German "nicht", `negation_after`) puts "not" before the verb before it. A subject written
+after its verb comes before it: in German after an adverb (`verb_second`: "Dann setzt sich
+Hans." -> "then Hans sits"), and in every language after a verb of coming and going ("Entra
+Ana.", "Sale BEN."); a German particle its verb left at the end of the clause (`separable`:
+"Anna steht langsam auf.") joins the verb. The parser itself reads a subject pronoun after a
+preposition as an object ("verso di lui").
 """
 
 from __future__ import annotations
@@ -73,6 +77,8 @@ class ActionGloss:
     clitics: Mapping[str, str] = field(default_factory=dict)
     enclitics: frozenset[str] = frozenset()  # pronouns joined after their verb: "senta-se"
     drops_subjects: bool = False
+    verb_second: bool = False  # German: after an adverb, the verb comes before its subject
+    separable: frozenset[str] = frozenset()  # particles a verb leaves at the clause's end
     longest: int = field(init=False, default=1)  # words in the longest phrase
 
     def __post_init__(self) -> None:
@@ -93,6 +99,30 @@ class ActionGloss:
                 out.extend((head, hyphen + tail))
             else:
                 out.append(token)
+        return self._particles_by_their_verbs(out)
+
+    def _particles_by_their_verbs(self, tokens: list[str]) -> list[str]:
+        """`tokens` with a particle that ends a clause moved after the verb it belongs to, where
+        the two make a verb of the glossary ("steht Anna auf" -> "steht auf Anna", "macht die
+        Tür auf" -> "macht auf die Tür")."""
+        if not self.separable:
+            return tokens
+        out = list(tokens)
+        for end, token in enumerate(tokens):
+            low = token.lower()
+            clause_ends = end + 1 == len(tokens) or tokens[end + 1] in _CLAUSE_ENDS
+            if low not in self.separable or not clause_ends:
+                continue
+            start = end
+            while start > 0 and out[start - 1] not in _CLAUSE_ENDS:
+                start -= 1
+            for at in range(start, end - 1):
+                verb = [out[at].lower()]
+                if out[at + 1].lower() == "sich":
+                    verb.append("sich")
+                if (*verb, low) in self.verbs and at + len(verb) < end:
+                    out.insert(at + len(verb), out.pop(end))
+                    break
         return out
 
     def translate(
@@ -137,8 +167,13 @@ class ActionGloss:
             if found:
                 english = self.phrases[tuple(lows[index : index + found])]
                 written = self._join(raw[index : index + found])
+                subject: list[Glossed] = []
                 if tuple(lows[index : index + found]) in self.verbs:
-                    self._left_out_subject(english, out, verbs)
+                    subject = self._subject_after(raw, lows, index + found, english, keep, out)
+                    if subject:  # "Entra Ana.", "Dann setzt sich Hans.": Ana enters
+                        out.extend(subject)
+                    else:
+                        self._left_out_subject(english, out, verbs)
                     verb_at = len(out)
                 out.extend(
                     Glossed(word, written if number == 0 else "")
@@ -146,11 +181,48 @@ class ActionGloss:
                 )
                 if not english:  # a word English leaves unsaid ("se"): said in the trigger
                     out.append(Glossed(None, written))
-                index += found
+                index += found + len(subject)
                 continue
             out.append(Glossed(low if keep(low) else None, token))
             index += 1
         return self._glue(out)
+
+    def _subject_after(
+        self,
+        raw: Sequence[str],
+        lows: Sequence[str],
+        at: int,
+        english: Sequence[str],
+        keep: Callable[[str], bool],
+        out: Sequence[Glossed],
+    ) -> list[Glossed]:
+        """The subject written after a verb that has none before it in its sentence, glossed,
+        or nothing: in a language whose verb comes second (German "Dann setzt sich Hans."), or
+        after a verb of coming, going or taking a place ("Entra Ana.", "Sale BEN."). Names
+        joined by "and" are one subject ("Entran Ana y Ben.")."""
+        if not english or not _opens_sentence(out):
+            return []
+        if not self.verb_second and english[0] not in _SUBJECT_AFTER:
+            return []
+        subject: list[Glossed] = []
+        while at < len(raw):
+            if self._names(raw[at], lows[at], keep):
+                subject.append(Glossed(raw[at], raw[at]))
+            elif not subject and self.phrases.get((lows[at],)) in _SUBJECT_PRONOUNS:
+                subject.append(Glossed(self.phrases[(lows[at],)][0], raw[at]))
+                break
+            else:
+                break
+            joined = self.phrases.get((lows[at + 1],)) if at + 2 < len(raw) else None
+            if joined != ("and",) or not self._names(raw[at + 2], lows[at + 2], keep):
+                break
+            subject.append(Glossed("and", raw[at + 1]))
+            at += 2
+        return subject
+
+    def _names(self, token: str, low: str, keep: Callable[[str], bool]) -> bool:
+        """Whether `token` is a word of a character's name, as written ("Ana", "BEN")."""
+        return token[:1].isupper() and keep(low) and not self._function_word(low)
 
     def _left_out_subject(
         self, english: Sequence[str], out: list[Glossed], verbs: frozenset[str]
@@ -213,6 +285,13 @@ class ActionGloss:
 
 _SPLIT = re.compile(r"\s+")
 _SENTENCE_ENDS = frozenset({".", "!", "?", ";", ":"})
+_CLAUSE_ENDS = _SENTENCE_ENDS | {","}
+# Verbs whose subject these languages often write after them ("Entra Ana.", "Sale BEN.").
+_SUBJECT_AFTER = frozenset(
+    {"enters", "enter", "exits", "exit", "leaves", "leave", "arrives", "arrive", "comes",
+     "come", "returns", "return", "appears", "appear"}
+)  # fmt: skip
+_SUBJECT_PRONOUNS = frozenset({("he",), ("she",), ("they",)})
 
 
 def _opens_sentence(out: Sequence[Glossed]) -> bool:
@@ -284,6 +363,8 @@ def parse_action_glosses(data: Any) -> dict[str, ActionGloss]:
             clitics={str(k).lower(): str(v) for k, v in (raw.get("clitics") or {}).items()},
             enclitics=enclitics,
             drops_subjects=bool(raw.get("drops_subjects", False)),
+            verb_second=bool(raw.get("verb_second", False)),
+            separable=frozenset(str(word).lower() for word in raw.get("separable", ())),
         )
     return glosses
 

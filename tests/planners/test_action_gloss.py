@@ -124,6 +124,29 @@ def test_a_negated_action_moves_nobody(parser: ActionParser, language: str, text
     assert read(parser, language, text) == set()
 
 
+@pytest.mark.parametrize(
+    ("language", "text", "found"),
+    [
+        # German puts the verb second: after an adverb, the subject follows it.
+        ("de", "Ben kommt herein. Dann setzt sich Ana.", {("BEN", "walk"), ("ANA", "sit")}),
+        ("de", "Ben sitzt. Danach umarmt Ana ihn.", {("BEN", "sit"), ("ANA", "hug")}),
+        # A particle at the clause's end belongs to its verb: "steht ... auf" stands up.
+        ("de", "Ben sitzt. Plötzlich steht Ana auf.", {("BEN", "sit"), ("ANA", "stand")}),
+        ("de", "Ana steht langsam auf.", {("ANA", "stand")}),
+        # Coming and going: the subject after the verb, also two names joined by "and".
+        ("es", "Ben está sentado. Entra ANA.", {("BEN", "sit"), ("ANA", "walk")}),
+        ("es", "Entran Ana y Ben.", {("ANA", "walk"), ("BEN", "walk")}),
+        ("it", "Ben si siede. Entra Ana.", {("BEN", "sit"), ("ANA", "walk")}),
+        # Only verbs of coming and going: "Mira a Ben" is still the last subject looking at Ben.
+        ("es", "Ana entra. Mira a Ben.", {("ANA", "walk"), ("ANA", "gaze")}),
+    ],
+)
+def test_a_subject_after_its_verb_is_its_subject(
+    parser: ActionParser, language: str, text: str, found: set[tuple[str, str]]
+) -> None:
+    assert {(who, what) for who, what, _ in read(parser, language, text)} == found
+
+
 def test_german_nicht_negates_the_verb_before_it_only(parser: ActionParser) -> None:
     found = read(parser, "de", "Ana setzt sich nicht. Ben nickt.")
     assert found == {("BEN", "nod", "None")}
