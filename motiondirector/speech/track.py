@@ -20,6 +20,7 @@ from functools import lru_cache
 from motiondirector.plan.motion_plan import MotionPlan, PlanUtterance, VisemeKey
 from motiondirector.plan.scene import Word, primary_language
 from motiondirector.speech.cantonese import cantonese_readings, jyutping_phonemes, writes_cantonese
+from motiondirector.speech.french import FRENCH, french_phonemes
 from motiondirector.speech.german import GERMAN, german_phonemes
 from motiondirector.speech.japanese import japanese_readings
 from motiondirector.speech.kana import kana_sounds
@@ -38,6 +39,7 @@ _BY_LETTERS: dict[str, Callable[[str], tuple[str, ...] | None]] = {
     SPANISH: lambda word: romance_phonemes(word, SPANISH),
     ITALIAN: lambda word: romance_phonemes(word, ITALIAN),
     GERMAN: german_phonemes,
+    FRENCH: french_phonemes,
 }
 """The languages whose lines are read by their letters: each word's phonemes (None for a word
 the rules do not read)."""
@@ -73,8 +75,8 @@ def _reading_keys(reading: str) -> tuple[Key, ...]:
 
 def _reading_phonemes(reading: str) -> tuple[str, ...]:
     """The phonemes of a reading: "pinyin:" or "jyutping:" and syllables, space-separated,
-    "kana:" and katakana, "vi:" and a Vietnamese word, or "es:", "it:" or "de:" and a
-    Spanish, Italian or German one."""
+    "kana:" and katakana, "vi:" and a Vietnamese word, or "es:", "it:", "de:" or "fr:" and a
+    Spanish, Italian, German or French one."""
     kind, _, said = reading.partition(":")
     if kind in _BY_LETTERS:
         return _BY_LETTERS[kind](said) or ()
@@ -98,7 +100,7 @@ def said_syllables(reading: str | None) -> int | None:
 def said_as(language: str | None) -> str | None:
     """How a line in `language` (a BCP 47 tag) is read where its writing does not tell: "ja"
     (Japanese), "zh" (Mandarin), "yue" (Cantonese: `yue`, or Chinese of Hong Kong or Macau),
-    "vi", "es", "it" or "de"; None for any other language, or none: the line is read by
+    "vi", "es", "it", "de" or "fr"; None for any other language, or none: the line is read by
     its writing."""
     if language is None:
         return None
@@ -132,7 +134,7 @@ def line_readings(texts: list[str], language: str | None = None) -> list[str | N
     the other words. The line's `language` (a BCP 47 tag), where known, decides instead of its
     writing (`said_as`): a `ja` line of kanji alone is Japanese (never Mandarin, even without
     the extra), a `zh` line Mandarin, a `yue` or `zh-HK` line Cantonese, a `vi` line
-    Vietnamese even typed without its accents, an `es`, `it` or `de` line by its letters (a
+    Vietnamese even typed without its accents, an `es`, `it`, `de` or `fr` line by its letters (a
     word without a vowel or with other letters: None)."""
     reading = said_as(language)
     if reading in _BY_LETTERS:

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from motiondirector import plan_text
 from motiondirector.plan.scene import Word
 from motiondirector.speech import ARPABET
+from motiondirector.speech.french import french_phonemes
 from motiondirector.speech.german import german_phonemes
 from motiondirector.speech.romance import romance_phonemes
 from motiondirector.speech.track import derive_keys, line_readings, said_syllables
@@ -140,6 +141,55 @@ _GERMAN_LETTERS = st.sampled_from([*"abcdefghijklmnopqrstuvwxyz", "ä", "ö", "�
 @given(st.text(_GERMAN_LETTERS, min_size=1, max_size=9))
 def test_any_german_word_has_one_stressed_vowel_or_is_left_to_the_other_rules(word: str) -> None:
     said = german_phonemes(word)
+    if said is not None:
+        assert all(p.rstrip("012") in ARPABET for p in said)
+        assert sum(p.endswith("1") for p in said) == 1
+
+
+@pytest.mark.parametrize(
+    ("word", "said"),
+    [
+        ("beaucoup", "B OW0 K UW1"),  # eau, ou; the final p unsaid: no closing lips
+        ("temps", "T AA1"),  # a nasal vowel: m and ps unsaid
+        ("bonne", "B OW1 N"),  # nn: not nasal; the final e unsaid
+        ("une", "UW1 N"),  # a final e keeps n from being nasal
+        ("parler", "P AA0 R L EY1"),  # -er
+        ("parlent", "P AA1 R L"),  # the verb's -ent unsaid
+        ("moment", "M OW0 M AA1"),  # -ment said
+        ("fille", "F IY1 Y"),
+        ("travaille", "T R AA0 V AA1 Y"),
+        ("maison", "M EH0 Z OW1"),  # s between vowels
+        ("France", "F R AA1 S"),  # c before an unsaid e
+        ("oui", "W IY1"),
+        ("avec", "AA0 V EH1 K"),  # c, r, f, l are said at the end
+        ("c'est", "S EH1"),
+        ("étais-tu", "EY0 T EH0 T UW1"),  # each part a word, the last one stressed
+    ],
+)
+def test_a_french_word_is_said_as_spelled(word: str, said: str) -> None:
+    assert " ".join(french_phonemes(word) or ()) == said
+
+
+def test_a_french_line_is_read_by_its_letters_and_leaves_unsaid_endings_unsaid() -> None:
+    assert line_readings(["Bonjour", "Marie!"], "fr-CA") == ["fr:Bonjour", "fr:Marie!"]
+    script = (
+        '{"language": "fr", "turns": [{"speaker": "ANNA", "text": "C\'est trop tard, '
+        'beaucoup trop tard."}]}'
+    )
+    (utterance,) = plan_text(script).utterances
+    said = [k.phoneme for k in derive_keys(utterance.words, utterance.language)]
+    # English rules closed the lips on the final p of "trop" and "beaucoup"; French never does.
+    assert [p for p in said if p in ("M", "B", "P")] == ["B"]
+    assert said[:4] == ["S", "EH1", "T", "R"]  # "C'est" has no t of its own; "trop" has
+
+
+_FRENCH_LETTERS = st.sampled_from([*"abcdefghijklmnopqrstuvwxyz-", *"àâçéèêëîïôœùûü"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(_FRENCH_LETTERS, min_size=1, max_size=9))
+def test_any_french_word_has_one_stressed_vowel_or_is_left_to_the_other_rules(word: str) -> None:
+    said = french_phonemes(word)
     if said is not None:
         assert all(p.rstrip("012") in ARPABET for p in said)
         assert sum(p.endswith("1") for p in said) == 1
