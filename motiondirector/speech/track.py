@@ -26,6 +26,7 @@ from motiondirector.speech.japanese import japanese_readings
 from motiondirector.speech.kana import kana_sounds
 from motiondirector.speech.mandarin import mandarin_readings, pinyin_phonemes
 from motiondirector.speech.phonemes import pronounce
+from motiondirector.speech.portuguese import PORTUGUESE, portuguese_phonemes
 from motiondirector.speech.romance import ITALIAN, SPANISH, romance_phonemes
 from motiondirector.speech.timing import TimedPhoneme, time_phonemes
 from motiondirector.speech.vietnamese import vietnamese_phonemes, vietnamese_readings
@@ -40,6 +41,7 @@ _BY_LETTERS: dict[str, Callable[[str], tuple[str, ...] | None]] = {
     ITALIAN: lambda word: romance_phonemes(word, ITALIAN),
     GERMAN: german_phonemes,
     FRENCH: french_phonemes,
+    PORTUGUESE: portuguese_phonemes,
 }
 """The languages whose lines are read by their letters: each word's phonemes (None for a word
 the rules do not read)."""
@@ -75,8 +77,8 @@ def _reading_keys(reading: str) -> tuple[Key, ...]:
 
 def _reading_phonemes(reading: str) -> tuple[str, ...]:
     """The phonemes of a reading: "pinyin:" or "jyutping:" and syllables, space-separated,
-    "kana:" and katakana, "vi:" and a Vietnamese word, or "es:", "it:", "de:" or "fr:" and a
-    Spanish, Italian, German or French one."""
+    "kana:" and katakana, "vi:" and a Vietnamese word, or "es:", "it:", "de:", "fr:" or "pt:"
+    and a Spanish, Italian, German, French or Portuguese one."""
     kind, _, said = reading.partition(":")
     if kind in _BY_LETTERS:
         return _BY_LETTERS[kind](said) or ()
@@ -100,7 +102,7 @@ def said_syllables(reading: str | None) -> int | None:
 def said_as(language: str | None) -> str | None:
     """How a line in `language` (a BCP 47 tag) is read where its writing does not tell: "ja"
     (Japanese), "zh" (Mandarin), "yue" (Cantonese: `yue`, or Chinese of Hong Kong or Macau),
-    "vi", "es", "it", "de" or "fr"; None for any other language, or none: the line is read by
+    "vi", "es", "it", "de", "fr" or "pt"; None for any other language, or none: the line is read by
     its writing."""
     if language is None:
         return None
@@ -134,7 +136,8 @@ def line_readings(texts: list[str], language: str | None = None) -> list[str | N
     the other words. The line's `language` (a BCP 47 tag), where known, decides instead of its
     writing (`said_as`): a `ja` line of kanji alone is Japanese (never Mandarin, even without
     the extra), a `zh` line Mandarin, a `yue` or `zh-HK` line Cantonese, a `vi` line
-    Vietnamese even typed without its accents, an `es`, `it`, `de` or `fr` line by its letters (a
+    Vietnamese even typed without its accents, an `es`, `it`, `de`, `fr` or `pt` line by its
+    letters (a
     word without a vowel or with other letters: None)."""
     reading = said_as(language)
     if reading in _BY_LETTERS:

@@ -16,6 +16,7 @@ from motiondirector.plan.scene import Word
 from motiondirector.speech import ARPABET
 from motiondirector.speech.french import french_phonemes
 from motiondirector.speech.german import german_phonemes
+from motiondirector.speech.portuguese import portuguese_phonemes
 from motiondirector.speech.romance import romance_phonemes
 from motiondirector.speech.track import derive_keys, line_readings, said_syllables
 from tests.speech.lips import labial_closures
@@ -190,6 +191,50 @@ _FRENCH_LETTERS = st.sampled_from([*"abcdefghijklmnopqrstuvwxyz-", *"àâçéè�
 @given(st.text(_FRENCH_LETTERS, min_size=1, max_size=9))
 def test_any_french_word_has_one_stressed_vowel_or_is_left_to_the_other_rules(word: str) -> None:
     said = french_phonemes(word)
+    if said is not None:
+        assert all(p.rstrip("012") in ARPABET for p in said)
+        assert sum(p.endswith("1") for p in said) == 1
+
+
+@pytest.mark.parametrize(
+    ("word", "said"),
+    [
+        ("não", "N AW1"),
+        ("obrigado", "OW0 B R IY0 G AA1 D UW0"),  # the final o reduced to u
+        ("noite", "N OY1 CH IY0"),  # t before an i sound; the final e reduced to i
+        ("também", "T AA0 B EY1"),  # the final m unsaid: no closing lips
+        ("falam", "F AA1 L AW0"),
+        ("filho", "F IY1 L Y UW0"),  # lh
+        ("casa", "K AA1 Z AH0"),  # s between vowels
+        ("rua", "HH UW1 AH0"),  # r opening a word
+        ("Brasil", "B R AA0 Z IY1 W"),  # l closing a syllable
+        ("cidade", "S IY0 D AA1 JH IY0"),
+        ("senta-se", "S EY1 T AH0 S EH0"),  # the first part stressed
+    ],
+)
+def test_a_portuguese_word_is_said_as_spelled(word: str, said: str) -> None:
+    assert " ".join(portuguese_phonemes(word) or ()) == said
+
+
+def test_a_portuguese_line_does_not_close_the_lips_on_a_final_m() -> None:
+    assert line_readings(["Bom", "dia!"], "pt-BR") == ["pt:Bom", "pt:dia!"]
+    script = '{"language": "pt", "turns": [{"speaker": "ANA", "text": "Tem um bom homem."}]}'
+    (utterance,) = plan_text(script).utterances
+    said = [k.phoneme for k in derive_keys(utterance.words, utterance.language)]
+    # The English rules closed the lips five times (every m); Portuguese only on b and the m
+    # between the vowels of "homem".
+    assert [p for p in said if p in ("M", "B", "P")] == ["B", "M"]
+
+
+_PORTUGUESE_LETTERS = st.sampled_from([*"abcdefghijklmnopqrstuvwxyz-", *"áàâãçéêíóôõú"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(_PORTUGUESE_LETTERS, min_size=1, max_size=9))
+def test_any_portuguese_word_has_one_stressed_vowel_or_is_left_to_the_other_rules(
+    word: str,
+) -> None:
+    said = portuguese_phonemes(word)
     if said is not None:
         assert all(p.rstrip("012") in ARPABET for p in said)
         assert sum(p.endswith("1") for p in said) == 1
