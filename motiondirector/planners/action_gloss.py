@@ -110,11 +110,10 @@ class ActionGloss:
         out = list(tokens)
         for end, token in enumerate(tokens):
             low = token.lower()
-            clause_ends = end + 1 == len(tokens) or tokens[end + 1] in _CLAUSE_ENDS
-            if low not in self.separable or not clause_ends:
+            if low not in self.separable or not self._ends_clause(tokens, end + 1):
                 continue
             start = end
-            while start > 0 and out[start - 1] not in _CLAUSE_ENDS:
+            while start > 0 and not self._ends_clause(out, start - 1):
                 start -= 1
             for at in range(start, end - 1):
                 verb = [out[at].lower()]
@@ -124,6 +123,13 @@ class ActionGloss:
                     out.insert(at + len(verb), out.pop(end))
                     break
         return out
+
+    def _ends_clause(self, tokens: Sequence[str], at: int) -> bool:
+        """Whether a clause ends before `at`: the line's end, a stop or comma, or "and", "but",
+        "or" ("Hans macht die Tür auf und geht.")."""
+        if at >= len(tokens) or tokens[at] in _CLAUSE_ENDS:
+            return True
+        return self.phrases.get((tokens[at].lower(),)) in _CONJUNCTIONS
 
     def translate(
         self, raw: Sequence[str], keep: Callable[[str], bool], verbs: frozenset[str]
@@ -292,6 +298,7 @@ _SUBJECT_AFTER = frozenset(
      "come", "returns", "return", "appears", "appear"}
 )  # fmt: skip
 _SUBJECT_PRONOUNS = frozenset({("he",), ("she",), ("they",)})
+_CONJUNCTIONS = frozenset({("and",), ("but",), ("or",)})
 
 
 def _opens_sentence(out: Sequence[Glossed]) -> bool:

@@ -16,8 +16,8 @@ timings from the client's TTS are used as given). What the conversation adds, an
   intensity is still at least `CARRY_MIN`, the line gets the carried emotion at the faded
   intensity: the emotion label of the utterance (emotion origin `session`), and the emotion's
   EMFACS face (origin `emotion`, rule `session.carried_emotion`, whose reason names the turn it
-  came from). A line with its own
-  emotion replaces the carried one; an explicitly neutral line ("calmly") clears it.
+  came from). A line with its own emotion replaces the carried one; an explicitly neutral line
+  ("calmly") clears it.
 - **Emotion in context.** The rules planner reads each turn's emotion after the conversation's
   last `HISTORY_TURNS` turns (who said what), through the same classifier call that reads a
   screenplay line after the lines before it, so the same lines get the same emotions either way.
@@ -71,9 +71,9 @@ CARRY_MIN = 0.2
 """A carried emotion fainter than this is no longer applied."""
 CARRIED_RULE = "session.carried_emotion"
 HISTORY_TURNS = 8
+"""Earlier turns kept as context for the emotion classifier (it reads at most this many)."""
 TELLING_TURNS = 40
 """The last turns whose words tell a conversation's Latin-letter language (`latin_language`)."""
-"""Earlier turns kept as context for the emotion classifier (it reads at most this many)."""
 AddresseeFrom = Literal["request", "last_speaker", "none"]
 _SEED_RANGE = 2**32
 

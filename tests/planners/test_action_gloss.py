@@ -133,6 +133,13 @@ def test_a_negated_action_moves_nobody(parser: ActionParser, language: str, text
         # A particle at the clause's end belongs to its verb: "steht ... auf" stands up.
         ("de", "Ben sitzt. Plötzlich steht Ana auf.", {("BEN", "sit"), ("ANA", "stand")}),
         ("de", "Ana steht langsam auf.", {("ANA", "stand")}),
+        # ... also where "und" ends the clause, and after an inverted subject.
+        (
+            "de",
+            "Ben sitzt. Ana dreht sich langsam um und geht hinaus.",
+            {("BEN", "sit"), ("ANA", "turn"), ("ANA", "walk")},
+        ),
+        ("de", "Dann dreht sich Ana um und nickt.", {("ANA", "turn"), ("ANA", "nod")}),
         # Coming and going: the subject after the verb, also two names joined by "and".
         ("es", "Ben está sentado. Entra ANA.", {("BEN", "sit"), ("ANA", "walk")}),
         ("es", "Entran Ana y Ben.", {("ANA", "walk"), ("BEN", "walk")}),
