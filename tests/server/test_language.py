@@ -77,11 +77,14 @@ def test_the_warm_up_loads_the_readers_of_the_languages_named(
 ) -> None:
     prepared: list[str] = []
     monkeypatch.setattr(app_module, "prepare_reading", prepared.append)
+    loaded: list[str] = []
+    monkeypatch.setattr(app_module, "load_emotion_words", lambda: loaded.append("words"))
     settings = make_settings(warm_languages="ja, yue")
     assert settings.warm_languages == ("ja", "yue")
     with TestClient(create_app(settings)) as client:
         assert client.get("/readyz").status_code == 200
     assert prepared == ["ja", "yue"]
+    assert loaded == ["words"]  # every language's emotion words, whatever is named
     with pytest.raises(MotionDirectorError, match=r"warm_languages.*'ja_JP' is not a BCP 47"):
         make_settings(warm_languages="ja_JP")
 
