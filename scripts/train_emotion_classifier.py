@@ -620,7 +620,8 @@ schifo", "que nojo", "бесит", "怖", "难过", "슬퍼", "गुस्स�
   characters.
 - The longest phrase is read first and its words not again: "no me gusta" is anger, not the
   joy of "me gusta"; "不开心" sadness, not "开心". An `ignore` list keeps phrases that only look
-  emotional from being read ("vale la pena", "ничего страшного", 恐怕, "selamat pagi").
+  emotional from being read ("vale la pena", "ничего страшного", 恐怕, "selamat pagi"), and
+  its words negate nothing (不过, "but", is not 不, "not").
 - A negation among the three words before a phrase in the same clause cancels it ("no estoy
   feliz", "je n'ai pas peur", 别担心); German "nicht", Japanese ない, Hindi नहीं, Korean 않아 and
   Turkish "değil" also after it ("ich freue mich nicht", 心配ない, "मैं खुश नहीं हूँ"). A language

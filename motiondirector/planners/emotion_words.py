@@ -79,6 +79,10 @@ class _Match:
     end: int
     phrase: _Phrase
 
+    @property
+    def span(self) -> range:
+        return range(self.start, self.end)
+
 
 @dataclass(frozen=True, slots=True)
 class LanguageWords:
@@ -110,10 +114,12 @@ class LanguageWords:
         for number, clause in enumerate(_CLAUSE.split(self.fold(text))):
             units = _words_of(clause) if self.spaced else list(clause)
             taken: set[int] = set()
-            longest_first = sorted(self._matches(units), key=lambda m: (m.start - m.end, m.start))
-            for match in longest_first:
-                span = range(match.start, match.end)
-                if taken.intersection(span) or self._negated(units, match):
+            matches = self._matches(units)
+            # The words of an ignored phrase negate nothing: 不过 ("but") is not 不 ("not").
+            ignored = {i for m in matches if m.phrase.emotion is None for i in m.span}
+            for match in sorted(matches, key=lambda m: (m.start - m.end, m.start)):
+                span = match.span
+                if taken.intersection(span) or self._negated(units, match, ignored):
                     continue
                 taken.update(span)
                 if match.phrase.emotion is not None:
@@ -148,9 +154,16 @@ class LanguageWords:
                     found.append(_Match(start, end, phrase))
         return found
 
-    def _negated(self, units: Sequence[str], match: _Match) -> bool:
-        before = units[max(0, match.start - self.negation_window) : match.start]
-        after = units[match.end : match.end + self.negation_window]
+    def _negated(self, units: Sequence[str], match: _Match, ignored: set[int]) -> bool:
+        window = self.negation_window
+        before = [
+            units[i] for i in range(max(0, match.start - window), match.start) if i not in ignored
+        ]
+        after = [
+            units[i]
+            for i in range(match.end, min(len(units), match.end + window))
+            if i not in ignored
+        ]
         if self.spaced:
             return bool(self.negations.intersection(before)) or bool(
                 self.negations_after.intersection(after)

@@ -59,6 +59,7 @@ def language(code: str) -> LanguageWords:
         ("ja", "本当に怖かった。", "fear"),
         ("zh", "我好难过。", "sadness"),
         ("zh", "我好難過。", "sadness"),  # traditional characters
+        ("zh", "不过很开心。", "joy"),  # 不过 is "but", an ignored phrase: it negates nothing
         ("uk", "Я так радий!", "joy"),
         ("ko", "너무 무서워요", "fear"),
         ("hi", "मुझे बहुत गुस्सा आया", "anger"),  # vowel signs are part of the word
