@@ -1,4 +1,5 @@
-"""A line's emotion from its emotion words, in the languages the classifier cannot read.
+"""A line's emotion from its emotion words, in the languages the classifier cannot read (and in
+English where it hears no emotion).
 
 The emotion classifier learnt English: given "¡Te odio! ¡Sal de mi casa!" it answers joy. For a
 line said in a language of `planners/data/emotion_words.yaml` the rules planner asks this reader

@@ -208,6 +208,20 @@ def _unread_language(text: str, language: str, vote: EmojiVote | None) -> _Emoti
     return _Emotion("neutral", 0.0, "words" if table is not None else "classifier", reason)
 
 
+def _heard_despite(
+    utterance: Utterance, vote: EmojiVote | None, label: str, confidence: float
+) -> _Emotion | None:
+    """The emotion of an English line the classifier called neutral that its strong emotion
+    words ("disgusting", "terrified") or else its emoji still say; None where neither does."""
+    if primary_language(utterance.language) in (None, "en"):
+        reading = load_emotion_words().languages["en"].read(utterance.text)
+        if reading is not None:
+            said = ", ".join(f'"{phrase}"' for phrase in reading.phrases) or '"?!"'
+            reason = f"words: {said} (classifier: {label} {confidence:.2f})"
+            return _Emotion(reading.emotion, reading.intensity, "words", reason)
+    return _emoji_emotion(vote) if vote is not None else None
+
+
 def _emoji_emotion(vote: EmojiVote) -> _Emotion:
     return _Emotion(vote.emotion, vote.intensity, "emoji", f"emoji: {vote.emoji} -> {vote.emotion}")
 
@@ -379,11 +393,12 @@ class RulesPlanner:
                 confidence = float(prediction.confidence)
                 intensity = classifier_intensity(confidence, item.tokens)
                 if label == "neutral":
+                    vote = votes[item.utterance.id]
+                    heard = _heard_despite(item.utterance, vote, raw, confidence)
+                    if heard is not None:
+                        result[item.utterance.id] = heard
+                        continue
                     intensity = min(intensity, NEUTRAL_INTENSITY)
-                vote = votes[item.utterance.id]
-                if label == "neutral" and vote is not None:
-                    result[item.utterance.id] = _emoji_emotion(vote)
-                    continue
                 result[item.utterance.id] = _Emotion(
                     label, intensity, "classifier", f"classifier: {raw} {confidence:.2f}"
                 )

@@ -69,6 +69,8 @@ def language(code: str) -> LanguageWords:
         ("vi", "Tôi buồn quá", "sadness"),
         ("th", "ฉันดีใจมาก", "joy"),
         ("yue", "我好嬲呀！", "anger"),
+        ("en", "The cellar creeps me out.", "fear"),
+        ("en", "EWWW, that's disgusting!", "disgust"),
     ],
 )
 def test_a_line_gets_the_emotion_its_words_say(code: str, text: str, emotion: str) -> None:
@@ -97,6 +99,10 @@ def test_a_line_gets_the_emotion_its_words_say(code: str, text: str, emotion: st
         ("tr", "Mutlu değilim."),
         ("th", "ไม่กลัว"),
         ("es", "El tren sale a las nueve."),
+        ("en", "I'm not scared of you."),
+        ("en", "Don't be afraid."),  # the "t" of a contraction negates
+        ("en", "I'm afraid we're closed."),  # politeness, not fear
+        ("en", "That's great, thanks."),  # weak words are left to the classifier
     ],
 )
 def test_negated_ignored_and_plain_lines_say_nothing(code: str, text: str) -> None:
@@ -220,6 +226,36 @@ def test_english_lines_are_still_read_by_the_classifier(planner: RulesPlanner) -
     script = {"language": "en", "turns": [{"speaker": "ANA", "text": "I hate you!"}]}
     (line,) = directed(script, planner).utterances
     assert line.emotion_origin == "classifier"
+
+
+class _Hears:
+    """A model that hears the same emotion in every line."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+
+    def predict(self, texts: Sequence[str]) -> list[object]:
+        return [type("P", (), {"label": self.label, "confidence": 0.6})() for _ in texts]
+
+
+def test_strong_english_words_speak_where_the_classifier_hears_no_emotion() -> None:
+    script = {"turns": [{"speaker": "ANA", "text": "The cellar creeps me out."}]}
+    (line,) = directed(script, RulesPlanner(emotion_model=_Hears("neutral"))).utterances
+    assert (line.emotion, line.emotion_origin) == ("fear", "words")
+    assert line.emotion_reason == 'words: "creeps me out" (classifier: neutral 0.60)'
+    assert line.intensity == pytest.approx(0.7)
+
+
+def test_an_emotion_the_classifier_hears_stands_over_the_words() -> None:
+    script = {"turns": [{"speaker": "ANA", "text": "The cellar creeps me out."}]}
+    (line,) = directed(script, RulesPlanner(emotion_model=_Hears("joy"))).utterances
+    assert (line.emotion, line.emotion_origin) == ("joy", "classifier")
+
+
+def test_english_words_do_not_read_a_line_said_in_another_language() -> None:
+    script = {"language": "fr", "turns": [{"speaker": "ANA", "text": "Love, love, love."}]}
+    (line,) = directed(script, RulesPlanner(emotion_model=_Hears("neutral"))).utterances
+    assert (line.emotion, line.emotion_origin) == ("neutral", "classifier")
 
 
 def test_a_language_without_words_is_not_read(planner: RulesPlanner) -> None:
