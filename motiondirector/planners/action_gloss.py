@@ -1,7 +1,9 @@
-"""Action lines in Spanish, French, German, Italian and Portuguese, read by the English grammar.
+"""Action lines in Spanish, French, German, Italian, Portuguese and Russian, read by the English
+grammar.
 
 These languages write action the way English does: the subject, then the verb, then what it is
-aimed at ("Ana se sienta y mira a Ben.", "Marie croise les bras.", "Hans schüttelt den Kopf.").
+aimed at ("Ana se sienta y mira a Ben.", "Marie croise les bras.", "Hans schüttelt den Kopf.",
+"Бен обнимает Ану.").
 So an action line in one of them is glossed word for word into the English the action parser
 reads: each phrase of the language's glossary (`planners/data/action_languages.yaml`; "se
 sienta" -> "sits", "la regarde" -> "looks at her", "tous les deux" -> "both") becomes its English
@@ -23,20 +25,24 @@ verb (German "nicht", `negation_after`) puts "not" before the verb before it. A 
 after its verb comes before it: in German after an adverb (`verb_second`: "Dann setzt sich
 Hans." -> "then Hans sits"), and in every language after a verb of coming and going ("Entra
 Ana.", "Sale BEN."); a German particle its verb left at the end of the clause (`separable`:
-"Anna steht langsam auf.") joins the verb. The parser itself reads a subject pronoun after a
+"Anna steht langsam auf.") joins the verb. A name in another case (Russian "Бена", "Ану": the
+language's `name_endings`) is the name. The parser itself reads a subject pronoun after a
 preposition as an object ("verso di lui").
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
+from types import MappingProxyType
 from typing import Any
 
 from motiondirector.cache import load_once
 from motiondirector.plan.scene import primary_language
+from motiondirector.planners.emotion_words import language_of_script
 from motiondirector.yaml_data import load_yaml
 
 NOT = "not"
@@ -79,10 +85,20 @@ class ActionGloss:
     drops_subjects: bool = False
     verb_second: bool = False  # German: after an adverb, the verb comes before its subject
     separable: frozenset[str] = frozenset()  # particles a verb leaves at the clause's end
+    spellings: Mapping[int, str] = field(default_factory=dict)
+    """A `str.translate` table: letters spelt as the glossary spells them (Russian ё as е)."""
+    name_endings: tuple[str, ...] = ()
+    """Case endings a character's name takes (Russian "Бена", "Ану"), longest first."""
+    name_nominatives: tuple[str, ...] = ()
+    """The endings a name has before its case ending replaces them ("Ан-у": Ан-а)."""
     longest: int = field(init=False, default=1)  # words in the longest phrase
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "longest", max(map(len, self.phrases), default=1))
+
+    def fold(self, token: str) -> str:
+        """`token` as the glossary writes its phrases: lower case, in its own spellings."""
+        return token.lower().translate(self.spellings)
 
     def words(self, raw: Iterable[str]) -> list[str]:
         """`raw` tokens with each elided word split off its host ("s'assoit" -> "s'", "assoit")
@@ -141,7 +157,7 @@ class ActionGloss:
             has it as a word of its own that is no verb ("Non", "Ils"); a lower-case one is
             glossed first ("la" the article, not a character called La).
         verbs: the English verb forms (which tell a plural verb: "sit", not "sits")."""
-        lows = [token.lower() for token in raw]
+        lows = [self.fold(token) for token in raw]
         out: list[Glossed] = []
         verb_at = -1  # where the English words of the last verb phrase begin in `out`
         index = 0
@@ -158,9 +174,7 @@ class ActionGloss:
                 out.extend(Glossed(word, "") for word in (*english[1:], clitic))
                 index += 1 + after
                 continue
-            if not (token[:1].isalnum() or token[1:2].isalnum()) or (
-                token[:1].isupper() and keep(low) and not self._function_word(low)
-            ):
+            if not (token[:1].isalnum() or token[1:2].isalnum()) or (self._names(token, low, keep)):
                 out.append(Glossed(token, token))
                 index += 1
                 continue
@@ -189,9 +203,29 @@ class ActionGloss:
                     out.append(Glossed(None, written))
                 index += found + len(subject)
                 continue
-            out.append(Glossed(low if keep(low) else None, token))
+            name = self._name_in_case(token, keep)
+            if name is not None:  # "обнимает Ану": hugs Ana
+                out.append(Glossed(name, token))
+            else:
+                out.append(Glossed(token.lower() if keep(token.lower()) else None, token))
             index += 1
         return self._glue(out)
+
+    def _name_in_case(self, token: str, keep: Callable[[str], bool]) -> str | None:
+        """The word of a character's name that `token`, written with a capital, is in another
+        case ("Бена", "Ану", "Софию": Бен, Ана, София), written as `token` is; else None."""
+        low = token.lower()
+        if not token[:1].isupper():
+            return None
+        for ending in self.name_endings:
+            if not low.endswith(ending) or len(low) <= len(ending) + 1:
+                continue
+            stem = low[: -len(ending)]
+            for nominative in self.name_nominatives:
+                if keep(stem + nominative):
+                    name = stem + nominative
+                    return name.upper() if token.isupper() else name.capitalize()
+        return None
 
     def _subject_after(
         self,
@@ -228,7 +262,7 @@ class ActionGloss:
 
     def _names(self, token: str, low: str, keep: Callable[[str], bool]) -> bool:
         """Whether `token` is a word of a character's name, as written ("Ana", "BEN")."""
-        return token[:1].isupper() and keep(low) and not self._function_word(low)
+        return token[:1].isupper() and keep(token.lower()) and not self._function_word(low)
 
     def _left_out_subject(
         self, english: Sequence[str], out: list[Glossed], verbs: frozenset[str]
@@ -320,12 +354,20 @@ def _phrases(
     raw: Mapping[Any, Any],
     elisions: frozenset[str],
     enclitics: frozenset[str],
+    spellings: Mapping[int, str],
     phrases: dict[tuple[str, ...], tuple[str, ...]],
 ) -> list[tuple[str, ...]]:
     """Adds the phrases of `raw` to `phrases`; returns their words."""
     added = []
     splitter = ActionGloss(
-        language, "", {}, frozenset(), elisions, frozenset(), enclitics=enclitics
+        language,
+        "",
+        {},
+        frozenset(),
+        elisions,
+        frozenset(),
+        enclitics=enclitics,
+        spellings=spellings,
     )
     for source, english in raw.items():
         if not isinstance(source, str) or not isinstance(english, str):
@@ -333,7 +375,7 @@ def _phrases(
                 f"action_languages.yaml: {language}: {source!r}: {english!r}: both the phrase "
                 "and its English must be text (quote yes, no, on and off)"
             )
-        words = tuple(splitter.words(_SPLIT.split(source.strip().lower())))
+        words = tuple(splitter.fold(w) for w in splitter.words(_SPLIT.split(source.strip())))
         if words in phrases:
             shown = " ".join(words)
             raise ValueError(f"action_languages.yaml: {language}: {shown!r} is glossed twice")
@@ -357,9 +399,14 @@ def parse_action_glosses(data: Any) -> dict[str, ActionGloss]:
             )
         elisions = frozenset(str(word).lower() for word in raw.get("elisions", ()))
         enclitics = frozenset(str(word).lower() for word in raw.get("enclitics", ()))
+        spellings = _spellings(str(language), raw.get("spellings") or {})
+        endings = _texts(str(language), raw, "name_endings")
+        nominatives = _texts(str(language), raw, "name_nominatives") or [""]
+        if endings and not all(endings):
+            raise ValueError(f"action_languages.yaml: {language}: an empty name ending")
         phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
-        _phrases(str(language), raw["words"], elisions, enclitics, phrases)
-        verbs = _phrases(str(language), raw["verbs"], elisions, enclitics, phrases)
+        _phrases(str(language), raw["words"], elisions, enclitics, spellings, phrases)
+        verbs = _phrases(str(language), raw["verbs"], elisions, enclitics, spellings, phrases)
         glosses[str(language)] = ActionGloss(
             language=str(language),
             name=str(raw.get("name", language)),
@@ -372,13 +419,31 @@ def parse_action_glosses(data: Any) -> dict[str, ActionGloss]:
             drops_subjects=bool(raw.get("drops_subjects", False)),
             verb_second=bool(raw.get("verb_second", False)),
             separable=frozenset(str(word).lower() for word in raw.get("separable", ())),
+            spellings=spellings,
+            name_endings=tuple(sorted(endings, key=len, reverse=True)),
+            name_nominatives=tuple(nominatives),
         )
     return glosses
 
 
+def _spellings(language: str, raw: Any) -> Mapping[int, str]:
+    if not isinstance(raw, Mapping) or not all(
+        isinstance(k, str) and len(k) == 1 and isinstance(v, str) for k, v in raw.items()
+    ):
+        raise ValueError(f"action_languages.yaml: {language}: spellings map a letter to text")
+    return MappingProxyType(str.maketrans(dict(raw)))
+
+
+def _texts(language: str, raw: Mapping[Any, Any], key: str) -> list[str]:
+    value = raw.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"action_languages.yaml: {language}: {key} must be a list of text")
+    return [v.lower() for v in value]
+
+
 @load_once
 def action_glosses() -> dict[str, ActionGloss]:
-    """The glossaries of the package data, by language subtag (es, fr, de, it, pt)."""
+    """The glossaries of the package data, by language subtag (es, fr, de, it, pt, ru)."""
     text = (
         resources.files("motiondirector.planners")
         .joinpath("data/action_languages.yaml")
@@ -387,6 +452,16 @@ def action_glosses() -> dict[str, ActionGloss]:
     return parse_action_glosses(load_yaml(text))
 
 
-def gloss_for(language: str | None) -> ActionGloss | None:
-    """The glossary that reads action written in `language` (a BCP 47 tag), if there is one."""
+def gloss_for(language: str | None, text: str = "") -> ActionGloss | None:
+    """The glossary that reads action written in `language` (a BCP 47 tag), if there is one.
+    With no language, `text` mostly in Cyrillic letters is read as Russian (Ukrainian, told by
+    і ї є ґ, has no glossary), as its emotion is (`emotion_words.language_of_script`)."""
+    if language is None and _mostly_cyrillic(text):
+        language = language_of_script("CYRILLIC", text)
     return action_glosses().get(primary_language(language) or "")
+
+
+def _mostly_cyrillic(text: str) -> bool:
+    letters = [char for char in text if char.isalpha()]
+    cyrillic = sum(unicodedata.name(char, "").startswith("CYRILLIC") for char in letters)
+    return cyrillic * 2 > len(letters)

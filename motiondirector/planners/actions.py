@@ -59,7 +59,7 @@ _SKIPPABLE = frozenset(
      "too", "suddenly", "slowly", "quickly", "finally", "immediately", "instantly", "simply",
      "only", "even", "already", "almost", "nearly", "barely", "gently", "softly", "heavily",
      "can", "could", "will", "would", "has", "have", "had", "does", "did", "do", "proceeds",
-     "continues", "keeps", "stops"}
+     "continues", "keeps", "stops", "together"}
 )  # fmt: skip
 _MALE = frozenset({"he", "him", "his", "himself"})
 _FEMALE = frozenset({"she", "her", "hers", "herself"})
@@ -432,11 +432,12 @@ class ActionParser:
             in a sentence as the subject of one of its verbs (a pronoun or a group does not
             count).
         language: the BCP 47 tag of the language the text is written in; Spanish, French,
-            German, Italian and Portuguese are read through their glossary (`action_gloss`),
+            German, Italian, Portuguese and Russian are read through their glossary
+            (`action_gloss`; with no language, Cyrillic text is Russian),
             any other as English."""
         cues: list[ActionCue] = []
         carried: list[str] = [default_subject] if default_subject else []
-        gloss = gloss_for(language)
+        gloss = gloss_for(language, text)
         tokens = (
             _tokens(text)
             if gloss is None

@@ -47,7 +47,10 @@ TITLE_PAGE_KEYS = frozenset(
     }
 )
 _TITLE_KEY = re.compile(r"([A-Za-z][A-Za-z ]{0,30}):")
-_HEADING = re.compile(r"(?:INT\.?/EXT|INT|EXT|EST|I/E|I\.?/E)[.\s]", re.IGNORECASE)
+# Russian scripts write ИНТ. (interior) and НАТ. (натура, exterior), or ЭКСТ.
+_HEADING = re.compile(
+    r"(?:INT\.?/EXT|INT|EXT|EST|I/E|I\.?/E|ИНТ\.?/(?:НАТ|ЭКСТ)|ИНТ|НАТ|ЭКСТ)[.\s]", re.IGNORECASE
+)
 _STANDARD_TRANSITIONS = frozenset({"FADE IN:", "FADE OUT.", "FADE OUT:", "FADE TO BLACK."})
 
 

@@ -1,4 +1,5 @@
-"""Action lines in Spanish, French, German, Italian and Portuguese (`planners/action_gloss.py`):
+"""Action lines in Spanish, French, German, Italian, Portuguese and Russian
+(`planners/action_gloss.py`):
 each moves the characters it names as its English kin does, says so in its own words, keeps
 negation, and no foreign word is ever read as an English verb."""
 
@@ -213,7 +214,7 @@ def test_a_name_that_is_a_word_of_the_language_is_still_a_name(parser: ActionPar
 
 def test_every_language_glosses_the_core_behaviours() -> None:
     glosses = action_glosses()
-    assert set(glosses) == {"es", "fr", "de", "it", "pt"}
+    assert set(glosses) == {"es", "fr", "de", "it", "pt", "ru"}
     for gloss in glosses.values():
         english = {word for words in gloss.phrases.values() for word in words}
         for verb in ("sits", "stands", "walks", "looks", "nods", "shrugs", "hugs", "smiles"):
@@ -221,6 +222,12 @@ def test_every_language_glosses_the_core_behaviours() -> None:
 
 
 def test_a_malformed_glossary_is_refused_with_its_phrase() -> None:
+    with pytest.raises(ValueError, match=r"ru: spellings map a letter"):
+        parse_action_glosses(
+            {"languages": {"ru": {"words": {}, "verbs": {}, "spellings": {"ёё": "е"}}}}
+        )
+    with pytest.raises(ValueError, match=r"ru: name_endings must be a list of text"):
+        parse_action_glosses({"languages": {"ru": {"words": {}, "verbs": {}, "name_endings": 1}}})
     with pytest.raises(ValueError, match=r"es: True"):
         parse_action_glosses({"languages": {"es": {"words": {True: "not"}, "verbs": {}}}})
     with pytest.raises(ValueError, match=r"'se sienta' is glossed twice"):
@@ -295,12 +302,75 @@ def test_the_scenes_are_the_same_scene_in_every_language() -> None:
         by_scene.setdefault(case.scene, {})[case.language] = case
     assert len(by_scene) >= 4
     for scene, cases in by_scene.items():
-        assert set(cases) == {"en", "es", "fr", "de", "it", "pt"}, scene
+        assert set(cases) == {"en", "es", "fr", "de", "it", "pt", "ru"}, scene
         english = cases["en"].expected
         for case in cases.values():  # same behaviours, names spelled the language's way
             assert len(case.expected) == len(english)
             for want, reference in zip(case.expected, english, strict=True):
-                assert {w.replace("Á", "A") for w in want} == reference, (scene, case.language)
+                assert {_latin(w) for w in want} == reference, (scene, case.language)
+
+
+_LATIN_NAMES = {
+    "АНА": "ANA", "БЕН": "BEN", "СОФИЯ": "SOFIA", "МАРКО": "MARCO", "КЛАРА": "CLARA",
+    "ТОМАС": "TOMAS", "ЛУИС": "LUIS", "МАРТА": "MARTA",
+}  # fmt: skip
+
+
+def _latin(behaviour: str) -> str:
+    """A behaviour with its names as the English scene spells them."""
+    for cyrillic, latin in _LATIN_NAMES.items():
+        behaviour = behaviour.replace(cyrillic, latin)
+    return behaviour.replace("Á", "A")
+
+
+RUSSIAN_CAST = ["АНА", "БЕН", "СОФИЯ"]
+
+
+def read_russian(
+    parser: ActionParser, text: str, language: str | None = "ru"
+) -> set[tuple[str, str, str]]:
+    cues = parser.parse(
+        text, NameIndex(RUSSIAN_CAST), ReferenceTracker(), RUSSIAN_CAST, language=language
+    )
+    return {
+        (c.character, str(c.template.lexeme or c.template.au or c.template.channel), str(c.target))
+        for c in cues
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ана садится и смотрит на Бена.", {("АНА", "sit", "None"), ("АНА", "gaze", "БЕН")}),
+        ("Бен обнимает Ану.", {("БЕН", "hug", "АНА")}),  # names take their case endings
+        ("Ана смотрит на Софию.", {("АНА", "gaze", "СОФИЯ")}),
+        ("БЕН кивает БЕНУ.", {("БЕН", "nod", "None")}),
+        ("Бен встает и уходит.", {("БЕН", "stand", "None"), ("БЕН", "walk", "None")}),  # е for ё
+        ("Входит Ана.", {("АНА", "walk", "None")}),  # the subject after a verb of coming
+        ("Ана входит. Садится.", {("АНА", "walk", "None"), ("АНА", "sit", "None")}),  # dropped
+        (
+            "Ана и Бен молча смотрят друг на друга.",
+            {("АНА", "gaze", "БЕН"), ("БЕН", "gaze", "АНА")},
+        ),
+        ("Ана не улыбается.", set()),
+    ],
+)
+def test_a_russian_action_line_moves_whom_it_names(
+    parser: ActionParser, text: str, expected: set[tuple[str, str, str]]
+) -> None:
+    assert read_russian(parser, text) == expected
+
+
+def test_only_a_capitalised_word_is_a_name_in_another_case(parser: ActionParser) -> None:
+    assert ("АНА", "gaze", "БЕН") not in read_russian(parser, "Ана смотрит на бена.")
+
+
+def test_cyrillic_action_of_no_stated_language_is_read_as_russian(parser: ActionParser) -> None:
+    assert read_russian(parser, "Ана садится.", language=None) == {("АНА", "sit", "None")}
+    assert gloss_for(None, "Ана садится.") is action_glosses()["ru"]
+    # Ukrainian writes і ї є ґ and has no glossary; English stated is English.
+    assert gloss_for(None, "Ана сідає і дивиться.") is None
+    assert read_russian(parser, "Ана садится.", language="en") == set()
 
 
 def test_a_left_out_subject_before_an_object_pronoun_is_the_last_sentence_s(

@@ -39,6 +39,9 @@ def test_inline_title_and_no_title_page() -> None:
         ("int. lowercase room", "int. lowercase room"),
         (".SNIPER SCOPE POV", "SNIPER SCOPE POV"),
         ("INT. HOUSE - DAY #12A#", "INT. HOUSE - DAY"),
+        ("ИНТ. КУХНЯ - НОЧЬ", "ИНТ. КУХНЯ - НОЧЬ"),  # Russian: interior
+        ("НАТ. САД - ВЕЧЕР", "НАТ. САД - ВЕЧЕР"),  # натура: exterior
+        ("ИНТ./НАТ. МАШИНА - ДЕНЬ", "ИНТ./НАТ. МАШИНА - ДЕНЬ"),
     ],
 )
 def test_scene_headings_start_beats(heading_line: str, heading: str) -> None:
