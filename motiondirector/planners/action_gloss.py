@@ -214,17 +214,21 @@ class ActionGloss:
     def _name_in_case(self, token: str, keep: Callable[[str], bool]) -> str | None:
         """The word of a character's name that `token`, written with a capital, is in another
         case ("Бена", "Ану", "Софию": Бен, Ана, София), written as `token` is; else None."""
-        low = token.lower()
-        if not token[:1].isupper():
+        name = self.name_in_case(token.lower(), keep) if token[:1].isupper() else None
+        if name is None:
             return None
+        return name.upper() if token.isupper() else name.capitalize()
+
+    def name_in_case(self, low: str, keep: Callable[[str], bool]) -> str | None:
+        """The word of a character's name (lower case, as `keep` knows them) that `low` is in
+        another case ("бену": бен), or None."""
         for ending in self.name_endings:
             if not low.endswith(ending) or len(low) <= len(ending) + 1:
                 continue
             stem = low[: -len(ending)]
             for nominative in self.name_nominatives:
                 if keep(stem + nominative):
-                    name = stem + nominative
-                    return name.upper() if token.isupper() else name.capitalize()
+                    return stem + nominative
         return None
 
     def _subject_after(

@@ -27,6 +27,7 @@ from motiondirector.plan.direction import (
 )
 from motiondirector.plan.scene import ActionLine, Scene, Utterance, primary_language
 from motiondirector.plan.vocabulary import CHANNELS, EMOTIONS, load_emfacs
+from motiondirector.planners.action_gloss import gloss_for
 from motiondirector.planners.actions import ActionCue, ActionParser, NameIndex, ReferenceTracker
 from motiondirector.planners.beats import beat_gestures
 from motiondirector.planners.cues import (
@@ -93,9 +94,10 @@ _LABEL_ALIASES = {
 }
 _PART_SPLIT = re.compile(r"[,;/]|\s+and\s+|\s+then\s+", re.IGNORECASE)
 _ADDRESS = re.compile(
-    # "to Ben"; Spanish, Italian, Portuguese "a Ben", French "à Ben", German "zu Ben"; Chinese
-    # "对李明", Japanese "ケンに" or "ケンへ", Korean "민수에게", written without a space.
-    r"^(?:(?:to|at|toward|towards|re|a|al|à|zu)\s+(.+)|(?:对|對|向)(.+)|(.+?)(?:に|へ|에게|한테))$"
+    # "to Ben"; Spanish, Italian, Portuguese "a Ben", French "à Ben", German "zu Ben", Russian
+    # "к Бену"; Chinese "对李明", Japanese "ケンに" or "ケンへ", Korean "민수에게", written without
+    # a space.
+    r"^(?:(?:to|at|toward|towards|re|a|al|à|zu|к|ко)\s+(.+)|(?:对|對|向)(.+)|(.+?)(?:に|へ|에게|한테))$"
 )
 
 
@@ -206,6 +208,16 @@ def _unread_language(text: str, language: str, vote: EmojiVote | None) -> _Emoti
         else f"classifier: not read, the line is in {name} (it reads English)"
     )
     return _Emotion("neutral", 0.0, "words" if table is not None else "classifier", reason)
+
+
+def _name_in_case(word: str, names: NameIndex) -> str | None:
+    """The character whose name `word` is in another case ("бену": BEN), where the word's
+    language declines names (`action_gloss`: Russian); None otherwise."""
+    gloss = gloss_for(None, word)
+    if gloss is None or not word.isalpha():
+        return None
+    found = gloss.name_in_case(word.lower(), names.has_word)
+    return names.find(found) if found is not None else None
 
 
 def _heard_despite(
@@ -510,7 +522,11 @@ class RulesPlanner:
             named = next((g for g in addressed.groups() if g), "") if addressed else ""
             # A name in letters the name index does not read (王芳, 지은) is matched whole.
             on_stage_name = named.upper() if named.upper() in on_stage else None
-            if named and (name := names.find(named) or on_stage_name) is not None:
+            if named:
+                name = names.find(named) or on_stage_name or _name_in_case(named, names)
+            else:  # Russian "(Бену)": a name in the dative is the one the line is said to
+                name = _name_in_case(part, names)
+            if name is not None:
                 address = address or name
                 continue
             found = self._actions.parse(

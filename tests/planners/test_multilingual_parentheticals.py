@@ -85,6 +85,10 @@ def test_a_foreign_wryly_counts_between_commas_and_inside_a_longer_one() -> None
         ("李明: （对王芳）你好。\n张伟: 嗨。\n王芳: 你好。", "王芳"),
         ("ユキ: （アヤに）ありがとう。\nケン: うん。\nアヤ: はい。", "アヤ"),
         ("민수: (지은에게) 안녕.\n현우: 응.\n지은: 안녕.", "지은"),
+        # Russian names take the dative: "(Софии)" alone, or "(к Софии)", is to СОФИЯ.
+        ("АНА: (Софии) Привет.\nБЕН: Привет.\nСОФИЯ: Да.", "СОФИЯ"),
+        ("АНА: (к Софии, улыбаясь) Привет.\nБЕН: Привет.\nСОФИЯ: Да.", "СОФИЯ"),
+        ("АНА: (тихо) Привет.\nБЕН: Привет.\nСОФИЯ: Да.", None),
         ("ANA: (a beat) Well.\nBEN: Hi.\nCLEO: Yo.", None),  # English "a", no name after it
     ],
 )
