@@ -1,9 +1,9 @@
-"""Action lines in Spanish, French, German, Italian, Portuguese and Russian, read by the English
-grammar.
+"""Action lines in Spanish, French, German, Italian, Portuguese, Russian and Chinese, read by the
+English grammar.
 
 These languages write action the way English does: the subject, then the verb, then what it is
 aimed at ("Ana se sienta y mira a Ben.", "Marie croise les bras.", "Hans schüttelt den Kopf.",
-"Бен обнимает Ану.").
+"Бен обнимает Ану.", "李明看着王芳。").
 So an action line in one of them is glossed word for word into the English the action parser
 reads: each phrase of the language's glossary (`planners/data/action_languages.yaml`; "se
 sienta" -> "sits", "la regarde" -> "looks at her", "tous les deux" -> "both") becomes its English
@@ -26,14 +26,17 @@ after its verb comes before it: in German after an adverb (`verb_second`: "Dann 
 Hans." -> "then Hans sits"), and in every language after a verb of coming and going ("Entra
 Ana.", "Sale BEN."); a German particle its verb left at the end of the clause (`separable`:
 "Anna steht langsam auf.") joins the verb. A name in another case (Russian "Бена", "Ану": the
-language's `name_endings`) is the name. The parser itself reads a subject pronoun after a
-preposition as an object ("verso di lui").
+language's `name_endings`) is the name. Chinese, written without spaces, is cut into names and
+phrases (`segment`), and a phrase of place or object its coverb opens before the verb moves after
+the verb's clause ("在门口看着她" -> "looks at her at the door"). The parser itself reads a subject
+pronoun after a preposition (and in Chinese after a verb) as an object ("verso di lui", "递给她").
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -91,14 +94,80 @@ class ActionGloss:
     """Case endings a character's name takes (Russian "Бена", "Ану"), longest first."""
     name_nominatives: tuple[str, ...] = ()
     """The endings a name has before its case ending replaces them ("Ан-у": Ан-а)."""
+    spaced: bool = True
+    """False for a language written without spaces (Chinese): its words are found by
+    `segment`, each phrase of the glossary being one word."""
+    coverbs: frozenset[str] = frozenset()
+    """Words that open a phrase of place or object before the verb (Chinese 在 "at", 从
+    "from", 把 the object): the phrase is moved after its verb's clause, where English has it
+    ("在门口看着她": looks at her at the door)."""
     longest: int = field(init=False, default=1)  # words in the longest phrase
+    longest_written: int = field(init=False, default=1)  # characters in the longest phrase
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "longest", max(map(len, self.phrases), default=1))
+        written = (len("".join(phrase)) for phrase in self.phrases)
+        object.__setattr__(self, "longest_written", max(written, default=1))
 
     def fold(self, token: str) -> str:
         """`token` as the glossary writes its phrases: lower case, in its own spellings."""
         return token.lower().translate(self.spellings)
+
+    def segment(self, text: str, is_name: Callable[[str], bool]) -> list[str]:
+        """The words of `text` in a language written without spaces: at each place the longest
+        word of a character's name or phrase of the glossary, else one character; a run of
+        Latin letters or digits is one word, and full stops and commas of the script are
+        ASCII ones. Phrases of place or object before a verb are moved after it (`coverbs`)."""
+        words: list[str] = []
+        longest = max(self.longest_written, _LONGEST_NAME)
+        at = 0
+        while at < len(text):
+            char = text[at]
+            if char.isspace():
+                at += 1
+                continue
+            if not char.isalnum() or char.isascii():
+                run = _ASCII_RUN.match(text, at) if char.isascii() and char.isalnum() else None
+                end = run.end() if run else at + 1
+                words.append(_PUNCTUATION.get(char, text[at:end]))
+                at = end
+                continue
+            size = next(
+                (
+                    n
+                    for n in range(min(longest, len(text) - at), 1, -1)
+                    if is_name(text[at : at + n].lower())
+                    or (self.fold(text[at : at + n]),) in self.phrases
+                ),
+                1,
+            )
+            words.append(text[at : at + size])
+            at += size
+        return self._coverbs_after_their_verbs(words)
+
+    def _coverbs_after_their_verbs(self, words: list[str]) -> list[str]:
+        """`words` with each phrase a coverb opens before a verb moved to the end of the verb's
+        clause ("李明 在 门口 看着 她" -> "李明 看着 她 在 门口")."""
+        out = list(words)
+        at = 0
+        while at < len(out):
+            if self.fold(out[at]) not in self.coverbs:
+                at += 1
+                continue
+            verb = at + 1
+            while verb < len(out) and out[verb] not in _CLAUSE_ENDS:
+                if (self.fold(out[verb]),) in self.verbs:
+                    break
+                verb += 1
+            if verb >= len(out) or out[verb] in _CLAUSE_ENDS:
+                at += 1
+                continue
+            end = verb + 1
+            while end < len(out) and out[end] not in _CLAUSE_ENDS:
+                end += 1
+            out[at:end] = [*out[verb:end], *out[at:verb]]
+            at += end - verb
+        return out
 
     def words(self, raw: Iterable[str]) -> list[str]:
         """`raw` tokens with each elided word split off its host ("s'assoit" -> "s'", "assoit")
@@ -328,6 +397,11 @@ class ActionGloss:
 
 
 _SPLIT = re.compile(r"\s+")
+_ASCII_RUN = re.compile(r"[A-Za-z0-9']+")
+_PUNCTUATION = {"\u3002": ".", "\u3001": ",", "\uff61": ".", "\uff64": ","}
+"""The script's full stop and enumeration comma (what NFKC leaves as they are) as ASCII."""
+_LONGEST_NAME = 8
+"""Characters of the longest name `segment` looks for where nothing is spaced."""
 _SENTENCE_ENDS = frozenset({".", "!", "?", ";", ":"})
 _CLAUSE_ENDS = _SENTENCE_ENDS | {","}
 # Verbs whose subject these languages often write after them ("Entra Ana.", "Sale BEN.").
@@ -426,8 +500,21 @@ def parse_action_glosses(data: Any) -> dict[str, ActionGloss]:
             spellings=spellings,
             name_endings=tuple(sorted(endings, key=len, reverse=True)),
             name_nominatives=tuple(nominatives),
+            spaced=_flag(str(language), raw, "spaced", default=True),
+            coverbs=frozenset(_folded(spellings, word) for word in raw.get("coverbs", ())),
         )
     return glosses
+
+
+def _flag(language: str, raw: Mapping[Any, Any], key: str, *, default: bool) -> bool:
+    value = raw.get(key, default)
+    if not isinstance(value, bool):
+        raise ValueError(f"action_languages.yaml: {language}: {key} must be true or false")
+    return value
+
+
+def _folded(spellings: Mapping[int, str], word: Any) -> str:
+    return str(word).lower().translate(spellings)
 
 
 def _spellings(language: str, raw: Any) -> Mapping[int, str]:
@@ -447,7 +534,7 @@ def _texts(language: str, raw: Mapping[Any, Any], key: str) -> list[str]:
 
 @load_once
 def action_glosses() -> dict[str, ActionGloss]:
-    """The glossaries of the package data, by language subtag (es, fr, de, it, pt, ru)."""
+    """The glossaries of the package data, by language subtag (es, fr, de, it, pt, ru, zh)."""
     text = (
         resources.files("motiondirector.planners")
         .joinpath("data/action_languages.yaml")
@@ -458,14 +545,22 @@ def action_glosses() -> dict[str, ActionGloss]:
 
 def gloss_for(language: str | None, text: str = "") -> ActionGloss | None:
     """The glossary that reads action written in `language` (a BCP 47 tag), if there is one.
-    With no language, `text` mostly in Cyrillic letters is read as Russian (Ukrainian, told by
-    і ї є ґ, has no glossary), as its emotion is (`emotion_words.language_of_script`)."""
-    if language is None and _mostly_cyrillic(text):
-        language = language_of_script("CYRILLIC", text)
+    With no language, `text` is read in the language its letters tell, as its emotion is
+    (`emotion_words.language_of_script`): mostly Cyrillic, Russian (Ukrainian, told by і ї є ґ,
+    has no glossary); mostly Chinese characters, Chinese (with kana, Japanese, and Cantonese
+    where it writes what only Cantonese writes: neither has a glossary)."""
+    if language is None:
+        script = _main_script(text)
+        language = language_of_script(script, text) if script in _READ_SCRIPTS else None
     return action_glosses().get(primary_language(language) or "")
 
 
-def _mostly_cyrillic(text: str) -> bool:
-    letters = [char for char in text if char.isalpha()]
-    cyrillic = sum(unicodedata.name(char, "").startswith("CYRILLIC") for char in letters)
-    return cyrillic * 2 > len(letters)
+_READ_SCRIPTS = frozenset({"CYRILLIC", "CJK"})
+
+
+def _main_script(text: str) -> str | None:
+    """The script (the first word of its letters' Unicode names: CYRILLIC, CJK) of most of
+    `text`'s letters, or None where no script has most."""
+    letters = [unicodedata.name(char, "").split(" ")[0] for char in text if char.isalpha()]
+    script, count = Counter(letters).most_common(1)[0] if letters else ("", 0)
+    return script if count * 2 > len(letters) else None

@@ -14,6 +14,7 @@ Behaviours is `rules.py`'s job.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -32,6 +33,7 @@ from motiondirector.planners.cues import (
     load_cue_lexicon,
 )
 from motiondirector.scene.names import short_forms
+from motiondirector.speech.scripts import join_words
 
 _TOKEN = re.compile(r"[^\W_][\w'\u2019\-]*|--|[,;:.!?\u2014]")
 _NAME_SPLIT = re.compile(r"[^\w']+")
@@ -147,11 +149,19 @@ def _glossed_tokens(
     text: str, gloss: ActionGloss, names: NameIndex, verbs: frozenset[str]
 ) -> list[_Tok]:
     """The English tokens of an action line in `gloss`'s language (see `action_gloss`)."""
-    raw = gloss.words(_raw_tokens(text))
+    if gloss.spaced:
+        raw = gloss.words(_raw_tokens(text))
+    else:  # Chinese: no spaces; its full-width commas and brackets read as ASCII ones
+        raw = gloss.segment(_ASIDE.sub(" ", unicodedata.normalize("NFKC", text)), names.has_word)
     tokens: list[_Tok] = []
     for word in gloss.translate(raw, names.has_word, verbs):
-        if word.english in _OBJECT_FORMS and tokens and tokens[-1].low in _PREPOSITIONS:
-            # One pronoun for subject and object ("verso di lui", "para ele"): here an object.
+        if (
+            word.english in _OBJECT_FORMS
+            and tokens
+            and (tokens[-1].low in _PREPOSITIONS or (not gloss.spaced and tokens[-1].low in verbs))
+        ):
+            # One pronoun for subject and object ("verso di lui", "para ele"; Chinese 她 after
+            # its verb, "递给她"): here an object.
             word = Glossed(_OBJECT_FORMS[word.english], word.written)
         if word.english is None:
             low = _UNKNOWN + word.written.lower()
@@ -169,8 +179,8 @@ def _glossed_tokens(
 
 
 def _said(tokens: Sequence[_Tok]) -> str:
-    """What `tokens` say in the line's own words."""
-    return " ".join(token.written for token in tokens if token.written)
+    """What `tokens` say in the line's own words (Chinese without spaces)."""
+    return join_words([token.written for token in tokens if token.written])
 
 
 def _sentences(tokens: list[_Tok]) -> list[list[_Tok]]:
@@ -432,8 +442,9 @@ class ActionParser:
             in a sentence as the subject of one of its verbs (a pronoun or a group does not
             count).
         language: the BCP 47 tag of the language the text is written in; Spanish, French,
-            German, Italian, Portuguese and Russian are read through their glossary
-            (`action_gloss`; with no language, Cyrillic text is Russian),
+            German, Italian, Portuguese, Russian and Chinese are read through their glossary
+            (`action_gloss`; with no language, Cyrillic text is Russian, Chinese characters
+            Chinese),
             any other as English."""
         cues: list[ActionCue] = []
         carried: list[str] = [default_subject] if default_subject else []

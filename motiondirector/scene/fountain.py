@@ -47,9 +47,12 @@ TITLE_PAGE_KEYS = frozenset(
     }
 )
 _TITLE_KEY = re.compile(r"([A-Za-z][A-Za-z ]{0,30}):")
-# Russian scripts write ИНТ. (interior) and НАТ. (натура, exterior), or ЭКСТ.
+# Russian scripts write ИНТ. (interior) and НАТ. (натура, exterior), or ЭКСТ.; Chinese ones
+# 内景 and 外景 (內景 in traditional characters).
 _HEADING = re.compile(
-    r"(?:INT\.?/EXT|INT|EXT|EST|I/E|I\.?/E|ИНТ\.?/(?:НАТ|ЭКСТ)|ИНТ|НАТ|ЭКСТ)[.\s]", re.IGNORECASE
+    r"(?:INT\.?/EXT|INT|EXT|EST|I/E|I\.?/E|ИНТ\.?/(?:НАТ|ЭКСТ)|ИНТ|НАТ|ЭКСТ)[.\s]"
+    r"|(?:内景|外景|內景|内/外景)[.\s\u3002\uff1a:]",
+    re.IGNORECASE,
 )
 _STANDARD_TRANSITIONS = frozenset({"FADE IN:", "FADE OUT.", "FADE OUT:", "FADE TO BLACK."})
 

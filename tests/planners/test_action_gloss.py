@@ -1,4 +1,4 @@
-"""Action lines in Spanish, French, German, Italian, Portuguese and Russian
+"""Action lines in Spanish, French, German, Italian, Portuguese, Russian and Chinese
 (`planners/action_gloss.py`):
 each moves the characters it names as its English kin does, says so in its own words, keeps
 negation, and no foreign word is ever read as an English verb."""
@@ -214,7 +214,7 @@ def test_a_name_that_is_a_word_of_the_language_is_still_a_name(parser: ActionPar
 
 def test_every_language_glosses_the_core_behaviours() -> None:
     glosses = action_glosses()
-    assert set(glosses) == {"es", "fr", "de", "it", "pt", "ru"}
+    assert set(glosses) == {"es", "fr", "de", "it", "pt", "ru", "zh"}
     for gloss in glosses.values():
         english = {word for words in gloss.phrases.values() for word in words}
         for verb in ("sits", "stands", "walks", "looks", "nods", "shrugs", "hugs", "smiles"):
@@ -226,6 +226,8 @@ def test_a_malformed_glossary_is_refused_with_its_phrase() -> None:
         parse_action_glosses(
             {"languages": {"ru": {"words": {}, "verbs": {}, "spellings": {"ёё": "е"}}}}
         )
+    with pytest.raises(ValueError, match=r"zh: spaced must be true or false"):
+        parse_action_glosses({"languages": {"zh": {"words": {}, "verbs": {}, "spaced": "no"}}})
     with pytest.raises(ValueError, match=r"ru: name_endings must be a list of text"):
         parse_action_glosses({"languages": {"ru": {"words": {}, "verbs": {}, "name_endings": 1}}})
     with pytest.raises(ValueError, match=r"es: True"):
@@ -302,7 +304,7 @@ def test_the_scenes_are_the_same_scene_in_every_language() -> None:
         by_scene.setdefault(case.scene, {})[case.language] = case
     assert len(by_scene) >= 4
     for scene, cases in by_scene.items():
-        assert set(cases) == {"en", "es", "fr", "de", "it", "pt", "ru"}, scene
+        assert set(cases) == {"en", "es", "fr", "de", "it", "pt", "ru", "zh"}, scene
         english = cases["en"].expected
         for case in cases.values():  # same behaviours, names spelled the language's way
             assert len(case.expected) == len(english)
@@ -312,7 +314,9 @@ def test_the_scenes_are_the_same_scene_in_every_language() -> None:
 
 _LATIN_NAMES = {
     "АНА": "ANA", "БЕН": "BEN", "СОФИЯ": "SOFIA", "МАРКО": "MARCO", "КЛАРА": "CLARA",
-    "ТОМАС": "TOMAS", "ЛУИС": "LUIS", "МАРТА": "MARTA",
+    "ТОМАС": "TOMAS", "ЛУИС": "LUIS", "МАРТА": "MARTA", "王芳": "ANA", "李明": "BEN",
+    "苏菲": "SOFIA", "马可": "MARCO", "陈静": "CLARA", "张伟": "TOMAS", "刘洋": "LUIS",
+    "马丽": "MARTA",
 }  # fmt: skip
 
 
@@ -359,6 +363,57 @@ def test_a_russian_action_line_moves_whom_it_names(
     parser: ActionParser, text: str, expected: set[tuple[str, str, str]]
 ) -> None:
     assert read_russian(parser, text) == expected
+
+
+CHINESE_CAST = ["王芳", "李明"]
+
+
+def read_chinese(
+    parser: ActionParser, text: str, language: str | None = "zh"
+) -> set[tuple[str, str, str]]:
+    cues = parser.parse(
+        text, NameIndex(CHINESE_CAST), ReferenceTracker(), CHINESE_CAST, language=language
+    )
+    return {
+        (c.character, str(c.template.lexeme or c.template.au or c.template.channel), str(c.target))
+        for c in cues
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Names and phrases are found without spaces, the longest first.
+        ("王芳走进来，坐下。", {("王芳", "walk", "None"), ("王芳", "sit", "None")}),
+        # A phrase of place before the verb goes after it: 看着她 still aims at her.
+        ("王芳坐下。李明在门口看着她。", {("王芳", "sit", "None"), ("李明", "gaze", "王芳")}),
+        # 把 puts the object before the verb: handed to 李明 all the same.
+        ("王芳把杯子递给李明。", {("王芳", "give", "李明")}),
+        ("李明站起来，拥抱王芳。", {("李明", "stand", "None"), ("李明", "hug", "王芳")}),
+        ("王芳點點頭。", {("王芳", "nod", "None")}),  # traditional characters
+        ("王芳没有笑。", set()),
+        ("王芳和李明互相看着。", {("王芳", "gaze", "李明"), ("李明", "gaze", "王芳")}),
+    ],
+)
+def test_a_chinese_action_line_moves_whom_it_names(
+    parser: ActionParser, text: str, expected: set[tuple[str, str, str]]
+) -> None:
+    assert read_chinese(parser, text) == expected
+
+
+def test_a_chinese_trigger_is_written_without_spaces(parser: ActionParser) -> None:
+    cues = parser.parse(
+        "李明在门口看着王芳。", NameIndex(CHINESE_CAST), ReferenceTracker(), CHINESE_CAST
+    )
+    assert [(c.character, c.target, c.trigger) for c in cues] == [
+        ("李明", "王芳", "看着王芳在门口")
+    ]
+
+
+def test_chinese_characters_of_no_stated_language_are_read_as_chinese() -> None:
+    assert gloss_for(None, "王芳坐下。") is action_glosses()["zh"]
+    assert gloss_for(None, "王芳は座った。") is None  # kana: Japanese
+    assert gloss_for(None, "佢坐低。") is None  # written Cantonese
 
 
 def test_only_a_capitalised_word_is_a_name_in_another_case(parser: ActionParser) -> None:
