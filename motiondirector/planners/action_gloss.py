@@ -1,5 +1,5 @@
-"""Action lines in Spanish, French, German, Italian, Portuguese, Russian and Chinese, read by the
-English grammar.
+"""Action lines in Spanish, French, German, Italian, Portuguese, Russian, Chinese and Japanese,
+read by the English grammar.
 
 These languages write action the way English does: the subject, then the verb, then what it is
 aimed at ("Ana se sienta y mira a Ben.", "Marie croise les bras.", "Hans schüttelt den Kopf.",
@@ -28,8 +28,12 @@ Ana.", "Sale BEN."); a German particle its verb left at the end of the clause (`
 "Anna steht langsam auf.") joins the verb. A name in another case (Russian "Бена", "Ану": the
 language's `name_endings`) is the name. Chinese, written without spaces, is cut into names and
 phrases (`segment`), and a phrase of place or object its coverb opens before the verb moves after
-the verb's clause ("在门口看着她" -> "looks at her at the door"). The parser itself reads a subject
-pronoun after a preposition (and in Chinese after a verb) as an object ("verso di lui", "递给她").
+the verb's clause ("在门口看着她" -> "looks at her at the door"). Japanese, cut the same way,
+puts its verb last and a particle after each phrase: each clause is put in English order,
+subject, verb, object, then the other phrases with their particles said as prepositions before
+them ("ケンはドアから彼女を見る" -> "Ken looks at her from the door"). The parser itself reads
+a subject pronoun after a preposition (and in Chinese after a verb) as an object ("verso di
+lui", "递给她").
 """
 
 from __future__ import annotations
@@ -101,6 +105,12 @@ class ActionGloss:
     """Words that open a phrase of place or object before the verb (Chinese 在 "at", 从
     "from", 把 the object): the phrase is moved after its verb's clause, where English has it
     ("在门口看着她": looks at her at the door)."""
+    particles: Mapping[str, str] = field(default_factory=dict)
+    """Particles written after their phrase (Japanese に "to", を the object), with the English
+    preposition said before it ("" for none): a language with them puts its verb last, and each
+    clause is put in English order (`_clause_in_english_order`)."""
+    subject_particles: frozenset[str] = frozenset()  # は, が: what comes before is the subject
+    object_particles: frozenset[str] = frozenset()  # を: its phrase comes right after the verb
     longest: int = field(init=False, default=1)  # words in the longest phrase
     longest_written: int = field(init=False, default=1)  # characters in the longest phrase
 
@@ -143,7 +153,75 @@ class ActionGloss:
             )
             words.append(text[at : at + size])
             at += size
+        if self.particles:
+            return self._in_english_order(words, is_name)
         return self._coverbs_after_their_verbs(words)
+
+    def _in_english_order(self, words: list[str], is_name: Callable[[str], bool]) -> list[str]:
+        """`words` of a verb-last language, each clause in English order."""
+        out: list[str] = []
+        clause: list[str] = []
+        for word in [*words, None]:
+            if word is None or word in _CLAUSE_ENDS:
+                out.extend(self._clause_in_english_order(clause, is_name))
+                out.extend([word] if word is not None else [])
+                clause = []
+            else:
+                clause.append(word)
+        return out
+
+    def _clause_in_english_order(
+        self, clause: list[str], is_name: Callable[[str], bool]
+    ) -> list[str]:
+        """A clause as English orders it: its subject (what comes before は or が), then each
+        verb followed by the phrases written before it, the object's first, each particle said
+        before its phrase ("ケン は ドア から 彼女 を 見る" -> "ケン 見る 彼女 から ドア"); a comma
+        between two verbs ("入ってきて テーブルにつく": enters, sits). A clause without a verb
+        stays as it is."""
+        if not any((self.fold(word),) in self.verbs for word in clause):
+            return clause
+        out: list[str] = []
+        for at, word in enumerate(clause):
+            if self.fold(word) in self.subject_particles:
+                out, clause = clause[:at], clause[at + 1 :]
+                break
+        before: list[str] = []
+        verbs = 0
+        for word in clause:
+            if (self.fold(word),) not in self.verbs:
+                before.append(word)
+                continue
+            out.extend([",", word] if verbs else [word])
+            out.extend(self._phrases_in_english_order(before, is_name))
+            before = []
+            verbs += 1
+        return out + before
+
+    def _phrases_in_english_order(
+        self, words: list[str], is_name: Callable[[str], bool]
+    ) -> list[str]:
+        """Phrases each closed by its particle, as English says them: the particle's word
+        first (a preposition; the object's is "the", unsaid before a name or pronoun), the
+        object's phrase before the others; a particle of no word other than the object's (の)
+        joins its phrase to the next."""
+        objects: list[str] = []
+        others: list[str] = []
+        phrase: list[str] = []
+        for word in words:
+            particle = self.fold(word)
+            if particle not in self.particles:
+                phrase.append(word)
+                continue
+            if not self.particles[particle] and particle not in self.object_particles:
+                continue  # の joins its phrase to the next: "彼女の向かい"
+            someone = len(phrase) == 1 and (
+                is_name(phrase[0].lower()) or self.phrases.get((self.fold(phrase[0]),)) in _PEOPLE
+            )
+            unsaid = not self.particles[particle] or (someone and particle in self.object_particles)
+            said = [] if unsaid else [word]
+            (objects if particle in self.object_particles else others).extend([*said, *phrase])
+            phrase = []
+        return objects + others + phrase
 
     def _coverbs_after_their_verbs(self, words: list[str]) -> list[str]:
         """`words` with each phrase a coverb opens before a verb moved to the end of the verb's
@@ -410,6 +488,7 @@ _SUBJECT_AFTER = frozenset(
      "come", "returns", "return", "appears", "appear"}
 )  # fmt: skip
 _SUBJECT_PRONOUNS = frozenset({("he",), ("she",), ("they",)})
+_PEOPLE = _SUBJECT_PRONOUNS | {("him",), ("her",), ("them",), ("each", "other"), ("both",)}
 _CONJUNCTIONS = frozenset({("and",), ("but",), ("or",)})
 
 
@@ -483,6 +562,10 @@ def parse_action_glosses(data: Any) -> dict[str, ActionGloss]:
         if endings and not all(endings):
             raise ValueError(f"action_languages.yaml: {language}: an empty name ending")
         phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
+        particles = _particles(str(language), raw.get("particles") or {})
+        for particle, english in particles.items():  # said as English prepositions
+            if english:
+                phrases[(particle,)] = (english,)
         _phrases(str(language), raw["words"], elisions, enclitics, spellings, phrases)
         verbs = _phrases(str(language), raw["verbs"], elisions, enclitics, spellings, phrases)
         glosses[str(language)] = ActionGloss(
@@ -502,6 +585,9 @@ def parse_action_glosses(data: Any) -> dict[str, ActionGloss]:
             name_nominatives=tuple(nominatives),
             spaced=_flag(str(language), raw, "spaced", default=True),
             coverbs=frozenset(_folded(spellings, word) for word in raw.get("coverbs", ())),
+            particles=particles,
+            subject_particles=frozenset(_texts(str(language), raw, "subject_particles")),
+            object_particles=frozenset(_texts(str(language), raw, "object_particles")),
         )
     return glosses
 
@@ -515,6 +601,17 @@ def _flag(language: str, raw: Mapping[Any, Any], key: str, *, default: bool) -> 
 
 def _folded(spellings: Mapping[int, str], word: Any) -> str:
     return str(word).lower().translate(spellings)
+
+
+def _particles(language: str, raw: Any) -> dict[str, str]:
+    if not isinstance(raw, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in raw.items()
+    ):
+        raise ValueError(
+            f"action_languages.yaml: {language}: particles map a particle to its English "
+            'preposition (quoted, "" for none)'
+        )
+    return {k.lower(): v for k, v in raw.items()}
 
 
 def _spellings(language: str, raw: Any) -> Mapping[int, str]:
@@ -534,7 +631,7 @@ def _texts(language: str, raw: Mapping[Any, Any], key: str) -> list[str]:
 
 @load_once
 def action_glosses() -> dict[str, ActionGloss]:
-    """The glossaries of the package data, by language subtag (es, fr, de, it, pt, ru, zh)."""
+    """The glossaries of the package data, by language subtag (es, fr, de, it, pt, ru, zh, ja)."""
     text = (
         resources.files("motiondirector.planners")
         .joinpath("data/action_languages.yaml")
@@ -560,7 +657,11 @@ _READ_SCRIPTS = frozenset({"CYRILLIC", "CJK"})
 
 def _main_script(text: str) -> str | None:
     """The script (the first word of its letters' Unicode names: CYRILLIC, CJK) of most of
-    `text`'s letters, or None where no script has most."""
+    `text`'s letters, kana counting as CJK, or None where no script has most."""
     letters = [unicodedata.name(char, "").split(" ")[0] for char in text if char.isalpha()]
+    letters = ["CJK" if script in _KANA else script for script in letters]
     script, count = Counter(letters).most_common(1)[0] if letters else ("", 0)
     return script if count * 2 > len(letters) else None
+
+
+_KANA = frozenset({"HIRAGANA", "KATAKANA"})

@@ -151,8 +151,12 @@ def _glossed_tokens(
     """The English tokens of an action line in `gloss`'s language (see `action_gloss`)."""
     if gloss.spaced:
         raw = gloss.words(_raw_tokens(text))
-    else:  # Chinese: no spaces; its full-width commas and brackets read as ASCII ones
-        raw = gloss.segment(_ASIDE.sub(" ", unicodedata.normalize("NFKC", text)), names.has_word)
+    else:  # Chinese, Japanese: no spaces; full-width commas and brackets read as ASCII ones
+        # and a bracket describes whom it follows ("アヤ（若い女性）": Aya, a young woman,).
+        spaced_out = _ASIDE.sub(
+            lambda m: f",{m.group(0)[1:-1]},", unicodedata.normalize("NFKC", text)
+        )
+        raw = gloss.segment(spaced_out, names.has_word)
     tokens: list[_Tok] = []
     for word in gloss.translate(raw, names.has_word, verbs):
         if (
@@ -168,14 +172,21 @@ def _glossed_tokens(
             tokens.append(_Tok(word.written, low, False, _in_capitals(word.written), word.written))
         else:
             # A capital that starts a sentence is kept ("Il" -> "He"); German nouns' are not.
+            # Writing without case (二人 -> "Both") starts one with a capital too.
             english = word.english
             opens = not tokens or tokens[-1].text in _STOPS
-            if english != word.written and word.written[:1].isupper() and opens:
+            first = word.written[:1]
+            if english != word.written and opens and (first.isupper() or _caseless(first)):
                 english = english.capitalize()
             low = english.lower()
             glossed = english.lower() != word.written.lower()
             tokens.append(_Tok(english, low, False, _in_capitals(english), word.written, glossed))
     return tokens
+
+
+def _caseless(char: str) -> bool:
+    """Whether `char` is a letter of writing without capitals (Chinese, kana)."""
+    return char.isalpha() and not char.isupper() and not char.islower()
 
 
 def _said(tokens: Sequence[_Tok]) -> str:
@@ -442,9 +453,9 @@ class ActionParser:
             in a sentence as the subject of one of its verbs (a pronoun or a group does not
             count).
         language: the BCP 47 tag of the language the text is written in; Spanish, French,
-            German, Italian, Portuguese, Russian and Chinese are read through their glossary
-            (`action_gloss`; with no language, Cyrillic text is Russian, Chinese characters
-            Chinese),
+            German, Italian, Portuguese, Russian, Chinese and Japanese are read through their
+            glossary (`action_gloss`; with no language, Cyrillic text is Russian, Chinese
+            characters Chinese, or Japanese with kana),
             any other as English."""
         cues: list[ActionCue] = []
         carried: list[str] = [default_subject] if default_subject else []

@@ -1,4 +1,4 @@
-"""Action lines in Spanish, French, German, Italian, Portuguese, Russian and Chinese
+"""Action lines in Spanish, French, German, Italian, Portuguese, Russian, Chinese and Japanese
 (`planners/action_gloss.py`):
 each moves the characters it names as its English kin does, says so in its own words, keeps
 negation, and no foreign word is ever read as an English verb."""
@@ -214,7 +214,7 @@ def test_a_name_that_is_a_word_of_the_language_is_still_a_name(parser: ActionPar
 
 def test_every_language_glosses_the_core_behaviours() -> None:
     glosses = action_glosses()
-    assert set(glosses) == {"es", "fr", "de", "it", "pt", "ru", "zh"}
+    assert set(glosses) == {"es", "fr", "de", "it", "pt", "ru", "zh", "ja"}
     for gloss in glosses.values():
         english = {word for words in gloss.phrases.values() for word in words}
         for verb in ("sits", "stands", "walks", "looks", "nods", "shrugs", "hugs", "smiles"):
@@ -226,6 +226,8 @@ def test_a_malformed_glossary_is_refused_with_its_phrase() -> None:
         parse_action_glosses(
             {"languages": {"ru": {"words": {}, "verbs": {}, "spellings": {"ёё": "е"}}}}
         )
+    with pytest.raises(ValueError, match=r"ja: particles map a particle"):
+        parse_action_glosses({"languages": {"ja": {"words": {}, "verbs": {}, "particles": ["は"]}}})
     with pytest.raises(ValueError, match=r"zh: spaced must be true or false"):
         parse_action_glosses({"languages": {"zh": {"words": {}, "verbs": {}, "spaced": "no"}}})
     with pytest.raises(ValueError, match=r"ru: name_endings must be a list of text"):
@@ -304,7 +306,7 @@ def test_the_scenes_are_the_same_scene_in_every_language() -> None:
         by_scene.setdefault(case.scene, {})[case.language] = case
     assert len(by_scene) >= 4
     for scene, cases in by_scene.items():
-        assert set(cases) == {"en", "es", "fr", "de", "it", "pt", "ru", "zh"}, scene
+        assert set(cases) == {"en", "es", "fr", "de", "it", "pt", "ru", "zh", "ja"}, scene
         english = cases["en"].expected
         for case in cases.values():  # same behaviours, names spelled the language's way
             assert len(case.expected) == len(english)
@@ -316,7 +318,8 @@ _LATIN_NAMES = {
     "АНА": "ANA", "БЕН": "BEN", "СОФИЯ": "SOFIA", "МАРКО": "MARCO", "КЛАРА": "CLARA",
     "ТОМАС": "TOMAS", "ЛУИС": "LUIS", "МАРТА": "MARTA", "王芳": "ANA", "李明": "BEN",
     "苏菲": "SOFIA", "马可": "MARCO", "陈静": "CLARA", "张伟": "TOMAS", "刘洋": "LUIS",
-    "马丽": "MARTA",
+    "马丽": "MARTA", "アヤ": "ANA", "ケン": "BEN", "ソフィア": "SOFIA", "マルコ": "MARCO",
+    "クララ": "CLARA", "トマス": "TOMAS", "ルイス": "LUIS", "マルタ": "MARTA",
 }  # fmt: skip
 
 
@@ -412,8 +415,46 @@ def test_a_chinese_trigger_is_written_without_spaces(parser: ActionParser) -> No
 
 def test_chinese_characters_of_no_stated_language_are_read_as_chinese() -> None:
     assert gloss_for(None, "王芳坐下。") is action_glosses()["zh"]
-    assert gloss_for(None, "王芳は座った。") is None  # kana: Japanese
+    assert gloss_for(None, "王芳は座った。") is action_glosses()["ja"]  # kana: Japanese
     assert gloss_for(None, "佢坐低。") is None  # written Cantonese
+
+
+JAPANESE_CAST = ["アヤ", "ケン"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The verb comes last: each clause is put in English order, subject, verb, the rest.
+        ("アヤは座って、ケンを見る。", {("アヤ", "sit", "None"), ("アヤ", "gaze", "ケン")}),
+        ("ケンはドアのところからアヤを見ている。", {("ケン", "gaze", "アヤ")}),
+        # The object first, then the other phrases with their particles as prepositions.
+        ("アヤはケンにカップを渡す。", {("アヤ", "give", "ケン")}),
+        ("アヤはケンの手を取る。", {("アヤ", "take", "ケン")}),
+        # A name and a comma open the line, as scripts write it; a te-form chains two verbs.
+        ("アヤ、入ってきてテーブルにつく。", {("アヤ", "walk", "None"), ("アヤ", "sit", "None")}),
+        ("二人は一緒に座る。", {("アヤ", "sit", "None"), ("ケン", "sit", "None")}),
+        ("アヤはひざまずかない。", set()),  # a negative form is no form of the verb
+    ],
+)
+def test_a_japanese_action_line_moves_whom_it_names(
+    parser: ActionParser, text: str, expected: set[tuple[str, str, str]]
+) -> None:
+    cues = parser.parse(text, NameIndex(JAPANESE_CAST), ReferenceTracker(), JAPANESE_CAST)
+    found = {
+        (c.character, str(c.template.lexeme or c.template.au or c.template.channel), str(c.target))
+        for c in cues
+    }
+    assert found == expected
+
+
+def test_a_japanese_bracket_after_a_name_introduces_them(parser: ActionParser) -> None:
+    cast = ["ソフィア", "マルコ"]
+    tracker = ReferenceTracker()
+    parser.parse("ソフィア（若い女性）がベンチに座っている。", NameIndex(cast), tracker, cast)
+    assert tracker.gender("ソフィア") == "f"
+    cues = parser.parse("マルコは彼女にカップを渡す。", NameIndex(cast), tracker, cast)
+    assert [(c.character, c.target) for c in cues] == [("マルコ", "ソフィア")]
 
 
 def test_only_a_capitalised_word_is_a_name_in_another_case(parser: ActionParser) -> None:

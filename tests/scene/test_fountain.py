@@ -44,6 +44,7 @@ def test_inline_title_and_no_title_page() -> None:
         ("ИНТ./НАТ. МАШИНА - ДЕНЬ", "ИНТ./НАТ. МАШИНА - ДЕНЬ"),
         ("内景 厨房 - 夜", "内景 厨房 - 夜"),  # Chinese: interior
         ("外景。花园 - 傍晚", "外景。花园 - 傍晚"),
+        ("○台所（夜）", "○台所（夜）"),  # Japanese: ○ opens a scene
     ],
 )
 def test_scene_headings_start_beats(heading_line: str, heading: str) -> None:
