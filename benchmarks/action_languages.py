@@ -1,8 +1,8 @@
 """Action lines in other languages, and telling a script's language from its words.
 
 Scores the scenes of `tests/data/languages/` (each the same scene in English, Spanish, French,
-German, Italian, Portuguese, Russian, Chinese and Japanese, with the behaviours each action line
-should direct) with the
+German, Italian, Portuguese, Russian, Chinese, Japanese and Korean, with the behaviours each
+action line should direct) with the
 rules planner: each language read in its language, against the baseline in the same run of the
 same lines read as English. Counts the windows of English dialogue (MELD train and dev,
 GoEmotions train; 2 to 30 lines each) that `scene.language.latin_language` wrongly tells another
@@ -77,7 +77,7 @@ def main() -> None:
     planner = RulesPlanner()
     cases = load_language_cases(CASES)
     rows = []
-    for language in ("en", "es", "fr", "de", "it", "pt", "ru", "zh", "ja"):
+    for language in ("en", "es", "fr", "de", "it", "pt", "ru", "zh", "ja", "ko"):
         mine = [c for c in cases if c.language == language]
         reports = [score_case(c, planner) for c in mine]
         baseline = [score_case(c, planner, as_english=True) for c in mine]
@@ -101,13 +101,14 @@ def main() -> None:
             "## Action lines in other languages",
             "",
             "`benchmarks/action_languages.py`: the scenes of `tests/data/languages/`, each written"
-            " in nine languages with the behaviours every action line should direct"
+            " in ten languages with the behaviours every action line should direct"
             " ([rules-planner.md](rules-planner.md#other-languages)), planned by the rules"
             " planner. Recall and precision of the action lines' behaviours in each language;"
             " baseline in the same run: the same lines read as English, as before the"
             " glossaries. *Told* is the language the script's words tell (no `Language:` line;"
-            " Cyrillic action is read as Russian and Chinese characters as Chinese by their"
-            " letters, the lines stay unmarked; a script that writes kana is told Japanese);"
+            " Cyrillic action is read as Russian, Chinese characters as Chinese and Hangul as"
+            " Korean by their letters, the lines stay unmarked; a script that writes kana is"
+            " told Japanese);"
             " *ms per line* the time to read one action line.",
             "",
             "| language | scenes | behaviours | recall | precision | read as English |"

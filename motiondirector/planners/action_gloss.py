@@ -1,5 +1,5 @@
-"""Action lines in Spanish, French, German, Italian, Portuguese, Russian, Chinese and Japanese,
-read by the English grammar.
+"""Action lines in Spanish, French, German, Italian, Portuguese, Russian, Chinese, Japanese and
+Korean, read by the English grammar.
 
 These languages write action the way English does: the subject, then the verb, then what it is
 aimed at ("Ana se sienta y mira a Ben.", "Marie croise les bras.", "Hans schüttelt den Kopf.",
@@ -31,9 +31,10 @@ phrases (`segment`), and a phrase of place or object its coverb opens before the
 the verb's clause ("在门口看着她" -> "looks at her at the door"). Japanese, cut the same way,
 puts its verb last and a particle after each phrase: each clause is put in English order,
 subject, verb, object, then the other phrases with their particles said as prepositions before
-them ("ケンはドアから彼女を見る" -> "Ken looks at her from the door"). The parser itself reads
-a subject pronoun after a preposition (and in Chinese after a verb) as an object ("verso di
-lui", "递给她").
+them ("ケンはドアから彼女を見る" -> "Ken looks at her from the door"); Korean likewise, once
+each particle is cut from the word it is joined to ("지은이" -> "지은", "이"). The parser itself
+reads a subject pronoun after a preposition (and in Chinese after a verb) as an object ("verso
+di lui", "递给她").
 """
 
 from __future__ import annotations
@@ -113,11 +114,14 @@ class ActionGloss:
     object_particles: frozenset[str] = frozenset()  # を: its phrase comes right after the verb
     longest: int = field(init=False, default=1)  # words in the longest phrase
     longest_written: int = field(init=False, default=1)  # characters in the longest phrase
+    phrase_words: frozenset[str] = field(init=False, default=frozenset())  # every phrase's words
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "longest", max(map(len, self.phrases), default=1))
         written = (len("".join(phrase)) for phrase in self.phrases)
         object.__setattr__(self, "longest_written", max(written, default=1))
+        words = frozenset(word for phrase in self.phrases for word in phrase)
+        object.__setattr__(self, "phrase_words", words)
 
     def fold(self, token: str) -> str:
         """`token` as the glossary writes its phrases: lower case, in its own spellings."""
@@ -153,22 +157,39 @@ class ActionGloss:
             )
             words.append(text[at : at + size])
             at += size
-        if self.particles:
-            return self._in_english_order(words, is_name)
         return self._coverbs_after_their_verbs(words)
 
-    def _in_english_order(self, words: list[str], is_name: Callable[[str], bool]) -> list[str]:
-        """`words` of a verb-last language, each clause in English order."""
+    def in_english_order(self, words: list[str], is_name: Callable[[str], bool]) -> list[str]:
+        """`words` of a language with `particles` (verb last: Japanese, Korean), each clause in
+        English order; other languages' as they are."""
+        if not self.particles:
+            return words
         out: list[str] = []
         clause: list[str] = []
-        for word in [*words, None]:
-            if word is None or word in _CLAUSE_ENDS:
+        for unit in [*self._verbs_whole(words), None]:
+            if unit is None or unit in _CLAUSE_ENDS:
                 out.extend(self._clause_in_english_order(clause, is_name))
-                out.extend([word] if word is not None else [])
+                out.extend([unit] if unit is not None else [])
                 clause = []
             else:
-                clause.append(word)
-        return out
+                clause.append(unit)
+        return [word for unit in out for word in unit.split(_WHOLE)]
+
+    def _verbs_whole(self, words: list[str]) -> list[str]:
+        """`words` with each verb phrase of several words made one ("고개를 젓는다"), its words
+        joined by `_WHOLE`, so that it moves as one."""
+        lows = [self.fold(word) for word in words]
+        units: list[str] = []
+        at = 0
+        while at < len(words):
+            size = self._phrase_at(lows, at)
+            size = size if size > 1 and tuple(lows[at : at + size]) in self.verbs else 1
+            units.append(_WHOLE.join(words[at : at + size]))
+            at += size
+        return units
+
+    def _is_verb(self, unit: str) -> bool:
+        return tuple(self.fold(word) for word in unit.split(_WHOLE)) in self.verbs
 
     def _clause_in_english_order(
         self, clause: list[str], is_name: Callable[[str], bool]
@@ -178,7 +199,7 @@ class ActionGloss:
         before its phrase ("ケン は ドア から 彼女 を 見る" -> "ケン 見る 彼女 から ドア"); a comma
         between two verbs ("入ってきて テーブルにつく": enters, sits). A clause without a verb
         stays as it is."""
-        if not any((self.fold(word),) in self.verbs for word in clause):
+        if not any(map(self._is_verb, clause)):
             return clause
         out: list[str] = []
         for at, word in enumerate(clause):
@@ -188,10 +209,13 @@ class ActionGloss:
         before: list[str] = []
         verbs = 0
         for word in clause:
-            if (self.fold(word),) not in self.verbs:
+            if not self._is_verb(word):
                 before.append(word)
                 continue
-            out.extend([",", word] if verbs else [word])
+            # A negation stays before its verb ("안 웃는다": not laughs).
+            negations = [w for w in before if self.phrases.get((self.fold(w),)) in _NEGATIONS]
+            before = [w for w in before if w not in negations]
+            out.extend([",", *negations, word] if verbs else [*negations, word])
             out.extend(self._phrases_in_english_order(before, is_name))
             before = []
             verbs += 1
@@ -248,11 +272,16 @@ class ActionGloss:
         return out
 
     def words(self, raw: Iterable[str]) -> list[str]:
-        """`raw` tokens with each elided word split off its host ("s'assoit" -> "s'", "assoit")
-        and each pronoun joined after its verb split off with its hyphen ("entrega-lhe" ->
-        "entrega", "-lhe")."""
+        """`raw` tokens with each elided word split off its host ("s'assoit" -> "s'", "assoit"),
+        each pronoun joined after its verb split off with its hyphen ("entrega-lhe" ->
+        "entrega", "-lhe"), and each particle joined to its word split off it ("지은이" ->
+        "지은", "이") unless the glossary has the word whole ("고개를 젓는다")."""
         out: list[str] = []
         for token in raw:
+            particle = self._particle_of(token)
+            if particle:
+                out.extend((token[: -len(particle)], token[-len(particle) :]))
+                continue
             cut = token.find("'") + 1
             if 0 < cut < len(token) and token[:cut].lower() in self.elisions:
                 out.extend((token[:cut], token[cut:]))
@@ -263,6 +292,18 @@ class ActionGloss:
             else:
                 out.append(token)
         return self._particles_by_their_verbs(out)
+
+    def _particle_of(self, token: str) -> str:
+        """The particle joined to the end of `token`, the longest; "" for none, or where the
+        glossary has the word whole."""
+        if not self.spaced or not self.particles or self.fold(token) in self.phrase_words:
+            return ""
+        low = self.fold(token)
+        return max(
+            (p for p in self.particles if low.endswith(p) and len(low) > len(p)),
+            key=len,
+            default="",
+        )
 
     def _particles_by_their_verbs(self, tokens: list[str]) -> list[str]:
         """`tokens` with a particle that ends a clause moved after the verb it belongs to, where
@@ -489,6 +530,9 @@ _SUBJECT_AFTER = frozenset(
 )  # fmt: skip
 _SUBJECT_PRONOUNS = frozenset({("he",), ("she",), ("they",)})
 _PEOPLE = _SUBJECT_PRONOUNS | {("him",), ("her",), ("them",), ("each", "other"), ("both",)}
+_NEGATIONS = frozenset({("not",), ("never",)})
+_WHOLE = "\x00"
+"""Joins the words of a verb phrase that `in_english_order` moves as one."""
 _CONJUNCTIONS = frozenset({("and",), ("but",), ("or",)})
 
 
@@ -631,7 +675,8 @@ def _texts(language: str, raw: Mapping[Any, Any], key: str) -> list[str]:
 
 @load_once
 def action_glosses() -> dict[str, ActionGloss]:
-    """The glossaries of the package data, by language subtag (es, fr, de, it, pt, ru, zh, ja)."""
+    """The glossaries of the package data, by language subtag (es, fr, de, it, pt, ru, zh, ja,
+    ko)."""
     text = (
         resources.files("motiondirector.planners")
         .joinpath("data/action_languages.yaml")
@@ -652,7 +697,7 @@ def gloss_for(language: str | None, text: str = "") -> ActionGloss | None:
     return action_glosses().get(primary_language(language) or "")
 
 
-_READ_SCRIPTS = frozenset({"CYRILLIC", "CJK"})
+_READ_SCRIPTS = frozenset({"CYRILLIC", "CJK", "HANGUL"})
 
 
 def _main_script(text: str) -> str | None:

@@ -157,6 +157,7 @@ def _glossed_tokens(
             lambda m: f",{m.group(0)[1:-1]},", unicodedata.normalize("NFKC", text)
         )
         raw = gloss.segment(spaced_out, names.has_word)
+    raw = gloss.in_english_order(raw, names.has_word)
     tokens: list[_Tok] = []
     for word in gloss.translate(raw, names.has_word, verbs):
         if (
@@ -453,9 +454,9 @@ class ActionParser:
             in a sentence as the subject of one of its verbs (a pronoun or a group does not
             count).
         language: the BCP 47 tag of the language the text is written in; Spanish, French,
-            German, Italian, Portuguese, Russian, Chinese and Japanese are read through their
-            glossary (`action_gloss`; with no language, Cyrillic text is Russian, Chinese
-            characters Chinese, or Japanese with kana),
+            German, Italian, Portuguese, Russian, Chinese, Japanese and Korean are read through
+            their glossary (`action_gloss`; with no language, Cyrillic text is Russian, Chinese
+            characters Chinese, or Japanese with kana, Hangul Korean),
             any other as English."""
         cues: list[ActionCue] = []
         carried: list[str] = [default_subject] if default_subject else []

@@ -48,10 +48,11 @@ TITLE_PAGE_KEYS = frozenset(
 )
 _TITLE_KEY = re.compile(r"([A-Za-z][A-Za-z ]{0,30}):")
 # Russian scripts write ИНТ. (interior) and НАТ. (натура, exterior), or ЭКСТ.; Chinese ones
-# 内景 and 外景 (內景 in traditional characters); Japanese ones open a scene with ○ ("○台所（夜）").
+# 内景 and 外景 (內景 in traditional characters); Japanese ones open a scene with ○ ("○台所（夜）"),
+# Korean ones with its number ("S#1. 부엌 - 밤").
 _HEADING = re.compile(
     r"(?:INT\.?/EXT|INT|EXT|EST|I/E|I\.?/E|ИНТ\.?/(?:НАТ|ЭКСТ)|ИНТ|НАТ|ЭКСТ)[.\s]"
-    r"|(?:内景|外景|內景|内/外景)[.\s\u3002\uff1a:]|[\u25cb\u25ef]\S",
+    r"|(?:内景|外景|內景|内/外景)[.\s\u3002\uff1a:]|[\u25cb\u25ef]\S|S#\d+[.\s]",
     re.IGNORECASE,
 )
 _STANDARD_TRANSITIONS = frozenset({"FADE IN:", "FADE OUT.", "FADE OUT:", "FADE TO BLACK."})

@@ -1,5 +1,5 @@
-"""Action lines in Spanish, French, German, Italian, Portuguese, Russian, Chinese and Japanese
-(`planners/action_gloss.py`):
+"""Action lines in Spanish, French, German, Italian, Portuguese, Russian, Chinese, Japanese and
+Korean (`planners/action_gloss.py`):
 each moves the characters it names as its English kin does, says so in its own words, keeps
 negation, and no foreign word is ever read as an English verb."""
 
@@ -214,7 +214,7 @@ def test_a_name_that_is_a_word_of_the_language_is_still_a_name(parser: ActionPar
 
 def test_every_language_glosses_the_core_behaviours() -> None:
     glosses = action_glosses()
-    assert set(glosses) == {"es", "fr", "de", "it", "pt", "ru", "zh", "ja"}
+    assert set(glosses) == {"es", "fr", "de", "it", "pt", "ru", "zh", "ja", "ko"}
     for gloss in glosses.values():
         english = {word for words in gloss.phrases.values() for word in words}
         for verb in ("sits", "stands", "walks", "looks", "nods", "shrugs", "hugs", "smiles"):
@@ -306,7 +306,7 @@ def test_the_scenes_are_the_same_scene_in_every_language() -> None:
         by_scene.setdefault(case.scene, {})[case.language] = case
     assert len(by_scene) >= 4
     for scene, cases in by_scene.items():
-        assert set(cases) == {"en", "es", "fr", "de", "it", "pt", "ru", "zh", "ja"}, scene
+        assert set(cases) == {"en", "es", "fr", "de", "it", "pt", "ru", "zh", "ja", "ko"}, scene
         english = cases["en"].expected
         for case in cases.values():  # same behaviours, names spelled the language's way
             assert len(case.expected) == len(english)
@@ -319,7 +319,9 @@ _LATIN_NAMES = {
     "ТОМАС": "TOMAS", "ЛУИС": "LUIS", "МАРТА": "MARTA", "王芳": "ANA", "李明": "BEN",
     "苏菲": "SOFIA", "马可": "MARCO", "陈静": "CLARA", "张伟": "TOMAS", "刘洋": "LUIS",
     "马丽": "MARTA", "アヤ": "ANA", "ケン": "BEN", "ソフィア": "SOFIA", "マルコ": "MARCO",
-    "クララ": "CLARA", "トマス": "TOMAS", "ルイス": "LUIS", "マルタ": "MARTA",
+    "クララ": "CLARA", "トマス": "TOMAS", "ルイス": "LUIS", "マルタ": "MARTA", "지은": "ANA",
+    "민수": "BEN", "소피아": "SOFIA", "마르코": "MARCO", "클라라": "CLARA", "토마스": "TOMAS",
+    "루이스": "LUIS", "마르타": "MARTA",
 }  # fmt: skip
 
 
@@ -446,6 +448,47 @@ def test_a_japanese_action_line_moves_whom_it_names(
         for c in cues
     }
     assert found == expected
+
+
+KOREAN_CAST = ["지은", "민수"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A particle is cut from its word, and the clause put in English order.
+        ("지은이 들어와서 식탁에 앉는다.", {("지은", "walk", "None"), ("지은", "sit", "None")}),
+        ("민수는 문가에서 지은을 본다.", {("민수", "gaze", "지은")}),
+        ("지은은 민수에게 컵을 건넨다.", {("지은", "give", "민수")}),
+        # A verb phrase of several words moves as one, its object particle kept whole.
+        ("지은은 고개를 젓는다.", {("지은", "shake", "None")}),
+        ("두 사람은 말없이 서로를 바라본다.", {("지은", "gaze", "민수"), ("민수", "gaze", "지은")}),
+        (
+            "민수는 일어나서 지은을 안아 주고 나간다.",
+            {
+                ("민수", "stand", "None"),
+                ("민수", "hug", "지은"),
+                ("민수", "walk", "None"),
+            },
+        ),
+        # A negation before the verb stays before it; a negative form is no form of the verb.
+        ("지은은 안 웃는다.", set()),
+        ("지은은 무릎을 꿇지 않는다.", set()),
+    ],
+)
+def test_a_korean_action_line_moves_whom_it_names(
+    parser: ActionParser, text: str, expected: set[tuple[str, str, str]]
+) -> None:
+    cues = parser.parse(text, NameIndex(KOREAN_CAST), ReferenceTracker(), KOREAN_CAST)
+    found = {
+        (c.character, str(c.template.lexeme or c.template.au or c.template.channel), str(c.target))
+        for c in cues
+    }
+    assert found == expected
+
+
+def test_hangul_of_no_stated_language_is_read_as_korean() -> None:
+    assert gloss_for(None, "지은이 앉는다.") is action_glosses()["ko"]
 
 
 def test_a_japanese_bracket_after_a_name_introduces_them(parser: ActionParser) -> None:

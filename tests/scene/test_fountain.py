@@ -45,6 +45,7 @@ def test_inline_title_and_no_title_page() -> None:
         ("内景 厨房 - 夜", "内景 厨房 - 夜"),  # Chinese: interior
         ("外景。花园 - 傍晚", "外景。花园 - 傍晚"),
         ("○台所（夜）", "○台所（夜）"),  # Japanese: ○ opens a scene
+        ("S#12. 부엌 - 밤", "S#12. 부엌 - 밤"),  # Korean: the scene's number
     ],
 )
 def test_scene_headings_start_beats(heading_line: str, heading: str) -> None:
