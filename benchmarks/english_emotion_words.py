@@ -24,11 +24,11 @@ from pathlib import Path
 from report import write_section  # benchmarks/report.py
 
 from motiondirector.planners.emoji import load_emoji_emotions
+from motiondirector.planners.emotion_language_eval import score_emotions
 from motiondirector.planners.rules import RulesPlanner
 from motiondirector.scene import parse_script
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "emotion"
-LABELS = ("neutral", "joy", "sadness", "anger", "fear", "surprise", "disgust")
 
 
 @dataclass(frozen=True)
@@ -100,19 +100,6 @@ def before(reads: Sequence[Read]) -> list[str]:
     return labels
 
 
-def f1(gold: Sequence[str], predicted: Sequence[str]) -> tuple[float, float]:
-    """(macro F1, weighted F1) over `LABELS`; a label outside them (contempt) is wrong."""
-    per_label, support = [], []
-    for label in LABELS:
-        tp = sum(g == p == label for g, p in zip(gold, predicted, strict=True))
-        fp = sum(p == label != g for g, p in zip(gold, predicted, strict=True))
-        fn = sum(g == label != p for g, p in zip(gold, predicted, strict=True))
-        per_label.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
-        support.append(sum(g == label for g in gold))
-    weighted = sum(f * n for f, n in zip(per_label, support, strict=True)) / len(gold)
-    return sum(per_label) / len(per_label), weighted
-
-
 def main() -> None:
     options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     options.add_argument("--no-write", action="store_true", help="print only")
@@ -126,13 +113,13 @@ def main() -> None:
     rows = []
     for name, reads in sets:
         gold = [r.gold for r in reads]
-        old_macro, old_weighted = f1(gold, before(reads))
-        macro, weighted = f1(gold, [r.label for r in reads])
+        old = score_emotions(gold, before(reads))
+        new = score_emotions(gold, [r.label for r in reads])
         relabelled = [r for r in reads if r.origin == "words"]
         right = sum(r.gold == r.label for r in relabelled)
         rows.append(
-            f"| {name} | {len(reads)} | {old_macro:.3f} | {macro:.3f} | {old_weighted:.3f} | "
-            f"{weighted:.3f} | {len(relabelled)} | {right} |"
+            f"| {name} | {len(reads)} | {old.macro_f1:.3f} | {new.macro_f1:.3f} | "
+            f"{old.weighted_f1:.3f} | {new.weighted_f1:.3f} | {len(relabelled)} | {right} |"
         )
     markdown = "\n".join(
         [

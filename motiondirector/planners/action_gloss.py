@@ -362,7 +362,7 @@ class ActionGloss:
                 out.extend(Glossed(word, "") for word in (*english[1:], clitic))
                 index += 1 + after
                 continue
-            if not (token[:1].isalnum() or token[1:2].isalnum()) or (self._names(token, low, keep)):
+            if not (token[:1].isalnum() or token[1:2].isalnum()) or self._names(token, low, keep):
                 out.append(Glossed(token, token))
                 index += 1
                 continue
