@@ -2,6 +2,7 @@
 # The GPU check of the generators (docs/benchmarks.md § Generation) as one prepared command for a
 # GPU machine that cannot reach a package index and has PyTorch but not the project's other needs.
 #
+#   bash scripts/gpu_check.sh pins    # the wheels fetch takes: name==version installed here
 #   bash scripts/gpu_check.sh fetch   # here, with network: the missing wheels into .whl/ (ignored by git)
 #   bash scripts/gpu_check.sh run     # there, from the repository root, with .whl/ carried along
 #   bash scripts/gpu_check.sh run --layers 1 --size 128x128 --frames 9 --steps 1   # a quick check
@@ -11,31 +12,31 @@
 # the log, the profiler's trace (gzipped) and the updated docs/benchmarks.md under $OUT (else /tmp/gpu-check).
 set -euo pipefail
 
-# What the GPU image lacks of what benchmarks/generators.py imports, at the versions the project
-# is tested with (compare `pip list` here with the image's package list).
-WHEELS=(
-    diffusers==0.42.1
-    pydantic==2.14.4
-    pydantic-core==2.50.5
-    annotated-types==0.8.0
-    typing-inspection==0.4.5
-    typing-extensions==4.16.0
-    importlib-metadata==10.2.0
-    ftfy==6.3.1
-    wcwidth==0.9.4
-)
+# What the GPU image lacks of what benchmarks/generators.py imports (compare `pip list` here with
+# the image's package list); `fetch` takes each at the version installed here, the one the
+# project is tested with (`bash scripts/gpu_check.sh pins` prints them).
+PACKAGES=(diffusers pydantic pydantic-core annotated-types typing-inspection typing-extensions
+    importlib-metadata ftfy wcwidth)
 PYTHON_VERSION=${GPU_PYTHON_VERSION:-3.12}
 VARIANTS=plain,distilled-4,distilled-4+bf16-vae,distilled-4+bf16-vae+compile,distilled-4+bf16-vae+group-offload
 
+pins() {
+    "${PYTHON:-.venv/bin/python}" -c 'import sys, importlib.metadata as m
+for name in sys.argv[1:]:
+    print(f"{name}=={m.version(name)}")' "${PACKAGES[@]}"
+}
+
 fetch() {
+    local wheels
+    wheels=$(pins)
     rm -rf .whl && mkdir -p .whl
     local platforms=()
     for tag in manylinux_2_28_x86_64 manylinux_2_27_x86_64 manylinux_2_17_x86_64 manylinux2014_x86_64 manylinux1_x86_64; do
         platforms+=(--platform "$tag")
     done
-    # shellcheck disable=SC2086  # PIP may be a command with arguments
+    # shellcheck disable=SC2086  # PIP may be a command with arguments; $wheels one per word
     ${PIP:-.venv/bin/python -m pip} download -q --no-deps --only-binary=:all: --python-version "$PYTHON_VERSION" \
-        --implementation cp "${platforms[@]}" -d .whl "${WHEELS[@]}"
+        --implementation cp "${platforms[@]}" -d .whl $wheels
     du -sh .whl
 }
 
@@ -58,7 +59,8 @@ run() {
 }
 
 case "${1:-}" in
+    pins) pins ;;
     fetch) fetch ;;
     run) shift; run "$@" ;;
-    *) echo "usage: bash scripts/gpu_check.sh fetch|run" >&2; exit 2 ;;
+    *) echo "usage: bash scripts/gpu_check.sh pins|fetch|run" >&2; exit 2 ;;
 esac
