@@ -387,7 +387,7 @@ def _check_glosses() -> None:
     with the package's lexicon (a parser of another lexicon reads the same glossaries)."""
     lexicon = load_cue_lexicon()
     verbs = frozenset(form for entry in lexicon.actions for form in entry.forms)
-    known = {word for entry in lexicon.actions for words in entry.objects for word in words}
+    known = {word for entry in lexicon.actions for words in entry.objects for word in words} - {"*"}
     vocabulary = frozenset(known | verbs | lexicon.group_subjects | _GLOSS_WORDS)
     for gloss in action_glosses().values():
         unknown = gloss.unknown_words(vocabulary, verbs)
@@ -644,7 +644,11 @@ class ActionParser:
             reach = min(reach, clause)
         for words in entry.objects:
             for start in range(reach):
-                if tuple(after[start : start + len(words)]) == words:
+                found = after[start : start + len(words)]
+                if len(found) == len(words) and all(
+                    word == seen or (word == "*" and any(c.isalnum() for c in seen))
+                    for word, seen in zip(words, found, strict=True)
+                ):
                     return position + 1 + start + len(words)
         return None
 
@@ -835,14 +839,20 @@ class ActionParser:
         tracker: ReferenceTracker,
         subject: list[str],
     ) -> str | None:
+        # A glossed pronoun may double the name after it ("le ofrece un café a Ben": offers
+        # them a coffee to Ben): the name wins.
+        doubled: str | None = None
         for index, token in enumerate(region):
             match = names.match_starting(region, index)
             if match is not None and match[0] not in subject:
                 return match[0]
+            if doubled is not None:
+                continue
             following = region[index + 1].low if index + 1 < len(region) else ""
+            person: str | None = None
             if token.low == "them":
-                return tracker.last(exclude=subject)
-            if (
+                person = tracker.last(exclude=subject)
+            elif (
                 token.low == "him"
                 or (token.low == "her" and token.glossed)
                 or (
@@ -861,8 +871,13 @@ class ActionParser:
                     )
                 )
             ):
-                return tracker.resolve(token.low, exclude=subject)
-        return None
+                person = tracker.resolve(token.low, exclude=subject)
+            else:
+                continue
+            if not token.glossed:
+                return person
+            doubled = person
+        return doubled
 
     @staticmethod
     def _target(spec: str | None, person: str | None, region: list[_Tok], actor: str) -> str | None:

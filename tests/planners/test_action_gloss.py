@@ -87,6 +87,14 @@ CASES = [
     ("es", "Ana mira al suelo.", {("ANA", "gaze", "down")}),
     ("de", "Ben nickt.", {("BEN", "nod", "None")}),
     ("es", "Ana abraza a Ben.", {("ANA", "hug", "BEN")}),
+    # Offering, showing, throwing to and giving back are handing over; a pronoun before the
+    # verb that doubles the name after it ("le ... a Ben") is that name.
+    ("es", "Ana le ofrece un café a Ben.", {("ANA", "give", "BEN")}),
+    ("es", "Ben le devuelve el libro a Ana.", {("BEN", "give", "ANA")}),
+    ("fr", "Ana lance les clés à Ben.", {("ANA", "give", "BEN")}),
+    ("de", "Ana wirft Ben die Schlüssel zu.", {("ANA", "give", "BEN")}),
+    ("it", "Ana mostra la foto a Ben.", {("ANA", "give", "BEN")}),
+    ("pt", "Ben devolve o livro para Ana.", {("BEN", "give", "ANA")}),
 ]
 
 

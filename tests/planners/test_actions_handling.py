@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from motiondirector.plan.motion_plan import GestureEvent, MotionPlan
+from motiondirector.plan.motion_plan import GestureEvent, HeadEvent, MotionPlan, PostureEvent
 from motiondirector.plan.realizer import realize
 from motiondirector.plan.scene import ActionLine, Scene
 from motiondirector.planners.rules import RulesPlanner
@@ -37,6 +37,34 @@ LINES = [
     ("Ana pours a drink.", "ANA", "put_down", None, "pours a drink"),
     ("Ben reads the letter.", "BEN", "read", None, "reads the letter"),
     ("Ana writes something down.", "ANA", "write", None, "writes something down"),
+    # Terse lines leave out the article; passing, offering, showing, tossing and returning a
+    # thing to someone is handing it over.
+    ("Ana hands glass to Ben.", "ANA", "give", "BEN", "hands glass to Ben"),
+    ("Ben gives keys to Ana.", "BEN", "give", "ANA", "gives keys to Ana"),
+    ("Ana pours drink.", "ANA", "put_down", None, "pours drink"),
+    ("Ana passes Ben a note.", "ANA", "give", "BEN", "passes Ben a note"),
+    ("Ben offers Ana a drink.", "BEN", "give", "ANA", "offers Ana a drink"),
+    ("Ben offers it to Ana.", "BEN", "give", "ANA", "offers it to Ana"),
+    ("Ben shows Ana the photo.", "BEN", "give", "ANA", "shows Ana the photo"),
+    ("Ana tosses Ben the keys.", "ANA", "give", "BEN", "tosses Ben the keys"),
+    ("Ana throws the keys to Ben.", "ANA", "give", "BEN", "throws the keys to Ben"),
+    ("Ben returns the book to Ana.", "BEN", "give", "ANA", "returns the book to Ana"),
+]
+
+# The same verbs doing something else: what they do instead (character, channel, lexeme), or
+# nothing.
+OTHER_USES = [
+    ("Ben passes by the window.", [("BEN", "posture", "walk")]),
+    ("Ana passes out.", [("ANA", "posture", "fall")]),
+    ("Ben offers a smile.", []),
+    ("Ben shows no emotion.", []),
+    ("Ben shows her out.", []),
+    ("Ana throws a punch.", []),
+    ("Ana throws her arms around Ben.", [("ANA", "gesture", "hug")]),
+    ("Ben returns to the table.", [("BEN", "posture", "walk")]),
+    ("Ben returns to his book.", []),
+    ("Ben returns Ana's wave.", [("BEN", "gesture", "wave")]),
+    ("Ben tosses his hair.", [("BEN", "head", "toss")]),
 ]
 
 
@@ -79,6 +107,25 @@ def test_each_handling_line_gives_its_character_the_gesture_naming_the_thing(
     assert event.target == target
     assert f"“{thing}”" in event.description or f'"{thing}"' in event.description
     assert event.sync.start < event.sync.stroke < event.sync.relax <= event.sync.end
+
+
+@pytest.mark.parametrize(("action", "expected"), OTHER_USES)
+def test_the_same_verbs_used_otherwise_hand_nothing_over(
+    planner: RulesPlanner, action: str, expected: list[tuple[str, str, str]]
+) -> None:
+    scene = parse_script(_SCENE.format(action=action), format="fountain")
+    line = next(a for a in scene.actions if a.text == action)
+    found = [
+        (track.name, type(event).__name__.removesuffix("Event").lower(), event.lexeme)
+        for track in plan(planner, scene).characters
+        for event in track.events
+        if isinstance(event, GestureEvent | HeadEvent | PostureEvent)
+        and event.source.rule == "rules.action"
+        and event.source.reason != 'action "stand by the table"'
+        and event.start <= line.end
+        and event.end >= line.start
+    ]
+    assert found == expected
 
 
 def test_read_takes_both_hands_and_the_others_the_right_hand(planner: RulesPlanner) -> None:
