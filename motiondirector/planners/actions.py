@@ -864,6 +864,7 @@ class ActionParser:
                             and (
                                 not following
                                 or following.endswith("ly")
+                                or following in ("close", "closer", "tight")  # "holds her close"
                                 or following in _PREPOSITIONS
                                 or following in _ARTICLES  # "hands her the keys"
                             )

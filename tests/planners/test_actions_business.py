@@ -1,0 +1,123 @@
+"""The stage business of everyday screenplays ("She bites her lip.", "He runs a hand through his
+hair.", "She sinks into the couch.") gives the behaviour of the vocabulary nearest to it, and the
+same verbs used otherwise give what they mean there, or nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from motiondirector.planners.actions import ActionParser, NameIndex, ReferenceTracker
+from motiondirector.planners.cues import load_cue_lexicon
+
+CAST = ["ANA", "BEN"]
+
+
+@pytest.fixture(scope="module")
+def parser() -> ActionParser:
+    return ActionParser(load_cue_lexicon())
+
+
+def read(parser: ActionParser, text: str) -> set[str]:
+    """Every cue the text gives, as "CHARACTER what[>target]"; what is a lexeme, AU<n> or gaze."""
+    tracker = ReferenceTracker()  # both were introduced before the line
+    for name, gender in (("ANA", "f"), ("BEN", "m")):
+        tracker.mention(name)
+        tracker.learn(name, gender)
+    cues = parser.parse(text, NameIndex(CAST), tracker, CAST)
+    found = set()
+    for cue in cues:
+        template = cue.template
+        what = template.lexeme or (f"AU{template.au}" if template.au else template.channel)
+        found.add(f"{cue.character} {what}" + (f">{cue.target}" if cue.target else ""))
+    return found
+
+
+LINES = [
+    # Faces.
+    ("Ana bites her lip.", {"ANA AU28"}),
+    ("Ben clenches his jaw.", {"BEN AU23", "BEN AU24"}),
+    ("Ben grits his teeth.", {"BEN AU23", "BEN AU24"}),
+    ("Ana purses her lips.", {"ANA AU24"}),
+    ("Ben grimaces.", {"BEN AU4", "BEN AU7", "BEN AU10", "BEN AU20"}),
+    ("Ben scoffs.", {"BEN AU14", "BEN toss"}),
+    ("Ana pouts.", {"ANA AU17", "ANA AU15"}),
+    ("Ana narrows her eyes.", {"ANA AU7", "ANA AU4"}),
+    ("Ben squints at Ana.", {"BEN AU7", "BEN gaze>ANA"}),
+    ("Ana blinks.", {"ANA AU45"}),
+    ("Ben flinches.", {"BEN lean_back", "BEN AU4", "BEN AU45"}),
+    ("Ana tenses.", {"ANA AU4", "ANA AU24"}),
+    ("Ben yawns.", {"BEN AU26", "BEN AU43"}),
+    ("Ana closes her eyes.", {"ANA AU43"}),
+    ("Ben squeezes his eyes shut.", {"BEN AU43", "BEN AU4"}),
+    ("Ana holds her breath.", {"ANA AU24"}),
+    ("Ben exhales.", {"BEN lower"}),
+    ("Ana hesitates.", {"ANA gaze>away"}),
+    ("Ben pauses.", {"BEN idle"}),
+    # Hands to the face and head.
+    ("Ben runs a hand through his hair.", {"BEN head_scratch"}),
+    ("Ana runs her fingers through her hair.", {"ANA head_scratch"}),
+    ("Ben runs a hand over his face.", {"BEN cover_face"}),
+    ("Ana rubs her temples.", {"ANA facepalm"}),
+    ("Ben rubs the back of his neck.", {"BEN head_scratch"}),
+    ("Ben pinches the bridge of his nose.", {"BEN facepalm"}),
+    ("Ana wipes away a tear.", {"ANA cover_face", "ANA AU1", "ANA AU15"}),
+    ("Ana rests her chin on her hand.", {"ANA chin_stroke"}),
+    ("Ben bites his nails.", {"BEN cover_mouth"}),
+    # Touching someone.
+    ("Ana kisses Ben.", {"ANA lean_forward", "ANA gaze>BEN"}),
+    ("Ben puts his arm around Ana.", {"BEN hug>ANA"}),
+    ("Ana wraps her arms around Ben.", {"ANA hug>BEN"}),
+    ("Ben pats Ana on the shoulder.", {"BEN hug>ANA"}),
+    ("Ana squeezes Ben's hand.", {"ANA handshake>BEN"}),
+    ("Ana holds Ben's hand.", {"ANA handshake>BEN"}),
+    ("Ben holds her close.", {"BEN hug>ANA"}),
+    ("Ben pulls Ana close.", {"BEN hug>ANA"}),
+    ("Ana touches Ben's arm.", {"ANA hug>BEN"}),
+    ("Ana pats the seat next to her.", {"ANA beckon"}),
+    ("Ben locks eyes with Ana.", {"BEN gaze>ANA"}),
+    # Sitting.
+    ("Ben sinks into the couch.", {"BEN sit"}),
+    ("Ana collapses into a chair.", {"ANA sit"}),
+    ("Ben flops down.", {"BEN sit"}),
+    ("Ana perches on the edge of the desk.", {"ANA sit"}),
+    ("Ben pulls up a chair.", {"BEN sit"}),
+    ("Ana sinks to her knees.", {"ANA kneel"}),
+    ("Ben pulls away.", {"BEN lean_back"}),
+    ("Ana stomps off.", {"ANA walk", "ANA AU4"}),
+    # Things in the hand.
+    ("Ben slams the door.", {"BEN open", "BEN AU4", "BEN AU23"}),
+    ("Ana slams the phone down.", {"ANA put_down", "ANA AU4"}),
+    ("Ana closes the door.", {"ANA open"}),
+    ("Ben locks the drawer.", {"BEN open"}),
+    ("Ben knocks on the door.", {"BEN beat"}),
+    ("Ben knocks back a shot.", {"BEN drink"}),
+    ("Ana lights a cigarette.", {"ANA drink"}),
+    ("Ben takes a drag.", {"BEN drink"}),
+    ("Ana eats.", {"ANA drink"}),
+    ("Ben pulls out a gun.", {"BEN take"}),
+    ("Ana dials a number.", {"ANA write"}),
+    ("Ben answers the phone.", {"BEN take"}),
+    ("Ana answers the door.", {"ANA open"}),
+    ("Ana hangs up.", {"ANA put_down"}),
+    ("Ben checks his watch.", {"BEN gaze>down"}),
+    ("Ben motions to the door.", {"BEN point"}),
+    # The same verbs doing something else.
+    ("Ben runs to the door.", {"BEN run"}),
+    ("Ana runs the tap.", set()),
+    ("Ana collapses.", {"ANA fall"}),
+    ("Ana stands close to the door.", {"ANA stand"}),
+    ("Ana moves close to Ben.", set()),
+    ("Ben lights up.", set()),
+    ("Ana presses the button.", set()),
+    ("Ben holds the door open.", set()),
+    ("Ana answers him.", set()),
+    ("Ben pats his pockets.", set()),
+    ("Ana does not flinch.", set()),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), LINES)
+def test_stage_business_gives_the_nearest_behaviour(
+    parser: ActionParser, text: str, expected: set[str]
+) -> None:
+    assert read(parser, text) == expected
