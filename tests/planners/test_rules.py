@@ -167,6 +167,55 @@ def test_pause_parentheticals_add_nothing() -> None:
     assert paused.behaviours == plain.behaviours
 
 
+# Common wrylies of real scripts: the emotion they state (None: the classifier's stands) and
+# the behaviours they add, as "lexeme", "AU<n>" or "gaze>target".
+WRYLIES = [
+    ("exasperated", "anger", {"AU4"}),
+    ("bitterly", "anger", {"AU4"}),
+    ("defensive", "anger", {"cross_arms"}),
+    ("icy", "anger", {"AU4"}),
+    ("amused", "joy", {"tilt"}),
+    ("mock offended", "joy", {"tilt"}),
+    ("proud", "joy", set()),
+    ("half-smile", "joy", {"tilt"}),
+    ("softening", "joy", {"tilt"}),
+    ("teary", "sadness", {"AU1", "AU15", "gaze>down"}),
+    ("fighting tears", "sadness", {"AU1", "AU15", "gaze>down"}),
+    ("hurt", "sadness", {"lower"}),
+    ("wistful", "sadness", set()),
+    ("apologetic", "sadness", {"lower", "gaze>down"}),
+    ("flustered", "fear", {"AU28", "gaze>away"}),
+    ("awkward", "fear", {"AU28", "gaze>away"}),
+    ("horrified", "fear", {"AU5"}),
+    ("realizing", "surprise", {"AU1", "AU2"}),
+    ("snide", "contempt", set()),
+    ("suspicious", None, {"AU7", "AU4", "tilt"}),
+    ("determined", None, {"AU24", "AU4"}),
+    ("sincerely", None, {"hand_on_heart"}),
+    ("reluctantly", None, {"gaze>away", "AU24"}),
+    ("into phone", None, {"gaze>away"}),
+    ("mouth full", None, {"cover_mouth"}),
+    ("sotto voce", None, {"lean_forward"}),
+]
+
+
+@pytest.mark.parametrize(("wryly", "emotion", "behaviours"), WRYLIES)
+def test_common_wrylies_state_their_emotion_and_behaviours(
+    wryly: str, emotion: str | None, behaviours: set[str]
+) -> None:
+    u = plan_one(("ANA", "I went there on Tuesday with the others.", [(0, wryly)])).utterances[0]
+    if emotion is None:
+        assert u.emotion_origin == "classifier"
+    else:
+        assert (u.emotion, u.emotion_reason) == (emotion, f'parenthetical "({wryly})"')
+    found = {
+        f"gaze>{b.target}" if b.channel == "gaze" else b.lexeme or f"AU{b.au}"
+        for b in u.behaviours
+        if b.rule == "rules.parenthetical"
+    }
+    assert found == behaviours
+
+
 def test_parenthetical_actions_use_the_speaker_as_subject() -> None:
     u = plan_one(("BEN", "Fine.", [(0, "slowly crossing his arms")])).utterances[0]
     (arms,) = find(u, "BEN", "gesture", lexeme="cross_arms")
