@@ -101,6 +101,9 @@ LINES = [
     ("Ana hangs up.", {"ANA put_down"}),
     ("Ben checks his watch.", {"BEN gaze>down"}),
     ("Ben motions to the door.", {"BEN point"}),
+    ("They return to their studies.", {"ANA read", "BEN read"}),
+    ("Ana returns to her typing.", {"ANA write"}),
+    ("Ben returns to his meal.", {"BEN drink"}),
     # The same verbs doing something else.
     ("Ben runs to the door.", {"BEN run"}),
     ("Ana runs the tap.", set()),

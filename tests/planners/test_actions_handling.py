@@ -62,7 +62,8 @@ OTHER_USES = [
     ("Ana throws a punch.", []),
     ("Ana throws her arms around Ben.", [("ANA", "gesture", "hug")]),
     ("Ben returns to the table.", [("BEN", "posture", "walk")]),
-    ("Ben returns to his book.", []),
+    ("Ben returns to his book.", [("BEN", "gesture", "read")]),
+    ("Ana returns to work.", []),
     ("Ben returns Ana's wave.", [("BEN", "gesture", "wave")]),
     ("Ben tosses his hair.", [("BEN", "head", "toss")]),
 ]
@@ -187,3 +188,22 @@ def test_two_handlings_of_one_hand_in_one_line_follow_each_other(planner: RulesP
     assert set(found) == {"read", "drink"}  # neither is dropped for want of a free hand
     read, drink = found["read"], found["drink"]
     assert read.sync.end <= drink.sync.start  # in the order the line says
+
+
+def test_a_later_action_line_takes_the_hands_an_earlier_one_still_holds(
+    planner: RulesPlanner,
+) -> None:
+    # Reading holds both hands for seconds; the next line says what they do next.
+    scene = parse_script(
+        _SCENE.format(action="Ben reads the letter.\n\nHe hands it to Ana."), format="fountain"
+    )
+    ben = plan(planner, scene).character("BEN")
+    found = {
+        e.lexeme: e
+        for e in ben.events
+        if isinstance(e, GestureEvent) and e.source.rule == "rules.action"
+    }
+    assert set(found) == {"read", "give"}
+    read, give = found["read"], found["give"]
+    assert read.sync.stroke < read.sync.relax == give.sync.start <= give.sync.stroke
+    assert read.end <= give.sync.stroke

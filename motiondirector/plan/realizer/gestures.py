@@ -4,7 +4,8 @@ The stroke lands on the anchor word's onset; preparation comes before it and ret
 Hands are allocated by priority (explicit direction, then dialogue cues, then beats). The same
 gesture or head movement again within 2.5 s is dropped as a stutter. A gesture whose core
 (start..relax) would overlap another on the same hand moves to the free hand when it is
-one-handed and its hand was not directed, and is dropped otherwise. Gestures close together
+one-handed and its hand was not directed; one from an action line cuts short the gesture of an
+earlier action line that holds its hand; any other is dropped. Gestures close together
 hold instead of retracting, flowing into the next one. A gesture of handling a thing from an
 action line says in its description which words of the action named the thing.
 """
@@ -65,11 +66,11 @@ class _ByStart(Generic[T]):
         return iter(self._items[first:last])
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Placed:
     request: Request
     hand: str
-    sync: SyncPoints
+    sync: SyncPoints  # shortened when a later action line interrupts it
 
     @property
     def hands(self) -> tuple[str, ...]:
@@ -131,13 +132,43 @@ def realize_gestures(
                 index.add(sync.start, sync.relax, candidate)
                 break
         else:
-            later = _after_its_clause(request, sync, options, index, duration)
+            later = _interrupting(request, sync, options, index) or _after_its_clause(
+                request, sync, options, index, duration
+            )
             if later is not None:
                 placed.append(later)
                 index.add(later.sync.start, later.sync.relax, later)
     placed.sort(key=lambda p: (p.sync.start, p.sync.stroke))
     starts = _starts_by_hand(placed)
     return [_hold_or_retract(item, starts, new_id) for item in placed]
+
+
+def _interrupting(
+    request: Request, sync: SyncPoints, options: list[str], index: _ByStart[_Placed]
+) -> _Placed | None:
+    """An action line's gesture that needs a hand an earlier action line still holds ("Ben
+    reads the letter. He hands it to Ana.") cuts that one short once its stroke is done: the
+    later line says what the hand does next."""
+    action = request.action
+    if action is None:
+        return None
+    for hand in options:
+        hands = {"left", "right"} if hand == "both" else {hand}
+        blocking = [
+            other
+            for other in index.near(sync.start, sync.relax)
+            if hands & set(other.hands) and _overlaps(sync, other.sync)
+        ]
+        if all(
+            other.request.action is not None
+            and other.request.action is not action
+            and other.sync.stroke <= sync.start
+            for other in blocking
+        ):
+            for other in blocking:
+                other.sync = other.sync.model_copy(update={"relax": sync.start, "end": sync.start})
+            return _Placed(request, hand, sync)
+    return None
 
 
 def _after_its_clause(
