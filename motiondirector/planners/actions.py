@@ -97,6 +97,7 @@ _GLOSS_WORDS = (
     | _FEMALE_NOUNS
     | frozenset({"them", "they", "each", "other"})
 )
+_EYES = frozenset({"gaze", "eyes", "look", "stare", "glance"})
 _INTRODUCTION_REACH = 14  # tokens after "NAME," read as the description of NAME
 _EMOTION_FACE_MIN = 0.05
 
@@ -414,10 +415,16 @@ class ActionParser:
             by_form.setdefault(form, []).append(ActionEntry(verb, frozenset({form}), (), 4, ()))
         self._by_form = by_form
         self._verb_forms = frozenset(by_form)
+        part_verbs: dict[str, list[tuple[frozenset[str], ActionEntry]]] = {}
+        for action in lexicon.part_actions:
+            for form in sorted(action.entry.forms):
+                part_verbs.setdefault(form, []).append((action.parts, action.entry))
+        self._part_verbs = part_verbs
+        self._parts = frozenset(part for action in lexicon.part_actions for part in action.parts)
         self._groups = lexicon.group_subjects
         emotions: dict[tuple[str, ...], _EmotionWords] = {}
         for cue in lexicon.parentheticals:
-            if cue.emotion is None or cue.emotion == "neutral":
+            if cue.emotion is None or cue.emotion == "neutral" or not cue.action_lines:
                 continue
             for phrase in cue.phrases:
                 words = tuple(phrase.split())
@@ -545,10 +552,56 @@ class ActionParser:
                 if cues[index].character in singles
             }
             cues[:] = [cue for index, cue in enumerate(cues) if index not in dropped]
+        self._part_actions(tokens, names, tracker, on_stage, cues)
         if emotions:
             self._emotion_faces(tokens, mentions, subjects, subject, tracker, cues)
         self._learn_gender(tokens, mentions, tracker)
         return subject
+
+    def _part_actions(
+        self,
+        tokens: list[_Tok],
+        names: NameIndex,
+        tracker: ReferenceTracker,
+        on_stage: Sequence[str],
+        cues: list[ActionCue],
+    ) -> None:
+        """What a part of a character does ("Her face falls.", "Ana's jaw drops.", "his eyes
+        narrowing"): the owner's behaviours (the lexicon's `part_actions`)."""
+        for index in range(len(tokens) - 2):
+            part = tokens[index + 1].low
+            if part not in self._parts:
+                continue
+            owner = self._owner(tokens, index, names, tracker)
+            if owner is None:
+                continue
+            position = index + 2
+            while position < len(tokens) - 1 and (
+                tokens[position].low in _SKIPPABLE or tokens[position].low.endswith("ly")
+            ):
+                position += 1  # "her eyes slowly fill", "his face begins to fall"
+            if tokens[position - 1].low in _NEGATIONS:
+                continue
+            for parts, entry in self._part_verbs.get(tokens[position].low, ()):
+                if part in parts and self._object_end(tokens, position, entry) is not None:
+                    # The object reaches to the clause's end: "her eyes go to Ben".
+                    verb = _Verb(position, entry, negated=False, object_end=len(tokens))
+                    self._emit(tokens, verb, [owner], names, tracker, on_stage, cues, index + 1)
+                    break
+
+    @staticmethod
+    def _owner(
+        tokens: list[_Tok], index: int, names: NameIndex, tracker: ReferenceTracker
+    ) -> str | None:
+        """The character whose part follows token `index`: a name's possessive ("Ana's"), or
+        his / her."""
+        token = tokens[index]
+        if token.possessive:
+            match = names.match_ending(tokens, index)
+            return match[0] if match is not None else None
+        if token.low in ("his", "her") and not token.glossed:
+            return tracker.resolve(token.low)
+        return None
 
     @staticmethod
     def _lists(
@@ -800,7 +853,10 @@ class ActionParser:
         tracker: ReferenceTracker,
         on_stage: Sequence[str],
         cues: list[ActionCue],
+        said_from: int | None = None,
     ) -> None:
+        """The verb's behaviours for its subject; `said_from` is where the words that say it
+        begin, when before the verb ("her face falls")."""
         assert verb.entry is not None
         region = tokens[verb.position + 1 : verb.object_end]
         stop = next(
@@ -808,7 +864,8 @@ class ActionParser:
             len(region),
         )
         region = region[:stop]
-        trigger = _said(tokens[verb.position : verb.position + 1 + len(region)])
+        said = verb.position if said_from is None else said_from
+        trigger = _said(tokens[said : verb.position + 1 + len(region)])
         person = self._object_person(region, names, tracker, subject)
         if isinstance(subject, _Everyone) and person is None:
             # "They glance over to see her": everyone else looks at her.
@@ -858,7 +915,10 @@ class ActionParser:
                 or (
                     token.low in ("her", "his")
                     and (
-                        following in ("hand", "hands")
+                        following in ("hand", "hands")  # "shakes his hand"
+                        or (  # "meets her gaze"; "gestures with his eyes" are his own
+                            following in _EYES and not (index and region[index - 1].low == "with")
+                        )
                         or (
                             token.low == "her"
                             and (

@@ -46,6 +46,9 @@ class ParentheticalCue:
     gesture_scale: float = 1.0
     beats: bool = True
     pause: bool = False
+    # False for words an action line mostly uses otherwise ("moved to the door", "a cold night"):
+    # they state the emotion only in a parenthetical.
+    action_lines: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +58,15 @@ class ActionEntry:
     objects: tuple[tuple[str, ...], ...]
     within: int
     behaviours: tuple[BehaviourTemplate, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PartAction:
+    """An action of a part of a character ("Her face falls.", "Ana's jaw drops."): the verb
+    read as an action entry, whose behaviours are the owner's."""
+
+    parts: frozenset[str]
+    entry: ActionEntry
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +116,7 @@ class CueLexicon:
     languages: tuple[LanguageCues, ...] = ()
     # A line with one of these reads as English: no Latin-script cue of another language in it.
     english_words: frozenset[str] = frozenset()
+    part_actions: tuple[PartAction, ...] = ()
 
 
 # --- loading ------------------------------------------------------------------------------------
@@ -194,6 +207,7 @@ def _parenthetical(raw: Mapping[str, Any], index: int) -> ParentheticalCue:
         gesture_scale=float(style.get("gesture_scale", 1.0)),
         beats=bool(style.get("beats", True)),
         pause=bool(raw.get("pause", False)),
+        action_lines=bool(raw.get("action_lines", True)),
     )
 
 
@@ -206,6 +220,11 @@ def _action(raw: Mapping[str, Any], index: int) -> ActionEntry:
         within=int(raw.get("within", 4)),
         behaviours=_templates(raw.get("behaviours"), f"actions[{index}] ({verb})"),
     )
+
+
+def _part_action(raw: Mapping[str, Any], index: int) -> PartAction:
+    parts = frozenset(_texts(raw["part"], f"part_actions[{index}]"))
+    return PartAction(parts, _action(raw, index))
 
 
 def _category(name: str, raw: Mapping[str, Any]) -> DialogueCategory:
@@ -244,6 +263,7 @@ def load_cue_lexicon() -> CueLexicon:
         intensifiers={str(k): float(v) for k, v in data["intensifiers"].items()},
         parentheticals=with_other_languages(english, wrylies),
         actions=tuple(_action(a, i) for i, a in enumerate(data["actions"])),
+        part_actions=tuple(_part_action(a, i) for i, a in enumerate(data["part_actions"])),
         group_subjects=frozenset(_texts(data["group_subjects"], "group_subjects")),
         dialogue=dialogue,
         languages=parse_language_cues(table, dialogue),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol, cast
 
 from motiondirector.errors import BackendUnavailableError, MotionDirectorError
@@ -540,15 +540,7 @@ class RulesPlanner:
                     t for t in cue.behaviours if (t.channel, t.lexeme, t.au) not in covered
                 )
                 if kept != cue.behaviours:
-                    cue = ParentheticalCue(
-                        cue.phrases,
-                        cue.emotion,
-                        cue.emotion_intensity,
-                        kept,
-                        cue.gesture_scale,
-                        cue.beats,
-                        cue.pause,
-                    )
+                    cue = replace(cue, behaviours=kept)
                 cues.append((cue, scale))
         return cues, address, actions
 

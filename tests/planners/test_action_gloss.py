@@ -419,7 +419,7 @@ JAPANESE_CAST = ["アヤ", "ケン"]
         ("ケンはドアのところからアヤを見ている。", {("ケン", "gaze", "アヤ")}),
         # The object first, then the other phrases with their particles as prepositions.
         ("アヤはケンにカップを渡す。", {("アヤ", "give", "ケン")}),
-        ("アヤはケンの手を取る。", {("アヤ", "take", "ケン")}),
+        ("アヤはケンの手を取る。", {("アヤ", "handshake", "ケン")}),
         # A name and a comma open the line, as scripts write it; a te-form chains two verbs.
         ("アヤ、入ってきてテーブルにつく。", {("アヤ", "walk", "None"), ("アヤ", "sit", "None")}),
         ("二人は一緒に座る。", {("アヤ", "sit", "None"), ("ケン", "sit", "None")}),

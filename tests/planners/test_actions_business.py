@@ -1,6 +1,6 @@
 """The stage business of everyday screenplays ("She bites her lip.", "He runs a hand through his
-hair.", "She sinks into the couch.") gives the behaviour of the vocabulary nearest to it, and the
-same verbs used otherwise give what they mean there, or nothing."""
+hair.", "She sinks into the couch.", "Her face falls.") gives the behaviour of the vocabulary
+nearest to it, and the same words used otherwise give what they mean there, or nothing."""
 
 from __future__ import annotations
 
@@ -17,13 +17,13 @@ def parser() -> ActionParser:
     return ActionParser(load_cue_lexicon())
 
 
-def read(parser: ActionParser, text: str) -> set[str]:
+def read(parser: ActionParser, text: str, *, emotions: bool = False) -> set[str]:
     """Every cue the text gives, as "CHARACTER what[>target]"; what is a lexeme, AU<n> or gaze."""
     tracker = ReferenceTracker()  # both were introduced before the line
     for name, gender in (("ANA", "f"), ("BEN", "m")):
         tracker.mention(name)
         tracker.learn(name, gender)
-    cues = parser.parse(text, NameIndex(CAST), tracker, CAST)
+    cues = parser.parse(text, NameIndex(CAST), tracker, CAST, emotions=emotions)
     found = set()
     for cue in cues:
         template = cue.template
@@ -75,6 +75,27 @@ LINES = [
     ("Ana touches Ben's arm.", {"ANA hug>BEN"}),
     ("Ana pats the seat next to her.", {"ANA beckon"}),
     ("Ben locks eyes with Ana.", {"BEN gaze>ANA"}),
+    ("Ana meets his gaze.", {"ANA gaze>BEN"}),
+    ("Ben returns her gaze.", {"BEN gaze>ANA"}),
+    ("Ben avoids her eyes.", {"BEN gaze>away"}),
+    ("Ben gestures with his eyes to Ana.", {"BEN gaze>ANA"}),  # his own eyes
+    # Hitting, pushing, giving up, breaking down.
+    ("Ana slaps Ben.", {"ANA beat>BEN", "ANA AU4"}),
+    ("Ben shoves Ana aside.", {"BEN stop>ANA", "BEN AU4"}),
+    ("Ana pushes past Ben.", {"ANA walk"}),
+    ("Ben pushes the door open.", {"BEN open"}),
+    ("Ana throws her hands up.", {"ANA shrug"}),
+    ("Ana looks Ben up and down.", {"ANA gaze>BEN"}),
+    ("Ben crouches down.", {"BEN kneel"}),
+    ("Ana gets down on one knee.", {"ANA kneel"}),
+    ("Ana forces a smile.", {"ANA AU12"}),
+    ("Ben chokes back tears.", {"BEN AU1", "BEN AU15", "BEN AU24", "BEN lower"}),
+    ("Ana bursts into tears.", {"ANA AU1", "ANA AU15", "ANA lower"}),
+    ("Ben bursts out laughing.", {"BEN AU6", "BEN AU12", "BEN AU26", "BEN toss"}),
+    ("Ana bursts into the room.", {"ANA run"}),
+    ("Ben lets out a breath.", {"BEN lower"}),
+    ("Ben clears his throat.", {"BEN cover_mouth"}),
+    ("Ben takes her hand.", {"BEN handshake>ANA"}),
     # Sitting.
     ("Ben sinks into the couch.", {"BEN sit"}),
     ("Ana collapses into a chair.", {"ANA sit"}),
@@ -116,6 +137,10 @@ LINES = [
     ("Ana answers him.", set()),
     ("Ben pats his pockets.", set()),
     ("Ana does not flinch.", set()),
+    ("Ben turns off the light.", set()),
+    ("Ana turns on the TV.", set()),
+    ("Ben turns on his heel.", {"BEN turn"}),
+    ("Ana throws a punch.", set()),
 ]
 
 
@@ -124,3 +149,61 @@ def test_stage_business_gives_the_nearest_behaviour(
     parser: ActionParser, text: str, expected: set[str]
 ) -> None:
     assert read(parser, text) == expected
+
+
+# What a part of a character does is the character's: "Her face falls.", "Ana's jaw drops."
+PARTS = [
+    ("Her face falls.", {"ANA AU1", "ANA AU15", "ANA lower"}),
+    ("Ana sits down and her face falls.", {"ANA sit", "ANA AU1", "ANA AU15", "ANA lower"}),
+    ("Ben walks in, his jaw drops.", {"BEN walk", "BEN AU1", "BEN AU2", "BEN AU5", "BEN AU26"}),
+    ("Ana's mouth falls open.", {"ANA AU1", "ANA AU2", "ANA AU5", "ANA AU26"}),
+    ("Her eyes widen.", {"ANA AU1", "ANA AU2", "ANA AU5"}),
+    ("Ana turns, her eyes narrowing.", {"ANA turn", "ANA AU4", "ANA AU7"}),
+    ("Ana's eyes slowly fill with tears.", {"ANA AU1", "ANA AU15", "ANA gaze>down"}),
+    ("Ana's face lights up.", {"ANA AU5", "ANA AU6", "ANA AU12"}),
+    ("His smile fades.", {"BEN AU1", "BEN AU15"}),
+    ("Her brow furrows.", {"ANA AU4"}),
+    ("Her eyebrows shoot up.", {"ANA AU1", "ANA AU2"}),
+    ("Her lip trembles.", {"ANA AU1", "ANA AU15", "ANA AU17"}),
+    ("His voice cracks.", {"BEN AU1", "BEN AU15"}),
+    ("Her eyes go to Ben.", {"ANA gaze>BEN"}),
+    ("Ben's eyes dart to the door.", {"BEN gaze>away"}),
+    ("His gaze drops.", {"BEN gaze>down"}),
+    ("Ben's head snaps up.", {"BEN gaze>up", "BEN AU5"}),
+    ("Ana sits. Her shoulders slump.", {"ANA sit", "ANA AU15", "ANA lower"}),
+    ("Ben's knees buckle.", {"BEN fall"}),
+    # Not a character's part, or not done.
+    ("Her face does not fall.", set()),
+    ("The door falls open.", set()),
+    ("Ben takes her bag. Her bag falls.", {"BEN take"}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PARTS)
+def test_a_part_of_a_character_moves_the_character(
+    parser: ActionParser, text: str, expected: set[str]
+) -> None:
+    assert read(parser, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Ben, furious, sits.",
+            {"BEN sit", "BEN AU4", "BEN AU5", "BEN AU7", "BEN AU23", "BEN AU24"},
+        ),
+        (
+            "Ben, hurt, turns away.",
+            {"BEN turn", "BEN turn_away", "BEN AU1", "BEN AU4", "BEN AU15", "BEN AU17"},
+        ),
+        # Words of feeling that an action line mostly uses otherwise say nothing there.
+        ("Ben moved to the door.", set()),
+        ("Ana sits in the cold kitchen.", {"ANA sit"}),
+        ("Ben walks in, dry and cold.", {"BEN walk"}),
+    ],
+)
+def test_words_of_feeling_in_an_action_line_give_the_face_they_mean(
+    parser: ActionParser, text: str, expected: set[str]
+) -> None:
+    assert read(parser, text, emotions=True) == expected
