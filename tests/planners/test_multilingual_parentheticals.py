@@ -59,6 +59,11 @@ def explicit(line: str) -> tuple[str | None, set[str]]:
         ("（聳聳肩）隨便。", None, {"shrug"}),
         ("(고개를 저으며) 아니요.", None, {"shake"}),
         ("(웃으며) 안녕하세요.", "joy", set()),
+        ("(a la defensiva) No es culpa mía.", "anger", {"cross_arms"}),
+        ("(les larmes aux yeux) Je ne savais pas.", "sadness", {"1", "15", "down"}),
+        ("(misstrauisch) Wo warst du?", None, {"4", "7", "tilt"}),
+        ("(al telefono) Sì, arrivo.", None, {"away"}),
+        ("(magoada) Eu pensei que eras meu amigo.", "sadness", {"lower"}),
     ],
 )
 def test_a_foreign_wryly_directs_the_line_as_its_english_kin(
