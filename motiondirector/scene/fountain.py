@@ -61,7 +61,7 @@ _STANDARD_TRANSITIONS = frozenset({"FADE IN:", "FADE OUT.", "FADE OUT:", "FADE T
 def parse_fountain(text: str, *, file: str | None = None) -> ParsedScript:
     lines = source_lines(text, file=file)
     title, language, body = _read_title_page(lines, file)
-    builder = _Builder()
+    builder = _Builder(file)
     for block in _blocks(body):
         builder.add_block(block)
     return ParsedScript(elements=tuple(builder.elements), title=title, language=language)
@@ -209,6 +209,7 @@ def parse_cue(stripped: str) -> Cue | None:
 
 @dataclass
 class _Builder:
+    file: str | None = None
     elements: list[Element] = field(default_factory=list)
     last_speaker: str | None = None
 
@@ -282,6 +283,12 @@ class _Builder:
         while index < len(body):
             stripped = body[index].text.strip()
             closing = _parenthetical_end(body, index) if stripped.startswith("(") else None
+            if closing is None and stripped.startswith("(") and _never_closed(body, index):
+                raise ScriptError(
+                    f"the parenthetical {stripped[:40]!r} is never closed; end it with ')'",
+                    line=body[index].number,
+                    file=self.file,
+                )
             if closing is not None:
                 joined = " ".join(line.text.strip() for line in body[index : closing + 1])
                 segments.append(Wryly(normalize(strip_emphasis(joined[1:-1]))))
@@ -293,6 +300,12 @@ class _Builder:
             index += 1
         self.elements.append(RawTurn(cue.name, tuple(segments), number, cue.extension, cue.dual))
         self.last_speaker = cue.name
+
+
+def _never_closed(body: list[SourceLine], index: int) -> bool:
+    """Whether the bracket opening line `index` has no ')' after it in the speech: a
+    wryly left open would otherwise be said aloud ("(smiling" read as words)."""
+    return not any(")" in line.text for line in body[index:])
 
 
 def _parenthetical_end(body: list[SourceLine], index: int) -> int | None:

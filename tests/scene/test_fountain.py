@@ -147,6 +147,14 @@ def test_multi_line_parenthetical_and_inline_one() -> None:
     ]
 
 
+def test_a_parenthetical_never_closed_names_its_line() -> None:
+    # Read as speech, "(smiling" would be said aloud.
+    with pytest.raises(ScriptError) as raised:
+        fountain("ANA\nHi.\n\nBEN\n(smiling\nHello there.\n")
+    assert raised.value.line == 5
+    assert "(smiling" in str(raised.value) and "never closed" in str(raised.value)
+
+
 def test_parenthetical_pause_delays_the_next_word() -> None:
     plain = fountain("ANA\nGo now\n").utterances[0]
     paused = fountain("ANA\nGo\n(pause)\nnow\n").utterances[0]
