@@ -65,9 +65,15 @@ _SKIPPABLE = frozenset(
 )  # fmt: skip
 _MALE = frozenset({"he", "him", "his", "himself"})
 _FEMALE = frozenset({"she", "her", "hers", "herself"})
-_DOWN = frozenset({"floor", "ground", "feet", "down", "table", "desk", "lap", "hands", "shoes"})
+# Things held or set low: looking at them is looking down ("stares into her tea").
+_DOWN = frozenset(
+    {"floor", "ground", "feet", "down", "table", "desk", "lap", "hands", "shoes", "cup", "mug",
+     "glass", "drink", "tea", "coffee", "plate", "food", "phone", "book", "letter", "notes",
+     "papers", "page", "watch"}
+)  # fmt: skip
 _UP = frozenset({"ceiling", "sky", "up", "heavens", "heaven", "stars", "roof"})
-_CAMERA = frozenset({"us", "camera", "lens", "audience", "viewer", "viewers", "screen"})
+# Not "screen": in an action line it is a monitor or a phone far more often than the lens.
+_CAMERA = frozenset({"us", "camera", "lens", "audience", "viewer", "viewers"})
 _BODY_TURNS = frozenset({"head", "back", "face", "body", "around", "away", "eyes", "gaze"})
 _ASIDE = re.compile(r"\([^()]*\)")
 _STOPS = frozenset({".", "!", "?"})
@@ -687,7 +693,8 @@ class ActionParser:
         for none), or None when it is not there."""
         if not entry.objects:
             return position + 1
-        after = [t.low for t in tokens[position + 1 : position + 1 + entry.within + 4]]
+        longest = max(len(words) for words in entry.objects)
+        after = [t.low for t in tokens[position + 1 : position + 1 + entry.within + longest]]
         reach = min(entry.within, len(after))
         if not entry.behaviours or entry.within > _NEAR:
             # A use that does nothing, or one whose object may come far after the verb ("gives

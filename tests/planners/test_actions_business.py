@@ -122,6 +122,11 @@ LINES = [
     ("Ana hangs up.", {"ANA put_down"}),
     ("Ben checks his watch.", {"BEN gaze>down"}),
     ("Ben motions to the door.", {"BEN point"}),
+    ("Ana stares into her tea.", {"ANA gaze>down"}),
+    ("Ana looks at the screen.", {"ANA gaze>away"}),  # a monitor, not the lens
+    ("Ben hangs it on the hook.", {"BEN put_down"}),
+    ("Ana slips Ben a note.", {"ANA give>BEN"}),
+    ("Ana slips a twenty into the man's hand.", {"ANA give"}),
     ("Ana twirls her hair.", {"ANA head_scratch"}),
     ("Ben fiddles with his ring.", {"BEN rub_hands"}),
     ("Ana chews her lip.", {"ANA AU28"}),
@@ -151,6 +156,7 @@ LINES = [
     ("Ana turns on the TV.", set()),
     ("Ben turns on his heel.", {"BEN turn"}),
     ("Ana throws a punch.", set()),
+    ("Ben slips on the ice.", set()),
 ]
 
 
