@@ -95,6 +95,16 @@ CASES = [
     ("de", "Ana wirft Ben die Schlüssel zu.", {("ANA", "give", "BEN")}),
     ("it", "Ana mostra la foto a Ben.", {("ANA", "give", "BEN")}),
     ("pt", "Ben devolve o livro para Ana.", {("BEN", "give", "ANA")}),
+    # Stage business: a lip bitten, eyes closed, a hand through the hair, a door slammed.
+    (
+        "es",
+        "Ana se muerde el labio y cierra los ojos.",
+        {("ANA", "28", "None"), ("ANA", "43", "None")},
+    ),
+    ("fr", "Ben se passe la main dans les cheveux.", {("BEN", "head_scratch", "None")}),
+    ("de", "Ana knallt die Tür zu.", {("ANA", "open", "None")}),
+    ("it", "Ana bacia Ben.", {("ANA", "lean_forward", "None"), ("ANA", "gaze", "BEN")}),
+    ("pt", "Ben hesita e pigarreia.", {("BEN", "gaze", "away"), ("BEN", "cover_mouth", "None")}),
 ]
 
 
