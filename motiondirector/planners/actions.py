@@ -558,7 +558,7 @@ class ActionParser:
                 if cues[index].character in singles
             }
             cues[:] = [cue for index, cue in enumerate(cues) if index not in dropped]
-        self._part_actions(tokens, names, tracker, on_stage, cues)
+        self._part_actions(tokens, names, tracker, subject or list(on_stage), cues)
         if emotions:
             self._emotion_faces(tokens, mentions, subjects, subject, tracker, cues)
         self._learn_gender(tokens, mentions, tracker)
@@ -569,17 +569,22 @@ class ActionParser:
         tokens: list[_Tok],
         names: NameIndex,
         tracker: ReferenceTracker,
-        on_stage: Sequence[str],
+        group: list[str],
         cues: list[ActionCue],
     ) -> None:
         """What a part of a character does ("Her face falls.", "Ana's jaw drops.", "his eyes
-        narrowing"): the owner's behaviours (the lexicon's `part_actions`)."""
+        narrowing"): the owner's behaviours (the lexicon's `part_actions`). "Their" parts are
+        the group's: the sentence's subject when it is several, else everyone on stage."""
         for index in range(len(tokens) - 2):
             part = tokens[index + 1].low
             if part not in self._parts:
                 continue
-            owner = self._owner(tokens, index, names, tracker)
-            if owner is None:
+            if tokens[index].low == "their" and not tokens[index].glossed:
+                owners: list[str] = group if len(group) > 1 else []
+            else:
+                owner = self._owner(tokens, index, names, tracker)
+                owners = [owner] if owner is not None else []
+            if not owners:
                 continue
             position = index + 2
             while position < len(tokens) - 1 and (
@@ -592,7 +597,7 @@ class ActionParser:
                 if part in parts and self._object_end(tokens, position, entry) is not None:
                     # The object reaches to the clause's end: "her eyes go to Ben".
                     verb = _Verb(position, entry, negated=False, object_end=len(tokens))
-                    self._emit(tokens, verb, [owner], names, tracker, on_stage, cues, index + 1)
+                    self._emit(tokens, verb, owners, names, tracker, group, cues, index + 1)
                     break
 
     @staticmethod

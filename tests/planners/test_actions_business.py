@@ -188,6 +188,22 @@ PARTS = [
     ("Ben's head snaps up.", {"BEN gaze>up", "BEN AU5"}),
     ("Ana sits. Her shoulders slump.", {"ANA sit", "ANA AU15", "ANA lower"}),
     ("Ben's knees buckle.", {"BEN fall"}),
+    # Their parts are the group's; eyes that meet look at each other.
+    ("Their eyes meet.", {"ANA gaze>BEN", "BEN gaze>ANA"}),
+    ("Her eyes meet Ben's.", {"ANA gaze>BEN", "BEN gaze>ANA"}),
+    (
+        "Ana and Ben sit down. Their faces fall.",
+        {
+            "ANA sit",
+            "BEN sit",
+            "ANA AU1",
+            "ANA AU15",
+            "ANA lower",
+            "BEN AU1",
+            "BEN AU15",
+            "BEN lower",
+        },
+    ),
     # Not a character's part, or not done.
     ("Her face does not fall.", set()),
     ("The door falls open.", set()),
