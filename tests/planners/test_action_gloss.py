@@ -395,6 +395,8 @@ CHINESE_CAST = ["王芳", "李明"]
         ("王芳坐下。李明在门口看着她。", {("王芳", "sit", "None"), ("李明", "gaze", "王芳")}),
         # 把 puts the object before the verb: handed to 李明 all the same.
         ("王芳把杯子递给李明。", {("王芳", "give", "李明")}),
+        ("王芳咬着嘴唇，闭上了眼睛。", {("王芳", "28", "None"), ("王芳", "43", "None")}),
+        ("李明挂了电话。", {("李明", "put_down", "None")}),
         ("李明站起来，拥抱王芳。", {("李明", "stand", "None"), ("李明", "hug", "王芳")}),
         ("王芳點點頭。", {("王芳", "nod", "None")}),  # traditional characters
         ("王芳没有笑。", set()),
@@ -433,6 +435,8 @@ JAPANESE_CAST = ["アヤ", "ケン"]
         ("ケンはドアのところからアヤを見ている。", {("ケン", "gaze", "アヤ")}),
         # The object first, then the other phrases with their particles as prepositions.
         ("アヤはケンにカップを渡す。", {("アヤ", "give", "ケン")}),
+        ("アヤは唇を噛んで目を閉じる。", {("アヤ", "28", "None"), ("アヤ", "43", "None")}),
+        ("アヤはケンにキスする。", {("アヤ", "lean_forward", "None"), ("アヤ", "gaze", "ケン")}),
         ("アヤはケンの手を取る。", {("アヤ", "handshake", "ケン")}),
         # A name and a comma open the line, as scripts write it; a te-form chains two verbs.
         ("アヤ、入ってきてテーブルにつく。", {("アヤ", "walk", "None"), ("アヤ", "sit", "None")}),
@@ -456,6 +460,11 @@ KOREAN_CAST = ["지은", "민수"]
         ("지은이 들어와서 식탁에 앉는다.", {("지은", "walk", "None"), ("지은", "sit", "None")}),
         ("민수는 문가에서 지은을 본다.", {("민수", "gaze", "지은")}),
         ("지은은 민수에게 컵을 건넨다.", {("지은", "give", "민수")}),
+        (
+            "지은은 문을 쾅 닫는다.",
+            {("지은", "open", "None"), ("지은", "4", "None"), ("지은", "23", "None")},
+        ),
+        ("민수는 헛기침을 한다.", {("민수", "cover_mouth", "None")}),
         # A verb phrase of several words moves as one, its object particle kept whole.
         ("지은은 고개를 젓는다.", {("지은", "shake", "None")}),
         ("두 사람은 말없이 서로를 바라본다.", {("지은", "gaze", "민수"), ("민수", "gaze", "지은")}),
