@@ -122,12 +122,8 @@ def realize_gestures(
         ):
             continue
         for hand in options:
-            candidate = _Placed(request, hand, sync)
-            clash = any(
-                set(candidate.hands) & set(other.hands) and _overlaps(sync, other.sync)
-                for other in index.near(sync.start, sync.relax)
-            )
-            if not clash:
+            if not _holding(hand, sync, index):
+                candidate = _Placed(request, hand, sync)
                 placed.append(candidate)
                 index.add(sync.start, sync.relax, candidate)
                 break
@@ -143,6 +139,16 @@ def realize_gestures(
     return [_hold_or_retract(item, starts, new_id) for item in placed]
 
 
+def _holding(hand: str, sync: SyncPoints, index: _ByStart[_Placed]) -> list[_Placed]:
+    """The placed gestures that hold `hand` (both: either hand) during `sync`'s core."""
+    hands = {"left", "right"} if hand == "both" else {hand}
+    return [
+        other
+        for other in index.near(sync.start, sync.relax)
+        if hands & set(other.hands) and _overlaps(sync, other.sync)
+    ]
+
+
 def _interrupting(
     request: Request, sync: SyncPoints, options: list[str], index: _ByStart[_Placed]
 ) -> _Placed | None:
@@ -153,12 +159,7 @@ def _interrupting(
     if action is None:
         return None
     for hand in options:
-        hands = {"left", "right"} if hand == "both" else {hand}
-        blocking = [
-            other
-            for other in index.near(sync.start, sync.relax)
-            if hands & set(other.hands) and _overlaps(sync, other.sync)
-        ]
+        blocking = _holding(hand, sync, index)
         if all(
             other.request.action is not None
             and other.request.action is not action
@@ -186,12 +187,7 @@ def _after_its_clause(
     if action is None:
         return None
     for hand in options:
-        hands = {"left", "right"} if hand == "both" else {hand}
-        blocking = [
-            other
-            for other in index.near(sync.start, sync.relax)
-            if hands & set(other.hands) and _overlaps(sync, other.sync)
-        ]
+        blocking = _holding(hand, sync, index)
         if not blocking or any(other.request.action is not action for other in blocking):
             continue
         shift = max(other.sync.end for other in blocking) - sync.start
@@ -199,10 +195,7 @@ def _after_its_clause(
         moved = clamp_sync([point + shift for point in points], duration)
         if moved.relax <= moved.start:
             continue  # no time left in the scene
-        if not any(
-            hands & set(other.hands) and _overlaps(moved, other.sync)
-            for other in index.near(moved.start, moved.relax)
-        ):
+        if not _holding(hand, moved, index):
             return _Placed(request, hand, moved)
     return None
 
