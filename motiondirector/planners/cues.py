@@ -211,20 +211,20 @@ def _parenthetical(raw: Mapping[str, Any], index: int) -> ParentheticalCue:
     )
 
 
-def _action(raw: Mapping[str, Any], index: int) -> ActionEntry:
+def _action(raw: Mapping[str, Any], index: int, table: str = "actions") -> ActionEntry:
     verb = str(raw["verb"]).lower()
     return ActionEntry(
         verb=verb,
         forms=frozenset(verb_forms(verb, raw.get("forms") or ())),
         objects=tuple(tuple(o.lower().split()) for o in _texts(raw.get("object") or (), verb)),
         within=int(raw.get("within", 4)),
-        behaviours=_templates(raw.get("behaviours"), f"actions[{index}] ({verb})"),
+        behaviours=_templates(raw.get("behaviours"), f"{table}[{index}] ({verb})"),
     )
 
 
 def _part_action(raw: Mapping[str, Any], index: int) -> PartAction:
     parts = frozenset(_texts(raw["part"], f"part_actions[{index}]"))
-    return PartAction(parts, _action(raw, index))
+    return PartAction(parts, _action(raw, index, "part_actions"))
 
 
 def _category(name: str, raw: Mapping[str, Any]) -> DialogueCategory:
