@@ -27,6 +27,7 @@ from motiondirector.planners.action_gloss import (
     gloss_for,
 )
 from motiondirector.planners.cues import (
+    PERSON,
     ActionEntry,
     BehaviourTemplate,
     CueLexicon,
@@ -374,6 +375,46 @@ class ActionCue:
     trigger: str  # the words that triggered it, e.g. "crosses her arms"
 
 
+def _joins_people(tokens: Sequence[_Tok], index: int, names: NameIndex) -> bool:
+    """Whether the "and" at `index` joins a name to another person ("gives Nar and Yor a
+    glare", "Ana and the boy"), so that the verb's clause goes on past it."""
+    if tokens[index].low != "and" or index == 0 or index + 1 >= len(tokens):
+        return False
+    after = tokens[index + 1]
+    return names.match_ending(tokens, index - 1) is not None and (
+        after.low in _DETERMINERS
+        or after.low in ("him", "them")
+        or names.match_starting(tokens, index + 1) is not None
+    )
+
+
+def _object_match(
+    words: tuple[str, ...], tokens: Sequence[_Tok], start: int, names: NameIndex
+) -> int | None:
+    """Where an action entry's object `words` end when they are written from token `start`, or
+    None: `*` is any one word but a clause's joint ("gives Nar and Yor a glare" gives Nar
+    nothing), `$person` a character's name (not its possessive: "pushes Ben's chair" pushes
+    no one)."""
+    index = start
+    for word in words:
+        if index >= len(tokens):
+            return None
+        if word == PERSON:
+            match = names.match_starting(tokens, index)
+            if match is None or tokens[match[1] - 1].possessive:
+                return None
+            index = match[1]
+            continue
+        seen = tokens[index].low
+        if not (
+            word == seen
+            or (word == "*" and any(c.isalnum() for c in seen) and seen not in _CLAUSE_BREAKS)
+        ):
+            return None
+        index += 1
+    return index
+
+
 @dataclass(slots=True)
 class _Verb:
     position: int
@@ -394,7 +435,8 @@ def _check_glosses() -> None:
     with the package's lexicon (a parser of another lexicon reads the same glossaries)."""
     lexicon = load_cue_lexicon()
     verbs = frozenset(form for entry in lexicon.actions for form in entry.forms)
-    known = {word for entry in lexicon.actions for words in entry.objects for word in words} - {"*"}
+    known = {word for entry in lexicon.actions for words in entry.objects for word in words}
+    known -= {"*", PERSON}
     vocabulary = frozenset(known | verbs | lexicon.group_subjects | _GLOSS_WORDS)
     for gloss in action_glosses().values():
         unknown = gloss.unknown_words(vocabulary, verbs)
@@ -504,7 +546,7 @@ class ActionParser:
         self._learn_from_introductions(tokens, mentions, names, tracker)
         told = 0  # mentions already passed to the tracker
         lists = self._lists(tokens, mentions, names)
-        verbs = self._verbs(tokens)
+        verbs = self._verbs(tokens, names)
         subject = carried
         previous_end = 0
         subjects: list[tuple[int, list[str]]] = []  # (verb position, its subject)
@@ -594,7 +636,7 @@ class ActionParser:
             if tokens[position - 1].low in _NEGATIONS:
                 continue
             for parts, entry in self._part_verbs.get(tokens[position].low, ()):
-                if part in parts and self._object_end(tokens, position, entry) is not None:
+                if part in parts and self._object_end(tokens, position, entry, names) is not None:
                     # The object reaches to the clause's end: "her eyes go to Ben".
                     verb = _Verb(position, entry, negated=False, object_end=len(tokens))
                     self._emit(tokens, verb, owners, names, tracker, group, cues, index + 1)
@@ -648,7 +690,7 @@ class ActionParser:
             index = match[1]
         return found
 
-    def _verbs(self, tokens: list[_Tok]) -> list[_Verb]:
+    def _verbs(self, tokens: list[_Tok], names: NameIndex) -> list[_Verb]:
         verbs: list[_Verb] = []
         object_end = 0  # the object of the verb before ends here: "exchange glances"
         for position, token in enumerate(tokens):
@@ -669,7 +711,7 @@ class ActionParser:
                 (
                     (e, end)
                     for e in entries
-                    if (end := self._object_end(tokens, position, e)) is not None
+                    if (end := self._object_end(tokens, position, e, names)) is not None
                 ),
                 (None, 0),
             )
@@ -693,28 +735,33 @@ class ActionParser:
         )
 
     @staticmethod
-    def _object_end(tokens: list[_Tok], position: int, entry: ActionEntry) -> int | None:
+    def _object_end(
+        tokens: list[_Tok], position: int, entry: ActionEntry, names: NameIndex
+    ) -> int | None:
         """Where the object the entry asks for ends (the verb's own end for an entry that asks
         for none), or None when it is not there."""
         if not entry.objects:
             return position + 1
-        longest = max(len(words) for words in entry.objects)
-        after = [t.low for t in tokens[position + 1 : position + 1 + entry.within + longest]]
-        reach = min(entry.within, len(after))
+        reach = min(entry.within, len(tokens) - position - 1)
         if not entry.behaviours or entry.within > _NEAR:
             # A use that does nothing, or one whose object may come far after the verb ("gives
             # him a furtive look"), is read in its own clause: "gives Ben the keys and looks
             # away" still hands them over. An object may itself hold a break ("back and forth").
-            clause = next((i for i, w in enumerate(after) if w in _CLAUSE_BREAKS), reach)
+            clause = next(
+                (
+                    offset
+                    for offset in range(reach)
+                    if tokens[position + 1 + offset].low in _CLAUSE_BREAKS
+                    and not _joins_people(tokens, position + 1 + offset, names)
+                ),
+                reach,
+            )
             reach = min(reach, clause)
         for words in entry.objects:
-            for start in range(reach):
-                found = after[start : start + len(words)]
-                if len(found) == len(words) and all(
-                    word == seen or (word == "*" and any(c.isalnum() for c in seen))
-                    for word, seen in zip(words, found, strict=True)
-                ):
-                    return position + 1 + start + len(words)
+            for start in range(position + 1, position + 1 + reach):
+                end = _object_match(words, tokens, start, names)
+                if end is not None:
+                    return end
         return None
 
     def _subject(

@@ -51,11 +51,15 @@ class ParentheticalCue:
     action_lines: bool = True
 
 
+PERSON = "$person"
+"""An action object's word for a character's name ("pushes Ben" is `push: [$person]`)."""
+
+
 @dataclass(frozen=True, slots=True)
 class ActionEntry:
     verb: str
     forms: frozenset[str]
-    objects: tuple[tuple[str, ...], ...]
+    objects: tuple[tuple[str, ...], ...]  # "*" matches any word, PERSON a character's name
     within: int
     behaviours: tuple[BehaviourTemplate, ...]
 
@@ -213,10 +217,17 @@ def _parenthetical(raw: Mapping[str, Any], index: int) -> ParentheticalCue:
 
 def _action(raw: Mapping[str, Any], index: int, table: str = "actions") -> ActionEntry:
     verb = str(raw["verb"]).lower()
+    objects = tuple(tuple(o.lower().split()) for o in _texts(raw.get("object") or (), verb))
+    for words in objects:
+        if any(word.startswith("$") and word != PERSON for word in words):
+            raise ValueError(
+                f"cues.yaml {table}[{index}] ({verb}): object {' '.join(words)!r}: "
+                f"the only placeholder of an object is {PERSON}"
+            )
     return ActionEntry(
         verb=verb,
         forms=frozenset(verb_forms(verb, raw.get("forms") or ())),
-        objects=tuple(tuple(o.lower().split()) for o in _texts(raw.get("object") or (), verb)),
+        objects=objects,
         within=int(raw.get("within", 4)),
         behaviours=_templates(raw.get("behaviours"), f"{table}[{index}] ({verb})"),
     )

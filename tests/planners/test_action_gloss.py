@@ -105,6 +105,12 @@ CASES = [
     ("de", "Ana knallt die Tür zu.", {("ANA", "open", "None")}),
     ("it", "Ana bacia Ben.", {("ANA", "lean_forward", "None"), ("ANA", "gaze", "BEN")}),
     ("pt", "Ben hesita e pigarreia.", {("BEN", "gaze", "away"), ("BEN", "cover_mouth", "None")}),
+    # A knock on the door is a beat of the hand; a person knocked is struck.
+    ("es", "Ben llama a la puerta.", {("BEN", "beat", "None")}),
+    ("fr", "Ana frappe Ben.", {("ANA", "beat", "BEN"), ("ANA", "4", "None")}),
+    ("de", "Ben klopft an die Tür.", {("BEN", "beat", "None")}),
+    ("it", "Ana bussa.", {("ANA", "beat", "None")}),
+    ("pt", "Ben bate à porta.", {("BEN", "beat", "None")}),
 ]
 
 

@@ -83,6 +83,22 @@ LINES = [
     ("Ana slaps Ben.", {"ANA beat>BEN", "ANA AU4"}),
     ("Ben shoves Ana aside.", {"BEN stop>ANA", "BEN AU4"}),
     ("Ana pushes past Ben.", {"ANA walk"}),
+    # A name right after the verb is whom it is done to.
+    ("Ana pushes Ben.", {"ANA stop>BEN", "ANA AU4"}),
+    ("Ben shoves Ana against the wall.", {"BEN stop>ANA", "BEN AU4"}),
+    ("Ana punches Ben.", {"ANA beat>BEN", "ANA AU4"}),
+    ("Ben hits Ana.", {"BEN beat>ANA", "BEN AU4"}),
+    ("Ana struck Ben.", {"ANA beat>BEN", "ANA AU4"}),
+    ("Ana knocks Ben out.", {"ANA beat>BEN", "ANA AU4"}),
+    ("Ana pokes Ben.", {"ANA point>BEN"}),
+    ("Ben nudges Ana.", {"BEN beat>ANA"}),
+    ("Ana hands Ben keys.", {"ANA give>BEN"}),
+    ("Ana gives Ben money.", {"ANA give>BEN"}),
+    ("Ana knocks.", {"ANA beat"}),
+    ("Ben knocks loudly.", {"BEN beat"}),
+    ("Ben elbows his way through.", {"BEN walk"}),
+    ("Ben gives Ana and her sister a glare.", {"BEN gaze>ANA"}),  # "and" joins the people
+    ("Ana hands Ben and leaves.", {"ANA walk"}),  # here it joins two verbs
     ("Ben pushes the door open.", {"BEN open"}),
     ("Ana throws her hands up.", {"ANA shrug"}),
     ("Ana looks Ben up and down.", {"ANA gaze>BEN"}),
@@ -157,6 +173,9 @@ LINES = [
     ("Ben turns on his heel.", {"BEN turn"}),
     ("Ana throws a punch.", set()),
     ("Ben slips on the ice.", set()),
+    ("Ana pushes Ben's chair back.", set()),  # his chair, not him
+    ("Ben hits the lights.", set()),
+    ("Ana strikes a match.", set()),
 ]
 
 

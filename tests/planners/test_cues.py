@@ -43,6 +43,8 @@ def test_bad_lexicon_entries_are_refused() -> None:
         cues_module._template({"channel": "gesture", "lexeme": "moonwalk"}, "test")
     with pytest.raises(ValueError, match="quote it"):
         cues_module._texts(yaml.safe_load("[no, yes]"), "test")
+    with pytest.raises(ValueError, match=r"actions\[3\] \(push\).*only placeholder"):
+        cues_module._action({"verb": "push", "object": ["$persn"], "behaviours": []}, 3)
 
 
 def test_tokens_know_sentences_and_emphasis() -> None:
