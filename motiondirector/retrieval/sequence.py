@@ -541,6 +541,9 @@ def _segments(
         cursor = segment.target_out
     if duration > cursor + 1e-9:
         laid.extend(_fill_segments(cursor, duration, postures, fps))
+    if not laid:
+        # A scene shorter than a frame (a turn of zero-length words) still has its frames.
+        laid = _fill_segments(0.0, 1.0 / fps, postures, fps)
     if laid and laid[-1].target_out < duration:
         laid[-1] = laid[-1].model_copy(update={"target_out": duration})
     out: list[Segment] = []

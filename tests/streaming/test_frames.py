@@ -15,7 +15,7 @@ from motiondirector.export.head_eyes import HeadEyesCurves
 from motiondirector.motion.skeleton import JOINTS
 from motiondirector.plan.motion_plan import MotionPlan
 from motiondirector.plan.vocabulary import load_arkit_map
-from motiondirector.realize import Realization, plan_text, realize_plan
+from motiondirector.realize import Conversation, Realization, TurnInput, plan_text, realize_plan
 from motiondirector.retrieval import ClipLibrary
 from motiondirector.streaming import PlanFrames, channel_names
 
@@ -222,3 +222,20 @@ def test_incremental_frames_are_the_whole_scene_frames(
 def test_json_bytes_are_the_documented_json(plan: MotionPlan, body: Realization) -> None:
     for batch in PlanFrames(plan, fps=60, body=body).batches(20, first_size=6):
         assert batch.to_json_bytes() == orjson.dumps(batch.to_json())
+
+
+@pytest.mark.parametrize("end", [0.0, 0.01])
+def test_a_turn_shorter_than_a_frame_streams_its_frames(
+    builtin_clips: ClipLibrary, end: float
+) -> None:
+    """A TTS that times a word with no length gives a scene of one or two frames: the body
+    stands idle in them, as everywhere the plan has no event."""
+    talk = Conversation(characters=["ANA", "BEN"])
+    turn = talk.take_turn(TurnInput(speaker="ANA", text="No!", words=[("No!", 0.0, end)]))
+    frames = PlanFrames(turn.plan, library=builtin_clips)
+    batches = list(frames.batches(64))
+    assert sum(len(batch) for batch in batches) == frames.frame_count == (1 if end == 0 else 2)
+    realized = realize_plan(turn.plan, builtin_clips, tokens=False)
+    for track in realized.timeline.characters:
+        assert [s.kind for s in track.segments] == ["procedural"]
+        assert realized.motions[track.name].rotations.shape[0] == frames.frame_count
