@@ -98,6 +98,29 @@ LINES = [
     ("Ben knocks loudly.", {"BEN beat"}),
     ("Ben elbows his way through.", {"BEN walk"}),
     ("Ben gives Ana and her sister a glare.", {"BEN gaze>ANA"}),  # "and" joins the people
+    ("Ana follows Ben out.", {"ANA walk", "ANA gaze>BEN"}),
+    ("Ben joins Ana.", {"BEN walk"}),
+    ("Ana leads Ben to the door.", {"ANA walk"}),
+    ("Ana faces Ben.", {"ANA turn", "ANA gaze>BEN"}),
+    ("Ana comforts Ben.", {"ANA hug>BEN"}),
+    ("Ben holds Ana.", {"BEN hug>ANA"}),
+    ("Ben pats Ana.", {"BEN hug>ANA"}),
+    ("Ana greets Ben.", {"ANA wave>BEN"}),
+    ("Ana greets Ben with a hug.", {"ANA hug>BEN"}),
+    ("Ben thanks Ana.", {"BEN nod", "BEN gaze>ANA"}),
+    ("Ana introduces Ben.", {"ANA open_palms>BEN"}),
+    ("Ana introduces herself.", {"ANA self_point"}),
+    ("Ana interrupts Ben.", {"ANA stop>BEN"}),
+    ("Ana cuts Ben off.", {"ANA stop>BEN"}),
+    ("Ana dismisses Ben.", {"ANA dismiss>BEN"}),
+    ("Ana shoos Ben away.", {"ANA dismiss>BEN"}),
+    ("Ben blocks Ana's way.", {"BEN stop>ANA"}),
+    ("Ana signals to Ben.", {"ANA point>BEN"}),
+    ("Ana studies Ben.", {"ANA gaze>BEN"}),
+    ("Ana catches Ben's eye.", {"ANA gaze>BEN"}),
+    ("Ben catches Ana.", {"BEN take>ANA"}),
+    ("Ana catches her breath.", {"ANA lower"}),
+    ("Ana holds his gaze.", {"ANA gaze>BEN"}),
     ("Ana hands Ben and leaves.", {"ANA walk"}),  # here it joins two verbs
     ("Ben pushes the door open.", {"BEN open"}),
     ("Ana throws her hands up.", {"ANA shrug"}),
@@ -175,6 +198,11 @@ LINES = [
     ("Ben slips on the ice.", set()),
     ("Ana pushes Ben's chair back.", set()),  # his chair, not him
     ("Ben hits the lights.", set()),
+    ("Ana follows his gaze.", set()),  # she looks where he looks: no walk
+    ("Ana holds her coffee.", set()),
+    ("Ana pats her pocket.", set()),
+    ("Ben cuts off the engine.", set()),
+    ("Ana studies her notes.", set()),
     ("Ana strikes a match.", set()),
 ]
 
