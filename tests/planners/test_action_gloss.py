@@ -111,6 +111,18 @@ CASES = [
     ("de", "Ben klopft an die Tür.", {("BEN", "beat", "None")}),
     ("it", "Ana bussa.", {("ANA", "beat", "None")}),
     ("pt", "Ben bate à porta.", {("BEN", "beat", "None")}),
+    # Done to someone named after the verb (Spanish with its personal "a", or a clitic).
+    ("es", "Ana empuja a Ben.", {("ANA", "stop", "BEN")}),
+    ("es", "Ben entra. Ana lo empuja.", {("ANA", "stop", "BEN")}),
+    ("es", "Ben sigue a Ana.", {("BEN", "walk", "None"), ("BEN", "gaze", "ANA")}),
+    ("fr", "Ana console Ben.", {("ANA", "hug", "BEN")}),
+    ("fr", "Ana remercie Ben.", {("ANA", "nod", "None"), ("ANA", "gaze", "BEN")}),
+    ("de", "Ana unterbricht Ben.", {("ANA", "stop", "BEN")}),
+    ("de", "Ben folgt Ana.", {("BEN", "walk", "None"), ("BEN", "gaze", "ANA")}),
+    ("it", "Ana colpisce Ben.", {("ANA", "beat", "BEN")}),
+    ("it", "Ana consola Ben.", {("ANA", "hug", "BEN")}),
+    ("pt", "Ana empurra Ben.", {("ANA", "stop", "BEN")}),
+    ("pt", "Ana interrompe Ben.", {("ANA", "stop", "BEN")}),
 ]
 
 
