@@ -247,8 +247,11 @@ class SceneFolder:
 
     def read_plan(self) -> MotionPlan:
         from motiondirector.plan.validate import load_plan_json
+        from motiondirector.scene.limits import SceneLimits
 
-        return load_plan_json(self._read(self.PLAN))
+        return SceneLimits().check_plan(
+            load_plan_json(self._read(self.PLAN)), file=str(self.path(self.PLAN))
+        )
 
     def read_timeline(self) -> Timeline:
         return self._model(self.TIMELINE, Timeline)

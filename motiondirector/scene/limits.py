@@ -5,15 +5,21 @@ in proportion to the scene's duration and to characters × lines. A script's siz
 bound those: one word timed at 86,400 s asks for a day of motion. These limits are checked while
 the scene is laid out, before any of that work, so the cost of a scene stays proportional to
 what was written: silence between words is capped by `max_gap_s`, so a timestamp's value can
-never buy more motion than the words around it.
+never buy more motion than the words around it. A plan read from a file (`check_plan`) is held
+to the same duration and character-seconds: an edited duration of a million seconds would ask a
+render or a stream for gigabytes of curves.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
 
 from motiondirector.errors import MotionDirectorError, SceneLimitError
+
+if TYPE_CHECKING:
+    from motiondirector.plan.motion_plan import MotionPlan
 
 __all__ = ["SceneLimitError", "SceneLimits"]
 
@@ -58,6 +64,28 @@ class SceneLimits:
                 limit=name,
                 line=line,
             )
+
+    def check_plan(self, plan: MotionPlan, *, file: str | None = None) -> MotionPlan:
+        """`plan`, or SceneLimitError when it runs longer, or moves more characters for
+        longer, than a scene may."""
+        duration = plan.scene.duration
+        if duration > self.max_duration_s:
+            raise SceneLimitError(
+                f"the plan runs {duration:g} s, over the limit of {self.max_duration_s:g} s",
+                field="scene.duration",
+                limit="max_duration_s",
+                file=file,
+            )
+        moving = len(plan.characters) * duration
+        if moving > self.max_character_seconds:
+            raise SceneLimitError(
+                f"{len(plan.characters)} characters over {duration:g} s is {moving:g} "
+                f"character-seconds of motion, over the limit of {self.max_character_seconds:g}",
+                field="characters",
+                limit="max_character_seconds",
+                file=file,
+            )
+        return plan
 
 
 def _noun(name: str, count: int) -> str:

@@ -4,6 +4,7 @@ limit named, and an input at it that is accepted."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -134,3 +135,30 @@ def test_the_error_reads_as_a_script_error_with_file_and_line() -> None:
     with pytest.raises(SceneLimitError) as caught:
         parse_script(_timed(("a", 0.0, 40.0)), format="json", file="turns.json")
     assert str(caught.value).startswith("turns.json:7: turns[0].words[0].end: the word lasts 40 s")
+
+
+def test_a_plan_file_is_held_to_the_limits_of_a_scene(tmp_path: Path) -> None:
+    """A plan's duration edited to a million seconds is refused where plan files are read
+    (`validate`, `render`, a `direct --out` folder), before a curve is sampled from it."""
+    from motiondirector.export.scene_folder import SceneFolder
+    from motiondirector.realize import plan_text
+    from motiondirector.tools.rendering import read_plan_file
+
+    plan = plan_text("ANA: Hello, Ben.\nBEN: Hi.", format="text")
+    assert SceneLimits().check_plan(plan) is plan
+    data = json.loads(plan.to_json())
+    data["scene"]["duration"] = 1e6
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    for read in (lambda: read_plan_file(path), SceneFolder(tmp_path).read_plan):
+        with pytest.raises(SceneLimitError) as caught:
+            read()
+        assert (caught.value.field, caught.value.limit) == ("scene.duration", "max_duration_s")
+        assert str(path) in str(caught.value)
+    data["scene"]["duration"] = 3000.0  # two characters: 6000 character-seconds
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert read_plan_file(path).scene.duration == 3000.0
+    moving = SceneLimits(max_character_seconds=5000.0)
+    with pytest.raises(SceneLimitError, match="6000 character-seconds") as caught:
+        moving.check_plan(read_plan_file(path))
+    assert caught.value.limit == "max_character_seconds"
