@@ -160,7 +160,7 @@ def test_an_introduction_says_who_she_is() -> None:
 
 
 def test_a_quoted_cry_does_not_end_the_sentence() -> None:
-    assert read('Ana, who shouts "HEY!" at everyone, sits.')[0] == [("ANA", "sit", None)]
+    assert read('Ana, who mutters "HEY!" at everyone, sits.')[0] == [("ANA", "sit", None)]
 
 
 def test_turning_a_thing_is_not_turning_the_body() -> None:
