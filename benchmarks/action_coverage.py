@@ -54,11 +54,16 @@ MORE_VERBS: dict[str, tuple[str, ...]] = {
     "throw": ("threw", "thrown"), "smoke": (), "light": ("lit",), "study": (),
 }  # fmt: skip
 HANDLING_LEXEMES = ("take", "give", "put_down", "drink", "read", "write", "open")
-# Uses of a verb of the scan that are singing, not moving: "takes up a new beatbox/sung part".
+# Uses of a verb of the scan that are singing, not moving: "takes up a new beatbox/sung part",
+# "Yor joins, with a quiet, low beatbox", "join with their afore song".
 NOT_MOVING: dict[str, tuple[str, ...]] = {
     "take": ("beatbox", "part", "song", "tune", "melody", "rhythm", "harmony", "chorus", "verse"),
+    "join": (",", "in", "with", "song", "singing", "beatbox", "harmony", "chorus"),
 }
 _MARK = BehaviourTemplate(channel="posture", lexeme="idle")
+# Marks a use of NOT_MOVING: a behaviour, so that its object may follow a comma ("Yor joins,
+# with a quiet, low beatbox"), which a use with none may not.
+_SINGING = BehaviourTemplate(channel="posture", lexeme="stand")
 ACTION_LEAD = 0.4  # the realizer strokes an action line's behaviours this long after its start
 
 
@@ -74,7 +79,7 @@ def scan_planner(lexicon: CueLexicon) -> RulesPlanner:
     for verb, forms in sorted(verbs.items()):
         if verb in NOT_MOVING:
             objects = tuple((word,) for word in NOT_MOVING[verb])
-            entries.append(ActionEntry(verb, frozenset(forms), objects, 5, ()))
+            entries.append(ActionEntry(verb, frozenset(forms), objects, 4, (_SINGING,)))
         entries.append(ActionEntry(verb, frozenset(forms), (), 4, (_MARK,)))
     return RulesPlanner(lexicon=dataclasses.replace(lexicon, actions=tuple(entries)))
 
@@ -84,6 +89,8 @@ def movements(scene: Scene, scanner: RulesPlanner) -> list[tuple[str, str, str]]
     found: dict[tuple[str, str], str] = {}
     for direction in scanner.plan_actions(scene):
         for behaviour in direction.behaviours:
+            if behaviour.lexeme == _SINGING.lexeme:
+                continue
             trigger = behaviour.reason.removeprefix('action "').removesuffix('"')
             found.setdefault((direction.action_id, behaviour.character), trigger)
     return [(action_id, name, trigger) for (action_id, name), trigger in found.items()]
