@@ -123,6 +123,13 @@ CASES = [
     ("it", "Ana consola Ben.", {("ANA", "hug", "BEN")}),
     ("pt", "Ana empurra Ben.", {("ANA", "stop", "BEN")}),
     ("pt", "Ana interrompe Ben.", {("ANA", "stop", "BEN")}),
+    # Sleep, a cough, a raised or lowered voice, a blush.
+    ("es", "Ana se duerme.", {("ANA", "43", "None"), ("ANA", "lower", "None")}),
+    ("fr", "Ana chuchote à Ben.", {("ANA", "lean_forward", "None"), ("ANA", "gaze", "BEN")}),
+    ("de", "Ana schläft ein.", {("ANA", "43", "None"), ("ANA", "lower", "None")}),
+    ("it", "Ben tossisce.", {("BEN", "cover_mouth", "None")}),
+    ("pt", "Ana cora.", {("ANA", "gaze", "down"), ("ANA", "12", "None"), ("ANA", "lower", "None")}),
+    ("es", "Ana grita a Ben.", {("ANA", "4", "None"), ("ANA", "gaze", "BEN")}),
 ]
 
 
