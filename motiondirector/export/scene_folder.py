@@ -68,6 +68,15 @@ from motiondirector.plan.vocabulary import load_arkit_map
 _M = TypeVar("_M", bound=BaseModel)
 
 
+def read_plan_text(text: str, source: Path) -> MotionPlan:
+    """The plan in the text of the file `source`: validated (`load_plan_json`) and held to the
+    limits of a scene (`SceneLimits.check_plan`), before anything is sampled from it."""
+    from motiondirector.plan.validate import load_plan_json
+    from motiondirector.scene.limits import SceneLimits
+
+    return SceneLimits().check_plan(load_plan_json(text, source=source), file=str(source))
+
+
 @dataclass(frozen=True)
 class DirectResult:
     """A directed scene: the plan, its timeline, the body motion per character, and the files
@@ -246,12 +255,7 @@ class SceneFolder:
         )
 
     def read_plan(self) -> MotionPlan:
-        from motiondirector.plan.validate import load_plan_json
-        from motiondirector.scene.limits import SceneLimits
-
-        return SceneLimits().check_plan(
-            load_plan_json(self._read(self.PLAN)), file=str(self.path(self.PLAN))
-        )
+        return read_plan_text(self._read(self.PLAN), self.path(self.PLAN))
 
     def read_timeline(self) -> Timeline:
         return self._model(self.TIMELINE, Timeline)

@@ -204,8 +204,8 @@ def render_conditioning_tool(args: ConditioningArgs) -> ConditioningResult:
 def read_plan_file(path: Path) -> MotionPlan:
     """The validated plan in the JSON file at `path`, or in the plan.json of the folder
     `path` (as `direct --out` writes it)."""
-    from motiondirector.plan.validate import PLAN_FILE, load_plan_json
-    from motiondirector.scene.limits import SceneLimits
+    from motiondirector.export.scene_folder import read_plan_text
+    from motiondirector.plan.validate import PLAN_FILE
 
     path = Path(path)
     if path.is_dir():
@@ -218,7 +218,7 @@ def read_plan_file(path: Path) -> MotionPlan:
         raise ExportError(f"no plan file at {path}") from None
     except (OSError, UnicodeDecodeError) as error:
         raise ExportError(f"cannot read the plan {path}: {error}") from None
-    return SceneLimits().check_plan(load_plan_json(text, source=Path(path)), file=str(path))
+    return read_plan_text(text, Path(path))
 
 
 def render_plan_preview(
