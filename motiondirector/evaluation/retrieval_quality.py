@@ -202,6 +202,7 @@ _NAMED: dict[str, str] = {
     "beckon": "beckons someone over",
     "fist_pump": "does a victorious fist pump",
     "fist_shake": "shakes their fist",
+    "punch": "lands a punch",
     "cover_mouth": "covers their mouth with a hand",
     "hand_on_heart": "puts a hand on their heart",
     "shush": "goes shh with a finger on the lips",
@@ -238,6 +239,9 @@ _NAMED: dict[str, str] = {
     "kneel": "kneels on one knee",
     "jump": "does a jump",
     "fall": "falls down to the ground",
+    "lie": "takes a lie-down on the floor",
+    "kick": "gives a kick",
+    "dance": "does a little dance",
     "idle": "stands still, idling and breathing",
 }
 _DESCRIBED: dict[str, str] = {
@@ -256,6 +260,7 @@ _DESCRIBED: dict[str, str] = {
     "beckon": "motions someone to come closer",
     "fist_pump": "punches the air in triumph",
     "fist_shake": "brandishes a clenched fist threateningly",
+    "punch": "strikes out with a closed fist",
     "cover_mouth": "puts a hand over the lips",
     "hand_on_heart": "presses a palm to the chest over the heart",
     "shush": "raises a finger to the lips asking for silence",
@@ -292,6 +297,9 @@ _DESCRIBED: dict[str, str] = {
     "kneel": "goes down on one knee",
     "jump": "leaps into the air",
     "fall": "collapses onto the floor",
+    "lie": "stretches out flat on the back",
+    "kick": "swings a foot up at something in front",
+    "dance": "moves to music, swaying and stepping",
     "idle": "waits in place, breathing quietly",
 }
 _WORDINGS: dict[str, dict[str, str]] = {"named": _NAMED, "described": _DESCRIBED}

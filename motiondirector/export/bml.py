@@ -41,7 +41,9 @@ AnyEvent = FaceEvent | HeadEvent | GazeEvent | GestureEvent | PostureEvent
 _SYNC_TOLERANCE_S = 0.0005
 _HAND_MODE = {"left": "LEFT_HAND", "right": "RIGHT_HAND", "both": "BOTH_HANDS"}
 # BML 1.0 stance types; the other posture lexemes keep the stance the character is in.
-_STANCE = {"stand": "STANDING", "sit": "SITTING", "kneel": "CROUCHING", "fall": "LYING"}
+_STANCE = {
+    "stand": "STANDING", "sit": "SITTING", "kneel": "CROUCHING", "fall": "LYING", "lie": "LYING",
+}  # fmt: skip
 _POSE = {"lean_forward": "LEANING_FORWARD", "lean_back": "LEANING_BACKWARD"}
 # BML gaze offsets for the plan's non-character targets, in degrees from the base target.
 _GAZE_OFFSET = {"down": ("DOWN", 20), "up": ("UP", 15), "away": ("RIGHT", 30)}

@@ -28,7 +28,8 @@ _SMOOTH_S = 0.3  # window for velocities, seconds
 
 # How much a statement says about a clip, for `summarize_motion` (per second it lasts).
 _SALIENCE = {
-    "run": 3.0, "walk": 2.5, "jump": 3.0, "turn": 1.5, "kneel": 2.5, "sit": 2.5, "crouch": 2.0,
+    "run": 3.0, "walk": 2.5, "jump": 3.0, "turn": 1.5, "lie_back": 3.0, "lie_front": 3.0,
+    "kneel": 2.5, "sit": 2.5, "crouch": 2.0, "leg_raised": 2.5,
     "hand_above_head": 2.5, "hand_above_shoulder": 2.0, "arms_crossed": 2.0,
     "hand_near_face": 1.5, "hand_in_front": 1.0, "lean_forward": 1.5, "lean_back": 1.5,
     "lean_side": 1.0, "head_turn": 1.0, "head_tilt": 0.8, "head_down": 0.8, "head_up": 0.8,
@@ -228,20 +229,34 @@ def _arms_crossed(frames: _Frames, min_duration: float) -> list[PoseSpan]:
     return _spans(frames, mask, "arms crossed", "arms_crossed", min_duration)
 
 
-def _lean(frames: _Frames, min_duration: float) -> list[PoseSpan]:
+def _trunk(frames: _Frames) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pelvis-to-neck vector as (left, up, forward) components in the character's frame."""
     p = frames.positions
-    lateral, up, ahead = _body(frames, p[:, _J["neck"]] - p[:, _J["pelvis"]])
+    return _body(frames, p[:, _J["neck"]] - p[:, _J["pelvis"]])
+
+
+def _lying(frames: _Frames) -> np.ndarray:
+    """Frames whose trunk is within about 35° of level with the pelvis near the floor."""
+    lateral, up, ahead = _trunk(frames)
+    elevation = np.degrees(np.arctan2(up, np.hypot(lateral, ahead)))
+    pelvis = frames.positions[:, _J["pelvis"], 1] / _REST_PELVIS_HEIGHT
+    return _hysteresis(-elevation, -35.0, -45.0) & (pelvis < 0.4)
+
+
+def _lean(frames: _Frames, min_duration: float) -> list[PoseSpan]:
+    lateral, up, ahead = _trunk(frames)
     pitch = np.degrees(np.arctan2(ahead, up))
     roll = np.degrees(np.arctan2(lateral, up))
+    upright = ~_lying(frames)  # a body lying down is not leaning
     return [
-        *_spans(frames, _hysteresis(pitch, 20.0, 15.0), "leaning forward", "lean_forward",
+        *_spans(frames, _hysteresis(pitch, 20.0, 15.0) & upright, "leaning forward",
+                "lean_forward", min_duration),
+        *_spans(frames, _hysteresis(-pitch, 12.0, 8.0) & upright, "leaning back", "lean_back",
                 min_duration),
-        *_spans(frames, _hysteresis(-pitch, 12.0, 8.0), "leaning back", "lean_back",
-                min_duration),
-        *_spans(frames, _hysteresis(roll, 12.0, 8.0), "leaning left", "lean_side_left",
-                min_duration),
-        *_spans(frames, _hysteresis(-roll, 12.0, 8.0), "leaning right", "lean_side_right",
-                min_duration),
+        *_spans(frames, _hysteresis(roll, 12.0, 8.0) & upright, "leaning left",
+                "lean_side_left", min_duration),
+        *_spans(frames, _hysteresis(-roll, 12.0, 8.0) & upright, "leaning right",
+                "lean_side_right", min_duration),
     ]  # fmt: skip
 
 
@@ -276,15 +291,36 @@ def _stance(frames: _Frames, min_duration: float) -> list[PoseSpan]:
         thigh = p[:, _J[f"{side}_knee"]] - p[:, _J[f"{side}_hip"]]
         thighs.append(np.degrees(np.arctan2(-thigh[:, 1], np.hypot(thigh[:, 0], thigh[:, 2]))))
     thigh_drop = np.maximum(*thighs)  # degrees below horizontal; 90 is standing
-    low = _hysteresis(-pelvis, -0.80, -0.85)
+    lying = _lying(frames)
+    _, _, ahead = _trunk(frames)
+    low = _hysteresis(-pelvis, -0.80, -0.85) & ~lying
     kneel = low & (knee_low < 0.15)
     sit = low & ~kneel & (thigh_drop < 35.0)
-    crouch = _hysteresis(-pelvis, -0.75, -0.80) & ~kneel & ~sit
+    crouch = _hysteresis(-pelvis, -0.75, -0.80) & ~kneel & ~sit & ~lying
     return [
+        *_spans(frames, lying & (ahead <= 0), "lying on the back", "lie_back", min_duration),
+        *_spans(frames, lying & (ahead > 0), "lying face down", "lie_front", min_duration),
         *_spans(frames, kneel, "kneeling", "kneel", min_duration),
         *_spans(frames, sit, "sitting", "sit", min_duration),
         *_spans(frames, crouch, "crouching", "crouch", min_duration),
     ]
+
+
+def _legs(frames: _Frames, min_duration: float) -> list[PoseSpan]:
+    """A foot raised in front of the body above the other knee (a kick, a high step). A kick
+    is up for a tenth of a second, so a span that short counts."""
+    min_duration = min(min_duration, 0.1)
+    p = frames.positions
+    standing = p[:, _J["pelvis"], 1] / _REST_PELVIS_HEIGHT > 0.75
+    out: list[PoseSpan] = []
+    for side, other in (("right", "left"), ("left", "right")):
+        foot = p[:, _J[f"{side}_foot"]]
+        _, _, ahead = _body(frames, foot - p[:, _J["pelvis"]])
+        raised = foot[:, 1] - p[:, _J[f"{other}_knee"], 1]
+        mask = _hysteresis(raised, 0.0, -0.08) & (ahead > 0.3) & standing
+        out += _spans(frames, mask, f"{side} leg raised in front", f"{side}_leg_raised",
+                      min_duration)  # fmt: skip
+    return out
 
 
 def _locomotion(frames: _Frames, min_duration: float) -> list[PoseSpan]:
@@ -331,5 +367,5 @@ def _turn(frames: _Frames, min_duration: float) -> list[PoseSpan]:
 
 
 _RULES: tuple[Rule, ...] = (
-    _hands, _arms_crossed, _lean, _head, _stance, _locomotion, _jump, _turn,
+    _hands, _arms_crossed, _lean, _head, _stance, _legs, _locomotion, _jump, _turn,
 )  # fmt: skip

@@ -162,6 +162,19 @@ def test_lean_keeps_the_stance_the_character_is_in(plan: MotionPlan) -> None:
     assert (motion.tag, motion.get("lexeme")) == (f"{MD}motion", "WALK")
 
 
+def test_lying_down_is_a_lying_stance_and_a_kick_a_motion(plan: MotionPlan) -> None:
+    ben = plan.characters[1]
+    lie = PostureEvent(id="ben-lie", start=1.0, end=2.0, source=ben.events[0].source,
+                       description="lies down", lexeme="lie")  # fmt: skip
+    kick = lie.model_copy(update={"id": "ben-kick", "lexeme": "kick", "start": 5.5})
+    track = CharacterTrack(name="BEN", events=(*ben.events, lie, kick))
+    root = _parse(plan.model_copy(update={"characters": (plan.characters[0], track)}))
+    _, element = _behaviour(root, "ben-lie")
+    assert [(c.tag, c.get("type")) for c in element] == [(f"{B}stance", "LYING")]
+    _, motion = _behaviour(root, "ben-kick")
+    assert (motion.tag, motion.get("lexeme")) == (f"{MD}motion", "KICK")
+
+
 def test_events_outside_utterances_get_a_scene_block(plan: MotionPlan) -> None:
     root = _parse(plan)
     block, blink = _behaviour(root, "ben-blink")

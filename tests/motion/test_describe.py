@@ -109,6 +109,34 @@ def test_turning_and_crouching() -> None:
     assert "crouch" in _codes(describe_motion(low))
 
 
+def _lowered(motion: Motion, pelvis_height: float) -> Motion:
+    root = motion.root_positions.copy()
+    root[:, 1] = pelvis_height
+    return Motion(motion.rotations, root, motion.fps)
+
+
+def test_lying_on_the_back_or_face_down_and_not_leaning() -> None:
+    on_back = _lowered(posed(30, {"pelvis": Rotation.from_euler("x", -90, degrees=True)}), 0.12)
+    face_down = _lowered(posed(30, {"pelvis": Rotation.from_euler("x", 90, degrees=True)}), 0.12)
+    assert [s.text for s in describe_motion(on_back)] == ["lying on the back"]
+    assert [s.text for s in describe_motion(face_down)] == ["lying face down"]
+    assert summarize_motion(on_back) == "Lying on the back."
+    # Leaning far back standing up is leaning, not lying.
+    reclined = posed(30, {"spine1": Rotation.from_euler("x", -60, degrees=True)})
+    assert _codes(describe_motion(reclined)) == {"lean_back"}
+
+
+def test_a_foot_kicked_up_in_front_counts_even_briefly() -> None:
+    thigh_up = Rotation.from_euler("x", -95, degrees=True)  # right thigh level, shin out
+    kick = posed(60, {"right_hip": thigh_up}, when=slice(27, 31))  # 0.13 s
+    spans = [s for s in describe_motion(kick) if s.code == "right_leg_raised"]
+    assert len(spans) == 1 and spans[0].text == "right leg raised in front"
+    assert "left_leg_raised" not in _codes(describe_motion(kick))
+    # The same leg on a body sitting on the floor is no kick.
+    seated = _lowered(posed(30, {"right_hip": thigh_up, "left_hip": thigh_up}), 0.2)
+    assert not {"right_leg_raised", "left_leg_raised"} & _codes(describe_motion(seated))
+
+
 def test_summary_is_deterministic_and_names_the_main_statements() -> None:
     motion = posed(90, {"right_shoulder": UP, "spine1": Rotation.from_euler("x", 30, degrees=True)})
     first = summarize_motion(motion)
@@ -130,3 +158,6 @@ def test_real_clips_read_as_what_they_are(bandai_dir: Path) -> None:
     assert leaning and 0.5 < leaning[0].start < 2.5
     back = retarget(read_bvh(bandai_dir / "dataset-1_walk-back_normal_001.bvh")).motion
     assert "walking backward" in {s.text for s in describe_motion(back)}
+    kick = retarget(read_bvh(bandai_dir / "dataset-1_kick_normal_001.bvh")).motion
+    kicks = [s for s in describe_motion(kick) if s.code.endswith("_leg_raised")]
+    assert kicks and all(s.end - s.start < 1.0 for s in kicks)

@@ -377,6 +377,52 @@ def test_jump_leaves_the_ground_and_lands() -> None:
     assert feet[-1] == pytest.approx(feet[0], abs=1e-6)
 
 
+@pytest.mark.parametrize("variant", ["small.slow.sad", "normal.normal.neutral", "large.fast.angry"])
+def test_lie_ends_flat_on_the_back_on_the_floor_at_every_amplitude(variant: str) -> None:
+    clip = get_clip(f"lie.{variant}")
+    assert clip.persistent
+    pose = positions(clip.id)
+    last = pose[-1]
+    heights = last[:, 1]
+    assert heights.max() < 0.35  # nothing left standing up
+    # Joints lie inside the body: a back on the floor keeps them a hand's breadth above it.
+    assert 0.0 < heights.min() < 0.1 and last[J["pelvis"], 1] < 0.15
+    assert last[J["head"], 2] < last[J["pelvis"], 2] - 0.4  # lies back, head behind the seat
+    assert last[J["left_foot"], 2] > last[J["pelvis"], 2] + 0.6  # legs out in front
+    assert pose[:, :, 1].min() > 0.0  # never through the floor on the way down
+
+
+def test_kick_swings_the_right_foot_up_in_front_on_the_standing_left_leg() -> None:
+    clip = get_clip("kick.normal.normal.neutral")
+    pose = positions(clip.id)
+    stroke = pose[frame(clip, "stroke")]
+    assert stroke[J["right_foot"], 1] > stroke[J["left_knee"], 1]  # foot above knee height
+    assert stroke[J["right_foot"], 2] - stroke[J["pelvis"], 2] > 0.5  # out in front
+    assert pose[:, J["left_foot"], 1].max() < 0.1  # the standing foot stays down
+    np.testing.assert_allclose(pose[-1], pose[0], atol=0.05)  # back where it started
+
+
+def test_punch_throws_the_fist_straight_out_at_shoulder_height() -> None:
+    clip = get_clip("punch.right.normal.normal.neutral")
+    pose = positions(clip.id)
+    ready, stroke = pose[frame(clip, "ready")], pose[frame(clip, "stroke")]
+    shoulder, wrist = stroke[J["right_shoulder"]], stroke[J["right_wrist"]]
+    assert wrist[2] - shoulder[2] > 0.45 and abs(wrist[1] - shoulder[1]) < 0.15
+    assert ready[J["right_wrist"], 2] - ready[J["right_shoulder"], 2] < 0.3  # cocked first
+    guard = stroke[J["left_wrist"]]
+    assert guard[1] > stroke[J["spine3"], 1]  # the other fist up in guard
+
+
+def test_dance_sways_side_to_side_and_bounces_on_the_spot() -> None:
+    pose = positions("dance.normal.normal.neutral")
+    root = pose[:, J["pelvis"]]
+    assert sign_changes(root[:, 0] - root[0, 0], 0.03) >= 6  # three steps each way
+    assert np.ptp(root[:, 1]) > 0.04  # knees bounce
+    assert np.abs(root[:, [0, 2]] - root[0, [0, 2]]).max() < 0.2  # stays on the spot
+    wrists = pose[:, [J["left_wrist"], J["right_wrist"]], 1]
+    assert np.ptp(wrists, axis=0).min() > 0.1  # both arms move
+
+
 def test_head_lexemes_move_the_head_and_not_the_hands() -> None:
     for lexeme in load_vocabulary().lexemes("head"):
         motion = get_clip(f"{lexeme}.normal.normal.neutral").motion()

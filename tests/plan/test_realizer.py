@@ -6,7 +6,7 @@ from collections import Counter
 import pytest
 
 from motiondirector.errors import PlanValidationError
-from motiondirector.plan.direction import Direction
+from motiondirector.plan.direction import ActionDirection, Direction
 from motiondirector.plan.motion_plan import (
     FaceEvent,
     GazeEvent,
@@ -17,6 +17,7 @@ from motiondirector.plan.motion_plan import (
 from motiondirector.plan.realizer import realize
 from motiondirector.plan.scene import Scene
 from motiondirector.plan.validate import validate_plan
+from motiondirector.plan.vocabulary import GESTURE_LEXEMES, HEAD_LEXEMES, POSTURE_LEXEMES
 
 from .conftest import b
 
@@ -209,3 +210,46 @@ def test_event_ids_stay_unique_when_names_look_alike() -> None:
     first = {track.name: track.events[0].id for track in plan.characters}
     assert first["ANA B"] == "ana-b-1" and first["ANA-B"] == "ana-b-4-1"
     assert validate_plan(plan) == []
+
+
+@pytest.mark.parametrize(
+    ("channel", "lexeme"),
+    [
+        *(("gesture", lexeme) for lexeme in GESTURE_LEXEMES),
+        *(("head", lexeme) for lexeme in HEAD_LEXEMES),
+        # idle is the rest a character is already in: directing it adds nothing
+        *(("posture", lexeme) for lexeme in POSTURE_LEXEMES if lexeme != "idle"),
+    ],
+)
+def test_every_lexeme_of_the_vocabulary_is_realized(
+    two_person_scene: Scene, direction: Direction, channel: str, lexeme: str
+) -> None:
+    """An action line directing any lexeme gives its event, during the line."""
+    action = ActionDirection(
+        action_id="a1", behaviours=(b("BEN", channel, lexeme=lexeme, origin="action"),)
+    )
+    plan = realize(two_person_scene, direction.model_copy(update={"actions": (action,)}))
+    validate_plan(plan)
+    events = [
+        e for e in plan.character("BEN").events
+        if getattr(e, "lexeme", None) == lexeme and e.source.rule == "test.action"
+    ]  # fmt: skip
+    assert events, f"{channel} {lexeme} not realized"
+    line = two_person_scene.actions[0]
+    assert events[0].start <= line.end and events[0].end >= line.start
+
+
+def test_movements_that_end_return_to_rest_and_lying_lasts(
+    two_person_scene: Scene, direction: Direction
+) -> None:
+    def postures(lexeme: str) -> list[str]:
+        action = ActionDirection(
+            action_id="a1", behaviours=(b("BEN", "posture", lexeme=lexeme, origin="action"),)
+        )
+        plan = realize(two_person_scene, direction.model_copy(update={"actions": (action,)}))
+        return [e.lexeme for e in plan.character("BEN").events if isinstance(e, PostureEvent)]
+
+    assert postures("kick") == ["idle", "kick", "idle"]
+    assert postures("dance") == ["idle", "dance", "idle"]
+    assert postures("lie") == ["idle", "lie"]  # until something gets them up
+

@@ -107,7 +107,7 @@ CASES = [
     ("pt", "Ben hesita e pigarreia.", {("BEN", "gaze", "away"), ("BEN", "cover_mouth", "None")}),
     # A knock on the door is a beat of the hand; a person knocked is struck.
     ("es", "Ben llama a la puerta.", {("BEN", "beat", "None")}),
-    ("fr", "Ana frappe Ben.", {("ANA", "beat", "BEN"), ("ANA", "4", "None")}),
+    ("fr", "Ana frappe Ben.", {("ANA", "punch", "BEN"), ("ANA", "4", "None")}),
     ("de", "Ben klopft an die Tür.", {("BEN", "beat", "None")}),
     ("it", "Ana bussa.", {("ANA", "beat", "None")}),
     ("pt", "Ben bate à porta.", {("BEN", "beat", "None")}),
@@ -119,7 +119,7 @@ CASES = [
     ("fr", "Ana remercie Ben.", {("ANA", "nod", "None"), ("ANA", "gaze", "BEN")}),
     ("de", "Ana unterbricht Ben.", {("ANA", "stop", "BEN")}),
     ("de", "Ben folgt Ana.", {("BEN", "walk", "None"), ("BEN", "gaze", "ANA")}),
-    ("it", "Ana colpisce Ben.", {("ANA", "beat", "BEN")}),
+    ("it", "Ana colpisce Ben.", {("ANA", "punch", "BEN")}),
     ("it", "Ana consola Ben.", {("ANA", "hug", "BEN")}),
     ("pt", "Ana empurra Ben.", {("ANA", "stop", "BEN")}),
     ("pt", "Ana interrompe Ben.", {("ANA", "stop", "BEN")}),
@@ -130,6 +130,21 @@ CASES = [
     ("it", "Ben tossisce.", {("BEN", "cover_mouth", "None")}),
     ("pt", "Ana cora.", {("ANA", "gaze", "down"), ("ANA", "12", "None"), ("ANA", "lower", "None")}),
     ("es", "Ana grita a Ben.", {("ANA", "4", "None"), ("ANA", "gaze", "BEN")}),
+    # Kicks, punches, lying down.
+    ("es", "Ben patea la puerta.", {("BEN", "kick", "None")}),
+    ("es", "Ana se acuesta en la cama.", {("ANA", "lie", "None")}),
+    ("fr", "Ana donne un coup de poing à Ben.", {("ANA", "punch", "BEN"), ("ANA", "4", "None")}),
+    ("fr", "Ben s'allonge sur le canapé.", {("BEN", "lie", "None")}),
+    ("de", "Ben tritt gegen die Tür.", {("BEN", "kick", "None")}),
+    ("de", "Ana legt sich auf das Bett.", {("ANA", "lie", "None")}),
+    (
+        "it",
+        "Ana dà un calcio a Ben.",
+        {("ANA", "kick", "None"), ("ANA", "gaze", "BEN"), ("ANA", "4", "None")},
+    ),
+    ("it", "Ben si sdraia sul divano.", {("BEN", "lie", "None")}),
+    ("pt", "Ben dá um soco em Ana.", {("BEN", "punch", "ANA"), ("BEN", "4", "None")}),
+    ("pt", "Ana se deita no chão.", {("ANA", "lie", "None")}),
 ]
 
 
@@ -429,7 +444,7 @@ CHINESE_CAST = ["王芳", "李明"]
         ("王芳點點頭。", {("王芳", "nod", "None")}),  # traditional characters
         ("王芳没有笑。", set()),
         ("王芳推了李明一把。", {("王芳", "stop", "李明"), ("王芳", "4", "None")}),
-        ("李明打了王芳。", {("李明", "beat", "王芳"), ("李明", "4", "None")}),
+        ("李明打了王芳。", {("李明", "punch", "王芳"), ("李明", "4", "None")}),
         ("李明打了个电话。", set()),  # made a call: no blow
         ("王芳安慰李明。", {("王芳", "hug", "李明")}),
         ("王芳和李明互相看着。", {("王芳", "gaze", "李明"), ("李明", "gaze", "王芳")}),

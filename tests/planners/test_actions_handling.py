@@ -59,7 +59,7 @@ OTHER_USES = [
     ("Ben offers a smile.", []),
     ("Ben shows no emotion.", []),
     ("Ben shows her out.", []),
-    ("Ana throws a punch.", []),
+    ("Ana throws a punch.", [("ANA", "gesture", "punch")]),
     ("Ana throws her arms around Ben.", [("ANA", "gesture", "hug")]),
     ("Ben returns to the table.", [("BEN", "posture", "walk")]),
     ("Ben returns to his book.", [("BEN", "gesture", "read")]),

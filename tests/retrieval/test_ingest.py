@@ -37,6 +37,11 @@ def test_bandai_folder_uses_the_dataset_labels() -> None:
     assert bye.tags.lexemes == ("wave",) and bye.tags.emotion == "sadness"
     assert bye.tags.style == "sad" and "waves goodbye with one hand sadly" in bye.descriptions
     assert bye.fps == 30 and bye.duration > 1
+    # Fights and dances are lexemes of the vocabulary too: a planned kick can find a real one.
+    assert by_id["dataset-1_kick_normal_001"].tags.lexemes == ("kick",)
+    assert by_id["dataset-1_punch_normal_001"].tags.lexemes == ("punch",)
+    assert by_id["dataset-1_dance-short_normal_001"].tags.lexemes == ("dance",)
+    assert by_id["dataset-1_slash_normal_001"].tags.lexemes == ()
 
 
 def test_bandai_data_folder_finds_the_label_lists_beside_it() -> None:

@@ -70,9 +70,9 @@ class LibraryClip:
 
 
 # m/s (°/s for the head turn). Every joint at most as fast as people's in the Bandai gestures
-# and walks; runs and jumps as fast as people's in the Bandai runs and dashes (their maxima,
-# rounded down; the head turns no faster in a run).
-ATHLETIC_LEXEMES = frozenset({"run", "jump"})
+# and walks; runs, jumps, blows and dances as fast as people's in the Bandai runs and dashes
+# (their maxima, rounded down; the head turns no faster in a run).
+ATHLETIC_LEXEMES = frozenset({"run", "jump", "punch", "kick", "dance"})
 ATHLETIC_SPEED_LIMITS = {
     "wrists": 10.7,
     "elbows": 8.3,

@@ -29,6 +29,8 @@ CHANNEL_FILES: tuple[tuple[str, str], ...] = (
     ("posture", "postures.yaml"),
 )
 _HANDS = ("right", "both", None)
+ROOT = "root"
+"""The name that, among a lexeme's `fixed` joints, keeps its root offsets at every amplitude."""
 
 
 @dataclass(frozen=True)
@@ -62,10 +64,11 @@ class Cycle:
 class LexemeSpec:
     """The base keyframes of one lexeme, authored for `hand` (right, both, or None).
 
-        `keys` are the whole gesture, or, with a `cycle`, what comes before it; `exit` keys follow
-        the loop (times in seconds after it ends). `persistent` postures end in the new posture
-        instead of back at neutral. `fixed` joints are placed by contact (a hand on the hip) and
-    keep their rotations at every amplitude."""
+    `keys` are the whole gesture, or, with a `cycle`, what comes before it; `exit` keys follow
+    the loop (times in seconds after it ends). `persistent` postures end in the new posture
+    instead of back at neutral. `fixed` joints are placed by contact (a hand on the hip) and
+    keep their rotations at every amplitude; `ROOT` among them keeps the root offsets too (a
+    body lying on the floor)."""
 
     lexeme: str
     channel: str
@@ -190,9 +193,9 @@ def _lexeme(name: str, channel: str, entry: Any, where: str) -> LexemeSpec:
         raise GestureLibraryError(f"{where}: hand must be right, both or null, got {hand!r}")
     keys = _keys(entry.get("keys"), f"{where}.keys")
     fixed = tuple(str(joint) for joint in entry.get("fixed", []))
-    if set(fixed) - set(JOINTS):
+    if set(fixed) - {*JOINTS, ROOT}:
         raise GestureLibraryError(
-            f"{where}: unknown fixed joints {sorted(set(fixed) - set(JOINTS))}"
+            f"{where}: unknown fixed joints {sorted(set(fixed) - {*JOINTS, ROOT})}"
         )
     cycle = _cycle(entry["cycle"], f"{where}.cycle") if "cycle" in entry else None
     exit_keys = _keys(entry.get("exit", []), f"{where}.exit")

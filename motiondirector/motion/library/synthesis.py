@@ -25,6 +25,7 @@ from motiondirector.errors import GestureLibraryError
 from motiondirector.motion.clip import Motion
 from motiondirector.motion.library.keyframes import (
     PHASES,
+    ROOT,
     Key,
     LexemeSpec,
     load_library_data,
@@ -157,12 +158,13 @@ def variant_track(lexeme: str, mirror: bool, amplitude: str, tempo: str) -> Trac
         offsets = mirror_offsets(offsets)
         root = root * np.array([-1.0, 1.0, 1.0])
     factor = np.full(len(JOINTS), data.amplitudes[amplitude])
-    # Joints placed by contact (a hand on the hip) keep their pose at every amplitude.
-    fixed = [JOINT_INDEX[joint] for joint in data.lexemes[lexeme].fixed]
+    # Joints placed by contact (a hand on the hip, a body on the floor) keep their pose at
+    # every amplitude.
+    spec = data.lexemes[lexeme]
+    fixed = [JOINT_INDEX[joint] for joint in spec.fixed if joint != ROOT]
     factor[MIRRORED_JOINTS[fixed] if mirror else fixed] = 1.0
-    return Track(
-        base.times, offsets * factor[:, None], data.amplitudes[amplitude] * root, base.phases
-    )
+    root_factor = 1.0 if ROOT in spec.fixed else data.amplitudes[amplitude]
+    return Track(base.times, offsets * factor[:, None], root_factor * root, base.phases)
 
 
 def scaled_track(track: Track, factor: float) -> Track:

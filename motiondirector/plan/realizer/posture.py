@@ -1,7 +1,8 @@
 """Posture channel: a continuous posture for every character on stage, beat by beat.
 
 Postures from action lines persist until changed. Movements that end by themselves (walk, run,
-turn, jump) last their action line (at least a moment) and return to the resting posture.
+turn, jump, kick, dance) last their action line (at least a moment) and return to the resting
+posture.
 With no direction a character is `idle`: at rest, breathing, shifting weight, never frozen.
 """
 
@@ -15,7 +16,9 @@ from motiondirector.plan.realizer.requests import EventIds, Request
 from motiondirector.plan.realizer.timing import ms
 from motiondirector.plan.scene import Beat
 
-TRANSIENT_SECONDS = {"walk": 1.5, "run": 1.5, "turn": 1.0, "jump": 0.8}
+TRANSIENT_SECONDS = {
+    "walk": 1.5, "run": 1.5, "turn": 1.0, "jump": 0.8, "kick": 0.8, "dance": 3.0,
+}  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ GESTURE_PHASES: dict[str, Phases] = {
     "beckon": Phases(0.3, 1.0, 0.35),
     "fist_pump": Phases(0.25, 0.5, 0.35),
     "fist_shake": Phases(0.3, 0.9, 0.4),
+    "punch": Phases(0.3, 0.3, 0.4),
     "cover_mouth": Phases(0.3, 1.0, 0.4),
     "cover_face": Phases(0.4, 1.8, 0.5),
     "hand_on_heart": Phases(0.4, 1.2, 0.5),
