@@ -253,3 +253,37 @@ def test_movements_that_end_return_to_rest_and_lying_lasts(
     assert postures("dance") == ["idle", "dance", "idle"]
     assert postures("lie") == ["idle", "lie"]  # until something gets them up
 
+
+def test_a_movement_on_foot_gets_a_seated_character_up_and_a_turn_does_not(
+    two_person_scene: Scene, direction: Direction
+) -> None:
+    line = two_person_scene.actions[0]
+    middle = round((line.start + line.end) / 2, 3)
+    first = line.model_copy(update={"end": middle})
+    second = line.model_copy(update={"id": "a2", "start": middle, "text": "Ben moves."})
+    scene = two_person_scene.model_copy(update={"actions": (first, second)})
+
+    def postures(before: str, then: str) -> list[str]:
+        actions = tuple(
+            ActionDirection(
+                action_id=action_id,
+                behaviours=(b("BEN", "posture", lexeme=lexeme, origin="action"),),
+            )
+            for action_id, lexeme in (("a1", before), ("a2", then))
+        )
+        plan = realize(scene, direction.model_copy(update={"actions": actions}))
+        return [e.lexeme for e in plan.character("BEN").events if isinstance(e, PostureEvent)]
+
+    assert postures("sit", "turn") == ["idle", "sit", "turn", "sit"]
+    assert postures("lie", "walk") == ["idle", "lie", "walk", "idle"]
+    assert postures("sit", "kick") == ["idle", "sit", "kick", "idle"]
+    # One line: "walks over and sits down" walks first and ends seated, whatever the order.
+    for lexemes in (("walk", "sit"), ("sit", "walk"), ("lie", "dance")):
+        action = ActionDirection(
+            action_id="a1",
+            behaviours=tuple(b("BEN", "posture", lexeme=x, origin="action") for x in lexemes),
+        )
+        plan = realize(scene, direction.model_copy(update={"actions": (action,)}))
+        events = [e for e in plan.character("BEN").events if isinstance(e, PostureEvent)]
+        moving, settled = sorted(lexemes, key=lambda x: x in ("sit", "lie"))
+        assert [e.lexeme for e in events] == ["idle", moving, settled]

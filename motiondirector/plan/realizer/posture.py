@@ -2,7 +2,7 @@
 
 Postures from action lines persist until changed. Movements that end by themselves (walk, run,
 turn, jump, kick, dance) last their action line (at least a moment) and return to the resting
-posture.
+posture: the one before for a turn, standing at rest after a movement made on one's feet.
 With no direction a character is `idle`: at rest, breathing, shifting weight, never frozen.
 """
 
@@ -19,6 +19,9 @@ from motiondirector.plan.scene import Beat
 TRANSIENT_SECONDS = {
     "walk": 1.5, "run": 1.5, "turn": 1.0, "jump": 0.8, "kick": 0.8, "dance": 3.0,
 }  # fmt: skip
+# Movements made on one's feet: whoever sat, knelt or lay before is standing after them ("Ana
+# sits. ... Ana walks to the window." does not sit down again at the window). A turn is not.
+ON_FOOT = frozenset({"walk", "run", "jump", "kick", "dance"})
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,8 @@ def realize_posture(
     requests: list[Request], beats: list[Beat], new_id: EventIds
 ) -> list[PostureEvent]:
     idle = Source(planner="realizer", rule="realizer.idle", reason="no posture directed")
+    # At one moment a movement goes first, and a posture directed with it is where it ends:
+    # "walks over and sits down" walks, then sits.
     changes_all = sorted(
         (
             (
@@ -41,22 +46,39 @@ def realize_posture(
             )
             for r in requests
         ),
-        key=lambda item: (item[0].time, item[0].lexeme),
-    )
+        key=lambda item: (
+            item[0].time, item[0].lexeme not in TRANSIENT_SECONDS, item[0].lexeme
+        ),
+    )  # fmt: skip
     events: list[PostureEvent] = []
     for beat in beats:
         changes = [(c, e) for c, e in changes_all if beat.start <= c.time < beat.end]
         resting = _Change(beat.start, "idle", idle, None)
         timeline: list[_Change] = [resting]
-        for index, (change, span_end) in enumerate(changes):
+        index = 0
+        while index < len(changes):
+            change, span_end = changes[index]
+            index += 1
             timeline.append(change)
-            if change.lexeme in TRANSIENT_SECONDS:
-                until = max(span_end, change.time + TRANSIENT_SECONDS[change.lexeme])
-                next_time = changes[index + 1][0].time if index + 1 < len(changes) else beat.end
-                if until < next_time:
-                    timeline.append(_Change(until, resting.lexeme, resting.source, None))
-            else:
+            if change.lexeme not in TRANSIENT_SECONDS:
                 resting = change
+                continue
+            settles = []
+            while (
+                index < len(changes)
+                and changes[index][0].time == change.time
+                and changes[index][0].lexeme not in TRANSIENT_SECONDS
+            ):
+                settles.append(changes[index][0])
+                index += 1
+            if settles:
+                resting = settles[-1]
+            elif change.lexeme in ON_FOOT:
+                resting = _Change(change.time, "idle", idle, None)
+            until = max(span_end, change.time + TRANSIENT_SECONDS[change.lexeme])
+            next_time = changes[index][0].time if index < len(changes) else beat.end
+            if until < next_time:
+                timeline.append(_Change(until, resting.lexeme, resting.source, None))
         events.extend(_segments(timeline, beat, new_id))
     return events
 
