@@ -54,6 +54,9 @@ PAIRS: Sequence[tuple[str, tuple[str, ...], str]] = (
     ("walk", ("walk",), "pelvis"),
     ("run", ("run", "dash"), "pelvis"),
     ("jump", ("run", "dash"), "wrists"),
+    ("punch", ("punch",), "wrists"),
+    ("kick", ("kick",), "pelvis"),
+    ("dance", ("dance-short",), "wrists"),
 )
 
 
