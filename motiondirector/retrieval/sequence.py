@@ -80,6 +80,9 @@ from motiondirector.retrieval.store import QUERY_CACHE, QUERY_CACHE_SIZE, ClipLi
 
 BLEND = 0.2
 RELEASE_BLEND = 1.0  # seconds: the blend out of a held posture where no clip stands up
+# Getting up off the floor takes longer than out of a chair: out of these, the blend is twice
+# as long and may fill the whole segment that gets the body up.
+FROM_THE_FLOOR = frozenset({"lie"})
 MIN_SLOT = 0.4
 MIN_FILL = MIN_SLOT  # seconds: the shortest piece a fill is split into
 POSTURE_WINDOW = 2.0
@@ -519,9 +522,11 @@ def _keeps_posture(segment: Segment) -> bool:
     return segment.lexeme is not None and segment.lexeme not in POSTURE_LEXEMES
 
 
-def _holds_posture_after(segment: Segment, held: bool) -> bool:
-    """Whether a persistent posture is in force when `segment` ends, `held` before it."""
-    return segment.lexeme in persistent_lexemes() or (held and _keeps_posture(segment))
+def _posture_held_after(segment: Segment, held: str | None) -> str | None:
+    """The persistent posture in force when `segment` ends (`held` before it), or None."""
+    if segment.lexeme in persistent_lexemes():
+        return segment.lexeme
+    return held if held is not None and _keeps_posture(segment) else None
 
 
 def _segments(
@@ -547,19 +552,24 @@ def _segments(
     if laid and laid[-1].target_out < duration:
         laid[-1] = laid[-1].model_copy(update={"target_out": duration})
     out: list[Segment] = []
-    held = False  # a persistent posture in force, as the assembler holds it
+    held: str | None = None  # the persistent posture in force, as the assembler holds it
     for i, segment in enumerate(laid):
         if i > 0:
             length = segment.target_out - segment.target_in
             prev_length = laid[i - 1].target_out - laid[i - 1].target_in
             fade = round(max(0.0, min(blend, length / 2, prev_length / 2)), 6)
-            if held and not _keeps_posture(segment):
+            if held is not None and not _keeps_posture(segment):
                 # Library clips start standing, so the blend out of a held posture is the way
                 # up: it takes the time a person needs (sitting to standing in 0.03 s, the
                 # blend of a two-frame hold, moved the pelvis at 7 m/s; a wave layered on a
-                # turned-away body, then idle, turned the pelvis back at 575 °/s).
-                fade = round(max(fade, min(RELEASE_BLEND, length / 2)), 6)
+                # turned-away body, then idle, turned the pelvis back at 575 °/s; up off the
+                # floor in 1 s, the head at 2.7 m/s).
+                if held in FROM_THE_FLOOR:
+                    release = min(2 * RELEASE_BLEND, length)
+                else:
+                    release = min(RELEASE_BLEND, length / 2)
+                fade = round(max(fade, release), 6)
             segment = segment.model_copy(update={"blend_in": fade})
         out.append(segment)
-        held = _holds_posture_after(segment, held)
+        held = _posture_held_after(segment, held)
     return out
