@@ -62,7 +62,12 @@ _SKIPPABLE = frozenset(
      "too", "suddenly", "slowly", "quickly", "finally", "immediately", "instantly", "simply",
      "only", "even", "already", "almost", "nearly", "barely", "gently", "softly", "heavily",
      "can", "could", "will", "would", "has", "have", "had", "does", "did", "do", "proceeds",
-     "continues", "keeps", "stops", "together"}
+     "continues", "keeps", "stops", "together", "being", "gets", "get", "got", "gotten",
+     "getting"}
+)  # fmt: skip
+_PASSIVE_AUXILIARIES = frozenset(
+    {"is", "are", "was", "were", "be", "been", "being", "gets", "get", "got", "gotten",
+     "getting"}
 )  # fmt: skip
 _MALE = frozenset({"he", "him", "his", "himself"})
 _FEMALE = frozenset({"she", "her", "hers", "herself"})
@@ -388,6 +393,23 @@ def _joins_people(tokens: Sequence[_Tok], index: int, names: NameIndex) -> bool:
     )
 
 
+def _is_passive(tokens: Sequence[_Tok], position: int, after_passive: bool) -> bool:
+    """Whether the verb at `position` is a participle after a passive auxiliary ("is punched",
+    "gets knocked down", "was suddenly hit"), adverbs between them, or joined to a passive
+    participle before it ("is punched and knocked down")."""
+    word = tokens[position].low
+    if word.endswith("ing"):
+        return False
+    before = position - 1
+    while before >= 0 and tokens[before].low.endswith("ly"):
+        before -= 1
+    if before < 0:
+        return False
+    if tokens[before].low in _PASSIVE_AUXILIARIES:
+        return True
+    return after_passive and tokens[before].low in _CLAUSE_BREAKS and not word.endswith("s")
+
+
 def _object_match(
     words: tuple[str, ...], tokens: Sequence[_Tok], start: int, names: NameIndex
 ) -> int | None:
@@ -584,6 +606,8 @@ class ActionParser:
                     tracker.mention(name)
             first = len(cues)
             self._emit(tokens, verb, subject, names, tracker, on_stage, cues)
+            if verb.entry.passive:
+                self._agent_acts(tokens, verb, subject, names, cues)
             if isinstance(subject, _Everyone):
                 everyone.append((first, len(cues)))
             else:
@@ -693,12 +717,15 @@ class ActionParser:
     def _verbs(self, tokens: list[_Tok], names: NameIndex) -> list[_Verb]:
         verbs: list[_Verb] = []
         object_end = 0  # the object of the verb before ends here: "exchange glances"
+        after_passive = False  # the verb before was a passive participle
         for position, token in enumerate(tokens):
             entries = self._by_form.get(token.low)
             if not entries or token.possessive or position < object_end:
                 continue
             if position > 0 and tokens[position - 1].low in _DETERMINERS:
                 continue  # "a look", "the waves": a noun
+            if token.low in _PASSIVE_AUXILIARIES and self._opens_a_passive(tokens, position):
+                continue  # "gets kicked out": the auxiliary of a passive, not "gets out"
             before = tokens[position - 1] if position > 0 else None
             if (
                 before is not None
@@ -707,10 +734,19 @@ class ActionParser:
                 and token.low.endswith("s")
             ):
                 continue
+            # In the passive ("Ben is punched") a verb with passive entries reads only them: its
+            # subject is whom it is done to. One without keeps its meaning ("is slumped").
+            passive = _is_passive(tokens, position, after_passive) and any(
+                e.passive for e in entries
+            )
+            after_passive = passive
+            voiced = [e for e in entries if e.passive == passive]
+            if not voiced:
+                continue  # a verb read only in the passive ("is helped up"): "help desk"
             entry, object_end = next(
                 (
                     (e, end)
-                    for e in entries
+                    for e in voiced
                     if (end := self._object_end(tokens, position, e, names)) is not None
                 ),
                 (None, 0),
@@ -723,6 +759,16 @@ class ActionParser:
             )
             verbs.append(_Verb(position, entry, negated))
         return verbs
+
+    def _opens_a_passive(self, tokens: list[_Tok], position: int) -> bool:
+        """Whether the auxiliary at `position` is followed by a participle the lexicon reads in
+        the passive."""
+        after = position + 1
+        while after < len(tokens) and tokens[after].low.endswith("ly"):
+            after += 1
+        if after >= len(tokens) or tokens[after].low.endswith("ing"):
+            return False
+        return any(e.passive for e in self._by_form.get(tokens[after].low, ()))
 
     @staticmethod
     def _turns_a_thing(tokens: list[_Tok], position: int, entry: ActionEntry) -> bool:
@@ -947,6 +993,40 @@ class ActionParser:
                 if template.channel == "gaze" and (target is None or target == name):
                     continue
                 cues.append(ActionCue(name, template, target, trigger))
+
+    def _agent_acts(
+        self,
+        tokens: list[_Tok],
+        verb: _Verb,
+        subject: list[str],
+        names: NameIndex,
+        cues: list[ActionCue],
+    ) -> None:
+        """A passive's agent does the verb to its subject: "Ben is punched by Ana" is Ana's
+        punch at Ben, as "Ana punches Ben" is."""
+        region = tokens[verb.position + 1 : verb.object_end]
+        agent = next(
+            (
+                match[0]
+                for i, token in enumerate(region)
+                if token.low == "by" and (match := names.match_starting(region, i + 1))
+            ),
+            None,
+        )
+        patient = next((name for name in subject if name != agent), None)
+        if agent is None or patient is None:
+            return
+        # The use aimed at a named person ("punches Ben"), else the plain one ("slaps").
+        actives = [e for e in self._by_form[tokens[verb.position].low] if not e.passive]
+        active = next((e for e in actives if (PERSON,) in e.objects), None) or next(
+            (e for e in actives if not e.objects), None
+        )
+        if active is None:
+            return
+        trigger = _said(tokens[verb.position : verb.object_end])
+        for template in active.behaviours:
+            target = self._target(template.target, patient, region, agent)
+            cues.append(ActionCue(agent, template, target, trigger))
 
     def _object_person(
         self,

@@ -62,6 +62,8 @@ class ActionEntry:
     objects: tuple[tuple[str, ...], ...]  # "*" matches any word, PERSON a character's name
     within: int
     behaviours: tuple[BehaviourTemplate, ...]
+    # Read in the passive ("Ben is punched"), whose subject is whom the verb is done to.
+    passive: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,12 +226,18 @@ def _action(raw: Mapping[str, Any], index: int, table: str = "actions") -> Actio
                 f"cues.yaml {table}[{index}] ({verb}): object {' '.join(words)!r}: "
                 f"the only placeholder of an object is {PERSON}"
             )
+    voice = raw.get("voice", "active")
+    if voice not in ("active", "passive"):
+        raise ValueError(
+            f"cues.yaml {table}[{index}] ({verb}): voice must be active or passive, not {voice!r}"
+        )
     return ActionEntry(
         verb=verb,
         forms=frozenset(verb_forms(verb, raw.get("forms") or ())),
         objects=objects,
         within=int(raw.get("within", 4)),
         behaviours=_templates(raw.get("behaviours"), f"{table}[{index}] ({verb})"),
+        passive=voice == "passive",
     )
 
 

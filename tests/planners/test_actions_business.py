@@ -109,6 +109,29 @@ LINES = [
     ("Ben stretches out on the sofa.", {"BEN lie"}),
     ("Ana sprawls on the grass.", {"ANA lie"}),
     ("Ben naps on the couch.", {"BEN lie", "BEN AU43"}),
+    # Done to them: the subject of a passive takes it, and its agent does it.
+    ("Ben is punched.", {"BEN lean_back", "BEN AU4", "BEN AU7"}),
+    ("Ben gets kicked.", {"BEN lean_back", "BEN AU4", "BEN AU7"}),
+    ("Ana is slapped.", {"ANA turn_away", "ANA AU4", "ANA AU7"}),
+    ("Ben is knocked to the ground.", {"BEN fall", "BEN AU4"}),
+    ("Ben is thrown across the room.", {"BEN fall", "BEN AU4"}),
+    ("Ben, the mastermind, is SLAMMED against the wall.", {"BEN lean_back", "BEN AU4", "BEN AU7"}),
+    ("Ben slams against the wall.", {"BEN lean_back", "BEN AU4", "BEN AU7"}),
+    ("Ben slams Ana against the wall.", {"BEN stop>ANA", "BEN AU4"}),
+    ("Ben is punched by Ana.", {"ANA punch>BEN", "ANA AU4", "BEN lean_back", "BEN AU4", "BEN AU7"}),
+    ("Ben is slapped by Ana.", {"ANA beat>BEN", "ANA AU4", "BEN turn_away", "BEN AU4", "BEN AU7"}),
+    ("Ana is followed by Ben.", {"BEN walk", "BEN gaze>ANA"}),
+    ("Ben is helped up.", {"BEN stand"}),
+    ("Ana gets kicked out of the club.", {"ANA walk", "ANA AU4"}),  # "gets" is no verb here
+    (
+        "Ben is punched by Ana and knocked to the ground.",  # one passive, two participles
+        {"ANA punch>BEN", "ANA AU4", "BEN lean_back", "BEN AU4", "BEN AU7", "BEN fall"},
+    ),
+    ("Ben is punched and falls.", {"BEN lean_back", "BEN AU4", "BEN AU7", "BEN fall"}),
+    ("Ana is led away.", {"ANA walk"}),
+    ("Ana is handed a note.", {"ANA take"}),
+    ("Ben is slumped in his chair.", {"BEN sit", "BEN lower"}),  # a verb with no passive uses
+    ("Ana is kicking the door.", {"ANA kick"}),  # not a passive
     # Dancing.
     ("They dance.", {"ANA dance", "BEN dance"}),
     ("Ana dances with Ben.", {"ANA dance", "ANA gaze>BEN"}),
@@ -245,6 +268,7 @@ LINES = [
     ("Ana turns on the TV.", set()),
     ("Ben turns on his heel.", {"BEN turn"}),
     ("Ben lies to her.", set()),
+    ("Ben is left alone.", set()),
     ("Ana lies about the money.", set()),
     ("Ben lays the book down.", set()),
     ("Ben kicks off his shoes.", set()),
@@ -346,3 +370,13 @@ def test_words_of_feeling_in_an_action_line_give_the_face_they_mean(
     parser: ActionParser, text: str, expected: set[str]
 ) -> None:
     assert read(parser, text, emotions=True) == expected
+
+
+def test_a_verb_read_only_in_the_passive_is_no_verb_in_the_active(parser: ActionParser) -> None:
+    """ "help" is read only in the passive ("is helped up"): in "a library help desk" it is a
+    word, which does not cut the sitting short."""
+    tracker = ReferenceTracker()
+    cues = parser.parse("Ana sits at a library help desk.", NameIndex(CAST), tracker, CAST)
+    assert [(c.character, c.template.lexeme, c.trigger) for c in cues] == [
+        ("ANA", "sit", "sits at a library help desk")
+    ]

@@ -45,6 +45,9 @@ def test_bad_lexicon_entries_are_refused() -> None:
         cues_module._texts(yaml.safe_load("[no, yes]"), "test")
     with pytest.raises(ValueError, match=r"actions\[3\] \(push\).*only placeholder"):
         cues_module._action({"verb": "push", "object": ["$persn"], "behaviours": []}, 3)
+    with pytest.raises(ValueError, match=r"actions\[4\] \(kick\): voice must be active or passive"):
+        cues_module._action({"verb": "kick", "voice": "middle", "behaviours": []}, 4)
+    assert cues_module._action({"verb": "kick", "voice": "passive", "behaviours": []}, 5).passive
 
 
 def test_tokens_know_sentences_and_emphasis() -> None:
