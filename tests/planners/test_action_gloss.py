@@ -145,6 +145,28 @@ CASES = [
     ("it", "Ben si sdraia sul divano.", {("BEN", "lie", "None")}),
     ("pt", "Ben dá um soco em Ana.", {("BEN", "punch", "ANA"), ("BEN", "4", "None")}),
     ("pt", "Ana se deita no chão.", {("ANA", "lie", "None")}),
+    # Done to the subject: the passive's subject takes it.
+    (
+        "es",
+        "Ben es golpeado.",
+        {("BEN", "lean_back", "None"), ("BEN", "4", "None"), ("BEN", "7", "None")},
+    ),
+    (
+        "fr",
+        "Ana reçoit une gifle.",
+        {("ANA", "turn_away", "None"), ("ANA", "4", "None"), ("ANA", "7", "None")},
+    ),
+    ("de", "Ben wird niedergeschlagen.", {("BEN", "fall", "None"), ("BEN", "4", "None")}),
+    (
+        "it",
+        "Ben riceve un pugno.",
+        {("BEN", "lean_back", "None"), ("BEN", "4", "None"), ("BEN", "7", "None")},
+    ),
+    (
+        "pt",
+        "Ana é empurrada.",
+        {("ANA", "lean_back", "None"), ("ANA", "4", "None"), ("ANA", "7", "None")},
+    ),
 ]
 
 
