@@ -122,6 +122,15 @@ LINES = [
     ("Ben is slapped by Ana.", {"ANA beat>BEN", "ANA AU4", "BEN turn_away", "BEN AU4", "BEN AU7"}),
     ("Ana is followed by Ben.", {"BEN walk", "BEN gaze>ANA"}),
     ("Ben is helped up.", {"BEN stand"}),
+    ("Ben is hit by a car.", {"BEN fall", "BEN AU4"}),
+    ("Ben is shot by Ana.", {"ANA point>BEN", "ANA AU4", "BEN fall", "BEN AU4"}),
+    ("Ben is stabbed.", {"BEN lean_forward", "BEN lower", "BEN AU4", "BEN AU7"}),
+    ("Ben is grabbed.", {"BEN lean_back", "BEN AU5"}),
+    ("Ana is hugged by Ben.", {"ANA hug>BEN", "BEN hug>ANA"}),
+    ("Ben is tackled by Ana.", {"ANA run", "ANA gaze>BEN", "BEN fall", "BEN AU4"}),
+    ("Ana shoots him a look.", {"ANA gaze>BEN"}),
+    ("Ana shoots up from her chair.", {"ANA stand"}),
+    ("Ben stabs Ana.", {"BEN punch>ANA", "BEN AU4"}),
     ("Ana gets kicked out of the club.", {"ANA walk", "ANA AU4"}),  # "gets" is no verb here
     (
         "Ben is punched by Ana and knocked to the ground.",  # one passive, two participles
@@ -269,6 +278,7 @@ LINES = [
     ("Ben turns on his heel.", {"BEN turn"}),
     ("Ben lies to her.", set()),
     ("Ben is left alone.", set()),
+    ("Ana shoots the film.", set()),
     ("Ana lies about the money.", set()),
     ("Ben lays the book down.", set()),
     ("Ben kicks off his shoes.", set()),
