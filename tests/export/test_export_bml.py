@@ -146,13 +146,26 @@ def test_behaviour_elements_follow_bml(plan: MotionPlan) -> None:
     assert lean[1].get("lexeme") == "LEANING_FORWARD"
 
 
-def test_lean_keeps_the_stance_the_character_is_in(plan: MotionPlan) -> None:
+def _with_postures(plan: MotionPlan, *postures: tuple[str, str, float]) -> ET.Element:
+    """The BML of `plan` with BEN given posture events (id, lexeme, start), a second each."""
     ben = plan.characters[1]
-    lean = PostureEvent(id="ben-lean", start=1.0, end=2.0, source=ben.events[0].source,
-                        description="leans back", lexeme="lean_back")  # fmt: skip
-    walk = lean.model_copy(update={"id": "ben-walk", "lexeme": "walk", "start": 5.5})
-    track = CharacterTrack(name="BEN", events=(*ben.events, lean, walk))
-    root = _parse(plan.model_copy(update={"characters": (plan.characters[0], track)}))
+    added = tuple(
+        PostureEvent(
+            id=event_id,
+            start=start,
+            end=start + 1.0,
+            source=ben.events[0].source,
+            description=lexeme,
+            lexeme=lexeme,
+        )
+        for event_id, lexeme, start in postures
+    )
+    track = CharacterTrack(name="BEN", events=(*ben.events, *added))
+    return _parse(plan.model_copy(update={"characters": (plan.characters[0], track)}))
+
+
+def test_lean_keeps_the_stance_the_character_is_in(plan: MotionPlan) -> None:
+    root = _with_postures(plan, ("ben-lean", "lean_back", 1.0), ("ben-walk", "walk", 5.5))
     _, element = _behaviour(root, "ben-lean")
     assert [(c.tag, c.get("type") or c.get("lexeme")) for c in element] == [
         (f"{B}stance", "SITTING"),
@@ -163,12 +176,7 @@ def test_lean_keeps_the_stance_the_character_is_in(plan: MotionPlan) -> None:
 
 
 def test_lying_down_is_a_lying_stance_and_a_kick_a_motion(plan: MotionPlan) -> None:
-    ben = plan.characters[1]
-    lie = PostureEvent(id="ben-lie", start=1.0, end=2.0, source=ben.events[0].source,
-                       description="lies down", lexeme="lie")  # fmt: skip
-    kick = lie.model_copy(update={"id": "ben-kick", "lexeme": "kick", "start": 5.5})
-    track = CharacterTrack(name="BEN", events=(*ben.events, lie, kick))
-    root = _parse(plan.model_copy(update={"characters": (plan.characters[0], track)}))
+    root = _with_postures(plan, ("ben-lie", "lie", 1.0), ("ben-kick", "kick", 5.5))
     _, element = _behaviour(root, "ben-lie")
     assert [(c.tag, c.get("type")) for c in element] == [(f"{B}stance", "LYING")]
     _, motion = _behaviour(root, "ben-kick")
