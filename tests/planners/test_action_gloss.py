@@ -473,6 +473,17 @@ CHINESE_CAST = ["王芳", "李明"]
         ("王芳安慰李明。", {("王芳", "hug", "李明")}),
         ("李明踢了门一脚。", {("李明", "kick", "None")}),
         ("王芳躺在床上。", {("王芳", "lie", "None")}),
+        # 被 and 挨: done to the subject, who takes it.
+        (
+            "李明被打了。",
+            {("李明", "lean_back", "None"), ("李明", "4", "None"), ("李明", "7", "None")},
+        ),
+        ("王芳被推倒了。", {("王芳", "fall", "None"), ("王芳", "4", "None")}),
+        (
+            "李明挨了一拳。",
+            {("李明", "lean_back", "None"), ("李明", "4", "None"), ("李明", "7", "None")},
+        ),
+        ("李明被王芳打了。", set()),  # the agent between 被 and the verb: not read (no blow given)
         ("王芳和李明互相看着。", {("王芳", "gaze", "李明"), ("李明", "gaze", "王芳")}),
     ],
 )
