@@ -445,6 +445,8 @@ def _behaviours_suite(
             key = behaviour_key(expectation.fields)
             if key is None:
                 key = ";".join(f"{k}:{v}" for k, v in expectation.fields.items())
+            elif expectation.absent:
+                key = f"not {key}"  # scored apart from the lexeme's recall
             else:
                 expected.add((expectation.character, key))
             rows.append(
@@ -543,7 +545,7 @@ def per_lexeme_scores(items: pd.DataFrame) -> pd.DataFrame:
     keys = sorted(set(expected.index) | set(produced.index))
     rows = []
     for key in keys:
-        if ":" not in key or "emotion:" in key or "intent:" in key:
+        if ":" not in key or "emotion:" in key or "intent:" in key or key.startswith("not "):
             continue
         e_hit, e_n = expected.loc[key] if key in expected.index else (0.0, 0)
         p_hit, p_n = produced.loc[key] if key in produced.index else (0.0, 0)

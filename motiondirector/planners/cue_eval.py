@@ -1,6 +1,7 @@
 """Scores a planner against the labelled cue cases (motiondirector/evaluation/cases/cue_cases.yaml).
 
-Each case is a small Fountain script with the behaviours it must produce.
+Each case is a small Fountain script with the behaviours it must produce, and those it must not
+(`absent: true`: "(not smiling)" is no smile).
 `explicit` expectations come from direction written in the script (parentheticals, action
 lines); `implicit` ones from what the words imply. The report gives the share of each that the
 planner honoured and lists every miss, so a benchmark can print it and a test can gate on it.
@@ -37,11 +38,14 @@ class Expectation:
     character: str
     fields: Mapping[str, Any]  # channel/lexeme/au/target/hand, or emotion, or intent
     word: str | None
+    absent: bool = False  # honoured when the plan does NOT do this
 
     def describe(self) -> str:
         parts = [f"{k}={v}" for k, v in self.fields.items()]
         if self.word is not None:
             parts.append(f'word="{self.word}"')
+        if self.absent:
+            parts.append("absent")
         return f"{self.case} [{self.kind}] {self.character} " + " ".join(parts)
 
 
@@ -128,9 +132,19 @@ def load_cue_cases(path: str | Path) -> list[CueCase]:
             character = str(item.pop("character")).upper()
             word = item.pop("word", None)
             item_kind = str(item.pop("kind", kind))
+            absent = item.pop("absent", False)
+            if not isinstance(absent, bool):
+                raise ScriptError(
+                    f"case {case_id}: `absent` is true or false", file=str(path), line=line
+                )
             expectations.append(
                 Expectation(
-                    case_id, item_kind, character, item, None if word is None else str(word)
+                    case_id,
+                    item_kind,
+                    character,
+                    item,
+                    None if word is None else str(word),
+                    absent,
                 )
             )
         cases.append(CueCase(case_id, kind, scene, tuple(expectations)))
@@ -172,7 +186,13 @@ def _behaviour_matches(
 
 
 def honoured(expectation: Expectation, scene: Scene, direction: Direction) -> bool:
-    """Whether `direction` does what `expectation` asks."""
+    """Whether `direction` does what `expectation` asks: what it describes, or for an `absent`
+    one, not that."""
+    return _does(expectation, scene, direction) != expectation.absent
+
+
+def _does(expectation: Expectation, scene: Scene, direction: Direction) -> bool:
+    """Whether `direction` does what `expectation` describes."""
     speakers = {u.id: u for u in scene.utterances}
     for item in direction.utterances:
         utterance = speakers[item.utterance_id]

@@ -64,12 +64,32 @@ def test_every_case_plans_into_a_valid_direction() -> None:
         assert validate_direction(planner.plan(case.scene), case.scene) == [], case.id
 
 
-def test_a_planner_that_does_nothing_misses_everything() -> None:
+def test_a_planner_that_does_nothing_misses_all_but_what_must_be_absent() -> None:
+    cases = load_cue_cases(CASES)
+    absent = sum(e.absent for case in cases for e in case.expectations)
+    assert absent >= 5
     report = evaluate_cue_cases(CASES, DoNothingPlanner())
-    assert report.explicit_honoured == 0.0
+    assert report.explicit_honoured == pytest.approx(absent / report.explicit_total)
     assert report.implicit_recall == 0.0
-    assert len(report.misses) == report.explicit_total + report.implicit_total
+    assert len(report.misses) == report.explicit_total + report.implicit_total - absent
     assert any("paren-smiling [explicit] ANA emotion=joy" in m for m in report.misses)
+
+
+def test_an_absent_expectation_is_missed_when_the_plan_does_it(tmp_path: Path) -> None:
+    path = tmp_path / "cases.yaml"
+    path.write_text(
+        "cases:\n"
+        "  - {id: grin, kind: explicit, on_stage: [ANA, BEN], speaker: ANA,\n"
+        "     parenthetical: grinning, text: I got the job.,\n"
+        "     expect: [{character: ANA, channel: face, au: 12, absent: true}]}\n",
+        encoding="utf-8",
+    )
+    report = evaluate_cue_cases(path, RulesPlanner(KeywordEmotionModel()))
+    assert report.explicit_honoured == 0.0
+    assert report.misses == ("grin [explicit] ANA channel=face au=12 absent",)
+    path.write_text(path.read_text().replace("absent: true", "absent: maybe"))
+    with pytest.raises(ScriptError, match="`absent` is true or false"):
+        load_cue_cases(path)
 
 
 def test_a_broken_case_file_is_a_script_error(tmp_path: Path) -> None:
