@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from motiondirector.plan.vocabulary import load_emfacs
 from motiondirector.planners.action_gloss import (
@@ -55,16 +55,27 @@ _CLAUSE_BREAKS = frozenset({",", "and", "then", "but", "while", "as"})
 _NEAR = 4  # an object looked for further than this after its verb must be in the verb's clause
 # Groups of a known size: "both", "the two", "the three of them", "the pair".
 _GROUP_SIZES = {"both": 2, "two": 2, "pair": 2, "couple": 2, "three": 3, "trio": 3, "four": 4}
-_NEGATIONS = frozenset({"not", "never", "without", "doesn't", "don't", "didn't", "won't", "can't"})
+NEGATIONS = frozenset(
+    {"not", "never", "without", "doesn't", "don't", "didn't", "won't", "can't", "cannot",
+     "isn't", "aren't", "wasn't", "weren't", "couldn't", "wouldn't", "nor"}
+)  # fmt: skip
+"""Words that say the behaviour after them does not happen ("without turning", "never sits")."""
+CEASING = frozenset(
+    {"stop", "stops", "stopped", "stopping", "quit", "quits", "quitting", "cease", "ceases",
+     "ceased", "ceasing"}
+)  # fmt: skip
+"""Verbs that end what their gerund says: "stops smiling" is no smile."""
 _SKIPPABLE = frozenset(
     {"is", "are", "was", "were", "be", "been", "begins", "begin", "began", "starts", "start",
      "started", "tries", "try", "tried", "to", "also", "just", "still", "then", "now", "again",
      "too", "suddenly", "slowly", "quickly", "finally", "immediately", "instantly", "simply",
      "only", "even", "already", "almost", "nearly", "barely", "gently", "softly", "heavily",
      "can", "could", "will", "would", "has", "have", "had", "does", "did", "do", "proceeds",
-     "continues", "keeps", "stops", "together", "being", "gets", "get", "got", "gotten",
-     "getting"}
+     "continues", "keeps", "stops", "stopped", "quits", "ceases", "ceased", "together", "being",
+     "gets", "get", "got", "gotten", "getting"}
 )  # fmt: skip
+# Postures that move the body along: ceasing one of them is coming to a halt.
+_MOVEMENTS = frozenset({"walk", "run", "jump", "kick", "dance", "turn"})
 _PASSIVE_AUXILIARIES = frozenset(
     {"is", "are", "was", "were", "be", "been", "being", "gets", "get", "got", "gotten",
      "getting"}
@@ -97,7 +108,7 @@ _GLOSS_WORDS = (
     _DETERMINERS
     | _CONJUNCTIONS
     | _PREPOSITIONS
-    | _NEGATIONS
+    | NEGATIONS
     | _SKIPPABLE
     | _MALE
     | _FEMALE
@@ -492,6 +503,9 @@ class ActionParser:
         self._part_verbs = part_verbs
         self._parts = frozenset(part for action in lexicon.part_actions for part in action.parts)
         self._groups = lexicon.group_subjects
+        self._degrees = lexicon.degrees
+        self._degree_adverbs = lexicon.degree_adverbs
+        self._light_nouns = lexicon.light_nouns
         emotions: dict[tuple[str, ...], _EmotionWords] = {}
         for cue in lexicon.parentheticals:
             if cue.emotion is None or cue.emotion == "neutral" or not cue.action_lines:
@@ -628,6 +642,10 @@ class ActionParser:
         if emotions:
             self._emotion_faces(tokens, mentions, subjects, subject, tracker, cues)
         self._learn_gender(tokens, mentions, tracker)
+        if not verbs and mentions and mentions[0][0] == 0:
+            # A sentence with no verb of the lexicon still names who the next one is about:
+            # "Ana is quiet. Smiles."
+            return [mentions[0][1]]
         return subject
 
     def _part_actions(
@@ -657,7 +675,7 @@ class ActionParser:
                 tokens[position].low in _SKIPPABLE or tokens[position].low.endswith("ly")
             ):
                 position += 1  # "her eyes slowly fill", "his face begins to fall"
-            if tokens[position - 1].low in _NEGATIONS:
+            if tokens[position - 1].low in NEGATIONS:
                 continue
             for parts, entry in self._part_verbs.get(tokens[position].low, ()):
                 if part in parts and self._object_end(tokens, position, entry, names) is not None:
@@ -722,6 +740,8 @@ class ActionParser:
             entries = self._by_form.get(token.low)
             if not entries or token.possessive or position < object_end:
                 continue
+            if position == 0 and self._opens_with_a_noun(tokens):
+                continue
             if position > 0 and tokens[position - 1].low in _DETERMINERS:
                 continue  # "a look", "the waves": a noun
             if token.low in _PASSIVE_AUXILIARIES and self._opens_a_passive(tokens, position):
@@ -754,11 +774,57 @@ class ActionParser:
             if entry is not None and self._turns_a_thing(tokens, position, entry):
                 entry = None
             negated = position > 0 and (
-                tokens[position - 1].low in _NEGATIONS
-                or (position > 1 and tokens[position - 2].low in _NEGATIONS)
+                tokens[position - 1].low in NEGATIONS
+                or (position > 1 and tokens[position - 2].low in NEGATIONS)
+                or self._ceased(tokens, position)
             )
+            if (
+                entry is not None
+                and token.low in CEASING
+                and not self._stops_moving(tokens, position)
+            ):
+                entry = None  # "stops smiling": no smile, and no halt either
             verbs.append(_Verb(position, entry, negated))
         return verbs
+
+    def _opens_with_a_noun(self, tokens: list[_Tok]) -> bool:
+        """Whether the sentence opens with a noun spelled like a verb of the lexicon, its
+        subject ("Smoke rises from the pan.", "Tears roll down her cheeks."), not a verb whose
+        subject is the sentence before's ("Nods. Smiles at Ben."): an action line drops its
+        subject before a verb that agrees with it (-s), never before the bare form, and a
+        plural noun is followed by the bare form of its own verb."""
+        first, second = tokens[0], tokens[1] if len(tokens) > 1 else None
+        if first.glossed or second is None or not second.text.isalpha() or second.upper:
+            return False
+        if not second.text.islower():
+            return False
+        if any(first.low == entry.verb for entry in self._by_form[first.low]):
+            return True
+        return first.low.endswith("s") and any(
+            second.low == entry.verb for entry in self._by_form.get(second.low, ())
+        )
+
+    @staticmethod
+    def _ceased(tokens: list[_Tok], position: int) -> bool:
+        """Whether a ceasing verb ends the verb at `position`: "stops smiling", "ceases to
+        smile" (not "stops to look": that one pauses, then looks)."""
+        before = tokens[position - 1].low if position > 0 else ""
+        if before in CEASING:
+            return tokens[position].low.endswith("ing")
+        return before == "to" and position > 1 and tokens[position - 2].low.startswith("ceas")
+
+    def _stops_moving(self, tokens: list[_Tok], position: int) -> bool:
+        """Whether the ceasing verb at `position` halts a movement ("stops walking", "stops")
+        rather than ending a behaviour of the face or hands ("stops smiling")."""
+        after = tokens[position + 1] if position + 1 < len(tokens) else None
+        if after is None or not after.low.endswith("ing"):
+            return True
+        entries = self._by_form.get(after.low, ())
+        if not entries:
+            return True  # "stops breathing", "stops talking": a stop all the same
+        return any(
+            t.channel == "posture" and t.lexeme in _MOVEMENTS for e in entries for t in e.behaviours
+        )
 
     def _opens_a_passive(self, tokens: list[_Tok], position: int) -> bool:
         """Whether the auxiliary at `position` is followed by a participle the lexicon reads in
@@ -972,6 +1038,7 @@ class ActionParser:
         said = verb.position if said_from is None else said_from
         trigger = _said(tokens[said : verb.position + 1 + len(region)])
         person = self._object_person(region, names, tracker, subject)
+        degree = self._degree(tokens, said, region)
         if isinstance(subject, _Everyone) and person is None:
             # "They glance over to see her": everyone else looks at her.
             person = self._object_person(region, names, tracker, [])
@@ -980,6 +1047,10 @@ class ActionParser:
             else:
                 person = None
         for template in verb.entry.behaviours:
+            if degree != 1.0 and template.channel != "gaze":
+                template = replace(
+                    template, intensity=round(min(1.0, template.intensity * degree), 3)
+                )
             if template.target == "$each_other":
                 group = subject if len(subject) > 1 else [*subject, *(p for p in [person] if p)]
                 if len(group) < 2:
@@ -993,6 +1064,35 @@ class ActionParser:
                 if template.channel == "gaze" and (target is None or target == name):
                     continue
                 cues.append(ActionCue(name, template, target, trigger))
+
+    def _degree(self, tokens: list[_Tok], said: int, region: list[_Tok]) -> float:
+        """How much of the behaviour the words ask for: the lexicon's `degrees` word right
+        before the words that say it or an adverb in its clause ("barely smiles", "nods
+        vigorously"), or an adjective before a light verb's noun ("a small nod"). The smallest
+        below 1 wins, else the largest."""
+        lows = [t.low for t in region]
+        found: list[float] = []
+        if said > 0:
+            found.extend(self._degree_at([tokens[said - 1].low], 0, adverb_only=True))
+        for index in range(len(lows)):
+            found.extend(self._degree_at(lows, index, adverb_only=False))
+        below = [factor for factor in found if factor < 1.0]
+        if below:
+            return min(below)
+        return max(found, default=1.0)
+
+    def _degree_at(self, lows: list[str], index: int, *, adverb_only: bool) -> list[float]:
+        for length in (2, 1):
+            words = " ".join(lows[index : index + length])
+            if length > len(lows) - index or words not in self._degrees:
+                continue
+            if words.endswith("ly") or words in self._degree_adverbs:
+                return [self._degrees[words]]
+            following = lows[index + length : index + length + 2]
+            if not adverb_only and any(w in self._light_nouns for w in following):
+                return [self._degrees[words]]  # "a small nod", "a weak, tired smile"
+            return []
+        return []
 
     def _agent_acts(
         self,
@@ -1168,7 +1268,7 @@ class ActionParser:
                 (e for e in self._emotions if tuple(lows[index : index + len(e.words)]) == e.words),
                 None,
             )
-            if found is None or any(w in _NEGATIONS for w in lows[max(0, index - 2) : index]):
+            if found is None or any(w in NEGATIONS for w in lows[max(0, index - 2) : index]):
                 continue
             trigger = _said(tokens[index : index + len(found.words)])
             for name in self._described(index, lows, mentions, subjects, carried, tracker):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from typing import Any
 
@@ -123,6 +123,11 @@ class CueLexicon:
     # A line with one of these reads as English: no Latin-script cue of another language in it.
     english_words: frozenset[str] = frozenset()
     part_actions: tuple[PartAction, ...] = ()
+    # How much of a behaviour an action line's degree words ask for ("barely", "a small"), the
+    # ones read as adverbs, and the nouns a light verb's object names ("a smile").
+    degrees: Mapping[str, float] = field(default_factory=dict)
+    degree_adverbs: frozenset[str] = frozenset()
+    light_nouns: frozenset[str] = frozenset()
 
 
 # --- loading ------------------------------------------------------------------------------------
@@ -281,13 +286,68 @@ def load_cue_lexicon() -> CueLexicon:
         imperative_verbs=frozenset(_texts(data["imperative_verbs"], "imperative_verbs")),
         intensifiers={str(k): float(v) for k, v in data["intensifiers"].items()},
         parentheticals=with_other_languages(english, wrylies),
-        actions=tuple(_action(a, i) for i, a in enumerate(data["actions"])),
+        actions=_with_light_verbs(
+            tuple(_action(a, i) for i, a in enumerate(data["actions"])), data["light_verbs"]
+        ),
         part_actions=tuple(_part_action(a, i) for i, a in enumerate(data["part_actions"])),
         group_subjects=frozenset(_texts(data["group_subjects"], "group_subjects")),
         dialogue=dialogue,
         languages=parse_language_cues(table, dialogue),
         english_words=frozenset(_texts(table["english"], "english", "dialogue_languages.yaml")),
+        degrees={str(k): float(v) for k, v in data["degrees"].items()},
+        degree_adverbs=frozenset(_texts(data["degree_adverbs"], "degree_adverbs")),
+        light_nouns=frozenset(str(noun) for noun in data["light_verbs"]["nouns"]),
     )
+
+
+# The articles a light verb's noun follows, with up to two words between ("a warm smile").
+_LIGHT_NOUN_OPENERS = ("a", "an", "another")
+
+
+def _with_light_verbs(
+    actions: tuple[ActionEntry, ...], raw: Mapping[str, Any]
+) -> tuple[ActionEntry, ...]:
+    """`actions` after an entry per light verb and noun ("gives * a smile"), which come first:
+    the first matching entry of a verb wins."""
+    general = {
+        entry.verb: entry
+        for entry in reversed(actions)
+        if not entry.objects and not entry.passive and entry.behaviours
+    }
+    look = BehaviourTemplate(channel="gaze", target="$object")
+    made: list[ActionEntry] = []
+    for item in raw["verbs"]:
+        verb = str(item["verb"]).lower()
+        particle = tuple(str(item["particle"]).split()) if item.get("particle") else ()
+        for noun, does in raw["nouns"].items():
+            entry = general.get(str(does))
+            if entry is None:
+                raise ValueError(
+                    f"cues.yaml light_verbs: noun {noun!r} maps to {does!r}, "
+                    "which has no general action entry"
+                )
+            # Looks go to whom the clause names ("gives Ben a look"), not to a place.
+            behaviours = tuple(
+                replace(t, target="$object") if t.target == "$place" else t
+                for t in entry.behaviours
+            )
+            if all(t.target != "$object" for t in behaviours):
+                behaviours = (*behaviours, look)
+            objects = tuple(
+                (*particle, opener, *["*"] * between, str(noun))
+                for opener in _LIGHT_NOUN_OPENERS
+                for between in range(3)
+            )
+            made.append(
+                ActionEntry(
+                    verb=verb,
+                    forms=frozenset(verb_forms(verb, item.get("forms") or ())),
+                    objects=objects,
+                    within=4,
+                    behaviours=behaviours,
+                )
+            )
+    return (*made, *actions)
 
 
 def _package_text(name: str) -> str:

@@ -28,7 +28,14 @@ from motiondirector.plan.direction import (
 from motiondirector.plan.scene import ActionLine, Scene, Utterance, primary_language
 from motiondirector.plan.vocabulary import CHANNELS, EMOTIONS, load_emfacs
 from motiondirector.planners.action_gloss import gloss_for
-from motiondirector.planners.actions import ActionCue, ActionParser, NameIndex, ReferenceTracker
+from motiondirector.planners.actions import (
+    CEASING,
+    NEGATIONS,
+    ActionCue,
+    ActionParser,
+    NameIndex,
+    ReferenceTracker,
+)
 from motiondirector.planners.beats import beat_gestures
 from motiondirector.planners.cues import (
     BehaviourTemplate,
@@ -92,6 +99,8 @@ _LABEL_ALIASES = {
     "disgusted": "disgust",
     "contemptuous": "contempt",
 }
+# A parenthetical's negations: an action line's, and "no" ("no smile", "no longer smiling").
+_DENIALS = NEGATIONS | {"no"}
 _PART_SPLIT = re.compile(r"[,;/]|\s+and\s+|\s+then\s+", re.IGNORECASE)
 _ADDRESS = re.compile(
     # "to Ben"; Spanish, Italian, Portuguese "a Ben", French "à Ben", German "zu Ben", Russian
@@ -137,6 +146,9 @@ class _Draft:
         )
 
 
+_VetoKey = tuple[str, str | None, int | None, str | None]
+
+
 @dataclass(slots=True)
 class _Explicit:
     """What an utterance's parentheticals say."""
@@ -148,6 +160,11 @@ class _Explicit:
     gesture_scale: float = 1.0
     beats: bool = True
     drafts: list[tuple[int, _Draft]] = field(default_factory=list)  # (priority, draft)
+    # What a negated phrase rules out ("not smiling", "without looking up"): behaviours of the
+    # speaker no rule may give the line, emotions the classifier may not, and the reason.
+    vetoed: set[_VetoKey] = field(default_factory=set)
+    vetoed_emotions: set[str] = field(default_factory=set)
+    veto_reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +184,25 @@ class _Prepared:
     explicit: _Explicit
     listeners: tuple[str, ...]
     vocative: str | None = None  # a listener named in the line ("You broke it, Ben.")
+
+
+def _veto_key(template: BehaviourTemplate) -> _VetoKey:
+    return (template.channel, template.lexeme, template.au, template.target)
+
+
+def _vetoed(draft: _Draft, vetoed: set[_VetoKey], speaker: str, addressee: str | None) -> bool:
+    """Whether a negated parenthetical rules `draft` out: the speaker's behaviour of the same
+    channel, lexeme and AU, aimed where the ruled-out one was (anywhere when it named no
+    target)."""
+    if draft.character != speaker:
+        return False
+    for channel, lexeme, au, target in vetoed:
+        if (channel, lexeme, au) != (draft.channel, draft.lexeme, draft.au):
+            continue
+        wanted = addressee if target == "$addressee" else target
+        if target is None or wanted == draft.target:
+            return True
+    return False
 
 
 def _clamp(value: float) -> float:
@@ -411,6 +447,10 @@ class RulesPlanner:
                         result[item.utterance.id] = heard
                         continue
                     intensity = min(intensity, NEUTRAL_INTENSITY)
+                if label in item.explicit.vetoed_emotions:
+                    reason = f"{item.explicit.veto_reason} rules out {label} (classifier: {raw})"
+                    result[item.utterance.id] = _Emotion("neutral", 0.0, "parenthetical", reason)
+                    continue
                 result[item.utterance.id] = _Emotion(
                     label, intensity, "classifier", f"classifier: {raw} {confidence:.2f}"
                 )
@@ -458,9 +498,14 @@ class RulesPlanner:
             if anchor is not None and until is not None and until < anchor:
                 until = anchor
             reason = f'parenthetical "({parenthetical.text})"'
-            cues, address, action = self._parse_parenthetical(
+            cues, address, action, negated = self._parse_parenthetical(
                 parenthetical.text, utterance.speaker, names, tracker, on_stage, utterance.language
             )
+            for cue in negated:
+                explicit.veto_reason = explicit.veto_reason or reason
+                if cue.emotion is not None:
+                    explicit.vetoed_emotions.add(cue.emotion)
+                explicit.vetoed.update(_veto_key(t) for t in cue.behaviours)
             if address is not None and address != utterance.speaker:
                 explicit.addressee = explicit.addressee or address
                 gaze = _Draft(
@@ -503,14 +548,18 @@ class RulesPlanner:
         tracker: ReferenceTracker,
         on_stage: Sequence[str],
         language: str | None = None,
-    ) -> tuple[list[tuple[ParentheticalCue, float]], str | None, list[ActionCue]]:
-        """Lexicon cues with intensity scales, an addressee hint, and action cues."""
+    ) -> tuple[
+        list[tuple[ParentheticalCue, float]], str | None, list[ActionCue], list[ParentheticalCue]
+    ]:
+        """Lexicon cues with intensity scales, an addressee hint, action cues, and the cues a
+        negation rules out ("not smiling")."""
         whole = normalise_phrase(text)
         if whole in self._parentheticals:
-            return [(self._parentheticals[whole], 1.0)], None, []
+            return [(self._parentheticals[whole], 1.0)], None, [], []
         cues: list[tuple[ParentheticalCue, float]] = []
         address: str | None = None
         actions: list[ActionCue] = []
+        negated: list[ParentheticalCue] = []
         for raw_part in _PART_SPLIT.split(text):
             part, scale = self._strip_intensifiers(normalise_phrase(raw_part))
             if not part:
@@ -533,16 +582,18 @@ class RulesPlanner:
                 part, names, tracker, on_stage, default_subject=speaker, language=language
             )
             actions.extend(found)
-            contained = self._contained_cues(part)
             covered = {(a.template.channel, a.template.lexeme, a.template.au) for a in found}
-            for cue in contained:
+            for cue, denied in self._contained_cues(part):
+                if denied:
+                    negated.append(cue)
+                    continue
                 kept = tuple(
                     t for t in cue.behaviours if (t.channel, t.lexeme, t.au) not in covered
                 )
                 if kept != cue.behaviours:
                     cue = replace(cue, behaviours=kept)
                 cues.append((cue, scale))
-        return cues, address, actions
+        return cues, address, actions, negated
 
     def _strip_intensifiers(self, part: str) -> tuple[str, float]:
         scale = 1.0
@@ -556,16 +607,22 @@ class RulesPlanner:
                     changed = True
         return part, scale
 
-    def _contained_cues(self, part: str) -> list[ParentheticalCue]:
-        """Lexicon phrases inside a longer parenthetical ("still smiling broadly")."""
+    def _contained_cues(self, part: str) -> list[tuple[ParentheticalCue, bool]]:
+        """Lexicon phrases inside a longer parenthetical ("still smiling broadly"), each with
+        whether a negation before it rules it out ("not smiling", "trying not to laugh",
+        "without looking up", "stops smiling")."""
         words = part.split()
-        found: list[ParentheticalCue] = []
+        found: list[tuple[ParentheticalCue, bool]] = []
         index = 0
         while index < len(words):
             for length in range(min(self._longest_parenthetical, len(words) - index), 0, -1):
                 phrase = " ".join(words[index : index + length])
                 if phrase in self._parentheticals:
-                    found.append(self._parentheticals[phrase])
+                    before = words[max(0, index - 2) : index]
+                    denied = any(w in _DENIALS for w in before) or (
+                        bool(before) and before[-1] in CEASING
+                    )
+                    found.append((self._parentheticals[phrase], denied))
                     index += length
                     break
             else:
@@ -650,6 +707,8 @@ class RulesPlanner:
         drafts.extend(self._emotion_face(speaker, label, intensity, emotion_reason, last))
         drafts = self._merge_faces(drafts)
         drafts = self._merge_heads(drafts)
+        if explicit.vetoed:
+            drafts = [d for d in drafts if not _vetoed(d, explicit.vetoed, speaker, addressee)]
 
         behaviours = [d.build() for d in drafts]
         if explicit.beats:

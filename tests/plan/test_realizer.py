@@ -277,6 +277,19 @@ def test_a_movement_on_foot_gets_a_seated_character_up_and_a_turn_does_not(
     assert postures("sit", "turn") == ["idle", "sit", "turn", "sit"]
     assert postures("lie", "walk") == ["idle", "lie", "walk", "idle"]
     assert postures("sit", "kick") == ["idle", "sit", "kick", "idle"]
+    # "Jumps up" from a seat gets up; standing, a jump is a jump.
+    assert postures("sit", "jump") == ["idle", "sit", "stand"]
+    assert postures("lie", "jump") == ["idle", "lie", "stand"]
+    assert postures("stand", "jump") == ["idle", "stand", "jump", "idle"]
+    actions = tuple(
+        ActionDirection(
+            action_id=action_id, behaviours=(b("BEN", "posture", lexeme=x, origin="action"),)
+        )
+        for action_id, x in (("a1", "sit"), ("a2", "jump"))
+    )
+    plan = realize(scene, direction.model_copy(update={"actions": actions}))
+    rise = [e for e in plan.character("BEN").events if isinstance(e, PostureEvent)][-1]
+    assert rise.source.reason.endswith("; from sit, so rises to stand")
     # One line: "walks over and sits down" walks first and ends seated, whatever the order.
     for lexemes in (("walk", "sit"), ("sit", "walk"), ("lie", "dance")):
         action = ActionDirection(

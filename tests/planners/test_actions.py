@@ -104,7 +104,84 @@ def test_negated_verbs_produce_nothing() -> None:
 
 
 def test_nouns_are_not_verbs() -> None:
-    assert read("Ana gives him a look.") == [[]]
+    assert read("Ana gives him a look.") == [[]]  # no "him" known yet: no one to look at
+
+
+def test_a_ceased_behaviour_is_not_done() -> None:
+    assert read(
+        "Ana stops smiling.",
+        "Ben ceases to nod.",
+        "Ana stops walking.",
+        "Ben stops.",
+        "Ana stops to look at Ben.",
+        "Ben quits pacing and sits down.",
+    ) == [
+        [],
+        [],
+        [("ANA", "idle", None)],
+        [("BEN", "idle", None)],
+        [("ANA", "idle", None), ("ANA", "gaze", "BEN")],
+        [("BEN", "sit", None)],
+    ]
+
+
+def test_a_light_verb_does_what_its_noun_names() -> None:
+    assert read(
+        "Ana gives Ben a smile.",
+        "Ben flashes a grin.",
+        "Ana breaks into a wide grin.",
+        "Ben shoots Ana a look.",
+        "Ana gives Ben a hug.",
+        "Ben lets out a sigh.",
+        "Ana gives a speech.",
+    ) == [
+        [("ANA", "AU6", None), ("ANA", "AU12", None), ("ANA", "gaze", "BEN")],
+        [("BEN", "AU6", None), ("BEN", "AU12", None), ("BEN", "AU25", None)],
+        [("ANA", "AU6", None), ("ANA", "AU12", None), ("ANA", "AU25", None)],
+        [("BEN", "gaze", "ANA")],
+        [("ANA", "hug", "BEN")],
+        [("BEN", "lower", None)],
+        [],
+    ]
+
+
+def intensities(line: str) -> dict[str, float]:
+    parser = ActionParser(load_cue_lexicon())
+    cues = parser.parse(line, NameIndex(CAST), ReferenceTracker(), CAST)
+    return {c.template.lexeme or f"AU{c.template.au}": c.template.intensity for c in cues}
+
+
+def test_degree_words_scale_the_behaviour() -> None:
+    smile = intensities("Ana smiles.")["AU12"]
+    assert intensities("Ana barely smiles.")["AU12"] == pytest.approx(smile * 0.5)
+    assert intensities("Ana smiles slightly.")["AU12"] == pytest.approx(smile * 0.6)
+    assert intensities("Ana gives Ben a faint smile.")["AU12"] == pytest.approx(smile * 0.5)
+    assert intensities("Ana gives Ben a very small smile.")["AU12"] == pytest.approx(smile * 0.6)
+    assert intensities("Ana smiles broadly.")["AU12"] == pytest.approx(min(1.0, smile * 1.4))
+    nod = intensities("Ben nods.")["nod"]
+    assert (
+        intensities("Ben nods vigorously.")["nod"]
+        > nod
+        > intensities("Ben gives a small nod.")["nod"]
+    )
+    # An adjective that is not the behaviour's says nothing of it.
+    assert intensities("Ana smiles at the big man.")["AU12"] == smile
+
+
+def test_a_sentence_opening_with_a_noun_is_not_a_dropped_subject() -> None:
+    assert read(
+        "Ana turns to the stove. Smoke rises from the pan.",
+        "Ben sits. Tears roll down his cheeks.",
+        "Ana sits. Nods. Smiles at Ben.",
+    ) == [
+        [("ANA", "turn", None)],
+        [("BEN", "sit", None)],
+        [("ANA", "sit", None), ("ANA", "nod", None), ("ANA", "AU6", None), ("ANA", "AU12", None)],
+    ]
+
+
+def test_a_sentence_without_a_verb_still_names_whom_the_next_one_is_about() -> None:
+    assert read("Ben is quiet. Smiles.") == [[("BEN", "AU6", None), ("BEN", "AU12", None)]]
 
 
 def test_gaze_places() -> None:
@@ -272,3 +349,21 @@ def test_hands_and_drinks_as_nouns_hand_nothing_over() -> None:
         [("BEN", "open", None)],
     ]
     assert read("The two walk off.")[0][:2] == [("ANA", "walk", None), ("BEN", "walk", None)]
+
+
+def test_getting_to_ones_feet_in_a_rush_is_standing_up() -> None:
+    assert read(
+        "Ben leaps to his feet.", "Ana springs up.", "Ben scrambles to his feet.", "Ana leaps."
+    ) == [
+        [("BEN", "stand", None)],
+        [("ANA", "stand", None)],
+        [("BEN", "stand", None)],
+        [("ANA", "jump", None)],
+    ]
+
+
+def test_a_head_put_in_the_hands_or_on_a_shoulder_is_not_a_thing_set_down() -> None:
+    assert read("Ana puts her head in her hands.", "Ben rests his head on Ana's shoulder.") == [
+        [("ANA", "cover_face", None), ("ANA", "lower", None)],
+        [("BEN", "lean_forward", "ANA"), ("BEN", "tilt", None)],
+    ]

@@ -223,6 +223,39 @@ def test_parenthetical_actions_use_the_speaker_as_subject() -> None:
     assert arms.reason == 'parenthetical "(slowly crossing his arms)"'
 
 
+def test_a_negated_parenthetical_rules_its_behaviour_out() -> None:
+    # The keyword model reads "won" as joy: "(not smiling)" keeps the smile off the face.
+    u = plan_one(("ANA", "We won the cup.", [(0, "not smiling")])).utterances[0]
+    assert (u.emotion, u.emotion_origin) == ("neutral", "parenthetical")
+    assert u.emotion_reason == 'parenthetical "(not smiling)" rules out joy (classifier: joy)'
+    assert find(u, "ANA", "face", au=12) == []
+    plain = plan_one(("ANA", "We won the cup.")).utterances[0]
+    assert find(plain, "ANA", "face", au=12) != []
+
+
+@pytest.mark.parametrize(
+    ("wryly", "channel", "fields"),
+    [
+        ("without looking up", "gaze", {"target": "up"}),
+        ("not looking up from her book", "gaze", {"target": "up"}),
+        ("without turning", "posture", {"lexeme": "turn"}),
+        ("trying not to laugh", "face", {"au": 12}),
+        ("no longer smiling", "face", {"au": 12}),
+        ("stops smiling", "face", {"au": 12}),
+    ],
+)
+def test_negated_parentheticals_give_nothing_of_what_they_negate(
+    wryly: str, channel: str, fields: dict[str, object]
+) -> None:
+    u = plan_one(("ANA", "I went there on Tuesday.", [(0, wryly)])).utterances[0]
+    assert find(u, "ANA", channel, **fields) == []
+
+
+def test_a_negation_inside_a_phrase_of_the_lexicon_keeps_its_meaning() -> None:
+    u = plan_one(("ANA", "I went there on Tuesday.", [(0, "not looking at him")])).utterances[0]
+    assert [b.target for b in find(u, "ANA", "gaze", rule="rules.parenthetical")] == ["away"]
+
+
 def test_intensifiers_scale_explicit_emotion() -> None:
     plain = plan_one(("ANA", "Stop that.", [(0, "angry")])).utterances[0]
     very = plan_one(("ANA", "Stop that.", [(0, "very angry")])).utterances[0]

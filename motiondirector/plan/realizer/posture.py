@@ -2,7 +2,8 @@
 
 Postures from action lines persist until changed. Movements that end by themselves (walk, run,
 turn, jump, kick, dance) last their action line (at least a moment) and return to the resting
-posture: the one before for a turn, standing at rest after a movement made on one's feet.
+posture: the one before for a turn, standing at rest after a movement made on one's feet. A
+jump from sitting, kneeling, lying or a fall is getting up: it stands.
 With no direction a character is `idle`: at rest, breathing, shifting weight, never frozen.
 """
 
@@ -22,6 +23,9 @@ TRANSIENT_SECONDS = {
 # Movements made on one's feet: whoever sat, knelt or lay before is standing after them ("Ana
 # sits. ... Ana walks to the window." does not sit down again at the window). A turn is not.
 ON_FOOT = frozenset({"walk", "run", "jump", "kick", "dance"})
+# Whoever sits, kneels, lies or has fallen and is told to jump gets up: "jumps up from the
+# couch" rises to stand, it does not hop on the spot.
+LOWERED = frozenset({"sit", "kneel", "lie", "fall"})
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,8 @@ def realize_posture(
         while index < len(changes):
             change, span_end = changes[index]
             index += 1
+            if change.lexeme == "jump" and resting.lexeme in LOWERED:
+                change = _rises(change, resting.lexeme)
             timeline.append(change)
             if change.lexeme not in TRANSIENT_SECONDS:
                 resting = change
@@ -81,6 +87,14 @@ def realize_posture(
                 timeline.append(_Change(until, resting.lexeme, resting.source, None))
         events.extend(_segments(timeline, beat, new_id))
     return events
+
+
+def _rises(jump: _Change, lowered: str) -> _Change:
+    """A jump from a lowered posture, done as getting up."""
+    source = jump.source.model_copy(
+        update={"reason": f"{jump.source.reason}; from {lowered}, so rises to stand"}
+    )
+    return _Change(jump.time, "stand", source, jump.utterance_id)
 
 
 def _segments(timeline: list[_Change], beat: Beat, new_id: EventIds) -> list[PostureEvent]:
