@@ -3,7 +3,9 @@
 Merge policy, per utterance (docs/llm-planner.md says the same):
 
 1. Explicit direction wins. Behaviours the rules read from parentheticals and action lines are
-   kept as they are, and an emotion a parenthetical names ("(angrily)") stays.
+   kept as they are, and an emotion a parenthetical names ("(angrily)") stays. What a negated
+   parenthetical rules out ("(not smiling)") the LLM does not give either: its behaviours are
+   dropped, and its emotion leaves the line neutral.
 2. The LLM supplies the intent, the emotion when the script does not state one, and the
    inferred behaviours. An LLM behaviour is dropped when an explicit one already holds the same
    character's channel over an overlapping span of words (for faces: the same AU).
@@ -30,7 +32,7 @@ from motiondirector.plan.direction import (
 )
 from motiondirector.plan.scene import Scene
 from motiondirector.planners.llm import LLMPlanner
-from motiondirector.planners.rules import RulesPlanner
+from motiondirector.planners.rules import RuledOut, RulesPlanner
 
 
 class HybridPlanner:
@@ -57,14 +59,29 @@ class HybridPlanner:
         ruled = self.rules.plan(scene)
         inferred = self.llm.plan(scene)
         by_id = {u.utterance_id: u for u in inferred.utterances}
+        ruled_out = self.rules.ruled_out(scene)
+        speakers = {u.id: u.speaker for u in scene.utterances}
         return Direction(
             planner=self.name,
-            utterances=tuple(merge_line(r, by_id[r.utterance_id]) for r in ruled.utterances),
+            utterances=tuple(
+                merge_line(
+                    r,
+                    by_id[r.utterance_id],
+                    ruled_out.get(r.utterance_id),
+                    speakers[r.utterance_id],
+                )
+                for r in ruled.utterances
+            ),
             actions=tuple(a.model_copy(update={"planner": ruled.planner}) for a in ruled.actions),
         )
 
 
-def merge_line(ruled: UtteranceDirection, inferred: UtteranceDirection) -> UtteranceDirection:
+def merge_line(
+    ruled: UtteranceDirection,
+    inferred: UtteranceDirection,
+    ruled_out: RuledOut | None = None,
+    speaker: str = "",
+) -> UtteranceDirection:
     """One utterance's merged direction (policy in the module docstring)."""
     if inferred.fallback is not None:
         return inferred
@@ -72,13 +89,20 @@ def merge_line(ruled: UtteranceDirection, inferred: UtteranceDirection) -> Utter
     kept = [b for b in inferred.behaviours if not any(_clash(b, e) for e in explicit)]
     stated = ruled.emotion_origin == "parenthetical"
     feeling = ruled if stated else inferred
+    emotion, intensity = feeling.emotion, feeling.intensity
+    origin, reason = feeling.emotion_origin, feeling.emotion_reason
+    if ruled_out is not None:
+        kept = [b for b in kept if not ruled_out.excludes(b, speaker)]
+        if not stated and emotion in ruled_out.emotions:
+            reason = ruled_out.emotion_reason(emotion, reason)
+            emotion, intensity, origin = "neutral", 0.0, "parenthetical"
     return UtteranceDirection(
         utterance_id=ruled.utterance_id,
         intent=inferred.intent,
-        emotion=feeling.emotion,
-        intensity=feeling.intensity,
-        emotion_origin=feeling.emotion_origin,
-        emotion_reason=feeling.emotion_reason,
+        emotion=emotion,
+        intensity=intensity,
+        emotion_origin=origin,
+        emotion_reason=reason,
         behaviours=(*explicit, *kept),
     )
 

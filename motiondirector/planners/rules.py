@@ -149,6 +149,49 @@ class _Draft:
 _VetoKey = tuple[str, str | None, int | None, str | None]
 
 
+class _Aimed(Protocol):
+    @property
+    def character(self) -> str: ...
+    @property
+    def channel(self) -> str: ...
+    @property
+    def lexeme(self) -> str | None: ...
+    @property
+    def au(self) -> int | None: ...
+    @property
+    def target(self) -> str | None: ...
+
+
+@dataclass(slots=True)
+class RuledOut:
+    """What a line's negated parentheticals rule out ("(not smiling)", "(without looking up)"):
+    behaviours of its speaker as (channel, lexeme, AU, target) and emotions, with the
+    parenthetical that says so. No planner may give the line what is ruled out."""
+
+    behaviours: set[_VetoKey] = field(default_factory=set)
+    emotions: set[str] = field(default_factory=set)
+    reason: str = ""
+
+    def excludes(self, behaviour: _Aimed, speaker: str, addressee: str | None = None) -> bool:
+        """Whether `behaviour` is the speaker's and ruled out: the same channel, lexeme and AU,
+        aimed where the ruled-out one was (anywhere when it named no target, at anyone when it
+        named the addressee and the addressee is not known)."""
+        if behaviour.character != speaker:
+            return False
+        for channel, lexeme, au, target in self.behaviours:
+            if (channel, lexeme, au) != (behaviour.channel, behaviour.lexeme, behaviour.au):
+                continue
+            if target is None or target == behaviour.target:
+                return True
+            if target == "$addressee" and addressee in (None, behaviour.target):
+                return True
+        return False
+
+    def emotion_reason(self, label: str, heard: str) -> str:
+        """Why a line is neutral although `heard` ("classifier: joy") said `label`."""
+        return f"{self.reason} rules out {label} ({heard})"
+
+
 @dataclass(slots=True)
 class _Explicit:
     """What an utterance's parentheticals say."""
@@ -160,11 +203,7 @@ class _Explicit:
     gesture_scale: float = 1.0
     beats: bool = True
     drafts: list[tuple[int, _Draft]] = field(default_factory=list)  # (priority, draft)
-    # What a negated phrase rules out ("not smiling", "without looking up"): behaviours of the
-    # speaker no rule may give the line, emotions the classifier may not, and the reason.
-    vetoed: set[_VetoKey] = field(default_factory=set)
-    vetoed_emotions: set[str] = field(default_factory=set)
-    veto_reason: str = ""
+    ruled_out: RuledOut = field(default_factory=RuledOut)
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,21 +227,6 @@ class _Prepared:
 
 def _veto_key(template: BehaviourTemplate) -> _VetoKey:
     return (template.channel, template.lexeme, template.au, template.target)
-
-
-def _vetoed(draft: _Draft, vetoed: set[_VetoKey], speaker: str, addressee: str | None) -> bool:
-    """Whether a negated parenthetical rules `draft` out: the speaker's behaviour of the same
-    channel, lexeme and AU, aimed where the ruled-out one was (anywhere when it named no
-    target)."""
-    if draft.character != speaker:
-        return False
-    for channel, lexeme, au, target in vetoed:
-        if (channel, lexeme, au) != (draft.channel, draft.lexeme, draft.au):
-            continue
-        wanted = addressee if target == "$addressee" else target
-        if target is None or wanted == draft.target:
-            return True
-    return False
 
 
 def _clamp(value: float) -> float:
@@ -322,6 +346,16 @@ class RulesPlanner:
             utterances=tuple(utterances),
             actions=self._direct_actions(scene, action_cues),
         )
+
+    def ruled_out(self, scene: Scene) -> dict[str, RuledOut]:
+        """Per utterance id, what its negated parentheticals rule out (lines with none are
+        left out): for a planner that directs the lines otherwise and must honour them too."""
+        prepared, _ = self._read(scene)
+        return {
+            uid: item.explicit.ruled_out
+            for uid, item in prepared.items()
+            if item.explicit.ruled_out.reason
+        }
 
     def plan_actions(self, scene: Scene) -> tuple[ActionDirection, ...]:
         """Only the action lines' direction, as `plan` gives it (no emotion model call)."""
@@ -447,8 +481,9 @@ class RulesPlanner:
                         result[item.utterance.id] = heard
                         continue
                     intensity = min(intensity, NEUTRAL_INTENSITY)
-                if label in item.explicit.vetoed_emotions:
-                    reason = f"{item.explicit.veto_reason} rules out {label} (classifier: {raw})"
+                ruled_out = item.explicit.ruled_out
+                if label in ruled_out.emotions:
+                    reason = ruled_out.emotion_reason(label, f"classifier: {raw}")
                     result[item.utterance.id] = _Emotion("neutral", 0.0, "parenthetical", reason)
                     continue
                 result[item.utterance.id] = _Emotion(
@@ -502,10 +537,11 @@ class RulesPlanner:
                 parenthetical.text, utterance.speaker, names, tracker, on_stage, utterance.language
             )
             for cue in negated:
-                explicit.veto_reason = explicit.veto_reason or reason
+                ruled_out = explicit.ruled_out
+                ruled_out.reason = ruled_out.reason or reason
                 if cue.emotion is not None:
-                    explicit.vetoed_emotions.add(cue.emotion)
-                explicit.vetoed.update(_veto_key(t) for t in cue.behaviours)
+                    ruled_out.emotions.add(cue.emotion)
+                ruled_out.behaviours.update(_veto_key(t) for t in cue.behaviours)
             if address is not None and address != utterance.speaker:
                 explicit.addressee = explicit.addressee or address
                 gaze = _Draft(
@@ -707,8 +743,8 @@ class RulesPlanner:
         drafts.extend(self._emotion_face(speaker, label, intensity, emotion_reason, last))
         drafts = self._merge_faces(drafts)
         drafts = self._merge_heads(drafts)
-        if explicit.vetoed:
-            drafts = [d for d in drafts if not _vetoed(d, explicit.vetoed, speaker, addressee)]
+        if explicit.ruled_out.behaviours:
+            drafts = [d for d in drafts if not explicit.ruled_out.excludes(d, speaker, addressee)]
 
         behaviours = [d.build() for d in drafts]
         if explicit.beats:

@@ -11,8 +11,13 @@ from motiondirector.plan.direction import (
     Origin,
     UtteranceDirection,
 )
-from motiondirector.planners.hybrid import merge_line
-from motiondirector.planners.llm import fallback_line
+from motiondirector.planners.hybrid import HybridPlanner, merge_line
+from motiondirector.planners.llm import LLMPlanner, fallback_line
+from motiondirector.planners.llm_client import LLMConfig
+from motiondirector.planners.rules import RuledOut, RulesPlanner
+from motiondirector.scene import parse_script
+from tests.openai_server import ScriptedServer
+from tests.planners.conftest import KeywordEmotionModel
 
 
 def behaviour(
@@ -133,3 +138,46 @@ def test_the_merge_reads_typed_origins_not_rule_names() -> None:
         ("custom.rule", "shake"),
         ("llm.gesture", "shrug"),
     ]
+
+
+def test_what_a_negated_parenthetical_rules_out_the_llm_does_not_give() -> None:
+    ruled = line("neutral", "classifier", "classifier: neutral 0.70")
+    inferred = line(
+        "joy",
+        "llm",
+        "llm: chosen by the model",
+        behaviour("llm", "llm.face", "face", au=12),
+        behaviour("llm", "llm.face", "face", au=1),
+        behaviour("llm", "llm.gaze", "gaze"),
+    )
+    ruled_out = RuledOut(
+        behaviours={("face", None, 12, None), ("gaze", None, None, "$addressee")},
+        emotions={"joy"},
+        reason='parenthetical "(not smiling)"',
+    )
+    merged = merge_line(ruled, inferred, ruled_out, "ANA")
+    assert [(b.channel, b.au) for b in merged.behaviours] == [("face", 1)]
+    assert (merged.emotion, merged.intensity, merged.emotion_origin) == (
+        "neutral",
+        0.0,
+        "parenthetical",
+    )
+    assert merged.emotion_reason == (
+        'parenthetical "(not smiling)" rules out joy (llm: chosen by the model)'
+    )
+    # Behaviours of anyone but the speaker are theirs to give.
+    assert len(merge_line(ruled, inferred, ruled_out, "BEN").behaviours) == 3
+
+
+def test_the_hybrid_planner_reads_what_the_script_rules_out(server: ScriptedServer) -> None:
+    scene = parse_script(
+        "INT. ROOM - DAY\n\nANA and BEN sit.\n\nANA\n(not smiling)\nI got the job.\n\n"
+        "BEN\nThat is good news.\n"
+    )
+    rules = RulesPlanner(KeywordEmotionModel())
+    llm = LLMPlanner(LLMConfig(model="scripted", base_url=server.base_url), fallback=rules)
+    first, second = HybridPlanner(llm, rules).plan(scene).utterances
+    # The scripted model calls every line joy.
+    assert (first.emotion, first.emotion_origin) == ("neutral", "parenthetical")
+    assert first.emotion_reason.startswith('parenthetical "(not smiling)" rules out joy')
+    assert (second.emotion, second.emotion_origin) == ("joy", "llm")
