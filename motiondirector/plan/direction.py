@@ -112,8 +112,9 @@ class Behaviour(_Strict):
     word: int | None = Field(
         default=None,
         ge=0,
-        description="Index of the word it is anchored to (0-based, in the utterance). For "
-        "gestures the stroke lands on this word. None: the whole utterance or action.",
+        description="Index of the word it is anchored to (0-based, in the utterance; in an "
+        "action line, in its text split at spaces). For gestures the stroke lands on this word. "
+        "None: the whole utterance, or the start of the action.",
     )
     until_word: int | None = Field(
         default=None, ge=0, description="Last word it lasts through; None: a default length."

@@ -259,7 +259,7 @@ def validate_direction(direction: Direction, scene: Scene) -> list[str]:
     """Every violation of `direction` against `scene` and the vocabulary."""
     problems: list[str] = []
     utterances = {u.id: u for u in scene.utterances}
-    actions = {a.id for a in scene.actions}
+    actions = {a.id: a for a in scene.actions}
     characters = set(scene.characters)
     for item in direction.utterances:
         utterance = utterances.get(item.utterance_id)
@@ -270,11 +270,14 @@ def validate_direction(direction: Direction, scene: Scene) -> list[str]:
             where = f"utterance {item.utterance_id} behaviour {index}"
             problems.extend(_behaviour_problems(where, behaviour, characters, len(utterance.words)))
     for action in direction.actions:
-        if action.action_id not in actions:
+        line = actions.get(action.action_id)
+        if line is None:
             problems.append(f"action {action.action_id!r} is not in the scene")
+        # An action's words are its text's, split at spaces.
+        n_words = len(line.text.split()) if line is not None else None
         for index, behaviour in enumerate(action.behaviours):
             where = f"action {action.action_id} behaviour {index}"
-            problems.extend(_behaviour_problems(where, behaviour, characters, None))
+            problems.extend(_behaviour_problems(where, behaviour, characters, n_words))
     return problems
 
 

@@ -143,20 +143,27 @@ class _Tok:
     upper: bool
     written: str  # the words of the line it stands for (a glossed line's own words, see `_said`)
     glossed: bool = False  # English a glossary gave (its "her" is never a possessive)
+    start: int | None = None  # where it stands in the line's text; None for a glossary's
 
 
 def _raw_tokens(text: str) -> list[str]:
-    return _TOKEN.findall(_ASIDE.sub(" ", text).replace("\u2019", "'"))
+    return [raw for raw, _ in _placed_tokens(text)]
+
+
+def _placed_tokens(text: str) -> list[tuple[str, int]]:
+    """The tokens of `text` with where each starts (asides in brackets left out)."""
+    blanked = _ASIDE.sub(lambda m: " " * len(m.group(0)), text).replace("\u2019", "'")
+    return [(m.group(0), m.start()) for m in _TOKEN.finditer(blanked)]
 
 
 def _tokens(text: str) -> list[_Tok]:
     tokens: list[_Tok] = []
-    for raw in _raw_tokens(text):
+    for raw, start in _placed_tokens(text):
         low = raw.lower()
         possessive = low.endswith("'s") or (low.endswith("s'") and len(low) > 2)
         if possessive:
             low = low[:-2] if low.endswith("'s") else low[:-1]
-        tokens.append(_Tok(raw, low, possessive, _in_capitals(raw), raw))
+        tokens.append(_Tok(raw, low, possessive, _in_capitals(raw), raw, start=start))
     return tokens
 
 
@@ -389,6 +396,21 @@ class ActionCue:
     template: BehaviourTemplate
     target: str | None
     trigger: str  # the words that triggered it, e.g. "crosses her arms"
+    # Where in the line's text the words that say it begin, where known (not through a
+    # glossary): an action line's behaviours happen in the order it tells them.
+    start: int | None = None
+
+
+def _object_her(tokens: Sequence[_Tok], index: int) -> bool:
+    """Whether the "her" at `index` is an object ("hugs her.", "looks at her and"), not a
+    possessive ("her bag")."""
+    following = tokens[index + 1] if index + 1 < len(tokens) else None
+    return (
+        following is None
+        or not following.text[:1].isalpha()
+        or following.low in _PREPOSITIONS
+        or following.low in _CONJUNCTIONS
+    )
 
 
 def _joins_people(tokens: Sequence[_Tok], index: int, names: NameIndex) -> bool:
@@ -888,8 +910,12 @@ class ActionParser:
         """The subject in tokens[begin:end] just before a verb; None means "the same as before".
         An empty list means an unknown subject: the verb must produce nothing."""
         j = end - 1
-        while j >= begin and (tokens[j].low in _SKIPPABLE or tokens[j].low.endswith("ly")):
-            j -= 1
+        while j >= begin and (
+            tokens[j].low in _SKIPPABLE
+            or tokens[j].low in NEGATIONS
+            or tokens[j].low.endswith("ly")
+        ):
+            j -= 1  # "She slowly sits", "She doesn't look up": the subject is "she" all the same
         if j < begin or (tokens[j].low in _CONJUNCTIONS and tokens[j].text != ","):
             return None
         if tokens[j].low == DROPPED_SUBJECT:
@@ -1057,13 +1083,13 @@ class ActionParser:
                     continue
                 for i, name in enumerate(group):
                     other = group[(i + 1) % len(group)]
-                    cues.append(ActionCue(name, template, other, trigger))
+                    cues.append(ActionCue(name, template, other, trigger, tokens[said].start))
                 continue
             for name in subject:
                 target = self._target(template.target, person, region, name)
                 if template.channel == "gaze" and (target is None or target == name):
                     continue
-                cues.append(ActionCue(name, template, target, trigger))
+                cues.append(ActionCue(name, template, target, trigger, tokens[said].start))
 
     def _degree(self, tokens: list[_Tok], said: int, region: list[_Tok]) -> float:
         """How much of the behaviour the words ask for: the lexicon's `degrees` word right
@@ -1124,9 +1150,10 @@ class ActionParser:
         if active is None:
             return
         trigger = _said(tokens[verb.position : verb.object_end])
+        start = tokens[verb.position].start
         for template in active.behaviours:
             target = self._target(template.target, patient, region, agent)
-            cues.append(ActionCue(agent, template, target, trigger))
+            cues.append(ActionCue(agent, template, target, trigger, start))
 
     def _object_person(
         self,
@@ -1203,7 +1230,14 @@ class ActionParser:
         named = {name for _, name in mentions}
         if len(named) != 1:
             return
-        words = {t.low for t in tokens}
+        # A pronoun before the name is someone else's ("She doesn't look up when KAI knocks."),
+        # and so is the object of the name's own verb ("Dana studies him", "Kai hugs her").
+        after = tokens[mentions[0][0] :]
+        words = {
+            t.low
+            for i, t in enumerate(after)
+            if t.low != "him" and not (t.low == "her" and _object_her(after, i))
+        }
         male, female = bool(words & _MALE), bool(words & _FEMALE)
         if male != female:
             tracker.learn(next(iter(named)), "m" if male else "f")
@@ -1281,7 +1315,7 @@ class ActionParser:
                         continue
                     faces.add((name, au))
                     template = BehaviourTemplate(channel="face", au=au, intensity=value)
-                    cues.append(ActionCue(name, template, None, trigger))
+                    cues.append(ActionCue(name, template, None, trigger, tokens[index].start))
 
     @staticmethod
     def _described(

@@ -367,7 +367,9 @@ class RulesPlanner:
         return tuple(
             ActionDirection(
                 action_id=action.id,
-                behaviours=tuple(self._action_behaviour(cue) for cue in action_cues[action.id]),
+                behaviours=tuple(
+                    self._action_behaviour(cue, action.text) for cue in action_cues[action.id]
+                ),
             )
             for action in scene.actions
         )
@@ -933,7 +935,9 @@ class RulesPlanner:
     # -- actions ---------------------------------------------------------------------------------
 
     @staticmethod
-    def _action_behaviour(cue: ActionCue) -> Behaviour:
+    def _action_behaviour(cue: ActionCue, text: str) -> Behaviour:
+        """The behaviour of an action cue, on the word of the line that says it (an index in
+        `text.split()`), where the reader knows it."""
         template = cue.template
         return _Draft(
             character=cue.character,
@@ -944,5 +948,6 @@ class RulesPlanner:
             lexeme=template.lexeme,
             au=template.au,
             target=cue.target,
+            word=None if cue.start is None else len(text[: cue.start].split()),
             intensity=template.intensity,
         ).build()

@@ -15,6 +15,7 @@ from motiondirector.plan.motion_plan import (
     PostureEvent,
 )
 from motiondirector.plan.realizer import realize
+from motiondirector.plan.realizer.timing import ACTION_LEAD, ms
 from motiondirector.plan.scene import Scene
 from motiondirector.plan.validate import validate_plan
 from motiondirector.plan.vocabulary import GESTURE_LEXEMES, HEAD_LEXEMES, POSTURE_LEXEMES
@@ -300,3 +301,51 @@ def test_a_movement_on_foot_gets_a_seated_character_up_and_a_turn_does_not(
         events = [e for e in plan.character("BEN").events if isinstance(e, PostureEvent)]
         moving, settled = sorted(lexemes, key=lambda x: x in ("sit", "lie"))
         assert [e.lexeme for e in events] == ["idle", moving, settled]
+
+
+def test_an_action_lines_behaviours_come_in_the_order_it_tells_them(
+    two_person_scene: Scene, direction: Direction
+) -> None:
+    line = two_person_scene.actions[0].model_copy(
+        update={"text": "Ana looks up and studies Ben for a long moment, then sits down."}
+    )
+    scene = two_person_scene.model_copy(update={"actions": (line,)})
+    action = ActionDirection(
+        action_id="a1",
+        behaviours=(
+            b("ANA", "gaze", target="up", origin="action", word=1),
+            b("ANA", "gaze", target="BEN", origin="action", word=4),
+            b("ANA", "posture", lexeme="sit", origin="action", word=11),
+        ),
+    )
+    plan = realize(scene, direction.model_copy(update={"actions": (action,)}))
+    events = [e for e in plan.character("ANA").events if e.source.rule == "test.action"]
+    starts = {getattr(e, "target", None) or getattr(e, "lexeme", None): e.start for e in events}
+    assert line.start < starts["up"] < starts["BEN"] < starts["sit"] <= line.end
+    # Without a word a behaviour is where the line starts, as before.
+    unplaced = action.model_copy(
+        update={"behaviours": tuple(x.model_copy(update={"word": None}) for x in action.behaviours)}
+    )
+    plan = realize(scene, direction.model_copy(update={"actions": (unplaced,)}))
+    gaze = [e for e in plan.character("ANA").events if e.source.rule == "test.action"]
+    assert {e.start for e in gaze if e.channel == "gaze"} <= {ms(line.start + ACTION_LEAD)}
+
+
+def test_a_posture_said_while_a_movement_goes_on_is_where_it_ends(
+    two_person_scene: Scene, direction: Direction
+) -> None:
+    line = two_person_scene.actions[0].model_copy(update={"text": "Ben walks over and sits down."})
+    scene = two_person_scene.model_copy(update={"actions": (line,)})
+    action = ActionDirection(
+        action_id="a1",
+        behaviours=(
+            b("BEN", "posture", lexeme="walk", origin="action", word=1),
+            b("BEN", "posture", lexeme="sit", origin="action", word=3),
+        ),
+    )
+    plan = realize(scene, direction.model_copy(update={"actions": (action,)}))
+    postures = [e for e in plan.character("BEN").events if isinstance(e, PostureEvent)]
+    assert [e.lexeme for e in postures] == ["idle", "walk", "sit"]
+    walk, sit = postures[1:]
+    # The walk goes on through the line (it lasts at least 1.5 s, the line 2 s): then she sits.
+    assert walk.start < sit.start == ms(line.end)

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from motiondirector.errors import PlanValidationError
-from motiondirector.plan.direction import Direction
+from motiondirector.plan.direction import ActionDirection, Direction
 from motiondirector.plan.motion_plan import GazeEvent, GestureEvent, MotionPlan
 from motiondirector.plan.realizer import realize
 from motiondirector.plan.scene import Scene
@@ -110,6 +110,18 @@ def test_direction_validation(two_person_scene: Scene, direction: Direction) -> 
         two_person_scene,
     )
     assert len(problems) == 5, problems
+    # An action's words are its text's ("Ana crosses her arms." has four).
+    action = ActionDirection(
+        action_id="a1",
+        behaviours=(
+            b("ANA", "gesture", lexeme="cross_arms", word=1, origin="action"),
+            b("ANA", "head", lexeme="nod", word=4, origin="action"),
+        ),
+    )
+    problems = validate_direction(
+        direction.model_copy(update={"actions": (action,)}), two_person_scene
+    )
+    assert problems == ["action a1 behaviour 1: word 4 is past the last word (3)"]
 
 
 def _other_documents(scene: Scene, direction: Direction) -> dict[str, object]:

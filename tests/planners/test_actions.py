@@ -367,3 +367,17 @@ def test_a_head_put_in_the_hands_or_on_a_shoulder_is_not_a_thing_set_down() -> N
         [("ANA", "cover_face", None), ("ANA", "lower", None)],
         [("BEN", "lean_forward", "ANA"), ("BEN", "tilt", None)],
     ]
+
+
+def test_staying_put_and_keeping_ones_eyes_on_someone() -> None:
+    assert read(
+        "Ana remains seated.",
+        "Ben stays seated as Ana leaves.",
+        "Ana keeps her eyes on Ben.",
+        "Ben looks anywhere but at Ana.",
+    ) == [
+        [("ANA", "sit", None)],
+        [("BEN", "sit", None), ("ANA", "walk", None)],
+        [("ANA", "gaze", "BEN")],
+        [("BEN", "gaze", "away")],
+    ]

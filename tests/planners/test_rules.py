@@ -384,3 +384,11 @@ def test_the_default_emotion_model_is_loaded_lazily() -> None:
     direction = planner.plan(make_scene(("ANA", "I hate you! Get out!")))
     assert direction.utterances[0].emotion == "anger"
     assert direction.utterances[0].emotion_reason.startswith("classifier:")
+
+
+def test_an_action_lines_behaviours_are_on_the_words_that_say_them() -> None:
+    direction = plan_one("Ana looks up and then studies Ben.", "Ben (still) sits down.")
+    first, second = direction.actions
+    assert [(b.target, b.word) for b in first.behaviours] == [("up", 1), ("BEN", 5)]
+    # Words count as the line writes them: an aside in brackets is one of them.
+    assert [(b.lexeme, b.word) for b in second.behaviours] == [("sit", 2)]

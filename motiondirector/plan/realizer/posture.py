@@ -69,10 +69,12 @@ def realize_posture(
             if change.lexeme not in TRANSIENT_SECONDS:
                 resting = change
                 continue
+            # A posture directed with the movement, or while it still goes on, is where it
+            # ends ("walks over and sits down").
             settles = []
             while (
                 index < len(changes)
-                and changes[index][0].time == change.time
+                and changes[index][0].time < change.time + TRANSIENT_SECONDS[change.lexeme]
                 and changes[index][0].lexeme not in TRANSIENT_SECONDS
             ):
                 settles.append(changes[index][0])
@@ -82,6 +84,8 @@ def realize_posture(
             elif change.lexeme in ON_FOOT:
                 resting = _Change(change.time, "idle", idle, None)
             until = max(span_end, change.time + TRANSIENT_SECONDS[change.lexeme])
+            if settles:  # settled within the line that directs it, and not before it says so
+                until = max(settles[-1].time, min(until, span_end))
             next_time = changes[index][0].time if index < len(changes) else beat.end
             if until < next_time:
                 timeline.append(_Change(until, resting.lexeme, resting.source, None))

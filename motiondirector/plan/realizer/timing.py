@@ -87,6 +87,9 @@ REPEATED_HEAD = frozenset({"nod", "shake"})
 PRE_STROKE_HOLD = 0.08  # ready -> stroke: the hand waits for the stressed syllable
 HOLD_GAP = 0.6  # gestures closer than this hold instead of retracting (co-articulation)
 ACTION_LEAD = 0.4  # behaviours from an action line stroke this long after it starts
+# An action line's behaviours come in the order it tells them, spread over this share of the
+# line after the lead ("looks up and studies him": the look up, then the look at him).
+ACTION_SPREAD = 0.8
 LISTENER_LATENCY = 0.3  # listeners react this long after the word that triggers them
 
 
@@ -98,13 +101,20 @@ def ms(value: float) -> float:
 def anchor_time(
     behaviour: Behaviour, utterance: Utterance | None, action: ActionLine | None
 ) -> float:
-    """The moment a behaviour is anchored to: its word's onset, or the action's start."""
+    """The moment a behaviour is anchored to: its word's onset; in an action line, its word's
+    place in the line's text (`text.split()`), or the line's start."""
     if utterance is not None:
         if behaviour.word is not None and behaviour.word < len(utterance.words):
             return utterance.words[behaviour.word].start
         return utterance.start
     assert action is not None
-    return action.start + min(ACTION_LEAD, (action.end - action.start) / 2)
+    length = action.end - action.start
+    lead = min(ACTION_LEAD, length / 2)
+    words = len(action.text.split())
+    if behaviour.word is None or words == 0:
+        return action.start + lead
+    told = min(behaviour.word, words - 1) / words
+    return action.start + lead + (length - lead) * ACTION_SPREAD * told
 
 
 def span_end(behaviour: Behaviour, utterance: Utterance | None, action: ActionLine | None) -> float:
