@@ -381,3 +381,19 @@ def test_staying_put_and_keeping_ones_eyes_on_someone() -> None:
         [("ANA", "gaze", "BEN")],
         [("BEN", "gaze", "away")],
     ]
+
+
+def test_a_pronoun_before_a_name_or_as_its_object_teaches_no_gender() -> None:
+    lines = read(
+        "Dana sits. She doesn't look up when Kai knocks on the door.",
+        "Dana studies him.",
+        "He sits down.",
+        "He crosses his arms.",
+        cast=("DANA", "KAI"),
+    )
+    assert lines == [
+        [("DANA", "sit", None), ("KAI", "beat", None)],
+        [("DANA", "gaze", "KAI")],
+        [("KAI", "sit", None)],
+        [("KAI", "cross_arms", None)],
+    ]
