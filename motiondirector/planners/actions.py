@@ -74,6 +74,8 @@ _SKIPPABLE = frozenset(
      "continues", "keeps", "stops", "stopped", "quits", "ceases", "ceased", "together", "being",
      "gets", "get", "got", "gotten", "getting"}
 )  # fmt: skip
+# The parts a face is worn on: "a smile on her lips", "a frown crosses his face".
+_WORN_ON = frozenset({"face", "lips", "mouth", "features"})
 # Postures that move the body along: ceasing one of them is coming to a halt.
 _MOVEMENTS = frozenset({"walk", "run", "jump", "kick", "dance", "turn"})
 _PASSIVE_AUXILIARIES = frozenset(
@@ -528,6 +530,12 @@ class ActionParser:
         self._degrees = lexicon.degrees
         self._degree_adverbs = lexicon.degree_adverbs
         self._light_nouns = lexicon.light_nouns
+        # Nouns of a face someone wears ("a smile on her lips"): the face their verb gives.
+        self._worn: dict[str, ActionEntry] = {}
+        for noun, verb in lexicon.light_nouns.items():
+            entry = next((e for e in by_form.get(verb, ()) if not e.objects), None)
+            if entry is not None and {t.channel for t in entry.behaviours} == {"face"}:
+                self._worn[noun] = entry
         emotions: dict[tuple[str, ...], _EmotionWords] = {}
         for cue in lexicon.parentheticals:
             if cue.emotion is None or cue.emotion == "neutral" or not cue.action_lines:
@@ -661,6 +669,7 @@ class ActionParser:
             }
             cues[:] = [cue for index, cue in enumerate(cues) if index not in dropped]
         self._part_actions(tokens, names, tracker, subject or list(on_stage), cues)
+        self._worn_faces(tokens, names, tracker, cues)
         if emotions:
             self._emotion_faces(tokens, mentions, subjects, subject, tracker, cues)
         self._learn_gender(tokens, mentions, tracker)
@@ -669,6 +678,44 @@ class ActionParser:
             # "Ana is quiet. Smiles."
             return [mentions[0][1]]
         return subject
+
+    def _worn_faces(
+        self, tokens: list[_Tok], names: NameIndex, tracker: ReferenceTracker, cues: list[ActionCue]
+    ) -> None:
+        """A face worn by someone named after it ("A smile spreads across her face.", "the
+        ghost of a smile on her lips", "a frown on Ben's face"): the owner's face as its verb
+        gives it, scaled by the words before it ("the ghost of")."""
+        for index, token in enumerate(tokens):
+            entry = self._worn.get(token.low)
+            if entry is None or token.glossed:
+                continue
+            clause = next(
+                (
+                    end
+                    for end in range(index + 1, len(tokens))
+                    if tokens[end].low in _CLAUSE_BREAKS or tokens[end].text in _STOPS
+                ),
+                len(tokens),
+            )
+            owner = next(
+                (
+                    self._owner(tokens, at, names, tracker)
+                    for at in range(index + 1, min(clause, index + 8) - 1)
+                    if tokens[at + 1].low in _WORN_ON
+                ),
+                None,
+            )
+            if owner is None or any(
+                cue.character == owner and cue.template.channel == "face" for cue in cues
+            ):
+                continue
+            before = tokens[max(0, index - 4) : index]
+            degree = self._degree(tokens, 0, [*before, token])
+            trigger = _said(tokens[max(0, index - 1) : clause])
+            for template in entry.behaviours:
+                value = round(min(1.0, template.intensity * degree), 3)
+                template = replace(template, intensity=value)
+                cues.append(ActionCue(owner, template, None, trigger, tokens[index].start))
 
     def _part_actions(
         self,
@@ -1114,7 +1161,7 @@ class ActionParser:
                 continue
             if words.endswith("ly") or words in self._degree_adverbs:
                 return [self._degrees[words]]
-            following = lows[index + length : index + length + 2]
+            following = lows[index + length : index + length + 3]
             if not adverb_only and any(w in self._light_nouns for w in following):
                 return [self._degrees[words]]  # "a small nod", "a weak, tired smile"
             return []

@@ -127,7 +127,7 @@ class CueLexicon:
     # ones read as adverbs, and the nouns a light verb's object names ("a smile").
     degrees: Mapping[str, float] = field(default_factory=dict)
     degree_adverbs: frozenset[str] = frozenset()
-    light_nouns: frozenset[str] = frozenset()
+    light_nouns: Mapping[str, str] = field(default_factory=dict)  # noun -> the verb it does
 
 
 # --- loading ------------------------------------------------------------------------------------
@@ -296,7 +296,7 @@ def load_cue_lexicon() -> CueLexicon:
         english_words=frozenset(_texts(table["english"], "english", "dialogue_languages.yaml")),
         degrees={str(k): float(v) for k, v in data["degrees"].items()},
         degree_adverbs=frozenset(_texts(data["degree_adverbs"], "degree_adverbs")),
-        light_nouns=frozenset(str(noun) for noun in data["light_verbs"]["nouns"]),
+        light_nouns={str(k): str(v) for k, v in data["light_verbs"]["nouns"].items()},
     )
 
 

@@ -397,3 +397,22 @@ def test_a_pronoun_before_a_name_or_as_its_object_teaches_no_gender() -> None:
         [("KAI", "sit", None)],
         [("KAI", "cross_arms", None)],
     ]
+
+
+def test_a_face_worn_is_its_owners() -> None:
+    smile = intensities("Ana smiles.")["AU12"]
+    assert read(
+        "Ben nods. A smile spreads across his face.",
+        "A frown crosses Ana's face.",
+        "Ana's face breaks into a grin.",
+        "A smile tugs at the corner of Ben's mouth.",
+    ) == [
+        [("BEN", "nod", None), ("BEN", "AU6", None), ("BEN", "AU12", None)],
+        [("ANA", "AU4", None), ("ANA", "AU15", None)],
+        [("ANA", "AU6", None), ("ANA", "AU12", None)],
+        [("BEN", "AU6", None), ("BEN", "AU12", None)],
+    ]
+    ghost = intensities("Ana watches Ben go, the ghost of a smile on her lips.")["AU12"]
+    assert ghost == pytest.approx(smile * 0.4)
+    # Someone else's smile is only looked at.
+    assert read("Ana looks at Ben's smile.") == [[("ANA", "gaze", "BEN")]]
