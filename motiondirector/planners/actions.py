@@ -533,9 +533,9 @@ class ActionParser:
         # Nouns of a face someone wears ("a smile on her lips"): the face their verb gives.
         self._worn: dict[str, ActionEntry] = {}
         for noun, verb in lexicon.light_nouns.items():
-            entry = next((e for e in by_form.get(verb, ()) if not e.objects), None)
-            if entry is not None and {t.channel for t in entry.behaviours} == {"face"}:
-                self._worn[noun] = entry
+            general = next((e for e in by_form.get(verb, ()) if not e.objects), None)
+            if general is not None and {t.channel for t in general.behaviours} == {"face"}:
+                self._worn[noun] = general
         emotions: dict[tuple[str, ...], _EmotionWords] = {}
         for cue in lexicon.parentheticals:
             if cue.emotion is None or cue.emotion == "neutral" or not cue.action_lines:
