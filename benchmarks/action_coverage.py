@@ -28,6 +28,7 @@ from report import write_section  # benchmarks/report.py
 from motiondirector.plan.direction import Behaviour, Direction
 from motiondirector.plan.motion_plan import MotionPlan
 from motiondirector.plan.realizer import realize
+from motiondirector.plan.realizer.timing import anchor_time
 from motiondirector.plan.scene import Scene
 from motiondirector.planners.cues import (
     ActionEntry,
@@ -64,7 +65,6 @@ _MARK = BehaviourTemplate(channel="posture", lexeme="idle")
 # Marks a use of NOT_MOVING: a behaviour, so that its object may follow a comma ("Yor joins,
 # with a quiet, low beatbox"), which a use with none may not.
 _SINGING = BehaviourTemplate(channel="posture", lexeme="stand")
-ACTION_LEAD = 0.4  # the realizer strokes an action line's behaviours this long after its start
 
 
 def scan_planner(lexicon: CueLexicon) -> RulesPlanner:
@@ -72,6 +72,8 @@ def scan_planner(lexicon: CueLexicon) -> RulesPlanner:
     subject, and nothing else."""
     verbs: dict[str, set[str]] = {}
     for entry in lexicon.actions:
+        if entry.objects and all(o[-1] in lexicon.light_nouns for o in entry.objects):
+            continue  # a light verb's use ("manages a smile"): "manage to" moves no one
         verbs.setdefault(entry.verb, set()).update(entry.forms)
     for verb, irregular in MORE_VERBS.items():
         verbs.setdefault(verb, set()).update(verb_forms(verb, irregular))
@@ -119,9 +121,9 @@ def covered(
         for b in d.behaviours
         if b.character == character
     ]
-    moment = action.start + min(ACTION_LEAD, (action.end - action.start) / 2)
-    for event in track.events:
-        if event.start <= moment < event.end and any(_same(event, b) for b in directed):
+    for behaviour in directed:
+        moment = anchor_time(behaviour, None, action)
+        if any(e.start <= moment < e.end and _same(e, behaviour) for e in track.events):
             return "in effect"
     return None
 
