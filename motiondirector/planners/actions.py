@@ -1137,6 +1137,9 @@ class ActionParser:
                 if template.channel == "gaze" and (target is None or target == name):
                     continue
                 cues.append(ActionCue(name, template, target, trigger, tokens[said].start))
+        if person is not None and person not in subject:
+            for template in verb.entry.object_does:
+                cues.append(ActionCue(person, template, None, trigger, tokens[said].start))
 
     def _degree(self, tokens: list[_Tok], said: int, region: list[_Tok]) -> float:
         """How much of the behaviour the words ask for: the lexicon's `degrees` word right

@@ -64,6 +64,8 @@ class ActionEntry:
     behaviours: tuple[BehaviourTemplate, ...]
     # Read in the passive ("Ben is punched"), whose subject is whom the verb is done to.
     passive: bool = False
+    # What the character acted on does ("pulls Rosa to her feet": Rosa stands).
+    object_does: tuple[BehaviourTemplate, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,6 +245,7 @@ def _action(raw: Mapping[str, Any], index: int, table: str = "actions") -> Actio
         within=int(raw.get("within", 4)),
         behaviours=_templates(raw.get("behaviours"), f"{table}[{index}] ({verb})"),
         passive=voice == "passive",
+        object_does=_templates(raw.get("object_does"), f"{table}[{index}] ({verb}) object_does"),
     )
 
 

@@ -416,3 +416,11 @@ def test_a_face_worn_is_its_owners() -> None:
     assert ghost == pytest.approx(smile * 0.4)
     # Someone else's smile is only looked at.
     assert read("Ana looks at Ben's smile.") == [[("ANA", "gaze", "BEN")]]
+
+
+def test_who_is_pulled_to_their_feet_stands() -> None:
+    assert read("Ben pulls Ana up.", "Ana hauls Ben to his feet.", "Ben drags Ana out.") == [
+        [("BEN", "take", "ANA"), ("ANA", "stand", None)],
+        [("ANA", "take", "BEN"), ("BEN", "stand", None)],
+        [("BEN", "walk", None)],
+    ]
