@@ -483,14 +483,14 @@ class RulesPlanner:
                         result[item.utterance.id] = heard
                         continue
                     intensity = min(intensity, NEUTRAL_INTENSITY)
-                ruled_out = item.explicit.ruled_out
-                if label in ruled_out.emotions:
-                    reason = ruled_out.emotion_reason(label, f"classifier: {raw}")
-                    result[item.utterance.id] = _Emotion("neutral", 0.0, "parenthetical", reason)
-                    continue
                 result[item.utterance.id] = _Emotion(
                     label, intensity, "classifier", f"classifier: {raw} {confidence:.2f}"
                 )
+        for item in items:  # what a negated parenthetical rules out, whoever heard it
+            ruled_out, found = item.explicit.ruled_out, result[item.utterance.id]
+            if found.label in ruled_out.emotions and found.origin != "parenthetical":
+                reason = ruled_out.emotion_reason(found.label, found.reason)
+                result[item.utterance.id] = _Emotion("neutral", 0.0, "parenthetical", reason)
         return result
 
     def _classify(

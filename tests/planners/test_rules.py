@@ -227,7 +227,7 @@ def test_a_negated_parenthetical_rules_its_behaviour_out() -> None:
     # The keyword model reads "won" as joy: "(not smiling)" keeps the smile off the face.
     u = plan_one(("ANA", "We won the cup.", [(0, "not smiling")])).utterances[0]
     assert (u.emotion, u.emotion_origin) == ("neutral", "parenthetical")
-    assert u.emotion_reason == 'parenthetical "(not smiling)" rules out joy (classifier: joy)'
+    assert u.emotion_reason == 'parenthetical "(not smiling)" rules out joy (classifier: joy 0.90)'
     assert find(u, "ANA", "face", au=12) == []
     plain = plan_one(("ANA", "We won the cup.")).utterances[0]
     assert find(plain, "ANA", "face", au=12) != []
