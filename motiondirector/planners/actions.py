@@ -74,6 +74,8 @@ _SKIPPABLE = frozenset(
      "continues", "keeps", "stops", "stopped", "quits", "ceases", "ceased", "together", "being",
      "gets", "get", "got", "gotten", "getting"}
 )  # fmt: skip
+# A Japanese verb's negative ending after its stem: 笑わない, 笑わなかった, 笑いません.
+_NEGATIVE_ENDING = re.compile(r"[\u3040-\u309f]?(ない|なかった|ません|ず)")
 # The parts a face is worn on: "a smile on her lips", "a frown crosses his face".
 _WORN_ON = frozenset({"face", "lips", "mouth", "features"})
 # Postures that move the body along: ceasing one of them is coming to a halt.
@@ -146,6 +148,7 @@ class _Tok:
     written: str  # the words of the line it stands for (a glossed line's own words, see `_said`)
     glossed: bool = False  # English a glossary gave (its "her" is never a possessive)
     start: int | None = None  # where it stands in the line's text; None for a glossary's
+    negates: bool = False  # a word of the line's language that negates ("nicht" by an adjective)
 
 
 def _raw_tokens(text: str) -> list[str]:
@@ -203,7 +206,17 @@ def _glossed_tokens(
             word = Glossed(_OBJECT_FORMS[word.english], word.written)
         if word.english is None:
             low = _UNKNOWN + word.written.lower()
-            tokens.append(_Tok(word.written, low, False, _in_capitals(word.written), word.written))
+            negates = word.written.lower() in gloss.negation_after
+            tokens.append(
+                _Tok(
+                    word.written,
+                    low,
+                    False,
+                    _in_capitals(word.written),
+                    word.written,
+                    negates=negates,
+                )
+            )
         else:
             # A capital that starts a sentence is kept ("Il" -> "He"); German nouns' are not.
             # Writing without case (二人 -> "Both") starts one with a capital too.
@@ -401,6 +414,13 @@ class ActionCue:
     # Where in the line's text the words that say it begin, where known (not through a
     # glossary): an action line's behaviours happen in the order it tells them.
     start: int | None = None
+
+
+def _negative_ending_after(tokens: Sequence[_Tok], index: int, length: int) -> bool:
+    """Whether the words at `index` are followed by a Japanese negative ending (笑わない,
+    笑いません): the glossary reads the stem and leaves the ending as written."""
+    after = "".join(t.written for t in tokens[index + length : index + length + 6] if t.written)
+    return bool(_NEGATIVE_ENDING.match(after))
 
 
 def _object_her(tokens: Sequence[_Tok], index: int) -> bool:
@@ -846,6 +866,7 @@ class ActionParser:
                 tokens[position - 1].low in NEGATIONS
                 or (position > 1 and tokens[position - 2].low in NEGATIONS)
                 or self._ceased(tokens, position)
+                or _negative_ending_after(tokens, position, 1)
             )
             if (
                 entry is not None
@@ -1352,7 +1373,7 @@ class ActionParser:
                 (e for e in self._emotions if tuple(lows[index : index + len(e.words)]) == e.words),
                 None,
             )
-            if found is None or any(w in NEGATIONS for w in lows[max(0, index - 2) : index]):
+            if found is None or self._feeling_denied(tokens, lows, index, len(found.words)):
                 continue
             trigger = _said(tokens[index : index + len(found.words)])
             for name in self._described(index, lows, mentions, subjects, carried, tracker):
@@ -1366,6 +1387,18 @@ class ActionParser:
                     faces.add((name, au))
                     template = BehaviourTemplate(channel="face", au=au, intensity=value)
                     cues.append(ActionCue(name, template, None, trigger, tokens[index].start))
+
+    @staticmethod
+    def _feeling_denied(tokens: list[_Tok], lows: list[str], index: int, length: int) -> bool:
+        """Whether the words of feeling at `index` are negated: a negation up to three words
+        before them ("is not furious", French "n'est pas furieuse", German "nicht wütend"), or
+        a Japanese negative ending after a word the glossary left as written (笑わない)."""
+        window = range(max(0, index - 3), index)
+        if any(lows[j] in NEGATIONS or tokens[j].negates for j in window):
+            return True
+        return tokens[index].low.startswith(_UNKNOWN) and _negative_ending_after(
+            tokens, index, length
+        )
 
     @staticmethod
     def _described(

@@ -618,3 +618,21 @@ def test_a_left_out_subject_before_an_object_pronoun_is_the_last_sentence_s(
     parser.parse("Ben entra.", NameIndex(CAST), tracker, CAST, language="es")
     cues = parser.parse("Mira al suelo.", NameIndex(CAST), tracker, CAST, language="es")
     assert [(c.character, c.target) for c in cues] == [("BEN", "down")]
+
+
+@pytest.mark.parametrize(
+    ("language", "said", "denied", "cast"),
+    [
+        ("fr", "Ana est furieuse.", "Ana n'est pas furieuse.", CAST),
+        ("de", "Ana ist wütend.", "Ana ist nicht wütend.", CAST),
+        ("es", "Ana está furiosa.", "Ana no está furiosa.", CAST),
+        ("ja", "マルコは笑った。", "マルコは笑わなかった。", ["マルコ"]),
+        ("ja", "マルコは笑う。", "マルコは笑いません。", ["マルコ"]),
+        ("ja", "マルコは座る。", "マルコは座らない。", ["マルコ"]),
+    ],
+)
+def test_a_negated_feeling_or_verb_gives_nothing(
+    parser: ActionParser, language: str, said: str, denied: str, cast: list[str]
+) -> None:
+    assert read(parser, language, said, cast)
+    assert read(parser, language, denied, cast) == set()
