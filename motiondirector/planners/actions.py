@@ -31,6 +31,7 @@ from motiondirector.planners.cues import (
     ActionEntry,
     BehaviourTemplate,
     CueLexicon,
+    general_entries,
     load_cue_lexicon,
 )
 from motiondirector.scene.names import short_forms
@@ -551,11 +552,12 @@ class ActionParser:
         self._degree_adverbs = lexicon.degree_adverbs
         self._light_nouns = lexicon.light_nouns
         # Nouns of a face someone wears ("a smile on her lips"): the face their verb gives.
-        self._worn: dict[str, ActionEntry] = {}
-        for noun, verb in lexicon.light_nouns.items():
-            general = next((e for e in by_form.get(verb, ()) if not e.objects), None)
-            if general is not None and {t.channel for t in general.behaviours} == {"face"}:
-                self._worn[noun] = general
+        general = general_entries(lexicon.actions)
+        self._worn = {
+            noun: general[verb]
+            for noun, verb in lexicon.light_nouns.items()
+            if verb in general and {t.channel for t in general[verb].behaviours} == {"face"}
+        }
         emotions: dict[tuple[str, ...], _EmotionWords] = {}
         for cue in lexicon.parentheticals:
             if cue.emotion is None or cue.emotion == "neutral" or not cue.action_lines:
@@ -884,9 +886,7 @@ class ActionParser:
         subject before a verb that agrees with it (-s), never before the bare form, and a
         plural noun is followed by the bare form of its own verb."""
         first, second = tokens[0], tokens[1] if len(tokens) > 1 else None
-        if first.glossed or second is None or not second.text.isalpha() or second.upper:
-            return False
-        if not second.text.islower():
+        if first.glossed or second is None or not (second.text.isalpha() and second.text.islower()):
             return False
         if any(first.low == entry.verb for entry in self._by_form[first.low]):
             return True

@@ -307,16 +307,22 @@ def load_cue_lexicon() -> CueLexicon:
 _LIGHT_NOUN_OPENERS = ("a", "an", "another")
 
 
+def general_entries(actions: Sequence[ActionEntry]) -> dict[str, ActionEntry]:
+    """Per verb, the entry read when no object picks another (the first without one, active,
+    with behaviours): what a verb does by itself ("smiles", "nods")."""
+    return {
+        entry.verb: entry
+        for entry in reversed(actions)
+        if not entry.objects and not entry.passive and entry.behaviours
+    }
+
+
 def _with_light_verbs(
     actions: tuple[ActionEntry, ...], raw: Mapping[str, Any]
 ) -> tuple[ActionEntry, ...]:
     """`actions` after an entry per light verb and noun ("gives * a smile"), which come first:
     the first matching entry of a verb wins."""
-    general = {
-        entry.verb: entry
-        for entry in reversed(actions)
-        if not entry.objects and not entry.passive and entry.behaviours
-    }
+    general = general_entries(actions)
     look = BehaviourTemplate(channel="gaze", target="$object")
     made: list[ActionEntry] = []
     for item in raw["verbs"]:
