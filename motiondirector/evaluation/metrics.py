@@ -25,6 +25,7 @@ from motiondirector.plan.motion_plan import (
     MotionPlan,
     PlanUtterance,
 )
+from motiondirector.plan.scene import on_stage_at, on_stage_spans
 from motiondirector.plan.validate import validate_plan
 from motiondirector.plan.vocabulary import load_emfacs
 
@@ -216,18 +217,14 @@ def _union_seconds(spans: Iterable[tuple[float, float]]) -> float:
 def gaze_gap_share(plan: MotionPlan) -> float:
     """Share of on-stage character time with no gaze event covering it.
 
-    A character is on stage in the beats that list them (the whole scene when the plan has no
-    beats). A gap means the renderer must guess where the eyes go. Range [0, 1]; 0.0 when no
-    character is ever on stage.
+    A character is on stage in the beats that list them, between their entrances and exits
+    (the whole scene when the plan has no beats). A gap means the renderer must guess where
+    the eyes go. Range [0, 1]; 0.0 when no character is ever on stage.
     """
     duration = plan.scene.duration
     on_stage_total = uncovered = 0.0
     for track in plan.characters:
-        stage = (
-            [(b.start, b.end) for b in plan.beats if track.name in b.characters]
-            if plan.beats
-            else [(0.0, duration)]
-        )
+        stage = on_stage_spans(plan.beats, track.name) if plan.beats else [(0.0, duration)]
         present = _union_seconds(s for s in stage if s[1] > s[0])
         covered = _union_seconds(
             (max(e.start, start), min(e.end, end))
@@ -253,10 +250,12 @@ def _is_blink(event: AnyEvent) -> bool:
 
 
 def _on_stage(plan: MotionPlan, time: float, names: list[str]) -> list[str]:
-    """Characters on stage at `time`: those its beat lists, or everyone without beats."""
+    """Characters on stage at `time`: those its beat has on stage then (`on_stage_at`), or
+    everyone without beats."""
     for beat in plan.beats:
         if beat.start - _EPS <= time < beat.end:
-            return [name for name in names if name in beat.characters]
+            here = on_stage_at(beat, max(time, beat.start))
+            return [name for name in names if name in here]
     return names if not plan.beats else []
 
 
@@ -392,7 +391,7 @@ def variety(plan: MotionPlan) -> dict[str, float]:
 
 
 def _on_stage_seconds(plan: MotionPlan, name: str) -> float:
-    spans = [(b.start, b.end) for b in plan.beats if name in b.characters]
+    spans = on_stage_spans(plan.beats, name)
     return _union_seconds(spans) if spans else plan.scene.duration
 
 
@@ -400,7 +399,8 @@ def naturalness(plan: MotionPlan) -> dict[str, float]:
     """Rates to compare with `HUMAN_RANGES`.
 
     - `blink_rate_per_min`: mean over characters of AU45 events per minute on stage (the union
-      of the beats that list the character; the whole scene if none does); characters with no
+      of the beats that list the character, between entrances and exits; the whole scene if none
+      does); characters with no
       time on stage are skipped; 0.0 if none is left. Range [0, inf).
     - `gestures_per_minute_speech`: gestures a speaker makes tied to their own utterances, per
       minute of total utterance time; 0.0 with no speech. Range [0, inf).

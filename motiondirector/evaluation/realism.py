@@ -38,6 +38,7 @@ import pandas as pd
 from scipy import stats
 
 from motiondirector.errors import EvaluationError
+from motiondirector.plan.scene import on_stage_spans
 
 if TYPE_CHECKING:
     from motiondirector.faces.model import FaceModel
@@ -199,9 +200,8 @@ def plan_face_track(plan: MotionPlan, character: str, scene: Scene | None = None
     present = np.ones(times.shape[0], dtype=bool)
     if scene is not None and scene.beats:
         present[:] = False
-        for beat in scene.beats:
-            if character in beat.characters:
-                present |= (times >= beat.start - 1e-9) & (times < beat.end - 1e-9)
+        for start, end in on_stage_spans(scene.beats, character):
+            present |= (times >= start - 1e-9) & (times < end - 1e-9)
     blank = ~present
     weights = weights.copy()
     weights[blank] = np.nan

@@ -38,6 +38,7 @@ from motiondirector.generators.typeface import Typeface, font_files
 from motiondirector.motion.clip import Motion, forward_kinematics
 from motiondirector.motion.skeleton import JOINT_INDEX, PARENTS
 from motiondirector.plan.motion_plan import MotionPlan
+from motiondirector.plan.scene import stage_spans
 from motiondirector.plan.vocabulary import load_arkit_map
 from motiondirector.speech.scripts import split_unspaced, written_span
 
@@ -172,7 +173,7 @@ class _Figure:
         return origin
 
     def on_stage(self, index: int) -> bool:
-        return bool(self._renderer.present[self._renderer.beat_at[index], self.slot])
+        return bool(self._renderer.seen[index, self.slot])
 
     def face(self, index: int) -> FloatArray:
         """The `FACE_SHAPES` weights at output frame `index` (NaN where off stage)."""
@@ -229,6 +230,7 @@ class _Renderer:
         self.times = frame_times(plan.scene.duration, fps)
         names = _on_screen(plan) or sorted(motions)
         self.beat_at, self.marks, self.present = _lineups(plan, names, self.times)
+        self.seen = _entrances_and_exits(plan, names, self.times, self.beat_at, self.present)
         shown = self.present[np.unique(self.beat_at)]
         count = max(int(shown.sum(axis=1).max(initial=0)), 1)
         scale = min(0.28 * height, 0.92 * width / (count * SLOT_WIDTH_M))
@@ -265,7 +267,7 @@ class _Renderer:
 
     def on_stage(self, slot: int) -> npt.NDArray[np.bool_]:
         """Whether the character in line-up column `slot` is on stage, per output frame."""
-        on_stage: npt.NDArray[np.bool_] = self.present[self.beat_at, slot]
+        on_stage: npt.NDArray[np.bool_] = self.seen[:, slot]
         return on_stage
 
     def _face_curves(self, plan: MotionPlan, name: str) -> FloatArray:
@@ -565,6 +567,31 @@ def _lineups(
             marks[b, i] = (slot - (len(lineup) - 1) / 2) * SLOT_WIDTH_M
             present[b, i] = True
     return beat_at, marks, present
+
+
+def _entrances_and_exits(
+    plan: MotionPlan,
+    names: list[str],
+    times: FloatArray,
+    beat_at: npt.NDArray[np.int64],
+    present: npt.NDArray[np.bool_],
+) -> npt.NDArray[np.bool_]:
+    """Per frame and name, whether on stage: in the line-up under way (`_lineups`) and not
+    before an entrance or after an exit of its beat (`PlanBeat.stage`); a character keeps
+    their mark while off."""
+    seen: npt.NDArray[np.bool_] = present[beat_at]
+    for index, beat in enumerate(plan.beats):
+        if not beat.stage:
+            continue
+        inside = beat_at == index
+        for i, name in enumerate(names):
+            if name not in beat.characters:
+                continue
+            here = np.zeros(times.shape[0], dtype=bool)
+            for start, end in stage_spans(beat, name):
+                here |= (times >= start) & ((times < end) | (end == beat.end))
+            seen[inside, i] &= here[inside]
+    return seen
 
 
 TURN_IN_DEGREES = 30.0

@@ -6,8 +6,8 @@ The JSON Schema of `MotionPlan` is published (`motiondirector schema`) and versi
 `planned_by` and `fallback` to each utterance; 1.2 added the optional speech track (`visemes`)
 of each utterance and the optional caller phoneme timings of each word; 1.3 added the gesture
 lexemes of handling things (take, give, put_down, drink, read, write, open); 1.4 added
-`voice_over` to each utterance; 1.5 added its `language`; 1.0 to 1.4 plans still load
-(upgraded on reading).
+`voice_over` to each utterance; 1.5 added its `language`; 1.6 added each beat's `stage`
+(entrances and exits during it); 1.0 to 1.5 plans still load (upgraded on reading).
 """
 
 from __future__ import annotations
@@ -18,11 +18,17 @@ from typing import Annotated, Any, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from motiondirector.plan.direction import ModelFallback, describe_fallbacks
-from motiondirector.plan.scene import LanguageTag, Seconds, Word
+from motiondirector.plan.scene import (
+    STAGE_DESCRIPTION,
+    LanguageTag,
+    Seconds,
+    StageChange,
+    Word,
+)
 from motiondirector.plan.vocabulary import Emotion, GestureLexeme, Hand, HeadLexeme, PostureLexeme
 
-SCHEMA_VERSION: Literal["1.5"] = "1.5"
-_UPGRADED_VERSIONS = ("1.0", "1.1", "1.2", "1.3", "1.4")
+SCHEMA_VERSION: Literal["1.6"] = "1.6"
+_UPGRADED_VERSIONS = ("1.0", "1.1", "1.2", "1.3", "1.4", "1.5")
 
 Viseme = Literal[
     "sil", "PP", "FF", "TH", "DD", "kk", "CH", "SS", "nn", "RR", "aa", "E", "ih", "oh", "ou"
@@ -205,6 +211,9 @@ class PlanBeat(_Model):
     start: Seconds
     end: Seconds
     characters: tuple[str, ...]
+    stage: tuple[StageChange, ...] = Field(
+        default=(), exclude_if=lambda value: value == (), description=STAGE_DESCRIPTION
+    )
 
 
 class SceneInfo(_Model):
@@ -223,7 +232,7 @@ class CharacterTrack(_Model):
 
 
 class MotionPlan(_Model):
-    schema_version: Literal["1.5"] = SCHEMA_VERSION
+    schema_version: Literal["1.6"] = SCHEMA_VERSION
     scene: SceneInfo
     beats: tuple[PlanBeat, ...]
     utterances: tuple[PlanUtterance, ...]
@@ -233,7 +242,7 @@ class MotionPlan(_Model):
     @model_validator(mode="before")
     @classmethod
     def _upgrade(cls, data: Any) -> Any:
-        # 1.1 to 1.5 only added optional fields and lexemes: an older plan is a valid newer one.
+        # 1.1 to 1.6 only added optional fields and lexemes: an older plan is a valid newer one.
         if isinstance(data, Mapping) and data.get("schema_version") in _UPGRADED_VERSIONS:
             return {**data, "schema_version": SCHEMA_VERSION}
         return data

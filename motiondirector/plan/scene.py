@@ -7,7 +7,8 @@ utterances with word timings, parentheticals and addressees, and action lines wi
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from collections.abc import Sequence
+from typing import Annotated, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -43,6 +44,10 @@ def _is_none(value: object) -> bool:
     return value is None
 
 
+def _is_empty(value: object) -> bool:
+    return value == ()
+
+
 class Word(_Frozen):
     text: str = Field(description="The word as written, with attached punctuation.")
     start: Seconds
@@ -72,6 +77,15 @@ def is_voice_over(extension: str | None) -> bool:
     """Whether a cue extension ("V.O.", "v.o", "V. O.") marks a voice-over: a line the audience
     hears that nobody says on screen, and that the others on stage do not hear."""
     return extension is not None and "V.O" in extension.replace(" ", "").upper()
+
+
+def is_off_screen(extension: str | None) -> bool:
+    """Whether a cue extension ("O.S.", "O.C.", "OFF") marks a line said by someone the camera
+    does not see: the others hear it, and it does not bring its speaker on stage."""
+    if extension is None:
+        return False
+    squeezed = extension.replace(" ", "").replace(".", "").upper()
+    return squeezed in ("OS", "OC", "OFF", "OFFSCREEN", "OFF-SCREEN") or is_voice_over(extension)
 
 
 class Parenthetical(_Frozen):
@@ -128,6 +142,28 @@ class ActionLine(_Frozen):
     )
 
 
+StageChangeKind = Literal["enters", "exits"]
+
+
+class StageChange(_Frozen):
+    """A character coming on or going off during a beat, as an action line says ("DOCTOR
+    enters.", "Ben storms out.") or as a line said on screen by someone off stage implies."""
+
+    character: str
+    time: Seconds
+    change: StageChangeKind
+    action_id: str | None = Field(
+        default=None, description="The action line that says so; None: the character's line."
+    )
+
+
+STAGE_DESCRIPTION = (
+    "Entrances and exits during the beat, in time order. A character whose first change is "
+    "an entrance is off stage from the beat's start until it; one who exits is off stage "
+    "from then until an entrance."
+)
+
+
 class Beat(_Frozen):
     index: int = Field(ge=0)
     heading: str | None = Field(
@@ -136,8 +172,63 @@ class Beat(_Frozen):
     start: Seconds
     end: Seconds
     characters: tuple[str, ...] = Field(
-        default=(), description="Characters on stage during the beat, in order of appearance."
+        default=(),
+        description="Characters on stage during the beat (for all of it or, after `stage`, "
+        "part of it), in order of appearance.",
     )
+    stage: tuple[StageChange, ...] = Field(
+        default=(), exclude_if=_is_empty, description=STAGE_DESCRIPTION
+    )
+
+
+class StagedBeat(Protocol):
+    """A beat of a scene or of a plan: its span, cast and entrances and exits."""
+
+    @property
+    def start(self) -> float: ...
+    @property
+    def end(self) -> float: ...
+    @property
+    def characters(self) -> tuple[str, ...]: ...
+    @property
+    def stage(self) -> tuple[StageChange, ...]: ...
+
+
+def stage_spans(beat: StagedBeat, name: str) -> list[tuple[float, float]]:
+    """When `name` is on stage during `beat`, as (start, end) spans of positive length."""
+    if name not in beat.characters:
+        return []
+    changes = [c for c in beat.stage if c.character == name]
+    on_since: float | None = None if changes and changes[0].change == "enters" else beat.start
+    spans: list[tuple[float, float]] = []
+    for change in changes:
+        time = min(max(change.time, beat.start), beat.end)
+        if change.change == "enters" and on_since is None:
+            on_since = time
+        elif change.change == "exits" and on_since is not None:
+            spans.append((on_since, time))
+            on_since = None
+    if on_since is not None:
+        spans.append((on_since, beat.end))
+    return [(start, end) for start, end in spans if end > start]
+
+
+def on_stage_at(beat: StagedBeat, time: float) -> tuple[str, ...]:
+    """Who of `beat` is on stage at `time`, in the beat's order (at an entrance's own time
+    the character is on; at an exit's, off)."""
+    return tuple(
+        name
+        for name in beat.characters
+        if any(
+            start <= time < end or (time >= end == beat.end)
+            for start, end in stage_spans(beat, name)
+        )
+    )
+
+
+def on_stage_spans(beats: Sequence[StagedBeat], name: str) -> list[tuple[float, float]]:
+    """When `name` is on stage in the whole scene: the spans of every beat in order."""
+    return [span for beat in beats for span in stage_spans(beat, name)]
 
 
 MAX_LISTENERS = 8
@@ -159,8 +250,14 @@ class Scene(_Frozen):
                 return utterance
         raise KeyError(utterance_id)
 
-    def on_stage(self, beat: int) -> tuple[str, ...]:
-        return self.beats[beat].characters if beat < len(self.beats) else self.characters
+    def on_stage(self, beat: int, time: float | None = None) -> tuple[str, ...]:
+        """Who is on stage in `beat`: at `time` when given (see `Beat.stage`), else at any
+        time of it."""
+        if beat >= len(self.beats):
+            return self.characters
+        if time is None:
+            return self.beats[beat].characters
+        return on_stage_at(self.beats[beat], time)
 
     def attending(self) -> dict[str, tuple[str, ...]]:
         """Per utterance id, who listens to it: everyone else on stage, in stage order, and
@@ -177,7 +274,9 @@ class Scene(_Frozen):
             if utterance.voice_over:
                 attending[utterance.id] = ()
                 continue
-            others = [c for c in self.on_stage(utterance.beat) if c != utterance.speaker]
+            others = [
+                c for c in self.on_stage(utterance.beat, utterance.start) if c != utterance.speaker
+            ]
             if len(others) > MAX_LISTENERS:
                 order = {name: index for index, name in enumerate(others)}
                 ranked = sorted(

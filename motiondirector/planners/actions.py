@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from motiondirector.plan.scene import StageChangeKind
 from motiondirector.plan.vocabulary import load_emfacs
 from motiondirector.planners.action_gloss import (
     DROPPED_SUBJECT,
@@ -417,6 +418,53 @@ class ActionCue:
     start: int | None = None
 
 
+# After "into" or "out of": the room the scene is in, and being seen at all.
+_ROOMS = frozenset({"room", "scene"})
+_SIGHT = frozenset({"sight", "view", "frame", "shot", "earshot"})
+# What may follow a particle of coming or going ("walks in, smiling", "storms out with"), where
+# "in the rain" or "out the" would say something else.
+_AFTER_A_PARTICLE = frozenset(
+    {"with", "through", "to", "toward", "towards", "from", "behind", "after", "without", "on",
+     "again", "carrying", "holding", "followed", "alone", "together", "too", "first", "last"}
+)  # fmt: skip
+# Words of a scene heading that name no place.
+_HEADING_WORDS = frozenset(
+    {"int", "ext", "est", "i/e", "day", "night", "morning", "evening", "afternoon", "dawn",
+     "dusk", "later", "continuous", "same", "time", "moments", "the", "a", "an", "of", "and"}
+)  # fmt: skip
+
+
+def _place_words(heading: str | None) -> frozenset[str]:
+    """The words of a scene heading that name its place ("INT. HOSPITAL CORRIDOR - NIGHT":
+    hospital, corridor)."""
+    words = re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)?", (heading or "").lower())
+    return frozenset(word for word in words if word not in _HEADING_WORDS)
+
+
+def _ends_a_particle(tokens: Sequence[_Tok], index: int) -> bool:
+    """Whether a particle of coming or going ends before `index` ("walks in.", "walks in and
+    sits", "walks in, smiling"), not a phrase that goes on ("walks in the rain", "out of")."""
+    if index >= len(tokens):
+        return True
+    token = tokens[index]
+    return (
+        not token.text[:1].isalpha()
+        or token.low in _CONJUNCTIONS
+        or token.low in _AFTER_A_PARTICLE
+        or token.low.endswith(("ly", "ing"))
+        or token.text[:1].isupper()
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class StageCue:
+    """A character an action line has come on or go off ("DOCTOR enters", "Ben storms out")."""
+
+    character: str
+    change: StageChangeKind
+    start: int | None  # where in the line's text the verb is, where known
+
+
 def _negative_ending_after(tokens: Sequence[_Tok], index: int, length: int) -> bool:
     """Whether the words at `index` are followed by a Japanese negative ending (笑わない,
     笑いません): the glossary reads the stem and leaves the ending as written."""
@@ -551,6 +599,10 @@ class ActionParser:
         self._degrees = lexicon.degrees
         self._degree_adverbs = lexicon.degree_adverbs
         self._light_nouns = lexicon.light_nouns
+        self._stage_particles = sorted(
+            ((tuple(phrase.split()), change) for phrase, change in lexicon.stage_particles.items()),
+            key=lambda item: -len(item[0]),
+        )
         # Nouns of a face someone wears ("a smile on her lips"): the face their verb gives.
         general = general_entries(lexicon.actions)
         self._worn = {
@@ -585,6 +637,8 @@ class ActionParser:
         *,
         emotions: bool = False,
         actors: list[tuple[str, str]] | None = None,
+        stage: list[StageCue] | None = None,
+        place: str | None = None,
         language: str | None = None,
     ) -> list[ActionCue]:
         """Every behaviour the text describes. `default_subject` does verbs that have no subject
@@ -596,6 +650,9 @@ class ActionParser:
         actors: when given, (character, base verb) is appended to it for every character named
             in a sentence as the subject of one of its verbs (a pronoun or a group does not
             count).
+        stage: when given, a `StageCue` is appended to it for every character the text has
+            come on or go off ("enters", "walks in", "storms out"; `_stage_change`).
+        place: the beat's heading, which says whether "into the kitchen" comes on or goes off.
         language: the BCP 47 tag of the language the text is written in; Spanish, French,
             German, Italian, Portuguese, Russian, Chinese, Japanese and Korean are read through
             their glossary (`action_gloss`; with no language, Cyrillic text is Russian, Chinese
@@ -611,7 +668,15 @@ class ActionParser:
         )
         for sentence in _sentences(tokens):
             carried = self._sentence(
-                sentence, names, tracker, on_stage, carried, cues, emotions, actors
+                sentence,
+                names,
+                tracker,
+                on_stage,
+                carried,
+                cues,
+                emotions,
+                actors,
+                None if stage is None else (stage, _place_words(place)),
             )
             if default_subject and not carried:
                 carried = [default_subject]
@@ -629,6 +694,7 @@ class ActionParser:
         cues: list[ActionCue],
         emotions: bool = False,
         actors: list[tuple[str, str]] | None = None,
+        stage: tuple[list[StageCue], frozenset[str]] | None = None,
     ) -> list[str]:
         mentions = self._mentions(tokens, names)
         self._learn_from_introductions(tokens, mentions, names, tracker)
@@ -670,6 +736,11 @@ class ActionParser:
             if not isinstance(subject, _Group):
                 for name in subject:
                     tracker.mention(name)
+            if stage is not None:
+                change = self._stage_change(tokens, verb, stage[1])
+                if change is not None:
+                    start = tokens[verb.position].start
+                    stage[0].extend(StageCue(name, change, start) for name in subject)
             first = len(cues)
             self._emit(tokens, verb, subject, names, tracker, on_stage, cues)
             if verb.entry.passive:
@@ -1108,6 +1179,42 @@ class ActionParser:
         return list(dict.fromkeys(cluster))
 
     # -- behaviours ------------------------------------------------------------------------------
+
+    def _stage_change(
+        self, tokens: list[_Tok], verb: _Verb, place: frozenset[str]
+    ) -> StageChangeKind | None:
+        """Whether the verb has its subject come on or go off: its entry says so ("enters",
+        "leaves", "comes in"), or a verb of moving is followed by a particle of
+        `stage_particles` ("walks in", "storms out"), or goes into or out of a place: the place
+        of the beat's heading or a room ("walks into the kitchen" in INT. KITCHEN comes on,
+        "out of the room" goes off) or another one ("walks into the garden" goes off, "out of
+        the bathroom" comes on)."""
+        entry = verb.entry
+        assert entry is not None
+        if entry.stage is not None:
+            return entry.stage
+        if not any(
+            t.channel == "posture" and t.lexeme in ("walk", "run") for t in entry.behaviours
+        ):
+            return None
+        after = [t.low for t in tokens[verb.position + 1 : verb.position + 6]]
+        for words, change in self._stage_particles:
+            if tuple(after[: len(words)]) == words and _ends_a_particle(
+                tokens, verb.position + 1 + len(words)
+            ):
+                return change
+        into = 1 if after[:1] == ["into"] else 2 if after[:2] == ["out", "of"] else 0
+        if not into:
+            return None
+        named = [w for w in after[into:] if w not in _DETERMINERS][:2]
+        if not named:
+            return None
+        if named[0] in _SIGHT:
+            return "enters" if into == 1 else "exits"  # "walks into view", "out of sight"
+        here = named[0] in _ROOMS or any(word in place for word in named)
+        if not here and (not place or after[into] not in _DETERMINERS):
+            return None  # "runs out of time", or no heading to tell
+        return ("enters" if here else "exits") if into == 1 else ("exits" if here else "enters")
 
     def _emit(
         self,

@@ -13,10 +13,10 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import resources
-from typing import Any
+from typing import Any, get_args
 
 from motiondirector.cache import load_once
-from motiondirector.plan.scene import Word
+from motiondirector.plan.scene import StageChangeKind, Word
 from motiondirector.plan.vocabulary import EMOTIONS, GAZE_KEYWORDS, load_vocabulary
 from motiondirector.speech.punctuation import ASCII_KIN
 from motiondirector.speech.scripts import split_unspaced
@@ -66,6 +66,8 @@ class ActionEntry:
     passive: bool = False
     # What the character acted on does ("pulls Rosa to her feet": Rosa stands).
     object_does: tuple[BehaviourTemplate, ...] = ()
+    # The subject comes on ("enters") or goes off ("exits") by this use of the verb.
+    stage: StageChangeKind | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +132,8 @@ class CueLexicon:
     degrees: Mapping[str, float] = field(default_factory=dict)
     degree_adverbs: frozenset[str] = frozenset()
     light_nouns: Mapping[str, str] = field(default_factory=dict)  # noun -> the verb it does
+    # After a verb of moving, a particle that has its subject come on or go off ("walks in").
+    stage_particles: Mapping[str, StageChangeKind] = field(default_factory=dict)
 
 
 # --- loading ------------------------------------------------------------------------------------
@@ -238,6 +242,11 @@ def _action(raw: Mapping[str, Any], index: int, table: str = "actions") -> Actio
         raise ValueError(
             f"cues.yaml {table}[{index}] ({verb}): voice must be active or passive, not {voice!r}"
         )
+    stage = raw.get("stage")
+    if stage not in (None, *get_args(StageChangeKind)):
+        raise ValueError(
+            f"cues.yaml {table}[{index}] ({verb}): stage must be enters or exits, not {stage!r}"
+        )
     return ActionEntry(
         verb=verb,
         forms=frozenset(verb_forms(verb, raw.get("forms") or ())),
@@ -246,6 +255,7 @@ def _action(raw: Mapping[str, Any], index: int, table: str = "actions") -> Actio
         behaviours=_templates(raw.get("behaviours"), f"{table}[{index}] ({verb})"),
         passive=voice == "passive",
         object_does=_templates(raw.get("object_does"), f"{table}[{index}] ({verb}) object_does"),
+        stage=stage,
     )
 
 
@@ -300,7 +310,16 @@ def load_cue_lexicon() -> CueLexicon:
         degrees={str(k): float(v) for k, v in data["degrees"].items()},
         degree_adverbs=frozenset(_texts(data["degree_adverbs"], "degree_adverbs")),
         light_nouns={str(k): str(v) for k, v in data["light_verbs"]["nouns"].items()},
+        stage_particles=_stage_particles(data["stage_particles"]),
     )
+
+
+def _stage_particles(raw: Mapping[str, Any]) -> dict[str, StageChangeKind]:
+    particles: dict[str, StageChangeKind] = {}
+    for change in get_args(StageChangeKind):
+        for phrase in _texts(raw[change], f"stage_particles.{change}"):
+            particles[normalise_phrase(phrase)] = change
+    return particles
 
 
 # The articles a light verb's noun follows, with up to two words between ("a warm smile").

@@ -132,7 +132,9 @@ def chunk_user_message(scene: Scene, chunk: Chunk) -> str:
     for action in chunk.actions:
         events.append((action.start, 0, f"[action {action.id}] {action.text}"))
     for utterance in chunk.utterances:
-        listeners = [c for c in on_stage if c != utterance.speaker]
+        listeners = [
+            c for c in scene.on_stage(chunk.beat, utterance.start) if c != utterance.speaker
+        ]
         to = f" to {', '.join(utterance.addressees)}" if utterance.addressees else ""
         heard = f" (listeners: {', '.join(listeners)})" if listeners else ""
         events.append(

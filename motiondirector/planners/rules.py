@@ -385,7 +385,7 @@ class RulesPlanner:
         spoken = {utterance.beat for utterance in scene.utterances}
         for item in self._in_script_order(scene):
             if isinstance(item, Utterance):
-                on_stage = scene.on_stage(item.beat)
+                on_stage = scene.on_stage(item.beat, item.start)
                 tracker.mention(item.speaker)
                 listeners = attending[item.id]
                 named = names.find(item.text)
@@ -397,6 +397,7 @@ class RulesPlanner:
                     vocative=named if named in listeners else None,
                 )
             else:
+                # The whole beat's cast: an action line may bring someone on or take them off.
                 on_stage = scene.on_stage(item.beat)
                 action_cues[item.id] = self._actions.parse(
                     item.text,

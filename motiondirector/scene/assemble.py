@@ -10,9 +10,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 from motiondirector.errors import SceneLimitError, ScriptError
-from motiondirector.plan.scene import ActionLine, Beat, Scene, Utterance, Word, is_voice_over
+from motiondirector.plan.scene import (
+    ActionLine,
+    Beat,
+    Scene,
+    StageChange,
+    Utterance,
+    Word,
+    is_off_screen,
+    is_voice_over,
+)
 from motiondirector.scene.addressees import infer_addressees
 from motiondirector.scene.elements import ParsedScript, RawAction, RawHeading, RawTurn
 from motiondirector.scene.language import line_language, words_language, written_language
@@ -24,8 +34,12 @@ from motiondirector.scene.speech import (
     count_words,
     given_word_parentheticals,
 )
+from motiondirector.scene.stage import StageReader, first_entrances, stage_changes
 from motiondirector.scene.timing import TimingOptions, action_ms, language_pace, to_ms, word_ms
 from motiondirector.speech.track import line_readings, said_in, said_syllables
+
+if TYPE_CHECKING:
+    from motiondirector.planners.actions import StageCue
 
 
 @dataclass
@@ -66,12 +80,14 @@ def assemble_scene(
     known.extend(script.cast or ())
     limits.check_count("max_characters", len(set(known)), field="characters")
     names = NameMatcher(known)
-    stages = [_on_stage(beat, script.declared_characters, names) for beat in beats]
     written = written_language(speeches[turn].text for turn in turns) or words_language(script)
+    casts = [_on_stage(beat, script.declared_characters, names, {}) for beat in beats]
+    cues = _stage_cues(beats, casts, list(dict.fromkeys(known)), script.language, written)
+    stages = [_on_stage(beat, script.declared_characters, names, cues) for beat in beats]
     layout = _Layout(timing, limits, file, script.language, written)
     scene_beats = []
     for index, beat in enumerate(beats):
-        scene_beats.append(layout.beat(index, beat, stages[index], speeches, names))
+        scene_beats.append(layout.beat(index, beat, stages[index], speeches, names, cues))
     characters = tuple(
         dict.fromkeys([*script.declared_characters, *(c for s in stages for c in s), *known])
     )
@@ -186,12 +202,58 @@ def _without_silent_turns(beat: _BeatDraft, speeches: dict[RawTurn, Speech]) -> 
     return _BeatDraft(beat.heading, elements)
 
 
-def _on_stage(beat: _BeatDraft, declared: tuple[str, ...], names: NameMatcher) -> tuple[str, ...]:
+def _stage_cues(
+    beats: list[_BeatDraft],
+    casts: list[tuple[str, ...]],
+    characters: list[str],
+    language: str | None,
+    written: str | None,
+) -> dict[RawAction, list[StageCue]]:
+    """The entrances and exits of every action line, read in script order; `casts` is who
+    each beat names ("They leave." is all of them)."""
+    reader = StageReader(characters)
+    cues: dict[RawAction, list[StageCue]] = {}
+    for beat, cast in zip(beats, casts, strict=True):
+        for element in beat.elements:
+            if isinstance(element, RawTurn):
+                reader.speaks(element.speaker)
+            elif not element.centered:
+                said_in = line_language(language, element.text, written=written)
+                cues[element] = reader.read(element.text, cast, beat.heading, said_in)
+    return cues
+
+
+def _parts(
+    beat: _BeatDraft, cues: dict[RawAction, list[StageCue]]
+) -> list[tuple[str, StageCue | None]]:
+    """The beat's lines said on screen and its entrances and exits, in script order."""
+    parts: list[tuple[str, StageCue | None]] = []
+    for element in beat.elements:
+        if isinstance(element, RawTurn):
+            if not is_off_screen(element.extension):
+                parts.append((element.speaker, None))
+        else:
+            parts.extend((cue.character, cue) for cue in cues.get(element, ()))
+    return parts
+
+
+def _on_stage(
+    beat: _BeatDraft,
+    declared: tuple[str, ...],
+    names: NameMatcher,
+    cues: dict[RawAction, list[StageCue]],
+) -> tuple[str, ...]:
     present: dict[str, None] = dict.fromkeys(declared)
     for element in beat.elements:
         if isinstance(element, RawAction):
             if not element.centered:
                 present.update(dict.fromkeys(names.mentions(element.text)))
+                # "He enters." brings on whom "he" means, named in this beat or not.
+                present.update(
+                    dict.fromkeys(
+                        c.character for c in cues.get(element, ()) if c.change == "enters"
+                    )
+                )
             continue
         # A voice-over is heard, not seen: it alone does not bring the speaker on stage.
         if not is_voice_over(element.extension):
@@ -226,24 +288,38 @@ class _Layout:
         on_stage: tuple[str, ...],
         speeches: dict[RawTurn, Speech],
         names: NameMatcher,
+        cues: dict[RawAction, list[StageCue]],
     ) -> Beat:
         start = self.end
         if beat.heading is not None:
             self.end += to_ms(self.timing.heading_gap)
+        entering = first_entrances(_parts(beat, cues))
+        present = [name for name in on_stage if name not in entering]
+        stage: list[StageChange] = []
         first = True
         previous: Utterance | None = None
         for element in beat.elements:
             at = self.end if first else self.end + self.gap
             first = False
             if isinstance(element, RawAction):
-                self._action(element, index, at)
+                action = self._action(element, index, at)
+                stage.extend(stage_changes(action, cues.get(element, ()), present))
                 continue
+            if not is_off_screen(element.extension) and element.speaker not in present:
+                # A line said on screen by someone off stage brings them on.
+                present.append(element.speaker)
+                stage.append(
+                    StageChange(character=element.speaker, time=_seconds(at), change="enters")
+                )
             speech = speeches[element]
             addressees = element.addressees
             if addressees is None:
                 previous_speaker = previous.speaker if previous is not None else None
+                here = [name for name in on_stage if name in present]
+                since = previous.start if previous is not None else -1.0
+                gone = [c.character for c in stage if c.change == "exits" and c.time > since]
                 addressees = infer_addressees(
-                    element.speaker, speech.text, on_stage, previous_speaker, names
+                    element.speaker, speech.text, here, previous_speaker, names, gone
                 )
             dual = element.dual and previous is not None
             if dual and previous is not None:
@@ -255,22 +331,23 @@ class _Layout:
             start=_seconds(start),
             end=_seconds(self.end),
             characters=on_stage,
+            stage=tuple(sorted(stage, key=lambda change: change.time)),
         )
 
-    def _action(self, action: RawAction, beat: int, at: int) -> None:
+    def _action(self, action: RawAction, beat: int, at: int) -> ActionLine:
         end = at + action_ms(count_words(action.text), self.timing)
-        self.actions.append(
-            ActionLine(
-                id=f"a{len(self.actions) + 1}",
-                text=action.text,
-                start=_seconds(at),
-                end=_seconds(end),
-                beat=beat,
-                line=action.line,
-                language=line_language(self.language, action.text, written=self.written),
-            )
+        line = ActionLine(
+            id=f"a{len(self.actions) + 1}",
+            text=action.text,
+            start=_seconds(at),
+            end=_seconds(end),
+            beat=beat,
+            line=action.line,
+            language=line_language(self.language, action.text, written=self.written),
         )
+        self.actions.append(line)
         self._advance(end, action.line)
+        return line
 
     def _utterance(
         self,

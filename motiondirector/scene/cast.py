@@ -122,7 +122,7 @@ class _Person:
 
 
 @cache
-def _parser() -> ActionParser:
+def action_reader() -> ActionParser:
     # Imported here: the action reader imports scene.names, which loads this package.
     from motiondirector.planners.actions import ActionParser
 
@@ -136,7 +136,7 @@ def resolve_cast(script: ParsedScript) -> ParsedScript:
     actions = [e for e in script.elements if isinstance(e, RawAction) and not e.centered]
     cue_order = list(dict.fromkeys(turn.speaker for turn in turns))
     cue_counts = Counter(turn.speaker for turn in turns)
-    verbs = _parser().verb_forms()
+    verbs = action_reader().verb_forms()
     introductions: list[_Form] = []
     seen: set[tuple[str, ...]] = set()
     for action in actions:
@@ -496,7 +496,7 @@ def _actors(
     names = NameIndex([*speakers, *candidates], aliases)
     tracker = ReferenceTracker(keep=_REMEMBERED)
     actors: list[tuple[str, str]] = []
-    parser = _parser()
+    parser = action_reader()
     for action in actions:
         parser.parse(action.text, names, tracker, (), actors=actors, language=language)
     verbs: dict[str, list[str]] = {}

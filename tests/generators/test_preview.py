@@ -400,3 +400,29 @@ def test_an_encoder_that_stops_early_stops_the_drawing() -> None:
     next(frames)
     frames.close()
     assert not [t for t in threading.enumerate() if t.name == "preview-frames"]
+
+
+def test_a_character_is_drawn_only_between_entrance_and_exit() -> None:
+    script = (
+        "INT. CORRIDOR - NIGHT\n\nNORA\nAny news?\n\nA DOCTOR enters.\n\nDOCTOR\nHe's awake.\n\n"
+        "He leaves.\n\nNORA\nThank God.\n"
+    )
+    plan = plan_text(script, format="fountain")
+    enters, exits = (c.time for c in plan.beats[0].stage)
+    renderer = _Renderer(plan, {}, SIZE, 30)
+    doctor = next(f for f in renderer.figures if f.name == "DOCTOR")
+    seen = renderer.on_stage(doctor.slot)
+    assert not seen[renderer.times < enters].any()
+    assert seen[(renderer.times >= enters) & (renderer.times < exits)].all()
+    assert not seen[renderer.times >= exits].any()
+    nora = next(f for f in renderer.figures if f.name == "NORA")
+    assert renderer.on_stage(nora.slot).all()  # to the last frame
+    assert np.isnan(doctor.face(0)).all()
+    labels = [
+        np.abs(np.asarray(renderer.frame(i).convert("RGB")).astype(np.int16) - np.array(LABEL)).sum(
+            axis=2
+        )
+        < 60
+        for i in (0, int(enters * 30) + 2)
+    ]
+    assert labels[1].sum() > labels[0].sum()  # the doctor's name appears with him

@@ -120,7 +120,7 @@ def test_a_schema_1_0_plan_still_loads(two_person_scene: Scene, direction: Direc
     for utterance in document["utterances"]:
         del utterance["planned_by"], utterance["fallback"]
     plan = load_plan_json(json.dumps(document))
-    assert plan.schema_version == "1.5"  # upgraded on reading: 1.1 to 1.5 only add
+    assert plan.schema_version == "1.6"  # upgraded on reading: 1.1 to 1.6 only add
     assert all(u.planned_by is None and u.fallback is None for u in plan.utterances)
     assert MotionPlan.model_validate(document).characters == plan.characters
 

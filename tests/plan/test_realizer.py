@@ -349,3 +349,59 @@ def test_a_posture_said_while_a_movement_goes_on_is_where_it_ends(
     walk, sit = postures[1:]
     # The walk goes on through the line (it lasts at least 1.5 s, the line 2 s): then she sits.
     assert walk.start < sit.start == ms(line.end)
+
+
+ENTRANCE = """INT. CORRIDOR - NIGHT
+
+NORA
+Any news?
+
+SAM
+Nothing yet.
+
+A DOCTOR enters. Sam gets up.
+
+DOCTOR
+He's awake.
+
+Sam leaves.
+
+NORA
+Thank God.
+"""
+
+
+def test_a_character_is_realized_only_while_on_stage() -> None:
+    from motiondirector import plan_text
+    from motiondirector.plan.scene import on_stage_spans
+
+    plan = plan_text(ENTRANCE, format="fountain")
+    assert [(c.character, c.change) for c in plan.beats[0].stage] == [
+        ("DOCTOR", "enters"),
+        ("SAM", "exits"),
+    ]
+    for name in ("DOCTOR", "SAM"):
+        spans = on_stage_spans(plan.beats, name)
+        realized = [e for e in plan.character(name).events if e.source.planner == "realizer"]
+        assert realized
+        for event in realized:
+            assert any(
+                start - 1e-6 <= event.start and event.end <= end + 1e-6 for start, end in spans
+            )
+    entered = plan.beats[0].stage[0].time
+    doctor = plan.character("DOCTOR").events
+    walk = next(e for e in doctor if e.channel == "posture" and e.lexeme == "walk")
+    assert walk.start == entered  # comes on walking
+    assert min(e.start for e in doctor) == entered
+    nora_first = plan.utterances[0]
+    assert "DOCTOR" not in {
+        e.target for e in plan.character("NORA").events if e.channel == "gaze" and e.end <= entered
+    }
+    assert nora_first.addressees == ("SAM",)
+
+
+def test_a_plan_without_entrances_has_no_stage_field(
+    two_person_scene: Scene, direction: Direction
+) -> None:
+    document = realize(two_person_scene, direction).to_json()
+    assert '"stage"' not in document

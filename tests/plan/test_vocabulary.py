@@ -68,8 +68,8 @@ def test_facs_letters() -> None:
 def test_schema_is_versioned_json_schema() -> None:
     schema = motion_plan_json_schema()
     assert schema["$schema"].endswith("2020-12/schema")  # type: ignore[union-attr]
-    assert schema["properties"]["schema_version"]["const"] == "1.5"  # type: ignore[index]
-    assert str(schema["$id"]).endswith("motion-plan-1.5.json")
+    assert schema["properties"]["schema_version"]["const"] == "1.6"  # type: ignore[index]
+    assert str(schema["$id"]).endswith("motion-plan-1.6.json")
     utterance = schema["$defs"]["PlanUtterance"]["properties"]  # type: ignore[index]
     assert {"planned_by", "fallback"} <= set(utterance)
     json.dumps(schema)

@@ -379,8 +379,13 @@ def test_each_scene_directs_in_every_language_as_in_english(case: LanguageCase) 
     planner = RulesPlanner(KeywordEmotionModel())
     report = score_case(case, planner)
     assert (report.misses, report.extras) == ((), ())
-    if case.language != "en":  # read as English, the same lines move nobody
-        assert score_case(case, planner, as_english=True).found == 0
+    if case.language != "en":  # read as English, the same lines move nobody but a cognate's
+        shared = ENGLISH_COGNATES.get((case.scene, case.language), 0)
+        assert score_case(case, planner, as_english=True).found == shared
+
+
+# Words of a scene that English reads the same: French "MARCO arrive avec deux tasses" walks.
+ENGLISH_COGNATES = {("garden", "fr"): 1}
 
 
 def test_the_scenes_are_the_same_scene_in_every_language() -> None:

@@ -10,6 +10,7 @@ import pytest
 from motiondirector import MotionPlan, plan_script, plan_text
 from motiondirector.errors import MotionDirectorError, PlanValidationError, ScriptError
 from motiondirector.plan.motion_plan import GazeEvent
+from motiondirector.plan.scene import stage_spans
 from motiondirector.plan.validate import validate_plan
 
 from ..conftest import EXAMPLE_SCENE, SHARED_DATA
@@ -54,18 +55,19 @@ def test_on_stage_characters_always_have_a_gaze_target(planned: tuple[Path, Moti
     _, plan = planned
     for beat in plan.beats:
         for name in beat.characters:
-            gaze = sorted(
-                (
-                    e
-                    for e in plan.character(name).events
-                    if isinstance(e, GazeEvent) and beat.start <= e.start < beat.end
-                ),
-                key=lambda e: e.start,
-            )
-            assert gaze, (beat.index, name)
-            assert gaze[0].start == beat.start and gaze[-1].end == beat.end
-            for before, after in itertools.pairwise(gaze):
-                assert before.end == after.start
+            for start, end in stage_spans(beat, name):  # between entrances and exits
+                gaze = sorted(
+                    (
+                        e
+                        for e in plan.character(name).events
+                        if isinstance(e, GazeEvent) and start <= e.start < end
+                    ),
+                    key=lambda e: e.start,
+                )
+                assert gaze, (beat.index, name)
+                assert gaze[0].start == start and gaze[-1].end == end
+                for before, after in itertools.pairwise(gaze):
+                    assert before.end == after.start
 
 
 def test_listeners_listen(planned: tuple[Path, MotionPlan]) -> None:

@@ -16,7 +16,7 @@ SCRIPT = "ANA: Maybe we should go.\nBEN: Or maybe not, Ana. I'm 42!\n"
 
 def test_a_plan_leaves_the_track_out_unless_asked() -> None:
     plan = plan_text(SCRIPT, format="text")
-    assert plan.schema_version == SCHEMA_VERSION == "1.5"
+    assert plan.schema_version == SCHEMA_VERSION == "1.6"
     assert all(u.visemes is None for u in plan.utterances)
     assert '"visemes"' not in plan.to_json() and '"phonemes"' not in plan.to_json()
     assert plan_text(SCRIPT, format="text").to_json() == plan.to_json()
@@ -44,13 +44,13 @@ def test_older_plans_still_load() -> None:
     for version in ("1.0", "1.1", "1.2", "1.3", "1.4"):
         old = {**document, "schema_version": version}
         plan = MotionPlan.model_validate(old)
-        assert plan.schema_version == "1.5"
+        assert plan.schema_version == "1.6"
         assert plan.utterances[0].visemes is None
 
 
 def test_the_published_schema_has_the_track() -> None:
     schema = motion_plan_json_schema()
-    assert str(schema["$id"]).endswith("motion-plan-1.5.json")
+    assert str(schema["$id"]).endswith("motion-plan-1.6.json")
     utterance = schema["$defs"]["PlanUtterance"]["properties"]  # type: ignore[index]
     assert "visemes" in utterance
     key = schema["$defs"]["VisemeKey"]["properties"]  # type: ignore[index]

@@ -27,7 +27,7 @@ from motiondirector.plan.realizer.gaze import realize_gaze
 from motiondirector.plan.realizer.gestures import realize_gestures, realize_head
 from motiondirector.plan.realizer.posture import realize_posture
 from motiondirector.plan.realizer.requests import EventIds, Request
-from motiondirector.plan.scene import Scene
+from motiondirector.plan.scene import Beat, Scene, on_stage_at, stage_spans
 
 __all__ = ["realize"]
 
@@ -37,6 +37,16 @@ SPOKEN_ORIGINS = frozenset({"cue", "beat", "addressee"})
 """What a speaker does in saying the words (a shake on "no", beats on stressed words, looking
 at whom the line is for): the speaker of a voice-over, heard and not seen saying it, does
 none of it; the line's emotion and its explicit direction stay."""
+
+
+def _on_stage_beats(scene: Scene, name: str) -> list[Beat]:
+    """`name`'s time on stage as beats: each beat they are in, cut to the spans between their
+    entrances and exits, with the cast on stage when the span opens."""
+    return [
+        beat.model_copy(update={"start": start, "end": end, "characters": on_stage_at(beat, start)})
+        for beat in scene.beats
+        for start, end in stage_spans(beat, name)
+    ]
 
 
 def _requests(scene: Scene, direction: Direction) -> dict[str, list[Request]]:
@@ -97,7 +107,7 @@ def realize(scene: Scene, direction: Direction, *, fps: int = 30, seed: int = 0)
         by_channel: dict[str, list[Request]] = defaultdict(list)
         for request in requests:
             by_channel[request.behaviour.channel].append(request)
-        beats = [b for b in scene.beats if name in b.characters]
+        beats = _on_stage_beats(scene, name)
         present = [(b.start, b.end) for b in beats]
         speaking = [(u.start, u.end) for u in scene.utterances if u.mouthed_by(name)]
         new_id = EventIds(prefixes[name])
@@ -131,7 +141,12 @@ def realize(scene: Scene, direction: Direction, *, fps: int = 30, seed: int = 0)
         ),
         beats=tuple(
             PlanBeat(
-                index=b.index, heading=b.heading, start=b.start, end=b.end, characters=b.characters
+                index=b.index,
+                heading=b.heading,
+                start=b.start,
+                end=b.end,
+                characters=b.characters,
+                stage=b.stage,
             )
             for b in scene.beats
         ),

@@ -137,12 +137,14 @@ def realize_gaze(
     for utterance in scene.utterances:
         by_beat.setdefault(utterance.beat, []).append(utterance)
     for beat in beats:
-        inside = [s for s in directed if beat.start <= s.time < beat.end]
+        inside = [s for s in directed if ms(beat.start) <= ms(s.time) < ms(beat.end)]
         masking = [d for d in inside if d.priority is Priority.EXPLICIT or d.target in GAZE_PLACES]
         defaults = [
             s
             for s in _conversational_shifts(character, beat, by_beat.get(beat.index, []), attending)
-            if not any(0 <= s.time - d.time < DEFAULT_MASKED_AFTER_DIRECTED for d in masking)
+            # One who enters during a line begins as one who enters, not as if there before.
+            if ms(s.time) >= ms(beat.start)
+            and not any(0 <= s.time - d.time < DEFAULT_MASKED_AFTER_DIRECTED for d in masking)
         ]
         shifts = sorted(inside + defaults, key=lambda s: (max(s.time, beat.start), -s.priority))
         events.extend(_segments(character, beat, shifts, new_id))

@@ -56,7 +56,8 @@ def realize_posture(
     )  # fmt: skip
     events: list[PostureEvent] = []
     for beat in beats:
-        changes = [(c, e) for c, e in changes_all if beat.start <= c.time < beat.end]
+        # In whole milliseconds: an entrance's walk starts where the span on stage does.
+        changes = [(c, e) for c, e in changes_all if ms(beat.start) <= ms(c.time) < ms(beat.end)]
         resting = _Change(beat.start, "idle", idle, None)
         timeline: list[_Change] = [resting]
         index = 0

@@ -108,12 +108,18 @@ def anchor_time(
             return utterance.words[behaviour.word].start
         return utterance.start
     assert action is not None
+    return action_word_time(action, behaviour.word)
+
+
+def action_word_time(action: ActionLine, word: int | None) -> float:
+    """When an action line's reading reaches its word `word` (an index in `text.split()`):
+    what it tells happens in the order it tells it; None is the line's start."""
     length = action.end - action.start
     lead = min(ACTION_LEAD, length / 2)
     words = len(action.text.split())
-    if behaviour.word is None or words == 0:
+    if word is None or words == 0:
         return action.start + lead
-    told = min(behaviour.word, words - 1) / words
+    told = min(word, words - 1) / words
     return action.start + lead + (length - lead) * ACTION_SPREAD * told
 
 

@@ -1,0 +1,92 @@
+"""Entrances and exits: whom an action line has come on or go off during a beat ("DOCTOR
+enters.", "Ben storms out.", "He leaves.").
+
+Action lines are read with the planners' action reader (`planners.actions`), in script order,
+so that a pronoun means whom the lines before it mean; where the reader finds a change is
+`ActionParser._stage_change`. The rule of who is on stage when is in
+docs/input-formats.md#who-is-on-stage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from motiondirector.plan.realizer.timing import action_word_time, ms
+from motiondirector.plan.scene import ActionLine, StageChange
+from motiondirector.scene.cast import action_reader
+
+if TYPE_CHECKING:
+    from motiondirector.planners.actions import StageCue
+
+EXIT_WALK_S = 2.5
+"""How long a character who exits stays in sight after the word that says so (within its
+action line): the walk off."""
+
+
+class StageReader:
+    """Reads the entrances and exits of a scene's action lines, one tracker of who was
+    mentioned last across the whole scene."""
+
+    def __init__(self, characters: Sequence[str]) -> None:
+        # Imported here: the action reader imports scene.names, which loads this package.
+        from motiondirector.planners.actions import NameIndex, ReferenceTracker
+
+        self._names = NameIndex(characters)
+        self._tracker = ReferenceTracker()
+
+    def speaks(self, speaker: str) -> None:
+        """A line of dialogue: "he" after it may mean its speaker."""
+        self._tracker.mention(speaker)
+
+    def read(
+        self, text: str, cast: Sequence[str], heading: str | None, language: str | None
+    ) -> list[StageCue]:
+        """The entrances and exits `text` tells, in its order; `cast` is whom "they" and
+        "everyone" may mean."""
+        found: list[StageCue] = []
+        action_reader().parse(
+            text, self._names, self._tracker, cast, stage=found, place=heading, language=language
+        )
+        return found
+
+
+def first_entrances(
+    order: Sequence[tuple[str, StageCue | None]],
+) -> frozenset[str]:
+    """Who is off stage when a beat opens: a character whose first part in it, in `order`
+    (a line said on screen: `(speaker, None)`; a stage cue: `(character, cue)`), is to enter."""
+    decided: set[str] = set()
+    entering: set[str] = set()
+    for name, cue in order:
+        if name in decided:
+            continue
+        decided.add(name)
+        if cue is not None and cue.change == "enters":
+            entering.add(name)
+    return frozenset(entering)
+
+
+def stage_changes(
+    action: ActionLine, cues: Sequence[StageCue], present: list[str]
+) -> list[StageChange]:
+    """The changes `cues` of `action` make to who is `present` (updated in place): an entrance
+    at the word that says it, an exit `EXIT_WALK_S` after it; an entrance of someone present
+    or an exit of someone absent changes nothing."""
+    changes: list[StageChange] = []
+    for cue in cues:
+        word = None if cue.start is None else len(action.text[: cue.start].split())
+        time = action_word_time(action, word)
+        if cue.change == "enters" and cue.character not in present:
+            present.append(cue.character)
+        elif cue.change == "exits" and cue.character in present:
+            present.remove(cue.character)
+            time = min(action.end, time + EXIT_WALK_S)
+        else:
+            continue
+        changes.append(
+            StageChange(
+                character=cue.character, time=ms(time), change=cue.change, action_id=action.id
+            )
+        )
+    return changes

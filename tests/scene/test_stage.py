@@ -1,0 +1,194 @@
+"""Entrances and exits during a beat: who is on stage when, and what follows from it."""
+
+from __future__ import annotations
+
+import pytest
+
+from motiondirector.plan.scene import Beat, StageChange, on_stage_at, stage_spans
+from motiondirector.scene import parse_script
+from motiondirector.scene.stage import EXIT_WALK_S
+
+KITCHEN = """INT. KITCHEN - DAY
+
+Ana and Ben sit at the table.
+
+BEN
+I can't do this anymore.
+
+Ben gets up and storms out.
+
+ANA
+Fine! Go!
+
+Ana stares at the door. Leo walks in.
+
+LEO
+What happened?
+
+ANA
+Nothing.
+
+BEN (O.S.)
+I forgot my keys!
+
+He comes back in, grabs his keys and leaves again.
+"""
+
+
+def changes(script: str) -> list[tuple[str, str, str | None]]:
+    scene = parse_script(script, format="fountain")
+    return [(c.character, c.change, c.action_id) for b in scene.beats for c in b.stage]
+
+
+def test_entrances_and_exits_are_read_from_the_action_in_order() -> None:
+    scene = parse_script(KITCHEN, format="fountain")
+    assert scene.beats[0].characters == ("ANA", "BEN", "LEO")
+    assert changes(KITCHEN) == [
+        ("BEN", "exits", "a2"),
+        ("LEO", "enters", "a3"),
+        ("BEN", "enters", "a4"),  # "He comes back in": he is Ben, the last to speak
+        ("BEN", "exits", "a4"),
+    ]
+    times = [c.time for c in scene.beats[0].stage]
+    assert times == sorted(times)
+
+
+def test_who_is_on_stage_follows_the_changes() -> None:
+    scene = parse_script(KITCHEN, format="fountain")
+    beat = scene.beats[0]
+    ben_leaves, leo_enters, ben_back, ben_gone = beat.stage
+    assert on_stage_at(beat, beat.start) == ("ANA", "BEN")  # Leo's first part is his entrance
+    assert on_stage_at(beat, ben_leaves.time) == ("ANA",)
+    assert on_stage_at(beat, leo_enters.time) == ("ANA", "LEO")
+    assert on_stage_at(beat, ben_back.time) == ("ANA", "BEN", "LEO")
+    assert stage_spans(beat, "BEN") == [
+        (beat.start, ben_leaves.time),
+        (ben_back.time, ben_gone.time),
+    ]
+    assert stage_spans(beat, "LEO") == [(leo_enters.time, beat.end)]
+
+
+def test_lines_are_heard_and_addressed_by_whoever_is_there() -> None:
+    scene = parse_script(KITCHEN, format="fountain")
+    attending = scene.attending()
+    fine, happened, nothing, keys = scene.utterances[1:]
+    # Alone on stage, Ana calls after Ben, who has just gone; nobody there listens.
+    assert fine.addressees == ("BEN",)
+    assert attending[fine.id] == ()
+    assert happened.addressees == ("ANA",) and attending[happened.id] == ("ANA",)
+    assert nothing.addressees == ("LEO",)
+    # An off-screen line does not bring Ben on, and those on stage hear it.
+    assert attending[keys.id] == ("ANA", "LEO")
+    assert all(c.action_id is not None for c in scene.beats[0].stage)
+
+
+def test_an_exit_takes_the_walk_off_before_the_character_is_gone() -> None:
+    script = (
+        "ANA\nBye.\n\nBEN\nBye.\n\nBen leaves. Ana sits down and looks at the floor for a while.\n"
+    )
+    scene = parse_script(script, format="fountain")
+    action = scene.actions[0]
+    (exit_,) = scene.beats[0].stage
+    assert exit_.time < action.end
+    assert action.start + EXIT_WALK_S <= exit_.time <= action.start + EXIT_WALK_S + 1
+
+
+def test_a_line_said_on_screen_by_someone_off_stage_brings_them_on() -> None:
+    script = "ANA\nBye.\n\nBen leaves.\n\nBEN\nWait!\n"
+    scene = parse_script(script, format="fountain")
+    assert [(c.character, c.change, c.action_id) for c in scene.beats[0].stage] == [
+        ("BEN", "exits", "a1"),
+        ("BEN", "enters", None),
+    ]
+    assert scene.beats[0].stage[1].time == scene.utterances[1].start
+
+
+@pytest.mark.parametrize(
+    ("action", "expected"),
+    [
+        ("Ben leaves.", [("BEN", "exits")]),
+        ("Ben leaves the room.", [("BEN", "exits")]),
+        ("Ben leaves the keys on the table.", []),
+        ("Ben leaves a note.", []),
+        ("Ben doesn't leave.", []),
+        ("Ben walks in the rain.", []),
+        ("Ben steps in front of Ana.", []),
+        ("Ben runs out of time.", []),
+        ("Ben slips out the back.", [("BEN", "exits")]),
+        ("Ben is led out.", [("BEN", "exits")]),
+        ("Ben walks out on her.", [("BEN", "exits")]),
+        ("Ana and Ben leave together.", [("ANA", "exits"), ("BEN", "exits")]),
+        ("Ben walks out of sight.", [("BEN", "exits")]),
+        ("Ben walks into the garden.", [("BEN", "exits")]),
+        ("Ben walks into the kitchen.", []),  # already there: an entrance changes nothing
+        ("Ben walks out of the kitchen.", [("BEN", "exits")]),
+        ("Ben disappears upstairs.", [("BEN", "exits")]),
+    ],
+)
+def test_what_reads_as_going_off(action: str, expected: list[tuple[str, str]]) -> None:
+    script = f"INT. KITCHEN - DAY\n\nANA\nSo?\n\nBEN\nWell.\n\n{action}\n"
+    assert [(name, change) for name, change, _ in changes(script)] == expected
+
+
+@pytest.mark.parametrize(
+    ("action", "expected"),
+    [
+        ("CLEO enters.", [("CLEO", "enters")]),
+        ("Cleo walks in, smiling.", [("CLEO", "enters")]),
+        ("Cleo arrives, out of breath.", [("CLEO", "enters")]),
+        ("Cleo comes out of the bathroom.", [("CLEO", "enters")]),
+        ("Cleo walks into the kitchen.", [("CLEO", "enters")]),
+        ("Cleo returns with two coffees.", [("CLEO", "enters")]),
+        ("Cleo appears in the doorway.", [("CLEO", "enters")]),
+        ("Cleo returns to her book.", []),
+    ],
+)
+def test_what_reads_as_coming_on(action: str, expected: list[tuple[str, str]]) -> None:
+    script = f"INT. KITCHEN - DAY\n\nANA\nSo?\n\n{action}\n\nCLEO\nHi.\n"
+    assert [(name, change) for name, change, _ in changes(script)] == expected
+
+
+def test_a_character_on_from_the_start_is_not_sent_off_by_coming_over() -> None:
+    script = "ANA\nHi.\n\nBEN\nHey.\n\nBen comes over and sits.\n"
+    assert changes(script) == []  # Ben spoke before: he was there all along
+
+
+def test_spans_of_a_beat_without_changes_are_the_beat() -> None:
+    beat = Beat(index=0, start=1.0, end=5.0, characters=("ANA",))
+    assert stage_spans(beat, "ANA") == [(1.0, 5.0)]
+    assert stage_spans(beat, "BEN") == []
+    assert on_stage_at(beat, 5.0) == ("ANA",)  # the beat's last moment is still in it
+    late = beat.model_copy(
+        update={"stage": (StageChange(character="ANA", time=2.0, change="enters"),)}
+    )
+    assert stage_spans(late, "ANA") == [(2.0, 5.0)]
+    assert on_stage_at(late, 1.5) == ()
+    assert on_stage_at(late, 2.0) == ("ANA",)
+
+
+def test_a_beat_without_changes_writes_no_stage_field() -> None:
+    scene = parse_script("ANA: Hi.\nBEN: Hello.\n", format="text")
+    assert "stage" not in scene.beats[0].model_dump(mode="json", exclude_defaults=False)
+
+
+def test_dialogue_json_actions_bring_characters_on_and_off() -> None:
+    import json
+
+    document = {
+        "characters": ["ANA", "BEN"],
+        "turns": [
+            {"speaker": "ANA", "text": "Are you staying?"},
+            {"action": "Ben leaves."},
+            {"speaker": "ANA", "text": "Typical."},
+            {"action": "CLEO walks in."},
+            {"speaker": "CLEO", "text": "Where is he?"},
+        ],
+    }
+    scene = parse_script(json.dumps(document), format="json")
+    assert [(c.character, c.change) for c in scene.beats[0].stage] == [
+        ("BEN", "exits"),
+        ("CLEO", "enters"),
+    ]
+    typical, where = scene.utterances[1:]
+    assert typical.addressees == ("BEN",)  # called after him
+    assert where.addressees == ("ANA",)
