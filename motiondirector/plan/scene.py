@@ -198,6 +198,8 @@ def stage_spans(beat: StagedBeat, name: str) -> list[tuple[float, float]]:
     """When `name` is on stage during `beat`, as (start, end) spans of positive length."""
     if name not in beat.characters:
         return []
+    if not beat.stage:
+        return [(beat.start, beat.end)] if beat.end > beat.start else []
     changes = [c for c in beat.stage if c.character == name]
     on_since: float | None = None if changes and changes[0].change == "enters" else beat.start
     spans: list[tuple[float, float]] = []
@@ -216,6 +218,8 @@ def stage_spans(beat: StagedBeat, name: str) -> list[tuple[float, float]]:
 def on_stage_at(beat: StagedBeat, time: float) -> tuple[str, ...]:
     """Who of `beat` is on stage at `time`, in the beat's order (at an entrance's own time
     the character is on; at an exit's, off)."""
+    if not beat.stage:
+        return beat.characters
     return tuple(
         name
         for name in beat.characters

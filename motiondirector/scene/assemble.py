@@ -81,9 +81,9 @@ def assemble_scene(
     limits.check_count("max_characters", len(set(known)), field="characters")
     names = NameMatcher(known)
     written = written_language(speeches[turn].text for turn in turns) or words_language(script)
-    casts = [_on_stage(beat, script.declared_characters, names, {}) for beat in beats]
+    casts = [_on_stage(beat, script.declared_characters, names) for beat in beats]
     cues = _stage_cues(beats, casts, list(dict.fromkeys(known)), script.language, written)
-    stages = [_on_stage(beat, script.declared_characters, names, cues) for beat in beats]
+    stages = [_with_entrances(cast, beat, cues) for cast, beat in zip(casts, beats, strict=True)]
     layout = _Layout(timing, limits, file, script.language, written)
     scene_beats = []
     for index, beat in enumerate(beats):
@@ -211,8 +211,10 @@ def _stage_cues(
 ) -> dict[RawAction, list[StageCue]]:
     """The entrances and exits of every action line, read in script order; `casts` is who
     each beat names ("They leave." is all of them)."""
-    reader = StageReader(characters)
     cues: dict[RawAction, list[StageCue]] = {}
+    if not any(isinstance(e, RawAction) and not e.centered for b in beats for e in b.elements):
+        return cues  # a live turn: no action to read
+    reader = StageReader(characters)
     for beat, cast in zip(beats, casts, strict=True):
         for element in beat.elements:
             if isinstance(element, RawTurn):
@@ -237,23 +239,27 @@ def _parts(
     return parts
 
 
-def _on_stage(
-    beat: _BeatDraft,
-    declared: tuple[str, ...],
-    names: NameMatcher,
-    cues: dict[RawAction, list[StageCue]],
+def _with_entrances(
+    cast: tuple[str, ...], beat: _BeatDraft, cues: dict[RawAction, list[StageCue]]
 ) -> tuple[str, ...]:
+    """`cast` and whoever the beat's action has enter: "He enters." brings on whom "he"
+    means, named in this beat or not."""
+    entering = (
+        cue.character
+        for element in beat.elements
+        if isinstance(element, RawAction)
+        for cue in cues.get(element, ())
+        if cue.change == "enters"
+    )
+    return tuple(dict.fromkeys([*cast, *entering]))
+
+
+def _on_stage(beat: _BeatDraft, declared: tuple[str, ...], names: NameMatcher) -> tuple[str, ...]:
     present: dict[str, None] = dict.fromkeys(declared)
     for element in beat.elements:
         if isinstance(element, RawAction):
             if not element.centered:
                 present.update(dict.fromkeys(names.mentions(element.text)))
-                # "He enters." brings on whom "he" means, named in this beat or not.
-                present.update(
-                    dict.fromkeys(
-                        c.character for c in cues.get(element, ()) if c.change == "enters"
-                    )
-                )
             continue
         # A voice-over is heard, not seen: it alone does not bring the speaker on stage.
         if not is_voice_over(element.extension):

@@ -43,7 +43,11 @@ def _on_stage_beats(scene: Scene, name: str) -> list[Beat]:
     """`name`'s time on stage as beats: each beat they are in, cut to the spans between their
     entrances and exits, with the cast on stage when the span opens."""
     return [
-        beat.model_copy(update={"start": start, "end": end, "characters": on_stage_at(beat, start)})
+        beat
+        if not beat.stage
+        else beat.model_copy(
+            update={"start": start, "end": end, "characters": on_stage_at(beat, start)}
+        )
         for beat in scene.beats
         for start, end in stage_spans(beat, name)
     ]

@@ -136,14 +136,17 @@ def realize_gaze(
     by_beat: dict[int, list[Utterance]] = {}
     for utterance in scene.utterances:
         by_beat.setdefault(utterance.beat, []).append(utterance)
+    # In whole milliseconds: an entrance's look starts where the span on stage does.
+    timed = [(ms(s.time), s) for s in directed]
     for beat in beats:
-        inside = [s for s in directed if ms(beat.start) <= ms(s.time) < ms(beat.end)]
+        start, end = ms(beat.start), ms(beat.end)
+        inside = [s for time, s in timed if start <= time < end]
         masking = [d for d in inside if d.priority is Priority.EXPLICIT or d.target in GAZE_PLACES]
         defaults = [
             s
             for s in _conversational_shifts(character, beat, by_beat.get(beat.index, []), attending)
             # One who enters during a line begins as one who enters, not as if there before.
-            if ms(s.time) >= ms(beat.start)
+            if ms(s.time) >= start
             and not any(0 <= s.time - d.time < DEFAULT_MASKED_AFTER_DIRECTED for d in masking)
         ]
         shifts = sorted(inside + defaults, key=lambda s: (max(s.time, beat.start), -s.priority))

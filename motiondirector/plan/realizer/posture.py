@@ -55,9 +55,11 @@ def realize_posture(
         ),
     )  # fmt: skip
     events: list[PostureEvent] = []
+    # In whole milliseconds: an entrance's walk starts where the span on stage does.
+    timed = [(ms(c.time), c, e) for c, e in changes_all]
     for beat in beats:
-        # In whole milliseconds: an entrance's walk starts where the span on stage does.
-        changes = [(c, e) for c, e in changes_all if ms(beat.start) <= ms(c.time) < ms(beat.end)]
+        start, end = ms(beat.start), ms(beat.end)
+        changes = [(c, e) for time, c, e in timed if start <= time < end]
         resting = _Change(beat.start, "idle", idle, None)
         timeline: list[_Change] = [resting]
         index = 0
