@@ -147,13 +147,20 @@ StageChangeKind = Literal["enters", "exits"]
 
 class StageChange(_Frozen):
     """A character coming on or going off during a beat, as an action line says ("DOCTOR
-    enters.", "Ben storms out.") or as a line said on screen by someone off stage implies."""
+    enters.", "Ben storms out."), or a line: its parenthetical ("(entering)", "(leaving)") or
+    its speaker saying it on screen while off stage."""
 
     character: str
     time: Seconds
     change: StageChangeKind
     action_id: str | None = Field(
-        default=None, description="The action line that says so; None: the character's line."
+        default=None, exclude_if=_is_none, description="The action line that says so."
+    )
+    utterance_id: str | None = Field(
+        default=None,
+        exclude_if=_is_none,
+        description='The line that says so: its parenthetical ("(leaving)"), or its speaker, '
+        "off stage, saying it on screen.",
     )
 
 

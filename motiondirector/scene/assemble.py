@@ -8,6 +8,7 @@ given word timings keep them, and the next estimated element starts after them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import TYPE_CHECKING
@@ -82,7 +83,7 @@ def assemble_scene(
     names = NameMatcher(known)
     written = written_language(speeches[turn].text for turn in turns) or words_language(script)
     casts = [_on_stage(beat, script.declared_characters, names) for beat in beats]
-    cues = _stage_cues(beats, casts, list(dict.fromkeys(known)), script.language, written)
+    cues = _stage_cues(beats, casts, speeches, list(dict.fromkeys(known)), script.language, written)
     stages = [_with_entrances(cast, beat, cues) for cast, beat in zip(casts, beats, strict=True)]
     layout = _Layout(timing, limits, file, script.language, written)
     scene_beats = []
@@ -205,20 +206,32 @@ def _without_silent_turns(beat: _BeatDraft, speeches: dict[RawTurn, Speech]) -> 
 def _stage_cues(
     beats: list[_BeatDraft],
     casts: list[tuple[str, ...]],
+    speeches: dict[RawTurn, Speech],
     characters: list[str],
     language: str | None,
     written: str | None,
-) -> dict[RawAction, list[StageCue]]:
-    """The entrances and exits of every action line, read in script order; `casts` is who
-    each beat names ("They leave." is all of them)."""
-    cues: dict[RawAction, list[StageCue]] = {}
-    if not any(isinstance(e, RawAction) and not e.centered for b in beats for e in b.elements):
-        return cues  # a live turn: no action to read
+) -> dict[RawAction | RawTurn, list[StageCue]]:
+    """The entrances and exits of every action line and parenthetical ("(entering)",
+    "(leaving)": its speaker's), read in script order; `casts` is who each beat names ("They
+    leave." is all of them)."""
+    cues: dict[RawAction | RawTurn, list[StageCue]] = {}
+    if not any(
+        speeches[e].parentheticals if isinstance(e, RawTurn) else not e.centered
+        for b in beats
+        for e in b.elements
+    ):
+        return cues  # a live turn: nothing to read
     reader = StageReader(characters)
     for beat, cast in zip(beats, casts, strict=True):
         for element in beat.elements:
             if isinstance(element, RawTurn):
                 reader.speaks(element.speaker)
+                for parenthetical in speeches[element].parentheticals:
+                    text = parenthetical.text
+                    said_in = line_language(element.language or language, text, written=written)
+                    cues.setdefault(element, []).extend(
+                        reader.read(text, cast, beat.heading, said_in, speaker=element.speaker)
+                    )
             elif not element.centered:
                 said_in = line_language(language, element.text, written=written)
                 cues[element] = reader.read(element.text, cast, beat.heading, said_in)
@@ -226,28 +239,52 @@ def _stage_cues(
 
 
 def _parts(
-    beat: _BeatDraft, cues: dict[RawAction, list[StageCue]]
+    beat: _BeatDraft, cues: dict[RawAction | RawTurn, list[StageCue]]
 ) -> list[tuple[str, StageCue | None]]:
-    """The beat's lines said on screen and its entrances and exits, in script order."""
+    """The beat's lines said on screen and its entrances and exits, in script order (a
+    line's parentheticals have their characters come on before it and go off after it)."""
     parts: list[tuple[str, StageCue | None]] = []
     for element in beat.elements:
+        said = cues.get(element, ())
         if isinstance(element, RawTurn):
+            parts.extend((cue.character, cue) for cue in said if cue.change == "enters")
             if not is_off_screen(element.extension):
                 parts.append((element.speaker, None))
+            parts.extend((cue.character, cue) for cue in said if cue.change == "exits")
         else:
-            parts.extend((cue.character, cue) for cue in cues.get(element, ()))
+            parts.extend((cue.character, cue) for cue in said)
     return parts
 
 
+def _changes_of_a_line(
+    line: Utterance, coming: list[str], said: Sequence[StageCue], present: list[str]
+) -> list[StageChange]:
+    """The entrances a line makes (`coming`, already `present`: those its parentheticals have
+    enter and its speaker, off stage, saying it on screen), at its start, and the exits its
+    parentheticals tell ("(leaving)"), at its end."""
+    changes = [
+        StageChange(character=name, time=line.start, change="enters", utterance_id=line.id)
+        for name in coming
+    ]
+    for cue in said:
+        if cue.change == "exits" and cue.character in present:
+            present.remove(cue.character)
+            changes.append(
+                StageChange(
+                    character=cue.character, time=line.end, change="exits", utterance_id=line.id
+                )
+            )
+    return changes
+
+
 def _with_entrances(
-    cast: tuple[str, ...], beat: _BeatDraft, cues: dict[RawAction, list[StageCue]]
+    cast: tuple[str, ...], beat: _BeatDraft, cues: dict[RawAction | RawTurn, list[StageCue]]
 ) -> tuple[str, ...]:
     """`cast` and whoever the beat's action has enter: "He enters." brings on whom "he"
     means, named in this beat or not."""
     entering = (
         cue.character
         for element in beat.elements
-        if isinstance(element, RawAction)
         for cue in cues.get(element, ())
         if cue.change == "enters"
     )
@@ -294,7 +331,7 @@ class _Layout:
         on_stage: tuple[str, ...],
         speeches: dict[RawTurn, Speech],
         names: NameMatcher,
-        cues: dict[RawAction, list[StageCue]],
+        cues: dict[RawAction | RawTurn, list[StageCue]],
     ) -> Beat:
         start = self.end
         if beat.heading is not None:
@@ -311,12 +348,13 @@ class _Layout:
                 action = self._action(element, index, at)
                 stage.extend(stage_changes(action, cues.get(element, ()), present))
                 continue
-            if not is_off_screen(element.extension) and element.speaker not in present:
+            said = cues.get(element, ())
+            coming = [c.character for c in said if c.change == "enters"]
+            if not is_off_screen(element.extension):
                 # A line said on screen by someone off stage brings them on.
-                present.append(element.speaker)
-                stage.append(
-                    StageChange(character=element.speaker, time=_seconds(at), change="enters")
-                )
+                coming.append(element.speaker)
+            coming = [name for name in dict.fromkeys(coming) if name not in present]
+            present.extend(coming)
             speech = speeches[element]
             addressees = element.addressees
             if addressees is None:
@@ -331,6 +369,7 @@ class _Layout:
             if dual and previous is not None:
                 at = to_ms(previous.start)
             previous = self._utterance(element, speech, addressees, dual, index, at)
+            stage.extend(_changes_of_a_line(previous, coming, said, present))
         return Beat(
             index=index,
             heading=beat.heading,

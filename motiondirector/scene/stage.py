@@ -40,13 +40,26 @@ class StageReader:
         self._tracker.mention(speaker)
 
     def read(
-        self, text: str, cast: Sequence[str], heading: str | None, language: str | None
+        self,
+        text: str,
+        cast: Sequence[str],
+        heading: str | None,
+        language: str | None,
+        speaker: str | None = None,
     ) -> list[StageCue]:
         """The entrances and exits `text` tells, in its order; `cast` is whom "they" and
-        "everyone" may mean."""
+        "everyone" may mean; `speaker`, for a parenthetical, does what has no subject
+        ("(leaving)")."""
         found: list[StageCue] = []
         action_reader().parse(
-            text, self._names, self._tracker, cast, stage=found, place=heading, language=language
+            text,
+            self._names,
+            self._tracker,
+            cast,
+            speaker,
+            stage=found,
+            place=heading,
+            language=language,
         )
         return found
 

@@ -101,6 +101,23 @@ def test_a_line_said_on_screen_by_someone_off_stage_brings_them_on() -> None:
         ("BEN", "enters", None),
     ]
     assert scene.beats[0].stage[1].time == scene.utterances[1].start
+    assert scene.beats[0].stage[1].utterance_id == scene.utterances[1].id
+
+
+def test_a_parenthetical_brings_its_speaker_on_or_takes_them_off() -> None:
+    script = (
+        "INT. KITCHEN - DAY\n\nANA\nWhere is everyone?\n\nBEN\n(entering)\nRight here.\n\n"
+        "ANA\nGood. Sit.\n\nBEN\n(leaving)\nCan't, I'm late.\n\nANA\nTypical.\n"
+    )
+    scene = parse_script(script, format="fountain")
+    where, here, sit, late, typical = scene.utterances
+    assert sit.addressees == ("BEN",)
+    assert [(c.character, c.change, c.time, c.utterance_id) for c in scene.beats[0].stage] == [
+        ("BEN", "enters", here.start, here.id),  # off until his entrance, not from the start
+        ("BEN", "exits", late.end, late.id),  # says it on his way out
+    ]
+    assert where.addressees == () and scene.attending()[where.id] == ()
+    assert typical.addressees == ("BEN",)
 
 
 @pytest.mark.parametrize(
