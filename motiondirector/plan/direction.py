@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from motiondirector.plan.vocabulary import Channel, Emotion, Hand, load_emfacs
 
-DIRECTION_SCHEMA_VERSION: Literal["1.3"] = "1.3"
+DIRECTION_SCHEMA_VERSION: Literal["1.4"] = "1.4"
 
 Origin = Literal[
     "parenthetical", "action", "cue", "addressee", "emotion", "beat", "listener", "llm"
@@ -41,13 +41,25 @@ Origin = Literal[
 """
 
 EmotionOrigin = Literal[
-    "parenthetical", "classifier", "words", "no_words", "emoji", "llm", "revision", "session"
+    "parenthetical",
+    "action",
+    "classifier",
+    "words",
+    "no_words",
+    "emoji",
+    "llm",
+    "revision",
+    "session",
 ]
-"""Where a line's emotion comes from: a parenthetical naming it, the emotion classifier, the
+"""Where a line's emotion comes from: a parenthetical naming it, an action line before it
+describing its speaker in it ("Mary sits, furious."), the emotion classifier, the
 emotion words of a line in a language the classifier cannot read ("te odio": anger), a line
 without words (neutral), the line's emoji (😡: anger) where the classifier finds no emotion or
 cannot read the line, a model, a director's note, or a live session carrying a speaker's
 earlier emotion forward."""
+
+STATED_EMOTIONS: frozenset[EmotionOrigin] = frozenset({"parenthetical", "action"})
+"""The origins of an emotion the script states, which a model's reading does not replace."""
 
 FallbackKind = Literal["unreachable", "timeout", "http_error", "refusal", "invalid_output"]
 """Why a model did not direct a line: the server could not be reached, did not answer in time,
@@ -200,7 +212,7 @@ class ActionDirection(_Strict):
 
 
 class Direction(_Strict):
-    schema_version: Literal["1.3"] = DIRECTION_SCHEMA_VERSION
+    schema_version: Literal["1.4"] = DIRECTION_SCHEMA_VERSION
     planner: str = Field(description="Which planner produced it: rules, llm, hybrid.")
     utterances: tuple[UtteranceDirection, ...]
     actions: tuple[ActionDirection, ...] = ()
@@ -208,11 +220,11 @@ class Direction(_Strict):
     @model_validator(mode="before")
     @classmethod
     def _upgrade(cls, data: Any) -> Any:
-        # 1.2 added the emotion origin "emoji", 1.3 "words": a 1.1 or 1.2 document is a 1.3
-        # one as it stands.
+        # 1.2 added the emotion origin "emoji", 1.3 "words", 1.4 "action": a 1.1 to 1.3
+        # document is a 1.4 one as it stands.
         if isinstance(data, Mapping) and data.get("schema_version") == "1.0":
             data = upgrade_direction_1_0(data)
-        if isinstance(data, Mapping) and data.get("schema_version") in ("1.1", "1.2"):
+        if isinstance(data, Mapping) and data.get("schema_version") in ("1.1", "1.2", "1.3"):
             return {**data, "schema_version": DIRECTION_SCHEMA_VERSION}
         return data
 

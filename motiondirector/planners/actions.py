@@ -458,6 +458,17 @@ def _ends_a_particle(tokens: Sequence[_Tok], index: int) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
+class FeelingCue:
+    """An emotion an action line describes a character in ("Mary sits, furious.")."""
+
+    character: str
+    label: str
+    intensity: float
+    trigger: str
+    everyone: bool = False  # described as one of "they", everyone on stage
+
+
+@dataclass(frozen=True, slots=True)
 class StageCue:
     """A character an action line has come on or go off ("DOCTOR enters", "Ben storms out")."""
 
@@ -640,6 +651,7 @@ class ActionParser:
         actors: list[tuple[str, str]] | None = None,
         stage: list[StageCue] | None = None,
         place: str | None = None,
+        feelings: list[FeelingCue] | None = None,
         language: str | None = None,
     ) -> list[ActionCue]:
         """Every behaviour the text describes. `default_subject` does verbs that have no subject
@@ -654,6 +666,8 @@ class ActionParser:
         stage: when given, a `StageCue` is appended to it for every character the text has
             come on or go off ("enters", "walks in", "storms out"; `_stage_change`).
         place: the beat's heading, which says whether "into the kitchen" comes on or goes off.
+        feelings: when given, a `FeelingCue` is appended to it for every emotion the text
+            describes a character in, as `emotions` would give its face.
         language: the BCP 47 tag of the language the text is written in; Spanish, French,
             German, Italian, Portuguese, Russian, Chinese, Japanese and Korean are read through
             their glossary (`action_gloss`; with no language, Cyrillic text is Russian, Chinese
@@ -678,6 +692,7 @@ class ActionParser:
                 emotions,
                 actors,
                 None if stage is None else (stage, _place_words(place)),
+                feelings,
             )
             if default_subject and not carried:
                 carried = [default_subject]
@@ -696,6 +711,7 @@ class ActionParser:
         emotions: bool = False,
         actors: list[tuple[str, str]] | None = None,
         stage: tuple[list[StageCue], frozenset[str]] | None = None,
+        feelings: list[FeelingCue] | None = None,
     ) -> list[str]:
         mentions = self._mentions(tokens, names)
         self._learn_from_introductions(tokens, mentions, names, tracker)
@@ -766,6 +782,8 @@ class ActionParser:
         self._worn_faces(tokens, names, tracker, cues)
         if emotions:
             self._emotion_faces(tokens, mentions, subjects, subject, tracker, cues)
+        if feelings is not None:
+            feelings.extend(self._feelings(tokens, mentions, subjects, subject, tracker))
         self._learn_gender(tokens, mentions, tracker)
         if not verbs and mentions and mentions[0][0] == 0:
             # A sentence with no verb of the lexicon still names who the next one is about:
@@ -1472,10 +1490,45 @@ class ActionParser:
         cues: list[ActionCue],
     ) -> None:
         """The face of each emotion the sentence describes, on the character it describes."""
+        faces = {(c.character, c.template.au) for c in cues if c.template.channel == "face"}
+        for feeling, start in self._described_feelings(
+            tokens, mentions, subjects, carried, tracker
+        ):
+            for au, weight in sorted(self._emfacs.get(feeling.label, {}).items()):
+                value = round(weight * feeling.intensity, 3)
+                if value < _EMOTION_FACE_MIN or (feeling.character, au) in faces:
+                    continue
+                faces.add((feeling.character, au))
+                template = BehaviourTemplate(channel="face", au=au, intensity=value)
+                cues.append(ActionCue(feeling.character, template, None, feeling.trigger, start))
+
+    def _feelings(
+        self,
+        tokens: list[_Tok],
+        mentions: list[tuple[int, str]],
+        subjects: list[tuple[int, list[str]]],
+        carried: list[str],
+        tracker: ReferenceTracker,
+    ) -> list[FeelingCue]:
+        """Each emotion the sentence describes, with the character it describes."""
+        return [
+            f for f, _ in self._described_feelings(tokens, mentions, subjects, carried, tracker)
+        ]
+
+    def _described_feelings(
+        self,
+        tokens: list[_Tok],
+        mentions: list[tuple[int, str]],
+        subjects: list[tuple[int, list[str]]],
+        carried: list[str],
+        tracker: ReferenceTracker,
+    ) -> list[tuple[FeelingCue, int | None]]:
+        """Each emotion the sentence describes and where its words start, the first for each
+        character it describes."""
         # A glossed line's words the glossary does not know are matched as written ("furioso").
         lows = [t.low.removeprefix(_UNKNOWN) for t in tokens]
-        faces = {(c.character, c.template.au) for c in cues if c.template.channel == "face"}
-        described: set[str] = set()
+        described: dict[str, None] = {}
+        found_feelings: list[tuple[FeelingCue, int | None]] = []
         for index in range(len(tokens)):
             found = next(
                 (e for e in self._emotions if tuple(lows[index : index + len(e.words)]) == e.words),
@@ -1484,17 +1537,15 @@ class ActionParser:
             if found is None or self._feeling_denied(tokens, lows, index, len(found.words)):
                 continue
             trigger = _said(tokens[index : index + len(found.words)])
-            for name in self._described(index, lows, mentions, subjects, carried, tracker):
+            who = self._described(index, lows, mentions, subjects, carried, tracker)
+            for name in who:
                 if name in described:
                     continue
-                described.add(name)
-                for au, weight in sorted(self._emfacs.get(found.label, {}).items()):
-                    value = round(weight * found.intensity, 3)
-                    if value < _EMOTION_FACE_MIN or (name, au) in faces:
-                        continue
-                    faces.add((name, au))
-                    template = BehaviourTemplate(channel="face", au=au, intensity=value)
-                    cues.append(ActionCue(name, template, None, trigger, tokens[index].start))
+                described[name] = None
+                everyone = isinstance(who, _Everyone)
+                feeling = FeelingCue(name, found.label, found.intensity, trigger, everyone)
+                found_feelings.append((feeling, tokens[index].start))
+        return found_feelings
 
     @staticmethod
     def _feeling_denied(tokens: list[_Tok], lows: list[str], index: int, length: int) -> bool:

@@ -13,8 +13,9 @@ Merge policy, per utterance (docs/llm-planner.md says the same):
 4. Where the LLM could not direct a line, the rules' line stands in whole (its `fallback` says
    why, and its events say `source.planner: rules`).
 
-"Explicit" is `priority()` of the behaviour's typed origin; an emotion a parenthetical names is
-`emotion_origin == "parenthetical"`. Nothing here reads rule names or reasons.
+"Explicit" is `priority()` of the behaviour's typed origin; an emotion the script states (a
+parenthetical names it, or an action line describes the speaker in it) has an `emotion_origin`
+of `STATED_EMOTIONS`. Nothing here reads rule names or reasons.
 
 Timing is never the planner's business: the realizer times both the same way.
 """
@@ -24,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from motiondirector.plan.direction import (
+    STATED_EMOTIONS,
     Behaviour,
     Direction,
     Priority,
@@ -87,7 +89,7 @@ def merge_line(
         return inferred
     explicit = [b for b in ruled.behaviours if priority(b) is Priority.EXPLICIT]
     kept = [b for b in inferred.behaviours if not any(_clash(b, e) for e in explicit)]
-    stated = ruled.emotion_origin == "parenthetical"
+    stated = ruled.emotion_origin in STATED_EMOTIONS
     feeling = ruled if stated else inferred
     emotion, intensity = feeling.emotion, feeling.intensity
     origin, reason = feeling.emotion_origin, feeling.emotion_reason

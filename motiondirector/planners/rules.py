@@ -33,6 +33,7 @@ from motiondirector.planners.actions import (
     NEGATIONS,
     ActionCue,
     ActionParser,
+    FeelingCue,
     NameIndex,
     ReferenceTracker,
 )
@@ -223,6 +224,8 @@ class _Prepared:
     explicit: _Explicit
     listeners: tuple[str, ...]
     vocative: str | None = None  # a listener named in the line ("You broke it, Ben.")
+    # The emotion an action line of the beat, since the speaker's last line, describes them in.
+    stated: _Emotion | None = None
 
 
 def _veto_key(template: BehaviourTemplate) -> _VetoKey:
@@ -381,8 +384,10 @@ class RulesPlanner:
         attending = scene.attending()
         prepared: dict[str, _Prepared] = {}
         action_cues: dict[str, list[ActionCue]] = {}
-        # In a beat without dialogue the action alone gives the faces ("MARY sits, furious").
+        # In a beat without dialogue the action alone gives the faces ("MARY sits, furious");
+        # in one with dialogue, the emotion is the one of the character's next line.
         spoken = {utterance.beat for utterance in scene.utterances}
+        stated: dict[tuple[int, str], _Emotion] = {}
         for item in self._in_script_order(scene):
             if isinstance(item, Utterance):
                 on_stage = scene.on_stage(item.beat, item.start)
@@ -395,18 +400,28 @@ class RulesPlanner:
                     explicit=self._read_parentheticals(item, names, tracker, on_stage),
                     listeners=listeners,
                     vocative=named if named in listeners else None,
+                    stated=stated.pop((item.beat, item.speaker), None),
                 )
             else:
                 # The whole beat's cast: an action line may bring someone on or take them off.
                 on_stage = scene.on_stage(item.beat)
+                feelings: list[FeelingCue] | None = [] if item.beat in spoken else None
                 action_cues[item.id] = self._actions.parse(
                     item.text,
                     names,
                     tracker,
                     on_stage,
-                    emotions=item.beat not in spoken,
+                    emotions=feelings is None,
+                    feelings=feelings,
                     language=item.language,
                 )
+                for feeling in feelings or ():
+                    if feeling.everyone:
+                        continue  # "They exchange excited whispers": not who speaks next
+                    reason = f'action "{feeling.trigger}" ({item.id})'
+                    stated[(item.beat, feeling.character)] = _Emotion(
+                        feeling.label, round(_clamp(feeling.intensity), 3), "action", reason
+                    )
         return prepared, action_cues
 
     # -- ordering and emotion ------------------------------------------------------------------
@@ -452,6 +467,8 @@ class RulesPlanner:
                 result[item.utterance.id] = _Emotion(
                     explicit.emotion, explicit.intensity, "parenthetical", explicit.reason
                 )
+            elif item.stated is not None:
+                result[item.utterance.id] = item.stated
             elif item.tokens and language is not None and not reads(language):
                 result[item.utterance.id] = _unread_language(item.utterance.text, language, vote)
             elif vote is not None and (not item.tokens or script):

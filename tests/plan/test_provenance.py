@@ -170,7 +170,7 @@ def test_a_direction_1_0_reads_its_origins_from_the_old_rule_names() -> None:
     }
     direction = Direction.model_validate_json(json.dumps(document))
     first, second = direction.utterances
-    assert direction.schema_version == "1.3"
+    assert direction.schema_version == "1.4"
     assert [x.origin for x in first.behaviours] == [
         "parenthetical",
         "cue",
@@ -192,14 +192,15 @@ def test_a_direction_1_0_reads_its_origins_from_the_old_rule_names() -> None:
     assert direction.planned_by(second) == "rules"
 
 
-@pytest.mark.parametrize("older", ["1.1", "1.2"])
-def test_a_direction_1_1_or_1_2_loads_as_1_3(direction: Direction, older: str) -> None:
-    # 1.2 added the emotion origin "emoji", 1.3 "words"; older documents are read as they stand.
+@pytest.mark.parametrize("older", ["1.1", "1.2", "1.3"])
+def test_a_direction_1_1_to_1_3_loads_as_1_4(direction: Direction, older: str) -> None:
+    # 1.2 added the emotion origin "emoji", 1.3 "words", 1.4 "action"; older documents are read
+    # as they stand.
     data = json.loads(direction.model_dump_json())
-    assert data["schema_version"] == "1.3"
+    assert data["schema_version"] == "1.4"
     data["schema_version"] = older
     assert Direction.model_validate(data) == direction
-    for origin in ("emoji", "words"):
+    for origin in ("emoji", "words", "action"):
         newer = json.loads(direction.model_dump_json())
         newer["utterances"][0]["emotion_origin"] = origin
         assert Direction.model_validate(newer).utterances[0].emotion_origin == origin

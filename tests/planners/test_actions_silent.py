@@ -212,5 +212,41 @@ def test_emotion_words_in_a_spoken_beat_leave_the_faces_to_the_lines(
     planner: RulesPlanner,
 ) -> None:
     scene = parse_script("INT. ROOM\n\nMARY sits, furious.\n\nMARY\nFine.\n", format="fountain")
-    faces = [b for a in planner.plan(scene).actions for b in a.behaviours if b.channel == "face"]
+    direction = planner.plan(scene)
+    faces = [b for a in direction.actions for b in a.behaviours if b.channel == "face"]
     assert faces == []
+    # The emotion is her next line's, as the script states it.
+    (fine,) = direction.utterances
+    assert (fine.emotion, fine.emotion_origin) == ("anger", "action")
+    assert fine.emotion_reason == 'action "furious" (a1)'
+    assert any(b.channel == "face" and b.origin == "emotion" for b in fine.behaviours)
+
+
+def test_an_emotion_an_action_states_is_the_next_line_of_its_character_alone(
+    planner: RulesPlanner,
+) -> None:
+    script = (
+        "INT. ROOM\n\nBEN\nWell?\n\nAna glares at him, furious.\n\nBEN\nWhat?\n\n"
+        "ANA\nNothing.\n\nBEN\nOkay.\n\nANA\nGood.\n"
+    )
+    direction = planner.plan(parse_script(script, format="fountain"))
+    origins = [(u.utterance_id, u.emotion_origin) for u in direction.utterances]
+    assert origins == [
+        ("u1", "classifier"),
+        ("u2", "classifier"),  # Ben's line: the action describes Ana
+        ("u3", "action"),  # Ana's next line
+        ("u4", "classifier"),
+        ("u5", "classifier"),  # and only that one
+    ]
+
+
+def test_the_lines_own_parenthetical_outranks_the_action(planner: RulesPlanner) -> None:
+    script = "INT. ROOM\n\nMARY sits, furious.\n\nMARY\n(smiling)\nFine.\n"
+    (fine,) = planner.plan(parse_script(script, format="fountain")).utterances
+    assert (fine.emotion, fine.emotion_origin) == ("joy", "parenthetical")
+
+
+def test_a_denied_feeling_states_nothing(planner: RulesPlanner) -> None:
+    script = "INT. ROOM\n\nMARY sits, not angry at all.\n\nMARY\nFine.\n"
+    (fine,) = planner.plan(parse_script(script, format="fountain")).utterances
+    assert fine.emotion_origin != "action"

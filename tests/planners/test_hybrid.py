@@ -90,6 +90,13 @@ def test_explicit_direction_wins_and_clashing_llm_behaviours_are_dropped() -> No
     ]
 
 
+def test_an_emotion_the_action_states_stays() -> None:
+    ruled = line("anger", "action", 'action "furious" (a1)')
+    inferred = line("joy", "llm", "llm: chosen by the model")
+    merged = merge_line(ruled, inferred)
+    assert (merged.emotion, merged.emotion_origin) == ("anger", "action")
+
+
 def test_without_a_stated_emotion_the_llm_decides_it() -> None:
     ruled = line(
         "joy", "classifier", "classifier: joy 0.80", behaviour("beat", "rules.beat", word=2)
