@@ -631,7 +631,10 @@ class ActionParser:
                 if any(word in by_form for word in words):
                     continue  # "smiles", "sighs": the verb's own behaviour says it already
                 emotions.setdefault(words, _EmotionWords(words, cue.emotion, cue.emotion_intensity))
-        self._emotions = sorted(emotions.values(), key=lambda e: -len(e.words))
+        # By first word, longest first: each word of a line looks at its own few.
+        self._emotions: dict[str, list[_EmotionWords]] = {}
+        for found in sorted(emotions.values(), key=lambda e: -len(e.words)):
+            self._emotions.setdefault(found.words[0], []).append(found)
         self._emfacs = load_emfacs()
         _check_glosses()
 
@@ -1531,7 +1534,11 @@ class ActionParser:
         found_feelings: list[tuple[FeelingCue, int | None]] = []
         for index in range(len(tokens)):
             found = next(
-                (e for e in self._emotions if tuple(lows[index : index + len(e.words)]) == e.words),
+                (
+                    e
+                    for e in self._emotions.get(lows[index], ())
+                    if tuple(lows[index : index + len(e.words)]) == e.words
+                ),
                 None,
             )
             if found is None or self._feeling_denied(tokens, lows, index, len(found.words)):
