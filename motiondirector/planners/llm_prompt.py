@@ -131,6 +131,12 @@ def chunk_user_message(scene: Scene, chunk: Chunk) -> str:
     events: list[tuple[float, int, str]] = []
     for action in chunk.actions:
         events.append((action.start, 0, f"[action {action.id}] {action.text}"))
+    # Who comes and goes, so that nobody is directed while off stage.
+    said = {line.id for line in chunk.actions} | set(chunk.ids)
+    if chunk.beat < len(scene.beats):
+        for change in scene.beats[chunk.beat].stage:
+            if change.action_id in said or change.utterance_id in said:
+                events.append((change.time, 2, f"[{change.character} {change.change}]"))
     for utterance in chunk.utterances:
         listeners = [
             c for c in scene.on_stage(chunk.beat, utterance.start) if c != utterance.speaker

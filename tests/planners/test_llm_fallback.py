@@ -17,6 +17,7 @@ from motiondirector.planners.llm_client import LLMConfig
 from motiondirector.planners.llm_prompt import answer_schema, chunk_messages, chunk_scene
 from motiondirector.planners.rules import RulesPlanner
 from motiondirector.realize import plan_scene
+from motiondirector.scene import parse_script
 from tests.conftest import free_port
 from tests.openai_server import Reply, ScriptedServer, valid_answer
 from tests.planners.conftest import KeywordEmotionModel
@@ -145,3 +146,21 @@ def test_what_the_model_says_of_provenance_is_ignored(server: ScriptedServer, sc
     direction = planner_for(server.base_url).plan(scene)
     assert {u.emotion_origin for u in direction.utterances} == {"llm"}
     assert {b.origin for u in direction.utterances for b in u.behaviours} == {"llm"}
+
+
+def test_the_model_is_told_who_comes_and_goes() -> None:
+    script = (
+        "INT. HALL - DAY\n\nANA\nHello?\n\nA DOCTOR enters.\n\nDOCTOR\nShe's awake.\n\nHe leaves.\n\n"
+        "ANA\nThank you.\n"
+    )
+    scene = parse_script(script, format="fountain")
+    prompt = chunk_messages(scene, chunk_scene(scene, 8)[0])[-1]["content"]
+    lines = prompt.splitlines()
+    enters, said, leaves = (
+        lines.index("[DOCTOR enters]"),
+        next(i for i, line in enumerate(lines) if line.startswith("u2 DOCTOR")),
+        lines.index("[DOCTOR exits]"),
+    )
+    assert lines.index("[action a1] A DOCTOR enters.") < enters < said < leaves
+    assert lines[-1] == "u3 ANA to DOCTOR: 0:Thank 1:you."  # alone, calling after him
+    assert "(listeners: DOCTOR)" not in lines[1 + lines.index("Lines to direct:")]  # u1
