@@ -230,7 +230,10 @@ class _Renderer:
         self.times = frame_times(plan.scene.duration, fps)
         names = _on_screen(plan) or sorted(motions)
         self.beat_at, self.marks, self.present = _lineups(plan, names, self.times)
-        self.seen = _entrances_and_exits(plan, names, self.times, self.beat_at, self.present)
+        self.seen = np.column_stack(
+            [on_stage_frames(plan, name, self.times) for name in names]
+            or [np.zeros(self.times.shape[0], dtype=bool)]
+        )
         shown = self.present[np.unique(self.beat_at)]
         count = max(int(shown.sum(axis=1).max(initial=0)), 1)
         scale = min(0.28 * height, 0.92 * width / (count * SLOT_WIDTH_M))
@@ -569,28 +572,18 @@ def _lineups(
     return beat_at, marks, present
 
 
-def _entrances_and_exits(
-    plan: MotionPlan,
-    names: list[str],
-    times: FloatArray,
-    beat_at: npt.NDArray[np.int64],
-    present: npt.NDArray[np.bool_],
-) -> npt.NDArray[np.bool_]:
-    """Per frame and name, whether on stage: in the line-up under way (`_lineups`) and not
-    before an entrance or after an exit of its beat (`PlanBeat.stage`); a character keeps
-    their mark while off."""
-    seen: npt.NDArray[np.bool_] = present[beat_at]
+def on_stage_frames(plan: MotionPlan, name: str, times: FloatArray) -> npt.NDArray[np.bool_]:
+    """Whether `name` is on stage at each of `times`: in a beat that lists them, between their
+    entrances and exits (`PlanBeat.stage`); everyone throughout in a plan whose beats name
+    nobody. The last beat holds to the last frame."""
+    if not any(beat.characters for beat in plan.beats):
+        return np.ones(times.shape[0], dtype=bool)
+    seen = np.zeros(times.shape[0], dtype=bool)
+    last = len(plan.beats) - 1
     for index, beat in enumerate(plan.beats):
-        if not beat.stage:
-            continue
-        inside = beat_at == index
-        for i, name in enumerate(names):
-            if name not in beat.characters:
-                continue
-            here = np.zeros(times.shape[0], dtype=bool)
-            for start, end in stage_spans(beat, name):
-                here |= (times >= start) & ((times < end) | (end == beat.end))
-            seen[inside, i] &= here[inside]
+        for start, end in stage_spans(beat, name):
+            until = np.inf if index == last and end == beat.end else end
+            seen |= (times >= start) & (times < until)
     return seen
 
 

@@ -324,13 +324,18 @@ def render_conditioning(
 ) -> ConditioningResult:
     """Write `<CHARACTER>.<format>.mp4` into `out_dir` for each character of the plan in
     `direction_dir` (or only `character`): OpenPose-18 frames of its body motion
-    (`<CHARACTER>.bvh`, One Euro smoothed unless `smooth` is False) or its face track. Every
-    video has one frame per 1 / fps over the scene, ceil(duration * fps) + 1 frames, as the
-    preview, at any whole rate (16 for Wan 2.1, say)."""
+    (`<CHARACTER>.bvh`, One Euro smoothed unless `smooth` is False) or its face track, black
+    where the character is off stage (`on_stage_frames`: no person to draw). Every video has
+    one frame per 1 / fps over the scene, ceil(duration * fps) + 1 frames, as the preview, at
+    any whole rate (16 for Wan 2.1, say)."""
     from motiondirector.export.arkit import frame_times
     from motiondirector.export.files import character_file_stems
     from motiondirector.export.scene_folder import SceneFolder
-    from motiondirector.generators.preview import check_video_settings, write_video
+    from motiondirector.generators.preview import (
+        check_video_settings,
+        on_stage_frames,
+        write_video,
+    )
 
     if format not in CONDITIONING_FORMATS:
         raise ExportError(
@@ -355,8 +360,9 @@ def render_conditioning(
         else:
             frames = _pose_frames(motions[name], times, fps, size, smooth)
         path = Path(out_dir) / f"{stems[name]}.{format}.mp4"
+        shown = _off_stage_black(frames, on_stage_frames(plan, name, times))
         count = write_video(
-            _progress(frames, len(times), name, progress),
+            _progress(shown, len(times), name, progress),
             path,
             size=size,
             fps=fps,
@@ -408,6 +414,14 @@ def _pose_frames(
     index = np.minimum(np.rint(times * fps).astype(int), motion.frames - 1)
     sampled = Motion(motion.rotations[index], motion.root_positions[index], float(fps))
     return openpose_frames(sampled, conditioning_camera(motion, size), smooth=smooth)
+
+
+def _off_stage_black(
+    frames: Iterable[npt.NDArray[np.uint8]], on_stage: npt.NDArray[np.bool_]
+) -> Iterator[npt.NDArray[np.uint8]]:
+    """`frames`, black where `on_stage` is False."""
+    for frame, here in zip(frames, on_stage, strict=True):
+        yield frame if here else np.zeros_like(frame)
 
 
 def _progress(

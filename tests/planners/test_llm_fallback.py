@@ -150,8 +150,8 @@ def test_what_the_model_says_of_provenance_is_ignored(server: ScriptedServer, sc
 
 def test_the_model_is_told_who_comes_and_goes() -> None:
     script = (
-        "INT. HALL - DAY\n\nANA\nHello?\n\nA DOCTOR enters.\n\nDOCTOR\nShe's awake.\n\nHe leaves.\n\n"
-        "ANA\nThank you.\n"
+        "INT. HALL - DAY\n\nANA\nHello?\n\nA DOCTOR enters.\n\nDOCTOR\nShe's awake.\n\n"
+        "He leaves.\n\nANA\nThank you.\n"
     )
     scene = parse_script(script, format="fountain")
     prompt = chunk_messages(scene, chunk_scene(scene, 8)[0])[-1]["content"]

@@ -143,6 +143,27 @@ def test_render_conditioning_tool_per_format(directed: Path, tmp_path: Path) -> 
     assert len(openpose.model_dump_json()) < 800
 
 
+def test_conditioning_is_black_while_the_character_is_off_stage(
+    builtin_clips: ClipLibrary, tmp_path: Path
+) -> None:
+    script = "INT. HALL - DAY\n\nANA\nHello? Anyone?\n\nA DOCTOR enters.\n\nDOCTOR\nShe's awake.\n"
+    plan = plan_text(script, format="fountain")
+    out = tmp_path / "scene"
+    direct_scene(plan, library=builtin_clips, out_dir=out)
+    (entrance,) = plan.beats[0].stage
+    for kind in ("openpose", "face"):
+        made = render_conditioning_tool(
+            ConditioningArgs(
+                direction_dir=out, out_dir=tmp_path, format=kind, size="64x64", character="DOCTOR"
+            )
+        )
+        frames = video_frames(made.videos[0].path)
+        lit = frames.reshape(len(frames), -1).max(axis=1) > 40
+        enters = math.ceil(entrance.time * 30)
+        assert not lit[: enters - 1].any(), kind  # nobody to draw before he comes in
+        assert lit[enters + 1 :].all(), kind
+
+
 def test_conditioning_is_drawn_at_a_video_model_s_own_rate(directed: Path, tmp_path: Path) -> None:
     made = {
         kind: render_conditioning_tool(
