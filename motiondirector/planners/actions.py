@@ -465,12 +465,14 @@ class FeelingCue:
     label: str
     intensity: float
     trigger: str
+    start: int | None  # where in the line's text its words begin, where known
     everyone: bool = False  # described as one of "they", everyone on stage
 
 
 @dataclass(frozen=True, slots=True)
 class StageCue:
-    """A character an action line has come on or go off ("DOCTOR enters", "Ben storms out")."""
+    """A character an action line or parenthetical has come on or go off ("DOCTOR enters",
+    "Ben storms out", "(leaving)")."""
 
     character: str
     change: StageChangeKind
@@ -1494,16 +1496,16 @@ class ActionParser:
     ) -> None:
         """The face of each emotion the sentence describes, on the character it describes."""
         faces = {(c.character, c.template.au) for c in cues if c.template.channel == "face"}
-        for feeling, start in self._described_feelings(
-            tokens, mentions, subjects, carried, tracker
-        ):
+        for feeling in self._feelings(tokens, mentions, subjects, carried, tracker):
             for au, weight in sorted(self._emfacs.get(feeling.label, {}).items()):
                 value = round(weight * feeling.intensity, 3)
                 if value < _EMOTION_FACE_MIN or (feeling.character, au) in faces:
                     continue
                 faces.add((feeling.character, au))
                 template = BehaviourTemplate(channel="face", au=au, intensity=value)
-                cues.append(ActionCue(feeling.character, template, None, feeling.trigger, start))
+                cues.append(
+                    ActionCue(feeling.character, template, None, feeling.trigger, feeling.start)
+                )
 
     def _feelings(
         self,
@@ -1513,25 +1515,11 @@ class ActionParser:
         carried: list[str],
         tracker: ReferenceTracker,
     ) -> list[FeelingCue]:
-        """Each emotion the sentence describes, with the character it describes."""
-        return [
-            f for f, _ in self._described_feelings(tokens, mentions, subjects, carried, tracker)
-        ]
-
-    def _described_feelings(
-        self,
-        tokens: list[_Tok],
-        mentions: list[tuple[int, str]],
-        subjects: list[tuple[int, list[str]]],
-        carried: list[str],
-        tracker: ReferenceTracker,
-    ) -> list[tuple[FeelingCue, int | None]]:
-        """Each emotion the sentence describes and where its words start, the first for each
-        character it describes."""
+        """Each emotion the sentence describes, the first for each character it describes."""
         # A glossed line's words the glossary does not know are matched as written ("furioso").
         lows = [t.low.removeprefix(_UNKNOWN) for t in tokens]
         described: dict[str, None] = {}
-        found_feelings: list[tuple[FeelingCue, int | None]] = []
+        feelings: list[FeelingCue] = []
         for index in range(len(tokens)):
             found = next(
                 (
@@ -1549,10 +1537,17 @@ class ActionParser:
                 if name in described:
                     continue
                 described[name] = None
-                everyone = isinstance(who, _Everyone)
-                feeling = FeelingCue(name, found.label, found.intensity, trigger, everyone)
-                found_feelings.append((feeling, tokens[index].start))
-        return found_feelings
+                feelings.append(
+                    FeelingCue(
+                        name,
+                        found.label,
+                        found.intensity,
+                        trigger,
+                        tokens[index].start,
+                        everyone=isinstance(who, _Everyone),
+                    )
+                )
+        return feelings
 
     @staticmethod
     def _feeling_denied(tokens: list[_Tok], lows: list[str], index: int, length: int) -> bool:

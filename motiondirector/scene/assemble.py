@@ -1,4 +1,5 @@
-"""ParsedScript -> Scene: beats, who is on stage, addressees and the timeline.
+"""ParsedScript -> Scene: beats, who is on stage (and when: entrances and exits), addressees
+and the timeline.
 
 Lays every element on one time axis in script order, in whole milliseconds:
 a beat with a heading opens with `heading_gap`; turns and action lines follow each other with
@@ -8,7 +9,6 @@ given word timings keep them, and the next estimated element starts after them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import TYPE_CHECKING
@@ -35,7 +35,12 @@ from motiondirector.scene.speech import (
     count_words,
     given_word_parentheticals,
 )
-from motiondirector.scene.stage import StageReader, first_entrances, stage_changes
+from motiondirector.scene.stage import (
+    StageReader,
+    first_entrances,
+    line_changes,
+    stage_changes,
+)
 from motiondirector.scene.timing import TimingOptions, action_ms, language_pace, to_ms, word_ms
 from motiondirector.speech.track import line_readings, said_in, said_syllables
 
@@ -256,27 +261,6 @@ def _parts(
     return parts
 
 
-def _changes_of_a_line(
-    line: Utterance, coming: list[str], said: Sequence[StageCue], present: list[str]
-) -> list[StageChange]:
-    """The entrances a line makes (`coming`, already `present`: those its parentheticals have
-    enter and its speaker, off stage, saying it on screen), at its start, and the exits its
-    parentheticals tell ("(leaving)"), at its end."""
-    changes = [
-        StageChange(character=name, time=line.start, change="enters", utterance_id=line.id)
-        for name in coming
-    ]
-    for cue in said:
-        if cue.change == "exits" and cue.character in present:
-            present.remove(cue.character)
-            changes.append(
-                StageChange(
-                    character=cue.character, time=line.end, change="exits", utterance_id=line.id
-                )
-            )
-    return changes
-
-
 def _with_entrances(
     cast: tuple[str, ...], beat: _BeatDraft, cues: dict[RawAction | RawTurn, list[StageCue]]
 ) -> tuple[str, ...]:
@@ -369,7 +353,7 @@ class _Layout:
             if dual and previous is not None:
                 at = to_ms(previous.start)
             previous = self._utterance(element, speech, addressees, dual, index, at)
-            stage.extend(_changes_of_a_line(previous, coming, said, present))
+            stage.extend(line_changes(previous, coming, said, present))
         return Beat(
             index=index,
             heading=beat.heading,

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from motiondirector.plan.realizer.timing import action_word_time, ms
-from motiondirector.plan.scene import ActionLine, StageChange
+from motiondirector.plan.scene import ActionLine, StageChange, Utterance
 from motiondirector.scene.cast import action_reader
 
 if TYPE_CHECKING:
@@ -78,6 +78,27 @@ def first_entrances(
         if cue is not None and cue.change == "enters":
             entering.add(name)
     return frozenset(entering)
+
+
+def line_changes(
+    line: Utterance, coming: Sequence[str], said: Sequence[StageCue], present: list[str]
+) -> list[StageChange]:
+    """The changes a line makes: the entrances `coming` (already `present`: those its
+    parentheticals have enter, and its speaker, off stage, saying it on screen) at its start,
+    and the exits its parentheticals tell ("(leaving)") at its end (`present` updated)."""
+    changes = [
+        StageChange(character=name, time=line.start, change="enters", utterance_id=line.id)
+        for name in coming
+    ]
+    for cue in said:
+        if cue.change == "exits" and cue.character in present:
+            present.remove(cue.character)
+            changes.append(
+                StageChange(
+                    character=cue.character, time=line.end, change="exits", utterance_id=line.id
+                )
+            )
+    return changes
 
 
 def stage_changes(
