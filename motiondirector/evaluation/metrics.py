@@ -391,8 +391,9 @@ def variety(plan: MotionPlan) -> dict[str, float]:
 
 
 def _on_stage_seconds(plan: MotionPlan, name: str) -> float:
-    spans = on_stage_spans(plan.beats, name)
-    return _union_seconds(spans) if spans else plan.scene.duration
+    if not plan.beats:
+        return plan.scene.duration
+    return _union_seconds(on_stage_spans(plan.beats, name))
 
 
 def naturalness(plan: MotionPlan) -> dict[str, float]:

@@ -1,11 +1,13 @@
 """Who a line is spoken to, when the script does not say.
 
 The rule, in order (documented in docs/input-formats.md):
-1. characters on stage whom the line names ("Ben, listen", "..., Ana?"), in order of mention;
-2. in a beat with one other character on stage, that character;
-3. the previous speaker of the beat, when it is someone else;
-4. everyone else on stage;
-5. with nobody else on stage, the last to go off since the beat's previous line ("Fine! Go!"
+1. characters on stage whom the line names ("Ben, listen", "..., Ana?"), in order of mention,
+   or the voice off screen that has just spoken, named ("Ben? Is that you?");
+2. the voice off screen that has just spoken ("BEN (O.S.): Ana?" / "ANA: In here!");
+3. in a beat with one other character on stage, that character;
+4. the previous speaker of the beat, when it is someone else;
+5. everyone else on stage;
+6. with nobody else on stage, the last to go off since the beat's previous line ("Fine! Go!"
    after Ben storms out); else nobody, for a monologue to an empty room or to the audience.
 """
 
@@ -23,12 +25,17 @@ def infer_addressees(
     previous_speaker: str | None,
     names: NameMatcher,
     gone: Sequence[str] = (),
+    voice: str | None = None,
 ) -> tuple[str, ...]:
-    """`gone`: who has gone off stage since the beat's previous line, in order."""
+    """`gone`: who has gone off stage since the beat's previous line, in order; `voice`: the
+    previous speaker, when they spoke from off screen and are not on stage."""
     others = [name for name in on_stage if name != speaker]
-    named = [name for name in names.mentions(text) if name in others]
+    heard = [*others, voice] if voice is not None and voice != speaker else others
+    named = [name for name in names.mentions(text) if name in heard]
     if named:
         return tuple(named)
+    if voice is not None and voice != speaker:
+        return (voice,)
     if len(others) == 1:
         return (others[0],)
     if previous_speaker is not None and previous_speaker in others:

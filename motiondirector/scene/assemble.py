@@ -261,6 +261,11 @@ def _parts(
     return parts
 
 
+def _heard_off_screen(extension: str | None) -> bool:
+    """A line the others hear from off screen ("O.S."): not a voice-over, which they do not."""
+    return is_off_screen(extension) and not is_voice_over(extension)
+
+
 def _with_entrances(
     cast: tuple[str, ...], beat: _BeatDraft, cues: dict[RawAction | RawTurn, list[StageCue]]
 ) -> tuple[str, ...]:
@@ -282,8 +287,9 @@ def _on_stage(beat: _BeatDraft, declared: tuple[str, ...], names: NameMatcher) -
             if not element.centered:
                 present.update(dict.fromkeys(names.mentions(element.text)))
             continue
-        # A voice-over is heard, not seen: it alone does not bring the speaker on stage.
-        if not is_voice_over(element.extension):
+        # A voice-over or a voice off screen is heard, not seen: it alone does not bring the
+        # speaker on stage.
+        if not is_off_screen(element.extension):
             present.setdefault(element.speaker, None)
         present.update(dict.fromkeys(element.addressees or ()))
     return tuple(present)
@@ -346,8 +352,16 @@ class _Layout:
                 here = [name for name in on_stage if name in present]
                 since = previous.start if previous is not None else -1.0
                 gone = [c.character for c in stage if c.change == "exits" and c.time > since]
+                # The voice off screen that has just spoken is there to answer.
+                voice = (
+                    previous.speaker
+                    if previous is not None
+                    and _heard_off_screen(previous.extension)
+                    and previous.speaker not in present
+                    else None
+                )
                 addressees = infer_addressees(
-                    element.speaker, speech.text, here, previous_speaker, names, gone
+                    element.speaker, speech.text, here, previous_speaker, names, gone, voice
                 )
             dual = element.dual and previous is not None
             if dual and previous is not None:

@@ -209,3 +209,32 @@ def test_dialogue_json_actions_bring_characters_on_and_off() -> None:
     typical, where = scene.utterances[1:]
     assert typical.addressees == ("BEN",)  # called after him
     assert where.addressees == ("ANA",)
+
+
+def test_a_voice_off_screen_is_heard_and_answered_but_not_on_stage() -> None:
+    from motiondirector import plan_text
+    from motiondirector.evaluation.metrics import naturalness
+
+    script = (
+        "INT. KITCHEN - DAY\n\nAna chops onions. Leo reads.\n\nBEN (O.S.)\nAna? Where are the "
+        "keys?\n\nANA\nIn the drawer!\n\nLEO\nHe never finds them.\n"
+    )
+    scene = parse_script(script, format="fountain")
+    keys, drawer, never = scene.utterances
+    assert scene.beats[0].characters == ("ANA", "LEO")
+    assert "BEN" in scene.characters
+    assert keys.addressees == ("ANA",) and scene.attending()[keys.id] == ("ANA", "LEO")
+    assert drawer.addressees == ("BEN",)  # answering the voice, not Leo beside her
+    assert never.addressees == ("ANA",)
+    plan = plan_text(script, format="fountain")
+    ben = {e.channel for e in plan.character("BEN").events}
+    assert "gaze" not in ben and "posture" not in ben and "face" in ben  # heard, not seen
+    # No time on stage: Ben is left out of the blink rate, not counted as never blinking.
+    per_minute = [
+        60
+        * sum(1 for e in plan.character(name).events if getattr(e, "au", None) == 45)
+        / plan.scene.duration
+        for name in ("ANA", "LEO")
+    ]
+    rate = naturalness(plan)["blink_rate_per_min"]
+    assert rate == pytest.approx(sum(per_minute) / 2)
