@@ -1,7 +1,7 @@
-"""Entrances and exits: whom an action line has come on or go off during a beat ("DOCTOR
-enters.", "Ben storms out.", "He leaves.").
+"""Entrances and exits: whom an action line or a parenthetical has come on or go off during a
+beat ("DOCTOR enters.", "Ben storms out.", "He leaves.", "(leaving)").
 
-Action lines are read with the planners' action reader (`planners.actions`), in script order,
+Both are read with the planners' action reader (`planners.actions`), in script order,
 so that a pronoun means whom the lines before it mean; where the reader finds a change is
 `ActionParser._stage_change`. The rule of who is on stage when is in
 docs/input-formats.md#who-is-on-stage.
@@ -25,8 +25,8 @@ action line): the walk off."""
 
 
 class StageReader:
-    """Reads the entrances and exits of a scene's action lines, one tracker of who was
-    mentioned last across the whole scene."""
+    """Reads the entrances and exits of a scene's action lines and parentheticals, one tracker
+    of who was mentioned last across the whole scene."""
 
     def __init__(self, characters: Sequence[str]) -> None:
         # Imported here: the action reader imports scene.names, which loads this package.
