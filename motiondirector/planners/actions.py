@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from motiondirector.plan.scene import StageChangeKind
 from motiondirector.plan.vocabulary import load_emfacs
@@ -261,9 +262,21 @@ class NameIndex:
     """Character names of a scene, matched case-insensitively by full name or any single part
     of a one-word cue ("Brick" and "Brick Braddock" both name BRICK). A name of several words
     is also found by its short form written with a capital ("Bob" for CYBER BOB, see
-    `scene.names.short_forms`); `aliases` adds other spellings of a name."""
+    `scene.names.short_forms`); `aliases` adds other spellings of a name.
 
-    def __init__(self, characters: Sequence[str], aliases: Mapping[str, str] | None = None) -> None:
+    A name after an article is a thing ("a brick" is not BRICK), except a name written in
+    capitals ("the MINION") and, after "the", one of `roles`: a character known by what they
+    are ("the doctor" is DOCTOR; see `role_names`)."""
+
+    def __init__(
+        self,
+        characters: Sequence[str],
+        aliases: Mapping[str, str] | None = None,
+        roles: Collection[str] = (),
+    ) -> None:
+        self._roles = {
+            words for words in (tuple(w for w in _NAME_SPLIT.split(r.lower()) if w) for r in roles)
+        }
         self._names: list[tuple[tuple[str, ...], str]] = []
         for name in characters:
             words = tuple(w for w in _NAME_SPLIT.split(name.lower()) if w)
@@ -324,9 +337,16 @@ class NameIndex:
     def _match(self, tokens: Sequence[_Tok], start: int, length: int) -> str | None:
         words = tuple(token.low for token in tokens[start : start + length])
         names = self._exact.get(words)
-        if names and self._not_noun(tokens, start) and self._capital_ok(tokens, start, words):
+        if (
+            names
+            and (self._not_noun(tokens, start) or self._role(tokens, start, words))
+            and self._capital_ok(tokens, start, words)
+        ):
             return names[0]
         return None
+
+    def _role(self, tokens: Sequence[_Tok], start: int, words: tuple[str, ...]) -> bool:
+        return words in self._roles and tokens[start - 1].low == "the"
 
     def find(self, text: str) -> str | None:
         """The character a short phrase names ("Ben", "ben", "BEN BARKER"), else None."""
@@ -344,6 +364,21 @@ class NameIndex:
     def _not_noun(tokens: Sequence[_Tok], start: int) -> bool:
         # "a brick" is not BRICK; an introduced "the MINION" in capitals is.
         return start == 0 or tokens[start - 1].low not in _ARTICLES or tokens[start].upper
+
+
+def role_names(characters: Sequence[str], texts: Iterable[str]) -> frozenset[str]:
+    """The characters of `characters` known by what they are, not by a name: every one whose
+    first word `texts` (the action lines) never write with a capital inside a sentence, other
+    than after "the" ("Brick grins" makes BRICK a name; "The doctor sits" or "the Doctor" keep
+    DOCTOR a role). "The doctor" then names DOCTOR (`NameIndex`)."""
+    firsts = {name: words[0] for name in characters if (words := _NAME_SPLIT.split(name.lower()))}
+    proper: set[str] = set()
+    for text in texts:
+        for sentence in _sentences(_tokens(text)):
+            for before, token in pairwise(sentence):
+                if token.text[:1].isupper() and not token.upper and before.low != "the":
+                    proper.add(token.low)
+    return frozenset(name for name, first in firsts.items() if first and first not in proper)
 
 
 class ReferenceTracker:
@@ -930,6 +965,13 @@ class ActionParser:
                 continue
             if position > 0 and tokens[position - 1].low in _DETERMINERS:
                 continue  # "a look", "the waves": a noun
+            if (
+                position > 0
+                and tokens[position - 1].low in _PREPOSITIONS
+                and tokens[position - 1].low != "to"
+                and any(token.low == entry.verb for entry in entries)
+            ):
+                continue  # "from head to toe", "waits for help": a noun ("to smile" is a verb)
             if token.low in _PASSIVE_AUXILIARIES and self._opens_a_passive(tokens, position):
                 continue  # "gets kicked out": the auxiliary of a passive, not "gets out"
             before = tokens[position - 1] if position > 0 else None

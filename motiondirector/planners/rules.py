@@ -36,6 +36,7 @@ from motiondirector.planners.actions import (
     FeelingCue,
     NameIndex,
     ReferenceTracker,
+    role_names,
 )
 from motiondirector.planners.beats import beat_gestures
 from motiondirector.planners.cues import (
@@ -379,7 +380,10 @@ class RulesPlanner:
 
     def _read(self, scene: Scene) -> tuple[dict[str, _Prepared], dict[str, list[ActionCue]]]:
         """Utterances and action lines read in script order (who was mentioned last matters)."""
-        names = NameIndex(scene.characters)
+        names = NameIndex(
+            scene.characters,
+            roles=role_names(scene.characters, (action.text for action in scene.actions)),
+        )
         tracker = ReferenceTracker()
         attending = scene.attending()
         prepared: dict[str, _Prepared] = {}

@@ -226,7 +226,9 @@ def _stage_cues(
         for e in b.elements
     ):
         return cues  # a live turn: nothing to read
-    reader = StageReader(characters)
+    reader = StageReader(
+        characters, [e.text for b in beats for e in b.elements if isinstance(e, RawAction)]
+    )
     for beat, cast in zip(beats, casts, strict=True):
         for element in beat.elements:
             if isinstance(element, RawTurn):

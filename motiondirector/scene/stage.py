@@ -9,7 +9,7 @@ docs/input-formats.md#who-is-on-stage.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from motiondirector.plan.realizer.timing import action_word_time, ms
@@ -28,11 +28,13 @@ class StageReader:
     """Reads the entrances and exits of a scene's action lines and parentheticals, one tracker
     of who was mentioned last across the whole scene."""
 
-    def __init__(self, characters: Sequence[str]) -> None:
+    def __init__(self, characters: Sequence[str], actions: Iterable[str] = ()) -> None:
+        """`actions`, the scene's action lines, tell which characters are roles ("the doctor"
+        names DOCTOR, see `role_names`)."""
         # Imported here: the action reader imports scene.names, which loads this package.
-        from motiondirector.planners.actions import NameIndex, ReferenceTracker
+        from motiondirector.planners.actions import NameIndex, ReferenceTracker, role_names
 
-        self._names = NameIndex(characters)
+        self._names = NameIndex(characters, roles=role_names(characters, actions))
         self._tracker = ReferenceTracker()
 
     def speaks(self, speaker: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from motiondirector.planners.actions import ActionParser, NameIndex, ReferenceTracker
+from motiondirector.planners.actions import ActionParser, NameIndex, ReferenceTracker, role_names
 from motiondirector.planners.cues import load_cue_lexicon, verb_forms
 
 CAST = ("ANA", "BEN", "BRICK", "STEEL")
@@ -97,6 +97,38 @@ def test_names_are_case_insensitive_and_full_names_match() -> None:
 
 def test_unknown_subjects_produce_nothing() -> None:
     assert read("The dog runs to the door. A brick falls. Nobody moves.") == [[]]
+
+
+def test_a_role_is_named_after_the_but_a_name_is_not() -> None:
+    cast = ("ANA", "DOCTOR", "BRICK")
+    lines = (
+        "A DOCTOR enters. The doctor sits next to Ana.",
+        "Ana glances at the doctor. Ana and Brick look at the brick.",
+        "A doctor passes by.",
+    )
+    parser = ActionParser(load_cue_lexicon())
+    # Brick is written as a name ("and Brick look"): "the brick" is a thing. The doctor is
+    # only ever written as what he is.
+    roles = role_names(cast, lines)
+    assert roles == {"DOCTOR"}
+    names, tracker = NameIndex(cast, roles=roles), ReferenceTracker()
+    read_out = [
+        [
+            (c.character, c.template.lexeme, c.target)
+            for c in parser.parse(line, names, tracker, cast)
+        ]
+        for line in lines
+    ]
+    assert read_out[0] == [("DOCTOR", "walk", None), ("DOCTOR", "sit", None)]
+    assert read_out[1] == [("ANA", None, "DOCTOR"), ("ANA", None, "away"), ("BRICK", None, "away")]
+    assert read_out[2] == []  # "a doctor" is another one
+    # Without the roles, "the doctor" is nobody (the index's default).
+    assert read("The doctor sits.", cast=cast) == [[]]
+
+
+def test_a_verb_form_after_a_preposition_is_a_noun() -> None:
+    assert read("Ben, covered from head to toe, grins.")[0][0] == ("BEN", "AU6", None)
+    assert read("Ben, hand on hip, from head to toe a soldier, nods.")[0] == [("BEN", "nod", None)]
 
 
 def test_negated_verbs_produce_nothing() -> None:

@@ -238,3 +238,16 @@ def test_a_voice_off_screen_is_heard_and_answered_but_not_on_stage() -> None:
     ]
     rate = naturalness(plan)["blink_rate_per_min"]
     assert rate == pytest.approx(sum(per_minute) / 2)
+
+
+def test_a_character_known_by_a_role_comes_and_goes_by_it() -> None:
+    script = (
+        "INT. HOSPITAL CORRIDOR - NIGHT\n\nANA waits by the door.\n\nANA\nWhere is he?\n\n"
+        "A DOCTOR enters, holding a chart.\n\nDOCTOR\nHe is stable.\n\n"
+        "The doctor nods to Ana and leaves. Ana heads out after him.\n"
+    )
+    assert changes(script) == [
+        ("DOCTOR", "enters", "a2"),
+        ("DOCTOR", "exits", "a3"),  # "the doctor" is DOCTOR
+        ("ANA", "exits", "a3"),  # "heads out"
+    ]
