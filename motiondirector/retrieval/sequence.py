@@ -2,16 +2,21 @@
 
 Per character, the plan's body events become **slots**, in time order:
 
-- gestures (priority 1), non-idle postures (priority 2) and head movements (priority 3).
-  A posture slot covers the posture's transition only (its first `POSTURE_WINDOW` seconds):
-  the rest of a posture is held by procedural fill. `idle` postures make no slot; fill covers
-  them. Head movements take a body slot only where no gesture or posture is playing: a head
+- the transitions into persistent postures (sit, kneel, lie, lean, turn, fall: priority 0),
+  gestures (priority 1), the other non-idle postures (walk, run, jump, ...: priority 2) and
+  head movements (priority 3). A posture slot covers the posture's transition only (its first
+  `POSTURE_WINDOW` seconds): the rest of a posture is held by procedural fill. `idle` postures
+  make no slot; fill covers them. The body gets into a posture before it gestures in it ("sits
+  down and crosses her arms": the arms cross once seated, layered onto the seated pose); a
+  gesture playing over a transition would leave the body where it was for the rest of the
+  posture. Head movements take a body slot only where no gesture or posture is playing: a head
   clip would replace the arms of a gesture it overlapped, and the face/head channel of the plan
   carries the head movement anyway.
 - Overlaps: a lower-priority slot is cut to start after the higher one, or dropped if less
-  than `MIN_SLOT` seconds remain; of two gestures, the earlier is cut to end where the later
-  starts (the later one is anchored to its word), or the later starts after it when that
-  would leave too little.
+  than `MIN_SLOT` seconds remain; one that began first ends where the higher one starts and
+  goes on after it, each piece kept if at least `MIN_SLOT` long. Of two gestures, the earlier is
+  cut to end where the later starts (the later one is anchored to its word), or the later
+  starts after it when that would leave too little.
 
 Each slot asks the library with `ClipQuery.from_event` (the utterance's emotion, the slot's
 final length) and gets the top `k` candidates from `search_clips`. All distinct query texts of
@@ -45,6 +50,7 @@ clip's peak joint speeds).
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -99,6 +105,7 @@ DURATION_STEP = 0.1  # wanted durations are rounded to this, so near-equal queri
 IDLE_CLIP = "idle.normal.normal.neutral"
 
 _PRIORITY = {"gesture": 1, "posture": 2, "head": 3}
+_TRANSITION_PRIORITY = 0  # into a persistent posture
 BodyEvent = GestureEvent | HeadEvent | PostureEvent
 
 
@@ -145,9 +152,19 @@ def body_slots(plan: MotionPlan, character: str, *, fps: int | None = None) -> l
             continue
         start, end = _snap(start, fps), min(_snap(end, fps), plan.scene.duration)
         if end - start >= MIN_SLOT - 1e-9:
-            raw.append(Slot(start, end, event, _PRIORITY[event.channel]))
-    raw.sort(key=lambda s: (s.start, s.priority, s.event.id))
+            raw.append(Slot(start, end, event, _priority(event)))
+    raw.sort(key=_slot_order)
     return _resolve_overlaps(raw)
+
+
+def _priority(event: BodyEvent) -> int:
+    if isinstance(event, PostureEvent) and event.lexeme in persistent_lexemes():
+        return _TRANSITION_PRIORITY
+    return _PRIORITY[event.channel]
+
+
+def _slot_order(slot: Slot) -> tuple[float, int, str]:
+    return (slot.start, slot.priority, slot.event.id)
 
 
 def _snap(time: float, fps: int) -> float:
@@ -156,8 +173,9 @@ def _snap(time: float, fps: int) -> float:
 
 def _resolve_overlaps(slots: Iterable[Slot]) -> list[Slot]:
     accepted: list[Slot] = []
-    for slot in slots:
-        current: Slot | None = slot
+    pending = sorted(slots, key=_slot_order)
+    while pending:
+        current: Slot | None = pending.pop(0)
         while current is not None and accepted and accepted[-1].end > current.start + 1e-9:
             prev = accepted[-1]
             if current.priority > prev.priority:
@@ -170,6 +188,9 @@ def _resolve_overlaps(slots: Iterable[Slot]) -> list[Slot]:
                 accepted.pop()
                 if trimmed.length >= MIN_SLOT - 1e-9:
                     accepted.append(trimmed)
+                rest = replace(prev, start=current.end)
+                if current.priority < prev.priority and rest.length >= MIN_SLOT - 1e-9:
+                    bisect.insort(pending, rest, key=_slot_order)
             else:
                 current = replace(current, start=prev.end)
                 if current.length < MIN_SLOT - 1e-9:

@@ -182,6 +182,25 @@ def test_every_clip_choice_carries_its_provenance(timeline: Timeline) -> None:
     assert all(s.provenance.reason.startswith("procedural fill") for s in fills)
 
 
+def test_the_body_gets_into_a_posture_before_it_gestures_in_it() -> None:
+    from motiondirector import plan_text
+
+    plan = plan_text(
+        "INT. ROOM - DAY\n\nANA\nFine.\n\nAna sits down and crosses her arms. She glares at "
+        "the wall.\n\nBEN\nReally? You want to do this now, in front of everyone?\n",
+        format="fountain",
+    )
+    events = {e.lexeme: e for e in plan.character("ANA").events if hasattr(e, "lexeme")}
+    sit, arms = events["sit"], events["cross_arms"]
+    assert arms.start < sit.start < arms.end  # the plan has the arms cross as she sits
+    slots = [(s.event.lexeme, s.start, s.end) for s in body_slots(plan, "ANA")]
+    lexemes = [lexeme for lexeme, _, _ in slots]
+    # The sit is not lost under the gesture: it comes first, the arms cross once seated.
+    assert lexemes[lexemes.index("sit") + 1] == "cross_arms"
+    (_, _, sat), (_, crossed, _) = slots[lexemes.index("sit") : lexemes.index("sit") + 2]
+    assert crossed == pytest.approx(sat)
+
+
 def test_a_persistent_posture_is_held_by_the_fill(plan: MotionPlan, timeline: Timeline) -> None:
     sits = [
         e for t in plan.characters for e in t.events
