@@ -55,11 +55,13 @@ MORE_VERBS: dict[str, tuple[str, ...]] = {
     "throw": ("threw", "thrown"), "smoke": (), "light": ("lit",), "study": (),
 }  # fmt: skip
 HANDLING_LEXEMES = ("take", "give", "put_down", "drink", "read", "write", "open")
-# Uses of a verb of the scan that are singing, not moving: "takes up a new beatbox/sung part",
-# "Yor joins, with a quiet, low beatbox", "join with their afore song".
+# Uses of a verb of the scan that are singing or becoming, not moving: "takes up a new
+# beatbox/sung part", "Yor joins, with a quiet, low beatbox", "join with their afore song",
+# "they all go silent".
 NOT_MOVING: dict[str, tuple[str, ...]] = {
     "take": ("beatbox", "part", "song", "tune", "melody", "rhythm", "harmony", "chorus", "verse"),
     "join": (",", "in", "with", "song", "singing", "beatbox", "harmony", "chorus"),
+    "go": ("silent", "quiet", "still", "pale", "white", "red", "numb", "limp", "blank", "dark"),
 }
 _MARK = BehaviourTemplate(channel="posture", lexeme="idle")
 # Marks a use of NOT_MOVING: a behaviour, so that its object may follow a comma ("Yor joins,

@@ -18,11 +18,11 @@ from motiondirector.yaml_data import load_yaml
 Emotion = Literal["neutral", "joy", "sadness", "anger", "fear", "surprise", "disgust", "contempt"]
 HeadLexeme = Literal["nod", "shake", "tilt", "toss", "lower", "turn_away"]
 GestureLexeme = Literal[
-    "beat", "point", "self_point", "open_palms", "shrug", "wave", "bow", "thumbs_up", "clap",
-    "facepalm", "cross_arms", "hands_on_hips", "head_scratch", "chin_stroke", "count", "stop",
-    "beckon", "fist_pump", "fist_shake", "punch", "cover_mouth", "cover_face", "hand_on_heart",
-    "shush", "rub_hands", "salute", "handshake", "hug", "dismiss", "take", "give", "put_down",
-    "drink", "read", "write", "open",
+    "beat", "point", "self_point", "open_palms", "shrug", "wave", "bow", "breathe", "thumbs_up",
+    "clap", "facepalm", "cross_arms", "hands_on_hips", "head_scratch", "chin_stroke", "count",
+    "stop", "beckon", "fist_pump", "fist_shake", "punch", "cover_mouth", "cover_face",
+    "hand_on_heart", "shush", "rub_hands", "salute", "handshake", "hug", "dismiss", "take", "give",
+    "put_down", "drink", "read", "write", "open",
 ]  # fmt: skip
 PostureLexeme = Literal[
     "stand", "sit", "walk", "run", "turn", "lean_forward", "lean_back", "kneel", "jump", "fall",

@@ -423,6 +423,20 @@ def test_dance_sways_side_to_side_and_bounces_on_the_spot() -> None:
     assert np.ptp(wrists, axis=0).min() > 0.1  # both arms move
 
 
+def test_breathe_lifts_the_shoulders_and_chest_then_lets_them_fall_below_rest() -> None:
+    clip = get_clip("breathe.normal.normal.neutral")
+    pose = positions(clip.id)
+    pelvis = pose[:, J["pelvis"]]
+    shoulders = pose[:, [J["left_shoulder"], J["right_shoulder"]], 1].mean(axis=1) - pelvis[:, 1]
+    stroke, relax = frame(clip, "stroke"), frame(clip, "relax")
+    assert 0.01 < shoulders[stroke] - shoulders[0] < 0.03  # a breath seen, not a shrug
+    assert shoulders[relax] < shoulders[0]  # let out: they settle a little below rest
+    chest = pose[:, J["spine3"], 2] - pelvis[:, 2]
+    head = pose[:, J["head"], 2] - pelvis[:, 2]
+    assert chest[stroke] - chest[0] < 0 and abs(head[stroke] - head[0]) < 0.04  # opens, upright
+    assert np.abs(pelvis - pelvis[0]).max() < 1e-6  # the legs and hips do not move
+
+
 def test_head_lexemes_move_the_head_and_not_the_hands() -> None:
     for lexeme in load_vocabulary().lexemes("head"):
         motion = get_clip(f"{lexeme}.normal.normal.neutral").motion()

@@ -19,7 +19,9 @@ def test_vocabulary_covers_the_design() -> None:
     vocabulary = load_vocabulary()
     required_aus = {1, 2, 4, 5, 6, 7, 9, 10, 12, 14, 15, 17, 20, 23, 24, 25, 26, 28, 43, 45, 46}
     assert required_aus <= set(vocabulary.action_units)
-    assert len(GESTURE_LEXEMES) == 36 and {"handshake", "punch"} <= set(vocabulary.gestures)
+    assert len(GESTURE_LEXEMES) == 37 and {"handshake", "punch", "breathe"} <= set(
+        vocabulary.gestures
+    )
     assert {"lie", "kick", "dance"} <= set(vocabulary.postures)
     assert set(vocabulary.head) == {"nod", "shake", "tilt", "toss", "lower", "turn_away"}
     assert vocabulary.lexemes("posture")[-1] == "idle"

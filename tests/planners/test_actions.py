@@ -61,7 +61,7 @@ def test_the_object_picks_the_meaning() -> None:
 
 def test_pronouns_follow_gender_learnt_from_earlier_lines() -> None:
     lines = read("Ana crosses her arms.", "Ben looks at the map.", "She sighs. He nods.")
-    assert lines[2] == [("ANA", "lower", None), ("BEN", "nod", None)]
+    assert lines[2] == [("ANA", "breathe", None), ("ANA", "lower", None), ("BEN", "nod", None)]
 
 
 def test_pronoun_without_gender_falls_back_to_the_last_mentioned() -> None:
@@ -172,7 +172,7 @@ def test_a_light_verb_does_what_its_noun_names() -> None:
         [("ANA", "AU6", None), ("ANA", "AU12", None), ("ANA", "AU25", None)],
         [("BEN", "gaze", "ANA")],
         [("ANA", "hug", "BEN")],
-        [("BEN", "lower", None)],
+        [("BEN", "breathe", None), ("BEN", "lower", None)],
         [],
     ]
 
@@ -322,7 +322,7 @@ def test_handling_verbs_give_the_handling_gestures() -> None:
 def test_handling_verbs_that_handle_nothing_give_no_handling_gesture() -> None:
     assert read(
         "Ben takes up the rhythm.",
-        "Ana takes a deep breath.",
+        "Ana takes a moment.",
         "Ana gives an expression that warns.",
         "Ben gets out of the car.",
         "Ana opens her eyes.",
@@ -331,6 +331,22 @@ def test_handling_verbs_that_handle_nothing_give_no_handling_gesture() -> None:
         "Ben is drunk.",
         "The door opens.",
     ) == [[], [], [], [], [], [], [], [], []]
+
+
+def test_a_breath_taken_is_seen_however_it_is_written() -> None:
+    assert read(
+        "Ana takes a deep breath.",
+        "Ben took a long, shaky breath.",
+        "Ana takes a few deep breaths and nods.",
+        "Ben breathes in.",
+        "Ana holds her breath.",
+    ) == [
+        [("ANA", "breathe", None)],
+        [("BEN", "breathe", None)],
+        [("ANA", "breathe", None), ("ANA", "nod", None)],
+        [("BEN", "breathe", None)],
+        [("ANA", "AU24", None)],
+    ]
 
 
 def test_handling_verbs_with_other_meanings_give_those_behaviours() -> None:

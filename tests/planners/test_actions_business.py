@@ -50,7 +50,7 @@ LINES = [
     ("Ana closes her eyes.", {"ANA AU43"}),
     ("Ben squeezes his eyes shut.", {"BEN AU43", "BEN AU4"}),
     ("Ana holds her breath.", {"ANA AU24"}),
-    ("Ben exhales.", {"BEN lower"}),
+    ("Ben exhales.", {"BEN breathe", "BEN lower"}),
     ("Ana hesitates.", {"ANA gaze>away"}),
     ("Ben pauses.", {"BEN idle"}),
     # Hands to the face and head.
@@ -177,7 +177,7 @@ LINES = [
     ("Ana studies Ben.", {"ANA gaze>BEN"}),
     ("Ana catches Ben's eye.", {"ANA gaze>BEN"}),
     ("Ben catches Ana.", {"BEN take>ANA"}),
-    ("Ana catches her breath.", {"ANA lower"}),
+    ("Ana catches her breath.", {"ANA breathe", "ANA lower"}),
     ("Ana holds his gaze.", {"ANA gaze>BEN"}),
     # Everyday business: sleep, raised voices, embarrassment, coughs, hands together.
     ("Ana falls asleep.", {"ANA AU43", "ANA lower"}),
@@ -216,7 +216,7 @@ LINES = [
     ("Ana bursts into tears.", {"ANA AU1", "ANA AU15", "ANA lower"}),
     ("Ben bursts out laughing.", {"BEN AU6", "BEN AU12", "BEN AU26", "BEN toss"}),
     ("Ana bursts into the room.", {"ANA run"}),
-    ("Ben lets out a breath.", {"BEN lower"}),
+    ("Ben lets out a breath.", {"BEN breathe", "BEN lower"}),
     ("Ben clears his throat.", {"BEN cover_mouth"}),
     ("Ben takes her hand.", {"BEN handshake>ANA"}),
     # Sitting.

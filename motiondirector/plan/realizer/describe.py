@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from motiondirector.plan.realizer.timing import BODY_GESTURES
 from motiondirector.plan.vocabulary import load_vocabulary
 
 _HEAD_VERBS = {
@@ -42,9 +43,10 @@ def describe_gesture(
 ) -> str:
     meaning = load_vocabulary().gestures[lexeme].split(";")[0]
     hands = "both hands" if hand == "both" else f"the {hand} hand"
+    by = "" if lexeme in BODY_GESTURES else f" with {hands}"
     aimed = f" at {target}" if target else ""
     hold = ", held into the next gesture" if held else ""
-    return f"{lexeme.replace('_', ' ')}{aimed} with {hands} ({meaning}), stroke{_on(word)}{hold}"
+    return f"{lexeme.replace('_', ' ')}{aimed}{by} ({meaning}), stroke{_on(word)}{hold}"
 
 
 def describe_gaze(target: str) -> str:

@@ -31,6 +31,8 @@ GESTURE_PHASES: dict[str, Phases] = {
     "shrug": Phases(0.3, 0.6, 0.35),
     "wave": Phases(0.35, 1.2, 0.4),
     "bow": Phases(0.4, 0.8, 0.5),
+    # A deep breath: in over about a second, held a moment, let out more slowly.
+    "breathe": Phases(1.0, 0.5, 1.3),
     "thumbs_up": Phases(0.35, 0.8, 0.4),
     "clap": Phases(0.3, 1.0, 0.3),
     "facepalm": Phases(0.35, 1.2, 0.5),
@@ -68,10 +70,13 @@ GESTURE_PHASES: dict[str, Phases] = {
 TWO_HANDED = frozenset(
     {
         "shrug", "open_palms", "clap", "cross_arms", "hands_on_hips", "cover_face",
-        "rub_hands", "hug", "count", "bow", "handshake", "read",
+        "rub_hands", "hug", "count", "bow", "handshake", "read", "breathe",
     }
 )  # fmt: skip
-# handshake is one hand, but the other hand rests clasped: allocating both keeps it tidy.
+# handshake is one hand, but the other hand rests clasped: allocating both keeps it tidy; a
+# breath or a bow moves the whole upper body, which no other gesture shares.
+BODY_GESTURES = frozenset({"bow", "breathe"})
+"""Gestures of the body, not the hands: their descriptions name no hand."""
 
 # Head movements: stroke duration is per repetition for nods and shakes.
 HEAD_PHASES: dict[str, Phases] = {
