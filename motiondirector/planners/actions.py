@@ -441,6 +441,10 @@ class ReferenceTracker:
         return candidates[0]
 
 
+_AT = frozenset({"at", "toward", "towards"})
+_LOOK = BehaviourTemplate(channel="gaze", target="$object")
+
+
 @dataclass(frozen=True, slots=True)
 class ActionCue:
     """One behaviour template for one character, with the target resolved."""
@@ -1331,9 +1335,45 @@ class ActionParser:
                 if template.channel == "gaze" and (target is None or target == name):
                     continue
                 cues.append(ActionCue(name, template, target, trigger, tokens[said].start))
+        if verb.entry.behaviours and not any(
+            t.channel in ("gaze", "posture") or t.target == "$object" for t in verb.entry.behaviours
+        ):
+            # Done at someone, done looking at them: "smiles at Ben", "nods to her". Moving
+            # toward someone says where the body goes, not where the eyes are.
+            seen = self._looked_at(region, names, tracker, subject)
+            for name in subject:
+                if seen is not None and seen != name:
+                    cues.append(ActionCue(name, _LOOK, seen, trigger, tokens[said].start))
         if person is not None and person not in subject:
             for template in verb.entry.object_does:
                 cues.append(ActionCue(person, template, None, trigger, tokens[said].start))
+
+    @staticmethod
+    def _looked_at(
+        region: list[_Tok], names: NameIndex, tracker: ReferenceTracker, subject: list[str]
+    ) -> str | None:
+        """The person a verb's clause says it is done at: after "at", "toward" or "towards",
+        or "to" right after the verb ("nods to Ben"; "sits next to Ben" is no look)."""
+        for index, token in enumerate(region[:-1]):
+            if not (token.low in _AT or (token.low == "to" and index == 0)):
+                continue
+            match = names.match_starting(region, index + 1)
+            if match is not None:
+                return None if region[match[1] - 1].possessive else match[0]
+            following = region[index + 1].low
+            after = region[index + 2] if index + 2 < len(region) else None
+            if (
+                following == "her"
+                and after is not None
+                and after.text.isalpha()
+                and not (after.low in _PREPOSITIONS or after.low.endswith("ly"))
+            ):
+                continue  # "sinks to her knees": hers, not her
+            if following == "them":
+                return tracker.last(exclude=subject)
+            if following in ("him", "her"):
+                return tracker.resolve(following, exclude=subject)
+        return None
 
     def _degree(self, tokens: list[_Tok], said: int, region: list[_Tok]) -> float:
         """How much of the behaviour the words ask for: the lexicon's `degrees` word right

@@ -208,7 +208,13 @@ def test_a_sentence_opening_with_a_noun_is_not_a_dropped_subject() -> None:
     ) == [
         [("ANA", "turn", None)],
         [("BEN", "sit", None)],
-        [("ANA", "sit", None), ("ANA", "nod", None), ("ANA", "AU6", None), ("ANA", "AU12", None)],
+        [
+            ("ANA", "sit", None),
+            ("ANA", "nod", None),
+            ("ANA", "AU6", None),
+            ("ANA", "AU12", None),
+            ("ANA", "gaze", "BEN"),
+        ],
     ]
 
 
@@ -331,6 +337,24 @@ def test_handling_verbs_that_handle_nothing_give_no_handling_gesture() -> None:
         "Ben is drunk.",
         "The door opens.",
     ) == [[], [], [], [], [], [], [], [], []]
+
+
+def test_what_is_done_at_someone_is_done_looking_at_them() -> None:
+    assert read(
+        "Ana smiles at Ben.",
+        "Ben nods to her.",
+        "Ben shakes his head at Ana.",
+        "Ana points at Ben.",  # the point is aimed already
+        "Ana sits next to Ben.",
+        "Ana waits at Ben's door.",
+    ) == [
+        [("ANA", "AU6", None), ("ANA", "AU12", None), ("ANA", "gaze", "BEN")],
+        [("BEN", "nod", None), ("BEN", "gaze", "ANA")],
+        [("BEN", "shake", None), ("BEN", "gaze", "ANA")],
+        [("ANA", "point", "BEN")],
+        [("ANA", "sit", None)],
+        [("ANA", "idle", None)],
+    ]
 
 
 def test_a_breath_taken_is_seen_however_it_is_written() -> None:
