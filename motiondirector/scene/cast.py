@@ -62,7 +62,8 @@ THINGS_DO_TOO = frozenset(
      "stay", "freeze", "race", "rush", "run", "dash", "approach", "enter", "exit", "leave",
      "emerge", "back", "hang", "lower", "raise", "cross", "stand", "lean", "jump", "hop",
      "collapse", "cover", "hold", "put", "place", "pump", "flick", "toss", "tilt", "face",
-     "step", "point", "wave", "sit", "wait", "get", "slump", "count", "relax", "bury"}
+     "step", "point", "wave", "sit", "wait", "get", "slump", "count", "relax", "bury", "groan",
+     "swallow", "crack"}
 )  # fmt: skip
 _ASIDE = re.compile(r"\([^()]*\)")
 _TOKEN = re.compile(r"[^\W_](?:[\w'’\-]*[^\W_])?|[^\w\s]")
