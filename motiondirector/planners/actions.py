@@ -129,6 +129,11 @@ _GLOSS_WORDS = (
     | frozenset({"them", "they", "each", "other"})
 )
 _EYES = frozenset({"gaze", "eyes", "look", "stare", "glance"})
+# Parts of someone else's body one takes or touches: "his" before them is a person acted on.
+_TOUCHED = frozenset(
+    {"hand", "hands", "arm", "arms", "shoulder", "shoulders", "back", "knee", "cheek", "cheeks",
+     "face", "wrist", "neck"}
+)  # fmt: skip
 _INTRODUCTION_REACH = 14  # tokens after "NAME," read as the description of NAME
 _EMOTION_FACE_MIN = 0.05
 
@@ -1465,7 +1470,7 @@ class ActionParser:
                 or (
                     token.low in ("her", "his")
                     and (
-                        following in ("hand", "hands")  # "shakes his hand"
+                        following in _TOUCHED  # "shakes his hand", "touches her arm"
                         or (  # "meets her gaze"; "gestures with his eyes" are his own
                             following in _EYES and not (index and region[index - 1].low == "with")
                         )

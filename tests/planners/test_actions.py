@@ -333,7 +333,7 @@ def test_handling_verbs_that_handle_nothing_give_no_handling_gesture() -> None:
         "Ben gets out of the car.",
         "Ana opens her eyes.",
         "Ben puts on his coat.",
-        "Ana puts a hand on his shoulder.",
+        "Ana puts a hand on the table.",
         "Ben is drunk.",
         "The door opens.",
     ) == [[], [], [], [], [], [], [], [], []]
