@@ -38,7 +38,8 @@ def test_explicit_cues_are_honoured_and_implicit_recall_is_reported(
             f"of {report.implicit_total}"
         )
     assert report.cases >= 60
-    assert report.explicit_honoured >= 0.95, report.misses
+    # The target is 95 %; every case written so far is honoured, and a new miss is a regression.
+    assert report.explicit_honoured == 1.0, report.misses
     assert report.implicit_recall >= 0.8, report.misses
 
 
