@@ -129,6 +129,16 @@ _GLOSS_WORDS = (
     | frozenset({"them", "they", "each", "other"})
 )
 _EYES = frozenset({"gaze", "eyes", "look", "stare", "glance"})
+# Verbs, outside the lexicon, of what things do in a scene's description: after a plural that
+# opens a sentence they make it the subject ("Waves crash", "Steps echo"), not a verb whose
+# subject was left out ("Waves at Ben").
+_WHAT_THINGS_DO = frozenset(
+    {"crash", "lap", "echo", "howl", "wail", "blare", "ring", "buzz", "beep", "chirp", "creak",
+     "rustle", "drip", "splash", "flicker", "glow", "shine", "fade", "swirl", "drift", "crackle",
+     "rumble", "roar", "boom", "clatter", "shatter", "scatter", "fly", "land", "explode",
+     "circle", "hover", "gather", "flutter", "tumble", "pile", "sparkle", "twinkle", "blaze",
+     "smoulder", "smolder", "billow", "trickle", "stream", "flow", "spill", "ripple", "bob"}
+)  # fmt: skip
 # Parts of someone else's body one takes or touches: "his" before them is a person acted on.
 _TOUCHED = frozenset(
     {"hand", "hands", "arm", "arms", "shoulder", "shoulders", "back", "knee", "cheek", "cheeks",
@@ -1036,8 +1046,9 @@ class ActionParser:
             return False
         if any(first.low == entry.verb for entry in self._by_form[first.low]):
             return True
-        return first.low.endswith("s") and any(
-            second.low == entry.verb for entry in self._by_form.get(second.low, ())
+        return first.low.endswith("s") and (
+            second.low in _WHAT_THINGS_DO
+            or any(second.low == entry.verb for entry in self._by_form.get(second.low, ()))
         )
 
     @staticmethod

@@ -205,6 +205,7 @@ def test_a_sentence_opening_with_a_noun_is_not_a_dropped_subject() -> None:
         "Ana turns to the stove. Smoke rises from the pan.",
         "Ben sits. Tears roll down his cheeks.",
         "Ana sits. Nods. Smiles at Ben.",
+        "Ana waits. Waves crash against the rocks. Steps echo in the hall. Waves at Ben.",
     ) == [
         [("ANA", "turn", None)],
         [("BEN", "sit", None)],
@@ -215,6 +216,7 @@ def test_a_sentence_opening_with_a_noun_is_not_a_dropped_subject() -> None:
             ("ANA", "AU12", None),
             ("ANA", "gaze", "BEN"),
         ],
+        [("ANA", "idle", None), ("ANA", "wave", "BEN")],
     ]
 
 
