@@ -289,9 +289,7 @@ class NameIndex:
         aliases: Mapping[str, str] | None = None,
         roles: Collection[str] = (),
     ) -> None:
-        self._roles = {
-            words for words in (tuple(w for w in _NAME_SPLIT.split(r.lower()) if w) for r in roles)
-        }
+        self._roles = {tuple(w for w in _NAME_SPLIT.split(r.lower()) if w) for r in roles}
         self._names: list[tuple[tuple[str, ...], str]] = []
         for name in characters:
             words = tuple(w for w in _NAME_SPLIT.split(name.lower()) if w)
@@ -1377,13 +1375,7 @@ class ActionParser:
             if match is not None:
                 return None if region[match[1] - 1].possessive else match[0]
             following = region[index + 1].low
-            after = region[index + 2] if index + 2 < len(region) else None
-            if (
-                following == "her"
-                and after is not None
-                and after.text.isalpha()
-                and not (after.low in _PREPOSITIONS or after.low.endswith("ly"))
-            ):
+            if following == "her" and not _object_her(region, index + 1):
                 continue  # "sinks to her knees": hers, not her
             if following == "them":
                 return tracker.last(exclude=subject)

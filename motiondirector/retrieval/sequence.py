@@ -153,7 +153,6 @@ def body_slots(plan: MotionPlan, character: str, *, fps: int | None = None) -> l
         start, end = _snap(start, fps), min(_snap(end, fps), plan.scene.duration)
         if end - start >= MIN_SLOT - 1e-9:
             raw.append(Slot(start, end, event, _priority(event)))
-    raw.sort(key=_slot_order)
     return _resolve_overlaps(raw)
 
 
