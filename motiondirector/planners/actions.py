@@ -144,6 +144,15 @@ _TOUCHED = frozenset(
     {"hand", "hands", "arm", "arms", "shoulder", "shoulders", "back", "knee", "cheek", "cheeks",
      "face", "wrist", "neck"}
 )  # fmt: skip
+# Words written with a capital before a name ("Doctor Hill") that are still what someone is.
+_TITLES = frozenset(
+    {"doctor", "nurse", "officer", "detective", "captain", "sergeant", "professor", "judge",
+     "agent", "inspector", "lieutenant", "colonel", "general", "major", "coach", "father",
+     "sister", "brother", "mother", "uncle", "aunt", "reverend", "pastor", "chief", "mayor",
+     "senator", "president", "king", "queen", "prince", "princess", "lord", "lady", "sheriff",
+     "deputy", "principal", "madam", "nanny", "grandma", "grandpa"}
+)  # fmt: skip
+_PROGRESSIVE = frozenset({"is", "are", "was", "were", "been"})
 _INTRODUCTION_REACH = 14  # tokens after "NAME," read as the description of NAME
 _EMOTION_FACE_MIN = 0.05
 
@@ -383,12 +392,16 @@ def role_names(characters: Sequence[str], texts: Iterable[str]) -> frozenset[str
     """The characters of `characters` known by what they are, not by a name: every one whose
     first word `texts` (the action lines) never write with a capital inside a sentence, other
     than after "the" ("Brick grins" makes BRICK a name; "The doctor sits" or "the Doctor" keep
-    DOCTOR a role). "The doctor" then names DOCTOR (`NameIndex`)."""
+    DOCTOR a role; so does a title before a name: "Doctor Hill"). "The doctor" then names
+    DOCTOR (`NameIndex`)."""
     firsts = {name: words[0] for name in characters if (words := _NAME_SPLIT.split(name.lower()))}
     proper: set[str] = set()
     for text in texts:
         for sentence in _sentences(_tokens(text)):
-            for before, token in pairwise(sentence):
+            for at, (before, token) in enumerate(pairwise(sentence), start=1):
+                after = sentence[at + 1].text if at + 1 < len(sentence) else ""
+                if token.low in _TITLES and after[:1].isupper():
+                    continue  # "Doctor Hill": a title, DOCTOR may still be "the doctor"
                 if token.text[:1].isupper() and not token.upper and before.low != "the":
                     proper.add(token.low)
     return frozenset(name for name, first in firsts.items() if first and first not in proper)
@@ -616,6 +629,29 @@ class _Verb:
 
 
 @dataclass(frozen=True, slots=True)
+class _Relative:
+    """A relative clause on a character: "Ben, who smiles," from the "who" to its closing
+    comma (or the sentence's end)."""
+
+    start: int
+    end: int
+    antecedent: str
+    opens: bool  # no verb before it: its antecedent is the sentence's subject
+    closed: bool  # a comma closes it, and the main clause goes on after it
+
+    def describes(self, tokens: Sequence[_Tok], position: int) -> bool:
+        """Whether the verb at `position` says what the antecedent is like, not what they
+        do now: "Ana, who smiles a lot, sits" (but "Ana, who is still smiling, sits" is
+        smiling)."""
+        if not (self.opens and self.closed):
+            return False
+        before = position - 1
+        while before > self.start and tokens[before].low in ("still", "just", "now"):
+            before -= 1
+        return not (tokens[position].low.endswith("ing") and tokens[before].low in _PROGRESSIVE)
+
+
+@dataclass(frozen=True, slots=True)
 class _EmotionWords:
     words: tuple[str, ...]
     label: str
@@ -775,8 +811,11 @@ class ActionParser:
         told = 0  # mentions already passed to the tracker
         lists = self._lists(tokens, mentions, names)
         verbs = self._verbs(tokens, names)
+        relatives = self._relatives(tokens, names, verbs)
         subject = carried
         previous_end = 0
+        inside: _Relative | None = None  # the relative clause the verb before was in
+        outer: list[str] = []  # the subject the main clause goes on with after it
         subjects: list[tuple[int, list[str]]] = []  # (verb position, its subject)
         # Who does something on their own, and the cues of "they": "Charya walks over as they
         # fidget" -- they are the others.
@@ -791,7 +830,16 @@ class ActionParser:
                 told += 1
             while lists and lists[0][0] < region_end:
                 tracker.mention_list(lists.pop(0)[1])
-            found = self._subject(tokens, previous_end, region_end, names, tracker, on_stage)
+            relative = next((r for r in relatives if r.start < verb.position < r.end), None)
+            if inside is not None and relative is not inside:
+                subject, previous_end = outer, max(previous_end, inside.end)
+            if relative is not None and relative is not inside:
+                outer = [relative.antecedent] if relative.opens else subject
+            inside = relative
+            if relative is not None:
+                found: list[str] | None = [relative.antecedent]
+            else:
+                found = self._subject(tokens, previous_end, region_end, names, tracker, on_stage)
             if found is None and (not subject or number == 0):
                 # The first verb of a sentence after one it does not know has the sentence's
                 # own subject, not the last sentence's: "TOMAS knocks and enters."
@@ -802,6 +850,8 @@ class ActionParser:
                 subject = found
             previous_end = verb.position + 1
             if not subject or verb.entry is None or verb.negated:
+                continue
+            if relative is not None and relative.describes(tokens, verb.position):
                 continue
             subjects.append((verb.position, subject))
             if actors is not None:
@@ -956,6 +1006,25 @@ class ActionParser:
             end = match[1] if match is not None else index + 1
         if len(current) > 1:
             found.append((start, list(dict.fromkeys(current))))
+        return found
+
+    @staticmethod
+    def _relatives(tokens: list[_Tok], names: NameIndex, verbs: list[_Verb]) -> list[_Relative]:
+        """The relative clauses on a character in a sentence: "Ben, who smiles, ..."."""
+        found: list[_Relative] = []
+        for index, token in enumerate(tokens):
+            if token.low != "who" or token.glossed:
+                continue
+            before = index - 1 if index > 0 and tokens[index - 1].text == "," else index
+            match = names.match_ending(tokens, before - 1) if before > 0 else None
+            if match is None or tokens[before - 1].possessive:
+                continue
+            end = next(
+                (at for at in range(index + 1, len(tokens)) if tokens[at].text == ","),
+                len(tokens),
+            )
+            opens = not any(verb.position < index for verb in verbs)
+            found.append(_Relative(index, end, match[0], opens, end < len(tokens) - 1))
         return found
 
     def _mentions(self, tokens: list[_Tok], names: NameIndex) -> list[tuple[int, str]]:

@@ -105,6 +105,7 @@ def test_a_role_is_named_after_the_but_a_name_is_not() -> None:
         "A DOCTOR enters. The doctor sits next to Ana.",
         "Ana glances at the doctor. Ana and Brick look at the brick.",
         "A doctor passes by.",
+        "Ana greets Doctor Hill.",
     )
     parser = ActionParser(load_cue_lexicon())
     # Brick is written as a name ("and Brick look"): "the brick" is a thing. The doctor is
@@ -121,7 +122,7 @@ def test_a_role_is_named_after_the_but_a_name_is_not() -> None:
     ]
     assert read_out[0] == [("DOCTOR", "walk", None), ("DOCTOR", "sit", None)]
     assert read_out[1] == [("ANA", None, "DOCTOR"), ("ANA", None, "away"), ("BRICK", None, "away")]
-    assert read_out[2] == []  # "a doctor" is another one
+    assert read_out[2] == []  # "a doctor" is another one; "Doctor Hill" is a title
     # Without the roles, "the doctor" is nobody (the index's default).
     assert read("The doctor sits.", cast=cast) == [[]]
 
@@ -274,6 +275,26 @@ def test_a_name_that_ends_in_a_number_word_is_no_group() -> None:
 def test_an_introduction_says_who_she_is() -> None:
     lines = read("BRICK, a retired man, waits.", "ANA, a nice lady, nods.", "Ben waves. She sits.")
     assert lines[2][-1] == ("ANA", "sit", None)
+
+
+def test_a_relative_clause_is_about_its_antecedent() -> None:
+    assert read("Ana looks at Ben, who smiles, and leaves.")[0] == [
+        ("ANA", "gaze", "BEN"),
+        ("BEN", "AU6", None),
+        ("BEN", "AU12", None),
+        ("ANA", "walk", None),
+    ]
+    assert read("Ana looks at Ben who nods.")[0] == [("ANA", "gaze", "BEN"), ("BEN", "nod", None)]
+
+
+def test_a_relative_clause_on_the_subject_describes_them() -> None:
+    # What she is like, not what she does now; but "is smiling" is now.
+    assert read("Ana, who smiles a lot, sits.")[0] == [("ANA", "sit", None)]
+    assert read("Ana, who is still smiling, sits.")[0] == [
+        ("ANA", "AU6", None),
+        ("ANA", "AU12", None),
+        ("ANA", "sit", None),
+    ]
 
 
 def test_a_quoted_cry_does_not_end_the_sentence() -> None:
