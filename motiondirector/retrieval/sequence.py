@@ -14,9 +14,10 @@ Per character, the plan's body events become **slots**, in time order:
   carries the head movement anyway.
 - Overlaps: a lower-priority slot is cut to start after the higher one, or dropped if less
   than `MIN_SLOT` seconds remain; one that began first ends where the higher one starts and
-  goes on after it, each piece kept if at least `MIN_SLOT` long. Of two gestures, the earlier is
-  cut to end where the later starts (the later one is anchored to its word), or the later
-  starts after it when that would leave too little.
+  goes on after it, each piece kept if at least `MIN_SLOT` long; an action line's behaviour
+  (timed to no word) cut before `MIN_SLOT` of it played is done whole after it. Of two
+  gestures, the earlier is cut to end where the later starts (the later one is anchored to its
+  word), or the later starts after it when that would leave too little.
 
 Each slot asks the library with `ClipQuery.from_event` (the utterance's emotion, the slot's
 final length) and gets the top `k` candidates from `search_clips`. All distinct query texts of
@@ -153,7 +154,7 @@ def body_slots(plan: MotionPlan, character: str, *, fps: int | None = None) -> l
         start, end = _snap(start, fps), min(_snap(end, fps), plan.scene.duration)
         if end - start >= MIN_SLOT - 1e-9:
             raw.append(Slot(start, end, event, _priority(event)))
-    return _resolve_overlaps(raw)
+    return _resolve_overlaps(raw, plan.scene.duration)
 
 
 def _priority(event: BodyEvent) -> int:
@@ -170,7 +171,8 @@ def _snap(time: float, fps: int) -> float:
     return round(round(time * fps) / fps, 6)
 
 
-def _resolve_overlaps(slots: Iterable[Slot]) -> list[Slot]:
+def _resolve_overlaps(slots: Iterable[Slot], limit: float) -> list[Slot]:
+    """The slots without overlaps (see the module's docstring), none past `limit` seconds."""
     accepted: list[Slot] = []
     pending = sorted(slots, key=_slot_order)
     while pending:
@@ -185,9 +187,13 @@ def _resolve_overlaps(slots: Iterable[Slot]) -> list[Slot]:
             elif current.priority < prev.priority or current.start - prev.start >= MIN_SLOT:
                 trimmed = replace(prev, end=current.start)
                 accepted.pop()
+                rest = replace(prev, start=current.end)
                 if trimmed.length >= MIN_SLOT - 1e-9:
                     accepted.append(trimmed)
-                rest = replace(prev, start=current.end)
+                elif prev.event.utterance_id is None:
+                    # It had barely begun: an action line's behaviour, timed to no word, is done
+                    # whole after the other ("sits down and takes a deep breath").
+                    rest = replace(rest, end=min(limit, round(current.end + prev.length, 6)))
                 if current.priority < prev.priority and rest.length >= MIN_SLOT - 1e-9:
                     bisect.insort(pending, rest, key=_slot_order)
             else:

@@ -201,6 +201,23 @@ def test_the_body_gets_into_a_posture_before_it_gestures_in_it() -> None:
     assert crossed == pytest.approx(sat)
 
 
+def test_an_action_that_had_barely_begun_is_done_whole_after_the_posture() -> None:
+    from motiondirector import plan_text
+
+    plan = plan_text(
+        "INT. CORRIDOR - NIGHT\n\nAna waits. Ben enters.\n\nBen sits next to her and takes a "
+        "deep breath.\n\nBEN\nI'm sorry. I did everything I could, and it was not enough.\n",
+        format="fountain",
+    )
+    events = {e.lexeme: e for e in plan.character("BEN").events if hasattr(e, "lexeme")}
+    sit, breath = events["sit"], events["breathe"]
+    assert breath.start < sit.start < breath.start + MIN_SLOT  # the breath starts as he sits
+    slots = {s.event.lexeme: s for s in body_slots(plan, "BEN")}
+    # Not the breath's last fraction after the sit: all of it.
+    assert slots["breathe"].start == pytest.approx(slots["sit"].end)
+    assert slots["breathe"].length == pytest.approx(breath.end - breath.start, abs=0.05)
+
+
 def test_a_persistent_posture_is_held_by_the_fill(plan: MotionPlan, timeline: Timeline) -> None:
     sits = [
         e for t in plan.characters for e in t.events
