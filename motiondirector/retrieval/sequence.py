@@ -14,8 +14,9 @@ Per character, the plan's body events become **slots**, in time order:
   carries the head movement anyway.
 - Overlaps: a lower-priority slot is cut to start after the higher one, or dropped if less
   than `MIN_SLOT` seconds remain; one that began first ends where the higher one starts and
-  goes on after it, each piece kept if at least `MIN_SLOT` long; an action line's behaviour
-  (timed to no word) cut before `MIN_SLOT` of it played is done whole after it. Of two
+  goes on after it, each piece kept if at least `MIN_SLOT` long. An action line's gesture or
+  posture (timed to no word) is not cut that way: it starts after the higher one whole, as it
+  does when it was cut before `MIN_SLOT` of it played. Of two
   gestures, the earlier is cut to end where the later starts (the later one is anchored to its
   word), or the later starts after it when that would leave too little.
 
@@ -78,6 +79,7 @@ from motiondirector.plan.motion_plan import (
     MotionPlan,
     PostureEvent,
 )
+from motiondirector.plan.realizer.timing import POSTURE_TRANSITION
 from motiondirector.plan.timeline import CharacterTimeline, Provenance, Segment, Timeline
 from motiondirector.plan.vocabulary import POSTURE_LEXEMES
 from motiondirector.retrieval.query import Candidate, ClipQuery, ScoreWeights, search_clips
@@ -92,7 +94,7 @@ RELEASE_BLEND = 1.0  # seconds: the blend out of a held posture where no clip st
 FROM_THE_FLOOR = frozenset({"lie"})
 MIN_SLOT = 0.4
 MIN_FILL = MIN_SLOT  # seconds: the shortest piece a fill is split into
-POSTURE_WINDOW = 2.0
+POSTURE_WINDOW = POSTURE_TRANSITION
 # Time-warp bounds: a clip plays at most twice as fast or half as fast as recorded; beyond that
 # its tail is cut (too long) or it lands shorter than its slot and fill takes the rest.
 MAX_RATE = 2.0
@@ -118,6 +120,9 @@ class Slot:
     end: float
     event: BodyEvent
     priority: int
+    # An action line's gesture or posture, timed to no word and not yet cut: one that cannot
+    # start on time is done whole later (the head channel does a head movement on time anyway).
+    whole: bool = False
 
     @property
     def length(self) -> float:
@@ -153,7 +158,8 @@ def body_slots(plan: MotionPlan, character: str, *, fps: int | None = None) -> l
             continue
         start, end = _snap(start, fps), min(_snap(end, fps), plan.scene.duration)
         if end - start >= MIN_SLOT - 1e-9:
-            raw.append(Slot(start, end, event, _priority(event)))
+            whole = event.utterance_id is None and not isinstance(event, HeadEvent)
+            raw.append(Slot(start, end, event, _priority(event), whole))
     return _resolve_overlaps(raw, plan.scene.duration)
 
 
@@ -180,17 +186,21 @@ def _resolve_overlaps(slots: Iterable[Slot], limit: float) -> list[Slot]:
         while current is not None and accepted and accepted[-1].end > current.start + 1e-9:
             prev = accepted[-1]
             if current.priority > prev.priority:
-                # Less important: it may only start once the other is over.
-                current = replace(current, start=prev.end)
+                # Less important: it may only start once the other is over; an action line's
+                # behaviour, timed to no word, is then done whole.
+                end = current.end
+                if current.whole:
+                    end = max(end, min(limit, round(prev.end + current.length, 6)))
+                current = replace(current, start=prev.end, end=end)
                 if current.length < MIN_SLOT - 1e-9:
                     current = None
             elif current.priority < prev.priority or current.start - prev.start >= MIN_SLOT:
                 trimmed = replace(prev, end=current.start)
                 accepted.pop()
-                rest = replace(prev, start=current.end)
+                rest = replace(prev, start=current.end, whole=False)
                 if trimmed.length >= MIN_SLOT - 1e-9:
                     accepted.append(trimmed)
-                elif prev.event.utterance_id is None:
+                elif prev.whole:
                     # It had barely begun: an action line's behaviour, timed to no word, is done
                     # whole after the other ("sits down and takes a deep breath").
                     rest = replace(rest, end=min(limit, round(current.end + prev.length, 6)))

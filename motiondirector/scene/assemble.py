@@ -88,9 +88,11 @@ def assemble_scene(
     names = NameMatcher(known)
     written = written_language(speeches[turn].text for turn in turns) or words_language(script)
     casts = [_on_stage(beat, script.declared_characters, names) for beat in beats]
-    cues = _stage_cues(beats, casts, speeches, list(dict.fromkeys(known)), script.language, written)
+    cues, performed = _stage_cues(
+        beats, casts, speeches, list(dict.fromkeys(known)), script.language, written
+    )
     stages = [_with_entrances(cast, beat, cues) for cast, beat in zip(casts, beats, strict=True)]
-    layout = _Layout(timing, limits, file, script.language, written)
+    layout = _Layout(timing, limits, file, script.language, written, performed)
     scene_beats = []
     for index, beat in enumerate(beats):
         scene_beats.append(layout.beat(index, beat, stages[index], speeches, names, cues))
@@ -215,17 +217,18 @@ def _stage_cues(
     characters: list[str],
     language: str | None,
     written: str | None,
-) -> dict[RawAction | RawTurn, list[StageCue]]:
+) -> tuple[dict[RawAction | RawTurn, list[StageCue]], dict[RawAction, float]]:
     """The entrances and exits of every action line and parenthetical ("(entering)",
-    "(leaving)": its speaker's), read in script order; `casts` is who each beat names ("They
-    leave." is all of them)."""
+    "(leaving)": its speaker's), read in script order, and the seconds each action line takes
+    to act out; `casts` is who each beat names ("They leave." is all of them)."""
     cues: dict[RawAction | RawTurn, list[StageCue]] = {}
+    performed: dict[RawAction, float] = {}
     if not any(
         speeches[e].parentheticals if isinstance(e, RawTurn) else not e.centered
         for b in beats
         for e in b.elements
     ):
-        return cues  # a live turn: nothing to read
+        return cues, performed  # a live turn: nothing to read
     reader = StageReader(
         characters, [e.text for b in beats for e in b.elements if isinstance(e, RawAction)]
     )
@@ -237,12 +240,16 @@ def _stage_cues(
                     text = parenthetical.text
                     said_in = line_language(element.language or language, text, written=written)
                     cues.setdefault(element, []).extend(
-                        reader.read(text, cast, beat.heading, said_in, speaker=element.speaker)
+                        reader.read(
+                            text, cast, beat.heading, said_in, speaker=element.speaker
+                        ).changes
                     )
             elif not element.centered:
                 said_in = line_language(language, element.text, written=written)
-                cues[element] = reader.read(element.text, cast, beat.heading, said_in)
-    return cues
+                cues[element], performed[element] = reader.read(
+                    element.text, cast, beat.heading, said_in
+                )
+    return cues, performed
 
 
 def _parts(
@@ -305,8 +312,10 @@ class _Layout:
         file: str | None,
         language: str | None,
         written: str | None,
+        performed: dict[RawAction, float],
     ) -> None:
         self.timing = timing
+        self.performed = performed
         self.limits = limits
         self.file = file
         self.language = language
@@ -380,7 +389,7 @@ class _Layout:
         )
 
     def _action(self, action: RawAction, beat: int, at: int) -> ActionLine:
-        end = at + action_ms(count_words(action.text), self.timing)
+        end = at + action_ms(count_words(action.text), self.timing, self.performed.get(action, 0.0))
         line = ActionLine(
             id=f"a{len(self.actions) + 1}",
             text=action.text,

@@ -10,9 +10,9 @@ docs/input-formats.md#who-is-on-stage.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from motiondirector.plan.realizer.timing import action_word_time, ms
+from motiondirector.plan.realizer.timing import action_word_time, ms, performed_seconds
 from motiondirector.plan.scene import ActionLine, StageChange, Utterance
 from motiondirector.scene.cast import action_reader
 
@@ -22,6 +22,13 @@ if TYPE_CHECKING:
 EXIT_WALK_S = 2.5
 """How long a character who exits stays in sight after the word that says so (within its
 action line): the walk off."""
+
+
+class Reading(NamedTuple):
+    """What `StageReader.read` finds in a line."""
+
+    changes: list[StageCue]  # its entrances and exits, in its order
+    performed: float  # seconds its behaviours take to act out (`performed_seconds`)
 
 
 class StageReader:
@@ -48,12 +55,12 @@ class StageReader:
         heading: str | None,
         language: str | None,
         speaker: str | None = None,
-    ) -> list[StageCue]:
-        """The entrances and exits `text` tells, in its order; `cast` is whom "they" and
-        "everyone" may mean; `speaker`, for a parenthetical, does what has no subject
-        ("(leaving)")."""
+    ) -> Reading:
+        """The entrances and exits `text` tells and how long it takes to act out; `cast` is
+        whom "they" and "everyone" may mean; `speaker`, for a parenthetical, does what has no
+        subject ("(leaving)")."""
         found: list[StageCue] = []
-        action_reader().parse(
+        cues = action_reader().parse(
             text,
             self._names,
             self._tracker,
@@ -63,7 +70,8 @@ class StageReader:
             place=heading,
             language=language,
         )
-        return found
+        behaviours = ((c.character, c.template.channel, c.template.lexeme) for c in cues)
+        return Reading(found, performed_seconds(behaviours))
 
 
 def first_entrances(

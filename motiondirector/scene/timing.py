@@ -41,7 +41,8 @@ class TimingOptions:
     parenthetical_pause: before a word preceded by a parenthetical inside a speech.
     turn_gap: between consecutive turns and action lines.
     action_seconds_per_word, action_min_seconds, action_max_seconds: reading time of an action
-        line, clamped to [min, max].
+        line (or the time its behaviours take to act out, when longer), clamped to
+        [min, max].
     heading_gap: at the start of a beat that has a scene heading.
     """
 
@@ -169,9 +170,11 @@ def language_pace(language: str | None) -> float:
     return 1.0 if rate is None else round(SYLLABLE_RATES["en"] / rate, 4)
 
 
-def action_ms(word_count: int, options: TimingOptions) -> int:
-    """Reading time of an action line: seconds per word, clamped to [min, max]."""
-    seconds = word_count * options.action_seconds_per_word
+def action_ms(word_count: int, options: TimingOptions, performed: float = 0.0) -> int:
+    """How long an action line lasts: its reading time (seconds per word) or, when longer, the
+    `performed` seconds what it tells takes to act out ("sits down and crosses her arms"),
+    clamped to [min, max]."""
+    seconds = max(word_count * options.action_seconds_per_word, performed)
     seconds = min(options.action_max_seconds, max(options.action_min_seconds, seconds))
     return max(1, to_ms(seconds))
 

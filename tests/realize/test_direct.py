@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -40,7 +41,8 @@ def test_writes_plan_timeline_otio_and_a_bvh_per_character(directed: DirectResul
     assert [m.name for m in back.tracks.markers] == lines
     for index, name in enumerate(("ANA", "BEN")):
         motion = retarget(read_bvh(paths[f"bvh:{name}"]), load_rig_map("canonical")).motion
-        assert motion.frames == round(directed.plan.scene.duration * 30) + 1
+        # The last frame is the first at or after the scene's end.
+        assert motion.frames == math.ceil(directed.plan.scene.duration * 30 - 1e-6) + 1
         # Each file stands on its mark of the row: opened together, side by side.
         mark = np.array([stage_mark(index, 2), 0.0, 0.0])
         assert np.allclose(

@@ -132,7 +132,7 @@ def test_pauses_follow_punctuation() -> None:
 def test_turn_gap_and_action_reading_time() -> None:
     options = TimingOptions(turn_gap=0.5)
     scene = parse_script(
-        "ANA: Hi.\nShe sits.\n" + "word " * 100 + "\nBEN: Hi.\n", format="text", timing=options
+        "ANA: Hi.\nShe smiles.\n" + "word " * 100 + "\nBEN: Hi.\n", format="text", timing=options
     )
     ana, ben = scene.utterances
     short, long = scene.actions
@@ -142,6 +142,21 @@ def test_turn_gap_and_action_reading_time() -> None:
     assert ben.start == pytest.approx(long.end + 0.5)
     medium = parse_script("ANA: Hi.\n" + "word " * 12, format="text").actions[0]
     assert medium.end - medium.start == pytest.approx(12 * 0.25)
+
+
+def test_an_action_lasts_as_long_as_it_takes_to_act_out() -> None:
+    scene = parse_script(
+        "ANA: Hi.\nAna sits down and crosses her arms.\nBen waves.\nAna sits. Ben sits.\n"
+        "Ana smiles.\nBEN: Hi.\n",
+        format="text",
+    )
+    seated, waved, both, smiled = (a.end - a.start for a in scene.actions)
+    # Reading takes 1.75 s; the lead, the sit and the arms' preparation and stroke take 4 s.
+    assert seated == pytest.approx(0.4 + 2.0 + 0.6 + 1.0)
+    assert waved == pytest.approx(0.4 + 0.35 + 1.0)
+    assert both == pytest.approx(0.4 + 2.0)  # both sit at once
+    assert smiled == pytest.approx(1.0)  # a face is no longer than reading (the minimum)
+    assert scene.utterances[1].start >= scene.actions[-1].end
 
 
 def test_heading_gap_opens_each_beat() -> None:

@@ -14,12 +14,9 @@ from dataclasses import dataclass
 from motiondirector.plan.motion_plan import PostureEvent, Source
 from motiondirector.plan.realizer.describe import describe_posture
 from motiondirector.plan.realizer.requests import EventIds, Request
-from motiondirector.plan.realizer.timing import ms
+from motiondirector.plan.realizer.timing import TRANSIENT_SECONDS, ms
 from motiondirector.plan.scene import Beat
 
-TRANSIENT_SECONDS = {
-    "walk": 1.5, "run": 1.5, "turn": 1.0, "jump": 0.8, "kick": 0.8, "dance": 3.0,
-}  # fmt: skip
 # Movements made on one's feet: whoever sat, knelt or lay before is standing after them ("Ana
 # sits. ... Ana walks to the window." does not sit down again at the window). A turn is not.
 ON_FOOT = frozenset({"walk", "run", "jump", "kick", "dance"})

@@ -7,6 +7,7 @@ from the ranges reported for conversational gestures (preparation ~0.3-0.6 s, st
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from motiondirector.plan.direction import Behaviour
@@ -89,6 +90,14 @@ HEAD_PHASES: dict[str, Phases] = {
 }
 REPEATED_HEAD = frozenset({"nod", "shake"})
 
+# Movements that end by themselves; every other posture is got into and then held.
+TRANSIENT_SECONDS = {
+    "walk": 1.5, "run": 1.5, "turn": 1.0, "jump": 0.8, "kick": 0.8, "dance": 3.0,
+}  # fmt: skip
+POSTURE_TRANSITION = 2.0
+"""Seconds the body takes to get into a posture it holds (sits down, kneels, stands up)."""
+STROKE_SEEN = 1.0  # of a gesture's stroke, what is seen before a line goes on over the rest
+
 PRE_STROKE_HOLD = 0.08  # ready -> stroke: the hand waits for the stressed syllable
 HOLD_GAP = 0.6  # gestures closer than this hold instead of retracting (co-articulation)
 ACTION_LEAD = 0.4  # behaviours from an action line stroke this long after it starts
@@ -96,6 +105,24 @@ ACTION_LEAD = 0.4  # behaviours from an action line stroke this long after it st
 # line after the lead ("looks up and studies him": the look up, then the look at him).
 ACTION_SPREAD = 0.8
 LISTENER_LATENCY = 0.3  # listeners react this long after the word that triggers them
+
+
+def performed_seconds(behaviours: Iterable[tuple[str, str, str | None]]) -> float:
+    """How long an action line's (character, channel, lexeme) behaviours take to act out (0
+    for none of the body): `ACTION_LEAD`, then each character's postures (`TRANSIENT_SECONDS`,
+    else `POSTURE_TRANSITION`) and gestures (preparation and up to `STROKE_SEEN` of the
+    stroke) one after another; characters act at once. Face, head and gaze go with the body."""
+    seconds: dict[str, float] = {}
+    for character, channel, lexeme in behaviours:
+        if channel == "posture" and lexeme is not None and lexeme != "idle":
+            took = TRANSIENT_SECONDS.get(lexeme, POSTURE_TRANSITION)
+        elif channel == "gesture" and lexeme in GESTURE_PHASES:
+            phases = GESTURE_PHASES[lexeme]
+            took = phases.prep + min(phases.stroke, STROKE_SEEN)
+        else:
+            continue
+        seconds[character] = seconds.get(character, 0.0) + took
+    return ACTION_LEAD + max(seconds.values()) if seconds else 0.0
 
 
 def ms(value: float) -> float:
