@@ -885,7 +885,7 @@ class ActionParser:
                 if cues[index].character in singles
             }
             cues[:] = [cue for index, cue in enumerate(cues) if index not in dropped]
-        self._part_actions(tokens, names, tracker, subject or list(on_stage), cues)
+        self._part_actions(tokens, names, tracker, subject or list(on_stage), cues, subjects)
         self._worn_faces(tokens, names, tracker, cues)
         if emotions:
             self._emotion_faces(tokens, mentions, subjects, subject, tracker, cues)
@@ -943,16 +943,25 @@ class ActionParser:
         tracker: ReferenceTracker,
         group: list[str],
         cues: list[ActionCue],
+        subjects: list[tuple[int, list[str]]],
     ) -> None:
         """What a part of a character does ("Her face falls.", "Ana's jaw drops.", "his eyes
         narrowing"): the owner's behaviours (the lexicon's `part_actions`). "Their" parts are
-        the group's: the sentence's subject when it is several, else everyone on stage."""
+        the group's: the sentence's subject when it is several, else everyone on stage. A part
+        with no owner after a comma or "with" is the subject's of the verb before it, else after
+        it ("Mara watches Leo, arms folded", "Mara, arms folded, watches", "with eyes closed");
+        `subjects` are the sentence's verbs' (position, subject)."""
         for index in range(len(tokens) - 2):
             part = tokens[index + 1].low
             if part not in self._parts:
                 continue
             if tokens[index].low == "their" and not tokens[index].glossed:
                 owners: list[str] = group if len(group) > 1 else []
+            elif tokens[index].text == "," or tokens[index].low == "with":
+                before = [found for at, found in subjects if at < index]
+                after = [found for at, found in subjects if at > index]
+                doer = before[-1] if before else after[0] if after else []
+                owners = list(doer) if len(doer) == 1 else []
             else:
                 owner = self._owner(tokens, index, names, tracker)
                 owners = [owner] if owner is not None else []
@@ -1051,6 +1060,12 @@ class ActionParser:
                 continue
             if position > 0 and tokens[position - 1].low in _DETERMINERS:
                 continue  # "a look", "the waves": a noun
+            if (
+                position > 1
+                and tokens[position - 1].low in self._parts
+                and (tokens[position - 2].text == "," or tokens[position - 2].low == "with")
+            ):
+                continue  # ", head bowed": what the part does (`_part_actions`)
             if (
                 position > 0
                 and tokens[position - 1].low in _PREPOSITIONS
@@ -1251,12 +1266,22 @@ class ActionParser:
                 return [name] if name else None
             match = names.match_ending(tokens, k)
             if match is not None and not token.possessive:
-                start = match[1]
-                if start > begin and tokens[start - 1].low in _ARTICLES:
-                    start -= 1  # "A BARTENDER, 60s, locks up and walks home"
+                start = self._noun_phrase_start(tokens, begin, match[1])
                 if start == begin or tokens[start - 1].low in _CONJUNCTIONS:
                     return [match[0]]
         return None
+
+    def _noun_phrase_start(self, tokens: list[_Tok], begin: int, start: int) -> int:
+        """Where the noun phrase that ends in a name starting at `start` begins: at an article
+        or possessive before it, over up to three lower-case words ("A BARTENDER", "Her son
+        LEO", "the old man BEN"); else at the name."""
+        for first in range(start - 1, max(begin, start - 4) - 1, -1):
+            token = tokens[first]
+            if token.low in _DETERMINERS:
+                return first
+            if not token.text.isalpha() or not token.text.islower() or token.low in self._by_form:
+                break
+        return start
 
     def _appositive(
         self,
@@ -1610,11 +1635,22 @@ class ActionParser:
         names: NameIndex,
         tracker: ReferenceTracker,
     ) -> None:
-        """Genders from introductions: "NOB, 42, male", "CHARYA, a nice Librarian lady", and
-        "CHALF, NAR, and YOR, each male" for all three."""
+        """Genders from introductions: "NOB, 42, male", "CHARYA, a nice Librarian lady",
+        "CHALF, NAR, and YOR, each male" for all three, and "her son LEO"."""
         starts = {index for index, _ in mentions}
         cluster: list[str] = []
         for index, name in mentions:
+            noun = tokens[index - 1] if index > 0 else None
+            if (
+                noun is not None
+                and noun.text.islower()
+                and not noun.glossed
+                and (noun.low in _MALE_NOUNS or noun.low in _FEMALE_NOUNS)
+            ):
+                # "her son LEO": he is a son, and "her" is whom the lines before mean.
+                tracker.learn(name, "m" if noun.low in _MALE_NOUNS else "f")
+                if index > 1 and tokens[index - 2].low in ("his", "her"):
+                    tracker.resolve(tokens[index - 2].low, exclude=[name])
             match = names.match_starting(tokens, index)
             end = match[1] if match is not None else index + 1
             cluster.append(name)

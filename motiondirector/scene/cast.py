@@ -63,7 +63,8 @@ THINGS_DO_TOO = frozenset(
      "emerge", "back", "hang", "lower", "raise", "cross", "stand", "lean", "jump", "hop",
      "collapse", "cover", "hold", "put", "place", "pump", "flick", "toss", "tilt", "face",
      "step", "point", "wave", "sit", "wait", "get", "slump", "count", "relax", "bury", "groan",
-     "swallow", "crack", "stretch", "grumble", "hide"}
+     "swallow", "crack", "stretch", "grumble", "hide",
+     "lumber", "glide", "bolt"}
 )  # fmt: skip
 _ASIDE = re.compile(r"\([^()]*\)")
 _TOKEN = re.compile(r"[^\W_](?:[\w'’\-]*[^\W_])?|[^\w\s]")

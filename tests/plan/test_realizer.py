@@ -351,6 +351,25 @@ def test_a_posture_said_while_a_movement_goes_on_is_where_it_ends(
     assert walk.start < sit.start == ms(line.end)
 
 
+def test_being_told_to_rest_keeps_the_posture_in_force(
+    two_person_scene: Scene, direction: Direction
+) -> None:
+    line = two_person_scene.actions[0].model_copy(update={"text": "Ben sits. He freezes."})
+    scene = two_person_scene.model_copy(update={"actions": (line,)})
+    action = ActionDirection(
+        action_id="a1",
+        behaviours=(
+            b("BEN", "posture", lexeme="sit", origin="action", word=1),
+            b("BEN", "posture", lexeme="idle", origin="action", word=3),
+        ),
+    )
+    plan = realize(scene, direction.model_copy(update={"actions": (action,)}))
+    postures = [e for e in plan.character("BEN").events if isinstance(e, PostureEvent)]
+    # Freezing seated stays seated: it does not stand him up.
+    assert [e.lexeme for e in postures] == ["idle", "sit"]
+    assert postures[-1].end == ms(scene.duration)
+
+
 ENTRANCE = """INT. CORRIDOR - NIGHT
 
 NORA

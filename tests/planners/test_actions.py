@@ -297,6 +297,34 @@ def test_a_relative_clause_on_the_subject_describes_them() -> None:
     ]
 
 
+def test_a_noun_before_a_name_introduces_them() -> None:
+    cast = ("MARA", "LEO")
+    lines = read(
+        "MARA stirs a pot. Her son LEO slouches in, hood up, and drops into a chair.",
+        "Mara sets a bowl in front of him. He pushes it away. She smiles.",
+        cast=cast,
+    )
+    # Leo drops into the chair (not Mara, the subject carried over), and he is a son.
+    assert ("LEO", "sit", None) in lines[0] and ("MARA", "sit", None) not in lines[0]
+    assert {c for c, _, _ in lines[1][:2]} == {"LEO"}  # "He" is Leo, not Mara
+    assert lines[1][-1][0] == "MARA"  # and "her son" made Mara a she
+
+
+def test_an_absolute_phrase_is_its_subject_s() -> None:
+    assert read("Ana watches Ben, arms folded.")[0] == [
+        ("ANA", "gaze", "BEN"),
+        ("ANA", "cross_arms", None),
+    ]
+    assert read("Ana, arms folded, watches Ben.")[0][-1] == ("ANA", "cross_arms", None)
+    # "head bowed" is no bow: the head is lowered.
+    assert read("Ben sits, head bowed, fists clenched.")[0] == [
+        ("BEN", "sit", None),
+        ("BEN", "lower", None),
+        ("BEN", "AU4", None),
+        ("BEN", "AU23", None),
+    ]
+
+
 def test_a_quoted_cry_does_not_end_the_sentence() -> None:
     assert read('Ana, who mutters "HEY!" at everyone, sits.')[0] == [("ANA", "sit", None)]
 
@@ -441,7 +469,8 @@ def test_hands_and_drinks_as_nouns_hand_nothing_over() -> None:
         [("ANA", "stand", None)],
         [("BEN", "put_down", None)],
         [],
-        [("BEN", "open", None)],
+        # No hand-over; the shaking hands are his (an absolute phrase): a tremble.
+        [("BEN", "open", None), ("BEN", "AU1", None), ("BEN", "AU20", None)],
     ]
     assert read("The two walk off.")[0][:2] == [("ANA", "walk", None), ("BEN", "walk", None)]
 

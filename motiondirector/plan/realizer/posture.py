@@ -3,7 +3,8 @@
 Postures from action lines persist until changed. Movements that end by themselves (walk, run,
 turn, jump, kick, dance) last their action line (at least a moment) and return to the resting
 posture: the one before for a turn, standing at rest after a movement made on one's feet. A
-jump from sitting, kneeling, lying or a fall is getting up: it stands.
+jump from sitting, kneeling, lying or a fall is getting up: it stands. Being told to be at rest
+("freezes", "waits") keeps the posture in force: a seated character who freezes stays seated.
 With no direction a character is `idle`: at rest, breathing, shifting weight, never frozen.
 """
 
@@ -65,6 +66,8 @@ def realize_posture(
             index += 1
             if change.lexeme == "jump" and resting.lexeme in LOWERED:
                 change = _rises(change, resting.lexeme)
+            if change.lexeme == "idle" and resting.lexeme != "idle":
+                continue  # "freezes", "waits" while seated: at rest in the posture in force
             timeline.append(change)
             if change.lexeme not in TRANSIENT_SECONDS:
                 resting = change
