@@ -885,7 +885,8 @@ class ActionParser:
                 if cues[index].character in singles
             }
             cues[:] = [cue for index, cue in enumerate(cues) if index not in dropped]
-        self._part_actions(tokens, names, tracker, subject or list(on_stage), cues, subjects)
+        doers = subjects or self._opener(tokens, mentions, tracker)
+        self._part_actions(tokens, names, tracker, subject or list(on_stage), cues, doers)
         self._worn_faces(tokens, names, tracker, cues)
         if emotions:
             self._emotion_faces(tokens, mentions, subjects, subject, tracker, cues)
@@ -897,6 +898,19 @@ class ActionParser:
             # "Ana is quiet. Smiles."
             return [mentions[0][1]]
         return subject
+
+    @staticmethod
+    def _opener(
+        tokens: list[_Tok], mentions: list[tuple[int, str]], tracker: ReferenceTracker
+    ) -> list[tuple[int, list[str]]]:
+        """Who a sentence with no verb of the lexicon opens with, as a subject at its start:
+        "Nina wraps both hands around it, eyes closed" is about Nina."""
+        if mentions and mentions[0][0] == 0:
+            return [(0, [mentions[0][1]])]
+        if tokens and tokens[0].low in ("he", "she") and not tokens[0].glossed:
+            name = tracker.resolve(tokens[0].low)
+            return [(0, [name])] if name else []
+        return []
 
     def _worn_faces(
         self, tokens: list[_Tok], names: NameIndex, tracker: ReferenceTracker, cues: list[ActionCue]

@@ -316,6 +316,8 @@ def test_an_absolute_phrase_is_its_subject_s() -> None:
         ("ANA", "cross_arms", None),
     ]
     assert read("Ana, arms folded, watches Ben.")[0][-1] == ("ANA", "cross_arms", None)
+    # With no verb of the lexicon, the one the sentence opens with.
+    assert read("Ana wraps both hands around the mug, eyes closed.")[0] == [("ANA", "AU43", None)]
     # "head bowed" is no bow: the head is lowered.
     assert read("Ben sits, head bowed, fists clenched.")[0] == [
         ("BEN", "sit", None),
@@ -323,6 +325,12 @@ def test_an_absolute_phrase_is_its_subject_s() -> None:
         ("BEN", "AU4", None),
         ("BEN", "AU23", None),
     ]
+
+
+def test_going_back_to_a_thing_is_returning_to_it() -> None:
+    assert read(
+        "Ben goes back to his coffee.", "Ana goes back to reading.", "Ben goes back to the door."
+    ) == [[("BEN", "drink", None)], [("ANA", "read", None)], [("BEN", "walk", None)]]
 
 
 def test_a_quoted_cry_does_not_end_the_sentence() -> None:
