@@ -23,7 +23,9 @@ such a segment is layered onto the posture's pose, its arms (for a gesture) and 
 moving as recorded relative to the chest, its spine bending from the posture as it bends from
 its own first frame, while the pelvis, legs and stage position keep the posture's. So a seated
 character points without standing up, and the hold after the gesture returns to the posture,
-not to wherever the gesture left the arms.
+not to wherever the gesture left the arms. A lean from a seat or from the knees is layered
+the same way (its spine bending, the seat kept): "sits, then leans forward" leans in the
+chair, and does not stand up into a standing lean.
 
 This module must not choose clips; it renders the choices of `retrieval/sequence.py`.
 """
@@ -236,11 +238,13 @@ def _is_fill(segment: Segment) -> bool:
 class _PostureInForce:
     """The persistent posture a character holds, and its pose: set when a posture segment
     ends or the first hold of a posture begins, cleared by any other posture or an idle
-    fill."""
+    fill. A lean from a seat or from the knees is layered onto that pose (`seat`): it leans
+    where the character sits, and the seat stays under any lean after it."""
 
     def __init__(self) -> None:
         self.lexeme: str | None = None
         self.pose: Pose | None = None
+        self.seat: Pose | None = None
 
     def before(self, segment: Segment, previous: Pose | None) -> tuple[Pose | None, Pose | None]:
         """(pose a hold holds, posture a movement is layered onto) for `segment`, which
@@ -253,8 +257,17 @@ class _PostureInForce:
                 return self.pose, None
             self.lexeme, self.pose = None, None
             return previous, None
+        if lexeme in _LEANS:
+            if self.lexeme in _SEATS:
+                self.seat = self.pose
+            elif self.lexeme not in _LEANS:
+                self.seat = None
+            if self.seat is not None:
+                return previous, self.seat
         if lexeme is None or lexeme in POSTURE_LEXEMES:
             self.lexeme, self.pose = None, None
+            if lexeme not in _LEANS:
+                self.seat = None
             return previous, None
         return previous, self.pose
 
@@ -262,6 +275,11 @@ class _PostureInForce:
         """A persistent posture's segment that ended in the pose `last` is in force."""
         if segment.lexeme in persistent_lexemes() and segment.source != IDLE_SOURCE:
             self.lexeme, self.pose = segment.lexeme, last
+
+
+# Postures a lean is done from without getting up, and the leans.
+_SEATS = frozenset({"sit", "kneel"})
+_LEANS = frozenset({"lean_forward", "lean_back"})
 
 
 def _blend_travel(

@@ -105,11 +105,14 @@ _STOPS = frozenset({".", "!", "?"})
 # Words that say what someone is when they are introduced ("CHARYA, a nice Librarian lady").
 _MALE_NOUNS = frozenset(
     {"man", "male", "boy", "guy", "gentleman", "father", "dad", "husband", "son", "brother",
-     "uncle", "king", "prince", "stallion", "lad", "grandfather", "grandpa", "sir"}
+     "uncle", "king", "prince", "stallion", "lad", "grandfather", "grandpa", "sir", "grandson",
+     "nephew", "stepson", "stepfather", "boyfriend", "fiance", "widower", "groom", "waiter"}
 )  # fmt: skip
 _FEMALE_NOUNS = frozenset(
     {"woman", "female", "girl", "lady", "mother", "mom", "mum", "wife", "daughter", "sister",
-     "aunt", "queen", "princess", "mare", "lass", "gal", "grandmother", "grandma"}
+     "aunt", "queen", "princess", "mare", "lass", "gal", "grandmother", "grandma",
+     "granddaughter", "niece", "stepdaughter", "stepmother", "girlfriend", "fiancee", "fiancée",
+     "widow", "bride", "waitress", "actress"}
 )  # fmt: skip
 # English words a glossary may say besides the lexicon's verbs, objects and group subjects.
 _GLOSS_WORDS = (

@@ -21,6 +21,8 @@ from motiondirector.plan.vocabulary import HEAD_LEXEMES
 WAVE = "wave.right.normal.normal.neutral"
 SIT = "sit.normal.normal.neutral"
 IDLE = "idle.normal.normal.neutral"
+LEAN_FORWARD = "lean_forward.normal.normal.neutral"
+LEAN_BACK = "lean_back.normal.normal.neutral"
 
 
 def _clip(clip_id: str, target_in: float, target_out: float, *, blend: float = 0.2,
@@ -197,6 +199,35 @@ def test_a_gesture_while_seated_is_played_seated() -> None:
     assert wrist[during - 5 : during + 5].max() > wrist[before] + 0.3  # the hand is raised
     # ...and back where the seated pose keeps it once the hold after the wave has blended in.
     assert abs(wrist[round((stop + 1.0) * 30)] - wrist[before]) < 0.05
+
+
+def test_a_lean_from_a_seat_leans_in_the_seat() -> None:
+    sit = get_clip(SIT)
+    lean_forward, lean_back = get_clip(LEAN_FORWARD), get_clip(LEAN_BACK)
+    start = sit.duration + 1.0
+    leaned = start + lean_forward.duration
+    back = leaned + 1.0
+    end = back + lean_back.duration + 1.0
+    timeline = _timeline(
+        _clip(SIT, 0.0, sit.duration, blend=0.0),
+        _clip(IDLE, sit.duration, start, kind="procedural", lexeme="sit", source_out=1.0),
+        _clip(LEAN_FORWARD, start, leaned),
+        _clip(IDLE, leaned, back, kind="procedural", lexeme="lean_forward", source_out=1.0),
+        _clip(LEAN_BACK, back, back + lean_back.duration),
+        _clip(IDLE, back + lean_back.duration, end, kind="procedural", lexeme="lean_back",
+              source_out=1.0),
+        duration=end,
+    )  # fmt: skip
+    motion = assemble_timeline(timeline)["ANA"]
+    sat = sit.motion().root_positions[-1, 1]
+    # Seated throughout: a lean used to stand the character up into a standing lean.
+    after_sitting = round(sit.duration * 30)
+    assert np.abs(motion.root_positions[after_sitting:, 1] - sat).max() < 0.03
+    head = motion.joint_positions()[:, 15]
+    ahead = head[:, 2] - motion.root_positions[:, 2]
+    before, forward = round((start - 0.3) * 30), round((leaned + 0.5) * 30)
+    assert ahead[forward] > ahead[before] + 0.05  # the chest and head come forward...
+    assert ahead[round((end - 0.3) * 30)] < ahead[forward] - 0.05  # ...and go back
 
 
 def test_a_head_movement_while_seated_keeps_the_seated_arms() -> None:

@@ -327,6 +327,20 @@ def test_an_absolute_phrase_is_its_subject_s() -> None:
     ]
 
 
+def test_climbing_onto_a_seat_sits_and_a_head_on_a_shoulder_leans() -> None:
+    cast = ("SAM", "ELLIE")
+    assert read(
+        "SAM feeds pigeons. His granddaughter ELLIE skips over, waving a drawing.",
+        "Ellie climbs onto the bench beside him and leans her head on his shoulder.",
+        "Ellie skips breakfast. She climbs into bed.",
+        cast=cast,
+    ) == [
+        [("ELLIE", "walk", None), ("ELLIE", "wave", None)],
+        [("ELLIE", "sit", None), ("ELLIE", "lean_forward", "SAM"), ("ELLIE", "tilt", None)],
+        [("ELLIE", "lie", None)],
+    ]
+
+
 def test_going_back_to_a_thing_is_returning_to_it() -> None:
     assert read(
         "Ben goes back to his coffee.", "Ana goes back to reading.", "Ben goes back to the door."
