@@ -156,6 +156,8 @@ _TITLES = frozenset(
      "deputy", "principal", "madam", "nanny", "grandma", "grandpa"}
 )  # fmt: skip
 _PROGRESSIVE = frozenset({"is", "are", "was", "were", "been"})
+# After a body part, where it is moved: one's own ("turns her face to the wall").
+_AWAY_TO = frozenset({"to", "toward", "towards", "away", "aside", "from"})
 _INTRODUCTION_REACH = 14  # tokens after "NAME," read as the description of NAME
 _EMOTION_FACE_MIN = 0.05
 
@@ -1584,7 +1586,10 @@ class ActionParser:
                 or (
                     token.low in ("her", "his")
                     and (
-                        following in _TOUCHED  # "shakes his hand", "touches her arm"
+                        (  # "shakes his hand", "touches her arm"; "turns her face to" is her own
+                            following in _TOUCHED
+                            and not (index + 2 < len(region) and region[index + 2].low in _AWAY_TO)
+                        )
                         or (  # "meets her gaze"; "gestures with his eyes" are his own
                             following in _EYES and not (index and region[index - 1].low == "with")
                         )

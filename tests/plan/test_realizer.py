@@ -275,7 +275,9 @@ def test_a_movement_on_foot_gets_a_seated_character_up_and_a_turn_does_not(
         plan = realize(scene, direction.model_copy(update={"actions": actions}))
         return [e.lexeme for e in plan.character("BEN").events if isinstance(e, PostureEvent)]
 
-    assert postures("sit", "turn") == ["idle", "sit", "turn", "sit"]
+    # A seated turn is left to the head and eyes: not up to turn and down again.
+    assert postures("sit", "turn") == ["idle", "sit"]
+    assert postures("stand", "turn") == ["idle", "stand", "turn", "stand"]
     assert postures("lie", "walk") == ["idle", "lie", "walk", "idle"]
     assert postures("sit", "kick") == ["idle", "sit", "kick", "idle"]
     # "Jumps up" from a seat gets up; standing, a jump is a jump.

@@ -341,6 +341,20 @@ def test_climbing_onto_a_seat_sits_and_a_head_on_a_shoulder_leans() -> None:
     ]
 
 
+def test_turning_ones_head_is_the_head_and_eyes() -> None:
+    assert read(
+        "Ben sits. Ana turns her head.",
+        "Ana turns her face to the wall.",
+        "Ana turns her head toward Ben.",
+        "Ana turns to Ben.",
+    ) == [
+        [("BEN", "sit", None), ("ANA", "turn_away", None), ("ANA", "gaze", "away")],
+        [("ANA", "gaze", "away")],  # her own face: not someone she turns to
+        [("ANA", "gaze", "BEN")],
+        [("ANA", "turn", None), ("ANA", "gaze", "BEN")],
+    ]
+
+
 def test_going_back_to_a_thing_is_returning_to_it() -> None:
     assert read(
         "Ben goes back to his coffee.", "Ana goes back to reading.", "Ben goes back to the door."
@@ -352,7 +366,10 @@ def test_a_quoted_cry_does_not_end_the_sentence() -> None:
 
 
 def test_turning_a_thing_is_not_turning_the_body() -> None:
-    assert read("Ana turns the key.", "Ben turns his head.") == [[], [("BEN", "turn", None)]]
+    assert read("Ana turns the key.", "Ben turns his head.") == [
+        [],
+        [("BEN", "turn_away", None), ("BEN", "gaze", "away")],
+    ]
 
 
 def test_short_forms_need_a_capital() -> None:

@@ -5,6 +5,8 @@ turn, jump, kick, dance) last their action line (at least a moment) and return t
 posture: the one before for a turn, standing at rest after a movement made on one's feet. A
 jump from sitting, kneeling, lying or a fall is getting up: it stands. Being told to be at rest
 ("freezes", "waits") keeps the posture in force: a seated character who freezes stays seated.
+A turn while sitting, kneeling or lying is left to the head and eyes (the line's look at whom
+they turn to): the body does not stand up to turn and sit down again.
 With no direction a character is `idle`: at rest, breathing, shifting weight, never frozen.
 """
 
@@ -68,6 +70,8 @@ def realize_posture(
                 change = _rises(change, resting.lexeme)
             if change.lexeme == "idle" and resting.lexeme != "idle":
                 continue  # "freezes", "waits" while seated: at rest in the posture in force
+            if change.lexeme == "turn" and resting.lexeme in LOWERED:
+                continue  # seated, one turns to someone with the head and eyes, not by standing
             timeline.append(change)
             if change.lexeme not in TRANSIENT_SECONDS:
                 resting = change
