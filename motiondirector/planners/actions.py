@@ -974,6 +974,15 @@ class ActionParser:
             part = tokens[index + 1].low
             if part not in self._parts:
                 continue
+            if (
+                index > 0
+                and (tokens[index].possessive or tokens[index].low in ("his", "her", "their"))
+                and tokens[index - 1].low in self._verb_forms
+                and tokens[index + 2].low not in self._verb_forms
+            ):
+                # Held by a verb ("puts his head in his hands"): the verb's, not the part's
+                # own ("watches her face fall" is).
+                continue
             if tokens[index].low == "their" and not tokens[index].glossed:
                 owners: list[str] = group if len(group) > 1 else []
             elif tokens[index].text == "," or tokens[index].low == "with":

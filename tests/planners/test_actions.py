@@ -355,6 +355,34 @@ def test_turning_ones_head_is_the_head_and_eyes() -> None:
     ]
 
 
+def test_a_part_held_somewhere_is_a_behaviour_of_its_own() -> None:
+    assert read(
+        "Ana walks in and sinks onto the edge of the bed, head in her hands.",
+        "Ben waits, chin in his hand.",
+        "Ana nods, with tears in her eyes.",
+        "Ben sits, head down, eyes downcast.",
+        "Ben puts his head in his hands.",
+    ) == [
+        [("ANA", "walk", None), ("ANA", "sit", None), ("ANA", "cover_face", None)],
+        [("BEN", "idle", None), ("BEN", "chin_stroke", None)],
+        [("ANA", "nod", None), ("ANA", "AU1", None), ("ANA", "AU15", None)],
+        [("BEN", "sit", None), ("BEN", "lower", None), ("BEN", "gaze", "down")],
+        [("BEN", "cover_face", None), ("BEN", "lower", None)],  # the verb's, said once
+    ]
+
+
+def test_getting_out_of_bed_stands_and_padding_walks() -> None:
+    assert read(
+        "Ben lies in bed. He swings his legs out of bed and pads to the door.",
+        "Ana gets out of bed.",
+        "Ben gets out of the car.",
+    ) == [
+        [("BEN", "lie", None), ("BEN", "stand", None), ("BEN", "walk", None)],
+        [("ANA", "stand", None)],
+        [],
+    ]
+
+
 def test_going_back_to_a_thing_is_returning_to_it() -> None:
     assert read(
         "Ben goes back to his coffee.", "Ana goes back to reading.", "Ben goes back to the door."
@@ -505,7 +533,7 @@ def test_hands_and_drinks_as_nouns_hand_nothing_over() -> None:
         "They raise both hands to the sky.",
         "Ben, hands shaking, opens the door.",
     ) == [
-        [("ANA", "stand", None)],
+        [("ANA", "stand", None), ("ANA", "hands_on_hips", None)],
         [("BEN", "put_down", None)],
         [],
         # No hand-over; the shaking hands are his (an absolute phrase): a tremble.
