@@ -16,9 +16,10 @@ Per character, the plan's body events become **slots**, in time order:
   than `MIN_SLOT` seconds remain; one that began first ends where the higher one starts and
   goes on after it, each piece kept if at least `MIN_SLOT` long. An action line's gesture or
   posture (timed to no word) is not cut that way: it starts after the higher one whole, as it
-  does when it was cut before `MIN_SLOT` of it played. Of two
-  gestures, the earlier is cut to end where the later starts (the later one is anchored to its
-  word), or the later starts after it when that would leave too little.
+  does when it was cut before `MIN_SLOT` of it played, and an action line's gesture waits for
+  an action line's walk (run, jump, ...) before it to end ("walks to the door and opens it").
+  Of two gestures, the earlier is cut to end where the later starts (the later one is anchored
+  to its word), or the later starts after it when that would leave too little.
 
 Each slot asks the library with `ClipQuery.from_event` (the utterance's emotion, the slot's
 final length) and gets the top `k` candidates from `search_clips`. All distinct query texts of
@@ -185,7 +186,7 @@ def _resolve_overlaps(slots: Iterable[Slot], limit: float) -> list[Slot]:
         current: Slot | None = pending.pop(0)
         while current is not None and accepted and accepted[-1].end > current.start + 1e-9:
             prev = accepted[-1]
-            if current.priority > prev.priority:
+            if current.priority > prev.priority or _waits_for(current, prev):
                 # Less important: it may only start once the other is over; an action line's
                 # behaviour, timed to no word, is then done whole.
                 end = current.end
@@ -213,6 +214,17 @@ def _resolve_overlaps(slots: Iterable[Slot], limit: float) -> list[Slot]:
         if current is not None:
             accepted.append(current)
     return accepted
+
+
+def _waits_for(current: Slot, prev: Slot) -> bool:
+    """Whether an action line's gesture waits for the same lines' walk (run, jump, ...) before
+    it to end: "pads to the door. He opens it." gets there, then opens."""
+    return (
+        current.whole
+        and prev.whole
+        and current.priority == _PRIORITY["gesture"]
+        and prev.priority == _PRIORITY["posture"]
+    )
 
 
 def slot_query(slot: Slot, emotion: str | None) -> ClipQuery:

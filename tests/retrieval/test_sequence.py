@@ -223,6 +223,26 @@ def test_an_action_that_had_barely_begun_is_done_whole_after_the_posture() -> No
     assert breathed.length > 1.0
 
 
+def test_an_action_gesture_waits_for_the_walk_before_it() -> None:
+    from motiondirector import plan_text
+
+    plan = plan_text(
+        "INT. FLAT - NIGHT\n\nKai lies in bed.\n\nKai gets out of bed and pads to the door. He "
+        "opens it. MIRA stands there, shivering.\n\nMIRA\nCan I come in?\n",
+        format="fountain",
+    )
+    events = {e.lexeme: e for e in plan.character("KAI").events if hasattr(e, "lexeme")}
+    walk, door = events["walk"], events["open"]
+    assert walk.start < door.start < walk.end  # the plan opens the door while he walks
+    slots = body_slots(plan, "KAI")
+    lexemes = [slot.event.lexeme for slot in slots]
+    walked, opened = slots[lexemes.index("walk")], slots[lexemes.index("open")]
+    # He gets to the door, then opens it: the walk is not cut, the opening is whole.
+    assert walked.length == pytest.approx(min(POSTURE_WINDOW, walk.end - walk.start), abs=0.04)
+    assert opened.start == pytest.approx(walked.end)
+    assert opened.length == pytest.approx(door.end - door.start, abs=0.05)
+
+
 def test_a_persistent_posture_is_held_by_the_fill(plan: MotionPlan, timeline: Timeline) -> None:
     sits = [
         e for t in plan.characters for e in t.events
