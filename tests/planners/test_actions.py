@@ -383,6 +383,18 @@ def test_getting_out_of_bed_stands_and_padding_walks() -> None:
     ]
 
 
+def test_straightening_up_and_studying_a_thing() -> None:
+    assert read(
+        "Ana leans over the desk. She straightens slowly.",
+        "Ben straightens his tie.",
+        "Ben hands her a photograph. Ana studies it.",
+    ) == [
+        [("ANA", "lean_forward", None), ("ANA", "stand", None)],
+        [],
+        [("BEN", "give", "ANA"), ("ANA", "read", None), ("ANA", "gaze", "down")],
+    ]
+
+
 def test_going_back_to_a_thing_is_returning_to_it() -> None:
     assert read(
         "Ben goes back to his coffee.", "Ana goes back to reading.", "Ben goes back to the door."
