@@ -362,12 +362,14 @@ def test_a_part_held_somewhere_is_a_behaviour_of_its_own() -> None:
         "Ana nods, with tears in her eyes.",
         "Ben sits, head down, eyes downcast.",
         "Ben puts his head in his hands.",
+        "Ana looks up at him, eyes red.",
     ) == [
         [("ANA", "walk", None), ("ANA", "sit", None), ("ANA", "cover_face", None)],
         [("BEN", "idle", None), ("BEN", "chin_stroke", None)],
         [("ANA", "nod", None), ("ANA", "AU1", None), ("ANA", "AU15", None)],
         [("BEN", "sit", None), ("BEN", "lower", None), ("BEN", "gaze", "down")],
-        [("BEN", "cover_face", None), ("BEN", "lower", None)],  # the verb's, said once
+        [("BEN", "cover_face", None), ("BEN", "lower", None)],  # the verb's object: the verb's
+        [("ANA", "gaze", "up"), ("ANA", "AU1", None), ("ANA", "AU15", None)],
     ]
 
 
