@@ -16,7 +16,8 @@ Per character, the plan's body events become **slots**, in time order:
   than `MIN_SLOT` seconds remain; one that began first ends where the higher one starts and
   goes on after it, each piece kept if at least `MIN_SLOT` long. An action line's gesture or
   posture (timed to no word) is not cut that way: it starts after the higher one whole, as it
-  does when it was cut before `MIN_SLOT` of it played, and an action line's gesture waits for
+  does when it was cut before `MIN_SLOT` of it played or by an action line's transition into a
+  posture (the body sits, then covers its face), and an action line's gesture waits for
   an action line's walk (run, jump, ...) before it to end ("walks to the door and opens it").
   Of two gestures, the earlier is cut to end where the later starts (the later one is anchored
   to its word), or the later starts after it when that would leave too little.
@@ -199,12 +200,17 @@ def _resolve_overlaps(slots: Iterable[Slot], limit: float) -> list[Slot]:
                 trimmed = replace(prev, end=current.start)
                 accepted.pop()
                 rest = replace(prev, start=current.end, whole=False)
-                if trimmed.length >= MIN_SLOT - 1e-9:
-                    accepted.append(trimmed)
-                elif prev.whole:
-                    # It had barely begun: an action line's behaviour, timed to no word, is done
-                    # whole after the other ("sits down and takes a deep breath").
+                whole_after = prev.whole and (
+                    trimmed.length < MIN_SLOT - 1e-9
+                    or (current.whole and current.priority == _TRANSITION_PRIORITY)
+                )
+                if whole_after:
+                    # It had barely begun, or an action line's gesture meets the same lines'
+                    # posture: the body gets into the posture first, then does it whole ("sits
+                    # down and takes a deep breath", "sinks onto the bed, head in her hands").
                     rest = replace(rest, end=min(limit, round(current.end + prev.length, 6)))
+                elif trimmed.length >= MIN_SLOT - 1e-9:
+                    accepted.append(trimmed)
                 if current.priority < prev.priority and rest.length >= MIN_SLOT - 1e-9:
                     bisect.insort(pending, rest, key=_slot_order)
             else:

@@ -243,6 +243,27 @@ def test_an_action_gesture_waits_for_the_walk_before_it() -> None:
     assert opened.length == pytest.approx(door.end - door.start, abs=0.05)
 
 
+def test_an_action_gesture_cut_by_the_lines_posture_is_done_whole_after_it() -> None:
+    from motiondirector import plan_text
+
+    plan = plan_text(
+        "INT. BEDROOM - NIGHT\n\nKAI\nWhat happened?\n\nMira walks in and sinks onto the "
+        "edge of the bed, head in her hands.\n\nKAI\nMira? Talk to me. Please, just talk to "
+        "me. Whatever it is, we can fix it together, you and me.\n",
+        format="fountain",
+    )
+    events = {e.lexeme: e for e in plan.character("MIRA").events if hasattr(e, "lexeme")}
+    sit, hands = events["sit"], events["cover_face"]
+    assert hands.start + MIN_SLOT < sit.start < hands.end  # planned before she sits
+    slots = body_slots(plan, "MIRA")
+    lexemes = [slot.event.lexeme for slot in slots]
+    assert lexemes.count("cover_face") == 1
+    seated, covered = slots[lexemes.index("sit")], slots[lexemes.index("cover_face")]
+    # She sits, then puts her head in her hands, whole: not standing, then undone by the sit.
+    assert covered.start == pytest.approx(seated.end)
+    assert covered.length == pytest.approx(hands.end - hands.start, abs=0.05)
+
+
 def test_a_persistent_posture_is_held_by_the_fill(plan: MotionPlan, timeline: Timeline) -> None:
     sits = [
         e for t in plan.characters for e in t.events
