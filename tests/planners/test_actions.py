@@ -397,6 +397,12 @@ def test_straightening_up_and_studying_a_thing() -> None:
     ]
 
 
+def test_going_through_pages_is_reading() -> None:
+    assert read(
+        "Ben flips through his notes.", "Ana leafs through the file.", "Ben flips the switch."
+    ) == [[("BEN", "read", None)], [("ANA", "read", None)], []]
+
+
 def test_going_back_to_a_thing_is_returning_to_it() -> None:
     assert read(
         "Ben goes back to his coffee.", "Ana goes back to reading.", "Ben goes back to the door."
