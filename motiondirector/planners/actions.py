@@ -568,6 +568,12 @@ def _object_her(tokens: Sequence[_Tok], index: int) -> bool:
     )
 
 
+def _opens_an_absolute(token: _Tok) -> bool:
+    """Whether a part named after `token` stands in a phrase of its own, its owner the doer's
+    (", arms folded", "with eyes closed")."""
+    return token.text == "," or token.low == "with"
+
+
 def _joins_people(tokens: Sequence[_Tok], index: int, names: NameIndex) -> bool:
     """Whether the "and" at `index` joins a name to another person ("gives Nar and Yor a
     glare", "Ana and the boy"), so that the verb's clause goes on past it."""
@@ -985,7 +991,7 @@ class ActionParser:
                 continue
             if tokens[index].low == "their" and not tokens[index].glossed:
                 owners: list[str] = group if len(group) > 1 else []
-            elif tokens[index].text == "," or tokens[index].low == "with":
+            elif _opens_an_absolute(tokens[index]):
                 before = [found for at, found in subjects if at < index]
                 after = [found for at, found in subjects if at > index]
                 doer = before[-1] if before else after[0] if after else []
@@ -1091,7 +1097,7 @@ class ActionParser:
             if (
                 position > 1
                 and tokens[position - 1].low in self._parts
-                and (tokens[position - 2].text == "," or tokens[position - 2].low == "with")
+                and _opens_an_absolute(tokens[position - 2])
             ):
                 continue  # ", head bowed": what the part does (`_part_actions`)
             if (

@@ -202,10 +202,14 @@ def _resolve_overlaps(slots: Iterable[Slot], limit: float) -> list[Slot]:
                 rest = replace(prev, start=current.end, whole=False)
                 whole_after = prev.whole and (
                     trimmed.length < MIN_SLOT - 1e-9
-                    or (current.whole and current.priority == _TRANSITION_PRIORITY)
+                    or (
+                        current.whole
+                        and current.priority == _TRANSITION_PRIORITY
+                        and prev.priority == _PRIORITY["gesture"]
+                    )
                 )
                 if whole_after:
-                    # It had barely begun, or an action line's gesture meets the same lines'
+                    # It had barely begun, or an action line's gesture meets an action line's
                     # posture: the body gets into the posture first, then does it whole ("sits
                     # down and takes a deep breath", "sinks onto the bed, head in her hands").
                     rest = replace(rest, end=min(limit, round(current.end + prev.length, 6)))
@@ -223,7 +227,7 @@ def _resolve_overlaps(slots: Iterable[Slot], limit: float) -> list[Slot]:
 
 
 def _waits_for(current: Slot, prev: Slot) -> bool:
-    """Whether an action line's gesture waits for the same lines' walk (run, jump, ...) before
+    """Whether an action line's gesture waits for an action line's walk (run, jump, ...) before
     it to end: "pads to the door. He opens it." gets there, then opens."""
     return (
         current.whole
