@@ -333,40 +333,39 @@ def test_an_action_lines_behaviours_come_in_the_order_it_tells_them(
     assert {e.start for e in gaze if e.channel == "gaze"} <= {ms(line.start + ACTION_LEAD)}
 
 
+def _line_postures(
+    scene: Scene, direction: Direction, text: str, *said: tuple[str, int]
+) -> tuple[Scene, list[PostureEvent]]:
+    """BEN's postures when the scene's action line is `text` and directs the postures `said`
+    (lexeme, word)."""
+    line = scene.actions[0].model_copy(update={"text": text})
+    scene = scene.model_copy(update={"actions": (line,)})
+    behaviours = tuple(
+        b("BEN", "posture", lexeme=lexeme, origin="action", word=word) for lexeme, word in said
+    )
+    action = ActionDirection(action_id="a1", behaviours=behaviours)
+    plan = realize(scene, direction.model_copy(update={"actions": (action,)}))
+    return scene, [e for e in plan.character("BEN").events if isinstance(e, PostureEvent)]
+
+
 def test_a_posture_said_while_a_movement_goes_on_is_where_it_ends(
     two_person_scene: Scene, direction: Direction
 ) -> None:
-    line = two_person_scene.actions[0].model_copy(update={"text": "Ben walks over and sits down."})
-    scene = two_person_scene.model_copy(update={"actions": (line,)})
-    action = ActionDirection(
-        action_id="a1",
-        behaviours=(
-            b("BEN", "posture", lexeme="walk", origin="action", word=1),
-            b("BEN", "posture", lexeme="sit", origin="action", word=3),
-        ),
+    scene, postures = _line_postures(
+        two_person_scene, direction, "Ben walks over and sits down.", ("walk", 1), ("sit", 3)
     )
-    plan = realize(scene, direction.model_copy(update={"actions": (action,)}))
-    postures = [e for e in plan.character("BEN").events if isinstance(e, PostureEvent)]
     assert [e.lexeme for e in postures] == ["idle", "walk", "sit"]
     walk, sit = postures[1:]
     # The walk goes on through the line (it lasts at least 1.5 s, the line 2 s): then she sits.
-    assert walk.start < sit.start == ms(line.end)
+    assert walk.start < sit.start == ms(scene.actions[0].end)
 
 
 def test_being_told_to_rest_keeps_the_posture_in_force(
     two_person_scene: Scene, direction: Direction
 ) -> None:
-    line = two_person_scene.actions[0].model_copy(update={"text": "Ben sits. He freezes."})
-    scene = two_person_scene.model_copy(update={"actions": (line,)})
-    action = ActionDirection(
-        action_id="a1",
-        behaviours=(
-            b("BEN", "posture", lexeme="sit", origin="action", word=1),
-            b("BEN", "posture", lexeme="idle", origin="action", word=3),
-        ),
+    scene, postures = _line_postures(
+        two_person_scene, direction, "Ben sits. He freezes.", ("sit", 1), ("idle", 3)
     )
-    plan = realize(scene, direction.model_copy(update={"actions": (action,)}))
-    postures = [e for e in plan.character("BEN").events if isinstance(e, PostureEvent)]
     # Freezing seated stays seated: it does not stand him up.
     assert [e.lexeme for e in postures] == ["idle", "sit"]
     assert postures[-1].end == ms(scene.duration)

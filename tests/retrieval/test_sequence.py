@@ -31,6 +31,8 @@ from motiondirector.retrieval.sequence import (
     MIN_SLOT,
     POSTURE_WINDOW,
     RELEASE_BLEND,
+    BodyEvent,
+    Slot,
     _without_slivers,
     body_slots,
     choose_path,
@@ -202,19 +204,25 @@ def test_the_body_gets_into_a_posture_before_it_gestures_in_it() -> None:
     assert crossed == pytest.approx(sat)
 
 
-def test_an_action_that_had_barely_begun_is_done_whole_after_the_posture() -> None:
+def _planned(script: str, character: str) -> tuple[dict[str, BodyEvent], list[Slot], list[str]]:
+    """The character's body events of a Fountain script's plan by lexeme, its body slots, and
+    their lexemes."""
     from motiondirector import plan_text
 
-    plan = plan_text(
+    plan = plan_text(script, format="fountain")
+    events = {e.lexeme: e for e in plan.character(character).events if hasattr(e, "lexeme")}
+    slots = body_slots(plan, character)
+    return events, slots, [slot.event.lexeme for slot in slots]
+
+
+def test_an_action_that_had_barely_begun_is_done_whole_after_the_posture() -> None:
+    events, slots, lexemes = _planned(
         "INT. CORRIDOR - NIGHT\n\nAna waits. Ben enters.\n\nBen sits next to her and takes a "
         "deep breath.\n\nBEN\nI'm sorry. I did everything I could, and it was not enough.\n",
-        format="fountain",
+        "BEN",
     )
-    events = {e.lexeme: e for e in plan.character("BEN").events if hasattr(e, "lexeme")}
     sit, breath = events["sit"], events["breathe"]
     assert breath.start < sit.start + POSTURE_WINDOW  # the breath starts as he sits
-    slots = body_slots(plan, "BEN")
-    lexemes = [slot.event.lexeme for slot in slots]
     seated, breathed, after = slots[lexemes.index("sit") : lexemes.index("sit") + 3]
     # Not the breath's last fraction after the sit: all of it, until his line's first gesture.
     assert breathed.event.lexeme == "breathe" and breathed.start == pytest.approx(seated.end)
@@ -224,18 +232,13 @@ def test_an_action_that_had_barely_begun_is_done_whole_after_the_posture() -> No
 
 
 def test_an_action_gesture_waits_for_the_walk_before_it() -> None:
-    from motiondirector import plan_text
-
-    plan = plan_text(
+    events, slots, lexemes = _planned(
         "INT. FLAT - NIGHT\n\nKai lies in bed.\n\nKai gets out of bed and pads to the door. He "
         "opens it. MIRA stands there, shivering.\n\nMIRA\nCan I come in?\n",
-        format="fountain",
+        "KAI",
     )
-    events = {e.lexeme: e for e in plan.character("KAI").events if hasattr(e, "lexeme")}
     walk, door = events["walk"], events["open"]
     assert walk.start < door.start < walk.end  # the plan opens the door while he walks
-    slots = body_slots(plan, "KAI")
-    lexemes = [slot.event.lexeme for slot in slots]
     walked, opened = slots[lexemes.index("walk")], slots[lexemes.index("open")]
     # He gets to the door, then opens it: the walk is not cut, the opening is whole.
     assert walked.length == pytest.approx(min(POSTURE_WINDOW, walk.end - walk.start), abs=0.04)
@@ -244,19 +247,14 @@ def test_an_action_gesture_waits_for_the_walk_before_it() -> None:
 
 
 def test_an_action_gesture_cut_by_the_lines_posture_is_done_whole_after_it() -> None:
-    from motiondirector import plan_text
-
-    plan = plan_text(
+    events, slots, lexemes = _planned(
         "INT. BEDROOM - NIGHT\n\nKAI\nWhat happened?\n\nMira walks in and sinks onto the "
         "edge of the bed, head in her hands.\n\nKAI\nMira? Talk to me. Please, just talk to "
         "me. Whatever it is, we can fix it together, you and me.\n",
-        format="fountain",
+        "MIRA",
     )
-    events = {e.lexeme: e for e in plan.character("MIRA").events if hasattr(e, "lexeme")}
     sit, hands = events["sit"], events["cover_face"]
     assert hands.start + MIN_SLOT < sit.start < hands.end  # planned before she sits
-    slots = body_slots(plan, "MIRA")
-    lexemes = [slot.event.lexeme for slot in slots]
     assert lexemes.count("cover_face") == 1
     seated, covered = slots[lexemes.index("sit")], slots[lexemes.index("cover_face")]
     # She sits, then puts her head in her hands, whole: not standing, then undone by the sit.
