@@ -369,7 +369,7 @@ def test_a_part_held_somewhere_is_a_behaviour_of_its_own() -> None:
         [("ANA", "nod", None), ("ANA", "AU1", None), ("ANA", "AU15", None)],
         [("BEN", "sit", None), ("BEN", "lower", None), ("BEN", "gaze", "down")],
         [("BEN", "cover_face", None), ("BEN", "lower", None)],  # the verb's object: the verb's
-        [("ANA", "gaze", "up"), ("ANA", "AU1", None), ("ANA", "AU15", None)],
+        [("ANA", "gaze", "BEN"), ("ANA", "AU1", None), ("ANA", "AU15", None)],
     ]
 
 
@@ -394,6 +394,20 @@ def test_straightening_up_and_studying_a_thing() -> None:
         [("ANA", "lean_forward", None), ("ANA", "stand", None)],
         [],
         [("BEN", "give", "ANA"), ("ANA", "read", None), ("ANA", "gaze", "down")],
+    ]
+
+
+def test_looking_up_or_down_at_someone_looks_at_them() -> None:
+    assert read(
+        "Ben sits. Ana looks down at him.",
+        "Ben looks up at her.",
+        "Ana looks up at the sky.",
+        "Ana looks down at her hands.",
+    ) == [
+        [("BEN", "sit", None), ("ANA", "gaze", "BEN")],
+        [("BEN", "gaze", "ANA")],
+        [("ANA", "gaze", "up")],
+        [("ANA", "gaze", "down")],
     ]
 
 
