@@ -235,6 +235,11 @@ def _is_fill(segment: Segment) -> bool:
     return segment.kind == "procedural" and segment.source == IDLE_SOURCE
 
 
+# Postures a lean is done from without getting up, and the leans.
+_SEATS = frozenset({"sit", "kneel"})
+_LEANS = frozenset({"lean_forward", "lean_back"})
+
+
 class _PostureInForce:
     """The persistent posture a character holds, and its pose: set when a posture segment
     ends or the first hold of a posture begins, cleared by any other posture or an idle
@@ -265,9 +270,7 @@ class _PostureInForce:
             if self.seat is not None:
                 return previous, self.seat
         if lexeme is None or lexeme in POSTURE_LEXEMES:
-            self.lexeme, self.pose = None, None
-            if lexeme not in _LEANS:
-                self.seat = None
+            self.lexeme, self.pose, self.seat = None, None, None
             return previous, None
         return previous, self.pose
 
@@ -275,11 +278,6 @@ class _PostureInForce:
         """A persistent posture's segment that ended in the pose `last` is in force."""
         if segment.lexeme in persistent_lexemes() and segment.source != IDLE_SOURCE:
             self.lexeme, self.pose = segment.lexeme, last
-
-
-# Postures a lean is done from without getting up, and the leans.
-_SEATS = frozenset({"sit", "kneel"})
-_LEANS = frozenset({"lean_forward", "lean_back"})
 
 
 def _blend_travel(
