@@ -147,6 +147,13 @@ _TOUCHED = frozenset(
     {"hand", "hands", "arm", "arms", "shoulder", "shoulders", "back", "knee", "cheek", "cheeks",
      "face", "wrist", "neck"}
 )  # fmt: skip
+# Bare verbs after "her" that make her the doer of a clause of her own ("watches her go"): she
+# is the object, not the owner of a thing.
+_SMALL_CLAUSE = frozenset(
+    {"go", "leave", "come", "walk", "run", "pace", "dance", "cry", "weep", "sleep", "fall",
+     "disappear", "vanish", "sit", "stand", "turn", "climb", "drive", "move", "struggle", "work",
+     "eat", "breathe", "hesitate", "tremble", "shake", "shiver", "laugh", "think"}
+)  # fmt: skip
 # Words written with a capital before a name ("Doctor Hill") that are still what someone is.
 _TITLES = frozenset(
     {"doctor", "nurse", "officer", "detective", "captain", "sergeant", "professor", "judge",
@@ -448,6 +455,16 @@ class ReferenceTracker:
     def gender(self, name: str) -> str | None:
         return self._gender.get(name)
 
+    def own(self, pronoun: str, doer: Sequence[str]) -> bool:
+        """Whether a possessive can only be the doer's own ("Nora looks at her hands"): the
+        doer is one character of its gender and no one else mentioned is known to be."""
+        gender = "m" if pronoun in _MALE else "f" if pronoun in _FEMALE else None
+        if gender is None or len(doer) != 1 or self._gender.get(doer[0]) != gender:
+            return False
+        return not any(
+            self._gender.get(name) == gender for name in self._recent if name not in doer
+        )
+
     def last(self, exclude: Sequence[str] = ()) -> str | None:
         for name in reversed(self._recent):
             if name not in exclude:
@@ -565,6 +582,7 @@ def _object_her(tokens: Sequence[_Tok], index: int) -> bool:
         or not following.text[:1].isalpha()
         or following.low in _PREPOSITIONS
         or following.low in _CONJUNCTIONS
+        or following.low in _SMALL_CLAUSE
     )
 
 
@@ -1592,6 +1610,10 @@ class ActionParser:
             if doubled is not None:
                 continue
             following = region[index + 1].low if index + 1 < len(region) else ""
+            if following in _TOUCHED | _EYES | self._worn.keys() and tracker.own(
+                token.low, subject
+            ):
+                continue  # "looks at her hands": her own, no one else is a she
             person: str | None = None
             if token.low == "them":
                 person = tracker.last(exclude=subject)
@@ -1608,6 +1630,8 @@ class ActionParser:
                         or (  # "meets her gaze"; "gestures with his eyes" are his own
                             following in _EYES and not (index and region[index - 1].low == "with")
                         )
+                        or following in self._worn  # "watches her smile": the smile she wears
+                        or (token.low == "her" and following in _SMALL_CLAUSE)  # "her go"
                         or (
                             token.low == "her"
                             and (
@@ -1646,20 +1670,27 @@ class ActionParser:
             return "away"
         return spec
 
-    @staticmethod
     def _learn_gender(
-        tokens: list[_Tok], mentions: list[tuple[int, str]], tracker: ReferenceTracker
+        self, tokens: list[_Tok], mentions: list[tuple[int, str]], tracker: ReferenceTracker
     ) -> None:
         named = {name for _, name in mentions}
         if len(named) != 1:
             return
         # A pronoun before the name is someone else's ("She doesn't look up when KAI knocks."),
-        # and so is the object of the name's own verb ("Dana studies him", "Kai hugs her").
+        # and so is the object of the name's own verb ("Dana studies him", "Kai hugs her") and
+        # the owner of a part doing something of its own ("Ben watches her face fall").
         after = tokens[mentions[0][0] :]
         words = {
             t.low
             for i, t in enumerate(after)
-            if t.low != "him" and not (t.low == "her" and _object_her(after, i))
+            if t.low != "him"
+            and not (t.low == "her" and _object_her(after, i))
+            and not (
+                t.low in ("his", "her")
+                and i + 2 < len(after)
+                and after[i + 1].low in self._parts
+                and after[i + 2].low in self._verb_forms
+            )
         }
         male, female = bool(words & _MALE), bool(words & _FEMALE)
         if male != female:

@@ -624,6 +624,33 @@ def test_a_pronoun_before_a_name_or_as_its_object_teaches_no_gender() -> None:
     ]
 
 
+def test_a_part_doing_something_of_its_own_teaches_no_gender() -> None:
+    lines = read("Ana and Ben sit.", "Ben watches her face fall.", "Ana looks at Ben.", "She nods.")
+    assert lines[1][0] == ("BEN", "gaze", "ANA")
+    assert ("ANA", "AU15", None) in lines[1]
+    assert lines[3] == [("ANA", "nod", None)]
+
+
+def test_her_doing_something_is_whom_one_watches() -> None:
+    for line in ("Ben watches her go.", "Ben watches her walk away.", "Ben watches her smile."):
+        assert read("Ana and Ben sit.", line)[1] == [("BEN", "gaze", "ANA")], line
+
+
+def test_a_possessive_only_the_doer_can_be_is_their_own() -> None:
+    lines = read(
+        "Ana sits. Ben stands. He smiles.", "She looks at her hands.", "Ben takes her hand."
+    )
+    assert lines[1] == [("ANA", "gaze", "down")]
+    assert lines[2] == [("BEN", "handshake", "ANA")]
+
+
+def test_turning_to_face_someone_turns_to_them() -> None:
+    lines = read("Ana sits.", "Ben turns to face her.")
+    assert ("BEN", "gaze", "ANA") in lines[1]
+    assert all(lexeme == "turn" for _, lexeme, _ in lines[1] if lexeme != "gaze")
+    assert read("Ben turns his head.") == [[("BEN", "turn_away", None), ("BEN", "gaze", "away")]]
+
+
 def test_a_face_worn_is_its_owners() -> None:
     smile = intensities("Ana smiles.")["AU12"]
     assert read(
