@@ -211,7 +211,12 @@ def _apply_emotion(draft: _Draft, shift: EmotionShift, note: str) -> None:
 
 def _apply_stillness(draft: _Draft, still: Stillness) -> None:
     def keep(b: Behaviour) -> Behaviour | None:
-        moving = b.character == still.character and b.channel in MOVING_CHANNELS
+        # The posture a scene opens on is how the character is, not a movement they make.
+        moving = (
+            b.character == still.character
+            and b.channel in MOVING_CHANNELS
+            and b.origin != "opening"
+        )
         return None if moving else b
 
     draft.map_behaviours(still.span, keep)

@@ -22,15 +22,17 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from motiondirector.plan.vocabulary import Channel, Emotion, Hand, load_emfacs
 
-DIRECTION_SCHEMA_VERSION: Literal["1.4"] = "1.4"
+DIRECTION_SCHEMA_VERSION: Literal["1.5"] = "1.5"
 
 Origin = Literal[
-    "parenthetical", "action", "cue", "addressee", "emotion", "beat", "listener", "llm"
+    "parenthetical", "action", "opening", "cue", "addressee", "emotion", "beat", "listener", "llm"
 ]
 """What chose a behaviour:
 
 - `parenthetical`: a parenthetical in the line ("(angrily)", "(to BEN)");
 - `action`: an action line (stage direction);
+- `opening`: an action line's posture the scene opens on ("NORA lies in bed." before anyone
+  speaks, `planners/opening.py`): in force from the scene's start, not got into;
 - `cue`: a dialogue cue in the line's words ("no", "thank you", a question, a list item);
 - `addressee`: the speaker looking at whom the line is aimed at;
 - `emotion`: the speaker's face of the line's emotion (its EMFACS prototype), whoever set the
@@ -80,6 +82,7 @@ class Priority(IntEnum):
 _PRIORITIES: Mapping[Origin, Priority] = {
     "parenthetical": Priority.EXPLICIT,
     "action": Priority.EXPLICIT,
+    "opening": Priority.EXPLICIT,
     "cue": Priority.CUE,
     "addressee": Priority.CUE,
     "emotion": Priority.CUE,
@@ -212,7 +215,7 @@ class ActionDirection(_Strict):
 
 
 class Direction(_Strict):
-    schema_version: Literal["1.4"] = DIRECTION_SCHEMA_VERSION
+    schema_version: Literal["1.5"] = DIRECTION_SCHEMA_VERSION
     planner: str = Field(description="Which planner produced it: rules, llm, hybrid.")
     utterances: tuple[UtteranceDirection, ...]
     actions: tuple[ActionDirection, ...] = ()
@@ -220,11 +223,11 @@ class Direction(_Strict):
     @model_validator(mode="before")
     @classmethod
     def _upgrade(cls, data: Any) -> Any:
-        # 1.2 added the emotion origin "emoji", 1.3 "words", 1.4 "action": a 1.1 to 1.3
-        # document is a 1.4 one as it stands.
+        # 1.2 added the emotion origin "emoji", 1.3 "words", 1.4 "action", 1.5 the behaviour
+        # origin "opening": a 1.1 to 1.4 document is a 1.5 one as it stands.
         if isinstance(data, Mapping) and data.get("schema_version") == "1.0":
             data = upgrade_direction_1_0(data)
-        if isinstance(data, Mapping) and data.get("schema_version") in ("1.1", "1.2", "1.3"):
+        if isinstance(data, Mapping) and data.get("schema_version") in ("1.1", "1.2", "1.3", "1.4"):
             return {**data, "schema_version": DIRECTION_SCHEMA_VERSION}
         return data
 

@@ -53,6 +53,12 @@ class Source(_Model):
     reason: str = Field(description="Why: the trigger in the script.")
 
 
+STATE_POSTURES = frozenset({"sit", "lie", "stand", "lean_forward", "lean_back", "kneel"})
+"""Postures a character can be in when a beat opens ("NORA lies in bed." before anyone speaks,
+`planners/opening.py`): a posture event of one of them that starts where its beat starts is in
+force from the beat's first frame, with no transition into it (`MotionPlan.opens_in`)."""
+
+
 class SyncPoints(_Model):
     """BML sync points; start <= ready <= stroke <= relax <= end."""
 
@@ -253,6 +259,13 @@ class MotionPlan(_Model):
         http://localhost:8000/v1: connection refused (u1, u2, u3 and 20 more)'; None when
         no line fell back."""
         return describe_fallbacks((u.id, u.fallback) for u in self.utterances)
+
+    def opens_in(self, event: PostureEvent) -> bool:
+        """Whether `event` is a posture its beat opens on (`STATE_POSTURES`, from the beat's
+        start): held from the beat's first frame, with no transition into it."""
+        return event.lexeme in STATE_POSTURES and any(
+            abs(event.start - beat.start) < 1e-3 for beat in self.beats
+        )
 
     def character(self, name: str) -> CharacterTrack:
         for track in self.characters:

@@ -4,7 +4,8 @@ Each character's body motion is an ordered, non-overlapping sequence of segments
 scene: a clip from a library (retrieval), a generated segment (a video model), or procedural
 motion (always available). Every segment says where its material comes from (source in/out),
 where it lands (target in/out), how it blends with the previous one, which plan events it
-realizes, and why it was chosen (scores, rank, reason).
+realizes, and why it was chosen (scores, rank, reason). A segment whose source in and out are
+the same frame freezes it over its span (a pose the body is already in when a scene opens).
 
 A character's face and head may be realized too (`direct --face-library`): `face_segments`
 then holds one segment per utterance slot, a real face from a video library (kind clip, with
@@ -67,6 +68,12 @@ class Segment(_Model):
     lexeme: str | None = None
     event_ids: tuple[str, ...] = Field(default=(), description="Plan events it realizes.")
     provenance: Provenance
+
+    @property
+    def freezes(self) -> bool:
+        """Whether it holds one frame of its source still over its span (source in = out): a
+        posture's pose, held where the body is already in it."""
+        return self.source_out == self.source_in
 
 
 class FaceSegment(_Model):

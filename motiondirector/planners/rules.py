@@ -55,6 +55,7 @@ from motiondirector.planners.cues import (
 from motiondirector.planners.emoji import EmojiVote, load_emoji_emotions
 from motiondirector.planners.emotion_words import language_of_script, load_emotion_words
 from motiondirector.planners.listeners import listener_behaviours
+from motiondirector.planners.opening import opening_postures
 from motiondirector.speech.scripts import join_words
 
 
@@ -368,11 +369,13 @@ class RulesPlanner:
     def _direct_actions(
         self, scene: Scene, action_cues: dict[str, list[ActionCue]]
     ) -> tuple[ActionDirection, ...]:
+        openings = opening_postures(scene, action_cues)
         return tuple(
             ActionDirection(
                 action_id=action.id,
                 behaviours=tuple(
-                    self._action_behaviour(cue, action.text) for cue in action_cues[action.id]
+                    self._action_behaviour(cue, action.text, (action.id, index) in openings)
+                    for index, cue in enumerate(action_cues[action.id])
                 ),
             )
             for action in scene.actions
@@ -957,16 +960,16 @@ class RulesPlanner:
     # -- actions ---------------------------------------------------------------------------------
 
     @staticmethod
-    def _action_behaviour(cue: ActionCue, text: str) -> Behaviour:
+    def _action_behaviour(cue: ActionCue, text: str, opening: bool) -> Behaviour:
         """The behaviour of an action cue, on the word of the line that says it (an index in
-        `text.split()`), where the reader knows it."""
+        `text.split()`), where the reader knows it; `opening`: a posture the scene opens on."""
         template = cue.template
         return _Draft(
             character=cue.character,
             channel=template.channel,
-            rule="rules.action",
-            reason=f'action "{cue.trigger}"',
-            origin="action",
+            rule="rules.action.opening" if opening else "rules.action",
+            reason=f'action "{cue.trigger}"' + (": so when the scene opens" if opening else ""),
+            origin="opening" if opening else "action",
             lexeme=template.lexeme,
             au=template.au,
             target=cue.target,

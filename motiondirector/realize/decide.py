@@ -118,7 +118,7 @@ class SegmentDecider:
             self.segment_request(track.name, segment, *self.stand_in(track.name, segment))[0]
             for track in timeline.characters
             for segment in track.segments
-            if self.falls_short(segment)
+            if self.falls_short(segment) and not segment.freezes
         ]
         if not requests:
             return
@@ -162,20 +162,28 @@ class SegmentDecider:
             )
         event, clip = self.stand_in(character, segment)
         below = f"best library candidate {best:.2f} < threshold {self.threshold:.2f}"
-        if self.generator is not None:
+        if segment.freezes:
+            # A held pose: nothing moves, so nothing to generate; the stand-in's end is held.
+            source_in = source_out = round(clip.duration, 6)
+            plays = f"holds the last frame of the built-in synthesized '{event.lexeme}'"
+            why = below
+        elif self.generator is not None:
             return self.generate(character, segment, event, clip, below, best, scores)
-        length = segment.target_out - segment.target_in
-        source_out = round(min(clip.duration, length * builtin_max_rate(clip.id)), 6)
+        else:
+            length = segment.target_out - segment.target_in
+            source_in = 0.0
+            source_out = round(min(clip.duration, length * builtin_max_rate(clip.id)), 6)
+            plays = f"plays the built-in synthesized '{event.lexeme}'"
+            why = f"{below} and no generator configured"
         return segment.model_copy(
             update={
                 "kind": "procedural",
                 "clip_id": f"builtin/{clip.id}",
                 "source": f"builtin:{clip.id}",
-                "source_in": 0.0,
+                "source_in": source_in,
                 "source_out": source_out,
                 "provenance": Provenance(
-                    reason=f"procedural: {below} and no generator configured; plays the "
-                    f"built-in synthesized '{event.lexeme}' ({clip.id})",
+                    reason=f"procedural: {why}; {plays} ({clip.id})",
                     score=round(best, 6),
                     scores=scores,
                     candidates=provenance.candidates,

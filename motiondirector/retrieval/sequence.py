@@ -12,6 +12,10 @@ Per character, the plan's body events become **slots**, in time order:
   posture. Head movements take a body slot only where no gesture or posture is playing: a head
   clip would replace the arms of a gesture it overlapped, and the face/head channel of the plan
   carries the head movement anyway.
+- A posture the beat opens on (`MotionPlan.opens_in`) is held from the first frame: a slot of
+  `HELD_FRAMES` whose clip plays as a freeze frame of its last pose (standing needs none). A sit
+  or kneel got into from lying holds its clip's last frame too (the clip starts standing): the
+  blend out of lying does the sitting up.
 - Overlaps: a lower-priority slot is cut to start after the higher one, or dropped if less
   than `MIN_SLOT` seconds remain; one that began first ends where the higher one starts and
   goes on after it, each piece kept if at least `MIN_SLOT` long. An action line's gesture or
@@ -94,7 +98,11 @@ RELEASE_BLEND = 1.0  # seconds: the blend out of a held posture where no clip st
 # Getting up off the floor takes longer than out of a chair: out of these, the blend is twice
 # as long and may fill the whole segment that gets the body up.
 FROM_THE_FLOOR = frozenset({"lie"})
+# Postures got into from lying by sitting up: their clips start standing, so their end pose is
+# held and the blend out of lying (`FROM_THE_FLOOR`) does the sitting up.
+_SITTING_UP = frozenset({"sit", "kneel"})
 MIN_SLOT = 0.4
+HELD_FRAMES = 2  # the slot of a posture held from a beat's start: its clip's end, held
 MIN_FILL = MIN_SLOT  # seconds: the shortest piece a fill is split into
 POSTURE_WINDOW = POSTURE_TRANSITION
 # Time-warp bounds: a clip plays at most twice as fast or half as fast as recorded; beyond that
@@ -125,6 +133,10 @@ class Slot:
     # An action line's gesture or posture, timed to no word and not yet cut: one that cannot
     # start on time is done whole later (the head channel does a head movement on time anyway).
     whole: bool = False
+    # Why its clip's last frame is held still, if it is: a posture the beat opens on (held
+    # from the beat's first frame), or one got into from lying (sitting up: the blend out of
+    # lying is the movement).
+    held: str | None = None
 
     @property
     def length(self) -> float:
@@ -151,7 +163,22 @@ def body_slots(plan: MotionPlan, character: str, *, fps: int | None = None) -> l
     """The body slots of one character, in time order, non-overlapping, on the frame grid."""
     fps = fps or plan.scene.fps
     raw: list[Slot] = []
+    lying = False  # the posture before is lying: a clip into a posture from standing would
+    # stand up on the way
     for event in plan.character(character).events:
+        was_lying = lying
+        if isinstance(event, PostureEvent):
+            lying = event.lexeme in FROM_THE_FLOOR
+        if isinstance(event, PostureEvent) and plan.opens_in(event):
+            # In it when the beat opens: the pose of a persistent posture is held (standing
+            # needs no clip: the idle fill stands).
+            if event.lexeme in persistent_lexemes():
+                start = _snap(event.start, fps)
+                end = min(round(start + HELD_FRAMES / fps, 6), plan.scene.duration)
+                raw.append(
+                    Slot(start, end, event, _TRANSITION_PRIORITY, held="in it when the scene opens")
+                )
+            continue
         if isinstance(event, GestureEvent | HeadEvent):
             start, end = event.start, event.end
         elif isinstance(event, PostureEvent) and event.lexeme != "idle":
@@ -161,7 +188,9 @@ def body_slots(plan: MotionPlan, character: str, *, fps: int | None = None) -> l
         start, end = _snap(start, fps), min(_snap(end, fps), plan.scene.duration)
         if end - start >= MIN_SLOT - 1e-9:
             whole = event.utterance_id is None and not isinstance(event, HeadEvent)
-            raw.append(Slot(start, end, event, _priority(event), whole))
+            up = was_lying and isinstance(event, PostureEvent) and event.lexeme in _SITTING_UP
+            held = "got into from lying" if up else None
+            raw.append(Slot(start, end, event, _priority(event), whole, held))
     return _resolve_overlaps(raw, plan.scene.duration)
 
 
@@ -240,7 +269,8 @@ def _waits_for(current: Slot, prev: Slot) -> bool:
 def slot_query(slot: Slot, emotion: str | None) -> ClipQuery:
     """The library query of a slot: its event's query, wanting the slot's (final) length."""
     query = ClipQuery.from_event(slot.event, emotion=emotion)
-    wanted = max(DURATION_STEP, round(slot.length / DURATION_STEP) * DURATION_STEP)
+    length = POSTURE_WINDOW if slot.held else slot.length  # a held clip is a whole transition
+    wanted = max(DURATION_STEP, round(length / DURATION_STEP) * DURATION_STEP)
     return replace(query, duration=round(wanted, 3), body_motion=True)
 
 
@@ -451,9 +481,13 @@ def _clip_segment(choice: Choice, fps: int) -> Segment:
     slot, record = choice.slot, choice.candidate.record
     source_in, source_out = record.source.start, record.source.end
     target_in, target_out = slot.start, slot.end
+    reason = _reason(choice)
     rate = (source_out - source_in) / (target_out - target_in)
     fastest = max_rate(record)
-    if rate > fastest:
+    if slot.held:
+        source_in = source_out  # a freeze frame
+        reason = f"holds its last frame ({slot.held}); {reason}"
+    elif rate > fastest:
         source_out = source_in + (target_out - target_in) * fastest
     elif rate < MIN_RATE:
         target_out = max(
@@ -472,7 +506,7 @@ def _clip_segment(choice: Choice, fps: int) -> Segment:
         lexeme=slot.event.lexeme,
         event_ids=(slot.event.id,),
         provenance=Provenance(
-            reason=_reason(choice),
+            reason=reason,
             score=round(cand.score, 6),
             rank=cand.rank,
             scores={

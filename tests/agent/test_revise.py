@@ -25,7 +25,7 @@ from motiondirector.agent.revise import Revision, RevisionResult, apply_constrai
 from motiondirector.cli import main
 from motiondirector.errors import LLMError, RevisionError
 from motiondirector.export.scene_folder import DirectResult, SceneFolder
-from motiondirector.plan.motion_plan import FaceEvent, MotionPlan
+from motiondirector.plan.motion_plan import FaceEvent, MotionPlan, PostureEvent
 from motiondirector.plan.scene import Scene
 from motiondirector.plan.timeline import Timeline
 from motiondirector.plan.vocabulary import load_emfacs
@@ -337,10 +337,15 @@ def test_touched_lines_change_as_asked(first: Path, revised: Path) -> None:
             assert new.emotion == old.emotion
     moving = [e for e in after.character("BEN").events if e.channel in ("gesture", "head")]
     assert moving == []
-    postures = [e for e in after.character("BEN").events if e.channel == "posture"]
-    assert postures and {e.lexeme for e in postures} == {"idle"}  # type: ignore[union-attr]
+    # He stays leaning in the doorway, as the scene opens on him, and never moves.
+    postures = [e for e in after.character("BEN").events if isinstance(e, PostureEvent)]
+    assert [(e.start, e.lexeme, e.end) for e in postures] == [
+        (0.0, "lean_forward", after.scene.duration)
+    ]
     timeline = Timeline.model_validate_json((revised / "timeline.json").read_text())
-    assert {s.kind for s in timeline.character("BEN").segments} == {"procedural"}
+    held, *rest = timeline.character("BEN").segments
+    assert held.freezes and held.lexeme == "lean_forward"
+    assert {s.kind for s in rest} == {"procedural"}
 
 
 def test_revision_json_records_note_constraints_and_diff(first: Path, revised: Path) -> None:

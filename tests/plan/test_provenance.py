@@ -48,9 +48,9 @@ REFUSED = ModelFallback(
 
 def test_every_origin_has_a_priority_in_the_documented_order() -> None:
     ranks = {o: priority(b("ANA", "head", lexeme="nod", origin=o)) for o in get_args(Origin)}
-    assert ranks["parenthetical"] is ranks["action"] is Priority.EXPLICIT
+    assert ranks["parenthetical"] is ranks["action"] is ranks["opening"] is Priority.EXPLICIT
     assert ranks["beat"] is Priority.BACKGROUND
-    others = set(get_args(Origin)) - {"parenthetical", "action", "beat"}
+    others = set(get_args(Origin)) - {"parenthetical", "action", "opening", "beat"}
     assert {ranks[o] for o in others} == {Priority.CUE}
     assert Priority.EXPLICIT < Priority.CUE < Priority.BACKGROUND
 
@@ -170,7 +170,7 @@ def test_a_direction_1_0_reads_its_origins_from_the_old_rule_names() -> None:
     }
     direction = Direction.model_validate_json(json.dumps(document))
     first, second = direction.utterances
-    assert direction.schema_version == "1.4"
+    assert direction.schema_version == "1.5"
     assert [x.origin for x in first.behaviours] == [
         "parenthetical",
         "cue",
@@ -192,12 +192,12 @@ def test_a_direction_1_0_reads_its_origins_from_the_old_rule_names() -> None:
     assert direction.planned_by(second) == "rules"
 
 
-@pytest.mark.parametrize("older", ["1.1", "1.2", "1.3"])
-def test_a_direction_1_1_to_1_3_loads_as_1_4(direction: Direction, older: str) -> None:
-    # 1.2 added the emotion origin "emoji", 1.3 "words", 1.4 "action"; older documents are read
-    # as they stand.
+@pytest.mark.parametrize("older", ["1.1", "1.2", "1.3", "1.4"])
+def test_a_direction_1_1_to_1_4_loads_as_1_5(direction: Direction, older: str) -> None:
+    # 1.2 added the emotion origin "emoji", 1.3 "words", 1.4 "action", 1.5 the behaviour origin
+    # "opening"; older documents are read as they stand.
     data = json.loads(direction.model_dump_json())
-    assert data["schema_version"] == "1.4"
+    assert data["schema_version"] == "1.5"
     data["schema_version"] = older
     assert Direction.model_validate(data) == direction
     for origin in ("emoji", "words", "action"):

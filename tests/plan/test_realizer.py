@@ -425,3 +425,28 @@ def test_a_plan_without_entrances_has_no_stage_field(
 ) -> None:
     document = realize(two_person_scene, direction).to_json()
     assert '"stage"' not in document
+
+
+def test_a_posture_a_scene_opens_on_is_in_force_from_the_scenes_start() -> None:
+    from motiondirector import plan_text
+
+    plan = plan_text(
+        "INT. KITCHEN - DAY\n\nANA sits at the table.\n\nANA\nMorning.\n\nShe stands up.\n\n"
+        "EXT. GARDEN - DAY\n\nANA kneels by the roses.\n\nANA\nThere you are.\n",
+        format="fountain",
+    )
+    postures = [
+        (e.start, e.lexeme, e.source.rule)
+        for e in plan.character("ANA").events
+        if isinstance(e, PostureEvent)
+    ]
+    garden = plan.beats[1].start
+    assert postures[0] == (0.0, "sit", "rules.action.opening")
+    assert (garden, "kneel", "rules.action.opening") in postures
+    stands = next(p for p in postures if p[1] == "stand")
+    assert 0 < stands[0] < garden and stands[2] == "rules.action"
+    assert all(
+        plan.opens_in(e) == (e.source.rule == "rules.action.opening")
+        for e in plan.character("ANA").events
+        if isinstance(e, PostureEvent)
+    )

@@ -166,7 +166,7 @@ def test_every_movement_line_gives_its_character_an_event(
         events = [
             e
             for e in track.events
-            if e.source.rule == "rules.action"
+            if e.source.rule in ("rules.action", "rules.action.opening")
             and (
                 getattr(e, "target", None) == lexeme.removeprefix("gaze:")
                 if lexeme.startswith("gaze:")

@@ -154,3 +154,58 @@ def test_body_slots_of_a_library_of_motion_and_video_take_motion_only(
         s.kind == "procedural" for c in realization.timeline.characters for s in c.segments
     )
     assert not any(str(source).endswith(".mp4") for source in sources)
+
+
+OPENING = """INT. BEDROOM - MORNING
+
+NORA lies in bed. TOM sits on the edge of the bed. KAI stands at the window.
+
+TOM
+You're awake.
+
+Nora sits up.
+
+NORA
+What time is it?
+"""
+
+
+@pytest.fixture(scope="module")
+def opening() -> MotionPlan:
+    return plan_text(OPENING, format="fountain")
+
+
+def test_a_scene_opens_with_its_characters_in_the_postures_described(
+    opening: MotionPlan, builtin_clips: ClipLibrary
+) -> None:
+    realization = realize_plan(opening, builtin_clips, tokens=False)
+    standing = realization.motions["KAI"].root_positions[0, 1]
+    nora, tom = realization.motions["NORA"], realization.motions["TOM"]
+    # From the first frame: lying on the floor, seated, standing; no one lies or sits down.
+    assert nora.root_positions[0, 1] < 0.3 * standing
+    assert tom.root_positions[0, 1] < 0.95 * standing
+    assert np.ptp(nora.root_positions[: int(nora.fps), 1]) < 0.02
+    assert np.ptp(tom.root_positions[: int(tom.fps), 1]) < 0.02
+    first = realization.timeline.character("NORA").segments[0]
+    assert first.freezes and first.lexeme == "lie" and first.target_in == 0
+    assert "when the scene opens" in first.provenance.reason
+    # Sitting up from lying rises all the way, never above seated height on the way.
+    sits = next(s for s in realization.timeline.character("NORA").segments if s.lexeme == "sit")
+    assert sits.freezes and "from lying" in sits.provenance.reason
+    start, end = round(sits.target_in * nora.fps), round(sits.target_out * nora.fps)
+    heights = nora.root_positions[start:end, 1]
+    assert heights[-1] > 2 * heights[0]
+    assert np.all(np.diff(heights) > -1e-3) and heights.max() <= heights[-1] + 1e-3
+
+
+def test_a_held_posture_no_clip_scores_for_is_held_procedurally_not_generated(
+    opening: MotionPlan, builtin_clips: ClipLibrary, tmp_path: Path
+) -> None:
+    records = [r for r in builtin_clips.records if set(r.tags.lexemes) <= {"idle", "beat", "nod"}]
+    ClipLibrary.create(tmp_path / "library", records)
+    realization = realize_plan(opening, ClipLibrary.open(tmp_path / "library"), tokens=False)
+    first = realization.timeline.character("NORA").segments[0]
+    assert first.kind == "procedural" and first.freezes
+    assert "holds the last frame of the built-in synthesized 'lie'" in first.provenance.reason
+    standing = realization.motions["KAI"].root_positions[0, 1]
+    assert realization.motions["NORA"].root_positions[0, 1] < 0.3 * standing

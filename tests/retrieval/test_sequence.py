@@ -27,6 +27,7 @@ from motiondirector.retrieval import (
 )
 from motiondirector.retrieval.ingest import ingest_bvh_folder
 from motiondirector.retrieval.sequence import (
+    HELD_FRAMES,
     MAX_RATE,
     MIN_SLOT,
     POSTURE_WINDOW,
@@ -136,7 +137,8 @@ def test_slots_are_ordered_apart_and_skip_idle(plan: MotionPlan) -> None:
         assert slots
         for a, b in itertools.pairwise(slots):
             assert a.end <= b.start + 1e-9
-        assert all(s.length >= MIN_SLOT - 1e-9 for s in slots)
+        # Only a posture held from the scene's start is shorter: its clip's last frame.
+        assert all(s.length >= MIN_SLOT - 1e-9 or (s.held and s.start == 0) for s in slots)
         assert not any(
             isinstance(s.event, PostureEvent) and s.event.lexeme == "idle" for s in slots
         )
@@ -502,3 +504,22 @@ def test_getting_up_off_the_floor_takes_twice_the_release_blend() -> None:
     assert ben[stand].blend_in == pytest.approx(min(2 * RELEASE_BLEND, length))
     assert ben[stand].blend_in > RELEASE_BLEND
     assert peak_speeds(realization.motions["BEN"])["head"] <= HUMAN_SPEED_LIMITS["head"]
+
+
+def test_postures_a_scene_opens_on_are_held_and_standing_needs_no_clip() -> None:
+    from motiondirector.realize import plan_text
+
+    plan = plan_text(
+        "INT. ROOM - DAY\n\nANA lies on the couch. BEN stands by the door.\n\nBEN\nUp.\n\n"
+        "Ana sits up.\n\nANA\nFine.\n",
+        format="fountain",
+    )
+    ana = body_slots(plan, "ANA")
+    assert ana[0].held and ana[0].start == 0 and ana[0].event.lexeme == "lie"
+    assert ana[0].length == pytest.approx(HELD_FRAMES / plan.scene.fps, abs=1e-5)
+    sits = next(s for s in ana if s.event.lexeme == "sit")
+    assert sits.held and sits.length >= MIN_SLOT  # got into from lying: the blend sits up
+    assert not any(
+        isinstance(s.event, PostureEvent) and s.event.lexeme == "stand"
+        for s in body_slots(plan, "BEN")
+    )

@@ -5,8 +5,9 @@ turn, jump, kick, dance) last their action line (at least a moment) and return t
 posture: the one before for a turn, standing at rest after a movement made on one's feet. A
 jump from sitting, kneeling, lying or a fall is getting up: it stands. Being told to be at rest
 ("freezes", "waits") keeps the posture in force: a seated character who freezes stays seated.
-A turn while sitting, kneeling or lying is left to the head and eyes (the line's look at whom
-they turn to): the body does not stand up to turn and sit down again.
+A posture the scene opens on ("NORA lies in bed." before anyone speaks) is in force from the
+beat's start. A turn while sitting, kneeling or lying is left to the head and eyes (the line's
+look at whom they turn to): the body does not stand up to turn and sit down again.
 With no direction a character is `idle`: at rest, breathing, shifting weight, never frozen.
 """
 
@@ -45,7 +46,7 @@ def realize_posture(
     changes_all = sorted(
         (
             (
-                _Change(r.anchor, r.behaviour.lexeme or "idle", r.source(), r.utterance_id),
+                _Change(_time(r, beats), r.behaviour.lexeme or "idle", r.source(), r.utterance_id),
                 r.span_end,
             )
             for r in requests
@@ -98,6 +99,17 @@ def realize_posture(
                 timeline.append(_Change(until, resting.lexeme, resting.source, None))
         events.extend(_segments(timeline, beat, new_id))
     return events
+
+
+def _time(request: Request, beats: list[Beat]) -> float:
+    """When a posture change happens: a posture the beat opens on, where the beat starts."""
+    action = request.action
+    if request.behaviour.origin == "opening" and action is not None:
+        # `beats` are the character's spans on stage: the first of the action's beat.
+        opens = next((b.start for b in beats if b.index == action.beat), None)
+        if opens is not None:
+            return opens
+    return request.anchor
 
 
 def _rises(jump: _Change, lowered: str) -> _Change:
