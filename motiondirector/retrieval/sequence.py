@@ -103,6 +103,7 @@ FROM_THE_FLOOR = frozenset({"lie"})
 _SITTING_UP = frozenset({"sit", "kneel"})
 MIN_SLOT = 0.4
 HELD_FRAMES = 2  # the slot of a posture held from a beat's start: its clip's end, held
+OPENS = "in it when the scene opens"  # why such a slot is held
 MIN_FILL = MIN_SLOT  # seconds: the shortest piece a fill is split into
 POSTURE_WINDOW = POSTURE_TRANSITION
 # Time-warp bounds: a clip plays at most twice as fast or half as fast as recorded; beyond that
@@ -175,9 +176,7 @@ def body_slots(plan: MotionPlan, character: str, *, fps: int | None = None) -> l
             if event.lexeme in persistent_lexemes():
                 start = _snap(event.start, fps)
                 end = min(round(start + HELD_FRAMES / fps, 6), plan.scene.duration)
-                raw.append(
-                    Slot(start, end, event, _TRANSITION_PRIORITY, held="in it when the scene opens")
-                )
+                raw.append(Slot(start, end, event, _TRANSITION_PRIORITY, held=OPENS))
             continue
         if isinstance(event, GestureEvent | HeadEvent):
             start, end = event.start, event.end
@@ -643,10 +642,12 @@ def _segments(
         laid = _fill_segments(0.0, 1.0 / fps, postures, fps)
     if laid and laid[-1].target_out < duration:
         laid[-1] = laid[-1].model_copy(update={"target_out": duration})
+    # A scene opening on a held posture cuts to it: no crossfade from the scene before.
+    cuts = {choice.slot.start for choice in choices if choice.slot.held == OPENS}
     out: list[Segment] = []
     held: str | None = None  # the persistent posture in force, as the assembler holds it
     for i, segment in enumerate(laid):
-        if i > 0:
+        if i > 0 and not (segment.kind == "clip" and segment.target_in in cuts):
             length = segment.target_out - segment.target_in
             prev_length = laid[i - 1].target_out - laid[i - 1].target_in
             fade = round(max(0.0, min(blend, length / 2, prev_length / 2)), 6)

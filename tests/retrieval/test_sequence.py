@@ -523,3 +523,20 @@ def test_postures_a_scene_opens_on_are_held_and_standing_needs_no_clip() -> None
         isinstance(s.event, PostureEvent) and s.event.lexeme == "stand"
         for s in body_slots(plan, "BEN")
     )
+
+
+def test_a_later_scene_opening_on_a_held_posture_cuts_to_it(builtin_clips: ClipLibrary) -> None:
+    from motiondirector.realize import plan_text
+
+    plan = plan_text(
+        "INT. HALL - DAY\n\nANA stands by the door.\n\nANA\nReady.\n\n"
+        "INT. CAR - LATER\n\nANA sits behind the wheel.\n\nANA\nLet's go.\n",
+        format="fountain",
+    )
+    timeline = sequence_plan(plan, builtin_clips, k=5)
+    car = plan.beats[1].start
+    held = next(s for s in timeline.character("ANA").segments if s.target_in >= car - 0.05)
+    assert held.lexeme == "sit" and held.freezes and held.blend_in == 0
+    after = timeline.character("ANA").segments
+    following = after[after.index(held) + 1]
+    assert following.lexeme == "sit" and following.kind == "procedural"
