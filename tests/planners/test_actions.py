@@ -676,3 +676,23 @@ def test_who_is_pulled_to_their_feet_stands() -> None:
         [("ANA", "take", "BEN"), ("BEN", "stand", None)],
         [("BEN", "walk", None)],
     ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Ana slides into the booth across from Ben.",
+        "Ana slips into the passenger seat.",
+        "Ana squeezes into the booth.",
+        "Ana eases into the chair.",
+        "Ana slides in next to him.",
+        "Ana sinks into the booth.",
+    ],
+)
+def test_sliding_or_slipping_into_a_seat_sits(line: str) -> None:
+    assert ("ANA", "sit", None) in read(line)[0]
+
+
+def test_sliding_a_thing_or_slipping_into_a_coat_does_not_sit() -> None:
+    for line in ("Ana slides the envelope across the table.", "Ana slips into her coat."):
+        assert all(lexeme != "sit" for _, lexeme, _ in read(line)[0]), line
