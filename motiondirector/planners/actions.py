@@ -36,7 +36,7 @@ from motiondirector.planners.cues import (
     general_entries,
     load_cue_lexicon,
 )
-from motiondirector.scene.names import short_forms
+from motiondirector.scene.names import TITLES, short_forms
 from motiondirector.speech.scripts import join_words
 
 _TOKEN = re.compile(r"[^\W_][\w'\u2019\-]*|--|[,;:.!?\u2014]")
@@ -153,14 +153,6 @@ _SMALL_CLAUSE = frozenset(
     {"go", "leave", "come", "walk", "run", "pace", "dance", "cry", "weep", "sleep", "fall",
      "disappear", "vanish", "sit", "stand", "turn", "climb", "drive", "move", "struggle", "work",
      "eat", "breathe", "hesitate", "tremble", "shake", "shiver", "laugh", "think"}
-)  # fmt: skip
-# Words written with a capital before a name ("Doctor Hill") that are still what someone is.
-_TITLES = frozenset(
-    {"doctor", "nurse", "officer", "detective", "captain", "sergeant", "professor", "judge",
-     "agent", "inspector", "lieutenant", "colonel", "general", "major", "coach", "father",
-     "sister", "brother", "mother", "uncle", "aunt", "reverend", "pastor", "chief", "mayor",
-     "senator", "president", "king", "queen", "prince", "princess", "lord", "lady", "sheriff",
-     "deputy", "principal", "madam", "nanny", "grandma", "grandpa"}
 )  # fmt: skip
 _PROGRESSIVE = frozenset({"is", "are", "was", "were", "been"})
 # After a body part, where it is moved: one's own ("turns her face to the wall").
@@ -412,7 +404,7 @@ def role_names(characters: Sequence[str], texts: Iterable[str]) -> frozenset[str
         for sentence in _sentences(_tokens(text)):
             for at, (before, token) in enumerate(pairwise(sentence), start=1):
                 after = sentence[at + 1].text if at + 1 < len(sentence) else ""
-                if token.low in _TITLES and after[:1].isupper():
+                if token.low in TITLES and after[:1].isupper():
                     continue  # "Doctor Hill": a title, DOCTOR may still be "the doctor"
                 if token.text[:1].isupper() and not token.upper and before.low != "the":
                     proper.add(token.low)

@@ -23,9 +23,17 @@ _NOT_A_FIRST_NAME = frozenset(
     {"the", "a", "an", "mr", "mrs", "ms", "miss", "dr", "sir", "mister", "young", "old", "my"}
 )
 ARTICLES = frozenset({"the", "a", "an"})
+# Words before a name that say what someone is ("DR. HELEN SMITH", "DETECTIVE RAY MORENO"): a
+# name is compared without them, and none is a short form of a name.
 TITLES = frozenset(
     {"mr", "mrs", "ms", "miss", "dr", "sir", "mister", "madam", "madame", "prof", "professor",
-     "doctor", "lady", "lord", "saint", "st"}
+     "doctor", "lady", "lord", "saint", "st", "nurse", "officer", "detective", "det",
+     "captain", "capt", "sergeant", "sgt", "judge", "agent", "inspector", "lieutenant", "lt",
+     "colonel", "col", "general", "gen", "major", "coach", "father", "sister", "brother",
+     "mother", "uncle", "aunt", "reverend", "rev", "pastor", "chief", "mayor", "senator",
+     "president", "king", "queen", "prince", "princess", "sheriff", "deputy", "principal",
+     "nanny", "grandma", "grandpa", "corporal", "cpl", "private", "pvt", "commander",
+     "admiral", "governor", "rabbi", "dame"}
 )  # fmt: skip
 NUMBERS = frozenset(
     {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",

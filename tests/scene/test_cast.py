@@ -76,6 +76,14 @@ def test_a_surname_cue_finds_the_full_introduction_with_a_title() -> None:
     assert scene.characters == ("SMITH", "TOM")
 
 
+def test_a_role_before_a_name_is_a_title_of_the_person_the_cue_names() -> None:
+    scene = fountain(
+        "INT. OFFICE - NIGHT\n\nDETECTIVE RAY MORENO (50s) sits behind a desk. OFFICER KATE "
+        "DIAZ leans in the doorway.\n\nRAY\nWell?\n\nDIAZ\nShe's here.\n"
+    )
+    assert set(scene.characters) == {"RAY", "DIAZ"}
+
+
 def test_extensions_resolve_to_the_cue_name() -> None:
     scene = fountain(
         "BOB (V.O.)\nOnce.\n\nANA (O.S.)\nBob?\n\nBOB (CONT'D)\nHere.\n\nBOB (into phone)\nBye.\n"
