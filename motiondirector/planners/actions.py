@@ -36,6 +36,7 @@ from motiondirector.planners.cues import (
     general_entries,
     load_cue_lexicon,
 )
+from motiondirector.planners.name_genders import name_gender
 from motiondirector.scene.names import TITLES, short_forms
 from motiondirector.speech.scripts import join_words
 
@@ -419,7 +420,8 @@ class ReferenceTracker:
 
     def __init__(self, keep: int | None = None) -> None:
         self._recent: dict[str, None] = {}  # in order of last mention
-        self._gender: dict[str, str] = {}
+        self._gender: dict[str, str] = {}  # learnt from what the script says
+        self._guess: dict[str, str | None] = {}  # from the name (`name_gender`) until it says
         self._keep = keep
         self._lists: dict[int, tuple[str, ...]] = {}  # the last list of names of each size
 
@@ -438,24 +440,27 @@ class ReferenceTracker:
     def mention(self, name: str) -> None:
         self._recent.pop(name, None)
         self._recent[name] = None
+        if name not in self._guess:
+            self._guess[name] = name_gender(name)
         if self._keep is not None and len(self._recent) > self._keep:
-            del self._recent[next(iter(self._recent))]
+            oldest = next(iter(self._recent))
+            del self._recent[oldest]
+            self._guess.pop(oldest, None)
 
     def learn(self, name: str, gender: str) -> None:
         self._gender.setdefault(name, gender)
 
     def gender(self, name: str) -> str | None:
-        return self._gender.get(name)
+        """What the script says of `name`, else what the name makes likely."""
+        return self._gender.get(name) or self._guess.get(name)
 
     def own(self, pronoun: str, doer: Sequence[str]) -> bool:
         """Whether a possessive can only be the doer's own ("Nora looks at her hands"): the
         doer is one character of its gender and no one else mentioned is known to be."""
         gender = "m" if pronoun in _MALE else "f" if pronoun in _FEMALE else None
-        if gender is None or len(doer) != 1 or self._gender.get(doer[0]) != gender:
+        if gender is None or len(doer) != 1 or self.gender(doer[0]) != gender:
             return False
-        return not any(
-            self._gender.get(name) == gender for name in self._recent if name not in doer
-        )
+        return not any(self.gender(name) == gender for name in self._recent if name not in doer)
 
     def last(self, exclude: Sequence[str] = ()) -> str | None:
         for name in reversed(self._recent):
@@ -472,10 +477,10 @@ class ReferenceTracker:
             return None
         if gender is not None:
             for name in candidates:
-                if self._gender.get(name) == gender:
+                if self.gender(name) == gender:
                     return name
             for name in candidates:
-                if name not in self._gender:
+                if self.gender(name) is None:
                     self._gender[name] = gender
                     return name
         return candidates[0]

@@ -1,0 +1,52 @@
+"""The pronoun a character's name makes likely, before the script says which.
+
+A pronoun goes to the last character mentioned of its gender (`actions.ReferenceTracker`), and
+a character's gender is learnt from what the script says of them ("Nora crosses her arms", "her
+son LEO"). Until it says, the name is the best guess a reader has: "CLAIRE VANCE steps inside.
+... She crosses to the desk." is Claire, not the detective who spoke last. The guess comes from
+a title ("MRS. HUDSON", "FATHER BROWN", "AUNT MAY") or the first name, looked up in
+`data/first_names.yaml` (given names that nearly always name one gender; names given to both
+are left out). What the script says wins over the guess.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+from motiondirector.scene.names import ARTICLES, TITLES, name_words
+from motiondirector.yaml_data import load_yaml
+
+_MALE_TITLES = frozenset(
+    {"mr", "mister", "sir", "lord", "king", "prince", "father", "brother", "uncle", "grandpa"}
+)
+_FEMALE_TITLES = frozenset(
+    {"mrs", "ms", "miss", "madam", "madame", "lady", "dame", "queen", "princess", "mother",
+     "sister", "aunt", "grandma", "nanny"}
+)  # fmt: skip
+
+
+@cache
+def _first_names() -> dict[str, str]:
+    text = resources.files("motiondirector.planners").joinpath("data", "first_names.yaml")
+    data = load_yaml(text.read_text("utf-8"))
+    names = {name: "f" for name in data["female"]}
+    for name in data["male"]:
+        if names.pop(name, None) is not None:
+            raise ValueError(f"first_names.yaml gives {name!r} both genders")
+        names[name] = "m"
+    return names
+
+
+def name_gender(name: str) -> str | None:
+    """"m" or "f" where the character's name tells ("CLAIRE VANCE", "MR. SMITH", "DETECTIVE
+    RAY MORENO"), else None ("BRICK", "THE DOCTOR", "ALEX")."""
+    words = [w for w in name_words(name) if w not in ARTICLES]
+    for word in words:
+        if word in _MALE_TITLES:
+            return "m"
+        if word in _FEMALE_TITLES:
+            return "f"
+        if word not in TITLES:
+            return _first_names().get(word)
+    return None

@@ -1,0 +1,49 @@
+"""The pronoun a character's name makes likely, and what the script says winning over it."""
+
+from __future__ import annotations
+
+import pytest
+
+from motiondirector.planners.name_genders import _first_names, name_gender
+from tests.planners.test_actions import read
+
+
+@pytest.mark.parametrize(
+    ("name", "gender"),
+    [
+        ("CLAIRE VANCE", "f"),
+        ("DETECTIVE RAY MORENO", "m"),
+        ("MRS. HUDSON", "f"),
+        ("FATHER BROWN", "m"),
+        ("AUNT MAY", "f"),
+        ("Nora", "f"),
+        ("THE DOCTOR", None),
+        ("BRICK", None),
+        ("ALEX", None),  # given to both
+        ("DANA", None),
+    ],
+)
+def test_a_title_or_a_first_name_tells_the_likely_pronoun(name: str, gender: str | None) -> None:
+    assert name_gender(name) == gender
+
+
+def test_no_name_is_listed_as_both() -> None:
+    names = _first_names()
+    assert len(names) > 600 and set(names.values()) == {"f", "m"}
+
+
+def test_she_is_the_woman_the_name_says_before_the_script_says() -> None:
+    lines = read(
+        "Claire steps inside.",
+        "Ray nods.",
+        "She crosses to the desk.",
+        cast=("RAY", "CLAIRE"),
+    )
+    assert lines[2] == [("CLAIRE", "walk", None)]
+
+
+def test_what_the_script_says_wins_over_the_name() -> None:
+    lines = read("Nora crosses his arms.", "Ben sits.", "He nods.", cast=("NORA", "BEN"))
+    assert lines[2] == [("BEN", "nod", None)]  # both are he now: the last mentioned
+    lines = read("Nora crosses his arms.", "Ana sits.", "He nods.", cast=("NORA", "ANA"))
+    assert lines[2] == [("NORA", "nod", None)]
