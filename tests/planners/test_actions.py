@@ -696,3 +696,12 @@ def test_sliding_or_slipping_into_a_seat_sits(line: str) -> None:
 def test_sliding_a_thing_or_slipping_into_a_coat_does_not_sit() -> None:
     for line in ("Ana slides the envelope across the table.", "Ana slips into her coat."):
         assert all(lexeme != "sit" for _, lexeme, _ in read(line)[0]), line
+
+
+def test_a_thing_dropped_somewhere_is_put_there_and_a_ring_twisted_is_fidgeting() -> None:
+    assert read("Ana drops a photograph in front of him.")[0] == [("ANA", "put_down", None)]
+    assert read("Ana drops her bag onto the floor.")[0] == [("ANA", "put_down", None)]
+    assert read("Ana drops her head on his shoulder.")[0] == [("ANA", "lower", None)]
+    assert read("Ana twists the ring on her finger.")[0] == [("ANA", "rub_hands", None)]
+    assert read("Ana spins her glass.")[0] == [("ANA", "rub_hands", None)]
+    assert read("Ana twists around.")[0] == [("ANA", "turn", None)]
