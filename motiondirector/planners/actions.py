@@ -182,6 +182,12 @@ class _Tok:
     glossed: bool = False  # English a glossary gave (its "her" is never a possessive)
     start: int | None = None  # where it stands in the line's text; None for a glossary's
     negates: bool = False  # a word of the line's language that negates ("nicht" by an adjective)
+    named: bool = False  # part of a character's name ("LILY" is no adverb)
+
+    @property
+    def adverb(self) -> bool:
+        """A word in -ly that is not a name: "slowly", not "LILY"."""
+        return self.low.endswith("ly") and not self.named
 
 
 def _raw_tokens(text: str) -> list[str]:
@@ -610,7 +616,7 @@ def _is_passive(tokens: Sequence[_Tok], position: int, after_passive: bool) -> b
     if word.endswith("ing"):
         return False
     before = position - 1
-    while before >= 0 and tokens[before].low.endswith("ly"):
+    while before >= 0 and tokens[before].adverb:
         before -= 1
     if before < 0:
         return False
@@ -833,6 +839,10 @@ class ActionParser:
         feelings: list[FeelingCue] | None = None,
     ) -> list[str]:
         mentions = self._mentions(tokens, names)
+        for index, _ in mentions:
+            match = names.match_starting(tokens, index)
+            for at in range(index, match[1] if match is not None else index + 1):
+                tokens[at] = replace(tokens[at], named=True)
         self._learn_from_introductions(tokens, mentions, names, tracker)
         told = 0  # mentions already passed to the tracker
         lists = self._lists(tokens, mentions, names)
@@ -1018,7 +1028,7 @@ class ActionParser:
                 continue
             position = index + 2
             while position < len(tokens) - 1 and (
-                tokens[position].low in _SKIPPABLE or tokens[position].low.endswith("ly")
+                tokens[position].low in _SKIPPABLE or tokens[position].adverb
             ):
                 position += 1  # "her eyes slowly fill", "his face begins to fall"
             if tokens[position - 1].low in NEGATIONS:
@@ -1208,7 +1218,7 @@ class ActionParser:
         """Whether the auxiliary at `position` is followed by a participle the lexicon reads in
         the passive."""
         after = position + 1
-        while after < len(tokens) and tokens[after].low.endswith("ly"):
+        while after < len(tokens) and tokens[after].adverb:
             after += 1
         if after >= len(tokens) or tokens[after].low.endswith("ing"):
             return False
@@ -1267,9 +1277,7 @@ class ActionParser:
         An empty list means an unknown subject: the verb must produce nothing."""
         j = end - 1
         while j >= begin and (
-            tokens[j].low in _SKIPPABLE
-            or tokens[j].low in NEGATIONS
-            or tokens[j].low.endswith("ly")
+            tokens[j].low in _SKIPPABLE or tokens[j].low in NEGATIONS or tokens[j].adverb
         ):
             j -= 1  # "She slowly sits", "She doesn't look up": the subject is "she" all the same
         if j < begin or (tokens[j].low in _CONJUNCTIONS and tokens[j].text != ","):
@@ -1346,7 +1354,7 @@ class ActionParser:
         commas = [i for i in range(begin, j) if tokens[i].text == ","]
         for comma in reversed(commas):
             k = comma - 1
-            while k >= begin and tokens[k].low.endswith("ly"):
+            while k >= begin and tokens[k].adverb:
                 k -= 1
             if k >= begin:
                 subject = self._subject_at(tokens, begin, k, names, tracker, on_stage)

@@ -64,7 +64,8 @@ THINGS_DO_TOO = frozenset(
      "collapse", "cover", "hold", "put", "place", "pump", "flick", "toss", "tilt", "face",
      "step", "point", "wave", "sit", "wait", "get", "slump", "count", "relax", "bury", "groan",
      "swallow", "crack", "stretch", "grumble", "hide",
-     "lumber", "glide", "bolt", "skip", "flip"}
+     "lumber", "glide", "bolt", "skip", "flip", "hum", "blink", "flash", "sway", "swing",
+     "pour"}
 )  # fmt: skip
 _ASIDE = re.compile(r"\([^()]*\)")
 _TOKEN = re.compile(r"[^\W_](?:[\w'’\-]*[^\W_])?|[^\w\s]")

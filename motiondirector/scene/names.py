@@ -106,8 +106,8 @@ def _can_be_short(word: str) -> bool:
 def short_forms(names: Iterable[str]) -> dict[str, str]:
     """One-word short forms of names of several words: lower-case word -> name. A word is a
     short form when it is the first or last significant word of exactly one name ("DOG" of
-    "THE DOG" too), is not a whole name itself and is not an article, a title, a number or an
-    age."""
+    "THE DOG", "OKAFOR" of "DR. OKAFOR" too), is not a whole name itself and is not an article,
+    a title, a number or an age."""
     unique = list(dict.fromkeys(names))
     whole = {words[0] for words in map(name_words, unique) if len(words) == 1}
     owners: dict[str, set[str]] = {}
@@ -115,8 +115,9 @@ def short_forms(names: Iterable[str]) -> dict[str, str]:
         if is_group_name(name):
             continue
         words = significant_words(name, titles=False)
-        if len(words) < 2 and not (words and name_words(name)[0] in ARTICLES):
-            continue  # "THE DOG" is found as "A DOG" too; "BOB" has no shorter form
+        if len(words) < 2 and len(name_words(name)) < 2:
+            continue  # "BOB" has no shorter form; "THE DOG" (found as "A DOG" too) and
+            # "DR. OKAFOR" ("Okafor") do
         for word in {words[0], words[-1]}:
             owners.setdefault(word, set()).add(name)
     return {

@@ -705,3 +705,17 @@ def test_a_thing_dropped_somewhere_is_put_there_and_a_ring_twisted_is_fidgeting(
     assert read("Ana twists the ring on her finger.")[0] == [("ANA", "rub_hands", None)]
     assert read("Ana spins her glass.")[0] == [("ANA", "rub_hands", None)]
     assert read("Ana twists around.")[0] == [("ANA", "turn", None)]
+
+
+def test_a_name_in_ly_is_no_adverb() -> None:
+    lines = read(
+        "Marcus paces. His teenage daughter LILY (15) sits hunched on a plastic chair.",
+        "Lily slowly stands.",
+        cast=("MARCUS", "LILY"),
+    )
+    assert lines == [[("MARCUS", "walk", None), ("LILY", "sit", None)], [("LILY", "stand", None)]]
+
+
+def test_a_titled_name_is_found_by_its_surname() -> None:
+    lines = read("DR. OKAFOR steps out.", "Dr. Okafor smiles and walks away.", cast=("DR. OKAFOR",))
+    assert ("DR. OKAFOR", "walk", None) in lines[1]

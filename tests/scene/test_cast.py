@@ -192,3 +192,14 @@ def test_a_long_token_is_read_but_not_kept_in_the_shape_cache() -> None:
     assert kept > 0  # the ordinary words are kept
     parse_script(script("Y" + "q" * 5000), format="fountain")
     assert _cached_shape.cache_info().currsize == kept
+
+
+def test_lights_that_hum_are_no_character() -> None:
+    scene = fountain(
+        "INT. CORRIDOR - NIGHT\n\nFluorescent lights hum. MARCUS paces.\n\nMARCUS\nWell?\n"
+    )
+    assert scene.characters == ("MARCUS",)
+
+
+def test_a_title_and_one_name_has_the_name_as_its_short_form() -> None:
+    assert short_forms(["DR. OKAFOR", "BEN"]) == {"okafor": "DR. OKAFOR"}
