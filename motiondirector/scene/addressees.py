@@ -4,10 +4,13 @@ The rule, in order (documented in docs/input-formats.md):
 1. characters on stage whom the line names ("Ben, listen", "..., Ana?"), in order of mention,
    or the voice off screen that has just spoken, named ("Ben? Is that you?");
 2. the voice off screen that has just spoken ("BEN (O.S.): Ana?" / "ANA: In here!");
-3. in a beat with one other character on stage, that character;
-4. the previous speaker of the beat, when it is someone else;
-5. everyone else on stage;
-6. with nobody else on stage, the last to go off since the beat's previous line ("Fine! Go!"
+3. the one character on stage the action since the previous line has the speaker turn to, or
+   turn to the speaker ("Lily runs to him and he wraps his arms around her." / "LILY: I told
+   you."), the last of them when there are several;
+4. in a beat with one other character on stage, that character;
+5. the previous speaker of the beat, when it is someone else;
+6. everyone else on stage;
+7. with nobody else on stage, the last to go off since the beat's previous line ("Fine! Go!"
    after Ben storms out); else nobody, for a monologue to an empty room or to the audience.
 """
 
@@ -26,9 +29,12 @@ def infer_addressees(
     names: NameMatcher,
     gone: Sequence[str] = (),
     voice: str | None = None,
+    engaged: Sequence[str] = (),
 ) -> tuple[str, ...]:
     """`gone`: who has gone off stage since the beat's previous line, in order; `voice`: the
-    previous speaker, when they spoke from off screen and are not on stage."""
+    previous speaker, when they spoke from off screen and are not on stage; `engaged`: whom
+    the action since the previous line has the speaker turn to or be turned to by, in order
+    (`engaged_with`)."""
     others = [name for name in on_stage if name != speaker]
     heard = [*others, voice] if voice is not None and voice != speaker else others
     named = [name for name in names.mentions(text) if name in heard]
@@ -36,6 +42,9 @@ def infer_addressees(
         return tuple(named)
     if voice is not None and voice != speaker:
         return (voice,)
+    turned_to = [name for name in engaged if name in others]
+    if turned_to:
+        return (turned_to[-1],)
     if len(others) == 1:
         return (others[0],)
     if previous_speaker is not None and previous_speaker in others:
@@ -43,3 +52,14 @@ def infer_addressees(
     if not others and gone and gone[-1] != speaker:
         return (gone[-1],)
     return tuple(others)
+
+
+def engaged_with(speaker: str, aimed: Sequence[tuple[str, str]]) -> list[str]:
+    """Whom the speaker aims a behaviour at, or is aimed at by, in `aimed` ((who, at whom) of
+    the action lines since the previous line, in order: "hugs her", "turns to Ben")."""
+    found: list[str] = []
+    for who, target in aimed:
+        other = target if who == speaker else who if target == speaker else None
+        if other is not None and other != speaker:
+            found.append(other)
+    return found

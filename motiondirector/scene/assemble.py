@@ -24,7 +24,7 @@ from motiondirector.plan.scene import (
     is_off_screen,
     is_voice_over,
 )
-from motiondirector.scene.addressees import infer_addressees
+from motiondirector.scene.addressees import engaged_with, infer_addressees
 from motiondirector.scene.elements import ParsedScript, RawAction, RawHeading, RawTurn
 from motiondirector.scene.language import line_language, words_language, written_language
 from motiondirector.scene.limits import SceneLimits
@@ -36,6 +36,7 @@ from motiondirector.scene.speech import (
     given_word_parentheticals,
 )
 from motiondirector.scene.stage import (
+    Reading,
     StageReader,
     first_entrances,
     line_changes,
@@ -88,11 +89,11 @@ def assemble_scene(
     names = NameMatcher(known)
     written = written_language(speeches[turn].text for turn in turns) or words_language(script)
     casts = [_on_stage(beat, script.declared_characters, names) for beat in beats]
-    cues, performed = _stage_cues(
+    cues, readings = _stage_cues(
         beats, casts, speeches, list(dict.fromkeys(known)), script.language, written
     )
     stages = [_with_entrances(cast, beat, cues) for cast, beat in zip(casts, beats, strict=True)]
-    layout = _Layout(timing, limits, file, script.language, written, performed)
+    layout = _Layout(timing, limits, file, script.language, written, readings)
     scene_beats = []
     for index, beat in enumerate(beats):
         scene_beats.append(layout.beat(index, beat, stages[index], speeches, names, cues))
@@ -217,18 +218,19 @@ def _stage_cues(
     characters: list[str],
     language: str | None,
     written: str | None,
-) -> tuple[dict[RawAction | RawTurn, list[StageCue]], dict[RawAction, float]]:
+) -> tuple[dict[RawAction | RawTurn, list[StageCue]], dict[RawAction, Reading]]:
     """The entrances and exits of every action line and parenthetical ("(entering)",
-    "(leaving)": its speaker's), read in script order, and the seconds each action line takes
-    to act out; `casts` is who each beat names ("They leave." is all of them)."""
+    "(leaving)": its speaker's), read in script order, and the reading of each action line
+    (how long it takes to act out, whom it aims at); `casts` is who each beat names ("They
+    leave." is all of them)."""
     cues: dict[RawAction | RawTurn, list[StageCue]] = {}
-    performed: dict[RawAction, float] = {}
+    readings: dict[RawAction, Reading] = {}
     if not any(
         speeches[e].parentheticals if isinstance(e, RawTurn) else not e.centered
         for b in beats
         for e in b.elements
     ):
-        return cues, performed  # a live turn: nothing to read
+        return cues, readings  # a live turn: nothing to read
     reader = StageReader(
         characters, [e.text for b in beats for e in b.elements if isinstance(e, RawAction)]
     )
@@ -246,10 +248,9 @@ def _stage_cues(
                     )
             elif not element.centered:
                 said_in = line_language(language, element.text, written=written)
-                cues[element], performed[element] = reader.read(
-                    element.text, cast, beat.heading, said_in
-                )
-    return cues, performed
+                reading = reader.read(element.text, cast, beat.heading, said_in)
+                cues[element], readings[element] = reading.changes, reading
+    return cues, readings
 
 
 def _parts(
@@ -312,10 +313,10 @@ class _Layout:
         file: str | None,
         language: str | None,
         written: str | None,
-        performed: dict[RawAction, float],
+        readings: dict[RawAction, Reading],
     ) -> None:
         self.timing = timing
-        self.performed = performed
+        self.readings = readings
         self.limits = limits
         self.file = file
         self.language = language
@@ -342,12 +343,15 @@ class _Layout:
         stage: list[StageChange] = []
         first = True
         previous: Utterance | None = None
+        aimed: list[tuple[str, str]] = []  # behaviours aimed at someone since the last line
         for element in beat.elements:
             at = self.end if first else self.end + self.gap
             first = False
             if isinstance(element, RawAction):
                 action = self._action(element, index, at)
                 stage.extend(stage_changes(action, cues.get(element, ()), present))
+                reading = self.readings.get(element)
+                aimed.extend(reading.aimed if reading is not None else ())
                 continue
             said = cues.get(element, ())
             coming = [c.character for c in said if c.change == "enters"]
@@ -372,8 +376,16 @@ class _Layout:
                     else None
                 )
                 addressees = infer_addressees(
-                    element.speaker, speech.text, here, previous_speaker, names, gone, voice
+                    element.speaker,
+                    speech.text,
+                    here,
+                    previous_speaker,
+                    names,
+                    gone,
+                    voice,
+                    engaged=engaged_with(element.speaker, aimed),
                 )
+            aimed = []
             dual = element.dual and previous is not None
             if dual and previous is not None:
                 at = to_ms(previous.start)
@@ -389,7 +401,9 @@ class _Layout:
         )
 
     def _action(self, action: RawAction, beat: int, at: int) -> ActionLine:
-        end = at + action_ms(count_words(action.text), self.timing, self.performed.get(action, 0.0))
+        reading = self.readings.get(action)
+        performed = reading.performed if reading is not None else 0.0
+        end = at + action_ms(count_words(action.text), self.timing, performed)
         line = ActionLine(
             id=f"a{len(self.actions) + 1}",
             text=action.text,

@@ -29,6 +29,9 @@ class Reading(NamedTuple):
 
     changes: list[StageCue]  # its entrances and exits, in its order
     performed: float  # seconds its behaviours take to act out (`performed_seconds`)
+    # (who, at whom) of each behaviour aimed at a character ("hugs her", "turns to Ben"), in
+    # its order: whom a line after it is likely spoken to (`scene.addressees`)
+    aimed: tuple[tuple[str, str], ...] = ()
 
 
 class StageReader:
@@ -43,6 +46,7 @@ class StageReader:
 
         self._names = NameIndex(characters, roles=role_names(characters, actions))
         self._tracker = ReferenceTracker()
+        self._characters = frozenset(characters)
 
     def speaks(self, speaker: str) -> None:
         """A line of dialogue: "he" after it may mean its speaker."""
@@ -71,7 +75,14 @@ class StageReader:
             language=language,
         )
         behaviours = ((c.character, c.template.channel, c.template.lexeme) for c in cues)
-        return Reading(found, performed_seconds(behaviours))
+        aimed = tuple(
+            dict.fromkeys(
+                (c.character, c.target)
+                for c in cues
+                if c.target in self._characters and c.target != c.character
+            )
+        )
+        return Reading(found, performed_seconds(behaviours), aimed)
 
 
 def first_entrances(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from motiondirector.scene import parse_script
-from motiondirector.scene.addressees import infer_addressees
+from motiondirector.scene.addressees import engaged_with, infer_addressees
 from motiondirector.scene.names import NameMatcher
 
 
@@ -30,6 +30,16 @@ def test_previous_speaker_when_nobody_is_named() -> None:
     assert addressees(text)[2:] == [("BEN",), ("CLEO",)]
 
 
+def test_whom_the_action_turns_the_speaker_to_is_spoken_to() -> None:
+    three = "INT. HALL\nAna, Ben and Cleo sit.\nANA: So.\nBEN: Well?\n"
+    # Ben spoke last, but Ana turns to Cleo, or Cleo hugs Ana: the line is for Cleo.
+    for action in ("Ana turns to Cleo.", "Cleo hugs her.", "Ben nods. Ana looks at Cleo."):
+        assert addressees(three + action + "\nANA: I told you.\n")[-1] == ("CLEO",), action
+    # Only the action since the speaker's previous line counts, and only who is on stage.
+    text = three + "Ana turns to Cleo.\nANA: I told you.\nCLEO: Fine.\nBEN: And?\nANA: No.\n"
+    assert addressees(text)[-1] == ("BEN",)
+
+
 def test_everyone_else_on_stage_otherwise() -> None:
     text = (
         "INT. A\nAna, Ben and Cleo sit.\nANA: Welcome.\nANA: Really, welcome.\n"
@@ -50,6 +60,12 @@ def test_names_of_characters_off_stage_do_not_count() -> None:
 def test_given_addressees_win() -> None:
     scene = parse_script('[{"speaker": "A", "text": "Hi, Ben.", "addressees": ["C"]}]')
     assert scene.utterances[0].addressees == ("C",)
+
+
+def test_engaged_with_reads_both_ways_in_order() -> None:
+    aimed = [("ANA", "BEN"), ("CLEO", "ANA"), ("BEN", "CLEO")]
+    assert engaged_with("ANA", aimed) == ["BEN", "CLEO"]
+    assert engaged_with("DAN", aimed) == []
 
 
 def test_rule_function_directly() -> None:
