@@ -39,8 +39,8 @@ def _first_names() -> dict[str, str]:
 
 
 def name_gender(name: str) -> str | None:
-    """ "m" or "f" where the character's name tells ("CLAIRE VANCE", "MR. SMITH", "DETECTIVE
-    RAY MORENO"), else None ("BRICK", "THE DOCTOR", "ALEX")."""
+    """The gender, m or f, the character's name tells ("CLAIRE VANCE", "MR. SMITH",
+    "DETECTIVE RAY MORENO"), else None ("BRICK", "THE DOCTOR", "ALEX")."""
     words = [w for w in name_words(name) if w not in ARTICLES]
     for word in words:
         if word in _MALE_TITLES:
