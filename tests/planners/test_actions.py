@@ -719,3 +719,17 @@ def test_a_name_in_ly_is_no_adverb() -> None:
 def test_a_titled_name_is_found_by_its_surname() -> None:
     lines = read("DR. OKAFOR steps out.", "Dr. Okafor smiles and walks away.", cast=("DR. OKAFOR",))
     assert ("DR. OKAFOR", "walk", None) in lines[1]
+
+
+def test_looking_down_at_her_is_at_her_unless_only_she_can_be_her() -> None:
+    lines = read(
+        "Ana sits. Ben stands.",
+        "He looks down at her.",
+        "She looks down at her hands.",
+        "He looks down at her hands.",
+    )
+    assert lines[1:] == [
+        [("BEN", "gaze", "ANA")],
+        [("ANA", "gaze", "down")],
+        [("BEN", "gaze", "ANA")],
+    ]
