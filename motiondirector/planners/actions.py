@@ -589,6 +589,13 @@ def _object_her(tokens: Sequence[_Tok], index: int) -> bool:
     )
 
 
+def _names_nothing(region: Sequence[_Tok]) -> bool:
+    """Whether the words after a verb name no thing it is done to: none, or a manner or a
+    place ("in silence", "from the doorway", "closely")."""
+    first = next((t for t in region if t.text[:1].isalpha()), None)
+    return first is None or first.low in _PREPOSITIONS or first.low == "in" or first.adverb
+
+
 def _opens_an_absolute(token: _Tok) -> bool:
     """Whether a part named after `token` stands in a phrase of its own, its owner the doer's
     (", arms folded", "with eyes closed")."""
@@ -1496,7 +1503,13 @@ class ActionParser:
                     cues.append(ActionCue(name, template, other, trigger, tokens[said].start))
                 continue
             for name in subject:
-                target = self._target(template.target, person, region, name)
+                spec, seen = template.target, person
+                if spec == "$watched":
+                    spec = "$place"
+                    if seen is None and _names_nothing(region):
+                        seen = tracker.last(exclude=[name])
+                        seen = seen if seen in on_stage else None
+                target = self._target(spec, seen, region, name)
                 if template.channel == "gaze" and (target is None or target == name):
                     continue
                 cues.append(ActionCue(name, template, target, trigger, tokens[said].start))

@@ -22,7 +22,7 @@ from motiondirector.speech.punctuation import ASCII_KIN
 from motiondirector.speech.scripts import split_unspaced
 from motiondirector.yaml_data import load_yaml
 
-SPECIAL_TARGETS = frozenset({"$addressee", "$object", "$place", "$each_other"})
+SPECIAL_TARGETS = frozenset({"$addressee", "$object", "$place", "$watched", "$each_other"})
 WHERE_VALUES = frozenset({"any", "start", "alone", "end", "emphasis"})
 
 
@@ -356,7 +356,7 @@ def _with_light_verbs(
                 )
             # Looks go to whom the clause names ("gives Ben a look"), not to a place.
             behaviours = tuple(
-                replace(t, target="$object") if t.target == "$place" else t
+                replace(t, target="$object") if t.target in ("$place", "$watched") else t
                 for t in entry.behaviours
             )
             if all(t.target != "$object" for t in behaviours):

@@ -733,3 +733,19 @@ def test_looking_down_at_her_is_at_her_unless_only_she_can_be_her() -> None:
         [("ANA", "gaze", "down")],
         [("BEN", "gaze", "ANA")],
     ]
+
+
+def test_watching_nothing_named_watches_the_one_the_scene_is_on() -> None:
+    lines = read(
+        "Ana crosses her arms.",
+        "Ben watches.",
+        "Ben watches in silence.",
+        "Ben watches from the doorway.",
+        "Ben watches the rain.",
+    )
+    assert lines[1:] == [
+        [("BEN", "gaze", "ANA")],
+        [("BEN", "gaze", "ANA")],
+        [("BEN", "gaze", "ANA")],
+        [("BEN", "gaze", "away")],
+    ]
