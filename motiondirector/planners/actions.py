@@ -115,6 +115,16 @@ _FEMALE_NOUNS = frozenset(
      "granddaughter", "niece", "stepdaughter", "stepmother", "girlfriend", "fiancee", "fiancée",
      "widow", "bride", "waitress", "actress"}
 )  # fmt: skip
+# What someone is to someone else, learnt from an introduction ("Her brother NICK", "GRACE,
+# their mother,"): "her brother" and "his mother" name them after that (`NameIndex.add_kin`).
+_KIN = frozenset(
+    {"father", "dad", "husband", "son", "brother", "uncle", "grandfather", "grandpa",
+     "grandson", "nephew", "stepson", "stepfather", "boyfriend", "fiance", "mother", "mom",
+     "mum", "wife", "daughter", "sister", "aunt", "grandmother", "grandma", "granddaughter",
+     "niece", "stepdaughter", "stepmother", "girlfriend", "fiancee", "fiancée", "cousin",
+     "partner", "boss", "assistant", "friend"}
+)  # fmt: skip
+_OWNERS = frozenset({"his", "her", "their", "my", "your", "our"})
 # English words a glossary may say besides the lexicon's verbs, objects and group subjects.
 _GLOSS_WORDS = (
     _DETERMINERS
@@ -327,16 +337,38 @@ class NameIndex:
             if (word,) not in known:
                 self._names.append(((word,), name))
                 self._capital_only.add((word,))
+        # Kin learnt while reading (`add_kin`): a name only after a possessive.
+        self._kin: dict[tuple[str, ...], str | None] = {}
+        self._index()
+
+    def _index(self) -> None:
         self._names.sort(key=lambda item: -len(item[0]))  # longest name first
         # Names by their exact words, per length, and the words names begin and end with: so
         # matching at a token costs a few lookups, however many names share a word.
         self._exact: dict[tuple[str, ...], list[str]] = {}
         for words, name in self._names:
             self._exact.setdefault(words, []).append(name)
+        for words, kin in self._kin.items():
+            if kin is not None and words not in self._exact:
+                self._exact[words] = [kin]
         self._lengths = sorted({len(words) for words in self._exact}, reverse=True)
         self._firsts = {words[0] for words in self._exact}
         self._lasts = {words[-1] for words in self._exact}
         self._words = {word for words in self._exact for word in words}
+
+    def add_kin(self, noun: str, name: str) -> None:
+        """`name` is someone's `noun` ("Her brother NICK"): "her brother", "Sophie's brother"
+        name them from now on; a noun said of two characters names neither."""
+        if noun not in _KIN:
+            return
+        key = (noun,)
+        if key in self._kin and self._kin[key] != name:
+            self._kin[key] = None
+        elif key not in self._kin:
+            self._kin[key] = name
+        else:
+            return
+        self._index()
 
     def has_word(self, low: str) -> bool:
         """Whether `low` (lower case) is a word of some character's name."""
@@ -370,6 +402,10 @@ class NameIndex:
     def _match(self, tokens: Sequence[_Tok], start: int, length: int) -> str | None:
         words = tuple(token.low for token in tokens[start : start + length])
         names = self._exact.get(words)
+        if words in self._kin and words not in {w for w, _ in self._names}:
+            # "her brother", "Sophie's mother": kin is someone's only.
+            owned = start > 0 and _owns(tokens[start - 1])
+            return names[0] if names and owned else None
         if (
             names
             and (self._not_noun(tokens, start) or self._role(tokens, start, words))
@@ -587,6 +623,11 @@ def _object_her(tokens: Sequence[_Tok], index: int) -> bool:
         or following.low in _CONJUNCTIONS
         or following.low in _SMALL_CLAUSE
     )
+
+
+def _owns(token: _Tok) -> bool:
+    """Whether `token` says whose a noun after it is: "her", "their", "Sophie's"."""
+    return token.low in _OWNERS or token.possessive
 
 
 def _names_nothing(region: Sequence[_Tok]) -> bool:
@@ -1722,21 +1763,20 @@ class ActionParser:
         tracker: ReferenceTracker,
     ) -> None:
         """Genders from introductions: "NOB, 42, male", "CHARYA, a nice Librarian lady",
-        "CHALF, NAR, and YOR, each male" for all three, and "her son LEO"."""
+        "CHALF, NAR, and YOR, each male" for all three, and "her son LEO"; and kin: "her
+        brother NICK", "GRACE, their mother," (`NameIndex.add_kin`)."""
         starts = {index for index, _ in mentions}
         cluster: list[str] = []
         for index, name in mentions:
             noun = tokens[index - 1] if index > 0 else None
-            if (
-                noun is not None
-                and noun.text.islower()
-                and not noun.glossed
-                and (noun.low in _MALE_NOUNS or noun.low in _FEMALE_NOUNS)
-            ):
-                # "her son LEO": he is a son, and "her" is whom the lines before mean.
-                tracker.learn(name, "m" if noun.low in _MALE_NOUNS else "f")
-                if index > 1 and tokens[index - 2].low in ("his", "her"):
-                    tracker.resolve(tokens[index - 2].low, exclude=[name])
+            if noun is not None and noun.text.islower() and not noun.glossed:
+                if noun.low in _MALE_NOUNS or noun.low in _FEMALE_NOUNS:
+                    # "her son LEO": he is a son, and "her" is whom the lines before mean.
+                    tracker.learn(name, "m" if noun.low in _MALE_NOUNS else "f")
+                    if index > 1 and tokens[index - 2].low in ("his", "her"):
+                        tracker.resolve(tokens[index - 2].low, exclude=[name])
+                if index > 1 and _owns(tokens[index - 2]):
+                    names.add_kin(noun.low, name)
             match = names.match_starting(tokens, index)
             end = match[1] if match is not None else index + 1
             cluster.append(name)
@@ -1746,7 +1786,7 @@ class ActionParser:
             if separator in starts:
                 continue  # the list of names goes on
             if end < len(tokens) and tokens[end].text == ",":
-                self._learn_description(tokens, end + 1, starts, cluster, tracker)
+                self._learn_description(tokens, end + 1, starts, cluster, names, tracker)
             cluster = []
 
     def _learn_description(
@@ -1755,12 +1795,15 @@ class ActionParser:
         begin: int,
         starts: set[int],
         cluster: list[str],
+        names: NameIndex,
         tracker: ReferenceTracker,
     ) -> None:
         for position in range(begin, min(len(tokens), begin + _INTRODUCTION_REACH)):
             low = tokens[position].low
             if position in starts or low in self._by_form:
                 return
+            if len(cluster) == 1 and position > begin and _owns(tokens[position - 1]):
+                names.add_kin(low, cluster[0])  # "GRACE (60s), their mother,"
             if low in _MALE_NOUNS or low in _FEMALE_NOUNS:
                 for name in cluster:
                     tracker.learn(name, "m" if low in _MALE_NOUNS else "f")

@@ -749,3 +749,26 @@ def test_watching_nothing_named_watches_the_one_the_scene_is_on() -> None:
         [("BEN", "gaze", "ANA")],
         [("BEN", "gaze", "away")],
     ]
+
+
+def test_kin_an_introduction_tells_names_the_character_after_a_possessive() -> None:
+    cast = ("SOPHIE", "NICK", "GRACE")
+    lines = read(
+        "SOPHIE stands on a chair. Her brother NICK holds it. GRACE (60s), their mother, sits.",
+        "Sophie climbs down and hugs her mother.",
+        "Her brother sighs.",
+        "A brother is a brother.",
+        cast=cast,
+    )
+    assert ("SOPHIE", "hug", "GRACE") in lines[1]
+    assert lines[2] == [("NICK", "breathe", None), ("NICK", "lower", None)]
+    assert lines[3] == []  # no one's brother in particular
+
+
+def test_kin_said_of_two_characters_names_neither() -> None:
+    lines = read(
+        "Her son LEO sits. Her son MAX stands.",
+        "Ana hugs her son.",
+        cast=("ANA", "LEO", "MAX"),
+    )
+    assert lines[1] == [("ANA", "hug", None)]
