@@ -1659,15 +1659,14 @@ class ActionParser:
         tracker: ReferenceTracker,
         subject: list[str],
     ) -> str | None:
-        # A glossed pronoun may double the name after it ("le ofrece un café a Ben": offers
-        # them a coffee to Ben): the name wins.
-        doubled: str | None = None
-        for index, token in enumerate(region):
+        # A name wins over a pronoun before it: "throws his arms around Grace" (his own arms),
+        # and a glossed pronoun doubling the name after it ("le ofrece un café a Ben": offers
+        # them a coffee to Ben).
+        for index in range(len(region)):
             match = names.match_starting(region, index)
             if match is not None and match[0] not in subject:
                 return match[0]
-            if doubled is not None:
-                continue
+        for index, token in enumerate(region):
             following = region[index + 1].low if index + 1 < len(region) else ""
             if following in _TOUCHED | _EYES | self._worn.keys() and tracker.own(
                 token.low, subject
@@ -1707,10 +1706,8 @@ class ActionParser:
                 person = tracker.resolve(token.low, exclude=subject)
             else:
                 continue
-            if not token.glossed:
-                return person
-            doubled = person
-        return doubled
+            return person
+        return None
 
     @staticmethod
     def _target(spec: str | None, person: str | None, region: list[_Tok], actor: str) -> str | None:

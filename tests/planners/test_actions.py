@@ -772,3 +772,18 @@ def test_kin_said_of_two_characters_names_neither() -> None:
         cast=("ANA", "LEO", "MAX"),
     )
     assert lines[1] == [("ANA", "hug", None)]
+
+
+def test_a_thing_tossed_at_someone_is_given_them_and_a_name_wins_over_a_pronoun() -> None:
+    cast = ("NICK", "PETER", "GRACE")
+    lines = read(
+        "Peter dozes in an armchair.",
+        "Nick tosses a cushion at him.",
+        "Nick throws his arms around Grace.",
+        "Nick throws the door open.",
+        cast=cast,
+    )
+    assert ("PETER", "sit", None) in lines[0]
+    assert lines[1] == [("NICK", "give", "PETER")]
+    assert lines[2] == [("NICK", "hug", "GRACE")]
+    assert lines[3] == [("NICK", "open", None)]
