@@ -511,18 +511,21 @@ class ReferenceTracker:
         return None
 
     def resolve(self, pronoun: str, exclude: Sequence[str] = ()) -> str | None:
-        """The character a he/she pronoun points at: the last mentioned of that gender, else the
-        last mentioned whose gender is unknown, else simply the last mentioned."""
+        """The character a he/she pronoun points at: the last mentioned the script has said is
+        of that gender, else the last mentioned it has said nothing of whose name does not
+        tell the other gender (`name_gender`), else simply the last mentioned."""
         gender = "m" if pronoun in _MALE else "f" if pronoun in _FEMALE else None
         candidates = [n for n in reversed(self._recent) if n not in exclude]
         if not candidates:
             return None
         if gender is not None:
             for name in candidates:
-                if self.gender(name) == gender:
+                if self._gender.get(name) == gender:
                     return name
+            # Then the last mentioned the script has said nothing of whose name does not say
+            # otherwise: a name's guess does not reach past someone nearer of unknown gender.
             for name in candidates:
-                if self.gender(name) is None:
+                if name not in self._gender and self._guess.get(name) in (gender, None):
                     self._gender[name] = gender
                     return name
         return candidates[0]

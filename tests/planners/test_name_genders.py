@@ -43,7 +43,15 @@ def test_she_is_the_woman_the_name_says_before_the_script_says() -> None:
 
 
 def test_what_the_script_says_wins_over_the_name() -> None:
-    lines = read("Nora crosses his arms.", "Ben sits.", "He nods.", cast=("NORA", "BEN"))
-    assert lines[2] == [("BEN", "nod", None)]  # both are he now: the last mentioned
     lines = read("Nora crosses his arms.", "Ana sits.", "He nods.", cast=("NORA", "ANA"))
     assert lines[2] == [("NORA", "nod", None)]
+
+
+def test_a_names_guess_does_not_reach_past_someone_nearer_of_unknown_gender() -> None:
+    lines = read(
+        "Jack counts the money.",
+        "Cognito is slammed against the wall.",
+        "Steel smacks him.",
+        cast=("JACK", "COGNITO", "STEEL"),
+    )
+    assert lines[2][0] == ("STEEL", "beat", "COGNITO")
