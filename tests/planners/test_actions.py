@@ -787,3 +787,20 @@ def test_a_thing_tossed_at_someone_is_given_them_and_a_name_wins_over_a_pronoun(
     assert lines[1] == [("NICK", "give", "PETER")]
     assert lines[2] == [("NICK", "hug", "GRACE")]
     assert lines[3] == [("NICK", "open", None)]
+
+
+def test_doing_a_dance_dances_and_wobbling_ones_head_tilts_it() -> None:
+    lines = read(
+        "Ben does a geeky shuffle dance.",
+        "Ana does a curtsy.",
+        "Ana does her homework.",
+        "Ben wobbles his head a bit.",
+        "Ben wobbles.",
+    )
+    assert lines == [
+        [("BEN", "dance", None)],
+        [("ANA", "bow", None)],
+        [],
+        [("BEN", "tilt", None)],
+        [("BEN", "fall", None)],
+    ]
