@@ -32,8 +32,12 @@ _BEING_IN_A_POSTURE = frozenset(
      "sprawl", "sprawls", "sprawled", "lounge", "lounges", "lounging", "recline", "reclines",
      "reclining", "crouch", "crouches", "crouching", "crouched", "squat", "squats", "squatting",
      "slouch", "slouches", "slouched", "slouching", "hunch", "hunches", "hunched", "huddle",
-     "huddles", "huddled", "rest", "rests", "resting", "sleep", "sleeps", "sleeping"}
+     "huddles", "huddled", "rest", "rests", "resting", "sleep", "sleeps", "sleeping", "doze",
+     "dozes", "dozing", "drive", "drives", "driving", "ride", "rides", "riding", "curled",
+     "slumped"}
 )  # fmt: skip
+# Participles that say a state even with "up" or "down" after them ("is curled up").
+_STATE_PARTICIPLES = frozenset({"curled", "slumped", "hunched", "huddled", "crouched"})
 # After the verb: getting into the posture ("sits down", "stands up", "sits up").
 _GETTING_INTO = frozenset({"down", "up"})
 # Before the verb: it happens in the scene ("then sits", "slowly kneels").
@@ -81,6 +85,6 @@ def _says_a_state(text: str, start: int | None) -> bool:
     return (
         bool(words)
         and words[0] in _BEING_IN_A_POSTURE
-        and (len(words) < 2 or words[1] not in _GETTING_INTO)
+        and (len(words) < 2 or words[1] not in _GETTING_INTO or words[0] in _STATE_PARTICIPLES)
         and not (before and before[-1].strip(",").lower() in _HAPPENING)
     )

@@ -804,3 +804,22 @@ def test_doing_a_dance_dances_and_wobbling_ones_head_tilts_it() -> None:
         [("BEN", "tilt", None)],
         [("BEN", "fall", None)],
     ]
+
+
+def test_driving_or_riding_sits_and_curling_up_lies() -> None:
+    lines = read(
+        "Ana drives.",
+        "Ana is driving.",
+        "Ana drives off.",
+        "Ben rides shotgun.",
+        "Ana is curled up on the couch.",
+        "Ben curls up in bed.",
+    )
+    assert lines == [
+        [("ANA", "sit", None)],
+        [("ANA", "sit", None)],
+        [],
+        [("BEN", "sit", None)],
+        [("ANA", "lie", None)],
+        [("BEN", "lie", None)],
+    ]

@@ -88,3 +88,18 @@ There you are.
         ("ANA", "sit", OPENING),
         ("ANA", "kneel", OPENING),
     ]
+
+
+def test_driving_riding_or_curled_up_when_the_scene_opens_is_a_state() -> None:
+    script = """INT. CAR - NIGHT
+
+ANA drives. BEN rides shotgun. CLEO is curled up on the back seat.
+
+ANA
+Almost there.
+"""
+    assert postures(script) == [
+        ("ANA", "sit", OPENING),
+        ("BEN", "sit", OPENING),
+        ("CLEO", "lie", OPENING),
+    ]
