@@ -36,7 +36,7 @@ from motiondirector.planners.cues import (
     general_entries,
     load_cue_lexicon,
 )
-from motiondirector.planners.name_genders import name_gender
+from motiondirector.scene.name_genders import name_gender
 from motiondirector.scene.names import TITLES, short_forms
 from motiondirector.speech.scripts import join_words
 

@@ -2,7 +2,9 @@
 
 The rule, in order (documented in docs/input-formats.md):
 1. characters on stage whom the line names ("Ben, listen", "..., Ana?"), in order of mention,
-   or the voice off screen that has just spoken, named ("Ben? Is that you?");
+   or the voice off screen that has just spoken, named ("Ben? Is that you?"); or the one other
+   on stage a "sir", "ma'am" or a title before an unknown name ("Mr. Hale?") can mean, by the
+   gender their name makes likely (`name_gender`);
 2. the voice off screen that has just spoken ("BEN (O.S.): Ana?" / "ANA: In here!");
 3. the one character on stage the action since the previous line has the speaker turn to, or
    turn to the speaker ("Lily runs to him and he wraps his arms around her." / "LILY: I told
@@ -16,9 +18,18 @@ The rule, in order (documented in docs/input-formats.md):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
+from motiondirector.scene.name_genders import name_gender
 from motiondirector.scene.names import NameMatcher
+
+# Calling someone by a word of their gender: "Yes, sir.", "Ma'am?", "Mr. Hale?" (a title before
+# a name the script does not know).
+_CALLED = (
+    ("m", re.compile(r"\b(?:[Ss]ir|[Mm]ister)\b|\bM[Rr]\.?\s+[A-Z]")),
+    ("f", re.compile(r"\b(?:[Mm]a'?am|[Mm]adam)\b|\bM(?:rs|RS|s|S|iss|ISS)\.?\s+[A-Z]")),
+)
 
 
 def infer_addressees(
@@ -40,6 +51,9 @@ def infer_addressees(
     named = [name for name in names.mentions(text) if name in heard]
     if named:
         return tuple(named)
+    called = _called(text, others)
+    if called is not None:
+        return (called,)
     if voice is not None and voice != speaker:
         return (voice,)
     turned_to = [name for name in engaged if name in others]
@@ -63,3 +77,13 @@ def engaged_with(speaker: str, aimed: Sequence[tuple[str, str]]) -> list[str]:
         if other is not None and other != speaker:
             found.append(other)
     return found
+
+
+def _called(text: str, others: Sequence[str]) -> str | None:
+    """The one of `others` a word of one gender in `text` calls ("Yes, sir.", "Mr. Hale?"),
+    when only one of them has a name of that gender."""
+    for gender, pattern in _CALLED:
+        if pattern.search(text):
+            fitting = [name for name in others if name_gender(name) == gender]
+            return fitting[0] if len(fitting) == 1 else None
+    return None

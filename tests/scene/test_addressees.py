@@ -62,6 +62,15 @@ def test_given_addressees_win() -> None:
     assert scene.utterances[0].addressees == ("C",)
 
 
+def test_sir_maam_or_a_title_calls_the_one_of_that_gender() -> None:
+    three = "INT. WARD\nMarcus paces. Lily and Nora sit.\nLILY: Dad?\nNORA: Mr. Hale?\n"
+    assert addressees(three)[-1] == ("MARCUS",)
+    text = "INT. WARD\nMarcus paces.\nLILY: Hm.\nMARCUS: Well?\nNORA: Yes, ma'am.\n"
+    assert addressees(text)[-1] == ("LILY",)  # the only other she, not the previous speaker
+    text = "INT. WARD\nMarcus paces. Lily and Nora sit.\nLILY: Hm.\nNORA: I miss him.\n"
+    assert addressees(text)[-1] == ("LILY",)  # "miss" is no title: the previous speaker
+
+
 def test_engaged_with_reads_both_ways_in_order() -> None:
     aimed = [("ANA", "BEN"), ("CLEO", "ANA"), ("BEN", "CLEO")]
     assert engaged_with("ANA", aimed) == ["BEN", "CLEO"]

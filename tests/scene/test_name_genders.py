@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from motiondirector.planners.name_genders import _first_names, name_gender
+from motiondirector.scene.name_genders import _first_names, name_gender
 from tests.planners.test_actions import read
 
 

@@ -28,7 +28,7 @@ _FEMALE_TITLES = frozenset(
 
 @cache
 def _first_names() -> dict[str, str]:
-    text = resources.files("motiondirector.planners").joinpath("data", "first_names.yaml")
+    text = resources.files("motiondirector.scene").joinpath("data", "first_names.yaml")
     data = load_yaml(text.read_text("utf-8"))
     names = {name: "f" for name in data["female"]}
     for name in data["male"]:
