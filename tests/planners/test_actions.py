@@ -823,3 +823,19 @@ def test_driving_or_riding_sits_and_curling_up_lies() -> None:
         [("ANA", "lie", None)],
         [("BEN", "lie", None)],
     ]
+
+
+def test_a_confrontation_jabs_at_him_raises_hands_and_stumbles_back() -> None:
+    lines = read(
+        "Ben sits.",
+        "Ana jabs a finger at his chest.",
+        "Ben raises his hands.",
+        "Ben stumbles back.",
+        "Ben stumbles.",
+    )
+    assert lines[1:] == [
+        [("ANA", "point", "BEN")],
+        [("BEN", "stop", None)],
+        [("BEN", "lean_back", None)],
+        [("BEN", "fall", None)],
+    ]
