@@ -348,9 +348,14 @@ class NameIndex:
         self._exact: dict[tuple[str, ...], list[str]] = {}
         for words, name in self._names:
             self._exact.setdefault(words, []).append(name)
-        for words, kin in self._kin.items():
-            if kin is not None and words not in self._exact:
-                self._exact[words] = [kin]
+        # Kin words that are no character's name: a name only after a possessive (`_match`).
+        self._kin_only = {
+            words
+            for words, kin in self._kin.items()
+            if kin is not None and words not in self._exact
+        }
+        for words in self._kin_only:
+            self._exact[words] = [self._kin[words] or ""]
         self._lengths = sorted({len(words) for words in self._exact}, reverse=True)
         self._firsts = {words[0] for words in self._exact}
         self._lasts = {words[-1] for words in self._exact}
@@ -402,7 +407,7 @@ class NameIndex:
     def _match(self, tokens: Sequence[_Tok], start: int, length: int) -> str | None:
         words = tuple(token.low for token in tokens[start : start + length])
         names = self._exact.get(words)
-        if words in self._kin and words not in {w for w, _ in self._names}:
+        if words in self._kin_only:
             # "her brother", "Sophie's mother": kin is someone's only.
             owned = start > 0 and _owns(tokens[start - 1])
             return names[0] if names and owned else None
