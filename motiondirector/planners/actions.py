@@ -494,6 +494,10 @@ class ReferenceTracker:
             del self._recent[oldest]
             self._guess.pop(oldest, None)
 
+    def mentioned(self, name: str) -> bool:
+        """Whether `name` has been mentioned (or has spoken) yet."""
+        return name in self._recent
+
     def learn(self, name: str, gender: str) -> None:
         self._gender.setdefault(name, gender)
 

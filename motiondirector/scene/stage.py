@@ -9,7 +9,9 @@ docs/input-formats.md#who-is-on-stage.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, NamedTuple
 
 from motiondirector.plan.realizer.timing import action_word_time, ms, performed_seconds
@@ -64,6 +66,7 @@ class StageReader:
         whom "they" and "everyone" may mean; `speaker`, for a parenthetical, does what has no
         subject ("(leaving)")."""
         found: list[StageCue] = []
+        unseen = {name for name in self._characters if not self._tracker.mentioned(name)}
         cues = action_reader().parse(
             text,
             self._names,
@@ -74,6 +77,14 @@ class StageReader:
             place=heading,
             language=language,
         )
+        # Going out in the line that introduces someone (first named, in capitals) is coming
+        # out into the scene: "The door opens. DR. OKAFOR (50s) steps out." brings her on.
+        found = [
+            replace(c, change="enters")
+            if c.change == "exits" and c.character in unseen and _introduced(c.character, text)
+            else c
+            for c in found
+        ]
         behaviours = ((c.character, c.template.channel, c.template.lexeme) for c in cues)
         aimed = tuple(
             dict.fromkeys(
@@ -83,6 +94,11 @@ class StageReader:
             )
         )
         return Reading(found, performed_seconds(behaviours), aimed)
+
+
+def _introduced(name: str, text: str) -> bool:
+    """Whether `text` writes `name` in capitals, as a script introduces a character."""
+    return re.search(rf"(?<!\w){re.escape(name.upper())}(?!\w)", text) is not None
 
 
 def first_entrances(

@@ -251,3 +251,14 @@ def test_a_character_known_by_a_role_comes_and_goes_by_it() -> None:
         ("DOCTOR", "exits", "a3"),  # "the doctor" is DOCTOR
         ("ANA", "exits", "a3"),  # "heads out"
     ]
+
+
+def test_going_out_in_the_line_that_first_names_someone_brings_them_on() -> None:
+    script = (
+        "INT. HOSPITAL CORRIDOR - NIGHT\n\nMARCUS paces.\n\nMARCUS\nWell?\n\n"
+        "The door opens. DR. OKAFOR (50s) steps out.\n\nDR. OKAFOR\nMr. Hale?\n\n"
+        "Marcus steps out.\n"
+    )
+    assert changes(script) == [("DR. OKAFOR", "enters", "a2"), ("MARCUS", "exits", "a3")]
+    scene = parse_script(script, format="fountain")
+    assert scene.utterances[0].addressees == ()  # the doctor is not there yet
