@@ -839,3 +839,14 @@ def test_a_confrontation_jabs_at_him_raises_hands_and_stumbles_back() -> None:
         [("BEN", "lean_back", None)],
         [("BEN", "fall", None)],
     ]
+
+
+def test_turning_a_thing_in_ones_fingers_fidgets() -> None:
+    lines = read(
+        "Ana stands by the door, turning a brass key in her fingers.",
+        "Ben turns it over in his hands.",
+        "Ana turns to Ben.",
+    )
+    assert lines[0] == [("ANA", "stand", None), ("ANA", "rub_hands", None)]
+    assert lines[1] == [("BEN", "rub_hands", None)]
+    assert ("ANA", "turn", None) in lines[2]
