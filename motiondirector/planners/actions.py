@@ -125,6 +125,8 @@ _KIN = frozenset(
      "partner", "boss", "assistant", "friend"}
 )  # fmt: skip
 _OWNERS = frozenset({"his", "her", "their", "my", "your", "our"})
+# After "her", these make her the object: "shoves her away", "helps her up", "walks her out".
+_PARTICLES = frozenset({"away", "aside", "off", "down", "up", "out", "over", "forward", "along"})
 # English words a glossary may say besides the lexicon's verbs, objects and group subjects.
 _GLOSS_WORDS = (
     _DETERMINERS
@@ -634,6 +636,7 @@ def _object_her(tokens: Sequence[_Tok], index: int) -> bool:
         or following.low in _PREPOSITIONS
         or following.low in _CONJUNCTIONS
         or following.low in _SMALL_CLAUSE
+        or following.low in _PARTICLES
     )
 
 
@@ -1708,6 +1711,7 @@ class ActionParser:
                                 not following
                                 or following.endswith("ly")
                                 or following in ("close", "closer", "tight")  # "holds her close"
+                                or following in _PARTICLES  # "shoves her away", "helps her up"
                                 or following in _PREPOSITIONS
                                 or following in _ARTICLES  # "hands her the keys"
                             )

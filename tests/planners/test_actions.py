@@ -850,3 +850,10 @@ def test_turning_a_thing_in_ones_fingers_fidgets() -> None:
     assert lines[0] == [("ANA", "stand", None), ("ANA", "rub_hands", None)]
     assert lines[1] == [("BEN", "rub_hands", None)]
     assert ("ANA", "turn", None) in lines[2]
+
+
+def test_her_before_a_particle_is_whom_it_is_done_to() -> None:
+    lines = read("Ana sits.", "Ben shoves her away.", "Ben pushes her aside.", "He nods.")
+    assert lines[1][0] == ("BEN", "stop", "ANA")
+    assert lines[2][0] == ("BEN", "stop", "ANA")
+    assert lines[3] == [("BEN", "nod", None)]
