@@ -351,13 +351,11 @@ class NameIndex:
         for words, name in self._names:
             self._exact.setdefault(words, []).append(name)
         # Kin words that are no character's name: a name only after a possessive (`_match`).
-        self._kin_only = {
-            words
-            for words, kin in self._kin.items()
-            if kin is not None and words not in self._exact
-        }
-        for words in self._kin_only:
-            self._exact[words] = [self._kin[words] or ""]
+        self._kin_only: set[tuple[str, ...]] = set()
+        for words, kin in self._kin.items():
+            if kin is not None and words not in self._exact:
+                self._exact[words] = [kin]
+                self._kin_only.add(words)
         self._lengths = sorted({len(words) for words in self._exact}, reverse=True)
         self._firsts = {words[0] for words in self._exact}
         self._lasts = {words[-1] for words in self._exact}
@@ -649,7 +647,7 @@ def _names_nothing(region: Sequence[_Tok]) -> bool:
     """Whether the words after a verb name no thing it is done to: none, or a manner or a
     place ("in silence", "from the doorway", "closely")."""
     first = next((t for t in region if t.text[:1].isalpha()), None)
-    return first is None or first.low in _PREPOSITIONS or first.low == "in" or first.adverb
+    return first is None or first.low in _PREPOSITIONS | {"in"} or first.adverb
 
 
 def _opens_an_absolute(token: _Tok) -> bool:

@@ -164,20 +164,19 @@ def body_slots(plan: MotionPlan, character: str, *, fps: int | None = None) -> l
     """The body slots of one character, in time order, non-overlapping, on the frame grid."""
     fps = fps or plan.scene.fps
     raw: list[Slot] = []
-    lying = False  # the posture before is lying: a clip into a posture from standing would
-    # stand up on the way
+    lying = False  # whether the posture before is lying (a clip from standing would get up)
     for event in plan.character(character).events:
         was_lying = lying
         if isinstance(event, PostureEvent):
             lying = event.lexeme in FROM_THE_FLOOR
-        if isinstance(event, PostureEvent) and plan.opens_in(event):
-            # In it when the beat opens: the pose of a persistent posture is held (standing
-            # needs no clip: the idle fill stands).
-            if event.lexeme in persistent_lexemes():
-                start = _snap(event.start, fps)
-                end = min(round(start + HELD_FRAMES / fps, 6), plan.scene.duration)
-                raw.append(Slot(start, end, event, _TRANSITION_PRIORITY, held=OPENS))
-            continue
+            if plan.opens_in(event):
+                # In it when the beat opens: the pose of a persistent posture is held (standing
+                # needs no clip: the idle fill stands).
+                if event.lexeme in persistent_lexemes():
+                    start = _snap(event.start, fps)
+                    end = min(round(start + HELD_FRAMES / fps, 6), plan.scene.duration)
+                    raw.append(Slot(start, end, event, _TRANSITION_PRIORITY, held=OPENS))
+                continue
         if isinstance(event, GestureEvent | HeadEvent):
             start, end = event.start, event.end
         elif isinstance(event, PostureEvent) and event.lexeme != "idle":
