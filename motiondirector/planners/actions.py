@@ -645,8 +645,8 @@ def _owns(token: _Tok) -> bool:
 
 def _names_nothing(region: Sequence[_Tok]) -> bool:
     """Whether the words after a verb name no thing it is done to: none, or a manner or a
-    place ("in silence", "from the doorway", "closely")."""
-    first = next((t for t in region if t.text[:1].isalpha()), None)
+    place ("in silence", "from the doorway", "closely", "up from his paper")."""
+    first = next((t for t in region if t.text[:1].isalpha() and t.low not in _PARTICLES), None)
     return first is None or first.low in _PREPOSITIONS | {"in"} or first.adverb
 
 

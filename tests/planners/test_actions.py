@@ -857,3 +857,17 @@ def test_her_before_a_particle_is_whom_it_is_done_to() -> None:
     assert lines[1][0] == ("BEN", "stop", "ANA")
     assert lines[2][0] == ("BEN", "stop", "ANA")
     assert lines[3] == [("BEN", "nod", None)]
+
+
+def test_looking_up_from_what_one_reads_looks_at_whom_the_scene_is_on() -> None:
+    lines = read(
+        "Ana enters.",
+        "Ben looks up from his paper.",
+        "Ben looks up.",
+        "Ben glances up from his phone.",
+    )
+    assert lines[1:] == [
+        [("BEN", "gaze", "ANA")],
+        [("BEN", "gaze", "up")],
+        [("BEN", "gaze", "ANA")],
+    ]
