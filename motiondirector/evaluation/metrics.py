@@ -262,6 +262,9 @@ def _on_stage(plan: MotionPlan, time: float, names: list[str]) -> list[str]:
 def coverage(plan: MotionPlan) -> dict[str, float]:
     """Shares of utterances in which the speaker, and the listeners, show behaviour.
 
+    The speaker's events are those of the utterance and those of no utterance (an action's),
+    not the tail of their reaction to the line before.
+
     - `face`: share of utterances whose speaker has a face event other than AU25 (lips part)
       and AU45 (blink) overlapping the utterance;
     - `head_or_gaze`: share whose speaker has a head event, or a gaze event that starts during
@@ -279,7 +282,11 @@ def coverage(plan: MotionPlan) -> dict[str, float]:
     pairs = listened = 0
     for utterance in plan.utterances:
         start, end = utterance.start, utterance.end
-        speaker_events = [e for e in _track_events(plan, utterance.speaker) if not _is_blink(e)]
+        speaker_events = [
+            e
+            for e in _track_events(plan, utterance.speaker)
+            if not _is_blink(e) and e.utterance_id in (None, utterance.id)
+        ]
         if any(
             isinstance(e, FaceEvent) and e.au not in NON_EMOTION_AUS and _overlaps(e, start, end)
             for e in speaker_events
@@ -327,11 +334,14 @@ def _track_events(plan: MotionPlan, name: str) -> tuple[AnyEvent, ...]:
 
 
 def _speaker_aus(plan: MotionPlan, utterance: PlanUtterance) -> set[int]:
+    # A reaction to the line before fades out over the first moment of the speaker's own line:
+    # it is the face of that line, not of this one.
     return {
         e.au
         for e in _track_events(plan, utterance.speaker)
         if isinstance(e, FaceEvent)
         and e.au not in NON_EMOTION_AUS
+        and e.utterance_id in (None, utterance.id)
         and _overlaps(e, utterance.start, utterance.end)
     }
 
@@ -339,8 +349,9 @@ def _speaker_aus(plan: MotionPlan, utterance: PlanUtterance) -> set[int]:
 def utterance_au_consistency(plan: MotionPlan, utterance: PlanUtterance) -> float:
     """Jaccard overlap of the speaker's AUs during `utterance` and its emotion's prototype.
 
-    Both sets leave out AU25 and AU45. |A & P| / |A | P|; 1.0 when both are empty (a neutral
-    line with no emotion AUs). Range [0, 1].
+    Both sets leave out AU25 and AU45, and A the speaker's reactions to other lines (events of
+    another utterance). |A & P| / |A | P|; 1.0 when both are empty (a neutral line with no
+    emotion AUs). Range [0, 1].
     """
     active = _speaker_aus(plan, utterance)
     prototype = set(load_emfacs()[utterance.emotion.label]) - NON_EMOTION_AUS

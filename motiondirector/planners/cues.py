@@ -84,6 +84,7 @@ class Phrase:
     words: tuple[str, ...]  # "*" matches any word
     anchor: int
     punctuation: str | None  # "!" or "?" required on the last word
+    where: frozenset[str] | None = None  # the phrase's own position, else its category's
 
     @property
     def text(self) -> str:
@@ -201,6 +202,22 @@ def _phrase(text: str) -> Phrase:
     return Phrase(tuple(split), anchor, punctuation)
 
 
+def _category_phrase(raw: Any, category: str) -> Phrase:
+    """A phrase of a dialogue category: a string, or `{phrase: ..., where: ...}` for one that
+    counts only in its own position ("deal!" only as the whole sentence, where "it's a deal" is
+    one anywhere)."""
+    if isinstance(raw, Mapping):
+        if set(raw) != {"phrase", "where"}:
+            raise ValueError(
+                f"cues.yaml dialogue.{category}: a phrase with a position has the keys phrase "
+                f"and where, not {sorted(map(str, raw))}"
+            )
+        (text,) = _texts([raw["phrase"]], f"dialogue.{category}")
+        return replace(_phrase(text), where=_where(raw["where"], category))
+    (text,) = _texts([raw], f"dialogue.{category}")
+    return _phrase(text)
+
+
 def _where(raw: Any, category: str) -> frozenset[str]:
     values = [raw] if isinstance(raw, str) else list(raw or ["any"])
     unknown = set(values) - WHERE_VALUES
@@ -271,7 +288,7 @@ def _category(name: str, raw: Mapping[str, Any]) -> DialogueCategory:
         priority=int(raw["priority"]),
         intent=raw.get("intent"),
         intent_at_start=bool(raw.get("intent_at_start", False)),
-        phrases=tuple(_phrase(p) for p in _texts(raw["phrases"], name)),
+        phrases=tuple(_category_phrase(item, name) for item in raw["phrases"]),
         where=_where(raw.get("where"), name),
         max_per_utterance=None if limit is None else int(limit),
         behaviours=_templates(raw.get("behaviours"), f"dialogue.{name}"),
@@ -728,7 +745,8 @@ class DialogueMatcher:
         phrase: Phrase,
         category: DialogueCategory,
     ) -> bool:
-        if "any" in category.where:
+        where = phrase.where or category.where
+        if "any" in where:
             return True
         checks = {
             "start": lambda: self._at_start(tokens, first),
@@ -736,25 +754,24 @@ class DialogueMatcher:
             "end": lambda: tokens[last].clause_end,
             "emphasis": lambda: tokens[min(first + phrase.anchor, last)].emphasis,
         }
-        return any(checks[where]() for where in category.where)
+        return any(checks[position]() for position in where)
 
     def _at_start(self, tokens: Sequence[Token], first: int) -> bool:
         index = first
         while index > 0 and not tokens[index].clause_start:
             index -= 1
-            if tokens[index].norm not in self._fillers:
+            # "listen to Janice", "look at this": before "to" or "at" the filler is a verb.
+            if tokens[index].norm not in self._fillers or tokens[index + 1].norm in ("to", "at"):
                 return False
         return True
 
     def _alone(self, tokens: Sequence[Token], first: int, last: int) -> bool:
         if not self._at_start(tokens, first):
             return False
-        sentence = tokens[first].sentence
-        rest = [
-            t
-            for t in tokens
-            if t.sentence == sentence and t.index > last and t.norm and t.norm not in self._fillers
-        ]
+        sentence = [t for t in tokens if t.sentence == tokens[first].sentence]
+        if sentence[-1].end_mark == "?":
+            return False  # "Yes?" and "To kill Bob?" ask; the whole sentence would say it
+        rest = [t for t in sentence if t.index > last and t.norm and t.norm not in self._fillers]
         return len(rest) <= 1
 
 

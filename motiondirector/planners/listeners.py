@@ -1,8 +1,8 @@
 """What the characters who are not speaking do during a line.
 
 Every listener on stage looks at the speaker, nods at some phrase ends of a longer turn, mirrors
-a happy speaker's smile, raises the brows at surprising content and frowns at anger aimed at
-them. It only chooses and anchors; the realizer times it.
+a happy speaker's smile, shows concern at a sad or afraid one, raises the brows at surprising
+content and frowns at anger aimed at them. It only chooses and anchors; the realizer times it.
 """
 
 from __future__ import annotations
@@ -115,6 +115,19 @@ def listener_behaviours(
                     word=first,
                     until_word=until,
                     intensity=round(0.3 + 0.3 * intensity, 3),
+                )
+        if emotion in ("sadness", "fear") and intensity >= 0.3:
+            # The face of concern: brows raised at the middle and drawn together (AU1 + AU4),
+            # lighter than the speaker's own, not a copy of their sorrow or fear.
+            for au, share in ((1, 0.5), (4, 0.3)):
+                add(
+                    "face",
+                    "rules.listener.concern",
+                    f"{speaker} is {'sad' if emotion == 'sadness' else 'afraid'} ({intensity:.2f})",
+                    au=au,
+                    word=0,
+                    until_word=last,
+                    intensity=round(share * intensity, 3),
                 )
         aimed = listener in addressees or (not addressees and len(listeners) == 1)
         if emotion == "anger" and aimed:

@@ -282,6 +282,20 @@ def test_au_emotion_consistency(dialogue: MotionPlan) -> None:
     assert au_emotion_consistency(dialogue) == pytest.approx((1 / 3 + 0.0) / 2)
 
 
+def test_the_tail_of_a_reaction_to_the_line_before_is_not_the_speaker_s_face() -> None:
+    # BEN frowns in concern at u1 until 5.3 s, fading into his own neutral u2 (5.0-7.0).
+    u1 = utterance("u1", "ANA", ("BEN",), [(1.0, 2.0), (2.0, 4.7)], "sadness")
+    u2 = utterance("u2", "BEN", ("ANA",), [(5.0, 6.0), (6.0, 7.0)], "neutral")
+    reacting = make_plan(8.0, {"ANA": [], "BEN": [face("c1", 4, 1.1, 5.3, "u1")]}, (u1, u2))
+    assert utterance_au_consistency(reacting, u2) == 1.0
+    assert coverage(reacting)["face"] == 0.0
+    assert coverage(reacting)["listener"] == 0.5  # BEN reacts to u1; ANA does nothing in u2
+    # The same frown tied to no line (an action's) is his face during u2.
+    acting = make_plan(8.0, {"ANA": [], "BEN": [face("c1", 4, 1.1, 5.3)]}, (u1, u2))
+    assert utterance_au_consistency(acting, u2) == 0.0
+    assert coverage(acting)["face"] == 0.5
+
+
 def test_neutral_line_without_emotion_aus_is_consistent(monologue: MotionPlan) -> None:
     # Only AU25 (speech) is active; it is ignored, so both sets are empty: 1.0.
     assert au_emotion_consistency(monologue) == 1.0

@@ -67,12 +67,17 @@ def test_every_case_plans_into_a_valid_direction() -> None:
 
 def test_a_planner_that_does_nothing_misses_all_but_what_must_be_absent() -> None:
     cases = load_cue_cases(CASES)
-    absent = sum(e.absent for case in cases for e in case.expectations)
-    assert absent >= 5
+    absent = {
+        kind: sum(e.absent and e.kind == kind for case in cases for e in case.expectations)
+        for kind in ("explicit", "implicit")
+    }
+    assert absent["explicit"] >= 5 and absent["implicit"] >= 5
     report = evaluate_cue_cases(CASES, DoNothingPlanner())
-    assert report.explicit_honoured == pytest.approx(absent / report.explicit_total)
-    assert report.implicit_recall == 0.0
-    assert len(report.misses) == report.explicit_total + report.implicit_total - absent
+    assert report.explicit_honoured == pytest.approx(absent["explicit"] / report.explicit_total)
+    assert report.implicit_recall == pytest.approx(absent["implicit"] / report.implicit_total)
+    assert len(report.misses) == (
+        report.explicit_total + report.implicit_total - sum(absent.values())
+    )
     assert any("paren-smiling [explicit] ANA emotion=joy" in m for m in report.misses)
 
 

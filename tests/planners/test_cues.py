@@ -74,6 +74,36 @@ def test_position_restrictions() -> None:
     assert not any(name == "praise" for name, _ in matched("It was a great day for it."))
 
 
+def test_a_phrase_may_have_a_position_of_its_own() -> None:
+    assert ("handshake", 0) in matched("Deal!")
+    assert ("handshake", 1) in matched("Okay, it's a deal.")
+    assert not any(name == "handshake" for name, _ in matched("It's no big deal."))
+    assert ("farewell", 0) in matched("See you!")
+    assert ("farewell", 0) in matched("I'll see you tomorrow.")
+    assert not any(name == "farewell" for name, _ in matched("I can't wait to see you."))
+    assert not any(name == "farewell" for name, _ in matched("Take care of the baby."))
+    phrase = cues_module._category_phrase({"phrase": "deal!", "where": "alone"}, "handshake")
+    assert (phrase.words, phrase.punctuation, phrase.where) == (("deal",), "!", {"alone"})
+    with pytest.raises(ValueError, match=r"dialogue.handshake: .*keys phrase and where"):
+        cues_module._category_phrase({"phrase": "deal!", "position": "alone"}, "handshake")
+    with pytest.raises(ValueError, match=r"dialogue.handshake: unknown where \['middle'\]"):
+        cues_module._category_phrase({"phrase": "deal!", "where": "middle"}, "handshake")
+
+
+def test_a_question_is_never_a_phrase_alone_and_listen_to_is_no_filler() -> None:
+    assert ("toast", 0) in matched("To us!")
+    assert not any(name == "toast" for name, _ in matched("To kill Bob?"))
+    assert not any(name == "toast" for name, _ in matched("Listen to Janice."))
+    assert ("explanation", 0) in matched("Listen, I'm sorry.")
+
+
+def test_come_on_urges_unless_it_leads_somewhere() -> None:
+    assert matched("Oh, come on!") == [("urging", 1)]
+    assert ("beckon", 0) in matched("Come on in.")
+    assert ("beckon", 0) in matched("Come on, let's go.")
+    assert matched("It was supposed to come on Monday.") == []
+
+
 def test_required_punctuation() -> None:
     assert matched("Yes!")[0] == ("triumph", 0)
     assert matched("Yes.")[0] == ("agreement", 0)

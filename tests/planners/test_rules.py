@@ -322,6 +322,20 @@ def test_listeners_mirror_joy_and_raise_brows_at_exclamations() -> None:
     assert {b.au for b in find(u, "BEN", "face", rule="rules.listener.brows")} == {1, 2}
 
 
+def test_listeners_show_concern_at_sadness_and_fear_not_at_joy() -> None:
+    for text, emotion in (("I lost everything today.", "sadness"), ("I'm scared.", "fear")):
+        u = plan_one(("ANA", text)).utterances[0]
+        assert u.emotion == emotion and u.intensity >= 0.3
+        concern = {b.au: b for b in find(u, "BEN", "face", rule="rules.listener.concern")}
+        assert set(concern) == {1, 4}
+        assert concern[1].intensity == pytest.approx(0.5 * u.intensity, abs=1e-3)
+        assert concern[4].intensity == pytest.approx(0.3 * u.intensity, abs=1e-3)
+        assert (concern[1].word, concern[1].until_word) == (0, len(text.split()) - 1)
+        assert find(u, "ANA", "face", rule="rules.listener.concern") == []
+    u = plan_one(("ANA", "We won the great big prize!")).utterances[0]
+    assert find(u, "BEN", "face", rule="rules.listener.concern") == []
+
+
 def test_listener_frowns_only_when_the_anger_is_aimed_at_them() -> None:
     scene = make_scene(("ANA", "I hate what you did, Ben."), on_stage=("ANA", "BEN", "CAL"))
     u = RulesPlanner(KeywordEmotionModel()).plan(scene).utterances[0]
