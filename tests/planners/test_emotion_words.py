@@ -71,6 +71,9 @@ def language(code: str) -> LanguageWords:
         ("yue", "我好嬲呀！", "anger"),
         ("en", "The cellar creeps me out.", "fear"),
         ("en", "EWWW, that's disgusting!", "disgust"),
+        ("en", "I'm worried it won't arrive in time.", "fear"),
+        ("en", "That's unacceptable.", "anger"),
+        ("en", "What a disappointing end.", "sadness"),
     ],
 )
 def test_a_line_gets_the_emotion_its_words_say(code: str, text: str, emotion: str) -> None:
