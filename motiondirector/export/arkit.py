@@ -86,15 +86,17 @@ def arkit_curves(
     names = load_arkit_map().blendshapes
     column = {name: i for i, name in enumerate(names)}
     times = frame_times(plan.scene.duration, fps)
+    # The last frame may fall just past the end: it shows the end, not what follows it.
+    at = np.minimum(times, plan.scene.duration)
     events = _character_events(plan, character)
 
-    weights = _face_layer(times, [e for e in events if isinstance(e, FaceEvent)])
+    weights = _face_layer(at, [e for e in events if isinstance(e, FaceEvent)])
     if idle:
         lines = [(u.start, u.end) for u in plan.utterances if u.mouthed_by(character)]
-        weights += idle_face(times, character, names, lines)
+        weights += idle_face(at, character, names, lines)
     if speech:
-        _layer_speech(weights, times, plan, character, names)
-    weights += _gaze_layer(times, [e for e in events if isinstance(e, GazeEvent)], column)
+        _layer_speech(weights, at, plan, character, names)
+    weights += _gaze_layer(at, [e for e in events if isinstance(e, GazeEvent)], column)
     _finish(weights, column)
     return times, weights
 
@@ -202,9 +204,11 @@ def ramp_envelope(
 ) -> FloatArray:
     """0 outside [start, end]; a smooth rise from `start` to 1 at `full`, held to `release`, a
     smooth fall to 0 at `end`. Face AUs (onset/apex/offset), gaze shifts and the head and eye
-    curves of the frame streams all ramp with it."""
-    rise = _smoothstep((t - start) / max(full - start, _EPS))
-    fall = _smoothstep((end - t) / max(end - release, _EPS))
+    curves of the frame streams all ramp with it. A rise or fall of no length (a movement the
+    scene's start or end cut, its sync points clamped together) is no step: the movement is
+    held through `start` and `end` instead of dropping to 0 on them."""
+    rise = _smoothstep((t - start) / (full - start)) if full - start > _EPS else 1.0
+    fall = _smoothstep((end - t) / (end - release)) if end - release > _EPS else 1.0
     inside = (t >= start) & (t <= end)
     return np.where(inside, np.minimum(rise, fall), 0.0)
 

@@ -161,10 +161,12 @@ class HeadEyesCurves:
         self._idle = idle
         self._sway_seeds = [character_seed(character, f"head.{axis}") for axis in HEAD_AXES]
         self._lines = [(u.start, u.end) for u in plan.utterances if u.mouthed_by(character)]
+        self._duration = plan.scene.duration
 
     def sample(self, times: FloatArray) -> HeadEyes:
-        """Angles at `times` (seconds): head (n, 3) and eyes (n, 4), degrees."""
-        times = np.asarray(times, dtype=np.float64)
+        """Angles at `times` (seconds): head (n, 3) and eyes (n, 4), degrees. A time past the
+        scene's end (its last frame, the first at or after the end) is the end."""
+        times = np.minimum(np.asarray(times, dtype=np.float64), self._duration)
         eye_gaze = self._gaze.smoothed(times, EYE_SETTLE_S)
         head_gaze = self._head_gaze.smoothed(times, HEAD_SETTLE_S)
         head = np.zeros((times.size, 3))

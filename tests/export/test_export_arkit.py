@@ -116,7 +116,9 @@ def test_summed_aus_are_clipped_to_one(plan: MotionPlan) -> None:
     assert weights[_at(times, 1.5), COL["eyeSquintLeft"]] == 1.0
 
 
-def test_zero_length_onset_is_a_step(plan: MotionPlan) -> None:
+def test_zero_length_onset_and_offset_are_steps_held_through_their_points(
+    plan: MotionPlan,
+) -> None:
     smile = plan.characters[0].events[2]
     assert isinstance(smile, FaceEvent)
     sudden = smile.model_copy(
@@ -125,8 +127,25 @@ def test_zero_length_onset_is_a_step(plan: MotionPlan) -> None:
     )  # fmt: skip
     times, weights = event_curves(_with_face_events(plan, sudden), "ANA", 30)
     brow = weights[:, COL["browInnerUp"]]
-    assert brow[_at(times, 3.0)] == 0.0
-    assert brow[_at(times, 3.0) + 1] == pytest.approx(0.6)
+    assert brow[_at(times, 3.0) - 1] == 0.0
+    assert brow[_at(times, 3.0)] == pytest.approx(0.6)
+    # Held on its last point too: a movement the scene's end cuts ends raised, not dropped.
+    assert brow[_at(times, 4.0)] == pytest.approx(0.6)
+    assert brow[_at(times, 4.0) + 1] == 0.0
+
+
+def test_the_last_frame_past_the_scene_s_end_shows_the_end(plan: MotionPlan) -> None:
+    smile = plan.characters[0].events[2]
+    assert isinstance(smile, FaceEvent)
+    end = plan.scene.duration - 0.01  # between two frames
+    held = smile.model_copy(
+        update={"id": "ana-brow", "au": 1, "start": end - 1.0, "end": end,
+                "envelope": Envelope(apex_start=end - 0.8, apex_end=end)}
+    )  # fmt: skip
+    short = plan.model_copy(update={"scene": plan.scene.model_copy(update={"duration": end})})
+    times, weights = event_curves(_with_face_events(short, held), "ANA", 30)
+    assert times[-1] > end
+    assert weights[-1, COL["browInnerUp"]] == pytest.approx(0.6)
 
 
 def _word_spans(plan: MotionPlan, speaker: str) -> list[tuple[float, float]]:

@@ -93,6 +93,22 @@ def test_a_shake_turns_both_ways_and_a_tilt_rolls() -> None:
     assert held[2] == pytest.approx(HEAD_PEAK_DEGREES["tilt"]) and held[1] == 0.0
 
 
+def test_a_turn_away_the_scene_s_end_cuts_is_held_on_the_last_frame() -> None:
+    # "Leave me alone." turns away to the end of a turn: relax and end clamped to the end.
+    away = head("turn_away", (2.1, 2.4, 2.6, 3.6, 3.6), amplitude=0.6)
+    track = CharacterTrack(name="ANA", events=(away,))
+    curves = HeadEyesCurves(plan_with(track, duration=3.6), "ANA", idle=False)
+    yaw = curves.sample(np.array([3.0, 3.6 - 1 / 30, 3.6])).head[:, 1]
+    assert yaw[2] == pytest.approx(yaw[1]) == pytest.approx(yaw[0])
+    assert yaw[2] == pytest.approx(0.6 * HEAD_PEAK_DEGREES["turn_away"])
+    # A turn that ends between two frames: its last frame, just past the end, shows the end.
+    cut = head("turn_away", (2.1, 2.4, 2.6, 3.605, 3.605), amplitude=0.6)
+    track = CharacterTrack(name="ANA", events=(cut,))
+    curves = HeadEyesCurves(plan_with(track, duration=3.605), "ANA", idle=False)
+    past = curves.sample(np.array([3.605, 3.6 + 1 / 30])).head[:, 1]
+    assert past[1] == past[0] == pytest.approx(0.6 * HEAD_PEAK_DEGREES["turn_away"])
+
+
 def test_a_glance_down_is_mostly_the_eyes_after_settling() -> None:
     track = CharacterTrack(name="ANA", events=(gaze("down", 1.0, 4.0),))
     curves = HeadEyesCurves(plan_with(track), "ANA", idle=False)
