@@ -29,6 +29,7 @@ from motiondirector.server.stream_quota import StreamQuota, StreamSlot
 if TYPE_CHECKING:
     from motiondirector.realize.faces import FaceLibrary
 from motiondirector.streaming import PlanFrames
+from motiondirector.streaming.frames import StreamEnd
 
 
 @dataclass
@@ -66,11 +67,17 @@ class ServerContext:
         return self.runner
 
     def frames(
-        self, plan: MotionPlan, fps: int | None = None, *, cast: dict[str, str] | None = None
+        self,
+        plan: MotionPlan,
+        fps: int | None = None,
+        *,
+        cast: dict[str, str] | None = None,
+        after: StreamEnd | None = None,
     ) -> PlanFrames:
         """The frame stream of `plan`: bodies from the clip library, faces from the face
         library when the server has one; a session's turns pass its `cast` so far, which keeps
-        each character one person from turn to turn."""
+        each character one person from turn to turn, and where the last turn's frames ended
+        (`after`), where this turn's start."""
         faces = self.faces
         threshold = self.settings.face_threshold
         if faces is not None and cast is not None and faces.casting:
@@ -78,7 +85,12 @@ class ServerContext:
 
             faces = keep_casting(plan, faces, cast, threshold=threshold)
         return PlanFrames(
-            plan, fps=fps, library=self.library(), faces=faces, face_threshold=threshold
+            plan,
+            fps=fps,
+            library=self.library(),
+            faces=faces,
+            face_threshold=threshold,
+            after=after,
         )
 
     def library(self) -> ClipLibrary:

@@ -82,6 +82,7 @@ from motiondirector.server.streams import (
     stream_events,
     ws_message,
 )
+from motiondirector.streaming import PlanFrames
 
 log = logging.getLogger("motiondirector.server")
 LAST_EVENT_ID = "Last-Event-ID"
@@ -154,7 +155,8 @@ def session_router(ctx: ServerContext, workers: StreamWorkers) -> APIRouter:
         session: Session, turn: TurnRequest, accept: Callable[[MotionPlan], None] | None = None
     ) -> TurnResult:
         """Runs in a worker thread; one turn of a session at a time. `accept` may refuse the
-        plan before the turn counts (see `Conversation.take_turn`)."""
+        plan before the turn counts (see `Conversation.take_turn`). A turn taken without
+        frames leaves none for the next to start from (`Session.frames`)."""
         with session.lock:
             talk = session.conversation
             if talk.turns >= settings.max_session_turns:
@@ -181,6 +183,8 @@ def session_router(ctx: ServerContext, workers: StreamWorkers) -> APIRouter:
                 turn.language,
             )
             outcome = talk.take_turn(given, get_planner("rules"), accept=accept)
+            if accept is None:
+                session.frames_end = None
             return _result(session, outcome, state(session))
 
     def open_turn(
@@ -190,12 +194,18 @@ def session_router(ctx: ServerContext, workers: StreamWorkers) -> APIRouter:
         whose stream would be over `max_stream_frames`, or whose frames do not fit in the
         server's `max_open_stream_frames`, is refused and not taken."""
 
+        made: list[PlanFrames] = []
+
         def fits(plan: MotionPlan) -> None:
-            frames = ctx.frames(plan, cast=session.face_cast)
+            # Under the session's lock: the turn's frames start where the last turn's ended.
+            frames = ctx.frames(plan, cast=session.face_cast, after=session.frames_end)
             check_stream_size(frames, settings.max_stream_frames, _TURN_INSTEAD, _TURN_SLOWER)
             slot.hold(frames.size)
+            made.append(frames)
+            session.frames_end = frames.end
 
-        return _turn_events(ctx, take_turn(session, turn, fits), instance, session)
+        result = take_turn(session, turn, fits)
+        return open_stream(stream_events(result.model_dump_json(), made[0], instance=instance))
 
     async def opened_turn_stream(
         session_id: str,
@@ -442,14 +452,6 @@ def _result(session: Session, outcome: TurnOutcome, state: SessionState) -> Turn
         ),
         state=state,
     )
-
-
-def _turn_events(
-    ctx: ServerContext, result: TurnResult, instance: str, session: Session
-) -> OpenedStream:
-    """The turn's stream, opened (see `open_stream`): call it on a stream worker."""
-    frames = ctx.frames(result.plan, cast=session.face_cast)
-    return open_stream(stream_events(result.model_dump_json(), frames, instance=instance))
 
 
 class _InvalidMessage(Exception):

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from motiondirector.realize.conversation import Conversation
 from motiondirector.server.errors import ProblemError
 from motiondirector.server.security import Clock
+from motiondirector.streaming.frames import StreamEnd
 
 _ID_BYTES = 18
 _SHOWN_ID_CHARS = 64
@@ -36,6 +37,9 @@ class Session:
     face_cast: dict[str, str] = field(default_factory=dict)
     """The face library's performer of each character so far (`realize.faces.keep_casting`):
     a character stays one person from turn to turn."""
+    frames_end: StreamEnd | None = field(default=None, repr=False)
+    """Where the last turn's frames ended, and the next turn's start (`PlanFrames.after`);
+    None after a turn taken without frames."""
 
 
 class SessionStore:

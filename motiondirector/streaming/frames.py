@@ -16,6 +16,11 @@ decided as `realize.realize_plan` decides it and assembled per window (`streamin
 first batch assembles only the segments it reaches). Frame i is at i / fps; the frame grid is
 the ARKit export's, so a stream and an `arkit-csv` export of one plan agree frame for frame.
 
+A stream may start where another ended (`after`: the turn before in a conversation): each
+character's channels are blended from that stream's last frame into this one's over the first
+moments (eyes 0.12 s, head 0.35 s, face 0.25 s, body 0.5 s, smoothstep), so an avatar does not
+jump from turn to turn; past those windows the frames are the plan's own.
+
 This module knows nothing of HTTP; it must not plan, and must not mutate the plan.
 """
 
@@ -48,6 +53,10 @@ if TYPE_CHECKING:
 
 FloatArray = npt.NDArray[np.float64]
 BodyRealizer = Callable[[MotionPlan], Realization]
+
+CARRY_SECONDS = {"eyes": 0.12, "head": 0.35, "blendshapes": 0.25, "joints": 0.5, "root": 0.5}
+"""How long a stream started `after` another takes to leave that one's last frame, per channel:
+the eyes as fast as a gaze shift's saccade, the head as its turn, the body as a clip blend."""
 
 FRAME_FORMAT = "motiondirector-frames"
 FRAME_FORMAT_VERSION = "1.0"
@@ -180,13 +189,16 @@ class PlanFrames:
         library: ClipLibrary | None = None,
         faces: FaceLibrary | None = None,
         face_threshold: float | None = None,
+        after: PlanFrames | StreamEnd | None = None,
     ) -> None:
         """`fps`: 30 or 60 (default: the plan's). `body`: a realization of the plan or a
         function that makes one (then the whole body is realized before the first batch); or
         None: the plan's timeline decided from `library` (None: the built-in gesture library)
         as `realize.realize_plan` decides it, its motion assembled per window. `faces`: a face
         library the faces are realized from, real where a face scores `face_threshold`
-        (default: `realize.faces.DEFAULT_FACE_THRESHOLD`)."""
+        (default: `realize.faces.DEFAULT_FACE_THRESHOLD`). `after`: the stream this one
+        follows (the turn before), or its `end`: each character it shares starts from that
+        stream's last frame (`end_state`) and blends into this plan over `CARRY_SECONDS`."""
         if not isinstance(plan, MotionPlan):
             raise MotionDirectorError(
                 f"PlanFrames takes a MotionPlan, got {type(plan).__name__}; "
@@ -202,6 +214,10 @@ class PlanFrames:
         self.fps = plan.scene.fps if fps is None else fps
         if self.fps not in FPS_CHOICES:
             raise MotionDirectorError(f"frames run at 30 or 60 fps, got {self.fps}")
+        if after is not None and after.fps != self.fps:
+            raise MotionDirectorError(
+                f"a stream at {self.fps} fps cannot follow one at {after.fps} fps"
+            )
         self.characters: tuple[str, ...] = tuple(
             dict.fromkeys([t.name for t in plan.characters] + [u.speaker for u in plan.utterances])
         )
@@ -214,6 +230,11 @@ class PlanFrames:
         self._faces = faces
         self._face_threshold = face_threshold
         self._realized_faces: dict[str, FaceCurves] = {}
+        self._after: StreamEnd | None = after.end if isinstance(after, PlanFrames) else after
+        self._start: Mapping[str, CharacterFrames] | None = None
+        self.end: StreamEnd = StreamEnd(self.plan, self.fps, body, library, faces, face_threshold)
+        """Where this stream ends, for one that follows it: hold this rather than the stream
+        to keep only the plan and the last frame."""
 
     @property
     def frame_count(self) -> int:
@@ -256,8 +277,18 @@ class PlanFrames:
             )
         stop = min(self.frame_count, first + count)
         times = self.times[first:stop]
+        if self._after is not None:
+            # Read once, then let go: a chain of turns must not keep every turn before alive.
+            self._start, self._after = self._after.state(), None
         characters = {name: self._character(name, first, stop, times) for name in self.characters}
+        if stop == self.frame_count:
+            self.end.last = {name: _last(frames) for name, frames in characters.items()}
         return FrameBatch(first=first, times=times, characters=characters)
+
+    def end_state(self) -> dict[str, CharacterFrames]:
+        """Each character's last frame, one-frame `CharacterFrames`: where a stream that
+        follows this one starts (`after`). See `StreamEnd.state`."""
+        return self.end.state()
 
     def batches(self, size: int, *, first_size: int | None = None) -> Iterator[FrameBatch]:
         """Every frame in batches of `size` (the first of `first_size`, default `size`),
@@ -287,13 +318,15 @@ class PlanFrames:
         else:
             blendshapes = self._blendshapes(name)[first:stop]
             head_eyes = self._curves(name).sample(times)
-        return CharacterFrames(
+        frames = CharacterFrames(
             blendshapes=blendshapes,
             head=head_eyes.head,
             eyes=head_eyes.eyes,
             joints=pose.rotations,
             root=pose.root,
         )
+        start = None if self._start is None else self._start.get(name)
+        return frames if start is None else _carried(start, frames, times)
 
     def _windowed_body(self) -> WindowedBody:
         if self._windowed is None:
@@ -339,6 +372,80 @@ class PlanFrames:
         if found is None:
             found = self._head_eyes[name] = HeadEyesCurves(self.plan, name)
         return found
+
+
+class StreamEnd:
+    """Where a stream ends: kept by its last batch, or made from its plan when asked before
+    that. Small: it holds the plan and what the stream was made with, not the stream's curves
+    and motion, so a conversation may keep the last turn's for as long as it lasts."""
+
+    def __init__(
+        self,
+        plan: MotionPlan,
+        fps: int,
+        body: Realization | BodyRealizer | None,
+        library: ClipLibrary | None,
+        faces: FaceLibrary | None,
+        face_threshold: float | None,
+    ) -> None:
+        self.fps = fps
+        self._made_with = (plan, fps, body, library, faces, face_threshold)
+        self.last: dict[str, CharacterFrames] | None = None
+
+    def state(self) -> dict[str, CharacterFrames]:
+        """Each character's last frame. Where the stream has not made it yet, a stream of its
+        own of the same plan makes it, so that a stream still being read on another thread is
+        not touched (that one starts on the plan's own first frame, which differs only for a
+        turn shorter than `CARRY_SECONDS` that followed another)."""
+        if self.last is None:
+            plan, fps, body, library, faces, threshold = self._made_with
+            twin = PlanFrames(
+                plan, fps=fps, body=body, library=library, faces=faces, face_threshold=threshold
+            )
+            twin.batch(twin.frame_count - 1, 1)
+            self.last = twin.end.last
+        assert self.last is not None
+        return self.last
+
+
+def _last(frames: CharacterFrames) -> CharacterFrames:
+    # Copies: a view would keep the whole batch's arrays alive for as long as the end is kept.
+    return CharacterFrames(
+        blendshapes=frames.blendshapes[-1:].copy(),
+        head=frames.head[-1:].copy(),
+        eyes=frames.eyes[-1:].copy(),
+        joints=frames.joints[-1:].copy(),
+        root=frames.root[-1:].copy(),
+    )
+
+
+def _carried(start: CharacterFrames, frames: CharacterFrames, times: FloatArray) -> CharacterFrames:
+    """`frames` blended from `start` (one frame) over each channel's `CARRY_SECONDS`."""
+    if times.size == 0 or times[0] >= max(CARRY_SECONDS.values()):
+        return frames
+
+    def share(channel: str, dims: int) -> FloatArray:
+        x = np.clip(times / CARRY_SECONDS[channel], 0.0, 1.0)
+        return (x * x * (3.0 - 2.0 * x)).reshape((-1,) + (1,) * dims)
+
+    def mix(channel: str) -> FloatArray:
+        old: FloatArray = getattr(start, channel)
+        new: FloatArray = getattr(frames, channel)
+        return old + (new - old) * share(channel, new.ndim - 1)
+
+    # Joints: normalised lerp on the same hemisphere, as close to slerp as these small
+    # turn-to-turn differences need.
+    old = np.broadcast_to(start.joints, frames.joints.shape)
+    new = frames.joints * np.where(np.sum(old * frames.joints, axis=-1) < 0.0, -1.0, 1.0)[..., None]
+    joints = old + (new - old) * share("joints", 2)
+    joints /= np.linalg.norm(joints, axis=-1, keepdims=True)
+    return CharacterFrames(
+        blendshapes=mix("blendshapes"),
+        head=mix("head"),
+        eyes=mix("eyes"),
+        joints=joints,
+        root=mix("root"),
+    )
 
 
 def _is_int(value: object) -> bool:
