@@ -24,6 +24,7 @@ from motiondirector.yaml_data import load_yaml
 
 SPECIAL_TARGETS = frozenset({"$addressee", "$object", "$place", "$watched", "$each_other"})
 WHERE_VALUES = frozenset({"any", "start", "alone", "end", "emphasis"})
+_WHERE_ORDER = ("start", "end", "emphasis", "alone")
 
 
 @dataclass(frozen=True, slots=True)
@@ -754,7 +755,8 @@ class DialogueMatcher:
             "end": lambda: tokens[last].clause_end,
             "emphasis": lambda: tokens[min(first + phrase.anchor, last)].emphasis,
         }
-        return any(checks[position]() for position in where)
+        # In a fixed order, cheapest first: a set's order changes from process to process.
+        return any(checks[position]() for position in _WHERE_ORDER if position in where)
 
     def _at_start(self, tokens: Sequence[Token], first: int) -> bool:
         index = first
@@ -768,11 +770,17 @@ class DialogueMatcher:
     def _alone(self, tokens: Sequence[Token], first: int, last: int) -> bool:
         if not self._at_start(tokens, first):
             return False
-        sentence = [t for t in tokens if t.sentence == tokens[first].sentence]
-        if sentence[-1].end_mark == "?":
-            return False  # "Yes?" and "To kill Bob?" ask; the whole sentence would say it
-        rest = [t for t in sentence if t.index > last and t.norm and t.norm not in self._fillers]
-        return len(rest) <= 1
+        # Walks the rest of the sentence only, and only as far as it must: a line of many
+        # sentences is read in time linear in its words.
+        index, words = last, 0
+        while not tokens[index].sentence_end:
+            index += 1
+            if tokens[index].norm and tokens[index].norm not in self._fillers:
+                words += 1
+                if words > 1:
+                    return False
+        # "Yes?" and "To kill Bob?" ask; the whole sentence would say it.
+        return tokens[index].end_mark != "?"
 
 
 def _latin(phrase: Phrase) -> bool:
