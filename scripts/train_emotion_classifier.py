@@ -659,7 +659,8 @@ Where the classifier hears no emotion in an English line (or one of no stated la
 line's strong English emotion words may still say one: the `en` table of the same file
 ("disgusting", "terrified", "creeps me out", "heartbroken", "i miss", "how dare you"), read
 the same way. "Don't be afraid" and "I'm not scared" are negated (the "t" of a contraction is a
-negation), "I'm afraid we're closed" is politeness (ignored), and a "?!" alone is surprise. The
+negation, and so is "dont", as chat writes it), "I'm afraid we're closed" is politeness
+(ignored), and a "?!" alone is surprise. The
 line gets the emotion with `emotion_origin` `words` and the reason `words: "creeps me out"
 (classifier: neutral 0.29)`; an emotion the classifier does hear stands, and emoji speak only
 where the words say nothing either.

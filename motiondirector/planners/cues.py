@@ -540,9 +540,22 @@ def _cased(texts: Sequence[str]) -> bool:
     return any(text.lower() != text.upper() for text in texts)
 
 
+_WITHOUT_APOSTROPHE = {
+    spelled.replace("'", ""): spelled
+    for spelled in (
+        "don't", "doesn't", "didn't", "can't", "couldn't", "won't", "wouldn't", "shouldn't",
+        "isn't", "aren't", "wasn't", "weren't", "haven't", "hasn't", "hadn't", "ain't", "i'm",
+        "i've", "you're", "you've", "they're", "we've", "that's", "what's", "there's",
+    )
+}  # fmt: skip
+"""Contractions as chat and speech recognisers write them ("i dont know"), read as spelled;
+not those that are words too ("its", "well", "ill", "were", "lets", "id", "hell")."""
+
+
 def normalise_word(text: str) -> str:
     """Lower case, curly quotes made straight, punctuation and markup stripped from the edges
-    (the vowel signs of its last letter kept: "ไม่" and "नमस्ते।" end in combining marks)."""
+    (the vowel signs of its last letter kept: "ไม่" and "नमस्ते।" end in combining marks), a
+    contraction without its apostrophe given it back ("dont": "don't")."""
     word = text.replace("\u2019", "'").replace("\u2018", "'").lower()
     start, end = 0, len(word)
     while start < end and not _in_word(word[start]):
@@ -551,7 +564,8 @@ def normalise_word(text: str) -> str:
         end -= 1
     while end < len(word) and end > start and _combines(word[end]):
         end += 1
-    return word[start:end].strip("'_")
+    word = word[start:end].strip("'_")
+    return _WITHOUT_APOSTROPHE.get(word, word)
 
 
 def _in_word(char: str) -> bool:

@@ -130,6 +130,12 @@ def test_a_line_of_many_sentences_is_matched_in_linear_time() -> None:
     assert reads[400] < 5 * reads[100]
 
 
+def test_contractions_written_without_an_apostrophe_read_as_spelled() -> None:
+    assert matched("i dont know") == matched("I don't know.")
+    assert ("uncertainty", 2) in matched("i dont know")
+    assert [t.norm for t in tokens("thats its well")] == ["that's", "its", "well"]
+
+
 def test_come_on_urges_unless_it_leads_somewhere() -> None:
     assert matched("Oh, come on!") == [("urging", 1)]
     assert ("beckon", 0) in matched("Come on in.")

@@ -72,6 +72,7 @@ def language(code: str) -> LanguageWords:
         ("en", "The cellar creeps me out.", "fear"),
         ("en", "EWWW, that's disgusting!", "disgust"),
         ("en", "I'm worried it won't arrive in time.", "fear"),
+        ("en", "i cant believe it", "surprise"),
         ("en", "That's unacceptable.", "anger"),
         ("en", "What a disappointing end.", "sadness"),
     ],
@@ -104,6 +105,7 @@ def test_a_line_gets_the_emotion_its_words_say(code: str, text: str, emotion: st
         ("es", "El tren sale a las nueve."),
         ("en", "I'm not scared of you."),
         ("en", "Don't be afraid."),  # the "t" of a contraction negates
+        ("en", "dont be scared"),  # and so does a contraction written without its apostrophe
         ("en", "I'm afraid we're closed."),  # politeness, not fear
         ("en", "That's great, thanks."),  # weak words are left to the classifier
     ],
