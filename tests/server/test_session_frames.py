@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from motiondirector.plan.motion_plan import MotionPlan
 from motiondirector.streaming import PlanFrames
-from tests.server.conftest import AUTH
+from tests.server.conftest import AUTH, KEY
 from tests.server.test_sessions import start, turn
 from tests.server.test_streams import read_sse
 
@@ -48,3 +48,22 @@ def test_streamed_turns_continue_and_a_turn_without_frames_starts_afresh(
     plan, third = streamed(client, session, speaker="BEN", text="I have no idea.")
     for name in ("ANA", "BEN"):
         assert third[0]["characters"][name] == own_first_frame(plan, name)
+
+
+def test_turns_over_a_websocket_continue_too(client: TestClient) -> None:
+    session = start(client)
+    turns: list[list[Any]] = []
+    with client.websocket_connect(f"/v1/sessions/{session}/ws?api_key={KEY}") as socket:
+        assert socket.receive_json()["event"] == "ready"
+        for speaker, text in (("ANA", "Hi, Ben. Did you find the key?"), ("BEN", "No.")):
+            socket.send_json({"type": "turn", "speaker": speaker, "text": text})
+            frames: list[Any] = []
+            while (message := socket.receive_json())["event"] != "done":
+                assert message["event"] != "error", message
+                if message["event"] == "frames":
+                    frames += message["data"]["frames"]
+            turns.append(frames)
+    for name in ("ANA", "BEN"):
+        ended, began = turns[0][-1]["characters"][name], turns[1][0]["characters"][name]
+        for channel in CHANNELS:
+            assert np.allclose(ended[channel], began[channel], atol=1e-3), (name, channel)
