@@ -156,7 +156,7 @@ def session_router(ctx: ServerContext, workers: StreamWorkers) -> APIRouter:
     ) -> TurnResult:
         """Runs in a worker thread; one turn of a session at a time. `accept` may refuse the
         plan before the turn counts (see `Conversation.take_turn`). A turn taken without
-        frames leaves none for the next to start from (`Session.frames`)."""
+        frames leaves none for the next to start from (`Session.frames_end`)."""
         with session.lock:
             talk = session.conversation
             if talk.turns >= settings.max_session_turns:
