@@ -252,6 +252,15 @@ class TurnRequest(_Body):
         default=None,
         description="The language the turn is said in (a BCP 47 tag), over the session's.",
     )
+    interrupts_at: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=86_400.0,
+        allow_inf_nan=False,
+        description="Seconds into the last streamed turn at which this one cut it off (the "
+        "client stopped playing it there): this turn's frames start from that turn's frame "
+        "then, not its last.",
+    )
 
     @model_validator(mode="after")
     def _something_said(self) -> Self:

@@ -197,8 +197,12 @@ def session_router(ctx: ServerContext, workers: StreamWorkers) -> APIRouter:
         made: list[PlanFrames] = []
 
         def fits(plan: MotionPlan) -> None:
-            # Under the session's lock: the turn's frames start where the last turn's ended.
-            frames = ctx.frames(plan, cast=session.face_cast, after=session.frames_end)
+            # Under the session's lock: the turn's frames start where the last turn's ended,
+            # or where this one cut it off.
+            ended = session.frames_end
+            if ended is not None and turn.interrupts_at is not None:
+                ended = ended.cut(turn.interrupts_at)
+            frames = ctx.frames(plan, cast=session.face_cast, after=ended)
             check_stream_size(frames, settings.max_stream_frames, _TURN_INSTEAD, _TURN_SLOWER)
             slot.hold(frames.size)
             made.append(frames)

@@ -26,6 +26,7 @@ This module knows nothing of HTTP; it must not plan, and must not mutate the pla
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -377,7 +378,8 @@ class PlanFrames:
 class StreamEnd:
     """Where a stream ends: kept by its last batch, or made from its plan when asked before
     that. Small: it holds the plan and what the stream was made with, not the stream's curves
-    and motion, so a conversation may keep the last turn's for as long as it lasts."""
+    and motion, so a conversation may keep the last turn's for as long as it lasts. A stream
+    played only so far (the listener spoke over it) ends where it was cut (`cut`)."""
 
     def __init__(
         self,
@@ -390,21 +392,34 @@ class StreamEnd:
     ) -> None:
         self.fps = fps
         self._made_with = (plan, fps, body, library, faces, face_threshold)
+        self._frame: int | None = None  # None: the last frame
         self.last: dict[str, CharacterFrames] | None = None
 
+    def cut(self, seconds: float) -> StreamEnd:
+        """The end of the same stream played only `seconds` into it: its frame then (the last
+        one where that is past the end)."""
+        if not (math.isfinite(seconds) and seconds >= 0.0):
+            raise MotionDirectorError(
+                f"a stream is cut at a time >= 0 seconds into it, got {seconds!r}"
+            )
+        cut = StreamEnd(*self._made_with)
+        cut._frame = round(seconds * self.fps)
+        return cut
+
     def state(self) -> dict[str, CharacterFrames]:
-        """Each character's last frame. Where the stream has not made it yet, a stream of its
-        own of the same plan makes it, so that a stream still being read on another thread is
-        not touched (that one starts on the plan's own first frame, which differs only for a
-        turn shorter than `CARRY_SECONDS` that followed another)."""
+        """Each character's frame at the end (or the cut). Where the stream has not made it
+        yet, a stream of its own of the same plan makes it, so that a stream still being read
+        on another thread is not touched (that one starts on the plan's own first frame, which
+        differs only for a turn shorter than `CARRY_SECONDS` that followed another)."""
         if self.last is None:
             plan, fps, body, library, faces, threshold = self._made_with
             twin = PlanFrames(
                 plan, fps=fps, body=body, library=library, faces=faces, face_threshold=threshold
             )
-            twin.batch(twin.frame_count - 1, 1)
-            self.last = twin.end.last
-        assert self.last is not None
+            last = twin.frame_count - 1
+            index = last if self._frame is None else min(self._frame, last)
+            batch = twin.batch(index, 1)
+            self.last = {name: _last(frames) for name, frames in batch.characters.items()}
         return self.last
 
 

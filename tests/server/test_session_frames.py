@@ -50,6 +50,25 @@ def test_streamed_turns_continue_and_a_turn_without_frames_starts_afresh(
         assert third[0]["characters"][name] == own_first_frame(plan, name)
 
 
+def test_a_turn_that_interrupts_the_last_starts_from_the_frame_it_cut_at(
+    client: TestClient,
+) -> None:
+    session = start(client)
+    _, first = streamed(client, session, speaker="ANA", text="So I went down to the harbour.")
+    _, second = streamed(client, session, speaker="BEN", text="Wait!", interrupts_at=0.5)
+    for name in ("ANA", "BEN"):
+        cut, began = first[15]["characters"][name], second[0]["characters"][name]
+        for channel in CHANNELS:
+            assert np.allclose(cut[channel], began[channel], atol=1e-3), (name, channel)
+    response = client.post(
+        f"/v1/sessions/{session}/turns/stream",
+        json={"speaker": "ANA", "text": "Yes?", "interrupts_at": -1},
+        headers=AUTH,
+    )
+    assert response.status_code == 422
+    assert "interrupts_at" in response.text
+
+
 def test_turns_over_a_websocket_continue_too(client: TestClient) -> None:
     session = start(client)
     turns: list[list[Any]] = []

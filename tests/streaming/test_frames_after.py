@@ -96,6 +96,20 @@ def test_a_stream_keeps_only_the_end_of_the_one_before_until_it_starts(
     assert end() is None  # read once: a long conversation does not keep every turn alive
 
 
+def test_a_stream_cut_off_is_followed_from_the_frame_it_was_cut_at(
+    plans: list[MotionPlan],
+) -> None:
+    before = PlanFrames(plans[0])
+    shown = whole(before)
+    for seconds, index in ((1.0, 30), (1.01, 30), (99.0, before.frame_count - 1)):
+        after = PlanFrames(plans[1], after=before.end.cut(seconds)).batch(0, 1).characters
+        for name in ("USER", "AVA"):
+            assert max(jump(shown[name], index, after[name], 0).values()) == 0.0, seconds
+    for bad in (-0.5, float("nan"), float("inf")):
+        with pytest.raises(MotionDirectorError, match="cut at a time >= 0 seconds"):
+            before.end.cut(bad)
+
+
 def test_a_new_character_starts_on_its_own_first_frame(plans: list[MotionPlan]) -> None:
     talk = Conversation(characters=["USER", "AVA"])
     talk.take_turn(TurnInput("USER", "Hello?"))
