@@ -199,7 +199,7 @@ class PlanFrames:
         library the faces are realized from, real where a face scores `face_threshold`
         (default: `realize.faces.DEFAULT_FACE_THRESHOLD`). `after`: the stream this one
         follows (the turn before), or its `end`: each character it shares starts from that
-        stream's last frame (`end_state`) and blends into this plan over `CARRY_SECONDS`."""
+        stream's last frame (`end.state()`) and blends into this plan over `CARRY_SECONDS`."""
         if not isinstance(plan, MotionPlan):
             raise MotionDirectorError(
                 f"PlanFrames takes a MotionPlan, got {type(plan).__name__}; "
@@ -285,11 +285,6 @@ class PlanFrames:
         if stop == self.frame_count:
             self.end.last = {name: _last(frames) for name, frames in characters.items()}
         return FrameBatch(first=first, times=times, characters=characters)
-
-    def end_state(self) -> dict[str, CharacterFrames]:
-        """Each character's last frame, one-frame `CharacterFrames`: where a stream that
-        follows this one starts (`after`). See `StreamEnd.state`."""
-        return self.end.state()
 
     def batches(self, size: int, *, first_size: int | None = None) -> Iterator[FrameBatch]:
         """Every frame in batches of `size` (the first of `first_size`, default `size`),

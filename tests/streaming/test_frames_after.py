@@ -73,11 +73,11 @@ def test_the_end_state_is_the_last_frame_however_it_is_reached(plans: list[Motio
     streamed = PlanFrames(plans[0])
     batches = list(streamed.batches(7))
     last = batches[-1].characters
-    fresh = PlanFrames(plans[0]).end_state()  # no batch made: a stream of its own makes it
+    fresh = PlanFrames(plans[0]).end.state()  # no batch made: a stream of its own makes it
     for name in ("USER", "AVA"):
         for channel in CHANNELS:
             expected = getattr(last[name], channel)[-1:]
-            assert np.array_equal(getattr(streamed.end_state()[name], channel), expected)
+            assert np.array_equal(getattr(streamed.end.state()[name], channel), expected)
             assert np.array_equal(getattr(fresh[name], channel), expected)
 
 
