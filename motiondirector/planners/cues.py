@@ -18,6 +18,7 @@ from typing import Any, get_args
 from motiondirector.cache import load_once
 from motiondirector.plan.scene import StageChangeKind, Word
 from motiondirector.plan.vocabulary import EMOTIONS, GAZE_KEYWORDS, load_vocabulary
+from motiondirector.planners.boundaries import inferred_marks
 from motiondirector.speech.punctuation import ASCII_KIN
 from motiondirector.speech.scripts import split_unspaced
 from motiondirector.yaml_data import load_yaml
@@ -597,21 +598,33 @@ class Token:
     sentence_end: bool
     clause_end: bool
     end_mark: str  # the sentence-ending mark after the word: "." "!" "?" or ""
+    marks_inferred: bool = False  # the line had no punctuation; its marks were inferred
 
 
-def tokenize(words: Sequence[Word]) -> tuple[Token, ...]:
-    """Tokens for an utterance's words (one token per word, so indices are word indices)."""
+def tokenize(words: Sequence[Word], *, infer_punctuation: bool = True) -> tuple[Token, ...]:
+    """Tokens for an utterance's words (one token per word, so indices are word indices).
+
+    A line written without any punctuation (a bare speech transcript) is given the marks
+    `planners.boundaries` infers, where it reads the line's language; `infer_punctuation=False`
+    reads every line as written."""
     letters = [w.text for w in words if any(c.isalpha() for c in w.text)]
     # Only cased letters can shout: 美咲 or مرحبا read the same in upper case.
     shouted = bool(letters) and all(t.upper() == t for t in letters) and _cased(letters)
+    written = [word.text.replace("\u2019", "'").translate(_ASCII_PUNCTUATION) for word in words]
+    norms = [normalise_word(raw) for raw in written]
+    trailings = [raw[len(raw.rstrip(".,!?;:\u2014-\u2026\"')*_")) :] for raw in written]
+    inferred = (
+        inferred_marks(norms)
+        if infer_punctuation and not any(map(_ends_clause, trailings))
+        else None
+    )
     tokens: list[Token] = []
     sentence = 0
     new_sentence = True
     new_clause = True
     for index, word in enumerate(words):
-        raw = word.text.replace("\u2019", "'").translate(_ASCII_PUNCTUATION)
-        norm = normalise_word(raw)
-        trailing = raw[len(raw.rstrip(".,!?;:\u2014-\u2026\"')*_")) :]
+        raw, norm = written[index], norms[index]
+        trailing = trailings[index] if inferred is None else inferred[index]
         ends_sentence = bool(_SENTENCE_END.search(trailing)) or "\u2026" in trailing
         ends_clause = ends_sentence or bool(_CLAUSE_END.search(trailing))
         alpha = [c for c in norm if c.isalpha()]
@@ -636,6 +649,7 @@ def tokenize(words: Sequence[Word]) -> tuple[Token, ...]:
                 sentence_end=ends_sentence or index == len(words) - 1,
                 clause_end=ends_clause or index == len(words) - 1,
                 end_mark=mark if ends_sentence else "",
+                marks_inferred=inferred is not None,
             )
         )
         new_sentence = ends_sentence
@@ -643,6 +657,26 @@ def tokenize(words: Sequence[Word]) -> tuple[Token, ...]:
         if ends_sentence:
             sentence += 1
     return tuple(tokens)
+
+
+def _ends_clause(trailing: str) -> bool:
+    return bool(_CLAUSE_END.search(trailing) or _SENTENCE_END.search(trailing)) or (
+        "\u2026" in trailing
+    )
+
+
+def inferred_note(tokens: Sequence[Token]) -> str:
+    """What a reason read from sentence or clause ends adds when the marks were inferred."""
+    return " (punctuation inferred)" if tokens and tokens[0].marks_inferred else ""
+
+
+def punctuated_text(tokens: Sequence[Token]) -> str:
+    """The line as its tokens read it: its words with the inferred marks written after them."""
+    parts: list[str] = []
+    for token in tokens:
+        clause = "," if token.clause_end else ""
+        parts.append(token.text + ((token.end_mark or ".") if token.sentence_end else clause))
+    return " ".join(parts)
 
 
 def sentence_spans(tokens: Sequence[Token]) -> list[tuple[int, int]]:

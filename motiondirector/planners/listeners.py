@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from motiondirector.plan.direction import Behaviour
 from motiondirector.plan.scene import Utterance
-from motiondirector.planners.cues import Token
+from motiondirector.planners.cues import Token, inferred_note
 
 BACKCHANNEL_MIN_WORDS = 8
 BACKCHANNEL_MIN_GAP = 5  # words between two nods of one listener
@@ -84,7 +84,7 @@ def listener_behaviours(
             add(
                 "head",
                 "rules.listener.backchannel",
-                f'phrase end "{tokens[index].text}"',
+                f'phrase end "{tokens[index].text}"{inferred_note(tokens)}',
                 lexeme="nod",
                 word=index,
                 intensity=0.3,
@@ -104,7 +104,7 @@ def listener_behaviours(
             reason = (
                 f"{speaker} is surprised"
                 if emotion == "surprise"
-                else (f'exclamation "{tokens[first].text}"')
+                else (f'exclamation "{tokens[first].text}"{inferred_note(tokens)}')
             )
             for au in (1, 2):
                 add(

@@ -47,8 +47,10 @@ from motiondirector.planners.cues import (
     ParentheticalCue,
     Token,
     find_enumeration,
+    inferred_note,
     load_cue_lexicon,
     normalise_phrase,
+    punctuated_text,
     sentence_spans,
     tokenize,
 )
@@ -228,6 +230,14 @@ class _Prepared:
     vocative: str | None = None  # a listener named in the line ("You broke it, Ben.")
     # The emotion an action line of the beat, since the speaker's last line, describes them in.
     stated: _Emotion | None = None
+
+    @property
+    def read_text(self) -> str:
+        """What the emotion classifier reads: the line as written, or a bare transcript with the
+        marks its tokens were given (the classifier learned from written lines)."""
+        if self.tokens and self.tokens[0].marks_inferred:
+            return punctuated_text(self.tokens)
+        return self.utterance.text
 
 
 def _veto_key(template: BehaviourTemplate) -> _VetoKey:
@@ -508,9 +518,8 @@ class RulesPlanner:
                         result[item.utterance.id] = heard
                         continue
                     intensity = min(intensity, NEUTRAL_INTENSITY)
-                result[item.utterance.id] = _Emotion(
-                    label, intensity, "classifier", f"classifier: {raw} {confidence:.2f}"
-                )
+                reason = f"classifier: {raw} {confidence:.2f}{inferred_note(item.tokens)}"
+                result[item.utterance.id] = _Emotion(label, intensity, "classifier", reason)
         for item in items:  # what a negated parenthetical rules out, whoever heard it
             ruled_out, found = item.explicit.ruled_out, result[item.utterance.id]
             if found.label in ruled_out.emotions and found.origin != "parenthetical":
@@ -528,11 +537,11 @@ class RulesPlanner:
         model = self._model()
         read_dialogue = cast(_DialogueReader | None, getattr(model, "predict_dialogue", None))
         if read_dialogue is None:
-            return list(model.predict([i.utterance.text for i in pending]))
+            return list(model.predict([i.read_text for i in pending]))
         # Every line is context for the next, even one whose emotion the script states.
         beat = items[0].utterance.beat
         lines = [(speaker, text, beat) for speaker, text in history]
-        lines += [(i.utterance.speaker, i.utterance.text, i.utterance.beat) for i in items]
+        lines += [(i.utterance.speaker, i.read_text, i.utterance.beat) for i in items]
         read = list(read_dialogue(lines, start=len(history)))
         if len(read) != len(items):
             raise MotionDirectorError(
@@ -828,14 +837,15 @@ class RulesPlanner:
     @staticmethod
     def _trigger(tokens: Sequence[Token], match: CueMatch) -> str:
         words = join_words([t.norm for t in tokens[match.first : match.last + 1]])
-        return f'word "{words}"' if match.first == match.last else f'phrase "{words}"'
+        kind = "word" if match.first == match.last else "phrase"
+        return f'{kind} "{words}"{inferred_note(tokens)}'
 
     def _question_drafts(self, tokens: Sequence[Token], speaker: str) -> list[tuple[int, _Draft]]:
         drafts: list[tuple[int, _Draft]] = []
         for first, last in sentence_spans(tokens):
             if tokens[last].end_mark != "?":
                 continue
-            reason = f'question ending "{tokens[last].text}"'
+            reason = f'question ending "{tokens[last].text}"{inferred_note(tokens)}'
             for au in (1, 2):
                 draft = _Draft(speaker, "face", "rules.question", reason, "cue")
                 draft.au, draft.word, draft.until_word = au, max(first, last - 2), last
@@ -846,7 +856,8 @@ class RulesPlanner:
                 "",
             )
             if opener in self._lexicon.wh_words:
-                tilt = _Draft(speaker, "head", "rules.question", f'wh-question "{opener}"', "cue")
+                why = f'wh-question "{opener}"{inferred_note(tokens)}'
+                tilt = _Draft(speaker, "head", "rules.question", why, "cue")
                 tilt.lexeme, tilt.word, tilt.intensity = "tilt", last, 0.4
                 drafts.append((QUESTION_PRIORITY, tilt))
         return drafts

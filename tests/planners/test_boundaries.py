@@ -1,0 +1,134 @@
+"""Transcripts without punctuation: the boundary model, the tokens it gives, the plans it makes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from motiondirector.errors import BackendUnavailableError
+from motiondirector.plan.direction import Behaviour
+from motiondirector.planners.boundaries import (
+    MARKS,
+    SENTENCE_ENDS,
+    BoundaryModel,
+    gap_features,
+    inferred_marks,
+    rate_buckets,
+    shipped_model,
+)
+from motiondirector.planners.cues import punctuated_text, tokenize
+from motiondirector.planners.rules import RulesPlanner
+from tests.planners.conftest import KeywordEmotionModel, make_scene, timed
+
+
+def marked(text: str) -> str:
+    words = text.split()
+    return " ".join(w + m for w, m in zip(words, shipped_model().marks(words), strict=True))
+
+
+def test_the_shipped_model_gives_a_mark_after_every_word_and_ends_a_sentence() -> None:
+    model = shipped_model()
+    for text in ("ok great see you", "hi how are you doing today", "yes", "no i want a refund"):
+        marks = model.marks(text.split())
+        assert len(marks) == len(text.split())
+        assert set(marks) <= set(MARKS)
+        assert marks[-1] in SENTENCE_ENDS
+
+
+def test_it_reads_where_sentences_end_and_which_ask() -> None:
+    assert marked("ok great see you") == "ok, great. see you."
+    assert marked("where are you going").endswith("going?")
+    hello = marked("hi how are you doing today").split()
+    assert hello[0][-1] in SENTENCE_ENDS and hello[-1] == "today?"
+    assert marked("i know you did").endswith("did.")
+
+
+def test_features_follow_the_sentence_and_clause_read_so_far() -> None:
+    words = ["well", "how", "are", "you"]
+    rates = rate_buckets(words, {})
+    assert rates == [("u", "u")] * 4
+    from_start = gap_features(words, 3, 0, 0, rates)
+    after_well = gap_features(words, 3, 1, 1, rates)
+    assert "S1R1=well_</s>" in from_start
+    assert "S1R1=how_</s>" in after_well
+    assert "S2R1=how_are_</s>" in after_well
+    assert "N=2" in after_well and "LE=u" in after_well and "RS=end" in after_well
+    known = rate_buckets(["see"], {"see": (0.61, 0.99)})
+    assert known == [("3", "4")]
+
+
+def test_a_bare_line_is_tokenized_with_the_inferred_marks() -> None:
+    tokens = tokenize(timed("ok great see you", 0.0))
+    assert all(t.marks_inferred for t in tokens)
+    assert [t.clause_end for t in tokens] == [True, True, False, True]
+    assert [t.sentence_start for t in tokens] == [True, False, True, False]
+    assert punctuated_text(tokens) == "ok, great. see you."
+
+
+def test_a_punctuated_line_is_read_as_written() -> None:
+    for text in ("Ok great see you.", "ok, great see you", "ok great... see you"):
+        tokens = tokenize(timed(text, 0.0))
+        assert not any(t.marks_inferred for t in tokens)
+        assert tokens == tokenize(timed(text, 0.0), infer_punctuation=False)
+
+
+def test_lines_in_other_languages_and_asked_not_to_are_left_alone() -> None:
+    assert inferred_marks(["hola", "como", "estas", "amigo", "mio"]) is None
+    unspoken = inferred_marks(["", "ok", "great"])
+    assert unspoken is not None and unspoken[:2] == ("", ",") and unspoken[2] in SENTENCE_ENDS
+    tokens = tokenize(timed("ok great see you", 0.0), infer_punctuation=False)
+    assert not any(t.marks_inferred for t in tokens)
+    assert [t.clause_end for t in tokens] == [False, False, False, True]
+
+
+def _speaker_behaviours(text: str, model: KeywordEmotionModel | None = None) -> list[Behaviour]:
+    direction = RulesPlanner(model or KeywordEmotionModel()).plan(make_scene(("ANA", text)))
+    return [b for b in direction.utterances[0].behaviours if b.character == "ANA"]
+
+
+def test_a_bare_farewell_waves_and_points_at_no_one_and_says_why() -> None:
+    behaviours = _speaker_behaviours("ok great see you")
+    rules = {b.rule for b in behaviours}
+    assert "rules.farewell" in rules
+    assert "rules.deixis" not in rules
+    wave = next(b for b in behaviours if b.rule == "rules.farewell" and b.lexeme == "wave")
+    assert wave.reason == 'phrase "see you" (punctuation inferred)'
+    written = _speaker_behaviours("Ok, great. See you.")
+    assert "(punctuation inferred)" not in " ".join(b.reason for b in written)
+
+
+def test_a_bare_question_raises_the_brows() -> None:
+    behaviours = _speaker_behaviours("where are you going")
+    question = [b for b in behaviours if b.rule == "rules.question"]
+    assert {b.au for b in question if b.channel == "face"} == {1, 2}
+    assert all(b.reason.endswith("(punctuation inferred)") for b in question)
+
+
+def test_the_emotion_model_reads_the_line_with_its_inferred_marks() -> None:
+    model = KeywordEmotionModel()
+    direction = RulesPlanner(model).plan(make_scene(("ANA", "wow that is great")))
+    read = model.calls[-1][-1]
+    assert read != "wow that is great"
+    assert read.replace(",", "").replace(".", "").replace("!", "").replace("?", "") == (
+        "wow that is great"
+    )
+    assert direction.utterances[0].emotion_reason.endswith("(punctuation inferred)")
+    written = RulesPlanner(model).plan(make_scene(("ANA", "Wow, that is great!")))
+    assert model.calls[-1][-1] == "Wow, that is great!"
+    assert "inferred" not in written.utterances[0].emotion_reason
+
+
+def test_a_model_file_round_trips_and_bad_files_are_clear_errors(tmp_path: Path) -> None:
+    model = shipped_model()
+    path = tmp_path / "model.npz"
+    np.savez(path, **model.to_arrays())  # type: ignore[arg-type]
+    again = BoundaryModel.from_file(path)
+    assert again.features == model.features and again.rates == model.rates
+    assert again.marks(["ok", "great", "see", "you"]) == model.marks(["ok", "great", "see", "you"])
+    with pytest.raises(BackendUnavailableError, match="no sentence boundary model"):
+        BoundaryModel.from_file(tmp_path / "missing.npz")
+    (tmp_path / "bad.npz").write_bytes(b"not a zip")
+    with pytest.raises(BackendUnavailableError, match="cannot be read"):
+        BoundaryModel.from_file(tmp_path / "bad.npz")
