@@ -15,6 +15,7 @@ The model reads English; a line whose words it mostly never saw is left as writt
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -223,6 +224,12 @@ def shipped_model() -> BoundaryModel:
 def inferred_marks(words: Sequence[str]) -> tuple[str, ...] | None:
     """The marks after `words` (normalised; empty ones are not spoken and get none) of a line
     written without punctuation, or None where the model does not read the line's language."""
+    return _inferred_marks(tuple(words))
+
+
+@functools.lru_cache(maxsize=4096)
+def _inferred_marks(words: tuple[str, ...]) -> tuple[str, ...] | None:
+    # Cached: a session reads each turn again as the history of the next several.
     model = shipped_model()
     if not model.reads(words):
         return None

@@ -25,7 +25,7 @@ from motiondirector.plan.direction import (
     Origin,
     UtteranceDirection,
 )
-from motiondirector.plan.scene import ActionLine, Scene, Utterance, primary_language
+from motiondirector.plan.scene import ActionLine, Scene, Utterance, Word, primary_language
 from motiondirector.plan.vocabulary import CHANNELS, EMOTIONS, load_emfacs
 from motiondirector.planners.action_gloss import gloss_for
 from motiondirector.planners.actions import (
@@ -256,6 +256,13 @@ def classifier_intensity(confidence: float, tokens: Sequence[Token]) -> float:
     if any(t.emphasis for t in tokens):
         intensity += 0.1
     return round(_clamp(intensity), 3)
+
+
+def _as_read(text: str) -> str:
+    """An earlier turn of a session as the classifier read it when it was said: a bare
+    transcript with its inferred marks (and so the same text the classifier has seen)."""
+    tokens = tokenize(tuple(Word(text=w, start=0.0, end=0.0) for w in text.split()))
+    return punctuated_text(tokens) if tokens and tokens[0].marks_inferred else text
 
 
 def _none(_: str) -> None:
@@ -540,7 +547,7 @@ class RulesPlanner:
             return list(model.predict([i.read_text for i in pending]))
         # Every line is context for the next, even one whose emotion the script states.
         beat = items[0].utterance.beat
-        lines = [(speaker, text, beat) for speaker, text in history]
+        lines = [(speaker, _as_read(text), beat) for speaker, text in history]
         lines += [(i.utterance.speaker, i.read_text, i.utterance.beat) for i in items]
         read = list(read_dialogue(lines, start=len(history)))
         if len(read) != len(items):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -132,3 +133,28 @@ def test_a_model_file_round_trips_and_bad_files_are_clear_errors(tmp_path: Path)
     (tmp_path / "bad.npz").write_bytes(b"not a zip")
     with pytest.raises(BackendUnavailableError, match="cannot be read"):
         BoundaryModel.from_file(tmp_path / "bad.npz")
+
+
+class _DialogueReader(KeywordEmotionModel):
+    """Records the lines (speaker, text, beat) it is given to read in their conversation."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.dialogues: list[list[tuple[str, str, int]]] = []
+
+    def predict_dialogue(self, lines: list[tuple[str, str, int]], *, start: int = 0) -> list[Any]:
+        self.dialogues.append(list(lines))
+        return self.predict([text for _, text, _ in lines[start:]])
+
+
+def test_earlier_bare_turns_are_read_as_they_were_when_said() -> None:
+    model = _DialogueReader()
+    planner = RulesPlanner(model)
+    first = planner.plan(make_scene(("ANA", "ok great see you")))
+    assert first.utterances[0].emotion_reason.endswith("(punctuation inferred)")
+    said = model.dialogues[-1][-1][1]
+    planner.plan(
+        make_scene(("BEN", "Bye, Ana.")),
+        history=[("ANA", "ok great see you"), ("BEN", "Fine, thanks.")],
+    )
+    assert [text for _, text, _ in model.dialogues[-1]] == [said, "Fine, thanks.", "Bye, Ana."]
