@@ -1,7 +1,8 @@
 """English emotion words beside the classifier: what they change on dialogue and on comments.
 
 The rules planner lets an English line's strong emotion words ("disgusting", "terrified",
-`en` in `planners/data/emotion_words.yaml`) speak where the classifier hears no emotion. This
+`en` in `planners/data/emotion_words.yaml`) speak where the classifier hears no emotion, and a
+feeling the line states ("I'm really frustrated") over another emotion it hears. This
 plans, with the rules planner as it ships, MELD dev (each dialogue one scene, lines read in
 context) and the one-label GoEmotions dev lines (one line per beat), and scores the labels
 against the same labels with the words' lines given back what they had before (their emoji's
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +39,18 @@ class Read:
     label: str
     origin: str
     text: str
+    reason: str
+
+    @property
+    def stated(self) -> bool:
+        """Relabelled by a feeling the line states, over another emotion the classifier heard."""
+        return self.origin == "words" and " stated (classifier: " in self.reason
+
+    @property
+    def classifier(self) -> str:
+        """What the classifier heard in a relabelled line."""
+        found = re.search(r"classifier: (\w+)", self.reason)
+        return found.group(1) if found else "neutral"
 
 
 def planned(
@@ -51,7 +65,7 @@ def planned(
     document = {"language": "en", "characters": sorted({s for s, _, _ in lines}), "turns": turns}
     direction = planner.plan(parse_script(json.dumps(document), format="json"))
     return [
-        Read(gold, u.emotion, u.emotion_origin, text)
+        Read(gold, u.emotion, u.emotion_origin, text, u.emotion_reason)
         for (_, text, gold), u in zip(lines, direction.utterances, strict=True)
     ]
 
@@ -88,15 +102,19 @@ def goemotions(planner: RulesPlanner) -> list[Read]:
 
 
 def before(reads: Sequence[Read]) -> list[str]:
-    """The labels without the English words: their lines get their emoji's emotion, else the
-    classifier's neutral (the words speak only where it heard none)."""
+    """The labels without the English words: a stated feeling's line gets back the emotion the
+    classifier heard, any other of their lines its emoji's emotion, else the classifier's
+    neutral (there the words speak only where it heard none)."""
     emoji = load_emoji_emotions()
     labels = []
     for read in reads:
-        vote = emoji.vote(read.text) if read.origin == "words" else None
-        labels.append(
-            read.label if read.origin != "words" else (vote.emotion if vote else "neutral")
-        )
+        if read.origin != "words":
+            labels.append(read.label)
+        elif read.stated:
+            labels.append(read.classifier)
+        else:
+            vote = emoji.vote(read.text)
+            labels.append(vote.emotion if vote else "neutral")
     return labels
 
 
@@ -117,9 +135,12 @@ def main() -> None:
         new = score_emotions(gold, [r.label for r in reads])
         relabelled = [r for r in reads if r.origin == "words"]
         right = sum(r.gold == r.label for r in relabelled)
+        stated = [r for r in relabelled if r.stated]
         rows.append(
             f"| {name} | {len(reads)} | {old.macro_f1:.3f} | {new.macro_f1:.3f} | "
-            f"{old.weighted_f1:.3f} | {new.weighted_f1:.3f} | {len(relabelled)} | {right} |"
+            f"{old.weighted_f1:.3f} | {new.weighted_f1:.3f} | {len(relabelled)} | {right} | "
+            f"{len(stated)} | {sum(r.gold == r.label for r in stated)} | "
+            f"{sum(r.gold == r.classifier for r in stated)} |"
         )
     markdown = "\n".join(
         [
@@ -131,11 +152,14 @@ def main() -> None:
             " run with those lines given back the classifier's neutral (or their emoji's"
             " emotion). MELD dev dialogues are planned as scenes, GoEmotions dev lines one per"
             " beat. *relabelled*: lines the words gave an emotion; *right*: of those, the ones"
-            " whose human label it is.",
+            " whose human label it is. *stated*: of those, the lines whose words state a feeling"
+            " (\"I'm really frustrated\", \"that's terrifying\") where the classifier heard"
+            " another emotion, which the statement overrules; *right* / *classifier right*: the"
+            " ones whose human label is the stated feeling, and the classifier's.",
             "",
             "| lines | n | macro F1 before | macro F1 | weighted F1 before | weighted F1 |"
-            " relabelled | right |",
-            "|---|---|---|---|---|---|---|---|",
+            " relabelled | right | stated | right | classifier right |",
+            "|---|---|---|---|---|---|---|---|---|---|---|",
             *rows,
         ]
     )

@@ -108,9 +108,16 @@ class LanguageWords:
     no spaces), so that a word is compared with the few phrases that can start there."""
     loose: tuple[_Phrase, ...] = ()
     """The phrases whose first word has no such start ("*angst")."""
+    stating: tuple[tuple[str, ...], ...] = ()
+    """The words that state a feeling before its phrase ("i m", "i feel", "that s"), longest
+    first (in languages written with spaces)."""
+    degrees: frozenset[str] = frozenset()
+    """Words that may stand between them and the phrase ("so", "really", "getting")."""
 
-    def read(self, text: str) -> WordsReading | None:
-        """What `text`'s emotion words say, or None where it has none (nor a "?!")."""
+    def read(self, text: str, *, stated: bool = False) -> WordsReading | None:
+        """What `text`'s emotion words say, or None where it has none (nor a "?!"). With
+        `stated`, only the phrases a stating frame puts right before them count ("I'm really
+        frustrated", "that's disgusting"): the feelings the speaker states."""
         chosen: list[tuple[int, _Match]] = []
         for number, clause in enumerate(_CLAUSE.split(self.fold(text))):
             units = _words_of(clause) if self.spaced else list(clause)
@@ -123,11 +130,13 @@ class LanguageWords:
                 if taken.intersection(span) or self._negated(units, match, ignored):
                     continue
                 taken.update(span)
-                if match.phrase.emotion is not None:
+                if match.phrase.emotion is not None and (
+                    not stated or self._after_stating(units, match.start)
+                ):
                     chosen.append((number, match))
         chosen.sort(key=lambda pair: (pair[0], pair[1].start))
         if not chosen:
-            if any(mark in text for mark in SURPRISE_MARKS):
+            if not stated and any(mark in text for mark in SURPRISE_MARKS):
                 return WordsReading("surprise", SURPRISE_INTENSITY, ())
             return None
         weight: dict[Emotion, float] = {}
@@ -154,6 +163,11 @@ class LanguageWords:
                 ):
                     found.append(_Match(start, end, phrase))
         return found
+
+    def _after_stating(self, units: Sequence[str], start: int) -> bool:
+        while start > 0 and units[start - 1] in self.degrees:
+            start -= 1
+        return any(tuple(units[max(0, start - len(f)) : start]) == f for f in self.stating)
 
     def _negated(self, units: Sequence[str], match: _Match, ignored: set[int]) -> bool:
         window = self.negation_window
@@ -353,6 +367,13 @@ def _language(code: str, entry: Any) -> LanguageWords:
         keeps_accents,
         MappingProxyType({start: tuple(group) for start, group in by_start.items()}),
         tuple(loose),
+        tuple(
+            sorted(
+                {_parts(bare, f, f"{code}.stating") for f in _words(entry, "stating", code)},
+                key=lambda frame: (-len(frame), frame),
+            )
+        ),
+        folded("degrees"),
     )
 
 

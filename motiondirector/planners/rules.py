@@ -316,6 +316,19 @@ def _heard_despite(
     return _emoji_emotion(vote) if vote is not None else None
 
 
+def _stated_feeling(item: _Prepared, label: str, raw: str, confidence: float) -> _Emotion | None:
+    """The feeling an English line states ("I'm so angry", "that's terrifying") where the
+    classifier heard another emotion in it; None where it states none, or the same."""
+    if label == "neutral" or primary_language(item.utterance.language) not in (None, "en"):
+        return None
+    reading = load_emotion_words().languages["en"].read(item.read_text, stated=True)
+    if reading is None or reading.emotion == label:
+        return None
+    said = ", ".join(f'"{phrase}"' for phrase in reading.phrases)
+    reason = f"words: {said} stated (classifier: {raw} {confidence:.2f})"
+    return _Emotion(reading.emotion, reading.intensity, "words", reason)
+
+
 def _emoji_emotion(vote: EmojiVote) -> _Emotion:
     return _Emotion(vote.emotion, vote.intensity, "emoji", f"emoji: {vote.emoji} -> {vote.emotion}")
 
@@ -518,6 +531,10 @@ class RulesPlanner:
                     label = "neutral"
                 confidence = float(prediction.confidence)
                 intensity = classifier_intensity(confidence, item.tokens)
+                stated = _stated_feeling(item, label, raw, confidence)
+                if stated is not None:
+                    result[item.utterance.id] = stated
+                    continue
                 if label == "neutral":
                     vote = votes[item.utterance.id]
                     heard = _heard_despite(item.utterance, vote, raw, confidence)

@@ -183,6 +183,7 @@ def document(languages: dict[str, object]) -> dict[str, object]:
         ({"emotions": {"joy": [{"intensity": 2, "phrases": ["x"]}]}}, "within 0..1"),
         ({"emotions": {"joy": [{"intensity": True, "phrases": ["x"]}]}}, "must be a number"),
         ({"emotions": {"joy": [{"phrases": ["!!"]}]}}, "has no letters"),
+        ({"stating": ["'"], "emotions": {}}, "xx.stating: \"'\" has no letters"),
         ({"negations": [False], "emotions": {}}, "quoted words"),
         ({"spaced": "yes", "emotions": {}}, "spaced must be true or false"),
         ({"keeps_accents": 1, "emotions": {}}, "keeps_accents must be true or false"),
@@ -255,6 +256,42 @@ def test_an_emotion_the_classifier_hears_stands_over_the_words() -> None:
     script = {"turns": [{"speaker": "ANA", "text": "The cellar creeps me out."}]}
     (line,) = directed(script, RulesPlanner(emotion_model=_Hears("joy"))).utterances
     assert (line.emotion, line.emotion_origin) == ("joy", "classifier")
+
+
+@pytest.mark.parametrize(
+    ("text", "emotion"),
+    [
+        ("I'm really frustrated with this.", "anger"),
+        ("I am so angry right now.", "anger"),
+        ("Honestly, that's kind of terrifying!", "fear"),
+        ("It makes me so happy", "joy"),
+        ("im getting scared", "fear"),
+        ("I hate Mondays.", None),  # no feeling stated: the classifier's to read
+        ("I'm not angry.", None),
+        ("You're disgusting.", None),  # the listener, not the speaker's feeling
+        ("I'm afraid I can't.", None),
+    ],
+)
+def test_a_stated_feeling_is_read_only_after_words_that_state_it(
+    text: str, emotion: str | None
+) -> None:
+    reading = language("en").read(text, stated=True)
+    assert (reading.emotion if reading else None) == emotion
+
+
+def test_a_feeling_the_line_states_stands_over_the_emotion_the_classifier_hears() -> None:
+    script = {"turns": [{"speaker": "ANA", "text": "I am so angry right now."}]}
+    (line,) = directed(script, RulesPlanner(emotion_model=_Hears("sadness"))).utterances
+    assert (line.emotion, line.emotion_origin) == ("anger", "words")
+    assert line.emotion_reason == 'words: "angry" stated (classifier: sadness 0.60)'
+    (same,) = directed(script, RulesPlanner(emotion_model=_Hears("anger"))).utterances
+    assert (same.emotion, same.emotion_origin) == ("anger", "classifier")
+    unstated = {"turns": [{"speaker": "ANA", "text": "I hate Mondays."}]}
+    (heard,) = directed(unstated, RulesPlanner(emotion_model=_Hears("sadness"))).utterances
+    assert (heard.emotion, heard.emotion_origin) == ("sadness", "classifier")
+    french = {"language": "fr", "turns": [{"speaker": "ANA", "text": "I'm so angry."}]}
+    (other,) = directed(french, RulesPlanner(emotion_model=_Hears("sadness"))).utterances
+    assert other.emotion != "anger"
 
 
 def test_english_words_do_not_read_a_line_said_in_another_language() -> None:
