@@ -153,7 +153,7 @@ def main() -> None:
             " emotion). MELD dev dialogues are planned as scenes, GoEmotions dev lines one per"
             " beat. *relabelled*: lines the words gave an emotion; *right*: of those, the ones"
             " whose human label it is. *stated*: of those, the lines whose words state a feeling"
-            " (\"I'm really frustrated\", \"that's terrifying\") where the classifier heard"
+            ' ("I\'m really frustrated", "that\'s terrifying") where the classifier heard'
             " another emotion, which the statement overrules; *right* / *classifier right*: the"
             " ones whose human label is the stated feeling, and the classifier's.",
             "",

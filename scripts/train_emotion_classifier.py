@@ -688,18 +688,19 @@ label calls neutral), none of the held-out odd ones.
 
 A feeling the line states is read even where the classifier hears another emotion: "I'm really
 frustrated with this." was sadness (0.46 read alone), "I am so angry right now." sadness (0.31),
-"I'm furious." disgust (0.31), "That's terrifying." disgust (0.44). Where an emotion phrase of
-the table follows words that state a feeling (`stating`: "i'm", "i feel", "makes me", "that's",
-"this is", "it was"), with only degree words between (`degrees`: "so", "really", "kind of",
+"I'm furious." disgust (0.31), "That's terrifying." disgust (0.44), "I hate you!" disgust. Where
+an emotion phrase of the table follows words that state a feeling, or begins with them
+(`stating`: "i" as in "I hate", "I love", "I miss"; "i'm", "i feel", "makes me", "that's", "this
+is", "it was"), with only degree words between (`degrees`: "so", "really", "kind of",
 "getting"), and no negation before it, that phrase's emotion stands, with the reason `words:
-"frustrated" stated (classifier: sadness 0.46)`. Of the 979 one-label GoEmotions train lines
+"frustrated" stated (classifier: sadness 0.46)`. Of the 2,194 one-label GoEmotions train lines
 that state a feeling so (the frames were chosen on them), the classifier, reading each alone,
-heard another emotion in 171; the statement named the human label in 134 of those, the
-classifier in 19. On GoEmotions dev, held out, it relabels 20 lines of 4,944, 16 to the human
-label (the classifier had 1 of them right); on MELD dev 2 of 1,109, one to the human label
-(neither was right in the other). "angry" and "mad at" joined the anger words (0.7) with it:
-GoEmotions dev macro F1 is now 0.349 (weighted 0.475), 370 lines relabelled in all, 289 of them
-to the human label.
+heard another emotion in 378; the statement named the human label in 276 of those, the
+classifier in 46. On GoEmotions dev, held out, it relabels 56 lines of 4,944, 44 to the human
+label (the classifier had 5 of them right); on MELD dev 6 of 1,109, 4 to the human label (the
+classifier had one of the other two: "I can't believe I had a crush on you!" is anger, not
+surprise). "angry" and "mad at" joined the anger words (0.7) with it: GoEmotions dev macro F1 is
+now 0.358 (weighted 0.481), 406 lines relabelled in all, 317 of them to the human label.
 
 ## Results
 

@@ -130,9 +130,7 @@ class LanguageWords:
                 if taken.intersection(span) or self._negated(units, match, ignored):
                     continue
                 taken.update(span)
-                if match.phrase.emotion is not None and (
-                    not stated or self._after_stating(units, match.start)
-                ):
+                if match.phrase.emotion is not None and (not stated or self._stated(units, match)):
                     chosen.append((number, match))
         chosen.sort(key=lambda pair: (pair[0], pair[1].start))
         if not chosen:
@@ -164,7 +162,11 @@ class LanguageWords:
                     found.append(_Match(start, end, phrase))
         return found
 
-    def _after_stating(self, units: Sequence[str], start: int) -> bool:
+    def _stated(self, units: Sequence[str], match: _Match) -> bool:
+        """Whether stating words come before the phrase, or begin it ("i hate you")."""
+        start = match.start
+        if any(match.phrase.parts[: len(f)] == f for f in self.stating):
+            return True
         while start > 0 and units[start - 1] in self.degrees:
             start -= 1
         return any(tuple(units[max(0, start - len(f)) : start]) == f for f in self.stating)

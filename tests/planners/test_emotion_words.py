@@ -183,7 +183,7 @@ def document(languages: dict[str, object]) -> dict[str, object]:
         ({"emotions": {"joy": [{"intensity": 2, "phrases": ["x"]}]}}, "within 0..1"),
         ({"emotions": {"joy": [{"intensity": True, "phrases": ["x"]}]}}, "must be a number"),
         ({"emotions": {"joy": [{"phrases": ["!!"]}]}}, "has no letters"),
-        ({"stating": ["'"], "emotions": {}}, "xx.stating: \"'\" has no letters"),
+        ({"stating": ["'"], "emotions": {}}, 'xx.stating: "\'" has no letters'),
         ({"negations": [False], "emotions": {}}, "quoted words"),
         ({"spaced": "yes", "emotions": {}}, "spaced must be true or false"),
         ({"keeps_accents": 1, "emotions": {}}, "keeps_accents must be true or false"),
@@ -229,7 +229,7 @@ def test_the_planner_reads_a_spanish_line_by_its_words(planner: RulesPlanner) ->
 
 
 def test_english_lines_are_still_read_by_the_classifier(planner: RulesPlanner) -> None:
-    script = {"language": "en", "turns": [{"speaker": "ANA", "text": "I hate you!"}]}
+    script = {"language": "en", "turns": [{"speaker": "ANA", "text": "Get out of my house!"}]}
     (line,) = directed(script, planner).utterances
     assert line.emotion_origin == "classifier"
 
@@ -266,7 +266,9 @@ def test_an_emotion_the_classifier_hears_stands_over_the_words() -> None:
         ("Honestly, that's kind of terrifying!", "fear"),
         ("It makes me so happy", "joy"),
         ("im getting scared", "fear"),
-        ("I hate Mondays.", None),  # no feeling stated: the classifier's to read
+        ("I hate Mondays.", "anger"),
+        ("I really love it", "joy"),
+        ("He was so angry.", None),  # someone else's feeling: the classifier's to read
         ("I'm not angry.", None),
         ("You're disgusting.", None),  # the listener, not the speaker's feeling
         ("I'm afraid I can't.", None),
@@ -286,7 +288,10 @@ def test_a_feeling_the_line_states_stands_over_the_emotion_the_classifier_hears(
     assert line.emotion_reason == 'words: "angry" stated (classifier: sadness 0.60)'
     (same,) = directed(script, RulesPlanner(emotion_model=_Hears("anger"))).utterances
     assert (same.emotion, same.emotion_origin) == ("anger", "classifier")
-    unstated = {"turns": [{"speaker": "ANA", "text": "I hate Mondays."}]}
+    hate = {"turns": [{"speaker": "ANA", "text": "I hate you!"}]}
+    (begun,) = directed(hate, RulesPlanner(emotion_model=_Hears("disgust"))).utterances
+    assert begun.emotion_reason == 'words: "i hate you" stated (classifier: disgust 0.60)'
+    unstated = {"turns": [{"speaker": "ANA", "text": "He was so angry."}]}
     (heard,) = directed(unstated, RulesPlanner(emotion_model=_Hears("sadness"))).utterances
     assert (heard.emotion, heard.emotion_origin) == ("sadness", "classifier")
     french = {"language": "fr", "turns": [{"speaker": "ANA", "text": "I'm so angry."}]}
