@@ -224,12 +224,22 @@ def shipped_model() -> BoundaryModel:
 def inferred_marks(words: Sequence[str]) -> tuple[str, ...] | None:
     """The marks after `words` (normalised; empty ones are not spoken and get none) of a line
     written without punctuation, or None where the model does not read the line's language."""
-    return _inferred_marks(tuple(words))
+    if len(words) > _CACHED_WORDS:
+        return _marks_of(tuple(words))
+    return _cached_marks(tuple(words))
 
 
-@functools.lru_cache(maxsize=4096)
-def _inferred_marks(words: tuple[str, ...]) -> tuple[str, ...] | None:
-    # Cached: a session reads each turn again as the history of the next several.
+_CACHED_WORDS = 100
+"""Lines up to this long are cached (a session reads each turn again as the history of the
+next several); a longer one is read anew, so the cache stays small whatever lines it sees."""
+
+
+@functools.lru_cache(maxsize=1024)
+def _cached_marks(words: tuple[str, ...]) -> tuple[str, ...] | None:
+    return _marks_of(words)
+
+
+def _marks_of(words: tuple[str, ...]) -> tuple[str, ...] | None:
     model = shipped_model()
     if not model.reads(words):
         return None

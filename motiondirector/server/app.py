@@ -20,6 +20,7 @@ from fastapi.responses import JSONResponse
 
 from motiondirector import __version__
 from motiondirector.planners import get_planner
+from motiondirector.planners.boundaries import shipped_model as boundary_model
 from motiondirector.planners.emotion_words import load_emotion_words
 from motiondirector.realize import plan_text
 from motiondirector.retrieval.query import prime_lexical
@@ -58,6 +59,7 @@ def warm_up(ctx: ServerContext) -> None:
     request is fast."""
     plan = plan_text(_WARM_UP_SCRIPT, planner=get_planner("rules"), format="text")
     load_emotion_words()  # read on the first line in another language than English: 45 ms
+    boundary_model()  # read on the first line without punctuation
     frames = ctx.frames(plan)
     next(frames.batches(frames.frame_count))
     for language in ctx.settings.warm_languages:

@@ -158,3 +158,16 @@ def test_earlier_bare_turns_are_read_as_they_were_when_said() -> None:
         history=[("ANA", "ok great see you"), ("BEN", "Fine, thanks.")],
     )
     assert [text for _, text, _ in model.dialogues[-1]] == [said, "Fine, thanks.", "Bye, Ana."]
+
+
+def test_only_turn_sized_lines_are_kept_in_the_cache() -> None:
+    from motiondirector.planners import boundaries
+
+    boundaries._cached_marks.cache_clear()
+    short = ["ok", "great", "see", "you"]
+    assert inferred_marks(short) == inferred_marks(short)
+    assert boundaries._cached_marks.cache_info().currsize == 1
+    long = ["ok", "great"] * 200
+    marks = inferred_marks(long)
+    assert marks is not None and len(marks) == len(long)
+    assert boundaries._cached_marks.cache_info().currsize == 1
