@@ -24,7 +24,7 @@ from report import write_section  # benchmarks/report.py
 
 from motiondirector.realize import Conversation, TurnInput
 from motiondirector.streaming import PlanFrames
-from motiondirector.streaming.frames import CharacterFrames
+from motiondirector.streaming.frames import CARRY_SECONDS, CharacterFrames
 
 MELD = (
     Path(__file__).resolve().parents[2]
@@ -63,6 +63,24 @@ def step(a: CharacterFrames, i: int, b: CharacterFrames, j: int) -> dict[str, fl
     }
 
 
+def sight_errors(
+    last: CharacterFrames, carried: CharacterFrames, own: CharacterFrames, times: np.ndarray
+) -> tuple[float, float]:
+    """How far the line of sight (head and eye angles summed) strays from the plan's own while
+    the head comes round, from the line of sight's window to the head's: as streamed, and with
+    the eyes blended on their own from the last frame as the head is (how it was done)."""
+    turning = (times > CARRY_SECONDS["eyes"]) & (times <= CARRY_SECONDS["head"])
+    x = np.clip(times / CARRY_SECONDS["eyes"], 0.0, 1.0)[:, None]
+    alone = last.eyes[-1] + (own.eyes - last.eyes[-1]) * (x * x * (3.0 - 2.0 * x))
+    target = own.eyes + own.head[:, [0, 1, 0, 1]]
+    streamed = carried.eyes + carried.head[:, [0, 1, 0, 1]]
+    blended = alone + carried.head[:, [0, 1, 0, 1]]
+    return (
+        float(np.abs(streamed - target)[turning].max(initial=0.0)),
+        float(np.abs(blended - target)[turning].max(initial=0.0)),
+    )
+
+
 def measure(conversations: list[list[tuple[str, str]]], carry: bool) -> dict[str, list[float]]:
     """Per channel: the jump at each boundary (`channel`), the largest step between
     neighbouring frames over the boundary and the next turn's first half second (`first
@@ -77,6 +95,14 @@ def measure(conversations: list[list[tuple[str, str]]], carry: bool) -> dict[str
             plan = talk.take_turn(TurnInput(speaker, text)).plan
             frames = PlanFrames(plan, after=previous if carry else None)
             whole = frames.batch(0, frames.frame_count).characters
+            if carry:
+                own = PlanFrames(plan).batch(0, frames.frame_count).characters
+                for name in set(whole) & set(ended):
+                    coordinated, independent = sight_errors(
+                        ended[name], whole[name], own[name], frames.times
+                    )
+                    found["sight"].append(coordinated)
+                    found["sight, each blended alone"].append(independent)
             for name, now in whole.items():
                 steps = [step(now, k, now, k + 1) for k in range(len(frames.times) - 1)]
                 for values in steps:
@@ -142,7 +168,16 @@ def main() -> None:
             )
         ]
         lines.append(f"| {channel} | {unit} | {' | '.join(cells)} |")
+    sight = " / ".join(f"{np.percentile(carried['sight'], q):.3g}" for q in (50, 95, 100))
+    alone_sight = " / ".join(
+        f"{np.percentile(carried['sight, each blended alone'], q):.3g}" for q in (50, 95, 100)
+    )
     lines += [
+        "",
+        "Line of sight (head and eye angles summed) off the plan's own while the head comes "
+        f"round after a boundary ({CARRY_SECONDS['eyes']}–{CARRY_SECONDS['head']} s), degrees, "
+        f"p50 / p95 / max: {sight} (the eyes hold it); with the eyes blended on their own from "
+        f"the last frame, as the head is: {alone_sight} (the gaze drifts with the head).",
         "",
         f"Planning and every frame of every turn: {middle - started:.1f} s alone, "
         f"{done - middle:.1f} s after the turn before (a turn's last frame is kept from its "

@@ -18,8 +18,9 @@ the ARKit export's, so a stream and an `arkit-csv` export of one plan agree fram
 
 A stream may start where another ended (`after`: the turn before in a conversation): each
 character's channels are blended from that stream's last frame into this one's over the first
-moments (eyes 0.12 s, head 0.35 s, face 0.25 s, body 0.5 s, smoothstep), so an avatar does not
-jump from turn to turn; past those windows the frames are the plan's own.
+moments (line of sight 0.12 s, head 0.35 s, face 0.25 s, body 0.5 s, smoothstep; the eyes hold
+the line of sight while the head comes round), so an avatar does not jump from turn to turn;
+past those windows the frames are the plan's own.
 
 This module knows nothing of HTTP; it must not plan, and must not mutate the plan.
 """
@@ -39,7 +40,14 @@ import orjson
 from motiondirector.errors import MotionDirectorError
 from motiondirector.export.arkit import arkit_curves, frame_times
 from motiondirector.export.face_curves import FaceCurves
-from motiondirector.export.head_eyes import EYE_AXES, HEAD_AXES, HeadEyes, HeadEyesCurves
+from motiondirector.export.head_eyes import (
+    EYE_AXES,
+    EYE_PITCH_LIMIT,
+    EYE_YAW_LIMIT,
+    HEAD_AXES,
+    HeadEyes,
+    HeadEyesCurves,
+)
 from motiondirector.motion.skeleton import JOINTS
 from motiondirector.plan.motion_plan import MotionPlan
 from motiondirector.plan.options import FPS_CHOICES
@@ -57,7 +65,8 @@ BodyRealizer = Callable[[MotionPlan], Realization]
 
 CARRY_SECONDS = {"eyes": 0.12, "head": 0.35, "blendshapes": 0.25, "joints": 0.5, "root": 0.5}
 """How long a stream started `after` another takes to leave that one's last frame, per channel:
-the eyes as fast as a gaze shift's saccade, the head as its turn, the body as a clip blend."""
+the line of sight (`eyes`) as fast as a gaze shift's saccade, the head as its turn, the body as
+a clip blend."""
 
 FRAME_FORMAT = "motiondirector-frames"
 FRAME_FORMAT_VERSION = "1.0"
@@ -449,13 +458,29 @@ def _carried(start: CharacterFrames, frames: CharacterFrames, times: FloatArray)
     new = frames.joints * np.where(np.sum(old * frames.joints, axis=-1) < 0.0, -1.0, 1.0)[..., None]
     joints = old + (new - old) * share("joints", 2)
     joints /= np.linalg.norm(joints, axis=-1, keepdims=True)
+    head = mix("head")
+    # The line of sight (head and eyes) moves as fast as the eyes; the eyes then hold it while
+    # the head comes round (as the plan's own gaze shifts do, `export.head_eyes`), rather than
+    # each blending on its own and the gaze drifting with the head's slower turn. Written as
+    # changes from the last frame, so the first frame is that frame to the bit.
+    sight = (_sight(frames.head, frames.eyes) - _sight(start.head, start.eyes)) * share("eyes", 1)
+    turned = (head - start.head)[:, [0, 1, 0, 1]]
+    limits = np.array([EYE_PITCH_LIMIT, EYE_YAW_LIMIT, EYE_PITCH_LIMIT, EYE_YAW_LIMIT])
+    eyes = np.clip(start.eyes + sight - turned, -limits, limits)
+    settled = (times >= max(CARRY_SECONDS["eyes"], CARRY_SECONDS["head"]))[:, None]
     return CharacterFrames(
         blendshapes=mix("blendshapes"),
-        head=mix("head"),
-        eyes=mix("eyes"),
+        head=head,
+        eyes=np.where(settled, frames.eyes, eyes),
         joints=joints,
         root=mix("root"),
     )
+
+
+def _sight(head: FloatArray, eyes: FloatArray) -> FloatArray:
+    """(n, 4) where each eye looks, head and eye angles summed: the eyes' pitch and yaw axes
+    (`EYE_AXES`) with the head's pitch and yaw added."""
+    return eyes + head[:, [0, 1, 0, 1]]
 
 
 def _is_int(value: object) -> bool:

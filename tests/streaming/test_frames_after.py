@@ -69,6 +69,24 @@ def test_past_the_carry_the_frames_are_the_plan_s_own(plans: list[MotionPlan]) -
     assert ((first.blendshapes >= 0.0) & (first.blendshapes <= 1.0)).all()
 
 
+def test_the_eyes_reach_the_new_line_of_sight_and_hold_it_while_the_head_comes_round(
+    plans: list[MotionPlan],
+) -> None:
+    own = whole(PlanFrames(plans[1]))
+    after = PlanFrames(plans[1], after=PlanFrames(plans[0]))
+    carried = whole(after)
+    saccade = after.times > CARRY_SECONDS["eyes"]
+    turning = saccade & (after.times < CARRY_SECONDS["head"])
+    for name in ("USER", "AVA"):
+        mine, theirs = own[name], carried[name]
+        sight_own = mine.eyes + mine.head[:, [0, 1, 0, 1]]
+        sight = theirs.eyes + theirs.head[:, [0, 1, 0, 1]]
+        # The head is still on its way, the eyes make up the difference: the same gaze.
+        assert np.abs(theirs.head[turning] - mine.head[turning]).max() > 0.5
+        assert np.allclose(sight[saccade], sight_own[saccade], atol=1e-9)
+        assert np.abs(theirs.eyes[:, 1]).max() <= 45.0 and np.abs(theirs.eyes[:, 0]).max() <= 35.0
+
+
 def test_the_end_state_is_the_last_frame_however_it_is_reached(plans: list[MotionPlan]) -> None:
     streamed = PlanFrames(plans[0])
     batches = list(streamed.batches(7))
