@@ -326,6 +326,13 @@ class _Reader:
                 GivenWord(word.text, round(word.start, 3), round(word.end, 3), None)
                 for word in turn.words
             )
+        if len(timed) == len(spoken):
+            # TTS engines often time the words bare ("Ben" for the text's "Ben!"): a bare word
+            # is given its text word's marks, so the line reads as written.
+            timed = [
+                GivenWord(_with_marks(word.text, written), word.start, word.end, word.phonemes)
+                for word, written in zip(timed, spoken, strict=True)
+            ]
         return tuple(timed)
 
     def _given_phonemes(self, word: WordIn, path: Path) -> tuple[PhonemeTiming, ...] | None:
@@ -420,6 +427,16 @@ def _difference(given: list[str], spoken: list[str]) -> str:
         if not _same_word(a, b):
             return f"spoken word {index} is {a!r} in 'words' but {b!r} in the text"
     return f"{len(given)} words given, {len(spoken)} in the text"
+
+
+def _with_marks(timed: str, written: str) -> str:
+    """`timed` with the marks before and after the letters of `written` ("Ben", "Ben!":
+    "Ben!"), where `timed` has none of its own."""
+    if not (timed[:1].isalnum() and timed[-1:].isalnum()):
+        return timed
+    start = next((i for i, char in enumerate(written) if char.isalnum()), len(written))
+    end = next((i for i in range(len(written), 0, -1) if written[i - 1].isalnum()), 0)
+    return written[:start] + timed + written[end:] if start < end else timed
 
 
 def _same_word(timed: str, written: str) -> bool:

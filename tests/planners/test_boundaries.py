@@ -171,3 +171,20 @@ def test_only_turn_sized_lines_are_kept_in_the_cache() -> None:
     marks = inferred_marks(long)
     assert marks is not None and len(marks) == len(long)
     assert boundaries._cached_marks.cache_info().currsize == 1
+
+
+def test_a_turn_timed_bare_by_its_tts_reads_the_marks_of_its_text() -> None:
+    from motiondirector.realize import Conversation, TurnInput
+
+    words = [("where", 0.0, 0.3), ("are", 0.3, 0.5), ("you", 0.5, 0.7), ("going", 0.7, 1.1)]
+    for text, inferred in (("Where are you going?", False), (None, True)):
+        talk = Conversation(characters=["USER", "AVA"])
+        plan = talk.take_turn(TurnInput("USER", text, words=words)).plan
+        reasons = [
+            e.source.reason
+            for track in plan.characters
+            for e in track.events
+            if e.source.rule == "rules.question"
+        ]
+        assert reasons, text
+        assert all(("(punctuation inferred)" in r) == inferred for r in reasons), text

@@ -181,7 +181,20 @@ def test_words_that_only_touch_or_meet_within_a_millisecond_are_kept() -> None:
 def test_punctuation_and_case_do_not_count_when_matching_words() -> None:
     words = [{"text": "hi", "start": 0, "end": 0.3}, {"text": "BEN", "start": 0.4, "end": 0.7}]
     scene = parse_script(as_json({"turns": [{"speaker": "A", "text": "Hi, Ben!", "words": words}]}))
-    assert [w.text for w in scene.utterances[0].words] == ["hi", "BEN"]
+    # The timed words as the TTS spelled them, with the marks of the text's words.
+    assert [w.text for w in scene.utterances[0].words] == ["hi,", "BEN!"]
+
+
+def test_bare_timed_words_read_as_the_punctuated_text() -> None:
+    said = ["Oh", "great", "see", "you", "Ben"]
+    words = [{"text": w, "start": i * 0.3, "end": i * 0.3 + 0.25} for i, w in enumerate(said)]
+    turn = {"speaker": "A", "text": '"Oh, great." See you, (smiling) Ben?', "words": words}
+    (line,) = parse_script(as_json({"turns": [turn]})).utterances
+    assert [w.text for w in line.words] == ['"Oh,', 'great."', "see", "you,", "Ben?"]
+    # A timed word with marks of its own keeps them; the times are the TTS's.
+    words[1]["text"] = "great!"
+    (kept,) = parse_script(as_json({"turns": [turn]})).utterances
+    assert kept.words[1].text == "great!" and kept.words[4].start == 1.2
 
 
 def test_punctuation_timed_as_a_word_goes_with_its_neighbour() -> None:
@@ -206,7 +219,8 @@ def test_words_a_tts_engine_normalised_still_spell_the_text() -> None:
     words = [{"text": w, "start": i * 0.3, "end": i * 0.3 + 0.25} for i, w in enumerate(said)]
     turn = {"speaker": "A", "text": "It costs 42 euros at the café.", "words": words}
     (line,) = parse_script(as_json({"turns": [turn]})).utterances
-    assert [w.text for w in line.words] == said and line.text == "It costs 42 euros at the café."
+    assert [w.text for w in line.words] == [*said[:-1], "cafe."]
+    assert line.text == "It costs 42 euros at the café."
     words[2]["text"] = "forty-three"
     assert "spoken word 2 is 'forty-three' in 'words' but '42'" in str(error_for({"turns": [turn]}))
 
