@@ -5,7 +5,8 @@ turns as MELD writes them. Every MELD dev dialogue is taken turn by turn with `C
 as a session of the HTTP API takes it; a bare turn is the written one with the punctuation
 stripped from its words. Measures the emotion against MELD's labels (each turn read after the
 turns before it), the speaker's cue behaviours and intent against those of the written turn,
-and the planning time per turn. Writes the `bare-transcripts` section of docs/benchmarks.md.
+and the planning time per turn; then the labelled cue cases, stripped the same way. Writes the
+`bare-transcripts` section of docs/benchmarks.md.
 
     .venv/bin/python benchmarks/bare_transcripts.py [--dialogues N] [--no-write]
 """
@@ -24,9 +25,18 @@ from report import write_section  # benchmarks/report.py
 from sklearn.metrics import f1_score
 
 from motiondirector.planners import cues
+from motiondirector.planners.cue_eval import CueCase, CueReport, evaluate_cases, load_cue_cases
+from motiondirector.planners.rules import RulesPlanner
 from motiondirector.realize import Conversation, TurnInput
 
 MELD = Path(__file__).resolve().parents[2] / "shared" / "data" / "emotion" / "meld"
+CUE_CASES = (
+    Path(__file__).resolve().parents[1]
+    / "motiondirector"
+    / "evaluation"
+    / "cases"
+    / "cue_cases.yaml"
+)
 _MARKS = ".,!?;:\u2026\u2014-"
 
 Turn = tuple[str, str, str]  # speaker, text, MELD emotion label
@@ -86,6 +96,26 @@ def run(conversations: list[list[Turn]], strip: bool) -> dict[str, list]:
     return found
 
 
+def cue_cases() -> dict[str, CueReport]:
+    """The labelled cue cases as written, stripped and read as given, stripped with the marks
+    inferred: the share of their expectations each honours."""
+    cases = load_cue_cases(CUE_CASES)
+    stripped = []
+    for case in cases:
+        lines = []
+        for line in case.scene.utterances:
+            words = tuple(w.model_copy(update={"text": bare(w.text) or w.text}) for w in line.words)
+            lines.append(line.model_copy(update={"words": words, "text": bare(line.text)}))
+        scene = case.scene.model_copy(update={"utterances": tuple(lines)})
+        stripped.append(CueCase(case.id, case.kind, scene, case.expectations))
+    planner = RulesPlanner()
+    reports = {"as written": evaluate_cases(cases, planner)}
+    with inference_off():
+        reports["bare, read as given (baseline)"] = evaluate_cases(stripped, planner)
+    reports["bare, with inferred marks"] = evaluate_cases(stripped, planner)
+    return reports
+
+
 def agreement(
     found: list[Counter[Behaviour]], written: list[Counter[Behaviour]]
 ) -> dict[str, float]:
@@ -113,6 +143,7 @@ def main() -> None:
     with inference_off():
         as_given = run(conversations, strip=True)
     inferred = run(conversations, strip=True)
+    cases = cue_cases()
     rows = []
     for name, found in (
         ("as written (MELD's punctuation)", written),
@@ -150,6 +181,18 @@ def main() -> None:
             "same intent | ms per turn |",
             "|---|---:|---:|---:|---:|---:|---:|---:|",
             *rows,
+            "",
+            f"The {cases['as written'].cases} labelled cue cases "
+            "(`motiondirector/evaluation/cases/cue_cases.yaml`) with their lines stripped the "
+            "same way:",
+            "",
+            "| cue cases | explicit honoured | implicit recalled |",
+            "|---|---:|---:|",
+            *(
+                f"| {name} | {100 * report.explicit_honoured:.1f} % of {report.explicit_total} | "
+                f"{100 * report.implicit_recall:.1f} % of {report.implicit_total} |"
+                for name, report in cases.items()
+            ),
         ]
     )
     print(markdown)
