@@ -372,6 +372,9 @@ Commas are the hardest: writers disagree about them too. Questions asked by word
 MELD's "!" was written by people who heard the actors, so part of what the written lines tell
 the classifier is in the voice, which a transcript does not carry.
 
+Whole conversations taken turn by turn, and the labelled cue cases stripped of their marks:
+[benchmarks.md](benchmarks.md#bare-transcripts) (`benchmarks/bare_transcripts.py`).
+
 ## Retraining
 
     .venv/bin/python scripts/train_boundary_model.py
