@@ -303,15 +303,16 @@ def _name_in_case(word: str, names: NameIndex) -> str | None:
 
 
 def _heard_despite(
-    utterance: Utterance, vote: EmojiVote | None, label: str, confidence: float
+    item: _Prepared, vote: EmojiVote | None, label: str, confidence: float
 ) -> _Emotion | None:
     """The emotion of an English line the classifier called neutral that its strong emotion
     words ("disgusting", "terrified") or else its emoji still say; None where neither does."""
-    if primary_language(utterance.language) in (None, "en"):
-        reading = load_emotion_words().languages["en"].read(utterance.text)
+    if primary_language(item.utterance.language) in (None, "en"):
+        reading = load_emotion_words().languages["en"].read(item.read_text)
         if reading is not None:
             said = ", ".join(f'"{phrase}"' for phrase in reading.phrases) or '"?!"'
-            reason = f"words: {said} (classifier: {label} {confidence:.2f})"
+            note = inferred_note(item.tokens)
+            reason = f"words: {said} (classifier: {label} {confidence:.2f}){note}"
             return _Emotion(reading.emotion, reading.intensity, "words", reason)
     return _emoji_emotion(vote) if vote is not None else None
 
@@ -325,7 +326,9 @@ def _stated_feeling(item: _Prepared, label: str, raw: str, confidence: float) ->
     if reading is None or reading.emotion == label:
         return None
     said = ", ".join(f'"{phrase}"' for phrase in reading.phrases)
-    reason = f"words: {said} stated (classifier: {raw} {confidence:.2f})"
+    reason = (
+        f"words: {said} stated (classifier: {raw} {confidence:.2f}){inferred_note(item.tokens)}"
+    )
     return _Emotion(reading.emotion, reading.intensity, "words", reason)
 
 
@@ -537,7 +540,7 @@ class RulesPlanner:
                     continue
                 if label == "neutral":
                     vote = votes[item.utterance.id]
-                    heard = _heard_despite(item.utterance, vote, raw, confidence)
+                    heard = _heard_despite(item, vote, raw, confidence)
                     if heard is not None:
                         result[item.utterance.id] = heard
                         continue

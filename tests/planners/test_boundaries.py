@@ -116,6 +116,14 @@ def test_the_emotion_model_reads_the_line_with_its_inferred_marks() -> None:
         "wow that is great"
     )
     assert direction.utterances[0].emotion_reason.endswith("(punctuation inferred)")
+    heard = RulesPlanner(model).plan(make_scene(("ANA", "i am so angry right now")))
+    assert heard.utterances[0].emotion_reason == (
+        'words: "angry" (classifier: neutral 0.60) (punctuation inferred)'
+    )
+    stated = RulesPlanner(model).plan(make_scene(("ANA", "i am so angry i lost it")))
+    assert stated.utterances[0].emotion_reason == (
+        'words: "angry" stated (classifier: sadness 0.90) (punctuation inferred)'
+    )
     written = RulesPlanner(model).plan(make_scene(("ANA", "Wow, that is great!")))
     assert model.calls[-1][-1] == "Wow, that is great!"
     assert "inferred" not in written.utterances[0].emotion_reason
