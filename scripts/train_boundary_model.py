@@ -197,6 +197,21 @@ def mark_scores(model: BoundaryModel, lines: Sequence[Line]) -> dict[str, Any]:
     return scores
 
 
+def read_bare(model: BoundaryModel, written: Sequence[Word]) -> tuple[list[Word], list[Word]]:
+    """The words stripped of their marks, and the same with `model`'s marks written after them
+    where it reads the line (what `tokenize` does with the shipped model, done with this one)."""
+    bare = [w.model_copy(update={"text": _strip(w.text)}) for w in written]
+    norms = [t.norm for t in tokenize(bare, infer_punctuation=False)]
+    spoken = [i for i, norm in enumerate(norms) if norm]
+    if not model.reads(norms):
+        return bare, bare
+    marks = dict(zip(spoken, model.marks([norms[i] for i in spoken]), strict=True))
+    return bare, [
+        word.model_copy(update={"text": word.text + marks.get(index, "")})
+        for index, word in enumerate(bare)
+    ]
+
+
 def cue_agreement(model: BoundaryModel, texts: Sequence[str]) -> dict[str, Any]:
     """The dialogue cues (category, word) found in each line with its punctuation stripped,
     without and with the inferred marks, against those found in the line as written."""
@@ -211,18 +226,11 @@ def cue_agreement(model: BoundaryModel, texts: Sequence[str]) -> dict[str, Any]:
         written = spoken_words(text)
         if not written:
             continue
-        bare = [w.model_copy(update={"text": _strip(w.text)}) for w in written]
-        # What tokenize does with the shipped model, done with this one.
-        norms = [t.norm for t in tokenize(bare, infer_punctuation=False)]
-        spoken = [i for i, norm in enumerate(norms) if norm]
-        marks = dict(zip(spoken, model.marks([norms[i] for i in spoken]), strict=True))
-        inferred = [
-            w.model_copy(update={"text": w.text + marks.get(i, "")}) for i, w in enumerate(bare)
-        ]
+        bare, inferred = read_bare(model, written)
         reference = cues(written)
         totals["lines"] += 1
         totals["reference"] += len(reference)
-        for name, words in (("bare", bare), ("inferred", inferred if model.reads(norms) else bare)):
+        for name, words in (("bare", bare), ("inferred", inferred)):
             found = cues(words)
             totals[f"{name}_found"] += len(found)
             totals[f"{name}_hit"] += len(found & reference)
@@ -251,18 +259,10 @@ def emotion_scores(model: BoundaryModel, labelled: Sequence[tuple[str, str]]) ->
     gold = [label for _, label in labelled]
     readings: dict[str, list[str]] = {"written": [], "bare": [], "inferred": []}
     for text, _ in labelled:
-        bare = [w.model_copy(update={"text": _strip(w.text)}) for w in spoken_words(text)]
-        tokens = tokenize(bare, infer_punctuation=False)
-        norms = [t.norm for t in tokens]
-        spoken = [i for i, norm in enumerate(norms) if norm]
-        marks = dict(zip(spoken, model.marks([norms[i] for i in spoken]), strict=True))
+        bare, inferred = read_bare(model, spoken_words(text))
         readings["written"].append(text)
         readings["bare"].append(" ".join(w.text for w in bare))
-        readings["inferred"].append(
-            " ".join(w.text + marks.get(i, "") for i, w in enumerate(bare))
-            if spoken and model.reads(norms)
-            else readings["bare"][-1]
-        )
+        readings["inferred"].append(" ".join(w.text for w in inferred))
     scores: dict[str, Any] = {"lines": len(gold)}
     for name, texts in readings.items():
         found = [p.label for p in classifier.predict(texts)]

@@ -3,29 +3,18 @@ writes (docs/boundaries.md is the page for the shipped model: an edit to one alo
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 from types import ModuleType
 
 import numpy as np
 import pytest
 
 from motiondirector.planners.boundaries import shipped_model
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.scripts.conftest import ROOT, load_script
 
 
 @pytest.fixture(scope="module")
 def script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "train_boundary_model", ROOT / "scripts" / "train_boundary_model.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script("train_boundary_model")
 
 
 def test_the_page_is_the_one_the_training_script_writes(script: ModuleType) -> None:
