@@ -65,7 +65,7 @@ def listener_behaviours(
         return behaviours
     last = len(tokens) - 1
     speaker = utterance.speaker
-    exclaims = [t.index for t in tokens if t.end_mark == "!"]
+    exclaims = [t.index for t in tokens if t.exclaims]
     for listener in listeners:
 
         def add(
@@ -104,7 +104,7 @@ def listener_behaviours(
             reason = (
                 f"{speaker} is surprised"
                 if emotion == "surprise"
-                else (f'exclamation "{tokens[first].text}"{inferred_note(tokens)}')
+                else (f'exclamation "{tokens[first].text}"')
             )
             for au in (1, 2):
                 add(

@@ -251,7 +251,7 @@ def _clamp(value: float) -> float:
 def classifier_intensity(confidence: float, tokens: Sequence[Token]) -> float:
     """Emotion intensity from a classifier's confidence, raised by "!" and stressed words."""
     intensity = 0.3 + 0.6 * _clamp((confidence - 0.25) / 0.75)
-    if any(t.end_mark == "!" for t in tokens):
+    if any(t.exclaims for t in tokens):
         intensity += 0.1
     if any(t.emphasis for t in tokens):
         intensity += 0.1
@@ -991,7 +991,7 @@ class RulesPlanner:
             and any(t.end_mark == "?" for t in previous.tokens)
         ):
             return "answer"
-        if tokens and tokens[-1].end_mark == "!":
+        if tokens and tokens[-1].exclaims:
             return "exclaim"
         return "inform"
 

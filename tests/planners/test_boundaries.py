@@ -196,3 +196,15 @@ def test_a_turn_timed_bare_by_its_tts_reads_the_marks_of_its_text() -> None:
         ]
         assert reasons, text
         assert all(("(punctuation inferred)" in r) == inferred for r in reasons), text
+
+
+def test_an_inferred_exclamation_moves_no_rule_on_its_own() -> None:
+    bare = _speaker_behaviours("oh yes")
+    assert "rules.triumph" not in {b.rule for b in bare}
+    assert "rules.triumph" in {b.rule for b in _speaker_behaviours("Oh yes!")}
+    tokens = tokenize(timed("oh yes", 0.0))
+    assert tokens[-1].end_mark == "!" and not tokens[-1].exclaims
+    direction = RulesPlanner(KeywordEmotionModel()).plan(make_scene(("ANA", "oh yes")))
+    (line,) = direction.utterances
+    assert line.intent != "exclaim"
+    assert not [b for b in line.behaviours if b.reason.startswith("exclamation")]
