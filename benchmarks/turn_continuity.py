@@ -168,9 +168,9 @@ def main() -> None:
             )
         ]
         lines.append(f"| {channel} | {unit} | {' | '.join(cells)} |")
-    sight = " / ".join(f"{np.percentile(carried['sight'], q):.3g}" for q in (50, 95, 100))
+    sight = " / ".join(f"{np.percentile(carried['sight'], q):.2f}" for q in (50, 95, 100))
     alone_sight = " / ".join(
-        f"{np.percentile(carried['sight, each blended alone'], q):.3g}" for q in (50, 95, 100)
+        f"{np.percentile(carried['sight, each blended alone'], q):.2f}" for q in (50, 95, 100)
     )
     lines += [
         "",
