@@ -14,7 +14,7 @@ from collections.abc import Collection, Sequence
 from motiondirector.plan.direction import Behaviour
 from motiondirector.plan.scene import Utterance
 from motiondirector.plan.vocabulary import Hand
-from motiondirector.planners.cues import Token
+from motiondirector.planners.cues import Token, inferred_note
 from motiondirector.speech.scripts import is_unspaced
 
 BEAT_MIN_WORDS = 8  # shorter lines get no beats
@@ -85,7 +85,13 @@ def beat_gestures(
             intensity=round(min(1.0, 0.4 * scale * (1.5 if tokens[index].emphasis else 1.0)), 3),
             origin="beat",
             rule="rules.beat",
-            reason=f'stressed word "{tokens[index].text}"',
+            reason=f'stressed word "{tokens[index].text}"' + _phrase_end_note(tokens, index),
         )
         for index in sorted(chosen)
     ]
+
+
+def _phrase_end_note(tokens: Sequence[Token], index: int) -> str:
+    """The inference note of a word stressed for ending a clause the planner inferred (the
+    last word ends one however the line is read)."""
+    return inferred_note(tokens) if tokens[index].clause_end and index < len(tokens) - 1 else ""

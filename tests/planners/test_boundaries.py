@@ -208,3 +208,14 @@ def test_an_inferred_exclamation_moves_no_rule_on_its_own() -> None:
     (line,) = direction.utterances
     assert line.intent != "exclaim"
     assert not [b for b in line.behaviours if b.reason.startswith("exclamation")]
+
+
+def test_a_beat_on_an_inferred_phrase_end_says_so() -> None:
+    text = "my brother ordered everything yesterday morning but nothing arrived"
+    tokens = tokenize(timed(text, 0))
+    inner_ends = {t.index for t in tokens[:-1] if t.clause_end}
+    assert inner_ends  # the model ends a clause inside the line
+    direction = RulesPlanner(KeywordEmotionModel()).plan(make_scene(("ANA", text)))
+    beats = [b for b in direction.utterances[0].behaviours if b.rule == "rules.beat"]
+    noted = {b.word for b in beats if b.reason.endswith("(punctuation inferred)")}
+    assert noted and noted == {b.word for b in beats} & inner_ends
