@@ -7,9 +7,12 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from motiondirector.errors import BackendUnavailableError
 from motiondirector.plan.direction import Behaviour
+from motiondirector.plan.scene import Word
 from motiondirector.planners.boundaries import (
     MARKS,
     SENTENCE_ENDS,
@@ -219,3 +222,37 @@ def test_a_beat_on_an_inferred_phrase_end_says_so() -> None:
     beats = [b for b in direction.utterances[0].behaviours if b.rule == "rules.beat"]
     noted = {b.word for b in beats if b.reason.endswith("(punctuation inferred)")}
     assert noted and noted == {b.word for b in beats} & inner_ends
+
+
+_FUZZ_WORDS = [
+    "ok",
+    "great",
+    "see",
+    "you",
+    "Ben",
+    "hola",
+    "你好",
+    "😀",
+    "—",
+    "...",
+    "i'm",
+    "?!",
+    "",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_FUZZ_WORDS) | st.text(min_size=1, max_size=6), max_size=30))
+def test_any_line_is_tokenized_one_token_a_word_and_inferred_only_when_bare(
+    texts: list[str],
+) -> None:
+    words = [Word(text=t, start=i * 0.1, end=i * 0.1 + 0.05) for i, t in enumerate(texts) if t]
+    tokens = tokenize(words)
+    assert len(tokens) == len(words)
+    written = tokenize(words, infer_punctuation=False)
+    if any(t.marks_inferred for t in tokens):
+        assert not any(t.clause_end for t in written[:-1]) and not written[-1].end_mark
+    else:
+        assert tokens == written
+    if tokens:
+        assert tokens[-1].sentence_end
