@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import secrets
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -43,17 +44,20 @@ CLUSTER_CPUS = 4
 @pytest.fixture(scope="module", autouse=True)
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """A local Ray cluster for this module; its session files go under the test's temporary
-    folder, never the working directory. Four logical CPUs (one per worker) let this
-    module's shared pool and a test's own pool of two run side by side on two cores."""
-    ray.init(
-        num_cpus=CLUSTER_CPUS,
-        include_dashboard=False,
-        log_to_driver=False,
-        logging_level=logging.WARNING,
-        _temp_dir=str(tmp_path_factory.mktemp("ray")),
-    )
-    yield
-    ray.shutdown()
+    folder, never the working directory, and its authentication token comes from the
+    environment, so Ray writes none into the home folder. Four logical CPUs (one per worker)
+    let this module's shared pool and a test's own pool of two run side by side on two cores."""
+    with pytest.MonkeyPatch.context() as environment:
+        environment.setenv("RAY_AUTH_TOKEN", secrets.token_hex(32))
+        ray.init(
+            num_cpus=CLUSTER_CPUS,
+            include_dashboard=False,
+            log_to_driver=False,
+            logging_level=logging.WARNING,
+            _temp_dir=str(tmp_path_factory.mktemp("ray")),
+        )
+        yield
+        ray.shutdown()
 
 
 @pytest.fixture(scope="module")
