@@ -1,10 +1,11 @@
 """Reads action lines ("Ana crosses her arms. He sits down heavily.") into who does what.
 
 Finds the verbs of the action lexicon (every form: crosses, crossed, crossing), works out each
-verb's subject -- a character name (first or full name, any case), a group ("they", "the men":
-everyone on stage but whoever the sentence names doing something alone; "both", "the three of
-them": the last list of that many names), a pronoun resolved to the character last mentioned of
-that gender -- and the character or place it is aimed at. A verb whose subject is not a known
+verb's subject -- a character name (first or full name, any case), a group ("they": the last
+list of names while it is still the group in view, else, like "the men", everyone on stage, but
+whoever the sentence names doing something alone; "both", "the three of them": the last list of
+that many names), a pronoun resolved to the character last mentioned of that gender -- and the
+character or place it is aimed at. A verb whose subject is not a known
 character produces nothing: it never guesses. Asides in brackets ("Charya (the Librarian) walks
 over") are skipped. Asked to, it also gives the face of an emotion the line describes ("MARY,
 furious, sits") to the character it describes. It returns templates with characters; building
@@ -181,7 +182,9 @@ class _Group(list[str]):
 
 
 class _Everyone(_Group):
-    """A group subject that means everyone on stage ("they", "the men")."""
+    """A group subject said without a count ("they", "the men"): the last list of names
+    "they" still means (`ReferenceTracker.they`), else everyone on stage. Whoever the same
+    sentence names doing something on their own, or the group acts on, is left out."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -471,10 +474,36 @@ class ReferenceTracker:
         self._guess: dict[str, str | None] = {}  # from the name (`name_gender`) until it says
         self._keep = keep
         self._lists: dict[int, tuple[str, ...]] = {}  # the last list of names of each size
+        self._listed: tuple[str, ...] = ()  # the last list of names of any size
+        self._named_since: dict[str, int] = {}  # named on their own since it: in which sentence
+        self._sentence = 0
+
+    def new_sentence(self) -> None:
+        """The reader goes on to a new sentence (`they` looks at the sentences before it)."""
+        self._sentence += 1
 
     def mention_list(self, names: Sequence[str]) -> None:
-        """Names written as one list ("Chalf, Nar and Yor"): what "the three of them" means."""
+        """Names written as one list ("Chalf, Nar and Yor"): what "the three of them" means,
+        and "they" for as long as `they` says."""
         self._lists[len(names)] = tuple(names)
+        self._listed = tuple(names)
+        self._named_since.clear()
+
+    def they(self, on_stage: Sequence[str]) -> list[str]:
+        """Whom "they" means: the last list of names ("He gives Nar and Yor a glare. They
+        shrug." -- Nar and Yor) while all of them are on stage and no two other characters
+        have been named on their own in a sentence of the action since (after "Ana sits. Ben
+        stands.", an old list is no longer the group in view); else everyone on stage. One
+        other character named in between is whom the group deals with ("Charya implores
+        them. They stop.")."""
+        others = {
+            name
+            for name, sentence in self._named_since.items()
+            if name not in self._listed and sentence < self._sentence
+        }
+        if self._listed and len(others) < 2 and all(name in on_stage for name in self._listed):
+            return list(self._listed)
+        return list(on_stage)
 
     def group(self, size: int, on_stage: Sequence[str]) -> list[str]:
         """The characters a group of `size` means ("both", "the three of them"): the last list
@@ -485,6 +514,15 @@ class ReferenceTracker:
         return list(on_stage)
 
     def mention(self, name: str) -> None:
+        self._remember(name)
+        self._named_since[name] = self._sentence
+
+    def speaks(self, name: str) -> None:
+        """A line of dialogue: "he" after it may mean its speaker, but whom "they" means is
+        left as the action said (`they`): a patron's "Shh!" does not end a group."""
+        self._remember(name)
+
+    def _remember(self, name: str) -> None:
         self._recent.pop(name, None)
         self._recent[name] = None
         if name not in self._guess:
@@ -493,6 +531,7 @@ class ReferenceTracker:
             oldest = next(iter(self._recent))
             del self._recent[oldest]
             self._guess.pop(oldest, None)
+            self._named_since.pop(oldest, None)
 
     def mentioned(self, name: str) -> bool:
         """Whether `name` has been mentioned (or has spoken) yet."""
@@ -899,6 +938,7 @@ class ActionParser:
         stage: tuple[list[StageCue], frozenset[str]] | None = None,
         feelings: list[FeelingCue] | None = None,
     ) -> list[str]:
+        tracker.new_sentence()
         mentions = self._mentions(tokens, names)
         for index, _ in mentions:
             match = names.match_starting(tokens, index)
@@ -1444,8 +1484,10 @@ class ActionParser:
         ):
             counted = tokens[j - 2].low if of_them and j - 2 >= begin else token.low
             size = _GROUP_SIZES.get(counted)
-            group = tracker.group(size, on_stage) if size is not None else list(on_stage)
-            return _Everyone(group) if group == list(on_stage) else _Group(group)
+            if size is not None:
+                group = tracker.group(size, on_stage)
+                return _Everyone(group) if group == list(on_stage) else _Group(group)
+            return _Everyone(tracker.they(on_stage) if token.low == "they" else on_stage)
         cluster: list[str] = []
         k = j
         if (

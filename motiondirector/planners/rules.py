@@ -431,7 +431,7 @@ class RulesPlanner:
         for item in self._in_script_order(scene):
             if isinstance(item, Utterance):
                 on_stage = scene.on_stage(item.beat, item.start)
-                tracker.mention(item.speaker)
+                tracker.speaks(item.speaker)
                 listeners = attending[item.id]
                 named = names.find(item.text)
                 prepared[item.id] = _Prepared(

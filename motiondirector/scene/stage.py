@@ -52,7 +52,7 @@ class StageReader:
 
     def speaks(self, speaker: str) -> None:
         """A line of dialogue: "he" after it may mean its speaker."""
-        self._tracker.mention(speaker)
+        self._tracker.speaks(speaker)
 
     def read(
         self,

@@ -3,6 +3,7 @@ someone named, and the verbs of the library scenes (fidget, slide, lower the voi
 
 from __future__ import annotations
 
+from motiondirector import plan_text
 from tests.planners.test_actions import read
 
 CAST = ("ANA", "BEN", "BRICK", "STEEL")
@@ -32,6 +33,42 @@ def test_they_beside_someone_named_are_the_others() -> None:
     assert ("ANA", "stand", None) in got
     # Alone, "they" is everyone on stage.
     assert {name for name, _, _ in read("They fidget.")[0]} == set(CAST)
+
+
+def test_they_are_the_names_the_script_listed_last() -> None:
+    # "He gives Nar and Yor an evil glare. They extend their palms out": Nar and Yor.
+    got = read("Ana gives Ben and Brick an evil glare.", "They shrug.")[1]
+    assert got == [("BEN", "shrug", None), ("BRICK", "shrug", None)]
+    # Naming the listed ones on their own keeps the list; so does one other character.
+    got = read("Ana, Ben and Brick sit.", "Ana is tired.", "Steel walks over.", "They fidget.")
+    assert {name for name, lexeme, _ in got[3] if lexeme == "rub_hands"} == {"ANA", "BEN", "BRICK"}
+    assert {name for name, _, _ in read("Ana and Ben sit.", "They read.")[1]} == {"ANA", "BEN"}
+
+
+def test_they_are_everyone_again_once_two_others_are_named() -> None:
+    got = read("Ana and Ben sit.", "Brick stands.", "Steel stands.", "They fidget.")[3]
+    assert {name for name, _, _ in got} == set(CAST)
+    # A listed character off stage: the list is no longer whom "they" means.
+    got = read("Ana and Ben sit.", "They fidget.", cast=("ANA", "BRICK", "STEEL"))[1]
+    assert {name for name, _, _ in got} == {"ANA", "BRICK", "STEEL"}
+
+
+def test_a_line_of_dialogue_between_keeps_whom_they_mean() -> None:
+    # STEEL is named in the action; PATRON only speaks: one other, the list holds.
+    script = (
+        "INT. LIBRARY - DAY\n\nANA, BEN and BRICK sit at a table. STEEL stands at the desk.\n\n"
+        "ANA\nHmm.\n\nSTEEL\nShh!\n\nPATRON\nShh!\n\nBRICK\nSorry.\n\n"
+        "They return to their studies.\n\n"
+        "ANA\nOkay.\n"
+    )
+    plan = plan_text(script, format="fountain")
+    readers = {
+        track.name
+        for track in plan.characters
+        for event in track.events
+        if getattr(event, "lexeme", None) == "read" and event.source.rule == "rules.action"
+    }
+    assert readers == {"ANA", "BEN", "BRICK"}
 
 
 def test_a_group_does_not_become_the_last_one_mentioned() -> None:
