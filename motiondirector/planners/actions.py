@@ -482,6 +482,14 @@ class ReferenceTracker:
         """The reader goes on to a new sentence (`they` looks at the sentences before it)."""
         self._sentence += 1
 
+    def ends_sentence(self, subjects: Sequence[str]) -> None:
+        """A sentence is read: its subjects come after whom it names otherwise, so a pronoun
+        in the sentences after means its subject before its object ("He gives Nar and Yor a
+        glare. They shrug. Charya points at him." -- at him, not at Yor)."""
+        for name in subjects:
+            if name in self._recent:
+                self._recent[name] = self._recent.pop(name)
+
     def mention_list(self, names: Sequence[str]) -> None:
         """Names written as one list ("Chalf, Nar and Yor"): what "the three of them" means,
         and "they" for as long as `they` says."""
@@ -954,6 +962,7 @@ class ActionParser:
         inside: _Relative | None = None  # the relative clause the verb before was in
         outer: list[str] = []  # the subject the main clause goes on with after it
         subjects: list[tuple[int, list[str]]] = []  # (verb position, its subject)
+        doing: list[str] = []  # who the sentence names doing anything, the lexicon's or not
         # Who does something on their own, and the cues of "they": "Charya walks over as they
         # fidget" -- they are the others.
         singles: set[str] = set()
@@ -985,6 +994,8 @@ class ActionParser:
                 found = self._dropped_subject(tokens, previous_end, region_end, tracker)
             if found is not None:
                 subject = found
+                if not isinstance(found, _Group):
+                    doing.extend(found)
             previous_end = verb.position + 1
             if not subject or verb.entry is None or verb.negated:
                 continue
@@ -1030,6 +1041,7 @@ class ActionParser:
         if feelings is not None:
             feelings.extend(self._feelings(tokens, mentions, subjects, subject, tracker))
         self._learn_gender(tokens, mentions, tracker)
+        tracker.ends_sentence(doing)
         if not verbs and mentions and mentions[0][0] == 0:
             # A sentence with no verb of the lexicon still names who the next one is about:
             # "Ana is quiet. Smiles."

@@ -68,6 +68,15 @@ def test_pronoun_without_gender_falls_back_to_the_last_mentioned() -> None:
     assert read("Brick enters. Steel enters. He sits.")[0][-1] == ("STEEL", "sit", None)
 
 
+def test_a_pronoun_means_the_last_sentence_subject_before_its_object() -> None:
+    assert read("Ben looks at Steel.", "He nods.")[1] == [("BEN", "nod", None)]
+    # "He gives Nar and Yor an evil glare. They extend their palms out. Charya points at him."
+    got = read("Ben gives Brick and Steel an evil glare.", "They shrug.", "Ana points at him.")
+    assert got[2] == [("ANA", "point", "BEN")]
+    # Inside one sentence the nearest still wins.
+    assert read("Steel looks at Ben and he nods.")[0][-1] == ("BEN", "nod", None)
+
+
 def test_object_pronoun_is_someone_else() -> None:
     assert read("Ana cries. Ben hugs her.")[0][-1] == ("BEN", "hug", "ANA")
 
