@@ -14,10 +14,11 @@ The rule (docs/input-formats.md, "Characters"):
 4. A person with cues is named by the cue used most often (then the shorter, then the first).
 5. A person without cues is a character when an action line names it as the subject of
    something it does ("A DOG barks", "MARY enters"), or when it is introduced with an age or
-   a description ("NOB, 42,"). Something after an article, or a capital that only ever starts
-   a sentence, must do what things do not ("The DOOR SLAMS" is no one; "The Dragon frowns"
-   is). It is named by its shortest name, after "THE" when it was introduced after an
-   article ("THE DOG", "THE DRAGON"). Crowds ("A CROWD OF REPORTERS") are no character.
+   a description ("NOB, 42,", "A NURSE (30s)"). Something after an article, or a capital that
+   only ever starts a sentence, must do what things do not ("The DOOR SLAMS" is no one; "The
+   Dragon frowns" is), unless its name ends in a word for a person ("A NURSE enters"). It is
+   named by its shortest name, after "THE" when it was introduced after an article ("THE DOG",
+   "THE DRAGON"). Crowds ("A CROWD OF REPORTERS") are no character.
 
 It must not decide anything about time or behaviour: it renames speakers and lists the cast.
 """
@@ -29,6 +30,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
+from importlib import resources
 from typing import TYPE_CHECKING
 
 from motiondirector.planners.cues import load_cue_lexicon, verb_forms
@@ -42,6 +44,7 @@ from motiondirector.scene.names import (
     is_group_name,
     significant_words,
 )
+from motiondirector.yaml_data import load_yaml
 
 if TYPE_CHECKING:
     from motiondirector.planners.actions import ActionParser
@@ -68,6 +71,9 @@ THINGS_DO_TOO = frozenset(
      "pour"}
 )  # fmt: skip
 _ASIDE = re.compile(r"\([^()]*\)")
+# An age in brackets after a name ("A NURSE (30s)", "BEN (mid-40s)", "KIM (17)"): read as the
+# ", 30s," of an introduction, which says someone is described.
+_AGE_ASIDE = re.compile(r"\(\s*(?:(?:early|mid|late)[\s-]*)?(\d{1,3}s?)\s*\)", re.IGNORECASE)
 _TOKEN = re.compile(r"[^\W_](?:[\w'’\-]*[^\W_])?|[^\w\s]")
 _SENTENCE_END = frozenset({".", "!", "?", ":", ";", '"', "“", "”"})
 # Capitals that are film grammar or emphasis, never a name.
@@ -215,7 +221,7 @@ def introductions_in(text: str, verbs: frozenset[str] = frozenset()) -> list[_Fo
 def _tokens(text: str) -> list[str]:
     """Words and punctuation; a title keeps its full stop ("MRS." "ROBINSON")."""
     tokens: list[str] = []
-    for token in _TOKEN.findall(_ASIDE.sub(" ", text)):
+    for token in _TOKEN.findall(_ASIDE.sub(" ", _AGE_ASIDE.sub(r", \1,", text))):
         if token == "." and tokens and tokens[-1].lower() in TITLES:
             tokens[-1] += "."
         else:
@@ -467,7 +473,8 @@ def _is_actor(person: _Person, verbs: Sequence[str], lower_words: set[str]) -> b
     Introduced as someone ("THRAIN, a brown Unicorn mare", "NOB, 42,"), a name is one; a name
     that does anything is one; but something after an article ("The DOOR SLAMS"), or a word
     only ever capitalised at the start of a sentence ("Silence falls"), must do what things do
-    not ("The Dragon frowns", "Thrain smiles")."""
+    not ("The Dragon frowns", "Thrain smiles"), unless its last word names a person ("A NURSE
+    enters", "A SUSPECT bolts and runs"; `data/person_nouns.yaml`)."""
     forms = person.forms
     if any(form.described and not form.after_article for form in forms):
         return True
@@ -480,7 +487,16 @@ def _is_actor(person: _Person, verbs: Sequence[str], lower_words: set[str]) -> b
         return True
     if not forms[0].after_article and not initial_only:
         return True
+    if any(form.name.split()[-1].lower() in person_nouns() for form in forms):
+        return True
     return any(verb not in THINGS_DO_TOO for verb in verbs)
+
+
+@cache
+def person_nouns() -> frozenset[str]:
+    """Nouns that name a person ("nurse", "suspect", "man"): `data/person_nouns.yaml`."""
+    text = resources.files("motiondirector.scene").joinpath("data", "person_nouns.yaml")
+    return frozenset(load_yaml(text.read_text("utf-8"))["people"])
 
 
 def _actors(

@@ -130,6 +130,24 @@ def test_an_introduction_with_an_age_or_a_description_is_a_character() -> None:
     assert scene.characters == ("NOB",)
 
 
+def test_an_age_in_brackets_describes_whom_it_follows() -> None:
+    # A decade is no age: "A CAB (1970s)" stays undescribed.
+    forms = introductions_in("A CLERK (mid-40s) waits. A CAB (1970s) waits. A LAMP (on) waits.")
+    assert [(form.name, form.described) for form in forms] == [
+        ("CLERK", True),
+        ("CAB", False),
+        ("LAMP", False),
+    ]
+
+
+def test_a_person_noun_after_an_article_does_what_things_do_too() -> None:
+    scene = fountain(
+        "INT. STATION - DAY\n\nA TRAIN enters. A NURSE enters. The OLD MAN sits. "
+        "The CAR stops. The hooded SUSPECT runs.\n\nANA\nHello?\n"
+    )
+    assert set(scene.characters) == {"THE NURSE", "THE OLD MAN", "THE SUSPECT", "ANA"}
+
+
 def test_introductions_skip_film_grammar_emphasis_and_crowds() -> None:
     forms = introductions_in(
         "CLOSE ON MARY. SFX: a bang. An EXTREMELY HANDSOME MAN SCREAMS. "
