@@ -1,8 +1,9 @@
 """What the characters who are not speaking do during a line.
 
 Every listener on stage looks at the speaker, nods at some phrase ends of a longer turn, mirrors
-a happy speaker's smile, shows concern at a sad or afraid one, raises the brows at surprising
-content and frowns at anger aimed at them. It only chooses and anchors; the realizer times it.
+a happy speaker's smile, shows concern at a sad or afraid one, and at one who says they are
+angry ("I'm really frustrated", "That's unacceptable"), raises the brows at surprising content
+and frowns at anger aimed at them otherwise. It only chooses and anchors; the realizer times it.
 """
 
 from __future__ import annotations
@@ -58,8 +59,10 @@ def listener_behaviours(
     emotion: str,
     intensity: float,
     addressees: Sequence[str],
+    stated: bool = False,
 ) -> list[Behaviour]:
-    """The behaviours of every listener during `utterance`."""
+    """The behaviours of every listener during `utterance`; `stated`: the line says in words
+    how its speaker feels (its emotion words in a stating frame: "I'm so angry")."""
     behaviours: list[Behaviour] = []
     if not tokens:
         return behaviours
@@ -116,21 +119,24 @@ def listener_behaviours(
                     until_word=until,
                     intensity=round(0.3 + 0.3 * intensity, 3),
                 )
-        if emotion in ("sadness", "fear") and intensity >= 0.3:
+        told_anger = emotion == "anger" and stated
+        if (emotion in ("sadness", "fear") or told_anger) and intensity >= 0.3:
             # The face of concern: brows raised at the middle and drawn together (AU1 + AU4),
-            # lighter than the speaker's own, not a copy of their sorrow or fear.
+            # lighter than the speaker's own, not a copy of their sorrow or fear. Told "I'm
+            # really frustrated", a listener answers the feeling, not as if attacked.
+            feeling = {"sadness": "is sad", "fear": "is afraid", "anger": "says they are angry"}
             for au, share in ((1, 0.5), (4, 0.3)):
                 add(
                     "face",
                     "rules.listener.concern",
-                    f"{speaker} is {'sad' if emotion == 'sadness' else 'afraid'} ({intensity:.2f})",
+                    f"{speaker} {feeling[emotion]} ({intensity:.2f})",
                     au=au,
                     word=0,
                     until_word=last,
                     intensity=round(share * intensity, 3),
                 )
         aimed = listener in addressees or (not addressees and len(listeners) == 1)
-        if emotion == "anger" and aimed:
+        if emotion == "anger" and aimed and not told_anger:
             add(
                 "face",
                 "rules.listener.frown",

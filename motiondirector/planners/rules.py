@@ -94,6 +94,8 @@ ENUMERATION_PRIORITY = 50
 NEUTRAL_INTENSITY = 0.3  # a confident "neutral" is still a calm face
 HEAD_MERGE_GAP = 2  # "no, no, no": one shake across the words, not three
 _EXCLUSIVE_CHANNELS = frozenset({"head", "gesture", "gaze", "posture"})
+# Words that aim a line at whom it is said to ("I'm so angry with you").
+_SECOND_PERSON = frozenset({"you", "your", "yours", "yourself", "yourselves", "ya", "u", "ur"})
 _LABEL_ALIASES = {
     "happiness": "joy",
     "happy": "joy",
@@ -330,6 +332,18 @@ def _stated_feeling(item: _Prepared, label: str, raw: str, confidence: float) ->
         f"words: {said} stated (classifier: {raw} {confidence:.2f}){inferred_note(item.tokens)}"
     )
     return _Emotion(reading.emotion, reading.intensity, "words", reason)
+
+
+def _tells_a_feeling(item: _Prepared, label: str) -> bool:
+    """Whether an English line says in words that its speaker feels `label` ("I'm really
+    frustrated", "That's unacceptable"), as `_stated_feeling` reads it, and says it of no
+    "you" ("I'm so angry with you", "I hate what you did" are aimed at the listener)."""
+    if label == "neutral" or primary_language(item.utterance.language) not in (None, "en"):
+        return False
+    if any(token.norm in _SECOND_PERSON for token in item.tokens):
+        return False
+    reading = load_emotion_words().languages["en"].read(item.read_text, stated=True)
+    return reading is not None and reading.emotion == label
 
 
 def _emoji_emotion(vote: EmojiVote) -> _Emotion:
@@ -833,6 +847,7 @@ class RulesPlanner:
                     emotion=label,
                     intensity=intensity,
                     addressees=addressees,
+                    stated=_tells_a_feeling(item, label),
                 )
             )
         behaviours.sort(key=lambda b: self._order(b, speaker))

@@ -343,6 +343,24 @@ def test_listener_frowns_only_when_the_anger_is_aimed_at_them() -> None:
     assert find(u, "CAL", "face", au=4) == []
 
 
+def test_a_listener_told_of_anger_shows_concern_not_a_frown() -> None:
+    # "I'm really frustrated" says how the speaker feels; said with "you", it is at Ben.
+    for text, told in (
+        ("It never came. I'm really frustrated.", True),
+        ("That's unacceptable!", True),
+        ("I hate what you did, Ben.", False),
+        ("I'm so angry with you.", False),
+    ):
+        u = plan_one(("ANA", text)).utterances[0]
+        assert u.emotion == "anger", text
+        concern = {b.au: b for b in find(u, "BEN", "face", rule="rules.listener.concern")}
+        frowns = find(u, "BEN", "face", rule="rules.listener.frown")
+        assert (set(concern), bool(frowns)) == (({1, 4}, False) if told else (set(), True)), text
+        if told:
+            assert concern[1].intensity == pytest.approx(0.5 * u.intensity, abs=1e-3)
+            assert "says they are angry" in concern[1].reason
+
+
 @pytest.mark.parametrize(
     ("text", "intent"),
     [
