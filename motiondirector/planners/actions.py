@@ -46,6 +46,8 @@ _NAME_SPLIT = re.compile(r"[^\w']+")
 _SENTENCE_BREAK = frozenset({".", "!", "?", ";", ":", "--", "\u2014"})
 _ARTICLES = frozenset({"a", "an", "the"})
 _DETERMINERS = _ARTICLES | frozenset({"his", "her", "their", "my", "your", "its", "our", "this"})
+# After a verb these open its object: "stop all motion", "ignores any looks".
+_QUANTIFIERS = frozenset({"all", "any", "no", "every", "each", "some", "more", "much"})
 _CONJUNCTIONS = frozenset({",", "and", "then", "but", "or", "while", "as", "before", "after", "&"})
 _PREPOSITIONS = frozenset(
     {"at", "to", "with", "toward", "towards", "into", "from", "for", "on", "behind", "beside",
@@ -1232,6 +1234,12 @@ class ActionParser:
                 continue
             if position > 0 and tokens[position - 1].low in _DETERMINERS:
                 continue  # "a look", "the waves": a noun
+            if (
+                position > 1
+                and tokens[position - 1].low in _QUANTIFIERS
+                and tokens[position - 2].low in self._verb_forms
+            ):
+                continue  # "They stop all motion": a noun ("They all nod" is a verb)
             if (
                 position > 1
                 and tokens[position - 1].low in self._parts

@@ -104,6 +104,12 @@ def test_names_are_case_insensitive_and_full_names_match() -> None:
     assert read("BRICK BRADDOCK stands up.")[0] == [("BRICK", "stand", None)]
 
 
+def test_a_quantifier_after_a_verb_opens_its_object() -> None:
+    # "They stop all motion": "all" is no group doing "motion".
+    assert all(lexeme != "wave" for _, lexeme, _ in read("Ana avoids all waves.")[0])
+    assert {name for name, _, _ in read("They all nod.")[0]} == {"ANA", "BEN", "BRICK", "STEEL"}
+
+
 def test_unknown_subjects_produce_nothing() -> None:
     assert read("The dog runs to the door. A brick falls. Nobody moves.") == [[]]
 
