@@ -143,6 +143,20 @@ def test_come_on_urges_unless_it_leads_somewhere() -> None:
     assert matched("It was supposed to come on Monday.") == []
 
 
+def test_get_out_sends_away_and_leave_me_alone_withdraws() -> None:
+    assert ("expulsion", 0) in matched("Get out of my house!")
+    assert matched("Out!") == [("expulsion", 0)]
+    assert ("rejection", 0) in matched("Leave me alone.")
+    assert matched("We should get out of here before he wakes up.") == []
+
+
+def test_told_you_and_you_did_point_wherever_they_stand() -> None:
+    assert ("deixis", 3) in matched("Ha! I told you so.")
+    assert ("deixis", 3) in matched("I can't believe you did that.")
+    assert not any(name == "deixis" for name, _ in matched("Did you do it?"))
+    assert not any(name == "deixis" for name, _ in matched("I know you like him."))
+
+
 def test_required_punctuation() -> None:
     assert matched("Yes!")[0] == ("triumph", 0)
     assert matched("Yes.")[0] == ("agreement", 0)
