@@ -604,6 +604,43 @@ class ActionCue:
     # Where in the line's text the words that say it begin, where known (not through a
     # glossary): an action line's behaviours happen in the order it tells them.
     start: int | None = None
+    # A posture its verb says being in, not getting into ("lies in bed", "está sentada"; not
+    # "lies down", "se sienta", "then sits"): what a scene may open on (`planners.opening`).
+    state: bool = False
+
+
+# Verb forms of being in a posture, not of getting into one (a glossary says getting into it
+# as English does: "se sienta" is "sits down", "está sentada" "sits").
+_BEING_IN_A_POSTURE = frozenset(
+    {"sit", "sits", "sitting", "seated", "lie", "lies", "lying", "stand", "stands", "standing",
+     "lean", "leans", "leaning", "kneel", "kneels", "kneeling", "perch", "perches", "perched",
+     "sprawl", "sprawls", "sprawled", "lounge", "lounges", "lounging", "recline", "reclines",
+     "reclining", "crouch", "crouches", "crouching", "crouched", "squat", "squats", "squatting",
+     "slouch", "slouches", "slouched", "slouching", "hunch", "hunches", "hunched", "huddle",
+     "huddles", "huddled", "rest", "rests", "resting", "sleep", "sleeps", "sleeping", "doze",
+     "dozes", "dozing", "drive", "drives", "driving", "ride", "rides", "riding", "curled",
+     "slumped"}
+)  # fmt: skip
+# Participles that say a state even with "up" or "down" after them ("is curled up").
+_STATE_PARTICIPLES = frozenset({"curled", "slumped", "hunched", "huddled", "crouched"})
+# After the verb: getting into the posture ("sits down", "stands up", "sits up").
+_GETTING_INTO = frozenset({"down", "up"})
+# Before the verb: it happens in the scene ("then sits", "slowly kneels").
+_HAPPENING = frozenset(
+    {"then", "finally", "slowly", "suddenly", "quickly", "gradually", "eventually", "abruptly"}
+)
+
+
+def _in_a_state(tokens: Sequence[_Tok], position: int) -> bool:
+    """Whether the verb at `position` says being in a posture, not getting into it."""
+    verb = tokens[position].low
+    after = tokens[position + 1].low if position + 1 < len(tokens) else ""
+    before = tokens[position - 1].low if position > 0 else ""
+    return (
+        verb in _BEING_IN_A_POSTURE
+        and (after not in _GETTING_INTO or verb in _STATE_PARTICIPLES)
+        and before not in _HAPPENING
+    )
 
 
 # After "into" or "out of": the room the scene is in, and being seen at all.
@@ -1628,7 +1665,8 @@ class ActionParser:
                 target = self._target(spec, seen, region, name)
                 if template.channel == "gaze" and (target is None or target == name):
                     continue
-                cues.append(ActionCue(name, template, target, trigger, tokens[said].start))
+                state = template.channel == "posture" and _in_a_state(tokens, verb.position)
+                cues.append(ActionCue(name, template, target, trigger, tokens[said].start, state))
         if verb.entry.behaviours and not any(
             t.channel in ("gaze", "posture") or t.target == "$object" for t in verb.entry.behaviours
         ):

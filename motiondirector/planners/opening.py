@@ -9,12 +9,13 @@ down two seconds in. A posture cue of an action line is such a state when
   the beat opens (whoever enters and sits does sit down),
 - its verb is one of being in a posture (sits, lies, stands, leans, kneels, perches, ...), not
   of getting into it ("sits down", "lies down", "stands up", "sits up", "slumps"), and no
-  "then", "slowly" or "suddenly" comes right before it.
+  "then", "slowly" or "suddenly" comes right before it (`ActionCue.state`). A line in another
+  language is read through its glossary, which says getting into a posture as English does:
+  "NORA está acostada en la cama" lies from the first frame, "NORA se sienta" sits down.
 
 Those cues are directed with the origin `opening` (rule `rules.action.opening`): the realizer
 starts their posture where the beat starts, and the sequencer holds its pose from the first
-frame instead of playing the transition into it (`MotionPlan.opens_in`). English verbs only; a
-line read through a glossary keeps its transition.
+frame instead of playing the transition into it (`MotionPlan.opens_in`).
 """
 
 from __future__ import annotations
@@ -24,26 +25,6 @@ from collections.abc import Mapping, Sequence
 from motiondirector.plan.motion_plan import STATE_POSTURES
 from motiondirector.plan.scene import Scene
 from motiondirector.planners.actions import ActionCue
-
-# Verb forms of being in a posture (not of getting into one).
-_BEING_IN_A_POSTURE = frozenset(
-    {"sit", "sits", "sitting", "seated", "lie", "lies", "lying", "stand", "stands", "standing",
-     "lean", "leans", "leaning", "kneel", "kneels", "kneeling", "perch", "perches", "perched",
-     "sprawl", "sprawls", "sprawled", "lounge", "lounges", "lounging", "recline", "reclines",
-     "reclining", "crouch", "crouches", "crouching", "crouched", "squat", "squats", "squatting",
-     "slouch", "slouches", "slouched", "slouching", "hunch", "hunches", "hunched", "huddle",
-     "huddles", "huddled", "rest", "rests", "resting", "sleep", "sleeps", "sleeping", "doze",
-     "dozes", "dozing", "drive", "drives", "driving", "ride", "rides", "riding", "curled",
-     "slumped"}
-)  # fmt: skip
-# Participles that say a state even with "up" or "down" after them ("is curled up").
-_STATE_PARTICIPLES = frozenset({"curled", "slumped", "hunched", "huddled", "crouched"})
-# After the verb: getting into the posture ("sits down", "stands up", "sits up").
-_GETTING_INTO = frozenset({"down", "up"})
-# Before the verb: it happens in the scene ("then sits", "slowly kneels").
-_HAPPENING = frozenset(
-    {"then", "finally", "slowly", "suddenly", "quickly", "gradually", "eventually", "abruptly"}
-)
 
 
 def opening_postures(
@@ -68,23 +49,8 @@ def opening_postures(
                 and key not in placed
                 and cue.character in on_at_start
                 and cue.template.lexeme in STATE_POSTURES
-                and _says_a_state(action.text, cue.start)
+                and cue.state
             ):
                 found.add((action.id, index))
             placed.add(key)
     return found
-
-
-def _says_a_state(text: str, start: int | None) -> bool:
-    """Whether the verb at `start` of `text` says being in a posture, not getting into it."""
-    if start is None:
-        return False
-    before = text[:start].split()
-    after = text[start:].split()
-    words = [w.strip(",.;:!?\u2014").lower() for w in after[:2]]
-    return (
-        bool(words)
-        and words[0] in _BEING_IN_A_POSTURE
-        and (len(words) < 2 or words[1] not in _GETTING_INTO or words[0] in _STATE_PARTICIPLES)
-        and not (before and before[-1].strip(",").lower() in _HAPPENING)
-    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from motiondirector.planners.rules import RulesPlanner
 from motiondirector.scene import parse_script
 from tests.planners.conftest import KeywordEmotionModel
@@ -103,3 +105,38 @@ Almost there.
         ("BEN", "sit", OPENING),
         ("CLEO", "lie", OPENING),
     ]
+
+
+@pytest.mark.parametrize(
+    ("language", "cast", "script"),
+    [
+        ("es", "NORA TOM ANA", "NORA está acostada en la cama. TOM está de pie. ANA se sienta."),
+        ("fr", "NORA TOM ANA", "NORA est allongée sur le canapé. TOM est debout. ANA s'assoit."),
+        ("de", "NORA TOM ANA", "NORA liegt im Bett. TOM steht am Fenster. ANA setzt sich."),
+        ("it", "NORA TOM ANA", "NORA è sdraiata sul divano. TOM è in piedi. ANA si siede."),
+        ("pt", "NORA TOM ANA", "NORA está deitada na cama. TOM está de pé. ANA se senta."),
+        ("ru", "НОРА ТОМ АНА", "НОРА лежит в кровати. ТОМ стоит у окна. АНА садится."),
+        ("zh", "诺拉 汤姆 安娜", "诺拉躺着。汤姆站着。安娜坐下。"),
+        ("ja", "ノラ トム アナ", "ノラは横になっている。トムは立っている。アナは腰を下ろす。"),
+        ("ko", "노라 톰 아나", "노라는 누워 있다. 톰은 서 있다. 아나는 앉는다."),
+    ],
+)
+def test_a_line_in_another_language_opens_on_its_postures_too(
+    language: str, cast: str, script: str
+) -> None:
+    # Being in a posture ("está acostada", "liegt") is how the scene opens; getting into one
+    # ("se sienta", "setzt sich", "坐下") still happens in it.
+    scene = parse_script(
+        f"INT. ROOM - NIGHT\n\n{script}\n\nBEN\n...\n",
+        format="fountain",
+        characters=cast.split(),
+        language=language,
+    )
+    got = [
+        (b.character, b.lexeme, b.origin)
+        for action in RulesPlanner(KeywordEmotionModel()).plan_actions(scene)
+        for b in action.behaviours
+        if b.channel == "posture"
+    ]
+    nora, tom, ana = cast.split()
+    assert got == [(nora, "lie", OPENING), (tom, "stand", OPENING), (ana, "sit", "action")]
