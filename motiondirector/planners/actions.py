@@ -631,6 +631,15 @@ _HAPPENING = frozenset(
 )
 
 
+def _each_other(region: Sequence[_Tok]) -> bool:
+    """Whether a verb's object is the subjects themselves: "(at) each other", "(into) one
+    another('s eyes)"."""
+    lows = [t.low for t in region[:4]]
+    if lows and lows[0] in _AT | {"into", "across", "over"}:
+        lows = lows[1:]
+    return lows[:2] in (["each", "other"], ["one", "another"])
+
+
 def _in_a_state(tokens: Sequence[_Tok], position: int) -> bool:
     """Whether the verb at `position` says being in a posture, not getting into it."""
     verb = tokens[position].low
@@ -1647,6 +1656,9 @@ class ActionParser:
                 template = replace(
                     template, intensity=round(min(1.0, template.intensity * degree), 3)
                 )
+            if template.target == "$place" and _each_other(region):
+                # "They stare at each other", "gaze into each other's eyes".
+                template = replace(template, target="$each_other")
             if template.target == "$each_other":
                 group = subject if len(subject) > 1 else [*subject, *(p for p in [person] if p)]
                 if len(group) < 2:

@@ -78,6 +78,9 @@ def test_a_group_does_not_become_the_last_one_mentioned() -> None:
 
 
 def test_reciprocal_looks() -> None:
+    # Any look at each other, not only "look" and "glance": stare, gaze, peer, glare.
+    for line in ("Ana and Ben stare at each other.", "Ana and Ben gaze into each other's eyes."):
+        assert read(line)[0] == [("ANA", "gaze", "BEN"), ("BEN", "gaze", "ANA")], line
     assert read("Ana and Ben exchange glances.")[0] == [
         ("ANA", "gaze", "BEN"),
         ("BEN", "gaze", "ANA"),
