@@ -66,6 +66,8 @@ OTHER_USES = [
     ("Ana returns to work.", []),
     ("Ben returns Ana's wave.", [("BEN", "gesture", "wave")]),
     ("Ben tosses his hair.", [("BEN", "head", "toss")]),
+    ("Ana pokes her head in.", [("ANA", "posture", "lean_forward")]),
+    ("Ben sticks his head out the door.", [("BEN", "posture", "lean_forward")]),
 ]
 
 
