@@ -103,6 +103,9 @@ class DialogueCategory:
     where: frozenset[str]
     max_per_utterance: int | None
     behaviours: tuple[BehaviourTemplate, ...]
+    # A line answering another's question is none of these ("Where are you going?" "To the
+    # bank." is no toast).
+    not_an_answer: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,6 +297,7 @@ def _category(name: str, raw: Mapping[str, Any]) -> DialogueCategory:
         where=_where(raw.get("where"), name),
         max_per_utterance=None if limit is None else int(limit),
         behaviours=_templates(raw.get("behaviours"), f"dialogue.{name}"),
+        not_an_answer=bool(raw.get("not_an_answer", False)),
     )
 
 
@@ -475,6 +479,7 @@ def parse_language_cues(data: Any, english: Sequence[DialogueCategory]) -> tuple
                     where=_where(entry["where"], base.name) if "where" in entry else base.where,
                     max_per_utterance=base.max_per_utterance,
                     behaviours=behaviours,
+                    not_an_answer=base.not_an_answer,
                 )
             )
         languages.append(LanguageCues(str(code), str(language["name"]), tuple(entries)))

@@ -334,6 +334,15 @@ def _stated_feeling(item: _Prepared, label: str, raw: str, confidence: float) ->
     return _Emotion(reading.emotion, reading.intensity, "words", reason)
 
 
+def _answers(previous: _Prepared | None, speaker: str) -> bool:
+    """Whether `speaker`'s line answers the one before: another's question."""
+    return (
+        previous is not None
+        and previous.utterance.speaker != speaker
+        and any(t.end_mark == "?" for t in previous.tokens)
+    )
+
+
 def _tells_a_feeling(item: _Prepared, label: str) -> bool:
     """Whether an English line says in words that its speaker feels `label` ("I'm really
     frustrated", "That's unacceptable"), as `_stated_feeling` reads it, and says it of no
@@ -781,6 +790,8 @@ class RulesPlanner:
 
         candidates: list[tuple[int, _Draft]] = list(explicit.drafts)
         matches = self._matcher.find(tokens) if tokens else []
+        if _answers(previous, speaker):
+            matches = [m for m in matches if not m.category.not_an_answer]
         for match in matches:
             reason = self._trigger(tokens, match)
             for template in match.category.behaviours:
@@ -1000,11 +1011,7 @@ class RulesPlanner:
             or (words[0] in ("please", "don't") and len(words) > 1)
         ):
             return "command"
-        if (
-            previous is not None
-            and previous.utterance.speaker != speaker
-            and any(t.end_mark == "?" for t in previous.tokens)
-        ):
+        if _answers(previous, speaker):
             return "answer"
         if tokens and tokens[-1].exclaims:
             return "exclaim"

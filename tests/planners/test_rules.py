@@ -343,6 +343,15 @@ def test_listener_frowns_only_when_the_anger_is_aimed_at_them() -> None:
     assert find(u, "CAL", "face", au=4) == []
 
 
+def test_an_answer_to_a_question_is_no_toast() -> None:
+    asked = plan_one(("ANA", "Where are you going?"), ("BEN", "To the bank."))
+    answer = asked.utterances[1]
+    assert answer.intent == "answer"
+    assert find(answer, "BEN", "gesture", rule="rules.toast") == []
+    toast = plan_one(("ANA", "We made it."), ("BEN", "To the bank!")).utterances[1]
+    assert toast.intent == "toast" and find(toast, "BEN", "gesture", lexeme="salute")
+
+
 def test_a_listener_told_of_anger_shows_concern_not_a_frown() -> None:
     # "I'm really frustrated" says how the speaker feels; said with "you", it is at Ben.
     for text, told in (
