@@ -224,8 +224,19 @@ def _tokens(text: str) -> list[_Tok]:
         possessive = low.endswith("'s") or (low.endswith("s'") and len(low) > 2)
         if possessive:
             low = low[:-2] if low.endswith("'s") else low[:-1]
+        prefix, _, rest = low.partition("-")
+        if rest and prefix in _COMPOUND_PREFIXES:
+            low = rest  # "slow-dance", "tap-dances": the verb after its manner
         tokens.append(_Tok(raw, low, possessive, _in_capitals(raw), raw, start=start))
     return tokens
+
+
+# Words before a hyphen that say how a verb is done ("slow-dance"), not another word; a degree
+# word among them scales it ("half-smiles", `ActionParser._degree`).
+_COMPOUND_PREFIXES = frozenset(
+    {"half", "slow", "tap", "break", "belly", "line", "speed", "double", "mock", "fake",
+     "power", "sweet", "fast", "swing", "salsa", "ballroom", "cheek"}
+)  # fmt: skip
 
 
 def _in_capitals(raw: str) -> bool:
@@ -618,8 +629,8 @@ _BEING_IN_A_POSTURE = frozenset(
      "reclining", "crouch", "crouches", "crouching", "crouched", "squat", "squats", "squatting",
      "slouch", "slouches", "slouched", "slouching", "hunch", "hunches", "hunched", "huddle",
      "huddles", "huddled", "rest", "rests", "resting", "sleep", "sleeps", "sleeping", "doze",
-     "dozes", "dozing", "drive", "drives", "driving", "ride", "rides", "riding", "curled",
-     "slumped"}
+     "dozes", "dozing", "nap", "naps", "napping", "drive", "drives", "driving", "ride",
+     "rides", "riding", "curled", "slumped"}
 )  # fmt: skip
 # Participles that say a state even with "up" or "down" after them ("is curled up").
 _STATE_PARTICIPLES = frozenset({"curled", "slumped", "hunched", "huddled", "crouched"})
@@ -1568,7 +1579,8 @@ class ActionParser:
             if match is None or tokens[k].possessive:
                 break
             cluster.insert(0, match[0])
-            k = match[1] - 1
+            # "JAMAL and his girlfriend PRIYA": the noun phrase the name ends.
+            k = self._noun_phrase_start(tokens, begin, match[1]) - 1
             if k >= begin + 2 and tokens[k].low in ("and", "&") and tokens[k - 1].text == ",":
                 k -= 2  # "CHALF, NAR, and YOR"
                 continue
@@ -1722,6 +1734,9 @@ class ActionParser:
         found: list[float] = []
         if said > 0:
             found.extend(self._degree_at([tokens[said - 1].low], 0, adverb_only=True))
+        prefix, hyphen, _ = tokens[said].text.lower().partition("-")
+        if hyphen and prefix in _COMPOUND_PREFIXES:
+            found.extend(self._degree_at([prefix], 0, adverb_only=False))
         for index in range(len(lows)):
             found.extend(self._degree_at(lows, index, adverb_only=False))
         below = [factor for factor in found if factor < 1.0]

@@ -110,6 +110,27 @@ def test_a_quantifier_after_a_verb_opens_its_object() -> None:
     assert {name for name, _, _ in read("They all nod.")[0]} == {"ANA", "BEN", "BRICK", "STEEL"}
 
 
+def test_a_verb_after_its_manner_and_a_hyphen_is_that_verb() -> None:
+    assert read("Ana and Ben slow-dance by the window.")[0] == [
+        ("ANA", "dance", None),
+        ("BEN", "dance", None),
+    ]
+    parser = ActionParser(load_cue_lexicon())
+    half, whole = (
+        {
+            c.template.au: c.template.intensity
+            for c in parser.parse(line, NameIndex(CAST), ReferenceTracker(), CAST)
+        }
+        for line in ("Ana half-smiles.", "Ana smiles.")
+    )
+    assert half[12] == pytest.approx(whole[12] * 0.5)
+
+
+def test_a_name_after_a_kin_noun_joins_the_list() -> None:
+    # "JAMAL (20s) and his girlfriend PRIYA (20s) slow-dance by the window."
+    assert read("Ana and her brother Ben sit.")[0] == [("ANA", "sit", None), ("BEN", "sit", None)]
+
+
 def test_unknown_subjects_produce_nothing() -> None:
     assert read("The dog runs to the door. A brick falls. Nobody moves.") == [[]]
 

@@ -92,6 +92,11 @@ There you are.
     ]
 
 
+def test_napping_in_an_armchair_when_the_scene_opens_is_sitting() -> None:
+    script = "INT. LIVING ROOM - NIGHT\n\nFRANK (60s) naps in an armchair.\n\nLUCY\nDad?\n"
+    assert ("FRANK", "sit", OPENING) in postures(script)
+
+
 def test_driving_riding_or_curled_up_when_the_scene_opens_is_a_state() -> None:
     script = """INT. CAR - NIGHT
 
