@@ -663,6 +663,8 @@ def _in_a_state(tokens: Sequence[_Tok], position: int) -> bool:
     )
 
 
+# The first word of a particle of coming or going, or of going into or out of a place.
+_STAGE_WORDS = frozenset({"in", "into", "out", "off", "inside", "outside", "back", "indoors"})
 # After "into" or "out of": the room the scene is in, and being seen at all.
 _ROOMS = frozenset({"room", "scene"})
 _SIGHT = frozenset({"sight", "view", "frame", "shot", "earshot"})
@@ -1613,10 +1615,15 @@ class ActionParser:
             t.channel == "posture" and t.lexeme in ("walk", "run") for t in entry.behaviours
         ):
             return None
-        after = [t.low for t in tokens[verb.position + 1 : verb.position + 6]]
+        first = verb.position + 1
+        if first < len(tokens) and tokens[first].low in _DETERMINERS | {"him", "them"}:
+            # "carries the plates into the kitchen", "leads her out": past what is carried.
+            ahead = tokens[first : first + 4]
+            first += next((i for i, t in enumerate(ahead) if t.low in _STAGE_WORDS), 0)
+        after = [t.low for t in tokens[first : first + 5]]
         for words, change in self._stage_particles:
             if tuple(after[: len(words)]) == words and _ends_a_particle(
-                tokens, verb.position + 1 + len(words)
+                tokens, first + len(words)
             ):
                 return change
         into = 1 if after[:1] == ["into"] else 2 if after[:2] == ["out", "of"] else 0

@@ -140,6 +140,11 @@ def test_a_parenthetical_brings_its_speaker_on_or_takes_them_off() -> None:
         ("Ben walks into the kitchen.", []),  # already there: an entrance changes nothing
         ("Ben walks out of the kitchen.", [("BEN", "exits")]),
         ("Ben disappears upstairs.", [("BEN", "exits")]),
+        ("Ben carries the plates into the garden.", [("BEN", "exits")]),
+        ("Ben carries the tray out.", [("BEN", "exits")]),
+        ("Ben carries a box.", []),
+        ("Ben walks the dog out.", [("BEN", "exits")]),
+        ("Ben runs the tap.", []),
     ],
 )
 def test_what_reads_as_going_off(action: str, expected: list[tuple[str, str]]) -> None:
