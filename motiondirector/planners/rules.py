@@ -994,6 +994,10 @@ class RulesPlanner:
         speaker: str,
     ) -> str:
         fillers = self._lexicon.fillers
+        words = [t.norm for t in tokens if t.norm]
+        # "Don't cry.", "Don't go!": an order, though it opens with a negation; "Don't." alone
+        # refuses.
+        forbids = words[:1] == ["don't"] and len(words) > 1 and not tokens[0].sentence_end
         for match in sorted(matches, key=lambda m: (-m.category.priority, m.first)):
             category = match.category
             if category.intent is None:
@@ -1002,10 +1006,11 @@ class RulesPlanner:
                 t.norm not in fillers for t in tokens[: match.first]
             ):
                 continue
+            if forbids and match.first == 0 and category.intent == "refuse":
+                return "command"
             return category.intent
         if any(t.end_mark == "?" for t in tokens):
             return "ask"
-        words = [t.norm for t in tokens if t.norm]
         if words and (
             words[0] in self._lexicon.imperative_verbs
             or (words[0] in ("please", "don't") and len(words) > 1)
