@@ -8,7 +8,7 @@ Chinese and Japanese, written without spaces, are matched character by character
 "李明走进来"), a one-character name only standing alone. A name of several words is also
 found by its short form, its first or last word written with a capital ("Bob" or "BOB" for
 CYBER BOB), when that word names no one else and is not an article, a title, a number or an
-age (`short_forms`).
+age (`short_forms`); a title is one only where it is the whole role ("NURSE" of THE NURSE).
 """
 
 from __future__ import annotations
@@ -107,10 +107,12 @@ def short_forms(names: Iterable[str]) -> dict[str, str]:
     """One-word short forms of names of several words: lower-case word -> name. A word is a
     short form when it is the first or last significant word of exactly one name ("DOG" of
     "THE DOG", "OKAFOR" of "DR. OKAFOR" too), is not a whole name itself and is not an article,
-    a title, a number or an age."""
+    a title, a number or an age -- but the title of a role named by it alone ("NURSE" of
+    "THE NURSE", found as "A NURSE enters")."""
     unique = list(dict.fromkeys(names))
     whole = {words[0] for words in map(name_words, unique) if len(words) == 1}
     owners: dict[str, set[str]] = {}
+    roles: set[str] = set()
     for name in unique:
         if is_group_name(name):
             continue
@@ -118,12 +120,14 @@ def short_forms(names: Iterable[str]) -> dict[str, str]:
         if len(words) < 2 and len(name_words(name)) < 2:
             continue  # "BOB" has no shorter form; "THE DOG" (found as "A DOG" too) and
             # "DR. OKAFOR" ("Okafor") do
+        if len(words) == 1 and words[0] in TITLES:
+            roles.add(words[0])
         for word in {words[0], words[-1]}:
             owners.setdefault(word, set()).add(name)
     return {
         word: next(iter(named))
         for word, named in sorted(owners.items())
-        if len(named) == 1 and word not in whole and _can_be_short(word)
+        if len(named) == 1 and word not in whole and (_can_be_short(word) or word in roles)
     }
 
 

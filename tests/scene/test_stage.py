@@ -258,6 +258,15 @@ def test_a_character_known_by_a_role_comes_and_goes_by_it() -> None:
     ]
 
 
+def test_a_role_who_never_speaks_comes_and_goes_by_its_title() -> None:
+    # Cast as THE NURSE (a person noun doing anything); "A NURSE" is the nurse again.
+    script = (
+        "INT. HOSPITAL ROOM - DAY\n\nGRACE lies in bed.\n\nGRACE\nWater?\n\n"
+        "A NURSE enters, checks the monitor and leaves without a word.\n"
+    )
+    assert changes(script) == [("THE NURSE", "enters", "a2"), ("THE NURSE", "exits", "a2")]
+
+
 def test_going_out_in_the_line_that_first_names_someone_brings_them_on() -> None:
     script = (
         "INT. HOSPITAL CORRIDOR - NIGHT\n\nMARCUS paces.\n\nMARCUS\nWell?\n\n"
