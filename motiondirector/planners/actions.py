@@ -1069,7 +1069,9 @@ class ActionParser:
             if not isinstance(subject, _Group):
                 for name in subject:
                     tracker.mention(name)
-            if stage is not None:
+            # "stands to leave", "turns to go": what they mean to do, not yet done.
+            intended = verb.position > 0 and tokens[verb.position - 1].low == "to"
+            if stage is not None and not intended:
                 change = self._stage_change(tokens, verb, stage[1])
                 if change is not None:
                     start = tokens[verb.position].start
@@ -1622,9 +1624,7 @@ class ActionParser:
             first += next((i for i, t in enumerate(ahead) if t.low in _STAGE_WORDS), 0)
         after = [t.low for t in tokens[first : first + 5]]
         for words, change in self._stage_particles:
-            if tuple(after[: len(words)]) == words and _ends_a_particle(
-                tokens, first + len(words)
-            ):
+            if tuple(after[: len(words)]) == words and _ends_a_particle(tokens, first + len(words)):
                 return change
         into = 1 if after[:1] == ["into"] else 2 if after[:2] == ["out", "of"] else 0
         if not into:

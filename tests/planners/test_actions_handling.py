@@ -192,6 +192,20 @@ def test_two_handlings_of_one_hand_in_one_line_follow_each_other(planner: RulesP
     assert read.sync.end <= drink.sync.start  # in the order the line says
 
 
+def test_two_movements_of_the_head_in_one_line_follow_each_other(planner: RulesPlanner) -> None:
+    action = "Ben laughs, shakes his head, and looks away."
+    script = _SCENE.format(action=action) + "\nANA\nAnd now we wait for the others to come.\n"
+    scene = parse_script(script, format="fountain")
+    line = next(a for a in scene.actions if a.text == action)
+    heads = [
+        e
+        for e in plan(planner, scene).character("BEN").events
+        if isinstance(e, HeadEvent) and e.source.rule == "rules.action" and e.end > line.start
+    ]
+    assert [e.lexeme for e in heads] == ["toss", "shake"]  # the shake is not dropped
+    assert heads[0].end <= heads[1].start
+
+
 def test_a_later_action_line_takes_the_hands_an_earlier_one_still_holds(
     planner: RulesPlanner,
 ) -> None:

@@ -145,6 +145,8 @@ def test_a_parenthetical_brings_its_speaker_on_or_takes_them_off() -> None:
         ("Ben carries a box.", []),
         ("Ben walks the dog out.", [("BEN", "exits")]),
         ("Ben runs the tap.", []),
+        ("Ben stands to leave.", []),  # what he means to do: "Ana grabs his wrist."
+        ("Ben turns to go.", []),
     ],
 )
 def test_what_reads_as_going_off(action: str, expected: list[tuple[str, str]]) -> None:

@@ -2,7 +2,8 @@
 
 The stroke lands on the anchor word's onset; preparation comes before it and retraction after.
 Hands are allocated by priority (explicit direction, then dialogue cues, then beats). The same
-gesture or head movement again within 2.5 s is dropped as a stutter. A gesture whose core
+gesture or head movement again within 2.5 s is dropped as a stutter; a head movement of a later
+clause of an action line waits for the one of an earlier clause. A gesture whose core
 (start..relax) would overlap another on the same hand moves to the free hand when it is
 one-handed and its hand was not directed; one from an action line cuts short the gesture of an
 earlier action line that holds its hand; any other is dropped. Gestures close together
@@ -31,6 +32,7 @@ from motiondirector.plan.realizer.timing import (
     clamp_sync,
     ms,
 )
+from motiondirector.plan.scene import ActionLine
 from motiondirector.plan.vocabulary import HANDLING_LEXEMES
 
 _OTHER = {"left": "right", "right": "left"}
@@ -261,6 +263,7 @@ def realize_head(requests: list[Request], duration: float, new_id: EventIds) -> 
     """Head events for one character: one movement at a time, higher priority first."""
     placed: list[HeadEvent] = []
     index: _ByStart[HeadEvent] = _ByStart()
+    action_of: dict[str, ActionLine] = {}  # event id -> the action line it came from
     ordered = sorted(requests, key=lambda r: (r.priority, _stroke_time(r), r.behaviour.rule))
     for request in ordered:
         lexeme = request.behaviour.lexeme or "nod"
@@ -275,28 +278,47 @@ def realize_head(requests: list[Request], duration: float, new_id: EventIds) -> 
         sync = clamp_sync(
             [ready - phases.prep, ready, stroke, relax, relax + phases.retract], duration
         )
-        nearby = index.near(
-            min(sync.start, sync.stroke - REPEAT_WINDOW), max(sync.end, sync.stroke + REPEAT_WINDOW)
-        )
-        if sync.end - sync.start < 0.1 or any(
-            (sync.start < other.end and other.start < sync.end)
-            or (other.lexeme == lexeme and abs(other.sync.stroke - sync.stroke) < REPEAT_WINDOW)
-            for other in nearby
+        clashing = _head_clashes(index, sync, lexeme)
+        if (
+            clashing
+            and request.action is not None
+            and all(action_of.get(other.id) is request.action for other in clashing)
         ):
+            # "She laughs, shakes her head, and stands": a later clause's movement of the
+            # head comes when the earlier one is done, as a gesture waits for its hand.
+            shift = max(other.end for other in clashing) - sync.start
+            points = [sync.start, sync.ready, sync.stroke, sync.relax, sync.end]
+            sync = clamp_sync([point + shift for point in points], duration)
+            clashing = _head_clashes(index, sync, lexeme)
+        if sync.end - sync.start < 0.1 or clashing:
             continue
-        placed.append(
-            HeadEvent(
-                id=new_id(),
-                start=sync.start,
-                end=sync.end,
-                utterance_id=request.utterance_id,
-                source=request.source(),
-                description=describe_head(lexeme, repetitions, request.anchor_word),
-                lexeme=lexeme,
-                sync=sync,
-                repetitions=repetitions,
-                amplitude=round(HEAD_AMPLITUDE_FLOOR + HEAD_AMPLITUDE_SPAN * intensity, 3),
-            )
+        event = HeadEvent(
+            id=new_id(),
+            start=sync.start,
+            end=sync.end,
+            utterance_id=request.utterance_id,
+            source=request.source(),
+            description=describe_head(lexeme, repetitions, request.anchor_word),
+            lexeme=lexeme,
+            sync=sync,
+            repetitions=repetitions,
+            amplitude=round(HEAD_AMPLITUDE_FLOOR + HEAD_AMPLITUDE_SPAN * intensity, 3),
         )
-        index.add(sync.start, sync.end, placed[-1])
+        placed.append(event)
+        index.add(sync.start, sync.end, event)
+        if request.action is not None:
+            action_of[event.id] = request.action
     return placed
+
+
+def _head_clashes(index: _ByStart[HeadEvent], sync: SyncPoints, lexeme: str) -> list[HeadEvent]:
+    """Placed head events that overlap `sync`, or make the same movement too soon again."""
+    nearby = index.near(
+        min(sync.start, sync.stroke - REPEAT_WINDOW), max(sync.end, sync.stroke + REPEAT_WINDOW)
+    )
+    return [
+        other
+        for other in nearby
+        if (sync.start < other.end and other.start < sync.end)
+        or (other.lexeme == lexeme and abs(other.sync.stroke - sync.stroke) < REPEAT_WINDOW)
+    ]
