@@ -663,10 +663,13 @@ def _in_a_state(tokens: Sequence[_Tok], position: int) -> bool:
     )
 
 
+# Verbs that come or go with a particle though they name no walk: "Nate opens the door and
+# gets out.", "climbs in", "hops out".
+_GETTING = frozenset({"get", "climb", "hop", "jump", "slip"})
 # The first word of a particle of coming or going, or of going into or out of a place.
 _STAGE_WORDS = frozenset({"in", "into", "out", "off", "inside", "outside", "back", "indoors"})
 # After "into" or "out of": the room the scene is in, and being seen at all.
-_ROOMS = frozenset({"room", "scene"})
+_ROOMS = frozenset({"room", "scene", "here"})
 _SIGHT = frozenset({"sight", "view", "frame", "shot", "earshot"})
 # What may follow a particle of coming or going ("walks in, smiling", "storms out with"), where
 # "in the rain" or "out the" would say something else.
@@ -1613,7 +1616,7 @@ class ActionParser:
         assert entry is not None
         if entry.stage is not None:
             return entry.stage
-        if not any(
+        if entry.verb not in _GETTING and not any(
             t.channel == "posture" and t.lexeme in ("walk", "run") for t in entry.behaviours
         ):
             return None

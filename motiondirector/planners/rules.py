@@ -1008,6 +1008,10 @@ class RulesPlanner:
                 continue
             if forbids and match.first == 0 and category.intent == "refuse":
                 return "command"
+            if category.intent in ("command", "refuse", "agree") and any(
+                t.end_mark == "?" for t in tokens if t.sentence == tokens[match.first].sentence
+            ):
+                continue  # "Stop what? Us?", "No? Hush yes?": asked, not ordered or answered
             return category.intent
         if any(t.end_mark == "?" for t in tokens):
             return "ask"

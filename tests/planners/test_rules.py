@@ -384,6 +384,8 @@ def test_a_listener_told_of_anger_shows_concern_not_a_frown() -> None:
         ("You'll pay for this.", "threaten"),
         ("Give me the key.", "command"),
         ("Don't cry.", "command"),
+        ("Stop what? Us?", "ask"),
+        ("No? Hush, yes?", "ask"),
         ("Don't.", "refuse"),
         ("What a day!", "exclaim"),
         ("The key is under the mat.", "inform"),

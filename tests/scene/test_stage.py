@@ -147,6 +147,10 @@ def test_a_parenthetical_brings_its_speaker_on_or_takes_them_off() -> None:
         ("Ben runs the tap.", []),
         ("Ben stands to leave.", []),  # what he means to do: "Ana grabs his wrist."
         ("Ben turns to go.", []),
+        ("Ben opens the door and gets out.", [("BEN", "exits")]),
+        ("Ben climbs out.", [("BEN", "exits")]),
+        ("Ben gets out of here.", [("BEN", "exits")]),
+        ("Ben gets out a pen.", []),
     ],
 )
 def test_what_reads_as_going_off(action: str, expected: list[tuple[str, str]]) -> None:
