@@ -85,6 +85,8 @@ def test_a_phrase_may_have_a_position_of_its_own() -> None:
     assert ("farewell", 0) in matched("I'll see you tomorrow.")
     assert not any(name == "farewell" for name, _ in matched("I can't wait to see you."))
     assert not any(name == "farewell" for name, _ in matched("Take care of the baby."))
+    assert ("farewell", 3) in matched("Thanks, you too. Have a good one.")
+    assert not any(name == "farewell" for name, _ in matched("I have a good day planned."))
     phrase = cues_module._category_phrase({"phrase": "deal!", "where": "alone"}, "handshake")
     assert (phrase.words, phrase.punctuation, phrase.where) == (("deal",), "!", {"alone"})
     with pytest.raises(ValueError, match=r"dialogue.handshake: .*keys phrase and where"):
