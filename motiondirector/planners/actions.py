@@ -490,6 +490,12 @@ class ReferenceTracker:
         self._listed: tuple[str, ...] = ()  # the last list of names of any size
         self._named_since: dict[str, int] = {}  # named on their own since it: in which sentence
         self._sentence = 0
+        self._stage: tuple[str, ...] = ()  # who is on stage in the line being read
+
+    def on_stage(self, names: Sequence[str]) -> None:
+        """Who is on stage in the line being read: whom a pronoun may mean before anyone of its
+        gender has been mentioned (`resolve`)."""
+        self._stage = tuple(names)
 
     def new_sentence(self) -> None:
         """The reader goes on to a new sentence (`they` looks at the sentences before it)."""
@@ -582,11 +588,11 @@ class ReferenceTracker:
     def resolve(self, pronoun: str, exclude: Sequence[str] = ()) -> str | None:
         """The character a he/she pronoun points at: the last mentioned the script has said is
         of that gender, else the last mentioned it has said nothing of whose name does not
-        tell the other gender (`name_gender`), else simply the last mentioned."""
+        tell the other gender (`name_gender`), else the only one on stage not yet mentioned
+        whose name tells that gender ("Ana hands him the phone." with BEN on stage), else
+        simply the last mentioned."""
         gender = "m" if pronoun in _MALE else "f" if pronoun in _FEMALE else None
         candidates = [n for n in reversed(self._recent) if n not in exclude]
-        if not candidates:
-            return None
         if gender is not None:
             for name in candidates:
                 if self._gender.get(name) == gender:
@@ -597,7 +603,14 @@ class ReferenceTracker:
                 if name not in self._gender and self._guess.get(name) in (gender, None):
                     self._gender[name] = gender
                     return name
-        return candidates[0]
+            unnamed = [
+                name
+                for name in self._stage
+                if name not in self._recent and name not in exclude and name_gender(name) == gender
+            ]
+            if len(unnamed) == 1:
+                return unnamed[0]
+        return candidates[0] if candidates else None
 
 
 _AT = frozenset({"at", "toward", "towards"})
@@ -971,6 +984,7 @@ class ActionParser:
             characters Chinese, or Japanese with kana, Hangul Korean),
             any other as English."""
         cues: list[ActionCue] = []
+        tracker.on_stage(on_stage)
         carried: list[str] = [default_subject] if default_subject else []
         gloss = gloss_for(language, text)
         tokens = (

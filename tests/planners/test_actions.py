@@ -173,7 +173,18 @@ def test_negated_verbs_produce_nothing() -> None:
 
 
 def test_nouns_are_not_verbs() -> None:
-    assert read("Ana gives him a look.") == [[]]  # no "him" known yet: no one to look at
+    # No "him" known yet, nor a name on stage that says he: no one to look at.
+    assert read("Ana gives him a look.", cast=("ANA", "BRICK", "STEEL")) == [[]]
+
+
+def test_a_pronoun_before_anyone_of_its_gender_is_named_is_the_one_on_stage() -> None:
+    assert read("Ana hands him the phone. He takes it reluctantly.", cast=("ANA", "BEN")) == [
+        [("ANA", "give", "BEN"), ("BEN", "take", None)]
+    ]
+    # Two on stage whose names say he: none of them.
+    assert read("Ana hands him the phone.", cast=("ANA", "BEN", "TOM"))[0] == [
+        ("ANA", "give", None)
+    ]
 
 
 def test_a_ceased_behaviour_is_not_done() -> None:
