@@ -68,6 +68,7 @@ OTHER_USES = [
     ("Ben tosses his hair.", [("BEN", "head", "toss")]),
     ("Ana pokes her head in.", [("ANA", "posture", "lean_forward")]),
     ("Ben sticks his head out the door.", [("BEN", "posture", "lean_forward")]),
+    ("Ana wags her finger at Ben.", [("ANA", "gesture", "point"), ("ANA", "head", "shake")]),
 ]
 
 
