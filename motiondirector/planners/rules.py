@@ -55,7 +55,11 @@ from motiondirector.planners.cues import (
     tokenize,
 )
 from motiondirector.planners.emoji import EmojiVote, load_emoji_emotions
-from motiondirector.planners.emotion_words import language_of_script, load_emotion_words
+from motiondirector.planners.emotion_words import (
+    WordsReading,
+    language_of_script,
+    load_emotion_words,
+)
 from motiondirector.planners.listeners import listener_behaviours
 from motiondirector.planners.opening import opening_postures
 from motiondirector.speech.scripts import join_words
@@ -232,6 +236,18 @@ class _Prepared:
     vocative: str | None = None  # a listener named in the line ("You broke it, Ben.")
     # The emotion an action line of the beat, since the speaker's last line, describes them in.
     stated: _Emotion | None = None
+    # What the line's English words state of the speaker's feeling, once read (`stated_words`).
+    _stated_words: list[WordsReading | None] = field(
+        default_factory=list, init=False, repr=False, compare=False
+    )
+
+    def stated_words(self) -> WordsReading | None:
+        """The feeling the line states in English words ("I'm really frustrated"), read once
+        for the emotion and the listeners both."""
+        if not self._stated_words:
+            words = load_emotion_words().languages["en"]
+            self._stated_words.append(words.read(self.read_text, stated=True))
+        return self._stated_words[0]
 
     @property
     def read_text(self) -> str:
@@ -324,7 +340,7 @@ def _stated_feeling(item: _Prepared, label: str, raw: str, confidence: float) ->
     classifier heard another emotion in it; None where it states none, or the same."""
     if label == "neutral" or primary_language(item.utterance.language) not in (None, "en"):
         return None
-    reading = load_emotion_words().languages["en"].read(item.read_text, stated=True)
+    reading = item.stated_words()
     if reading is None or reading.emotion == label:
         return None
     said = ", ".join(f'"{phrase}"' for phrase in reading.phrases)
@@ -351,7 +367,7 @@ def _tells_a_feeling(item: _Prepared, label: str) -> bool:
         return False
     if any(token.norm in _SECOND_PERSON for token in item.tokens):
         return False
-    reading = load_emotion_words().languages["en"].read(item.read_text, stated=True)
+    reading = item.stated_words()
     return reading is not None and reading.emotion == label
 
 
