@@ -681,6 +681,8 @@ def _in_a_state(tokens: Sequence[_Tok], position: int) -> bool:
 _GETTING = frozenset({"get", "climb", "hop", "jump", "slip"})
 # The first word of a particle of coming or going, or of going into or out of a place.
 _STAGE_WORDS = frozenset({"in", "into", "out", "off", "inside", "outside", "back", "indoors"})
+# What a verb of moving may carry or lead before its particle ("the plates", "her", "him").
+_CARRIED = _DETERMINERS | frozenset({"him", "them"})
 # After "into" or "out of": the room the scene is in, and being seen at all.
 _ROOMS = frozenset({"room", "scene", "here"})
 _SIGHT = frozenset({"sight", "view", "frame", "shot", "earshot"})
@@ -1635,7 +1637,7 @@ class ActionParser:
         ):
             return None
         first = verb.position + 1
-        if first < len(tokens) and tokens[first].low in _DETERMINERS | {"him", "them"}:
+        if first < len(tokens) and tokens[first].low in _CARRIED:
             # "carries the plates into the kitchen", "leads her out": past what is carried.
             ahead = tokens[first : first + 4]
             first += next((i for i, t in enumerate(ahead) if t.low in _STAGE_WORDS), 0)

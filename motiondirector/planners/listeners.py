@@ -59,9 +59,9 @@ def listener_behaviours(
     emotion: str,
     intensity: float,
     addressees: Sequence[str],
-    stated: bool = False,
+    feeling_told: bool = False,
 ) -> list[Behaviour]:
-    """The behaviours of every listener during `utterance`; `stated`: the line says in words
+    """The behaviours of every listener during `utterance`; `feeling_told`: the line says in words
     how its speaker feels (its emotion words in a stating frame: "I'm so angry")."""
     behaviours: list[Behaviour] = []
     if not tokens:
@@ -119,7 +119,7 @@ def listener_behaviours(
                     until_word=until,
                     intensity=round(0.3 + 0.3 * intensity, 3),
                 )
-        told_anger = emotion == "anger" and stated
+        told_anger = emotion == "anger" and feeling_told
         if (emotion in ("sadness", "fear") or told_anger) and intensity >= 0.3:
             # The face of concern: brows raised at the middle and drawn together (AU1 + AU4),
             # lighter than the speaker's own, not a copy of their sorrow or fear. Told "I'm

@@ -874,7 +874,7 @@ class RulesPlanner:
                     emotion=label,
                     intensity=intensity,
                     addressees=addressees,
-                    stated=_tells_a_feeling(item, label),
+                    feeling_told=_tells_a_feeling(item, label),
                 )
             )
         behaviours.sort(key=lambda b: self._order(b, speaker))
