@@ -681,6 +681,10 @@ def _in_a_state(tokens: Sequence[_Tok], position: int) -> bool:
 _GETTING = frozenset({"get", "climb", "hop", "jump", "slip"})
 # The first word of a particle of coming or going, or of going into or out of a place.
 _STAGE_WORDS = frozenset({"in", "into", "out", "off", "inside", "outside", "back", "indoors"})
+# Verbs whose object comes or goes with their subject ("leads her out", "drags him in").
+_LEADING = frozenset(
+    {"lead", "drag", "escort", "usher", "pull", "carry", "walk", "guide", "push", "shove"}
+)
 # What a verb of moving may carry or lead before its particle ("the plates", "her", "him").
 _CARRIED = _DETERMINERS | frozenset({"him", "them"})
 # After "into" or "out of": the room the scene is in, and being seen at all.
@@ -1095,6 +1099,9 @@ class ActionParser:
                 if change is not None:
                     start = tokens[verb.position].start
                     stage[0].extend(StageCue(name, change, start) for name in subject)
+                    led = self._led(tokens, verb, names, tracker, subject)
+                    if led is not None:
+                        stage[0].append(StageCue(led, change, start))
             first = len(cues)
             self._emit(tokens, verb, subject, names, tracker, on_stage, cues)
             if verb.entry.passive:
@@ -1637,7 +1644,7 @@ class ActionParser:
         ):
             return None
         first = verb.position + 1
-        if first < len(tokens) and tokens[first].low in _CARRIED:
+        if first < len(tokens) and (tokens[first].low in _CARRIED or tokens[first].named):
             # "carries the plates into the kitchen", "leads her out": past what is carried.
             ahead = tokens[first : first + 4]
             first += next((i for i, t in enumerate(ahead) if t.low in _STAGE_WORDS), 0)
@@ -1817,6 +1824,31 @@ class ActionParser:
         for template in active.behaviours:
             target = self._target(template.target, patient, region, agent)
             cues.append(ActionCue(agent, template, target, trigger, start))
+
+    def _led(
+        self,
+        tokens: list[_Tok],
+        verb: _Verb,
+        names: NameIndex,
+        tracker: ReferenceTracker,
+        subject: list[str],
+    ) -> str | None:
+        """Whom the subject takes along where they come or go: the object of a verb of leading
+        ("leads her out", "drags Ben out of the room", "walks Ana in"), or a companion ("walks
+        out with Ana", "leaves with him")."""
+        assert verb.entry is not None
+        after = tokens[verb.position + 1 : verb.position + 6]
+        led = None
+        if verb.entry.verb in _LEADING:
+            led = self._object_person(after[:2], names, tracker, subject)
+        if led is not None:
+            return led
+        for index, token in enumerate(after):
+            if token.low == "with":
+                return self._object_person(after[index + 1 : index + 3], names, tracker, subject)
+            if token.text in _SENTENCE_BREAK or token.low in _CONJUNCTIONS:
+                break
+        return None
 
     def _object_person(
         self,

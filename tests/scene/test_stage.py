@@ -151,6 +151,10 @@ def test_a_parenthetical_brings_its_speaker_on_or_takes_them_off() -> None:
         ("Ben climbs out.", [("BEN", "exits")]),
         ("Ben gets out of here.", [("BEN", "exits")]),
         ("Ben gets out a pen.", []),
+        ("Ana cries. Ben leads her out.", [("BEN", "exits"), ("ANA", "exits")]),
+        ("Ben walks out with Ana.", [("BEN", "exits"), ("ANA", "exits")]),
+        ("Ben drags Ana out of the kitchen.", [("BEN", "exits"), ("ANA", "exits")]),
+        ("Ben leaves with a smile.", [("BEN", "exits")]),
     ],
 )
 def test_what_reads_as_going_off(action: str, expected: list[tuple[str, str]]) -> None:
