@@ -37,6 +37,7 @@ from motiondirector.planners.cues import (
     general_entries,
     load_cue_lexicon,
 )
+from motiondirector.scene.cast import person_nouns
 from motiondirector.scene.name_genders import name_gender
 from motiondirector.scene.names import TITLES, short_forms
 from motiondirector.speech.scripts import join_words
@@ -100,7 +101,9 @@ _DOWN = frozenset(
      "glass", "drink", "tea", "coffee", "plate", "food", "phone", "book", "letter", "notes",
      "papers", "page", "watch"}
 )  # fmt: skip
-_UP = frozenset({"ceiling", "sky", "up", "heavens", "heaven", "stars", "roof"})
+_UP = frozenset(
+    {"ceiling", "sky", "up", "heavens", "heaven", "stars", "roof", "moon", "sun", "clouds"}
+)
 # Not "screen": in an action line it is a monitor or a phone far more often than the lens.
 _CAMERA = frozenset({"us", "camera", "lens", "audience", "viewer", "viewers"})
 _BODY_TURNS = frozenset({"head", "back", "face", "body", "around", "away", "eyes", "gaze"})
@@ -491,6 +494,8 @@ class ReferenceTracker:
         self._named_since: dict[str, int] = {}  # named on their own since it: in which sentence
         self._sentence = 0
         self._stage: tuple[str, ...] = ()  # who is on stage in the line being read
+        # Where the last thing an earlier sentence named is: where a look at "it" goes.
+        self.thing_place: str | None = None
 
     def on_stage(self, names: Sequence[str]) -> None:
         """Who is on stage in the line being read: whom a pronoun may mean before anyone of its
@@ -614,6 +619,8 @@ class ReferenceTracker:
 
 
 _AT = frozenset({"at", "toward", "towards"})
+# Words that end the noun phrase after a determiner ("the letter on the table").
+_ENDS_A_THING = _PREPOSITIONS | _CONJUNCTIONS | _DETERMINERS | frozenset({"in", "it"})
 _LOOK = BehaviourTemplate(channel="gaze", target="$object")
 
 
@@ -1131,6 +1138,7 @@ class ActionParser:
             feelings.extend(self._feelings(tokens, mentions, subjects, subject, tracker))
         self._learn_gender(tokens, mentions, tracker)
         tracker.ends_sentence(doing)
+        tracker.thing_place = self._thing_place(tokens) or tracker.thing_place
         if not verbs and mentions and mentions[0][0] == 0:
             # A sentence with no verb of the lexicon still names who the next one is about:
             # "Ana is quiet. Smiles."
@@ -1696,6 +1704,10 @@ class ActionParser:
                 subject = _Everyone(name for name in subject if name != person)
             else:
                 person = None
+        # "Glances at it": where the thing named last, in this sentence or one before, is.
+        it = None
+        if any(t.low == "it" for t in region):
+            it = self._thing_place(tokens[: verb.position]) or tracker.thing_place
         for template in verb.entry.behaviours:
             if degree != 1.0 and template.channel != "gaze":
                 template = replace(
@@ -1719,7 +1731,7 @@ class ActionParser:
                     if seen is None and _names_nothing(region):
                         seen = tracker.last(exclude=[name])
                         seen = seen if seen in on_stage else None
-                target = self._target(spec, seen, region, name)
+                target = self._target(spec, seen, region, name, it)
                 if template.channel == "gaze" and (target is None or target == name):
                     continue
                 state = template.channel == "posture" and _in_a_state(tokens, verb.position)
@@ -1909,7 +1921,14 @@ class ActionParser:
         return None
 
     @staticmethod
-    def _target(spec: str | None, person: str | None, region: list[_Tok], actor: str) -> str | None:
+    def _target(
+        spec: str | None,
+        person: str | None,
+        region: list[_Tok],
+        actor: str,
+        it: str | None = None,
+    ) -> str | None:
+        """The target a template's `spec` means; `it` is where the thing "it" is."""
         if spec == "$object":
             return person if person != actor else None
         if spec == "$place":
@@ -1922,8 +1941,28 @@ class ActionParser:
                 return "down"
             if words & _UP:
                 return "up"
+            if "it" in words and it is not None:
+                return it
             return "away"
         return spec
+
+    def _thing_place(self, tokens: Sequence[_Tok]) -> str | None:
+        """Where the last thing `tokens` name is ("the letter": down, "the moon": up, "the
+        door": away), or None when they name none; people and body parts are no things."""
+        place = None
+        for index, token in enumerate(tokens):
+            if token.low not in _DETERMINERS or token.named:
+                continue
+            phrase = []
+            for word in tokens[index + 1 : index + 4]:
+                if not word.text[:1].isalpha() or word.named or word.low in _ENDS_A_THING:
+                    break
+                phrase.append(word.low)
+            words = set(phrase)
+            if not phrase or words & (person_nouns() | self._parts):
+                continue
+            place = "down" if words & _DOWN else "up" if words & _UP else "away"
+        return place
 
     def _learn_gender(
         self, tokens: list[_Tok], mentions: list[tuple[int, str]], tracker: ReferenceTracker

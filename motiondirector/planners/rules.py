@@ -100,6 +100,8 @@ HEAD_MERGE_GAP = 2  # "no, no, no": one shake across the words, not three
 _EXCLUSIVE_CHANNELS = frozenset({"head", "gesture", "gaze", "posture"})
 # Words that aim a line at whom it is said to ("I'm so angry with you").
 _SECOND_PERSON = frozenset({"you", "your", "yours", "yourself", "yourselves", "ya", "u", "ur"})
+# After "let me", what asks to be let do something ("Let me go!", "Let me in", "Let me finish").
+_LET_ME_DEMANDS = frozenset({"go", "in", "out", "through", "pass", "finish", "be", "at", "off"})
 _LABEL_ALIASES = {
     "happiness": "joy",
     "happy": "joy",
@@ -1031,6 +1033,10 @@ class RulesPlanner:
             return category.intent
         if any(t.end_mark == "?" for t in tokens):
             return "ask"
+        if words[:2] == ["let", "me"] and len(words) > 2 and words[2] not in _LET_ME_DEMANDS:
+            # What the speaker is about to do ("Let me check."), for the listener an offer
+            # ("Let me transfer you.", "Let me get you a coffee.").
+            return "offer" if _SECOND_PERSON & set(words[3:]) else "inform"
         if words and (
             words[0] in self._lexicon.imperative_verbs
             or (words[0] in ("please", "don't") and len(words) > 1)

@@ -283,6 +283,21 @@ def test_gaze_places() -> None:
     ]
 
 
+def test_a_look_at_it_goes_where_the_thing_named_last_is() -> None:
+    lines = read(
+        "A letter lies on the table. Ben glances at it.",
+        "Ana stares at it.",
+        "The moon rises. Ben gazes at it.",
+        "The door creaks. The nurse waits. Ana watches it.",
+        "Ana sits. She picks up her phone and looks at it.",
+    )
+    assert lines[0] == [("BEN", "gaze", "down")]
+    assert lines[1] == [("ANA", "gaze", "down")]  # the letter still
+    assert lines[2] == [("BEN", "gaze", "up")]
+    assert lines[3] == [("ANA", "gaze", "away")]  # the door: the nurse is no thing
+    assert ("ANA", "gaze", "down") in lines[4]
+
+
 def test_each_other() -> None:
     assert read("Ana and Ben look at each other.")[0] == [
         ("ANA", "gaze", "BEN"),

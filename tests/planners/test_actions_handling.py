@@ -37,6 +37,13 @@ LINES = [
     ("Ana pours a drink.", "ANA", "put_down", None, "pours a drink"),
     ("Ben reads the letter.", "BEN", "read", None, "reads the letter"),
     ("Ana writes something down.", "ANA", "write", None, "writes something down"),
+    # Bringing a thing out of a pocket, bag or holster.
+    ("Ben gets out a pen.", "BEN", "take", None, "gets out a pen"),
+    ("Ana fishes out her keys.", "ANA", "take", None, "fishes out her keys"),
+    ("Ben digs in his bag.", "BEN", "take", None, "digs in his bag"),
+    ("Ana whips out a camera.", "ANA", "take", None, "whips out a camera"),
+    ("Ben produces a letter.", "BEN", "take", None, "produces a letter"),
+    ("Ana pulls a gun.", "ANA", "take", None, "pulls a gun"),
     # Terse lines leave out the article; passing, offering, showing, tossing and returning a
     # thing to someone is handing it over.
     ("Ana hands glass to Ben.", "ANA", "give", "BEN", "hands glass to Ben"),
@@ -59,6 +66,7 @@ OTHER_USES = [
     ("Ben offers a smile.", []),
     ("Ben shows no emotion.", []),
     ("Ben shows her out.", []),
+    ("Ben gets out the door.", []),
     ("Ana throws a punch.", [("ANA", "gesture", "punch")]),
     ("Ana throws her arms around Ben.", [("ANA", "gesture", "hug")]),
     ("Ben returns to the table.", [("BEN", "posture", "walk")]),
