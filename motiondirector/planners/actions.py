@@ -150,7 +150,7 @@ _GLOSS_WORDS = (
     | _FEMALE_NOUNS
     | frozenset({"them", "they", "each", "other"})
 )
-_EYES = frozenset({"gaze", "eyes", "look", "stare", "glance"})
+_EYES = frozenset({"gaze", "eye", "eyes", "look", "stare", "glance"})
 # Verbs, outside the lexicon, of what things do in a scene's description: after a plural that
 # opens a sentence they make it the subject ("Waves crash", "Steps echo"), not a verb whose
 # subject was left out ("Waves at Ben").
@@ -539,10 +539,14 @@ class ReferenceTracker:
 
     def group(self, size: int, on_stage: Sequence[str]) -> list[str]:
         """The characters a group of `size` means ("both", "the three of them"): the last list
-        of that many names if they are all on stage, else everyone on stage."""
+        of that many names if they are all on stage, else the `size` mentioned last on stage,
+        else everyone on stage."""
         named = self._lists.get(size, ())
         if named and all(name in on_stage for name in named):
             return list(named)
+        recent = [name for name in self._recent if name in on_stage]
+        if len(recent) >= size:
+            return sorted(recent[-size:], key=list(on_stage).index)
         return list(on_stage)
 
     def mention(self, name: str) -> None:
@@ -1348,6 +1352,12 @@ class ActionParser:
                 and any(token.low == entry.verb for entry in entries)
             ):
                 continue  # "from head to toe", "waits for help": a noun ("to smile" is a verb)
+            if (
+                token.low in _STAGE_WORDS
+                and position > 0
+                and tokens[position - 1].low in self._verb_forms
+            ):
+                continue  # "glances back at him": the particle of the verb before
             if token.low in _PASSIVE_AUXILIARIES and self._opens_a_passive(tokens, position):
                 continue  # "gets kicked out": the auxiliary of a passive, not "gets out"
             before = tokens[position - 1] if position > 0 else None

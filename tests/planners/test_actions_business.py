@@ -178,6 +178,12 @@ LINES = [
     ("Ana catches Ben's eye.", {"ANA gaze>BEN"}),
     ("Ben catches Ana.", {"BEN take>ANA"}),
     ("Ana catches her breath.", {"ANA breathe", "ANA lower"}),
+    ("Ana catches his eye.", {"ANA gaze>BEN"}),
+    ("Ana meets his eye.", {"ANA gaze>BEN"}),
+    ("Ben avoids her eye.", {"BEN gaze>away"}),
+    ("Ben catches the bag.", {"BEN take"}),
+    ("Ana catches sight of Ben.", {"ANA gaze>BEN"}),
+    ("Ana glances back at Ben.", {"ANA gaze>BEN"}),  # "back" is no verb of its own here
     ("Ana holds his gaze.", {"ANA gaze>BEN"}),
     # Everyday business: sleep, raised voices, embarrassment, coughs, hands together.
     ("Ana falls asleep.", {"ANA AU43", "ANA lower"}),
@@ -315,6 +321,8 @@ LINES = [
     ("Ben breaks the glass.", set()),
     ("Ana draws a picture.", set()),
     ("Ana strikes a match.", set()),
+    ("Ben catches up.", set()),
+    ("Ana catches a cab.", set()),
 ]
 
 

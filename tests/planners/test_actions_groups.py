@@ -19,7 +19,10 @@ def test_a_counted_group_is_the_last_list_of_that_many_names() -> None:
     assert read("Brick and Steel sit.", "The two of them laugh.")[1][0][0] == "BRICK"
 
 
-def test_a_counted_group_without_such_a_list_is_everyone_on_stage() -> None:
+def test_a_counted_group_without_such_a_list_is_the_last_mentioned_else_everyone() -> None:
+    # "Marcus kneels. Lena stands guard. They both hold their breath": not the guard too.
+    got = read("Brick kneels. Ana stands guard.", "They both hold their breath.")[1]
+    assert [name for name, _, _ in got] == ["ANA", "BRICK"]
     got = read("Both nod.")[0]
     assert [name for name, _, _ in got] == list(CAST)
 
