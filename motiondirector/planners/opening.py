@@ -13,29 +13,66 @@ down two seconds in. A posture cue of an action line is such a state when
   language is read through its glossary, which says getting into a posture as English does:
   "NORA está acostada en la cama" lies from the first frame, "NORA se sienta" sits down.
 
-Those cues are directed with the origin `opening` (rule `rules.action.opening`): the realizer
-starts their posture where the beat starts, and the sequencer holds its pose from the first
+Getting up says what came before it: a character on stage when the beat opens whose first
+posture cue there rises to their feet ("JAMES jumps up from a plastic chair", "stands up",
+"gets out of bed") was seated, or lying where a bed is named, and one who sits up was lying.
+The scene opens on that posture; the getting up happens when the line says.
+
+Those postures are directed with the origin `opening` (rule `rules.action.opening`): the
+realizer starts them where the beat starts, and the sequencer holds the pose from the first
 frame instead of playing the transition into it (`MotionPlan.opens_in`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from motiondirector.plan.motion_plan import STATE_POSTURES
 from motiondirector.plan.scene import Scene
 from motiondirector.planners.actions import ActionCue
 
+# Words of getting to one's feet ("stands up", "rises", "jumps to her feet"); straightening up
+# is standing taller, from no seat.
+_RISING = frozenset(
+    {"up", "feet", "rise", "rises", "rose", "risen", "rising", "stand", "stands", "stood"}
+)
+_STRAIGHTENING = frozenset({"straighten", "straightens", "straightened", "straightening"})
+# What one gets up from ("gets out of her chair", "climbs out of bed").
+_SEATS = frozenset({"chair", "seat", "armchair", "couch", "sofa", "bench", "stool", "bed"})
 
-def opening_postures(
-    scene: Scene, action_cues: Mapping[str, Sequence[ActionCue]]
-) -> set[tuple[str, int]]:
-    """(action id, index of the cue in its line's cues) of every posture the scene opens on."""
+
+@dataclass(frozen=True, slots=True)
+class Openings:
+    """The postures a scene opens on, as cues of its action lines: (action id, index of the cue
+    in its line's cues)."""
+
+    states: set[tuple[str, int]] = field(default_factory=set)
+    """Cues whose own posture is held from the beat's start ("NORA lies in bed.")."""
+    before: dict[tuple[str, int], str] = field(default_factory=dict)
+    """Cues of getting up, and the posture their character holds from the beat's start until
+    then ("jumps up from a chair": sit)."""
+
+
+def _before(cue: ActionCue) -> str | None:
+    """The posture a character's first posture cue of a beat says they were in, if any."""
+    words = set(cue.trigger.lower().split())
+    if cue.state or words & _STRAIGHTENING:
+        return None
+    if cue.template.lexeme == "stand" and words & (_RISING | _SEATS):
+        return "lie" if "bed" in words else "sit"
+    if cue.template.lexeme == "sit" and "up" in words:
+        return "lie"  # "sits up in bed"
+    return None
+
+
+def opening_postures(scene: Scene, action_cues: Mapping[str, Sequence[ActionCue]]) -> Openings:
+    """Every posture the scene opens on."""
     first_spoken: dict[int, float] = {}
     for utterance in scene.utterances:
         first_spoken.setdefault(utterance.beat, utterance.start)
     placed: set[tuple[int, str]] = set()  # (beat, character) with a posture cue already
-    found: set[tuple[str, int]] = set()
+    found = Openings()
     for action in sorted(scene.actions, key=lambda a: (a.start, a.line or 0)):
         opening = action.start < first_spoken.get(action.beat, scene.duration + 1)
         beat = scene.beats[action.beat] if action.beat < len(scene.beats) else None
@@ -44,13 +81,10 @@ def opening_postures(
             if cue.template.channel != "posture":
                 continue
             key = (action.beat, cue.character)
-            if (
-                opening
-                and key not in placed
-                and cue.character in on_at_start
-                and cue.template.lexeme in STATE_POSTURES
-                and cue.state
-            ):
-                found.add((action.id, index))
+            if opening and key not in placed and cue.character in on_at_start:
+                if cue.template.lexeme in STATE_POSTURES and cue.state:
+                    found.states.add((action.id, index))
+                elif (before := _before(cue)) is not None:
+                    found.before[(action.id, index)] = before
             placed.add(key)
     return found

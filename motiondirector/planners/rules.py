@@ -444,16 +444,17 @@ class RulesPlanner:
         self, scene: Scene, action_cues: dict[str, list[ActionCue]]
     ) -> tuple[ActionDirection, ...]:
         openings = opening_postures(scene, action_cues)
-        return tuple(
-            ActionDirection(
-                action_id=action.id,
-                behaviours=tuple(
-                    self._action_behaviour(cue, action.text, (action.id, index) in openings)
-                    for index, cue in enumerate(action_cues[action.id])
-                ),
-            )
-            for action in scene.actions
-        )
+        directions = []
+        for action in scene.actions:
+            behaviours = []
+            for index, cue in enumerate(action_cues[action.id]):
+                before = openings.before.get((action.id, index))
+                if before is not None:
+                    behaviours.append(self._posture_before(cue, before))
+                opening = (action.id, index) in openings.states
+                behaviours.append(self._action_behaviour(cue, action.text, opening))
+            directions.append(ActionDirection(action_id=action.id, behaviours=tuple(behaviours)))
+        return tuple(directions)
 
     def _read(self, scene: Scene) -> tuple[dict[str, _Prepared], dict[str, list[ActionCue]]]:
         """Utterances and action lines read in script order (who was mentioned last matters)."""
@@ -1049,6 +1050,20 @@ class RulesPlanner:
         return "inform"
 
     # -- actions ---------------------------------------------------------------------------------
+
+    @staticmethod
+    def _posture_before(cue: ActionCue, posture: str) -> Behaviour:
+        """The posture the scene opens on for a character whose first posture is getting up
+        (`planners.opening`)."""
+        return _Draft(
+            character=cue.character,
+            channel="posture",
+            rule="rules.action.opening",
+            reason=f'action "{cue.trigger}": so when the scene opens, before getting up',
+            origin="opening",
+            lexeme=posture,
+            intensity=cue.template.intensity,
+        ).build()
 
     @staticmethod
     def _action_behaviour(cue: ActionCue, text: str, opening: bool) -> Behaviour:

@@ -71,6 +71,33 @@ We need to talk.
     ]
 
 
+def test_getting_up_first_opens_the_scene_on_the_posture_before_it() -> None:
+    script = """INT. HOSPITAL CORRIDOR - DAY
+
+JAMES jumps up from a plastic chair. NORA gets out of bed. TOM sits up. KAI stands up. LI
+straightens up. DANA stands by the door. Then she stands up.
+
+JAMES
+How is she?
+"""
+    assert postures(script) == [
+        ("JAMES", "sit", OPENING),
+        ("JAMES", "stand", "action"),
+        ("NORA", "lie", OPENING),  # a bed is named
+        ("NORA", "stand", "action"),
+        ("TOM", "lie", OPENING),  # sitting up is from lying
+        ("TOM", "sit", "action"),
+        ("KAI", "sit", OPENING),
+        ("KAI", "stand", "action"),
+        ("LI", "stand", "action"),  # taller, from no seat
+        ("DANA", "stand", OPENING),
+        ("DANA", "stand", "action"),  # her second posture: she was standing already
+    ]
+    # Once the dialogue has begun, getting up says nothing of how the scene opened.
+    later = "INT. HALL - DAY\n\nANA\nWell?\n\nBEN stands up.\n"
+    assert postures(later) == [("BEN", "stand", "action")]
+
+
 def test_every_scene_opens_on_its_own_description() -> None:
     script = """INT. KITCHEN - DAY
 
