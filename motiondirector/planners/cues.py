@@ -85,7 +85,9 @@ class PartAction:
 class Phrase:
     words: tuple[str, ...]  # "*" matches any word
     anchor: int
-    punctuation: str | None  # "!" or "?" required on the last word
+    # "!", "?" or "." required on the last word, or "," for an end of a clause without "!" or
+    # "?" ("Look, ..." and "Look." explain, "Look!" does not)
+    punctuation: str | None
     where: frozenset[str] | None = None  # the phrase's own position, else its category's
 
     @property
@@ -192,7 +194,7 @@ def _templates(
 def _phrase(text: str) -> Phrase:
     words = text.lower().split()
     punctuation = None
-    if words and words[-1][-1] in "!?." and len(words[-1]) > 1:
+    if words and words[-1][-1] in "!?.," and len(words[-1]) > 1:
         punctuation = words[-1][-1]
         words[-1] = words[-1][:-1]
     anchor = 0
@@ -794,7 +796,10 @@ class DialogueMatcher:
                 return None
             if token.sentence_end and first + offset < last:
                 return None  # phrases never run across a sentence end
-        if phrase.punctuation and tokens[last].end_mark != phrase.punctuation:
+        if phrase.punctuation == ",":
+            if not tokens[last].clause_end or tokens[last].end_mark in ("!", "?"):
+                return None
+        elif phrase.punctuation and tokens[last].end_mark != phrase.punctuation:
             return None
         if phrase.punctuation == "!" and not tokens[last].exclaims:
             return None

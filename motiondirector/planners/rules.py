@@ -1038,9 +1038,17 @@ class RulesPlanner:
             # What the speaker is about to do ("Let me check."), for the listener an offer
             # ("Let me transfer you.", "Let me get you a coffee.").
             return "offer" if _SECOND_PERSON & set(words[3:]) else "inform"
-        if words and (
-            words[0] in self._lexicon.imperative_verbs
-            or (words[0] in ("please", "don't") and len(words) > 1)
+        # "Look, I didn't mean it.": a word that opens an explanation orders nothing.
+        opens_an_explanation = (
+            words[:1] in (["look"], ["listen"]) and len(words) > 1 and tokens[0].clause_end
+        )
+        if (
+            words
+            and not opens_an_explanation
+            and (
+                words[0] in self._lexicon.imperative_verbs
+                or (words[0] in ("please", "don't") and len(words) > 1)
+            )
         ):
             return "command"
         if _answers(previous, speaker):

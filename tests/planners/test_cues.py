@@ -164,6 +164,25 @@ def test_required_punctuation() -> None:
     assert matched("Yes.")[0] == ("agreement", 0)
 
 
+def test_look_and_listen_explain_only_before_a_clause_end_without_a_mark() -> None:
+    assert matched("Look, I didn't mean it.")[0] == ("explanation", 0)
+    assert matched("Look over there.") == [("deixis_place", 2)]
+    assert not any(name == "explanation" for name, _ in matched("Look!"))
+
+
+def test_a_greeting_there_and_an_offer_to_you_point_nowhere() -> None:
+    for line in ("Hi there!", "Hello there."):
+        assert [name for name, _ in matched(line)] == ["greeting"], line
+    assert [name for name, _ in matched("Is there anything else I can do for you?")] == [
+        "offer_help"
+    ]
+
+
+def test_laughter_written_out() -> None:
+    for line in ("That's hilarious, haha!", "Ha ha, very funny.", "lol that's so true"):
+        assert "laughter" in [name for name, _ in matched(line)], line
+
+
 def test_anchor_marker() -> None:
     assert ("uncertainty", 2) in matched("I don't know.")
 

@@ -388,6 +388,8 @@ def test_a_listener_told_of_anger_shows_concern_not_a_frown() -> None:
         ("Let me transfer you.", "offer"),
         ("Let me get you a coffee.", "offer"),
         ("Let me explain.", "inform"),
+        ("Look, I didn't mean it.", "inform"),
+        ("Listen.", "command"),
         ("Stop what? Us?", "ask"),
         ("No? Hush, yes?", "ask"),
         ("Don't.", "refuse"),
