@@ -19,6 +19,12 @@ characters as simplified ones). The longest phrase is read first and its words a
 again ("no me gusta" is not "me gusta"). The emotion whose phrases weigh most wins, a tie going
 to the one written last; "?!" alone says surprise. Each further phrase of the winning emotion
 and an "!" add to its intensity.
+
+A painful feeling a language's `empathising` frames give to someone else ("That must be so
+scary.", "You sound frustrated.", "How frustrating that must be.") is felt for them: the
+speaker's emotion is concern, sadness at `CONCERN_INTENSITY`. After a frame naming the one
+spoken to ("you're", "you seem"), only a word of feeling something counts, not of causing it:
+"You're frustrated" is felt for, "You're so frustrating!" is anger.
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from types import MappingProxyType
@@ -42,6 +48,9 @@ STEP = 0.1
 """What each further phrase of the winning emotion, and an exclamation mark, add."""
 SURPRISE_MARKS = ("?!", "!?", "\uff1f\uff01", "\uff01\uff1f")
 SURPRISE_INTENSITY = 0.5
+CONCERN_INTENSITY = 0.4
+"""The sadness of concern for a painful feeling someone else has (`empathising`)."""
+_PAINFUL: frozenset[Emotion] = frozenset({"anger", "fear", "sadness", "disgust"})
 NEGATION_WINDOW = 3
 """Words, or characters in languages written without spaces, before a phrase, or after
 it for a language's `negations_after`, in which a negation cancels it, unless the language says
@@ -62,6 +71,8 @@ class WordsReading:
     emotion: Emotion
     intensity: float
     phrases: tuple[str, ...]
+    felt_for: bool = False
+    """The phrases say someone else's painful feeling, and the emotion is concern for it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +90,7 @@ class _Match:
     start: int
     end: int
     phrase: _Phrase
+    felt_for: bool = False  # read as concern for someone else's feeling (`_felt_for`)
 
     @property
     def span(self) -> range:
@@ -113,6 +125,13 @@ class LanguageWords:
     first (in languages written with spaces)."""
     degrees: frozenset[str] = frozenset()
     """Words that may stand between them and the phrase ("so", "really", "getting")."""
+    empathising: tuple[tuple[str, ...], ...] = ()
+    """The words that give a feeling to someone else before its phrase ("must be", "sounds"),
+    longest first."""
+    empathising_you: tuple[tuple[str, ...], ...] = ()
+    """Those that give it to the one spoken to ("you re", "you seem"), longest first."""
+    empathising_after: tuple[tuple[str, ...], ...] = ()
+    """Those right after its phrase ("how frustrating that must be")."""
 
     def read(self, text: str, *, stated: bool = False) -> WordsReading | None:
         """What `text`'s emotion words say, or None where it has none (nor a "?!"). With
@@ -130,7 +149,15 @@ class LanguageWords:
                 if taken.intersection(span) or self._negated(units, match, ignored):
                     continue
                 taken.update(span)
-                if match.phrase.emotion is not None and (not stated or self._stated(units, match)):
+                if match.phrase.emotion is None:
+                    continue
+                if stated:
+                    if self._stated(units, match):
+                        chosen.append((number, match))
+                elif match.phrase.emotion in _PAINFUL and self._felt_for(units, match):
+                    concern = replace(match.phrase, emotion="sadness", intensity=CONCERN_INTENSITY)
+                    chosen.append((number, replace(match, phrase=concern, felt_for=True)))
+                else:
                     chosen.append((number, match))
         chosen.sort(key=lambda pair: (pair[0], pair[1].start))
         if not chosen:
@@ -144,11 +171,17 @@ class LanguageWords:
             weight[emotion] = weight.get(emotion, 0.0) + match.phrase.intensity
             last[emotion] = position
         emotion = max(weight, key=lambda e: (weight[e], last[e]))
-        mine = [m.phrase for _, m in chosen if m.phrase.emotion == emotion]
-        intensity = max(p.intensity for p in mine) + STEP * (len(mine) - 1)
-        if "!" in text or "\uff01" in text:
+        mine = [m for _, m in chosen if m.phrase.emotion == emotion]
+        intensity = max(m.phrase.intensity for m in mine) + STEP * (len(mine) - 1)
+        felt_for = all(m.felt_for for m in mine)
+        if ("!" in text or "\uff01" in text) and not felt_for:
             intensity += STEP
-        return WordsReading(emotion, round(min(1.0, intensity), 3), tuple(p.written for p in mine))
+        return WordsReading(
+            emotion,
+            round(min(1.0, intensity), 3),
+            tuple(m.phrase.written for m in mine),
+            felt_for,
+        )
 
     def _matches(self, units: Sequence[str]) -> list[_Match]:
         found: list[_Match] = []
@@ -161,6 +194,22 @@ class LanguageWords:
                 ):
                     found.append(_Match(start, end, phrase))
         return found
+
+    def _felt_for(self, units: Sequence[str], match: _Match) -> bool:
+        """Whether empathising words give the phrase's feeling to someone else."""
+        start = match.start
+        while start > 0 and units[start - 1] in self.degrees:
+            start -= 1
+
+        def before(frames: tuple[tuple[str, ...], ...]) -> bool:
+            return any(tuple(units[max(0, start - len(f)) : start]) == f for f in frames)
+
+        after = units[match.end :]
+        return (
+            before(self.empathising)
+            or (before(self.empathising_you) and not match.phrase.parts[-1].endswith("ing"))
+            or any(tuple(after[: len(f)]) == f for f in self.empathising_after)
+        )
 
     def _stated(self, units: Sequence[str], match: _Match) -> bool:
         """Whether stating words come before the phrase, or begin it ("i hate you")."""
@@ -369,13 +418,23 @@ def _language(code: str, entry: Any) -> LanguageWords:
         keeps_accents,
         MappingProxyType({start: tuple(group) for start, group in by_start.items()}),
         tuple(loose),
-        tuple(
-            sorted(
-                {_parts(bare, f, f"{code}.stating") for f in _words(entry, "stating", code)},
-                key=lambda frame: (-len(frame), frame),
-            )
-        ),
+        _frames(bare, entry, "stating", code),
         folded("degrees"),
+        _frames(bare, entry, "empathising", code),
+        _frames(bare, entry, "empathising_you", code),
+        _frames(bare, entry, "empathising_after", code),
+    )
+
+
+def _frames(
+    language: LanguageWords, entry: Mapping[str, Any], key: str, code: str
+) -> tuple[tuple[str, ...], ...]:
+    """A language's frames of `key` (word sequences), longest first."""
+    return tuple(
+        sorted(
+            {_parts(language, f, f"{code}.{key}") for f in _words(entry, key, code)},
+            key=lambda frame: (-len(frame), frame),
+        )
     )
 
 

@@ -299,8 +299,7 @@ def _unread_language(text: str, language: str, vote: EmojiVote | None) -> _Emoti
     table = load_emotion_words().languages.get(language)
     reading = table.read(text) if table is not None else None
     if reading is not None:
-        said = ", ".join(f'"{phrase}"' for phrase in reading.phrases) or '"?!"'
-        return _Emotion(reading.emotion, reading.intensity, "words", f"words: {said}")
+        return _Emotion(reading.emotion, reading.intensity, "words", f"words: {_said(reading)}")
     if vote is not None:
         return _emoji_emotion(vote)
     name = table.name if table is not None else language
@@ -330,11 +329,31 @@ def _heard_despite(
     if primary_language(item.utterance.language) in (None, "en"):
         reading = load_emotion_words().languages["en"].read(item.read_text)
         if reading is not None:
-            said = ", ".join(f'"{phrase}"' for phrase in reading.phrases) or '"?!"'
             note = inferred_note(item.tokens)
-            reason = f"words: {said} (classifier: {label} {confidence:.2f}){note}"
+            reason = f"words: {_said(reading)} (classifier: {label} {confidence:.2f}){note}"
             return _Emotion(reading.emotion, reading.intensity, "words", reason)
     return _emoji_emotion(vote) if vote is not None else None
+
+
+def _said(reading: WordsReading) -> str:
+    """The words a reading heard, for a reason: '"scary" felt for another'."""
+    said = ", ".join(f'"{phrase}"' for phrase in reading.phrases) or '"?!"'
+    return f"{said} felt for another" if reading.felt_for else said
+
+
+def _concern(item: _Prepared, label: str, raw: str, confidence: float) -> _Emotion | None:
+    """Concern where an English line gives someone else the anger, fear or disgust the
+    classifier heard ("You look worried.", `emotion_words` empathising); None otherwise."""
+    if label not in ("anger", "fear", "disgust"):
+        return None
+    if primary_language(item.utterance.language) not in (None, "en"):
+        return None
+    reading = load_emotion_words().languages["en"].read(item.read_text)
+    if reading is None or not reading.felt_for:
+        return None
+    note = inferred_note(item.tokens)
+    reason = f"words: {_said(reading)} (classifier: {raw} {confidence:.2f}){note}"
+    return _Emotion(reading.emotion, reading.intensity, "words", reason)
 
 
 def _stated_feeling(item: _Prepared, label: str, raw: str, confidence: float) -> _Emotion | None:
@@ -576,7 +595,9 @@ class RulesPlanner:
                     label = "neutral"
                 confidence = float(prediction.confidence)
                 intensity = classifier_intensity(confidence, item.tokens)
-                stated = _stated_feeling(item, label, raw, confidence)
+                stated = _stated_feeling(item, label, raw, confidence) or _concern(
+                    item, label, raw, confidence
+                )
                 if stated is not None:
                     result[item.utterance.id] = stated
                     continue
@@ -1027,10 +1048,12 @@ class RulesPlanner:
                 continue
             if forbids and match.first == 0 and category.intent == "refuse":
                 return "command"
-            if category.intent in ("command", "refuse", "agree") and any(
+            if category.intent in ("command", "refuse", "agree", "apologise") and any(
                 t.end_mark == "?" for t in tokens if t.sentence == tokens[match.first].sentence
             ):
-                continue  # "Stop what? Us?", "No? Hush yes?": asked, not ordered or answered
+                # "Stop what? Us?", "No? Hush yes?", "Excuse me, where's the bathroom?": asked,
+                # not ordered, answered or apologised
+                continue
             return category.intent
         if any(t.end_mark == "?" for t in tokens):
             return "ask"

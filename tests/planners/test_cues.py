@@ -178,6 +178,15 @@ def test_a_greeting_there_and_an_offer_to_you_point_nowhere() -> None:
     ]
 
 
+def test_reassurance_shakes_no_head_and_pardon_asks_again() -> None:
+    for line in ("No problem.", "No worries.", "Don't worry about it."):
+        assert [name for name, _ in matched(line)] == ["reassurance"], line
+    assert [name for name, _ in matched("Sorry?")] == ["pardon"]
+    assert [name for name, _ in matched("Sorry, I'm late.")] == ["apology"]
+    # Asking someone's attention dips the head; only an apology looks down.
+    assert matched("Excuse me, where's the bathroom?")[0] == ("excuse_me", 0)
+
+
 def test_laughter_written_out() -> None:
     for line in ("That's hilarious, haha!", "Ha ha, very funny.", "lol that's so true"):
         assert "laughter" in [name for name, _ in matched(line)], line

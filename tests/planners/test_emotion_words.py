@@ -299,6 +299,41 @@ def test_a_feeling_the_line_states_stands_over_the_emotion_the_classifier_hears(
     assert other.emotion != "anger"
 
 
+@pytest.mark.parametrize(
+    ("text", "emotion", "felt_for"),
+    [
+        ("That must be so scary.", "sadness", True),
+        ("I totally get how frustrating that must be.", "sadness", True),
+        ("That sounds really frustrating!", "sadness", True),
+        ("You seem worried.", "sadness", True),
+        ("Are you scared?", "sadness", True),
+        ("You're so annoying!", "anger", False),  # causing it, not feeling it
+        ("This is frustrating!", "anger", False),
+        ("That sounds amazing!", "joy", False),  # only a painful feeling is felt for
+    ],
+)
+def test_someone_elses_painful_feeling_is_felt_for_as_concern(
+    text: str, emotion: str, felt_for: bool
+) -> None:
+    reading = language("en").read(text)
+    assert reading is not None
+    assert (reading.emotion, reading.felt_for) == (emotion, felt_for)
+    if felt_for:
+        assert reading.intensity == pytest.approx(0.4)
+
+
+def test_concern_stands_over_the_fear_the_classifier_hears_in_it() -> None:
+    script = {"turns": [{"speaker": "AVA", "text": "You look worried."}]}
+    (line,) = directed(script, RulesPlanner(emotion_model=_Hears("fear"))).utterances
+    assert (line.emotion, line.emotion_origin) == ("sadness", "words")
+    assert line.emotion_reason == 'words: "worried" felt for another (classifier: fear 0.60)'
+    (sad,) = directed(script, RulesPlanner(emotion_model=_Hears("sadness"))).utterances
+    assert (sad.emotion, sad.emotion_origin) == ("sadness", "classifier")
+    own = {"turns": [{"speaker": "AVA", "text": "I'm worried."}]}
+    (mine,) = directed(own, RulesPlanner(emotion_model=_Hears("fear"))).utterances
+    assert (mine.emotion, mine.emotion_origin) == ("fear", "classifier")
+
+
 def test_english_words_do_not_read_a_line_said_in_another_language() -> None:
     script = {"language": "fr", "turns": [{"speaker": "ANA", "text": "Love, love, love."}]}
     (line,) = directed(script, RulesPlanner(emotion_model=_Hears("neutral"))).utterances
