@@ -37,9 +37,8 @@ from motiondirector.planners.cues import (
     general_entries,
     load_cue_lexicon,
 )
-from motiondirector.scene.cast import person_nouns
 from motiondirector.scene.name_genders import name_gender
-from motiondirector.scene.names import TITLES, short_forms
+from motiondirector.scene.names import TITLES, person_nouns, short_forms
 from motiondirector.speech.scripts import join_words
 
 _TOKEN = re.compile(r"[^\W_][\w'\u2019\-]*|--|[,;:.!?\u2014]")
@@ -99,13 +98,20 @@ _FEMALE = frozenset({"she", "her", "hers", "herself"})
 _DOWN = frozenset(
     {"floor", "ground", "feet", "down", "table", "desk", "lap", "hands", "shoes", "cup", "mug",
      "glass", "drink", "tea", "coffee", "plate", "food", "phone", "book", "letter", "notes",
-     "papers", "page", "watch"}
+     "papers", "page", "watch", "envelope", "laptop", "keyboard", "paper", "note", "notebook",
+     "photo", "photograph", "card", "map", "menu", "file", "folder", "document", "documents",
+     "report", "ticket", "keys", "ring", "box", "wallet", "purse", "bag", "newspaper",
+     "magazine", "tablet", "bottle", "wine", "beer", "pen", "clipboard", "knees", "fingers",
+     "hand", "receipt", "bill", "contract"}
 )  # fmt: skip
 _UP = frozenset(
-    {"ceiling", "sky", "up", "heavens", "heaven", "stars", "roof", "moon", "sun", "clouds"}
-)
+    {"ceiling", "sky", "up", "upward", "upwards", "heavens", "heaven", "stars", "roof", "moon",
+     "sun", "clouds"}
+)  # fmt: skip
 # Not "screen": in an action line it is a monitor or a phone far more often than the lens.
 _CAMERA = frozenset({"us", "camera", "lens", "audience", "viewer", "viewers"})
+# Things a look goes to: down, up or the camera.
+_PLACES = (_DOWN | _UP | _CAMERA) - {"up", "down"}
 _BODY_TURNS = frozenset({"head", "back", "face", "body", "around", "away", "eyes", "gaze"})
 _ASIDE = re.compile(r"\([^()]*\)")
 _STOPS = frozenset({".", "!", "?"})
@@ -496,6 +502,16 @@ class ReferenceTracker:
         self._stage: tuple[str, ...] = ()  # who is on stage in the line being read
         # Where the last thing an earlier sentence named is: where a look at "it" goes.
         self.thing_place: str | None = None
+        self._called: dict[str, tuple[str, ...]] = {}  # "kids": the names a list called so
+
+    def call(self, noun: str, names: Sequence[str]) -> None:
+        """A plural noun the script gave a list of names ("Their kids, ZOE and SAM, sit"): whom
+        "the kids" means from then on."""
+        self._called[noun] = tuple(names)
+
+    def called(self, noun: str) -> tuple[str, ...]:
+        """The names a plural noun was given (`call`), if any."""
+        return self._called.get(noun, ())
 
     def on_stage(self, names: Sequence[str]) -> None:
         """Who is on stage in the line being read: whom a pronoun may mean before anyone of its
@@ -623,6 +639,11 @@ class ReferenceTracker:
 
 
 _AT = frozenset({"at", "toward", "towards"})
+# Verbs of looking, and what opens a sentence that goes on with the look before it ("Then at
+# him.").
+_LOOKING = frozenset({"look", "glance", "stare", "gaze", "peer", "glare"})
+_GOING_ON = frozenset({"then", "and", "now"})
+_IRREGULAR_PLURALS = frozenset({"children", "people", "men", "women", "folks"})
 # Words that end the noun phrase after a determiner ("the letter on the table").
 _ENDS_A_THING = _PREPOSITIONS | _CONJUNCTIONS | _DETERMINERS | frozenset({"in", "it"})
 _LOOK = BehaviourTemplate(channel="gaze", target="$object")
@@ -791,6 +812,49 @@ def _names_nothing(region: Sequence[_Tok]) -> bool:
     return first is None or first.low in _PREPOSITIONS | {"in"} or first.adverb
 
 
+def _names_a_place(region: Sequence[_Tok]) -> bool:
+    """Whether the words after a verb name where a look goes ("up at the sky", "down at the
+    table", "at us"), not counting "up" and "down" themselves, nor where it comes from ("up
+    from his paper")."""
+    for token in region:
+        if token.low == "from":
+            return False
+        if token.low in _PLACES:
+            return True
+    return False
+
+
+def _plural(token: _Tok) -> bool:
+    """Whether `token` is a lower-case plural noun that may name people ("kids", "parents")."""
+    return (
+        token.text.isalpha()
+        and token.text.islower()
+        and (token.low.endswith("s") or token.low in _IRREGULAR_PLURALS)
+    )
+
+
+def _named_between_commas(
+    tokens: Sequence[_Tok], begin: int, comma: int, names: NameIndex
+) -> list[str]:
+    """The names set off by commas just before a verb, naming who a noun before them is:
+    "Their kids, ZOE and SAM, sit" (ZOE and SAM); empty when anything else stands between."""
+    opening = next((i for i in range(comma - 1, begin - 1, -1) if tokens[i].text == ","), None)
+    if opening is None or opening == begin:
+        return []
+    found: list[str] = []
+    k = opening + 1
+    while k < comma:
+        match = names.match_starting(tokens, k)
+        if match is not None and not tokens[k].possessive:
+            found.append(match[0])
+            k = match[1]
+        elif tokens[k].low in ("and", "&") and found:
+            k += 1
+        else:
+            return []
+    return found
+
+
 def _opens_an_absolute(token: _Tok) -> bool:
     """Whether a part named after `token` stands in a phrase of its own, its owner the doer's
     (", arms folded", "with eyes closed")."""
@@ -931,6 +995,9 @@ class ActionParser:
                 part_verbs.setdefault(form, []).append((action.parts, action.entry))
         self._part_verbs = part_verbs
         self._parts = frozenset(part for action in lexicon.part_actions for part in action.parts)
+        self._look_forms = frozenset(
+            form for entry in lexicon.actions if entry.verb in _LOOKING for form in entry.forms
+        )
         self._groups = lexicon.group_subjects
         self._degrees = lexicon.degrees
         self._degree_adverbs = lexicon.degree_adverbs
@@ -1009,7 +1076,10 @@ class ActionParser:
             if gloss is None
             else _glossed_tokens(text, gloss, names, self._verb_forms)
         )
+        previous: list[_Tok] = []
         for sentence in _sentences(tokens):
+            sentence = self._looking_on(sentence, previous)
+            previous = sentence
             carried = self._sentence(
                 sentence,
                 names,
@@ -1025,6 +1095,21 @@ class ActionParser:
             if default_subject and not carried:
                 carried = [default_subject]
         return cues
+
+    def _looking_on(self, sentence: list[_Tok], previous: list[_Tok]) -> list[_Tok]:
+        """A sentence without a verb that goes on with the look before it looks again: "Priya
+        stares at the envelope. Then at him." is "Then (stares) at him."."""
+        if (
+            len(sentence) < 3
+            or sentence[0].low not in _GOING_ON
+            or sentence[1].low not in _AT | {"back", "down", "up", "over", "to"}
+            or any(t.low in self._verb_forms for t in sentence[2:])
+        ):
+            return sentence
+        look = next((t for t in reversed(previous) if t.low in self._look_forms), None)
+        if look is None:
+            return sentence
+        return [sentence[0], replace(look, start=sentence[1].start), *sentence[1:]]
 
     # -- one sentence --------------------------------------------------------------------------
 
@@ -1070,7 +1155,10 @@ class ActionParser:
                 tracker.mention(mentions[told][1])
                 told += 1
             while lists and lists[0][0] < region_end:
-                tracker.mention_list(lists.pop(0)[1])
+                opens, listed = lists.pop(0)
+                tracker.mention_list(listed)
+                if opens >= 2 and tokens[opens - 1].text == "," and _plural(tokens[opens - 2]):
+                    tracker.call(tokens[opens - 2].low, listed)  # "Their kids, ZOE and SAM,"
             relative = next((r for r in relatives if r.start < verb.position < r.end), None)
             if inside is not None and relative is not inside:
                 subject, previous_end = outer, max(previous_end, inside.end)
@@ -1513,7 +1601,11 @@ class ActionParser:
         if tokens[j].text == ",":
             if j == end - 1 and tokens[end].low.endswith("ing"):
                 return None  # "Ana turns, crossing her arms"
-            return self._appositive(tokens, begin, j, names, tracker, on_stage) or None
+            return (
+                _named_between_commas(tokens, begin, j, names)
+                or self._appositive(tokens, begin, j, names, tracker, on_stage)
+                or None
+            )
         subject = self._subject_at(tokens, begin, j, names, tracker, on_stage)
         if subject is not None:
             return subject
@@ -1601,6 +1693,9 @@ class ActionParser:
         if token.low in ("he", "she"):
             name = tracker.resolve(token.low)
             return [name] if name else []
+        called = tracker.called(token.low)
+        if called and all(name in on_stage for name in called):
+            return _Group(called)  # "The kids cheer."
         of_them = token.low == "them" and j > begin and tokens[j - 1].low == "of"
         if (
             token.low == "they"
@@ -1738,7 +1833,7 @@ class ActionParser:
                 spec, seen = template.target, person
                 if spec == "$watched":
                     spec = "$place"
-                    if seen is None and _names_nothing(region):
+                    if seen is None and _names_nothing(region) and not _names_a_place(region):
                         seen = tracker.last(exclude=[name])
                         seen = seen if seen in on_stage else None
                 target = self._target(spec, seen, region, name, it)

@@ -30,7 +30,6 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
-from importlib import resources
 from typing import TYPE_CHECKING
 
 from motiondirector.planners.cues import load_cue_lexicon, verb_forms
@@ -42,9 +41,9 @@ from motiondirector.scene.names import (
     NUMBERS,
     TITLES,
     is_group_name,
+    person_nouns,
     significant_words,
 )
-from motiondirector.yaml_data import load_yaml
 
 if TYPE_CHECKING:
     from motiondirector.planners.actions import ActionParser
@@ -490,13 +489,6 @@ def _is_actor(person: _Person, verbs: Sequence[str], lower_words: set[str]) -> b
     if any(form.name.split()[-1].lower() in person_nouns() for form in forms):
         return True
     return any(verb not in THINGS_DO_TOO for verb in verbs)
-
-
-@cache
-def person_nouns() -> frozenset[str]:
-    """Nouns that name a person ("nurse", "suspect", "man"): `data/person_nouns.yaml`."""
-    text = resources.files("motiondirector.scene").joinpath("data", "person_nouns.yaml")
-    return frozenset(load_yaml(text.read_text("utf-8"))["people"])
 
 
 def _actors(

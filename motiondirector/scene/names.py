@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
+from importlib import resources
 
 from motiondirector.speech.scripts import marks_as_letters, split_unspaced
+from motiondirector.yaml_data import load_yaml
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _NOT_A_FIRST_NAME = frozenset(
@@ -198,3 +201,10 @@ def _spelled(text: str) -> list[tuple[str, bool, bool]]:
         whole = len(parts) == 1
         spelled.extend((part, capital and whole, whole) for part in parts)
     return spelled
+
+
+@cache
+def person_nouns() -> frozenset[str]:
+    """Nouns that name a person ("nurse", "suspect", "man"): `data/person_nouns.yaml`."""
+    text = resources.files("motiondirector.scene").joinpath("data", "person_nouns.yaml")
+    return frozenset(load_yaml(text.read_text("utf-8"))["people"])

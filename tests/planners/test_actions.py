@@ -274,13 +274,39 @@ def test_a_sentence_without_a_verb_still_names_whom_the_next_one_is_about() -> N
 
 def test_gaze_places() -> None:
     assert read(
-        "Ana stares at the floor.", "Ben looks up.", "Ana looks at us.", "Ben looks out the window."
+        "Ana stares at the floor.",
+        "Ben looks up at the sky.",
+        "Ana looks at us.",
+        "Ben looks out the window.",
+        "Ana stares at the envelope.",
+        "Ben looks upward.",
     ) == [
         [("ANA", "gaze", "down")],
         [("BEN", "gaze", "up")],
         [("ANA", "gaze", "camera")],
         [("BEN", "gaze", "away")],
+        [("ANA", "gaze", "down")],
+        [("BEN", "gaze", "up")],
     ]
+
+
+def test_looking_up_with_no_place_named_looks_at_whom_the_scene_is_on() -> None:
+    # "Priya types. Dev sits down. Priya finally glances up": at Dev.
+    lines = read("Ana reads. Ben sits down.", "Ana finally glances up.", "Ben looks up.")
+    assert lines[1] == [("ANA", "gaze", "BEN")]
+    assert lines[2] == [("BEN", "gaze", "ANA")]
+
+
+def test_a_sentence_going_on_with_a_look_looks_again() -> None:
+    assert read("Ana sits. Ben sits.", "Ana stares at the envelope. Then at him.")[1] == [
+        ("ANA", "gaze", "down"),
+        ("ANA", "gaze", "BEN"),
+    ]
+    assert read("Ana sits. Ben sits.", "Ana looks at her hands. Then back at Ben.")[1] == [
+        ("ANA", "gaze", "down"),
+        ("ANA", "gaze", "BEN"),
+    ]
+    assert read("Ana nods. Then at Ben.")[0] == [("ANA", "nod", None)]  # no look to go on with
 
 
 def test_a_look_at_it_goes_where_the_thing_named_last_is() -> None:
@@ -930,6 +956,6 @@ def test_looking_up_from_what_one_reads_looks_at_whom_the_scene_is_on() -> None:
     )
     assert lines[1:] == [
         [("BEN", "gaze", "ANA")],
-        [("BEN", "gaze", "up")],
+        [("BEN", "gaze", "ANA")],
         [("BEN", "gaze", "ANA")],
     ]

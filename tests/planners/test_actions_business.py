@@ -72,6 +72,7 @@ LINES = [
     ("Ana squeezes his shoulder.", {"ANA hug>BEN"}),
     ("Ben lets out a shaky breath.", {"BEN breathe", "BEN lower"}),
     ("Ana heads back down the corridor.", {"ANA walk"}),
+    ("Ben weaves through the crowd toward Ana.", {"BEN walk"}),
     ("Ana holds Ben's hand.", {"ANA handshake>BEN"}),
     ("Ben holds her close.", {"BEN hug>ANA"}),
     ("Ben pulls Ana close.", {"BEN hug>ANA"}),

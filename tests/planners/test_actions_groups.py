@@ -27,6 +27,19 @@ def test_a_counted_group_without_such_a_list_is_the_last_mentioned_else_everyone
     assert [name for name, _, _ in got] == list(CAST)
 
 
+def test_names_set_off_by_commas_are_the_subject_and_what_the_noun_before_them_calls() -> None:
+    lines = read("Their kids, BRICK and STEEL, sit across from Ana.", "The kids cheer.")
+    assert lines[0] == [("BRICK", "sit", None), ("STEEL", "sit", None)]
+    assert lines[1] == [("BRICK", "fist_pump", None), ("STEEL", "fist_pump", None)]
+    assert read("Her son, BEN, waves.")[0] == [("BEN", "wave", None)]
+    # A name after the verb's object is no subject of the verb after the comma.
+    assert read("Ben hugs Ana, smiles.")[0] == [
+        ("BEN", "hug", "ANA"),
+        ("BEN", "AU6", None),
+        ("BEN", "AU12", None),
+    ]
+
+
 def test_they_beside_someone_named_are_the_others() -> None:
     got = read("Ana walks over as they fidget.")[0]
     assert ("ANA", "walk", None) in got
