@@ -1061,24 +1061,30 @@ class RulesPlanner:
             # What the speaker is about to do ("Let me check."), for the listener an offer
             # ("Let me transfer you.", "Let me get you a coffee.").
             return "offer" if _SECOND_PERSON & set(words[3:]) else "inform"
-        # "Look, I didn't mean it.": a word that opens an explanation orders nothing.
-        opens_an_explanation = (
-            words[:1] in (["look"], ["listen"]) and len(words) > 1 and tokens[0].clause_end
-        )
-        if (
-            words
-            and not opens_an_explanation
-            and (
-                words[0] in self._lexicon.imperative_verbs
-                or (words[0] in ("please", "don't") and len(words) > 1)
-            )
-        ):
+        if self._orders(tokens):
             return "command"
         if _answers(previous, speaker):
             return "answer"
         if tokens and tokens[-1].exclaims:
             return "exclaim"
         return "inform"
+
+    def _orders(self, tokens: Sequence[Token]) -> bool:
+        """Whether the line opens with an order: an imperative verb ("Sit down."), also after
+        fillers ("Then explain this.", "Okay, sit down."), or "please" or "don't" before more
+        words. "Look, I didn't mean it." opens an explanation instead."""
+        spoken = [t for t in tokens if t.norm]
+        for index, token in enumerate(spoken):
+            more = index + 1 < len(spoken)
+            if token.norm in ("look", "listen") and more and token.clause_end:
+                return False
+            if token.norm in self._lexicon.imperative_verbs:
+                return True
+            if token.norm in ("please", "don't") and more:
+                return True
+            if token.norm not in self._lexicon.fillers or token.sentence_end:
+                return False
+        return False
 
     # -- actions ---------------------------------------------------------------------------------
 
