@@ -170,7 +170,7 @@ _WHAT_THINGS_DO = frozenset(
 # Parts of someone else's body one takes or touches: "his" before them is a person acted on.
 _TOUCHED = frozenset(
     {"hand", "hands", "arm", "arms", "shoulder", "shoulders", "back", "knee", "cheek", "cheeks",
-     "face", "wrist", "neck", "collar", "lapels", "shirt", "sleeve", "chest"}
+     "face", "wrist", "neck", "collar", "lapels", "shirt", "sleeve", "chest", "chin", "hair"}
 )  # fmt: skip
 # Bare verbs after "her" that make her the doer of a clause of her own ("watches her go"): she
 # is the object, not the owner of a thing.
@@ -643,6 +643,8 @@ _AT = frozenset({"at", "toward", "towards"})
 # him.").
 _LOOKING = frozenset({"look", "glance", "stare", "gaze", "peer", "glare"})
 _GOING_ON = frozenset({"then", "and", "now"})
+# What one lifts to look up: "lifts his head" names no thing looked at.
+_LIFTED = frozenset({"head", "chin", "eyes", "gaze"})
 _IRREGULAR_PLURALS = frozenset({"children", "people", "men", "women", "folks"})
 # Words that end the noun phrase after a determiner ("the letter on the table").
 _ENDS_A_THING = _PREPOSITIONS | _CONJUNCTIONS | _DETERMINERS | frozenset({"in", "it"})
@@ -807,8 +809,12 @@ def _owns(token: _Tok) -> bool:
 
 def _names_nothing(region: Sequence[_Tok]) -> bool:
     """Whether the words after a verb name no thing it is done to: none, or a manner or a
-    place ("in silence", "from the doorway", "closely", "up from his paper")."""
-    first = next((t for t in region if t.text[:1].isalpha() and t.low not in _PARTICLES), None)
+    place ("in silence", "from the doorway", "closely", "up from his paper"), or the doer's
+    own head ("lifts his head")."""
+    words = [t for t in region if t.text[:1].isalpha() and t.low not in _PARTICLES]
+    first = words[0] if words else None
+    if first is not None and _owns(first) and len(words) > 1 and words[1].low in _LIFTED:
+        return True
     return first is None or first.low in _PREPOSITIONS | {"in"} or first.adverb
 
 

@@ -297,6 +297,13 @@ def test_looking_up_with_no_place_named_looks_at_whom_the_scene_is_on() -> None:
     assert lines[2] == [("BEN", "gaze", "ANA")]
 
 
+def test_lifting_ones_head_looks_at_someone_and_lifting_anothers_chin_at_them() -> None:
+    lines = read("Ana sits. Ben stands.", "Ben lifts his head.", "Ana raises her eyes.")
+    assert lines[1:] == [[("BEN", "gaze", "ANA")], [("ANA", "gaze", "BEN")]]
+    assert read("Ana sits. Ben stands.", "Ben lifts her chin.")[1] == [("BEN", "gaze", "ANA")]
+    assert read("Ben raises his eyes to the sky.")[0] == [("BEN", "gaze", "up")]
+
+
 def test_a_sentence_going_on_with_a_look_looks_again() -> None:
     assert read("Ana sits. Ben sits.", "Ana stares at the envelope. Then at him.")[1] == [
         ("ANA", "gaze", "down"),

@@ -187,6 +187,12 @@ def test_reassurance_shakes_no_head_and_pardon_asks_again() -> None:
     assert matched("Excuse me, where's the bathroom?")[0] == ("excuse_me", 0)
 
 
+def test_a_goodbye_talked_about_waves_at_no_one() -> None:
+    assert "farewell" not in [name for name, _ in matched("You weren't going to say goodbye?")]
+    assert [name for name, _ in matched("Say hi to your mom.")] == ["greeting_mentioned"]
+    assert matched("Goodbye, Theo.") == [("farewell", 0)]
+
+
 def test_laughter_written_out() -> None:
     for line in ("That's hilarious, haha!", "Ha ha, very funny.", "lol that's so true"):
         assert "laughter" in [name for name, _ in matched(line)], line
