@@ -112,7 +112,10 @@ _UP = frozenset(
 _CAMERA = frozenset({"us", "camera", "lens", "audience", "viewer", "viewers"})
 # Things a look goes to: down, up or the camera.
 _PLACES = (_DOWN | _UP | _CAMERA) - {"up", "down"}
-_BODY_TURNS = frozenset({"head", "back", "face", "body", "around", "away", "eyes", "gaze"})
+# What turns with the body: "turns her head", "spins her chair to face him" (the seat one is in).
+_BODY_TURNS = frozenset(
+    {"head", "back", "face", "body", "around", "away", "eyes", "gaze", "chair", "seat", "stool"}
+)
 _ASIDE = re.compile(r"\([^()]*\)")
 _STOPS = frozenset({".", "!", "?"})
 # Words that say what someone is when they are introduced ("CHARYA, a nice Librarian lady").
@@ -1595,6 +1598,8 @@ class ActionParser:
     ) -> list[str] | None:
         """The subject in tokens[begin:end] just before a verb; None means "the same as before".
         An empty list means an unknown subject: the verb must produce nothing."""
+        if end > begin and tokens[end - 1].low == "to" and not tokens[end - 1].glossed:
+            return None  # an infinitive's subject is the verb's before: "spins her chair to face"
         j = end - 1
         while j >= begin and (
             tokens[j].low in _SKIPPABLE or tokens[j].low in NEGATIONS or tokens[j].adverb

@@ -368,6 +368,7 @@ def _with_light_verbs(
     the first matching entry of a verb wins."""
     general = general_entries(actions)
     look = BehaviourTemplate(channel="gaze", target="$object")
+    mass = frozenset(str(noun) for noun in raw.get("mass_nouns") or ())
     made: list[ActionEntry] = []
     for item in raw["verbs"]:
         verb = str(item["verb"]).lower()
@@ -386,9 +387,11 @@ def _with_light_verbs(
             )
             if all(t.target != "$object" for t in behaviours):
                 behaviours = (*behaviours, look)
+            # A mass noun takes no article: "breaks into nervous laughter".
+            openers = ((),) if noun in mass else tuple((o,) for o in _LIGHT_NOUN_OPENERS)
             objects = tuple(
-                (*particle, opener, *["*"] * between, str(noun))
-                for opener in _LIGHT_NOUN_OPENERS
+                (*particle, *opener, *["*"] * between, str(noun))
+                for opener in openers
                 for between in range(3)
             )
             made.append(
