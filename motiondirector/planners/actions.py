@@ -848,8 +848,8 @@ def _named_between_commas(
     """The names set off by commas just before a verb, naming who a noun before them is:
     "Their kids, ZOE and SAM, sit" (ZOE and SAM); empty when anything else stands between."""
     opening = next((i for i in range(comma - 1, begin - 1, -1) if tokens[i].text == ","), None)
-    if opening is None or opening == begin:
-        return []
+    if opening is None or opening == begin or names.match_ending(tokens, opening - 1):
+        return []  # "The BEST MAN, Tony, taps his glass": the name is the BEST MAN's own
     found: list[str] = []
     k = opening + 1
     while k < comma:

@@ -120,6 +120,16 @@ def test_a_character_of_the_action_alone_does_something() -> None:
     assert scene.characters == ("THE DOG", "JOHN", "ANA")
 
 
+def test_a_name_set_off_after_a_role_is_the_role_s_own() -> None:
+    # "The BEST MAN, Tony, taps": Tony is the best man, no one else; kids named after their
+    # noun are the ones who act.
+    scene = fountain(
+        "INT. HALL - NIGHT\n\nThe BEST MAN, Tony, taps his glass. The BRIDE smiles.\n\n"
+        "BEST MAN\nA toast!\n\nBRIDE\nOh no.\n"
+    )
+    assert scene.characters == ("BEST MAN", "BRIDE")
+
+
 def test_a_capitalised_word_that_starts_a_sentence_must_act_like_someone() -> None:
     scene = fountain("INT. CAVE\n\nSilence falls. Thrain turns and smiles.\n\nLIA\nHello?\n")
     assert scene.characters == ("THRAIN", "LIA")
