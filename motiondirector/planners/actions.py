@@ -173,7 +173,8 @@ _WHAT_THINGS_DO = frozenset(
 # Parts of someone else's body one takes or touches: "his" before them is a person acted on.
 _TOUCHED = frozenset(
     {"hand", "hands", "arm", "arms", "shoulder", "shoulders", "back", "knee", "cheek", "cheeks",
-     "face", "wrist", "neck", "collar", "lapels", "shirt", "sleeve", "chest", "chin", "hair"}
+     "face", "wrist", "neck", "collar", "lapels", "shirt", "sleeve", "chest", "chin", "hair",
+     "gut", "stomach", "ribs", "jaw", "nose", "throat"}
 )  # fmt: skip
 # Bare verbs after "her" that make her the doer of a clause of her own ("watches her go"): she
 # is the object, not the owner of a thing.

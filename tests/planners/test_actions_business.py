@@ -78,6 +78,15 @@ LINES = [
     ("Ana walks over to face Ben.", {"ANA walk", "ANA turn", "ANA gaze>BEN"}),
     ("Ana allows herself a small smile, then stands.", {"ANA AU6", "ANA AU12", "ANA stand"}),
     ("Ben breaks into nervous laughter.", {"BEN AU6", "BEN AU12", "BEN AU26", "BEN toss"}),
+    # A fight in an alley.
+    ("Ben backs into the alley, hands raised.", {"BEN walk", "BEN stop"}),
+    ("Ben swings at Ana.", {"BEN punch>ANA", "BEN AU4"}),
+    ("Ana ducks.", {"ANA kneel"}),
+    ("Ana drives an elbow into his gut.", {"ANA punch>BEN", "ANA AU4"}),
+    ("Ben lunges at Ana.", {"BEN lean_forward", "BEN gaze>ANA"}),
+    ("Ana blocks.", {"ANA stop"}),
+    ("Ben crumples.", {"BEN fall"}),
+    ("Ana punches him in the jaw.", {"ANA punch>BEN", "ANA AU4"}),
     ("Ana pushes off the wall.", {"ANA stand"}),
     ("Ana slaps a photograph onto the table.", {"ANA put_down", "ANA AU4"}),
     ("Ana slams both palms on the table.", {"ANA beat", "ANA AU4", "ANA AU23"}),
@@ -335,6 +344,8 @@ LINES = [
     ("Ana strikes a match.", set()),
     ("Ben catches up.", set()),
     ("Ana catches a cab.", set()),
+    ("Ana swings the door open.", set()),
+    ("Ben ducks out.", {"BEN walk"}),
 ]
 
 
