@@ -79,6 +79,8 @@ LINES = [
     ("Ana allows herself a small smile, then stands.", {"ANA AU6", "ANA AU12", "ANA stand"}),
     ("Ben breaks into nervous laughter.", {"BEN AU6", "BEN AU12", "BEN AU26", "BEN toss"}),
     ("Ana doodles in her notebook.", {"ANA write"}),
+    ("Ana waves as he shuffles off.", {"ANA wave", "BEN walk"}),
+    ("Ana waves the offer away.", {"ANA dismiss"}),
     # A fight in an alley.
     ("Ben backs into the alley, hands raised.", {"BEN walk", "BEN stop"}),
     ("Ben swings at Ana.", {"BEN punch>ANA", "BEN AU4"}),
