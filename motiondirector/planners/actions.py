@@ -650,6 +650,11 @@ _GOING_ON = frozenset({"then", "and", "now"})
 # What one lifts to look up: "lifts his head" names no thing looked at.
 _LIFTED = frozenset({"head", "chin", "eyes", "gaze"})
 _IRREGULAR_PLURALS = frozenset({"children", "people", "men", "women", "folks"})
+# Verbs that put a thing in the hand, where a look at "it" then goes down.
+_TAKING = frozenset(
+    {"picks", "picked", "takes", "took", "grabs", "grabbed", "holds", "held", "lifts", "lifted",
+     "pulls", "pulled", "produces", "produced"}
+)  # fmt: skip
 # Words that end the noun phrase after a determiner ("the letter on the table").
 _ENDS_A_THING = _PREPOSITIONS | _CONJUNCTIONS | _DETERMINERS | frozenset({"in", "it"})
 _LOOK = BehaviourTemplate(channel="gaze", target="$object")
@@ -1824,7 +1829,11 @@ class ActionParser:
         # "Glances at it": where the thing named last, in this sentence or one before, is.
         it = None
         if any(t.low == "it" for t in region):
-            it = self._thing_place(tokens[: verb.position]) or tracker.thing_place
+            before = tokens[: verb.position]
+            if any(t.low in _TAKING for t in before):
+                it = "down"  # "picks one up, squints at it": the thing in hand
+            else:
+                it = self._thing_place(before) or tracker.thing_place
         for template in verb.entry.behaviours:
             if degree != 1.0 and template.channel != "gaze":
                 template = replace(

@@ -329,6 +329,8 @@ def test_a_look_at_it_goes_where_the_thing_named_last_is() -> None:
     assert lines[2] == [("BEN", "gaze", "up")]
     assert lines[3] == [("ANA", "gaze", "away")]  # the door: the nurse is no thing
     assert ("ANA", "gaze", "down") in lines[4]
+    # Taken in hand just before: "picks one up, squints at it".
+    assert ("BEN", "gaze", "down") in read("Ben picks one up, squints at it.")[0]
 
 
 def test_each_other() -> None:
