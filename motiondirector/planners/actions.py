@@ -848,6 +848,19 @@ def _plural(token: _Tok) -> bool:
     )
 
 
+def _before_an_appositive(
+    tokens: Sequence[_Tok], begin: int, end: int, names: NameIndex
+) -> int | None:
+    """Where the name ends whose appositive ends at `end` (", the bride" in "NADIA, the
+    bride, and OMAR"): up to four lower-case words after a comma after a name; else None."""
+    k = end
+    while k >= begin and end - k < 4 and tokens[k].text.isalpha() and tokens[k].text.islower():
+        k -= 1
+    if k == end or k <= begin or tokens[k].text != ",":
+        return None
+    return k - 1 if names.match_ending(tokens, k - 1) is not None else None
+
+
 def _named_between_commas(
     tokens: Sequence[_Tok], begin: int, comma: int, names: NameIndex
 ) -> list[str]:
@@ -1736,6 +1749,12 @@ class ActionParser:
             k -= 1  # a full name: "Brick Braddock" names BRICK
         while k >= begin:
             match = names.match_ending(tokens, k)
+            if match is None and cluster:
+                # "NADIA, the bride, and OMAR, the groom, sit": past what the name before is.
+                before = _before_an_appositive(tokens, begin, k, names)
+                if before is not None:
+                    k = before
+                    continue
             if match is None or tokens[k].possessive:
                 break
             cluster.insert(0, match[0])

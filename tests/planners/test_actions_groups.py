@@ -32,6 +32,9 @@ def test_names_set_off_by_commas_are_the_subject_and_what_the_noun_before_them_c
     assert lines[0] == [("BRICK", "sit", None), ("STEEL", "sit", None)]
     assert lines[1] == [("BRICK", "fist_pump", None), ("STEEL", "fist_pump", None)]
     assert read("Her son, BEN, waves.")[0] == [("BEN", "wave", None)]
+    # What each of them is may stand between the names: both sit.
+    got = read("ANA (30s), the bride, and BEN (30s), the groom, sit.")[0]
+    assert got == [("ANA", "sit", None), ("BEN", "sit", None)]
     # A name after the verb's object is no subject of the verb after the comma.
     assert read("Ben hugs Ana, smiles.")[0] == [
         ("BEN", "hug", "ANA"),
