@@ -370,6 +370,8 @@ class NameIndex:
                 self._capital_only.add((word,))
         # Kin learnt while reading (`add_kin`): a name only after a possessive.
         self._kin: dict[tuple[str, ...], str | None] = {}
+        # What someone is, learnt while reading (`add_role`): a name only after "the".
+        self._what: dict[tuple[str, ...], str | None] = {}
         self._index()
 
     def _index(self) -> None:
@@ -385,6 +387,11 @@ class NameIndex:
             if kin is not None and words not in self._exact:
                 self._exact[words] = [kin]
                 self._kin_only.add(words)
+        self._what_only: set[tuple[str, ...]] = set()
+        for words, name in self._what.items():
+            if name is not None and words not in self._exact:
+                self._exact[words] = [name]
+                self._what_only.add(words)
         self._lengths = sorted({len(words) for words in self._exact}, reverse=True)
         self._firsts = {words[0] for words in self._exact}
         self._lasts = {words[-1] for words in self._exact}
@@ -400,6 +407,20 @@ class NameIndex:
             self._kin[key] = None
         elif key not in self._kin:
             self._kin[key] = name
+        else:
+            return
+        self._index()
+
+    def add_role(self, noun: str, name: str) -> None:
+        """`name` is the `noun` the script introduced them as ("NADIA (30s), the bride,"): "the
+        bride" names her from now on; a noun said of two characters names neither."""
+        if noun not in person_nouns() or noun in _KIN:
+            return
+        key = (noun,)
+        if key in self._what and self._what[key] != name:
+            self._what[key] = None
+        elif key not in self._what:
+            self._what[key] = name
         else:
             return
         self._index()
@@ -440,6 +461,9 @@ class NameIndex:
             # "her brother", "Sophie's mother": kin is someone's only.
             owned = start > 0 and _owns(tokens[start - 1])
             return names[0] if names and owned else None
+        if words in self._what_only:
+            # "the bride": what someone was introduced as, with its article.
+            return names[0] if names and start > 0 and tokens[start - 1].low == "the" else None
         if (
             names
             and (self._not_noun(tokens, start) or self._role(tokens, start, words))
@@ -2184,6 +2208,8 @@ class ActionParser:
                 return
             if len(cluster) == 1 and position > begin and _owns(tokens[position - 1]):
                 names.add_kin(low, cluster[0])  # "GRACE (60s), their mother,"
+            if len(cluster) == 1 and position == begin + 1 and tokens[begin].low == "the":
+                names.add_role(low, cluster[0])  # "NADIA (30s), the bride,"
             if low in _MALE_NOUNS or low in _FEMALE_NOUNS:
                 for name in cluster:
                     tracker.learn(name, "m" if low in _MALE_NOUNS else "f")

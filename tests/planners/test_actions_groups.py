@@ -35,6 +35,10 @@ def test_names_set_off_by_commas_are_the_subject_and_what_the_noun_before_them_c
     # What each of them is may stand between the names: both sit.
     got = read("ANA (30s), the bride, and BEN (30s), the groom, sit.")[0]
     assert got == [("ANA", "sit", None), ("BEN", "sit", None)]
+    # What they were introduced as names them after "the" from then on.
+    lines = read("ANA (30s), the bride, and BEN (30s), the groom, sit.", "The bride laughs.")
+    assert ("ANA", "toss", None) in lines[1]
+    assert read("The bride laughs.")[0] == []  # no one was introduced so
     # A name after the verb's object is no subject of the verb after the comma.
     assert read("Ben hugs Ana, smiles.")[0] == [
         ("BEN", "hug", "ANA"),
