@@ -388,9 +388,9 @@ class NameIndex:
                 self._exact[words] = [kin]
                 self._kin_only.add(words)
         self._what_only: set[tuple[str, ...]] = set()
-        for words, name in self._what.items():
-            if name is not None and words not in self._exact:
-                self._exact[words] = [name]
+        for words, what in self._what.items():
+            if what is not None and words not in self._exact:
+                self._exact[words] = [what]
                 self._what_only.add(words)
         self._lengths = sorted({len(words) for words in self._exact}, reverse=True)
         self._firsts = {words[0] for words in self._exact}
