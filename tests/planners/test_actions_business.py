@@ -81,6 +81,8 @@ LINES = [
     ("Ana doodles in her notebook.", {"ANA write"}),
     ("Ana waves as he shuffles off.", {"ANA wave", "BEN walk"}),
     ("Ana waves the offer away.", {"ANA dismiss"}),
+    ("Ben follows close behind.", {"BEN walk"}),
+    ("Ben nudges it open with the bat.", {"BEN open"}),
     # A fight in an alley.
     ("Ben backs into the alley, hands raised.", {"BEN walk", "BEN stop"}),
     ("Ben swings at Ana.", {"BEN punch>ANA", "BEN AU4"}),
