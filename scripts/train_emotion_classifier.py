@@ -598,6 +598,12 @@ languages beyond those below, use the `llm` planner, or pass your own `emotion_m
 Where the classifier hears no emotion in an English line, the line's strong English emotion
 words may still give it one ([English words](#english-words)).
 
+A line that only calls someone, every word a capitalised word of a character's name or a title
+("Ensign!", "Phoebe!", "Captain Okoro!"), is neutral whatever the classifier hears: its one
+exclamation mark made it smile (joy 0.72 at a captain's "Ensign!" on a red-alert bridge), with
+the reason `classifier: joy 0.72; the line only calls a name`. On MELD dev it changes 3 lines,
+2 of them to the human label (weighted F1 0.5835 to 0.585, macro 0.431 to 0.432).
+
 ## Other languages
 
 Read by the English classifier, "¡Te odio! ¡Sal de mi casa!" was joy 0.62 and "Está muerto. No

@@ -62,6 +62,7 @@ from motiondirector.planners.emotion_words import (
 )
 from motiondirector.planners.listeners import listener_behaviours
 from motiondirector.planners.opening import opening_postures
+from motiondirector.scene.names import TITLES
 from motiondirector.speech.scripts import join_words
 
 
@@ -236,6 +237,8 @@ class _Prepared:
     explicit: _Explicit
     listeners: tuple[str, ...]
     vocative: str | None = None  # a listener named in the line ("You broke it, Ben.")
+    # The line only calls someone ("Ensign!", "Phoebe!"): no emotion of its own.
+    only_a_call: bool = False
     # The emotion an action line of the beat, since the speaker's last line, describes them in.
     stated: _Emotion | None = None
     # What the line's English words state of the speaker's feeling, once read (`stated_words`).
@@ -495,9 +498,16 @@ class RulesPlanner:
                 tracker.speaks(item.speaker)
                 listeners = attending[item.id]
                 named = names.find(item.text)
+                tokens = tokenize(item.words)
+                words = [t for t in tokens if t.norm]
                 prepared[item.id] = _Prepared(
                     utterance=item,
-                    tokens=tokenize(item.words),
+                    tokens=tokens,
+                    only_a_call=bool(words)
+                    and all(
+                        t.text[:1].isupper() and (t.norm in TITLES or names.has_word(t.norm))
+                        for t in words
+                    ),
                     explicit=self._read_parentheticals(item, names, tracker, on_stage),
                     listeners=listeners,
                     vocative=named if named in listeners else None,
@@ -600,6 +610,14 @@ class RulesPlanner:
                 )
                 if stated is not None:
                     result[item.utterance.id] = stated
+                    continue
+                if label != "neutral" and item.only_a_call:
+                    # "Ensign!": a name called says nothing of how; the classifier's joy at
+                    # one exclamation mark would smile at it.
+                    reason = f"classifier: {raw} {confidence:.2f}; the line only calls a name"
+                    result[item.utterance.id] = _Emotion(
+                        "neutral", NEUTRAL_INTENSITY, "classifier", reason
+                    )
                     continue
                 if label == "neutral":
                     vote = votes[item.utterance.id]

@@ -36,7 +36,7 @@ TITLES = frozenset(
      "mother", "uncle", "aunt", "reverend", "rev", "pastor", "chief", "mayor", "senator",
      "president", "king", "queen", "prince", "princess", "sheriff", "deputy", "principal",
      "nanny", "grandma", "grandpa", "corporal", "cpl", "private", "pvt", "commander",
-     "admiral", "governor", "rabbi", "dame"}
+     "admiral", "governor", "rabbi", "dame", "ensign"}
 )  # fmt: skip
 NUMBERS = frozenset(
     {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",

@@ -334,6 +334,20 @@ def test_concern_stands_over_the_fear_the_classifier_hears_in_it() -> None:
     assert (mine.emotion, mine.emotion_origin) == ("fear", "classifier")
 
 
+def test_a_line_that_only_calls_a_name_has_no_emotion_of_its_own() -> None:
+    script = {
+        "turns": [
+            {"speaker": "OKORO", "text": "Ensign Park!"},
+            {"speaker": "PARK", "text": "Captain!"},
+            {"speaker": "OKORO", "text": "Hi Park!"},
+        ]
+    }
+    called, titled, greeted = directed(script, RulesPlanner(emotion_model=_Hears("joy"))).utterances
+    assert (called.emotion, titled.emotion) == ("neutral", "neutral")
+    assert called.emotion_reason == "classifier: joy 0.60; the line only calls a name"
+    assert greeted.emotion == "joy"
+
+
 def test_english_words_do_not_read_a_line_said_in_another_language() -> None:
     script = {"language": "fr", "turns": [{"speaker": "ANA", "text": "Love, love, love."}]}
     (line,) = directed(script, RulesPlanner(emotion_model=_Hears("neutral"))).utterances
