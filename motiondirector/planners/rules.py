@@ -237,8 +237,14 @@ class _Prepared:
     explicit: _Explicit
     listeners: tuple[str, ...]
     vocative: str | None = None  # a listener named in the line ("You broke it, Ben.")
-    # The line only calls someone ("Ensign!", "Phoebe!"): no emotion of its own.
-    only_a_call: bool = False
+    # How many tokens open the line calling someone ("Park. Fire everything we have."); all of
+    # them where the line only calls ("Ensign!"), which says no emotion of its own.
+    call: int = 0
+
+    @property
+    def only_a_call(self) -> bool:
+        return 0 < self.call == len(self.tokens)
+
     # The emotion an action line of the beat, since the speaker's last line, describes them in.
     stated: _Emotion | None = None
     # What the line's English words state of the speaker's feeling, once read (`stated_words`).
@@ -342,6 +348,20 @@ def _said(reading: WordsReading) -> str:
     """The words a reading heard, for a reason: '"scary" felt for another'."""
     said = ", ".join(f'"{phrase}"' for phrase in reading.phrases) or '"?!"'
     return f"{said} felt for another" if reading.felt_for else said
+
+
+def _call(tokens: Sequence[Token], names: NameIndex) -> int:
+    """How many tokens open the line with sentences that only call someone: each word a
+    capitalised word of a character's name or a title ("Park.", "Ensign!", "Captain Okoro!")."""
+    end = 0
+    for token in tokens:
+        if token.norm and not (
+            token.text[:1].isupper() and (token.norm in TITLES or names.has_word(token.norm))
+        ):
+            break
+        if token.sentence_end:
+            end = token.index + 1
+    return end
 
 
 def _concern(item: _Prepared, label: str, raw: str, confidence: float) -> _Emotion | None:
@@ -499,15 +519,10 @@ class RulesPlanner:
                 listeners = attending[item.id]
                 named = names.find(item.text)
                 tokens = tokenize(item.words)
-                words = [t for t in tokens if t.norm]
                 prepared[item.id] = _Prepared(
                     utterance=item,
                     tokens=tokens,
-                    only_a_call=bool(words)
-                    and all(
-                        t.text[:1].isupper() and (t.norm in TITLES or names.has_word(t.norm))
-                        for t in words
-                    ),
+                    call=_call(tokens, names),
                     explicit=self._read_parentheticals(item, names, tracker, on_stage),
                     listeners=listeners,
                     vocative=named if named in listeners else None,
@@ -922,7 +937,7 @@ class RulesPlanner:
         behaviours.sort(key=lambda b: self._order(b, speaker))
         return UtteranceDirection(
             utterance_id=utterance.id,
-            intent=self._intent(tokens, matches, previous, utterance.speaker),
+            intent=self._intent(tokens, matches, previous, utterance.speaker, item.call),
             emotion=label,
             intensity=round(_clamp(intensity), 3),
             emotion_origin=emotion.origin,
@@ -1050,7 +1065,10 @@ class RulesPlanner:
         matches: Sequence[CueMatch],
         previous: _Prepared | None,
         speaker: str,
+        call: int = 0,
     ) -> str:
+        """The line's speech act; `call` tokens open it calling someone, before an order may
+        begin ("Park. Fire everything we have.")."""
         fillers = self._lexicon.fillers
         words = [t.norm for t in tokens if t.norm]
         # "Don't cry.", "Don't go!": an order, though it opens with a negation; "Don't." alone
@@ -1079,7 +1097,7 @@ class RulesPlanner:
             # What the speaker is about to do ("Let me check."), for the listener an offer
             # ("Let me transfer you.", "Let me get you a coffee.").
             return "offer" if _SECOND_PERSON & set(words[3:]) else "inform"
-        if self._orders(tokens):
+        if self._orders(tokens[call:]):
             return "command"
         if _answers(previous, speaker):
             return "answer"

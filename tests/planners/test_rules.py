@@ -410,6 +410,11 @@ def test_intent(text: str, intent: str) -> None:
     assert plan_one(("ANA", text)).utterances[0].intent == intent
 
 
+def test_an_order_after_a_name_called_is_an_order() -> None:
+    assert plan_one(("ANA", "Ben. Sit down.")).utterances[0].intent == "command"
+    assert plan_one(("ANA", "Ben. The key is here.")).utterances[0].intent == "inform"
+
+
 def test_an_answer_follows_a_question() -> None:
     direction = plan_one(("ANA", "Where is it?"), ("BEN", "Under the mat."))
     assert [u.intent for u in direction.utterances] == ["ask", "answer"]
