@@ -185,6 +185,7 @@ def test_reassurance_shakes_no_head_and_pardon_asks_again() -> None:
     assert [name for name, _ in matched("Sorry, I'm late.")] == ["apology"]
     # Asking someone's attention dips the head; only an apology looks down.
     assert matched("Excuse me, where's the bathroom?")[0] == ("excuse_me", 0)
+    assert ("apology", 1) in matched("Oops, my mistake.")
 
 
 def test_a_goodbye_talked_about_waves_at_no_one() -> None:
