@@ -400,27 +400,21 @@ class NameIndex:
     def add_kin(self, noun: str, name: str) -> None:
         """`name` is someone's `noun` ("Her brother NICK"): "her brother", "Sophie's brother"
         name them from now on; a noun said of two characters names neither."""
-        if noun not in _KIN:
-            return
-        key = (noun,)
-        if key in self._kin and self._kin[key] != name:
-            self._kin[key] = None
-        elif key not in self._kin:
-            self._kin[key] = name
-        else:
-            return
-        self._index()
+        if noun in _KIN:
+            self._learn(self._kin, noun, name)
 
     def add_role(self, noun: str, name: str) -> None:
         """`name` is the `noun` the script introduced them as ("NADIA (30s), the bride,"): "the
         bride" names her from now on; a noun said of two characters names neither."""
-        if noun not in person_nouns() or noun in _KIN:
-            return
+        if noun in person_nouns() and noun not in _KIN:
+            self._learn(self._what, noun, name)
+
+    def _learn(self, said: dict[tuple[str, ...], str | None], noun: str, name: str) -> None:
         key = (noun,)
-        if key in self._what and self._what[key] != name:
-            self._what[key] = None
-        elif key not in self._what:
-            self._what[key] = name
+        if key in said and said[key] != name:
+            said[key] = None
+        elif key not in said:
+            said[key] = name
         else:
             return
         self._index()
