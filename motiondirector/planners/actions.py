@@ -525,6 +525,8 @@ class ReferenceTracker:
         # Where the last thing an earlier sentence named is: where a look at "it" goes.
         self.thing_place: str | None = None
         self._called: dict[str, tuple[str, ...]] = {}  # "kids": the names a list called so
+        # Who the last sentence with a named doer had do something: "the others" are not them.
+        self.last_doers: tuple[str, ...] = ()
 
     def call(self, noun: str, names: Sequence[str]) -> None:
         """A plural noun the script gave a list of names ("Their kids, ZOE and SAM, sit"): whom
@@ -548,6 +550,8 @@ class ReferenceTracker:
         """A sentence is read: its subjects come after whom it names otherwise, so a pronoun
         in the sentences after means its subject before its object ("He gives Nar and Yor a
         glare. They shrug. Charya points at him." -- at him, not at Yor)."""
+        if subjects:
+            self.last_doers = tuple(subjects)
         for name in subjects:
             if name in self._recent:
                 self._recent[name] = self._recent.pop(name)
@@ -855,6 +859,32 @@ def _names_a_place(region: Sequence[_Tok]) -> bool:
         if token.low in _PLACES:
             return True
     return False
+
+
+def _inverted_subject(tokens: Sequence[_Tok], verb: _Verb, names: NameIndex) -> list[str] | None:
+    """The names after a verb of posture that a place opens the sentence with: "Around it sit
+    MARK, JEN and TOMAS", "At the bar stands BEN"; None when the sentence is no such."""
+    entry = verb.entry
+    if (
+        entry is None
+        or not entry.behaviours
+        or any(t.channel != "posture" for t in entry.behaviours)
+        or not tokens
+        or tokens[0].low not in _PREPOSITIONS | {"around", "in", "on"}
+    ):
+        return None
+    found: list[str] = []
+    k = verb.position + 1
+    while k < len(tokens):
+        match = names.match_starting(tokens, k)
+        if match is not None and not tokens[k].possessive:
+            found.append(match[0])
+            k = match[1]
+        elif found and tokens[k].low in (",", "and", "&"):
+            k += 1
+        else:
+            break
+    return found or None
 
 
 def _plural(token: _Tok) -> bool:
@@ -1215,6 +1245,8 @@ class ActionParser:
                 found: list[str] | None = [relative.antecedent]
             else:
                 found = self._subject(tokens, previous_end, region_end, names, tracker, on_stage)
+            if not found and number == 0:
+                found = _inverted_subject(tokens, verb, names) or found
             if found is None and (not subject or number == 0):
                 # The first verb of a sentence after one it does not know has the sentence's
                 # own subject, not the last sentence's: "TOMAS knocks and enters."
@@ -1755,6 +1787,10 @@ class ActionParser:
             if size is not None:
                 group = tracker.group(size, on_stage)
                 return _Everyone(group) if group == list(on_stage) else _Group(group)
+            if token.low == "others":
+                # "Priya leaves. The others let out a breath.": all but who just acted.
+                rest = [name for name in on_stage if name not in tracker.last_doers]
+                return _Everyone(rest or on_stage)
             return _Everyone(tracker.they(on_stage) if token.low == "they" else on_stage)
         cluster: list[str] = []
         k = j

@@ -47,6 +47,17 @@ def test_names_set_off_by_commas_are_the_subject_and_what_the_noun_before_them_c
     ]
 
 
+def test_a_place_before_a_verb_of_posture_puts_its_subject_after_it() -> None:
+    got = read("Around the table sit BEN, BRICK and STEEL.")[0]
+    assert got == [("BEN", "sit", None), ("BRICK", "sit", None), ("STEEL", "sit", None)]
+    assert read("At the bar stands Ana.")[0] == [("ANA", "stand", None)]
+
+
+def test_the_others_are_all_but_who_just_acted() -> None:
+    got = read("Ana leaves. The others sigh.")[0]
+    assert {name for name, lexeme, _ in got if lexeme == "breathe"} == {"BEN", "BRICK", "STEEL"}
+
+
 def test_they_beside_someone_named_are_the_others() -> None:
     got = read("Ana walks over as they fidget.")[0]
     assert ("ANA", "walk", None) in got
