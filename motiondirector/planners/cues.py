@@ -47,6 +47,8 @@ class ParentheticalCue:
     behaviours: tuple[BehaviourTemplate, ...]
     gesture_scale: float = 1.0
     beats: bool = True
+    # The one spoken to cannot see the speaker (a phone, a radio): no gesture shown to them.
+    unseen: bool = False
     pause: bool = False
     # False for words an action line mostly uses otherwise ("moved to the door", "a cold night"):
     # they state the emotion only in a parenthetical.
@@ -247,6 +249,7 @@ def _parenthetical(raw: Mapping[str, Any], index: int) -> ParentheticalCue:
         behaviours=_templates(raw.get("behaviours"), where),
         gesture_scale=float(style.get("gesture_scale", 1.0)),
         beats=bool(style.get("beats", True)),
+        unseen=bool(style.get("unseen", False)),
         pause=bool(raw.get("pause", False)),
         action_lines=bool(raw.get("action_lines", True)),
     )

@@ -99,6 +99,10 @@ ENUMERATION_PRIORITY = 50
 NEUTRAL_INTENSITY = 0.3  # a confident "neutral" is still a calm face
 HEAD_MERGE_GAP = 2  # "no, no, no": one shake across the words, not three
 _EXCLUSIVE_CHANNELS = frozenset({"head", "gesture", "gaze", "posture"})
+# Gestures made for the one spoken to to see: left out when they cannot (`unseen`).
+_SHOWN_TO_THE_LISTENER = frozenset(
+    {"wave", "point", "handshake", "hug", "thumbs_up", "salute", "beckon", "bow", "clap"}
+)
 # Words that aim a line at whom it is said to ("I'm so angry with you").
 _SECOND_PERSON = frozenset({"you", "your", "yours", "yourself", "yourselves", "ya", "u", "ur"})
 # After "let me", what asks to be let do something ("Let me go!", "Let me in", "Let me finish").
@@ -216,6 +220,7 @@ class _Explicit:
     addressee: str | None = None
     gesture_scale: float = 1.0
     beats: bool = True
+    unseen: bool = False  # said into a phone or a radio: the listener sees no gesture
     drafts: list[tuple[int, _Draft]] = field(default_factory=list)  # (priority, draft)
     ruled_out: RuledOut = field(default_factory=RuledOut)
 
@@ -717,6 +722,7 @@ class RulesPlanner:
                     explicit.reason = reason
                 explicit.gesture_scale *= cue.gesture_scale
                 explicit.beats = explicit.beats and cue.beats
+                explicit.unseen = explicit.unseen or cue.unseen
                 for template in cue.behaviours:
                     draft = self._from_template(
                         template, utterance.speaker, "parenthetical", reason, anchor
@@ -868,6 +874,8 @@ class RulesPlanner:
         for match in matches:
             reason = self._trigger(tokens, match)
             for template in match.category.behaviours:
+                if explicit.unseen and template.lexeme in _SHOWN_TO_THE_LISTENER:
+                    continue  # "(into phone) Love you too. Bye.": no wave down the line
                 draft = self._from_template(
                     template, speaker, "cue", reason, match.anchor, f"rules.{match.category.name}"
                 )

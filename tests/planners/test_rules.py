@@ -263,6 +263,15 @@ def test_intensifiers_scale_explicit_emotion() -> None:
     assert slight.intensity < plain.intensity < very.intensity
 
 
+def test_a_line_said_into_a_phone_shows_the_caller_no_wave() -> None:
+    u = plan_one(("ANA", "Love you too. Bye.", [(0, "into phone")])).utterances[0]
+    assert not find(u, "ANA", "gesture", lexeme="wave")
+    assert find(u, "ANA", "head", lexeme="nod")  # a nod goes with the words all the same
+    assert find(
+        plan_one(("ANA", "Love you too. Bye.")).utterances[0], "ANA", "gesture", lexeme="wave"
+    )
+
+
 def test_whispering_turns_beats_off() -> None:
     text = (
         "The guards change shifts at midnight and the eastern gate stays unlocked for ten minutes."
