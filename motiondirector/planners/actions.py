@@ -708,7 +708,7 @@ _BEING_IN_A_POSTURE = frozenset(
      "slouch", "slouches", "slouched", "slouching", "hunch", "hunches", "hunched", "huddle",
      "huddles", "huddled", "rest", "rests", "resting", "sleep", "sleeps", "sleeping", "doze",
      "dozes", "dozing", "nap", "naps", "napping", "drive", "drives", "driving", "ride",
-     "rides", "riding", "curled", "slumped"}
+     "rides", "riding", "curled", "slumped", "watch", "watches", "watching"}
 )  # fmt: skip
 # Participles that say a state even with "up" or "down" after them ("is curled up").
 _STATE_PARTICIPLES = frozenset({"curled", "slumped", "hunched", "huddled", "crouched"})

@@ -119,6 +119,11 @@ There you are.
     ]
 
 
+def test_watching_from_the_couch_when_the_scene_opens_is_sitting() -> None:
+    script = "INT. APARTMENT - NIGHT\n\nSARAH paces. BECCA watches from the couch.\n\nSARAH\nNo.\n"
+    assert ("BECCA", "sit", OPENING) in postures(script)
+
+
 def test_napping_in_an_armchair_when_the_scene_opens_is_sitting() -> None:
     script = "INT. LIVING ROOM - NIGHT\n\nFRANK (60s) naps in an armchair.\n\nLUCY\nDad?\n"
     assert ("FRANK", "sit", OPENING) in postures(script)
