@@ -605,6 +605,10 @@ class ReferenceTracker:
         self._recent[name] = None
         if name not in self._guess:
             self._guess[name] = name_gender(name)
+            # A name that is a word for a man or a woman says so: DAD, GRANDMA, THE WAITRESS.
+            word = name.split()[-1].lower() if name.split() else ""
+            if word in _MALE_NOUNS or word in _FEMALE_NOUNS:
+                self._gender.setdefault(name, "m" if word in _MALE_NOUNS else "f")
         if self._keep is not None and len(self._recent) > self._keep:
             oldest = next(iter(self._recent))
             del self._recent[oldest]

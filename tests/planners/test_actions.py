@@ -316,6 +316,15 @@ def test_a_sentence_going_on_with_a_look_looks_again() -> None:
     assert read("Ana nods. Then at Ben.")[0] == [("ANA", "nod", None)]  # no look to go on with
 
 
+def test_a_name_that_is_a_word_for_a_man_or_a_woman_says_their_gender() -> None:
+    parser = ActionParser(load_cue_lexicon())
+    cast = ["LILY", "MAX", "DAD"]
+    names, tracker = NameIndex(cast), ReferenceTracker()
+    for line in ("LILY and her little brother MAX crouch.", "Dad walks over. Suddenly he nods."):
+        cues = parser.parse(line, names, tracker, cast)
+    assert [(c.character, c.template.lexeme) for c in cues][-1] == ("DAD", "nod")
+
+
 def test_a_look_at_it_goes_where_the_thing_named_last_is() -> None:
     lines = read(
         "A letter lies on the table. Ben glances at it.",

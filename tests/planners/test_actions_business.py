@@ -83,6 +83,16 @@ LINES = [
     ("Ana waves the offer away.", {"ANA dismiss"}),
     ("Ben follows close behind.", {"BEN walk"}),
     ("Ben nudges it open with the bat.", {"BEN open"}),
+    # Play in a backyard.
+    ("Ben chases Ana.", {"BEN run", "BEN gaze>ANA"}),
+    (
+        "Ana shrieks and scatters across the lawn.",
+        {"ANA AU1", "ANA AU2", "ANA AU5", "ANA AU20", "ANA AU26", "ANA run"},
+    ),
+    ("Ben searches the yard.", {"BEN walk", "BEN gaze>away"}),
+    ("Ben searches his pockets.", {"BEN take"}),
+    ("Ana yanks Ben back.", {"ANA take>BEN"}),
+    ("Ben pounces.", {"BEN lean_forward"}),
     # A fight in an alley.
     ("Ben backs into the alley, hands raised.", {"BEN walk", "BEN stop"}),
     ("Ben swings at Ana.", {"BEN punch>ANA", "BEN AU4"}),
