@@ -194,6 +194,12 @@ def test_a_goodbye_talked_about_waves_at_no_one() -> None:
     assert matched("Goodbye, Theo.") == [("farewell", 0)]
 
 
+def test_warmth_points_at_no_one_and_no_idea_shrugs() -> None:
+    assert matched("I'm so proud of you!") == [("warmth", 2)]
+    assert matched("I told you so.") == [("deixis", 2)]
+    assert ("uncertainty", 4) in matched("Honestly, I have no idea.")
+
+
 def test_laughter_written_out() -> None:
     for line in ("That's hilarious, haha!", "Ha ha, very funny.", "lol that's so true"):
         assert "laughter" in [name for name, _ in matched(line)], line
