@@ -673,9 +673,12 @@ _AT = frozenset({"at", "toward", "towards"})
 # him.").
 _LOOKING = frozenset({"look", "glance", "stare", "gaze", "peer", "glare"})
 _GOING_ON = frozenset({"then", "and", "now"})
+_LOOKED_TOWARD = _AT | frozenset({"back", "down", "up", "over", "to"})
 # What one lifts to look up: "lifts his head" names no thing looked at.
 _LIFTED = frozenset({"head", "chin", "eyes", "gaze"})
 _IRREGULAR_PLURALS = frozenset({"children", "people", "men", "women", "folks"})
+# What opens a sentence with a place before a verb of posture ("Around it sit ...").
+_PLACE_OPENERS = _PREPOSITIONS | frozenset({"around", "in", "on"})
 # Verbs that put a thing in the hand, where a look at "it" then goes down.
 _TAKING = frozenset(
     {"picks", "picked", "takes", "took", "grabs", "grabbed", "holds", "held", "lifts", "lifted",
@@ -874,7 +877,7 @@ def _inverted_subject(tokens: Sequence[_Tok], verb: _Verb, names: NameIndex) -> 
         or not entry.behaviours
         or any(t.channel != "posture" for t in entry.behaviours)
         or not tokens
-        or tokens[0].low not in _PREPOSITIONS | {"around", "in", "on"}
+        or tokens[0].low not in _PLACE_OPENERS
     ):
         return None
     found: list[str] = []
@@ -1075,6 +1078,7 @@ class ActionParser:
                 part_verbs.setdefault(form, []).append((action.parts, action.entry))
         self._part_verbs = part_verbs
         self._parts = frozenset(part for action in lexicon.part_actions for part in action.parts)
+        self._no_things = person_nouns() | self._parts  # what a look at "it" never means
         self._look_forms = frozenset(
             form for entry in lexicon.actions if entry.verb in _LOOKING for form in entry.forms
         )
@@ -1182,7 +1186,7 @@ class ActionParser:
         if (
             len(sentence) < 3
             or sentence[0].low not in _GOING_ON
-            or sentence[1].low not in _AT | {"back", "down", "up", "over", "to"}
+            or sentence[1].low not in _LOOKED_TOWARD
             or any(t.low in self._verb_forms for t in sentence[2:])
         ):
             return sentence
@@ -2162,7 +2166,7 @@ class ActionParser:
                     break
                 phrase.append(word.low)
             words = set(phrase)
-            if not phrase or words & (person_nouns() | self._parts):
+            if not phrase or words & self._no_things:
                 continue
             place = "down" if words & _DOWN else "up" if words & _UP else "away"
         return place
