@@ -359,6 +359,21 @@ def test_sit_lowers_the_pelvis_and_stays_seated() -> None:
     assert abs(knee[1] - hip[1]) < 0.1 and knee[2] > hip[2] + 0.3  # thigh level, forward
 
 
+@pytest.mark.parametrize("lexeme", ["sit", "kneel", "fall"])
+@pytest.mark.parametrize(
+    "variant", ["small.normal.neutral", "large.normal.neutral", "small.slow.sad"]
+)
+def test_a_posture_on_a_seat_or_the_floor_ends_as_low_at_every_amplitude(
+    lexeme: str, variant: str
+) -> None:
+    # A small sit is still a sit: the seat, the knee or the floor holds the body, so only the
+    # upper body's expression scales; a half-way squat read as standing in the preview.
+    plain = positions(f"{lexeme}.normal.normal.neutral")[-1]
+    pose = positions(f"{lexeme}.{variant}")[-1]
+    for joint in ("pelvis", "left_knee", "right_knee", "left_foot", "right_foot"):
+        assert pose[J[joint], 1] == pytest.approx(plain[J[joint], 1], abs=0.02), joint
+
+
 def test_walk_moves_the_root_forward_and_alternates_the_feet() -> None:
     pose = positions("walk.normal.normal.neutral")
     root = pose[:, J["pelvis"]]
