@@ -6,9 +6,10 @@ The rule, in order (documented in docs/input-formats.md):
    on stage a "sir", "ma'am" or a title before an unknown name ("Mr. Hale?") can mean, by the
    gender their name makes likely (`name_gender`);
 2. the voice off screen that has just spoken ("BEN (O.S.): Ana?" / "ANA: In here!");
-3. the one character on stage the action since the previous line has the speaker turn to, or
-   turn to the speaker ("Lily runs to him and he wraps his arms around her." / "LILY: I told
-   you."), the last of them when there are several;
+3. whom the action since the previous line last engages the speaker with: the one the speaker
+   turns to ("Lily runs to him and he wraps his arms around her." / "LILY: I told you."), or
+   everyone who turns to the speaker ("Everyone falls silent and turns to him." / "DAD: I
+   have an announcement.");
 4. in a beat with one other character on stage, that character;
 5. the previous speaker of the beat, when it is someone else;
 6. everyone else on stage;
@@ -58,7 +59,7 @@ def infer_addressees(
         return (voice,)
     turned_to = [name for name in engaged if name in others]
     if turned_to:
-        return (turned_to[-1],)
+        return tuple(turned_to)
     if len(others) == 1:
         return (others[0],)
     if previous_speaker is not None and previous_speaker in others:
@@ -69,14 +70,17 @@ def infer_addressees(
 
 
 def engaged_with(speaker: str, aimed: Sequence[tuple[str, str]]) -> list[str]:
-    """Whom the speaker aims a behaviour at, or is aimed at by, in `aimed` ((who, at whom) of
-    the action lines since the previous line, in order: "hugs her", "turns to Ben")."""
-    found: list[str] = []
-    for who, target in aimed:
-        other = target if who == speaker else who if target == speaker else None
-        if other is not None and other != speaker:
-            found.append(other)
-    return found
+    """Whom the last behaviours of `aimed` ((who, at whom) of the action lines since the
+    previous line, in order: "hugs her", "turns to Ben") that involve the speaker engage them
+    with: the one the speaker aims the last at, or else all who aim at the speaker since the
+    speaker last aimed at someone ("Everyone turns to him")."""
+    towards: list[str] = []
+    for who, target in reversed(aimed):
+        if who == speaker and target != speaker:
+            return towards[::-1] or [target]
+        if target == speaker and who != speaker and who not in towards:
+            towards.append(who)
+    return towards[::-1]
 
 
 def _called(text: str, others: Sequence[str]) -> str | None:

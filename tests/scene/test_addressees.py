@@ -40,6 +40,16 @@ def test_whom_the_action_turns_the_speaker_to_is_spoken_to() -> None:
     assert addressees(text)[-1] == ("BEN",)
 
 
+def test_all_who_turn_to_the_speaker_are_spoken_to() -> None:
+    four = "INT. KITCHEN\nAna, Ben, Cleo and Dan sit.\nBEN: Hm.\nDAN: Some things never change.\n"
+    # Dan spoke last, but everyone turned to Ana: she tells them all.
+    action = "Ana clinks her glass. Everyone turns to her.\nANA: I have news.\n"
+    assert addressees(four + action)[-1] == ("BEN", "CLEO", "DAN")
+    # The one the speaker then turns to is spoken to.
+    action = "Everyone turns to Ana. She turns to Cleo.\nANA: You first.\n"
+    assert addressees(four + action)[-1] == ("CLEO",)
+
+
 def test_everyone_else_on_stage_otherwise() -> None:
     text = (
         "INT. A\nAna, Ben and Cleo sit.\nANA: Welcome.\nANA: Really, welcome.\n"
@@ -71,9 +81,15 @@ def test_sir_maam_or_a_title_calls_the_one_of_that_gender() -> None:
     assert addressees(text)[-1] == ("LILY",)  # "miss" is no title: the previous speaker
 
 
-def test_engaged_with_reads_both_ways_in_order() -> None:
+def test_engaged_with_reads_the_last_aims_at_or_from_the_speaker() -> None:
     aimed = [("ANA", "BEN"), ("CLEO", "ANA"), ("BEN", "CLEO")]
-    assert engaged_with("ANA", aimed) == ["BEN", "CLEO"]
+    assert engaged_with("ANA", aimed) == ["CLEO"]  # aimed at her after she aimed at Ben
+    assert engaged_with("BEN", aimed) == ["CLEO"]
+    assert engaged_with("ANA", [("BEN", "ANA"), ("ANA", "CLEO")]) == ["CLEO"]
+    assert engaged_with("ANA", [("BEN", "ANA"), ("CLEO", "ANA"), ("BEN", "ANA")]) == [
+        "CLEO",
+        "BEN",
+    ]
     assert engaged_with("DAN", aimed) == []
 
 
