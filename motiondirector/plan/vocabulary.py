@@ -20,9 +20,9 @@ HeadLexeme = Literal["nod", "shake", "tilt", "toss", "lower", "turn_away"]
 GestureLexeme = Literal[
     "beat", "point", "self_point", "open_palms", "shrug", "wave", "bow", "breathe", "thumbs_up",
     "clap", "facepalm", "cross_arms", "hands_on_hips", "head_scratch", "chin_stroke", "count",
-    "stop", "beckon", "fist_pump", "fist_shake", "punch", "cover_mouth", "cover_face",
-    "hand_on_heart", "shush", "rub_hands", "salute", "handshake", "hug", "dismiss", "take", "give",
-    "put_down", "drink", "read", "write", "open",
+    "stop", "raise_hand", "beckon", "fist_pump", "fist_shake", "punch", "cover_mouth",
+    "cover_face", "hand_on_heart", "shush", "rub_hands", "salute", "handshake", "hug", "dismiss",
+    "take", "give", "put_down", "drink", "read", "write", "open",
 ]  # fmt: skip
 PostureLexeme = Literal[
     "stand", "sit", "walk", "run", "turn", "lean_forward", "lean_back", "kneel", "jump", "fall",

@@ -101,7 +101,18 @@ HEAD_MERGE_GAP = 2  # "no, no, no": one shake across the words, not three
 _EXCLUSIVE_CHANNELS = frozenset({"head", "gesture", "gaze", "posture"})
 # Gestures made for the one spoken to to see: left out when they cannot (`unseen`).
 _SHOWN_TO_THE_LISTENER = frozenset(
-    {"wave", "point", "handshake", "hug", "thumbs_up", "salute", "beckon", "bow", "clap"}
+    {
+        "wave",
+        "point",
+        "handshake",
+        "hug",
+        "thumbs_up",
+        "salute",
+        "beckon",
+        "bow",
+        "clap",
+        "raise_hand",
+    }
 )
 # Words that aim a line at whom it is said to ("I'm so angry with you").
 _SECOND_PERSON = frozenset({"you", "your", "yours", "yourself", "yourselves", "ya", "u", "ur"})

@@ -351,6 +351,23 @@ def test_write_moves_the_hand_in_front_of_the_waist_with_the_head_down() -> None
     assert (face_direction(clip.id)[during, 1] < -0.2).all()
 
 
+@pytest.mark.parametrize("variant", ["small.slow.sad", "normal.normal.neutral", "large.fast.angry"])
+@pytest.mark.parametrize("side", ["right", "left"])
+def test_raise_hand_holds_that_hand_high_above_the_head_at_every_amplitude(
+    side: str, variant: str
+) -> None:
+    clip = get_clip(f"raise_hand.{side}.{variant}")
+    pose = positions(clip.id)
+    raised = slice(frame(clip, "stroke"), frame(clip, "stroke") + 15)  # held half a second
+    wrist, head = pose[raised, J[f"{side}_wrist"]], pose[raised, J["head"]]
+    assert (wrist[:, 1] > head[:, 1] + 0.25).all()  # above the head, held there
+    shoulder = pose[raised, J[f"{side}_shoulder"]]
+    assert (np.abs(wrist[:, 0] - shoulder[:, 0]) < 0.15).all()  # straight up, not out sideways
+    other = "left" if side == "right" else "right"
+    assert pose[:, J[f"{other}_wrist"], 1].max() < pose[0, J[f"{other}_wrist"], 1] + 0.05
+    assert pose[-1, J[f"{side}_wrist"], 1] < pose[0, J[f"{side}_wrist"], 1] + 0.05  # comes down
+
+
 def test_sit_lowers_the_pelvis_and_stays_seated() -> None:
     pose = positions("sit.normal.normal.neutral")
     assert pose[0, J["pelvis"], 1] == pytest.approx(0.93)

@@ -19,7 +19,7 @@ def test_vocabulary_covers_the_design() -> None:
     vocabulary = load_vocabulary()
     required_aus = {1, 2, 4, 5, 6, 7, 9, 10, 12, 14, 15, 17, 20, 23, 24, 25, 26, 28, 43, 45, 46}
     assert required_aus <= set(vocabulary.action_units)
-    assert len(GESTURE_LEXEMES) == 37 and {"handshake", "punch", "breathe"} <= set(
+    assert len(GESTURE_LEXEMES) == 38 and {"handshake", "punch", "breathe", "raise_hand"} <= set(
         vocabulary.gestures
     )
     assert {"lie", "kick", "dance"} <= set(vocabulary.postures)

@@ -188,6 +188,14 @@ def test_reassurance_shakes_no_head_and_pardon_asks_again() -> None:
     assert ("apology", 1) in matched("Oops, my mistake.")
 
 
+def test_asking_to_be_chosen_raises_a_hand() -> None:
+    for line in ("Me!", "Ooh, me!", "Pick me!", "I volunteer."):
+        assert [name for name, _ in matched(line)] == ["volunteering"], line
+    assert matched("Me! Me!")[0] == ("volunteering", 0)
+    for line in ("Me?", "Give it to me!", "Not me!"):
+        assert "volunteering" not in [name for name, _ in matched(line)], line
+
+
 def test_a_goodbye_talked_about_waves_at_no_one() -> None:
     assert "farewell" not in [name for name, _ in matched("You weren't going to say goodbye?")]
     assert [name for name, _ in matched("Say hi to your mom.")] == ["greeting_mentioned"]

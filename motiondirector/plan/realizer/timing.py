@@ -43,6 +43,8 @@ GESTURE_PHASES: dict[str, Phases] = {
     "chin_stroke": Phases(0.4, 1.5, 0.4),
     "count": Phases(0.3, 1.2, 0.4),
     "stop": Phases(0.25, 0.7, 0.4),
+    # The arm comes up over the head, stays raised to be seen, and comes down.
+    "raise_hand": Phases(0.6, 1.2, 0.4),
     "beckon": Phases(0.3, 1.0, 0.35),
     "fist_pump": Phases(0.25, 0.5, 0.35),
     "fist_shake": Phases(0.3, 0.9, 0.4),
