@@ -94,6 +94,7 @@ _PASSIVE_AUXILIARIES = frozenset(
 )  # fmt: skip
 _MALE = frozenset({"he", "him", "his", "himself"})
 _FEMALE = frozenset({"she", "her", "hers", "herself"})
+_GENDER = {"he": "m", "she": "f"}
 # Things held or set low: looking at them is looking down ("stares into her tea").
 _DOWN = frozenset(
     {"floor", "ground", "feet", "down", "table", "desk", "lap", "hands", "shoes", "cup", "mug",
@@ -527,6 +528,9 @@ class ReferenceTracker:
         self._called: dict[str, tuple[str, ...]] = {}  # "kids": the names a list called so
         # Who the last sentence with a named doer had do something: "the others" are not them.
         self.last_doers: tuple[str, ...] = ()
+        # Whom a blow of this sentence or the one before struck: who "he crumples" means.
+        self.struck: str | None = None
+        self._struck_in_sentence = False
 
     def call(self, noun: str, names: Sequence[str]) -> None:
         """A plural noun the script gave a list of names ("Their kids, ZOE and SAM, sit"): whom
@@ -552,9 +556,16 @@ class ReferenceTracker:
         glare. They shrug. Charya points at him." -- at him, not at Yor)."""
         if subjects:
             self.last_doers = tuple(subjects)
+        if not self._struck_in_sentence:
+            self.struck = None
+        self._struck_in_sentence = False
         for name in subjects:
             if name in self._recent:
                 self._recent[name] = self._recent.pop(name)
+
+    def strikes(self, name: str) -> None:
+        """A blow of the sentence being read lands on `name` ("kicks him in the knee")."""
+        self.struck, self._struck_in_sentence = name, True
 
     def mention_list(self, names: Sequence[str]) -> None:
         """Names written as one list ("Chalf, Nar and Yor"): what "the three of them" means,
@@ -669,6 +680,36 @@ class ReferenceTracker:
 
 
 _AT = frozenset({"at", "toward", "towards"})
+# What lands on someone ("punches him", "kicks him in the knee"), and what the one struck does
+# then: goes down or back ("He crumples.", "She staggers back."), or bends over it in pain.
+_BLOWS = frozenset({"punch", "kick"})
+_GOING_DOWN = frozenset({"fall", "lean_back", "kneel"})
+
+
+def _struck_one(
+    tokens: Sequence[_Tok],
+    begin: int,
+    verb: _Verb,
+    subject: list[str],
+    tracker: ReferenceTracker,
+) -> list[str]:
+    """`subject`, or the one a blow just struck when a "he" or "she" goes down after it: "Jack
+    kicks him in the knee. He crumples." is the one kicked, not Jack."""
+    struck = tracker.struck
+    if struck is None or len(subject) != 1 or subject[0] == struck or verb.entry is None:
+        return subject
+    behaviours = verb.entry.behaviours
+    hurt = any(t.au == 4 for t in behaviours) and any(
+        t.lexeme == "lean_forward" for t in behaviours
+    )
+    if not hurt and not any(t.lexeme in _GOING_DOWN for t in behaviours):
+        return subject
+    pronoun = next((t.low for t in reversed(tokens[begin : verb.position]) if not t.adverb), None)
+    if pronoun not in ("he", "she") or tracker.gender(struck) not in (None, _GENDER[pronoun]):
+        return subject
+    return [struck]
+
+
 # Verbs of looking, and what opens a sentence that goes on with the look before it ("Then at
 # him.").
 _LOOKING = frozenset({"look", "glance", "stare", "gaze", "peer", "glare"})
@@ -1262,6 +1303,7 @@ class ActionParser:
             if found is None and not subject:
                 found = self._dropped_subject(tokens, previous_end, region_end, tracker)
             if found is not None:
+                found = _struck_one(tokens, previous_end, verb, found, tracker)
                 subject = found
                 if not isinstance(found, _Group):
                     doing.extend(found)
@@ -1289,6 +1331,10 @@ class ActionParser:
                         stage[0].append(StageCue(led, change, start))
             first = len(cues)
             self._emit(tokens, verb, subject, names, tracker, on_stage, cues)
+            if any(cue.template.lexeme in _BLOWS for cue in cues[first:]):
+                struck = next((c.target for c in cues[first:] if c.target in on_stage), None)
+                if struck is not None:
+                    tracker.strikes(struck)
             if verb.entry.passive:
                 self._agent_acts(tokens, verb, subject, names, cues)
             if isinstance(subject, _Everyone):

@@ -947,6 +947,26 @@ def test_a_confrontation_jabs_at_him_raises_hands_and_stumbles_back() -> None:
     ]
 
 
+def test_who_goes_down_after_a_blow_is_the_one_struck() -> None:
+    cast = ("JACK", "THE BIG ONE", "ANA", "BEN")
+    lines = read(
+        "Jack cracks his knuckles.",
+        "He turns to the Big One and kicks him in the knee.",
+        "He crumples.",
+        cast=cast,
+    )
+    assert lines[2] == [("THE BIG ONE", "fall", None)]
+    assert read("Ana punches Ben and he staggers back.", cast=cast)[0][-1] == ("BEN", "fall", None)
+    lines = read("Jack punches the Big One in the gut.", "He doubles over.", cast=cast)
+    assert [c[0] for c in lines[1]] == ["THE BIG ONE"] * 3
+    # The struck one must be of the pronoun's gender, the next verb one of going down, and the
+    # blow in this sentence or the one before.
+    assert read("Ana punches Ben.", "She falls.", cast=cast)[1] == [("ANA", "fall", None)]
+    assert read("Ben punches Jack.", "He sits down.", cast=cast)[1] == [("BEN", "sit", None)]
+    lines = read("Ana punches Ben.", "Jack nods.", "He falls.", cast=cast)
+    assert lines[2] == [("JACK", "fall", None)]
+
+
 def test_turning_a_thing_in_ones_fingers_fidgets() -> None:
     lines = read(
         "Ana stands by the door, turning a brass key in her fingers.",

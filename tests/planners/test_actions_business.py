@@ -317,6 +317,10 @@ LINES = [
     ("Ana blows him a kiss.", {"ANA wave>BEN"}),
     ("Ben high-fives Ana.", {"BEN handshake>ANA"}),
     ("Ben raises his hands in surrender.", {"BEN stop"}),
+    ("Ben doubles over.", {"BEN lean_forward", "BEN AU4", "BEN AU7"}),
+    ("Ben doubles over laughing.", {"BEN lean_forward", "BEN AU6", "BEN AU12", "BEN AU26"}),
+    ("Ana reels.", {"ANA lean_back", "ANA AU4", "ANA AU7"}),
+    ("Ana reels in the fish.", set()),
     # One hand up asks to be seen; a palm, or a hand raised to stop someone, holds them off.
     ("Ana raises her hand.", {"ANA raise_hand"}),
     ("Ana raises a tentative hand.", {"ANA raise_hand"}),
