@@ -653,16 +653,26 @@ class ReferenceTracker:
 
     def resolve(self, pronoun: str, exclude: Sequence[str] = ()) -> str | None:
         """The character a he/she pronoun points at: the last mentioned the script has said is
-        of that gender, else the last mentioned it has said nothing of whose name does not
-        tell the other gender (`name_gender`), else the only one on stage not yet mentioned
+        of that gender or whose name tells it (`name_gender`) with no one of unknown gender
+        mentioned since, else the last mentioned it has said nothing of whose name does not
+        tell the other gender, else the only one on stage not yet mentioned
         whose name tells that gender ("Ana hands him the phone." with BEN on stage), else
         simply the last mentioned."""
         gender = "m" if pronoun in _MALE else "f" if pronoun in _FEMALE else None
         candidates = [n for n in reversed(self._recent) if n not in exclude]
         if gender is not None:
+            # Nearest first: one the script said is of that gender, or one whose name says so
+            # before anyone nearer of unknown gender ("Maya elbows Liam. He jerks awake." is
+            # Liam, though the teacher was called "he").
+            unknown_nearer = False
             for name in candidates:
-                if self._gender.get(name) == gender:
+                said = self._gender.get(name)
+                if said == gender or (
+                    said is None and not unknown_nearer and self._guess.get(name) == gender
+                ):
+                    self._gender[name] = gender  # called so now: "his hand" later is not hers
                     return name
+                unknown_nearer = unknown_nearer or (said is None and self._guess.get(name) is None)
             # Then the last mentioned the script has said nothing of whose name does not say
             # otherwise: a name's guess does not reach past someone nearer of unknown gender.
             for name in candidates:
@@ -1479,13 +1489,18 @@ class ActionParser:
         tokens: list[_Tok], index: int, names: NameIndex, tracker: ReferenceTracker
     ) -> str | None:
         """The character whose part follows token `index`: a name's possessive ("Ana's"), or
-        his / her."""
+        his / her, someone named before it ("His eyes land on Liam." are not Liam's)."""
         token = tokens[index]
         if token.possessive:
             match = names.match_ending(tokens, index)
             return match[0] if match is not None else None
         if token.low in ("his", "her") and not token.glossed:
-            return tracker.resolve(token.low)
+            later = [
+                match[0]
+                for at in range(index + 1, len(tokens))
+                if (match := names.match_starting(tokens, at)) is not None
+            ]
+            return tracker.resolve(token.low, exclude=later)
         return None
 
     @staticmethod

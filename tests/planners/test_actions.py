@@ -967,6 +967,24 @@ def test_who_goes_down_after_a_blow_is_the_one_struck() -> None:
     assert lines[2] == [("JACK", "fall", None)]
 
 
+def test_a_pronoun_means_the_nearest_whose_name_tells_its_gender() -> None:
+    cast = ("MR. HALVORSEN", "MAYA", "LIAM", "DANA")
+    lines = read(
+        "Mr. Halvorsen writes. Maya doodles in her notebook.",
+        "He turns around. His eyes land on Liam.",
+        "Maya elbows Liam. He jerks awake, blinking.",
+        cast=cast,
+    )
+    # "His eyes" are not Liam's, named after them; "he" after Maya elbows Liam is Liam, though
+    # the script called the teacher "he" and has said nothing of Liam.
+    assert lines[1] == [("MR. HALVORSEN", "turn", None), ("MR. HALVORSEN", "gaze", "LIAM")]
+    assert {c[0] for c in lines[2][1:]} == {"LIAM"}
+    assert ("LIAM", "toss", None) in lines[2] and ("LIAM", "AU45", None) in lines[2]
+    # A name's guess does not reach past someone nearer whose name tells nothing.
+    lines = read("Maya waves. Dana stands by the door.", "Then she sits.", cast=cast)
+    assert lines[1] == [("DANA", "sit", None)]
+
+
 def test_turning_a_thing_in_ones_fingers_fidgets() -> None:
     lines = read(
         "Ana stands by the door, turning a brass key in her fingers.",
