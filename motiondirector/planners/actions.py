@@ -44,6 +44,10 @@ from motiondirector.speech.scripts import join_words
 _TOKEN = re.compile(r"[^\W_][\w'\u2019\-]*|--|[,;:.!?\u2014]")
 _NAME_SPLIT = re.compile(r"[^\w']+")
 _SENTENCE_BREAK = frozenset({".", "!", "?", ";", ":", "--", "\u2014"})
+# Titles written short with a stop that ends no sentence: "Ms. Patel", "Dr. Reyes".
+_ABBREVIATED_TITLES = frozenset(
+    {"mr", "mrs", "ms", "dr", "prof", "det", "capt", "sgt", "lt", "col", "gen", "rev", "cpl", "pvt"}
+)
 _ARTICLES = frozenset({"a", "an", "the"})
 _DETERMINERS = _ARTICLES | frozenset({"his", "her", "their", "my", "your", "its", "our", "this"})
 # After a verb these open its object: "stop all motion", "ignores any looks".
@@ -328,6 +332,18 @@ def _sentences(tokens: list[_Tok]) -> list[list[_Tok]]:
         following = tokens[index + 1].text if index + 1 < len(tokens) else ""
         if token.text in _STOPS and following[:1].islower():
             continue  # a quoted cry inside a sentence: 'who answer "YORF!" when you ask'
+        if (
+            token.text == "."
+            and index
+            and tokens[index - 1].low in _ABBREVIATED_TITLES
+            and following[:1].isupper()
+            and sentences[-1]
+        ):
+            # "gives Ms. Patel a nod": a title's stop ends no sentence; it is kept in the words
+            # a reason quotes.
+            title = sentences[-1][-1]
+            sentences[-1][-1] = replace(title, written=title.written + ".")
+            continue
         if token.text in _SENTENCE_BREAK:
             sentences.append([])
         else:

@@ -1,7 +1,10 @@
 """Who a line is spoken to, when the script does not say.
 
 The rule, in order (documented in docs/input-formats.md):
-1. characters on stage whom the line names ("Ben, listen", "..., Ana?"), in order of mention,
+0. the one judge on stage, when the line says "Your Honor" or objects ("Your Honor, the
+   defense calls Ms. Patel." is said to JUDGE HARLOW, not to Ms. Patel);
+1. characters on stage whom the line names ("Ben, listen", "..., Ana?"), in order of mention
+   (in an answer to another's question only those it calls: "With Devon." answers the asker),
    or the voice off screen that has just spoken, named ("Ben? Is that you?"); or the one other
    on stage a "sir", "ma'am" or a title before an unknown name ("Mr. Hale?") can mean, by the
    gender their name makes likely (`name_gender`);
@@ -33,6 +36,33 @@ _CALLED = (
 )
 
 
+# What is said to the bench: "Your Honor, ...", "Objection!".
+_TO_THE_COURT = re.compile(r"\b[Yy]our\s+[Hh]onou?r\b|^\W*[Oo]bjection\b")
+# Clause ends, but not the stop of a title ("Ms. Patel, sit down.").
+_CLAUSES = re.compile(r"(?<!\bmr)(?<!\bmrs)(?<!\bms)(?<!\bdr)[,;:.!?\u2026]+", re.IGNORECASE)
+# Words that may stand with a name in the clause that calls someone ("Oh, Ben!", "Hey Ana,").
+_CALLING = frozenset({"and", "oh", "hey", "hi", "dear", "my", "o", "yo", "ah"})
+
+
+def _calls(text: str, name: str, names: NameMatcher) -> bool:
+    """Whether `text` calls `name` (a vocative): the name alone, or with calling words, makes
+    the line's first or last clause ("Ben, listen.", "Is that so, Ana?", "Cleo and Ben,
+    come."), not a mention inside one ("With Devon.", "Ben's right.")."""
+    clauses = [
+        clause.strip()
+        for clause in _CLAUSES.split(text)
+        if {word.lower() for word in clause.split()} - _CALLING  # not "Oh" alone
+    ]
+    for clause in {clauses[0], clauses[-1]} if clauses else set():
+        if name not in names.mentions(clause):
+            continue
+        others = {word.lower() for word in clause.split()} - _CALLING
+        called = {word.lower().strip(".") for n in names.mentions(clause) for word in n.split()}
+        if others <= called:
+            return True
+    return False
+
+
 def infer_addressees(
     speaker: str,
     text: str,
@@ -42,14 +72,20 @@ def infer_addressees(
     gone: Sequence[str] = (),
     voice: str | None = None,
     engaged: Sequence[str] = (),
+    asked: bool = False,
 ) -> tuple[str, ...]:
     """`gone`: who has gone off stage since the beat's previous line, in order; `voice`: the
     previous speaker, when they spoke from off screen and are not on stage; `engaged`: whom
     the action since the previous line has the speaker turn to or be turned to by, in order
-    (`engaged_with`)."""
+    (`engaged_with`); `asked`: the previous line was a question."""
     others = [name for name in on_stage if name != speaker]
     heard = [*others, voice] if voice is not None and voice != speaker else others
+    judges = [name for name in others if "JUDGE" in name.upper().split()]
+    if len(judges) == 1 and _TO_THE_COURT.search(text):
+        return (judges[0],)
     named = [name for name in names.mentions(text) if name in heard]
+    if named and asked and previous_speaker in heard:
+        named = [name for name in named if _calls(text, name, names)]
     if named:
         return tuple(named)
     called = _called(text, others)

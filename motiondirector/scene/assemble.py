@@ -384,6 +384,7 @@ class _Layout:
                     gone,
                     voice,
                     engaged=engaged_with(element.speaker, aimed),
+                    asked=previous is not None and previous.text.rstrip().endswith("?"),
                 )
             aimed = []
             dual = element.dual and previous is not None

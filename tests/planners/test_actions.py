@@ -985,6 +985,15 @@ def test_a_pronoun_means_the_nearest_whose_name_tells_its_gender() -> None:
     assert lines[1] == [("DANA", "sit", None)]
 
 
+def test_a_short_titles_stop_ends_no_sentence() -> None:
+    cast = ("DEVON", "MS. PATEL", "DR. REYES")
+    lines = read("Devon gives Ms. Patel a small nod.", "Ms. Patel looks at Dr. Reyes.", cast=cast)
+    assert lines == [
+        [("DEVON", "nod", None), ("DEVON", "gaze", "MS. PATEL")],
+        [("MS. PATEL", "gaze", "DR. REYES")],
+    ]
+
+
 def test_turning_a_thing_in_ones_fingers_fidgets() -> None:
     lines = read(
         "Ana stands by the door, turning a brass key in her fingers.",

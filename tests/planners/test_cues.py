@@ -188,6 +188,11 @@ def test_reassurance_shakes_no_head_and_pardon_asks_again() -> None:
     assert ("apology", 1) in matched("Oops, my mistake.")
 
 
+def test_a_judge_is_addressed_not_bowed_to() -> None:
+    assert matched("Your Honor, the defense calls Ms. Patel.") == [("court", 0)]
+    assert matched("Your Majesty.") == [("formal", 0)]
+
+
 def test_asking_to_be_chosen_raises_a_hand() -> None:
     for line in ("Me!", "Ooh, me!", "Pick me!", "I volunteer."):
         assert [name for name, _ in matched(line)] == ["volunteering"], line

@@ -50,6 +50,29 @@ def test_all_who_turn_to_the_speaker_are_spoken_to() -> None:
     assert addressees(four + action)[-1] == ("CLEO",)
 
 
+def test_an_answer_is_said_to_the_asker_unless_it_calls_someone() -> None:
+    three = "INT. HALL\nAna, Ben and Cleo sit.\nANA: Where were you?\n"
+    assert addressees(three + "BEN: At home. With Cleo.\n")[-1] == ("ANA",)
+    assert addressees(three + "BEN: Cleo, tell her.\n")[-1] == ("CLEO",)
+    assert addressees(three + "BEN: Ask Cleo, Ana.\n")[-1] == ("ANA",)
+    assert addressees(three + "BEN: Oh, Cleo! You know.\n")[-1] == ("CLEO",)
+    # Not after a question, a name said is whom the line is for.
+    assert addressees("INT. HALL\nAna, Ben and Cleo sit.\nANA: Hi.\nBEN: Cleo's right.\n")[-1] == (
+        "CLEO",
+    )
+
+
+def test_the_bench_is_spoken_to_as_your_honor_and_objected_to() -> None:
+    court = (
+        "INT. COURTROOM - DAY\n\nJUDGE HARLOW presides. RUIZ stands. MS. PATEL sits.\n\n"
+        "RUIZ\nYour Honor, the defense calls Ms. Patel.\n\nRUIZ\nMs. Patel, where were you?\n\n"
+        "MS. PATEL\nAt home.\n\nPROSECUTOR\nObjection! Leading the witness.\n\n"
+        "JUDGE HARLOW\nOverruled.\n"
+    )
+    found = [u.addressees for u in parse_script(court, format="fountain").utterances]
+    assert found[:4] == [("JUDGE HARLOW",), ("MS. PATEL",), ("RUIZ",), ("JUDGE HARLOW",)]
+
+
 def test_everyone_else_on_stage_otherwise() -> None:
     text = (
         "INT. A\nAna, Ben and Cleo sit.\nANA: Welcome.\nANA: Really, welcome.\n"
