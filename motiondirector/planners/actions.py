@@ -387,8 +387,15 @@ class NameIndex:
                 self._capital_only.add((word,))
         # Kin learnt while reading (`add_kin`): a name only after a possessive.
         self._kin: dict[tuple[str, ...], str | None] = {}
-        # What someone is, learnt while reading (`add_role`): a name only after "the".
+        # What someone is, learnt while reading (`add_role`) or from the title their name
+        # opens with ("MAYOR BRENNAN" is "the mayor"): a name only after "the".
         self._what: dict[tuple[str, ...], str | None] = {}
+        for name in characters:
+            words = tuple(w for w in _NAME_SPLIT.split(name.lower()) if w)
+            role = _TITLE_ROLES.get(words[0]) if len(words) > 1 else None
+            if role is not None:
+                key = (role,)
+                self._what[key] = name if self._what.get(key, name) == name else None
         self._index()
 
     def _index(self) -> None:
@@ -706,6 +713,19 @@ class ReferenceTracker:
 
 
 _AT = frozenset({"at", "toward", "towards"})
+# Titles a name may open with that say what the character is ("JUDGE HARLOW" is "the judge",
+# "DR. REYES" "the doctor"); not those said of anyone (Mr, Ms) or of kin (Father, Sister).
+_TITLE_ROLES = {
+    **{role: role for role in (
+        "doctor", "professor", "nurse", "officer", "detective", "captain", "sergeant", "judge",
+        "agent", "inspector", "lieutenant", "colonel", "general", "major", "coach", "reverend",
+        "pastor", "chief", "mayor", "senator", "president", "king", "queen", "prince",
+        "princess", "sheriff", "deputy", "principal", "corporal", "commander", "admiral",
+        "governor", "rabbi", "ensign", "councilman", "councilwoman")},
+    "dr": "doctor", "prof": "professor", "det": "detective", "capt": "captain",
+    "sgt": "sergeant", "lt": "lieutenant", "col": "colonel", "gen": "general",
+    "rev": "reverend", "cpl": "corporal",
+}  # fmt: skip
 # What lands on someone ("punches him", "kicks him in the knee"), and what the one struck does
 # then: goes down or back ("He crumples.", "She staggers back."), or bends over it in pain.
 _BLOWS = frozenset({"punch", "kick"})

@@ -985,6 +985,23 @@ def test_a_pronoun_means_the_nearest_whose_name_tells_its_gender() -> None:
     assert lines[1] == [("DANA", "sit", None)]
 
 
+def test_the_title_a_name_opens_with_names_its_character_after_the() -> None:
+    cast = ("MAYOR BRENNAN", "TOMAS", "DR. REYES", "JUDGE ONE", "JUDGE TWO")
+    lines = read(
+        "The mayor glances back at Tomas.",
+        "Tomas looks at the doctor.",
+        "Tomas looks at the judge.",  # two judges: neither, a look at no one on stage
+        "A mayor nods.",  # no article "the": no one
+        cast=cast,
+    )
+    assert lines == [
+        [("MAYOR BRENNAN", "gaze", "TOMAS")],
+        [("TOMAS", "gaze", "DR. REYES")],
+        [("TOMAS", "gaze", "away")],
+        [],
+    ]
+
+
 def test_a_short_titles_stop_ends_no_sentence() -> None:
     cast = ("DEVON", "MS. PATEL", "DR. REYES")
     lines = read("Devon gives Ms. Patel a small nod.", "Ms. Patel looks at Dr. Reyes.", cast=cast)
