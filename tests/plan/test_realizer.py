@@ -360,6 +360,20 @@ def test_a_posture_said_while_a_movement_goes_on_is_where_it_ends(
     assert walk.start < sit.start == ms(scene.actions[0].end)
 
 
+def test_a_posture_after_a_movement_in_the_scenes_last_line_is_still_reached() -> None:
+    from motiondirector import plan_text
+
+    script = (
+        "INT. HALL - DAY\n\nANA\nNext question.\n\nBen steps forward and whispers in her ear.\n"
+    )
+    plan = plan_text(script, format="fountain")
+    postures = [e for e in plan.character("BEN").events if isinstance(e, PostureEvent)]
+    assert [e.lexeme for e in postures][-2:] == ["walk", "lean_forward"]
+    walk, lean = postures[-2:]
+    assert lean.start - walk.start == pytest.approx(1.5, abs=0.05)  # a step, then the lean
+    assert lean.end == pytest.approx(plan.scene.duration, abs=0.01)
+
+
 def test_being_told_to_rest_keeps_the_posture_in_force(
     two_person_scene: Scene, direction: Direction
 ) -> None:

@@ -250,8 +250,8 @@ def test_an_action_gesture_waits_for_the_walk_before_it() -> None:
 
 def test_an_action_gesture_cut_by_the_lines_posture_is_done_whole_after_it() -> None:
     events, slots, lexemes = _planned(
-        "INT. BEDROOM - NIGHT\n\nKAI\nWhat happened?\n\nMira walks in and sinks onto the "
-        "edge of the bed, head in her hands.\n\nKAI\nMira? Talk to me. Please, just talk to "
+        "INT. BEDROOM - NIGHT\n\nKAI\nWhat happened?\n\nMira walks in, head in her hands, and "
+        "sinks onto the edge of the bed.\n\nKAI\nMira? Talk to me. Please, just talk to "
         "me. Whatever it is, we can fix it together, you and me.\n",
         "MIRA",
     )

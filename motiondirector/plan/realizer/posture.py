@@ -91,9 +91,12 @@ def realize_posture(
                 resting = settles[-1]
             elif change.lexeme in ON_FOOT:
                 resting = _Change(change.time, "idle", idle, None)
-            until = max(span_end, change.time + TRANSIENT_SECONDS[change.lexeme])
-            if settles:  # settled within the line that directs it, and not before it says so
-                until = max(settles[-1].time, min(until, span_end))
+            moved = change.time + TRANSIENT_SECONDS[change.lexeme]
+            until = max(span_end, moved)
+            if settles:
+                # Settled when the line says, once the movement is made: the line is timed so
+                # ("steps forward and whispers in her ear" at a scene's end still leans in).
+                until = max(settles[-1].time, min(moved, span_end))
             next_time = changes[index][0].time if index < len(changes) else beat.end
             if until < next_time:
                 timeline.append(_Change(until, resting.lexeme, resting.source, None))
