@@ -194,10 +194,10 @@ def test_a_judge_is_addressed_not_bowed_to() -> None:
 
 
 def test_asking_to_be_chosen_raises_a_hand() -> None:
-    for line in ("Me!", "Ooh, me!", "Pick me!", "I volunteer."):
+    for line in ("Me!", "Ooh, me!", "Pick me!", "I volunteer.", "Count me in!", "I'm in!"):
         assert [name for name, _ in matched(line)] == ["volunteering"], line
     assert matched("Me! Me!")[0] == ("volunteering", 0)
-    for line in ("Me?", "Give it to me!", "Not me!"):
+    for line in ("Me?", "Give it to me!", "Not me!", "I'm in.", "I'm in the car!"):
         assert "volunteering" not in [name for name, _ in matched(line)], line
 
 
