@@ -320,6 +320,8 @@ LINES = [
     ("Ben doubles over.", {"BEN lean_forward", "BEN AU4", "BEN AU7"}),
     ("Ben doubles over laughing.", {"BEN lean_forward", "BEN AU6", "BEN AU12", "BEN AU26"}),
     ("Ana reels.", {"ANA lean_back", "ANA AU4", "ANA AU7"}),
+    ("Ben clinks his glass with a fork.", {"BEN beat"}),
+    ("Ana and Ben clink glasses.", {"ANA salute", "BEN salute"}),
     ("Ben gives a tiny shake of the head.", {"BEN shake"}),
     ("Ana gives Ben a shake of her head.", {"ANA shake"}),
     ("Ana smiles at him through tears.", {"ANA AU1", "ANA AU6", "ANA AU12", "ANA gaze>BEN"}),
