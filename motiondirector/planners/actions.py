@@ -188,7 +188,6 @@ _SMALL_CLAUSE = frozenset(
      "disappear", "vanish", "sit", "stand", "turn", "climb", "drive", "move", "struggle", "work",
      "eat", "breathe", "hesitate", "tremble", "shake", "shiver", "laugh", "think"}
 )  # fmt: skip
-_PROGRESSIVE = frozenset({"is", "are", "was", "were", "been"})
 # After a body part, where it is moved: one's own ("turns her face to the wall").
 _AWAY_TO = frozenset({"to", "toward", "towards", "away", "aside", "from"})
 _INTRODUCTION_REACH = 14  # tokens after "NAME," read as the description of NAME
@@ -713,6 +712,12 @@ class ReferenceTracker:
 
 
 _AT = frozenset({"at", "toward", "towards"})
+# Words that make a relative clause say what someone is like, not what they do now ("who
+# smiles a lot", "who never sits still", "who mutters at everyone").
+_HABITUAL = frozenset(
+    {"always", "often", "never", "usually", "constantly", "sometimes", "rarely", "seldom",
+     "forever", "everyone", "everybody", "everything", "every", "a lot", "all the time"}
+)  # fmt: skip
 # Titles a name may open with that say what the character is ("JUDGE HARLOW" is "the judge",
 # "DR. REYES" "the doctor"); not those said of anyone (Mr, Ms) or of kin (Father, Sister).
 _TITLE_ROLES = {
@@ -1109,14 +1114,12 @@ class _Relative:
 
     def describes(self, tokens: Sequence[_Tok], position: int) -> bool:
         """Whether the verb at `position` says what the antecedent is like, not what they
-        do now: "Ana, who smiles a lot, sits" (but "Ana, who is still smiling, sits" is
-        smiling)."""
+        do now: "Ana, who smiles a lot, sits", "who mutters at everyone" (but "Greg, who
+        leans back in his chair, watches" and "Ana, who is still smiling, sits" do it now)."""
         if not (self.opens and self.closed):
             return False
-        before = position - 1
-        while before > self.start and tokens[before].low in ("still", "just", "now"):
-            before -= 1
-        return not (tokens[position].low.endswith("ing") and tokens[before].low in _PROGRESSIVE)
+        said = f" {' '.join(token.low for token in tokens[self.start : self.end])} "
+        return any(f" {words} " in said for words in _HABITUAL)
 
 
 @dataclass(frozen=True, slots=True)

@@ -401,6 +401,12 @@ def test_a_relative_clause_on_the_subject_describes_them() -> None:
         ("ANA", "AU12", None),
         ("ANA", "sit", None),
     ]
+    # Without a word of habit, what the clause says is done now, as a screenplay says it.
+    assert read("Ben, who leans back in his chair, nods.")[0] == [
+        ("BEN", "lean_back", None),
+        ("BEN", "nod", None),
+    ]
+    assert read("Ben, who never sits still, nods.")[0] == [("BEN", "nod", None)]
 
 
 def test_a_noun_before_a_name_introduces_them() -> None:

@@ -321,6 +321,8 @@ LINES = [
     ("Ben doubles over laughing.", {"BEN lean_forward", "BEN AU6", "BEN AU12", "BEN AU26"}),
     ("Ana reels.", {"ANA lean_back", "ANA AU4", "ANA AU7"}),
     ("Ben clinks his glass with a fork.", {"BEN beat"}),
+    ("Ana clicks to the next slide.", {"ANA beat"}),
+    ("Ben clicks his tongue.", {"BEN AU24"}),
     ("Ana and Ben clink glasses.", {"ANA salute", "BEN salute"}),
     ("Ben gives a tiny shake of the head.", {"BEN shake"}),
     ("Ana gives Ben a shake of her head.", {"ANA shake"}),
