@@ -26,6 +26,7 @@ from motiondirector.plan.scene import (
 )
 from motiondirector.scene.addressees import engaged_with, infer_addressees
 from motiondirector.scene.elements import ParsedScript, RawAction, RawHeading, RawTurn
+from motiondirector.scene.group_lines import is_group_cue, split_group_lines
 from motiondirector.scene.language import line_language, words_language, written_language
 from motiondirector.scene.limits import SceneLimits
 from motiondirector.scene.names import NameMatcher
@@ -76,6 +77,7 @@ def assemble_scene(
         if isinstance(el, RawTurn)
     }
     beats = [_without_silent_turns(beat, speeches) for beat in beats]
+    beats = _with_group_lines_split(beats, script, speeches)
     turns = [el for beat in beats for el in beat.elements if isinstance(el, RawTurn)]
     if not turns and not script.declared_characters:
         _refuse_without_characters(script, file)
@@ -85,6 +87,14 @@ def assemble_scene(
         known.append(turn.speaker)
         known.extend(turn.addressees or ())
     known.extend(script.cast or ())
+    if any(is_group_cue(name) for name in known):
+        # A group cue that found members said its lines through them; one that found none
+        # is spoken as a character of its own.
+        known = [
+            name
+            for name in known
+            if not is_group_cue(name) or any(t.speaker == name for t in turns)
+        ]
     limits.check_count("max_characters", len(set(known)), field="characters")
     names = NameMatcher(known)
     written = written_language(speeches[turn].text for turn in turns) or words_language(script)
@@ -194,6 +204,28 @@ def _split_beats(script: ParsedScript) -> list[_BeatDraft]:
                 beats.append(_BeatDraft(None))
             beats[-1].elements.append(element)
     return beats
+
+
+def _with_group_lines_split(
+    beats: list[_BeatDraft], script: ParsedScript, speeches: dict[RawTurn, Speech]
+) -> list[_BeatDraft]:
+    """Beats with each line of a group cue ("ALL", "BOTH") said by its members (`group_lines`)."""
+    turns = [el for beat in beats for el in beat.elements if isinstance(el, RawTurn)]
+    if not any(is_group_cue(turn.speaker) for turn in turns):
+        return beats
+    known = [
+        name
+        for name in [*script.declared_characters, *(t.speaker for t in turns), *(script.cast or ())]
+        if not is_group_cue(name)
+    ]
+    names = NameMatcher(known)
+    return [
+        _BeatDraft(
+            beat.heading,
+            split_group_lines(beat.elements, script.declared_characters, names, speeches),
+        )
+        for beat in beats
+    ]
 
 
 def _without_silent_turns(beat: _BeatDraft, speeches: dict[RawTurn, Speech]) -> _BeatDraft:

@@ -1,0 +1,50 @@
+"""Lines of a group cue (ALL, EVERYONE, BOTH) are said together by its members."""
+
+from __future__ import annotations
+
+from motiondirector.scene import parse_script
+
+
+def lines(script: str) -> list[tuple[str, float, bool, str]]:
+    scene = parse_script(script, format="fountain")
+    return [(u.speaker, u.start, u.dual, u.text) for u in scene.utterances]
+
+
+TEAM = """INT. LOCKER ROOM - NIGHT
+
+COACH paces. KEISHA and MAYA sit on a bench.
+
+COACH
+Ready?
+
+EVERYONE
+Tigers!
+"""
+
+
+def test_everyone_on_stage_says_a_line_of_everyone_at_once() -> None:
+    scene = parse_script(TEAM, format="fountain")
+    assert scene.characters == ("COACH", "KEISHA", "MAYA")
+    said = lines(TEAM)[1:]
+    assert [(speaker, dual, text) for speaker, _, dual, text in said] == [
+        ("COACH", False, "Tigers!"),
+        ("KEISHA", True, "Tigers!"),
+        ("MAYA", True, "Tigers!"),
+    ]
+    assert len({start for _, start, _, _ in said}) == 1  # at once
+
+
+def test_both_is_the_two_there_or_the_two_who_spoke_last() -> None:
+    two = "INT. HALL - DAY\n\nANA\nReady?\n\nBEN\nNo.\n\nBOTH\nLet's go!\n"
+    assert [s for s, *_ in lines(two)] == ["ANA", "BEN", "ANA", "BEN"]
+    three = (
+        "INT. HALL - DAY\n\nANA, BEN and CLEO wait.\n\nANA\nReady?\n\nCLEO\nNo.\n\nBOTH\nWhat?\n"
+    )
+    assert [s for s, *_ in lines(three)][-2:] == ["ANA", "CLEO"]
+
+
+def test_a_group_cue_with_no_one_there_yet_speaks_as_itself() -> None:
+    alone = "INT. HALL - DAY\n\nALL\nSurprise!\n\nANA\nOh!\n"
+    scene = parse_script(alone, format="fountain")
+    assert [u.speaker for u in scene.utterances] == ["ALL", "ANA"]
+    assert "ALL" in scene.characters
