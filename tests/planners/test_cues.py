@@ -188,6 +188,14 @@ def test_reassurance_shakes_no_head_and_pardon_asks_again() -> None:
     assert ("apology", 1) in matched("Oops, my mistake.")
 
 
+def test_sorrow_for_the_listener_is_no_apology_and_a_favour_points_at_no_one() -> None:
+    assert matched("I'm sorry to hear that your order arrived damaged.") == [("sympathy", 1)]
+    assert matched("I'm so sorry for your loss.") == [("sympathy", 2)]
+    assert matched("Sorry, my fault.")[0] == ("apology", 0)
+    assert [name for name, _ in matched("Let me look into that for you.")] == ["warmth"]
+    assert matched("It's you!") == [("deixis", 1)]
+
+
 def test_a_judge_is_addressed_not_bowed_to() -> None:
     assert matched("Your Honor, the defense calls Ms. Patel.") == [("court", 0)]
     assert matched("Your Majesty.") == [("formal", 0)]
