@@ -196,6 +196,12 @@ def test_sorrow_for_the_listener_is_no_apology_and_a_favour_points_at_no_one() -
     assert matched("It's you!") == [("deixis", 1)]
 
 
+def test_thanks_are_taken_with_a_nod_and_a_wish_for_the_day_waves() -> None:
+    assert matched("You're welcome! Have a wonderful day.") == [("welcome", 0), ("farewell", 2)]
+    assert matched("My pleasure.") == [("welcome", 0)]
+    assert matched("Enjoy the rest of your day!") == [("farewell", 0)]
+
+
 def test_a_judge_is_addressed_not_bowed_to() -> None:
     assert matched("Your Honor, the defense calls Ms. Patel.") == [("court", 0)]
     assert matched("Your Majesty.") == [("formal", 0)]
