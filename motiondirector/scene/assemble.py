@@ -87,7 +87,7 @@ def assemble_scene(
         known.append(turn.speaker)
         known.extend(turn.addressees or ())
     known.extend(script.cast or ())
-    if any(is_group_cue(name) for name in known):
+    if script.cast is not None and any(is_group_cue(name) for name in known):
         # A group cue that found members said its lines through them; one that found none
         # is spoken as a character of its own.
         known = [
@@ -209,9 +209,11 @@ def _split_beats(script: ParsedScript) -> list[_BeatDraft]:
 def _with_group_lines_split(
     beats: list[_BeatDraft], script: ParsedScript, speeches: dict[RawTurn, Speech]
 ) -> list[_BeatDraft]:
-    """Beats with each line of a group cue ("ALL", "BOTH") said by its members (`group_lines`)."""
+    """Beats with each line of a group cue ("ALL", "BOTH") said by its members (`group_lines`).
+    Dialogue JSON names its speakers itself (`script.cast` is None): its turns stay as sent,
+    one per speaker, as a transcript's "All" lines are counted."""
     turns = [el for beat in beats for el in beat.elements if isinstance(el, RawTurn)]
-    if not any(is_group_cue(turn.speaker) for turn in turns):
+    if script.cast is None or not any(is_group_cue(turn.speaker) for turn in turns):
         return beats
     known = [
         name

@@ -43,6 +43,13 @@ def test_both_is_the_two_there_or_the_two_who_spoke_last() -> None:
     assert [s for s, *_ in lines(three)][-2:] == ["ANA", "CLEO"]
 
 
+def test_dialogue_json_keeps_its_speakers_as_sent() -> None:
+    # A transcript's "All" line stays one line (MELD's are scored one label per line).
+    document = '[{"speaker": "ANA", "text": "Ready?"}, {"speaker": "ALL", "text": "Yes!"}]'
+    scene = parse_script(document)
+    assert [u.speaker for u in scene.utterances] == ["ANA", "ALL"]
+
+
 def test_a_group_cue_with_no_one_there_yet_speaks_as_itself() -> None:
     alone = "INT. HALL - DAY\n\nALL\nSurprise!\n\nANA\nOh!\n"
     scene = parse_script(alone, format="fountain")
