@@ -23,7 +23,12 @@ def add_render(sub: Subcommands) -> None:
     render.add_argument(
         "plan", type=Path, help="a `direct --out` folder, its plan.json, or any plan JSON"
     )
-    render.add_argument("--out", type=Path, required=True, help="MP4 file to write")
+    render.add_argument(
+        "--out",
+        type=Path,
+        help="MP4 file to write (default: preview.mp4 in a `direct --out` folder, else the "
+        "plan JSON's name with .mp4 beside it)",
+    )
     render.add_argument("--size", default="640x360", help="WIDTHxHEIGHT, both even")
     render.add_argument("--fps", type=int, default=30, help="frames per second")
     render.add_argument("--contact-sheet", type=Path, help="also write a PNG, one still per line")
@@ -67,6 +72,11 @@ def add_conditioning(sub: Subcommands) -> None:
     conditioning.set_defaults(run=_conditioning)
 
 
+def _default_preview(plan: Path) -> Path:
+    """Where a preview goes without `--out`: into a `direct --out` folder, or beside a plan."""
+    return plan / "preview.mp4" if plan.is_dir() else plan.with_suffix(".mp4")
+
+
 def _render(args: argparse.Namespace) -> int:
     from motiondirector.tools.rendering import render_plan_preview
 
@@ -74,7 +84,7 @@ def _render(args: argparse.Namespace) -> int:
     library = open_clip_library(args.library) if args.library else None
     result = render_plan_preview(
         args.plan,
-        args.out,
+        args.out or _default_preview(args.plan),
         size=size,
         fps=args.fps,
         contact_sheet=args.contact_sheet,

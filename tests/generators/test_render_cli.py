@@ -89,6 +89,21 @@ def test_render_writes_the_preview_and_contact_sheet(
     assert np.abs(frames[-1].astype(int) - frames[0].astype(int)).max() > 60
 
 
+def test_render_without_out_writes_beside_its_input(
+    directed: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "scene"
+    shutil.copytree(directed, folder)
+    assert main(["render", str(folder), "--size", "64x48", "-q"]) == 0
+    assert (folder / "preview.mp4").is_file() and str(
+        folder / "preview.mp4"
+    ) in capsys.readouterr().out
+    plan = tmp_path / "take.json"
+    shutil.copy(directed / "plan.json", plan)
+    assert main(["render", str(plan), "--size", "64x48", "-q"]) == 0
+    assert _decode(tmp_path / "take.mp4")[0].shape[1:] == (48, 64, 3)
+
+
 def test_render_names_the_characters_no_font_draws(
     builtin_cache: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
