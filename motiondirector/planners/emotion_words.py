@@ -83,6 +83,9 @@ class _Phrase:
     """None for a phrase that says nothing but keeps its words from being read ("恐怕",
     perhaps, is not "怕", afraid)."""
     intensity: float
+    felt_only: bool = False
+    """A hardship ("difficult", "awful"): read only as felt for another ("That sounds really
+    difficult."), never as the speaker's own feeling ("a difficult question")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +150,8 @@ class LanguageWords:
             for match in sorted(matches, key=lambda m: (m.start - m.end, m.start)):
                 span = match.span
                 if taken.intersection(span) or self._negated(units, match, ignored):
+                    continue
+                if match.phrase.felt_only and (stated or not self._felt_for(units, match)):
                     continue
                 taken.update(span)
                 if match.phrase.emotion is None:
@@ -333,10 +338,14 @@ def _words(entry: Mapping[str, Any], key: str, where: str) -> list[str]:
     return value
 
 
-def _groups(entry: Mapping[str, Any], where: str) -> list[tuple[Emotion | None, float, list[str]]]:
-    """(emotion, intensity, phrases) of each group of the entry; None for `ignore`."""
-    groups: list[tuple[Emotion | None, float, list[str]]] = [
-        (None, 0.0, _words(entry, "ignore", where))
+def _groups(
+    entry: Mapping[str, Any], where: str
+) -> list[tuple[Emotion | None, float, list[str], bool]]:
+    """(emotion, intensity, phrases, felt only) of each group of the entry: None for `ignore`,
+    concern for `hardships` (read only as felt for another)."""
+    groups: list[tuple[Emotion | None, float, list[str], bool]] = [
+        (None, 0.0, _words(entry, "ignore", where), False),
+        ("sadness", CONCERN_INTENSITY, _words(entry, "hardships", where), True),
     ]
     for emotion, listed in cast(dict[object, Any], entry["emotions"]).items():
         if emotion not in EMOTIONS or emotion == "neutral":
@@ -353,7 +362,7 @@ def _groups(entry: Mapping[str, Any], where: str) -> list[tuple[Emotion | None, 
             if not 0.0 < float(intensity) <= 1.0:
                 raise ValueError(f"{_FILE}: {where}.{emotion}: intensity must be within 0..1")
             phrases = _words(group, "phrases", f"{where}.{emotion}")
-            groups.append((cast(Emotion, emotion), float(intensity), phrases))
+            groups.append((cast(Emotion, emotion), float(intensity), phrases, False))
     return groups
 
 
@@ -386,7 +395,7 @@ def _language(code: str, entry: Any) -> LanguageWords:
         keeps_accents,
     )
     phrases: dict[tuple[str, ...], _Phrase] = {}
-    for emotion, intensity, written_phrases in _groups(entry, code):
+    for emotion, intensity, written_phrases, felt_only in _groups(entry, code):
         for written in written_phrases:
             parts = _parts(bare, written, f"{code}.{emotion or 'ignore'}")
             if parts in phrases:
@@ -394,7 +403,7 @@ def _language(code: str, entry: Any) -> LanguageWords:
                     f"{_FILE}: {code}: {written!r} is listed twice "
                     f"({phrases[parts].emotion or 'ignore'} and {emotion or 'ignore'})"
                 )
-            phrases[parts] = _Phrase(written, parts, emotion, intensity)
+            phrases[parts] = _Phrase(written, parts, emotion, intensity, felt_only)
 
     def folded(key: str) -> frozenset[str]:
         return frozenset(bare.fold(word) for word in _words(entry, key, code))

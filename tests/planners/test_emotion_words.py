@@ -322,6 +322,24 @@ def test_someone_elses_painful_feeling_is_felt_for_as_concern(
         assert reading.intensity == pytest.approx(0.4)
 
 
+def test_a_hardship_is_read_only_as_felt_for_another() -> None:
+    for text in (
+        "That sounds really difficult.",
+        "That must be awful.",
+        "Sounds like a nightmare.",
+    ):
+        reading = language("en").read(text)
+        assert reading is not None and reading.felt_for, text
+        assert (reading.emotion, reading.intensity) == ("sadness", pytest.approx(0.4))
+    for text in ("That's a difficult question.", "This is hard.", "The test was tough."):
+        assert language("en").read(text) is None, text
+        assert language("en").read(text, stated=True) is None, text
+    # Over the disgust the classifier hears in "awful", concern.
+    script = {"turns": [{"speaker": "AVA", "text": "That sounds awful."}]}
+    (line,) = directed(script, RulesPlanner(emotion_model=_Hears("disgust"))).utterances
+    assert (line.emotion, line.emotion_origin) == ("sadness", "words")
+
+
 def test_concern_stands_over_the_fear_the_classifier_hears_in_it() -> None:
     script = {"turns": [{"speaker": "AVA", "text": "You look worried."}]}
     (line,) = directed(script, RulesPlanner(emotion_model=_Hears("fear"))).utterances
