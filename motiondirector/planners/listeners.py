@@ -2,8 +2,10 @@
 
 Every listener on stage looks at the speaker, nods at some phrase ends of a longer turn, mirrors
 a happy speaker's smile, shows concern at a sad or afraid one, and at one who says they are
-angry ("I'm really frustrated", "That's unacceptable"), raises the brows at surprising content
-and frowns at anger aimed at them otherwise. It only chooses and anchors; the realizer times it.
+angry ("I'm really frustrated", "That's unacceptable") or angry at something else ("This is
+ridiculous!"), raises the brows at surprising content and frowns at anger aimed at them: said
+with "you", or an order, a threat, a refusal or a dismissal. It only chooses and anchors; the
+realizer times it.
 """
 
 from __future__ import annotations
@@ -60,9 +62,11 @@ def listener_behaviours(
     intensity: float,
     addressees: Sequence[str],
     feeling_told: bool = False,
+    vented: bool = False,
 ) -> list[Behaviour]:
     """The behaviours of every listener during `utterance`; `feeling_told`: the line says in words
-    how its speaker feels (its emotion words in a stating frame: "I'm so angry")."""
+    how its speaker feels (its emotion words in a stating frame: "I'm so angry"); `vented`: its
+    anger is at something, not at whom it is said to ("This is ridiculous!")."""
     behaviours: list[Behaviour] = []
     if not tokens:
         return behaviours
@@ -119,12 +123,14 @@ def listener_behaviours(
                     until_word=until,
                     intensity=round(0.3 + 0.3 * intensity, 3),
                 )
-        told_anger = emotion == "anger" and feeling_told
+        told_anger = emotion == "anger" and (feeling_told or vented)
         if (emotion in ("sadness", "fear") or told_anger) and intensity >= 0.3:
             # The face of concern: brows raised at the middle and drawn together (AU1 + AU4),
             # lighter than the speaker's own, not a copy of their sorrow or fear. Told "I'm
-            # really frustrated", a listener answers the feeling, not as if attacked.
-            feeling = {"sadness": "is sad", "fear": "is afraid", "anger": "says they are angry"}
+            # really frustrated", or met with anger at something else, a listener answers the
+            # feeling, not as if attacked.
+            angry = "says they are angry" if feeling_told else "is angry, not at them"
+            feeling = {"sadness": "is sad", "fear": "is afraid", "anger": angry}
             for au, share in ((1, 0.5), (4, 0.3)):
                 add(
                     "face",

@@ -116,6 +116,8 @@ _SHOWN_TO_THE_LISTENER = frozenset(
 )
 # Words that aim a line at whom it is said to ("I'm so angry with you").
 _SECOND_PERSON = frozenset({"you", "your", "yours", "yourself", "yourselves", "ya", "u", "ur"})
+# Intents that aim a line's anger at whom it is said to, "you" or not ("Get out!").
+_AT_THE_LISTENER = frozenset({"command", "threaten", "refuse", "dismiss"})
 # After "let me", what asks to be let do something ("Let me go!", "Let me in", "Let me finish").
 _LET_ME_DEMANDS = frozenset({"go", "in", "out", "through", "pass", "finish", "be", "at", "off"})
 _LABEL_ALIASES = {
@@ -429,6 +431,15 @@ def _tells_a_feeling(item: _Prepared, label: str) -> bool:
         return False
     reading = item.stated_words()
     return reading is not None and reading.emotion == label
+
+
+def _vents(item: _Prepared, label: str, intent: str) -> bool:
+    """Whether an angry line is at something, not at the one it is said to: it says no "you"
+    and neither orders, threatens, refuses nor dismisses ("This is ridiculous! I want to
+    speak to a manager!" is a customer's anger at the service, not at the avatar)."""
+    if label != "anger" or intent in _AT_THE_LISTENER:
+        return False
+    return not any(token.norm in _SECOND_PERSON for token in item.tokens)
 
 
 def _emoji_emotion(vote: EmojiVote) -> _Emotion:
@@ -940,6 +951,7 @@ class RulesPlanner:
                     scale=explicit.gesture_scale,
                 )
             )
+        intent = self._intent(tokens, matches, previous, utterance.speaker, item.call)
         if not utterance.voice_over:
             addressees = (addressee,) if addressee else utterance.addressees
             behaviours.extend(
@@ -951,12 +963,13 @@ class RulesPlanner:
                     intensity=intensity,
                     addressees=addressees,
                     feeling_told=_tells_a_feeling(item, label),
+                    vented=_vents(item, label, intent),
                 )
             )
         behaviours.sort(key=lambda b: self._order(b, speaker))
         return UtteranceDirection(
             utterance_id=utterance.id,
-            intent=self._intent(tokens, matches, previous, utterance.speaker, item.call),
+            intent=intent,
             emotion=label,
             intensity=round(_clamp(intensity), 3),
             emotion_origin=emotion.origin,

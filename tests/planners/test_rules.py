@@ -368,6 +368,9 @@ def test_a_listener_told_of_anger_shows_concern_not_a_frown() -> None:
         ("That's unacceptable!", True),
         ("I hate what you did, Ben.", False),
         ("I'm so angry with you.", False),
+        # Anger at something else is met with concern; an order is aimed at the listener.
+        ("The idiot printer jammed again!", True),
+        ("Idiot! Get out!", False),
     ):
         u = plan_one(("ANA", text)).utterances[0]
         assert u.emotion == "anger", text
@@ -376,7 +379,9 @@ def test_a_listener_told_of_anger_shows_concern_not_a_frown() -> None:
         assert (set(concern), bool(frowns)) == (({1, 4}, False) if told else (set(), True)), text
         if told:
             assert concern[1].intensity == pytest.approx(0.5 * u.intensity, abs=1e-3)
-            assert "says they are angry" in concern[1].reason
+            stated = "frustrated" in text or "unacceptable" in text
+            said = "says they are angry" if stated else "is angry, not at them"
+            assert said in concern[1].reason
 
 
 @pytest.mark.parametrize(
