@@ -84,7 +84,7 @@ _SKIPPABLE = frozenset(
      "can", "could", "will", "would", "has", "have", "had", "does", "did", "do", "proceeds",
      "continues", "keeps", "stops", "stopped", "quits", "ceases", "ceased", "together", "being",
      "gets", "get", "got", "gotten", "getting", "fails", "failed", "manages", "managed",
-     "attempts", "attempted", "struggles", "struggled"}
+     "attempts", "attempted", "struggles", "struggled", "fast", "sound", "half"}
 )  # fmt: skip
 # A Japanese verb's negative ending after its stem: 笑わない, 笑わなかった, 笑いません.
 _NEGATIVE_ENDING = re.compile(r"[\u3040-\u309f]?(ない|なかった|ません|ず)")

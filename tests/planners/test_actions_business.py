@@ -323,6 +323,10 @@ LINES = [
     ("Ben clinks his glass with a fork.", {"BEN beat"}),
     ("Ana clicks to the next slide.", {"ANA beat"}),
     ("Ben clicks his tongue.", {"BEN AU24"}),
+    ("Ben is fast asleep.", {"BEN AU43", "BEN lower"}),
+    ("Ana mouths good luck.", {"ANA AU25", "ANA AU26"}),
+    ("Ana mouths off.", set()),
+    ("Ben turns the dial. Click.", set()),  # "Click." alone is a sound
     ("Ana and Ben clink glasses.", {"ANA salute", "BEN salute"}),
     ("Ben gives a tiny shake of the head.", {"BEN shake"}),
     ("Ana gives Ben a shake of her head.", {"ANA shake"}),
