@@ -105,13 +105,24 @@ def infer_addressees(
     return tuple(others)
 
 
-def engaged_with(speaker: str, aimed: Sequence[tuple[str, str]]) -> list[str]:
-    """Whom the last behaviours of `aimed` ((who, at whom) of the action lines since the
-    previous line, in order: "hugs her", "turns to Ben") that involve the speaker engage them
-    with: the one the speaker aims the last at, or else all who aim at the speaker since the
-    speaker last aimed at someone ("Everyone turns to him")."""
+def engaged_with(
+    speaker: str, aimed: Sequence[tuple[str, str, str]], *, asked: bool = False
+) -> list[str]:
+    """Whom the last behaviours of `aimed` ((who, at whom, how: "act", "look" or "glance") of
+    the action lines since the previous line, in order: "hugs her", "turns to Ben") that
+    involve the speaker engage them with: the one the speaker aims the last at, or else all
+    who aim at the speaker since the speaker last aimed at someone ("Everyone turns to him").
+    A speaker `asked` a question answers the asker unless they look or turn to someone
+    themselves, or someone acts on them ("Cleo hugs her."): a glance ("Priya glances at
+    Greg, who nods.") or another's look or nod does not engage them."""
+    if asked:
+        aimed = [
+            (who, target, how)
+            for who, target, how in aimed
+            if how == "act" or (who == speaker and how == "look")
+        ]
     towards: list[str] = []
-    for who, target in reversed(aimed):
+    for who, target, _ in reversed(aimed):
         if who == speaker and target != speaker:
             return towards[::-1] or [target]
         if target == speaker and who != speaker and who not in towards:

@@ -377,7 +377,7 @@ class _Layout:
         stage: list[StageChange] = []
         first = True
         previous: Utterance | None = None
-        aimed: list[tuple[str, str]] = []  # behaviours aimed at someone since the last line
+        aimed: list[tuple[str, str, str]] = []  # behaviours aimed at someone since the last line
         for element in beat.elements:
             at = self.end if first else self.end + self.gap
             first = False
@@ -398,6 +398,7 @@ class _Layout:
             addressees = element.addressees
             if addressees is None:
                 previous_speaker = previous.speaker if previous is not None else None
+                asked = previous is not None and previous.text.rstrip().endswith("?")
                 here = [name for name in on_stage if name in present]
                 since = previous.start if previous is not None else -1.0
                 gone = [c.character for c in stage if c.change == "exits" and c.time > since]
@@ -417,8 +418,8 @@ class _Layout:
                     names,
                     gone,
                     voice,
-                    engaged=engaged_with(element.speaker, aimed),
-                    asked=previous is not None and previous.text.rstrip().endswith("?"),
+                    engaged=engaged_with(element.speaker, aimed, asked=asked),
+                    asked=asked,
                 )
             aimed = []
             dual = element.dual and previous is not None

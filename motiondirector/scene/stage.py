@@ -19,11 +19,22 @@ from motiondirector.plan.scene import ActionLine, StageChange, Utterance
 from motiondirector.scene.cast import action_reader
 
 if TYPE_CHECKING:
-    from motiondirector.planners.actions import StageCue
+    from motiondirector.planners.actions import ActionCue, StageCue
 
 EXIT_WALK_S = 2.5
 """How long a character who exits stays in sight after the word that says so (within its
 action line): the walk off."""
+
+
+# Channels that move the body or hands at someone: more than a look.
+_ACTING = frozenset({"gesture", "posture"})
+
+
+def _how(cue: ActionCue, acts: bool) -> str:
+    """How a behaviour aimed at someone engages them: "act", "glance" or "look"."""
+    if acts:
+        return "act"
+    return "glance" if cue.trigger.lower().startswith("glanc") else "look"
 
 
 class Reading(NamedTuple):
@@ -31,9 +42,11 @@ class Reading(NamedTuple):
 
     changes: list[StageCue]  # its entrances and exits, in its order
     performed: float  # seconds its behaviours take to act out (`performed_seconds`)
-    # (who, at whom) of each behaviour aimed at a character ("hugs her", "turns to Ben"), in
-    # its order: whom a line after it is likely spoken to (`scene.addressees`)
-    aimed: tuple[tuple[str, str], ...] = ()
+    # (who, at whom, how) of each behaviour aimed at a character, in its order: whom a line
+    # after it is likely spoken to (`scene.addressees`). How: "act" where the words that aim
+    # it also move the body or hands ("turns to Ben", "hugs her"), "glance" for a glance, else
+    # "look" ("looks at Ben", "gives her a nod").
+    aimed: tuple[tuple[str, str, str], ...] = ()
 
 
 class StageReader:
@@ -86,9 +99,10 @@ class StageReader:
             for c in found
         ]
         behaviours = ((c.character, c.template.channel, c.template.lexeme) for c in cues)
+        acts = {(c.character, c.trigger) for c in cues if c.template.channel in _ACTING}
         aimed = tuple(
             dict.fromkeys(
-                (c.character, c.target)
+                (c.character, c.target, _how(c, (c.character, c.trigger) in acts))
                 for c in cues
                 if c.target in self._characters and c.target != c.character
             )

@@ -73,6 +73,16 @@ def test_the_bench_is_spoken_to_as_your_honor_and_objected_to() -> None:
     assert found[:4] == [("JUDGE HARLOW",), ("MS. PATEL",), ("RUIZ",), ("JUDGE HARLOW",)]
 
 
+def test_a_glance_before_an_answer_does_not_take_it_from_the_asker() -> None:
+    pitch = (
+        "INT. ROOM - DAY\n\nPRIYA, GREG and OWEN sit.\n\nOWEN\nWhat happens next?\n\n"
+        "Priya glances at Greg, who gives her a nod.\n\nPRIYA\nThey'll try.\n\n"
+        "OWEN\nAnd then?\n\nPriya turns to Greg.\n\nPRIYA\nYou tell him.\n"
+    )
+    found = [u.addressees for u in parse_script(pitch, format="fountain").utterances]
+    assert found[1] == ("OWEN",) and found[3] == ("GREG",)
+
+
 def test_everyone_else_on_stage_otherwise() -> None:
     text = (
         "INT. A\nAna, Ben and Cleo sit.\nANA: Welcome.\nANA: Really, welcome.\n"
@@ -105,15 +115,18 @@ def test_sir_maam_or_a_title_calls_the_one_of_that_gender() -> None:
 
 
 def test_engaged_with_reads_the_last_aims_at_or_from_the_speaker() -> None:
-    aimed = [("ANA", "BEN"), ("CLEO", "ANA"), ("BEN", "CLEO")]
+    aimed = [("ANA", "BEN", "act"), ("CLEO", "ANA", "look"), ("BEN", "CLEO", "act")]
     assert engaged_with("ANA", aimed) == ["CLEO"]  # aimed at her after she aimed at Ben
     assert engaged_with("BEN", aimed) == ["CLEO"]
-    assert engaged_with("ANA", [("BEN", "ANA"), ("ANA", "CLEO")]) == ["CLEO"]
-    assert engaged_with("ANA", [("BEN", "ANA"), ("CLEO", "ANA"), ("BEN", "ANA")]) == [
-        "CLEO",
-        "BEN",
-    ]
+    assert engaged_with("ANA", [("BEN", "ANA", "act"), ("ANA", "CLEO", "glance")]) == ["CLEO"]
+    at_ana = [("BEN", "ANA", "act"), ("CLEO", "ANA", "act"), ("BEN", "ANA", "look")]
+    assert engaged_with("ANA", at_ana) == ["CLEO", "BEN"]
     assert engaged_with("DAN", aimed) == []
+    # Asked a question: the speaker's own look or act, or another's act on them, counts; a
+    # glance, or another's look or nod, does not.
+    assert engaged_with("ANA", aimed, asked=True) == ["BEN"]
+    glance = [("ANA", "CLEO", "glance"), ("CLEO", "ANA", "look")]
+    assert engaged_with("ANA", glance, asked=True) == []
 
 
 def test_rule_function_directly() -> None:
