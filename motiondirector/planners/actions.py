@@ -1609,6 +1609,12 @@ class ActionParser:
                 continue  # "a look", "the waves": a noun
             if (
                 position > 1
+                and tokens[position - 1].low == "one"
+                and (tokens[position - 2].low in _PREPOSITIONS or tokens[position - 2].low == "in")
+            ):
+                continue  # "in one gulp", "with one look": a noun ("No one moves" is a verb)
+            if (
+                position > 1
                 and tokens[position - 1].low in _QUANTIFIERS
                 and tokens[position - 2].low in self._verb_forms
             ):
@@ -2189,6 +2195,10 @@ class ActionParser:
                 token.low, subject
             ):
                 continue  # "looks at her hands": her own, no one else is a she
+            if following in _TOUCHED and any(
+                later.low in ("him", "her", "them") for later in region[index + 2 :]
+            ):
+                continue  # "throws her arms around him": her own arms, around him
             person: str | None = None
             if token.low == "them":
                 person = tracker.last(exclude=subject)

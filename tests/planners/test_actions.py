@@ -1008,6 +1008,21 @@ def test_the_title_a_name_opens_with_names_its_character_after_the() -> None:
     ]
 
 
+def test_a_nightclub_line_of_three_verbs_and_a_hug_around_him() -> None:
+    cast = ("ZARA", "MIKO", "DEV")
+    lines = read(
+        "Her friend MIKO hands her a drink. Dev grins at her.",
+        "Zara downs her drink in one gulp, squares her shoulders, and marches toward the bar.",
+        "She throws her arms around him.",
+        cast=cast,
+    )
+    # "in one gulp" is a gulp, not a verb whose unknown subject silences the rest.
+    assert [c[:2] for c in lines[1]] == [("ZARA", "drink"), ("ZARA", "breathe"), ("ZARA", "walk")]
+    # Her own arms, around him: not Miko's.
+    assert lines[2] == [("ZARA", "hug", "DEV")]
+    assert read("No one moves.", cast=cast) == [[]]
+
+
 def test_a_short_titles_stop_ends_no_sentence() -> None:
     cast = ("DEVON", "MS. PATEL", "DR. REYES")
     lines = read("Devon gives Ms. Patel a small nod.", "Ms. Patel looks at Dr. Reyes.", cast=cast)

@@ -323,6 +323,8 @@ LINES = [
     ("Ben clinks his glass with a fork.", {"BEN beat"}),
     ("Ana clicks to the next slide.", {"ANA beat"}),
     ("Ben clicks his tongue.", {"BEN AU24"}),
+    ("Ana downs her drink in one gulp.", {"ANA drink"}),
+    ("Ana squares her shoulders.", {"ANA breathe"}),
     ("Ben is fast asleep.", {"BEN AU43", "BEN lower"}),
     ("Ana mouths good luck.", {"ANA AU25", "ANA AU26"}),
     ("Ana mouths off.", set()),
@@ -437,6 +439,7 @@ PARTS = [
         },
     ),
     ("Her hand shoots up.", {"ANA raise_hand"}),
+    ("Her eyes snap open.", {"ANA AU5", "ANA AU1"}),
     ("His hand goes up.", {"BEN raise_hand"}),
     # Not a character's part, or not done.
     ("Her face does not fall.", set()),
