@@ -918,13 +918,19 @@ def _negative_ending_after(tokens: Sequence[_Tok], index: int, length: int) -> b
     return bool(_NEGATIVE_ENDING.match(after))
 
 
+# After a "her" that is given something: "hands her one", "pours her some".
+_GIVEN_COUNTS = frozenset({"one", "two", "some", "something", "another"})
+
+
 def _object_her(tokens: Sequence[_Tok], index: int) -> bool:
-    """Whether the "her" at `index` is an object ("hugs her.", "looks at her and"), not a
-    possessive ("her bag")."""
+    """Whether the "her" at `index` is an object ("hugs her.", "looks at her and", "hands her
+    one"), not a possessive ("her bag")."""
     following = tokens[index + 1] if index + 1 < len(tokens) else None
     return (
         following is None
         or not following.text[:1].isalpha()
+        or following.low in _ARTICLES
+        or following.low in _GIVEN_COUNTS
         or following.low in _PREPOSITIONS
         or following.low in _CONJUNCTIONS
         or following.low in _SMALL_CLAUSE

@@ -1021,6 +1021,14 @@ def test_a_nightclub_line_of_three_verbs_and_a_hug_around_him() -> None:
     # Her own arms, around him: not Miko's.
     assert lines[2] == [("ZARA", "hug", "DEV")]
     assert read("No one moves.", cast=cast) == [[]]
+    # "hands her one": her is given it, so Miko is no she; "her arm" is Zara's, and spinning
+    # her around turns her.
+    lines = read(
+        "ZARA dances. Her friend MIKO elbows through the crowd and hands her one.",
+        "Miko grabs her arm and spins her back around.",
+        cast=cast,
+    )
+    assert ("MIKO", "take", "ZARA") in lines[1] and ("ZARA", "turn", None) in lines[1]
 
 
 def test_a_short_titles_stop_ends_no_sentence() -> None:

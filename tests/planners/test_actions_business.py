@@ -324,6 +324,8 @@ LINES = [
     ("Ana clicks to the next slide.", {"ANA beat"}),
     ("Ben clicks his tongue.", {"BEN AU24"}),
     ("Ana downs her drink in one gulp.", {"ANA drink"}),
+    ("Ben spins Ana around.", {"BEN take>ANA", "ANA turn"}),
+    ("Ana spins around.", {"ANA turn"}),
     ("Ana squares her shoulders.", {"ANA breathe"}),
     ("Ben is fast asleep.", {"BEN AU43", "BEN lower"}),
     ("Ana mouths good luck.", {"ANA AU25", "ANA AU26"}),
