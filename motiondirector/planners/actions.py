@@ -779,6 +779,27 @@ _TAKING = frozenset(
 # Words that end the noun phrase after a determiner ("the letter on the table").
 _ENDS_A_THING = _PREPOSITIONS | _CONJUNCTIONS | _DETERMINERS | frozenset({"in", "it"})
 _LOOK = BehaviourTemplate(channel="gaze", target="$object")
+# A sentence that opens on a seat ("In the passenger seat, NOAH stares out the window.",
+# "Behind the wheel, OLIVIA ..."): its subject is seated in it.
+_SEATED_IN = frozenset(
+    {"seat", "seats", "chair", "armchair", "couch", "sofa", "bench", "stool", "booth",
+     "wheelchair", "recliner", "wheel", "desk", "pew", "saddle"}
+)  # fmt: skip
+_SIT = BehaviourTemplate(channel="posture", lexeme="sit")
+
+
+def _seated_by_place(tokens: Sequence[_Tok], verb: _Verb, subject: list[str]) -> list[ActionCue]:
+    """A seated state for the subject of a sentence that opens with where they sit, up to a
+    comma: "In the back seat, LILY sleeps", "At her desk, ANA types"; none otherwise."""
+    if not tokens or tokens[0].low not in ("in", "on", "at", "behind") or verb.entry is None:
+        return []
+    if any(t.channel == "posture" for t in verb.entry.behaviours):
+        return []  # the verb says the posture itself ("In the corner, BEN stands")
+    comma = next((i for i, t in enumerate(tokens[: verb.position]) if t.text == ","), None)
+    if comma is None or comma > 6 or not any(t.low in _SEATED_IN for t in tokens[1:comma]):
+        return []
+    trigger = _said(tokens[:comma])
+    return [ActionCue(name, _SIT, None, trigger, tokens[0].start, True) for name in subject]
 
 
 @dataclass(frozen=True, slots=True)
@@ -807,7 +828,8 @@ _BEING_IN_A_POSTURE = frozenset(
      "slouch", "slouches", "slouched", "slouching", "hunch", "hunches", "hunched", "huddle",
      "huddles", "huddled", "rest", "rests", "resting", "sleep", "sleeps", "sleeping", "doze",
      "dozes", "dozing", "nap", "naps", "napping", "drive", "drives", "driving", "ride",
-     "rides", "riding", "curled", "slumped", "watch", "watches", "watching"}
+     "rides", "riding", "curled", "slumped", "watch", "watches", "watching", "grip", "grips",
+     "gripping", "clutch", "clutches", "clutching"}
 )  # fmt: skip
 # Participles that say a state even with "up" or "down" after them ("is curled up").
 _STATE_PARTICIPLES = frozenset({"curled", "slumped", "hunched", "huddled", "crouched"})
@@ -1385,6 +1407,8 @@ class ActionParser:
                     if led is not None:
                         stage[0].append(StageCue(led, change, start))
             first = len(cues)
+            if number == 0 and not isinstance(subject, _Group):
+                cues.extend(_seated_by_place(tokens, verb, subject))
             self._emit(tokens, verb, subject, names, tracker, on_stage, cues)
             if any(cue.template.lexeme in _BLOWS for cue in cues[first:]):
                 struck = next((c.target for c in cues[first:] if c.target in on_stage), None)

@@ -144,6 +144,22 @@ Almost there.
     ]
 
 
+def test_a_seat_the_description_opens_with_or_a_wheel_gripped_is_sitting() -> None:
+    script = """INT. CAR - NIGHT
+
+ZOE grips the steering wheel. In the passenger seat, her boyfriend NATE stares out the window.
+In the corner, TOM stands.
+
+NATE
+Say something.
+"""
+    assert postures(script) == [
+        ("ZOE", "sit", OPENING),
+        ("NATE", "sit", OPENING),
+        ("TOM", "stand", OPENING),
+    ]
+
+
 @pytest.mark.parametrize(
     ("language", "cast", "script"),
     [
