@@ -1140,10 +1140,10 @@ class _Relative:
     opens: bool  # no verb before it: its antecedent is the sentence's subject
     closed: bool  # a comma closes it, and the main clause goes on after it
 
-    def describes(self, tokens: Sequence[_Tok], position: int) -> bool:
-        """Whether the verb at `position` says what the antecedent is like, not what they
-        do now: "Ana, who smiles a lot, sits", "who mutters at everyone" (but "Greg, who
-        leans back in his chair, watches" and "Ana, who is still smiling, sits" do it now)."""
+    def describes(self, tokens: Sequence[_Tok]) -> bool:
+        """Whether the clause's verbs say what the antecedent is like, not what they do now:
+        "Ana, who smiles a lot, sits", "who mutters at everyone" (but "Greg, who leans back in
+        his chair, watches" and "Ana, who is still smiling, sits" do it now)."""
         if not (self.opens and self.closed):
             return False
         said = f" {' '.join(token.low for token in tokens[self.start : self.end])} "
@@ -1387,7 +1387,7 @@ class ActionParser:
             previous_end = verb.position + 1
             if not subject or verb.entry is None or verb.negated:
                 continue
-            if relative is not None and relative.describes(tokens, verb.position):
+            if relative is not None and relative.describes(tokens):
                 continue
             subjects.append((verb.position, subject))
             if actors is not None:
