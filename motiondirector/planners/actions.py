@@ -550,6 +550,11 @@ class ReferenceTracker:
         self._called: dict[str, tuple[str, ...]] = {}  # "kids": the names a list called so
         # Who the last sentence with a named doer had do something: "the others" are not them.
         self.last_doers: tuple[str, ...] = ()
+        # Who of unknown gender alone did what the last sentence with a doer told, and that
+        # sentence's number; no one once a line is spoken (after "Reyes leans in. REYES: Look
+        # at me, Danny.", "He doesn't." is Danny).
+        self._acted: tuple[str | None, int] = (None, -1)
+        self._mentioned_in: dict[str, int] = {}  # the sentence each was last named in
         # Whom a blow of this sentence or the one before struck: who "he crumples" means.
         self.struck: str | None = None
         self._struck_in_sentence = False
@@ -578,6 +583,8 @@ class ReferenceTracker:
         glare. They shrug. Charya points at him." -- at him, not at Yor)."""
         if subjects:
             self.last_doers = tuple(subjects)
+            alone = subjects[0] if len(subjects) == 1 and self.gender(subjects[0]) is None else None
+            self._acted = (alone, self._sentence)
         if not self._struck_in_sentence:
             self.struck = None
         self._struck_in_sentence = False
@@ -626,12 +633,13 @@ class ReferenceTracker:
 
     def mention(self, name: str) -> None:
         self._remember(name)
-        self._named_since[name] = self._sentence
+        self._named_since[name] = self._mentioned_in[name] = self._sentence
 
     def speaks(self, name: str) -> None:
         """A line of dialogue: "he" after it may mean its speaker, but whom "they" means is
         left as the action said (`they`): a patron's "Shh!" does not end a group."""
         self._remember(name)
+        self._acted = (None, -1)
 
     def _remember(self, name: str) -> None:
         self._recent.pop(name, None)
@@ -676,7 +684,10 @@ class ReferenceTracker:
     def resolve(self, pronoun: str, exclude: Sequence[str] = ()) -> str | None:
         """The character a he/she pronoun points at: the last mentioned the script has said is
         of that gender or whose name tells it (`name_gender`) with no one of unknown gender
-        mentioned since, else the last mentioned it has said nothing of whose name does not
+        mentioned since, or the one of unknown gender who alone did what the last sentence told
+        when that one is not named since ("A GUARD steps out. He waves John through." -- the
+        guard, though John was called "he" before; "Jamal kisses Priya. She ..." -- Priya),
+        else the last mentioned it has said nothing of whose name does not
         tell the other gender, else the only one on stage not yet mentioned
         whose name tells that gender ("Ana hands him the phone." with BEN on stage), else
         simply the last mentioned."""
@@ -689,12 +700,22 @@ class ReferenceTracker:
             unknown_nearer = False
             for name in candidates:
                 said = self._gender.get(name)
+                unknown = said is None and self._guess.get(name) is None
                 if said == gender or (
                     said is None and not unknown_nearer and self._guess.get(name) == gender
                 ):
+                    acted = self._acted[0]
+                    if (
+                        unknown_nearer
+                        and acted in candidates
+                        and self._mentioned_in.get(name, -1) < self._acted[1]
+                    ):
+                        # One not named since the last doer acted: "The Skinny One lunges.
+                        # Jack kicks him." is not the Big One called "he" before.
+                        name = acted
                     self._gender[name] = gender  # called so now: "his hand" later is not hers
                     return name
-                unknown_nearer = unknown_nearer or (said is None and self._guess.get(name) is None)
+                unknown_nearer = unknown_nearer or unknown
             # Then the last mentioned the script has said nothing of whose name does not say
             # otherwise: a name's guess does not reach past someone nearer of unknown gender.
             for name in candidates:
@@ -1915,7 +1936,14 @@ class ActionParser:
     ) -> list[str] | None:
         token = tokens[j]
         if token.low in ("he", "she"):
-            name = tracker.resolve(token.low)
+            # Not one the clause goes on to name: "He hugs Mark." is not Mark.
+            later = []
+            for at in range(j + 1, len(tokens)):
+                if tokens[at].text in (",", ";"):
+                    break
+                if (match := names.match_starting(tokens, at)) is not None:
+                    later.append(match[0])
+            name = tracker.resolve(token.low, exclude=later)
             return [name] if name else []
         called = tracker.called(token.low)
         if called and all(name in on_stage for name in called):

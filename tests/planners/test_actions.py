@@ -991,6 +991,35 @@ def test_a_pronoun_means_the_nearest_whose_name_tells_its_gender() -> None:
     assert lines[1] == [("DANA", "sit", None)]
 
 
+def test_a_pronoun_means_the_one_who_just_acted_over_one_called_so_further_back() -> None:
+    cast = ("JOHN", "THE GUARD", "PRIYA", "JAMAL", "REYES", "DANNY")
+    lines = read(
+        "John walks to the gate. He looks tired.",
+        "The guard steps out of the booth. He waves John through.",
+        "The guard studies the car. He hands him the papers.",
+        cast=cast,
+    )
+    # "He" is the guard who just acted, though the script called John "he" and said nothing
+    # of the guard; "him" is still not the guard.
+    assert lines[1][-1] == ("THE GUARD", "wave", "JOHN")
+    assert lines[2] == [("THE GUARD", "give", "JOHN")]
+    # Nor one the clause goes on to name.
+    lines = read("John enters. Ben follows him in.", "He hugs Ben.", cast=("JOHN", "BEN"))
+    assert lines[1] == [("JOHN", "hug", "BEN")]
+    # Not when the one called so was named in that sentence too ...
+    lines = read("Priya laughs. She dances.", "Jamal kisses Priya. She smiles.", cast=cast)
+    assert lines[1][-1][0] == "PRIYA"
+    # ... nor after a line was spoken: whom it told is as likely.
+    parser, names = ActionParser(load_cue_lexicon()), NameIndex(cast)
+    for spoken, meant in ((False, "REYES"), (True, "DANNY")):
+        tracker = ReferenceTracker()
+        for text in ("Danny slouches. He yawns.", "Reyes leans forward."):
+            parser.parse(text, names, tracker, cast)
+        if spoken:
+            tracker.speaks("REYES")  # "Look at me, Danny."
+        assert tracker.resolve("he") == meant
+
+
 def test_the_title_a_name_opens_with_names_its_character_after_the() -> None:
     cast = ("MAYOR BRENNAN", "TOMAS", "DR. REYES", "JUDGE ONE", "JUDGE TWO")
     lines = read(
