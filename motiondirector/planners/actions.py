@@ -325,6 +325,14 @@ def _said(tokens: Sequence[_Tok]) -> str:
     return join_words([token.written for token in tokens if token.written])
 
 
+_PLACE_PREPOSITIONS = frozenset({"in", "on", "at", "around", "behind"})
+
+
+def _opens_with_place(words: Sequence[_Tok]) -> bool:
+    """Whether `words` are a short place phrase opening a sentence ("Around the table")."""
+    return 2 <= len(words) <= 5 and words[0].low in _PLACE_PREPOSITIONS
+
+
 def _sentences(tokens: list[_Tok]) -> list[list[_Tok]]:
     sentences: list[list[_Tok]] = [[]]
     for index, token in enumerate(tokens):
@@ -343,7 +351,10 @@ def _sentences(tokens: list[_Tok]) -> list[list[_Tok]]:
             title = sentences[-1][-1]
             sentences[-1][-1] = replace(title, written=title.written + ".")
             continue
-        if token.text in _SENTENCE_BREAK:
+        if token.text == ":" and _opens_with_place(sentences[-1]):
+            # "Around the table: GREG, HANNAH and OWEN." says where they are, as a comma would.
+            sentences[-1].append(replace(token, text=",", low=","))
+        elif token.text in _SENTENCE_BREAK:
             sentences.append([])
         else:
             sentences[-1].append(token)
@@ -807,6 +818,8 @@ _SEATED_IN = frozenset(
      "wheelchair", "recliner", "wheel", "desk", "pew", "saddle"}
 )  # fmt: skip
 _SIT = BehaviourTemplate(channel="posture", lexeme="sit")
+# Where those a sentence only lists sit ("Around the table: GREG, HANNAH and OWEN.").
+_SEATED_AROUND = _SEATED_IN | {"table"}
 
 
 def _seated_by_place(tokens: Sequence[_Tok], verb: _Verb, subject: list[str]) -> list[ActionCue]:
@@ -821,6 +834,20 @@ def _seated_by_place(tokens: Sequence[_Tok], verb: _Verb, subject: list[str]) ->
         return []
     trigger = _said(tokens[:comma])
     return [ActionCue(name, _SIT, None, trigger, tokens[0].start, True) for name in subject]
+
+
+def _seated_in_list(tokens: Sequence[_Tok], mentions: Sequence[tuple[int, str]]) -> list[ActionCue]:
+    """A seated state for the names a verbless sentence lists after where they sit, up to a
+    comma (or colon, see `_sentences`): "Around the table: GREG, HANNAH and OWEN."; none
+    otherwise."""
+    if not tokens or tokens[0].low not in _PLACE_PREPOSITIONS:
+        return []
+    mark = next((i for i, t in enumerate(tokens) if t.text == ","), None)
+    if mark is None or mark > 6 or not any(t.low in _SEATED_AROUND for t in tokens[1:mark]):
+        return []
+    trigger = _said(tokens[:mark])
+    listed = dict.fromkeys(name for index, name in mentions if index > mark)
+    return [ActionCue(name, _SIT, None, trigger, tokens[0].start, True) for name in listed]
 
 
 @dataclass(frozen=True, slots=True)
@@ -1359,6 +1386,8 @@ class ActionParser:
         told = 0  # mentions already passed to the tracker
         lists = self._lists(tokens, mentions, names)
         verbs = self._verbs(tokens, names)
+        if not verbs:
+            cues.extend(_seated_in_list(tokens, mentions))
         relatives = self._relatives(tokens, names, verbs)
         subject = carried
         previous_end = 0

@@ -15,7 +15,8 @@ down two seconds in. A posture cue of an action line is such a state when
 
 Getting up says what came before it: a character on stage when the beat opens whose first
 posture cue there rises to their feet ("JAMES jumps up from a plastic chair", "stands up",
-"gets out of bed") was seated, or lying where a bed is named, and one who sits up was lying.
+"gets out of bed"), before the first line of dialogue or after it ("OWEN: Can I go? He
+stands up."), was seated, or lying where a bed is named, and one who sits up was lying.
 The scene opens on that posture; the getting up happens when the line says.
 
 Those postures are directed with the origin `opening` (rule `rules.action.opening`): the
@@ -81,8 +82,8 @@ def opening_postures(scene: Scene, action_cues: Mapping[str, Sequence[ActionCue]
             if cue.template.channel != "posture":
                 continue
             key = (action.beat, cue.character)
-            if opening and key not in placed and cue.character in on_at_start:
-                if cue.template.lexeme in STATE_POSTURES and cue.state:
+            if key not in placed and cue.character in on_at_start:
+                if opening and cue.template.lexeme in STATE_POSTURES and cue.state:
                     found.states.add((action.id, index))
                 elif (before := _before(cue)) is not None:
                     found.before[(action.id, index)] = before

@@ -93,9 +93,16 @@ How is she?
         ("DANA", "stand", OPENING),
         ("DANA", "stand", "action"),  # her second posture: she was standing already
     ]
-    # Once the dialogue has begun, getting up says nothing of how the scene opened.
+    # Once the dialogue has begun too: standing up was from a seat all along.
     later = "INT. HALL - DAY\n\nANA\nWell?\n\nBEN stands up.\n"
-    assert postures(later) == [("BEN", "stand", "action")]
+    assert postures(later) == [("BEN", "sit", OPENING), ("BEN", "stand", "action")]
+    # Not for one who came on after the scene opened.
+    entering = "INT. HALL - DAY\n\nANA\nWell?\n\nBEN enters. Ana stands up.\n"
+    assert postures(entering) == [
+        ("BEN", "walk", "action"),
+        ("ANA", "sit", OPENING),
+        ("ANA", "stand", "action"),
+    ]
 
 
 def test_every_scene_opens_on_its_own_description() -> None:
@@ -148,7 +155,8 @@ def test_a_seat_the_description_opens_with_or_a_wheel_gripped_is_sitting() -> No
     script = """INT. CAR - NIGHT
 
 ZOE grips the steering wheel. In the passenger seat, her boyfriend NATE stares out the window.
-In the corner, TOM stands.
+In the corner, TOM stands. Around the table: GREG (50s), HANNAH (40s) and OWEN (12). At the
+bar: MAX (30s).
 
 NATE
 Say something.
@@ -157,6 +165,10 @@ Say something.
         ("ZOE", "sit", OPENING),
         ("NATE", "sit", OPENING),
         ("TOM", "stand", OPENING),
+        # A list after where they are: seated around a table, nothing said at a bar.
+        ("GREG", "sit", OPENING),
+        ("HANNAH", "sit", OPENING),
+        ("OWEN", "sit", OPENING),
     ]
 
 
