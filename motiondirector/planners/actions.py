@@ -1820,15 +1820,24 @@ class ActionParser:
             len(following) == 2 and following[0] in _DETERMINERS and following[1] not in _BODY_TURNS
         )
 
-    @staticmethod
     def _object_end(
-        tokens: list[_Tok], position: int, entry: ActionEntry, names: NameIndex
+        self, tokens: list[_Tok], position: int, entry: ActionEntry, names: NameIndex
     ) -> int | None:
         """Where the object the entry asks for ends (the verb's own end for an entry that asks
-        for none), or None when it is not there."""
+        for none), or None when it is not there. It never reaches past a joint that another
+        verb follows: "turns and walks away" does not turn away."""
         if not entry.objects:
             return position + 1
         reach = min(entry.within, len(tokens) - position - 1)
+        for offset in range(reach):
+            at = position + 1 + offset
+            if (
+                tokens[at].low in _CLAUSE_BREAKS
+                and at + 1 < len(tokens)
+                and tokens[at + 1].low in self._verb_forms
+            ):
+                reach = offset
+                break
         if not entry.behaviours or entry.within > _NEAR:
             # A use that does nothing, or one whose object may come far after the verb ("gives
             # him a furtive look"), is read in its own clause: "gives Ben the keys and looks
@@ -1846,9 +1855,20 @@ class ActionParser:
         for words in entry.objects:
             for start in range(position + 1, position + 1 + reach):
                 end = _object_match(words, tokens, start, names)
-                if end is not None:
+                if end is not None and not self._her_thing(words, tokens, end):
                     return end
         return None
+
+    def _her_thing(self, words: tuple[str, ...], tokens: list[_Tok], end: int) -> bool:
+        """Whether an object that ends in "her" is hers, a thing, not her: "knocks her chair
+        over" knocks no one ("looks at her hands" still looks at her)."""
+        her = tokens[end - 1]
+        return (
+            words[-1] == "her"
+            and not her.glossed
+            and not _object_her(tokens, end - 1)
+            and tokens[end].low not in self._parts
+        )
 
     def _subject(
         self,

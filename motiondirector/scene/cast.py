@@ -94,7 +94,8 @@ _FUNCTION_WORDS = frozenset(
      "meanwhile", "also", "still", "just", "even", "only", "with", "without", "from", "into",
      "at", "to", "in", "on", "of", "for", "by", "after", "before", "until", "once", "again",
      "inside", "outside", "nearby", "upstairs", "downstairs", "above", "below", "behind",
-     "across", "somewhere", "elsewhere", "everywhere", "around", "beyond"}
+     "across", "somewhere", "elsewhere", "everywhere", "around", "beyond", "neither",
+     "either", "none", "anyone", "anybody", "another", "others", "several", "many", "few"}
 )  # fmt: skip
 _POSSESSIVES = frozenset({"his", "her", "their", "its", "our", "my", "your"})
 # A name with one of these words is many people ("A CROWD OF REPORTERS", "MANY OTHER PATRONS").

@@ -396,6 +396,20 @@ LINES = [
     ("Ana catches a cab.", set()),
     ("Ana swings the door open.", set()),
     ("Ben ducks out.", {"BEN walk"}),
+    # Pain, sobs, a look: "clutches his chest", "Her shoulders shake.", "notices him".
+    ("Ben clutches his chest.", {"BEN hand_on_heart", "BEN AU4", "BEN AU7", "BEN lean_forward"}),
+    ("Ana grabs her side.", {"ANA AU4", "ANA AU7", "ANA lean_forward"}),
+    ("Ana clutches her shawl.", set()),
+    ("Her shoulders shake.", {"ANA AU1", "ANA AU15", "ANA lower"}),
+    ("His shoulders shake with laughter.", {"BEN AU6", "BEN AU12", "BEN toss"}),
+    ("Ana notices him.", {"ANA gaze>BEN"}),
+    # A last "her" of an entry is its object, not a possessive: "knocks her chair over" is
+    # the knock of a hand, not a blow to her.
+    ("Ana knocks her chair over.", {"ANA beat"}),
+    ("Ben knocks her down.", {"BEN punch>ANA", "BEN AU4"}),
+    # An object is not looked for past a joint another verb follows.
+    ("Ben turns and walks away.", {"BEN turn", "BEN walk"}),
+    ("Ana turns and walks to the door.", {"ANA turn", "ANA walk"}),
 ]
 
 

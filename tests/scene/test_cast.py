@@ -229,5 +229,14 @@ def test_lights_that_hum_are_no_character() -> None:
     assert scene.characters == ("MARCUS",)
 
 
+def test_neither_nor_anyone_opening_a_sentence_is_a_character() -> None:
+    scene = fountain(
+        "EXT. STREET - DAY\n\nCODY and the OUTLAW (30s) glare at each other. Neither"
+        " flinches. Either could draw. None blink. Anyone watching holds their breath.\n\n"
+        "CODY\nWalk away.\n"
+    )
+    assert scene.characters == ("CODY", "THE OUTLAW")
+
+
 def test_a_title_and_one_name_has_the_name_as_its_short_form() -> None:
     assert short_forms(["DR. OKAFOR", "BEN"]) == {"okafor": "DR. OKAFOR"}
