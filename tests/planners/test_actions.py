@@ -246,6 +246,11 @@ def test_degree_words_scale_the_behaviour() -> None:
     )
     # An adjective that is not the behaviour's says nothing of it.
     assert intensities("Ana smiles at the big man.")["AU12"] == smile
+    # Softly, gently, quietly: less of it ("laughs softly through his tears").
+    laugh = intensities("Ben laughs.")["AU12"]
+    assert intensities("Ben laughs softly.")["AU12"] == pytest.approx(laugh * 0.7)
+    assert intensities("Ben nods gently.")["nod"] == pytest.approx(nod * 0.7)
+    assert intensities("Ana gives Ben a gentle smile.")["AU12"] == pytest.approx(smile * 0.7)
 
 
 def test_a_sentence_opening_with_a_noun_is_not_a_dropped_subject() -> None:
