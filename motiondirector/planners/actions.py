@@ -179,7 +179,7 @@ _WHAT_THINGS_DO = frozenset(
 _TOUCHED = frozenset(
     {"hand", "hands", "arm", "arms", "shoulder", "shoulders", "back", "knee", "cheek", "cheeks",
      "face", "wrist", "neck", "collar", "lapels", "shirt", "sleeve", "chest", "chin", "hair",
-     "gut", "stomach", "ribs", "jaw", "nose", "throat"}
+     "gut", "stomach", "ribs", "jaw", "nose", "throat", "finger", "fingers", "palm", "forehead"}
 )  # fmt: skip
 # Bare verbs after "her" that make her the doer of a clause of her own ("watches her go"): she
 # is the object, not the owner of a thing.
@@ -203,7 +203,8 @@ class _Group(list[str]):
 class _Everyone(_Group):
     """A group subject said without a count ("they", "the men"): the last list of names
     "they" still means (`ReferenceTracker.they`), else everyone on stage. Whoever the same
-    sentence names doing something on their own, or the group acts on, is left out."""
+    sentence names doing something on their own, or the group acts on, is left out, unless
+    what they did was to one of the group ("Jess grabs his hand and they bolt")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -1475,11 +1476,17 @@ class ActionParser:
         for _, names_listed in lists:
             tracker.mention_list(names_listed)
         if singles and everyone:
+            group = {cue.character for first, end in everyone for cue in cues[first:end]}
+            # One who took the group's hand or hugged one of them is of it: "Jess grabs his
+            # hand and they bolt" -- both run ("Charya walks over as they fidget": not her).
+            joined = {
+                cue.character for cue in cues if cue.character in singles and cue.target in group
+            }
             dropped = {
                 index
                 for first, end in everyone
                 for index in range(first, end)
-                if cues[index].character in singles
+                if cues[index].character in singles - joined
             }
             cues[:] = [cue for index, cue in enumerate(cues) if index not in dropped]
         doers = subjects or self._opener(tokens, mentions, tracker)

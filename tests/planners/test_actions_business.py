@@ -403,6 +403,15 @@ LINES = [
     ("Her shoulders shake.", {"ANA AU1", "ANA AU15", "ANA lower"}),
     ("His shoulders shake with laughter.", {"BEN AU6", "BEN AU12", "BEN toss"}),
     ("Ana notices him.", {"ANA gaze>BEN"}),
+    ("Ana's hand flies to her mouth.", {"ANA cover_mouth", "ANA AU5"}),
+    ("His hand goes to his mouth.", {"BEN cover_mouth", "BEN AU5"}),
+    ("Her hand flies to her chest.", {"ANA hand_on_heart", "ANA AU5"}),
+    ("Ana lowers herself onto the bench.", {"ANA sit"}),
+    ("Ben lowers himself to his knees.", {"BEN kneel"}),
+    ("Ben lowers the blinds.", set()),
+    ("Ana pulls him into a kiss.", {"ANA lean_forward", "ANA gaze>BEN"}),
+    ("Ana pulls him up into a kiss.", {"ANA lean_forward", "ANA gaze>BEN", "BEN stand"}),
+    ("Ben slips the ring onto her finger.", {"BEN give>ANA"}),
     # A last "her" of an entry is its object, not a possessive: "knocks her chair over" is
     # the knock of a hand, not a blow to her.
     ("Ana knocks her chair over.", {"ANA beat"}),

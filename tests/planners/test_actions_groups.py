@@ -67,6 +67,9 @@ def test_they_beside_someone_named_are_the_others() -> None:
     assert ("ANA", "stand", None) in got
     # Alone, "they" is everyone on stage.
     assert {name for name, _, _ in read("They fidget.")[0]} == set(CAST)
+    # Unless the one named took the hand of one of them: then they go together.
+    got = read("Ana grabs his hand and they bolt for the stairs.", cast=("ANA", "BEN"))[0]
+    assert {name for name, lexeme, _ in got if lexeme == "run"} == {"ANA", "BEN"}
 
 
 def test_they_are_the_names_the_script_listed_last() -> None:
