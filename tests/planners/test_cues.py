@@ -186,6 +186,20 @@ def test_reassurance_shakes_no_head_and_pardon_asks_again() -> None:
     # Asking someone's attention dips the head; only an apology looks down.
     assert matched("Excuse me, where's the bathroom?")[0] == ("excuse_me", 0)
     assert ("apology", 1) in matched("Oops, my mistake.")
+    # Not having heard is asked again, the apology before it no dip of the head.
+    for line in ("I'm sorry, I didn't catch that.", "Sorry, could you repeat that?"):
+        assert [name for name, _ in matched(line)] == ["pardon"], line
+    assert [name for name, _ in matched("Could you say that again?")] == ["pardon"]
+
+
+def test_bad_news_told_kindly_is_regret_and_a_hardship_heard_is_sympathy() -> None:
+    for line in ("Unfortunately, that item is out of stock.", "I'm afraid we're closed."):
+        assert [name for name, _ in matched(line)] == ["regret"], line
+    assert "regret" not in [name for name, _ in matched("I'm afraid of spiders.")]
+    # "Oh no" at what the other tells of is no blunder of one's own.
+    assert [name for name, _ in matched("Oh no, that sounds really stressful.")] == ["sympathy"]
+    assert [name for name, _ in matched("That sounds really hard.")] == ["sympathy"]
+    assert [name for name, _ in matched("Oh no, I forgot my keys.")] == ["facepalm"]
 
 
 def test_sorrow_for_the_listener_is_no_apology_and_a_favour_points_at_no_one() -> None:
