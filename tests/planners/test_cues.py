@@ -199,6 +199,10 @@ def test_bad_news_told_kindly_is_regret_and_a_hardship_heard_is_sympathy() -> No
     # "Oh no" at what the other tells of is no blunder of one's own.
     assert [name for name, _ in matched("Oh no, that sounds really stressful.")] == ["sympathy"]
     assert [name for name, _ in matched("That sounds really hard.")] == ["sympathy"]
+    assert [name for name, _ in matched("I totally understand how you feel.")] == ["sympathy"]
+    # "Nice!" alone praises; "Nice try." does not.
+    assert [name for name, _ in matched("Nice! You got it right.")] == ["praise"]
+    assert matched("Nice try.") == []
     assert [name for name, _ in matched("Oh no, I forgot my keys.")] == ["facepalm"]
 
 
