@@ -374,6 +374,22 @@ def test_a_posture_after_a_movement_in_the_scenes_last_line_is_still_reached() -
     assert lean.end == pytest.approx(plan.scene.duration, abs=0.01)
 
 
+def test_a_stumble_is_over_in_a_moment_and_a_fall_is_held() -> None:
+    from motiondirector import plan_text
+
+    def postures(action: str) -> list[PostureEvent]:
+        script = f"INT. HALL - DAY\n\nANA\nCareful.\n\n{action}\n\nANA\nAre you okay?\n"
+        plan = plan_text(script, format="fountain")
+        return [e for e in plan.character("BEN").events if isinstance(e, PostureEvent)]
+
+    stumble = postures("BEN trips over the rug.")
+    # A light fall ("trips", "staggers"): back to where he was, not on the floor till the end.
+    assert [e.lexeme for e in stumble] == ["idle", "fall", "idle"]
+    assert stumble[-1].source.rule == "realizer.idle"
+    fall = postures("BEN falls to the floor.")
+    assert [e.lexeme for e in fall][-1] == "fall"
+
+
 def test_being_told_to_rest_keeps_the_posture_in_force(
     two_person_scene: Scene, direction: Direction
 ) -> None:

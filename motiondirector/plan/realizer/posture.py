@@ -1,9 +1,10 @@
 """Posture channel: a continuous posture for every character on stage, beat by beat.
 
 Postures from action lines persist until changed. Movements that end by themselves (walk, run,
-turn, jump, kick, dance) last their action line (at least a moment) and return to the resting
-posture: the one before for a turn, standing at rest after a movement made on one's feet. A
-jump from sitting, kneeling, lying or a fall is getting up: it stands. Being told to be at rest
+turn, jump, kick, dance, and a fall asked for lightly: a stumble) last their action line (at
+least a moment) and return to the resting posture: the one before for a turn or a stumble,
+standing at rest after a movement made on one's feet. A jump from sitting, kneeling, lying or
+a fall is getting up: it stands. Being told to be at rest
 ("freezes", "waits") keeps the posture in force: a seated character who freezes stays seated.
 A posture the scene opens on ("NORA lies in bed." before anyone speaks) is in force from the
 beat's start. A turn while sitting, kneeling or lying is left to the head and eyes (the line's
@@ -29,12 +30,26 @@ ON_FOOT = frozenset({"walk", "run", "jump", "kick", "dance"})
 LOWERED = frozenset({"sit", "kneel", "lie", "fall"})
 
 
+# A fall asked for lightly is a stumble ("trips over", "staggers"): over in a moment, back to
+# the posture before, not lying on the ground for the rest of the scene.
+STUMBLE_BELOW = 0.5
+STUMBLE_SECONDS = 1.0
+
+
 @dataclass(frozen=True)
 class _Change:
     time: float
     lexeme: str
     source: Source
     utterance_id: str | None
+    lasts: float | None = None  # seconds a movement that ends by itself takes; None: held
+
+
+def _lasts(request: Request) -> float | None:
+    lexeme = request.behaviour.lexeme or "idle"
+    if lexeme == "fall" and request.behaviour.intensity < STUMBLE_BELOW:
+        return STUMBLE_SECONDS
+    return TRANSIENT_SECONDS.get(lexeme)
 
 
 def realize_posture(
@@ -46,13 +61,19 @@ def realize_posture(
     changes_all = sorted(
         (
             (
-                _Change(_time(r, beats), r.behaviour.lexeme or "idle", r.source(), r.utterance_id),
+                _Change(
+                    _time(r, beats),
+                    r.behaviour.lexeme or "idle",
+                    r.source(),
+                    r.utterance_id,
+                    _lasts(r),
+                ),
                 r.span_end,
             )
             for r in requests
         ),
         key=lambda item: (
-            item[0].time, item[0].lexeme not in TRANSIENT_SECONDS, item[0].lexeme
+            item[0].time, item[0].lasts is None, item[0].lexeme
         ),
     )  # fmt: skip
     events: list[PostureEvent] = []
@@ -74,7 +95,7 @@ def realize_posture(
             if change.lexeme == "turn" and resting.lexeme in LOWERED:
                 continue  # seated, one turns to someone with the head and eyes, not by standing
             timeline.append(change)
-            if change.lexeme not in TRANSIENT_SECONDS:
+            if change.lasts is None:
                 resting = change
                 continue
             # A posture directed with the movement, or while it still goes on, is where it
@@ -82,8 +103,8 @@ def realize_posture(
             settles = []
             while (
                 index < len(changes)
-                and changes[index][0].time < change.time + TRANSIENT_SECONDS[change.lexeme]
-                and changes[index][0].lexeme not in TRANSIENT_SECONDS
+                and changes[index][0].time < change.time + change.lasts
+                and changes[index][0].lasts is None
             ):
                 settles.append(changes[index][0])
                 index += 1
@@ -91,7 +112,7 @@ def realize_posture(
                 resting = settles[-1]
             elif change.lexeme in ON_FOOT:
                 resting = _Change(change.time, "idle", idle, None)
-            moved = change.time + TRANSIENT_SECONDS[change.lexeme]
+            moved = change.time + change.lasts
             until = max(span_end, moved)
             if settles:
                 # Settled when the line says, once the movement is made: the line is timed so
