@@ -687,6 +687,10 @@ class ReferenceTracker:
             return False
         return not any(self.gender(name) == gender for name in self._recent if name not in doer)
 
+    def anyone_else(self, gender: str, name: str) -> bool:
+        """Whether someone mentioned other than `name` is, or is likely, of `gender`."""
+        return any(self.gender(other) == gender for other in self._recent if other != name)
+
     def last(self, exclude: Sequence[str] = ()) -> str | None:
         for name in reversed(self._recent):
             if name not in exclude:
@@ -2417,9 +2421,13 @@ class ActionParser:
                 and after[i + 2].low in self._verb_forms
             )
         }
-        male, female = bool(words & _MALE), bool(words & _FEMALE)
-        if male != female:
-            tracker.learn(next(iter(named)), "m" if male else "f")
+        if (male := bool(words & _MALE)) == bool(words & _FEMALE):
+            return
+        name, gender = next(iter(named)), "m" if male else "f"
+        # Not against what the name tells while someone else may be meant: "Linda peers over
+        # his shoulder" is Gary's ("Nora crosses his arms" with no man about: hers).
+        if tracker.gender(name) in (None, gender) or not tracker.anyone_else(gender, name):
+            tracker.learn(name, gender)
 
     def _learn_from_introductions(
         self,

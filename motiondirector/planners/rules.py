@@ -291,6 +291,18 @@ def _veto_key(template: BehaviourTemplate) -> _VetoKey:
     return (template.channel, template.lexeme, template.au, template.target)
 
 
+def _on_stage_during(scene: Scene, action: ActionLine) -> tuple[str, ...]:
+    """Who is on stage at some moment of an action line: there when it starts, or brought on
+    by it ("He opens it. MRS. PATEL holds out a toaster."); not whom a later line brings on,
+    so "They exchange a look." before the landlady rings is not her look."""
+    there = set(scene.on_stage(action.beat, action.start))
+    if action.beat < len(scene.beats):
+        beat = scene.beats[action.beat]
+        there |= {c.character for c in beat.stage if c.action_id == action.id}
+        return tuple(name for name in beat.characters if name in there)
+    return tuple(name for name in scene.characters if name in there)
+
+
 def _clamp(value: float) -> float:
     return min(1.0, max(0.0, value))
 
@@ -556,8 +568,7 @@ class RulesPlanner:
                     stated=stated.pop((item.beat, item.speaker), None),
                 )
             else:
-                # The whole beat's cast: an action line may bring someone on or take them off.
-                on_stage = scene.on_stage(item.beat)
+                on_stage = _on_stage_during(scene, item)
                 feelings: list[FeelingCue] | None = [] if item.beat in spoken else None
                 action_cues[item.id] = self._actions.parse(
                     item.text,

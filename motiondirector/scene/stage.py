@@ -98,6 +98,7 @@ class StageReader:
             else c
             for c in found
         ]
+        found.extend(_at_the_door(text, unseen - {c.character for c in found}))
         behaviours = ((c.character, c.template.channel, c.template.lexeme) for c in cues)
         acts = {(c.character, c.trigger) for c in cues if c.template.channel in _ACTING}
         aimed = tuple(
@@ -108,6 +109,32 @@ class StageReader:
             )
         )
         return Reading(found, performed_seconds(behaviours), aimed)
+
+
+# A door opened: "He opens it.", "opens the front door", "The door swings open."
+_DOOR_OPENS = re.compile(
+    r"\b(?:opens?|opened|opening|answers?|answered|unlocks?|unlocked)\b(?:\s+\w+){0,2}?\s+"
+    r"(?:door|it)\b|\bdoor\s+(?:\w+\s+)?(?:opens|opened|swings open|bursts open|flies open|"
+    r"creaks open|slides open)\b",
+    re.IGNORECASE,
+)
+
+
+def _at_the_door(text: str, unseen: set[str]) -> list[StageCue]:
+    """Whoever a line introduces (first named, in capitals) after a door is opened in it is
+    at the door, come on there: "He opens it. MRS. PATEL (70s), their landlady, holds out a
+    toaster." (the door of the line before) brings her on at her name."""
+    from motiondirector.planners.actions import StageCue
+
+    door = _DOOR_OPENS.search(text)
+    if door is None or "door" not in text.lower():
+        return []
+    found = []
+    for name in sorted(unseen):
+        at = re.search(rf"(?<!\w){re.escape(name.upper())}(?!\w)", text[door.end() :])
+        if at is not None:
+            found.append(StageCue(name, "enters", door.end() + at.start()))
+    return sorted(found, key=lambda cue: cue.start or 0)
 
 
 def _introduced(name: str, text: str) -> bool:

@@ -4,6 +4,9 @@ someone named, and the verbs of the library scenes (fidget, slide, lower the voi
 from __future__ import annotations
 
 from motiondirector import plan_text
+from motiondirector.planners.rules import RulesPlanner
+from motiondirector.scene import parse_script
+from tests.planners.conftest import KeywordEmotionModel
 from tests.planners.test_actions import read
 
 CAST = ("ANA", "BEN", "BRICK", "STEEL")
@@ -163,3 +166,15 @@ def test_library_verbs() -> None:
 def test_they_looking_at_one_of_them_are_the_others() -> None:
     got = read("Ana sits.", "They glance over to see her.")[1]
     assert got == [("BEN", "gaze", "ANA"), ("BRICK", "gaze", "ANA"), ("STEEL", "gaze", "ANA")]
+
+
+def test_they_are_not_whom_a_later_line_brings_on() -> None:
+    script = (
+        "INT. APARTMENT - MORNING\n\nGARY stares at the toaster. LINDA eats a banana.\n\n"
+        "LINDA\nMorning.\n\nThe doorbell rings. They exchange a look.\n\nLINDA\nYour turn.\n\n"
+        "Gary shuffles to the door. He opens it. MRS. PATEL (70s) holds out a toaster.\n\n"
+        "MRS. PATEL\nI heard screaming.\n"
+    )
+    scene = parse_script(script, format="fountain")
+    looks = RulesPlanner(KeywordEmotionModel()).plan_actions(scene)[1].behaviours
+    assert {(b.character, b.target) for b in looks} == {("GARY", "LINDA"), ("LINDA", "GARY")}

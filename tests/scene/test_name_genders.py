@@ -45,6 +45,14 @@ def test_she_is_the_woman_the_name_says_before_the_script_says() -> None:
 def test_what_the_script_says_wins_over_the_name() -> None:
     lines = read("Nora crosses his arms.", "Ana sits.", "He nods.", cast=("NORA", "ANA"))
     assert lines[2] == [("NORA", "nod", None)]
+    # Unless a man is about whom "his" may mean: the name wins then.
+    lines = read(
+        "Gary stares at the toaster.",
+        "Linda peers over his shoulder, then pats him on the back.",
+        "He sighs. She grins.",
+        cast=("GARY", "LINDA"),
+    )
+    assert [name for name, what, _ in lines[2] if what in ("breathe", "AU12")] == ["GARY", "LINDA"]
 
 
 def test_a_names_guess_does_not_reach_past_someone_nearer_of_unknown_gender() -> None:

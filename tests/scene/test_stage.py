@@ -286,3 +286,19 @@ def test_going_out_in_the_line_that_first_names_someone_brings_them_on() -> None
     assert changes(script) == [("DR. OKAFOR", "enters", "a2"), ("MARCUS", "exits", "a3")]
     scene = parse_script(script, format="fountain")
     assert scene.utterances[0].addressees == ()  # the doctor is not there yet
+
+
+def test_whoever_a_line_first_names_after_a_door_is_opened_comes_on_there() -> None:
+    script = (
+        "INT. APARTMENT - MORNING\n\nGARY stares at the toaster. LINDA eats a banana.\n\n"
+        "LINDA\nYour turn.\n\nGary shuffles to the door. He opens it. MRS. PATEL (70s), their "
+        "landlady, holds out a toaster.\n\nMRS. PATEL\nI heard screaming.\n"
+    )
+    assert changes(script) == [("MRS. PATEL", "enters", "a2")]
+    scene = parse_script(script, format="fountain")
+    patel = scene.beats[0].stage[0]
+    assert patel.time > scene.actions[1].start  # at her name, after the door opened
+    assert "MRS. PATEL" not in scene.utterances[0].addressees
+    # No door opened, or one named before it: nobody is brought on.
+    assert changes(script.replace("He opens it.", "He waits.")) == []
+    assert changes(script.replace("LINDA eats", "MRS. PATEL (70s) and LINDA eat")) == []
