@@ -823,19 +823,20 @@ _SEATED_IN = frozenset(
      "wheelchair", "recliner", "wheel", "desk", "pew", "saddle"}
 )  # fmt: skip
 _SIT = BehaviourTemplate(channel="posture", lexeme="sit")
-# Where those a sentence only lists sit ("Around the table: GREG, HANNAH and OWEN.").
+# Where those a sentence opens on or only lists sit ("Around the table: GREG, HANNAH and OWEN.").
 _SEATED_AROUND = _SEATED_IN | {"table"}
 
 
 def _seated_by_place(tokens: Sequence[_Tok], verb: _Verb, subject: list[str]) -> list[ActionCue]:
     """A seated state for the subject of a sentence that opens with where they sit, up to a
-    comma: "In the back seat, LILY sleeps", "At her desk, ANA types"; none otherwise."""
+    comma: "In the back seat, LILY sleeps", "At her desk, ANA types", "At the head of the
+    table, RICHARD raises his glass"; none otherwise."""
     if not tokens or tokens[0].low not in ("in", "on", "at", "behind") or verb.entry is None:
         return []
     if any(t.channel == "posture" for t in verb.entry.behaviours):
         return []  # the verb says the posture itself ("In the corner, BEN stands")
     comma = next((i for i, t in enumerate(tokens[: verb.position]) if t.text == ","), None)
-    if comma is None or comma > 6 or not any(t.low in _SEATED_IN for t in tokens[1:comma]):
+    if comma is None or comma > 6 or not any(t.low in _SEATED_AROUND for t in tokens[1:comma]):
         return []
     trigger = _said(tokens[:comma])
     return [ActionCue(name, _SIT, None, trigger, tokens[0].start, True) for name in subject]
@@ -1494,7 +1495,7 @@ class ActionParser:
             }
             cues[:] = [cue for index, cue in enumerate(cues) if index not in dropped]
         doers = subjects or self._opener(tokens, mentions, tracker)
-        self._part_actions(tokens, names, tracker, subject or list(on_stage), cues, doers)
+        self._part_actions(tokens, names, tracker, subject or list(on_stage), cues, doers, on_stage)
         self._worn_faces(tokens, names, tracker, cues)
         if emotions:
             self._emotion_faces(tokens, mentions, subjects, subject, tracker, cues)
@@ -1568,10 +1569,12 @@ class ActionParser:
         group: list[str],
         cues: list[ActionCue],
         subjects: list[tuple[int, list[str]]],
+        everyone: Sequence[str],
     ) -> None:
         """What a part of a character does ("Her face falls.", "Ana's jaw drops.", "his eyes
         narrowing"): the owner's behaviours (the lexicon's `part_actions`). "Their" parts are
-        the group's: the sentence's subject when it is several, else everyone on stage. A part
+        the group's: the sentence's subject when it is several, else everyone on stage; "all"
+        parts are `everyone`'s (on stage: "All eyes turn to him."). A part
         with no owner after a comma or "with" is the subject's of the verb before it, else after
         it ("Mara watches Leo, arms folded", "Mara, arms folded, watches", "with eyes closed");
         `subjects` are the sentence's verbs' (position, subject)."""
@@ -1588,8 +1591,18 @@ class ActionParser:
                 # Held by a verb ("puts his head in his hands"): the verb's, not the part's
                 # own ("watches her face fall" is).
                 continue
-            if tokens[index].low == "their" and not tokens[index].glossed:
-                owners: list[str] = group if len(group) > 1 else []
+            if tokens[index].low in ("their", "all") and not tokens[index].glossed:
+                # "Their eyes turn to June.", "All eyes turn to him.": not June's, not his.
+                owners: list[str] = (
+                    list(everyone)
+                    if tokens[index].low == "all"
+                    else group
+                    if group != list(everyone)
+                    else tracker.they(everyone)  # "Michael and Sophie sit. Their eyes meet."
+                )
+                looked_at = self._named_after(tokens, index + 2, names, tracker)
+                owners = [name for name in owners if name not in looked_at]
+                owners = owners if len(owners) > 1 or tokens[index].low == "all" else []
             elif _opens_an_absolute(tokens[index]):
                 before = [found for at, found in subjects if at < index]
                 after = [found for at, found in subjects if at > index]
@@ -1613,6 +1626,19 @@ class ActionParser:
                     verb = _Verb(position, entry, negated=False, object_end=len(tokens))
                     self._emit(tokens, verb, owners, names, tracker, group, cues, index + 1)
                     break
+
+    @staticmethod
+    def _named_after(
+        tokens: list[_Tok], start: int, names: NameIndex, tracker: ReferenceTracker
+    ) -> list[str]:
+        """Whom the words from `start` name, by name or as him / her."""
+        found = []
+        for at in range(start, len(tokens)):
+            if (match := names.match_starting(tokens, at)) is not None:
+                found.append(match[0])
+            elif tokens[at].low in ("him", "her") and (person := tracker.resolve(tokens[at].low)):
+                found.append(person)
+        return found
 
     @staticmethod
     def _owner(

@@ -168,6 +168,34 @@ def test_they_looking_at_one_of_them_are_the_others() -> None:
     assert got == [("BEN", "gaze", "ANA"), ("BRICK", "gaze", "ANA"), ("STEEL", "gaze", "ANA")]
 
 
+def test_all_eyes_and_their_eyes_are_the_others_and_their_is_the_last_list() -> None:
+    lines = read(
+        "Ana stands. All eyes turn to her.",
+        "Their eyes turn to Brick.",
+        "Brick and Steel sit. Their eyes meet.",
+    )
+    assert {(name, target) for name, what, target in lines[0] if what == "gaze"} == {
+        ("BEN", "ANA"),
+        ("BRICK", "ANA"),
+        ("STEEL", "ANA"),
+    }
+    assert {name for name, _, target in lines[1] if target == "BRICK"} == {"ANA", "BEN", "STEEL"}
+    assert [(n, t) for n, what, t in lines[2] if what == "gaze"] == [
+        ("BRICK", "STEEL"),
+        ("STEEL", "BRICK"),
+    ]
+
+
+def test_a_toast_of_everyone_but_one_who_drains_hers() -> None:
+    got = read("Everyone raises their glasses except Ana, who drains hers.")[0]
+    assert {(name, what) for name, what, _ in got} == {
+        ("BEN", "salute"),
+        ("BRICK", "salute"),
+        ("STEEL", "salute"),
+        ("ANA", "drink"),
+    }
+
+
 def test_they_are_not_whom_a_later_line_brings_on() -> None:
     script = (
         "INT. APARTMENT - MORNING\n\nGARY stares at the toaster. LINDA eats a banana.\n\n"
