@@ -404,6 +404,7 @@ LINES = [
     ("His shoulders shake with laughter.", {"BEN AU6", "BEN AU12", "BEN toss"}),
     ("Ana notices him.", {"ANA gaze>BEN"}),
     ("Ben stumbles in.", {"BEN walk"}),
+    ("Ana descends the stone steps.", {"ANA walk"}),
     ("Ben peeks through the blinds, then jerks back.", {"BEN gaze>away", "BEN lean_back"}),
     ("Ana presses herself against the wall.", {"ANA lean_back"}),
     ("Ben hauls himself up.", {"BEN stand"}),
