@@ -405,6 +405,10 @@ LINES = [
     ("Ana notices him.", {"ANA gaze>BEN"}),
     ("Ben stumbles in.", {"BEN walk"}),
     ("Ana descends the stone steps.", {"ANA walk"}),
+    ("Ana swings herself upright.", set()),  # no punch
+    ("Ana raises both arms like a gymnast.", {"ANA fist_pump"}),
+    ("Ben raises his arms in surrender.", {"BEN stop"}),
+    ("Ben tugs on Ana's sleeve.", {"BEN take>ANA"}),
     ("Ben peeks through the blinds, then jerks back.", {"BEN gaze>away", "BEN lean_back"}),
     ("Ana presses herself against the wall.", {"ANA lean_back"}),
     ("Ben hauls himself up.", {"BEN stand"}),
