@@ -2111,7 +2111,11 @@ class ActionParser:
             first += next((i for i, t in enumerate(ahead) if t.low in _STAGE_WORDS), 0)
         after = [t.low for t in tokens[first : first + 5]]
         for words, change in self._stage_particles:
-            if tuple(after[: len(words)]) == words and _ends_a_particle(tokens, first + len(words)):
+            if (
+                len(after) >= len(words)
+                and all(word in ("*", said) for word, said in zip(words, after, strict=False))
+                and _ends_a_particle(tokens, first + len(words))
+            ):
                 return change
         into = 1 if after[:1] == ["into"] else 2 if after[:2] == ["out", "of"] else 0
         if not into:

@@ -142,7 +142,8 @@ class CueLexicon:
     degrees: Mapping[str, float] = field(default_factory=dict)
     degree_adverbs: frozenset[str] = frozenset()
     light_nouns: Mapping[str, str] = field(default_factory=dict)  # noun -> the verb it does
-    # After a verb of moving, a particle that has its subject come on or go off ("walks in").
+    # After a verb of moving, a particle that has its subject come on or go off ("walks in");
+    # `*` is any one word.
     stage_particles: Mapping[str, StageChangeKind] = field(default_factory=dict)
 
 
@@ -346,7 +347,9 @@ def _stage_particles(raw: Mapping[str, Any]) -> dict[str, StageChangeKind]:
     particles: dict[str, StageChangeKind] = {}
     for change in get_args(StageChangeKind):
         for phrase in _texts(raw[change], f"stage_particles.{change}"):
-            particles[normalise_phrase(phrase)] = change
+            # `*` is any one word ("through the * door").
+            words = (word if word == "*" else normalise_phrase(word) for word in phrase.split())
+            particles[" ".join(words)] = change
     return particles
 
 

@@ -405,6 +405,8 @@ LINES = [
     ("Ana notices him.", {"ANA gaze>BEN"}),
     ("Ben stumbles in.", {"BEN walk"}),
     ("Ana descends the stone steps.", {"ANA walk"}),
+    ("Ben edges closer.", {"BEN walk"}),
+    ("Ana and Ben hold each other.", {"ANA hug>BEN", "BEN hug>ANA"}),
     ("Ana swings herself upright.", set()),  # no punch
     ("Ana raises both arms like a gymnast.", {"ANA fist_pump"}),
     ("Ben raises his arms in surrender.", {"BEN stop"}),

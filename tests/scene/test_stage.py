@@ -173,6 +173,9 @@ def test_what_reads_as_going_off(action: str, expected: list[tuple[str, str]]) -
         ("Cleo returns with two coffees.", [("CLEO", "enters")]),
         ("Cleo appears in the doorway.", [("CLEO", "enters")]),
         ("Cleo returns to her book.", []),
+        ("Cleo bursts through the stairwell door behind him.", [("CLEO", "enters")]),
+        ("Cleo walks through the door.", [("CLEO", "enters")]),
+        ("Cleo stumbles in.", [("CLEO", "enters")]),
     ],
 )
 def test_what_reads_as_coming_on(action: str, expected: list[tuple[str, str]]) -> None:
