@@ -406,6 +406,11 @@ LINES = [
     ("Ben stumbles in.", {"BEN walk"}),
     ("Ana descends the stone steps.", {"ANA walk"}),
     ("Ben edges closer.", {"BEN walk"}),
+    ("Ana turns from the window, her hand over her mouth.", {"ANA turn", "ANA cover_mouth"}),
+    ("Ana waits, hand on her heart.", {"ANA idle", "ANA hand_on_heart"}),
+    ("Ana stands by the window, arms wrapped around herself.", {"ANA stand", "ANA cross_arms"}),
+    ("Ana wraps her arms around herself.", {"ANA cross_arms"}),
+    ("Ana wraps her arms around Ben.", {"ANA hug>BEN"}),
     ("Ana and Ben hold each other.", {"ANA hug>BEN", "BEN hug>ANA"}),
     ("Ana swings herself upright.", set()),  # no punch
     ("Ana raises both arms like a gymnast.", {"ANA fist_pump"}),
