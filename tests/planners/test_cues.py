@@ -200,6 +200,9 @@ def test_bad_news_told_kindly_is_regret_and_a_hardship_heard_is_sympathy() -> No
     assert [name for name, _ in matched("Oh no, that sounds really stressful.")] == ["sympathy"]
     assert [name for name, _ in matched("That sounds really hard.")] == ["sympathy"]
     assert [name for name, _ in matched("I totally understand how you feel.")] == ["sympathy"]
+    # Begging opens the palms to the one begged; it points at no one.
+    assert [name for name, _ in matched("Please, I'm begging you.")] == ["pleading"]
+    assert [name for name, _ in matched("I beg you, let him go.")] == ["pleading"]
     # "Nice!" alone praises; "Nice try." does not.
     assert [name for name, _ in matched("Nice! You got it right.")] == ["praise"]
     assert matched("Nice try.") == []
