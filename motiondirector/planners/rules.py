@@ -528,11 +528,21 @@ class RulesPlanner:
         directions = []
         for action in scene.actions:
             behaviours = []
-            for index, cue in enumerate(action_cues[action.id]):
+            cues = action_cues[action.id]
+            # The face the words of an opening posture give opens with it: "FRANK dozes in an
+            # armchair." has his eyes shut from the first frame.
+            opened = {
+                (cue.character, cue.trigger)
+                for index, cue in enumerate(cues)
+                if (action.id, index) in openings.states
+            }
+            for index, cue in enumerate(cues):
                 before = openings.before.get((action.id, index))
                 if before is not None:
                     behaviours.append(self._posture_before(cue, before))
-                opening = (action.id, index) in openings.states
+                opening = (action.id, index) in openings.states or (
+                    cue.template.channel == "face" and (cue.character, cue.trigger) in opened
+                )
                 behaviours.append(self._action_behaviour(cue, action.text, opening))
             directions.append(ActionDirection(action_id=action.id, behaviours=tuple(behaviours)))
         return tuple(directions)
@@ -1184,7 +1194,8 @@ class RulesPlanner:
     @staticmethod
     def _action_behaviour(cue: ActionCue, text: str, opening: bool) -> Behaviour:
         """The behaviour of an action cue, on the word of the line that says it (an index in
-        `text.split()`), where the reader knows it; `opening`: a posture the scene opens on."""
+        `text.split()`), where the reader knows it; `opening`: a posture the scene opens on, or
+        the face its words give."""
         template = cue.template
         return _Draft(
             character=cue.character,

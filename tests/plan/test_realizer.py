@@ -390,6 +390,44 @@ def test_a_stumble_is_over_in_a_moment_and_a_fall_is_held() -> None:
     assert [e.lexeme for e in fall][-1] == "fall"
 
 
+SLEEP = """INT. LIVING ROOM - NIGHT
+
+FRANK (60s) dozes in an armchair. LUCY (20s) tidies up around him.
+
+LUCY
+Night, Dad.
+
+She switches off the lamp and tiptoes out. The clock ticks. Frank snores on.
+
+A phone rings somewhere. Frank jerks awake.
+
+FRANK
+What? Who's there?
+"""
+
+
+def test_eyes_an_action_shuts_stay_shut_until_woken_with_no_blinks() -> None:
+    from motiondirector import plan_text
+
+    plan = plan_text(SLEEP, format="fountain")
+    frank = plan.character("FRANK").events
+    shut = [e for e in frank if e.channel == "face" and getattr(e, "au", None) == 43]
+    woken = next(e for e in frank if getattr(e, "au", None) == 5 and "awake" in e.description)
+    assert len(shut) == 1
+    # From the first frame (the scene opens on him dozing) to the jolt awake, many lines on.
+    assert shut[0].start == 0.0 and shut[0].source.rule == "rules.action.opening"
+    assert shut[0].end == pytest.approx(woken.start + 0.1, abs=0.01)
+    assert shut[0].end - shut[0].start > 5.0
+    blinks = [e for e in frank if e.source.rule == "realizer.blink"]
+    assert blinks and not any(shut[0].start < e.start < shut[0].end for e in blinks)
+    # Told no more than a line's worth ("yawns"), the eyes open again after it.
+    plan = plan_text(
+        SLEEP.replace("dozes in an armchair", "yawns in an armchair"), format="fountain"
+    )
+    yawn = [e for e in plan.character("FRANK").events if getattr(e, "au", None) == 43]
+    assert yawn and all(e.end - e.start < 5.0 for e in yawn)
+
+
 def test_being_told_to_rest_keeps_the_posture_in_force(
     two_person_scene: Scene, direction: Direction
 ) -> None:

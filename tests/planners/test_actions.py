@@ -605,7 +605,7 @@ def test_handling_verbs_that_handle_nothing_give_no_handling_gesture() -> None:
         "Ana puts a hand on the table.",
         "Ben is drunk.",
         "The door opens.",
-    ) == [[], [], [], [], [], [], [], [], []]
+    ) == [[], [], [], [], [("ANA", "AU5", None)], [], [], [], []]  # her eyes: lids up, no hand
 
 
 def test_what_is_done_at_someone_is_done_looking_at_them() -> None:

@@ -22,7 +22,7 @@ from motiondirector.plan.motion_plan import (
     PlanUtterance,
     SceneInfo,
 )
-from motiondirector.plan.realizer.face import realize_blinks, realize_face
+from motiondirector.plan.realizer.face import eyes_open, realize_blinks, realize_face
 from motiondirector.plan.realizer.gaze import realize_gaze
 from motiondirector.plan.realizer.gestures import realize_gestures, realize_head
 from motiondirector.plan.realizer.posture import realize_posture
@@ -120,9 +120,10 @@ def realize(scene: Scene, direction: Direction, *, fps: int = 30, seed: int = 0)
             *realize_gaze(name, by_channel["gaze"], scene, beats, new_id, attending),
             *realize_head(by_channel["head"], scene.duration, new_id),
             *realize_gestures(by_channel["gesture"], scene.duration, new_id),
-            *realize_face(name, by_channel["face"], scene, new_id),
-            *realize_blinks(name, present, speaking, seed, new_id),
         ]
+        face = realize_face(name, by_channel["face"], scene, new_id)
+        blinks = realize_blinks(name, eyes_open(present, face), speaking, seed, new_id)
+        events.extend([*face, *blinks])
         events.sort(
             key=lambda e: (
                 e.start,

@@ -22,6 +22,10 @@ OFFSET_TAIL = 0.3
 LISTENER_MIN = 1.2  # a listener's reaction lasts at least this long
 BLEND_GAP = 0.2
 SPEECH_LIPS = 0.3  # AU25 intensity while speaking
+SHUT, OPENED = 43, 5  # eyes closed; upper lids raised
+HELD_SHUT = 0.8
+"""Eyes an action line shuts this hard (asleep, "closes her eyes"; not a yawn's squint) stay
+shut past the line."""
 
 # Blink timing (seconds between blink onsets): people blink more while speaking than at rest
 # (Bentivoglio et al. 1997). Tuned to the realism suite's talking-face clips, read as the
@@ -45,11 +49,17 @@ class _Span:
     why: str
 
 
-def _span_for(request: Request, duration: float) -> _Span | None:
+def _span_for(request: Request, scene: Scene) -> _Span | None:
     behaviour = request.behaviour
+    duration = scene.duration
     if behaviour.au is None:
         return None
-    if request.utterance is not None and not request.is_speaker:
+    action = request.action
+    if behaviour.origin == "opening" and action is not None and action.beat < len(scene.beats):
+        # The face of a posture the beat opens on ("dozes in an armchair"): there from its start.
+        start = scene.beats[action.beat].start
+        end = request.span_end + OFFSET_TAIL
+    elif request.utterance is not None and not request.is_speaker:
         start = request.anchor + (0.0 if behaviour.word is None else LISTENER_LATENCY)
         end = max(start + LISTENER_MIN, request.span_end + OFFSET_TAIL)
     else:
@@ -101,12 +111,43 @@ def _to_event(span: _Span, new_id: EventIds) -> FaceEvent:
     )
 
 
+def _shut_until(request: Request, start: float, requests: list[Request], scene: Scene) -> float:
+    """Until when eyes an action line shut stay shut: the character's next line said on
+    screen, the next action of theirs that opens them ("wakes", "his eyes snap open"), or the
+    end of the beat, whichever comes first."""
+    action = request.action
+    assert action is not None
+    beat = scene.beats[action.beat] if action.beat < len(scene.beats) else None
+    until = beat.end if beat is not None else scene.duration
+    for utterance in scene.utterances:
+        if utterance.mouthed_by(request.character) and utterance.start > start:
+            until = min(until, utterance.start)
+            break
+    for other in requests:
+        if other.behaviour.au == OPENED and other.action is not None and other.anchor > start:
+            until = min(until, other.anchor)
+    return until
+
+
 def realize_face(
     character: str, requests: list[Request], scene: Scene, new_id: EventIds
 ) -> list[FaceEvent]:
     """AU events for one character: directed AUs plus lips parting while they speak on
-    screen (not in a voice-over)."""
-    spans = [s for r in requests if (s := _span_for(r, scene.duration)) is not None]
+    screen (not in a voice-over). Eyes an action line shuts (asleep, "closes her eyes") stay
+    shut until the character speaks, opens them or the beat ends (`_shut_until`)."""
+    spans = []
+    for request in requests:
+        span = _span_for(request, scene)
+        if span is None:
+            continue
+        if (
+            span.au == SHUT
+            and request.action is not None
+            and request.utterance is None
+            and request.behaviour.intensity >= HELD_SHUT
+        ):
+            span.end = max(span.end, _shut_until(request, span.start, requests, scene))
+        spans.append(span)
     for utterance in scene.utterances:
         if utterance.mouthed_by(character) and utterance.end > utterance.start:
             spans.append(
@@ -121,6 +162,24 @@ def realize_face(
                 )
             )
     return [_to_event(span, new_id) for span in _blend(spans)]
+
+
+def eyes_open(
+    present: list[tuple[float, float]], face: list[FaceEvent]
+) -> list[tuple[float, float]]:
+    """The spans of `present` the `face` events do not hold shut: no blinks in a sleep."""
+    shut = sorted((e.start, e.end) for e in face if e.au == SHUT and e.intensity >= HELD_SHUT)
+    spans = []
+    for start, end in sorted(present):
+        for closed_from, closed_to in shut:
+            if closed_to <= start or closed_from >= end:
+                continue
+            if closed_from > start:
+                spans.append((start, closed_from))
+            start = max(start, closed_to)
+        if end > start:
+            spans.append((start, end))
+    return spans
 
 
 def realize_blinks(
