@@ -662,6 +662,8 @@ class ReferenceTracker:
             word = name.split()[-1].lower() if name.split() else ""
             if word in _MALE_NOUNS or word in _FEMALE_NOUNS:
                 self._gender.setdefault(name, "m" if word in _MALE_NOUNS else "f")
+            elif word in _MANY:
+                self._gender.setdefault(name, "many")  # EVERYONE is never a he or a she
         if self._keep is not None and len(self._recent) > self._keep:
             oldest = next(iter(self._recent))
             del self._recent[oldest]
@@ -840,6 +842,33 @@ def _seated_by_place(tokens: Sequence[_Tok], verb: _Verb, subject: list[str]) ->
         return []
     trigger = _said(tokens[:comma])
     return [ActionCue(name, _SIT, None, trigger, tokens[0].start, True) for name in subject]
+
+
+# A cue that is many people ("EVERYONE / Surprise!" with no one there to say it): no he or she.
+_MANY = frozenset({"everyone", "everybody", "all", "together", "both", "crowd", "friends"})
+# Group subjects that are nouns ("the men", "two friends"), not pronouns or counts.
+_GROUP_NOUNS = frozenset(
+    {"men", "women", "boys", "girls", "friends", "group", "pair", "couple", "trio", "others"}
+)
+# Words that introduce people not met before: "A dozen FRIENDS", "Some kids", "Two men".
+_INTRODUCING = frozenset(
+    {"a", "an", "some", "several", "dozen", "few", "two", "three", "four", "five", "six",
+     "many", "more", "other", "another"}
+)  # fmt: skip
+
+
+def _introduces(tokens: Sequence[_Tok], begin: int, j: int) -> bool:
+    """Whether the group noun at `j` is said of people not met before: an indefinite word
+    before it in its noun phrase ("A dozen FRIENDS", "two men"), not "the" or a possessive."""
+    for k in range(j - 1, max(begin, j - 4) - 1, -1):
+        low = tokens[k].low
+        if low == "the" or _owns(tokens[k]) or low in ("these", "those", "both"):
+            return False
+        if low in _INTRODUCING:
+            return True
+        if not tokens[k].text.isalpha():
+            return False
+    return False
 
 
 def _seated_in_list(tokens: Sequence[_Tok], mentions: Sequence[tuple[int, str]]) -> list[ActionCue]:
@@ -2040,6 +2069,8 @@ class ActionParser:
             or (token.low in self._groups and names.match_ending(tokens, j) is None)
             or of_them
         ):
+            if token.low in _GROUP_NOUNS and _introduces(tokens, begin, j):
+                return []  # "A dozen FRIENDS leap out": new people, none of the cast
             counted = tokens[j - 2].low if of_them and j - 2 >= begin else token.low
             size = _GROUP_SIZES.get(counted)
             if size is not None:

@@ -420,6 +420,13 @@ def test_eyes_an_action_shuts_stay_shut_until_woken_with_no_blinks() -> None:
     assert shut[0].end - shut[0].start > 5.0
     blinks = [e for e in frank if e.source.rule == "realizer.blink"]
     assert blinks and not any(shut[0].start < e.start < shut[0].end for e in blinks)
+    # A look of theirs opens them too.
+    looked = plan_text(
+        SLEEP.replace("Frank jerks awake.", "Frank stares at the ceiling."), format="fountain"
+    )
+    shut = [e for e in looked.character("FRANK").events if getattr(e, "au", None) == 43]
+    stare = next(e for e in looked.character("FRANK").events if "stares at" in e.source.reason)
+    assert shut[0].end <= stare.start + 0.2
     # Told no more than a line's worth ("yawns"), the eyes open again after it.
     plan = plan_text(
         SLEEP.replace("dozes in an armchair", "yawns in an armchair"), format="fountain"

@@ -407,6 +407,7 @@ LINES = [
     ("Ana descends the stone steps.", {"ANA walk"}),
     ("Ben edges closer.", {"BEN walk"}),
     ("Ana opens her eyes.", {"ANA AU5"}),
+    ("Ana blows out the candles.", {"ANA lean_forward", "ANA gaze>down"}),
     ("Ana wakes.", {"ANA AU5", "ANA gaze>up"}),
     ("Ben wakes her.", {"BEN hug>ANA", "ANA AU5"}),
     ("Ana turns from the window, her hand over her mouth.", {"ANA turn", "ANA cover_mouth"}),

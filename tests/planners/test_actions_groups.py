@@ -196,6 +196,17 @@ def test_a_toast_of_everyone_but_one_who_drains_hers() -> None:
     }
 
 
+def test_a_group_said_with_a_or_a_count_is_new_people_and_a_crowd_cue_is_no_she() -> None:
+    # "A dozen FRIENDS leap out" are people not met before: not Ana, who is surprised.
+    assert read("A dozen friends leap out.", "Two men walk in.")[:2] == [[], []]
+    assert {name for name, _, _ in read("The friends cheer.")[0]} == set(CAST)
+    # A line said by EVERYONE with no one there to say it makes a character EVERYONE: the
+    # crowd who cheers is not whom Tess then hugs.
+    cast = ("NINA", "TESS", "EVERYONE")
+    lines = read("Nina steps in.", "Everyone cheers.", "Tess hugs her tight.", cast=cast)
+    assert lines[2] == [("TESS", "hug", "NINA")]
+
+
 def test_they_are_not_whom_a_later_line_brings_on() -> None:
     script = (
         "INT. APARTMENT - MORNING\n\nGARY stares at the toaster. LINDA eats a banana.\n\n"

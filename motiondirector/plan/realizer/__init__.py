@@ -121,7 +121,7 @@ def realize(scene: Scene, direction: Direction, *, fps: int = 30, seed: int = 0)
             *realize_head(by_channel["head"], scene.duration, new_id),
             *realize_gestures(by_channel["gesture"], scene.duration, new_id),
         ]
-        face = realize_face(name, by_channel["face"], scene, new_id)
+        face = realize_face(name, by_channel["face"], scene, new_id, by_channel["gaze"])
         blinks = realize_blinks(name, eyes_open(present, face), speaking, seed, new_id)
         events.extend([*face, *blinks])
         events.sort(

@@ -7,6 +7,7 @@ Overlapping or adjacent envelopes of the same AU on one character are blended in
 from __future__ import annotations
 
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -111,10 +112,10 @@ def _to_event(span: _Span, new_id: EventIds) -> FaceEvent:
     )
 
 
-def _shut_until(request: Request, start: float, requests: list[Request], scene: Scene) -> float:
+def _shut_until(request: Request, start: float, requests: Sequence[Request], scene: Scene) -> float:
     """Until when eyes an action line shut stay shut: the character's next line said on
-    screen, the next action of theirs that opens them ("wakes", "his eyes snap open"), or the
-    end of the beat, whichever comes first."""
+    screen, the next action of theirs that opens them ("wakes", "his eyes snap open") or looks
+    somewhere ("All eyes turn to him."), or the end of the beat, whichever comes first."""
     action = request.action
     assert action is not None
     beat = scene.beats[action.beat] if action.beat < len(scene.beats) else None
@@ -124,17 +125,23 @@ def _shut_until(request: Request, start: float, requests: list[Request], scene: 
             until = min(until, utterance.start)
             break
     for other in requests:
-        if other.behaviour.au == OPENED and other.action is not None and other.anchor > start:
+        opens = other.behaviour.au == OPENED or other.behaviour.channel == "gaze"
+        if opens and other.action is not None and other.anchor > start + ONSET_LEAD:
             until = min(until, other.anchor)
     return until
 
 
 def realize_face(
-    character: str, requests: list[Request], scene: Scene, new_id: EventIds
+    character: str,
+    requests: list[Request],
+    scene: Scene,
+    new_id: EventIds,
+    looks: Sequence[Request] = (),
 ) -> list[FaceEvent]:
     """AU events for one character: directed AUs plus lips parting while they speak on
     screen (not in a voice-over). Eyes an action line shuts (asleep, "closes her eyes") stay
-    shut until the character speaks, opens them or the beat ends (`_shut_until`)."""
+    shut until the character speaks, opens them, looks somewhere (`looks`: their gaze
+    requests) or the beat ends (`_shut_until`)."""
     spans = []
     for request in requests:
         span = _span_for(request, scene)
@@ -146,7 +153,8 @@ def realize_face(
             and request.utterance is None
             and request.behaviour.intensity >= HELD_SHUT
         ):
-            span.end = max(span.end, _shut_until(request, span.start, requests, scene))
+            openers = [*requests, *looks]
+            span.end = max(span.end, _shut_until(request, span.start, openers, scene))
         spans.append(span)
     for utterance in scene.utterances:
         if utterance.mouthed_by(character) and utterance.end > utterance.start:
