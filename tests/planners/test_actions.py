@@ -1104,3 +1104,11 @@ def test_looking_up_from_what_one_reads_looks_at_whom_the_scene_is_on() -> None:
         [("BEN", "gaze", "ANA")],
         [("BEN", "gaze", "ANA")],
     ]
+
+
+def test_no_verb_of_the_lexicon_is_a_word_for_a_person() -> None:
+    # "A NURSE enters" must stay a nurse: a verb "nurse" (a drink) made the line no entrance.
+    from motiondirector.scene.names import person_nouns
+
+    verbs = {entry.verb for entry in load_cue_lexicon().actions}
+    assert verbs & person_nouns() == {"count"}  # "counts the money"; COUNT DRACULA is a title
