@@ -200,6 +200,11 @@ def test_bad_news_told_kindly_is_regret_and_a_hardship_heard_is_sympathy() -> No
     assert [name for name, _ in matched("Oh no, that sounds really stressful.")] == ["sympathy"]
     assert [name for name, _ in matched("That sounds really hard.")] == ["sympathy"]
     assert [name for name, _ in matched("I totally understand how you feel.")] == ["sympathy"]
+    # Sorrow at what the other goes through points at no "this"; heartening is a thumbs-up,
+    # neither the shake of its "don't" nor a point.
+    assert matched("I'm so sorry you're dealing with this.") == [("sympathy", 2)]
+    assert {name for name, _ in matched("Don't give up, you've got this!")} == {"encouragement"}
+    assert [name for name, _ in matched("I don't give up.")] == ["negation"]
     # Begging opens the palms to the one begged; it points at no one.
     assert [name for name, _ in matched("Please, I'm begging you.")] == ["pleading"]
     assert [name for name, _ in matched("I beg you, let him go.")] == ["pleading"]
