@@ -1894,7 +1894,11 @@ class ActionParser:
         verb follows: "turns and walks away" does not turn away."""
         if not entry.objects:
             return position + 1
-        reach = min(entry.within, len(tokens) - position - 1)
+        # Past the verb's manner: "perches nervously on the edge of her seat".
+        manner = 0
+        while position + 1 + manner < len(tokens) and tokens[position + 1 + manner].adverb:
+            manner += 1
+        reach = min(entry.within + manner, len(tokens) - position - 1)
         for offset in range(reach):
             at = position + 1 + offset
             if (

@@ -36,7 +36,10 @@ TITLES = frozenset(
      "mother", "uncle", "aunt", "reverend", "rev", "pastor", "chief", "mayor", "senator",
      "president", "king", "queen", "prince", "princess", "sheriff", "deputy", "principal",
      "nanny", "grandma", "grandpa", "corporal", "cpl", "private", "pvt", "commander",
-     "admiral", "governor", "rabbi", "dame", "ensign"}
+     "admiral", "governor", "rabbi", "dame", "ensign", "ceo", "cfo", "coo", "cto", "vp",
+     "chairman", "chairwoman", "director", "minister", "ambassador", "bishop", "duke",
+     "duchess", "baron", "baroness", "countess", "emperor", "empress", "attorney", "counselor",
+     "counsellor"}
 )  # fmt: skip
 NUMBERS = frozenset(
     {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",

@@ -423,7 +423,8 @@ def test_a_noun_before_a_name_introduces_them() -> None:
     )
     # Leo drops into the chair (not Mara, the subject carried over), and he is a son.
     assert ("LEO", "sit", None) in lines[0] and ("MARA", "sit", None) not in lines[0]
-    assert {c for c, _, _ in lines[1][:2]} == {"LEO"}  # "He" is Leo, not Mara
+    assert lines[1][0] == ("MARA", "put_down", None)  # the bowl set in front of him
+    assert {c for c, _, _ in lines[1][1:3]} == {"LEO"}  # "He" is Leo, not Mara
     assert lines[1][-1][0] == "MARA"  # and "her son" made Mara a she
 
 

@@ -411,6 +411,7 @@ LINES = [
     ("Ben nurses a whiskey.", set()),  # "nurse" is no verb: A NURSE is a character
     ("Ana knocks it back in one go.", {"ANA drink"}),
     ("Ben sets a glass in front of her.", {"BEN put_down"}),
+    ("Ana perches nervously on the edge of her seat.", {"ANA sit"}),  # past the manner
     ("Ana wakes.", {"ANA AU5", "ANA gaze>up"}),
     ("Ben wakes her.", {"BEN hug>ANA", "ANA AU5"}),
     ("Ana turns from the window, her hand over her mouth.", {"ANA turn", "ANA cover_mouth"}),

@@ -229,6 +229,14 @@ def test_lights_that_hum_are_no_character() -> None:
     assert scene.characters == ("MARCUS",)
 
 
+def test_a_business_title_before_a_full_name_is_a_title() -> None:
+    scene = fountain(
+        "INT. BOARDROOM - DAY\n\nCEO DIANA WRIGHT (50s) sits at the head. CFO RAJ (40s) reads."
+        "\n\nDIANA\nNumbers, Raj.\n\nRAJ\nDown twelve percent.\n"
+    )
+    assert scene.characters == ("DIANA", "RAJ")
+
+
 def test_neither_nor_anyone_opening_a_sentence_is_a_character() -> None:
     scene = fountain(
         "EXT. STREET - DAY\n\nCODY and the OUTLAW (30s) glare at each other. Neither"
