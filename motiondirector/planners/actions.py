@@ -109,6 +109,11 @@ _DOWN = frozenset(
      "magazine", "tablet", "bottle", "wine", "beer", "pen", "clipboard", "knees", "fingers",
      "hand", "receipt", "bill", "contract"}
 )  # fmt: skip
+# Ways one looks along, "down the corridor" ("up the street" too).
+_WAYS = frozenset(
+    {"corridor", "hall", "hallway", "street", "road", "alley", "path", "aisle", "lane", "block",
+     "tracks", "platform", "passage", "driveway", "beach", "river", "trail", "highway"}
+)  # fmt: skip
 _UP = frozenset(
     {"ceiling", "sky", "up", "upward", "upwards", "heavens", "heaven", "stars", "roof", "moon",
      "sun", "clouds"}
@@ -1383,7 +1388,9 @@ class ActionParser:
 
     def _looking_on(self, sentence: list[_Tok], previous: list[_Tok]) -> list[_Tok]:
         """A sentence without a verb that goes on with the look before it looks again: "Priya
-        stares at the envelope. Then at him." is "Then (stares) at him."."""
+        stares at the envelope. Then at him." is "Then (stares) at him."; so does such a clause
+        after a comma ("looks at the glass, then at him")."""
+        sentence = self._looking_on_in(sentence)
         if (
             len(sentence) < 3
             or sentence[0].low not in _GOING_ON
@@ -1395,6 +1402,27 @@ class ActionParser:
         if look is None:
             return sentence
         return [sentence[0], replace(look, start=sentence[1].start), *sentence[1:]]
+
+    def _looking_on_in(self, sentence: list[_Tok]) -> list[_Tok]:
+        """`sentence` with the look before a verbless ", then at him" said again there."""
+        for index in range(1, len(sentence) - 2):
+            if not (
+                sentence[index - 1].text == ","
+                and sentence[index].low in _GOING_ON
+                and sentence[index + 1].low in _LOOKED_TOWARD
+            ):
+                continue
+            clause = sentence[index + 2 :]
+            end = next((i for i, t in enumerate(clause) if t.text == ","), len(clause))
+            if any(t.low in self._verb_forms for t in clause[:end]):
+                continue
+            look = next(
+                (t for t in reversed(sentence[: index - 1]) if t.low in self._look_forms), None
+            )
+            if look is not None:
+                again = replace(look, start=sentence[index + 1].start)
+                return [*sentence[: index + 1], again, *sentence[index + 1 :]]
+        return sentence
 
     # -- one sentence --------------------------------------------------------------------------
 
@@ -2437,6 +2465,8 @@ class ActionParser:
             words = {t.low for t in region}
             if words & _CAMERA:
                 return "camera"
+            if words & _WAYS and not words & (_DOWN - {"down"}):
+                return "away"  # "glances down the corridor": along it, not at the floor
             if words & _DOWN:
                 return "down"
             if words & _UP:

@@ -310,6 +310,11 @@ def test_lifting_ones_head_looks_at_someone_and_lifting_anothers_chin_at_them() 
 
 
 def test_a_sentence_going_on_with_a_look_looks_again() -> None:
+    # So does such a clause after a comma; a look down a corridor is along it.
+    got = read("Ana sits. Ben sits.", "Ana looks at the glass, then at him.")[1]
+    assert got == [("ANA", "gaze", "down"), ("ANA", "gaze", "BEN")]
+    got = read("Ana glances back at Ben, then down the corridor.", "Ana looks down the hall.")
+    assert got == [[("ANA", "gaze", "BEN"), ("ANA", "gaze", "away")], [("ANA", "gaze", "away")]]
     assert read("Ana sits. Ben sits.", "Ana stares at the envelope. Then at him.")[1] == [
         ("ANA", "gaze", "down"),
         ("ANA", "gaze", "BEN"),
