@@ -19,6 +19,9 @@ posture cue there rises to their feet ("JAMES jumps up from a plastic chair", "s
 stands up."), was seated, or lying where a bed is named, and one who sits up was lying.
 The scene opens on that posture; the getting up happens when the line says.
 
+Eyes shut in sleep there ("FINN dozes at the next bench, his head on his papers.") are shut
+from the beat's start too.
+
 Those postures are directed with the origin `opening` (rule `rules.action.opening`): the
 realizer starts them where the beat starts, and the sequencer holds the pose from the first
 frame instead of playing the transition into it (`MotionPlan.opens_in`).
@@ -30,6 +33,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from motiondirector.plan.motion_plan import STATE_POSTURES
+from motiondirector.plan.realizer.face import HELD_SHUT, SHUT
 from motiondirector.plan.scene import Scene
 from motiondirector.planners.actions import ActionCue
 
@@ -53,6 +57,9 @@ class Openings:
     before: dict[tuple[str, int], str] = field(default_factory=dict)
     """Cues of getting up, and the posture their character holds from the beat's start until
     then ("jumps up from a chair": sit)."""
+    shut: set[tuple[str, int]] = field(default_factory=set)
+    """Cues of eyes shut in sleep the beat opens on ("FINN dozes at the next bench"): shut
+    from the beat's start, and held until he wakes (`plan.realizer.face`)."""
 
 
 def _before(cue: ActionCue) -> str | None:
@@ -79,7 +86,16 @@ def opening_postures(scene: Scene, action_cues: Mapping[str, Sequence[ActionCue]
         beat = scene.beats[action.beat] if action.beat < len(scene.beats) else None
         on_at_start = scene.on_stage(action.beat, beat.start) if beat is not None else ()
         for index, cue in enumerate(action_cues.get(action.id, ())):
-            if cue.template.channel != "posture":
+            template = cue.template
+            if (
+                opening
+                and template.channel == "face"
+                and template.au == SHUT
+                and template.intensity >= HELD_SHUT
+                and cue.character in on_at_start
+            ):
+                found.shut.add((action.id, index))
+            if template.channel != "posture":
                 continue
             key = (action.beat, cue.character)
             if key not in placed and cue.character in on_at_start:

@@ -540,8 +540,10 @@ class RulesPlanner:
                 before = openings.before.get((action.id, index))
                 if before is not None:
                     behaviours.append(self._posture_before(cue, before))
-                opening = (action.id, index) in openings.states or (
-                    cue.template.channel == "face" and (cue.character, cue.trigger) in opened
+                opening = (
+                    (action.id, index) in openings.states
+                    or (action.id, index) in openings.shut
+                    or (cue.template.channel == "face" and (cue.character, cue.trigger) in opened)
                 )
                 behaviours.append(self._action_behaviour(cue, action.text, opening))
             directions.append(ActionDirection(action_id=action.id, behaviours=tuple(behaviours)))

@@ -420,6 +420,13 @@ def test_eyes_an_action_shuts_stay_shut_until_woken_with_no_blinks() -> None:
     assert shut[0].end - shut[0].start > 5.0
     blinks = [e for e in frank if e.source.rule == "realizer.blink"]
     assert blinks and not any(shut[0].start < e.start < shut[0].end for e in blinks)
+    # A sleep the description opens on with no posture of its own is shut from the start too.
+    dozing = plan_text(
+        SLEEP.replace("dozes in an armchair", "dozes at the next bench, his head on his papers"),
+        format="fountain",
+    )
+    shut = [e for e in dozing.character("FRANK").events if getattr(e, "au", None) == 43]
+    assert shut[0].start == 0.0 and shut[0].end > 5.0
     # A look of theirs opens them too.
     looked = plan_text(
         SLEEP.replace("Frank jerks awake.", "Frank stares at the ceiling."), format="fountain"

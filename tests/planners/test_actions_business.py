@@ -407,6 +407,8 @@ LINES = [
     ("Ana descends the stone steps.", {"ANA walk"}),
     ("Ben edges closer.", {"BEN walk"}),
     ("Ana opens her eyes.", {"ANA AU5"}),
+    ("Ben bolts upright.", {"BEN toss", "BEN AU5", "BEN gaze>up"}),
+    ("Ben bolts for the door.", {"BEN run"}),
     ("Ana blows out the candles.", {"ANA lean_forward", "ANA gaze>down"}),
     ("Ben nurses a whiskey.", set()),  # "nurse" is no verb: A NURSE is a character
     ("Ana knocks it back in one go.", {"ANA drink"}),
