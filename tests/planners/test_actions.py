@@ -246,6 +246,10 @@ def test_degree_words_scale_the_behaviour() -> None:
     )
     # An adjective that is not the behaviour's says nothing of it.
     assert intensities("Ana smiles at the big man.")["AU12"] == smile
+    assert (
+        intensities("Ben shakes his head frantically.")["shake"]
+        > intensities("Ben shakes his head.")["shake"]
+    )
     # Softly, gently, quietly: less of it ("laughs softly through his tears").
     laugh = intensities("Ben laughs.")["AU12"]
     assert intensities("Ben laughs softly.")["AU12"] == pytest.approx(laugh * 0.7)

@@ -408,6 +408,8 @@ LINES = [
     ("Ben edges closer.", {"BEN walk"}),
     ("Ana opens her eyes.", {"ANA AU5"}),
     ("Ben bolts upright.", {"BEN toss", "BEN AU5", "BEN gaze>up"}),
+    ("Ben gulps.", {"BEN AU24", "BEN AU17", "BEN AU1"}),  # a nervous swallow
+    ("Ben gulps down his coffee.", {"BEN drink"}),
     ("Ben bolts for the door.", {"BEN run"}),
     ("Ana blows out the candles.", {"ANA lean_forward", "ANA gaze>down"}),
     ("Ben nurses a whiskey.", set()),  # "nurse" is no verb: A NURSE is a character
