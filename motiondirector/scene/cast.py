@@ -381,7 +381,8 @@ def _trimmed(words: list[str], verbs: frozenset[str], after_article: bool) -> _F
 
 def _is_short_form(short: _Form, long: _Form) -> bool:
     """`short`'s words begin or end `long`'s (leading titles aside: "JOHN" of "DR. JOHN
-    SMITH"), and what it lacks is no number or age."""
+    SMITH"), and what it lacks is no number or age ("YOUNG BOB" is not BOB) but for an age
+    said of a person ("OLD MAN WALTER" is WALTER)."""
     a = short.words
     for b in dict.fromkeys((long.words, significant_words(long.name, titles=False))):
         if not a or len(a) >= len(b):
@@ -392,7 +393,8 @@ def _is_short_form(short: _Form, long: _Form) -> bool:
             extra = b[: -len(a)]
         else:
             continue
-        if not any(w in NUMBERS or w in AGES or w.isdigit() for w in extra):
+        described = bool(extra) and extra[-1] in person_nouns()
+        if not any(w in NUMBERS or (w in AGES and not described) or w.isdigit() for w in extra):
             return True
     return False
 

@@ -229,6 +229,14 @@ def test_lights_that_hum_are_no_character() -> None:
     assert scene.characters == ("MARCUS",)
 
 
+def test_an_age_said_of_a_person_before_a_name_describes_them() -> None:
+    scene = fountain(
+        "EXT. PLATFORM - DAWN\n\nOLD MAN WALTER (80s) sits on a bench. PRIYA (30s) hurries"
+        " in.\n\nPRIYA\nThank you.\n\nWALTER\nMy pleasure.\n"
+    )
+    assert scene.characters == ("WALTER", "PRIYA")
+
+
 def test_a_business_title_before_a_full_name_is_a_title() -> None:
     scene = fountain(
         "INT. BOARDROOM - DAY\n\nCEO DIANA WRIGHT (50s) sits at the head. CFO RAJ (40s) reads."
