@@ -2040,13 +2040,18 @@ class ActionParser:
 
     def _noun_phrase_start(self, tokens: list[_Tok], begin: int, start: int) -> int:
         """Where the noun phrase that ends in a name starting at `start` begins: at an article
-        or possessive before it, over up to three lower-case words ("A BARTENDER", "Her son
-        LEO", "the old man BEN"); else at the name."""
+        or possessive before it, over up to three lower-case words or words in capitals ("A
+        BARTENDER", "Her son LEO", "the old man BEN", "A LITTLE GIRL" found by "GIRL"); else
+        at the name."""
         for first in range(start - 1, max(begin, start - 4) - 1, -1):
             token = tokens[first]
             if token.low in _DETERMINERS:
                 return first
-            if not token.text.isalpha() or not token.text.islower() or token.low in self._by_form:
+            if (
+                not token.text.isalpha()
+                or not (token.text.islower() or token.upper)
+                or token.low in self._by_form
+            ):
                 break
         return start
 

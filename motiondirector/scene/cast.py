@@ -358,6 +358,15 @@ def _title_case_form(
     return [replace(form, initial=initial)] if form is not None else []
 
 
+def _many_people(word: str) -> bool:
+    """Whether `word` is the plural of a word for a person ("Customers lie face down",
+    "PASSENGERS"): a crowd, no character."""
+    nouns = person_nouns()
+    if word in nouns or not word.endswith("s"):
+        return False
+    return word[:-1] in nouns or (word.endswith("es") and word[:-2] in nouns)
+
+
 def _trimmed(words: list[str], verbs: frozenset[str], after_article: bool) -> _Form | None:
     """A form without a leading article or adverb in capitals ("EXTREMELY") and without
     trailing verbs in capitals ("MARY SCREAMS")."""
@@ -373,7 +382,7 @@ def _trimmed(words: list[str], verbs: frozenset[str], after_article: bool) -> _F
         return None  # a line shouted in capitals is no name
     if all(w.lower() in NUMBERS or w.isdigit() for w in words):
         return None
-    if any(w.lower() in _CROWD_WORDS for w in words):
+    if any(w.lower() in _CROWD_WORDS for w in words) or _many_people(words[-1].lower()):
         return None
     name = " ".join(words)
     return _Form(name, significant_words(name), after_article)

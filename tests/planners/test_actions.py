@@ -423,6 +423,13 @@ def test_a_relative_clause_on_the_subject_describes_them() -> None:
     assert read("Ben, who never sits still, nods.")[0] == [("BEN", "nod", None)]
 
 
+def test_a_name_in_capitals_after_an_article_is_the_subject_of_its_infinitive() -> None:
+    # "A LITTLE GIRL (6) starts to cry." was the teller's cry (the sentence before's subject).
+    cast = ("THE TELLER", "THE LITTLE GIRL")
+    lines = read("The teller fumbles with the drawer.", "A LITTLE GIRL starts to cry.", cast=cast)
+    assert {name for name, _, _ in lines[1]} == {"THE LITTLE GIRL"}
+
+
 def test_a_noun_before_a_name_introduces_them() -> None:
     cast = ("MARA", "LEO")
     lines = read(

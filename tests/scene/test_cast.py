@@ -229,6 +229,14 @@ def test_lights_that_hum_are_no_character() -> None:
     assert scene.characters == ("MARCUS",)
 
 
+def test_the_plural_of_a_word_for_a_person_is_a_crowd() -> None:
+    scene = fountain(
+        "INT. BANK - DAY\n\nCustomers lie face down. Two THUGS follow JACK in. A LITTLE GIRL"
+        " (6) starts to cry.\n\nJACK\nEasy.\n"
+    )
+    assert scene.characters == ("JACK", "THE LITTLE GIRL")
+
+
 def test_an_age_said_of_a_person_before_a_name_describes_them() -> None:
     scene = fountain(
         "EXT. PLATFORM - DAWN\n\nOLD MAN WALTER (80s) sits on a bench. PRIYA (30s) hurries"
