@@ -410,6 +410,11 @@ LINES = [
     ("Ben bolts upright.", {"BEN toss", "BEN AU5", "BEN gaze>up"}),
     ("Ben gulps.", {"BEN AU24", "BEN AU17", "BEN AU1"}),  # a nervous swallow
     ("Ben gulps down his coffee.", {"BEN drink"}),
+    (
+        "Ana covers her mouth, tears streaming down her face.",
+        {"ANA cover_mouth", "ANA AU1", "ANA AU15"},
+    ),
+    ("Ben looks up and finds Ana's eyes.", {"BEN gaze>ANA"}),
     ("Ben bolts for the door.", {"BEN run"}),
     ("Ana blows out the candles.", {"ANA lean_forward", "ANA gaze>down"}),
     ("Ben nurses a whiskey.", set()),  # "nurse" is no verb: A NURSE is a character

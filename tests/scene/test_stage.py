@@ -302,6 +302,13 @@ def test_whoever_a_line_first_names_after_a_door_is_opened_comes_on_there() -> N
     patel = scene.beats[0].stage[0]
     assert patel.time > scene.actions[1].start  # at her name, after the door opened
     assert "MRS. PATEL" not in scene.utterances[0].addressees
+    # Doors that slide open, and a verbless introduction after them.
+    arrivals = (
+        "INT. ARRIVALS - DAY\n\nSOFIA (10) waits.\n\nSOFIA\nWhere is he?\n\nThe doors slide "
+        "open. Travelers stream out. Then: SERGEANT MARCUS REED (30s), in uniform.\n\n"
+        "SOFIA\nDaddy!\n\nMARCUS\nLook at you!\n"
+    )
+    assert changes(arrivals) == [("MARCUS", "enters", "a2")]
     # No door opened, or one named before it: nobody is brought on.
     assert changes(script.replace("He opens it.", "He waits.")) == []
     assert changes(script.replace("LINDA eats", "MRS. PATEL (70s) and LINDA eat")) == []
