@@ -331,7 +331,7 @@ def _said(tokens: Sequence[_Tok]) -> str:
     return join_words([token.written for token in tokens if token.written])
 
 
-_PLACE_PREPOSITIONS = frozenset({"in", "on", "at", "around", "behind"})
+_PLACE_PREPOSITIONS = frozenset({"in", "on", "at", "around", "behind", "across", "beside"})
 
 
 def _opens_with_place(words: Sequence[_Tok]) -> bool:
@@ -837,16 +837,21 @@ _SEATED_AROUND = _SEATED_IN | {"table"}
 def _seated_by_place(tokens: Sequence[_Tok], verb: _Verb, subject: list[str]) -> list[ActionCue]:
     """A seated state for the subject of a sentence that opens with where they sit, up to a
     comma: "In the back seat, LILY sleeps", "At her desk, ANA types", "At the head of the
-    table, RICHARD raises his glass"; none otherwise."""
-    if not tokens or tokens[0].low not in ("in", "on", "at", "behind") or verb.entry is None:
-        return []
-    if any(t.channel == "posture" for t in verb.entry.behaviours):
+    table, RICHARD raises his glass", "Across from her, on the couch, JORDAN picks at a
+    thread" (any of the phrases it opens with); none otherwise."""
+    if verb.entry is not None and any(t.channel == "posture" for t in verb.entry.behaviours):
         return []  # the verb says the posture itself ("In the corner, BEN stands")
-    comma = next((i for i, t in enumerate(tokens[: verb.position]) if t.text == ","), None)
-    if comma is None or comma > 6 or not any(t.low in _SEATED_AROUND for t in tokens[1:comma]):
-        return []
-    trigger = _said(tokens[:comma])
-    return [ActionCue(name, _SIT, None, trigger, tokens[0].start, True) for name in subject]
+    start = 0
+    while start < verb.position:
+        comma = next((i for i in range(start, verb.position) if tokens[i].text == ","), None)
+        if comma is None or comma - start > 6 or tokens[start].low not in _PLACE_PREPOSITIONS:
+            return []
+        if any(t.low in _SEATED_AROUND for t in tokens[start + 1 : comma]):
+            trigger = _said(tokens[start:comma])
+            at = tokens[start].start
+            return [ActionCue(name, _SIT, None, trigger, at, True) for name in subject]
+        start = comma + 1
+    return []
 
 
 # A cue that is many people ("EVERYONE / Surprise!" with no one there to say it): no he or she.
@@ -1498,6 +1503,9 @@ class ActionParser:
                 if not isinstance(found, _Group):
                     doing.extend(found)
             previous_end = verb.position + 1
+            if number == 0 and subject and not isinstance(subject, _Group) and not verb.negated:
+                # Where the sentence opens says they sit, whatever its verb does.
+                cues.extend(_seated_by_place(tokens, verb, subject))
             if not subject or verb.entry is None or verb.negated:
                 continue
             if relative is not None and relative.describes(tokens):
@@ -1520,8 +1528,6 @@ class ActionParser:
                     if led is not None:
                         stage[0].append(StageCue(led, change, start))
             first = len(cues)
-            if number == 0 and not isinstance(subject, _Group):
-                cues.extend(_seated_by_place(tokens, verb, subject))
             self._emit(tokens, verb, subject, names, tracker, on_stage, cues)
             if any(cue.template.lexeme in _BLOWS for cue in cues[first:]):
                 struck = next((c.target for c in cues[first:] if c.target in on_stage), None)

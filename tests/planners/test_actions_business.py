@@ -415,6 +415,7 @@ LINES = [
         {"ANA cover_mouth", "ANA AU1", "ANA AU15"},
     ),
     ("Ben looks up and finds Ana's eyes.", {"BEN gaze>ANA"}),
+    ("Ben presses the heels of his hands against his eyes.", {"BEN cover_face"}),
     ("Ben bolts for the door.", {"BEN run"}),
     ("Ana blows out the candles.", {"ANA lean_forward", "ANA gaze>down"}),
     ("Ben nurses a whiskey.", set()),  # "nurse" is no verb: A NURSE is a character

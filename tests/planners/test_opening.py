@@ -156,7 +156,8 @@ def test_a_seat_the_description_opens_with_or_a_wheel_gripped_is_sitting() -> No
 
 ZOE grips the steering wheel. In the passenger seat, her boyfriend NATE stares out the window.
 In the corner, TOM stands. Around the table: GREG (50s), HANNAH (40s) and OWEN (12). At the
-bar: MAX (30s). At the head of the table, RICHARD (60s) raises his glass.
+bar: MAX (30s). At the head of the table, RICHARD (60s) raises his glass. Across from him, on
+the couch, JORDAN (30s) picks at a thread.
 
 NATE
 Say something.
@@ -170,6 +171,7 @@ Say something.
         ("HANNAH", "sit", OPENING),
         ("OWEN", "sit", OPENING),
         ("RICHARD", "sit", OPENING),
+        ("JORDAN", "sit", OPENING),  # the second phrase it opens with; a verb of no use here
     ]
 
 
