@@ -856,6 +856,8 @@ def _seated_by_place(tokens: Sequence[_Tok], verb: _Verb, subject: list[str]) ->
 
 # A cue that is many people ("EVERYONE / Surprise!" with no one there to say it): no he or she.
 _MANY = frozenset({"everyone", "everybody", "all", "together", "both", "crowd", "friends"})
+# What two do with each other when said of both with no one else named ("Paul and Kate hug").
+_MUTUAL = frozenset({"hug", "handshake"})
 # Group subjects that are nouns ("the men", "two friends"), not pronouns or counts.
 _GROUP_NOUNS = frozenset(
     {"men", "women", "boys", "girls", "friends", "group", "pair", "couple", "trio", "others"}
@@ -2250,6 +2252,15 @@ class ActionParser:
                 )
             if template.target == "$place" and _each_other(region):
                 # "They stare at each other", "gaze into each other's eyes".
+                template = replace(template, target="$each_other")
+            if (
+                template.lexeme in _MUTUAL
+                and template.target == "$object"
+                and person is None
+                and len(subject) == 2
+                and (_names_nothing(region) or [t.low for t in region][:1] == ["hands"])
+            ):
+                # "Paul and Kate hug.", "They shake hands.": each with the other.
                 template = replace(template, target="$each_other")
             if template.target == "$each_other":
                 group = subject if len(subject) > 1 else [*subject, *(p for p in [person] if p)]

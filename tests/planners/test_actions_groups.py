@@ -207,6 +207,14 @@ def test_a_group_said_with_a_or_a_count_is_new_people_and_a_crowd_cue_is_no_she(
     assert lines[2] == [("TESS", "hug", "NINA")]
 
 
+def test_two_who_hug_or_shake_hands_with_no_one_named_do_it_with_each_other() -> None:
+    assert read("Ana and Ben hug.", "Ana and Ben shake hands.", "Ana and Ben hug Brick.") == [
+        [("ANA", "hug", "BEN"), ("BEN", "hug", "ANA")],
+        [("ANA", "handshake", "BEN"), ("BEN", "handshake", "ANA")],
+        [("ANA", "hug", "BRICK"), ("BEN", "hug", "BRICK")],
+    ]
+
+
 def test_they_are_not_whom_a_later_line_brings_on() -> None:
     script = (
         "INT. APARTMENT - MORNING\n\nGARY stares at the toaster. LINDA eats a banana.\n\n"
