@@ -528,23 +528,12 @@ class RulesPlanner:
         directions = []
         for action in scene.actions:
             behaviours = []
-            cues = action_cues[action.id]
-            # The face the words of an opening posture give opens with it: "FRANK dozes in an
-            # armchair." has his eyes shut from the first frame.
-            opened = {
-                (cue.character, cue.trigger)
-                for index, cue in enumerate(cues)
-                if (action.id, index) in openings.states
-            }
-            for index, cue in enumerate(cues):
+            for index, cue in enumerate(action_cues[action.id]):
                 before = openings.before.get((action.id, index))
                 if before is not None:
                     behaviours.append(self._posture_before(cue, before))
-                opening = (
-                    (action.id, index) in openings.states
-                    or (action.id, index) in openings.shut
-                    or (cue.template.channel == "face" and (cue.character, cue.trigger) in opened)
-                )
+                key = (action.id, index)
+                opening = key in openings.states or key in openings.shut
                 behaviours.append(self._action_behaviour(cue, action.text, opening))
             directions.append(ActionDirection(action_id=action.id, behaviours=tuple(behaviours)))
         return tuple(directions)
@@ -1197,7 +1186,7 @@ class RulesPlanner:
     def _action_behaviour(cue: ActionCue, text: str, opening: bool) -> Behaviour:
         """The behaviour of an action cue, on the word of the line that says it (an index in
         `text.split()`), where the reader knows it; `opening`: a posture the scene opens on, or
-        the face its words give."""
+        eyes shut in sleep there."""
         template = cue.template
         return _Draft(
             character=cue.character,

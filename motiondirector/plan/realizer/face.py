@@ -57,7 +57,7 @@ def _span_for(request: Request, scene: Scene) -> _Span | None:
         return None
     action = request.action
     if behaviour.origin == "opening" and action is not None and action.beat < len(scene.beats):
-        # The face of a posture the beat opens on ("dozes in an armchair"): there from its start.
+        # Eyes shut in a sleep the beat opens on ("dozes in an armchair"): from its start.
         start = scene.beats[action.beat].start
         end = request.span_end + OFFSET_TAIL
     elif request.utterance is not None and not request.is_speaker:
@@ -143,6 +143,7 @@ def realize_face(
     shut until the character speaks, opens them, looks somewhere (`looks`: their gaze
     requests) or the beat ends (`_shut_until`)."""
     spans = []
+    openers = [*requests, *looks]
     for request in requests:
         span = _span_for(request, scene)
         if span is None:
@@ -153,7 +154,6 @@ def realize_face(
             and request.utterance is None
             and request.behaviour.intensity >= HELD_SHUT
         ):
-            openers = [*requests, *looks]
             span.end = max(span.end, _shut_until(request, span.start, openers, scene))
         spans.append(span)
     for utterance in scene.utterances:
