@@ -131,15 +131,21 @@ def _at_the_door(text: str, unseen: set[str]) -> list[StageCue]:
         return []
     found = []
     for name in sorted(unseen):
-        at = re.search(rf"(?<!\w){re.escape(name.upper())}(?!\w)", text[door.end() :])
+        at = _in_capitals(name, text, door.end())
         if at is not None:
-            found.append(StageCue(name, "enters", door.end() + at.start()))
+            found.append(StageCue(name, "enters", at.start()))
     return sorted(found, key=lambda cue: cue.start or 0)
+
+
+def _in_capitals(name: str, text: str, start: int = 0) -> re.Match[str] | None:
+    """Where `text`, from `start`, writes `name` in capitals, as a script introduces a
+    character."""
+    return re.compile(rf"(?<!\w){re.escape(name.upper())}(?!\w)").search(text, start)
 
 
 def _introduced(name: str, text: str) -> bool:
     """Whether `text` writes `name` in capitals, as a script introduces a character."""
-    return re.search(rf"(?<!\w){re.escape(name.upper())}(?!\w)", text) is not None
+    return _in_capitals(name, text) is not None
 
 
 def first_entrances(
