@@ -834,24 +834,49 @@ _SIT = BehaviourTemplate(channel="posture", lexeme="sit")
 _SEATED_AROUND = _SEATED_IN | {"table"}
 
 
+def _seat_phrase(tokens: Sequence[_Tok], limit: int) -> tuple[int, int] | None:
+    """Where the phrase naming a seat that a sentence opens with begins and ends (its comma),
+    among the place phrases before `limit`: "In the back seat,", "Across from her, on the
+    couch,"; None when there is none."""
+    start = 0
+    while start < limit:
+        comma = next((i for i in range(start, limit) if tokens[i].text == ","), None)
+        if comma is None or comma - start > 6 or tokens[start].low not in _PLACE_PREPOSITIONS:
+            return None
+        if any(t.low in _SEATED_AROUND for t in tokens[start + 1 : comma]):
+            return start, comma
+        start = comma + 1
+    return None
+
+
+def _seated(
+    names: Iterable[str], tokens: Sequence[_Tok], phrase: tuple[int, int]
+) -> list[ActionCue]:
+    """`names` seated from the scene's start, as the seat `phrase` says (`_seat_phrase`)."""
+    start, comma = phrase
+    trigger = _said(tokens[start:comma])
+    return [ActionCue(name, _SIT, None, trigger, tokens[start].start, True) for name in names]
+
+
 def _seated_by_place(tokens: Sequence[_Tok], verb: _Verb, subject: list[str]) -> list[ActionCue]:
-    """A seated state for the subject of a sentence that opens with where they sit, up to a
-    comma: "In the back seat, LILY sleeps", "At her desk, ANA types", "At the head of the
-    table, RICHARD raises his glass", "Across from her, on the couch, JORDAN picks at a
-    thread" (any of the phrases it opens with); none otherwise."""
+    """A seated state for the subject of a sentence that opens with where they sit
+    (`_seat_phrase`): "In the back seat, LILY sleeps", "At her desk, ANA types", "At the head
+    of the table, RICHARD raises his glass", "Across from her, on the couch, JORDAN picks at a
+    thread"; none otherwise."""
     if verb.entry is not None and any(t.channel == "posture" for t in verb.entry.behaviours):
         return []  # the verb says the posture itself ("In the corner, BEN stands")
-    start = 0
-    while start < verb.position:
-        comma = next((i for i in range(start, verb.position) if tokens[i].text == ","), None)
-        if comma is None or comma - start > 6 or tokens[start].low not in _PLACE_PREPOSITIONS:
-            return []
-        if any(t.low in _SEATED_AROUND for t in tokens[start + 1 : comma]):
-            trigger = _said(tokens[start:comma])
-            at = tokens[start].start
-            return [ActionCue(name, _SIT, None, trigger, at, True) for name in subject]
-        start = comma + 1
-    return []
+    phrase = _seat_phrase(tokens, verb.position)
+    return [] if phrase is None else _seated(subject, tokens, phrase)
+
+
+def _seated_in_list(tokens: Sequence[_Tok], mentions: Sequence[tuple[int, str]]) -> list[ActionCue]:
+    """A seated state for the names a verbless sentence lists after where they sit, up to a
+    comma (or colon, see `_sentences`): "Around the table: GREG, HANNAH and OWEN."; none
+    otherwise."""
+    phrase = _seat_phrase(tokens, len(tokens))
+    if phrase is None:
+        return []
+    return _seated(dict.fromkeys(name for at, name in mentions if at > phrase[1]), tokens, phrase)
 
 
 # A cue that is many people ("EVERYONE / Surprise!" with no one there to say it): no he or she.
@@ -881,20 +906,6 @@ def _introduces(tokens: Sequence[_Tok], begin: int, j: int) -> bool:
         if not tokens[k].text.isalpha():
             return False
     return False
-
-
-def _seated_in_list(tokens: Sequence[_Tok], mentions: Sequence[tuple[int, str]]) -> list[ActionCue]:
-    """A seated state for the names a verbless sentence lists after where they sit, up to a
-    comma (or colon, see `_sentences`): "Around the table: GREG, HANNAH and OWEN."; none
-    otherwise."""
-    if not tokens or tokens[0].low not in _PLACE_PREPOSITIONS:
-        return []
-    mark = next((i for i, t in enumerate(tokens) if t.text == ","), None)
-    if mark is None or mark > 6 or not any(t.low in _SEATED_AROUND for t in tokens[1:mark]):
-        return []
-    trigger = _said(tokens[:mark])
-    listed = dict.fromkeys(name for index, name in mentions if index > mark)
-    return [ActionCue(name, _SIT, None, trigger, tokens[0].start, True) for name in listed]
 
 
 @dataclass(frozen=True, slots=True)
