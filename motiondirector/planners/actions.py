@@ -674,6 +674,7 @@ class ReferenceTracker:
             del self._recent[oldest]
             self._guess.pop(oldest, None)
             self._named_since.pop(oldest, None)
+            self._mentioned_in.pop(oldest, None)
 
     def mentioned(self, name: str) -> bool:
         """Whether `name` has been mentioned (or has spoken) yet."""
@@ -832,6 +833,31 @@ _SEATED_IN = frozenset(
 _SIT = BehaviourTemplate(channel="posture", lexeme="sit")
 # Where those a sentence opens on or only lists sit ("Around the table: GREG, HANNAH and OWEN.").
 _SEATED_AROUND = _SEATED_IN | {"table"}
+
+
+def _names_from(
+    tokens: Sequence[_Tok],
+    start: int,
+    names: NameIndex,
+    *,
+    clause: bool = False,
+    tracker: ReferenceTracker | None = None,
+) -> list[str]:
+    """Whom the words from `start` name, to the sentence's end or, with `clause`, to the
+    clause's comma; with a `tracker`, "him" and "her" too."""
+    found = []
+    for at in range(start, len(tokens)):
+        if clause and tokens[at].text in (",", ";"):
+            break
+        if (match := names.match_starting(tokens, at)) is not None:
+            found.append(match[0])
+        elif (
+            tracker is not None
+            and tokens[at].low in ("him", "her")
+            and (person := tracker.resolve(tokens[at].low)) is not None
+        ):
+            found.append(person)
+    return found
 
 
 def _seat_phrase(tokens: Sequence[_Tok], limit: int) -> tuple[int, int] | None:
@@ -1676,7 +1702,7 @@ class ActionParser:
                     if group != list(everyone)
                     else tracker.they(everyone)  # "Michael and Sophie sit. Their eyes meet."
                 )
-                looked_at = self._named_after(tokens, index + 2, names, tracker)
+                looked_at = _names_from(tokens, index + 2, names, tracker=tracker)
                 owners = [name for name in owners if name not in looked_at]
                 owners = owners if len(owners) > 1 or tokens[index].low == "all" else []
             elif _opens_an_absolute(tokens[index]):
@@ -1704,19 +1730,6 @@ class ActionParser:
                     break
 
     @staticmethod
-    def _named_after(
-        tokens: list[_Tok], start: int, names: NameIndex, tracker: ReferenceTracker
-    ) -> list[str]:
-        """Whom the words from `start` name, by name or as him / her."""
-        found = []
-        for at in range(start, len(tokens)):
-            if (match := names.match_starting(tokens, at)) is not None:
-                found.append(match[0])
-            elif tokens[at].low in ("him", "her") and (person := tracker.resolve(tokens[at].low)):
-                found.append(person)
-        return found
-
-    @staticmethod
     def _owner(
         tokens: list[_Tok], index: int, names: NameIndex, tracker: ReferenceTracker
     ) -> str | None:
@@ -1727,12 +1740,7 @@ class ActionParser:
             match = names.match_ending(tokens, index)
             return match[0] if match is not None else None
         if token.low in ("his", "her") and not token.glossed:
-            later = [
-                match[0]
-                for at in range(index + 1, len(tokens))
-                if (match := names.match_starting(tokens, at)) is not None
-            ]
-            return tracker.resolve(token.low, exclude=later)
+            return tracker.resolve(token.low, exclude=_names_from(tokens, index + 1, names))
         return None
 
     @staticmethod
@@ -2108,12 +2116,7 @@ class ActionParser:
         token = tokens[j]
         if token.low in ("he", "she"):
             # Not one the clause goes on to name: "He hugs Mark." is not Mark.
-            later = []
-            for at in range(j + 1, len(tokens)):
-                if tokens[at].text in (",", ";"):
-                    break
-                if (match := names.match_starting(tokens, at)) is not None:
-                    later.append(match[0])
+            later = _names_from(tokens, j + 1, names, clause=True)
             name = tracker.resolve(token.low, exclude=later)
             return [name] if name else []
         called = tracker.called(token.low)
