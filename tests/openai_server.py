@@ -119,6 +119,14 @@ class ScriptedServer:
     def push(self, *replies: Reply) -> None:
         self.script.extend(replies)
 
+    def received(self, count: int, within_s: float = 5.0) -> int:
+        """How many requests arrived, waiting up to `within_s` for `count`: a client that gave
+        up early (a timeout under test) may not have been read yet on a loaded machine."""
+        deadline = time.monotonic() + within_s
+        while len(self.requests) < count and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return len(self.requests)
+
 
 def _handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):

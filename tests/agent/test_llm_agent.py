@@ -338,7 +338,7 @@ def test_an_agent_turn_that_times_out_is_not_sent_again(
     )
     with pytest.raises(LLMError, match=r"did not answer within 0\.2 s \(not sent again"):
         LLMDirector(Director(library=builtin_clips), llm=config).direct(SCRIPT)
-    assert len(openai_server.requests) == 1
+    assert openai_server.received(1) == 1
 
 
 def test_an_agent_turn_is_sent_again_after_a_busy_status(

@@ -160,7 +160,7 @@ def test_a_timeout_is_not_sent_again_while_the_server_still_works_on_it(
     # request would wait behind it and time out in turn.
     server.push(Reply.auto(delay=1.0))
     direction = planner_for(server.base_url, max_retries=3, timeout_s=0.2).plan(scene)
-    assert len(server.requests) == 1
+    assert server.received(1) == 1
     fallback = direction.utterances[0].fallback
     assert fallback is not None and fallback.kind == "timeout"
     assert fallback.reason == (
