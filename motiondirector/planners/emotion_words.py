@@ -135,6 +135,9 @@ class LanguageWords:
     """Those that give it to the one spoken to ("you re", "you seem"), longest first."""
     empathising_after: tuple[tuple[str, ...], ...] = ()
     """Those right after its phrase ("how frustrating that must be")."""
+    not_felt: tuple[tuple[frozenset[Emotion], _Phrase], ...] = ()
+    """Phrases that sound like emotions they do not carry, with those emotions: a polite "I'm
+    afraid not" is no fear, "Don't give up!" no anger (`unfelt`)."""
 
     def read(self, text: str, *, stated: bool = False) -> WordsReading | None:
         """What `text`'s emotion words say, or None where it has none (nor a "?!"). With
@@ -187,6 +190,23 @@ class LanguageWords:
             tuple(m.phrase.written for m in mine),
             felt_for,
         )
+
+    def unfelt(self, text: str, emotion: str) -> tuple[str, frozenset[Emotion]] | None:
+        """The first phrase of `text` that sounds like `emotion` without carrying it ("afraid
+        not" for fear), as the table writes it, with every emotion it sounds like; None where
+        there is none."""
+        for clause in _CLAUSE.split(self.fold(text)):
+            units = _words_of(clause) if self.spaced else list(clause)
+            for start in range(len(units)):
+                for emotions, phrase in self.not_felt:
+                    end = start + len(phrase.parts)
+                    if (
+                        emotion in emotions
+                        and end <= len(units)
+                        and all(map(_fits, phrase.parts, units[start:end]))
+                    ):
+                        return phrase.written, emotions
+        return None
 
     def _matches(self, units: Sequence[str]) -> list[_Match]:
         found: list[_Match] = []
@@ -432,7 +452,34 @@ def _language(code: str, entry: Any) -> LanguageWords:
         _frames(bare, entry, "empathising", code),
         _frames(bare, entry, "empathising_you", code),
         _frames(bare, entry, "empathising_after", code),
+        _not_felt(bare, entry, code),
     )
+
+
+def _not_felt(
+    language: LanguageWords, entry: Mapping[str, Any], code: str
+) -> tuple[tuple[frozenset[Emotion], _Phrase], ...]:
+    """A language's `not_felt` groups: each phrase with the emotions it sounds like."""
+    groups = entry.get("not_felt", [])
+    if not isinstance(groups, list):
+        raise ValueError(f"{_FILE}: {code}.not_felt: expected a list of {{emotions, phrases}}")
+    found: list[tuple[frozenset[Emotion], _Phrase]] = []
+    for index, group in enumerate(groups):
+        where = f"{code}.not_felt[{index}]"
+        if not isinstance(group, dict):
+            raise ValueError(f"{_FILE}: {where}: expected {{emotions, phrases}}")
+        emotions = _words(group, "emotions", where)
+        wrong = [e for e in emotions if e not in EMOTIONS or e == "neutral"]
+        if not emotions or wrong:
+            raise ValueError(
+                f"{_FILE}: {where}: emotions must name emotions of the vocabulary, not "
+                f"{wrong or 'none'}"
+            )
+        said = frozenset(cast(list[Emotion], emotions))
+        for written in _words(group, "phrases", where):
+            parts = _parts(language, written, where)
+            found.append((said, _Phrase(written, parts, None, 0.0)))
+    return tuple(found)
 
 
 def _frames(

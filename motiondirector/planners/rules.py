@@ -424,6 +424,40 @@ def _stated_feeling(item: _Prepared, label: str, raw: str, confidence: float) ->
     return _Emotion(reading.emotion, reading.intensity, "words", reason)
 
 
+def _not_felt(
+    item: _Prepared, label: str, raw: str, prediction: EmotionPredictionLike
+) -> _Emotion | None:
+    """The classifier's most probable emotion of those an English line does not only sound
+    like, where it heard one that the line only sounds like ("I'm afraid not.", "Don't give
+    up, you've got this!": `emotion_words` not_felt) and no other word of the line says it;
+    None otherwise. A model that gives no probabilities leaves the line neutral."""
+    if label == "neutral" or primary_language(item.utterance.language) not in (None, "en"):
+        return None
+    words = load_emotion_words().languages["en"]
+    unfelt = words.unfelt(item.read_text, label)
+    if unfelt is None:
+        return None
+    phrase, sounded = unfelt
+    reading = words.read(item.read_text)
+    if reading is not None and reading.emotion == label:
+        return None
+    others = {
+        _LABEL_ALIASES.get(name, name): float(p)
+        for name, p in (getattr(prediction, "probabilities", None) or {}).items()
+    }
+    others = {n: p for n, p in others.items() if n in EMOTIONS and n not in sounded | {label}}
+    other = max(others, key=others.__getitem__, default="neutral")
+    probability = others.get(other, 0.0)
+    intensity = classifier_intensity(probability, item.tokens)
+    if other == "neutral":
+        intensity = min(intensity, NEUTRAL_INTENSITY)
+    reason = (
+        f'classifier: {raw} {float(prediction.confidence):.2f}, but "{phrase}" is not {label}; '
+        f"next {other} {probability:.2f}{inferred_note(item.tokens)}"
+    )
+    return _Emotion(other, intensity, "classifier", reason)
+
+
 def _answers(previous: _Prepared | None, speaker: str) -> bool:
     """Whether `speaker`'s line answers the one before: another's question."""
     return (
@@ -664,6 +698,10 @@ class RulesPlanner:
                 )
                 if stated is not None:
                     result[item.utterance.id] = stated
+                    continue
+                unfelt = _not_felt(item, label, raw, prediction)
+                if unfelt is not None:
+                    result[item.utterance.id] = unfelt
                     continue
                 if label != "neutral" and item.only_a_call:
                     # "Ensign!": a name called says nothing of how; the classifier's joy at

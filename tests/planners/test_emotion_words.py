@@ -194,6 +194,15 @@ def document(languages: dict[str, object]) -> dict[str, object]:
             "no `*` where phrases are characters",
         ),
         ({"name": "x"}, "expected name, negations and emotions"),
+        ({"not_felt": {"fear": ["x"]}, "emotions": {}}, "expected a list of {emotions, phrases}"),
+        (
+            {"not_felt": [{"emotions": ["dread"], "phrases": ["x"]}], "emotions": {}},
+            "emotions must name emotions of the vocabulary, not ['dread']",
+        ),
+        (
+            {"not_felt": [{"emotions": [], "phrases": ["x"]}], "emotions": {}},
+            "emotions must name emotions of the vocabulary, not none",
+        ),
     ],
 )
 def test_the_loader_names_the_first_bad_entry(entry: dict[str, object], message: str) -> None:
@@ -350,6 +359,78 @@ def test_concern_stands_over_the_fear_the_classifier_hears_in_it() -> None:
     own = {"turns": [{"speaker": "AVA", "text": "I'm worried."}]}
     (mine,) = directed(own, RulesPlanner(emotion_model=_Hears("fear"))).utterances
     assert (mine.emotion, mine.emotion_origin) == ("fear", "classifier")
+
+
+@pytest.mark.parametrize(
+    ("text", "emotion", "phrase"),
+    [
+        ("I'm afraid not.", "fear", "afraid not"),
+        ("I am afraid we're closed today.", "fear", "afraid we re"),
+        ("Don't give up, you've got this!", "anger", "don t give up"),
+        ("Don't worry. You'll be fine!", "fear", "don t worry"),
+        ("I'm afraid of the dark.", "fear", None),
+        ("I'm afraid I might die.", "fear", None),
+        ("I'm afraid not.", "anger", None),  # sounds like fear only
+    ],
+)
+def test_a_phrase_that_only_sounds_like_an_emotion_is_found(
+    text: str, emotion: str, phrase: str | None
+) -> None:
+    found = language("en").unfelt(text, emotion)
+    assert (found[0] if found else None) == phrase
+
+
+class _Probable:
+    """A model that hears `label` first and `other` second in every line."""
+
+    def __init__(self, label: str, other: str) -> None:
+        self.probabilities = {label: 0.5, other: 0.3, "neutral": 0.2}
+        self.label = label
+
+    def predict(self, texts: Sequence[str]) -> list[object]:
+        attributes = {"label": self.label, "confidence": 0.5, "probabilities": self.probabilities}
+        return [type("P", (), attributes)() for _ in texts]
+
+
+def test_the_emotion_a_phrase_only_sounds_like_gives_way_to_the_next() -> None:
+    polite = {"turns": [{"speaker": "AVA", "text": "I'm afraid I can't help you with that."}]}
+    (line,) = directed(polite, RulesPlanner(emotion_model=_Probable("fear", "sadness"))).utterances
+    assert (line.emotion, line.emotion_origin) == ("sadness", "classifier")
+    assert line.emotion_reason == (
+        'classifier: fear 0.50, but "afraid i can t" is not fear; next sadness 0.30'
+    )
+    cheer = {"turns": [{"speaker": "AVA", "text": "Don't give up, you've got this!"}]}
+    (line,) = directed(cheer, RulesPlanner(emotion_model=_Probable("anger", "joy"))).utterances
+    assert line.emotion == "joy"
+    # Nor is it another emotion the phrase only sounds like.
+    (line,) = directed(cheer, RulesPlanner(emotion_model=_Probable("anger", "fear"))).utterances
+    assert line.emotion == "neutral"
+    # Another word of the emotion keeps it; so does a line in another language.
+    scared = {"turns": [{"speaker": "AVA", "text": "I'm afraid not. I'm terrified."}]}
+    (line,) = directed(scared, RulesPlanner(emotion_model=_Probable("fear", "joy"))).utterances
+    assert line.emotion == "fear"
+    french = {"language": "fr", "turns": [{"speaker": "AVA", "text": "I'm afraid not."}]}
+    (line,) = directed(french, RulesPlanner(emotion_model=_Probable("fear", "joy"))).utterances
+    assert line.emotion == "fear"
+    # A model that gives no probabilities leaves the line neutral.
+    (line,) = directed(polite, RulesPlanner(emotion_model=_Hears("fear"))).utterances
+    assert (line.emotion, line.intensity) == ("neutral", pytest.approx(0.3))
+
+
+@pytest.mark.parametrize(
+    ("text", "not_read"),
+    [
+        ("I'm afraid not.", "fear"),
+        ("I'm afraid I can't help you.", "fear"),
+        ("Don't give up, you've got this!", "anger"),
+        ("Don't worry, you'll be fine!", "fear"),
+    ],
+)
+def test_the_packaged_classifier_no_longer_reads_manners_and_cheer_as_fear_and_anger(
+    planner: RulesPlanner, text: str, not_read: str
+) -> None:
+    (line,) = directed({"turns": [{"speaker": "AVA", "text": text}]}, planner).utterances
+    assert line.emotion != not_read
 
 
 def test_a_line_that_only_calls_a_name_has_no_emotion_of_its_own() -> None:
