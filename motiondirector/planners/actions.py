@@ -195,6 +195,9 @@ _SMALL_CLAUSE = frozenset(
 )  # fmt: skip
 # After a body part, where it is moved: one's own ("turns her face to the wall").
 _AWAY_TO = frozenset({"to", "toward", "towards", "away", "aside", "from"})
+# Whom a look or a move goes by, not to: "looks past Ben", "glances over Ana's shoulder".
+_PAST = frozenset({"past", "beyond"})
+_LOOKED_OVER = frozenset({"shoulder", "shoulders", "head"})
 _INTRODUCTION_REACH = 14  # tokens after "NAME," read as the description of NAME
 _EMOTION_FACE_MIN = 0.05
 
@@ -971,6 +974,18 @@ _GETTING_INTO = frozenset({"down", "up"})
 _HAPPENING = frozenset(
     {"then", "finally", "slowly", "suddenly", "quickly", "gradually", "eventually", "abruptly"}
 )
+
+
+def _gone_by(region: Sequence[_Tok], start: int, end: int) -> bool:
+    """Whether the name at `region[start:end]` is what a look or a move goes by, not its
+    object: "past Ben", "beyond Ana", "over Ana's shoulder"."""
+    before = region[start - 1].low if start > 0 else ""
+    return before in _PAST or (
+        before == "over"
+        and region[end - 1].possessive
+        and end < len(region)
+        and region[end].low in _LOOKED_OVER
+    )
 
 
 def _each_other(region: Sequence[_Tok]) -> bool:
@@ -2139,6 +2154,12 @@ class ActionParser:
                 # "Priya leaves. The others let out a breath.": all but who just acted.
                 rest = [name for name in on_stage if name not in tracker.last_doers]
                 return _Everyone(rest or on_stage)
+            owner = (
+                None if token.low == "they" else self._owner_of(tokens, begin, j, names, tracker)
+            )
+            if owner is not None:
+                # "Her friends laugh": everyone but her.
+                return _Everyone([name for name in on_stage if name != owner] or on_stage)
             return _Everyone(tracker.they(on_stage) if token.low == "they" else on_stage)
         cluster: list[str] = []
         k = j
@@ -2174,6 +2195,22 @@ class ActionParser:
         if k >= begin and tokens[k].low in _PREPOSITIONS:
             return None  # "looks at Ana and smiles": Ana is an object
         return list(dict.fromkeys(cluster))
+
+    @staticmethod
+    def _owner_of(
+        tokens: list[_Tok], begin: int, j: int, names: NameIndex, tracker: ReferenceTracker
+    ) -> str | None:
+        """Whose the group noun at `j` is: "her friends", "Ana's men"; None for no one's."""
+        for k in range(j - 1, max(begin, j - 3) - 1, -1):
+            token = tokens[k]
+            if token.low in ("her", "his"):
+                return tracker.resolve(token.low)
+            if token.possessive:
+                match = names.match_ending(tokens, k)
+                return match[0] if match is not None else None
+            if not token.text.isalpha():
+                return None
+        return None
 
     # -- behaviours ------------------------------------------------------------------------------
 
@@ -2434,7 +2471,11 @@ class ActionParser:
         # them a coffee to Ben).
         for index in range(len(region)):
             match = names.match_starting(region, index)
-            if match is not None and match[0] not in subject:
+            if (
+                match is not None
+                and match[0] not in subject
+                and not _gone_by(region, index, match[1])
+            ):
                 return match[0]
         for index, token in enumerate(region):
             following = region[index + 1].low if index + 1 < len(region) else ""

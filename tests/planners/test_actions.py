@@ -77,6 +77,13 @@ def test_a_pronoun_means_the_last_sentence_subject_before_its_object() -> None:
     assert read("Steel looks at Ben and he nods.")[0][-1] == ("BEN", "nod", None)
 
 
+def test_whom_a_look_goes_past_or_over_is_not_its_target() -> None:
+    assert read("Ben glances past Ana at the door.")[0] == [("BEN", "gaze", "away")]
+    assert read("Ben looks up over Ana's shoulder.")[0] == [("BEN", "gaze", "up")]
+    assert read("Ben looks over at Ana.")[0] == [("BEN", "gaze", "ANA")]
+    assert read("Ben stares at Ana's shoulder.")[0] == [("BEN", "gaze", "ANA")]
+
+
 def test_object_pronoun_is_someone_else() -> None:
     assert read("Ana cries. Ben hugs her.")[0][-1] == ("BEN", "hug", "ANA")
 

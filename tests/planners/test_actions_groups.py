@@ -61,6 +61,15 @@ def test_the_others_are_all_but_who_just_acted() -> None:
     assert {name for name, lexeme, _ in got if lexeme == "breathe"} == {"BEN", "BRICK", "STEEL"}
 
 
+def test_someones_group_is_everyone_but_them() -> None:
+    got = read("Ana tells a joke. Her friends laugh.")[0]
+    assert {name for name, lexeme, _ in got if lexeme == "toss"} == {"BEN", "BRICK", "STEEL"}
+    got = read("Brick's men cheer.")[0]
+    assert {name for name, _, _ in got} == {"ANA", "BEN", "STEEL"}
+    # No one's: everyone on stage.
+    assert {name for name, _, _ in read("The friends cheer.")[0]} == set(CAST)
+
+
 def test_they_beside_someone_named_are_the_others() -> None:
     got = read("Ana walks over as they fidget.")[0]
     assert ("ANA", "walk", None) in got
