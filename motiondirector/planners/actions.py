@@ -2609,11 +2609,14 @@ class ActionParser:
         tracker: ReferenceTracker,
     ) -> None:
         """Genders from introductions: "NOB, 42, male", "CHARYA, a nice Librarian lady",
-        "CHALF, NAR, and YOR, each male" for all three, and "her son LEO"; and kin: "her
-        brother NICK", "GRACE, their mother," (`NameIndex.add_kin`)."""
+        "CHALF, NAR, and YOR, each male" for all three, and "her son LEO"; kin: "her brother
+        NICK", "GRACE, their mother," (`NameIndex.add_kin`); and roles: "The BRIDE, Nadia
+        (30s)," (`NameIndex.add_role`)."""
         starts = {index for index, _ in mentions}
         cluster: list[str] = []
         for index, name in mentions:
+            if index > 2 and tokens[index - 1].text == "," and tokens[index - 3].low == "the":
+                names.add_role(tokens[index - 2].low, name)  # "The BRIDE, Nadia (30s),"
             noun = tokens[index - 1] if index > 0 else None
             if noun is not None and noun.text.islower() and not noun.glossed:
                 if noun.low in _MALE_NOUNS or noun.low in _FEMALE_NOUNS:

@@ -205,6 +205,9 @@ def introductions_in(text: str, verbs: frozenset[str] = frozenset()) -> list[_Fo
                 _is_capitals(tokens[end]) or (end > index and tokens[end].isdigit())
             ):
                 end += 1
+            if _role_of_a_name(tokens, index, end):
+                index = end
+                continue
             forms.extend(_described(_capitals_form(tokens, index, end, verbs), tokens, end))
             index = end
         elif _is_title_case(tokens[index]):
@@ -216,6 +219,23 @@ def introductions_in(text: str, verbs: frozenset[str] = frozenset()) -> list[_Fo
         else:
             index += 1
     return forms
+
+
+def _role_of_a_name(tokens: Sequence[str], start: int, end: int) -> bool:
+    """Whether the capitals at `tokens[start:end]` are what the name after them is, not a
+    person of their own: "The BRIDE, Nadia (30s), waits" is Nadia."""
+    if end - start != 1 or _previous(tokens, start).lower() not in ARTICLES:
+        return False
+    if tokens[start].lower() not in person_nouns():
+        return False
+    name = end + 1
+    if name >= len(tokens) or _previous(tokens, name) != ",":
+        return False
+    if not (_is_capitals(tokens[name]) or _is_title_case(tokens[name])):
+        return False
+    while name < len(tokens) and (_is_capitals(tokens[name]) or _is_title_case(tokens[name])):
+        name += 1
+    return name < len(tokens) and tokens[name] == ","
 
 
 def _tokens(text: str) -> list[str]:

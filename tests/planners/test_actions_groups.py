@@ -42,6 +42,10 @@ def test_names_set_off_by_commas_are_the_subject_and_what_the_noun_before_them_c
     lines = read("ANA (30s), the bride, and BEN (30s), the groom, sit.", "The bride laughs.")
     assert ("ANA", "toss", None) in lines[1]
     assert read("The bride laughs.")[0] == []  # no one was introduced so
+    # The role may come first, in capitals: "The BRIDE, Ana (30s),".
+    lines = read("The BRIDE, Ana (30s), sits.", "The bride laughs.")
+    assert lines[0] == [("ANA", "sit", None)]
+    assert ("ANA", "toss", None) in lines[1]
     # A name after the verb's object is no subject of the verb after the comma.
     assert read("Ben hugs Ana, smiles.")[0] == [
         ("BEN", "hug", "ANA"),

@@ -130,6 +130,17 @@ def test_a_name_set_off_after_a_role_is_the_role_s_own() -> None:
     assert scene.characters == ("BEST MAN", "BRIDE")
 
 
+def test_a_role_in_capitals_before_the_name_it_introduces_is_that_person() -> None:
+    scene = fountain(
+        "INT. HALL - NIGHT\n\nThe BRIDE, Nadia (30s), and the GROOM, Omar (30s), sit. The "
+        "bride laughs.\n\nOMAR\nTo us.\n"
+    )
+    assert set(scene.characters) == {"NADIA", "OMAR"}
+    # A role with no name set off after it stays a person of its own.
+    scene = fountain("INT. HALL - NIGHT\n\nThe BRIDE laughs.\n\nOMAR\nTo us.\n")
+    assert set(scene.characters) == {"OMAR", "THE BRIDE"}
+
+
 def test_a_capitalised_word_that_starts_a_sentence_must_act_like_someone() -> None:
     scene = fountain("INT. CAVE\n\nSilence falls. Thrain turns and smiles.\n\nLIA\nHello?\n")
     assert scene.characters == ("THRAIN", "LIA")
