@@ -442,6 +442,49 @@ def test_eyes_an_action_shuts_stay_shut_until_woken_with_no_blinks() -> None:
     assert yawn and all(e.end - e.start < 5.0 for e in yawn)
 
 
+HUDDLE = """INT. LOCKER ROOM - NIGHT
+
+COACH (50s) paces. DANNY (17) sits on a bench.
+
+Danny stares at the floor.
+
+COACH
+Twenty-one points. That's what we gave away out there. Twenty-one.
+
+COACH (CONT'D)
+Danny. Look at me.
+
+Danny lifts his head.
+
+DANNY
+I know.
+"""
+
+
+def test_a_look_an_action_line_holds_is_not_moved_by_listening() -> None:
+    from motiondirector import plan_text
+
+    def danny(script: str) -> list[GazeEvent]:
+        return [e for e in plan_text(script).character("DANNY").events if isinstance(e, GazeEvent)]
+
+    gaze = danny(HUDDLE)
+    stare = next(e for e in gaze if "stares at the floor" in e.source.reason)
+    lift = next(e for e in gaze if "lifts his head" in e.source.reason)
+    # Down through both of the coach's lines, until he lifts his head to her.
+    assert stare.target == "down" and stare.end == lift.start
+    assert not any("listening to" in e.source.reason and e.end <= lift.start for e in gaze)
+    assert lift.target == "COACH"
+    # A glance is no held look: he listens again when she speaks.
+    glance = danny(HUDDLE.replace("stares at", "glances at"))
+    assert any("listening to COACH" in e.source.reason for e in glance)
+    down = next(e for e in glance if "glances at the floor" in e.source.reason)
+    assert down.end - down.start < 5.0
+    # Held until his own line when nothing else moves it.
+    script = HUDDLE.replace("Danny lifts his head.", "The lights buzz.")
+    stare = next(e for e in danny(script) if "stares at the floor" in e.source.reason)
+    assert stare.end == pytest.approx(plan_text(script).utterances[-1].start, abs=0.25)
+
+
 def test_being_told_to_rest_keeps_the_posture_in_force(
     two_person_scene: Scene, direction: Direction
 ) -> None:

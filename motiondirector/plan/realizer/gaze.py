@@ -34,6 +34,10 @@ LONG_SILENCE = 4.0
 # direction, or a look away/down/up. A planner's plain "look at the addressee" does not.
 DEFAULT_MASKED_AFTER_DIRECTED = 1.5
 MIN_SEGMENT = 0.2
+HELD_LOOK = 0.8
+"""A look an action line asks for this firmly ("stares at the floor", "glares at him") is held
+past the line: no conversational default moves it until the character speaks, looks
+elsewhere by another action, or the beat ends."""
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,8 @@ class _Shift:
     priority: Priority
     source: Source
     utterance_id: str | None
+    acted: bool = False  # asked for by an action line
+    held: bool = False  # an action line's held look (`HELD_LOOK`)
 
 
 def _default(rule: str, reason: str) -> Source:
@@ -129,6 +135,10 @@ def realize_gaze(
             r.priority,
             r.source(),
             r.utterance_id,
+            acted=r.action is not None and r.utterance is None,
+            held=r.action is not None
+            and r.utterance is None
+            and r.behaviour.intensity >= HELD_LOOK,
         )
         for r in requests
     ]
@@ -141,17 +151,42 @@ def realize_gaze(
     for beat in beats:
         start, end = ms(beat.start), ms(beat.end)
         inside = [s for time, s in timed if start <= time < end]
+        utterances = by_beat.get(beat.index, [])
+        held = _held_spans(character, beat, inside, utterances)
+        # A held look is not moved by listening either, only by the character's own doing.
+        inside = [s for s in inside if s.acted or not _within(s.time, held)]
         masking = [d for d in inside if d.priority is Priority.EXPLICIT or d.target in GAZE_PLACES]
         defaults = [
             s
-            for s in _conversational_shifts(character, beat, by_beat.get(beat.index, []), attending)
+            for s in _conversational_shifts(character, beat, utterances, attending)
             # One who enters during a line begins as one who enters, not as if there before.
             if ms(s.time) >= start
             and not any(0 <= s.time - d.time < DEFAULT_MASKED_AFTER_DIRECTED for d in masking)
+            and not _within(s.time, held)
         ]
         shifts = sorted(inside + defaults, key=lambda s: (max(s.time, beat.start), -s.priority))
         events.extend(_segments(character, beat, shifts, new_id))
     return events
+
+
+def _within(time: float, spans: list[tuple[float, float]]) -> bool:
+    return any(since <= time < until for since, until in spans)
+
+
+def _held_spans(
+    character: str, beat: Beat, directed: list[_Shift], utterances: list[Utterance]
+) -> list[tuple[float, float]]:
+    """When each held look of `directed` holds: from its start to the character's next line,
+    the next look an action line asks of them, or the beat's end."""
+    spans = []
+    for shift in directed:
+        if not shift.held:
+            continue
+        ends = [beat.end]
+        ends += [d.time for d in directed if d.acted and d.time > shift.time]
+        ends += [u.start for u in utterances if u.mouthed_by(character) and u.start > shift.time]
+        spans.append((shift.time, min(ends)))
+    return spans
 
 
 def _segments(
