@@ -639,14 +639,14 @@ class ReferenceTracker:
             return list(self._listed)
         return list(on_stage)
 
-    def group(self, size: int, on_stage: Sequence[str]) -> list[str]:
+    def group(self, size: int, on_stage: Sequence[str], aside: Sequence[str] = ()) -> list[str]:
         """The characters a group of `size` means ("both", "the three of them"): the last list
-        of that many names if they are all on stage, else the `size` mentioned last on stage,
-        else everyone on stage."""
+        of that many names if they are all on stage, else the `size` mentioned last on stage
+        but `aside` (whom the group acts on), else everyone on stage."""
         named = self._lists.get(size, ())
         if named and all(name in on_stage for name in named):
             return list(named)
-        recent = [name for name in self._recent if name in on_stage]
+        recent = [name for name in self._recent if name in on_stage and name not in aside]
         if len(recent) >= size:
             return sorted(recent[-size:], key=list(on_stage).index)
         return list(on_stage)
@@ -708,7 +708,9 @@ class ReferenceTracker:
                 return name
         return None
 
-    def resolve(self, pronoun: str, exclude: Sequence[str] = ()) -> str | None:
+    def resolve(
+        self, pronoun: str, exclude: Sequence[str] = (), *, learn: bool = True
+    ) -> str | None:
         """The character a he/she pronoun points at: the last mentioned the script has said is
         of that gender or whose name tells it (`name_gender`) with no one of unknown gender
         mentioned since, or the one of unknown gender who alone did what the last sentence told
@@ -717,7 +719,8 @@ class ReferenceTracker:
         else the last mentioned it has said nothing of whose name does not
         tell the other gender, else the only one on stage not yet mentioned
         whose name tells that gender ("Ana hands him the phone." with BEN on stage), else
-        simply the last mentioned."""
+        simply the last mentioned. Without `learn`, the one found is not remembered as of the
+        pronoun's gender."""
         gender = "m" if pronoun in _MALE else "f" if pronoun in _FEMALE else None
         candidates = [n for n in reversed(self._recent) if n not in exclude]
         if gender is not None:
@@ -740,14 +743,16 @@ class ReferenceTracker:
                         # One not named since the last doer acted: "The Skinny One lunges.
                         # Jack kicks him." is not the Big One called "he" before.
                         name = acted
-                    self._gender[name] = gender  # called so now: "his hand" later is not hers
+                    if learn:  # called so now: "his hand" later is not hers
+                        self._gender[name] = gender
                     return name
                 unknown_nearer = unknown_nearer or unknown
             # Then the last mentioned the script has said nothing of whose name does not say
             # otherwise: a name's guess does not reach past someone nearer of unknown gender.
             for name in candidates:
                 if name not in self._gender and self._guess.get(name) in (gender, None):
-                    self._gender[name] = gender
+                    if learn:
+                        self._gender[name] = gender
                     return name
             unnamed = [
                 name
@@ -1105,6 +1110,15 @@ def _object_her(tokens: Sequence[_Tok], index: int) -> bool:
         or following.low in _SMALL_CLAUSE
         or following.low in _PARTICLES
     )
+
+
+def _object_pronoun(tokens: Sequence[_Tok], start: int) -> str | None:
+    """The first "him" or object "her" of the sentence from `start`, if any."""
+    for index in range(start, len(tokens)):
+        low = tokens[index].low
+        if low == "him" or (low == "her" and _object_her(tokens, index)):
+            return low
+    return None
 
 
 def _owns(token: _Tok) -> bool:
@@ -2148,7 +2162,10 @@ class ActionParser:
             counted = tokens[j - 2].low if of_them and j - 2 >= begin else token.low
             size = _GROUP_SIZES.get(counted)
             if size is not None:
-                group = tracker.group(size, on_stage)
+                # "They both stare at her." after Mrs. Patel speaks: the two who are not her.
+                acted_on = _object_pronoun(tokens, j + 1)
+                aside = tracker.resolve(acted_on, learn=False) if acted_on else None
+                group = tracker.group(size, on_stage, aside=[aside] if aside else [])
                 return _Everyone(group) if group == list(on_stage) else _Group(group)
             if token.low == "others":
                 # "Priya leaves. The others let out a breath.": all but who just acted.

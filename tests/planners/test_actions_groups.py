@@ -22,6 +22,12 @@ def test_a_counted_group_is_the_last_list_of_that_many_names() -> None:
     assert read("Brick and Steel sit.", "The two of them laugh.")[1][0][0] == "BRICK"
 
 
+def test_a_counted_group_is_not_whom_it_acts_on() -> None:
+    # Ana is mentioned last, but "her" is Ana: "they both" are the two mentioned before her.
+    got = read("Steel sits. Ben sits. Brick sits. Ana walks in.", "They both stare at her.")[1]
+    assert got == [("BEN", "gaze", "ANA"), ("BRICK", "gaze", "ANA")]
+
+
 def test_a_counted_group_without_such_a_list_is_the_last_mentioned_else_everyone() -> None:
     # "Marcus kneels. Lena stands guard. They both hold their breath": not the guard too.
     got = read("Brick kneels. Ana stands guard.", "They both hold their breath.")[1]
