@@ -172,7 +172,8 @@ def test_a_person_noun_after_an_article_does_what_things_do_too() -> None:
 def test_introductions_skip_film_grammar_emphasis_and_crowds() -> None:
     forms = introductions_in(
         "CLOSE ON MARY. SFX: a bang. An EXTREMELY HANDSOME MAN SCREAMS. "
-        "A CROWD OF REPORTERS shouts. Later, Leo walks in.",
+        "A CROWD OF REPORTERS shouts. The PLAYERS slump. ONLOOKERS gasp. Later, Leo "
+        "walks in.",
         frozenset({"screams"}),
     )
     assert [(f.name, f.after_article) for f in forms] == [
