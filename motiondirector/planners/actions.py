@@ -90,6 +90,8 @@ _SKIPPABLE = frozenset(
 _NEGATIVE_ENDING = re.compile(r"[\u3040-\u309f]?(ない|なかった|ません|ず)")
 # The parts a face is worn on: "a smile on her lips", "a frown crosses his face".
 _WORN_ON = frozenset({"face", "lips", "mouth", "features"})
+# Where tears run: "Tears roll down her cheeks" are hers.
+_TEARS_ON = _WORN_ON | {"cheeks", "cheek", "nose", "chin"}
 # Postures that move the body along: ceasing one of them is coming to a halt.
 _MOVEMENTS = frozenset({"walk", "run", "jump", "kick", "dance", "turn"})
 _PASSIVE_AUXILIARIES = frozenset(
@@ -1708,7 +1710,19 @@ class ActionParser:
         parts are `everyone`'s (on stage: "All eyes turn to him."). A part
         with no owner after a comma or "with" is the subject's of the verb before it, else after
         it ("Mara watches Leo, arms folded", "Mara, arms folded, watches", "with eyes closed");
-        `subjects` are the sentence's verbs' (position, subject)."""
+        `subjects` are the sentence's verbs' (position, subject). A part that opens the
+        sentence is the one's whose face it runs down ("Tears roll down her cheeks.")."""
+        if len(tokens) > 2 and tokens[0].low in self._parts and not tokens[0].glossed:
+            owner = next(
+                (
+                    self._owner(tokens, at, names, tracker)
+                    for at in range(2, len(tokens) - 1)
+                    if tokens[at + 1].low in _TEARS_ON
+                ),
+                None,
+            )
+            if owner is not None:
+                self._part_verb(tokens, 0, [owner], names, tracker, group, cues)
         for index in range(len(tokens) - 2):
             part = tokens[index + 1].low
             if part not in self._parts:
@@ -1742,21 +1756,34 @@ class ActionParser:
             else:
                 owner = self._owner(tokens, index, names, tracker)
                 owners = [owner] if owner is not None else []
-            if not owners:
-                continue
-            position = index + 2
-            while position < len(tokens) - 1 and (
-                tokens[position].low in _SKIPPABLE or tokens[position].adverb
-            ):
-                position += 1  # "her eyes slowly fill", "his face begins to fall"
-            if tokens[position - 1].low in NEGATIONS:
-                continue
-            for parts, entry in self._part_verbs.get(tokens[position].low, ()):
-                if part in parts and self._object_end(tokens, position, entry, names) is not None:
-                    # The object reaches to the clause's end: "her eyes go to Ben".
-                    verb = _Verb(position, entry, negated=False, object_end=len(tokens))
-                    self._emit(tokens, verb, owners, names, tracker, group, cues, index + 1)
-                    break
+            if owners:
+                self._part_verb(tokens, index + 1, owners, names, tracker, group, cues)
+
+    def _part_verb(
+        self,
+        tokens: list[_Tok],
+        at: int,
+        owners: list[str],
+        names: NameIndex,
+        tracker: ReferenceTracker,
+        group: list[str],
+        cues: list[ActionCue],
+    ) -> None:
+        """The behaviours of the verb after the part at `at`, done by its `owners`."""
+        part = tokens[at].low
+        position = at + 1
+        while position < len(tokens) - 1 and (
+            tokens[position].low in _SKIPPABLE or tokens[position].adverb
+        ):
+            position += 1  # "her eyes slowly fill", "his face begins to fall"
+        if tokens[position - 1].low in NEGATIONS:
+            return
+        for parts, entry in self._part_verbs.get(tokens[position].low, ()):
+            if part in parts and self._object_end(tokens, position, entry, names) is not None:
+                # The object reaches to the clause's end: "her eyes go to Ben".
+                verb = _Verb(position, entry, negated=False, object_end=len(tokens))
+                self._emit(tokens, verb, owners, names, tracker, group, cues, at)
+                return
 
     @staticmethod
     def _owner(

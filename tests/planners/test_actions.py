@@ -77,6 +77,52 @@ def test_a_pronoun_means_the_last_sentence_subject_before_its_object() -> None:
     assert read("Steel looks at Ben and he nods.")[0][-1] == ("BEN", "nod", None)
 
 
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            "Ana sits. Tears run down her face.",
+            [
+                ("ANA", "sit", None),
+                ("ANA", "AU1", None),
+                ("ANA", "AU15", None),
+                ("ANA", "lower", None),
+            ],
+        ),
+        (
+            "Tears stream down Ben's cheeks.",
+            [("BEN", "AU1", None), ("BEN", "AU15", None), ("BEN", "lower", None)],
+        ),
+        ("Ana studies the enemy ship.", [("ANA", "gaze", "away")]),
+        ("Ben holds it out to Ana.", [("BEN", "give", "ANA")]),
+        ("Ben holds out his arms.", [("BEN", "hug", None)]),
+        ("Ana presses her forehead against the wheel.", [("ANA", "lower", None)]),
+        ("Ben hammers at the console.", [("BEN", "write", None)]),
+        ("Ben claps Ana on the shoulder.", [("BEN", "hug", "ANA")]),
+        ("Ben claps.", [("BEN", "clap", None)]),
+        ("Ana picks at the tape on her wrist.", [("ANA", "rub_hands", None)]),
+        ("Ana opens her mouth, closes it.", [("ANA", "AU25", None), ("ANA", "AU26", None)]),
+        ("Ana turns the key and pulls out into the rain.", []),
+        ("Ana gives the smallest smile.", [("ANA", "AU6", None), ("ANA", "AU12", None)]),
+        (
+            "Ben flashes his best grin.",
+            [("BEN", "AU6", None), ("BEN", "AU12", None), ("BEN", "AU25", None)],
+        ),
+    ],
+)
+def test_lines_of_tears_offers_fidgets_and_held_looks(
+    line: str, expected: list[tuple[str, str, str | None]]
+) -> None:
+    got = read(line)[0]
+    assert got == expected
+
+
+def test_the_smallest_smile_is_small() -> None:
+    parser = ActionParser(load_cue_lexicon())
+    cues = parser.parse("Ana gives the smallest smile.", NameIndex(CAST), ReferenceTracker(), CAST)
+    assert max(c.template.intensity for c in cues) < 0.4
+
+
 def test_whom_a_look_goes_past_or_over_is_not_its_target() -> None:
     assert read("Ben glances past Ana at the door.")[0] == [("BEN", "gaze", "away")]
     assert read("Ben looks up over Ana's shoulder.")[0] == [("BEN", "gaze", "up")]
@@ -272,7 +318,8 @@ def test_a_sentence_opening_with_a_noun_is_not_a_dropped_subject() -> None:
         "Ana waits. Waves crash against the rocks. Steps echo in the hall. Waves at Ben.",
     ) == [
         [("ANA", "turn", None)],
-        [("BEN", "sit", None)],
+        # No roll of Ben's: the tears roll, down his cheeks, so he cries.
+        [("BEN", "sit", None), ("BEN", "AU1", None), ("BEN", "AU15", None), ("BEN", "lower", None)],
         [
             ("ANA", "sit", None),
             ("ANA", "nod", None),
@@ -1031,7 +1078,7 @@ def test_a_pronoun_means_the_one_who_just_acted_over_one_called_so_further_back(
     # "He" is the guard who just acted, though the script called John "he" and said nothing
     # of the guard; "him" is still not the guard.
     assert lines[1][-1] == ("THE GUARD", "wave", "JOHN")
-    assert lines[2] == [("THE GUARD", "give", "JOHN")]
+    assert lines[2] == [("THE GUARD", "gaze", "away"), ("THE GUARD", "give", "JOHN")]
     # Nor one the clause goes on to name.
     lines = read("John enters. Ben follows him in.", "He hugs Ben.", cast=("JOHN", "BEN"))
     assert lines[1] == [("JOHN", "hug", "BEN")]

@@ -191,7 +191,8 @@ LINES = [
     ("Ana knocks.", {"ANA beat"}),
     ("Ben knocks loudly.", {"BEN beat"}),
     ("Ben elbows his way through.", {"BEN walk"}),
-    ("Ben gives Ana and her sister a glare.", {"BEN gaze>ANA"}),  # "and" joins the people
+    # "and" joins the people; a glare frowns.
+    ("Ben gives Ana and her sister a glare.", {"BEN gaze>ANA", "BEN AU4", "BEN AU7"}),
     ("Ana follows Ben out.", {"ANA walk", "ANA gaze>BEN"}),
     ("Ben joins Ana.", {"BEN walk"}),
     ("Ana leads Ben to the door.", {"ANA walk"}),
@@ -353,6 +354,11 @@ LINES = [
     ("Ben raises his hands.", {"BEN stop"}),
     ("Ana raises a hand in greeting.", {"ANA wave"}),
     ("They return to their studies.", {"ANA read", "BEN read"}),
+    ("Ana studies her notes.", {"ANA read", "ANA gaze>down"}),
+    (
+        "They manage to study for twelve seconds.",
+        {"ANA read", "BEN read", "ANA gaze>down", "BEN gaze>down"},
+    ),
     ("Ana returns to her typing.", {"ANA write"}),
     ("Ben returns to his meal.", {"BEN drink"}),
     # The same verbs doing something else.
@@ -385,7 +391,6 @@ LINES = [
     ("Ana holds her coffee.", set()),
     ("Ana pats her pocket.", set()),
     ("Ben cuts off the engine.", set()),
-    ("Ana studies her notes.", set()),
     ("Ana falls silent.", set()),
     ("Ana is dying to know.", set()),
     ("Ana's smile dies.", set()),
@@ -412,7 +417,7 @@ LINES = [
     ("Ben gulps down his coffee.", {"BEN drink"}),
     (
         "Ana covers her mouth, tears streaming down her face.",
-        {"ANA cover_mouth", "ANA AU1", "ANA AU15"},
+        {"ANA cover_mouth", "ANA AU1", "ANA AU15", "ANA lower"},
     ),
     ("Ben looks up and finds Ana's eyes.", {"BEN gaze>ANA"}),
     ("Ben presses the heels of his hands against his eyes.", {"BEN cover_face"}),
