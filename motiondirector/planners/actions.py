@@ -961,7 +961,8 @@ class ActionCue:
 
 
 # Verb forms of being in a posture, not of getting into one (a glossary says getting into it
-# as English does: "se sienta" is "sits down", "está sentada" "sits").
+# as English does: "se sienta" is "sits down", "está sentada" "sits"); "on" is the verb of a
+# part held somewhere ("elbows on his knees").
 _BEING_IN_A_POSTURE = frozenset(
     {"sit", "sits", "sitting", "seated", "lie", "lies", "lying", "stand", "stands", "standing",
      "lean", "leans", "leaning", "kneel", "kneels", "kneeling", "perch", "perches", "perched",
@@ -971,7 +972,7 @@ _BEING_IN_A_POSTURE = frozenset(
      "huddles", "huddled", "rest", "rests", "resting", "sleep", "sleeps", "sleeping", "doze",
      "dozes", "dozing", "nap", "naps", "napping", "drive", "drives", "driving", "ride",
      "rides", "riding", "curled", "slumped", "watch", "watches", "watching", "grip", "grips",
-     "gripping", "clutch", "clutches", "clutching"}
+     "gripping", "clutch", "clutches", "clutching", "on"}
 )  # fmt: skip
 # Participles that say a state even with "up" or "down" after them ("is curled up").
 _STATE_PARTICIPLES = frozenset({"curled", "slumped", "hunched", "huddled", "crouched"})

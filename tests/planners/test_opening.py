@@ -131,6 +131,17 @@ def test_watching_from_the_couch_when_the_scene_opens_is_sitting() -> None:
     assert ("BECCA", "sit", OPENING) in postures(script)
 
 
+def test_elbows_on_the_knees_when_the_scene_opens_is_sitting() -> None:
+    script = (
+        "INT. LOCKER ROOM - NIGHT\n\nDANNY (17) stares at the floor, elbows on his knees.\n\n"
+        "COACH\nLook at me.\n\nDanny stands up.\n"
+    )
+    assert postures(script) == [("DANNY", "sit", OPENING), ("DANNY", "stand", "action")]
+    assert postures(script.replace("Danny stands up.", "Danny sighs.")) == [
+        ("DANNY", "sit", OPENING)
+    ]
+
+
 def test_napping_in_an_armchair_when_the_scene_opens_is_sitting() -> None:
     script = "INT. LIVING ROOM - NIGHT\n\nFRANK (60s) naps in an armchair.\n\nLUCY\nDad?\n"
     assert ("FRANK", "sit", OPENING) in postures(script)
