@@ -109,7 +109,8 @@ _DOWN = frozenset(
      "photo", "photograph", "card", "map", "menu", "file", "folder", "document", "documents",
      "report", "ticket", "keys", "ring", "box", "wallet", "purse", "bag", "newspaper",
      "magazine", "tablet", "bottle", "wine", "beer", "pen", "clipboard", "knees", "fingers",
-     "hand", "receipt", "bill", "contract"}
+     "hand", "receipt", "bill", "contract", "bowl", "soup", "dinner", "breakfast", "lunch",
+     "meal"}
 )  # fmt: skip
 # Ways one looks along, "down the corridor" ("up the street" too).
 _WAYS = frozenset(
@@ -843,6 +844,10 @@ _SEATED_IN = frozenset(
 _SIT = BehaviourTemplate(channel="posture", lexeme="sit")
 # Where those a sentence opens on or only lists sit ("Around the table: GREG, HANNAH and OWEN.").
 _SEATED_AROUND = _SEATED_IN | {"table"}
+# A place at a table that is a seat ("reads the paper at the head of the table").
+_TABLE_SEATS = (["head", "of", "the", "table"], ["end", "of", "the", "table"])
+# What puts a thing somewhere: its place phrase is the thing's, not a seat of the doer's.
+_PLACING = frozenset({"put_down", "give", "take", "open"})
 
 
 def _names_from(
@@ -898,11 +903,37 @@ def _seated_by_place(tokens: Sequence[_Tok], verb: _Verb, subject: list[str]) ->
     """A seated state for the subject of a sentence that opens with where they sit
     (`_seat_phrase`): "In the back seat, LILY sleeps", "At her desk, ANA types", "At the head
     of the table, RICHARD raises his glass", "Across from her, on the couch, JORDAN picks at a
-    thread"; none otherwise."""
-    if verb.entry is not None and any(t.channel == "posture" for t in verb.entry.behaviours):
-        return []  # the verb says the posture itself ("In the corner, BEN stands")
-    phrase = _seat_phrase(tokens, verb.position)
+    thread"; or whose verb is done there, in its clause ("DAD reads the paper at the head of
+    the table", "ANA knits in an armchair"); none otherwise."""
+    if verb.entry is not None and any(
+        t.channel == "posture" or t.lexeme in _PLACING for t in verb.entry.behaviours
+    ):
+        # The verb says the posture itself ("In the corner, BEN stands"), or puts a thing on
+        # the seat ("drops his bag on the chair").
+        return []
+    looks = verb.entry is not None and any(t.channel == "gaze" for t in verb.entry.behaviours)
+    phrase = _seat_phrase(tokens, verb.position) or _seat_after(tokens, verb.position + 1, looks)
     return [] if phrase is None else _seated(subject, tokens, phrase)
+
+
+def _seat_after(tokens: Sequence[_Tok], start: int, looks: bool) -> tuple[int, int] | None:
+    """The seat a place phrase of the clause from `start` names ("at the head of the table",
+    "in an armchair", "on the couch"): where it begins and ends; None when there is none. After
+    a verb that `looks`, "at" says what is looked at ("stares at the chair")."""
+    end = next(
+        (i for i in range(start, len(tokens)) if tokens[i].low in _CLAUSE_BREAKS),
+        len(tokens),
+    )
+    for at in range(start, end):
+        if tokens[at].low not in ("at", "on", "in") or (looks and tokens[at].low == "at"):
+            continue
+        words = [t.low for t in tokens[at + 1 : min(end, at + 7)]]
+        for offset, word in enumerate(words):
+            if word == "desk" and tokens[at].low != "at":
+                continue  # "taps her horn on her desk": on it, not at it
+            if (word in _SEATED_IN and offset < 4) or words[offset : offset + 4] in _TABLE_SEATS:
+                return at, at + 2 + offset + (3 if word not in _SEATED_IN else 0)
+    return None
 
 
 def _seated_in_list(tokens: Sequence[_Tok], mentions: Sequence[tuple[int, str]]) -> list[ActionCue]:

@@ -355,6 +355,22 @@ LINES = [
     ("Ana raises a hand in greeting.", {"ANA wave"}),
     ("They return to their studies.", {"ANA read", "BEN read"}),
     ("Ana studies her notes.", {"ANA read", "ANA gaze>down"}),
+    ("Ana stares into her bowl.", {"ANA gaze>down"}),
+    ("Ben kicks his legs against the chair.", set()),  # swings them, seated
+    ("Ana kicks Ben under the table.", {"ANA gaze>BEN", "ANA AU4"}),  # no kick standing up
+    ("Ana swings the flashlight toward the door.", {"ANA gaze>away"}),  # no punch
+    ("Ben trips.", {"BEN fall"}),
+    ("Ana squeezes Ben's left hand.", {"ANA handshake>BEN"}),
+    ("Ben lifts out a small velvet bag.", {"BEN take"}),
+    ("Ben swears under his breath.", {"BEN AU4", "BEN AU24"}),
+    ("Ben swears to tell the truth.", set()),
+    ("Ana's face tightens with pain.", {"ANA AU4", "ANA AU7", "ANA AU9"}),
+    ("Ana's eyes flutter open.", {"ANA AU5"}),
+    ("Ben reads the paper at the head of the table.", {"BEN sit", "BEN read"}),
+    ("Ana knits in an armchair.", {"ANA sit"}),
+    ("Ben drops his bag on the chair.", {"BEN put_down"}),  # the bag's seat, not his
+    ("Ben stares at the couch.", {"BEN gaze>away"}),
+    ("Ana taps her pen on her desk.", {"ANA beat"}),
     (
         "They manage to study for twelve seconds.",
         {"ANA read", "BEN read", "ANA gaze>down", "BEN gaze>down"},
