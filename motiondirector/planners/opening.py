@@ -16,7 +16,8 @@ down two seconds in. A posture cue of an action line is such a state when
 Getting up says what came before it: a character on stage when the beat opens whose first
 posture cue there rises to their feet ("JAMES jumps up from a plastic chair", "stands up",
 "gets out of bed"), before the first line of dialogue or after it ("OWEN: Can I go? He
-stands up."), was seated, or lying where a bed is named, and one who sits up was lying.
+stands up."), was seated, or lying where a bed is named, and one who sits up was lying; so
+does leaning in a seat: one who first "leans back in his chair" was seated.
 The scene opens on that posture; the getting up happens when the line says.
 
 Eyes shut in sleep there ("FINN dozes at the next bench, his head on his papers.") are shut
@@ -65,6 +66,8 @@ class Openings:
 def _before(cue: ActionCue) -> str | None:
     """The posture a character's first posture cue of a beat says they were in, if any."""
     words = set(cue.trigger.lower().split())
+    if cue.template.lexeme in ("lean_back", "lean_forward") and words & (_SEATS - {"bed"}):
+        return "sit"  # "leans back in his chair": from where he sits
     if cue.state or words & _STRAIGHTENING:
         return None
     if cue.template.lexeme == "stand" and words & (_RISING | _SEATS):
@@ -99,9 +102,10 @@ def opening_postures(scene: Scene, action_cues: Mapping[str, Sequence[ActionCue]
                 continue
             key = (action.beat, cue.character)
             if key not in placed and cue.character in on_at_start:
-                if opening and cue.template.lexeme in STATE_POSTURES and cue.state:
+                before = _before(cue)
+                if before is None and opening and template.lexeme in STATE_POSTURES and cue.state:
                     found.states.add((action.id, index))
-                elif (before := _before(cue)) is not None:
+                elif before is not None:
                     found.before[(action.id, index)] = before
             placed.add(key)
     return found

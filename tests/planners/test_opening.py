@@ -142,6 +142,20 @@ def test_elbows_on_the_knees_when_the_scene_opens_is_sitting() -> None:
     ]
 
 
+def test_leaning_back_in_a_chair_first_opens_the_scene_seated() -> None:
+    script = (
+        "INT. OFFICE - DAY\n\nGREG (50s) nods at PRIYA.\n\nPRIYA\nI failed.\n\n"
+        "Greg leans back in his chair.\n"
+    )
+    assert postures(script) == [("GREG", "sit", OPENING), ("GREG", "lean_back", "action")]
+    plan = RulesPlanner(KeywordEmotionModel()).plan_actions(parse_script(script, format="fountain"))
+    opening = next(b for a in plan for b in a.behaviours if b.origin == OPENING)
+    assert opening.reason.endswith("so when the scene opens, before leaning")
+    # Leaning on nothing that is a seat says nothing of before.
+    leaning = script.replace("in his chair", "against the wall")
+    assert postures(leaning) == [("GREG", "lean_back", "action")]
+
+
 def test_napping_in_an_armchair_when_the_scene_opens_is_sitting() -> None:
     script = "INT. LIVING ROOM - NIGHT\n\nFRANK (60s) naps in an armchair.\n\nLUCY\nDad?\n"
     assert ("FRANK", "sit", OPENING) in postures(script)
