@@ -2691,8 +2691,27 @@ class ActionParser:
         starts = {index for index, _ in mentions}
         cluster: list[str] = []
         for index, name in mentions:
-            if index > 2 and tokens[index - 1].text == "," and tokens[index - 3].low == "the":
-                names.add_role(tokens[index - 2].low, name)  # "The BRIDE, Nadia (30s),"
+            if index > 2 and tokens[index - 1].text == ",":
+                # "The BRIDE, Nadia (30s),", "Their daughter, KAYLA (16),": set off after it.
+                noun, at = tokens[index - 2], index - 3
+                while (
+                    at > 0
+                    and index - at < 5
+                    and tokens[at].text.isalpha()
+                    and (
+                        tokens[at].text.islower()
+                        and tokens[at].low != "the"
+                        and not _owns(tokens[at])
+                    )
+                ):
+                    at -= 1  # "Her little brother, EVAN (9),"
+                owner = tokens[at]
+                if owner.low == "the":
+                    names.add_role(noun.low, name)
+                elif _owns(owner) and noun.text.islower():
+                    names.add_kin(noun.low, name)
+                    if noun.low in _MALE_NOUNS or noun.low in _FEMALE_NOUNS:
+                        tracker.learn(name, "m" if noun.low in _MALE_NOUNS else "f")
             noun = tokens[index - 1] if index > 0 else None
             if noun is not None and noun.text.islower() and not noun.glossed:
                 if noun.low in _MALE_NOUNS or noun.low in _FEMALE_NOUNS:

@@ -48,6 +48,12 @@ def test_names_set_off_by_commas_are_the_subject_and_what_the_noun_before_them_c
     lines = read("ANA (30s), the bride, and BEN (30s), the groom, sit.", "The bride laughs.")
     assert ("ANA", "toss", None) in lines[1]
     assert read("The bride laughs.")[0] == []  # no one was introduced so
+    # Kin set off before the name: "Their daughter, ANA (16),", "Her little brother, BEN,".
+    lines = read(
+        "Their daughter, ANA (16), sits. Her little brother, BEN (9), waits.",
+        "Brick squeezes his daughter's hand. Ana hugs her brother.",
+    )
+    assert lines[1] == [("BRICK", "handshake", "ANA"), ("ANA", "hug", "BEN")]
     # The role may come first, in capitals: "The BRIDE, Ana (30s),".
     lines = read("The BRIDE, Ana (30s), sits.", "The bride laughs.")
     assert lines[0] == [("ANA", "sit", None)]
