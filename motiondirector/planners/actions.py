@@ -846,6 +846,7 @@ _SIT = BehaviourTemplate(channel="posture", lexeme="sit")
 _SEATED_AROUND = _SEATED_IN | {"table"}
 # A place at a table that is a seat ("reads the paper at the head of the table").
 _TABLE_SEATS = (["head", "of", "the", "table"], ["end", "of", "the", "table"])
+_LEANS = frozenset({"lean_forward", "lean_back"})
 # What puts a thing somewhere: its place phrase is the thing's, not a seat of the doer's.
 _PLACING = frozenset({"put_down", "give", "take", "open"})
 
@@ -891,12 +892,14 @@ def _seat_phrase(tokens: Sequence[_Tok], limit: int) -> tuple[int, int] | None:
 
 
 def _seated(
-    names: Iterable[str], tokens: Sequence[_Tok], phrase: tuple[int, int]
+    names: Iterable[str], tokens: Sequence[_Tok], phrase: tuple[int, int], at: int | None = None
 ) -> list[ActionCue]:
-    """`names` seated from the scene's start, as the seat `phrase` says (`_seat_phrase`)."""
+    """`names` seated from the scene's start, as the seat `phrase` says (`_seat_phrase`), as of
+    token `at` (the phrase's start by default)."""
     start, comma = phrase
     trigger = _said(tokens[start:comma])
-    return [ActionCue(name, _SIT, None, trigger, tokens[start].start, True) for name in names]
+    when = tokens[start if at is None else at].start
+    return [ActionCue(name, _SIT, None, trigger, when, True) for name in names]
 
 
 def _seated_by_place(tokens: Sequence[_Tok], verb: _Verb, subject: list[str]) -> list[ActionCue]:
@@ -906,14 +909,20 @@ def _seated_by_place(tokens: Sequence[_Tok], verb: _Verb, subject: list[str]) ->
     thread"; or whose verb is done there, in its clause ("DAD reads the paper at the head of
     the table", "ANA knits in an armchair"); none otherwise."""
     if verb.entry is not None and any(
-        t.channel == "posture" or t.lexeme in _PLACING for t in verb.entry.behaviours
+        (t.channel == "posture" and t.lexeme not in _LEANS) or t.lexeme in _PLACING
+        for t in verb.entry.behaviours
     ):
-        # The verb says the posture itself ("In the corner, BEN stands"), or puts a thing on
+        # The verb says the posture itself ("In the corner, BEN stands"; a lean is done from
+        # the seat: "At the defense table, RUIZ confers with her client"), or puts a thing on
         # the seat ("drops his bag on the chair").
         return []
+    phrase = _seat_phrase(tokens, verb.position)
+    if phrase is not None:
+        return _seated(subject, tokens, phrase)
     looks = verb.entry is not None and any(t.channel == "gaze" for t in verb.entry.behaviours)
-    phrase = _seat_phrase(tokens, verb.position) or _seat_after(tokens, verb.position + 1, looks)
-    return [] if phrase is None else _seated(subject, tokens, phrase)
+    phrase = _seat_after(tokens, verb.position + 1, looks)
+    # Seated as the verb is done: "leans back in his chair" leans from the seat.
+    return [] if phrase is None else _seated(subject, tokens, phrase, at=verb.position)
 
 
 def _seat_after(tokens: Sequence[_Tok], start: int, looks: bool) -> tuple[int, int] | None:
@@ -1248,6 +1257,8 @@ def _named_between_commas(
             k = match[1]
         elif tokens[k].low in ("and", "&") and found:
             k += 1
+        elif tokens[k].low in TITLES and k + 1 < comma:
+            k += 1  # "The prosecutor, MR. KLEIN (50s), rises"
         else:
             return []
     return found
@@ -2693,7 +2704,7 @@ class ActionParser:
         for index, name in mentions:
             if index > 2 and tokens[index - 1].text == ",":
                 # "The BRIDE, Nadia (30s),", "Their daughter, KAYLA (16),": set off after it.
-                noun, at = tokens[index - 2], index - 3
+                kin, at = tokens[index - 2], index - 3
                 while (
                     at > 0
                     and index - at < 5
@@ -2707,11 +2718,11 @@ class ActionParser:
                     at -= 1  # "Her little brother, EVAN (9),"
                 owner = tokens[at]
                 if owner.low == "the":
-                    names.add_role(noun.low, name)
-                elif _owns(owner) and noun.text.islower():
-                    names.add_kin(noun.low, name)
-                    if noun.low in _MALE_NOUNS or noun.low in _FEMALE_NOUNS:
-                        tracker.learn(name, "m" if noun.low in _MALE_NOUNS else "f")
+                    names.add_role(kin.low, name)
+                elif _owns(owner) and kin.text.islower():
+                    names.add_kin(kin.low, name)
+                    if kin.low in _MALE_NOUNS or kin.low in _FEMALE_NOUNS:
+                        tracker.learn(name, "m" if kin.low in _MALE_NOUNS else "f")
             noun = tokens[index - 1] if index > 0 else None
             if noun is not None and noun.text.islower() and not noun.glossed:
                 if noun.low in _MALE_NOUNS or noun.low in _FEMALE_NOUNS:

@@ -17,7 +17,8 @@ Getting up says what came before it: a character on stage when the beat opens wh
 posture cue there rises to their feet ("JAMES jumps up from a plastic chair", "stands up",
 "gets out of bed"), before the first line of dialogue or after it ("OWEN: Can I go? He
 stands up."), was seated, or lying where a bed is named, and one who sits up was lying; so
-does leaning in a seat: one who first "leans back in his chair" was seated.
+does sitting somewhere said after the dialogue began: one who first "leans back in his
+chair", or of whom "At her desk, ANA types." is first said, was seated all along.
 The scene opens on that posture; the getting up happens when the line says.
 
 Eyes shut in sleep there ("FINN dozes at the next bench, his head on his papers.") are shut
@@ -46,6 +47,8 @@ _RISING = frozenset(
 _STRAIGHTENING = frozenset({"straighten", "straightens", "straightened", "straightening"})
 # What one gets up from ("gets out of her chair", "climbs out of bed").
 _SEATS = frozenset({"chair", "seat", "armchair", "couch", "sofa", "bench", "stool", "bed"})
+# Where one sits and is still sitting: a lean there, or a verb done there, was seated all along.
+_SEATED = (_SEATS - {"bed"}) | {"desk", "table", "booth", "recliner", "pew"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +69,8 @@ class Openings:
 def _before(cue: ActionCue) -> str | None:
     """The posture a character's first posture cue of a beat says they were in, if any."""
     words = set(cue.trigger.lower().split())
-    if cue.template.lexeme in ("lean_back", "lean_forward") and words & (_SEATS - {"bed"}):
-        return "sit"  # "leans back in his chair": from where he sits
+    if cue.state and cue.template.lexeme == "sit" and words & _SEATED:
+        return "sit"  # "At her desk, ANA types" after the first line: where she sat
     if cue.state or words & _STRAIGHTENING:
         return None
     if cue.template.lexeme == "stand" and words & (_RISING | _SEATS):
@@ -102,10 +105,9 @@ def opening_postures(scene: Scene, action_cues: Mapping[str, Sequence[ActionCue]
                 continue
             key = (action.beat, cue.character)
             if key not in placed and cue.character in on_at_start:
-                before = _before(cue)
-                if before is None and opening and template.lexeme in STATE_POSTURES and cue.state:
+                if opening and template.lexeme in STATE_POSTURES and cue.state:
                     found.states.add((action.id, index))
-                elif before is not None:
+                elif (before := _before(cue)) is not None:
                     found.before[(action.id, index)] = before
             placed.add(key)
     return found

@@ -1208,15 +1208,14 @@ class RulesPlanner:
 
     @staticmethod
     def _posture_before(cue: ActionCue, posture: str) -> Behaviour:
-        """The posture the scene opens on for a character whose first posture is getting up
-        or leaning in a seat (`planners.opening`)."""
-        leans = cue.template.lexeme in ("lean_back", "lean_forward")
+        """The posture the scene opens on for a character whose first posture is getting up,
+        or sitting where the dialogue has begun (`planners.opening`)."""
+        getting_up = "" if cue.template.lexeme == "sit" else ", before getting up"
         return _Draft(
             character=cue.character,
             channel="posture",
             rule="rules.action.opening",
-            reason=f'action "{cue.trigger}": so when the scene opens, before '
-            + ("leaning" if leans else "getting up"),
+            reason=f'action "{cue.trigger}": so when the scene opens{getting_up}',
             origin="opening",
             lexeme=posture,
             intensity=cue.template.intensity,

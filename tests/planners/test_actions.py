@@ -471,6 +471,7 @@ def test_a_relative_clause_on_the_subject_describes_them() -> None:
     ]
     # Without a word of habit, what the clause says is done now, as a screenplay says it.
     assert read("Ben, who leans back in his chair, nods.")[0] == [
+        ("BEN", "sit", None),  # in his chair
         ("BEN", "lean_back", None),
         ("BEN", "nod", None),
     ]

@@ -135,7 +135,7 @@ LINES = [
     ("Ben kicks the door.", {"BEN kick"}),
     ("Ana kicks at Ben.", {"ANA kick", "ANA gaze>BEN", "ANA AU4"}),
     ("Ana kicks him.", {"ANA kick", "ANA gaze>BEN", "ANA AU4"}),
-    ("Ben kicks back in his chair.", {"BEN lean_back"}),
+    ("Ben kicks back in his chair.", {"BEN sit", "BEN lean_back"}),
     # Lying down.
     ("Ben lies down on the couch.", {"BEN lie"}),
     ("Ana lay on the floor, staring at the ceiling.", {"ANA lie", "ANA gaze>up"}),
@@ -371,6 +371,13 @@ LINES = [
     ("Ben drops his bag on the chair.", {"BEN put_down"}),  # the bag's seat, not his
     ("Ben stares at the couch.", {"BEN gaze>away"}),
     ("Ana taps her pen on her desk.", {"ANA beat"}),
+    ("Ana takes the stand.", {"ANA walk", "ANA sit"}),
+    ("Ben shrinks in his seat.", {"BEN sit", "BEN lean_back", "BEN lower"}),
+    ("Ana lays a calming hand on his arm.", {"ANA hug>BEN"}),
+    ("Ana lays the file on the desk.", {"ANA put_down"}),
+    ("Ana lays her head on Ben's shoulder.", {"ANA lean_forward>BEN", "ANA tilt"}),
+    ("At the table, Ana confers with Ben.", {"ANA sit", "ANA lean_forward"}),
+    ("The prosecutor, MR. BEN (50s), rises.", {"BEN stand"}),
     (
         "They manage to study for twelve seconds.",
         {"ANA read", "BEN read", "ANA gaze>down", "BEN gaze>down"},
@@ -396,7 +403,7 @@ LINES = [
     ("Ben is left alone.", set()),
     ("Ana shoots the film.", set()),
     ("Ana lies about the money.", set()),
-    ("Ben lays the book down.", set()),
+    ("Ben lays the book down.", {"BEN put_down"}),  # no lying down
     ("Ben kicks off his shoes.", set()),
     ("Ana kicks herself.", set()),
     ("Ana waltzes in.", {"ANA walk"}),

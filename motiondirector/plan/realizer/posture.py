@@ -28,6 +28,7 @@ ON_FOOT = frozenset({"walk", "run", "jump", "kick", "dance"})
 # Whoever sits, kneels, lies or has fallen and is told to jump gets up: "jumps up from the
 # couch" rises to stand, it does not hop on the spot.
 LOWERED = frozenset({"sit", "kneel", "lie", "fall"})
+LEANS = frozenset({"lean_forward", "lean_back"})
 
 
 # A fall asked for lightly is a stumble ("trips over", "staggers"): over in a moment, back to
@@ -57,7 +58,8 @@ def realize_posture(
 ) -> list[PostureEvent]:
     idle = Source(planner="realizer", rule="realizer.idle", reason="no posture directed")
     # At one moment a movement goes first, and a posture directed with it is where it ends:
-    # "walks over and sits down" walks, then sits.
+    # "walks over and sits down" walks, then sits; a lean is done from the posture taken with
+    # it ("leans back in his chair": seated, then leaning back).
     changes_all = sorted(
         (
             (
@@ -73,7 +75,7 @@ def realize_posture(
             for r in requests
         ),
         key=lambda item: (
-            item[0].time, item[0].lasts is None, item[0].lexeme
+            item[0].time, item[0].lasts is None, item[0].lexeme in LEANS, item[0].lexeme
         ),
     )  # fmt: skip
     events: list[PostureEvent] = []
