@@ -74,6 +74,7 @@ def language(code: str) -> LanguageWords:
         ("en", "I'm worried it won't arrive in time.", "fear"),
         ("en", "i cant believe it", "surprise"),
         ("en", "That's unacceptable.", "anger"),
+        ("en", "This is ridiculous. Total nonsense.", "anger"),
         ("en", "What a disappointing end.", "sadness"),
     ],
 )
