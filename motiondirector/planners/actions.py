@@ -1938,6 +1938,13 @@ class ActionParser:
                 and tokens[position - 1].low in self._verb_forms
             ):
                 continue  # "glances back at him": the particle of the verb before
+            if (
+                token.low == "back"
+                and position > 0
+                and tokens[position - 1].low not in ("they", "we", "you", "to", "both", "all")
+                and names.match_ending(tokens, position - 1) is None
+            ):
+                continue  # "pulls the cap back on": a particle; "They back away" is a verb
             if token.low in _PASSIVE_AUXILIARIES and self._opens_a_passive(tokens, position):
                 continue  # "gets kicked out": the auxiliary of a passive, not "gets out"
             before = tokens[position - 1] if position > 0 else None

@@ -378,6 +378,9 @@ LINES = [
     ("Ana lays her head on Ben's shoulder.", {"ANA lean_forward>BEN", "ANA tilt"}),
     ("At the table, Ana confers with Ben.", {"ANA sit", "ANA lean_forward"}),
     ("The prosecutor, MR. BEN (50s), rises.", {"BEN stand"}),
+    ("Ana snorts into her coffee.", {"ANA AU6", "ANA AU12", "ANA toss"}),
+    ("Ben snorts in disgust.", {"BEN AU14", "BEN AU9", "BEN toss"}),
+    ("Ana pulls the cap back on and nods.", {"ANA nod"}),  # "back" is no verb here
     (
         "They manage to study for twelve seconds.",
         {"ANA read", "BEN read", "ANA gaze>down", "BEN gaze>down"},

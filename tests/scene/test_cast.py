@@ -239,6 +239,12 @@ def test_lights_that_hum_are_no_character() -> None:
         "INT. CORRIDOR - NIGHT\n\nFluorescent lights hum. MARCUS paces.\n\nMARCUS\nWell?\n"
     )
     assert scene.characters == ("MARCUS",)
+    # Rain that hits a face and headlights that sweep across are weather and light.
+    scene = fountain(
+        "EXT. BUS STOP - NIGHT - RAIN\n\nRain pours. CLAIRE runs up.\n\nCLAIRE\nWait.\n\n"
+        "Rain hits her face. Headlights sweep across them.\n"
+    )
+    assert scene.characters == ("CLAIRE",)
 
 
 def test_the_plural_of_a_word_for_a_person_is_a_crowd() -> None:
