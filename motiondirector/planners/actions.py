@@ -126,6 +126,10 @@ _CAMERA = frozenset({"us", "camera", "lens", "audience", "viewer", "viewers"})
 # Things a look goes to: down, up or the camera.
 _PLACES = (_DOWN | _UP | _CAMERA) - {"up", "down"}
 # What turns with the body: "turns her head", "spins her chair to face him" (the seat one is in).
+# Subjects that take a verb's base form ("They nod.").
+_PLURAL_SUBJECTS = frozenset({"they", "we", "you", "i", "both", "all", "everyone"})
+# A side said of a part between its owner and it ("her left hand", "his right eye").
+_SIDES = frozenset({"left", "right"})
 _BODY_TURNS = frozenset(
     {"head", "back", "face", "body", "around", "away", "eyes", "gaze", "chair", "seat", "stool"}
 )
@@ -1164,6 +1168,19 @@ def _object_pronoun(tokens: Sequence[_Tok], start: int) -> str | None:
     return None
 
 
+def _a_noun_pair(tokens: Sequence[_Tok], entries: Sequence[ActionEntry]) -> bool:
+    """Whether a two-word sentence is a noun and a noun spelled like a verb's base form
+    ("Cigar smoke.", "Engine roar."): a singular subject would take the verb's -s form."""
+    words = [t for t in tokens if t.text[:1].isalnum()]
+    first = tokens[0]
+    return (
+        len(words) == 2
+        and first.text[:1].isupper()
+        and first.low not in _PLURAL_SUBJECTS
+        and any(tokens[1].low == entry.verb for entry in entries)
+    )
+
+
 def _owns(token: _Tok) -> bool:
     """Whether `token` says whose a noun after it is: "her", "their", "Sophie's"."""
     return token.low in _OWNERS or token.possessive
@@ -1767,14 +1784,17 @@ class ActionParser:
             if owner is not None:
                 self._part_verb(tokens, 0, [owner], names, tracker, group, cues)
         for index in range(len(tokens) - 2):
-            part = tokens[index + 1].low
+            at = index + 1
+            if tokens[at].low in _SIDES and at + 1 < len(tokens) - 1:
+                at += 1  # "Sorel's left eye twitches"
+            part = tokens[at].low
             if part not in self._parts:
                 continue
             if (
                 index > 0
                 and (tokens[index].possessive or tokens[index].low in ("his", "her", "their"))
                 and tokens[index - 1].low in self._verb_forms
-                and tokens[index + 2].low not in self._verb_forms
+                and tokens[at + 1].low not in self._verb_forms
             ):
                 # Held by a verb ("puts his head in his hands"): the verb's, not the part's
                 # own ("watches her face fall" is).
@@ -1788,7 +1808,7 @@ class ActionParser:
                     if group != list(everyone)
                     else tracker.they(everyone)  # "Michael and Sophie sit. Their eyes meet."
                 )
-                looked_at = _names_from(tokens, index + 2, names, tracker=tracker)
+                looked_at = _names_from(tokens, at + 1, names, tracker=tracker)
                 owners = [name for name in owners if name not in looked_at]
                 owners = owners if len(owners) > 1 or tokens[index].low == "all" else []
             elif _opens_an_absolute(tokens[index]):
@@ -1800,7 +1820,7 @@ class ActionParser:
                 owner = self._owner(tokens, index, names, tracker)
                 owners = [owner] if owner is not None else []
             if owners:
-                self._part_verb(tokens, index + 1, owners, names, tracker, group, cues)
+                self._part_verb(tokens, at, owners, names, tracker, group, cues)
 
     def _part_verb(
         self,
@@ -1905,6 +1925,8 @@ class ActionParser:
                 continue
             if position == 0 and self._opens_with_a_noun(tokens):
                 continue
+            if position == 1 and _a_noun_pair(tokens, entries):
+                continue  # "Cigar smoke.": a bare verb form after a singular is a noun
             if position > 0 and tokens[position - 1].low in _DETERMINERS:
                 continue  # "a look", "the waves": a noun
             if (
@@ -1933,11 +1955,11 @@ class ActionParser:
             ):
                 continue  # "from head to toe", "waits for help": a noun ("to smile" is a verb)
             if (
-                token.low in _STAGE_WORDS
+                (token.low in _STAGE_WORDS or token.low == "left")
                 and position > 0
                 and tokens[position - 1].low in self._verb_forms
             ):
-                continue  # "glances back at him": the particle of the verb before
+                continue  # "glances back at him", "turns left": the particle of the verb before
             if (
                 token.low == "back"
                 and position > 0
@@ -2042,9 +2064,11 @@ class ActionParser:
         """A hand turning a thing ("turning a brass key", "turns the page"), not the body."""
         if {(t.channel, t.lexeme) for t in entry.behaviours} != {("posture", "turn")}:
             return False
-        following = [t.low for t in tokens[position + 1 : position + 3]]
+        following = [t.low for t in tokens[position + 1 : position + 4]]
+        if following[2:] == ["way"]:
+            return False  # "spins the wrong way", "turns the other way"
         return (
-            len(following) == 2 and following[0] in _DETERMINERS and following[1] not in _BODY_TURNS
+            len(following) >= 2 and following[0] in _DETERMINERS and following[1] not in _BODY_TURNS
         )
 
     def _object_end(

@@ -381,6 +381,16 @@ LINES = [
     ("Ana snorts into her coffee.", {"ANA AU6", "ANA AU12", "ANA toss"}),
     ("Ben snorts in disgust.", {"BEN AU14", "BEN AU9", "BEN toss"}),
     ("Ana pulls the cap back on and nods.", {"ANA nod"}),  # "back" is no verb here
+    ("Ana spins the wrong way.", {"ANA turn"}),  # the body, not a thing turned
+    ("Ana spins left.", {"ANA turn"}),  # no leaving
+    ("Ana bangs her cane on the floor.", {"ANA beat", "ANA AU4"}),
+    ("Ana's eyebrows lift.", {"ANA AU1", "ANA AU2"}),
+    ("Ben's left eye twitches.", {"BEN AU7"}),
+    ("Ben shuffles the deck.", {"BEN rub_hands"}),  # no shuffling walk
+    ("Ben deals.", {"BEN give"}),
+    ("Ben deals with it.", set()),
+    ("Ana rakes in the pot.", {"ANA take"}),
+    ("Ben pushes a stack of chips forward.", {"BEN give"}),
     (
         "They manage to study for twelve seconds.",
         {"ANA read", "BEN read", "ANA gaze>down", "BEN gaze>down"},

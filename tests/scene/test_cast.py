@@ -245,6 +245,9 @@ def test_lights_that_hum_are_no_character() -> None:
         "Rain hits her face. Headlights sweep across them.\n"
     )
     assert scene.characters == ("CLAIRE",)
+    # A noun and a noun spelled like a verb's base form: no one smoking.
+    scene = fountain("INT. BACK ROOM - NIGHT\n\nCigar smoke. VINCE deals.\n\nVINCE\nCut.\n")
+    assert scene.characters == ("VINCE",)
 
 
 def test_the_plural_of_a_word_for_a_person_is_a_crowd() -> None:
