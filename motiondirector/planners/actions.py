@@ -977,15 +977,16 @@ _INTRODUCING = frozenset(
 def _introduces(tokens: Sequence[_Tok], begin: int, j: int) -> bool:
     """Whether the group noun at `j` is said of people not met before: an indefinite word
     before it in its noun phrase ("A dozen FRIENDS", "two men"), not "the" or a possessive."""
+    introducing = False
     for k in range(j - 1, max(begin, j - 4) - 1, -1):
         low = tokens[k].low
         if low == "the" or _owns(tokens[k]) or low in ("these", "those", "both"):
-            return False
+            return False  # "The two men face each other": met before
         if low in _INTRODUCING:
-            return True
-        if not tokens[k].text.isalpha():
-            return False
-    return False
+            introducing = True
+        elif not tokens[k].text.isalpha():
+            break
+    return introducing
 
 
 @dataclass(frozen=True, slots=True)
@@ -2356,6 +2357,8 @@ class ActionParser:
             first += next((i for i, t in enumerate(ahead) if t.low in _STAGE_WORDS), 0)
         after = [t.low for t in tokens[first : first + 5]]
         for words, change in self._stage_particles:
+            if words == ("off",) and entry.verb in _GETTING:
+                continue  # "hops off" the swing, "gets off" the bus: off a seat, still here
             if (
                 len(after) >= len(words)
                 and all(word in ("*", said) for word, said in zip(words, after, strict=False))

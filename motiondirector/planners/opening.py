@@ -45,6 +45,7 @@ _RISING = frozenset(
     {"up", "feet", "rise", "rises", "rose", "risen", "rising", "stand", "stands", "stood"}
 )
 _STRAIGHTENING = frozenset({"straighten", "straightens", "straightened", "straightening"})
+_LANDING = frozenset({"land", "lands", "landed", "landing"})
 # What one gets up from ("gets out of her chair", "climbs out of bed").
 _SEATS = frozenset({"chair", "seat", "armchair", "couch", "sofa", "bench", "stool", "bed"})
 # Where one sits and is still sitting: a lean there, or a verb done there, was seated all along.
@@ -71,8 +72,8 @@ def _before(cue: ActionCue) -> str | None:
     words = set(cue.trigger.lower().split())
     if cue.state and cue.template.lexeme == "sit" and words & _SEATED:
         return "sit"  # "At her desk, ANA types" after the first line: where she sat
-    if cue.state or words & _STRAIGHTENING:
-        return None
+    if cue.state or words & _STRAIGHTENING or words & _LANDING:
+        return None  # landing on one's feet comes from a jump or a fall, not a seat
     if cue.template.lexeme == "stand" and words & (_RISING | _SEATS):
         return "lie" if "bed" in words else "sit"
     if cue.template.lexeme == "sit" and "up" in words:

@@ -391,6 +391,13 @@ LINES = [
     ("Ben deals with it.", set()),
     ("Ana rakes in the pot.", {"ANA take"}),
     ("Ben pushes a stack of chips forward.", {"BEN give"}),
+    ("Ben draws first.", {"BEN take"}),
+    ("Ben holsters his gun.", {"BEN put_down"}),
+    ("Ana dusts off her hands.", {"ANA rub_hands"}),
+    ("Ana lands on her feet.", {"ANA stand"}),
+    ("Ben pushes off the post.", {"BEN stand"}),
+    ("Ben's fingers twitch.", {"BEN rub_hands"}),
+    ("The two of them face each other.", {"ANA turn", "BEN turn", "ANA gaze>BEN", "BEN gaze>ANA"}),
     (
         "They manage to study for twelve seconds.",
         {"ANA read", "BEN read", "ANA gaze>down", "BEN gaze>down"},

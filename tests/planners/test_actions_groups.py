@@ -77,6 +77,12 @@ def test_the_others_are_all_but_who_just_acted() -> None:
     assert {name for name, lexeme, _ in got if lexeme == "breathe"} == {"BEN", "BRICK", "STEEL"}
 
 
+def test_a_counted_group_after_the_is_people_met_before() -> None:
+    got = read("Ana waits. Ben waits.", "The two men face each other.", cast=("ANA", "BEN"))[1]
+    assert ("ANA", "gaze", "BEN") in got and ("BEN", "gaze", "ANA") in got
+    assert read("Two men walk in.", cast=("ANA", "BEN"))[0] == []  # new people
+
+
 def test_someones_group_is_everyone_but_them() -> None:
     got = read("Ana tells a joke. Her friends laugh.")[0]
     assert {name for name, lexeme, _ in got if lexeme == "toss"} == {"BEN", "BRICK", "STEEL"}

@@ -155,6 +155,8 @@ def test_a_parenthetical_brings_its_speaker_on_or_takes_them_off() -> None:
         ("Ben walks out with Ana.", [("BEN", "exits"), ("ANA", "exits")]),
         ("Ben drags Ana out of the kitchen.", [("BEN", "exits"), ("ANA", "exits")]),
         ("Ben leaves with a smile.", [("BEN", "exits")]),
+        ("Ben hops off and shoves the swing.", []),  # off a seat, not out of the scene
+        ("Ben runs off.", [("BEN", "exits")]),
     ],
 )
 def test_what_reads_as_going_off(action: str, expected: list[tuple[str, str]]) -> None:
