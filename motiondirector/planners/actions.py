@@ -91,7 +91,7 @@ _NEGATIVE_ENDING = re.compile(r"[\u3040-\u309f]?(ない|なかった|ません|�
 # The parts a face is worn on: "a smile on her lips", "a frown crosses his face".
 _WORN_ON = frozenset({"face", "lips", "mouth", "features"})
 # Where tears run: "Tears roll down her cheeks" are hers.
-_TEARS_ON = _WORN_ON | {"cheeks", "cheek", "nose", "chin"}
+_TEARS_ON = _WORN_ON | {"cheeks", "cheek", "nose", "chin", "eyes"}
 # Postures that move the body along: ceasing one of them is coming to a halt.
 _MOVEMENTS = frozenset({"walk", "run", "jump", "kick", "dance", "turn"})
 _PASSIVE_AUXILIARIES = frozenset(
@@ -716,6 +716,17 @@ class ReferenceTracker:
         return None
 
     def resolve(
+        self, pronoun: str, exclude: Sequence[str] = (), *, learn: bool = True
+    ) -> str | None:
+        """Whom `pronoun` means (`_resolve`); with `learn`, that one counts as named in this
+        sentence: "Boone lunges and grabs her wrist. She wrenches free." is Yuki, referred to
+        since Boone acted."""
+        name = self._resolve(pronoun, exclude, learn=learn)
+        if learn and name is not None and name in self._mentioned_in:
+            self._mentioned_in[name] = self._sentence
+        return name
+
+    def _resolve(
         self, pronoun: str, exclude: Sequence[str] = (), *, learn: bool = True
     ) -> str | None:
         """The character a he/she pronoun points at: the last mentioned the script has said is
@@ -2702,6 +2713,19 @@ class ActionParser:
         # and so is the object of the name's own verb ("Dana studies him", "Kai hugs her") and
         # the owner of a part doing something of its own ("Ben watches her face fall").
         after = tokens[mentions[0][0] :]
+        name = next(iter(named))
+
+        def someone_elses(i: int) -> bool:
+            # "Boone grabs her wrist" with Yuki about: her wrist, not his.
+            gender = "m" if after[i].low == "his" else "f"
+            return (
+                i > 0
+                and after[i - 1].low in self._verb_forms
+                and i + 1 < len(after)
+                and after[i + 1].low in _TOUCHED
+                and tracker.anyone_else(gender, name)
+            )
+
         words = {
             t.low
             for i, t in enumerate(after)
@@ -2713,10 +2737,11 @@ class ActionParser:
                 and after[i + 1].low in self._parts
                 and after[i + 2].low in self._verb_forms
             )
+            and not (t.low in ("his", "her") and someone_elses(i))
         }
         if (male := bool(words & _MALE)) == bool(words & _FEMALE):
             return
-        name, gender = next(iter(named)), "m" if male else "f"
+        gender = "m" if male else "f"
         # Not against what the name tells while someone else may be meant: "Linda peers over
         # his shoulder" is Gary's ("Nora crosses his arms" with no man about: hers).
         if tracker.gender(name) in (None, gender) or not tracker.anyone_else(gender, name):

@@ -46,6 +46,9 @@ _RISING = frozenset(
 )
 _STRAIGHTENING = frozenset({"straighten", "straightens", "straightened", "straightening"})
 _LANDING = frozenset({"land", "lands", "landed", "landing"})
+# A verb of sitting said after the first line is sitting down then ("He sits on the edge of
+# the chair"), not where one sat all along.
+_SITTING = frozenset({"sit", "sits", "sat", "sitting", "perches", "perch", "plops", "settles"})
 # What one gets up from ("gets out of her chair", "climbs out of bed").
 _SEATS = frozenset({"chair", "seat", "armchair", "couch", "sofa", "bench", "stool", "bed"})
 # Where one sits and is still sitting: a lean there, or a verb done there, was seated all along.
@@ -70,7 +73,7 @@ class Openings:
 def _before(cue: ActionCue) -> str | None:
     """The posture a character's first posture cue of a beat says they were in, if any."""
     words = set(cue.trigger.lower().split())
-    if cue.state and cue.template.lexeme == "sit" and words & _SEATED:
+    if cue.state and cue.template.lexeme == "sit" and words & _SEATED and not words & _SITTING:
         return "sit"  # "At her desk, ANA types" after the first line: where she sat
     if cue.state or words & _STRAIGHTENING or words & _LANDING:
         return None  # landing on one's feet comes from a jump or a fall, not a seat

@@ -1068,6 +1068,19 @@ def test_a_pronoun_means_the_nearest_whose_name_tells_its_gender() -> None:
     assert lines[1] == [("DANA", "sit", None)]
 
 
+def test_a_possessive_on_someone_elses_wrist_tells_nothing_of_the_doer() -> None:
+    # Boone grabs Yuki's wrist: Boone is not learnt to be a woman, and Yuki, referred to
+    # since Boone acted, is the "she" who wrenches free.
+    lines = read(
+        "Yuki presses her palm against the window.",
+        "Boone lunges and grabs her wrist.",
+        "She wrenches free and slams the lever down.",
+        cast=("YUKI", "BOONE"),
+    )
+    assert ("BOONE", "take", "YUKI") in lines[1]
+    assert {name for name, _, _ in lines[2]} == {"YUKI"}
+
+
 def test_a_pronoun_means_the_one_who_just_acted_over_one_called_so_further_back() -> None:
     cast = ("JOHN", "THE GUARD", "PRIYA", "JAMAL", "REYES", "DANNY")
     lines = read(

@@ -397,6 +397,8 @@ LINES = [
     ("Ana lands on her feet.", {"ANA stand"}),
     ("Ben pushes off the post.", {"BEN stand"}),
     ("Ben's fingers twitch.", {"BEN rub_hands"}),
+    ("Ana presses her palm against the airlock window.", {"ANA raise_hand"}),
+    ("Tears well up in Ana's eyes.", {"ANA AU1", "ANA AU15"}),
     ("The two of them face each other.", {"ANA turn", "BEN turn", "ANA gaze>BEN", "BEN gaze>ANA"}),
     (
         "They manage to study for twelve seconds.",

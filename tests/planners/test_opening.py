@@ -152,6 +152,9 @@ def test_leaning_back_in_a_chair_first_opens_the_scene_seated() -> None:
     plan = RulesPlanner(KeywordEmotionModel()).plan_actions(parse_script(script, format="fountain"))
     opening = next(b for a in plan for b in a.behaviours if b.origin == OPENING)
     assert opening.reason == 'action "in his chair": so when the scene opens'
+    # Sitting down after the dialogue began is done then, not where one sat all along.
+    sits = script.replace("Greg leans back in his chair.", "Greg sits on the edge of the chair.")
+    assert postures(sits) == [("GREG", "sit", "action")]
     # Slouching in a chair the scene opens on: seated from the start, then slouching.
     slouch = "INT. OFFICE - DAY\n\nGREG slouches in his chair.\n\nPRIYA\nI failed.\n"
     assert postures(slouch)[0] == ("GREG", "sit", OPENING)
