@@ -110,7 +110,7 @@ _DOWN = frozenset(
      "report", "ticket", "keys", "ring", "box", "wallet", "purse", "bag", "newspaper",
      "magazine", "tablet", "bottle", "wine", "beer", "pen", "clipboard", "knees", "fingers",
      "hand", "receipt", "bill", "contract", "bowl", "soup", "dinner", "breakfast", "lunch",
-     "meal"}
+     "meal", "pile", "puddle", "crumbs", "sugar", "coins", "chips", "cards", "mess"}
 )  # fmt: skip
 # Ways one looks along, "down the corridor" ("up the street" too).
 _WAYS = frozenset(

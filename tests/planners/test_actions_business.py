@@ -399,6 +399,16 @@ LINES = [
     ("Ben's fingers twitch.", {"BEN rub_hands"}),
     ("Ana presses her palm against the airlock window.", {"ANA raise_hand"}),
     ("Tears well up in Ana's eyes.", {"ANA AU1", "ANA AU15"}),
+    ("Ana pushes Ben gently back down.", {"ANA stop>BEN", "BEN lie"}),  # no scowl
+    ("Ana's eyes snap to Ben.", {"ANA gaze>BEN"}),
+    ("Ben tears the sugar packet open.", {"BEN open"}),
+    ("Ana tears up.", {"ANA AU1", "ANA AU15"}),
+    ("Ana tears up the letter.", {"ANA AU4"}),  # no crying
+    ("Ana reaches across and stops Ben's hand.", {"ANA take", "ANA handshake>BEN"}),
+    ("Ben stops an arm's length from her.", {"BEN idle"}),
+    ("Ben laughs, short and bitter.", {"BEN AU14", "BEN toss"}),  # no joy
+    ("Ben slides out of the booth.", {"BEN stand"}),
+    ("Ana stares at the little pile of sugar.", {"ANA gaze>down"}),
     ("The two of them face each other.", {"ANA turn", "BEN turn", "ANA gaze>BEN", "BEN gaze>ANA"}),
     (
         "They manage to study for twelve seconds.",
