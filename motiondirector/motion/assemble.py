@@ -49,7 +49,7 @@ from motiondirector.motion.quaternion import quat_apply, quat_conjugate, quat_mu
 from motiondirector.motion.retargeting import load_rig_map, retarget
 from motiondirector.motion.skeleton import CANONICAL_FPS, JOINT_INDEX, JOINTS, REST_OFFSETS
 from motiondirector.plan.timeline import CharacterTimeline, Segment, Timeline
-from motiondirector.plan.vocabulary import HEAD_LEXEMES, POSTURE_LEXEMES
+from motiondirector.plan.vocabulary import HEAD_LEXEMES, LEAN_POSTURES, POSTURE_LEXEMES
 
 BUILTIN_PREFIX = "builtin:"
 IDLE_SOURCE = "builtin:idle.normal.normal.neutral"
@@ -235,9 +235,8 @@ def _is_fill(segment: Segment) -> bool:
     return segment.kind == "procedural" and segment.source == IDLE_SOURCE
 
 
-# Postures a lean is done from without getting up, and the leans.
+# Postures a lean is done from without getting up.
 _SEATS = frozenset({"sit", "kneel"})
-_LEANS = frozenset({"lean_forward", "lean_back"})
 
 
 class _PostureInForce:
@@ -262,10 +261,10 @@ class _PostureInForce:
                 return self.pose, None
             self.lexeme, self.pose = None, None
             return previous, None
-        if lexeme in _LEANS:
+        if lexeme in LEAN_POSTURES:
             if self.lexeme in _SEATS:
                 self.seat = self.pose
-            elif self.lexeme not in _LEANS:
+            elif self.lexeme not in LEAN_POSTURES:
                 self.seat = None
             if self.seat is not None:
                 return previous, self.seat

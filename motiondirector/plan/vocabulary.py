@@ -43,6 +43,8 @@ POSTURE_LEXEMES: tuple[str, ...] = get_args(PostureLexeme)
 HANDLING_LEXEMES: tuple[str, ...] = get_args(HandlingLexeme)
 GAZE_KEYWORDS: tuple[str, ...] = get_args(GazeKeyword)
 CHANNELS: tuple[str, ...] = get_args(Channel)
+LEAN_POSTURES = frozenset({"lean_forward", "lean_back"})
+"""Postures that lean the body; done from a seat or the knees, the lean is done there."""
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from motiondirector.plan.scene import StageChangeKind
-from motiondirector.plan.vocabulary import load_emfacs
+from motiondirector.plan.vocabulary import LEAN_POSTURES, load_emfacs
 from motiondirector.planners.action_gloss import (
     DROPPED_SUBJECT,
     ActionGloss,
@@ -857,11 +857,11 @@ _SEATED_IN = frozenset(
      "wheelchair", "recliner", "wheel", "desk", "pew", "saddle"}
 )  # fmt: skip
 _SIT = BehaviourTemplate(channel="posture", lexeme="sit")
-# Where those a sentence opens on or only lists sit ("Around the table: GREG, HANNAH and OWEN.").
-_SEATED_AROUND = _SEATED_IN | {"table"}
+# Where those a sentence opens on or only lists sit ("Around the table: GREG, HANNAH and OWEN."),
+# and where one whose verb is done there sat all along (`planners.opening`).
+SEATED_AROUND = _SEATED_IN | {"table"}
 # A place at a table that is a seat ("reads the paper at the head of the table").
 _TABLE_SEATS = (["head", "of", "the", "table"], ["end", "of", "the", "table"])
-_LEANS = frozenset({"lean_forward", "lean_back"})
 # What puts a thing somewhere: its place phrase is the thing's, not a seat of the doer's.
 _PLACING = frozenset({"put_down", "give", "take", "open"})
 
@@ -900,7 +900,7 @@ def _seat_phrase(tokens: Sequence[_Tok], limit: int) -> tuple[int, int] | None:
         comma = next((i for i in range(start, limit) if tokens[i].text == ","), None)
         if comma is None or comma - start > 6 or tokens[start].low not in _PLACE_PREPOSITIONS:
             return None
-        if any(t.low in _SEATED_AROUND for t in tokens[start + 1 : comma]):
+        if any(t.low in SEATED_AROUND for t in tokens[start + 1 : comma]):
             return start, comma
         start = comma + 1
     return None
@@ -924,7 +924,7 @@ def _seated_by_place(tokens: Sequence[_Tok], verb: _Verb, subject: list[str]) ->
     thread"; or whose verb is done there, in its clause ("DAD reads the paper at the head of
     the table", "ANA knits in an armchair"); none otherwise."""
     if verb.entry is not None and any(
-        (t.channel == "posture" and t.lexeme not in _LEANS) or t.lexeme in _PLACING
+        (t.channel == "posture" and t.lexeme not in LEAN_POSTURES) or t.lexeme in _PLACING
         for t in verb.entry.behaviours
     ):
         # The verb says the posture itself ("In the corner, BEN stands"; a lean is done from

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from motiondirector.plan.motion_plan import STATE_POSTURES
 from motiondirector.plan.realizer.face import HELD_SHUT, SHUT
 from motiondirector.plan.scene import Scene
-from motiondirector.planners.actions import ActionCue
+from motiondirector.planners.actions import SEATED_AROUND, ActionCue
 
 # Words of getting to one's feet ("stands up", "rises", "jumps to her feet"); straightening up
 # is standing taller, from no seat.
@@ -51,8 +51,6 @@ _LANDING = frozenset({"land", "lands", "landed", "landing"})
 _SITTING = frozenset({"sit", "sits", "sat", "sitting", "perches", "perch", "plops", "settles"})
 # What one gets up from ("gets out of her chair", "climbs out of bed").
 _SEATS = frozenset({"chair", "seat", "armchair", "couch", "sofa", "bench", "stool", "bed"})
-# Where one sits and is still sitting: a lean there, or a verb done there, was seated all along.
-_SEATED = (_SEATS - {"bed"}) | {"desk", "table", "booth", "recliner", "pew"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +71,12 @@ class Openings:
 def _before(cue: ActionCue) -> str | None:
     """The posture a character's first posture cue of a beat says they were in, if any."""
     words = set(cue.trigger.lower().split())
-    if cue.state and cue.template.lexeme == "sit" and words & _SEATED and not words & _SITTING:
+    if (
+        cue.state
+        and cue.template.lexeme == "sit"
+        and words & SEATED_AROUND
+        and not words & _SITTING
+    ):
         return "sit"  # "At her desk, ANA types" after the first line: where she sat
     if cue.state or words & _STRAIGHTENING or words & _LANDING:
         return None  # landing on one's feet comes from a jump or a fall, not a seat

@@ -21,6 +21,7 @@ from motiondirector.plan.realizer.describe import describe_posture
 from motiondirector.plan.realizer.requests import EventIds, Request
 from motiondirector.plan.realizer.timing import TRANSIENT_SECONDS, ms
 from motiondirector.plan.scene import Beat
+from motiondirector.plan.vocabulary import LEAN_POSTURES
 
 # Movements made on one's feet: whoever sat, knelt or lay before is standing after them ("Ana
 # sits. ... Ana walks to the window." does not sit down again at the window). A turn is not.
@@ -28,7 +29,6 @@ ON_FOOT = frozenset({"walk", "run", "jump", "kick", "dance"})
 # Whoever sits, kneels, lies or has fallen and is told to jump gets up: "jumps up from the
 # couch" rises to stand, it does not hop on the spot.
 LOWERED = frozenset({"sit", "kneel", "lie", "fall"})
-LEANS = frozenset({"lean_forward", "lean_back"})
 
 
 # A fall asked for lightly is a stumble ("trips over", "staggers"): over in a moment, back to
@@ -75,7 +75,7 @@ def realize_posture(
             for r in requests
         ),
         key=lambda item: (
-            item[0].time, item[0].lasts is None, item[0].lexeme in LEANS, item[0].lexeme
+            item[0].time, item[0].lasts is None, item[0].lexeme in LEAN_POSTURES, item[0].lexeme
         ),
     )  # fmt: skip
     events: list[PostureEvent] = []
