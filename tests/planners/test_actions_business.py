@@ -409,6 +409,8 @@ LINES = [
     ("Ben laughs, short and bitter.", {"BEN AU14", "BEN toss"}),  # no joy
     ("Ben slides out of the booth.", {"BEN stand"}),
     ("Ana stares at the little pile of sugar.", {"ANA gaze>down"}),
+    ("Ana paces, reading glasses pushed up on her forehead.", {"ANA walk"}),  # nothing read
+    ("Ben goes pale.", {"BEN AU1", "BEN AU5", "BEN AU20"}),
     ("The two of them face each other.", {"ANA turn", "BEN turn", "ANA gaze>BEN", "BEN gaze>ANA"}),
     (
         "They manage to study for twelve seconds.",
