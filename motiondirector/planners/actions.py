@@ -1975,7 +1975,7 @@ class ActionParser:
             if (
                 token.low == "back"
                 and position > 0
-                and tokens[position - 1].low not in ("they", "we", "you", "to", "both", "all")
+                and tokens[position - 1].low not in _PLURAL_SUBJECTS | {"to"}
                 and names.match_ending(tokens, position - 1) is None
             ):
                 continue  # "pulls the cap back on": a particle; "They back away" is a verb
@@ -2326,18 +2326,15 @@ class ActionParser:
             return None  # "looks at Ana and smiles": Ana is an object
         return list(dict.fromkeys(cluster))
 
-    @staticmethod
     def _owner_of(
-        tokens: list[_Tok], begin: int, j: int, names: NameIndex, tracker: ReferenceTracker
+        self, tokens: list[_Tok], begin: int, j: int, names: NameIndex, tracker: ReferenceTracker
     ) -> str | None:
-        """Whose the group noun at `j` is: "her friends", "Ana's men"; None for no one's."""
+        """Whose the group noun at `j` is: "her friends", "Ana's men" (`_owner`); None for no
+        one's."""
         for k in range(j - 1, max(begin, j - 3) - 1, -1):
             token = tokens[k]
-            if token.low in ("her", "his"):
-                return tracker.resolve(token.low)
-            if token.possessive:
-                match = names.match_ending(tokens, k)
-                return match[0] if match is not None else None
+            if token.low in ("her", "his") or token.possessive:
+                return self._owner(tokens, k, names, tracker)
             if not token.text.isalpha():
                 return None
         return None
