@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from motiondirector.planners import actions as actions_module
 from motiondirector.planners.action_gloss import (
     ActionGloss,
     action_glosses,
@@ -23,6 +22,7 @@ from motiondirector.planners.action_language_eval import (
     score_case,
 )
 from motiondirector.planners.actions import ActionParser, NameIndex, ReferenceTracker
+from motiondirector.planners.actions import parser as actions_module
 from motiondirector.planners.cues import load_cue_lexicon
 from motiondirector.planners.rules import RulesPlanner
 from motiondirector.scene import parse_script

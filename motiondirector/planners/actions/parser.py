@@ -1,33 +1,83 @@
-"""Reads action lines ("Ana crosses her arms. He sits down heavily.") into who does what.
-
-Finds the verbs of the action lexicon (every form: crosses, crossed, crossing), works out each
-verb's subject -- a character name (first or full name, any case), a group ("they": the last
-list of names while it is still the group in view, else, like "the men", everyone on stage, but
-whoever the sentence names doing something alone; "both", "the three of them": the last list of
-that many names), a pronoun resolved to the character last mentioned of that gender -- and the
-character or place it is aimed at. A verb whose subject is not a known
-character produces nothing: it never guesses. Asides in brackets ("Charya (the Librarian) walks
-over") are skipped. Asked to, it also gives the face of an emotion the line describes ("MARY,
-furious, sits") to the character it describes. It returns templates with characters; building
-Behaviours is `rules.py`'s job.
+"""The action reader itself (`ActionParser`): finds the lexicon's verbs in each sentence, works
+out their subjects, objects and targets, and turns them into cues (see the package docstring).
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from itertools import pairwise
 
 from motiondirector.plan.scene import StageChangeKind
-from motiondirector.plan.vocabulary import LEAN_POSTURES, load_emfacs
+from motiondirector.plan.vocabulary import load_emfacs
 from motiondirector.planners.action_gloss import (
     DROPPED_SUBJECT,
     ActionGloss,
     Glossed,
     action_glosses,
     gloss_for,
+)
+from motiondirector.planners.actions.names import NameIndex
+from motiondirector.planners.actions.references import Everyone, Group, ReferenceTracker
+from motiondirector.planners.actions.results import ActionCue, FeelingCue, StageCue
+from motiondirector.planners.actions.seats import seated_by_place, seated_in_list
+from motiondirector.planners.actions.syntax import (
+    Relative,
+    Verb,
+    a_noun_pair,
+    before_an_appositive,
+    each_other,
+    ends_a_particle,
+    gone_by,
+    in_a_state,
+    introduces,
+    inverted_subject,
+    is_passive,
+    joins_people,
+    named_between_commas,
+    names_a_place,
+    names_from,
+    names_nothing,
+    negative_ending_after,
+    object_her,
+    object_match,
+    object_pronoun,
+    opens_an_absolute,
+    place_words,
+    plural,
+)
+from motiondirector.planners.actions.tokens import (
+    Tok,
+    caseless,
+    in_capitals,
+    owns,
+    raw_tokens,
+    split_sentences,
+    text_of,
+    tokenize,
+)
+from motiondirector.planners.actions.words import (
+    ARTICLES,
+    ASIDE,
+    AT,
+    CAMERA,
+    CLAUSE_BREAKS,
+    COMPOUND_PREFIXES,
+    CONJUNCTIONS,
+    DETERMINERS,
+    DOWN,
+    FEMALE,
+    FEMALE_NOUNS,
+    MALE,
+    MALE_NOUNS,
+    PARTICLES,
+    PASSIVE_AUXILIARIES,
+    PLURAL_SUBJECTS,
+    PREPOSITIONS,
+    SENTENCE_BREAK,
+    SMALL_CLAUSE,
+    STOPS,
+    UP,
 )
 from motiondirector.planners.cues import (
     PERSON,
@@ -37,32 +87,15 @@ from motiondirector.planners.cues import (
     general_entries,
     load_cue_lexicon,
 )
-from motiondirector.scene.name_genders import name_gender
-from motiondirector.scene.names import TITLES, person_nouns, short_forms
-from motiondirector.speech.scripts import join_words
+from motiondirector.scene.names import person_nouns
 
-_TOKEN = re.compile(r"[^\W_][\w'\u2019\-]*|--|[,;:.!?\u2014]")
-_NAME_SPLIT = re.compile(r"[^\w']+")
-_SENTENCE_BREAK = frozenset({".", "!", "?", ";", ":", "--", "\u2014"})
-# Titles written short with a stop that ends no sentence: "Ms. Patel", "Dr. Reyes".
-_ABBREVIATED_TITLES = frozenset(
-    {"mr", "mrs", "ms", "dr", "prof", "det", "capt", "sgt", "lt", "col", "gen", "rev", "cpl", "pvt"}
-)
-_ARTICLES = frozenset({"a", "an", "the"})
-_DETERMINERS = _ARTICLES | frozenset({"his", "her", "their", "my", "your", "its", "our", "this"})
 # After a verb these open its object: "stop all motion", "ignores any looks".
 _QUANTIFIERS = frozenset({"all", "any", "no", "every", "each", "some", "more", "much"})
-_CONJUNCTIONS = frozenset({",", "and", "then", "but", "or", "while", "as", "before", "after", "&"})
-_PREPOSITIONS = frozenset(
-    {"at", "to", "with", "toward", "towards", "into", "from", "for", "on", "behind", "beside",
-     "near", "past", "by", "of", "over", "onto", "around", "about"}
-)  # fmt: skip
 # Before an -s form, these in lower case make it a plural noun ("pours two drinks", "raises
 # both hands"): a plural subject takes the bare verb ("the two walk off").
 _PLURAL_COUNTS = frozenset(
     {"two", "three", "four", "five", "six", "some", "more", "few", "several", "many", "both"}
 )
-_CLAUSE_BREAKS = frozenset({",", "and", "then", "but", "while", "as"})
 _NEAR = 4  # an object looked for further than this after its verb must be in the verb's clause
 # Groups of a known size: "both", "the two", "the three of them", "the pair".
 _GROUP_SIZES = {"both": 2, "two": 2, "pair": 2, "couple": 2, "three": 3, "trio": 3, "four": 4}
@@ -86,94 +119,39 @@ _SKIPPABLE = frozenset(
      "gets", "get", "got", "gotten", "getting", "fails", "failed", "manages", "managed",
      "attempts", "attempted", "struggles", "struggled", "fast", "sound", "half"}
 )  # fmt: skip
-# A Japanese verb's negative ending after its stem: 笑わない, 笑わなかった, 笑いません.
-_NEGATIVE_ENDING = re.compile(r"[\u3040-\u309f]?(ない|なかった|ません|ず)")
 # The parts a face is worn on: "a smile on her lips", "a frown crosses his face".
 _WORN_ON = frozenset({"face", "lips", "mouth", "features"})
 # Where tears run: "Tears roll down her cheeks" are hers.
 _TEARS_ON = _WORN_ON | {"cheeks", "cheek", "nose", "chin", "eyes"}
 # Postures that move the body along: ceasing one of them is coming to a halt.
 _MOVEMENTS = frozenset({"walk", "run", "jump", "kick", "dance", "turn"})
-_PASSIVE_AUXILIARIES = frozenset(
-    {"is", "are", "was", "were", "be", "been", "being", "gets", "get", "got", "gotten",
-     "getting"}
-)  # fmt: skip
-_MALE = frozenset({"he", "him", "his", "himself"})
-_FEMALE = frozenset({"she", "her", "hers", "herself"})
 _GENDER = {"he": "m", "she": "f"}
-# Things held or set low: looking at them is looking down ("stares into her tea").
-_DOWN = frozenset(
-    {"floor", "ground", "feet", "down", "table", "desk", "lap", "hands", "shoes", "cup", "mug",
-     "glass", "drink", "tea", "coffee", "plate", "food", "phone", "book", "letter", "notes",
-     "papers", "page", "watch", "envelope", "laptop", "keyboard", "paper", "note", "notebook",
-     "photo", "photograph", "card", "map", "menu", "file", "folder", "document", "documents",
-     "report", "ticket", "keys", "ring", "box", "wallet", "purse", "bag", "newspaper",
-     "magazine", "tablet", "bottle", "wine", "beer", "pen", "clipboard", "knees", "fingers",
-     "hand", "receipt", "bill", "contract", "bowl", "soup", "dinner", "breakfast", "lunch",
-     "meal", "pile", "puddle", "crumbs", "sugar", "coins", "chips", "cards", "mess"}
-)  # fmt: skip
 # Ways one looks along, "down the corridor" ("up the street" too).
 _WAYS = frozenset(
     {"corridor", "hall", "hallway", "street", "road", "alley", "path", "aisle", "lane", "block",
      "tracks", "platform", "passage", "driveway", "beach", "river", "trail", "highway"}
 )  # fmt: skip
-_UP = frozenset(
-    {"ceiling", "sky", "up", "upward", "upwards", "heavens", "heaven", "stars", "roof", "moon",
-     "sun", "clouds"}
-)  # fmt: skip
-# Not "screen": in an action line it is a monitor or a phone far more often than the lens.
-_CAMERA = frozenset({"us", "camera", "lens", "audience", "viewer", "viewers"})
-# Things a look goes to: down, up or the camera.
-_PLACES = (_DOWN | _UP | _CAMERA) - {"up", "down"}
-# What turns with the body: "turns her head", "spins her chair to face him" (the seat one is in).
-# Subjects that take a verb's base form ("They nod.").
-_PLURAL_SUBJECTS = frozenset({"they", "we", "you", "i", "both", "all", "everyone"})
 # A side said of a part between its owner and it ("her left hand", "his right eye").
 _SIDES = frozenset({"left", "right"})
+# What turns with the body: "turns her head", "spins her chair to face him" (the seat one is in).
 _BODY_TURNS = frozenset(
     {"head", "back", "face", "body", "around", "away", "eyes", "gaze", "chair", "seat", "stool"}
 )
-_ASIDE = re.compile(r"\([^()]*\)")
-_STOPS = frozenset({".", "!", "?"})
-# Words that say what someone is when they are introduced ("CHARYA, a nice Librarian lady").
-_MALE_NOUNS = frozenset(
-    {"man", "male", "boy", "guy", "gentleman", "father", "dad", "husband", "son", "brother",
-     "uncle", "king", "prince", "stallion", "lad", "grandfather", "grandpa", "sir", "grandson",
-     "nephew", "stepson", "stepfather", "boyfriend", "fiance", "widower", "groom", "waiter"}
-)  # fmt: skip
-_FEMALE_NOUNS = frozenset(
-    {"woman", "female", "girl", "lady", "mother", "mom", "mum", "wife", "daughter", "sister",
-     "aunt", "queen", "princess", "mare", "lass", "gal", "grandmother", "grandma",
-     "granddaughter", "niece", "stepdaughter", "stepmother", "girlfriend", "fiancee", "fiancée",
-     "widow", "bride", "waitress", "actress"}
-)  # fmt: skip
-# What someone is to someone else, learnt from an introduction ("Her brother NICK", "GRACE,
-# their mother,"): "her brother" and "his mother" name them after that (`NameIndex.add_kin`).
-_KIN = frozenset(
-    {"father", "dad", "husband", "son", "brother", "uncle", "grandfather", "grandpa",
-     "grandson", "nephew", "stepson", "stepfather", "boyfriend", "fiance", "mother", "mom",
-     "mum", "wife", "daughter", "sister", "aunt", "grandmother", "grandma", "granddaughter",
-     "niece", "stepdaughter", "stepmother", "girlfriend", "fiancee", "fiancée", "cousin",
-     "partner", "boss", "assistant", "friend"}
-)  # fmt: skip
-_OWNERS = frozenset({"his", "her", "their", "my", "your", "our"})
-# After "her", these make her the object: "shoves her away", "helps her up", "walks her out".
-_PARTICLES = frozenset({"away", "aside", "off", "down", "up", "out", "over", "forward", "along"})
 # English words a glossary may say besides the lexicon's verbs, objects and group subjects.
 _GLOSS_WORDS = (
-    _DETERMINERS
-    | _CONJUNCTIONS
-    | _PREPOSITIONS
+    DETERMINERS
+    | CONJUNCTIONS
+    | PREPOSITIONS
     | NEGATIONS
     | _SKIPPABLE
-    | _MALE
-    | _FEMALE
-    | _DOWN
-    | _UP
-    | _CAMERA
+    | MALE
+    | FEMALE
+    | DOWN
+    | UP
+    | CAMERA
     | _BODY_TURNS
-    | _MALE_NOUNS
-    | _FEMALE_NOUNS
+    | MALE_NOUNS
+    | FEMALE_NOUNS
     | frozenset({"them", "they", "each", "other"})
 )
 _EYES = frozenset({"gaze", "eye", "eyes", "look", "stare", "glance"})
@@ -193,87 +171,10 @@ _TOUCHED = frozenset(
      "face", "wrist", "neck", "collar", "lapels", "shirt", "sleeve", "chest", "chin", "hair",
      "gut", "stomach", "ribs", "jaw", "nose", "throat", "finger", "fingers", "palm", "forehead"}
 )  # fmt: skip
-# Bare verbs after "her" that make her the doer of a clause of her own ("watches her go"): she
-# is the object, not the owner of a thing.
-_SMALL_CLAUSE = frozenset(
-    {"go", "leave", "come", "walk", "run", "pace", "dance", "cry", "weep", "sleep", "fall",
-     "disappear", "vanish", "sit", "stand", "turn", "climb", "drive", "move", "struggle", "work",
-     "eat", "breathe", "hesitate", "tremble", "shake", "shiver", "laugh", "think"}
-)  # fmt: skip
 # After a body part, where it is moved: one's own ("turns her face to the wall").
 _AWAY_TO = frozenset({"to", "toward", "towards", "away", "aside", "from"})
-# Whom a look or a move goes by, not to: "looks past Ben", "glances over Ana's shoulder".
-_PAST = frozenset({"past", "beyond"})
-_LOOKED_OVER = frozenset({"shoulder", "shoulders", "head"})
 _INTRODUCTION_REACH = 14  # tokens after "NAME," read as the description of NAME
 _EMOTION_FACE_MIN = 0.05
-
-
-class _Group(list[str]):
-    """A subject a group word names ("both", "the three of them"). Its members are not
-    mentioned one by one: after "The three of them look up. He ...", "he" is whoever was
-    named last on his own."""
-
-
-class _Everyone(_Group):
-    """A group subject said without a count ("they", "the men"): the last list of names
-    "they" still means (`ReferenceTracker.they`), else everyone on stage. Whoever the same
-    sentence names doing something on their own, or the group acts on, is left out, unless
-    what they did was to one of the group ("Jess grabs his hand and they bolt")."""
-
-
-@dataclass(frozen=True, slots=True)
-class _Tok:
-    text: str
-    low: str  # lower case, possessive 's removed
-    possessive: bool
-    upper: bool
-    written: str  # the words of the line it stands for (a glossed line's own words, see `_said`)
-    glossed: bool = False  # English a glossary gave (its "her" is never a possessive)
-    start: int | None = None  # where it stands in the line's text; None for a glossary's
-    negates: bool = False  # a word of the line's language that negates ("nicht" by an adjective)
-    named: bool = False  # part of a character's name ("LILY" is no adverb)
-
-    @property
-    def adverb(self) -> bool:
-        """A word in -ly that is not a name: "slowly", not "LILY"."""
-        return self.low.endswith("ly") and not self.named
-
-
-def _raw_tokens(text: str) -> list[str]:
-    return [raw for raw, _ in _placed_tokens(text)]
-
-
-def _placed_tokens(text: str) -> list[tuple[str, int]]:
-    """The tokens of `text` with where each starts (asides in brackets left out)."""
-    blanked = _ASIDE.sub(lambda m: " " * len(m.group(0)), text).replace("\u2019", "'")
-    return [(m.group(0), m.start()) for m in _TOKEN.finditer(blanked)]
-
-
-def _tokens(text: str) -> list[_Tok]:
-    tokens: list[_Tok] = []
-    for raw, start in _placed_tokens(text):
-        low = raw.lower()
-        possessive = low.endswith("'s") or (low.endswith("s'") and len(low) > 2)
-        if possessive:
-            low = low[:-2] if low.endswith("'s") else low[:-1]
-        prefix, _, rest = low.partition("-")
-        if rest and prefix in _COMPOUND_PREFIXES:
-            low = rest  # "slow-dance", "tap-dances": the verb after its manner
-        tokens.append(_Tok(raw, low, possessive, _in_capitals(raw), raw, start=start))
-    return tokens
-
-
-# Words before a hyphen that say how a verb is done ("slow-dance"), not another word; a degree
-# word among them scales it ("half-smiles", `ActionParser._degree`).
-_COMPOUND_PREFIXES = frozenset(
-    {"half", "slow", "tap", "break", "belly", "line", "speed", "double", "mock", "fake",
-     "power", "sweet", "fast", "swing", "salsa", "ballroom", "cheek"}
-)  # fmt: skip
-
-
-def _in_capitals(raw: str) -> bool:
-    return sum(c.isalpha() for c in raw) >= 2 and raw.upper() == raw
 
 
 _OBJECT_FORMS = {"he": "him", "she": "her"}
@@ -283,23 +184,23 @@ _UNKNOWN = "\u2205"
 
 def _glossed_tokens(
     text: str, gloss: ActionGloss, names: NameIndex, verbs: frozenset[str]
-) -> list[_Tok]:
+) -> list[Tok]:
     """The English tokens of an action line in `gloss`'s language (see `action_gloss`)."""
     if gloss.spaced:
-        raw = gloss.words(_raw_tokens(text))
+        raw = gloss.words(raw_tokens(text))
     else:  # Chinese, Japanese: no spaces; full-width commas and brackets read as ASCII ones
         # and a bracket describes whom it follows ("アヤ（若い女性）": Aya, a young woman,).
-        spaced_out = _ASIDE.sub(
+        spaced_out = ASIDE.sub(
             lambda m: f",{m.group(0)[1:-1]},", unicodedata.normalize("NFKC", text)
         )
         raw = gloss.segment(spaced_out, names.has_word)
     raw = gloss.in_english_order(raw, names.has_word)
-    tokens: list[_Tok] = []
+    tokens: list[Tok] = []
     for word in gloss.translate(raw, names.has_word, verbs):
         if (
             word.english in _OBJECT_FORMS
             and tokens
-            and (tokens[-1].low in _PREPOSITIONS or (not gloss.spaced and tokens[-1].low in verbs))
+            and (tokens[-1].low in PREPOSITIONS or (not gloss.spaced and tokens[-1].low in verbs))
         ):
             # One pronoun for subject and object ("verso di lui", "para ele"; Chinese 她 after
             # its verb, "递给她"): here an object.
@@ -308,11 +209,11 @@ def _glossed_tokens(
             low = _UNKNOWN + word.written.lower()
             negates = word.written.lower() in gloss.negation_after
             tokens.append(
-                _Tok(
+                Tok(
                     word.written,
                     low,
                     False,
-                    _in_capitals(word.written),
+                    in_capitals(word.written),
                     word.written,
                     negates=negates,
                 )
@@ -321,487 +222,16 @@ def _glossed_tokens(
             # A capital that starts a sentence is kept ("Il" -> "He"); German nouns' are not.
             # Writing without case (二人 -> "Both") starts one with a capital too.
             english = word.english
-            opens = not tokens or tokens[-1].text in _STOPS
+            opens = not tokens or tokens[-1].text in STOPS
             first = word.written[:1]
-            if english != word.written and opens and (first.isupper() or _caseless(first)):
+            if english != word.written and opens and (first.isupper() or caseless(first)):
                 english = english.capitalize()
             low = english.lower()
             glossed = english.lower() != word.written.lower()
-            tokens.append(_Tok(english, low, False, _in_capitals(english), word.written, glossed))
+            tokens.append(Tok(english, low, False, in_capitals(english), word.written, glossed))
     return tokens
 
 
-def _caseless(char: str) -> bool:
-    """Whether `char` is a letter of writing without capitals (Chinese, kana)."""
-    return char.isalpha() and not char.isupper() and not char.islower()
-
-
-def _said(tokens: Sequence[_Tok]) -> str:
-    """What `tokens` say in the line's own words (Chinese without spaces)."""
-    return join_words([token.written for token in tokens if token.written])
-
-
-_PLACE_PREPOSITIONS = frozenset({"in", "on", "at", "around", "behind", "across", "beside"})
-
-
-def _opens_with_place(words: Sequence[_Tok]) -> bool:
-    """Whether `words` are a short place phrase opening a sentence ("Around the table")."""
-    return 2 <= len(words) <= 5 and words[0].low in _PLACE_PREPOSITIONS
-
-
-def _sentences(tokens: list[_Tok]) -> list[list[_Tok]]:
-    sentences: list[list[_Tok]] = [[]]
-    for index, token in enumerate(tokens):
-        following = tokens[index + 1].text if index + 1 < len(tokens) else ""
-        if token.text in _STOPS and following[:1].islower():
-            continue  # a quoted cry inside a sentence: 'who answer "YORF!" when you ask'
-        if (
-            token.text == "."
-            and index
-            and tokens[index - 1].low in _ABBREVIATED_TITLES
-            and following[:1].isupper()
-            and sentences[-1]
-        ):
-            # "gives Ms. Patel a nod": a title's stop ends no sentence; it is kept in the words
-            # a reason quotes.
-            title = sentences[-1][-1]
-            sentences[-1][-1] = replace(title, written=title.written + ".")
-            continue
-        if token.text == ":" and _opens_with_place(sentences[-1]):
-            # "Around the table: GREG, HANNAH and OWEN." says where they are, as a comma would.
-            sentences[-1].append(replace(token, text=",", low=","))
-        elif token.text in _SENTENCE_BREAK:
-            sentences.append([])
-        else:
-            sentences[-1].append(token)
-    return [s for s in sentences if s]
-
-
-class NameIndex:
-    """Character names of a scene, matched case-insensitively by full name or any single part
-    of a one-word cue ("Brick" and "Brick Braddock" both name BRICK). A name of several words
-    is also found by its short form written with a capital ("Bob" for CYBER BOB, see
-    `scene.names.short_forms`); `aliases` adds other spellings of a name.
-
-    A name after an article is a thing ("a brick" is not BRICK), except a name written in
-    capitals ("the MINION") and, after "the", one of `roles`: a character known by what they
-    are ("the doctor" is DOCTOR; see `role_names`)."""
-
-    def __init__(
-        self,
-        characters: Sequence[str],
-        aliases: Mapping[str, str] | None = None,
-        roles: Collection[str] = (),
-    ) -> None:
-        self._roles = {tuple(w for w in _NAME_SPLIT.split(r.lower()) if w) for r in roles}
-        self._names: list[tuple[tuple[str, ...], str]] = []
-        for name in characters:
-            words = tuple(w for w in _NAME_SPLIT.split(name.lower()) if w)
-            if words:
-                self._names.append((words, name))
-        known = {words for words, _ in self._names}
-        for alias, name in (aliases or {}).items():
-            words = tuple(w for w in _NAME_SPLIT.split(alias.lower()) if w)
-            if words and words not in known:
-                self._names.append((words, name))
-                known.add(words)
-        # Written with a capital only: "a steel door" is not DICK STEEL.
-        self._capital_only: set[tuple[str, ...]] = set()
-        for word, name in short_forms(characters).items():
-            if (word,) not in known:
-                self._names.append(((word,), name))
-                self._capital_only.add((word,))
-        # Kin learnt while reading (`add_kin`): a name only after a possessive.
-        self._kin: dict[tuple[str, ...], str | None] = {}
-        # What someone is, learnt while reading (`add_role`) or from the title their name
-        # opens with ("MAYOR BRENNAN" is "the mayor"): a name only after "the".
-        self._what: dict[tuple[str, ...], str | None] = {}
-        for name in characters:
-            words = tuple(w for w in _NAME_SPLIT.split(name.lower()) if w)
-            role = _TITLE_ROLES.get(words[0]) if len(words) > 1 else None
-            if role is not None:
-                key = (role,)
-                self._what[key] = name if self._what.get(key, name) == name else None
-        self._index()
-
-    def _index(self) -> None:
-        self._names.sort(key=lambda item: -len(item[0]))  # longest name first
-        # Names by their exact words, per length, and the words names begin and end with: so
-        # matching at a token costs a few lookups, however many names share a word.
-        self._exact: dict[tuple[str, ...], list[str]] = {}
-        for words, name in self._names:
-            self._exact.setdefault(words, []).append(name)
-        # Kin words that are no character's name: a name only after a possessive (`_match`).
-        self._kin_only: set[tuple[str, ...]] = set()
-        for words, kin in self._kin.items():
-            if kin is not None and words not in self._exact:
-                self._exact[words] = [kin]
-                self._kin_only.add(words)
-        self._what_only: set[tuple[str, ...]] = set()
-        for words, what in self._what.items():
-            if what is not None and words not in self._exact:
-                self._exact[words] = [what]
-                self._what_only.add(words)
-        self._lengths = sorted({len(words) for words in self._exact}, reverse=True)
-        self._firsts = {words[0] for words in self._exact}
-        self._lasts = {words[-1] for words in self._exact}
-        self._words = {word for words in self._exact for word in words}
-
-    def add_kin(self, noun: str, name: str) -> None:
-        """`name` is someone's `noun` ("Her brother NICK"): "her brother", "Sophie's brother"
-        name them from now on; a noun said of two characters names neither."""
-        if noun in _KIN:
-            self._learn(self._kin, noun, name)
-
-    def add_role(self, noun: str, name: str) -> None:
-        """`name` is the `noun` the script introduced them as ("NADIA (30s), the bride,"): "the
-        bride" names her from now on; a noun said of two characters names neither."""
-        if noun in person_nouns() and noun not in _KIN:
-            self._learn(self._what, noun, name)
-
-    def _learn(self, said: dict[tuple[str, ...], str | None], noun: str, name: str) -> None:
-        key = (noun,)
-        if key in said and said[key] != name:
-            said[key] = None
-        elif key not in said:
-            said[key] = name
-        else:
-            return
-        self._index()
-
-    def has_word(self, low: str) -> bool:
-        """Whether `low` (lower case) is a word of some character's name."""
-        return low in self._words
-
-    def match_ending(self, tokens: Sequence[_Tok], end: int) -> tuple[str, int] | None:
-        """The character whose name ends at token `end`, and where the name starts."""
-        if tokens[end].low not in self._lasts:
-            return None
-        for length in self._lengths:
-            start = end - length + 1
-            if start < 0:
-                continue
-            found = self._match(tokens, start, length)
-            if found is not None:
-                return found, start
-        return None
-
-    def match_starting(self, tokens: Sequence[_Tok], start: int) -> tuple[str, int] | None:
-        """The character whose name starts at token `start`, and the index after it."""
-        if tokens[start].low not in self._firsts:
-            return None
-        for length in self._lengths:
-            if start + length > len(tokens):
-                continue
-            found = self._match(tokens, start, length)
-            if found is not None:
-                return found, start + length
-        return None
-
-    def _match(self, tokens: Sequence[_Tok], start: int, length: int) -> str | None:
-        words = tuple(token.low for token in tokens[start : start + length])
-        names = self._exact.get(words)
-        if words in self._kin_only:
-            # "her brother", "Sophie's mother": kin is someone's only.
-            owned = start > 0 and _owns(tokens[start - 1])
-            return names[0] if names and owned else None
-        if words in self._what_only:
-            # "the bride": what someone was introduced as, with its article.
-            return names[0] if names and start > 0 and tokens[start - 1].low == "the" else None
-        if (
-            names
-            and (self._not_noun(tokens, start) or self._role(tokens, start, words))
-            and self._capital_ok(tokens, start, words)
-        ):
-            return names[0]
-        return None
-
-    def _role(self, tokens: Sequence[_Tok], start: int, words: tuple[str, ...]) -> bool:
-        return words in self._roles and tokens[start - 1].low == "the"
-
-    def find(self, text: str) -> str | None:
-        """The character a short phrase names ("Ben", "ben", "BEN BARKER"), else None."""
-        tokens = _tokens(text)
-        for start in range(len(tokens)):
-            found = self.match_starting(tokens, start)
-            if found is not None:
-                return found[0]
-        return None
-
-    def _capital_ok(self, tokens: Sequence[_Tok], start: int, words: tuple[str, ...]) -> bool:
-        return words not in self._capital_only or tokens[start].text[:1].isupper()
-
-    @staticmethod
-    def _not_noun(tokens: Sequence[_Tok], start: int) -> bool:
-        # "a brick" is not BRICK; an introduced "the MINION" in capitals is.
-        return start == 0 or tokens[start - 1].low not in _ARTICLES or tokens[start].upper
-
-
-def role_names(characters: Sequence[str], texts: Iterable[str]) -> frozenset[str]:
-    """The characters of `characters` known by what they are, not by a name: every one whose
-    first word `texts` (the action lines) never write with a capital inside a sentence, other
-    than after "the" ("Brick grins" makes BRICK a name; "The doctor sits" or "the Doctor" keep
-    DOCTOR a role; so does a title before a name: "Doctor Hill"). "The doctor" then names
-    DOCTOR (`NameIndex`)."""
-    firsts = {name: words[0] for name in characters if (words := _NAME_SPLIT.split(name.lower()))}
-    proper: set[str] = set()
-    for text in texts:
-        for sentence in _sentences(_tokens(text)):
-            for at, (before, token) in enumerate(pairwise(sentence), start=1):
-                after = sentence[at + 1].text if at + 1 < len(sentence) else ""
-                if token.low in TITLES and after[:1].isupper():
-                    continue  # "Doctor Hill": a title, DOCTOR may still be "the doctor"
-                if token.text[:1].isupper() and not token.upper and before.low != "the":
-                    proper.add(token.low)
-    return frozenset(name for name, first in firsts.items() if first and first not in proper)
-
-
-class ReferenceTracker:
-    """Who was mentioned last, and which pronouns each character has been called by.
-
-    `keep` bounds how many recent names it remembers (all by default; a reader of a script
-    with many unknown names gives a bound, so each mention costs the same)."""
-
-    def __init__(self, keep: int | None = None) -> None:
-        self._recent: dict[str, None] = {}  # in order of last mention
-        self._gender: dict[str, str] = {}  # learnt from what the script says
-        self._guess: dict[str, str | None] = {}  # from the name (`name_gender`) until it says
-        self._keep = keep
-        self._lists: dict[int, tuple[str, ...]] = {}  # the last list of names of each size
-        self._listed: tuple[str, ...] = ()  # the last list of names of any size
-        self._named_since: dict[str, int] = {}  # named on their own since it: in which sentence
-        self._sentence = 0
-        self._stage: tuple[str, ...] = ()  # who is on stage in the line being read
-        # Where the last thing an earlier sentence named is: where a look at "it" goes.
-        self.thing_place: str | None = None
-        self._called: dict[str, tuple[str, ...]] = {}  # "kids": the names a list called so
-        # Who the last sentence with a named doer had do something: "the others" are not them.
-        self.last_doers: tuple[str, ...] = ()
-        # Who of unknown gender alone did what the last sentence with a doer told, and that
-        # sentence's number; no one once a line is spoken (after "Reyes leans in. REYES: Look
-        # at me, Danny.", "He doesn't." is Danny).
-        self._acted: tuple[str | None, int] = (None, -1)
-        self._mentioned_in: dict[str, int] = {}  # the sentence each was last named in
-        # Whom a blow of this sentence or the one before struck: who "he crumples" means.
-        self.struck: str | None = None
-        self._struck_in_sentence = False
-
-    def call(self, noun: str, names: Sequence[str]) -> None:
-        """A plural noun the script gave a list of names ("Their kids, ZOE and SAM, sit"): whom
-        "the kids" means from then on."""
-        self._called[noun] = tuple(names)
-
-    def called(self, noun: str) -> tuple[str, ...]:
-        """The names a plural noun was given (`call`), if any."""
-        return self._called.get(noun, ())
-
-    def on_stage(self, names: Sequence[str]) -> None:
-        """Who is on stage in the line being read: whom a pronoun may mean before anyone of its
-        gender has been mentioned (`resolve`)."""
-        self._stage = tuple(names)
-
-    def new_sentence(self) -> None:
-        """The reader goes on to a new sentence (`they` looks at the sentences before it)."""
-        self._sentence += 1
-
-    def ends_sentence(self, subjects: Sequence[str]) -> None:
-        """A sentence is read: its subjects come after whom it names otherwise, so a pronoun
-        in the sentences after means its subject before its object ("He gives Nar and Yor a
-        glare. They shrug. Charya points at him." -- at him, not at Yor)."""
-        if subjects:
-            self.last_doers = tuple(subjects)
-            alone = subjects[0] if len(subjects) == 1 and self.gender(subjects[0]) is None else None
-            self._acted = (alone, self._sentence)
-        if not self._struck_in_sentence:
-            self.struck = None
-        self._struck_in_sentence = False
-        for name in subjects:
-            if name in self._recent:
-                self._recent[name] = self._recent.pop(name)
-
-    def strikes(self, name: str) -> None:
-        """A blow of the sentence being read lands on `name` ("kicks him in the knee")."""
-        self.struck, self._struck_in_sentence = name, True
-
-    def mention_list(self, names: Sequence[str]) -> None:
-        """Names written as one list ("Chalf, Nar and Yor"): what "the three of them" means,
-        and "they" for as long as `they` says."""
-        self._lists[len(names)] = tuple(names)
-        self._listed = tuple(names)
-        self._named_since.clear()
-
-    def they(self, on_stage: Sequence[str]) -> list[str]:
-        """Whom "they" means: the last list of names ("He gives Nar and Yor a glare. They
-        shrug." -- Nar and Yor) while all of them are on stage and no two other characters
-        have been named on their own in a sentence of the action since (after "Ana sits. Ben
-        stands.", an old list is no longer the group in view); else everyone on stage. One
-        other character named in between is whom the group deals with ("Charya implores
-        them. They stop.")."""
-        others = {
-            name
-            for name, sentence in self._named_since.items()
-            if name not in self._listed and sentence < self._sentence
-        }
-        if self._listed and len(others) < 2 and all(name in on_stage for name in self._listed):
-            return list(self._listed)
-        return list(on_stage)
-
-    def group(self, size: int, on_stage: Sequence[str], aside: Sequence[str] = ()) -> list[str]:
-        """The characters a group of `size` means ("both", "the three of them"): the last list
-        of that many names if they are all on stage, else the `size` mentioned last on stage
-        but `aside` (whom the group acts on), else everyone on stage."""
-        named = self._lists.get(size, ())
-        if named and all(name in on_stage for name in named):
-            return list(named)
-        recent = [name for name in self._recent if name in on_stage and name not in aside]
-        if len(recent) >= size:
-            return sorted(recent[-size:], key=list(on_stage).index)
-        return list(on_stage)
-
-    def mention(self, name: str) -> None:
-        self._remember(name)
-        self._named_since[name] = self._mentioned_in[name] = self._sentence
-
-    def speaks(self, name: str) -> None:
-        """A line of dialogue: "he" after it may mean its speaker, but whom "they" means is
-        left as the action said (`they`): a patron's "Shh!" does not end a group."""
-        self._remember(name)
-        self._acted = (None, -1)
-
-    def _remember(self, name: str) -> None:
-        self._recent.pop(name, None)
-        self._recent[name] = None
-        if name not in self._guess:
-            self._guess[name] = name_gender(name)
-            # A name that is a word for a man or a woman says so: DAD, GRANDMA, THE WAITRESS.
-            word = name.split()[-1].lower() if name.split() else ""
-            if word in _MALE_NOUNS or word in _FEMALE_NOUNS:
-                self._gender.setdefault(name, "m" if word in _MALE_NOUNS else "f")
-            elif word in _MANY:
-                self._gender.setdefault(name, "many")  # EVERYONE is never a he or a she
-        if self._keep is not None and len(self._recent) > self._keep:
-            oldest = next(iter(self._recent))
-            del self._recent[oldest]
-            self._guess.pop(oldest, None)
-            self._named_since.pop(oldest, None)
-            self._mentioned_in.pop(oldest, None)
-
-    def mentioned(self, name: str) -> bool:
-        """Whether `name` has been mentioned (or has spoken) yet."""
-        return name in self._recent
-
-    def learn(self, name: str, gender: str) -> None:
-        self._gender.setdefault(name, gender)
-
-    def gender(self, name: str) -> str | None:
-        """What the script says of `name`, else what the name makes likely."""
-        return self._gender.get(name) or self._guess.get(name)
-
-    def own(self, pronoun: str, doer: Sequence[str]) -> bool:
-        """Whether a possessive can only be the doer's own ("Nora looks at her hands"): the
-        doer is one character of its gender and no one else mentioned is known to be."""
-        gender = "m" if pronoun in _MALE else "f" if pronoun in _FEMALE else None
-        if gender is None or len(doer) != 1 or self.gender(doer[0]) != gender:
-            return False
-        return not any(self.gender(name) == gender for name in self._recent if name not in doer)
-
-    def anyone_else(self, gender: str, name: str) -> bool:
-        """Whether someone mentioned other than `name` is, or is likely, of `gender`."""
-        return any(self.gender(other) == gender for other in self._recent if other != name)
-
-    def last(self, exclude: Sequence[str] = ()) -> str | None:
-        for name in reversed(self._recent):
-            if name not in exclude:
-                return name
-        return None
-
-    def resolve(
-        self, pronoun: str, exclude: Sequence[str] = (), *, learn: bool = True
-    ) -> str | None:
-        """Whom `pronoun` means (`_resolve`); with `learn`, that one counts as named in this
-        sentence: "Boone lunges and grabs her wrist. She wrenches free." is Yuki, referred to
-        since Boone acted."""
-        name = self._resolve(pronoun, exclude, learn=learn)
-        if learn and name is not None and name in self._mentioned_in:
-            self._mentioned_in[name] = self._sentence
-        return name
-
-    def _resolve(
-        self, pronoun: str, exclude: Sequence[str] = (), *, learn: bool = True
-    ) -> str | None:
-        """The character a he/she pronoun points at: the last mentioned the script has said is
-        of that gender or whose name tells it (`name_gender`) with no one of unknown gender
-        mentioned since, or the one of unknown gender who alone did what the last sentence told
-        when that one is not named since ("A GUARD steps out. He waves John through." -- the
-        guard, though John was called "he" before; "Jamal kisses Priya. She ..." -- Priya),
-        else the last mentioned it has said nothing of whose name does not
-        tell the other gender, else the only one on stage not yet mentioned
-        whose name tells that gender ("Ana hands him the phone." with BEN on stage), else
-        simply the last mentioned. Without `learn`, the one found is not remembered as of the
-        pronoun's gender."""
-        gender = "m" if pronoun in _MALE else "f" if pronoun in _FEMALE else None
-        candidates = [n for n in reversed(self._recent) if n not in exclude]
-        if gender is not None:
-            # Nearest first: one the script said is of that gender, or one whose name says so
-            # before anyone nearer of unknown gender ("Maya elbows Liam. He jerks awake." is
-            # Liam, though the teacher was called "he").
-            unknown_nearer = False
-            for name in candidates:
-                said = self._gender.get(name)
-                unknown = said is None and self._guess.get(name) is None
-                if said == gender or (
-                    said is None and not unknown_nearer and self._guess.get(name) == gender
-                ):
-                    acted = self._acted[0]
-                    if (
-                        unknown_nearer
-                        and acted in candidates
-                        and self._mentioned_in.get(name, -1) < self._acted[1]
-                    ):
-                        # One not named since the last doer acted: "The Skinny One lunges.
-                        # Jack kicks him." is not the Big One called "he" before.
-                        name = acted
-                    if learn:  # called so now: "his hand" later is not hers
-                        self._gender[name] = gender
-                    return name
-                unknown_nearer = unknown_nearer or unknown
-            # Then the last mentioned the script has said nothing of whose name does not say
-            # otherwise: a name's guess does not reach past someone nearer of unknown gender.
-            for name in candidates:
-                if name not in self._gender and self._guess.get(name) in (gender, None):
-                    if learn:
-                        self._gender[name] = gender
-                    return name
-            unnamed = [
-                name
-                for name in self._stage
-                if name not in self._recent and name not in exclude and name_gender(name) == gender
-            ]
-            if len(unnamed) == 1:
-                return unnamed[0]
-        return candidates[0] if candidates else None
-
-
-_AT = frozenset({"at", "toward", "towards"})
-# Words that make a relative clause say what someone is like, not what they do now ("who
-# smiles a lot", "who never sits still", "who mutters at everyone").
-_HABITUAL = frozenset(
-    {"always", "often", "never", "usually", "constantly", "sometimes", "rarely", "seldom",
-     "forever", "everyone", "everybody", "everything", "every", "a lot", "all the time"}
-)  # fmt: skip
-# Titles a name may open with that say what the character is ("JUDGE HARLOW" is "the judge",
-# "DR. REYES" "the doctor"); not those said of anyone (Mr, Ms) or of kin (Father, Sister).
-_TITLE_ROLES = {
-    **{role: role for role in (
-        "doctor", "professor", "nurse", "officer", "detective", "captain", "sergeant", "judge",
-        "agent", "inspector", "lieutenant", "colonel", "general", "major", "coach", "reverend",
-        "pastor", "chief", "mayor", "senator", "president", "king", "queen", "prince",
-        "princess", "sheriff", "deputy", "principal", "corporal", "commander", "admiral",
-        "governor", "rabbi", "ensign", "councilman", "councilwoman")},
-    "dr": "doctor", "prof": "professor", "det": "detective", "capt": "captain",
-    "sgt": "sergeant", "lt": "lieutenant", "col": "colonel", "gen": "general",
-    "rev": "reverend", "cpl": "corporal",
-}  # fmt: skip
 # What lands on someone ("punches him", "kicks him in the knee"), and what the one struck does
 # then: goes down or back ("He crumples.", "She staggers back."), or bends over it in pain.
 _BLOWS = frozenset({"punch", "kick"})
@@ -809,9 +239,9 @@ _GOING_DOWN = frozenset({"fall", "lean_back", "kneel"})
 
 
 def _struck_one(
-    tokens: Sequence[_Tok],
+    tokens: Sequence[Tok],
     begin: int,
-    verb: _Verb,
+    verb: Verb,
     subject: list[str],
     tracker: ReferenceTracker,
 ) -> list[str]:
@@ -836,241 +266,21 @@ def _struck_one(
 # him.").
 _LOOKING = frozenset({"look", "glance", "stare", "gaze", "peer", "glare"})
 _GOING_ON = frozenset({"then", "and", "now"})
-_LOOKED_TOWARD = _AT | frozenset({"back", "down", "up", "over", "to"})
-# What one lifts to look up: "lifts his head" names no thing looked at.
-_LIFTED = frozenset({"head", "chin", "eyes", "gaze"})
-_IRREGULAR_PLURALS = frozenset({"children", "people", "men", "women", "folks"})
-# What opens a sentence with a place before a verb of posture ("Around it sit ...").
-_PLACE_OPENERS = _PREPOSITIONS | frozenset({"around", "in", "on"})
+_LOOKED_TOWARD = AT | frozenset({"back", "down", "up", "over", "to"})
 # Verbs that put a thing in the hand, where a look at "it" then goes down.
 _TAKING = frozenset(
     {"picks", "picked", "takes", "took", "grabs", "grabbed", "holds", "held", "lifts", "lifted",
      "pulls", "pulled", "produces", "produced"}
 )  # fmt: skip
 # Words that end the noun phrase after a determiner ("the letter on the table").
-_ENDS_A_THING = _PREPOSITIONS | _CONJUNCTIONS | _DETERMINERS | frozenset({"in", "it"})
+_ENDS_A_THING = PREPOSITIONS | CONJUNCTIONS | DETERMINERS | frozenset({"in", "it"})
 _LOOK = BehaviourTemplate(channel="gaze", target="$object")
-# A sentence that opens on a seat ("In the passenger seat, NOAH stares out the window.",
-# "Behind the wheel, OLIVIA ..."): its subject is seated in it.
-_SEATED_IN = frozenset(
-    {"seat", "seats", "chair", "armchair", "couch", "sofa", "bench", "stool", "booth",
-     "wheelchair", "recliner", "wheel", "desk", "pew", "saddle"}
-)  # fmt: skip
-_SIT = BehaviourTemplate(channel="posture", lexeme="sit")
-# Where those a sentence opens on or only lists sit ("Around the table: GREG, HANNAH and OWEN."),
-# and where one whose verb is done there sat all along (`planners.opening`).
-SEATED_AROUND = _SEATED_IN | {"table"}
-# A place at a table that is a seat ("reads the paper at the head of the table").
-_TABLE_SEATS = (["head", "of", "the", "table"], ["end", "of", "the", "table"])
-# What puts a thing somewhere: its place phrase is the thing's, not a seat of the doer's.
-_PLACING = frozenset({"put_down", "give", "take", "open"})
-
-
-def _names_from(
-    tokens: Sequence[_Tok],
-    start: int,
-    names: NameIndex,
-    *,
-    clause: bool = False,
-    tracker: ReferenceTracker | None = None,
-) -> list[str]:
-    """Whom the words from `start` name, to the sentence's end or, with `clause`, to the
-    clause's comma; with a `tracker`, "him" and "her" too."""
-    found = []
-    for at in range(start, len(tokens)):
-        if clause and tokens[at].text in (",", ";"):
-            break
-        if (match := names.match_starting(tokens, at)) is not None:
-            found.append(match[0])
-        elif (
-            tracker is not None
-            and tokens[at].low in ("him", "her")
-            and (person := tracker.resolve(tokens[at].low)) is not None
-        ):
-            found.append(person)
-    return found
-
-
-def _seat_phrase(tokens: Sequence[_Tok], limit: int) -> tuple[int, int] | None:
-    """Where the phrase naming a seat that a sentence opens with begins and ends (its comma),
-    among the place phrases before `limit`: "In the back seat,", "Across from her, on the
-    couch,"; None when there is none."""
-    start = 0
-    while start < limit:
-        comma = next((i for i in range(start, limit) if tokens[i].text == ","), None)
-        if comma is None or comma - start > 6 or tokens[start].low not in _PLACE_PREPOSITIONS:
-            return None
-        if any(t.low in SEATED_AROUND for t in tokens[start + 1 : comma]):
-            return start, comma
-        start = comma + 1
-    return None
-
-
-def _seated(
-    names: Iterable[str], tokens: Sequence[_Tok], phrase: tuple[int, int], at: int | None = None
-) -> list[ActionCue]:
-    """`names` seated from the scene's start, as the seat `phrase` says (`_seat_phrase`), as of
-    token `at` (the phrase's start by default)."""
-    start, comma = phrase
-    trigger = _said(tokens[start:comma])
-    when = tokens[start if at is None else at].start
-    return [ActionCue(name, _SIT, None, trigger, when, True) for name in names]
-
-
-def _seated_by_place(tokens: Sequence[_Tok], verb: _Verb, subject: list[str]) -> list[ActionCue]:
-    """A seated state for the subject of a sentence that opens with where they sit
-    (`_seat_phrase`): "In the back seat, LILY sleeps", "At her desk, ANA types", "At the head
-    of the table, RICHARD raises his glass", "Across from her, on the couch, JORDAN picks at a
-    thread"; or whose verb is done there, in its clause ("DAD reads the paper at the head of
-    the table", "ANA knits in an armchair"); none otherwise."""
-    if verb.entry is not None and any(
-        (t.channel == "posture" and t.lexeme not in LEAN_POSTURES) or t.lexeme in _PLACING
-        for t in verb.entry.behaviours
-    ):
-        # The verb says the posture itself ("In the corner, BEN stands"; a lean is done from
-        # the seat: "At the defense table, RUIZ confers with her client"), or puts a thing on
-        # the seat ("drops his bag on the chair").
-        return []
-    phrase = _seat_phrase(tokens, verb.position)
-    if phrase is not None:
-        return _seated(subject, tokens, phrase)
-    looks = verb.entry is not None and any(t.channel == "gaze" for t in verb.entry.behaviours)
-    phrase = _seat_after(tokens, verb.position + 1, looks)
-    # Seated as the verb is done: "leans back in his chair" leans from the seat.
-    return [] if phrase is None else _seated(subject, tokens, phrase, at=verb.position)
-
-
-def _seat_after(tokens: Sequence[_Tok], start: int, looks: bool) -> tuple[int, int] | None:
-    """The seat a place phrase of the clause from `start` names ("at the head of the table",
-    "in an armchair", "on the couch"): where it begins and ends; None when there is none. After
-    a verb that `looks`, "at" says what is looked at ("stares at the chair")."""
-    end = next(
-        (i for i in range(start, len(tokens)) if tokens[i].low in _CLAUSE_BREAKS),
-        len(tokens),
-    )
-    for at in range(start, end):
-        if tokens[at].low not in ("at", "on", "in") or (looks and tokens[at].low == "at"):
-            continue
-        words = [t.low for t in tokens[at + 1 : min(end, at + 7)]]
-        for offset, word in enumerate(words):
-            if word == "desk" and tokens[at].low != "at":
-                continue  # "taps her horn on her desk": on it, not at it
-            if (word in _SEATED_IN and offset < 4) or words[offset : offset + 4] in _TABLE_SEATS:
-                return at, at + 2 + offset + (3 if word not in _SEATED_IN else 0)
-    return None
-
-
-def _seated_in_list(tokens: Sequence[_Tok], mentions: Sequence[tuple[int, str]]) -> list[ActionCue]:
-    """A seated state for the names a verbless sentence lists after where they sit, up to a
-    comma (or colon, see `_sentences`): "Around the table: GREG, HANNAH and OWEN."; none
-    otherwise."""
-    phrase = _seat_phrase(tokens, len(tokens))
-    if phrase is None:
-        return []
-    return _seated(dict.fromkeys(name for at, name in mentions if at > phrase[1]), tokens, phrase)
-
-
-# A cue that is many people ("EVERYONE / Surprise!" with no one there to say it): no he or she.
-_MANY = frozenset({"everyone", "everybody", "all", "together", "both", "crowd", "friends"})
 # What two do with each other when said of both with no one else named ("Paul and Kate hug").
 _MUTUAL = frozenset({"hug", "handshake"})
 # Group subjects that are nouns ("the men", "two friends"), not pronouns or counts.
 _GROUP_NOUNS = frozenset(
     {"men", "women", "boys", "girls", "friends", "group", "pair", "couple", "trio", "others"}
 )
-# Words that introduce people not met before: "A dozen FRIENDS", "Some kids", "Two men".
-_INTRODUCING = frozenset(
-    {"a", "an", "some", "several", "dozen", "few", "two", "three", "four", "five", "six",
-     "many", "more", "other", "another"}
-)  # fmt: skip
-
-
-def _introduces(tokens: Sequence[_Tok], begin: int, j: int) -> bool:
-    """Whether the group noun at `j` is said of people not met before: an indefinite word
-    before it in its noun phrase ("A dozen FRIENDS", "two men"), not "the" or a possessive."""
-    introducing = False
-    for k in range(j - 1, max(begin, j - 4) - 1, -1):
-        low = tokens[k].low
-        if low == "the" or _owns(tokens[k]) or low in ("these", "those", "both"):
-            return False  # "The two men face each other": met before
-        if low in _INTRODUCING:
-            introducing = True
-        elif not tokens[k].text.isalpha():
-            break
-    return introducing
-
-
-@dataclass(frozen=True, slots=True)
-class ActionCue:
-    """One behaviour template for one character, with the target resolved."""
-
-    character: str
-    template: BehaviourTemplate
-    target: str | None
-    trigger: str  # the words that triggered it, e.g. "crosses her arms"
-    # Where in the line's text the words that say it begin, where known (not through a
-    # glossary): an action line's behaviours happen in the order it tells them.
-    start: int | None = None
-    # A posture its verb says being in, not getting into ("lies in bed", "está sentada"; not
-    # "lies down", "se sienta", "then sits"): what a scene may open on (`planners.opening`).
-    state: bool = False
-
-
-# Verb forms of being in a posture, not of getting into one (a glossary says getting into it
-# as English does: "se sienta" is "sits down", "está sentada" "sits"); "on" is the verb of a
-# part held somewhere ("elbows on his knees").
-_BEING_IN_A_POSTURE = frozenset(
-    {"sit", "sits", "sitting", "seated", "lie", "lies", "lying", "stand", "stands", "standing",
-     "lean", "leans", "leaning", "kneel", "kneels", "kneeling", "perch", "perches", "perched",
-     "sprawl", "sprawls", "sprawled", "lounge", "lounges", "lounging", "recline", "reclines",
-     "reclining", "crouch", "crouches", "crouching", "crouched", "squat", "squats", "squatting",
-     "slouch", "slouches", "slouched", "slouching", "hunch", "hunches", "hunched", "huddle",
-     "huddles", "huddled", "rest", "rests", "resting", "sleep", "sleeps", "sleeping", "doze",
-     "dozes", "dozing", "nap", "naps", "napping", "drive", "drives", "driving", "ride",
-     "rides", "riding", "curled", "slumped", "watch", "watches", "watching", "grip", "grips",
-     "gripping", "clutch", "clutches", "clutching", "on"}
-)  # fmt: skip
-# Participles that say a state even with "up" or "down" after them ("is curled up").
-_STATE_PARTICIPLES = frozenset({"curled", "slumped", "hunched", "huddled", "crouched"})
-# After the verb: getting into the posture ("sits down", "stands up", "sits up").
-_GETTING_INTO = frozenset({"down", "up"})
-# Before the verb: it happens in the scene ("then sits", "slowly kneels").
-_HAPPENING = frozenset(
-    {"then", "finally", "slowly", "suddenly", "quickly", "gradually", "eventually", "abruptly"}
-)
-
-
-def _gone_by(region: Sequence[_Tok], start: int, end: int) -> bool:
-    """Whether the name at `region[start:end]` is what a look or a move goes by, not its
-    object: "past Ben", "beyond Ana", "over Ana's shoulder"."""
-    before = region[start - 1].low if start > 0 else ""
-    return before in _PAST or (
-        before == "over"
-        and region[end - 1].possessive
-        and end < len(region)
-        and region[end].low in _LOOKED_OVER
-    )
-
-
-def _each_other(region: Sequence[_Tok]) -> bool:
-    """Whether a verb's object is the subjects themselves: "(at) each other", "(into) one
-    another('s eyes)"."""
-    lows = [t.low for t in region[:4]]
-    if lows and lows[0] in _AT | {"into", "across", "over"}:
-        lows = lows[1:]
-    return lows[:2] in (["each", "other"], ["one", "another"])
-
-
-def _in_a_state(tokens: Sequence[_Tok], position: int) -> bool:
-    """Whether the verb at `position` says being in a posture, not getting into it."""
-    verb = tokens[position].low
-    after = tokens[position + 1].low if position + 1 < len(tokens) else ""
-    before = tokens[position - 1].low if position > 0 else ""
-    return (
-        verb in _BEING_IN_A_POSTURE
-        and (after not in _GETTING_INTO or verb in _STATE_PARTICIPLES)
-        and before not in _HAPPENING
-    )
 
 
 # Verbs that come or go with a particle though they name no walk: "Nate opens the door and
@@ -1083,306 +293,10 @@ _LEADING = frozenset(
     {"lead", "drag", "escort", "usher", "pull", "carry", "walk", "guide", "push", "shove"}
 )
 # What a verb of moving may carry or lead before its particle ("the plates", "her", "him").
-_CARRIED = _DETERMINERS | frozenset({"him", "them"})
+_CARRIED = DETERMINERS | frozenset({"him", "them"})
 # After "into" or "out of": the room the scene is in, and being seen at all.
 _ROOMS = frozenset({"room", "scene", "here"})
 _SIGHT = frozenset({"sight", "view", "frame", "shot", "earshot"})
-# What may follow a particle of coming or going ("walks in, smiling", "storms out with"), where
-# "in the rain" or "out the" would say something else.
-_AFTER_A_PARTICLE = frozenset(
-    {"with", "through", "to", "toward", "towards", "from", "behind", "after", "without", "on",
-     "again", "carrying", "holding", "followed", "alone", "together", "too", "first", "last"}
-)  # fmt: skip
-# Words of a scene heading that name no place.
-_HEADING_WORDS = frozenset(
-    {"int", "ext", "est", "i/e", "day", "night", "morning", "evening", "afternoon", "dawn",
-     "dusk", "later", "continuous", "same", "time", "moments", "the", "a", "an", "of", "and"}
-)  # fmt: skip
-
-
-def _place_words(heading: str | None) -> frozenset[str]:
-    """The words of a scene heading that name its place ("INT. HOSPITAL CORRIDOR - NIGHT":
-    hospital, corridor)."""
-    words = re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)?", (heading or "").lower())
-    return frozenset(word for word in words if word not in _HEADING_WORDS)
-
-
-def _ends_a_particle(tokens: Sequence[_Tok], index: int) -> bool:
-    """Whether a particle of coming or going ends before `index` ("walks in.", "walks in and
-    sits", "walks in, smiling"), not a phrase that goes on ("walks in the rain", "out of")."""
-    if index >= len(tokens):
-        return True
-    token = tokens[index]
-    return (
-        not token.text[:1].isalpha()
-        or token.low in _CONJUNCTIONS
-        or token.low in _AFTER_A_PARTICLE
-        or token.low.endswith(("ly", "ing"))
-        or token.text[:1].isupper()
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class FeelingCue:
-    """An emotion an action line describes a character in ("Mary sits, furious.")."""
-
-    character: str
-    label: str
-    intensity: float
-    trigger: str
-    start: int | None  # where in the line's text its words begin, where known
-    everyone: bool = False  # described as one of "they", everyone on stage
-
-
-@dataclass(frozen=True, slots=True)
-class StageCue:
-    """A character an action line or parenthetical has come on or go off ("DOCTOR enters",
-    "Ben storms out", "(leaving)")."""
-
-    character: str
-    change: StageChangeKind
-    start: int | None  # where in the line's text the verb is, where known
-
-
-def _negative_ending_after(tokens: Sequence[_Tok], index: int, length: int) -> bool:
-    """Whether the words at `index` are followed by a Japanese negative ending (笑わない,
-    笑いません): the glossary reads the stem and leaves the ending as written."""
-    after = "".join(t.written for t in tokens[index + length : index + length + 6] if t.written)
-    return bool(_NEGATIVE_ENDING.match(after))
-
-
-# After a "her" that is given something: "hands her one", "pours her some".
-_GIVEN_COUNTS = frozenset({"one", "two", "some", "something", "another"})
-
-
-def _object_her(tokens: Sequence[_Tok], index: int) -> bool:
-    """Whether the "her" at `index` is an object ("hugs her.", "looks at her and", "hands her
-    one"), not a possessive ("her bag")."""
-    following = tokens[index + 1] if index + 1 < len(tokens) else None
-    return (
-        following is None
-        or not following.text[:1].isalpha()
-        or following.low in _ARTICLES
-        or following.low in _GIVEN_COUNTS
-        or following.low in _PREPOSITIONS
-        or following.low in _CONJUNCTIONS
-        or following.low in _SMALL_CLAUSE
-        or following.low in _PARTICLES
-    )
-
-
-def _object_pronoun(tokens: Sequence[_Tok], start: int) -> str | None:
-    """The first "him" or object "her" of the sentence from `start`, if any."""
-    for index in range(start, len(tokens)):
-        low = tokens[index].low
-        if low == "him" or (low == "her" and _object_her(tokens, index)):
-            return low
-    return None
-
-
-def _a_noun_pair(tokens: Sequence[_Tok], entries: Sequence[ActionEntry]) -> bool:
-    """Whether a two-word sentence is a noun and a noun spelled like a verb's base form
-    ("Cigar smoke.", "Engine roar."): a singular subject would take the verb's -s form."""
-    words = [t for t in tokens if t.text[:1].isalnum()]
-    first = tokens[0]
-    return (
-        len(words) == 2
-        and first.text[:1].isupper()
-        and first.low not in _PLURAL_SUBJECTS
-        and any(tokens[1].low == entry.verb for entry in entries)
-    )
-
-
-def _owns(token: _Tok) -> bool:
-    """Whether `token` says whose a noun after it is: "her", "their", "Sophie's"."""
-    return token.low in _OWNERS or token.possessive
-
-
-def _names_nothing(region: Sequence[_Tok]) -> bool:
-    """Whether the words after a verb name no thing it is done to: none, or a manner or a
-    place ("in silence", "from the doorway", "closely", "up from his paper"), or the doer's
-    own head ("lifts his head")."""
-    words = [t for t in region if t.text[:1].isalpha() and t.low not in _PARTICLES]
-    first = words[0] if words else None
-    if first is not None and _owns(first) and len(words) > 1 and words[1].low in _LIFTED:
-        return True
-    return first is None or first.low in _PREPOSITIONS | {"in"} or first.adverb
-
-
-def _names_a_place(region: Sequence[_Tok]) -> bool:
-    """Whether the words after a verb name where a look goes ("up at the sky", "down at the
-    table", "at us"), not counting "up" and "down" themselves, nor where it comes from ("up
-    from his paper")."""
-    for token in region:
-        if token.low == "from":
-            return False
-        if token.low in _PLACES:
-            return True
-    return False
-
-
-def _inverted_subject(tokens: Sequence[_Tok], verb: _Verb, names: NameIndex) -> list[str] | None:
-    """The names after a verb of posture that a place opens the sentence with: "Around it sit
-    MARK, JEN and TOMAS", "At the bar stands BEN"; None when the sentence is no such."""
-    entry = verb.entry
-    if (
-        entry is None
-        or not entry.behaviours
-        or any(t.channel != "posture" for t in entry.behaviours)
-        or not tokens
-        or tokens[0].low not in _PLACE_OPENERS
-    ):
-        return None
-    found: list[str] = []
-    k = verb.position + 1
-    while k < len(tokens):
-        match = names.match_starting(tokens, k)
-        if match is not None and not tokens[k].possessive:
-            found.append(match[0])
-            k = match[1]
-        elif found and tokens[k].low in (",", "and", "&"):
-            k += 1
-        else:
-            break
-    return found or None
-
-
-def _plural(token: _Tok) -> bool:
-    """Whether `token` is a lower-case plural noun that may name people ("kids", "parents")."""
-    return (
-        token.text.isalpha()
-        and token.text.islower()
-        and (token.low.endswith("s") or token.low in _IRREGULAR_PLURALS)
-    )
-
-
-def _before_an_appositive(
-    tokens: Sequence[_Tok], begin: int, end: int, names: NameIndex
-) -> int | None:
-    """Where the name ends whose appositive ends at `end` (", the bride" in "NADIA, the
-    bride, and OMAR"): up to four lower-case words after a comma after a name; else None."""
-    k = end
-    while k >= begin and end - k < 4 and tokens[k].text.isalpha() and tokens[k].text.islower():
-        k -= 1
-    if k == end or k <= begin or tokens[k].text != ",":
-        return None
-    return k - 1 if names.match_ending(tokens, k - 1) is not None else None
-
-
-def _named_between_commas(
-    tokens: Sequence[_Tok], begin: int, comma: int, names: NameIndex
-) -> list[str]:
-    """The names set off by commas just before a verb, naming who a noun before them is:
-    "Their kids, ZOE and SAM, sit" (ZOE and SAM); empty when anything else stands between."""
-    opening = next((i for i in range(comma - 1, begin - 1, -1) if tokens[i].text == ","), None)
-    if opening is None or opening == begin or names.match_ending(tokens, opening - 1):
-        return []  # "The BEST MAN, Tony, taps his glass": the name is the BEST MAN's own
-    found: list[str] = []
-    k = opening + 1
-    while k < comma:
-        match = names.match_starting(tokens, k)
-        if match is not None and not tokens[k].possessive:
-            found.append(match[0])
-            k = match[1]
-        elif tokens[k].low in ("and", "&") and found:
-            k += 1
-        elif tokens[k].low in TITLES and k + 1 < comma:
-            k += 1  # "The prosecutor, MR. KLEIN (50s), rises"
-        else:
-            return []
-    return found
-
-
-def _opens_an_absolute(token: _Tok) -> bool:
-    """Whether a part named after `token` stands in a phrase of its own, its owner the doer's
-    (", arms folded", "with eyes closed")."""
-    return token.text == "," or token.low == "with"
-
-
-def _joins_people(tokens: Sequence[_Tok], index: int, names: NameIndex) -> bool:
-    """Whether the "and" at `index` joins a name to another person ("gives Nar and Yor a
-    glare", "Ana and the boy"), so that the verb's clause goes on past it."""
-    if tokens[index].low != "and" or index == 0 or index + 1 >= len(tokens):
-        return False
-    after = tokens[index + 1]
-    return names.match_ending(tokens, index - 1) is not None and (
-        after.low in _DETERMINERS
-        or after.low in ("him", "them")
-        or names.match_starting(tokens, index + 1) is not None
-    )
-
-
-def _is_passive(tokens: Sequence[_Tok], position: int, after_passive: bool) -> bool:
-    """Whether the verb at `position` is a participle after a passive auxiliary ("is punched",
-    "gets knocked down", "was suddenly hit"), adverbs between them, or joined to a passive
-    participle before it ("is punched and knocked down")."""
-    word = tokens[position].low
-    if word.endswith("ing"):
-        return False
-    before = position - 1
-    while before >= 0 and tokens[before].adverb:
-        before -= 1
-    if before < 0:
-        return False
-    if tokens[before].low in _PASSIVE_AUXILIARIES:
-        return True
-    return after_passive and tokens[before].low in _CLAUSE_BREAKS and not word.endswith("s")
-
-
-def _object_match(
-    words: tuple[str, ...], tokens: Sequence[_Tok], start: int, names: NameIndex
-) -> int | None:
-    """Where an action entry's object `words` end when they are written from token `start`, or
-    None: `*` is any one word but a clause's joint ("gives Nar and Yor a glare" gives Nar
-    nothing), `$person` a character's name (not its possessive: "pushes Ben's chair" pushes
-    no one)."""
-    index = start
-    for word in words:
-        if index >= len(tokens):
-            return None
-        if word == PERSON:
-            match = names.match_starting(tokens, index)
-            if match is None or tokens[match[1] - 1].possessive:
-                return None
-            index = match[1]
-            continue
-        seen = tokens[index].low
-        if not (
-            word == seen
-            or (word == "*" and any(c.isalnum() for c in seen) and seen not in _CLAUSE_BREAKS)
-        ):
-            return None
-        index += 1
-    return index
-
-
-@dataclass(slots=True)
-class _Verb:
-    position: int
-    entry: ActionEntry | None  # None: a known verb whose object matched no entry
-    negated: bool
-    object_end: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class _Relative:
-    """A relative clause on a character: "Ben, who smiles," from the "who" to its closing
-    comma (or the sentence's end)."""
-
-    start: int
-    end: int
-    antecedent: str
-    opens: bool  # no verb before it: its antecedent is the sentence's subject
-    closed: bool  # a comma closes it, and the main clause goes on after it
-
-    def describes(self, tokens: Sequence[_Tok]) -> bool:
-        """Whether the clause's verbs say what the antecedent is like, not what they do now:
-        "Ana, who smiles a lot, sits", "who mutters at everyone" (but "Greg, who leans back in
-        his chair, watches" and "Ana, who is still smiling, sits" do it now)."""
-        if not (self.opens and self.closed):
-            return False
-        said = f" {' '.join(token.low for token in tokens[self.start : self.end])} "
-        return any(f" {words} " in said for words in _HABITUAL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -1509,12 +423,12 @@ class ActionParser:
         carried: list[str] = [default_subject] if default_subject else []
         gloss = gloss_for(language, text)
         tokens = (
-            _tokens(text)
+            tokenize(text)
             if gloss is None
             else _glossed_tokens(text, gloss, names, self._verb_forms)
         )
-        previous: list[_Tok] = []
-        for sentence in _sentences(tokens):
+        previous: list[Tok] = []
+        for sentence in split_sentences(tokens):
             sentence = self._looking_on(sentence, previous)
             previous = sentence
             carried = self._sentence(
@@ -1526,14 +440,14 @@ class ActionParser:
                 cues,
                 emotions,
                 actors,
-                None if stage is None else (stage, _place_words(place)),
+                None if stage is None else (stage, place_words(place)),
                 feelings,
             )
             if default_subject and not carried:
                 carried = [default_subject]
         return cues
 
-    def _looking_on(self, sentence: list[_Tok], previous: list[_Tok]) -> list[_Tok]:
+    def _looking_on(self, sentence: list[Tok], previous: list[Tok]) -> list[Tok]:
         """A sentence without a verb that goes on with the look before it looks again: "Priya
         stares at the envelope. Then at him." is "Then (stares) at him."; so does such a clause
         after a comma ("looks at the glass, then at him")."""
@@ -1550,7 +464,7 @@ class ActionParser:
             return sentence
         return [sentence[0], replace(look, start=sentence[1].start), *sentence[1:]]
 
-    def _looking_on_in(self, sentence: list[_Tok]) -> list[_Tok]:
+    def _looking_on_in(self, sentence: list[Tok]) -> list[Tok]:
         """`sentence` with the look before a verbless ", then at him" said again there."""
         for index in range(1, len(sentence) - 2):
             if not (
@@ -1575,7 +489,7 @@ class ActionParser:
 
     def _sentence(
         self,
-        tokens: list[_Tok],
+        tokens: list[Tok],
         names: NameIndex,
         tracker: ReferenceTracker,
         on_stage: Sequence[str],
@@ -1597,11 +511,11 @@ class ActionParser:
         lists = self._lists(tokens, mentions, names)
         verbs = self._verbs(tokens, names)
         if not verbs:
-            cues.extend(_seated_in_list(tokens, mentions))
+            cues.extend(seated_in_list(tokens, mentions))
         relatives = self._relatives(tokens, names, verbs)
         subject = carried
         previous_end = 0
-        inside: _Relative | None = None  # the relative clause the verb before was in
+        inside: Relative | None = None  # the relative clause the verb before was in
         outer: list[str] = []  # the subject the main clause goes on with after it
         subjects: list[tuple[int, list[str]]] = []  # (verb position, its subject)
         doing: list[str] = []  # who the sentence names doing anything, the lexicon's or not
@@ -1619,7 +533,7 @@ class ActionParser:
             while lists and lists[0][0] < region_end:
                 opens, listed = lists.pop(0)
                 tracker.mention_list(listed)
-                if opens >= 2 and tokens[opens - 1].text == "," and _plural(tokens[opens - 2]):
+                if opens >= 2 and tokens[opens - 1].text == "," and plural(tokens[opens - 2]):
                     tracker.call(tokens[opens - 2].low, listed)  # "Their kids, ZOE and SAM,"
             relative = next((r for r in relatives if r.start < verb.position < r.end), None)
             if inside is not None and relative is not inside:
@@ -1632,7 +546,7 @@ class ActionParser:
             else:
                 found = self._subject(tokens, previous_end, region_end, names, tracker, on_stage)
             if not found and number == 0:
-                found = _inverted_subject(tokens, verb, names) or found
+                found = inverted_subject(tokens, verb, names) or found
             if found is None and (not subject or number == 0):
                 # The first verb of a sentence after one it does not know has the sentence's
                 # own subject, not the last sentence's: "TOMAS knocks and enters."
@@ -1642,12 +556,12 @@ class ActionParser:
             if found is not None:
                 found = _struck_one(tokens, previous_end, verb, found, tracker)
                 subject = found
-                if not isinstance(found, _Group):
+                if not isinstance(found, Group):
                     doing.extend(found)
             previous_end = verb.position + 1
-            if number == 0 and subject and not isinstance(subject, _Group) and not verb.negated:
+            if number == 0 and subject and not isinstance(subject, Group) and not verb.negated:
                 # Where the sentence opens says they sit, whatever its verb does.
-                cues.extend(_seated_by_place(tokens, verb, subject))
+                cues.extend(seated_by_place(tokens, verb, subject))
             if not subject or verb.entry is None or verb.negated:
                 continue
             if relative is not None and relative.describes(tokens):
@@ -1656,7 +570,7 @@ class ActionParser:
             if actors is not None:
                 named = {name for _, name in mentions}
                 actors.extend((name, verb.entry.verb) for name in subject if name in named)
-            if not isinstance(subject, _Group):
+            if not isinstance(subject, Group):
                 for name in subject:
                     tracker.mention(name)
             # "stands to leave", "turns to go": what they mean to do, not yet done.
@@ -1677,7 +591,7 @@ class ActionParser:
                     tracker.strikes(struck)
             if verb.entry.passive:
                 self._agent_acts(tokens, verb, subject, names, cues)
-            if isinstance(subject, _Everyone):
+            if isinstance(subject, Everyone):
                 everyone.append((first, len(cues)))
             else:
                 singles.update(subject)
@@ -1717,7 +631,7 @@ class ActionParser:
 
     @staticmethod
     def _opener(
-        tokens: list[_Tok], mentions: list[tuple[int, str]], tracker: ReferenceTracker
+        tokens: list[Tok], mentions: list[tuple[int, str]], tracker: ReferenceTracker
     ) -> list[tuple[int, list[str]]]:
         """Who a sentence with no verb of the lexicon opens with, as a subject at its start:
         "Nina wraps both hands around it, eyes closed" is about Nina."""
@@ -1729,7 +643,7 @@ class ActionParser:
         return []
 
     def _worn_faces(
-        self, tokens: list[_Tok], names: NameIndex, tracker: ReferenceTracker, cues: list[ActionCue]
+        self, tokens: list[Tok], names: NameIndex, tracker: ReferenceTracker, cues: list[ActionCue]
     ) -> None:
         """A face worn by someone named after it ("A smile spreads across her face.", "the
         ghost of a smile on her lips", "a frown on Ben's face"): the owner's face as its verb
@@ -1742,7 +656,7 @@ class ActionParser:
                 (
                     end
                     for end in range(index + 1, len(tokens))
-                    if tokens[end].low in _CLAUSE_BREAKS or tokens[end].text in _STOPS
+                    if tokens[end].low in CLAUSE_BREAKS or tokens[end].text in STOPS
                 ),
                 len(tokens),
             )
@@ -1760,7 +674,7 @@ class ActionParser:
                 continue
             before = tokens[max(0, index - 4) : index]
             degree = self._degree(tokens, 0, [*before, token])
-            trigger = _said(tokens[max(0, index - 1) : clause])
+            trigger = text_of(tokens[max(0, index - 1) : clause])
             for template in entry.behaviours:
                 value = round(min(1.0, template.intensity * degree), 3)
                 template = replace(template, intensity=value)
@@ -1768,7 +682,7 @@ class ActionParser:
 
     def _part_actions(
         self,
-        tokens: list[_Tok],
+        tokens: list[Tok],
         names: NameIndex,
         tracker: ReferenceTracker,
         group: list[str],
@@ -1820,10 +734,10 @@ class ActionParser:
                     if group != list(everyone)
                     else tracker.they(everyone)  # "Michael and Sophie sit. Their eyes meet."
                 )
-                looked_at = _names_from(tokens, at + 1, names, tracker=tracker)
+                looked_at = names_from(tokens, at + 1, names, tracker=tracker)
                 owners = [name for name in owners if name not in looked_at]
                 owners = owners if len(owners) > 1 or tokens[index].low == "all" else []
-            elif _opens_an_absolute(tokens[index]):
+            elif opens_an_absolute(tokens[index]):
                 before = [found for at, found in subjects if at < index]
                 after = [found for at, found in subjects if at > index]
                 doer = before[-1] if before else after[0] if after else []
@@ -1836,7 +750,7 @@ class ActionParser:
 
     def _part_verb(
         self,
-        tokens: list[_Tok],
+        tokens: list[Tok],
         at: int,
         owners: list[str],
         names: NameIndex,
@@ -1856,13 +770,13 @@ class ActionParser:
         for parts, entry in self._part_verbs.get(tokens[position].low, ()):
             if part in parts and self._object_end(tokens, position, entry, names) is not None:
                 # The object reaches to the clause's end: "her eyes go to Ben".
-                verb = _Verb(position, entry, negated=False, object_end=len(tokens))
+                verb = Verb(position, entry, negated=False, object_end=len(tokens))
                 self._emit(tokens, verb, owners, names, tracker, group, cues, at)
                 return
 
     @staticmethod
     def _owner(
-        tokens: list[_Tok], index: int, names: NameIndex, tracker: ReferenceTracker
+        tokens: list[Tok], index: int, names: NameIndex, tracker: ReferenceTracker
     ) -> str | None:
         """The character whose part follows token `index`: a name's possessive ("Ana's"), or
         his / her, someone named before it ("His eyes land on Liam." are not Liam's)."""
@@ -1871,12 +785,12 @@ class ActionParser:
             match = names.match_ending(tokens, index)
             return match[0] if match is not None else None
         if token.low in ("his", "her") and not token.glossed:
-            return tracker.resolve(token.low, exclude=_names_from(tokens, index + 1, names))
+            return tracker.resolve(token.low, exclude=names_from(tokens, index + 1, names))
         return None
 
     @staticmethod
     def _lists(
-        tokens: list[_Tok], mentions: list[tuple[int, str]], names: NameIndex
+        tokens: list[Tok], mentions: list[tuple[int, str]], names: NameIndex
     ) -> list[tuple[int, list[str]]]:
         """Names written as one list ("Chalf, Nar and Yor"), with where each list starts."""
         found: list[tuple[int, list[str]]] = []
@@ -1897,9 +811,9 @@ class ActionParser:
         return found
 
     @staticmethod
-    def _relatives(tokens: list[_Tok], names: NameIndex, verbs: list[_Verb]) -> list[_Relative]:
+    def _relatives(tokens: list[Tok], names: NameIndex, verbs: list[Verb]) -> list[Relative]:
         """The relative clauses on a character in a sentence: "Ben, who smiles, ..."."""
-        found: list[_Relative] = []
+        found: list[Relative] = []
         for index, token in enumerate(tokens):
             if token.low != "who" or token.glossed:
                 continue
@@ -1912,10 +826,10 @@ class ActionParser:
                 len(tokens),
             )
             opens = not any(verb.position < index for verb in verbs)
-            found.append(_Relative(index, end, match[0], opens, end < len(tokens) - 1))
+            found.append(Relative(index, end, match[0], opens, end < len(tokens) - 1))
         return found
 
-    def _mentions(self, tokens: list[_Tok], names: NameIndex) -> list[tuple[int, str]]:
+    def _mentions(self, tokens: list[Tok], names: NameIndex) -> list[tuple[int, str]]:
         found: list[tuple[int, str]] = []
         index = 0
         while index < len(tokens):
@@ -1927,8 +841,8 @@ class ActionParser:
             index = match[1]
         return found
 
-    def _verbs(self, tokens: list[_Tok], names: NameIndex) -> list[_Verb]:
-        verbs: list[_Verb] = []
+    def _verbs(self, tokens: list[Tok], names: NameIndex) -> list[Verb]:
+        verbs: list[Verb] = []
         object_end = 0  # the object of the verb before ends here: "exchange glances"
         after_passive = False  # the verb before was a passive participle
         for position, token in enumerate(tokens):
@@ -1937,14 +851,14 @@ class ActionParser:
                 continue
             if position == 0 and self._opens_with_a_noun(tokens):
                 continue
-            if position == 1 and _a_noun_pair(tokens, entries):
+            if position == 1 and a_noun_pair(tokens, entries):
                 continue  # "Cigar smoke.": a bare verb form after a singular is a noun
-            if position > 0 and tokens[position - 1].low in _DETERMINERS:
+            if position > 0 and tokens[position - 1].low in DETERMINERS:
                 continue  # "a look", "the waves": a noun
             if (
                 position > 1
                 and tokens[position - 1].low == "one"
-                and (tokens[position - 2].low in _PREPOSITIONS or tokens[position - 2].low == "in")
+                and (tokens[position - 2].low in PREPOSITIONS or tokens[position - 2].low == "in")
             ):
                 continue  # "in one gulp", "with one look": a noun ("No one moves" is a verb)
             if (
@@ -1956,12 +870,12 @@ class ActionParser:
             if (
                 position > 1
                 and tokens[position - 1].low in self._parts
-                and _opens_an_absolute(tokens[position - 2])
+                and opens_an_absolute(tokens[position - 2])
             ):
                 continue  # ", head bowed": what the part does (`_part_actions`)
             if (
                 position > 0
-                and tokens[position - 1].low in _PREPOSITIONS
+                and tokens[position - 1].low in PREPOSITIONS
                 and tokens[position - 1].low != "to"
                 and any(token.low == entry.verb for entry in entries)
             ):
@@ -1975,11 +889,11 @@ class ActionParser:
             if (
                 token.low == "back"
                 and position > 0
-                and tokens[position - 1].low not in _PLURAL_SUBJECTS | {"to"}
+                and tokens[position - 1].low not in PLURAL_SUBJECTS | {"to"}
                 and names.match_ending(tokens, position - 1) is None
             ):
                 continue  # "pulls the cap back on": a particle; "They back away" is a verb
-            if token.low in _PASSIVE_AUXILIARIES and self._opens_a_passive(tokens, position):
+            if token.low in PASSIVE_AUXILIARIES and self._opens_a_passive(tokens, position):
                 continue  # "gets kicked out": the auxiliary of a passive, not "gets out"
             before = tokens[position - 1] if position > 0 else None
             if (
@@ -1991,7 +905,7 @@ class ActionParser:
                 continue
             # In the passive ("Ben is punched") a verb with passive entries reads only them: its
             # subject is whom it is done to. One without keeps its meaning ("is slumped").
-            passive = _is_passive(tokens, position, after_passive) and any(
+            passive = is_passive(tokens, position, after_passive) and any(
                 e.passive for e in entries
             )
             after_passive = passive
@@ -2012,7 +926,7 @@ class ActionParser:
                 tokens[position - 1].low in NEGATIONS
                 or (position > 1 and tokens[position - 2].low in NEGATIONS)
                 or self._ceased(tokens, position)
-                or _negative_ending_after(tokens, position, 1)
+                or negative_ending_after(tokens, position, 1)
             )
             if (
                 entry is not None
@@ -2020,10 +934,10 @@ class ActionParser:
                 and not self._stops_moving(tokens, position)
             ):
                 entry = None  # "stops smiling": no smile, and no halt either
-            verbs.append(_Verb(position, entry, negated))
+            verbs.append(Verb(position, entry, negated))
         return verbs
 
-    def _opens_with_a_noun(self, tokens: list[_Tok]) -> bool:
+    def _opens_with_a_noun(self, tokens: list[Tok]) -> bool:
         """Whether the sentence opens with a noun spelled like a verb of the lexicon, its
         subject ("Smoke rises from the pan.", "Tears roll down her cheeks."), not a verb whose
         subject is the sentence before's ("Nods. Smiles at Ben."): an action line drops its
@@ -2040,7 +954,7 @@ class ActionParser:
         )
 
     @staticmethod
-    def _ceased(tokens: list[_Tok], position: int) -> bool:
+    def _ceased(tokens: list[Tok], position: int) -> bool:
         """Whether a ceasing verb ends the verb at `position`: "stops smiling", "ceases to
         smile" (not "stops to look": that one pauses, then looks)."""
         before = tokens[position - 1].low if position > 0 else ""
@@ -2048,7 +962,7 @@ class ActionParser:
             return tokens[position].low.endswith("ing")
         return before == "to" and position > 1 and tokens[position - 2].low.startswith("ceas")
 
-    def _stops_moving(self, tokens: list[_Tok], position: int) -> bool:
+    def _stops_moving(self, tokens: list[Tok], position: int) -> bool:
         """Whether the ceasing verb at `position` halts a movement ("stops walking", "stops")
         rather than ending a behaviour of the face or hands ("stops smiling")."""
         after = tokens[position + 1] if position + 1 < len(tokens) else None
@@ -2061,7 +975,7 @@ class ActionParser:
             t.channel == "posture" and t.lexeme in _MOVEMENTS for e in entries for t in e.behaviours
         )
 
-    def _opens_a_passive(self, tokens: list[_Tok], position: int) -> bool:
+    def _opens_a_passive(self, tokens: list[Tok], position: int) -> bool:
         """Whether the auxiliary at `position` is followed by a participle the lexicon reads in
         the passive."""
         after = position + 1
@@ -2072,7 +986,7 @@ class ActionParser:
         return any(e.passive for e in self._by_form.get(tokens[after].low, ()))
 
     @staticmethod
-    def _turns_a_thing(tokens: list[_Tok], position: int, entry: ActionEntry) -> bool:
+    def _turns_a_thing(tokens: list[Tok], position: int, entry: ActionEntry) -> bool:
         """A hand turning a thing ("turning a brass key", "turns the page"), not the body."""
         if {(t.channel, t.lexeme) for t in entry.behaviours} != {("posture", "turn")}:
             return False
@@ -2080,11 +994,11 @@ class ActionParser:
         if following[2:] == ["way"]:
             return False  # "spins the wrong way", "turns the other way"
         return (
-            len(following) >= 2 and following[0] in _DETERMINERS and following[1] not in _BODY_TURNS
+            len(following) >= 2 and following[0] in DETERMINERS and following[1] not in _BODY_TURNS
         )
 
     def _object_end(
-        self, tokens: list[_Tok], position: int, entry: ActionEntry, names: NameIndex
+        self, tokens: list[Tok], position: int, entry: ActionEntry, names: NameIndex
     ) -> int | None:
         """Where the object the entry asks for ends (the verb's own end for an entry that asks
         for none), or None when it is not there. It never reaches past a joint that another
@@ -2099,7 +1013,7 @@ class ActionParser:
         for offset in range(reach):
             at = position + 1 + offset
             if (
-                tokens[at].low in _CLAUSE_BREAKS
+                tokens[at].low in CLAUSE_BREAKS
                 and at + 1 < len(tokens)
                 and tokens[at + 1].low in self._verb_forms
             ):
@@ -2113,33 +1027,33 @@ class ActionParser:
                 (
                     offset
                     for offset in range(reach)
-                    if tokens[position + 1 + offset].low in _CLAUSE_BREAKS
-                    and not _joins_people(tokens, position + 1 + offset, names)
+                    if tokens[position + 1 + offset].low in CLAUSE_BREAKS
+                    and not joins_people(tokens, position + 1 + offset, names)
                 ),
                 reach,
             )
             reach = min(reach, clause)
         for words in entry.objects:
             for start in range(position + 1, position + 1 + reach):
-                end = _object_match(words, tokens, start, names)
+                end = object_match(words, tokens, start, names)
                 if end is not None and not self._her_thing(words, tokens, end):
                     return end
         return None
 
-    def _her_thing(self, words: tuple[str, ...], tokens: list[_Tok], end: int) -> bool:
+    def _her_thing(self, words: tuple[str, ...], tokens: list[Tok], end: int) -> bool:
         """Whether an object that ends in "her" is hers, a thing, not her: "knocks her chair
         over" knocks no one ("looks at her hands" still looks at her)."""
         her = tokens[end - 1]
         return (
             words[-1] == "her"
             and not her.glossed
-            and not _object_her(tokens, end - 1)
+            and not object_her(tokens, end - 1)
             and tokens[end].low not in self._parts
         )
 
     def _subject(
         self,
-        tokens: list[_Tok],
+        tokens: list[Tok],
         begin: int,
         end: int,
         names: NameIndex,
@@ -2155,7 +1069,7 @@ class ActionParser:
             tokens[j].low in _SKIPPABLE or tokens[j].low in NEGATIONS or tokens[j].adverb
         ):
             j -= 1  # "She slowly sits", "She doesn't look up": the subject is "she" all the same
-        if j < begin or (tokens[j].low in _CONJUNCTIONS and tokens[j].text != ","):
+        if j < begin or (tokens[j].low in CONJUNCTIONS and tokens[j].text != ","):
             return None
         if tokens[j].low == DROPPED_SUBJECT:
             return None
@@ -2163,7 +1077,7 @@ class ActionParser:
             if j == end - 1 and tokens[end].low.endswith("ing"):
                 return None  # "Ana turns, crossing her arms"
             return (
-                _named_between_commas(tokens, begin, j, names)
+                named_between_commas(tokens, begin, j, names)
                 or self._appositive(tokens, begin, j, names, tracker, on_stage)
                 or None
             )
@@ -2174,7 +1088,7 @@ class ActionParser:
 
     @staticmethod
     def _dropped_subject(
-        tokens: list[_Tok], begin: int, end: int, tracker: ReferenceTracker
+        tokens: list[Tok], begin: int, end: int, tracker: ReferenceTracker
     ) -> list[str] | None:
         """A subject the language left out ("Se levanta.", see `action_gloss`) with none
         carried from the sentence before: the one mentioned last."""
@@ -2185,7 +1099,7 @@ class ActionParser:
 
     def _nearest_subject(
         self,
-        tokens: list[_Tok],
+        tokens: list[Tok],
         begin: int,
         end: int,
         names: NameIndex,
@@ -2203,18 +1117,18 @@ class ActionParser:
             match = names.match_ending(tokens, k)
             if match is not None and not token.possessive:
                 start = self._noun_phrase_start(tokens, begin, match[1])
-                if start == begin or tokens[start - 1].low in _CONJUNCTIONS:
+                if start == begin or tokens[start - 1].low in CONJUNCTIONS:
                     return [match[0]]
         return None
 
-    def _noun_phrase_start(self, tokens: list[_Tok], begin: int, start: int) -> int:
+    def _noun_phrase_start(self, tokens: list[Tok], begin: int, start: int) -> int:
         """Where the noun phrase that ends in a name starting at `start` begins: at an article
         or possessive before it, over up to three lower-case words or words in capitals ("A
         BARTENDER", "Her son LEO", "the old man BEN", "A LITTLE GIRL" found by "GIRL"); else
         at the name."""
         for first in range(start - 1, max(begin, start - 4) - 1, -1):
             token = tokens[first]
-            if token.low in _DETERMINERS:
+            if token.low in DETERMINERS:
                 return first
             if (
                 not token.text.isalpha()
@@ -2226,7 +1140,7 @@ class ActionParser:
 
     def _appositive(
         self,
-        tokens: list[_Tok],
+        tokens: list[Tok],
         begin: int,
         j: int,
         names: NameIndex,
@@ -2248,7 +1162,7 @@ class ActionParser:
 
     def _subject_at(
         self,
-        tokens: list[_Tok],
+        tokens: list[Tok],
         begin: int,
         j: int,
         names: NameIndex,
@@ -2258,39 +1172,39 @@ class ActionParser:
         token = tokens[j]
         if token.low in ("he", "she"):
             # Not one the clause goes on to name: "He hugs Mark." is not Mark.
-            later = _names_from(tokens, j + 1, names, clause=True)
+            later = names_from(tokens, j + 1, names, clause=True)
             name = tracker.resolve(token.low, exclude=later)
             return [name] if name else []
         called = tracker.called(token.low)
         if called and all(name in on_stage for name in called):
-            return _Group(called)  # "The kids cheer."
+            return Group(called)  # "The kids cheer."
         of_them = token.low == "them" and j > begin and tokens[j - 1].low == "of"
         if (
             token.low == "they"
             or (token.low in self._groups and names.match_ending(tokens, j) is None)
             or of_them
         ):
-            if token.low in _GROUP_NOUNS and _introduces(tokens, begin, j):
+            if token.low in _GROUP_NOUNS and introduces(tokens, begin, j):
                 return []  # "A dozen FRIENDS leap out": new people, none of the cast
             counted = tokens[j - 2].low if of_them and j - 2 >= begin else token.low
             size = _GROUP_SIZES.get(counted)
             if size is not None:
                 # "They both stare at her." after Mrs. Patel speaks: the two who are not her.
-                acted_on = _object_pronoun(tokens, j + 1)
+                acted_on = object_pronoun(tokens, j + 1)
                 aside = tracker.resolve(acted_on, learn=False) if acted_on else None
                 group = tracker.group(size, on_stage, aside=[aside] if aside else [])
-                return _Everyone(group) if group == list(on_stage) else _Group(group)
+                return Everyone(group) if group == list(on_stage) else Group(group)
             if token.low == "others":
                 # "Priya leaves. The others let out a breath.": all but who just acted.
                 rest = [name for name in on_stage if name not in tracker.last_doers]
-                return _Everyone(rest or on_stage)
+                return Everyone(rest or on_stage)
             owner = (
                 None if token.low == "they" else self._owner_of(tokens, begin, j, names, tracker)
             )
             if owner is not None:
                 # "Her friends laugh": everyone but her.
-                return _Everyone([name for name in on_stage if name != owner] or on_stage)
-            return _Everyone(tracker.they(on_stage) if token.low == "they" else on_stage)
+                return Everyone([name for name in on_stage if name != owner] or on_stage)
+            return Everyone(tracker.they(on_stage) if token.low == "they" else on_stage)
         cluster: list[str] = []
         k = j
         if (
@@ -2304,7 +1218,7 @@ class ActionParser:
             match = names.match_ending(tokens, k)
             if match is None and cluster:
                 # "NADIA, the bride, and OMAR, the groom, sit": past what the name before is.
-                before = _before_an_appositive(tokens, begin, k, names)
+                before = before_an_appositive(tokens, begin, k, names)
                 if before is not None:
                     k = before
                     continue
@@ -2322,12 +1236,12 @@ class ActionParser:
             break
         if not cluster:
             return None
-        if k >= begin and tokens[k].low in _PREPOSITIONS:
+        if k >= begin and tokens[k].low in PREPOSITIONS:
             return None  # "looks at Ana and smiles": Ana is an object
         return list(dict.fromkeys(cluster))
 
     def _owner_of(
-        self, tokens: list[_Tok], begin: int, j: int, names: NameIndex, tracker: ReferenceTracker
+        self, tokens: list[Tok], begin: int, j: int, names: NameIndex, tracker: ReferenceTracker
     ) -> str | None:
         """Whose the group noun at `j` is: "her friends", "Ana's men" (`_owner`); None for no
         one's."""
@@ -2342,7 +1256,7 @@ class ActionParser:
     # -- behaviours ------------------------------------------------------------------------------
 
     def _stage_change(
-        self, tokens: list[_Tok], verb: _Verb, place: frozenset[str]
+        self, tokens: list[Tok], verb: Verb, place: frozenset[str]
     ) -> StageChangeKind | None:
         """Whether the verb has its subject come on or go off: its entry says so ("enters",
         "leaves", "comes in"), or a verb of moving is followed by a particle of
@@ -2370,26 +1284,26 @@ class ActionParser:
             if (
                 len(after) >= len(words)
                 and all(word in ("*", said) for word, said in zip(words, after, strict=False))
-                and _ends_a_particle(tokens, first + len(words))
+                and ends_a_particle(tokens, first + len(words))
             ):
                 return change
         into = 1 if after[:1] == ["into"] else 2 if after[:2] == ["out", "of"] else 0
         if not into:
             return None
-        named = [w for w in after[into:] if w not in _DETERMINERS][:2]
+        named = [w for w in after[into:] if w not in DETERMINERS][:2]
         if not named:
             return None
         if named[0] in _SIGHT:
             return "enters" if into == 1 else "exits"  # "walks into view", "out of sight"
         here = named[0] in _ROOMS or any(word in place for word in named)
-        if not here and (not place or after[into] not in _DETERMINERS):
+        if not here and (not place or after[into] not in DETERMINERS):
             return None  # "runs out of time", or no heading to tell
         return ("enters" if here else "exits") if into == 1 else ("exits" if here else "enters")
 
     def _emit(
         self,
-        tokens: list[_Tok],
-        verb: _Verb,
+        tokens: list[Tok],
+        verb: Verb,
         subject: list[str],
         names: NameIndex,
         tracker: ReferenceTracker,
@@ -2407,14 +1321,14 @@ class ActionParser:
         )
         region = region[:stop]
         said = verb.position if said_from is None else said_from
-        trigger = _said(tokens[said : verb.position + 1 + len(region)])
+        trigger = text_of(tokens[said : verb.position + 1 + len(region)])
         person = self._object_person(region, names, tracker, subject)
         degree = self._degree(tokens, said, region)
-        if isinstance(subject, _Everyone) and person is None:
+        if isinstance(subject, Everyone) and person is None:
             # "They glance over to see her": everyone else looks at her.
             person = self._object_person(region, names, tracker, [])
             if person is not None and person in subject and len(subject) > 1:
-                subject = _Everyone(name for name in subject if name != person)
+                subject = Everyone(name for name in subject if name != person)
             else:
                 person = None
         # "Glances at it": where the thing named last, in this sentence or one before, is.
@@ -2430,7 +1344,7 @@ class ActionParser:
                 template = replace(
                     template, intensity=round(min(1.0, template.intensity * degree), 3)
                 )
-            if template.target == "$place" and _each_other(region):
+            if template.target == "$place" and each_other(region):
                 # "They stare at each other", "gaze into each other's eyes".
                 template = replace(template, target="$each_other")
             if (
@@ -2438,7 +1352,7 @@ class ActionParser:
                 and template.target == "$object"
                 and person is None
                 and len(subject) == 2
-                and (_names_nothing(region) or [t.low for t in region][:1] == ["hands"])
+                and (names_nothing(region) or [t.low for t in region][:1] == ["hands"])
             ):
                 # "Paul and Kate hug.", "They shake hands.": each with the other.
                 template = replace(template, target="$each_other")
@@ -2454,13 +1368,13 @@ class ActionParser:
                 spec, seen = template.target, person
                 if spec == "$watched":
                     spec = "$place"
-                    if seen is None and _names_nothing(region) and not _names_a_place(region):
+                    if seen is None and names_nothing(region) and not names_a_place(region):
                         seen = tracker.last(exclude=[name])
                         seen = seen if seen in on_stage else None
                 target = self._target(spec, seen, region, name, it)
                 if template.channel == "gaze" and (target is None or target == name):
                     continue
-                state = template.channel == "posture" and _in_a_state(tokens, verb.position)
+                state = template.channel == "posture" and in_a_state(tokens, verb.position)
                 cues.append(ActionCue(name, template, target, trigger, tokens[said].start, state))
         if verb.entry.behaviours and not any(
             t.channel in ("gaze", "posture") or t.target == "$object" for t in verb.entry.behaviours
@@ -2477,18 +1391,18 @@ class ActionParser:
 
     @staticmethod
     def _looked_at(
-        region: list[_Tok], names: NameIndex, tracker: ReferenceTracker, subject: list[str]
+        region: list[Tok], names: NameIndex, tracker: ReferenceTracker, subject: list[str]
     ) -> str | None:
         """The person a verb's clause says it is done at: after "at", "toward" or "towards",
         or "to" right after the verb ("nods to Ben"; "sits next to Ben" is no look)."""
         for index, token in enumerate(region[:-1]):
-            if not (token.low in _AT or (token.low == "to" and index == 0)):
+            if not (token.low in AT or (token.low == "to" and index == 0)):
                 continue
             match = names.match_starting(region, index + 1)
             if match is not None:
                 return None if region[match[1] - 1].possessive else match[0]
             following = region[index + 1].low
-            if following == "her" and not _object_her(region, index + 1):
+            if following == "her" and not object_her(region, index + 1):
                 continue  # "sinks to her knees": hers, not her
             if following == "them":
                 return tracker.last(exclude=subject)
@@ -2496,7 +1410,7 @@ class ActionParser:
                 return tracker.resolve(following, exclude=subject)
         return None
 
-    def _degree(self, tokens: list[_Tok], said: int, region: list[_Tok]) -> float:
+    def _degree(self, tokens: list[Tok], said: int, region: list[Tok]) -> float:
         """How much of the behaviour the words ask for: the lexicon's `degrees` word right
         before the words that say it or an adverb in its clause ("barely smiles", "nods
         vigorously"), or an adjective before a light verb's noun ("a small nod"). The smallest
@@ -2506,7 +1420,7 @@ class ActionParser:
         if said > 0:
             found.extend(self._degree_at([tokens[said - 1].low], 0, adverb_only=True))
         prefix, hyphen, _ = tokens[said].text.lower().partition("-")
-        if hyphen and prefix in _COMPOUND_PREFIXES:
+        if hyphen and prefix in COMPOUND_PREFIXES:
             found.extend(self._degree_at([prefix], 0, adverb_only=False))
         for index in range(len(lows)):
             found.extend(self._degree_at(lows, index, adverb_only=False))
@@ -2530,8 +1444,8 @@ class ActionParser:
 
     def _agent_acts(
         self,
-        tokens: list[_Tok],
-        verb: _Verb,
+        tokens: list[Tok],
+        verb: Verb,
         subject: list[str],
         names: NameIndex,
         cues: list[ActionCue],
@@ -2557,7 +1471,7 @@ class ActionParser:
         )
         if active is None:
             return
-        trigger = _said(tokens[verb.position : verb.object_end])
+        trigger = text_of(tokens[verb.position : verb.object_end])
         start = tokens[verb.position].start
         for template in active.behaviours:
             target = self._target(template.target, patient, region, agent)
@@ -2565,8 +1479,8 @@ class ActionParser:
 
     def _led(
         self,
-        tokens: list[_Tok],
-        verb: _Verb,
+        tokens: list[Tok],
+        verb: Verb,
         names: NameIndex,
         tracker: ReferenceTracker,
         subject: list[str],
@@ -2584,13 +1498,13 @@ class ActionParser:
         for index, token in enumerate(after):
             if token.low == "with":
                 return self._object_person(after[index + 1 : index + 3], names, tracker, subject)
-            if token.text in _SENTENCE_BREAK or token.low in _CONJUNCTIONS:
+            if token.text in SENTENCE_BREAK or token.low in CONJUNCTIONS:
                 break
         return None
 
     def _object_person(
         self,
-        region: list[_Tok],
+        region: list[Tok],
         names: NameIndex,
         tracker: ReferenceTracker,
         subject: list[str],
@@ -2603,7 +1517,7 @@ class ActionParser:
             if (
                 match is not None
                 and match[0] not in subject
-                and not _gone_by(region, index, match[1])
+                and not gone_by(region, index, match[1])
             ):
                 return match[0]
         for index, token in enumerate(region):
@@ -2633,16 +1547,16 @@ class ActionParser:
                             following in _EYES and not (index and region[index - 1].low == "with")
                         )
                         or following in self._worn  # "watches her smile": the smile she wears
-                        or (token.low == "her" and following in _SMALL_CLAUSE)  # "her go"
+                        or (token.low == "her" and following in SMALL_CLAUSE)  # "her go"
                         or (
                             token.low == "her"
                             and (
                                 not following
                                 or following.endswith("ly")
                                 or following in ("close", "closer", "tight")  # "holds her close"
-                                or following in _PARTICLES  # "shoves her away", "helps her up"
-                                or following in _PREPOSITIONS
-                                or following in _ARTICLES  # "hands her the keys"
+                                or following in PARTICLES  # "shoves her away", "helps her up"
+                                or following in PREPOSITIONS
+                                or following in ARTICLES  # "hands her the keys"
                             )
                         )
                     )
@@ -2658,7 +1572,7 @@ class ActionParser:
     def _target(
         spec: str | None,
         person: str | None,
-        region: list[_Tok],
+        region: list[Tok],
         actor: str,
         it: str | None = None,
     ) -> str | None:
@@ -2669,25 +1583,25 @@ class ActionParser:
             if person is not None and person != actor:
                 return person
             words = {t.low for t in region}
-            if words & _CAMERA:
+            if words & CAMERA:
                 return "camera"
-            if words & _WAYS and not words & (_DOWN - {"down"}):
+            if words & _WAYS and not words & (DOWN - {"down"}):
                 return "away"  # "glances down the corridor": along it, not at the floor
-            if words & _DOWN:
+            if words & DOWN:
                 return "down"
-            if words & _UP:
+            if words & UP:
                 return "up"
             if "it" in words and it is not None:
                 return it
             return "away"
         return spec
 
-    def _thing_place(self, tokens: Sequence[_Tok]) -> str | None:
+    def _thing_place(self, tokens: Sequence[Tok]) -> str | None:
         """Where the last thing `tokens` name is ("the letter": down, "the moon": up, "the
         door": away), or None when they name none; people and body parts are no things."""
         place = None
         for index, token in enumerate(tokens):
-            if token.low not in _DETERMINERS or token.named:
+            if token.low not in DETERMINERS or token.named:
                 continue
             phrase = []
             for word in tokens[index + 1 : index + 4]:
@@ -2697,11 +1611,11 @@ class ActionParser:
             words = set(phrase)
             if not phrase or words & self._no_things:
                 continue
-            place = "down" if words & _DOWN else "up" if words & _UP else "away"
+            place = "down" if words & DOWN else "up" if words & UP else "away"
         return place
 
     def _learn_gender(
-        self, tokens: list[_Tok], mentions: list[tuple[int, str]], tracker: ReferenceTracker
+        self, tokens: list[Tok], mentions: list[tuple[int, str]], tracker: ReferenceTracker
     ) -> None:
         named = {name for _, name in mentions}
         if len(named) != 1:
@@ -2727,7 +1641,7 @@ class ActionParser:
             t.low
             for i, t in enumerate(after)
             if t.low != "him"
-            and not (t.low == "her" and _object_her(after, i))
+            and not (t.low == "her" and object_her(after, i))
             and not (
                 t.low in ("his", "her")
                 and i + 2 < len(after)
@@ -2736,7 +1650,7 @@ class ActionParser:
             )
             and not (t.low in ("his", "her") and someone_elses(i))
         }
-        if (male := bool(words & _MALE)) == bool(words & _FEMALE):
+        if (male := bool(words & MALE)) == bool(words & FEMALE):
             return
         gender = "m" if male else "f"
         # Not against what the name tells while someone else may be meant: "Linda peers over
@@ -2746,7 +1660,7 @@ class ActionParser:
 
     def _learn_from_introductions(
         self,
-        tokens: list[_Tok],
+        tokens: list[Tok],
         mentions: list[tuple[int, str]],
         names: NameIndex,
         tracker: ReferenceTracker,
@@ -2768,25 +1682,25 @@ class ActionParser:
                     and (
                         tokens[at].text.islower()
                         and tokens[at].low != "the"
-                        and not _owns(tokens[at])
+                        and not owns(tokens[at])
                     )
                 ):
                     at -= 1  # "Her little brother, EVAN (9),"
                 owner = tokens[at]
                 if owner.low == "the":
                     names.add_role(kin.low, name)
-                elif _owns(owner) and kin.text.islower():
+                elif owns(owner) and kin.text.islower():
                     names.add_kin(kin.low, name)
-                    if kin.low in _MALE_NOUNS or kin.low in _FEMALE_NOUNS:
-                        tracker.learn(name, "m" if kin.low in _MALE_NOUNS else "f")
+                    if kin.low in MALE_NOUNS or kin.low in FEMALE_NOUNS:
+                        tracker.learn(name, "m" if kin.low in MALE_NOUNS else "f")
             noun = tokens[index - 1] if index > 0 else None
             if noun is not None and noun.text.islower() and not noun.glossed:
-                if noun.low in _MALE_NOUNS or noun.low in _FEMALE_NOUNS:
+                if noun.low in MALE_NOUNS or noun.low in FEMALE_NOUNS:
                     # "her son LEO": he is a son, and "her" is whom the lines before mean.
-                    tracker.learn(name, "m" if noun.low in _MALE_NOUNS else "f")
+                    tracker.learn(name, "m" if noun.low in MALE_NOUNS else "f")
                     if index > 1 and tokens[index - 2].low in ("his", "her"):
                         tracker.resolve(tokens[index - 2].low, exclude=[name])
-                if index > 1 and _owns(tokens[index - 2]):
+                if index > 1 and owns(tokens[index - 2]):
                     names.add_kin(noun.low, name)
             match = names.match_starting(tokens, index)
             end = match[1] if match is not None else index + 1
@@ -2802,7 +1716,7 @@ class ActionParser:
 
     def _learn_description(
         self,
-        tokens: list[_Tok],
+        tokens: list[Tok],
         begin: int,
         starts: set[int],
         cluster: list[str],
@@ -2813,18 +1727,18 @@ class ActionParser:
             low = tokens[position].low
             if position in starts or low in self._by_form:
                 return
-            if len(cluster) == 1 and position > begin and _owns(tokens[position - 1]):
+            if len(cluster) == 1 and position > begin and owns(tokens[position - 1]):
                 names.add_kin(low, cluster[0])  # "GRACE (60s), their mother,"
             if len(cluster) == 1 and position == begin + 1 and tokens[begin].low == "the":
                 names.add_role(low, cluster[0])  # "NADIA (30s), the bride,"
-            if low in _MALE_NOUNS or low in _FEMALE_NOUNS:
+            if low in MALE_NOUNS or low in FEMALE_NOUNS:
                 for name in cluster:
-                    tracker.learn(name, "m" if low in _MALE_NOUNS else "f")
+                    tracker.learn(name, "m" if low in MALE_NOUNS else "f")
                 return
 
     def _emotion_faces(
         self,
-        tokens: list[_Tok],
+        tokens: list[Tok],
         mentions: list[tuple[int, str]],
         subjects: list[tuple[int, list[str]]],
         carried: list[str],
@@ -2846,7 +1760,7 @@ class ActionParser:
 
     def _feelings(
         self,
-        tokens: list[_Tok],
+        tokens: list[Tok],
         mentions: list[tuple[int, str]],
         subjects: list[tuple[int, list[str]]],
         carried: list[str],
@@ -2868,7 +1782,7 @@ class ActionParser:
             )
             if found is None or self._feeling_denied(tokens, lows, index, len(found.words)):
                 continue
-            trigger = _said(tokens[index : index + len(found.words)])
+            trigger = text_of(tokens[index : index + len(found.words)])
             who = self._described(index, lows, mentions, subjects, carried, tracker)
             for name in who:
                 if name in described:
@@ -2881,20 +1795,20 @@ class ActionParser:
                         found.intensity,
                         trigger,
                         tokens[index].start,
-                        everyone=isinstance(who, _Everyone),
+                        everyone=isinstance(who, Everyone),
                     )
                 )
         return feelings
 
     @staticmethod
-    def _feeling_denied(tokens: list[_Tok], lows: list[str], index: int, length: int) -> bool:
+    def _feeling_denied(tokens: list[Tok], lows: list[str], index: int, length: int) -> bool:
         """Whether the words of feeling at `index` are negated: a negation up to three words
         before them ("is not furious", French "n'est pas furieuse", German "nicht wütend"), or
         a Japanese negative ending after a word the glossary left as written (笑わない)."""
         window = range(max(0, index - 3), index)
         if any(lows[j] in NEGATIONS or tokens[j].negates for j in window):
             return True
-        return tokens[index].low.startswith(_UNKNOWN) and _negative_ending_after(
+        return tokens[index].low.startswith(_UNKNOWN) and negative_ending_after(
             tokens, index, length
         )
 

@@ -1,0 +1,110 @@
+"""Where a sentence seats its subject: "At her desk, ANA types", "In the back seat, LILY sleeps",
+"DAD reads the paper at the head of the table", "Around the table: GREG, HANNAH and OWEN."
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from motiondirector.plan.vocabulary import LEAN_POSTURES
+from motiondirector.planners.actions.results import ActionCue
+from motiondirector.planners.actions.syntax import Verb
+from motiondirector.planners.actions.tokens import Tok, text_of
+from motiondirector.planners.actions.words import CLAUSE_BREAKS, PLACE_PREPOSITIONS
+from motiondirector.planners.cues import (
+    BehaviourTemplate,
+)
+
+# A sentence that opens on a seat ("In the passenger seat, NOAH stares out the window.",
+# "Behind the wheel, OLIVIA ..."): its subject is seated in it.
+_SEATED_IN = frozenset(
+    {"seat", "seats", "chair", "armchair", "couch", "sofa", "bench", "stool", "booth",
+     "wheelchair", "recliner", "wheel", "desk", "pew", "saddle"}
+)  # fmt: skip
+_SIT = BehaviourTemplate(channel="posture", lexeme="sit")
+# Where those a sentence opens on or only lists sit ("Around the table: GREG, HANNAH and OWEN."),
+# and where one whose verb is done there sat all along (`planners.opening`).
+SEATED_AROUND = _SEATED_IN | {"table"}
+# A place at a table that is a seat ("reads the paper at the head of the table").
+_TABLE_SEATS = (["head", "of", "the", "table"], ["end", "of", "the", "table"])
+# What puts a thing somewhere: its place phrase is the thing's, not a seat of the doer's.
+_PLACING = frozenset({"put_down", "give", "take", "open"})
+
+
+def _seat_phrase(tokens: Sequence[Tok], limit: int) -> tuple[int, int] | None:
+    """Where the phrase naming a seat that a sentence opens with begins and ends (its comma),
+    among the place phrases before `limit`: "In the back seat,", "Across from her, on the
+    couch,"; None when there is none."""
+    start = 0
+    while start < limit:
+        comma = next((i for i in range(start, limit) if tokens[i].text == ","), None)
+        if comma is None or comma - start > 6 or tokens[start].low not in PLACE_PREPOSITIONS:
+            return None
+        if any(t.low in SEATED_AROUND for t in tokens[start + 1 : comma]):
+            return start, comma
+        start = comma + 1
+    return None
+
+
+def _seated(
+    names: Iterable[str], tokens: Sequence[Tok], phrase: tuple[int, int], at: int | None = None
+) -> list[ActionCue]:
+    """`names` seated from the scene's start, as the seat `phrase` says (`_seat_phrase`), as of
+    token `at` (the phrase's start by default)."""
+    start, comma = phrase
+    trigger = text_of(tokens[start:comma])
+    when = tokens[start if at is None else at].start
+    return [ActionCue(name, _SIT, None, trigger, when, True) for name in names]
+
+
+def seated_by_place(tokens: Sequence[Tok], verb: Verb, subject: list[str]) -> list[ActionCue]:
+    """A seated state for the subject of a sentence that opens with where they sit
+    (`_seat_phrase`): "In the back seat, LILY sleeps", "At her desk, ANA types", "At the head
+    of the table, RICHARD raises his glass", "Across from her, on the couch, JORDAN picks at a
+    thread"; or whose verb is done there, in its clause ("DAD reads the paper at the head of
+    the table", "ANA knits in an armchair"); none otherwise."""
+    if verb.entry is not None and any(
+        (t.channel == "posture" and t.lexeme not in LEAN_POSTURES) or t.lexeme in _PLACING
+        for t in verb.entry.behaviours
+    ):
+        # The verb says the posture itself ("In the corner, BEN stands"; a lean is done from
+        # the seat: "At the defense table, RUIZ confers with her client"), or puts a thing on
+        # the seat ("drops his bag on the chair").
+        return []
+    phrase = _seat_phrase(tokens, verb.position)
+    if phrase is not None:
+        return _seated(subject, tokens, phrase)
+    looks = verb.entry is not None and any(t.channel == "gaze" for t in verb.entry.behaviours)
+    phrase = _seat_after(tokens, verb.position + 1, looks)
+    # Seated as the verb is done: "leans back in his chair" leans from the seat.
+    return [] if phrase is None else _seated(subject, tokens, phrase, at=verb.position)
+
+
+def _seat_after(tokens: Sequence[Tok], start: int, looks: bool) -> tuple[int, int] | None:
+    """The seat a place phrase of the clause from `start` names ("at the head of the table",
+    "in an armchair", "on the couch"): where it begins and ends; None when there is none. After
+    a verb that `looks`, "at" says what is looked at ("stares at the chair")."""
+    end = next(
+        (i for i in range(start, len(tokens)) if tokens[i].low in CLAUSE_BREAKS),
+        len(tokens),
+    )
+    for at in range(start, end):
+        if tokens[at].low not in ("at", "on", "in") or (looks and tokens[at].low == "at"):
+            continue
+        words = [t.low for t in tokens[at + 1 : min(end, at + 7)]]
+        for offset, word in enumerate(words):
+            if word == "desk" and tokens[at].low != "at":
+                continue  # "taps her horn on her desk": on it, not at it
+            if (word in _SEATED_IN and offset < 4) or words[offset : offset + 4] in _TABLE_SEATS:
+                return at, at + 2 + offset + (3 if word not in _SEATED_IN else 0)
+    return None
+
+
+def seated_in_list(tokens: Sequence[Tok], mentions: Sequence[tuple[int, str]]) -> list[ActionCue]:
+    """A seated state for the names a verbless sentence lists after where they sit, up to a
+    comma (or colon, see `split_sentences`): "Around the table: GREG, HANNAH and OWEN."; none
+    otherwise."""
+    phrase = _seat_phrase(tokens, len(tokens))
+    if phrase is None:
+        return []
+    return _seated(dict.fromkeys(name for at, name in mentions if at > phrase[1]), tokens, phrase)
