@@ -87,13 +87,13 @@ def assemble_scene(
         known.append(turn.speaker)
         known.extend(turn.addressees or ())
     known.extend(script.cast or ())
-    if script.cast is not None and any(is_group_cue(name) for name in known):
+    if script.cast is not None and any(is_group_cue(name, known) for name in known):
         # A group cue that found members said its lines through them; one that found none
         # is spoken as a character of its own.
         known = [
             name
             for name in known
-            if not is_group_cue(name) or any(t.speaker == name for t in turns)
+            if not is_group_cue(name, known) or any(t.speaker == name for t in turns)
         ]
     limits.check_count("max_characters", len(set(known)), field="characters")
     names = NameMatcher(known)
@@ -209,22 +209,19 @@ def _split_beats(script: ParsedScript) -> list[_BeatDraft]:
 def _with_group_lines_split(
     beats: list[_BeatDraft], script: ParsedScript, speeches: dict[RawTurn, Speech]
 ) -> list[_BeatDraft]:
-    """Beats with each line of a group cue ("ALL", "BOTH") said by its members (`group_lines`).
-    Dialogue JSON names its speakers itself (`script.cast` is None): its turns stay as sent,
-    one per speaker, as a transcript's "All" lines are counted."""
+    """Beats with each line of a group cue ("ALL", "BOTH", "PAUL AND CARMEN") said by its
+    members (`group_lines`). Dialogue JSON names its speakers itself (`script.cast` is None):
+    its turns stay as sent, one per speaker, as a transcript's "All" lines are counted."""
     turns = [el for beat in beats for el in beat.elements if isinstance(el, RawTurn)]
-    if script.cast is None or not any(is_group_cue(turn.speaker) for turn in turns):
+    named = [*script.declared_characters, *(t.speaker for t in turns), *(script.cast or ())]
+    if script.cast is None or not any(is_group_cue(turn.speaker, named) for turn in turns):
         return beats
-    known = [
-        name
-        for name in [*script.declared_characters, *(t.speaker for t in turns), *(script.cast or ())]
-        if not is_group_cue(name)
-    ]
+    known = [name for name in named if not is_group_cue(name, named)]
     names = NameMatcher(known)
     return [
         _BeatDraft(
             beat.heading,
-            split_group_lines(beat.elements, script.declared_characters, names, speeches),
+            split_group_lines(beat.elements, script.declared_characters, names, speeches, known),
         )
         for beat in beats
     ]

@@ -1,8 +1,9 @@
 """Lines a group says together: a cue such as ALL, EVERYONE or BOTH is no character.
 
-"EVERYONE / Tigers!" is said by everyone on stage at that moment, and "BOTH / No!" by the
-two characters last in the scene, each as a line of their own said at once (as dual
-dialogue is), so every face and body says it and no stick figure called EVERYONE appears.
+"EVERYONE / Tigers!" is said by everyone on stage at that moment, "BOTH / No!" by the
+two characters last in the scene, and "PAUL AND CARMEN / Surprise!" by the characters it
+lists, each as a line of their own said at once (as dual dialogue is), so every face and body
+says it and no stick figure called EVERYONE appears.
 Who is there is who the beat has shown so far: the declared characters, those who spoke
 before the line, and those its action lines named. With no one there yet, the cue stays a
 character of its own.
@@ -10,6 +11,8 @@ character of its own.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Collection
 from dataclasses import replace
 
 from motiondirector.plan.scene import is_off_screen
@@ -20,11 +23,25 @@ from motiondirector.scene.speech import Speech
 # Cues that name everyone there, and the one that names two.
 EVERYONE_CUES = frozenset({"ALL", "EVERYONE", "EVERYBODY", "TOGETHER", "ALL TOGETHER"})
 BOTH_CUES = frozenset({"BOTH"})
+_LIST_JOINTS = re.compile(r"\s*(?:,|&|\+|/|\bAND\b)\s*", re.IGNORECASE)
 
 
-def is_group_cue(speaker: str) -> bool:
-    """Whether a cue names a group, not a character."""
-    return speaker in EVERYONE_CUES or speaker in BOTH_CUES
+def listed_characters(speaker: str, characters: Collection[str]) -> tuple[str, ...]:
+    """The characters a cue lists ("PAUL AND CARMEN", "ANA & BEN", "ANA, BEN AND CLEO"), when
+    each of its names is one of `characters`; none for any other cue."""
+    parts = [part for part in _LIST_JOINTS.split(speaker) if part]
+    if len(parts) < 2 or not all(part in characters for part in parts):
+        return ()
+    return tuple(dict.fromkeys(parts))
+
+
+def is_group_cue(speaker: str, characters: Collection[str] = ()) -> bool:
+    """Whether a cue names a group, not a character: ALL, BOTH, or a list of `characters`."""
+    return (
+        speaker in EVERYONE_CUES
+        or speaker in BOTH_CUES
+        or bool(listed_characters(speaker, characters))
+    )
 
 
 def split_group_lines(
@@ -32,9 +49,11 @@ def split_group_lines(
     declared: tuple[str, ...],
     names: NameMatcher,
     speeches: dict[RawTurn, Speech],
+    characters: Collection[str],
 ) -> list[RawTurn | RawAction]:
     """`elements` of one beat with each group line replaced by one line per member, the
-    members' lines after the first said together with it; `speeches` gains their speech."""
+    members' lines after the first said together with it; `speeches` gains their speech.
+    `characters`: the script's, whom a cue may list."""
     present: dict[str, None] = dict.fromkeys(declared)
     speakers: list[str] = []
     out: list[RawTurn | RawAction] = []
@@ -44,7 +63,9 @@ def split_group_lines(
                 present.update(dict.fromkeys(n for n in names.mentions(element.text)))
             out.append(element)
             continue
-        members = _members(element.speaker, list(present), speakers)
+        members = listed_characters(element.speaker, characters) or _members(
+            element.speaker, list(present), speakers
+        )
         if not members:
             out.append(element)
         else:
@@ -52,7 +73,7 @@ def split_group_lines(
                 line = replace(element, speaker=member, dual=element.dual or number > 0)
                 speeches[line] = speeches[element]
                 out.append(line)
-        for speaker in members or [element.speaker]:
+        for speaker in members or (element.speaker,):
             if not is_off_screen(element.extension):
                 present.setdefault(speaker, None)
             speakers = [*(s for s in speakers if s != speaker), speaker]

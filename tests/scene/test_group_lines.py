@@ -55,3 +55,39 @@ def test_a_group_cue_with_no_one_there_yet_speaks_as_itself() -> None:
     scene = parse_script(alone, format="fountain")
     assert [u.speaker for u in scene.utterances] == ["ALL", "ANA"]
     assert "ALL" in scene.characters
+
+
+LISTED = """INT. OFFICE - DAY
+
+NINA types. PAUL (40s) and CARMEN (30s) are crouched behind a cubicle wall with a cake.
+
+PAUL
+On three.
+
+PAUL AND CARMEN
+Surprise!
+
+NINA & PAUL
+What?
+"""
+
+
+def test_a_cue_listing_characters_is_said_by_each_of_them_at_once() -> None:
+    scene = parse_script(LISTED, format="fountain")
+    assert scene.characters == ("NINA", "PAUL", "CARMEN")
+    said = lines(LISTED)[1:]
+    assert [(speaker, dual, text) for speaker, _, dual, text in said] == [
+        ("PAUL", False, "Surprise!"),
+        ("CARMEN", True, "Surprise!"),
+        ("NINA", False, "What?"),
+        ("PAUL", True, "What?"),
+    ]
+    assert said[0][1] == said[1][1]
+
+
+def test_a_cue_listing_a_name_no_one_has_stays_one_character() -> None:
+    script = "INT. HALL - DAY\n\nANA\nHi.\n\nSALT AND PEPPER\nHello!\n"
+    assert [u.speaker for u in parse_script(script, format="fountain").utterances] == [
+        "ANA",
+        "SALT AND PEPPER",
+    ]
