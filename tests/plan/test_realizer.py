@@ -259,18 +259,24 @@ def test_a_movement_on_foot_gets_a_seated_character_up_and_a_turn_does_not(
     two_person_scene: Scene, direction: Direction
 ) -> None:
     line = two_person_scene.actions[0]
-    middle = round((line.start + line.end) / 2, 3)
-    first = line.model_copy(update={"end": middle})
-    second = line.model_copy(update={"id": "a2", "start": middle, "text": "Ben moves."})
-    scene = two_person_scene.model_copy(update={"actions": (first, second)})
+    third = round((line.end - line.start) / 3, 3)
+    cut = (line.start, line.start + third, line.start + 2 * third, line.end)
+    scene = two_person_scene.model_copy(
+        update={
+            "actions": tuple(
+                line.model_copy(update={"id": f"a{n + 1}", "start": cut[n], "end": cut[n + 1]})
+                for n in range(3)
+            )
+        }
+    )
 
-    def postures(before: str, then: str) -> list[str]:
+    def postures(*lexemes: str) -> list[str]:
         actions = tuple(
             ActionDirection(
-                action_id=action_id,
+                action_id=f"a{n + 1}",
                 behaviours=(b("BEN", "posture", lexeme=lexeme, origin="action"),),
             )
-            for action_id, lexeme in (("a1", before), ("a2", then))
+            for n, lexeme in enumerate(lexemes)
         )
         plan = realize(scene, direction.model_copy(update={"actions": actions}))
         return [e.lexeme for e in plan.character("BEN").events if isinstance(e, PostureEvent)]
@@ -284,6 +290,9 @@ def test_a_movement_on_foot_gets_a_seated_character_up_and_a_turn_does_not(
     assert postures("sit", "jump") == ["idle", "sit", "stand"]
     assert postures("lie", "jump") == ["idle", "lie", "stand"]
     assert postures("stand", "jump") == ["idle", "stand", "jump", "idle"]
+    # A lean is done from the knees or the seat ("(whispering)" leans in), which stay under it.
+    assert postures("kneel", "lean_forward", "jump") == ["idle", "kneel", "lean_forward", "stand"]
+    assert postures("sit", "lean_back", "turn") == ["idle", "sit", "lean_back"]
     actions = tuple(
         ActionDirection(
             action_id=action_id, behaviours=(b("BEN", "posture", lexeme=x, origin="action"),)

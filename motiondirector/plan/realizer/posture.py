@@ -85,16 +85,21 @@ def realize_posture(
         start, end = ms(beat.start), ms(beat.end)
         changes = [(c, e) for time, c, e in timed if start <= time < end]
         resting = _Change(beat.start, "idle", idle, None)
+        # What a lean is done from: kneeling and whispering ("(whispering)" leans in), one
+        # still kneels when told to jump up.
+        under = resting
         timeline: list[_Change] = [resting]
         index = 0
         while index < len(changes):
             change, span_end = changes[index]
             index += 1
-            if change.lexeme == "jump" and resting.lexeme in LOWERED:
-                change = _rises(change, resting.lexeme)
+            if resting.lexeme not in LEAN_POSTURES:
+                under = resting
+            if change.lexeme == "jump" and under.lexeme in LOWERED:
+                change = _rises(change, under.lexeme)
             if change.lexeme == "idle" and resting.lexeme != "idle":
                 continue  # "freezes", "waits" while seated: at rest in the posture in force
-            if change.lexeme == "turn" and resting.lexeme in LOWERED:
+            if change.lexeme == "turn" and under.lexeme in LOWERED:
                 continue  # seated, one turns to someone with the head and eyes, not by standing
             timeline.append(change)
             if change.lasts is None:
