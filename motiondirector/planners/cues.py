@@ -55,6 +55,9 @@ class ParentheticalCue:
     action_lines: bool = True
 
 
+COPULAS = frozenset({"is", "are", "was", "were"})
+"""The forms of "be" a state is said with (`CueLexicon.states`)."""
+
 PERSON = "$person"
 """An action object's word for a character's name ("pushes Ben" is `push: [$person]`)."""
 
@@ -137,6 +140,9 @@ class CueLexicon:
     # A line with one of these reads as English: no Latin-script cue of another language in it.
     english_words: frozenset[str] = frozenset()
     part_actions: tuple[PartAction, ...] = ()
+    # Being in a posture or a state said with a copula ("is on his feet", "are in tears"): the
+    # entry's verb is "be", its forms `COPULAS`.
+    states: tuple[ActionEntry, ...] = ()
     # How much of a behaviour an action line's degree words ask for ("barely", "a small"), the
     # ones read as adverbs, and the nouns a light verb's object names ("a smile").
     degrees: Mapping[str, float] = field(default_factory=dict)
@@ -287,6 +293,13 @@ def _action(raw: Mapping[str, Any], index: int, table: str = "actions") -> Actio
     )
 
 
+def _state(raw: Mapping[str, Any], index: int) -> ActionEntry:
+    if not raw.get("object"):
+        raise ValueError(f"cues.yaml states[{index}]: a state needs the object that says it")
+    entry = _action({**raw, "verb": "be"}, index, "states")
+    return replace(entry, forms=COPULAS)
+
+
 def _part_action(raw: Mapping[str, Any], index: int) -> PartAction:
     parts = frozenset(_texts(raw["part"], f"part_actions[{index}]"))
     return PartAction(parts, _action(raw, index, "part_actions"))
@@ -332,6 +345,7 @@ def load_cue_lexicon() -> CueLexicon:
             tuple(_action(a, i) for i, a in enumerate(data["actions"])), data["light_verbs"]
         ),
         part_actions=tuple(_part_action(a, i) for i, a in enumerate(data["part_actions"])),
+        states=tuple(_state(a, i) for i, a in enumerate(data["states"])),
         group_subjects=frozenset(_texts(data["group_subjects"], "group_subjects")),
         dialogue=dialogue,
         languages=parse_language_cues(table, dialogue),

@@ -515,6 +515,23 @@ LINES = [
     # the knock of a hand, not a blow to her.
     ("Ana knocks her chair over.", {"ANA beat"}),
     ("Ben knocks her down.", {"BEN punch>ANA", "BEN AU4"}),
+    # Being in a posture or a state, said with "is" ("is on his feet", "is in tears"); any
+    # other "is" says nothing, and what is done after where one is, one does.
+    ("Ben is on his feet.", {"BEN stand"}),
+    ("Ben is already on his feet, pacing.", {"BEN stand", "BEN walk"}),
+    ("Ben is not on his feet.", set()),
+    ("Ana is up in a second.", {"ANA stand"}),
+    ("Ana is up to something.", set()),
+    ("They are on their knees.", {"ANA kneel", "BEN kneel"}),
+    ("Ben is behind the wheel.", {"BEN sit"}),
+    ("Ana is in tears.", {"ANA AU1", "ANA AU15", "ANA lower"}),
+    ("Ben is on the verge of tears.", {"BEN AU1", "BEN AU15"}),
+    ("Ana is in a lawn chair.", {"ANA sit"}),
+    ("Ana is seated by the window.", {"ANA sit"}),
+    ("Ana is on the floor laughing.", {"ANA AU6", "ANA AU12", "ANA AU26", "ANA toss"}),
+    ("Ben stands by the window smiling.", {"BEN stand", "BEN AU6", "BEN AU12"}),
+    ("Ana sits on the couch reading a book.", {"ANA sit", "ANA read"}),
+    ("Ben is tired.", set()),
     # An object is not looked for past a joint another verb follows.
     ("Ben turns and walks away.", {"BEN turn", "BEN walk"}),
     ("Ana turns and walks to the door.", {"ANA turn", "ANA walk"}),

@@ -183,6 +183,23 @@ Almost there.
     ]
 
 
+def test_on_ones_feet_in_a_chair_or_behind_the_wheel_said_with_is_is_a_state() -> None:
+    script = """INT. WAITING ROOM - NIGHT
+
+MARTA is in a plastic chair. Her son DEV is on his feet. LOU is behind the wheel. IRENE is
+seated in the front row. SAL is at the window.
+
+DEV
+Is she okay?
+"""
+    assert postures(script) == [
+        ("MARTA", "sit", OPENING),
+        ("DEV", "stand", OPENING),
+        ("LOU", "sit", OPENING),
+        ("IRENE", "sit", OPENING),
+    ]
+
+
 def test_a_seat_the_description_opens_with_or_a_wheel_gripped_is_sitting() -> None:
     script = """INT. CAR - NIGHT
 

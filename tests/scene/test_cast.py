@@ -285,3 +285,11 @@ def test_neither_nor_anyone_opening_a_sentence_is_a_character() -> None:
 
 def test_a_title_and_one_name_has_the_name_as_its_short_form() -> None:
     assert short_forms(["DR. OKAFOR", "BEN"]) == {"okafor": "DR. OKAFOR"}
+
+
+def test_a_name_in_capitals_being_somewhere_is_a_character_and_a_thing_is_not() -> None:
+    script = (
+        "INT. GYM - DAY\n\nSAL is on a stool in the corner. The BAG is on the floor.\n\n"
+        "MIGUEL\nReady.\n"
+    )
+    assert parse_script(script, format="fountain").characters == ("SAL", "MIGUEL")

@@ -72,6 +72,7 @@ from motiondirector.planners.actions.words import (
     MALE_NOUNS,
     PARTICLES,
     PASSIVE_AUXILIARIES,
+    PLACE_PREPOSITIONS,
     PLURAL_SUBJECTS,
     PREPOSITIONS,
     SENTENCE_BREAK,
@@ -80,6 +81,7 @@ from motiondirector.planners.actions.words import (
     UP,
 )
 from motiondirector.planners.cues import (
+    COPULAS,
     PERSON,
     ActionEntry,
     BehaviourTemplate,
@@ -323,6 +325,10 @@ def _check_glosses() -> None:
             )
 
 
+# Being somewhere ("is at the window"): a verb that does nothing itself (`ActionParser._copula`).
+_BEING_SOMEWHERE = ActionEntry("be", COPULAS, (), 0, ())
+
+
 class ActionParser:
     """Turns action text into ActionCues using the action lexicon.
 
@@ -345,6 +351,7 @@ class ActionParser:
                 part_verbs.setdefault(form, []).append((action.parts, action.entry))
         self._part_verbs = part_verbs
         self._parts = frozenset(part for action in lexicon.part_actions for part in action.parts)
+        self._states = lexicon.states
         self._no_things = person_nouns() | self._parts  # what a look at "it" never means
         self._look_forms = frozenset(
             form for entry in lexicon.actions if entry.verb in _LOOKING for form in entry.forms
@@ -846,6 +853,12 @@ class ActionParser:
         object_end = 0  # the object of the verb before ends here: "exchange glances"
         after_passive = False  # the verb before was a passive participle
         for position, token in enumerate(tokens):
+            if token.low in COPULAS and position >= object_end:
+                copula = self._copula(tokens, position, names)
+                if copula is not None:
+                    verbs.append(copula[0])
+                    object_end = copula[1]
+                continue
             entries = self._by_form.get(token.low)
             if not entries or token.possessive or position < object_end:
                 continue
@@ -936,6 +949,26 @@ class ActionParser:
                 entry = None  # "stops smiling": no smile, and no halt either
             verbs.append(Verb(position, entry, negated))
         return verbs
+
+    def _copula(
+        self, tokens: list[Tok], position: int, names: NameIndex
+    ) -> tuple[Verb, int] | None:
+        """The copula at `position` as a verb, and where what it says ends: a state of the
+        lexicon's ("is on his feet", "is not in tears"), or being somewhere, which does
+        nothing itself but ends the subject's noun phrase ("is on the floor laughing": she
+        laughs), makes its subject someone who does something (`scene.cast`), and may seat
+        it ("is in a lawn chair", `seats`); None for any other "is"."""
+        after = position + 1
+        negated = after < len(tokens) and tokens[after].low in NEGATIONS
+        for entry in self._states:
+            end = self._object_end(tokens, position + negated, entry, names)
+            if end is not None:
+                return Verb(position, entry, negated), end
+        while after < len(tokens) and (tokens[after].adverb or tokens[after].low in NEGATIONS):
+            after += 1
+        if after < len(tokens) and tokens[after].low in PLACE_PREPOSITIONS | PREPOSITIONS:
+            return Verb(position, _BEING_SOMEWHERE, negated), position + 1
+        return None
 
     def _opens_with_a_noun(self, tokens: list[Tok]) -> bool:
         """Whether the sentence opens with a noun spelled like a verb of the lexicon, its
@@ -1073,6 +1106,13 @@ class ActionParser:
             return None
         if tokens[j].low == DROPPED_SUBJECT:
             return None
+        if (
+            begin > 0
+            and tokens[end].low.endswith("ing")
+            and tokens[begin].low in PREPOSITIONS | PLACE_PREPOSITIONS
+            and not any(t.low in CONJUNCTIONS or t.named for t in tokens[begin:end])
+        ):
+            return None  # "stands by the window smiling": the one standing smiles
         if tokens[j].text == ",":
             if j == end - 1 and tokens[end].low.endswith("ing"):
                 return None  # "Ana turns, crossing her arms"

@@ -27,6 +27,7 @@ from motiondirector.planners.actions.words import (
     UP,
 )
 from motiondirector.planners.cues import (
+    COPULAS,
     PERSON,
     ActionEntry,
 )
@@ -112,7 +113,7 @@ _BEING_IN_A_POSTURE = frozenset(
      "dozes", "dozing", "nap", "naps", "napping", "drive", "drives", "driving", "ride",
      "rides", "riding", "curled", "slumped", "watch", "watches", "watching", "grip", "grips",
      "gripping", "clutch", "clutches", "clutching", "on"}
-)  # fmt: skip
+) | COPULAS  # fmt: skip
 # Participles that say a state even with "up" or "down" after them ("is curled up").
 _STATE_PARTICIPLES = frozenset({"curled", "slumped", "hunched", "huddled", "crouched"})
 # After the verb: getting into the posture ("sits down", "stands up", "sits up").
