@@ -532,6 +532,17 @@ LINES = [
     ("Ben stands by the window smiling.", {"BEN stand", "BEN AU6", "BEN AU12"}),
     ("Ana sits on the couch reading a book.", {"ANA sit", "ANA read"}),
     ("Ben is tired.", set()),
+    # Shaking nothing is trembling; shaking a thing does nothing of the vocabulary.
+    ("Ben is shaking.", {"BEN AU1", "BEN AU20"}),
+    ("Ben shakes the bottle.", set()),
+    ("Ana shakes with laughter.", {"ANA AU6", "ANA AU12", "ANA toss"}),
+    # Swinging someone around is lifting them in an embrace; swinging at them a blow.
+    ("Ben swings her around.", {"BEN hug>ANA", "BEN AU12"}),
+    ("Ben swings at Ana.", {"BEN punch>ANA", "BEN AU4"}),
+    ("Ben gets off the stool.", {"BEN stand"}),
+    ("Ben puts his head down on the table.", {"BEN lean_forward", "BEN lower"}),
+    # A head lifted off the desk looks up at whom it was mentioned with, not at the desk.
+    ("Ben lifts his head off the desk.", {"BEN gaze>ANA"}),
     # An object is not looked for past a joint another verb follows.
     ("Ben turns and walks away.", {"BEN turn", "BEN walk"}),
     ("Ana turns and walks to the door.", {"ANA turn", "ANA walk"}),

@@ -156,6 +156,8 @@ def test_a_parenthetical_brings_its_speaker_on_or_takes_them_off() -> None:
         ("Ben drags Ana out of the kitchen.", [("BEN", "exits"), ("ANA", "exits")]),
         ("Ben leaves with a smile.", [("BEN", "exits")]),
         ("Ben hops off and shoves the swing.", []),  # off a seat, not out of the scene
+        ("Ben gets off the stool and climbs into the ring.", []),  # in it, still in view
+        ("Ben slips into the garden.", [("BEN", "exits")]),
         ("Ben runs off.", [("BEN", "exits")]),
     ],
 )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from itertools import takewhile
 
 from motiondirector.plan.scene import StageChangeKind
 from motiondirector.plan.vocabulary import load_emfacs
@@ -62,6 +63,7 @@ from motiondirector.planners.actions.words import (
     AT,
     CAMERA,
     CLAUSE_BREAKS,
+    COMING_FROM,
     COMPOUND_PREFIXES,
     CONJUNCTIONS,
     DETERMINERS,
@@ -288,6 +290,8 @@ _GROUP_NOUNS = frozenset(
 # Verbs that come or go with a particle though they name no walk: "Nate opens the door and
 # gets out.", "climbs in", "hops out".
 _GETTING = frozenset({"get", "climb", "hop", "jump", "slip"})
+# Of those, the ones that get into something one stays in view in (a ring, a car, a bed).
+_BOARDING = frozenset({"get", "climb", "hop"})
 # The first word of a particle of coming or going, or of going into or out of a place.
 _STAGE_WORDS = frozenset({"in", "into", "out", "off", "inside", "outside", "back", "indoors"})
 # Verbs whose object comes or goes with their subject ("leads her out", "drags him in").
@@ -1338,6 +1342,8 @@ class ActionParser:
         here = named[0] in _ROOMS or any(word in place for word in named)
         if not here and (not place or after[into] not in DETERMINERS):
             return None  # "runs out of time", or no heading to tell
+        if not here and into == 1 and entry.verb in _BOARDING:
+            return None  # "climbs into the ring", "gets into the car": in it, still in view
         return ("enters" if here else "exits") if into == 1 else ("exits" if here else "enters")
 
     def _emit(
@@ -1406,12 +1412,15 @@ class ActionParser:
                 continue
             for name in subject:
                 spec, seen = template.target, person
+                looked = region
                 if spec == "$watched":
                     spec = "$place"
                     if seen is None and names_nothing(region) and not names_a_place(region):
                         seen = tracker.last(exclude=[name])
                         seen = seen if seen in on_stage else None
-                target = self._target(spec, seen, region, name, it)
+                    # Not at what it comes up from: "lifts his head off the desk" is no look down.
+                    looked = list(takewhile(lambda t: t.low not in COMING_FROM, region))
+                target = self._target(spec, seen, looked, name, it)
                 if template.channel == "gaze" and (target is None or target == name):
                     continue
                 state = template.channel == "posture" and in_a_state(tokens, verb.position)

@@ -16,6 +16,7 @@ from motiondirector.planners.actions.words import (
     AT,
     CAMERA,
     CLAUSE_BREAKS,
+    COMING_FROM,
     CONJUNCTIONS,
     DETERMINERS,
     DOWN,
@@ -255,9 +256,9 @@ def names_nothing(region: Sequence[Tok]) -> bool:
 def names_a_place(region: Sequence[Tok]) -> bool:
     """Whether the words after a verb name where a look goes ("up at the sky", "down at the
     table", "at us"), not counting "up" and "down" themselves, nor where it comes from ("up
-    from his paper")."""
+    from his paper", "lifts his head off the desk")."""
     for token in region:
-        if token.low == "from":
+        if token.low in COMING_FROM:
             return False
         if token.low in _PLACES:
             return True

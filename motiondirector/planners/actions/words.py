@@ -71,3 +71,5 @@ COMPOUND_PREFIXES = frozenset(
 )  # fmt: skip
 PLACE_PREPOSITIONS = frozenset({"in", "on", "at", "around", "behind", "across", "beside"})
 AT = frozenset({"at", "toward", "towards"})
+# What a look or a head comes up from, not where it goes: "from his paper", "off the desk".
+COMING_FROM = frozenset({"from", "off"})
