@@ -524,6 +524,9 @@ LINES = [
     ("Ana is up to something.", set()),
     ("They are on their knees.", {"ANA kneel", "BEN kneel"}),
     ("Ben is behind the wheel.", {"BEN sit"}),
+    ("Ben is behind his desk, feet up.", {"BEN sit"}),
+    ("Ana is up again, clapping.", {"ANA stand", "ANA clap"}),
+    ("Ben is on a log.", {"BEN sit"}),
     ("Ana is in tears.", {"ANA AU1", "ANA AU15", "ANA lower"}),
     ("Ben is on the verge of tears.", {"BEN AU1", "BEN AU15"}),
     ("Ana is in a lawn chair.", {"ANA sit"}),
@@ -540,6 +543,11 @@ LINES = [
     ("Ben swings her around.", {"BEN hug>ANA", "BEN AU12"}),
     ("Ben swings at Ana.", {"BEN punch>ANA", "BEN AU4"}),
     ("Ben gets off the stool.", {"BEN stand"}),
+    # Leaning in a doorway is against its frame; leaning in is toward someone.
+    ("Ana leans in the doorway.", {"ANA lean_back"}),
+    ("Ana leans in.", {"ANA lean_forward"}),
+    ("Ben hides behind his hands.", {"BEN cover_face"}),
+    ("Ben glances at her and his face goes hard.", {"BEN gaze>ANA", "BEN AU4", "BEN AU23"}),
     ("Ben puts his head down on the table.", {"BEN lean_forward", "BEN lower"}),
     # A head lifted off the desk looks up at whom it was mentioned with, not at the desk.
     ("Ben lifts his head off the desk.", {"BEN gaze>ANA"}),

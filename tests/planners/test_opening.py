@@ -52,7 +52,7 @@ Well?
 """
     assert postures(script) == [
         ("ANA", "sit", "action"),  # "sits down": she gets into it
-        ("BEN", "lean_forward", OPENING),
+        ("BEN", "lean_back", OPENING),  # against the door frame
         ("BEN", "kneel", "action"),  # his second posture, and "then"
     ]
 

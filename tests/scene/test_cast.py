@@ -287,6 +287,14 @@ def test_a_title_and_one_name_has_the_name_as_its_short_form() -> None:
     assert short_forms(["DR. OKAFOR", "BEN"]) == {"okafor": "DR. OKAFOR"}
 
 
+def test_a_noun_before_a_plural_noun_and_its_verb_is_no_character() -> None:
+    script = (
+        "INT. HALLWAY - NIGHT\n\nFlashlight beams cut through dust. Car doors slam.\n\n"
+        "MAYA\nHello?\n"
+    )
+    assert parse_script(script, format="fountain").characters == ("MAYA",)
+
+
 def test_a_name_in_capitals_being_somewhere_is_a_character_and_a_thing_is_not() -> None:
     script = (
         "INT. GYM - DAY\n\nSAL is on a stool in the corner. The BAG is on the floor.\n\n"

@@ -19,7 +19,8 @@ from motiondirector.planners.cues import (
 # "Behind the wheel, OLIVIA ..."): its subject is seated in it.
 _SEATED_IN = frozenset(
     {"seat", "seats", "chair", "armchair", "couch", "sofa", "bench", "stool", "booth",
-     "wheelchair", "recliner", "wheel", "desk", "pew", "saddle"}
+     "wheelchair", "recliner", "wheel", "desk", "pew", "saddle", "log", "stump", "barstool",
+     "bleachers", "loveseat", "ottoman"}
 )  # fmt: skip
 _SIT = BehaviourTemplate(channel="posture", lexeme="sit")
 # Where those a sentence opens on or only lists sit ("Around the table: GREG, HANNAH and OWEN."),
