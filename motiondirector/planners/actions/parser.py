@@ -329,6 +329,8 @@ def _check_glosses() -> None:
             )
 
 
+# Words between a copula and the state it says: "is already on his feet", "is up again".
+_WHEN_ONE_IS = frozenset({"already", "still", "now", "again", "just", "soon", "all"})
 # Being somewhere ("is at the window"): a verb that does nothing itself (`ActionParser._copula`).
 _BEING_SOMEWHERE = ActionEntry("be", COPULAS, (), 0, ())
 
@@ -964,12 +966,14 @@ class ActionParser:
         it ("is in a lawn chair", `seats`); None for any other "is"."""
         after = position + 1
         negated = after < len(tokens) and tokens[after].low in NEGATIONS
+        while after < len(tokens) and (
+            tokens[after].adverb or tokens[after].low in NEGATIONS | _WHEN_ONE_IS
+        ):
+            after += 1
         for entry in self._states:
-            end = self._object_end(tokens, position + negated, entry, names)
+            end = self._object_end(tokens, after - 1, entry, names)
             if end is not None:
                 return Verb(position, entry, negated), end
-        while after < len(tokens) and (tokens[after].adverb or tokens[after].low in NEGATIONS):
-            after += 1
         if after < len(tokens) and tokens[after].low in PLACE_PREPOSITIONS | PREPOSITIONS:
             return Verb(position, _BEING_SOMEWHERE, negated), position + 1
         return None
