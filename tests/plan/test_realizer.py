@@ -584,3 +584,26 @@ def test_a_posture_a_scene_opens_on_is_in_force_from_the_scenes_start() -> None:
         for e in plan.character("ANA").events
         if isinstance(e, PostureEvent)
     )
+
+
+def test_a_look_the_script_asks_for_at_whom_one_already_looks_says_so() -> None:
+    from motiondirector import plan_text
+
+    script = """INT. ATTIC - DAY
+
+KATE and LIZ sort through boxes.
+
+LIZ
+Look at this.
+
+KATE
+She never told us.
+
+Kate reaches for the photo. Liz doesn't let go right away. Their eyes meet.
+"""
+    plan = plan_text(script)
+    for name, other in (("KATE", "LIZ"), ("LIZ", "KATE")):
+        gaze = [e for e in plan.character(name).events if isinstance(e, GazeEvent)]
+        meet = [e for e in gaze if "eyes meet" in e.source.reason]
+        assert len(meet) == 1 and meet[0].target == other
+        assert meet[0].start >= plan.actions[-1].start

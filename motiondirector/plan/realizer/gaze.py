@@ -189,6 +189,13 @@ def _held_spans(
     return spans
 
 
+def _takes_over(shift: _Shift, current: _Shift) -> bool:
+    """Whether a look the script asks for at whom one already looks by default starts a
+    segment of its own: "Their eyes meet." while they happen to look at each other is the
+    script's look from there on, and its provenance says so."""
+    return shift.priority is Priority.EXPLICIT and current.priority is not Priority.EXPLICIT
+
+
 def _segments(
     character: str, beat: Beat, shifts: list[_Shift], new_id: EventIds
 ) -> list[GazeEvent]:
@@ -202,7 +209,7 @@ def _segments(
             target = segments[-2].target if len(segments) >= 2 else initial.target
         if target == character:
             target = "away"
-        if segments and target == segments[-1].target:
+        if segments and target == segments[-1].target and not _takes_over(shift, segments[-1]):
             continue
         time = min(max(shift.time, beat.start), beat.end)
         resolved = replace(shift, time=time, target=target)
