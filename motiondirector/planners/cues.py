@@ -369,7 +369,7 @@ def _stage_particles(raw: Mapping[str, Any]) -> dict[str, StageChangeKind]:
 
 # The words a light verb's noun follows, with up to two words between ("a warm smile", "the
 # smallest smile", "his best smile").
-_LIGHT_NOUN_OPENERS = ("a", "an", "another", "the", "his", "her", "their", "my", "your")
+_LIGHT_NOUN_OPENERS = ("a", "an", "another", "one", "the", "his", "her", "their", "my", "your")
 
 
 def general_entries(actions: Sequence[ActionEntry]) -> dict[str, ActionEntry]:

@@ -546,6 +546,11 @@ LINES = [
     ("Ben swings her around.", {"BEN hug>ANA", "BEN AU12"}),
     ("Ben swings at Ana.", {"BEN punch>ANA", "BEN AU4"}),
     ("Ben gets off the stool.", {"BEN stand"}),
+    # "take" names what is done in its noun, as "give" does; "another" opens a noun.
+    ("Ben takes one last look at Ana.", {"BEN gaze>ANA"}),
+    ("Ben takes another look at Ana.", {"BEN gaze>ANA"}),
+    ("Ana takes a bow.", {"ANA bow"}),
+    ("Ben orders another round and rounds the corner.", {"BEN walk"}),
     # Leaning in a doorway is against its frame; leaning in is toward someone.
     ("Ana leans in the doorway.", {"ANA lean_back"}),
     ("Ana leans in.", {"ANA lean_forward"}),

@@ -177,6 +177,7 @@ def test_what_reads_as_going_off(action: str, expected: list[tuple[str, str]]) -
         ("Cleo returns with two coffees.", [("CLEO", "enters")]),
         ("Cleo appears in the doorway.", [("CLEO", "enters")]),
         ("Cleo appears at his elbow.", [("CLEO", "enters")]),
+        ("A teacher, CLEO (50s), rounds the corner.", [("CLEO", "enters")]),
         ("Cleo returns to her book.", []),
         ("Cleo bursts through the stairwell door behind him.", [("CLEO", "enters")]),
         ("Cleo walks through the door.", [("CLEO", "enters")]),

@@ -872,8 +872,8 @@ class ActionParser:
                 continue
             if position == 1 and a_noun_pair(tokens, entries):
                 continue  # "Cigar smoke.": a bare verb form after a singular is a noun
-            if position > 0 and tokens[position - 1].low in DETERMINERS:
-                continue  # "a look", "the waves": a noun
+            if position > 0 and tokens[position - 1].low in DETERMINERS | {"another"}:
+                continue  # "a look", "the waves", "another round": a noun
             if (
                 position > 1
                 and tokens[position - 1].low == "one"
