@@ -69,7 +69,7 @@ THINGS_DO_TOO = frozenset(
      "lumber", "glide", "bolt", "skip", "flip", "hum", "blink", "flash", "sway", "swing",
      "pour", "hit", "strike", "lash", "sweep", "hiss", "fill", "flicker", "rattle", "howl",
      "whistle", "drip", "soak", "beat", "knock", "sink", "pull", "stream", "spill", "be",
-     "beam"}
+     "beam", "scream", "shriek"}
 )  # fmt: skip
 _ASIDE = re.compile(r"\([^()]*\)")
 # An age in brackets after a name ("A NURSE (30s)", "BEN (mid-40s)", "KIM (17)"): read as the

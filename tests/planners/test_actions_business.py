@@ -545,6 +545,11 @@ LINES = [
     # Swinging someone around is lifting them in an embrace; swinging at them a blow.
     ("Ben swings her around.", {"BEN hug>ANA", "BEN AU12"}),
     ("Ben swings at Ana.", {"BEN punch>ANA", "BEN AU4"}),
+    ("Ben swings the shotgun toward Ana.", {"BEN point>ANA"}),
+    ("Ben holds her up.", {"BEN hug>ANA"}),
+    ("Ana holds the cup up like a trophy.", {"ANA raise_hand"}),
+    ("Ben holds up a photo.", {"BEN raise_hand"}),
+    ("Ben puts his head back down.", {"BEN lean_forward", "BEN lower"}),
     ("Ben gets off the stool.", {"BEN stand"}),
     # "take" names what is done in its noun, as "give" does; "another" opens a noun.
     ("Ben takes one last look at Ana.", {"BEN gaze>ANA"}),

@@ -289,7 +289,8 @@ def test_a_title_and_one_name_has_the_name_as_its_short_form() -> None:
 
 def test_a_noun_before_a_plural_noun_and_its_verb_is_no_character() -> None:
     script = (
-        "INT. HALLWAY - NIGHT\n\nFlashlight beams cut through dust. Car doors slam.\n\n"
+        "INT. HALLWAY - NIGHT\n\nFlashlight beams cut through dust. Car doors slam. "
+        "Steam screams out.\n\n"
         "MAYA\nHello?\n"
     )
     assert parse_script(script, format="fountain").characters == ("MAYA",)
