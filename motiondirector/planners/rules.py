@@ -238,6 +238,18 @@ class _Explicit:
     ruled_out: RuledOut = field(default_factory=RuledOut)
 
 
+# A smile (AU12) belies a negative feeling; crying's lip corners down (AU15) belie joy.
+_SMILE, _CORNERS_DOWN = 12, 15
+_NEGATIVE = frozenset({"anger", "sadness", "fear", "disgust"})
+
+
+def _face_belies(cue: ActionCue, label: str) -> bool:
+    """Whether an action line's face for a character says other than the feeling an earlier
+    line stated of them (`label`)."""
+    au = cue.template.au
+    return (au == _SMILE and label in _NEGATIVE) or (au == _CORNERS_DOWN and label == "joy")
+
+
 @dataclass(frozen=True, slots=True)
 class _Emotion:
     """A line's emotion, where it comes from and why."""
@@ -614,6 +626,12 @@ class RulesPlanner:
                     feelings=feelings,
                     language=item.language,
                 )
+                for cue in action_cues[item.id]:
+                    said = stated.get((item.beat, cue.character))
+                    if said is not None and _face_belies(cue, said.label):
+                        # "She is angry now. ... she is smiling.": the face told last is how
+                        # she feels when she speaks, not the word before it.
+                        del stated[(item.beat, cue.character)]
                 for feeling in feelings or ():
                     if feeling.everyone:
                         continue  # "They exchange excited whispers": not who speaks next

@@ -246,6 +246,18 @@ def test_the_lines_own_parenthetical_outranks_the_action(planner: RulesPlanner) 
     assert (fine.emotion, fine.emotion_origin) == ("joy", "parenthetical")
 
 
+def test_a_face_told_after_a_feeling_is_how_the_character_feels_when_speaking(
+    planner: RulesPlanner,
+) -> None:
+    told = "INT. ROOM\n\nMARY is angry now.\n\nBEN\nShall I?\n\n{face}\n\nMARY\nWould you?\n"
+    smiling = told.format(face="Her eyes are wet, but she is smiling.")
+    (_, would) = planner.plan(parse_script(smiling, format="fountain")).utterances
+    assert would.emotion_origin != "action"  # the smile belies the anger stated before
+    glaring = told.format(face="She glares at him.")
+    (_, would) = planner.plan(parse_script(glaring, format="fountain")).utterances
+    assert (would.emotion, would.emotion_origin) == ("anger", "action")
+
+
 def test_a_denied_feeling_states_nothing(planner: RulesPlanner) -> None:
     script = "INT. ROOM\n\nMARY sits, not angry at all.\n\nMARY\nFine.\n"
     (fine,) = planner.plan(parse_script(script, format="fountain")).utterances
