@@ -549,6 +549,8 @@ LINES = [
     ("Ben holds her up.", {"BEN hug>ANA"}),
     ("Ana holds the cup up like a trophy.", {"ANA raise_hand"}),
     ("Ben holds up a photo.", {"BEN raise_hand"}),
+    ("Ben holds up her keys.", {"BEN raise_hand"}),
+    ("Ben takes the opportunity to slip away.", {"BEN walk"}),
     ("Ben puts his head back down.", {"BEN lean_forward", "BEN lower"}),
     ("Ben gets off the stool.", {"BEN stand"}),
     # "take" names what is done in its noun, as "give" does; "another" opens a noun.
