@@ -60,13 +60,16 @@ COPULAS = frozenset({"is", "are", "was", "were"})
 
 PERSON = "$person"
 """An action object's word for a character's name ("pushes Ben" is `push: [$person]`)."""
+END = "$end"
+"""An action object's last word for the end of the clause ("and goes." is `go: [$end]`)."""
 
 
 @dataclass(frozen=True, slots=True)
 class ActionEntry:
     verb: str
     forms: frozenset[str]
-    objects: tuple[tuple[str, ...], ...]  # "*" matches any word, PERSON a character's name
+    # "*" matches any word, PERSON a character's name, END (last) the clause's end.
+    objects: tuple[tuple[str, ...], ...]
     within: int
     behaviours: tuple[BehaviourTemplate, ...]
     # Read in the passive ("Ben is punched"), whose subject is whom the verb is done to.
@@ -266,10 +269,13 @@ def _action(raw: Mapping[str, Any], index: int, table: str = "actions") -> Actio
     verb = str(raw["verb"]).lower()
     objects = tuple(tuple(o.lower().split()) for o in _texts(raw.get("object") or (), verb))
     for words in objects:
-        if any(word.startswith("$") and word != PERSON for word in words):
+        if any(
+            word.startswith("$") and word != PERSON and (word != END or at < len(words) - 1)
+            for at, word in enumerate(words)
+        ):
             raise ValueError(
                 f"cues.yaml {table}[{index}] ({verb}): object {' '.join(words)!r}: "
-                f"the only placeholder of an object is {PERSON}"
+                f"the placeholders of an object are {PERSON} and, last, {END}"
             )
     voice = raw.get("voice", "active")
     if voice not in ("active", "passive"):

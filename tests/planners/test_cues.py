@@ -46,8 +46,10 @@ def test_bad_lexicon_entries_are_refused() -> None:
         cues_module._template({"channel": "gesture", "lexeme": "moonwalk"}, "test")
     with pytest.raises(ValueError, match="quote it"):
         cues_module._texts(yaml.safe_load("[no, yes]"), "test")
-    with pytest.raises(ValueError, match=r"actions\[3\] \(push\).*only placeholder"):
+    with pytest.raises(ValueError, match=r"actions\[3\] \(push\).*placeholders of an object"):
         cues_module._action({"verb": "push", "object": ["$persn"], "behaviours": []}, 3)
+    with pytest.raises(ValueError, match=r"actions\[3\] \(go\).*and, last, \$end"):
+        cues_module._action({"verb": "go", "object": ["$end now"], "behaviours": []}, 3)
     with pytest.raises(ValueError, match=r"actions\[4\] \(kick\): voice must be active or passive"):
         cues_module._action({"verb": "kick", "voice": "middle", "behaviours": []}, 4)
     assert cues_module._action({"verb": "kick", "voice": "passive", "behaviours": []}, 5).passive

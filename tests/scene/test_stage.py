@@ -159,6 +159,9 @@ def test_a_parenthetical_brings_its_speaker_on_or_takes_them_off() -> None:
         ("Ben gets off the stool and climbs into the ring.", []),  # in it, still in view
         ("Ben slips into the garden.", [("BEN", "exits")]),
         ("Ben runs off.", [("BEN", "exits")]),
+        ("Ben kisses her forehead and goes.", [("BEN", "exits")]),
+        ("Ben goes to the window.", []),
+        ("Ana doesn't let go. Ben lets go.", []),  # releasing a hold
     ],
 )
 def test_what_reads_as_going_off(action: str, expected: list[tuple[str, str]]) -> None:
@@ -178,6 +181,7 @@ def test_what_reads_as_going_off(action: str, expected: list[tuple[str, str]]) -
         ("Cleo appears in the doorway.", [("CLEO", "enters")]),
         ("Cleo appears at his elbow.", [("CLEO", "enters")]),
         ("A teacher, CLEO (50s), rounds the corner.", [("CLEO", "enters")]),
+        ("A nurse, CLEO, pokes her head in the door.", [("CLEO", "enters")]),
         ("Cleo returns to her book.", []),
         ("Cleo bursts through the stairwell door behind him.", [("CLEO", "enters")]),
         ("Cleo walks through the door.", [("CLEO", "enters")]),

@@ -1075,7 +1075,8 @@ class ActionParser:
             )
             reach = min(reach, clause)
         for words in entry.objects:
-            for start in range(position + 1, position + 1 + reach):
+            # At least where the verb's clause ends: "and goes." ends with its verb.
+            for start in range(position + 1, position + 1 + max(reach, 1)):
                 end = object_match(words, tokens, start, names)
                 if end is not None and not self._her_thing(words, tokens, end):
                     return end

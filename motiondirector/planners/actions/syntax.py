@@ -29,6 +29,7 @@ from motiondirector.planners.actions.words import (
 )
 from motiondirector.planners.cues import (
     COPULAS,
+    END,
     PERSON,
     ActionEntry,
 )
@@ -379,9 +380,11 @@ def object_match(
     """Where an action entry's object `words` end when they are written from token `start`, or
     None: `*` is any one word but a clause's joint ("gives Nar and Yor a glare" gives Nar
     nothing), `$person` a character's name (not its possessive: "pushes Ben's chair" pushes
-    no one)."""
+    no one), `$end` the end of the clause ("and goes.": not "goes to the door")."""
     index = start
     for word in words:
+        if word == END:
+            return index if index >= len(tokens) or tokens[index].low in CLAUSE_BREAKS else None
         if index >= len(tokens):
             return None
         if word == PERSON:

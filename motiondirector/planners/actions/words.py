@@ -61,7 +61,8 @@ PARTICLES = frozenset({"away", "aside", "off", "down", "up", "out", "over", "for
 SMALL_CLAUSE = frozenset(
     {"go", "leave", "come", "walk", "run", "pace", "dance", "cry", "weep", "sleep", "fall",
      "disappear", "vanish", "sit", "stand", "turn", "climb", "drive", "move", "struggle", "work",
-     "eat", "breathe", "hesitate", "tremble", "shake", "shiver", "laugh", "think"}
+     "eat", "breathe", "hesitate", "tremble", "shake", "shiver", "laugh", "think", "read",
+     "write", "talk", "speak", "sing", "play", "swim", "fight"}
 )  # fmt: skip
 # Words before a hyphen that say how a verb is done ("slow-dance"), not another word; a degree
 # word among them scales it ("half-smiles", `ActionParser._degree`).
