@@ -75,6 +75,10 @@ def test_a_pronoun_means_the_last_sentence_subject_before_its_object() -> None:
     assert got[2] == [("ANA", "point", "BEN")]
     # Inside one sentence the nearest still wins.
     assert read("Steel looks at Ben and he nods.")[0][-1] == ("BEN", "nod", None)
+    # A clause of time after "him" is about him: "watches him until he is gone".
+    held = read("Ben crosses his arms. Steel sits.", "Ben holds him as he cries.")[1]
+    assert ("STEEL", "AU15", None) in held and ("BEN", "AU15", None) not in held
+    assert read("Steel sits.", "Ben sighs as he stands.")[1][-1] == ("BEN", "stand", None)
 
 
 @pytest.mark.parametrize(

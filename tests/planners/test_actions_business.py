@@ -557,6 +557,8 @@ LINES = [
     ("Ben takes the opportunity to slip away.", {"BEN walk"}),
     ("Ben puts his head back down.", {"BEN lean_forward", "BEN lower"}),
     ("Ben gets off the stool.", {"BEN stand"}),
+    ("Ben bends forward and topples sideways.", {"BEN lean_forward", "BEN fall"}),
+    ("Ana bends the rules.", set()),
     # "take" names what is done in its noun, as "give" does; "another" opens a noun.
     ("Ben takes one last look at Ana.", {"BEN gaze>ANA"}),
     ("Ben takes another look at Ana.", {"BEN gaze>ANA"}),

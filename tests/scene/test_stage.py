@@ -160,6 +160,7 @@ def test_a_parenthetical_brings_its_speaker_on_or_takes_them_off() -> None:
         ("Ben slips into the garden.", [("BEN", "exits")]),
         ("Ben runs off.", [("BEN", "exits")]),
         ("Ben kisses her forehead and goes.", [("BEN", "exits")]),
+        ("Ana watches him until he is gone.", [("BEN", "exits")]),
         ("Ben goes to the window.", []),
         ("Ana doesn't let go. Ben lets go.", []),  # releasing a hold
     ],

@@ -182,6 +182,8 @@ _EMOTION_FACE_MIN = 0.05
 
 
 _OBJECT_FORMS = {"he": "him", "she": "her"}
+# What opens a clause of time: "watches him until he is gone", "holds her as she cries".
+_SUBORDINATORS = frozenset({"until", "till", "as", "while", "when", "whenever", "once", "before"})
 # A word the glossary does not know: kept for what it says, never equal to an English word.
 _UNKNOWN = "\u2205"
 
@@ -557,7 +559,9 @@ class ActionParser:
             if relative is not None:
                 found: list[str] | None = [relative.antecedent]
             else:
-                found = self._subject(tokens, previous_end, region_end, names, tracker, on_stage)
+                found = self._subject(
+                    tokens, previous_end, region_end, names, tracker, on_stage, before=subject
+                )
             if not found and number == 0:
                 found = inverted_subject(tokens, verb, names) or found
             if found is None and (not subject or number == 0):
@@ -1101,9 +1105,11 @@ class ActionParser:
         names: NameIndex,
         tracker: ReferenceTracker,
         on_stage: Sequence[str],
+        before: Sequence[str] = (),
     ) -> list[str] | None:
         """The subject in tokens[begin:end] just before a verb; None means "the same as before".
-        An empty list means an unknown subject: the verb must produce nothing."""
+        An empty list means an unknown subject: the verb must produce nothing. `before`: the
+        subject of the verb before in the sentence."""
         if end > begin and tokens[end - 1].low == "to" and not tokens[end - 1].glossed:
             return None  # an infinitive's subject is the verb's before: "spins her chair to face"
         j = end - 1
@@ -1130,7 +1136,7 @@ class ActionParser:
                 or self._appositive(tokens, begin, j, names, tracker, on_stage)
                 or None
             )
-        subject = self._subject_at(tokens, begin, j, names, tracker, on_stage)
+        subject = self._subject_at(tokens, begin, j, names, tracker, on_stage, before)
         if subject is not None:
             return subject
         return self._appositive(tokens, begin, j, names, tracker, on_stage)
@@ -1217,11 +1223,15 @@ class ActionParser:
         names: NameIndex,
         tracker: ReferenceTracker,
         on_stage: Sequence[str],
+        before: Sequence[str] = (),
     ) -> list[str] | None:
         token = tokens[j]
         if token.low in ("he", "she"):
             # Not one the clause goes on to name: "He hugs Mark." is not Mark.
             later = names_from(tokens, j + 1, names, clause=True)
+            if self._acted_on_before(tokens, j, token.low):
+                # "Walter watches him until he is gone": the one watched, not Walter.
+                later = [*later, *before]
             name = tracker.resolve(token.low, exclude=later)
             return [name] if name else []
         called = tracker.called(token.low)
@@ -1288,6 +1298,18 @@ class ActionParser:
         if k >= begin and tokens[k].low in PREPOSITIONS:
             return None  # "looks at Ana and smiles": Ana is an object
         return list(dict.fromkeys(cluster))
+
+    @staticmethod
+    def _acted_on_before(tokens: list[Tok], j: int, pronoun: str) -> bool:
+        """Whether the pronoun at `j` opens a clause of time ("until he", "as she") after its
+        own object form in the sentence ("watches him until he leaves"): it means that one."""
+        if j == 0 or tokens[j - 1].low not in _SUBORDINATORS:
+            return False
+        form = _OBJECT_FORMS[pronoun]
+        return any(
+            t.low == form and (form == "him" or object_her(tokens, at))
+            for at, t in enumerate(tokens[: j - 1])
+        )
 
     def _owner_of(
         self, tokens: list[Tok], begin: int, j: int, names: NameIndex, tracker: ReferenceTracker
