@@ -560,7 +560,7 @@ class ActionParser:
                 found: list[str] | None = [relative.antecedent]
             else:
                 found = self._subject(
-                    tokens, previous_end, region_end, names, tracker, on_stage, before=subject
+                    tokens, previous_end, region_end, names, tracker, on_stage, doer=subject
                 )
             if not found and number == 0:
                 found = inverted_subject(tokens, verb, names) or found
@@ -1105,10 +1105,10 @@ class ActionParser:
         names: NameIndex,
         tracker: ReferenceTracker,
         on_stage: Sequence[str],
-        before: Sequence[str] = (),
+        doer: Sequence[str] = (),
     ) -> list[str] | None:
         """The subject in tokens[begin:end] just before a verb; None means "the same as before".
-        An empty list means an unknown subject: the verb must produce nothing. `before`: the
+        An empty list means an unknown subject: the verb must produce nothing. `doer`: the
         subject of the verb before in the sentence."""
         if end > begin and tokens[end - 1].low == "to" and not tokens[end - 1].glossed:
             return None  # an infinitive's subject is the verb's before: "spins her chair to face"
@@ -1136,7 +1136,7 @@ class ActionParser:
                 or self._appositive(tokens, begin, j, names, tracker, on_stage)
                 or None
             )
-        subject = self._subject_at(tokens, begin, j, names, tracker, on_stage, before)
+        subject = self._subject_at(tokens, begin, j, names, tracker, on_stage, doer)
         if subject is not None:
             return subject
         return self._appositive(tokens, begin, j, names, tracker, on_stage)
@@ -1223,7 +1223,7 @@ class ActionParser:
         names: NameIndex,
         tracker: ReferenceTracker,
         on_stage: Sequence[str],
-        before: Sequence[str] = (),
+        doer: Sequence[str] = (),
     ) -> list[str] | None:
         token = tokens[j]
         if token.low in ("he", "she"):
@@ -1231,7 +1231,7 @@ class ActionParser:
             later = names_from(tokens, j + 1, names, clause=True)
             if self._acted_on_before(tokens, j, token.low):
                 # "Walter watches him until he is gone": the one watched, not Walter.
-                later = [*later, *before]
+                later = [*later, *doer]
             name = tracker.resolve(token.low, exclude=later)
             return [name] if name else []
         called = tracker.called(token.low)
