@@ -558,6 +558,8 @@ LINES = [
     ("Ben puts his head back down.", {"BEN lean_forward", "BEN lower"}),
     ("Ben gets off the stool.", {"BEN stand"}),
     ("Ben bends forward and topples sideways.", {"BEN lean_forward", "BEN fall"}),
+    ("Ana fans her face with her hand, tears welling.", {"ANA AU1", "ANA AU15"}),
+    ("Ben studies the board.", {"BEN gaze>down"}),
     ("Ana bends the rules.", set()),
     # "take" names what is done in its noun, as "give" does; "another" opens a noun.
     ("Ben takes one last look at Ana.", {"BEN gaze>ANA"}),

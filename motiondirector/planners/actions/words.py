@@ -30,7 +30,8 @@ DOWN = frozenset(
      "report", "ticket", "keys", "ring", "box", "wallet", "purse", "bag", "newspaper",
      "magazine", "tablet", "bottle", "wine", "beer", "pen", "clipboard", "knees", "fingers",
      "hand", "receipt", "bill", "contract", "bowl", "soup", "dinner", "breakfast", "lunch",
-     "meal", "pile", "puddle", "crumbs", "sugar", "coins", "chips", "cards", "mess"}
+     "meal", "pile", "puddle", "crumbs", "sugar", "coins", "chips", "cards", "mess", "board",
+     "chessboard", "pieces", "dice", "puzzle", "carpet", "rug", "grave", "body"}
 )  # fmt: skip
 UP = frozenset(
     {"ceiling", "sky", "up", "upward", "upwards", "heavens", "heaven", "stars", "roof", "moon",
