@@ -455,6 +455,31 @@ def test_an_introduction_says_who_she_is() -> None:
     assert lines[2][-1] == ("ANA", "sit", None)
 
 
+def test_the_kin_of_the_next_name_is_not_a_description_of_the_one_before() -> None:
+    cast = ("MEGAN", "DAVE", "KOFI")
+    # "MEGAN (30), her husband DAVE": Dave is her husband, Megan no husband.
+    lines = read("MEGAN (30), her husband DAVE (32), and KOFI (29).", "He waves.", cast=cast)
+    assert lines[1] == [("DAVE", "wave", None)]
+    assert read("MEGAN, her husband DAVE.", "Dave smiles. She nods.", cast=cast)[1][-1] == (
+        "MEGAN",
+        "nod",
+        None,
+    )
+
+
+def test_a_colon_list_names_whom_the_sentence_before_it_is_about() -> None:
+    cast = ("ABE", "MORRIS", "ANA")
+    lines = read("Two old rivals hunch over a chessboard: ABE (80s) and MORRIS (80s).", cast=cast)
+    assert {(who, what) for who, what, _ in lines[0]} == {
+        ("ABE", "lean_forward"),
+        ("MORRIS", "lean_forward"),
+        ("ABE", "lower"),
+        ("MORRIS", "lower"),
+    }
+    seated = read("The gang is on the couch: ANA, her husband ABE, and MORRIS.", cast=cast)[0]
+    assert sorted(who for who, what, _ in seated if what == "sit") == ["ABE", "ANA", "MORRIS"]
+
+
 def test_a_relative_clause_is_about_its_antecedent() -> None:
     assert read("Ana looks at Ben, who smiles, and leaves.")[0] == [
         ("ANA", "gaze", "BEN"),

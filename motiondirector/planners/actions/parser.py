@@ -7,7 +7,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from itertools import takewhile
+from itertools import pairwise, takewhile
 
 from motiondirector.plan.scene import StageChangeKind
 from motiondirector.plan.vocabulary import load_emfacs
@@ -443,7 +443,14 @@ class ActionParser:
             else _glossed_tokens(text, gloss, names, self._verb_forms)
         )
         previous: list[Tok] = []
-        for sentence in split_sentences(tokens):
+        sentences = split_sentences(tokens)
+        lists = {} if gloss is not None else self._colon_lists(text, sentences, names)
+        # A list after a colon is read first, as if written before: it introduces whom the
+        # sentence before it is about ("... on the couch: MEGAN, her husband DAVE").
+        for number in lists:
+            sentences[number], sentences[number + 1] = sentences[number + 1], sentences[number]
+        lists = {number + 1: listed for number, listed in lists.items()}
+        for number, sentence in enumerate(sentences):
             sentence = self._looking_on(sentence, previous)
             previous = sentence
             carried = self._sentence(
@@ -457,10 +464,27 @@ class ActionParser:
                 actors,
                 None if stage is None else (stage, place_words(place)),
                 feelings,
+                lists.get(number, ()),
             )
             if default_subject and not carried:
                 carried = [default_subject]
         return cues
+
+    def _colon_lists(
+        self, text: str, sentences: list[list[Tok]], names: NameIndex
+    ) -> dict[int, list[str]]:
+        """The names a colon lists after a sentence, by the sentence's number: a next sentence
+        of two or more names and no verb ("Two old rivals hunch over a chessboard: ABE (80s)
+        and MORRIS (80s).")."""
+        lists = {}
+        for number, (sentence, after) in enumerate(pairwise(sentences)):
+            last = sentence[-1]
+            if last.start is None or not text[last.start + len(last.text) :].startswith(":"):
+                continue
+            mentions = self._mentions(after, names)
+            if len(mentions) >= 2 and not self._verbs(after, names):
+                lists[number] = list(dict.fromkeys(name for _, name in mentions))
+        return lists
 
     def _looking_on(self, sentence: list[Tok], previous: list[Tok]) -> list[Tok]:
         """A sentence without a verb that goes on with the look before it looks again: "Priya
@@ -514,7 +538,11 @@ class ActionParser:
         actors: list[tuple[str, str]] | None = None,
         stage: tuple[list[StageCue], frozenset[str]] | None = None,
         feelings: list[FeelingCue] | None = None,
+        listed: Sequence[str] = (),
     ) -> list[str]:
+        """The cues of one sentence; returns the subject the next one carries. `listed`: the
+        names a colon after the sentence lists, whom its own unnamed subject is ("Two old
+        rivals hunch over a chessboard: ABE and MORRIS.")."""
         tracker.new_sentence()
         mentions = self._mentions(tokens, names)
         for index, _ in mentions:
@@ -570,6 +598,8 @@ class ActionParser:
                 found = self._nearest_subject(tokens, previous_end, region_end, names, tracker)
             if found is None and not subject:
                 found = self._dropped_subject(tokens, previous_end, region_end, tracker)
+            if listed and number == 0 and (not found or isinstance(found, Group)):
+                found = list(listed)
             if found is not None:
                 found = _struck_one(tokens, previous_end, verb, found, tracker)
                 subject = found
@@ -1803,6 +1833,12 @@ class ActionParser:
             low = tokens[position].low
             if position in starts or low in self._by_form:
                 return
+            if owns(tokens[position]) and any(
+                position + ahead in starts
+                and all(t.text.islower() for t in tokens[position + 1 : position + ahead])
+                for ahead in range(2, 5)
+            ):
+                return  # "MEGAN (30), her husband DAVE": his introduction, not hers
             if len(cluster) == 1 and position > begin and owns(tokens[position - 1]):
                 names.add_kin(low, cluster[0])  # "GRACE (60s), their mother,"
             if len(cluster) == 1 and position == begin + 1 and tokens[begin].low == "the":
