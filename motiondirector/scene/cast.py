@@ -225,8 +225,9 @@ def introductions_in(text: str, verbs: frozenset[str] = frozenset()) -> list[_Fo
 
 def _role_of_a_name(tokens: Sequence[str], start: int, end: int) -> bool:
     """Whether the capitals at `tokens[start:end]` are what the name after them is, not a
-    person of their own: "The BRIDE, Nadia (30s), waits" is Nadia."""
-    if end - start != 1 or _previous(tokens, start).lower() not in ARTICLES:
+    person of their own: "The BRIDE, Nadia (30s), waits" is Nadia, "A hooded RANGER, KAEL
+    (30s), sits" Kael."""
+    if end - start != 1 or not _after_article(tokens, start):
         return False
     if tokens[start].lower() not in person_nouns():
         return False

@@ -136,6 +136,10 @@ def test_a_role_in_capitals_before_the_name_it_introduces_is_that_person() -> No
         "bride laughs.\n\nOMAR\nTo us.\n"
     )
     assert set(scene.characters) == {"NADIA", "OMAR"}
+    scene = fountain(
+        "INT. TAVERN - NIGHT\n\nA hooded RANGER, KAEL (30s), sits. The ranger nods.\n\nKAEL\nAle.\n"
+    )
+    assert scene.characters == ("KAEL",)
     # A role with no name set off after it stays a person of its own.
     scene = fountain("INT. HALL - NIGHT\n\nThe BRIDE laughs.\n\nOMAR\nTo us.\n")
     assert set(scene.characters) == {"OMAR", "THE BRIDE"}

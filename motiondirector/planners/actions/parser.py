@@ -1793,7 +1793,7 @@ class ActionParser:
                 ):
                     at -= 1  # "Her little brother, EVAN (9),"
                 owner = tokens[at]
-                if owner.low == "the":
+                if owner.low in ARTICLES:  # "The BRIDE, Nadia", "A hooded RANGER, KAEL"
                     names.add_role(kin.low, name)
                 elif owns(owner) and kin.text.islower():
                     names.add_kin(kin.low, name)
