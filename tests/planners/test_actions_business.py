@@ -560,6 +560,8 @@ LINES = [
     ("Ben bends forward and topples sideways.", {"BEN lean_forward", "BEN fall"}),
     ("Ana fans her face with her hand, tears welling.", {"ANA AU1", "ANA AU15"}),
     ("Ben studies the board.", {"BEN gaze>down"}),
+    ("Ana clutches her pearls.", {"ANA hand_on_heart", "ANA AU1", "ANA AU2", "ANA AU5"}),
+    ("Ben is on drums, twirling a stick.", {"BEN sit"}),
     ("Ana bends the rules.", set()),
     # "take" names what is done in its noun, as "give" does; "another" opens a noun.
     ("Ben takes one last look at Ana.", {"BEN gaze>ANA"}),

@@ -200,6 +200,18 @@ Is she okay?
     ]
 
 
+def test_a_name_a_list_puts_in_a_seat_is_sitting() -> None:
+    script = """INT. MANOR LIBRARY - NIGHT
+
+The suspects are gathered: LADY ASHFORD (60s) by the fireplace, her nephew CLIVE (30s) in a
+leather armchair, and the butler, GRAVES (50s), near the door.
+
+CLIVE
+Must we?
+"""
+    assert postures(script) == [("CLIVE", "sit", OPENING)]
+
+
 def test_a_seat_the_description_opens_with_or_a_wheel_gripped_is_sitting() -> None:
     script = """INT. CAR - NIGHT
 

@@ -103,9 +103,19 @@ def _seat_after(tokens: Sequence[Tok], start: int, looks: bool) -> tuple[int, in
 
 def seated_in_list(tokens: Sequence[Tok], mentions: Sequence[tuple[int, str]]) -> list[ActionCue]:
     """A seated state for the names a verbless sentence lists after where they sit, up to a
-    comma (or colon, see `split_sentences`): "Around the table: GREG, HANNAH and OWEN."; none
-    otherwise."""
+    comma (or colon, see `split_sentences`): "Around the table: GREG, HANNAH and OWEN."; or
+    for a name the list says is in a seat: "LADY ASHFORD by the fireplace, her nephew CLIVE
+    in a leather armchair"; none otherwise."""
     phrase = _seat_phrase(tokens, len(tokens))
-    if phrase is None:
-        return []
-    return _seated(dict.fromkeys(name for at, name in mentions if at > phrase[1]), tokens, phrase)
+    if phrase is not None:
+        names = dict.fromkeys(name for at, name in mentions if at > phrase[1])
+        return _seated(names, tokens, phrase)
+    seated = []
+    for at, name in mentions:
+        after = at + 1
+        while after < len(tokens) and tokens[after].named:
+            after += 1  # past the rest of the name: "LADY ASHFORD"
+        place = _seat_after(tokens, after, looks=False)
+        if place is not None and place[0] == after:
+            seated.extend(_seated([name], tokens, place, at=at))
+    return seated
