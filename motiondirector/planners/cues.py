@@ -302,6 +302,8 @@ def _action(raw: Mapping[str, Any], index: int, table: str = "actions") -> Actio
 def _state(raw: Mapping[str, Any], index: int) -> ActionEntry:
     if not raw.get("object"):
         raise ValueError(f"cues.yaml states[{index}]: a state needs the object that says it")
+    if any(str(words).split()[:1] in (["*"], [PERSON]) for words in raw["object"]):
+        raise ValueError(f"cues.yaml states[{index}]: a state's object opens with a word")
     entry = _action({**raw, "verb": "be"}, index, "states")
     return replace(entry, forms=COPULAS)
 

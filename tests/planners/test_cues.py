@@ -50,6 +50,10 @@ def test_bad_lexicon_entries_are_refused() -> None:
         cues_module._action({"verb": "push", "object": ["$persn"], "behaviours": []}, 3)
     with pytest.raises(ValueError, match=r"actions\[3\] \(go\).*and, last, \$end"):
         cues_module._action({"verb": "go", "object": ["$end now"], "behaviours": []}, 3)
+    with pytest.raises(ValueError, match=r"states\[2\]: a state's object opens with a word"):
+        cues_module._state({"object": ["* feet"], "behaviours": []}, 2)
+    with pytest.raises(ValueError, match=r"states\[2\]: a state needs the object"):
+        cues_module._state({"behaviours": []}, 2)
     with pytest.raises(ValueError, match=r"actions\[4\] \(kick\): voice must be active or passive"):
         cues_module._action({"verb": "kick", "voice": "middle", "behaviours": []}, 4)
     assert cues_module._action({"verb": "kick", "voice": "passive", "behaviours": []}, 5).passive

@@ -84,6 +84,7 @@ from motiondirector.planners.actions.words import (
 )
 from motiondirector.planners.cues import (
     COPULAS,
+    END,
     PERSON,
     ActionEntry,
     BehaviourTemplate,
@@ -333,6 +334,8 @@ def _check_glosses() -> None:
 
 # Words between a copula and the state it says: "is already on his feet", "is up again".
 _WHEN_ONE_IS = frozenset({"already", "still", "now", "again", "just", "soon", "all"})
+# An object's last word that is not a word of the line ("* door", "pushes $person").
+_PLACEHOLDERS = frozenset({"*", PERSON, END})
 # Being somewhere ("is at the window"): a verb that does nothing itself (`ActionParser._copula`).
 _BEING_SOMEWHERE = ActionEntry("be", COPULAS, (), 0, ())
 
@@ -359,7 +362,13 @@ class ActionParser:
                 part_verbs.setdefault(form, []).append((action.parts, action.entry))
         self._part_verbs = part_verbs
         self._parts = frozenset(part for action in lexicon.part_actions for part in action.parts)
-        self._states = lexicon.states
+        entries = [*lexicon.actions, *(a.entry for a in lexicon.part_actions), *lexicon.states]
+        self._longest = max(len(words) for entry in entries for words in entry.objects)
+        # By the first word of their objects: a copula before any other word says no state.
+        self._states: dict[str, list[ActionEntry]] = {}
+        for entry in lexicon.states:
+            for first in dict.fromkeys(words[0] for words in entry.objects):
+                self._states.setdefault(first, []).append(entry)
         self._no_things = person_nouns() | self._parts  # what a look at "it" never means
         self._look_forms = frozenset(
             form for entry in lexicon.actions if entry.verb in _LOOKING for form in entry.forms
@@ -1004,7 +1013,8 @@ class ActionParser:
             tokens[after].adverb or tokens[after].low in NEGATIONS | _WHEN_ONE_IS
         ):
             after += 1
-        for entry in self._states:
+        states = self._states.get(tokens[after].low, ()) if after < len(tokens) else ()
+        for entry in states:
             end = self._object_end(tokens, after - 1, entry, names)
             if end is not None:
                 return Verb(position, entry, negated), end
@@ -1108,9 +1118,15 @@ class ActionParser:
                 reach,
             )
             reach = min(reach, clause)
+        # The words an object starting within reach can hold: one whose last word is not
+        # among them is not there (most objects end in a word: "a * smile").
+        window = {t.low for t in tokens[position + 1 : position + 1 + reach + self._longest]}
         for words in entry.objects:
-            # At least where the verb's clause ends: "and goes." ends with its verb.
-            for start in range(position + 1, position + 1 + max(reach, 1)):
+            if words[-1] not in window and words[-1] not in _PLACEHOLDERS:
+                continue
+            # An object that is the clause's end is looked for there: "and goes." ends with it.
+            last = position + 1 + (max(reach, 1) if words[-1] == END else reach)
+            for start in range(position + 1, last):
                 end = object_match(words, tokens, start, names)
                 if end is not None and not self._her_thing(words, tokens, end):
                     return end
