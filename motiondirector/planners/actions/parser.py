@@ -488,7 +488,9 @@ class ActionParser:
         lists = {}
         for number, (sentence, after) in enumerate(pairwise(sentences)):
             last = sentence[-1]
-            if last.start is None or not text[last.start + len(last.text) :].startswith(":"):
+            if number - 1 in lists or last.start is None:
+                continue  # a list is not itself what a list after it names
+            if not text[last.start + len(last.text) :].startswith(":"):
                 continue
             mentions = self._mentions(after, names)
             if len(mentions) >= 2 and not self._verbs(after, names):
