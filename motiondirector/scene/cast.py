@@ -97,7 +97,10 @@ _FUNCTION_WORDS = frozenset(
      "at", "to", "in", "on", "of", "for", "by", "after", "before", "until", "once", "again",
      "inside", "outside", "nearby", "upstairs", "downstairs", "above", "below", "behind",
      "across", "somewhere", "elsewhere", "everywhere", "around", "beyond", "neither",
-     "either", "none", "anyone", "anybody", "another", "others", "several", "many", "few"}
+     "either", "none", "anyone", "anybody", "another", "others", "several", "many", "few",
+     "next", "near", "beside", "opposite", "between", "among", "amid", "through", "over",
+     "under", "underneath", "beneath", "along", "against", "toward", "towards", "past",
+     "within", "during", "despite", "instead", "off", "out", "up", "down"}
 )  # fmt: skip
 _POSSESSIVES = frozenset({"his", "her", "their", "its", "our", "my", "your"})
 # A name with one of these words is many people ("A CROWD OF REPORTERS", "MANY OTHER PATRONS").

@@ -561,6 +561,8 @@ LINES = [
     ("Ana fans her face with her hand, tears welling.", {"ANA AU1", "ANA AU15"}),
     ("Ben studies the board.", {"BEN gaze>down"}),
     ("Ana clutches her pearls.", {"ANA hand_on_heart", "ANA AU1", "ANA AU2", "ANA AU5"}),
+    ("Ana puts her hand over her heart.", {"ANA hand_on_heart"}),
+    ("Ben looks at her. His eyes fill.", {"BEN gaze>ANA", "BEN AU1", "BEN AU15", "BEN gaze>down"}),
     ("Ben is on drums, twirling a stick.", {"BEN sit"}),
     ("Ana bends the rules.", set()),
     # "take" names what is done in its noun, as "give" does; "another" opens a noun.

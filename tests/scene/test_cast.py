@@ -291,6 +291,14 @@ def test_a_title_and_one_name_has_the_name_as_its_short_form() -> None:
     assert short_forms(["DR. OKAFOR", "BEN"]) == {"okafor": "DR. OKAFOR"}
 
 
+def test_a_preposition_opening_a_sentence_is_no_character() -> None:
+    script = (
+        "INT. COMMUNITY CENTER - NIGHT\n\nNext to her, new member TOBY (30s) is bouncing his knee"
+        " and avoiding eye contact. Beside him, LENA sits.\n\nTOBY\nHi.\n"
+    )
+    assert set(parse_script(script, format="fountain").characters) == {"TOBY", "LENA"}
+
+
 def test_a_noun_before_a_plural_noun_and_its_verb_is_no_character() -> None:
     script = (
         "INT. HALLWAY - NIGHT\n\nFlashlight beams cut through dust. Car doors slam. "
