@@ -562,6 +562,11 @@ LINES = [
     ("Ben studies the board.", {"BEN gaze>down"}),
     ("Ana clutches her pearls.", {"ANA hand_on_heart", "ANA AU1", "ANA AU2", "ANA AU5"}),
     ("Ana puts her hand over her heart.", {"ANA hand_on_heart"}),
+    # At a table one sits; on it, or pointing at it, one does not.
+    ("Ben waits at a window table.", {"BEN sit", "BEN idle"}),
+    ("Ana reads at the kitchen table.", {"ANA sit", "ANA read"}),
+    ("Ana points at the table.", {"ANA point"}),
+    ("Ben waves at the table of girls.", {"BEN wave"}),
     ("Ben looks at her. His eyes fill.", {"BEN gaze>ANA", "BEN AU1", "BEN AU15", "BEN gaze>down"}),
     ("Ben is on drums, twirling a stick.", {"BEN sit"}),
     ("Ana bends the rules.", set()),

@@ -26,6 +26,9 @@ _SIT = BehaviourTemplate(channel="posture", lexeme="sit")
 # Where those a sentence opens on or only lists sit ("Around the table: GREG, HANNAH and OWEN."),
 # and where one whose verb is done there sat all along (`planners.opening`).
 SEATED_AROUND = _SEATED_IN | {"table"}
+# Seats one is at, not on: "waits at a window table", "types at her desk".
+_SEATED_AT = frozenset({"desk", "table"})
+_SEATS = _SEATED_IN | _SEATED_AT
 # A place at a table that is a seat ("reads the paper at the head of the table").
 _TABLE_SEATS = (["head", "of", "the", "table"], ["end", "of", "the", "table"])
 # What puts a thing somewhere: its place phrase is the thing's, not a seat of the doer's.
@@ -65,17 +68,24 @@ def seated_by_place(tokens: Sequence[Tok], verb: Verb, subject: list[str]) -> li
     thread"; or whose verb is done there, in its clause ("DAD reads the paper at the head of
     the table", "ANA knits in an armchair"); none otherwise."""
     if verb.entry is not None and any(
-        (t.channel == "posture" and t.lexeme not in LEAN_POSTURES) or t.lexeme in _PLACING
+        (t.channel == "posture" and t.lexeme not in LEAN_POSTURES | {"idle"})
+        or t.lexeme in _PLACING
         for t in verb.entry.behaviours
     ):
         # The verb says the posture itself ("In the corner, BEN stands"; a lean is done from
-        # the seat: "At the defense table, RUIZ confers with her client"), or puts a thing on
-        # the seat ("drops his bag on the chair").
+        # the seat: "At the defense table, RUIZ confers with her client", and waiting rests
+        # in it: "waits at a window table"), or puts a thing on the seat ("drops his bag on
+        # the chair").
         return []
     phrase = _seat_phrase(tokens, verb.position)
     if phrase is not None:
         return _seated(subject, tokens, phrase)
-    looks = verb.entry is not None and any(t.channel == "gaze" for t in verb.entry.behaviours)
+    # A verb aimed at something ("stares at the couch", "points at the table") says where it
+    # is aimed, not where one sits.
+    looks = verb.entry is not None and any(
+        t.channel == "gaze" or t.target in ("$object", "$place", "$watched")
+        for t in verb.entry.behaviours
+    )
     phrase = _seat_after(tokens, verb.position + 1, looks)
     # Seated as the verb is done: "leans back in his chair" leans from the seat.
     return [] if phrase is None else _seated(subject, tokens, phrase, at=verb.position)
@@ -94,10 +104,10 @@ def _seat_after(tokens: Sequence[Tok], start: int, looks: bool) -> tuple[int, in
             continue
         words = [t.low for t in tokens[at + 1 : min(end, at + 7)]]
         for offset, word in enumerate(words):
-            if word == "desk" and tokens[at].low != "at":
-                continue  # "taps her horn on her desk": on it, not at it
-            if (word in _SEATED_IN and offset < 4) or words[offset : offset + 4] in _TABLE_SEATS:
-                return at, at + 2 + offset + (3 if word not in _SEATED_IN else 0)
+            if word in _SEATED_AT and tokens[at].low != "at":
+                continue  # "taps her horn on her desk", "sits on the table": on it, not at it
+            if (word in _SEATS and offset < 4) or words[offset : offset + 4] in _TABLE_SEATS:
+                return at, at + 2 + offset + (3 if word not in _SEATS else 0)
     return None
 
 
