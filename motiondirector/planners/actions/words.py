@@ -31,7 +31,8 @@ DOWN = frozenset(
      "magazine", "tablet", "bottle", "wine", "beer", "pen", "clipboard", "knees", "fingers",
      "hand", "receipt", "bill", "contract", "bowl", "soup", "dinner", "breakfast", "lunch",
      "meal", "pile", "puddle", "crumbs", "sugar", "coins", "chips", "cards", "mess", "board",
-     "chessboard", "pieces", "dice", "puzzle", "carpet", "rug", "grave", "body"}
+     "chessboard", "pieces", "dice", "puzzle", "carpet", "rug", "grave", "body", "drawing",
+     "sketch", "blueprint", "blueprints", "form", "forms", "cheque"}
 )  # fmt: skip
 UP = frozenset(
     {"ceiling", "sky", "up", "upward", "upwards", "heavens", "heaven", "stars", "roof", "moon",
