@@ -87,14 +87,12 @@ def assemble_scene(
         known.append(turn.speaker)
         known.extend(turn.addressees or ())
     known.extend(script.cast or ())
-    if script.cast is not None and any(is_group_cue(name, known) for name in known):
+    named = set(known)
+    if script.cast is not None and any(is_group_cue(name, named) for name in named):
         # A group cue that found members said its lines through them; one that found none
         # is spoken as a character of its own.
-        known = [
-            name
-            for name in known
-            if not is_group_cue(name, known) or any(t.speaker == name for t in turns)
-        ]
+        speaking = {turn.speaker for turn in turns}
+        known = [name for name in known if not is_group_cue(name, named) or name in speaking]
     limits.check_count("max_characters", len(set(known)), field="characters")
     names = NameMatcher(known)
     written = written_language(speeches[turn].text for turn in turns) or words_language(script)
@@ -213,10 +211,16 @@ def _with_group_lines_split(
     members (`group_lines`). Dialogue JSON names its speakers itself (`script.cast` is None):
     its turns stay as sent, one per speaker, as a transcript's "All" lines are counted."""
     turns = [el for beat in beats for el in beat.elements if isinstance(el, RawTurn)]
-    named = [*script.declared_characters, *(t.speaker for t in turns), *(script.cast or ())]
+    named = {*script.declared_characters, *(t.speaker for t in turns), *(script.cast or ())}
     if script.cast is None or not any(is_group_cue(turn.speaker, named) for turn in turns):
         return beats
-    known = [name for name in named if not is_group_cue(name, named)]
+    known = [
+        name
+        for name in dict.fromkeys(
+            [*script.declared_characters, *(t.speaker for t in turns), *(script.cast or ())]
+        )
+        if not is_group_cue(name, named)
+    ]
     names = NameMatcher(known)
     return [
         _BeatDraft(
