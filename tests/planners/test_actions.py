@@ -467,6 +467,12 @@ def test_the_kin_of_the_next_name_is_not_a_description_of_the_one_before() -> No
     )
 
 
+def test_everyone_who_looks_at_him_is_everyone_but_him() -> None:
+    lines = read("Ben freezes. Everyone turns to look at him.", cast=("ANA", "BEN", "CLEO"))
+    assert {who for who, _, _ in lines[0][1:]} == {"ANA", "CLEO"}
+    assert ("BEN", "turn", None) not in lines[0]
+
+
 def test_a_colon_list_names_whom_the_sentence_before_it_is_about() -> None:
     cast = ("ABE", "MORRIS", "ANA")
     lines = read("Two old rivals hunch over a chessboard: ABE (80s) and MORRIS (80s).", cast=cast)

@@ -1311,7 +1311,12 @@ class ActionParser:
             if owner is not None:
                 # "Her friends laugh": everyone but her.
                 return Everyone([name for name in on_stage if name != owner] or on_stage)
-            return Everyone(tracker.they(on_stage) if token.low == "they" else on_stage)
+            if token.low == "they":
+                return Everyone(tracker.they(on_stage))
+            # "Everyone turns to look at him.": all but him.
+            acted_on = object_pronoun(tokens, j + 1)
+            aside = tracker.resolve(acted_on, learn=False) if acted_on else None
+            return Everyone([name for name in on_stage if name != aside] or on_stage)
         cluster: list[str] = []
         k = j
         if (
