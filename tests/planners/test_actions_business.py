@@ -561,6 +561,8 @@ LINES = [
     ("Ana fans her face with her hand, tears welling.", {"ANA AU1", "ANA AU15"}),
     ("Ben studies the board.", {"BEN gaze>down"}),
     ("Ana stares at the drawing.", {"ANA gaze>down"}),
+    ("Ana catches the look.", set()),
+    ("Ana catches the ball.", {"ANA take"}),
     ("Ana clutches her pearls.", {"ANA hand_on_heart", "ANA AU1", "ANA AU2", "ANA AU5"}),
     ("Ana puts her hand over her heart.", {"ANA hand_on_heart"}),
     # At a table one sits; on it, or pointing at it, one does not.
