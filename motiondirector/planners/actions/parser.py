@@ -334,6 +334,11 @@ def _check_glosses() -> None:
 
 # Words between a copula and the state it says: "is already on his feet", "is up again".
 _WHEN_ONE_IS = frozenset({"already", "still", "now", "again", "just", "soon", "all"})
+_BEFORE_A_STATE = NEGATIONS | _WHEN_ONE_IS
+# Words that open a place phrase: "is at the window", "stands by the window smiling".
+_PLACE_WORDS = PREPOSITIONS | PLACE_PREPOSITIONS
+# Before a verb form these make it a noun: "a look", "the waves", "another round".
+_NOUN_OPENERS = DETERMINERS | {"another"}
 # An object's last word that is not a word of the line ("* door", "pushes $person").
 _PLACEHOLDERS = frozenset({"*", PERSON, END})
 # Being somewhere ("is at the window"): a verb that does nothing itself (`ActionParser._copula`).
@@ -917,7 +922,7 @@ class ActionParser:
                 continue
             if position == 1 and a_noun_pair(tokens, entries):
                 continue  # "Cigar smoke.": a bare verb form after a singular is a noun
-            if position > 0 and tokens[position - 1].low in DETERMINERS | {"another"}:
+            if position > 0 and tokens[position - 1].low in _NOUN_OPENERS:
                 continue  # "a look", "the waves", "another round": a noun
             if (
                 position > 1
@@ -1012,7 +1017,7 @@ class ActionParser:
         after = position + 1
         negated = after < len(tokens) and tokens[after].low in NEGATIONS
         while after < len(tokens) and (
-            tokens[after].adverb or tokens[after].low in NEGATIONS | _WHEN_ONE_IS
+            tokens[after].adverb or tokens[after].low in _BEFORE_A_STATE
         ):
             after += 1
         states = self._states.get(tokens[after].low, ()) if after < len(tokens) else ()
@@ -1020,7 +1025,7 @@ class ActionParser:
             end = self._object_end(tokens, after - 1, entry, names)
             if end is not None:
                 return Verb(position, entry, negated), end
-        if after < len(tokens) and tokens[after].low in PLACE_PREPOSITIONS | PREPOSITIONS:
+        if after < len(tokens) and tokens[after].low in _PLACE_WORDS:
             return Verb(position, _BEING_SOMEWHERE, negated), position + 1
         return None
 
@@ -1172,7 +1177,7 @@ class ActionParser:
         if (
             begin > 0
             and tokens[end].low.endswith("ing")
-            and tokens[begin].low in PREPOSITIONS | PLACE_PREPOSITIONS
+            and tokens[begin].low in _PLACE_WORDS
             and not any(t.low in CONJUNCTIONS or t.named for t in tokens[begin:end])
         ):
             return None  # "stands by the window smiling": the one standing smiles

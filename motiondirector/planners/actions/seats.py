@@ -29,6 +29,8 @@ SEATED_AROUND = _SEATED_IN | {"table"}
 # Seats one is at, not on: "waits at a window table", "types at her desk".
 _SEATED_AT = frozenset({"desk", "table"})
 _SEATS = _SEATED_IN | _SEATED_AT
+# Postures done from a seat, not instead of it: a lean, or resting in it ("waits at a table").
+_DONE_FROM_A_SEAT = LEAN_POSTURES | {"idle"}
 # A place at a table that is a seat ("reads the paper at the head of the table").
 _TABLE_SEATS = (["head", "of", "the", "table"], ["end", "of", "the", "table"])
 # What puts a thing somewhere: its place phrase is the thing's, not a seat of the doer's.
@@ -68,8 +70,7 @@ def seated_by_place(tokens: Sequence[Tok], verb: Verb, subject: list[str]) -> li
     thread"; or whose verb is done there, in its clause ("DAD reads the paper at the head of
     the table", "ANA knits in an armchair"); none otherwise."""
     if verb.entry is not None and any(
-        (t.channel == "posture" and t.lexeme not in LEAN_POSTURES | {"idle"})
-        or t.lexeme in _PLACING
+        (t.channel == "posture" and t.lexeme not in _DONE_FROM_A_SEAT) or t.lexeme in _PLACING
         for t in verb.entry.behaviours
     ):
         # The verb says the posture itself ("In the corner, BEN stands"; a lean is done from
