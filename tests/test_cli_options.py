@@ -154,29 +154,44 @@ def test_exit_codes_tell_usage_from_failure(
     assert "invalid plan" in capsys.readouterr().err
 
 
+def _wait_until_reading(pid: int, deadline: float) -> None:
+    """Return once the process is blocked in read(2) on the FIFO, the state the test is about:
+    the write end opening only says that its open(2) is under way, and a signal sent in that
+    instant races the process into the read. Where the kernel does not say (no /proc), a
+    pause stands in."""
+    wchan = Path(f"/proc/{pid}/wchan")
+    if not wchan.exists():
+        time.sleep(1)
+        return
+    while "pipe_read" not in wchan.read_text() and "pipe_wait" not in wchan.read_text():
+        assert time.monotonic() < deadline, "the command never started reading its script"
+        time.sleep(0.05)
+
+
 def test_an_interrupt_exits_130(tmp_path: Path) -> None:
     # The script is a FIFO: the command blocks reading it, inside its run, until interrupted.
     fifo = tmp_path / "script.txt"
     os.mkfifo(fifo)
     cli_path = Path(sys.executable).parent / "motiondirector"
     command = [str(cli_path), "plan", str(fifo), "-q"]
-    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
-    try:
-        deadline = time.monotonic() + 60
-        while True:  # opening the write end succeeds once the command has the read end open
-            try:
-                writer = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
-                break
-            except OSError as error:
-                if error.errno != errno.ENXIO or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-        process.send_signal(signal.SIGINT)
-        _, err = process.communicate(timeout=60)
-        os.close(writer)
-    finally:
-        process.kill()
-        process.wait()
+    with subprocess.Popen(command, stderr=subprocess.PIPE, text=True) as process:
+        writer = None
+        try:
+            deadline = time.monotonic() + 60
+            while writer is None:  # the write end opens once the command has the read end open
+                try:
+                    writer = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+                except OSError as error:
+                    if error.errno != errno.ENXIO or time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.05)
+            _wait_until_reading(process.pid, deadline)
+            process.send_signal(signal.SIGINT)
+            _, err = process.communicate(timeout=60)
+        finally:
+            if writer is not None:
+                os.close(writer)
+            process.kill()
     assert process.returncode == cli.EXIT_INTERRUPTED == 130
     assert err == "interrupted\n"
 
