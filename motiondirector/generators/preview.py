@@ -1,10 +1,10 @@
 """The animatic preview: an H.264 MP4 (and a contact sheet) of a directed scene on the CPU.
 
 The characters on stage in the current beat stand side by side facing the camera as coloured
-stick figures (a scene of many beats recasts the line-up at each heading), each with a simple
-face whose brows, lids, mouth and jaw follow the character's ARKit curves (its realized face
-when one is given, else the plan's), a name label (the speaker highlighted), the current line as
-a subtitle and each beat's heading as a title card. Joint
+stick figures (a scene of many beats recasts the line-up at each heading; a seated one sits on
+a drawn seat), each with a simple face whose brows, lids, mouth and jaw follow the character's
+ARKit curves (its realized face when one is given, else the plan's), a name label (the speaker
+highlighted), the current line as a subtitle and each beat's heading as a title card. Joint
 positions and projections are computed a window of frames at a time and face curves are kept
 for the frames a character is on stage, so memory stays flat however long the scene; each frame
 is then only a few Pillow draw calls, so the preview renders faster than real time.
@@ -81,6 +81,22 @@ _BONES: tuple[tuple[int, int], ...] = tuple(
 )
 _HEAD = JOINT_INDEX["head"]
 _FEET = (JOINT_INDEX["left_foot"], JOINT_INDEX["right_foot"])
+_HIPS = (JOINT_INDEX["left_hip"], JOINT_INDEX["right_hip"])
+_KNEES = (JOINT_INDEX["left_knee"], JOINT_INDEX["right_knee"])
+
+SEAT = (96, 84, 72)
+SEAT_TOP = (132, 118, 100)
+SEAT_HALF_WIDTH_M = 0.22
+SEAT_BEHIND_M = 0.22  # how far the seat reaches behind the pelvis, and in front of it
+SEAT_AHEAD_M = 0.14
+SEAT_BELOW_PELVIS_M = 0.08
+KNEE_OFF_FLOOR_M = 0.2
+"""Seated, both knees are at least this high; kneeling puts one on the floor."""
+PELVIS_OVER_KNEES_M = 0.2
+"""Seated, the pelvis is at most this far above the higher knee; standing it is twice that."""
+
+# The corners of a seat box (`_seats`) that bound each face, the top last, drawn last.
+_SEAT_FACES = ((0, 1, 3, 2), (0, 1, 5, 4), (2, 3, 7, 6), (0, 2, 6, 4), (1, 3, 7, 5), (4, 5, 7, 6))
 
 
 @dataclass(frozen=True)
@@ -129,6 +145,7 @@ class _Window:
     joints: FloatArray  # (n, 22, 2)
     head: FloatArray  # (n, 2)
     label_at: FloatArray  # (n, 2), whole pixels
+    seat: FloatArray  # (n, 8, 2), NaN where the figure is not seated
 
 
 class _Figure:
@@ -206,7 +223,8 @@ class _Figure:
         # Whole pixels: text drawn at a fraction of one is shaded by it, so a motion read back
         # from a BVH file (6 decimals) would shade the name differently.
         label_at = np.rint(project(ground, renderer.camera))
-        return _Window(first, joints, head, label_at)
+        seat = project(_seats(positions).reshape(-1, 3), renderer.camera).reshape(frames, 8, 2)
+        return _Window(first, joints, head, label_at, seat)
 
 
 class _Renderer:
@@ -357,6 +375,11 @@ class _Renderer:
         self, draw: ImageDraw.ImageDraw, figure: _Figure, index: int, speaking: bool
     ) -> None:
         window = figure.at(index)
+        seat = window.seat[index - window.first]
+        if not np.isnan(seat).any():
+            for i, face in enumerate(_SEAT_FACES):
+                fill = SEAT_TOP if i == len(_SEAT_FACES) - 1 else SEAT
+                draw.polygon([tuple(seat[corner]) for corner in face], fill=fill)
         points = window.joints[index - window.first]
         for parent, joint in _BONES:
             a, b = points[parent], points[joint]
@@ -604,6 +627,36 @@ def _turned_in(positions: FloatArray, marks: FloatArray) -> FloatArray:
     turned[..., 0] = cos * x + sin * z
     turned[..., 2] = -sin * x + cos * z
     return turned
+
+
+def _seats(positions: FloatArray) -> FloatArray:
+    """The corners (frames, 8, 3) of a box under the pelvis of each frame whose pose is seated,
+    NaN where it is not: a stick figure seated seen from the front reads as a short one
+    standing, and a chair says what the pose is. Seated means the pelvis nearly level with
+    knees that are both off the floor (kneeling puts one down, lying the pelvis too). The box
+    follows the hips' facing; corners are ordered bottom then top, behind then ahead, right
+    then left (`_SEAT_FACES`)."""
+    pelvis = positions[:, 0]
+    knees = positions[:, _KNEES, 1]
+    seated = (knees.min(axis=1) > KNEE_OFF_FLOOR_M) & (
+        pelvis[:, 1] < knees.max(axis=1) + PELVIS_OVER_KNEES_M
+    )
+    left = positions[:, _HIPS[0]] - positions[:, _HIPS[1]]
+    left[:, 1] = 0.0
+    left /= np.maximum(np.linalg.norm(left, axis=1, keepdims=True), 1e-9)
+    ahead = np.cross(left, np.array([0.0, 1.0, 0.0]))
+    ground = pelvis * np.array([1.0, 0.0, 1.0])
+    top = np.maximum(pelvis[:, 1] - SEAT_BELOW_PELVIS_M, 0.0)
+    corners = np.full((len(positions), 8, 3), np.nan)
+    i = 0
+    for height in (np.zeros_like(top), top):
+        for reach in (-SEAT_BEHIND_M, SEAT_AHEAD_M):
+            for side in (-SEAT_HALF_WIDTH_M, SEAT_HALF_WIDTH_M):
+                corner = ground + reach * ahead + side * left
+                corner[:, 1] = height
+                corners[seated, i] = corner[seated]
+                i += 1
+    return corners
 
 
 LANE_TRAVEL_M = 0.35 * SLOT_WIDTH_M

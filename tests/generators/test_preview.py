@@ -375,6 +375,37 @@ def test_figures_off_centre_are_turned_toward_the_centre() -> None:
     assert knee[0] - hip[0] > 3  # pixels toward the centre of the frame
 
 
+@pytest.mark.parametrize(
+    ("clip", "seated"),
+    [
+        ("sit.normal.normal.neutral", True),
+        ("kneel.normal.normal.neutral", False),  # low, but a knee is on the floor
+        ("idle.normal.normal.neutral", False),
+    ],
+)
+def test_a_seated_figure_is_drawn_on_a_seat(clip: str, seated: bool) -> None:
+    # From the front, a stick figure seated reads as a short one standing: a seat under its
+    # pelvis says what the pose is, and nothing else gets one.
+    from motiondirector.generators.preview import SEAT_TOP
+    from motiondirector.motion.library import get_clip
+
+    motion = get_clip(clip).motion()
+    plan = plan_text(SCRIPT, format="fountain")
+    renderer = _Renderer(plan, {"ANA": motion, "BEN": motion}, SIZE, 30)
+    last = round(motion.frames / motion.fps * 30)  # the pose the clip ends in
+    ana = next(figure for figure in renderer.figures if figure.name == "ANA")
+    window = ana.window()
+    assert np.isfinite(window.seat[last]).all() == seated
+    assert np.isnan(window.seat[0]).all()  # a sit clip starts standing
+    pixels = np.asarray(renderer.frame(last)).reshape(-1, 3)
+    assert (pixels == SEAT_TOP).all(axis=1).any() == seated
+    if seated:  # under the pelvis, from the floor up
+        hip_y = window.joints[last, 0, 1]
+        floor_y = window.label_at[last, 1]
+        assert hip_y < window.seat[last, :, 1].min() + 0.2 * (floor_y - hip_y)
+        assert window.seat[last, :, 1].max() == pytest.approx(floor_y, abs=2)
+
+
 def _images(count: int, fail_at: int | None = None) -> Iterator[np.ndarray]:
     for index in range(count):
         if index == fail_at:
