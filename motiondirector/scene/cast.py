@@ -304,6 +304,13 @@ def _word(token: str) -> str:
     return token
 
 
+def _name_word(token: str) -> str:
+    """`token` as a word of a name: in capitals, a title with its full stop ("MR." of "Mr."),
+    as a cue writes it, so that MR. NGUYEN of the action is MR. NGUYEN of the cues."""
+    word = _word(token).upper()
+    return f"{word}." if token.endswith(".") and word.lower() in TITLES else word
+
+
 def _is_capitals(token: str) -> bool:
     return _shape(token) == "capitals"
 
@@ -355,7 +362,7 @@ def _after_article(tokens: Sequence[str], start: int) -> bool:
 def _capitals_form(
     tokens: Sequence[str], start: int, end: int, verbs: frozenset[str]
 ) -> list[_Form]:
-    words = [_word(t).upper() for t in tokens[start:end]]
+    words = [_name_word(t) for t in tokens[start:end]]
     after_article = _after_article(tokens, start)
     forms: list[_Form] = []
     run: list[str] = []
@@ -380,7 +387,7 @@ def _title_case_form(
         return []  # "her Unicorn horn", "Mom's car": a thing that belongs to someone
     # "Then Mary sits", "The Dragon frowns": the sentence starts with a word that is no name.
     article = _after_article(tokens, start)
-    form = _trimmed([_word(t).upper() for t in tokens[start:end]], verbs, article)
+    form = _trimmed([_name_word(t) for t in tokens[start:end]], verbs, article)
     return [replace(form, initial=initial)] if form is not None else []
 
 

@@ -120,6 +120,15 @@ def test_a_character_of_the_action_alone_does_something() -> None:
     assert scene.characters == ("THE DOG", "JOHN", "ANA")
 
 
+def test_a_title_in_the_action_keeps_its_full_stop_as_a_cue_does() -> None:
+    # "MR NGUYEN" beside "MRS. NGUYEN" of the cues read as a typo in every export.
+    scene = fountain(
+        "MS. PARK grades papers. Mr. Nguyen walks in and nods. DR. ADA LOVE waits.\n\n"
+        "MS. PARK\nGood morning.\n\nMRS. NGUYEN\nMorning.\n"
+    )
+    assert set(scene.characters) == {"MS. PARK", "MR. NGUYEN", "DR. ADA LOVE", "MRS. NGUYEN"}
+
+
 def test_a_name_set_off_after_a_role_is_the_role_s_own() -> None:
     # "The BEST MAN, Tony, taps": Tony is the best man, no one else; kids named after their
     # noun are the ones who act.
