@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 from motiondirector.planners.cues import load_cue_lexicon, verb_forms
 from motiondirector.scene.elements import ParsedScript, RawAction, RawTurn
 from motiondirector.scene.language import words_language
+from motiondirector.scene.markup import blank_asides
 from motiondirector.scene.names import (
     AGES,
     ARTICLES,
@@ -71,7 +72,6 @@ THINGS_DO_TOO = frozenset(
      "whistle", "drip", "soak", "beat", "knock", "sink", "pull", "stream", "spill", "be",
      "beam", "scream", "shriek"}
 )  # fmt: skip
-_ASIDE = re.compile(r"\([^()]*\)")
 # An age in brackets after a name ("A NURSE (30s)", "BEN (mid-40s)", "KIM (17)"): read as the
 # ", 30s," of an introduction, which says someone is described.
 _AGE_ASIDE = re.compile(r"\(\s*(?:(?:early|mid|late)[\s-]*)?(\d{1,3}s?)\s*\)", re.IGNORECASE)
@@ -201,6 +201,9 @@ def introductions_in(text: str, verbs: frozenset[str] = frozenset()) -> list[_Fo
     HANDSOME MAN") and capitalised words inside a sentence ("the Dragon"), without film
     grammar, emphasised verbs (`verbs`) or a leading adverb."""
     tokens = _without_nickname_quotes(_tokens(text))
+    # A line all in capitals (a multi-camera script's action, "HE STORMS OUT.") sets no name
+    # apart: its runs of capitals are split as sentences are, at "HE", "AND", "THE".
+    shouted = _in_capitals(tokens)
     forms: list[_Form] = []
     index = 0
     while index < len(tokens):
@@ -213,7 +216,8 @@ def introductions_in(text: str, verbs: frozenset[str] = frozenset()) -> list[_Fo
             if _role_of_a_name(tokens, index, end):
                 index = end
                 continue
-            forms.extend(_described(_capitals_form(tokens, index, end, verbs), tokens, end))
+            found = _capitals_form(tokens, index, end, verbs, shouted)
+            forms.extend(_described(found, tokens, end))
             index = end
         elif _is_title_case(tokens[index]):
             end = index
@@ -247,7 +251,7 @@ def _role_of_a_name(tokens: Sequence[str], start: int, end: int) -> bool:
 def _tokens(text: str) -> list[str]:
     """Words and punctuation; a title keeps its full stop ("MRS." "ROBINSON")."""
     tokens: list[str] = []
-    for token in _TOKEN.findall(_ASIDE.sub(" ", _AGE_ASIDE.sub(r", \1,", text))):
+    for token in _TOKEN.findall(blank_asides(_AGE_ASIDE.sub(r", \1,", text))):
         if token == "." and tokens and tokens[-1].lower() in TITLES:
             tokens[-1] += "."
         else:
@@ -359,15 +363,22 @@ def _after_article(tokens: Sequence[str], start: int) -> bool:
     return False
 
 
+def _in_capitals(tokens: Sequence[str]) -> bool:
+    """Whether a line of at least three words has every letter in capitals."""
+    words = [token for token in tokens if token[:1].isalpha()]
+    return len(words) >= 3 and all(_is_capitals(word) or len(word) == 1 for word in words)
+
+
 def _capitals_form(
-    tokens: Sequence[str], start: int, end: int, verbs: frozenset[str]
+    tokens: Sequence[str], start: int, end: int, verbs: frozenset[str], shouted: bool = False
 ) -> list[_Form]:
     words = [_name_word(t) for t in tokens[start:end]]
     after_article = _after_article(tokens, start)
     forms: list[_Form] = []
     run: list[str] = []
+    not_names = _NOT_NAMES | (_FUNCTION_WORDS - ARTICLES) if shouted else _NOT_NAMES
     for word in [*words, ""]:
-        if word and word.lower() not in _NOT_NAMES:
+        if word and word.lower() not in not_names:
             run.append(word)
             continue
         form = _trimmed(run, verbs, after_article)

@@ -5,10 +5,12 @@ keeping every remaining line's 1-based number in the file, so later errors can p
 A line that held only removed markup disappears rather than becoming a blank line, so a note
 between a character cue and its dialogue does not split them. `strip_emphasis` removes the
 `*` and `_` emphasis markers (an escaped `\\*` or `\\_` stays as the character).
+`blank_asides` blanks an action's asides in brackets for the readers of its words.
 """
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 from motiondirector.errors import ScriptError
@@ -78,3 +80,22 @@ def strip_emphasis(text: str) -> str:
             out.append(char)
         index += 1
     return "".join(out)
+
+
+_ASIDE = re.compile(r"\(([^()]*)\)")
+_ENDS_SENTENCE = re.compile(r"[.!?\u2026][\"'\u201d\u2019]*\s*$")
+
+
+def blank_asides(text: str) -> str:
+    """`text` with its asides in brackets ("(30s)", "(beat)", "(excited)") blanked out, its
+    length kept so that offsets still point into `text`. A bracket that holds sentences of its
+    own, or all of the text, is a stage direction written in brackets (a play's "(She slams a
+    plate down.)", a sitcom's "(KRAMER ENTERS)"): only its brackets are blanked."""
+
+    def blank(aside: re.Match[str]) -> str:
+        inner = aside.group(1)
+        if _ENDS_SENTENCE.search(inner) or aside.group(0) == text.strip():
+            return f" {inner} "
+        return " " * len(aside.group(0))
+
+    return _ASIDE.sub(blank, text)

@@ -433,6 +433,31 @@ def test_asides_in_brackets_do_not_hide_the_subject() -> None:
     assert read("Ana (the librarian, 30s) walks over.")[0] == [("ANA", "walk", None)]
 
 
+def test_a_stage_direction_in_brackets_is_read() -> None:
+    # A play's "(She exits.)" and a sitcom's "(BEN ENTERS)" are the direction itself; an aside
+    # in it ("(excited)") still says nothing.
+    assert read(
+        "(Ana slams a plate down. Ben nods.)",
+        "(BEN ENTERS)",
+        "Ben sits. (He nods.)",
+        "(Ana (excited) waves at Ben.)",
+        "(smiling)",
+    ) == [
+        [("ANA", "put_down", None), ("ANA", "AU4", None), ("BEN", "nod", None)],
+        [("BEN", "walk", None)],
+        [("BEN", "sit", None), ("BEN", "nod", None)],
+        [("ANA", "wave", "BEN")],
+        [],
+    ]
+
+
+def test_a_thing_held_up_is_shown() -> None:
+    assert read("Ben finds the keys and holds them up.", "Ben holds Ana up.") == [
+        [("BEN", "raise_hand", None)],
+        [("BEN", "hug", "ANA")],
+    ]
+
+
 def test_a_list_of_names_with_a_serial_comma_is_one_subject() -> None:
     cast = ("ANA", "BEN", "BRICK")
     assert read("ANA, BEN, and BRICK sit down.", cast=cast)[0] == [

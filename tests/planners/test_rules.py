@@ -471,3 +471,25 @@ def test_an_action_lines_behaviours_are_on_the_words_that_say_them() -> None:
     assert [(b.target, b.word) for b in first.behaviours] == [("up", 1), ("BEN", 5)]
     # Words count as the line writes them: an aside in brackets is one of them.
     assert [(b.lexeme, b.word) for b in second.behaviours] == [("sit", 2)]
+
+
+def test_a_play_s_stage_directions_in_brackets_direct_its_characters() -> None:
+    from motiondirector import plan_text
+
+    play = (
+        "MARTHA: In the pot. Where it always is.\n"
+        "GEORGE: (sitting) You're in a mood.\n"
+        "(She slams a plate down in front of him.)\n"
+        "GEORGE: Clearly.\n"
+        "(She exits. George stares after her, then buries his face in his hands.)\n"
+    )
+    plan = plan_text(play, format="text")
+    changes = [(change.character, change.change) for change in plan.beats[0].stage]
+    assert ("MARTHA", "exits") in changes
+    lexemes = {
+        (track.name, getattr(event, "lexeme", None))
+        for track in plan.characters
+        for event in track.events
+        if event.source.rule == "rules.action"
+    }
+    assert {("MARTHA", "put_down"), ("GEORGE", "cover_face")} <= lexemes

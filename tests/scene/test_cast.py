@@ -129,6 +129,16 @@ def test_a_title_in_the_action_keeps_its_full_stop_as_a_cue_does() -> None:
     assert set(scene.characters) == {"MS. PARK", "MR. NGUYEN", "DR. ADA LOVE", "MRS. NGUYEN"}
 
 
+def test_a_multi_camera_script_s_action_in_capitals_and_brackets_finds_its_cast() -> None:
+    # Action all in capitals sets no name apart: "HE STORMS OUT" and "JERRY AND ELAINE" were
+    # characters. A stage direction in brackets is read, so the waiter who never speaks is one.
+    scene = fountain(
+        "INT. DINER - NIGHT\n\n(JERRY AND ELAINE SIT IN A BOOTH. A WAITER ARRIVES.)\n\n"
+        "JERRY\nYou pay.\n\n(HE STORMS OUT. THE WAITER SHAKES HIS HEAD.)\n"
+    )
+    assert scene.characters == ("JERRY", "ELAINE", "THE WAITER")
+
+
 def test_a_name_set_off_after_a_role_is_the_role_s_own() -> None:
     # "The BEST MAN, Tony, taps": Tony is the best man, no one else; kids named after their
     # noun are the ones who act.

@@ -9,12 +9,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from motiondirector.planners.actions.words import (
-    ASIDE,
     COMPOUND_PREFIXES,
     PLACE_PREPOSITIONS,
     SENTENCE_BREAK,
     STOPS,
 )
+from motiondirector.scene.markup import blank_asides
 from motiondirector.speech.scripts import join_words
 
 _TOKEN = re.compile(r"[^\W_][\w'\u2019\-]*|--|[,;:.!?\u2014]")
@@ -49,7 +49,7 @@ def raw_tokens(text: str) -> list[str]:
 
 def _placed_tokens(text: str) -> list[tuple[str, int]]:
     """The tokens of `text` with where each starts (asides in brackets left out)."""
-    blanked = ASIDE.sub(lambda m: " " * len(m.group(0)), text).replace("\u2019", "'")
+    blanked = blank_asides(text).replace("\u2019", "'")
     return [(m.group(0), m.start()) for m in _TOKEN.finditer(blanked)]
 
 
