@@ -358,6 +358,9 @@ class _Layout:
         self.written = written
         self.gap = to_ms(timing.turn_gap)
         self.end = 0
+        # Where a transcript's first time stamp falls in the scene (ms): the later stamps
+        # count from there.
+        self.stamp_zero: int | None = None
         self.utterances: list[Utterance] = []
         self.actions: list[ActionLine] = []
 
@@ -465,6 +468,22 @@ class _Layout:
     ) -> Utterance:
         parentheticals = speech.parentheticals
         language = line_language(turn.language or self.language, speech.text, written=self.written)
+        if turn.stamp is not None and not turn.words:
+            if self.stamp_zero is None:
+                self.stamp_zero = at - to_ms(turn.stamp)
+            stamped = self.stamp_zero + to_ms(turn.stamp)
+            silence = _seconds(stamped - at)
+            if silence > self.limits.max_gap_s:
+                raise SceneLimitError(
+                    f"the line's time stamp leaves {silence:g} s of silence before it, over "
+                    f"the limit of {self.limits.max_gap_s:g} s; without its stamps the lines "
+                    "follow one another",
+                    field="time stamp",
+                    limit="max_gap_s",
+                    line=turn.line,
+                    file=self.file,
+                )
+            at = max(at, stamped)
         if turn.words:
             self._check_given_start(turn, at)
             words = tuple(

@@ -64,6 +64,11 @@ class RawTurn:
     where: str | None = None
     # The language the turn states for itself (a checked BCP 47 tag), over the script's.
     language: str | None = None
+    # A transcript's time stamp for the line, in seconds of its own clock ("[00:01:04] ANA:
+    # ..." is 64.0): the first stamped line starts where it falls in the scene, and each later
+    # one as many seconds after it as the stamps say, or later where what comes before it
+    # runs past that time.
+    stamp: float | None = None
 
 
 Element = RawHeading | RawAction | RawTurn

@@ -4,7 +4,11 @@ A speaker name is one to four words, each starting with an upper-case letter or 
 ("Ana", "DR. WHO", "Patron 2"), optionally followed by an extension in brackets
 ("ANA (V.O.): ..."). The colon may be fullwidth, as Chinese and Japanese write it
 ("李明：你好。"). The line may start with a parenthetical: "BEN: (quietly) Go.".
-A line that is a scene heading (INT./EXT. ...) starts a new beat. Blank lines are ignored.
+A script whose turns are mostly written as plays print them, the name in capitals and a full
+stop ("LADY BRACKNELL. You can take a seat."), is read in that form instead. A turn may start
+with a transcript's time stamp ("[00:01:04] Ana: ...", "01:04 - ANA: ..."), which times it
+(`RawTurn.stamp`). A line that is a scene heading (INT./EXT. ...) starts a
+new beat. Blank lines are ignored.
 """
 
 from __future__ import annotations
@@ -28,6 +32,28 @@ _TURN = re.compile(
     rf"\s{{0,8}}(?P<name>(?:{_NAME_WORD})(?: (?:{_NAME_WORD})){{0,3}})"
     r"(?:\s{0,4}[(（](?P<extension>[^()（）]{1,20})[)）])?\s{0,4}[:：](?P<text>.*)"
 )
+
+
+# "LADY BRACKNELL. You can ...": a play's cue, one to four words in capitals (a title with its
+# full stop inside, "DR. CHASUBLE.") and a full stop.
+_DOTTED_TURN = re.compile(
+    r"\s{0,8}(?P<name>(?:[^\W\d_]{1,24}\.? ){0,3}[^\W\d_]{2,24})\.\s+(?P<text>\S.*)"
+)
+_STAMP = re.compile(
+    r"\s{0,8}[\[(]?(?:(?P<hours>\d{1,2}):)?(?P<minutes>\d{1,2}):(?P<seconds>\d{2}(?:[.,]\d{1,3})?)"
+    r"[\])]?\s{0,4}(?:[-\u2013\u2014|]\s{0,4})?"
+)
+
+
+def time_stamp(line: str) -> tuple[float | None, str]:
+    """(the seconds of a time stamp the line starts with, the line after it); (None, line)
+    without one. Stamps read as [HH:]MM:SS[.fff], in brackets or not."""
+    match = _STAMP.match(line)
+    if match is None or match.end() == len(line):
+        return None, line
+    seconds = float(match["seconds"].replace(",", "."))
+    seconds += 60 * int(match["minutes"]) + 3600 * int(match["hours"] or 0)
+    return seconds, line[match.end() :]
 
 
 def without_invisibles(line: str) -> str:
@@ -62,23 +88,43 @@ def match_turn(line: str) -> tuple[str, str | None, str] | None:
     return name.upper(), normalize(extension).upper() if extension else None, text
 
 
+def match_dotted_turn(line: str) -> tuple[str, None, str] | None:
+    """(speaker, None, text) when a line reads as a play prints a turn, `NAME. text` with the
+    name in capitals, else None."""
+    match = _DOTTED_TURN.match(without_invisibles(line))
+    if match is None or not match["name"].isupper():
+        return None
+    return match["name"], None, match["text"].strip()
+
+
 def looks_like_plain_text(text: str) -> bool:
-    """True when most non-empty lines read `NAME: line`."""
+    """True when most non-empty lines read `NAME: line` (or `NAME. line`)."""
     lines = [line for line in normalize_newlines(text).split("\n") if line.strip()]
-    turns = sum(1 for line in lines if match_turn(line) is not None)
-    return bool(lines) and turns * 2 > len(lines)
+    return bool(lines) and max(_turn_counts(lines)) * 2 > len(lines)
+
+
+def _turn_counts(lines: list[str]) -> tuple[int, int]:
+    """How many of `lines` read as `NAME: line`, and how many as `NAME. line`."""
+    unstamped = [time_stamp(line)[1] for line in lines]
+    colons = sum(1 for line in unstamped if match_turn(line) is not None)
+    dots = sum(1 for line in unstamped if match_dotted_turn(line) is not None)
+    return colons, dots
 
 
 def parse_plain_text(text: str) -> ParsedScript:
     elements: list[Element] = []
-    for number, line in enumerate(normalize_newlines(text).split("\n"), start=1):
+    lines = normalize_newlines(text).split("\n")
+    colons, dots = _turn_counts([line for line in lines if line.strip()])
+    match = match_dotted_turn if dots > colons else match_turn
+    for number, line in enumerate(lines, start=1):
         stripped = line.strip()
         if not stripped:
             continue
-        turn = match_turn(line)
+        stamp, unstamped = time_stamp(line)
+        turn = match(unstamped)
         if turn is not None:
             speaker, extension, spoken = turn
-            elements.append(RawTurn(speaker, (SpeechLine(spoken),), number, extension))
+            elements.append(RawTurn(speaker, (SpeechLine(spoken),), number, extension, stamp=stamp))
         elif is_heading(stripped) and not stripped.startswith("."):
             elements.append(RawHeading(heading_text(stripped), number))
         else:

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from motiondirector.errors import SceneLimitError
 from motiondirector.scene import parse_script
 from motiondirector.scene.source import detect_format
 
@@ -100,3 +101,54 @@ def test_brackets_without_a_direction_are_spoken() -> None:
     assert first.parentheticals == ()
     assert [w.text for w in second.words] == ["Ok", "(2)."]
     assert [p.text for p in second.parentheticals] == ["quietly"]
+
+
+def test_a_play_printed_with_names_and_full_stops_is_read_as_turns() -> None:
+    play = (
+        "A drawing room. LADY BRACKNELL is seated.\n"
+        "LADY BRACKNELL. You can take a seat, Mr. Worthing.\n"
+        "JACK. (After some hesitation.) I know nothing, Lady Bracknell.\n"
+        "DR. CHASUBLE. Quite so.\n"
+    )
+    assert detect_format(play) == "text"
+    scene = parse_script(play)
+    assert [(u.speaker, u.text) for u in scene.utterances] == [
+        ("LADY BRACKNELL", "You can take a seat, Mr. Worthing."),
+        ("JACK", "I know nothing, Lady Bracknell."),
+        ("DR. CHASUBLE", "Quite so."),
+    ]
+    assert [p.text for p in scene.utterances[1].parentheticals] == ["After some hesitation."]
+    assert [a.text for a in scene.actions] == ["A drawing room. LADY BRACKNELL is seated."]
+    # In a script of `NAME:` turns, a sentence in capitals stays action.
+    scene = parse_script("ANA: Hi.\nBEN: Hey.\nSILENCE. The clock ticks.\n")
+    assert [u.speaker for u in scene.utterances] == ["ANA", "BEN"]
+
+
+def test_a_transcript_s_time_stamps_time_its_lines() -> None:
+    transcript = (
+        "10:45 PM. The studio is empty but for two chairs.\n"
+        "[00:01:10] Interviewer: Thanks for joining us.\n"
+        "[00:01:16] Dr. Lee: My pleasure.\n"
+        "Dr. Lee: It's great to be here.\n"
+        "01:25 - INTERVIEWER: Let's start.\n"
+    )
+    scene = parse_script(transcript)
+    first, second, unstamped, fourth = scene.utterances
+    assert (first.speaker, second.speaker, fourth.speaker) == (
+        "INTERVIEWER",
+        "DR. LEE",
+        "INTERVIEWER",
+    )
+    assert second.start == pytest.approx(first.start + 6.0, abs=0.002)
+    assert fourth.start == pytest.approx(first.start + 15.0, abs=0.002)
+    assert second.end < unstamped.start < fourth.start  # an unstamped line follows on
+    assert scene.actions[0].text.startswith("10:45 PM.")  # a clock in the action is no stamp
+    # A stamp that comes too soon leaves the line where what came before it ends.
+    late = parse_script("[00:00] ANA: " + "word " * 40 + "\n[00:01] BEN: Yes.\n")
+    assert late.utterances[1].start > late.utterances[0].end
+
+
+def test_a_time_stamp_past_the_longest_silence_is_refused_with_its_line() -> None:
+    with pytest.raises(SceneLimitError, match=r"time stamp leaves 30[0-9.]+ s of silence") as error:
+        parse_script("[00:10] ANA: Hello?\n[05:14] BEN: Over here.\n")
+    assert error.value.line == 2
