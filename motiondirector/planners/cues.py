@@ -53,6 +53,9 @@ class ParentheticalCue:
     # False for words an action line mostly uses otherwise ("moved to the door", "a cold night"):
     # they state the emotion only in a parenthetical.
     action_lines: bool = True
+    # A face shown, not a feeling stated (a smile, a laugh): where the parenthetical names
+    # another feeling, that one is the line's and these behaviours show this one instead.
+    shown: tuple[BehaviourTemplate, ...] = ()
 
 
 COPULAS = frozenset({"is", "are", "was", "were"})
@@ -262,6 +265,7 @@ def _parenthetical(raw: Mapping[str, Any], index: int) -> ParentheticalCue:
         unseen=bool(style.get("unseen", False)),
         pause=bool(raw.get("pause", False)),
         action_lines=bool(raw.get("action_lines", True)),
+        shown=_templates(raw.get("shown"), where),
     )
 
 

@@ -299,6 +299,17 @@ class _Prepared:
         return self.utterance.text
 
 
+def _felt(cues: Sequence[tuple[ParentheticalCue, float]]) -> ParentheticalCue | None:
+    """The cue of a parenthetical whose emotion is the line's: the first with one, unless that
+    only shows a feeling (a smile, a laugh) and a later cue states another ("laughing
+    bitterly", "smiling sadly")."""
+    feeling = [cue for cue, _ in cues if cue.emotion is not None and not cue.pause]
+    if not feeling or not feeling[0].shown:
+        return feeling[0] if feeling else None
+    first = feeling[0]
+    return next((c for c in feeling if not c.shown and c.emotion != first.emotion), first)
+
+
 def _veto_key(template: BehaviourTemplate) -> _VetoKey:
     return (template.channel, template.lexeme, template.au, template.target)
 
@@ -803,17 +814,19 @@ class RulesPlanner:
                 )
                 gaze.target, gaze.word = address, anchor
                 explicit.drafts.append((EXPLICIT_PRIORITY, gaze))
+            felt = _felt(cues)
             for cue, scale in cues:
                 if cue.pause:
                     continue
-                if cue.emotion is not None and explicit.emotion is None:
+                if cue.emotion is not None and explicit.emotion is None and cue is felt:
                     explicit.emotion = cue.emotion
                     explicit.intensity = round(_clamp(cue.emotion_intensity * scale), 3)
                     explicit.reason = reason
+                shown = cue.shown if felt is not None and felt.emotion != cue.emotion else ()
                 explicit.gesture_scale *= cue.gesture_scale
                 explicit.beats = explicit.beats and cue.beats
                 explicit.unseen = explicit.unseen or cue.unseen
-                for template in cue.behaviours:
+                for template in (*cue.behaviours, *shown):
                     draft = self._from_template(
                         template, utterance.speaker, "parenthetical", reason, anchor
                     )

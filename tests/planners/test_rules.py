@@ -52,6 +52,27 @@ def test_explicit_emotion_overrides_the_classifier() -> None:
     assert u.emotion_reason == 'parenthetical "(sadly)"'
 
 
+@pytest.mark.parametrize(
+    ("parenthetical", "emotion"),
+    [
+        ("laughing bitterly", "anger"),
+        ("smiling sadly", "sadness"),
+        ("sadly smiling", "sadness"),
+        ("laughs nervously", "fear"),
+        ("with a mirthless laugh", "contempt"),
+        ("laughing happily", "joy"),
+        ("smiling", "joy"),
+    ],
+)
+def test_a_smile_or_laugh_with_another_feeling_is_that_feeling_smiling(
+    parenthetical: str, emotion: str
+) -> None:
+    # "(laughing bitterly)" was joy at 0.85, and the one listening smiled along.
+    u = plan_one(("ANA", "I see. That is just great.", [(0, parenthetical)])).utterances[0]
+    assert u.emotion == emotion
+    assert any(b.au == 12 for b in find(u, "ANA", "face"))  # the smile still shows
+
+
 def test_classifier_emotion_gives_emfacs_face_over_the_whole_line() -> None:
     direction = plan_one(("BEN", "I hate waiting for the bus."))
     u = direction.utterances[0]
