@@ -372,19 +372,22 @@ def _in_capitals(tokens: Sequence[str]) -> bool:
 def _capitals_form(
     tokens: Sequence[str], start: int, end: int, verbs: frozenset[str], shouted: bool = False
 ) -> list[_Form]:
-    words = [_name_word(t) for t in tokens[start:end]]
     after_article = _after_article(tokens, start)
     forms: list[_Form] = []
     run: list[str] = []
+    owned = False  # past a possessive: "ROSA'S APARTMENT" names Rosa, not an apartment
     not_names = _NOT_NAMES | (_FUNCTION_WORDS - ARTICLES) if shouted else _NOT_NAMES
-    for word in [*words, ""]:
+    for token in [*tokens[start:end], ""]:
+        word = _name_word(token) if token else ""
         if word and word.lower() not in not_names:
-            run.append(word)
+            if not owned:
+                run.append(word)
+                owned = _word(token) != token.rstrip(".")
             continue
         form = _trimmed(run, verbs, after_article)
         if form is not None:
             forms.append(form)
-        run, after_article = [], False
+        run, after_article, owned = [], False, False
     return forms
 
 

@@ -458,6 +458,14 @@ def test_a_thing_held_up_is_shown() -> None:
     ]
 
 
+def test_she_after_a_list_is_the_one_whose_name_says_so() -> None:
+    # HOLT says nothing of a gender: he stood nearer than Rosa, so "She" was Holt handing
+    # himself the coffee. Named in one list, they are as near as each other.
+    assert read("Rosa and Holt walk out together. She hands him a coffee.", cast=("ROSA", "HOLT"))[
+        0
+    ][-1] == ("ROSA", "give", "HOLT")
+
+
 def test_a_list_of_names_with_a_serial_comma_is_one_subject() -> None:
     cast = ("ANA", "BEN", "BRICK")
     assert read("ANA, BEN, and BRICK sit down.", cast=cast)[0] == [

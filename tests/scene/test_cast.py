@@ -139,6 +139,16 @@ def test_a_multi_camera_script_s_action_in_capitals_and_brackets_finds_its_cast(
     assert scene.characters == ("JERRY", "ELAINE", "THE WAITER")
 
 
+def test_a_possessive_in_capitals_ends_the_name() -> None:
+    # "ROSA'S APARTMENT" was a name ROSA APARTMENT, which ROSA also begins: fitting two longer
+    # names, the cue ROSA joined neither and DETECTIVE ROSA DIAZ was a second character.
+    scene = fountain(
+        "INT. STATION - NIGHT\n\nDETECTIVE ROSA DIAZ (30s) reads a file.\n\nROSA\nNot yet."
+        "\n\nINTERCUT - ROSA'S APARTMENT / STATION\n\nROSA\nIt's nothing.\n"
+    )
+    assert scene.characters == ("ROSA",)
+
+
 def test_a_name_set_off_after_a_role_is_the_role_s_own() -> None:
     # "The BEST MAN, Tony, taps": Tony is the best man, no one else; kids named after their
     # noun are the ones who act.

@@ -213,16 +213,17 @@ class ReferenceTracker:
             # Nearest first: one the script said is of that gender, or one whose name says so
             # before anyone nearer of unknown gender ("Maya elbows Liam. He jerks awake." is
             # Liam, though the teacher was called "he").
-            unknown_nearer = False
+            unknown_nearer: list[str] = []
             for name in candidates:
                 said = self._gender.get(name)
                 unknown = said is None and self._guess.get(name) is None
+                blocked = any(not self._listed_together(name, other) for other in unknown_nearer)
                 if said == gender or (
-                    said is None and not unknown_nearer and self._guess.get(name) == gender
+                    said is None and not blocked and self._guess.get(name) == gender
                 ):
                     acted = self._acted[0]
                     if (
-                        unknown_nearer
+                        blocked
                         and acted in candidates
                         and self._mentioned_in.get(name, -1) < self._acted[1]
                     ):
@@ -232,7 +233,8 @@ class ReferenceTracker:
                     if learn:  # called so now: "his hand" later is not hers
                         self._gender[name] = gender
                     return name
-                unknown_nearer = unknown_nearer or unknown
+                if unknown:
+                    unknown_nearer.append(name)
             # Then the last mentioned the script has said nothing of whose name does not say
             # otherwise: a name's guess does not reach past someone nearer of unknown gender.
             for name in candidates:
@@ -248,6 +250,17 @@ class ReferenceTracker:
             if len(unnamed) == 1:
                 return unnamed[0]
         return candidates[0] if candidates else None
+
+    def _listed_together(self, name: str, other: str) -> bool:
+        """Whether the two were last named in one list ("Rosa and Holt walk out."): as near as
+        each other, so that "She ..." may mean Rosa past Holt, whose name says nothing."""
+        sentence = self._mentioned_in.get(name)
+        return (
+            name in self._listed
+            and other in self._listed
+            and sentence is not None
+            and sentence == self._mentioned_in.get(other)
+        )
 
 
 # A cue that is many people ("EVERYONE / Surprise!" with no one there to say it): no he or she.
