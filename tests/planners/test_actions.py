@@ -466,6 +466,23 @@ def test_she_after_a_list_is_the_one_whose_name_says_so() -> None:
     ][-1] == ("ROSA", "give", "HOLT")
 
 
+def test_what_is_set_off_after_a_name_no_one_acts_before_is_that_one_s() -> None:
+    # Introductions by place or by the camera: the name is a preposition's object, and what
+    # follows the comma is what that one is doing.
+    cast = ("ROSA", "MARY", "JOHN", "BEN", "ANA")
+    lines = read(
+        "The bullpen is empty except for ROSA, hunched over a file.",
+        "CLOSE ON Mary, asleep on the couch.",
+        "At the bar, JOHN, sipping a beer.",
+        "Ben stares at Ana, stunned.",  # someone acts first: the starer is stunned
+        cast=cast,
+    )
+    assert ("ROSA", "lean_forward", None) in lines[0]
+    assert ("MARY", "AU43", None) in lines[1]
+    assert ("JOHN", "drink", None) in lines[2]
+    assert {who for who, _, _ in lines[3]} == {"BEN"}
+
+
 def test_a_list_of_names_with_a_serial_comma_is_one_subject() -> None:
     cast = ("ANA", "BEN", "BRICK")
     assert read("ANA, BEN, and BRICK sit down.", cast=cast)[0] == [

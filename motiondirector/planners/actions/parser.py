@@ -604,7 +604,14 @@ class ActionParser:
                 found: list[str] | None = [relative.antecedent]
             else:
                 found = self._subject(
-                    tokens, previous_end, region_end, names, tracker, on_stage, doer=subject
+                    tokens,
+                    previous_end,
+                    region_end,
+                    names,
+                    tracker,
+                    on_stage,
+                    doer=subject,
+                    first_doer=not doing,
                 )
             if not found and number == 0:
                 found = inverted_subject(tokens, verb, names) or found
@@ -1159,10 +1166,12 @@ class ActionParser:
         tracker: ReferenceTracker,
         on_stage: Sequence[str],
         doer: Sequence[str] = (),
+        first_doer: bool = False,
     ) -> list[str] | None:
         """The subject in tokens[begin:end] just before a verb; None means "the same as before".
         An empty list means an unknown subject: the verb must produce nothing. `doer`: the
-        subject of the verb before in the sentence."""
+        subject of the verb before in the sentence; `first_doer`: no one has done anything in
+        the sentence yet."""
         if end > begin and tokens[end - 1].low == "to" and not tokens[end - 1].glossed:
             return None  # an infinitive's subject is the verb's before: "spins her chair to face"
         j = end - 1
@@ -1182,6 +1191,14 @@ class ActionParser:
         ):
             return None  # "stands by the window smiling": the one standing smiles
         if tokens[j].text == ",":
+            described = names.match_ending(tokens, j - 1) if j > begin else None
+            if first_doer and j == end - 1 and described is not None:
+                start = self._noun_phrase_start(tokens, begin, described[1])
+                if start > begin and tokens[start - 1].low in PREPOSITIONS:
+                    # "The room is empty but for MARY, asleep on the couch.", "CLOSE ON Mary,
+                    # asleep": a verb set off after the object of a preposition, in a sentence
+                    # no one acts in yet, says what that one does.
+                    return [described[0]]
             if j == end - 1 and tokens[end].low.endswith("ing"):
                 return None  # "Ana turns, crossing her arms"
             return (
