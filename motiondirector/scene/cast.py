@@ -213,7 +213,7 @@ def introductions_in(text: str, verbs: frozenset[str] = frozenset()) -> list[_Fo
                 _is_capitals(tokens[end]) or (end > index and tokens[end].isdigit())
             ):
                 end += 1
-            if _role_of_a_name(tokens, index, end):
+            if _role_of_a_name(tokens, index, end) or _role_after_an_age(tokens, index, end):
                 index = end
                 continue
             found = _capitals_form(tokens, index, end, verbs, shouted)
@@ -246,6 +246,24 @@ def _role_of_a_name(tokens: Sequence[str], start: int, end: int) -> bool:
     while name < len(tokens) and (_is_capitals(tokens[name]) or _is_title_case(tokens[name])):
         name += 1
     return name < len(tokens) and tokens[name] == ","
+
+
+def _role_after_an_age(tokens: Sequence[str], start: int, end: int) -> bool:
+    """Whether the capitals at `tokens[start:end]` say what the person introduced before them
+    is, set off by commas after their age: "VICTORIA HALE (50s), CEO, sits" is Victoria."""
+    before = start - 1
+    while before > 0 and tokens[before] == "," and tokens[before - 1] == ",":
+        before -= 1  # "(50s)," is read ", 50s, ,"
+    return (
+        before >= 1
+        and tokens[before] == ","
+        and re.fullmatch(r"\d{1,3}s?", tokens[before - 1]) is not None
+        and end < len(tokens)
+        and tokens[end] == ","
+        and (end + 1 >= len(tokens) or tokens[end + 1].lower() not in ("and", "&"))
+        # Not one introduced in turn: "MILES (20s), WALTER (60s), and ANA".
+        and (end + 1 >= len(tokens) or re.fullmatch(r"\d{1,3}s?", tokens[end + 1]) is None)
+    )
 
 
 def _tokens(text: str) -> list[str]:

@@ -483,6 +483,20 @@ def test_what_is_set_off_after_a_name_no_one_acts_before_is_that_one_s() -> None
     assert {who for who, _, _ in lines[3]} == {"BEN"}
 
 
+def test_catching_someone_at_something_sees_them_and_a_head_rests_on_a_chest() -> None:
+    cast = ("NOAH", "JADE")
+    assert read(
+        "Jade catches Noah looking.",
+        "Noah catches Jade.",
+        "Jade rests her head on his chest.",
+        cast=cast,
+    ) == [
+        [("JADE", "gaze", "NOAH")],
+        [("NOAH", "take", "JADE")],
+        [("JADE", "lean_forward", "NOAH"), ("JADE", "tilt", None)],
+    ]
+
+
 def test_a_list_of_names_with_a_serial_comma_is_one_subject() -> None:
     cast = ("ANA", "BEN", "BRICK")
     assert read("ANA, BEN, and BRICK sit down.", cast=cast)[0] == [

@@ -149,6 +149,14 @@ def test_a_possessive_in_capitals_ends_the_name() -> None:
     assert scene.characters == ("ROSA",)
 
 
+def test_a_role_set_off_after_an_age_is_what_the_person_is() -> None:
+    scene = fountain(
+        "INT. BOARDROOM - DAY\n\nA long glass table. VICTORIA HALE (50s), CEO, sits at the "
+        "head.\n\nVICTORIA\nNumbers.\n\nMILES (20s), WALTER (60s), and ANA (30s) sit.\n"
+    )
+    assert scene.characters == ("VICTORIA", "MILES", "WALTER", "ANA")
+
+
 def test_a_name_set_off_after_a_role_is_the_role_s_own() -> None:
     # "The BEST MAN, Tony, taps": Tony is the best man, no one else; kids named after their
     # noun are the ones who act.
