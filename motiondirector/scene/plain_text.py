@@ -25,6 +25,7 @@ from motiondirector.scene.elements import (
 )
 from motiondirector.scene.fountain import heading_text, is_heading, normalize
 from motiondirector.scene.markup import normalize_newlines
+from motiondirector.scene.names import TITLES
 from motiondirector.speech.scripts import marks_as_letters
 
 _NAME_WORD = r"[^\W\d_][\w.'’\-\u200c\u200d]{0,24}|\d[\w.'’\-]{0,24}"
@@ -90,9 +91,12 @@ def match_turn(line: str) -> tuple[str, str | None, str] | None:
 
 def match_dotted_turn(line: str) -> tuple[str, None, str] | None:
     """(speaker, None, text) when a line reads as a play prints a turn, `NAME. text` with the
-    name in capitals, else None."""
+    name in capitals, else None. A scene heading ("INT. KITCHEN") is none, nor a title's full
+    stop ("MR. SMITH reads.")."""
     match = _DOTTED_TURN.match(without_invisibles(line))
-    if match is None or not match["name"].isupper():
+    if match is None or not match["name"].isupper() or is_heading(line.strip()):
+        return None
+    if match["name"].split()[-1].lower() in TITLES:
         return None
     return match["name"], None, match["text"].strip()
 
@@ -104,11 +108,14 @@ def looks_like_plain_text(text: str) -> bool:
 
 
 def _turn_counts(lines: list[str]) -> tuple[int, int]:
-    """How many of `lines` read as `NAME: line`, and how many as `NAME. line`."""
+    """How many of `lines` read as `NAME: line`, and how many as `NAME. line`; the second
+    counts only where at least two people speak so ("THUNDER. RAIN lashes the glass." is a
+    screenplay's action)."""
     unstamped = [time_stamp(line)[1] for line in lines]
     colons = sum(1 for line in unstamped if match_turn(line) is not None)
-    dots = sum(1 for line in unstamped if match_dotted_turn(line) is not None)
-    return colons, dots
+    dotted = [turn for turn in map(match_dotted_turn, unstamped) if turn is not None]
+    speakers = {speaker for speaker, _, _ in dotted}
+    return colons, len(dotted) if len(speakers) >= 2 else 0
 
 
 def parse_plain_text(text: str) -> ParsedScript:

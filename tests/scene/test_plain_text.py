@@ -119,6 +119,12 @@ def test_a_play_printed_with_names_and_full_stops_is_read_as_turns() -> None:
     ]
     assert [p.text for p in scene.utterances[1].parentheticals] == ["After some hesitation."]
     assert [a.text for a in scene.actions] == ["A drawing room. LADY BRACKNELL is seated."]
+    # A screenplay's headings, titles and sounds are no play's turns.
+    for screenplay in (
+        "INT. KITCHEN - DAY\n\nMR. SMITH reads.\n\nMR. SMITH\nAny news?\n\nMRS. SMITH\nNone.\n",
+        "EXT. LIGHTHOUSE - NIGHT\n\nTHUNDER. RAIN lashes the glass.\n\nThe WIND HOWLS.\n",
+    ):
+        assert detect_format(screenplay) == "fountain"
     # In a script of `NAME:` turns, a sentence in capitals stays action.
     scene = parse_script("ANA: Hi.\nBEN: Hey.\nSILENCE. The clock ticks.\n")
     assert [u.speaker for u in scene.utterances] == ["ANA", "BEN"]
