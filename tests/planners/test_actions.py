@@ -497,6 +497,21 @@ def test_catching_someone_at_something_sees_them_and_a_head_rests_on_a_chest() -
     ]
 
 
+def test_a_sound_that_escapes_someone_is_theirs() -> None:
+    cast = ("LENA", "MARCUS")
+    laugh, sob, sigh, dog = read(
+        "Lena looks at Marcus. A small laugh escapes her.",
+        "A sob escapes Lena's lips.",
+        "Marcus sits. A sigh escapes him.",
+        "The dog escapes Marcus.",
+        cast=cast,
+    )
+    assert ("LENA", "AU12", None) in laugh and ("LENA", "toss", None) in laugh
+    assert sob == [("LENA", "AU1", None), ("LENA", "AU15", None), ("LENA", "lower", None)]
+    assert ("MARCUS", "breathe", None) in sigh
+    assert dog == []
+
+
 def test_a_list_of_names_with_a_serial_comma_is_one_subject() -> None:
     cast = ("ANA", "BEN", "BRICK")
     assert read("ANA, BEN, and BRICK sit down.", cast=cast)[0] == [

@@ -126,6 +126,12 @@ _SKIPPABLE = frozenset(
 )  # fmt: skip
 # The parts a face is worn on: "a smile on her lips", "a frown crosses his face".
 _WORN_ON = frozenset({"face", "lips", "mouth", "features"})
+# Sounds that escape someone ("A small laugh escapes her."): the verb each is the noun of.
+_ESCAPING = frozenset(
+    {"laugh", "giggle", "chuckle", "sob", "gasp", "groan", "sigh", "snort", "scream", "whimper",
+     "moan", "cry", "yelp", "squeal", "snicker", "whine"}
+)  # fmt: skip
+_ESCAPE_FORMS = frozenset({"escape", "escapes", "escaped", "escaping"})
 # Where tears run: "Tears roll down her cheeks" are hers.
 _TEARS_ON = _WORN_ON | {"cheeks", "cheek", "nose", "chin", "eyes"}
 # Postures that move the body along: ceasing one of them is coming to a halt.
@@ -393,6 +399,7 @@ class ActionParser:
             for noun, verb in lexicon.light_nouns.items()
             if verb in general and {t.channel for t in general[verb].behaviours} == {"face"}
         }
+        self._escaping = {noun: general[noun] for noun in _ESCAPING if noun in general}
         emotions: dict[tuple[str, ...], _EmotionWords] = {}
         for cue in lexicon.parentheticals:
             if cue.emotion is None or cue.emotion == "neutral" or not cue.action_lines:
@@ -686,6 +693,7 @@ class ActionParser:
         doers = subjects or self._opener(tokens, mentions, tracker)
         self._part_actions(tokens, names, tracker, subject or list(on_stage), cues, doers, on_stage)
         self._worn_faces(tokens, names, tracker, cues)
+        self._escaped_sounds(tokens, names, tracker, cues)
         if emotions:
             self._emotion_faces(tokens, mentions, subjects, subject, tracker, cues)
         if feelings is not None:
@@ -749,6 +757,43 @@ class ActionParser:
                 value = round(min(1.0, template.intensity * degree), 3)
                 template = replace(template, intensity=value)
                 cues.append(ActionCue(owner, template, None, trigger, tokens[index].start))
+
+    def _escaped_sounds(
+        self, tokens: list[Tok], names: NameIndex, tracker: ReferenceTracker, cues: list[ActionCue]
+    ) -> None:
+        """A sound that escapes someone ("A small laugh escapes her.", "A sob escapes Lena's
+        lips."): done by the one it escapes, as its verb does it, scaled by the words before it
+        ("a small")."""
+        for index, token in enumerate(tokens):
+            if token.low not in _ESCAPE_FORMS or token.glossed or index == 0:
+                continue
+            noun = next(
+                (
+                    k
+                    for k in range(index - 1, max(-1, index - 4), -1)
+                    if tokens[k].low in self._escaping
+                ),
+                None,
+            )
+            if noun is None or index + 1 >= len(tokens):
+                continue
+            after = tokens[index + 1]
+            owner: str | None
+            if after.low in ("her", "him") and not after.glossed:
+                pronoun = "she" if after.low == "her" else "he"
+                owner = tracker.resolve(pronoun, exclude=names_from(tokens, index + 2, names))
+            else:
+                match = names.match_ending(tokens, index + 1)
+                owner = match[0] if match is not None else None
+            if owner is None:
+                continue
+            degree = self._degree(tokens, 0, tokens[max(0, noun - 3) : noun + 1])
+            trigger = text_of(tokens[max(0, noun - 1) : index + 2])
+            for template in self._escaping[tokens[noun].low].behaviours:
+                value = round(min(1.0, template.intensity * degree), 3)
+                cues.append(
+                    ActionCue(owner, replace(template, intensity=value), None, trigger, token.start)
+                )
 
     def _part_actions(
         self,
