@@ -41,6 +41,9 @@ TITLES = frozenset(
      "duchess", "baron", "baroness", "countess", "emperor", "empress", "attorney", "counselor",
      "counsellor"}
 )  # fmt: skip
+# Titles a family or a team calls someone by alone ("Grandma", "Coach"): the one name of a
+# cast that starts with one is called so.
+ADDRESSED_TITLES = frozenset({"grandma", "grandpa", "uncle", "aunt", "nanny", "coach"})
 NUMBERS = frozenset(
     {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
      "twelve", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
@@ -114,7 +117,8 @@ def short_forms(names: Iterable[str]) -> dict[str, str]:
     short form when it is the first or last significant word of exactly one name ("DOG" of
     "THE DOG", "OKAFOR" of "DR. OKAFOR" too), is not a whole name itself and is not an article,
     a title, a number or an age -- but the title of a role named by it alone ("NURSE" of
-    "THE NURSE", found as "A NURSE enters")."""
+    "THE NURSE", found as "A NURSE enters"), and a title a family calls someone by ("Grandma"
+    of "GRANDMA ROSE", `ADDRESSED_TITLES`)."""
     unique = list(dict.fromkeys(names))
     whole = {words[0] for words in map(name_words, unique) if len(words) == 1}
     owners: dict[str, set[str]] = {}
@@ -128,6 +132,10 @@ def short_forms(names: Iterable[str]) -> dict[str, str]:
             # "DR. OKAFOR" ("Okafor") do
         if len(words) == 1 and words[0] in TITLES:
             roles.add(words[0])
+        addressed = name_words(name)[0]
+        if addressed in ADDRESSED_TITLES:
+            roles.add(addressed)
+            owners.setdefault(addressed, set()).add(name)
         for word in {words[0], words[-1]}:
             owners.setdefault(word, set()).add(name)
     return {

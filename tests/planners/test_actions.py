@@ -512,6 +512,21 @@ def test_a_sound_that_escapes_someone_is_theirs() -> None:
     assert dog == []
 
 
+def test_a_family_dinner_seats_its_list_calls_grandma_and_turns_all_heads() -> None:
+    cast = ("GRANDMA ROSE", "PAUL", "LINDA")
+    seated, rose, heads, grandma = read(
+        "The whole family around the table: GRANDMA ROSE, her son PAUL and his wife LINDA.",
+        "Grandma Rose keeps eating.",  # ROSE is her name, not "rose" from the table
+        "All heads turn to Grandma.",  # the heads turn to her; nobody turns round
+        "Paul looks at Grandma.",
+        cast=cast,
+    )
+    assert seated == [(name, "sit", None) for name in cast]
+    assert all(verb != "stand" for _, verb, _ in rose)
+    assert heads == [("PAUL", "gaze", "GRANDMA ROSE"), ("LINDA", "gaze", "GRANDMA ROSE")]
+    assert grandma == [("PAUL", "gaze", "GRANDMA ROSE")]
+
+
 def test_a_list_of_names_with_a_serial_comma_is_one_subject() -> None:
     cast = ("ANA", "BEN", "BRICK")
     assert read("ANA, BEN, and BRICK sit down.", cast=cast)[0] == [

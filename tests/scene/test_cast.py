@@ -351,3 +351,12 @@ def test_a_name_in_capitals_being_somewhere_is_a_character_and_a_thing_is_not() 
         "MIGUEL\nReady.\n"
     )
     assert parse_script(script, format="fountain").characters == ("SAL", "MIGUEL")
+
+
+def test_a_title_a_family_calls_someone_by_is_a_short_form() -> None:
+    from motiondirector.scene.names import short_forms
+
+    assert short_forms(["GRANDMA ROSE", "PAUL"])["grandma"] == "GRANDMA ROSE"
+    assert "grandma" not in short_forms(["GRANDMA ROSE", "GRANDMA JO"])  # which one?
+    assert short_forms(["COACH TAYLOR", "MIA"])["coach"] == "COACH TAYLOR"
+    assert "doctor" not in short_forms(["DOCTOR WHO", "ANA"])

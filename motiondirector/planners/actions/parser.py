@@ -577,7 +577,7 @@ class ActionParser:
         lists = self._lists(tokens, mentions, names)
         verbs = self._verbs(tokens, names)
         if not verbs:
-            cues.extend(seated_in_list(tokens, mentions))
+            cues.extend(seated_in_list(tokens, mentions, listed))
         relatives = self._relatives(tokens, names, verbs)
         subject = carried
         previous_end = 0
@@ -944,6 +944,16 @@ class ActionParser:
             found.append(Relative(index, end, match[0], opens, end < len(tokens) - 1))
         return found
 
+    @staticmethod
+    def _inside_a_name(tokens: list[Tok], position: int, names: NameIndex) -> bool:
+        """Whether the token at `position` is a word of a character's name of several words
+        written there in full."""
+        ending = names.match_ending(tokens, position)
+        if ending is not None and ending[1] < position:
+            return True
+        starting = names.match_starting(tokens, position)
+        return starting is not None and starting[1] > position + 1
+
     def _mentions(self, tokens: list[Tok], names: NameIndex) -> list[tuple[int, str]]:
         found: list[tuple[int, str]] = []
         index = 0
@@ -972,6 +982,8 @@ class ActionParser:
                 continue
             if position == 0 and self._opens_with_a_noun(tokens):
                 continue
+            if token.text[:1].isupper() and self._inside_a_name(tokens, position, names):
+                continue  # "GRANDMA ROSE", "Grandma Rose keeps eating": a name, not "rose"
             if position == 1 and a_noun_pair(tokens, entries):
                 continue  # "Cigar smoke.": a bare verb form after a singular is a noun
             if position > 0 and tokens[position - 1].low in _NOUN_OPENERS:
@@ -994,6 +1006,16 @@ class ActionParser:
                 and opens_an_absolute(tokens[position - 2])
             ):
                 continue  # ", head bowed": what the part does (`_part_actions`)
+            if (
+                token.low in self._parts
+                and position > 0
+                and tokens[position - 1].low in _QUANTIFIERS
+            ) or (
+                position > 1
+                and tokens[position - 1].low in self._parts
+                and tokens[position - 2].low in _QUANTIFIERS
+            ):
+                continue  # "All heads turn to her": what everyone's part does (`_part_actions`)
             if (
                 position > 0
                 and tokens[position - 1].low in PREPOSITIONS

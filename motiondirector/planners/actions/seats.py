@@ -92,6 +92,14 @@ def seated_by_place(tokens: Sequence[Tok], verb: Verb, subject: list[str]) -> li
     return [] if phrase is None else _seated(subject, tokens, phrase, at=verb.position)
 
 
+def _seat_after_place(tokens: Sequence[Tok], at: int) -> tuple[int, int] | None:
+    """The seat the place phrase at token `at` names ("around the table", "on the couch"):
+    where it begins and ends; None when it names none."""
+    words = [t.low for t in tokens[at + 1 : at + 5]]
+    seat = next((offset for offset, word in enumerate(words) if word in SEATED_AROUND), None)
+    return None if seat is None else (at, at + 2 + seat)
+
+
 def _seat_after(tokens: Sequence[Tok], start: int, looks: bool) -> tuple[int, int] | None:
     """The seat a place phrase of the clause from `start` names ("at the head of the table",
     "in an armchair", "on the couch"): where it begins and ends; None when there is none. After
@@ -112,15 +120,24 @@ def _seat_after(tokens: Sequence[Tok], start: int, looks: bool) -> tuple[int, in
     return None
 
 
-def seated_in_list(tokens: Sequence[Tok], mentions: Sequence[tuple[int, str]]) -> list[ActionCue]:
+def seated_in_list(
+    tokens: Sequence[Tok], mentions: Sequence[tuple[int, str]], listed: Sequence[str] = ()
+) -> list[ActionCue]:
     """A seated state for the names a verbless sentence lists after where they sit, up to a
-    comma (or colon, see `split_sentences`): "Around the table: GREG, HANNAH and OWEN."; or
-    for a name the list says is in a seat: "LADY ASHFORD by the fireplace, her nephew CLIVE
-    in a leather armchair"; none otherwise."""
+    comma (or colon, see `split_sentences`): "Around the table: GREG, HANNAH and OWEN."; for
+    the names a colon lists after a verbless sentence that says where they sit (`listed`):
+    "The whole family around the table: ROSE, PAUL and LINDA."; or for a name the list says
+    is in a seat: "LADY ASHFORD by the fireplace, her nephew CLIVE in a leather armchair";
+    none otherwise."""
     phrase = _seat_phrase(tokens, len(tokens))
     if phrase is not None:
         names = dict.fromkeys(name for at, name in mentions if at > phrase[1])
         return _seated(names, tokens, phrase)
+    if listed and not mentions:
+        around = next((at for at, t in enumerate(tokens) if t.low in PLACE_PREPOSITIONS), None)
+        place = None if around is None else _seat_after_place(tokens, around)
+        if place is not None:
+            return _seated(listed, tokens, place)
     seated = []
     for at, name in mentions:
         after = at + 1
