@@ -527,6 +527,25 @@ def test_a_family_dinner_seats_its_list_calls_grandma_and_turns_all_heads() -> N
     assert grandma == [("PAUL", "gaze", "GRANDMA ROSE")]
 
 
+def test_a_bare_look_up_after_a_sound_above_looks_up() -> None:
+    # "looks up" alone raises the eyes to whom the scene is on, unless the sentence before
+    # put something up there.
+    cast = ("KIM", "DEV")
+    assert read("Dev sits. Something scrapes across the ceiling. Kim looks up.", cast=cast)[0][
+        -1
+    ] == ("KIM", "gaze", "up")
+    assert read("Dev sits. A floorboard creaks upstairs. Kim looks up.", cast=cast)[0][-1] == (
+        "KIM",
+        "gaze",
+        "up",
+    )
+    assert read("Dev sits. Kim looks up.", cast=cast)[0][-1] == ("KIM", "gaze", "DEV")
+    assert read("They bolt back toward the door.", cast=cast)[0] == [
+        ("KIM", "run", None),
+        ("DEV", "run", None),
+    ]
+
+
 def test_a_list_of_names_with_a_serial_comma_is_one_subject() -> None:
     cast = ("ANA", "BEN", "BRICK")
     assert read("ANA, BEN, and BRICK sit down.", cast=cast)[0] == [

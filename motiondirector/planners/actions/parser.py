@@ -132,6 +132,8 @@ _ESCAPING = frozenset(
      "moan", "cry", "yelp", "squeal", "snicker", "whine"}
 )  # fmt: skip
 _ESCAPE_FORMS = frozenset({"escape", "escapes", "escaped", "escaping"})
+# Where a sound or a thing up above is: a bare "looks up" after it looks up at it.
+_ABOVE = frozenset({"above", "overhead", "upstairs"})
 # Where tears run: "Tears roll down her cheeks" are hers.
 _TEARS_ON = _WORN_ON | {"cheeks", "cheek", "nose", "chin", "eyes"}
 # Postures that move the body along: ceasing one of them is coming to a halt.
@@ -700,7 +702,9 @@ class ActionParser:
             feelings.extend(self._feelings(tokens, mentions, subjects, subject, tracker))
         self._learn_gender(tokens, mentions, tracker)
         tracker.ends_sentence(doing)
-        tracker.thing_place = self._thing_place(tokens) or tracker.thing_place
+        place = self._thing_place(tokens)
+        tracker.thing_place = place or tracker.thing_place
+        tracker.above = place == "up" or any(t.low in _ABOVE for t in tokens)
         if not verbs and mentions and mentions[0][0] == 0:
             # A sentence with no verb of the lexicon still names who the next one is about:
             # "Ana is quiet. Smiles."
@@ -1584,7 +1588,12 @@ class ActionParser:
                 looked = region
                 if spec == "$watched":
                     spec = "$place"
-                    if seen is None and names_nothing(region) and not names_a_place(region):
+                    if (
+                        seen is None
+                        and not tracker.above
+                        and names_nothing(region)
+                        and not names_a_place(region)
+                    ):
                         seen = tracker.last(exclude=[name])
                         seen = seen if seen in on_stage else None
                     # Not at what it comes up from: "lifts his head off the desk" is no look down.

@@ -42,6 +42,9 @@ class ReferenceTracker:
         self._stage: tuple[str, ...] = ()  # who is on stage in the line being read
         # Where the last thing an earlier sentence named is: where a look at "it" goes.
         self.thing_place: str | None = None
+        # Whether the sentence before made a sound or a thing up above ("Something scrapes
+        # across the ceiling.", "A floorboard creaks upstairs."): where a bare "looks up" goes.
+        self.above = False
         self._called: dict[str, tuple[str, ...]] = {}  # "kids": the names a list called so
         # Who the last sentence with a named doer had do something: "the others" are not them.
         self.last_doers: tuple[str, ...] = ()
