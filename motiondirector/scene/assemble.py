@@ -9,6 +9,7 @@ given word timings keep them, and the next estimated element starts after them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import TYPE_CHECKING
@@ -325,18 +326,30 @@ def _with_entrances(
     return tuple(dict.fromkeys([*cast, *entering]))
 
 
+_QUOTED = re.compile(r'"[^"]*"|\u201c[^\u201d]*\u201d')
+
+
 def _on_stage(beat: _BeatDraft, declared: tuple[str, ...], names: NameMatcher) -> tuple[str, ...]:
     present: dict[str, None] = dict.fromkeys(declared)
+    turns = [element for element in beat.elements if isinstance(element, RawTurn)]
+    # Who is only heard in the beat (Mom on the phone): spoken to, still not on stage.
+    heard = {
+        turn.speaker
+        for turn in turns
+        if all(is_off_screen(other.extension) for other in turns if other.speaker == turn.speaker)
+    }
     for element in beat.elements:
         if isinstance(element, RawAction):
             if not element.centered:
-                present.update(dict.fromkeys(names.mentions(element.text)))
+                # Not a name in quotes: "mouths "Your mom?"" is no one there.
+                unquoted = _QUOTED.sub(" ", element.text)
+                present.update(dict.fromkeys(names.mentions(unquoted)))
             continue
         # A voice-over or a voice off screen is heard, not seen: it alone does not bring the
         # speaker on stage.
         if not is_off_screen(element.extension):
             present.setdefault(element.speaker, None)
-        present.update(dict.fromkeys(element.addressees or ()))
+        present.update(dict.fromkeys(a for a in element.addressees or () if a not in heard))
     return tuple(present)
 
 

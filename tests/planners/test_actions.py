@@ -546,6 +546,11 @@ def test_a_bare_look_up_after_a_sound_above_looks_up() -> None:
     ]
 
 
+def test_a_kiss_on_the_top_of_her_head_is_given_to_her() -> None:
+    lines = read("Alex enters. He kisses the top of her head.", cast=("NORA", "ALEX"))
+    assert ("ALEX", "gaze", "NORA") in lines[0]
+
+
 def test_a_list_of_names_with_a_serial_comma_is_one_subject() -> None:
     cast = ("ANA", "BEN", "BRICK")
     assert read("ANA, BEN, and BRICK sit down.", cast=cast)[0] == [

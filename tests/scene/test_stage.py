@@ -323,3 +323,21 @@ def test_whoever_a_line_first_names_after_a_door_is_opened_comes_on_there() -> N
     # No door opened, or one named before it: nobody is brought on.
     assert changes(script.replace("He opens it.", "He waits.")) == []
     assert changes(script.replace("LINDA eats", "MRS. PATEL (70s) and LINDA eat")) == []
+
+
+def test_a_voice_on_the_phone_named_in_quotes_or_spoken_to_stays_off_stage() -> None:
+    # "mouths "Your mom?"" put Mom, a voice on the phone, in the kitchen.
+    scene = parse_script(
+        "INT. KITCHEN - NIGHT\n\nNORA paces, phone to her ear.\n\nMOM (V.O.)\nYour sister "
+        'is coming.\n\nALEX comes in. He mouths "Your mom?" Nora nods.\n\nNORA\n(into phone)'
+        "\nI have to go.\n",
+        format="fountain",
+    )
+    assert scene.beats[0].characters == ("NORA", "ALEX")
+    # Dialogue JSON's addressees: one who is only heard in the beat is spoken to from afar.
+    scene = parse_script(
+        '{"turns": [{"speaker": "MOM", "extension": "V.O.", "text": "Call me."},'
+        ' {"speaker": "NORA", "text": "Fine, Mom.", "addressees": ["MOM"]}]}',
+        format="json",
+    )
+    assert scene.beats[0].characters == ("NORA",)

@@ -1774,6 +1774,9 @@ class ActionParser:
                             following in _EYES and not (index and region[index - 1].low == "with")
                         )
                         or following in self._worn  # "watches her smile": the smile she wears
+                        or (  # "kisses the top of her head"
+                            following == "head" and index >= 2 and region[index - 2].low == "top"
+                        )
                         or (token.low == "her" and following in SMALL_CLAUSE)  # "her go"
                         or (
                             token.low == "her"
