@@ -51,8 +51,33 @@ def check_size(text: str, max_bytes: int, file: str | None) -> None:
             raise too_large(size, max_bytes, file)
 
 
+# What a screenwriter may hand over instead of a script, by how the file starts.
+_DOCUMENTS = (
+    ("%PDF-", "a PDF document"),
+    ("{\\rtf", "an RTF document"),
+    ("PK\x03\x04", "a Word (.docx) document or another ZIP archive"),
+    ("\xd0\xcf\x11\xe0", "a Word 97-2003 (.doc) document"),
+)
+
+
+def _not_a_script(start: str, file: str | None) -> None:
+    """A ScriptError saying what the file is and what to export it as, for a document a
+    screenwriting tool or word processor wrote (a PDF read on was one character, "%PDF-1.4",
+    speaking PDF syntax)."""
+    for magic, what in _DOCUMENTS:
+        if start.startswith(magic):
+            raise ScriptError(
+                f"this is {what}, not a script: save or export it as Fountain (.fountain), "
+                "Final Draft (.fdx) or plain text",
+                line=1,
+                file=file,
+            )
+
+
 def decode_script(data: bytes, file: str | None) -> str:
-    """UTF-8 (with or without BOM) or UTF-16 with a BOM; else a ScriptError at the bad line."""
+    """UTF-8 (with or without BOM) or UTF-16 with a BOM; else a ScriptError at the bad line.
+    A PDF, RTF or Word document is refused as such."""
+    _not_a_script(data[:8].decode("latin-1"), file)
     encoding = "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encoding = "utf-16"
@@ -78,6 +103,7 @@ def check_text(text: str, file: str | None) -> str:
     handle it: one in the text, or a JSON escape of a lone one (`\\ud800`) in text that reads
     as JSON, is a ScriptError naming its line. So is a NUL, raw or escaped (`\\u0000`).
     """
+    _not_a_script(text[:8].lstrip("\ufeff"), file)
     nul = text.find("\x00")
     if nul >= 0:
         raise ScriptError(

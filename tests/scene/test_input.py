@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -77,6 +78,27 @@ def test_too_large_names_the_limit_and_how_to_raise_it(tmp_path: Path) -> None:
     with pytest.raises(InputTooLargeError, match="max_bytes"):
         read_script(path, max_bytes=10)
     assert read_script(path, max_bytes=len(FOUNTAIN)).utterances
+
+
+@pytest.mark.parametrize(
+    ("start", "what"),
+    [
+        (b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n", "a PDF document"),
+        (b"{\\rtf1\\ansi INT. ROOM\\par ANA: hi\\par}", "an RTF document"),
+        (b"PK\x03\x04\x14\x00\x06\x00", "a Word (.docx) document"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a Word 97-2003 (.doc) document"),
+    ],
+)
+def test_a_document_is_refused_with_what_to_export(tmp_path: Path, start: bytes, what: str) -> None:
+    # A PDF was read on as a character "%PDF-1.4" speaking PDF syntax; RTF as invalid JSON.
+    script = tmp_path / "scene.txt"
+    script.write_bytes(start)
+    with pytest.raises(ScriptError, match=f"this is {re.escape(what)}.*as Fountain") as error:
+        read_script(script)
+    assert error.value.line == 1
+    if start.isascii():  # the same from text, as the HTTP API gets it
+        with pytest.raises(ScriptError, match=f"this is {re.escape(what)}"):
+            parse_script(start.decode("ascii"))
 
 
 def test_nul_bytes_are_binary_with_a_line() -> None:
