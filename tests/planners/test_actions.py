@@ -551,6 +551,18 @@ def test_a_kiss_on_the_top_of_her_head_is_given_to_her() -> None:
     assert ("ALEX", "gaze", "NORA") in lines[0]
 
 
+def test_noticing_with_nothing_named_notices_who_was_just_mentioned() -> None:
+    cast = ("DAD", "EMMA")
+    assert read(
+        "Emma's foot starts tapping. Dad notices and smiles to himself.",
+        "Dad notices the car.",
+        cast=cast,
+    ) == [
+        [("DAD", "gaze", "EMMA"), ("DAD", "AU6", None), ("DAD", "AU12", None)],
+        [("DAD", "gaze", "away")],
+    ]
+
+
 def test_a_list_of_names_with_a_serial_comma_is_one_subject() -> None:
     cast = ("ANA", "BEN", "BRICK")
     assert read("ANA, BEN, and BRICK sit down.", cast=cast)[0] == [
