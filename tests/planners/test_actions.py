@@ -563,6 +563,23 @@ def test_noticing_with_nothing_named_notices_who_was_just_mentioned() -> None:
     ]
 
 
+def test_a_backyard_a_dog_rolls_over_a_smile_breaks_through_and_one_ducks_to_hide() -> None:
+    cast = ("OKAFOR", "BISCUIT", "JULIA")
+    dog, smile, fades, duck, out = read(
+        "Biscuit rolls onto his back.",
+        "Okafor kneels. A small smile breaks through.",  # on whom the scene is
+        "Okafor stands. The smile fades.",  # a face going is none coming
+        "Julia ducks behind the fridge door.",  # hides, low
+        "Julia ducks out.",  # goes, quickly
+        cast=cast,
+    )
+    assert dog == [("BISCUIT", "lie", None)]
+    assert ("OKAFOR", "AU12", None) in smile
+    assert fades == [("OKAFOR", "stand", None)]
+    assert duck == [("JULIA", "kneel", None)]
+    assert out == [("JULIA", "walk", None)]
+
+
 def test_a_list_of_names_with_a_serial_comma_is_one_subject() -> None:
     cast = ("ANA", "BEN", "BRICK")
     assert read("ANA, BEN, and BRICK sit down.", cast=cast)[0] == [

@@ -126,6 +126,11 @@ _SKIPPABLE = frozenset(
 )  # fmt: skip
 # The parts a face is worn on: "a smile on her lips", "a frown crosses his face".
 _WORN_ON = frozenset({"face", "lips", "mouth", "features"})
+# What a face that comes on does ("A small smile breaks through."; not "The smile fades.").
+_FACE_COMES = frozenset(
+    {"breaks", "spreads", "creeps", "tugs", "plays", "flickers", "forms", "appears", "crosses",
+     "returns", "blooms", "grows", "dawns", "cracks", "curls"}
+)  # fmt: skip
 # Sounds that escape someone ("A small laugh escapes her."): the verb each is the noun of.
 _ESCAPING = frozenset(
     {"laugh", "giggle", "chuckle", "sob", "gasp", "groan", "sigh", "snort", "scream", "whimper",
@@ -251,6 +256,15 @@ def _glossed_tokens(
 # then: goes down or back ("He crumples.", "She staggers back."), or bends over it in pain.
 _BLOWS = frozenset({"punch", "kick"})
 _GOING_DOWN = frozenset({"fall", "lean_back", "kneel"})
+
+
+def _opens_with(tokens: list[Tok], index: int) -> bool:
+    """Whether the noun at `index` opens its sentence, after an article and adjectives only
+    ("A small smile breaks through.")."""
+    return all(
+        token.low in ARTICLES or (token.text.islower() and token.low not in PREPOSITIONS)
+        for token in tokens[:index]
+    ) and (index == 0 or tokens[0].low in ARTICLES)
 
 
 def _struck_one(
@@ -750,6 +764,15 @@ class ActionParser:
                 ),
                 None,
             )
+            if (
+                owner is None
+                and _opens_with(tokens, index)
+                and index + 1 < len(tokens)
+                and tokens[index + 1].low in _FACE_COMES
+                and len(tracker.last_doers) == 1
+            ):
+                # "Okafor kneels. A small smile breaks through.": the face of whom the scene is on.
+                owner = tracker.last_doers[0]
             if owner is None or any(
                 cue.character == owner and cue.template.channel == "face" for cue in cues
             ):
