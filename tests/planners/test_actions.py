@@ -580,6 +580,12 @@ def test_a_backyard_a_dog_rolls_over_a_smile_breaks_through_and_one_ducks_to_hid
     assert out == [("JULIA", "walk", None)]
 
 
+def test_scrolling_a_phone_reads_it_eyes_down() -> None:
+    assert read("Claire scrolls through her phone.", cast=("CLAIRE",)) == [
+        [("CLAIRE", "read", None), ("CLAIRE", "gaze", "down")]
+    ]
+
+
 def test_a_list_of_names_with_a_serial_comma_is_one_subject() -> None:
     cast = ("ANA", "BEN", "BRICK")
     assert read("ANA, BEN, and BRICK sit down.", cast=cast)[0] == [
