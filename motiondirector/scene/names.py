@@ -46,8 +46,10 @@ TITLES = frozenset(
 ADDRESSED_TITLES = frozenset({"grandma", "grandpa", "uncle", "aunt", "nanny", "coach"})
 NUMBERS = frozenset(
     {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-     "twelve", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
-     "ninth", "tenth", "1st", "2nd", "3rd", "no", "number", "jr", "sr", "ii", "iii", "iv"}
+     "twelve", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+     "hundred", "thousand", "first", "second", "third", "fourth", "fifth", "sixth", "seventh",
+     "eighth", "ninth", "tenth", "1st", "2nd", "3rd", "no", "number", "jr", "sr", "ii", "iii",
+     "iv"}
 )  # fmt: skip
 AGES = frozenset(
     {"young", "younger", "old", "older", "little", "baby", "teen", "teenage", "teenaged",

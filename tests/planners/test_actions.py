@@ -586,6 +586,17 @@ def test_scrolling_a_phone_reads_it_eyes_down() -> None:
     ]
 
 
+def test_a_showdown_hands_are_nouns_counts_are_no_one_and_both_hands_go_up() -> None:
+    cast = ("SHERIFF", "KID")
+    stare, paces = read(
+        "Kid stares at his empty hand, then at Sheriff. He raises both hands.",
+        "Thirty paces away, Kid waits.",  # "paces" after a count is no verb
+        cast=cast,
+    )
+    assert stare == [("KID", "gaze", "down"), ("KID", "gaze", "SHERIFF"), ("KID", "stop", None)]
+    assert paces == [("KID", "idle", None)]  # waiting, not pacing
+
+
 def test_a_list_of_names_with_a_serial_comma_is_one_subject() -> None:
     cast = ("ANA", "BEN", "BRICK")
     assert read("ANA, BEN, and BRICK sit down.", cast=cast)[0] == [

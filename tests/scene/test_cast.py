@@ -360,3 +360,11 @@ def test_a_title_a_family_calls_someone_by_is_a_short_form() -> None:
     assert "grandma" not in short_forms(["GRANDMA ROSE", "GRANDMA JO"])  # which one?
     assert short_forms(["COACH TAYLOR", "MIA"])["coach"] == "COACH TAYLOR"
     assert "doctor" not in short_forms(["DOCTOR WHO", "ANA"])
+
+
+def test_a_count_opening_a_sentence_is_no_character() -> None:
+    scene = fountain(
+        "EXT. MAIN STREET - DAY\n\nThe SHERIFF stands. Thirty paces away, the KID flexes his "
+        "fingers.\n\nKID\nYou're old.\n"
+    )
+    assert "THIRTY" not in scene.characters

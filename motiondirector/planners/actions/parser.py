@@ -99,8 +99,12 @@ _QUANTIFIERS = frozenset({"all", "any", "no", "every", "each", "some", "more", "
 # Before an -s form, these in lower case make it a plural noun ("pours two drinks", "raises
 # both hands"): a plural subject takes the bare verb ("the two walk off").
 _PLURAL_COUNTS = frozenset(
-    {"two", "three", "four", "five", "six", "some", "more", "few", "several", "many", "both"}
-)
+    {"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "twenty", "thirty",
+     "forty", "fifty", "hundred", "hundreds", "dozens", "some", "more", "few", "several", "many",
+     "both"}
+)  # fmt: skip
+# Of those, the numbers: one opening a sentence with a capital still counts ("Thirty paces").
+_NUMERALS = _PLURAL_COUNTS - {"some", "more", "few", "several", "many", "both"}
 _NEAR = 4  # an object looked for further than this after its verb must be in the verb's clause
 # Groups of a known size: "both", "the two", "the three of them", "the pair".
 _GROUP_SIZES = {"both": 2, "two": 2, "pair": 2, "couple": 2, "three": 3, "trio": 3, "four": 4}
@@ -1016,6 +1020,18 @@ class ActionParser:
             if position > 0 and tokens[position - 1].low in _NOUN_OPENERS:
                 continue  # "a look", "the waves", "another round": a noun
             if (
+                position > 2
+                and tokens[position - 3].low in PREPOSITIONS
+                and tokens[position - 2].low in DETERMINERS
+                and tokens[position - 1].text.islower()
+                and tokens[position - 1].low not in self._by_form
+                and not token.low.endswith(("ing", "ed"))  # "on the floor laughing"
+                and not token.glossed
+                # "Around the table sit BEN and ANA": a verb before its subject
+                and (position + 1 >= len(tokens) or not tokens[position + 1].text[:1].isupper())
+            ):
+                continue  # "stares at his empty hand": a noun after its adjective
+            if (
                 position > 1
                 and tokens[position - 1].low == "one"
                 and (tokens[position - 2].low in PREPOSITIONS or tokens[position - 2].low == "in")
@@ -1069,7 +1085,11 @@ class ActionParser:
             if (
                 before is not None
                 and before.low in _PLURAL_COUNTS
-                and before.text.islower()  # "Patron Two rolls": a name
+                # "Patron Two rolls": a name; "Thirty paces away, ...": a count
+                and (
+                    before.text.islower()
+                    or (position == 1 and before.low in _NUMERALS and not before.glossed)
+                )
                 and token.low.endswith("s")
             ):
                 continue
