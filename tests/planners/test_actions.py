@@ -597,6 +597,13 @@ def test_a_showdown_hands_are_nouns_counts_are_no_one_and_both_hands_go_up() -> 
     assert paces == [("KID", "idle", None)]  # waiting, not pacing
 
 
+def test_lying_under_a_car_lies_down() -> None:
+    assert read("RAY is lying under a car.", "Ray lies to her.", cast=("RAY", "ELI")) == [
+        [("RAY", "lie", None)],
+        [],
+    ]
+
+
 def test_a_list_of_names_with_a_serial_comma_is_one_subject() -> None:
     cast = ("ANA", "BEN", "BRICK")
     assert read("ANA, BEN, and BRICK sit down.", cast=cast)[0] == [
