@@ -341,3 +341,12 @@ def test_a_voice_on_the_phone_named_in_quotes_or_spoken_to_stays_off_stage() -> 
         format="json",
     )
     assert scene.beats[0].characters == ("NORA",)
+
+
+def test_gone_in_a_second_is_gone() -> None:
+    scene = parse_script(
+        "INT. BAR - NIGHT\n\nJAX and LILA stand at the bar.\n\nLILA\nGo!\n\nJax wriggles free "
+        "and is gone in a second.\n\nLILA\nWow.\n",
+        format="fountain",
+    )
+    assert [(c.character, c.change) for c in scene.beats[0].stage] == [("JAX", "exits")]
