@@ -153,6 +153,16 @@ def heading_text(stripped: str) -> str:
     return normalize(strip_emphasis(stripped))
 
 
+# What a script exported from a PDF keeps of its pages: "12.", "CONTINUED:", "(MORE)".
+_PAGE_MARK = re.compile(r"\d{1,4}[A-Z]?\.?|\(?CONT(?:INUED|'D|’D)?\)?:?|\(MORE\)", re.IGNORECASE)
+
+
+def is_page_mark(line: str) -> bool:
+    """Whether a line holds only page numbers and continuation marks, no screenplay."""
+    words = line.split()
+    return bool(words) and all(_PAGE_MARK.fullmatch(word) for word in words)
+
+
 def is_transition(stripped: str) -> bool:
     if stripped.startswith(">") and not stripped.endswith("<"):
         return True
@@ -243,7 +253,8 @@ class _Builder:
                 index = self._lyrics(block, index)
                 at_start = False
                 continue
-            self._action(block[index:], first_text=stripped)
+            if not all(is_page_mark(rest.text) for rest in block[index:]):
+                self._action(block[index:], first_text=stripped)
             return
 
     def _action(self, lines: list[SourceLine], *, first_text: str) -> None:

@@ -292,3 +292,14 @@ def test_shouted_action_line_is_not_a_cue() -> None:
     scene = fountain("BOOM!\nThe door flies open.\n\nANA\nWhat?\n")
     assert scene.actions[0].text == "BOOM! The door flies open."
     assert scene.characters == ("ANA",)
+
+
+def test_page_marks_of_a_script_exported_from_a_pdf_are_no_action() -> None:
+    scene = parse_script(
+        "INT. OFFICE - DAY\n\nANA sits.\n\nANA\nI told you\neverything.\n(MORE)\n\n"
+        "                  12.\nCONTINUED:\n\nANA (CONT'D)\nAnyway.\n\n(CONTINUED)\n\n"
+        "Ana sighs.\n\n!12.\n",
+        format="fountain",
+    )
+    assert [action.text for action in scene.actions] == ["ANA sits.", "Ana sighs.", "12."]
+    assert [u.text for u in scene.utterances] == ["I told you everything.", "Anyway."]
