@@ -136,13 +136,27 @@ def _blocks(lines: list[SourceLine]) -> list[list[SourceLine]]:
     return blocks
 
 
+# A shooting script's scene number on both sides of its heading ("12   INT. OFFICE - DAY
+# 12", as a PDF export writes it).
+_NUMBERED_HEADING = re.compile(r"(\d{1,4}[A-Z]{0,2})\.?\s+(?P<heading>\S.*?)(?:\s+\1\.?)?")
+
+
+def _unnumbered(stripped: str) -> str:
+    """`stripped` without a scene number on both sides, where what is between is a heading."""
+    match = _NUMBERED_HEADING.fullmatch(stripped)
+    if match is not None and _HEADING.match(match["heading"]):
+        return match["heading"]
+    return stripped
+
+
 def is_heading(stripped: str) -> bool:
     if stripped.startswith(".") and len(stripped) > 1:
         return stripped[1] != "." and not stripped[1].isspace()
-    return bool(_HEADING.match(stripped))
+    return bool(_HEADING.match(_unnumbered(stripped)))
 
 
 def heading_text(stripped: str) -> str:
+    stripped = _unnumbered(stripped)
     if stripped.startswith("."):
         stripped = stripped[1:]
     # An optional scene number at the end: "INT. HOUSE - DAY #1A#".

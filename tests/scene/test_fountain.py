@@ -303,3 +303,17 @@ def test_page_marks_of_a_script_exported_from_a_pdf_are_no_action() -> None:
     )
     assert [action.text for action in scene.actions] == ["ANA sits.", "Ana sighs.", "12."]
     assert [u.text for u in scene.utterances] == ["I told you everything.", "Anyway."]
+
+
+def test_a_shooting_script_s_scene_numbers_around_a_heading_are_left_out() -> None:
+    scene = parse_script(
+        "12   INT. OFFICE - DAY   12\n\nANA sits.\n\nANA\nHi.\n\n13A  EXT. STREET - NIGHT  13A\n\n"
+        "BEN walks.\n\nBEN\nYo.\n\n12 angry men walk in.\n",
+        format="fountain",
+    )
+    assert [beat.heading for beat in scene.beats] == ["INT. OFFICE - DAY", "EXT. STREET - NIGHT"]
+    assert [action.text for action in scene.actions] == [
+        "ANA sits.",
+        "BEN walks.",
+        "12 angry men walk in.",
+    ]
