@@ -108,7 +108,8 @@ _CROWD_WORDS = frozenset(
     {"of", "crowd", "group", "team", "gang", "mob", "army", "audience", "band", "many",
      "several", "some", "other", "others", "all", "everyone", "people", "kids", "children",
      "men", "women", "guys", "friends", "family", "couple", "pair", "trio", "dozen",
-     "hundreds", "dozens", "crew", "staff", "patrons", "guests", "students", "soldiers"}
+     "hundreds", "dozens", "crew", "staff", "patrons", "guests", "students", "soldiers",
+     "passersby", "passers-by", "onlookers", "bystanders"}
 )  # fmt: skip
 _LONGEST_NAME = 6  # words
 _MOST_NAMES = 2000  # distinct introductions weighed per script

@@ -604,6 +604,24 @@ def test_lying_under_a_car_lies_down() -> None:
     ]
 
 
+def test_a_street_number_and_a_fight_twirl_swing_a_purse_and_go_limp() -> None:
+    cast = ("ROSIE", "OTIS", "REYES")
+    assert read(
+        "Rosie twirls around a lamppost.",
+        "Rosie swings her purse.",  # no punch
+        "Otis picks up the tempo.",  # takes nothing
+        "Otis goes limp.",
+        "Reyes headbutts Otis.",
+        cast=cast,
+    ) == [
+        [("ROSIE", "dance", None)],
+        [],
+        [],
+        [("OTIS", "fall", None)],
+        [("REYES", "punch", "OTIS"), ("REYES", "AU4", None)],
+    ]
+
+
 def test_a_list_of_names_with_a_serial_comma_is_one_subject() -> None:
     cast = ("ANA", "BEN", "BRICK")
     assert read("ANA, BEN, and BRICK sit down.", cast=cast)[0] == [

@@ -368,3 +368,8 @@ def test_a_count_opening_a_sentence_is_no_character() -> None:
         "fingers.\n\nKID\nYou're old.\n"
     )
     assert "THIRTY" not in scene.characters
+
+
+def test_passersby_are_a_crowd() -> None:
+    scene = fountain("EXT. STREET - DAY\n\nROSIE dances. Passersby stop to watch.\n\nROSIE\nHi!\n")
+    assert scene.characters == ("ROSIE",)
