@@ -39,7 +39,7 @@ TITLES = frozenset(
      "admiral", "governor", "rabbi", "dame", "ensign", "ceo", "cfo", "coo", "cto", "vp",
      "chairman", "chairwoman", "director", "minister", "ambassador", "bishop", "duke",
      "duchess", "baron", "baroness", "countess", "emperor", "empress", "attorney", "counselor",
-     "counsellor"}
+     "counsellor", "host", "hostess", "chef", "dj"}
 )  # fmt: skip
 # Titles a family or a team calls someone by alone ("Grandma", "Coach"): the one name of a
 # cast that starts with one is called so.

@@ -373,3 +373,10 @@ def test_a_count_opening_a_sentence_is_no_character() -> None:
 def test_passersby_are_a_crowd() -> None:
     scene = fountain("EXT. STREET - DAY\n\nROSIE dances. Passersby stop to watch.\n\nROSIE\nHi!\n")
     assert scene.characters == ("ROSIE",)
+
+
+def test_a_host_before_a_name_is_a_title() -> None:
+    scene = fountain(
+        "INT. TV STUDIO - NIGHT\n\nHOST MARCUS BELL (50s) leans forward.\n\nMARCUS\nSo.\n"
+    )
+    assert scene.characters == ("MARCUS",)
