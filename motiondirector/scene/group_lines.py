@@ -57,14 +57,16 @@ def split_group_lines(
     present: dict[str, None] = dict.fromkeys(declared)
     speakers: list[str] = []
     out: list[RawTurn | RawAction] = []
-    for element in elements:
+    for index, element in enumerate(elements):
         if isinstance(element, RawAction):
             if not element.centered:
                 present.update(dict.fromkeys(n for n in names.mentions(element.text)))
             out.append(element)
             continue
-        members = listed_characters(element.speaker, characters) or _members(
-            element.speaker, list(present), speakers
+        members = (
+            listed_characters(element.speaker, characters)
+            or _members(element.speaker, list(present), speakers)
+            or _hidden(element, elements[index + 1 :], list(present), names)
         )
         if not members:
             out.append(element)
@@ -78,6 +80,25 @@ def split_group_lines(
                 present.setdefault(speaker, None)
             speakers = [*(s for s in speakers if s != speaker), speaker]
     return out
+
+
+def _hidden(
+    turn: RawTurn,
+    after: list[RawTurn | RawAction],
+    present: list[str],
+    names: NameMatcher,
+) -> list[str]:
+    """Who says a line of EVERYONE heard from off screen before they are seen ("EVERYONE
+    (O.S.) / SURPRISE!" in the dark): the two or more the next action line names who are not
+    there yet ("Her friends JESS, OMAR and TINA pop up from behind the sofa.")."""
+    if turn.speaker not in EVERYONE_CUES or not is_off_screen(turn.extension):
+        return []
+    action = next((e for e in after if isinstance(e, RawAction) and not e.centered), None)
+    if action is None:
+        return []
+    revealed = [name for name in names.mentions(action.text) if name not in present]
+    revealed = [name for name in revealed if not is_group_cue(name)]
+    return revealed if len(revealed) >= 2 else []
 
 
 def _members(speaker: str, present: list[str], speakers: list[str]) -> list[str]:

@@ -91,3 +91,15 @@ def test_a_cue_listing_a_name_no_one_has_stays_one_character() -> None:
         "ANA",
         "SALT AND PEPPER",
     ]
+
+
+def test_everyone_heard_in_the_dark_is_who_pops_up_next() -> None:
+    # "EVERYONE (O.S.) / SURPRISE!" before anyone but Maya is there was a character EVERYONE.
+    scene = parse_script(
+        "INT. APARTMENT - NIGHT\n\nThe door opens and MAYA flips on the light.\n\nEVERYONE (O.S.)"
+        "\nSURPRISE!\n\nMaya screams. Her friends JESS, OMAR and TINA pop up from behind the "
+        "sofa.\n\nMAYA\nYou guys!\n",
+        format="fountain",
+    )
+    assert scene.characters == ("MAYA", "JESS", "OMAR", "TINA")
+    assert [u.speaker for u in scene.utterances] == ["JESS", "OMAR", "TINA", "MAYA"]
