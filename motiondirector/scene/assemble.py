@@ -333,11 +333,8 @@ def _on_stage(beat: _BeatDraft, declared: tuple[str, ...], names: NameMatcher) -
     present: dict[str, None] = dict.fromkeys(declared)
     turns = [element for element in beat.elements if isinstance(element, RawTurn)]
     # Who is only heard in the beat (Mom on the phone): spoken to, still not on stage.
-    heard = {
-        turn.speaker
-        for turn in turns
-        if all(is_off_screen(other.extension) for other in turns if other.speaker == turn.speaker)
-    }
+    seen = {turn.speaker for turn in turns if not is_off_screen(turn.extension)}
+    heard = {turn.speaker for turn in turns} - seen
     for element in beat.elements:
         if isinstance(element, RawAction):
             if not element.centered:

@@ -75,6 +75,7 @@ THINGS_DO_TOO = frozenset(
 # An age in brackets after a name ("A NURSE (30s)", "BEN (mid-40s)", "KIM (17)"): read as the
 # ", 30s," of an introduction, which says someone is described.
 _AGE_ASIDE = re.compile(r"\(\s*(?:(?:early|mid|late)[\s-]*)?(\d{1,3}s?)\s*\)", re.IGNORECASE)
+_AGE_WORD = re.compile(r"\d{1,3}s?")  # "50s", "17": the age such an aside leaves
 _TOKEN = re.compile(r"[^\W_](?:[\w'’\-]*[^\W_])?|[^\w\s]")
 _SENTENCE_END = frozenset({".", "!", "?", ":", ";", '"', "“", "”"})
 # Capitals that are film grammar or emphasis, never a name.
@@ -258,12 +259,12 @@ def _role_after_an_age(tokens: Sequence[str], start: int, end: int) -> bool:
     return (
         before >= 1
         and tokens[before] == ","
-        and re.fullmatch(r"\d{1,3}s?", tokens[before - 1]) is not None
+        and _AGE_WORD.fullmatch(tokens[before - 1]) is not None
         and end < len(tokens)
         and tokens[end] == ","
         and (end + 1 >= len(tokens) or tokens[end + 1].lower() not in ("and", "&"))
         # Not one introduced in turn: "MILES (20s), WALTER (60s), and ANA".
-        and (end + 1 >= len(tokens) or re.fullmatch(r"\d{1,3}s?", tokens[end + 1]) is None)
+        and (end + 1 >= len(tokens) or _AGE_WORD.fullmatch(tokens[end + 1]) is None)
     )
 
 

@@ -7,8 +7,8 @@ A speaker name is one to four words, each starting with an upper-case letter or 
 A script whose turns are mostly written as plays print them, the name in capitals and a full
 stop ("LADY BRACKNELL. You can take a seat."), is read in that form instead. A turn may start
 with a transcript's time stamp ("[00:01:04] Ana: ...", "01:04 - ANA: ..."), which times it
-(`RawTurn.stamp`). A line that is a scene heading (INT./EXT. ...) starts a
-new beat. Blank lines are ignored.
+(`RawTurn.stamp`). A line that is a scene heading (INT./EXT. ...) starts a new beat. Blank
+lines are ignored.
 """
 
 from __future__ import annotations
