@@ -595,6 +595,11 @@ def test_a_showdown_hands_are_nouns_counts_are_no_one_and_both_hands_go_up() -> 
     )
     assert stare == [("KID", "gaze", "down"), ("KID", "gaze", "SHERIFF"), ("KID", "stop", None)]
     assert paces == [("KID", "idle", None)]  # waiting, not pacing
+    # After an object pronoun, "and" is no adjective: the verb after it stays a verb.
+    assert read("Kid sits next to her and nods.", cast=cast)[0] == [
+        ("KID", "sit", None),
+        ("KID", "nod", None),
+    ]
 
 
 def test_lying_under_a_car_lies_down() -> None:

@@ -135,6 +135,8 @@ _FACE_COMES = frozenset(
     {"breaks", "spreads", "creeps", "tugs", "plays", "flickers", "forms", "appears", "crosses",
      "returns", "blooms", "grows", "dawns", "cracks", "curls"}
 )  # fmt: skip
+# Words after an object that are no adjective of a noun to come ("next to her again nods").
+_ALSO_ADVERBS = frozenset({"then", "again", "now", "too", "still", "once", "also", "just"})
 # Sounds that escape someone ("A small laugh escapes her."): the verb each is the noun of.
 _ESCAPING = frozenset(
     {"laugh", "giggle", "chuckle", "sob", "gasp", "groan", "sigh", "snort", "scream", "whimper",
@@ -1023,8 +1025,12 @@ class ActionParser:
                 position > 2
                 and tokens[position - 3].low in PREPOSITIONS
                 and tokens[position - 2].low in DETERMINERS
+                and tokens[position - 1].text.isalpha()
                 and tokens[position - 1].text.islower()
                 and tokens[position - 1].low not in self._by_form
+                # "next to her and nods": "her" was its object, and "and" no adjective
+                and tokens[position - 1].low not in CONJUNCTIONS | PREPOSITIONS | _ALSO_ADVERBS
+                and not tokens[position - 1].adverb
                 and not token.low.endswith(("ing", "ed"))  # "on the floor laughing"
                 and not token.glossed
                 # "Around the table sit BEN and ANA": a verb before its subject
