@@ -87,8 +87,8 @@ _KNEES = (JOINT_INDEX["left_knee"], JOINT_INDEX["right_knee"])
 SEAT = (96, 84, 72)
 SEAT_TOP = (132, 118, 100)
 SEAT_HALF_WIDTH_M = 0.22
-SEAT_BEHIND_M = 0.22  # how far the seat reaches behind the pelvis, and in front of it
-SEAT_AHEAD_M = 0.14
+SEAT_BEHIND_M = 0.22  # how far the seat reaches behind the pelvis
+SEAT_AHEAD_M = 0.14  # and in front of it
 SEAT_BELOW_PELVIS_M = 0.08
 KNEE_OFF_FLOOR_M = 0.2
 """Seated, both knees are at least this high; kneeling puts one on the floor."""

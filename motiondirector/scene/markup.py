@@ -82,7 +82,8 @@ def strip_emphasis(text: str) -> str:
     return "".join(out)
 
 
-_ASIDE = re.compile(r"\(([^()]*)\)")
+ASIDE = re.compile(r"\(([^()]*)\)")
+"""An aside in brackets, its words the first group."""
 _ENDS_SENTENCE = re.compile(r"[.!?\u2026][\"'\u201d\u2019]*\s*$")
 
 
@@ -98,4 +99,4 @@ def blank_asides(text: str) -> str:
             return f" {inner} "
         return " " * len(aside.group(0))
 
-    return _ASIDE.sub(blank, text)
+    return ASIDE.sub(blank, text)

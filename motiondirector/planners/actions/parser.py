@@ -59,7 +59,6 @@ from motiondirector.planners.actions.tokens import (
 )
 from motiondirector.planners.actions.words import (
     ARTICLES,
-    ASIDE,
     AT,
     CAMERA,
     CLAUSE_BREAKS,
@@ -92,6 +91,7 @@ from motiondirector.planners.cues import (
     general_entries,
     load_cue_lexicon,
 )
+from motiondirector.scene.markup import ASIDE
 from motiondirector.scene.names import person_nouns
 
 # After a verb these open its object: "stop all motion", "ignores any looks".

@@ -4,8 +4,6 @@ goes to, the nouns that say a man or a woman. Sets only one module reads live in
 
 from __future__ import annotations
 
-import re
-
 SENTENCE_BREAK = frozenset({".", "!", "?", ";", ":", "--", "\u2014"})
 ARTICLES = frozenset({"a", "an", "the"})
 DETERMINERS = ARTICLES | frozenset({"his", "her", "their", "my", "your", "its", "our", "this"})
@@ -42,7 +40,6 @@ UP = frozenset(
 CAMERA = frozenset({"us", "camera", "lens", "audience", "viewer", "viewers"})
 # Subjects that take a verb's base form ("They nod.").
 PLURAL_SUBJECTS = frozenset({"they", "we", "you", "i", "both", "all", "everyone"})
-ASIDE = re.compile(r"\([^()]*\)")
 STOPS = frozenset({".", "!", "?"})
 # Words that say what someone is when they are introduced ("CHARYA, a nice Librarian lady").
 MALE_NOUNS = frozenset(
