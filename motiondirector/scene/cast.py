@@ -36,12 +36,14 @@ from motiondirector.planners.cues import load_cue_lexicon, verb_forms
 from motiondirector.scene.elements import ParsedScript, RawAction, RawTurn
 from motiondirector.scene.language import words_language
 from motiondirector.scene.markup import blank_asides
+from motiondirector.scene.name_genders import is_given_name
 from motiondirector.scene.names import (
     AGES,
     ARTICLES,
     NUMBERS,
     TITLES,
     is_group_name,
+    owner_words,
     person_nouns,
     significant_words,
 )
@@ -464,6 +466,8 @@ def _is_short_form(short: _Form, long: _Form) -> bool:
         if not a or len(a) >= len(b):
             continue
         if b[: len(a)] == a:
+            if owner_words(long.name) == a:
+                continue  # "TEO" is not TEO'S MOTHER
             extra = b[len(a) :]
         elif b[-len(a) :] == a:
             extra = b[: -len(a)]
@@ -541,8 +545,13 @@ def _cue_name(person: _Person) -> str:
 
 
 def _action_name(person: _Person) -> str:
+    """A role met after an article is called by it ("A WAITER" is THE WAITER); a given name
+    stays a name ("A tipsy DEB (40s)" is DEB)."""
     shortest = min(person.forms, key=lambda form: len(form.words))
-    return f"THE {shortest.name}" if person.forms[0].after_article else shortest.name
+    role = person.forms[0].after_article and not (
+        len(shortest.words) == 1 and is_given_name(shortest.words[0])
+    )
+    return f"THE {shortest.name}" if role else shortest.name
 
 
 def _is_actor(person: _Person, verbs: Sequence[str], lower_words: set[str]) -> bool:

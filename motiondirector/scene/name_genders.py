@@ -38,6 +38,11 @@ def _first_names() -> dict[str, str]:
     return names
 
 
+def is_given_name(word: str) -> bool:
+    """Whether `word` is a given name of `data/first_names.yaml` ("DEB" is; "NURSE" is not)."""
+    return word.casefold() in _first_names()
+
+
 def name_gender(name: str) -> str | None:
     """The gender, m or f, the character's name tells ("CLAIRE VANCE", "MR. SMITH",
     "DETECTIVE RAY MORENO"), else None ("BRICK", "THE DOCTOR", "ALEX")."""

@@ -89,6 +89,17 @@ def name_words(text: str) -> list[str]:
     return words
 
 
+def owner_words(name: str) -> tuple[str, ...]:
+    """The words of whose someone a name calls them, up to its possessive: "TEO'S MOTHER" ->
+    (teo,), someone else; empty for a name without one."""
+    words = name_words(name)
+    spelled = name.casefold().split()
+    for index, word in enumerate(spelled[:-1]):
+        if word.endswith(("'s", "’s", "s'", "s’")):
+            return tuple(words[: index + 1])
+    return ()
+
+
 def significant_words(name: str, *, titles: bool = True) -> tuple[str, ...]:
     """The words of a name without a leading article ("THE DOG" -> dog), lower case; without
     its leading titles too when `titles` is False ("DR. JOHN SMITH" -> john, smith)."""
@@ -138,7 +149,8 @@ def short_forms(names: Iterable[str]) -> dict[str, str]:
         if addressed in ADDRESSED_TITLES:
             roles.add(addressed)
             owners.setdefault(addressed, set()).add(name)
-        for word in {words[0], words[-1]}:
+        # "Teo" is not TEO'S MOTHER: a possessive names someone else.
+        for word in {words[-1]} if owner_words(name) else {words[0], words[-1]}:
             owners.setdefault(word, set()).add(name)
     return {
         word: next(iter(named))

@@ -650,9 +650,9 @@ def test_an_introduction_says_who_she_is() -> None:
 
 
 def test_the_kin_of_the_next_name_is_not_a_description_of_the_one_before() -> None:
-    cast = ("MEGAN", "DAVE", "KOFI")
+    cast = ("MEGAN", "DAVE", "KIM")
     # "MEGAN (30), her husband DAVE": Dave is her husband, Megan no husband.
-    lines = read("MEGAN (30), her husband DAVE (32), and KOFI (29).", "He waves.", cast=cast)
+    lines = read("MEGAN (30), her husband DAVE (32), and KIM (29).", "He waves.", cast=cast)
     assert lines[1] == [("DAVE", "wave", None)]
     assert read("MEGAN, her husband DAVE.", "Dave smiles. She nods.", cast=cast)[1][-1] == (
         "MEGAN",

@@ -210,6 +210,23 @@ def test_a_person_noun_after_an_article_does_what_things_do_too() -> None:
     assert set(scene.characters) == {"THE NURSE", "THE OLD MAN", "THE SUSPECT", "ANA"}
 
 
+def test_someones_relation_is_not_them() -> None:
+    scene = fountain(
+        "EXT. MARKET - DAY\n\nA boy, TEO (9), watches.\n\n"
+        "TEO'S MOTHER (30s) appears behind him, arms crossed.\n\nTEO'S MOTHER\nToo late.\n"
+    )
+    assert scene.characters == ("TEO", "TEO'S MOTHER")
+    assert [(c.character, c.change) for c in scene.beats[0].stage] == [("TEO'S MOTHER", "enters")]
+
+
+def test_a_given_name_after_an_article_stays_a_name() -> None:
+    scene = fountain(
+        "INT. BAR - NIGHT\n\nA tipsy DEB (40s) sings. A WAITER sighs.\n\n"
+        "ANA\nEncore!\n\nDeb bows.\n"
+    )
+    assert set(scene.characters) == {"DEB", "THE WAITER", "ANA"}
+
+
 def test_introductions_skip_film_grammar_emphasis_and_crowds() -> None:
     forms = introductions_in(
         "CLOSE ON MARY. SFX: a bang. An EXTREMELY HANDSOME MAN SCREAMS. "

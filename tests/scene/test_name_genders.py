@@ -21,6 +21,8 @@ from tests.planners.test_actions import read
         ("BRICK", None),
         ("ALEX", None),  # given to both
         ("DANA", None),
+        ("TESS", "f"),
+        ("PETE", "m"),
     ],
 )
 def test_a_title_or_a_first_name_tells_the_likely_pronoun(name: str, gender: str | None) -> None:

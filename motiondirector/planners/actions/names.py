@@ -13,6 +13,18 @@ from motiondirector.planners.actions.words import ARTICLES
 from motiondirector.scene.names import TITLES, person_nouns, short_forms
 
 _NAME_SPLIT = re.compile(r"[^\w']+")
+
+
+def _words(name: str) -> tuple[str, ...]:
+    """A name's words as `tokenize` reads them: lower case, a possessive 's removed ("TEO'S
+    MOTHER" is teo, mother)."""
+    words = (w for w in _NAME_SPLIT.split(name.lower().replace("\u2019", "'")) if w)
+    return tuple(
+        w[:-2] if w.endswith("'s") else w[:-1] if w.endswith("s'") and len(w) > 2 else w
+        for w in words
+    )
+
+
 # What someone is to someone else, learnt from an introduction ("Her brother NICK", "GRACE,
 # their mother,"): "her brother" and "his mother" name them after that (`NameIndex.add_kin`).
 _KIN = frozenset(
@@ -40,15 +52,15 @@ class NameIndex:
         aliases: Mapping[str, str] | None = None,
         roles: Collection[str] = (),
     ) -> None:
-        self._roles = {tuple(w for w in _NAME_SPLIT.split(r.lower()) if w) for r in roles}
+        self._roles = {_words(r) for r in roles}
         self._names: list[tuple[tuple[str, ...], str]] = []
         for name in characters:
-            words = tuple(w for w in _NAME_SPLIT.split(name.lower()) if w)
+            words = _words(name)
             if words:
                 self._names.append((words, name))
         known = {words for words, _ in self._names}
         for alias, name in (aliases or {}).items():
-            words = tuple(w for w in _NAME_SPLIT.split(alias.lower()) if w)
+            words = _words(alias)
             if words and words not in known:
                 self._names.append((words, name))
                 known.add(words)
@@ -64,7 +76,7 @@ class NameIndex:
         # opens with ("MAYOR BRENNAN" is "the mayor"): a name only after "the".
         self._what: dict[tuple[str, ...], str | None] = {}
         for name in characters:
-            words = tuple(w for w in _NAME_SPLIT.split(name.lower()) if w)
+            words = _words(name)
             role = _TITLE_ROLES.get(words[0]) if len(words) > 1 else None
             if role is not None:
                 key = (role,)
