@@ -293,6 +293,8 @@ def test_a_movement_on_foot_gets_a_seated_character_up_and_a_turn_does_not(
     # A lean is done from the knees or the seat ("(whispering)" leans in), which stay under it.
     assert postures("kneel", "lean_forward", "jump") == ["idle", "kneel", "lean_forward", "stand"]
     assert postures("sit", "lean_back", "turn") == ["idle", "sit", "lean_back"]
+    # Lying, one is already back: "sinks back" into the pillows stays lying.
+    assert postures("lie", "lean_back", "turn") == ["idle", "lie"]
     actions = tuple(
         ActionDirection(
             action_id=action_id, behaviours=(b("BEN", "posture", lexeme=x, origin="action"),)

@@ -589,6 +589,48 @@ LINES = [
     # An object is not looked for past a joint another verb follows.
     ("Ben turns and walks away.", {"BEN turn", "BEN walk"}),
     ("Ana turns and walks to the door.", {"ANA turn", "ANA walk"}),
+    # Sliding on one's feet walks; a stool taken is sat on; one who follows walks.
+    ("Ben slides in on his socks.", {"BEN walk"}),
+    ("Ana takes the stool at the end of the bar.", {"ANA sit"}),
+    ("Ana darts across.", {"ANA run"}),
+    ("Ben follows, tiptoeing.", {"BEN walk"}),
+    ("Ben takes a few steps.", {"BEN walk"}),
+    ("Ana ruffles his hair.", {"ANA hug>BEN"}),
+    ("Ben wipes his nose on his sleeve.", {"BEN cover_mouth"}),
+    ("Ana signals with two fingers.", {"ANA point"}),
+    ("Ben whoops.", {"BEN fist_pump", "BEN AU6", "BEN AU12"}),
+    ("Ben jerks his chin at Ana.", {"BEN toss", "BEN gaze>ANA"}),
+    ("Ben pulls her into his chest.", {"BEN hug>ANA"}),
+    ("Ana slips her arm through his.", {"ANA hug>BEN"}),
+    # A phrase describing the subject stands between it and its verb.
+    ("BEN with a cane waves.", {"BEN wave"}),
+    ("ANA in tears hugs Ben.", {"ANA hug>BEN"}),
+    ("BEN in a long coat lays a coin on the counter.", {"BEN put_down"}),
+    # What one cannot help or stop doing is done.
+    ("Ana can't help laughing.", {"ANA AU6", "ANA AU12", "ANA AU26", "ANA toss"}),
+    ("Ben can't stop smiling.", {"BEN AU6", "BEN AU12"}),
+    ("Ben circles the table.", {"BEN walk"}),
+    ("Ana squeezes through the crowd.", {"ANA walk"}),
+    ("Ben jabs, jabs, hooks.", {"BEN punch", "BEN AU4"}),
+    ("Ana throws a sloppy hook.", {"ANA punch", "ANA AU4"}),
+    # Sinking back is into a seat, else a lean from wherever one is.
+    ("Ben sinks back into his chair.", {"BEN sit"}),
+    ("Ana sinks back.", {"ANA lean_back"}),
+    ("Ben presses Ana's hand to his cheek.", {"BEN hug>ANA"}),
+    ("Ben draws. Ana draws faster.", {"BEN take", "ANA take"}),
+    ("Ana shoves him back into the chair.", {"ANA stop>BEN", "BEN sit"}),
+    ("His eyebrows climb.", {"BEN AU1", "BEN AU2"}),
+    ("Ben flops back onto the table.", {"BEN lie"}),
+    # Of a list after a noun, each name is a subject ("Her friends MARGO and TINA whoop").
+    ("Her friends BEN and ANA wave.", {"BEN wave", "ANA wave"}),
+    ("Ben sinks low in his seat, trying to disappear.", {"BEN sit", "BEN lean_back", "BEN lower"}),
+    ("Her lips twitch.", {"ANA AU12"}),
+    ("Ben scratches his chin.", {"BEN chin_stroke"}),
+    ("Ben lifts her off her feet.", {"BEN hug>ANA"}),
+    ("Ana clings to his neck.", {"ANA hug>BEN"}),
+    ("Ana clings to her sleeve.", set()),
+    ("Ana claps both hands over her mouth.", {"ANA cover_mouth"}),
+    ("Ana lifts the photo above her head.", {"ANA raise_hand"}),
 ]
 
 

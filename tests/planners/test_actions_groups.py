@@ -246,6 +246,14 @@ def test_two_who_hug_or_shake_hands_with_no_one_named_do_it_with_each_other() ->
     ]
 
 
+def test_they_are_not_one_the_script_has_not_named_yet() -> None:
+    # "They clink bottles. A DRUNK GUY stumbles between them.": not him yet.
+    got = read("Ana hands Ben a beer.", "They clink bottles.", "Brick stumbles between them.")
+    assert {name for name, _, _ in got[1]} == {"ANA", "BEN"}
+    # With fewer than two named, "they" is still everyone on stage.
+    assert {name for name, _, _ in read("Ana sits.", "They fidget.")[1]} == set(CAST)
+
+
 def test_they_are_not_whom_a_later_line_brings_on() -> None:
     script = (
         "INT. APARTMENT - MORNING\n\nGARY stares at the toaster. LINDA eats a banana.\n\n"

@@ -163,6 +163,15 @@ def test_a_parenthetical_brings_its_speaker_on_or_takes_them_off() -> None:
         ("Ana watches him until he is gone.", [("BEN", "exits")]),
         ("Ben goes to the window.", []),
         ("Ana doesn't let go. Ben lets go.", []),  # releasing a hold
+        ("Ben backs off, hands raised.", []),  # a step back
+        ("Ben shuffles past.", [("BEN", "exits")]),  # passing through
+        ("Ben walks past Ana to the sink.", []),
+        ("Ben slides the folder across the desk and bolts.", [("BEN", "exits")]),
+        ("Ben holsters his pistol and walks away.", [("BEN", "exits")]),
+        ("Ben walks away from the window.", []),
+        ("Ben backs away.", []),
+        ("Ben opens the door and steps out into the rain.", [("BEN", "exits")]),
+        ("Ben sinks low in his seat, trying to disappear.", []),
     ],
 )
 def test_what_reads_as_going_off(action: str, expected: list[tuple[str, str]]) -> None:
@@ -187,6 +196,9 @@ def test_what_reads_as_going_off(action: str, expected: list[tuple[str, str]]) -
         ("Cleo bursts through the stairwell door behind him.", [("CLEO", "enters")]),
         ("Cleo walks through the door.", [("CLEO", "enters")]),
         ("Cleo stumbles in.", [("CLEO", "enters")]),
+        ("Cleo slides in on her socks.", [("CLEO", "enters")]),
+        ("Cleo struggles in with a stroller.", [("CLEO", "enters")]),
+        ("Cleo appears at his shoulder with two mugs.", [("CLEO", "enters")]),
     ],
 )
 def test_what_reads_as_coming_on(action: str, expected: list[tuple[str, str]]) -> None:

@@ -101,6 +101,8 @@ def realize_posture(
                 continue  # "freezes", "waits" while seated: at rest in the posture in force
             if change.lexeme == "turn" and under.lexeme in LOWERED:
                 continue  # seated, one turns to someone with the head and eyes, not by standing
+            if change.lexeme == "lean_back" and under.lexeme == "lie":
+                continue  # "sinks back" into the pillows: lying, one is already back
             timeline.append(change)
             if change.lasts is None:
                 resting = change

@@ -118,6 +118,8 @@ CEASING = frozenset(
      "ceased", "ceasing"}
 )  # fmt: skip
 """Verbs that end what their gerund says: "stops smiling" is no smile."""
+# What a negation before them turns into doing their gerund: "can't help laughing".
+_CANNOT_HELP = frozenset({"help", "helps", "stop", "stops", "resist", "resists", "quit"})
 _SKIPPABLE = frozenset(
     {"is", "are", "was", "were", "be", "been", "begins", "begin", "began", "starts", "start",
      "started", "tries", "try", "tried", "to", "also", "just", "still", "then", "now", "again",
@@ -135,6 +137,8 @@ _FACE_COMES = frozenset(
     {"breaks", "spreads", "creeps", "tugs", "plays", "flickers", "forms", "appears", "crosses",
      "returns", "blooms", "grows", "dawns", "cracks", "curls"}
 )  # fmt: skip
+# Words after "a" before a plural noun: "a few steps", "a dozen roses".
+_COUNTS_OF_MANY = frozenset({"few", "couple", "dozen", "hundred", "thousand", "million"})
 # Words after an object that are no adjective of a noun to come ("next to her again nods").
 _ALSO_ADVERBS = frozenset({"then", "again", "now", "too", "still", "once", "also", "just"})
 # Sounds that escape someone ("A small laugh escapes her."): the verb each is the noun of.
@@ -323,6 +327,11 @@ _GROUP_NOUNS = frozenset(
 _GETTING = frozenset({"get", "climb", "hop", "jump", "slip"})
 # Of those, the ones that get into something one stays in view in (a ring, a car, a bed).
 _BOARDING = frozenset({"get", "climb", "hop"})
+# Verbs after which "off" stays in the scene: off a seat ("hops off" the swing, "gets off" the
+# bus), or a step back ("backs off, hands raised").
+_OFF_STAYS = _GETTING | {"back"}
+# What a phrase after a name that describes them opens with: "A STRANGER in a long coat".
+_DESCRIBING = frozenset({"in", "with", "from"})
 # The first word of a particle of coming or going, or of going into or out of a place.
 _STAGE_WORDS = frozenset({"in", "into", "out", "off", "inside", "outside", "back", "indoors"})
 # Verbs whose object comes or goes with their subject ("leads her out", "drags him in").
@@ -334,6 +343,10 @@ _CARRIED = DETERMINERS | frozenset({"him", "them"})
 # After "into" or "out of": the room the scene is in, and being seen at all.
 _ROOMS = frozenset({"room", "scene", "here"})
 _SIGHT = frozenset({"sight", "view", "frame", "shot", "earshot"})
+# Particles of going through the scene, whose object (a name) is passed, not left for.
+_PASSING = frozenset({"past", "by"})
+# Verbs that move a little away from something, not out of the scene: "backs away".
+_AWAY_STAYS = frozenset({"back", "step", "move", "edge", "inch", "scoot", "shift", "slide", "pull"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -682,6 +695,8 @@ class ActionParser:
                     led = self._led(tokens, verb, names, tracker, subject)
                     if led is not None:
                         stage[0].append(StageCue(led, change, start))
+            if intended and verb.entry.stage is not None:
+                continue  # "trying to disappear", "gets up to leave": not gone, nor going yet
             first = len(cues)
             self._emit(tokens, verb, subject, names, tracker, on_stage, cues)
             if any(cue.template.lexeme in _BLOWS for cue in cues[first:]):
@@ -1022,6 +1037,13 @@ class ActionParser:
             if position > 0 and tokens[position - 1].low in _NOUN_OPENERS:
                 continue  # "a look", "the waves", "another round": a noun
             if (
+                position > 0
+                and tokens[position - 1].low == "in"
+                and not token.low.endswith(("ing", "ed"))
+                and not token.glossed
+            ):
+                continue  # "RUTH in tears hugs him", "in shock": a noun
+            if (
                 position > 2
                 and tokens[position - 3].low in PREPOSITIONS
                 and tokens[position - 2].low in DETERMINERS
@@ -1033,6 +1055,7 @@ class ActionParser:
                 and not tokens[position - 1].adverb
                 and not token.low.endswith(("ing", "ed"))  # "on the floor laughing"
                 and not token.glossed
+                and not self._plural_after_a(tokens, position)
                 # "Around the table sit BEN and ANA": a verb before its subject
                 and (position + 1 >= len(tokens) or not tokens[position + 1].text[:1].isupper())
             ):
@@ -1118,11 +1141,15 @@ class ActionParser:
             )
             if entry is not None and self._turns_a_thing(tokens, position, entry):
                 entry = None
-            negated = position > 0 and (
-                tokens[position - 1].low in NEGATIONS
-                or (position > 1 and tokens[position - 2].low in NEGATIONS)
-                or self._ceased(tokens, position)
-                or negative_ending_after(tokens, position, 1)
+            negated = (
+                position > 0
+                and (
+                    tokens[position - 1].low in NEGATIONS
+                    or (position > 1 and tokens[position - 2].low in NEGATIONS)
+                    or self._ceased(tokens, position)
+                    or negative_ending_after(tokens, position, 1)
+                )
+                and not self._cannot_help(tokens, position)
             )
             if (
                 entry is not None
@@ -1132,6 +1159,18 @@ class ActionParser:
                 entry = None  # "stops smiling": no smile, and no halt either
             verbs.append(Verb(position, entry, negated))
         return verbs
+
+    @staticmethod
+    def _plural_after_a(tokens: list[Tok], position: int) -> bool:
+        """Whether the verb form at `position` ends in -s after "a" and one word: no noun of
+        that article ("BEN with a cane waves"; "with a few steps" is one)."""
+        low = tokens[position].low
+        return (
+            tokens[position - 2].low in ("a", "an")
+            and low.endswith("s")
+            and not low.endswith("ss")
+            and tokens[position - 1].low not in _COUNTS_OF_MANY
+        )
 
     def _copula(
         self, tokens: list[Tok], position: int, names: NameIndex
@@ -1170,6 +1209,17 @@ class ActionParser:
         return first.low.endswith("s") and (
             second.low in _WHAT_THINGS_DO
             or any(second.low == entry.verb for entry in self._by_form.get(second.low, ()))
+        )
+
+    @staticmethod
+    def _cannot_help(tokens: list[Tok], position: int) -> bool:
+        """Whether the gerund at `position` is what someone cannot help or stop doing: "can't
+        help laughing", "can't stop smiling", "never stops talking" -- done all the more."""
+        return (
+            position > 1
+            and tokens[position].low.endswith("ing")
+            and tokens[position - 1].low in _CANNOT_HELP
+            and tokens[position - 2].low in NEGATIONS
         )
 
     @staticmethod
@@ -1296,7 +1346,10 @@ class ActionParser:
             return None  # an infinitive's subject is the verb's before: "spins her chair to face"
         j = end - 1
         while j >= begin and (
-            tokens[j].low in _SKIPPABLE or tokens[j].low in NEGATIONS or tokens[j].adverb
+            tokens[j].low in _SKIPPABLE
+            or tokens[j].low in NEGATIONS
+            or tokens[j].adverb
+            or (tokens[j].low in _CANNOT_HELP and j > begin and tokens[j - 1].low in NEGATIONS)
         ):
             j -= 1  # "She slowly sits", "She doesn't look up": the subject is "she" all the same
         if j < begin or (tokens[j].low in CONJUNCTIONS and tokens[j].text != ","):
@@ -1329,7 +1382,27 @@ class ActionParser:
         subject = self._subject_at(tokens, begin, j, names, tracker, on_stage, doer)
         if subject is not None:
             return subject
-        return self._appositive(tokens, begin, j, names, tracker, on_stage)
+        return self._named_before_description(tokens, begin, j, names) or self._appositive(
+            tokens, begin, j, names, tracker, on_stage
+        )
+
+    def _named_before_description(
+        self, tokens: list[Tok], begin: int, j: int, names: NameIndex
+    ) -> list[str] | None:
+        """The name that opens the clause before a phrase describing them, which ends at `j`:
+        "A STRANGER in a long coat lays a coin", "BEN with a cane limps in"."""
+        for k in range(j, max(begin, j - 5) - 1, -1):
+            token = tokens[k]
+            if token.low in _DESCRIBING and k < j:
+                match = names.match_ending(tokens, k - 1) if k > begin else None
+                if match is None or tokens[k - 1].possessive:
+                    return None
+                if self._noun_phrase_start(tokens, begin, match[1]) != begin:
+                    return None
+                return [match[0]]
+            if not token.text.isalpha() or not token.text.islower():
+                return None
+        return None
 
     @staticmethod
     def _dropped_subject(
@@ -1379,6 +1452,7 @@ class ActionParser:
                 not token.text.isalpha()
                 or not (token.text.islower() or token.upper)
                 or token.low in self._by_form
+                or token.low in CONJUNCTIONS  # "Her friends MARGO and TINA": TINA's is "TINA"
             ):
                 break
         return start
@@ -1544,13 +1618,17 @@ class ActionParser:
             ahead = tokens[first : first + 4]
             first += next((i for i, t in enumerate(ahead) if t.low in _STAGE_WORDS), 0)
         after = [t.low for t in tokens[first : first + 5]]
+        if after[:2] in (["out", "into"], ["out", "onto"]):
+            # "steps out into the rain": where to goes by the place, as "into" does
+            after = ["into", *after[2:]]
         for words, change in self._stage_particles:
-            if words == ("off",) and entry.verb in _GETTING:
-                continue  # "hops off" the swing, "gets off" the bus: off a seat, still here
+            if words == ("off",) and entry.verb in _OFF_STAYS:
+                continue
             if (
                 len(after) >= len(words)
                 and all(word in ("*", said) for word, said in zip(words, after, strict=False))
                 and ends_a_particle(tokens, first + len(words))
+                and not self._goes_on(tokens, first + len(words), words, entry.verb)
             ):
                 return change
         into = 1 if after[:1] == ["into"] else 2 if after[:2] == ["out", "of"] else 0
@@ -1567,6 +1645,21 @@ class ActionParser:
         if not here and into == 1 and entry.verb in _BOARDING:
             return None  # "climbs into the ring", "gets into the car": in it, still in view
         return ("enters" if here else "exits") if into == 1 else ("exits" if here else "enters")
+
+    @staticmethod
+    def _goes_on(tokens: list[Tok], end: int, words: tuple[str, ...], verb: str) -> bool:
+        """Whether a particle of going through or away is not the end of the movement: "walks
+        past Ana" passes her and "walks away from the window" stays in the scene, where "walks
+        past." passes through it and "walks away." leaves; a step away or backing away is
+        a step, not going."""
+        after = tokens[end] if end < len(tokens) else None
+        if words[-1] in _PASSING:
+            return after is not None and after.text[:1].isupper()
+        if words[-1] == "away":
+            return verb in _AWAY_STAYS or (
+                after is not None and after.text[:1].isalpha() and after.low not in CONJUNCTIONS
+            )
+        return False
 
     def _emit(
         self,
@@ -1809,6 +1902,9 @@ class ActionParser:
             person: str | None = None
             if token.low == "them":
                 person = tracker.last(exclude=subject)
+            elif token.low == "hers" or (token.low == "his" and not following.isalpha()):
+                # "slips his arm through hers", "her hand in his": the other one's
+                person = tracker.resolve("her" if token.low == "hers" else "him", exclude=subject)
             elif (
                 token.low == "him"
                 or (token.low == "her" and token.glossed)

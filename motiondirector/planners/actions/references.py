@@ -53,6 +53,7 @@ class ReferenceTracker:
         # at me, Danny.", "He doesn't." is Danny).
         self._acted: tuple[str | None, int] = (None, -1)
         self._mentioned_in: dict[str, int] = {}  # the sentence each was last named in
+        self._first_seen: dict[str, int] = {}  # the sentence each was first named or spoke in
         # Whom a blow of this sentence or the one before struck: who "he crumples" means.
         self.struck: str | None = None
         self._struck_in_sentence = False
@@ -105,9 +106,10 @@ class ReferenceTracker:
         """Whom "they" means: the last list of names ("He gives Nar and Yor a glare. They
         shrug." -- Nar and Yor) while all of them are on stage and no two other characters
         have been named on their own in a sentence of the action since (after "Ana sits. Ben
-        stands.", an old list is no longer the group in view); else everyone on stage. One
-        other character named in between is whom the group deals with ("Charya implores
-        them. They stop.")."""
+        stands.", an old list is no longer the group in view); else everyone on stage who was
+        mentioned or spoke before the sentence, where that is two or more ("They clink
+        bottles. A DRUNK GUY stumbles between them.": not him yet). One other character named
+        in between is whom the group deals with ("Charya implores them. They stop.")."""
         others = {
             name
             for name, sentence in self._named_since.items()
@@ -115,7 +117,10 @@ class ReferenceTracker:
         }
         if self._listed and len(others) < 2 and all(name in on_stage for name in self._listed):
             return list(self._listed)
-        return list(on_stage)
+        seen = [
+            name for name in on_stage if self._first_seen.get(name, self._sentence) < self._sentence
+        ]
+        return seen if len(seen) >= 2 else list(on_stage)
 
     def group(self, size: int, on_stage: Sequence[str], aside: Sequence[str] = ()) -> list[str]:
         """The characters a group of `size` means ("both", "the three of them"): the last list
@@ -142,6 +147,7 @@ class ReferenceTracker:
     def _remember(self, name: str) -> None:
         self._recent.pop(name, None)
         self._recent[name] = None
+        self._first_seen.setdefault(name, self._sentence)
         if name not in self._guess:
             self._guess[name] = name_gender(name)
             # A name that is a word for a man or a woman says so: DAD, GRANDMA, THE WAITRESS.
@@ -156,6 +162,7 @@ class ReferenceTracker:
             self._guess.pop(oldest, None)
             self._named_since.pop(oldest, None)
             self._mentioned_in.pop(oldest, None)
+            self._first_seen.pop(oldest, None)
 
     def mentioned(self, name: str) -> bool:
         """Whether `name` has been mentioned (or has spoken) yet."""
