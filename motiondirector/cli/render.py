@@ -31,7 +31,11 @@ def add_render(sub: Subcommands) -> None:
     )
     render.add_argument("--size", default="640x360", help="WIDTHxHEIGHT, both even")
     render.add_argument("--fps", type=int, default=30, help="frames per second")
-    render.add_argument("--contact-sheet", type=Path, help="also write a PNG, one still per line")
+    render.add_argument(
+        "--contact-sheet",
+        type=Path,
+        help="also write a PNG, one still per line and per action line",
+    )
     render.add_argument(
         "--library",
         help=f"{LIBRARY_HELP} to realize a plan without BVH files beside it "

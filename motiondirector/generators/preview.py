@@ -896,15 +896,16 @@ def contact_sheet(
     thumb: tuple[int, int] = (320, 180),
     faces: Mapping[str, FaceCurves] | None = None,
 ) -> Path:
-    """Write a PNG grid of one preview frame per utterance (at its midpoint), each tile labelled
-    with the speaker and the time, `columns` tiles of `thumb` (width, height) per row; `faces`
-    as in `render_preview`. A scene without lines gets a tile per action line instead
-    (labelled "action"), and one without either a tile at its middle."""
+    """Write a PNG grid of one preview frame per utterance and per action line, in the order
+    they play (each at its midpoint), each tile labelled with the speaker, or "action", and the
+    time; up to `columns` tiles of `thumb` (width, height) per row; `faces` as in
+    `render_preview`. A plan with neither gets a tile at its middle."""
     _check_size(thumb, even=False)
     if columns < 1:
         raise ExportError(f"a contact sheet needs at least one column, got {columns}")
     renderer = _Renderer(plan, motions, thumb, 30, faces, window_frames=1)
     moments = _contact_moments(plan)
+    columns = min(columns, len(moments))
     rows = math.ceil(len(moments) / columns)
     width, height = thumb
     sheet = Image.new("RGB", (columns * width, rows * height), (0, 0, 0))
@@ -930,10 +931,8 @@ def contact_sheet(
 
 
 def _contact_moments(plan: MotionPlan) -> list[tuple[str, float]]:
-    """(label, time) of each contact-sheet tile: every line's midpoint, else every action
-    line's, else the scene's middle."""
-    if plan.utterances:
-        return [(u.speaker, (u.start + u.end) / 2) for u in plan.utterances]
-    if plan.actions:
-        return [("action", (action.start + action.end) / 2) for action in plan.actions]
-    return [("scene", plan.scene.duration / 2)]
+    """(label, time) of each contact-sheet tile: every line's and every action line's midpoint
+    in time order (the draw and the shot of a duel are action), else the scene's middle."""
+    moments = [(u.speaker, (u.start + u.end) / 2) for u in plan.utterances]
+    moments += [("action", (action.start + action.end) / 2) for action in plan.actions]
+    return sorted(moments, key=lambda moment: moment[1]) or [("scene", plan.scene.duration / 2)]

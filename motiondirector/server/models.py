@@ -353,7 +353,7 @@ class SceneJobRequest(ScriptSource):
         default=False,
         description="Also render the animatic preview of the realized motion, as `motiondirector "
         "direct --preview` does: preview.mp4 (H.264, 640x360, 30 fps) and contact.png (a frame "
-        "per line). Needs `body`.",
+        "per line and per action line). Needs `body`.",
     )
 
     @model_validator(mode="after")

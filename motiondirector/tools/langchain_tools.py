@@ -144,7 +144,8 @@ class RenderPreviewToolArgs(_Args):
         description="Frame size in pixels as WIDTHxHEIGHT, both even, e.g. 640x360.",
     )
     contact_sheet: bool = Field(
-        default=False, description="Also write a PNG with one still per line of dialogue."
+        default=False,
+        description="Also write a PNG with one still per line of dialogue and per action line.",
     )
 
 

@@ -69,8 +69,8 @@ class RenderPreviewArgs(_Args):
     fps: int = Field(default=30, ge=1, le=60, description="Frames per second of the video.")
     contact_sheet: Path | None = Field(
         default=None,
-        description="Optional path of a PNG to write with one still per line of dialogue; "
-        "null for none.",
+        description="Optional path of a PNG to write with one still per line of dialogue and "
+        "per action line; null for none.",
     )
 
 

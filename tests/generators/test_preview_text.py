@@ -18,6 +18,7 @@ from motiondirector.generators.preview import (
     MOUTH_SHAPES,
     SPEAKER,
     _columns,
+    _contact_moments,
     _Renderer,
     contact_sheet,
     subtitle_pages,
@@ -162,10 +163,21 @@ def test_a_scene_of_action_alone_gets_a_contact_sheet(tmp_path: Path) -> None:
     assert not plan.utterances and len(plan.actions) == 2
     out = contact_sheet(plan, {}, tmp_path / "sheet.png", columns=4, thumb=SIZE)
     sheet = np.asarray(Image.open(out).convert("RGB"))
-    assert sheet.shape == (SIZE[1], 4 * SIZE[0], 3)
-    tiles = [sheet[:, i * SIZE[0] : (i + 1) * SIZE[0]] for i in range(4)]
-    assert tiles[0].any() and tiles[1].any() and not tiles[2].any()
+    assert sheet.shape == (SIZE[1], 2 * SIZE[0], 3)  # no wider than its tiles
+    tiles = [sheet[:, i * SIZE[0] : (i + 1) * SIZE[0]] for i in range(2)]
+    assert tiles[0].any() and tiles[1].any()
     assert not np.array_equal(tiles[0], tiles[1])
+
+
+def test_the_contact_sheet_shows_action_lines_between_the_lines(tmp_path: Path) -> None:
+    plan = plan_text(
+        "EXT. SQUARE - NOON\n\nKID\nDraw.\n\nThe kid draws. Cole draws faster.\n\n"
+        "COLE\nGo home, son.\n",
+        format="fountain",
+    )
+    assert [label for label, _ in _contact_moments(plan)] == ["KID", "action", "COLE"]
+    out = contact_sheet(plan, {}, tmp_path / "sheet.png", columns=4, thumb=SIZE)
+    assert np.asarray(Image.open(out)).shape[:2] == (SIZE[1], 3 * SIZE[0])
 
 
 def test_names_that_share_a_first_word_stay_apart() -> None:

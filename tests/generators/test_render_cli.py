@@ -84,7 +84,7 @@ def test_render_writes_the_preview_and_contact_sheet(
     assert duration == pytest.approx(expected / 24, abs=0.05)
     assert f"{expected} frames" in printed and str(sheet) in printed
     with Image.open(sheet) as image:
-        assert image.size == (4 * 320, 180)  # three lines: one row of four 320x180 tiles
+        assert image.size == (3 * 320, 180)  # three lines: one row of three 320x180 tiles
     # Motion realized as `direct` does: the figures move over the scene.
     assert np.abs(frames[-1].astype(int) - frames[0].astype(int)).max() > 60
 
