@@ -114,8 +114,8 @@ class StageReader:
 # A door opened: "He opens it.", "opens the front door", "The door swings open."
 _DOOR_OPENS = re.compile(
     r"\b(?:opens?|opened|opening|answers?|answered|unlocks?|unlocked)\b(?:\s+\w+){0,2}?\s+"
-    r"(?:doors?|it)\b|\bdoors?\s+(?:\w+\s+)?(?:opens?|opened|(?:swings?|bursts?|fl(?:y|ies)"
-    r"|creaks?|slides?|slid|swung|flew|burst) open)\b",
+    r"(?:doors?|it)\b|\bdoors?\s+(?:\w+\s+)?(?:(?:re)?opens?|(?:re)?opened"
+    r"|(?:swings?|bursts?|fl(?:y|ies)|creaks?|slides?|slid|swung|flew|burst) open)\b",
     re.IGNORECASE,
 )
 

@@ -649,6 +649,26 @@ def test_an_introduction_says_who_she_is() -> None:
     assert lines[2][-1] == ("ANA", "sit", None)
 
 
+def test_she_after_a_woman_none_of_the_characters_is_her() -> None:
+    cast = ("RITA", "BEN")
+    lines = read(
+        "Rita points at a man in the front row.",
+        "The man's wife laughs so hard she has to wipe her eyes.",
+        "Rita laughs so hard she cries.",
+        cast=cast,
+    )
+    assert lines[1] == []  # not the comic on stage
+    assert {name for name, _, _ in lines[2]} == {"RITA"}
+    # A woman whose name says so may be her: TEO'S MOTHER.
+    lines = read(
+        "Teo's mother waves.",
+        "Teo rubs his eyes.",
+        "His mother sighs, but she's smiling.",
+        cast=("TEO", "TEO'S MOTHER"),
+    )
+    assert ("TEO'S MOTHER", "AU12", None) in lines[2]
+
+
 def test_the_kin_of_the_next_name_is_not_a_description_of_the_one_before() -> None:
     cast = ("MEGAN", "DAVE", "KIM")
     # "MEGAN (30), her husband DAVE": Dave is her husband, Megan no husband.

@@ -631,6 +631,10 @@ LINES = [
     ("Ana clings to her sleeve.", set()),
     ("Ana claps both hands over her mouth.", {"ANA cover_mouth"}),
     ("Ana lifts the photo above her head.", {"ANA raise_hand"}),
+    ("Ben jabs the button for the fourth floor.", {"BEN beat"}),
+    ("Ana dives under the covers and pretends to snore.", {"ANA lie", "ANA AU43", "ANA AU26"}),
+    ("Ben presses the gun to Ana's temple.", {"BEN point>ANA", "BEN AU4"}),
+    ("Her hand drifts to her mouth.", {"ANA cover_mouth"}),
 ]
 
 

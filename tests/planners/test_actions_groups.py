@@ -246,6 +246,31 @@ def test_two_who_hug_or_shake_hands_with_no_one_named_do_it_with_each_other() ->
     ]
 
 
+def test_a_group_of_men_or_women_is_of_that_gender() -> None:
+    got = read("Ana giggles.", "Both girls freeze.", cast=("ANA", "MAY", "DAD"))[1]
+    assert {name for name, _, _ in got} == {"ANA", "MAY"}
+    got = read("Both men nod.", cast=("ANA", "BEN", "DAD"))[0]
+    assert {name for name, _, _ in got} == {"BEN", "DAD"}
+
+
+def test_one_asleep_is_no_one_of_a_group_that_reacts() -> None:
+    cast = ("ANA", "BEN", "BRICK")
+    got = read("Ana smiles at Ben.", "Brick snores loudly.", "They both laugh.", cast=cast)[2]
+    assert {name for name, _, _ in got} == {"ANA", "BEN"}
+    got = read("Brick dozes.", "Everyone laughs.", "Brick wakes up.", "Everyone laughs.", cast=cast)
+    assert {name for name, _, _ in got[1]} == {"ANA", "BEN"}
+    assert {name for name, _, _ in got[3]} == set(cast)
+
+
+def test_eyes_squeezed_shut_are_the_verbs_not_the_eyes_own() -> None:
+    # Read as the eyes' own too, "his eyes shut" went to whoever "his" might be (the robber).
+    cast = ("BEN", "CARL")
+    got = read("Ben presses the gun to Carl's temple.", "Carl squeezes his eyes shut.", cast=cast)[
+        1
+    ]
+    assert got == [("CARL", "AU43", None), ("CARL", "AU4", None)]
+
+
 def test_they_are_not_one_the_script_has_not_named_yet() -> None:
     # "They clink bottles. A DRUNK GUY stumbles between them.": not him yet.
     got = read("Ana hands Ben a beer.", "They clink bottles.", "Brick stumbles between them.")

@@ -199,6 +199,7 @@ def test_what_reads_as_going_off(action: str, expected: list[tuple[str, str]]) -
         ("Cleo slides in on her socks.", [("CLEO", "enters")]),
         ("Cleo struggles in with a stroller.", [("CLEO", "enters")]),
         ("Cleo appears at his shoulder with two mugs.", [("CLEO", "enters")]),
+        ("The doors reopen on CLEO (30s), balancing pizza boxes.", [("CLEO", "enters")]),
     ],
 )
 def test_what_reads_as_coming_on(action: str, expected: list[tuple[str, str]]) -> None:

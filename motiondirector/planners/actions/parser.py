@@ -320,6 +320,12 @@ _MUTUAL = frozenset({"hug", "handshake"})
 _GROUP_NOUNS = frozenset(
     {"men", "women", "boys", "girls", "friends", "group", "pair", "couple", "trio", "others"}
 )
+# How a verb leaves a part it holds, not what the part does: "squeezes his eyes shut".
+_HOW_PARTS_ARE_HELD = frozenset({"shut", "closed", "open", "wide", "tight"})
+# Verbs of sleeping: whoever does one is asleep until they do something else.
+_SLEEPING = frozenset({"sleep", "doze", "nap", "snore", "slumber", "snooze"})
+# The group nouns that say whether they are men or women.
+_GROUP_GENDERS = {"men": "m", "boys": "m", "women": "f", "girls": "f"}
 
 
 # Verbs that come or go with a particle though they name no walk: "Nate opens the door and
@@ -699,6 +705,8 @@ class ActionParser:
                 continue  # "trying to disappear", "gets up to leave": not gone, nor going yet
             first = len(cues)
             self._emit(tokens, verb, subject, names, tracker, on_stage, cues)
+            for name in subject:
+                tracker.sleeps(name, verb.entry.verb in _SLEEPING)
             if any(cue.template.lexeme in _BLOWS for cue in cues[first:]):
                 struck = next((c.target for c in cues[first:] if c.target in on_stage), None)
                 if struck is not None:
@@ -883,10 +891,13 @@ class ActionParser:
                 index > 0
                 and (tokens[index].possessive or tokens[index].low in ("his", "her", "their"))
                 and tokens[index - 1].low in self._verb_forms
-                and tokens[at + 1].low not in self._verb_forms
+                and (
+                    tokens[at + 1].low not in self._verb_forms
+                    or tokens[at + 1].low in _HOW_PARTS_ARE_HELD
+                )
             ):
-                # Held by a verb ("puts his head in his hands"): the verb's, not the part's
-                # own ("watches her face fall" is).
+                # Held by a verb ("puts his head in his hands", "squeezes his eyes shut"): the
+                # verb's, not the part's own ("watches her face fall" is).
                 continue
             if tokens[index].low in ("their", "all") and not tokens[index].glossed:
                 # "Their eyes turn to June.", "All eyes turn to him.": not June's, not his.
@@ -1430,6 +1441,8 @@ class ActionParser:
             if token.low == DROPPED_SUBJECT:
                 return None  # the subject's place: the one carried, or `_dropped_subject`
             if token.low in ("he", "she"):
+                if self._opened_by_someone_else(tokens, k, token.low, names):
+                    return []
                 name = tracker.resolve(token.low)
                 return [name] if name else None
             match = names.match_ending(tokens, k)
@@ -1491,6 +1504,8 @@ class ActionParser:
     ) -> list[str] | None:
         token = tokens[j]
         if token.low in ("he", "she"):
+            if self._opened_by_someone_else(tokens, j, token.low, names):
+                return []
             # Not one the clause goes on to name: "He hugs Mark." is not Mark.
             later = names_from(tokens, j + 1, names, clause=True)
             if self._acted_on_before(tokens, j, token.low):
@@ -1510,6 +1525,17 @@ class ActionParser:
             if token.low in _GROUP_NOUNS and introduces(tokens, begin, j):
                 return []  # "A dozen FRIENDS leap out": new people, none of the cast
             counted = tokens[j - 2].low if of_them and j - 2 >= begin else token.low
+            if j > begin and tokens[j - 1].low in _GROUP_SIZES and token.low in _GROUP_NOUNS:
+                counted = tokens[j - 1].low  # "both girls", "the two men"
+            if token.low in _GROUP_GENDERS and not (j > begin and owns(tokens[j - 1])):
+                # "Both girls freeze": not their dad, as far as names tell ("Brick's men" are
+                # his crew, and "the two men" two whatever their names)
+                other = "f" if _GROUP_GENDERS[token.low] == "m" else "m"
+                kept = [name for name in on_stage if tracker.gender(name) != other]
+                on_stage = kept if len(kept) >= _GROUP_SIZES.get(counted, 2) else on_stage
+            # "The guard snores loudly. They both burst out laughing.": not the guard.
+            awake = [name for name in on_stage if not tracker.asleep(name)]
+            on_stage = awake if len(awake) >= _GROUP_SIZES.get(counted, 2) else on_stage
             size = _GROUP_SIZES.get(counted)
             if size is not None:
                 # "They both stare at her." after Mrs. Patel speaks: the two who are not her.
@@ -1567,6 +1593,23 @@ class ActionParser:
         if k >= begin and tokens[k].low in PREPOSITIONS:
             return None  # "looks at Ana and smiles": Ana is an object
         return list(dict.fromkeys(cluster))
+
+    def _opened_by_someone_else(
+        self, tokens: list[Tok], j: int, pronoun: str, names: NameIndex
+    ) -> bool:
+        """Whether the sentence opens with a man or a woman of the pronoun's gender who is none
+        of the characters: the pronoun is them ("The man's wife laughs so hard she has to wipe
+        her eyes": not the comic on stage)."""
+        nouns = FEMALE_NOUNS if pronoun == "she" else MALE_NOUNS
+        for k in range(j):
+            token = tokens[k]
+            if names.match_ending(tokens, k) is not None and not token.possessive:
+                return False  # a character opens it
+            if token.low in nouns:
+                return not names.has_word(token.low)  # "His mother", TEO'S MOTHER, may be her
+            if token.low in self._by_form and not token.possessive:
+                return False  # past the opening
+        return False
 
     @staticmethod
     def _acted_on_before(tokens: list[Tok], j: int, pronoun: str) -> bool:

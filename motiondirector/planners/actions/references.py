@@ -24,6 +24,15 @@ class Everyone(Group):
     what they did was to one of the group ("Jess grabs his hand and they bolt")."""
 
 
+def _said_by_name(name: str) -> str | None:
+    """The gender a name that is a word for a man or a woman says (DAD, GRANDMA, THE
+    WAITRESS), or "many" for EVERYONE, never a he or a she."""
+    word = name.split()[-1].lower() if name.split() else ""
+    if word in MALE_NOUNS or word in FEMALE_NOUNS:
+        return "m" if word in MALE_NOUNS else "f"
+    return "many" if word in _MANY else None
+
+
 class ReferenceTracker:
     """Who was mentioned last, and which pronouns each character has been called by.
 
@@ -54,6 +63,7 @@ class ReferenceTracker:
         self._acted: tuple[str | None, int] = (None, -1)
         self._mentioned_in: dict[str, int] = {}  # the sentence each was last named in
         self._first_seen: dict[str, int] = {}  # the sentence each was first named or spoke in
+        self._asleep: set[str] = set()  # whose last doing was sleeping
         # Whom a blow of this sentence or the one before struck: who "he crumples" means.
         self.struck: str | None = None
         self._struck_in_sentence = False
@@ -150,12 +160,9 @@ class ReferenceTracker:
         self._first_seen.setdefault(name, self._sentence)
         if name not in self._guess:
             self._guess[name] = name_gender(name)
-            # A name that is a word for a man or a woman says so: DAD, GRANDMA, THE WAITRESS.
-            word = name.split()[-1].lower() if name.split() else ""
-            if word in MALE_NOUNS or word in FEMALE_NOUNS:
-                self._gender.setdefault(name, "m" if word in MALE_NOUNS else "f")
-            elif word in _MANY:
-                self._gender.setdefault(name, "many")  # EVERYONE is never a he or a she
+            said = _said_by_name(name)
+            if said is not None:
+                self._gender.setdefault(name, said)
         if self._keep is not None and len(self._recent) > self._keep:
             oldest = next(iter(self._recent))
             del self._recent[oldest]
@@ -163,6 +170,17 @@ class ReferenceTracker:
             self._named_since.pop(oldest, None)
             self._mentioned_in.pop(oldest, None)
             self._first_seen.pop(oldest, None)
+
+    def sleeps(self, name: str, asleep: bool) -> None:
+        """`name` did something: sleeping, or anything else, which they do awake."""
+        if asleep:
+            self._asleep.add(name)
+        else:
+            self._asleep.discard(name)
+
+    def asleep(self, name: str) -> bool:
+        """Whether the last thing `name` did was sleeping: no one of a group that reacts."""
+        return name in self._asleep
 
     def mentioned(self, name: str) -> bool:
         """Whether `name` has been mentioned (or has spoken) yet."""
@@ -172,8 +190,11 @@ class ReferenceTracker:
         self._gender.setdefault(name, gender)
 
     def gender(self, name: str) -> str | None:
-        """What the script says of `name`, else what the name makes likely."""
-        return self._gender.get(name) or self._guess.get(name)
+        """What the script says of `name`, else what the name makes likely (of one not
+        mentioned yet too)."""
+        if name in self._gender or name in self._guess:
+            return self._gender.get(name) or self._guess.get(name)
+        return _said_by_name(name) or name_gender(name)
 
     def own(self, pronoun: str, doer: Sequence[str]) -> bool:
         """Whether a possessive can only be the doer's own ("Nora looks at her hands"): the
