@@ -421,10 +421,27 @@ def _title_case_form(
     initial = start == 0 or before in _SENTENCE_END
     if before.lower() in _POSSESSIVES or any(_word(t) != t.rstrip(".") for t in tokens[start:end]):
         return []  # "her Unicorn horn", "Mom's car": a thing that belongs to someone
+    if initial and end - start == 1 and _opens_a_participle(tokens, start):
+        return []  # "Having taken it, he ...", "Seeing this, Ben laughs": no one
     # "Then Mary sits", "The Dragon frowns": the sentence starts with a word that is no name.
     article = _after_article(tokens, start)
     form = _trimmed([_name_word(t) for t in tokens[start:end]], verbs, article)
     return [replace(form, initial=initial)] if form is not None else []
+
+
+def _opens_a_participle(tokens: Sequence[str], start: int) -> bool:
+    """Whether the word at `start`, which opens a sentence, is a present participle opening a
+    phrase before the subject: an -ing word followed by a lower-case word ("Having taken it,",
+    "Turning to Ana,"); a name ends so rarely ("Sterling walks in" would be missed only where
+    it is never named elsewhere in the action)."""
+    word = tokens[start]
+    following = tokens[start + 1] if start + 1 < len(tokens) else ""
+    return (
+        len(word) > 5
+        and word.lower().endswith("ing")
+        and not word.isupper()
+        and following[:1].islower()
+    )
 
 
 def _many_people(word: str) -> bool:

@@ -649,6 +649,18 @@ def test_an_introduction_says_who_she_is() -> None:
     assert lines[2][-1] == ("ANA", "sit", None)
 
 
+def test_a_face_worn_after_another_sentence_of_hers_is_worn() -> None:
+    lines = read("Ana blinks. A grin spreads slowly across her face.")
+    assert ("ANA", "AU12", None) in lines[0]
+
+
+def test_a_described_role_is_its_last_word_after_the() -> None:
+    cast = ("OLD WOMAN", "THE TEENAGE BOY")
+    lines = read("The boy shrugs.", "A boy shrugs.", cast=cast)
+    assert lines[0] == [("THE TEENAGE BOY", "shrug", None)]
+    assert lines[1] == []  # someone else
+
+
 def test_she_after_a_woman_none_of_the_characters_is_her() -> None:
     cast = ("RITA", "BEN")
     lines = read(

@@ -635,6 +635,9 @@ LINES = [
     ("Ana dives under the covers and pretends to snore.", {"ANA lie", "ANA AU43", "ANA AU26"}),
     ("Ben presses the gun to Ana's temple.", {"BEN point>ANA", "BEN AU4"}),
     ("Her hand drifts to her mouth.", {"ANA cover_mouth"}),
+    # A place opening the sentence puts its subject after the verb, a title before the name.
+    ("Behind the desk sits MR. BEN (60s).", {"BEN sit"}),
+    ("Across from him, nervous, perches ANA.", {"ANA sit"}),
 ]
 
 

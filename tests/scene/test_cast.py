@@ -227,6 +227,13 @@ def test_a_given_name_after_an_article_stays_a_name() -> None:
     assert set(scene.characters) == {"DEB", "THE WAITER", "ANA"}
 
 
+def test_a_participle_opening_a_sentence_is_no_one() -> None:
+    forms = introductions_in(
+        "Having taken it, he holds on. Seeing this, Ben laughs. STERLING nods."
+    )
+    assert [form.name for form in forms] == ["BEN", "STERLING"]
+
+
 def test_introductions_skip_film_grammar_emphasis_and_crowds() -> None:
     forms = introductions_in(
         "CLOSE ON MARY. SFX: a bang. An EXTREMELY HANDSOME MAN SCREAMS. "

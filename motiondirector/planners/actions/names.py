@@ -59,6 +59,7 @@ class NameIndex:
             if words:
                 self._names.append((words, name))
         known = {words for words, _ in self._names}
+        self._whole = frozenset(known)  # the characters' own names
         for alias, name in (aliases or {}).items():
             words = _words(alias)
             if words and words not in known:
@@ -80,6 +81,10 @@ class NameIndex:
             role = _TITLE_ROLES.get(words[0]) if len(words) > 1 else None
             if role is not None:
                 key = (role,)
+                self._what[key] = name if self._what.get(key, name) == name else None
+            if len(words) > 2 and words[0] in ARTICLES:
+                # A role described: THE TEENAGE BOY is "the boy", THE OLD MAN "the man".
+                key = (words[-1],)
                 self._what[key] = name if self._what.get(key, name) == name else None
         self._index()
 
@@ -159,6 +164,9 @@ class NameIndex:
 
     def _match(self, tokens: Sequence[Tok], start: int, length: int) -> str | None:
         words = tuple(token.low for token in tokens[start : start + length])
+        what = self._what.get(words)
+        if what and start > 0 and tokens[start - 1].low == "the" and words not in self._whole:
+            return what  # "the boy": THE TEENAGE BOY, in any case
         names = self._exact.get(words)
         if words in self._kin_only:
             # "her brother", "Sophie's mother": kin is someone's only.

@@ -608,6 +608,7 @@ class ActionParser:
         names a colon after the sentence lists, whom its own unnamed subject is ("Two old
         rivals hunch over a chessboard: ABE and MORRIS.")."""
         tracker.new_sentence()
+        first_cue = len(cues)  # where this sentence's cues begin
         mentions = self._mentions(tokens, names)
         for index, _ in mentions:
             match = names.match_starting(tokens, index)
@@ -737,7 +738,7 @@ class ActionParser:
             cues[:] = [cue for index, cue in enumerate(cues) if index not in dropped]
         doers = subjects or self._opener(tokens, mentions, tracker)
         self._part_actions(tokens, names, tracker, subject or list(on_stage), cues, doers, on_stage)
-        self._worn_faces(tokens, names, tracker, cues)
+        self._worn_faces(tokens, names, tracker, cues, first_cue)
         self._escaped_sounds(tokens, names, tracker, cues)
         if emotions:
             self._emotion_faces(tokens, mentions, subjects, subject, tracker, cues)
@@ -768,11 +769,17 @@ class ActionParser:
         return []
 
     def _worn_faces(
-        self, tokens: list[Tok], names: NameIndex, tracker: ReferenceTracker, cues: list[ActionCue]
+        self,
+        tokens: list[Tok],
+        names: NameIndex,
+        tracker: ReferenceTracker,
+        cues: list[ActionCue],
+        first_cue: int,
     ) -> None:
         """A face worn by someone named after it ("A smile spreads across her face.", "the
         ghost of a smile on her lips", "a frown on Ben's face"): the owner's face as its verb
-        gives it, scaled by the words before it ("the ghost of")."""
+        gives it, scaled by the words before it ("the ghost of"), unless the sentence (its
+        cues from `first_cue` on) gave the owner a face already."""
         for index, token in enumerate(tokens):
             entry = self._worn.get(token.low)
             if entry is None or token.glossed:
@@ -803,7 +810,8 @@ class ActionParser:
                 # "Okafor kneels. A small smile breaks through.": the face of whom the scene is on.
                 owner = tracker.last_doers[0]
             if owner is None or any(
-                cue.character == owner and cue.template.channel == "face" for cue in cues
+                cue.character == owner and cue.template.channel == "face"
+                for cue in cues[first_cue:]
             ):
                 continue
             before = tokens[max(0, index - 4) : index]

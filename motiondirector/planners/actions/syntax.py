@@ -52,7 +52,7 @@ _HABITUAL = frozenset(
 _LIFTED = frozenset({"head", "chin", "eyes", "gaze"})
 _IRREGULAR_PLURALS = frozenset({"children", "people", "men", "women", "folks"})
 # What opens a sentence with a place before a verb of posture ("Around it sit ...").
-_PLACE_OPENERS = PREPOSITIONS | frozenset({"around", "in", "on"})
+_PLACE_OPENERS = PREPOSITIONS | frozenset({"around", "in", "on", "across", "behind", "beside"})
 
 
 def names_from(
@@ -282,6 +282,9 @@ def inverted_subject(tokens: Sequence[Tok], verb: Verb, names: NameIndex) -> lis
     k = verb.position + 1
     while k < len(tokens):
         match = names.match_starting(tokens, k)
+        if match is None and tokens[k].low in TITLES and k + 1 < len(tokens):
+            # "Behind the desk sits MR. KOVAC": a title the name is cued without
+            match = names.match_starting(tokens, k + 1)
         if match is not None and not tokens[k].possessive:
             found.append(match[0])
             k = match[1]
