@@ -250,6 +250,20 @@ def _face_belies(cue: ActionCue, label: str) -> bool:
     return (au == _SMILE and label in _NEGATIVE) or (au == _CORNERS_DOWN and label == "joy")
 
 
+def _belied_later(feeling: FeelingCue, cues: list[ActionCue]) -> bool:
+    """Whether a face the same line gives the character after the feeling's words says other
+    than it ("A DOCTOR appears, tired but smiling.": not sad)."""
+    if feeling.start is None:
+        return False
+    return any(
+        cue.character == feeling.character
+        and cue.start is not None
+        and cue.start > feeling.start
+        and _face_belies(cue, feeling.label)
+        for cue in cues
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class _Emotion:
     """A line's emotion, where it comes from and why."""
@@ -646,6 +660,8 @@ class RulesPlanner:
                 for feeling in feelings or ():
                     if feeling.everyone:
                         continue  # "They exchange excited whispers": not who speaks next
+                    if _belied_later(feeling, action_cues[item.id]):
+                        continue  # "tired but smiling": the face told after the word wins
                     reason = f'action "{feeling.trigger}" ({item.id})'
                     stated[(item.beat, feeling.character)] = _Emotion(
                         feeling.label, round(_clamp(feeling.intensity), 3), "action", reason

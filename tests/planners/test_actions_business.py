@@ -638,6 +638,10 @@ LINES = [
     # A place opening the sentence puts its subject after the verb, a title before the name.
     ("Behind the desk sits MR. BEN (60s).", {"BEN sit"}),
     ("Across from him, nervous, perches ANA.", {"ANA sit"}),
+    (
+        "Ben bursts into tears of joy and pumps Ana's hand.",
+        {"BEN AU6", "BEN AU12", "BEN AU1", "BEN lower", "BEN handshake>ANA"},
+    ),
 ]
 
 

@@ -258,6 +258,17 @@ def test_a_face_told_after_a_feeling_is_how_the_character_feels_when_speaking(
     assert (would.emotion, would.emotion_origin) == ("anger", "action")
 
 
+def test_a_face_after_a_feeling_in_the_same_line_is_how_the_character_feels(
+    planner: RulesPlanner,
+) -> None:
+    script = "INT. ROOM\n\nA DOCTOR appears in the doorway, tired but smiling.\n\nDOCTOR\nHello.\n"
+    (hello,) = planner.plan(parse_script(script, format="fountain")).utterances
+    assert hello.emotion_origin != "action"  # not sad: the smile told after "tired"
+    script = "INT. ROOM\n\nA DOCTOR appears in the doorway, smiling but tired.\n\nDOCTOR\nHello.\n"
+    (hello,) = planner.plan(parse_script(script, format="fountain")).utterances
+    assert hello.emotion_origin == "action"
+
+
 def test_a_denied_feeling_states_nothing(planner: RulesPlanner) -> None:
     script = "INT. ROOM\n\nMARY sits, not angry at all.\n\nMARY\nFine.\n"
     (fine,) = planner.plan(parse_script(script, format="fountain")).utterances
