@@ -38,6 +38,11 @@ def _first_names() -> dict[str, str]:
     return names
 
 
+def title_gender(word: str) -> str | None:
+    """The gender, m or f, a title says ("miss", "lord"; lower case, no stop), else None."""
+    return "m" if word in _MALE_TITLES else "f" if word in _FEMALE_TITLES else None
+
+
 def is_given_name(word: str) -> bool:
     """Whether `word` is a given name of `data/first_names.yaml` ("DEB" is; "NURSE" is not)."""
     return word.casefold() in _first_names()

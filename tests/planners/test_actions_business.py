@@ -642,6 +642,9 @@ LINES = [
         "Ben bursts into tears of joy and pumps Ana's hand.",
         {"BEN AU6", "BEN AU12", "BEN AU1", "BEN lower", "BEN handshake>ANA"},
     ),
+    ("Ana falls to her knees, hands over her face.", {"ANA kneel", "ANA cover_face"}),
+    ("Ben hands over the keys.", {"BEN give"}),
+    ("Ben spins her.", {"BEN take>ANA", "ANA turn"}),
 ]
 
 

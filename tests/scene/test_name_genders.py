@@ -29,6 +29,11 @@ def test_a_title_or_a_first_name_tells_the_likely_pronoun(name: str, gender: str
     assert name_gender(name) == gender
 
 
+def test_a_title_before_a_name_cued_without_it_tells_the_gender() -> None:
+    lines = read("Lord Ashton bows before MISS BENNET.", "She curtsies.", cast=("ASHTON", "BENNET"))
+    assert lines[1] == [("BENNET", "bow", None)]
+
+
 def test_no_name_is_listed_as_both() -> None:
     names = _first_names()
     assert len(names) > 600 and set(names.values()) == {"f", "m"}

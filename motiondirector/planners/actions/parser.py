@@ -92,6 +92,7 @@ from motiondirector.planners.cues import (
     load_cue_lexicon,
 )
 from motiondirector.scene.markup import ASIDE
+from motiondirector.scene.name_genders import title_gender
 from motiondirector.scene.names import person_nouns
 
 # After a verb these open its object: "stop all motion", "ignores any looks".
@@ -2092,9 +2093,14 @@ class ActionParser:
         tracker: ReferenceTracker,
     ) -> None:
         """Genders from introductions: "NOB, 42, male", "CHARYA, a nice Librarian lady",
-        "CHALF, NAR, and YOR, each male" for all three, and "her son LEO"; kin: "her brother
-        NICK", "GRACE, their mother," (`NameIndex.add_kin`); and roles: "The BRIDE, Nadia
-        (30s)," (`NameIndex.add_role`)."""
+        "CHALF, NAR, and YOR, each male" for all three, "her son LEO", and a title before a
+        name cued without it ("MISS BENNET" of BENNET); kin: "her brother NICK", "GRACE, their
+        mother," (`NameIndex.add_kin`); and roles: "The BRIDE, Nadia (30s),"
+        (`NameIndex.add_role`)."""
+        for index, name in mentions:
+            said = title_gender(tokens[index - 1].low) if index > 0 else None
+            if said is not None and not tokens[index - 1].glossed:
+                tracker.guess(name, said)
         starts = {index for index, _ in mentions}
         cluster: list[str] = []
         for index, name in mentions:

@@ -158,11 +158,7 @@ class ReferenceTracker:
         self._recent.pop(name, None)
         self._recent[name] = None
         self._first_seen.setdefault(name, self._sentence)
-        if name not in self._guess:
-            self._guess[name] = name_gender(name)
-            said = _said_by_name(name)
-            if said is not None:
-                self._gender.setdefault(name, said)
+        self._know(name)
         if self._keep is not None and len(self._recent) > self._keep:
             oldest = next(iter(self._recent))
             del self._recent[oldest]
@@ -181,6 +177,21 @@ class ReferenceTracker:
     def asleep(self, name: str) -> bool:
         """Whether the last thing `name` did was sleeping: no one of a group that reacts."""
         return name in self._asleep
+
+    def _know(self, name: str) -> None:
+        """The gender `name` makes likely, and the one a word for a man or a woman says."""
+        if name not in self._guess:
+            self._guess[name] = name_gender(name)
+            said = _said_by_name(name)
+            if said is not None:
+                self._gender.setdefault(name, said)
+
+    def guess(self, name: str, gender: str) -> None:
+        """A title before the name says what its gender likely is ("MISS BENNET" of BENNET),
+        as a given name would (`name_gender`), where the name itself does not."""
+        self._know(name)
+        if self._guess[name] is None:
+            self._guess[name] = gender
 
     def mentioned(self, name: str) -> bool:
         """Whether `name` has been mentioned (or has spoken) yet."""
