@@ -654,6 +654,24 @@ def test_a_face_worn_after_another_sentence_of_hers_is_worn() -> None:
     assert ("ANA", "AU12", None) in lines[0]
 
 
+def test_a_hyphenated_name_is_found() -> None:
+    lines = read("Mary-Jane sits.", "UNIT-7 tilts its head.", cast=("MARY-JANE", "UNIT-7"))
+    assert lines == [[("MARY-JANE", "sit", None)], [("UNIT-7", "tilt", None)]]
+
+
+def test_what_an_introduction_calls_someone_names_them_after_the() -> None:
+    cast = ("UNIT-7", "BISCUIT", "NATE")
+    lines = read(
+        "UNIT-7, a spindly service robot, whirs in.",
+        "A scruffy DOG named BISCUIT digs.",
+        "The robot sits.",
+        "The dog sits.",
+        cast=cast,
+    )
+    assert lines[0] == [("UNIT-7", "walk", None)]
+    assert lines[2] == [("UNIT-7", "sit", None)] and lines[3] == [("BISCUIT", "sit", None)]
+
+
 def test_a_described_role_is_its_last_word_after_the() -> None:
     cast = ("OLD WOMAN", "THE TEENAGE BOY")
     lines = read("The boy shrugs.", "A boy shrugs.", cast=cast)

@@ -645,6 +645,8 @@ LINES = [
     ("Ana falls to her knees, hands over her face.", {"ANA kneel", "ANA cover_face"}),
     ("Ben hands over the keys.", {"BEN give"}),
     ("Ben spins her.", {"BEN take>ANA", "ANA turn"}),
+    ("Ana bounds into his arms.", {"ANA hug>BEN"}),
+    ("Ben bounds across the lawn.", {"BEN run"}),
 ]
 
 

@@ -12,7 +12,7 @@ from motiondirector.planners.actions.tokens import Tok, owns, split_sentences, t
 from motiondirector.planners.actions.words import ARTICLES
 from motiondirector.scene.names import TITLES, person_nouns, short_forms
 
-_NAME_SPLIT = re.compile(r"[^\w']+")
+_NAME_SPLIT = re.compile(r"[^\w'-]+")
 
 
 def _words(name: str) -> tuple[str, ...]:
@@ -117,10 +117,11 @@ class NameIndex:
         if noun in _KIN:
             self._learn(self._kin, noun, name)
 
-    def add_role(self, noun: str, name: str) -> None:
+    def add_role(self, noun: str, name: str, *, named: bool = False) -> None:
         """`name` is the `noun` the script introduced them as ("NADIA (30s), the bride,"): "the
-        bride" names her from now on; a noun said of two characters names neither."""
-        if noun in person_nouns() and noun not in _KIN:
+        bride" names her from now on; a noun said of two characters names neither. The noun
+        must name a person, unless the script gave it a name (`named`: "A DOG named BISCUIT")."""
+        if (named or noun in person_nouns()) and noun not in _KIN:
             self._learn(self._what, noun, name)
 
     def _learn(self, said: dict[tuple[str, ...], str | None], noun: str, name: str) -> None:

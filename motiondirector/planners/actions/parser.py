@@ -2125,6 +2125,12 @@ class ActionParser:
                     names.add_kin(kin.low, name)
                     if kin.low in MALE_NOUNS or kin.low in FEMALE_NOUNS:
                         tracker.learn(name, "m" if kin.low in MALE_NOUNS else "f")
+            if (
+                index > 1
+                and tokens[index - 1].low in ("named", "called")
+                and not tokens[index - 2].glossed
+            ):
+                names.add_role(tokens[index - 2].low, name, named=True)  # "A DOG named BISCUIT"
             noun = tokens[index - 1] if index > 0 else None
             if noun is not None and noun.text.islower() and not noun.glossed:
                 if noun.low in MALE_NOUNS or noun.low in FEMALE_NOUNS:
@@ -2169,10 +2175,29 @@ class ActionParser:
                 names.add_kin(low, cluster[0])  # "GRACE (60s), their mother,"
             if len(cluster) == 1 and position == begin + 1 and tokens[begin].low == "the":
                 names.add_role(low, cluster[0])  # "NADIA (30s), the bride,"
+            if (
+                len(cluster) == 1
+                and position > begin
+                and tokens[begin].low in ("a", "an")
+                and self._ends_a_noun_phrase(tokens, begin + 1, position)
+            ):
+                names.add_role(low, cluster[0])  # "UNIT-7, a spindly service robot,"
             if low in MALE_NOUNS or low in FEMALE_NOUNS:
                 for name in cluster:
                     tracker.learn(name, "m" if low in MALE_NOUNS else "f")
                 return
+
+    def _ends_a_noun_phrase(self, tokens: list[Tok], first: int, position: int) -> bool:
+        """Whether the word at `position` ends the words from `first` on as their noun: all of
+        them lower-case words of no verb or preposition, and no such word after it ("a spindly
+        service robot," is a robot; "a man in a suit" a man)."""
+        words = tokens[first : position + 1]
+        after = tokens[position + 1] if position + 1 < len(tokens) else None
+        return (
+            all(t.text.isalpha() and t.text.islower() and t.low not in PREPOSITIONS for t in words)
+            and not any(t.low in self._by_form for t in words)
+            and (after is None or not after.text.isalpha() or after.low in PREPOSITIONS | {"in"})
+        )
 
     def _emotion_faces(
         self,
