@@ -654,6 +654,28 @@ def test_a_face_worn_after_another_sentence_of_hers_is_worn() -> None:
     assert ("ANA", "AU12", None) in lines[0]
 
 
+def test_kin_goes_both_ways_and_a_family_name_is_kin() -> None:
+    cast = ("GRANDPA JOE", "DIANE", "OSCAR")
+    lines = read(
+        "GRANDPA JOE (80s) dozes. His daughter, DIANE (50s), hands a gift to her son, OSCAR (8).",
+        "Oscar looks at his mother, then at his grandfather.",
+        "Diane shakes her head at her father.",
+        cast=cast,
+    )
+    assert lines[1] == [("OSCAR", "gaze", "DIANE"), ("OSCAR", "gaze", "GRANDPA JOE")]
+    assert ("DIANE", "gaze", "GRANDPA JOE") in lines[2]
+    # Not a spouse: two couples at dinner have two husbands.
+    cast = ("PETER", "CLAIRE", "MR. NGUYEN", "MRS. NGUYEN")
+    lines = read(
+        "PETER (50s) carves. His wife, CLAIRE (50s), pours wine.",
+        "Mrs. Nguyen glances at her husband.",
+        cast=cast,
+    )
+    assert ("MRS. NGUYEN", "gaze", "PETER") not in lines[1]
+    # MOM is whoever's mother the action says.
+    assert read("Ben looks at his mother.", cast=("MOM", "BEN"))[0] == [("BEN", "gaze", "MOM")]
+
+
 def test_a_hyphenated_name_is_found() -> None:
     lines = read("Mary-Jane sits.", "UNIT-7 tilts its head.", cast=("MARY-JANE", "UNIT-7"))
     assert lines == [[("MARY-JANE", "sit", None)], [("UNIT-7", "tilt", None)]]

@@ -36,6 +36,17 @@ _KIN = frozenset(
 )  # fmt: skip
 
 
+# What a family calls someone, and the kin words that name them after a possessive: MOM is
+# "his mother", GRANDPA JOE "her grandfather".
+_CALLED_BY_FAMILY = {
+    "mom": ("mother", "mom", "mum"), "mum": ("mother", "mom", "mum"), "ma": ("mother",),
+    "mama": ("mother",), "dad": ("father", "dad"), "pa": ("father",), "papa": ("father",),
+    "grandpa": ("grandfather", "grandpa"), "granddad": ("grandfather", "grandpa"),
+    "grandma": ("grandmother", "grandma"), "granny": ("grandmother", "grandma"),
+    "nana": ("grandmother", "grandma"),
+}  # fmt: skip
+
+
 class NameIndex:
     """Character names of a scene, matched case-insensitively by full name or any single part
     of a one-word cue ("Brick" and "Brick Braddock" both name BRICK). A name of several words
@@ -73,6 +84,12 @@ class NameIndex:
                 self._capital_only.add((word,))
         # Kin learnt while reading (`add_kin`): a name only after a possessive.
         self._kin: dict[tuple[str, ...], str | None] = {}
+        for name in characters:
+            called = [w for w in _words(name) if w not in ARTICLES]
+            for noun in _CALLED_BY_FAMILY.get(called[0], ()) if called else ():
+                key = (noun,)
+                if key not in known:
+                    self._kin[key] = name if self._kin.get(key, name) == name else None
         # What someone is, learnt while reading (`add_role`) or from the title their name
         # opens with ("MAYOR BRENNAN" is "the mayor"): a name only after "the".
         self._what: dict[tuple[str, ...], str | None] = {}

@@ -323,6 +323,19 @@ _GROUP_NOUNS = frozenset(
 )
 # How a verb leaves a part it holds, not what the part does: "squeezes his eyes shut".
 _HOW_PARTS_ARE_HELD = frozenset({"shut", "closed", "open", "wide", "tight"})
+# The kin someone is to whoever they are the kin of, as a man and as a woman: her son's
+# mother. Not a spouse or a sibling: kin names whoever is called so, whoever's they are, and
+# a dinner of two couples has two husbands.
+_RECIPROCAL_KIN = {
+    **dict.fromkeys(("son", "daughter", "child", "kid"), ("father", "mother")),
+    **dict.fromkeys(("father", "dad", "mother", "mom", "mum"), ("son", "daughter")),
+    **dict.fromkeys(("grandson", "granddaughter"), ("grandfather", "grandmother")),
+    **dict.fromkeys(
+        ("grandfather", "grandpa", "grandmother", "grandma"), ("grandson", "granddaughter")
+    ),
+    **dict.fromkeys(("nephew", "niece"), ("uncle", "aunt")),
+    **dict.fromkeys(("uncle", "aunt"), ("nephew", "niece")),
+}
 # Verbs of sleeping: whoever does one is asleep until they do something else.
 _SLEEPING = frozenset({"sleep", "doze", "nap", "snore", "slumber", "snooze"})
 # The group nouns that say whether they are men or women.
@@ -1820,6 +1833,8 @@ class ActionParser:
             if not (token.low in AT or (token.low == "to" and index == 0)):
                 continue
             match = names.match_starting(region, index + 1)
+            if match is None and index + 2 < len(region) and owns(region[index + 1]):
+                match = names.match_starting(region, index + 2)  # "at her father": kin
             if match is not None:
                 return None if region[match[1] - 1].possessive else match[0]
             following = region[index + 1].low
@@ -2122,9 +2137,9 @@ class ActionParser:
                 if owner.low in ARTICLES:  # "The BRIDE, Nadia", "A hooded RANGER, KAEL"
                     names.add_role(kin.low, name)
                 elif owns(owner) and kin.text.islower():
-                    names.add_kin(kin.low, name)
                     if kin.low in MALE_NOUNS or kin.low in FEMALE_NOUNS:
                         tracker.learn(name, "m" if kin.low in MALE_NOUNS else "f")
+                    self._learn_kin(tokens, at, kin.low, name, names, tracker)
             if (
                 index > 1
                 and tokens[index - 1].low in ("named", "called")
@@ -2139,7 +2154,7 @@ class ActionParser:
                     if index > 1 and tokens[index - 2].low in ("his", "her"):
                         tracker.resolve(tokens[index - 2].low, exclude=[name])
                 if index > 1 and owns(tokens[index - 2]):
-                    names.add_kin(noun.low, name)
+                    self._learn_kin(tokens, index - 2, noun.low, name, names, tracker)
             match = names.match_starting(tokens, index)
             end = match[1] if match is not None else index + 1
             cluster.append(name)
@@ -2151,6 +2166,32 @@ class ActionParser:
             if end < len(tokens) and tokens[end].text == ",":
                 self._learn_description(tokens, end + 1, starts, cluster, names, tracker)
             cluster = []
+
+    @staticmethod
+    def _learn_kin(
+        tokens: list[Tok],
+        owner_at: int,
+        noun: str,
+        name: str,
+        names: NameIndex,
+        tracker: ReferenceTracker,
+    ) -> None:
+        """`name` is the `noun` of whose the token at `owner_at` says ("her son, OSCAR"):
+        "her son" names them (`NameIndex.add_kin`), and the owner is their kin the other way
+        round where the owner's gender tells which ("his mother" is she)."""
+        names.add_kin(noun, name)
+        owner_token = tokens[owner_at]
+        if owner_token.possessive:
+            match = names.match_ending(tokens, owner_at)
+            owner = match[0] if match is not None else None
+        elif owner_token.low in ("his", "her"):
+            owner = tracker.resolve(owner_token.low, exclude=[name], learn=False)
+        else:
+            owner = None
+        forms = _RECIPROCAL_KIN.get(noun)
+        gender = tracker.gender(owner) if owner is not None else None
+        if owner is not None and owner != name and forms is not None and gender in ("m", "f"):
+            names.add_kin(forms[0] if gender == "m" else forms[1], owner)
 
     def _learn_description(
         self,
