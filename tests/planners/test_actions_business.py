@@ -647,6 +647,7 @@ LINES = [
     ("Ben spins her.", {"BEN take>ANA", "ANA turn"}),
     ("Ana bounds into his arms.", {"ANA hug>BEN"}),
     ("Ben bounds across the lawn.", {"BEN run"}),
+    ("Ben slides onto his usual stool.", {"BEN sit"}),
 ]
 
 

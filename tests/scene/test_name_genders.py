@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from motiondirector.planners.rules import RulesPlanner
+from motiondirector.scene import parse_script
 from motiondirector.scene.name_genders import _first_names, name_gender
+from tests.planners.conftest import KeywordEmotionModel
 from tests.planners.test_actions import read
 
 
@@ -32,6 +35,20 @@ def test_a_title_or_a_first_name_tells_the_likely_pronoun(name: str, gender: str
 def test_a_title_before_a_name_cued_without_it_tells_the_gender() -> None:
     lines = read("Lord Ashton bows before MISS BENNET.", "She curtsies.", cast=("ASHTON", "BENNET"))
     assert lines[1] == [("BENNET", "bow", None)]
+
+
+def test_a_word_for_a_woman_before_a_name_set_off_by_commas_tells_the_gender() -> None:
+    script = (
+        "INT. DINER - NIGHT\n\nWhen RAY (40s) enters, the waitress, DOT (60s), is pouring his "
+        "coffee. He slides onto a stool.\n\nDOT\nThe usual?\n\nRAY\nThe usual.\n\n"
+        "As Dot turns to the grill, Ray glances at the door. Before she turns back, he sits.\n"
+    )
+    actions = RulesPlanner(KeywordEmotionModel()).plan_actions(
+        parse_script(script, format="fountain")
+    )
+    done = [[(b.character, b.lexeme) for b in action.behaviours] for action in actions]
+    assert ("RAY", "sit") in done[0] and ("DOT", "sit") not in done[0]
+    assert ("DOT", "turn") in done[1][2:] and ("RAY", "turn") not in done[1]
 
 
 def test_no_name_is_listed_as_both() -> None:

@@ -2134,10 +2134,13 @@ class ActionParser:
                 ):
                     at -= 1  # "Her little brother, EVAN (9),"
                 owner = tokens[at]
-                if owner.low in ARTICLES:  # "The BRIDE, Nadia", "A hooded RANGER, KAEL"
+                gendered = kin.low in MALE_NOUNS or kin.low in FEMALE_NOUNS
+                if owner.low in ARTICLES:  # "The BRIDE, Nadia", "the waitress, DOT (60s),"
                     names.add_role(kin.low, name)
+                    if gendered:
+                        tracker.learn(name, "m" if kin.low in MALE_NOUNS else "f")
                 elif owns(owner) and kin.text.islower():
-                    if kin.low in MALE_NOUNS or kin.low in FEMALE_NOUNS:
+                    if gendered:
                         tracker.learn(name, "m" if kin.low in MALE_NOUNS else "f")
                     self._learn_kin(tokens, at, kin.low, name, names, tracker)
             if (
