@@ -540,7 +540,9 @@ def _doubles_final_consonant(verb: str) -> bool:
 def verb_forms(verb: str, irregular: Iterable[str] = ()) -> set[str]:
     """The base, -s, -ed and -ing forms of a verb, plus the irregular forms given."""
     forms = {verb, *(str(f).lower() for f in irregular)}
-    if verb.endswith(("s", "x", "z", "ch", "sh", "o")):
+    if verb.endswith(("s", "x", "z", "ch", "sh")) or (
+        verb.endswith("o") and not verb.endswith("oo")  # "goes", "tangoes"; "coos", "shoos"
+    ):
         forms.add(verb + "es")
     elif verb.endswith("y") and verb[-2] not in _VOWELS:
         forms.add(verb[:-1] + "ies")

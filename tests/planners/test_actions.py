@@ -39,6 +39,9 @@ def read(*lines: str, cast: tuple[str, ...] = CAST) -> list[list[tuple[str, str,
         ("cry", (), {"cry", "cries", "cried", "crying"}),
         ("beckon", (), {"beckon", "beckons", "beckoned", "beckoning"}),
         ("sit", ("sat",), {"sit", "sits", "sat", "sitting"}),
+        ("tango", (), {"tangoes", "tangoed", "tangoing"}),
+        ("coo", (), {"coos", "cooed", "cooing"}),
+        ("shoo", (), {"shoos"}),
     ],
 )
 def test_verb_forms(verb: str, irregular: tuple[str, ...], forms: set[str]) -> None:

@@ -648,6 +648,15 @@ LINES = [
     ("Ana bounds into his arms.", {"ANA hug>BEN"}),
     ("Ben bounds across the lawn.", {"BEN run"}),
     ("Ben slides onto his usual stool.", {"BEN sit"}),
+    # Sounds and faces said as verbs.
+    ("Ana gapes at Ben.", {"ANA AU1", "ANA AU2", "ANA AU5", "ANA AU26", "ANA gaze>BEN"}),
+    ("Ana howls with laughter.", {"ANA AU6", "ANA AU12", "ANA AU26", "ANA toss"}),
+    ("Ben whimpers.", {"BEN AU1", "BEN AU4", "BEN AU15"}),
+    ("Ben seethes.", {"BEN AU4", "BEN AU23"}),
+    ("Ana pales.", {"ANA AU1", "ANA AU5", "ANA AU20"}),
+    ("Ben snickers.", {"BEN AU6", "BEN AU12", "BEN AU14"}),
+    ("Ana coos.", {"ANA AU6", "ANA AU12"}),
+    ("His stomach growls.", set()),
 ]
 
 
