@@ -657,6 +657,15 @@ LINES = [
     ("Ben snickers.", {"BEN AU6", "BEN AU12", "BEN AU14"}),
     ("Ana coos.", {"ANA AU6", "ANA AU12"}),
     ("His stomach growls.", set()),
+    # Ways of moving said alone.
+    ("Ana lurches.", {"ANA walk"}),
+    ("Ben charges.", {"BEN run", "BEN AU4"}),
+    ("Ben charges his phone.", set()),
+    ("Ana skips.", {"ANA walk"}),
+    ("Ana skips rope.", set()),
+    ("Ben backpedals.", {"BEN walk", "BEN lean_back"}),
+    ("Ana pivots.", {"ANA turn"}),
+    ("Ben observes Ana.", {"BEN gaze>ANA"}),
 ]
 
 
