@@ -666,6 +666,13 @@ LINES = [
     ("Ben backpedals.", {"BEN walk", "BEN lean_back"}),
     ("Ana pivots.", {"ANA turn"}),
     ("Ben observes Ana.", {"BEN gaze>ANA"}),
+    # Hands busy with oneself, or at someone.
+    ("Ana massages her neck.", {"ANA head_scratch"}),
+    ("Ana massages Ben's shoulders.", {"ANA hug>BEN"}),
+    ("Ben pushes his glasses up.", {"BEN head_scratch"}),
+    ("Ana smooths her skirt.", {"ANA rub_hands"}),
+    ("Ben spreads his hands.", {"BEN open_palms"}),
+    ("Ana flips him off.", {"ANA fist_shake>BEN", "ANA AU4"}),
 ]
 
 
