@@ -727,6 +727,14 @@ PARTS = [
     ("Her face does not fall.", set()),
     ("The door falls open.", set()),
     ("Ben takes her bag. Her bag falls.", {"BEN take"}),
+    ("Ana's nostrils flare.", {"ANA AU4", "ANA AU9"}),
+    ("Ana's eyes sparkle.", {"ANA AU6", "ANA AU12"}),
+    ("Ana's hands ball into fists.", {"ANA AU4", "ANA AU23"}),
+    ("Ana's breath catches.", {"ANA AU1", "ANA AU2", "ANA AU5", "ANA AU25"}),
+    ("Ana's eyebrows knit.", {"ANA AU4", "ANA AU1"}),
+    ("Ana's lips part.", {"ANA AU25"}),
+    ("Ana's eyes flutter shut.", {"ANA AU43"}),
+    ("A single tear rolls down her cheek.", {"ANA AU1", "ANA AU4", "ANA AU15", "ANA lower"}),
 ]
 
 

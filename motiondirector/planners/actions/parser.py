@@ -132,7 +132,7 @@ _SKIPPABLE = frozenset(
      "attempts", "attempted", "struggles", "struggled", "fast", "sound", "half"}
 )  # fmt: skip
 # The parts a face is worn on: "a smile on her lips", "a frown crosses his face".
-_WORN_ON = frozenset({"face", "lips", "mouth", "features"})
+_WORN_ON = frozenset({"face", "lips", "mouth", "features", "cheek", "cheeks"})
 # What a face that comes on does ("A small smile breaks through."; not "The smile fades.").
 _FACE_COMES = frozenset(
     {"breaks", "spreads", "creeps", "tugs", "plays", "flickers", "forms", "appears", "crosses",
@@ -454,6 +454,8 @@ class ActionParser:
             for noun, verb in lexicon.light_nouns.items()
             if verb in general and {t.channel for t in general[verb].behaviours} == {"face"}
         }
+        if "cry" in general:  # "A tear rolls down her cheek."
+            self._worn.update(dict.fromkeys(("tear", "tears"), general["cry"]))
         self._escaping = {noun: general[noun] for noun in _ESCAPING if noun in general}
         emotions: dict[tuple[str, ...], _EmotionWords] = {}
         for cue in lexicon.parentheticals:
