@@ -52,6 +52,12 @@ def test_explicit_emotion_overrides_the_classifier() -> None:
     assert u.emotion_reason == 'parenthetical "(sadly)"'
 
 
+@pytest.mark.parametrize("parenthetical", ["defeated", "crestfallen", "resigned"])
+def test_a_defeated_line_is_sad(parenthetical: str) -> None:
+    u = plan_one(("ANA", "Fine. You win.", [(0, parenthetical)])).utterances[0]
+    assert (u.emotion, u.emotion_origin) == ("sadness", "parenthetical")
+
+
 @pytest.mark.parametrize(
     ("parenthetical", "emotion"),
     [
