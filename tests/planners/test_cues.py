@@ -275,3 +275,11 @@ def test_enumerations() -> None:
     ]  # fmt: skip
     assert find_enumeration(tokens("No, no, no."), function_words) == []
     assert find_enumeration(tokens("Yes, I know, fine."), function_words) == []
+
+
+def test_calming_and_silencing_open_the_line() -> None:
+    assert ("calming", 0) in matched("Calm down.")
+    assert ("calming", 0) in matched("Easy, easy.")
+    assert not any(name == "calming" for name, _ in matched("It was easy."))
+    assert not any(name == "calming" for name, _ in matched("I can't relax."))
+    assert ("stop", 0) in matched("Shut up!")
