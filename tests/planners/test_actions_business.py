@@ -673,6 +673,9 @@ LINES = [
     ("Ana smooths her skirt.", {"ANA rub_hands"}),
     ("Ben spreads his hands.", {"BEN open_palms"}),
     ("Ana flips him off.", {"ANA fist_shake>BEN", "ANA AU4"}),
+    ("Ben holds up both hands in surrender.", {"BEN stop"}),
+    ("Ben holds up a photo.", {"BEN raise_hand"}),
+    ("Ben steps out, hands on his head.", {"BEN walk", "BEN raise_hand"}),
 ]
 
 
