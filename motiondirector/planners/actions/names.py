@@ -4,7 +4,6 @@ short forms of names, and the roles and kin an introduction teaches ("Her brothe
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from itertools import pairwise
 
@@ -12,17 +11,11 @@ from motiondirector.planners.actions.tokens import Tok, owns, split_sentences, t
 from motiondirector.planners.actions.words import ARTICLES
 from motiondirector.scene.names import TITLES, person_nouns, short_forms
 
-_NAME_SPLIT = re.compile(r"[^\w'-]+")
-
 
 def _words(name: str) -> tuple[str, ...]:
-    """A name's words as `tokenize` reads them: lower case, a possessive 's removed ("TEO'S
-    MOTHER" is teo, mother)."""
-    words = (w for w in _NAME_SPLIT.split(name.lower().replace("\u2019", "'")) if w)
-    return tuple(
-        w[:-2] if w.endswith("'s") else w[:-1] if w.endswith("s'") and len(w) > 2 else w
-        for w in words
-    )
+    """A name's words as an action line's are read (`tokenize`): lower case, a hyphenated
+    word whole, a possessive 's removed ("TEO'S MOTHER" is teo, mother), no stops."""
+    return tuple(token.low for token in tokenize(name) if token.low[:1].isalnum())
 
 
 # What someone is to someone else, learnt from an introduction ("Her brother NICK", "GRACE,
@@ -228,7 +221,7 @@ def role_names(characters: Sequence[str], texts: Iterable[str]) -> frozenset[str
     than after "the" ("Brick grins" makes BRICK a name; "The doctor sits" or "the Doctor" keep
     DOCTOR a role; so does a title before a name: "Doctor Hill"). "The doctor" then names
     DOCTOR (`NameIndex`)."""
-    firsts = {name: words[0] for name in characters if (words := _NAME_SPLIT.split(name.lower()))}
+    firsts = {name: words[0] for name in characters if (words := _words(name))}
     proper: set[str] = set()
     for text in texts:
         for sentence in split_sentences(tokenize(text)):
