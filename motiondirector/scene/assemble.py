@@ -478,17 +478,16 @@ class _Layout:
     ) -> Utterance:
         parentheticals = speech.parentheticals
         language = line_language(turn.language or self.language, speech.text, written=self.written)
-        if turn.stamp is not None and not turn.words:
-            if self.stamp_zero is None:
-                self.stamp_zero = at - to_ms(turn.stamp)
-            stamped = self.stamp_zero + to_ms(turn.stamp)
+        stamped = None if turn.words else self._stated_start(turn, at)
+        if stamped is not None:
             silence = _seconds(stamped - at)
             if silence > self.limits.max_gap_s:
+                said = "start" if turn.start is not None else "time stamp"
                 raise SceneLimitError(
-                    f"the line's time stamp leaves {silence:g} s of silence before it, over "
-                    f"the limit of {self.limits.max_gap_s:g} s; without its stamps the lines "
-                    "follow one another",
-                    field="time stamp",
+                    f"the line's {said} leaves {silence:g} s of silence before it, over the "
+                    f"limit of {self.limits.max_gap_s:g} s; without it the lines follow one "
+                    "another",
+                    field=f"{turn.where}.start" if turn.start is not None and turn.where else said,
                     limit="max_gap_s",
                     line=turn.line,
                     file=self.file,
@@ -520,6 +519,18 @@ class _Layout:
         self.utterances.append(utterance)
         self._advance(to_ms(utterance.end), turn.line)
         return utterance
+
+    def _stated_start(self, turn: RawTurn, at: int) -> int | None:
+        """Where (ms) the turn says it starts: its `start` from the scene start, or a
+        transcript's stamp, the first stamped line where it falls (`at`) and each later one as
+        many seconds after it as the stamps say; None when it says nothing."""
+        if turn.start is not None:
+            return to_ms(turn.start)
+        if turn.stamp is None:
+            return None
+        if self.stamp_zero is None:
+            self.stamp_zero = at - to_ms(turn.stamp)
+        return self.stamp_zero + to_ms(turn.stamp)
 
     def _check_given_start(self, turn: RawTurn, at: int) -> None:
         """A timed turn may start after a silence of at most `max_gap_s`."""

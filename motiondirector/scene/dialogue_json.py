@@ -80,6 +80,7 @@ class SpeechTurnIn(_Input):
     extension: str | None = None
     words: list[WordIn] | None = None
     language: str | None = None
+    start: float | None = Field(default=None, ge=0.0)
 
 
 class ActionTurnIn(_Input):
@@ -231,6 +232,11 @@ class _Reader:
         speaker = clean_name(turn.speaker).upper()
         if not speaker:
             raise self.fail("no visible character; give the speaker's name", (*path, "speaker"))
+        if turn.start is not None and turn.words is not None:
+            raise self.fail(
+                "give 'start' or timed 'words', not both: the words carry their own times",
+                (*path, "start"),
+            )
         return RawTurn(
             speaker,
             tuple(segments),
@@ -241,6 +247,7 @@ class _Reader:
             given,
             where=self.display(path),
             language=self.language(turn.language, path),
+            start=turn.start,
         )
 
     def language(self, tag: str | None, path: Path) -> str | None:

@@ -69,6 +69,9 @@ class RawTurn:
     # one as many seconds after it as the stamps say, or later where what comes before it
     # runs past that time.
     stamp: float | None = None
+    # Where the line starts, in seconds from the scene start (dialogue JSON's `start`), or
+    # later where what comes before it runs past that time.
+    start: float | None = None
 
 
 Element = RawHeading | RawAction | RawTurn

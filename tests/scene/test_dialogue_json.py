@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from motiondirector.errors import ScriptError
+from motiondirector.errors import SceneLimitError, ScriptError
 from motiondirector.plan.scene import ActionLine, Utterance
 from motiondirector.scene import parse_script
 
@@ -58,6 +58,29 @@ def test_untimed_dialogue_is_estimated_from_zero() -> None:
     assert words[0].start == 0.0
     assert [w.text for w in words] == ["One", "two", "three."]
     assert all(b.start >= a.end for a, b in itertools.pairwise(words))
+
+
+def test_a_turn_may_say_where_it_starts() -> None:
+    turns = [
+        {"speaker": "Ana", "text": "Hi.", "start": 2.0},
+        {"speaker": "Ben", "text": "Hello there, how are you?", "start": 2.5},
+        {"speaker": "Ana", "text": "Fine.", "start": 9.0},
+        {"speaker": "Ben", "text": "Good."},
+    ]
+    hi, hello, fine, good = parse_script(as_json({"turns": turns})).utterances
+    assert (hi.start, hi.words[0].start, fine.start) == (2.0, 2.0, 9.0)
+    assert hello.start == pytest.approx(hi.end + 0.25)  # later, where the line before runs on
+    assert good.start == pytest.approx(fine.end + 0.25)  # an untimed turn follows
+
+
+def test_a_turn_start_is_refused_past_the_longest_silence_or_beside_timed_words() -> None:
+    with pytest.raises(SceneLimitError, match=r"start leaves 300 s of silence") as error:
+        parse_script(as_json({"turns": [{"speaker": "Ana", "text": "Hi.", "start": 300.0}]}))
+    assert error.value.field == "turns[0].start"
+    words = [{"text": "Hi.", "start": 0.0, "end": 0.3}]
+    turn = {"speaker": "Ana", "text": "Hi.", "start": 1.0, "words": words}
+    with pytest.raises(ScriptError, match=r"turns\[0\]\.start: give 'start' or timed 'words'"):
+        parse_script(as_json({"turns": [turn]}))
 
 
 def test_line_numbers_point_at_each_turn() -> None:
