@@ -2136,15 +2136,14 @@ class ActionParser:
                 ):
                     at -= 1  # "Her little brother, EVAN (9),"
                 owner = tokens[at]
-                gendered = kin.low in MALE_NOUNS or kin.low in FEMALE_NOUNS
-                if owner.low in ARTICLES:  # "The BRIDE, Nadia", "the waitress, DOT (60s),"
-                    names.add_role(kin.low, name)
-                    if gendered:
+                role = owner.low in ARTICLES  # "The BRIDE, Nadia", "the waitress, DOT (60s),"
+                if role or (owns(owner) and kin.text.islower()):
+                    if kin.low in MALE_NOUNS or kin.low in FEMALE_NOUNS:
                         tracker.learn(name, "m" if kin.low in MALE_NOUNS else "f")
-                elif owns(owner) and kin.text.islower():
-                    if gendered:
-                        tracker.learn(name, "m" if kin.low in MALE_NOUNS else "f")
-                    self._learn_kin(tokens, at, kin.low, name, names, tracker)
+                    if role:
+                        names.add_role(kin.low, name)
+                    else:
+                        self._learn_kin(tokens, at, kin.low, name, names, tracker)
             if (
                 index > 1
                 and tokens[index - 1].low in ("named", "called")
