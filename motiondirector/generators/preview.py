@@ -71,6 +71,7 @@ SKIN = (214, 190, 170)
 INK = (30, 24, 24)
 SPEAKER = (255, 214, 64)
 LABEL = (170, 174, 184)
+ACTION_TEXT = (200, 204, 214)
 CHARACTER_COLOURS: tuple[tuple[int, int, int], ...] = (
     (86, 180, 233), (230, 159, 0), (0, 158, 115), (204, 121, 167), (240, 228, 66),
     (213, 94, 0), (0, 114, 178), (180, 180, 180),
@@ -543,6 +544,25 @@ class _Renderer:
             )
             y += line_height
 
+    def draw_action(self, image: Image.Image, text: str) -> None:
+        """An action line where the subtitles go, in two rows at most, for a contact-sheet tile
+        that no line is spoken over."""
+        draw = ImageDraw.Draw(image)
+        width, height = self.size
+        lines = _wrap_text(text, self.subtitle_font, width * 0.9, max_lines=2)
+        y = height - self.subtitle_line * len(lines) - self.stroke * 3
+        for line in lines:
+            self.subtitle_font.text(
+                draw,
+                (width / 2, y),
+                line,
+                fill=ACTION_TEXT,
+                anchor="mt",
+                stroke_width=self.stroke,
+                stroke_fill=(0, 0, 0),
+            )
+            y += self.subtitle_line
+
     def _draw_title(self, draw: ImageDraw.ImageDraw, heading: str) -> None:
         """The heading on a black card across the frame, wrapped to at most two rows so that a
         long one stays inside the frame."""
@@ -898,8 +918,9 @@ def contact_sheet(
 ) -> Path:
     """Write a PNG grid of one preview frame per utterance and per action line, in the order
     they play (each at its midpoint), each tile labelled with the speaker, or "action", and the
-    time; up to `columns` tiles of `thumb` (width, height) per row; `faces` as in
-    `render_preview`. A plan with neither gets a tile at its middle."""
+    time, and an action tile captioned with its line where no one speaks over it; up to
+    `columns` tiles of `thumb` (width, height) per row; `faces` as in `render_preview`. A plan
+    with neither gets a tile at its middle."""
     _check_size(thumb, even=False)
     if columns < 1:
         raise ExportError(f"a contact sheet needs at least one column, got {columns}")
@@ -911,8 +932,11 @@ def contact_sheet(
     sheet = Image.new("RGB", (columns * width, rows * height), (0, 0, 0))
     label_font = Typeface.of(renderer.font_files, max(10, round(height / 14)))
     last = len(renderer.times) - 1
-    for i, (label, middle) in enumerate(moments):
-        tile = renderer.frame(min(round(middle * renderer.fps), last))
+    for i, (label, middle, action) in enumerate(moments):
+        index = min(round(middle * renderer.fps), last)
+        tile = renderer.frame(index)
+        if action and not renderer.captions[index]:
+            renderer.draw_action(tile, action)
         draw = ImageDraw.Draw(tile)
         # Name and time drawn apart: as one string, a right-to-left name ("أحمد") would turn
         # the whole label around and put "s 1.4" before it.
@@ -930,9 +954,14 @@ def contact_sheet(
     return out_png
 
 
-def _contact_moments(plan: MotionPlan) -> list[tuple[str, float]]:
-    """(label, time) of each contact-sheet tile: every line's and every action line's midpoint
-    in time order (the draw and the shot of a duel are action), else the scene's middle."""
-    moments = [(u.speaker, (u.start + u.end) / 2) for u in plan.utterances]
-    moments += [("action", (action.start + action.end) / 2) for action in plan.actions]
-    return sorted(moments, key=lambda moment: moment[1]) or [("scene", plan.scene.duration / 2)]
+def _contact_moments(plan: MotionPlan) -> list[tuple[str, float, str | None]]:
+    """(label, time, action text) of each contact-sheet tile: every line's and every action
+    line's midpoint in time order (the draw and the shot of a duel are action), else the
+    scene's middle."""
+    moments: list[tuple[str, float, str | None]] = [
+        (u.speaker, (u.start + u.end) / 2, None) for u in plan.utterances
+    ]
+    moments += [("action", (a.start + a.end) / 2, a.text) for a in plan.actions]
+    return sorted(moments, key=lambda moment: moment[1]) or [
+        ("scene", plan.scene.duration / 2, None)
+    ]

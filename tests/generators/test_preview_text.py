@@ -13,6 +13,7 @@ from PIL import Image
 from motiondirector import plan_text
 from motiondirector.export.arkit import arkit_curves
 from motiondirector.generators.preview import (
+    ACTION_TEXT,
     FACE_SHAPES,
     MIN_CAPTION_SECONDS,
     MOUTH_SHAPES,
@@ -175,9 +176,17 @@ def test_the_contact_sheet_shows_action_lines_between_the_lines(tmp_path: Path) 
         "COLE\nGo home, son.\n",
         format="fountain",
     )
-    assert [label for label, _ in _contact_moments(plan)] == ["KID", "action", "COLE"]
+    moments = _contact_moments(plan)
+    assert [label for label, *_ in moments] == ["KID", "action", "COLE"]
+    assert moments[1][2] == "The kid draws. Cole draws faster."
     out = contact_sheet(plan, {}, tmp_path / "sheet.png", columns=4, thumb=SIZE)
-    assert np.asarray(Image.open(out)).shape[:2] == (SIZE[1], 3 * SIZE[0])
+    sheet = np.asarray(Image.open(out).convert("RGB"))
+    assert sheet.shape[:2] == (SIZE[1], 3 * SIZE[0])
+    # The action tile is captioned with its line, in its own colour, where the subtitles go.
+    band = sheet[round(SIZE[1] * 0.75) :]
+    tiles = [band[:, i * SIZE[0] : (i + 1) * SIZE[0]] for i in range(3)]
+    action_ink = [int((tile == ACTION_TEXT).all(axis=-1).sum()) for tile in tiles]
+    assert action_ink[1] > 20 and action_ink[0] == action_ink[2] == 0
 
 
 def test_names_that_share_a_first_word_stay_apart() -> None:
