@@ -37,7 +37,7 @@ from motiondirector.generators.openpose import Camera, project
 from motiondirector.generators.typeface import Typeface, font_files
 from motiondirector.motion.clip import Motion, forward_kinematics
 from motiondirector.motion.skeleton import JOINT_INDEX, PARENTS
-from motiondirector.plan.motion_plan import MotionPlan
+from motiondirector.plan.motion_plan import MotionPlan, PlanUtterance
 from motiondirector.plan.scene import stage_spans
 from motiondirector.plan.vocabulary import load_arkit_map
 from motiondirector.speech.scripts import split_unspaced, written_span
@@ -957,9 +957,18 @@ def contact_sheet(
 def _contact_moments(plan: MotionPlan) -> list[tuple[str, float, str | None]]:
     """(label, time, action text) of each contact-sheet tile: every line's and every action
     line's midpoint in time order (the draw and the shot of a duel are action), else the
-    scene's middle."""
+    scene's middle. Lines that start together (dual dialogue) share one tile, its label naming
+    each speaker once."""
+    together: dict[float, list[PlanUtterance]] = {}
+    for utterance in plan.utterances:
+        together.setdefault(utterance.start, []).append(utterance)
     moments: list[tuple[str, float, str | None]] = [
-        (u.speaker, (u.start + u.end) / 2, None) for u in plan.utterances
+        (
+            ", ".join(dict.fromkeys(u.speaker for u in lines)),
+            (start + max(u.end for u in lines)) / 2,
+            None,
+        )
+        for start, lines in together.items()
     ]
     moments += [("action", (a.start + a.end) / 2, a.text) for a in plan.actions]
     return sorted(moments, key=lambda moment: moment[1]) or [

@@ -189,6 +189,16 @@ def test_the_contact_sheet_shows_action_lines_between_the_lines(tmp_path: Path) 
     assert action_ink[1] > 20 and action_ink[0] == action_ink[2] == 0
 
 
+def test_lines_spoken_together_share_one_tile() -> None:
+    plan = plan_text(
+        "INT. PORCH - DAY\n\nSTEEL\nScrew retirement.\n\nBRICK ^\nScrew retirement.\n\n"
+        "STEEL\nTo the car.\n",
+        format="fountain",
+    )
+    assert plan.utterances[0].start == plan.utterances[1].start
+    assert [label for label, *_ in _contact_moments(plan)] == ["STEEL, BRICK", "STEEL"]
+
+
 def test_names_that_share_a_first_word_stay_apart() -> None:
     names = ["CHALF", "NAR", "YOR", "PATRON ONE", "PATRON TWO", "PATRON FIVE", "THE DRAGON"]
     plan = plan_text("\n".join(f"{name}: Shh." for name in names), format="text")
