@@ -5,7 +5,10 @@ Per character, the plan's body events become **slots**, in time order:
 - the transitions into persistent postures (sit, kneel, lie, lean, turn, fall: priority 0),
   gestures (priority 1), the other non-idle postures (walk, run, jump, ...: priority 2) and
   head movements (priority 3). A posture slot covers the posture's transition only (its first
-  `POSTURE_WINDOW` seconds): the rest of a posture is held by procedural fill. `idle` postures
+  `POSTURE_WINDOW` seconds): the rest of a posture is held by procedural fill. A loop (walk,
+  run, dance: `looping_lexemes`) is kept up for its whole event instead, unless an action
+  line's gesture comes after it, which ends it once it has had `POSTURE_WINDOW` seconds
+  ("walks to the door and opens it": gets there, then opens it). `idle` postures
   make no slot; fill covers them. The body gets into a posture before it gestures in it ("sits
   down and crosses her arms": the arms cross once seated, layered onto the seated pose); a
   gesture playing over a transition would leave the body where it was for the rest of the
@@ -71,6 +74,7 @@ from motiondirector.motion.assemble import IDLE_SOURCE
 from motiondirector.motion.library import (
     builtin_library,
     clip_peaks,
+    looping_lexemes,
     persistent_lexemes,
 )
 from motiondirector.motion.speed import (
@@ -180,7 +184,10 @@ def body_slots(plan: MotionPlan, character: str, *, fps: int | None = None) -> l
         if isinstance(event, GestureEvent | HeadEvent):
             start, end = event.start, event.end
         elif isinstance(event, PostureEvent) and event.lexeme != "idle":
-            start, end = event.start, min(event.end, event.start + POSTURE_WINDOW)
+            # A loop (walk, dance) is kept up for the whole event; a move into a posture takes
+            # its transition, and the posture is then held.
+            window = math.inf if event.lexeme in looping_lexemes() else POSTURE_WINDOW
+            start, end = event.start, min(event.end, event.start + window)
         else:
             continue
         start, end = _snap(start, fps), min(_snap(end, fps), plan.scene.duration)
@@ -214,6 +221,14 @@ def _resolve_overlaps(slots: Iterable[Slot], limit: float) -> list[Slot]:
         current: Slot | None = pending.pop(0)
         while current is not None and accepted and accepted[-1].end > current.start + 1e-9:
             prev = accepted[-1]
+            if _waits_for(current, prev) and prev.event.lexeme in looping_lexemes():
+                # A walk (dance, ...) is kept up until the action line's next thing starts,
+                # once it has had a transition's length: "walks to the door and opens it".
+                cut = max(current.start, prev.start + POSTURE_WINDOW)
+                if cut < prev.end:
+                    prev = accepted[-1] = replace(prev, end=cut)
+                if prev.end <= current.start + 1e-9:
+                    break
             if current.priority > prev.priority or _waits_for(current, prev):
                 # Less important: it may only start once the other is over; an action line's
                 # behaviour, timed to no word, is then done whole.

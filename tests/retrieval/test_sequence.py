@@ -248,6 +248,20 @@ def test_an_action_gesture_waits_for_the_walk_before_it() -> None:
     assert opened.length == pytest.approx(door.end - door.start, abs=0.05)
 
 
+def test_a_walk_is_kept_up_for_its_whole_event() -> None:
+    events, slots, lexemes = _planned(
+        "INT. HALL - DAY\n\nANA stands by the door. She walks slowly across the long, empty "
+        "hall to the far window, her footsteps echoing on the marble.\n\nANA\nNobody came.\n",
+        "ANA",
+    )
+    walk = events["walk"]
+    assert walk.end - walk.start > POSTURE_WINDOW + 1.0
+    walked = slots[lexemes.index("walk")]
+    # Across the whole hall, not two seconds of it and then standing still.
+    assert walked.start == pytest.approx(walk.start, abs=0.04)
+    assert walked.end == pytest.approx(walk.end, abs=0.04)
+
+
 def test_an_action_gesture_cut_by_the_lines_posture_is_done_whole_after_it() -> None:
     events, slots, lexemes = _planned(
         "INT. BEDROOM - NIGHT\n\nKAI\nWhat happened?\n\nMira walks in, head in her hands, and "

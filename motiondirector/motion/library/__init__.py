@@ -15,6 +15,7 @@ from motiondirector.motion.library.catalog import (
     clip_peaks,
     clips_for,
     get_clip,
+    looping_lexemes,
     persistent_lexemes,
 )
 from motiondirector.motion.library.synthesis import neutral_rotations
@@ -28,6 +29,7 @@ __all__ = [
     "clip_peaks",
     "clips_for",
     "get_clip",
+    "looping_lexemes",
     "neutral_rotations",
     "persistent_lexemes",
 ]

@@ -150,6 +150,17 @@ def _variants() -> list[tuple[str, str, str]]:
 
 
 @cache
+def looping_lexemes() -> frozenset[str]:
+    """Posture lexemes that go on for as long as they are kept up (walk, run, dance): a loop
+    that ends where it began, not a move into a new posture."""
+    return frozenset(
+        spec.lexeme
+        for spec in load_library_data().lexemes.values()
+        if spec.channel == "posture" and spec.cycle is not None and not spec.persistent
+    )
+
+
+@cache
 def persistent_lexemes() -> frozenset[str]:
     """Posture lexemes whose clips end in a new posture that lasts (sit, kneel, ...)."""
     return frozenset(
