@@ -117,6 +117,11 @@ class GestureEvent(_Event):
 class PostureEvent(_Event):
     channel: Literal["posture"] = "posture"
     lexeme: PostureLexeme
+    amplitude: Intensity = Field(
+        default=0.5,
+        description='How big the movement is: 0.5 plain, more for "dances wildly", less '
+        'for "sits down gently" (the behaviour\'s intensity).',
+    )
 
 
 AnyEvent = FaceEvent | HeadEvent | GazeEvent | GestureEvent | PostureEvent

@@ -14,7 +14,8 @@ and returns the best `k` as `Candidate`s, with the parts of the score and a shor
 - tag (0..1): the share of the asked-for tags the clip carries, weighted lexeme 0.55 (exact
   match of the plan's lexeme, so the right gesture wins over a merely similar text),
   emotion or style 0.20, hand 0.15 (half for a two-handed clip or an unknown hand), channel 0.10
-  (the clip has some lexeme of the event's channel);
+  (the clip has some lexeme of the event's channel), amplitude 0.10 (a small or large movement
+  asked for by the event's amplitude: "dances wildly"; half for a clip that does not say);
 - duration_fit (0..1): exp(-|ln(clip / wanted)|) = min/max of the two durations, so a clip
   twice or half as long scores 0.5; 1 when no duration is asked.
 
@@ -65,6 +66,11 @@ from motiondirector.retrieval.store import MAX_CACHED_QUERY, ClipLibrary
 from motiondirector.word_cache import word_cache
 
 QueryChannel = Literal["gesture", "head", "posture"]
+Amplitude = Literal["small", "large"]
+# An event's amplitude (0..1, 0.5 plain) below this asks for a small clip, from the other a
+# large one: "barely nods" (0.3), "dances wildly" (0.9); between, the clip's size is free.
+SMALL_BELOW = 0.4
+LARGE_FROM = 0.7
 _CHANNEL_LEXEMES: dict[str, frozenset[str]] = {
     "gesture": frozenset(GESTURE_LEXEMES),
     "head": frozenset(HEAD_LEXEMES),
@@ -91,6 +97,7 @@ class ScoreWeights:
     style: float = 0.20
     hand: float = 0.15
     channel: float = 0.10
+    amplitude: float = 0.10
     behaviour: float = 0.5  # share of the score given to the behaviour profile, when asked
 
 
@@ -98,8 +105,9 @@ class ScoreWeights:
 class ClipQuery:
     """What a plan event asks of the clip library.
 
-    `text` is embedded; `lexeme`, `channel`, `emotion`, `style` and `hand` are matched against
-    the clip's tags; `duration` (seconds) is the wanted length. None means "not asked".
+    `text` is embedded; `lexeme`, `channel`, `emotion`, `style`, `hand` and `amplitude` are
+    matched against the clip's tags; `duration` (seconds) is the wanted length. None means "not
+    asked".
     """
 
     text: str
@@ -110,6 +118,7 @@ class ClipQuery:
     hand: str | None = None
     duration: float | None = None
     behaviour: BehaviourTarget | None = None
+    amplitude: Amplitude | None = None
     body_motion: bool = False
     """Only clips that can move a body (BVH, built-in): a body slot cannot play a video's face
     segments, which a library built from BVH and videos together holds beside its motion."""
@@ -143,6 +152,9 @@ class ClipQuery:
             style=style,
             hand=event.hand if isinstance(event, GestureEvent) else None,
             duration=duration if duration > 0 else None,
+            # A head movement's amplitude is on a scale of its own, and the head channel of
+            # the plan carries it whatever clip plays.
+            amplitude=None if isinstance(event, HeadEvent) else amplitude_asked(event.amplitude),
         )
 
     @classmethod
@@ -313,7 +325,27 @@ def tag_match(record: ClipRecord, query: ClipQuery, weights: ScoreWeights) -> tu
         asked += weights.channel
         if _CHANNEL_LEXEMES[query.channel].intersection(tags.lexemes):
             got += weights.channel
+    if query.amplitude is not None:
+        asked += weights.amplitude
+        sizes = _SIZES.intersection(tags.free)
+        if query.amplitude in sizes:
+            got += weights.amplitude
+            said.append(f"{query.amplitude} amplitude")
+        elif not sizes:
+            got += weights.amplitude / 2
     return (got / asked if asked else 0.0), ", ".join(said)
+
+
+_SIZES = frozenset({"small", "normal", "large"})  # a built-in clip's amplitude tag
+
+
+def amplitude_asked(amplitude: float) -> Amplitude | None:
+    """The clip size an event's amplitude asks for: small, large, or None (free)."""
+    if amplitude < SMALL_BELOW:
+        return "small"
+    if amplitude >= LARGE_FROM:
+        return "large"
+    return None
 
 
 def explain_score(
@@ -325,7 +357,14 @@ def explain_score(
     semantic = (1 - weights.lexical) * candidate.semantic + weights.lexical * candidate.lexical
     asked_tags = any(
         value is not None
-        for value in (query.lexeme, query.emotion, query.style, query.hand, query.channel)
+        for value in (
+            query.lexeme,
+            query.emotion,
+            query.style,
+            query.hand,
+            query.channel,
+            query.amplitude,
+        )
     )
     tags = f"{weights.tag:.2f} × tags {candidate.tag:.2f}" + ("" if asked_tags else " (none asked)")
     length = f"{weights.duration:.2f} × length {candidate.duration_fit:.2f}"

@@ -111,6 +111,45 @@ def test_hand_and_emotion_tags_reorder_clips_of_the_same_lexeme(
     assert next(c for c in angry if c.record.id == "point_angry_03").tag == 1.0
 
 
+def test_an_events_amplitude_asks_for_a_small_or_large_clip() -> None:
+    def wave(amplitude: float) -> ClipQuery:
+        event = GestureEvent(
+            id="g1", start=0, end=1, source=SOURCE, lexeme="wave", hand="right", sync=sync(0, 1),
+            description="waves", amplitude=amplitude,
+        )  # fmt: skip
+        return ClipQuery.from_event(event)
+
+    assert [wave(a).amplitude for a in (0.3, 0.5, 0.69, 0.7, 0.9)] == [
+        "small", None, None, "large", "large"
+    ]  # fmt: skip
+    dance = PostureEvent(
+        id="p1", start=0, end=3, source=SOURCE, lexeme="dance", description="", amplitude=0.9
+    )
+    assert ClipQuery.from_event(dance).amplitude == "large"
+    nod = HeadEvent(
+        id="h1", start=0, end=1, source=SOURCE, lexeme="nod", sync=sync(0, 1), description="nods",
+        amplitude=0.9,
+    )  # fmt: skip
+    assert ClipQuery.from_event(nod).amplitude is None  # the plan's head channel moves the head
+
+    weights = ScoreWeights()
+    query = ClipQuery("dances", lexeme="dance", amplitude="large")
+    large, small, told_none = (
+        make_record("d", ("dances",), ("dance",)).model_copy(
+            update={"tags": make_record("d", ("dances",), ("dance",)).tags.model_copy(
+                update={"free": free}
+            )}
+        )
+        for free in (("posture", "large", "normal"), ("posture", "small", "normal"), ())
+    )  # fmt: skip
+    scores = [tag_match(record, query, weights) for record in (large, small, told_none)]
+    assert scores[0] == (1.0, "lexeme dance, large amplitude")
+    assert scores[1][0] < scores[2][0] < scores[0][0]
+    # A clip that says no size (motion capture) loses half the amplitude's weight, no more.
+    asked = weights.lexeme + weights.amplitude
+    assert scores[2][0] == pytest.approx((weights.lexeme + weights.amplitude / 2) / asked)
+
+
 def test_explain_score_writes_the_sum_that_gives_the_score(built_library: ClipLibrary) -> None:
     plain_query = ClipQuery("waves")
     plain = search_clips(built_library, plain_query, k=1)[0]

@@ -262,6 +262,25 @@ def test_a_walk_is_kept_up_for_its_whole_event() -> None:
     assert walked.end == pytest.approx(walk.end, abs=0.04)
 
 
+@pytest.mark.parametrize(
+    ("action", "lexeme", "size"),
+    [
+        ("She dances wildly around the room, arms flung wide.", "dance", "large"),
+        ("She barely waves.", "wave", "small"),
+    ],
+)
+def test_how_big_the_action_line_says_picks_the_clips_size(
+    action: str, lexeme: str, size: str, builtin_clips: ClipLibrary
+) -> None:
+    from motiondirector import plan_text
+
+    plan = plan_text(f"INT. HALL - DAY\n\nANA\nNobody came.\n\n{action}\n", format="fountain")
+    timeline = sequence_plan(plan, builtin_clips)
+    clip = next(s for s in timeline.characters[0].segments if s.lexeme == lexeme)
+    assert clip.clip_id.split(".")[-3] == size, clip.clip_id
+    assert f"{size} amplitude" in clip.provenance.reason
+
+
 def test_an_action_gesture_cut_by_the_lines_posture_is_done_whole_after_it() -> None:
     events, slots, lexemes = _planned(
         "INT. BEDROOM - NIGHT\n\nKAI\nWhat happened?\n\nMira walks in, head in her hands, and "

@@ -44,6 +44,7 @@ class _Change:
     source: Source
     utterance_id: str | None
     lasts: float | None = None  # seconds a movement that ends by itself takes; None: held
+    amplitude: float = 0.5
 
 
 def _lasts(request: Request) -> float | None:
@@ -69,6 +70,7 @@ def realize_posture(
                     r.source(),
                     r.utterance_id,
                     _lasts(r),
+                    r.behaviour.intensity,
                 ),
                 r.span_end,
             )
@@ -129,7 +131,9 @@ def realize_posture(
                 until = max(settles[-1].time, min(moved, span_end))
             next_time = changes[index][0].time if index < len(changes) else beat.end
             if until < next_time:
-                timeline.append(_Change(until, resting.lexeme, resting.source, None))
+                timeline.append(
+                    _Change(until, resting.lexeme, resting.source, None, None, resting.amplitude)
+                )
         events.extend(_segments(timeline, beat, new_id))
     return events
 
@@ -150,7 +154,7 @@ def _rises(jump: _Change, lowered: str) -> _Change:
     source = jump.source.model_copy(
         update={"reason": f"{jump.source.reason}; from {lowered}, so rises to stand"}
     )
-    return _Change(jump.time, "stand", source, jump.utterance_id)
+    return _Change(jump.time, "stand", source, jump.utterance_id, None, jump.amplitude)
 
 
 def _segments(timeline: list[_Change], beat: Beat, new_id: EventIds) -> list[PostureEvent]:
@@ -170,6 +174,7 @@ def _segments(timeline: list[_Change], beat: Beat, new_id: EventIds) -> list[Pos
             source=change.source,
             description=describe_posture(change.lexeme),
             lexeme=change.lexeme,
+            amplitude=round(change.amplitude, 3),
         )
         for change, end in zip(merged, ends, strict=True)
         if ms(end) > ms(change.time)
