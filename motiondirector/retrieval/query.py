@@ -14,7 +14,7 @@ and returns the best `k` as `Candidate`s, with the parts of the score and a shor
 - tag (0..1): the share of the asked-for tags the clip carries, weighted lexeme 0.55 (exact
   match of the plan's lexeme, so the right gesture wins over a merely similar text),
   emotion or style 0.20, hand 0.15 (half for a two-handed clip or an unknown hand), channel 0.10
-  (the clip has some lexeme of the event's channel), amplitude 0.10 (a small or large movement
+  (the clip has some lexeme of the event's channel), amplitude 0.20 (a small or large movement
   asked for by the event's amplitude: "dances wildly"; half for a clip that does not say);
 - duration_fit (0..1): exp(-|ln(clip / wanted)|) = min/max of the two durations, so a clip
   twice or half as long scores 0.5; 1 when no duration is asked.
@@ -97,7 +97,7 @@ class ScoreWeights:
     style: float = 0.20
     hand: float = 0.15
     channel: float = 0.10
-    amplitude: float = 0.10
+    amplitude: float = 0.20
     behaviour: float = 0.5  # share of the score given to the behaviour profile, when asked
 
 
