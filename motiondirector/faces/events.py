@@ -44,7 +44,7 @@ from motiondirector.plan.motion_plan import (
     SyncPoints,
 )
 from motiondirector.plan.realizer.describe import describe_face, describe_gaze, describe_head
-from motiondirector.plan.vocabulary import load_arkit_map, load_emfacs
+from motiondirector.plan.vocabulary import load_arkit_map, shown_emotion
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -93,8 +93,6 @@ SPEECH_MIN_S = 0.5
 SPEECH_GAP_S = 0.4
 
 EMOTION_WINDOW_S = 1.0
-EMOTION_MIN = 0.2
-"""An emotion whose EMFACS match is below this reads as neutral."""
 
 
 @dataclass(frozen=True)
@@ -548,33 +546,13 @@ def _speech_states(track: FaceTrack) -> list[StateSpan]:
     return states
 
 
-def emotion_scores(codes: tuple[int, ...], activity: FloatArray) -> dict[str, float]:
-    """Each emotion's EMFACS match to mean AU activity (frames, AUs): the weighted share of its
-    prototype AUs that are active."""
-    mean = np.nanmean(activity, axis=0) if activity.size and np.isfinite(activity).any() else None
-    scores: dict[str, float] = {}
-    for emotion, prototype in load_emfacs().items():
-        if not prototype or mean is None:
-            continue
-        total = sum(prototype.values())
-        got = sum(
-            weight * min(1.0, float(mean[codes.index(au)]) / 0.5)
-            for au, weight in prototype.items()
-            if au in codes
-        )
-        scores[emotion] = got / total
-    return scores
-
-
 def estimate_emotion(codes: tuple[int, ...], activity: FloatArray) -> tuple[str, float]:
-    """The best-matching EMFACS emotion and its match, or ("neutral", 1 - best match)."""
-    scores = emotion_scores(codes, activity)
-    if not scores:
+    """The EMFACS emotion that mean AU activity (frames, AUs) shows best and its match, or
+    ("neutral", 1 - best match): `shown_emotion` of the mean."""
+    if not activity.size or not np.isfinite(activity).any():
         return "neutral", 1.0
-    label, score = max(sorted(scores.items()), key=lambda item: item[1])
-    if score < EMOTION_MIN:
-        return "neutral", round(1.0 - score, 2)
-    return label, round(score, 2)
+    mean = np.nanmean(activity, axis=0)
+    return shown_emotion({au: float(level) for au, level in zip(codes, mean, strict=True)})
 
 
 def _emotion_states(

@@ -139,6 +139,33 @@ def load_emfacs() -> Mapping[str, Mapping[int, float]]:
     )
 
 
+EMOTION_SHOWN = 0.2
+"""A face whose best EMFACS match (`emfacs_scores`) is below this shows no emotion."""
+
+
+def emfacs_scores(levels: Mapping[int, float]) -> dict[str, float]:
+    """Each emotion's EMFACS match to a face's AU levels (0..1): the weighted share of its
+    prototype AUs shown, an AU at half its range or more counting fully."""
+    scores: dict[str, float] = {}
+    for emotion, prototype in load_emfacs().items():
+        if prototype:
+            got = sum(w * min(1.0, levels[au] / 0.5) for au, w in prototype.items() if au in levels)
+            scores[emotion] = got / sum(prototype.values())
+    return scores
+
+
+def shown_emotion(levels: Mapping[int, float]) -> tuple[str, float]:
+    """The emotion a face's AU levels show best and its match, or ("neutral", 1 - best match)
+    where none reaches `EMOTION_SHOWN`."""
+    scores = emfacs_scores(levels)
+    if not scores:
+        return "neutral", 1.0
+    label, score = max(sorted(scores.items()), key=lambda item: item[1])
+    if score < EMOTION_SHOWN:
+        return "neutral", round(1.0 - score, 2)
+    return label, round(score, 2)
+
+
 @cache
 def load_arkit_map() -> ArkitMap:
     data = _load_yaml("arkit.yaml")

@@ -84,6 +84,7 @@ from motiondirector.motion.speed import (
     speed_headroom,
 )
 from motiondirector.plan.motion_plan import (
+    FaceEvent,
     GestureEvent,
     HeadEvent,
     MotionPlan,
@@ -91,7 +92,7 @@ from motiondirector.plan.motion_plan import (
 )
 from motiondirector.plan.realizer.timing import POSTURE_TRANSITION
 from motiondirector.plan.timeline import CharacterTimeline, Provenance, Segment, Timeline
-from motiondirector.plan.vocabulary import POSTURE_LEXEMES
+from motiondirector.plan.vocabulary import POSTURE_LEXEMES, shown_emotion
 from motiondirector.retrieval.query import Candidate, ClipQuery, ScoreWeights, search_clips
 from motiondirector.retrieval.records import ClipRecord
 from motiondirector.retrieval.sources import is_local_file
@@ -434,8 +435,16 @@ def sequence_plan(
     emotions = {u.id: u.emotion.label for u in plan.utterances}
     slots = {track.name: body_slots(plan, track.name, fps=fps) for track in plan.characters}
     queries = {
-        name: [slot_query(s, emotions.get(s.event.utterance_id or "")) for s in character_slots]
-        for name, character_slots in slots.items()
+        track.name: [
+            slot_query(
+                slot,
+                emotions[slot.event.utterance_id]
+                if slot.event.utterance_id in emotions
+                else face_emotion(track.events, slot),
+            )
+            for slot in slots[track.name]
+        ]
+        for track in plan.characters
     }
     found = fetch_candidates(
         library, (q for qs in queries.values() for q in qs), k, weights=weights
@@ -450,6 +459,22 @@ def sequence_plan(
         segments = _segments(choices, postures, plan.scene.duration, fps, blend)
         tracks.append(CharacterTimeline(name=track.name, segments=tuple(segments)))
     return Timeline(fps=fps, duration=plan.scene.duration, characters=tuple(tracks))
+
+
+def face_emotion(events: Iterable[object], slot: Slot) -> str:
+    """The emotion the face shows over a slot of no line ("dances wildly, laughing": joy), from
+    the face events of no line that overlap it (a reaction to a line is that line's); neutral
+    where it shows none, so that a plain action plays the plain style."""
+    levels: dict[int, float] = {}
+    for event in events:
+        if (
+            isinstance(event, FaceEvent)
+            and event.utterance_id is None
+            and event.start < slot.end
+            and event.end > slot.start
+        ):
+            levels[event.au] = max(levels.get(event.au, 0.0), event.intensity)
+    return shown_emotion(levels)[0]
 
 
 def _choose(slots: Sequence[Slot], candidates: Sequence[list[Candidate]]) -> list[Choice]:

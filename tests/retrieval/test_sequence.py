@@ -37,6 +37,7 @@ from motiondirector.retrieval.sequence import (
     _without_slivers,
     body_slots,
     choose_path,
+    face_emotion,
     join_cost,
     max_rate,
     sequence_plan,
@@ -279,6 +280,34 @@ def test_how_big_the_action_line_says_picks_the_clips_size(
     clip = next(s for s in timeline.characters[0].segments if s.lexeme == lexeme)
     assert clip.clip_id.split(".")[-3] == size, clip.clip_id
     assert f"{size} amplitude" in clip.provenance.reason
+
+
+@pytest.mark.parametrize(
+    ("action", "emotion"),
+    [
+        ("She dances wildly around the room, laughing.", "joy"),
+        ("She trudges out of the room, sobbing.", "sadness"),
+        ("She storms out, furious.", "anger"),
+        ("She paces nervously, trembling.", "fear"),
+        ("Ana walks to the window.", "neutral"),
+    ],
+)
+def test_an_action_lines_movement_plays_in_the_mood_its_face_shows(
+    action: str, emotion: str, builtin_clips: ClipLibrary
+) -> None:
+    from motiondirector import plan_text
+
+    # The line before is sad: an action line's mood is its own face's, not the last line's.
+    plan = plan_text(
+        f"INT. HALL - DAY\n\nANA\nNobody came. I am so sad.\n\n{action}\n", format="fountain"
+    )
+    assert plan.utterances[0].emotion.label == "sadness"
+    track = plan.character("ANA")
+    moved = [s for s in body_slots(plan, "ANA") if s.event.utterance_id is None]
+    assert [face_emotion(track.events, slot) for slot in moved] == [emotion]
+    timeline = sequence_plan(plan, builtin_clips)
+    clip = next(s for s in timeline.characters[0].segments if s.event_ids == (moved[0].event.id,))
+    assert f"emotion {emotion}" in clip.provenance.reason, clip.clip_id
 
 
 def test_an_action_gesture_cut_by_the_lines_posture_is_done_whole_after_it() -> None:
