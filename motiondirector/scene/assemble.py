@@ -271,7 +271,7 @@ def _stage_cues(
         characters, [e.text for b in beats for e in b.elements if isinstance(e, RawAction)]
     )
     for beat, cast in zip(beats, casts, strict=True):
-        for element in beat.elements:
+        for index, element in enumerate(beat.elements):
             if isinstance(element, RawTurn):
                 reader.speaks(element.speaker)
                 for parenthetical in speeches[element].parentheticals:
@@ -284,7 +284,7 @@ def _stage_cues(
                     )
             elif not element.centered:
                 said_in = line_language(language, element.text, written=written)
-                reading = reader.read(element.text, cast, beat.heading, said_in)
+                reading = reader.read(element.text, cast, beat.heading, said_in, opens=index == 0)
                 cues[element], readings[element] = reading.changes, reading
     return cues, readings
 

@@ -74,10 +74,13 @@ class StageReader:
         heading: str | None,
         language: str | None,
         speaker: str | None = None,
+        *,
+        opens: bool = False,
     ) -> Reading:
         """The entrances and exits `text` tells and how long it takes to act out; `cast` is
         whom "they" and "everyone" may mean; `speaker`, for a parenthetical, does what has no
-        subject ("(leaving)")."""
+        subject ("(leaving)"); `opens`: the line opens its beat, whose doorway is where one
+        is when the scene opens, not come to."""
         found: list[StageCue] = []
         unseen = {name for name in self._characters if not self._tracker.mentioned(name)}
         cues = action_reader().parse(
@@ -98,7 +101,7 @@ class StageReader:
             else c
             for c in found
         ]
-        found.extend(_at_the_door(text, unseen - {c.character for c in found}))
+        found.extend(_at_the_door(text, unseen - {c.character for c in found}, not opens))
         behaviours = ((c.character, c.template.channel, c.template.lexeme) for c in cues)
         acts = {(c.character, c.trigger) for c in cues if c.template.channel in _ACTING}
         aimed = tuple(
@@ -120,21 +123,46 @@ _DOOR_OPENS = re.compile(
 )
 
 
-def _at_the_door(text: str, unseen: set[str]) -> list[StageCue]:
-    """Whoever a line introduces (first named, in capitals) after a door is opened in it is
-    at the door, come on there: "He opens it. MRS. PATEL (70s), their landlady, holds out a
-    toaster." (the door of the line before) brings her on at her name."""
+# Where someone is found in a doorway: "is in the doorway", "stands at the door", "framed in
+# the door". Not "on the door", which is knocked on from outside.
+_IN_THE_DOORWAY = re.compile(
+    r"\b(?:in|at|filling|fills|framed\s+in)\s+(?:the\s+|a\s+)?(?:\w+\s+)?"
+    r"(?:doorway|door|threshold)\b",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
+
+
+def _at_the_door(text: str, unseen: set[str], doorway: bool) -> list[StageCue]:
+    """Whoever a line introduces (first named, in capitals) after a door is opened in it, or,
+    where `doorway`, in a doorway in the sentence that names them, is at the door, come on
+    there: "He opens it. MRS. PATEL (70s), their landlady, holds out a toaster." (the door of
+    the line before) and "Her roommate, ELLIE (20s), is in the doorway." bring her on at her
+    name."""
     from motiondirector.planners.actions import StageCue
 
-    door = _DOOR_OPENS.search(text)
-    if door is None or "door" not in text.lower():
+    if "door" not in text.lower() and "threshold" not in text.lower():
         return []
+    door = _DOOR_OPENS.search(text)
     found = []
     for name in sorted(unseen):
-        at = _in_capitals(name, text, door.end())
+        at = _in_capitals(name, text, door.end()) if door is not None else None
+        if at is None and doorway:
+            at = _in_a_doorway(name, text)
         if at is not None:
             found.append(StageCue(name, "enters", at.start()))
     return sorted(found, key=lambda cue: cue.start or 0)
+
+
+def _in_a_doorway(name: str, text: str) -> re.Match[str] | None:
+    """Where `text` introduces `name` in capitals in a sentence that puts them in a doorway
+    after it ("ELLIE (20s) is in the doorway"); None where it does not."""
+    at = _in_capitals(name, text)
+    if at is None:
+        return None
+    end = _SENTENCE_END.search(text, at.end())
+    found = _IN_THE_DOORWAY.search(text, at.end(), end.start() if end else len(text))
+    return at if found is not None else None
 
 
 def _in_capitals(name: str, text: str, start: int = 0) -> re.Match[str] | None:

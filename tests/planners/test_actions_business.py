@@ -147,6 +147,15 @@ LINES = [
     ("Ben naps on the couch.", {"BEN lie", "BEN AU43"}),
     ("Ana sleeps in her bed.", {"ANA lie", "ANA AU43"}),
     ("Ben sleeps in his chair.", {"BEN AU43", "BEN lower", "BEN sit"}),  # asleep seated, not lying
+    # On a bed one sits, in it one lies; knees drawn up to the chest sit, arms around them.
+    ("Ana is on the bed, phone to her ear.", {"ANA sit"}),
+    ("Ana reads on the bed.", {"ANA sit", "ANA read"}),
+    ("Ben jumps on the bed.", {"BEN jump"}),
+    ("Ana throws her bag on the bed.", {"ANA give"}),
+    ("Ana pulls her knees to her chest.", {"ANA sit", "ANA cross_arms"}),
+    ("Ana hugs her knees.", {"ANA sit", "ANA cross_arms"}),
+    ("Ana waits, knees drawn up to her chin.", {"ANA idle", "ANA sit", "ANA cross_arms"}),
+    ("Ana pulls Ben up.", {"ANA take>BEN", "BEN stand"}),
     # Done to them: the subject of a passive takes it, and its agent does it.
     ("Ben is punched.", {"BEN lean_back", "BEN AU4", "BEN AU7"}),
     ("Ben gets kicked.", {"BEN lean_back", "BEN AU4", "BEN AU7"}),

@@ -338,6 +338,32 @@ def test_whoever_a_line_first_names_after_a_door_is_opened_comes_on_there() -> N
     assert changes(script.replace("LINDA eats", "MRS. PATEL (70s) and LINDA eat")) == []
 
 
+def test_whoever_a_later_line_first_names_in_a_doorway_comes_on_there() -> None:
+    script = (
+        "INT. BEDROOM - NIGHT\n\nAVA (20s) is on the bed, phone to her ear.\n\nAVA\n"
+        "(into phone)\nNo, I get it.\n\nHer roommate, ELLIE (20s), is in the doorway with two "
+        "mugs of cocoa.\n\nELLIE\nHey. You okay?\n"
+    )
+    assert changes(script) == [("ELLIE", "enters", "a2")]
+    scene = parse_script(script, format="fountain")
+    assert scene.beats[0].stage[0].time > scene.actions[1].start  # at her name
+    for placed in ("stands at the door", "leans in the kitchen doorway", "fills the doorway"):
+        assert changes(script.replace("is in the doorway", placed)) == [("ELLIE", "enters", "a2")]
+    # Knocking is done from outside; a doorway in another sentence is not hers.
+    assert changes(script.replace("is in the doorway", "knocks on the door")) == []
+    assert changes(script.replace("is in the doorway with", "holds")) == []
+    other = script.replace(
+        "is in the doorway with two mugs", "holds two mugs. A cat sits in the doorway"
+    )
+    assert changes(other) == []
+    # In the line that opens the scene, the doorway is where she is when it opens.
+    opening = (
+        "INT. BEDROOM - NIGHT\n\nELLIE (20s) leans in the doorway. AVA (20s) is on the bed."
+        "\n\nELLIE\nHey.\n"
+    )
+    assert changes(opening) == []
+
+
 def test_a_voice_on_the_phone_named_in_quotes_or_spoken_to_stays_off_stage() -> None:
     # "mouths "Your mom?"" put Mom, a voice on the phone, in the kitchen.
     scene = parse_script(

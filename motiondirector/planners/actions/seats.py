@@ -28,6 +28,8 @@ _SIT = BehaviourTemplate(channel="posture", lexeme="sit")
 SEATED_AROUND = _SEATED_IN | {"table"}
 # Seats one is at, not on: "waits at a window table", "types at her desk".
 _SEATED_AT = frozenset({"desk", "table"})
+# Seats one is on, not in: "is on the bed" sits on it; in bed, one lies.
+_SEATED_ON = frozenset({"bed", "bunk", "cot", "mattress"})
 _SEATS = _SEATED_IN | _SEATED_AT
 # Postures done from a seat, not instead of it: a lean, or resting in it ("waits at a table").
 _DONE_FROM_A_SEAT = LEAN_POSTURES | {"idle"}
@@ -115,6 +117,8 @@ def _seat_after(tokens: Sequence[Tok], start: int, looks: bool) -> tuple[int, in
         for offset, word in enumerate(words):
             if word in _SEATED_AT and tokens[at].low != "at":
                 continue  # "taps her horn on her desk", "sits on the table": on it, not at it
+            if word in _SEATED_ON and tokens[at].low == "on" and offset < 4:
+                return at, at + 2 + offset
             if (word in _SEATS and offset < 4) or words[offset : offset + 4] in _TABLE_SEATS:
                 return at, at + 2 + offset + (3 if word not in _SEATS else 0)
     return None
