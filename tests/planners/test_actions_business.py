@@ -101,7 +101,10 @@ LINES = [
     ("Ben lunges at Ana.", {"BEN lean_forward", "BEN gaze>ANA"}),
     ("Ana blocks.", {"ANA stop"}),
     ("Ben crumples.", {"BEN fall"}),
-    ("Ana punches him in the jaw.", {"ANA punch>BEN", "ANA AU4"}),
+    (
+        "Ana punches him in the jaw.",
+        {"ANA AU4", "ANA punch>BEN", "BEN AU4", "BEN AU7", "BEN turn_away"},
+    ),
     ("Ana pushes off the wall.", {"ANA stand"}),
     ("Ana slaps a photograph onto the table.", {"ANA put_down", "ANA AU4"}),
     ("Ana slams both palms on the table.", {"ANA beat", "ANA AU4", "ANA AU23"}),
@@ -116,17 +119,20 @@ LINES = [
     ("Ben avoids her eyes.", {"BEN gaze>away"}),
     ("Ben gestures with his eyes to Ana.", {"BEN gaze>ANA"}),  # his own eyes
     # Hitting, pushing, giving up, breaking down.
-    ("Ana slaps Ben.", {"ANA beat>BEN", "ANA AU4"}),
-    ("Ben shoves Ana aside.", {"BEN stop>ANA", "BEN AU4"}),
+    ("Ana slaps Ben.", {"ANA AU4", "ANA beat>BEN", "BEN AU4", "BEN AU7", "BEN turn_away"}),
+    ("Ben shoves Ana aside.", {"ANA AU4", "ANA walk", "BEN AU4", "BEN stop>ANA"}),
     ("Ana pushes past Ben.", {"ANA walk"}),
     # A name right after the verb is whom it is done to.
-    ("Ana pushes Ben.", {"ANA stop>BEN", "ANA AU4"}),
-    ("Ben shoves Ana against the wall.", {"BEN stop>ANA", "BEN AU4"}),
-    ("Ana punches Ben.", {"ANA punch>BEN", "ANA AU4"}),
-    ("Ben hits Ana.", {"BEN punch>ANA", "BEN AU4"}),
-    ("Ana struck Ben.", {"ANA punch>BEN", "ANA AU4"}),
+    ("Ana pushes Ben.", {"ANA AU4", "ANA stop>BEN", "BEN AU4", "BEN walk"}),
+    (
+        "Ben shoves Ana against the wall.",
+        {"ANA AU4", "ANA AU7", "ANA lean_back", "BEN AU4", "BEN stop>ANA"},
+    ),
+    ("Ana punches Ben.", {"ANA AU4", "ANA punch>BEN", "BEN AU4", "BEN AU7", "BEN turn_away"}),
+    ("Ben hits Ana.", {"ANA AU4", "ANA AU7", "ANA turn_away", "BEN AU4", "BEN punch>ANA"}),
+    ("Ana struck Ben.", {"ANA AU4", "ANA punch>BEN", "BEN AU4", "BEN AU7", "BEN turn_away"}),
     ("Ana knocks Ben out.", {"ANA punch>BEN", "ANA AU4"}),
-    ("Ben smacks Ana.", {"BEN beat>ANA", "BEN AU4"}),
+    ("Ben smacks Ana.", {"ANA AU4", "ANA AU7", "ANA turn_away", "BEN AU4", "BEN beat>ANA"}),
     ("Ana throws a punch at Ben.", {"ANA punch>BEN", "ANA AU4"}),
     ("Ben punches the wall.", {"BEN punch", "BEN AU4"}),
     ("Ana punches the air.", {"ANA fist_pump"}),
@@ -134,7 +140,10 @@ LINES = [
     # Kicks.
     ("Ben kicks the door.", {"BEN kick"}),
     ("Ana kicks at Ben.", {"ANA kick", "ANA gaze>BEN", "ANA AU4"}),
-    ("Ana kicks him.", {"ANA kick", "ANA gaze>BEN", "ANA AU4"}),
+    (
+        "Ana kicks him.",
+        {"ANA AU4", "ANA gaze>BEN", "ANA kick", "BEN AU4", "BEN AU7", "BEN turn_away"},
+    ),
     ("Ben kicks back in his chair.", {"BEN sit", "BEN lean_back"}),
     # Lying down.
     ("Ben lies down on the couch.", {"BEN lie"}),
@@ -157,15 +166,15 @@ LINES = [
     ("Ana waits, knees drawn up to her chin.", {"ANA idle", "ANA sit", "ANA cross_arms"}),
     ("Ana pulls Ben up.", {"ANA take>BEN", "BEN stand"}),
     # Done to them: the subject of a passive takes it, and its agent does it.
-    ("Ben is punched.", {"BEN lean_back", "BEN AU4", "BEN AU7"}),
-    ("Ben gets kicked.", {"BEN lean_back", "BEN AU4", "BEN AU7"}),
+    ("Ben is punched.", {"BEN AU4", "BEN AU7", "BEN turn_away"}),
+    ("Ben gets kicked.", {"BEN AU4", "BEN AU7", "BEN turn_away"}),
     ("Ana is slapped.", {"ANA turn_away", "ANA AU4", "ANA AU7"}),
     ("Ben is knocked to the ground.", {"BEN fall", "BEN AU4"}),
     ("Ben is thrown across the room.", {"BEN fall", "BEN AU4"}),
     ("Ben, the mastermind, is SLAMMED against the wall.", {"BEN lean_back", "BEN AU4", "BEN AU7"}),
     ("Ben slams against the wall.", {"BEN lean_back", "BEN AU4", "BEN AU7"}),
     ("Ben slams Ana against the wall.", {"BEN stop>ANA", "BEN AU4"}),
-    ("Ben is punched by Ana.", {"ANA punch>BEN", "ANA AU4", "BEN lean_back", "BEN AU4", "BEN AU7"}),
+    ("Ben is punched by Ana.", {"ANA AU4", "ANA punch>BEN", "BEN AU4", "BEN AU7", "BEN turn_away"}),
     ("Ben is slapped by Ana.", {"ANA beat>BEN", "ANA AU4", "BEN turn_away", "BEN AU4", "BEN AU7"}),
     ("Ana is followed by Ben.", {"BEN walk", "BEN gaze>ANA"}),
     ("Ben is helped up.", {"BEN stand"}),
@@ -177,13 +186,16 @@ LINES = [
     ("Ben is tackled by Ana.", {"ANA run", "ANA gaze>BEN", "BEN fall", "BEN AU4"}),
     ("Ana shoots him a look.", {"ANA gaze>BEN"}),
     ("Ana shoots up from her chair.", {"ANA stand"}),
-    ("Ben stabs Ana.", {"BEN punch>ANA", "BEN AU4"}),
+    (
+        "Ben stabs Ana.",
+        {"ANA AU4", "ANA AU7", "ANA lean_forward", "ANA lower", "BEN AU4", "BEN punch>ANA"},
+    ),
     ("Ana gets kicked out of the club.", {"ANA walk", "ANA AU4"}),  # "gets" is no verb here
     (
         "Ben is punched by Ana and knocked to the ground.",  # one passive, two participles
-        {"ANA punch>BEN", "ANA AU4", "BEN lean_back", "BEN AU4", "BEN AU7", "BEN fall"},
+        {"ANA AU4", "ANA punch>BEN", "BEN AU4", "BEN AU7", "BEN fall", "BEN turn_away"},
     ),
-    ("Ben is punched and falls.", {"BEN lean_back", "BEN AU4", "BEN AU7", "BEN fall"}),
+    ("Ben is punched and falls.", {"BEN AU4", "BEN AU7", "BEN fall", "BEN turn_away"}),
     ("Ana is led away.", {"ANA walk"}),
     ("Ana is handed a note.", {"ANA take"}),
     ("Ben is slumped in his chair.", {"BEN sit", "BEN lower"}),  # a verb with no passive uses
