@@ -145,6 +145,14 @@ LINES = [
         {"ANA AU4", "ANA gaze>BEN", "ANA kick", "BEN AU4", "BEN AU7", "BEN turn_away"},
     ),
     ("Ben kicks back in his chair.", {"BEN sit", "BEN lean_back"}),
+    # Squaring up to fight: a fist raised in threat; bouncing on one's toes, small hops.
+    ("Ben raises his gloves again.", {"BEN fist_shake", "BEN AU4"}),
+    ("Ana puts her fists up.", {"ANA fist_shake", "ANA AU4"}),
+    ("Ben squares up to Ana.", {"BEN fist_shake", "BEN AU4"}),
+    ("Ben squares his shoulders.", {"BEN breathe"}),
+    ("Ana raises her hand.", {"ANA raise_hand"}),
+    ("Ben bounces on his toes.", {"BEN jump"}),
+    ("The ball bounces off the wall.", set()),
     # Lying down.
     ("Ben lies down on the couch.", {"BEN lie"}),
     ("Ana lay on the floor, staring at the ceiling.", {"ANA lie", "ANA gaze>up"}),
