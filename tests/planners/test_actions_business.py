@@ -556,7 +556,9 @@ LINES = [
     ("Ben is behind his desk, feet up.", {"BEN sit"}),
     ("Ana is up again, clapping.", {"ANA stand", "ANA clap"}),
     ("Ben is on a log.", {"BEN sit"}),
-    ("Ben is propped up in bed.", {"BEN lie"}),
+    ("Ben is propped up in bed.", {"BEN sit", "BEN lean_back"}),  # half sitting on pillows
+    ("Ben is sitting up in bed.", {"BEN sit", "BEN lean_back"}),
+    ("Ben is in bed.", {"BEN lie"}),
     ("Ana is curled up in the armchair.", {"ANA sit"}),
     ("Ana is curled up on the couch.", {"ANA lie"}),
     ("Ben opens one eye and watches her read.", {"BEN gaze>ANA"}),
