@@ -37,9 +37,9 @@ from motiondirector.generators.openpose import Camera, project
 from motiondirector.generators.typeface import Typeface, font_files
 from motiondirector.motion.clip import Motion, forward_kinematics
 from motiondirector.motion.skeleton import JOINT_INDEX, PARENTS
-from motiondirector.plan.motion_plan import MotionPlan, PlanUtterance
+from motiondirector.plan.motion_plan import MotionPlan, PlanUtterance, PostureEvent
 from motiondirector.plan.scene import stage_spans
-from motiondirector.plan.vocabulary import load_arkit_map
+from motiondirector.plan.vocabulary import LEAN_POSTURES, load_arkit_map
 from motiondirector.speech.scripts import split_unspaced, written_span
 
 FloatArray = npt.NDArray[np.float64]
@@ -172,6 +172,7 @@ class _Figure:
         self._face_row = np.cumsum(on_stage) - 1
         self._face = face[on_stage]
         self._origin = self._pelvis_origin()
+        self._unseated = unseated_frames(renderer.plan, name, renderer.times)
         self._window: _Window | None = None
 
     def _frame_index(self, times: FloatArray) -> npt.NDArray[np.int64]:
@@ -224,7 +225,9 @@ class _Figure:
         # Whole pixels: text drawn at a fraction of one is shaded by it, so a motion read back
         # from a BVH file (6 decimals) would shade the name differently.
         label_at = np.rint(project(ground, renderer.camera))
-        seat = project(_seats(positions).reshape(-1, 3), renderer.camera).reshape(frames, 8, 2)
+        corners = _seats(positions)
+        corners[self._unseated[first:last]] = np.nan
+        seat = project(corners.reshape(-1, 3), renderer.camera).reshape(frames, 8, 2)
         return _Window(first, joints, head, label_at, seat)
 
 
@@ -647,6 +650,29 @@ def _turned_in(positions: FloatArray, marks: FloatArray) -> FloatArray:
     turned[..., 0] = cos * x + sin * z
     turned[..., 2] = -sin * x + cos * z
     return turned
+
+
+_NO_SEAT = frozenset({"kneel", "lie", "fall"})
+"""Postures a body goes low in without a seat: getting into one passes through a pose that
+reads as seated (both knees up, the pelvis low), which must not flash a chair."""
+
+
+def unseated_frames(plan: MotionPlan, name: str, times: FloatArray) -> npt.NDArray[np.bool_]:
+    """Whether, at each of `times`, the plan has `name` in (or going into) a posture of
+    `_NO_SEAT`: the posture of its latest posture event that is not a lean (a lean is done
+    from the posture under it). False for a name the plan does not have."""
+    if not any(track.name == name for track in plan.characters):
+        return np.zeros(len(times), dtype=bool)
+    postures = [
+        e
+        for e in plan.character(name).events
+        if isinstance(e, PostureEvent) and e.lexeme not in LEAN_POSTURES
+    ]
+    starts = np.array([e.start for e in postures])
+    lowered = np.array([e.lexeme in _NO_SEAT for e in postures] + [False])
+    latest = np.searchsorted(starts, times, side="right") - 1  # -1: before any (index -1: False)
+    unseated: npt.NDArray[np.bool_] = lowered[latest]
+    return unseated
 
 
 def _seats(positions: FloatArray) -> FloatArray:

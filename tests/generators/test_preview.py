@@ -406,6 +406,26 @@ def test_a_seated_figure_is_drawn_on_a_seat(clip: str, seated: bool) -> None:
         assert window.seat[last, :, 1].max() == pytest.approx(floor_y, abs=2)
 
 
+def test_no_seat_flashes_on_the_way_down_to_the_knees() -> None:
+    from motiondirector.generators.preview import _seats, unseated_frames
+    from motiondirector.motion.clip import forward_kinematics
+    from motiondirector.motion.library import get_clip
+
+    motion = get_clip("kneel.normal.normal.neutral").motion()
+    positions = forward_kinematics(motion.rotations, motion.root_positions)
+    # Going down, both knees are up and the pelvis low: the pose alone reads as seated.
+    assert np.isfinite(_seats(positions)).all(axis=(1, 2)).any()
+    plan = plan_text("INT. CHAPEL - DAY\n\nANA kneels.\n\nANA\nAmen.\n", format="fountain")
+    renderer = _Renderer(plan, {"ANA": motion}, SIZE, 30)
+    assert unseated_frames(plan, "ANA", renderer.times).all()
+    assert np.isnan(renderer.figures[0].window().seat).all()
+    # Where the plan has her sit, the same pose gets its seat.
+    sitting = plan_text("INT. CHAPEL - DAY\n\nANA sits.\n\nANA\nAmen.\n", format="fountain")
+    assert not unseated_frames(sitting, "ANA", renderer.times).any()
+    seated = _Renderer(sitting, {"ANA": motion}, SIZE, 30).figures[0].window().seat
+    assert np.isfinite(seated).all(axis=(1, 2)).any()
+
+
 def _images(count: int, fail_at: int | None = None) -> Iterator[np.ndarray]:
     for index in range(count):
         if index == fail_at:
