@@ -96,7 +96,15 @@ LINES = [
     # A fight in an alley.
     ("Ben backs into the alley, hands raised.", {"BEN walk", "BEN stop"}),
     ("Ben swings at Ana.", {"BEN punch>ANA", "BEN AU4"}),
-    ("Ana ducks.", {"ANA kneel"}),
+    ("Ana ducks.", {"ANA lean_forward", "ANA lower"}),  # a throw, a blow: bent, head down
+    ("Ana ducks under the table.", {"ANA kneel"}),  # hiding: low
+    ("Ana ducks behind the counter.", {"ANA kneel"}),
+    # Whom a blow lands on takes it, whoever or whatever gives it; nobody's lands on nobody.
+    ("The pillow hits Ana in the face.", {"ANA turn_away", "ANA AU4", "ANA AU7"}),
+    ("A stranger shoves Ben aside.", {"BEN walk", "BEN AU4"}),
+    ("The ball hits the wall.", set()),
+    ("Nobody touches Ben.", set()),
+    ("No one hits Ana.", set()),
     ("Ana drives an elbow into his gut.", {"ANA punch>BEN", "ANA AU4"}),
     ("Ben lunges at Ana.", {"BEN lean_forward", "BEN gaze>ANA"}),
     ("Ana blocks.", {"ANA stop"}),

@@ -114,6 +114,8 @@ NEGATIONS = frozenset(
      "isn't", "aren't", "wasn't", "weren't", "couldn't", "wouldn't", "nor"}
 )  # fmt: skip
 """Words that say the behaviour after them does not happen ("without turning", "never sits")."""
+# A subject that says no one does it: "Nobody touches him."
+_NO_ONE = frozenset({"nobody", "nothing", "none", "neither", "noone"})
 CEASING = frozenset(
     {"stop", "stops", "stopped", "stopping", "quit", "quits", "quitting", "cease", "ceases",
      "ceased", "ceasing"}
@@ -267,6 +269,16 @@ def _glossed_tokens(
 # then: goes down or back ("He crumples.", "She staggers back."), or bends over it in pain.
 _BLOWS = frozenset({"punch", "kick"})
 _GOING_DOWN = frozenset({"fall", "lean_back", "kneel"})
+
+
+def _object_region(tokens: list[Tok], verb: Verb) -> list[Tok]:
+    """The words after a verb that say what it is done to, up to its clause's next break."""
+    region = tokens[verb.position + 1 : verb.object_end]
+    stop = next(
+        (i for i, t in enumerate(region) if t.low in (",", "and", "then", "while", "as")),
+        len(region),
+    )
+    return region[:stop]
 
 
 def _opens_with(tokens: list[Tok], index: int) -> bool:
@@ -697,6 +709,10 @@ class ActionParser:
             if number == 0 and subject and not isinstance(subject, Group) and not verb.negated:
                 # Where the sentence opens says they sit, whatever its verb does.
                 cues.extend(seated_by_place(tokens, verb, subject))
+            if found == [] and verb.entry is not None and not verb.negated:
+                # "The pillow hits Megan.", "A stranger shoves him.": whom it lands on takes
+                # it, whoever or whatever does it.
+                self._done_to(tokens, verb, names, tracker, cues)
             if not subject or verb.entry is None or verb.negated:
                 continue
             if relative is not None and relative.describes(tokens):
@@ -1728,6 +1744,32 @@ class ActionParser:
             )
         return False
 
+    def _done_to(
+        self,
+        tokens: list[Tok],
+        verb: Verb,
+        names: NameIndex,
+        tracker: ReferenceTracker,
+        cues: list[ActionCue],
+    ) -> None:
+        """What the character a verb of no known subject is done to does (its entry's
+        `object_does`)."""
+        assert verb.entry is not None
+        before = [t.low for t in tokens[max(0, verb.position - 3) : verb.position]]
+        if (
+            not verb.entry.object_does
+            or _NO_ONE.intersection(before)
+            or "no one" in " ".join(before)
+        ):
+            return
+        region = _object_region(tokens, verb)
+        person = self._object_person(region, names, tracker, [])
+        if person is None:
+            return
+        trigger = text_of(tokens[verb.position : verb.position + 1 + len(region)])
+        for template in verb.entry.object_does:
+            cues.append(ActionCue(person, template, None, trigger, tokens[verb.position].start))
+
     def _emit(
         self,
         tokens: list[Tok],
@@ -1742,12 +1784,7 @@ class ActionParser:
         """The verb's behaviours for its subject; `said_from` is where the words that say it
         begin, when before the verb ("her face falls")."""
         assert verb.entry is not None
-        region = tokens[verb.position + 1 : verb.object_end]
-        stop = next(
-            (i for i, t in enumerate(region) if t.low in (",", "and", "then", "while", "as")),
-            len(region),
-        )
-        region = region[:stop]
+        region = _object_region(tokens, verb)
         said = verb.position if said_from is None else said_from
         trigger = text_of(tokens[said : verb.position + 1 + len(region)])
         person = self._object_person(region, names, tracker, subject)
