@@ -29,10 +29,11 @@ Per character, the plan's body events become **slots**, in time order:
   Of two gestures, the earlier is cut to end where the later starts (the later one is anchored
   to its word), or the later starts after it when that would leave too little.
 
-Each slot asks the library with `ClipQuery.from_event` (the utterance's emotion, the slot's
-final length) and gets the top `k` candidates from `search_clips`. All distinct query texts of
-the scene are embedded in one bulk call first, and identical queries are searched once. Clips
-whose source file is gone (deleted or moved since the library read it) are passed over, the
+Each slot asks the library with `ClipQuery.from_event` (the utterance's emotion, or for an
+action line's slot the emotion its face shows, `face_emotion`; the slot's final length) and
+gets the top `k` candidates from `search_clips`. All distinct query texts of the scene are
+embedded in one bulk call first, and identical queries are searched once. Clips whose source
+file is gone (deleted or moved since the library read it) are passed over, the
 others ranked again, so a library that lost files still gives a whole timeline.
 
 The choice is a Viterbi pass over the slots of a character:
