@@ -439,19 +439,12 @@ class _Renderer:
             return name
         words = name.split()
         if len(words) < 2:
-            return self._cut(name, room)
+            return _cut(name, self.small, room)
         first = 1
         while first < len(words) - 1 and self.small.getlength(" ".join(words[: first + 1])) <= room:
             first += 1
         rows = (" ".join(words[:first]), " ".join(words[first:]))
-        return "\n".join(self._cut(row, room) for row in rows)
-
-    def _cut(self, text: str, room: float) -> str:
-        if self.small.getlength(text) <= room:
-            return text
-        while len(text) > 1 and self.small.getlength(text + "…") > room:
-            text = text[:-1]
-        return text.rstrip() + "…"
+        return "\n".join(_cut(row, self.small, room) for row in rows)
 
     def _draw_face(
         self, draw: ImageDraw.ImageDraw, figure: _Figure, index: int, speaking: bool
@@ -774,6 +767,15 @@ def subtitle_pages(
     return [(words[first][1], rows(first, last)) for first, last in pages]
 
 
+def _cut(text: str, font: Typeface, room: float) -> str:
+    """`text` cut with an ellipsis to fit `room` pixels in `font`."""
+    if font.getlength(text) <= room:
+        return text
+    while len(text) > 1 and font.getlength(text + "…") > room:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
 def _wrap_text(text: str, font: Typeface, width: float, max_lines: int | None) -> list[str]:
     """`text` in rows of at most `width` pixels, broken between words: at spaces, and between
     the characters of Chinese and Japanese and the syllables of Thai, Lao, Khmer and Burmese,
@@ -944,9 +946,10 @@ def contact_sheet(
 ) -> Path:
     """Write a PNG grid of one preview frame per utterance and per action line, in the order
     they play (each at its midpoint), each tile labelled with the speaker, or "action", and the
-    time, and an action tile captioned with its line where no one speaks over it; up to
-    `columns` tiles of `thumb` (width, height) per row; `faces` as in `render_preview`. A plan
-    with neither gets a tile at its middle."""
+    time, and an action tile captioned with its line where no one speaks over it; the first
+    tile of each scene under a heading names it under the label; up to `columns` tiles of
+    `thumb` (width, height) per row; `faces` as in `render_preview`. A plan with neither gets a
+    tile at its middle."""
     _check_size(thumb, even=False)
     if columns < 1:
         raise ExportError(f"a contact sheet needs at least one column, got {columns}")
@@ -956,8 +959,10 @@ def contact_sheet(
     rows = math.ceil(len(moments) / columns)
     width, height = thumb
     sheet = Image.new("RGB", (columns * width, rows * height), (0, 0, 0))
-    label_font = Typeface.of(renderer.font_files, max(10, round(height / 14)))
+    label_size = max(10, round(height / 14))
+    label_font = Typeface.of(renderer.font_files, label_size)
     last = len(renderer.times) - 1
+    headed: set[int] = set()
     for i, (label, middle, action) in enumerate(moments):
         index = min(round(middle * renderer.fps), last)
         tile = renderer.frame(index)
@@ -970,6 +975,14 @@ def contact_sheet(
         for text in (label, f"{middle:.1f} s"):
             label_font.text(draw, (x, 4), text, fill=SPEAKER, stroke_width=1, stroke_fill=(0, 0, 0))
             x += label_font.getlength(f"{text}  ")
+        beat = next((b for b in reversed(plan.beats) if b.start <= middle), None)
+        if beat is not None and beat.heading and beat.index not in headed:
+            headed.add(beat.index)
+            heading = _cut(beat.heading, label_font, width - 8)
+            below = 6 + label_size
+            label_font.text(
+                draw, (4, below), heading, fill=LABEL, stroke_width=1, stroke_fill=(0, 0, 0)
+            )
         sheet.paste(tile, ((i % columns) * width, (i // columns) * height))
     out_png = Path(out_png)
     try:

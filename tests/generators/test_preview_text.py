@@ -15,6 +15,7 @@ from motiondirector.export.arkit import arkit_curves
 from motiondirector.generators.preview import (
     ACTION_TEXT,
     FACE_SHAPES,
+    LABEL,
     MIN_CAPTION_SECONDS,
     MOUTH_SHAPES,
     SPEAKER,
@@ -187,6 +188,22 @@ def test_the_contact_sheet_shows_action_lines_between_the_lines(tmp_path: Path) 
     tiles = [band[:, i * SIZE[0] : (i + 1) * SIZE[0]] for i in range(3)]
     action_ink = [int((tile == ACTION_TEXT).all(axis=-1).sum()) for tile in tiles]
     assert action_ink[1] > 20 and action_ink[0] == action_ink[2] == 0
+
+
+def test_the_first_tile_of_each_scene_names_its_heading(tmp_path: Path) -> None:
+    plan = plan_text(
+        "INT. KITCHEN - NIGHT\n\nANA\nHello.\n\nBEN\nHi.\n\nEXT. GARDEN - DAY\n\nANA\nLook.\n",
+        format="fountain",
+    )
+    out = contact_sheet(plan, {}, tmp_path / "sheet.png", columns=3, thumb=SIZE)
+    sheet = np.asarray(Image.open(out).convert("RGB"))
+    label = max(10, round(SIZE[1] / 14))
+    # Under the speaker and time, where the heading goes: grey text on the first tile of each
+    # scene only.
+    band = sheet[label + 4 : 2 * label + 10]
+    tiles = [band[:, i * SIZE[0] : (i + 1) * SIZE[0]] for i in range(3)]
+    heading_ink = [int((tile == LABEL).all(axis=-1).sum()) for tile in tiles]
+    assert heading_ink[0] > 20 and heading_ink[2] > 20 and heading_ink[1] == 0
 
 
 def test_lines_spoken_together_share_one_tile() -> None:
