@@ -138,7 +138,8 @@ def test_whom_a_look_goes_past_or_over_is_not_its_target() -> None:
 
 
 def test_object_pronoun_is_someone_else() -> None:
-    assert read("Ana cries. Ben hugs her.")[0][-1] == ("BEN", "hug", "ANA")
+    # Whom he hugs holds on too.
+    assert read("Ana cries. Ben hugs her.")[0][-2:] == [("BEN", "hug", "ANA"), ("ANA", "hug", None)]
 
 
 def test_groups_are_everyone_on_stage() -> None:
@@ -1399,7 +1400,7 @@ def test_a_pronoun_means_the_one_who_just_acted_over_one_called_so_further_back(
     assert lines[2] == [("THE GUARD", "gaze", "away"), ("THE GUARD", "give", "JOHN")]
     # Nor one the clause goes on to name.
     lines = read("John enters. Ben follows him in.", "He hugs Ben.", cast=("JOHN", "BEN"))
-    assert lines[1] == [("JOHN", "hug", "BEN")]
+    assert lines[1] == [("JOHN", "hug", "BEN"), ("BEN", "hug", None)]
     # Not when the one called so was named in that sentence too ...
     lines = read("Priya laughs. She dances.", "Jamal kisses Priya. She smiles.", cast=cast)
     assert lines[1][-1][0] == "PRIYA"

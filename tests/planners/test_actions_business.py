@@ -179,6 +179,9 @@ LINES = [
     ("Ana throws her bag on the bed.", {"ANA give"}),
     ("Ana pulls her knees to her chest.", {"ANA sit", "ANA cross_arms"}),
     ("Ana hugs her knees.", {"ANA sit", "ANA cross_arms"}),
+    ("Ana hugs herself.", {"ANA cross_arms"}),
+    ("Ana hugs Ben.", {"ANA hug>BEN", "BEN hug"}),
+    ("Ana hugs Ben from behind.", {"ANA hug>BEN"}),
     ("Ana waits, knees drawn up to her chin.", {"ANA idle", "ANA sit", "ANA cross_arms"}),
     ("Ana pulls Ben up.", {"ANA take>BEN", "BEN stand"}),
     # Done to them: the subject of a passive takes it, and its agent does it.
@@ -643,7 +646,7 @@ LINES = [
     ("Ana slips her arm through his.", {"ANA hug>BEN"}),
     # A phrase describing the subject stands between it and its verb.
     ("BEN with a cane waves.", {"BEN wave"}),
-    ("ANA in tears hugs Ben.", {"ANA hug>BEN"}),
+    ("ANA in tears hugs Ben.", {"ANA hug>BEN", "BEN hug"}),  # whom one hugs holds on too
     ("BEN in a long coat lays a coin on the counter.", {"BEN put_down"}),
     # What one cannot help or stop doing is done.
     ("Ana can't help laughing.", {"ANA AU6", "ANA AU12", "ANA AU26", "ANA toss"}),

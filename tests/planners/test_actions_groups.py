@@ -53,7 +53,7 @@ def test_names_set_off_by_commas_are_the_subject_and_what_the_noun_before_them_c
         "Their daughter, ANA (16), sits. Her little brother, BEN (9), waits.",
         "Brick squeezes his daughter's hand. Ana hugs her brother.",
     )
-    assert lines[1] == [("BRICK", "handshake", "ANA"), ("ANA", "hug", "BEN")]
+    assert lines[1] == [("BRICK", "handshake", "ANA"), ("ANA", "hug", "BEN"), ("BEN", "hug", None)]
     # The role may come first, in capitals: "The BRIDE, Ana (30s),".
     lines = read("The BRIDE, Ana (30s), sits.", "The bride laughs.")
     assert lines[0] == [("ANA", "sit", None)]
@@ -61,6 +61,7 @@ def test_names_set_off_by_commas_are_the_subject_and_what_the_noun_before_them_c
     # A name after the verb's object is no subject of the verb after the comma.
     assert read("Ben hugs Ana, smiles.")[0] == [
         ("BEN", "hug", "ANA"),
+        ("ANA", "hug", None),
         ("BEN", "AU6", None),
         ("BEN", "AU12", None),
     ]
@@ -235,14 +236,14 @@ def test_a_group_said_with_a_or_a_count_is_new_people_and_a_crowd_cue_is_no_she(
     # crowd who cheers is not whom Tess then hugs.
     cast = ("NINA", "TESS", "EVERYONE")
     lines = read("Nina steps in.", "Everyone cheers.", "Tess hugs her tight.", cast=cast)
-    assert lines[2] == [("TESS", "hug", "NINA")]
+    assert lines[2] == [("TESS", "hug", "NINA"), ("NINA", "hug", None)]
 
 
 def test_two_who_hug_or_shake_hands_with_no_one_named_do_it_with_each_other() -> None:
     assert read("Ana and Ben hug.", "Ana and Ben shake hands.", "Ana and Ben hug Brick.") == [
         [("ANA", "hug", "BEN"), ("BEN", "hug", "ANA")],
         [("ANA", "handshake", "BEN"), ("BEN", "handshake", "ANA")],
-        [("ANA", "hug", "BRICK"), ("BEN", "hug", "BRICK")],
+        [("ANA", "hug", "BRICK"), ("BEN", "hug", "BRICK"), ("BRICK", "hug", None)],
     ]
 
 
