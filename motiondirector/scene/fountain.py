@@ -56,6 +56,15 @@ _HEADING = re.compile(
     re.IGNORECASE,
 )
 _STANDARD_TRANSITIONS = frozenset({"FADE IN:", "FADE OUT.", "FADE OUT:", "FADE TO BLACK."})
+# Cuts written without "TO:" and the marks of an intercut: "SMASH CUT:", "INTERCUT WITH:",
+# "INTERCUT - JESS/MARK", "END INTERCUT", "BACK TO SCENE". An action line in capitals is longer
+# or says more ("BACK TO THE WALL, SHE SLIDES DOWN.").
+_CUT_MARKS = re.compile(
+    r"(?:(?:SMASH|MATCH|JUMP|HARD|QUICK|TIME)\s+)?CUT:|DISSOLVE:"
+    r"|(?:END\s+)?INTERCUT(?:\s+(?:WITH|BETWEEN)\b[^.!?]{0,60})?[:.]?"
+    r"|INTERCUT\s*[-–—:]\s*[^.!?]{1,60}"
+    r"|BACK\s+TO\s+(?:SCENE|PRESENT(?:\s+DAY)?)[.:]?"
+)
 
 
 def parse_fountain(text: str, *, file: str | None = None) -> ParsedScript:
@@ -181,7 +190,11 @@ def is_transition(stripped: str) -> bool:
     if stripped.startswith(">") and not stripped.endswith("<"):
         return True
     upper = stripped == stripped.upper()
-    return upper and (stripped.endswith("TO:") or stripped in _STANDARD_TRANSITIONS)
+    return upper and (
+        stripped.endswith("TO:")
+        or stripped in _STANDARD_TRANSITIONS
+        or _CUT_MARKS.fullmatch(stripped) is not None
+    )
 
 
 def is_centered(stripped: str) -> bool:

@@ -183,11 +183,30 @@ def test_dual_marker_without_a_previous_line_is_not_dual() -> None:
     assert scene.utterances[0].dual is False
 
 
-@pytest.mark.parametrize("transition", ["CUT TO:", "SMASH CUT TO:", "> BURN TO PINK.", "FADE OUT."])
+@pytest.mark.parametrize(
+    "transition",
+    [
+        "CUT TO:",
+        "SMASH CUT TO:",
+        "> BURN TO PINK.",
+        "FADE OUT.",
+        "SMASH CUT:",
+        "INTERCUT WITH:",
+        "INTERCUT WITH MARK'S CAR:",
+        "INTERCUT - ANA/BEN",
+        "END INTERCUT",
+        "BACK TO SCENE.",
+    ],
+)
 def test_transitions_produce_nothing(transition: str) -> None:
     scene = fountain(f"ANA\nHi.\n\n{transition}\n\nBEN\nBye.\n")
     assert scene.actions == ()
     assert [u.speaker for u in scene.utterances] == ["ANA", "BEN"]
+
+
+def test_a_line_in_capitals_that_only_begins_like_a_cut_is_action() -> None:
+    scene = fountain("ANA\nHi.\n\nBACK TO THE WALL, ANA SLIDES DOWN.\n\nBEN\nBye.\n")
+    assert [action.text for action in scene.actions] == ["BACK TO THE WALL, ANA SLIDES DOWN."]
 
 
 def test_indented_transition_and_tab_indented_dialogue() -> None:
