@@ -56,13 +56,16 @@ _HEADING = re.compile(
     re.IGNORECASE,
 )
 _STANDARD_TRANSITIONS = frozenset({"FADE IN:", "FADE OUT.", "FADE OUT:", "FADE TO BLACK."})
-# Cuts written without "TO:" and the marks of an intercut: "SMASH CUT:", "INTERCUT WITH:",
-# "INTERCUT - JESS/MARK", "END INTERCUT", "BACK TO SCENE". An action line in capitals is longer
-# or says more ("BACK TO THE WALL, SHE SLIDES DOWN.").
+# Cuts written without "TO:" and the marks of an intercut, a montage, an insert or a flashback:
+# "SMASH CUT:", "INTERCUT WITH:", "INTERCUT - JESS/MARK", "SERIES OF SHOTS:", "MONTAGE - RICO
+# TRAINS", "INSERT - THE PHOTOGRAPH", "END MONTAGE", "BACK TO SCENE". An action line in
+# capitals is longer or says more ("BACK TO THE WALL, SHE SLIDES DOWN.").
 _CUT_MARKS = re.compile(
     r"(?:(?:SMASH|MATCH|JUMP|HARD|QUICK|TIME)\s+)?CUT:|DISSOLVE:"
     r"|(?:END\s+)?INTERCUT(?:\s+(?:WITH|BETWEEN)\b[^.!?]{0,60})?[:.]?"
-    r"|INTERCUT\s*[-–—:]\s*[^.!?]{1,60}"
+    r"|(?:INTERCUT|MONTAGE|SERIES\s+OF\s+SHOTS|INSERT|FLASHBACK)\s*[-–—:]\s*[^.!?]{0,60}[.:]?"
+    r"|(?:BEGIN\s+|START\s+)?(?:MONTAGE|SERIES\s+OF\s+SHOTS|FLASHBACK)[:.]?"
+    r"|END\s+(?:OF\s+)?(?:MONTAGE|SERIES\s+OF\s+SHOTS|INSERT|FLASHBACK)[:.]?"
     r"|BACK\s+TO\s+(?:SCENE|PRESENT(?:\s+DAY)?)[.:]?"
 )
 

@@ -196,6 +196,11 @@ def test_dual_marker_without_a_previous_line_is_not_dual() -> None:
         "INTERCUT - ANA/BEN",
         "END INTERCUT",
         "BACK TO SCENE.",
+        "SERIES OF SHOTS:",
+        "MONTAGE - RICO TRAINS",
+        "END MONTAGE",
+        "INSERT - THE PHOTOGRAPH",
+        "FLASHBACK:",
     ],
 )
 def test_transitions_produce_nothing(transition: str) -> None:
