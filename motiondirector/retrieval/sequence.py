@@ -85,6 +85,7 @@ from motiondirector.motion.speed import (
     speed_headroom,
 )
 from motiondirector.plan.motion_plan import (
+    AnyEvent,
     FaceEvent,
     GestureEvent,
     HeadEvent,
@@ -462,7 +463,7 @@ def sequence_plan(
     return Timeline(fps=fps, duration=plan.scene.duration, characters=tuple(tracks))
 
 
-def face_emotion(events: Iterable[object], slot: Slot) -> str:
+def face_emotion(events: Iterable[AnyEvent], slot: Slot) -> str:
     """The emotion the face shows over a slot of no line ("dances wildly, laughing": joy), from
     the face events of no line that overlap it (a reaction to a line is that line's); neutral
     where it shows none, so that a plain action plays the plain style."""
