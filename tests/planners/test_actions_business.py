@@ -202,6 +202,9 @@ LINES = [
     # Done to them: the subject of a passive takes it, and its agent does it.
     ("Ben is punched.", {"BEN AU4", "BEN AU7", "BEN turn_away"}),
     ("Ben gets kicked.", {"BEN AU4", "BEN AU7", "BEN turn_away"}),
+    ("Ben is nudged.", {"BEN AU4", "BEN AU7", "BEN turn_away"}),  # a flinch that passes
+    ("Ben is knocked back.", {"BEN AU4", "BEN AU7", "BEN turn_away"}),
+    ("Ben is thrown from his seat.", {"BEN fall", "BEN AU4"}),
     ("Ana is slapped.", {"ANA turn_away", "ANA AU4", "ANA AU7"}),
     ("Ben is knocked to the ground.", {"BEN fall", "BEN AU4"}),
     ("Ben is thrown across the room.", {"BEN fall", "BEN AU4"}),
